@@ -1,0 +1,103 @@
+# flinktop build. `make` builds ./flinktop and ./flinktop-sim; `make test` runs the whole
+# suite; `make asan` runs it again under AddressSanitizer and UBSan.
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+PKG_CONFIG ?= pkg-config
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wold-style-definition -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef -Wvla -Werror
+OPT ?= -O2 -g
+SAN ?=
+
+APP_PKGS  = ncursesw libcurl libcjson yaml-0.1
+SIM_PKGS  = libmicrohttpd libcjson
+TEST_PKGS = cmocka
+
+# Only ask pkg-config when it can answer: `make deps` must run before the packages exist.
+pc = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null)
+
+CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) $(SAN) \
+              -Isrc -Iui
+APP_CFLAGS  = $(CFLAGS_BASE) $(call pc,--cflags,$(APP_PKGS))
+APP_LIBS    = $(call pc,--libs,$(APP_PKGS)) -lm
+SIM_CFLAGS  = $(CFLAGS_BASE) $(call pc,--cflags,$(SIM_PKGS))
+SIM_LIBS    = $(call pc,--libs,$(SIM_PKGS)) -lm
+TEST_CFLAGS = $(APP_CFLAGS) $(call pc,--cflags,$(TEST_PKGS))
+TEST_LIBS   = $(APP_LIBS) $(call pc,--libs,$(TEST_PKGS))
+
+ENGINE_SRCS = $(filter-out src/main.c,$(wildcard src/*.c))
+UI_SRCS     = $(wildcard ui/*.c)
+SIM_SRCS    = $(wildcard src/sim/*.c)
+TEST_SRCS   = $(wildcard tests/unit/test_*.c)
+
+ENGINE_OBJS = $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
+UI_OBJS     = $(UI_SRCS:%.c=$(BUILD)/%.o)
+SIM_OBJS    = $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/xalloc.o
+TEST_BINS   = $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+.PHONY: all deps demo test unit asan bench screenshots clean format-check install
+all: flinktop flinktop-sim
+
+flinktop: $(BUILD)/flinktop
+	cp $< $@
+flinktop-sim: $(BUILD)/flinktop-sim
+	cp $< $@
+
+$(BUILD)/flinktop: $(BUILD)/src/main.o $(ENGINE_OBJS) $(UI_OBJS)
+	$(CC) $(SAN) -o $@ $^ $(APP_LIBS)
+
+$(BUILD)/flinktop-sim: $(SIM_OBJS)
+	$(CC) $(SAN) -o $@ $^ $(SIM_LIBS)
+
+$(BUILD)/src/sim/%.o: src/sim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(APP_CFLAGS) -DFLINKTOP_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+
+$(BUILD)/ui/%.o: ui/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(APP_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(ENGINE_OBJS) $(UI_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(TEST_LIBS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+deps:
+	@sh tests/deps.sh
+
+unit: $(TEST_BINS)
+
+# The whole suite: unit (cmocka), integration (simulator + --once), end to end (tmux).
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@BUILD=$(BUILD) sh tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
+	    build/asan/flinktop build/asan/flinktop-sim $(TEST_BINS:$(BUILD)/%=build/asan/%)
+	@BUILD=build/asan FLINKTOP=build/asan/flinktop FLINKTOP_SIM=build/asan/flinktop-sim \
+	    ASAN_OPTIONS=detect_leaks=1 sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench.sh
+
+clean:
+	rm -rf build flinktop flinktop-sim
+
+format-check:
+	clang-format --dry-run -Werror src/*.c src/*.h src/sim/*.c src/sim/*.h ui/*.c ui/*.h

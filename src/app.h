@@ -1,0 +1,33 @@
+/* The application state the screen reads: the fleet of clusters and the options.
+ * Owned by main.c; the UI borrows it for the duration of a draw or a key. */
+#ifndef FLINKTOP_APP_H
+#define FLINKTOP_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct app {
+    struct cluster *clusters;  /* owned array of n_clusters */
+    size_t n_clusters;
+    int refresh_ms;            /* poll period */
+    int timeout_ms;            /* per-request timeout */
+    bool ascii;                /* no UTF-8 glyphs */
+    int64_t last_refresh_ms;   /* wall clock of the last completed poll round, 0 never */
+    int64_t now_ms;            /* wall clock when the frame is drawn */
+};
+
+/* Per-cluster and total job counts by state, from the jobs list (or the overview when
+ * the jobs list never answered). -1 unknown. */
+struct job_counts {
+    int running, failed, finished, cancelled, other;
+};
+void app_job_counts(const struct cluster *c, struct job_counts *out);
+
+/* A cluster is "stale" when its data is older than this many refresh periods or a
+ * source failed since the last good answer. */
+bool app_cluster_stale(const struct app *a, const struct cluster *c);
+
+#endif

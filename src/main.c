@@ -1,0 +1,216 @@
+/* flinktop: wires the engine (src/) to the screen (ui/) or, with --once, to stdout. */
+#include <curl/curl.h>
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "clock.h"
+#include "http.h"
+#include "loop.h"
+#include "options.h"
+#include "poller.h"
+#include "signals.h"
+#include "snapshot.h"
+#include "ui.h"
+#include "xalloc.h"
+
+#ifndef FLINKTOP_VERSION
+#define FLINKTOP_VERSION "dev"
+#endif
+
+/* Redraw at least this often so ages and the clock move. */
+#define TICK_MS 1000
+
+struct console {
+    struct app *app;
+    struct loop *loop;
+    struct poller *poller;
+    struct ui *ui;
+    int sig_fd;
+    bool dirty;
+    int64_t start_ms;
+    bool bench_first_frame; /* FLINKTOP_BENCH=first-frame: exit after the first full frame */
+};
+
+static void app_init_from(struct app *app, const struct options *o) {
+    memset(app, 0, sizeof *app);
+    app->n_clusters = o->n_targets;
+    app->clusters = xcalloc(o->n_targets ? o->n_targets : 1, sizeof *app->clusters);
+    for (size_t i = 0; i < o->n_targets; i++)
+        cluster_init(&app->clusters[i], o->targets[i].name, o->targets[i].url);
+    app->refresh_ms = o->refresh_ms;
+    app->timeout_ms = o->timeout_ms;
+    app->ascii = o->ascii;
+}
+
+static void app_free(struct app *app) {
+    for (size_t i = 0; i < app->n_clusters; i++)
+        cluster_free(&app->clusters[i]);
+    free(app->clusters);
+}
+
+static int run_once(struct app *app, struct poller *p, struct loop *loop,
+                    enum output_format fmt) {
+    poller_set_all_details(p, true);
+    poller_round(p, -1);
+    while (poller_in_flight(p) > 0)
+        loop_run_once(loop, 200);
+    app->now_ms = clock_wall_ms();
+    if (fmt == OUTPUT_JSON) {
+        char *s = snapshot_json(app);
+        puts(s);
+        free(s);
+    } else {
+        snapshot_text(app, stdout);
+    }
+    fflush(stdout);
+    return snapshot_all_ok(app) ? 0 : 3;
+}
+
+/* Every cluster has answered (or failed) every source at least once. */
+static bool fleet_settled(const struct app *app) {
+    for (size_t i = 0; i < app->n_clusters; i++)
+        for (int s = 0; s < SRC_COUNT; s++)
+            if (app->clusters[i].sources[s].state == SOURCE_PENDING)
+                return false;
+    return true;
+}
+
+static void apply_ui_flags(struct console *c, unsigned flags) {
+    if (flags & UI_QUIT)
+        loop_stop(c->loop);
+    if (flags & UI_REFETCH)
+        poller_round(c->poller, ui_focus_cluster(c->ui));
+    if (flags & (UI_REDRAW | UI_REFETCH))
+        c->dirty = true;
+}
+
+static void on_stdin(void *arg, int fd) {
+    (void)fd;
+    struct console *c = arg;
+    apply_ui_flags(c, ui_read_keys(c->ui));
+}
+
+static void on_signal(void *arg, int fd) {
+    struct console *c = arg;
+    unsigned s = signals_read(fd);
+    if (s & SIG_FLAG_TERM)
+        loop_stop(c->loop);
+    if (s & SIG_FLAG_WINCH) {
+        /* Our handler owns SIGWINCH, so tell curses the new size ourselves. */
+        struct winsize ws;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+            resizeterm(ws.ws_row, ws.ws_col);
+        ui_resize(c->ui);
+        c->dirty = true;
+    }
+}
+
+static void on_refresh(void *arg) {
+    struct console *c = arg;
+    poller_round(c->poller, ui_focus_cluster(c->ui));
+    loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
+}
+
+static void on_tick(void *arg) {
+    struct console *c = arg;
+    c->dirty = true;
+    loop_timer(c->loop, TICK_MS, on_tick, c);
+}
+
+static int run_console(struct app *app, struct poller *poller, struct loop *loop) {
+    struct console c = {0};
+    c.app = app;
+    c.loop = loop;
+    c.start_ms = clock_mono_ms();
+    const char *bench = getenv("FLINKTOP_BENCH");
+    c.bench_first_frame = bench && strcmp(bench, "first-frame") == 0;
+    c.sig_fd = signals_init();
+    c.poller = poller;
+    c.ui = ui_new(app);
+    if (ui_start(c.ui) != 0) {
+        fprintf(stderr, "flinktop: cannot start the terminal interface (is stdout a terminal?); "
+                        "use --once for a snapshot\n");
+        ui_free(c.ui);
+        return 1;
+    }
+    xalloc_set_fatal_hook(ui_stop);
+    atexit(ui_stop);
+    loop_watch_fd(loop, STDIN_FILENO, on_stdin, &c);
+    if (c.sig_fd >= 0)
+        loop_watch_fd(loop, c.sig_fd, on_signal, &c);
+    poller_round(c.poller, -1);
+    loop_timer(loop, app->refresh_ms, on_refresh, &c);
+    loop_timer(loop, TICK_MS, on_tick, &c);
+    app->now_ms = clock_wall_ms();
+    ui_draw(c.ui);
+    int64_t first_full = 0;
+    while (!loop_stopped(loop)) {
+        loop_run_once(loop, TICK_MS);
+        if (poller_take_changed(c.poller)) {
+            app->last_refresh_ms = clock_wall_ms();
+            c.dirty = true;
+        }
+        if (c.dirty) {
+            app->now_ms = clock_wall_ms();
+            ui_draw(c.ui);
+            c.dirty = false;
+            if (c.bench_first_frame && first_full == 0 && fleet_settled(app)) {
+                first_full = clock_mono_ms() - c.start_ms;
+                loop_stop(loop);
+            }
+        }
+    }
+    ui_stop();
+    if (first_full)
+        fprintf(stderr, "first full frame: %lld ms\n", (long long)first_full);
+    ui_free(c.ui);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    setlocale(LC_ALL, "");
+    struct options o;
+    char err[256] = "";
+    if (options_parse(&o, argc, argv, err, sizeof err) != 0) {
+        fprintf(stderr, "flinktop: %s\n(see flinktop --help)\n", err);
+        options_free(&o);
+        return 2;
+    }
+    if (o.show_help) {
+        fputs(options_usage(), stdout);
+        options_free(&o);
+        return 0;
+    }
+    if (o.show_version) {
+        printf("flinktop %s (%s)\n", FLINKTOP_VERSION, curl_version());
+        options_free(&o);
+        return 0;
+    }
+    if (o.n_targets == 0) {
+        fprintf(stderr, "flinktop: no clusters: give --flink [NAME=]URL\n(see flinktop --help)\n");
+        options_free(&o);
+        return 2;
+    }
+    if (o.ascii == false && getenv("FLINKTOP_ASCII") != NULL)
+        o.ascii = true;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    struct app app;
+    app_init_from(&app, &o);
+    struct http *http = http_new(o.timeout_ms, HTTP_DEFAULT_MAX_BODY);
+    struct loop *loop = loop_new(http);
+    struct poller *poller = poller_new(&app, http);
+    int rc = o.once ? run_once(&app, poller, loop, o.output) : run_console(&app, poller, loop);
+    loop_free(loop);
+    http_free(http); /* completes what is in flight as cancelled: the poller must still be */
+    poller_free(poller);
+    app_free(&app);
+    options_free(&o);
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,197 @@
+#include "options.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "xalloc.h"
+
+static const char usage[] =
+    "usage: flinktop [options]\n"
+    "\n"
+    "A terminal operations console for Apache Flink.\n"
+    "\n"
+    "Sources:\n"
+    "  --flink [NAME=]URL     a Flink REST endpoint (repeatable); NAME defaults to host:port\n"
+    "\n"
+    "Polling:\n"
+    "  --refresh SECONDS      poll period (default 2)\n"
+    "  --timeout SECONDS      per-request timeout (default 5)\n"
+    "\n"
+    "Headless:\n"
+    "  --once                 poll every source once, print a snapshot and exit\n"
+    "                         (exit 0: all answered, 3: some failed, 2: usage error)\n"
+    "  --output json|text     snapshot format for --once (default text)\n"
+    "\n"
+    "Display:\n"
+    "  --ascii                draw with ASCII only\n"
+    "\n"
+    "  --version              print the version and exit\n"
+    "  --help                 print this help and exit\n";
+
+const char *options_usage(void) { return usage; }
+
+/* Seconds as a positive decimal ("2", "0.5") into milliseconds. */
+static int parse_seconds(const char *s, int *ms) {
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v <= 0 || v > 86400)
+        return -1;
+    *ms = (int)(v * 1000.0 + 0.5);
+    if (*ms < 1)
+        *ms = 1;
+    return 0;
+}
+
+int options_parse_target(const char *arg, struct flink_target *t, char *err, size_t errlen) {
+    t->name = NULL;
+    t->url = NULL;
+    const char *eq = strchr(arg, '=');
+    const char *scheme = strstr(arg, "://");
+    /* NAME=URL only when the '=' comes before the scheme (a URL's query may hold one). */
+    const char *url = arg;
+    char *name = NULL;
+    if (eq && (scheme == NULL || eq < scheme)) {
+        if (eq == arg) {
+            snprintf(err, errlen, "--flink %s: empty cluster name", arg);
+            return -1;
+        }
+        name = xstrndup(arg, (size_t)(eq - arg));
+        url = eq + 1;
+        scheme = strstr(url, "://");
+    }
+    char *full = scheme ? xstrdup(url) : xasprintf("http://%s", url);
+    size_t n = strlen(full);
+    while (n > 0 && full[n - 1] == '/')
+        full[--n] = '\0';
+
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *sch = NULL;
+    int rc = -1;
+    if (curl_url_set(u, CURLUPART_URL, full, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK) {
+        snprintf(err, errlen, "--flink %s: not a URL", arg);
+        goto out;
+    }
+    if (strcmp(sch, "http") != 0 && strcmp(sch, "https") != 0) {
+        snprintf(err, errlen, "--flink %s: only http and https URLs", arg);
+        goto out;
+    }
+    if (name == NULL) {
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+        name = port ? xasprintf("%s:%s", host, port) : xstrdup(host);
+    }
+    t->name = name;
+    t->url = full;
+    name = NULL;
+    full = NULL;
+    rc = 0;
+out:
+    curl_free(host);
+    curl_free(port);
+    curl_free(sch);
+    curl_url_cleanup(u);
+    free(name);
+    free(full);
+    return rc;
+}
+
+enum { OPT_FLINK = 256, OPT_REFRESH, OPT_TIMEOUT, OPT_ONCE, OPT_OUTPUT, OPT_ASCII, OPT_VERSION };
+
+static const struct option long_opts[] = {
+    {"flink", required_argument, NULL, OPT_FLINK},
+    {"refresh", required_argument, NULL, OPT_REFRESH},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"once", no_argument, NULL, OPT_ONCE},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"ascii", no_argument, NULL, OPT_ASCII},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen) {
+    memset(o, 0, sizeof *o);
+    o->refresh_ms = 2000;
+    o->timeout_ms = HTTP_DEFAULT_TIMEOUT_MS;
+    o->output = OUTPUT_TEXT;
+    opterr = 0;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case OPT_FLINK: {
+            struct flink_target t;
+            if (options_parse_target(optarg, &t, err, errlen) != 0)
+                return 2;
+            o->targets = xrealloc(o->targets, (o->n_targets + 1) * sizeof *o->targets);
+            o->targets[o->n_targets++] = t;
+            break;
+        }
+        case OPT_REFRESH:
+            if (parse_seconds(optarg, &o->refresh_ms) != 0) {
+                snprintf(err, errlen, "--refresh %s: expected seconds > 0", optarg);
+                return 2;
+            }
+            break;
+        case OPT_TIMEOUT:
+            if (parse_seconds(optarg, &o->timeout_ms) != 0) {
+                snprintf(err, errlen, "--timeout %s: expected seconds > 0", optarg);
+                return 2;
+            }
+            break;
+        case OPT_ONCE:
+            o->once = true;
+            break;
+        case OPT_OUTPUT:
+            if (strcmp(optarg, "json") == 0) {
+                o->output = OUTPUT_JSON;
+            } else if (strcmp(optarg, "text") == 0) {
+                o->output = OUTPUT_TEXT;
+            } else {
+                snprintf(err, errlen, "--output %s: expected json or text", optarg);
+                return 2;
+            }
+            break;
+        case OPT_ASCII:
+            o->ascii = true;
+            break;
+        case OPT_VERSION:
+            o->show_version = true;
+            break;
+        case 'h':
+            o->show_help = true;
+            break;
+        default:
+            if (optopt >= OPT_FLINK)
+                snprintf(err, errlen, "%s needs a value", argv[optind - 1]);
+            else if (optopt)
+                snprintf(err, errlen, "unknown option -%c", optopt);
+            else
+                snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        snprintf(err, errlen, "unexpected argument %s", argv[optind]);
+        return 2;
+    }
+    return 0;
+}
+
+void options_free(struct options *o) {
+    for (size_t i = 0; i < o->n_targets; i++) {
+        free(o->targets[i].name);
+        free(o->targets[i].url);
+    }
+    free(o->targets);
+    o->targets = NULL;
+    o->n_targets = 0;
+}

@@ -1,0 +1,36 @@
+/* Command-line options. */
+#ifndef FLINKTOP_OPTIONS_H
+#define FLINKTOP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct flink_target {
+    char *name; /* owned */
+    char *url;  /* owned, normalised: scheme present, no trailing slash */
+};
+
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
+
+struct options {
+    struct flink_target *targets; /* owned array */
+    size_t n_targets;
+    int refresh_ms;
+    int timeout_ms;
+    bool once;
+    enum output_format output;
+    bool ascii;
+    bool show_help;
+    bool show_version;
+};
+
+/* Parse argv. Returns 0, or 2 with a one-line message in err (usage error). The caller
+ * frees with options_free even on error. */
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
+void options_free(struct options *o);
+/* Parse "[NAME=]URL" into a target; returns 0 or -1 with err filled. Exposed for tests. */
+int options_parse_target(const char *arg, struct flink_target *t, char *err, size_t errlen);
+/* The --help text. static */
+const char *options_usage(void);
+
+#endif
