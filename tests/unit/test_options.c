@@ -1,0 +1,136 @@
+/* Command-line parsing: the names later issues and tests rely on. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+/* Split a command line on spaces into a writable argv (string literals are const). */
+static int parse_line(struct options *o, char *err, size_t errlen, const char *line) {
+    char *copy = strdup(line);
+    char *argv[32];
+    int argc = 0;
+    for (char *p = copy; *p && argc < 31;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (*p == '\0')
+            break;
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    argv[argc] = NULL;
+    int rc = options_parse(o, argc, argv, err, errlen);
+    free(copy);
+    return rc;
+}
+
+static void flink_with_name_and_without(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(
+        parse_line(&o, err, sizeof err,
+                   "flinktop --flink prod=http://10.1.2.3:8081/ --flink localhost:8082"),
+        0);
+    assert_int_equal(o.n_targets, 2);
+    assert_string_equal(o.targets[0].name, "prod");
+    assert_string_equal(o.targets[0].url, "http://10.1.2.3:8081");
+    assert_string_equal(o.targets[1].name, "localhost:8082");
+    assert_string_equal(o.targets[1].url, "http://localhost:8082");
+    options_free(&o);
+}
+
+static void name_defaults_to_host_and_default_port(void **state) {
+    (void)state;
+    struct flink_target t;
+    char err[128];
+    assert_int_equal(options_parse_target("https://flink.example.com/base", &t, err, sizeof err),
+                     0);
+    assert_string_equal(t.name, "flink.example.com:443");
+    assert_string_equal(t.url, "https://flink.example.com/base");
+    free(t.name);
+    free(t.url);
+}
+
+static void equals_inside_query_is_not_a_name(void **state) {
+    (void)state;
+    struct flink_target t;
+    char err[128];
+    assert_int_equal(options_parse_target("http://h:1/p?a=b", &t, err, sizeof err), 0);
+    assert_string_equal(t.name, "h:1");
+    free(t.name);
+    free(t.url);
+}
+
+static void bad_urls_are_usage_errors(void **state) {
+    (void)state;
+    struct flink_target t;
+    char err[128];
+    assert_int_equal(options_parse_target("=http://h:1", &t, err, sizeof err), -1);
+    assert_string_equal(err, "--flink =http://h:1: empty cluster name");
+    assert_int_equal(options_parse_target("ftp://h/x", &t, err, sizeof err), -1);
+    assert_string_equal(err, "--flink ftp://h/x: only http and https URLs");
+}
+
+static void defaults_refresh_2s_timeout_5s_text(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop"), 0);
+    assert_int_equal(o.refresh_ms, 2000);
+    assert_int_equal(o.timeout_ms, 5000);
+    assert_int_equal(o.output, OUTPUT_TEXT);
+    assert_false(o.once);
+    options_free(&o);
+}
+
+static void once_json_refresh_timeout(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(
+        parse_line(&o, err, sizeof err, "flinktop --once --output json --refresh 0.5 --timeout 1"),
+        0);
+    assert_true(o.once);
+    assert_int_equal(o.output, OUTPUT_JSON);
+    assert_int_equal(o.refresh_ms, 500);
+    assert_int_equal(o.timeout_ms, 1000);
+    options_free(&o);
+}
+
+static void bad_values_say_what_is_wrong(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --refresh 0"), 2);
+    assert_string_equal(err, "--refresh 0: expected seconds > 0");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --output yaml"), 2);
+    assert_string_equal(err, "--output yaml: expected json or text");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --bogus"), 2);
+    assert_string_equal(err, "unknown option --bogus");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --timeout abc"), 2);
+    assert_string_equal(err, "--timeout abc: expected seconds > 0");
+    options_free(&o);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(flink_with_name_and_without),
+        cmocka_unit_test(name_defaults_to_host_and_default_port),
+        cmocka_unit_test(equals_inside_query_is_not_a_name),
+        cmocka_unit_test(bad_urls_are_usage_errors),
+        cmocka_unit_test(defaults_refresh_2s_timeout_5s_text),
+        cmocka_unit_test(once_json_refresh_timeout),
+        cmocka_unit_test(bad_values_say_what_is_wrong),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
