@@ -1,0 +1,66 @@
+#!/bin/bash
+# make bench: figures, not pass/fail. Against the simulator with 3 clusters x 20 jobs:
+#  - start to first full frame (every cluster answered), median of 5, in a real terminal (tmux)
+#  - one --once poll of the fleet: wall time and peak RSS (/usr/bin/time -v)
+#  - the console over BENCH_SECONDS (default 60) at 2 s refresh: RSS, CPU % of a core,
+#    bytes written to the terminal (tmux pipe-pane)
+cd "$(dirname "$0")/.." || exit 1
+. tests/sim-start.sh
+SECONDS_RUN=${BENCH_SECONDS:-60}
+SOCK="flinktop-bench-$$"
+T() { tmux -L "$SOCK" "$@"; }
+cleanup() { T kill-server 2>/dev/null; sim_stop; }
+trap cleanup EXIT INT TERM
+sim_start --jobs 20 || exit 1
+ARGS=$(sim_flink_args)
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+echo "flinktop bench: 3 clusters x 20 jobs, simulator at $SIM_URL"
+
+# 1. first full frame
+samples=""
+for i in 1 2 3 4 5; do
+    err="$(mktemp)"
+    T new-session -d -x 120 -y 40 "FLINKTOP_BENCH=first-frame ./flinktop $ARGS 2>$err"
+    # wait (with a deadline) for the session to end on its own
+    for _ in $(seq 1 200); do T has-session 2>/dev/null || break; sleep 0.05; done
+    T kill-server 2>/dev/null
+    ms=$(sed -n 's/^first full frame: \([0-9]*\) ms$/\1/p' "$err")
+    rm -f "$err"
+    samples="$samples $ms"
+done
+median=$(echo $samples | tr ' ' '\n' | sort -n | sed -n 3p)
+echo "start to first full frame: median ${median} ms (samples:$samples) [target <= 100 ms]"
+
+# 2. one headless poll
+/usr/bin/time -v ./flinktop --once --output json $ARGS >/dev/null 2>/tmp/flinktop-bench-time.$$
+wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' /tmp/flinktop-bench-time.$$)
+rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' /tmp/flinktop-bench-time.$$)
+rm -f /tmp/flinktop-bench-time.$$
+echo "poll time (--once, whole fleet incl. 60 job details): ${wall} wall, peak RSS ${rss} KiB"
+
+# 3. the console over time
+bytes_file=$(mktemp)
+T new-session -d -x 120 -y 40 "./flinktop --refresh 2 $ARGS"
+T pipe-pane -o "cat >> $bytes_file"
+pid=""
+for _ in $(seq 1 100); do
+    pid=$(pgrep -n -f "^./flinktop --refresh 2") && break
+    sleep 0.05
+done
+if [ -z "$pid" ]; then echo "console did not start"; exit 1; fi
+hz=$(getconf CLK_TCK)
+cpu0=$(awk '{print $14 + $15}' /proc/$pid/stat)
+b0=$(stat -c %s "$bytes_file")
+sleep "$SECONDS_RUN"   # the measurement window itself, not a wait for a condition
+cpu1=$(awk '{print $14 + $15}' /proc/$pid/stat)
+b1=$(stat -c %s "$bytes_file")
+rss_now=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+rss_hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+cpu_pct=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$hz" -v s="$SECONDS_RUN" \
+    'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }')
+T send-keys q
+echo "console over ${SECONDS_RUN} s at 2 s refresh: CPU ${cpu_pct} % of a core [target <= 1 %]"
+echo "RSS ${rss_now} KiB (peak ${rss_hwm} KiB) [target <= 8192 KiB]"
+echo "bytes written to the terminal: $((b1 - b0)) in ${SECONDS_RUN} s ($(((b1 - b0) / SECONDS_RUN)) B/s)"
+rm -f "$bytes_file"

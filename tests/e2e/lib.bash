@@ -1,0 +1,84 @@
+# End-to-end helpers: flinktop in a real terminal (tmux) against the simulator.
+# Each test gets its own tmux server (-L) so tests never see each other's panes.
+# Waiting is always polling for a condition with a deadline, never a fixed sleep.
+
+E2E_ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+FLINKTOP=${FLINKTOP:-./flinktop}
+. "$E2E_ROOT/tests/sim-start.sh"
+
+e2e_setup() {
+    cd "$E2E_ROOT" || return 1
+    TMUX_SOCK="flinktop-e2e-$$-${BATS_TEST_NUMBER:-0}"
+}
+
+e2e_teardown() {
+    tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+    sim_stop
+}
+
+t() { tmux -L "$TMUX_SOCK" "$@"; }
+
+# console COLS ROWS [flinktop args...]: start flinktop in a COLSxROWS terminal
+console() {
+    local cols=$1 rows=$2
+    shift 2
+    t -f /dev/null new-session -d -x "$cols" -y "$rows" \
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP $* 2>$BATS_TEST_TMPDIR/stderr; echo \"exited \$?\" >$BATS_TEST_TMPDIR/exit; sleep 30"
+    t set-option -g status off >/dev/null
+}
+
+screen() { t capture-pane -p; }
+
+# wait_for TEXT [SECONDS=10]: until the screen shows TEXT
+wait_for() {
+    local text=$1 secs=${2:-10}
+    local end=$((SECONDS + secs)) n=0
+    local limit=$((secs * 20))
+    while [ $n -lt $limit ]; do
+        if screen | grep -qF -- "$text"; then return 0; fi
+        n=$((n + 1))
+        sleep 0.05
+    done
+    echo "timed out after ${secs}s waiting for: $text" >&2
+    echo "---- screen ----" >&2
+    screen >&2
+    return 1
+}
+
+# wait_gone TEXT [SECONDS=10]
+wait_gone() {
+    local text=$1 secs=${2:-10}
+    local limit=$((secs * 20)) n=0
+    while [ $n -lt $limit ]; do
+        if ! screen | grep -qF -- "$text"; then return 0; fi
+        n=$((n + 1))
+        sleep 0.05
+    done
+    echo "timed out after ${secs}s waiting for '$text' to go" >&2
+    screen >&2
+    return 1
+}
+
+# wait_exit [SECONDS=5]: until flinktop has exited; prints its exit line
+wait_exit() {
+    local limit=$((${1:-5} * 20)) n=0
+    while [ $n -lt $limit ]; do
+        if [ -s "$BATS_TEST_TMPDIR/exit" ]; then cat "$BATS_TEST_TMPDIR/exit"; return 0; fi
+        n=$((n + 1))
+        sleep 0.05
+    done
+    return 1
+}
+
+keys() { t send-keys "$@"; }
+
+fault() { # PATTERN MODE [ARG]
+    curl -sf -X POST "$SIM_URL/_sim/faults" \
+        -d "{\"pattern\":\"$1\",\"mode\":\"$2\",\"arg\":\"${3:-}\"}" >/dev/null
+}
+
+# sim_job_names CLUSTER: the job names the simulator serves, one a line
+sim_job_names() {
+    curl -sf "$SIM_URL/clusters/$1/jobs/overview" |
+        python3 -c 'import json,sys; [print(j["name"]) for j in json.load(sys.stdin)["jobs"]]'
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# flinktop --once against the simulator over real HTTP: what it prints must equal what
+# the simulator serves, and a failing source must cost only that cluster.
+
+setup() {
+    cd "$BATS_TEST_DIRNAME/../.."
+    FLINKTOP=${FLINKTOP:-./flinktop}
+    . tests/sim-start.sh
+    OUT="$BATS_TEST_TMPDIR/out.json"
+}
+
+teardown() {
+    sim_stop
+}
+
+# py EXPR...: evaluate Python over the snapshot in $OUT (bound to `d`)
+py() {
+    python3 -c "import json,sys; d=json.load(open('$OUT')); $1"
+}
+
+fault() { # PATTERN MODE [ARG]
+    curl -sf -X POST "$SIM_URL/_sim/faults" \
+        -d "{\"pattern\":\"$1\",\"mode\":\"$2\",\"arg\":\"${3:-}\"}" >/dev/null
+}
+
+@test "once json: three clusters, jobs and states equal what the simulator serves" {
+    sim_start --frozen --jobs 5
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "assert [c['name'] for c in d['clusters']] == ['production','staging','development'], d"
+    for c in production staging development; do
+        curl -sf "$SIM_URL/clusters/$c/jobs/overview" >"$BATS_TEST_TMPDIR/$c.json"
+        curl -sf "$SIM_URL/clusters/$c/overview" >"$BATS_TEST_TMPDIR/$c-ov.json"
+        py "
+sim = json.load(open('$BATS_TEST_TMPDIR/$c.json'))['jobs']
+ov = json.load(open('$BATS_TEST_TMPDIR/$c-ov.json'))
+c = [c for c in d['clusters'] if c['name'] == '$c'][0]
+assert c['status'] == 'ok' and c['error'] is None, c
+got = sorted((j['id'], j['name'], j['state']) for j in c['jobs'])
+want = sorted((j['jid'], j['name'], j['state']) for j in sim)
+assert got == want, (got, want)
+assert len(c['jobs']) == 5
+assert c['taskmanagers'] == ov['taskmanagers'] and c['slots_total'] == ov['slots-total'], c
+assert c['jobs_running'] == ov['jobs-running'] and c['jobs_failed'] == ov['jobs-failed'], c
+assert c['flink_version'] == ov['flink-version'], c
+for j in c['jobs']:
+    assert len(j['id']) == 32 and j['start_time'] > 1e12, j
+    assert isinstance(j['parallelism'], int) and j['parallelism'] >= 1, j
+"
+    done
+}
+
+@test "once: a hanging /jobs/overview costs one cluster a timeout line, exit 3, others ok" {
+    sim_start --frozen
+    fault "/clusters/staging/jobs/overview" hang
+    start=$(date +%s%N)
+    run "$FLINKTOP" --once --output json --timeout 2 $(sim_flink_args)
+    elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+c = {c['name']: c for c in d['clusters']}
+assert c['production']['status'] == 'ok' and c['development']['status'] == 'ok', c
+s = c['staging']
+assert s['status'] == 'error', s
+assert s['error'] == 'timed out after 2 s', s['error']
+assert s['jobs'] is None, s
+assert s['taskmanagers'] is not None
+"
+    # bounded by the timeout, not by the hanging server
+    [ "$elapsed_ms" -lt 3000 ]
+}
+
+@test "once: HTTP 503 names the status, the path and Flink's message" {
+    sim_start --frozen
+    fault "/clusters/development/overview" status 503
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+c = {c['name']: c for c in d['clusters']}['development']
+assert c['error'].startswith('HTTP 503 from /clusters/development/overview'), c['error']
+assert c['taskmanagers'] is None and c['slots_total'] is None, c
+assert len(c['jobs']) > 0
+"
+}
+
+@test "once: garbage, truncated and huge bodies are clear errors, not crashes" {
+    sim_start --frozen
+    fault "/clusters/production/jobs/overview" garbage
+    fault "/clusters/staging/jobs/overview" truncate
+    fault "/clusters/development/jobs/overview" huge 20
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+c = {c['name']: c for c in d['clusters']}
+assert c['production']['error'].startswith('bad answer from /jobs/overview: malformed JSON'), c['production']['error']
+assert c['staging']['error'].startswith('bad answer from /jobs/overview: malformed JSON'), c['staging']['error']
+assert c['development']['error'] == 'response over 16 MiB', c['development']['error']
+assert all(x['taskmanagers'] is not None for x in c.values())
+"
+}
+
+@test "once: a refused connection and a reset are errors of that cluster only" {
+    sim_start --frozen
+    fault "/clusters/staging/*" reset
+    run "$FLINKTOP" --once --output json --flink dead=http://127.0.0.1:1 $(sim_flink_args)
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+c = {c['name']: c for c in d['clusters']}
+assert c['dead']['error'] == 'connection refused', c['dead']
+assert c['dead']['flink_version'] is None and c['dead']['jobs'] is None
+assert c['staging']['status'] == 'error', c['staging']
+assert c['production']['status'] == 'ok' and c['development']['status'] == 'ok'
+"
+}
+
+@test "once text: hostile job names reach stdout without control characters" {
+    sim_start --frozen --hostile-names
+    run "$FLINKTOP" --once --output text $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    [[ "$output" == *production* ]]
+    # no ESC, BEL, CR or C1 CSI anywhere in what flinktop printed
+    ! printf '%s' "$output" | LC_ALL=C grep -q $'[\x1b\x07\r]'
+    ! printf '%s' "$output" | grep -q $'\xc2\x9b'
+}
+
+@test "usage errors exit 2 with a message" {
+    run "$FLINKTOP" --once --output yaml --flink http://127.0.0.1:1
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--output yaml: expected json or text"* ]]
+    run "$FLINKTOP" --once
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"no clusters"* ]]
+}
+
+@test "--help and --version" {
+    run "$FLINKTOP" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"--flink [NAME=]URL"* ]]
+    [[ "$output" == *"--once"* ]]
+    run "$FLINKTOP" --version
+    [ "$status" -eq 0 ]
+    [[ "$output" == "flinktop "* ]]
+}
