@@ -1,4 +1,5 @@
 /* flinktop: wires the engine (src/) to the screen (ui/) or, with --once, to stdout. */
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <curses.h>
 #include <locale.h>
@@ -200,6 +201,9 @@ int main(int argc, char **argv) {
     if (o.ascii == false && getenv("FLINKTOP_ASCII") != NULL)
         o.ascii = true;
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* cJSON allocates through xalloc too: out of memory restores the terminal and says so */
+    cJSON_Hooks hooks = {xmalloc, free};
+    cJSON_InitHooks(&hooks);
     struct app app;
     app_init_from(&app, &o);
     struct http *http = http_new(o.timeout_ms, HTTP_DEFAULT_MAX_BODY);

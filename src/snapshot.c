@@ -112,8 +112,10 @@ void snapshot_text(const struct app *app, FILE *out) {
         const char *v = cluster_version(c);
         fprintf(out, "%s  %s  flink %s  %s\n", c->name, c->url, v ? v : "-",
                 ok ? "ok" : "error");
-        if (!ok)
-            fprintf(out, "  error: %s\n", cluster_error(c));
+        if (!ok) {
+            const char *why = cluster_error(c);
+            fprintf(out, "  error: %s\n", why ? why : "no answer");
+        }
         fputs("  taskmanagers ", out);
         print_int(out, have_ov ? c->overview.taskmanagers : -1);
         fputs("  slots ", out);

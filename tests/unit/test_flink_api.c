@@ -1,0 +1,794 @@
+/* Flink REST parsers on fixtures: real shapes from Flink 1.15 to 2.3 first, then what a
+ * broken or hostile server sends. What is asserted is what the screen would show. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flink_api.h"
+#include "xalloc.h"
+
+static char err[160];
+
+struct body {
+    char *data; /* exactly len bytes, no NUL after them: an over-read trips ASan */
+    size_t len;
+};
+
+static struct body load(const char *name) {
+    const char *dir = getenv("FIXTURES");
+    if (dir == NULL || *dir == '\0')
+        dir = "tests/fixtures";
+    char *path = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("cannot open fixture %s", path);
+    size_t cap = 4096, len = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        size_t n = fread(buf + len, 1, cap - len, f);
+        if (n == 0)
+            break;
+        len += n;
+        if (len == cap) {
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+    }
+    fclose(f);
+    free(path);
+    struct body b = {xmalloc(len), len};
+    memcpy(b.data, buf, len);
+    free(buf);
+    return b;
+}
+
+static enum fa_status config_from(const char *name, struct flink_config *out) {
+    struct body b = load(name);
+    memset(out, 0x5a, sizeof *out);
+    err[0] = '\0';
+    enum fa_status st = flink_api_parse_config(b.data, b.len, out, err, sizeof err);
+    free(b.data);
+    return st;
+}
+
+static enum fa_status overview_from(const char *name, struct flink_overview *out) {
+    struct body b = load(name);
+    memset(out, 0x5a, sizeof *out);
+    err[0] = '\0';
+    enum fa_status st = flink_api_parse_overview(b.data, b.len, out, err, sizeof err);
+    free(b.data);
+    return st;
+}
+
+static enum fa_status jobs_from(const char *name, struct job_list *out) {
+    struct body b = load(name);
+    memset(out, 0x5a, sizeof *out);
+    err[0] = '\0';
+    enum fa_status st = flink_api_parse_jobs_overview(b.data, b.len, out, err, sizeof err);
+    free(b.data);
+    return st;
+}
+
+static enum fa_status tms_from(const char *name, struct taskmanager_list *out) {
+    struct body b = load(name);
+    memset(out, 0x5a, sizeof *out);
+    err[0] = '\0';
+    enum fa_status st = flink_api_parse_taskmanagers(b.data, b.len, out, err, sizeof err);
+    free(b.data);
+    return st;
+}
+
+static enum fa_status details_from(const char *name, struct job_details *out) {
+    struct body b = load(name);
+    memset(out, 0x5a, sizeof *out);
+    err[0] = '\0';
+    enum fa_status st = flink_api_parse_job_details(b.data, b.len, out, err, sizeof err);
+    free(b.data);
+    return st;
+}
+
+static char *error_from(const char *name) {
+    struct body b = load(name);
+    char *msg = flink_api_error_message(b.data, b.len);
+    free(b.data);
+    return msg;
+}
+
+static void assert_overview_unknown(const struct flink_overview *o) {
+    assert_int_equal(o->taskmanagers, -1);
+    assert_int_equal(o->slots_total, -1);
+    assert_int_equal(o->slots_available, -1);
+    assert_int_equal(o->jobs_running, -1);
+    assert_int_equal(o->jobs_finished, -1);
+    assert_int_equal(o->jobs_cancelled, -1);
+    assert_int_equal(o->jobs_failed, -1);
+    assert_null(o->flink_version);
+}
+
+/* ---- /config ------------------------------------------------------------------------- */
+
+static void parse_config_flink_1_15_reads_version_revision_refresh(void **state) {
+    (void)state;
+    struct flink_config c;
+    assert_int_equal(config_from("config.flink-1.15.json", &c), FA_OK);
+    assert_string_equal(c.flink_version, "1.15.4");
+    assert_string_equal(c.flink_revision, "3d8a5ff @ 2023-03-10T16:14:52+01:00");
+    assert_true(c.refresh_interval == 3000);
+    flink_config_free(&c);
+}
+
+static void parse_config_flink_1_18_pretty_printed(void **state) {
+    (void)state;
+    struct flink_config c;
+    assert_int_equal(config_from("config.flink-1.18.json", &c), FA_OK);
+    assert_string_equal(c.flink_version, "1.18.1");
+    assert_true(c.refresh_interval == 3000);
+    flink_config_free(&c);
+}
+
+static void parse_config_flink_2_1_reads_version(void **state) {
+    (void)state;
+    struct flink_config c;
+    assert_int_equal(config_from("config.flink-2.1.json", &c), FA_OK);
+    assert_string_equal(c.flink_version, "2.1.0");
+    assert_string_equal(c.flink_revision, "4cb6bd3 @ 2025-07-23T09:12:31+02:00");
+    assert_true(c.refresh_interval == 5000);
+    flink_config_free(&c);
+}
+
+static void parse_config_of_overview_body_leaves_version_unknown(void **state) {
+    (void)state;
+    /* an object without the /config fields: fine, just unknown */
+    struct flink_config c;
+    assert_int_equal(config_from("overview.missing_slots.json", &c), FA_OK);
+    assert_null(c.flink_version);
+    assert_null(c.flink_revision);
+    assert_true(c.refresh_interval == -1);
+    flink_config_free(&c);
+}
+
+static void parse_config_empty_body_is_empty_error(void **state) {
+    (void)state;
+    struct flink_config c;
+    assert_int_equal(config_from("empty.json", &c), FA_EMPTY);
+    assert_string_equal(err, "empty response");
+    assert_null(c.flink_version);
+    assert_null(c.flink_revision);
+    assert_true(c.refresh_interval == -1);
+}
+
+/* ---- /overview ----------------------------------------------------------------------- */
+
+static void parse_overview_flink_1_15_without_blocked_fields(void **state) {
+    (void)state;
+    struct flink_overview o;
+    assert_int_equal(overview_from("overview.flink-1.15.json", &o), FA_OK);
+    assert_int_equal(o.taskmanagers, 3);
+    assert_int_equal(o.slots_total, 12);
+    assert_int_equal(o.slots_available, 5);
+    assert_int_equal(o.jobs_running, 2);
+    assert_int_equal(o.jobs_finished, 7);
+    assert_int_equal(o.jobs_cancelled, 1);
+    assert_int_equal(o.jobs_failed, 0); /* a real zero stays zero */
+    assert_string_equal(o.flink_version, "1.15.4");
+    flink_overview_free(&o);
+}
+
+static void parse_overview_flink_1_20_with_blocked_fields(void **state) {
+    (void)state;
+    struct flink_overview o;
+    assert_int_equal(overview_from("overview.flink-1.20.json", &o), FA_OK);
+    assert_int_equal(o.taskmanagers, 4);
+    assert_int_equal(o.slots_total, 16);
+    assert_int_equal(o.slots_available, 2);
+    assert_int_equal(o.jobs_running, 3);
+    assert_int_equal(o.jobs_finished, 0);
+    assert_int_equal(o.jobs_cancelled, 2);
+    assert_int_equal(o.jobs_failed, 1);
+    assert_string_equal(o.flink_version, "1.20.1");
+    flink_overview_free(&o);
+}
+
+static void parse_overview_missing_slots_is_unknown(void **state) {
+    (void)state;
+    struct flink_overview o;
+    assert_int_equal(overview_from("overview.missing_slots.json", &o), FA_OK);
+    assert_int_equal(o.taskmanagers, 2);
+    assert_int_equal(o.slots_total, -1);
+    assert_int_equal(o.slots_available, -1);
+    assert_int_equal(o.jobs_running, 1);
+    assert_null(o.flink_version);
+    flink_overview_free(&o);
+}
+
+static void parse_overview_wrong_types_are_unknown_numeric_string_read(void **state) {
+    (void)state;
+    struct flink_overview o;
+    assert_int_equal(overview_from("overview.wrong_types.json", &o), FA_OK);
+    assert_int_equal(o.taskmanagers, 3);     /* "3" */
+    assert_int_equal(o.slots_total, -1);     /* "eight" */
+    assert_int_equal(o.slots_available, -1); /* "NaN" */
+    assert_int_equal(o.jobs_running, -1);    /* true */
+    assert_int_equal(o.jobs_finished, -1);   /* null */
+    assert_int_equal(o.jobs_cancelled, -1);  /* [1] */
+    assert_int_equal(o.jobs_failed, -1);     /* {"n":1} */
+    assert_null(o.flink_version);            /* 1.15 as a number */
+    flink_overview_free(&o);
+}
+
+static void parse_overview_huge_numbers_are_unknown(void **state) {
+    (void)state;
+    struct flink_overview o;
+    assert_int_equal(overview_from("overview.huge_numbers.json", &o), FA_OK);
+    assert_int_equal(o.taskmanagers, -1);    /* 1e30 */
+    assert_int_equal(o.slots_total, -1);     /* 99999999999999999999 */
+    assert_int_equal(o.slots_available, -1); /* 2^31 */
+    assert_int_equal(o.jobs_running, -1);    /* -1e30 */
+    assert_int_equal(o.jobs_finished, -1);   /* 1.5 */
+    assert_int_equal(o.jobs_cancelled, -1);  /* "99999999999999999999" */
+    assert_int_equal(o.jobs_failed, 2147483647);
+    assert_string_equal(o.flink_version, "1.19.0");
+    flink_overview_free(&o);
+}
+
+static void parse_overview_top_level_array_is_shape_error(void **state) {
+    (void)state;
+    struct flink_overview o;
+    assert_int_equal(overview_from("overview.top_level_array.json", &o), FA_SHAPE);
+    assert_string_equal(err, "expected JSON object, got array");
+    assert_overview_unknown(&o);
+}
+
+static void parse_overview_trailing_garbage_is_syntax_error(void **state) {
+    (void)state;
+    struct flink_overview o;
+    assert_int_equal(overview_from("overview.trailing_garbage.json", &o), FA_SYNTAX);
+    assert_string_equal(err, "malformed JSON at byte 39: data after the value");
+    assert_overview_unknown(&o);
+}
+
+static void parse_overview_whitespace_body_is_empty_error(void **state) {
+    (void)state;
+    struct flink_overview o;
+    assert_int_equal(overview_from("whitespace.json", &o), FA_EMPTY);
+    assert_string_equal(err, "empty response");
+    assert_overview_unknown(&o);
+}
+
+/* ---- /jobs/overview ------------------------------------------------------------------ */
+
+static void parse_jobs_overview_flink_1_15_reads_every_job(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.flink-1.15.json", &l), FA_OK);
+    assert_int_equal(l.len, 3);
+    const struct job *j = &l.items[0];
+    assert_string_equal(j->id, "5b4a9e8f3f1c4c0e8f2a1d7e6b3c9a01");
+    assert_string_equal(j->name, "orders-enrichment");
+    assert_int_equal(j->state, JOB_RUNNING);
+    assert_true(j->start_time == INT64_C(1700000000000));
+    assert_true(j->end_time == -1);
+    assert_true(j->duration_ms == 86400000);
+    assert_true(j->last_modification == INT64_C(1700000012345));
+    assert_int_equal(j->tasks_total, 8);
+    assert_int_equal(j->tasks_running, 8);
+    assert_int_equal(j->tasks_failed, 0);
+    /* only /jobs/:jid knows these */
+    assert_int_equal(j->parallelism, -1);
+    assert_int_equal(j->max_parallelism, -1);
+    assert_true(j->details_ms == 0);
+
+    j = &l.items[1];
+    assert_string_equal(j->name, "nightly-backfill");
+    assert_int_equal(j->state, JOB_FINISHED);
+    assert_true(j->end_time == INT64_C(1699993600000));
+    assert_int_equal(j->tasks_running, 0);
+
+    j = &l.items[2];
+    assert_string_equal(j->id, "ffeeddccbbaa99887766554433221100");
+    assert_int_equal(j->state, JOB_CANCELLING);
+    assert_int_equal(j->tasks_total, 6);
+    assert_int_equal(j->tasks_running, 2);
+    job_list_free(&l);
+}
+
+static void parse_jobs_overview_flink_2_1_with_pending_operators(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.flink-2.1.json", &l), FA_OK);
+    assert_int_equal(l.len, 2);
+    assert_string_equal(l.items[0].id, "9f86d081884c7d659a2feaa0c55ad015");
+    assert_string_equal(l.items[0].name, "clickstream-sessions");
+    assert_int_equal(l.items[0].state, JOB_RESTARTING);
+    assert_int_equal(l.items[0].tasks_total, 12);
+    assert_int_equal(l.items[0].tasks_running, 9);
+    assert_int_equal(l.items[0].tasks_failed, 3);
+    assert_int_equal(l.items[1].state, JOB_INITIALIZING);
+    assert_string_equal(l.items[1].name, "inventory-sync");
+    job_list_free(&l);
+}
+
+static void parse_jobs_overview_flink_2_3_with_job_and_scheduler_type(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.flink-2.3.json", &l), FA_OK);
+    assert_int_equal(l.len, 2);
+    assert_string_equal(l.items[0].name, "payments-ledger");
+    assert_int_equal(l.items[0].state, JOB_RUNNING);
+    assert_string_equal(l.items[1].id, "27d0ee1a1c2e3f4a5b6c7d8e9f0a1b2c");
+    assert_int_equal(l.items[1].state, JOB_FAILED);
+    assert_int_equal(l.items[1].tasks_failed, 1);
+    assert_true(l.items[1].duration_ms == 600000);
+    job_list_free(&l);
+}
+
+static void parse_jobs_overview_truncated_is_syntax_error(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.truncated.json", &l), FA_SYNTAX);
+    assert_non_null(strstr(err, "malformed JSON at byte "));
+    assert_null(l.items);
+    assert_int_equal(l.len, 0);
+}
+
+static void parse_jobs_overview_empty_file_is_empty_error(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("empty.json", &l), FA_EMPTY);
+    assert_string_equal(err, "empty response");
+    assert_null(l.items);
+    assert_int_equal(l.len, 0);
+}
+
+static void parse_jobs_overview_top_level_array_is_shape_error(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.top_level_array.json", &l), FA_SHAPE);
+    assert_string_equal(err, "expected object with \"jobs\" array");
+    assert_null(l.items);
+    assert_int_equal(l.len, 0);
+}
+
+static void parse_jobs_overview_jobs_not_array_is_shape_error(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.jobs_not_array.json", &l), FA_SHAPE);
+    assert_string_equal(err, "expected object with \"jobs\" array");
+    assert_int_equal(l.len, 0);
+}
+
+static void parse_jobs_overview_missing_jobs_is_shape_error(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.no_jobs_key.json", &l), FA_SHAPE);
+    assert_string_equal(err, "expected object with \"jobs\" array");
+    assert_int_equal(l.len, 0);
+}
+
+static void parse_jobs_overview_empty_list_is_no_jobs(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.empty_list.json", &l), FA_OK);
+    assert_int_equal(l.len, 0);
+    job_list_free(&l);
+}
+
+static void parse_jobs_overview_missing_fields_are_unknown(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.missing_fields.json", &l), FA_OK);
+    assert_int_equal(l.len, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const struct job *j = &l.items[i];
+        assert_null(j->name);
+        assert_int_equal(j->state, JOB_UNKNOWN);
+        assert_true(j->start_time == -1 && j->end_time == -1 && j->duration_ms == -1);
+        assert_true(j->last_modification == -1);
+        /* no "tasks" at all: unknown, not zero */
+        assert_int_equal(j->tasks_total, -1);
+        assert_int_equal(j->tasks_running, -1);
+        assert_int_equal(j->tasks_failed, -1);
+    }
+    assert_string_equal(l.items[0].id, "11111111111111111111111111111111");
+    assert_string_equal(l.items[1].id, "");
+    job_list_free(&l);
+}
+
+static void parse_jobs_overview_skips_non_objects_wrong_types_unknown(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.wrong_types.json", &l), FA_OK);
+    /* null, 42, a string, [] and true are skipped; the four objects stay */
+    assert_int_equal(l.len, 4);
+
+    const struct job *j = &l.items[0];
+    assert_string_equal(j->id, "");                       /* 31 hex digits */
+    assert_null(j->name);                                 /* 12345 */
+    assert_int_equal(j->state, JOB_UNKNOWN);              /* "running" */
+    assert_true(j->start_time == INT64_C(1700000000000)); /* "1700000000000" */
+    assert_true(j->end_time == -1);                       /* "NaN" */
+    assert_true(j->duration_ms == -1);                    /* "forever" */
+    assert_true(j->last_modification == -1);
+    assert_int_equal(j->tasks_total, -1); /* tasks is an array */
+
+    j = &l.items[1];
+    assert_string_equal(j->id, ""); /* 34 hex digits */
+    assert_null(j->name);           /* null */
+    assert_int_equal(j->state, JOB_UNKNOWN);
+    assert_true(j->start_time == -1);       /* 1700000000000.5 */
+    assert_int_equal(j->tasks_total, 8);    /* "8" */
+    assert_int_equal(j->tasks_running, -1); /* "NaN" */
+    assert_int_equal(j->tasks_failed, -1);  /* -3 */
+
+    j = &l.items[2];
+    assert_string_equal(j->id, ""); /* "zz..." */
+    assert_string_equal(j->name, "ok-name");
+    assert_int_equal(j->state, JOB_UNKNOWN); /* CANCELING is a task state */
+    assert_int_equal(j->tasks_total, -1);    /* "8/8" */
+
+    j = &l.items[3];
+    assert_string_equal(j->id, "");
+    assert_null(j->name);
+    job_list_free(&l);
+}
+
+static void parse_jobs_overview_huge_numbers_are_unknown(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.huge_numbers.json", &l), FA_OK);
+    assert_int_equal(l.len, 1);
+    const struct job *j = &l.items[0];
+    assert_string_equal(j->name, "huge");
+    assert_int_equal(j->state, JOB_RUNNING);
+    assert_true(j->start_time == -1);
+    assert_true(j->end_time == -1);
+    assert_true(j->duration_ms == -1);
+    assert_true(j->last_modification == -1); /* INT64_MAX rounds past the range */
+    assert_int_equal(j->tasks_total, -1);
+    assert_int_equal(j->tasks_running, -1);
+    assert_int_equal(j->tasks_failed, -1);
+    job_list_free(&l);
+}
+
+static void assert_no_controls(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        assert_true(*p >= 0x20);
+        assert_true(*p != 0x7f);
+        if (p[0] == 0xc2 && p[1] != 0)
+            assert_true(p[1] >= 0xa0); /* no C1 control */
+    }
+}
+
+static void parse_jobs_overview_hostile_names_are_sanitised(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.hostile_names.json", &l), FA_OK);
+    assert_int_equal(l.len, 5);
+    for (size_t i = 0; i < l.len; i++) {
+        assert_non_null(l.items[i].name);
+        assert_no_controls(l.items[i].name);
+        assert_int_equal(l.items[i].state, JOB_RUNNING);
+    }
+    assert_string_equal(l.items[0].name, "[31mred[0m-[2J]0;pwnedjob");
+    /* \u0000 ends the string inside cJSON; the rest of the name is lost, not shown raw */
+    assert_string_equal(l.items[1].name, "line1line2tabdel");
+    assert_string_equal(l.items[2].name, "c1:31m csi nel \xc2\xa0nbsp");
+    assert_string_equal(l.items[3].name, "bad:? ?? ?? ??? ???? ? end");
+    assert_string_equal(l.items[4].name,
+                        "\xe6\xb5\x81\xe5\xa4\x84\xe7\x90\x86-\xf0\x9f\x9a\x80-\xc3\xa9t\xc3\xa9");
+    assert_string_equal(l.items[3].id, "ffffffffffffffffffffffffffffffff");
+    job_list_free(&l);
+}
+
+static void parse_jobs_overview_raw_control_bytes_are_stripped(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.raw_control_bytes.json", &l), FA_OK);
+    assert_int_equal(l.len, 1);
+    assert_string_equal(l.items[0].name, "a[2J[Hbcdefg?h");
+    job_list_free(&l);
+}
+
+static void parse_jobs_overview_deep_nesting_is_syntax_error(void **state) {
+    (void)state;
+    struct job_list l;
+    assert_int_equal(jobs_from("jobs_overview.deep_nesting.json", &l), FA_SYNTAX);
+    assert_non_null(strstr(err, "malformed JSON at byte "));
+    assert_int_equal(l.len, 0);
+}
+
+static void parse_jobs_overview_reads_only_len_bytes(void **state) {
+    (void)state;
+    /* a valid document followed by bytes the caller did not hand over */
+    const char text[] = "{\"jobs\":[]}{\"jobs\":[{\"jid\":\"x\"}]}";
+    struct job_list l;
+    assert_int_equal(flink_api_parse_jobs_overview(text, 11, &l, err, sizeof err), FA_OK);
+    assert_int_equal(l.len, 0);
+    job_list_free(&l);
+    /* cut inside the document: an error, not a read past the end */
+    assert_int_equal(flink_api_parse_jobs_overview(text, 10, &l, err, sizeof err), FA_SYNTAX);
+    assert_int_equal(l.len, 0);
+}
+
+static void parse_error_message_fits_a_small_buffer(void **state) {
+    (void)state;
+    struct body b = load("jobs_overview.top_level_array.json");
+    struct job_list l;
+    char small[9];
+    memset(small, 'X', sizeof small);
+    assert_int_equal(flink_api_parse_jobs_overview(b.data, b.len, &l, small, sizeof small),
+                     FA_SHAPE);
+    assert_int_equal(strlen(small), 8);
+    assert_string_equal(small, "expected");
+    /* no err buffer at all is allowed too */
+    assert_int_equal(flink_api_parse_jobs_overview(b.data, b.len, &l, NULL, 0), FA_SHAPE);
+    free(b.data);
+}
+
+/* ---- /taskmanagers ------------------------------------------------------------------- */
+
+static void parse_taskmanagers_flink_1_15_standalone_ids(void **state) {
+    (void)state;
+    struct taskmanager_list l;
+    assert_int_equal(tms_from("taskmanagers.flink-1.15.json", &l), FA_OK);
+    assert_int_equal(l.len, 2);
+    const struct taskmanager *t = &l.items[0];
+    assert_string_equal(t->id, "10.0.3.17:36421-a1b2c3");
+    assert_string_equal(t->path, "akka.tcp://flink@10.0.3.17:36421/user/rpc/taskmanager_0");
+    assert_int_equal(t->slots_total, 4);
+    assert_int_equal(t->slots_free, 1);
+    assert_true(t->last_heartbeat == INT64_C(1700000010123));
+    assert_true(t->cpu_cores == 8.0);
+    assert_true(t->physical_memory == INT64_C(33672450048));
+    assert_int_equal(l.items[1].slots_free, 4);
+    taskmanager_list_free(&l);
+}
+
+static void parse_taskmanagers_flink_1_18_pod_name_ids_kept(void **state) {
+    (void)state;
+    struct taskmanager_list l;
+    assert_int_equal(tms_from("taskmanagers.flink-1.18.json", &l), FA_OK);
+    assert_int_equal(l.len, 2);
+    /* not hex, despite the spec's pattern: kept as sent */
+    assert_string_equal(l.items[0].id, "flink-prod-taskmanager-1-1");
+    assert_string_equal(l.items[1].id, "flink-prod-taskmanager-1-2");
+    assert_string_equal(l.items[0].path,
+                        "pekko.tcp://flink@10.244.1.23:6122/user/rpc/taskmanager_0");
+    assert_int_equal(l.items[0].slots_total, 2);
+    assert_int_equal(l.items[0].slots_free, 0);
+    assert_true(l.items[0].cpu_cores == 16.0);
+    assert_true(l.items[0].physical_memory == INT64_C(67108864000));
+    taskmanager_list_free(&l);
+}
+
+static void parse_taskmanagers_flink_2_3_with_assigned_tasks(void **state) {
+    (void)state;
+    struct taskmanager_list l;
+    assert_int_equal(tms_from("taskmanagers.flink-2.3.json", &l), FA_OK);
+    assert_int_equal(l.len, 1);
+    assert_string_equal(l.items[0].id, "analytics-taskmanager-2-7");
+    assert_int_equal(l.items[0].slots_total, 8);
+    assert_int_equal(l.items[0].slots_free, 3);
+    assert_true(l.items[0].last_heartbeat == INT64_C(1765000000000));
+    taskmanager_list_free(&l);
+}
+
+static void parse_taskmanagers_wrong_types_are_unknown(void **state) {
+    (void)state;
+    struct taskmanager_list l;
+    assert_int_equal(tms_from("taskmanagers.wrong_types.json", &l), FA_OK);
+    assert_int_equal(l.len, 2); /* the string item is skipped */
+    const struct taskmanager *t = &l.items[0];
+    assert_non_null(t->id);
+    assert_string_equal(t->id, ""); /* 7 is no id */
+    assert_null(t->path);
+    assert_int_equal(t->slots_total, -1);
+    assert_int_equal(t->slots_free, -1);
+    assert_true(t->last_heartbeat == -1);
+    assert_true(isnan(t->cpu_cores));
+    assert_true(t->physical_memory == -1);
+    t = &l.items[1];
+    assert_string_equal(t->id, "tm-[5mblink");
+    assert_int_equal(t->slots_total, 2);
+    assert_true(isnan(t->cpu_cores)); /* hardware is a string */
+    assert_true(t->physical_memory == -1);
+    taskmanager_list_free(&l);
+}
+
+static void parse_taskmanagers_top_level_array_is_shape_error(void **state) {
+    (void)state;
+    struct taskmanager_list l;
+    assert_int_equal(tms_from("taskmanagers.top_level_array.json", &l), FA_SHAPE);
+    assert_string_equal(err, "expected object with \"taskmanagers\" array");
+    assert_null(l.items);
+    assert_int_equal(l.len, 0);
+}
+
+static void parse_taskmanagers_truncated_is_syntax_error(void **state) {
+    (void)state;
+    struct taskmanager_list l;
+    assert_int_equal(tms_from("jobs_overview.truncated.json", &l), FA_SYNTAX);
+    assert_int_equal(l.len, 0);
+}
+
+/* ---- /jobs/:jid ---------------------------------------------------------------------- */
+
+static void parse_job_details_flink_1_15_max_parallelism_from_vertices(void **state) {
+    (void)state;
+    struct job_details d;
+    assert_int_equal(details_from("job_details.flink-1.15.json", &d), FA_OK);
+    assert_string_equal(d.id, "5b4a9e8f3f1c4c0e8f2a1d7e6b3c9a01");
+    assert_int_equal(d.vertex_count, 2);
+    assert_int_equal(d.parallelism, 4);
+    /* the job's maxParallelism is -1 (not set): the vertices' 128 is shown */
+    assert_int_equal(d.max_parallelism, 128);
+}
+
+static void parse_job_details_flink_1_20_job_max_parallelism_wins(void **state) {
+    (void)state;
+    struct job_details d;
+    assert_int_equal(details_from("job_details.flink-1.20.json", &d), FA_OK);
+    assert_string_equal(d.id, "0c1b2a3948576f6e5d4c3b2a19080706");
+    assert_int_equal(d.vertex_count, 3);
+    assert_int_equal(d.parallelism, 6);
+    assert_int_equal(d.max_parallelism, 512);
+}
+
+static void parse_job_details_flink_2_1_max_over_uneven_vertices(void **state) {
+    (void)state;
+    struct job_details d;
+    assert_int_equal(details_from("job_details.flink-2.1.json", &d), FA_OK);
+    assert_string_equal(d.id, "9f86d081884c7d659a2feaa0c55ad015");
+    assert_int_equal(d.vertex_count, 3);
+    assert_int_equal(d.parallelism, 8);
+    assert_int_equal(d.max_parallelism, 64);
+}
+
+static void parse_job_details_zero_vertices_parallelism_unknown(void **state) {
+    (void)state;
+    struct job_details d;
+    assert_int_equal(details_from("job_details.no_vertices.json", &d), FA_OK);
+    assert_string_equal(d.id, "11111111111111111111111111111111");
+    assert_int_equal(d.vertex_count, 0);
+    assert_int_equal(d.parallelism, -1);
+    assert_int_equal(d.max_parallelism, -1);
+}
+
+static void parse_job_details_parallelism_1000(void **state) {
+    (void)state;
+    struct job_details d;
+    assert_int_equal(details_from("job_details.parallelism_1000.json", &d), FA_OK);
+    assert_int_equal(d.vertex_count, 2);
+    assert_int_equal(d.parallelism, 1000);
+    assert_int_equal(d.max_parallelism, 1024);
+}
+
+static void parse_job_details_wrong_types_are_unknown(void **state) {
+    (void)state;
+    struct job_details d;
+    assert_int_equal(details_from("job_details.wrong_types.json", &d), FA_OK);
+    assert_string_equal(d.id, "");       /* "not-a-job-id" */
+    assert_int_equal(d.vertex_count, 3); /* null and "v" are not vertices */
+    /* "NaN", "7" and 99999999999999999999: only the "7" is a parallelism */
+    assert_int_equal(d.parallelism, 7);
+    /* job "NaN", vertices 1e30 and -1: nothing usable */
+    assert_int_equal(d.max_parallelism, -1);
+}
+
+static void parse_job_details_missing_vertices_is_unknown(void **state) {
+    (void)state;
+    struct job_details d;
+    assert_int_equal(details_from("job_details.vertices_missing.json", &d), FA_OK);
+    assert_string_equal(d.id, "33333333333333333333333333333333");
+    assert_int_equal(d.vertex_count, -1);
+    assert_int_equal(d.parallelism, -1);
+    assert_int_equal(d.max_parallelism, 64);
+}
+
+static void parse_job_details_top_level_array_is_shape_error(void **state) {
+    (void)state;
+    struct job_details d;
+    assert_int_equal(details_from("job_details.top_level_array.json", &d), FA_SHAPE);
+    assert_string_equal(err, "expected JSON object, got array");
+    assert_string_equal(d.id, "");
+    assert_int_equal(d.parallelism, -1);
+    assert_int_equal(d.max_parallelism, -1);
+    assert_int_equal(d.vertex_count, -1);
+}
+
+/* ---- error bodies -------------------------------------------------------------------- */
+
+static void error_message_is_first_line_of_first_error(void **state) {
+    (void)state;
+    char *m = error_from("error.not_found.json");
+    assert_string_equal(m, "org.apache.flink.runtime.rest.NotFoundException: Job "
+                           "5b4a9e8f3f1c4c0e8f2a1d7e6b3c9a01 not found");
+    free(m);
+    m = error_from("error.internal.json");
+    assert_string_equal(m, "Internal server error.");
+    free(m);
+}
+
+static void error_message_skips_non_strings_and_is_sanitised(void **state) {
+    (void)state;
+    char *m = error_from("error.hostile.json");
+    assert_string_equal(m, "]0;ownedService [1mtemporarily[0m unavailable");
+    free(m);
+}
+
+static void error_message_without_errors_is_null(void **state) {
+    (void)state;
+    assert_null(error_from("error.no_errors.json"));
+    assert_null(error_from("error.html_page.json"));
+    assert_null(error_from("empty.json"));
+    assert_null(error_from("overview.top_level_array.json"));
+}
+
+static void fa_status_message_names_each_status(void **state) {
+    (void)state;
+    assert_string_equal(fa_status_message(FA_OK), "ok");
+    assert_string_equal(fa_status_message(FA_EMPTY), "empty response");
+    assert_string_equal(fa_status_message(FA_SYNTAX), "malformed JSON");
+    assert_string_equal(fa_status_message(FA_SHAPE), "unexpected JSON shape");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parse_config_flink_1_15_reads_version_revision_refresh),
+        cmocka_unit_test(parse_config_flink_1_18_pretty_printed),
+        cmocka_unit_test(parse_config_flink_2_1_reads_version),
+        cmocka_unit_test(parse_config_of_overview_body_leaves_version_unknown),
+        cmocka_unit_test(parse_config_empty_body_is_empty_error),
+        cmocka_unit_test(parse_overview_flink_1_15_without_blocked_fields),
+        cmocka_unit_test(parse_overview_flink_1_20_with_blocked_fields),
+        cmocka_unit_test(parse_overview_missing_slots_is_unknown),
+        cmocka_unit_test(parse_overview_wrong_types_are_unknown_numeric_string_read),
+        cmocka_unit_test(parse_overview_huge_numbers_are_unknown),
+        cmocka_unit_test(parse_overview_top_level_array_is_shape_error),
+        cmocka_unit_test(parse_overview_trailing_garbage_is_syntax_error),
+        cmocka_unit_test(parse_overview_whitespace_body_is_empty_error),
+        cmocka_unit_test(parse_jobs_overview_flink_1_15_reads_every_job),
+        cmocka_unit_test(parse_jobs_overview_flink_2_1_with_pending_operators),
+        cmocka_unit_test(parse_jobs_overview_flink_2_3_with_job_and_scheduler_type),
+        cmocka_unit_test(parse_jobs_overview_truncated_is_syntax_error),
+        cmocka_unit_test(parse_jobs_overview_empty_file_is_empty_error),
+        cmocka_unit_test(parse_jobs_overview_top_level_array_is_shape_error),
+        cmocka_unit_test(parse_jobs_overview_jobs_not_array_is_shape_error),
+        cmocka_unit_test(parse_jobs_overview_missing_jobs_is_shape_error),
+        cmocka_unit_test(parse_jobs_overview_empty_list_is_no_jobs),
+        cmocka_unit_test(parse_jobs_overview_missing_fields_are_unknown),
+        cmocka_unit_test(parse_jobs_overview_skips_non_objects_wrong_types_unknown),
+        cmocka_unit_test(parse_jobs_overview_huge_numbers_are_unknown),
+        cmocka_unit_test(parse_jobs_overview_hostile_names_are_sanitised),
+        cmocka_unit_test(parse_jobs_overview_raw_control_bytes_are_stripped),
+        cmocka_unit_test(parse_jobs_overview_deep_nesting_is_syntax_error),
+        cmocka_unit_test(parse_jobs_overview_reads_only_len_bytes),
+        cmocka_unit_test(parse_error_message_fits_a_small_buffer),
+        cmocka_unit_test(parse_taskmanagers_flink_1_15_standalone_ids),
+        cmocka_unit_test(parse_taskmanagers_flink_1_18_pod_name_ids_kept),
+        cmocka_unit_test(parse_taskmanagers_flink_2_3_with_assigned_tasks),
+        cmocka_unit_test(parse_taskmanagers_wrong_types_are_unknown),
+        cmocka_unit_test(parse_taskmanagers_top_level_array_is_shape_error),
+        cmocka_unit_test(parse_taskmanagers_truncated_is_syntax_error),
+        cmocka_unit_test(parse_job_details_flink_1_15_max_parallelism_from_vertices),
+        cmocka_unit_test(parse_job_details_flink_1_20_job_max_parallelism_wins),
+        cmocka_unit_test(parse_job_details_flink_2_1_max_over_uneven_vertices),
+        cmocka_unit_test(parse_job_details_zero_vertices_parallelism_unknown),
+        cmocka_unit_test(parse_job_details_parallelism_1000),
+        cmocka_unit_test(parse_job_details_wrong_types_are_unknown),
+        cmocka_unit_test(parse_job_details_missing_vertices_is_unknown),
+        cmocka_unit_test(parse_job_details_top_level_array_is_shape_error),
+        cmocka_unit_test(error_message_is_first_line_of_first_error),
+        cmocka_unit_test(error_message_skips_non_strings_and_is_sanitised),
+        cmocka_unit_test(error_message_without_errors_is_null),
+        cmocka_unit_test(fa_status_message_names_each_status),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
