@@ -38,6 +38,33 @@ static size_t utf8_len(const unsigned char *p, size_t n) {
     return len;
 }
 
+/* Length of the escape sequence starting with ESC at p, so that a colour code or a
+ * window-title change vanishes whole instead of leaving "[31m" behind: CSI runs to its
+ * final byte, OSC/DCS/APC/PM/SOS strings to BEL or ST, anything else is ESC + one byte. */
+static size_t escape_len(const unsigned char *p, size_t n) {
+    if (n < 2)
+        return n;
+    size_t i = 2;
+    switch (p[1]) {
+    case '[':
+        while (i < n && p[i] >= 0x20 && p[i] <= 0x3F)
+            i++; /* parameters and intermediates */
+        return i < n && p[i] >= 0x40 && p[i] <= 0x7E ? i + 1 : i;
+    case ']':
+    case 'P':
+    case '_':
+    case '^':
+    case 'X':
+        while (i < n && p[i] != 0x07 && !(p[i] == 0x1B && i + 1 < n && p[i + 1] == '\\'))
+            i++;
+        if (i < n)
+            i += p[i] == 0x07 ? 1 : 2;
+        return i;
+    default:
+        return p[1] >= 0x20 && p[1] <= 0x7E ? 2 : 1;
+    }
+}
+
 char *sanitize_strndup(const char *s, size_t len) {
     if (s == NULL)
         return NULL;
@@ -47,6 +74,10 @@ char *sanitize_strndup(const char *s, size_t len) {
     size_t i = 0;
     while (i < len) {
         unsigned char b = in[i];
+        if (b == 0x1B) {
+            i += escape_len(in + i, len - i);
+            continue;
+        }
         if (b < 0x80) {
             if (b >= 0x20 && b != 0x7F)
                 out[o++] = (char)b; /* C0 controls, NUL and DEL are dropped */

@@ -476,7 +476,7 @@ static void parse_jobs_overview_hostile_names_are_sanitised(void **state) {
         assert_no_controls(l.items[i].name);
         assert_int_equal(l.items[i].state, JOB_RUNNING);
     }
-    assert_string_equal(l.items[0].name, "[31mred[0m-[2J]0;pwnedjob");
+    assert_string_equal(l.items[0].name, "red-job");
     /* \u0000 ends the string inside cJSON; the rest of the name is lost, not shown raw */
     assert_string_equal(l.items[1].name, "line1line2tabdel");
     assert_string_equal(l.items[2].name, "c1:31m csi nel \xc2\xa0nbsp");
@@ -492,7 +492,7 @@ static void parse_jobs_overview_raw_control_bytes_are_stripped(void **state) {
     struct job_list l;
     assert_int_equal(jobs_from("jobs_overview.raw_control_bytes.json", &l), FA_OK);
     assert_int_equal(l.len, 1);
-    assert_string_equal(l.items[0].name, "a[2J[Hbcdefg?h");
+    assert_string_equal(l.items[0].name, "abcdefg?h");
     job_list_free(&l);
 }
 
@@ -595,7 +595,7 @@ static void parse_taskmanagers_wrong_types_are_unknown(void **state) {
     assert_true(isnan(t->cpu_cores));
     assert_true(t->physical_memory == -1);
     t = &l.items[1];
-    assert_string_equal(t->id, "tm-[5mblink");
+    assert_string_equal(t->id, "tm-blink");
     assert_int_equal(t->slots_total, 2);
     assert_true(isnan(t->cpu_cores)); /* hardware is a string */
     assert_true(t->physical_memory == -1);
@@ -719,7 +719,7 @@ static void error_message_is_first_line_of_first_error(void **state) {
 static void error_message_skips_non_strings_and_is_sanitised(void **state) {
     (void)state;
     char *m = error_from("error.hostile.json");
-    assert_string_equal(m, "]0;ownedService [1mtemporarily[0m unavailable");
+    assert_string_equal(m, "Service temporarily unavailable");
     free(m);
 }
 

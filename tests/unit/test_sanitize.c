@@ -38,14 +38,23 @@ static void sanitize_plain_ascii_is_unchanged(void **state) {
            "orders-enrichment v2 (prod) #1 ~!@$%^&*()_+{}|:<>?");
 }
 
-static void sanitize_strips_escape_bytes_keeps_cjk(void **state) {
+static void sanitize_strips_escape_sequences_keeps_cjk(void **state) {
     (void)state;
-    /* colour, clear screen, OSC window title: with ESC and BEL gone, nothing is a sequence */
+    /* colour, clear screen, OSC window title: each sequence vanishes whole */
     char *out = CLEAN("\x1b[31m\xe6\xb5\x81\xe5\xa4\x84\xe7\x90\x86\x1b[0m\x1b[2J\x1b]0;pwned\x07");
     assert_null(strchr(out, '\x1b'));
     assert_null(strchr(out, '\x07'));
-    assert_string_equal(out, "[31m\xe6\xb5\x81\xe5\xa4\x84\xe7\x90\x86[0m[2J]0;pwned");
+    assert_string_equal(out, "\xe6\xb5\x81\xe5\xa4\x84\xe7\x90\x86");
     free(out);
+}
+
+static void sanitize_cut_escape_sequences_end_cleanly(void **state) {
+    (void)state;
+    EXPECT("a\x1b", "a");
+    EXPECT("a\x1b[12", "a");
+    EXPECT("a\x1b]0;title", "a");
+    EXPECT("a\x1b]0;t\x1b\\b", "ab");
+    EXPECT("a\x1b" "7b", "ab");
 }
 
 static void sanitize_drops_cr_lf_tab_and_del(void **state) {
@@ -152,14 +161,15 @@ static void sanitize_strdup_stops_at_nul_and_null_gives_null(void **state) {
     (void)state;
     assert_null(sanitize_strdup(NULL));
     char *out = sanitize_strdup("job\x1b[1m-\xe2\x9c\x93");
-    assert_string_equal(out, "job[1m-\xe2\x9c\x93");
+    assert_string_equal(out, "job-\xe2\x9c\x93");
     free(out);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sanitize_plain_ascii_is_unchanged),
-        cmocka_unit_test(sanitize_strips_escape_bytes_keeps_cjk),
+        cmocka_unit_test(sanitize_strips_escape_sequences_keeps_cjk),
+        cmocka_unit_test(sanitize_cut_escape_sequences_end_cleanly),
         cmocka_unit_test(sanitize_drops_cr_lf_tab_and_del),
         cmocka_unit_test(sanitize_drops_nul_inside_len),
         cmocka_unit_test(sanitize_drops_c1_controls_keeps_latin1_and_nbsp),
