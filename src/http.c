@@ -13,10 +13,14 @@
 #define FLINKTOP_VERSION "dev"
 #endif
 
-/* One transfer in flight. Owned by the client's list until it completes. */
+/* One transfer, queued or in flight. Owned by the client's list (oldest first) until it
+ * completes. We queue beyond HTTP_MAX_PER_HOST ourselves rather than let curl do it, so
+ * that a request's timeout starts when it is sent, not when it was queued. */
 struct req {
     struct req *next;
     CURL *easy;
+    char host[160];   /* scheme://host:port: the per-host limit counts these */
+    bool started;     /* added to the multi handle; queued until then */
     char *url;
     char *body;
     struct curl_slist *headers;
@@ -77,7 +81,8 @@ void http_free(struct http *h) {
     while (h->reqs) {
         struct req *r = h->reqs;
         unlink_req(h, r);
-        curl_multi_remove_handle(h->multi, r->easy);
+        if (r->started)
+            curl_multi_remove_handle(h->multi, r->easy);
         struct http_response resp = {HTTP_FAILED, 0, "", 0, "cancelled", 0};
         r->done(r->arg, &resp);
         req_free(r);
@@ -133,6 +138,37 @@ static void apply_tls(struct req *r, const struct http_tls *tls) {
     }
 }
 
+/* "scheme://host:port" of a URL: everything before the path. */
+static void url_host(const char *url, char *out, size_t outlen) {
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t n = (size_t)(p - url) + strcspn(p, "/?#");
+    if (n >= outlen)
+        n = outlen - 1;
+    memcpy(out, url, n);
+    out[n] = '\0';
+}
+
+static int in_flight_for(const struct http *h, const char *host) {
+    int n = 0;
+    for (const struct req *r = h->reqs; r; r = r->next)
+        if (r->started && strcmp(r->host, host) == 0)
+            n++;
+    return n;
+}
+
+/* Send queued requests, oldest first, while their host has a free slot. */
+static void start_queued(struct http *h) {
+    for (struct req *r = h->reqs; r; r = r->next) {
+        if (r->started || in_flight_for(h, r->host) >= HTTP_MAX_PER_HOST)
+            continue;
+        r->started = true;
+        r->start_ms = clock_mono_ms();
+        if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
+            r->started = false; /* tried again on the next completion */
+    }
+}
+
 int http_submit(struct http *h, const struct http_request *q) {
     struct req *r = xcalloc(1, sizeof *r);
     buf_init(&r->resp, h->max_body);
@@ -173,14 +209,13 @@ int http_submit(struct http *h, const struct http_request *q) {
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
     if (q->tls)
         apply_tls(r, q->tls);
-    if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
-        req_free(r);
-        return -1;
-    }
-    r->start_ms = clock_mono_ms();
-    r->next = h->reqs;
-    h->reqs = r;
+    url_host(r->url, r->host, sizeof r->host);
+    struct req **tail = &h->reqs;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = r;
     h->pending++;
+    start_queued(h);
     return 0;
 }
 
@@ -333,6 +368,7 @@ int http_perform(struct http *h) {
         unlink_req(h, r);
         complete(h, r, cc);
         req_free(r);
+        start_queued(h);
     }
     return running;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,7 +47,7 @@ static int listen_any(int *port) {
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(listen(fd, 16), 0);
     socklen_t len = sizeof a;
     getsockname(fd, (struct sockaddr *)&a, &len);
     *port = ntohs(a.sin_port);
@@ -224,6 +225,57 @@ static void free_with_pending_request_completes_it_as_cancelled(void **state) {
     close(lfd);
 }
 
+/* Ten requests to one silent host: eight are sent, two wait their turn, and each of the
+ * ten gets its full timeout from the moment it is sent. */
+static void at_most_eight_in_flight_per_host(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port);
+    struct http *h = http_new(2000, 1024);
+    struct result r[10];
+    memset(r, 0, sizeof r);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
+    for (int i = 0; i < 10; i++)
+        get(h, url, &r[i]);
+    int accepted = 0, conns[16];
+    int64_t end = clock_mono_ms() + 10000;
+    /* accept what arrives until the first timeouts free slots */
+    while (accepted < 8 && clock_mono_ms() < end) {
+        int numfds;
+        curl_multi_poll(http_multi(h), NULL, 0, 20, &numfds);
+        http_perform(h);
+        struct timeval tv = {0, 0};
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(lfd, &fds);
+        if (select(lfd + 1, &fds, NULL, NULL, &tv) > 0)
+            conns[accepted++] = accept(lfd, NULL, NULL);
+    }
+    assert_int_equal(accepted, 8);
+    int done = 0;
+    for (int i = 0; i < 10; i++)
+        done += r[i].done;
+    assert_int_equal(done, 0);
+    while (clock_mono_ms() < end) {
+        done = 0;
+        for (int i = 0; i < 10; i++)
+            done += r[i].done;
+        if (done == 10)
+            break;
+        int numfds;
+        curl_multi_poll(http_multi(h), NULL, 0, 20, &numfds);
+        http_perform(h);
+    }
+    assert_int_equal(done, 10);
+    for (int i = 0; i < 10; i++)
+        assert_string_equal(r[i].error, "timed out after 2 s");
+    for (int i = 0; i < accepted; i++)
+        close(conns[i]);
+    http_free(h);
+    close(lfd);
+}
+
 static void describe_error_lines(void **state) {
     (void)state;
     char out[256];
@@ -253,6 +305,7 @@ int main(void) {
         cmocka_unit_test(body_over_cap_is_an_error_not_oom),
         cmocka_unit_test(closed_without_answer_says_so),
         cmocka_unit_test(free_with_pending_request_completes_it_as_cancelled),
+        cmocka_unit_test(at_most_eight_in_flight_per_host),
         cmocka_unit_test(describe_error_lines),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
