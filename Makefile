@@ -43,9 +43,9 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 all: flinktop flinktop-sim
 
 flinktop: $(BUILD)/flinktop
-	cp $< $@
+	rm -f $@ && cp $< $@
 flinktop-sim: $(BUILD)/flinktop-sim
-	cp $< $@
+	rm -f $@ && cp $< $@
 
 $(BUILD)/flinktop: $(BUILD)/src/main.o $(ENGINE_OBJS) $(UI_OBJS)
 	$(CC) $(SAN) -o $@ $^ $(APP_LIBS)
@@ -63,7 +63,7 @@ $(BUILD)/src/%.o: src/%.c
 
 $(BUILD)/ui/%.o: ui/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(APP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(APP_CFLAGS) -DFLINKTOP_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_OBJS) $(UI_OBJS)
 	@mkdir -p $(dir $@)

@@ -39,5 +39,8 @@ void ui_draw(struct ui *ui);
 /* The cluster whose jobs are on screen, or -1 on the clusters screen: the poller
  * refreshes its details first. */
 int ui_focus_cluster(const struct ui *ui);
+/* The id of the job whose screen is open, or NULL: its details are refreshed every
+ * round. borrowed */
+const char *ui_focus_job(const struct ui *ui);
 
 #endif

@@ -1,0 +1,685 @@
+/* The console rendered into a virtual screen (tig's way: newterm on /dev/null,
+ * resizeterm, read the cells back as text) over a synthetic fleet: one healthy cluster
+ * with jobs in every kind of state, one that never answered, one with unknown values. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "app.h"
+#include "colors.h"
+#include "ui.h"
+#include "ui_screen.h"
+#include "xalloc.h"
+
+#define NOW 1709296496000LL /* 2024-03-01 12:34:56 UTC */
+#define CJK_NAME                                                                                                           \
+    "\xe5\xae\x9e\xe6\x97\xb6\xe8\xae\xa2\xe5\x8d\x95\xe9\xa3\x8e\xe6\x8e\xa7\xe8\xae\xa1"                                 \
+    "\xe7\xae\x97\xe4\xbb\xbb\xe5\x8a\xa1\xe4\xb8\x80\xe5\x8f\xb7\xe6\xb5\x81" /* 实时订单风控计算任务一号流: \
+                                                                                  26 cells */
+#define CJK_HEAD "\xe5\xae\x9e\xe6\x97\xb6"                                    /* 实时 */
+#define ELLIPSIS "\xe2\x80\xa6"
+
+struct fixture {
+    FILE *out, *in;
+    SCREEN *sp;
+    struct app app;
+    struct ui *ui;
+};
+
+static void add_job(struct cluster *c, const char *id, const char *name, enum job_state st,
+                    int parallelism, int tasks) {
+    c->jobs.items = xrealloc(c->jobs.items, (c->jobs.len + 1) * sizeof *c->jobs.items);
+    struct job *j = &c->jobs.items[c->jobs.len++];
+    job_init(j);
+    snprintf(j->id, sizeof j->id, "%s", id);
+    j->name = xstrdup(name);
+    j->state = st;
+    j->start_time = NOW - 3600000;
+    j->duration_ms = 3600000;
+    j->parallelism = parallelism;
+    j->tasks_total = tasks;
+}
+
+static void source_ok(struct cluster *c, enum cluster_source s, int64_t at) {
+    c->sources[s].state = SOURCE_OK;
+    c->sources[s].last_ok_ms = at;
+    c->sources[s].last_try_ms = at;
+}
+
+static void build_fleet(struct app *app) {
+    memset(app, 0, sizeof *app);
+    app->n_clusters = 3;
+    app->clusters = xcalloc(3, sizeof *app->clusters);
+    app->refresh_ms = 2000;
+    app->timeout_ms = 5000;
+    app->now_ms = NOW;
+    app->last_refresh_ms = NOW - 2000;
+
+    struct cluster *prod = &app->clusters[0];
+    cluster_init(prod, "prod-eu", "http://prod:8081");
+    for (int s = 0; s < SRC_COUNT; s++)
+        source_ok(prod, (enum cluster_source)s, NOW - 2000);
+    prod->config.flink_version = xstrdup("1.18.1");
+    prod->overview.taskmanagers = 4;
+    prod->overview.slots_total = 16;
+    prod->overview.slots_available = 4;
+    add_job(prod, "a0000000000000000000000000000001", "orders-etl", JOB_RUNNING, 4, 12);
+    add_job(prod, "a0000000000000000000000000000002", "payments", JOB_FAILED, -1, 8);
+    add_job(prod, "a0000000000000000000000000000003", "clickstream", JOB_FINISHED, 2, 6);
+    add_job(prod, "a0000000000000000000000000000004", CJK_NAME, JOB_RUNNING, 8, 24);
+    add_job(prod, "a0000000000000000000000000000005", "fraud-score", JOB_RESTARTING, 4, 12);
+
+    struct cluster *staging = &app->clusters[1];
+    cluster_init(staging, "staging", "http://staging:8081");
+    for (int s = 0; s < SRC_COUNT; s++) {
+        staging->sources[s].state = SOURCE_ERROR;
+        snprintf(staging->sources[s].error, sizeof staging->sources[s].error,
+                 "connect to 10.0.0.7:8081: Connection refused");
+    }
+
+    /* answered, but said nothing useful: every value unknown */
+    struct cluster *dev = &app->clusters[2];
+    cluster_init(dev, "dev", "http://dev:8081");
+    source_ok(dev, SRC_OVERVIEW, NOW - 3000);
+    source_ok(dev, SRC_TASKMANAGERS, NOW - 3000);
+}
+
+static int setup(void **state) {
+    struct fixture *f = xcalloc(1, sizeof *f);
+    f->out = fopen("/dev/null", "w");
+    f->in = fopen("/dev/null", "r");
+    f->sp = newterm("xterm-256color", f->out, f->in);
+    assert_non_null(f->sp);
+    set_term(f->sp);
+    resizeterm(24, 80);
+    build_fleet(&f->app);
+    f->ui = ui_new(&f->app);
+    ui_start_screen(f->ui, f->sp);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    struct fixture *f = *state;
+    ui_free(f->ui);
+    endwin();
+    delscreen(f->sp);
+    fclose(f->out);
+    fclose(f->in);
+    for (size_t i = 0; i < f->app.n_clusters; i++)
+        cluster_free(&f->app.clusters[i]);
+    free(f->app.clusters);
+    free(f);
+    return 0;
+}
+
+/* Row y of the virtual screen as UTF-8, trailing blanks cut. */
+static char *row_text(int y, char *buf, size_t size) {
+    wchar_t w[1024];
+    buf[0] = '\0';
+    int n = mvwinnwstr(stdscr, y, 0, w, (int)(sizeof w / sizeof w[0]) - 1);
+    if (n == ERR)
+        return buf;
+    w[n] = L'\0';
+    size_t len = wcstombs(buf, w, size - 1);
+    if (len == (size_t)-1)
+        len = 0;
+    buf[len] = '\0';
+    while (len > 0 && buf[len - 1] == ' ')
+        buf[--len] = '\0';
+    return buf;
+}
+
+/* The whole screen, rows joined by newlines (static: valid until the next call). */
+static const char *screen(void) {
+    static char all[64 * 1024];
+    size_t used = 0;
+    all[0] = '\0';
+    for (int y = 0; y < LINES; y++) {
+        char row[4096];
+        row_text(y, row, sizeof row);
+        int n = snprintf(all + used, sizeof all - used, "%s\n", row);
+        if (n < 0 || (size_t)n >= sizeof all - used)
+            break;
+        used += (size_t)n;
+    }
+    return all;
+}
+
+/* The first row under the header line containing s, or -1. */
+static int row_with(const char *s) {
+    for (int y = 1; y < LINES; y++) {
+        char row[4096];
+        if (strstr(row_text(y, row, sizeof row), s))
+            return y;
+    }
+    return -1;
+}
+
+static void draw_at(struct fixture *f, int rows, int cols) {
+    resizeterm(rows, cols);
+    ui_resize(f->ui);
+    ui_draw(f->ui);
+}
+
+/* FLINKTOP_TEST_DUMP=1: print the screen (for writing and debugging these tests). */
+static void dump(void) {
+    if (getenv("FLINKTOP_TEST_DUMP"))
+        fprintf(stderr, "----\n%s----\n", screen());
+}
+
+static void press(struct fixture *f, const char *keys) {
+    for (; *keys; keys++)
+        ui_handle_key(f->ui, (unsigned char)*keys);
+}
+
+/* The attribute bits (colour pair included) of the cell at y, x. */
+static attr_t cell_attr(int y, int x) { return (attr_t)(mvwinch(stdscr, y, x) & A_ATTRIBUTES); }
+
+static void clusters_screen_lists_every_cluster(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    const char *s = screen();
+    assert_non_null(strstr(s, "prod-eu"));
+    assert_non_null(strstr(s, "staging"));
+    assert_non_null(strstr(s, "dev"));
+    char row[512];
+    assert_non_null(strstr(row_text(0, row, sizeof row), "flinktop"));
+    assert_non_null(strstr(row, "Clusters (3)"));
+    assert_non_null(strstr(row, "12:34:56"));
+    row_text(LINES - 1, row, sizeof row);
+    assert_non_null(strstr(row, "3 clusters"));
+    assert_non_null(strstr(row, "refreshed 2s ago"));
+    assert_non_null(strstr(row, "1 with errors"));
+    assert_non_null(strstr(row, "? help"));
+}
+
+static void healthy_cluster_shows_its_numbers(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    char row[512];
+    row_text(row_with("prod-eu"), row, sizeof row);
+    assert_non_null(strstr(row, "1.18.1"));
+    assert_non_null(strstr(row, "12/16")); /* slots used/total */
+    assert_non_null(strstr(row, " 2s"));   /* freshness */
+}
+
+static void unknown_values_show_dash_never_zero(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    dump();
+    char row[512];
+    int y = row_with("dev ");
+    assert_true(y > 0);
+    row_text(y, row, sizeof row);
+    assert_null(strchr(row, '0'));
+    int dashes = 0;
+    for (const char *p = row; (p = strstr(p, " -")) != NULL; p++)
+        dashes++;
+    assert_true(dashes >= 7); /* version, tm, slots, run, fail, fin, canc */
+}
+
+static void errored_cluster_shows_its_error_line(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 100);
+    dump();
+    char row[512];
+    int y = row_with("staging");
+    row_text(y, row, sizeof row);
+    assert_non_null(strstr(row, "Connection refused"));
+    /* the error is drawn in the error colour */
+    int x = (int)(strstr(row, "connect") - row);
+    assert_int_equal(cell_attr(y, x), colors_attr(ROLE_ERROR));
+}
+
+static void stale_cluster_keeps_its_data_marked(void **state) {
+    struct fixture *f = *state;
+    f->app.now_ms = NOW + 60000; /* last good answer 62 s ago, polls every 2 s */
+    f->app.last_refresh_ms = NOW + 59000;
+    draw_at(f, 24, 80);
+    dump();
+    press(f, "\n");
+    ui_draw(f->ui);
+    dump();
+    press(f, "q");
+    ui_draw(f->ui);
+    char row[512];
+    row_text(row_with("prod-eu"), row, sizeof row);
+    assert_non_null(strstr(row, "stale 1m02s"));
+    assert_non_null(strstr(row, "12/16")); /* the last good data stays */
+}
+
+static void enter_opens_the_jobs_screen(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    unsigned flags = ui_handle_key(f->ui, '\n');
+    assert_true(flags & UI_REFETCH);
+    assert_true(flags & UI_REDRAW);
+    assert_int_equal(ui_focus_cluster(f->ui), 0);
+    assert_null(ui_focus_job(f->ui)); /* no job screen open */
+    ui_draw(f->ui);
+    const char *s = screen();
+    assert_non_null(strstr(s, "Jobs: prod-eu (5)"));
+    assert_non_null(strstr(s, "orders-etl"));
+    assert_non_null(strstr(s, "payments"));
+    assert_non_null(strstr(s, "RUNNING"));
+    assert_non_null(strstr(s, "FAILED"));
+    assert_non_null(strstr(s, "RESTARTING"));
+    assert_non_null(strstr(s, "2024-03-01 11:34:56"));
+    /* problems first: the failed job is the first row, then the restarting one */
+    int failed = row_with("payments"), restarting = row_with("fraud-score");
+    int running = row_with("orders-etl"), finished = row_with("clickstream");
+    assert_true(failed < restarting && restarting < running && running < finished);
+    /* parallelism unknown until the details arrive: "-" and the task count */
+    char row[512];
+    assert_non_null(strstr(row_text(failed, row, sizeof row), "-/8"));
+    /* states carry their colours */
+    int x = (int)(strstr(row_text(running, row, sizeof row), "RUNNING") - row);
+    assert_int_equal(cell_attr(running, x), colors_attr(ROLE_STATE_OK));
+    x = (int)(strstr(row_text(restarting, row, sizeof row), "RESTARTING") - row);
+    assert_int_equal(cell_attr(restarting, x), colors_attr(ROLE_STATE_WARN));
+    /* q goes back, it does not quit from here */
+    assert_int_equal(ui_handle_key(f->ui, 'q') & UI_QUIT, 0);
+    assert_int_equal(ui_focus_cluster(f->ui), -1);
+    ui_draw(f->ui);
+    assert_non_null(strstr(screen(), "Clusters (3)"));
+}
+
+static void help_lists_every_key(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 40, 100);
+    ui_handle_key(f->ui, '?');
+    ui_draw(f->ui);
+    dump();
+    const char *s = screen();
+    assert_non_null(strstr(s, "Help"));
+    const char *keys[] = {"Up k", "Down j", "PgUp", "PgDn", "g Home", "G End", "Enter",
+                          "/",    "<",      ">",    "I",    "Esc",    "q",     "?"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        assert_non_null(strstr(s, keys[i]));
+    assert_non_null(strstr(s, "quit"));
+    assert_non_null(strstr(s, "filter"));
+    /* ? closes it again; so does Esc */
+    ui_handle_key(f->ui, '?');
+    ui_draw(f->ui);
+    assert_null(strstr(screen(), "Help"));
+    ui_handle_key(f->ui, '?');
+    ui_handle_key(f->ui, 27);
+    ui_draw(f->ui);
+    assert_non_null(strstr(screen(), "Clusters (3)"));
+}
+
+static void sort_keys_change_the_order(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, "\n");
+    ui_draw(f->ui);
+    dump();
+    char row[512];
+    assert_non_null(strstr(row_text(1, row, sizeof row), "STATE\xe2\x96\xb2"));
+    /* < moves the sort to NAME: alphabetical (the CJK name sorts last by bytes) */
+    press(f, "<");
+    ui_draw(f->ui);
+    assert_non_null(strstr(row_text(1, row, sizeof row), "NAME\xe2\x96\xb2"));
+    assert_true(row_with("clickstream") < row_with("fraud-score"));
+    assert_true(row_with("fraud-score") < row_with("orders-etl"));
+    assert_true(row_with("payments") < row_with(CJK_HEAD));
+    /* I inverts it */
+    press(f, "I");
+    ui_draw(f->ui);
+    assert_non_null(strstr(row_text(1, row, sizeof row), "NAME\xe2\x96\xbc"));
+    assert_true(row_with(CJK_HEAD) < row_with("payments"));
+    assert_true(row_with("orders-etl") < row_with("clickstream"));
+    /* > back to STATE, still inverted: finished first */
+    press(f, ">");
+    ui_draw(f->ui);
+    assert_true(row_with("clickstream") < row_with("payments"));
+}
+
+static void filter_narrows_rows_enter_keeps_esc_clears(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, "\n/fail");
+    ui_draw(f->ui);
+    dump();
+    char row[512];
+    assert_non_null(strstr(row_text(LINES - 1, row, sizeof row), "/fail"));
+    assert_true(row_with("payments") > 0); /* state FAILED matches */
+    assert_int_equal(row_with("orders-etl"), -1);
+    assert_int_equal(row_with("fraud-score"), -1);
+    press(f, "\n"); /* keep it */
+    ui_draw(f->ui);
+    assert_non_null(strstr(screen(), "1 of 5, filter: fail"));
+    assert_int_equal(row_with("orders-etl"), -1);
+    assert_non_null(strstr(row_text(LINES - 1, row, sizeof row), "refreshed"));
+    /* by id, and case does not matter */
+    press(f, "/");
+    ui_handle_key(f->ui, 27);
+    press(f, "/A0000000000000000000000000000003");
+    ui_draw(f->ui);
+    assert_true(row_with("clickstream") > 0);
+    assert_int_equal(row_with("payments"), -1);
+    ui_handle_key(f->ui, 27); /* Esc clears */
+    ui_draw(f->ui);
+    assert_true(row_with("orders-etl") > 0);
+    assert_true(row_with("payments") > 0);
+    assert_non_null(strstr(screen(), "Jobs: prod-eu (5)"));
+}
+
+static void esc_clears_a_kept_filter_before_going_back(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, "\n/pay\n");
+    ui_handle_key(f->ui, 27);
+    ui_draw(f->ui);
+    assert_non_null(strstr(screen(), "Jobs: prod-eu (5)"));
+    ui_handle_key(f->ui, 27);
+    ui_draw(f->ui);
+    assert_non_null(strstr(screen(), "Clusters (3)"));
+    /* Esc on the top screen does nothing, it never quits */
+    assert_int_equal(ui_handle_key(f->ui, 27), 0);
+}
+
+static void filter_with_no_match_says_so(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, "/zzz");
+    ui_draw(f->ui);
+    assert_non_null(strstr(screen(), "nothing matches \"zzz\""));
+}
+
+static void cjk_name_is_cut_between_characters(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 60);
+    press(f, "\n");
+    ui_draw(f->ui);
+    int y = row_with(CJK_HEAD);
+    assert_true(y > 0);
+    char row[512];
+    row_text(y, row, sizeof row);
+    assert_non_null(strstr(row, ELLIPSIS));  /* cut */
+    assert_null(strstr(row, CJK_NAME));      /* not whole */
+    assert_non_null(strstr(row, "RUNNING")); /* and the next column is intact */
+    /* whole characters: the row decodes as UTF-8 (wcstombs failed otherwise) */
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    const char *p = row;
+    assert_true(mbsrtowcs(NULL, &p, 0, &st) != (size_t)-1);
+    /* every width the terminal may take: still never split, never a crash */
+    for (int cols = 40; cols <= 120; cols++) {
+        draw_at(f, 24, cols);
+        int yy = row_with(CJK_HEAD);
+        assert_true(yy > 0);
+        assert_non_null(strstr(row_text(yy, row, sizeof row), "RUNNING"));
+    }
+}
+
+static void at_80x24_everything_useful_shows(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    char row[512];
+    row_text(1, row, sizeof row);
+    const char *titles[] = {"NAME", "VERSION", "TM", "SLOTS", "RUN", "FAIL", "UPDATED"};
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+        assert_non_null(strstr(row, titles[i]));
+    press(f, "\n");
+    ui_draw(f->ui);
+    row_text(1, row, sizeof row); /* the column header */
+    const char *jt[] = {"NAME", "STATE", "UPTIME", "PAR/TASKS", "STARTED"};
+    for (size_t i = 0; i < sizeof jt / sizeof jt[0]; i++)
+        assert_non_null(strstr(row, jt[i]));
+}
+
+static void narrow_terminal_drops_columns_not_the_name(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 10, 40);
+    dump();
+    const char *s = screen();
+    assert_null(strstr(s, "too small"));
+    assert_non_null(strstr(s, "prod-eu"));
+    assert_non_null(strstr(s, "staging"));
+    assert_non_null(strstr(s, "FAIL"));
+}
+
+static void tiny_terminal_says_too_small(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 5, 20);
+    dump();
+    const char *s = screen();
+    assert_non_null(strstr(s, "terminal too small"));
+    assert_non_null(strstr(s, "20x5"));
+    /* keys still work while it is too small */
+    press(f, "\n?jk/x");
+    ui_handle_key(f->ui, 27);
+    ui_handle_key(f->ui, 27);
+    ui_handle_key(f->ui, 27);
+    draw_at(f, 7, 39);
+    assert_non_null(strstr(screen(), "terminal too small"));
+}
+
+static void every_small_size_draws_without_crashing(void **state) {
+    struct fixture *f = *state;
+    for (int rows = 1; rows <= 12; rows++)
+        for (int cols = 1; cols <= 90; cols += (cols < 45 ? 1 : 7))
+            draw_at(f, rows, cols);
+    press(f, "\n");
+    for (int rows = 1; rows <= 12; rows++)
+        for (int cols = 1; cols <= 90; cols += (cols < 45 ? 1 : 7))
+            draw_at(f, rows, cols);
+    press(f, "?");
+    for (int rows = 1; rows <= 12; rows++)
+        for (int cols = 1; cols <= 90; cols += 3)
+            draw_at(f, rows, cols);
+    draw_at(f, 1, 1);
+    draw_at(f, 24, 0); /* curses may refuse: whatever it keeps must draw */
+    draw_at(f, 0, 0);
+    draw_at(f, 24, 80);
+    assert_non_null(strstr(screen(), "Help"));
+}
+
+static void q_on_the_top_screen_quits(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    assert_true(ui_handle_key(f->ui, 'q') & UI_QUIT);
+}
+
+static void keys_are_read_from_the_terminal(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    ui_read_keys(f->ui);                      /* resizeterm queued a KEY_RESIZE */
+    assert_int_equal(ui_read_keys(f->ui), 0); /* nothing typed: returns at once */
+    unget_wch(L'j');
+    assert_int_equal(ui_read_keys(f->ui), UI_REDRAW);
+    ungetch(KEY_RESIZE);
+    assert_true(ui_read_keys(f->ui) & UI_REDRAW);
+    unget_wch(L'q');
+    assert_true(ui_read_keys(f->ui) & UI_QUIT);
+}
+
+static void no_color_means_plain_attributes(void **state) {
+    (void)state;
+    setenv("NO_COLOR", "1", 1);
+    colors_init(true);
+    unsetenv("NO_COLOR");
+    assert_int_equal(colors_attr(ROLE_SELECTED), A_REVERSE);
+    assert_int_equal(colors_attr(ROLE_STATE_BAD) & A_COLOR, 0);
+    colors_init(true);
+    assert_int_not_equal(colors_attr(ROLE_STATE_BAD) & A_COLOR, 0);
+    /* an empty NO_COLOR does not count (no-color.org) */
+    setenv("NO_COLOR", "", 1);
+    colors_init(true);
+    unsetenv("NO_COLOR");
+    assert_int_not_equal(colors_attr(ROLE_STATE_BAD) & A_COLOR, 0);
+}
+
+static void moving_marks_the_selected_row(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    attr_t sel = colors_attr(ROLE_SELECTED);
+    assert_int_equal(cell_attr(row_with("prod-eu"), 0), sel);
+    press(f, "j");
+    ui_draw(f->ui);
+    assert_int_equal(cell_attr(row_with("staging"), 0), sel);
+    assert_int_not_equal(cell_attr(row_with("prod-eu"), 0), sel);
+    press(f, "G");
+    ui_draw(f->ui);
+    assert_int_equal(cell_attr(row_with("dev "), 0), sel);
+    ui_handle_key(f->ui, KEY_HOME);
+    ui_draw(f->ui);
+    assert_int_equal(cell_attr(row_with("prod-eu"), 0), sel);
+    /* Enter on the selected row opens that cluster */
+    press(f, "jj\n");
+    assert_int_equal(ui_focus_cluster(f->ui), 2);
+}
+
+static void selection_follows_the_job_across_a_refresh(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, "\n");
+    ui_draw(f->ui);
+    press(f, "jjj"); /* payments, fraud-score, orders-etl or the CJK job: find by screen */
+    ui_draw(f->ui);
+    attr_t sel = colors_attr(ROLE_SELECTED);
+    char row[512];
+    int y = 0;
+    for (y = 3; y < LINES; y++)
+        if (cell_attr(y, 0) == sel)
+            break;
+    row_text(y, row, sizeof row);
+    char name[64];
+    snprintf(name, sizeof name, "%s", strstr(row, "orders-etl") ? "orders-etl" : CJK_HEAD);
+    /* the poll replaces the list: other order, other memory, one job gone */
+    struct cluster *c = &f->app.clusters[0];
+    job_list_free(&c->jobs);
+    add_job(c, "a0000000000000000000000000000004", CJK_NAME, JOB_RUNNING, 8, 24);
+    add_job(c, "a0000000000000000000000000000003", "clickstream", JOB_FINISHED, 2, 6);
+    add_job(c, "a0000000000000000000000000000001", "orders-etl", JOB_RUNNING, 4, 12);
+    add_job(c, "a0000000000000000000000000000005", "fraud-score", JOB_FAILED, 4, 12);
+    ui_draw(f->ui);
+    assert_int_equal(cell_attr(row_with(name), 0), sel);
+}
+
+static void ascii_mode_draws_no_glyphs_of_its_own(void **state) {
+    struct fixture *f = *state;
+    ui_free(f->ui);
+    f->app.ascii = true;
+    free(f->app.clusters[1].name);
+    f->app.clusters[1].name = xstrdup("staging-with-a-very-long-name-that-must-be-cut-short");
+    f->ui = ui_new(&f->app);
+    ui_start_screen(f->ui, f->sp);
+    press(f, ">"); /* a sort mark in the header */
+    draw_at(f, 24, 80);
+    const char *s = screen();
+    for (const char *p = s; *p; p++)
+        assert_true((unsigned char)*p < 0x80);
+    assert_non_null(strstr(s, "NAME^"));
+    assert_non_null(strstr(s, "~")); /* the long name, cut */
+    press(f, "\n");
+    draw_at(f, 24, 60);
+    dump();
+    char row[512];
+    row_text(0, row, sizeof row);
+    for (const char *p = row; *p; p++)
+        assert_true((unsigned char)*p < 0x80);
+    assert_non_null(strstr(row_text(1, row, sizeof row), "STATE^"));
+    int y = row_with(CJK_HEAD); /* user data stays as it is, cut with ~ */
+    assert_non_null(strstr(row_text(y, row, sizeof row), "~"));
+}
+
+static void jobs_of_a_cluster_that_never_answered_show_the_error(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, "j\n");
+    assert_int_equal(ui_focus_cluster(f->ui), 1);
+    ui_draw(f->ui);
+    dump();
+    assert_non_null(strstr(screen(), "Connection refused"));
+    assert_null(strstr(screen(), "RUNNING"));
+}
+
+static void job_counts_come_from_the_job_list(void **state) {
+    struct fixture *f = *state;
+    struct job_counts jc;
+    app_job_counts(&f->app.clusters[0], &jc);
+    assert_int_equal(jc.running, 2);
+    assert_int_equal(jc.failed, 1);
+    assert_int_equal(jc.finished, 1);
+    assert_int_equal(jc.cancelled, 0);
+    assert_int_equal(jc.other, 1);
+    /* never answered: unknown, not zero */
+    app_job_counts(&f->app.clusters[1], &jc);
+    assert_int_equal(jc.running, -1);
+    assert_int_equal(jc.failed, -1);
+    /* only the overview: its numbers */
+    struct cluster *dev = &f->app.clusters[2];
+    dev->overview.jobs_running = 3;
+    dev->overview.jobs_failed = 1;
+    app_job_counts(dev, &jc);
+    assert_int_equal(jc.running, 3);
+    assert_int_equal(jc.failed, 1);
+    assert_int_equal(jc.finished, -1);
+    assert_int_equal(jc.other, -1);
+}
+
+static void stale_means_old_or_failed_since_last_good(void **state) {
+    struct fixture *f = *state;
+    struct cluster *prod = &f->app.clusters[0];
+    assert_false(app_cluster_stale(&f->app, prod));
+    assert_false(app_cluster_stale(&f->app, &f->app.clusters[1])); /* no data to be stale */
+    f->app.now_ms = NOW + 30000;
+    assert_true(app_cluster_stale(&f->app, prod));
+    f->app.now_ms = NOW;
+    prod->sources[SRC_JOBS].state = SOURCE_ERROR;
+    assert_true(app_cluster_stale(&f->app, prod));
+    prod->sources[SRC_JOBS].state = SOURCE_OK;
+    /* /config is asked once a minute: its age does not make the cluster stale */
+    prod->sources[SRC_CONFIG].last_ok_ms = NOW - 50000;
+    assert_false(app_cluster_stale(&f->app, prod));
+}
+
+int main(void) {
+    setlocale(LC_ALL, "C.UTF-8");
+    setenv("TZ", "UTC", 1);
+    tzset();
+    unsetenv("NO_COLOR");
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(clusters_screen_lists_every_cluster),
+        T(healthy_cluster_shows_its_numbers),
+        T(unknown_values_show_dash_never_zero),
+        T(errored_cluster_shows_its_error_line),
+        T(stale_cluster_keeps_its_data_marked),
+        T(enter_opens_the_jobs_screen),
+        T(help_lists_every_key),
+        T(sort_keys_change_the_order),
+        T(filter_narrows_rows_enter_keeps_esc_clears),
+        T(esc_clears_a_kept_filter_before_going_back),
+        T(filter_with_no_match_says_so),
+        T(cjk_name_is_cut_between_characters),
+        T(at_80x24_everything_useful_shows),
+        T(narrow_terminal_drops_columns_not_the_name),
+        T(tiny_terminal_says_too_small),
+        T(every_small_size_draws_without_crashing),
+        T(q_on_the_top_screen_quits),
+        T(keys_are_read_from_the_terminal),
+        T(no_color_means_plain_attributes),
+        T(moving_marks_the_selected_row),
+        T(selection_follows_the_job_across_a_refresh),
+        T(ascii_mode_draws_no_glyphs_of_its_own),
+        T(jobs_of_a_cluster_that_never_answered_show_the_error),
+        T(job_counts_come_from_the_job_list),
+        T(stale_means_old_or_failed_since_last_good),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,107 @@
+#include "bars.h"
+
+#include <stdio.h>
+
+#include "colors.h"
+#include "draw.h"
+#include "text.h"
+#include "ui_screen.h"
+
+#ifndef FLINKTOP_VERSION
+#define FLINKTOP_VERSION "dev"
+#endif
+
+/* Draw s at *x up to the right edge, then step past it and a two-cell gap. */
+static void put(WINDOW *win, int y, int *x, int w, const char *s, attr_t attr, bool ascii) {
+    if (*x >= w)
+        return;
+    int want = text_width(s);
+    int room = w - *x;
+    int used = draw_text(win, y, *x, want < room ? want : room, s, attr, DRAW_LEFT, ascii);
+    *x += used + 2;
+}
+
+void bars_header(WINDOW *win, int w, const char *title, const struct app *app, bool ascii) {
+    attr_t attr = colors_attr(ROLE_TITLE);
+    draw_blank(win, 0, 0, w, attr);
+    char clock[16] = "";
+    if (app->now_ms > 0)
+        text_clock(app->now_ms, clock, sizeof clock);
+    int clock_w = text_width(clock);
+    int right = clock_w > 0 && w > clock_w + 12 ? clock_w + 2 : 0;
+    char left[512];
+    snprintf(left, sizeof left, "flinktop %s %s %s", FLINKTOP_VERSION, ascii ? "|" : "\u2502",
+             title);
+    draw_text(win, 0, 1, w - 1 - right, left, attr | A_BOLD, DRAW_LEFT, ascii);
+    if (right)
+        draw_text(win, 0, w - right, clock_w, clock, attr, DRAW_LEFT, ascii);
+}
+
+void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii) {
+    attr_t attr = colors_attr(ROLE_STATUSBAR);
+    draw_blank(win, y, 0, w, attr);
+    int failing = 0;
+    for (size_t i = 0; i < app->n_clusters; i++)
+        failing += cluster_state(&app->clusters[i]) == SOURCE_ERROR;
+    char fleet[48], fresh[48], bad[48], age[16];
+    snprintf(fleet, sizeof fleet, "%zu cluster%s", app->n_clusters,
+             app->n_clusters == 1 ? "" : "s");
+    snprintf(bad, sizeof bad, "%d with errors", failing);
+    /* Narrow terminals get the short wording rather than a cut one. */
+    bool narrow = w < 60;
+    if (app->last_refresh_ms > 0) {
+        int64_t ms = app->now_ms - app->last_refresh_ms;
+        snprintf(fresh, sizeof fresh, "%s%s ago", narrow ? "" : "refreshed ",
+                 text_age(ms < 0 ? 0 : ms, age, sizeof age));
+    } else {
+        snprintf(fresh, sizeof fresh, "%s", narrow ? "waiting" : "waiting for the first answers");
+    }
+    const char *hint = "? help  q quit";
+    int x = 1;
+    put(win, y, &x, w, fleet, attr, ascii);
+    put(win, y, &x, w, fresh, attr, ascii);
+    if (failing > 0)
+        put(win, y, &x, w, bad, colors_attr(ROLE_STATUSBAR_BAD), ascii);
+    int hint_w = text_width(hint);
+    if (x + hint_w + 1 <= w)
+        draw_text(win, y, w - hint_w - 1, hint_w, hint, attr, DRAW_LEFT, ascii);
+}
+
+void bars_prompt(WINDOW *win, int y, int w, const char *filter, bool ascii) {
+    attr_t attr = colors_attr(ROLE_DEFAULT);
+    draw_blank(win, y, 0, w, attr);
+    const char *hint = "Enter keep  Esc clear";
+    int hint_w = text_width(hint);
+    int room = w - 3 - (w > 40 + hint_w ? hint_w + 2 : 0);
+    char line[256];
+    snprintf(line, sizeof line, "/%s", filter);
+    /* Keep the end of what is typed in view: show its tail when it is too long. */
+    const char *shown = line;
+    while (text_width(shown) > room && shown[1] != '\0') {
+        shown++;
+        while (((unsigned char)*shown & 0xC0) == 0x80)
+            shown++;
+    }
+    int used = draw_text(win, y, 0, room, shown, attr | A_BOLD, DRAW_LEFT, ascii);
+    draw_blank(win, y, used, 1, attr | A_REVERSE);
+    if (w > 40 + hint_w)
+        draw_text(win, y, w - hint_w - 1, hint_w, hint, colors_attr(ROLE_DIM), DRAW_LEFT, ascii);
+}
+
+void bars_too_small(WINDOW *win, int h, int w, bool ascii) {
+    if (h <= 0 || w <= 0)
+        return;
+    char what[] = "terminal too small";
+    char size[64];
+    snprintf(size, sizeof size, "(%dx%d, need %dx%d)", w, h, UI_MIN_COLS, UI_MIN_ROWS);
+    char both[96];
+    snprintf(both, sizeof both, "%s %s", what, size);
+    attr_t attr = colors_attr(ROLE_ERROR);
+    if (text_width(both) <= w || h < 2) {
+        draw_text(win, h / 2, 0, w, both, attr, DRAW_CENTER, ascii);
+        return;
+    }
+    int y = (h - 2) / 2;
+    draw_text(win, y, 0, w, what, attr, DRAW_CENTER, ascii);
+    draw_text(win, y + 1, 0, w, size, attr, DRAW_CENTER, ascii);
+}

@@ -1,0 +1,77 @@
+/* Screens. Each one fills in a view_ops (tig's view_ops): a title, a draw, a key
+ * handler and the requests it answers (for help). ui.c keeps a stack of struct view,
+ * routes requests to the top one and draws it; adding a screen is a file with its ops
+ * and a place that opens it. Handlers change state and return UI flags; only draw
+ * touches the window. */
+#ifndef FLINKTOP_VIEW_H
+#define FLINKTOP_VIEW_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "keymap.h"
+#include "table.h"
+
+struct view_ops;
+
+/* One screen on the stack. */
+struct view {
+    const struct view_ops *ops;
+    struct app *app;              /* borrowed */
+    bool ascii;                   /* no glyphs of our own beyond ASCII */
+    int cluster;                  /* the cluster on screen, -1 none */
+    char job_id[33];              /* the job on screen (a job screen), "" none */
+    const struct view_ops *under; /* help: the screen it was opened from */
+    struct table table;           /* screens with rows (ops->rows != NULL) */
+    int scroll;                   /* first line shown, screens without a table */
+};
+
+/* A screen a key asks to open on top of the current one. */
+struct view_open {
+    const struct view_ops *ops;
+    int cluster;
+};
+
+struct view_ops {
+    const char *name;
+    /* the table's rows (NULL: no table, no filter); ctx is the struct view */
+    const struct table_source *rows;
+    void (*init)(struct view *v); /* optional: set up v->table */
+    /* the screen's title for the header line into buf */
+    void (*title)(struct view *v, char *buf, size_t size);
+    /* draw rows [y, y+h) of win, w cells wide; the table is synced already */
+    void (*draw)(struct view *v, WINDOW *win, int y, int h, int w);
+    /* a request the table did not take; may set *open. Returns UI flags. */
+    unsigned (*key)(struct view *v, enum request req, struct view_open *open);
+    /* requests this screen answers, REQ_NONE last: what help lists for it */
+    const enum request *help;
+};
+
+extern const struct view_ops view_clusters;
+extern const struct view_ops view_jobs;
+extern const struct view_ops view_help;
+
+/* The requests every screen answers (ui.c handles them), REQ_NONE last. */
+extern const enum request view_global_keys[];
+
+/* The cluster a view shows, or NULL when its index is out of range. borrowed */
+struct cluster *view_cluster(const struct view *v);
+/* Wall clock of the oldest good answer among the sources polled every round (the
+ * /config source is polled rarely and would make everything look old); 0 never.
+ * Same rule as app_cluster_stale. */
+int64_t view_cluster_data_ms(const struct cluster *c);
+/* "stale 34s" / the error line / "" for a cluster, and its role: one wording on every
+ * screen. */
+enum color_role view_cluster_status(const struct app *app, const struct cluster *c, char *buf,
+                                    size_t size);
+/* "Jobs: x (12)", or with a filter "Jobs: x (2 of 12, filter: fail)", into buf. */
+void view_table_title(const struct view *v, const char *label, char *buf, size_t size);
+/* Row y of an empty table: none ("no jobs"), or that the filter hides every row. */
+void view_table_empty(const struct view *v, WINDOW *win, int y, int w, const char *none);
+/* Draw msg centred on row y in role (an empty table, a loading screen). */
+void view_message(WINDOW *win, int y, int w, const char *msg, enum color_role role, bool ascii);
+
+#endif

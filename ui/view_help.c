@@ -1,0 +1,134 @@
+/* `?`: every key of the screen it was opened from and of every screen, printed from
+ * the keymap (the same tables the handlers use), then what the colours mean. */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw.h"
+#include "ui.h"
+#include "view.h"
+
+#define KEYS_CELLS 16
+#define MAX_LINES 64
+
+struct help_line {
+    char keys[48];
+    char text[96];
+    enum color_role key_role;
+    bool heading;
+};
+
+static void add(struct help_line *out, int *n, const char *keys, const char *text,
+                enum color_role role, bool heading) {
+    if (*n >= MAX_LINES)
+        return;
+    struct help_line *l = &out[(*n)++];
+    snprintf(l->keys, sizeof l->keys, "%s", keys);
+    snprintf(l->text, sizeof l->text, "%s", text);
+    l->key_role = role;
+    l->heading = heading;
+}
+
+static void add_keys(struct help_line *out, int *n, const enum request *reqs) {
+    for (; *reqs != REQ_NONE; reqs++) {
+        char keys[48];
+        add(out, n, keymap_keys(*reqs, keys, sizeof keys), keymap_help(*reqs), ROLE_DEFAULT, false);
+    }
+}
+
+static int build(const struct view *v, struct help_line *out) {
+    int n = 0;
+    if (v->under && v->under->help) {
+        char heading[64];
+        snprintf(heading, sizeof heading, "%s screen", v->under->name);
+        add(out, &n, "", heading, ROLE_HEADER, true);
+        add_keys(out, &n, v->under->help);
+        add(out, &n, "", "", ROLE_DEFAULT, false);
+    }
+    add(out, &n, "", "Every screen", ROLE_HEADER, true);
+    add_keys(out, &n, view_global_keys);
+    add(out, &n, "", "", ROLE_DEFAULT, false);
+    add(out, &n, "", "Colours and marks", ROLE_HEADER, true);
+    add(out, &n, "FAILED FAILING", "failed or failing: look here first", ROLE_STATE_BAD, false);
+    add(out, &n, "RESTARTING", "in between (also CREATED, INITIALIZING, CANCELLING, RECONCILING)",
+        ROLE_STATE_WARN, false);
+    add(out, &n, "RUNNING", "running", ROLE_STATE_OK, false);
+    add(out, &n, "FINISHED", "ended (also CANCELED, SUSPENDED)", ROLE_DIM, false);
+    add(out, &n, "-", "not known (yet): never a made-up zero", ROLE_DEFAULT, false);
+    add(out, &n, "stale 34s", "last good data, 34s old: the cluster stopped answering", ROLE_STALE,
+        false);
+    add(out, &n, "PAR/TASKS", "highest vertex parallelism / number of tasks", ROLE_DEFAULT, false);
+    return n;
+}
+
+static void help_title(struct view *v, char *buf, size_t size) {
+    snprintf(buf, size, "Help: %s", v->under ? v->under->name : "keys");
+}
+
+static void help_draw(struct view *v, WINDOW *win, int y, int h, int w) {
+    struct help_line lines[MAX_LINES];
+    int n = build(v, lines);
+    if (v->scroll > n - h)
+        v->scroll = n - h;
+    if (v->scroll < 0)
+        v->scroll = 0;
+    attr_t plain = colors_attr(ROLE_DEFAULT);
+    /* Say there is more than fits, and where we are in it. */
+    char where[48] = "";
+    if (n > h)
+        snprintf(where, sizeof where, "lines %d-%d of %d (j/k)", v->scroll + 1,
+                 v->scroll + h < n ? v->scroll + h : n, n);
+    int where_w = (int)strlen(where);
+    for (int r = 0; r < h && v->scroll + r < n; r++) {
+        const struct help_line *l = &lines[v->scroll + r];
+        int lw = w; /* this line's room */
+        if (r == 0 && where_w > 0 && w > where_w + 30) {
+            draw_text(win, y, w - where_w - 1, where_w, where, colors_attr(ROLE_DIM), DRAW_LEFT,
+                      v->ascii);
+            lw = w - where_w - 2;
+        }
+        if (l->heading) {
+            draw_text(win, y + r, 1, lw - 1, l->text, colors_attr(ROLE_HEADER), DRAW_LEFT,
+                      v->ascii);
+            continue;
+        }
+        draw_text(win, y + r, 2, KEYS_CELLS < lw - 2 ? KEYS_CELLS : lw - 2, l->keys,
+                  colors_attr(l->key_role), DRAW_LEFT, v->ascii);
+        int x = 2 + KEYS_CELLS + 1;
+        draw_text(win, y + r, x, lw - x, l->text, plain, DRAW_LEFT, v->ascii);
+    }
+}
+
+static unsigned help_key(struct view *v, enum request req, struct view_open *open) {
+    (void)open;
+    switch (req) {
+    case REQ_UP:
+        v->scroll--;
+        break;
+    case REQ_DOWN:
+        v->scroll++;
+        break;
+    case REQ_PAGE_UP:
+        v->scroll -= 10;
+        break;
+    case REQ_PAGE_DOWN:
+        v->scroll += 10;
+        break;
+    case REQ_TOP:
+        v->scroll = 0;
+        break;
+    case REQ_BOTTOM:
+        v->scroll = MAX_LINES; /* draw clamps */
+        break;
+    default:
+        return 0;
+    }
+    if (v->scroll < 0)
+        v->scroll = 0;
+    return UI_REDRAW;
+}
+
+static const enum request help_help[] = {REQ_UP, REQ_DOWN, REQ_PAGE_UP, REQ_PAGE_DOWN, REQ_NONE};
+
+const struct view_ops view_help = {
+    "Help", NULL, NULL, help_title, help_draw, help_key, help_help,
+};
