@@ -32,7 +32,8 @@ sim_stop() {
         wait "$SIM_PID" 2>/dev/null
         SIM_PID=""
     fi
-    [ -n "${SIM_LOG:-}" ] && rm -f "$SIM_LOG"
+    if [ -n "${SIM_LOG:-}" ]; then rm -f "$SIM_LOG"; fi
+    return 0
 }
 
 # The --flink arguments for the simulator's three default clusters.

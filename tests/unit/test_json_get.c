@@ -144,11 +144,11 @@ static void get_string_is_sanitised_owned_copy(void **state) {
     (void)state;
     const cJSON *o = parse("{\"name\": \"\\u001b[2Jjob\\r\\n\\u6d41\\u0085x\"}");
     char *s = json_get_string(o, "name");
-    assert_string_equal(s, "[2Jjob\xe6\xb5\x81x");
+    assert_string_equal(s, "job\xe6\xb5\x81x");
     /* a copy: the document can go away */
     cJSON_Delete(doc);
     doc = NULL;
-    assert_string_equal(s, "[2Jjob\xe6\xb5\x81x");
+    assert_string_equal(s, "job\xe6\xb5\x81x");
     free(s);
 }
 

@@ -1,0 +1,103 @@
+#include "sim_catalog.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Production runs the adaptive scheduler (so /config says web-rescale), the others the
+ * default one; JMX is on only in production, as monitoring agents usually are. */
+static const struct sim_profile profiles[] = {
+    {"production", "1.20.1", "35f0a52", "2025-02-06T10:25:43+01:00", 4, 4, "adaptive", "rocksdb",
+     8789},
+    {"staging", "1.18.1", "a8c8b1c", "2024-01-11T16:34:02+01:00", 3, 4, "default", "rocksdb", -1},
+    {"development", "2.1.0", "4cb6bd3", "2025-07-24T11:05:12+02:00", 2, 8, "default", "hashmap",
+     -1},
+};
+
+static const struct sim_profile extra_profiles[] = {
+    {NULL, "1.19.2", "7d9e3ff", "2025-02-10T09:14:33+01:00", 2, 4, "default", "rocksdb", -1},
+    {NULL, "2.0.0", "d5f8a1e", "2025-03-17T14:41:07+01:00", 2, 4, "adaptive", "rocksdb", -1},
+    {NULL, "1.17.2", "c0027e5", "2023-11-23T19:22:51+01:00", 2, 4, "default", "hashmap", -1},
+    {NULL, "1.16.3", "00ec6b8", "2023-11-17T20:09:55+01:00", 2, 4, "default", "rocksdb", -1},
+    {NULL, "2.2.0", "9a1c2f4", "2025-12-01T12:00:00+01:00", 2, 4, "default", "rocksdb", -1},
+    {NULL, "1.15.4", "3c63e0a", "2023-03-14T10:13:38+01:00", 2, 4, "default", "hashmap", -1},
+};
+
+const struct sim_profile *sim_catalog_profile(size_t i) {
+    if (i < COUNT(profiles))
+        return &profiles[i];
+    return &extra_profiles[(i - COUNT(profiles)) % COUNT(extra_profiles)];
+}
+
+static const char *const job_names[] = {
+    "orders-enrichment",       "fraud-detection",          "clickstream-sessionizer",
+    "payments-ledger",         "inventory-sync",           "recommendation-features",
+    "ad-impressions-rollup",   "user-profile-updater",     "shipment-tracking",
+    "search-index-writer",     "currency-rates-ingest",    "notification-router",
+    "sensor-anomaly-detector", "cart-abandonment-alerts",  "pricing-engine",
+    "audit-log-archiver",      "session-metrics",          "geo-fence-events",
+    "cdc-customers-to-lake",   "top-products-leaderboard",
+};
+
+static const char *const batch_job_names[] = {
+    "orders-backfill-2025-10",
+    "ledger-reconciliation-nightly",
+    "features-recompute-batch",
+};
+
+const char *sim_catalog_job_name(size_t i) { return job_names[i % COUNT(job_names)]; }
+size_t sim_catalog_job_name_count(void) { return COUNT(job_names); }
+const char *sim_catalog_batch_job_name(size_t i) {
+    return batch_job_names[i % COUNT(batch_job_names)];
+}
+
+const char *sim_catalog_cjk_job_name(void) { return "日本語の集計ジョブ"; }
+
+/* Each one attacks a terminal differently: clear screen + colour + CR/LF + bell; an
+ * 8-bit CSI (U+009B, which some terminals honour); a right-to-left override. */
+static const char *const hostile_names[] = {
+    "evil\x1b[2J\x1b[31mjob\r\n\x07",
+    "c1-\xc2\x9b"
+    "2Jcsi-job",
+    "invoice-\xe2\x80\xae"
+    "gpj.exe",
+};
+
+const char *sim_catalog_hostile_name(size_t i) {
+    return i < COUNT(hostile_names) ? hostile_names[i] : NULL;
+}
+
+static const struct sim_operator sources[] = {
+    {"Source: KafkaSource-orders -> Timestamps/Watermarks", false},
+    {"Source: KafkaSource-events -> Map", false},
+    {"Source: Kinesis payments -> Timestamps/Watermarks", false},
+    {"Source: mysql-cdc-inventory -> Map", false},
+    {"Source: pulsar-clicks -> Filter", false},
+    {"Source: Custom Source -> Map", false},
+};
+
+static const struct sim_operator middles[] = {
+    {"Filter -> Map", false},
+    {"KeyedProcess", true},
+    {"Window(TumblingEventTimeWindows(60000), EventTimeTrigger, CountAggregate, "
+     "PassThroughWindowFunction)",
+     true},
+    {"Window(SlidingEventTimeWindows(300000, 60000), EventTimeTrigger, ReduceFunction$1, "
+     "PassThroughWindowFunction)",
+     true},
+    {"Async Wait Operator -> Map", false},
+    {"IntervalJoin", true},
+    {"GroupAggregate(groupBy=[user_id], select=[user_id, COUNT(*) AS cnt])", true},
+    {"Map", false},
+};
+
+static const struct sim_operator sinks[] = {
+    {"Sink: Writer -> Sink: Committer", false}, {"Sink: kafka-enriched", false},
+    {"Sink: Elasticsearch7Sink", false},        {"Sink: JdbcSink", false},
+    {"Sink: FileSink s3-lake", false},
+};
+
+const struct sim_operator *sim_catalog_source(size_t i) { return &sources[i % COUNT(sources)]; }
+const struct sim_operator *sim_catalog_middle(size_t i) { return &middles[i % COUNT(middles)]; }
+const struct sim_operator *sim_catalog_sink(size_t i) { return &sinks[i % COUNT(sinks)]; }
+size_t sim_catalog_source_count(void) { return COUNT(sources); }
+size_t sim_catalog_middle_count(void) { return COUNT(middles); }
+size_t sim_catalog_sink_count(void) { return COUNT(sinks); }

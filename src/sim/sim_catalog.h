@@ -1,0 +1,50 @@
+/* What real Flink environments look like: the per-cluster profiles (name, Flink version,
+ * commit, sizes, scheduler), realistic job names and operator chains, and the hostile
+ * names used for sanitiser tests. Pure constant tables; everything returned is static and
+ * borrowed for the life of the process. */
+#ifndef FLINKTOP_SIM_CATALOG_H
+#define FLINKTOP_SIM_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sim_profile {
+    const char *name;       /* NULL for generated clusters (cluster-4, ...) */
+    const char *version;    /* "1.20.1" */
+    const char *commit;     /* short sha, as in /overview flink-commit */
+    const char *build_date; /* second half of /config flink-revision */
+    int taskmanagers;       /* default TM count */
+    int slots_per_tm;       /* taskmanager.numberOfTaskSlots before any raise for fit */
+    const char *scheduler;  /* jobmanager.scheduler: "default" or "adaptive" */
+    const char *state_backend;
+    int jmx_port; /* -1 when JMX is off */
+};
+
+/* Profile for cluster index i (0-based). The three default clusters are production,
+ * staging and development; later indexes cycle through other Flink versions. */
+const struct sim_profile *sim_catalog_profile(size_t i);
+
+/* Realistic streaming job names; index wraps around. */
+const char *sim_catalog_job_name(size_t i);
+size_t sim_catalog_job_name_count(void);
+/* A batch job name (backfills); used for the FINISHED production job. */
+const char *sim_catalog_batch_job_name(size_t i);
+/* The development cluster's non-ASCII job name. */
+const char *sim_catalog_cjk_job_name(void);
+/* Hostile names (control characters, escape sequences, C1 CSI, bidi override) for
+ * --hostile-names; NULL past the end. */
+const char *sim_catalog_hostile_name(size_t i);
+
+/* One operator chain link. keyed: its input is a keyBy (HASH exchange). */
+struct sim_operator {
+    const char *name;
+    bool keyed;
+};
+const struct sim_operator *sim_catalog_source(size_t i);
+const struct sim_operator *sim_catalog_middle(size_t i);
+const struct sim_operator *sim_catalog_sink(size_t i);
+size_t sim_catalog_source_count(void);
+size_t sim_catalog_middle_count(void);
+size_t sim_catalog_sink_count(void);
+
+#endif

@@ -1,0 +1,77 @@
+/* Fault injection: a list of (glob pattern, mode, argument) rules, set from --fault at
+ * start and through /_sim/faults at run time. The first rule whose fnmatch(3) pattern
+ * matches the request path (no query string) decides what that request gets; /_sim/...
+ * is never faulted.
+ *
+ * Modes: latency:MS, status:CODE, reset, hang, truncate, garbage, huge:MB, drip.
+ * The module also owns the stop signal: every wait a fault makes (latency, hang, drip)
+ * ends as soon as sim_faults_stop() is called, so SIGTERM never waits on a fault. */
+#ifndef FLINKTOP_SIM_FAULTS_H
+#define FLINKTOP_SIM_FAULTS_H
+
+#include "sim_reply.h"
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_FAULT_MODES(X)                                                                         \
+    X(LATENCY, "latency", true, 0, 3600000)                                                        \
+    X(STATUS, "status", true, 200, 599)                                                            \
+    X(RESET, "reset", false, 0, 0)                                                                 \
+    X(HANG, "hang", false, 0, 0)                                                                   \
+    X(TRUNCATE, "truncate", false, 0, 0)                                                           \
+    X(GARBAGE, "garbage", false, 0, 0)                                                             \
+    X(HUGE, "huge", true, 1, 4096)                                                                 \
+    X(DRIP, "drip", false, 0, 0)
+
+enum sim_fault_mode {
+#define SIM_FAULT_ENUM(id, name, has_arg, min, max) SIM_FAULT_##id,
+    SIM_FAULT_MODES(SIM_FAULT_ENUM)
+#undef SIM_FAULT_ENUM
+};
+
+/* What a matching rule says, copied out of the list (no pointers into it). */
+struct sim_fault_hit {
+    enum sim_fault_mode mode;
+    long arg;
+};
+
+struct sim_faults;
+
+/* Returns an owned, empty rule list; seed drives the garbage bytes. Free with
+ * sim_faults_free (after the HTTP server has stopped). */
+struct sim_faults *sim_faults_new(uint64_t seed);
+void sim_faults_free(struct sim_faults *f);
+
+/* Adds a rule. pattern, mode and arg are borrowed (copied). arg may be NULL; mode may
+ * also carry its argument as "mode:arg" when arg is NULL. On error returns false and
+ * writes a one-line message into err. */
+bool sim_faults_add(struct sim_faults *f, const char *pattern, const char *mode, const char *arg,
+                    char *err, size_t err_len);
+/* Adds a rule from the --fault syntax "PATTERN=MODE[:ARG]". */
+bool sim_faults_add_spec(struct sim_faults *f, const char *spec, char *err, size_t err_len);
+/* Removes every rule; returns how many there were. */
+size_t sim_faults_clear(struct sim_faults *f);
+/* Returns owned JSON {"faults":[{"pattern","mode","arg"?}]}: caller deletes. */
+cJSON *sim_faults_list(struct sim_faults *f);
+
+/* First rule matching path (borrowed). False when none applies (always for /_sim/...). */
+bool sim_faults_match(struct sim_faults *f, const char *path, struct sim_fault_hit *hit);
+
+/* Builds the response of a body fault (status, truncate, garbage, huge, drip) from the real
+ * answer. May take real->body (then sets it to NULL). Returns an owned response (caller
+ * destroys it after queueing) and the status to send in *status; NULL for other modes. */
+struct MHD_Response *sim_faults_response(struct sim_faults *f, const struct sim_fault_hit *hit,
+                                         struct sim_reply *real, unsigned int *status);
+
+/* Sleeps ms; returns false early if the server is stopping. */
+bool sim_faults_sleep(struct sim_faults *f, int64_t ms);
+/* Blocks until the server is stopping. */
+void sim_faults_hang(struct sim_faults *f);
+/* Wakes every sleeper and hang for shutdown; later waits return at once. */
+void sim_faults_stop(struct sim_faults *f);
+
+#endif

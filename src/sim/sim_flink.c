@@ -1,0 +1,534 @@
+#include "sim_flink.h"
+
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SEGMENTS 8
+#define VERTEX_MAX_PARALLELISM 128
+#define HEARTBEAT_MS 10000
+
+/* A TaskManager with a 4 GiB process, laid out the way Flink's memory model splits it
+ * (bytes): metaspace 256m, overhead 10%, network 10% and managed 40% of Flink memory. */
+#define TM_PROCESS 4294967296LL
+#define TM_METASPACE 268435456LL
+#define TM_OVERHEAD 429496730LL
+#define TM_FLINK (TM_PROCESS - TM_METASPACE - TM_OVERHEAD)
+#define TM_FRAMEWORK_HEAP 134217728LL
+#define TM_FRAMEWORK_OFF_HEAP 134217728LL
+#define TM_NETWORK (TM_FLINK / 10)
+#define TM_MANAGED (TM_FLINK * 4 / 10)
+#define TM_TASK_HEAP                                                                               \
+    (TM_FLINK - TM_FRAMEWORK_HEAP - TM_FRAMEWORK_OFF_HEAP - TM_NETWORK - TM_MANAGED)
+#define TM_NODE_MEMORY 33672450048LL
+#define MB (1024LL * 1024LL)
+
+struct request {
+    struct sim_cluster *cluster;
+    const char *path; /* the full request path, for error messages */
+    const char *seg[MAX_SEGMENTS];
+    size_t seg_len[MAX_SEGMENTS];
+    size_t n_seg;
+    int64_t now;
+};
+
+static void add_num(cJSON *o, const char *key, int64_t v) {
+    cJSON_AddNumberToObject(o, key, (double)v);
+}
+
+static bool seg_is(const struct request *q, size_t i, const char *s) {
+    return i < q->n_seg && strlen(s) == q->seg_len[i] && memcmp(q->seg[i], s, q->seg_len[i]) == 0;
+}
+
+static int64_t job_duration(const struct sim_job *j, int64_t now) {
+    return (j->end_time >= 0 ? j->end_time : now) - j->start_time;
+}
+
+/* ---- /config, /overview ------------------------------------------------------------- */
+
+static void render_config(const struct request *q, struct sim_reply *r) {
+    const struct sim_cluster *c = q->cluster;
+    cJSON *o = cJSON_CreateObject();
+    add_num(o, "refresh-interval", 3000);
+    cJSON_AddStringToObject(o, "timezone-name", "Coordinated Universal Time");
+    add_num(o, "timezone-offset", 0);
+    cJSON_AddStringToObject(o, "flink-version", c->profile->version);
+    char *revision = xasprintf("%s @ %s", c->profile->commit, c->profile->build_date);
+    cJSON_AddStringToObject(o, "flink-revision", revision);
+    free(revision);
+    cJSON *f = cJSON_AddObjectToObject(o, "features");
+    /* Application clusters on Kubernetes disable jar submission. */
+    cJSON_AddBoolToObject(f, "web-submit", false);
+    if (sim_cluster_version_at_least(c, 1, 14))
+        cJSON_AddBoolToObject(f, "web-cancel", true);
+    if (sim_cluster_version_at_least(c, 1, 16))
+        cJSON_AddBoolToObject(f, "web-history", false);
+    if (sim_cluster_version_at_least(c, 1, 18))
+        cJSON_AddBoolToObject(f, "web-rescale", strcmp(c->profile->scheduler, "adaptive") == 0);
+    sim_reply_json(r, 200, o);
+}
+
+static void render_overview(const struct request *q, struct sim_reply *r) {
+    const struct sim_cluster *c = q->cluster;
+    struct sim_cluster_counts n;
+    sim_cluster_counts(c, &n);
+    cJSON *o = cJSON_CreateObject();
+    add_num(o, "taskmanagers", n.taskmanagers);
+    add_num(o, "slots-total", n.slots_total);
+    add_num(o, "slots-available", n.slots_available);
+    /* taskmanagers-blocked / slots-free-and-blocked are omitted when 0 (NON_DEFAULT). */
+    add_num(o, "jobs-running", n.jobs_running);
+    add_num(o, "jobs-finished", n.jobs_finished);
+    add_num(o, "jobs-cancelled", n.jobs_cancelled);
+    add_num(o, "jobs-failed", n.jobs_failed);
+    cJSON_AddStringToObject(o, "flink-version", c->profile->version);
+    cJSON_AddStringToObject(o, "flink-commit", c->profile->commit);
+    sim_reply_json(r, 200, o);
+}
+
+/* ---- jobs --------------------------------------------------------------------------- */
+
+static void render_jobs_overview(const struct request *q, struct sim_reply *r) {
+    const struct sim_cluster *c = q->cluster;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *jobs = cJSON_AddArrayToObject(o, "jobs");
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        const struct sim_job *j = &c->jobs[i];
+        cJSON *jo = cJSON_CreateObject();
+        cJSON_AddStringToObject(jo, "jid", j->jid);
+        cJSON_AddStringToObject(jo, "name", j->name);
+        cJSON_AddStringToObject(jo, "state", sim_job_state_name(j->state));
+        add_num(jo, "start-time", j->start_time);
+        add_num(jo, "end-time", j->end_time);
+        add_num(jo, "duration", job_duration(j, q->now));
+        add_num(jo, "last-modification", j->last_modification);
+        int counts[SIM_TASK_STATE_COUNT];
+        sim_job_tasks(j, counts);
+        /* Lower-case keys here, unlike the upper-case ones in job details. */
+        cJSON *tasks = cJSON_AddObjectToObject(jo, "tasks");
+        int total = 0;
+        for (int s = 0; s < SIM_TASK_STATE_COUNT; s++) {
+            add_num(tasks, sim_task_state_lower((enum sim_task_state)s), counts[s]);
+            total += counts[s];
+        }
+        add_num(tasks, "total", total);
+        if (sim_cluster_version_at_least(c, 2, 0))
+            add_num(jo, "pending-operators", 0);
+        cJSON_AddItemToArray(jobs, jo);
+    }
+    sim_reply_json(r, 200, o);
+}
+
+static void render_jobs(const struct request *q, struct sim_reply *r) {
+    const struct sim_cluster *c = q->cluster;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *jobs = cJSON_AddArrayToObject(o, "jobs");
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        cJSON *jo = cJSON_CreateObject();
+        cJSON_AddStringToObject(jo, "id", c->jobs[i].jid);
+        cJSON_AddStringToObject(jo, "status", sim_job_state_name(c->jobs[i].state));
+        cJSON_AddItemToArray(jobs, jo);
+    }
+    sim_reply_json(r, 200, o);
+}
+
+static cJSON *vertex_metrics(const struct sim_cluster *c, const struct sim_job *j, size_t v,
+                             int64_t now) {
+    const struct sim_vertex *vx = &j->vertices[v];
+    int64_t el = sim_job_metric_elapsed(j, now);
+    int64_t in = v > 0 ? j->vertices[v - 1].out_rate * el / 1000 : 0;
+    int64_t out = vx->out_rate * el / 1000;
+    int64_t in_bytes = v > 0 ? in * j->vertices[v - 1].record_bytes : 0;
+    /* Network I/O only: sources read nothing, sinks write nothing. */
+    cJSON *m = cJSON_CreateObject();
+    add_num(m, "read-bytes", in_bytes);
+    cJSON_AddBoolToObject(m, "read-bytes-complete", true);
+    add_num(m, "write-bytes", out * vx->record_bytes);
+    cJSON_AddBoolToObject(m, "write-bytes-complete", true);
+    add_num(m, "read-records", in);
+    cJSON_AddBoolToObject(m, "read-records-complete", true);
+    add_num(m, "write-records", out);
+    cJSON_AddBoolToObject(m, "write-records-complete", true);
+    if (sim_cluster_version_at_least(c, 1, 16)) {
+        int64_t slot_ms = el * vx->parallelism;
+        int idle = 1000 - vx->busy_permille - vx->backpressure_permille;
+        add_num(m, "accumulated-backpressured-time", slot_ms * vx->backpressure_permille / 1000);
+        add_num(m, "accumulated-idle-time", slot_ms * idle / 1000);
+        /* Jackson writes an unmeasured busy time (NaN) as the string "NaN". */
+        if (j->busy_nan)
+            cJSON_AddStringToObject(m, "accumulated-busy-time", "NaN");
+        else
+            cJSON_AddNumberToObject(m, "accumulated-busy-time",
+                                    (double)slot_ms * vx->busy_permille / 1000.0);
+    }
+    return m;
+}
+
+static bool task_state_terminal(enum sim_task_state s) {
+    return s == SIM_TASK_FINISHED || s == SIM_TASK_CANCELED || s == SIM_TASK_FAILED;
+}
+
+static cJSON *vertex_json(const struct sim_cluster *c, const struct sim_job *j, size_t v,
+                          int64_t now, enum sim_task_state *status) {
+    const struct sim_vertex *vx = &j->vertices[v];
+    int counts[SIM_TASK_STATE_COUNT];
+    *status = sim_vertex_tasks(j, v, counts);
+    int64_t start = j->running_since;
+    int64_t end = -1;
+    if (task_state_terminal(*status))
+        end = j->end_time >= 0 ? j->end_time : j->metrics_until;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", vx->id);
+    if (sim_cluster_version_at_least(c, 1, 20))
+        cJSON_AddStringToObject(o, "slotSharingGroupId", j->slot_sharing_group);
+    cJSON_AddStringToObject(o, "name", vx->name);
+    add_num(o, "maxParallelism", VERTEX_MAX_PARALLELISM);
+    add_num(o, "parallelism", vx->parallelism);
+    cJSON_AddStringToObject(o, "status", sim_task_state_name(*status));
+    add_num(o, "start-time", start);
+    add_num(o, "end-time", end);
+    add_num(o, "duration", (end >= 0 ? end : now) - start);
+    cJSON *tasks = cJSON_AddObjectToObject(o, "tasks");
+    for (int s = 0; s < SIM_TASK_STATE_COUNT; s++)
+        add_num(tasks, sim_task_state_name((enum sim_task_state)s), counts[s]);
+    cJSON_AddItemToObject(o, "metrics", vertex_metrics(c, j, v, now));
+    return o;
+}
+
+/* "Source: X -> Map" becomes "Source: X<br/>-&gt; Map<br/>", as Flink's plan shows it. */
+static char *plan_description(const char *name) {
+    size_t cap = strlen(name) * 6 + 16;
+    char *out = xmalloc(cap);
+    size_t n = 0;
+    for (const char *p = name; *p != '\0'; p++) {
+        const char *rep = NULL;
+        char one[2] = {*p, '\0'};
+        if (strncmp(p, " -> ", 4) == 0) {
+            rep = "<br/>-&gt; ";
+            p += 3;
+        } else if (*p == '&') {
+            rep = "&amp;";
+        } else if (*p == '<') {
+            rep = "&lt;";
+        } else if (*p == '>') {
+            rep = "&gt;";
+        } else {
+            rep = one;
+        }
+        size_t len = strlen(rep);
+        memcpy(out + n, rep, len);
+        n += len;
+    }
+    memcpy(out + n, "<br/>", 6);
+    return out;
+}
+
+static cJSON *plan_json(const struct sim_job *j) {
+    cJSON *plan = cJSON_CreateObject();
+    cJSON_AddStringToObject(plan, "jid", j->jid);
+    cJSON_AddStringToObject(plan, "name", j->name);
+    cJSON_AddStringToObject(plan, "type", j->batch ? "BATCH" : "STREAMING");
+    cJSON *nodes = cJSON_AddArrayToObject(plan, "nodes");
+    for (size_t v = 0; v < j->n_vertices; v++) {
+        const struct sim_vertex *vx = &j->vertices[v];
+        cJSON *n = cJSON_CreateObject();
+        cJSON_AddStringToObject(n, "id", vx->id);
+        add_num(n, "parallelism", vx->parallelism);
+        cJSON_AddStringToObject(n, "operator", "");
+        cJSON_AddStringToObject(n, "operator_strategy", "");
+        char *desc = plan_description(vx->name);
+        cJSON_AddStringToObject(n, "description", desc);
+        free(desc);
+        if (v > 0) {
+            const struct sim_vertex *up = &j->vertices[v - 1];
+            const char *ship = vx->keyed_input                      ? "HASH"
+                               : up->parallelism == vx->parallelism ? "FORWARD"
+                                                                    : "REBALANCE";
+            cJSON *inputs = cJSON_AddArrayToObject(n, "inputs");
+            cJSON *in = cJSON_CreateObject();
+            add_num(in, "num", 0);
+            cJSON_AddStringToObject(in, "id", up->id);
+            cJSON_AddStringToObject(in, "ship_strategy", ship);
+            cJSON_AddStringToObject(in, "exchange", j->batch ? "blocking" : "pipelined_bounded");
+            cJSON_AddItemToArray(inputs, in);
+        }
+        cJSON_AddObjectToObject(n, "optimizer_properties");
+        cJSON_AddItemToArray(nodes, n);
+    }
+    return plan;
+}
+
+static bool is_job_id(const char *s, size_t len) {
+    if (len != 32)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}
+
+static void render_job(const struct request *q, struct sim_reply *r) {
+    struct sim_cluster *c = q->cluster;
+    char jid[33];
+    if (!is_job_id(q->seg[1], q->seg_len[1])) {
+        sim_reply_error(r, 400,
+                        "Bad request, could not parse parameters: Cannot resolve path "
+                        "parameter (jobid) from value \"%.*s\".",
+                        (int)q->seg_len[1], q->seg[1]);
+        return;
+    }
+    memcpy(jid, q->seg[1], 32);
+    jid[32] = '\0';
+    const struct sim_job *j = sim_cluster_job(c, jid);
+    if (j == NULL) {
+        sim_reply_error(r, 404,
+                        "org.apache.flink.runtime.rest.NotFoundException: Job %s not found\n"
+                        "\tat org.apache.flink.runtime.rest.handler.job."
+                        "AbstractExecutionGraphHandler.lambda$handleRequest$1"
+                        "(AbstractExecutionGraphHandler.java:99)",
+                        jid);
+        return;
+    }
+
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "jid", j->jid);
+    cJSON_AddStringToObject(o, "name", j->name);
+    cJSON_AddBoolToObject(o, "isStoppable", false);
+    cJSON_AddStringToObject(o, "state", sim_job_state_name(j->state));
+    if (sim_cluster_version_at_least(c, 1, 20))
+        cJSON_AddStringToObject(o, "job-type", j->batch ? "BATCH" : "STREAMING");
+    add_num(o, "start-time", j->start_time);
+    add_num(o, "end-time", j->end_time);
+    add_num(o, "duration", job_duration(j, q->now));
+    add_num(o, "maxParallelism", -1);
+    add_num(o, "now", q->now);
+    cJSON *ts = cJSON_AddObjectToObject(o, "timestamps");
+    for (int s = 0; s < SIM_JOB_STATE_COUNT; s++)
+        add_num(ts, sim_job_state_name((enum sim_job_state)s), j->timestamps[s]);
+
+    int status_counts[SIM_TASK_STATE_COUNT] = {0};
+    cJSON *vertices = cJSON_AddArrayToObject(o, "vertices");
+    for (size_t v = 0; v < j->n_vertices; v++) {
+        enum sim_task_state st;
+        cJSON_AddItemToArray(vertices, vertex_json(c, j, v, q->now, &st));
+        status_counts[st]++;
+    }
+    cJSON *sc = cJSON_AddObjectToObject(o, "status-counts");
+    for (int s = 0; s < SIM_TASK_STATE_COUNT; s++)
+        add_num(sc, sim_task_state_name((enum sim_task_state)s), status_counts[s]);
+    cJSON_AddItemToObject(o, "plan", plan_json(j));
+    if (sim_cluster_version_at_least(c, 2, 0))
+        add_num(o, "pending-operators", 0);
+    sim_reply_json(r, 200, o);
+}
+
+/* ---- task managers, job manager ----------------------------------------------------- */
+
+static cJSON *resource_json(double cpu, int64_t task_heap, int64_t managed, int64_t network) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "cpuCores", cpu);
+    add_num(o, "taskHeapMemory", task_heap);
+    add_num(o, "taskOffHeapMemory", 0);
+    add_num(o, "managedMemory", managed);
+    add_num(o, "networkMemory", network);
+    cJSON_AddObjectToObject(o, "extendedResources");
+    return o;
+}
+
+static cJSON *tm_json(const struct sim_cluster *c, const struct sim_tm *tm, int used, int64_t now) {
+    int cores = tm->slots / 2 > 0 ? tm->slots / 2 : 1;
+    int free_slots = tm->slots - used;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", tm->id);
+    char *path = xasprintf("%s.tcp://flink@%s:6122/user/rpc/taskmanager_0",
+                           sim_cluster_version_at_least(c, 1, 18) ? "pekko" : "akka", tm->ip);
+    cJSON_AddStringToObject(o, "path", path);
+    free(path);
+    add_num(o, "dataPort", 6121);
+    add_num(o, "jmxPort", c->profile->jmx_port);
+    /* Despite its name: the epoch ms of the last heartbeat. */
+    int64_t since = now > tm->registered_at ? now - tm->registered_at : 0;
+    add_num(o, "timeSinceLastHeartbeat", tm->registered_at + since / HEARTBEAT_MS * HEARTBEAT_MS);
+    add_num(o, "slotsNumber", tm->slots);
+    add_num(o, "freeSlots", free_slots);
+    int64_t heap_mb = TM_TASK_HEAP / MB, managed_mb = TM_MANAGED / MB, net_mb = TM_NETWORK / MB;
+    cJSON_AddItemToObject(o, "totalResource", resource_json(cores, heap_mb, managed_mb, net_mb));
+    /* Each slot takes an even share of the task manager's resources. */
+    cJSON_AddItemToObject(
+        o, "freeResource",
+        resource_json((double)cores * free_slots / tm->slots, heap_mb * free_slots / tm->slots,
+                      managed_mb * free_slots / tm->slots, net_mb * free_slots / tm->slots));
+    cJSON *hw = cJSON_AddObjectToObject(o, "hardware");
+    add_num(hw, "cpuCores", cores);
+    add_num(hw, "physicalMemory", TM_NODE_MEMORY);
+    add_num(hw, "freeMemory", TM_FRAMEWORK_HEAP + TM_TASK_HEAP);
+    add_num(hw, "managedMemory", TM_MANAGED);
+    cJSON *mem = cJSON_AddObjectToObject(o, "memoryConfiguration");
+    add_num(mem, "frameworkHeap", TM_FRAMEWORK_HEAP);
+    add_num(mem, "taskHeap", TM_TASK_HEAP);
+    add_num(mem, "frameworkOffHeap", TM_FRAMEWORK_OFF_HEAP);
+    add_num(mem, "taskOffHeap", 0);
+    add_num(mem, "networkMemory", TM_NETWORK);
+    add_num(mem, "managedMemory", TM_MANAGED);
+    add_num(mem, "jvmMetaspace", TM_METASPACE);
+    add_num(mem, "jvmOverhead", TM_OVERHEAD);
+    add_num(mem, "totalFlinkMemory", TM_FLINK);
+    add_num(mem, "totalProcessMemory", TM_PROCESS);
+    return o;
+}
+
+static void render_taskmanagers(const struct request *q, struct sim_reply *r) {
+    const struct sim_cluster *c = q->cluster;
+    int *used = xcalloc(c->n_tms, sizeof *used);
+    sim_cluster_slot_usage(c, used);
+    cJSON *o = cJSON_CreateObject();
+    cJSON *tms = cJSON_AddArrayToObject(o, "taskmanagers");
+    for (size_t t = 0; t < c->n_tms; t++)
+        if (c->tms[t].present)
+            cJSON_AddItemToArray(tms, tm_json(c, &c->tms[t], used[t], q->now));
+    free(used);
+    sim_reply_json(r, 200, o);
+}
+
+static void add_entry(cJSON *arr, const char *key, const char *value) {
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "key", key);
+    cJSON_AddStringToObject(e, "value", value);
+    cJSON_AddItemToArray(arr, e);
+}
+
+static void render_jobmanager_config(const struct request *q, struct sim_reply *r) {
+    const struct sim_cluster *c = q->cluster;
+    const char *n = c->name;
+    cJSON *a = cJSON_CreateArray();
+    char *v;
+    v = xasprintf("%s.flink-%s", n, n);
+    add_entry(a, "jobmanager.rpc.address", v);
+    free(v);
+    add_entry(a, "jobmanager.rpc.port", "6123");
+    add_entry(a, "rest.port", "8081");
+    add_entry(a, "blob.server.port", "6124");
+    add_entry(a, "jobmanager.memory.process.size", "2048m");
+    add_entry(a, "taskmanager.memory.process.size", "4096m");
+    v = xasprintf("%d", c->n_tms > 0 ? c->tms[0].slots : 1);
+    add_entry(a, "taskmanager.numberOfTaskSlots", v);
+    free(v);
+    add_entry(a, "parallelism.default", "1");
+    add_entry(a, "jobmanager.scheduler", c->profile->scheduler);
+    add_entry(a, sim_cluster_version_at_least(c, 1, 17) ? "state.backend.type" : "state.backend",
+              c->profile->state_backend);
+    v = xasprintf("s3://flink-%s/checkpoints", n);
+    add_entry(a, "state.checkpoints.dir", v);
+    free(v);
+    v = xasprintf("s3://flink-%s/savepoints", n);
+    add_entry(a, "state.savepoints.dir", v);
+    /* Flink 2.x reads the savepoint directory from the new key. */
+    if (sim_cluster_version_at_least(c, 2, 0))
+        add_entry(a, "execution.checkpointing.savepoint-dir", v);
+    free(v);
+    add_entry(a, "execution.checkpointing.interval", "60 s");
+    add_entry(a, "restart-strategy.type", "exponential-delay");
+    add_entry(a, "high-availability.type", "kubernetes");
+    v = xasprintf("s3://flink-%s/ha", n);
+    add_entry(a, "high-availability.storageDir", v);
+    free(v);
+    add_entry(a, "kubernetes.cluster-id", n);
+    v = xasprintf("flink-%s", n);
+    add_entry(a, "kubernetes.namespace", v);
+    free(v);
+    add_entry(a, "web.submit.enable", "false");
+    add_entry(a, "metrics.reporter.prom.factory.class",
+              "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    add_entry(a, "s3.access-key", "AKIAFLINKTOPSIM00000");
+    /* Flink masks sensitive values. */
+    add_entry(a, "s3.secret-key", "******");
+    sim_reply_json(r, 200, a);
+}
+
+/* ---- routing ------------------------------------------------------------------------ */
+
+struct route {
+    const char *seg[3]; /* ":jid" matches any one segment */
+    void (*render)(const struct request *q, struct sim_reply *r);
+};
+
+static const struct route routes[] = {
+    {{"config", NULL, NULL}, render_config},
+    {{"overview", NULL, NULL}, render_overview},
+    {{"jobs", "overview", NULL}, render_jobs_overview},
+    {{"jobs", NULL, NULL}, render_jobs},
+    {{"jobs", ":jid", NULL}, render_job},
+    {{"taskmanagers", NULL, NULL}, render_taskmanagers},
+    {{"jobmanager", "config", NULL}, render_jobmanager_config},
+};
+
+static bool route_matches(const struct route *rt, const struct request *q) {
+    size_t n = 0;
+    while (n < 3 && rt->seg[n] != NULL)
+        n++;
+    if (n != q->n_seg)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (rt->seg[i][0] != ':' && !seg_is(q, i, rt->seg[i]))
+            return false;
+    return true;
+}
+
+/* Splits "/a/b/c" into segments; false when there are too many or one is empty. */
+static bool split_path(struct request *q, const char *p) {
+    q->n_seg = 0;
+    while (*p == '/') {
+        p++;
+        const char *slash = strchr(p, '/');
+        size_t len = slash != NULL ? (size_t)(slash - p) : strlen(p);
+        if (len == 0 || q->n_seg == MAX_SEGMENTS)
+            return false;
+        q->seg[q->n_seg] = p;
+        q->seg_len[q->n_seg] = len;
+        q->n_seg++;
+        p += len;
+    }
+    return *p == '\0';
+}
+
+static void dispatch(struct sim_model *m, const char *method, const char *path, int64_t now,
+                     struct sim_reply *r) {
+    struct request q = {.path = path, .now = now};
+    const char *rest = path;
+    if (strncmp(path, "/clusters/", 10) == 0) {
+        const char *name = path + 10;
+        const char *slash = strchr(name, '/');
+        char *cname = slash != NULL ? xstrndup(name, (size_t)(slash - name)) : xstrdup(name);
+        q.cluster = sim_model_cluster(m, cname);
+        free(cname);
+        rest = slash != NULL ? slash : "";
+    } else if (m->n_clusters > 0) {
+        q.cluster = &m->clusters[0];
+    }
+    if (strncmp(rest, "/v1", 3) == 0 && (rest[3] == '/' || rest[3] == '\0'))
+        rest += 3;
+    if (q.cluster == NULL || !split_path(&q, rest) || q.n_seg == 0)
+        goto not_found;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (!route_matches(&routes[i], &q))
+            continue;
+        if (strcmp(method, "GET") != 0) {
+            sim_reply_error(r, 405, "Method %s is not allowed on %s", method, path);
+            r->allow = "GET";
+            return;
+        }
+        routes[i].render(&q, r);
+        return;
+    }
+not_found:
+    sim_reply_error(r, 404, "Not found: %s", path);
+}
+
+void sim_flink_handle(struct sim_model *m, const char *method, const char *path, int64_t now_ms,
+                      struct sim_reply *r) {
+    int64_t now = sim_model_lock(m, now_ms);
+    dispatch(m, method, path, now, r);
+    sim_model_unlock(m);
+}

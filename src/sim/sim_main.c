@@ -1,0 +1,320 @@
+/* flinktop-sim: serves simulated Flink clusters over HTTP on 127.0.0.1 for demos and
+ * tests. This file is the command line and the libmicrohttpd glue: one thread per
+ * connection (so a hanging or dripping answer never delays another connection), one lock
+ * around the model (inside sim_model), faults applied before the answer is built. */
+#include "sim_control.h"
+#include "sim_faults.h"
+#include "sim_flink.h"
+#include "sim_model.h"
+#include "sim_reply.h"
+#include "xalloc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REQUEST_BODY (64 * 1024)
+#define IDLE_TIMEOUT_S 120u
+#define MAX_FAULT_ARGS 64
+
+struct server {
+    struct sim_model *model;   /* borrowed for the server's life */
+    struct sim_faults *faults; /* borrowed for the server's life */
+};
+
+/* Per-request state between libmicrohttpd's calls: the uploaded body so far. */
+struct request_ctx {
+    char *body; /* owned */
+    size_t len;
+    bool too_big;
+};
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: flinktop-sim [options]\n"
+            "Serves simulated Flink REST APIs on 127.0.0.1.\n"
+            "\n"
+            "  --port N              listen port, 0 = any free port (default 0)\n"
+            "  --clusters N          clusters: production, staging, development, cluster-4, ...\n"
+            "                        (default 3)\n"
+            "  --jobs N              jobs per cluster (default 4)\n"
+            "  --taskmanagers N      task managers per cluster (default 4/3/2 by cluster)\n"
+            "  --seed N              seed for ids, names and the event schedule (default 1)\n"
+            "  --fault PATTERN=MODE[:ARG]\n"
+            "                        inject a fault on paths matching the glob PATTERN;\n"
+            "                        MODE is latency:MS, status:CODE, reset, hang, truncate,\n"
+            "                        garbage, huge:MB or drip (repeatable, first match wins)\n"
+            "  --frozen              no random state changes (durations still advance)\n"
+            "  --hostile-names       some job names carry control characters and escapes\n"
+            "  --help                this text\n"
+            "\n"
+            "The first cluster answers at /<flink path>, every cluster at\n"
+            "/clusters/NAME/<flink path>; /_sim/health and /_sim/faults control the simulator.\n"
+            "The first line on stdout is \"listening on http://127.0.0.1:PORT\".\n");
+}
+
+static bool parse_num(const char *opt, const char *s, long long min, long long max,
+                      long long *out) {
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+        fprintf(stderr, "flinktop-sim: --%s wants a number from %lld to %lld, not '%s'\n", opt, min,
+                max, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, unsigned int status,
+                             struct MHD_Response *resp, const char *allow) {
+    if (resp == NULL)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    if (allow != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* Hands r's body to libmicrohttpd (which frees it) and queues it. */
+static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct sim_reply *r) {
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
+    r->body = NULL;
+    return queue(conn, (unsigned int)r->status, resp, r->allow);
+}
+
+static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
+                              const char *method, struct request_ctx *ctx) {
+    struct sim_reply r = {0};
+    if (sim_control_owns(url)) {
+        if (ctx->too_big)
+            sim_reply_error(&r, 413, "request body over %d bytes", MAX_REQUEST_BODY);
+        else
+            sim_control_handle(s->faults, method, url, ctx->body, ctx->len, &r);
+        return queue_reply(conn, &r);
+    }
+
+    struct sim_fault_hit hit;
+    bool faulted = sim_faults_match(s->faults, url, &hit);
+    if (faulted) {
+        switch (hit.mode) {
+        case SIM_FAULT_RESET:
+            /* MHD_NO makes libmicrohttpd drop the connection without a response. */
+            return MHD_NO;
+        case SIM_FAULT_HANG:
+            sim_faults_hang(s->faults);
+            return MHD_NO;
+        case SIM_FAULT_LATENCY:
+            if (!sim_faults_sleep(s->faults, hit.arg))
+                return MHD_NO;
+            faulted = false;
+            break;
+        default:
+            break;
+        }
+    }
+
+    sim_flink_handle(s->model, method, url, sim_now_ms(), &r);
+    if (!faulted)
+        return queue_reply(conn, &r);
+    unsigned int status = 0;
+    struct MHD_Response *resp = sim_faults_response(s->faults, &hit, &r, &status);
+    sim_reply_free(&r);
+    return queue(conn, status, resp, NULL);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+    (void)version;
+    struct request_ctx *ctx = *con_cls;
+    if (ctx == NULL) {
+        /* First call: headers only. The body (if any) arrives in the next calls. */
+        *con_cls = xcalloc(1, sizeof *ctx);
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        if (ctx->len + n > MAX_REQUEST_BODY) {
+            ctx->too_big = true;
+        } else if (!ctx->too_big) {
+            ctx->body = xrealloc(ctx->body, ctx->len + n + 1);
+            memcpy(ctx->body + ctx->len, upload_data, n);
+            ctx->len += n;
+            ctx->body[ctx->len] = '\0';
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return answer(cls, conn, url, method, ctx);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code) {
+    (void)cls;
+    (void)conn;
+    (void)code;
+    struct request_ctx *ctx = *con_cls;
+    if (ctx != NULL) {
+        free(ctx->body);
+        free(ctx);
+        *con_cls = NULL;
+    }
+}
+
+static void *cjson_malloc(size_t n) { return xmalloc(n); }
+
+int main(int argc, char **argv) {
+    enum {
+        OPT_PORT = 256,
+        OPT_CLUSTERS,
+        OPT_JOBS,
+        OPT_TMS,
+        OPT_SEED,
+        OPT_FAULT,
+        OPT_FROZEN,
+        OPT_HOSTILE
+    };
+    static const struct option longopts[] = {
+        {"port", required_argument, NULL, OPT_PORT},
+        {"clusters", required_argument, NULL, OPT_CLUSTERS},
+        {"jobs", required_argument, NULL, OPT_JOBS},
+        {"taskmanagers", required_argument, NULL, OPT_TMS},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"fault", required_argument, NULL, OPT_FAULT},
+        {"frozen", no_argument, NULL, OPT_FROZEN},
+        {"hostile-names", no_argument, NULL, OPT_HOSTILE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct sim_model_options mo = {.clusters = 3, .jobs = 4, .taskmanagers = 0, .seed = 1};
+    long long port = 0, v = 0;
+    const char *fault_args[MAX_FAULT_ARGS];
+    size_t n_fault_args = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_PORT:
+            if (!parse_num("port", optarg, 0, 65535, &port))
+                return 2;
+            break;
+        case OPT_CLUSTERS:
+            if (!parse_num("clusters", optarg, 1, 100, &v))
+                return 2;
+            mo.clusters = (int)v;
+            break;
+        case OPT_JOBS:
+            if (!parse_num("jobs", optarg, 0, 1000, &v))
+                return 2;
+            mo.jobs = (int)v;
+            break;
+        case OPT_TMS:
+            if (!parse_num("taskmanagers", optarg, 1, 1000, &v))
+                return 2;
+            mo.taskmanagers = (int)v;
+            break;
+        case OPT_SEED:
+            if (!parse_num("seed", optarg, 0, INT64_MAX, &v))
+                return 2;
+            mo.seed = (uint64_t)v;
+            break;
+        case OPT_FAULT:
+            if (n_fault_args == MAX_FAULT_ARGS) {
+                fprintf(stderr, "flinktop-sim: at most %d --fault options\n", MAX_FAULT_ARGS);
+                return 2;
+            }
+            fault_args[n_fault_args++] = optarg;
+            break;
+        case OPT_FROZEN:
+            mo.frozen = true;
+            break;
+        case OPT_HOSTILE:
+            mo.hostile_names = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            fprintf(stderr, "Try 'flinktop-sim --help'.\n");
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "flinktop-sim: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+
+    /* cJSON allocates through xmalloc, so its results are never NULL. */
+    cJSON_Hooks hooks = {.malloc_fn = cjson_malloc, .free_fn = free};
+    cJSON_InitHooks(&hooks);
+
+    int rc = 0;
+    struct MHD_Daemon *httpd = NULL;
+    struct sim_faults *faults = sim_faults_new(mo.seed);
+    struct sim_model *model = NULL;
+    for (size_t i = 0; i < n_fault_args; i++) {
+        char err[256];
+        if (!sim_faults_add_spec(faults, fault_args[i], err, sizeof err)) {
+            fprintf(stderr, "flinktop-sim: --fault %s: %s\n", fault_args[i], err);
+            rc = 2;
+            goto out;
+        }
+    }
+    model = sim_model_new(&mo, sim_now_ms());
+
+    /* Block the stop signals in every thread (libmicrohttpd's inherit this mask) and take
+     * them synchronously below with sigwait: no handler, no async-signal-safety worries. */
+    /* A shell starts background jobs with SIGINT ignored, and an ignored signal never
+     * reaches sigwait: restore the defaults so "kill -INT" stops us wherever we run. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct server server = {.model = model, .faults = faults};
+    httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                                 MHD_USE_POLL | MHD_USE_ITC,
+                             (uint16_t)port, NULL, NULL, on_request, &server, MHD_OPTION_SOCK_ADDR,
+                             &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                             MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, MHD_OPTION_END);
+    if (httpd == NULL) {
+        fprintf(stderr, "flinktop-sim: cannot listen on 127.0.0.1:%lld\n", port);
+        rc = 1;
+        goto out;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(httpd, MHD_DAEMON_INFO_BIND_PORT);
+    printf("listening on http://127.0.0.1:%u\n", info != NULL ? (unsigned)info->port : 0u);
+    fflush(stdout);
+
+    int sig = 0;
+    while (sigwait(&stop_signals, &sig) != 0)
+        ;
+    /* Release hangs, latencies and drips first, or MHD_stop_daemon would wait on them. */
+    sim_faults_stop(faults);
+    MHD_stop_daemon(httpd);
+    httpd = NULL;
+out:
+    sim_model_free(model);
+    sim_faults_free(faults);
+    return rc;
+}

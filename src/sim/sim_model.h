@@ -1,0 +1,183 @@
+/* The simulated world: clusters with jobs (each a chain of vertices) and task managers,
+ * built deterministically from a seed, and their life over wall-clock time (a job fails
+ * and restarts, a task manager leaves and a new pod replaces it).
+ *
+ * Time is lazy: nothing runs in the background. sim_model_lock() advances every cluster
+ * to "now" by replaying the scheduled events in order, so the outcome depends only on the
+ * seed and the elapsed time, never on when requests arrive. Every reader holds the lock
+ * between sim_model_lock() and sim_model_unlock(), so the numbers one answer shows (or
+ * several computed under one lock) agree with each other. */
+#ifndef FLINKTOP_SIM_MODEL_H
+#define FLINKTOP_SIM_MODEL_H
+
+#include "sim_catalog.h"
+#include "sim_prng.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_MAX_VERTICES 5
+
+/* Flink JobStatus, in the order of the wire enum. */
+enum sim_job_state {
+    SIM_JOB_INITIALIZING,
+    SIM_JOB_CREATED,
+    SIM_JOB_RUNNING,
+    SIM_JOB_FAILING,
+    SIM_JOB_FAILED,
+    SIM_JOB_CANCELLING,
+    SIM_JOB_CANCELED,
+    SIM_JOB_FINISHED,
+    SIM_JOB_RESTARTING,
+    SIM_JOB_SUSPENDED,
+    SIM_JOB_RECONCILING,
+    SIM_JOB_STATE_COUNT
+};
+
+/* Flink ExecutionState, in the order of the wire enum. */
+enum sim_task_state {
+    SIM_TASK_CREATED,
+    SIM_TASK_SCHEDULED,
+    SIM_TASK_DEPLOYING,
+    SIM_TASK_RUNNING,
+    SIM_TASK_FINISHED,
+    SIM_TASK_CANCELING,
+    SIM_TASK_CANCELED,
+    SIM_TASK_FAILED,
+    SIM_TASK_RECONCILING,
+    SIM_TASK_INITIALIZING,
+    SIM_TASK_STATE_COUNT
+};
+
+/* Wire names; static strings. Job states are upper case ("CANCELLING"); task states come
+ * upper case (job details) or lower case (/jobs/overview "tasks" keys). */
+const char *sim_job_state_name(enum sim_job_state s);
+const char *sim_task_state_name(enum sim_task_state s);
+const char *sim_task_state_lower(enum sim_task_state s);
+/* FAILED, CANCELED, FINISHED (SUSPENDED is only locally terminal). */
+bool sim_job_state_is_terminal(enum sim_job_state s);
+
+struct sim_vertex {
+    char id[33];
+    const char *name; /* borrowed from the catalog */
+    int parallelism;
+    bool keyed_input;  /* the edge into this vertex is a keyBy (HASH) */
+    int64_t out_rate;  /* records per second leaving this vertex */
+    int record_bytes;  /* average serialised record size */
+    int busy_permille; /* share of time busy / back-pressured, per 1000 */
+    int backpressure_permille;
+};
+
+/* Sub-states of RUNNING right after a restart, when subtasks are still coming up. */
+enum sim_task_phase { SIM_TASKS_STEADY, SIM_TASKS_DEPLOYING, SIM_TASKS_INITIALIZING };
+
+struct sim_job {
+    char jid[33];
+    char slot_sharing_group[33]; /* every vertex shares the default group */
+    char *name;                  /* owned */
+    bool batch;                  /* job-type BATCH (the finished backfill) */
+    bool busy_nan;               /* accumulated-busy-time not measured: served as "NaN" */
+    enum sim_job_state state;
+    enum sim_task_phase phase;
+    int64_t start_time; /* epoch ms: submitted (INITIALIZING) */
+    int64_t end_time;   /* epoch ms, -1 while not globally terminal */
+    int64_t last_modification;
+    int64_t timestamps[SIM_JOB_STATE_COUNT]; /* last entry into each state, 0 = never */
+    int64_t running_since; /* start of the current attempt; metrics count from here */
+    int64_t metrics_until; /* when metrics stopped growing, 0 while they grow */
+    int64_t next_at;       /* next restart step, 0 = none scheduled */
+    int restart_step;
+    int restarts;
+    size_t failed_vertex; /* the vertex whose subtask failed (FAILING/FAILED) */
+    int demand;           /* slots held: max vertex parallelism (one sharing group) */
+    size_t n_vertices;
+    struct sim_vertex vertices[SIM_MAX_VERTICES];
+};
+
+struct sim_tm {
+    char *id; /* owned; pod name "<cluster>-taskmanager-1-<n>" */
+    char ip[24];
+    int pod_index;
+    int slots;
+    bool present;
+    int64_t registered_at; /* epoch ms; heartbeats every 10 s from here */
+    int64_t away_until;    /* when absent: when the replacement pod registers */
+};
+
+struct sim_cluster {
+    char *name; /* owned */
+    size_t index;
+    const struct sim_profile *profile; /* borrowed from the catalog */
+    int version_major, version_minor;
+    struct sim_job *jobs; /* owned array */
+    size_t n_jobs;
+    struct sim_tm *tms; /* owned array */
+    size_t n_tms;
+    int next_pod_index;
+    struct sim_prng events; /* draws of the live schedule, separate from the build */
+    int64_t next_event_at;  /* INT64_MAX when frozen */
+};
+
+struct sim_model {
+    pthread_mutex_t lock;
+    struct sim_cluster *clusters; /* owned array */
+    size_t n_clusters;
+    bool frozen;
+    int64_t started_at;
+    int64_t now; /* the latest time the model was advanced to */
+};
+
+struct sim_model_options {
+    int clusters;
+    int jobs;         /* per cluster */
+    int taskmanagers; /* per cluster; <= 0 = each profile's default */
+    uint64_t seed;
+    bool frozen;
+    bool hostile_names;
+};
+
+/* Builds the world at wall time now_ms. Returns owned model: free with sim_model_free. */
+struct sim_model *sim_model_new(const struct sim_model_options *o, int64_t now_ms);
+void sim_model_free(struct sim_model *m);
+
+/* Takes the model lock and advances every cluster to now_ms; returns the model's "now",
+ * which never goes backwards (a request that read the clock earlier but got the lock
+ * later sees the later time). Everything read from the model is borrowed and valid only
+ * until sim_model_unlock(). */
+int64_t sim_model_lock(struct sim_model *m, int64_t now_ms);
+void sim_model_unlock(struct sim_model *m);
+
+/* Lookups under the lock; borrowed, NULL when absent. */
+struct sim_cluster *sim_model_cluster(struct sim_model *m, const char *name);
+struct sim_job *sim_cluster_job(struct sim_cluster *c, const char *jid);
+
+bool sim_cluster_version_at_least(const struct sim_cluster *c, int major, int minor);
+
+/* Subtask counts of one vertex (per task state) and its aggregate status. */
+enum sim_task_state sim_vertex_tasks(const struct sim_job *j, size_t v,
+                                     int counts[SIM_TASK_STATE_COUNT]);
+/* Sum over the job's vertices. */
+void sim_job_tasks(const struct sim_job *j, int counts[SIM_TASK_STATE_COUNT]);
+/* Milliseconds the current attempt has produced metrics for, as of now_ms. */
+int64_t sim_job_metric_elapsed(const struct sim_job *j, int64_t now_ms);
+/* Whether the job holds slots (it is neither globally terminal nor suspended). */
+bool sim_job_holds_slots(const struct sim_job *j);
+
+/* Slots in use on each task manager: used[i] for c->tms[i] (0 for absent ones). used is
+ * borrowed, c->n_tms long. Jobs fill task managers in order, as Flink's default slot
+ * matching does. */
+void sim_cluster_slot_usage(const struct sim_cluster *c, int *used);
+
+struct sim_cluster_counts {
+    int taskmanagers, slots_total, slots_available;
+    int jobs_running, jobs_finished, jobs_cancelled, jobs_failed;
+};
+/* The /overview numbers, from the same state as /jobs/overview and /taskmanagers. */
+void sim_cluster_counts(const struct sim_cluster *c, struct sim_cluster_counts *out);
+
+/* Wall clock, epoch milliseconds. */
+int64_t sim_now_ms(void);
+
+#endif

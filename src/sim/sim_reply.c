@@ -1,0 +1,43 @@
+#include "sim_reply.h"
+
+#include "xalloc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sim_reply_json(struct sim_reply *r, int status, cJSON *json) {
+    /* sim_main installs xmalloc as cJSON's allocator, so this cannot return NULL and
+     * free() releases it. */
+    char *text = cJSON_PrintUnformatted(json);
+    cJSON_Delete(json);
+    r->status = status;
+    r->len = strlen(text);
+    r->body = text;
+}
+
+void sim_reply_error(struct sim_reply *r, int status, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    msg[0] = '\0';
+    va_start(ap, fmt);
+    if (n > 0)
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+
+    cJSON *root = cJSON_CreateObject();
+    cJSON *errors = cJSON_AddArrayToObject(root, "errors");
+    cJSON_AddItemToArray(errors, cJSON_CreateString(msg));
+    free(msg);
+    sim_reply_json(r, status, root);
+}
+
+void sim_reply_free(struct sim_reply *r) {
+    free(r->body);
+    r->body = NULL;
+    r->len = 0;
+}
