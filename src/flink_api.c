@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_doc.h"
 #include "json_get.h"
 #include "sanitize.h"
 #include "xalloc.h"
@@ -20,75 +21,7 @@ const char *fa_status_message(enum fa_status s) {
     return fa_messages[s];
 }
 
-static void set_err(char *err, size_t errlen, const char *msg) {
-    if (err != NULL && errlen > 0)
-        snprintf(err, errlen, "%s", msg);
-}
-
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-static const char *json_type_name(const cJSON *v) {
-    if (cJSON_IsArray(v))
-        return "array";
-    if (cJSON_IsObject(v))
-        return "object";
-    if (cJSON_IsString(v))
-        return "string";
-    if (cJSON_IsNumber(v))
-        return "number";
-    if (cJSON_IsBool(v))
-        return "boolean";
-    return "null";
-}
-
-/* Parse body[0..len) as one JSON value followed by nothing but whitespace. On success
- * *root is owned by the caller (cJSON_Delete). */
-static enum fa_status parse_json(const char *body, size_t len, cJSON **root, char *err,
-                                 size_t errlen) {
-    *root = NULL;
-    size_t first = 0;
-    while (body != NULL && first < len && is_space(body[first]))
-        first++;
-    if (body == NULL || first == len) {
-        set_err(err, errlen, "empty response");
-        return FA_EMPTY;
-    }
-    const char *end = NULL;
-    cJSON *v = cJSON_ParseWithLengthOpts(body, len, &end, false);
-    if (v == NULL) {
-        size_t at = (end != NULL && end >= body && end <= body + len) ? (size_t)(end - body) : 0;
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "malformed JSON at byte %zu", at);
-        return FA_SYNTAX;
-    }
-    size_t rest = (size_t)(end - body);
-    while (rest < len && is_space(body[rest]))
-        rest++;
-    if (rest < len) {
-        cJSON_Delete(v);
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "malformed JSON at byte %zu: data after the value", rest);
-        return FA_SYNTAX;
-    }
-    *root = v;
-    return FA_OK;
-}
-
-/* parse_json, then insist on a top-level object. */
-static enum fa_status parse_object(const char *body, size_t len, cJSON **root, char *err,
-                                   size_t errlen) {
-    enum fa_status st = parse_json(body, len, root, err, errlen);
-    if (st != FA_OK)
-        return st;
-    if (!cJSON_IsObject(*root)) {
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "expected JSON object, got %s", json_type_name(*root));
-        cJSON_Delete(*root);
-        *root = NULL;
-        return FA_SHAPE;
-    }
-    return FA_OK;
-}
 
 /* Counts, timestamps and durations are never negative: a negative value is as unknown
  * as a missing one (and -1 is what Flink itself sends for "not yet"). */
@@ -110,23 +43,6 @@ static char *get_version(const cJSON *o, const char *key) {
         s = NULL;
     }
     return s;
-}
-
-/* Copy a Flink id into dst[33] when it is exactly 32 hex digits, else leave dst "". */
-static void copy_hex_id(char dst[33], const char *src) {
-    dst[0] = '\0';
-    if (src == NULL)
-        return;
-    for (size_t i = 0; i < 32; i++) {
-        char c = src[i];
-        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-        if (!hex)
-            return; /* also stops at a NUL shorter than 32 */
-    }
-    if (src[32] != '\0')
-        return;
-    memcpy(dst, src, 32);
-    dst[32] = '\0';
 }
 
 /* The array under key in an object, or NULL. */
@@ -151,7 +67,7 @@ enum fa_status flink_api_parse_config(const char *body, size_t len, struct flink
                                       char *err, size_t errlen) {
     flink_config_init(out);
     cJSON *root = NULL;
-    enum fa_status st = parse_object(body, len, &root, err, errlen);
+    enum fa_status st = json_doc_parse_object(body, len, &root, err, errlen);
     if (st != FA_OK)
         return st;
     out->flink_version = get_version(root, "flink-version");
@@ -167,7 +83,7 @@ enum fa_status flink_api_parse_overview(const char *body, size_t len, struct fli
                                         char *err, size_t errlen) {
     flink_overview_init(out);
     cJSON *root = NULL;
-    enum fa_status st = parse_object(body, len, &root, err, errlen);
+    enum fa_status st = json_doc_parse_object(body, len, &root, err, errlen);
     if (st != FA_OK)
         return st;
     out->taskmanagers = get_count(root, "taskmanagers");
@@ -186,7 +102,7 @@ enum fa_status flink_api_parse_overview(const char *body, size_t len, struct fli
 
 static void parse_job(const cJSON *o, struct job *j) {
     job_init(j);
-    copy_hex_id(j->id, json_get_string_ref(o, "jid"));
+    json_doc_copy_hex_id(j->id, json_get_string_ref(o, "jid"));
     j->name = json_get_string(o, "name");
     j->state = job_state_parse(json_get_string_ref(o, "state"));
     j->start_time = get_time(o, "start-time");
@@ -206,12 +122,12 @@ enum fa_status flink_api_parse_jobs_overview(const char *body, size_t len, struc
     out->items = NULL;
     out->len = 0;
     cJSON *root = NULL;
-    enum fa_status st = parse_json(body, len, &root, err, errlen);
+    enum fa_status st = json_doc_parse(body, len, &root, err, errlen);
     if (st != FA_OK)
         return st;
     const cJSON *jobs = cJSON_IsObject(root) ? get_array(root, "jobs") : NULL;
     if (jobs == NULL) {
-        set_err(err, errlen, "expected object with \"jobs\" array");
+        json_doc_set_err(err, errlen, "expected object with \"jobs\" array");
         cJSON_Delete(root);
         return FA_SHAPE;
     }
@@ -241,6 +157,7 @@ static void parse_taskmanager(const cJSON *o, struct taskmanager *tm) {
     double cores = json_get_double(hw, "cpuCores");
     tm->cpu_cores = (isfinite(cores) && cores >= 0) ? cores : NAN;
     tm->physical_memory = get_time(hw, "physicalMemory");
+    tm->metrics = (struct tm_metrics){NAN, NAN, NAN, NAN, NAN};
 }
 
 enum fa_status flink_api_parse_taskmanagers(const char *body, size_t len,
@@ -249,12 +166,12 @@ enum fa_status flink_api_parse_taskmanagers(const char *body, size_t len,
     out->items = NULL;
     out->len = 0;
     cJSON *root = NULL;
-    enum fa_status st = parse_json(body, len, &root, err, errlen);
+    enum fa_status st = json_doc_parse(body, len, &root, err, errlen);
     if (st != FA_OK)
         return st;
     const cJSON *tms = cJSON_IsObject(root) ? get_array(root, "taskmanagers") : NULL;
     if (tms == NULL) {
-        set_err(err, errlen, "expected object with \"taskmanagers\" array");
+        json_doc_set_err(err, errlen, "expected object with \"taskmanagers\" array");
         cJSON_Delete(root);
         return FA_SHAPE;
     }
@@ -282,10 +199,10 @@ enum fa_status flink_api_parse_job_details(const char *body, size_t len, struct 
                                            char *err, size_t errlen) {
     job_details_init(out);
     cJSON *root = NULL;
-    enum fa_status st = parse_object(body, len, &root, err, errlen);
+    enum fa_status st = json_doc_parse_object(body, len, &root, err, errlen);
     if (st != FA_OK)
         return st;
-    copy_hex_id(out->id, json_get_string_ref(root, "jid"));
+    json_doc_copy_hex_id(out->id, json_get_string_ref(root, "jid"));
     const cJSON *vertices = get_array(root, "vertices");
     int max_par = UNKNOWN_I;
     int max_maxpar = UNKNOWN_I;
@@ -317,7 +234,7 @@ enum fa_status flink_api_parse_job_details(const char *body, size_t len, struct 
 
 char *flink_api_error_message(const char *body, size_t len) {
     cJSON *root = NULL;
-    if (parse_json(body, len, &root, NULL, 0) != FA_OK)
+    if (json_doc_parse(body, len, &root, NULL, 0) != FA_OK)
         return NULL;
     char *msg = NULL;
     const cJSON *errors = cJSON_IsObject(root) ? get_array(root, "errors") : NULL;
