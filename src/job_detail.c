@@ -148,6 +148,7 @@ struct job_detail *job_detail_new(size_t ring_size) {
     checkpoint_stats_init(&d->checkpoints);
     checkpoint_config_init(&d->cp_config);
     history_init(&d->history, ring_size);
+    d->records_in_per_s = d->records_out_per_s = NAN;
     return d;
 }
 

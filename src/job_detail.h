@@ -132,6 +132,10 @@ struct job_detail {
     struct exceptions exceptions;
     bool have_exceptions;
     struct job_history history;
+    double records_in_per_s;                /* what the sources emit, NaN unknown */
+    double records_out_per_s;               /* what the sinks receive, NaN unknown */
+    int in_flight;                          /* requests of this job still out */
+    int pending_vmetrics;                   /* vertex metrics of this refresh still out */
 };
 
 void checkpoint_init(struct checkpoint *c);

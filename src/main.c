@@ -58,7 +58,7 @@ static void app_free(struct app *app) {
 static int run_once(struct app *app, struct poller *p, struct loop *loop,
                     enum output_format fmt) {
     poller_set_all_details(p, true);
-    poller_round(p, -1);
+    poller_round(p, -1, NULL);
     while (poller_in_flight(p) > 0)
         loop_run_once(loop, 200);
     app->now_ms = clock_wall_ms();
@@ -86,7 +86,7 @@ static void apply_ui_flags(struct console *c, unsigned flags) {
     if (flags & UI_QUIT)
         loop_stop(c->loop);
     if (flags & UI_REFETCH)
-        poller_round(c->poller, ui_focus_cluster(c->ui));
+        poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     if (flags & (UI_REDRAW | UI_REFETCH))
         c->dirty = true;
 }
@@ -114,7 +114,7 @@ static void on_signal(void *arg, int fd) {
 
 static void on_refresh(void *arg) {
     struct console *c = arg;
-    poller_round(c->poller, ui_focus_cluster(c->ui));
+    poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
 }
 
@@ -145,7 +145,7 @@ static int run_console(struct app *app, struct poller *poller, struct loop *loop
     loop_watch_fd(loop, STDIN_FILENO, on_stdin, &c);
     if (c.sig_fd >= 0)
         loop_watch_fd(loop, c.sig_fd, on_signal, &c);
-    poller_round(c.poller, -1);
+    poller_round(c.poller, -1, NULL);
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
     app->now_ms = clock_wall_ms();

@@ -66,11 +66,14 @@ void job_init(struct job *j) {
     j->parallelism = UNKNOWN_I;
     j->max_parallelism = UNKNOWN_I;
     j->details_ms = 0;
+    j->detail = NULL;
 }
 
 void job_list_free(struct job_list *l) {
-    for (size_t i = 0; i < l->len; i++)
+    for (size_t i = 0; i < l->len; i++) {
         free(l->items[i].name);
+        job_detail_free(l->items[i].detail);
+    }
     free(l->items);
     l->items = NULL;
     l->len = 0;
@@ -80,10 +83,44 @@ void taskmanager_list_free(struct taskmanager_list *l) {
     for (size_t i = 0; i < l->len; i++) {
         free(l->items[i].id);
         free(l->items[i].path);
+        ring_free(&l->items[i].heap_used);
     }
     free(l->items);
     l->items = NULL;
     l->len = 0;
+}
+
+void job_list_carry(struct job_list *old, struct job_list *fresh) {
+    for (size_t i = 0; i < fresh->len; i++) {
+        struct job *nj = &fresh->items[i];
+        for (size_t k = 0; nj->id[0] && k < old->len; k++) {
+            struct job *oj = &old->items[k];
+            if (strcmp(oj->id, nj->id) != 0)
+                continue;
+            nj->parallelism = oj->parallelism;
+            nj->max_parallelism = oj->max_parallelism;
+            nj->details_ms = oj->details_ms;
+            nj->detail = oj->detail;
+            oj->detail = NULL;
+            break;
+        }
+    }
+}
+
+void taskmanager_list_carry(struct taskmanager_list *old, struct taskmanager_list *fresh) {
+    for (size_t i = 0; i < fresh->len; i++) {
+        struct taskmanager *nt = &fresh->items[i];
+        for (size_t k = 0; k < old->len; k++) {
+            struct taskmanager *ot = &old->items[k];
+            if (strcmp(ot->id, nt->id) != 0)
+                continue;
+            nt->metrics = ot->metrics;
+            nt->metrics_ms = ot->metrics_ms;
+            nt->heap_used = ot->heap_used;
+            memset(&ot->heap_used, 0, sizeof ot->heap_used);
+            break;
+        }
+    }
 }
 
 /* Everything but name and url back to "nothing known yet". */

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "job_detail.h"
+
 #define UNKNOWN_I (-1)
 
 /* Flink JobStatus (wire spelling: CANCELLING with two Ls). */
@@ -61,7 +63,9 @@ struct job {
     int tasks_failed;        /* -1 unknown */
     int parallelism;         /* max vertex parallelism from /jobs/:jid, -1 until known */
     int max_parallelism;     /* -1 unknown or unset */
-    int64_t details_ms;      /* wall clock of the last details fetch, 0 never */
+    int64_t details_ms;      /* wall clock the last details refresh started, 0 never */
+    struct job_detail *detail; /* owned, NULL until the first details poll; carried from
+                                  list to list by the poller so history survives */
 };
 
 struct taskmanager {
@@ -72,6 +76,10 @@ struct taskmanager {
     int64_t last_heartbeat;  /* epoch ms, -1 unknown */
     double cpu_cores;        /* NaN unknown */
     int64_t physical_memory; /* bytes, -1 unknown */
+    struct tm_metrics metrics; /* NaN until /taskmanagers/:id/metrics answered */
+    int64_t metrics_ms;      /* wall clock of that answer, 0 never */
+    bool metrics_in_flight;
+    struct ring heap_used;   /* owned history; carried from list to list */
 };
 
 /* Parsed /config */
@@ -123,6 +131,13 @@ struct cluster {
     struct taskmanager_list taskmanagers;
     size_t detail_cursor;    /* round-robin position over jobs for details */
 };
+
+/* Move what outlives one poll (job details and history, task manager metrics and
+ * history) from the old list's items to the fresh list's items with the same id; the
+ * old items give them up. Used when a new /jobs/overview or /taskmanagers replaces the
+ * list. */
+void job_list_carry(struct job_list *old, struct job_list *fresh);
+void taskmanager_list_carry(struct taskmanager_list *old, struct taskmanager_list *fresh);
 
 /* Initialise/free the parts of the model; the *_free functions leave the struct reset
  * to "unknown" so it can be refilled. */

@@ -1,17 +1,29 @@
 #include "poller.h"
 
+#include <curl/curl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "flink_api.h"
+#include "flink_detail.h"
 #include "xalloc.h"
 
 /* /config rarely changes: ask again after this long. */
 #define CONFIG_INTERVAL_MS 60000
 
-enum fetch_kind { FETCH_SOURCE, FETCH_DETAILS };
+enum fetch_kind {
+    FETCH_SOURCE,     /* one of the cluster's summaries */
+    FETCH_JOB,        /* /jobs/:jid */
+    FETCH_VMETRICS,   /* /jobs/:jid/vertices/:vid/subtasks/metrics */
+    FETCH_BACKPRESSURE,
+    FETCH_CHECKPOINTS,
+    FETCH_CP_CONFIG,
+    FETCH_EXCEPTIONS,
+    FETCH_TM_METRICS, /* /taskmanagers/:tmid/metrics */
+};
 
 /* The argument of one request: owned by the request, freed in its callback. */
 struct fetch {
@@ -20,6 +32,8 @@ struct fetch {
     enum fetch_kind kind;
     enum cluster_source source;
     char job_id[33];
+    char vertex_id[33];
+    char *tm_id; /* owned */
 };
 
 struct poller {
@@ -29,6 +43,7 @@ struct poller {
     bool all_details;
     bool changed;
     int focus;
+    char focus_job[33];
 };
 
 static const char *const source_paths[SRC_COUNT] = {
@@ -56,7 +71,34 @@ bool poller_take_changed(struct poller *p) {
     return c;
 }
 
+static size_t ring_size(const struct poller *p) {
+    return p->app->history_len ? p->app->history_len : 450;
+}
+
+static int detail_interval(const struct poller *p) {
+    return p->app->detail_interval_ms > 0 ? p->app->detail_interval_ms
+                                          : POLLER_DETAIL_INTERVAL_MS;
+}
+
 static void on_done(void *arg, const struct http_response *resp);
+
+static struct fetch *fetch_new(struct poller *p, size_t ci, enum fetch_kind kind) {
+    struct fetch *f = xcalloc(1, sizeof *f);
+    f->p = p;
+    f->cluster = ci;
+    f->kind = kind;
+    return f;
+}
+
+static void fetch_free(struct fetch *f) {
+    free(f->tm_id);
+    free(f);
+}
+
+/* The job a fetch is about, if it is still in the list. borrowed */
+static struct job *fetch_job(const struct fetch *f) {
+    return cluster_find_job(&f->p->app->clusters[f->cluster], f->job_id);
+}
 
 static void submit(struct poller *p, struct fetch *f, const char *path) {
     struct cluster *c = &p->app->clusters[f->cluster];
@@ -66,68 +108,148 @@ static void submit(struct poller *p, struct fetch *f, const char *path) {
     req.done = on_done;
     req.arg = f;
     req.timeout_ms = p->app->timeout_ms;
-    if (http_submit(p->http, &req) == 0) {
-        p->in_flight++;
-        if (f->kind == FETCH_SOURCE)
-            c->sources[f->source].in_flight = true;
-    } else if (f->kind == FETCH_SOURCE) {
-        struct source *s = &c->sources[f->source];
-        s->state = SOURCE_ERROR;
-        snprintf(s->error, sizeof s->error, "bad URL: %s", c->url);
-        free(f);
-    } else {
-        free(f);
+    if (http_submit(p->http, &req) != 0) {
+        if (f->kind == FETCH_SOURCE) {
+            struct source *s = &c->sources[f->source];
+            s->state = SOURCE_ERROR;
+            snprintf(s->error, sizeof s->error, "bad URL: %s", c->url);
+        }
+        fetch_free(f);
+        free(url);
+        return;
+    }
+    p->in_flight++;
+    if (f->kind == FETCH_SOURCE) {
+        c->sources[f->source].in_flight = true;
+    } else if (f->kind != FETCH_TM_METRICS) {
+        struct job *j = fetch_job(f);
+        if (j && j->detail)
+            j->detail->in_flight++;
     }
     free(url);
 }
 
 static void fetch_source(struct poller *p, size_t ci, enum cluster_source src) {
-    struct fetch *f = xcalloc(1, sizeof *f);
-    f->p = p;
-    f->cluster = ci;
-    f->kind = FETCH_SOURCE;
+    struct fetch *f = fetch_new(p, ci, FETCH_SOURCE);
     f->source = src;
     submit(p, f, source_paths[src]);
 }
 
-static void fetch_details(struct poller *p, size_t ci, const struct job *j) {
-    struct fetch *f = xcalloc(1, sizeof *f);
-    f->p = p;
-    f->cluster = ci;
-    f->kind = FETCH_DETAILS;
-    memcpy(f->job_id, j->id, sizeof f->job_id);
-    char path[64];
-    snprintf(path, sizeof path, "/jobs/%s", j->id);
+static void fetch_job_part(struct poller *p, size_t ci, const char *jid, enum fetch_kind kind,
+                           const char *vid) {
+    struct fetch *f = fetch_new(p, ci, kind);
+    snprintf(f->job_id, sizeof f->job_id, "%s", jid);
+    if (vid)
+        snprintf(f->vertex_id, sizeof f->vertex_id, "%s", vid);
+    char path[256];
+    switch (kind) {
+    case FETCH_JOB:
+        snprintf(path, sizeof path, "/jobs/%s", jid);
+        break;
+    case FETCH_VMETRICS:
+        snprintf(path, sizeof path, "/jobs/%s/vertices/%s/subtasks/metrics?%s", jid, vid,
+                 FLINK_VERTEX_METRICS_QUERY);
+        break;
+    case FETCH_BACKPRESSURE:
+        snprintf(path, sizeof path, "/jobs/%s/vertices/%s/backpressure", jid, vid);
+        break;
+    case FETCH_CHECKPOINTS:
+        snprintf(path, sizeof path, "/jobs/%s/checkpoints", jid);
+        break;
+    case FETCH_CP_CONFIG:
+        snprintf(path, sizeof path, "/jobs/%s/checkpoints/config", jid);
+        break;
+    case FETCH_EXCEPTIONS:
+        snprintf(path, sizeof path, "/jobs/%s/exceptions?maxExceptions=20", jid);
+        break;
+    default:
+        fetch_free(f);
+        return;
+    }
     submit(p, f, path);
 }
 
-/* Round-robin over the jobs whose details are missing or old; all of them on the focus
- * cluster and in --once mode. */
+static void fetch_tm_metrics(struct poller *p, size_t ci, const char *tm_id) {
+    struct fetch *f = fetch_new(p, ci, FETCH_TM_METRICS);
+    f->tm_id = xstrdup(tm_id);
+    /* task manager ids are pod names or host:port-suffix: escape them for the path */
+    char *esc = curl_easy_escape(NULL, tm_id, 0);
+    char *path = xasprintf("/taskmanagers/%s/metrics?%s", esc ? esc : "", FLINK_TM_METRICS_QUERY);
+    curl_free(esc);
+    submit(p, f, path);
+    free(path);
+}
+
+/* One job's whole detail set: the job (then its vertices' metrics and backpressure),
+ * checkpoints, checkpoint config (once), exceptions. */
+static void refresh_job(struct poller *p, size_t ci, struct job *j) {
+    if (j->detail == NULL)
+        j->detail = job_detail_new(ring_size(p));
+    if (j->detail->in_flight > 0)
+        return; /* the last refresh has not finished: never pile up on a slow server */
+    j->details_ms = clock_wall_ms();
+    fetch_job_part(p, ci, j->id, FETCH_JOB, NULL);
+    fetch_job_part(p, ci, j->id, FETCH_CHECKPOINTS, NULL);
+    if (!j->detail->have_cp_config)
+        fetch_job_part(p, ci, j->id, FETCH_CP_CONFIG, NULL);
+    fetch_job_part(p, ci, j->id, FETCH_EXCEPTIONS, NULL);
+}
+
+/* How many items of n to refresh per round so each is refreshed every interval. */
+static int round_budget(const struct poller *p, size_t n) {
+    int rounds = detail_interval(p) / (p->app->refresh_ms > 0 ? p->app->refresh_ms : 2000);
+    if (rounds < 1)
+        rounds = 1;
+    return (int)((n + (size_t)rounds - 1) / (size_t)rounds) + 1;
+}
+
+/* The job on screen every round; the others round-robin, each at least every
+ * detail_interval; all of them with --once. */
 static void schedule_details(struct poller *p, size_t ci) {
     struct cluster *c = &p->app->clusters[ci];
     size_t n = c->jobs.len;
     if (n == 0)
         return;
-    bool all = p->all_details || (int)ci == p->focus;
     int64_t now = clock_wall_ms();
-    int budget = all ? (int)n : POLLER_DETAILS_PER_ROUND;
+    if ((int)ci == p->focus && p->focus_job[0]) {
+        struct job *fj = cluster_find_job(c, p->focus_job);
+        if (fj)
+            refresh_job(p, ci, fj);
+    }
+    int budget = p->all_details ? (int)n : round_budget(p, n);
     for (size_t k = 0; k < n && budget > 0; k++) {
         size_t idx = (c->detail_cursor + k) % n;
         struct job *j = &c->jobs.items[idx];
         if (j->id[0] == '\0')
             continue;
-        bool due = j->details_ms == 0 || now - j->details_ms >= POLLER_DETAIL_INTERVAL_MS;
-        if (!all && !due)
+        bool due = j->details_ms == 0 || now - j->details_ms >= detail_interval(p);
+        if (!p->all_details && !due)
             continue;
-        j->details_ms = now; /* claimed: not asked again until the interval passes */
-        fetch_details(p, ci, j);
+        refresh_job(p, ci, j);
         budget--;
         c->detail_cursor = (idx + 1) % n;
     }
 }
 
-void poller_round(struct poller *p, int focus) {
+static void schedule_tm_metrics(struct poller *p, size_t ci) {
+    struct cluster *c = &p->app->clusters[ci];
+    size_t n = c->taskmanagers.len;
+    int64_t now = clock_wall_ms();
+    bool all = p->all_details || (int)ci == p->focus;
+    for (size_t i = 0; i < n; i++) {
+        struct taskmanager *t = &c->taskmanagers.items[i];
+        if (t->id[0] == '\0' || t->metrics_in_flight)
+            continue;
+        if (!all && t->metrics_ms && now - t->metrics_ms < detail_interval(p))
+            continue;
+        t->metrics_in_flight = true;
+        fetch_tm_metrics(p, ci, t->id);
+    }
+}
+
+void poller_round(struct poller *p, int focus, const char *focus_job) {
     p->focus = focus;
+    snprintf(p->focus_job, sizeof p->focus_job, "%s", focus_job ? focus_job : "");
     int64_t now = clock_wall_ms();
     for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
         struct cluster *c = &p->app->clusters[ci];
@@ -140,24 +262,10 @@ void poller_round(struct poller *p, int focus) {
                 continue;
             fetch_source(p, ci, (enum cluster_source)s);
         }
-        /* Details for the jobs we already know; new jobs are scheduled on arrival. */
+        /* Details for the jobs and task managers we already know; new ones are scheduled
+         * when their list arrives. */
         schedule_details(p, ci);
-    }
-}
-
-/* Carry what only the details know over to the freshly parsed job list. */
-static void keep_details(const struct job_list *old, struct job_list *fresh) {
-    for (size_t i = 0; i < fresh->len; i++) {
-        struct job *nj = &fresh->items[i];
-        for (size_t k = 0; k < old->len; k++) {
-            const struct job *oj = &old->items[k];
-            if (nj->id[0] && strcmp(oj->id, nj->id) == 0) {
-                nj->parallelism = oj->parallelism;
-                nj->max_parallelism = oj->max_parallelism;
-                nj->details_ms = oj->details_ms;
-                break;
-            }
-        }
+        schedule_tm_metrics(p, ci);
     }
 }
 
@@ -190,7 +298,7 @@ static enum fa_status apply_source(struct poller *p, size_t ci, enum cluster_sou
         struct job_list jobs = {0};
         st = flink_api_parse_jobs_overview(resp->body, resp->len, &jobs, err, errlen);
         if (st == FA_OK) {
-            keep_details(&c->jobs, &jobs);
+            job_list_carry(&c->jobs, &jobs);
             job_list_free(&c->jobs);
             c->jobs = jobs;
             if (c->detail_cursor >= jobs.len)
@@ -203,8 +311,13 @@ static enum fa_status apply_source(struct poller *p, size_t ci, enum cluster_sou
         struct taskmanager_list tms = {0};
         st = flink_api_parse_taskmanagers(resp->body, resp->len, &tms, err, errlen);
         if (st == FA_OK) {
+            taskmanager_list_carry(&c->taskmanagers, &tms);
+            for (size_t i = 0; i < tms.len; i++)
+                if (tms.items[i].heap_used.v == NULL)
+                    ring_init(&tms.items[i].heap_used, ring_size(p));
             taskmanager_list_free(&c->taskmanagers);
             c->taskmanagers = tms;
+            schedule_tm_metrics(p, ci);
         }
         break;
     }
@@ -242,18 +355,198 @@ static void finish_source(struct fetch *f, const struct http_response *resp) {
     free(why);
 }
 
-static void finish_details(struct fetch *f, const struct http_response *resp) {
-    struct cluster *c = &f->p->app->clusters[f->cluster];
-    struct job *j = cluster_find_job(c, f->job_id);
-    if (j == NULL || resp->outcome != HTTP_OK)
-        return; /* the job left, or its details failed: its values stay as they were */
-    struct job_details d;
-    char err[128];
-    if (flink_api_parse_job_details(resp->body, resp->len, &d, err, sizeof err) != FA_OK)
+/* Keep the last metrics and backpressure of vertices that are still there, so a fresh
+ * /jobs/:jid does not blank the screen until their own answers arrive. */
+static void carry_vertices(struct vertex_list *old, struct vertex_list *fresh) {
+    for (size_t i = 0; i < fresh->len; i++) {
+        struct vertex *nv = &fresh->items[i];
+        for (size_t k = 0; k < old->len; k++) {
+            struct vertex *ov = &old->items[k];
+            if (strcmp(ov->id, nv->id) != 0)
+                continue;
+            nv->in_per_s = ov->in_per_s;
+            nv->out_per_s = ov->out_per_s;
+            nv->busy_ms = ov->busy_ms;
+            nv->backpressured_ms = ov->backpressured_ms;
+            nv->idle_ms = ov->idle_ms;
+            nv->bp_sampled = ov->bp_sampled;
+            nv->bp_level = ov->bp_level;
+            nv->n_subtasks = ov->n_subtasks;
+            nv->bp_ratio = ov->bp_ratio;
+            nv->busy_ratio = ov->busy_ratio;
+            nv->idle_ratio = ov->idle_ratio;
+            ov->bp_ratio = ov->busy_ratio = ov->idle_ratio = NULL;
+            ov->n_subtasks = 0;
+            break;
+        }
+    }
+}
+
+static bool vertex_is_source(const struct vertex *v) { return v->n_inputs == 0; }
+
+/* A vertex nobody reads from is a sink. */
+static bool vertex_is_sink(const struct vertex_list *l, const struct vertex *v) {
+    for (size_t i = 0; i < l->len; i++)
+        for (int k = 0; k < l->items[i].n_inputs; k++)
+            if (strcmp(l->items[i].inputs[k], v->id) == 0)
+                return false;
+    return true;
+}
+
+/* Job throughput: what the sources emit (in) and what the sinks receive (out). NaN when
+ * a vertex that counts is unknown. */
+static void job_throughput(const struct vertex_list *l, double *in, double *out) {
+    *in = 0;
+    *out = 0;
+    if (l->len == 0) {
+        *in = *out = NAN;
         return;
-    j->parallelism = d.parallelism;
-    j->max_parallelism = d.max_parallelism;
-    j->details_ms = clock_wall_ms();
+    }
+    for (size_t i = 0; i < l->len; i++) {
+        const struct vertex *v = &l->items[i];
+        if (vertex_is_source(v))
+            *in += v->out_per_s;
+        if (vertex_is_sink(l, v))
+            *out += v->in_per_s;
+    }
+}
+
+/* All vertex metrics of this refresh are in: push the history. */
+static void push_job_history(struct job_detail *d) {
+    struct job_history *h = &d->history;
+    for (size_t i = 0; i < d->vertices.len; i++) {
+        const struct vertex *v = &d->vertices.items[i];
+        struct vertex_history *vh = job_history_vertex(h, v->id);
+        ring_push(&vh->in_per_s, v->in_per_s);
+        ring_push(&vh->out_per_s, v->out_per_s);
+        ring_push(&vh->busy, v->busy_ms / 1000.0);
+        ring_push(&vh->backpressured, v->backpressured_ms / 1000.0);
+    }
+    double in, out;
+    job_throughput(&d->vertices, &in, &out);
+    d->records_in_per_s = in;
+    d->records_out_per_s = out;
+    ring_push(&h->in_per_s, in);
+    ring_push(&h->out_per_s, out);
+}
+
+static void finish_job_part(struct fetch *f, const struct http_response *resp) {
+    struct job *j = fetch_job(f);
+    if (j == NULL || j->detail == NULL)
+        return; /* the job left the list while we asked */
+    struct job_detail *d = j->detail;
+    if (d->in_flight > 0)
+        d->in_flight--;
+    char err[128] = "";
+    bool ok = resp->outcome == HTTP_OK;
+    switch (f->kind) {
+    case FETCH_JOB: {
+        if (!ok)
+            break;
+        struct job_details sum;
+        struct vertex_list vl = {0};
+        if (flink_detail_parse_job(resp->body, resp->len, &sum, &vl, err, sizeof err) != FA_OK)
+            break;
+        j->parallelism = sum.parallelism;
+        j->max_parallelism = sum.max_parallelism;
+        carry_vertices(&d->vertices, &vl);
+        vertex_list_free(&d->vertices);
+        d->vertices = vl;
+        d->vertices_ms = clock_wall_ms();
+        d->pending_vmetrics = (int)vl.len;
+        for (size_t i = 0; i < vl.len; i++) {
+            if (vl.items[i].id[0] == '\0') {
+                d->pending_vmetrics--;
+                continue;
+            }
+            fetch_job_part(f->p, f->cluster, j->id, FETCH_VMETRICS, vl.items[i].id);
+            fetch_job_part(f->p, f->cluster, j->id, FETCH_BACKPRESSURE, vl.items[i].id);
+        }
+        if (d->pending_vmetrics <= 0)
+            push_job_history(d);
+        break;
+    }
+    case FETCH_VMETRICS: {
+        struct vertex *v = job_detail_vertex(d, f->vertex_id);
+        if (v && ok)
+            flink_detail_parse_vertex_metrics(resp->body, resp->len, v, err, sizeof err);
+        else if (v)
+            v->in_per_s = v->out_per_s = v->busy_ms = v->backpressured_ms = v->idle_ms = NAN;
+        if (--d->pending_vmetrics == 0)
+            push_job_history(d);
+        break;
+    }
+    case FETCH_BACKPRESSURE: {
+        struct vertex *v = job_detail_vertex(d, f->vertex_id);
+        if (v && ok)
+            flink_detail_parse_backpressure(resp->body, resp->len, v, err, sizeof err);
+        break;
+    }
+    case FETCH_CHECKPOINTS: {
+        struct checkpoint_stats cs;
+        if (!ok || flink_detail_parse_checkpoints(resp->body, resp->len, &cs, err, sizeof err) !=
+                       FA_OK)
+            break;
+        checkpoint_stats_free(&d->checkpoints);
+        d->checkpoints = cs;
+        d->have_checkpoints = true;
+        const struct checkpoint *lc = &cs.last_completed;
+        if (lc->id >= 0 && lc->id != d->history.last_cp_id) {
+            ring_push(&d->history.cp_duration_ms, (double)lc->duration_ms);
+            ring_push(&d->history.cp_size, (double)lc->size_bytes);
+            d->history.last_cp_id = lc->id;
+        }
+        break;
+    }
+    case FETCH_CP_CONFIG: {
+        if (resp->status == 404) {
+            /* "Checkpointing is not enabled for this job": a fact, not an error */
+            checkpoint_config_free(&d->cp_config);
+            d->cp_config.enabled = false;
+            d->have_cp_config = true;
+            break;
+        }
+        struct checkpoint_config cc;
+        if (!ok || flink_detail_parse_checkpoint_config(resp->body, resp->len, &cc, err,
+                                                        sizeof err) != FA_OK)
+            break;
+        checkpoint_config_free(&d->cp_config);
+        d->cp_config = cc;
+        d->have_cp_config = true;
+        break;
+    }
+    case FETCH_EXCEPTIONS: {
+        struct exceptions ex;
+        if (!ok ||
+            flink_detail_parse_exceptions(resp->body, resp->len, &ex, err, sizeof err) != FA_OK)
+            break;
+        exceptions_free(&d->exceptions);
+        d->exceptions = ex;
+        d->have_exceptions = true;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void finish_tm_metrics(struct fetch *f, const struct http_response *resp) {
+    struct cluster *c = &f->p->app->clusters[f->cluster];
+    for (size_t i = 0; i < c->taskmanagers.len; i++) {
+        struct taskmanager *t = &c->taskmanagers.items[i];
+        if (strcmp(t->id, f->tm_id) != 0)
+            continue;
+        t->metrics_in_flight = false;
+        struct tm_metrics m;
+        char err[128];
+        if (resp->outcome != HTTP_OK ||
+            flink_detail_parse_tm_metrics(resp->body, resp->len, &m, err, sizeof err) != FA_OK)
+            return;
+        t->metrics = m;
+        t->metrics_ms = clock_wall_ms();
+        ring_push(&t->heap_used, m.heap_used);
+        return;
+    }
 }
 
 static void on_done(void *arg, const struct http_response *resp) {
@@ -262,8 +555,10 @@ static void on_done(void *arg, const struct http_response *resp) {
     p->in_flight--;
     if (f->kind == FETCH_SOURCE)
         finish_source(f, resp);
+    else if (f->kind == FETCH_TM_METRICS)
+        finish_tm_metrics(f, resp);
     else
-        finish_details(f, resp);
+        finish_job_part(f, resp);
     p->changed = true;
-    free(f);
+    fetch_free(f);
 }

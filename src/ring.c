@@ -21,7 +21,7 @@ void ring_free(struct ring *r) {
 void ring_push(struct ring *r, double v) {
     if (r->v == NULL)
         return;
-    r->v[r->head] = v;
+    r->v[r->head] = (float)v;
     r->head = (r->head + 1) % r->cap;
     if (r->len < r->cap)
         r->len++;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 struct ring {
-    double *v;    /* owned, cap entries */
+    float *v;     /* owned, cap entries: float halves the memory, and is precise enough */
     size_t cap;
     size_t len;   /* entries held, <= cap */
     size_t head;  /* index of the next write */

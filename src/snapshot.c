@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,108 @@ int snapshot_all_ok(const struct app *app) {
     return 1;
 }
 
-static cJSON *job_json(const struct job *j) {
+static void add_num(cJSON *o, const char *k, double v) {
+    if (isnan(v) || isinf(v))
+        cJSON_AddNullToObject(o, k);
+    else
+        cJSON_AddNumberToObject(o, k, v);
+}
+
+/* Seconds since an epoch-ms time, or null. */
+static void add_age(cJSON *o, const char *k, int64_t ts, int64_t now_ms) {
+    if (ts <= 0)
+        cJSON_AddNullToObject(o, k);
+    else
+        cJSON_AddNumberToObject(o, k, (double)((now_ms - ts) / 1000));
+}
+
+static cJSON *vertex_json(const struct vertex *v) {
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "id", v->id[0] ? v->id : NULL);
+    add_str(o, "name", v->name);
+    add_int(o, "parallelism", v->parallelism);
+    add_num(o, "records_in_per_s", v->in_per_s);
+    add_num(o, "records_out_per_s", v->out_per_s);
+    add_num(o, "busy_ratio", v->busy_ms / 1000.0);
+    cJSON *bp = cJSON_AddObjectToObject(o, "backpressure");
+    if (v->bp_sampled) {
+        cJSON_AddStringToObject(bp, "level", bp_level_name(v->bp_level));
+        double max = NAN;
+        cJSON *subs = cJSON_AddArrayToObject(bp, "subtasks");
+        for (size_t i = 0; i < v->n_subtasks; i++) {
+            double r = v->bp_ratio[i];
+            if (!isnan(r) && (isnan(max) || r > max))
+                max = r;
+            cJSON_AddItemToArray(subs, isnan(r) ? cJSON_CreateNull() : cJSON_CreateNumber(r));
+        }
+        add_num(bp, "max_ratio", max);
+    } else {
+        cJSON_AddNullToObject(bp, "level");
+        cJSON_AddNullToObject(bp, "max_ratio");
+        cJSON_AddNullToObject(bp, "subtasks");
+    }
+    return o;
+}
+
+static cJSON *checkpoints_json(const struct job_detail *d, int64_t now_ms) {
+    if (!d->have_checkpoints)
+        return cJSON_CreateNull();
+    const struct checkpoint_stats *cs = &d->checkpoints;
+    cJSON *o = cJSON_CreateObject();
+    add_int(o, "completed", cs->completed);
+    add_int(o, "failed", cs->failed);
+    add_int(o, "in_progress", cs->in_progress);
+    if (d->have_cp_config && d->cp_config.enabled && d->cp_config.interval_ms != INT64_MAX)
+        add_int(o, "interval_ms", d->cp_config.interval_ms);
+    else
+        cJSON_AddNullToObject(o, "interval_ms");
+    const struct checkpoint *lc = &cs->last_completed;
+    if (lc->id >= 0) {
+        cJSON *c = cJSON_AddObjectToObject(o, "last_completed");
+        add_int(c, "id", lc->id);
+        add_int(c, "duration_ms", lc->duration_ms);
+        add_int(c, "size_bytes", lc->size_bytes);
+        add_age(c, "age_s", lc->ack_ts > 0 ? lc->ack_ts : lc->trigger_ts, now_ms);
+        add_str(c, "path", lc->path);
+    } else {
+        cJSON_AddNullToObject(o, "last_completed");
+    }
+    const struct checkpoint *lf = &cs->last_failed;
+    if (lf->id >= 0) {
+        cJSON *c = cJSON_AddObjectToObject(o, "last_failed");
+        add_int(c, "id", lf->id);
+        add_age(c, "age_s", lf->failure_ts > 0 ? lf->failure_ts : lf->trigger_ts, now_ms);
+        add_str(c, "cause", lf->failure_message);
+    } else {
+        cJSON_AddNullToObject(o, "last_failed");
+    }
+    const struct checkpoint *ls = &cs->last_savepoint;
+    if (ls->id >= 0) {
+        cJSON *c = cJSON_AddObjectToObject(o, "last_savepoint");
+        add_str(c, "path", ls->path);
+        add_age(c, "age_s", ls->ack_ts > 0 ? ls->ack_ts : ls->trigger_ts, now_ms);
+    } else {
+        cJSON_AddNullToObject(o, "last_savepoint");
+    }
+    return o;
+}
+
+static cJSON *exceptions_json(const struct job_detail *d) {
+    if (!d->have_exceptions)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    if (d->exceptions.len > 0) {
+        const struct exception_entry *e = &d->exceptions.entries[0];
+        cJSON *root = cJSON_AddObjectToObject(o, "root");
+        add_int(root, "time", e->timestamp);
+        add_str(root, "message", e->message);
+    } else {
+        cJSON_AddNullToObject(o, "root");
+    }
+    return o;
+}
+
+static cJSON *job_json(const struct job *j, int64_t now_ms) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "id", j->id[0] ? j->id : NULL);
     add_str(o, "name", j->name);
@@ -43,10 +145,41 @@ static cJSON *job_json(const struct job *j) {
     add_int(o, "parallelism", j->parallelism);
     add_int(o, "max_parallelism", j->max_parallelism);
     add_int(o, "tasks_total", j->tasks_total);
+    const struct job_detail *d = j->detail;
+    if (d == NULL) {
+        cJSON_AddNullToObject(o, "records_in_per_s");
+        cJSON_AddNullToObject(o, "records_out_per_s");
+        cJSON_AddNullToObject(o, "vertices");
+        cJSON_AddNullToObject(o, "checkpoints");
+        cJSON_AddNullToObject(o, "exceptions");
+        return o;
+    }
+    add_num(o, "records_in_per_s", d->records_in_per_s);
+    add_num(o, "records_out_per_s", d->records_out_per_s);
+    if (d->vertices_ms > 0) {
+        cJSON *vs = cJSON_AddArrayToObject(o, "vertices");
+        for (size_t i = 0; i < d->vertices.len; i++)
+            cJSON_AddItemToArray(vs, vertex_json(&d->vertices.items[i]));
+    } else {
+        cJSON_AddNullToObject(o, "vertices");
+    }
+    cJSON_AddItemToObject(o, "checkpoints", checkpoints_json(d, now_ms));
+    cJSON_AddItemToObject(o, "exceptions", exceptions_json(d));
     return o;
 }
 
-static cJSON *cluster_json(const struct cluster *c) {
+static cJSON *taskmanager_json(const struct taskmanager *t) {
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "id", t->id);
+    add_int(o, "slots_total", t->slots_total);
+    add_int(o, "slots_free", t->slots_free);
+    add_num(o, "heap_used", t->metrics.heap_used);
+    add_num(o, "heap_max", t->metrics.heap_max);
+    add_num(o, "cpu_load", t->metrics.cpu_load);
+    return o;
+}
+
+static cJSON *cluster_json(const struct cluster *c, int64_t now_ms) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "name", c->name);
     add_str(o, "url", c->url);
@@ -76,9 +209,16 @@ static cJSON *cluster_json(const struct cluster *c) {
     if (c->sources[SRC_JOBS].last_ok_ms > 0) {
         cJSON *jobs = cJSON_AddArrayToObject(o, "jobs");
         for (size_t i = 0; i < c->jobs.len; i++)
-            cJSON_AddItemToArray(jobs, job_json(&c->jobs.items[i]));
+            cJSON_AddItemToArray(jobs, job_json(&c->jobs.items[i], now_ms));
     } else {
         cJSON_AddNullToObject(o, "jobs");
+    }
+    if (c->sources[SRC_TASKMANAGERS].last_ok_ms > 0) {
+        cJSON *tms = cJSON_AddArrayToObject(o, "taskmanager_list");
+        for (size_t i = 0; i < c->taskmanagers.len; i++)
+            cJSON_AddItemToArray(tms, taskmanager_json(&c->taskmanagers.items[i]));
+    } else {
+        cJSON_AddNullToObject(o, "taskmanager_list");
     }
     return o;
 }
@@ -87,7 +227,7 @@ char *snapshot_json(const struct app *app) {
     cJSON *root = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(root, "clusters");
     for (size_t i = 0; i < app->n_clusters; i++)
-        cJSON_AddItemToArray(arr, cluster_json(&app->clusters[i]));
+        cJSON_AddItemToArray(arr, cluster_json(&app->clusters[i], app->now_ms));
     char *s = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     if (s == NULL)
