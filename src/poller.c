@@ -217,8 +217,9 @@ static void schedule_details(struct poller *p, size_t ci) {
             refresh_job(p, ci, fj);
     }
     int budget = p->all_details ? (int)n : round_budget(p, n);
+    size_t start = c->detail_cursor;
     for (size_t k = 0; k < n && budget > 0; k++) {
-        size_t idx = (c->detail_cursor + k) % n;
+        size_t idx = (start + k) % n;
         struct job *j = &c->jobs.items[idx];
         if (j->id[0] == '\0')
             continue;
