@@ -1,0 +1,104 @@
+#!/usr/bin/env bats
+# The console in a real terminal (tmux) against the simulator: what a user sees.
+
+load lib
+
+setup() {
+    e2e_setup
+    sim_start --jobs 4 || return 1
+}
+
+teardown() {
+    e2e_teardown
+}
+
+@test "clusters screen shows the three clusters with live data at 120x40" {
+    console 120 40 $(sim_flink_args)
+    wait_for "production"
+    wait_for "1.20.1"
+    wait_for "1.18.1"
+    wait_for "2.1.0"
+    screen | grep -q "staging"
+    screen | grep -q "development"
+    wait_for "3 clusters"
+}
+
+@test "Enter on a cluster shows its jobs; q goes back; q again quits" {
+    console 120 40 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys Enter
+    wait_for "Jobs: production"
+    while read -r name; do
+        wait_for "$name" 5
+    done < <(sim_job_names production)
+    keys q
+    wait_for "Clusters (3)"
+    keys q
+    run wait_exit 5
+    [ "$status" -eq 0 ]
+    [[ "$output" == "exited 0" ]]
+}
+
+@test "? lists the keys and closes again" {
+    console 120 40 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys '?'
+    wait_for "Help: Clusters"
+    wait_for "filter rows"
+    wait_for "sort by the column"
+    keys '?'
+    wait_for "Clusters (3)"
+}
+
+@test "80x24 shows every cluster and the jobs of one" {
+    console 80 24 $(sim_flink_args)
+    wait_for "production"
+    wait_for "staging"
+    wait_for "development"
+    wait_for "2.1.0"
+    keys j j Enter
+    wait_for "Jobs: development"
+    wait_for "$(sim_job_names development | head -n 1)"
+}
+
+@test "a hanging cluster goes stale while keys still answer at once" {
+    console 120 40 --timeout 2 --refresh 1 $(sim_flink_args)
+    wait_for "1.18.1"
+    fault "/clusters/staging/*" hang
+    # keys answer while requests to staging hang: help opens within a second
+    keys '?'
+    wait_for "Help: Clusters" 1
+    keys '?'
+    wait_for "Clusters (3)" 1
+    # the last good data stays, marked stale with the error line
+    wait_for "stale" 10
+    wait_for "timed out after 2 s" 10
+    screen | grep "staging" | grep -q "1.18.1"
+    keys '?'
+    wait_for "Help: Clusters" 1
+}
+
+@test "a tiny terminal says so, and the screen comes back when it grows" {
+    console 80 24 $(sim_flink_args)
+    wait_for "production"
+    t resize-window -x 30 -y 6
+    wait_for "terminal too small"
+    t resize-window -x 100 -y 30
+    wait_for "production"
+    wait_for "Clusters (3)"
+}
+
+@test "a filter narrows the jobs and Esc clears it" {
+    console 120 40 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys Enter
+    wait_for "Jobs: production"
+    first=$(sim_job_names production | sort | head -n 1)
+    last=$(sim_job_names production | sort | tail -n 1)
+    wait_for "$last"
+    keys / "${first:0:6}"
+    wait_gone "$last"
+    screen | grep -qF "$first"
+    keys Escape
+    wait_for "$last"
+}
