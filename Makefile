@@ -86,7 +86,7 @@ asan: deps
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 	    build/asan/flinktop build/asan/flinktop-sim $(TEST_BINS:$(BUILD)/%=build/asan/%)
 	@BUILD=build/asan FLINKTOP=build/asan/flinktop FLINKTOP_SIM=build/asan/flinktop-sim \
-	    ASAN_OPTIONS=detect_leaks=1 sh tests/run.sh
+	    ASAN_OPTIONS=detect_leaks=1 TEST_TIME_SCALE=4 TEST_OUT=tests/out/asan sh tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -29,17 +29,20 @@ console() {
 
 screen() { t capture-pane -p; }
 
-# wait_for TEXT [SECONDS=10]: until the screen shows TEXT
+# Deadlines stretch under sanitizer builds (TEST_TIME_SCALE), where everything is slower.
+SCALE=${TEST_TIME_SCALE:-1}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# wait_for TEXT [SECONDS=10]: until the screen shows TEXT, or fail after the deadline
 wait_for() {
-    local text=$1 secs=${2:-10}
-    local end=$((SECONDS + secs)) n=0
-    local limit=$((secs * 20))
-    while [ $n -lt $limit ]; do
+    local text=$1 end=$(($(now_ms) + ${2:-10} * 1000 * SCALE))
+    while :; do
         if screen | grep -qF -- "$text"; then return 0; fi
-        n=$((n + 1))
+        [ "$(now_ms)" -lt "$end" ] || break
         sleep 0.05
     done
-    echo "timed out after ${secs}s waiting for: $text" >&2
+    echo "timed out after ${2:-10}s waiting for: $text" >&2
     echo "---- screen ----" >&2
     screen >&2
     return 1
@@ -47,24 +50,23 @@ wait_for() {
 
 # wait_gone TEXT [SECONDS=10]
 wait_gone() {
-    local text=$1 secs=${2:-10}
-    local limit=$((secs * 20)) n=0
-    while [ $n -lt $limit ]; do
+    local text=$1 end=$(($(now_ms) + ${2:-10} * 1000 * SCALE))
+    while :; do
         if ! screen | grep -qF -- "$text"; then return 0; fi
-        n=$((n + 1))
+        [ "$(now_ms)" -lt "$end" ] || break
         sleep 0.05
     done
-    echo "timed out after ${secs}s waiting for '$text' to go" >&2
+    echo "timed out after ${2:-10}s waiting for '$text' to go" >&2
     screen >&2
     return 1
 }
 
 # wait_exit [SECONDS=5]: until flinktop has exited; prints its exit line
 wait_exit() {
-    local limit=$((${1:-5} * 20)) n=0
-    while [ $n -lt $limit ]; do
+    local end=$(($(now_ms) + ${1:-5} * 1000 * SCALE))
+    while :; do
         if [ -s "$BATS_TEST_TMPDIR/exit" ]; then cat "$BATS_TEST_TMPDIR/exit"; return 0; fi
-        n=$((n + 1))
+        [ "$(now_ms)" -lt "$end" ] || break
         sleep 0.05
     done
     return 1
