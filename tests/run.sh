@@ -13,9 +13,10 @@ mkdir -p "$out"
 run() { # name, command...
     name=$1
     shift
-    echo "== $name"
+    t0=$(date +%s)
     "$@" >"$out/$name.tap" 2>"$out/$name.err"
     rc=$?
+    echo "== $name ($(($(date +%s) - t0)) s)"
     cat "$out/$name.tap" >>"$out/tap.txt"
     grep -E '^(not )?ok ' "$out/$name.tap" | sed 's/^/   /'
     if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/$name.tap"; then
