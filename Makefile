@@ -96,6 +96,12 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench.sh
 
+# screenshots/*.png and .txt from live runs against the simulator (README shows them)
+screenshots: deps
+	@$(MAKE) --no-print-directory all
+	@EXTRA_PKGS="python3-pil python3-pyte fonts-dejavu-core fonts-noto-cjk" sh tests/deps.sh
+	@bash tests/screenshots.sh
+
 clean:
 	rm -rf build flinktop flinktop-sim
 
