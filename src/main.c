@@ -3,10 +3,12 @@
 #include <curl/curl.h>
 #include <curses.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -36,7 +38,24 @@ struct console {
     bool dirty;
     int64_t start_ms;
     bool bench_first_frame; /* FLINKTOP_BENCH=first-frame: exit after the first full frame */
+    bool bench_frames;      /* FLINKTOP_BENCH=frames: report draw times at exit */
+    int frames;
+    double frame_total_ms, frame_max_ms;
 };
+
+/* Draw one frame, timing it for make bench. */
+static void draw_frame(struct console *c) {
+    c->app->now_ms = clock_wall_ms();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ui_draw(c->ui);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    c->frames++;
+    c->frame_total_ms += ms;
+    if (ms > c->frame_max_ms)
+        c->frame_max_ms = ms;
+}
 
 static void app_init_from(struct app *app, const struct options *o) {
     memset(app, 0, sizeof *app);
@@ -91,10 +110,18 @@ static void apply_ui_flags(struct console *c, unsigned flags) {
         c->dirty = true;
 }
 
+/* The terminal hung up (ssh dropped, tmux killed): stdin stays readable at EOF forever,
+ * so quit instead of spinning. */
+static bool terminal_gone(int fd) {
+    struct pollfd pfd = {fd, POLLIN, 0};
+    return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 static void on_stdin(void *arg, int fd) {
-    (void)fd;
     struct console *c = arg;
     apply_ui_flags(c, ui_read_keys(c->ui));
+    if (terminal_gone(fd))
+        loop_stop(c->loop);
 }
 
 static void on_signal(void *arg, int fd) {
@@ -131,6 +158,7 @@ static int run_console(struct app *app, struct poller *poller, struct loop *loop
     c.start_ms = clock_mono_ms();
     const char *bench = getenv("FLINKTOP_BENCH");
     c.bench_first_frame = bench && strcmp(bench, "first-frame") == 0;
+    c.bench_frames = bench && strcmp(bench, "frames") == 0;
     c.sig_fd = signals_init();
     c.poller = poller;
     c.ui = ui_new(app);
@@ -148,8 +176,7 @@ static int run_console(struct app *app, struct poller *poller, struct loop *loop
     poller_round(c.poller, -1, NULL);
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
-    app->now_ms = clock_wall_ms();
-    ui_draw(c.ui);
+    draw_frame(&c);
     int64_t first_full = 0;
     while (!loop_stopped(loop)) {
         loop_run_once(loop, TICK_MS);
@@ -158,8 +185,7 @@ static int run_console(struct app *app, struct poller *poller, struct loop *loop
             c.dirty = true;
         }
         if (c.dirty) {
-            app->now_ms = clock_wall_ms();
-            ui_draw(c.ui);
+            draw_frame(&c);
             c.dirty = false;
             if (c.bench_first_frame && first_full == 0 && fleet_settled(app)) {
                 first_full = clock_mono_ms() - c.start_ms;
@@ -170,6 +196,9 @@ static int run_console(struct app *app, struct poller *poller, struct loop *loop
     ui_stop();
     if (first_full)
         fprintf(stderr, "first full frame: %lld ms\n", (long long)first_full);
+    if (c.bench_frames && c.frames > 0)
+        fprintf(stderr, "frames: %d, mean %.3f ms, max %.3f ms\n", c.frames,
+                c.frame_total_ms / c.frames, c.frame_max_ms);
     ui_free(c.ui);
     return 0;
 }

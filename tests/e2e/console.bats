@@ -102,3 +102,14 @@ teardown() {
     keys Escape
     wait_for "$last"
 }
+
+@test "when the terminal goes away (ssh dropped) flinktop exits instead of spinning" {
+    console 80 24 --flink "hup-$$=$SIM_URL/clusters/production"
+    wait_for "production" 10 || wait_for "hup-$$"
+    pid=$(pgrep -f "flinktop --flink hup-$$=")
+    [ -n "$pid" ]
+    t kill-server
+    end=$(($(now_ms) + 5000 * SCALE))
+    while kill -0 "$pid" 2>/dev/null && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; done
+    ! kill -0 "$pid" 2>/dev/null
+}
