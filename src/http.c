@@ -24,6 +24,7 @@ struct req {
     char *url;
     char *body;
     struct curl_slist *headers;
+    struct curl_slist *connect_to;
     struct buf resp;
     bool too_big;
     long timeout_ms;
@@ -59,6 +60,7 @@ static void req_free(struct req *r) {
     if (r->easy)
         curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->headers);
+    curl_slist_free_all(r->connect_to);
     buf_free(&r->resp);
     free(r->url);
     free(r->body);
@@ -103,6 +105,30 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
 
 static bool is_https(const char *url) { return strncmp(url, "https://", 8) == 0; }
 
+/* kubeconfig's tls-server-name: talk TLS (SNI and certificate check) as server_name while
+ * connecting to the URL's real host: the URL names server_name and CONNECT_TO maps it back. */
+static void use_server_name(struct req *r, const char *server_name) {
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *url = NULL;
+    if (curl_url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_HOST, server_name, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
+        char *map = xasprintf("%s:%s:%s:%s", server_name, port, host, port);
+        r->connect_to = curl_slist_append(r->connect_to, map);
+        free(map);
+        curl_easy_setopt(r->easy, CURLOPT_CONNECT_TO, r->connect_to);
+        free(r->url);
+        r->url = xstrdup(url);
+        curl_easy_setopt(r->easy, CURLOPT_URL, r->url);
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_free(url);
+    curl_url_cleanup(u);
+}
+
 static void apply_tls(struct req *r, const struct http_tls *tls) {
     CURL *e = r->easy;
     if (tls->ca_data) {
@@ -131,6 +157,13 @@ static void apply_tls(struct req *r, const struct http_tls *tls) {
     }
     if (tls->proxy)
         curl_easy_setopt(e, CURLOPT_PROXY, tls->proxy);
+    if (tls->server_name && is_https(r->url))
+        use_server_name(r, tls->server_name);
+    if (tls->username && is_https(r->url)) {
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+        curl_easy_setopt(e, CURLOPT_USERNAME, tls->username);
+        curl_easy_setopt(e, CURLOPT_PASSWORD, tls->password ? tls->password : "");
+    }
     /* client-go sends the bearer token only over TLS; so do we. */
     if (tls->bearer && is_https(r->url)) {
         curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, tls->bearer);

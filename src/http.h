@@ -32,6 +32,8 @@ struct http_tls {
     bool insecure;            /* skip verification (shown to the user as a red marker) */
     const char *server_name;  /* TLS SNI / verification name override, NULL = from URL */
     const char *bearer;       /* token; sent only over https (as kubectl does) */
+    const char *username;     /* basic auth, sent only over https */
+    const char *password;
     const char *proxy;        /* proxy URL, NULL = none */
 };
 

@@ -1138,6 +1138,8 @@ void kubeconfig_context_tls(const struct kubeconfig_context *c, struct http_tls 
     tls->insecure = c->insecure;
     tls->server_name = c->tls_server_name;
     tls->bearer = c->token;
+    tls->username = c->username;
+    tls->password = c->password;
     tls->proxy = c->proxy_url;
 }
 

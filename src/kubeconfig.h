@@ -82,8 +82,8 @@ struct kubeconfig_context *kubeconfig_resolve(const struct kubeconfig *kc, const
 void kubeconfig_context_free(struct kubeconfig_context *c);
 
 /* Fill tls from c, borrowing c's strings and blobs (c must outlive every use of tls;
- * http_submit copies what it needs). Basic auth (username/password) and exec credentials
- * are not part of struct http_tls: for exec, call exec_credential_apply on top. */
+ * http_submit copies what it needs), basic auth included. Exec credentials come on top:
+ * call exec_credential_apply. */
 void kubeconfig_context_tls(const struct kubeconfig_context *c, struct http_tls *tls);
 /* Fill info for an exec plugin's provideClusterInfo, borrowing from c. */
 void kubeconfig_context_exec_cluster(const struct kubeconfig_context *c,
