@@ -59,7 +59,8 @@ $(BUILD)/src/sim/%.o: src/sim/%.c
 
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(APP_CFLAGS) -DFLINKTOP_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+	$(CC) $(APP_CFLAGS) -DFLINKTOP_VERSION='"$(VERSION)"' \
+	    -DFLINKTOP_DATADIR='"$(PREFIX)/share/flinktop"' -MMD -MP -c -o $@ $<
 
 $(BUILD)/ui/%.o: ui/%.c
 	@mkdir -p $(dir $@)
@@ -101,6 +102,12 @@ screenshots: deps
 	@$(MAKE) --no-print-directory all
 	@EXTRA_PKGS="python3-pil python3-pyte fonts-dejavu-core fonts-noto-cjk" sh tests/deps.sh
 	@bash tests/screenshots.sh
+
+DESTDIR ?=
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/flinktop
+	install -m 755 flinktop $(DESTDIR)$(PREFIX)/bin/flinktop
+	install -m 644 config/alerts.yaml config/flinktop.yaml $(DESTDIR)$(PREFIX)/share/flinktop/
 
 clean:
 	rm -rf build flinktop flinktop-sim

@@ -9,6 +9,8 @@
 
 #include "model.h"
 
+struct alerts;
+
 struct app {
     struct cluster *clusters;  /* owned array of n_clusters */
     size_t n_clusters;
@@ -19,6 +21,7 @@ struct app {
     int detail_interval_ms;    /* every job's details at least this often (default 30 s) */
     int64_t last_refresh_ms;   /* wall clock of the last completed poll round, 0 never */
     int64_t now_ms;            /* wall clock when the frame is drawn */
+    const struct alerts *alerts; /* borrowed, NULL without rules: firing/pending/resolved */
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when

@@ -11,8 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert_rules.h"
+#include "alert_samples.h"
+#include "alerts.h"
 #include "app.h"
 #include "clock.h"
+#include "config.h"
 #include "http.h"
 #include "loop.h"
 #include "options.h"
@@ -25,12 +29,18 @@
 #ifndef FLINKTOP_VERSION
 #define FLINKTOP_VERSION "dev"
 #endif
+/* Where the shipped alert rules, themes and profiles live (make install sets it). */
+#ifndef FLINKTOP_DATADIR
+#define FLINKTOP_DATADIR "/usr/local/share/flinktop"
+#endif
 
 /* Redraw at least this often so ages and the clock move. */
 #define TICK_MS 1000
 
 struct console {
     struct app *app;
+    struct alerts *alerts;
+    bool bell;
     struct loop *loop;
     struct poller *poller;
     struct ui *ui;
@@ -57,15 +67,57 @@ static void draw_frame(struct console *c) {
         c->frame_max_ms = ms;
 }
 
-static void app_init_from(struct app *app, const struct options *o) {
+/* Clusters from --flink, else from the config's clusters that name a Flink URL. */
+static void app_init_from(struct app *app, const struct options *o, const struct config *cfg) {
     memset(app, 0, sizeof *app);
-    app->n_clusters = o->n_targets;
-    app->clusters = xcalloc(o->n_targets ? o->n_targets : 1, sizeof *app->clusters);
-    for (size_t i = 0; i < o->n_targets; i++)
-        cluster_init(&app->clusters[i], o->targets[i].name, o->targets[i].url);
-    app->refresh_ms = o->refresh_ms;
-    app->timeout_ms = o->timeout_ms;
-    app->ascii = o->ascii;
+    size_t n = o->n_targets ? o->n_targets : cfg->n_clusters;
+    app->clusters = xcalloc(n ? n : 1, sizeof *app->clusters);
+    if (o->n_targets) {
+        for (size_t i = 0; i < o->n_targets; i++)
+            cluster_init(&app->clusters[app->n_clusters++], o->targets[i].name,
+                         o->targets[i].url);
+    } else {
+        for (size_t i = 0; i < cfg->n_clusters; i++) {
+            const struct config_cluster *cc = &cfg->clusters[i];
+            if (cc->flink == NULL)
+                continue;
+            struct flink_target t;
+            char err[256];
+            if (options_parse_target(cc->flink, &t, err, sizeof err) != 0)
+                continue; /* config_load already checked the URL */
+            cluster_init(&app->clusters[app->n_clusters++], cc->name ? cc->name : t.name, t.url);
+            free(t.name);
+            free(t.url);
+        }
+    }
+    app->refresh_ms = cfg->refresh_ms;
+    app->timeout_ms = cfg->timeout_ms;
+    app->detail_interval_ms = cfg->detail_interval_ms;
+    app->history_len = config_history_len(cfg);
+    app->ascii = cfg->ascii;
+}
+
+/* The alert rules: the config's file, else the defaults shipped with flinktop. Returns
+ * 0, or -1 with the error in err. */
+static int load_rules(const struct config *cfg, struct alert_rules *rules, char *err,
+                      size_t errlen) {
+    if (cfg->alerts_path)
+        return alert_rules_load(cfg->alerts_path, rules, err, errlen);
+    static const char *const shipped[] = {FLINKTOP_DATADIR "/alerts.yaml", "config/alerts.yaml"};
+    for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++)
+        if (access(shipped[i], R_OK) == 0)
+            return alert_rules_load(shipped[i], rules, err, errlen);
+    memset(rules, 0, sizeof *rules); /* no rules file anywhere: no alerts, not an error */
+    return 0;
+}
+
+static void evaluate_alerts(struct app *app, struct alerts *alerts) {
+    struct alert_sample_set set;
+    alert_samples_init(&set);
+    int64_t now = clock_wall_ms();
+    alert_samples_collect(&set, app, now);
+    alerts_evaluate(alerts, &set, now);
+    alert_samples_free(&set);
 }
 
 static void app_free(struct app *app) {
@@ -75,11 +127,12 @@ static void app_free(struct app *app) {
 }
 
 static int run_once(struct app *app, struct poller *p, struct loop *loop,
-                    enum output_format fmt) {
+                    struct alerts *alerts, enum output_format fmt) {
     poller_set_all_details(p, true);
     poller_round(p, -1, NULL);
     while (poller_in_flight(p) > 0)
         loop_run_once(loop, 200);
+    evaluate_alerts(app, alerts);
     app->now_ms = clock_wall_ms();
     if (fmt == OUTPUT_JSON) {
         char *s = snapshot_json(app);
@@ -141,6 +194,11 @@ static void on_signal(void *arg, int fd) {
 
 static void on_refresh(void *arg) {
     struct console *c = arg;
+    /* every refresh, not only on change: 'for' durations advance with evaluations */
+    evaluate_alerts(c->app, c->alerts);
+    if (c->bell && alerts_new_critical(c->alerts))
+        beep();
+    c->dirty = true;
     poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
 }
@@ -151,9 +209,12 @@ static void on_tick(void *arg) {
     loop_timer(c->loop, TICK_MS, on_tick, c);
 }
 
-static int run_console(struct app *app, struct poller *poller, struct loop *loop) {
+static int run_console(struct app *app, struct poller *poller, struct loop *loop,
+                       struct alerts *alerts, bool bell) {
     struct console c = {0};
     c.app = app;
+    c.alerts = alerts;
+    c.bell = bell;
     c.loop = loop;
     c.start_ms = clock_mono_ms();
     const char *bench = getenv("FLINKTOP_BENCH");
@@ -222,27 +283,61 @@ int main(int argc, char **argv) {
         options_free(&o);
         return 0;
     }
-    if (o.n_targets == 0) {
-        fprintf(stderr, "flinktop: no clusters: give --flink [NAME=]URL\n(see flinktop --help)\n");
+    struct config cfg;
+    config_init(&cfg);
+    if (config_load(o.config_path, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "flinktop: %s\n", err);
+        config_free(&cfg);
         options_free(&o);
         return 2;
     }
-    if (o.ascii == false && getenv("FLINKTOP_ASCII") != NULL)
-        o.ascii = true;
+    struct config_override ov;
+    config_override_init(&ov);
+    if (o.refresh_given)
+        ov.refresh_ms = o.refresh_ms;
+    if (o.timeout_given)
+        ov.timeout_ms = o.timeout_ms;
+    if (o.ascii || getenv("FLINKTOP_ASCII") != NULL)
+        ov.ascii = 1;
+    config_apply_override(&cfg, &ov);
+    struct alert_rules rules;
+    if (load_rules(&cfg, &rules, err, sizeof err) != 0) {
+        fprintf(stderr, "flinktop: %s\n", err);
+        config_free(&cfg);
+        options_free(&o);
+        return 2;
+    }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     /* cJSON allocates through xalloc too: out of memory restores the terminal and says so */
     cJSON_Hooks hooks = {xmalloc, free};
     cJSON_InitHooks(&hooks);
     struct app app;
-    app_init_from(&app, &o);
-    struct http *http = http_new(o.timeout_ms, HTTP_DEFAULT_MAX_BODY);
+    app_init_from(&app, &o, &cfg);
+    if (app.n_clusters == 0) {
+        fprintf(stderr, "flinktop: no clusters: give --flink [NAME=]URL or list clusters in "
+                        "the config file\n(see flinktop --help)\n");
+        free(app.clusters);
+        alert_rules_free(&rules);
+        config_free(&cfg);
+        options_free(&o);
+        curl_global_cleanup();
+        return 2;
+    }
+    struct alerts *alerts = alerts_new();
+    alerts_set_rules(alerts, &rules);
+    alert_rules_free(&rules);
+    app.alerts = alerts;
+    struct http *http = http_new(app.timeout_ms, HTTP_DEFAULT_MAX_BODY);
     struct loop *loop = loop_new(http);
     struct poller *poller = poller_new(&app, http);
-    int rc = o.once ? run_once(&app, poller, loop, o.output) : run_console(&app, poller, loop);
+    int rc = o.once ? run_once(&app, poller, loop, alerts, o.output)
+                    : run_console(&app, poller, loop, alerts, cfg.bell);
     loop_free(loop);
     http_free(http); /* completes what is in flight as cancelled: the poller must still be */
     poller_free(poller);
+    alerts_free(alerts);
     app_free(&app);
+    config_free(&cfg);
     options_free(&o);
     curl_global_cleanup();
     return rc;

@@ -19,6 +19,9 @@ static const char usage[] =
     "Sources:\n"
     "  --flink [NAME=]URL     a Flink REST endpoint (repeatable); NAME defaults to host:port\n"
     "\n"
+    "Configuration:\n"
+    "  -c, --config FILE      config file (default $XDG_CONFIG_HOME/flinktop/config.yaml)\n"
+    "\n"
     "Polling:\n"
     "  --refresh SECONDS      poll period (default 2)\n"
     "  --timeout SECONDS      per-request timeout (default 5)\n"
@@ -103,10 +106,11 @@ out:
     return rc;
 }
 
-enum { OPT_FLINK = 256, OPT_REFRESH, OPT_TIMEOUT, OPT_ONCE, OPT_OUTPUT, OPT_ASCII, OPT_VERSION };
+enum { OPT_FLINK = 256, OPT_CONFIG, OPT_REFRESH, OPT_TIMEOUT, OPT_ONCE, OPT_OUTPUT, OPT_ASCII, OPT_VERSION };
 
 static const struct option long_opts[] = {
     {"flink", required_argument, NULL, OPT_FLINK},
+    {"config", required_argument, NULL, 'c'},
     {"refresh", required_argument, NULL, OPT_REFRESH},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"once", no_argument, NULL, OPT_ONCE},
@@ -125,7 +129,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
     opterr = 0;
     optind = 1;
     int ch;
-    while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "hc:", long_opts, NULL)) != -1) {
         switch (ch) {
         case OPT_FLINK: {
             struct flink_target t;
@@ -135,17 +139,23 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             o->targets[o->n_targets++] = t;
             break;
         }
+        case 'c':
+            free(o->config_path);
+            o->config_path = xstrdup(optarg);
+            break;
         case OPT_REFRESH:
             if (parse_seconds(optarg, &o->refresh_ms) != 0) {
                 snprintf(err, errlen, "--refresh %s: expected seconds > 0", optarg);
                 return 2;
             }
+            o->refresh_given = true;
             break;
         case OPT_TIMEOUT:
             if (parse_seconds(optarg, &o->timeout_ms) != 0) {
                 snprintf(err, errlen, "--timeout %s: expected seconds > 0", optarg);
                 return 2;
             }
+            o->timeout_given = true;
             break;
         case OPT_ONCE:
             o->once = true;
@@ -170,7 +180,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             o->show_help = true;
             break;
         default:
-            if (optopt >= OPT_FLINK)
+            if (optopt >= OPT_FLINK || optopt == 'c')
                 snprintf(err, errlen, "%s needs a value", argv[optind - 1]);
             else if (optopt)
                 snprintf(err, errlen, "unknown option -%c", optopt);
@@ -193,5 +203,7 @@ void options_free(struct options *o) {
     }
     free(o->targets);
     o->targets = NULL;
+    free(o->config_path);
+    o->config_path = NULL;
     o->n_targets = 0;
 }

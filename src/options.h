@@ -17,6 +17,9 @@ struct options {
     size_t n_targets;
     int refresh_ms;
     int timeout_ms;
+    bool refresh_given;    /* the flag was on the command line: it wins over the config */
+    bool timeout_given;
+    char *config_path;     /* owned, -c FILE; NULL: the default path */
     bool once;
     enum output_format output;
     bool ascii;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "xalloc.h"
 
 static void add_int(cJSON *o, const char *k, int64_t v) {
@@ -228,6 +229,8 @@ char *snapshot_json(const struct app *app) {
     cJSON *arr = cJSON_AddArrayToObject(root, "clusters");
     for (size_t i = 0; i < app->n_clusters; i++)
         cJSON_AddItemToArray(arr, cluster_json(&app->clusters[i], app->now_ms));
+    cJSON *alerts = app->alerts ? alerts_to_json(app->alerts) : NULL;
+    cJSON_AddItemToObject(root, "alerts", alerts ? alerts : cJSON_CreateArray());
     char *s = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     if (s == NULL)

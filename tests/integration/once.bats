@@ -147,3 +147,27 @@ assert c['production']['status'] == 'ok' and c['development']['status'] == 'ok'
     [ "$status" -eq 0 ]
     [[ "$output" == "flinktop "* ]]
 }
+
+@test "config: a bad line stops start-up with file:line, exit 2" {
+    cfg="$BATS_TEST_TMPDIR/config.yaml"
+    printf 'refresh: 2\ntimeout: 5\nrefesh: 3\n' >"$cfg"
+    run "$FLINKTOP" -c "$cfg" --once --flink http://127.0.0.1:1
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"config.yaml:3: unknown key \"refesh\""* ]]
+}
+
+@test "config: its timeout applies, and --timeout on the command line wins" {
+    sim_start --frozen
+    fault "/clusters/staging/overview" hang
+    cfg="$BATS_TEST_TMPDIR/config.yaml"
+    printf 'timeout: 1\nclusters:\n  - name: staging\n    flink: %s/clusters/staging\n' \
+        "$SIM_URL" >"$cfg"
+    run "$FLINKTOP" -c "$cfg" --once --output json
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$OUT"
+    py "assert d['clusters'][0]['name'] == 'staging'; assert d['clusters'][0]['error'] == 'timed out after 1 s', d"
+    run "$FLINKTOP" -c "$cfg" --timeout 2 --once --output json
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$OUT"
+    py "assert d['clusters'][0]['error'] == 'timed out after 2 s', d"
+}
