@@ -21,7 +21,14 @@
     X(ROLE_DIM, "dim", -1, -1, -1, A_DIM, A_DIM)                                                   \
     X(ROLE_STATUSBAR, "statusbar", COLOR_BLACK, COLOR_WHITE, COLOR_BLACK, A_NORMAL, A_REVERSE)     \
     X(ROLE_STATUSBAR_BAD, "statusbar_bad", COLOR_WHITE, COLOR_RED, COLOR_WHITE, A_BOLD,            \
-      A_REVERSE | A_BOLD)
+      A_REVERSE | A_BOLD)                                                                          \
+    X(ROLE_TAB_ACTIVE, "tab_active", COLOR_BLACK, COLOR_CYAN, COLOR_BLACK, A_BOLD,                 \
+      A_REVERSE | A_BOLD)                                                                          \
+    X(ROLE_CHART_IN, "chart_in", COLOR_CYAN, -1, COLOR_CYAN, A_NORMAL, A_NORMAL)                   \
+    X(ROLE_CHART_OUT, "chart_out", COLOR_MAGENTA, -1, COLOR_MAGENTA, A_NORMAL, A_NORMAL)           \
+    X(ROLE_HEAT_OK, "heat_ok", COLOR_GREEN, -1, COLOR_GREEN, A_NORMAL, A_NORMAL)                   \
+    X(ROLE_HEAT_LOW, "heat_low", COLOR_YELLOW, -1, COLOR_YELLOW, A_NORMAL, A_NORMAL)               \
+    X(ROLE_HEAT_HIGH, "heat_high", COLOR_RED, -1, COLOR_RED, A_BOLD, A_BOLD)
 
 #define COLOR_ROLE_ENUM(id, name, fg, bg, fg256, attr, mono) id,
 enum color_role { COLOR_ROLES(COLOR_ROLE_ENUM) ROLE_COUNT };

@@ -40,6 +40,15 @@ static const struct binding bindings[] = {
     CH('?', "?", REQ_HELP),
     FN(KEY_F(1), "F1", REQ_HELP),
     CH(12, "Ctrl-L", REQ_REPAINT),
+    CH('\t', "Tab", REQ_TAB_NEXT),
+    FN(KEY_BTAB, "Shift-Tab", REQ_TAB_PREV),
+    CH('1', "1", REQ_TAB_OVERVIEW),
+    CH('2', "2", REQ_TAB_CHECKPOINTS),
+    CH('3', "3", REQ_TAB_BACKPRESSURE),
+    CH('4', "4", REQ_TAB_TASKMANAGERS),
+    CH('5', "5", REQ_TAB_EXCEPTIONS),
+    /* '6' stays free: the Kubernetes tab (DESIGN.md §4) */
+    CH('b', "b", REQ_HEAT_METRIC),
 };
 
 #define UI_REQUEST_HELP(id, help) [id] = help,

@@ -15,7 +15,7 @@
     X(REQ_PAGE_DOWN, "page down")                                                                  \
     X(REQ_TOP, "go to the first row")                                                              \
     X(REQ_BOTTOM, "go to the last row")                                                            \
-    X(REQ_OPEN, "open the selected cluster's jobs")                                                \
+    X(REQ_OPEN, "open: a cluster's jobs, a job's screen, an exception's trace")                    \
     X(REQ_FILTER, "filter rows by name, id or state (Enter keeps, Esc clears)")                    \
     X(REQ_SORT_PREV, "sort by the column to the left")                                             \
     X(REQ_SORT_NEXT, "sort by the column to the right")                                            \
@@ -23,7 +23,15 @@
     X(REQ_BACK, "clear the filter, else go back")                                                  \
     X(REQ_QUIT, "go back; quit on the clusters screen")                                            \
     X(REQ_HELP, "show or close this help")                                                         \
-    X(REQ_REPAINT, "repaint the whole terminal (after line noise)")
+    X(REQ_REPAINT, "repaint the whole terminal (after line noise)")                                \
+    X(REQ_TAB_NEXT, "next tab")                                                                    \
+    X(REQ_TAB_PREV, "previous tab")                                                                \
+    X(REQ_TAB_OVERVIEW, "tab: overview (vertices, throughput chart)")                              \
+    X(REQ_TAB_CHECKPOINTS, "tab: checkpoints")                                                     \
+    X(REQ_TAB_BACKPRESSURE, "tab: backpressure heatmap")                                           \
+    X(REQ_TAB_TASKMANAGERS, "tab: task managers")                                                  \
+    X(REQ_TAB_EXCEPTIONS, "tab: exceptions")                                                       \
+    X(REQ_HEAT_METRIC, "heatmap: show busy instead of backpressured ratio, and back")
 
 #define UI_REQUEST_ENUM(id, help) id,
 enum request { REQ_NONE, UI_REQUESTS(UI_REQUEST_ENUM) REQ_COUNT };

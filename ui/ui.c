@@ -4,6 +4,7 @@
 
 #include <langinfo.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -41,7 +42,7 @@ static bool locale_is_utf8(void) {
 static struct view *top(struct ui *ui) { return &ui->stack[ui->depth - 1]; }
 
 static void push(struct ui *ui, const struct view_ops *ops, int cluster,
-                 const struct view_ops *under) {
+                 const struct view_ops *under, const char *job_id) {
     if (ui->depth >= UI_MAX_VIEWS)
         return;
     struct view *v = &ui->stack[ui->depth++];
@@ -51,16 +52,26 @@ static void push(struct ui *ui, const struct view_ops *ops, int cluster,
     v->ascii = ui->ascii;
     v->cluster = cluster;
     v->under = under;
-    if (ui->depth > 1) /* help over a job screen is still about that job */
+    if (job_id) /* a job screen */
+        snprintf(v->job_id, sizeof v->job_id, "%s", job_id);
+    else if (ui->depth > 1) /* help over a job screen is still about that job */
         memcpy(v->job_id, ui->stack[ui->depth - 2].job_id, sizeof v->job_id);
     if (ops->init)
         ops->init(v);
 }
 
+static void view_done(struct view *v) {
+    table_free(&v->table);
+    if (v->priv_free)
+        v->priv_free(v->priv);
+    v->priv = NULL;
+    v->priv_free = NULL;
+}
+
 static void pop(struct ui *ui) {
     if (ui->depth <= 1)
         return;
-    table_free(&top(ui)->table);
+    view_done(top(ui));
     ui->depth--;
     ui->prompt = false;
 }
@@ -69,7 +80,7 @@ struct ui *ui_new(struct app *app) {
     struct ui *ui = xcalloc(1, sizeof *ui);
     ui->app = app;
     ui->ascii = app->ascii || !locale_is_utf8();
-    push(ui, &view_clusters, -1, NULL);
+    push(ui, &view_clusters, -1, NULL, NULL);
     return ui;
 }
 
@@ -78,7 +89,7 @@ void ui_free(struct ui *ui) {
         return;
     while (ui->depth > 1)
         pop(ui);
-    table_free(&ui->stack[0].table);
+    view_done(&ui->stack[0]);
     if (own_screen) {
         ui_stop();
         delscreen(own_screen);
@@ -175,6 +186,7 @@ static unsigned handle(struct ui *ui, int key, bool is_char) {
     if (ui->prompt && v->ops->rows)
         return prompt_key(ui, v, key, is_char);
     enum request req = keymap_request(key, is_char);
+    struct view_open open = {NULL, -1, NULL};
     switch (req) {
     case REQ_NONE:
         return 0;
@@ -182,14 +194,18 @@ static unsigned handle(struct ui *ui, int key, bool is_char) {
         if (v->ops == &view_help)
             pop(ui);
         else
-            push(ui, &view_help, v->cluster, v->ops);
+            push(ui, &view_help, v->cluster, v->ops, NULL);
         return UI_REDRAW;
     case REQ_QUIT:
+        if (v->ops->key && v->ops->key(v, req, &open) != 0)
+            return UI_REDRAW; /* it closed something inside the screen (a trace) */
         if (ui->depth == 1)
             return UI_QUIT;
         pop(ui);
         return UI_REDRAW;
     case REQ_BACK: /* Esc never quits: it is the key people press twice to be sure */
+        if (v->ops->key && v->ops->key(v, req, &open) != 0)
+            return UI_REDRAW;
         if (v->ops->rows && v->table.filter[0]) {
             v->table.filter[0] = '\0';
             table_sync(&v->table, v->ops->rows, v);
@@ -215,10 +231,9 @@ static unsigned handle(struct ui *ui, int key, bool is_char) {
         if (flags)
             return flags;
     }
-    struct view_open open = {NULL, -1};
     unsigned flags = v->ops->key ? v->ops->key(v, req, &open) : 0;
     if (open.ops)
-        push(ui, open.ops, open.cluster, v->ops);
+        push(ui, open.ops, open.cluster, v->ops, open.job_id);
     return flags;
 }
 

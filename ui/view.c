@@ -58,6 +58,28 @@ enum color_role view_cluster_status(const struct app *app, const struct cluster 
     return ROLE_DEFAULT;
 }
 
+enum color_role view_job_state_role(enum job_state s) {
+    switch (s) {
+    case JOB_RUNNING:
+        return ROLE_STATE_OK;
+    case JOB_FAILED:
+    case JOB_FAILING:
+        return ROLE_STATE_BAD;
+    case JOB_RESTARTING:
+    case JOB_CANCELLING:
+    case JOB_INITIALIZING:
+    case JOB_CREATED:
+    case JOB_RECONCILING:
+        return ROLE_STATE_WARN;
+    case JOB_FINISHED:
+    case JOB_CANCELED:
+    case JOB_SUSPENDED:
+        return ROLE_DIM;
+    default:
+        return ROLE_DEFAULT;
+    }
+}
+
 void view_message(WINDOW *win, int y, int w, const char *msg, enum color_role role, bool ascii) {
     draw_text(win, y, 0, w, msg, colors_attr(role), DRAW_CENTER, ascii);
 }

@@ -20,19 +20,22 @@ struct view_ops;
 /* One screen on the stack. */
 struct view {
     const struct view_ops *ops;
-    struct app *app;              /* borrowed */
-    bool ascii;                   /* no glyphs of our own beyond ASCII */
-    int cluster;                  /* the cluster on screen, -1 none */
-    char job_id[33];              /* the job on screen (a job screen), "" none */
-    const struct view_ops *under; /* help: the screen it was opened from */
-    struct table table;           /* screens with rows (ops->rows != NULL) */
-    int scroll;                   /* first line shown, screens without a table */
+    struct app *app;               /* borrowed */
+    bool ascii;                    /* no glyphs of our own beyond ASCII */
+    int cluster;                   /* the cluster on screen, -1 none */
+    char job_id[33];               /* the job on screen (a job screen), "" none */
+    const struct view_ops *under;  /* help: the screen it was opened from */
+    struct table table;            /* screens with rows (ops->rows != NULL) */
+    int scroll;                    /* first line shown, screens without a table */
+    void *priv;                    /* owned: a screen's own state, made by ops->init */
+    void (*priv_free)(void *priv); /* frees priv when the screen closes; NULL none */
 };
 
 /* A screen a key asks to open on top of the current one. */
 struct view_open {
     const struct view_ops *ops;
     int cluster;
+    const char *job_id; /* the job it is about (a job screen), NULL: the opener's; borrowed */
 };
 
 struct view_ops {
@@ -44,7 +47,9 @@ struct view_ops {
     void (*title)(struct view *v, char *buf, size_t size);
     /* draw rows [y, y+h) of win, w cells wide; the table is synced already */
     void (*draw)(struct view *v, WINDOW *win, int y, int h, int w);
-    /* a request the table did not take; may set *open. Returns UI flags. */
+    /* a request the table did not take; may set *open. Returns UI flags. Esc and q
+     * come here first: a screen with something open inside it (a trace) closes that
+     * and returns UI_REDRAW; 0 lets the screen itself close. */
     unsigned (*key)(struct view *v, enum request req, struct view_open *open);
     /* requests this screen answers, REQ_NONE last: what help lists for it */
     const enum request *help;
@@ -53,6 +58,7 @@ struct view_ops {
 extern const struct view_ops view_clusters;
 extern const struct view_ops view_jobs;
 extern const struct view_ops view_help;
+extern const struct view_ops view_job;
 
 /* The requests every screen answers (ui.c handles them), REQ_NONE last. */
 extern const enum request view_global_keys[];
@@ -67,6 +73,8 @@ int64_t view_cluster_data_ms(const struct cluster *c);
  * screen. */
 enum color_role view_cluster_status(const struct app *app, const struct cluster *c, char *buf,
                                     size_t size);
+/* How worried a job state should make you: bad, warn, ok, dim (ended), default. */
+enum color_role view_job_state_role(enum job_state s);
 /* "Jobs: x (12)", or with a filter "Jobs: x (2 of 12, filter: fail)", into buf. */
 void view_table_title(const struct view *v, const char *label, char *buf, size_t size);
 /* Row y of an empty table: none ("no jobs"), or that the filter hides every row. */

@@ -17,31 +17,9 @@ static const struct table_col cols[JC_N] = {
     [JC_STARTED] = {"STARTED", 19, 4, false, false}, [JC_ID] = {"ID", 32, 5, false, false},
 };
 
-static enum color_role state_role(enum job_state s) {
-    switch (s) {
-    case JOB_RUNNING:
-        return ROLE_STATE_OK;
-    case JOB_FAILED:
-    case JOB_FAILING:
-        return ROLE_STATE_BAD;
-    case JOB_RESTARTING:
-    case JOB_CANCELLING:
-    case JOB_INITIALIZING:
-    case JOB_CREATED:
-    case JOB_RECONCILING:
-        return ROLE_STATE_WARN;
-    case JOB_FINISHED:
-    case JOB_CANCELED:
-    case JOB_SUSPENDED:
-        return ROLE_DIM;
-    default:
-        return ROLE_DEFAULT;
-    }
-}
-
 /* The default order: what needs a look first. */
 static int state_rank(enum job_state s) {
-    switch (state_role(s)) {
+    switch (view_job_state_role(s)) {
     case ROLE_STATE_BAD:
         return 0;
     case ROLE_STATE_WARN:
@@ -76,7 +54,7 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         return plain;
     case JC_STATE:
         snprintf(buf, size, "%s", j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state));
-        return state_role(j->state);
+        return view_job_state_role(j->state);
     case JC_UPTIME:
         text_duration(j->duration_ms, buf, size);
         return plain;
@@ -187,15 +165,21 @@ static void jobs_draw(struct view *v, WINDOW *win, int y, int h, int w) {
 }
 
 static unsigned jobs_key(struct view *v, enum request req, struct view_open *open) {
-    (void)v;
-    (void)req;
-    (void)open;
-    return 0; /* Enter opens the job screen once it exists */
+    size_t row;
+    if (req != REQ_OPEN || !table_selected(&v->table, &row))
+        return 0;
+    const struct job *j = job_at(v, row);
+    if (j->id[0] == '\0')
+        return 0; /* without an id there is nothing to ask the server about */
+    open->ops = &view_job;
+    open->cluster = v->cluster;
+    open->job_id = j->id;
+    return UI_REDRAW | UI_REFETCH;
 }
 
 static const enum request jobs_help[] = {
-    REQ_UP,     REQ_DOWN,      REQ_PAGE_UP,   REQ_PAGE_DOWN,   REQ_TOP,  REQ_BOTTOM,
-    REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_SORT_INVERT, REQ_NONE,
+    REQ_UP,   REQ_DOWN,   REQ_PAGE_UP,   REQ_PAGE_DOWN, REQ_TOP,         REQ_BOTTOM,
+    REQ_OPEN, REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_SORT_INVERT, REQ_NONE,
 };
 
 const struct view_ops view_jobs = {

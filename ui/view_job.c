@@ -1,0 +1,246 @@
+/* The job screen (Enter on a job): a tab bar over five tabs, each in its own file
+ * (tab_*.c): overview, checkpoints, backpressure, task managers, exceptions. The job is
+ * found again by its id at every draw and key, since each poll replaces the list. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "text.h"
+#include "ui.h"
+#include "view.h"
+#include "view_job.h"
+#include "xalloc.h"
+
+static const struct job_tab *const tabs[TAB_COUNT] = {
+    [TAB_OVERVIEW] = &tab_overview,         [TAB_CHECKPOINTS] = &tab_checkpoints,
+    [TAB_BACKPRESSURE] = &tab_backpressure, [TAB_TASKMANAGERS] = &tab_taskmanagers,
+    [TAB_EXCEPTIONS] = &tab_exceptions,
+};
+
+int job_view_flow(WINDOW *win, int y, int x, int w, int indent, int max_rows,
+                  const struct job_seg *segs, size_t n, bool ascii) {
+    int row = 0, cx = 0;
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (segs[i].text == NULL || segs[i].text[0] == '\0')
+            continue;
+        int sw = text_width(segs[i].text);
+        if (cx > (row ? indent : 0) && cx + sw > w) {
+            if (row + 1 >= max_rows)
+                break;
+            row++;
+            cx = indent < w ? indent : 0;
+        }
+        if (cx >= w)
+            break;
+        draw_text(win, y + row, x + cx, sw < w - cx ? sw : w - cx, segs[i].text,
+                  colors_attr(segs[i].role), DRAW_LEFT, ascii);
+        any = true;
+        cx += sw + 2;
+    }
+    return any ? row + 1 : 0;
+}
+
+void job_view_loading(const struct job_view *jv, WINDOW *win, int y, int h, int w,
+                      const char *what) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "loading %s%s", what, jv->v->ascii ? "..." : "\u2026");
+    if (h > 0)
+        view_message(win, y + (h - 1) / 2, w, msg, ROLE_DIM, jv->v->ascii);
+}
+
+unsigned job_view_table_key(struct job_view *jv, struct table *t, const struct table_source *src,
+                            enum request req) {
+    table_sync(t, src, jv);
+    return table_key(t, req, src, jv);
+}
+
+int job_view_cmp_num(double a, double b) {
+    if (isnan(a) || isnan(b))
+        return (isnan(a) != 0) - (isnan(b) != 0); /* unknown last */
+    return (a > b) - (a < b);
+}
+
+static void job_view_free(void *p) {
+    struct job_view *jv = p;
+    if (jv == NULL)
+        return;
+    table_free(&jv->vertices);
+    table_free(&jv->checkpoints);
+    table_free(&jv->tms);
+    table_free(&jv->exceptions);
+    free(jv);
+}
+
+static void job_screen_init(struct view *v) {
+    struct job_view *jv = xcalloc(1, sizeof *jv);
+    jv->v = v;
+    for (int t = 0; t < TAB_COUNT; t++)
+        if (tabs[t]->init)
+            tabs[t]->init(jv);
+    v->priv = jv;
+    v->priv_free = job_view_free;
+}
+
+/* The cluster and job as the model has them now. */
+static struct job_view *resolve(struct view *v) {
+    struct job_view *jv = v->priv;
+    jv->cluster = view_cluster(v);
+    jv->job = jv->cluster ? cluster_find_job(jv->cluster, v->job_id) : NULL;
+    return jv;
+}
+
+static void job_title(struct view *v, char *buf, size_t size) {
+    struct job_view *jv = resolve(v);
+    const char *cname = jv->cluster && jv->cluster->name ? jv->cluster->name : "-";
+    const char *sep = v->ascii ? ">" : "\u203a";
+    if (jv->job == NULL) {
+        snprintf(buf, size, "%s %s job %s", cname, sep, v->job_id);
+        return;
+    }
+    const struct job *j = jv->job;
+    char up[24] = "", dur[16];
+    if (j->duration_ms >= 0 && j->state == JOB_RUNNING)
+        snprintf(up, sizeof up, " for %s", text_duration(j->duration_ms, dur, sizeof dur));
+    snprintf(buf, size, "%s %s %s (%s%s)", cname, sep, j->name ? j->name : j->id,
+             j->state == JOB_UNKNOWN ? "state unknown" : job_state_name(j->state), up);
+}
+
+/* The tab bar: the current tab highlighted; names get shorter, then only numbers, as
+ * the terminal narrows. */
+static void draw_tabs(struct job_view *jv, WINDOW *win, int y, int w) {
+    bool ascii = jv->v->ascii;
+    attr_t plain = colors_attr(ROLE_DEFAULT);
+    draw_blank(win, y, 0, w, plain);
+    char label[TAB_COUNT][40];
+    for (int form = 0; form < 3; form++) {
+        int total = 0;
+        for (int t = 0; t < TAB_COUNT; t++) {
+            const char *name = form == 0 ? tabs[t]->name : tabs[t]->short_name;
+            if (form == 2 && t != jv->tab)
+                snprintf(label[t], sizeof label[t], " %d ", t + 1);
+            else
+                snprintf(label[t], sizeof label[t], " %d %s ", t + 1,
+                         form == 2 ? tabs[t]->name : name);
+            total += text_width(label[t]) + 1;
+        }
+        if (total <= w || form == 2)
+            break;
+    }
+    int x = 0;
+    for (int t = 0; t < TAB_COUNT && x < w; t++) {
+        int lw = text_width(label[t]);
+        lw = lw < w - x ? lw : w - x;
+        draw_text(win, y, x, lw, label[t],
+                  t == jv->tab ? colors_attr(ROLE_TAB_ACTIVE)
+                               : colors_attr(ROLE_HEADER) & ~A_UNDERLINE,
+                  DRAW_LEFT, ascii);
+        x += lw + 1;
+    }
+    /* the job's state in its colour at the right, when there is room (the title has it
+     * too, in plain text) */
+    const struct job *j = jv->job;
+    if (j == NULL || j->state == JOB_UNKNOWN)
+        return;
+    char state[48], dur[16] = "";
+    if (j->state == JOB_RUNNING && j->duration_ms >= 0)
+        text_duration(j->duration_ms, dur, sizeof dur);
+    snprintf(state, sizeof state, "%s%s%s", job_state_name(j->state), dur[0] ? " " : "", dur);
+    int sw = text_width(state);
+    if (x + 2 + sw + 1 <= w)
+        draw_text(win, y, w - sw - 1, sw, state, colors_attr(view_job_state_role(j->state)),
+                  DRAW_LEFT, ascii);
+}
+
+static void job_draw(struct view *v, WINDOW *win, int y, int h, int w) {
+    struct job_view *jv = resolve(v);
+    if (h <= 0)
+        return;
+    draw_tabs(jv, win, y, w);
+    y++;
+    h--;
+    struct cluster *c = jv->cluster;
+    if (c && app_cluster_stale(v->app, c) && h > 2) {
+        /* the last good data stays on screen, said to be old (same words as Jobs) */
+        char status[256], line[300];
+        enum color_role role = view_cluster_status(v->app, c, status, sizeof status);
+        snprintf(line, sizeof line, "%s: showing the last good data", status);
+        draw_text(win, y, 1, w - 1, line, colors_attr(role), DRAW_LEFT, v->ascii);
+        y++;
+        h--;
+    }
+    if (h <= 0)
+        return;
+    if (jv->job == NULL) {
+        char msg[160];
+        if (c == NULL || c->sources[SRC_JOBS].last_ok_ms == 0)
+            snprintf(msg, sizeof msg, "loading jobs%s", v->ascii ? "..." : "\u2026");
+        else
+            snprintf(msg, sizeof msg, "job %s is no longer listed by %s", v->job_id,
+                     c->name ? c->name : "its cluster");
+        view_message(win, y + (h - 1) / 2, w, msg, ROLE_DIM, v->ascii);
+        return;
+    }
+    tabs[jv->tab]->draw(jv, win, y, h, w);
+}
+
+static unsigned switch_tab(struct job_view *jv, int tab) {
+    if (tab < 0 || tab >= TAB_COUNT)
+        return 0;
+    jv->tab = tab;
+    return UI_REDRAW;
+}
+
+static unsigned job_key(struct view *v, enum request req, struct view_open *open) {
+    (void)open;
+    struct job_view *jv = resolve(v);
+    switch (req) {
+    case REQ_TAB_NEXT:
+        return switch_tab(jv, (jv->tab + 1) % TAB_COUNT);
+    case REQ_TAB_PREV:
+        return switch_tab(jv, (jv->tab + TAB_COUNT - 1) % TAB_COUNT);
+    case REQ_TAB_OVERVIEW:
+        return switch_tab(jv, TAB_OVERVIEW);
+    case REQ_TAB_CHECKPOINTS:
+        return switch_tab(jv, TAB_CHECKPOINTS);
+    case REQ_TAB_BACKPRESSURE:
+        return switch_tab(jv, TAB_BACKPRESSURE);
+    case REQ_TAB_TASKMANAGERS:
+        return switch_tab(jv, TAB_TASKMANAGERS);
+    case REQ_TAB_EXCEPTIONS:
+        return switch_tab(jv, TAB_EXCEPTIONS);
+    default:
+        break;
+    }
+    if (jv->job == NULL && jv->tab != TAB_TASKMANAGERS && req != REQ_BACK && req != REQ_QUIT)
+        return 0;
+    return tabs[jv->tab]->key(jv, req);
+}
+
+static const enum request job_help[] = {
+    REQ_TAB_NEXT,
+    REQ_TAB_PREV,
+    REQ_TAB_OVERVIEW,
+    REQ_TAB_CHECKPOINTS,
+    REQ_TAB_BACKPRESSURE,
+    REQ_TAB_TASKMANAGERS,
+    REQ_TAB_EXCEPTIONS,
+    REQ_UP,
+    REQ_DOWN,
+    REQ_PAGE_UP,
+    REQ_PAGE_DOWN,
+    REQ_TOP,
+    REQ_BOTTOM,
+    REQ_OPEN,
+    REQ_SORT_PREV,
+    REQ_SORT_NEXT,
+    REQ_SORT_INVERT,
+    REQ_HEAT_METRIC,
+    REQ_NONE,
+};
+
+const struct view_ops view_job = {
+    "Job", NULL, job_screen_init, job_title, job_draw, job_key, job_help,
+};

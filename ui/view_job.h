@@ -1,0 +1,76 @@
+/* The job screen's insides: its state, which its tab files share, and the tabs. Only
+ * view_job.c and tab_*.c include this; the rest of the UI knows the screen as view_job
+ * (view.h). */
+#ifndef FLINKTOP_VIEW_JOB_H
+#define FLINKTOP_VIEW_JOB_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "colors.h"
+#include "table.h"
+#include "view.h"
+
+enum job_tab_id {
+    TAB_OVERVIEW,
+    TAB_CHECKPOINTS,
+    TAB_BACKPRESSURE,
+    TAB_TASKMANAGERS,
+    TAB_EXCEPTIONS,
+    TAB_COUNT /* a Kubernetes tab comes next, on key 6 */
+};
+
+struct job_view {
+    struct view *v;          /* borrowed: the screen this state belongs to */
+    struct cluster *cluster; /* borrowed: looked up again at every draw and key */
+    struct job *job;         /* borrowed, same; NULL when the job left the list */
+    int tab;
+    struct table vertices, checkpoints, tms, exceptions;
+    bool busy;       /* the heatmap shows busy ratios instead of backpressured */
+    size_t heat_top; /* first vertex shown by the heatmap */
+    int heat_page;   /* vertex rows it showed at the last draw */
+    bool trace;      /* the selected exception's trace is open */
+    int trace_top;   /* its first line shown */
+    int trace_page;  /* lines it showed at the last draw */
+    int spark_cells; /* width of the vertex sparklines at the last draw */
+    char key[64];    /* a row key made on demand (table_source.key); valid until the next */
+};
+
+struct job_tab {
+    const char *name;       /* "Overview" */
+    const char *short_name; /* for narrow terminals */
+    void (*init)(struct job_view *jv);
+    /* rows [y, y+h) of win, w cells; jv->job is set and non-NULL */
+    void (*draw)(struct job_view *jv, WINDOW *win, int y, int h, int w);
+    /* a request the screen did not take; returns UI flags */
+    unsigned (*key)(struct job_view *jv, enum request req);
+};
+
+extern const struct job_tab tab_overview;
+extern const struct job_tab tab_checkpoints;
+extern const struct job_tab tab_backpressure;
+extern const struct job_tab tab_taskmanagers;
+extern const struct job_tab tab_exceptions;
+
+/* A piece of a line in its colour. */
+struct job_seg {
+    const char *text; /* NULL or "": skipped */
+    enum color_role role;
+};
+
+/* Segments one after another from (y, x), two cells apart; when the next does not fit
+ * the row, it goes on the next row at x + indent. At most max_rows rows; returns the
+ * rows used (0 when nothing was drawn). */
+int job_view_flow(WINDOW *win, int y, int x, int w, int indent, int max_rows,
+                  const struct job_seg *segs, size_t n, bool ascii);
+/* "loading vertices…" (ASCII "...") centred in the rows given. */
+void job_view_loading(const struct job_view *jv, WINDOW *win, int y, int h, int w,
+                      const char *what);
+/* The table keys (move, page, sort) on t after a sync. */
+unsigned job_view_table_key(struct job_view *jv, struct table *t, const struct table_source *src,
+                            enum request req);
+/* Compare two numbers with the unknown (NaN) last. */
+int job_view_cmp_num(double a, double b);
+
+#endif
