@@ -116,6 +116,7 @@ struct job_history {
     struct ring in_per_s, out_per_s;        /* job totals: sum over source/sink vertices */
     struct ring cp_duration_ms, cp_size;    /* per completed checkpoint seen */
     int64_t last_cp_id;                     /* the last checkpoint pushed */
+    int64_t last_push_ms;                   /* wall clock of the last throughput push */
     struct vertex_history *vertices;        /* owned */
     size_t n_vertices;
     size_t ring_size;

@@ -412,9 +412,33 @@ static void job_throughput(const struct vertex_list *l, double *in, double *out)
     }
 }
 
+/* A job off screen is refreshed only every detail interval: push NaN for the refreshes
+ * that had no data, so one ring entry stays one refresh period and charts keep their
+ * time axis. */
+static void push_gaps(struct job_history *h, int refresh_ms) {
+    int64_t now = clock_wall_ms();
+    if (h->last_push_ms > 0 && refresh_ms > 0) {
+        int64_t missed = (now - h->last_push_ms) / refresh_ms - 1;
+        if (missed > (int64_t)h->ring_size)
+            missed = (int64_t)h->ring_size;
+        for (int64_t i = 0; i < missed; i++) {
+            ring_push(&h->in_per_s, NAN);
+            ring_push(&h->out_per_s, NAN);
+            for (size_t v = 0; v < h->n_vertices; v++) {
+                ring_push(&h->vertices[v].in_per_s, NAN);
+                ring_push(&h->vertices[v].out_per_s, NAN);
+                ring_push(&h->vertices[v].busy, NAN);
+                ring_push(&h->vertices[v].backpressured, NAN);
+            }
+        }
+    }
+    h->last_push_ms = now;
+}
+
 /* All vertex metrics of this refresh are in: push the history. */
-static void push_job_history(struct job_detail *d) {
+static void push_job_history(struct job_detail *d, int refresh_ms) {
     struct job_history *h = &d->history;
+    push_gaps(h, refresh_ms);
     for (size_t i = 0; i < d->vertices.len; i++) {
         const struct vertex *v = &d->vertices.items[i];
         struct vertex_history *vh = job_history_vertex(h, v->id);
@@ -464,17 +488,16 @@ static void finish_job_part(struct fetch *f, const struct http_response *resp) {
             fetch_job_part(f->p, f->cluster, j->id, FETCH_BACKPRESSURE, vl.items[i].id);
         }
         if (d->pending_vmetrics <= 0)
-            push_job_history(d);
+            push_job_history(d, f->p->app->refresh_ms);
         break;
     }
     case FETCH_VMETRICS: {
         struct vertex *v = job_detail_vertex(d, f->vertex_id);
+        /* a failed answer keeps the last good values: no flicker to "-" on one bad poll */
         if (v && ok)
             flink_detail_parse_vertex_metrics(resp->body, resp->len, v, err, sizeof err);
-        else if (v)
-            v->in_per_s = v->out_per_s = v->busy_ms = v->backpressured_ms = v->idle_ms = NAN;
         if (--d->pending_vmetrics == 0)
-            push_job_history(d);
+            push_job_history(d, f->p->app->refresh_ms);
         break;
     }
     case FETCH_BACKPRESSURE: {
