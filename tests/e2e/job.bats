@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# Inside a job, in a real terminal against the simulator: the five tabs an SRE opens in
+# an incident, the heatmap at two sizes, and a bottleneck appearing live.
+
+load lib
+
+setup() {
+    e2e_setup
+    sim_start --jobs 3 || return 1
+}
+
+teardown() {
+    e2e_teardown
+}
+
+# open_job COLS ROWS: production's first job (as sorted on screen) in a COLSxROWS terminal
+open_job() {
+    console "$1" "$2" --refresh 1 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+}
+
+@test "each of the five tabs shows its data" {
+    open_job 120 40
+    wait_for "VERTEX"
+    wait_for "Source:"
+    wait_for "records per second"
+    keys 2
+    wait_for "checkpoints  completed"
+    wait_for "replay if restarted now"
+    keys 3
+    wait_for "ratio per subtask"
+    wait_for "HIGH" 15 || wait_for "OK" 15
+    keys 4
+    wait_for "task managers of production"
+    wait_for "production-taskmanager-"
+    keys 5
+    wait_for "EXCEPTION"
+    # Tab cycles back to the first tab
+    keys Tab
+    wait_for "VERTEX"
+}
+
+@test "the heatmap fits 80x24 and uses 200x50" {
+    open_job 80 24
+    keys 3
+    wait_for "ratio per subtask"
+    wait_for "Source:"
+    t resize-window -x 200 -y 50
+    wait_for "ratio per subtask"
+    wait_for "Sink:"
+}
+
+@test "a bottleneck shows HIGH upstream and is marked within two refreshes" {
+    open_job 120 40
+    keys 3
+    wait_for "ratio per subtask"
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
+import json, sys
+jobs = [j for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"]
+print(sorted(jobs, key=lambda j: j["name"])[0]["jid"])')
+    # the screen shows the first job by name; make sure it is the one we break
+    name=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+    wait_for "$name"
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/bottleneck" -d '{"vertex": 2}' >/dev/null
+    wait_for "bottleneck" 4
+    screen | grep -q "HIGH"
+    curl -sf -X DELETE "$SIM_URL/_sim/jobs/$jid/bottleneck" >/dev/null
+}
