@@ -1,0 +1,316 @@
+#include "k8s_model.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- enumerations -------------------------------------------------------------------- */
+
+#define K8S_ENUM_NAME(id, name) [id] = name,
+static const char *const flink_kind_names[] = {FLINK_KINDS(K8S_ENUM_NAME)};
+static const char *const lifecycle_names[] = {FLINK_LIFECYCLES(K8S_ENUM_NAME)};
+static const char *const jm_deploy_names[] = {JM_DEPLOY_STATES(K8S_ENUM_NAME)};
+static const char *const reconcile_names[] = {RECONCILE_STATES(K8S_ENUM_NAME)};
+static const char *const snapshot_names[] = {SNAPSHOT_STATES(K8S_ENUM_NAME)};
+static const char *const pod_phase_names[] = {POD_PHASES(K8S_ENUM_NAME)};
+#undef K8S_ENUM_NAME
+
+/* Index 0 is the "unknown" member of every table. */
+static const char *enum_name(const char *const *names, int count, int v) {
+    return (v < 0 || v >= count) ? names[0] : names[v];
+}
+
+static int enum_parse(const char *const *names, int count, const char *s) {
+    if (s == NULL)
+        return 0;
+    for (int i = 1; i < count; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return 0;
+}
+
+const char *flink_kind_name(enum flink_kind k) {
+    return enum_name(flink_kind_names, FLINK_KIND_COUNT, (int)k);
+}
+enum flink_kind flink_kind_parse(const char *s) {
+    return (enum flink_kind)enum_parse(flink_kind_names, FLINK_KIND_COUNT, s);
+}
+const char *flink_lifecycle_name(enum flink_lifecycle s) {
+    return enum_name(lifecycle_names, LIFECYCLE_COUNT, (int)s);
+}
+enum flink_lifecycle flink_lifecycle_parse(const char *s) {
+    return (enum flink_lifecycle)enum_parse(lifecycle_names, LIFECYCLE_COUNT, s);
+}
+const char *jm_deploy_state_name(enum jm_deploy_state s) {
+    return enum_name(jm_deploy_names, JM_DEPLOY_COUNT, (int)s);
+}
+enum jm_deploy_state jm_deploy_state_parse(const char *s) {
+    return (enum jm_deploy_state)enum_parse(jm_deploy_names, JM_DEPLOY_COUNT, s);
+}
+const char *reconcile_state_name(enum reconcile_state s) {
+    return enum_name(reconcile_names, RECONCILE_COUNT, (int)s);
+}
+enum reconcile_state reconcile_state_parse(const char *s) {
+    return (enum reconcile_state)enum_parse(reconcile_names, RECONCILE_COUNT, s);
+}
+const char *snapshot_state_name(enum snapshot_state s) {
+    return enum_name(snapshot_names, SNAPSHOT_STATE_COUNT, (int)s);
+}
+enum snapshot_state snapshot_state_parse(const char *s) {
+    return (enum snapshot_state)enum_parse(snapshot_names, SNAPSHOT_STATE_COUNT, s);
+}
+const char *pod_phase_name(enum pod_phase p) {
+    return enum_name(pod_phase_names, POD_PHASE_COUNT, (int)p);
+}
+enum pod_phase pod_phase_parse(const char *s) {
+    return (enum pod_phase)enum_parse(pod_phase_names, POD_PHASE_COUNT, s);
+}
+
+/* ---- FlinkDeployment / FlinkSessionJob ----------------------------------------------- */
+
+static void job_spec_init(struct flink_job_spec *j) {
+    j->jar_uri = NULL;
+    j->entry_class = NULL;
+    j->parallelism = UNKNOWN_I;
+    j->upgrade_mode = NULL;
+    j->state = NULL;
+    j->savepoint_trigger_nonce = UNKNOWN_I;
+    j->checkpoint_trigger_nonce = UNKNOWN_I;
+    j->initial_savepoint_path = NULL;
+    j->savepoint_redeploy_nonce = UNKNOWN_I;
+    j->allow_non_restored_state = UNKNOWN_I;
+}
+
+static void job_spec_free(struct flink_job_spec *j) {
+    free(j->jar_uri);
+    free(j->entry_class);
+    free(j->upgrade_mode);
+    free(j->state);
+    free(j->initial_savepoint_path);
+    job_spec_init(j);
+}
+
+void flink_resource_init(struct flink_resource *r) {
+    r->kind = FLINK_KIND_UNKNOWN;
+    r->namespace = NULL;
+    r->name = NULL;
+    r->uid = NULL;
+    r->resource_version = NULL;
+    r->generation = UNKNOWN_I;
+    r->created_ms = UNKNOWN_I;
+
+    struct flink_resource_spec *sp = &r->spec;
+    sp->image = NULL;
+    sp->flink_version = NULL;
+    sp->mode = NULL;
+    sp->service_account = NULL;
+    sp->has_job = false;
+    job_spec_init(&sp->job);
+    sp->restart_nonce = UNKNOWN_I;
+    sp->tm_replicas = UNKNOWN_I;
+    sp->jm_replicas = UNKNOWN_I;
+    sp->deployment_name = NULL;
+    sp->conf = NULL;
+    sp->conf_len = 0;
+    sp->conf_truncated = false;
+    sp->conf_raw = NULL;
+
+    struct flink_resource_status *st = &r->status;
+    st->present = false;
+    st->lifecycle = LIFECYCLE_UNKNOWN;
+    st->jm_status = JM_DEPLOY_UNKNOWN;
+    memset(st->job.job_id, 0, sizeof st->job.job_id);
+    st->job.job_name = NULL;
+    st->job.state = JOB_UNKNOWN;
+    st->job.start_ms = UNKNOWN_I;
+    st->job.update_ms = UNKNOWN_I;
+    st->job.upgrade_savepoint_path = NULL;
+    st->reconciliation = RECONCILE_UNKNOWN;
+    st->error = NULL;
+    st->error_cause = NULL;
+    st->observed_generation = UNKNOWN_I;
+    st->cluster_flink_version = NULL;
+    st->tm_replicas = UNKNOWN_I;
+    st->tm_label_selector = NULL;
+}
+
+void flink_resource_free(struct flink_resource *r) {
+    free(r->namespace);
+    free(r->name);
+    free(r->uid);
+    free(r->resource_version);
+
+    struct flink_resource_spec *sp = &r->spec;
+    free(sp->image);
+    free(sp->flink_version);
+    free(sp->mode);
+    free(sp->service_account);
+    job_spec_free(&sp->job);
+    free(sp->deployment_name);
+    for (size_t i = 0; i < sp->conf_len; i++) {
+        free(sp->conf[i].key);
+        free(sp->conf[i].value);
+    }
+    free(sp->conf);
+    cJSON_Delete(sp->conf_raw);
+
+    struct flink_resource_status *st = &r->status;
+    free(st->job.job_name);
+    free(st->job.upgrade_savepoint_path);
+    free(st->error);
+    free(st->error_cause);
+    free(st->cluster_flink_version);
+    free(st->tm_label_selector);
+
+    flink_resource_init(r);
+}
+
+void flink_resource_list_free(struct flink_resource_list *l) {
+    for (size_t i = 0; i < l->len; i++)
+        flink_resource_free(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->len = 0;
+}
+
+const char *flink_resource_conf(const struct flink_resource *r, const char *key) {
+    if (r == NULL || key == NULL)
+        return NULL;
+    for (size_t i = 0; i < r->spec.conf_len; i++)
+        if (strcmp(r->spec.conf[i].key, key) == 0)
+            return r->spec.conf[i].value;
+    return NULL;
+}
+
+/* ---- FlinkStateSnapshot -------------------------------------------------------------- */
+
+void flink_snapshot_init(struct flink_snapshot *s) {
+    s->namespace = NULL;
+    s->name = NULL;
+    s->job_kind = FLINK_KIND_UNKNOWN;
+    s->job_name = NULL;
+    s->checkpoint = false;
+    s->spec_path = NULL;
+    s->already_exists = UNKNOWN_I;
+    s->state = SNAPSHOT_UNKNOWN;
+    s->path = NULL;
+    s->error = NULL;
+    s->trigger_id = NULL;
+    s->failures = UNKNOWN_I;
+    s->trigger_ms = UNKNOWN_I;
+    s->result_ms = UNKNOWN_I;
+    s->created_ms = UNKNOWN_I;
+}
+
+void flink_snapshot_free(struct flink_snapshot *s) {
+    free(s->namespace);
+    free(s->name);
+    free(s->job_name);
+    free(s->spec_path);
+    free(s->path);
+    free(s->error);
+    free(s->trigger_id);
+    flink_snapshot_init(s);
+}
+
+void flink_snapshot_list_free(struct flink_snapshot_list *l) {
+    for (size_t i = 0; i < l->len; i++)
+        flink_snapshot_free(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->len = 0;
+}
+
+/* ---- Pods ---------------------------------------------------------------------------- */
+
+void pod_init(struct pod *p) {
+    p->namespace = NULL;
+    p->name = NULL;
+    p->app = NULL;
+    p->component = NULL;
+    p->phase = POD_PHASE_UNKNOWN;
+    p->ready = UNKNOWN_I;
+    p->containers_ready = UNKNOWN_I;
+    p->containers_total = UNKNOWN_I;
+    p->restarts = UNKNOWN_I;
+    p->term_reason = NULL;
+    p->term_exit_code = UNKNOWN_I;
+    p->term_ms = UNKNOWN_I;
+    p->waiting_reason = NULL;
+    p->waiting_message = NULL;
+    p->reason = NULL;
+    p->message = NULL;
+    p->node = NULL;
+    p->created_ms = UNKNOWN_I;
+}
+
+void pod_free(struct pod *p) {
+    free(p->namespace);
+    free(p->name);
+    free(p->app);
+    free(p->component);
+    free(p->term_reason);
+    free(p->waiting_reason);
+    free(p->waiting_message);
+    free(p->reason);
+    free(p->message);
+    free(p->node);
+    pod_init(p);
+}
+
+void pod_list_free(struct pod_list *l) {
+    for (size_t i = 0; i < l->len; i++)
+        pod_free(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->len = 0;
+}
+
+/* ---- Events -------------------------------------------------------------------------- */
+
+void k8s_event_init(struct k8s_event *e) {
+    e->namespace = NULL;
+    e->type = NULL;
+    e->warning = false;
+    e->reason = NULL;
+    e->message = NULL;
+    e->count = UNKNOWN_I;
+    e->object_kind = NULL;
+    e->object_name = NULL;
+    e->source = NULL;
+    e->last_ms = UNKNOWN_I;
+}
+
+void k8s_event_free(struct k8s_event *e) {
+    free(e->namespace);
+    free(e->type);
+    free(e->reason);
+    free(e->message);
+    free(e->object_kind);
+    free(e->object_name);
+    free(e->source);
+    k8s_event_init(e);
+}
+
+void k8s_event_list_free(struct k8s_event_list *l) {
+    for (size_t i = 0; i < l->len; i++)
+        k8s_event_free(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->len = 0;
+}
+
+/* ---- The API server ------------------------------------------------------------------ */
+
+void k8s_version_init(struct k8s_version *v) {
+    v->major = UNKNOWN_I;
+    v->minor = UNKNOWN_I;
+    v->git_version = NULL;
+    v->platform = NULL;
+}
+
+void k8s_version_free(struct k8s_version *v) {
+    free(v->git_version);
+    free(v->platform);
+    k8s_version_init(v);
+}

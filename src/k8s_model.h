@@ -1,0 +1,314 @@
+/* The Kubernetes side of the model: Flink operator resources (FlinkDeployment,
+ * FlinkSessionJob, FlinkStateSnapshot), their pods and events, and what the API server
+ * says about itself. Filled by k8s_api.c.
+ *
+ * Same rules as model.h: unknown integers are -1 (UNKNOWN_I), unknown strings NULL,
+ * unknown enums *_UNKNOWN; every string is owned by the struct that holds it and was
+ * sanitised (sanitize.h) before it was stored. Each *_free frees what the struct owns
+ * (not the struct itself) and leaves it initialised, so it can be refilled. */
+#ifndef FLINKTOP_K8S_MODEL_H
+#define FLINKTOP_K8S_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct cJSON;
+
+/* ---- enumerations (wire spelling in the second column) ------------------------------ */
+
+#define FLINK_KINDS(X)                                                                             \
+    X(FLINK_KIND_UNKNOWN, "UNKNOWN")                                                               \
+    X(FLINK_KIND_DEPLOYMENT, "FlinkDeployment")                                                    \
+    X(FLINK_KIND_SESSION_JOB, "FlinkSessionJob")
+
+/* status.lifecycleState (operator >= 1.4; DELETING/DELETED since 1.11) */
+#define FLINK_LIFECYCLES(X)                                                                        \
+    X(LIFECYCLE_UNKNOWN, "UNKNOWN")                                                                \
+    X(LIFECYCLE_CREATED, "CREATED")                                                                \
+    X(LIFECYCLE_SUSPENDED, "SUSPENDED")                                                            \
+    X(LIFECYCLE_UPGRADING, "UPGRADING")                                                            \
+    X(LIFECYCLE_DEPLOYED, "DEPLOYED")                                                              \
+    X(LIFECYCLE_STABLE, "STABLE")                                                                  \
+    X(LIFECYCLE_ROLLING_BACK, "ROLLING_BACK")                                                      \
+    X(LIFECYCLE_ROLLED_BACK, "ROLLED_BACK")                                                        \
+    X(LIFECYCLE_FAILED, "FAILED")                                                                  \
+    X(LIFECYCLE_DELETING, "DELETING")                                                              \
+    X(LIFECYCLE_DELETED, "DELETED")
+
+/* status.jobManagerDeploymentStatus (FlinkDeployment only) */
+#define JM_DEPLOY_STATES(X)                                                                        \
+    X(JM_DEPLOY_UNKNOWN, "UNKNOWN")                                                                \
+    X(JM_DEPLOY_READY, "READY")                                                                    \
+    X(JM_DEPLOY_DEPLOYED_NOT_READY, "DEPLOYED_NOT_READY")                                          \
+    X(JM_DEPLOY_DEPLOYING, "DEPLOYING")                                                            \
+    X(JM_DEPLOY_MISSING, "MISSING")                                                                \
+    X(JM_DEPLOY_ERROR, "ERROR")
+
+/* status.reconciliationStatus.state */
+#define RECONCILE_STATES(X)                                                                        \
+    X(RECONCILE_UNKNOWN, "UNKNOWN")                                                                \
+    X(RECONCILE_DEPLOYED, "DEPLOYED")                                                              \
+    X(RECONCILE_UPGRADING, "UPGRADING")                                                            \
+    X(RECONCILE_ROLLING_BACK, "ROLLING_BACK")                                                      \
+    X(RECONCILE_ROLLED_BACK, "ROLLED_BACK")
+
+/* FlinkStateSnapshot status.state */
+#define SNAPSHOT_STATES(X)                                                                         \
+    X(SNAPSHOT_UNKNOWN, "UNKNOWN")                                                                 \
+    X(SNAPSHOT_TRIGGER_PENDING, "TRIGGER_PENDING")                                                 \
+    X(SNAPSHOT_IN_PROGRESS, "IN_PROGRESS")                                                         \
+    X(SNAPSHOT_COMPLETED, "COMPLETED")                                                             \
+    X(SNAPSHOT_FAILED, "FAILED")                                                                   \
+    X(SNAPSHOT_ABANDONED, "ABANDONED")
+
+/* Pod status.phase */
+#define POD_PHASES(X)                                                                              \
+    X(POD_PHASE_UNKNOWN, "Unknown")                                                                \
+    X(POD_PHASE_PENDING, "Pending")                                                                \
+    X(POD_PHASE_RUNNING, "Running")                                                                \
+    X(POD_PHASE_SUCCEEDED, "Succeeded")                                                            \
+    X(POD_PHASE_FAILED, "Failed")
+
+#define K8S_ENUM_ID(id, name) id,
+enum flink_kind { FLINK_KINDS(K8S_ENUM_ID) FLINK_KIND_COUNT };
+enum flink_lifecycle { FLINK_LIFECYCLES(K8S_ENUM_ID) LIFECYCLE_COUNT };
+enum jm_deploy_state { JM_DEPLOY_STATES(K8S_ENUM_ID) JM_DEPLOY_COUNT };
+enum reconcile_state { RECONCILE_STATES(K8S_ENUM_ID) RECONCILE_COUNT };
+enum snapshot_state { SNAPSHOT_STATES(K8S_ENUM_ID) SNAPSHOT_STATE_COUNT };
+enum pod_phase { POD_PHASES(K8S_ENUM_ID) POD_PHASE_COUNT };
+#undef K8S_ENUM_ID
+
+/* Names are static strings (the *_UNKNOWN name for an out-of-range value); the parse
+ * functions take the exact wire spelling and give *_UNKNOWN for NULL or anything else. */
+const char *flink_kind_name(enum flink_kind k);
+enum flink_kind flink_kind_parse(const char *s);
+const char *flink_lifecycle_name(enum flink_lifecycle s);
+enum flink_lifecycle flink_lifecycle_parse(const char *s);
+const char *jm_deploy_state_name(enum jm_deploy_state s);
+enum jm_deploy_state jm_deploy_state_parse(const char *s);
+const char *reconcile_state_name(enum reconcile_state s);
+enum reconcile_state reconcile_state_parse(const char *s);
+const char *snapshot_state_name(enum snapshot_state s);
+enum snapshot_state snapshot_state_parse(const char *s);
+const char *pod_phase_name(enum pod_phase p);
+enum pod_phase pod_phase_parse(const char *s);
+
+/* ---- FlinkDeployment / FlinkSessionJob ---------------------------------------------- */
+
+/* One flinkConfiguration entry, nested maps flattened with dots. */
+struct flink_conf_entry {
+    char *key;   /* owned */
+    char *value; /* owned, never NULL: numbers, bools and null rendered as text */
+};
+
+/* spec.job. Nonces: -1 is unknown (absent or null); a nonce of -1 sent by the server
+ * reads as unknown too, which is harmless when the caller bumps it to a new value. */
+struct flink_job_spec {
+    char *jar_uri;                    /* owned, NULL unknown */
+    char *entry_class;                /* owned, NULL unknown */
+    int parallelism;                  /* -1 unknown */
+    char *upgrade_mode;               /* "stateless" | "savepoint" | "last-state", owned */
+    char *state;                      /* "running" | "suspended", owned */
+    int64_t savepoint_trigger_nonce;  /* -1 unknown */
+    int64_t checkpoint_trigger_nonce; /* -1 unknown (operator >= 1.7) */
+    char *initial_savepoint_path;     /* owned, NULL unknown */
+    int64_t savepoint_redeploy_nonce; /* -1 unknown (operator >= 1.8) */
+    int allow_non_restored_state;     /* 1 / 0, -1 unknown */
+};
+
+struct flink_resource_spec {
+    char *image;                   /* owned, NULL unknown (session jobs have none) */
+    char *flink_version;           /* "v1_20", owned */
+    char *mode;                    /* "native" | "standalone", owned */
+    char *service_account;         /* owned */
+    bool has_job;                  /* spec.job present: application cluster or session job */
+    struct flink_job_spec job;     /* all unknown when !has_job (a session cluster) */
+    int64_t restart_nonce;         /* -1 unknown */
+    int tm_replicas;               /* spec.taskManager.replicas, -1 unknown */
+    int jm_replicas;               /* spec.jobManager.replicas, -1 unknown */
+    char *deployment_name;         /* session jobs: the session FlinkDeployment, owned */
+    struct flink_conf_entry *conf; /* owned array, file order, keys unique */
+    size_t conf_len;
+    bool conf_truncated;    /* more than FLINK_CONF_MAX entries, or over-long keys, dropped */
+    struct cJSON *conf_raw; /* owned copy of spec.flinkConfiguration (strings and keys
+                               sanitised), NULL when absent: cJSON_Delete */
+};
+
+struct flink_job_status {
+    char job_id[33]; /* 32 hex + NUL; "" unknown */
+    char *job_name;  /* owned */
+    enum job_state state;
+    int64_t start_ms;             /* epoch ms (sent as a string), -1 unknown */
+    int64_t update_ms;            /* epoch ms, -1 unknown */
+    char *upgrade_savepoint_path; /* owned */
+};
+
+struct flink_resource_status {
+    bool present; /* false for a just-created resource without status */
+    enum flink_lifecycle lifecycle;
+    enum jm_deploy_state jm_status; /* FlinkDeployment only */
+    struct flink_job_status job;
+    enum reconcile_state reconciliation;
+    /* status.error as one line: a JSON-encoded FlinkResourceException becomes
+     * "SimpleType: message", anything else is the string itself. NULL when healthy. */
+    char *error;
+    /* The root cause of that exception (the last of its throwableList), one line as
+     * above; NULL when there is none or it would repeat error. */
+    char *error_cause;
+    int64_t observed_generation; /* -1 unknown */
+    char *cluster_flink_version; /* clusterInfo["flink-version"], owned */
+    int tm_replicas;             /* status.taskManager.replicas, -1 unknown */
+    char *tm_label_selector;     /* status.taskManager.labelSelector, owned */
+};
+
+struct flink_resource {
+    enum flink_kind kind;
+    char *namespace;        /* owned */
+    char *name;             /* owned, never NULL in a parsed list */
+    char *uid;              /* owned */
+    char *resource_version; /* owned */
+    int64_t generation;     /* metadata.generation, -1 unknown */
+    int64_t created_ms;     /* metadata.creationTimestamp, -1 unknown */
+    struct flink_resource_spec spec;
+    struct flink_resource_status status;
+};
+
+struct flink_resource_list {
+    struct flink_resource *items; /* owned array */
+    size_t len;
+};
+
+/* Most flinkConfiguration entries kept per resource, and the longest flattened key. */
+#define FLINK_CONF_MAX 4096
+#define FLINK_CONF_MAX_KEY 1024
+
+/* The value of a flattened flinkConfiguration key; borrowed, NULL when absent. */
+const char *flink_resource_conf(const struct flink_resource *r, const char *key);
+
+/* ---- FlinkStateSnapshot -------------------------------------------------------------- */
+
+struct flink_snapshot {
+    char *namespace;          /* owned */
+    char *name;               /* owned, never NULL in a parsed list */
+    enum flink_kind job_kind; /* spec.jobReference.kind */
+    char *job_name;           /* spec.jobReference.name, owned */
+    bool checkpoint;          /* spec.checkpoint present (else a savepoint) */
+    char *spec_path;          /* spec.savepoint.path, owned */
+    int already_exists;       /* spec.savepoint.alreadyExists: 1 / 0, -1 unknown */
+    enum snapshot_state state;
+    char *path;         /* status.path, owned */
+    char *error;        /* status.error as one line (see flink_resource_status) */
+    char *trigger_id;   /* owned */
+    int failures;       /* -1 unknown */
+    int64_t trigger_ms; /* status.triggerTimestamp (RFC 3339 or epoch ms), -1 unknown */
+    int64_t result_ms;  /* status.resultTimestamp, -1 unknown */
+    int64_t created_ms; /* metadata.creationTimestamp, -1 unknown */
+};
+
+struct flink_snapshot_list {
+    struct flink_snapshot *items; /* owned array */
+    size_t len;
+};
+
+/* ---- Pods ---------------------------------------------------------------------------- */
+
+struct pod {
+    char *namespace; /* owned */
+    char *name;      /* owned, never NULL in a parsed list */
+    char *app;       /* labels["app"]: the Flink cluster id, owned */
+    char *component; /* labels["component"]: "jobmanager" | "taskmanager", owned */
+    enum pod_phase phase;
+    int ready;            /* 1 every container ready, 0 not, -1 unknown */
+    int containers_ready; /* -1 unknown */
+    int containers_total; /* from containerStatuses, else spec.containers; -1 unknown */
+    int restarts;         /* sum of restartCount (init containers too), -1 unknown */
+    /* The most recent container termination (lastState or state .terminated). */
+    char *term_reason;  /* "OOMKilled", "Error", "Completed"..., owned */
+    int term_exit_code; /* -1 unknown */
+    int64_t term_ms;    /* finishedAt, -1 unknown */
+    /* A container waiting: "CrashLoopBackOff", "ImagePullBackOff", "Init:..." for an
+     * init container. */
+    char *waiting_reason;  /* owned */
+    char *waiting_message; /* owned, one line */
+    /* Why the pod itself is not running: status.reason ("Evicted") or the reason of a
+     * false PodScheduled condition ("Unschedulable"), and its message (one line). */
+    char *reason;       /* owned */
+    char *message;      /* owned */
+    char *node;         /* spec.nodeName, owned */
+    int64_t created_ms; /* metadata.creationTimestamp, -1 unknown */
+};
+
+struct pod_list {
+    struct pod *items; /* owned array */
+    size_t len;
+};
+
+/* Over the pods of one resource (k8s_api_pods_summary). */
+struct pod_summary {
+    int total;      /* pods */
+    int ready;      /* pods with ready == 1 */
+    int restarts;   /* sum over pods that know theirs, -1 when none does */
+    int waiting;    /* pods with a waiting_reason (CrashLoopBackOff, ...) */
+    int oom_killed; /* pods whose last termination was OOMKilled */
+    int pending;    /* pods in phase Pending */
+};
+
+/* ---- Events -------------------------------------------------------------------------- */
+
+struct k8s_event {
+    char *namespace;   /* owned */
+    char *type;        /* "Normal" | "Warning", owned */
+    bool warning;      /* type is "Warning" */
+    char *reason;      /* owned */
+    char *message;     /* owned, one line */
+    int count;         /* count / series.count; 1 when the event says nothing */
+    char *object_kind; /* involvedObject (or regarding) kind, owned */
+    char *object_name; /* owned */
+    char *source;      /* source.component / reportingComponent, owned */
+    int64_t last_ms;   /* lastTimestamp, else series.lastObservedTime, eventTime,
+                          firstTimestamp, creationTimestamp; -1 unknown */
+};
+
+struct k8s_event_list {
+    struct k8s_event *items; /* owned array, newest first */
+    size_t len;
+};
+
+/* ---- The API server ------------------------------------------------------------------ */
+
+/* GET /version */
+struct k8s_version {
+    int major;         /* -1 unknown */
+    int minor;         /* leading digits of "29+", -1 unknown */
+    char *git_version; /* "v1.29.4-eks-036c24b", owned */
+    char *platform;    /* "linux/amd64", owned */
+};
+
+/* GET /apis/flink.apache.org/v1beta1: which resources the operator's CRDs serve. */
+struct k8s_discovery {
+    bool deployments;
+    bool session_jobs;
+    bool snapshots; /* operator >= 1.10 */
+};
+
+/* ---- init / free --------------------------------------------------------------------- */
+
+void flink_resource_init(struct flink_resource *r);
+void flink_resource_free(struct flink_resource *r);
+void flink_resource_list_free(struct flink_resource_list *l);
+void flink_snapshot_init(struct flink_snapshot *s);
+void flink_snapshot_free(struct flink_snapshot *s);
+void flink_snapshot_list_free(struct flink_snapshot_list *l);
+void pod_init(struct pod *p);
+void pod_free(struct pod *p);
+void pod_list_free(struct pod_list *l);
+void k8s_event_init(struct k8s_event *e);
+void k8s_event_free(struct k8s_event *e);
+void k8s_event_list_free(struct k8s_event_list *l);
+void k8s_version_init(struct k8s_version *v);
+void k8s_version_free(struct k8s_version *v);
+
+#endif
