@@ -66,9 +66,12 @@ $(BUILD)/ui/%.o: ui/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(APP_CFLAGS) -DFLINKTOP_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(ENGINE_OBJS) $(UI_OBJS)
+# shared test helpers (tests/unit/*.c that are not test programs)
+TEST_HELPERS = $(filter-out $(TEST_SRCS),$(wildcard tests/unit/*.c))
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(ENGINE_OBJS) $(UI_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $^ $(TEST_LIBS)
+	$(CC) $(TEST_CFLAGS) -Itests/unit -o $@ $^ $(TEST_LIBS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

@@ -64,3 +64,36 @@ echo "console over ${SECONDS_RUN} s at 2 s refresh: CPU ${cpu_pct} % of a core [
 echo "RSS ${rss_now} KiB (peak ${rss_hwm} KiB) [target <= 8192 KiB]"
 echo "bytes written to the terminal: $((b1 - b0)) in ${SECONDS_RUN} s ($(((b1 - b0) / SECONDS_RUN)) B/s)"
 rm -f "$bytes_file"
+
+# 4. frame time of the backpressure tab at parallelism 512 (the heatmap bins subtasks)
+T kill-server 2>/dev/null
+sim_stop
+sim_start --jobs 2 --parallelism 512 || exit 1
+ARGS=$(sim_flink_args)
+err=$(mktemp)
+T new-session -d -x 200 -y 50 "FLINKTOP_BENCH=frames ./flinktop --refresh 1 $ARGS 2>$err"
+wait_pane() { for _ in $(seq 1 200); do T capture-pane -p | grep -qF -- "$1" && return 0; sleep 0.05; done; return 1; }
+wait_pane "1.20.1" && T send-keys Enter && wait_pane "Jobs: production" && T send-keys Enter &&
+    wait_pane "1 Overview" && T send-keys 3 && wait_pane "ratio per subtask"
+sleep "${BENCH_FRAME_SECONDS:-15}"   # frames accumulate over this window
+T send-keys q q q
+for _ in $(seq 1 100); do T has-session 2>/dev/null || break; sleep 0.05; done
+T kill-server 2>/dev/null
+vertices=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" >/dev/null && echo "3-5")
+echo "backpressure tab, parallelism 512 ($vertices vertices), 200x50: $(sed -n 's/^frames: //p' "$err") [target <= 5 ms]"
+rm -f "$err"
+
+# 5. RSS with 3 x 20 jobs once every history ring is full (450 entries, as 15 min at 2 s)
+sim_stop
+sim_start --jobs 20 || exit 1
+ARGS=$(sim_flink_args)
+cfg=$(mktemp --suffix=.yaml)
+printf 'refresh: 0.25\nhistory: 113s\ndetail_interval: 5s\n' >"$cfg"
+T new-session -d -x 120 -y 40 "./flinktop -c $cfg $ARGS"
+pid=""
+for _ in $(seq 1 100); do pid=$(pgrep -n -f "^./flinktop -c $cfg") && break; sleep 0.05; done
+sleep "${BENCH_FILL_SECONDS:-120}"   # long enough to fill every ring at 0.25 s
+rss_full=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+T send-keys q
+rm -f "$cfg"
+echo "RSS with 3 x 20 jobs and full history rings: ${rss_full} KiB [target <= 10240 KiB]"

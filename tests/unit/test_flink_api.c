@@ -12,42 +12,12 @@
 #include <string.h>
 
 #include "flink_api.h"
+#include "fixture.h"
 #include "xalloc.h"
 
 static char err[160];
 
-struct body {
-    char *data; /* exactly len bytes, no NUL after them: an over-read trips ASan */
-    size_t len;
-};
-
-static struct body load(const char *name) {
-    const char *dir = getenv("FIXTURES");
-    if (dir == NULL || *dir == '\0')
-        dir = "tests/fixtures";
-    char *path = xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open fixture %s", path);
-    size_t cap = 4096, len = 0;
-    char *buf = xmalloc(cap);
-    for (;;) {
-        size_t n = fread(buf + len, 1, cap - len, f);
-        if (n == 0)
-            break;
-        len += n;
-        if (len == cap) {
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-    }
-    fclose(f);
-    free(path);
-    struct body b = {xmalloc(len), len};
-    memcpy(b.data, buf, len);
-    free(buf);
-    return b;
-}
+static struct body load(const char *name) { return fixture_load("", name); }
 
 static enum fa_status config_from(const char *name, struct flink_config *out) {
     struct body b = load(name);
