@@ -10,10 +10,16 @@
 #include "model.h"
 
 struct alerts;
+struct k8s_poller;
 
 struct app {
-    struct cluster *clusters;  /* owned array of n_clusters */
+    /* Owned array of n_clusters (room for cap_clusters). Kubernetes discovery appends at
+     * run time, so the array may move: keep indices, never pointers, across loop turns.
+     * Entries are never removed or reordered (in-flight requests refer to them by index);
+     * a vanished resource is marked cluster.k8s.gone. */
+    struct cluster *clusters;
     size_t n_clusters;
+    size_t cap_clusters;       /* 0: exactly n_clusters were allocated */
     int refresh_ms;            /* poll period */
     int timeout_ms;            /* per-request timeout */
     bool ascii;                /* no UTF-8 glyphs */
@@ -22,6 +28,7 @@ struct app {
     int64_t last_refresh_ms;   /* wall clock of the last completed poll round, 0 never */
     int64_t now_ms;            /* wall clock when the frame is drawn */
     const struct alerts *alerts; /* borrowed, NULL without rules: firing/pending/resolved */
+    const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: contexts and errors */
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "config.h"
 #include "http.h"
+#include "k8s_poller.h"
 #include "loop.h"
 #include "options.h"
 #include "poller.h"
@@ -43,6 +44,7 @@ struct console {
     bool bell;
     struct loop *loop;
     struct poller *poller;
+    struct k8s_poller *k8s; /* NULL without Kubernetes */
     struct ui *ui;
     int sig_fd;
     bool dirty;
@@ -126,8 +128,14 @@ static void app_free(struct app *app) {
     free(app->clusters);
 }
 
-static int run_once(struct app *app, struct poller *p, struct loop *loop,
-                    struct alerts *alerts, enum output_format fmt) {
+static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s,
+                    struct loop *loop, struct alerts *alerts, enum output_format fmt) {
+    /* Kubernetes first: its lists decide which clusters there are to poll. */
+    if (k8s) {
+        k8s_poller_round(k8s);
+        while (k8s_poller_busy(k8s))
+            loop_run_once(loop, 200);
+    }
     poller_set_all_details(p, true);
     poller_round(p, -1, NULL);
     while (poller_in_flight(p) > 0)
@@ -199,6 +207,8 @@ static void on_refresh(void *arg) {
     if (c->bell && alerts_new_critical(c->alerts))
         beep();
     c->dirty = true;
+    if (c->k8s)
+        k8s_poller_round(c->k8s);
     poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
 }
@@ -209,8 +219,8 @@ static void on_tick(void *arg) {
     loop_timer(c->loop, TICK_MS, on_tick, c);
 }
 
-static int run_console(struct app *app, struct poller *poller, struct loop *loop,
-                       struct alerts *alerts, bool bell) {
+static int run_console(struct app *app, struct poller *poller, struct k8s_poller *k8s,
+                       struct loop *loop, struct alerts *alerts, bool bell) {
     struct console c = {0};
     c.app = app;
     c.alerts = alerts;
@@ -222,6 +232,7 @@ static int run_console(struct app *app, struct poller *poller, struct loop *loop
     c.bench_frames = bench && strcmp(bench, "frames") == 0;
     c.sig_fd = signals_init();
     c.poller = poller;
+    c.k8s = k8s;
     c.ui = ui_new(app);
     if (ui_start(c.ui) != 0) {
         fprintf(stderr, "flinktop: cannot start the terminal interface (is stdout a terminal?); "
@@ -234,6 +245,8 @@ static int run_console(struct app *app, struct poller *poller, struct loop *loop
     loop_watch_fd(loop, STDIN_FILENO, on_stdin, &c);
     if (c.sig_fd >= 0)
         loop_watch_fd(loop, c.sig_fd, on_signal, &c);
+    if (k8s)
+        k8s_poller_round(k8s);
     poller_round(c.poller, -1, NULL);
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
@@ -241,6 +254,10 @@ static int run_console(struct app *app, struct poller *poller, struct loop *loop
     int64_t first_full = 0;
     while (!loop_stopped(loop)) {
         loop_run_once(loop, TICK_MS);
+        if (k8s && k8s_poller_take_added(k8s)) /* new clusters: poll them now */
+            poller_round(c.poller, ui_focus_cluster(c.ui), ui_focus_job(c.ui));
+        if (k8s && k8s_poller_take_changed(k8s))
+            c.dirty = true;
         if (poller_take_changed(c.poller)) {
             app->last_refresh_ms = clock_wall_ms();
             c.dirty = true;
@@ -313,10 +330,33 @@ int main(int argc, char **argv) {
     cJSON_InitHooks(&hooks);
     struct app app;
     app_init_from(&app, &o, &cfg);
-    if (app.n_clusters == 0) {
-        fprintf(stderr, "flinktop: no clusters: give --flink [NAME=]URL or list clusters in "
-                        "the config file\n(see flinktop --help)\n");
-        free(app.clusters);
+    app.cap_clusters = app.n_clusters ? app.n_clusters : 1; /* what app_init_from allocated */
+    struct http *http = http_new(app.timeout_ms, HTTP_DEFAULT_MAX_BODY);
+    struct loop *loop = loop_new(http);
+    /* Kubernetes when asked for, or when nothing else names a cluster (as kubectl would) */
+    bool k8s_asked = o.kubeconfig || o.n_contexts || o.namespace || o.all_namespaces;
+    struct k8s_poller *k8s = NULL;
+    char k8s_err[256] = "";
+    if (k8s_asked || app.n_clusters == 0) {
+        struct k8s_poller_options ko = {0};
+        ko.kubeconfig = o.kubeconfig;
+        ko.contexts = (const char *const *)o.contexts;
+        ko.n_contexts = o.n_contexts;
+        ko.namespace = o.namespace;
+        ko.all_namespaces = o.all_namespaces;
+        k8s = k8s_poller_new(&app, http, loop, &ko, k8s_err, sizeof k8s_err);
+        app.k8s = k8s;
+    }
+    if ((k8s_asked && k8s == NULL) || (app.n_clusters == 0 && k8s == NULL)) {
+        if (k8s_asked)
+            fprintf(stderr, "flinktop: %s\n", k8s_err);
+        else
+            fprintf(stderr, "flinktop: no clusters: give --flink [NAME=]URL, list clusters in "
+                            "the config file, or use a kubeconfig%s%s\n(see flinktop --help)\n",
+                    k8s_err[0] ? ": " : "", k8s_err);
+        loop_free(loop);
+        http_free(http);
+        app_free(&app);
         alert_rules_free(&rules);
         config_free(&cfg);
         options_free(&o);
@@ -327,14 +367,14 @@ int main(int argc, char **argv) {
     alerts_set_rules(alerts, &rules);
     alert_rules_free(&rules);
     app.alerts = alerts;
-    struct http *http = http_new(app.timeout_ms, HTTP_DEFAULT_MAX_BODY);
-    struct loop *loop = loop_new(http);
     struct poller *poller = poller_new(&app, http);
-    int rc = o.once ? run_once(&app, poller, loop, alerts, o.output)
-                    : run_console(&app, poller, loop, alerts, cfg.bell);
+    int rc = o.once ? run_once(&app, poller, k8s, loop, alerts, o.output)
+                    : run_console(&app, poller, k8s, loop, alerts, cfg.bell);
+    k8s_poller_stop(k8s); /* exec plugins give their fds and timers back to the loop */
     loop_free(loop);
-    http_free(http); /* completes what is in flight as cancelled: the poller must still be */
+    http_free(http); /* completes what is in flight as cancelled: the pollers must still be */
     poller_free(poller);
+    k8s_poller_free(k8s);
     alerts_free(alerts);
     app_free(&app);
     config_free(&cfg);

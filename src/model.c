@@ -145,6 +145,8 @@ static void cluster_reset(struct cluster *c) {
 void cluster_init(struct cluster *c, const char *name, const char *url) {
     c->name = xstrdup(name);
     c->url = xstrdup(url);
+    c->tls = NULL;
+    memset(&c->k8s, 0, sizeof c->k8s);
     cluster_reset(c);
 }
 
@@ -157,6 +159,12 @@ void cluster_free(struct cluster *c) {
     flink_overview_free(&c->overview);
     job_list_free(&c->jobs);
     taskmanager_list_free(&c->taskmanagers);
+    free(c->k8s.context);
+    free(c->k8s.namespace);
+    free(c->k8s.name);
+    free(c->k8s.kind);
+    memset(&c->k8s, 0, sizeof c->k8s);
+    c->tls = NULL;
     cluster_reset(c);
 }
 

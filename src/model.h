@@ -119,6 +119,20 @@ struct job_details {
     int vertex_count;
 };
 
+struct http_tls;
+struct k8s_context_state; /* k8s_poller.h */
+
+/* Where a cluster found through Kubernetes came from. All NULL for a --flink cluster. */
+struct cluster_k8s {
+    const struct k8s_context_state *ctx; /* borrowed: the context's state, owned by the
+                                            k8s poller, which outlives the clusters */
+    char *context;   /* owned: kubeconfig context name */
+    char *namespace; /* owned */
+    char *name;      /* owned: the FlinkDeployment's metadata.name */
+    char *kind;      /* owned: "FlinkDeployment" */
+    bool gone;       /* the resource vanished: kept (indices are stable), never polled */
+};
+
 enum cluster_source { SRC_CONFIG, SRC_OVERVIEW, SRC_JOBS, SRC_TASKMANAGERS, SRC_COUNT };
 
 struct cluster {
@@ -130,6 +144,10 @@ struct cluster {
     struct job_list jobs;
     struct taskmanager_list taskmanagers;
     size_t detail_cursor;    /* round-robin position over jobs for details */
+    const struct http_tls *tls; /* borrowed, NULL for plain defaults: a cluster reached
+                                   through the API server's service proxy borrows its
+                                   context's (owned by the k8s poller) */
+    struct cluster_k8s k8s;
 };
 
 /* Move what outlives one poll (job details and history, task manager metrics and
@@ -149,7 +167,8 @@ void job_init(struct job *j);
 void job_list_free(struct job_list *l);
 void taskmanager_list_free(struct taskmanager_list *l);
 
-/* cluster_init takes copies of name and url. */
+/* cluster_init takes copies of name and url; tls and k8s start NULL (cluster_free frees
+ * the k8s strings). */
 void cluster_init(struct cluster *c, const char *name, const char *url);
 void cluster_free(struct cluster *c);
 

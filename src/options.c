@@ -19,6 +19,14 @@ static const char usage[] =
     "Sources:\n"
     "  --flink [NAME=]URL     a Flink REST endpoint (repeatable); NAME defaults to host:port\n"
     "\n"
+    "Kubernetes (found through kubeconfig as kubectl finds it):\n"
+    "  --kubeconfig FILE      kubeconfig file (default $KUBECONFIG, else ~/.kube/config)\n"
+    "  --context NAME         kubeconfig context (repeatable: several make one fleet;\n"
+    "                         default the current context)\n"
+    "  -n, --namespace NS     Flink resources of namespace NS only\n"
+    "  -A, --all-namespaces   every namespace (default: all the user may list, else the\n"
+    "                         context's namespace)\n"
+    "\n"
     "Configuration:\n"
     "  -c, --config FILE      config file (default $XDG_CONFIG_HOME/flinktop/config.yaml)\n"
     "\n"
@@ -106,7 +114,8 @@ out:
     return rc;
 }
 
-enum { OPT_FLINK = 256, OPT_CONFIG, OPT_REFRESH, OPT_TIMEOUT, OPT_ONCE, OPT_OUTPUT, OPT_ASCII, OPT_VERSION };
+enum { OPT_FLINK = 256, OPT_CONFIG, OPT_REFRESH, OPT_TIMEOUT, OPT_ONCE, OPT_OUTPUT, OPT_ASCII, OPT_VERSION,
+       OPT_KUBECONFIG, OPT_CONTEXT };
 
 static const struct option long_opts[] = {
     {"flink", required_argument, NULL, OPT_FLINK},
@@ -116,6 +125,10 @@ static const struct option long_opts[] = {
     {"once", no_argument, NULL, OPT_ONCE},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"ascii", no_argument, NULL, OPT_ASCII},
+    {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
+    {"context", required_argument, NULL, OPT_CONTEXT},
+    {"namespace", required_argument, NULL, 'n'},
+    {"all-namespaces", no_argument, NULL, 'A'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -127,9 +140,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
     o->timeout_ms = HTTP_DEFAULT_TIMEOUT_MS;
     o->output = OUTPUT_TEXT;
     opterr = 0;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc and musl then also forget a half-read "-xyz" group */
     int ch;
-    while ((ch = getopt_long(argc, argv, "hc:", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "hc:n:A", long_opts, NULL)) != -1) {
         switch (ch) {
         case OPT_FLINK: {
             struct flink_target t;
@@ -173,6 +186,29 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         case OPT_ASCII:
             o->ascii = true;
             break;
+        case OPT_KUBECONFIG:
+            free(o->kubeconfig);
+            o->kubeconfig = xstrdup(optarg);
+            break;
+        case OPT_CONTEXT:
+            if (optarg[0] == '\0') {
+                snprintf(err, errlen, "--context: empty context name");
+                return 2;
+            }
+            o->contexts = xrealloc(o->contexts, (o->n_contexts + 1) * sizeof *o->contexts);
+            o->contexts[o->n_contexts++] = xstrdup(optarg);
+            break;
+        case 'n':
+            if (optarg[0] == '\0') {
+                snprintf(err, errlen, "--namespace: empty namespace");
+                return 2;
+            }
+            free(o->namespace);
+            o->namespace = xstrdup(optarg);
+            break;
+        case 'A':
+            o->all_namespaces = true;
+            break;
         case OPT_VERSION:
             o->show_version = true;
             break;
@@ -180,7 +216,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             o->show_help = true;
             break;
         default:
-            if (optopt >= OPT_FLINK || optopt == 'c')
+            if (optopt >= OPT_FLINK || optopt == 'c' || optopt == 'n')
                 snprintf(err, errlen, "%s needs a value", argv[optind - 1]);
             else if (optopt)
                 snprintf(err, errlen, "unknown option -%c", optopt);
@@ -188,6 +224,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
                 snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
             return 2;
         }
+    }
+    if (o->namespace && o->all_namespaces) {
+        snprintf(err, errlen, "--namespace and --all-namespaces exclude each other");
+        return 2;
     }
     if (optind < argc) {
         snprintf(err, errlen, "unexpected argument %s", argv[optind]);
@@ -206,4 +246,13 @@ void options_free(struct options *o) {
     free(o->config_path);
     o->config_path = NULL;
     o->n_targets = 0;
+    for (size_t i = 0; i < o->n_contexts; i++)
+        free(o->contexts[i]);
+    free(o->contexts);
+    o->contexts = NULL;
+    o->n_contexts = 0;
+    free(o->kubeconfig);
+    o->kubeconfig = NULL;
+    free(o->namespace);
+    o->namespace = NULL;
 }

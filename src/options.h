@@ -23,6 +23,12 @@ struct options {
     bool once;
     enum output_format output;
     bool ascii;
+    /* Kubernetes (kubeconfig found as kubectl does) */
+    char *kubeconfig;      /* owned, --kubeconfig FILE; NULL: KUBECONFIG, ~/.kube/config */
+    char **contexts;       /* owned array of owned names, --context NAME (repeatable) */
+    size_t n_contexts;
+    char *namespace;       /* owned, -n/--namespace NS; NULL: all the user may list */
+    bool all_namespaces;   /* -A/--all-namespaces: no fallback to the context's namespace */
     bool show_help;
     bool show_version;
 };

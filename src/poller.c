@@ -108,6 +108,7 @@ static void submit(struct poller *p, struct fetch *f, const char *path) {
     req.done = on_done;
     req.arg = f;
     req.timeout_ms = p->app->timeout_ms;
+    req.tls = c->tls;
     if (http_submit(p->http, &req) != 0) {
         if (f->kind == FETCH_SOURCE) {
             struct source *s = &c->sources[f->source];
@@ -254,6 +255,8 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
     int64_t now = clock_wall_ms();
     for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
         struct cluster *c = &p->app->clusters[ci];
+        if (c->k8s.gone)
+            continue; /* its resource vanished: the entry stays, its index is someone's */
         for (int s = 0; s < SRC_COUNT; s++) {
             struct source *src = &c->sources[s];
             if (src->in_flight)

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "k8s_api.h"
+#include "k8s_poller.h"
 #include "xalloc.h"
 
 static void add_int(cJSON *o, const char *k, int64_t v) {
@@ -29,9 +31,65 @@ static const char *cluster_version(const struct cluster *c) {
 
 int snapshot_all_ok(const struct app *app) {
     for (size_t i = 0; i < app->n_clusters; i++)
-        if (cluster_state(&app->clusters[i]) != SOURCE_OK)
+        if (!app->clusters[i].k8s.gone && cluster_state(&app->clusters[i]) != SOURCE_OK)
             return 0;
+    if (app->k8s)
+        for (size_t i = 0; i < k8s_poller_context_count(app->k8s); i++)
+            if (!k8s_context_ok(k8s_poller_context(app->k8s, i)))
+                return 0;
     return 1;
+}
+
+/* The operator's view of a cluster found through Kubernetes; null for a --flink one. */
+static cJSON *deployment_json(const struct cluster *c) {
+    if (c->k8s.ctx == NULL)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "kind", c->k8s.kind);
+    add_str(o, "name", c->k8s.name);
+    const struct flink_resource *r = k8s_cluster_resource(c);
+    const struct flink_resource_status *st = r ? &r->status : NULL;
+    add_str(o, "lifecycle_state", st && st->lifecycle != LIFECYCLE_UNKNOWN
+                                      ? flink_lifecycle_name(st->lifecycle)
+                                      : NULL);
+    add_str(o, "jm_deployment_status",
+            st && st->jm_status != JM_DEPLOY_UNKNOWN ? jm_deploy_state_name(st->jm_status)
+                                                     : NULL);
+    add_str(o, "job_state", st && st->job.state != JOB_UNKNOWN ? job_state_name(st->job.state)
+                                                               : NULL);
+    add_int(o, "parallelism", r && r->spec.has_job ? r->spec.job.parallelism : -1);
+    add_str(o, "upgrade_mode", r && r->spec.has_job ? r->spec.job.upgrade_mode : NULL);
+    struct pod_summary ps;
+    bool have_pods = k8s_cluster_pods(c, &ps);
+    add_int(o, "pods_ready", have_pods ? ps.ready : -1);
+    add_int(o, "pods_total", have_pods ? ps.total : -1);
+    add_int(o, "restarts", have_pods ? ps.restarts : -1);
+    add_str(o, "error", st ? st->error : NULL);
+    return o;
+}
+
+static cJSON *context_json(const struct k8s_context_state *s) {
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "name", s->name);
+    add_str(o, "namespace", s->namespace);
+    add_str(o, "scope", s->scope); /* null: all namespaces */
+    cJSON_AddBoolToObject(o, "fell_back", s->fell_back);
+    cJSON_AddStringToObject(o, "status", !k8s_context_ok(s)           ? "error"
+                                         : s->crds == K8S_CRDS_ABSENT ? "no-crds"
+                                         : s->listed                  ? "ok"
+                                                                      : "pending");
+    add_str(o, "error", s->error[0] ? s->error : NULL);
+    cJSON_AddItemToObject(o, "crds",
+                          s->crds == K8S_CRDS_UNKNOWN ? cJSON_CreateNull()
+                                                      : cJSON_CreateBool(s->crds ==
+                                                                         K8S_CRDS_PRESENT));
+    add_int(o, "deployments", s->listed ? (int64_t)s->deployments.len : -1);
+    add_int(o, "session_jobs", s->discovery.session_jobs ? (int64_t)s->session_jobs.len : -1);
+    cJSON *nss = cJSON_AddArrayToObject(o, "namespace_errors");
+    for (size_t i = 0; i < s->n_namespaces; i++)
+        if (s->namespaces[i].error[0])
+            cJSON_AddItemToArray(nss, cJSON_CreateString(s->namespaces[i].error));
+    return o;
 }
 
 static void add_num(cJSON *o, const char *k, double v) {
@@ -184,6 +242,9 @@ static cJSON *cluster_json(const struct cluster *c, int64_t now_ms) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "name", c->name);
     add_str(o, "url", c->url);
+    add_str(o, "context", c->k8s.context);
+    add_str(o, "namespace", c->k8s.namespace);
+    cJSON_AddItemToObject(o, "deployment", deployment_json(c));
     bool ok = cluster_state(c) == SOURCE_OK;
     cJSON_AddStringToObject(o, "status", ok ? "ok" : "error");
     add_str(o, "error", ok ? NULL : cluster_error(c));
@@ -228,7 +289,13 @@ char *snapshot_json(const struct app *app) {
     cJSON *root = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(root, "clusters");
     for (size_t i = 0; i < app->n_clusters; i++)
-        cJSON_AddItemToArray(arr, cluster_json(&app->clusters[i], app->now_ms));
+        if (!app->clusters[i].k8s.gone)
+            cJSON_AddItemToArray(arr, cluster_json(&app->clusters[i], app->now_ms));
+    if (app->k8s) {
+        cJSON *ctxs = cJSON_AddArrayToObject(root, "contexts");
+        for (size_t i = 0; i < k8s_poller_context_count(app->k8s); i++)
+            cJSON_AddItemToArray(ctxs, context_json(k8s_poller_context(app->k8s, i)));
+    }
     cJSON *alerts = app->alerts ? alerts_to_json(app->alerts) : NULL;
     cJSON_AddItemToObject(root, "alerts", alerts ? alerts : cJSON_CreateArray());
     char *s = cJSON_PrintUnformatted(root);
@@ -248,8 +315,17 @@ static void print_int(FILE *out, int64_t v) {
 }
 
 void snapshot_text(const struct app *app, FILE *out) {
+    for (size_t i = 0; app->k8s && i < k8s_poller_context_count(app->k8s); i++) {
+        const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
+        fprintf(out, "context %s  namespace %s%s\n", s->name,
+                s->scope ? s->scope : "(all)", s->fell_back ? " (listing all forbidden)" : "");
+        if (s->error[0])
+            fprintf(out, "  %s: %s\n", k8s_context_ok(s) ? "note" : "error", s->error);
+    }
     for (size_t i = 0; i < app->n_clusters; i++) {
         const struct cluster *c = &app->clusters[i];
+        if (c->k8s.gone)
+            continue;
         bool ok = cluster_state(c) == SOURCE_OK;
         bool have_ov = c->sources[SRC_OVERVIEW].last_ok_ms > 0;
         const char *v = cluster_version(c);
@@ -258,6 +334,21 @@ void snapshot_text(const struct app *app, FILE *out) {
         if (!ok) {
             const char *why = cluster_error(c);
             fprintf(out, "  error: %s\n", why ? why : "no answer");
+        }
+        const struct flink_resource *r = k8s_cluster_resource(c);
+        if (c->k8s.ctx) {
+            struct pod_summary ps;
+            bool have_pods = k8s_cluster_pods(c, &ps);
+            fprintf(out, "  %s %s/%s  lifecycle %s  jm %s  pods ", c->k8s.context,
+                    c->k8s.namespace, c->k8s.name,
+                    r ? flink_lifecycle_name(r->status.lifecycle) : "-",
+                    r ? jm_deploy_state_name(r->status.jm_status) : "-");
+            print_int(out, have_pods ? ps.ready : -1);
+            fputs("/", out);
+            print_int(out, have_pods ? ps.total : -1);
+            fputs("\n", out);
+            if (r && r->status.error)
+                fprintf(out, "  operator error: %s\n", r->status.error);
         }
         fputs("  taskmanagers ", out);
         print_int(out, have_ov ? c->overview.taskmanagers : -1);

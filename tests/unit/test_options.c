@@ -122,6 +122,50 @@ static void bad_values_say_what_is_wrong(void **state) {
     options_free(&o);
 }
 
+static void kubernetes_flags_context_repeatable(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(parse_line(&o, err, sizeof err,
+                                "flinktop --kubeconfig /tmp/kc --context prod --context "
+                                "staging -n flink-prod --once"),
+                     0);
+    assert_string_equal(o.kubeconfig, "/tmp/kc");
+    assert_int_equal(o.n_contexts, 2);
+    assert_string_equal(o.contexts[0], "prod");
+    assert_string_equal(o.contexts[1], "staging");
+    assert_string_equal(o.namespace, "flink-prod");
+    assert_false(o.all_namespaces);
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --namespace x"), 0);
+    assert_string_equal(o.namespace, "x");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop -A"), 0);
+    assert_true(o.all_namespaces);
+    assert_null(o.namespace);
+    assert_null(o.kubeconfig);
+    assert_int_equal(o.n_contexts, 0);
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --all-namespaces"), 0);
+    assert_true(o.all_namespaces);
+    options_free(&o);
+}
+
+static void kubernetes_flag_errors(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop -n a -A"), 2);
+    assert_string_equal(err, "--namespace and --all-namespaces exclude each other");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop -n"), 2);
+    assert_string_equal(err, "-n needs a value");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --context"), 2);
+    assert_string_equal(err, "--context needs a value");
+    options_free(&o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flink_with_name_and_without),
@@ -131,6 +175,8 @@ int main(void) {
         cmocka_unit_test(defaults_refresh_2s_timeout_5s_text),
         cmocka_unit_test(once_json_refresh_timeout),
         cmocka_unit_test(bad_values_say_what_is_wrong),
+        cmocka_unit_test(kubernetes_flags_context_repeatable),
+        cmocka_unit_test(kubernetes_flag_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

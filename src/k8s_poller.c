@@ -1,0 +1,629 @@
+#include "k8s_poller.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "exec_credential.h"
+#include "k8s_api.h"
+#include "kubeconfig.h"
+#include "xalloc.h"
+
+enum k8s_fetch_kind { KF_DISCOVERY, KF_DEPLOYMENTS, KF_SESSION_JOBS, KF_PODS, KF_EVENTS };
+
+struct k8s_ctx {
+    struct k8s_poller *p;
+    struct k8s_context_state st;
+    struct kubeconfig_context *kc;       /* owned; NULL when the context did not resolve */
+    struct http_tls tls;                 /* clusters of this context borrow it */
+    struct exec_credential_plugin *exec; /* owned; NULL without an exec plugin */
+    int in_flight;
+    bool waiting_cred; /* an exec plugin run is under way for this round */
+    bool retried;      /* this refresh already retried after a 401 */
+    bool restart;      /* start the round again once in_flight drops to 0 */
+};
+
+struct k8s_poller {
+    struct app *app;
+    struct http *http;
+    struct loop *loop;
+    struct kubeconfig *kc;
+    char *user_ns; /* -n */
+    bool user_all; /* -A */
+    struct k8s_ctx **ctxs; /* owned array of owned contexts: addresses are stable */
+    size_t n_ctxs;
+    bool changed;
+    bool added;
+};
+
+/* The argument of one request: owned by the request, freed in its callback. */
+struct k8s_fetch {
+    struct k8s_ctx *c;
+    enum k8s_fetch_kind kind;
+    char *ns; /* owned; the namespace listed, NULL for all */
+};
+
+/* ---- pure helpers ------------------------------------------------------------------- */
+
+char *k8s_poller_proxy_url(const char *server, const char *ns, const char *name) {
+    size_t n = strlen(server);
+    while (n > 0 && server[n - 1] == '/')
+        n--;
+    char *ens = curl_easy_escape(NULL, ns, 0);
+    char *ename = curl_easy_escape(NULL, name, 0);
+    char *url = xasprintf("%.*s/api/v1/namespaces/%s/services/%s-rest:rest/proxy", (int)n,
+                          server, ens ? ens : "", ename ? ename : "");
+    curl_free(ens);
+    curl_free(ename);
+    return url;
+}
+
+char *k8s_poller_list_path(const char *resource, const char *ns) {
+    if (ns == NULL)
+        return xasprintf(K8S_FLINK_API "/%s", resource);
+    char *ens = curl_easy_escape(NULL, ns, 0);
+    char *path = xasprintf(K8S_FLINK_API "/namespaces/%s/%s", ens ? ens : "", resource);
+    curl_free(ens);
+    return path;
+}
+
+bool k8s_poller_should_fall_back(bool listed_all, bool user_all, const char *user_ns) {
+    return listed_all && !user_all && user_ns == NULL;
+}
+
+static bool name_taken(const struct app *a, const char *name, const char *ctx, const char *ns,
+                       const char *res) {
+    for (size_t i = 0; i < a->n_clusters; i++) {
+        const struct cluster *c = &a->clusters[i];
+        if (c->name == NULL || strcmp(c->name, name) != 0)
+            continue;
+        /* the same resource keeps its own name */
+        if (c->k8s.context && strcmp(c->k8s.context, ctx) == 0 && c->k8s.namespace &&
+            strcmp(c->k8s.namespace, ns) == 0 && c->k8s.name && strcmp(c->k8s.name, res) == 0)
+            continue;
+        return true;
+    }
+    return false;
+}
+
+char *k8s_poller_cluster_name(const struct app *a, const char *ctx, const char *ns,
+                              const char *name) {
+    if (!name_taken(a, name, ctx, ns, name))
+        return xstrdup(name);
+    char *s = xasprintf("%s/%s", ns, name);
+    if (!name_taken(a, s, ctx, ns, name))
+        return s;
+    free(s);
+    return xasprintf("%s/%s/%s", ctx, ns, name);
+}
+
+size_t k8s_poller_add_cluster(struct app *a, const char *name, const char *url) {
+    size_t cap = a->cap_clusters ? a->cap_clusters : a->n_clusters;
+    if (a->n_clusters >= cap || a->clusters == NULL) {
+        size_t ncap = cap < 4 ? 8 : cap * 2;
+        a->clusters = xrealloc(a->clusters, ncap * sizeof *a->clusters);
+        memset(&a->clusters[a->n_clusters], 0, (ncap - a->n_clusters) * sizeof *a->clusters);
+        a->cap_clusters = ncap;
+    }
+    size_t i = a->n_clusters++;
+    cluster_init(&a->clusters[i], name, url);
+    return i;
+}
+
+/* ---- state -------------------------------------------------------------------------- */
+
+static void ns_state_free(struct k8s_namespace_state *n) {
+    free(n->name);
+    pod_list_free(&n->pods);
+    k8s_event_list_free(&n->events);
+    memset(n, 0, sizeof *n);
+}
+
+static struct k8s_namespace_state *find_ns(struct k8s_context_state *s, const char *ns) {
+    for (size_t i = 0; i < s->n_namespaces; i++)
+        if (strcmp(s->namespaces[i].name, ns) == 0)
+            return &s->namespaces[i];
+    return NULL;
+}
+
+static void set_error(struct k8s_ctx *c, const char *line) {
+    snprintf(c->st.error, sizeof c->st.error, "%s", line);
+    c->p->changed = true;
+}
+
+/* One line for a failed request: the Status message when the server sent one (the RBAC
+ * reason of a 403), else the transport's line. Never a credential. */
+static void describe_failure(const struct k8s_ctx *c, const struct http_response *resp,
+                             char *out, size_t outlen) {
+    char *msg = resp->status >= 400 ? k8s_api_error_message(resp->body, resp->len) : NULL;
+    if (resp->status == 401)
+        snprintf(out, outlen, "401 Unauthorized%s%s%s: %s",
+                 c->kc && c->kc->user_name[0] ? " (user \"" : "",
+                 c->kc && c->kc->user_name[0] ? c->kc->user_name : "",
+                 c->kc && c->kc->user_name[0] ? "\")" : "", msg ? msg : resp->error);
+    else if (resp->status == 403)
+        snprintf(out, outlen, "403 Forbidden: %s", msg ? msg : resp->error);
+    else if (msg)
+        snprintf(out, outlen, "%ld: %s", resp->status, msg);
+    else
+        snprintf(out, outlen, "%s", resp->error);
+    free(msg);
+}
+
+/* ---- requests ----------------------------------------------------------------------- */
+
+static void on_done(void *arg, const struct http_response *resp);
+
+static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
+                   const char *path) {
+    struct k8s_fetch *f = xcalloc(1, sizeof *f);
+    f->c = c;
+    f->kind = kind;
+    f->ns = ns ? xstrdup(ns) : NULL;
+    size_t n = strlen(c->kc->server);
+    while (n > 0 && c->kc->server[n - 1] == '/')
+        n--;
+    char *url = xasprintf("%.*s%s", (int)n, c->kc->server, path);
+    struct http_request req = {0};
+    req.url = url;
+    req.tls = &c->tls;
+    req.timeout_ms = c->p->app->timeout_ms;
+    req.done = on_done;
+    req.arg = f;
+    if (http_submit(c->p->http, &req) != 0) {
+        char line[256];
+        snprintf(line, sizeof line, "bad API server URL in context \"%s\"", c->st.name);
+        set_error(c, line);
+        free(f->ns);
+        free(f);
+    } else {
+        c->in_flight++;
+    }
+    free(url);
+}
+
+static void list_resources(struct k8s_ctx *c) {
+    char *path = k8s_poller_list_path("flinkdeployments", c->st.scope);
+    submit(c, KF_DEPLOYMENTS, c->st.scope, path);
+    free(path);
+    if (c->st.discovery.session_jobs) {
+        path = k8s_poller_list_path("flinksessionjobs", c->st.scope);
+        submit(c, KF_SESSION_JOBS, c->st.scope, path);
+        free(path);
+    }
+}
+
+/* The credential is in c->tls: ask. */
+static void ctx_start(struct k8s_ctx *c) {
+    if (c->st.crds != K8S_CRDS_PRESENT)
+        submit(c, KF_DISCOVERY, NULL, K8S_FLINK_API);
+    else
+        list_resources(c);
+}
+
+static void on_credential(void *arg, const struct exec_credential *cred, const char *error) {
+    struct k8s_ctx *c = arg;
+    c->waiting_cred = false;
+    c->p->changed = true;
+    if (cred == NULL) {
+        set_error(c, error ? error : "exec plugin failed");
+        return;
+    }
+    kubeconfig_context_tls(c->kc, &c->tls);
+    exec_credential_apply(cred, &c->tls);
+    ctx_start(c);
+}
+
+/* Credential first (cached, or an exec plugin run that calls back), then the requests. */
+static void ctx_begin(struct k8s_ctx *c) {
+    if (c->exec) {
+        const struct exec_credential *cred = exec_credential_get(c->exec);
+        /* without a credential, nothing of the old one may stay borrowed */
+        kubeconfig_context_tls(c->kc, &c->tls);
+        if (cred == NULL) {
+            c->waiting_cred = exec_credential_running(c->exec);
+            return;
+        }
+        exec_credential_apply(cred, &c->tls);
+    }
+    ctx_start(c);
+}
+
+/* ---- answers ------------------------------------------------------------------------ */
+
+static bool same_resource(const struct cluster *cl, const struct k8s_ctx *c,
+                          const struct flink_resource *r) {
+    return cl->k8s.ctx == &c->st && cl->k8s.namespace && r->namespace &&
+           strcmp(cl->k8s.namespace, r->namespace) == 0 && cl->k8s.name &&
+           strcmp(cl->k8s.name, r->name) == 0;
+}
+
+/* One cluster per FlinkDeployment: update, add, or mark gone. */
+static void sync_clusters(struct k8s_ctx *c) {
+    struct app *a = c->p->app;
+    const struct flink_resource_list *l = &c->st.deployments;
+    for (size_t i = 0; i < a->n_clusters; i++)
+        if (a->clusters[i].k8s.ctx == &c->st)
+            a->clusters[i].k8s.gone = true;
+    for (size_t k = 0; k < l->len; k++) {
+        const struct flink_resource *r = &l->items[k];
+        if (r->namespace == NULL || r->name == NULL)
+            continue;
+        bool found = false;
+        for (size_t i = 0; i < a->n_clusters; i++) {
+            if (same_resource(&a->clusters[i], c, r)) {
+                a->clusters[i].k8s.gone = false;
+                found = true;
+                break;
+            }
+        }
+        if (found)
+            continue;
+        char *name = k8s_poller_cluster_name(a, c->st.name, r->namespace, r->name);
+        char *url = k8s_poller_proxy_url(c->kc->server, r->namespace, r->name);
+        size_t i = k8s_poller_add_cluster(a, name, url);
+        struct cluster *cl = &a->clusters[i];
+        cl->tls = &c->tls;
+        cl->k8s.ctx = &c->st;
+        cl->k8s.context = xstrdup(c->st.name);
+        cl->k8s.namespace = xstrdup(r->namespace);
+        cl->k8s.name = xstrdup(r->name);
+        cl->k8s.kind = xstrdup(flink_kind_name(r->kind));
+        free(name);
+        free(url);
+        c->p->added = true;
+    }
+}
+
+/* Keep the namespaces that hold Flink resources (their last pods and events stay until
+ * fresh ones arrive), drop the others, and ask each for pods and events. */
+static void refresh_namespaces(struct k8s_ctx *c) {
+    struct k8s_context_state *s = &c->st;
+    size_t cap = s->deployments.len + s->session_jobs.len;
+    struct k8s_namespace_state *fresh = xcalloc(cap ? cap : 1, sizeof *fresh);
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const struct flink_resource_list *l = pass == 0 ? &s->deployments : &s->session_jobs;
+        for (size_t k = 0; k < l->len; k++) {
+            const char *ns = l->items[k].namespace;
+            if (ns == NULL)
+                continue;
+            bool dup = false;
+            for (size_t i = 0; i < n && !dup; i++)
+                dup = strcmp(fresh[i].name, ns) == 0;
+            if (dup)
+                continue;
+            struct k8s_namespace_state *old = find_ns(s, ns);
+            if (old) {
+                fresh[n] = *old;
+                memset(old, 0, sizeof *old); /* handed over */
+            } else {
+                fresh[n].name = xstrdup(ns);
+            }
+            n++;
+        }
+    }
+    for (size_t i = 0; i < s->n_namespaces; i++)
+        ns_state_free(&s->namespaces[i]);
+    free(s->namespaces);
+    s->namespaces = fresh;
+    s->n_namespaces = n;
+    for (size_t i = 0; i < n; i++) {
+        char *ens = curl_easy_escape(NULL, fresh[i].name, 0);
+        char *path = xasprintf("/api/v1/namespaces/%s/pods?labelSelector=component", ens);
+        submit(c, KF_PODS, fresh[i].name, path);
+        free(path);
+        path = xasprintf("/api/v1/namespaces/%s/events", ens);
+        submit(c, KF_EVENTS, fresh[i].name, path);
+        free(path);
+        curl_free(ens);
+    }
+}
+
+static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
+    struct k8s_ctx *c = f->c;
+    char line[192];
+    if (resp->status == 401 && c->exec && !c->retried) {
+        /* the cached credential was refused: run the plugin again, once per refresh */
+        exec_credential_invalidate(c->exec);
+        kubeconfig_context_tls(c->kc, &c->tls);
+        c->retried = true;
+        c->restart = true;
+        return;
+    }
+    if (resp->status == 404 && f->kind == KF_DISCOVERY) {
+        c->st.crds = K8S_CRDS_ABSENT;
+        set_error(c, "Flink operator CRDs absent: the API server does not serve "
+                     "flink.apache.org/v1beta1");
+        return;
+    }
+    if (resp->status == 403 && f->kind == KF_DEPLOYMENTS &&
+        k8s_poller_should_fall_back(f->ns == NULL, c->p->user_all, c->p->user_ns)) {
+        /* may not list across namespaces: the context's namespace, as kubectl would */
+        free(c->st.scope);
+        c->st.scope = xstrdup(c->st.namespace);
+        c->st.fell_back = true;
+        c->p->changed = true;
+        list_resources(c);
+        return;
+    }
+    describe_failure(c, resp, line, sizeof line);
+    if (f->kind == KF_PODS || f->kind == KF_EVENTS) {
+        struct k8s_namespace_state *n = find_ns(&c->st, f->ns);
+        if (n)
+            snprintf(n->error, sizeof n->error, "%s %s: %s",
+                     f->kind == KF_PODS ? "pods" : "events", f->ns, line);
+        c->p->changed = true;
+        return;
+    }
+    set_error(c, line);
+}
+
+static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
+    struct k8s_ctx *c = f->c;
+    struct k8s_context_state *s = &c->st;
+    char err[200] = "";
+    char line[256];
+    switch (f->kind) {
+    case KF_DISCOVERY: {
+        struct k8s_discovery d;
+        if (k8s_api_parse_discovery(resp->body, resp->len, &d, err, sizeof err) != FA_OK) {
+            snprintf(line, sizeof line, "discovery %s: %s", K8S_FLINK_API, err);
+            set_error(c, line);
+            return;
+        }
+        s->discovery = d;
+        if (!d.deployments) {
+            s->crds = K8S_CRDS_ABSENT;
+            set_error(c, "Flink operator CRDs absent: flink.apache.org/v1beta1 serves no "
+                         "flinkdeployments");
+            return;
+        }
+        s->crds = K8S_CRDS_PRESENT;
+        list_resources(c);
+        return;
+    }
+    case KF_DEPLOYMENTS:
+    case KF_SESSION_JOBS: {
+        struct flink_resource_list l;
+        if (k8s_api_parse_flink_resources(resp->body, resp->len, &l, err, sizeof err) !=
+            FA_OK) {
+            snprintf(line, sizeof line, "%s: %s",
+                     f->kind == KF_DEPLOYMENTS ? "flinkdeployments" : "flinksessionjobs", err);
+            set_error(c, line);
+            return;
+        }
+        if (f->kind == KF_SESSION_JOBS) {
+            flink_resource_list_free(&s->session_jobs);
+            s->session_jobs = l;
+            return;
+        }
+        flink_resource_list_free(&s->deployments);
+        s->deployments = l;
+        s->listed = true;
+        s->error[0] = '\0';
+        s->last_ok_ms = clock_wall_ms();
+        sync_clusters(c);
+        refresh_namespaces(c);
+        return;
+    }
+    case KF_PODS:
+    case KF_EVENTS: {
+        struct k8s_namespace_state *n = find_ns(s, f->ns);
+        if (n == NULL)
+            return; /* the namespace no longer holds Flink resources */
+        if (f->kind == KF_PODS) {
+            struct pod_list pl;
+            if (k8s_api_parse_pods(resp->body, resp->len, &pl, err, sizeof err) != FA_OK) {
+                snprintf(n->error, sizeof n->error, "pods %s: %s", f->ns, err);
+                return;
+            }
+            pod_list_free(&n->pods);
+            n->pods = pl;
+            n->pods_ok = true;
+        } else {
+            struct k8s_event_list el;
+            if (k8s_api_parse_events(resp->body, resp->len, &el, err, sizeof err) != FA_OK) {
+                snprintf(n->error, sizeof n->error, "events %s: %s", f->ns, err);
+                return;
+            }
+            k8s_event_list_free(&n->events);
+            n->events = el;
+            n->events_ok = true;
+        }
+        n->error[0] = '\0';
+        return;
+    }
+    }
+}
+
+static void on_done(void *arg, const struct http_response *resp) {
+    struct k8s_fetch *f = arg;
+    struct k8s_ctx *c = f->c;
+    c->in_flight--;
+    c->p->changed = true;
+    bool cancelled = resp->outcome != HTTP_OK && resp->status == 0 &&
+                     strcmp(resp->error, "cancelled") == 0;
+    if (cancelled)
+        ; /* shutting down: touch nothing else */
+    else if (resp->outcome == HTTP_OK && resp->status < 400)
+        on_success(f, resp);
+    else
+        on_failure(f, resp);
+    free(f->ns);
+    free(f);
+    if (!cancelled && c->in_flight == 0 && c->restart) {
+        c->restart = false;
+        ctx_begin(c);
+    }
+}
+
+/* ---- life --------------------------------------------------------------------------- */
+
+static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
+    struct k8s_ctx *c = xcalloc(1, sizeof *c);
+    c->p = p;
+    char err[256] = "";
+    c->st.name = xstrdup(name ? name : "");
+    c->kc = kubeconfig_resolve(p->kc, name, err, sizeof err);
+    if (c->kc == NULL) {
+        snprintf(c->st.error, sizeof c->st.error, "%s", err);
+        return c;
+    }
+    if (name == NULL) {
+        free(c->st.name);
+        c->st.name = xstrdup(c->kc->name);
+    }
+    c->st.namespace = xstrdup(c->kc->namespace);
+    c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
+    kubeconfig_context_tls(c->kc, &c->tls);
+    if (c->kc->exec) {
+        struct exec_cluster_info info;
+        kubeconfig_context_exec_cluster(c->kc, &info);
+        c->exec = exec_credential_plugin_new(p->loop, c->kc->exec, &info, 0, on_credential, c);
+    }
+    return c;
+}
+
+struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loop *loop,
+                                  const struct k8s_poller_options *o, char *err, size_t errlen) {
+    struct kubeconfig *kc = kubeconfig_load(o->kubeconfig, err, errlen);
+    if (kc == NULL)
+        return NULL;
+    if (o->n_contexts == 0 && kubeconfig_current_context(kc) == NULL) {
+        if (kubeconfig_context_count(kc) == 0)
+            snprintf(err, errlen, "kubeconfig: no context found");
+        else
+            snprintf(err, errlen, "kubeconfig: no current-context: give --context NAME");
+        kubeconfig_free(kc);
+        return NULL;
+    }
+    struct k8s_poller *p = xcalloc(1, sizeof *p);
+    p->app = app;
+    p->http = http;
+    p->loop = loop;
+    p->kc = kc;
+    p->user_ns = o->namespace ? xstrdup(o->namespace) : NULL;
+    p->user_all = o->all_namespaces;
+    size_t n = o->n_contexts ? o->n_contexts : 1;
+    p->ctxs = xcalloc(n, sizeof *p->ctxs);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = o->n_contexts ? o->contexts[i] : NULL;
+        bool dup = false;
+        for (size_t k = 0; k < p->n_ctxs && !dup; k++)
+            dup = name && strcmp(p->ctxs[k]->st.name, name) == 0;
+        if (!dup)
+            p->ctxs[p->n_ctxs++] = ctx_new(p, name);
+    }
+    return p;
+}
+
+static void ctx_free(struct k8s_ctx *c) {
+    exec_credential_plugin_free(c->exec);
+    struct k8s_context_state *s = &c->st;
+    free(s->name);
+    free(s->namespace);
+    free(s->scope);
+    flink_resource_list_free(&s->deployments);
+    flink_resource_list_free(&s->session_jobs);
+    for (size_t i = 0; i < s->n_namespaces; i++)
+        ns_state_free(&s->namespaces[i]);
+    free(s->namespaces);
+    memset(&c->tls, 0, sizeof c->tls);
+    kubeconfig_context_free(c->kc);
+    free(c);
+}
+
+void k8s_poller_free(struct k8s_poller *p) {
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->n_ctxs; i++)
+        ctx_free(p->ctxs[i]);
+    free(p->ctxs);
+    free(p->user_ns);
+    kubeconfig_free(p->kc);
+    free(p);
+}
+
+void k8s_poller_stop(struct k8s_poller *p) {
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->n_ctxs; i++) {
+        exec_credential_plugin_free(p->ctxs[i]->exec);
+        p->ctxs[i]->exec = NULL;
+        p->ctxs[i]->waiting_cred = false;
+    }
+}
+
+void k8s_poller_round(struct k8s_poller *p) {
+    for (size_t i = 0; i < p->n_ctxs; i++) {
+        struct k8s_ctx *c = p->ctxs[i];
+        if (c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
+            continue; /* never pile up on a slow API server */
+        c->retried = false;
+        c->restart = false;
+        ctx_begin(c);
+    }
+}
+
+bool k8s_poller_busy(const struct k8s_poller *p) {
+    for (size_t i = 0; i < p->n_ctxs; i++)
+        if (p->ctxs[i]->in_flight > 0 || p->ctxs[i]->waiting_cred)
+            return true;
+    return false;
+}
+
+bool k8s_poller_take_changed(struct k8s_poller *p) {
+    bool c = p->changed;
+    p->changed = false;
+    return c;
+}
+
+bool k8s_poller_take_added(struct k8s_poller *p) {
+    bool a = p->added;
+    p->added = false;
+    return a;
+}
+
+size_t k8s_poller_context_count(const struct k8s_poller *p) { return p->n_ctxs; }
+
+const struct k8s_context_state *k8s_poller_context(const struct k8s_poller *p, size_t i) {
+    return i < p->n_ctxs ? &p->ctxs[i]->st : NULL;
+}
+
+bool k8s_context_ok(const struct k8s_context_state *s) {
+    return s->error[0] == '\0' || s->crds == K8S_CRDS_ABSENT;
+}
+
+const struct flink_resource *k8s_cluster_resource(const struct cluster *c) {
+    const struct k8s_context_state *s = c->k8s.ctx;
+    if (s == NULL || c->k8s.gone)
+        return NULL;
+    for (size_t i = 0; i < s->deployments.len; i++) {
+        const struct flink_resource *r = &s->deployments.items[i];
+        if (r->namespace && strcmp(r->namespace, c->k8s.namespace) == 0 &&
+            strcmp(r->name, c->k8s.name) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out) {
+    memset(out, 0, sizeof *out);
+    out->restarts = UNKNOWN_I;
+    const struct k8s_context_state *s = c->k8s.ctx;
+    if (s == NULL)
+        return false;
+    for (size_t i = 0; i < s->n_namespaces; i++) {
+        const struct k8s_namespace_state *n = &s->namespaces[i];
+        if (strcmp(n->name, c->k8s.namespace) != 0)
+            continue;
+        if (!n->pods_ok)
+            return false;
+        *out = k8s_api_pods_summary(&n->pods, n->name, c->k8s.name);
+        return true;
+    }
+    return false;
+}
