@@ -3,22 +3,32 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Production runs the adaptive scheduler (so /config says web-rescale), the others the
- * default one; JMX is on only in production, as monitoring agents usually are. */
+ * default one; JMX is on only in production, as monitoring agents usually are.
+ * Checkpointing differs like a real fleet: production exactly-once every 60 s on RocksDB,
+ * staging every 30 s with unaligned checkpoints, development at-least-once every 10 s on
+ * the HashMap backend without retained checkpoints. */
 static const struct sim_profile profiles[] = {
     {"production", "1.20.1", "35f0a52", "2025-02-06T10:25:43+01:00", 4, 4, "adaptive", "rocksdb",
-     8789},
-    {"staging", "1.18.1", "a8c8b1c", "2024-01-11T16:34:02+01:00", 3, 4, "default", "rocksdb", -1},
-    {"development", "2.1.0", "4cb6bd3", "2025-07-24T11:05:12+02:00", 2, 8, "default", "hashmap",
-     -1},
+     8789, 60, false, false, true, 600, 5000, 3},
+    {"staging", "1.18.1", "a8c8b1c", "2024-01-11T16:34:02+01:00", 3, 4, "default", "rocksdb", -1,
+     30, false, true, true, 300, 2000, 5},
+    {"development", "2.1.0", "4cb6bd3", "2025-07-24T11:05:12+02:00", 2, 8, "default", "hashmap", -1,
+     10, true, false, false, 60, 0, 10},
 };
 
 static const struct sim_profile extra_profiles[] = {
-    {NULL, "1.19.2", "7d9e3ff", "2025-02-10T09:14:33+01:00", 2, 4, "default", "rocksdb", -1},
-    {NULL, "2.0.0", "d5f8a1e", "2025-03-17T14:41:07+01:00", 2, 4, "adaptive", "rocksdb", -1},
-    {NULL, "1.17.2", "c0027e5", "2023-11-23T19:22:51+01:00", 2, 4, "default", "hashmap", -1},
-    {NULL, "1.16.3", "00ec6b8", "2023-11-17T20:09:55+01:00", 2, 4, "default", "rocksdb", -1},
-    {NULL, "2.2.0", "9a1c2f4", "2025-12-01T12:00:00+01:00", 2, 4, "default", "rocksdb", -1},
-    {NULL, "1.15.4", "3c63e0a", "2023-03-14T10:13:38+01:00", 2, 4, "default", "hashmap", -1},
+    {NULL, "1.19.2", "7d9e3ff", "2025-02-10T09:14:33+01:00", 2, 4, "default", "rocksdb", -1, 60,
+     false, false, true, 600, 5000, 3},
+    {NULL, "2.0.0", "d5f8a1e", "2025-03-17T14:41:07+01:00", 2, 4, "adaptive", "rocksdb", -1, 60,
+     false, false, true, 600, 5000, 3},
+    {NULL, "1.17.2", "c0027e5", "2023-11-23T19:22:51+01:00", 2, 4, "default", "hashmap", -1, 10,
+     true, false, false, 60, 0, 10},
+    {NULL, "1.16.3", "00ec6b8", "2023-11-17T20:09:55+01:00", 2, 4, "default", "rocksdb", -1, 30,
+     false, true, true, 300, 2000, 5},
+    {NULL, "2.2.0", "9a1c2f4", "2025-12-01T12:00:00+01:00", 2, 4, "default", "rocksdb", -1, 60,
+     false, false, true, 600, 5000, 3},
+    {NULL, "1.15.4", "3c63e0a", "2023-03-14T10:13:38+01:00", 2, 4, "default", "hashmap", -1, 10,
+     true, false, false, 60, 0, 10},
 };
 
 const struct sim_profile *sim_catalog_profile(size_t i) {

@@ -18,6 +18,14 @@ struct sim_profile {
     const char *scheduler;  /* jobmanager.scheduler: "default" or "adaptive" */
     const char *state_backend;
     int jmx_port; /* -1 when JMX is off */
+    /* Checkpointing as the environment configures it. */
+    int checkpoint_interval_s;
+    bool at_least_once; /* mode at_least_once, else exactly_once */
+    bool unaligned;     /* unaligned checkpoints (exactly_once only) */
+    bool retain;        /* externalized, retained on cancellation */
+    int checkpoint_timeout_s;
+    int min_pause_ms;
+    int tolerable_failures;
 };
 
 /* Profile for cluster index i (0-based). The three default clusters are production,

@@ -75,8 +75,143 @@ static void not_allowed(struct sim_reply *r, const char *method, const char *pat
     r->allow = allow;
 }
 
-void sim_control_handle(struct sim_faults *faults, const char *method, const char *path,
-                        const char *body, size_t body_len, struct sim_reply *r) {
+/* ---- jobs ----------------------------------------------------------------------- */
+
+static cJSON *job_json(const struct sim_cluster *c, const struct sim_job *j) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "cluster", c->name);
+    cJSON_AddStringToObject(o, "jid", j->jid);
+    cJSON_AddStringToObject(o, "state", sim_job_state_name(j->state));
+    return o;
+}
+
+static void list_jobs(struct sim_model *m, struct sim_reply *r) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON *jobs = cJSON_AddArrayToObject(o, "jobs");
+    for (size_t ci = 0; ci < m->n_clusters; ci++) {
+        const struct sim_cluster *c = &m->clusters[ci];
+        for (size_t i = 0; i < c->n_jobs; i++) {
+            const struct sim_job *j = &c->jobs[i];
+            cJSON *jo = job_json(c, j);
+            cJSON_AddStringToObject(jo, "name", j->name);
+            if (j->bottleneck >= 0)
+                cJSON_AddNumberToObject(jo, "bottleneck", j->bottleneck);
+            else
+                cJSON_AddNullToObject(jo, "bottleneck");
+            cJSON *vs = cJSON_AddArrayToObject(jo, "vertices");
+            for (size_t v = 0; v < j->n_vertices; v++) {
+                cJSON *vo = cJSON_CreateObject();
+                cJSON_AddNumberToObject(vo, "index", (double)v);
+                cJSON_AddStringToObject(vo, "id", j->vertices[v].id);
+                cJSON_AddStringToObject(vo, "name", j->vertices[v].name);
+                cJSON_AddNumberToObject(vo, "parallelism", j->vertices[v].parallelism);
+                cJSON_AddItemToArray(vs, vo);
+            }
+            cJSON_AddItemToArray(jobs, jo);
+        }
+    }
+    sim_reply_json(r, 200, o);
+}
+
+/* Reads a whole number field of a JSON object body into *out; answers 400 when missing. */
+static bool body_int(const char *body, size_t body_len, const char *field, long min, long max,
+                     long *out, struct sim_reply *r) {
+    bool ok = false;
+    cJSON *in = NULL;
+    if (body != NULL && body_len > 0) {
+        const char *end = NULL;
+        in = cJSON_ParseWithLengthOpts(body, body_len, &end, false);
+    }
+    const cJSON *v = cJSON_IsObject(in) ? cJSON_GetObjectItemCaseSensitive(in, field) : NULL;
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+        v->valuedouble < (double)min || v->valuedouble > (double)max) {
+        sim_reply_error(r, 400, "expected a JSON body {\"%s\": <whole number %ld..%ld>}", field,
+                        min, max);
+        goto out;
+    }
+    *out = (long)v->valuedouble;
+    ok = true;
+out:
+    cJSON_Delete(in);
+    return ok;
+}
+
+/* /_sim/jobs/JID/ACTION, under the model lock. */
+static void job_action(struct sim_model *m, const char *method, const char *path, const char *rest,
+                       const char *body, size_t body_len, int64_t t, struct sim_reply *r) {
+    const char *slash = strchr(rest, '/');
+    if (slash == NULL) {
+        sim_reply_error(r, 404, "Not found: %s", path);
+        return;
+    }
+    char *jid = xstrndup(rest, (size_t)(slash - rest));
+    const char *action = slash + 1;
+    struct sim_cluster *c = NULL;
+    struct sim_job *j = sim_model_job(m, jid, &c);
+    bool post = strcmp(method, "POST") == 0;
+    long n = 0;
+    if (j == NULL) {
+        sim_reply_error(r, 404, "Job %s not found", jid);
+    } else if (strcmp(action, "fail") == 0) {
+        if (!post)
+            not_allowed(r, method, path, "POST");
+        else if (!sim_model_fail_job(c, j, t))
+            sim_reply_error(r, 409, "Job %s is already %s", jid, sim_job_state_name(j->state));
+        else
+            reply_ok(r, 200, job_json(c, j));
+    } else if (strcmp(action, "restart") == 0) {
+        if (!post)
+            not_allowed(r, method, path, "POST");
+        else if (!sim_model_restart_job(c, j, t))
+            sim_reply_error(r, 409, "Job %s is a BATCH job: it does not restart", jid);
+        else
+            reply_ok(r, 200, job_json(c, j));
+    } else if (strcmp(action, "bottleneck") == 0) {
+        if (strcmp(method, "DELETE") == 0) {
+            sim_load_clear_bottleneck(c, j);
+            reply_ok(r, 200, job_json(c, j));
+        } else if (!post) {
+            not_allowed(r, method, path, "POST, DELETE");
+        } else if (body_int(body, body_len, "vertex", 0, (long)j->n_vertices - 1, &n, r)) {
+            sim_load_force_bottleneck(c, j, (int)n);
+            cJSON *o = job_json(c, j);
+            cJSON_AddNumberToObject(o, "vertex", (double)n);
+            cJSON_AddStringToObject(o, "vertexId", j->vertices[n].id);
+            reply_ok(r, 200, o);
+        }
+    } else if (strcmp(action, "checkpoint-failures") == 0) {
+        if (!post) {
+            not_allowed(r, method, path, "POST");
+        } else if (j->batch) {
+            sim_reply_error(r, 409, "Job %s has checkpointing disabled", jid);
+        } else if (body_int(body, body_len, "count", 0, 1000000, &n, r)) {
+            sim_checkpoints_force_failures(c, j, (int)n, t);
+            cJSON *o = job_json(c, j);
+            cJSON_AddNumberToObject(o, "count", (double)n);
+            reply_ok(r, 200, o);
+        }
+    } else {
+        sim_reply_error(r, 404, "Not found: %s", path);
+    }
+    free(jid);
+}
+
+void sim_control_handle(struct sim_faults *faults, struct sim_model *model, const char *method,
+                        const char *path, const char *body, size_t body_len, int64_t now_ms,
+                        struct sim_reply *r) {
+    if (strcmp(path, "/_sim/jobs") == 0 || strncmp(path, "/_sim/jobs/", 11) == 0) {
+        int64_t t = sim_model_lock(model, now_ms);
+        if (path[10] == '\0') {
+            if (strcmp(method, "GET") == 0)
+                list_jobs(model, r);
+            else
+                not_allowed(r, method, path, "GET");
+        } else {
+            job_action(model, method, path, path + 11, body, body_len, t, r);
+        }
+        sim_model_unlock(model);
+        return;
+    }
     if (strcmp(path, "/_sim/health") == 0) {
         if (strcmp(method, "GET") != 0) {
             not_allowed(r, method, path, "GET");

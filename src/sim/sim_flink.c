@@ -1,7 +1,13 @@
 #include "sim_flink.h"
 
+#include "sim_checkpoints.h"
+#include "sim_exceptions.h"
+#include "sim_metrics.h"
 #include "xalloc.h"
 
+#include <errno.h>
+
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,24 +16,15 @@
 #define VERTEX_MAX_PARALLELISM 128
 #define HEARTBEAT_MS 10000
 
-/* A TaskManager with a 4 GiB process, laid out the way Flink's memory model splits it
- * (bytes): metaspace 256m, overhead 10%, network 10% and managed 40% of Flink memory. */
-#define TM_PROCESS 4294967296LL
-#define TM_METASPACE 268435456LL
-#define TM_OVERHEAD 429496730LL
-#define TM_FLINK (TM_PROCESS - TM_METASPACE - TM_OVERHEAD)
-#define TM_FRAMEWORK_HEAP 134217728LL
-#define TM_FRAMEWORK_OFF_HEAP 134217728LL
-#define TM_NETWORK (TM_FLINK / 10)
-#define TM_MANAGED (TM_FLINK * 4 / 10)
-#define TM_TASK_HEAP                                                                               \
-    (TM_FLINK - TM_FRAMEWORK_HEAP - TM_FRAMEWORK_OFF_HEAP - TM_NETWORK - TM_MANAGED)
+#define MAX_ROUTE_SEGMENTS 6
 #define TM_NODE_MEMORY 33672450048LL
+#define SEGMENT_BYTES 32768
 #define MB (1024LL * 1024LL)
 
 struct request {
     struct sim_cluster *cluster;
-    const char *path; /* the full request path, for error messages */
+    const char *path;              /* the full request path, for error messages */
+    const struct sim_query *query; /* never NULL */
     const char *seg[MAX_SEGMENTS];
     size_t seg_len[MAX_SEGMENTS];
     size_t n_seg;
@@ -134,34 +131,28 @@ static void render_jobs(const struct request *q, struct sim_reply *r) {
     sim_reply_json(r, 200, o);
 }
 
-static cJSON *vertex_metrics(const struct sim_cluster *c, const struct sim_job *j, size_t v,
-                             int64_t now) {
-    const struct sim_vertex *vx = &j->vertices[v];
-    int64_t el = sim_job_metric_elapsed(j, now);
-    int64_t in = v > 0 ? j->vertices[v - 1].out_rate * el / 1000 : 0;
-    int64_t out = vx->out_rate * el / 1000;
-    int64_t in_bytes = v > 0 ? in * j->vertices[v - 1].record_bytes : 0;
+/* The counters as of the latest metric fetch (sim_load keeps them consistent along the
+ * chain: what a vertex writes, the next one reads). */
+static cJSON *vertex_metrics(const struct sim_cluster *c, const struct sim_job *j, size_t v) {
+    const struct sim_io *io = &j->vertices[v].shown;
     /* Network I/O only: sources read nothing, sinks write nothing. */
     cJSON *m = cJSON_CreateObject();
-    add_num(m, "read-bytes", in_bytes);
+    add_num(m, "read-bytes", (int64_t)io->bytes_in);
     cJSON_AddBoolToObject(m, "read-bytes-complete", true);
-    add_num(m, "write-bytes", out * vx->record_bytes);
+    add_num(m, "write-bytes", (int64_t)io->bytes_out);
     cJSON_AddBoolToObject(m, "write-bytes-complete", true);
-    add_num(m, "read-records", in);
+    add_num(m, "read-records", (int64_t)io->records_in);
     cJSON_AddBoolToObject(m, "read-records-complete", true);
-    add_num(m, "write-records", out);
+    add_num(m, "write-records", (int64_t)io->records_out);
     cJSON_AddBoolToObject(m, "write-records-complete", true);
     if (sim_cluster_version_at_least(c, 1, 16)) {
-        int64_t slot_ms = el * vx->parallelism;
-        int idle = 1000 - vx->busy_permille - vx->backpressure_permille;
-        add_num(m, "accumulated-backpressured-time", slot_ms * vx->backpressure_permille / 1000);
-        add_num(m, "accumulated-idle-time", slot_ms * idle / 1000);
+        add_num(m, "accumulated-backpressured-time", (int64_t)io->backpressured_ms);
+        add_num(m, "accumulated-idle-time", (int64_t)io->idle_ms);
         /* Jackson writes an unmeasured busy time (NaN) as the string "NaN". */
         if (j->busy_nan)
             cJSON_AddStringToObject(m, "accumulated-busy-time", "NaN");
         else
-            cJSON_AddNumberToObject(m, "accumulated-busy-time",
-                                    (double)slot_ms * vx->busy_permille / 1000.0);
+            cJSON_AddNumberToObject(m, "accumulated-busy-time", floor(io->busy_ms));
     }
     return m;
 }
@@ -193,7 +184,7 @@ static cJSON *vertex_json(const struct sim_cluster *c, const struct sim_job *j, 
     cJSON *tasks = cJSON_AddObjectToObject(o, "tasks");
     for (int s = 0; s < SIM_TASK_STATE_COUNT; s++)
         add_num(tasks, sim_task_state_name((enum sim_task_state)s), counts[s]);
-    cJSON_AddItemToObject(o, "metrics", vertex_metrics(c, j, v, now));
+    cJSON_AddItemToObject(o, "metrics", vertex_metrics(c, j, v));
     return o;
 }
 
@@ -269,28 +260,49 @@ static bool is_job_id(const char *s, size_t len) {
     return true;
 }
 
-static void render_job(const struct request *q, struct sim_reply *r) {
-    struct sim_cluster *c = q->cluster;
-    char jid[33];
-    if (!is_job_id(q->seg[1], q->seg_len[1])) {
+/* Checks that segment i is a 32-hex id (else answers 400 naming param) and copies it. */
+static bool path_id(const struct request *q, size_t i, const char *param, char out[33],
+                    struct sim_reply *r) {
+    if (!is_job_id(q->seg[i], q->seg_len[i])) {
         sim_reply_error(r, 400,
                         "Bad request, could not parse parameters: Cannot resolve path "
-                        "parameter (jobid) from value \"%.*s\".",
-                        (int)q->seg_len[1], q->seg[1]);
-        return;
+                        "parameter (%s) from value \"%.*s\".",
+                        param, (int)q->seg_len[i], q->seg[i]);
+        return false;
     }
-    memcpy(jid, q->seg[1], 32);
-    jid[32] = '\0';
-    const struct sim_job *j = sim_cluster_job(c, jid);
-    if (j == NULL) {
+    memcpy(out, q->seg[i], 32);
+    out[32] = '\0';
+    return true;
+}
+
+/* The job of /jobs/:jid/...; NULL after answering 400 (bad id) or, when required, 404. A
+ * metric handler (required false) answers from the metric store, where an unknown job is
+ * simply empty: then NULL with r untouched and *ok true. */
+static struct sim_job *path_job(const struct request *q, bool required, bool *ok,
+                                struct sim_reply *r) {
+    char jid[33];
+    *ok = path_id(q, 1, "jobid", jid, r);
+    if (!*ok)
+        return NULL;
+    struct sim_job *j = sim_cluster_job(q->cluster, jid);
+    if (j == NULL && required) {
+        *ok = false;
         sim_reply_error(r, 404,
                         "org.apache.flink.runtime.rest.NotFoundException: Job %s not found\n"
                         "\tat org.apache.flink.runtime.rest.handler.job."
                         "AbstractExecutionGraphHandler.lambda$handleRequest$1"
                         "(AbstractExecutionGraphHandler.java:99)",
                         jid);
-        return;
     }
+    return j;
+}
+
+static void render_job(const struct request *q, struct sim_reply *r) {
+    struct sim_cluster *c = q->cluster;
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL)
+        return;
 
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "jid", j->jid);
@@ -353,7 +365,8 @@ static cJSON *tm_json(const struct sim_cluster *c, const struct sim_tm *tm, int 
     add_num(o, "timeSinceLastHeartbeat", tm->registered_at + since / HEARTBEAT_MS * HEARTBEAT_MS);
     add_num(o, "slotsNumber", tm->slots);
     add_num(o, "freeSlots", free_slots);
-    int64_t heap_mb = TM_TASK_HEAP / MB, managed_mb = TM_MANAGED / MB, net_mb = TM_NETWORK / MB;
+    int64_t heap_mb = SIM_TM_TASK_HEAP / MB, managed_mb = SIM_TM_MANAGED / MB,
+            net_mb = SIM_TM_NETWORK / MB;
     cJSON_AddItemToObject(o, "totalResource", resource_json(cores, heap_mb, managed_mb, net_mb));
     /* Each slot takes an even share of the task manager's resources. */
     cJSON_AddItemToObject(
@@ -363,19 +376,19 @@ static cJSON *tm_json(const struct sim_cluster *c, const struct sim_tm *tm, int 
     cJSON *hw = cJSON_AddObjectToObject(o, "hardware");
     add_num(hw, "cpuCores", cores);
     add_num(hw, "physicalMemory", TM_NODE_MEMORY);
-    add_num(hw, "freeMemory", TM_FRAMEWORK_HEAP + TM_TASK_HEAP);
-    add_num(hw, "managedMemory", TM_MANAGED);
+    add_num(hw, "freeMemory", SIM_TM_FRAMEWORK_HEAP + SIM_TM_TASK_HEAP);
+    add_num(hw, "managedMemory", SIM_TM_MANAGED);
     cJSON *mem = cJSON_AddObjectToObject(o, "memoryConfiguration");
-    add_num(mem, "frameworkHeap", TM_FRAMEWORK_HEAP);
-    add_num(mem, "taskHeap", TM_TASK_HEAP);
-    add_num(mem, "frameworkOffHeap", TM_FRAMEWORK_OFF_HEAP);
+    add_num(mem, "frameworkHeap", SIM_TM_FRAMEWORK_HEAP);
+    add_num(mem, "taskHeap", SIM_TM_TASK_HEAP);
+    add_num(mem, "frameworkOffHeap", SIM_TM_FRAMEWORK_OFF_HEAP);
     add_num(mem, "taskOffHeap", 0);
-    add_num(mem, "networkMemory", TM_NETWORK);
-    add_num(mem, "managedMemory", TM_MANAGED);
-    add_num(mem, "jvmMetaspace", TM_METASPACE);
-    add_num(mem, "jvmOverhead", TM_OVERHEAD);
-    add_num(mem, "totalFlinkMemory", TM_FLINK);
-    add_num(mem, "totalProcessMemory", TM_PROCESS);
+    add_num(mem, "networkMemory", SIM_TM_NETWORK);
+    add_num(mem, "managedMemory", SIM_TM_MANAGED);
+    add_num(mem, "jvmMetaspace", SIM_TM_METASPACE);
+    add_num(mem, "jvmOverhead", SIM_TM_OVERHEAD);
+    add_num(mem, "totalFlinkMemory", SIM_TM_FLINK);
+    add_num(mem, "totalProcessMemory", SIM_TM_PROCESS);
     return o;
 }
 
@@ -447,26 +460,224 @@ static void render_jobmanager_config(const struct request *q, struct sim_reply *
     sim_reply_json(r, 200, a);
 }
 
+/* ---- inside a job ---------------------------------------------------------------- */
+
+static const char *query_get(const struct request *q, const char *key) {
+    return q->query->get != NULL ? q->query->get(q->query->cls, key) : NULL;
+}
+
+static void metric_query(const struct request *q, struct sim_metric_query *mq) {
+    mq->get = query_get(q, "get");
+    mq->agg = query_get(q, "agg");
+    mq->subtasks = query_get(q, "subtasks");
+    mq->taskmanagers = query_get(q, "taskmanagers");
+}
+
+/* For /jobs/:jid/vertices/:vid/...: the job (NULL when unknown) and the vertex index (-1
+ * when unknown). False after answering 400 for a malformed id. */
+static bool path_vertex(const struct request *q, struct sim_job **job, int *v,
+                        struct sim_reply *r) {
+    bool ok;
+    char vid[33];
+    *v = -1;
+    *job = path_job(q, false, &ok, r);
+    if (!ok || !path_id(q, 3, "vertexid", vid, r))
+        return false;
+    for (size_t i = 0; *job != NULL && i < (*job)->n_vertices; i++)
+        if (strcmp((*job)->vertices[i].id, vid) == 0)
+            *v = (int)i;
+    return true;
+}
+
+static void render_subtask_metrics(const struct request *q, struct sim_reply *r) {
+    struct sim_job *j;
+    int v;
+    struct sim_metric_query mq;
+    if (!path_vertex(q, &j, &v, r))
+        return;
+    metric_query(q, &mq);
+    sim_metrics_render_subtasks(q->cluster, j, v, &mq, q->now, r);
+}
+
+static void render_vertex_metrics(const struct request *q, struct sim_reply *r) {
+    struct sim_job *j;
+    int v;
+    struct sim_metric_query mq;
+    if (!path_vertex(q, &j, &v, r))
+        return;
+    metric_query(q, &mq);
+    sim_metrics_render_vertex(q->cluster, j, v, &mq, q->now, r);
+}
+
+static void render_backpressure(const struct request *q, struct sim_reply *r) {
+    struct sim_job *j;
+    int v;
+    if (!path_vertex(q, &j, &v, r))
+        return;
+    sim_metrics_render_backpressure(q->cluster, j, v, q->now, r);
+}
+
+static void render_checkpoints(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j != NULL)
+        sim_checkpoints_render(q->cluster, j, q->now, r);
+}
+
+static void render_checkpoint_config(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j != NULL)
+        sim_checkpoints_render_config(q->cluster, j, r);
+}
+
+static void render_exceptions(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL)
+        return;
+    const char *max = query_get(q, "maxExceptions");
+    long n = -1;
+    if (max != NULL) {
+        char *end = NULL;
+        errno = 0;
+        n = strtol(max, &end, 10);
+        if (errno != 0 || end == max || *end != '\0' || n < 0 || n > 1000000) {
+            sim_reply_error(r, 400,
+                            "Bad request, could not parse parameters: Cannot resolve query "
+                            "parameter (maxExceptions) from value \"%s\".",
+                            max);
+            return;
+        }
+    }
+    sim_exceptions_render(q->cluster, j, (int)n, r);
+}
+
+/* ---- a task manager ----------------------------------------------------------------- */
+
+/* The task manager of /taskmanagers/:tmid (the path arrives %-decoded); SIZE_MAX when
+ * there is none of that id. */
+static size_t path_tm(const struct request *q) {
+    char *id = xstrndup(q->seg[1], q->seg_len[1]);
+    size_t t = SIZE_MAX;
+    sim_cluster_tm(q->cluster, id, &t);
+    free(id);
+    return t;
+}
+
+static void render_tm_metrics(const struct request *q, struct sim_reply *r) {
+    struct sim_metric_query mq;
+    metric_query(q, &mq);
+    sim_metrics_render_tm(q->cluster, path_tm(q), &mq, q->now, r);
+}
+
+static void render_tms_metrics(const struct request *q, struct sim_reply *r) {
+    struct sim_metric_query mq;
+    metric_query(q, &mq);
+    sim_metrics_render_tms(q->cluster, &mq, q->now, r);
+}
+
+static void render_tm(const struct request *q, struct sim_reply *r) {
+    const struct sim_cluster *c = q->cluster;
+    size_t t = path_tm(q);
+    if (t == SIZE_MAX) {
+        sim_reply_error(r, 404, "Could not find TaskExecutor %.*s.", (int)q->seg_len[1], q->seg[1]);
+        return;
+    }
+    const struct sim_tm *tm = &c->tms[t];
+    int *used = xcalloc(c->n_tms, sizeof *used);
+    int *per_job = xcalloc(c->n_jobs > 0 ? c->n_jobs : 1, sizeof *per_job);
+    sim_cluster_slot_usage(c, used);
+    sim_cluster_tm_jobs(c, t, per_job);
+    cJSON *o = tm_json(c, tm, used[t], q->now);
+
+    /* One entry per allocated slot, each with the slot's even share of the resources. */
+    int cores = tm->slots / 2 > 0 ? tm->slots / 2 : 1;
+    cJSON *slots = cJSON_AddArrayToObject(o, "allocatedSlots");
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        for (int k = 0; k < per_job[i]; k++) {
+            cJSON *slot = cJSON_CreateObject();
+            cJSON_AddStringToObject(slot, "jobId", c->jobs[i].jid);
+            cJSON_AddItemToObject(
+                slot, "resource",
+                resource_json((double)cores / tm->slots, SIM_TM_TASK_HEAP / MB / tm->slots,
+                              SIM_TM_MANAGED / MB / tm->slots, SIM_TM_NETWORK / MB / tm->slots));
+            cJSON_AddItemToArray(slots, slot);
+        }
+    }
+
+    struct sim_tm_jvm jvm;
+    sim_metrics_tm_jvm(c, t, q->now, &jvm);
+    cJSON *m = cJSON_AddObjectToObject(o, "metrics");
+    add_num(m, "heapUsed", jvm.heap_used);
+    add_num(m, "heapCommitted", jvm.heap_committed);
+    add_num(m, "heapMax", jvm.heap_max);
+    add_num(m, "nonHeapUsed", jvm.nonheap_used);
+    add_num(m, "nonHeapCommitted", jvm.nonheap_committed);
+    add_num(m, "nonHeapMax", jvm.nonheap_max);
+    add_num(m, "directCount", jvm.direct_count);
+    add_num(m, "directUsed", jvm.direct_used);
+    add_num(m, "directMax", jvm.direct_capacity);
+    add_num(m, "mappedCount", jvm.mapped_count);
+    add_num(m, "mappedUsed", jvm.mapped_used);
+    add_num(m, "mappedMax", jvm.mapped_capacity);
+    /* memorySegments* were removed in 2.0. */
+    if (!sim_cluster_version_at_least(c, 2, 0)) {
+        add_num(m, "memorySegmentsAvailable", jvm.segments_available);
+        add_num(m, "memorySegmentsTotal", jvm.segments_total);
+    }
+    add_num(m, "nettyShuffleMemorySegmentsAvailable", jvm.segments_available);
+    add_num(m, "nettyShuffleMemorySegmentsUsed", jvm.segments_used);
+    add_num(m, "nettyShuffleMemorySegmentsTotal", jvm.segments_total);
+    add_num(m, "nettyShuffleMemoryAvailable", jvm.segments_available * SEGMENT_BYTES);
+    add_num(m, "nettyShuffleMemoryUsed", jvm.segments_used * SEGMENT_BYTES);
+    add_num(m, "nettyShuffleMemoryTotal", jvm.segments_total * SEGMENT_BYTES);
+    cJSON *gcs = cJSON_AddArrayToObject(m, "garbageCollectors");
+    const char *gc_names[] = {"G1_Young_Generation", "G1_Old_Generation"};
+    int64_t gc_counts[] = {jvm.young_count, jvm.old_count};
+    int64_t gc_times[] = {jvm.young_time_ms, jvm.old_time_ms};
+    for (size_t i = 0; i < 2; i++) {
+        cJSON *gc = cJSON_CreateObject();
+        cJSON_AddStringToObject(gc, "name", gc_names[i]);
+        add_num(gc, "count", gc_counts[i]);
+        add_num(gc, "time", gc_times[i]);
+        cJSON_AddItemToArray(gcs, gc);
+    }
+    free(used);
+    free(per_job);
+    sim_reply_json(r, 200, o);
+}
+
 /* ---- routing ------------------------------------------------------------------------ */
 
 struct route {
-    const char *seg[3]; /* ":jid" matches any one segment */
+    const char *seg[MAX_ROUTE_SEGMENTS]; /* ":name" matches any one segment */
     void (*render)(const struct request *q, struct sim_reply *r);
 };
 
+/* First match wins: literal routes before the ":tmid" that would swallow them. */
 static const struct route routes[] = {
-    {{"config", NULL, NULL}, render_config},
-    {{"overview", NULL, NULL}, render_overview},
-    {{"jobs", "overview", NULL}, render_jobs_overview},
-    {{"jobs", NULL, NULL}, render_jobs},
-    {{"jobs", ":jid", NULL}, render_job},
-    {{"taskmanagers", NULL, NULL}, render_taskmanagers},
-    {{"jobmanager", "config", NULL}, render_jobmanager_config},
+    {{"config"}, render_config},
+    {{"overview"}, render_overview},
+    {{"jobs", "overview"}, render_jobs_overview},
+    {{"jobs"}, render_jobs},
+    {{"jobs", ":jid"}, render_job},
+    {{"jobs", ":jid", "vertices", ":vid", "subtasks", "metrics"}, render_subtask_metrics},
+    {{"jobs", ":jid", "vertices", ":vid", "metrics"}, render_vertex_metrics},
+    {{"jobs", ":jid", "vertices", ":vid", "backpressure"}, render_backpressure},
+    {{"jobs", ":jid", "checkpoints"}, render_checkpoints},
+    {{"jobs", ":jid", "checkpoints", "config"}, render_checkpoint_config},
+    {{"jobs", ":jid", "exceptions"}, render_exceptions},
+    {{"taskmanagers"}, render_taskmanagers},
+    {{"taskmanagers", "metrics"}, render_tms_metrics},
+    {{"taskmanagers", ":tmid"}, render_tm},
+    {{"taskmanagers", ":tmid", "metrics"}, render_tm_metrics},
+    {{"jobmanager", "config"}, render_jobmanager_config},
 };
 
 static bool route_matches(const struct route *rt, const struct request *q) {
     size_t n = 0;
-    while (n < 3 && rt->seg[n] != NULL)
+    while (n < MAX_ROUTE_SEGMENTS && rt->seg[n] != NULL)
         n++;
     if (n != q->n_seg)
         return false;
@@ -493,9 +704,10 @@ static bool split_path(struct request *q, const char *p) {
     return *p == '\0';
 }
 
-static void dispatch(struct sim_model *m, const char *method, const char *path, int64_t now,
-                     struct sim_reply *r) {
-    struct request q = {.path = path, .now = now};
+static void dispatch(struct sim_model *m, const char *method, const char *path,
+                     const struct sim_query *query, int64_t now, struct sim_reply *r) {
+    static const struct sim_query no_query = {NULL, NULL};
+    struct request q = {.path = path, .now = now, .query = query != NULL ? query : &no_query};
     const char *rest = path;
     if (strncmp(path, "/clusters/", 10) == 0) {
         const char *name = path + 10;
@@ -526,9 +738,9 @@ not_found:
     sim_reply_error(r, 404, "Not found: %s", path);
 }
 
-void sim_flink_handle(struct sim_model *m, const char *method, const char *path, int64_t now_ms,
-                      struct sim_reply *r) {
+void sim_flink_handle(struct sim_model *m, const char *method, const char *path,
+                      const struct sim_query *query, int64_t now_ms, struct sim_reply *r) {
     int64_t now = sim_model_lock(m, now_ms);
-    dispatch(m, method, path, now, r);
+    dispatch(m, method, path, query, now, r);
     sim_model_unlock(m);
 }

@@ -1,6 +1,9 @@
 /* The Flink REST API of every simulated cluster, as JSON shaped like the real wire format
  * (specs/FLINK-API.md): /config, /overview, /jobs/overview, /jobs, /jobs/:jid,
- * /taskmanagers, /jobmanager/config.
+ * /jobs/:jid/vertices/:vid/{metrics,subtasks/metrics,backpressure},
+ * /jobs/:jid/{checkpoints,checkpoints/config,exceptions}, /taskmanagers,
+ * /taskmanagers/metrics, /taskmanagers/:tmid, /taskmanagers/:tmid/metrics,
+ * /jobmanager/config.
  *
  * Paths: the first cluster answers at the root ("/overview"), every cluster at
  * "/clusters/NAME/<flink path>"; a "/v1" prefix on the Flink path is accepted. Unknown
@@ -12,10 +15,17 @@
 #include "sim_model.h"
 #include "sim_reply.h"
 
-/* Answers method + path (borrowed; without the query string) from the model at wall time
- * now_ms. Takes and releases the model lock itself. Fills r: the caller owns r->body and
- * frees it with sim_reply_free. */
-void sim_flink_handle(struct sim_model *m, const char *method, const char *path, int64_t now_ms,
-                      struct sim_reply *r);
+/* The request's query string: get(cls, "name") returns the (already unescaped) value of
+ * that parameter, borrowed for the request, or NULL when absent. */
+struct sim_query {
+    const char *(*get)(void *cls, const char *key);
+    void *cls;
+};
+
+/* Answers method + path (borrowed; unescaped, without the query string, which query
+ * gives, NULL meaning none) from the model at wall time now_ms. Takes and releases the
+ * model lock itself. Fills r: the caller owns r->body and frees it with sim_reply_free. */
+void sim_flink_handle(struct sim_model *m, const char *method, const char *path,
+                      const struct sim_query *query, int64_t now_ms, struct sim_reply *r);
 
 #endif

@@ -45,18 +45,23 @@ static void usage(FILE *out) {
             "  --clusters N          clusters: production, staging, development, cluster-4, ...\n"
             "                        (default 3)\n"
             "  --jobs N              jobs per cluster (default 4)\n"
+            "  --parallelism N       every vertex runs N subtasks (for benchmarks; default:\n"
+            "                        drawn per job, 1 to 8)\n"
             "  --taskmanagers N      task managers per cluster (default 4/3/2 by cluster)\n"
             "  --seed N              seed for ids, names and the event schedule (default 1)\n"
             "  --fault PATTERN=MODE[:ARG]\n"
             "                        inject a fault on paths matching the glob PATTERN;\n"
             "                        MODE is latency:MS, status:CODE, reset, hang, truncate,\n"
             "                        garbage, huge:MB or drip (repeatable, first match wins)\n"
-            "  --frozen              no random state changes (durations still advance)\n"
+            "  --frozen              no random state changes: no job failures, no drift, no\n"
+            "                        bottleneck episodes, no periodic checkpoints (durations\n"
+            "                        and I/O counters still advance; /_sim controls work)\n"
             "  --hostile-names       some job names carry control characters and escapes\n"
             "  --help                this text\n"
             "\n"
             "The first cluster answers at /<flink path>, every cluster at\n"
-            "/clusters/NAME/<flink path>; /_sim/health and /_sim/faults control the simulator.\n"
+            "/clusters/NAME/<flink path>; /_sim/health, /_sim/faults and /_sim/jobs control\n"
+            "the simulator.\n"
             "The first line on stdout is \"listening on http://127.0.0.1:PORT\".\n");
 }
 
@@ -94,6 +99,11 @@ static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct sim_reply
     return queue(conn, (unsigned int)r->status, resp, r->allow);
 }
 
+/* sim_query's lookup: a query-string parameter of the connection, unescaped. */
+static const char *query_arg(void *cls, const char *key) {
+    return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, key);
+}
+
 static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, struct request_ctx *ctx) {
     struct sim_reply r = {0};
@@ -101,7 +111,8 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         if (ctx->too_big)
             sim_reply_error(&r, 413, "request body over %d bytes", MAX_REQUEST_BODY);
         else
-            sim_control_handle(s->faults, method, url, ctx->body, ctx->len, &r);
+            sim_control_handle(s->faults, s->model, method, url, ctx->body, ctx->len, sim_now_ms(),
+                               &r);
         return queue_reply(conn, &r);
     }
 
@@ -125,7 +136,8 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         }
     }
 
-    sim_flink_handle(s->model, method, url, sim_now_ms(), &r);
+    struct sim_query query = {query_arg, conn};
+    sim_flink_handle(s->model, method, url, &query, sim_now_ms(), &r);
     if (!faulted)
         return queue_reply(conn, &r);
     unsigned int status = 0;
@@ -180,6 +192,7 @@ int main(int argc, char **argv) {
         OPT_PORT = 256,
         OPT_CLUSTERS,
         OPT_JOBS,
+        OPT_PARALLELISM,
         OPT_TMS,
         OPT_SEED,
         OPT_FAULT,
@@ -190,6 +203,7 @@ int main(int argc, char **argv) {
         {"port", required_argument, NULL, OPT_PORT},
         {"clusters", required_argument, NULL, OPT_CLUSTERS},
         {"jobs", required_argument, NULL, OPT_JOBS},
+        {"parallelism", required_argument, NULL, OPT_PARALLELISM},
         {"taskmanagers", required_argument, NULL, OPT_TMS},
         {"seed", required_argument, NULL, OPT_SEED},
         {"fault", required_argument, NULL, OPT_FAULT},
@@ -218,6 +232,11 @@ int main(int argc, char **argv) {
             if (!parse_num("jobs", optarg, 0, 1000, &v))
                 return 2;
             mo.jobs = (int)v;
+            break;
+        case OPT_PARALLELISM:
+            if (!parse_num("parallelism", optarg, 1, 4096, &v))
+                return 2;
+            mo.parallelism = (int)v;
             break;
         case OPT_TMS:
             if (!parse_num("taskmanagers", optarg, 1, 1000, &v))

@@ -18,8 +18,6 @@
 #define RESTART_DELAY_MS 4000
 #define DEPLOYING_MS 1000
 #define INITIALIZING_MS 2000
-/* Flink's metric fetcher refreshes every 10 s; served metrics move in the same steps. */
-#define METRIC_INTERVAL_MS 10000
 
 static const char *const job_state_names[SIM_JOB_STATE_COUNT] = {
     "INITIALIZING", "CREATED",  "RUNNING",    "FAILING",   "FAILED",      "CANCELLING",
@@ -74,7 +72,18 @@ static void set_tm_address(struct sim_cluster *c, struct sim_tm *tm) {
              (tm->pod_index / 200) % 256, tm->pod_index % 200 + 10);
 }
 
-static void build_vertices(struct sim_job *j, struct sim_prng *p, int max_par, bool slow_chain) {
+/* The first 64 bits of a hex id. */
+static uint64_t id_key(const char *id) {
+    char half[17];
+    memcpy(half, id, 16);
+    half[16] = '\0';
+    return (uint64_t)strtoull(half, NULL, 16);
+}
+
+/* forced_par > 0 overrides every drawn parallelism (--parallelism); the draws still happen,
+ * so ids and names stay those of the same seed without it. */
+static void build_vertices(struct sim_job *j, struct sim_prng *p, int max_par, bool slow_chain,
+                           int forced_par) {
     int par = (int)sim_prng_range(p, 1, max_par);
     j->n_vertices = (size_t)sim_prng_range(p, 3, SIM_MAX_VERTICES);
     size_t last = j->n_vertices - 1;
@@ -94,11 +103,14 @@ static void build_vertices(struct sim_job *j, struct sim_prng *p, int max_par, b
         else
             op = sim_catalog_middle((size_t)sim_prng_next(p));
         sim_prng_hex32(p, vx->id);
+        vx->key = id_key(vx->id);
         vx->name = op->name;
         vx->keyed_input = op->keyed;
         /* Middle vertices run at the job's parallelism; sources (partitions) and sinks
          * are often narrower. */
         vx->parallelism = (v == 0 || v == last) ? (int)sim_prng_range(p, 1, par) : par;
+        if (forced_par > 0)
+            vx->parallelism = forced_par;
         if (v > 0)
             rate = rate * sim_prng_range(p, 30, 100) / 100;
         vx->out_rate = v == last ? 0 : rate;
@@ -133,6 +145,7 @@ static void build_running(struct sim_job *j, struct sim_prng *p, int64_t now) {
     j->timestamps[SIM_JOB_RUNNING] = running;
     j->state = SIM_JOB_RUNNING;
     j->last_modification = running + DEPLOYING_MS + INITIALIZING_MS;
+    j->steady_since = j->last_modification;
     j->running_since = running;
 }
 
@@ -147,6 +160,7 @@ static void build_finished(struct sim_job *j, struct sim_prng *p, int64_t now) {
     j->state = SIM_JOB_FINISHED;
     j->last_modification = j->end_time;
     j->running_since = j->start_time + 1500;
+    j->steady_since = j->running_since;
     j->metrics_until = j->end_time;
 }
 
@@ -164,6 +178,7 @@ static void build_failed(struct sim_job *j, struct sim_prng *p, int64_t now) {
     j->state = SIM_JOB_FAILED;
     j->last_modification = j->end_time;
     j->running_since = failing - 25 * SECOND;
+    j->steady_since = j->running_since + DEPLOYING_MS + INITIALIZING_MS;
     j->metrics_until = failing;
     j->restarts = (int)sim_prng_range(p, 3, 10);
     j->failed_vertex = (size_t)sim_prng_range(p, 0, (int64_t)j->n_vertices - 1);
@@ -192,6 +207,81 @@ static char *job_name(size_t ci, size_t i, size_t n_jobs, size_t name_offset, si
     return xasprintf("%s-%zu", sim_catalog_job_name(k), round + 1);
 }
 
+/* Fills e with where subtask s of vertex v of job ji runs. */
+static void locate(const struct sim_cluster *c, size_t ji, int v, int s, struct sim_exception *e) {
+    e->vertex = v;
+    e->subtask = s;
+    e->tm_id[0] = '\0';
+    e->host[0] = '\0';
+    size_t t = v >= 0 ? sim_cluster_subtask_tm(c, ji, s) : SIZE_MAX;
+    if (t != SIZE_MAX) {
+        snprintf(e->tm_id, sizeof e->tm_id, "%s", c->tms[t].id);
+        snprintf(e->host, sizeof e->host, "%s", c->tms[t].ip);
+    }
+}
+
+/* Records a failure of job ji at t in its exception history. tm: the task manager that
+ * was lost, or SIZE_MAX for a failure of the job's own code. */
+static void record_failure(struct sim_cluster *c, size_t ji, size_t tm, int64_t t, bool final) {
+    struct sim_job *j = &c->jobs[ji];
+    struct sim_exception e = {0};
+    struct sim_prng *p = &c->dynamics;
+    e.timestamp = t;
+    e.attempt = j->restarts;
+    e.final = final;
+    e.detail = sim_prng_range(p, 1000, 99999999);
+    int v = (int)j->failed_vertex;
+    if (tm != SIZE_MAX) {
+        /* The first subtask that ran on the lost task manager. */
+        e.kind = SIM_FAILURE_TM_LOST;
+        int s = 0;
+        while (s < j->demand && sim_cluster_subtask_tm(c, ji, s) != tm)
+            s++;
+        s = s < j->vertices[v].parallelism ? s : 0;
+        locate(c, ji, v, s, &e);
+        snprintf(e.tm_id, sizeof e.tm_id, "%s", c->tms[tm].id);
+        snprintf(e.host, sizeof e.host, "%s", c->tms[tm].ip);
+    } else {
+        e.kind = sim_exceptions_pick(j, v, p);
+        int s = (int)sim_prng_range(p, 0, (int64_t)j->vertices[v].parallelism - 1);
+        locate(c, ji, e.kind == SIM_FAILURE_COORDINATOR ? -1 : v, s, &e);
+    }
+    sim_exceptions_add(&j->exceptions, &e);
+}
+
+/* Metrics, checkpoints and the exception history of the start-up world. */
+static void build_dynamics(struct sim_cluster *c, size_t ci, const struct sim_model_options *o,
+                           int64_t now) {
+    sim_prng_init(&c->dynamics, o->seed, 1000 + ci);
+    c->frozen = o->frozen;
+    c->fetch_origin = now;
+    c->metric_at = now;
+    c->episode_job = SIZE_MAX;
+    c->next_episode_at = now + sim_prng_range(&c->dynamics, 60000, 240000);
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        struct sim_job *j = &c->jobs[i];
+        sim_load_init_job(j, c->metric_at);
+        /* The failures the job already went through: restarts that healed, or, for the
+         * failed job, the restarts until its restart strategy gave up. */
+        if (j->state == SIM_JOB_FAILED) {
+            int n = j->restarts < SIM_EXCEPTION_HISTORY ? j->restarts : SIM_EXCEPTION_HISTORY;
+            int64_t failing = j->timestamps[SIM_JOB_FAILING];
+            int keep = j->restarts;
+            for (int k = n - 1; k >= 0; k--) {
+                j->restarts = keep - k;
+                record_failure(c, i, SIZE_MAX, failing - k * 32 * SECOND, k == 0);
+            }
+            j->restarts = keep;
+        } else if (j->timestamps[SIM_JOB_FAILING] != 0) {
+            j->failed_vertex = (size_t)sim_prng_range(&c->dynamics, 0, (int64_t)j->n_vertices - 1);
+            j->restarts--;
+            record_failure(c, i, SIZE_MAX, j->timestamps[SIM_JOB_FAILING], false);
+            j->restarts++;
+        }
+        sim_checkpoints_build(c, j, now);
+    }
+}
+
 static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_model_options *o,
                           bool frozen, int64_t now) {
     struct sim_prng build;
@@ -218,6 +308,9 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
     size_t budget = holders > 0 ? slots * usable / holders : 8;
     if (budget > 8)
         budget = 8;
+    /* With --parallelism every job needs that many slots: make room for all of them. */
+    if (o->parallelism > 0 && holders * (size_t)o->parallelism > slots * usable)
+        slots = (holders * (size_t)o->parallelism + usable - 1) / usable;
 
     /* Staging runs mostly the same pipelines as production, shifted by one; the other
      * clusters start further down the list. */
@@ -230,7 +323,8 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
         sim_prng_hex32(&build, j->jid);
         j->name = job_name(ci, i, c->n_jobs, name_offset, &hostile, o);
         bool slow = sim_prng_range(&build, 0, 2) == 0;
-        build_vertices(j, &build, sim_job_state_is_terminal(st) ? 8 : (int)budget, slow);
+        build_vertices(j, &build, sim_job_state_is_terminal(st) ? 8 : (int)budget, slow,
+                       o->parallelism);
         if (st == SIM_JOB_FINISHED)
             build_finished(j, &build, now);
         else if (st == SIM_JOB_FAILED)
@@ -254,6 +348,7 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
     }
     c->next_pod_index = (int)c->n_tms + 1;
     c->next_event_at = frozen ? INT64_MAX : now + sim_prng_range(&c->events, 30000, 90000);
+    build_dynamics(c, ci, o, now);
 }
 
 struct sim_model *sim_model_new(const struct sim_model_options *o, int64_t now_ms) {
@@ -357,8 +452,19 @@ void sim_cluster_counts(const struct sim_cluster *c, struct sim_cluster_counts *
 
 /* ---- life ----------------------------------------------------------------------- */
 
-static void start_restart(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+/* The job's tasks stop at t: counters stop, the running checkpoint fails. */
+static void tasks_stop(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    sim_load_flush(j, t);
+    sim_checkpoints_stop(c, j, t);
+}
+
+/* A task of job ji fails at t (because task manager lost_tm died, or SIZE_MAX: its own
+ * code) and the restart strategy restarts the job. */
+static void start_restart(struct sim_cluster *c, size_t ji, size_t lost_tm, int64_t t) {
+    struct sim_job *j = &c->jobs[ji];
     j->failed_vertex = (size_t)sim_prng_range(&c->events, 0, (int64_t)j->n_vertices - 1);
+    record_failure(c, ji, lost_tm, t, false);
+    tasks_stop(c, j, t);
     set_state(j, SIM_JOB_FAILING, t);
     j->phase = SIM_TASKS_STEADY;
     j->metrics_until = t;
@@ -366,7 +472,7 @@ static void start_restart(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     j->next_at = t + FAILING_MS;
 }
 
-static void job_step(struct sim_job *j, int64_t t) {
+static void job_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     switch (j->restart_step) {
     case 1:
         set_state(j, SIM_JOB_RESTARTING, t);
@@ -380,6 +486,8 @@ static void job_step(struct sim_job *j, int64_t t) {
         j->metrics_until = 0;
         j->restart_step = 3;
         j->next_at = t + DEPLOYING_MS;
+        sim_load_reset(j, t);
+        sim_checkpoints_restore(j, t);
         break;
     case 3:
         /* Subtask transitions move last-modification too, as in Flink's JobDetails. */
@@ -391,9 +499,11 @@ static void job_step(struct sim_job *j, int64_t t) {
     default:
         j->phase = SIM_TASKS_STEADY;
         j->last_modification = t;
+        j->steady_since = t;
         j->restarts++;
         j->restart_step = 0;
         j->next_at = 0;
+        sim_checkpoints_start(c, j, t);
         break;
     }
 }
@@ -413,7 +523,7 @@ static bool restart_random_job(struct sim_cluster *c, int64_t t) {
         if (!restartable(&c->jobs[i]))
             continue;
         if (pick-- == 0) {
-            start_restart(c, &c->jobs[i], t);
+            start_restart(c, i, SIZE_MAX, t);
             break;
         }
     }
@@ -437,7 +547,7 @@ static void tm_leave(struct sim_cluster *c, int64_t t) {
     size_t *first = xcalloc(c->n_tms, sizeof *first);
     allocate(c, used, first);
     if (first[pick] != SIZE_MAX && restartable(&c->jobs[first[pick]]))
-        start_restart(c, &c->jobs[first[pick]], t);
+        start_restart(c, first[pick], pick, t);
     free(used);
     free(first);
     c->tms[pick].present = false;
@@ -468,11 +578,11 @@ static void cluster_event(struct sim_cluster *c, int64_t t) {
 }
 
 /* Replays every scheduled change up to now, earliest first (ties: cluster event, then
- * jobs, then task managers, in index order), so the result does not depend on how often
- * it is called. */
+ * job steps, checkpoints, task managers and the metric fetch, each in index order), so
+ * the result does not depend on how often it is called. */
 static void cluster_advance(struct sim_cluster *c, int64_t now) {
     for (;;) {
-        enum { NONE, EVENT, JOB, TM } kind = NONE;
+        enum { NONE, EVENT, JOB, CHECKPOINT, TM, FETCH } kind = NONE;
         int64_t when = INT64_MAX;
         size_t which = 0;
         if (c->next_event_at < when) {
@@ -486,6 +596,14 @@ static void cluster_advance(struct sim_cluster *c, int64_t now) {
                 which = i;
             }
         }
+        for (size_t i = 0; i < c->n_jobs; i++) {
+            int64_t at = sim_checkpoints_next(&c->jobs[i]);
+            if (at != 0 && at < when) {
+                when = at;
+                kind = CHECKPOINT;
+                which = i;
+            }
+        }
         for (size_t t = 0; t < c->n_tms; t++) {
             if (!c->tms[t].present && c->tms[t].away_until < when) {
                 when = c->tms[t].away_until;
@@ -493,14 +611,22 @@ static void cluster_advance(struct sim_cluster *c, int64_t now) {
                 which = t;
             }
         }
+        if (c->metric_at + SIM_FETCH_MS < when) {
+            when = c->metric_at + SIM_FETCH_MS;
+            kind = FETCH;
+        }
         if (kind == NONE || when > now)
             return;
         if (kind == EVENT)
             cluster_event(c, when);
         else if (kind == JOB)
-            job_step(&c->jobs[which], when);
-        else
+            job_step(c, &c->jobs[which], when);
+        else if (kind == CHECKPOINT)
+            sim_checkpoints_event(c, &c->jobs[which], when);
+        else if (kind == TM)
             tm_return(c, &c->tms[which], when);
+        else
+            sim_load_step(c, when);
     }
 }
 
@@ -590,8 +716,128 @@ void sim_job_tasks(const struct sim_job *j, int counts[SIM_TASK_STATE_COUNT]) {
     }
 }
 
-int64_t sim_job_metric_elapsed(const struct sim_job *j, int64_t now_ms) {
-    int64_t sampled = now_ms - now_ms % METRIC_INTERVAL_MS;
-    int64_t end = j->metrics_until != 0 && j->metrics_until < sampled ? j->metrics_until : sampled;
-    return end > j->running_since ? end - j->running_since : 0;
+struct sim_job *sim_model_job(struct sim_model *m, const char *jid, struct sim_cluster **cluster) {
+    for (size_t ci = 0; ci < m->n_clusters; ci++) {
+        struct sim_job *j = sim_cluster_job(&m->clusters[ci], jid);
+        if (j != NULL) {
+            *cluster = &m->clusters[ci];
+            return j;
+        }
+    }
+    return NULL;
+}
+
+struct sim_tm *sim_cluster_tm(struct sim_cluster *c, const char *id, size_t *index) {
+    for (size_t t = 0; t < c->n_tms; t++) {
+        if (c->tms[t].present && strcmp(c->tms[t].id, id) == 0) {
+            *index = t;
+            return &c->tms[t];
+        }
+    }
+    return NULL;
+}
+
+/* ---- test controls -------------------------------------------------------------- */
+
+bool sim_model_fail_job(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    if (sim_job_state_is_terminal(j->state))
+        return false;
+    size_t ji = (size_t)(j - c->jobs);
+    j->failed_vertex = (size_t)sim_prng_range(&c->dynamics, 0, (int64_t)j->n_vertices - 1);
+    record_failure(c, ji, SIZE_MAX, t, true);
+    tasks_stop(c, j, t);
+    set_state(j, SIM_JOB_FAILING, t);
+    set_state(j, SIM_JOB_FAILED, t);
+    j->phase = SIM_TASKS_STEADY;
+    j->end_time = t;
+    if (j->metrics_until == 0)
+        j->metrics_until = t;
+    j->restart_step = 0;
+    j->next_at = 0;
+    return true;
+}
+
+bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    if (j->batch)
+        return false;
+    tasks_stop(c, j, t);
+    j->start_time = t;
+    j->end_time = -1;
+    memset(j->timestamps, 0, sizeof j->timestamps);
+    set_state(j, SIM_JOB_INITIALIZING, t);
+    set_state(j, SIM_JOB_CREATED, t);
+    set_state(j, SIM_JOB_RUNNING, t);
+    /* Then the restart choreography from "subtasks deploying" on. */
+    j->phase = SIM_TASKS_DEPLOYING;
+    j->running_since = t;
+    j->metrics_until = 0;
+    j->restart_step = 3;
+    j->next_at = t + DEPLOYING_MS;
+    sim_load_reset(j, t);
+    sim_checkpoints_restore(j, t);
+    return true;
+}
+
+/* ---- placement ------------------------------------------------------------------ */
+
+void sim_cluster_tm_jobs(const struct sim_cluster *c, size_t tm, int *per_job) {
+    int *used = xcalloc(c->n_tms, sizeof *used);
+    size_t t = 0;
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        const struct sim_job *j = &c->jobs[i];
+        per_job[i] = 0;
+        if (!sim_job_holds_slots(j))
+            continue;
+        int need = j->demand;
+        while (need > 0 && t < c->n_tms) {
+            if (!c->tms[t].present || used[t] >= c->tms[t].slots) {
+                t++;
+                continue;
+            }
+            int take = c->tms[t].slots - used[t] < need ? c->tms[t].slots - used[t] : need;
+            used[t] += take;
+            need -= take;
+            if (t == tm)
+                per_job[i] += take;
+        }
+    }
+    free(used);
+}
+
+size_t sim_cluster_subtask_tm(const struct sim_cluster *c, size_t ji, int s) {
+    if (c->n_tms == 0)
+        return SIZE_MAX;
+    int *used = xcalloc(c->n_tms, sizeof *used);
+    size_t t = 0, found = SIZE_MAX;
+    for (size_t i = 0; i <= ji && found == SIZE_MAX; i++) {
+        const struct sim_job *j = &c->jobs[i];
+        if (!sim_job_holds_slots(j))
+            continue;
+        int need = j->demand, placed = 0;
+        while (need > 0 && t < c->n_tms) {
+            if (!c->tms[t].present || used[t] >= c->tms[t].slots) {
+                t++;
+                continue;
+            }
+            int take = c->tms[t].slots - used[t] < need ? c->tms[t].slots - used[t] : need;
+            if (i == ji && s >= placed && s < placed + take) {
+                found = t;
+                break;
+            }
+            used[t] += take;
+            need -= take;
+            placed += take;
+        }
+    }
+    free(used);
+    if (found != SIZE_MAX)
+        return found;
+    /* Not placed (the job holds no slots now): say where it ran, spread by subtask. */
+    size_t n = (ji + (size_t)s) % c->n_tms;
+    for (size_t k = 0; k < c->n_tms; k++) {
+        size_t at = (n + k) % c->n_tms;
+        if (c->tms[at].present)
+            return at;
+    }
+    return SIZE_MAX;
 }

@@ -1,6 +1,8 @@
 /* The simulated world: clusters with jobs (each a chain of vertices) and task managers,
  * built deterministically from a seed, and their life over wall-clock time (a job fails
- * and restarts, a task manager leaves and a new pod replaces it).
+ * and restarts, a task manager leaves and a new pod replaces it). Inside each job: its
+ * load and I/O counters, stepped at every 10 s metric fetch (sim_load), its checkpoints
+ * (sim_checkpoints) and its exception history (sim_exceptions).
  *
  * Time is lazy: nothing runs in the background. sim_model_lock() advances every cluster
  * to "now" by replaying the scheduled events in order, so the outcome depends only on the
@@ -11,6 +13,9 @@
 #define FLINKTOP_SIM_MODEL_H
 
 #include "sim_catalog.h"
+#include "sim_checkpoints.h"
+#include "sim_exceptions.h"
+#include "sim_load.h"
 #include "sim_prng.h"
 
 #include <pthread.h>
@@ -19,6 +24,22 @@
 #include <stdint.h>
 
 #define SIM_MAX_VERTICES 5
+
+/* A TaskManager with a 4 GiB process, laid out the way Flink's memory model splits it
+ * (bytes): metaspace 256m, overhead 10%, network 10% and managed 40% of Flink memory. */
+#define SIM_TM_PROCESS 4294967296LL
+#define SIM_TM_METASPACE 268435456LL
+#define SIM_TM_OVERHEAD 429496730LL
+#define SIM_TM_FLINK (SIM_TM_PROCESS - SIM_TM_METASPACE - SIM_TM_OVERHEAD)
+#define SIM_TM_FRAMEWORK_HEAP 134217728LL
+#define SIM_TM_FRAMEWORK_OFF_HEAP 134217728LL
+#define SIM_TM_NETWORK (SIM_TM_FLINK / 10)
+#define SIM_TM_MANAGED (SIM_TM_FLINK * 4 / 10)
+#define SIM_TM_TASK_HEAP                                                                           \
+    (SIM_TM_FLINK - SIM_TM_FRAMEWORK_HEAP - SIM_TM_FRAMEWORK_OFF_HEAP - SIM_TM_NETWORK -           \
+     SIM_TM_MANAGED)
+#define SIM_TM_HEAP_MAX (SIM_TM_FRAMEWORK_HEAP + SIM_TM_TASK_HEAP)
+#define SIM_TM_DATA_PORT 6121
 
 /* Flink JobStatus, in the order of the wire enum. */
 enum sim_job_state {
@@ -61,13 +82,16 @@ bool sim_job_state_is_terminal(enum sim_job_state s);
 
 struct sim_vertex {
     char id[33];
+    uint64_t key;     /* from the id: seeds what each subtask shows */
     const char *name; /* borrowed from the catalog */
     int parallelism;
     bool keyed_input;  /* the edge into this vertex is a keyBy (HASH) */
-    int64_t out_rate;  /* records per second leaving this vertex */
+    int64_t out_rate;  /* records per second leaving this vertex at nominal throughput */
     int record_bytes;  /* average serialised record size */
-    int busy_permille; /* share of time busy / back-pressured, per 1000 */
+    int busy_permille; /* nominal share of time busy / back-pressured, per 1000 */
     int backpressure_permille;
+    struct sim_io acc;   /* counted up to the job's acc_at */
+    struct sim_io shown; /* as of the latest metric fetch */
 };
 
 /* Sub-states of RUNNING right after a restart, when subtasks are still coming up. */
@@ -94,6 +118,13 @@ struct sim_job {
     int demand;           /* slots held: max vertex parallelism (one sharing group) */
     size_t n_vertices;
     struct sim_vertex vertices[SIM_MAX_VERTICES];
+    int64_t steady_since;   /* when every subtask last reached RUNNING */
+    int throughput;         /* the sources' rate, per mille of nominal; drifts */
+    int bottleneck;         /* index of the vertex that chokes the job, -1 none */
+    bool bottleneck_forced; /* set through /_sim; outlives episodes */
+    int64_t acc_at;         /* when the vertices' acc counters were last brought up to date */
+    struct sim_checkpoints checkpoints;
+    struct sim_exceptions exceptions;
 };
 
 struct sim_tm {
@@ -118,6 +149,14 @@ struct sim_cluster {
     int next_pod_index;
     struct sim_prng events; /* draws of the live schedule, separate from the build */
     int64_t next_event_at;  /* INT64_MAX when frozen */
+    bool frozen;
+    /* Metrics and checkpoints: their own draws, so they never shift the event schedule. */
+    struct sim_prng dynamics;
+    int64_t fetch_origin;    /* the first metric fetch: the simulator's start */
+    int64_t metric_at;       /* the latest metric fetch, fetch_origin + k * SIM_FETCH_MS */
+    size_t episode_job;      /* job with a bottleneck episode, SIZE_MAX none */
+    int64_t episode_until;   /* when that episode clears */
+    int64_t next_episode_at; /* when the next one may start */
 };
 
 struct sim_model {
@@ -136,6 +175,7 @@ struct sim_model_options {
     uint64_t seed;
     bool frozen;
     bool hostile_names;
+    int parallelism; /* every vertex's parallelism; <= 0 = drawn per job */
 };
 
 /* Builds the world at wall time now_ms. Returns owned model: free with sim_model_free. */
@@ -152,6 +192,17 @@ void sim_model_unlock(struct sim_model *m);
 /* Lookups under the lock; borrowed, NULL when absent. */
 struct sim_cluster *sim_model_cluster(struct sim_model *m, const char *name);
 struct sim_job *sim_cluster_job(struct sim_cluster *c, const char *jid);
+/* A job of any cluster (job ids are unique across clusters); *cluster gets its cluster. */
+struct sim_job *sim_model_job(struct sim_model *m, const char *jid, struct sim_cluster **cluster);
+/* A present task manager by id, or NULL; *index gets its index in c->tms. */
+struct sim_tm *sim_cluster_tm(struct sim_cluster *c, const char *id, size_t *index);
+
+/* Test controls (under the lock, at time t). fail: the job goes FAILED at once with an
+ * exception entry, and stays so; false when it already is globally terminal. restart: the
+ * job is submitted again (new start time, RUNNING with subtasks deploying, then
+ * initializing, then running); false for the batch job. */
+bool sim_model_fail_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
+bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
 
 bool sim_cluster_version_at_least(const struct sim_cluster *c, int major, int minor);
 
@@ -160,8 +211,6 @@ enum sim_task_state sim_vertex_tasks(const struct sim_job *j, size_t v,
                                      int counts[SIM_TASK_STATE_COUNT]);
 /* Sum over the job's vertices. */
 void sim_job_tasks(const struct sim_job *j, int counts[SIM_TASK_STATE_COUNT]);
-/* Milliseconds the current attempt has produced metrics for, as of now_ms. */
-int64_t sim_job_metric_elapsed(const struct sim_job *j, int64_t now_ms);
 /* Whether the job holds slots (it is neither globally terminal nor suspended). */
 bool sim_job_holds_slots(const struct sim_job *j);
 
@@ -169,6 +218,12 @@ bool sim_job_holds_slots(const struct sim_job *j);
  * borrowed, c->n_tms long. Jobs fill task managers in order, as Flink's default slot
  * matching does. */
 void sim_cluster_slot_usage(const struct sim_cluster *c, int *used);
+/* Slots each job holds on task manager t: per_job (borrowed, c->n_jobs long). */
+void sim_cluster_tm_jobs(const struct sim_cluster *c, size_t t, int *per_job);
+/* The task manager that runs subtask s of job ji (slot sharing puts subtask s of every
+ * vertex into the job's s-th slot). A job without slots (failed, finished) reports where
+ * it ran, spread over the task managers. */
+size_t sim_cluster_subtask_tm(const struct sim_cluster *c, size_t ji, int s);
 
 struct sim_cluster_counts {
     int taskmanagers, slots_total, slots_available;

@@ -39,3 +39,11 @@ void sim_prng_bytes(struct sim_prng *p, unsigned char *buf, size_t n) {
         v >>= 8;
     }
 }
+
+uint64_t sim_prng_hash(uint64_t a, uint64_t b, uint64_t c) {
+    return mix(mix(mix(a + 0x9e3779b97f4a7c15ULL) ^ b) + c * 0xd1b54a32d192ed03ULL);
+}
+
+double sim_prng_unit(uint64_t a, uint64_t b, uint64_t c) {
+    return (double)(sim_prng_hash(a, b, c) >> 11) / 9007199254740992.0;
+}

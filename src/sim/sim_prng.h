@@ -22,4 +22,10 @@ void sim_prng_hex32(struct sim_prng *p, char out[33]);
 /* Fills buf (borrowed) with n random bytes. */
 void sim_prng_bytes(struct sim_prng *p, unsigned char *buf, size_t n);
 
+/* Stateless draws for values computed when asked (a subtask's share of a vertex, its
+ * jitter in one metric step): the same (a, b, c) always gives the same number. */
+uint64_t sim_prng_hash(uint64_t a, uint64_t b, uint64_t c);
+/* The hash as a double in [0, 1). */
+double sim_prng_unit(uint64_t a, uint64_t b, uint64_t c);
+
 #endif
