@@ -171,3 +171,82 @@ assert c['production']['status'] == 'ok' and c['development']['status'] == 'ok'
     printf '%s' "$output" >"$OUT"
     py "assert d['clusters'][0]['error'] == 'timed out after 2 s', d"
 }
+
+@test "once json: vertices carry one backpressure ratio per subtask; checkpoint counts match" {
+    sim_start --frozen --jobs 3
+    # backpressure needs one metric fetch after start: wait for it (deadline, no sleep)
+    jid=$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" | python3 -c '
+import json, sys
+print([j for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"][0]["jid"])')
+    vid=$(curl -sf "$SIM_URL/clusters/staging/jobs/$jid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["vertices"][0]["id"])')
+    for _ in $(seq 1 400); do
+        curl -sf "$SIM_URL/clusters/staging/jobs/$jid/vertices/$vid/backpressure" | grep -q '"ok"' && break
+        sleep 0.05
+    done
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    for c in production staging development; do
+        curl -sf "$SIM_URL/clusters/$c/jobs/overview" >"$BATS_TEST_TMPDIR/jobs.json"
+        for j in $(python3 -c "import json; [print(j['jid']) for j in json.load(open('$BATS_TEST_TMPDIR/jobs.json'))['jobs'] if j['state'] == 'RUNNING']"); do
+            curl -sf "$SIM_URL/clusters/$c/jobs/$j/checkpoints" >"$BATS_TEST_TMPDIR/cp.json"
+            py "
+cp = json.load(open('$BATS_TEST_TMPDIR/cp.json'))
+c = [c for c in d['clusters'] if c['name'] == '$c'][0]
+j = [j for j in c['jobs'] if j['id'] == '$j'][0]
+assert j['vertices'], j
+for v in j['vertices']:
+    bp = v['backpressure']
+    if bp['subtasks'] is not None:
+        assert len(bp['subtasks']) == v['parallelism'], (v['name'], len(bp['subtasks']), v['parallelism'])
+        assert bp['level'] in ('ok', 'low', 'high'), bp
+k = j['checkpoints']
+assert k['completed'] == cp['counts']['completed'] and k['failed'] == cp['counts']['failed'], (k, cp['counts'])
+if cp['latest']['completed']:
+    assert k['last_completed']['id'] == cp['latest']['completed']['id'], k
+    assert k['last_completed']['path'] == cp['latest']['completed']['external_path'], k
+assert j['exceptions'] is not None
+"
+        done
+        py "
+c = [c for c in d['clusters'] if c['name'] == '$c'][0]
+assert c['taskmanager_list'] and all(t['heap_max'] and t['heap_max'] > 0 for t in c['taskmanager_list']), c['taskmanager_list']
+"
+    done
+    # at least one vertex somewhere had its backpressure sampled
+    py "assert any(v['backpressure']['subtasks'] for c in d['clusters'] for j in c['jobs'] if j['vertices'] for v in j['vertices'])"
+}
+
+@test "once: a job made to fail shows FAILED with its root exception" {
+    sim_start --frozen --jobs 3
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
+import json, sys
+print([j for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"][0]["jid"])')
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    printf '%s' "$output" >"$OUT"
+    py "
+j = [j for c in d['clusters'] for j in c['jobs'] if j['id'] == '$jid'][0]
+assert j['state'] == 'FAILED', j['state']
+root = j['exceptions']['root']
+assert root and root['message'] and root['time'] > 0, j['exceptions']
+"
+}
+
+@test "once: FlinkJobFailed with for: 0s fires in a single poll, named after job and cluster" {
+    sim_start --frozen --jobs 3
+    jid=$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" | python3 -c '
+import json, sys
+print([j for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"][0]["jid"])')
+    name=$(curl -sf "$SIM_URL/clusters/staging/jobs/$jid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    sed 's/for: 1m/for: 0s/' config/alerts.yaml >"$BATS_TEST_TMPDIR/alerts.yaml"
+    printf 'alerts: %s\n' "$BATS_TEST_TMPDIR/alerts.yaml" >"$BATS_TEST_TMPDIR/config.yaml"
+    run "$FLINKTOP" -c "$BATS_TEST_TMPDIR/config.yaml" --once --output json $(sim_flink_args)
+    printf '%s' "$output" >"$OUT"
+    py "
+a = [a for a in d['alerts'] if a['name'] == 'FlinkJobFailed']
+assert any(x['cluster'] == 'staging' and x['job'] == '$name' and x['severity'] == 'critical' for x in a), d['alerts']
+assert all('has failed' in x['message'] for x in a), a
+"
+}
