@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 MONO_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
 CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # has the braille block
 SIZE = 15
 CW, CH = 9, 19  # cell size in pixels
 
@@ -53,6 +54,7 @@ def main():
     stream.feed(data.rstrip("\n").replace("\n", "\r\n"))
     fonts = {False: ImageFont.truetype(MONO, SIZE), True: ImageFont.truetype(MONO_BOLD, SIZE)}
     cjk = ImageFont.truetype(CJK, SIZE)
+    sans = ImageFont.truetype(SANS, SIZE)
     img = Image.new("RGB", (cols * CW + 16, rows * CH + 16), BG_DEFAULT)
     draw = ImageDraw.Draw(img)
     for y in range(rows):
@@ -68,7 +70,12 @@ def main():
             width = CW * (2 if wide else 1)
             draw.rectangle([px, py, px + width - 1, py + CH - 1], fill=bg)
             if ch.data.strip():
-                font = cjk if wide else fonts[bool(ch.bold)]
+                if wide:
+                    font = cjk
+                elif 0x2800 <= ord(ch.data[0]) <= 0x28FF:
+                    font = sans
+                else:
+                    font = fonts[bool(ch.bold)]
                 draw.text((px, py + 1), ch.data, font=font, fill=fg)
     img.save(dst)
 

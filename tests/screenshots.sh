@@ -16,7 +16,7 @@ ROWS=${ROWS:-32}
 /usr/bin/python3 -c 'import pyte, PIL' 2>/dev/null ||
     { echo "screenshots: needs python3-pyte and python3-pil (make deps)"; exit 1; }
 
-sim_start --jobs 6 --seed 7 || exit 1
+sim_start --jobs 6 --seed 7 --parallelism 24 || exit 1
 T -f /dev/null new-session -d -x "$COLS" -y "$ROWS" \
     "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color ./flinktop $(sim_flink_args)"
 T set-option -g status off
@@ -44,4 +44,16 @@ T send-keys Enter
 wait_for "Jobs: production" && shot jobs
 T send-keys '?'
 wait_for "Help:" && shot help
-T send-keys '?' q
+T send-keys '?'
+wait_for "Jobs: production"
+T send-keys Enter
+wait_for "1 Overview" && wait_for "records per second" && sleep 4 && shot job-overview # let the chart gather a few points
+T send-keys 2
+wait_for "replay if restarted now" && shot job-checkpoints
+T send-keys 3
+wait_for "ratio per subtask" && shot job-backpressure
+T send-keys 4
+wait_for "task managers of production" && shot job-taskmanagers
+T send-keys 5
+{ wait_for "root cause" || wait_for "no exceptions"; } && shot job-exceptions
+T send-keys q q q

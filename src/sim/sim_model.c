@@ -119,7 +119,7 @@ static void build_vertices(struct sim_job *j, struct sim_prng *p, int max_par, b
         vx->backpressure_permille = (int)sim_prng_range(p, 0, 40);
         if (v == slow)
             vx->busy_permille = 980;
-        else if (v < slow)
+        else if (slow_chain && v < slow)
             vx->backpressure_permille = (int)sim_prng_range(p, 500, 900);
         if (vx->busy_permille + vx->backpressure_permille > 1000)
             vx->busy_permille = 1000 - vx->backpressure_permille;

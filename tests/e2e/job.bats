@@ -38,7 +38,7 @@ open_job() {
     wait_for "task managers of production"
     wait_for "production-taskmanager-"
     keys 5
-    wait_for "EXCEPTION"
+    wait_for "root cause" 5 || wait_for "no exceptions: the job has not failed"
     # Tab cycles back to the first tab
     keys Tab
     wait_for "VERTEX"
