@@ -5,12 +5,15 @@
 #include "sim_control.h"
 #include "sim_faults.h"
 #include "sim_flink.h"
+#include "sim_k8s.h"
+#include "sim_kubeconfig.h"
 #include "sim_model.h"
 #include "sim_reply.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -19,14 +22,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_REQUEST_BODY (64 * 1024)
 #define IDLE_TIMEOUT_S 120u
 #define MAX_FAULT_ARGS 64
+#define MAX_PEM_BYTES (1024 * 1024)
 
 struct server {
     struct sim_model *model;   /* borrowed for the server's life */
     struct sim_faults *faults; /* borrowed for the server's life */
+    struct sim_k8s *k8s;       /* borrowed for the server's life */
+    const char *token;         /* borrowed (argv); NULL = no authentication */
 };
 
 /* Per-request state between libmicrohttpd's calls: the uploaded body so far. */
@@ -57,12 +65,23 @@ static void usage(FILE *out) {
             "                        bottleneck episodes, no periodic checkpoints (durations\n"
             "                        and I/O counters still advance; /_sim controls work)\n"
             "  --hostile-names       some job names carry control characters and escapes\n"
+            "  --token T             require \"Authorization: Bearer T\" on the Kubernetes API\n"
+            "                        and the service proxy (/_sim stays open)\n"
+            "  --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key)\n"
+            "  --tls-key FILE        the PEM private key of --tls-cert\n"
+            "  --kubeconfig-out FILE write a kubeconfig (mode 0600) for this server: context\n"
+            "                        flinktop-sim, the token, the CA data when TLS\n"
             "  --help                this text\n"
             "\n"
             "The first cluster answers at /<flink path>, every cluster at\n"
             "/clusters/NAME/<flink path>; /_sim/health, /_sim/faults and /_sim/jobs control\n"
             "the simulator.\n"
-            "The first line on stdout is \"listening on http://127.0.0.1:PORT\".\n");
+            "It is also a Kubernetes API server: /version, /api, /apis, namespaces, pods,\n"
+            "events, services and the flink.apache.org/v1beta1 resources (one FlinkDeployment\n"
+            "per cluster: production in flink-prod, staging in flink-staging, development in\n"
+            "flink-dev, cluster-N in flink-cluster-N), and the service proxy\n"
+            "/api/v1/namespaces/NS/services/NAME-rest:rest/proxy/<flink path>.\n"
+            "The first line on stdout is \"listening on http[s]://127.0.0.1:PORT\".\n");
 }
 
 static bool parse_num(const char *opt, const char *s, long long min, long long max,
@@ -104,6 +123,15 @@ static const char *query_arg(void *cls, const char *key) {
     return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, key);
 }
 
+/* Whether the request carries "Authorization: Bearer <token>" (always true without one). */
+static bool authorized(const struct server *s, struct MHD_Connection *conn) {
+    if (s->token == NULL)
+        return true;
+    const char *h =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    return h != NULL && strncmp(h, "Bearer ", 7) == 0 && strcmp(h + 7, s->token) == 0;
+}
+
 static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, struct request_ctx *ctx) {
     struct sim_reply r = {0};
@@ -113,6 +141,16 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         else
             sim_control_handle(s->faults, s->model, method, url, ctx->body, ctx->len, sim_now_ms(),
                                &r);
+        return queue_reply(conn, &r);
+    }
+    bool k8s = sim_k8s_owns(url);
+    if (k8s && !authorized(s, conn)) {
+        sim_k8s_status(&r, 401, "Unauthorized", "Unauthorized");
+        return queue_reply(conn, &r);
+    }
+    if (k8s && ctx->too_big) {
+        sim_k8s_status(&r, 413, "RequestEntityTooLarge", "request body over %d bytes",
+                       MAX_REQUEST_BODY);
         return queue_reply(conn, &r);
     }
 
@@ -137,7 +175,19 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
     }
 
     struct sim_query query = {query_arg, conn};
-    sim_flink_handle(s->model, method, url, &query, sim_now_ms(), &r);
+    /* The service proxy reaches the cluster's Flink API; faults matched the full path. */
+    char *target = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
+    if (target != NULL) {
+        sim_flink_handle(s->model, method, target, &query, sim_now_ms(), &r);
+        free(target);
+    } else if (k8s) {
+        const char *ctype =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        sim_k8s_handle(s->k8s, s->model, method, url, &query, ctype, ctx->body, ctx->len,
+                       sim_now_ms(), &r);
+    } else {
+        sim_flink_handle(s->model, method, url, &query, sim_now_ms(), &r);
+    }
     if (!faulted)
         return queue_reply(conn, &r);
     unsigned int status = 0;
@@ -187,6 +237,31 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 static void *cjson_malloc(size_t n) { return xmalloc(n); }
 
+/* Reads a whole (small) file; returns owned NUL-terminated contents and *len, or NULL
+ * with a message on stderr. */
+static char *read_pem(const char *opt, const char *file, size_t *len) {
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = fopen(file, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "flinktop-sim: --%s %s: %s\n", opt, file, strerror(errno));
+        return NULL;
+    }
+    buf = xmalloc(MAX_PEM_BYTES + 1);
+    n = fread(buf, 1, MAX_PEM_BYTES + 1, f);
+    bool bad = ferror(f) || n == 0 || n > MAX_PEM_BYTES;
+    fclose(f);
+    if (bad) {
+        fprintf(stderr, "flinktop-sim: --%s %s: empty, unreadable or over %d bytes\n", opt, file,
+                MAX_PEM_BYTES);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
 int main(int argc, char **argv) {
     enum {
         OPT_PORT = 256,
@@ -197,7 +272,11 @@ int main(int argc, char **argv) {
         OPT_SEED,
         OPT_FAULT,
         OPT_FROZEN,
-        OPT_HOSTILE
+        OPT_HOSTILE,
+        OPT_TOKEN,
+        OPT_TLS_CERT,
+        OPT_TLS_KEY,
+        OPT_KUBECONFIG_OUT
     };
     static const struct option longopts[] = {
         {"port", required_argument, NULL, OPT_PORT},
@@ -209,6 +288,10 @@ int main(int argc, char **argv) {
         {"fault", required_argument, NULL, OPT_FAULT},
         {"frozen", no_argument, NULL, OPT_FROZEN},
         {"hostile-names", no_argument, NULL, OPT_HOSTILE},
+        {"token", required_argument, NULL, OPT_TOKEN},
+        {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+        {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+        {"kubeconfig-out", required_argument, NULL, OPT_KUBECONFIG_OUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -216,6 +299,7 @@ int main(int argc, char **argv) {
     long long port = 0, v = 0;
     const char *fault_args[MAX_FAULT_ARGS];
     size_t n_fault_args = 0;
+    const char *token = NULL, *tls_cert = NULL, *tls_key = NULL, *kubeconfig_out = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -261,6 +345,22 @@ int main(int argc, char **argv) {
         case OPT_HOSTILE:
             mo.hostile_names = true;
             break;
+        case OPT_TOKEN:
+            if (optarg[0] == '\0' || strpbrk(optarg, "\r\n") != NULL) {
+                fprintf(stderr, "flinktop-sim: --token must be a non-empty single line\n");
+                return 2;
+            }
+            token = optarg;
+            break;
+        case OPT_TLS_CERT:
+            tls_cert = optarg;
+            break;
+        case OPT_TLS_KEY:
+            tls_key = optarg;
+            break;
+        case OPT_KUBECONFIG_OUT:
+            kubeconfig_out = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -273,6 +373,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "flinktop-sim: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
+    if ((tls_cert == NULL) != (tls_key == NULL)) {
+        fprintf(stderr, "flinktop-sim: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
 
     /* cJSON allocates through xmalloc, so its results are never NULL. */
     cJSON_Hooks hooks = {.malloc_fn = cjson_malloc, .free_fn = free};
@@ -282,6 +386,17 @@ int main(int argc, char **argv) {
     struct MHD_Daemon *httpd = NULL;
     struct sim_faults *faults = sim_faults_new(mo.seed);
     struct sim_model *model = NULL;
+    struct sim_k8s *k8s = NULL;
+    char *cert_pem = NULL, *key_pem = NULL;
+    size_t cert_len = 0, key_len = 0;
+    if (tls_cert != NULL) {
+        cert_pem = read_pem("tls-cert", tls_cert, &cert_len);
+        key_pem = read_pem("tls-key", tls_key, &key_len);
+        if (cert_pem == NULL || key_pem == NULL) {
+            rc = 2;
+            goto out;
+        }
+    }
     for (size_t i = 0; i < n_fault_args; i++) {
         char err[256];
         if (!sim_faults_add_spec(faults, fault_args[i], err, sizeof err)) {
@@ -291,6 +406,7 @@ int main(int argc, char **argv) {
         }
     }
     model = sim_model_new(&mo, sim_now_ms());
+    k8s = sim_k8s_new(model, sim_now_ms());
 
     /* Block the stop signals in every thread (libmicrohttpd's inherit this mask) and take
      * them synchronously below with sigwait: no handler, no async-signal-safety worries. */
@@ -310,29 +426,62 @@ int main(int argc, char **argv) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct server server = {.model = model, .faults = faults};
-    httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                                 MHD_USE_POLL | MHD_USE_ITC,
-                             (uint16_t)port, NULL, NULL, on_request, &server, MHD_OPTION_SOCK_ADDR,
-                             &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                             MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, MHD_OPTION_END);
+    struct server server = {.model = model, .faults = faults, .k8s = k8s, .token = token};
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                         MHD_USE_POLL | MHD_USE_ITC;
+    if (cert_pem != NULL) {
+        flags |= MHD_USE_TLS;
+        httpd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &server,
+                                 MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED,
+                                 on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S,
+                                 MHD_OPTION_HTTPS_MEM_CERT, cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+                                 key_pem, MHD_OPTION_END);
+    } else {
+        httpd =
+            MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &server,
+                             MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+                             NULL, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, MHD_OPTION_END);
+    }
     if (httpd == NULL) {
-        fprintf(stderr, "flinktop-sim: cannot listen on 127.0.0.1:%lld\n", port);
+        fprintf(stderr, "flinktop-sim: cannot listen on 127.0.0.1:%lld%s\n", port,
+                cert_pem != NULL ? " (or the TLS certificate and key do not load)" : "");
         rc = 1;
         goto out;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(httpd, MHD_DAEMON_INFO_BIND_PORT);
-    printf("listening on http://127.0.0.1:%u\n", info != NULL ? (unsigned)info->port : 0u);
+    char *url = xasprintf("%s://127.0.0.1:%u", cert_pem != NULL ? "https" : "http",
+                          info != NULL ? (unsigned)info->port : 0u);
+    /* Written before the "listening" line, so whoever waits for it finds the file. */
+    if (kubeconfig_out != NULL) {
+        char err[512];
+        if (!sim_kubeconfig_write(kubeconfig_out, url, cert_pem, cert_len, token, err,
+                                  sizeof err)) {
+            fprintf(stderr, "flinktop-sim: --kubeconfig-out: %s\n", err);
+            free(url);
+            rc = 1;
+            goto stop;
+        }
+    }
+    printf("listening on %s\n", url);
     fflush(stdout);
+    free(url);
+    if (token != NULL && cert_pem == NULL) {
+        fprintf(stderr, "flinktop-sim: warning: --token without --tls-cert: Kubernetes clients "
+                        "send no bearer token over plain http\n");
+    }
 
     int sig = 0;
     while (sigwait(&stop_signals, &sig) != 0)
         ;
+stop:
     /* Release hangs, latencies and drips first, or MHD_stop_daemon would wait on them. */
     sim_faults_stop(faults);
     MHD_stop_daemon(httpd);
     httpd = NULL;
 out:
+    free(cert_pem);
+    free(key_pem);
+    sim_k8s_free(k8s);
     sim_model_free(model);
     sim_faults_free(faults);
     return rc;

@@ -1,0 +1,1167 @@
+#include "sim_k8s.h"
+
+#include "xalloc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_SEGMENTS 10
+#define FLINK_GV "flink.apache.org/v1beta1"
+#define REST_PORT 8081
+
+struct sim_k8s {
+    cJSON *deployments; /* owned array: metadata + spec; index = cluster index */
+    cJSON *snapshots;   /* owned array of FlinkStateSnapshots */
+    char **namespaces;  /* owned: each deployment's namespace */
+    char **names;       /* owned: each deployment's name (= its cluster's name) */
+    size_t n;
+    long resource_version; /* the latest one handed out */
+    int64_t started_at;
+    unsigned snapshot_seq;
+};
+
+struct k8s_request {
+    const char *seg[MAX_SEGMENTS];
+    size_t seg_len[MAX_SEGMENTS];
+    size_t n_seg;
+};
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static uint64_t fnv(const char *s, uint64_t salt) {
+    uint64_t h = 1469598103934665603ULL ^ salt;
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Kubernetes' random-name alphabet (no vowels, no look-alikes). */
+static void name_suffix(char *out, size_t n, uint64_t h) {
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    for (size_t i = 0; i + 1 < n; i++) {
+        out[i] = alphabet[h % (sizeof alphabet - 1)];
+        h /= sizeof alphabet - 1;
+        if (h == 0)
+            h = fnv(out, i);
+    }
+    out[n - 1] = '\0';
+}
+
+/* Returns owned uid "8-4-4-4-12" derived from key. */
+static char *make_uid(const char *key) {
+    uint64_t a = fnv(key, 1), b = fnv(key, 2);
+    return xasprintf("%08x-%04x-4%03x-a%03x-%012llx", (unsigned)(a >> 32), (unsigned)(a & 0xffff),
+                     (unsigned)((a >> 16) & 0xfff), (unsigned)(b >> 52),
+                     (unsigned long long)(b & 0xffffffffffffULL));
+}
+
+/* RFC 3339 UTC, second precision: "2026-11-24T13:00:00Z". */
+static void rfc3339(char *out, size_t n, int64_t ms) {
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void add_time(cJSON *o, const char *key, int64_t ms) {
+    char buf[32];
+    rfc3339(buf, sizeof buf, ms);
+    cJSON_AddStringToObject(o, key, buf);
+}
+
+static void add_ms_string(cJSON *o, const char *key, int64_t ms) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", (long long)ms);
+    cJSON_AddStringToObject(o, key, buf);
+}
+
+static char *rv_string(long rv) { return xasprintf("%ld", rv); }
+
+static const char *get_str(const cJSON *o, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static cJSON *get_obj(cJSON *o, const char *key) {
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsObject(v) ? v : NULL;
+}
+
+static void set_item(cJSON *o, const char *key, cJSON *v) {
+    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
+        cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+    else
+        cJSON_AddItemToObject(o, key, v);
+}
+
+void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    msg[0] = '\0';
+    va_start(ap, fmt);
+    if (n > 0)
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "Status");
+    cJSON_AddStringToObject(o, "apiVersion", "v1");
+    cJSON_AddObjectToObject(o, "metadata");
+    cJSON_AddStringToObject(o, "status", "Failure");
+    cJSON_AddStringToObject(o, "message", msg);
+    cJSON_AddStringToObject(o, "reason", reason);
+    cJSON_AddNumberToObject(o, "code", code);
+    free(msg);
+    sim_reply_json(r, code, o);
+}
+
+/* ---- the stored FlinkDeployments ---------------------------------------------------- */
+
+static const char *upgrade_mode(size_t ci) {
+    return ci == 0 ? "savepoint" : ci == 1 ? "last-state" : "stateless";
+}
+
+static char *flink_version_enum(const struct sim_cluster *c) {
+    return xasprintf("v%d_%d", c->version_major, c->version_minor);
+}
+
+static cJSON *resource_json(const char *cpu, const char *memory) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddRawToObject(o, "cpu", cpu);
+    cJSON_AddStringToObject(o, "memory", memory);
+    return o;
+}
+
+static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long rv,
+                               int64_t created) {
+    const struct sim_profile *p = c->profile;
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "apiVersion", FLINK_GV);
+    cJSON_AddStringToObject(d, "kind", "FlinkDeployment");
+    cJSON *md = cJSON_AddObjectToObject(d, "metadata");
+    cJSON_AddStringToObject(md, "name", c->name);
+    cJSON_AddStringToObject(md, "namespace", ns);
+    char *key = xasprintf("%s/%s", ns, c->name);
+    char *uid = make_uid(key);
+    cJSON_AddStringToObject(md, "uid", uid);
+    free(uid);
+    free(key);
+    char *rvs = rv_string(rv);
+    cJSON_AddStringToObject(md, "resourceVersion", rvs);
+    free(rvs);
+    cJSON_AddNumberToObject(md, "generation", 1);
+    add_time(md, "creationTimestamp", created);
+    cJSON *labels = cJSON_AddObjectToObject(md, "labels");
+    cJSON_AddStringToObject(labels, "app.kubernetes.io/name", c->name);
+    cJSON_AddStringToObject(labels, "environment", c->name);
+
+    cJSON *spec = cJSON_AddObjectToObject(d, "spec");
+    char *image = xasprintf("flink:%d.%d", c->version_major, c->version_minor);
+    cJSON_AddStringToObject(spec, "image", image);
+    free(image);
+    cJSON_AddStringToObject(spec, "imagePullPolicy", "IfNotPresent");
+    char *fv = flink_version_enum(c);
+    cJSON_AddStringToObject(spec, "flinkVersion", fv);
+    free(fv);
+    cJSON_AddStringToObject(spec, "serviceAccount", "flink");
+    cJSON_AddStringToObject(spec, "mode", "native");
+    cJSON *conf = cJSON_AddObjectToObject(spec, "flinkConfiguration");
+    char *slots = xasprintf("%d", c->n_tms > 0 ? c->tms[0].slots : p->slots_per_tm);
+    cJSON_AddStringToObject(conf, "taskmanager.numberOfTaskSlots", slots);
+    free(slots);
+    cJSON_AddStringToObject(conf, "state.backend.type", p->state_backend);
+    char *v = xasprintf("%d s", p->checkpoint_interval_s);
+    cJSON_AddStringToObject(conf, "execution.checkpointing.interval", v);
+    free(v);
+    v = xasprintf("s3://flink-%s/checkpoints", c->name);
+    cJSON_AddStringToObject(conf, "state.checkpoints.dir", v);
+    free(v);
+    v = xasprintf("s3://flink-%s/savepoints", c->name);
+    cJSON_AddStringToObject(conf, "state.savepoints.dir", v);
+    free(v);
+    cJSON_AddStringToObject(conf, "jobmanager.scheduler", p->scheduler);
+    cJSON_AddStringToObject(conf, "high-availability.type", "kubernetes");
+    v = xasprintf("s3://flink-%s/ha", c->name);
+    cJSON_AddStringToObject(conf, "high-availability.storageDir", v);
+    free(v);
+    cJSON_AddStringToObject(conf, "kubernetes.operator.periodic.savepoint.interval",
+                            c->index == 0 ? "6h" : "0");
+    cJSON *jm = cJSON_AddObjectToObject(spec, "jobManager");
+    cJSON_AddNumberToObject(jm, "replicas", 1);
+    cJSON_AddItemToObject(jm, "resource", resource_json("1", "2048m"));
+    cJSON *tm = cJSON_AddObjectToObject(spec, "taskManager");
+    cJSON_AddNumberToObject(tm, "replicas", (double)c->n_tms);
+    cJSON_AddItemToObject(tm, "resource", resource_json("2", "4096m"));
+    cJSON *job = cJSON_AddObjectToObject(spec, "job");
+    v = xasprintf("local:///opt/flink/usrlib/%s-pipelines.jar", c->name);
+    cJSON_AddStringToObject(job, "jarURI", v);
+    free(v);
+    cJSON_AddStringToObject(job, "entryClass", "com.example.pipelines.Main");
+    cJSON_AddNumberToObject(job, "parallelism",
+                            c->n_jobs > 0 ? c->jobs[0].vertices[0].parallelism : 2);
+    cJSON_AddStringToObject(job, "upgradeMode", upgrade_mode(c->index));
+    cJSON_AddStringToObject(job, "state", "running");
+    return d;
+}
+
+/* The namespace of cluster ci: the seed guide's three environments, then flink-NAME. */
+static char *namespace_for(const struct sim_cluster *c) {
+    if (c->index == 0)
+        return xstrdup("flink-prod");
+    if (c->index == 1)
+        return xstrdup("flink-staging");
+    if (c->index == 2)
+        return xstrdup("flink-dev");
+    return xasprintf("flink-%s", c->name);
+}
+
+struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
+    struct sim_k8s *k = xcalloc(1, sizeof *k);
+    k->n = m->n_clusters;
+    k->deployments = cJSON_CreateArray();
+    k->snapshots = cJSON_CreateArray();
+    k->namespaces = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->namespaces);
+    k->names = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->names);
+    k->started_at = m->started_at;
+    k->resource_version = 1000;
+    for (size_t i = 0; i < k->n; i++) {
+        const struct sim_cluster *c = &m->clusters[i];
+        k->namespaces[i] = namespace_for(c);
+        k->names[i] = xstrdup(c->name);
+        /* Created a while before the oldest simulated history. */
+        int64_t created = now_ms - 14LL * 24 * 3600 * 1000 + (int64_t)i * 3600 * 1000;
+        cJSON_AddItemToArray(k->deployments,
+                             build_deployment(c, k->namespaces[i], ++k->resource_version, created));
+    }
+    return k;
+}
+
+void sim_k8s_free(struct sim_k8s *k) {
+    if (k == NULL)
+        return;
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->namespaces[i]);
+        free(k->names[i]);
+    }
+    free(k->namespaces);
+    free(k->names);
+    cJSON_Delete(k->deployments);
+    cJSON_Delete(k->snapshots);
+    free(k);
+}
+
+/* ---- rendered objects --------------------------------------------------------------- */
+
+/* The job the operator tracks: the first running one, else the first. */
+static const struct sim_job *tracked_job(const struct sim_cluster *c) {
+    for (size_t i = 0; i < c->n_jobs; i++)
+        if (c->jobs[i].state == SIM_JOB_RUNNING)
+            return &c->jobs[i];
+    return c->n_jobs > 0 ? &c->jobs[0] : NULL;
+}
+
+static int present_tms(const struct sim_cluster *c) {
+    int n = 0;
+    for (size_t i = 0; i < c->n_tms; i++)
+        n += c->tms[i].present;
+    return n;
+}
+
+/* A deep copy of stored deployment i with its status rendered from cluster c. */
+static cJSON *render_deployment(const struct sim_k8s *k, size_t i, const struct sim_cluster *c) {
+    cJSON *d = cJSON_Duplicate(cJSON_GetArrayItem(k->deployments, (int)i), true);
+    cJSON *md = get_obj(d, "metadata");
+    cJSON *spec = get_obj(d, "spec");
+    cJSON *job_spec = spec != NULL ? get_obj(spec, "job") : NULL;
+    const char *desired = job_spec != NULL ? get_str(job_spec, "state") : NULL;
+    bool suspended = desired != NULL && strcmp(desired, "suspended") == 0;
+
+    cJSON *st = cJSON_AddObjectToObject(d, "status");
+    const char *lifecycle = suspended ? "SUSPENDED" : i == 1 ? "DEPLOYED" : "STABLE";
+    cJSON_AddStringToObject(st, "lifecycleState", lifecycle);
+    cJSON_AddStringToObject(st, "jobManagerDeploymentStatus", suspended ? "MISSING" : "READY");
+    cJSON *js = cJSON_AddObjectToObject(st, "jobStatus");
+    const struct sim_job *j = tracked_job(c);
+    if (j != NULL) {
+        cJSON_AddStringToObject(js, "jobId", j->jid);
+        cJSON_AddStringToObject(js, "jobName", j->name);
+        cJSON_AddStringToObject(js, "state",
+                                suspended ? "SUSPENDED" : sim_job_state_name(j->state));
+        add_ms_string(js, "startTime", j->start_time);
+        add_ms_string(js, "updateTime", j->last_modification);
+    }
+    cJSON *rs = cJSON_AddObjectToObject(st, "reconciliationStatus");
+    cJSON_AddStringToObject(rs, "state", "DEPLOYED");
+    cJSON_AddNumberToObject(rs, "reconciliationTimestamp", (double)k->started_at);
+    if (spec != NULL) {
+        char *last = cJSON_PrintUnformatted(spec);
+        cJSON_AddStringToObject(rs, "lastReconciledSpec", last);
+        free(last);
+    }
+    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
+    cJSON_AddNumberToObject(st, "observedGeneration", cJSON_IsNumber(gen) ? gen->valuedouble : 1);
+    cJSON *ci = cJSON_AddObjectToObject(st, "clusterInfo");
+    cJSON_AddStringToObject(ci, "flink-version", c->profile->version);
+    char *rev = xasprintf("%s @ %s", c->profile->commit, c->profile->build_date);
+    cJSON_AddStringToObject(ci, "flink-revision", rev);
+    free(rev);
+    char *cpu = xasprintf("%d.0", 1 + 2 * present_tms(c));
+    cJSON_AddStringToObject(ci, "total-cpu", cpu);
+    free(cpu);
+    cJSON *tm = cJSON_AddObjectToObject(st, "taskManager");
+    char *sel = xasprintf("component=taskmanager,app=%s", c->name);
+    cJSON_AddStringToObject(tm, "labelSelector", suspended ? "" : sel);
+    free(sel);
+    cJSON_AddNumberToObject(tm, "replicas", suspended ? 0 : present_tms(c));
+    return d;
+}
+
+static cJSON *object_meta(cJSON *o, const char *name, const char *ns, long rv, int64_t created) {
+    cJSON *md = cJSON_AddObjectToObject(o, "metadata");
+    cJSON_AddStringToObject(md, "name", name);
+    if (ns != NULL)
+        cJSON_AddStringToObject(md, "namespace", ns);
+    char *key = xasprintf("%s/%s", ns != NULL ? ns : "", name);
+    char *uid = make_uid(key);
+    cJSON_AddStringToObject(md, "uid", uid);
+    free(uid);
+    free(key);
+    char *rvs = rv_string(rv);
+    cJSON_AddStringToObject(md, "resourceVersion", rvs);
+    free(rvs);
+    add_time(md, "creationTimestamp", created);
+    return md;
+}
+
+static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const char *component,
+                       const char *ip, int64_t created, int node) {
+    const char *name = k->names[i];
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "apiVersion", "v1");
+    cJSON_AddStringToObject(p, "kind", "Pod");
+    cJSON *md = object_meta(p, pod, k->namespaces[i], k->resource_version, created);
+    cJSON *labels = cJSON_AddObjectToObject(md, "labels");
+    cJSON_AddStringToObject(labels, "app", name);
+    cJSON_AddStringToObject(labels, "component", component);
+    cJSON_AddStringToObject(labels, "type", "flink-native-kubernetes");
+    cJSON *spec = cJSON_AddObjectToObject(p, "spec");
+    char *node_name = xasprintf("node-pool-a-%d", node);
+    cJSON_AddStringToObject(spec, "nodeName", node_name);
+    cJSON *containers = cJSON_AddArrayToObject(spec, "containers");
+    cJSON *ctr = cJSON_CreateObject();
+    cJSON_AddStringToObject(ctr, "name", "flink-main-container");
+    cJSON_AddItemToArray(containers, ctr);
+    cJSON *st = cJSON_AddObjectToObject(p, "status");
+    cJSON_AddStringToObject(st, "phase", "Running");
+    cJSON_AddStringToObject(st, "hostIP", "10.0.0.1");
+    cJSON_AddStringToObject(st, "podIP", ip);
+    add_time(st, "startTime", created);
+    cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
+    cJSON *ready = cJSON_CreateObject();
+    cJSON_AddStringToObject(ready, "type", "Ready");
+    cJSON_AddStringToObject(ready, "status", "True");
+    add_time(ready, "lastTransitionTime", created);
+    cJSON_AddItemToArray(conds, ready);
+    cJSON *css = cJSON_AddArrayToObject(st, "containerStatuses");
+    cJSON *cs = cJSON_CreateObject();
+    cJSON_AddStringToObject(cs, "name", "flink-main-container");
+    cJSON_AddBoolToObject(cs, "ready", true);
+    cJSON_AddNumberToObject(cs, "restartCount", 0);
+    cJSON *state = cJSON_AddObjectToObject(cs, "state");
+    add_time(cJSON_AddObjectToObject(state, "running"), "startedAt", created);
+    cJSON_AddItemToArray(css, cs);
+    free(node_name);
+    return p;
+}
+
+static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items) {
+    for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
+        const struct sim_cluster *c = &m->clusters[i];
+        char rs[11], pod[6];
+        name_suffix(rs, sizeof rs, fnv(c->name, 7));
+        name_suffix(pod, sizeof pod, fnv(c->name, 8));
+        char *jm = xasprintf("%s-%s-%s", c->name, rs, pod);
+        char *ip = xasprintf("10.%zu.0.10", 100 + i);
+        cJSON_AddItemToArray(
+            items, pod_json(k, i, jm, "jobmanager", ip, k->started_at - 3600000, (int)(i % 3) + 1));
+        free(ip);
+        free(jm);
+        for (size_t t = 0; t < c->n_tms; t++) {
+            const struct sim_tm *tm = &c->tms[t];
+            if (!tm->present)
+                continue;
+            cJSON_AddItemToArray(items, pod_json(k, i, tm->id, "taskmanager", tm->ip,
+                                                 tm->registered_at, (int)((i + t) % 3) + 1));
+        }
+    }
+}
+
+static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, const char *obj,
+                         const char *type, const char *reason, const char *message, int count,
+                         int64_t first, int64_t last, int seq) {
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "apiVersion", "v1");
+    cJSON_AddStringToObject(e, "kind", "Event");
+    char *name = xasprintf("%s.%016llx", obj, (unsigned long long)fnv(reason, (uint64_t)seq));
+    object_meta(e, name, k->namespaces[i], k->resource_version, first);
+    free(name);
+    cJSON *io = cJSON_AddObjectToObject(e, "involvedObject");
+    cJSON_AddStringToObject(io, "apiVersion", strcmp(kind, "Pod") == 0 ? "v1" : FLINK_GV);
+    cJSON_AddStringToObject(io, "kind", kind);
+    cJSON_AddStringToObject(io, "name", obj);
+    cJSON_AddStringToObject(io, "namespace", k->namespaces[i]);
+    cJSON_AddStringToObject(e, "reason", reason);
+    cJSON_AddStringToObject(e, "message", message);
+    cJSON *src = cJSON_AddObjectToObject(e, "source");
+    cJSON_AddStringToObject(src, "component", "flink-kubernetes-operator");
+    add_time(e, "firstTimestamp", first);
+    add_time(e, "lastTimestamp", last);
+    cJSON_AddNumberToObject(e, "count", count);
+    cJSON_AddStringToObject(e, "type", type);
+    cJSON_AddStringToObject(e, "reportingComponent", "flink-kubernetes-operator");
+    return e;
+}
+
+static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
+    for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
+        const struct sim_cluster *c = &m->clusters[i];
+        const struct sim_job *j = tracked_job(c);
+        const char *state = j != NULL ? sim_job_state_name(j->state) : "RUNNING";
+        int64_t t0 = k->started_at;
+        cJSON_AddItemToArray(items,
+                             event_json(k, i, "FlinkDeployment", c->name, "Normal", "SpecChanged",
+                                        "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
+                                        "[job.parallelism : 2 -> 4]), starting reconciliation.",
+                                        1, t0 - 7200000, t0 - 7200000, 1));
+        char *msg = xasprintf("Job status changed from RECONCILING to %s", state);
+        cJSON_AddItemToArray(items,
+                             event_json(k, i, "FlinkDeployment", c->name, "Normal",
+                                        "JobStatusChanged", msg, 1, t0 - 7000000, t0 - 7000000, 2));
+        free(msg);
+        if (i == 0) {
+            cJSON_AddItemToArray(
+                items, event_json(k, i, "FlinkDeployment", c->name, "Warning", "SavepointError",
+                                  "Savepoint failed: java.util.concurrent.TimeoutException: "
+                                  "Checkpoint expired before completing.",
+                                  3, t0 - 5400000, now - 600000, 3));
+        } else {
+            char *pod = xasprintf("%s-taskmanager-1-1", c->name);
+            cJSON_AddItemToArray(items, event_json(k, i, "Pod", pod, "Warning", "BackOff",
+                                                   "Back-off restarting failed container "
+                                                   "flink-main-container",
+                                                   2 + (int)i, t0 - 3600000, now - 120000, 4));
+            free(pod);
+        }
+    }
+}
+
+static void add_services(const struct sim_k8s *k, cJSON *items) {
+    for (size_t i = 0; i < k->n; i++) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "apiVersion", "v1");
+        cJSON_AddStringToObject(s, "kind", "Service");
+        char *name = xasprintf("%s-rest", k->names[i]);
+        cJSON *md =
+            object_meta(s, name, k->namespaces[i], k->resource_version, k->started_at - 3600000);
+        free(name);
+        cJSON *labels = cJSON_AddObjectToObject(md, "labels");
+        cJSON_AddStringToObject(labels, "app", k->names[i]);
+        cJSON_AddStringToObject(labels, "type", "flink-native-kubernetes");
+        cJSON *spec = cJSON_AddObjectToObject(s, "spec");
+        cJSON_AddStringToObject(spec, "type", "ClusterIP");
+        char *ip = xasprintf("10.96.%zu.%zu", (i / 250) + 10, (i % 250) + 2);
+        cJSON_AddStringToObject(spec, "clusterIP", ip);
+        free(ip);
+        cJSON *sel = cJSON_AddObjectToObject(spec, "selector");
+        cJSON_AddStringToObject(sel, "app", k->names[i]);
+        cJSON_AddStringToObject(sel, "component", "jobmanager");
+        cJSON_AddStringToObject(sel, "type", "flink-native-kubernetes");
+        cJSON *ports = cJSON_AddArrayToObject(spec, "ports");
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "name", "rest");
+        cJSON_AddStringToObject(p, "protocol", "TCP");
+        cJSON_AddNumberToObject(p, "port", REST_PORT);
+        cJSON_AddNumberToObject(p, "targetPort", REST_PORT);
+        cJSON_AddItemToArray(ports, p);
+        cJSON_AddItemToArray(items, s);
+    }
+}
+
+static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
+    static const char *const fixed[] = {"default", "kube-system", "flink-operator"};
+    size_t n = sizeof fixed / sizeof fixed[0];
+    for (size_t i = 0; i < n + k->n; i++) {
+        const char *name = i < n ? fixed[i] : k->namespaces[i - n];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "apiVersion", "v1");
+        cJSON_AddStringToObject(o, "kind", "Namespace");
+        cJSON *md = object_meta(o, name, NULL, k->resource_version, k->started_at - 86400000LL);
+        cJSON *labels = cJSON_AddObjectToObject(md, "labels");
+        cJSON_AddStringToObject(labels, "kubernetes.io/metadata.name", name);
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "status"), "phase", "Active");
+        cJSON_AddItemToArray(items, o);
+    }
+}
+
+/* ---- the resource table ------------------------------------------------------------- */
+
+enum k8s_kind {
+    K8S_NAMESPACES,
+    K8S_PODS,
+    K8S_EVENTS,
+    K8S_SERVICES,
+    K8S_FLINKDEP,
+    K8S_SESSIONJOB,
+    K8S_SNAPSHOT
+};
+
+struct k8s_resource {
+    enum k8s_kind id;
+    bool flink; /* in flink.apache.org/v1beta1, else core v1 */
+    const char *plural, *singular, *kind, *short_name;
+    bool namespaced;
+    const char *verbs; /* comma-separated */
+};
+
+static const struct k8s_resource resources[] = {
+    {K8S_NAMESPACES, false, "namespaces", "namespace", "Namespace", "ns", false, "get,list"},
+    {K8S_PODS, false, "pods", "pod", "Pod", "po", true, "get,list"},
+    {K8S_EVENTS, false, "events", "event", "Event", "ev", true, "get,list"},
+    {K8S_SERVICES, false, "services", "service", "Service", "svc", true, "get,list"},
+    {K8S_FLINKDEP, true, "flinkdeployments", "flinkdeployment", "FlinkDeployment", "flinkdep", true,
+     "get,list,patch"},
+    {K8S_SESSIONJOB, true, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob", "sessionjob",
+     true, "get,list,patch"},
+    {K8S_SNAPSHOT, true, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
+     "flinksnp", true, "create,get,list"},
+};
+
+static const struct k8s_resource *find_resource(const struct k8s_request *q, size_t i, bool flink) {
+    if (i >= q->n_seg)
+        return NULL;
+    for (size_t r = 0; r < sizeof resources / sizeof resources[0]; r++)
+        if (resources[r].flink == flink && strlen(resources[r].plural) == q->seg_len[i] &&
+            memcmp(resources[r].plural, q->seg[i], q->seg_len[i]) == 0)
+            return &resources[r];
+    return NULL;
+}
+
+/* Every object of a resource, in every namespace. Returns owned array. */
+static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                        int64_t now) {
+    cJSON *items = cJSON_CreateArray();
+    switch (res->id) {
+    case K8S_NAMESPACES:
+        add_namespaces(k, items);
+        break;
+    case K8S_PODS:
+        add_pods(k, m, items);
+        break;
+    case K8S_EVENTS:
+        add_events(k, m, items, now);
+        break;
+    case K8S_SERVICES:
+        add_services(k, items);
+        break;
+    case K8S_FLINKDEP:
+        for (size_t i = 0; i < k->n && i < m->n_clusters; i++)
+            cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i]));
+        break;
+    case K8S_SESSIONJOB:
+        break;
+    case K8S_SNAPSHOT:
+        cJSON_Delete(items);
+        items = cJSON_Duplicate(k->snapshots, true);
+        break;
+    }
+    return items;
+}
+
+/* ---- label selectors ---------------------------------------------------------------- */
+
+/* One term of a selector against labels: "k=v", "k==v", "k!=v", "k", "!k". */
+static bool term_matches(const cJSON *labels, const char *term, size_t len) {
+    while (len > 0 && *term == ' ') {
+        term++;
+        len--;
+    }
+    while (len > 0 && term[len - 1] == ' ')
+        len--;
+    if (len == 0)
+        return true;
+    bool negate_exists = term[0] == '!';
+    const char *eq = memchr(term, '=', len);
+    bool not_equal = eq != NULL && eq > term && eq[-1] == '!';
+    const char *key_end = eq == NULL ? term + len : not_equal ? eq - 1 : eq;
+    const char *key_start = negate_exists && eq == NULL ? term + 1 : term;
+    char *key = xstrndup(key_start, (size_t)(key_end - key_start));
+    const char *value = NULL;
+    size_t value_len = 0;
+    if (eq != NULL) {
+        value = eq + 1;
+        if (*value == '=' && !not_equal)
+            value++;
+        value_len = (size_t)(term + len - value);
+    }
+    const char *have = labels != NULL ? get_str(labels, key) : NULL;
+    free(key);
+    if (eq == NULL)
+        return negate_exists ? have == NULL : have != NULL;
+    bool same = have != NULL && strlen(have) == value_len && memcmp(have, value, value_len) == 0;
+    return not_equal ? !same : same;
+}
+
+static bool selector_matches(cJSON *item, const char *selector) {
+    if (selector == NULL || *selector == '\0')
+        return true;
+    const cJSON *labels = get_obj(get_obj(item, "metadata"), "labels");
+    const char *p = selector;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+        if (!term_matches(labels, p, len))
+            return false;
+        if (comma == NULL)
+            return true;
+        p = comma + 1;
+    }
+}
+
+static bool in_namespace(cJSON *item, const char *ns) {
+    const char *have = get_str(get_obj(item, "metadata"), "namespace");
+    return ns == NULL || (have != NULL && strcmp(have, ns) == 0);
+}
+
+static bool named(cJSON *item, const char *name) {
+    const char *have = get_str(get_obj(item, "metadata"), "name");
+    return have != NULL && strcmp(have, name) == 0;
+}
+
+/* ---- discovery ---------------------------------------------------------------------- */
+
+static void reply_version(struct sim_reply *r) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "major", "1");
+    cJSON_AddStringToObject(o, "minor", "31");
+    cJSON_AddStringToObject(o, "gitVersion", "v1.31.0-flinktop-sim");
+    cJSON_AddStringToObject(o, "gitCommit", "0000000000000000000000000000000000000000");
+    cJSON_AddStringToObject(o, "gitTreeState", "clean");
+    cJSON_AddStringToObject(o, "buildDate", "2026-01-01T00:00:00Z");
+    cJSON_AddStringToObject(o, "goVersion", "go1.22.5");
+    cJSON_AddStringToObject(o, "compiler", "gc");
+    cJSON_AddStringToObject(o, "platform", "linux/amd64");
+    sim_reply_json(r, 200, o);
+}
+
+static void reply_api_versions(struct sim_reply *r) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "APIVersions");
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "versions"), cJSON_CreateString("v1"));
+    cJSON *sa = cJSON_AddArrayToObject(o, "serverAddressByClientCIDRs");
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "clientCIDR", "0.0.0.0/0");
+    cJSON_AddStringToObject(e, "serverAddress", "127.0.0.1");
+    cJSON_AddItemToArray(sa, e);
+    sim_reply_json(r, 200, o);
+}
+
+static cJSON *flink_group(void) {
+    cJSON *g = cJSON_CreateObject();
+    cJSON_AddStringToObject(g, "name", "flink.apache.org");
+    cJSON *versions = cJSON_AddArrayToObject(g, "versions");
+    cJSON *v = cJSON_CreateObject();
+    cJSON_AddStringToObject(v, "groupVersion", FLINK_GV);
+    cJSON_AddStringToObject(v, "version", "v1beta1");
+    cJSON_AddItemToArray(versions, v);
+    cJSON_AddItemToObject(g, "preferredVersion", cJSON_Duplicate(v, true));
+    return g;
+}
+
+static void reply_group_list(struct sim_reply *r) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "APIGroupList");
+    cJSON_AddStringToObject(o, "apiVersion", "v1");
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "groups"), flink_group());
+    sim_reply_json(r, 200, o);
+}
+
+static void reply_group(struct sim_reply *r) {
+    cJSON *o = flink_group();
+    cJSON_AddStringToObject(o, "kind", "APIGroup");
+    cJSON_AddStringToObject(o, "apiVersion", "v1");
+    sim_reply_json(r, 200, o);
+}
+
+static void reply_resource_list(struct sim_reply *r, bool flink) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "APIResourceList");
+    cJSON_AddStringToObject(o, "apiVersion", "v1");
+    cJSON_AddStringToObject(o, "groupVersion", flink ? FLINK_GV : "v1");
+    cJSON *arr = cJSON_AddArrayToObject(o, "resources");
+    for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++) {
+        const struct k8s_resource *res = &resources[i];
+        if (res->flink != flink)
+            continue;
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "name", res->plural);
+        cJSON_AddStringToObject(e, "singularName", res->singular);
+        cJSON_AddBoolToObject(e, "namespaced", res->namespaced);
+        cJSON_AddStringToObject(e, "kind", res->kind);
+        cJSON *verbs = cJSON_AddArrayToObject(e, "verbs");
+        char *copy = xstrdup(res->verbs);
+        for (char *p = copy; p != NULL;) {
+            char *comma = strchr(p, ',');
+            if (comma != NULL)
+                *comma = '\0';
+            cJSON_AddItemToArray(verbs, cJSON_CreateString(p));
+            p = comma != NULL ? comma + 1 : NULL;
+        }
+        free(copy);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(e, "shortNames"),
+                             cJSON_CreateString(res->short_name));
+        if (flink) {
+            cJSON_AddItemToArray(cJSON_AddArrayToObject(e, "categories"),
+                                 cJSON_CreateString("all"));
+        }
+        cJSON_AddItemToArray(arr, e);
+        if (res->id == K8S_FLINKDEP || res->id == K8S_SESSIONJOB || res->id == K8S_SNAPSHOT) {
+            cJSON *sub = cJSON_CreateObject();
+            char *n = xasprintf("%s/status", res->plural);
+            cJSON_AddStringToObject(sub, "name", n);
+            free(n);
+            cJSON_AddStringToObject(sub, "singularName", "");
+            cJSON_AddBoolToObject(sub, "namespaced", true);
+            cJSON_AddStringToObject(sub, "kind", res->kind);
+            cJSON *sv = cJSON_AddArrayToObject(sub, "verbs");
+            cJSON_AddItemToArray(sv, cJSON_CreateString("get"));
+            cJSON_AddItemToArray(sv, cJSON_CreateString("patch"));
+            cJSON_AddItemToArray(arr, sub);
+        }
+    }
+    if (!flink) {
+        cJSON *proxy = cJSON_CreateObject();
+        cJSON_AddStringToObject(proxy, "name", "services/proxy");
+        cJSON_AddStringToObject(proxy, "singularName", "");
+        cJSON_AddBoolToObject(proxy, "namespaced", true);
+        cJSON_AddStringToObject(proxy, "kind", "ServiceProxyOptions");
+        cJSON *pv = cJSON_AddArrayToObject(proxy, "verbs");
+        static const char *const verbs[] = {"create", "delete", "get", "patch", "update"};
+        for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+            cJSON_AddItemToArray(pv, cJSON_CreateString(verbs[i]));
+        cJSON_AddItemToArray(arr, proxy);
+    }
+    sim_reply_json(r, 200, o);
+}
+
+/* ---- lists, get, patch, create ------------------------------------------------------ */
+
+static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                       const char *ns, const struct sim_query *query, int64_t now,
+                       struct sim_reply *r) {
+    const char *selector =
+        query != NULL && query->get != NULL ? query->get(query->cls, "labelSelector") : NULL;
+    cJSON *all = all_items(k, m, res, now);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "apiVersion", res->flink ? FLINK_GV : "v1");
+    char *kind = xasprintf("%sList", res->kind);
+    cJSON_AddStringToObject(o, "kind", kind);
+    free(kind);
+    char *rv = rv_string(k->resource_version);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "metadata"), "resourceVersion", rv);
+    free(rv);
+    cJSON *items = cJSON_AddArrayToObject(o, "items");
+    while (cJSON_GetArraySize(all) > 0) {
+        cJSON *it = cJSON_DetachItemFromArray(all, 0);
+        if (in_namespace(it, ns) && selector_matches(it, selector))
+            cJSON_AddItemToArray(items, it);
+        else
+            cJSON_Delete(it);
+    }
+    cJSON_Delete(all);
+    sim_reply_json(r, 200, o);
+}
+
+static void reply_get(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                      const char *ns, const char *name, int64_t now, struct sim_reply *r) {
+    cJSON *all = all_items(k, m, res, now);
+    cJSON *found = NULL;
+    for (int i = 0; i < cJSON_GetArraySize(all); i++) {
+        cJSON *it = cJSON_GetArrayItem(all, i);
+        if (in_namespace(it, ns) && named(it, name)) {
+            found = cJSON_DetachItemFromArray(all, i);
+            break;
+        }
+    }
+    cJSON_Delete(all);
+    if (found == NULL) {
+        sim_k8s_status(r, 404, "NotFound", "%s.%s \"%s\" not found", res->plural,
+                       res->flink ? "flink.apache.org" : "", name);
+        return;
+    }
+    sim_reply_json(r, 200, found);
+}
+
+/* RFC 7386: merges patch into target (both borrowed; target is modified). */
+static void merge_patch(cJSON *target, const cJSON *patch) {
+    for (const cJSON *p = patch->child; p != NULL; p = p->next) {
+        cJSON *have = cJSON_GetObjectItemCaseSensitive(target, p->string);
+        if (cJSON_IsNull(p)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
+        } else if (cJSON_IsObject(p)) {
+            if (!cJSON_IsObject(have)) {
+                have = cJSON_CreateObject();
+                set_item(target, p->string, have);
+            }
+            merge_patch(have, p);
+        } else {
+            set_item(target, p->string, cJSON_Duplicate(p, true));
+        }
+    }
+}
+
+static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char *ns,
+                             const char *name, const char *content_type, const char *body,
+                             size_t body_len, struct sim_reply *r) {
+    cJSON *patch = NULL, *before = NULL;
+    size_t idx = k->n;
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
+            idx = i;
+    if (idx == k->n || idx >= m->n_clusters) {
+        sim_k8s_status(r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
+                       name);
+        goto out;
+    }
+    if (content_type == NULL || strncmp(content_type, "application/merge-patch+json", 28) != 0) {
+        sim_k8s_status(r, 415, "UnsupportedMediaType",
+                       "the body of the request was in an unknown format - accepted media types "
+                       "include: application/merge-patch+json");
+        goto out;
+    }
+    const char *end = NULL;
+    patch = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    if (!cJSON_IsObject(patch)) {
+        sim_k8s_status(r, 400, "BadRequest", "the patch is not a JSON object");
+        goto out;
+    }
+    cJSON *stored = cJSON_GetArrayItem(k->deployments, (int)idx);
+    cJSON *md = get_obj(stored, "metadata");
+    cJSON *pmd = get_obj(patch, "metadata");
+    const char *want_rv = pmd != NULL ? get_str(pmd, "resourceVersion") : NULL;
+    const char *have_rv = get_str(md, "resourceVersion");
+    if (want_rv != NULL && (have_rv == NULL || strcmp(want_rv, have_rv) != 0)) {
+        sim_k8s_status(r, 409, "Conflict",
+                       "Operation cannot be fulfilled on flinkdeployments.flink.apache.org "
+                       "\"%s\": the object has been modified; please apply your changes to the "
+                       "latest version and try again",
+                       name);
+        goto out;
+    }
+    /* The main resource never writes status (a subresource), nor identity fields. */
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "status");
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "apiVersion");
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "kind");
+    if (pmd != NULL) {
+        static const char *const fixed[] = {"name",       "namespace",       "uid",
+                                            "generation", "resourceVersion", "creationTimestamp"};
+        for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+            cJSON_DeleteItemFromObjectCaseSensitive(pmd, fixed[i]);
+    }
+    before = cJSON_Duplicate(stored, true);
+    merge_patch(stored, patch);
+    if (!cJSON_Compare(before, stored, true)) {
+        md = get_obj(stored, "metadata");
+        char *rv = rv_string(++k->resource_version);
+        set_item(md, "resourceVersion", cJSON_CreateString(rv));
+        free(rv);
+        if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(before, "spec"),
+                           cJSON_GetObjectItemCaseSensitive(stored, "spec"), true)) {
+            const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
+            double g = cJSON_IsNumber(gen) ? gen->valuedouble : 1;
+            set_item(md, "generation", cJSON_CreateNumber(g + 1));
+        }
+    }
+    sim_reply_json(r, 200, render_deployment(k, idx, &m->clusters[idx]));
+out:
+    cJSON_Delete(patch);
+    cJSON_Delete(before);
+}
+
+static void create_snapshot(struct sim_k8s *k, const char *ns, const char *body, size_t body_len,
+                            int64_t now, struct sim_reply *r) {
+    const char *end = NULL;
+    cJSON *obj = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    if (!cJSON_IsObject(obj)) {
+        sim_k8s_status(r, 400, "BadRequest", "the body is not a JSON object");
+        goto out;
+    }
+    const char *kind = get_str(obj, "kind");
+    if (kind != NULL && strcmp(kind, "FlinkStateSnapshot") != 0) {
+        sim_k8s_status(r, 400, "BadRequest", "kind %s does not match flinkstatesnapshots", kind);
+        goto out;
+    }
+    cJSON *md = get_obj(obj, "metadata");
+    if (md == NULL)
+        md = cJSON_AddObjectToObject(obj, "metadata");
+    const char *name = get_str(md, "name");
+    const char *gen_name = get_str(md, "generateName");
+    char *final = NULL;
+    if (name != NULL) {
+        final = xstrdup(name);
+    } else if (gen_name != NULL) {
+        char sfx[6];
+        name_suffix(sfx, sizeof sfx, fnv(gen_name, ++k->snapshot_seq));
+        final = xasprintf("%s%s", gen_name, sfx);
+    } else {
+        sim_k8s_status(r, 422, "Invalid", "metadata.name or metadata.generateName is required");
+        goto out;
+    }
+    for (int i = 0; i < cJSON_GetArraySize(k->snapshots); i++) {
+        cJSON *it = cJSON_GetArrayItem(k->snapshots, i);
+        if (in_namespace(it, ns) && named(it, final)) {
+            sim_k8s_status(r, 409, "AlreadyExists",
+                           "flinkstatesnapshots.flink.apache.org \"%s\" already exists", final);
+            free(final);
+            goto out;
+        }
+    }
+    set_item(obj, "apiVersion", cJSON_CreateString(FLINK_GV));
+    set_item(obj, "kind", cJSON_CreateString("FlinkStateSnapshot"));
+    set_item(md, "name", cJSON_CreateString(final));
+    set_item(md, "namespace", cJSON_CreateString(ns));
+    char *key = xasprintf("%s/%s/snapshot", ns, final);
+    char *uid = make_uid(key);
+    set_item(md, "uid", cJSON_CreateString(uid));
+    free(uid);
+    free(key);
+    char *rv = rv_string(++k->resource_version);
+    set_item(md, "resourceVersion", cJSON_CreateString(rv));
+    free(rv);
+    set_item(md, "generation", cJSON_CreateNumber(1));
+    char ts[32];
+    rfc3339(ts, sizeof ts, now);
+    set_item(md, "creationTimestamp", cJSON_CreateString(ts));
+
+    cJSON *spec = get_obj(obj, "spec");
+    cJSON *ref = spec != NULL ? get_obj(spec, "jobReference") : NULL;
+    const char *ref_name = ref != NULL ? get_str(ref, "name") : NULL;
+    const char *ref_kind = ref != NULL ? get_str(ref, "kind") : NULL;
+    bool checkpoint = spec != NULL && get_obj(spec, "checkpoint") != NULL;
+    cJSON *labels = get_obj(md, "labels");
+    if (labels == NULL)
+        labels = cJSON_AddObjectToObject(md, "labels");
+    set_item(labels, "snapshot.type", cJSON_CreateString(checkpoint ? "CHECKPOINT" : "SAVEPOINT"));
+    set_item(labels, "snapshot.state", cJSON_CreateString("COMPLETED"));
+    set_item(labels, "snapshot.trigger-type", cJSON_CreateString("MANUAL"));
+    set_item(labels, "job-reference.kind",
+             cJSON_CreateString(ref_kind != NULL ? ref_kind : "FlinkDeployment"));
+    set_item(labels, "job-reference.name", cJSON_CreateString(ref_name != NULL ? ref_name : ""));
+
+    cJSON *st = cJSON_CreateObject();
+    cJSON_AddStringToObject(st, "state", "COMPLETED");
+    char *path = xasprintf("s3://flink-%s/%s/%s-%s", ref_name != NULL ? ref_name : "unknown",
+                           checkpoint ? "checkpoints" : "savepoints",
+                           checkpoint ? "chk" : "savepoint", final);
+    cJSON_AddStringToObject(st, "path", path);
+    free(path);
+    char trig[33];
+    snprintf(trig, sizeof trig, "%016llx%016llx", (unsigned long long)fnv(final, 3),
+             (unsigned long long)fnv(final, 4));
+    cJSON_AddStringToObject(st, "triggerId", trig);
+    add_ms_string(st, "triggerTimestamp", now);
+    add_ms_string(st, "resultTimestamp", now);
+    cJSON_AddNumberToObject(st, "failures", 0);
+    set_item(obj, "status", st);
+    free(final);
+    cJSON_AddItemToArray(k->snapshots, cJSON_Duplicate(obj, true));
+    sim_reply_json(r, 201, obj);
+    obj = NULL;
+out:
+    cJSON_Delete(obj);
+}
+
+/* ---- routing ------------------------------------------------------------------------ */
+
+bool sim_k8s_owns(const char *path) {
+    return strcmp(path, "/version") == 0 || strcmp(path, "/api") == 0 ||
+           strncmp(path, "/api/", 5) == 0 || strcmp(path, "/apis") == 0 ||
+           strncmp(path, "/apis/", 6) == 0;
+}
+
+static bool split(struct k8s_request *q, const char *p) {
+    q->n_seg = 0;
+    while (*p == '/') {
+        p++;
+        if (*p == '\0')
+            break; /* a trailing slash */
+        const char *slash = strchr(p, '/');
+        size_t len = slash != NULL ? (size_t)(slash - p) : strlen(p);
+        if (len == 0 || q->n_seg == MAX_SEGMENTS)
+            return false;
+        q->seg[q->n_seg] = p;
+        q->seg_len[q->n_seg] = len;
+        q->n_seg++;
+        p += len;
+    }
+    return *p == '\0';
+}
+
+static bool seg_is(const struct k8s_request *q, size_t i, const char *s) {
+    return i < q->n_seg && strlen(s) == q->seg_len[i] && memcmp(q->seg[i], s, q->seg_len[i]) == 0;
+}
+
+static char *seg_dup(const struct k8s_request *q, size_t i) {
+    return xstrndup(q->seg[i], q->seg_len[i]);
+}
+
+/* "/api/v1/namespaces/NS/services/SVC/proxy..." -> index of the deployment, and where the
+ * Flink path starts in *rest. Returns k->n when the service is unknown, SIZE_MAX when the
+ * path is not a proxy path at all. */
+static size_t proxy_index(const struct sim_k8s *k, const char *path, const char **rest) {
+    static const char prefix[] = "/api/v1/namespaces/";
+    if (strncmp(path, prefix, sizeof prefix - 1) != 0)
+        return SIZE_MAX;
+    const char *ns = path + sizeof prefix - 1;
+    const char *ns_end = strchr(ns, '/');
+    if (ns_end == NULL || strncmp(ns_end, "/services/", 10) != 0)
+        return SIZE_MAX;
+    const char *svc = ns_end + 10;
+    const char *svc_end = strchr(svc, '/');
+    if (svc_end == NULL || strncmp(svc_end, "/proxy", 6) != 0 ||
+        (svc_end[6] != '/' && svc_end[6] != '\0'))
+        return SIZE_MAX;
+    *rest = svc_end + 6;
+    size_t ns_len = (size_t)(ns_end - ns);
+    if (strncmp(svc, "http:", 5) == 0)
+        svc += 5;
+    const char *colon = memchr(svc, ':', (size_t)(svc_end - svc));
+    const char *name_end = colon != NULL ? colon : svc_end;
+    if (colon != NULL) {
+        size_t plen = (size_t)(svc_end - colon - 1);
+        if (!(plen == 4 && memcmp(colon + 1, "rest", 4) == 0) &&
+            !(plen == 4 && memcmp(colon + 1, "8081", 4) == 0))
+            return k->n;
+    }
+    size_t name_len = (size_t)(name_end - svc);
+    for (size_t i = 0; i < k->n; i++) {
+        size_t n = strlen(k->names[i]);
+        if (strlen(k->namespaces[i]) == ns_len && memcmp(k->namespaces[i], ns, ns_len) == 0 &&
+            name_len == n + 5 && memcmp(svc, k->names[i], n) == 0 &&
+            memcmp(svc + n, "-rest", 5) == 0)
+            return i;
+    }
+    return k->n;
+}
+
+char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path) {
+    const char *rest = NULL;
+    size_t i = proxy_index(k, path, &rest);
+    if (i == SIZE_MAX || i >= k->n)
+        return NULL;
+    return xasprintf("/clusters/%s%s", k->names[i], rest);
+}
+
+static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
+                     const struct sim_query *query, const char *content_type, const char *body,
+                     size_t body_len, int64_t now, struct sim_reply *r) {
+    struct k8s_request q;
+    bool get = strcmp(method, "GET") == 0;
+    const char *rest = NULL;
+    if (proxy_index(k, path, &rest) != SIZE_MAX) {
+        /* sim_main routes known services to Flink: this one is unknown. */
+        sim_k8s_status(r, 404, "NotFound", "services not found for %s", path);
+        return;
+    }
+    if (!split(&q, path))
+        goto not_found;
+    if (seg_is(&q, 0, "version") && q.n_seg == 1) {
+        if (get)
+            reply_version(r);
+        else
+            goto not_allowed;
+        return;
+    }
+    bool flink = seg_is(&q, 0, "apis");
+    size_t base; /* index of the first segment after the group version */
+    if (seg_is(&q, 0, "api")) {
+        if (q.n_seg == 1) {
+            reply_api_versions(r);
+            return;
+        }
+        if (!seg_is(&q, 1, "v1"))
+            goto not_found;
+        base = 2;
+    } else if (flink) {
+        if (q.n_seg == 1) {
+            reply_group_list(r);
+            return;
+        }
+        if (!seg_is(&q, 1, "flink.apache.org"))
+            goto not_found;
+        if (q.n_seg == 2) {
+            reply_group(r);
+            return;
+        }
+        if (!seg_is(&q, 2, "v1beta1"))
+            goto not_found;
+        base = 3;
+    } else {
+        goto not_found;
+    }
+    if (q.n_seg == base) {
+        reply_resource_list(r, flink);
+        return;
+    }
+    /* [namespaces/NS/]RESOURCE[/NAME] */
+    char *ns = NULL, *name = NULL;
+    const struct k8s_resource *res = NULL;
+    size_t i = base;
+    if (seg_is(&q, i, "namespaces") && q.n_seg >= i + 3) {
+        ns = seg_dup(&q, i + 1);
+        i += 2;
+    }
+    res = find_resource(&q, i, flink);
+    if (res == NULL || q.n_seg > i + 2 || (ns != NULL && !res->namespaced)) {
+        free(ns);
+        goto not_found;
+    }
+    if (q.n_seg == i + 2)
+        name = seg_dup(&q, i + 1);
+    if (name == NULL && get) {
+        reply_list(k, m, res, ns, query, now, r);
+    } else if (name == NULL && strcmp(method, "POST") == 0 && res->id == K8S_SNAPSHOT &&
+               ns != NULL) {
+        create_snapshot(k, ns, body, body_len, now, r);
+    } else if (name != NULL && get) {
+        reply_get(k, m, res, ns, name, now, r);
+    } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_FLINKDEP &&
+               ns != NULL) {
+        patch_deployment(k, m, ns, name, content_type, body, body_len, r);
+    } else {
+        sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",
+                       path);
+    }
+    free(ns);
+    free(name);
+    return;
+not_allowed:
+    sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s", path);
+    return;
+not_found:
+    sim_k8s_status(r, 404, "NotFound", "the server could not find the requested resource");
+}
+
+void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
+                    const struct sim_query *query, const char *content_type, const char *body,
+                    size_t body_len, int64_t now_ms, struct sim_reply *r) {
+    int64_t now = sim_model_lock(m, now_ms);
+    dispatch(k, m, method, path, query, content_type, body, body_len, now, r);
+    sim_model_unlock(m);
+}

@@ -1,0 +1,53 @@
+/* The simulator as a Kubernetes API server: /version, discovery (/api, /api/v1, /apis,
+ * /apis/flink.apache.org/v1beta1), namespaces, pods, events and services (core v1), and
+ * the Flink operator's resources (flinkdeployments, flinksessionjobs, flinkstatesnapshots
+ * in flink.apache.org/v1beta1): lists across and within namespaces with labelSelector,
+ * get, merge-patch with resourceVersion checks (FlinkDeployments), create
+ * (FlinkStateSnapshots). Errors are Kubernetes Status objects.
+ *
+ * One FlinkDeployment per simulated cluster: production in flink-prod, staging in
+ * flink-staging, development in flink-dev, cluster-N in flink-cluster-N. Their metadata
+ * and spec are stored (and patched); their status, pods and events are rendered from the
+ * simulated cluster at request time. The service proxy path
+ * /api/v1/namespaces/NS/services/NAME-rest:rest/proxy/<flink path> maps to that cluster's
+ * Flink REST API (sim_k8s_proxy_target). */
+#ifndef FLINKTOP_SIM_K8S_H
+#define FLINKTOP_SIM_K8S_H
+
+#include "sim_flink.h"
+#include "sim_model.h"
+#include "sim_reply.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sim_k8s;
+
+/* Builds the Kubernetes objects of m's clusters at wall time now_ms (before the server
+ * starts; m is read without the lock). Returns owned state: free with sim_k8s_free after
+ * the server has stopped. */
+struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms);
+void sim_k8s_free(struct sim_k8s *k);
+
+/* Whether path (borrowed) is a Kubernetes path: /version, /api, /api/..., /apis, /apis/... */
+bool sim_k8s_owns(const char *path);
+
+/* For a service-proxy path of a known deployment's NAME-rest service (port "rest" or
+ * 8081, optional "http:" scheme), returns an owned "/clusters/NAME/<flink path>" for
+ * sim_flink_handle: caller frees. NULL for any other path (including unknown services,
+ * which sim_k8s_handle answers with a 404 Status). */
+char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path);
+
+/* Answers one Kubernetes request. path and body are borrowed; content_type may be NULL.
+ * Takes and releases the model lock (which also guards k's objects). Fills r: the caller
+ * owns r->body. */
+void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
+                    const struct sim_query *query, const char *content_type, const char *body,
+                    size_t body_len, int64_t now_ms, struct sim_reply *r);
+
+/* A Kubernetes Status error body (reason e.g. "NotFound", "Unauthorized") with HTTP code. */
+void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif
