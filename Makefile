@@ -108,8 +108,10 @@ screenshots: deps
 
 DESTDIR ?=
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/flinktop
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/flinktop \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 flinktop $(DESTDIR)$(PREFIX)/bin/flinktop
+	install -m 644 flinktop.1 $(DESTDIR)$(PREFIX)/share/man/man1/flinktop.1
 	install -m 644 config/alerts.yaml config/flinktop.yaml $(DESTDIR)$(PREFIX)/share/flinktop/
 
 clean:
