@@ -123,8 +123,8 @@ static void ns_state_free(struct k8s_namespace_state *n) {
 
 static struct k8s_namespace_state *find_ns(struct k8s_context_state *s, const char *ns) {
     for (size_t i = 0; i < s->n_namespaces; i++)
-        if (strcmp(s->namespaces[i].name, ns) == 0)
-            return &s->namespaces[i];
+        if (s->namespaces[i].name && strcmp(s->namespaces[i].name, ns) == 0)
+            return &s->namespaces[i]; /* name NULL: already handed over */
     return NULL;
 }
 

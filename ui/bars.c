@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "alerts.h"
 #include "colors.h"
 #include "draw.h"
 #include "text.h"
@@ -37,6 +38,32 @@ void bars_header(WINDOW *win, int w, const char *title, const struct app *app, b
         draw_text(win, 0, w - right, clock_w, clock, attr, DRAW_LEFT, ascii);
 }
 
+/* "! 2 critical 1 warning" when alerts fire, each count in its severity's colour. */
+static void put_alerts(WINDOW *win, int y, int *x, int w, const struct app *app, bool ascii) {
+    size_t counts[ALERT_SEV_COUNT];
+    if (app->alerts == NULL || alerts_counts(app->alerts, counts) == 0 || *x >= w)
+        return;
+    static const enum color_role roles[ALERT_SEV_COUNT] = {
+        [ALERT_SEV_INFO] = ROLE_STATUSBAR,
+        [ALERT_SEV_WARNING] = ROLE_STATE_WARN,
+        [ALERT_SEV_CRITICAL] = ROLE_STATUSBAR_BAD,
+    };
+    int start = *x;
+    put(win, y, x, w, "!", colors_attr(ROLE_STATUSBAR_BAD), ascii);
+    *x -= 1; /* one space, not two, after the mark */
+    for (int s = ALERT_SEV_COUNT - 1; s >= 0; s--) {
+        if (counts[s] == 0 || *x >= w - 1)
+            continue;
+        char part[48];
+        snprintf(part, sizeof part, "%zu %s", counts[s],
+                 alert_severity_name((enum alert_severity)s));
+        put(win, y, x, w, part, colors_attr(roles[s]), ascii);
+        *x -= 1;
+    }
+    if (*x > start)
+        *x += 1;
+}
+
 void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii) {
     attr_t attr = colors_attr(ROLE_STATUSBAR);
     draw_blank(win, y, 0, w, attr);
@@ -59,6 +86,7 @@ void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii) {
     const char *hint = "? help  q quit";
     int x = 1;
     put(win, y, &x, w, fleet, attr, ascii);
+    put_alerts(win, y, &x, w, app, ascii);
     put(win, y, &x, w, fresh, attr, ascii);
     if (failing > 0)
         put(win, y, &x, w, bad, colors_attr(ROLE_STATUSBAR_BAD), ascii);

@@ -39,6 +39,7 @@ static const struct binding bindings[] = {
     CH('q', "q", REQ_QUIT),
     CH('?', "?", REQ_HELP),
     FN(KEY_F(1), "F1", REQ_HELP),
+    CH('!', "!", REQ_ALERTS),
     CH(12, "Ctrl-L", REQ_REPAINT),
     CH('\t', "Tab", REQ_TAB_NEXT),
     FN(KEY_BTAB, "Shift-Tab", REQ_TAB_PREV),
@@ -47,7 +48,7 @@ static const struct binding bindings[] = {
     CH('3', "3", REQ_TAB_BACKPRESSURE),
     CH('4', "4", REQ_TAB_TASKMANAGERS),
     CH('5', "5", REQ_TAB_EXCEPTIONS),
-    /* '6' stays free: the Kubernetes tab (DESIGN.md §4) */
+    CH('6', "6", REQ_TAB_KUBERNETES),
     CH('b', "b", REQ_HEAT_METRIC),
 };
 

@@ -23,6 +23,7 @@
     X(REQ_BACK, "clear the filter, else go back")                                                  \
     X(REQ_QUIT, "go back; quit on the clusters screen")                                            \
     X(REQ_HELP, "show or close this help")                                                         \
+    X(REQ_ALERTS, "alerts: firing, pending and recently resolved")                                 \
     X(REQ_REPAINT, "repaint the whole terminal (after line noise)")                                \
     X(REQ_TAB_NEXT, "next tab")                                                                    \
     X(REQ_TAB_PREV, "previous tab")                                                                \
@@ -31,6 +32,7 @@
     X(REQ_TAB_BACKPRESSURE, "tab: backpressure heatmap")                                           \
     X(REQ_TAB_TASKMANAGERS, "tab: task managers")                                                  \
     X(REQ_TAB_EXCEPTIONS, "tab: exceptions")                                                       \
+    X(REQ_TAB_KUBERNETES, "tab: Kubernetes (operator resource, pods, events)")                     \
     X(REQ_HEAT_METRIC, "heatmap: show busy instead of backpressured ratio, and back")
 
 #define UI_REQUEST_ENUM(id, help) id,

@@ -196,6 +196,10 @@ static unsigned handle(struct ui *ui, int key, bool is_char) {
         else
             push(ui, &view_help, v->cluster, v->ops, NULL);
         return UI_REDRAW;
+    case REQ_ALERTS: /* one alerts screen at a time: `!` on it is a no-op */
+        if (v->ops != &view_alerts)
+            push(ui, &view_alerts, v->cluster, v->ops, NULL);
+        return UI_REDRAW;
     case REQ_QUIT:
         if (v->ops->key && v->ops->key(v, req, &open) != 0)
             return UI_REDRAW; /* it closed something inside the screen (a trace) */

@@ -58,6 +58,12 @@ struct view_ops {
 extern const struct view_ops view_clusters;
 extern const struct view_ops view_jobs;
 extern const struct view_ops view_help;
+extern const struct view_ops view_alerts;
+/* A row's name cell with its alert mark (view_alerts.c): "! name" when a critical alert
+ * fires on the cluster (job_id NULL) or on the job, "~ name" for a warning, else just
+ * the name; into buf. Returns the mark's role (bad, warn), else plain. */
+enum color_role view_alert_name(const struct app *app, const char *cluster, const char *job_id,
+                                const char *name, char *buf, size_t size, enum color_role plain);
 extern const struct view_ops view_job;
 
 /* The requests every screen answers (ui.c handles them), REQ_NONE last. */

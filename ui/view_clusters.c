@@ -4,14 +4,39 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "k8s_api.h"
+#include "k8s_poller.h"
 #include "text.h"
 #include "ui.h"
 #include "view.h"
 
-enum { CC_NAME, CC_VERSION, CC_TM, CC_SLOTS, CC_RUN, CC_FAIL, CC_FIN, CC_CANC, CC_UPDATED, CC_N };
+/* Logical columns. The table sees one of three layouts (cols_plain, cols_k8s,
+ * cols_k8s_ctx): the Kubernetes columns only when a cluster came from a FlinkDeployment,
+ * CONTEXT only with more than one context. They drop first when the terminal narrows. */
+enum {
+    CC_NAME,
+    CC_CONTEXT,
+    CC_NAMESPACE,
+    CC_VERSION,
+    CC_TM,
+    CC_SLOTS,
+    CC_RUN,
+    CC_FAIL,
+    CC_FIN,
+    CC_CANC,
+    CC_LIFECYCLE,
+    CC_JM,
+    CC_JOB,
+    CC_PODS,
+    CC_RESTARTS,
+    CC_UPDATED,
+    CC_N
+};
 
-static const struct table_col cols[CC_N] = {
+static const struct table_col all_cols[CC_N] = {
     [CC_NAME] = {"NAME", 10, 0, true, false},
+    [CC_CONTEXT] = {"CONTEXT", 7, 10, true, false},
+    [CC_NAMESPACE] = {"NAMESPACE", 9, 9, true, false},
     [CC_VERSION] = {"VERSION", 7, 3, false, false},
     [CC_TM] = {"TM", 2, 4, false, true},
     [CC_SLOTS] = {"SLOTS", 7, 5, false, true},
@@ -19,8 +44,189 @@ static const struct table_col cols[CC_N] = {
     [CC_FAIL] = {"FAIL", 4, 0, false, true},
     [CC_FIN] = {"FIN", 3, 7, false, true},
     [CC_CANC] = {"CANC", 4, 6, false, true},
+    [CC_LIFECYCLE] = {"LIFECYCLE", 9, 8, false, false},
+    [CC_JM] = {"JM", 5, 13, true, false},
+    [CC_JOB] = {"JOB", 7, 11, true, false},
+    [CC_PODS] = {"PODS", 4, 12, false, true},
+    [CC_RESTARTS] = {"RESTARTS", 8, 14, false, true},
     [CC_UPDATED] = {"UPDATED", 10, 0, true, false},
 };
+
+static const int map_plain[] = {
+    CC_NAME, CC_VERSION, CC_TM, CC_SLOTS, CC_RUN, CC_FAIL, CC_FIN, CC_CANC, CC_UPDATED,
+};
+static const int map_k8s[] = {
+    CC_NAME, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,    CC_FIN,
+    CC_CANC, CC_LIFECYCLE, CC_JM,      CC_JOB, CC_PODS,  CC_RESTARTS, CC_UPDATED,
+};
+static const int map_k8s_ctx[] = {
+    CC_NAME, CC_CONTEXT, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,
+    CC_FIN,  CC_CANC,    CC_LIFECYCLE, CC_JM,      CC_JOB, CC_PODS,  CC_RESTARTS, CC_UPDATED,
+};
+
+#define N_OF(a) ((int)(sizeof a / sizeof a[0]))
+/* the table's columns of each layout, copied from all_cols by layouts_fill() */
+static struct table_col cols_plain[N_OF(map_plain)], cols_k8s[N_OF(map_k8s)],
+    cols_k8s_ctx[N_OF(map_k8s_ctx)];
+
+struct clusters_layout {
+    struct table_col *cols;
+    const int *map; /* table column -> logical column */
+    int n;
+};
+
+static const struct clusters_layout layouts[] = {
+    {cols_plain, map_plain, N_OF(map_plain)},
+    {cols_k8s, map_k8s, N_OF(map_k8s)},
+    {cols_k8s_ctx, map_k8s_ctx, N_OF(map_k8s_ctx)},
+};
+
+static void layouts_fill(void) {
+    for (int l = 0; l < N_OF(layouts); l++)
+        for (int i = 0; i < layouts[l].n; i++)
+            layouts[l].cols[i] = all_cols[layouts[l].map[i]];
+}
+/* The contexts in use: the poller's when there is one, else those clusters point at. */
+static size_t context_count(const struct app *a) {
+    if (a->k8s)
+        return k8s_poller_context_count(a->k8s);
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_clusters; i++) {
+        const char *ctx = a->clusters[i].k8s.context;
+        bool seen = false;
+        for (size_t j = 0; ctx && j < i && !seen; j++)
+            seen = a->clusters[j].k8s.context && strcmp(a->clusters[j].k8s.context, ctx) == 0;
+        n += ctx && !seen;
+    }
+    return n;
+}
+
+/* 0 plain, 1 Kubernetes, 2 Kubernetes over several contexts */
+static int layout_of(const struct app *a) {
+    bool k8s = false;
+    for (size_t i = 0; i < a->n_clusters && !k8s; i++)
+        k8s = a->clusters[i].k8s.name != NULL;
+    if (!k8s)
+        return 0;
+    return context_count(a) > 1 ? 2 : 1;
+}
+
+static const struct clusters_layout *current(const struct view *v) {
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+        if (v->table.cols == layouts[i].cols)
+            return &layouts[i];
+    return &layouts[0];
+}
+
+static int logical(const struct view *v, int col) {
+    const struct clusters_layout *l = current(v);
+    return col >= 0 && col < l->n ? l->map[col] : -1;
+}
+
+static int table_col_of(const struct view *v, int lcol) {
+    const struct clusters_layout *l = current(v);
+    for (int i = 0; i < l->n; i++)
+        if (l->map[i] == lcol)
+            return i;
+    return -1;
+}
+
+/* Switch the table to the layout the clusters need now; the sort stays on its column
+ * when the new layout has it. */
+static void sync_layout(struct view *v) {
+    const struct clusters_layout *want = &layouts[layout_of(v->app)];
+    if (v->table.cols == want->cols)
+        return;
+    int sort = logical(v, v->table.sort_col);
+    v->table.cols = want->cols;
+    v->table.n_cols = want->n;
+    v->table.sort_col = sort >= 0 ? table_col_of(v, sort) : -1;
+    for (int c = 0; c < TABLE_MAX_COLS; c++)
+        v->table.shown[c] = c < want->n;
+}
+
+/* The job of id in c's list; borrowed, NULL when absent. */
+static const struct job *find_job(const struct cluster *c, const char *id) {
+    for (size_t i = 0; id && id[0] && i < c->jobs.len; i++)
+        if (strcmp(c->jobs.items[i].id, id) == 0)
+            return &c->jobs.items[i];
+    return NULL;
+}
+
+static enum color_role lifecycle_role(enum flink_lifecycle s) {
+    switch (s) {
+    case LIFECYCLE_STABLE:
+        return ROLE_STATE_OK;
+    case LIFECYCLE_DEPLOYED:
+    case LIFECYCLE_UPGRADING:
+        return ROLE_STATE_WARN;
+    case LIFECYCLE_FAILED:
+        return ROLE_STATE_BAD;
+    default:
+        return ROLE_DEFAULT;
+    }
+}
+
+/* A Kubernetes column's cell: "-" for a --flink cluster. */
+static enum color_role k8s_cell(const struct cluster *c, int col, char *buf, size_t size,
+                                enum color_role plain, bool ascii) {
+    const struct flink_resource *r = k8s_cluster_resource(c);
+    snprintf(buf, size, "-");
+    if (c->k8s.name == NULL)
+        return plain;
+    switch (col) {
+    case CC_CONTEXT:
+        snprintf(buf, size, "%s", c->k8s.context ? c->k8s.context : "-");
+        return plain;
+    case CC_NAMESPACE:
+        snprintf(buf, size, "%s", c->k8s.namespace ? c->k8s.namespace : "-");
+        return plain;
+    case CC_LIFECYCLE:
+        if (c->k8s.gone) {
+            snprintf(buf, size, "gone");
+            return ROLE_DIM;
+        }
+        if (r == NULL || !r->status.present)
+            return plain;
+        snprintf(buf, size, "%s", flink_lifecycle_name(r->status.lifecycle));
+        return plain == ROLE_STALE ? plain : lifecycle_role(r->status.lifecycle);
+    case CC_JM:
+        if (r && r->status.present)
+            snprintf(buf, size, "%s", jm_deploy_state_name(r->status.jm_status));
+        return r && r->status.jm_status == JM_DEPLOY_ERROR ? ROLE_STATE_BAD : plain;
+    case CC_JOB: {
+        if (r == NULL || !r->status.present)
+            return plain;
+        enum job_state op = r->status.job.state;
+        const struct job *j = find_job(c, r->status.job.job_id);
+        if (j == NULL || j->state == op || j->state == JOB_UNKNOWN) {
+            snprintf(buf, size, "%s", job_state_name(op));
+            return plain == ROLE_STALE ? plain : view_job_state_role(op);
+        }
+        snprintf(buf, size, "%s%s%s", job_state_name(op), ascii ? "!=" : "\u2260",
+                 job_state_name(j->state));
+        return ROLE_STATE_WARN;
+    }
+    case CC_PODS:
+    case CC_RESTARTS: {
+        struct pod_summary ps;
+        if (!k8s_cluster_pods(c, &ps))
+            return plain;
+        if (col == CC_PODS) {
+            text_ratio(ps.ready, ps.total, buf, size);
+            return ps.ready < ps.total ? ROLE_STATE_WARN : plain;
+        }
+        text_int(ps.restarts, buf, size);
+        return ps.restarts > 0 ? ROLE_STATE_WARN : plain;
+    }
+    default:
+        return plain;
+    }
+}
+
+static bool k8s_col(int col) {
+    return col == CC_CONTEXT || col == CC_NAMESPACE || (col >= CC_LIFECYCLE && col <= CC_RESTARTS);
+}
 
 static const char *version(const struct cluster *c) {
     return c->config.flink_version ? c->config.flink_version : c->overview.flink_version;
@@ -54,6 +260,7 @@ static int64_t number(const struct cluster *c, int col) {
 
 static size_t rows_count(void *ctx) {
     struct view *v = ctx;
+    sync_layout(v); /* table_sync asks for the count first, before every key and draw */
     return v->app->n_clusters;
 }
 
@@ -65,19 +272,27 @@ static bool error_only(const struct cluster *c) {
 
 static int rows_span(void *ctx, size_t row) {
     struct view *v = ctx;
-    return error_only(&v->app->clusters[row]) ? CC_VERSION : -1;
+    return error_only(&v->app->clusters[row]) ? table_col_of(v, CC_VERSION) : -1;
 }
 
 static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size_t size) {
     struct view *v = ctx;
     const struct cluster *c = &v->app->clusters[row];
+    col = logical(v, col);
     if (col == CC_VERSION && error_only(c))
         return view_cluster_status(v->app, c, buf, size);
     enum color_role plain = app_cluster_stale(v->app, c) ? ROLE_STALE : ROLE_DEFAULT;
+    if (k8s_col(col))
+        return k8s_cell(c, col, buf, size, plain, v->ascii);
+    if (col == CC_UPDATED && c->k8s.ctx && c->k8s.ctx->error[0] &&
+        cluster_state(c) != SOURCE_ERROR) {
+        snprintf(buf, size, "%s", c->k8s.ctx->error); /* its context failed */
+        return ROLE_ERROR;
+    }
     switch (col) {
     case CC_NAME:
-        snprintf(buf, size, "%s", c->name ? c->name : "-");
-        return cluster_state(c) == SOURCE_ERROR ? ROLE_ERROR : plain;
+        return view_alert_name(v->app, c->name, NULL, c->name ? c->name : "-", buf, size,
+                               cluster_state(c) == SOURCE_ERROR ? ROLE_ERROR : plain);
     case CC_VERSION:
         snprintf(buf, size, "%s", version(c) ? version(c) : "-");
         return plain;
@@ -121,6 +336,13 @@ static int health_rank(const struct app *app, const struct cluster *c) {
 static int rows_compare(void *ctx, size_t a, size_t b, int col) {
     struct view *v = ctx;
     const struct cluster *ca = &v->app->clusters[a], *cb = &v->app->clusters[b];
+    col = logical(v, col);
+    if (k8s_col(col)) {
+        char ba[256], bb[256];
+        k8s_cell(ca, col, ba, sizeof ba, ROLE_DEFAULT, true);
+        k8s_cell(cb, col, bb, sizeof bb, ROLE_DEFAULT, true);
+        return cmp_str(strcmp(ba, "-") ? ba : NULL, strcmp(bb, "-") ? bb : NULL);
+    }
     switch (col) {
     case CC_NAME:
         return cmp_str(ca->name, cb->name);
@@ -150,10 +372,52 @@ static const char *rows_key(void *ctx, size_t row) {
 static const struct table_source rows = {rows_count, rows_cell, rows_compare,
                                          rows_match, rows_key,  rows_span};
 
-static void clusters_init(struct view *v) { table_init(&v->table, cols, CC_N, -1); }
+static void clusters_init(struct view *v) {
+    layouts_fill();
+    const struct clusters_layout *l = &layouts[layout_of(v->app)];
+    table_init(&v->table, l->cols, l->n, -1);
+}
 
 static void clusters_title(struct view *v, char *buf, size_t size) {
     view_table_title(v, "Clusters", buf, size);
+    if (layout_of(v->app) == 0 && v->app->k8s == NULL)
+        return;
+    /* the Kubernetes scope: "ctx flinktop-sim · all namespaces" */
+    size_t n = context_count(v->app);
+    const char *ctx = NULL, *scope = NULL;
+    bool one_scope = true;
+    for (size_t i = 0; i < v->app->n_clusters; i++) {
+        const struct cluster_k8s *k = &v->app->clusters[i].k8s;
+        if (k->ctx == NULL)
+            continue;
+        if (ctx == NULL) {
+            ctx = k->ctx->name;
+            scope = k->ctx->scope;
+        } else if ((scope == NULL) != (k->ctx->scope == NULL) ||
+                   (scope && strcmp(scope, k->ctx->scope) != 0)) {
+            one_scope = false;
+        }
+    }
+    if (ctx == NULL && v->app->k8s && n > 0) { /* no FlinkDeployment (yet) */
+        const struct k8s_context_state *s0 = k8s_poller_context(v->app->k8s, 0);
+        ctx = s0->name;
+        scope = s0->scope;
+    }
+    char ctxs[160], where[160];
+    if (n > 1 || ctx == NULL)
+        snprintf(ctxs, sizeof ctxs, "%zu contexts", n);
+    else
+        snprintf(ctxs, sizeof ctxs, "ctx %s", ctx);
+    if (!one_scope)
+        snprintf(where, sizeof where, "several namespaces");
+    else if (scope)
+        snprintf(where, sizeof where, "ns %s", scope);
+    else
+        snprintf(where, sizeof where, "all namespaces");
+    const char *dot = v->ascii ? "-" : "\u00b7";
+    size_t used = strlen(buf);
+    if (used < size)
+        snprintf(buf + used, size - used, " %s %s %s %s", dot, ctxs, dot, where);
 }
 
 static void clusters_draw(struct view *v, WINDOW *win, int y, int h, int w) {

@@ -16,7 +16,7 @@
 static const struct job_tab *const tabs[TAB_COUNT] = {
     [TAB_OVERVIEW] = &tab_overview,         [TAB_CHECKPOINTS] = &tab_checkpoints,
     [TAB_BACKPRESSURE] = &tab_backpressure, [TAB_TASKMANAGERS] = &tab_taskmanagers,
-    [TAB_EXCEPTIONS] = &tab_exceptions,
+    [TAB_EXCEPTIONS] = &tab_exceptions,     [TAB_KUBERNETES] = &tab_kubernetes,
 };
 
 int job_view_flow(WINDOW *win, int y, int x, int w, int indent, int max_rows,
@@ -211,6 +211,8 @@ static unsigned job_key(struct view *v, enum request req, struct view_open *open
         return switch_tab(jv, TAB_TASKMANAGERS);
     case REQ_TAB_EXCEPTIONS:
         return switch_tab(jv, TAB_EXCEPTIONS);
+    case REQ_TAB_KUBERNETES:
+        return switch_tab(jv, TAB_KUBERNETES);
     default:
         break;
     }
@@ -227,6 +229,7 @@ static const enum request job_help[] = {
     REQ_TAB_BACKPRESSURE,
     REQ_TAB_TASKMANAGERS,
     REQ_TAB_EXCEPTIONS,
+    REQ_TAB_KUBERNETES,
     REQ_UP,
     REQ_DOWN,
     REQ_PAGE_UP,

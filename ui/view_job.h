@@ -18,7 +18,8 @@ enum job_tab_id {
     TAB_BACKPRESSURE,
     TAB_TASKMANAGERS,
     TAB_EXCEPTIONS,
-    TAB_COUNT /* a Kubernetes tab comes next, on key 6 */
+    TAB_KUBERNETES,
+    TAB_COUNT
 };
 
 struct job_view {
@@ -35,6 +36,9 @@ struct job_view {
     int trace_page;  /* lines it showed at the last draw */
     int spark_cells; /* width of the vertex sparklines at the last draw */
     char key[64];    /* a row key made on demand (table_source.key); valid until the next */
+    int k8s_top;     /* Kubernetes tab: first line shown */
+    int k8s_page;    /* its lines shown at the last draw */
+    int k8s_lines;   /* its lines at the last draw */
 };
 
 struct job_tab {
@@ -52,6 +56,7 @@ extern const struct job_tab tab_checkpoints;
 extern const struct job_tab tab_backpressure;
 extern const struct job_tab tab_taskmanagers;
 extern const struct job_tab tab_exceptions;
+extern const struct job_tab tab_kubernetes;
 
 /* A piece of a line in its colour. */
 struct job_seg {

@@ -50,8 +50,8 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     enum color_role plain = c && app_cluster_stale(v->app, c) ? ROLE_STALE : ROLE_DEFAULT;
     switch (col) {
     case JC_NAME:
-        snprintf(buf, size, "%s", j->name ? j->name : "-");
-        return plain;
+        return view_alert_name(v->app, c ? c->name : NULL, j->id, j->name ? j->name : "-", buf,
+                               size, plain);
     case JC_STATE:
         snprintf(buf, size, "%s", j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state));
         return view_job_state_role(j->state);

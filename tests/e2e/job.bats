@@ -39,7 +39,9 @@ open_job() {
     wait_for "production-taskmanager-"
     keys 5
     wait_for "root cause" 5 || wait_for "no exceptions: the job has not failed"
-    # Tab cycles back to the first tab
+    # Tab goes on to the Kubernetes tab (a plain --flink cluster here), then back to the first
+    keys Tab
+    wait_for "not managed by the Flink Kubernetes Operator"
     keys Tab
     wait_for "VERTEX"
 }

@@ -1,0 +1,366 @@
+/* The Kubernetes side of the console rendered into a virtual screen over a synthetic
+ * FlinkDeployment with pods and events: the job screen's Kubernetes tab shows the
+ * lifecycle, a crash-looping pod, an OOMKilled termination and a Warning event; the
+ * clusters screen gains NAMESPACE and LIFECYCLE columns and still fits at 80x24; a
+ * plain --flink cluster says it is not operator-managed. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "app.h"
+#include "k8s_poller.h"
+#include "ui.h"
+#include "ui_screen.h"
+#include "xalloc.h"
+
+#define NOW 1709296496000LL /* 2024-03-01 12:34:56 UTC */
+#define JOB_ID "b0000000000000000000000000000001"
+
+struct fixture {
+    FILE *out, *in;
+    SCREEN *sp;
+    struct app app;
+    struct ui *ui;
+    struct k8s_context_state ctx;
+};
+
+static void add_job(struct cluster *c, const char *id, const char *name, enum job_state s) {
+    c->jobs.items = xrealloc(c->jobs.items, (c->jobs.len + 1) * sizeof *c->jobs.items);
+    struct job *j = &c->jobs.items[c->jobs.len++];
+    job_init(j);
+    snprintf(j->id, sizeof j->id, "%s", id);
+    j->name = xstrdup(name);
+    j->state = s;
+    j->duration_ms = 3600000;
+}
+
+static void fresh_cluster(struct cluster *c, const char *name, const char *url) {
+    cluster_init(c, name, url);
+    for (int s = 0; s < SRC_COUNT; s++) {
+        c->sources[s].state = SOURCE_OK;
+        c->sources[s].last_ok_ms = NOW - 1000;
+    }
+    c->config.flink_version = xstrdup("1.20.1");
+}
+
+static struct pod *add_pod(struct pod_list *l, const char *name, const char *component) {
+    l->items = xrealloc(l->items, (l->len + 1) * sizeof *l->items);
+    struct pod *p = &l->items[l->len++];
+    pod_init(p);
+    p->namespace = xstrdup("flink-prod");
+    p->name = xstrdup(name);
+    p->app = xstrdup("orders");
+    p->component = xstrdup(component);
+    p->phase = POD_PHASE_RUNNING;
+    p->ready = 1;
+    p->containers_ready = 1;
+    p->containers_total = 1;
+    p->restarts = 0;
+    p->node = xstrdup("node-a-1");
+    p->created_ms = NOW - 7200000;
+    return p;
+}
+
+static void add_event(struct k8s_event_list *l, const char *type, const char *reason,
+                      const char *msg, int64_t ms) {
+    l->items = xrealloc(l->items, (l->len + 1) * sizeof *l->items);
+    struct k8s_event *e = &l->items[l->len++];
+    k8s_event_init(e);
+    e->namespace = xstrdup("flink-prod");
+    e->type = xstrdup(type);
+    e->warning = strcmp(type, "Warning") == 0;
+    e->reason = xstrdup(reason);
+    e->message = xstrdup(msg);
+    e->object_kind = xstrdup("FlinkDeployment");
+    e->object_name = xstrdup("orders");
+    e->count = 2;
+    e->last_ms = ms;
+}
+
+static void build_k8s(struct fixture *f) {
+    struct k8s_context_state *s = &f->ctx;
+    s->name = xstrdup("kind-prod");
+    s->listed = true;
+    s->crds = K8S_CRDS_PRESENT;
+    s->deployments.items = xcalloc(1, sizeof *s->deployments.items);
+    s->deployments.len = 1;
+    struct flink_resource *r = &s->deployments.items[0];
+    flink_resource_init(r);
+    r->kind = FLINK_KIND_DEPLOYMENT;
+    r->namespace = xstrdup("flink-prod");
+    r->name = xstrdup("orders");
+    r->generation = 3;
+    r->created_ms = NOW - 86400000;
+    r->spec.image = xstrdup("flink:1.20");
+    r->spec.flink_version = xstrdup("v1_20");
+    r->spec.has_job = true;
+    r->spec.job.upgrade_mode = xstrdup("savepoint");
+    r->spec.job.state = xstrdup("running");
+    r->spec.job.parallelism = 4;
+    r->spec.tm_replicas = 2;
+    r->spec.conf = xcalloc(1, sizeof *r->spec.conf);
+    r->spec.conf[0].key = xstrdup("taskmanager.numberOfTaskSlots");
+    r->spec.conf[0].value = xstrdup("4");
+    r->spec.conf_len = 1;
+    r->status.present = true;
+    r->status.lifecycle = LIFECYCLE_STABLE;
+    r->status.jm_status = JM_DEPLOY_READY;
+    r->status.reconciliation = RECONCILE_DEPLOYED;
+    r->status.observed_generation = 2;
+    r->status.tm_replicas = 2;
+    r->status.job.state = JOB_RUNNING;
+    snprintf(r->status.job.job_id, sizeof r->status.job.job_id, "%s", JOB_ID);
+
+    s->namespaces = xcalloc(1, sizeof *s->namespaces);
+    s->n_namespaces = 1;
+    struct k8s_namespace_state *ns = &s->namespaces[0];
+    ns->name = xstrdup("flink-prod");
+    ns->pods_ok = ns->events_ok = true;
+    add_pod(&ns->pods, "orders-jm-7d9f", "jobmanager");
+    struct pod *tm1 = add_pod(&ns->pods, "orders-taskmanager-1-1", "taskmanager");
+    tm1->restarts = 7;
+    tm1->ready = 0;
+    tm1->containers_ready = 0;
+    tm1->waiting_reason = xstrdup("CrashLoopBackOff");
+    tm1->term_reason = xstrdup("OOMKilled");
+    tm1->term_exit_code = 137;
+    add_pod(&ns->pods, "orders-taskmanager-1-2", "taskmanager");
+    add_event(&ns->events, "Warning", "SavepointError", "Savepoint failed", NOW - 60000);
+    add_event(&ns->events, "Normal", "JobStatusChanged", "Job status changed", NOW - 600000);
+}
+
+static int setup(void **state) {
+    struct fixture *f = xcalloc(1, sizeof *f);
+    f->out = fopen("/dev/null", "w");
+    f->in = fopen("/dev/null", "r");
+    f->sp = newterm("xterm-256color", f->out, f->in);
+    assert_non_null(f->sp);
+    set_term(f->sp);
+    resizeterm(24, 80);
+    struct app *app = &f->app;
+    app->n_clusters = 2;
+    app->clusters = xcalloc(2, sizeof *app->clusters);
+    app->refresh_ms = 2000;
+    app->timeout_ms = 5000;
+    app->history_len = 60;
+    app->now_ms = NOW;
+    app->last_refresh_ms = NOW - 1000;
+    build_k8s(f);
+    struct cluster *c = &app->clusters[0];
+    fresh_cluster(c, "orders",
+                  "https://k8s/api/v1/namespaces/flink-prod/services/orders-rest:rest/proxy");
+    c->k8s.ctx = &f->ctx;
+    c->k8s.context = xstrdup("kind-prod");
+    c->k8s.namespace = xstrdup("flink-prod");
+    c->k8s.name = xstrdup("orders");
+    c->k8s.kind = xstrdup("FlinkDeployment");
+    add_job(c, JOB_ID, "orders-etl", JOB_FAILED);
+    struct cluster *plain = &app->clusters[1];
+    fresh_cluster(plain, "plain-eu", "http://plain:8081");
+    add_job(plain, "c0000000000000000000000000000001", "plain-job", JOB_RUNNING);
+    f->ui = ui_new(app);
+    ui_start_screen(f->ui, f->sp);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    struct fixture *f = *state;
+    ui_free(f->ui);
+    endwin();
+    delscreen(f->sp);
+    fclose(f->out);
+    fclose(f->in);
+    for (size_t i = 0; i < f->app.n_clusters; i++)
+        cluster_free(&f->app.clusters[i]);
+    free(f->app.clusters);
+    struct k8s_context_state *s = &f->ctx;
+    free(s->name);
+    flink_resource_list_free(&s->deployments);
+    for (size_t i = 0; i < s->n_namespaces; i++) {
+        free(s->namespaces[i].name);
+        pod_list_free(&s->namespaces[i].pods);
+        k8s_event_list_free(&s->namespaces[i].events);
+    }
+    free(s->namespaces);
+    free(f);
+    return 0;
+}
+
+static char *row_text(int y, char *buf, size_t size) {
+    wchar_t w[1024];
+    buf[0] = '\0';
+    int n = mvwinnwstr(stdscr, y, 0, w, (int)(sizeof w / sizeof w[0]) - 1);
+    if (n == ERR)
+        return buf;
+    w[n] = L'\0';
+    size_t len = wcstombs(buf, w, size - 1);
+    len = len == (size_t)-1 ? 0 : len;
+    buf[len] = '\0';
+    while (len > 0 && buf[len - 1] == ' ')
+        buf[--len] = '\0';
+    return buf;
+}
+
+static const char *screen(void) {
+    static char all[128 * 1024];
+    size_t used = 0;
+    all[0] = '\0';
+    for (int y = 0; y < LINES; y++) {
+        char row[4096];
+        row_text(y, row, sizeof row);
+        int n = snprintf(all + used, sizeof all - used, "%s\n", row);
+        if (n < 0 || (size_t)n >= sizeof all - used)
+            break;
+        used += (size_t)n;
+    }
+    return all;
+}
+
+static int row_with(const char *s) {
+    for (int y = 0; y < LINES; y++) {
+        char row[4096];
+        if (strstr(row_text(y, row, sizeof row), s))
+            return y;
+    }
+    return -1;
+}
+
+static void draw_at(struct fixture *f, int rows, int cols) {
+    resizeterm(rows, cols);
+    ui_resize(f->ui);
+    ui_draw(f->ui);
+    if (getenv("FLINKTOP_TEST_DUMP"))
+        fprintf(stderr, "----\n%s----\n", screen());
+}
+
+static void press(struct fixture *f, const char *keys) {
+    for (; *keys; keys++)
+        ui_handle_key(f->ui, (unsigned char)*keys);
+}
+
+static void has(const char *s) {
+    if (strstr(screen(), s) == NULL) {
+        fprintf(stderr, "not on screen: %s\n%s", s, screen());
+        fail();
+    }
+}
+
+static void lacks(const char *s) {
+    if (strstr(screen(), s) != NULL) {
+        fprintf(stderr, "on screen: %s\n%s", s, screen());
+        fail();
+    }
+}
+
+/* The job screen of the first job of cluster row `row` (model order), on tab 6. */
+static void open_k8s_tab(struct fixture *f, int row, int rows, int cols) {
+    for (int i = 0; i < row; i++)
+        press(f, "j");
+    press(f, "\n\n6");
+    draw_at(f, rows, cols);
+}
+
+static void kubernetes_tab_shows_status_pods_and_events(void **state) {
+    struct fixture *f = *state;
+    open_k8s_tab(f, 0, 50, 160);
+    has("6 Kubernetes");
+    has("FlinkDeployment flink-prod/orders");
+    has("STABLE");
+    has("flink:1.20");
+    has("savepoint");
+    has("spec not yet picked up"); /* generation 3, observed 2 */
+    has("orders-taskmanager-1-1");
+    has("CrashLoopBackOff");
+    has("OOMKilled");
+    has("Warning");
+    has("SavepointError");
+    has("taskmanager.numberOfTaskSlots");
+    /* newest event first */
+    assert_true(row_with("SavepointError") < row_with("JobStatusChanged"));
+}
+
+static void kubernetes_tab_scrolls_at_80x24(void **state) {
+    struct fixture *f = *state;
+    open_k8s_tab(f, 0, 24, 80);
+    has("STABLE");
+    has("CrashLoopBackOff");
+    press(f, "G");
+    draw_at(f, 24, 80);
+    has("taskmanager.numberOfTaskSlots");
+    lacks("FlinkDeployment flink-prod/orders");
+    press(f, "g");
+    draw_at(f, 24, 80);
+    has("FlinkDeployment flink-prod/orders");
+}
+
+static void plain_cluster_is_not_operator_managed(void **state) {
+    struct fixture *f = *state;
+    open_k8s_tab(f, 1, 24, 80);
+    has("not managed by the Flink Kubernetes Operator");
+}
+
+static void clusters_screen_has_kubernetes_columns_at_120(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 30, 120);
+    has("NAMESPACE");
+    has("LIFECYCLE");
+    has("flink-prod");
+    has("STABLE");
+    has("ctx kind-prod");
+    has("all namespaces");
+    char row[4096];
+    int y = row_with("plain-eu");
+    assert_true(y > 0);
+    assert_non_null(strstr(row_text(y, row, sizeof row), " - "));
+    draw_at(f, 30, 160);
+    has("RUNNING\u2260FAILED"); /* the operator and Flink disagree */
+}
+
+static void clusters_screen_fits_at_80x24(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    char row[4096];
+    int y = row_with("NAME");
+    assert_true(y > 0);
+    row_text(y, row, sizeof row);
+    assert_non_null(strstr(row, "UPDATED")); /* the last column still shows */
+    assert_non_null(strstr(row, "RUN"));
+    has("orders");
+    has("plain-eu");
+}
+
+static void a_context_error_shows_on_its_cluster(void **state) {
+    struct fixture *f = *state;
+    snprintf(f->ctx.error, sizeof f->ctx.error, "%s", "kind-prod: 403 forbidden");
+    draw_at(f, 30, 160);
+    has("kind-prod: 403 forbidden");
+}
+
+int main(void) {
+    setlocale(LC_ALL, "C.UTF-8");
+    setenv("TZ", "UTC", 1);
+    tzset();
+    unsetenv("NO_COLOR");
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(kubernetes_tab_shows_status_pods_and_events),
+        T(kubernetes_tab_scrolls_at_80x24),
+        T(plain_cluster_is_not_operator_managed),
+        T(clusters_screen_has_kubernetes_columns_at_120),
+        T(clusters_screen_fits_at_80x24),
+        T(a_context_error_shows_on_its_cluster),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

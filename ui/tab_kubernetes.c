@@ -1,0 +1,401 @@
+/* Job tab 6: the job's cluster as the Flink Kubernetes Operator sees it: the key spec and
+ * status fields of its FlinkDeployment, its pods, the recent events about it (newest
+ * first) and its flinkConfiguration. The whole tab is one list of lines, rebuilt at
+ * every draw from what the k8s poller last heard, and scrolled as one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "k8s_api.h"
+#include "k8s_poller.h"
+#include "text.h"
+#include "ui.h"
+#include "view_job.h"
+#include "xalloc.h"
+
+#define KLINE_CELLS 10
+#define KPAIR_CELLS 36 /* a label and its value, when several go on one line */
+#define KLABEL_CELLS 14
+#define KKEY_MAX 48 /* widest flinkConfiguration key column */
+
+struct kcell {
+    char text[256];
+    enum color_role role;
+    int width; /* cells; 0: the rest of the line */
+};
+
+struct kline {
+    struct kcell cells[KLINE_CELLS];
+    int n;
+};
+
+struct klines {
+    struct kline *items; /* owned */
+    size_t len, cap;
+};
+
+static struct kline *kline_add(struct klines *l) {
+    if (l->len == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    struct kline *k = &l->items[l->len++];
+    memset(k, 0, sizeof *k);
+    return k;
+}
+
+static void kcell_add(struct kline *k, const char *text, enum color_role role, int width) {
+    if (k->n >= KLINE_CELLS)
+        return;
+    struct kcell *c = &k->cells[k->n++];
+    snprintf(c->text, sizeof c->text, "%s", text ? text : "-");
+    c->role = role;
+    c->width = width;
+}
+
+static void kline_text(struct klines *l, const char *text, enum color_role role) {
+    kcell_add(kline_add(l), text, role, 0);
+}
+
+/* Columns of lines [from, len): each as wide as its widest cell (the last one takes the
+ * rest of the line), the widest key of a flinkConfiguration capped. */
+static void grid_finish(struct klines *l, size_t from, int cap) {
+    int width[KLINE_CELLS] = {0}, n = 0;
+    for (size_t i = from; i < l->len; i++) {
+        const struct kline *k = &l->items[i];
+        n = k->n > n ? k->n : n;
+        for (int c = 0; c < k->n; c++) {
+            int cw = text_width(k->cells[c].text);
+            width[c] = cw > width[c] ? cw : width[c];
+        }
+    }
+    for (size_t i = from; i < l->len; i++)
+        for (int c = 0; c < l->items[i].n; c++)
+            l->items[i].cells[c].width = c == n - 1 ? 0 : (width[c] < cap ? width[c] : cap);
+}
+
+/* Label/value pairs, as many on a line as fit in w cells. */
+struct kpair {
+    const char *label;
+    char value[256];
+    enum color_role role;
+};
+
+static void pairs_lay_out(struct klines *l, const struct kpair *p, size_t n, int w) {
+    int per = (w - 1) / (KPAIR_CELLS + 2);
+    per = per < 1 ? 1 : per > 4 ? 4 : per;
+    for (size_t i = 0; i < n; i += (size_t)per) {
+        struct kline *k = kline_add(l);
+        for (size_t j = i; j < n && j < i + (size_t)per; j++) {
+            bool last = j + 1 == n || j + 1 == i + (size_t)per;
+            kcell_add(k, p[j].label, ROLE_DIM, KLABEL_CELLS);
+            kcell_add(k, p[j].value, p[j].role, last ? 0 : KPAIR_CELLS - KLABEL_CELLS - 2);
+        }
+    }
+}
+
+static enum color_role lifecycle_role(enum flink_lifecycle s) {
+    switch (s) {
+    case LIFECYCLE_STABLE:
+        return ROLE_STATE_OK;
+    case LIFECYCLE_DEPLOYED:
+    case LIFECYCLE_UPGRADING:
+        return ROLE_STATE_WARN;
+    case LIFECYCLE_FAILED:
+        return ROLE_STATE_BAD;
+    default:
+        return ROLE_DEFAULT;
+    }
+}
+
+static void age_of(const struct app *app, int64_t ms, char *buf, size_t size) {
+    if (ms < 0) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    int64_t age = app->now_ms - ms;
+    text_age(age < 0 ? 0 : age, buf, size);
+}
+
+static const struct k8s_namespace_state *namespace_of(const struct cluster *c) {
+    const struct k8s_context_state *s = c->k8s.ctx;
+    for (size_t i = 0; s && c->k8s.namespace && i < s->n_namespaces; i++)
+        if (s->namespaces[i].name && strcmp(s->namespaces[i].name, c->k8s.namespace) == 0)
+            return &s->namespaces[i];
+    return NULL;
+}
+
+static void add_resource(struct klines *l, const struct app *app, const struct cluster *c,
+                         const struct flink_resource *r, int w) {
+    const struct flink_resource_spec *sp = &r->spec;
+    const struct flink_resource_status *st = &r->status;
+    struct kpair p[16];
+    size_t n = 0;
+#define PAIR(lbl, role_, ...)                                                                      \
+    do {                                                                                           \
+        p[n].label = lbl;                                                                          \
+        p[n].role = role_;                                                                         \
+        snprintf(p[n].value, sizeof p[n].value, __VA_ARGS__);                                      \
+        n++;                                                                                       \
+    } while (0)
+#define STR(s) ((s) ? (s) : "-")
+    char t1[32], t2[32];
+    PAIR("kind", ROLE_DEFAULT, "%s", flink_kind_name(r->kind));
+    PAIR("name", ROLE_DEFAULT, "%s", STR(r->name));
+    PAIR("namespace", ROLE_DEFAULT, "%s", STR(r->namespace));
+    PAIR("context", ROLE_DEFAULT, "%s", STR(c->k8s.context));
+    PAIR("image", ROLE_DEFAULT, "%s", STR(sp->image));
+    PAIR("flinkVersion", ROLE_DEFAULT, "%s", STR(sp->flink_version));
+    PAIR("upgradeMode", ROLE_DEFAULT, "%s", STR(sp->job.upgrade_mode));
+    PAIR("state", ROLE_DEFAULT, "%s", STR(sp->job.state));
+    PAIR("parallelism", ROLE_DEFAULT, "%s", text_int(sp->job.parallelism, t1, sizeof t1));
+    PAIR("TM replicas", ROLE_DEFAULT, "%s (status %s)", text_int(sp->tm_replicas, t1, sizeof t1),
+         text_int(st->tm_replicas, t2, sizeof t2));
+    PAIR("lifecycle", st->present ? lifecycle_role(st->lifecycle) : ROLE_DIM, "%s",
+         st->present ? flink_lifecycle_name(st->lifecycle) : "no status yet");
+    PAIR("JM deployment", st->jm_status == JM_DEPLOY_ERROR ? ROLE_STATE_BAD : ROLE_DEFAULT, "%s",
+         jm_deploy_state_name(st->jm_status));
+    PAIR("reconciliation", ROLE_DEFAULT, "%s", reconcile_state_name(st->reconciliation));
+    PAIR("job (operator)", view_job_state_role(st->job.state), "%s", job_state_name(st->job.state));
+    PAIR("created", ROLE_DEFAULT, "%s ago", (age_of(app, r->created_ms, t1, sizeof t1), t1));
+    bool behind = r->generation >= 0 && st->observed_generation >= 0 &&
+                  r->generation != st->observed_generation;
+    PAIR("generation", behind ? ROLE_STATE_WARN : ROLE_DEFAULT, "%s (observed %s)",
+         text_int(r->generation, t1, sizeof t1), text_int(st->observed_generation, t2, sizeof t2));
+#undef STR
+#undef PAIR
+    pairs_lay_out(l, p, n, w);
+    if (behind)
+        kline_text(l, "spec not yet picked up: the operator has not reconciled the last change",
+                   ROLE_STATE_WARN);
+    if (st->error) {
+        struct kline *k = kline_add(l);
+        kcell_add(k, "error", ROLE_ERROR, KLABEL_CELLS);
+        kcell_add(k, st->error, ROLE_ERROR, 0);
+    }
+    if (st->error_cause) {
+        struct kline *k = kline_add(l);
+        kcell_add(k, "cause", ROLE_ERROR, KLABEL_CELLS);
+        kcell_add(k, st->error_cause, ROLE_ERROR, 0);
+    }
+}
+
+static void add_pods(struct klines *l, const struct app *app, const struct cluster *c,
+                     const struct k8s_namespace_state *ns) {
+    size_t n = 0;
+    const struct pod **pods = ns ? k8s_api_pods_of(&ns->pods, ns->name, c->k8s.name, &n) : NULL;
+    char title[64];
+    snprintf(title, sizeof title, "Pods (%zu)", n);
+    kline_add(l);
+    kline_text(l, title, ROLE_HEADER);
+    if (ns == NULL || !ns->pods_ok) {
+        kline_text(l, ns && ns->error[0] ? ns->error : "pods not listed yet",
+                   ns && ns->error[0] ? ROLE_ERROR : ROLE_DIM);
+        free(pods);
+        return;
+    }
+    if (n == 0) {
+        kline_text(l, "no pods with app=NAME in its namespace", ROLE_DIM);
+        return;
+    }
+    size_t from = l->len;
+    struct kline *h = kline_add(l);
+    /* what says trouble first, so it survives a narrow terminal */
+    static const char *const heads[] = {"NAME",      "PHASE",     "READY", "RESTARTS", "WAITING",
+                                        "LAST TERM", "COMPONENT", "NODE",  "AGE"};
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        kcell_add(h, heads[i], ROLE_DIM, 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct pod *p = pods[i];
+        struct kline *k = kline_add(l);
+        char ready[32], restarts[32], age[32];
+        kcell_add(k, p->name, ROLE_DEFAULT, 0);
+        kcell_add(k, pod_phase_name(p->phase),
+                  p->phase == POD_PHASE_RUNNING || p->phase == POD_PHASE_SUCCEEDED ? ROLE_DEFAULT
+                  : p->phase == POD_PHASE_FAILED                                   ? ROLE_STATE_BAD
+                                                 : ROLE_STATE_WARN,
+                  0);
+        if (p->containers_ready >= 0 && p->containers_total >= 0)
+            text_ratio(p->containers_ready, p->containers_total, ready, sizeof ready);
+        else
+            snprintf(ready, sizeof ready, "%s", p->ready == 1 ? "yes" : p->ready == 0 ? "no" : "-");
+        kcell_add(k, ready, p->ready == 0 ? ROLE_STATE_WARN : ROLE_DEFAULT, 0);
+        kcell_add(k, text_int(p->restarts, restarts, sizeof restarts),
+                  p->restarts > 0 ? ROLE_STATE_WARN : ROLE_DEFAULT, 0);
+        const char *waiting = p->waiting_reason ? p->waiting_reason : p->reason;
+        kcell_add(k, waiting,
+                  waiting && strstr(waiting, "BackOff") != NULL ? ROLE_STATE_BAD
+                  : waiting                                     ? ROLE_STATE_WARN
+                                                                : ROLE_DEFAULT,
+                  0);
+        kcell_add(k, p->term_reason,
+                  p->term_reason && strcmp(p->term_reason, "OOMKilled") == 0 ? ROLE_STATE_BAD
+                                                                             : ROLE_DEFAULT,
+                  0);
+        kcell_add(k, p->component, ROLE_DEFAULT, 0);
+        kcell_add(k, p->node, ROLE_DEFAULT, 0);
+        age_of(app, p->created_ms, age, sizeof age);
+        kcell_add(k, age, ROLE_DEFAULT, 0);
+    }
+    grid_finish(l, from, 64);
+    free(pods);
+}
+
+static void add_events(struct klines *l, const struct app *app, const struct cluster *c,
+                       const struct k8s_namespace_state *ns) {
+    size_t n = 0;
+    const struct k8s_event **ev =
+        ns ? k8s_api_events_of(&ns->events, &ns->pods, ns->name, c->k8s.name, &n) : NULL;
+    char title[64];
+    snprintf(title, sizeof title, "Events (%zu)", n);
+    kline_add(l);
+    kline_text(l, title, ROLE_HEADER);
+    if (ns == NULL || !ns->events_ok) {
+        kline_text(l, "events not listed yet", ROLE_DIM);
+        free(ev);
+        return;
+    }
+    if (n == 0) {
+        kline_text(l, "no recent events", ROLE_DIM);
+        return;
+    }
+    size_t from = l->len;
+    struct kline *h = kline_add(l);
+    static const char *const heads[] = {"AGE", "TYPE", "REASON", "OBJECT", "COUNT", "MESSAGE"};
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        kcell_add(h, heads[i], ROLE_DIM, 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct k8s_event *e = ev[i];
+        struct kline *k = kline_add(l);
+        char age[32], count[32];
+        age_of(app, e->last_ms, age, sizeof age);
+        kcell_add(k, age, ROLE_DEFAULT, 0);
+        kcell_add(k, e->type, e->warning ? ROLE_STATE_WARN : ROLE_DEFAULT, 0);
+        kcell_add(k, e->reason, e->warning ? ROLE_STATE_WARN : ROLE_DEFAULT, 0);
+        kcell_add(k, e->object_name, ROLE_DEFAULT, 0);
+        kcell_add(k, text_int(e->count, count, sizeof count), ROLE_DEFAULT, 0);
+        kcell_add(k, e->message, ROLE_DEFAULT, 0);
+    }
+    grid_finish(l, from, 48);
+    free(ev);
+}
+
+static void add_conf(struct klines *l, const struct flink_resource *r) {
+    char title[64];
+    snprintf(title, sizeof title, "flinkConfiguration (%zu%s)", r->spec.conf_len,
+             r->spec.conf_truncated ? ", truncated" : "");
+    kline_add(l);
+    kline_text(l, title, ROLE_HEADER);
+    size_t from = l->len;
+    for (size_t i = 0; i < r->spec.conf_len; i++) {
+        struct kline *k = kline_add(l);
+        kcell_add(k, r->spec.conf[i].key, ROLE_DIM, 0);
+        kcell_add(k, r->spec.conf[i].value, ROLE_DEFAULT, 0);
+    }
+    grid_finish(l, from, KKEY_MAX);
+}
+
+/* Everything the tab shows, as lines; false with *msg set when there is only a message. */
+static bool build(const struct job_view *jv, struct klines *l, int w, const char **msg,
+                  enum color_role *role) {
+    const struct cluster *c = jv->cluster;
+    const struct app *app = jv->v->app;
+    *role = ROLE_DIM;
+    if (c == NULL) {
+        *msg = "no cluster";
+        return false;
+    }
+    if (c->k8s.name == NULL) {
+        *msg = "not managed by the Flink Kubernetes Operator (plain Flink REST endpoint)";
+        return false;
+    }
+    const struct flink_resource *r = k8s_cluster_resource(c);
+    if (r == NULL) {
+        if (c->k8s.ctx && c->k8s.ctx->error[0]) {
+            *msg = c->k8s.ctx->error;
+            *role = ROLE_ERROR;
+        } else {
+            *msg = c->k8s.gone ? "the FlinkDeployment is gone" : "loading the FlinkDeployment";
+        }
+        return false;
+    }
+    if (c->k8s.ctx && c->k8s.ctx->error[0])
+        kline_text(l, c->k8s.ctx->error, ROLE_ERROR);
+    char title[256];
+    snprintf(title, sizeof title, "%s %s/%s", flink_kind_name(r->kind),
+             r->namespace ? r->namespace : "-", r->name);
+    kline_text(l, title, ROLE_HEADER);
+    add_resource(l, app, c, r, w);
+    const struct k8s_namespace_state *ns = namespace_of(c);
+    if (ns && ns->error[0])
+        kline_text(l, ns->error, ROLE_ERROR);
+    add_pods(l, app, c, ns);
+    add_events(l, app, c, ns);
+    add_conf(l, r);
+    return true;
+}
+
+static void kubernetes_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
+    bool ascii = jv->v->ascii;
+    struct klines l = {NULL, 0, 0};
+    const char *msg = NULL;
+    enum color_role role;
+    if (!build(jv, &l, w, &msg, &role)) {
+        jv->k8s_lines = 0;
+        jv->k8s_page = h;
+        if (h > 0)
+            view_message(win, y + (h - 1) / 2, w, msg, role, ascii);
+        free(l.items);
+        return;
+    }
+    int n = (int)l.len;
+    jv->k8s_lines = n;
+    jv->k8s_page = h;
+    int max_top = n > h ? n - h : 0;
+    jv->k8s_top = jv->k8s_top > max_top ? max_top : jv->k8s_top < 0 ? 0 : jv->k8s_top;
+    for (int r = 0; r < h && jv->k8s_top + r < n; r++) {
+        const struct kline *k = &l.items[jv->k8s_top + r];
+        int x = 1;
+        for (int i = 0; i < k->n && x < w; i++) {
+            const struct kcell *cell = &k->cells[i];
+            int cw = cell->width > 0 && cell->width < w - x ? cell->width : w - x;
+            draw_text(win, y + r, x, cw, cell->text, colors_attr(cell->role), DRAW_LEFT, ascii);
+            x += cw + 2;
+        }
+    }
+    free(l.items);
+}
+
+static unsigned kubernetes_key(struct job_view *jv, enum request req) {
+    int page = jv->k8s_page > 1 ? jv->k8s_page - 1 : 1;
+    int max_top = jv->k8s_lines > jv->k8s_page ? jv->k8s_lines - jv->k8s_page : 0;
+    int top = jv->k8s_top;
+    switch (req) {
+    case REQ_UP:
+        top--;
+        break;
+    case REQ_DOWN:
+        top++;
+        break;
+    case REQ_PAGE_UP:
+        top -= page;
+        break;
+    case REQ_PAGE_DOWN:
+        top += page;
+        break;
+    case REQ_TOP:
+        top = 0;
+        break;
+    case REQ_BOTTOM:
+        top = max_top;
+        break;
+    default:
+        return 0;
+    }
+    top = top > max_top ? max_top : top < 0 ? 0 : top;
+    jv->k8s_top = top;
+    return UI_REDRAW;
+}
+
+const struct job_tab tab_kubernetes = {"Kubernetes", "K8s", NULL, kubernetes_draw, kubernetes_key};
