@@ -21,6 +21,7 @@
 #include "ui.h"
 #include "ui_screen.h"
 #include "xalloc.h"
+#include "vscreen.h"
 
 #define NOW 1709296496000LL /* 2024-03-01 12:34:56 UTC */
 #define JOB_ID "a0000000000000000000000000000001"
@@ -240,40 +241,12 @@ static int teardown(void **state) {
     return 0;
 }
 
-static char *row_text(int y, char *buf, size_t size) {
-    wchar_t w[1024];
-    buf[0] = '\0';
-    int n = mvwinnwstr(stdscr, y, 0, w, (int)(sizeof w / sizeof w[0]) - 1);
-    if (n == ERR)
-        return buf;
-    w[n] = L'\0';
-    size_t len = wcstombs(buf, w, size - 1);
-    len = len == (size_t)-1 ? 0 : len;
-    buf[len] = '\0';
-    while (len > 0 && buf[len - 1] == ' ')
-        buf[--len] = '\0';
-    return buf;
-}
 
-static const char *screen(void) {
-    static char all[128 * 1024];
-    size_t used = 0;
-    all[0] = '\0';
-    for (int y = 0; y < LINES; y++) {
-        char row[4096];
-        row_text(y, row, sizeof row);
-        int n = snprintf(all + used, sizeof all - used, "%s\n", row);
-        if (n < 0 || (size_t)n >= sizeof all - used)
-            break;
-        used += (size_t)n;
-    }
-    return all;
-}
 
 static int row_with(const char *s) {
     for (int y = 0; y < LINES; y++) {
         char row[4096];
-        if (strstr(row_text(y, row, sizeof row), s))
+        if (strstr(vscreen_row(y, row, sizeof row), s))
             return y;
     }
     return -1;
@@ -281,7 +254,7 @@ static int row_with(const char *s) {
 
 static void dump(void) {
     if (getenv("FLINKTOP_TEST_DUMP"))
-        fprintf(stderr, "----\n%s----\n", screen());
+        fprintf(stderr, "----\n%s----\n", vscreen_text());
 }
 
 static void draw_at(struct fixture *f, int rows, int cols) {
@@ -305,8 +278,8 @@ static void open_job(struct fixture *f) {
 }
 
 static void has(const char *s) {
-    if (strstr(screen(), s) == NULL) {
-        fprintf(stderr, "not on screen: %s\n%s", s, screen());
+    if (strstr(vscreen_text(), s) == NULL) {
+        fprintf(stderr, "not on screen: %s\n%s", s, vscreen_text());
         fail();
     }
 }
@@ -316,11 +289,11 @@ static void enter_on_a_job_opens_its_screen(void **state) {
     open_job(f);
     draw_at(f, 24, 80);
     char row[512];
-    row_text(0, row, sizeof row);
+    vscreen_row(0, row, sizeof row);
     assert_non_null(strstr(row, "prod-eu"));
     assert_non_null(strstr(row, "orders-etl"));
     assert_non_null(strstr(row, "RUNNING"));
-    row_text(1, row, sizeof row); /* the tab bar */
+    vscreen_row(1, row, sizeof row); /* the tab bar */
     assert_non_null(strstr(row, "1 Overview"));
     assert_non_null(strstr(row, "5 Exc"));
     /* q goes back to the jobs, and the job is no longer refreshed first */
@@ -345,11 +318,11 @@ static void overview_shows_vertices_and_the_chart(void **state) {
     has("-1m"); /* 30 points every 2 s */
     char row[512];
     int y = row_with("Map: enrich");
-    row_text(y, row, sizeof row);
+    vscreen_row(y, row, sizeof row);
     assert_non_null(strstr(row, "70%")); /* backpressured */
     assert_non_null(strstr(row, "20%")); /* busy */
     /* braille in the chart */
-    assert_non_null(strstr(screen(), "\xe2\xa3"));
+    assert_non_null(strstr(vscreen_text(), "\xe2\xa3"));
 }
 
 static void checkpoints_tab_shows_counts_paths_and_health(void **state) {
@@ -402,17 +375,17 @@ static void backpressure_tab_shows_the_heatmap_and_bottleneck(void **state) {
     has("HIGH >50%");
     has("\u25c0 bottleneck");
     char row[512];
-    row_text(row_with("Sink: warehouse"), row, sizeof row);
+    vscreen_row(row_with("Sink: warehouse"), row, sizeof row);
     assert_non_null(strstr(row, "bottleneck"));
     assert_non_null(strstr(row, "OK"));
-    row_text(row_with("Source: orders"), row, sizeof row);
+    vscreen_row(row_with("Source: orders"), row, sizeof row);
     assert_non_null(strstr(row, "\u2593")); /* above 0.5 */
     assert_non_null(strstr(row, "HIGH"));
     /* b: busy instead */
     press(f, "b");
     draw_at(f, 24, 80);
     has("busy ratio per subtask");
-    row_text(row_with("Sink: warehouse"), row, sizeof row);
+    vscreen_row(row_with("Sink: warehouse"), row, sizeof row);
     assert_non_null(strstr(row, "HIGH  95%"));
     press(f, "b");
     draw_at(f, 24, 80);
@@ -439,7 +412,7 @@ static void backpressure_bins_a_wide_vertex(void **state) {
     has("not sampled yet");
     has("511");
     char row[512];
-    row_text(row_with("Map: enrich"), row, sizeof row);
+    vscreen_row(row_with("Map: enrich"), row, sizeof row);
     assert_non_null(strstr(row, "\u2588")); /* the one HIGH subtask shows in its bin */
     assert_non_null(strstr(row, "HIGH  90%"));
     draw_at(f, 50, 200);
@@ -487,7 +460,7 @@ static void exceptions_tab_and_the_trace(void **state) {
     draw_at(f, 24, 80);
     has("frame01");
     has("lines 1-");
-    assert_null(strstr(screen(), "frame40"));
+    assert_null(strstr(vscreen_text(), "frame40"));
     press(f, "G");
     draw_at(f, 24, 80);
     has("frame40");
@@ -497,7 +470,7 @@ static void exceptions_tab_and_the_trace(void **state) {
     press(f, "j");
     ui_handle_key(f->ui, KEY_NPAGE);
     draw_at(f, 24, 80);
-    assert_null(strstr(screen(), "frame01("));
+    assert_null(strstr(vscreen_text(), "frame01("));
     /* Esc closes the trace, not the screen */
     ui_handle_key(f->ui, 27);
     draw_at(f, 24, 80);
@@ -507,7 +480,7 @@ static void exceptions_tab_and_the_trace(void **state) {
     press(f, "j\n");
     draw_at(f, 24, 80);
     has("connection reset");
-    assert_null(strstr(screen(), "frame01"));
+    assert_null(strstr(vscreen_text(), "frame01"));
     press(f, "q"); /* q closes it too */
     draw_at(f, 24, 80);
     has("root cause");
@@ -554,7 +527,7 @@ static void a_job_without_details_is_loading(void **state) {
             has(what[i]);
             has("\u2026");
             /* never made-up zeros */
-            assert_null(strstr(screen(), " 0%"));
+            assert_null(strstr(vscreen_text(), " 0%"));
         } else {
             has("orders-tm-1-1"); /* the cluster's task managers do not wait for the job */
         }
@@ -601,9 +574,9 @@ static void odd_sizes_draw_without_crashing(void **state) {
         char k[2] = {(char)('1' + t), 0};
         press(f, k);
         draw_at(f, 50, 200);
-        assert_null(strstr(screen(), "too small"));
+        assert_null(strstr(vscreen_text(), "too small"));
         draw_at(f, 8, 40);
-        assert_null(strstr(screen(), "too small"));
+        assert_null(strstr(vscreen_text(), "too small"));
         draw_at(f, 7, 39);
         has("terminal too small");
         for (int rows = 8; rows <= 14; rows++)
@@ -639,7 +612,7 @@ static void at_80x24_tabs_do_not_overlap(void **state) {
         for (int y = 0; y < LINES; y++) {
             char row[4096];
             wchar_t w[1024];
-            row_text(y, row, sizeof row);
+            vscreen_row(y, row, sizeof row);
             mbstowcs(w, row, 1023);
             assert_true(wcswidth(w, 1024) <= 80);
         }
@@ -657,7 +630,7 @@ static void ascii_mode_draws_ascii_only(void **state) {
         char k[2] = {(char)('1' + t), 0};
         press(f, k);
         draw_at(f, 24, 80);
-        const char *s = screen();
+        const char *s = vscreen_text();
         for (const char *p = s; *p; p++)
             assert_true((unsigned char)*p < 0x80);
     }

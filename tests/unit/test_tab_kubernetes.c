@@ -22,6 +22,7 @@
 #include "ui.h"
 #include "ui_screen.h"
 #include "xalloc.h"
+#include "vscreen.h"
 
 #define NOW 1709296496000LL /* 2024-03-01 12:34:56 UTC */
 #define JOB_ID "b0000000000000000000000000000001"
@@ -197,40 +198,12 @@ static int teardown(void **state) {
     return 0;
 }
 
-static char *row_text(int y, char *buf, size_t size) {
-    wchar_t w[1024];
-    buf[0] = '\0';
-    int n = mvwinnwstr(stdscr, y, 0, w, (int)(sizeof w / sizeof w[0]) - 1);
-    if (n == ERR)
-        return buf;
-    w[n] = L'\0';
-    size_t len = wcstombs(buf, w, size - 1);
-    len = len == (size_t)-1 ? 0 : len;
-    buf[len] = '\0';
-    while (len > 0 && buf[len - 1] == ' ')
-        buf[--len] = '\0';
-    return buf;
-}
 
-static const char *screen(void) {
-    static char all[128 * 1024];
-    size_t used = 0;
-    all[0] = '\0';
-    for (int y = 0; y < LINES; y++) {
-        char row[4096];
-        row_text(y, row, sizeof row);
-        int n = snprintf(all + used, sizeof all - used, "%s\n", row);
-        if (n < 0 || (size_t)n >= sizeof all - used)
-            break;
-        used += (size_t)n;
-    }
-    return all;
-}
 
 static int row_with(const char *s) {
     for (int y = 0; y < LINES; y++) {
         char row[4096];
-        if (strstr(row_text(y, row, sizeof row), s))
+        if (strstr(vscreen_row(y, row, sizeof row), s))
             return y;
     }
     return -1;
@@ -241,7 +214,7 @@ static void draw_at(struct fixture *f, int rows, int cols) {
     ui_resize(f->ui);
     ui_draw(f->ui);
     if (getenv("FLINKTOP_TEST_DUMP"))
-        fprintf(stderr, "----\n%s----\n", screen());
+        fprintf(stderr, "----\n%s----\n", vscreen_text());
 }
 
 static void press(struct fixture *f, const char *keys) {
@@ -250,15 +223,15 @@ static void press(struct fixture *f, const char *keys) {
 }
 
 static void has(const char *s) {
-    if (strstr(screen(), s) == NULL) {
-        fprintf(stderr, "not on screen: %s\n%s", s, screen());
+    if (strstr(vscreen_text(), s) == NULL) {
+        fprintf(stderr, "not on screen: %s\n%s", s, vscreen_text());
         fail();
     }
 }
 
 static void lacks(const char *s) {
-    if (strstr(screen(), s) != NULL) {
-        fprintf(stderr, "on screen: %s\n%s", s, screen());
+    if (strstr(vscreen_text(), s) != NULL) {
+        fprintf(stderr, "on screen: %s\n%s", s, vscreen_text());
         fail();
     }
 }
@@ -322,7 +295,7 @@ static void clusters_screen_has_kubernetes_columns_at_120(void **state) {
     char row[4096];
     int y = row_with("plain-eu");
     assert_true(y > 0);
-    assert_non_null(strstr(row_text(y, row, sizeof row), " - "));
+    assert_non_null(strstr(vscreen_row(y, row, sizeof row), " - "));
     draw_at(f, 30, 160);
     has("RUNNING\u2260FAILED"); /* the operator and Flink disagree */
 }
@@ -333,7 +306,7 @@ static void clusters_screen_fits_at_80x24(void **state) {
     char row[4096];
     int y = row_with("NAME");
     assert_true(y > 0);
-    row_text(y, row, sizeof row);
+    vscreen_row(y, row, sizeof row);
     assert_non_null(strstr(row, "UPDATED")); /* the last column still shows */
     assert_non_null(strstr(row, "RUN"));
     has("orders");

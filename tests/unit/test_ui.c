@@ -20,6 +20,7 @@
 #include "ui.h"
 #include "ui_screen.h"
 #include "xalloc.h"
+#include "vscreen.h"
 
 #define NOW 1709296496000LL /* 2024-03-01 12:34:56 UTC */
 #define CJK_NAME                                                                                                           \
@@ -123,44 +124,11 @@ static int teardown(void **state) {
     return 0;
 }
 
-/* Row y of the virtual screen as UTF-8, trailing blanks cut. */
-static char *row_text(int y, char *buf, size_t size) {
-    wchar_t w[1024];
-    buf[0] = '\0';
-    int n = mvwinnwstr(stdscr, y, 0, w, (int)(sizeof w / sizeof w[0]) - 1);
-    if (n == ERR)
-        return buf;
-    w[n] = L'\0';
-    size_t len = wcstombs(buf, w, size - 1);
-    if (len == (size_t)-1)
-        len = 0;
-    buf[len] = '\0';
-    while (len > 0 && buf[len - 1] == ' ')
-        buf[--len] = '\0';
-    return buf;
-}
-
-/* The whole screen, rows joined by newlines (static: valid until the next call). */
-static const char *screen(void) {
-    static char all[64 * 1024];
-    size_t used = 0;
-    all[0] = '\0';
-    for (int y = 0; y < LINES; y++) {
-        char row[4096];
-        row_text(y, row, sizeof row);
-        int n = snprintf(all + used, sizeof all - used, "%s\n", row);
-        if (n < 0 || (size_t)n >= sizeof all - used)
-            break;
-        used += (size_t)n;
-    }
-    return all;
-}
-
 /* The first row under the header line containing s, or -1. */
 static int row_with(const char *s) {
     for (int y = 1; y < LINES; y++) {
         char row[4096];
-        if (strstr(row_text(y, row, sizeof row), s))
+        if (strstr(vscreen_row(y, row, sizeof row), s))
             return y;
     }
     return -1;
@@ -175,7 +143,7 @@ static void draw_at(struct fixture *f, int rows, int cols) {
 /* FLINKTOP_TEST_DUMP=1: print the screen (for writing and debugging these tests). */
 static void dump(void) {
     if (getenv("FLINKTOP_TEST_DUMP"))
-        fprintf(stderr, "----\n%s----\n", screen());
+        fprintf(stderr, "----\n%s----\n", vscreen_text());
 }
 
 static void press(struct fixture *f, const char *keys) {
@@ -189,15 +157,15 @@ static attr_t cell_attr(int y, int x) { return (attr_t)(mvwinch(stdscr, y, x) & 
 static void clusters_screen_lists_every_cluster(void **state) {
     struct fixture *f = *state;
     draw_at(f, 24, 80);
-    const char *s = screen();
+    const char *s = vscreen_text();
     assert_non_null(strstr(s, "prod-eu"));
     assert_non_null(strstr(s, "staging"));
     assert_non_null(strstr(s, "dev"));
     char row[512];
-    assert_non_null(strstr(row_text(0, row, sizeof row), "flinktop"));
+    assert_non_null(strstr(vscreen_row(0, row, sizeof row), "flinktop"));
     assert_non_null(strstr(row, "Clusters (3)"));
     assert_non_null(strstr(row, "12:34:56"));
-    row_text(LINES - 1, row, sizeof row);
+    vscreen_row(LINES - 1, row, sizeof row);
     assert_non_null(strstr(row, "3 clusters"));
     assert_non_null(strstr(row, "refreshed 2s ago"));
     assert_non_null(strstr(row, "1 with errors"));
@@ -208,7 +176,7 @@ static void healthy_cluster_shows_its_numbers(void **state) {
     struct fixture *f = *state;
     draw_at(f, 24, 80);
     char row[512];
-    row_text(row_with("prod-eu"), row, sizeof row);
+    vscreen_row(row_with("prod-eu"), row, sizeof row);
     assert_non_null(strstr(row, "1.18.1"));
     assert_non_null(strstr(row, "12/16")); /* slots used/total */
     assert_non_null(strstr(row, " 2s"));   /* freshness */
@@ -221,7 +189,7 @@ static void unknown_values_show_dash_never_zero(void **state) {
     char row[512];
     int y = row_with("dev ");
     assert_true(y > 0);
-    row_text(y, row, sizeof row);
+    vscreen_row(y, row, sizeof row);
     assert_null(strchr(row, '0'));
     int dashes = 0;
     for (const char *p = row; (p = strstr(p, " -")) != NULL; p++)
@@ -235,7 +203,7 @@ static void errored_cluster_shows_its_error_line(void **state) {
     dump();
     char row[512];
     int y = row_with("staging");
-    row_text(y, row, sizeof row);
+    vscreen_row(y, row, sizeof row);
     assert_non_null(strstr(row, "Connection refused"));
     /* the error is drawn in the error colour */
     int x = (int)(strstr(row, "connect") - row);
@@ -254,7 +222,7 @@ static void stale_cluster_keeps_its_data_marked(void **state) {
     press(f, "q");
     ui_draw(f->ui);
     char row[512];
-    row_text(row_with("prod-eu"), row, sizeof row);
+    vscreen_row(row_with("prod-eu"), row, sizeof row);
     assert_non_null(strstr(row, "stale 1m02s"));
     assert_non_null(strstr(row, "12/16")); /* the last good data stays */
 }
@@ -268,7 +236,7 @@ static void enter_opens_the_jobs_screen(void **state) {
     assert_int_equal(ui_focus_cluster(f->ui), 0);
     assert_null(ui_focus_job(f->ui)); /* no job screen open */
     ui_draw(f->ui);
-    const char *s = screen();
+    const char *s = vscreen_text();
     assert_non_null(strstr(s, "Jobs: prod-eu (5)"));
     assert_non_null(strstr(s, "orders-etl"));
     assert_non_null(strstr(s, "payments"));
@@ -282,17 +250,17 @@ static void enter_opens_the_jobs_screen(void **state) {
     assert_true(failed < restarting && restarting < running && running < finished);
     /* parallelism unknown until the details arrive: "-" and the task count */
     char row[512];
-    assert_non_null(strstr(row_text(failed, row, sizeof row), "-/8"));
+    assert_non_null(strstr(vscreen_row(failed, row, sizeof row), "-/8"));
     /* states carry their colours */
-    int x = (int)(strstr(row_text(running, row, sizeof row), "RUNNING") - row);
+    int x = (int)(strstr(vscreen_row(running, row, sizeof row), "RUNNING") - row);
     assert_int_equal(cell_attr(running, x), colors_attr(ROLE_STATE_OK));
-    x = (int)(strstr(row_text(restarting, row, sizeof row), "RESTARTING") - row);
+    x = (int)(strstr(vscreen_row(restarting, row, sizeof row), "RESTARTING") - row);
     assert_int_equal(cell_attr(restarting, x), colors_attr(ROLE_STATE_WARN));
     /* q goes back, it does not quit from here */
     assert_int_equal(ui_handle_key(f->ui, 'q') & UI_QUIT, 0);
     assert_int_equal(ui_focus_cluster(f->ui), -1);
     ui_draw(f->ui);
-    assert_non_null(strstr(screen(), "Clusters (3)"));
+    assert_non_null(strstr(vscreen_text(), "Clusters (3)"));
 }
 
 static void help_lists_every_key(void **state) {
@@ -301,7 +269,7 @@ static void help_lists_every_key(void **state) {
     ui_handle_key(f->ui, '?');
     ui_draw(f->ui);
     dump();
-    const char *s = screen();
+    const char *s = vscreen_text();
     assert_non_null(strstr(s, "Help"));
     const char *keys[] = {"Up k", "Down j", "PgUp", "PgDn", "g Home", "G End", "Enter",
                           "/",    "<",      ">",    "I",    "Esc",    "q",     "?"};
@@ -312,11 +280,11 @@ static void help_lists_every_key(void **state) {
     /* ? closes it again; so does Esc */
     ui_handle_key(f->ui, '?');
     ui_draw(f->ui);
-    assert_null(strstr(screen(), "Help"));
+    assert_null(strstr(vscreen_text(), "Help"));
     ui_handle_key(f->ui, '?');
     ui_handle_key(f->ui, 27);
     ui_draw(f->ui);
-    assert_non_null(strstr(screen(), "Clusters (3)"));
+    assert_non_null(strstr(vscreen_text(), "Clusters (3)"));
 }
 
 static void sort_keys_change_the_order(void **state) {
@@ -326,18 +294,18 @@ static void sort_keys_change_the_order(void **state) {
     ui_draw(f->ui);
     dump();
     char row[512];
-    assert_non_null(strstr(row_text(1, row, sizeof row), "STATE\xe2\x96\xb2"));
+    assert_non_null(strstr(vscreen_row(1, row, sizeof row), "STATE\xe2\x96\xb2"));
     /* < moves the sort to NAME: alphabetical (the CJK name sorts last by bytes) */
     press(f, "<");
     ui_draw(f->ui);
-    assert_non_null(strstr(row_text(1, row, sizeof row), "NAME\xe2\x96\xb2"));
+    assert_non_null(strstr(vscreen_row(1, row, sizeof row), "NAME\xe2\x96\xb2"));
     assert_true(row_with("clickstream") < row_with("fraud-score"));
     assert_true(row_with("fraud-score") < row_with("orders-etl"));
     assert_true(row_with("payments") < row_with(CJK_HEAD));
     /* I inverts it */
     press(f, "I");
     ui_draw(f->ui);
-    assert_non_null(strstr(row_text(1, row, sizeof row), "NAME\xe2\x96\xbc"));
+    assert_non_null(strstr(vscreen_row(1, row, sizeof row), "NAME\xe2\x96\xbc"));
     assert_true(row_with(CJK_HEAD) < row_with("payments"));
     assert_true(row_with("orders-etl") < row_with("clickstream"));
     /* > back to STATE, still inverted: finished first */
@@ -353,15 +321,15 @@ static void filter_narrows_rows_enter_keeps_esc_clears(void **state) {
     ui_draw(f->ui);
     dump();
     char row[512];
-    assert_non_null(strstr(row_text(LINES - 1, row, sizeof row), "/fail"));
+    assert_non_null(strstr(vscreen_row(LINES - 1, row, sizeof row), "/fail"));
     assert_true(row_with("payments") > 0); /* state FAILED matches */
     assert_int_equal(row_with("orders-etl"), -1);
     assert_int_equal(row_with("fraud-score"), -1);
     press(f, "\n"); /* keep it */
     ui_draw(f->ui);
-    assert_non_null(strstr(screen(), "1 of 5, filter: fail"));
+    assert_non_null(strstr(vscreen_text(), "1 of 5, filter: fail"));
     assert_int_equal(row_with("orders-etl"), -1);
-    assert_non_null(strstr(row_text(LINES - 1, row, sizeof row), "refreshed"));
+    assert_non_null(strstr(vscreen_row(LINES - 1, row, sizeof row), "refreshed"));
     /* by id, and case does not matter */
     press(f, "/");
     ui_handle_key(f->ui, 27);
@@ -373,7 +341,7 @@ static void filter_narrows_rows_enter_keeps_esc_clears(void **state) {
     ui_draw(f->ui);
     assert_true(row_with("orders-etl") > 0);
     assert_true(row_with("payments") > 0);
-    assert_non_null(strstr(screen(), "Jobs: prod-eu (5)"));
+    assert_non_null(strstr(vscreen_text(), "Jobs: prod-eu (5)"));
 }
 
 static void esc_clears_a_kept_filter_before_going_back(void **state) {
@@ -382,10 +350,10 @@ static void esc_clears_a_kept_filter_before_going_back(void **state) {
     press(f, "\n/pay\n");
     ui_handle_key(f->ui, 27);
     ui_draw(f->ui);
-    assert_non_null(strstr(screen(), "Jobs: prod-eu (5)"));
+    assert_non_null(strstr(vscreen_text(), "Jobs: prod-eu (5)"));
     ui_handle_key(f->ui, 27);
     ui_draw(f->ui);
-    assert_non_null(strstr(screen(), "Clusters (3)"));
+    assert_non_null(strstr(vscreen_text(), "Clusters (3)"));
     /* Esc on the top screen does nothing, it never quits */
     assert_int_equal(ui_handle_key(f->ui, 27), 0);
 }
@@ -395,7 +363,7 @@ static void filter_with_no_match_says_so(void **state) {
     draw_at(f, 24, 80);
     press(f, "/zzz");
     ui_draw(f->ui);
-    assert_non_null(strstr(screen(), "nothing matches \"zzz\""));
+    assert_non_null(strstr(vscreen_text(), "nothing matches \"zzz\""));
 }
 
 static void cjk_name_is_cut_between_characters(void **state) {
@@ -406,7 +374,7 @@ static void cjk_name_is_cut_between_characters(void **state) {
     int y = row_with(CJK_HEAD);
     assert_true(y > 0);
     char row[512];
-    row_text(y, row, sizeof row);
+    vscreen_row(y, row, sizeof row);
     assert_non_null(strstr(row, ELLIPSIS));  /* cut */
     assert_null(strstr(row, CJK_NAME));      /* not whole */
     assert_non_null(strstr(row, "RUNNING")); /* and the next column is intact */
@@ -420,7 +388,7 @@ static void cjk_name_is_cut_between_characters(void **state) {
         draw_at(f, 24, cols);
         int yy = row_with(CJK_HEAD);
         assert_true(yy > 0);
-        assert_non_null(strstr(row_text(yy, row, sizeof row), "RUNNING"));
+        assert_non_null(strstr(vscreen_row(yy, row, sizeof row), "RUNNING"));
     }
 }
 
@@ -428,13 +396,13 @@ static void at_80x24_everything_useful_shows(void **state) {
     struct fixture *f = *state;
     draw_at(f, 24, 80);
     char row[512];
-    row_text(1, row, sizeof row);
+    vscreen_row(1, row, sizeof row);
     const char *titles[] = {"NAME", "VERSION", "TM", "SLOTS", "RUN", "FAIL", "UPDATED"};
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
         assert_non_null(strstr(row, titles[i]));
     press(f, "\n");
     ui_draw(f->ui);
-    row_text(1, row, sizeof row); /* the column header */
+    vscreen_row(1, row, sizeof row); /* the column header */
     const char *jt[] = {"NAME", "STATE", "UPTIME", "PAR/TASKS", "STARTED"};
     for (size_t i = 0; i < sizeof jt / sizeof jt[0]; i++)
         assert_non_null(strstr(row, jt[i]));
@@ -444,7 +412,7 @@ static void narrow_terminal_drops_columns_not_the_name(void **state) {
     struct fixture *f = *state;
     draw_at(f, 10, 40);
     dump();
-    const char *s = screen();
+    const char *s = vscreen_text();
     assert_null(strstr(s, "too small"));
     assert_non_null(strstr(s, "prod-eu"));
     assert_non_null(strstr(s, "staging"));
@@ -455,7 +423,7 @@ static void tiny_terminal_says_too_small(void **state) {
     struct fixture *f = *state;
     draw_at(f, 5, 20);
     dump();
-    const char *s = screen();
+    const char *s = vscreen_text();
     assert_non_null(strstr(s, "terminal too small"));
     assert_non_null(strstr(s, "20x5"));
     /* keys still work while it is too small */
@@ -464,7 +432,7 @@ static void tiny_terminal_says_too_small(void **state) {
     ui_handle_key(f->ui, 27);
     ui_handle_key(f->ui, 27);
     draw_at(f, 7, 39);
-    assert_non_null(strstr(screen(), "terminal too small"));
+    assert_non_null(strstr(vscreen_text(), "terminal too small"));
 }
 
 static void every_small_size_draws_without_crashing(void **state) {
@@ -484,7 +452,7 @@ static void every_small_size_draws_without_crashing(void **state) {
     draw_at(f, 24, 0); /* curses may refuse: whatever it keeps must draw */
     draw_at(f, 0, 0);
     draw_at(f, 24, 80);
-    assert_non_null(strstr(screen(), "Help"));
+    assert_non_null(strstr(vscreen_text(), "Help"));
 }
 
 static void q_on_the_top_screen_quits(void **state) {
@@ -555,7 +523,7 @@ static void selection_follows_the_job_across_a_refresh(void **state) {
     for (y = 3; y < LINES; y++)
         if (cell_attr(y, 0) == sel)
             break;
-    row_text(y, row, sizeof row);
+    vscreen_row(y, row, sizeof row);
     char name[64];
     snprintf(name, sizeof name, "%s", strstr(row, "orders-etl") ? "orders-etl" : CJK_HEAD);
     /* the poll replaces the list: other order, other memory, one job gone */
@@ -579,7 +547,7 @@ static void ascii_mode_draws_no_glyphs_of_its_own(void **state) {
     ui_start_screen(f->ui, f->sp);
     press(f, ">"); /* a sort mark in the header */
     draw_at(f, 24, 80);
-    const char *s = screen();
+    const char *s = vscreen_text();
     for (const char *p = s; *p; p++)
         assert_true((unsigned char)*p < 0x80);
     assert_non_null(strstr(s, "NAME^"));
@@ -588,12 +556,12 @@ static void ascii_mode_draws_no_glyphs_of_its_own(void **state) {
     draw_at(f, 24, 60);
     dump();
     char row[512];
-    row_text(0, row, sizeof row);
+    vscreen_row(0, row, sizeof row);
     for (const char *p = row; *p; p++)
         assert_true((unsigned char)*p < 0x80);
-    assert_non_null(strstr(row_text(1, row, sizeof row), "STATE^"));
+    assert_non_null(strstr(vscreen_row(1, row, sizeof row), "STATE^"));
     int y = row_with(CJK_HEAD); /* user data stays as it is, cut with ~ */
-    assert_non_null(strstr(row_text(y, row, sizeof row), "~"));
+    assert_non_null(strstr(vscreen_row(y, row, sizeof row), "~"));
 }
 
 static void jobs_of_a_cluster_that_never_answered_show_the_error(void **state) {
@@ -603,8 +571,8 @@ static void jobs_of_a_cluster_that_never_answered_show_the_error(void **state) {
     assert_int_equal(ui_focus_cluster(f->ui), 1);
     ui_draw(f->ui);
     dump();
-    assert_non_null(strstr(screen(), "Connection refused"));
-    assert_null(strstr(screen(), "RUNNING"));
+    assert_non_null(strstr(vscreen_text(), "Connection refused"));
+    assert_null(strstr(vscreen_text(), "RUNNING"));
 }
 
 static void job_counts_come_from_the_job_list(void **state) {

@@ -23,6 +23,7 @@
 #include "ui.h"
 #include "ui_screen.h"
 #include "xalloc.h"
+#include "vscreen.h"
 
 #define NOW 1709296496000LL /* 2024-03-01 12:34:56 UTC */
 #define FAILED_ID "a0000000000000000000000000000002"
@@ -139,43 +140,10 @@ static int teardown(void **state) {
     return 0;
 }
 
-/* Row y of the virtual screen as UTF-8, trailing blanks cut. */
-static char *row_text(int y, char *buf, size_t size) {
-    wchar_t w[1024];
-    buf[0] = '\0';
-    int n = mvwinnwstr(stdscr, y, 0, w, (int)(sizeof w / sizeof w[0]) - 1);
-    if (n == ERR)
-        return buf;
-    w[n] = L'\0';
-    size_t len = wcstombs(buf, w, size - 1);
-    if (len == (size_t)-1)
-        len = 0;
-    buf[len] = '\0';
-    while (len > 0 && buf[len - 1] == ' ')
-        buf[--len] = '\0';
-    return buf;
-}
-
-/* The whole screen, rows joined by newlines (static: valid until the next call). */
-static const char *screen(void) {
-    static char all[64 * 1024];
-    size_t used = 0;
-    all[0] = '\0';
-    for (int y = 0; y < LINES; y++) {
-        char row[4096];
-        row_text(y, row, sizeof row);
-        int n = snprintf(all + used, sizeof all - used, "%s\n", row);
-        if (n < 0 || (size_t)n >= sizeof all - used)
-            break;
-        used += (size_t)n;
-    }
-    return all;
-}
-
 /* The first row containing s, or -1; its text into buf. */
 static int row_with(const char *s, char *buf, size_t size) {
     for (int y = 0; y < LINES; y++)
-        if (strstr(row_text(y, buf, size), s))
+        if (strstr(vscreen_row(y, buf, size), s))
             return y;
     return -1;
 }
@@ -183,7 +151,7 @@ static int row_with(const char *s, char *buf, size_t size) {
 /* FLINKTOP_TEST_DUMP=1: print the screen (for writing and debugging these tests). */
 static void dump(void) {
     if (getenv("FLINKTOP_TEST_DUMP"))
-        fprintf(stderr, "----\n%s----\n", screen());
+        fprintf(stderr, "----\n%s----\n", vscreen_text());
 }
 
 static void draw(struct fixture *f) {
@@ -198,7 +166,7 @@ static void alerts_screen_lists_a_firing_critical_with_its_message(void **state)
     evaluate(f, NOW);
     ui_handle_key(f->ui, '!');
     draw(f);
-    const char *s = screen();
+    const char *s = vscreen_text();
     assert_non_null(strstr(s, "Alerts (1 firing)"));
     assert_non_null(strstr(s, "Firing (1)"));
     char row[4096];
@@ -219,24 +187,24 @@ static void alerts_screen_lists_a_firing_critical_with_its_message(void **state)
     /* Esc goes back */
     ui_handle_key(f->ui, 27);
     draw(f);
-    assert_null(strstr(screen(), "Firing ("));
-    assert_non_null(strstr(screen(), "Clusters (1)"));
+    assert_null(strstr(vscreen_text(), "Firing ("));
+    assert_non_null(strstr(vscreen_text(), "Clusters (1)"));
 }
 
 static void status_bar_counts_firing_alerts_by_severity(void **state) {
     struct fixture *f = *state;
     draw(f);
     char row[4096];
-    row_text(LINES - 1, row, sizeof row);
+    vscreen_row(LINES - 1, row, sizeof row);
     assert_null(strstr(row, "critical"));
     evaluate(f, NOW);
     draw(f);
-    row_text(LINES - 1, row, sizeof row);
+    vscreen_row(LINES - 1, row, sizeof row);
     assert_non_null(strstr(row, "1 cluster  ! 1 critical"));
     assert_null(strstr(row, "warning")); /* pending: not counted */
     evaluate(f, NOW + 61000);
     draw(f);
-    row_text(LINES - 1, row, sizeof row);
+    vscreen_row(LINES - 1, row, sizeof row);
     assert_non_null(strstr(row, "! 1 critical 1 warning"));
 }
 
@@ -264,7 +232,7 @@ static void resolved_alerts_appear_after_they_clear(void **state) {
     evaluate(f, NOW + 90000);
     ui_handle_key(f->ui, '!');
     draw(f);
-    const char *s = screen();
+    const char *s = vscreen_text();
     assert_non_null(strstr(s, "no alerts firing"));
     assert_non_null(strstr(s, "Resolved (last 1)"));
     char row[4096];
@@ -286,7 +254,7 @@ static void without_rules_the_screen_says_so(void **state) {
     f->app.alerts = NULL;
     ui_handle_key(f->ui, '!');
     draw(f);
-    assert_non_null(strstr(screen(), "no alert rules loaded"));
+    assert_non_null(strstr(vscreen_text(), "no alert rules loaded"));
 }
 
 static void help_lists_the_alerts_key(void **state) {
@@ -309,14 +277,14 @@ static void many_resolved_scroll(void **state) {
     }
     ui_handle_key(f->ui, '!');
     draw(f);
-    assert_non_null(strstr(screen(), "Resolved (last 30)"));
+    assert_non_null(strstr(vscreen_text(), "Resolved (last 30)"));
     ui_handle_key(f->ui, 'G');
     draw(f);
-    assert_null(strstr(screen(), "Resolved (last 30)"));
-    assert_non_null(strstr(screen(), "12:34:56")); /* the oldest, last */
+    assert_null(strstr(vscreen_text(), "Resolved (last 30)"));
+    assert_non_null(strstr(vscreen_text(), "12:34:56")); /* the oldest, last */
     ui_handle_key(f->ui, 'g');
     draw(f);
-    assert_non_null(strstr(screen(), "Firing (0)"));
+    assert_non_null(strstr(vscreen_text(), "Firing (0)"));
 }
 
 int main(void) {
