@@ -35,7 +35,7 @@ void bars_header(WINDOW *win, int w, const char *title, const struct app *app, b
              title);
     draw_text(win, 0, 1, w - 1 - right, left, attr | A_BOLD, DRAW_LEFT, ascii);
     if (right)
-        draw_text(win, 0, w - right, clock_w, clock, attr, DRAW_LEFT, ascii);
+        draw_text(win, 0, w - clock_w - 1, clock_w, clock, attr, DRAW_LEFT, ascii); /* a gap after the title */
 }
 
 /* "! 2 critical 1 warning" when alerts fire, each count in its severity's colour. */
