@@ -131,6 +131,7 @@ struct cluster_k8s {
     char *name;      /* owned: the FlinkDeployment's metadata.name */
     char *kind;      /* owned: "FlinkDeployment" */
     bool gone;       /* the resource vanished: kept (indices are stable), never polled */
+    bool hidden;     /* outside the current :ctx / :ns scope: not shown, not polled */
 };
 
 enum cluster_source { SRC_CONFIG, SRC_OVERVIEW, SRC_JOBS, SRC_TASKMANAGERS, SRC_COUNT };
