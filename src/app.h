@@ -10,7 +10,9 @@
 #include "model.h"
 
 struct alerts;
+struct config;
 struct k8s_poller;
+struct operations;
 
 struct app {
     /* Owned array of n_clusters (room for cap_clusters). Kubernetes discovery appends at
@@ -31,6 +33,8 @@ struct app {
     int64_t now_ms;            /* wall clock when the frame is drawn */
     const struct alerts *alerts; /* borrowed, NULL without rules: firing/pending/resolved */
     const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: contexts and errors */
+    struct operations *ops;       /* borrowed: actions in flight and done (NULL: none possible) */
+    const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when

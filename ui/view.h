@@ -65,6 +65,7 @@ extern const struct view_ops view_alerts;
 enum color_role view_alert_name(const struct app *app, const char *cluster, const char *job_id,
                                 const char *name, char *buf, size_t size, enum color_role plain);
 extern const struct view_ops view_job;
+extern const struct view_ops view_operations;
 
 /* The requests every screen answers (ui.c handles them), REQ_NONE last. */
 extern const enum request view_global_keys[];

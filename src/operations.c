@@ -1,0 +1,554 @@
+#include "operations.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "flink_api.h"
+#include "json_doc.h"
+#include "json_get.h"
+#include "k8s_api.h"
+#include "k8s_model.h"
+#include "model.h"
+#include "sanitize.h"
+#include "xalloc.h"
+
+#define POLL_MS 1000
+#define DEADLINE_TRIGGER_MS (10 * 60 * 1000) /* savepoints of large state take minutes */
+#define DEADLINE_RESOURCE_MS (5 * 60 * 1000)
+#define DEADLINE_JOB_MS (2 * 60 * 1000)
+
+struct operations {
+    struct http *http;
+    op_audit_fn audit;
+    void *audit_arg;
+    struct operation **items; /* owned, oldest first */
+    size_t len;
+    int next_id;
+    bool changed;
+};
+
+struct operations *operations_new(struct http *http, op_audit_fn audit, void *audit_arg) {
+    struct operations *ops = xcalloc(1, sizeof *ops);
+    ops->http = http;
+    ops->audit = audit;
+    ops->audit_arg = audit_arg;
+    ops->next_id = 1;
+    return ops;
+}
+
+/* Server text into a fixed buffer, without control characters. */
+static void copy_clean(char *dst, size_t size, const char *src) {
+    char *clean = sanitize_strdup(src ? src : "");
+    snprintf(dst, size, "%s", clean ? clean : "");
+    free(clean);
+}
+
+static void op_free(struct operation *op) {
+    free(op->action);
+    free(op->params);
+    free(op->cluster);
+    free(op->context);
+    free(op->ns);
+    free(op->resource);
+    free(op->job_id);
+    free(op->job_name);
+    free(op->base_url);
+    free(op->follow_path);
+    free(op->want_job_state);
+    free(op);
+}
+
+void operations_free(struct operations *ops) {
+    if (ops == NULL)
+        return;
+    for (size_t i = 0; i < ops->len; i++)
+        op_free(ops->items[i]);
+    free(ops->items);
+    free(ops);
+}
+
+const char *operations_state_name(enum op_state s) {
+    switch (s) {
+    case OP_RUNNING:
+        return "running";
+    case OP_SUCCEEDED:
+        return "succeeded";
+    case OP_FAILED:
+        return "failed";
+    case OP_TIMED_OUT:
+        return "timed out";
+    }
+    return "?";
+}
+
+static void finish(struct operation *op, enum op_state st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void finish(struct operation *op, enum op_state st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    copy_clean(op->result, sizeof op->result, s);
+    free(s);
+    op->state = st;
+    op->phase[0] = '\0';
+    op->finished_ms = clock_wall_ms();
+    op->owner->changed = true;
+    if (op->owner->audit)
+        op->owner->audit(op->owner->audit_arg, op,
+                         st == OP_SUCCEEDED ? "succeeded"
+                                            : (st == OP_TIMED_OUT ? "timed-out" : "failed"));
+}
+
+static void set_phase(struct operation *op, const char *phase) {
+    if (strcmp(op->phase, phase) != 0) {
+        copy_clean(op->phase, sizeof op->phase, phase);
+        op->owner->changed = true;
+    }
+}
+
+/* ---- what a failure means --------------------------------------------------------- */
+
+void operations_describe_failure(const struct http_response *resp, bool k8s, char *out,
+                                 size_t size) {
+    char *msg = NULL;
+    if (resp->status >= 400 && resp->body && resp->len)
+        msg = k8s ? k8s_api_error_message(resp->body, resp->len)
+                  : flink_api_error_message(resp->body, resp->len);
+    if (msg == NULL && resp->status >= 400 && resp->body && resp->len)
+        msg = k8s ? flink_api_error_message(resp->body, resp->len)
+                  : k8s_api_error_message(resp->body, resp->len);
+    const char *m = msg ? msg : "";
+    switch (resp->status) {
+    case 0:
+        snprintf(out, size, "%s", resp->error && resp->error[0] ? resp->error : "no answer");
+        break;
+    case 401:
+        snprintf(out, size, "unauthorized (401): the credential was refused%s%s", msg ? ": " : "",
+                 m);
+        break;
+    case 403:
+        snprintf(out, size, "forbidden (403): %s", msg ? m : "the server refused the request");
+        break;
+    case 404:
+        snprintf(out, size, "%s (404)%s%s",
+                 k8s ? "the resource is gone" : "the job is gone or the endpoint is unknown",
+                 msg ? ": " : "", m);
+        break;
+    case 409:
+        snprintf(out, size,
+                 "conflict (409): it changed on the server since it was read; press the key "
+                 "again to re-read and confirm%s%s",
+                 msg ? ": " : "", m);
+        break;
+    default:
+        if (resp->status >= 500)
+            snprintf(out, size, "server error HTTP %ld%s%s", resp->status, msg ? ": " : "", m);
+        else
+            snprintf(out, size, "HTTP %ld%s%s", resp->status, msg ? ": " : "", m);
+    }
+    free(msg);
+}
+
+/* ---- following ---------------------------------------------------------------------- */
+
+static void on_follow(void *arg, const struct http_response *resp);
+
+static void submit_get(struct operation *op, const char *path) {
+    char *url = xasprintf("%s%s", op->base_url, path);
+    struct http_request req = {0};
+    req.url = url;
+    req.tls = op->tls;
+    req.done = on_follow;
+    req.arg = op;
+    op->in_flight = true;
+    if (http_submit(op->owner->http, &req) != 0) {
+        op->in_flight = false;
+        finish(op, OP_FAILED, "cannot request %s", path);
+    }
+    free(url);
+}
+
+/* Flink's savepoint (and stop) status: IN_PROGRESS, then COMPLETED with either a
+ * location or a failure cause. */
+static void follow_trigger(struct operation *op, const cJSON *root) {
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
+    const char *id = json_get_string_ref(status, "id");
+    if (id == NULL || strcmp(id, "COMPLETED") != 0) {
+        char phase[96];
+        snprintf(phase, sizeof phase, "savepoint %s", id ? id : "pending");
+        set_phase(op, phase);
+        return;
+    }
+    const cJSON *operation = cJSON_GetObjectItemCaseSensitive(root, "operation");
+    const char *loc = json_get_string_ref(operation, "location");
+    const cJSON *cause = cJSON_GetObjectItemCaseSensitive(operation, "failure-cause");
+    if (cause == NULL) /* checkpoints spell it failureCause */
+        cause = cJSON_GetObjectItemCaseSensitive(operation, "failureCause");
+    if (loc) {
+        finish(op, OP_SUCCEEDED, "savepoint at %s", loc);
+    } else if (cause) {
+        const char *cls = json_get_string_ref(cause, "class");
+        const char *trace = json_get_string_ref(cause, "stack-trace");
+        char first[512] = "";
+        if (trace) { /* the exception's own line says most */
+            size_t n = strcspn(trace, "\n");
+            snprintf(first, sizeof first, "%.*s", (int)(n < 511 ? n : 511), trace);
+        }
+        finish(op, OP_FAILED, "savepoint failed: %s", first[0] ? first : (cls ? cls : "unknown"));
+    } else {
+        finish(op, OP_FAILED, "savepoint completed without a location");
+    }
+}
+
+static void follow_snapshot(struct operation *op, const struct http_response *resp) {
+    struct flink_snapshot s;
+    char err[256];
+    if (k8s_api_parse_snapshot(resp->body, resp->len, &s, err, sizeof err) != FA_OK) {
+        set_phase(op, "waiting for the snapshot's status");
+        return;
+    }
+    if (s.state == SNAPSHOT_COMPLETED) {
+        finish(op, OP_SUCCEEDED, "savepoint at %s", s.path ? s.path : "(no path reported)");
+    } else if (s.state == SNAPSHOT_FAILED || s.state == SNAPSHOT_ABANDONED) {
+        finish(op, OP_FAILED, "snapshot %s: %s", snapshot_state_name(s.state),
+               s.error ? s.error : "no reason given");
+    } else {
+        char phase[96];
+        snprintf(phase, sizeof phase, "snapshot %s", snapshot_state_name(s.state));
+        set_phase(op, phase);
+    }
+    flink_snapshot_free(&s);
+}
+
+/* status.jobStatus.savepointInfo.lastSavepoint of a resource, when its triggerNonce is
+ * ours: the location. borrowed from root */
+static const char *nonce_savepoint(const cJSON *root, int64_t nonce) {
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "status");
+    const cJSON *js = cJSON_GetObjectItemCaseSensitive(st, "jobStatus");
+    const cJSON *info = cJSON_GetObjectItemCaseSensitive(js, "savepointInfo");
+    const cJSON *last = cJSON_GetObjectItemCaseSensitive(info, "lastSavepoint");
+    if (last == NULL || json_get_i64(last, "triggerNonce", -1) != nonce)
+        return NULL;
+    return json_get_string_ref(last, "location");
+}
+
+static void follow_resource(struct operation *op, const struct http_response *resp) {
+    struct flink_resource r;
+    char err[256];
+    if (k8s_api_parse_flink_resource(resp->body, resp->len, &r, err, sizeof err) != FA_OK) {
+        set_phase(op, "waiting for the resource");
+        return;
+    }
+    if (op->savepoint_nonce > 0) {
+        cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+        const char *loc = nonce_savepoint(root, op->savepoint_nonce);
+        if (loc)
+            finish(op, OP_SUCCEEDED, "savepoint at %s", loc);
+        cJSON_Delete(root);
+        if (op->state != OP_RUNNING) {
+            flink_resource_free(&r);
+            return;
+        }
+    }
+    enum flink_lifecycle lc = r.status.lifecycle;
+    bool caught_up = r.status.observed_generation >= op->generation && op->generation > 0;
+    char phase[96];
+    if (!caught_up) {
+        snprintf(phase, sizeof phase, "operator: generation %lld of %lld, %s",
+                 (long long)r.status.observed_generation, (long long)op->generation,
+                 flink_lifecycle_name(lc));
+        set_phase(op, phase);
+    } else if (op->savepoint_nonce > 0) {
+        snprintf(phase, sizeof phase, "operator: savepoint requested, %s",
+                 flink_lifecycle_name(lc));
+        set_phase(op, phase);
+    } else if (lc == LIFECYCLE_FAILED) {
+        finish(op, OP_FAILED, "the resource FAILED: %s",
+               r.status.error ? r.status.error : "no error given");
+    } else if (op->want_suspended ? lc == LIFECYCLE_SUSPENDED
+                                  : (lc == LIFECYCLE_STABLE || lc == LIFECYCLE_DEPLOYED)) {
+        finish(op, OP_SUCCEEDED, "reconciled: generation %lld, %s",
+               (long long)r.status.observed_generation, flink_lifecycle_name(lc));
+    } else {
+        snprintf(phase, sizeof phase, "operator: %s", flink_lifecycle_name(lc));
+        set_phase(op, phase);
+    }
+    flink_resource_free(&r);
+}
+
+static void follow_job(struct operation *op, const struct http_response *resp) {
+    cJSON *root = NULL;
+    char err[256];
+    if (json_doc_parse_object(resp->body, resp->len, &root, err, sizeof err) != FA_OK) {
+        set_phase(op, "waiting for the job");
+        return;
+    }
+    const char *state = json_get_string_ref(root, "state");
+    if (state == NULL)
+        state = "?";
+    if (op->want_job_state) {
+        if (strcmp(state, op->want_job_state) == 0)
+            finish(op, OP_SUCCEEDED, "job %s", state);
+        else if (strcmp(state, "FAILED") == 0)
+            finish(op, OP_FAILED, "the job FAILED instead");
+        else {
+            char phase[96];
+            snprintf(phase, sizeof phase, "job %s", state);
+            set_phase(op, phase);
+        }
+    } else if (op->want_parallelism > 0) {
+        struct job_details d;
+        bool at = false;
+        if (flink_api_parse_job_details(resp->body, resp->len, &d, err, sizeof err) == FA_OK)
+            at = d.parallelism == op->want_parallelism;
+        if (strcmp(state, "RUNNING") != 0)
+            op->seen_change = true;
+        if (at && strcmp(state, "RUNNING") == 0) {
+            finish(op, OP_SUCCEEDED, "running at parallelism %d", op->want_parallelism);
+        } else {
+            char phase[96];
+            snprintf(phase, sizeof phase, "job %s, rescaling to %d", state, op->want_parallelism);
+            set_phase(op, phase);
+        }
+    }
+    cJSON_Delete(root);
+}
+
+static void on_follow(void *arg, const struct http_response *resp) {
+    struct operation *op = arg;
+    op->in_flight = false;
+    op->next_poll_ms = clock_mono_ms() + POLL_MS;
+    if (op->state != OP_RUNNING)
+        return;
+    if (resp->outcome != HTTP_OK) {
+        if (resp->status == 404 || resp->status == 403 || resp->status == 401) {
+            char line[512];
+            operations_describe_failure(resp, op->context != NULL, line, sizeof line);
+            finish(op, OP_FAILED, "while following: %s", line);
+        } else { /* a slow or flaky server: keep trying until the deadline */
+            char phase[96];
+            snprintf(phase, sizeof phase, "retrying: %s", resp->error);
+            set_phase(op, phase);
+        }
+        return;
+    }
+    switch (op->follow) {
+    case OP_FOLLOW_TRIGGER: {
+        cJSON *root = NULL;
+        char err[256];
+        if (json_doc_parse_object(resp->body, resp->len, &root, err, sizeof err) == FA_OK)
+            follow_trigger(op, root);
+        else
+            set_phase(op, "waiting for the savepoint's status");
+        cJSON_Delete(root);
+        break;
+    }
+    case OP_FOLLOW_SNAPSHOT:
+        follow_snapshot(op, resp);
+        break;
+    case OP_FOLLOW_RESOURCE:
+        follow_resource(op, resp);
+        break;
+    case OP_FOLLOW_JOB:
+        follow_job(op, resp);
+        break;
+    case OP_FOLLOW_NONE:
+        break;
+    }
+}
+
+/* ---- the mutating request --------------------------------------------------------- */
+
+/* The answer to the request itself: what to follow next. */
+static void on_sent(void *arg, const struct http_response *resp) {
+    struct operation *op = arg;
+    op->in_flight = false;
+    op->http_status = resp->status;
+    op->next_poll_ms = clock_mono_ms() + POLL_MS;
+    op->owner->changed = true;
+    if (resp->outcome != HTTP_OK) {
+        char line[768];
+        operations_describe_failure(resp, op->context != NULL, line, sizeof line);
+        finish(op, OP_FAILED, "%s", line);
+        return;
+    }
+    cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+    switch (op->follow) {
+    case OP_FOLLOW_TRIGGER: {
+        const char *id = json_get_string_ref(root, "request-id");
+        if (id == NULL) {
+            finish(op, OP_FAILED, "the answer carried no request-id");
+            break;
+        }
+        copy_clean(op->ref, sizeof op->ref, id);
+        free(op->follow_path);
+        op->follow_path =
+            xasprintf("/jobs/%s/savepoints/%s", op->job_id ? op->job_id : "", op->ref);
+        set_phase(op, "savepoint triggered");
+        break;
+    }
+    case OP_FOLLOW_SNAPSHOT: {
+        const cJSON *md = cJSON_GetObjectItemCaseSensitive(root, "metadata");
+        const char *name = json_get_string_ref(md, "name");
+        if (name)
+            copy_clean(op->ref, sizeof op->ref, name);
+        set_phase(op, "snapshot created");
+        break;
+    }
+    case OP_FOLLOW_RESOURCE: {
+        const cJSON *md = cJSON_GetObjectItemCaseSensitive(root, "metadata");
+        op->generation = json_get_i64(md, "generation", -1);
+        const char *rv = json_get_string_ref(md, "resourceVersion");
+        if (rv)
+            snprintf(op->ref, sizeof op->ref, "resourceVersion %s", rv);
+        set_phase(op, "patched; waiting for the operator");
+        break;
+    }
+    case OP_FOLLOW_JOB:
+        set_phase(op, "accepted");
+        break;
+    case OP_FOLLOW_NONE:
+        finish(op, OP_SUCCEEDED, "done (HTTP %ld)", resp->status);
+        break;
+    }
+    cJSON_Delete(root);
+}
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+/* Keep the list bounded: drop the oldest finished operations beyond OPS_KEEP. */
+static void prune(struct operations *ops) {
+    size_t i = 0;
+    while (ops->len > OPS_KEEP && i < ops->len) {
+        if (ops->items[i]->state != OP_RUNNING) {
+            op_free(ops->items[i]);
+            memmove(&ops->items[i], &ops->items[i + 1], (ops->len - i - 1) * sizeof *ops->items);
+            ops->len--;
+        } else {
+            i++;
+        }
+    }
+}
+
+const struct operation *operations_start(struct operations *ops, const struct op_request *r,
+                                         char *err, size_t errlen) {
+    if (r->base_url == NULL || r->path == NULL || r->action == NULL) {
+        snprintf(err, errlen, "nothing to send");
+        return NULL;
+    }
+    prune(ops);
+    struct operation *op = xcalloc(1, sizeof *op);
+    op->owner = ops;
+    op->id = ops->next_id++;
+    op->action = xstrdup(r->action);
+    op->params = xstrdup(r->params ? r->params : "{}");
+    op->cluster = dup_or_null(r->cluster);
+    op->context = dup_or_null(r->context);
+    op->ns = dup_or_null(r->ns);
+    op->resource = dup_or_null(r->resource);
+    op->job_id = dup_or_null(r->job_id);
+    op->job_name = dup_or_null(r->job_name);
+    op->base_url = xstrdup(r->base_url);
+    size_t n = strlen(op->base_url);
+    while (n > 0 && op->base_url[n - 1] == '/')
+        op->base_url[--n] = '\0';
+    op->follow_path = dup_or_null(r->follow_path);
+    op->tls = r->tls;
+    op->follow = r->follow;
+    op->want_job_state = dup_or_null(r->want_job_state);
+    op->want_parallelism = r->want_parallelism;
+    op->want_suspended = r->want_suspended;
+    op->savepoint_nonce = r->savepoint_nonce;
+    op->generation = -1;
+    op->state = OP_RUNNING;
+    op->started_ms = clock_wall_ms();
+    int64_t deadline = r->deadline_ms;
+    if (deadline <= 0)
+        deadline = r->follow == OP_FOLLOW_TRIGGER || r->follow == OP_FOLLOW_SNAPSHOT
+                       ? DEADLINE_TRIGGER_MS
+                       : (r->follow == OP_FOLLOW_RESOURCE ? DEADLINE_RESOURCE_MS : DEADLINE_JOB_MS);
+    op->deadline_ms = clock_mono_ms() + deadline;
+    snprintf(op->phase, sizeof op->phase, "sending");
+
+    char *url = xasprintf("%s%s", op->base_url, r->path);
+    struct http_request req = {0};
+    req.method = r->method;
+    req.url = url;
+    req.body = r->body;
+    req.content_type = r->content_type;
+    req.tls = r->tls;
+    req.done = on_sent;
+    req.arg = op;
+    ops->items = xrealloc(ops->items, (ops->len + 1) * sizeof *ops->items);
+    ops->items[ops->len++] = op;
+    op->in_flight = true;
+    if (ops->audit)
+        ops->audit(ops->audit_arg, op, "requested");
+    if (http_submit(ops->http, &req) != 0) {
+        op->in_flight = false;
+        finish(op, OP_FAILED, "cannot make a request to %s", url);
+    }
+    free(url);
+    ops->changed = true;
+    return op;
+}
+
+void operations_tick(struct operations *ops, int64_t now_ms) {
+    (void)now_ms; /* deadlines and polls run on the monotonic clock */
+    int64_t mono = clock_mono_ms();
+    for (size_t i = 0; i < ops->len; i++) {
+        struct operation *op = ops->items[i];
+        if (op->state != OP_RUNNING || op->in_flight)
+            continue;
+        if (mono >= op->deadline_ms) {
+            finish(op, OP_TIMED_OUT, "gave up waiting (%s); check the %s", op->phase,
+                   op->context ? "resource with kubectl" : "job");
+            continue;
+        }
+        if (op->follow_path && mono >= op->next_poll_ms)
+            submit_get(op, op->follow_path);
+    }
+}
+
+static bool same(const char *a, const char *b) {
+    return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+const struct operation *operations_running(const struct operations *ops, const char *cluster,
+                                           const char *job_id, const char *action) {
+    for (size_t i = ops ? ops->len : 0; i-- > 0;) {
+        const struct operation *op = ops->items[i];
+        if (op->state == OP_RUNNING && same(op->cluster, cluster) && same(op->job_id, job_id) &&
+            (action == NULL || strcmp(op->action, action) == 0))
+            return op;
+    }
+    return NULL;
+}
+
+bool operations_busy(const struct operations *ops, const char *cluster, const char *job_id) {
+    for (size_t i = 0; ops && i < ops->len; i++) {
+        const struct operation *op = ops->items[i];
+        if (op->state == OP_RUNNING && same(op->cluster, cluster) &&
+            (job_id == NULL || same(op->job_id, job_id)))
+            return true;
+    }
+    return false;
+}
+
+size_t operations_count(const struct operations *ops) { return ops ? ops->len : 0; }
+
+const struct operation *operations_get(const struct operations *ops, size_t i) {
+    return i < ops->len ? ops->items[ops->len - 1 - i] : NULL;
+}
+
+bool operations_take_changed(struct operations *ops) {
+    bool c = ops->changed;
+    ops->changed = false;
+    return c;
+}
