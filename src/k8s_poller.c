@@ -9,6 +9,7 @@
 #include "exec_credential.h"
 #include "k8s_api.h"
 #include "kubeconfig.h"
+#include "sanitize.h"
 #include "xalloc.h"
 
 enum k8s_fetch_kind { KF_DISCOVERY, KF_DEPLOYMENTS, KF_SESSION_JOBS, KF_PODS, KF_EVENTS };
@@ -19,7 +20,11 @@ struct k8s_ctx {
     struct kubeconfig_context *kc;       /* owned; NULL when the context did not resolve */
     struct http_tls tls;                 /* clusters of this context borrow it */
     struct exec_credential_plugin *exec; /* owned; NULL without an exec plugin */
+    char *server_shown;                  /* owned: the server for messages (no userinfo) */
     int in_flight;
+    bool active;       /* in the current scope (:ctx): polled, its clusters shown */
+    unsigned gen;      /* bumped on every scope change: older list answers are dropped */
+    bool relisting;    /* the scope widened: gone clusters stay hidden until the list */
     bool waiting_cred; /* an exec plugin run is under way for this round */
     bool retried;      /* this refresh already retried after a 401 */
     bool restart;      /* start the round again once in_flight drops to 0 */
@@ -30,10 +35,14 @@ struct k8s_poller {
     struct http *http;
     struct loop *loop;
     struct kubeconfig *kc;
-    char *user_ns; /* -n */
-    bool user_all; /* -A */
+    char *user_ns;         /* -n, :ns NAME; NULL: all namespaces */
+    bool user_all;         /* -A */
     struct k8s_ctx **ctxs; /* owned array of owned contexts: addresses are stable */
     size_t n_ctxs;
+    const char **ctx_names; /* owned array of the kubeconfig's context names (borrowed) */
+    size_t n_ctx_names;
+    struct config_cluster *pins; /* owned; only name, context, ns, resource are set */
+    size_t n_pins;
     bool changed;
     bool added;
 };
@@ -42,7 +51,8 @@ struct k8s_poller {
 struct k8s_fetch {
     struct k8s_ctx *c;
     enum k8s_fetch_kind kind;
-    char *ns; /* owned; the namespace listed, NULL for all */
+    char *ns;     /* owned; the namespace listed, NULL for all */
+    unsigned gen; /* the context's scope generation when asked */
 };
 
 /* ---- pure helpers ------------------------------------------------------------------- */
@@ -53,8 +63,8 @@ char *k8s_poller_proxy_url(const char *server, const char *ns, const char *name)
         n--;
     char *ens = curl_easy_escape(NULL, ns, 0);
     char *ename = curl_easy_escape(NULL, name, 0);
-    char *url = xasprintf("%.*s/api/v1/namespaces/%s/services/%s-rest:rest/proxy", (int)n,
-                          server, ens ? ens : "", ename ? ename : "");
+    char *url = xasprintf("%.*s/api/v1/namespaces/%s/services/%s-rest:rest/proxy", (int)n, server,
+                          ens ? ens : "", ename ? ename : "");
     curl_free(ens);
     curl_free(ename);
     return url;
@@ -99,6 +109,28 @@ char *k8s_poller_cluster_name(const struct app *a, const char *ctx, const char *
     return xasprintf("%s/%s/%s", ctx, ns, name);
 }
 
+static bool str_eq(const char *a, const char *b) {
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+bool k8s_poller_pin_matches(const struct config_cluster *pin, const char *current_ctx,
+                            const char *ctx, const char *ctx_ns, const char *ns, const char *name) {
+    if (pin->flink != NULL || !str_eq(pin->resource, name))
+        return false;
+    return str_eq(pin->context ? pin->context : current_ctx, ctx) &&
+           str_eq(pin->ns ? pin->ns : ctx_ns, ns);
+}
+
+bool k8s_poller_valid_namespace(const char *ns) {
+    size_t n = strlen(ns);
+    if (n == 0 || n > 63 || ns[0] == '-' || ns[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((ns[i] >= 'a' && ns[i] <= 'z') || (ns[i] >= '0' && ns[i] <= '9') || ns[i] == '-'))
+            return false;
+    return true;
+}
+
 size_t k8s_poller_add_cluster(struct app *a, const char *name, const char *url) {
     size_t cap = a->cap_clusters ? a->cap_clusters : a->n_clusters;
     if (a->n_clusters >= cap || a->clusters == NULL) {
@@ -135,8 +167,8 @@ static void set_error(struct k8s_ctx *c, const char *line) {
 
 /* One line for a failed request: the Status message when the server sent one (the RBAC
  * reason of a 403), else the transport's line. Never a credential. */
-static void describe_failure(const struct k8s_ctx *c, const struct http_response *resp,
-                             char *out, size_t outlen) {
+static void describe_failure(const struct k8s_ctx *c, const struct http_response *resp, char *out,
+                             size_t outlen) {
     char *msg = resp->status >= 400 ? k8s_api_error_message(resp->body, resp->len) : NULL;
     if (resp->status == 401)
         snprintf(out, outlen, "401 Unauthorized%s%s%s: %s",
@@ -147,21 +179,38 @@ static void describe_failure(const struct k8s_ctx *c, const struct http_response
         snprintf(out, outlen, "403 Forbidden: %s", msg ? msg : resp->error);
     else if (msg)
         snprintf(out, outlen, "%ld: %s", resp->status, msg);
+    else if (resp->status == 0 && c->kc)
+        snprintf(out, outlen, "%s: %s", c->server_shown, resp->error); /* which server */
     else
         snprintf(out, outlen, "%s", resp->error);
     free(msg);
+}
+
+/* The API server as messages show it: no user:password@, no control characters.
+ * returns owned string */
+static char *server_shown(const char *server) {
+    const char *scheme = strstr(server, "://");
+    const char *host = scheme ? scheme + 3 : server;
+    const char *at = strchr(host, '@');
+    const char *slash = strchr(host, '/');
+    if (at && (slash == NULL || at < slash))
+        host = at + 1;
+    char *joined = xasprintf("%.*s%s", scheme ? (int)(scheme + 3 - server) : 0, server, host);
+    char *safe = sanitize_strdup(joined);
+    free(joined);
+    return safe;
 }
 
 /* ---- requests ----------------------------------------------------------------------- */
 
 static void on_done(void *arg, const struct http_response *resp);
 
-static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
-                   const char *path) {
+static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns, const char *path) {
     struct k8s_fetch *f = xcalloc(1, sizeof *f);
     f->c = c;
     f->kind = kind;
     f->ns = ns ? xstrdup(ns) : NULL;
+    f->gen = c->gen;
     size_t n = strlen(c->kc->server);
     while (n > 0 && c->kc->server[n - 1] == '/')
         n--;
@@ -240,6 +289,43 @@ static bool same_resource(const struct cluster *cl, const struct k8s_ctx *c,
            strcmp(cl->k8s.name, r->name) == 0;
 }
 
+static struct k8s_ctx *find_ctx(const struct k8s_poller *p, const struct k8s_context_state *s) {
+    for (size_t i = 0; s && i < p->n_ctxs; i++)
+        if (&p->ctxs[i]->st == s)
+            return p->ctxs[i];
+    return NULL;
+}
+
+/* Hide what lies outside the scope: another context, or another namespace than the one
+ * listed. While a widened scope is being listed again, a cluster gone under the narrow
+ * one stays hidden instead of flashing "gone". --flink clusters are always in scope. */
+static void apply_hidden(struct k8s_poller *p) {
+    struct app *a = p->app;
+    for (size_t i = 0; i < a->n_clusters; i++) {
+        struct cluster *cl = &a->clusters[i];
+        const struct k8s_ctx *c = find_ctx(p, cl->k8s.ctx);
+        if (c == NULL)
+            continue;
+        bool out = !c->active || (c->st.scope != NULL && !str_eq(cl->k8s.namespace, c->st.scope));
+        bool held = c->relisting && cl->k8s.gone && cl->k8s.hidden;
+        if (cl->k8s.hidden != (out || held))
+            p->changed = true;
+        cl->k8s.hidden = out || held;
+    }
+}
+
+/* The pin standing for resource r of context c; borrowed, NULL when none. */
+static const struct config_cluster *find_pin(const struct k8s_ctx *c,
+                                             const struct flink_resource *r) {
+    const struct k8s_poller *p = c->p;
+    const char *cur = kubeconfig_current_context(p->kc);
+    for (size_t i = 0; i < p->n_pins; i++)
+        if (k8s_poller_pin_matches(&p->pins[i], cur, c->st.name, c->st.namespace, r->namespace,
+                                   r->name))
+            return &p->pins[i];
+    return NULL;
+}
+
 /* One cluster per FlinkDeployment: update, add, or mark gone. */
 static void sync_clusters(struct k8s_ctx *c) {
     struct app *a = c->p->app;
@@ -261,7 +347,11 @@ static void sync_clusters(struct k8s_ctx *c) {
         }
         if (found)
             continue;
-        char *name = k8s_poller_cluster_name(a, c->st.name, r->namespace, r->name);
+        /* a pinned resource is shown under the pin's name, unless that name is taken */
+        const struct config_cluster *pin = find_pin(c, r);
+        char *name = pin && !name_taken(a, pin->name, c->st.name, r->namespace, r->name)
+                         ? xstrdup(pin->name)
+                         : k8s_poller_cluster_name(a, c->st.name, r->namespace, r->name);
         char *url = k8s_poller_proxy_url(c->kc->server, r->namespace, r->name);
         size_t i = k8s_poller_add_cluster(a, name, url);
         struct cluster *cl = &a->clusters[i];
@@ -275,6 +365,8 @@ static void sync_clusters(struct k8s_ctx *c) {
         free(url);
         c->p->added = true;
     }
+    c->relisting = false;
+    apply_hidden(c->p);
 }
 
 /* Keep the namespaces that hold Flink resources (their last pods and events stay until
@@ -322,9 +414,18 @@ static void refresh_namespaces(struct k8s_ctx *c) {
     }
 }
 
+/* A list asked under an older scope (or by a context no longer in scope): its answer
+ * would undo the switch. */
+static bool stale_list(const struct k8s_fetch *f) {
+    return (f->kind == KF_DEPLOYMENTS || f->kind == KF_SESSION_JOBS) &&
+           (f->gen != f->c->gen || !f->c->active);
+}
+
 static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
     struct k8s_ctx *c = f->c;
     char line[192];
+    if (stale_list(f))
+        return;
     if (resp->status == 401 && c->exec && !c->retried) {
         /* the cached credential was refused: run the plugin again, once per refresh */
         exec_credential_invalidate(c->exec);
@@ -346,6 +447,7 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         c->st.scope = xstrdup(c->st.namespace);
         c->st.fell_back = true;
         c->p->changed = true;
+        apply_hidden(c->p);
         list_resources(c);
         return;
     }
@@ -353,8 +455,8 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
     if (f->kind == KF_PODS || f->kind == KF_EVENTS) {
         struct k8s_namespace_state *n = find_ns(&c->st, f->ns);
         if (n)
-            snprintf(n->error, sizeof n->error, "%s %s: %s",
-                     f->kind == KF_PODS ? "pods" : "events", f->ns, line);
+            snprintf(n->error, sizeof n->error, "%s %s: %s", f->kind == KF_PODS ? "pods" : "events",
+                     f->ns, line);
         c->p->changed = true;
         return;
     }
@@ -366,6 +468,8 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
     struct k8s_context_state *s = &c->st;
     char err[200] = "";
     char line[256];
+    if (stale_list(f))
+        return;
     switch (f->kind) {
     case KF_DISCOVERY: {
         struct k8s_discovery d;
@@ -388,8 +492,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
     case KF_DEPLOYMENTS:
     case KF_SESSION_JOBS: {
         struct flink_resource_list l;
-        if (k8s_api_parse_flink_resources(resp->body, resp->len, &l, err, sizeof err) !=
-            FA_OK) {
+        if (k8s_api_parse_flink_resources(resp->body, resp->len, &l, err, sizeof err) != FA_OK) {
             snprintf(line, sizeof line, "%s: %s",
                      f->kind == KF_DEPLOYMENTS ? "flinkdeployments" : "flinksessionjobs", err);
             set_error(c, line);
@@ -444,8 +547,8 @@ static void on_done(void *arg, const struct http_response *resp) {
     struct k8s_ctx *c = f->c;
     c->in_flight--;
     c->p->changed = true;
-    bool cancelled = resp->outcome != HTTP_OK && resp->status == 0 &&
-                     strcmp(resp->error, "cancelled") == 0;
+    bool cancelled =
+        resp->outcome != HTTP_OK && resp->status == 0 && strcmp(resp->error, "cancelled") == 0;
     if (cancelled)
         ; /* shutting down: touch nothing else */
     else if (resp->outcome == HTTP_OK && resp->status < 400)
@@ -465,6 +568,7 @@ static void on_done(void *arg, const struct http_response *resp) {
 static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     struct k8s_ctx *c = xcalloc(1, sizeof *c);
     c->p = p;
+    c->active = true;
     char err[256] = "";
     c->st.name = xstrdup(name ? name : "");
     c->kc = kubeconfig_resolve(p->kc, name, err, sizeof err);
@@ -477,6 +581,8 @@ static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
         c->st.name = xstrdup(c->kc->name);
     }
     c->st.namespace = xstrdup(c->kc->namespace);
+    c->st.server = c->kc->server;
+    c->server_shown = server_shown(c->kc->server);
     c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
     kubeconfig_context_tls(c->kc, &c->tls);
     if (c->kc->exec) {
@@ -487,12 +593,38 @@ static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     return c;
 }
 
+static bool is_pin(const struct config_cluster *cc) {
+    return cc->flink == NULL && cc->resource != NULL && cc->name != NULL;
+}
+
+/* Add the context name (NULL: current-context) unless it is in use already. */
+static void add_ctx(struct k8s_poller *p, const char *name) {
+    const char *cur = kubeconfig_current_context(p->kc);
+    const char *want = name ? name : cur;
+    for (size_t k = 0; k < p->n_ctxs; k++)
+        if (str_eq(p->ctxs[k]->st.name, want))
+            return;
+    p->ctxs = xrealloc(p->ctxs, (p->n_ctxs + 1) * sizeof *p->ctxs);
+    p->ctxs[p->n_ctxs++] = ctx_new(p, name);
+}
+
 struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loop *loop,
                                   const struct k8s_poller_options *o, char *err, size_t errlen) {
     struct kubeconfig *kc = kubeconfig_load(o->kubeconfig, err, errlen);
     if (kc == NULL)
         return NULL;
-    if (o->n_contexts == 0 && kubeconfig_current_context(kc) == NULL) {
+    /* the contexts: --context, else the pins' (NULL: current-context), else the current */
+    size_t n_pins = 0;
+    bool pin_wants_current = false;
+    for (size_t i = 0; i < o->n_pins; i++) {
+        if (!is_pin(&o->pins[i]))
+            continue;
+        n_pins++;
+        pin_wants_current |= o->pins[i].context == NULL;
+    }
+    bool by_pins = o->n_contexts == 0 && n_pins > 0;
+    bool need_current = o->n_contexts == 0 && (!by_pins || pin_wants_current);
+    if (need_current && kubeconfig_current_context(kc) == NULL) {
         if (kubeconfig_context_count(kc) == 0)
             snprintf(err, errlen, "kubeconfig: no context found");
         else
@@ -507,21 +639,37 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
     p->kc = kc;
     p->user_ns = o->namespace ? xstrdup(o->namespace) : NULL;
     p->user_all = o->all_namespaces;
-    size_t n = o->n_contexts ? o->n_contexts : 1;
-    p->ctxs = xcalloc(n, sizeof *p->ctxs);
-    for (size_t i = 0; i < n; i++) {
-        const char *name = o->n_contexts ? o->contexts[i] : NULL;
-        bool dup = false;
-        for (size_t k = 0; k < p->n_ctxs && !dup; k++)
-            dup = name && strcmp(p->ctxs[k]->st.name, name) == 0;
-        if (!dup)
-            p->ctxs[p->n_ctxs++] = ctx_new(p, name);
+    p->n_ctx_names = kubeconfig_context_count(kc);
+    p->ctx_names = xcalloc(p->n_ctx_names ? p->n_ctx_names : 1, sizeof *p->ctx_names);
+    for (size_t i = 0; i < p->n_ctx_names; i++)
+        p->ctx_names[i] = kubeconfig_context_name(kc, i);
+    p->pins = xcalloc(n_pins ? n_pins : 1, sizeof *p->pins);
+    for (size_t i = 0; i < o->n_pins; i++) {
+        const struct config_cluster *cc = &o->pins[i];
+        if (!is_pin(cc))
+            continue;
+        struct config_cluster *pin = &p->pins[p->n_pins++];
+        pin->name = xstrdup(cc->name);
+        pin->resource = xstrdup(cc->resource);
+        pin->context = cc->context ? xstrdup(cc->context) : NULL;
+        pin->ns = cc->ns ? xstrdup(cc->ns) : NULL;
+        pin->line = cc->line;
+    }
+    if (o->n_contexts > 0) {
+        for (size_t i = 0; i < o->n_contexts; i++)
+            add_ctx(p, o->contexts[i]);
+    } else if (by_pins) {
+        for (size_t i = 0; i < p->n_pins; i++)
+            add_ctx(p, p->pins[i].context);
+    } else {
+        add_ctx(p, NULL);
     }
     return p;
 }
 
 static void ctx_free(struct k8s_ctx *c) {
     exec_credential_plugin_free(c->exec);
+    free(c->server_shown);
     struct k8s_context_state *s = &c->st;
     free(s->name);
     free(s->namespace);
@@ -543,6 +691,14 @@ void k8s_poller_free(struct k8s_poller *p) {
         ctx_free(p->ctxs[i]);
     free(p->ctxs);
     free(p->user_ns);
+    free(p->ctx_names);
+    for (size_t i = 0; i < p->n_pins; i++) {
+        free(p->pins[i].name);
+        free(p->pins[i].resource);
+        free(p->pins[i].context);
+        free(p->pins[i].ns);
+    }
+    free(p->pins);
     kubeconfig_free(p->kc);
     free(p);
 }
@@ -560,8 +716,8 @@ void k8s_poller_stop(struct k8s_poller *p) {
 void k8s_poller_round(struct k8s_poller *p) {
     for (size_t i = 0; i < p->n_ctxs; i++) {
         struct k8s_ctx *c = p->ctxs[i];
-        if (c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
-            continue; /* never pile up on a slow API server */
+        if (!c->active || c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
+            continue; /* out of scope; never pile up on a slow API server */
         c->retried = false;
         c->restart = false;
         ctx_begin(c);
@@ -587,10 +743,22 @@ bool k8s_poller_take_added(struct k8s_poller *p) {
     return a;
 }
 
-size_t k8s_poller_context_count(const struct k8s_poller *p) { return p->n_ctxs; }
+size_t k8s_poller_context_count(const struct k8s_poller *p) {
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_ctxs; i++)
+        n += p->ctxs[i]->active;
+    return n;
+}
 
 const struct k8s_context_state *k8s_poller_context(const struct k8s_poller *p, size_t i) {
-    return i < p->n_ctxs ? &p->ctxs[i]->st : NULL;
+    for (size_t k = 0; k < p->n_ctxs; k++) {
+        if (!p->ctxs[k]->active)
+            continue;
+        if (i == 0)
+            return &p->ctxs[k]->st;
+        i--;
+    }
+    return NULL;
 }
 
 bool k8s_context_ok(const struct k8s_context_state *s) {
@@ -626,4 +794,156 @@ bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out) {
         return true;
     }
     return false;
+}
+
+/* ---- scope: :ctx, :ns ---------------------------------------------------------------- */
+
+/* List again now with the context's current scope. With an exec plugin run under way the
+ * credential's arrival starts the round; answers still in flight are stale (gen). */
+static void ctx_relist(struct k8s_ctx *c) {
+    if (c->kc == NULL || c->waiting_cred)
+        return;
+    c->retried = false;
+    c->restart = false;
+    ctx_begin(c);
+}
+
+int k8s_poller_set_scope(struct k8s_poller *p, const char *context, const char *ns, char *err,
+                         size_t errlen) {
+    if (context != NULL) {
+        bool known = false;
+        for (size_t i = 0; i < p->n_ctx_names && !known; i++)
+            known = str_eq(p->ctx_names[i], context);
+        if (!known) {
+            char *safe = sanitize_strdup(context);
+            snprintf(err, errlen, "no context \"%.80s\" in the kubeconfig", safe);
+            free(safe);
+            return -1;
+        }
+    }
+    bool all = ns != NULL && (strcmp(ns, "all") == 0 || ns[0] == '\0');
+    if (ns != NULL && !all && !k8s_poller_valid_namespace(ns)) {
+        char *safe = sanitize_strdup(ns);
+        snprintf(err, errlen, "not a namespace name: \"%.80s\"", safe);
+        free(safe);
+        return -1;
+    }
+    if (context != NULL) {
+        add_ctx(p, context); /* no-op when it is in use or was before */
+        for (size_t i = 0; i < p->n_ctxs; i++) {
+            struct k8s_ctx *c = p->ctxs[i];
+            bool want = str_eq(c->st.name, context);
+            if (c->active != want)
+                c->gen++;
+            c->active = want;
+        }
+    }
+    if (ns != NULL) {
+        free(p->user_ns);
+        p->user_ns = all ? NULL : xstrdup(ns);
+    }
+    for (size_t i = 0; i < p->n_ctxs; i++) {
+        struct k8s_ctx *c = p->ctxs[i];
+        if (!c->active)
+            continue;
+        free(c->st.scope);
+        c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
+        c->st.fell_back = false;
+        c->gen++;
+        c->relisting = true;
+    }
+    apply_hidden(p);
+    p->changed = true;
+    for (size_t i = 0; i < p->n_ctxs; i++)
+        if (p->ctxs[i]->active)
+            ctx_relist(p->ctxs[i]);
+    return 0;
+}
+
+size_t k8s_poller_context_names(const struct k8s_poller *p, const char ***out) {
+    *out = p->ctx_names;
+    return p->n_ctx_names;
+}
+
+static int cmp_strp(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t k8s_poller_namespace_names(const struct k8s_poller *p, const char ***out) {
+    const struct app *a = p->app;
+    size_t cap = a->n_clusters + p->n_ctxs;
+    const char **v = xcalloc(cap ? cap : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_clusters; i++)
+        if (a->clusters[i].k8s.namespace)
+            v[n++] = a->clusters[i].k8s.namespace;
+    for (size_t i = 0; i < p->n_ctxs; i++)
+        if (p->ctxs[i]->st.namespace)
+            v[n++] = p->ctxs[i]->st.namespace;
+    qsort(v, n, sizeof *v, cmp_strp);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
+            v[k++] = v[i];
+    *out = v;
+    return k;
+}
+
+void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size) {
+    size_t n = k8s_poller_context_count(p);
+    const struct k8s_context_state *first = k8s_poller_context(p, 0);
+    const char *ns = p->user_ns;
+    bool several = false;
+    if (ns == NULL) {
+        /* all namespaces, unless every context fell back to one and the same */
+        for (size_t i = 0; i < n; i++) {
+            const struct k8s_context_state *s = k8s_poller_context(p, i);
+            if (i == 0)
+                ns = s->scope;
+            else if ((ns == NULL) != (s->scope == NULL) || (ns && strcmp(ns, s->scope) != 0))
+                several = true;
+        }
+    }
+    char ctx[96];
+    if (n == 1)
+        snprintf(ctx, sizeof ctx, "%s", first->name[0] ? first->name : "-");
+    else
+        snprintf(ctx, sizeof ctx, "%zu contexts", n);
+    snprintf(buf, size, "ctx: %s  ns: %s", ctx, several ? "several" : ns ? ns : "all");
+}
+
+/* ---- for actions ----------------------------------------------------------------------- */
+
+const char *k8s_cluster_server(const struct cluster *c) {
+    return c->k8s.ctx ? c->k8s.ctx->server : NULL;
+}
+
+bool k8s_cluster_snapshots_served(const struct cluster *c) {
+    return c->k8s.ctx && c->k8s.ctx->crds == K8S_CRDS_PRESENT && c->k8s.ctx->discovery.snapshots;
+}
+
+void k8s_poller_refresh_now(struct k8s_poller *p, const struct cluster *c) {
+    for (size_t i = 0; i < p->n_ctxs; i++) {
+        struct k8s_ctx *x = p->ctxs[i];
+        if (!x->active || (c != NULL && &x->st != c->k8s.ctx))
+            continue;
+        if (x->in_flight > 0)
+            x->restart = true; /* on_done begins again when the last answer is in */
+        else
+            ctx_relist(x);
+    }
+}
+
+void k8s_cluster_credential_rejected(struct k8s_poller *p, const struct cluster *c) {
+    struct k8s_ctx *x = find_ctx(p, c->k8s.ctx);
+    if (x == NULL || x->exec == NULL || x->waiting_cred)
+        return;
+    exec_credential_invalidate(x->exec);
+    /* nothing of the refused credential stays applied (http_submit copied what it used) */
+    kubeconfig_context_tls(x->kc, &x->tls);
+    /* run the plugin now rather than at the next refresh */
+    if (x->active && x->in_flight == 0)
+        ctx_relist(x);
+    else
+        x->restart = true;
 }

@@ -15,7 +15,17 @@
  * Errors are one line on the context (401: the exec credential is dropped and the round
  * retried once; 403: the Status message, i.e. the RBAC reason; unreachable, TLS, exec
  * plugin failures) or on a namespace (pods, events). No token, client key or exec output
- * ever reaches them. */
+ * ever reaches them.
+ *
+ * Scope (:ctx NAME, :ns NAME, :ns all): the contexts in use and the namespace listed can
+ * change at run time. A context left is kept (its clusters keep their indices) but no
+ * longer polled; clusters outside the scope get cluster.k8s.hidden, which the clusters
+ * screen and the Flink poller skip. Answers to requests made under an older scope are
+ * dropped.
+ *
+ * Pins (flinktop's config `clusters:` entries naming a `resource`): without --context the
+ * contexts in use are the pins' (NULL: current-context), and a pinned FlinkDeployment is
+ * shown under the pin's name. */
 #ifndef FLINKTOP_K8S_POLLER_H
 #define FLINKTOP_K8S_POLLER_H
 
@@ -24,6 +34,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "config.h"
 #include "http.h"
 #include "k8s_model.h"
 #include "loop.h"
@@ -53,19 +64,24 @@ struct k8s_context_state {
     struct k8s_discovery discovery;
     struct flink_resource_list deployments; /* owned; last good list */
     struct flink_resource_list session_jobs;
-    bool listed; /* the deployments list answered at least once */
+    bool listed;                            /* the deployments list answered at least once */
     struct k8s_namespace_state *namespaces; /* owned array */
     size_t n_namespaces;
     char error[256]; /* context-level error line, "" when fine */
     int64_t last_ok_ms;
+    const char *server; /* the API server URL (borrowed, poller-owned); NULL: unresolved */
 };
 
 struct k8s_poller_options {
-    const char *kubeconfig;     /* --kubeconfig, NULL: KUBECONFIG / ~/.kube/config */
+    const char *kubeconfig;      /* --kubeconfig, NULL: KUBECONFIG / ~/.kube/config */
     const char *const *contexts; /* --context names; none: the current context */
     size_t n_contexts;
     const char *namespace; /* -n, NULL: all namespaces the user may list */
     bool all_namespaces;   /* -A: no fallback to the context's namespace on 403 */
+    /* flinktop's config `clusters:` (borrowed during k8s_poller_new, copied): the entries
+     * with a `resource` and no `flink` URL are pins; the others are ignored here. */
+    const struct config_cluster *pins;
+    size_t n_pins;
 };
 
 struct k8s_poller;
@@ -91,12 +107,51 @@ bool k8s_poller_take_changed(struct k8s_poller *p);
 /* True when clusters were added since the last call (poll them now); clears the flag. */
 bool k8s_poller_take_added(struct k8s_poller *p);
 
+/* The contexts in the current scope (a context left by :ctx is not counted). */
 size_t k8s_poller_context_count(const struct k8s_poller *p);
-/* borrowed: valid until k8s_poller_free */
+/* The i-th context in scope; borrowed: valid until k8s_poller_free */
 const struct k8s_context_state *k8s_poller_context(const struct k8s_poller *p, size_t i);
 /* True when the context works: resolved, answered, CRDs absent included (plain --flink
  * clusters still work; that is a note, not a failure). */
 bool k8s_context_ok(const struct k8s_context_state *s);
+
+/* ---- scope: :ctx, :ns ---------------------------------------------------------------- */
+
+/* Switch the scope. context NULL keeps the contexts in use, else it must name a context of
+ * the kubeconfig and becomes the only one; ns NULL keeps the namespace, "all" (or "") lists
+ * all namespaces (falling back to the context's on a 403 unless -A was given), else a
+ * namespace name. Clusters outside the new scope get k8s.hidden = true, those inside
+ * false; contexts in scope list again at once. Returns 0, or -1 with one line in err
+ * ("no context \"x\" in the kubeconfig", "not a namespace name: \"X\"") and nothing
+ * changed. */
+int k8s_poller_set_scope(struct k8s_poller *p, const char *context, const char *ns, char *err,
+                         size_t errlen);
+/* Every context name in the kubeconfig, in file order (for completion). *out is borrowed:
+ * the array and its strings are valid until k8s_poller_free. */
+size_t k8s_poller_context_names(const struct k8s_poller *p, const char ***out);
+/* The namespaces known so far (where FlinkDeployments were seen, in any context, and the
+ * contexts' own namespaces), sorted, without repeats (for completion). *out is an owned
+ * array (free it, not its strings); its strings are borrowed, valid until
+ * k8s_poller_free. */
+size_t k8s_poller_namespace_names(const struct k8s_poller *p, const char ***out);
+/* The header's scope label into buf: "ctx: sim  ns: all", "ctx: 2 contexts  ns: flink-prod";
+ * a context that fell back after a 403 shows its namespace. */
+void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size);
+
+/* ---- for actions (issue 6) ----------------------------------------------------------- */
+
+/* The API server URL of a cluster's context (borrowed: valid until k8s_poller_free); NULL
+ * for a --flink cluster. Its TLS and credential are cluster->tls. */
+const char *k8s_cluster_server(const struct cluster *c);
+/* Discovery saw flinkstatesnapshots (operator 1.10+): savepoints as FlinkStateSnapshots. */
+bool k8s_cluster_snapshots_served(const struct cluster *c);
+/* List again now every context in scope (c NULL), or c's context: after a patch, so its
+ * effect shows without waiting for the refresh. A context with requests in flight starts
+ * again as soon as they are done. */
+void k8s_poller_refresh_now(struct k8s_poller *p, const struct cluster *c);
+/* An action on c got a 401: drop c's context's cached exec credential (the plugin runs
+ * again on the next request) and its applied token. No-op without an exec plugin. */
+void k8s_cluster_credential_rejected(struct k8s_poller *p, const struct cluster *c);
 
 /* The FlinkDeployment a cluster stands for; borrowed (valid until the next list
  * arrives); NULL for a --flink cluster or one whose resource vanished. */
@@ -119,6 +174,13 @@ bool k8s_poller_should_fall_back(bool listed_all, bool user_all, const char *use
  * NAME, else NS/NAME, else CTX/NS/NAME. returns owned string */
 char *k8s_poller_cluster_name(const struct app *a, const char *ctx, const char *ns,
                               const char *name);
+/* A pin's context and namespace resolved: pin_ctx NULL is current_ctx, pin_ns NULL is the
+ * context's namespace ctx_ns. True when pin stands for resource NAME in NS of context CTX. */
+bool k8s_poller_pin_matches(const struct config_cluster *pin, const char *current_ctx,
+                            const char *ctx, const char *ctx_ns, const char *ns, const char *name);
+/* A namespace name as Kubernetes accepts it (RFC 1123 label: [a-z0-9-], 1..63, no '-' at
+ * either end). */
+bool k8s_poller_valid_namespace(const char *ns);
 /* Append a cluster (cluster_init(name, url)), growing the array; returns its index.
  * Existing entries keep their index; pointers into the array do not survive. */
 size_t k8s_poller_add_cluster(struct app *a, const char *name, const char *url);

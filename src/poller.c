@@ -255,8 +255,9 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
     int64_t now = clock_wall_ms();
     for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
         struct cluster *c = &p->app->clusters[ci];
-        if (c->k8s.gone)
-            continue; /* its resource vanished: the entry stays, its index is someone's */
+        if (c->k8s.gone || c->k8s.hidden)
+            continue; /* its resource vanished (the entry stays, its index is someone's), or
+                         it lies outside the :ctx / :ns scope */
         for (int s = 0; s < SRC_COUNT; s++) {
             struct source *src = &c->sources[s];
             if (src->in_flight)

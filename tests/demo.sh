@@ -1,9 +1,30 @@
 #!/bin/sh
-# make demo: the console on the built-in simulator. The simulator stops when flinktop
-# exits, Ctrl-C included.
+# make demo: the console on the built-in simulator posing as a Kubernetes API server, as
+# a user on a bastion would meet it: HTTPS with a throwaway certificate for 127.0.0.1, a
+# random bearer token, and a kubeconfig the simulator writes; flinktop reads that
+# kubeconfig alone. The simulator and the temporary directory (key, certificate,
+# kubeconfig) go when flinktop exits, Ctrl-C included.
 cd "$(dirname "$0")/.." || exit 1
+FLINKTOP=${FLINKTOP:-./flinktop}
 . tests/sim-start.sh
-trap 'sim_stop' EXIT INT TERM HUP
-sim_start --jobs 6 || exit 1
-# shellcheck disable=SC2046
-./flinktop $(sim_flink_args)
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/flinktop-demo.XXXXXX") || exit 1
+cleanup() {
+    sim_stop
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+if ! openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -days 1 \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" >"$dir/openssl.log" 2>&1; then
+    echo "demo: openssl could not make a certificate:" >&2
+    cat "$dir/openssl.log" >&2
+    exit 1
+fi
+token=$(openssl rand -hex 24) || exit 1
+sim_start --jobs 6 --token "$token" --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" \
+    --kubeconfig-out "$dir/kubeconfig" || exit 1
+unset token # the kubeconfig has it; nothing else needs it
+"$FLINKTOP" --kubeconfig "$dir/kubeconfig"

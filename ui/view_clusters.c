@@ -1,7 +1,9 @@
 /* The start screen: one row a cluster, its size, its jobs by state and how fresh its
  * data is. A failing cluster's row carries its error; a stale one keeps its last good
- * numbers, greyed. */
+ * numbers, greyed. Clusters outside the :ctx / :ns scope (k8s.hidden) have no row: the
+ * table's rows are the shown clusters, mapped to their index in app->clusters. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "k8s_api.h"
@@ -9,6 +11,7 @@
 #include "text.h"
 #include "ui.h"
 #include "view.h"
+#include "xalloc.h"
 
 /* Logical columns. The table sees one of three layouts (cols_plain, cols_k8s,
  * cols_k8s_ctx): the Kubernetes columns only when a cluster came from a FlinkDeployment,
@@ -99,6 +102,34 @@ static size_t context_count(const struct app *a) {
         n += ctx && !seen;
     }
     return n;
+}
+
+/* The screen's own state (v->priv): table row -> index into app->clusters, rebuilt
+ * whenever the table counts its rows. */
+struct clusters_rows {
+    size_t *index; /* owned */
+    size_t n, cap;
+};
+
+static void clusters_rows_free(void *priv) {
+    struct clusters_rows *r = priv;
+    if (r)
+        free(r->index);
+    free(r);
+}
+
+static struct clusters_rows *rows_map(struct view *v) {
+    if (v->priv == NULL) {
+        v->priv = xcalloc(1, sizeof(struct clusters_rows));
+        v->priv_free = clusters_rows_free;
+    }
+    return v->priv;
+}
+
+/* The cluster on table row `row`. */
+static const struct cluster *row_cluster(struct view *v, size_t row) {
+    const struct clusters_rows *r = rows_map(v);
+    return &v->app->clusters[row < r->n ? r->index[row] : 0];
 }
 
 /* 0 plain, 1 Kubernetes, 2 Kubernetes over several contexts */
@@ -261,7 +292,16 @@ static int64_t number(const struct cluster *c, int col) {
 static size_t rows_count(void *ctx) {
     struct view *v = ctx;
     sync_layout(v); /* table_sync asks for the count first, before every key and draw */
-    return v->app->n_clusters;
+    struct clusters_rows *r = rows_map(v);
+    if (r->cap < v->app->n_clusters) {
+        r->cap = v->app->n_clusters;
+        r->index = xrealloc(r->index, r->cap * sizeof *r->index);
+    }
+    r->n = 0;
+    for (size_t i = 0; i < v->app->n_clusters; i++)
+        if (!v->app->clusters[i].k8s.hidden)
+            r->index[r->n++] = i;
+    return r->n;
 }
 
 /* A cluster that failed before it ever answered has no numbers, only its error: that
@@ -272,12 +312,12 @@ static bool error_only(const struct cluster *c) {
 
 static int rows_span(void *ctx, size_t row) {
     struct view *v = ctx;
-    return error_only(&v->app->clusters[row]) ? table_col_of(v, CC_VERSION) : -1;
+    return error_only(row_cluster(v, row)) ? table_col_of(v, CC_VERSION) : -1;
 }
 
 static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size_t size) {
     struct view *v = ctx;
-    const struct cluster *c = &v->app->clusters[row];
+    const struct cluster *c = row_cluster(v, row);
     col = logical(v, col);
     if (col == CC_VERSION && error_only(c))
         return view_cluster_status(v->app, c, buf, size);
@@ -335,7 +375,7 @@ static int health_rank(const struct app *app, const struct cluster *c) {
 
 static int rows_compare(void *ctx, size_t a, size_t b, int col) {
     struct view *v = ctx;
-    const struct cluster *ca = &v->app->clusters[a], *cb = &v->app->clusters[b];
+    const struct cluster *ca = row_cluster(v, a), *cb = row_cluster(v, b);
     col = logical(v, col);
     if (k8s_col(col)) {
         char ba[256], bb[256];
@@ -359,14 +399,14 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
 
 static bool rows_match(void *ctx, size_t row, const char *filter) {
     struct view *v = ctx;
-    const struct cluster *c = &v->app->clusters[row];
+    const struct cluster *c = row_cluster(v, row);
     return text_icontains(c->name, filter) || text_icontains(c->url, filter) ||
            text_icontains(version(c), filter);
 }
 
 static const char *rows_key(void *ctx, size_t row) {
     struct view *v = ctx;
-    return v->app->clusters[row].name;
+    return row_cluster(v, row)->name;
 }
 
 static const struct table_source rows = {rows_count, rows_cell, rows_compare,
@@ -388,7 +428,7 @@ static void clusters_title(struct view *v, char *buf, size_t size) {
     bool one_scope = true;
     for (size_t i = 0; i < v->app->n_clusters; i++) {
         const struct cluster_k8s *k = &v->app->clusters[i].k8s;
-        if (k->ctx == NULL)
+        if (k->ctx == NULL || k->hidden)
             continue;
         if (ctx == NULL) {
             ctx = k->ctx->name;
@@ -423,15 +463,20 @@ static void clusters_title(struct view *v, char *buf, size_t size) {
 static void clusters_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     table_draw(&v->table, win, y, h, w, v->ascii, &rows, v);
     if (v->table.n_rows == 0 && h > 1)
-        view_table_empty(v, win, y + 1 + (h - 1) / 2, w, "no clusters configured");
+        view_table_empty(v, win, y + 1 + (h - 1) / 2, w,
+                         v->app->n_clusters > 0 ? "no clusters in this context and namespace"
+                                                : "no clusters configured");
 }
 
 static unsigned clusters_key(struct view *v, enum request req, struct view_open *open) {
     size_t row;
     if (req != REQ_OPEN || !table_selected(&v->table, &row))
         return 0;
+    const struct clusters_rows *r = rows_map(v);
+    if (row >= r->n)
+        return 0;
     open->ops = &view_jobs;
-    open->cluster = (int)row;
+    open->cluster = (int)r->index[row];
     return UI_REDRAW | UI_REFETCH;
 }
 

@@ -49,3 +49,24 @@ teardown() {
     [ "$output" = "0" ]
     ! grep -qF "$TOKEN" "$BATS_TEST_TMPDIR/stderr" 2>/dev/null || false
 }
+
+@test ":ns flink-prod narrows the fleet, :ns all brings it back, :ctx of an unknown name says so" {
+    console 160 40 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    wait_for "development" 15
+    wait_for "staging"
+    wait_for "all namespaces"
+    keys : ns Space flink-prod Enter
+    wait_gone "staging"
+    wait_gone "development"
+    wait_for "ns flink-prod"
+    screen | grep -q "production"
+    # the narrowed fleet is live: production still answers
+    wait_for "STABLE"
+    keys : ns Space all Enter
+    wait_for "staging"
+    wait_for "development"
+    wait_for "all namespaces"
+    keys : ctx Space nope Enter
+    wait_for 'no context "nope" in the kubeconfig'
+    screen | grep -q "staging"
+}

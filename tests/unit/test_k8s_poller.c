@@ -1,5 +1,7 @@
 /* The pure logic of the Kubernetes poller: service-proxy URLs, list paths, the
- * namespace fallback after a 403, cluster naming and the growable cluster array. */
+ * namespace fallback after a 403, cluster naming and the growable cluster array; then
+ * the scope (:ctx, :ns) and pins on a poller over tests/fixtures/kubeconfig/scope.yaml,
+ * whose servers are never reached (requests are submitted, then cancelled). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,14 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "http.h"
 #include "k8s_poller.h"
+#include "loop.h"
 #include "xalloc.h"
 
 static void proxy_url_appends_service_proxy_path(void **state) {
     (void)state;
     char *u = k8s_poller_proxy_url("https://10.0.0.1:6443", "flink-prod", "production");
     assert_string_equal(
-        u, "https://10.0.0.1:6443/api/v1/namespaces/flink-prod/services/production-rest:rest/proxy");
+        u,
+        "https://10.0.0.1:6443/api/v1/namespaces/flink-prod/services/production-rest:rest/proxy");
     free(u);
 }
 
@@ -48,7 +54,7 @@ static void list_path_all_namespaces_and_one(void **state) {
 static void forbidden_across_namespaces_falls_back_unless_asked(void **state) {
     (void)state;
     assert_true(k8s_poller_should_fall_back(true, false, NULL));
-    assert_false(k8s_poller_should_fall_back(true, true, NULL)); /* -A: show the 403 */
+    assert_false(k8s_poller_should_fall_back(true, true, NULL));   /* -A: show the 403 */
     assert_false(k8s_poller_should_fall_back(false, false, "ns")); /* -n: already one */
     assert_false(k8s_poller_should_fall_back(false, false, NULL)); /* already fell back */
 }
@@ -112,6 +118,330 @@ static void add_cluster_grows_keeping_indices(void **state) {
     app_clear(&a);
 }
 
+/* ---- a poller over scope.yaml ------------------------------------------------------- */
+
+struct fx {
+    struct app app;
+    struct http *http;
+    struct loop *loop;
+    struct k8s_poller *p;
+    char err[256];
+};
+
+static char *fixture(const char *name) {
+    const char *dir = getenv("FIXTURES");
+    if (dir == NULL || *dir == '\0')
+        dir = "tests/fixtures";
+    return xasprintf("%s/kubeconfig/%s", dir, name);
+}
+
+static struct fx *fx_new(const struct k8s_poller_options *given) {
+    struct fx *f = xcalloc(1, sizeof *f);
+    f->app.timeout_ms = 1000;
+    f->http = http_new(1000, HTTP_DEFAULT_MAX_BODY);
+    f->loop = loop_new(f->http);
+    char *path = fixture("scope.yaml");
+    struct k8s_poller_options o = {0};
+    if (given)
+        o = *given;
+    o.kubeconfig = path;
+    f->p = k8s_poller_new(&f->app, f->http, f->loop, &o, f->err, sizeof f->err);
+    free(path);
+    f->app.k8s = f->p;
+    return f;
+}
+
+static void fx_free(struct fx *f) {
+    k8s_poller_stop(f->p);
+    loop_free(f->loop);
+    http_free(f->http); /* cancels what is in flight into the poller */
+    k8s_poller_free(f->p);
+    app_clear(&f->app);
+    free(f);
+}
+
+/* A cluster as the poller makes one for resource NAME in NS of context state s; NULL s:
+ * a --flink cluster. Returns its index. */
+static size_t fx_cluster(struct fx *f, const struct k8s_context_state *s, const char *ns,
+                         const char *name) {
+    size_t i = k8s_poller_add_cluster(&f->app, name, "https://h");
+    struct cluster *c = &f->app.clusters[i];
+    if (s) {
+        c->k8s.ctx = s;
+        c->k8s.context = xstrdup(s->name);
+        c->k8s.namespace = xstrdup(ns);
+        c->k8s.name = xstrdup(name);
+    }
+    return i;
+}
+
+static bool hidden(const struct fx *f, size_t i) { return f->app.clusters[i].k8s.hidden; }
+
+static const char *label(const struct fx *f) {
+    static char buf[128];
+    k8s_poller_scope_label(f->p, buf, sizeof buf);
+    return buf;
+}
+
+static void scope_starts_with_current_context_and_all_namespaces(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    assert_non_null(f->p);
+    assert_int_equal(k8s_poller_context_count(f->p), 1);
+    assert_string_equal(k8s_poller_context(f->p, 0)->name, "sim");
+    assert_string_equal(label(f), "ctx: sim  ns: all");
+    fx_free(f);
+}
+
+static void scope_unknown_context_is_an_error_and_changes_nothing(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    char err[128] = "";
+    assert_int_equal(k8s_poller_set_scope(f->p, "prod", "flink-dev", err, sizeof err), -1);
+    assert_string_equal(err, "no context \"prod\" in the kubeconfig");
+    assert_string_equal(label(f), "ctx: sim  ns: all");
+    assert_false(k8s_poller_busy(f->p)); /* nothing was asked */
+    fx_free(f);
+}
+
+static void scope_bad_namespace_is_an_error(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    char err[128] = "";
+    assert_int_equal(k8s_poller_set_scope(f->p, NULL, "Flink_Prod", err, sizeof err), -1);
+    assert_string_equal(err, "not a namespace name: \"Flink_Prod\"");
+    /* a control character never reaches the message */
+    assert_int_equal(k8s_poller_set_scope(f->p, NULL, "a\033[2Jb", err, sizeof err), -1);
+    assert_null(strchr(err, '\033'));
+    assert_int_equal(k8s_poller_set_scope(f->p, "x\033]0;t\007", NULL, err, sizeof err), -1);
+    assert_null(strchr(err, '\033'));
+    assert_string_equal(label(f), "ctx: sim  ns: all");
+    fx_free(f);
+}
+
+static void scope_namespace_hides_the_others_and_all_shows_them_again(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    const struct k8s_context_state *sim = k8s_poller_context(f->p, 0);
+    size_t prod = fx_cluster(f, sim, "flink-prod", "production");
+    size_t dev = fx_cluster(f, sim, "flink-dev", "development");
+    size_t plain = fx_cluster(f, NULL, NULL, "flink");
+    char err[128] = "";
+    assert_int_equal(k8s_poller_set_scope(f->p, NULL, "flink-prod", err, sizeof err), 0);
+    assert_false(hidden(f, prod));
+    assert_true(hidden(f, dev));
+    assert_false(hidden(f, plain)); /* a --flink cluster has no namespace to leave */
+    assert_string_equal(sim->scope, "flink-prod");
+    assert_string_equal(label(f), "ctx: sim  ns: flink-prod");
+    assert_true(k8s_poller_busy(f->p)); /* lists with the new scope at once */
+    assert_true(k8s_poller_take_changed(f->p));
+
+    assert_int_equal(k8s_poller_set_scope(f->p, NULL, "all", err, sizeof err), 0);
+    assert_false(hidden(f, prod));
+    assert_false(hidden(f, dev));
+    assert_null(sim->scope);
+    assert_string_equal(label(f), "ctx: sim  ns: all");
+    fx_free(f);
+}
+
+static void scope_widened_keeps_gone_clusters_hidden_until_listed(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    const struct k8s_context_state *sim = k8s_poller_context(f->p, 0);
+    size_t dev = fx_cluster(f, sim, "flink-dev", "development");
+    char err[128] = "";
+    assert_int_equal(k8s_poller_set_scope(f->p, NULL, "flink-prod", err, sizeof err), 0);
+    assert_true(hidden(f, dev));
+    f->app.clusters[dev].k8s.gone = true; /* what the narrow list does to it */
+    assert_int_equal(k8s_poller_set_scope(f->p, NULL, "all", err, sizeof err), 0);
+    assert_true(hidden(f, dev)); /* not "gone" on screen before the wide list answers */
+    fx_free(f);
+}
+
+static void scope_context_switch_hides_the_old_context(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    const struct k8s_context_state *sim = k8s_poller_context(f->p, 0);
+    size_t prod = fx_cluster(f, sim, "flink-prod", "production");
+    size_t plain = fx_cluster(f, NULL, NULL, "flink");
+    char err[128] = "";
+    assert_int_equal(k8s_poller_set_scope(f->p, "dr", NULL, err, sizeof err), 0);
+    assert_int_equal(k8s_poller_context_count(f->p), 1);
+    const struct k8s_context_state *dr = k8s_poller_context(f->p, 0);
+    assert_string_equal(dr->name, "dr");
+    assert_true(hidden(f, prod));
+    assert_false(hidden(f, plain));
+    assert_string_equal(label(f), "ctx: dr  ns: all");
+    /* the old context is kept: going back finds the same state and its clusters */
+    assert_int_equal(k8s_poller_set_scope(f->p, "sim", "flink-prod", err, sizeof err), 0);
+    assert_ptr_equal(k8s_poller_context(f->p, 0), sim);
+    assert_false(hidden(f, prod));
+    assert_string_equal(label(f), "ctx: sim  ns: flink-prod");
+    fx_free(f);
+}
+
+static void scope_context_that_does_not_resolve_shows_its_error(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    char err[128] = "";
+    assert_int_equal(k8s_poller_set_scope(f->p, "broken", NULL, err, sizeof err), 0);
+    const struct k8s_context_state *s = k8s_poller_context(f->p, 0);
+    assert_string_equal(s->name, "broken");
+    assert_non_null(strstr(s->error, "unknown cluster \"nowhere\""));
+    assert_false(k8s_context_ok(s));
+    fx_free(f);
+}
+
+static void context_names_are_the_kubeconfig_contexts_in_order(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    const char **names;
+    assert_int_equal(k8s_poller_context_names(f->p, &names), 3);
+    assert_string_equal(names[0], "sim");
+    assert_string_equal(names[1], "dr");
+    assert_string_equal(names[2], "broken");
+    fx_free(f);
+}
+
+static void namespace_names_are_sorted_without_repeats(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    const struct k8s_context_state *sim = k8s_poller_context(f->p, 0);
+    fx_cluster(f, sim, "flink-staging", "staging");
+    fx_cluster(f, sim, "flink-dev", "development");
+    fx_cluster(f, sim, "flink-dev", "development-2");
+    fx_cluster(f, NULL, NULL, "flink");
+    const char **ns;
+    size_t n = k8s_poller_namespace_names(f->p, &ns);
+    assert_int_equal(n, 3); /* and the context's own, flink-prod */
+    assert_string_equal(ns[0], "flink-dev");
+    assert_string_equal(ns[1], "flink-prod");
+    assert_string_equal(ns[2], "flink-staging");
+    free(ns);
+    fx_free(f);
+}
+
+static void cluster_server_is_its_contexts_and_null_for_flink(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    size_t k = fx_cluster(f, k8s_poller_context(f->p, 0), "flink-prod", "production");
+    size_t plain = fx_cluster(f, NULL, NULL, "flink");
+    assert_string_equal(k8s_cluster_server(&f->app.clusters[k]), "https://127.0.0.1:1");
+    assert_null(k8s_cluster_server(&f->app.clusters[plain]));
+    /* discovery has not answered: no snapshots yet */
+    assert_false(k8s_cluster_snapshots_served(&f->app.clusters[k]));
+    assert_false(k8s_cluster_snapshots_served(&f->app.clusters[plain]));
+    /* without an exec plugin there is nothing to drop */
+    k8s_cluster_credential_rejected(f->p, &f->app.clusters[k]);
+    k8s_cluster_credential_rejected(f->p, &f->app.clusters[plain]);
+    fx_free(f);
+}
+
+static void refresh_now_lists_at_once(void **state) {
+    (void)state;
+    struct fx *f = fx_new(NULL);
+    assert_false(k8s_poller_busy(f->p));
+    k8s_poller_refresh_now(f->p, NULL);
+    assert_true(k8s_poller_busy(f->p));
+    k8s_poller_refresh_now(f->p, NULL); /* in flight: once they are in, not twice now */
+    fx_free(f);
+}
+
+/* ---- pins ------------------------------------------------------------------------------ */
+
+/* config_cluster fields are char *: writable strings for them (-Wwrite-strings) */
+static char S_ORDERS[] = "orders";
+static char S_ORDERS_PIPELINE[] = "orders-pipeline";
+static char S_DR[] = "dr";
+static char S_FLINK_DEV[] = "flink-dev";
+static char S_FLINK_URL[] = "http://10.0.0.5:8081";
+static char S_PLAIN[] = "plain";
+static char S_BROKEN[] = "broken";
+static char S_BILLING[] = "billing";
+static char S_ORDERS_DR[] = "orders-dr";
+
+static void pin_matches_with_defaults(void **state) {
+    (void)state;
+    struct config_cluster pin = {0};
+    pin.name = S_ORDERS;
+    pin.resource = S_ORDERS_PIPELINE;
+    /* context NULL: the current one; namespace NULL: the context's */
+    assert_true(
+        k8s_poller_pin_matches(&pin, "sim", "sim", "flink-prod", "flink-prod", "orders-pipeline"));
+    assert_false(
+        k8s_poller_pin_matches(&pin, "sim", "dr", "flink-prod", "flink-prod", "orders-pipeline"));
+    assert_false(
+        k8s_poller_pin_matches(&pin, "sim", "sim", "flink-prod", "flink-dev", "orders-pipeline"));
+    assert_false(k8s_poller_pin_matches(&pin, "sim", "sim", "flink-prod", "flink-prod", "other"));
+    pin.context = S_DR;
+    pin.ns = S_FLINK_DEV;
+    assert_true(
+        k8s_poller_pin_matches(&pin, "sim", "dr", "default", "flink-dev", "orders-pipeline"));
+    assert_false(
+        k8s_poller_pin_matches(&pin, "sim", "sim", "flink-dev", "flink-dev", "orders-pipeline"));
+    /* an entry with a Flink URL is not reached through Kubernetes */
+    pin.flink = S_FLINK_URL;
+    assert_false(
+        k8s_poller_pin_matches(&pin, "sim", "dr", "default", "flink-dev", "orders-pipeline"));
+}
+
+static void pins_choose_the_contexts_without_context_flag(void **state) {
+    (void)state;
+    struct config_cluster pins[4] = {{0}};
+    pins[0].name = S_ORDERS;
+    pins[0].resource = S_ORDERS_PIPELINE;
+    pins[0].context = S_DR;
+    pins[1].name = S_PLAIN;
+    pins[1].flink = S_FLINK_URL; /* not a pin: no resource */
+    pins[1].context = S_BROKEN;
+    pins[2].name = S_BILLING;
+    pins[2].resource = S_BILLING; /* context NULL: the current one */
+    pins[3].name = S_ORDERS_DR;
+    pins[3].resource = S_ORDERS_PIPELINE;
+    pins[3].context = S_DR; /* the same context twice is one context */
+    struct k8s_poller_options o = {0};
+    o.pins = pins;
+    o.n_pins = 4;
+    struct fx *f = fx_new(&o);
+    assert_non_null(f->p);
+    assert_int_equal(k8s_poller_context_count(f->p), 2);
+    assert_string_equal(k8s_poller_context(f->p, 0)->name, "dr");
+    assert_string_equal(k8s_poller_context(f->p, 1)->name, "sim");
+    assert_string_equal(label(f), "ctx: 2 contexts  ns: all");
+    fx_free(f);
+}
+
+static void context_flag_wins_over_pins(void **state) {
+    (void)state;
+    struct config_cluster pin = {0};
+    pin.name = S_ORDERS;
+    pin.resource = S_ORDERS_PIPELINE;
+    pin.context = S_DR;
+    const char *const ctxs[] = {"sim"};
+    struct k8s_poller_options o = {0};
+    o.pins = &pin;
+    o.n_pins = 1;
+    o.contexts = ctxs;
+    o.n_contexts = 1;
+    struct fx *f = fx_new(&o);
+    assert_int_equal(k8s_poller_context_count(f->p), 1);
+    assert_string_equal(k8s_poller_context(f->p, 0)->name, "sim");
+    fx_free(f);
+}
+
+static void valid_namespace_names(void **state) {
+    (void)state;
+    assert_true(k8s_poller_valid_namespace("flink-prod"));
+    assert_true(k8s_poller_valid_namespace("a1"));
+    assert_false(k8s_poller_valid_namespace(""));
+    assert_false(k8s_poller_valid_namespace("-a"));
+    assert_false(k8s_poller_valid_namespace("a-"));
+    assert_false(k8s_poller_valid_namespace("Prod"));
+    assert_false(k8s_poller_valid_namespace("a/b"));
+    assert_false(k8s_poller_valid_namespace(
+        "a234567890123456789012345678901234567890123456789012345678901234"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(proxy_url_appends_service_proxy_path),
@@ -121,6 +451,21 @@ int main(void) {
         cmocka_unit_test(forbidden_across_namespaces_falls_back_unless_asked),
         cmocka_unit_test(cluster_name_is_resource_name_made_unique),
         cmocka_unit_test(add_cluster_grows_keeping_indices),
+        cmocka_unit_test(scope_starts_with_current_context_and_all_namespaces),
+        cmocka_unit_test(scope_unknown_context_is_an_error_and_changes_nothing),
+        cmocka_unit_test(scope_bad_namespace_is_an_error),
+        cmocka_unit_test(scope_namespace_hides_the_others_and_all_shows_them_again),
+        cmocka_unit_test(scope_widened_keeps_gone_clusters_hidden_until_listed),
+        cmocka_unit_test(scope_context_switch_hides_the_old_context),
+        cmocka_unit_test(scope_context_that_does_not_resolve_shows_its_error),
+        cmocka_unit_test(context_names_are_the_kubeconfig_contexts_in_order),
+        cmocka_unit_test(namespace_names_are_sorted_without_repeats),
+        cmocka_unit_test(cluster_server_is_its_contexts_and_null_for_flink),
+        cmocka_unit_test(refresh_now_lists_at_once),
+        cmocka_unit_test(pin_matches_with_defaults),
+        cmocka_unit_test(pins_choose_the_contexts_without_context_flag),
+        cmocka_unit_test(context_flag_wins_over_pins),
+        cmocka_unit_test(valid_namespace_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
