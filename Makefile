@@ -106,6 +106,8 @@ screenshots: deps
 	@EXTRA_PKGS="python3-pil python3-pyte fonts-dejavu-core fonts-noto-cjk" sh tests/deps.sh
 	@bash tests/screenshots.sh
 
+# binary, man page, example config, alert rules, themes and profiles; at run time themes
+# and profiles are found in $(PREFIX)/share/flinktop (FLINKTOP_DATADIR)
 DESTDIR ?=
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/flinktop \
@@ -113,6 +115,12 @@ install: all
 	install -m 755 flinktop $(DESTDIR)$(PREFIX)/bin/flinktop
 	install -m 644 flinktop.1 $(DESTDIR)$(PREFIX)/share/man/man1/flinktop.1
 	install -m 644 config/alerts.yaml config/flinktop.yaml $(DESTDIR)$(PREFIX)/share/flinktop/
+	install -d $(DESTDIR)$(PREFIX)/share/flinktop/themes
+	install -m 644 themes/*.yaml $(DESTDIR)$(PREFIX)/share/flinktop/themes/
+	if [ -d config/profiles ]; then \
+	    install -d $(DESTDIR)$(PREFIX)/share/flinktop/profiles && \
+	    install -m 644 config/profiles/*.yaml $(DESTDIR)$(PREFIX)/share/flinktop/profiles/; \
+	fi
 
 clean:
 	rm -rf build flinktop flinktop-sim

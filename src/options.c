@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "theme.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -41,6 +42,11 @@ static const char usage[] =
     "\n"
     "Display:\n"
     "  --ascii                draw with ASCII only\n"
+    "  --theme NAME           colour theme: default, light, solarized-dark, high-contrast,\n"
+    "                         monochrome, or NAME.yaml in ~/.config/flinktop/themes\n"
+    "\n"
+    "Safety:\n"
+    "  --readonly             refuse every action that would change a job or cluster\n"
     "\n"
     "  --version              print the version and exit\n"
     "  --help                 print this help and exit\n";
@@ -114,8 +120,20 @@ out:
     return rc;
 }
 
-enum { OPT_FLINK = 256, OPT_CONFIG, OPT_REFRESH, OPT_TIMEOUT, OPT_ONCE, OPT_OUTPUT, OPT_ASCII, OPT_VERSION,
-       OPT_KUBECONFIG, OPT_CONTEXT };
+enum {
+    OPT_FLINK = 256,
+    OPT_CONFIG,
+    OPT_REFRESH,
+    OPT_TIMEOUT,
+    OPT_ONCE,
+    OPT_OUTPUT,
+    OPT_ASCII,
+    OPT_VERSION,
+    OPT_KUBECONFIG,
+    OPT_CONTEXT,
+    OPT_THEME,
+    OPT_READONLY
+};
 
 static const struct option long_opts[] = {
     {"flink", required_argument, NULL, OPT_FLINK},
@@ -125,6 +143,8 @@ static const struct option long_opts[] = {
     {"once", no_argument, NULL, OPT_ONCE},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"ascii", no_argument, NULL, OPT_ASCII},
+    {"theme", required_argument, NULL, OPT_THEME},
+    {"readonly", no_argument, NULL, OPT_READONLY},
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"namespace", required_argument, NULL, 'n'},
@@ -185,6 +205,19 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             break;
         case OPT_ASCII:
             o->ascii = true;
+            break;
+        case OPT_THEME:
+            /* a name, not a path: it is looked up on the theme search path */
+            if (!theme_name_valid(optarg)) {
+                snprintf(err, errlen, "--theme %.64s: a theme name is letters, digits, - and _",
+                         optarg);
+                return 2;
+            }
+            free(o->theme);
+            o->theme = xstrdup(optarg);
+            break;
+        case OPT_READONLY:
+            o->readonly = true;
             break;
         case OPT_KUBECONFIG:
             free(o->kubeconfig);
@@ -255,4 +288,6 @@ void options_free(struct options *o) {
     o->kubeconfig = NULL;
     free(o->namespace);
     o->namespace = NULL;
+    free(o->theme);
+    o->theme = NULL;
 }

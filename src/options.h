@@ -17,18 +17,20 @@ struct options {
     size_t n_targets;
     int refresh_ms;
     int timeout_ms;
-    bool refresh_given;    /* the flag was on the command line: it wins over the config */
+    bool refresh_given; /* the flag was on the command line: it wins over the config */
     bool timeout_given;
-    char *config_path;     /* owned, -c FILE; NULL: the default path */
+    char *config_path; /* owned, -c FILE; NULL: the default path */
     bool once;
     enum output_format output;
     bool ascii;
+    char *theme;   /* owned, --theme NAME (checked: [A-Za-z0-9_-]+); NULL: not given */
+    bool readonly; /* --readonly: every mutating action is refused, nothing is sent */
     /* Kubernetes (kubeconfig found as kubectl does) */
-    char *kubeconfig;      /* owned, --kubeconfig FILE; NULL: KUBECONFIG, ~/.kube/config */
-    char **contexts;       /* owned array of owned names, --context NAME (repeatable) */
+    char *kubeconfig; /* owned, --kubeconfig FILE; NULL: KUBECONFIG, ~/.kube/config */
+    char **contexts;  /* owned array of owned names, --context NAME (repeatable) */
     size_t n_contexts;
-    char *namespace;       /* owned, -n/--namespace NS; NULL: all the user may list */
-    bool all_namespaces;   /* -A/--all-namespaces: no fallback to the context's namespace */
+    char *namespace;     /* owned, -n/--namespace NS; NULL: all the user may list */
+    bool all_namespaces; /* -A/--all-namespaces: no fallback to the context's namespace */
     bool show_help;
     bool show_version;
 };

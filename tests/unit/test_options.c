@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +167,123 @@ static void kubernetes_flag_errors(void **state) {
     options_free(&o);
 }
 
+static void theme_and_readonly(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop"), 0);
+    assert_null(o.theme);
+    assert_false(o.readonly);
+    options_free(&o);
+    assert_int_equal(
+        parse_line(&o, err, sizeof err, "flinktop --theme solarized-dark --readonly --theme light"),
+        0);
+    assert_string_equal(o.theme, "light"); /* the last one wins */
+    assert_true(o.readonly);
+    options_free(&o);
+    assert_null(o.theme);
+}
+
+/* A theme is a name on the search path, never a path to open. */
+static void theme_must_be_a_name(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --theme ../../etc/passwd"), 2);
+    assert_string_equal(err, "--theme ../../etc/passwd: a theme name is letters, digits, - and _");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --theme"), 2);
+    assert_string_equal(err, "--theme needs a value");
+    options_free(&o);
+}
+
+#define MAX_OPTS 64
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The option names ("--theme", "-n") in text, which may spell each - as roff does. */
+static void add_options(const char *text, char **out, size_t *n) {
+    for (const char *p = text; *p && *n < MAX_OPTS;) {
+        bool roff = strncmp(p, "\\-", 2) == 0;
+        if (*p != '-' && !roff) {
+            p++;
+            continue;
+        }
+        char name[64];
+        size_t len = 0;
+        while ((*p == '-' || strncmp(p, "\\-", 2) == 0) && len < 2) {
+            name[len++] = '-';
+            p += *p == '-' ? 1 : 2;
+        }
+        while ((*p == '-' || strncmp(p, "\\-", 2) == 0 || (*p >= 'a' && *p <= 'z') ||
+                (*p >= 'A' && *p <= 'Z')) &&
+               len < sizeof name - 1) {
+            name[len++] = '-' == *p || *p == '\\' ? '-' : *p;
+            p += *p == '\\' ? 2 : 1;
+        }
+        name[len] = '\0';
+        if (len >= 2 && name[len - 1] != '-')
+            out[(*n)++] = strdup(name);
+    }
+}
+
+/* flinktop.1 lists exactly the options --help lists. */
+static void man_page_lists_exactly_the_help_options(void **state) {
+    (void)state;
+    char *help[MAX_OPTS], *man[MAX_OPTS];
+    size_t n_help = 0, n_man = 0;
+    /* --help: the first column of the lines that start with an option */
+    char *usage = strdup(options_usage());
+    for (char *line = usage; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (strncmp(line, "  -", 3) == 0) {
+            char *gap = strstr(line + 2, "  ");
+            if (gap)
+                *gap = '\0';
+            add_options(line, help, &n_help);
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    free(usage);
+    /* the man page: the tag line after each .TP of the OPTIONS section */
+    FILE *f = fopen("flinktop.1", "r");
+    assert_non_null(f);
+    char line[512];
+    bool in_options = false, tag = false;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, ".SH", 3) == 0)
+            in_options = strncmp(line, ".SH OPTIONS", 11) == 0;
+        else if (in_options && strncmp(line, ".TP", 3) == 0)
+            tag = true;
+        else if (tag) {
+            add_options(line, man, &n_man);
+            tag = false;
+        }
+    }
+    fclose(f);
+    qsort(help, n_help, sizeof *help, cmp_str);
+    qsort(man, n_man, sizeof *man, cmp_str);
+    char a[1024] = "", b[1024] = "";
+    for (size_t i = 0, used = 0; i < n_help; i++) {
+        used += (size_t)snprintf(a + used, sizeof a - used, "%s ", help[i]);
+        assert_true(used < sizeof a);
+        free(help[i]);
+    }
+    for (size_t i = 0, used = 0; i < n_man; i++) {
+        used += (size_t)snprintf(b + used, sizeof b - used, "%s ", man[i]);
+        assert_true(used < sizeof b);
+        free(man[i]);
+    }
+    assert_non_null(strstr(a, "--theme "));
+    assert_non_null(strstr(a, "--readonly "));
+    assert_non_null(strstr(a, "-n "));
+    assert_string_equal(b, a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flink_with_name_and_without),
@@ -177,6 +295,9 @@ int main(void) {
         cmocka_unit_test(bad_values_say_what_is_wrong),
         cmocka_unit_test(kubernetes_flags_context_repeatable),
         cmocka_unit_test(kubernetes_flag_errors),
+        cmocka_unit_test(theme_and_readonly),
+        cmocka_unit_test(theme_must_be_a_name),
+        cmocka_unit_test(man_page_lists_exactly_the_help_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
