@@ -57,7 +57,10 @@ int text_fit(const char *s, int cells, bool ascii, char *out, size_t size) {
         int w;
         bool bad;
         size_t n = next_char(s, left, &w, &bad);
-        size_t bytes = bad ? 1 : n;
+        /* --ascii (or a non-UTF-8 terminal): a character beyond ASCII becomes one '?' a
+         * cell, so columns still line up; a zero-width one is dropped */
+        bool stand_in = ascii && !bad && ((unsigned char)*s >= 0x80);
+        size_t bytes = bad ? 1 : (stand_in ? (size_t)w : n);
         if (used + w > budget)
             break;
         /* Keep room for the ellipsis and the NUL; a short buffer cuts the text too. */
@@ -67,6 +70,8 @@ int text_fit(const char *s, int cells, bool ascii, char *out, size_t size) {
         }
         if (bad)
             out[o] = '?';
+        else if (stand_in)
+            memset(out + o, '?', bytes);
         else
             memcpy(out + o, s, n);
         o += bytes;

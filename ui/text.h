@@ -17,7 +17,8 @@ int text_width(const char *s);
  * `cells` cells. When s is longer, the last cell is an ellipsis ("…", or "~" when
  * ascii). A character is never split: a double-width one that would straddle the edge
  * is left out, so the result is `cells` wide or, then, one less. Returns the width of
- * out in cells. NULL s gives "". */
+ * out in cells. NULL s gives "". With ascii (--ascii, or a terminal that is not UTF-8)
+ * every character beyond ASCII becomes one '?' a cell, so the columns still line up. */
 int text_fit(const char *s, int cells, bool ascii, char *out, size_t size);
 
 /* True when needle occurs in hay, ASCII letters compared without case. An empty

@@ -64,6 +64,18 @@ static void fit_keeps_text_that_fits(void **state) {
     assert_string_equal(out, CJK);
 }
 
+/* --ascii: names beyond ASCII keep their width in '?', so columns line up */
+static void fit_ascii_stands_in_for_wide_characters(void **state) {
+    (void)state;
+    char out[64];
+    assert_int_equal(text_fit("日本 job", 20, true, out, sizeof out), 8);
+    assert_string_equal(out, "???? job");
+    assert_int_equal(text_fit("caf\u00e9", 20, true, out, sizeof out), 4);
+    assert_string_equal(out, "caf?");
+    assert_int_equal(text_fit("日本語", 4, true, out, sizeof out), 3);
+    assert_string_equal(out, "??~"); /* cut before a wide one, ASCII ellipsis */
+}
+
 static void fit_cuts_ascii_to_exact_width_with_ellipsis(void **state) {
     (void)state;
     char out[64];
@@ -197,6 +209,7 @@ int main(void) {
         cmocka_unit_test(width_counts_cells_not_bytes),
         cmocka_unit_test(width_counts_invalid_bytes_as_one_cell),
         cmocka_unit_test(fit_keeps_text_that_fits),
+        cmocka_unit_test(fit_ascii_stands_in_for_wide_characters),
         cmocka_unit_test(fit_cuts_ascii_to_exact_width_with_ellipsis),
         cmocka_unit_test(fit_never_splits_a_double_width_character),
         cmocka_unit_test(fit_handles_mixed_and_emoji),
