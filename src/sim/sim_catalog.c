@@ -2,18 +2,18 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Production runs the adaptive scheduler (so /config says web-rescale), the others the
- * default one; JMX is on only in production, as monitoring agents usually are.
- * Checkpointing differs like a real fleet: production exactly-once every 60 s on RocksDB,
- * staging every 30 s with unaligned checkpoints, development at-least-once every 10 s on
- * the HashMap backend without retained checkpoints. */
+/* Development runs the adaptive scheduler (so /config says web-rescale and
+ * resource-requirements answer), the others the default one; JMX is on only in production, as
+ * monitoring agents usually are. Checkpointing differs like a real fleet: production exactly-once
+ * every 60 s on RocksDB, staging every 30 s with unaligned checkpoints, development at-least-once
+ * every 10 s on the HashMap backend without retained checkpoints. */
 static const struct sim_profile profiles[] = {
-    {"production", "1.20.1", "35f0a52", "2025-02-06T10:25:43+01:00", 4, 4, "adaptive", "rocksdb",
+    {"production", "1.20.1", "35f0a52", "2025-02-06T10:25:43+01:00", 4, 4, "default", "rocksdb",
      8789, 60, false, false, true, 600, 5000, 3},
     {"staging", "1.18.1", "a8c8b1c", "2024-01-11T16:34:02+01:00", 3, 4, "default", "rocksdb", -1,
      30, false, true, true, 300, 2000, 5},
-    {"development", "2.1.0", "4cb6bd3", "2025-07-24T11:05:12+02:00", 2, 8, "default", "hashmap", -1,
-     10, true, false, false, 60, 0, 10},
+    {"development", "2.1.0", "4cb6bd3", "2025-07-24T11:05:12+02:00", 2, 8, "adaptive", "hashmap",
+     -1, 10, true, false, false, 60, 0, 10},
 };
 
 static const struct sim_profile extra_profiles[] = {

@@ -1,5 +1,6 @@
 #include "sim_checkpoints.h"
 
+#include "sim_actions.h"
 #include "sim_load.h"
 #include "sim_model.h"
 #include "xalloc.h"
@@ -295,10 +296,66 @@ void sim_checkpoints_restore(struct sim_job *j, int64_t t) {
     struct sim_checkpoints *cp = &j->checkpoints;
     if (!cp->enabled || !cp->has_completed)
         return;
+    free(cp->restored_path);
+    cp->restored_path = NULL;
     cp->restored++;
     cp->has_restored = true;
     cp->restored_id = cp->latest_completed.id;
     cp->restored_at = t;
+}
+
+void sim_checkpoints_restore_path(struct sim_job *j, const char *path, int64_t t) {
+    struct sim_checkpoints *cp = &j->checkpoints;
+    if (!cp->enabled)
+        return;
+    free(cp->restored_path);
+    cp->restored_path = xstrdup(path);
+    cp->restored++;
+    cp->has_restored = true;
+    cp->restored_id = cp->has_savepoint ? cp->latest_savepoint.id : cp->last_id;
+    cp->restored_at = t;
+}
+
+void sim_checkpoints_add_savepoint(struct sim_cluster *c, struct sim_job *j, int64_t trigger_ts,
+                                   int64_t t, size_t op, bool sync, bool failed) {
+    struct sim_checkpoints *cp = &j->checkpoints;
+    if (!cp->enabled)
+        return;
+    struct sim_checkpoint k = {0};
+    k.id = ++cp->last_id;
+    k.savepoint = (int)op + 1;
+    k.sync = sync;
+    k.trigger_ts = trigger_ts;
+    k.end_ts = t > trigger_ts ? t : trigger_ts + 1;
+    k.num_subtasks = num_subtasks(j);
+    /* A savepoint is always a full, canonical copy of the state. */
+    k.state_size = (int64_t)cp->state_size;
+    k.checkpointed_size = k.state_size;
+    k.failure = failed ? FAIL_DECLINED : FAIL_NONE;
+    k.failed_vertex = 0;
+    k.failed_subtask = 0;
+    k.acknowledged = failed ? k.num_subtasks / 2 : k.num_subtasks;
+    k.status = failed ? SIM_CP_FAILED : SIM_CP_COMPLETED;
+    cp->total++;
+    push(cp, &k);
+    /* An in-progress checkpoint stays the newest entry: finish() ends history[head]. */
+    if (cp->in_progress && cp->n > 1) {
+        size_t below = (cp->head + SIM_CHECKPOINT_HISTORY - 1) % SIM_CHECKPOINT_HISTORY;
+        struct sim_checkpoint tmp = cp->history[below];
+        cp->history[below] = cp->history[cp->head];
+        cp->history[cp->head] = tmp;
+    }
+    if (failed) {
+        cp->failed++;
+        cp->latest_failed = k;
+        cp->has_failed = true;
+    } else {
+        cp->completed++;
+        cp->latest_savepoint = k;
+        cp->has_savepoint = true;
+        summarize(cp, &k);
+    }
+    (void)c;
 }
 
 void sim_checkpoints_force_failures(struct sim_cluster *c, struct sim_job *j, int n, int64_t t) {
@@ -417,7 +474,7 @@ static cJSON *checkpoint_json(const struct sim_cluster *c, const struct sim_job 
     cJSON_AddStringToObject(o, "className", class_names[k->status]);
     add_num(o, "id", k->id);
     cJSON_AddStringToObject(o, "status", status_names[k->status]);
-    cJSON_AddBoolToObject(o, "is_savepoint", false);
+    cJSON_AddBoolToObject(o, "is_savepoint", k->savepoint != 0);
     add_num(o, "trigger_timestamp", k->trigger_ts);
 
     /* An in-progress checkpoint shows the acknowledgements so far. */
@@ -446,10 +503,16 @@ static cJSON *checkpoint_json(const struct sim_cluster *c, const struct sim_job 
     add_num(o, "persisted_data", (int64_t)((double)k->persisted_data * part));
     add_num(o, "num_subtasks", k->num_subtasks);
     add_num(o, "num_acknowledged_subtasks", acked);
-    cJSON_AddStringToObject(o, "checkpoint_type",
-                            k->unaligned ? "UNALIGNED_CHECKPOINT" : "CHECKPOINT");
+    const char *type = k->savepoint != 0 ? (k->sync ? "SYNC_SAVEPOINT" : "SAVEPOINT")
+                       : k->unaligned    ? "UNALIGNED_CHECKPOINT"
+                                         : "CHECKPOINT";
+    cJSON_AddStringToObject(o, "checkpoint_type", type);
     cJSON_AddObjectToObject(o, "tasks");
-    if (k->status == SIM_CP_COMPLETED) {
+    if (k->status == SIM_CP_COMPLETED && k->savepoint != 0) {
+        const char *loc = sim_actions_location(c, (size_t)(k->savepoint - 1));
+        cJSON_AddStringToObject(o, "external_path", loc != NULL ? loc : "");
+        cJSON_AddBoolToObject(o, "discarded", false);
+    } else if (k->status == SIM_CP_COMPLETED) {
         char *path =
             xasprintf("s3://flink-%s/checkpoints/%s/chk-%lld", c->name, j->jid, (long long)k->id);
         cJSON_AddStringToObject(o, "external_path", path);
@@ -515,7 +578,11 @@ void sim_checkpoints_render(const struct sim_cluster *c, const struct sim_job *j
                               checkpoint_json(c, j, &cp->latest_completed, now));
     else
         cJSON_AddNullToObject(latest, "completed");
-    cJSON_AddNullToObject(latest, "savepoint");
+    if (cp->has_savepoint)
+        cJSON_AddItemToObject(latest, "savepoint",
+                              checkpoint_json(c, j, &cp->latest_savepoint, now));
+    else
+        cJSON_AddNullToObject(latest, "savepoint");
     if (cp->has_failed)
         cJSON_AddItemToObject(latest, "failed", checkpoint_json(c, j, &cp->latest_failed, now));
     else
@@ -524,9 +591,11 @@ void sim_checkpoints_render(const struct sim_cluster *c, const struct sim_job *j
         cJSON *rs = cJSON_AddObjectToObject(latest, "restored");
         add_num(rs, "id", cp->restored_id);
         add_num(rs, "restore_timestamp", cp->restored_at);
-        cJSON_AddBoolToObject(rs, "is_savepoint", false);
-        char *path = xasprintf("s3://flink-%s/checkpoints/%s/chk-%lld", c->name, j->jid,
-                               (long long)cp->restored_id);
+        cJSON_AddBoolToObject(rs, "is_savepoint", cp->restored_path != NULL);
+        char *path = cp->restored_path != NULL
+                         ? xstrdup(cp->restored_path)
+                         : xasprintf("s3://flink-%s/checkpoints/%s/chk-%lld", c->name, j->jid,
+                                     (long long)cp->restored_id);
         cJSON_AddStringToObject(rs, "external_path", path);
         free(path);
     } else {

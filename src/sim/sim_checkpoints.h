@@ -39,6 +39,8 @@ struct sim_checkpoint {
     int acknowledged; /* when failed: how many subtasks acknowledged before */
     int failure;      /* failure cause, an index into sim_checkpoints.c's table */
     int failed_vertex, failed_subtask;
+    int savepoint; /* 0 = a checkpoint; else 1 + the index of its savepoint operation */
+    bool sync;     /* a stop-with-savepoint's savepoint */
 };
 
 /* Running min / max / sum plus a window of recent values for the percentiles. */
@@ -69,6 +71,9 @@ struct sim_checkpoints {
     struct sim_checkpoint latest_completed, latest_failed;
     bool has_restored;
     int64_t restored_id, restored_at;
+    char *restored_path; /* owned; set when restored from a savepoint path, else NULL */
+    bool has_savepoint;
+    struct sim_checkpoint latest_savepoint;
     struct sim_checkpoint_summary summary[SIM_CP_STAT_COUNT];
     bool in_progress;    /* history[head] is in progress */
     int64_t next_at;     /* next trigger or end of the in-progress one; 0 = none */
@@ -93,6 +98,14 @@ void sim_checkpoints_restore(struct sim_job *j, int64_t t);
 /* The next n checkpoints fail; the next one triggers about a second after t (or after the
  * in-progress one ends) if the job is running. */
 void sim_checkpoints_force_failures(struct sim_cluster *c, struct sim_job *j, int n, int64_t t);
+
+/* A savepoint (operation index op in the cluster's sim_actions) triggered at trigger_ts
+ * ends at t: it joins the history (completed, or failed when failed) and, completed, is
+ * the latest savepoint. */
+void sim_checkpoints_add_savepoint(struct sim_cluster *c, struct sim_job *j, int64_t trigger_ts,
+                                   int64_t t, size_t op, bool sync, bool failed);
+/* The job's tasks restore from the savepoint at path (borrowed, copied) at t. */
+void sim_checkpoints_restore_path(struct sim_job *j, const char *path, int64_t t);
 
 /* GET /jobs/:jid/checkpoints and /checkpoints/config; fill r (caller frees its body). */
 void sim_checkpoints_render(const struct sim_cluster *c, const struct sim_job *j, int64_t now,

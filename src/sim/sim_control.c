@@ -196,9 +196,126 @@ static void job_action(struct sim_model *m, const char *method, const char *path
     free(jid);
 }
 
-void sim_control_handle(struct sim_faults *faults, struct sim_model *model, const char *method,
-                        const char *path, const char *body, size_t body_len, int64_t now_ms,
-                        struct sim_reply *r) {
+/* ---- actions: the request log, forced savepoint failures, Kubernetes conflicts ------ */
+
+static void requests(const struct sim_control *ctl, const char *method, const char *path,
+                     struct sim_reply *r) {
+    if (strcmp(method, "GET") == 0) {
+        sim_reply_json(r, 200, sim_requests_list(ctl->requests));
+    } else if (strcmp(method, "DELETE") == 0) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "cleared", (double)sim_requests_clear(ctl->requests));
+        reply_ok(r, 200, o);
+    } else {
+        not_allowed(r, method, path, "GET, DELETE");
+    }
+}
+
+static void savepoint_failures(const struct sim_control *ctl, const char *method, const char *path,
+                               const char *body, size_t body_len, int64_t now,
+                               struct sim_reply *r) {
+    long n = 1;
+    bool del = strcmp(method, "DELETE") == 0;
+    if (!del && strcmp(method, "POST") != 0) {
+        not_allowed(r, method, path, "POST, DELETE");
+        return;
+    }
+    if (!del && body != NULL && body_len > 0 &&
+        !body_int(body, body_len, "count", 0, 1000000, &n, r))
+        return;
+    sim_model_lock(ctl->model, now);
+    ctl->model->forced_savepoint_failures = del ? 0 : (int)n;
+    sim_model_unlock(ctl->model);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "count", del ? 0 : (double)n);
+    reply_ok(r, 200, o);
+}
+
+/* Reads an optional {"user": "..."} body; returns owned user name or NULL after a 400. */
+static char *forbid_user(const char *body, size_t body_len, struct sim_reply *r) {
+    char *user = NULL;
+    cJSON *in = NULL;
+    if (body != NULL && body_len > 0) {
+        const char *end = NULL;
+        in = cJSON_ParseWithLengthOpts(body, body_len, &end, false);
+        const cJSON *u = cJSON_IsObject(in) ? cJSON_GetObjectItemCaseSensitive(in, "user") : NULL;
+        if (!cJSON_IsObject(in) || (u != NULL && !cJSON_IsString(u))) {
+            sim_reply_error(r, 400, "expected a JSON body {\"user\": <string>}");
+            goto out;
+        }
+        if (u != NULL)
+            user = xstrdup(u->valuestring);
+    }
+    if (user == NULL)
+        user = xstrdup("system:serviceaccount:flink-ops:flinktop");
+out:
+    cJSON_Delete(in);
+    return user;
+}
+
+/* /_sim/k8s/forbid and /_sim/k8s/NS/NAME/bump. */
+static void k8s_control(const struct sim_control *ctl, const char *method, const char *path,
+                        const char *rest, const char *body, size_t body_len, struct sim_reply *r) {
+    if (strcmp(rest, "forbid") == 0) {
+        if (strcmp(method, "DELETE") == 0) {
+            sim_k8s_forbid(ctl->k8s, ctl->model, NULL);
+            reply_ok(r, 200, cJSON_CreateObject());
+        } else if (strcmp(method, "POST") == 0) {
+            char *user = forbid_user(body, body_len, r);
+            if (user == NULL)
+                return;
+            sim_k8s_forbid(ctl->k8s, ctl->model, user);
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "user", user);
+            free(user);
+            reply_ok(r, 200, o);
+        } else {
+            not_allowed(r, method, path, "POST, DELETE");
+        }
+        return;
+    }
+    const char *slash = strchr(rest, '/');
+    const char *name = slash != NULL ? slash + 1 : NULL;
+    const char *tail = name != NULL ? strchr(name, '/') : NULL;
+    if (tail == NULL || strcmp(tail, "/bump") != 0) {
+        sim_reply_error(r, 404, "Not found: %s", path);
+        return;
+    }
+    if (strcmp(method, "POST") != 0) {
+        not_allowed(r, method, path, "POST");
+        return;
+    }
+    char *ns = xstrndup(rest, (size_t)(slash - rest));
+    char *nm = xstrndup(name, (size_t)(tail - name));
+    char *rv = sim_k8s_bump(ctl->k8s, ctl->model, ns, nm);
+    if (rv == NULL) {
+        sim_reply_error(r, 404, "No FlinkDeployment %s/%s", ns, nm);
+    } else {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "resourceVersion", rv);
+        reply_ok(r, 200, o);
+    }
+    free(rv);
+    free(ns);
+    free(nm);
+}
+
+void sim_control_handle(const struct sim_control *ctl, const char *method, const char *path,
+                        const char *body, size_t body_len, int64_t now_ms, struct sim_reply *r) {
+    struct sim_faults *faults = ctl->faults;
+    struct sim_model *model = ctl->model;
+    if (strcmp(path, "/_sim/requests") == 0) {
+        requests(ctl, method, path, r);
+        return;
+    }
+    if (strcmp(path, "/_sim/savepoints/fail") == 0) {
+        savepoint_failures(ctl, method, path, body, body_len, now_ms, r);
+        return;
+    }
+    if (strncmp(path, "/_sim/k8s/", 10) == 0 && ctl->k8s != NULL) {
+        k8s_control(ctl, method, path, path + 10, body, body_len, r);
+        return;
+    }
     if (strcmp(path, "/_sim/jobs") == 0 || strncmp(path, "/_sim/jobs/", 11) == 0) {
         int64_t t = sim_model_lock(model, now_ms);
         if (path[10] == '\0') {

@@ -20,13 +20,32 @@
  *   DELETE /_sim/jobs/JID/bottleneck        clears it
  *   POST   /_sim/jobs/JID/checkpoint-failures  body {"count":N}: the next N checkpoints fail
  *                                           with a cause, the first within ~2.5 s
+ *
+ * Actions (issue 6), for tests of what a client sends and how it copes:
+ *   GET    /_sim/requests           -> 200 [{"method","path","body","time_ms"}]: every
+ *                                      mutating request received (Flink REST and Kubernetes,
+ *                                      never /_sim), oldest first; path carries the query
+ *   DELETE /_sim/requests           -> 200 {"ok":true,"cleared":N}
+ *   POST   /_sim/savepoints/fail    body {"count":N} (default 1): the next N savepoints (REST
+ *                                      trigger or stop, trigger nonce, FlinkStateSnapshot)
+ *                                      fail with a failure-cause -> {"ok":true,"count":N}
+ *   DELETE /_sim/savepoints/fail    no more forced failures
+ *   POST   /_sim/k8s/NS/NAME/bump   the FlinkDeployment's resourceVersion goes up out of band,
+ *                                      so the next patch carrying the old one is 409 Conflict
+ *                                      -> {"ok":true,"resourceVersion":"N"}; 404 when unknown
+ *   POST   /_sim/k8s/forbid         body {"user"?}: FlinkDeployment patches, FlinkStateSnapshot
+ *                                      creates and mutating service-proxy requests answer 403
+ *                                      with Kubernetes' RBAC Status message
+ *   DELETE /_sim/k8s/forbid         allows them again
  * Unknown paths are 404 and other methods 405, with the Flink error body shape. */
 #ifndef FLINKTOP_SIM_CONTROL_H
 #define FLINKTOP_SIM_CONTROL_H
 
 #include "sim_faults.h"
+#include "sim_k8s.h"
 #include "sim_model.h"
 #include "sim_reply.h"
+#include "sim_requests.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,11 +53,18 @@
 /* True for paths this module answers ("/_sim" and below). path is borrowed. */
 bool sim_control_owns(const char *path);
 
+/* What the control API acts on; all borrowed for the server's life. */
+struct sim_control {
+    struct sim_faults *faults;
+    struct sim_model *model;
+    struct sim_k8s *k8s;
+    struct sim_requests *requests;
+};
+
 /* Answers one control request at wall time now_ms (model changes happen then). body
  * (borrowed, may be NULL) is the request body of body_len bytes. Takes the model lock
  * itself. Fills r: the caller owns r->body and frees it with sim_reply_free. */
-void sim_control_handle(struct sim_faults *faults, struct sim_model *model, const char *method,
-                        const char *path, const char *body, size_t body_len, int64_t now_ms,
-                        struct sim_reply *r);
+void sim_control_handle(const struct sim_control *ctl, const char *method, const char *path,
+                        const char *body, size_t body_len, int64_t now_ms, struct sim_reply *r);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "sim_checkpoints.h"
 #include "sim_exceptions.h"
+#include "sim_flink_actions.h"
 #include "sim_metrics.h"
 #include "xalloc.h"
 
@@ -22,7 +23,10 @@
 #define MB (1024LL * 1024LL)
 
 struct request {
+    struct sim_model *model;
     struct sim_cluster *cluster;
+    const char *body; /* borrowed, may be NULL */
+    size_t body_len;
     const char *path;              /* the full request path, for error messages */
     const struct sim_query *query; /* never NULL */
     const char *seg[MAX_SEGMENTS];
@@ -435,11 +439,14 @@ static void render_jobmanager_config(const struct request *q, struct sim_reply *
     v = xasprintf("s3://flink-%s/checkpoints", n);
     add_entry(a, "state.checkpoints.dir", v);
     free(v);
-    v = xasprintf("s3://flink-%s/savepoints", n);
-    add_entry(a, "state.savepoints.dir", v);
-    /* Flink 2.x reads the savepoint directory from the new key. */
-    if (sim_cluster_version_at_least(c, 2, 0))
-        add_entry(a, "execution.checkpointing.savepoint-dir", v);
+    /* Staging has no default savepoint directory: a client must name one there. */
+    v = sim_actions_savepoint_dir(c);
+    if (v != NULL) {
+        add_entry(a, "state.savepoints.dir", v);
+        /* Flink 2.x reads the savepoint directory from the new key. */
+        if (sim_cluster_version_at_least(c, 2, 0))
+            add_entry(a, "execution.checkpointing.savepoint-dir", v);
+    }
     free(v);
     add_entry(a, "execution.checkpointing.interval", "60 s");
     add_entry(a, "restart-strategy.type", "exponential-delay");
@@ -651,28 +658,85 @@ static void render_tm(const struct request *q, struct sim_reply *r) {
 /* ---- routing ------------------------------------------------------------------------ */
 
 struct route {
+    const char *method;
     const char *seg[MAX_ROUTE_SEGMENTS]; /* ":name" matches any one segment */
     void (*render)(const struct request *q, struct sim_reply *r);
+    const char *allow; /* every method the path takes */
 };
+
+/* ---- actions (sim_flink_actions does the work) ----------------------------------- */
+
+static void trigger_savepoint(const struct request *q, struct sim_reply *r, bool stop) {
+    bool ok;
+    struct sim_job *j = path_job(q, true, &ok, r);
+    if (j != NULL)
+        sim_flink_actions_savepoint(q->model, q->cluster, j, q->body, q->body_len, stop, q->now, r);
+}
+
+static void post_savepoint(const struct request *q, struct sim_reply *r) {
+    trigger_savepoint(q, r, false);
+}
+
+static void post_stop(const struct request *q, struct sim_reply *r) {
+    trigger_savepoint(q, r, true);
+}
+
+static void get_savepoint(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    struct sim_job *j = path_job(q, true, &ok, r);
+    char trigger[33];
+    if (j != NULL && path_id(q, 3, "triggerid", trigger, r))
+        sim_flink_actions_savepoint_status(q->cluster, j, trigger, r);
+}
+
+static void patch_job(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    struct sim_job *j = path_job(q, true, &ok, r);
+    if (j != NULL)
+        sim_flink_actions_cancel(q->cluster, j, query_get(q, "mode"), q->now, r);
+}
+
+static void get_requirements(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    struct sim_job *j = path_job(q, true, &ok, r);
+    if (j != NULL)
+        sim_flink_actions_requirements(q->cluster, j, r);
+}
+
+static void put_requirements(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    struct sim_job *j = path_job(q, true, &ok, r);
+    if (j != NULL)
+        sim_flink_actions_set_requirements(q->cluster, j, q->body, q->body_len, q->now, r);
+}
 
 /* First match wins: literal routes before the ":tmid" that would swallow them. */
 static const struct route routes[] = {
-    {{"config"}, render_config},
-    {{"overview"}, render_overview},
-    {{"jobs", "overview"}, render_jobs_overview},
-    {{"jobs"}, render_jobs},
-    {{"jobs", ":jid"}, render_job},
-    {{"jobs", ":jid", "vertices", ":vid", "subtasks", "metrics"}, render_subtask_metrics},
-    {{"jobs", ":jid", "vertices", ":vid", "metrics"}, render_vertex_metrics},
-    {{"jobs", ":jid", "vertices", ":vid", "backpressure"}, render_backpressure},
-    {{"jobs", ":jid", "checkpoints"}, render_checkpoints},
-    {{"jobs", ":jid", "checkpoints", "config"}, render_checkpoint_config},
-    {{"jobs", ":jid", "exceptions"}, render_exceptions},
-    {{"taskmanagers"}, render_taskmanagers},
-    {{"taskmanagers", "metrics"}, render_tms_metrics},
-    {{"taskmanagers", ":tmid"}, render_tm},
-    {{"taskmanagers", ":tmid", "metrics"}, render_tm_metrics},
-    {{"jobmanager", "config"}, render_jobmanager_config},
+    {"GET", {"config"}, render_config, "GET"},
+    {"GET", {"overview"}, render_overview, "GET"},
+    {"GET", {"jobs", "overview"}, render_jobs_overview, "GET"},
+    {"GET", {"jobs"}, render_jobs, "GET"},
+    {"GET", {"jobs", ":jid"}, render_job, "GET, PATCH"},
+    {"PATCH", {"jobs", ":jid"}, patch_job, "GET, PATCH"},
+    {"GET",
+     {"jobs", ":jid", "vertices", ":vid", "subtasks", "metrics"},
+     render_subtask_metrics,
+     "GET"},
+    {"GET", {"jobs", ":jid", "vertices", ":vid", "metrics"}, render_vertex_metrics, "GET"},
+    {"GET", {"jobs", ":jid", "vertices", ":vid", "backpressure"}, render_backpressure, "GET"},
+    {"GET", {"jobs", ":jid", "checkpoints"}, render_checkpoints, "GET"},
+    {"GET", {"jobs", ":jid", "checkpoints", "config"}, render_checkpoint_config, "GET"},
+    {"GET", {"jobs", ":jid", "exceptions"}, render_exceptions, "GET"},
+    {"POST", {"jobs", ":jid", "savepoints"}, post_savepoint, "POST"},
+    {"GET", {"jobs", ":jid", "savepoints", ":trigger"}, get_savepoint, "GET"},
+    {"POST", {"jobs", ":jid", "stop"}, post_stop, "POST"},
+    {"GET", {"jobs", ":jid", "resource-requirements"}, get_requirements, "GET, PUT"},
+    {"PUT", {"jobs", ":jid", "resource-requirements"}, put_requirements, "GET, PUT"},
+    {"GET", {"taskmanagers"}, render_taskmanagers, "GET"},
+    {"GET", {"taskmanagers", "metrics"}, render_tms_metrics, "GET"},
+    {"GET", {"taskmanagers", ":tmid"}, render_tm, "GET"},
+    {"GET", {"taskmanagers", ":tmid", "metrics"}, render_tm_metrics, "GET"},
+    {"GET", {"jobmanager", "config"}, render_jobmanager_config, "GET"},
 };
 
 static bool route_matches(const struct route *rt, const struct request *q) {
@@ -705,9 +769,15 @@ static bool split_path(struct request *q, const char *p) {
 }
 
 static void dispatch(struct sim_model *m, const char *method, const char *path,
-                     const struct sim_query *query, int64_t now, struct sim_reply *r) {
+                     const struct sim_query *query, const char *body, size_t body_len, int64_t now,
+                     struct sim_reply *r) {
     static const struct sim_query no_query = {NULL, NULL};
-    struct request q = {.path = path, .now = now, .query = query != NULL ? query : &no_query};
+    struct request q = {.model = m,
+                        .path = path,
+                        .now = now,
+                        .query = query != NULL ? query : &no_query,
+                        .body = body,
+                        .body_len = body_len};
     const char *rest = path;
     if (strncmp(path, "/clusters/", 10) == 0) {
         const char *name = path + 10;
@@ -723,15 +793,20 @@ static void dispatch(struct sim_model *m, const char *method, const char *path,
         rest += 3;
     if (q.cluster == NULL || !split_path(&q, rest) || q.n_seg == 0)
         goto not_found;
+    const char *allow = NULL;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (!route_matches(&routes[i], &q))
             continue;
-        if (strcmp(method, "GET") != 0) {
-            sim_reply_error(r, 405, "Method %s is not allowed on %s", method, path);
-            r->allow = "GET";
-            return;
+        if (strcmp(method, routes[i].method) != 0) {
+            allow = routes[i].allow;
+            continue;
         }
         routes[i].render(&q, r);
+        return;
+    }
+    if (allow != NULL) {
+        sim_reply_error(r, 405, "Method %s is not allowed on %s", method, path);
+        r->allow = allow;
         return;
     }
 not_found:
@@ -739,8 +814,9 @@ not_found:
 }
 
 void sim_flink_handle(struct sim_model *m, const char *method, const char *path,
-                      const struct sim_query *query, int64_t now_ms, struct sim_reply *r) {
+                      const struct sim_query *query, const char *body, size_t body_len,
+                      int64_t now_ms, struct sim_reply *r) {
     int64_t now = sim_model_lock(m, now_ms);
-    dispatch(m, method, path, query, now, r);
+    dispatch(m, method, path, query, body, body_len, now, r);
     sim_model_unlock(m);
 }

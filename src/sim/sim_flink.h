@@ -3,7 +3,9 @@
  * /jobs/:jid/vertices/:vid/{metrics,subtasks/metrics,backpressure},
  * /jobs/:jid/{checkpoints,checkpoints/config,exceptions}, /taskmanagers,
  * /taskmanagers/metrics, /taskmanagers/:tmid, /taskmanagers/:tmid/metrics,
- * /jobmanager/config.
+ * /jobmanager/config; and the actions (sim_flink_actions): POST /jobs/:jid/savepoints,
+ * GET /jobs/:jid/savepoints/:triggerid, POST /jobs/:jid/stop, PATCH /jobs/:jid?mode=cancel,
+ * GET|PUT /jobs/:jid/resource-requirements.
  *
  * Paths: the first cluster answers at the root ("/overview"), every cluster at
  * "/clusters/NAME/<flink path>"; a "/v1" prefix on the Flink path is accepted. Unknown
@@ -23,9 +25,11 @@ struct sim_query {
 };
 
 /* Answers method + path (borrowed; unescaped, without the query string, which query
- * gives, NULL meaning none) from the model at wall time now_ms. Takes and releases the
- * model lock itself. Fills r: the caller owns r->body and frees it with sim_reply_free. */
+ * gives, NULL meaning none) from the model at wall time now_ms. body (borrowed, may be
+ * NULL) is the request body of body_len bytes. Takes and releases the model lock itself.
+ * Fills r: the caller owns r->body and frees it with sim_reply_free. */
 void sim_flink_handle(struct sim_model *m, const char *method, const char *path,
-                      const struct sim_query *query, int64_t now_ms, struct sim_reply *r);
+                      const struct sim_query *query, const char *body, size_t body_len,
+                      int64_t now_ms, struct sim_reply *r);
 
 #endif

@@ -1,5 +1,7 @@
 #include "sim_k8s.h"
 
+#include "sim_operator.h"
+#include "sim_snapshots.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -21,6 +23,10 @@ struct sim_k8s {
     long resource_version; /* the latest one handed out */
     int64_t started_at;
     unsigned snapshot_seq;
+    struct sim_operator_state *operators; /* owned: each deployment's reconcile cycle */
+    char (*jids)[33];                     /* each deployment's job (the first running at start) */
+    struct sim_snapshots progress;        /* the FlinkStateSnapshots' progress */
+    char *forbidden_user; /* owned: patches and creates are 403 for him; NULL = not */
 };
 
 struct k8s_request {
@@ -183,8 +189,9 @@ static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long
     v = xasprintf("s3://flink-%s/checkpoints", c->name);
     cJSON_AddStringToObject(conf, "state.checkpoints.dir", v);
     free(v);
-    v = xasprintf("s3://flink-%s/savepoints", c->name);
-    cJSON_AddStringToObject(conf, "state.savepoints.dir", v);
+    v = sim_actions_savepoint_dir(c);
+    if (v != NULL)
+        cJSON_AddStringToObject(conf, "state.savepoints.dir", v);
     free(v);
     cJSON_AddStringToObject(conf, "jobmanager.scheduler", p->scheduler);
     cJSON_AddStringToObject(conf, "high-availability.type", "kubernetes");
@@ -240,6 +247,19 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
         cJSON_AddItemToArray(k->deployments,
                              build_deployment(c, k->namespaces[i], ++k->resource_version, created));
     }
+    k->operators = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->operators);
+    k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
+    for (size_t i = 0; i < k->n; i++) {
+        const struct sim_cluster *c = &m->clusters[i];
+        cJSON *d = cJSON_GetArrayItem(k->deployments, (int)i);
+        sim_operator_init(&k->operators[i], get_obj(d, "spec"), 1, i == 1 ? "DEPLOYED" : "STABLE");
+        /* The operator follows one job: the first running one at start. */
+        for (size_t ji = 0; ji < c->n_jobs && k->jids[i][0] == '\0'; ji++)
+            if (c->jobs[ji].state == SIM_JOB_RUNNING)
+                snprintf(k->jids[i], sizeof k->jids[i], "%s", c->jobs[ji].jid);
+        if (k->jids[i][0] == '\0' && c->n_jobs > 0)
+            snprintf(k->jids[i], sizeof k->jids[i], "%s", c->jobs[0].jid);
+    }
     return k;
 }
 
@@ -250,6 +270,12 @@ void sim_k8s_free(struct sim_k8s *k) {
         free(k->namespaces[i]);
         free(k->names[i]);
     }
+    for (size_t i = 0; i < k->n; i++)
+        sim_operator_free(&k->operators[i]);
+    free(k->operators);
+    free(k->jids);
+    free(k->forbidden_user);
+    sim_snapshots_free(&k->progress);
     free(k->namespaces);
     free(k->names);
     cJSON_Delete(k->deployments);
@@ -259,12 +285,17 @@ void sim_k8s_free(struct sim_k8s *k) {
 
 /* ---- rendered objects --------------------------------------------------------------- */
 
-/* The job the operator tracks: the first running one, else the first. */
-static const struct sim_job *tracked_job(const struct sim_cluster *c) {
-    for (size_t i = 0; i < c->n_jobs; i++)
-        if (c->jobs[i].state == SIM_JOB_RUNNING)
-            return &c->jobs[i];
-    return c->n_jobs > 0 ? &c->jobs[0] : NULL;
+/* The job deployment i runs (the first running one at start), or NULL. */
+static struct sim_job *tracked_job(const struct sim_k8s *k, size_t i, struct sim_cluster *c) {
+    return i < k->n ? sim_cluster_job(c, k->jids[i]) : NULL;
+}
+
+/* The job manager pod's name ("<name>-<replicaset>-<pod>"): returns owned. */
+static char *jm_pod_name(const struct sim_cluster *c) {
+    char rs[11], pod[6];
+    name_suffix(rs, sizeof rs, fnv(c->name, 7));
+    name_suffix(pod, sizeof pod, fnv(c->name, 8));
+    return xasprintf("%s-%s-%s", c->name, rs, pod);
 }
 
 static int present_tms(const struct sim_cluster *c) {
@@ -274,8 +305,8 @@ static int present_tms(const struct sim_cluster *c) {
     return n;
 }
 
-/* A deep copy of stored deployment i with its status rendered from cluster c. */
-static cJSON *render_deployment(const struct sim_k8s *k, size_t i, const struct sim_cluster *c) {
+/* A deep copy of stored deployment i with its status rendered from cluster c at now. */
+static cJSON *render_deployment(struct sim_k8s *k, size_t i, struct sim_cluster *c, int64_t now) {
     cJSON *d = cJSON_Duplicate(cJSON_GetArrayItem(k->deployments, (int)i), true);
     cJSON *md = get_obj(d, "metadata");
     cJSON *spec = get_obj(d, "spec");
@@ -288,7 +319,7 @@ static cJSON *render_deployment(const struct sim_k8s *k, size_t i, const struct 
     cJSON_AddStringToObject(st, "lifecycleState", lifecycle);
     cJSON_AddStringToObject(st, "jobManagerDeploymentStatus", suspended ? "MISSING" : "READY");
     cJSON *js = cJSON_AddObjectToObject(st, "jobStatus");
-    const struct sim_job *j = tracked_job(c);
+    const struct sim_job *j = tracked_job(k, i, c);
     if (j != NULL) {
         cJSON_AddStringToObject(js, "jobId", j->jid);
         cJSON_AddStringToObject(js, "jobName", j->name);
@@ -320,6 +351,9 @@ static cJSON *render_deployment(const struct sim_k8s *k, size_t i, const struct 
     cJSON_AddStringToObject(tm, "labelSelector", suspended ? "" : sel);
     free(sel);
     cJSON_AddNumberToObject(tm, "replicas", suspended ? 0 : present_tms(c));
+    /* What the operator's reconcile cycle says now (lifecycle, generations, savepoints). */
+    sim_operator_advance(&k->operators[i], c, j, k->names[i], now);
+    sim_operator_status(&k->operators[i], c, j, st, now);
     return d;
 }
 
@@ -341,7 +375,7 @@ static cJSON *object_meta(cJSON *o, const char *name, const char *ns, long rv, i
 }
 
 static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const char *component,
-                       const char *ip, int64_t created, int node) {
+                       const char *ip, int64_t created, int node, int restarts) {
     const char *name = k->names[i];
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "apiVersion", "v1");
@@ -373,7 +407,7 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     cJSON *cs = cJSON_CreateObject();
     cJSON_AddStringToObject(cs, "name", "flink-main-container");
     cJSON_AddBoolToObject(cs, "ready", true);
-    cJSON_AddNumberToObject(cs, "restartCount", 0);
+    cJSON_AddNumberToObject(cs, "restartCount", restarts);
     cJSON *state = cJSON_AddObjectToObject(cs, "state");
     add_time(cJSON_AddObjectToObject(state, "running"), "startedAt", created);
     cJSON_AddItemToArray(css, cs);
@@ -381,24 +415,29 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     return p;
 }
 
-static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items) {
+static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         const struct sim_cluster *c = &m->clusters[i];
-        char rs[11], pod[6];
-        name_suffix(rs, sizeof rs, fnv(c->name, 7));
-        name_suffix(pod, sizeof pod, fnv(c->name, 8));
-        char *jm = xasprintf("%s-%s-%s", c->name, rs, pod);
+        /* A restartNonce restarts every pod: its count goes up and its age starts again. */
+        int64_t restarted = 0;
+        int restarts = sim_operator_pod_restarts(&k->operators[i], now, &restarted);
+        char *jm = jm_pod_name(c);
         char *ip = xasprintf("10.%zu.0.10", 100 + i);
-        cJSON_AddItemToArray(
-            items, pod_json(k, i, jm, "jobmanager", ip, k->started_at - 3600000, (int)(i % 3) + 1));
+        int64_t jm_start = k->started_at - 3600000;
+        cJSON_AddItemToArray(items, pod_json(k, i, jm, "jobmanager", ip,
+                                             restarted > jm_start ? restarted : jm_start,
+                                             (int)(i % 3) + 1, restarts));
         free(ip);
         free(jm);
+        if (sim_operator_tms_gone(&k->operators[i], c, now))
+            continue;
         for (size_t t = 0; t < c->n_tms; t++) {
             const struct sim_tm *tm = &c->tms[t];
             if (!tm->present)
                 continue;
-            cJSON_AddItemToArray(items, pod_json(k, i, tm->id, "taskmanager", tm->ip,
-                                                 tm->registered_at, (int)((i + t) % 3) + 1));
+            int64_t start = restarted > tm->registered_at ? restarted : tm->registered_at;
+            cJSON_AddItemToArray(items, pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
+                                                 (int)((i + t) % 3) + 1, restarts));
         }
     }
 }
@@ -431,8 +470,8 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
 
 static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
-        const struct sim_cluster *c = &m->clusters[i];
-        const struct sim_job *j = tracked_job(c);
+        struct sim_cluster *c = &m->clusters[i];
+        const struct sim_job *j = tracked_job(k, i, c);
         const char *state = j != NULL ? sim_job_state_name(j->state) : "RUNNING";
         int64_t t0 = k->started_at;
         cJSON_AddItemToArray(items,
@@ -458,6 +497,17 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                                                    "flink-main-container",
                                                    2 + (int)i, t0 - 3600000, now - 120000, 4));
             free(pod);
+        }
+        /* What the operator did since: spec changes, restarts, savepoint failures. */
+        const struct sim_operator_state *op = &k->operators[i];
+        for (size_t e = 0; e < op->n_events; e++) {
+            const struct sim_operator_event *ev =
+                &op->events[(op->first_event + e) % SIM_OPERATOR_EVENTS];
+            if (ev->at > now)
+                continue;
+            cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
+                                                   ev->message, 1, ev->at, ev->at,
+                                                   100 + (int)(op->first_event + e)));
         }
     }
 }
@@ -562,7 +612,7 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         add_namespaces(k, items);
         break;
     case K8S_PODS:
-        add_pods(k, m, items);
+        add_pods(k, m, items, now);
         break;
     case K8S_EVENTS:
         add_events(k, m, items, now);
@@ -572,12 +622,13 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         break;
     case K8S_FLINKDEP:
         for (size_t i = 0; i < k->n && i < m->n_clusters; i++)
-            cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i]));
+            cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
         break;
     case K8S_SESSIONJOB:
         break;
     case K8S_SNAPSHOT:
         cJSON_Delete(items);
+        sim_snapshots_refresh(&k->progress, m, k->snapshots, now);
         items = cJSON_Duplicate(k->snapshots, true);
         break;
     }
@@ -826,9 +877,34 @@ static void merge_patch(cJSON *target, const cJSON *patch) {
     }
 }
 
+/* A Kubernetes 403 for verb on resource (plural, in flink.apache.org) in ns; name may be
+ * NULL (a create). */
+static void forbidden(const struct sim_k8s *k, struct sim_reply *r, const char *verb,
+                      const char *resource, const char *name, const char *ns) {
+    char *msg = xasprintf("%s.flink.apache.org%s%s%s is forbidden: User \"%s\" cannot %s resource "
+                          "\"%s\" in API group \"flink.apache.org\" in the namespace \"%s\"",
+                          resource, name != NULL ? " \"" : "", name != NULL ? name : "",
+                          name != NULL ? "\"" : "", k->forbidden_user, verb, resource, ns);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "Status");
+    cJSON_AddStringToObject(o, "apiVersion", "v1");
+    cJSON_AddObjectToObject(o, "metadata");
+    cJSON_AddStringToObject(o, "status", "Failure");
+    cJSON_AddStringToObject(o, "message", msg);
+    cJSON_AddStringToObject(o, "reason", "Forbidden");
+    cJSON *details = cJSON_AddObjectToObject(o, "details");
+    if (name != NULL)
+        cJSON_AddStringToObject(details, "name", name);
+    cJSON_AddStringToObject(details, "group", "flink.apache.org");
+    cJSON_AddStringToObject(details, "kind", resource);
+    cJSON_AddNumberToObject(o, "code", 403);
+    free(msg);
+    sim_reply_json(r, 403, o);
+}
+
 static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char *ns,
                              const char *name, const char *content_type, const char *body,
-                             size_t body_len, struct sim_reply *r) {
+                             size_t body_len, int64_t now, struct sim_reply *r) {
     cJSON *patch = NULL, *before = NULL;
     size_t idx = k->n;
     for (size_t i = 0; i < k->n; i++)
@@ -837,6 +913,10 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
     if (idx == k->n || idx >= m->n_clusters) {
         sim_k8s_status(r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
                        name);
+        goto out;
+    }
+    if (k->forbidden_user != NULL) {
+        forbidden(k, r, "patch", "flinkdeployments", name, ns);
         goto out;
     }
     if (content_type == NULL || strncmp(content_type, "application/merge-patch+json", 28) != 0) {
@@ -886,16 +966,26 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
             const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
             double g = cJSON_IsNumber(gen) ? gen->valuedouble : 1;
             set_item(md, "generation", cJSON_CreateNumber(g + 1));
+            /* The operator notices and starts its reconcile cycle. */
+            struct sim_cluster *c = &m->clusters[idx];
+            char *jm = jm_pod_name(c);
+            sim_operator_spec_changed(&k->operators[idx], m, c, tracked_job(k, idx, c),
+                                      k->names[idx], jm, get_obj(stored, "spec"), g + 1, now);
+            free(jm);
         }
     }
-    sim_reply_json(r, 200, render_deployment(k, idx, &m->clusters[idx]));
+    sim_reply_json(r, 200, render_deployment(k, idx, &m->clusters[idx], now));
 out:
     cJSON_Delete(patch);
     cJSON_Delete(before);
 }
 
-static void create_snapshot(struct sim_k8s *k, const char *ns, const char *body, size_t body_len,
-                            int64_t now, struct sim_reply *r) {
+static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *ns,
+                            const char *body, size_t body_len, int64_t now, struct sim_reply *r) {
+    if (k->forbidden_user != NULL) {
+        forbidden(k, r, "create", "flinkstatesnapshots", NULL, ns);
+        return;
+    }
     const char *end = NULL;
     cJSON *obj = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
     if (!cJSON_IsObject(obj)) {
@@ -958,29 +1048,36 @@ static void create_snapshot(struct sim_k8s *k, const char *ns, const char *body,
     if (labels == NULL)
         labels = cJSON_AddObjectToObject(md, "labels");
     set_item(labels, "snapshot.type", cJSON_CreateString(checkpoint ? "CHECKPOINT" : "SAVEPOINT"));
-    set_item(labels, "snapshot.state", cJSON_CreateString("COMPLETED"));
+    set_item(labels, "snapshot.state", cJSON_CreateString("TRIGGER_PENDING"));
     set_item(labels, "snapshot.trigger-type", cJSON_CreateString("MANUAL"));
     set_item(labels, "job-reference.kind",
              cJSON_CreateString(ref_kind != NULL ? ref_kind : "FlinkDeployment"));
     set_item(labels, "job-reference.name", cJSON_CreateString(ref_name != NULL ? ref_name : ""));
 
-    cJSON *st = cJSON_CreateObject();
-    cJSON_AddStringToObject(st, "state", "COMPLETED");
-    char *path = xasprintf("s3://flink-%s/%s/%s-%s", ref_name != NULL ? ref_name : "unknown",
-                           checkpoint ? "checkpoints" : "savepoints",
-                           checkpoint ? "chk" : "savepoint", final);
-    cJSON_AddStringToObject(st, "path", path);
-    free(path);
-    char trig[33];
-    snprintf(trig, sizeof trig, "%016llx%016llx", (unsigned long long)fnv(final, 3),
-             (unsigned long long)fnv(final, 4));
-    cJSON_AddStringToObject(st, "triggerId", trig);
-    add_ms_string(st, "triggerTimestamp", now);
-    add_ms_string(st, "resultTimestamp", now);
-    cJSON_AddNumberToObject(st, "failures", 0);
-    set_item(obj, "status", st);
+    set_item(obj, "status", cJSON_CreateObject());
     free(final);
-    cJSON_AddItemToArray(k->snapshots, cJSON_Duplicate(obj, true));
+    /* The referenced deployment of this namespace takes the savepoint (sim_snapshots). */
+    struct sim_cluster *c = NULL;
+    struct sim_job *j = NULL;
+    char *dir = NULL;
+    for (size_t i = 0; i < k->n && i < m->n_clusters && ref_name != NULL; i++) {
+        if (strcmp(k->namespaces[i], ns) != 0 || strcmp(k->names[i], ref_name) != 0)
+            continue;
+        c = &m->clusters[i];
+        j = tracked_job(k, i, c);
+        const char *path = get_str(get_obj(spec, "savepoint"), "path");
+        dir = path != NULL && path[0] != '\0'
+                  ? xstrdup(path)
+                  : sim_operator_savepoint_dir(
+                        c, get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "spec"));
+    }
+    cJSON *stored = cJSON_Duplicate(obj, true);
+    cJSON_AddItemToArray(k->snapshots, stored);
+    sim_snapshots_start(&k->progress, m, c, j, stored, dir != NULL ? dir : "", checkpoint, now);
+    free(dir);
+    cJSON_ReplaceItemInObjectCaseSensitive(obj, "status",
+                                           cJSON_Duplicate(get_obj(stored, "status"), true));
+    set_item(labels, "snapshot.state", cJSON_CreateString("TRIGGER_PENDING"));
     sim_reply_json(r, 201, obj);
     obj = NULL;
 out:
@@ -1138,12 +1235,12 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         reply_list(k, m, res, ns, query, now, r);
     } else if (name == NULL && strcmp(method, "POST") == 0 && res->id == K8S_SNAPSHOT &&
                ns != NULL) {
-        create_snapshot(k, ns, body, body_len, now, r);
+        create_snapshot(k, m, ns, body, body_len, now, r);
     } else if (name != NULL && get) {
         reply_get(k, m, res, ns, name, now, r);
     } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_FLINKDEP &&
                ns != NULL) {
-        patch_deployment(k, m, ns, name, content_type, body, body_len, r);
+        patch_deployment(k, m, ns, name, content_type, body, body_len, now, r);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",
                        path);
@@ -1164,4 +1261,51 @@ void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, 
     int64_t now = sim_model_lock(m, now_ms);
     dispatch(k, m, method, path, query, content_type, body, body_len, now, r);
     sim_model_unlock(m);
+}
+
+/* ---- test controls ------------------------------------------------------------------ */
+
+void sim_k8s_forbid(struct sim_k8s *k, struct sim_model *m, const char *user) {
+    sim_model_lock(m, sim_now_ms());
+    free(k->forbidden_user);
+    k->forbidden_user = user != NULL ? xstrdup(user) : NULL;
+    sim_model_unlock(m);
+}
+
+char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const char *name) {
+    char *rv = NULL;
+    sim_model_lock(m, sim_now_ms());
+    for (size_t i = 0; i < k->n; i++) {
+        if (strcmp(k->namespaces[i], ns) != 0 || strcmp(k->names[i], name) != 0)
+            continue;
+        cJSON *md = get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "metadata");
+        rv = rv_string(++k->resource_version);
+        set_item(md, "resourceVersion", cJSON_CreateString(rv));
+    }
+    sim_model_unlock(m);
+    return rv;
+}
+
+bool sim_k8s_proxy_forbidden(struct sim_k8s *k, struct sim_model *m, const char *method,
+                             const char *path, struct sim_reply *r) {
+    bool denied = false;
+    const char *rest = NULL;
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+        return false;
+    sim_model_lock(m, sim_now_ms());
+    size_t i = proxy_index(k, path, &rest);
+    if (k->forbidden_user != NULL && i < k->n) {
+        /* RBAC maps the method to a verb on services/proxy. */
+        const char *verb = strcmp(method, "POST") == 0     ? "create"
+                           : strcmp(method, "PUT") == 0    ? "update"
+                           : strcmp(method, "DELETE") == 0 ? "delete"
+                                                           : "patch";
+        sim_k8s_status(r, 403, "Forbidden",
+                       "services \"%s-rest\" is forbidden: User \"%s\" cannot %s resource "
+                       "\"services/proxy\" in API group \"\" in the namespace \"%s\"",
+                       k->names[i], k->forbidden_user, verb, k->namespaces[i]);
+        denied = true;
+    }
+    sim_model_unlock(m);
+    return denied;
 }

@@ -8,7 +8,10 @@
  * One FlinkDeployment per simulated cluster: production in flink-prod, staging in
  * flink-staging, development in flink-dev, cluster-N in flink-cluster-N. Their metadata
  * and spec are stored (and patched); their status, pods and events are rendered from the
- * simulated cluster at request time. The service proxy path
+ * simulated cluster at request time. A spec change runs the operator's reconcile cycle
+ * (sim_operator: observedGeneration lags, UPGRADING, DEPLOYED, STABLE, and the job
+ * restarts, rescales, suspends or takes a savepoint); a created FlinkStateSnapshot moves
+ * TRIGGER_PENDING, IN_PROGRESS, COMPLETED or FAILED (sim_snapshots). The service proxy path
  * /api/v1/namespaces/NS/services/NAME-rest:rest/proxy/<flink path> maps to that cluster's
  * Flink REST API (sim_k8s_proxy_target). */
 #ifndef FLINKTOP_SIM_K8S_H
@@ -45,6 +48,19 @@ char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path);
 void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
                     const struct sim_query *query, const char *content_type, const char *body,
                     size_t body_len, int64_t now_ms, struct sim_reply *r);
+
+/* Test controls (each takes the model lock, which guards k's objects):
+ * forbid: from now on patches of FlinkDeployments, creates of FlinkStateSnapshots and
+ * mutating requests through the service proxy answer 403 Forbidden naming user (borrowed,
+ * copied); NULL allows them again.
+ * bump: the stored resourceVersion of deployment ns/name goes up (so a patch carrying the
+ * old one conflicts); returns the new one (owned: caller frees), NULL when unknown. */
+void sim_k8s_forbid(struct sim_k8s *k, struct sim_model *m, const char *user);
+char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const char *name);
+/* For a mutating request to a known service proxy path while forbidden: fills r with the
+ * 403 Status and returns true; else false (r untouched). */
+bool sim_k8s_proxy_forbidden(struct sim_k8s *k, struct sim_model *m, const char *method,
+                             const char *path, struct sim_reply *r);
 
 /* A Kubernetes Status error body (reason e.g. "NotFound", "Unauthorized") with HTTP code. */
 void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const char *fmt, ...)

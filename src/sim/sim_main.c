@@ -9,6 +9,7 @@
 #include "sim_kubeconfig.h"
 #include "sim_model.h"
 #include "sim_reply.h"
+#include "sim_requests.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -31,10 +32,11 @@
 #define MAX_PEM_BYTES (1024 * 1024)
 
 struct server {
-    struct sim_model *model;   /* borrowed for the server's life */
-    struct sim_faults *faults; /* borrowed for the server's life */
-    struct sim_k8s *k8s;       /* borrowed for the server's life */
-    const char *token;         /* borrowed (argv); NULL = no authentication */
+    struct sim_model *model;    /* borrowed for the server's life */
+    struct sim_faults *faults;  /* borrowed for the server's life */
+    struct sim_k8s *k8s;        /* borrowed for the server's life */
+    const char *token;          /* borrowed (argv); NULL = no authentication */
+    struct sim_control control; /* what /_sim acts on (all borrowed) */
 };
 
 /* Per-request state between libmicrohttpd's calls: the uploaded body so far. */
@@ -45,43 +47,56 @@ struct request_ctx {
 };
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: flinktop-sim [options]\n"
-            "Serves simulated Flink REST APIs on 127.0.0.1.\n"
-            "\n"
-            "  --port N              listen port, 0 = any free port (default 0)\n"
-            "  --clusters N          clusters: production, staging, development, cluster-4, ...\n"
-            "                        (default 3)\n"
-            "  --jobs N              jobs per cluster (default 4)\n"
-            "  --parallelism N       every vertex runs N subtasks (for benchmarks; default:\n"
-            "                        drawn per job, 1 to 8)\n"
-            "  --taskmanagers N      task managers per cluster (default 4/3/2 by cluster)\n"
-            "  --seed N              seed for ids, names and the event schedule (default 1)\n"
-            "  --fault PATTERN=MODE[:ARG]\n"
-            "                        inject a fault on paths matching the glob PATTERN;\n"
-            "                        MODE is latency:MS, status:CODE, reset, hang, truncate,\n"
-            "                        garbage, huge:MB or drip (repeatable, first match wins)\n"
-            "  --frozen              no random state changes: no job failures, no drift, no\n"
-            "                        bottleneck episodes, no periodic checkpoints (durations\n"
-            "                        and I/O counters still advance; /_sim controls work)\n"
-            "  --hostile-names       some job names carry control characters and escapes\n"
-            "  --token T             require \"Authorization: Bearer T\" on the Kubernetes API\n"
-            "                        and the service proxy (/_sim stays open)\n"
-            "  --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key)\n"
-            "  --tls-key FILE        the PEM private key of --tls-cert\n"
-            "  --kubeconfig-out FILE write a kubeconfig (mode 0600) for this server: context\n"
-            "                        flinktop-sim, the token, the CA data when TLS\n"
-            "  --help                this text\n"
-            "\n"
-            "The first cluster answers at /<flink path>, every cluster at\n"
-            "/clusters/NAME/<flink path>; /_sim/health, /_sim/faults and /_sim/jobs control\n"
-            "the simulator.\n"
-            "It is also a Kubernetes API server: /version, /api, /apis, namespaces, pods,\n"
-            "events, services and the flink.apache.org/v1beta1 resources (one FlinkDeployment\n"
-            "per cluster: production in flink-prod, staging in flink-staging, development in\n"
-            "flink-dev, cluster-N in flink-cluster-N), and the service proxy\n"
-            "/api/v1/namespaces/NS/services/NAME-rest:rest/proxy/<flink path>.\n"
-            "The first line on stdout is \"listening on http[s]://127.0.0.1:PORT\".\n");
+    fprintf(
+        out,
+        "usage: flinktop-sim [options]\n"
+        "Serves simulated Flink REST APIs on 127.0.0.1.\n"
+        "\n"
+        "  --port N              listen port, 0 = any free port (default 0)\n"
+        "  --clusters N          clusters: production, staging, development, cluster-4, ...\n"
+        "                        (default 3)\n"
+        "  --jobs N              jobs per cluster (default 4)\n"
+        "  --parallelism N       every vertex runs N subtasks (for benchmarks; default:\n"
+        "                        drawn per job, 1 to 8)\n"
+        "  --taskmanagers N      task managers per cluster (default 4/3/2 by cluster)\n"
+        "  --seed N              seed for ids, names and the event schedule (default 1)\n"
+        "  --fault PATTERN=MODE[:ARG]\n"
+        "                        inject a fault on paths matching the glob PATTERN;\n"
+        "                        MODE is latency:MS, status:CODE, reset, hang, truncate,\n"
+        "                        garbage, huge:MB or drip (repeatable, first match wins)\n"
+        "  --frozen              no random state changes: no job failures, no drift, no\n"
+        "                        bottleneck episodes, no periodic checkpoints (durations\n"
+        "                        and I/O counters still advance; /_sim controls work)\n"
+        "  --hostile-names       some job names carry control characters and escapes\n"
+        "  --token T             require \"Authorization: Bearer T\" on the Kubernetes API\n"
+        "                        and the service proxy (/_sim stays open)\n"
+        "  --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key)\n"
+        "  --tls-key FILE        the PEM private key of --tls-cert\n"
+        "  --kubeconfig-out FILE write a kubeconfig (mode 0600) for this server: context\n"
+        "                        flinktop-sim, the token, the CA data when TLS\n"
+        "  --action-steps-ms MS  length of one step of an action's progress (default\n"
+        "                        1500): a savepoint completes after 2 steps, a cancel after\n"
+        "                        1, a restart or rescale is back RUNNING after 4, and the\n"
+        "                        operator's cycle is UPGRADING, DEPLOYED, STABLE over 4\n"
+        "  --help                this text\n"
+        "\n"
+        "The first cluster answers at /<flink path>, every cluster at\n"
+        "/clusters/NAME/<flink path>; /_sim/health, /_sim/faults and /_sim/jobs control\n"
+        "the simulator.\n"
+        "Actions take effect: POST /jobs/JID/savepoints and /stop, PATCH /jobs/JID?mode=cancel,\n"
+        "GET|PUT /jobs/JID/resource-requirements (development runs the adaptive scheduler;\n"
+        "staging has no state.savepoints.dir), merge-patches of a FlinkDeployment's spec\n"
+        "and FlinkStateSnapshot creates. Controls for tests:\n"
+        "  GET|DELETE /_sim/requests        every mutating request received, or clear it\n"
+        "  POST|DELETE /_sim/savepoints/fail  {\"count\":N}: the next N savepoints fail\n"
+        "  POST /_sim/k8s/NS/NAME/bump      bump a FlinkDeployment's resourceVersion (409)\n"
+        "  POST|DELETE /_sim/k8s/forbid     patches and creates answer 403 Forbidden\n"
+        "It is also a Kubernetes API server: /version, /api, /apis, namespaces, pods,\n"
+        "events, services and the flink.apache.org/v1beta1 resources (one FlinkDeployment\n"
+        "per cluster: production in flink-prod, staging in flink-staging, development in\n"
+        "flink-dev, cluster-N in flink-cluster-N), and the service proxy\n"
+        "/api/v1/namespaces/NS/services/NAME-rest:rest/proxy/<flink path>.\n"
+        "The first line on stdout is \"listening on http[s]://127.0.0.1:PORT\".\n");
 }
 
 static bool parse_num(const char *opt, const char *s, long long min, long long max,
@@ -132,6 +147,24 @@ static bool authorized(const struct server *s, struct MHD_Connection *conn) {
     return h != NULL && strncmp(h, "Bearer ", 7) == 0 && strcmp(h + 7, s->token) == 0;
 }
 
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value) {
+    (void)kind;
+    char **qs = cls;
+    char *next = xasprintf("%s%s%s%s%s", *qs != NULL ? *qs : "", *qs != NULL ? "&" : "", key,
+                           value != NULL ? "=" : "", value != NULL ? value : "");
+    free(*qs);
+    *qs = next;
+    return MHD_YES;
+}
+
+/* The request's query string as "k=v&k2=v2" (values unescaped); returns owned or NULL. */
+static char *query_string(struct MHD_Connection *conn) {
+    char *qs = NULL;
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &qs);
+    return qs;
+}
+
 static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, struct request_ctx *ctx) {
     struct sim_reply r = {0};
@@ -139,9 +172,15 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         if (ctx->too_big)
             sim_reply_error(&r, 413, "request body over %d bytes", MAX_REQUEST_BODY);
         else
-            sim_control_handle(s->faults, s->model, method, url, ctx->body, ctx->len, sim_now_ms(),
-                               &r);
+            sim_control_handle(&s->control, method, url, ctx->body, ctx->len, sim_now_ms(), &r);
         return queue_reply(conn, &r);
+    }
+    /* Every mutating request is logged as received, before authentication and faults. */
+    if (sim_requests_mutating(method, url)) {
+        char *qs = query_string(conn);
+        sim_requests_record(s->control.requests, method, url, qs, ctx->body, ctx->len,
+                            sim_now_ms());
+        free(qs);
     }
     bool k8s = sim_k8s_owns(url);
     if (k8s && !authorized(s, conn)) {
@@ -177,8 +216,10 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
     struct sim_query query = {query_arg, conn};
     /* The service proxy reaches the cluster's Flink API; faults matched the full path. */
     char *target = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
-    if (target != NULL) {
-        sim_flink_handle(s->model, method, target, &query, sim_now_ms(), &r);
+    if (target != NULL && sim_k8s_proxy_forbidden(s->k8s, s->model, method, url, &r)) {
+        free(target);
+    } else if (target != NULL) {
+        sim_flink_handle(s->model, method, target, &query, ctx->body, ctx->len, sim_now_ms(), &r);
         free(target);
     } else if (k8s) {
         const char *ctype =
@@ -186,7 +227,7 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         sim_k8s_handle(s->k8s, s->model, method, url, &query, ctype, ctx->body, ctx->len,
                        sim_now_ms(), &r);
     } else {
-        sim_flink_handle(s->model, method, url, &query, sim_now_ms(), &r);
+        sim_flink_handle(s->model, method, url, &query, ctx->body, ctx->len, sim_now_ms(), &r);
     }
     if (!faulted)
         return queue_reply(conn, &r);
@@ -276,7 +317,8 @@ int main(int argc, char **argv) {
         OPT_TOKEN,
         OPT_TLS_CERT,
         OPT_TLS_KEY,
-        OPT_KUBECONFIG_OUT
+        OPT_KUBECONFIG_OUT,
+        OPT_ACTION_STEPS
     };
     static const struct option longopts[] = {
         {"port", required_argument, NULL, OPT_PORT},
@@ -292,10 +334,15 @@ int main(int argc, char **argv) {
         {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
         {"tls-key", required_argument, NULL, OPT_TLS_KEY},
         {"kubeconfig-out", required_argument, NULL, OPT_KUBECONFIG_OUT},
+        {"action-steps-ms", required_argument, NULL, OPT_ACTION_STEPS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct sim_model_options mo = {.clusters = 3, .jobs = 4, .taskmanagers = 0, .seed = 1};
+    struct sim_model_options mo = {.clusters = 3,
+                                   .jobs = 4,
+                                   .taskmanagers = 0,
+                                   .seed = 1,
+                                   .action_step_ms = SIM_ACTIONS_DEFAULT_STEP_MS};
     long long port = 0, v = 0;
     const char *fault_args[MAX_FAULT_ARGS];
     size_t n_fault_args = 0;
@@ -361,6 +408,11 @@ int main(int argc, char **argv) {
         case OPT_KUBECONFIG_OUT:
             kubeconfig_out = optarg;
             break;
+        case OPT_ACTION_STEPS:
+            if (!parse_num("action-steps-ms", optarg, 1, 3600000, &v))
+                return 2;
+            mo.action_step_ms = (int)v;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -387,6 +439,7 @@ int main(int argc, char **argv) {
     struct sim_faults *faults = sim_faults_new(mo.seed);
     struct sim_model *model = NULL;
     struct sim_k8s *k8s = NULL;
+    struct sim_requests *requests = sim_requests_new();
     char *cert_pem = NULL, *key_pem = NULL;
     size_t cert_len = 0, key_len = 0;
     if (tls_cert != NULL) {
@@ -426,7 +479,11 @@ int main(int argc, char **argv) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct server server = {.model = model, .faults = faults, .k8s = k8s, .token = token};
+    struct server server = {.model = model,
+                            .faults = faults,
+                            .k8s = k8s,
+                            .token = token,
+                            .control = {faults, model, k8s, requests}};
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                          MHD_USE_POLL | MHD_USE_ITC;
     if (cert_pem != NULL) {
@@ -484,5 +541,6 @@ out:
     sim_k8s_free(k8s);
     sim_model_free(model);
     sim_faults_free(faults);
+    sim_requests_free(requests);
     return rc;
 }

@@ -54,6 +54,10 @@ static void set_state(struct sim_job *j, enum sim_job_state s, int64_t t) {
     j->last_modification = t;
 }
 
+void sim_model_set_job_state(struct sim_job *j, enum sim_job_state s, int64_t t) {
+    set_state(j, s, t);
+}
+
 /* ---- building ------------------------------------------------------------------- */
 
 static void parse_version(struct sim_cluster *c) {
@@ -349,6 +353,7 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
     c->next_pod_index = (int)c->n_tms + 1;
     c->next_event_at = frozen ? INT64_MAX : now + sim_prng_range(&c->events, 30000, 90000);
     build_dynamics(c, ci, o, now);
+    sim_actions_init(&c->actions, o->seed, ci, o->action_step_ms);
 }
 
 struct sim_model *sim_model_new(const struct sim_model_options *o, int64_t now_ms) {
@@ -369,8 +374,12 @@ void sim_model_free(struct sim_model *m) {
         return;
     for (size_t ci = 0; ci < m->n_clusters; ci++) {
         struct sim_cluster *c = &m->clusters[ci];
-        for (size_t i = 0; i < c->n_jobs; i++)
+        for (size_t i = 0; i < c->n_jobs; i++) {
             free(c->jobs[i].name);
+            free(c->jobs[i].checkpoints.restored_path);
+            sim_actions_forget_job(&c->jobs[i]);
+        }
+        sim_actions_free(&c->actions);
         for (size_t t = 0; t < c->n_tms; t++)
             free(c->tms[t].id);
         free(c->jobs);
@@ -458,6 +467,10 @@ static void tasks_stop(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     sim_checkpoints_stop(c, j, t);
 }
 
+void sim_model_stop_tasks(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    tasks_stop(c, j, t);
+}
+
 /* A task of job ji fails at t (because task manager lost_tm died, or SIZE_MAX: its own
  * code) and the restart strategy restarts the job. */
 static void start_restart(struct sim_cluster *c, size_t ji, size_t lost_tm, int64_t t) {
@@ -509,7 +522,8 @@ static void job_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
 }
 
 static bool restartable(const struct sim_job *j) {
-    return j->state == SIM_JOB_RUNNING && j->phase == SIM_TASKS_STEADY && j->next_at == 0;
+    return j->state == SIM_JOB_RUNNING && j->phase == SIM_TASKS_STEADY && j->next_at == 0 &&
+           j->action.kind == SIM_ACTION_NONE;
 }
 
 static bool restart_random_job(struct sim_cluster *c, int64_t t) {
@@ -582,7 +596,7 @@ static void cluster_event(struct sim_cluster *c, int64_t t) {
  * the result does not depend on how often it is called. */
 static void cluster_advance(struct sim_cluster *c, int64_t now) {
     for (;;) {
-        enum { NONE, EVENT, JOB, CHECKPOINT, TM, FETCH } kind = NONE;
+        enum { NONE, EVENT, JOB, CHECKPOINT, TM, FETCH, ACTION } kind = NONE;
         int64_t when = INT64_MAX;
         size_t which = 0;
         if (c->next_event_at < when) {
@@ -615,6 +629,11 @@ static void cluster_advance(struct sim_cluster *c, int64_t now) {
             when = c->metric_at + SIM_FETCH_MS;
             kind = FETCH;
         }
+        int64_t act = sim_actions_next(c);
+        if (act != 0 && act < when) {
+            when = act;
+            kind = ACTION;
+        }
         if (kind == NONE || when > now)
             return;
         if (kind == EVENT)
@@ -625,6 +644,8 @@ static void cluster_advance(struct sim_cluster *c, int64_t now) {
             sim_checkpoints_event(c, &c->jobs[which], when);
         else if (kind == TM)
             tm_return(c, &c->tms[which], when);
+        else if (kind == ACTION)
+            sim_actions_run(c, when);
         else
             sim_load_step(c, when);
     }
@@ -754,12 +775,14 @@ bool sim_model_fail_job(struct sim_cluster *c, struct sim_job *j, int64_t t) {
         j->metrics_until = t;
     j->restart_step = 0;
     j->next_at = 0;
+    sim_actions_forget_job(j);
     return true;
 }
 
 bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     if (j->batch)
         return false;
+    sim_actions_forget_job(j);
     tasks_stop(c, j, t);
     j->start_time = t;
     j->end_time = -1;

@@ -12,6 +12,7 @@
 #ifndef FLINKTOP_SIM_MODEL_H
 #define FLINKTOP_SIM_MODEL_H
 
+#include "sim_actions.h"
 #include "sim_catalog.h"
 #include "sim_checkpoints.h"
 #include "sim_exceptions.h"
@@ -85,6 +86,7 @@ struct sim_vertex {
     uint64_t key;     /* from the id: seeds what each subtask shows */
     const char *name; /* borrowed from the catalog */
     int parallelism;
+    int lower_bound;   /* resource requirements' lowerBound (adaptive scheduler), 0 = 1 */
     bool keyed_input;  /* the edge into this vertex is a keyBy (HASH) */
     int64_t out_rate;  /* records per second leaving this vertex at nominal throughput */
     int record_bytes;  /* average serialised record size */
@@ -125,6 +127,7 @@ struct sim_job {
     int64_t acc_at;         /* when the vertices' acc counters were last brought up to date */
     struct sim_checkpoints checkpoints;
     struct sim_exceptions exceptions;
+    struct sim_job_action action; /* a stop, cancel or restart an action asked for */
 };
 
 struct sim_tm {
@@ -152,11 +155,12 @@ struct sim_cluster {
     bool frozen;
     /* Metrics and checkpoints: their own draws, so they never shift the event schedule. */
     struct sim_prng dynamics;
-    int64_t fetch_origin;    /* the first metric fetch: the simulator's start */
-    int64_t metric_at;       /* the latest metric fetch, fetch_origin + k * SIM_FETCH_MS */
-    size_t episode_job;      /* job with a bottleneck episode, SIZE_MAX none */
-    int64_t episode_until;   /* when that episode clears */
-    int64_t next_episode_at; /* when the next one may start */
+    int64_t fetch_origin;       /* the first metric fetch: the simulator's start */
+    int64_t metric_at;          /* the latest metric fetch, fetch_origin + k * SIM_FETCH_MS */
+    size_t episode_job;         /* job with a bottleneck episode, SIZE_MAX none */
+    int64_t episode_until;      /* when that episode clears */
+    int64_t next_episode_at;    /* when the next one may start */
+    struct sim_actions actions; /* savepoint operations and action timing (sim_actions) */
 };
 
 struct sim_model {
@@ -165,7 +169,8 @@ struct sim_model {
     size_t n_clusters;
     bool frozen;
     int64_t started_at;
-    int64_t now; /* the latest time the model was advanced to */
+    int64_t now;                   /* the latest time the model was advanced to */
+    int forced_savepoint_failures; /* the next savepoints fail (through /_sim) */
 };
 
 struct sim_model_options {
@@ -175,7 +180,8 @@ struct sim_model_options {
     uint64_t seed;
     bool frozen;
     bool hostile_names;
-    int parallelism; /* every vertex's parallelism; <= 0 = drawn per job */
+    int parallelism;    /* every vertex's parallelism; <= 0 = drawn per job */
+    int action_step_ms; /* one step of an action's progress (--action-steps-ms) */
 };
 
 /* Builds the world at wall time now_ms. Returns owned model: free with sim_model_free. */
@@ -203,6 +209,11 @@ struct sim_tm *sim_cluster_tm(struct sim_cluster *c, const char *id, size_t *ind
  * initializing, then running); false for the batch job. */
 bool sim_model_fail_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
 bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
+
+/* For sim_actions: a job's state changes at t (also its timestamps and last-modification);
+ * its tasks stop at t (counters stop, the running checkpoint fails). */
+void sim_model_set_job_state(struct sim_job *j, enum sim_job_state s, int64_t t);
+void sim_model_stop_tasks(struct sim_cluster *c, struct sim_job *j, int64_t t);
 
 bool sim_cluster_version_at_least(const struct sim_cluster *c, int major, int minor);
 

@@ -197,7 +197,7 @@ assert s[0]["spec"]["ports"][0] == {"name": "rest", "protocol": "TCP", "port": 8
 }
 
 @test "merge patch: bumps resourceVersion and generation; stale resourceVersion is 409; unknown is 404" {
-    tls_start
+    tls_start --action-steps-ms 100
     base=/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments
     k "$base/production" >/dev/null
     rv=$(py 'print(body()["metadata"]["resourceVersion"])')
@@ -208,7 +208,14 @@ assert s[0]["spec"]["ports"][0] == {"name": "rest", "protocol": "TCP", "port": 8
     py "d = body()
 assert d['spec']['job']['state'] == 'suspended' and d['spec']['job']['upgradeMode'] == 'savepoint'
 assert d['metadata']['generation'] == $gen + 1 and d['metadata']['resourceVersion'] != '$rv'
-assert d['status']['lifecycleState'] == 'SUSPENDED'"
+assert d['status']['observedGeneration'] == $gen" # the operator has not caught up yet
+    # ... and then it does: the job suspends
+    local end=$(($(date +%s) + 20))
+    until k "$base/production" >/dev/null &&
+        py "d = body(); assert d['status']['lifecycleState'] == 'SUSPENDED' and d['status']['observedGeneration'] == $gen + 1" 2>/dev/null; do
+        [ "$(date +%s)" -lt "$end" ] || { py 'print(body()["status"])'; return 1; }
+        sleep 0.1
+    done
     # The same resourceVersion again is stale now.
     k "$base/production" -X PATCH -H 'Content-Type: application/merge-patch+json' \
         -d "{\"metadata\":{\"resourceVersion\":\"$rv\"},\"spec\":{\"job\":{\"state\":\"running\"}}}" >/dev/null
@@ -240,7 +247,7 @@ assert d['metadata']['generation'] == $gen + 1 and 'environment' not in l and l[
 
 @test "kubectl lists deployments, pods and events, and patches with a generation bump" {
     need_kubectl
-    tls_start
+    tls_start --action-steps-ms 100
     run kc get flinkdeployments -A
     [ "$status" -eq 0 ]
     [[ $output == *flink-prod*production* ]]
@@ -255,10 +262,16 @@ assert d['metadata']['generation'] == $gen + 1 and 'environment' not in l and l[
     run kc patch flinkdeployment production -n flink-prod --type merge \
         -p '{"spec":{"job":{"parallelism":3}}}'
     [ "$status" -eq 0 ]
-    run kc get flinkdep production -n flink-prod \
-        -o 'jsonpath={.metadata.generation} {.spec.job.parallelism} {.status.observedGeneration}'
-    [ "$status" -eq 0 ]
-    [ "$output" = "2 3 2" ]
+    # the simulated operator catches up a few steps later
+    local end=$(($(date +%s) + 20))
+    while :; do
+        run kc get flinkdep production -n flink-prod \
+            -o 'jsonpath={.metadata.generation} {.spec.job.parallelism} {.status.observedGeneration}'
+        [ "$status" -eq 0 ]
+        [ "$output" = "2 3 2" ] && break
+        [ "$(date +%s)" -lt "$end" ] || { echo "got: $output" >&2; return 1; }
+        sleep 0.2
+    done
 }
 
 @test "flinktop --once --kubeconfig shows three clusters through the proxy and never the token" {

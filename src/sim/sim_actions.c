@@ -1,0 +1,319 @@
+#include "sim_actions.h"
+
+#include "sim_model.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(SIM_MAX_VERTICES <= SIM_ACTION_MAX_VERTICES, "action parallelism array too small");
+
+/* A savepoint takes two steps from its trigger. */
+#define SAVEPOINT_STEPS 2
+/* Now and then a savepoint fails: 1 in this many. */
+#define SAVEPOINT_FAIL_ONE_IN 8
+
+static const char *const random_causes[] = {
+    "Checkpoint expired before completing.",
+    "Asynchronous task checkpoint failed.",
+    "Failure to finalize checkpoint.",
+};
+
+void sim_actions_init(struct sim_actions *a, uint64_t seed, size_t cluster_index, int step_ms) {
+    memset(a, 0, sizeof *a);
+    sim_prng_init(&a->prng, seed, 3000 + cluster_index);
+    a->step_ms = step_ms > 0 ? step_ms : SIM_ACTIONS_DEFAULT_STEP_MS;
+}
+
+void sim_actions_free(struct sim_actions *a) {
+    for (size_t i = 0; i < a->n; i++) {
+        free(a->ops[i].location);
+        free(a->ops[i].failure_class);
+        free(a->ops[i].failure_trace);
+        free(a->ops[i].planned_cause);
+    }
+    free(a->ops);
+    memset(a, 0, sizeof *a);
+}
+
+void sim_actions_forget_job(struct sim_job *j) {
+    free(j->action.restore_path);
+    memset(&j->action, 0, sizeof j->action);
+}
+
+int64_t sim_actions_next(const struct sim_cluster *c) {
+    int64_t next = 0;
+    for (size_t i = 0; i < c->actions.n; i++) {
+        const struct sim_savepoint_op *op = &c->actions.ops[i];
+        if (!op->done && (next == 0 || op->done_at < next))
+            next = op->done_at;
+    }
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        const struct sim_job_action *a = &c->jobs[i].action;
+        if (a->kind != SIM_ACTION_NONE && (next == 0 || a->at < next))
+            next = a->at;
+    }
+    return next;
+}
+
+/* ---- savepoints ------------------------------------------------------------------ */
+
+/* Fills the failure of op: Flink's SerializedThrowable class and stack trace. */
+static void fail_op(struct sim_savepoint_op *op, const char *cause) {
+    op->failed = true;
+    free(op->failure_class);
+    free(op->failure_trace);
+    op->failure_class = xstrdup("org.apache.flink.runtime.checkpoint.CheckpointException");
+    op->failure_trace = xasprintf(
+        "org.apache.flink.runtime.checkpoint.CheckpointException: %s\n"
+        "\tat org.apache.flink.runtime.checkpoint.CheckpointCoordinator.abortPendingCheckpoint"
+        "(CheckpointCoordinator.java:2219)\n"
+        "\tat org.apache.flink.runtime.checkpoint.CheckpointCoordinator.triggerSavepointInternal"
+        "(CheckpointCoordinator.java:489)\n"
+        "\tat org.apache.flink.runtime.scheduler.SchedulerBase.triggerSavepoint"
+        "(SchedulerBase.java:943)\n"
+        "\tat org.apache.flink.runtime.jobmaster.JobMaster.triggerSavepoint(JobMaster.java:898)\n"
+        "\tat java.base/java.util.concurrent.CompletableFuture$AsyncSupply.run"
+        "(CompletableFuture.java:1768)\n",
+        cause);
+}
+
+static void job_ends(struct sim_cluster *c, struct sim_job *j, enum sim_job_state s, int64_t t) {
+    sim_actions_forget_job(j);
+    if (sim_job_holds_slots(j))
+        sim_model_stop_tasks(c, j, t);
+    j->next_at = 0;
+    j->restart_step = 0;
+    j->phase = SIM_TASKS_STEADY;
+    if (j->metrics_until == 0)
+        j->metrics_until = t;
+    sim_model_set_job_state(j, s, t);
+    j->end_time = t;
+}
+
+static void complete_op(struct sim_cluster *c, size_t idx, int64_t t) {
+    struct sim_savepoint_op *op = &c->actions.ops[idx];
+    op->done = true;
+    struct sim_job *j = sim_cluster_job(c, op->jid);
+    if (j == NULL || !j->checkpoints.enabled) {
+        fail_op(op, "Checkpointing has not been enabled for this job.");
+        return;
+    }
+    if (j->state != SIM_JOB_RUNNING || j->phase != SIM_TASKS_STEADY) {
+        /* Failed before it reached the checkpoint statistics. */
+        char *cause = xasprintf("Checkpoint triggering task %s (1/%d) of job %s is not being "
+                                "executed at the moment. Aborting checkpoint. Failure reason: "
+                                "Not all required tasks are currently running.",
+                                j->vertices[0].name, j->vertices[0].parallelism, j->jid);
+        fail_op(op, cause);
+        free(cause);
+        return;
+    }
+    if (op->planned_cause != NULL) {
+        fail_op(op, op->planned_cause);
+        sim_checkpoints_add_savepoint(c, j, op->started, t, idx, op->stop, true);
+        return;
+    }
+    sim_checkpoints_add_savepoint(c, j, op->started, t, idx, op->stop, false);
+    if (op->stop)
+        job_ends(c, j, SIM_JOB_FINISHED, t);
+    else if (op->cancel_job)
+        job_ends(c, j, SIM_JOB_CANCELED, t);
+}
+
+const struct sim_savepoint_op *sim_actions_savepoint(struct sim_cluster *c, struct sim_job *j,
+                                                     int64_t start, const char *dir,
+                                                     const char *trigger, bool stop,
+                                                     bool cancel_job, int fail) {
+    struct sim_actions *a = &c->actions;
+    if (a->n == SIM_ACTIONS_MAX_OPS)
+        return NULL;
+    if (a->n == a->cap) {
+        a->cap = a->cap == 0 ? 16 : a->cap * 2;
+        a->ops = xrealloc(a->ops, a->cap * sizeof *a->ops);
+    }
+    struct sim_savepoint_op *op = &a->ops[a->n++];
+    memset(op, 0, sizeof *op);
+    sim_prng_hex32(&a->prng, op->trigger);
+    if (trigger != NULL)
+        snprintf(op->trigger, sizeof op->trigger, "%s", trigger);
+    snprintf(op->jid, sizeof op->jid, "%s", j->jid);
+    op->started = start;
+    op->done_at = start + SAVEPOINT_STEPS * a->step_ms;
+    op->stop = stop;
+    op->cancel_job = cancel_job;
+    char rnd[33];
+    sim_prng_hex32(&a->prng, rnd);
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    op->location = xasprintf("%.*s/savepoint-%.6s-%.12s", (int)len, dir, j->jid, rnd);
+    bool random_failure = sim_prng_range(&a->prng, 1, SAVEPOINT_FAIL_ONE_IN) == 1;
+    if (fail > 0)
+        op->planned_cause = xstrdup("Asynchronous task checkpoint failed.");
+    else if (fail < 0 && random_failure && !c->frozen)
+        op->planned_cause = xstrdup(random_causes[sim_prng_range(
+            &a->prng, 0, (int64_t)(sizeof random_causes / sizeof random_causes[0]) - 1)]);
+    return op;
+}
+
+const struct sim_savepoint_op *sim_actions_find(const struct sim_cluster *c, const char *jid,
+                                                const char *trigger) {
+    for (size_t i = 0; i < c->actions.n; i++) {
+        const struct sim_savepoint_op *op = &c->actions.ops[i];
+        if (strcmp(op->trigger, trigger) == 0 && strcmp(op->jid, jid) == 0)
+            return op;
+    }
+    return NULL;
+}
+
+const char *sim_actions_location(const struct sim_cluster *c, size_t op) {
+    return op < c->actions.n ? c->actions.ops[op].location : NULL;
+}
+
+char *sim_actions_savepoint_dir(const struct sim_cluster *c) {
+    if (c->index == 1)
+        return NULL;
+    return xasprintf("s3://flink-%s/savepoints", c->name);
+}
+
+/* ---- cancel and restart ---------------------------------------------------------- */
+
+/* CANCELLING at t, CANCELED a step later. */
+static void cancel_now(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    sim_actions_forget_job(j);
+    if (sim_job_holds_slots(j))
+        sim_model_stop_tasks(c, j, t);
+    j->next_at = 0;
+    j->restart_step = 0;
+    j->phase = SIM_TASKS_STEADY;
+    if (j->metrics_until == 0)
+        j->metrics_until = t;
+    sim_model_set_job_state(j, SIM_JOB_CANCELLING, t);
+    j->action.kind = SIM_ACTION_CANCEL;
+    j->action.step = 1;
+    j->action.at = t + c->actions.step_ms;
+}
+
+bool sim_actions_cancel(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    if (j->state == SIM_JOB_CANCELED || j->state == SIM_JOB_CANCELLING)
+        return true;
+    if (sim_job_state_is_terminal(j->state))
+        return false;
+    cancel_now(c, j, t);
+    return true;
+}
+
+void sim_actions_cancel_at(struct sim_job *j, int64_t start) {
+    sim_actions_forget_job(j);
+    j->action.kind = SIM_ACTION_CANCEL;
+    j->action.step = 0;
+    j->action.at = start;
+}
+
+void sim_actions_restart(struct sim_cluster *c, struct sim_job *j, int64_t start,
+                         const int *parallelism, bool resubmit, const char *restore_path) {
+    (void)c;
+    sim_actions_forget_job(j);
+    j->action.kind = SIM_ACTION_RESTART;
+    j->action.step = 0;
+    j->action.at = start;
+    j->action.resubmit = resubmit || sim_job_state_is_terminal(j->state);
+    for (size_t v = 0; parallelism != NULL && v < j->n_vertices; v++)
+        j->action.parallelism[v] = parallelism[v];
+    j->action.restore_path = restore_path != NULL ? xstrdup(restore_path) : NULL;
+}
+
+static void restart_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    struct sim_job_action *a = &j->action;
+    int64_t step = c->actions.step_ms;
+    switch (a->step) {
+    case 0:
+        /* Whatever the job was doing (a failure's own restart too) gives way. */
+        j->next_at = 0;
+        j->restart_step = 0;
+        if (sim_job_holds_slots(j) && j->state != SIM_JOB_RESTARTING) {
+            sim_model_stop_tasks(c, j, t);
+            if (j->metrics_until == 0)
+                j->metrics_until = t;
+        }
+        j->phase = SIM_TASKS_STEADY;
+        if (!sim_job_state_is_terminal(j->state))
+            sim_model_set_job_state(j, SIM_JOB_RESTARTING, t);
+        a->step = 1;
+        a->at = t + step;
+        break;
+    case 1: {
+        int demand = 0;
+        for (size_t v = 0; v < j->n_vertices; v++) {
+            if (a->parallelism[v] > 0)
+                j->vertices[v].parallelism = a->parallelism[v];
+            if (j->vertices[v].parallelism > demand)
+                demand = j->vertices[v].parallelism;
+        }
+        j->demand = demand;
+        if (a->resubmit) {
+            j->start_time = t;
+            j->end_time = -1;
+            memset(j->timestamps, 0, sizeof j->timestamps);
+            sim_model_set_job_state(j, SIM_JOB_INITIALIZING, t);
+            sim_model_set_job_state(j, SIM_JOB_CREATED, t);
+        }
+        j->end_time = -1;
+        sim_model_set_job_state(j, SIM_JOB_RUNNING, t);
+        j->phase = SIM_TASKS_DEPLOYING;
+        j->running_since = t;
+        j->metrics_until = 0;
+        sim_load_reset(j, t);
+        if (a->restore_path != NULL)
+            sim_checkpoints_restore_path(j, a->restore_path, t);
+        else
+            sim_checkpoints_restore(j, t);
+        a->step = 2;
+        a->at = t + step;
+        break;
+    }
+    case 2:
+        j->phase = SIM_TASKS_INITIALIZING;
+        j->last_modification = t;
+        a->step = 3;
+        a->at = t + step;
+        break;
+    default:
+        j->phase = SIM_TASKS_STEADY;
+        j->last_modification = t;
+        j->steady_since = t;
+        sim_actions_forget_job(j);
+        sim_checkpoints_start(c, j, t);
+        break;
+    }
+}
+
+void sim_actions_run(struct sim_cluster *c, int64_t t) {
+    /* Savepoints first: a stop's savepoint completes before a later step of its job. */
+    for (size_t i = 0; i < c->actions.n; i++) {
+        if (!c->actions.ops[i].done && c->actions.ops[i].done_at <= t) {
+            complete_op(c, i, t);
+            return;
+        }
+    }
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        struct sim_job *j = &c->jobs[i];
+        if (j->action.kind == SIM_ACTION_NONE || j->action.at > t)
+            continue;
+        if (j->action.kind == SIM_ACTION_CANCEL && j->action.step == 0) {
+            if (sim_job_state_is_terminal(j->state) || j->state == SIM_JOB_CANCELLING)
+                sim_actions_forget_job(j);
+            else
+                cancel_now(c, j, t);
+        } else if (j->action.kind == SIM_ACTION_CANCEL) {
+            sim_actions_forget_job(j);
+            sim_model_set_job_state(j, SIM_JOB_CANCELED, t);
+            j->end_time = t;
+        } else {
+            restart_step(c, j, t);
+        }
+        return;
+    }
+}
