@@ -81,8 +81,24 @@ const char *operations_state_name(enum op_state s) {
         return "failed";
     case OP_TIMED_OUT:
         return "timed out";
+    case OP_ABANDONED:
+        return "abandoned";
     }
     return "?";
+}
+
+/* The audit log's word for how an operation ended. */
+static const char *phase_name(enum op_state st) {
+    switch (st) {
+    case OP_SUCCEEDED:
+        return "succeeded";
+    case OP_TIMED_OUT:
+        return "timed-out";
+    case OP_ABANDONED:
+        return "abandoned";
+    default:
+        return "failed";
+    }
 }
 
 static void finish(struct operation *op, enum op_state st, const char *fmt, ...)
@@ -100,9 +116,7 @@ static void finish(struct operation *op, enum op_state st, const char *fmt, ...)
     op->finished_ms = clock_wall_ms();
     op->owner->changed = true;
     if (op->owner->audit)
-        op->owner->audit(op->owner->audit_arg, op,
-                         st == OP_SUCCEEDED ? "succeeded"
-                                            : (st == OP_TIMED_OUT ? "timed-out" : "failed"));
+        op->owner->audit(op->owner->audit_arg, op, phase_name(st));
 }
 
 static void set_phase(struct operation *op, const char *phase) {
@@ -369,6 +383,8 @@ static void on_follow(void *arg, const struct http_response *resp) {
 static void on_sent(void *arg, const struct http_response *resp) {
     struct operation *op = arg;
     op->in_flight = false;
+    if (op->state != OP_RUNNING) /* abandoned at quit, then cancelled by http_free */
+        return;
     op->http_status = resp->status;
     op->next_poll_ms = clock_mono_ms() + POLL_MS;
     op->owner->changed = true;
@@ -551,4 +567,17 @@ bool operations_take_changed(struct operations *ops) {
     bool c = ops->changed;
     ops->changed = false;
     return c;
+}
+
+void operations_set_audit(struct operations *ops, op_audit_fn audit, void *audit_arg) {
+    ops->audit = audit;
+    ops->audit_arg = audit_arg;
+}
+
+void operations_abandon_all(struct operations *ops) {
+    for (size_t i = 0; ops && i < ops->len; i++)
+        if (ops->items[i]->state == OP_RUNNING)
+            finish(ops->items[i], OP_ABANDONED, "flinktop quit while following it (%s); the "
+                                                "request itself was sent",
+                   ops->items[i]->phase);
 }

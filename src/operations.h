@@ -33,7 +33,13 @@ enum op_follow {
     OP_FOLLOW_JOB,      /* a Flink job: to want_job_state, or running at want_parallelism */
 };
 
-enum op_state { OP_RUNNING, OP_SUCCEEDED, OP_FAILED, OP_TIMED_OUT };
+enum op_state {
+    OP_RUNNING,
+    OP_SUCCEEDED,
+    OP_FAILED,
+    OP_TIMED_OUT,
+    OP_ABANDONED, /* flinktop quit while following it (the request itself was sent) */
+};
 
 /* What to send and how to follow it. Everything is copied by operations_start. */
 struct op_request {
@@ -83,7 +89,7 @@ struct operation {
 };
 
 /* An audit hook: called for every operation with phase "requested" when it is sent
- * and "succeeded" / "failed" / "timed-out" when it ends. */
+ * and "succeeded" / "failed" / "timed-out" / "abandoned" when it ends. */
 typedef void (*op_audit_fn)(void *arg, const struct operation *op, const char *phase);
 
 struct operations;
@@ -92,6 +98,10 @@ struct operations;
  * (requests cancelled there still call back into it). */
 struct operations *operations_new(struct http *http, op_audit_fn audit, void *audit_arg);
 void operations_free(struct operations *ops);
+/* Change the audit hook (NULL: none), e.g. before its argument goes away. */
+void operations_set_audit(struct operations *ops, op_audit_fn audit, void *audit_arg);
+/* Quitting: every running operation ends as abandoned (and is audited so). */
+void operations_abandon_all(struct operations *ops);
 
 /* Send it. Returns the operation (borrowed, valid until it is pruned) or NULL with the
  * reason in err (the request could not even be made). */
