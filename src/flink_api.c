@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json_doc.h"
 #include "json_get.h"
@@ -73,6 +74,36 @@ enum fa_status flink_api_parse_config(const char *body, size_t len, struct flink
     out->flink_version = get_version(root, "flink-version");
     out->flink_revision = get_version(root, "flink-revision");
     out->refresh_interval = get_time(root, "refresh-interval");
+    cJSON_Delete(root);
+    return FA_OK;
+}
+
+/* ---- /jobmanager/config -------------------------------------------------------------- */
+
+enum fa_status flink_api_parse_jm_config(const char *body, size_t len, char **savepoint_dir,
+                                         int *adaptive, char *err, size_t errlen) {
+    *savepoint_dir = NULL;
+    *adaptive = 0;
+    cJSON *root = NULL;
+    enum fa_status st = json_doc_parse_array(body, len, &root, err, errlen);
+    if (st != FA_OK)
+        return st;
+    const char *dir = NULL, *dir2x = NULL;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, root) {
+        const char *key = json_get_string_ref(e, "key");
+        const char *value = json_get_string_ref(e, "value");
+        if (key == NULL || value == NULL || value[0] == '\0' || strcmp(value, "******") == 0)
+            continue;
+        if (strcmp(key, "state.savepoints.dir") == 0)
+            dir = value;
+        else if (strcmp(key, "execution.checkpointing.savepoint-dir") == 0)
+            dir2x = value;
+        else if (strcmp(key, "jobmanager.scheduler") == 0)
+            *adaptive = strcasecmp(value, "adaptive") == 0;
+    }
+    if (dir2x || dir) /* 2.x reads the new key first */
+        *savepoint_dir = sanitize_strdup(dir2x ? dir2x : dir);
     cJSON_Delete(root);
     return FA_OK;
 }

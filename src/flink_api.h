@@ -41,6 +41,12 @@ enum fa_status flink_api_parse_jobs_overview(const char *body, size_t len, struc
 enum fa_status flink_api_parse_taskmanagers(const char *body, size_t len,
                                             struct taskmanager_list *out, char *err,
                                             size_t errlen);
+/* GET /jobmanager/config, [{"key","value"}]: the default savepoint directory
+ * (execution.checkpointing.savepoint-dir, else state.savepoints.dir; owned, NULL when
+ * unset or masked) and whether jobmanager.scheduler is adaptive. */
+enum fa_status flink_api_parse_jm_config(const char *body, size_t len, char **savepoint_dir,
+                                         int *adaptive, char *err, size_t errlen);
+
 /* GET /jobs/:jid (only what the job list needs: parallelism) */
 enum fa_status flink_api_parse_job_details(const char *body, size_t len, struct job_details *out,
                                            char *err, size_t errlen);

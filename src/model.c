@@ -140,6 +140,9 @@ static void cluster_reset(struct cluster *c) {
     c->taskmanagers.items = NULL;
     c->taskmanagers.len = 0;
     c->detail_cursor = 0;
+    c->savepoint_dir = NULL;
+    c->adaptive_scheduler = UNKNOWN_I;
+    c->jm_config_known = false;
 }
 
 void cluster_init(struct cluster *c, const char *name, const char *url) {
@@ -156,6 +159,8 @@ void cluster_free(struct cluster *c) {
     c->name = NULL;
     c->url = NULL;
     flink_config_free(&c->config);
+    free(c->savepoint_dir);
+    c->savepoint_dir = NULL;
     flink_overview_free(&c->overview);
     job_list_free(&c->jobs);
     taskmanager_list_free(&c->taskmanagers);

@@ -16,18 +16,18 @@
 #define UNKNOWN_I (-1)
 
 /* Flink JobStatus (wire spelling: CANCELLING with two Ls). */
-#define JOB_STATES(X)                                                                          \
-    X(JOB_UNKNOWN, "UNKNOWN")                                                                  \
-    X(JOB_INITIALIZING, "INITIALIZING")                                                        \
-    X(JOB_CREATED, "CREATED")                                                                  \
-    X(JOB_RUNNING, "RUNNING")                                                                  \
-    X(JOB_FAILING, "FAILING")                                                                  \
-    X(JOB_FAILED, "FAILED")                                                                    \
-    X(JOB_CANCELLING, "CANCELLING")                                                            \
-    X(JOB_CANCELED, "CANCELED")                                                                \
-    X(JOB_FINISHED, "FINISHED")                                                                \
-    X(JOB_RESTARTING, "RESTARTING")                                                            \
-    X(JOB_SUSPENDED, "SUSPENDED")                                                              \
+#define JOB_STATES(X)                                                                              \
+    X(JOB_UNKNOWN, "UNKNOWN")                                                                      \
+    X(JOB_INITIALIZING, "INITIALIZING")                                                            \
+    X(JOB_CREATED, "CREATED")                                                                      \
+    X(JOB_RUNNING, "RUNNING")                                                                      \
+    X(JOB_FAILING, "FAILING")                                                                      \
+    X(JOB_FAILED, "FAILED")                                                                        \
+    X(JOB_CANCELLING, "CANCELLING")                                                                \
+    X(JOB_CANCELED, "CANCELED")                                                                    \
+    X(JOB_FINISHED, "FINISHED")                                                                    \
+    X(JOB_RESTARTING, "RESTARTING")                                                                \
+    X(JOB_SUSPENDED, "SUSPENDED")                                                                  \
     X(JOB_RECONCILING, "RECONCILING")
 
 #define JOB_STATE_ENUM(id, name) id,
@@ -44,48 +44,48 @@ enum source_state { SOURCE_PENDING, SOURCE_OK, SOURCE_ERROR };
 
 struct source {
     enum source_state state;
-    int64_t last_ok_ms;   /* wall clock of the last good answer, 0 = never */
-    int64_t last_try_ms;  /* wall clock the last request finished */
+    int64_t last_ok_ms;  /* wall clock of the last good answer, 0 = never */
+    int64_t last_try_ms; /* wall clock the last request finished */
     bool in_flight;
-    char error[160];      /* last error line, "" when none */
+    char error[160]; /* last error line, "" when none */
 };
 
 struct job {
-    char id[33];             /* 32 hex + NUL; "" when the server sent none */
-    char *name;              /* owned, NULL unknown */
+    char id[33]; /* 32 hex + NUL; "" when the server sent none */
+    char *name;  /* owned, NULL unknown */
     enum job_state state;
-    int64_t start_time;      /* epoch ms, -1 unknown */
-    int64_t end_time;        /* epoch ms, -1 while running or unknown */
-    int64_t duration_ms;     /* -1 unknown */
+    int64_t start_time;        /* epoch ms, -1 unknown */
+    int64_t end_time;          /* epoch ms, -1 while running or unknown */
+    int64_t duration_ms;       /* -1 unknown */
     int64_t last_modification; /* epoch ms, -1 unknown */
-    int tasks_total;         /* -1 unknown */
-    int tasks_running;       /* -1 unknown */
-    int tasks_failed;        /* -1 unknown */
-    int parallelism;         /* max vertex parallelism from /jobs/:jid, -1 until known */
-    int max_parallelism;     /* -1 unknown or unset */
-    int64_t details_ms;      /* wall clock the last details refresh started, 0 never */
+    int tasks_total;           /* -1 unknown */
+    int tasks_running;         /* -1 unknown */
+    int tasks_failed;          /* -1 unknown */
+    int parallelism;           /* max vertex parallelism from /jobs/:jid, -1 until known */
+    int max_parallelism;       /* -1 unknown or unset */
+    int64_t details_ms;        /* wall clock the last details refresh started, 0 never */
     struct job_detail *detail; /* owned, NULL until the first details poll; carried from
                                   list to list by the poller so history survives */
 };
 
 struct taskmanager {
-    char *id;                /* owned */
-    char *path;              /* owned, may be NULL */
+    char *id;   /* owned */
+    char *path; /* owned, may be NULL */
     int slots_total;
     int slots_free;
-    int64_t last_heartbeat;  /* epoch ms, -1 unknown */
-    double cpu_cores;        /* NaN unknown */
-    int64_t physical_memory; /* bytes, -1 unknown */
+    int64_t last_heartbeat;    /* epoch ms, -1 unknown */
+    double cpu_cores;          /* NaN unknown */
+    int64_t physical_memory;   /* bytes, -1 unknown */
     struct tm_metrics metrics; /* NaN until /taskmanagers/:id/metrics answered */
-    int64_t metrics_ms;      /* wall clock of that answer, 0 never */
+    int64_t metrics_ms;        /* wall clock of that answer, 0 never */
     bool metrics_in_flight;
-    struct ring heap_used;   /* owned history; carried from list to list */
+    struct ring heap_used; /* owned history; carried from list to list */
 };
 
 /* Parsed /config */
 struct flink_config {
-    char *flink_version;     /* owned, NULL unknown */
-    char *flink_revision;    /* owned, NULL unknown */
+    char *flink_version;  /* owned, NULL unknown */
+    char *flink_revision; /* owned, NULL unknown */
     int64_t refresh_interval;
 };
 
@@ -98,11 +98,11 @@ struct flink_overview {
     int jobs_finished;
     int jobs_cancelled;
     int jobs_failed;
-    char *flink_version;     /* owned, NULL unknown */
+    char *flink_version; /* owned, NULL unknown */
 };
 
 struct job_list {
-    struct job *items;       /* owned array */
+    struct job *items; /* owned array */
     size_t len;
 };
 
@@ -114,7 +114,7 @@ struct taskmanager_list {
 /* Parsed /jobs/:jid, the part the foundation needs. */
 struct job_details {
     char id[33];
-    int parallelism;         /* max over vertices, -1 unknown (0 vertices) */
+    int parallelism; /* max over vertices, -1 unknown (0 vertices) */
     int max_parallelism;
     int vertex_count;
 };
@@ -126,29 +126,34 @@ struct k8s_context_state; /* k8s_poller.h */
 struct cluster_k8s {
     const struct k8s_context_state *ctx; /* borrowed: the context's state, owned by the
                                             k8s poller, which outlives the clusters */
-    char *context;   /* owned: kubeconfig context name */
-    char *namespace; /* owned */
-    char *name;      /* owned: the FlinkDeployment's metadata.name */
-    char *kind;      /* owned: "FlinkDeployment" */
-    bool gone;       /* the resource vanished: kept (indices are stable), never polled */
-    bool hidden;     /* outside the current :ctx / :ns scope: not shown, not polled */
+    char *context;                       /* owned: kubeconfig context name */
+    char *namespace;                     /* owned */
+    char *name;                          /* owned: the FlinkDeployment's metadata.name */
+    char *kind;                          /* owned: "FlinkDeployment" */
+    bool gone;   /* the resource vanished: kept (indices are stable), never polled */
+    bool hidden; /* outside the current :ctx / :ns scope: not shown, not polled */
 };
 
 enum cluster_source { SRC_CONFIG, SRC_OVERVIEW, SRC_JOBS, SRC_TASKMANAGERS, SRC_COUNT };
 
 struct cluster {
-    char *name;              /* owned */
-    char *url;               /* owned, base URL without trailing slash */
+    char *name; /* owned */
+    char *url;  /* owned, base URL without trailing slash */
     struct source sources[SRC_COUNT];
     struct flink_config config;
     struct flink_overview overview;
     struct job_list jobs;
     struct taskmanager_list taskmanagers;
-    size_t detail_cursor;    /* round-robin position over jobs for details */
+    size_t detail_cursor;       /* round-robin position over jobs for details */
     const struct http_tls *tls; /* borrowed, NULL for plain defaults: a cluster reached
                                    through the API server's service proxy borrows its
                                    context's (owned by the k8s poller) */
     struct cluster_k8s k8s;
+    /* From /jobmanager/config, read with /config (the actions need them): */
+    char *savepoint_dir;    /* owned: state.savepoints.dir (2.x also
+                               execution.checkpointing.savepoint-dir); NULL unset or unknown */
+    int adaptive_scheduler; /* jobmanager.scheduler is adaptive: 1, other: 0, -1 unknown */
+    bool jm_config_known;   /* /jobmanager/config answered */
 };
 
 /* Move what outlives one poll (job details and history, task manager metrics and

@@ -15,14 +15,15 @@
 #define CONFIG_INTERVAL_MS 60000
 
 enum fetch_kind {
-    FETCH_SOURCE,     /* one of the cluster's summaries */
-    FETCH_JOB,        /* /jobs/:jid */
-    FETCH_VMETRICS,   /* /jobs/:jid/vertices/:vid/subtasks/metrics */
+    FETCH_SOURCE,   /* one of the cluster's summaries */
+    FETCH_JOB,      /* /jobs/:jid */
+    FETCH_VMETRICS, /* /jobs/:jid/vertices/:vid/subtasks/metrics */
     FETCH_BACKPRESSURE,
     FETCH_CHECKPOINTS,
     FETCH_CP_CONFIG,
     FETCH_EXCEPTIONS,
     FETCH_TM_METRICS, /* /taskmanagers/:tmid/metrics */
+    FETCH_JM_CONFIG,  /* /jobmanager/config: savepoint directory, scheduler (actions) */
 };
 
 /* The argument of one request: owned by the request, freed in its callback. */
@@ -76,8 +77,7 @@ static size_t ring_size(const struct poller *p) {
 }
 
 static int detail_interval(const struct poller *p) {
-    return p->app->detail_interval_ms > 0 ? p->app->detail_interval_ms
-                                          : POLLER_DETAIL_INTERVAL_MS;
+    return p->app->detail_interval_ms > 0 ? p->app->detail_interval_ms : POLLER_DETAIL_INTERVAL_MS;
 }
 
 static void on_done(void *arg, const struct http_response *resp);
@@ -122,7 +122,7 @@ static void submit(struct poller *p, struct fetch *f, const char *path) {
     p->in_flight++;
     if (f->kind == FETCH_SOURCE) {
         c->sources[f->source].in_flight = true;
-    } else if (f->kind != FETCH_TM_METRICS) {
+    } else if (f->kind != FETCH_TM_METRICS && f->kind != FETCH_JM_CONFIG) {
         struct job *j = fetch_job(f);
         if (j && j->detail)
             j->detail->in_flight++;
@@ -266,6 +266,8 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
                 now - src->last_ok_ms < CONFIG_INTERVAL_MS)
                 continue;
             fetch_source(p, ci, (enum cluster_source)s);
+            if (s == SRC_CONFIG) /* as rarely as /config */
+                submit(p, fetch_new(p, ci, FETCH_JM_CONFIG), "/jobmanager/config");
         }
         /* Details for the jobs and task managers we already know; new ones are scheduled
          * when their list arrives. */
@@ -512,8 +514,8 @@ static void finish_job_part(struct fetch *f, const struct http_response *resp) {
     }
     case FETCH_CHECKPOINTS: {
         struct checkpoint_stats cs;
-        if (!ok || flink_detail_parse_checkpoints(resp->body, resp->len, &cs, err, sizeof err) !=
-                       FA_OK)
+        if (!ok ||
+            flink_detail_parse_checkpoints(resp->body, resp->len, &cs, err, sizeof err) != FA_OK)
             break;
         checkpoint_stats_free(&d->checkpoints);
         d->checkpoints = cs;
@@ -577,6 +579,21 @@ static void finish_tm_metrics(struct fetch *f, const struct http_response *resp)
     }
 }
 
+/* A failed answer keeps what was known: the actions then ask for a directory. */
+static void finish_jm_config(struct fetch *f, const struct http_response *resp) {
+    struct cluster *c = &f->p->app->clusters[f->cluster];
+    char *dir;
+    int adaptive;
+    char err[128];
+    if (resp->outcome != HTTP_OK ||
+        flink_api_parse_jm_config(resp->body, resp->len, &dir, &adaptive, err, sizeof err) != FA_OK)
+        return;
+    free(c->savepoint_dir);
+    c->savepoint_dir = dir;
+    c->adaptive_scheduler = adaptive;
+    c->jm_config_known = true;
+}
+
 static void on_done(void *arg, const struct http_response *resp) {
     struct fetch *f = arg;
     struct poller *p = f->p;
@@ -585,6 +602,8 @@ static void on_done(void *arg, const struct http_response *resp) {
         finish_source(f, resp);
     else if (f->kind == FETCH_TM_METRICS)
         finish_tm_metrics(f, resp);
+    else if (f->kind == FETCH_JM_CONFIG)
+        finish_jm_config(f, resp);
     else
         finish_job_part(f, resp);
     p->changed = true;

@@ -84,6 +84,38 @@ static void assert_overview_unknown(const struct flink_overview *o) {
 
 /* ---- /config ------------------------------------------------------------------------- */
 
+/* /jobmanager/config: where a savepoint goes without a directory, and whether rescale
+ * can use resource-requirements */
+static void parse_jm_config_savepoint_dir_and_scheduler(void **state) {
+    (void)state;
+    char *dir;
+    int adaptive;
+    const char *v1 = "[{\"key\":\"jobmanager.scheduler\",\"value\":\"adaptive\"},"
+                     "{\"key\":\"state.savepoints.dir\",\"value\":\"s3://sp/prod\"},"
+                     "{\"key\":\"s3.secret-key\",\"value\":\"******\"}]";
+    assert_int_equal(flink_api_parse_jm_config(v1, strlen(v1), &dir, &adaptive, err, sizeof err),
+                     FA_OK);
+    assert_string_equal(dir, "s3://sp/prod");
+    assert_int_equal(adaptive, 1);
+    free(dir);
+    /* 2.x: the new key wins; no scheduler key is the default scheduler */
+    const char *v2 = "[{\"key\":\"execution.checkpointing.savepoint-dir\",\"value\":\"s3://new\"},"
+                     "{\"key\":\"state.savepoints.dir\",\"value\":\"s3://old\"}]";
+    assert_int_equal(flink_api_parse_jm_config(v2, strlen(v2), &dir, &adaptive, err, sizeof err),
+                     FA_OK);
+    assert_string_equal(dir, "s3://new");
+    assert_int_equal(adaptive, 0);
+    free(dir);
+    /* unset or masked: no directory; an object instead of the array is a shape error */
+    const char *v3 = "[{\"key\":\"state.savepoints.dir\",\"value\":\"******\"},{\"key\":1}]";
+    assert_int_equal(flink_api_parse_jm_config(v3, strlen(v3), &dir, &adaptive, err, sizeof err),
+                     FA_OK);
+    assert_null(dir);
+    assert_int_not_equal(flink_api_parse_jm_config("{}", 2, &dir, &adaptive, err, sizeof err),
+                         FA_OK);
+    assert_null(dir);
+}
+
 static void parse_config_flink_1_15_reads_version_revision_refresh(void **state) {
     (void)state;
     struct flink_config c;
@@ -711,6 +743,7 @@ static void fa_status_message_names_each_status(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parse_jm_config_savepoint_dir_and_scheduler),
         cmocka_unit_test(parse_config_flink_1_15_reads_version_revision_refresh),
         cmocka_unit_test(parse_config_flink_1_18_pretty_printed),
         cmocka_unit_test(parse_config_flink_2_1_reads_version),
