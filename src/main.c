@@ -15,15 +15,20 @@
 #include "alert_samples.h"
 #include "alerts.h"
 #include "app.h"
+#include "audit.h"
 #include "clock.h"
+#include "colors.h"
 #include "config.h"
 #include "http.h"
 #include "k8s_poller.h"
+#include "keymap.h"
 #include "loop.h"
+#include "operations.h"
 #include "options.h"
 #include "poller.h"
 #include "signals.h"
 #include "snapshot.h"
+#include "theme.h"
 #include "ui.h"
 #include "xalloc.h"
 
@@ -41,7 +46,15 @@
 struct console {
     struct app *app;
     struct alerts *alerts;
+    struct config *cfg;               /* owned; replaced by a reload */
+    const char *config_path;          /* -c, NULL: the default path */
+    const struct config_override *ov; /* the command line, applied again on a reload */
+    struct audit *audit;              /* owned, NULL when the log cannot be written */
+    struct operations *ops;           /* borrowed from main */
+    char **theme_names;               /* owned: the last :theme completion list */
+    const char **theme_ptrs;          /* owned array over theme_names, for the hook */
     bool bell;
+    bool audit_warned;
     struct loop *loop;
     struct poller *poller;
     struct k8s_poller *k8s; /* NULL without Kubernetes */
@@ -76,8 +89,7 @@ static void app_init_from(struct app *app, const struct options *o, const struct
     app->clusters = xcalloc(n ? n : 1, sizeof *app->clusters);
     if (o->n_targets) {
         for (size_t i = 0; i < o->n_targets; i++)
-            cluster_init(&app->clusters[app->n_clusters++], o->targets[i].name,
-                         o->targets[i].url);
+            cluster_init(&app->clusters[app->n_clusters++], o->targets[i].name, o->targets[i].url);
     } else {
         for (size_t i = 0; i < cfg->n_clusters; i++) {
             const struct config_cluster *cc = &cfg->clusters[i];
@@ -97,6 +109,9 @@ static void app_init_from(struct app *app, const struct options *o, const struct
     app->detail_interval_ms = cfg->detail_interval_ms;
     app->history_len = config_history_len(cfg);
     app->ascii = cfg->ascii;
+    app->readonly = cfg->readonly;
+    app->mouse = cfg->mouse;
+    app->config = cfg;
 }
 
 /* The alert rules: the config's file, else the defaults shipped with flinktop. Returns
@@ -128,8 +143,8 @@ static void app_free(struct app *app) {
     free(app->clusters);
 }
 
-static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s,
-                    struct loop *loop, struct alerts *alerts, enum output_format fmt) {
+static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s, struct loop *loop,
+                    struct alerts *alerts, enum output_format fmt) {
     /* Kubernetes first: its lists decide which clusters there are to poll. */
     if (k8s) {
         k8s_poller_round(k8s);
@@ -162,7 +177,164 @@ static bool fleet_settled(const struct app *app) {
     return true;
 }
 
+/* The theme a config names (NULL: "default"): 0, or -1 with the line in err. The
+ * built-in default stands in when no default.yaml is installed anywhere. */
+static int load_theme(const char *name, struct theme *out, char *err, size_t errlen) {
+    if (theme_load_named(name ? name : "default", out, err, errlen) == 0)
+        return 0;
+    if (name == NULL) {
+        theme_init_default(out);
+        return 0;
+    }
+    return -1;
+}
+
+/* Where actions are audited: the config's path. A log that cannot be written is said
+ * once on the status line; actions still go (refusing them mid-incident would be worse)
+ * and every failed line is said again. */
+static void open_audit(struct console *c) {
+    audit_close(c->audit);
+    c->audit = NULL;
+    char err[256];
+    c->audit = audit_open(c->cfg->audit_path, err, sizeof err);
+    if (c->audit == NULL && c->ui)
+        ui_flash(c->ui, UI_FLASH_WARN, "audit log: %s", err);
+}
+
+static void on_audit(void *arg, const struct operation *op, const char *phase) {
+    struct console *c = arg;
+    struct audit_entry e = {0};
+    e.context = op->context;
+    e.ns = op->ns;
+    e.cluster = op->cluster;
+    e.job_name = op->job_name;
+    e.job_id = op->job_id;
+    e.action = op->action;
+    e.params = op->params;
+    e.request_id = op->ref[0] ? op->ref : NULL;
+    e.phase = phase;
+    e.result = strcmp(phase, "requested") == 0 ? NULL : op->result;
+    char err[256];
+    bool logged = audit_write(c->audit, &e, err, sizeof err) == 0;
+    if (c->ui && strcmp(phase, "requested") != 0) /* the outcome, wherever the user is */
+        ui_flash(c->ui, op->state == OP_SUCCEEDED ? UI_FLASH_INFO : UI_FLASH_ERROR, "%s %s%s%s: %s",
+                 op->action, op->cluster ? op->cluster : "", op->job_name ? "/" : "",
+                 op->job_name ? op->job_name : "", op->result);
+    if (!logged && c->ui)
+        ui_flash(c->ui, UI_FLASH_ERROR, "audit log: %s", err);
+    c->dirty = true;
+}
+
+/* Ctrl-R and SIGHUP: read the config again, and through it the alert rules, the theme
+ * and the keys. All of it is checked before anything changes, so a broken file keeps
+ * the running config whole and says file:line on the status line. History, selection
+ * and open screens stay: the app's clusters are not touched. */
+static void reload(struct console *c) {
+    struct config *fresh = xmalloc(sizeof *fresh);
+    config_init(fresh);
+    fresh->known_actions = keymap_action_names(&fresh->n_known_actions);
+    char err[1024];
+    struct alert_rules rules;
+    struct theme th;
+    bool have_rules = false;
+    int rc = config_load(c->config_path, fresh, err, sizeof err);
+    if (rc == 0) {
+        config_apply_override(fresh, c->ov);
+        rc = load_rules(fresh, &rules, err, sizeof err);
+        have_rules = rc == 0;
+    }
+    if (rc == 0)
+        rc = load_theme(fresh->theme, &th, err, sizeof err);
+    if (rc == 0) {
+        keymap_reset();
+        rc = keymap_apply(fresh->keys, fresh->n_keys, err, sizeof err);
+        if (rc != 0) { /* put the running keys back */
+            keymap_reset();
+            keymap_apply(c->cfg->keys, c->cfg->n_keys, NULL, 0);
+        }
+    }
+    if (rc != 0) {
+        err[strcspn(err, "\n")] = '\0'; /* the first line; the rest wait for the next try */
+        ui_flash(c->ui, UI_FLASH_ERROR, "reload failed, config unchanged: %s", err);
+        if (have_rules)
+            alert_rules_free(&rules);
+        config_free(fresh);
+        free(fresh);
+        c->dirty = true;
+        return;
+    }
+    alerts_set_rules(c->alerts, &rules);
+    alert_rules_free(&rules);
+    colors_set_theme(&th);
+    ui_resize(c->ui); /* every cell again, in the new colours */
+    bool audit_moved = (fresh->audit_path == NULL) != (c->cfg->audit_path == NULL) ||
+                       (fresh->audit_path && strcmp(fresh->audit_path, c->cfg->audit_path) != 0);
+    config_free(c->cfg);
+    free(c->cfg);
+    c->cfg = fresh;
+    struct app *app = c->app;
+    app->config = fresh;
+    app->refresh_ms = fresh->refresh_ms;
+    app->detail_interval_ms = fresh->detail_interval_ms;
+    app->readonly = fresh->readonly;
+    app->mouse = fresh->mouse;
+    c->bell = fresh->bell;
+    if (audit_moved)
+        open_audit(c);
+    ui_flash(c->ui, UI_FLASH_INFO, "reloaded %s (theme %s)", fresh->path ? fresh->path : "defaults",
+             colors_theme_name());
+    c->dirty = true;
+}
+
+/* :theme NAME */
+static int hook_theme(void *arg, const char *name, char *err, size_t errlen) {
+    struct console *c = arg;
+    struct theme th;
+    if (theme_load_named(name, &th, err, errlen) != 0)
+        return -1;
+    colors_set_theme(&th);
+    ui_resize(c->ui);
+    return 0;
+}
+
+/* :ctx NAME, :ns NAME, :ns all */
+static int hook_scope(void *arg, const char *context, const char *ns, char *err, size_t errlen) {
+    struct console *c = arg;
+    if (c->k8s == NULL) {
+        snprintf(err, errlen, "no kubeconfig in use (start with --kubeconfig or --context)");
+        return -1;
+    }
+    if (k8s_poller_set_scope(c->k8s, context, ns && ns[0] ? ns : (ns ? "all" : NULL), err,
+                             errlen) != 0)
+        return -1;
+    k8s_poller_round(c->k8s);
+    return 0;
+}
+
+static size_t hook_complete(void *arg, const char *verb, const char ***out) {
+    struct console *c = arg;
+    *out = NULL;
+    if (strcmp(verb, "theme") == 0) {
+        theme_list_free(c->theme_names);
+        free(c->theme_ptrs);
+        size_t n = 0;
+        c->theme_names = theme_list(&n);
+        c->theme_ptrs = xcalloc(n ? n : 1, sizeof *c->theme_ptrs);
+        for (size_t i = 0; i < n; i++)
+            c->theme_ptrs[i] = c->theme_names[i];
+        *out = c->theme_ptrs;
+        return n;
+    }
+    if (c->k8s && strcmp(verb, "ctx") == 0)
+        return k8s_poller_context_names(c->k8s, out);
+    if (c->k8s && strcmp(verb, "ns") == 0)
+        return k8s_poller_namespace_names(c->k8s, out);
+    return 0;
+}
+
 static void apply_ui_flags(struct console *c, unsigned flags) {
+    if (flags & UI_RELOAD)
+        reload(c);
     if (flags & UI_QUIT)
         loop_stop(c->loop);
     if (flags & UI_REFETCH)
@@ -190,6 +362,8 @@ static void on_signal(void *arg, int fd) {
     unsigned s = signals_read(fd);
     if (s & SIG_FLAG_TERM)
         loop_stop(c->loop);
+    if (s & SIG_FLAG_HUP)
+        reload(c);
     if (s & SIG_FLAG_WINCH) {
         /* Our handler owns SIGWINCH, so tell curses the new size ourselves. */
         struct winsize ws;
@@ -216,15 +390,28 @@ static void on_refresh(void *arg) {
 static void on_tick(void *arg) {
     struct console *c = arg;
     c->dirty = true;
+    operations_tick(c->ops, clock_wall_ms());
     loop_timer(c->loop, TICK_MS, on_tick, c);
 }
 
+struct console_args {
+    struct config *cfg; /* lent to the console, which may replace it (reload): main frees
+                           what is here when it returns */
+    const char *config_path;
+    const struct config_override *ov;
+    struct operations *ops; /* borrowed: main frees it after http (in-flight requests) */
+};
+
 static int run_console(struct app *app, struct poller *poller, struct k8s_poller *k8s,
-                       struct loop *loop, struct alerts *alerts, bool bell) {
+                       struct loop *loop, struct alerts *alerts, struct console_args *ca) {
     struct console c = {0};
     c.app = app;
     c.alerts = alerts;
-    c.bell = bell;
+    c.cfg = ca->cfg;
+    ca->cfg = NULL;
+    c.config_path = ca->config_path;
+    c.ov = ca->ov;
+    c.bell = c.cfg->bell;
     c.loop = loop;
     c.start_ms = clock_mono_ms();
     const char *bench = getenv("FLINKTOP_BENCH");
@@ -233,13 +420,21 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     c.sig_fd = signals_init();
     c.poller = poller;
     c.k8s = k8s;
+    c.ops = ca->ops;
+    operations_set_audit(c.ops, on_audit, &c);
+    app->ops = c.ops;
     c.ui = ui_new(app);
     if (ui_start(c.ui) != 0) {
         fprintf(stderr, "flinktop: cannot start the terminal interface (is stdout a terminal?); "
                         "use --once for a snapshot\n");
         ui_free(c.ui);
+        ca->cfg = c.cfg; /* main frees it */
+        operations_set_audit(c.ops, NULL, NULL);
         return 1;
     }
+    struct ui_hooks hooks = {&c, hook_theme, hook_scope, hook_complete};
+    ui_set_hooks(c.ui, &hooks);
+    open_audit(&c);
     xalloc_set_fatal_hook(ui_stop);
     atexit(ui_stop);
     loop_watch_fd(loop, STDIN_FILENO, on_stdin, &c);
@@ -257,6 +452,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         if (k8s && k8s_poller_take_added(k8s)) /* new clusters: poll them now */
             poller_round(c.poller, ui_focus_cluster(c.ui), ui_focus_job(c.ui));
         if (k8s && k8s_poller_take_changed(k8s))
+            c.dirty = true;
+        if (operations_take_changed(c.ops))
             c.dirty = true;
         if (poller_take_changed(c.poller)) {
             app->last_refresh_ms = clock_wall_ms();
@@ -277,7 +474,13 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     if (c.bench_frames && c.frames > 0)
         fprintf(stderr, "frames: %d, mean %.3f ms, max %.3f ms\n", c.frames,
                 c.frame_total_ms / c.frames, c.frame_max_ms);
+    operations_abandon_all(c.ops); /* audited while the log is still open */
+    operations_set_audit(c.ops, NULL, NULL);
     ui_free(c.ui);
+    theme_list_free(c.theme_names);
+    free(c.theme_ptrs);
+    audit_close(c.audit);
+    ca->cfg = c.cfg; /* main frees it */
     return 0;
 }
 
@@ -300,41 +503,53 @@ int main(int argc, char **argv) {
         options_free(&o);
         return 0;
     }
-    struct config cfg;
-    config_init(&cfg);
-    if (config_load(o.config_path, &cfg, err, sizeof err) != 0) {
-        fprintf(stderr, "flinktop: %s\n", err);
-        config_free(&cfg);
-        options_free(&o);
-        return 2;
-    }
+    struct config *cfg = xmalloc(sizeof *cfg);
+    config_init(cfg);
+    cfg->known_actions = keymap_action_names(&cfg->n_known_actions); /* keys: names them */
     struct config_override ov;
     config_override_init(&ov);
-    if (o.refresh_given)
-        ov.refresh_ms = o.refresh_ms;
-    if (o.timeout_given)
-        ov.timeout_ms = o.timeout_ms;
-    if (o.ascii || getenv("FLINKTOP_ASCII") != NULL)
-        ov.ascii = 1;
-    config_apply_override(&cfg, &ov);
     struct alert_rules rules;
-    if (load_rules(&cfg, &rules, err, sizeof err) != 0) {
+    struct theme theme;
+    int rc = config_load(o.config_path, cfg, err, sizeof err);
+    if (rc == 0) {
+        if (o.refresh_given)
+            ov.refresh_ms = o.refresh_ms;
+        if (o.timeout_given)
+            ov.timeout_ms = o.timeout_ms;
+        if (o.ascii || getenv("FLINKTOP_ASCII") != NULL)
+            ov.ascii = 1;
+        if (o.readonly)
+            ov.readonly = 1;
+        ov.theme = o.theme;
+        config_apply_override(cfg, &ov);
+        rc = keymap_apply(cfg->keys, cfg->n_keys, err, sizeof err);
+    }
+    if (rc == 0)
+        rc = load_theme(cfg->theme, &theme, err, sizeof err);
+    if (rc == 0 && load_rules(cfg, &rules, err, sizeof err) != 0)
+        rc = -1;
+    if (rc != 0) {
         fprintf(stderr, "flinktop: %s\n", err);
-        config_free(&cfg);
+        config_free(cfg);
+        free(cfg);
         options_free(&o);
         return 2;
     }
+    colors_set_theme(&theme); /* remembered until curses starts */
     curl_global_init(CURL_GLOBAL_DEFAULT);
     /* cJSON allocates through xalloc too: out of memory restores the terminal and says so */
     cJSON_Hooks hooks = {xmalloc, free};
     cJSON_InitHooks(&hooks);
     struct app app;
-    app_init_from(&app, &o, &cfg);
+    app_init_from(&app, &o, cfg);
     app.cap_clusters = app.n_clusters ? app.n_clusters : 1; /* what app_init_from allocated */
     struct http *http = http_new(app.timeout_ms, HTTP_DEFAULT_MAX_BODY);
     struct loop *loop = loop_new(http);
     /* Kubernetes when asked for, or when nothing else names a cluster (as kubectl would) */
     bool k8s_asked = o.kubeconfig || o.n_contexts || o.namespace || o.all_namespaces;
+    for (size_t i = 0; i < cfg->n_clusters && o.n_targets == 0; i++)
+        if (cfg->clusters[i].resource && cfg->clusters[i].flink == NULL)
+            k8s_asked = true; /* the config pins FlinkDeployments */
     struct k8s_poller *k8s = NULL;
     char k8s_err[256] = "";
     if (k8s_asked || app.n_clusters == 0) {
@@ -344,6 +559,8 @@ int main(int argc, char **argv) {
         ko.n_contexts = o.n_contexts;
         ko.namespace = o.namespace;
         ko.all_namespaces = o.all_namespaces;
+        ko.pins = cfg->clusters;
+        ko.n_pins = cfg->n_clusters;
         k8s = k8s_poller_new(&app, http, loop, &ko, k8s_err, sizeof k8s_err);
         app.k8s = k8s;
     }
@@ -351,14 +568,16 @@ int main(int argc, char **argv) {
         if (k8s_asked)
             fprintf(stderr, "flinktop: %s\n", k8s_err);
         else
-            fprintf(stderr, "flinktop: no clusters: give --flink [NAME=]URL, list clusters in "
-                            "the config file, or use a kubeconfig%s%s\n(see flinktop --help)\n",
+            fprintf(stderr,
+                    "flinktop: no clusters: give --flink [NAME=]URL, list clusters in "
+                    "the config file, or use a kubeconfig%s%s\n(see flinktop --help)\n",
                     k8s_err[0] ? ": " : "", k8s_err);
         loop_free(loop);
         http_free(http);
         app_free(&app);
         alert_rules_free(&rules);
-        config_free(&cfg);
+        config_free(cfg);
+        free(cfg);
         options_free(&o);
         curl_global_cleanup();
         return 2;
@@ -368,16 +587,21 @@ int main(int argc, char **argv) {
     alert_rules_free(&rules);
     app.alerts = alerts;
     struct poller *poller = poller_new(&app, http);
-    int rc = o.once ? run_once(&app, poller, k8s, loop, alerts, o.output)
-                    : run_console(&app, poller, k8s, loop, alerts, cfg.bell);
+    struct operations *ops = operations_new(http, NULL, NULL);
+    struct console_args ca = {cfg, o.config_path, &ov, ops};
+    rc = o.once ? run_once(&app, poller, k8s, loop, alerts, o.output)
+                : run_console(&app, poller, k8s, loop, alerts, &ca);
+    cfg = ca.cfg;         /* a reload may have replaced it */
     k8s_poller_stop(k8s); /* exec plugins give their fds and timers back to the loop */
     loop_free(loop);
     http_free(http); /* completes what is in flight as cancelled: the pollers must still be */
     poller_free(poller);
+    operations_free(ops);
     k8s_poller_free(k8s);
     alerts_free(alerts);
     app_free(&app);
-    config_free(&cfg);
+    config_free(cfg);
+    free(cfg);
     options_free(&o);
     curl_global_cleanup();
     return rc;

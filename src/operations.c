@@ -343,7 +343,7 @@ static void on_follow(void *arg, const struct http_response *resp) {
     if (resp->outcome != HTTP_OK) {
         if (resp->status == 404 || resp->status == 403 || resp->status == 401) {
             char line[512];
-            operations_describe_failure(resp, op->context != NULL, line, sizeof line);
+            operations_describe_failure(resp, op->api_server, line, sizeof line);
             finish(op, OP_FAILED, "while following: %s", line);
         } else { /* a slow or flaky server: keep trying until the deadline */
             char phase[96];
@@ -390,7 +390,7 @@ static void on_sent(void *arg, const struct http_response *resp) {
     op->owner->changed = true;
     if (resp->outcome != HTTP_OK) {
         char line[768];
-        operations_describe_failure(resp, op->context != NULL, line, sizeof line);
+        operations_describe_failure(resp, op->api_server, line, sizeof line);
         finish(op, OP_FAILED, "%s", line);
         return;
     }
@@ -476,6 +476,7 @@ const struct operation *operations_start(struct operations *ops, const struct op
         op->base_url[--n] = '\0';
     op->follow_path = dup_or_null(r->follow_path);
     op->tls = r->tls;
+    op->api_server = r->api_server;
     op->follow = r->follow;
     op->want_job_state = dup_or_null(r->want_job_state);
     op->want_parallelism = r->want_parallelism;
@@ -524,7 +525,7 @@ void operations_tick(struct operations *ops, int64_t now_ms) {
             continue;
         if (mono >= op->deadline_ms) {
             finish(op, OP_TIMED_OUT, "gave up waiting (%s); check the %s", op->phase,
-                   op->context ? "resource with kubectl" : "job");
+                   op->api_server ? "resource with kubectl" : "job");
             continue;
         }
         if (op->follow_path && mono >= op->next_poll_ms)
@@ -577,7 +578,8 @@ void operations_set_audit(struct operations *ops, op_audit_fn audit, void *audit
 void operations_abandon_all(struct operations *ops) {
     for (size_t i = 0; ops && i < ops->len; i++)
         if (ops->items[i]->state == OP_RUNNING)
-            finish(ops->items[i], OP_ABANDONED, "flinktop quit while following it (%s); the "
-                                                "request itself was sent",
+            finish(ops->items[i], OP_ABANDONED,
+                   "flinktop quit while following it (%s); the "
+                   "request itself was sent",
                    ops->items[i]->phase);
 }

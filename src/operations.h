@@ -52,6 +52,7 @@ struct op_request {
     const char *job_id;   /* 32 hex, NULL when the action is on the resource */
     const char *job_name;
     const char *base_url;       /* the API server, or the cluster's Flink REST base */
+    bool api_server;            /* base_url is the Kubernetes API server */
     const struct http_tls *tls; /* borrowed: must outlive the operation (the context's) */
     const char *method;
     const char *path; /* from base_url on */
@@ -84,7 +85,7 @@ struct operation {
     int want_parallelism;
     bool want_suspended;
     int64_t savepoint_nonce, generation, deadline_ms, next_poll_ms;
-    bool in_flight, seen_change;
+    bool in_flight, seen_change, api_server;
     struct operations *owner;
 };
 

@@ -1,10 +1,13 @@
 #include "bars.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "alerts.h"
+#include "cmdline.h"
 #include "colors.h"
 #include "draw.h"
+#include "k8s_poller.h"
 #include "text.h"
 #include "ui_screen.h"
 
@@ -22,20 +25,61 @@ static void put(WINDOW *win, int y, int *x, int w, const char *s, attr_t attr, b
     *x += used + 2;
 }
 
+/* "ctx prod ns all", one part a context: what `:ctx` and `:ns` changed. */
+static void scope_text(const struct app *app, char *buf, size_t size) {
+    size_t used = 0;
+    buf[0] = '\0';
+    size_t n = app->k8s ? k8s_poller_context_count(app->k8s) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
+        if (s == NULL)
+            continue;
+        int k = snprintf(buf + used, size - used, "%sctx %s ns %s", used ? ", " : "",
+                         s->name ? s->name : "-", s->scope ? s->scope : "all");
+        if (k < 0 || (size_t)k >= size - used) {
+            buf[used] = '\0';
+            break;
+        }
+        used += (size_t)k;
+    }
+}
+
 void bars_header(WINDOW *win, int w, const char *title, const struct app *app, bool ascii) {
     attr_t attr = colors_attr(ROLE_TITLE);
     draw_blank(win, 0, 0, w, attr);
-    char clock[16] = "";
+    char clock[16] = "", scope[256];
     if (app->now_ms > 0)
         text_clock(app->now_ms, clock, sizeof clock);
-    int clock_w = text_width(clock);
-    int right = clock_w > 0 && w > clock_w + 12 ? clock_w + 2 : 0;
+    scope_text(app, scope, sizeof scope);
+    const char *ro = app->readonly ? "READ-ONLY" : "";
+    /* Right to left: the clock, READ-ONLY, the scope; each only while the title keeps
+     * 24 cells, in the order of what matters most at 3 a.m. */
+    enum { RO, CLOCK, SCOPE, N_RIGHT };
+    const char *part[N_RIGHT] = {ro, clock, scope};
+    int pw[N_RIGHT];
+    bool on[N_RIGHT];
+    int right = 0;
+    for (int i = 0; i < N_RIGHT; i++) {
+        pw[i] = text_width(part[i]);
+        on[i] = pw[i] > 0 && w - 1 - (right + pw[i] + 2) >= 24;
+        if (on[i])
+            right += pw[i] + 2;
+    }
     char left[512];
     snprintf(left, sizeof left, "flinktop %s %s %s", FLINKTOP_VERSION, ascii ? "|" : "\u2502",
              title);
     draw_text(win, 0, 1, w - 1 - right, left, attr | A_BOLD, DRAW_LEFT, ascii);
-    if (right)
-        draw_text(win, 0, w - clock_w - 1, clock_w, clock, attr, DRAW_LEFT, ascii); /* a gap after the title */
+    int x = w - 1; /* a gap after the title */
+    static const int order[N_RIGHT] = {CLOCK, RO, SCOPE};
+    for (int k = 0; k < N_RIGHT; k++) {
+        int i = order[k];
+        if (!on[i])
+            continue;
+        x -= pw[i];
+        attr_t a = i == RO ? colors_attr(ROLE_ERROR) | A_BOLD : attr;
+        draw_text(win, 0, x, pw[i], part[i], a, DRAW_LEFT, ascii);
+        x -= 2;
+    }
 }
 
 /* "! 2 critical 1 warning" when alerts fire, each count in its severity's colour. */
@@ -64,7 +108,8 @@ static void put_alerts(WINDOW *win, int y, int *x, int w, const struct app *app,
         *x += 1;
 }
 
-void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii) {
+void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, const char *flash,
+                 int level) {
     attr_t attr = colors_attr(ROLE_STATUSBAR);
     draw_blank(win, y, 0, w, attr);
     int failing = 0;
@@ -85,6 +130,12 @@ void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii) {
     }
     const char *hint = "? help  q quit";
     int x = 1;
+    if (flash && flash[0]) {
+        static const enum color_role flash_roles[] = {ROLE_STATUSBAR, ROLE_STATE_WARN,
+                                                      ROLE_STATUSBAR_BAD};
+        enum color_role role = flash_roles[level < 0 ? 0 : level > 2 ? 2 : level];
+        put(win, y, &x, w, flash, colors_attr(role) | A_BOLD, ascii);
+    }
     put(win, y, &x, w, fleet, attr, ascii);
     put_alerts(win, y, &x, w, app, ascii);
     put(win, y, &x, w, fresh, attr, ascii);
@@ -113,6 +164,51 @@ void bars_prompt(WINDOW *win, int y, int w, const char *filter, bool ascii) {
     int used = draw_text(win, y, 0, room, shown, attr | A_BOLD, DRAW_LEFT, ascii);
     draw_blank(win, y, used, 1, attr | A_REVERSE);
     if (w > 40 + hint_w)
+        draw_text(win, y, w - hint_w - 1, hint_w, hint, colors_attr(ROLE_DIM), DRAW_LEFT, ascii);
+}
+
+/* Cells the first n bytes of s take. */
+static int width_n(const char *s, size_t n) {
+    char buf[CMDLINE_MAX + 2];
+    snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+    return text_width(buf);
+}
+
+void bars_cmdline(WINDOW *win, int y, int w, const struct cmdline *c, bool ascii) {
+    attr_t attr = colors_attr(ROLE_DEFAULT);
+    draw_blank(win, y, 0, w, attr);
+    const char *hint = c->hint[0] ? c->hint : "Tab complete  Enter run  Esc cancel";
+    int hint_w = text_width(hint);
+    if (hint_w > w / 2)
+        hint_w = w / 2;
+    bool show_hint = c->hint[0] ? w >= 40 : w > 40 + hint_w;
+    int room = w - 2 - (show_hint ? hint_w + 2 : 0);
+    char line[CMDLINE_MAX + 2];
+    snprintf(line, sizeof line, ":%s", c->text);
+    size_t cur = c->cur + 1 < sizeof line ? c->cur + 1 : strlen(line);
+    /* Keep the cursor in view: drop characters from the start while it would not fit. */
+    size_t from = 0;
+    while (from < cur && width_n(line + from, cur - from) + 1 > room) {
+        from++;
+        while (from < cur && ((unsigned char)line[from] & 0xC0) == 0x80)
+            from++;
+    }
+    draw_text(win, y, 0, room, line + from, attr | A_BOLD, DRAW_LEFT, ascii);
+    int cx = width_n(line + from, cur - from);
+    /* the cursor: the character under it reversed, or a reversed blank at the end */
+    size_t next = cur;
+    if (line[next]) {
+        next++;
+        while (line[next] && ((unsigned char)line[next] & 0xC0) == 0x80)
+            next++;
+    }
+    char under[8] = " ";
+    if (next > cur && next - cur < sizeof under)
+        snprintf(under, sizeof under, "%.*s", (int)(next - cur), line + cur);
+    int uw = text_width(under);
+    if (cx + uw <= w)
+        draw_text(win, y, cx, uw, under, attr | A_BOLD | A_REVERSE, DRAW_LEFT, ascii);
+    if (show_hint)
         draw_text(win, y, w - hint_w - 1, hint_w, hint, colors_attr(ROLE_DIM), DRAW_LEFT, ascii);
 }
 

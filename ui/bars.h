@@ -1,6 +1,7 @@
-/* The lines around a screen: the header (name, version, screen title, clock), the
- * status bar (fleet, freshness, errors, key hint), the filter prompt in its place while
- * typing, and the whole-screen notice when the terminal is too small. */
+/* The lines around a screen: the header (name, version, screen title, Kubernetes scope,
+ * READ-ONLY, clock), the status bar (a flash message, fleet, freshness, errors, key
+ * hint), the filter prompt or the command line in its place while typing, and the
+ * whole-screen notice when the terminal is too small. */
 #ifndef FLINKTOP_BARS_H
 #define FLINKTOP_BARS_H
 
@@ -9,8 +10,15 @@
 
 #include "app.h"
 
+struct cmdline;
+
 void bars_header(WINDOW *win, int w, const char *title, const struct app *app, bool ascii);
-void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii);
+/* flash: a message to show first ("" or NULL none), level 0 info, 1 warn, 2 error. */
+void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, const char *flash,
+                 int level);
+/* The command line being typed after its ':', the cursor as a reversed cell, and what
+ * Tab found (or the keys) on the right. */
+void bars_cmdline(WINDOW *win, int y, int w, const struct cmdline *c, bool ascii);
 /* The filter being typed, with a block for the cursor. */
 void bars_prompt(WINDOW *win, int y, int w, const char *filter, bool ascii);
 /* Fills win with the notice, wrapped and centred as the size allows. */

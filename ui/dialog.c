@@ -147,7 +147,7 @@ enum dialog_result dialog_key(struct dialog *d, int key, bool is_char) {
 /* The text's lines at `cells` wide: count only when win is NULL, else drawn from `skip`
  * on, at most `max` of them, at (y, x). */
 static int text_lines(const struct dialog *d, WINDOW *win, int y, int x, int cells, int skip,
-                      int max) {
+                      int max, bool ascii) {
     int n = 0, drawn = 0;
     for (size_t i = 0; i < d->n_lines; i++) {
         const char *s = d->lines[i];
@@ -160,7 +160,7 @@ static int text_lines(const struct dialog *d, WINDOW *win, int y, int x, int cel
                 char line[1024];
                 snprintf(line, sizeof line, "%.*s", (int)take, s);
                 draw_text(win, y + drawn, x, cells, line, colors_attr(ROLE_DEFAULT), DRAW_LEFT,
-                          false);
+                          ascii);
                 drawn++;
             }
             n++;
@@ -182,7 +182,7 @@ void dialog_draw(struct dialog *d, WINDOW *win, int h, int w, bool ascii) {
     int inner = bw - 4;
     if (inner < 8)
         return;
-    int text_n = text_lines(d, NULL, 0, 0, inner, 0, 0);
+    int text_n = text_lines(d, NULL, 0, 0, inner, 0, 0, ascii);
     int answer_n = d->kind == DIALOG_CHOOSE ? (int)d->n_choices : 1;
     int fixed = 2 /* borders */ + 1 /* question */ + 1 /* hint */ + 1 /* gap */;
     int room = h - 2 - fixed; /* leave a row above and below */
@@ -225,7 +225,7 @@ void dialog_draw(struct dialog *d, WINDOW *win, int h, int w, bool ascii) {
               colors_attr(ROLE_TITLE), DRAW_LEFT, ascii);
 
     int y = y0 + 1, x = x0 + 2;
-    text_lines(d, win, y, x, inner, d->scroll, text_rows);
+    text_lines(d, win, y, x, inner, d->scroll, text_rows, ascii);
     y += text_rows + 1;
     draw_text(win, y++, x, inner, d->question, colors_attr(ROLE_STATE_WARN), DRAW_LEFT, ascii);
     if (d->kind == DIALOG_CHOOSE) {

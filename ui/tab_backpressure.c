@@ -109,5 +109,5 @@ static unsigned backpressure_key(struct job_view *jv, enum request req) {
     }
 }
 
-const struct job_tab tab_backpressure = {"Backpressure", "Backpr", NULL, backpressure_draw,
-                                         backpressure_key};
+const struct job_tab tab_backpressure = {"Backpressure",    "Backpr",         NULL,
+                                         backpressure_draw, backpressure_key, NULL};

@@ -95,7 +95,11 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
 }
 
 static bool rows_match(void *ctx, size_t row, const char *filter) {
-    return text_icontains(stats(ctx)->history[row].status, filter);
+    const struct checkpoint *c = &stats(ctx)->history[row];
+    char id[24];
+    return text_icontains(c->status, filter) ||
+           text_icontains(c->is_savepoint ? "savepoint" : "checkpoint", filter) ||
+           text_icontains(text_int(c->id, id, sizeof id), filter);
 }
 
 static const char *rows_key(void *ctx, size_t row) {
@@ -340,6 +344,7 @@ static void checkpoints_draw(struct job_view *jv, WINDOW *win, int y, int h, int
     if (end - row >= 2) {
         table_sync(&jv->checkpoints, &rows, jv);
         table_draw(&jv->checkpoints, win, row, end - row, w, jv->v->ascii, &rows, jv);
+        job_view_no_match(jv, &jv->checkpoints, win, row + 1, w);
         if (s->n_history == 0)
             view_message(win, row + 1, w, "no checkpoint history yet", ROLE_DIM, jv->v->ascii);
     }
@@ -351,5 +356,13 @@ static unsigned checkpoints_key(struct job_view *jv, enum request req) {
     return job_view_table_key(jv, &jv->checkpoints, &rows, req);
 }
 
-const struct job_tab tab_checkpoints = {"Checkpoints", "Ckpts", checkpoints_init, checkpoints_draw,
-                                        checkpoints_key};
+static bool checkpoints_filter(struct job_view *jv, struct table_filter *out) {
+    out->text = jv->checkpoints.filter;
+    out->t = &jv->checkpoints;
+    out->src = &rows;
+    out->ctx = jv;
+    return true;
+}
+
+const struct job_tab tab_checkpoints = {"Checkpoints",    "Ckpts",         checkpoints_init,
+                                        checkpoints_draw, checkpoints_key, checkpoints_filter};

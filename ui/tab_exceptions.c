@@ -76,7 +76,8 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
 
 static bool rows_match(void *ctx, size_t row, const char *filter) {
     const struct exception_entry *x = &list(ctx)->entries[row];
-    return text_icontains(x->message, filter) || text_icontains(x->task, filter);
+    return text_icontains(x->message, filter) || text_icontains(x->name, filter) ||
+           text_icontains(x->task, filter) || text_icontains(x->endpoint, filter);
 }
 
 /* No id on the wire: time, name and task tell entries apart well enough. */
@@ -216,8 +217,10 @@ static void exceptions_draw(struct job_view *jv, WINDOW *win, int y, int h, int 
         draw_text(win, row++, 1, w - 1, "older entries were left out by the server",
                   colors_attr(ROLE_DIM), DRAW_LEFT, ascii);
     }
-    if (end - row >= 2)
+    if (end - row >= 2) {
         table_draw(&jv->exceptions, win, row, end - row, w, ascii, &rows, jv);
+        job_view_no_match(jv, &jv->exceptions, win, row + 1, w);
+    }
 }
 
 static unsigned exceptions_key(struct job_view *jv, enum request req) {
@@ -264,5 +267,13 @@ static unsigned exceptions_key(struct job_view *jv, enum request req) {
     return job_view_table_key(jv, &jv->exceptions, &rows, req);
 }
 
-const struct job_tab tab_exceptions = {"Exceptions", "Exc", exceptions_init, exceptions_draw,
-                                       exceptions_key};
+static bool exceptions_filter(struct job_view *jv, struct table_filter *out) {
+    out->text = jv->exceptions.filter;
+    out->t = &jv->exceptions;
+    out->src = &rows;
+    out->ctx = jv;
+    return true;
+}
+
+const struct job_tab tab_exceptions = {"Exceptions",    "Exc",          exceptions_init,
+                                       exceptions_draw, exceptions_key, exceptions_filter};

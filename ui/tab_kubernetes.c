@@ -181,12 +181,34 @@ static void add_resource(struct klines *l, const struct app *app, const struct c
     }
 }
 
+static bool pod_matches(const struct pod *p, const char *filter) {
+    return filter[0] == '\0' || text_icontains(p->name, filter) ||
+           text_icontains(pod_phase_name(p->phase), filter) ||
+           text_icontains(p->waiting_reason, filter) || text_icontains(p->reason, filter) ||
+           text_icontains(p->term_reason, filter) || text_icontains(p->component, filter) ||
+           text_icontains(p->node, filter);
+}
+
+/* "Pods (5)", or with a filter "Pods (2 of 5, filter: tm)". */
+static void section_title(const char *what, size_t shown, size_t total, const char *filter,
+                          char *buf, size_t size) {
+    if (filter[0])
+        snprintf(buf, size, "%s (%zu of %zu, filter: %s)", what, shown, total, filter);
+    else
+        snprintf(buf, size, "%s (%zu)", what, total);
+}
+
 static void add_pods(struct klines *l, const struct app *app, const struct cluster *c,
-                     const struct k8s_namespace_state *ns) {
+                     const struct k8s_namespace_state *ns, const char *filter) {
     size_t n = 0;
     const struct pod **pods = ns ? k8s_api_pods_of(&ns->pods, ns->name, c->k8s.name, &n) : NULL;
-    char title[64];
-    snprintf(title, sizeof title, "Pods (%zu)", n);
+    size_t total = n, shown = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pod_matches(pods[i], filter))
+            pods[shown++] = pods[i];
+    n = shown;
+    char title[TABLE_FILTER_MAX + 64];
+    section_title("Pods", n, total, filter, title, sizeof title);
     kline_add(l);
     kline_text(l, title, ROLE_HEADER);
     if (ns == NULL || !ns->pods_ok) {
@@ -196,7 +218,11 @@ static void add_pods(struct klines *l, const struct app *app, const struct clust
         return;
     }
     if (n == 0) {
-        kline_text(l, "no pods with app=NAME in its namespace", ROLE_DIM);
+        kline_text(l,
+                   total ? "no pod matches the filter (Esc clears it)"
+                         : "no pods with app=NAME in its namespace",
+                   ROLE_DIM);
+        free(pods);
         return;
     }
     size_t from = l->len;
@@ -242,13 +268,24 @@ static void add_pods(struct klines *l, const struct app *app, const struct clust
     free(pods);
 }
 
+static bool event_matches(const struct k8s_event *e, const char *filter) {
+    return filter[0] == '\0' || text_icontains(e->type, filter) ||
+           text_icontains(e->reason, filter) || text_icontains(e->object_name, filter) ||
+           text_icontains(e->message, filter);
+}
+
 static void add_events(struct klines *l, const struct app *app, const struct cluster *c,
-                       const struct k8s_namespace_state *ns) {
+                       const struct k8s_namespace_state *ns, const char *filter) {
     size_t n = 0;
     const struct k8s_event **ev =
         ns ? k8s_api_events_of(&ns->events, &ns->pods, ns->name, c->k8s.name, &n) : NULL;
-    char title[64];
-    snprintf(title, sizeof title, "Events (%zu)", n);
+    size_t total = n, shown = 0;
+    for (size_t i = 0; i < n; i++)
+        if (event_matches(ev[i], filter))
+            ev[shown++] = ev[i];
+    n = shown;
+    char title[TABLE_FILTER_MAX + 64];
+    section_title("Events", n, total, filter, title, sizeof title);
     kline_add(l);
     kline_text(l, title, ROLE_HEADER);
     if (ns == NULL || !ns->events_ok) {
@@ -257,7 +294,9 @@ static void add_events(struct klines *l, const struct app *app, const struct clu
         return;
     }
     if (n == 0) {
-        kline_text(l, "no recent events", ROLE_DIM);
+        kline_text(l, total ? "no event matches the filter (Esc clears it)" : "no recent events",
+                   ROLE_DIM);
+        free(ev);
         return;
     }
     size_t from = l->len;
@@ -281,14 +320,25 @@ static void add_events(struct klines *l, const struct app *app, const struct clu
     free(ev);
 }
 
-static void add_conf(struct klines *l, const struct flink_resource *r) {
-    char title[64];
-    snprintf(title, sizeof title, "flinkConfiguration (%zu%s)", r->spec.conf_len,
-             r->spec.conf_truncated ? ", truncated" : "");
+static void add_conf(struct klines *l, const struct flink_resource *r, const char *filter) {
+    char title[TABLE_FILTER_MAX + 64];
+    size_t shown = 0;
+    for (size_t i = 0; i < r->spec.conf_len; i++)
+        shown += filter[0] == '\0' || text_icontains(r->spec.conf[i].key, filter) ||
+                 text_icontains(r->spec.conf[i].value, filter);
+    if (filter[0])
+        snprintf(title, sizeof title, "flinkConfiguration (%zu of %zu%s, filter: %s)", shown,
+                 r->spec.conf_len, r->spec.conf_truncated ? ", truncated" : "", filter);
+    else
+        snprintf(title, sizeof title, "flinkConfiguration (%zu%s)", r->spec.conf_len,
+                 r->spec.conf_truncated ? ", truncated" : "");
     kline_add(l);
     kline_text(l, title, ROLE_HEADER);
     size_t from = l->len;
     for (size_t i = 0; i < r->spec.conf_len; i++) {
+        if (filter[0] && !text_icontains(r->spec.conf[i].key, filter) &&
+            !text_icontains(r->spec.conf[i].value, filter))
+            continue;
         struct kline *k = kline_add(l);
         kcell_add(k, r->spec.conf[i].key, ROLE_DIM, 0);
         kcell_add(k, r->spec.conf[i].value, ROLE_DEFAULT, 0);
@@ -330,9 +380,9 @@ static bool build(const struct job_view *jv, struct klines *l, int w, const char
     const struct k8s_namespace_state *ns = namespace_of(c);
     if (ns && ns->error[0])
         kline_text(l, ns->error, ROLE_ERROR);
-    add_pods(l, app, c, ns);
-    add_events(l, app, c, ns);
-    add_conf(l, r);
+    add_pods(l, app, c, ns, jv->k8s_filter);
+    add_events(l, app, c, ns, jv->k8s_filter);
+    add_conf(l, r, jv->k8s_filter);
     return true;
 }
 
@@ -398,4 +448,12 @@ static unsigned kubernetes_key(struct job_view *jv, enum request req) {
     return UI_REDRAW;
 }
 
-const struct job_tab tab_kubernetes = {"Kubernetes", "K8s", NULL, kubernetes_draw, kubernetes_key};
+/* No table here: the filter text narrows pods, events and configuration as it is drawn. */
+static bool kubernetes_filter(struct job_view *jv, struct table_filter *out) {
+    out->text = jv->k8s_filter;
+    out->t = NULL;
+    return true;
+}
+
+const struct job_tab tab_kubernetes = {"Kubernetes",    "K8s",          NULL,
+                                       kubernetes_draw, kubernetes_key, kubernetes_filter};

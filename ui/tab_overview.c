@@ -119,7 +119,9 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
 }
 
 static bool rows_match(void *ctx, size_t row, const char *filter) {
-    return text_icontains(vertices(ctx)->items[row].name, filter);
+    const struct vertex *v = &vertices(ctx)->items[row];
+    return text_icontains(v->name, filter) || text_icontains(v->id, filter) ||
+           text_icontains(v->status, filter);
 }
 
 static const char *rows_key(void *ctx, size_t row) { return vertices(ctx)->items[row].id; }
@@ -218,6 +220,7 @@ static void overview_draw(struct job_view *jv, WINDOW *win, int y, int h, int w)
     table_draw(&jv->vertices, win, y, table_h, w, jv->v->ascii, &rows, jv);
     if (d->vertices.len == 0 && table_h > 1)
         view_message(win, y + 1, w, "no vertices", ROLE_DIM, jv->v->ascii);
+    job_view_no_match(jv, &jv->vertices, win, y + 1, w);
     if (chart_h <= 0)
         return;
     int cy = y + table_h + 1;
@@ -238,5 +241,13 @@ static unsigned overview_key(struct job_view *jv, enum request req) {
     return job_view_table_key(jv, &jv->vertices, &rows, req);
 }
 
-const struct job_tab tab_overview = {"Overview", "Overview", overview_init, overview_draw,
-                                     overview_key};
+static bool overview_filter(struct job_view *jv, struct table_filter *out) {
+    out->text = jv->vertices.filter;
+    out->t = &jv->vertices;
+    out->src = &rows;
+    out->ctx = jv;
+    return true;
+}
+
+const struct job_tab tab_overview = {"Overview",    "Overview",   overview_init,
+                                     overview_draw, overview_key, overview_filter};

@@ -215,11 +215,21 @@ static void taskmanagers_draw(struct job_view *jv, WINDOW *win, int y, int h, in
     table_draw(&jv->tms, win, y, h, w, ascii, &rows, jv);
     if (l->len == 0 && h > 1)
         view_message(win, y + 1 + (h - 1) / 2, w, "no task managers registered", ROLE_DIM, ascii);
+    job_view_no_match(jv, &jv->tms, win, y + 1, w);
 }
 
 static unsigned taskmanagers_key(struct job_view *jv, enum request req) {
     return job_view_table_key(jv, &jv->tms, &rows, req);
 }
 
-const struct job_tab tab_taskmanagers = {"Task managers", "TMs", taskmanagers_init,
-                                         taskmanagers_draw, taskmanagers_key};
+static bool taskmanagers_filter(struct job_view *jv, struct table_filter *out) {
+    out->text = jv->tms.filter;
+    out->t = &jv->tms;
+    out->src = &rows;
+    out->ctx = jv;
+    return true;
+}
+
+const struct job_tab tab_taskmanagers = {"Task managers",   "TMs",
+                                         taskmanagers_init, taskmanagers_draw,
+                                         taskmanagers_key,  taskmanagers_filter};

@@ -12,6 +12,8 @@
 /* Cells for the sort mark after a title: always kept, so sorting never moves columns. */
 #define MARK_CELLS 1
 
+static unsigned frame = 1; /* table_new_frame; 0 means never drawn */
+
 void table_init(struct table *t, const struct table_col *cols, int n_cols, int sort_col) {
     memset(t, 0, sizeof *t);
     t->cols = cols;
@@ -178,6 +180,23 @@ bool table_selected(const struct table *t, size_t *row) {
     return true;
 }
 
+void table_new_frame(void) {
+    if (++frame == 0)
+        frame = 1;
+}
+
+bool table_click(struct table *t, int y, const struct table_source *src, void *ctx) {
+    if (t->drawn_frame != frame || y < t->body_y || y >= t->body_y + t->page)
+        return false;
+    size_t i = t->top + (size_t)(y - t->body_y);
+    if (i >= t->n_rows)
+        return false;
+    t->sel = i;
+    clamp_view(t);
+    remember_selection(t, src, ctx);
+    return true;
+}
+
 /* ---- layout ---- */
 
 struct layout {
@@ -329,6 +348,8 @@ void table_draw(struct table *t, WINDOW *win, int y, int h, int w, bool ascii,
     memcpy(t->shown, l.shown, sizeof t->shown);
     draw_header(t, win, y, w, ascii, &l);
     t->page = h - 1;
+    t->body_y = y + 1;
+    t->drawn_frame = frame;
     clamp_view(t);
     for (int r = 0; r < t->page && t->top + (size_t)r < t->n_rows; r++)
         draw_row(t, win, y + 1 + r, w, ascii, &l, t->top + (size_t)r, src, ctx);

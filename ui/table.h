@@ -53,6 +53,18 @@ struct table {
     char *sel_key;                 /* owned: key of the selected row, NULL none */
     int page;                      /* body rows at the last draw */
     bool shown[TABLE_MAX_COLS];    /* columns that fit at the last draw */
+    int body_y;                    /* screen row of the first body row at the last draw */
+    unsigned drawn_frame;          /* the frame (table_new_frame) it was last drawn in */
+};
+
+/* What `/` edits on a screen (ui.c): the filter text (TABLE_FILTER_MAX bytes, borrowed)
+ * and, when it narrows a table, that table with its rows (t NULL: the screen reads the
+ * text itself, as the Kubernetes tab does). */
+struct table_filter {
+    char *text;
+    struct table *t;
+    const struct table_source *src;
+    void *ctx;
 };
 
 /* cols is borrowed and must be static; n_cols <= TABLE_MAX_COLS. */
@@ -70,5 +82,11 @@ void table_draw(struct table *t, WINDOW *win, int y, int h, int w, bool ascii,
                 const struct table_source *src, void *ctx);
 /* The selected model row; false when no row is shown. */
 bool table_selected(const struct table *t, size_t *row);
+
+/* A frame starts (ui_draw): a table not drawn in it takes no mouse clicks. */
+void table_new_frame(void);
+/* A click on screen row y: when that is one of t's body rows in the last frame, select
+ * it and return true. Sync t first. */
+bool table_click(struct table *t, int y, const struct table_source *src, void *ctx);
 
 #endif

@@ -56,6 +56,8 @@ struct view_ops {
 };
 
 extern const struct view_ops view_clusters;
+/* The cluster index of the clusters screen's selected row, -1 none (view_clusters.c). */
+int view_clusters_selected(const struct view *v);
 extern const struct view_ops view_jobs;
 extern const struct view_ops view_help;
 extern const struct view_ops view_alerts;

@@ -132,6 +132,14 @@ static const struct cluster *row_cluster(struct view *v, size_t row) {
     return &v->app->clusters[row < r->n ? r->index[row] : 0];
 }
 
+int view_clusters_selected(const struct view *v) {
+    size_t row;
+    const struct clusters_rows *r = v->priv;
+    if (r == NULL || !table_selected(&v->table, &row) || row >= r->n)
+        return -1;
+    return (int)r->index[row];
+}
+
 /* 0 plain, 1 Kubernetes, 2 Kubernetes over several contexts */
 static int layout_of(const struct app *a) {
     bool k8s = false;

@@ -1,5 +1,6 @@
-/* `?`: every key of the screen it was opened from and of every screen, printed from
- * the keymap (the same tables the handlers use), then what the colours mean. */
+/* `?`: every key of the screen it was opened from and of every screen, the action keys
+ * and the `:` commands, printed from the keymap in effect (the same tables the handlers
+ * use, config overrides included), then what the colours mean. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,7 +9,7 @@
 #include "view.h"
 
 #define KEYS_CELLS 16
-#define MAX_LINES 64
+#define MAX_LINES 112
 
 struct help_line {
     char keys[48];
@@ -31,9 +32,28 @@ static void add(struct help_line *out, int *n, const char *keys, const char *tex
 static void add_keys(struct help_line *out, int *n, const enum request *reqs) {
     for (; *reqs != REQ_NONE; reqs++) {
         char keys[48];
-        add(out, n, keymap_keys(*reqs, keys, sizeof keys), keymap_help(*reqs), ROLE_DEFAULT, false);
+        keymap_keys(*reqs, keys, sizeof keys);
+        /* a config that gave its keys to other actions leaves this one without */
+        add(out, n, keys[0] ? keys : "(no key)", keymap_help(*reqs),
+            keys[0] ? ROLE_DEFAULT : ROLE_DIM, false);
     }
 }
+
+/* Beside view_global_keys: what every screen also answers. */
+static const enum request more_keys[] = {REQ_COMMAND, REQ_OPERATIONS, REQ_RELOAD, REQ_NONE};
+static const enum request action_keys[] = {REQ_SAVEPOINT, REQ_STOP,     REQ_CANCEL,  REQ_RESCALE,
+                                           REQ_RESTART,   REQ_REDEPLOY, REQ_PROFILE, REQ_NONE};
+
+static const char *const commands[][2] = {
+    {":cluster NAME", "open that cluster's jobs"},
+    {":job NAME|ID", "open that job's screen, on any cluster"},
+    {":ctx NAME", "switch the kubeconfig context"},
+    {":ns NAME|all", "one namespace, or all of them"},
+    {":theme NAME", "switch the colour theme"},
+    {":alerts", "the alerts screen"},
+    {":q", "quit"},
+    {"Tab Up Down", "complete; the commands typed before"},
+};
 
 static int build(const struct view *v, struct help_line *out) {
     int n = 0;
@@ -46,6 +66,14 @@ static int build(const struct view *v, struct help_line *out) {
     }
     add(out, &n, "", "Every screen", ROLE_HEADER, true);
     add_keys(out, &n, view_global_keys);
+    add_keys(out, &n, more_keys);
+    add(out, &n, "", "", ROLE_DEFAULT, false);
+    add(out, &n, "", "Actions on the selected job", ROLE_HEADER, true);
+    add_keys(out, &n, action_keys);
+    add(out, &n, "", "", ROLE_DEFAULT, false);
+    add(out, &n, "", "Command line", ROLE_HEADER, true);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        add(out, &n, commands[i][0], commands[i][1], ROLE_DEFAULT, false);
     add(out, &n, "", "", ROLE_DEFAULT, false);
     add(out, &n, "", "Colours and marks", ROLE_HEADER, true);
     add(out, &n, "FAILED FAILING", "failed or failing: look here first", ROLE_STATE_BAD, false);

@@ -57,6 +57,15 @@ unsigned job_view_table_key(struct job_view *jv, struct table *t, const struct t
     return table_key(t, req, src, jv);
 }
 
+void job_view_no_match(const struct job_view *jv, const struct table *t, WINDOW *win, int y,
+                       int w) {
+    if (t->total == 0 || t->n_rows > 0 || t->page <= 0)
+        return;
+    char msg[TABLE_FILTER_MAX + 64];
+    snprintf(msg, sizeof msg, "nothing matches \"%s\" (Esc clears the filter)", t->filter);
+    view_message(win, y + (t->page - 1) / 2, w, msg, ROLE_DIM, jv->v->ascii);
+}
+
 int job_view_cmp_num(double a, double b) {
     if (isnan(a) || isnan(b))
         return (isnan(a) != 0) - (isnan(b) != 0); /* unknown last */
@@ -92,20 +101,43 @@ static struct job_view *resolve(struct view *v) {
     return jv;
 }
 
+bool view_job_filter(struct view *v, struct table_filter *out) {
+    struct job_view *jv = resolve(v);
+    memset(out, 0, sizeof *out);
+    return tabs[jv->tab]->filter && tabs[jv->tab]->filter(jv, out);
+}
+
+/* ", 2 of 12 task managers, filter: tm-1" when the tab has a filter; "" else. */
+static void filter_note(struct view *v, char *buf, size_t size) {
+    struct table_filter f;
+    buf[0] = '\0';
+    if (!view_job_filter(v, &f) || f.text[0] == '\0')
+        return;
+    if (f.t == NULL) {
+        snprintf(buf, size, ", filter: %s", f.text);
+        return;
+    }
+    table_sync(f.t, f.src, f.ctx);
+    snprintf(buf, size, ", %zu of %zu, filter: %s", f.t->n_rows, f.t->total, f.text);
+}
+
 static void job_title(struct view *v, char *buf, size_t size) {
     struct job_view *jv = resolve(v);
     const char *cname = jv->cluster && jv->cluster->name ? jv->cluster->name : "-";
     const char *sep = v->ascii ? ">" : "\u203a";
+    char note[TABLE_FILTER_MAX + 64];
+    filter_note(v, note, sizeof note);
     if (jv->job == NULL) {
-        snprintf(buf, size, "%s %s job %s", cname, sep, v->job_id);
+        snprintf(buf, size, "%s %s job %s%s%s%s", cname, sep, v->job_id, note[0] ? " (" : "",
+                 note[0] ? note + 2 : "", note[0] ? ")" : "");
         return;
     }
     const struct job *j = jv->job;
     char up[24] = "", dur[16];
     if (j->duration_ms >= 0 && j->state == JOB_RUNNING)
         snprintf(up, sizeof up, " for %s", text_duration(j->duration_ms, dur, sizeof dur));
-    snprintf(buf, size, "%s %s %s (%s%s)", cname, sep, j->name ? j->name : j->id,
-             j->state == JOB_UNKNOWN ? "state unknown" : job_state_name(j->state), up);
+    snprintf(buf, size, "%s %s %s (%s%s%s)", cname, sep, j->name ? j->name : j->id,
+             j->state == JOB_UNKNOWN ? "state unknown" : job_state_name(j->state), up, note);
 }
 
 /* The tab bar: the current tab highlighted; names get shorter, then only numbers, as
@@ -237,6 +269,7 @@ static const enum request job_help[] = {
     REQ_TOP,
     REQ_BOTTOM,
     REQ_OPEN,
+    REQ_FILTER,
     REQ_SORT_PREV,
     REQ_SORT_NEXT,
     REQ_SORT_INVERT,

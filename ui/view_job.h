@@ -1,6 +1,6 @@
 /* The job screen's insides: its state, which its tab files share, and the tabs. Only
  * view_job.c and tab_*.c include this; the rest of the UI knows the screen as view_job
- * (view.h). */
+ * (view.h), and ui.c asks it one thing: what `/` filters (view_job_filter). */
 #ifndef FLINKTOP_VIEW_JOB_H
 #define FLINKTOP_VIEW_JOB_H
 
@@ -39,6 +39,7 @@ struct job_view {
     int k8s_top;     /* Kubernetes tab: first line shown */
     int k8s_page;    /* its lines shown at the last draw */
     int k8s_lines;   /* its lines at the last draw */
+    char k8s_filter[TABLE_FILTER_MAX]; /* Kubernetes tab: pods, events, conf lines; "" none */
 };
 
 struct job_tab {
@@ -49,7 +50,13 @@ struct job_tab {
     void (*draw)(struct job_view *jv, WINDOW *win, int y, int h, int w);
     /* a request the screen did not take; returns UI flags */
     unsigned (*key)(struct job_view *jv, enum request req);
+    /* optional: what `/` filters on this tab; false (or NULL) when nothing */
+    bool (*filter)(struct job_view *jv, struct table_filter *out);
 };
+
+/* What `/` filters on the job screen's current tab (ui.c), the job looked up again
+ * first; false when that tab has nothing to filter (the heatmap). */
+bool view_job_filter(struct view *v, struct table_filter *out);
 
 extern const struct job_tab tab_overview;
 extern const struct job_tab tab_checkpoints;
@@ -75,6 +82,8 @@ void job_view_loading(const struct job_view *jv, WINDOW *win, int y, int h, int 
 /* The table keys (move, page, sort) on t after a sync. */
 unsigned job_view_table_key(struct job_view *jv, struct table *t, const struct table_source *src,
                             enum request req);
+/* Under a table whose filter hides every row (row y, the first body row): say so. */
+void job_view_no_match(const struct job_view *jv, const struct table *t, WINDOW *win, int y, int w);
 /* Compare two numbers with the unknown (NaN) last. */
 int job_view_cmp_num(double a, double b);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "operations.h"
 #include "text.h"
 #include "ui.h"
 #include "view.h"
@@ -52,9 +53,18 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     case JC_NAME:
         return view_alert_name(v->app, c ? c->name : NULL, j->id, j->name ? j->name : "-", buf,
                                size, plain);
-    case JC_STATE:
-        snprintf(buf, size, "%s", j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state));
+    case JC_STATE: {
+        const char *st = j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state);
+        /* an action under way marks the row until it ends (o has the details) */
+        const struct operation *op =
+            c ? operations_running(v->app->ops, c->name, j->id[0] ? j->id : NULL, NULL) : NULL;
+        if (op) {
+            snprintf(buf, size, "%s *%s", st, op->action);
+            return ROLE_STATE_WARN;
+        }
+        snprintf(buf, size, "%s", st);
         return view_job_state_role(j->state);
+    }
     case JC_UPTIME:
         text_duration(j->duration_ms, buf, size);
         return plain;

@@ -17,6 +17,8 @@
 
 #include "app.h"
 #include "colors.h"
+#include "config.h"
+#include "keymap.h"
 #include "ui.h"
 #include "ui_screen.h"
 #include "xalloc.h"
@@ -112,6 +114,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     struct fixture *f = *state;
+    keymap_reset(); /* a test may have laid overrides over the defaults */
     ui_free(f->ui);
     endwin();
     delscreen(f->sp);
@@ -560,8 +563,13 @@ static void ascii_mode_draws_no_glyphs_of_its_own(void **state) {
     for (const char *p = row; *p; p++)
         assert_true((unsigned char)*p < 0x80);
     assert_non_null(strstr(vscreen_row(1, row, sizeof row), "STATE^"));
-    int y = row_with(CJK_HEAD); /* user data stays as it is, cut with ~ */
+    /* user data too: one '?' a cell beyond ASCII, so the columns line up; cut with ~ */
+    for (const char *p = vscreen_text(); *p; p++)
+        assert_true((unsigned char)*p < 0x80);
+    int y = row_with("??????");
+    assert_true(y > 0);
     assert_non_null(strstr(vscreen_row(y, row, sizeof row), "~"));
+    assert_non_null(strstr(row, "RUNNING"));
 }
 
 static void jobs_of_a_cluster_that_never_answered_show_the_error(void **state) {
@@ -615,6 +623,368 @@ static void stale_means_old_or_failed_since_last_good(void **state) {
     assert_false(app_cluster_stale(&f->app, prod));
 }
 
+/* ---- the command line, flash messages, keys from the config, job tab filters ---- */
+
+/* Type UTF-8 text one character (code point) at a time, as wget_wch delivers it. */
+static void type(struct fixture *f, const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp = *p++;
+        int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+        cp &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
+        for (; more > 0 && *p; more--)
+            cp = (cp << 6) | (*p++ & 0x3F);
+        ui_handle_key(f->ui, (int)cp);
+    }
+}
+
+/* Type a command and press Enter; returns the flags of Enter. */
+static unsigned command(struct fixture *f, const char *line) {
+    ui_handle_key(f->ui, ':');
+    type(f, line);
+    return ui_handle_key(f->ui, '\n');
+}
+
+static const char *status_row(void) {
+    static char row[512];
+    return vscreen_row(LINES - 1, row, sizeof row);
+}
+
+static void colon_cluster_opens_its_jobs(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, ":");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), ":"));
+    assert_non_null(strstr(status_row(), "Esc cancel"));
+    press(f, "cluster stag");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), ":cluster stag"));
+    unsigned flags = ui_handle_key(f->ui, '\n');
+    assert_true(flags & UI_REFETCH);
+    assert_int_equal(ui_focus_cluster(f->ui), 1);
+    ui_draw(f->ui);
+    char row[512];
+    assert_non_null(strstr(vscreen_row(0, row, sizeof row), "Jobs: staging"));
+    /* from a job screen too, and back goes to the clusters */
+    command(f, "cluster prod-eu");
+    assert_int_equal(ui_focus_cluster(f->ui), 0);
+    press(f, "q");
+    assert_int_equal(ui_focus_cluster(f->ui), -1);
+}
+
+static void colon_job_opens_a_job_on_any_cluster(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    unsigned flags = command(f, "job " CJK_NAME);
+    assert_true(flags & UI_REFETCH);
+    assert_string_equal(ui_focus_job(f->ui), "a0000000000000000000000000000004");
+    assert_int_equal(ui_focus_cluster(f->ui), 0);
+    ui_draw(f->ui);
+    assert_non_null(strstr(vscreen_text(), "1 Overview"));
+    /* by id, and a unique start of one */
+    command(f, "job A0000000000000000000000000000002");
+    assert_string_equal(ui_focus_job(f->ui), "a0000000000000000000000000000002");
+    command(f, "job a000000000000000000000000000000");
+    assert_string_equal(ui_focus_job(f->ui), "a0000000000000000000000000000002"); /* ambiguous */
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "ambiguous"));
+    /* q goes back to that cluster's jobs */
+    press(f, "q");
+    assert_null(ui_focus_job(f->ui));
+    assert_int_equal(ui_focus_cluster(f->ui), 0);
+}
+
+static void colon_job_with_a_name_on_two_clusters_says_where(void **state) {
+    struct fixture *f = *state;
+    add_job(&f->app.clusters[2], "b0000000000000000000000000000001", "orders-etl", JOB_RUNNING, 1,
+            1);
+    draw_at(f, 24, 120);
+    command(f, "job orders-etl");
+    assert_null(ui_focus_job(f->ui));
+    ui_draw(f->ui);
+    dump();
+    const char *s = status_row();
+    assert_non_null(strstr(s, "ambiguous: 2 jobs are named orders-etl (on prod-eu, dev)"));
+    assert_non_null(strstr(s, ":job ID"));
+    /* the next key takes the message away */
+    press(f, "j");
+    ui_draw(f->ui);
+    assert_null(strstr(status_row(), "ambiguous"));
+    assert_non_null(strstr(status_row(), "3 clusters"));
+    command(f, "job nosuchjob");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "no job nosuchjob"));
+}
+
+static void unknown_command_says_what_there_is(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 100);
+    command(f, "nosuch x");
+    ui_draw(f->ui);
+    assert_non_null(strstr(
+        status_row(), "unknown command: nosuch (try :ctx :ns :cluster :job :theme :alerts :q)"));
+    /* in the error colour */
+    assert_int_equal(cell_attr(LINES - 1, 1), colors_attr(ROLE_STATUSBAR_BAD) | A_BOLD);
+}
+
+static void colon_q_quits_and_esc_cancels(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, "\n"); /* not from the top screen only */
+    ui_handle_key(f->ui, ':');
+    press(f, "q");
+    ui_handle_key(f->ui, 27);
+    assert_int_equal(ui_focus_cluster(f->ui), 0); /* Esc closed the line, not the screen */
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "? help"));
+    assert_true(command(f, "q") & UI_QUIT);
+    assert_true(command(f, "quit") & UI_QUIT);
+}
+
+static void tab_completes_commands_and_cluster_names(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, ":clu\t");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), ":cluster "));
+    press(f, "st\t");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), ":cluster staging"));
+    ui_handle_key(f->ui, 27);
+    /* job names, CJK included; Up brings back the last command run */
+    command(f, "cluster dev");
+    type(f, ":job \xe5\xae\x9e\t");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), ":job " CJK_HEAD));
+    ui_handle_key(f->ui, 27);
+    ui_handle_key(f->ui, ':');
+    ui_handle_key(f->ui, KEY_UP);
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), ":cluster dev"));
+}
+
+static void scope_and_theme_without_hooks_say_why(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    command(f, "ctx prod");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "no kubeconfig in use"));
+    command(f, "ns all");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "no kubeconfig in use"));
+    command(f, "theme light");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "not available"));
+}
+
+struct hook_calls {
+    char theme[64];
+    int themes;
+};
+
+static int theme_hook(void *arg, const char *name, char *err, size_t errlen) {
+    struct hook_calls *h = arg;
+    h->themes++;
+    snprintf(h->theme, sizeof h->theme, "%s", name);
+    if (strcmp(name, "nosuch") == 0) {
+        snprintf(err, errlen, "no theme nosuch (try default, light)");
+        return -1;
+    }
+    return 0;
+}
+
+static size_t complete_hook(void *arg, const char *verb, const char ***out) {
+    (void)arg;
+    static const char *themes[] = {"default", "light", "solarized-dark"};
+    if (strcmp(verb, "theme") != 0)
+        return 0;
+    *out = themes;
+    return 3;
+}
+
+static void theme_goes_through_the_hook(void **state) {
+    struct fixture *f = *state;
+    struct hook_calls calls = {"", 0};
+    struct ui_hooks h = {&calls, theme_hook, NULL, complete_hook};
+    ui_set_hooks(f->ui, &h);
+    draw_at(f, 24, 80);
+    press(f, ":theme so\t\n");
+    assert_int_equal(calls.themes, 1);
+    assert_string_equal(calls.theme, "solarized-dark");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "theme solarized-dark"));
+    command(f, "theme nosuch");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "no theme nosuch (try default, light)"));
+    ui_set_hooks(f->ui, NULL);
+}
+
+static void flash_shows_until_a_key_or_its_time(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    ui_flash(f->ui, UI_FLASH_INFO, "config reloaded \x1b[31m from %s", "a.yaml");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "config reloaded [31m from a.yaml")); /* no ESC */
+    assert_non_null(strstr(status_row(), "3 clusters"));                       /* the rest stays */
+    f->app.now_ms = NOW + UI_FLASH_MS - 1;
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "config reloaded"));
+    f->app.now_ms = NOW + UI_FLASH_MS;
+    ui_draw(f->ui);
+    assert_null(strstr(status_row(), "config reloaded"));
+    /* a key takes it away at once */
+    ui_flash(f->ui, UI_FLASH_ERROR, "boom");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "boom"));
+    assert_true(ui_handle_key(f->ui, 'k') & UI_REDRAW);
+    ui_draw(f->ui);
+    assert_null(strstr(status_row(), "boom"));
+}
+
+static void action_keys_answer_until_actions_exist(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    press(f, "\ns");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "savepoint: not yet"));
+    f->app.readonly = true;
+    press(f, "R");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "read-only: restart not sent"));
+    char row[512];
+    assert_non_null(strstr(vscreen_row(0, row, sizeof row), "READ-ONLY"));
+    int x = (int)(strstr(row, "READ-ONLY") - row);
+    assert_int_equal(cell_attr(0, x), colors_attr(ROLE_ERROR) | A_BOLD);
+    assert_non_null(strstr(row, "12:34:56")); /* the clock stays */
+    /* Ctrl-R asks main to reload */
+    assert_true(ui_handle_key(f->ui, 18) & UI_RELOAD);
+}
+
+static void a_configured_key_opens_help_and_help_lists_it(void **state) {
+    struct fixture *f = *state;
+    struct config c;
+    config_init(&c);
+    c.known_actions = keymap_action_names(&c.n_known_actions);
+    const char *yaml = "keys: {help: f2}\n";
+    char err[256];
+    assert_int_equal(config_load_string(yaml, strlen(yaml), "k.yaml", &c, err, sizeof err), 0);
+    assert_int_equal(keymap_apply(c.keys, c.n_keys, err, sizeof err), 0);
+    config_free(&c);
+    draw_at(f, 60, 100);
+    press(f, "?");
+    ui_draw(f->ui);
+    assert_null(strstr(vscreen_text(), "Help"));
+    ui_handle_key(f->ui, KEY_F(2));
+    ui_draw(f->ui);
+    dump();
+    const char *s = vscreen_text();
+    assert_non_null(strstr(s, "Help: Clusters"));
+    char row[512];
+    int y = row_with("show or close this help");
+    assert_true(y > 0);
+    assert_non_null(strstr(vscreen_row(y, row, sizeof row), "F2"));
+    assert_null(strstr(row, "?"));
+    /* the action keys and the commands are listed too */
+    assert_true(row_with("trigger a savepoint") > 0);
+    assert_true(row_with(":job NAME|ID") > 0);
+    assert_true(row_with("Ctrl-R") > 0);
+}
+
+static void add_tm(struct cluster *c, const char *id) {
+    c->taskmanagers.items =
+        xrealloc(c->taskmanagers.items, (c->taskmanagers.len + 1) * sizeof *c->taskmanagers.items);
+    struct taskmanager *t = &c->taskmanagers.items[c->taskmanagers.len++];
+    memset(t, 0, sizeof *t);
+    t->id = xstrdup(id);
+    t->slots_total = 4;
+    t->slots_free = 1;
+}
+
+static void slash_filters_the_task_managers_tab(void **state) {
+    struct fixture *f = *state;
+    struct cluster *prod = &f->app.clusters[0];
+    add_tm(prod, "prod-taskmanager-1-1");
+    add_tm(prod, "prod-taskmanager-1-2");
+    add_tm(prod, "prod-taskmanager-1-3");
+    draw_at(f, 24, 100);
+    command(f, "job orders-etl");
+    press(f, "4");
+    ui_draw(f->ui);
+    assert_true(row_with("taskmanager-1-1") > 0);
+    assert_true(row_with("taskmanager-1-3") > 0);
+    press(f, "/1-2");
+    ui_draw(f->ui);
+    dump();
+    assert_non_null(strstr(status_row(), "/1-2"));
+    assert_true(row_with("taskmanager-1-2") > 0);
+    assert_int_equal(row_with("taskmanager-1-1"), -1);
+    assert_int_equal(row_with("taskmanager-1-3"), -1);
+    press(f, "\n"); /* kept: the title says so */
+    ui_draw(f->ui);
+    char row[512];
+    assert_non_null(strstr(vscreen_row(0, row, sizeof row), "1 of 3, filter: 1-2"));
+    /* each tab has its own: the overview's vertices are not filtered */
+    press(f, "1");
+    ui_draw(f->ui);
+    assert_null(strstr(vscreen_row(0, row, sizeof row), "filter"));
+    press(f, "4/zzz\n"); /* typed after what was kept */
+    ui_draw(f->ui);
+    assert_non_null(strstr(vscreen_text(), "nothing matches \"1-2zzz\""));
+    /* Esc clears the filter first, then leaves the screen */
+    ui_handle_key(f->ui, 27);
+    ui_draw(f->ui);
+    assert_true(row_with("taskmanager-1-1") > 0);
+    assert_non_null(ui_focus_job(f->ui));
+    ui_handle_key(f->ui, 27);
+    assert_null(ui_focus_job(f->ui));
+}
+
+static void mouse_is_off_unless_asked_for(void **state) {
+    struct fixture *f = *state;
+    draw_at(f, 24, 80);
+    MEVENT ev = {0, 2, row_with("staging"), 0, BUTTON1_CLICKED};
+    ungetmouse(&ev);
+    ui_read_keys(f->ui);
+    ui_draw(f->ui);
+    attr_t sel = colors_attr(ROLE_SELECTED);
+    assert_int_equal(cell_attr(row_with("prod-eu"), 0), sel); /* the click did nothing */
+}
+
+static void mouse_click_selects_double_click_opens(void **state) {
+    struct fixture *f = *state;
+    ui_free(f->ui);
+    f->app.mouse = true;
+    f->ui = ui_new(&f->app);
+    ui_start_screen(f->ui, f->sp);
+    draw_at(f, 24, 80);
+    ui_read_keys(f->ui); /* the KEY_RESIZE */
+    attr_t sel = colors_attr(ROLE_SELECTED);
+    MEVENT ev = {0, 2, row_with("dev "), 0, BUTTON1_CLICKED};
+    ungetmouse(&ev);
+    assert_true(ui_read_keys(f->ui) & UI_REDRAW);
+    ui_draw(f->ui);
+    assert_int_equal(cell_attr(row_with("dev "), 0), sel);
+    /* a click on the header selects nothing */
+    MEVENT head = {0, 2, 1, 0, BUTTON1_CLICKED};
+    ungetmouse(&head);
+    ui_read_keys(f->ui);
+    ui_draw(f->ui);
+    assert_int_equal(cell_attr(row_with("dev "), 0), sel);
+    MEVENT dbl = {0, 2, row_with("staging"), 0, BUTTON1_DOUBLE_CLICKED};
+    ungetmouse(&dbl);
+    assert_true(ui_read_keys(f->ui) & UI_REFETCH);
+    assert_int_equal(ui_focus_cluster(f->ui), 1);
+    /* a reload that turns it off takes effect at the next frame */
+    f->app.mouse = false;
+    press(f, "q");
+    ui_draw(f->ui);
+    MEVENT off = {0, 2, row_with("dev "), 0, BUTTON1_DOUBLE_CLICKED};
+    ungetmouse(&off);
+    ui_read_keys(f->ui);
+    assert_int_equal(ui_focus_cluster(f->ui), -1);
+}
+
 int main(void) {
     setlocale(LC_ALL, "C.UTF-8");
     setenv("TZ", "UTC", 1);
@@ -647,6 +1017,20 @@ int main(void) {
         T(jobs_of_a_cluster_that_never_answered_show_the_error),
         T(job_counts_come_from_the_job_list),
         T(stale_means_old_or_failed_since_last_good),
+        T(colon_cluster_opens_its_jobs),
+        T(colon_job_opens_a_job_on_any_cluster),
+        T(colon_job_with_a_name_on_two_clusters_says_where),
+        T(unknown_command_says_what_there_is),
+        T(colon_q_quits_and_esc_cancels),
+        T(tab_completes_commands_and_cluster_names),
+        T(scope_and_theme_without_hooks_say_why),
+        T(theme_goes_through_the_hook),
+        T(flash_shows_until_a_key_or_its_time),
+        T(action_keys_answer_until_actions_exist),
+        T(a_configured_key_opens_help_and_help_lists_it),
+        T(slash_filters_the_task_managers_tab),
+        T(mouse_is_off_unless_asked_for),
+        T(mouse_click_selects_double_click_opens),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
