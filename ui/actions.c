@@ -347,6 +347,32 @@ static void ask_profile(struct action_flow *f) {
     f->step = STEP_PROFILE;
 }
 
+/* Compact JSON with a space after each ',' and ':' outside strings: the same document,
+ * but the dialog can wrap it between members instead of inside a word. returns owned */
+static char *json_spaced(const char *json) {
+    size_t n = strlen(json), o = 0;
+    char *out = xmalloc(2 * n + 1);
+    bool in_str = false, esc = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = json[i];
+        out[o++] = ch;
+        if (in_str) {
+            if (esc)
+                esc = false;
+            else if (ch == '\\')
+                esc = true;
+            else if (ch == '"')
+                in_str = false;
+        } else if (ch == '"') {
+            in_str = true;
+        } else if (ch == ',' || ch == ':') {
+            out[o++] = ' ';
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* The confirmation: where, what, and the exact request. */
 static void ask_confirm(struct action_flow *f, const struct action_target *t) {
     const struct action_plan *p = &f->plan;
@@ -388,11 +414,16 @@ static void ask_confirm(struct action_flow *f, const struct action_target *t) {
         dialog_add_line(d, "           %zu added, %zu changed, %zu removed, %zu unchanged",
                         f->diff.added, f->diff.changed, f->diff.removed, f->diff.unchanged);
     }
-    if (p->show_json)
-        dialog_add_line(d, "%s %s\n%s", p->method, p->path, p->show_json);
-    else
-        dialog_add_line(d, "request    %s %s%s%s", p->method, p->path, p->body ? "  " : "",
-                        p->body ? p->body : "");
+    if (p->show_json) {
+        char *spaced = json_spaced(p->show_json);
+        dialog_add_line(d, "%s %s\n%s", p->method, p->path, spaced);
+        free(spaced);
+    } else {
+        char *spaced = p->body ? json_spaced(p->body) : NULL;
+        dialog_add_line(d, "request    %s %s%s%s", p->method, p->path, spaced ? "  " : "",
+                        spaced ? spaced : "");
+        free(spaced);
+    }
     f->step = STEP_CONFIRM;
 }
 

@@ -19,6 +19,7 @@
 #include "colors.h"
 #include "config.h"
 #include "keymap.h"
+#include "operations.h"
 #include "ui.h"
 #include "ui_screen.h"
 #include "xalloc.h"
@@ -842,12 +843,21 @@ static void flash_shows_until_a_key_or_its_time(void **state) {
     assert_null(strstr(status_row(), "boom"));
 }
 
-static void action_keys_answer_until_actions_exist(void **state) {
+static void action_keys_ask_first_and_honour_readonly(void **state) {
     struct fixture *f = *state;
+    struct http *h = http_new(1000, 1024);
+    struct operations *ops = operations_new(h, NULL, NULL);
+    f->app.ops = ops;
     draw_at(f, 24, 80);
+    /* a plain cluster that names no savepoint directory: asked for one first; Esc
+     * leaves with nothing sent */
     press(f, "\ns");
     ui_draw(f->ui);
-    assert_non_null(strstr(status_row(), "savepoint: not yet"));
+    assert_non_null(strstr(vscreen_text(), "Savepoint directory"));
+    press(f, "\x1b");
+    ui_draw(f->ui);
+    assert_non_null(strstr(status_row(), "savepoint cancelled: nothing sent"));
+    assert_int_equal(operations_count(ops), 0);
     f->app.readonly = true;
     press(f, "R");
     ui_draw(f->ui);
@@ -859,6 +869,10 @@ static void action_keys_answer_until_actions_exist(void **state) {
     assert_non_null(strstr(row, "12:34:56")); /* the clock stays */
     /* Ctrl-R asks main to reload */
     assert_true(ui_handle_key(f->ui, 18) & UI_RELOAD);
+    assert_int_equal(operations_count(ops), 0);
+    f->app.ops = NULL;
+    operations_free(ops);
+    http_free(h);
 }
 
 static void a_configured_key_opens_help_and_help_lists_it(void **state) {
@@ -1026,7 +1040,7 @@ int main(void) {
         T(scope_and_theme_without_hooks_say_why),
         T(theme_goes_through_the_hook),
         T(flash_shows_until_a_key_or_its_time),
-        T(action_keys_answer_until_actions_exist),
+        T(action_keys_ask_first_and_honour_readonly),
         T(a_configured_key_opens_help_and_help_lists_it),
         T(slash_filters_the_task_managers_tab),
         T(mouse_is_off_unless_asked_for),

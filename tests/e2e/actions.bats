@@ -1,0 +1,319 @@
+#!/usr/bin/env bats
+# Actions in a real terminal against the simulator, which records every mutating request
+# it receives (/_sim/requests): each key shows a confirmation naming where and what;
+# `n` (and Enter) sends nothing; `y` sends exactly one request of the right shape, the
+# screen follows it to its result, and the audit log has a line per phase and no token.
+# Read-only, typed confirmation, a double press, a 409 and a 403 too.
+
+load lib
+
+TOKEN=actions-token-77
+
+setup() {
+    e2e_setup
+    export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
+    export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+    AUDIT=$XDG_STATE_HOME/flinktop/audit.log
+}
+
+teardown() {
+    e2e_teardown
+}
+
+# The simulator as a Kubernetes API server (TLS, token), actions in short steps, no
+# random savepoint failures.
+k8s_sim() {
+    local d=$BATS_TEST_TMPDIR
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -days 1 \
+        -keyout "$d/K" -out "$d/C" >/dev/null 2>&1 || return 1
+    sim_start --frozen --jobs 3 --action-steps-ms 200 --token "$TOKEN" --tls-cert "$d/C" \
+        --tls-key "$d/K" --kubeconfig-out "$d/KC" "$@"
+}
+
+sim_curl() { curl -skf -H "Authorization: Bearer $TOKEN" "$SIM_URL$1" "${@:2}"; }
+
+# requests PY_EXPR: evaluate a Python expression over r, the list of mutating requests
+requests() {
+    sim_curl /_sim/requests | python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"
+}
+
+type_text() { t send-keys -l -- "$1"; }
+
+# operator: the console on the simulator's kubeconfig, production's row selected
+operator_console() {
+    console 140 45 --refresh 1 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"
+    wait_for "STABLE" 15
+    wait_for "development"
+    keys Home
+}
+
+# a job of a --flink cluster: its jobs screen, the job found with the filter
+plain_job() { # CLUSTER JOB [flinktop args]
+    local cluster=$1 job=$2
+    shift 2
+    console 140 45 --refresh 1 "$@" $(sim_flink_args)
+    wait_for "1.18.1" 15
+    type_text ":cluster $cluster"
+    keys Enter
+    wait_for "Jobs: $cluster"
+    keys /
+    type_text "$job"
+    keys Enter
+    wait_for "filter: $job"
+}
+
+audit_has() { # PHASE ACTION
+    [ -f "$AUDIT" ] && grep -q "\"action\":\"$2\".*\"phase\":\"$1\"" "$AUDIT"
+}
+
+wait_audit() { # PHASE ACTION [SECONDS]
+    local end=$(($(now_ms) + ${3:-15} * 1000 * SCALE))
+    until audit_has "$1" "$2"; do
+        [ "$(now_ms)" -lt "$end" ] || { cat "$AUDIT" >&2 2>/dev/null; screen >&2; return 1; }
+        sleep 0.05
+    done
+}
+
+@test "savepoint through the operator: n sends nothing, y creates one FlinkStateSnapshot, the path shows, audited" {
+    k8s_sim || return 1
+    operator_console
+    keys s
+    wait_for "Confirm: savepoint"
+    wait_for "context    flinktop-sim"
+    wait_for "namespace  flink-prod"
+    wait_for "cluster    production"
+    wait_for "orders-enrichment ("
+    wait_for "FlinkStateSnapshot"
+    keys n
+    wait_for "savepoint cancelled: nothing sent"
+    [ "$(requests 'len(r)')" = 0 ]
+    # Enter takes the default, which is No
+    keys s
+    wait_for "Confirm: savepoint"
+    keys Enter
+    wait_for "nothing sent"
+    [ "$(requests 'len(r)')" = 0 ]
+    keys s
+    wait_for "Confirm: savepoint"
+    keys y
+    wait_for "savepoint production/orders-enrichment: savepoint at s3://" 20
+    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'r[0]["method"]')" = POST ]
+    [ "$(requests 'r[0]["path"]')" = /apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots ]
+    [ "$(requests 'json.loads(r[0]["body"])["spec"]["jobReference"]["name"]')" = production ]
+    keys o
+    wait_for "Operations (1)"
+    wait_for "succeeded"
+    audit_has requested savepoint
+    audit_has succeeded savepoint
+    [ "$(stat -c %a "$AUDIT")" = 600 ]
+    ! grep -qF "$TOKEN" "$AUDIT"
+    grep -q '"context":"flinktop-sim","namespace":"flink-prod","cluster":"production"' "$AUDIT"
+}
+
+@test "stop with savepoint through the operator patches upgradeMode and state, followed to SUSPENDED" {
+    k8s_sim || return 1
+    operator_console
+    keys S
+    wait_for "Confirm: stop"
+    wait_for '"upgradeMode": "savepoint"'
+    wait_for '"suspended"}}}'
+    wait_for "resourceVersion"
+    keys y
+    wait_for "stop production/orders-enrichment: reconciled" 30
+    wait_for "SUSPENDED"
+    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'r[0]["method"]')" = PATCH ]
+    [ "$(requests 'json.loads(r[0]["body"])["spec"]["job"]')" = "{'upgradeMode': 'savepoint', 'state': 'suspended'}" ]
+    wait_audit succeeded stop
+}
+
+@test "rescale through the operator: prefilled prompt, out-of-range refused, the patch names the new parallelism" {
+    k8s_sim || return 1
+    operator_console
+    keys r
+    wait_for "New parallelism"
+    wait_for "allowed 1 to"
+    keys C-u
+    type_text "100000"
+    keys Enter
+    wait_for "parallelism"
+    [ "$(requests 'len(r)')" = 0 ]
+    keys C-u
+    type_text "3"
+    keys Enter
+    wait_for "Confirm: rescale"
+    wait_for '{"parallelism": 3}'
+    keys y
+    wait_for "rescale production/orders-enrichment: reconciled" 30
+    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'json.loads(r[0]["body"])["spec"]["job"]["parallelism"]')" = 3 ]
+}
+
+@test "restart through the operator bumps restartNonce; the pods restart" {
+    k8s_sim || return 1
+    operator_console
+    keys R
+    wait_for "Confirm: restart"
+    wait_for "restartNonce"
+    keys y
+    wait_for "restart production" 30
+    wait_audit succeeded restart 30
+    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests '"restartNonce" in json.loads(r[0]["body"])["spec"]')" = True ]
+    # the restarts column counts them
+    keys Escape
+    wait_for "STABLE"
+}
+
+@test "apply a profile: the diff against flinkConfiguration, then one merge-patch" {
+    k8s_sim || return 1
+    operator_console
+    keys P
+    wait_for "Which profile?"
+    wait_for "rocksdb-balanced"
+    # the choice list moves with j/k: pick the low-latency profile
+    for _ in $(seq 1 20); do
+        screen | grep -q "> low-latency" && break
+        keys j
+    done
+    wait_for "> low-latency"
+    keys Enter
+    wait_for "Confirm: profile"
+    wait_for "added,"
+    wait_for "flinkConfiguration"
+    keys y
+    wait_for "profile production" 30
+    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests '"flinkConfiguration" in json.loads(r[0]["body"])["spec"]')" = True ]
+}
+
+@test "plain cluster without a savepoint directory: asked for one, POST /jobs/J/savepoints, the path shows" {
+    sim_start --frozen --jobs 3 --action-steps-ms 200 || return 1
+    plain_job staging "payments-ledger"
+    keys s
+    wait_for "Savepoint directory"
+    type_text "s3://ops/sp"
+    keys Enter
+    wait_for "Confirm: savepoint"
+    wait_for "target-directory"
+    keys y
+    wait_for "savepoint at s3://ops/sp/savepoint-" 20
+    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'r[0]["path"].startswith("/clusters/staging/jobs/") and r[0]["path"].endswith("/savepoints")')" = True ]
+    [ "$(requests 'json.loads(r[0]["body"])["target-directory"]')" = s3://ops/sp ]
+    wait_audit succeeded savepoint
+}
+
+@test "cancel a plain job: PATCH ?mode=cancel, followed to CANCELED; a second press while it runs sends nothing" {
+    sim_start --frozen --jobs 3 --action-steps-ms 1500 || return 1
+    plain_job production "fraud-detection"
+    keys C
+    wait_for "Confirm: cancel"
+    wait_for "mode=cancel"
+    keys y
+    wait_for "cancel sent"
+    # pressed again while it runs
+    keys C
+    wait_for "already running"
+    wait_for "cancel production/fraud-detection: job CANCELED" 30
+    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'r[0]["method"]')" = PATCH ]
+    [ "$(requests 'r[0]["path"].endswith("?mode=cancel")')" = True ]
+}
+
+@test "--readonly: every action key on every screen sends nothing and says read-only" {
+    k8s_sim || return 1
+    operator_console --readonly
+    wait_for "READ-ONLY"
+    for k in s S C r R D P; do
+        keys "$k"
+        wait_for "read-only"
+    done
+    keys Enter
+    wait_for "Jobs: production"
+    for k in s S C r R D P; do
+        keys "$k"
+        wait_for "read-only"
+    done
+    keys Enter
+    wait_for "1 Overview"
+    for tab in 1 2 3 4 5 6; do
+        keys "$tab"
+        for k in s S C r R D P; do
+            keys "$k"
+            wait_for "read-only"
+        done
+    done
+    [ "$(requests 'len(r)')" = 0 ]
+    [ ! -s "$AUDIT" ]
+}
+
+@test "confirm: typed wants the job's name: a wrong one is refused, the right one sends" {
+    k8s_sim || return 1
+    mkdir -p "$XDG_CONFIG_HOME/flinktop"
+    cat >"$XDG_CONFIG_HOME/flinktop/config.yaml" <<EOF
+clusters:
+  - name: production
+    resource: production
+    namespace: flink-prod
+    confirm: typed
+EOF
+    operator_console
+    keys s
+    wait_for 'Type the job name "orders-enrichment"'
+    keys y Enter
+    wait_for "exactly"
+    [ "$(requests 'len(r)')" = 0 ]
+    keys C-u
+    type_text "orders-enrichment"
+    keys Enter
+    wait_for "savepoint sent"
+    wait_for "savepoint at" 20
+    [ "$(requests 'len(r)')" = 1 ]
+}
+
+@test "a 409 (changed since read) and a 403 (RBAC) reach the user as meant" {
+    k8s_sim || return 1
+    operator_console
+    keys R
+    wait_for "Confirm: restart"
+    # the resource changes on the server while the confirmation is open
+    sim_curl /_sim/k8s/flink-prod/production/bump -X POST >/dev/null
+    keys y
+    wait_for "conflict (409)" 15
+    wait_audit failed restart
+    # forbidden: the RBAC line
+    sim_curl /_sim/k8s/forbid -X POST >/dev/null
+    keys Escape
+    keys s
+    wait_for "Confirm: savepoint"
+    keys y
+    wait_for "forbidden (403)" 15
+    wait_audit failed savepoint
+    grep -q 'forbidden (403): .*cannot create resource' "$AUDIT"
+}
+
+@test "reload: SIGHUP applies a new theme and keeps the screen; a broken file keeps the old config and says file:line" {
+    sim_start --jobs 3 || return 1
+    mkdir -p "$XDG_CONFIG_HOME/flinktop"
+    printf 'theme: default\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    console 120 40 --refresh 1 $(sim_flink_args)
+    wait_for "1.18.1" 15
+    keys Enter
+    wait_for "Jobs: production"
+    local before
+    before=$(t capture-pane -e -p | head -1)
+    printf 'theme: light\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    # flinktop is the pane's shell's child (env execs it)
+    kill -HUP "$(pgrep -P "$(t display -p '#{pane_pid}')")"
+    wait_for "reloaded"
+    wait_for "Jobs: production" # the screen stays
+    [ "$(t capture-pane -e -p | head -1)" != "$before" ]
+    printf 'theme: light\nrefesh: 2s\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    keys C-r
+    wait_for "reload failed, config unchanged"
+    wait_for "config.yaml:2"
+    wait_for "Jobs: production"
+}
