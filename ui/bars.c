@@ -113,11 +113,15 @@ void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, c
     attr_t attr = colors_attr(ROLE_STATUSBAR);
     draw_blank(win, y, 0, w, attr);
     int failing = 0;
-    for (size_t i = 0; i < app->n_clusters; i++)
+    size_t shown = 0; /* clusters outside the :ctx / :ns scope are not counted */
+    for (size_t i = 0; i < app->n_clusters; i++) {
+        if (app->clusters[i].k8s.hidden)
+            continue;
+        shown++;
         failing += cluster_state(&app->clusters[i]) == SOURCE_ERROR;
+    }
     char fleet[48], fresh[48], bad[48], age[16];
-    snprintf(fleet, sizeof fleet, "%zu cluster%s", app->n_clusters,
-             app->n_clusters == 1 ? "" : "s");
+    snprintf(fleet, sizeof fleet, "%zu cluster%s", shown, shown == 1 ? "" : "s");
     snprintf(bad, sizeof bad, "%d with errors", failing);
     /* Narrow terminals get the short wording rather than a cut one. */
     bool narrow = w < 60;

@@ -426,46 +426,9 @@ static void clusters_init(struct view *v) {
     table_init(&v->table, l->cols, l->n, -1);
 }
 
+/* The scope (context, namespace) is on the header of every screen (bars.c). */
 static void clusters_title(struct view *v, char *buf, size_t size) {
     view_table_title(v, "Clusters", buf, size);
-    if (layout_of(v->app) == 0 && v->app->k8s == NULL)
-        return;
-    /* the Kubernetes scope: "ctx flinktop-sim · all namespaces" */
-    size_t n = context_count(v->app);
-    const char *ctx = NULL, *scope = NULL;
-    bool one_scope = true;
-    for (size_t i = 0; i < v->app->n_clusters; i++) {
-        const struct cluster_k8s *k = &v->app->clusters[i].k8s;
-        if (k->ctx == NULL || k->hidden)
-            continue;
-        if (ctx == NULL) {
-            ctx = k->ctx->name;
-            scope = k->ctx->scope;
-        } else if ((scope == NULL) != (k->ctx->scope == NULL) ||
-                   (scope && strcmp(scope, k->ctx->scope) != 0)) {
-            one_scope = false;
-        }
-    }
-    if (ctx == NULL && v->app->k8s && n > 0) { /* no FlinkDeployment (yet) */
-        const struct k8s_context_state *s0 = k8s_poller_context(v->app->k8s, 0);
-        ctx = s0->name;
-        scope = s0->scope;
-    }
-    char ctxs[160], where[160];
-    if (n > 1 || ctx == NULL)
-        snprintf(ctxs, sizeof ctxs, "%zu contexts", n);
-    else
-        snprintf(ctxs, sizeof ctxs, "ctx %s", ctx);
-    if (!one_scope)
-        snprintf(where, sizeof where, "several namespaces");
-    else if (scope)
-        snprintf(where, sizeof where, "ns %s", scope);
-    else
-        snprintf(where, sizeof where, "all namespaces");
-    const char *dot = v->ascii ? "-" : "\u00b7";
-    size_t used = strlen(buf);
-    if (used < size)
-        snprintf(buf + used, size - used, " %s %s %s %s", dot, ctxs, dot, where);
 }
 
 static void clusters_draw(struct view *v, WINDOW *win, int y, int h, int w) {

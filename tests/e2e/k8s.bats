@@ -54,7 +54,7 @@ teardown() {
     console 160 40 --kubeconfig "$BATS_TEST_TMPDIR/KC"
     wait_for "development" 15
     wait_for "staging"
-    wait_for "all namespaces"
+    wait_for "ns all"
     keys : ns Space flink-prod Enter
     wait_gone "staging"
     wait_gone "development"
@@ -65,7 +65,7 @@ teardown() {
     keys : ns Space all Enter
     wait_for "staging"
     wait_for "development"
-    wait_for "all namespaces"
+    wait_for "ns all"
     keys : ctx Space nope Enter
     wait_for 'no context "nope" in the kubeconfig'
     screen | grep -q "staging"
