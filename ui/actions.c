@@ -269,6 +269,20 @@ static void ask_directory(struct action_flow *f) {
     f->step = STEP_DIRECTORY;
 }
 
+/* The end of a long path, where chk-41 and savepoint-ab12 are: "…" and its last `keep`
+ * bytes (never from inside a UTF-8 character). static buffer */
+static const char *path_tail(const char *path, size_t keep) {
+    static char buf[256];
+    size_t n = strlen(path);
+    if (n <= keep || keep + 4 > sizeof buf)
+        return path;
+    const char *t = path + n - keep;
+    while (((unsigned char)*t & 0xC0) == 0x80)
+        t++;
+    snprintf(buf, sizeof buf, "\u2026%s", t);
+    return buf;
+}
+
 /* Completed savepoints and retained checkpoints of the job, newest first, each once. */
 static void ask_savepoint(struct action_flow *f) {
     const struct cluster *c = flow_cluster(f);
@@ -319,7 +333,7 @@ static void ask_savepoint(struct action_flow *f) {
         char when[32], line[1200];
         text_datetime(cp->trigger_ts, when, sizeof when);
         snprintf(line, sizeof line, "%-10s %s  %s", cp->is_savepoint ? "savepoint" : "checkpoint",
-                 when, cp->path);
+                 when, path_tail(cp->path, 56));
         dialog_add_choice(&f->dialog, line);
     }
     f->step = STEP_SAVEPOINT;

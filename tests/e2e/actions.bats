@@ -167,6 +167,28 @@ wait_audit() { # PHASE ACTION [SECONDS]
     wait_for "STABLE"
 }
 
+@test "redeploy from a savepoint: newest first, the patch names the chosen path and a new nonce" {
+    k8s_sim || return 1
+    operator_console
+    type_text ":job orders-enrichment"
+    keys Enter
+    wait_for "1 Overview"
+    keys 2 # the checkpoints the choice is made from
+    wait_for "chk-"
+    keys D
+    wait_for "Redeploy from a savepoint"
+    wait_for "> checkpoint"
+    keys Enter
+    wait_for "Confirm: redeploy"
+    wait_for '"initialSavepointPath":'
+    wait_for "savepointRedeployNonce"
+    keys y
+    wait_for "redeploy production/orders-enrichment: reconciled" 30
+    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'json.loads(r[0]["body"])["spec"]["job"]["initialSavepointPath"].split("/")[-1].startswith("chk-")')" = True ]
+    wait_audit succeeded redeploy
+}
+
 @test "apply a profile: the diff against flinkConfiguration, then one merge-patch" {
     k8s_sim || return 1
     operator_console
