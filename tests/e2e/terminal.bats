@@ -231,3 +231,22 @@ theme_wired() {
     [ "$status" -eq 2 ]
     [[ "$output" == *"a theme name is letters, digits, - and _"* ]]
 }
+
+@test ":theme light switches the colours at run time; :theme nosuch says so and keeps them" {
+    console_env "TERM=xterm-256color" 120 40 $(sim_flink_args)
+    wait_for "1.20.1"
+    wait_for "3 clusters"
+    t send-keys -l ":theme light"
+    keys Enter
+    local end=$(($(now_ms) + 10000 * SCALE))
+    until shot now && colour_codes "$SHOTS/now.ansi" | grep -qx "48;5;25"; do
+        [ "$(now_ms)" -lt "$end" ] || { cat "$SHOTS/now.ansi" >&2; return 1; }
+        sleep 0.05
+    done
+    t send-keys -l ":theme nosuch"
+    keys Enter
+    wait_for 'no theme "nosuch"'
+    shot after
+    colour_codes "$SHOTS/after.ansi" | grep -qx "48;5;25" # light stays
+    wait_for "Clusters (3)"
+}
