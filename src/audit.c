@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "sanitize.h"
+#include "errf.h"
 #include "xalloc.h"
 
 #define REDACTED "[redacted]"
@@ -267,18 +268,6 @@ char *audit_format(const struct audit_entry *e, const char *user) {
 
 /* ---- the file ------------------------------------------------------------------------ */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* mkdir -p of path's directories, each new one 0700. */
 static int make_parents(const char *path, char *err, size_t errlen) {
     char *dir = xstrdup(path);
@@ -288,7 +277,7 @@ static int make_parents(const char *path, char *err, size_t errlen) {
             continue;
         *p = '\0';
         if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            set_err(err, errlen, "audit log: cannot create %s: %s", dir, strerror(errno));
+            errf(err, errlen, "audit log: cannot create %s: %s", dir, strerror(errno));
             rc = -1;
             break;
         }
@@ -304,19 +293,19 @@ static int open_log(const char *path, char *err, size_t errlen) {
         return -1;
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        set_err(err, errlen, "audit log %s: %s", path,
-                errno == ELOOP ? "is a symbolic link" : strerror(errno));
+        errf(err, errlen, "audit log %s: %s", path,
+             errno == ELOOP ? "is a symbolic link" : strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        set_err(err, errlen, "audit log %s: not a regular file", path);
+        errf(err, errlen, "audit log %s: not a regular file", path);
         close(fd);
         return -1;
     }
     if ((st.st_mode & 077) != 0 && fchmod(fd, st.st_mode & 0700) != 0) {
-        set_err(err, errlen, "audit log %s: readable by others and cannot be narrowed: %s", path,
-                strerror(errno));
+        errf(err, errlen, "audit log %s: readable by others and cannot be narrowed: %s", path,
+             strerror(errno));
         close(fd);
         return -1;
     }
@@ -336,9 +325,9 @@ static char *current_user(void) {
 }
 
 struct audit *audit_open(const char *path, char *err, size_t errlen) {
-    set_err(err, errlen, "%s", "");
+    errf(err, errlen, "%s", "");
     if (path == NULL || path[0] == '\0') {
-        set_err(err, errlen, "no audit log: neither XDG_STATE_HOME nor HOME is set");
+        errf(err, errlen, "no audit log: neither XDG_STATE_HOME nor HOME is set");
         return NULL;
     }
     int fd = open_log(path, err, errlen);
@@ -363,7 +352,7 @@ const char *audit_path(const struct audit *a) { return a ? a->path : NULL; }
 
 int audit_write(struct audit *a, const struct audit_entry *e, char *err, size_t errlen) {
     if (a == NULL) {
-        set_err(err, errlen, "no audit log");
+        errf(err, errlen, "no audit log");
         return -1;
     }
     char *line = audit_format(e, a->user);
@@ -381,8 +370,7 @@ int audit_write(struct audit *a, const struct audit_entry *e, char *err, size_t 
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            set_err(err, errlen, "audit log %s: %s", a->path,
-                    w < 0 ? strerror(errno) : "short write");
+            errf(err, errlen, "audit log %s: %s", a->path, w < 0 ? strerror(errno) : "short write");
             break;
         }
         off += (size_t)w;

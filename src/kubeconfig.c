@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "sanitize.h"
+#include "errf.h"
 #include "xalloc.h"
 
 #define KC_MAX_FILE ((size_t)16 * 1024 * 1024)
@@ -80,17 +81,6 @@ struct parse {
 };
 
 /* ---- small helpers ---- */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Overwrite a secret before it is freed. */
 static void wipe(void *p, size_t n) {
@@ -264,7 +254,7 @@ static int fail(const struct parse *p, const yaml_node_t *n, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    set_err(p->err, p->errlen, "%s:%d: %s", p->shown, line_of(n), msg);
+    errf(p->err, p->errlen, "%s:%d: %s", p->shown, line_of(n), msg);
     return -1;
 }
 
@@ -719,10 +709,10 @@ static void yaml_failure(const yaml_parser_t *yp, const char *shown_name, const 
     }
     const char *problem = yp->problem ? yp->problem : "invalid YAML";
     if (yp->context && yp->context_mark.line + 1 != line && yp->error != YAML_READER_ERROR)
-        set_err(err, errlen, "%s:%zu: %s (%s at line %zu)", shown_name, line, problem, yp->context,
-                yp->context_mark.line + 1);
+        errf(err, errlen, "%s:%zu: %s (%s at line %zu)", shown_name, line, problem, yp->context,
+             yp->context_mark.line + 1);
     else
-        set_err(err, errlen, "%s:%zu: %s", shown_name, line, problem);
+        errf(err, errlen, "%s:%zu: %s", shown_name, line, problem);
 }
 
 /* Read and merge one file. A missing file is skipped unless must_exist. */
@@ -738,9 +728,9 @@ static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, c
     }
     if (e != 0) {
         if (e == EFBIG)
-            set_err(err, errlen, "%s: larger than 16 MiB", disp);
+            errf(err, errlen, "%s: larger than 16 MiB", disp);
         else
-            set_err(err, errlen, "%s: %s", disp, strerror(e));
+            errf(err, errlen, "%s: %s", disp, strerror(e));
         free(disp);
         return -1;
     }
@@ -854,7 +844,7 @@ static int check_readable(const char *origin, const char *key, const char *path,
         return 0;
     int e = errno;
     char *s = display_path(path);
-    set_err(err, errlen, "%s: cannot read %s \"%s\": %s", origin, key, s, strerror(e));
+    errf(err, errlen, "%s: cannot read %s \"%s\": %s", origin, key, s, strerror(e));
     free(s);
     return -1;
 }
@@ -866,12 +856,12 @@ static int validate_cluster(const struct kubeconfig *kc, const struct kc_cluster
     char *name = shown(cl->name);
     int rc = -1;
     if (cl->server == NULL) {
-        set_err(err, errlen, "%s: cluster \"%s\" has no server", origin, name);
+        errf(err, errlen, "%s: cluster \"%s\" has no server", origin, name);
     } else if (cl->insecure && (cl->ca_file || cl->ca_data)) {
-        set_err(err, errlen,
-                "%s: cluster \"%s\": insecure-skip-tls-verify cannot be combined with a "
-                "certificate-authority",
-                origin, name);
+        errf(err, errlen,
+             "%s: cluster \"%s\": insecure-skip-tls-verify cannot be combined with a "
+             "certificate-authority",
+             origin, name);
     } else if (cl->ca_data == NULL &&
                check_readable(origin, "certificate-authority", cl->ca_file, err, errlen) != 0) {
         /* err set */
@@ -886,27 +876,26 @@ static int validate_cluster(const struct kubeconfig *kc, const struct kc_cluster
 static int validate_exec(const char *origin, const char *name, const struct exec_config *e,
                          char *err, size_t errlen) {
     if (e->command == NULL) {
-        set_err(err, errlen, "%s: exec: command must be specified for user \"%s\"", origin, name);
+        errf(err, errlen, "%s: exec: command must be specified for user \"%s\"", origin, name);
         return -1;
     }
     if (e->api_version == NULL) {
-        set_err(err, errlen, "%s: exec: apiVersion must be specified for user \"%s\"", origin,
-                name);
+        errf(err, errlen, "%s: exec: apiVersion must be specified for user \"%s\"", origin, name);
         return -1;
     }
     if (strcmp(e->api_version, EXEC_API_V1) != 0 && strcmp(e->api_version, EXEC_API_V1BETA1) != 0) {
         char *v = shown(e->api_version);
-        set_err(err, errlen,
-                "%s: exec: apiVersion \"%s\" is not supported (use " EXEC_API_V1
-                " or " EXEC_API_V1BETA1 ")",
-                origin, v);
+        errf(err, errlen,
+             "%s: exec: apiVersion \"%s\" is not supported (use " EXEC_API_V1
+             " or " EXEC_API_V1BETA1 ")",
+             origin, v);
         free(v);
         return -1;
     }
     for (size_t i = 0; i < e->n_env; i++) {
         if (e->env[i].name[0] == '\0' || strchr(e->env[i].name, '=')) {
-            set_err(err, errlen, "%s: exec: env variable name must be specified for user \"%s\"",
-                    origin, name);
+            errf(err, errlen, "%s: exec: env variable name must be specified for user \"%s\"",
+                 origin, name);
             return -1;
         }
     }
@@ -915,15 +904,15 @@ static int validate_exec(const char *origin, const char *name, const struct exec
         /* v1beta1 defaults to IfAvailable; v1 wants it said (client-go) */
         if (strcmp(e->api_version, EXEC_API_V1BETA1) == 0)
             return 0;
-        set_err(err, errlen, "%s: exec: interactiveMode must be specified for user \"%s\"", origin,
-                name);
+        errf(err, errlen, "%s: exec: interactiveMode must be specified for user \"%s\"", origin,
+             name);
         return -1;
     }
     if (strcmp(mode, "Never") != 0 && strcmp(mode, "IfAvailable") != 0 &&
         strcmp(mode, "Always") != 0) {
         char *m = shown(mode);
-        set_err(err, errlen, "%s: exec: invalid interactiveMode \"%s\" for user \"%s\"", origin, m,
-                name);
+        errf(err, errlen, "%s: exec: invalid interactiveMode \"%s\" for user \"%s\"", origin, m,
+             name);
         free(m);
         return -1;
     }
@@ -939,21 +928,19 @@ static int validate_user(const struct kubeconfig *kc, const struct kc_user *u, c
     bool basic = u->username || u->password;
     bool cert = u->cert_file || u->cert_data;
     if (u->token && basic) {
-        set_err(err, errlen,
-                "%s: user \"%s\" has more than one authentication method (token, basic auth); "
-                "only one is allowed",
-                origin, name);
+        errf(err, errlen,
+             "%s: user \"%s\" has more than one authentication method (token, basic auth); "
+             "only one is allowed",
+             origin, name);
     } else if (u->cert_file && u->cert_data) {
-        set_err(err, errlen,
-                "%s: user \"%s\" has both client-certificate and client-certificate-data", origin,
-                name);
+        errf(err, errlen, "%s: user \"%s\" has both client-certificate and client-certificate-data",
+             origin, name);
     } else if (u->key_file && u->key_data) {
-        set_err(err, errlen, "%s: user \"%s\" has both client-key and client-key-data", origin,
-                name);
+        errf(err, errlen, "%s: user \"%s\" has both client-key and client-key-data", origin, name);
     } else if (cert && !u->key_file && !u->key_data) {
-        set_err(err, errlen,
-                "%s: user \"%s\" has a client certificate but no client-key or client-key-data",
-                origin, name);
+        errf(err, errlen,
+             "%s: user \"%s\" has a client certificate but no client-key or client-key-data",
+             origin, name);
     } else if (check_readable(origin, "client-certificate", u->cert_file, err, errlen) != 0 ||
                check_readable(origin, "client-key", u->key_file, err, errlen) != 0) {
         /* err set */
@@ -963,10 +950,10 @@ static int validate_user(const struct kubeconfig *kc, const struct kc_user *u, c
         free(eo);
     } else if (u->auth_provider && !u->token && !u->token_file && !basic && !cert) {
         char *ap = shown(u->auth_provider);
-        set_err(err, errlen,
-                "%s: user \"%s\" uses auth-provider \"%s\", which flinktop does not support: "
-                "use an exec plugin (kubelogin)",
-                origin, name, ap);
+        errf(err, errlen,
+             "%s: user \"%s\" uses auth-provider \"%s\", which flinktop does not support: "
+             "use an exec plugin (kubelogin)",
+             origin, name, ap);
         free(ap);
     } else {
         rc = 0;
@@ -983,8 +970,8 @@ static char *read_token_file(const char *origin, const char *path, char *err, si
     int e = read_file(path, KC_MAX_TOKEN_FILE, &data, &len);
     if (e != 0) {
         char *s = display_path(path);
-        set_err(err, errlen, "%s: cannot read tokenFile \"%s\": %s", origin, s,
-                e == EFBIG ? "larger than 1 MiB" : strerror(e));
+        errf(err, errlen, "%s: cannot read tokenFile \"%s\": %s", origin, s,
+             e == EFBIG ? "larger than 1 MiB" : strerror(e));
         free(s);
         return NULL;
     }
@@ -1005,15 +992,15 @@ struct kubeconfig_context *kubeconfig_resolve(const struct kubeconfig *kc, const
         name = kc->current;
     if (name == NULL) {
         if (kc->n_files == 0)
-            set_err(err, errlen, "no kubeconfig found (KUBECONFIG, ~/.kube/config)");
+            errf(err, errlen, "no kubeconfig found (KUBECONFIG, ~/.kube/config)");
         else
-            set_err(err, errlen, "current-context is not set in %s", kc->files[0]);
+            errf(err, errlen, "current-context is not set in %s", kc->files[0]);
         return NULL;
     }
     long ci = find_entry(kc, KIND_CONTEXT, name);
     if (ci < 0) {
         char *s = shown(name);
-        set_err(err, errlen, "context \"%s\" does not exist", s);
+        errf(err, errlen, "context \"%s\" does not exist", s);
         free(s);
         return NULL;
     }
@@ -1026,13 +1013,12 @@ struct kubeconfig_context *kubeconfig_resolve(const struct kubeconfig *kc, const
 
     long li = cx->cluster ? find_entry(kc, KIND_CLUSTER, cx->cluster) : -1;
     if (cx->cluster == NULL) {
-        set_err(err, errlen, "%s: context \"%s\" has no cluster", origin, sname);
+        errf(err, errlen, "%s: context \"%s\" has no cluster", origin, sname);
         goto out;
     }
     if (li < 0) {
         char *s = shown(cx->cluster);
-        set_err(err, errlen, "%s: context \"%s\" refers to unknown cluster \"%s\"", origin, sname,
-                s);
+        errf(err, errlen, "%s: context \"%s\" refers to unknown cluster \"%s\"", origin, sname, s);
         free(s);
         goto out;
     }
@@ -1041,8 +1027,7 @@ struct kubeconfig_context *kubeconfig_resolve(const struct kubeconfig *kc, const
         long ui = find_entry(kc, KIND_USER, cx->user);
         if (ui < 0) {
             char *s = shown(cx->user);
-            set_err(err, errlen, "%s: context \"%s\" refers to unknown user \"%s\"", origin, sname,
-                    s);
+            errf(err, errlen, "%s: context \"%s\" refers to unknown user \"%s\"", origin, sname, s);
             free(s);
             goto out;
         }

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "sanitize.h"
+#include "errf.h"
 #include "xalloc.h"
 
 #define YAML_DOC_STATUS_MSG(id, msg) [id] = msg,
@@ -23,17 +24,6 @@ const char *yaml_doc_status_message(enum yaml_doc_status s) {
 
 /* Longest scalar echoed back in a message. */
 #define DESCRIBE_MAX 40
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- building the tree from events ---- */
 
@@ -65,20 +55,20 @@ static bool next_event(struct builder *b, yaml_event_t *ev) {
     const char *problem = p->problem ? p->problem : "cannot parse";
     b->status = YAML_DOC_SYNTAX;
     if (p->error == YAML_READER_ERROR)
-        set_err(b->err, b->errlen, "%s: YAML syntax error: %s at byte %zu", b->file, problem,
-                p->problem_offset);
+        errf(b->err, b->errlen, "%s: YAML syntax error: %s at byte %zu", b->file, problem,
+             p->problem_offset);
     else if (p->context)
-        set_err(b->err, b->errlen, "%s:%zu: YAML syntax error: %s %s (line %zu)", b->file,
-                p->problem_mark.line + 1, problem, p->context, p->context_mark.line + 1);
+        errf(b->err, b->errlen, "%s:%zu: YAML syntax error: %s %s (line %zu)", b->file,
+             p->problem_mark.line + 1, problem, p->context, p->context_mark.line + 1);
     else
-        set_err(b->err, b->errlen, "%s:%zu: YAML syntax error: %s", b->file,
-                p->problem_mark.line + 1, problem);
+        errf(b->err, b->errlen, "%s:%zu: YAML syntax error: %s", b->file, p->problem_mark.line + 1,
+             problem);
     return false;
 }
 
 static void fail(struct builder *b, enum yaml_doc_status st, int line, const char *what) {
     b->status = st;
-    set_err(b->err, b->errlen, "%s:%d: %s", b->file, line, what);
+    errf(b->err, b->errlen, "%s:%d: %s", b->file, line, what);
 }
 
 static void append(struct yaml_doc_node **arr, size_t len, const struct yaml_doc_node *n) {
@@ -211,7 +201,7 @@ enum yaml_doc_status yaml_doc_load_string(const char *text, size_t len, const ch
     if (err && errlen)
         err[0] = '\0';
     if (len > YAML_DOC_MAX_BYTES) {
-        set_err(err, errlen, "%s: larger than %d bytes", out->file, YAML_DOC_MAX_BYTES);
+        errf(err, errlen, "%s: larger than %d bytes", out->file, YAML_DOC_MAX_BYTES);
         return YAML_DOC_TOO_BIG;
     }
     struct builder b;
@@ -221,7 +211,7 @@ enum yaml_doc_status yaml_doc_load_string(const char *text, size_t len, const ch
     b.err = err;
     b.errlen = errlen;
     if (!yaml_parser_initialize(&b.parser)) {
-        set_err(err, errlen, "%s: cannot start the YAML parser", out->file);
+        errf(err, errlen, "%s: cannot start the YAML parser", out->file);
         return YAML_DOC_IO;
     }
     yaml_parser_set_input_string(&b.parser, (const unsigned char *)text, len);
@@ -245,18 +235,18 @@ enum yaml_doc_status yaml_doc_load_file(const char *path, struct yaml_doc *out, 
     if (f == NULL) {
         int e = errno;
         st = e == ENOENT ? YAML_DOC_NO_FILE : YAML_DOC_IO;
-        set_err(err, errlen, "%s: %s", path, strerror(e));
+        errf(err, errlen, "%s: %s", path, strerror(e));
         goto out;
     }
     text = xmalloc(YAML_DOC_MAX_BYTES + 1);
     size_t len = fread(text, 1, YAML_DOC_MAX_BYTES + 1, f);
     if (ferror(f)) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        errf(err, errlen, "%s: %s", path, strerror(errno));
         st = YAML_DOC_IO;
         goto out;
     }
     if (len > YAML_DOC_MAX_BYTES) {
-        set_err(err, errlen, "%s: larger than %d bytes", path, YAML_DOC_MAX_BYTES);
+        errf(err, errlen, "%s: larger than %d bytes", path, YAML_DOC_MAX_BYTES);
         st = YAML_DOC_TOO_BIG;
         goto out;
     }
