@@ -85,9 +85,6 @@ void exec_credential_clear(struct exec_credential *cred);
  * configured ...", "no status.token or client certificate and key"). Exposed for tests. */
 int exec_credential_parse(const char *body, size_t len, const char *api_version,
                           struct exec_credential *out, char *why, size_t whylen);
-/* RFC 3339 ("2026-11-24T13:00:00Z", "2026-11-24T14:00:00.5+01:00") to epoch ms.
- * Returns 0, or -1 when s is not one. */
-int exec_credential_parse_time(const char *s, int64_t *ms);
 
 /* Fill the authentication fields of tls (bearer, or cert/key blobs) from cred, borrowing:
  * valid until the credential is replaced or dropped (see exec_credential_get). */

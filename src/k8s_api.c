@@ -10,6 +10,7 @@
 
 #include "json_doc.h"
 #include "json_get.h"
+#include "rfc3339.h"
 #include "sanitize.h"
 #include "xalloc.h"
 
@@ -54,83 +55,6 @@ static int get_tristate(const cJSON *o, const char *key) {
     return cJSON_IsTrue(v) ? 1 : 0;
 }
 
-/* n decimal digits at *s into *out. */
-static bool take_digits(const char **s, int n, int *out) {
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        char c = (*s)[i];
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + (c - '0');
-    }
-    *s += n;
-    *out = v;
-    return true;
-}
-
-static bool take_char(const char **s, const char *any) {
-    if (**s == '\0' || strchr(any, **s) == NULL)
-        return false;
-    (*s)++;
-    return true;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int y, int m, int d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* RFC 3339 as Kubernetes writes it: "2025-03-03T10:41:09Z", MicroTime
- * "2025-03-03T08:00:01.412873Z", Java's Instant with nanoseconds, or an offset
- * "+01:00". Fractions are cut to milliseconds. */
-static bool parse_rfc3339(const char *s, int64_t *ms) {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, mo, d, h, mi, sec, frac = 0;
-    if (!take_digits(&s, 4, &y) || !take_char(&s, "-") || !take_digits(&s, 2, &mo) ||
-        !take_char(&s, "-") || !take_digits(&s, 2, &d) || !take_char(&s, "Tt ") ||
-        !take_digits(&s, 2, &h) || !take_char(&s, ":") || !take_digits(&s, 2, &mi) ||
-        !take_char(&s, ":") || !take_digits(&s, 2, &sec))
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 ||
-        sec > 60)
-        return false;
-    if (*s == '.') {
-        s++;
-        int n = 0;
-        for (; *s >= '0' && *s <= '9'; s++, n++)
-            if (n < 3)
-                frac = frac * 10 + (*s - '0');
-        if (n == 0)
-            return false;
-        for (; n < 3; n++)
-            frac *= 10;
-    }
-    int offset_min = 0;
-    if (*s == 'Z' || *s == 'z') {
-        s++;
-    } else if (*s == '+' || *s == '-') {
-        int sign = *s == '-' ? -1 : 1, oh, om;
-        s++;
-        if (!take_digits(&s, 2, &oh) || !take_char(&s, ":") || !take_digits(&s, 2, &om) ||
-            oh > 23 || om > 59)
-            return false;
-        offset_min = sign * (oh * 60 + om);
-    } else {
-        return false;
-    }
-    if (*s != '\0')
-        return false;
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-    *ms = (secs - (int64_t)offset_min * 60) * 1000 + frac;
-    return true;
-}
-
 /* A point in time as epoch ms: a number or numeric string (the operator's jobStatus
  * times are String.valueOf(ms)), or an RFC 3339 string (Kubernetes metadata, events,
  * FlinkStateSnapshot's Instant.toString()). -1 when none of these or before 1970. */
@@ -140,7 +64,7 @@ static int64_t get_when(const cJSON *o, const char *key) {
         return v < 0 ? UNKNOWN_I : v;
     const char *s = json_get_string_ref(o, key);
     int64_t ms = UNKNOWN_I;
-    if (s == NULL || !parse_rfc3339(s, &ms) || ms < 0)
+    if (s == NULL || rfc3339_parse(s, &ms) != 0 || ms < 0)
         return UNKNOWN_I;
     return ms;
 }

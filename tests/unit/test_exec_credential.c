@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "exec_credential.h"
+#include "rfc3339.h"
 #include "http.h"
 #include "loop.h"
 #include "xalloc.h"
@@ -520,15 +521,15 @@ static void exec_interactive_always_is_refused(void **state) {
 static void exec_parse_time_reads_rfc3339(void **state) {
     (void)state;
     int64_t ms = 0;
-    assert_int_equal(exec_credential_parse_time("2026-11-24T13:00:00Z", &ms), 0);
+    assert_int_equal(rfc3339_parse("2026-11-24T13:00:00Z", &ms), 0);
     assert_int_equal(ms, 1795525200000LL);
-    assert_int_equal(exec_credential_parse_time("2026-11-24T14:00:00+01:00", &ms), 0);
+    assert_int_equal(rfc3339_parse("2026-11-24T14:00:00+01:00", &ms), 0);
     assert_int_equal(ms, 1795525200000LL);
-    assert_int_equal(exec_credential_parse_time("2026-11-24T12:30:00.5-00:30", &ms), 0);
+    assert_int_equal(rfc3339_parse("2026-11-24T12:30:00.5-00:30", &ms), 0);
     assert_int_equal(ms, 1795525200500LL);
-    assert_int_equal(exec_credential_parse_time("2024-02-29T23:59:59.999999999Z", &ms), 0);
+    assert_int_equal(rfc3339_parse("2024-02-29T23:59:59.999999999Z", &ms), 0);
     assert_int_equal(ms, 1709251199999LL);
-    assert_int_equal(exec_credential_parse_time("1969-12-31T23:00:00Z", &ms), 0);
+    assert_int_equal(rfc3339_parse("1969-12-31T23:00:00Z", &ms), 0);
     assert_int_equal(ms, -3600000LL);
     const char *bad[] = {"",
                          "yesterday",
@@ -541,7 +542,7 @@ static void exec_parse_time_reads_rfc3339(void **state) {
                          "2026-11-24T13:00:00Z ",
                          "2026-11-24T13:00:00+0100"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (exec_credential_parse_time(bad[i], &ms) == 0)
+        if (rfc3339_parse(bad[i], &ms) == 0)
             fail_msg("\"%s\" accepted", bad[i]);
 }
 
