@@ -129,6 +129,23 @@ wait_audit() { # PHASE ACTION [SECONDS]
     wait_audit succeeded stop
 }
 
+@test "suspend through the operator: C patches state only (its upgradeMode decides), n first sends nothing" {
+    k8s_sim || return 1
+    operator_console
+    keys C
+    wait_for "Confirm: suspend"
+    wait_for '"state": "suspended"'
+    keys n
+    wait_for "nothing sent"
+    [ "$(requests 'len(r)')" = 0 ]
+    keys C
+    wait_for "Confirm: suspend"
+    keys y
+    wait_for "suspend production/orders-enrichment: reconciled" 30
+    [ "$(requests 'json.loads(r[0]["body"])["spec"]')" = "{'job': {'state': 'suspended'}}" ]
+    [ "$(requests 'len(r)')" = 1 ]
+}
+
 @test "rescale through the operator: prefilled prompt, out-of-range refused, the patch names the new parallelism" {
     k8s_sim || return 1
     operator_console
