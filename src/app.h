@@ -21,17 +21,17 @@ struct app {
      * a vanished resource is marked cluster.k8s.gone. */
     struct cluster *clusters;
     size_t n_clusters;
-    size_t cap_clusters;       /* 0: exactly n_clusters were allocated */
-    int refresh_ms;            /* poll period */
-    int timeout_ms;            /* per-request timeout */
-    bool ascii;                /* no UTF-8 glyphs */
-    bool readonly;             /* --readonly / readonly: true: no mutating action is sent */
-    bool mouse;                /* mouse: clicks and wheel (off: terminal copy keeps working) */
-    size_t history_len;        /* entries per history ring (15 min at the refresh rate) */
-    int detail_interval_ms;    /* every job's details at least this often (default 30 s) */
-    int64_t last_refresh_ms;   /* wall clock of the last completed poll round, 0 never */
-    int64_t now_ms;            /* wall clock when the frame is drawn */
-    const struct alerts *alerts; /* borrowed, NULL without rules: firing/pending/resolved */
+    size_t cap_clusters;          /* 0: exactly n_clusters were allocated */
+    int refresh_ms;               /* poll period */
+    int timeout_ms;               /* per-request timeout */
+    bool ascii;                   /* no UTF-8 glyphs */
+    bool readonly;                /* --readonly / readonly: true: no mutating action is sent */
+    bool mouse;                   /* mouse: clicks and wheel (off: terminal copy keeps working) */
+    size_t history_len;           /* entries per history ring (15 min at the refresh rate) */
+    int detail_interval_ms;       /* every job's details at least this often (default 30 s) */
+    int64_t last_refresh_ms;      /* wall clock of the last completed poll round, 0 never */
+    int64_t now_ms;               /* wall clock when the frame is drawn */
+    const struct alerts *alerts;  /* borrowed, NULL without rules: firing/pending/resolved */
     const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: contexts and errors */
     struct operations *ops;       /* borrowed: actions in flight and done (NULL: none possible) */
     const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */

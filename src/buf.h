@@ -8,10 +8,10 @@
 #include <stddef.h>
 
 struct buf {
-    char *data;   /* owned; always NUL-terminated when non-NULL */
+    char *data; /* owned; always NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
-    size_t max;   /* appends that would pass this fail */
+    size_t max; /* appends that would pass this fail */
 };
 
 void buf_init(struct buf *b, size_t max);

@@ -15,10 +15,10 @@
 
 #include "model.h"
 
-#define FA_STATUS(X)                                                                           \
-    X(FA_OK, "ok")                                                                             \
-    X(FA_EMPTY, "empty response")                                                              \
-    X(FA_SYNTAX, "malformed JSON")                                                             \
+#define FA_STATUS(X)                                                                               \
+    X(FA_OK, "ok")                                                                                 \
+    X(FA_EMPTY, "empty response")                                                                  \
+    X(FA_SYNTAX, "malformed JSON")                                                                 \
     X(FA_SHAPE, "unexpected JSON shape")
 
 #define FA_STATUS_ENUM(id, msg) id,
@@ -39,8 +39,7 @@ enum fa_status flink_api_parse_jobs_overview(const char *body, size_t len, struc
                                              char *err, size_t errlen);
 /* GET /taskmanagers: {"taskmanagers":[...]} */
 enum fa_status flink_api_parse_taskmanagers(const char *body, size_t len,
-                                            struct taskmanager_list *out, char *err,
-                                            size_t errlen);
+                                            struct taskmanager_list *out, char *err, size_t errlen);
 /* GET /jobmanager/config, [{"key","value"}]: the default savepoint directory
  * (execution.checkpointing.savepoint-dir, else state.savepoints.dir; owned, NULL when
  * unset or masked) and whether jobmanager.scheduler is adaptive. */

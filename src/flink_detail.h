@@ -58,11 +58,11 @@ enum fa_status flink_detail_parse_tm_metrics(const char *body, size_t len, struc
                                              char *err, size_t errlen);
 
 /* The query strings the parsers above expect (static). */
-#define FLINK_VERTEX_METRICS_QUERY                                                             \
-    "get=numRecordsInPerSecond,numRecordsOutPerSecond,busyTimeMsPerSecond,"                    \
+#define FLINK_VERTEX_METRICS_QUERY                                                                 \
+    "get=numRecordsInPerSecond,numRecordsOutPerSecond,busyTimeMsPerSecond,"                        \
     "backPressuredTimeMsPerSecond,idleTimeMsPerSecond&agg=sum,max"
-#define FLINK_TM_METRICS_QUERY                                                                 \
-    "get=Status.JVM.Memory.Heap.Used,Status.JVM.Memory.Heap.Max,Status.JVM.CPU.Load,"           \
+#define FLINK_TM_METRICS_QUERY                                                                     \
+    "get=Status.JVM.Memory.Heap.Used,Status.JVM.Memory.Heap.Max,Status.JVM.CPU.Load,"              \
     "Status.JVM.Threads.Count,Status.JVM.GarbageCollector.All.TimeMsPerSecond"
 
 #endif

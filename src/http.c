@@ -19,8 +19,8 @@
 struct req {
     struct req *next;
     CURL *easy;
-    char host[160];   /* scheme://host:port: the per-host limit counts these */
-    bool started;     /* added to the multi handle; queued until then */
+    char host[160]; /* scheme://host:port: the per-host limit counts these */
+    bool started;   /* added to the multi handle; queued until then */
     char *url;
     char *body;
     struct curl_slist *headers;
@@ -132,15 +132,13 @@ static void use_server_name(struct req *r, const char *server_name) {
 static void apply_tls(struct req *r, const struct http_tls *tls) {
     CURL *e = r->easy;
     if (tls->ca_data) {
-        struct curl_blob blob = {(void *)(uintptr_t)tls->ca_data, tls->ca_len,
-                                 CURL_BLOB_COPY};
+        struct curl_blob blob = {(void *)(uintptr_t)tls->ca_data, tls->ca_len, CURL_BLOB_COPY};
         curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
     } else if (tls->ca_file) {
         curl_easy_setopt(e, CURLOPT_CAINFO, tls->ca_file);
     }
     if (tls->cert_data) {
-        struct curl_blob blob = {(void *)(uintptr_t)tls->cert_data, tls->cert_len,
-                                 CURL_BLOB_COPY};
+        struct curl_blob blob = {(void *)(uintptr_t)tls->cert_data, tls->cert_len, CURL_BLOB_COPY};
         curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &blob);
     } else if (tls->cert_file) {
         curl_easy_setopt(e, CURLOPT_SSLCERT, tls->cert_file);
@@ -234,8 +232,8 @@ int http_submit(struct http *h, const struct http_request *q) {
         r->body = xstrdup(q->body);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body));
-        char *ct = xasprintf("Content-Type: %s",
-                             q->content_type ? q->content_type : "application/json");
+        char *ct =
+            xasprintf("Content-Type: %s", q->content_type ? q->content_type : "application/json");
         r->headers = curl_slist_append(r->headers, ct);
         free(ct);
     }
@@ -270,8 +268,8 @@ static bool contains(const char *hay, const char *needle) {
 }
 
 void http_describe_error(CURLcode cc, long status, const char *path, long timeout_ms,
-                         size_t max_body, bool too_big, int os_errno, const char *detail,
-                         char *out, size_t outlen) {
+                         size_t max_body, bool too_big, int os_errno, const char *detail, char *out,
+                         size_t outlen) {
     char size[32];
     switch (cc) {
     case CURLE_OK:
@@ -297,8 +295,8 @@ void http_describe_error(CURLcode cc, long status, const char *path, long timeou
         return;
     case CURLE_PEER_FAILED_VERIFICATION: {
         /* curl's detail says why: unknown issuer, name mismatch, expired. */
-        const char *why = detail && strstr(detail, "problem: ") ? strstr(detail, "problem: ") + 9
-                                                                  : NULL;
+        const char *why =
+            detail && strstr(detail, "problem: ") ? strstr(detail, "problem: ") + 9 : NULL;
         if (contains(detail, "subject name") || contains(detail, "does not match"))
             snprintf(out, outlen, "TLS: certificate verify failed (%s)", detail);
         else if (why)
@@ -376,8 +374,8 @@ static void complete(struct http *h, struct req *r, CURLcode cc) {
         long os_errno = 0;
         curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
         url_path(r->url, path, sizeof path);
-        http_describe_error(cc, status, path, r->timeout_ms, h->max_body, r->too_big,
-                            (int)os_errno, r->errbuf, line, sizeof line);
+        http_describe_error(cc, status, path, r->timeout_ms, h->max_body, r->too_big, (int)os_errno,
+                            r->errbuf, line, sizeof line);
         resp.outcome = HTTP_FAILED;
     }
     resp.error = line;

@@ -29,35 +29,35 @@ struct http_tls {
     const char *key_file;
     const void *key_data;
     size_t key_len;
-    bool insecure;            /* skip verification (shown to the user as a red marker) */
-    const char *server_name;  /* TLS SNI / verification name override, NULL = from URL */
-    const char *bearer;       /* token; sent only over https (as kubectl does) */
-    const char *username;     /* basic auth, sent only over https */
+    bool insecure;           /* skip verification (shown to the user as a red marker) */
+    const char *server_name; /* TLS SNI / verification name override, NULL = from URL */
+    const char *bearer;      /* token; sent only over https (as kubectl does) */
+    const char *username;    /* basic auth, sent only over https */
     const char *password;
-    const char *proxy;        /* proxy URL, NULL = none */
+    const char *proxy; /* proxy URL, NULL = none */
 };
 
 enum http_outcome { HTTP_OK, HTTP_FAILED };
 
 struct http_response {
     enum http_outcome outcome;
-    long status;              /* HTTP status, 0 when none arrived */
-    const char *body;         /* borrowed: valid during the callback only; NUL-terminated */
+    long status;      /* HTTP status, 0 when none arrived */
+    const char *body; /* borrowed: valid during the callback only; NUL-terminated */
     size_t len;
-    const char *error;        /* borrowed: one line, "" on success */
+    const char *error; /* borrowed: one line, "" on success */
     int64_t elapsed_ms;
 };
 
 typedef void (*http_done_fn)(void *arg, const struct http_response *resp);
 
 struct http_request {
-    const char *method;       /* "GET" when NULL */
-    const char *url;          /* copied */
-    const char *body;         /* copied; NULL for none */
-    const char *content_type; /* copied; "application/json" when body and NULL */
+    const char *method;         /* "GET" when NULL */
+    const char *url;            /* copied */
+    const char *body;           /* copied; NULL for none */
+    const char *content_type;   /* copied; "application/json" when body and NULL */
     const struct http_tls *tls; /* borrowed; NULL for plain defaults */
-    long timeout_ms;          /* 0 = the client's default */
-    http_done_fn done;        /* called exactly once, from http_perform or http_free */
+    long timeout_ms;            /* 0 = the client's default */
+    http_done_fn done;          /* called exactly once, from http_perform or http_free */
     void *arg;
 };
 

@@ -15,84 +15,84 @@
 
 /* Backpressure level as Flink computes it: ratio <= 0.10 ok, <= 0.5 low, else high. */
 enum bp_level { BP_UNKNOWN, BP_OK, BP_LOW, BP_HIGH };
-const char *bp_level_name(enum bp_level l); /* "unknown", "ok", "low", "high" */
+const char *bp_level_name(enum bp_level l);    /* "unknown", "ok", "low", "high" */
 enum bp_level bp_level_of_ratio(double ratio); /* BP_UNKNOWN for NaN */
 
 /* One vertex of /jobs/:jid, plus its metrics and backpressure when they arrived. */
 struct vertex {
     char id[33];
-    char *name;             /* owned */
-    int parallelism;        /* -1 unknown */
-    int max_parallelism;    /* -1 unknown */
-    char *status;           /* owned ExecutionState name, NULL unknown */
-    int n_inputs;           /* from plan.nodes[].inputs: upstream vertex ids */
-    char (*inputs)[33];     /* owned array of n_inputs ids */
+    char *name;          /* owned */
+    int parallelism;     /* -1 unknown */
+    int max_parallelism; /* -1 unknown */
+    char *status;        /* owned ExecutionState name, NULL unknown */
+    int n_inputs;        /* from plan.nodes[].inputs: upstream vertex ids */
+    char (*inputs)[33];  /* owned array of n_inputs ids */
     /* from /subtasks/metrics (aggregated over subtasks); NaN unknown */
-    double in_per_s;        /* sum of numRecordsInPerSecond */
-    double out_per_s;       /* sum of numRecordsOutPerSecond */
-    double busy_ms;         /* max of busyTimeMsPerSecond */
-    double backpressured_ms;/* max of backPressuredTimeMsPerSecond */
-    double idle_ms;         /* max of idleTimeMsPerSecond */
+    double in_per_s;         /* sum of numRecordsInPerSecond */
+    double out_per_s;        /* sum of numRecordsOutPerSecond */
+    double busy_ms;          /* max of busyTimeMsPerSecond */
+    double backpressured_ms; /* max of backPressuredTimeMsPerSecond */
+    double idle_ms;          /* max of idleTimeMsPerSecond */
     /* from /backpressure */
-    bool bp_sampled;        /* false: not fetched yet, or status "deprecated" */
+    bool bp_sampled; /* false: not fetched yet, or status "deprecated" */
     enum bp_level bp_level;
-    size_t n_subtasks;      /* entries in the arrays below */
-    double *bp_ratio;       /* owned, per subtask, 0..1, NaN unknown */
-    double *busy_ratio;     /* owned, per subtask */
-    double *idle_ratio;     /* owned, per subtask */
+    size_t n_subtasks;  /* entries in the arrays below */
+    double *bp_ratio;   /* owned, per subtask, 0..1, NaN unknown */
+    double *busy_ratio; /* owned, per subtask */
+    double *idle_ratio; /* owned, per subtask */
 };
 
 struct vertex_list {
-    struct vertex *items;   /* owned */
+    struct vertex *items; /* owned */
     size_t len;
 };
 
 /* One checkpoint of /jobs/:jid/checkpoints (latest.* or history). */
 struct checkpoint {
-    int64_t id;             /* -1: none */
-    char *status;           /* owned: IN_PROGRESS, COMPLETED, FAILED */
+    int64_t id;   /* -1: none */
+    char *status; /* owned: IN_PROGRESS, COMPLETED, FAILED */
     bool is_savepoint;
-    int64_t trigger_ts;     /* epoch ms */
-    int64_t ack_ts;         /* latest_ack_timestamp */
-    int64_t duration_ms;    /* end_to_end_duration */
-    int64_t size_bytes;     /* checkpointed_size when known, else state_size */
+    int64_t trigger_ts;  /* epoch ms */
+    int64_t ack_ts;      /* latest_ack_timestamp */
+    int64_t duration_ms; /* end_to_end_duration */
+    int64_t size_bytes;  /* checkpointed_size when known, else state_size */
     int64_t state_size;
-    char *path;             /* owned external_path (completed) */
-    int64_t failure_ts;     /* failed only */
-    char *failure_message;  /* owned, failed only */
-    int64_t restore_ts;     /* latest.restored only */
+    char *path;            /* owned external_path (completed) */
+    int64_t failure_ts;    /* failed only */
+    char *failure_message; /* owned, failed only */
+    int64_t restore_ts;    /* latest.restored only */
 };
 
 struct checkpoint_stats {
     int64_t total, completed, failed, in_progress, restored; /* -1 unknown */
-    struct checkpoint last_completed; /* id -1 when none yet */
+    struct checkpoint last_completed;                        /* id -1 when none yet */
     struct checkpoint last_failed;
     struct checkpoint last_savepoint;
     struct checkpoint last_restored;
-    struct checkpoint *history;       /* owned, newest first */
+    struct checkpoint *history; /* owned, newest first */
     size_t n_history;
 };
 
 /* /jobs/:jid/checkpoints/config */
 struct checkpoint_config {
-    bool enabled;           /* false on 404 "Checkpointing is not enabled" */
-    char *mode;             /* owned: exactly_once / at_least_once */
-    int64_t interval_ms;    /* -1 unknown; INT64_MAX when periodic checkpoints are off */
+    bool enabled;        /* false on 404 "Checkpointing is not enabled" */
+    char *mode;          /* owned: exactly_once / at_least_once */
+    int64_t interval_ms; /* -1 unknown; INT64_MAX when periodic checkpoints are off */
     int64_t timeout_ms;
     int64_t min_pause_ms;
     int64_t max_concurrent;
-    int tolerable_failed;   /* -1 unknown */
-    char *state_backend;    /* owned */
+    int tolerable_failed; /* -1 unknown */
+    char *state_backend;  /* owned */
     bool unaligned;
 };
 
 struct exception_entry {
-    char *name;             /* owned exceptionName */
-    char *message;          /* owned: first line of the trace */
-    char *stacktrace;       /* owned: full trace; sanitised but newlines kept as '\n' */
-    int64_t timestamp;      /* epoch ms */
-    char *task;             /* owned taskName, NULL for global failures */
-    char *endpoint;         /* owned endpoint or location */
+    char *name;        /* owned exceptionName */
+    char *message;     /* owned: first line of the trace */
+    char *stacktrace;  /* owned: full trace; sanitised but newlines kept as '\n' */
+    int64_t timestamp; /* epoch ms */
+    char *task;        /* owned taskName, NULL for global failures */
+    char *endpoint;    /* owned endpoint or location */
 };
 
 struct exceptions {
@@ -113,11 +113,11 @@ struct vertex_history {
 };
 
 struct job_history {
-    struct ring in_per_s, out_per_s;        /* job totals: sum over source/sink vertices */
-    struct ring cp_duration_ms, cp_size;    /* per completed checkpoint seen */
-    int64_t last_cp_id;                     /* the last checkpoint pushed */
-    int64_t last_push_ms;                   /* wall clock of the last throughput push */
-    struct vertex_history *vertices;        /* owned */
+    struct ring in_per_s, out_per_s;     /* job totals: sum over source/sink vertices */
+    struct ring cp_duration_ms, cp_size; /* per completed checkpoint seen */
+    int64_t last_cp_id;                  /* the last checkpoint pushed */
+    int64_t last_push_ms;                /* wall clock of the last throughput push */
+    struct vertex_history *vertices;     /* owned */
     size_t n_vertices;
     size_t ring_size;
 };
@@ -125,7 +125,7 @@ struct job_history {
 /* Everything inside one job; owned by its struct job (model.h) and carried across polls. */
 struct job_detail {
     struct vertex_list vertices;
-    int64_t vertices_ms;                    /* wall clock of the last /jobs/:jid */
+    int64_t vertices_ms; /* wall clock of the last /jobs/:jid */
     struct checkpoint_stats checkpoints;
     bool have_checkpoints;
     struct checkpoint_config cp_config;
@@ -133,10 +133,10 @@ struct job_detail {
     struct exceptions exceptions;
     bool have_exceptions;
     struct job_history history;
-    double records_in_per_s;                /* what the sources emit, NaN unknown */
-    double records_out_per_s;               /* what the sinks receive, NaN unknown */
-    int in_flight;                          /* requests of this job still out */
-    int pending_vmetrics;                   /* vertex metrics of this refresh still out */
+    double records_in_per_s;  /* what the sources emit, NaN unknown */
+    double records_out_per_s; /* what the sinks receive, NaN unknown */
+    int in_flight;            /* requests of this job still out */
+    int pending_vmetrics;     /* vertex metrics of this refresh still out */
 };
 
 void checkpoint_init(struct checkpoint *c);

@@ -7,10 +7,10 @@
 #include <stddef.h>
 
 struct ring {
-    float *v;     /* owned, cap entries: float halves the memory, and is precise enough */
+    float *v; /* owned, cap entries: float halves the memory, and is precise enough */
     size_t cap;
-    size_t len;   /* entries held, <= cap */
-    size_t head;  /* index of the next write */
+    size_t len;  /* entries held, <= cap */
+    size_t head; /* index of the next write */
 };
 
 void ring_init(struct ring *r, size_t cap);

@@ -49,14 +49,12 @@ static cJSON *deployment_json(const struct cluster *c) {
     add_str(o, "name", c->k8s.name);
     const struct flink_resource *r = k8s_cluster_resource(c);
     const struct flink_resource_status *st = r ? &r->status : NULL;
-    add_str(o, "lifecycle_state", st && st->lifecycle != LIFECYCLE_UNKNOWN
-                                      ? flink_lifecycle_name(st->lifecycle)
-                                      : NULL);
+    add_str(o, "lifecycle_state",
+            st && st->lifecycle != LIFECYCLE_UNKNOWN ? flink_lifecycle_name(st->lifecycle) : NULL);
     add_str(o, "jm_deployment_status",
-            st && st->jm_status != JM_DEPLOY_UNKNOWN ? jm_deploy_state_name(st->jm_status)
-                                                     : NULL);
-    add_str(o, "job_state", st && st->job.state != JOB_UNKNOWN ? job_state_name(st->job.state)
-                                                               : NULL);
+            st && st->jm_status != JM_DEPLOY_UNKNOWN ? jm_deploy_state_name(st->jm_status) : NULL);
+    add_str(o, "job_state",
+            st && st->job.state != JOB_UNKNOWN ? job_state_name(st->job.state) : NULL);
     add_int(o, "parallelism", r && r->spec.has_job ? r->spec.job.parallelism : -1);
     add_str(o, "upgrade_mode", r && r->spec.has_job ? r->spec.job.upgrade_mode : NULL);
     struct pod_summary ps;
@@ -74,15 +72,16 @@ static cJSON *context_json(const struct k8s_context_state *s) {
     add_str(o, "namespace", s->namespace);
     add_str(o, "scope", s->scope); /* null: all namespaces */
     cJSON_AddBoolToObject(o, "fell_back", s->fell_back);
-    cJSON_AddStringToObject(o, "status", !k8s_context_ok(s)           ? "error"
-                                         : s->crds == K8S_CRDS_ABSENT ? "no-crds"
-                                         : s->listed                  ? "ok"
-                                                                      : "pending");
+    cJSON_AddStringToObject(o, "status",
+                            !k8s_context_ok(s)           ? "error"
+                            : s->crds == K8S_CRDS_ABSENT ? "no-crds"
+                            : s->listed                  ? "ok"
+                                                         : "pending");
     add_str(o, "error", s->error[0] ? s->error : NULL);
     cJSON_AddItemToObject(o, "crds",
-                          s->crds == K8S_CRDS_UNKNOWN ? cJSON_CreateNull()
-                                                      : cJSON_CreateBool(s->crds ==
-                                                                         K8S_CRDS_PRESENT));
+                          s->crds == K8S_CRDS_UNKNOWN
+                              ? cJSON_CreateNull()
+                              : cJSON_CreateBool(s->crds == K8S_CRDS_PRESENT));
     add_int(o, "deployments", s->listed ? (int64_t)s->deployments.len : -1);
     add_int(o, "session_jobs", s->discovery.session_jobs ? (int64_t)s->session_jobs.len : -1);
     cJSON *nss = cJSON_AddArrayToObject(o, "namespace_errors");
@@ -263,9 +262,10 @@ static cJSON *cluster_json(const struct cluster *c, int64_t now_ms) {
     for (int s = 0; s < SRC_COUNT; s++) {
         const struct source *src = &c->sources[s];
         cJSON *so = cJSON_AddObjectToObject(sources, names[s]);
-        cJSON_AddStringToObject(so, "status", src->state == SOURCE_OK      ? "ok"
-                                              : src->state == SOURCE_ERROR ? "error"
-                                                                           : "pending");
+        cJSON_AddStringToObject(so, "status",
+                                src->state == SOURCE_OK      ? "ok"
+                                : src->state == SOURCE_ERROR ? "error"
+                                                             : "pending");
         add_str(so, "error", src->error[0] ? src->error : NULL);
     }
     if (c->sources[SRC_JOBS].last_ok_ms > 0) {
@@ -317,8 +317,8 @@ static void print_int(FILE *out, int64_t v) {
 void snapshot_text(const struct app *app, FILE *out) {
     for (size_t i = 0; app->k8s && i < k8s_poller_context_count(app->k8s); i++) {
         const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
-        fprintf(out, "context %s  namespace %s%s\n", s->name,
-                s->scope ? s->scope : "(all)", s->fell_back ? " (listing all forbidden)" : "");
+        fprintf(out, "context %s  namespace %s%s\n", s->name, s->scope ? s->scope : "(all)",
+                s->fell_back ? " (listing all forbidden)" : "");
         if (s->error[0])
             fprintf(out, "  %s: %s\n", k8s_context_ok(s) ? "note" : "error", s->error);
     }
@@ -329,8 +329,7 @@ void snapshot_text(const struct app *app, FILE *out) {
         bool ok = cluster_state(c) == SOURCE_OK;
         bool have_ov = c->sources[SRC_OVERVIEW].last_ok_ms > 0;
         const char *v = cluster_version(c);
-        fprintf(out, "%s  %s  flink %s  %s\n", c->name, c->url, v ? v : "-",
-                ok ? "ok" : "error");
+        fprintf(out, "%s  %s  flink %s  %s\n", c->name, c->url, v ? v : "-", ok ? "ok" : "error");
         if (!ok) {
             const char *why = cluster_error(c);
             fprintf(out, "  error: %s\n", why ? why : "no answer");
@@ -339,9 +338,8 @@ void snapshot_text(const struct app *app, FILE *out) {
         if (c->k8s.ctx) {
             struct pod_summary ps;
             bool have_pods = k8s_cluster_pods(c, &ps);
-            fprintf(out, "  %s %s/%s  lifecycle %s  jm %s  pods ", c->k8s.context,
-                    c->k8s.namespace, c->k8s.name,
-                    r ? flink_lifecycle_name(r->status.lifecycle) : "-",
+            fprintf(out, "  %s %s/%s  lifecycle %s  jm %s  pods ", c->k8s.context, c->k8s.namespace,
+                    c->k8s.name, r ? flink_lifecycle_name(r->status.lifecycle) : "-",
                     r ? jm_deploy_state_name(r->status.jm_status) : "-");
             print_int(out, have_pods ? ps.ready : -1);
             fputs("/", out);
@@ -363,8 +361,7 @@ void snapshot_text(const struct app *app, FILE *out) {
         fputs("\n", out);
         for (size_t k = 0; k < c->jobs.len; k++) {
             const struct job *j = &c->jobs.items[k];
-            fprintf(out, "  %-32s  %-12s  p=", j->id[0] ? j->id : "-",
-                    job_state_name(j->state));
+            fprintf(out, "  %-32s  %-12s  p=", j->id[0] ? j->id : "-", job_state_name(j->state));
             print_int(out, j->parallelism);
             fprintf(out, "  %s\n", j->name ? j->name : "-");
         }
