@@ -16,6 +16,7 @@
 
 #include "alert_rules.h"
 #include "config.h"
+#include "keymap.h"
 #include "xalloc.h"
 #include "yaml_doc.h"
 
@@ -245,6 +246,47 @@ static void config_example_parses_cleanly(void **state) {
     assert_string_equal(c.keys[3].key, "?");
     assert_string_equal(c.keys[4].action, "help");
     assert_string_equal(c.keys[4].key, "f1");
+    config_free(&c);
+}
+
+/* The shipped example loads as flinktop itself loads it (main.c names the real actions),
+ * its keys apply, and its comment lists every action a key can be bound to, so a new
+ * action cannot be left out of the example unnoticed. */
+static void config_example_loads_with_the_real_action_names(void **state) {
+    (void)state;
+    struct config c;
+    config_init(&c);
+    c.known_actions = keymap_action_names(&c.n_known_actions);
+    if (config_load("config/flinktop.yaml", &c, err, sizeof err) != 0)
+        fail_msg("config/flinktop.yaml: %s", err);
+    keymap_reset();
+    char kerr[256];
+    if (keymap_apply(c.keys, c.n_keys, kerr, sizeof kerr) != 0)
+        fail_msg("config/flinktop.yaml: %s", kerr);
+    assert_int_equal(keymap_request('s', true), REQ_SAVEPOINT);
+    assert_int_equal(keymap_request('?', true), REQ_HELP);
+    keymap_reset();
+
+    FILE *f = fopen("config/flinktop.yaml", "r");
+    assert_non_null(f);
+    char *comments = xstrdup("");
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] != '#')
+            continue;
+        char *more = xasprintf("%s%s", comments, line);
+        free(comments);
+        comments = more;
+    }
+    fclose(f);
+    for (size_t i = 0; i < c.n_known_actions; i++) {
+        char *want = xasprintf(" %s:", c.known_actions[i]);
+        if (strstr(comments, want) == NULL)
+            fail_msg("config/flinktop.yaml: the comment on keys: does not list action \"%s\"",
+                     c.known_actions[i]);
+        free(want);
+    }
+    free(comments);
     config_free(&c);
 }
 
@@ -741,6 +783,7 @@ int main(void) {
         cmocka_unit_test(config_empty_and_comment_only_files_are_defaults),
         cmocka_unit_test(config_reads_every_scalar_key),
         cmocka_unit_test(config_example_parses_cleanly),
+        cmocka_unit_test(config_example_loads_with_the_real_action_names),
         cmocka_unit_test(config_clusters_are_read_and_urls_normalised),
         cmocka_unit_test(config_relative_paths_resolve_against_the_file),
         cmocka_unit_test(config_home_and_absolute_paths_stay),
