@@ -501,6 +501,10 @@ static void read_cluster(struct reader *r, const struct yaml_doc_node *n, size_t
             "%sneeds flink (a REST URL), resource (a FlinkDeployment) or deployment "
             "(a standalone Deployment)",
             prefix);
+    else if (cl.deployment && cl.flink == NULL && cl.resource == NULL)
+        /* the Deployment is only what a restart patches: its Flink still needs reaching */
+        ERR(r, yaml_doc_get(n, "deployment"),
+            "%sdeployment needs flink (the REST URL of that cluster) as well", prefix);
     if (cl.name == NULL) {
         cluster_entry_free(&cl);
         return;

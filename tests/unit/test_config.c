@@ -487,6 +487,19 @@ static void config_cluster_entry_errors_name_the_entry(void **state) {
     free(path);
 }
 
+/* a standalone Deployment is what R patches: the cluster itself is still reached by URL */
+static void config_deployment_alone_is_refused(void **state) {
+    (void)state;
+    const char text[] = "clusters:\n  - name: sa\n    namespace: flink\n"
+                        "    deployment: flink-jobmanager\n";
+    struct config c;
+    config_init(&c);
+    assert_int_equal(config_load_string(text, strlen(text), "c.yaml", &c, err, sizeof err), -1);
+    assert_true(has_line(err, "c.yaml:4: clusters[0]: deployment needs flink (the REST URL of "
+                              "that cluster) as well"));
+    config_free(&c);
+}
+
 static void config_broken_yaml_names_the_line(void **state) {
     (void)state;
     char *path = load_bad("syntax.yaml");
@@ -796,6 +809,7 @@ int main(void) {
         cmocka_unit_test(config_bad_durations_are_each_reported),
         cmocka_unit_test(config_too_long_a_period_is_refused),
         cmocka_unit_test(config_cluster_entry_errors_name_the_entry),
+        cmocka_unit_test(config_deployment_alone_is_refused),
         cmocka_unit_test(config_broken_yaml_names_the_line),
         cmocka_unit_test(config_not_a_map_duplicate_and_alias_are_errors),
         cmocka_unit_test(config_collects_many_errors_then_counts_the_rest),
