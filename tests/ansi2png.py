@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Render a terminal capture (tmux capture-pane -e -p) to a PNG, cell by cell.
 
-Usage: ansi2png.py COLS ROWS IN.ansi OUT.png
+Usage: ansi2png.py [--light] COLS ROWS IN.ansi OUT.png
+--light draws the terminal's default colours dark on white, as a light-background
+terminal would (for --theme light, whose body text uses the default colours).
 pyte replays the escape sequences into a virtual screen; Pillow draws each cell with
 DejaVu Sans Mono (Noto Sans CJK for wide characters, DejaVu Sans for braille and
 blocks it lacks), so the picture is exactly what the terminal showed.
@@ -25,7 +27,8 @@ NAMES = {"black": 0, "red": 1, "green": 2, "brown": 3, "yellow": 3, "blue": 4,
          "magenta": 5, "cyan": 6, "white": 7, "brightblack": 8, "brightred": 9,
          "brightgreen": 10, "brightbrown": 11, "brightyellow": 11, "brightblue": 12,
          "brightmagenta": 13, "brightcyan": 14, "brightwhite": 15}
-FG_DEFAULT, BG_DEFAULT = (229, 229, 229), (16, 16, 16)
+DARK = (229, 229, 229), (16, 16, 16)  # default fg, bg
+LIGHT = (24, 24, 24), (255, 255, 255)
 
 
 def rgb(hexstr):
@@ -46,7 +49,14 @@ def colour(value, default):
 
 
 def main():
-    cols, rows, src, dst = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    args = sys.argv[1:]
+    light = args[:1] == ["--light"]
+    if light:
+        args = args[1:]
+    if len(args) != 4:
+        sys.exit("usage: ansi2png.py [--light] COLS ROWS IN.ansi OUT.png")
+    cols, rows, src, dst = int(args[0]), int(args[1]), args[2], args[3]
+    fg_default, bg_default = LIGHT if light else DARK
     screen = pyte.Screen(cols, rows)
     stream = pyte.Stream(screen)
     data = open(src, encoding="utf-8", errors="replace").read()
@@ -55,13 +65,13 @@ def main():
     fonts = {False: ImageFont.truetype(MONO, SIZE), True: ImageFont.truetype(MONO_BOLD, SIZE)}
     cjk = ImageFont.truetype(CJK, SIZE)
     sans = ImageFont.truetype(SANS, SIZE)
-    img = Image.new("RGB", (cols * CW + 16, rows * CH + 16), BG_DEFAULT)
+    img = Image.new("RGB", (cols * CW + 16, rows * CH + 16), bg_default)
     draw = ImageDraw.Draw(img)
     for y in range(rows):
         line = screen.buffer[y]
         for x in range(cols):
             ch = line[x]
-            fg, bg = colour(ch.fg, FG_DEFAULT), colour(ch.bg, BG_DEFAULT)
+            fg, bg = colour(ch.fg, fg_default), colour(ch.bg, bg_default)
             if ch.reverse:
                 fg, bg = bg, fg
             px, py = 8 + x * CW, 8 + y * CH

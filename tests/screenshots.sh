@@ -3,57 +3,170 @@
 # its colours (capture-pane -e) and render it cell by cell into a PNG (tests/ansi2png.py:
 # pyte + Pillow, which keeps braille, blocks and CJK intact). Also writes a .txt dump of
 # each screen. Output: screenshots/NAME.{png,txt}
+#
+# FLINKTOP and FLINKTOP_SIM name the binaries (default ./flinktop, ./flinktop-sim), e.g.
+#   FLINKTOP=build/x/flinktop FLINKTOP_SIM=build/x/flinktop-sim bash tests/screenshots.sh
+# Every wait polls the screen for a text with a deadline; a missing text stops the run
+# with the screen it saw, so a broken screen never becomes a picture silently.
+# shellcheck disable=SC2046 # $(sim_flink_args) is meant to split into arguments
 cd "$(dirname "$0")/.." || exit 1
-. tests/sim-start.sh
-SOCK="flinktop-shots-$$"
+FLINKTOP=${FLINKTOP:-./flinktop}
+. tests/sim-start.sh # reads FLINKTOP_SIM
+SOCK="flinktop-shots-$$-0" # one tmux server per console: a new one starts clean
 T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; sim_stop; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+# the server goes, and its socket file with it (tmux leaves it behind)
+T_stop() { T kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; }
 work=$(mktemp -d)
+cleanup() { T_stop; sim_stop; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 COLS=${COLS:-120}
 ROWS=${ROWS:-32}
 
 /usr/bin/python3 -c 'import pyte, PIL' 2>/dev/null ||
     { echo "screenshots: needs python3-pyte and python3-pil (make deps)"; exit 1; }
+[ -x "$FLINKTOP" ] || { echo "screenshots: no $FLINKTOP (make, or set FLINKTOP)"; exit 1; }
 
-sim_start --jobs 6 --seed 7 --parallelism 24 || exit 1
-T -f /dev/null new-session -d -x "$COLS" -y "$ROWS" \
-    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color ./flinktop $(sim_flink_args)"
-T set-option -g status off
+# The user's own config, themes and audit log stay out of it: a fresh XDG home each run.
+mkdir -p "$work/config" "$work/state"
 
-wait_for() { # TEXT: poll the pane with a 10 s deadline
-    for _ in $(seq 1 200); do
-        T capture-pane -p | grep -qF -- "$1" && return 0
-        sleep 0.05
-    done
-    echo "screenshots: '$1' never appeared" >&2
-    return 1
+# console [flinktop args...]: flinktop alone in a fresh COLSxROWS terminal; its stderr
+# goes to a file so nothing stray lands on the screen.
+console() {
+    T_stop
+    SOCK="${SOCK%-*}-$((${SOCK##*-} + 1))"
+    T -f /dev/null new-session -d -x "$COLS" -y "$ROWS" \
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color XDG_CONFIG_HOME=$work/config \
+XDG_STATE_HOME=$work/state $FLINKTOP $* 2>$work/stderr; echo \"flinktop exited \$?\"; sleep 60"
+    T set-option -g status off
 }
 
-shot() { # NAME
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# poll SECONDS WHAT COMMAND...: until COMMAND succeeds, or stop the run after SECONDS
+poll() {
+    local end=$(($(now_ms) + $1 * 1000)) what=$2
+    shift 2
+    until "$@"; do
+        if ! T has-session 2>/dev/null; then
+            echo "screenshots: flinktop's terminal is gone, waiting for $what" >&2
+            cat "$work/stderr" >&2 2>/dev/null
+            exit 1
+        fi
+        if [ "$(now_ms)" -ge "$end" ]; then
+            echo "screenshots: $what never appeared; the screen was:" >&2
+            T capture-pane -p >&2
+            cat "$work/stderr" >&2 2>/dev/null
+            exit 1
+        fi
+        sleep 0.05
+    done
+}
+
+shows() { T capture-pane -p | grep -q "$@"; } # grep options, then the pattern
+wait_for() { poll "${2:-10}" "'$1'" shows -F -- "$1"; } # TEXT [SECONDS]
+
+# The throughput chart's time axis ("-12s ... now") spans at least $1 seconds of history.
+chart_spans() {
+    local s
+    s=$(T capture-pane -p | sed -n 's/^ *-\([0-9]*\)s .* now *$/\1/p' | head -1)
+    [ -n "$s" ] && [ "$s" -ge "$1" ]
+}
+
+shot() { # NAME [ansi2png options]
     local name=$1
+    shift
     T capture-pane -p >"screenshots/$name.txt"
     T capture-pane -e -p >"$work/$name.ansi"
-    /usr/bin/python3 tests/ansi2png.py "$COLS" "$ROWS" "$work/$name.ansi" "screenshots/$name.png" &&
-        echo "screenshots/$name.png"
+    /usr/bin/python3 tests/ansi2png.py "$@" "$COLS" "$ROWS" "$work/$name.ansi" \
+        "screenshots/$name.png" || exit 1
+    echo "screenshots/$name.png"
 }
 
 mkdir -p screenshots
-wait_for "2.1.0" && wait_for "refreshed" && shot clusters
+
+# ---- the fleet through Flink REST: every read-only screen ----
+sim_start --jobs 6 --seed 7 --parallelism 24 || exit 1
+console $(sim_flink_args)
+wait_for "2.1.0"
+wait_for "refreshed"
+shot clusters
+# the : command line: the command name completes, then Tab again offers the clusters
+T send-keys :
+wait_for "Tab complete"
+T send-keys -l clu
+T send-keys Tab
+wait_for ":cluster"
+T send-keys Tab
+wait_for "production  staging  development"
+shot command
+T send-keys Escape
+wait_for "q quit"
 T send-keys Enter
-wait_for "Jobs: production" && shot jobs
+wait_for "Jobs: production"
+shot jobs
 T send-keys '?'
-wait_for "Help:" && shot help
+wait_for "Help:"
+shot help
 T send-keys '?'
 wait_for "Jobs: production"
 T send-keys Enter
-wait_for "1 Overview" && wait_for "records per second" && sleep 4 && shot job-overview # let the chart gather a few points
+wait_for "1 Overview"
+wait_for "records per second"
+poll 20 "a chart of 8 s" chart_spans 8 # a few points on the chart
+shot job-overview
 T send-keys 2
-wait_for "replay if restarted now" && shot job-checkpoints
+wait_for "replay if restarted now"
+shot job-checkpoints
 T send-keys 3
-wait_for "ratio per subtask" && shot job-backpressure
+wait_for "ratio per subtask"
+shot job-backpressure
 T send-keys 4
-wait_for "task managers of production" && shot job-taskmanagers
+wait_for "task managers of production"
+shot job-taskmanagers
+# exceptions: of the job that failed on staging (production's have not), found by the
+# jobs screen's filter on its state
+T send-keys :
+wait_for "Tab complete"
+T send-keys -l "cluster staging"
+T send-keys Enter
+wait_for "Jobs: staging"
+T send-keys /
+T send-keys -l FAILED
+T send-keys Enter
+wait_for "filter: FAILED"
+T send-keys Enter
+wait_for "(FAILED)"
 T send-keys 5
-{ wait_for "root cause" || wait_for "no exceptions"; } && shot job-exceptions
-T send-keys q q q
+wait_for "root cause"
+shot job-exceptions
+
+# ---- the light theme, drawn as a light-background terminal shows it ----
+console --theme light $(sim_flink_args)
+wait_for "2.1.0"
+wait_for "refreshed"
+shot theme-light --light
+sim_stop
+
+# ---- actions through the operator: the simulator as a Kubernetes API server (TLS and a
+# token, as tests/e2e/actions.bats), frozen, with short action steps ----
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -days 1 \
+    -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1 ||
+    { echo "screenshots: openssl could not make a certificate"; exit 1; }
+sim_start --frozen --jobs 3 --action-steps-ms 300 --token screenshots-token \
+    --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --kubeconfig-out "$work/kubeconfig" ||
+    exit 1
+console --kubeconfig "$work/kubeconfig"
+wait_for "STABLE" 15
+wait_for "development"
+T send-keys Home s
+wait_for "Confirm: savepoint"
+wait_for "[N] no (Enter)"
+shot confirm
+T send-keys y
+wait_for "savepoint at s3://" 20
+T send-keys o
+wait_for "Operations (1)"
+wait_for "succeeded"
+shot operations
