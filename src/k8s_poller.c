@@ -28,6 +28,9 @@ struct k8s_ctx {
     bool waiting_cred; /* an exec plugin run is under way for this round */
     bool retried;      /* this refresh already retried after a 401 */
     bool restart;      /* start the round again once in_flight drops to 0 */
+    bool access;       /* named by a standalone `deployment:` entry: its server and
+                          credential are kept ready even while it is not polled */
+    bool cred_applied; /* with an exec plugin: its credential is in tls */
 };
 
 struct k8s_poller {
@@ -262,7 +265,9 @@ static void on_credential(void *arg, const struct exec_credential *cred, const c
     }
     kubeconfig_context_tls(c->kc, &c->tls);
     exec_credential_apply(cred, &c->tls);
-    ctx_start(c);
+    c->cred_applied = true;
+    if (c->active) /* a context kept for its credential alone lists nothing */
+        ctx_start(c);
 }
 
 /* Credential first (cached, or an exec plugin run that calls back), then the requests. */
@@ -271,13 +276,16 @@ static void ctx_begin(struct k8s_ctx *c) {
         const struct exec_credential *cred = exec_credential_get(c->exec);
         /* without a credential, nothing of the old one may stay borrowed */
         kubeconfig_context_tls(c->kc, &c->tls);
+        c->cred_applied = false;
         if (cred == NULL) {
             c->waiting_cred = exec_credential_running(c->exec);
             return;
         }
         exec_credential_apply(cred, &c->tls);
+        c->cred_applied = true;
     }
-    ctx_start(c);
+    if (c->active)
+        ctx_start(c);
 }
 
 /* ---- answers ------------------------------------------------------------------------ */
@@ -430,6 +438,7 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         /* the cached credential was refused: run the plugin again, once per refresh */
         exec_credential_invalidate(c->exec);
         kubeconfig_context_tls(c->kc, &c->tls);
+        c->cred_applied = false;
         c->retried = true;
         c->restart = true;
         return;
@@ -597,15 +606,26 @@ static bool is_pin(const struct config_cluster *cc) {
     return cc->flink == NULL && cc->resource != NULL && cc->name != NULL;
 }
 
-/* Add the context name (NULL: current-context) unless it is in use already. */
-static void add_ctx(struct k8s_poller *p, const char *name) {
+/* Add the context name (NULL: current-context) unless it is in use already; a new one
+ * is polled when active. Returns it (borrowed). */
+static struct k8s_ctx *add_ctx_as(struct k8s_poller *p, const char *name, bool active) {
     const char *cur = kubeconfig_current_context(p->kc);
     const char *want = name ? name : cur;
     for (size_t k = 0; k < p->n_ctxs; k++)
         if (str_eq(p->ctxs[k]->st.name, want))
-            return;
+            return p->ctxs[k];
     p->ctxs = xrealloc(p->ctxs, (p->n_ctxs + 1) * sizeof *p->ctxs);
-    p->ctxs[p->n_ctxs++] = ctx_new(p, name);
+    struct k8s_ctx *c = ctx_new(p, name);
+    c->active = active;
+    p->ctxs[p->n_ctxs++] = c;
+    return c;
+}
+
+static void add_ctx(struct k8s_poller *p, const char *name) { add_ctx_as(p, name, true); }
+
+/* A plain cluster whose restart patches a standalone Deployment. */
+static bool is_standalone(const struct config_cluster *cc) {
+    return cc->flink != NULL && cc->deployment != NULL;
 }
 
 struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loop *loop,
@@ -623,7 +643,7 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
         pin_wants_current |= o->pins[i].context == NULL;
     }
     bool by_pins = o->n_contexts == 0 && n_pins > 0;
-    bool need_current = o->n_contexts == 0 && (!by_pins || pin_wants_current);
+    bool need_current = !o->access_only && o->n_contexts == 0 && (!by_pins || pin_wants_current);
     if (need_current && kubeconfig_current_context(kc) == NULL) {
         if (kubeconfig_context_count(kc) == 0)
             snprintf(err, errlen, "kubeconfig: no context found");
@@ -661,9 +681,14 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
     } else if (by_pins) {
         for (size_t i = 0; i < p->n_pins; i++)
             add_ctx(p, p->pins[i].context);
-    } else {
+    } else if (!o->access_only) {
         add_ctx(p, NULL);
     }
+    /* the contexts of standalone Deployments: resolved and their credential kept ready
+     * for k8s_poller_context_access, listed only when they are in use anyway */
+    for (size_t i = 0; i < o->n_pins; i++)
+        if (is_standalone(&o->pins[i]))
+            add_ctx_as(p, o->pins[i].context, false)->access = true;
     return p;
 }
 
@@ -716,8 +741,10 @@ void k8s_poller_stop(struct k8s_poller *p) {
 void k8s_poller_round(struct k8s_poller *p) {
     for (size_t i = 0; i < p->n_ctxs; i++) {
         struct k8s_ctx *c = p->ctxs[i];
-        if (!c->active || c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
-            continue; /* out of scope; never pile up on a slow API server */
+        if (c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
+            continue; /* never pile up on a slow API server */
+        if (!c->active && !(c->access && c->exec))
+            continue; /* out of scope; a context kept for actions renews its credential */
         c->retried = false;
         c->restart = false;
         ctx_begin(c);
@@ -726,7 +753,7 @@ void k8s_poller_round(struct k8s_poller *p) {
 
 bool k8s_poller_busy(const struct k8s_poller *p) {
     for (size_t i = 0; i < p->n_ctxs; i++)
-        if (p->ctxs[i]->in_flight > 0 || p->ctxs[i]->waiting_cred)
+        if (p->ctxs[i]->in_flight > 0 || (p->ctxs[i]->waiting_cred && p->ctxs[i]->active))
             return true;
     return false;
 }
@@ -905,7 +932,9 @@ void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size) 
         }
     }
     char ctx[96];
-    if (n == 1)
+    if (first == NULL) /* only contexts kept for standalone Deployments: none polled */
+        snprintf(ctx, sizeof ctx, "-");
+    else if (n == 1)
         snprintf(ctx, sizeof ctx, "%s", first->name[0] ? first->name : "-");
     else
         snprintf(ctx, sizeof ctx, "%zu contexts", n);
@@ -916,6 +945,45 @@ void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size) 
 
 const char *k8s_cluster_server(const struct cluster *c) {
     return c->k8s.ctx ? c->k8s.ctx->server : NULL;
+}
+
+bool k8s_poller_context_access(const struct k8s_poller *p, const char *context,
+                               struct k8s_access *out, char *err, size_t errlen) {
+    memset(out, 0, sizeof *out);
+    const char *want = context ? context : kubeconfig_current_context(p->kc);
+    if (want == NULL) {
+        snprintf(err, errlen,
+                 "the kubeconfig has no current-context: name one in the config "
+                 "(context: NAME)");
+        return false;
+    }
+    const struct k8s_ctx *c = NULL;
+    for (size_t i = 0; i < p->n_ctxs && c == NULL; i++)
+        if (str_eq(p->ctxs[i]->st.name, want))
+            c = p->ctxs[i];
+    if (c != NULL && c->kc != NULL) { /* known even while the credential is not */
+        out->context = c->st.name;
+        out->namespace = c->st.namespace;
+        out->server = c->kc->server;
+        out->tls = &c->tls;
+    }
+    char *safe = sanitize_strdup(want);
+    bool ok = false;
+    if (c == NULL)
+        snprintf(err, errlen,
+                 "context \"%.80s\" was not loaded at start: restart flinktop to use it", safe);
+    else if (c->kc == NULL)
+        snprintf(err, errlen, "context \"%.80s\": %s", safe,
+                 c->st.error[0] ? c->st.error : "does not resolve");
+    else if (c->exec && !c->cred_applied)
+        snprintf(err, errlen, "context \"%.80s\": %s", safe,
+                 c->waiting_cred || c->st.error[0] == '\0'
+                     ? "the exec credential plugin has not answered yet: try again in a moment"
+                     : c->st.error);
+    else
+        ok = true;
+    free(safe);
+    return ok;
 }
 
 bool k8s_cluster_snapshots_served(const struct cluster *c) {
@@ -941,6 +1009,7 @@ void k8s_cluster_credential_rejected(struct k8s_poller *p, const struct cluster 
     exec_credential_invalidate(x->exec);
     /* nothing of the refused credential stays applied (http_submit copied what it used) */
     kubeconfig_context_tls(x->kc, &x->tls);
+    x->cred_applied = false;
     /* run the plugin now rather than at the next refresh */
     if (x->active && x->in_flight == 0)
         ctx_relist(x);

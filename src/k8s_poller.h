@@ -82,6 +82,12 @@ struct k8s_poller_options {
      * with a `resource` and no `flink` URL are pins; the others are ignored here. */
     const struct config_cluster *pins;
     size_t n_pins;
+    /* Entries with a `flink` URL and a `deployment` (a standalone cluster on Kubernetes,
+     * restarted through its Deployment) name contexts too (NULL: current-context): those
+     * are resolved, their exec credential kept ready, but not polled unless they are in
+     * use anyway (k8s_poller_context_access). access_only: the poller runs for them alone:
+     * no context is polled (no current-context fallback, none required). */
+    bool access_only;
 };
 
 struct k8s_poller;
@@ -143,6 +149,23 @@ void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size);
 /* The API server URL of a cluster's context (borrowed: valid until k8s_poller_free); NULL
  * for a --flink cluster. Its TLS and credential are cluster->tls. */
 const char *k8s_cluster_server(const struct cluster *c);
+/* Where to send a request to a context's API server for a cluster that is no
+ * FlinkDeployment (a standalone Deployment named in the config). Borrowed from the
+ * poller: valid until k8s_poller_free (the credential inside tls is renewed in place). */
+struct k8s_access {
+    const char *context;        /* the context's name (current-context resolved) */
+    const char *namespace;      /* the context's namespace, NULL unknown */
+    const char *server;         /* the API server URL */
+    const struct http_tls *tls; /* its TLS and credential (bearer only over https) */
+};
+/* The API server and credential of kubeconfig context `context` (NULL: current-context).
+ * Known are the contexts in use and those the `deployment:` entries named at start.
+ * false with one line in err (no current-context, a context not loaded, one that does
+ * not resolve, an exec plugin that has not answered yet or failed); never a credential.
+ * out is filled whenever the context resolved (its name for a confirmation), even when
+ * the credential is not ready; all NULL otherwise. */
+bool k8s_poller_context_access(const struct k8s_poller *p, const char *context,
+                               struct k8s_access *out, char *err, size_t errlen);
 /* Discovery saw flinkstatesnapshots (operator 1.10+): savepoints as FlinkStateSnapshots. */
 bool k8s_cluster_snapshots_served(const struct cluster *c);
 /* List again now every context in scope (c NULL), or c's context: after a patch, so its

@@ -547,12 +547,16 @@ int main(int argc, char **argv) {
     struct loop *loop = loop_new(http);
     /* Kubernetes when asked for, or when nothing else names a cluster (as kubectl would) */
     bool k8s_asked = o.kubeconfig || o.n_contexts || o.namespace || o.all_namespaces;
-    for (size_t i = 0; i < cfg->n_clusters && o.n_targets == 0; i++)
+    bool standalone = false; /* a plain cluster restarted through its Deployment */
+    for (size_t i = 0; i < cfg->n_clusters && o.n_targets == 0; i++) {
         if (cfg->clusters[i].resource && cfg->clusters[i].flink == NULL)
             k8s_asked = true; /* the config pins FlinkDeployments */
+        if (cfg->clusters[i].deployment && cfg->clusters[i].flink)
+            standalone = true; /* its context's API server and credential are needed */
+    }
     struct k8s_poller *k8s = NULL;
     char k8s_err[256] = "";
-    if (k8s_asked || app.n_clusters == 0) {
+    if (k8s_asked || app.n_clusters == 0 || standalone) {
         struct k8s_poller_options ko = {0};
         ko.kubeconfig = o.kubeconfig;
         ko.contexts = (const char *const *)o.contexts;
@@ -561,6 +565,9 @@ int main(int argc, char **argv) {
         ko.all_namespaces = o.all_namespaces;
         ko.pins = cfg->clusters;
         ko.n_pins = cfg->n_clusters;
+        /* only for the Deployments: list nothing; without a kubeconfig the plain clusters
+         * still work and a restart says what is missing */
+        ko.access_only = !k8s_asked && app.n_clusters > 0;
         k8s = k8s_poller_new(&app, http, loop, &ko, k8s_err, sizeof k8s_err);
         app.k8s = k8s;
     }

@@ -229,6 +229,17 @@ static void fill_target(const struct action_flow *f, struct action_target *t, co
             t->deployment = f->cc->deployment;
             t->ns = f->cc->ns;
             t->context = f->cc->context;
+            /* the context's own name (current-context resolved) and, without a namespace
+             * in the config, its namespace, as kubectl would take them */
+            struct k8s_access acc;
+            char err[256];
+            if (f->app->k8s) {
+                k8s_poller_context_access(f->app->k8s, f->cc->context, &acc, err, sizeof err);
+                if (acc.context)
+                    t->context = acc.context;
+                if (t->ns == NULL)
+                    t->ns = acc.namespace;
+            }
         }
     }
     size_t n = 0;
@@ -410,8 +421,12 @@ static void ask_confirm(struct action_flow *f, const struct action_target *t) {
     const char *ns = t->ns ? t->ns : (c ? c->k8s.namespace : NULL);
     if (ctx || ns)
         dialog_add_line(d, "context    %s    namespace  %s", ctx ? ctx : "-", ns ? ns : "-");
-    dialog_add_line(d, "cluster    %s%s%s", f->cluster_name, t->name ? "    resource  " : "",
-                    t->name ? t->name : "");
+    const char *what = t->name ? t->name : t->deployment;
+    dialog_add_line(d, "cluster    %s%s%s", f->cluster_name,
+                    t->name         ? "    resource  "
+                    : t->deployment ? "    deployment  "
+                                    : "",
+                    what ? what : "");
     dialog_add_line(d, "job        %s (%s)", f->job_name ? f->job_name : "-",
                     f->job_id ? f->job_id : "no job id");
     dialog_add_line(d, "effect     %s", p->effect ? p->effect : action_name(f->action));
@@ -578,11 +593,37 @@ static void send_plan(struct action_flow *f, char *msg, size_t size, int *level)
     const struct cluster *c = flow_cluster(f);
     const struct action_plan *p = &f->plan;
     const char *base = NULL;
-    if (c)
-        base = p->api_server ? k8s_cluster_server(c) : c->url;
+    char why[300] = "";
+    if (c == NULL) {
+        snprintf(msg, size, "%s: the cluster is gone; nothing sent", action_name(f->action));
+        *level = UI_FLASH_ERROR;
+        return;
+    }
+    base = p->api_server ? k8s_cluster_server(c) : c->url;
+    const struct http_tls *tls = c->tls;
+    const char *context = c->k8s.context, *ns = c->k8s.namespace, *resource = c->k8s.name;
+    if (p->api_server && base == NULL && f->cc && f->cc->deployment) {
+        /* a standalone Deployment: the API server and credential of the config's context */
+        struct k8s_access acc;
+        if (f->app->k8s == NULL) {
+            snprintf(why, sizeof why,
+                     "Deployment %s needs a kubeconfig and none was loaded (KUBECONFIG, "
+                     "~/.kube/config or --kubeconfig)",
+                     f->cc->deployment);
+        } else if (k8s_poller_context_access(f->app->k8s, f->cc->context, &acc, why, sizeof why)) {
+            base = acc.server;
+            tls = acc.tls;
+            context = acc.context;
+            ns = f->cc->ns ? f->cc->ns : acc.namespace;
+            resource = f->cc->deployment;
+        }
+    }
     if (base == NULL) {
-        snprintf(msg, size, "%s: no API server known for %s; nothing sent", action_name(f->action),
-                 f->cluster_name);
+        if (why[0])
+            snprintf(msg, size, "%s: %s; nothing sent", action_name(f->action), why);
+        else
+            snprintf(msg, size, "%s: no API server known for %s; nothing sent",
+                     action_name(f->action), f->cluster_name);
         *level = UI_FLASH_ERROR;
         return;
     }
@@ -590,14 +631,14 @@ static void send_plan(struct action_flow *f, char *msg, size_t size, int *level)
     r.action = action_name(f->action);
     r.params = p->params;
     r.cluster = f->cluster_name;
-    r.context = c->k8s.context;
+    r.context = context;
     r.api_server = p->api_server;
-    r.ns = c->k8s.namespace;
-    r.resource = c->k8s.name;
+    r.ns = ns;
+    r.resource = resource;
     r.job_id = f->job_id;
     r.job_name = f->job_name;
     r.base_url = base;
-    r.tls = c->tls;
+    r.tls = tls;
     r.method = p->method;
     r.path = p->path;
     r.body = p->body;

@@ -1,5 +1,6 @@
 #include "sim_k8s.h"
 
+#include "sim_deployments.h"
 #include "sim_operator.h"
 #include "sim_snapshots.h"
 #include "xalloc.h"
@@ -12,6 +13,8 @@
 
 #define MAX_SEGMENTS 10
 #define FLINK_GV "flink.apache.org/v1beta1"
+#define APPS_GV "apps/v1"
+#define OPERATOR "flink-kubernetes-operator"
 #define REST_PORT 8081
 
 struct sim_k8s {
@@ -26,7 +29,8 @@ struct sim_k8s {
     struct sim_operator_state *operators; /* owned: each deployment's reconcile cycle */
     char (*jids)[33];                     /* each deployment's job (the first running at start) */
     struct sim_snapshots progress;        /* the FlinkStateSnapshots' progress */
-    char *forbidden_user; /* owned: patches and creates are 403 for him; NULL = not */
+    char *forbidden_user;         /* owned: patches and creates are 403 for him; NULL = not */
+    struct sim_deployments *apps; /* owned: the apps/v1 Deployments (standalone clusters) */
 };
 
 struct k8s_request {
@@ -58,6 +62,10 @@ static void name_suffix(char *out, size_t n, uint64_t h) {
     out[n - 1] = '\0';
 }
 
+void sim_k8s_suffix(char *out, size_t n, const char *key, uint64_t salt) {
+    name_suffix(out, n, fnv(key, salt));
+}
+
 /* Returns owned uid "8-4-4-4-12" derived from key. */
 static char *make_uid(const char *key) {
     uint64_t a = fnv(key, 1), b = fnv(key, 2);
@@ -79,6 +87,10 @@ static void add_time(cJSON *o, const char *key, int64_t ms) {
     rfc3339(buf, sizeof buf, ms);
     cJSON_AddStringToObject(o, key, buf);
 }
+
+char *sim_k8s_uid(const char *key) { return make_uid(key); }
+
+void sim_k8s_add_time(cJSON *o, const char *key, int64_t ms) { add_time(o, key, ms); }
 
 static void add_ms_string(cJSON *o, const char *key, int64_t ms) {
     char buf[32];
@@ -247,6 +259,7 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
         cJSON_AddItemToArray(k->deployments,
                              build_deployment(c, k->namespaces[i], ++k->resource_version, created));
     }
+    k->apps = sim_deployments_new(m, k->namespaces, &k->resource_version, now_ms);
     k->operators = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->operators);
     k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
     for (size_t i = 0; i < k->n; i++) {
@@ -273,6 +286,7 @@ void sim_k8s_free(struct sim_k8s *k) {
     for (size_t i = 0; i < k->n; i++)
         sim_operator_free(&k->operators[i]);
     free(k->operators);
+    sim_deployments_free(k->apps);
     free(k->jids);
     free(k->forbidden_user);
     sim_snapshots_free(&k->progress);
@@ -291,7 +305,7 @@ static struct sim_job *tracked_job(const struct sim_k8s *k, size_t i, struct sim
 }
 
 /* The job manager pod's name ("<name>-<replicaset>-<pod>"): returns owned. */
-static char *jm_pod_name(const struct sim_cluster *c) {
+char *sim_k8s_jm_pod_name(const struct sim_cluster *c) {
     char rs[11], pod[6];
     name_suffix(rs, sizeof rs, fnv(c->name, 7));
     name_suffix(pod, sizeof pod, fnv(c->name, 8));
@@ -421,12 +435,18 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
         /* A restartNonce restarts every pod: its count goes up and its age starts again. */
         int64_t restarted = 0;
         int restarts = sim_operator_pod_restarts(&k->operators[i], now, &restarted);
-        char *jm = jm_pod_name(c);
+        /* A rollout of the standalone Deployment starts its pods again: their age too. */
+        int64_t jm_rolled = sim_deployments_pods_started(k->apps, i, false, now);
+        int64_t tm_rolled = sim_deployments_pods_started(k->apps, i, true, now);
+        char *jm = sim_k8s_jm_pod_name(c);
         char *ip = xasprintf("10.%zu.0.10", 100 + i);
         int64_t jm_start = k->started_at - 3600000;
-        cJSON_AddItemToArray(items, pod_json(k, i, jm, "jobmanager", ip,
-                                             restarted > jm_start ? restarted : jm_start,
-                                             (int)(i % 3) + 1, restarts));
+        if (restarted > jm_start)
+            jm_start = restarted;
+        if (jm_rolled > jm_start)
+            jm_start = jm_rolled;
+        cJSON_AddItemToArray(
+            items, pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)(i % 3) + 1, restarts));
         free(ip);
         free(jm);
         if (sim_operator_tms_gone(&k->operators[i], c, now))
@@ -436,6 +456,8 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             if (!tm->present)
                 continue;
             int64_t start = restarted > tm->registered_at ? restarted : tm->registered_at;
+            if (tm_rolled > start)
+                start = tm_rolled;
             cJSON_AddItemToArray(items, pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
                                                  (int)((i + t) % 3) + 1, restarts));
         }
@@ -444,7 +466,7 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
 
 static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, const char *obj,
                          const char *type, const char *reason, const char *message, int count,
-                         int64_t first, int64_t last, int seq) {
+                         int64_t first, int64_t last, int seq, const char *source) {
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "apiVersion", "v1");
     cJSON_AddStringToObject(e, "kind", "Event");
@@ -452,19 +474,22 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
     object_meta(e, name, k->namespaces[i], k->resource_version, first);
     free(name);
     cJSON *io = cJSON_AddObjectToObject(e, "involvedObject");
-    cJSON_AddStringToObject(io, "apiVersion", strcmp(kind, "Pod") == 0 ? "v1" : FLINK_GV);
+    cJSON_AddStringToObject(io, "apiVersion",
+                            strcmp(kind, "Pod") == 0          ? "v1"
+                            : strcmp(kind, "Deployment") == 0 ? APPS_GV
+                                                              : FLINK_GV);
     cJSON_AddStringToObject(io, "kind", kind);
     cJSON_AddStringToObject(io, "name", obj);
     cJSON_AddStringToObject(io, "namespace", k->namespaces[i]);
     cJSON_AddStringToObject(e, "reason", reason);
     cJSON_AddStringToObject(e, "message", message);
     cJSON *src = cJSON_AddObjectToObject(e, "source");
-    cJSON_AddStringToObject(src, "component", "flink-kubernetes-operator");
+    cJSON_AddStringToObject(src, "component", source);
     add_time(e, "firstTimestamp", first);
     add_time(e, "lastTimestamp", last);
     cJSON_AddNumberToObject(e, "count", count);
     cJSON_AddStringToObject(e, "type", type);
-    cJSON_AddStringToObject(e, "reportingComponent", "flink-kubernetes-operator");
+    cJSON_AddStringToObject(e, "reportingComponent", source);
     return e;
 }
 
@@ -478,24 +503,25 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                              event_json(k, i, "FlinkDeployment", c->name, "Normal", "SpecChanged",
                                         "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
                                         "[job.parallelism : 2 -> 4]), starting reconciliation.",
-                                        1, t0 - 7200000, t0 - 7200000, 1));
+                                        1, t0 - 7200000, t0 - 7200000, 1, OPERATOR));
         char *msg = xasprintf("Job status changed from RECONCILING to %s", state);
-        cJSON_AddItemToArray(items,
-                             event_json(k, i, "FlinkDeployment", c->name, "Normal",
-                                        "JobStatusChanged", msg, 1, t0 - 7000000, t0 - 7000000, 2));
+        cJSON_AddItemToArray(items, event_json(k, i, "FlinkDeployment", c->name, "Normal",
+                                               "JobStatusChanged", msg, 1, t0 - 7000000,
+                                               t0 - 7000000, 2, OPERATOR));
         free(msg);
         if (i == 0) {
             cJSON_AddItemToArray(
                 items, event_json(k, i, "FlinkDeployment", c->name, "Warning", "SavepointError",
                                   "Savepoint failed: java.util.concurrent.TimeoutException: "
                                   "Checkpoint expired before completing.",
-                                  3, t0 - 5400000, now - 600000, 3));
+                                  3, t0 - 5400000, now - 600000, 3, OPERATOR));
         } else {
             char *pod = xasprintf("%s-taskmanager-1-1", c->name);
-            cJSON_AddItemToArray(items, event_json(k, i, "Pod", pod, "Warning", "BackOff",
-                                                   "Back-off restarting failed container "
-                                                   "flink-main-container",
-                                                   2 + (int)i, t0 - 3600000, now - 120000, 4));
+            cJSON_AddItemToArray(items,
+                                 event_json(k, i, "Pod", pod, "Warning", "BackOff",
+                                            "Back-off restarting failed container "
+                                            "flink-main-container",
+                                            2 + (int)i, t0 - 3600000, now - 120000, 4, "kubelet"));
             free(pod);
         }
         /* What the operator did since: spec changes, restarts, savepoint failures. */
@@ -507,7 +533,17 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                 continue;
             cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
                                                    ev->message, 1, ev->at, ev->at,
-                                                   100 + (int)(op->first_event + e)));
+                                                   100 + (int)(op->first_event + e), OPERATOR));
+        }
+        /* What rollouts of the standalone Deployments did: ReplicaSets, pods. */
+        for (size_t e = 0; e < sim_deployments_event_count(k->apps, i); e++) {
+            const struct sim_deployment_event *ev = sim_deployments_event(k->apps, i, e);
+            if (ev->at > now)
+                continue;
+            cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
+                                                   ev->message, 1, ev->at, ev->at,
+                                                   1000 + (int)e + (int)(ev->at % 100000) * 64,
+                                                   ev->source));
         }
     }
 }
@@ -569,35 +605,45 @@ enum k8s_kind {
     K8S_SERVICES,
     K8S_FLINKDEP,
     K8S_SESSIONJOB,
-    K8S_SNAPSHOT
+    K8S_SNAPSHOT,
+    K8S_DEPLOYMENT
 };
+
+/* The API groups served: core v1, apps/v1, flink.apache.org/v1beta1. */
+enum k8s_group { GROUP_CORE, GROUP_APPS, GROUP_FLINK };
+
+static const char *const group_versions[] = {"v1", APPS_GV, FLINK_GV};
+static const char *const group_names[] = {"", "apps", "flink.apache.org"};
 
 struct k8s_resource {
     enum k8s_kind id;
-    bool flink; /* in flink.apache.org/v1beta1, else core v1 */
+    enum k8s_group group;
     const char *plural, *singular, *kind, *short_name;
     bool namespaced;
     const char *verbs; /* comma-separated */
 };
 
 static const struct k8s_resource resources[] = {
-    {K8S_NAMESPACES, false, "namespaces", "namespace", "Namespace", "ns", false, "get,list"},
-    {K8S_PODS, false, "pods", "pod", "Pod", "po", true, "get,list"},
-    {K8S_EVENTS, false, "events", "event", "Event", "ev", true, "get,list"},
-    {K8S_SERVICES, false, "services", "service", "Service", "svc", true, "get,list"},
-    {K8S_FLINKDEP, true, "flinkdeployments", "flinkdeployment", "FlinkDeployment", "flinkdep", true,
+    {K8S_NAMESPACES, GROUP_CORE, "namespaces", "namespace", "Namespace", "ns", false, "get,list"},
+    {K8S_PODS, GROUP_CORE, "pods", "pod", "Pod", "po", true, "get,list"},
+    {K8S_EVENTS, GROUP_CORE, "events", "event", "Event", "ev", true, "get,list"},
+    {K8S_SERVICES, GROUP_CORE, "services", "service", "Service", "svc", true, "get,list"},
+    {K8S_DEPLOYMENT, GROUP_APPS, "deployments", "deployment", "Deployment", "deploy", true,
      "get,list,patch"},
-    {K8S_SESSIONJOB, true, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob", "sessionjob",
-     true, "get,list,patch"},
-    {K8S_SNAPSHOT, true, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
+    {K8S_FLINKDEP, GROUP_FLINK, "flinkdeployments", "flinkdeployment", "FlinkDeployment",
+     "flinkdep", true, "get,list,patch"},
+    {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
+     "sessionjob", true, "get,list,patch"},
+    {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
      "flinksnp", true, "create,get,list"},
 };
 
-static const struct k8s_resource *find_resource(const struct k8s_request *q, size_t i, bool flink) {
+static const struct k8s_resource *find_resource(const struct k8s_request *q, size_t i,
+                                                enum k8s_group group) {
     if (i >= q->n_seg)
         return NULL;
     for (size_t r = 0; r < sizeof resources / sizeof resources[0]; r++)
-        if (resources[r].flink == flink && strlen(resources[r].plural) == q->seg_len[i] &&
+        if (resources[r].group == group && strlen(resources[r].plural) == q->seg_len[i] &&
             memcmp(resources[r].plural, q->seg[i], q->seg_len[i]) == 0)
             return &resources[r];
     return NULL;
@@ -625,6 +671,9 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
             cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
         break;
     case K8S_SESSIONJOB:
+        break;
+    case K8S_DEPLOYMENT:
+        sim_deployments_list(k->apps, m, items, now);
         break;
     case K8S_SNAPSHOT:
         cJSON_Delete(items);
@@ -669,10 +718,10 @@ static bool term_matches(const cJSON *labels, const char *term, size_t len) {
     return not_equal ? !same : same;
 }
 
-static bool selector_matches(cJSON *item, const char *selector) {
+/* Every comma-separated term of selector holds for labels (may be NULL). */
+static bool labels_match(const cJSON *labels, const char *selector) {
     if (selector == NULL || *selector == '\0')
         return true;
-    const cJSON *labels = get_obj(get_obj(item, "metadata"), "labels");
     const char *p = selector;
     for (;;) {
         const char *comma = strchr(p, ',');
@@ -683,6 +732,27 @@ static bool selector_matches(cJSON *item, const char *selector) {
             return true;
         p = comma + 1;
     }
+}
+
+static bool selector_matches(cJSON *item, const char *selector) {
+    return labels_match(get_obj(get_obj(item, "metadata"), "labels"), selector);
+}
+
+/* A fieldSelector over the fields every kind has: metadata.name, metadata.namespace
+ * (kubectl rollout status asks for metadata.name=NAME). */
+static bool fields_match(cJSON *item, const char *selector) {
+    if (selector == NULL || *selector == '\0')
+        return true;
+    cJSON *md = get_obj(item, "metadata");
+    cJSON *fields = cJSON_CreateObject();
+    const char *name = get_str(md, "name"), *ns = get_str(md, "namespace");
+    if (name != NULL)
+        cJSON_AddStringToObject(fields, "metadata.name", name);
+    if (ns != NULL)
+        cJSON_AddStringToObject(fields, "metadata.namespace", ns);
+    bool ok = labels_match(fields, selector);
+    cJSON_Delete(fields);
+    return ok;
 }
 
 static bool in_namespace(cJSON *item, const char *ns) {
@@ -723,13 +793,15 @@ static void reply_api_versions(struct sim_reply *r) {
     sim_reply_json(r, 200, o);
 }
 
-static cJSON *flink_group(void) {
+/* An APIGroup (apps or flink.apache.org) with its one version. */
+static cJSON *api_group(enum k8s_group group) {
+    const char *gv = group_versions[group];
     cJSON *g = cJSON_CreateObject();
-    cJSON_AddStringToObject(g, "name", "flink.apache.org");
+    cJSON_AddStringToObject(g, "name", group_names[group]);
     cJSON *versions = cJSON_AddArrayToObject(g, "versions");
     cJSON *v = cJSON_CreateObject();
-    cJSON_AddStringToObject(v, "groupVersion", FLINK_GV);
-    cJSON_AddStringToObject(v, "version", "v1beta1");
+    cJSON_AddStringToObject(v, "groupVersion", gv);
+    cJSON_AddStringToObject(v, "version", strchr(gv, '/') + 1);
     cJSON_AddItemToArray(versions, v);
     cJSON_AddItemToObject(g, "preferredVersion", cJSON_Duplicate(v, true));
     return g;
@@ -739,26 +811,29 @@ static void reply_group_list(struct sim_reply *r) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "kind", "APIGroupList");
     cJSON_AddStringToObject(o, "apiVersion", "v1");
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "groups"), flink_group());
+    cJSON *groups = cJSON_AddArrayToObject(o, "groups");
+    /* flink.apache.org first, as the simulator always listed it; then apps */
+    cJSON_AddItemToArray(groups, api_group(GROUP_FLINK));
+    cJSON_AddItemToArray(groups, api_group(GROUP_APPS));
     sim_reply_json(r, 200, o);
 }
 
-static void reply_group(struct sim_reply *r) {
-    cJSON *o = flink_group();
+static void reply_group(struct sim_reply *r, enum k8s_group group) {
+    cJSON *o = api_group(group);
     cJSON_AddStringToObject(o, "kind", "APIGroup");
     cJSON_AddStringToObject(o, "apiVersion", "v1");
     sim_reply_json(r, 200, o);
 }
 
-static void reply_resource_list(struct sim_reply *r, bool flink) {
+static void reply_resource_list(struct sim_reply *r, enum k8s_group group) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "kind", "APIResourceList");
     cJSON_AddStringToObject(o, "apiVersion", "v1");
-    cJSON_AddStringToObject(o, "groupVersion", flink ? FLINK_GV : "v1");
+    cJSON_AddStringToObject(o, "groupVersion", group_versions[group]);
     cJSON *arr = cJSON_AddArrayToObject(o, "resources");
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++) {
         const struct k8s_resource *res = &resources[i];
-        if (res->flink != flink)
+        if (res->group != group)
             continue;
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "name", res->plural);
@@ -777,12 +852,12 @@ static void reply_resource_list(struct sim_reply *r, bool flink) {
         free(copy);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(e, "shortNames"),
                              cJSON_CreateString(res->short_name));
-        if (flink) {
+        if (group != GROUP_CORE) {
             cJSON_AddItemToArray(cJSON_AddArrayToObject(e, "categories"),
                                  cJSON_CreateString("all"));
         }
         cJSON_AddItemToArray(arr, e);
-        if (res->id == K8S_FLINKDEP || res->id == K8S_SESSIONJOB || res->id == K8S_SNAPSHOT) {
+        if (group != GROUP_CORE) {
             cJSON *sub = cJSON_CreateObject();
             char *n = xasprintf("%s/status", res->plural);
             cJSON_AddStringToObject(sub, "name", n);
@@ -796,7 +871,7 @@ static void reply_resource_list(struct sim_reply *r, bool flink) {
             cJSON_AddItemToArray(arr, sub);
         }
     }
-    if (!flink) {
+    if (group == GROUP_CORE) {
         cJSON *proxy = cJSON_CreateObject();
         cJSON_AddStringToObject(proxy, "name", "services/proxy");
         cJSON_AddStringToObject(proxy, "singularName", "");
@@ -818,9 +893,18 @@ static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_
                        struct sim_reply *r) {
     const char *selector =
         query != NULL && query->get != NULL ? query->get(query->cls, "labelSelector") : NULL;
+    const char *fields =
+        query != NULL && query->get != NULL ? query->get(query->cls, "fieldSelector") : NULL;
+    const char *watch =
+        query != NULL && query->get != NULL ? query->get(query->cls, "watch") : NULL;
+    if (watch != NULL && (strcmp(watch, "true") == 0 || strcmp(watch, "1") == 0)) {
+        /* No watch streams here: a client (kubectl rollout status) lists again instead. */
+        sim_k8s_status(r, 405, "MethodNotAllowed", "the simulator does not serve watches");
+        return;
+    }
     cJSON *all = all_items(k, m, res, now);
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "apiVersion", res->flink ? FLINK_GV : "v1");
+    cJSON_AddStringToObject(o, "apiVersion", group_versions[res->group]);
     char *kind = xasprintf("%sList", res->kind);
     cJSON_AddStringToObject(o, "kind", kind);
     free(kind);
@@ -830,7 +914,7 @@ static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_
     cJSON *items = cJSON_AddArrayToObject(o, "items");
     while (cJSON_GetArraySize(all) > 0) {
         cJSON *it = cJSON_DetachItemFromArray(all, 0);
-        if (in_namespace(it, ns) && selector_matches(it, selector))
+        if (in_namespace(it, ns) && selector_matches(it, selector) && fields_match(it, fields))
             cJSON_AddItemToArray(items, it);
         else
             cJSON_Delete(it);
@@ -853,7 +937,7 @@ static void reply_get(struct sim_k8s *k, struct sim_model *m, const struct k8s_r
     cJSON_Delete(all);
     if (found == NULL) {
         sim_k8s_status(r, 404, "NotFound", "%s.%s \"%s\" not found", res->plural,
-                       res->flink ? "flink.apache.org" : "", name);
+                       group_names[res->group], name);
         return;
     }
     sim_reply_json(r, 200, found);
@@ -968,7 +1052,7 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
             set_item(md, "generation", cJSON_CreateNumber(g + 1));
             /* The operator notices and starts its reconcile cycle. */
             struct sim_cluster *c = &m->clusters[idx];
-            char *jm = jm_pod_name(c);
+            char *jm = sim_k8s_jm_pod_name(c);
             sim_operator_spec_changed(&k->operators[idx], m, c, tracked_job(k, idx, c),
                                       k->names[idx], jm, get_obj(stored, "spec"), g + 1, now);
             free(jm);
@@ -1185,7 +1269,7 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
             goto not_allowed;
         return;
     }
-    bool flink = seg_is(&q, 0, "apis");
+    enum k8s_group group = GROUP_CORE;
     size_t base; /* index of the first segment after the group version */
     if (seg_is(&q, 0, "api")) {
         if (q.n_seg == 1) {
@@ -1195,25 +1279,29 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         if (!seg_is(&q, 1, "v1"))
             goto not_found;
         base = 2;
-    } else if (flink) {
+    } else if (seg_is(&q, 0, "apis")) {
         if (q.n_seg == 1) {
             reply_group_list(r);
             return;
         }
-        if (!seg_is(&q, 1, "flink.apache.org"))
+        if (seg_is(&q, 1, "flink.apache.org"))
+            group = GROUP_FLINK;
+        else if (seg_is(&q, 1, "apps"))
+            group = GROUP_APPS;
+        else
             goto not_found;
         if (q.n_seg == 2) {
-            reply_group(r);
+            reply_group(r, group);
             return;
         }
-        if (!seg_is(&q, 2, "v1beta1"))
+        if (!seg_is(&q, 2, strchr(group_versions[group], '/') + 1))
             goto not_found;
         base = 3;
     } else {
         goto not_found;
     }
     if (q.n_seg == base) {
-        reply_resource_list(r, flink);
+        reply_resource_list(r, group);
         return;
     }
     /* [namespaces/NS/]RESOURCE[/NAME] */
@@ -1224,7 +1312,7 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         ns = seg_dup(&q, i + 1);
         i += 2;
     }
-    res = find_resource(&q, i, flink);
+    res = find_resource(&q, i, group);
     if (res == NULL || q.n_seg > i + 2 || (ns != NULL && !res->namespaced)) {
         free(ns);
         goto not_found;
@@ -1241,6 +1329,10 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
     } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_FLINKDEP &&
                ns != NULL) {
         patch_deployment(k, m, ns, name, content_type, body, body_len, now, r);
+    } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_DEPLOYMENT &&
+               ns != NULL) {
+        sim_deployments_patch(k->apps, m, ns, name, content_type, body, body_len,
+                              &k->resource_version, k->forbidden_user, now, r);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",
                        path);
@@ -1282,6 +1374,8 @@ char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const
         rv = rv_string(++k->resource_version);
         set_item(md, "resourceVersion", cJSON_CreateString(rv));
     }
+    if (rv == NULL) /* a standalone Deployment of that name, then */
+        rv = sim_deployments_bump(k->apps, ns, name, &k->resource_version);
     sim_model_unlock(m);
     return rv;
 }

@@ -1,9 +1,11 @@
 /* The simulator as a Kubernetes API server: /version, discovery (/api, /api/v1, /apis,
- * /apis/flink.apache.org/v1beta1), namespaces, pods, events and services (core v1), and
- * the Flink operator's resources (flinkdeployments, flinksessionjobs, flinkstatesnapshots
- * in flink.apache.org/v1beta1): lists across and within namespaces with labelSelector,
- * get, merge-patch with resourceVersion checks (FlinkDeployments), create
- * (FlinkStateSnapshots). Errors are Kubernetes Status objects.
+ * /apis/apps/v1, /apis/flink.apache.org/v1beta1), namespaces, pods, events and services
+ * (core v1), Deployments (apps/v1: the standalone clusters' NAME-jobmanager and
+ * NAME-taskmanager, sim_deployments.h) and the Flink operator's resources
+ * (flinkdeployments, flinksessionjobs, flinkstatesnapshots in flink.apache.org/v1beta1):
+ * lists across and within namespaces with labelSelector, get, merge-patch with
+ * resourceVersion checks (FlinkDeployments; Deployments also take kubectl's strategic
+ * merge patch), create (FlinkStateSnapshots). Errors are Kubernetes Status objects.
  *
  * One FlinkDeployment per simulated cluster: production in flink-prod, staging in
  * flink-staging, development in flink-dev, cluster-N in flink-cluster-N. Their metadata
@@ -50,17 +52,27 @@ void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, 
                     size_t body_len, int64_t now_ms, struct sim_reply *r);
 
 /* Test controls (each takes the model lock, which guards k's objects):
- * forbid: from now on patches of FlinkDeployments, creates of FlinkStateSnapshots and
- * mutating requests through the service proxy answer 403 Forbidden naming user (borrowed,
- * copied); NULL allows them again.
- * bump: the stored resourceVersion of deployment ns/name goes up (so a patch carrying the
- * old one conflicts); returns the new one (owned: caller frees), NULL when unknown. */
+ * forbid: from now on patches of FlinkDeployments and Deployments, creates of
+ * FlinkStateSnapshots and mutating requests through the service proxy answer 403
+ * Forbidden naming user (borrowed, copied); NULL allows them again.
+ * bump: the stored resourceVersion of FlinkDeployment (else apps/v1 Deployment) ns/name
+ * goes up (so a patch carrying the old one conflicts); returns the new one (owned: caller
+ * frees), NULL when unknown. */
 void sim_k8s_forbid(struct sim_k8s *k, struct sim_model *m, const char *user);
 char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const char *name);
 /* For a mutating request to a known service proxy path while forbidden: fills r with the
  * 403 Status and returns true; else false (r untouched). */
 bool sim_k8s_proxy_forbidden(struct sim_k8s *k, struct sim_model *m, const char *method,
                              const char *path, struct sim_reply *r);
+
+/* Helpers shared with sim_deployments.c. sim_k8s_suffix: n-1 characters of Kubernetes'
+ * random-name alphabet derived from key and salt, NUL-terminated, into out.
+ * sim_k8s_uid: an owned uid derived from key. sim_k8s_add_time: adds key: RFC 3339 UTC
+ * of ms to o. sim_k8s_jm_pod_name: cluster c's job manager pod name, owned. */
+void sim_k8s_suffix(char *out, size_t n, const char *key, uint64_t salt);
+char *sim_k8s_uid(const char *key);
+void sim_k8s_add_time(cJSON *o, const char *key, int64_t ms);
+char *sim_k8s_jm_pod_name(const struct sim_cluster *c);
 
 /* A Kubernetes Status error body (reason e.g. "NotFound", "Unauthorized") with HTTP code. */
 void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const char *fmt, ...)

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# Restart of a standalone Flink cluster on Kubernetes (issue 6): a plain cluster (a Flink
+# URL in the config) that names its Deployment and namespace. R on one of its jobs shows
+# a confirmation naming context, namespace, Deployment and the exact patch; y sends one
+# PATCH of spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] to the
+# API server of the kubeconfig's context; the simulated cluster's jobs restart.
+
+load lib
+
+TOKEN=standalone-token-31
+
+setup() {
+    e2e_setup
+    export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
+    export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+    AUDIT=$XDG_STATE_HOME/flinktop/audit.log
+    mkdir -p "$XDG_CONFIG_HOME/flinktop"
+}
+
+teardown() {
+    e2e_teardown
+    if [ -n "${K8S_PID:-}" ]; then
+        kill "$K8S_PID" 2>/dev/null
+        wait "$K8S_PID" 2>/dev/null
+    fi
+    return 0
+}
+
+# requests URL PY_EXPR: a Python expression over r, the mutating requests URL received
+requests() {
+    curl -skf -H "Authorization: Bearer $TOKEN" "$1/_sim/requests" |
+        python3 -c "import json,sys; r=json.load(sys.stdin); print($2)"
+}
+
+# config URL [extra cluster lines]: staging as a plain cluster with its Deployment
+config() {
+    cat >"$XDG_CONFIG_HOME/flinktop/config.yaml" <<EOF
+clusters:
+  - name: staging
+    flink: $1/clusters/staging
+    deployment: staging-jobmanager
+    namespace: flink-staging
+${2:-}
+EOF
+}
+
+# staging's jobs screen, payments-ledger found with the filter
+staging_job() {
+    console 140 45 --refresh 1 "$@"
+    wait_for "staging" 15
+    t send-keys -l -- ":cluster staging"
+    keys Enter
+    wait_for "Jobs: staging"
+    keys /
+    t send-keys -l -- "payments-ledger"
+    keys Enter
+    wait_for "filter: payments-ledger"
+}
+
+wait_audit() { # PHASE ACTION
+    local end=$(($(now_ms) + 15 * 1000 * SCALE))
+    until [ -f "$AUDIT" ] && grep -q "\"action\":\"$2\".*\"phase\":\"$1\"" "$AUDIT"; do
+        [ "$(now_ms)" -lt "$end" ] || { cat "$AUDIT" >&2 2>/dev/null; screen >&2; return 1; }
+        sleep 0.05
+    done
+}
+
+@test "R on a standalone cluster's job: n sends nothing; y patches restartedAt once; the jobs restart" {
+    sim_start --frozen --jobs 3 --action-steps-ms 2500 --kubeconfig-out "$BATS_TEST_TMPDIR/KC" ||
+        return 1
+    config "$SIM_URL"
+    staging_job --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    keys R
+    wait_for "Confirm: restart"
+    wait_for "context    flinktop-sim"
+    wait_for "namespace  flink-staging"
+    wait_for "deployment  staging-jobmanager"
+    wait_for "payments-ledger ("
+    wait_for "PATCH /apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager"
+    wait_for '"kubectl.kubernetes.io/restartedAt":'
+    keys n
+    wait_for "restart cancelled: nothing sent"
+    [ "$(requests "$SIM_URL" 'len(r)')" = 0 ]
+    keys R
+    wait_for "Confirm: restart"
+    keys y
+    wait_for "restart staging/payments-ledger: done (HTTP 200)" 15
+    [ "$(requests "$SIM_URL" 'len(r)')" = 1 ]
+    [ "$(requests "$SIM_URL" 'r[0]["method"]')" = PATCH ]
+    [ "$(requests "$SIM_URL" 'r[0]["path"]')" = \
+        /apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager ]
+    [ "$(requests "$SIM_URL" 'list(json.loads(r[0]["body"])["spec"]["template"]["metadata"]["annotations"])')" = \
+        "['kubectl.kubernetes.io/restartedAt']" ]
+    # the new job manager submits the job again: RESTARTING on screen, then RUNNING
+    wait_for "RESTARTING" 15
+    wait_gone "RESTARTING" 20
+    # and the Deployment's rollout completes
+    local end=$(($(now_ms) + 15000 * SCALE))
+    until curl -sf "$SIM_URL/apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager" |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["status"]
+sys.exit(0 if s["observedGeneration"] >= d["metadata"]["generation"] == 2 and s["updatedReplicas"] == s["replicas"] == 1 else 1)'; do
+        [ "$(now_ms)" -lt "$end" ] || return 1
+        sleep 0.1
+    done
+    wait_audit succeeded restart
+    grep -q '"context":"flinktop-sim","namespace":"flink-staging","cluster":"staging"' "$AUDIT"
+}
+
+@test "the Deployment's API server wants a token over TLS: the context's credential is used, never logged" {
+    # Flink REST from one simulator, the Kubernetes API from another (TLS and a token)
+    sim_start --frozen --jobs 3 || return 1
+    local flink=$SIM_URL d=$BATS_TEST_TMPDIR
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$d/K" -out "$d/C" >/dev/null 2>&1
+    local log=$d/k8s.log
+    "$FLINKTOP_SIM" --port 0 --frozen --token "$TOKEN" --tls-cert "$d/C" --tls-key "$d/K" \
+        --kubeconfig-out "$d/KC" >"$log" 2>&1 &
+    K8S_PID=$!
+    local end=$(($(now_ms) + 5000 * SCALE)) k8s=""
+    until k8s=$(sed -n 's/^listening on //p' "$log") && [ -n "$k8s" ]; do
+        [ "$(now_ms)" -lt "$end" ] || return 1
+        sleep 0.05
+    done
+    config "$flink"
+    # no --kubeconfig: the Deployment alone makes flinktop load KUBECONFIG
+    export KUBECONFIG=$d/KC
+    staging_job
+    keys R
+    wait_for "Confirm: restart"
+    wait_for "context    flinktop-sim"
+    keys y
+    wait_for "restart staging/payments-ledger: done (HTTP 200)" 15
+    [ "$(requests "$k8s" 'len(r)')" = 1 ]
+    [ "$(requests "$k8s" 'r[0]["path"]')" = \
+        /apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager ]
+    [ "$(requests "$flink" 'len(r)')" = 0 ]
+    wait_audit succeeded restart
+    ! grep -qF "$TOKEN" "$AUDIT"
+    # forbidden by RBAC: the Status message reaches the user
+    curl -skf -H "Authorization: Bearer $TOKEN" -X POST "$k8s/_sim/k8s/forbid" >/dev/null
+    keys R
+    wait_for "Confirm: restart"
+    keys y
+    wait_for "forbidden (403)" 15
+    wait_audit failed restart
+    grep -q 'forbidden (403): .*cannot patch resource .*deployments' "$AUDIT"
+}
+
+@test "with an empty kubeconfig the plain cluster still works and R says what is missing" {
+    sim_start --frozen --jobs 3 || return 1
+    config "$SIM_URL"
+    export KUBECONFIG=$BATS_TEST_TMPDIR/missing HOME=$BATS_TEST_TMPDIR
+    staging_job
+    keys R
+    wait_for "Confirm: restart"
+    keys y
+    wait_for "restart: the kubeconfig has no current-context" 10
+    wait_for "nothing sent"
+    [ "$(requests "$SIM_URL" 'len(r)')" = 0 ]
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/env bats
+# The simulator's apps/v1 Deployments, the standalone clusters' NAME-jobmanager and
+# NAME-taskmanager: discovery, lists and get, merge-patch and kubectl's strategic merge
+# patch with resourceVersion and generation, a rollout restart that rolls the pods and
+# restarts the cluster's jobs while the status catches up, 409/403/415 as Kubernetes
+# says them, every patch recorded; real kubectl rollout restart against it.
+# Run after `make flinktop-sim`: bats tests/integration/sim_deployments.bats
+
+TOKEN=sim-deployments-token-5c1e
+DEPS=/apis/apps/v1/namespaces/flink-staging/deployments
+JM=$DEPS/staging-jobmanager
+RESTART='{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-03-01T10:00:00Z"}}}}}'
+
+setup_file() {
+    PY=$(python3 -c 'import sys; print(sys.executable)')
+    export PY
+}
+
+setup() {
+    cd "$BATS_TEST_DIRNAME/../.."
+    . tests/sim-start.sh
+    T="$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+    sim_stop
+}
+
+# plain HTTP, no token: curl as is
+plain_start() {
+    sim_start --frozen --jobs 3 --action-steps-ms "${1:-300}"
+}
+
+# k PATH [curl args...]: prints nothing; the body is in $T/body, the status in $T/code
+k() {
+    local path=$1
+    shift
+    curl -sk -H "Authorization: Bearer $TOKEN" -o "$T/body" -w '%{http_code}' "$@" \
+        "$SIM_URL$path" >"$T/code"
+}
+
+code() { cat "$T/code"; }
+
+# py CODE: Python with json and sys; `body()` is the last response body.
+py() {
+    "$PY" -c "import json, sys
+def body(): return json.load(open('$T/body'))
+$1"
+}
+
+merge() { # PATH BODY
+    k "$1" -X PATCH -H 'Content-Type: application/merge-patch+json' -d "$2"
+}
+
+# until PY_CONDITION holds for GET PATH's body, or fail after SECONDS (default 10)
+until_body() { # PATH CONDITION [SECONDS]
+    local end=$(($(date +%s) + ${3:-10}))
+    while :; do
+        k "$1"
+        py "sys.exit(0 if ($2) else 1)" 2>/dev/null && return 0
+        [ "$(date +%s)" -lt "$end" ] || { echo "timed out: $2 on $(cat "$T/body")" >&2; return 1; }
+        sleep 0.05
+    done
+}
+
+@test "discovery: /apis lists apps/v1, whose resources include deployments" {
+    plain_start
+    k /apis
+    py 'gs = {g["name"]: g for g in body()["groups"]}
+assert gs["apps"]["preferredVersion"]["groupVersion"] == "apps/v1", gs
+assert "flink.apache.org" in gs'
+    k /apis/apps
+    py 'assert body()["kind"] == "APIGroup" and body()["versions"][0]["groupVersion"] == "apps/v1"'
+    k /apis/apps/v1
+    py 'b = body(); r = [r for r in b["resources"] if r["name"] == "deployments"][0]
+assert b["groupVersion"] == "apps/v1" and r["kind"] == "Deployment" and r["namespaced"]
+assert "patch" in r["verbs"] and "list" in r["verbs"] and r["shortNames"] == ["deploy"]'
+    k /apis/apps/v2
+    [ "$(code)" = 404 ]
+}
+
+@test "lists and get: a jobmanager and a taskmanager Deployment per cluster, selecting its pods" {
+    plain_start
+    k /apis/apps/v1/deployments
+    [ "$(code)" = 200 ]
+    py 'b = body(); assert b["kind"] == "DeploymentList" and b["apiVersion"] == "apps/v1"
+names = {(d["metadata"]["namespace"], d["metadata"]["name"]) for d in b["items"]}
+for ns, c in (("flink-prod", "production"), ("flink-staging", "staging"), ("flink-dev", "development")):
+    assert {(ns, c + "-jobmanager"), (ns, c + "-taskmanager")} <= names, names'
+    k $DEPS
+    py 'assert sorted(d["metadata"]["name"] for d in body()["items"]) == ["staging-jobmanager", "staging-taskmanager"]'
+    k "$DEPS?labelSelector=component%3Dtaskmanager"
+    py 'assert [d["metadata"]["name"] for d in body()["items"]] == ["staging-taskmanager"]'
+    k "$DEPS?fieldSelector=metadata.name%3Dstaging-jobmanager"
+    py 'assert [d["metadata"]["name"] for d in body()["items"]] == ["staging-jobmanager"]'
+    k $JM
+    [ "$(code)" = 200 ]
+    py 'd = body(); s, st = d["spec"], d["status"]
+assert d["kind"] == "Deployment" and d["metadata"]["generation"] == 1
+assert s["replicas"] == 1 and s["selector"]["matchLabels"] == {"app": "staging", "component": "jobmanager"}
+assert s["template"]["metadata"]["labels"] == s["selector"]["matchLabels"]
+assert st["observedGeneration"] == 1 and st["replicas"] == st["updatedReplicas"] == st["readyReplicas"] == 1'
+    # the pods the selector names exist
+    k "/api/v1/namespaces/flink-staging/pods?labelSelector=app%3Dstaging,component%3Djobmanager"
+    py 'assert len(body()["items"]) == 1'
+    k $DEPS/nope
+    [ "$(code)" = 404 ]
+    py 'assert body()["kind"] == "Status" and body()["message"] == "deployments.apps \"nope\" not found"'
+}
+
+@test "rollout restart by merge-patch: generation bumps, status catches up, pods and jobs restart, recorded" {
+    plain_start 600
+    k "/api/v1/namespaces/flink-staging/pods?labelSelector=component%3Djobmanager"
+    before=$(py 'print(body()["items"][0]["status"]["startTime"])')
+    merge $JM "$RESTART"
+    [ "$(code)" = 200 ]
+    py 'd = body(); assert d["metadata"]["generation"] == 2, d["metadata"]
+assert d["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] == "2026-03-01T10:00:00Z"
+assert d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "2"
+assert d["status"]["observedGeneration"] == 1'
+    # mid-rollout: observed, one updated replica next to the old one
+    until_body $JM 'body()["status"]["observedGeneration"] == 2'
+    # the cluster's jobs restart (RESTARTING), then run again
+    until_body /clusters/staging/jobs/overview '"RESTARTING" in [j["state"] for j in body()["jobs"]]'
+    until_body $JM 'body()["status"]["updatedReplicas"] == body()["status"]["replicas"] == 1 and body()["status"]["conditions"][1]["reason"] == "NewReplicaSetAvailable"'
+    until_body /clusters/staging/jobs/overview '"RESTARTING" not in [j["state"] for j in body()["jobs"]]'
+    # the job manager pod started again; events say what happened
+    k "/api/v1/namespaces/flink-staging/pods?labelSelector=component%3Djobmanager"
+    py "assert body()['items'][0]['status']['startTime'] > '$before'"
+    k /api/v1/namespaces/flink-staging/events
+    py 'rs = [(e["involvedObject"]["kind"], e["reason"]) for e in body()["items"]]
+assert ("Deployment", "ScalingReplicaSet") in rs and ("Pod", "Started") in rs, rs
+d = [e for e in body()["items"] if e["involvedObject"]["kind"] == "Deployment"][0]
+assert d["involvedObject"]["apiVersion"] == "apps/v1" and d["source"]["component"] == "deployment-controller"'
+    # production was not touched
+    k /apis/apps/v1/namespaces/flink-prod/deployments/production-jobmanager
+    py 'assert body()["metadata"]["generation"] == 1'
+    curl -s "$SIM_URL/_sim/requests" >"$T/body"
+    py "r = body(); assert [(x['method'], x['path']) for x in r] == [('PATCH', '$JM')], r"
+}
+
+@test "strategic merge patch merges containers by name; a metadata-only patch keeps the generation" {
+    plain_start
+    k $JM -X PATCH -H 'Content-Type: application/strategic-merge-patch+json' \
+        -d '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"jobmanager"}],"containers":[{"name":"jobmanager","image":"flink:1.18.2"}]}}}}'
+    [ "$(code)" = 200 ]
+    py 'd = body(); cs = d["spec"]["template"]["spec"]["containers"]
+assert len(cs) == 1 and cs[0]["image"] == "flink:1.18.2" and cs[0]["args"] == ["jobmanager"], cs
+assert "$setElementOrder/containers" not in d["spec"]["template"]["spec"]
+assert d["metadata"]["generation"] == 2'
+    merge $JM '{"metadata":{"labels":{"team":"ops"}}}'
+    py 'd = body(); assert d["metadata"]["labels"]["team"] == "ops" and d["metadata"]["generation"] == 2'
+}
+
+@test "409 on a stale resourceVersion (and after /_sim bump), 415 on a JSON patch, 400 and 422 on bad ones" {
+    plain_start
+    k $JM
+    rv=$(py 'print(body()["metadata"]["resourceVersion"])')
+    curl -sf -X POST "$SIM_URL/_sim/k8s/flink-staging/staging-jobmanager/bump" >"$T/body"
+    py "assert body()['resourceVersion'] != '$rv'"
+    merge $JM "{\"metadata\":{\"resourceVersion\":\"$rv\"},\"spec\":{\"replicas\":1}}"
+    [ "$(code)" = 409 ]
+    py 'b = body(); assert b["reason"] == "Conflict" and "deployments.apps \"staging-jobmanager\"" in b["message"], b'
+    k $JM -X PATCH -H 'Content-Type: application/json-patch+json' -d '[]'
+    [ "$(code)" = 415 ]
+    merge $JM 'not json'
+    [ "$(code)" = 400 ]
+    merge $JM '{"spec":{"replicas":-1}}'
+    [ "$(code)" = 422 ]
+    merge $JM '{"spec":{"template":null}}'
+    [ "$(code)" = 422 ]
+    k $JM
+    py 'assert body()["metadata"]["generation"] == 1'
+}
+
+@test "403 while /_sim/k8s/forbid is on, with the RBAC message; allowed again after DELETE" {
+    plain_start
+    curl -sf -X POST "$SIM_URL/_sim/k8s/forbid" -d '{"user":"alice"}' >/dev/null
+    merge $JM "$RESTART"
+    [ "$(code)" = 403 ]
+    py 'b = body(); assert b["reason"] == "Forbidden"
+assert b["message"] == "deployments.apps \"staging-jobmanager\" is forbidden: User \"alice\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"flink-staging\"", b'
+    curl -sf -X DELETE "$SIM_URL/_sim/k8s/forbid" >/dev/null
+    merge $JM "$RESTART"
+    [ "$(code)" = 200 ]
+}
+
+@test "kubectl rollout restart (a strategic merge patch) rolls out, and kubectl sees it complete" {
+    command -v kubectl >/dev/null || skip "kubectl is not installed"
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" \
+        2>/dev/null
+    sim_start --frozen --jobs 3 --action-steps-ms 200 --token "$TOKEN" --tls-cert "$T/cert.pem" \
+        --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig"
+    kc() { timeout 30 kubectl --kubeconfig "$T/kubeconfig" "$@"; }
+    run kc get deployments -n flink-staging
+    [ "$status" -eq 0 ]
+    [[ $output == *staging-jobmanager* && $output == *staging-taskmanager* ]]
+    run kc rollout restart deployment/staging-jobmanager -n flink-staging
+    [ "$status" -eq 0 ]
+    [[ $output == *"deployment.apps/staging-jobmanager restarted"* ]]
+    run kc get deployment staging-jobmanager -n flink-staging \
+        -o 'jsonpath={.metadata.generation} {.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}'
+    [ "$status" -eq 0 ]
+    [[ $output == "2 "20* ]]
+    run kc rollout status deployment/staging-jobmanager -n flink-staging --timeout=20s
+    [ "$status" -eq 0 ]
+    [[ $output == *"successfully rolled out"* ]]
+    k /_sim/requests
+    py 'r = body(); assert len(r) == 1 and r[0]["method"] == "PATCH"
+assert r[0]["path"].startswith("/apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager")
+assert "restartedAt" in r[0]["body"]'
+}
