@@ -633,7 +633,8 @@ static enum action_status restart(struct ctx *c) {
         o->content_type = MERGE_PATCH;
         o->body = print(root);
         o->show_json = xstrdup(o->body);
-        o->follow = OP_FOLLOW_NONE;
+        o->follow = OP_FOLLOW_DEPLOYMENT; /* until the new pods are all up */
+        o->follow_path = xstrdup(o->path);
         cJSON_Delete(root);
         cJSON_AddStringToObject(params, "deployment", t->deployment);
         cJSON_AddStringToObject(params, "restartedAt", ts);

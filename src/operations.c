@@ -334,6 +334,45 @@ static void follow_job(struct operation *op, const struct http_response *resp) {
     cJSON_Delete(root);
 }
 
+/* A Deployment after its template changed: the controller has seen the generation and
+ * every replica is updated and available; or it gave up (ProgressDeadlineExceeded). */
+static void follow_deployment(struct operation *op, const struct http_response *resp) {
+    cJSON *root = NULL;
+    char err[256];
+    if (json_doc_parse_object(resp->body, resp->len, &root, err, sizeof err) != FA_OK) {
+        set_phase(op, "waiting for the Deployment");
+        return;
+    }
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "status");
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(root, "spec");
+    int64_t observed = json_get_i64(st, "observedGeneration", -1);
+    int64_t want = json_get_i64(spec, "replicas", 1);
+    int64_t updated = json_get_i64(st, "updatedReplicas", 0);
+    int64_t available = json_get_i64(st, "availableReplicas", 0);
+    int64_t total = json_get_i64(st, "replicas", 0);
+    const cJSON *conds = cJSON_GetObjectItemCaseSensitive(st, "conditions"), *cond;
+    cJSON_ArrayForEach(cond, conds) {
+        const char *reason = json_get_string_ref(cond, "reason");
+        if (reason && strcmp(reason, "ProgressDeadlineExceeded") == 0) {
+            const char *m = json_get_string_ref(cond, "message");
+            finish(op, OP_FAILED, "the rollout stalled: %s", m ? m : reason);
+            cJSON_Delete(root);
+            return;
+        }
+    }
+    if (observed >= op->generation && op->generation > 0 && updated == want && available == want &&
+        total == want) {
+        finish(op, OP_SUCCEEDED, "rolled out: %lld/%lld replicas updated", (long long)updated,
+               (long long)want);
+    } else {
+        char phase[96];
+        snprintf(phase, sizeof phase, "rollout: %lld of %lld updated, %lld available",
+                 (long long)updated, (long long)want, (long long)available);
+        set_phase(op, phase);
+    }
+    cJSON_Delete(root);
+}
+
 static void on_follow(void *arg, const struct http_response *resp) {
     struct operation *op = arg;
     op->in_flight = false;
@@ -371,6 +410,9 @@ static void on_follow(void *arg, const struct http_response *resp) {
         break;
     case OP_FOLLOW_JOB:
         follow_job(op, resp);
+        break;
+    case OP_FOLLOW_DEPLOYMENT:
+        follow_deployment(op, resp);
         break;
     case OP_FOLLOW_NONE:
         break;
@@ -417,13 +459,15 @@ static void on_sent(void *arg, const struct http_response *resp) {
         set_phase(op, "snapshot created");
         break;
     }
-    case OP_FOLLOW_RESOURCE: {
+    case OP_FOLLOW_RESOURCE:
+    case OP_FOLLOW_DEPLOYMENT: {
         const cJSON *md = cJSON_GetObjectItemCaseSensitive(root, "metadata");
         op->generation = json_get_i64(md, "generation", -1);
         const char *rv = json_get_string_ref(md, "resourceVersion");
         if (rv)
             snprintf(op->ref, sizeof op->ref, "resourceVersion %s", rv);
-        set_phase(op, "patched; waiting for the operator");
+        set_phase(op, op->follow == OP_FOLLOW_DEPLOYMENT ? "patched; waiting for the rollout"
+                                                         : "patched; waiting for the operator");
         break;
     }
     case OP_FOLLOW_JOB:
@@ -489,7 +533,9 @@ const struct operation *operations_start(struct operations *ops, const struct op
     if (deadline <= 0)
         deadline = r->follow == OP_FOLLOW_TRIGGER || r->follow == OP_FOLLOW_SNAPSHOT
                        ? DEADLINE_TRIGGER_MS
-                       : (r->follow == OP_FOLLOW_RESOURCE ? DEADLINE_RESOURCE_MS : DEADLINE_JOB_MS);
+                       : (r->follow == OP_FOLLOW_RESOURCE || r->follow == OP_FOLLOW_DEPLOYMENT
+                              ? DEADLINE_RESOURCE_MS
+                              : DEADLINE_JOB_MS);
     op->deadline_ms = clock_mono_ms() + deadline;
     snprintf(op->phase, sizeof op->phase, "sending");
 

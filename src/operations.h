@@ -26,11 +26,12 @@
 #define OPS_KEEP 100
 
 enum op_follow {
-    OP_FOLLOW_NONE,     /* done when the request succeeds */
-    OP_FOLLOW_TRIGGER,  /* Flink answers {"request-id"}: /jobs/J/savepoints/ID to COMPLETED */
-    OP_FOLLOW_SNAPSHOT, /* a FlinkStateSnapshot was created: its status.state to COMPLETED */
-    OP_FOLLOW_RESOURCE, /* a FlinkDeployment was patched: reconciled, or the nonce's savepoint */
-    OP_FOLLOW_JOB,      /* a Flink job: to want_job_state, or running at want_parallelism */
+    OP_FOLLOW_NONE,       /* done when the request succeeds */
+    OP_FOLLOW_TRIGGER,    /* Flink answers {"request-id"}: /jobs/J/savepoints/ID to COMPLETED */
+    OP_FOLLOW_SNAPSHOT,   /* a FlinkStateSnapshot was created: its status.state to COMPLETED */
+    OP_FOLLOW_RESOURCE,   /* a FlinkDeployment was patched: reconciled, or the nonce's savepoint */
+    OP_FOLLOW_JOB,        /* a Flink job: to want_job_state, or running at want_parallelism */
+    OP_FOLLOW_DEPLOYMENT, /* a patched apps/v1 Deployment: rolled out, every replica new */
 };
 
 enum op_state {

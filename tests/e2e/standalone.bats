@@ -84,15 +84,15 @@ wait_audit() { # PHASE ACTION
     keys R
     wait_for "Confirm: restart"
     keys y
-    wait_for "restart staging/payments-ledger: done (HTTP 200)" 15
+    # the new job manager submits the job again: RESTARTING on screen, then RUNNING
+    wait_for "RESTARTING" 15
+    wait_for "restart staging/payments-ledger: rolled out:" 30 # followed to the end
     [ "$(requests "$SIM_URL" 'len(r)')" = 1 ]
     [ "$(requests "$SIM_URL" 'r[0]["method"]')" = PATCH ]
     [ "$(requests "$SIM_URL" 'r[0]["path"]')" = \
         /apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager ]
     [ "$(requests "$SIM_URL" 'list(json.loads(r[0]["body"])["spec"]["template"]["metadata"]["annotations"])')" = \
         "['kubectl.kubernetes.io/restartedAt']" ]
-    # the new job manager submits the job again: RESTARTING on screen, then RUNNING
-    wait_for "RESTARTING" 15
     wait_gone "RESTARTING" 20
     # and the Deployment's rollout completes
     local end=$(($(now_ms) + 15000 * SCALE))
@@ -129,7 +129,7 @@ sys.exit(0 if s["observedGeneration"] >= d["metadata"]["generation"] == 2 and s[
     wait_for "Confirm: restart"
     wait_for "context    flinktop-sim"
     keys y
-    wait_for "restart staging/payments-ledger: done (HTTP 200)" 15
+    wait_for "restart staging/payments-ledger: rolled out:" 30
     [ "$(requests "$k8s" 'len(r)')" = 1 ]
     [ "$(requests "$k8s" 'r[0]["path"]')" = \
         /apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager ]

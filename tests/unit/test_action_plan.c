@@ -111,10 +111,11 @@ static void test_savepoint_operator_creates_snapshot_when_served(void **state) {
                         "/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots");
     assert_string_equal(plan.content_type, "application/json");
     assert_string_equal(
-        plan.body, "{\"apiVersion\":\"flink.apache.org/v1beta1\",\"kind\":\"FlinkStateSnapshot\","
-                   "\"metadata\":{\"name\":\"orders-etl-lvntgb0r\",\"namespace\":\"flink-prod\"},"
-                   "\"spec\":{\"jobReference\":{\"kind\":\"FlinkDeployment\",\"name\":"
-                   "\"orders-etl\"},\"savepoint\":{\"alreadyExists\":false,\"disposeOnDelete\":false}}}");
+        plan.body,
+        "{\"apiVersion\":\"flink.apache.org/v1beta1\",\"kind\":\"FlinkStateSnapshot\","
+        "\"metadata\":{\"name\":\"orders-etl-lvntgb0r\",\"namespace\":\"flink-prod\"},"
+        "\"spec\":{\"jobReference\":{\"kind\":\"FlinkDeployment\",\"name\":"
+        "\"orders-etl\"},\"savepoint\":{\"alreadyExists\":false,\"disposeOnDelete\":false}}}");
     assert_string_equal(plan.show_json, plan.body);
     assert_string_equal(plan.ref, "orders-etl-lvntgb0r");
     assert_int_equal(plan.follow, OP_FOLLOW_SNAPSHOT);
@@ -132,9 +133,9 @@ static void test_savepoint_operator_creates_snapshot_when_served(void **state) {
     p.target_dir = "s3://sp/prod";
     build_ok(ACT_SAVEPOINT, &t, &p, &plan);
     assert_non_null(strstr(plan.body, "\"jobReference\":{\"kind\":\"FlinkSessionJob\""));
-    assert_non_null(
-        strstr(plan.body, "\"savepoint\":{\"path\":\"s3://sp/prod\",\"alreadyExists\":false,"
-               "\"disposeOnDelete\":false}"));
+    assert_non_null(strstr(plan.body,
+                           "\"savepoint\":{\"path\":\"s3://sp/prod\",\"alreadyExists\":false,"
+                           "\"disposeOnDelete\":false}"));
     assert_non_null(strstr(plan.effect, "into s3://sp/prod"));
     action_plan_free(&plan);
 }
@@ -351,7 +352,8 @@ static void test_restart_operator_nonce_and_standalone_deployment(void **state) 
                                    "\"kubectl.kubernetes.io/restartedAt\":"
                                    "\"2024-05-01T12:51:30Z\"}}}}}");
     assert_string_equal(plan.show_json, plan.body);
-    assert_int_equal(plan.follow, OP_FOLLOW_NONE);
+    assert_int_equal(plan.follow, OP_FOLLOW_DEPLOYMENT);
+    assert_string_equal(plan.follow_path, plan.path);
     action_plan_free(&plan);
 }
 
