@@ -323,6 +323,18 @@ EOF
     keys y
     wait_for "conflict (409)" 15
     wait_audit failed restart
+    # flinktop re-reads the resource at once: pressed again, it confirms against the new
+    # resourceVersion and goes through
+    local rv end=$(($(now_ms) + 15000 * SCALE))
+    rv=$(sim_curl /apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments/production |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
+    until keys R && wait_for "Confirm: restart" && screen | grep -qF "\"resourceVersion\": \"$rv\""; do
+        [ "$(now_ms)" -lt "$end" ] || { screen >&2; return 1; }
+        keys Escape
+        sleep 0.2
+    done
+    keys y
+    wait_for "restart production/orders-enrichment: reconciled" 30
     # forbidden: the RBAC line
     sim_curl /_sim/k8s/forbid -X POST >/dev/null
     keys Escape
