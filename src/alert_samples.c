@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "k8s_api.h"
+#include "k8s_poller.h"
 #include "xalloc.h"
 
 #define KEY_SEP "\x1f"
@@ -185,12 +187,34 @@ static void walk_taskmanagers(struct alert_sample_set *s, const struct cluster *
     }
 }
 
-/* Pods are not in the model yet: when they are, add one sample a pod here with
- * ALERT_METRIC_POD_CRASH_LOOP, _POD_OOM_KILLED and _POD_RESTARTS. */
+/* The pods of a FlinkDeployment (app=NAME in its namespace), from the Kubernetes
+ * poller's last pods list of that namespace: one sample a pod. Nothing for a --flink
+ * cluster, or before the list answered (unknown never fires). */
 static void walk_pods(struct alert_sample_set *s, const struct cluster *c, int64_t now_ms) {
-    (void)s;
-    (void)c;
     (void)now_ms;
+    const struct k8s_context_state *ctx = c->k8s.ctx;
+    if (ctx == NULL || c->k8s.name == NULL || c->k8s.namespace == NULL || c->k8s.gone)
+        return;
+    const struct k8s_namespace_state *ns = NULL;
+    for (size_t i = 0; i < ctx->n_namespaces && ns == NULL; i++)
+        if (ctx->namespaces[i].name && strcmp(ctx->namespaces[i].name, c->k8s.namespace) == 0)
+            ns = &ctx->namespaces[i];
+    if (ns == NULL || !ns->pods_ok)
+        return;
+    size_t n = 0;
+    const struct pod **pods = k8s_api_pods_of(&ns->pods, ns->name, c->k8s.name, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct pod *p = pods[i];
+        struct alert_sample *x =
+            alert_samples_add(s, ALERT_SCOPE_POD, c->name, NULL, NULL, NULL, NULL, NULL, p->name);
+        x->value[ALERT_METRIC_POD_CRASH_LOOP] =
+            p->waiting_reason && strcmp(p->waiting_reason, "CrashLoopBackOff") == 0;
+        x->value[ALERT_METRIC_POD_OOM_KILLED] =
+            p->term_reason && strcmp(p->term_reason, "OOMKilled") == 0;
+        if (p->restarts >= 0)
+            x->value[ALERT_METRIC_POD_RESTARTS] = p->restarts;
+    }
+    free(pods);
 }
 
 static void (*const walkers[])(struct alert_sample_set *, const struct cluster *,

@@ -277,7 +277,7 @@ static void k8s_control(const struct sim_control *ctl, const char *method, const
     const char *slash = strchr(rest, '/');
     const char *name = slash != NULL ? slash + 1 : NULL;
     const char *tail = name != NULL ? strchr(name, '/') : NULL;
-    if (tail == NULL || strcmp(tail, "/bump") != 0) {
+    if (tail == NULL || (strcmp(tail, "/bump") != 0 && strcmp(tail, "/oom") != 0)) {
         sim_reply_error(r, 404, "Not found: %s", path);
         return;
     }
@@ -287,6 +287,15 @@ static void k8s_control(const struct sim_control *ctl, const char *method, const
     }
     char *ns = xstrndup(rest, (size_t)(slash - rest));
     char *nm = xstrndup(name, (size_t)(tail - name));
+    if (strcmp(tail, "/oom") == 0) {
+        if (sim_k8s_oom(ctl->k8s, ctl->model, ns, nm))
+            reply_ok(r, 200, cJSON_CreateObject());
+        else
+            sim_reply_error(r, 404, "No FlinkDeployment %s/%s", ns, nm);
+        free(ns);
+        free(nm);
+        return;
+    }
     char *rv = sim_k8s_bump(ctl->k8s, ctl->model, ns, nm);
     if (rv == NULL) {
         sim_reply_error(r, 404, "No FlinkDeployment %s/%s", ns, nm);

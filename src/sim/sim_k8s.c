@@ -31,6 +31,8 @@ struct sim_k8s {
     struct sim_snapshots progress;        /* the FlinkStateSnapshots' progress */
     char *forbidden_user;         /* owned: patches and creates are 403 for him; NULL = not */
     struct sim_deployments *apps; /* owned: the apps/v1 Deployments (standalone clusters) */
+    int64_t *oom_at; /* owned, a deployment each: when its first task manager was OOMKilled
+                        (POST /_sim/k8s/NS/NAME/oom), 0 never */
 };
 
 struct k8s_request {
@@ -262,6 +264,7 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     k->apps = sim_deployments_new(m, k->namespaces, &k->resource_version, now_ms);
     k->operators = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->operators);
     k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
+    k->oom_at = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->oom_at);
     for (size_t i = 0; i < k->n; i++) {
         const struct sim_cluster *c = &m->clusters[i];
         cJSON *d = cJSON_GetArrayItem(k->deployments, (int)i);
@@ -288,6 +291,7 @@ void sim_k8s_free(struct sim_k8s *k) {
     free(k->operators);
     sim_deployments_free(k->apps);
     free(k->jids);
+    free(k->oom_at);
     free(k->forbidden_user);
     sim_snapshots_free(&k->progress);
     free(k->namespaces);
@@ -389,7 +393,7 @@ static cJSON *object_meta(cJSON *o, const char *name, const char *ns, long rv, i
 }
 
 static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const char *component,
-                       const char *ip, int64_t created, int node, int restarts) {
+                       const char *ip, int64_t created, int node, int restarts, int64_t oom_ms) {
     const char *name = k->names[i];
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "apiVersion", "v1");
@@ -424,6 +428,13 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     cJSON_AddNumberToObject(cs, "restartCount", restarts);
     cJSON *state = cJSON_AddObjectToObject(cs, "state");
     add_time(cJSON_AddObjectToObject(state, "running"), "startedAt", created);
+    if (oom_ms > 0) { /* the container before this one ran out of memory */
+        cJSON *term =
+            cJSON_AddObjectToObject(cJSON_AddObjectToObject(cs, "lastState"), "terminated");
+        cJSON_AddStringToObject(term, "reason", "OOMKilled");
+        cJSON_AddNumberToObject(term, "exitCode", 137);
+        add_time(term, "finishedAt", oom_ms);
+    }
     cJSON_AddItemToArray(css, cs);
     free(node_name);
     return p;
@@ -446,11 +457,12 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
         if (jm_rolled > jm_start)
             jm_start = jm_rolled;
         cJSON_AddItemToArray(
-            items, pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)(i % 3) + 1, restarts));
+            items, pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)(i % 3) + 1, restarts, 0));
         free(ip);
         free(jm);
         if (sim_operator_tms_gone(&k->operators[i], c, now))
             continue;
+        bool first = true;
         for (size_t t = 0; t < c->n_tms; t++) {
             const struct sim_tm *tm = &c->tms[t];
             if (!tm->present)
@@ -458,8 +470,13 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             int64_t start = restarted > tm->registered_at ? restarted : tm->registered_at;
             if (tm_rolled > start)
                 start = tm_rolled;
-            cJSON_AddItemToArray(items, pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
-                                                 (int)((i + t) % 3) + 1, restarts));
+            int64_t oom = first && k->oom_at[i] > 0 && k->oom_at[i] <= now ? k->oom_at[i] : 0;
+            first = false;
+            if (oom > start)
+                start = oom; /* the kubelet started the container again */
+            cJSON_AddItemToArray(items,
+                                 pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
+                                          (int)((i + t) % 3) + 1, restarts + (oom > 0), oom));
         }
     }
 }
@@ -1378,6 +1395,20 @@ char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const
         rv = sim_deployments_bump(k->apps, ns, name, &k->resource_version);
     sim_model_unlock(m);
     return rv;
+}
+
+bool sim_k8s_oom(struct sim_k8s *k, struct sim_model *m, const char *ns, const char *name) {
+    bool found = false;
+    int64_t now = sim_now_ms();
+    sim_model_lock(m, now);
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0) {
+            k->oom_at[i] = now;
+            k->resource_version++;
+            found = true;
+        }
+    sim_model_unlock(m);
+    return found;
 }
 
 bool sim_k8s_proxy_forbidden(struct sim_k8s *k, struct sim_model *m, const char *method,

@@ -60,6 +60,10 @@ void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, 
  * frees), NULL when unknown. */
 void sim_k8s_forbid(struct sim_k8s *k, struct sim_model *m, const char *user);
 char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const char *name);
+/* oom: the first task manager pod of FlinkDeployment ns/name was OOMKilled now: its
+ * container restarted (restartCount + 1) with lastState.terminated.reason OOMKilled.
+ * false when there is no such FlinkDeployment. */
+bool sim_k8s_oom(struct sim_k8s *k, struct sim_model *m, const char *ns, const char *name);
 /* For a mutating request to a known service proxy path while forbidden: fills r with the
  * 403 Status and returns true; else false (r untouched). */
 bool sim_k8s_proxy_forbidden(struct sim_k8s *k, struct sim_model *m, const char *method,

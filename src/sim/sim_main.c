@@ -90,6 +90,7 @@ static void usage(FILE *out) {
         "  GET|DELETE /_sim/requests        every mutating request received, or clear it\n"
         "  POST|DELETE /_sim/savepoints/fail  {\"count\":N}: the next N savepoints fail\n"
         "  POST /_sim/k8s/NS/NAME/bump      bump a FlinkDeployment's resourceVersion (409)\n"
+        "  POST /_sim/k8s/NS/NAME/oom       its first task manager pod was OOMKilled (restarted)\n"
         "  POST|DELETE /_sim/k8s/forbid     patches and creates answer 403 Forbidden\n"
         "It is also a Kubernetes API server: /version, /api, /apis, namespaces, pods,\n"
         "events, services and the flink.apache.org/v1beta1 resources (one FlinkDeployment\n"

@@ -290,3 +290,21 @@ for c in cs.values():
     assert c["jobs"], c["name"]'
     [[ $output != *"$TOKEN"* ]]
 }
+
+@test "an OOMKilled task manager pod fires PodOOMKilled in flinktop --once, naming the pod" {
+    [ -x ./flinktop ] || skip "./flinktop is not built"
+    tls_start
+    k /_sim/k8s/flink-prod/production/oom -X POST >/dev/null
+    [ "$(code)" = 200 ]
+    k /api/v1/namespaces/flink-prod/pods >/dev/null
+    pod=$(py 'ps = [p for p in body()["items"] if p["metadata"]["labels"]["component"] == "taskmanager"]
+cs = ps[0]["status"]["containerStatuses"][0]
+assert cs["lastState"]["terminated"]["reason"] == "OOMKilled" and cs["restartCount"] >= 1
+print(ps[0]["metadata"]["name"])')
+    run timeout 60 ./flinktop --once --output json --kubeconfig "$T/kubeconfig" -A
+    printf '%s' "$output" >"$T/body"
+    py "a = [x for x in body()['alerts'] if x['name'] == 'PodOOMKilled']
+assert len(a) == 1, body()['alerts']
+assert a[0]['cluster'] == 'production' and '$pod' in a[0]['message'], a[0]
+assert not [x for x in body()['alerts'] if x['name'] == 'PodCrashLoop']"
+}
