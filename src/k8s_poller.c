@@ -12,7 +12,14 @@
 #include "sanitize.h"
 #include "xalloc.h"
 
-enum k8s_fetch_kind { KF_DISCOVERY, KF_DEPLOYMENTS, KF_SESSION_JOBS, KF_PODS, KF_EVENTS };
+enum k8s_fetch_kind {
+    KF_DISCOVERY,
+    KF_DEPLOYMENTS,
+    KF_SESSION_JOBS,
+    KF_PODS,
+    KF_EVENTS,
+    KF_SNAPSHOTS
+};
 
 struct k8s_ctx {
     struct k8s_poller *p;
@@ -153,6 +160,7 @@ static void ns_state_free(struct k8s_namespace_state *n) {
     free(n->name);
     pod_list_free(&n->pods);
     k8s_event_list_free(&n->events);
+    flink_snapshot_list_free(&n->snapshots);
     memset(n, 0, sizeof *n);
 }
 
@@ -377,8 +385,9 @@ static void sync_clusters(struct k8s_ctx *c) {
     apply_hidden(c->p);
 }
 
-/* Keep the namespaces that hold Flink resources (their last pods and events stay until
- * fresh ones arrive), drop the others, and ask each for pods and events. */
+/* Keep the namespaces that hold Flink resources (their last pods, events and snapshots
+ * stay until fresh ones arrive), drop the others, and ask each for pods and events, and
+ * for FlinkStateSnapshots when discovery saw them served. */
 static void refresh_namespaces(struct k8s_ctx *c) {
     struct k8s_context_state *s = &c->st;
     size_t cap = s->deployments.len + s->session_jobs.len;
@@ -419,6 +428,11 @@ static void refresh_namespaces(struct k8s_ctx *c) {
         submit(c, KF_EVENTS, fresh[i].name, path);
         free(path);
         curl_free(ens);
+        if (s->discovery.snapshots) {
+            path = k8s_poller_list_path("flinkstatesnapshots", fresh[i].name);
+            submit(c, KF_SNAPSHOTS, fresh[i].name, path);
+            free(path);
+        }
     }
 }
 
@@ -427,6 +441,26 @@ static void refresh_namespaces(struct k8s_ctx *c) {
 static bool stale_list(const struct k8s_fetch *f) {
     return (f->kind == KF_DEPLOYMENTS || f->kind == KF_SESSION_JOBS) &&
            (f->gen != f->c->gen || !f->c->active);
+}
+
+/* What a per-namespace list is called in its error line. */
+static const char *ns_list_name(enum k8s_fetch_kind k) {
+    return k == KF_PODS ? "pods" : k == KF_EVENTS ? "events" : "flinkstatesnapshots";
+}
+
+/* Set the error of one list of a namespace (line "" clears it); the namespace's line is
+ * those of its failing lists joined, so one list answering never hides another failing. */
+static void ns_set_error(struct k8s_namespace_state *n, enum k8s_fetch_kind k, const char *line) {
+    size_t i = k == KF_PODS ? 0 : k == KF_EVENTS ? 1 : 2;
+    snprintf(n->list_errors[i], sizeof n->list_errors[i], "%s", line);
+    n->error[0] = '\0';
+    for (i = 0; i < K8S_NS_LISTS; i++) {
+        if (n->list_errors[i][0] == '\0')
+            continue;
+        size_t used = strlen(n->error);
+        snprintf(n->error + used, sizeof n->error - used, "%s%s", used ? "; " : "",
+                 n->list_errors[i]);
+    }
 }
 
 static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
@@ -461,11 +495,13 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         return;
     }
     describe_failure(c, resp, line, sizeof line);
-    if (f->kind == KF_PODS || f->kind == KF_EVENTS) {
+    if (f->kind == KF_PODS || f->kind == KF_EVENTS || f->kind == KF_SNAPSHOTS) {
         struct k8s_namespace_state *n = find_ns(&c->st, f->ns);
-        if (n)
-            snprintf(n->error, sizeof n->error, "%s %s: %s", f->kind == KF_PODS ? "pods" : "events",
-                     f->ns, line);
+        if (n) {
+            char full[256];
+            snprintf(full, sizeof full, "%s %s: %s", ns_list_name(f->kind), f->ns, line);
+            ns_set_error(n, f->kind, full);
+        }
         c->p->changed = true;
         return;
     }
@@ -522,30 +558,43 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
         return;
     }
     case KF_PODS:
-    case KF_EVENTS: {
+    case KF_EVENTS:
+    case KF_SNAPSHOTS: {
         struct k8s_namespace_state *n = find_ns(s, f->ns);
         if (n == NULL)
             return; /* the namespace no longer holds Flink resources */
         if (f->kind == KF_PODS) {
             struct pod_list pl;
             if (k8s_api_parse_pods(resp->body, resp->len, &pl, err, sizeof err) != FA_OK) {
-                snprintf(n->error, sizeof n->error, "pods %s: %s", f->ns, err);
+                snprintf(line, sizeof line, "pods %s: %s", f->ns, err);
+                ns_set_error(n, f->kind, line);
                 return;
             }
             pod_list_free(&n->pods);
             n->pods = pl;
             n->pods_ok = true;
+        } else if (f->kind == KF_SNAPSHOTS) {
+            struct flink_snapshot_list sl;
+            if (k8s_api_parse_snapshots(resp->body, resp->len, &sl, err, sizeof err) != FA_OK) {
+                snprintf(line, sizeof line, "flinkstatesnapshots %s: %s", f->ns, err);
+                ns_set_error(n, f->kind, line);
+                return;
+            }
+            flink_snapshot_list_free(&n->snapshots);
+            n->snapshots = sl;
+            n->snapshots_ok = true;
         } else {
             struct k8s_event_list el;
             if (k8s_api_parse_events(resp->body, resp->len, &el, err, sizeof err) != FA_OK) {
-                snprintf(n->error, sizeof n->error, "events %s: %s", f->ns, err);
+                snprintf(line, sizeof line, "events %s: %s", f->ns, err);
+                ns_set_error(n, f->kind, line);
                 return;
             }
             k8s_event_list_free(&n->events);
             n->events = el;
             n->events_ok = true;
         }
-        n->error[0] = '\0';
+        ns_set_error(n, f->kind, "");
         return;
     }
     }
@@ -821,6 +870,48 @@ bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out) {
         return true;
     }
     return false;
+}
+
+/* When a snapshot happened: its trigger, else its creation (a pending one). */
+static int64_t snapshot_when(const struct flink_snapshot *s) {
+    return s->trigger_ms >= 0 ? s->trigger_ms : s->created_ms;
+}
+
+/* Newest first; equal times keep the list's order (the pointers point into one array). */
+static int cmp_snapshot_newest(const void *a, const void *b) {
+    const struct flink_snapshot *x = *(const struct flink_snapshot *const *)a;
+    const struct flink_snapshot *y = *(const struct flink_snapshot *const *)b;
+    int64_t tx = snapshot_when(x), ty = snapshot_when(y);
+    if (tx != ty)
+        return tx > ty ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapshot ***out) {
+    *out = NULL;
+    if (!k8s_cluster_snapshots_served(c) || c->k8s.namespace == NULL || c->k8s.name == NULL)
+        return 0;
+    const struct k8s_context_state *s = c->k8s.ctx;
+    const struct k8s_namespace_state *n = NULL;
+    for (size_t i = 0; i < s->n_namespaces && n == NULL; i++)
+        if (str_eq(s->namespaces[i].name, c->k8s.namespace))
+            n = &s->namespaces[i];
+    if (n == NULL || n->snapshots.len == 0)
+        return 0;
+    const struct flink_snapshot **v = xcalloc(n->snapshots.len, sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < n->snapshots.len; i++) {
+        const struct flink_snapshot *sn = &n->snapshots.items[i];
+        if (sn->job_kind == FLINK_KIND_DEPLOYMENT && str_eq(sn->job_name, c->k8s.name))
+            v[k++] = sn;
+    }
+    if (k == 0) {
+        free(v);
+        return 0;
+    }
+    qsort(v, k, sizeof *v, cmp_snapshot_newest);
+    *out = v;
+    return k;
 }
 
 /* ---- scope: :ctx, :ns ---------------------------------------------------------------- */

@@ -3,8 +3,9 @@
  * the loop, never blocking), discovery of flink.apache.org/v1beta1 until it answered,
  * then one list of FlinkDeployments (and FlinkSessionJobs when served) across all
  * namespaces, or in one namespace (-n, or the context's namespace when listing across
- * namespaces is forbidden and -A was not given), then one list of pods and one of events
- * per namespace that holds Flink resources. Never one request per pod.
+ * namespaces is forbidden and -A was not given), then one list of pods, one of events and
+ * (when served) one of FlinkStateSnapshots per namespace that holds Flink resources. Never
+ * one request per pod.
  *
  * Every FlinkDeployment becomes one struct cluster in the app (name = resource name,
  * made unique with NS/ or CONTEXT/NS/ when it clashes), reached through the API server's
@@ -14,8 +15,8 @@
  *
  * Errors are one line on the context (401: the exec credential is dropped and the round
  * retried once; 403: the Status message, i.e. the RBAC reason; unreachable, TLS, exec
- * plugin failures) or on a namespace (pods, events). No token, client key or exec output
- * ever reaches them.
+ * plugin failures) or on a namespace (pods, events, snapshots: each list's own, joined).
+ * No token, client key or exec output ever reaches them.
  *
  * Scope (:ctx NAME, :ns NAME, :ns all): the contexts in use and the namespace listed can
  * change at run time. A context left is kept (its clusters keep their indices) but no
@@ -43,14 +44,22 @@
 
 enum k8s_crds { K8S_CRDS_UNKNOWN, K8S_CRDS_PRESENT, K8S_CRDS_ABSENT };
 
-/* Pods and events of one namespace that holds Flink resources. */
+#define K8S_NS_LISTS 3 /* pods, events, flinkstatesnapshots */
+
+/* Pods, events and FlinkStateSnapshots of one namespace that holds Flink resources. */
 struct k8s_namespace_state {
     char *name;                   /* owned */
     struct pod_list pods;         /* owned; last good answer */
     bool pods_ok;                 /* pods answered at least once */
     struct k8s_event_list events; /* owned; last good answer, newest first */
     bool events_ok;
-    char error[256]; /* last pods/events error of this namespace, "" when none */
+    /* owned; last good answer (every FlinkStateSnapshot of the namespace), listed only
+     * when discovery saw flinkstatesnapshots served */
+    struct flink_snapshot_list snapshots;
+    bool snapshots_ok;
+    /* the errors of its lists that failed last time, joined with "; "; "" when none */
+    char error[256];
+    char list_errors[K8S_NS_LISTS][192]; /* the poller's own: pods, events, snapshots */
 };
 
 /* What one context knows. Everything owned by the poller; borrowed by clusters
@@ -181,6 +190,12 @@ void k8s_cluster_credential_rejected(struct k8s_poller *p, const struct cluster 
 const struct flink_resource *k8s_cluster_resource(const struct cluster *c);
 /* Its pods (app=NAME in its namespace). false when pods never answered. */
 bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out);
+/* Its FlinkStateSnapshots: those whose spec.jobReference is kind FlinkDeployment, name
+ * c->k8s.name, in its namespace; newest first (status.triggerTimestamp, else
+ * metadata.creationTimestamp). *out is an owned array (free it, not its items) of
+ * borrowed pointers, valid until the next snapshots list arrives; NULL and 0 when there
+ * are none, they were not listed yet, or the API server does not serve them. */
+size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapshot ***out);
 
 /* ---- pure helpers, exposed for tests ------------------------------------------------ */
 

@@ -1,6 +1,7 @@
 /* Job tab 6: the job's cluster as the Flink Kubernetes Operator sees it: the key spec and
  * status fields of its FlinkDeployment, its pods, the recent events about it (newest
- * first) and its flinkConfiguration. The whole tab is one list of lines, rebuilt at
+ * first), its FlinkStateSnapshots (newest first, where the API server serves them) and its
+ * flinkConfiguration. The whole tab is one list of lines, rebuilt at
  * every draw from what the k8s poller last heard, and scrolled as one. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,6 +321,115 @@ static void add_events(struct klines *l, const struct app *app, const struct clu
     free(ev);
 }
 
+static enum color_role snapshot_role(enum snapshot_state st) {
+    switch (st) {
+    case SNAPSHOT_COMPLETED:
+        return ROLE_STATE_OK;
+    case SNAPSHOT_FAILED:
+        return ROLE_STATE_BAD;
+    case SNAPSHOT_TRIGGER_PENDING:
+    case SNAPSHOT_IN_PROGRESS:
+        return ROLE_STATE_WARN;
+    default:
+        return ROLE_DIM;
+    }
+}
+
+/* What the last column says: the error of a failed one, else where it lies (status.path,
+ * or spec.savepoint.path of an imported savepoint); NULL when neither is known. */
+static const char *snapshot_where(const struct flink_snapshot *s) {
+    if (s->state == SNAPSHOT_FAILED || (s->error && s->path == NULL && s->spec_path == NULL))
+        return s->error;
+    return s->path ? s->path : s->spec_path;
+}
+
+static const char *snapshot_type(const struct flink_snapshot *s) {
+    return s->checkpoint ? "checkpoint" : "savepoint";
+}
+
+static bool snapshot_matches(const struct flink_snapshot *s, const char *filter) {
+    return filter[0] == '\0' || text_icontains(s->name, filter) ||
+           text_icontains(snapshot_type(s), filter) ||
+           text_icontains(snapshot_state_name(s->state), filter) ||
+           text_icontains(s->path, filter) || text_icontains(s->spec_path, filter) ||
+           text_icontains(s->error, filter);
+}
+
+#define KSNAP_NAME_MAX 40 /* widest snapshot name column */
+#define KSNAP_PATH_MIN 32 /* narrower than this, the path goes on a line of its own */
+
+/* "Snapshots (N)": one row each, newest first. Absent when the API server does not serve
+ * FlinkStateSnapshots. On a narrow terminal the path (or the error) goes on the line
+ * under its row, indented, so that it can still be read whole. */
+static void add_snapshots(struct klines *l, const struct app *app, const struct cluster *c,
+                          const struct k8s_namespace_state *ns, const char *filter, int w) {
+    if (!k8s_cluster_snapshots_served(c))
+        return;
+    const struct flink_snapshot **v = NULL;
+    size_t total = k8s_cluster_snapshots(c, &v), n = 0;
+    for (size_t i = 0; i < total; i++)
+        if (snapshot_matches(v[i], filter))
+            v[n++] = v[i];
+    char title[TABLE_FILTER_MAX + 64];
+    section_title("Snapshots", n, total, filter, title, sizeof title);
+    kline_add(l);
+    kline_text(l, title, ROLE_HEADER);
+    if (ns == NULL || !ns->snapshots_ok) {
+        kline_text(l, "snapshots not listed yet", ROLE_DIM);
+        free(v);
+        return;
+    }
+    if (n == 0) {
+        kline_text(l, total ? "no snapshot matches the filter (Esc clears it)" : "none yet",
+                   ROLE_DIM);
+        free(v);
+        return;
+    }
+    /* the widths of NAME, TYPE, STATE and AGE decide whether the path fits beside them */
+    static const char *const heads[] = {"NAME", "TYPE", "STATE", "AGE", "PATH / ERROR"};
+    char(*ages)[32] = xcalloc(n, sizeof *ages);
+    int width[4];
+    for (int k = 0; k < 4; k++)
+        width[k] = text_width(heads[k]);
+    for (size_t i = 0; i < n; i++) {
+        const struct flink_snapshot *s = v[i];
+        int64_t when = s->trigger_ms >= 0 ? s->trigger_ms : s->created_ms;
+        age_of(app, when, ages[i], sizeof ages[i]);
+        const char *cells[4] = {s->name, snapshot_type(s), snapshot_state_name(s->state), ages[i]};
+        for (int k = 0; k < 4; k++) {
+            int cw = text_width(cells[k]);
+            width[k] = cw > width[k] ? cw : width[k];
+        }
+    }
+    width[0] = width[0] < KSNAP_NAME_MAX ? width[0] : KSNAP_NAME_MAX;
+    int left = 1 + width[0] + width[1] + width[2] + width[3] + 4 * 2;
+    bool below = w - left < KSNAP_PATH_MIN;
+    struct kline *h = kline_add(l);
+    for (int k = 0; k < 5; k++)
+        if (k < 4 || !below)
+            kcell_add(h, heads[k], ROLE_DIM, k < 4 ? width[k] : 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct flink_snapshot *s = v[i];
+        struct kline *k = kline_add(l);
+        enum color_role role = snapshot_role(s->state);
+        kcell_add(k, s->name, ROLE_DEFAULT, width[0]);
+        kcell_add(k, snapshot_type(s), ROLE_DEFAULT, width[1]);
+        kcell_add(k, snapshot_state_name(s->state), role, width[2]);
+        kcell_add(k, ages[i], ROLE_DEFAULT, width[3]);
+        const char *where = snapshot_where(s);
+        enum color_role wrole = s->state == SNAPSHOT_FAILED ? ROLE_ERROR : ROLE_DEFAULT;
+        if (below && where == NULL)
+            continue;
+        if (below) {
+            k = kline_add(l);
+            kcell_add(k, "", ROLE_DEFAULT, 2);
+        }
+        kcell_add(k, where, where ? wrole : ROLE_DIM, 0);
+    }
+    free(ages);
+    free(v);
+}
+
 static void add_conf(struct klines *l, const struct flink_resource *r, const char *filter) {
     char title[TABLE_FILTER_MAX + 64];
     size_t shown = 0;
@@ -382,6 +492,7 @@ static bool build(const struct job_view *jv, struct klines *l, int w, const char
         kline_text(l, ns->error, ROLE_ERROR);
     add_pods(l, app, c, ns, jv->k8s_filter);
     add_events(l, app, c, ns, jv->k8s_filter);
+    add_snapshots(l, app, c, ns, jv->k8s_filter, w);
     add_conf(l, r, jv->k8s_filter);
     return true;
 }
@@ -448,7 +559,8 @@ static unsigned kubernetes_key(struct job_view *jv, enum request req) {
     return UI_REDRAW;
 }
 
-/* No table here: the filter text narrows pods, events and configuration as it is drawn. */
+/* No table here: the filter text narrows pods, events, snapshots and configuration as it
+ * is drawn. */
 static bool kubernetes_filter(struct job_view *jv, struct table_filter *out) {
     out->text = jv->k8s_filter;
     out->t = NULL;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The console against the simulator posing as a Kubernetes API server (TLS, bearer
-# token): FlinkDeployments on the clusters screen, the job screen's Kubernetes tab.
+# token): FlinkDeployments on the clusters screen, the job screen's Kubernetes tab, a
+# FlinkStateSnapshot followed there to COMPLETED.
 
 load lib
 
@@ -18,6 +19,19 @@ setup() {
 
 teardown() {
     e2e_teardown
+}
+
+# wait_row TEXT REGEX [SECONDS=10]: until the screen row holding TEXT matches REGEX (-E)
+wait_row() {
+    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE))
+    while :; do
+        if screen | grep -F -- "$1" | grep -qE -- "$2"; then return 0; fi
+        [ "$(now_ms)" -lt "$end" ] || break
+        sleep 0.05
+    done
+    echo "timed out after ${3:-10}s waiting for a row with '$1' matching: $2" >&2
+    screen >&2
+    return 1
 }
 
 @test "FlinkDeployments show on the clusters screen and in the job's Kubernetes tab" {
@@ -69,4 +83,33 @@ teardown() {
     keys : ctx Space nope Enter
     wait_for 'no context "nope" in the kubeconfig'
     screen | grep -q "staging"
+}
+
+@test "a FlinkStateSnapshot created through the API shows in the Kubernetes tab until COMPLETED with its path" {
+    # a faster simulated operator (sim_start again: setup's has the default steps)
+    sim_stop
+    local d=$BATS_TEST_TMPDIR
+    sim_start --token "$TOKEN" --tls-cert "$d/C" --tls-key "$d/K" --kubeconfig-out "$d/KC" \
+        --action-steps-ms 300 || return 1
+    console 160 50 --kubeconfig "$d/KC" -n flink-prod
+    wait_for "production" 15
+    keys Home Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 6
+    wait_for "Snapshots ("
+    # as kubectl create would: the operator fills in the status
+    curl -sf --cacert "$d/C" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -o "$d/created" -X POST "$SIM_URL/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots" \
+        -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkStateSnapshot","metadata":{"generateName":"production-savepoint-"},"spec":{"jobReference":{"kind":"FlinkDeployment","name":"production"},"savepoint":{}}}'
+    name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metadata"]["name"])' "$d/created")
+    [[ $name == production-savepoint-* ]]
+    # the filter narrows the tab to it, wherever the section lies
+    keys / "$name" Enter
+    wait_for "Snapshots (1 of"
+    wait_for "$name"
+    # its own row: pending, in progress, then completed with where it lies
+    wait_row "$name" "savepoint +COMPLETED +[0-9]+[smh] +s3://" 20
+    screen | grep -F "$name" >&2
 }

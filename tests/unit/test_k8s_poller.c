@@ -1,17 +1,30 @@
 /* The pure logic of the Kubernetes poller: service-proxy URLs, list paths, the
  * namespace fallback after a 403, cluster naming and the growable cluster array; then
  * the scope (:ctx, :ns) and pins on a poller over tests/fixtures/kubeconfig/scope.yaml,
- * whose servers are never reached (requests are submitted, then cancelled). */
+ * whose servers are never reached (requests are submitted, then cancelled); then whole
+ * refreshes against a forked API server on loopback that answers with the fixtures of
+ * tests/fixtures/k8s/ and reports every path asked (FlinkStateSnapshots: one list per
+ * namespace per refresh, and only where served). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
+#include "fixture.h"
 #include "http.h"
 #include "k8s_poller.h"
 #include "loop.h"
@@ -442,6 +455,349 @@ static void valid_namespace_names(void **state) {
         "a234567890123456789012345678901234567890123456789012345678901234"));
 }
 
+/* ---- whole refreshes against a fake API server ------------------------------------------ */
+
+struct api {
+    pid_t pid;
+    int paths;  /* read end: one line per request path, in the order asked */
+    char *kcfg; /* kubeconfig file pointing at it (owned; removed at the end) */
+    char seen[16384];
+    size_t seen_len;
+};
+
+static void write_all(int fd, const char *p, size_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void reply(int c, int status, const struct body *b) {
+    char head[256];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n",
+                     status, b->len);
+    write_all(c, head, (size_t)n);
+    write_all(c, b->data, b->len);
+}
+
+/* The server, in the child: every connection one request (Connection: close). The
+ * snapshots of flink-prod are the fixture the first time, then a 403 when forbid_later. */
+static void serve(int lfd, int out, bool snapshots_served, bool forbid_later) {
+    struct body disc =
+        fixture_load("k8s", snapshots_served ? "discovery.json" : "discovery.no_snapshots.json");
+    struct body deps = fixture_load("k8s", "flinkdeployments.json");
+    struct body sjobs = fixture_load("k8s", "flinksessionjobs.json");
+    struct body pods = fixture_load("k8s", "pods.json");
+    struct body events = fixture_load("k8s", "events.json");
+    struct body snaps = fixture_load("k8s", "flinkstatesnapshots.json");
+    struct body forbidden = fixture_load("k8s", "status.forbidden.snapshots.json");
+    struct body notfound = fixture_load("k8s", "status.not_found.json");
+    static char empty_text[] = "{\"kind\":\"FlinkStateSnapshotList\",\"items\":[]}";
+    struct body empty = {empty_text, sizeof empty_text - 1};
+    int prod_snaps = 0;
+    for (;;) {
+        int c = accept(lfd, NULL, NULL);
+        if (c < 0)
+            continue;
+        char req[8192];
+        size_t len = 0;
+        while (len < sizeof req - 1) {
+            ssize_t r = read(c, req + len, sizeof req - 1 - len);
+            if (r <= 0)
+                break;
+            len += (size_t)r;
+            req[len] = '\0';
+            if (strstr(req, "\r\n\r\n"))
+                break;
+        }
+        req[len] = '\0';
+        char path[2048] = "";
+        if (sscanf(req, "GET %2047s", path) != 1) {
+            close(c);
+            continue;
+        }
+        char line[2100];
+        int n = snprintf(line, sizeof line, "%s\n", path);
+        write_all(out, line, (size_t)n);
+        if (strcmp(path, "/apis/flink.apache.org/v1beta1") == 0)
+            reply(c, 200, &disc);
+        else if (strstr(path, "/flinkdeployments"))
+            reply(c, 200, &deps);
+        else if (strstr(path, "/flinksessionjobs"))
+            reply(c, 200, &sjobs);
+        else if (strstr(path, "/namespaces/flink-prod/flinkstatesnapshots") &&
+                 (!forbid_later || prod_snaps++ == 0))
+            reply(c, 200, &snaps);
+        else if (strstr(path, "/namespaces/flink-prod/flinkstatesnapshots"))
+            reply(c, 403, &forbidden);
+        else if (strstr(path, "/flinkstatesnapshots"))
+            reply(c, 200, &empty);
+        else if (strstr(path, "/pods"))
+            reply(c, 200, &pods);
+        else if (strstr(path, "/events"))
+            reply(c, 200, &events);
+        else
+            reply(c, 404, &notfound);
+        close(c);
+    }
+}
+
+static struct api *api_start(bool snapshots_served, bool forbid_later) {
+    struct api *a = xcalloc(1, sizeof *a);
+    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(lfd, 64), 0);
+    socklen_t sl = sizeof sa;
+    getsockname(lfd, (struct sockaddr *)&sa, &sl);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    fflush(NULL);
+    a->pid = fork();
+    assert_true(a->pid >= 0);
+    if (a->pid == 0) {
+        close(fds[0]);
+        serve(lfd, fds[1], snapshots_served, forbid_later);
+        _exit(0);
+    }
+    close(lfd);
+    close(fds[1]);
+    a->paths = fds[0];
+    fcntl(a->paths, F_SETFL, O_NONBLOCK);
+    char tmpl[] = "/tmp/flinktop-test-kcfg-XXXXXX";
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    char *yaml = xasprintf("apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters:\n"
+                           "- name: t\n  cluster:\n    server: http://127.0.0.1:%d\n"
+                           "users:\n- name: u\n  user:\n    token: not-sent-over-http\n"
+                           "contexts:\n- name: t\n  context: {cluster: t, user: u}\n",
+                           ntohs(sa.sin_port));
+    write_all(fd, yaml, strlen(yaml));
+    close(fd);
+    free(yaml);
+    a->kcfg = xstrdup(tmpl);
+    return a;
+}
+
+static void api_stop(struct api *a) {
+    kill(a->pid, SIGKILL); /* the server this test forked, by its pid */
+    waitpid(a->pid, NULL, 0);
+    close(a->paths);
+    unlink(a->kcfg);
+    free(a->kcfg);
+    free(a);
+}
+
+/* The paths asked since the last call, one a line. */
+static const char *api_paths(struct api *a) {
+    a->seen_len = 0;
+    for (;;) {
+        ssize_t r = read(a->paths, a->seen + a->seen_len, sizeof a->seen - 1 - a->seen_len);
+        if (r <= 0)
+            break;
+        a->seen_len += (size_t)r;
+    }
+    a->seen[a->seen_len] = '\0';
+    return a->seen;
+}
+
+static int count_lines(const char *text, const char *needle) {
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+static struct fx *fx_api(struct api *a) {
+    struct fx *f = xcalloc(1, sizeof *f);
+    f->app.timeout_ms = 5000;
+    f->http = http_new(5000, HTTP_DEFAULT_MAX_BODY);
+    f->loop = loop_new(f->http);
+    struct k8s_poller_options o = {0};
+    o.kubeconfig = a->kcfg;
+    f->p = k8s_poller_new(&f->app, f->http, f->loop, &o, f->err, sizeof f->err);
+    assert_non_null(f->p);
+    f->app.k8s = f->p;
+    return f;
+}
+
+/* One refresh, to its end (deadline: 10 s, never reached on a healthy run). */
+static void fx_refresh(struct fx *f) {
+    k8s_poller_round(f->p);
+    int64_t end = clock_mono_ms() + 10000;
+    while (k8s_poller_busy(f->p) && clock_mono_ms() < end)
+        loop_run_once(f->loop, 50);
+    assert_false(k8s_poller_busy(f->p));
+}
+
+static const struct cluster *cluster_named(const struct fx *f, const char *name) {
+    for (size_t i = 0; i < f->app.n_clusters; i++)
+        if (f->app.clusters[i].k8s.name && strcmp(f->app.clusters[i].k8s.name, name) == 0)
+            return &f->app.clusters[i];
+    fail_msg("no cluster for %s", name);
+    return NULL;
+}
+
+static const struct k8s_namespace_state *ns_named(const struct fx *f, const char *name) {
+    const struct k8s_context_state *s = k8s_poller_context(f->p, 0);
+    for (size_t i = 0; i < s->n_namespaces; i++)
+        if (strcmp(s->namespaces[i].name, name) == 0)
+            return &s->namespaces[i];
+    fail_msg("no namespace %s", name);
+    return NULL;
+}
+
+#define SNAPS_OF(ns) "/apis/flink.apache.org/v1beta1/namespaces/" ns "/flinkstatesnapshots\n"
+
+static void snapshots_listed_once_per_namespace_per_refresh_when_served(void **state) {
+    (void)state;
+    struct api *a = api_start(true, true);
+    struct fx *f = fx_api(a);
+    fx_refresh(f); /* discovery, the lists, then per namespace */
+    const char *paths = api_paths(a);
+    assert_int_equal(count_lines(paths, "flinkstatesnapshots"), 3);
+    assert_int_equal(count_lines(paths, SNAPS_OF("flink-prod")), 1);
+    assert_int_equal(count_lines(paths, SNAPS_OF("flink-staging")), 1);
+    assert_int_equal(count_lines(paths, SNAPS_OF("flink-dev")), 1);
+    assert_int_equal(count_lines(paths, "/pods?"), 3); /* beside pods and events */
+    assert_int_equal(count_lines(paths, "/events\n"), 3);
+    assert_true(ns_named(f, "flink-prod")->snapshots_ok);
+
+    const struct cluster *prod = cluster_named(f, "production");
+    assert_true(k8s_cluster_snapshots_served(prod));
+    const struct flink_snapshot **v = NULL;
+    size_t n = k8s_cluster_snapshots(prod, &v);
+    /* the fixture's seven, less the FlinkSessionJob's; newest first */
+    assert_int_equal(n, 6);
+    assert_string_equal(v[0]->name, "production-savepoint-1741003500"); /* pending: created */
+    assert_string_equal(v[1]->name, "production-savepoint-1741003200");
+    assert_string_equal(v[2]->name, "production-checkpoint-1741000000");
+    assert_string_equal(v[3]->name, "production-savepoint-1740990000");
+    assert_int_equal(v[3]->state, SNAPSHOT_COMPLETED);
+    assert_string_equal(v[3]->path,
+                        "s3://flink-prod-state/savepoints/savepoint-8d9c4e-1a2b3c4d5e6f");
+    assert_string_equal(v[5]->name, "imported-savepoint");
+    free(v);
+    /* staging's namespace answered an empty list */
+    assert_int_equal(k8s_cluster_snapshots(cluster_named(f, "staging"), &v), 0);
+    assert_null(v);
+
+    /* the next refresh asks again, once per namespace; a 403 keeps the last good list and
+     * says so on the namespace, and the pods' answer does not wipe that line */
+    fx_refresh(f);
+    paths = api_paths(a);
+    assert_int_equal(count_lines(paths, "flinkstatesnapshots"), 3);
+    assert_int_equal(count_lines(paths, "/apis/flink.apache.org/v1beta1\n"), 0); /* known */
+    const struct k8s_namespace_state *ns = ns_named(f, "flink-prod");
+    assert_non_null(strstr(ns->error, "flinkstatesnapshots flink-prod: 403 Forbidden: "
+                                      "flinkstatesnapshots.flink.apache.org is forbidden"));
+    assert_true(ns->pods_ok);
+    n = k8s_cluster_snapshots(prod, &v);
+    assert_int_equal(n, 6);
+    free(v);
+    assert_string_equal(ns_named(f, "flink-dev")->error, "");
+    fx_free(f);
+    api_stop(a);
+}
+
+static void snapshots_not_listed_where_not_served(void **state) {
+    (void)state;
+    struct api *a = api_start(false, false);
+    struct fx *f = fx_api(a);
+    fx_refresh(f);
+    const char *paths = api_paths(a);
+    assert_int_equal(count_lines(paths, "flinkstatesnapshots"), 0);
+    assert_int_equal(count_lines(paths, "/pods?"), 3); /* the rest goes on */
+    const struct cluster *prod = cluster_named(f, "production");
+    assert_false(k8s_cluster_snapshots_served(prod));
+    const struct flink_snapshot **v = NULL;
+    assert_int_equal(k8s_cluster_snapshots(prod, &v), 0);
+    assert_null(v);
+    assert_false(ns_named(f, "flink-prod")->snapshots_ok);
+    fx_free(f);
+    api_stop(a);
+}
+
+/* ---- k8s_cluster_snapshots over a state built by hand -------------------------------- */
+
+static void put_snapshot(struct flink_snapshot_list *l, const char *name, enum flink_kind kind,
+                         const char *job, int64_t trigger_ms, int64_t created_ms) {
+    l->items = xrealloc(l->items, (l->len + 1) * sizeof *l->items);
+    struct flink_snapshot *s = &l->items[l->len++];
+    flink_snapshot_init(s);
+    s->name = xstrdup(name);
+    s->job_kind = kind;
+    s->job_name = job ? xstrdup(job) : NULL;
+    s->trigger_ms = trigger_ms;
+    s->created_ms = created_ms;
+}
+
+static void cluster_snapshots_pick_the_deployment_newest_by_trigger(void **state) {
+    (void)state;
+    struct k8s_context_state s;
+    memset(&s, 0, sizeof s);
+    s.name = xstrdup("t");
+    s.crds = K8S_CRDS_PRESENT;
+    s.discovery.deployments = true;
+    s.discovery.snapshots = true;
+    s.namespaces = xcalloc(2, sizeof *s.namespaces);
+    s.n_namespaces = 2;
+    s.namespaces[0].name = xstrdup("a");
+    s.namespaces[1].name = xstrdup("b");
+    struct flink_snapshot_list *l = &s.namespaces[0].snapshots;
+    s.namespaces[0].snapshots_ok = true;
+    /* in the API's order, by creation */
+    put_snapshot(l, "old-created-late-trigger", FLINK_KIND_DEPLOYMENT, "orders", 9000, 5000);
+    put_snapshot(l, "pending", FLINK_KIND_DEPLOYMENT, "orders", -1, 4000);
+    put_snapshot(l, "session", FLINK_KIND_SESSION_JOB, "orders", 8000, 3900);
+    put_snapshot(l, "other", FLINK_KIND_DEPLOYMENT, "payments", 8500, 3800);
+    put_snapshot(l, "same-a", FLINK_KIND_DEPLOYMENT, "orders", 3000, 3000);
+    put_snapshot(l, "same-b", FLINK_KIND_DEPLOYMENT, "orders", 3000, 2000);
+    put_snapshot(l, "no-ref", FLINK_KIND_UNKNOWN, NULL, 9999, 1000);
+    put_snapshot(l, "unknown-times", FLINK_KIND_DEPLOYMENT, "orders", -1, -1);
+    struct app a;
+    memset(&a, 0, sizeof a);
+    add_k8s(&a, "orders", "t", "a", "orders");
+    add_k8s(&a, "b/orders", "t", "b", "orders"); /* the same name in namespace b */
+    add_k8s(&a, "flink", "t", "a", "orders");
+    a.clusters[0].k8s.ctx = &s;
+    a.clusters[1].k8s.ctx = &s;
+    /* clusters[2] has no context: a --flink cluster, whatever its names say */
+
+    const struct flink_snapshot **v = NULL;
+    size_t n = k8s_cluster_snapshots(&a.clusters[0], &v);
+    assert_int_equal(n, 5);
+    assert_string_equal(v[0]->name, "old-created-late-trigger"); /* triggered last */
+    assert_string_equal(v[1]->name, "pending");                  /* created, not triggered */
+    assert_string_equal(v[2]->name, "same-a"); /* equal times keep the list's order */
+    assert_string_equal(v[3]->name, "same-b");
+    assert_string_equal(v[4]->name, "unknown-times"); /* no time at all: last */
+    free(v);
+    assert_int_equal(k8s_cluster_snapshots(&a.clusters[1], &v), 0);
+    assert_null(v);
+    assert_int_equal(k8s_cluster_snapshots(&a.clusters[2], &v), 0);
+    assert_null(v);
+    /* not served: nothing, even with a list at hand */
+    s.discovery.snapshots = false;
+    assert_int_equal(k8s_cluster_snapshots(&a.clusters[0], &v), 0);
+    assert_null(v);
+
+    app_clear(&a);
+    for (size_t i = 0; i < s.n_namespaces; i++) {
+        free(s.namespaces[i].name);
+        flink_snapshot_list_free(&s.namespaces[i].snapshots);
+    }
+    free(s.namespaces);
+    free(s.name);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(proxy_url_appends_service_proxy_path),
@@ -466,6 +822,9 @@ int main(void) {
         cmocka_unit_test(pins_choose_the_contexts_without_context_flag),
         cmocka_unit_test(context_flag_wins_over_pins),
         cmocka_unit_test(valid_namespace_names),
+        cmocka_unit_test(snapshots_listed_once_per_namespace_per_refresh_when_served),
+        cmocka_unit_test(snapshots_not_listed_where_not_served),
+        cmocka_unit_test(cluster_snapshots_pick_the_deployment_newest_by_trigger),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* The Kubernetes side of the console rendered into a virtual screen over a synthetic
- * FlinkDeployment with pods and events: the job screen's Kubernetes tab shows the
- * lifecycle, a crash-looping pod, an OOMKilled termination and a Warning event; the
+ * FlinkDeployment with pods, events and FlinkStateSnapshots: the job screen's Kubernetes
+ * tab shows the lifecycle, a crash-looping pod, an OOMKilled termination, a Warning event
+ * and the resource's snapshots newest first with their paths (or errors); the
  * clusters screen gains NAMESPACE and LIFECYCLE columns and still fits at 80x24; a
  * plain --flink cluster says it is not operator-managed. */
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <wchar.h>
 
 #include "app.h"
+#include "colors.h"
 #include "k8s_poller.h"
 #include "ui.h"
 #include "ui_screen.h"
@@ -88,11 +90,54 @@ static void add_event(struct k8s_event_list *l, const char *type, const char *re
     e->last_ms = ms;
 }
 
+static struct flink_snapshot *add_snapshot(struct flink_snapshot_list *l, const char *name,
+                                           enum flink_kind kind, const char *job,
+                                           enum snapshot_state st, int64_t trigger_ms) {
+    l->items = xrealloc(l->items, (l->len + 1) * sizeof *l->items);
+    struct flink_snapshot *s = &l->items[l->len++];
+    flink_snapshot_init(s);
+    s->namespace = xstrdup("flink-prod");
+    s->name = xstrdup(name);
+    s->job_kind = kind;
+    s->job_name = xstrdup(job);
+    s->state = st;
+    s->trigger_ms = trigger_ms;
+    s->created_ms = trigger_ms >= 0 ? trigger_ms - 1000 : NOW - 5000;
+    return s;
+}
+
+/* Snapshots of orders in list order (by creation, as the API answers), another
+ * deployment's and a session job of the same name among them. */
+static void build_snapshots(struct flink_snapshot_list *l) {
+    add_snapshot(l, "orders-savepoint-pending", FLINK_KIND_DEPLOYMENT, "orders",
+                 SNAPSHOT_TRIGGER_PENDING, -1);
+    add_snapshot(l, "payments-savepoint-1", FLINK_KIND_DEPLOYMENT, "payments", SNAPSHOT_COMPLETED,
+                 NOW - 20000);
+    add_snapshot(l, "orders-savepoint-4", FLINK_KIND_DEPLOYMENT, "orders", SNAPSHOT_IN_PROGRESS,
+                 NOW - 10000);
+    add_snapshot(l, "orders-session-savepoint", FLINK_KIND_SESSION_JOB, "orders",
+                 SNAPSHOT_COMPLETED, NOW - 30000);
+    struct flink_snapshot *s = add_snapshot(l, "orders-savepoint-3", FLINK_KIND_DEPLOYMENT,
+                                            "orders", SNAPSHOT_COMPLETED, NOW - 300000);
+    s->path = xstrdup("s3://flink-state/orders/savepoints/savepoint-8d9c4e-1a2b3c4d5e6f");
+    s = add_snapshot(l, "orders-savepoint-2", FLINK_KIND_DEPLOYMENT, "orders", SNAPSHOT_FAILED,
+                     NOW - 7200000);
+    s->error = xstrdup("CheckpointException: Checkpoint Coordinator is suspending.");
+    /* triggered after savepoint-2 although created before it: the trigger time orders */
+    s = add_snapshot(l, "orders-checkpoint-1", FLINK_KIND_DEPLOYMENT, "orders", SNAPSHOT_COMPLETED,
+                     NOW - 3600000);
+    s->checkpoint = true;
+    s->created_ms = NOW - 9000000;
+    s->path = xstrdup("s3://flink-state/orders/checkpoints/chk-5120");
+}
+
 static void build_k8s(struct fixture *f) {
     struct k8s_context_state *s = &f->ctx;
     s->name = xstrdup("kind-prod");
     s->listed = true;
     s->crds = K8S_CRDS_PRESENT;
+    s->discovery.deployments = true;
+    s->discovery.snapshots = true;
     s->deployments.items = xcalloc(1, sizeof *s->deployments.items);
     s->deployments.len = 1;
     struct flink_resource *r = &s->deployments.items[0];
@@ -138,6 +183,8 @@ static void build_k8s(struct fixture *f) {
     add_pod(&ns->pods, "orders-taskmanager-1-2", "taskmanager");
     add_event(&ns->events, "Warning", "SavepointError", "Savepoint failed", NOW - 60000);
     add_event(&ns->events, "Normal", "JobStatusChanged", "Job status changed", NOW - 600000);
+    ns->snapshots_ok = true;
+    build_snapshots(&ns->snapshots);
 }
 
 static int setup(void **state) {
@@ -192,13 +239,12 @@ static int teardown(void **state) {
         free(s->namespaces[i].name);
         pod_list_free(&s->namespaces[i].pods);
         k8s_event_list_free(&s->namespaces[i].events);
+        flink_snapshot_list_free(&s->namespaces[i].snapshots);
     }
     free(s->namespaces);
     free(f);
     return 0;
 }
-
-
 
 static int row_with(const char *s) {
     for (int y = 0; y < LINES; y++) {
@@ -277,6 +323,111 @@ static void kubernetes_tab_scrolls_at_80x24(void **state) {
     has("FlinkDeployment flink-prod/orders");
 }
 
+/* The display column of the first s on row y; -1 when not there. */
+static int col_of(int y, const char *s) {
+    char row[4096];
+    const char *at = strstr(vscreen_row(y, row, sizeof row), s);
+    if (at == NULL)
+        return -1;
+    int col = 0;
+    for (const char *p = row; p < at; p++)
+        col += ((unsigned char)*p & 0xC0) != 0x80; /* the tab's text is one cell a char */
+    return col;
+}
+
+static short pair_at(int y, int x) {
+    cchar_t cc;
+    wchar_t wch[CCHARW_MAX + 1];
+    attr_t attrs;
+    short pair;
+    mvwin_wch(stdscr, y, x, &cc);
+    getcchar(&cc, wch, &attrs, &pair, NULL);
+    return pair;
+}
+
+static short role_pair(enum color_role r) { return (short)PAIR_NUMBER(colors_attr(r)); }
+
+static void snapshots_of_the_deployment_newest_first_with_paths(void **state) {
+    struct fixture *f = *state;
+    open_k8s_tab(f, 0, 50, 160);
+    has("Snapshots (5)");
+    lacks("payments-savepoint-1");     /* another deployment's */
+    lacks("orders-session-savepoint"); /* a FlinkSessionJob's, though named orders */
+    int pending = row_with("orders-savepoint-pending");
+    int running = row_with("orders-savepoint-4");
+    int done = row_with("orders-savepoint-3");
+    int chk = row_with("orders-checkpoint-1");
+    int failed = row_with("orders-savepoint-2");
+    assert_true(pending > row_with("Snapshots (5)"));
+    assert_true(pending < running && running < done && done < chk && chk < failed);
+    assert_true(row_with("Snapshots (5)") > row_with("SavepointError")); /* after events */
+    /* at 160 columns the path is on its row */
+    assert_int_equal(row_with("savepoint-8d9c4e-1a2b3c4d5e6f"), done);
+    assert_int_equal(row_with("chk-5120"), chk);
+    assert_int_equal(row_with("Checkpoint Coordinator is suspending"), failed);
+    assert_int_equal(row_with("checkpoint "), chk);
+    assert_true(col_of(chk, "checkpoint ") > col_of(chk, "orders-checkpoint-1"));
+    /* states coloured: done ok, failed bad, in flight warn */
+    assert_int_equal(pair_at(done, col_of(done, "COMPLETED")), role_pair(ROLE_STATE_OK));
+    assert_int_equal(pair_at(failed, col_of(failed, "FAILED")), role_pair(ROLE_STATE_BAD));
+    assert_int_equal(pair_at(running, col_of(running, "IN_PROGRESS")), role_pair(ROLE_STATE_WARN));
+    assert_int_equal(pair_at(pending, col_of(pending, "TRIGGER_PENDING")),
+                     role_pair(ROLE_STATE_WARN));
+    assert_int_not_equal(role_pair(ROLE_STATE_OK), role_pair(ROLE_STATE_BAD));
+}
+
+static void snapshots_scroll_into_view_at_80x24_with_whole_paths(void **state) {
+    struct fixture *f = *state;
+    open_k8s_tab(f, 0, 24, 80);
+    lacks("Snapshots ("); /* below the pods and events */
+    press(f, "G");
+    draw_at(f, 24, 80);
+    has("Snapshots (5)");
+    has("flinkConfiguration (1)");
+    /* too narrow beside the columns: the path goes on the line under its row, whole */
+    int done = row_with("orders-savepoint-3");
+    assert_true(done > 0);
+    assert_int_equal(row_with("s3://flink-state/orders/savepoints/savepoint-8d9c4e-1a2b3c4d5e6f"),
+                     done + 1);
+    assert_int_equal(row_with("CheckpointException: Checkpoint Coordinator is suspending."),
+                     row_with("orders-savepoint-2") + 1);
+    char row[4096];
+    assert_non_null(strstr(vscreen_row(done, row, sizeof row), "COMPLETED"));
+    assert_non_null(strstr(row, "5m")); /* its age */
+}
+
+static void snapshots_follow_the_filter(void **state) {
+    struct fixture *f = *state;
+    open_k8s_tab(f, 0, 50, 160);
+    press(f, "/checkpoint\n");
+    draw_at(f, 50, 160);
+    has("Snapshots (2 of 5, filter: checkpoint)"); /* the checkpoint, and the error text */
+    assert_true(row_with("orders-checkpoint-1") > 0);
+    assert_true(row_with("orders-savepoint-2") > 0);
+    assert_int_equal(row_with("orders-savepoint-3"), -1);
+    ui_handle_key(f->ui, 27);
+    press(f, "/zzz-nothing\n");
+    draw_at(f, 50, 160);
+    has("no snapshot matches the filter");
+}
+
+static void snapshots_absent_when_not_served_none_yet_when_empty(void **state) {
+    struct fixture *f = *state;
+    f->ctx.discovery.snapshots = false;
+    open_k8s_tab(f, 0, 50, 160);
+    has("Events (");
+    lacks("Snapshots");
+    lacks("orders-savepoint-3");
+    f->ctx.discovery.snapshots = true;
+    flink_snapshot_list_free(&f->ctx.namespaces[0].snapshots);
+    draw_at(f, 50, 160);
+    has("Snapshots (0)");
+    has("none yet");
+    f->ctx.namespaces[0].snapshots_ok = false;
+    draw_at(f, 50, 160);
+    has("snapshots not listed yet");
+}
+
 static void plain_cluster_is_not_operator_managed(void **state) {
     struct fixture *f = *state;
     open_k8s_tab(f, 1, 24, 80);
@@ -327,6 +478,10 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         T(kubernetes_tab_shows_status_pods_and_events),
         T(kubernetes_tab_scrolls_at_80x24),
+        T(snapshots_of_the_deployment_newest_first_with_paths),
+        T(snapshots_scroll_into_view_at_80x24_with_whole_paths),
+        T(snapshots_follow_the_filter),
+        T(snapshots_absent_when_not_served_none_yet_when_empty),
         T(plain_cluster_is_not_operator_managed),
         T(clusters_screen_has_kubernetes_columns_at_120),
         T(clusters_screen_fits_at_80x24),
