@@ -294,7 +294,27 @@ static const char *path_tail(const char *path, size_t keep) {
     return buf;
 }
 
-/* Completed savepoints and retained checkpoints of the job, newest first, each once. */
+/* One place to redeploy from. */
+struct restore_point {
+    const char *kind; /* "savepoint", "checkpoint", "snapshot", "upgrade" */
+    int64_t ts;       /* when it was taken, epoch ms; -1 unknown (sorts last) */
+    const char *path; /* borrowed from the model */
+};
+
+static void add_point(struct restore_point *v, size_t *n, size_t cap, const char *kind, int64_t ts,
+                      const char *path) {
+    if (*n >= cap || path == NULL || path[0] == '\0' ||
+        strcmp(path, "<checkpoint-not-externally-addressable>") == 0)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(v[i].path, path) == 0)
+            return; /* the same savepoint seen by Flink and by the operator */
+    v[(*n)++] = (struct restore_point){kind, ts, path};
+}
+
+/* Completed savepoints and retained checkpoints of the job (Flink's checkpoint history),
+ * completed FlinkStateSnapshots and the operator's last upgrade savepoint: newest first,
+ * each path once. */
 static void ask_savepoint(struct action_flow *f) {
     const struct cluster *c = flow_cluster(f);
     const struct job *j = c ? find_job(c, f->job_id) : NULL;
@@ -303,48 +323,46 @@ static void ask_savepoint(struct action_flow *f) {
                 "Start from which one? (Enter to go on, Esc to cancel)");
     dialog_add_line(&f->dialog, "job %s on %s, newest first", f->job_name ? f->job_name : "-",
                     f->cluster_name);
+    struct restore_point pts[128];
+    size_t n = 0, cap = sizeof pts / sizeof pts[0];
     const struct checkpoint_stats *cs = j && j->detail ? &j->detail->checkpoints : NULL;
-    const struct checkpoint *cands[3 + 64];
-    size_t n = 0;
     if (cs) {
-        cands[n++] = &cs->last_savepoint;
-        cands[n++] = &cs->last_completed;
-        for (size_t i = 0; i < cs->n_history && n < sizeof cands / sizeof cands[0]; i++)
-            cands[n++] = &cs->history[i];
-    }
-    /* newest first by trigger time; insertion sort, the list is short */
-    for (size_t i = 1; i < n; i++)
-        for (size_t k = i; k > 0 && cands[k]->trigger_ts > cands[k - 1]->trigger_ts; k--) {
-            const struct checkpoint *x = cands[k];
-            cands[k] = cands[k - 1];
-            cands[k - 1] = x;
+        const struct checkpoint *all[2] = {&cs->last_savepoint, &cs->last_completed};
+        for (size_t i = 0; i < 2 + cs->n_history; i++) {
+            const struct checkpoint *cp = i < 2 ? all[i] : &cs->history[i - 2];
+            if (cp->id < 0 || (cp->status && strcmp(cp->status, "COMPLETED") != 0))
+                continue;
+            add_point(pts, &n, cap, cp->is_savepoint ? "savepoint" : "checkpoint", cp->trigger_ts,
+                      cp->path);
         }
-    const struct flink_resource *r = c ? operator_resource(c, f->action, f->job_id) : NULL;
-    if (r && r->status.job.upgrade_savepoint_path) {
-        f->paths = xrealloc(f->paths, (f->n_paths + 1) * sizeof *f->paths);
-        f->paths[f->n_paths++] = xstrdup(r->status.job.upgrade_savepoint_path);
-        char line[1200];
-        snprintf(line, sizeof line, "upgrade savepoint        %s",
-                 r->status.job.upgrade_savepoint_path);
-        dialog_add_choice(&f->dialog, line);
     }
+    const struct flink_resource *r = c ? operator_resource(c, f->action, f->job_id) : NULL;
+    if (r) {
+        const struct flink_snapshot **snaps = NULL;
+        size_t ns = k8s_cluster_snapshots(c, &snaps);
+        for (size_t i = 0; i < ns; i++)
+            if (snaps[i]->state == SNAPSHOT_COMPLETED)
+                add_point(pts, &n, cap, snaps[i]->checkpoint ? "checkpoint" : "snapshot",
+                          snaps[i]->result_ms >= 0 ? snaps[i]->result_ms : snaps[i]->trigger_ms,
+                          snaps[i]->path);
+        free(snaps);
+        add_point(pts, &n, cap, "upgrade", -1, r->status.job.upgrade_savepoint_path);
+    }
+    /* newest first; insertion sort, the list is short */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && pts[k].ts > pts[k - 1].ts; k--) {
+            struct restore_point x = pts[k];
+            pts[k] = pts[k - 1];
+            pts[k - 1] = x;
+        }
     for (size_t i = 0; i < n; i++) {
-        const struct checkpoint *cp = cands[i];
-        if (cp->id < 0 || cp->path == NULL || cp->path[0] == '\0' ||
-            (cp->status && strcmp(cp->status, "COMPLETED") != 0) ||
-            strcmp(cp->path, "<checkpoint-not-externally-addressable>") == 0)
-            continue;
-        bool dup = false;
-        for (size_t k = 0; k < f->n_paths && !dup; k++)
-            dup = strcmp(f->paths[k], cp->path) == 0;
-        if (dup)
-            continue;
         f->paths = xrealloc(f->paths, (f->n_paths + 1) * sizeof *f->paths);
-        f->paths[f->n_paths++] = xstrdup(cp->path);
-        char when[32], line[1200];
-        text_datetime(cp->trigger_ts, when, sizeof when);
-        snprintf(line, sizeof line, "%-10s %s  %s", cp->is_savepoint ? "savepoint" : "checkpoint",
-                 when, path_tail(cp->path, 56));
+        f->paths[f->n_paths++] = xstrdup(pts[i].path);
+        char when[32] = "-", line[1200];
+        if (pts[i].ts >= 0)
+            text_datetime(pts[i].ts, when, sizeof when);
+        snprintf(line, sizeof line, "%-10s %-19s  %s", pts[i].kind, when,
+                 path_tail(pts[i].path, 56));
         dialog_add_choice(&f->dialog, line);
     }
     f->step = STEP_SAVEPOINT;

@@ -184,7 +184,7 @@ wait_audit() { # PHASE ACTION [SECONDS]
     wait_for "STABLE"
 }
 
-@test "redeploy from a savepoint: newest first, the patch names the chosen path and a new nonce" {
+@test "redeploy: a fresh savepoint is the newest choice, checkpoints too; the patch names the path and a new nonce" {
     k8s_sim || return 1
     operator_console
     type_text ":job orders-enrichment"
@@ -192,17 +192,24 @@ wait_audit() { # PHASE ACTION [SECONDS]
     wait_for "1 Overview"
     keys 2 # the checkpoints the choice is made from
     wait_for "chk-"
+    # a fresh savepoint first: it is the newest place to start from
+    keys s
+    wait_for "Confirm: savepoint"
+    keys y
+    wait_for "savepoint production/orders-enrichment: savepoint at" 20
     keys D
     wait_for "Redeploy from a savepoint"
-    wait_for "> checkpoint"
+    wait_for "> "
+    screen | grep -E '> (savepoint|snapshot) ' | grep -q "savepoint-"
+    screen | grep -q "  checkpoint " # retained checkpoints are offered too
     keys Enter
     wait_for "Confirm: redeploy"
     wait_for '"initialSavepointPath":'
     wait_for "savepointRedeployNonce"
     keys y
     wait_for "redeploy production/orders-enrichment: reconciled" 30
-    [ "$(requests 'len(r)')" = 1 ]
-    [ "$(requests 'json.loads(r[0]["body"])["spec"]["job"]["initialSavepointPath"].split("/")[-1].startswith("chk-")')" = True ]
+    [ "$(requests 'len(r)')" = 2 ]
+    [ "$(requests 'json.loads(r[1]["body"])["spec"]["job"]["initialSavepointPath"].split("/")[-1].startswith("savepoint-")')" = True ]
     wait_audit succeeded redeploy
 }
 
