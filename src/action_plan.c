@@ -289,6 +289,33 @@ static char *snapshot_name(const char *base, int64_t now_ms) {
     return xasprintf("%.*s-%s", (int)keep, base, sfx);
 }
 
+/* POST /jobs/J/ENDPOINT of a plain cluster, followed as a savepoint trigger: the body is
+ * {DIR_KEY: dir, FLAG_KEY: false} (savepoints and stop spell the directory differently).
+ * No directory: ask for one. */
+static enum action_status plain_trigger(struct ctx *c, const char *dir, const char *endpoint,
+                                        const char *dir_key, const char *flag_key) {
+    const struct action_target *t = c->t;
+    struct action_plan *o = c->out;
+    enum action_status st = check_plain(c);
+    if (st != ACTION_OK)
+        return st;
+    if (dir == NULL)
+        return fail(c, ACTION_NEED_INPUT,
+                    "no savepoint directory is known for %s: give one (savepoint_dir in "
+                    "the config, or state.savepoints.dir on the cluster)",
+                    t->cluster ? t->cluster : "this cluster");
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, dir_key, dir);
+    cJSON_AddFalseToObject(body, flag_key);
+    o->method = "POST";
+    o->path = xasprintf("/jobs/%s/%s", t->job_id, endpoint);
+    o->content_type = JSON;
+    o->body = print(body);
+    o->follow = OP_FOLLOW_TRIGGER;
+    cJSON_Delete(body);
+    return ACTION_OK;
+}
+
 static enum action_status savepoint(struct ctx *c) {
     const struct action_target *t = c->t;
     struct action_plan *o = c->out;
@@ -346,25 +373,9 @@ static enum action_status savepoint(struct ctx *c) {
         set_effect(c, "Take a savepoint of %s %s into %s, through the operator.", job, where,
                    dir ? dir : "the configured savepoint directory");
     } else {
-        st = check_plain(c);
+        st = plain_trigger(c, dir, "savepoints", "target-directory", "cancel-job");
         if (st != ACTION_OK)
             goto out;
-        if (dir == NULL) {
-            st = fail(c, ACTION_NEED_INPUT,
-                      "no savepoint directory is known for %s: give one (savepoint_dir in "
-                      "the config, or state.savepoints.dir on the cluster)",
-                      t->cluster ? t->cluster : "this cluster");
-            goto out;
-        }
-        cJSON *body = cJSON_CreateObject();
-        cJSON_AddStringToObject(body, "target-directory", dir);
-        cJSON_AddFalseToObject(body, "cancel-job");
-        o->method = "POST";
-        o->path = xasprintf("/jobs/%s/savepoints", t->job_id);
-        o->content_type = JSON;
-        o->body = print(body);
-        o->follow = OP_FOLLOW_TRIGGER;
-        cJSON_Delete(body);
         set_effect(c, "Take a savepoint of %s %s into %s; the job keeps running.", job, where, dir);
     }
 out:
@@ -404,25 +415,9 @@ static enum action_status stop(struct ctx *c) {
                    job, where, mode_changes ? " (upgradeMode changes from " : "",
                    mode_changes ? t->upgrade_mode : "", mode_changes ? " to savepoint)" : "");
     } else {
-        st = check_plain(c);
+        st = plain_trigger(c, dir, "stop", "targetDirectory", "drain");
         if (st != ACTION_OK)
             goto out;
-        if (dir == NULL) {
-            st = fail(c, ACTION_NEED_INPUT,
-                      "no savepoint directory is known for %s: give one (savepoint_dir in "
-                      "the config, or state.savepoints.dir on the cluster)",
-                      t->cluster ? t->cluster : "this cluster");
-            goto out;
-        }
-        cJSON *body = cJSON_CreateObject();
-        cJSON_AddStringToObject(body, "targetDirectory", dir);
-        cJSON_AddFalseToObject(body, "drain");
-        o->method = "POST";
-        o->path = xasprintf("/jobs/%s/stop", t->job_id);
-        o->content_type = JSON;
-        o->body = print(body);
-        o->follow = OP_FOLLOW_TRIGGER;
-        cJSON_Delete(body);
         set_effect(c, "Stop %s %s with a savepoint into %s; the job ends FINISHED.", job, where,
                    dir);
     }
