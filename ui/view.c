@@ -6,6 +6,7 @@
 
 #include "draw.h"
 #include "text.h"
+#include "ui.h"
 
 const enum request view_global_keys[] = {REQ_BACK,   REQ_QUIT,    REQ_HELP,
                                          REQ_ALERTS, REQ_REPAINT, REQ_NONE};
@@ -101,4 +102,32 @@ void view_table_empty(const struct view *v, WINDOW *win, int y, int w, const cha
     else
         snprintf(msg, sizeof msg, "%s", none);
     view_message(win, y, w, msg, ROLE_DIM, v->ascii);
+}
+
+unsigned view_scroll_key(struct view *v, enum request req, int bottom) {
+    switch (req) {
+    case REQ_UP:
+        v->scroll--;
+        break;
+    case REQ_DOWN:
+        v->scroll++;
+        break;
+    case REQ_PAGE_UP:
+        v->scroll -= 10;
+        break;
+    case REQ_PAGE_DOWN:
+        v->scroll += 10;
+        break;
+    case REQ_TOP:
+        v->scroll = 0;
+        break;
+    case REQ_BOTTOM:
+        v->scroll = bottom;
+        break;
+    default:
+        return 0;
+    }
+    if (v->scroll < 0)
+        v->scroll = 0;
+    return UI_REDRAW;
 }

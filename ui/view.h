@@ -88,6 +88,10 @@ enum color_role view_job_state_role(enum job_state s);
 void view_table_title(const struct view *v, const char *label, char *buf, size_t size);
 /* Row y of an empty table: none ("no jobs"), or that the filter hides every row. */
 void view_table_empty(const struct view *v, WINDOW *win, int y, int w, const char *none);
+/* Scrolling for a screen without a table (help, alerts): Up/Down a line, PgUp/PgDn ten,
+ * Home to the top, End to bottom (the screen's draw clamps it). UI flags, 0 when req
+ * is not one of these. */
+unsigned view_scroll_key(struct view *v, enum request req, int bottom);
 /* Draw msg centred on row y in role (an empty table, a loading screen). */
 void view_message(WINDOW *win, int y, int w, const char *msg, enum color_role role, bool ascii);
 

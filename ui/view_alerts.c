@@ -238,31 +238,8 @@ static void alerts_draw(struct view *v, WINDOW *win, int y, int h, int w) {
 
 static unsigned alerts_key(struct view *v, enum request req, struct view_open *open) {
     (void)open;
-    switch (req) {
-    case REQ_UP:
-        v->scroll--;
-        break;
-    case REQ_DOWN:
-        v->scroll++;
-        break;
-    case REQ_PAGE_UP:
-        v->scroll -= 10;
-        break;
-    case REQ_PAGE_DOWN:
-        v->scroll += 10;
-        break;
-    case REQ_TOP:
-        v->scroll = 0;
-        break;
-    case REQ_BOTTOM:
-        v->scroll = ALERTS_MAX_INSTANCES + ALERTS_MAX_RESOLVED + 16; /* draw clamps */
-        break;
-    default:
-        return 0;
-    }
-    if (v->scroll < 0)
-        v->scroll = 0;
-    return UI_REDRAW;
+    return view_scroll_key(
+        v, req, ALERTS_MAX_INSTANCES + ALERTS_MAX_RESOLVED + 16); /* draw clamps the bottom */
 }
 
 static const enum request alerts_help[] = {REQ_UP,  REQ_DOWN,   REQ_PAGE_UP, REQ_PAGE_DOWN,

@@ -128,31 +128,7 @@ static void help_draw(struct view *v, WINDOW *win, int y, int h, int w) {
 
 static unsigned help_key(struct view *v, enum request req, struct view_open *open) {
     (void)open;
-    switch (req) {
-    case REQ_UP:
-        v->scroll--;
-        break;
-    case REQ_DOWN:
-        v->scroll++;
-        break;
-    case REQ_PAGE_UP:
-        v->scroll -= 10;
-        break;
-    case REQ_PAGE_DOWN:
-        v->scroll += 10;
-        break;
-    case REQ_TOP:
-        v->scroll = 0;
-        break;
-    case REQ_BOTTOM:
-        v->scroll = MAX_LINES; /* draw clamps */
-        break;
-    default:
-        return 0;
-    }
-    if (v->scroll < 0)
-        v->scroll = 0;
-    return UI_REDRAW;
+    return view_scroll_key(v, req, MAX_LINES); /* draw clamps the bottom */
 }
 
 static const enum request help_help[] = {REQ_UP, REQ_DOWN, REQ_PAGE_UP, REQ_PAGE_DOWN, REQ_NONE};
