@@ -19,30 +19,18 @@
 #include "colors.h"
 #include "ring.h"
 #include "sparkline.h"
+#include "vscreen.h"
 
 #define BRAILLE_BASE "\xe2\xa3\x80" /* ⣀: both bottom dots */
 
-static FILE *out_f, *in_f;
-static SCREEN *sp;
-
 static int setup(void **state) {
     (void)state;
-    out_f = fopen("/dev/null", "w");
-    in_f = fopen("/dev/null", "r");
-    sp = newterm("xterm-256color", out_f, in_f);
-    assert_non_null(sp);
-    set_term(sp);
-    resizeterm(24, 80);
-    colors_init(true);
-    return 0;
+    return vscreen_open(24, 80);
 }
 
 static int teardown(void **state) {
     (void)state;
-    endwin();
-    delscreen(sp);
-    fclose(out_f);
-    fclose(in_f);
+    vscreen_close();
     return 0;
 }
 

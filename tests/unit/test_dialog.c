@@ -17,27 +17,14 @@
 #include "dialog.h"
 #include "vscreen.h"
 
-static FILE *out_f, *in_f;
-static SCREEN *sp;
-
 static int setup(void **state) {
     (void)state;
-    out_f = fopen("/dev/null", "w");
-    in_f = fopen("/dev/null", "r");
-    sp = newterm("xterm-256color", out_f, in_f);
-    assert_non_null(sp);
-    set_term(sp);
-    resizeterm(24, 80);
-    colors_init(true);
-    return 0;
+    return vscreen_open(24, 80);
 }
 
 static int teardown(void **state) {
     (void)state;
-    endwin();
-    delscreen(sp);
-    fclose(out_f);
-    fclose(in_f);
+    vscreen_close();
     return 0;
 }
 

@@ -19,45 +19,17 @@
 #include "heatmap.h"
 #include "job_detail.h"
 #include "xalloc.h"
-
-static FILE *out_f, *in_f;
-static SCREEN *sp;
+#include "vscreen.h"
 
 static int setup(void **state) {
     (void)state;
-    out_f = fopen("/dev/null", "w");
-    in_f = fopen("/dev/null", "r");
-    sp = newterm("xterm-256color", out_f, in_f);
-    assert_non_null(sp);
-    set_term(sp);
-    resizeterm(24, 100);
-    colors_init(true);
-    return 0;
+    return vscreen_open(24, 100);
 }
 
 static int teardown(void **state) {
     (void)state;
-    endwin();
-    delscreen(sp);
-    fclose(out_f);
-    fclose(in_f);
+    vscreen_close();
     return 0;
-}
-
-/* Row y as UTF-8, trailing blanks cut. */
-static char *row_text(int y, char *buf, size_t size) {
-    wchar_t w[512];
-    buf[0] = '\0';
-    int n = mvwinnwstr(stdscr, y, 0, w, 511);
-    if (n == ERR)
-        return buf;
-    w[n] = L'\0';
-    size_t len = wcstombs(buf, w, size - 1);
-    len = len == (size_t)-1 ? 0 : len;
-    buf[len] = '\0';
-    while (len > 0 && buf[len - 1] == ' ')
-        buf[--len] = '\0';
-    return buf;
 }
 
 /* The colour pair of the cell at y, x (winch cannot tell for a wide character). */
@@ -133,20 +105,20 @@ static void ramp_reads_as_text_utf8_and_ascii(void **state) {
     erase();
     heatmap_draw(stdscr, 0, 0, 3, 40, rows, 3, 0, &l, false);
     char buf[512];
-    assert_string_equal(row_text(0, buf, sizeof buf),
+    assert_string_equal(vscreen_row(0, buf, sizeof buf),
                         "Source \u2502   \u2591\u2591\u2591\u2592\u2592\u2592\u2593\u2593\u2593"
                         "\u2588\u2588\u2588???\u2502 HIGH 95%");
-    assert_string_equal(row_text(1, buf, sizeof buf), "Sink   not sampled yet");
+    assert_string_equal(vscreen_row(1, buf, sizeof buf), "Sink   not sampled yet");
     /* fewer subtasks: a shorter row, its level still in the same column */
-    assert_string_equal(row_text(2, buf, sizeof buf),
+    assert_string_equal(vscreen_row(2, buf, sizeof buf),
                         "Short  \u2502   \u2591\u2591\u2591\u2592\u2592\u2592\u2502"
                         "          LOW  30%");
 
     heatmap_layout(rows, 3, 40, true, &l);
     erase();
     heatmap_draw(stdscr, 0, 0, 3, 40, rows, 3, 0, &l, true);
-    assert_string_equal(row_text(0, buf, sizeof buf), "Source |   ...:::###@@@???| HIGH 95%");
-    assert_string_equal(row_text(2, buf, sizeof buf), "Short  |   ...:::|          LOW  30%");
+    assert_string_equal(vscreen_row(0, buf, sizeof buf), "Source |   ...:::###@@@???| HIGH 95%");
+    assert_string_equal(vscreen_row(2, buf, sizeof buf), "Short  |   ...:::|          LOW  30%");
     /* glyph and level of single ratios */
     assert_string_equal(heatmap_glyph(0.1, false), "\u2591");
     assert_string_equal(heatmap_glyph(0.5, true), ":");
@@ -162,15 +134,15 @@ static void legend_names_every_level(void **state) {
     char buf[512];
     erase();
     heatmap_legend(stdscr, 0, 0, 80, false);
-    assert_string_equal(row_text(0, buf, sizeof buf),
+    assert_string_equal(vscreen_row(0, buf, sizeof buf),
                         "\u2591 OK \u226410%   \u2592 LOW \u226450%   \u2593\u2588 HIGH >50%   "
                         "? unknown");
     heatmap_legend(stdscr, 1, 0, 80, true);
-    assert_string_equal(row_text(1, buf, sizeof buf),
+    assert_string_equal(vscreen_row(1, buf, sizeof buf),
                         ". OK <=10%   : LOW <=50%   #@ HIGH >50%   ? unknown");
     /* narrow: whole items only */
     heatmap_legend(stdscr, 2, 0, 24, true);
-    assert_string_equal(row_text(2, buf, sizeof buf), ". OK <=10%   : LOW <=50%");
+    assert_string_equal(vscreen_row(2, buf, sizeof buf), ". OK <=10%   : LOW <=50%");
 }
 
 static void add_vertex(struct vertex_list *l, const char *id, const char *name, const char *input,
@@ -233,9 +205,9 @@ static void bottleneck_is_busy_and_downstream_of_backpressure(void **state) {
         heatmap_draw(stdscr, 0, 0, 3, 60, rows, 3, 0, &lay, ascii);
         char buf[512];
         const char *mark = ascii ? "<- bottleneck" : "\u25c0 bottleneck";
-        assert_null(strstr(row_text(0, buf, sizeof buf), mark));
-        assert_null(strstr(row_text(1, buf, sizeof buf), mark));
-        assert_non_null(strstr(row_text(2, buf, sizeof buf), mark));
+        assert_null(strstr(vscreen_row(0, buf, sizeof buf), mark));
+        assert_null(strstr(vscreen_row(1, buf, sizeof buf), mark));
+        assert_non_null(strstr(vscreen_row(2, buf, sizeof buf), mark));
     }
     vertex_list_free(&l);
 }
@@ -259,7 +231,7 @@ static void a_wide_job_draws_without_overflow(void **state) {
         heatmap_legend(stdscr, 12, 0, w, false);
         char buf[512];
         for (int y = 0; y < 13; y++) {
-            row_text(y, buf, sizeof buf);
+            vscreen_row(y, buf, sizeof buf);
             wchar_t wide[512];
             mbstowcs(wide, buf, 511);
             assert_true(wcswidth(wide, 512) <= w);

@@ -3,7 +3,35 @@
 #include <stdlib.h>
 #include <wchar.h>
 
+#include "colors.h"
 #include "vscreen.h"
+
+static FILE *out_f, *in_f;
+static SCREEN *sp;
+
+int vscreen_open(int rows, int cols) {
+    out_f = fopen("/dev/null", "w");
+    in_f = fopen("/dev/null", "r");
+    sp = out_f && in_f ? newterm("xterm-256color", out_f, in_f) : NULL;
+    if (sp == NULL)
+        return -1;
+    set_term(sp);
+    resizeterm(rows, cols);
+    colors_init(true);
+    return 0;
+}
+
+void vscreen_close(void) {
+    endwin();
+    if (sp)
+        delscreen(sp);
+    if (out_f)
+        fclose(out_f);
+    if (in_f)
+        fclose(in_f);
+    sp = NULL;
+    out_f = in_f = NULL;
+}
 
 char *vscreen_row(int y, char *buf, size_t size) {
     wchar_t w[1024];
