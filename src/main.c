@@ -27,7 +27,7 @@
 #include "options.h"
 #include "poller.h"
 #include "signals.h"
-#include "snapshot.h"
+#include "once_output.h"
 #include "theme.h"
 #include "ui.h"
 #include "xalloc.h"
@@ -158,14 +158,14 @@ static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s, s
     evaluate_alerts(app, alerts);
     app->now_ms = clock_wall_ms();
     if (fmt == OUTPUT_JSON) {
-        char *s = snapshot_json(app);
+        char *s = once_json(app);
         puts(s);
         free(s);
     } else {
-        snapshot_text(app, stdout);
+        once_text(app, stdout);
     }
     fflush(stdout);
-    return snapshot_all_ok(app) ? 0 : 3;
+    return once_all_ok(app) ? 0 : 3;
 }
 
 /* Every cluster has answered (or failed) every source at least once. */

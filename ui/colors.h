@@ -1,5 +1,5 @@
 /* Colour roles: what a cell means (a failed state, stale data, the selection), not which
- * colour it is. The roles and their built-in look are declared once, in src/theme.h
+ * colour it is. The roles and their built-in look are declared once, in src/config/theme.h
  * (THEME_ROLES); a theme (a YAML file in themes/) restyles them by name. This file turns the theme
  * in effect into curses attributes, by what the terminal can show:
  *   256 colours or more: the theme's colours as given;

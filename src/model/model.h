@@ -1,6 +1,6 @@
 /* The data model: what flinktop knows about each cluster and its jobs.
  *
- * Plain structs. A cluster owns its strings and arrays; cluster_free() (cluster.c)
+ * Plain structs. A cluster owns its strings and arrays; cluster_free() (model.c)
  * frees them. Unknown values are never a made-up zero: integers use -1 (UNKNOWN_I),
  * doubles NaN, strings NULL. Every string in here came from a server and has been
  * sanitised (sanitize.h) before it was stored. */

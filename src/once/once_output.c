@@ -1,4 +1,4 @@
-#include "snapshot.h"
+#include "once_output.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -29,7 +29,7 @@ static const char *cluster_version(const struct cluster *c) {
     return c->config.flink_version ? c->config.flink_version : c->overview.flink_version;
 }
 
-int snapshot_all_ok(const struct app *app) {
+int once_all_ok(const struct app *app) {
     for (size_t i = 0; i < app->n_clusters; i++)
         if (!app->clusters[i].k8s.gone && cluster_state(&app->clusters[i]) != SOURCE_OK)
             return 0;
@@ -285,7 +285,7 @@ static cJSON *cluster_json(const struct cluster *c, int64_t now_ms) {
     return o;
 }
 
-char *snapshot_json(const struct app *app) {
+char *once_json(const struct app *app) {
     cJSON *root = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(root, "clusters");
     for (size_t i = 0; i < app->n_clusters; i++)
@@ -314,7 +314,7 @@ static void print_int(FILE *out, int64_t v) {
         fprintf(out, "%lld", (long long)v);
 }
 
-void snapshot_text(const struct app *app, FILE *out) {
+void once_text(const struct app *app, FILE *out) {
     for (size_t i = 0; app->k8s && i < k8s_poller_context_count(app->k8s); i++) {
         const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
         fprintf(out, "context %s  namespace %s%s\n", s->name, s->scope ? s->scope : "(all)",
