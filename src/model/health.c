@@ -1,0 +1,228 @@
+#include "health.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bottleneck.h"
+
+#define HEALTH_NAME(id, name) [id] = name,
+static const char *const class_names[HEALTH_CLASS_COUNT] = {HEALTH_CLASSES(HEALTH_NAME)};
+#undef HEALTH_NAME
+
+const char *health_class_name(enum health_class c) {
+    if ((int)c < 0 || c >= HEALTH_CLASS_COUNT)
+        return class_names[HEALTH_UNKNOWN];
+    return class_names[c];
+}
+
+/* "45s", "14m", "3h07m", "2d04h": a span of time as an incident channel says it. */
+static void span(int64_t ms, char *buf, size_t size) {
+    int64_t s = ms < 0 ? 0 : ms / 1000;
+    if (s < 60)
+        snprintf(buf, size, "%llds", (long long)s);
+    else if (s < 3600)
+        snprintf(buf, size, "%lldm", (long long)(s / 60));
+    else if (s < 86400)
+        snprintf(buf, size, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+    else
+        snprintf(buf, size, "%lldd%02lldh", (long long)(s / 86400),
+                 (long long)(s % 86400 / 3600));
+}
+
+/* The first line of a message, at most n bytes of it (never cutting a UTF-8 sequence). */
+static void first_line(const char *msg, char *buf, size_t size) {
+    size_t n = 0;
+    buf[0] = '\0';
+    if (msg == NULL || size == 0)
+        return;
+    while (msg[n] != '\0' && msg[n] != '\n' && n + 1 < size)
+        n++;
+    while (n > 0 && msg[n] != '\0' && msg[n] != '\n' && ((unsigned char)msg[n] & 0xC0) == 0x80)
+        n--; /* cut before a continuation byte: back to the start of that character */
+    memcpy(buf, msg, n);
+    buf[n] = '\0';
+}
+
+static bool completed(const struct checkpoint *c) {
+    return c->id >= 0 && c->status != NULL && strcmp(c->status, "COMPLETED") == 0;
+}
+
+/* The newest completed checkpoint or savepoint (they share one id counter). */
+static const struct checkpoint *newest_completed(const struct checkpoint_stats *s) {
+    const struct checkpoint *c = s->last_completed.id >= 0 ? &s->last_completed : NULL;
+    if (completed(&s->last_savepoint) && (c == NULL || s->last_savepoint.id > c->id))
+        c = &s->last_savepoint;
+    return c;
+}
+
+int64_t health_cp_failures_in_row(const struct checkpoint_stats *s) {
+    if (s == NULL)
+        return -1;
+    const struct checkpoint *done = newest_completed(s);
+    int64_t failed_id = s->last_failed.id;
+    if (done == NULL) {
+        if (s->failed >= 0)
+            return s->failed;
+        return failed_id >= 0 ? -1 : 0;
+    }
+    if (failed_id < 0 || failed_id < done->id)
+        return 0;
+    return failed_id - done->id;
+}
+
+static int64_t cp_time(const struct checkpoint *c) {
+    if (c->ack_ts > 0)
+        return c->ack_ts;
+    return c->trigger_ts > 0 ? c->trigger_ts : -1;
+}
+
+/* Worst vertex by backpressure and by busy time; the likely bottleneck. */
+static void vertices_eval(const struct vertex_list *l, struct job_health *h) {
+    for (size_t i = 0; i < l->len; i++) {
+        const struct vertex *v = &l->items[i];
+        double bp = bottleneck_bp_ratio(v), busy = bottleneck_busy_ratio(v);
+        if (!isnan(bp) && (isnan(h->bp_max) || bp > h->bp_max)) {
+            h->bp_max = bp;
+            h->bp_vertex = v;
+        }
+        if (!isnan(busy) && (isnan(h->busy_max) || busy > h->busy_max))
+            h->busy_max = busy;
+        if (h->bottleneck == NULL && bottleneck_is(l, i))
+            h->bottleneck = v;
+    }
+}
+
+static bool checkpointing_on(const struct job_detail *d) {
+    if (!d->have_cp_config)
+        return d->have_checkpoints;
+    return d->cp_config.enabled && d->cp_config.interval_ms > 0 &&
+           d->cp_config.interval_ms != INT64_MAX;
+}
+
+/* Sets NOT_CHECKPOINTING with its reason when checkpoints keep failing or are overdue. */
+static bool checkpoints_eval(const struct job *j, int64_t now_ms, struct job_health *h) {
+    const struct job_detail *d = j->detail;
+    if (d == NULL || !d->have_checkpoints)
+        return false;
+    const struct checkpoint_stats *s = &d->checkpoints;
+    const struct checkpoint *done = newest_completed(s);
+    h->cp_failed_in_row = health_cp_failures_in_row(s);
+    h->cp_last_completed_ms = done ? cp_time(done) : -1;
+    if (h->cp_last_completed_ms > 0 && now_ms >= h->cp_last_completed_ms)
+        h->cp_age_ms = now_ms - h->cp_last_completed_ms;
+    if (j->state != JOB_RUNNING || !checkpointing_on(d))
+        return false;
+
+    /* since: the last completed checkpoint, else the job's start */
+    int64_t since = h->cp_last_completed_ms > 0 ? h->cp_last_completed_ms : j->start_time;
+    char age[24] = "?";
+    if (since > 0 && now_ms >= since)
+        span(now_ms - since, age, sizeof age);
+
+    if (h->cp_failed_in_row >= HEALTH_CP_FAILURES_IN_ROW) {
+        char why[160];
+        first_line(s->last_failed.failure_message, why, sizeof why);
+        snprintf(h->reason, sizeof h->reason, "checkpoints failing for %s (%lld in a row)%s%s",
+                 age, (long long)h->cp_failed_in_row, why[0] ? ": " : "", why);
+        return true;
+    }
+    int64_t interval = d->have_cp_config ? d->cp_config.interval_ms : -1;
+    if (interval > 0 && since > 0 && now_ms - since > HEALTH_CP_MISSED_INTERVALS * interval) {
+        char every[24];
+        span(interval, every, sizeof every);
+        snprintf(h->reason, sizeof h->reason, "no completed checkpoint for %s (interval %s)",
+                 age, every);
+        return true;
+    }
+    return false;
+}
+
+static bool backpressure_eval(struct job_health *h) {
+    if (isnan(h->bp_max) || h->bp_max <= HEALTH_BP_RATIO || h->bp_vertex == NULL)
+        return false;
+    double pct = h->bp_max > 1.0 ? 100.0 : h->bp_max * 100.0;
+    if (h->bottleneck != NULL)
+        snprintf(h->reason, sizeof h->reason, "backpressured %.0f%% at %s (bottleneck)", pct,
+                 h->bottleneck->name ? h->bottleneck->name : h->bottleneck->id);
+    else
+        snprintf(h->reason, sizeof h->reason, "backpressured %.0f%% at %s", pct,
+                 h->bp_vertex->name ? h->bp_vertex->name : h->bp_vertex->id);
+    return true;
+}
+
+static void failed_reason(const struct job *j, int64_t now_ms, struct job_health *h) {
+    char age[24] = "";
+    int64_t since = j->state == JOB_FAILED ? j->end_time : j->last_modification;
+    if (since > 0 && now_ms >= since)
+        span(now_ms - since, age, sizeof age);
+    char why[160] = "";
+    if (j->detail && j->detail->have_exceptions && j->detail->exceptions.len > 0) {
+        const struct exception_entry *e = &j->detail->exceptions.entries[0];
+        first_line(e->message ? e->message : e->name, why, sizeof why);
+    }
+    snprintf(h->reason, sizeof h->reason, "%s%s%s%s%s", job_state_name(j->state),
+             age[0] ? " for " : "", age, why[0] ? ": " : "", why);
+}
+
+void health_eval(const struct job *j, int64_t now_ms, struct job_health *h) {
+    memset(h, 0, sizeof *h);
+    h->cls = HEALTH_UNKNOWN;
+    h->cp_failed_in_row = -1;
+    h->cp_last_completed_ms = -1;
+    h->cp_age_ms = -1;
+    h->bp_max = NAN;
+    h->busy_max = NAN;
+    if (j == NULL)
+        return;
+    if (j->detail != NULL)
+        vertices_eval(&j->detail->vertices, h);
+    bool cp_bad = checkpoints_eval(j, now_ms, h);
+
+    switch (j->state) {
+    case JOB_FAILED:
+    case JOB_FAILING:
+        h->cls = HEALTH_FAILED;
+        failed_reason(j, now_ms, h);
+        return;
+    case JOB_RESTARTING:
+    case JOB_INITIALIZING:
+    case JOB_CREATED:
+    case JOB_RECONCILING:
+        h->cls = HEALTH_RESTARTING;
+        snprintf(h->reason, sizeof h->reason, "%s", job_state_name(j->state));
+        return;
+    case JOB_RUNNING:
+        break;
+    case JOB_UNKNOWN:
+        return;
+    default: /* finished, canceled, suspended: not sick, nothing to do */
+        h->cls = HEALTH_HEALTHY;
+        return;
+    }
+    if (cp_bad) {
+        h->cls = HEALTH_NOT_CHECKPOINTING;
+        return;
+    }
+    if (backpressure_eval(h)) {
+        h->cls = HEALTH_BACKPRESSURED;
+        return;
+    }
+    h->cls = HEALTH_HEALTHY;
+}
+
+static int cmp_desc_i(int64_t a, int64_t b) {
+    return a > b ? -1 : a < b ? 1 : 0;
+}
+
+int health_compare(const struct job_health *a, const struct job_health *b) {
+    if (a->cls != b->cls)
+        return a->cls < b->cls ? -1 : 1;
+    int c = cmp_desc_i(a->cp_failed_in_row, b->cp_failed_in_row);
+    if (c != 0)
+        return c;
+    if ((c = cmp_desc_i(a->cp_age_ms, b->cp_age_ms)) != 0)
+        return c;
+    double x = isnan(a->bp_max) ? -1 : a->bp_max, y = isnan(b->bp_max) ? -1 : b->bp_max;
+    return x > y ? -1 : x < y ? 1 : 0;
+}
