@@ -9,7 +9,7 @@
 #include "xalloc.h"
 
 /* What Tab offers first; `:quit` also runs but is left out so that `:q` is whole. */
-static const char *const commands[] = {"ctx", "ns", "cluster", "job", "theme", "alerts", "q"};
+static const char *const commands[] = {"ctx", "ns", "cluster", "job", "theme", "alerts", "fleet", "q"};
 static const bool takes_arg[] = {true, true, true, true, true, false, false};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -52,6 +52,7 @@ static struct binding defaults[] = {
     CH('!', "!", REQ_ALERTS),
     CH(':', ":", REQ_COMMAND),
     CH('o', "o", REQ_OPERATIONS),
+    CH('F', "F", REQ_FLEET),
     CH(18, "Ctrl-R", REQ_RELOAD),
     CH(12, "Ctrl-L", REQ_REPAINT),
     CH('\t', "Tab", REQ_TAB_NEXT),

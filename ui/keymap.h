@@ -33,6 +33,7 @@ struct config_key;
     X(REQ_ALERTS, "alerts", "alerts: firing, pending and recently resolved")                       \
     X(REQ_COMMAND, "command", "command line: :ctx :ns :cluster :job :theme :alerts :q")            \
     X(REQ_OPERATIONS, "operations", "operations in flight and done")                               \
+    X(REQ_FLEET, "fleet", "fleet board (every job, sickest first) or back to the clusters screen") \
     X(REQ_RELOAD, "reload", "reload flinktop's own config (also SIGHUP)")                          \
     X(REQ_REPAINT, "repaint", "repaint the whole terminal (after line noise)")                     \
     X(REQ_TAB_NEXT, "tab-next", "next tab")                                                        \

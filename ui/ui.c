@@ -108,6 +108,17 @@ static void pop_to_root(struct ui *ui) {
         pop(ui);
 }
 
+/* The two top screens, the fleet board and the clusters screen, are one key apart: the
+ * root of the stack becomes the other one (what was open over it closes). */
+static unsigned switch_root(struct ui *ui) {
+    pop_to_root(ui);
+    const struct view_ops *next = ui->stack[0].ops == &view_board ? &view_clusters : &view_board;
+    view_done(&ui->stack[0]);
+    ui->depth = 0;
+    push(ui, next, -1, NULL, NULL);
+    return UI_REDRAW | UI_REFETCH;
+}
+
 struct ui *ui_new(struct app *app) {
     struct ui *ui = xcalloc(1, sizeof *ui);
     ui->app = app;
@@ -563,6 +574,12 @@ static unsigned run_command(struct ui *ui, const char *line) {
         return cmd_scope(ui, true, arg);
     if (strcmp(verb, "ns") == 0 || strcmp(verb, "namespace") == 0)
         return cmd_scope(ui, false, arg);
+    if (strcmp(verb, "fleet") == 0 || strcmp(verb, "board") == 0) {
+        if (ui->stack[0].ops != &view_board)
+            return switch_root(ui);
+        pop_to_root(ui);
+        return UI_REDRAW;
+    }
     if (strcmp(verb, "alerts") == 0) {
         if (v->ops != &view_alerts)
             push(ui, &view_alerts, v->cluster, v->ops, NULL);
@@ -642,6 +659,8 @@ static unsigned handle_request(struct ui *ui, enum request req) {
         return UI_REDRAW;
     case REQ_RELOAD:
         return UI_RELOAD | UI_REDRAW;
+    case REQ_FLEET:
+        return switch_root(ui);
     case REQ_OPERATIONS: /* one operations screen at a time, like alerts */
         if (ui->app->ops == NULL) {
             ui_flash(ui, UI_FLASH_INFO, "no operations in this session");

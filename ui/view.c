@@ -9,7 +9,7 @@
 #include "ui.h"
 
 const enum request view_global_keys[] = {REQ_BACK,   REQ_QUIT,    REQ_HELP,
-                                         REQ_ALERTS, REQ_REPAINT, REQ_NONE};
+                                         REQ_ALERTS, REQ_FLEET, REQ_REPAINT, REQ_NONE};
 
 struct cluster *view_cluster(const struct view *v) {
     if (v->cluster < 0 || (size_t)v->cluster >= v->app->n_clusters)

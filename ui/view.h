@@ -59,6 +59,7 @@ extern const struct view_ops view_clusters;
 /* The cluster index of the clusters screen's selected row, -1 none (view_clusters.c). */
 int view_clusters_selected(const struct view *v);
 extern const struct view_ops view_jobs;
+extern const struct view_ops view_board;
 extern const struct view_ops view_help;
 extern const struct view_ops view_alerts;
 /* A row's name cell with its alert mark (view_alerts.c): "! name" when a critical alert

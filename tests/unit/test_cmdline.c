@@ -299,7 +299,7 @@ static void parse_splits_verb_and_argument(void **state) {
     assert_string_equal(verb, "");
     size_t n;
     const char *const *cmds = cmdline_commands(&n);
-    assert_int_equal(n, 7);
+    assert_int_equal(n, 8);
     assert_string_equal(cmds[0], "ctx");
 }
 

@@ -1,0 +1,96 @@
+#!/usr/bin/env bats
+# The fleet board: every job of every cluster, sickest first, the reason in words.
+
+load lib
+
+setup() {
+    e2e_setup
+    sim_start --jobs 4 || return 1
+}
+
+teardown() {
+    e2e_teardown
+}
+
+# the names of the jobs the simulator serves in STATE, over every cluster
+sim_jobs_in_state() {
+    for c in production staging development; do
+        curl -sf "$SIM_URL/clusters/$c/jobs/overview" |
+            python3 -c 'import json,sys; [print(j["name"]) for j in json.load(sys.stdin)["jobs"] if j["state"] == sys.argv[1]]' "$1"
+    done
+}
+
+# body row N of the board (1 = the first job row; the header and column titles above)
+board_row() { screen | sed -n "$(($1 + 2))p"; }
+
+@test "F shows the fleet board: a failed job is the top row with its reason; F goes back" {
+    failed=$(sim_jobs_in_state FAILED | head -n 1)
+    [ -n "$failed" ] # the simulator's default fleet has a failed job
+    console 160 40 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys F
+    wait_for "Fleet ("
+    wait_for "HEALTH"
+    wait_for "FAILED for"
+    run board_row 1
+    [[ "$output" == *"$failed"* ]]
+    [[ "$output" == *"FAILED for"* ]]
+    keys F
+    wait_for "Clusters (3)"
+}
+
+@test "the board names the bottleneck of a backpressured job, not its victims" {
+    console 200 40 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys F
+    # job details arrive round-robin: the backpressured jobs show once theirs have
+    wait_for "(bottleneck)" 40
+    row=$(screen | grep -m1 "(bottleneck)")
+    [[ "$row" == *"backpressured "*"% at "* ]]
+    # healthy jobs sort below every sick one
+    first_healthy=$(screen | grep -n " healthy " | head -n 1 | cut -d: -f1)
+    last_sick=$(screen | grep -n "(bottleneck)" | tail -n 1 | cut -d: -f1)
+    [ -n "$first_healthy" ]
+    [ "$last_sick" -lt "$first_healthy" ]
+}
+
+@test "Enter on a board row opens that job; Esc comes back to the board; q quits from it" {
+    console 160 40 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys F
+    wait_for "FAILED for"
+    name=$(board_row 1 | awk '{print $1}')
+    keys Enter
+    wait_for "$name"
+    wait_for "Overview"
+    keys Escape
+    wait_for "Fleet ("
+    keys q
+    run wait_exit 5
+    [[ "$output" == "exited 0" ]]
+}
+
+@test ":fleet opens the board and / filters it by health" {
+    console 160 40 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys : f l e e t Enter
+    wait_for "Fleet ("
+    wait_for "FAILED for"
+    keys / h e a l t h y Enter
+    wait_for "filter: healthy"
+    run screen
+    [[ "$output" != *"FAILED for"* ]]
+}
+
+@test "at 80x24 the board keeps the job names whole and drops columns instead" {
+    console 80 24 $(sim_flink_args)
+    wait_for "production"
+    keys F
+    wait_for "Fleet ("
+    wait_for "FAILED for"
+    while read -r name; do
+        wait_for "$name" 5
+    done < <(sim_job_names production | awk 'length($0) <= 18')
+    run screen
+    [[ "$output" != *"NAMESPACE"* ]]
+}
