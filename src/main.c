@@ -27,6 +27,7 @@
 #include "options.h"
 #include "poller.h"
 #include "signals.h"
+#include "once_incident.h"
 #include "once_output.h"
 #include "theme.h"
 #include "ui.h"
@@ -143,6 +144,27 @@ static void app_free(struct app *app) {
     free(app->clusters);
 }
 
+/* "context prod, all namespaces" for the first line of the text report, and a line for
+ * each context that failed or fell back. */
+static void once_scope(const struct app *app, char *scope, size_t scope_size, char *notes,
+                       size_t notes_size) {
+    size_t n = app->k8s ? k8s_poller_context_count(app->k8s) : 0, used = 0, nused = 0;
+    scope[0] = notes[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
+        int w = snprintf(scope + used, scope_size - used, "%scontext %s, %s%s", i ? "; " : "",
+                         s->name, s->scope ? "namespace " : "all namespaces",
+                         s->scope ? s->scope : "");
+        used = w > 0 && used + (size_t)w < scope_size ? used + (size_t)w : used;
+        if (s->error[0] == '\0' && !s->fell_back)
+            continue;
+        w = snprintf(notes + nused, notes_size - nused, "context %s: %s%s\n", s->name,
+                     s->error[0] ? s->error : "",
+                     s->fell_back ? " (listing all namespaces forbidden)" : "");
+        nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
+    }
+}
+
 static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s, struct loop *loop,
                     struct alerts *alerts, enum output_format fmt) {
     /* Kubernetes first: its lists decide which clusters there are to poll. */
@@ -162,7 +184,9 @@ static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s, s
         puts(s);
         free(s);
     } else {
-        once_text(app, stdout);
+        char scope[256], notes[1024];
+        once_scope(app, scope, sizeof scope, notes, sizeof notes);
+        once_incident_text(app, scope[0] ? scope : NULL, notes, app->now_ms, stdout);
     }
     fflush(stdout);
     return once_all_ok(app) ? 0 : 3;

@@ -16,8 +16,7 @@ const char *health_class_name(enum health_class c) {
     return class_names[c];
 }
 
-/* "45s", "14m", "3h07m", "2d04h": a span of time as an incident channel says it. */
-static void span(int64_t ms, char *buf, size_t size) {
+void health_span(int64_t ms, char *buf, size_t size) {
     int64_t s = ms < 0 ? 0 : ms / 1000;
     if (s < 60)
         snprintf(buf, size, "%llds", (long long)s);
@@ -30,18 +29,28 @@ static void span(int64_t ms, char *buf, size_t size) {
                  (long long)(s % 86400 / 3600));
 }
 
-/* The first line of a message, at most n bytes of it (never cutting a UTF-8 sequence). */
+/* The first line of a message into buf; one that does not fit ends in "..." (never
+ * cutting a UTF-8 sequence). */
 static void first_line(const char *msg, char *buf, size_t size) {
     size_t n = 0;
+    if (size < 4) {
+        if (size > 0)
+            buf[0] = '\0';
+        return;
+    }
     buf[0] = '\0';
-    if (msg == NULL || size == 0)
+    if (msg == NULL)
         return;
     while (msg[n] != '\0' && msg[n] != '\n' && n + 1 < size)
         n++;
-    while (n > 0 && msg[n] != '\0' && msg[n] != '\n' && ((unsigned char)msg[n] & 0xC0) == 0x80)
-        n--; /* cut before a continuation byte: back to the start of that character */
+    bool cut = msg[n] != '\0' && msg[n] != '\n';
+    if (cut) {
+        n = size - 4; /* room for "..." */
+        while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+            n--; /* cut before a continuation byte: back to the start of that character */
+    }
     memcpy(buf, msg, n);
-    buf[n] = '\0';
+    memcpy(buf + n, cut ? "..." : "", cut ? 4 : 1);
 }
 
 static bool completed(const struct checkpoint *c) {
@@ -118,7 +127,7 @@ static bool checkpoints_eval(const struct job *j, int64_t now_ms, struct job_hea
     int64_t since = h->cp_last_completed_ms > 0 ? h->cp_last_completed_ms : j->start_time;
     char age[24] = "?";
     if (since > 0 && now_ms >= since)
-        span(now_ms - since, age, sizeof age);
+        health_span(now_ms - since, age, sizeof age);
 
     if (h->cp_failed_in_row >= HEALTH_CP_FAILURES_IN_ROW) {
         char why[160];
@@ -130,7 +139,7 @@ static bool checkpoints_eval(const struct job *j, int64_t now_ms, struct job_hea
     int64_t interval = d->have_cp_config ? d->cp_config.interval_ms : -1;
     if (interval > 0 && since > 0 && now_ms - since > HEALTH_CP_MISSED_INTERVALS * interval) {
         char every[24];
-        span(interval, every, sizeof every);
+        health_span(interval, every, sizeof every);
         snprintf(h->reason, sizeof h->reason, "no completed checkpoint for %s (interval %s)",
                  age, every);
         return true;
@@ -155,7 +164,7 @@ static void failed_reason(const struct job *j, int64_t now_ms, struct job_health
     char age[24] = "";
     int64_t since = j->state == JOB_FAILED ? j->end_time : j->last_modification;
     if (since > 0 && now_ms >= since)
-        span(now_ms - since, age, sizeof age);
+        health_span(now_ms - since, age, sizeof age);
     char why[160] = "";
     if (j->detail && j->detail->have_exceptions && j->detail->exceptions.len > 0) {
         const struct exception_entry *e = &j->detail->exceptions.entries[0];

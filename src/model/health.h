@@ -9,6 +9,7 @@
 #define FLINKTOP_HEALTH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -52,6 +53,9 @@ const char *health_class_name(enum health_class c);
  * completed one up to the latest failed one failed (or is still running); with no
  * completed checkpoint at all it is counts.failed. -1 unknown. */
 int64_t health_cp_failures_in_row(const struct checkpoint_stats *s);
+
+/* A span of time as an incident channel says it: "45s", "14m", "3h07m", "2d04h". */
+void health_span(int64_t ms, char *buf, size_t size);
 
 /* Fills *out for job j at wall time now_ms. j->detail may be NULL (details not fetched
  * yet): the class then comes from the job state alone. */

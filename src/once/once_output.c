@@ -1,5 +1,7 @@
 #include "once_output.h"
 
+#include "health.h"
+
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdint.h>
@@ -192,6 +194,22 @@ static cJSON *exceptions_json(const struct job_detail *d) {
     return o;
 }
 
+/* The job's triage (health.h): class, reason in words and the numbers behind them. */
+static cJSON *health_json(const struct job *j, int64_t now_ms) {
+    struct job_health h;
+    health_eval(j, now_ms, &h);
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "class", health_class_name(h.cls));
+    add_str(o, "reason", h.reason[0] ? h.reason : NULL);
+    add_int(o, "checkpoint_failures_in_row", h.cp_failed_in_row);
+    add_int(o, "checkpoint_age_ms", h.cp_age_ms);
+    add_num(o, "backpressured_max", h.bp_max);
+    add_num(o, "busy_max", h.busy_max);
+    const struct vertex *b = h.bottleneck;
+    add_str(o, "bottleneck", b ? (b->name ? b->name : b->id) : NULL);
+    return o;
+}
+
 static cJSON *job_json(const struct job *j, int64_t now_ms) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "id", j->id[0] ? j->id : NULL);
@@ -203,6 +221,7 @@ static cJSON *job_json(const struct job *j, int64_t now_ms) {
     add_int(o, "parallelism", j->parallelism);
     add_int(o, "max_parallelism", j->max_parallelism);
     add_int(o, "tasks_total", j->tasks_total);
+    cJSON_AddItemToObject(o, "health", health_json(j, now_ms));
     const struct job_detail *d = j->detail;
     if (d == NULL) {
         cJSON_AddNullToObject(o, "records_in_per_s");
@@ -305,65 +324,4 @@ char *once_json(const struct app *app) {
     char *out = xstrdup(s);
     cJSON_free(s);
     return out;
-}
-
-static void print_int(FILE *out, int64_t v) {
-    if (v < 0)
-        fputs("-", out);
-    else
-        fprintf(out, "%lld", (long long)v);
-}
-
-void once_text(const struct app *app, FILE *out) {
-    for (size_t i = 0; app->k8s && i < k8s_poller_context_count(app->k8s); i++) {
-        const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
-        fprintf(out, "context %s  namespace %s%s\n", s->name, s->scope ? s->scope : "(all)",
-                s->fell_back ? " (listing all forbidden)" : "");
-        if (s->error[0])
-            fprintf(out, "  %s: %s\n", k8s_context_ok(s) ? "note" : "error", s->error);
-    }
-    for (size_t i = 0; i < app->n_clusters; i++) {
-        const struct cluster *c = &app->clusters[i];
-        if (c->k8s.gone)
-            continue;
-        bool ok = cluster_state(c) == SOURCE_OK;
-        bool have_ov = c->sources[SRC_OVERVIEW].last_ok_ms > 0;
-        const char *v = cluster_version(c);
-        fprintf(out, "%s  %s  flink %s  %s\n", c->name, c->url, v ? v : "-", ok ? "ok" : "error");
-        if (!ok) {
-            const char *why = cluster_error(c);
-            fprintf(out, "  error: %s\n", why ? why : "no answer");
-        }
-        const struct flink_resource *r = k8s_cluster_resource(c);
-        if (c->k8s.ctx) {
-            struct pod_summary ps;
-            bool have_pods = k8s_cluster_pods(c, &ps);
-            fprintf(out, "  %s %s/%s  lifecycle %s  jm %s  pods ", c->k8s.context, c->k8s.namespace,
-                    c->k8s.name, r ? flink_lifecycle_name(r->status.lifecycle) : "-",
-                    r ? jm_deploy_state_name(r->status.jm_status) : "-");
-            print_int(out, have_pods ? ps.ready : -1);
-            fputs("/", out);
-            print_int(out, have_pods ? ps.total : -1);
-            fputs("\n", out);
-            if (r && r->status.error)
-                fprintf(out, "  operator error: %s\n", r->status.error);
-        }
-        fputs("  taskmanagers ", out);
-        print_int(out, have_ov ? c->overview.taskmanagers : -1);
-        fputs("  slots ", out);
-        print_int(out, have_ov ? c->overview.slots_total - c->overview.slots_available : -1);
-        fputs("/", out);
-        print_int(out, have_ov ? c->overview.slots_total : -1);
-        fputs("  running ", out);
-        print_int(out, have_ov ? c->overview.jobs_running : -1);
-        fputs("  failed ", out);
-        print_int(out, have_ov ? c->overview.jobs_failed : -1);
-        fputs("\n", out);
-        for (size_t k = 0; k < c->jobs.len; k++) {
-            const struct job *j = &c->jobs.items[k];
-            fprintf(out, "  %-32s  %-12s  p=", j->id[0] ? j->id : "-", job_state_name(j->state));
-            print_int(out, j->parallelism);
-            fprintf(out, "  %s\n", j->name ? j->name : "-");
-        }
-    }
 }

@@ -250,3 +250,38 @@ assert any(x['cluster'] == 'staging' and x['job'] == '$name' and x['severity'] =
 assert all('has failed' in x['message'] for x in a), a
 "
 }
+
+@test "once text is an incident report: time and scope, the failed job first with its reason, then a count" {
+    sim_start --frozen --jobs 4
+    failed=$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" |
+        python3 -c 'import json,sys; print([j["name"] for j in json.load(sys.stdin)["jobs"] if j["state"] == "FAILED"][0])')
+    run "$FLINKTOP" --once --output text $(sim_flink_args) --flink dead=http://127.0.0.1:1
+    [ "$status" -eq 3 ] # a cluster without data is not "all ok"
+    # first line: HH:MM ZONE, the clusters and how many jobs need a look
+    [[ "${lines[0]}" =~ ^[0-2][0-9]:[0-5][0-9]\ [A-Z+0-9-]+\ \ 4\ clusters:\ [0-9]+\ of\ 12\ jobs\ need\ a\ look$ ]]
+    # the sickest first: the failed job, by name (no 32-character id before it), with why
+    [[ "${lines[1]}" == "$failed (staging): FAILED for "*": "* ]]
+    # a backpressured job names where, in words
+    [[ "$output" == *"backpressured "*"% at "* ]]
+    [[ "$output" == *"cluster dead: connection refused"* ]]
+    [[ "${lines[${#lines[@]}-1]}" =~ ^[0-9]+\ healthy ]]
+    ! [[ "$output" =~ [0-9a-f]{32} ]]
+}
+
+@test "once json: every job has its health class, reason and the numbers behind them" {
+    sim_start --frozen --jobs 4
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+jobs = [j for c in d['clusters'] for j in c['jobs']]
+classes = {'failed','not checkpointing','backpressured','restarting','healthy','unknown'}
+assert all(j['health']['class'] in classes for j in jobs), jobs
+failed = [j for j in jobs if j['state'] == 'FAILED']
+assert failed and all(j['health']['class'] == 'failed' and j['health']['reason'].startswith('FAILED for') for j in failed)
+bp = [j for j in jobs if j['health']['class'] == 'backpressured']
+assert bp and all(' at ' in j['health']['reason'] and j['health']['backpressured_max'] > 0.5 for j in bp), bp
+ok = [j for j in jobs if j['health']['class'] == 'healthy' and j['state'] == 'RUNNING']
+assert ok and all(j['health']['reason'] is None for j in ok)
+"
+}

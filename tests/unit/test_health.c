@@ -212,7 +212,8 @@ static void long_reasons_never_cut_a_character(void **state) {
     struct job_health h;
     health_eval(&j, NOW, &h);
     const char *tail = strstr(h.reason, ": ") + 2;
-    assert_int_equal(strlen(tail) % 3, 0); /* whole characters only */
+    assert_int_equal((strlen(tail) - 3) % 3, 0); /* whole characters only, then "..." */
+    assert_string_equal(tail + strlen(tail) - 3, "...");
     job_done(&j);
 }
 

@@ -1,0 +1,110 @@
+#include "once_incident.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "health.h"
+#include "xalloc.h"
+
+struct sick {
+    const struct cluster *c;
+    const struct job *j;
+    struct job_health h;
+};
+
+static int sick_cmp(const void *a, const void *b) {
+    const struct sick *x = a, *y = b;
+    int c = health_compare(&x->h, &y->h);
+    if (c != 0)
+        return c;
+    c = strcmp(x->c->name, y->c->name);
+    return c ? c : strcmp(x->j->id, y->j->id);
+}
+
+static bool cluster_shown(const struct cluster *c) { return !c->k8s.gone && !c->k8s.hidden; }
+
+static void first_line(const struct app *app, const char *scope, int64_t now_ms, size_t n_sick,
+                       size_t n_jobs, FILE *out) {
+    char when[32] = "--:--";
+    time_t t = (time_t)(now_ms / 1000);
+    struct tm tm;
+    if (localtime_r(&t, &tm) != NULL)
+        strftime(when, sizeof when, "%H:%M %Z", &tm);
+    size_t n_clusters = 0;
+    for (size_t i = 0; i < app->n_clusters; i++)
+        n_clusters += cluster_shown(&app->clusters[i]);
+    fprintf(out, "%s  %s%s%zu cluster%s: ", when, scope ? scope : "", scope ? ", " : "",
+            n_clusters, n_clusters == 1 ? "" : "s");
+    if (n_sick == 0)
+        fprintf(out, "all %zu job%s healthy\n", n_jobs, n_jobs == 1 ? "" : "s");
+    else
+        fprintf(out, "%zu of %zu job%s need%s a look\n", n_sick, n_jobs, n_jobs == 1 ? "" : "s",
+                n_sick == 1 ? "s" : "");
+}
+
+/* A cluster that failed, or whose data is old, says so: its jobs' lines may be stale. */
+static void cluster_line(const struct app *app, const struct cluster *c, int64_t now_ms,
+                         FILE *out) {
+    bool failed = cluster_state(c) == SOURCE_ERROR;
+    if (!failed && !app_cluster_stale(app, c))
+        return;
+    const char *why = failed ? cluster_error(c) : NULL;
+    int64_t last = cluster_last_ok(c);
+    char old[24];
+    if (last > 0) {
+        health_span(now_ms - last, old, sizeof old);
+        fprintf(out, "cluster %s: %s%sdata %s old\n", c->name, why ? why : "", why ? ", " : "",
+                old);
+    } else {
+        fprintf(out, "cluster %s: %s\n", c->name, why ? why : "no answer yet");
+    }
+}
+
+void once_incident_text(const struct app *app, const char *scope, const char *notes,
+                        int64_t now_ms, FILE *out) {
+    size_t n_jobs = 0, n_sick = 0, n_healthy = 0, n_ended = 0, n_unknown = 0;
+    for (size_t i = 0; i < app->n_clusters; i++)
+        if (cluster_shown(&app->clusters[i]))
+            n_jobs += app->clusters[i].jobs.len;
+    struct sick *sick = xcalloc(n_jobs ? n_jobs : 1, sizeof *sick);
+    for (size_t i = 0; i < app->n_clusters; i++) {
+        const struct cluster *c = &app->clusters[i];
+        if (!cluster_shown(c))
+            continue;
+        for (size_t k = 0; k < c->jobs.len; k++) {
+            const struct job *j = &c->jobs.items[k];
+            struct job_health h;
+            health_eval(j, now_ms, &h);
+            if (h.cls == HEALTH_HEALTHY) {
+                if (j->state == JOB_RUNNING)
+                    n_healthy++;
+                else
+                    n_ended++;
+            } else if (h.cls == HEALTH_UNKNOWN) {
+                n_unknown++;
+            } else {
+                sick[n_sick++] = (struct sick){c, j, h};
+            }
+        }
+    }
+    qsort(sick, n_sick, sizeof *sick, sick_cmp);
+
+    first_line(app, scope, now_ms, n_sick, n_jobs, out);
+    if (notes && notes[0])
+        fputs(notes, out);
+    for (size_t i = 0; i < n_sick; i++)
+        fprintf(out, "%s (%s): %s\n", sick[i].j->name ? sick[i].j->name : sick[i].j->id,
+                sick[i].c->name, sick[i].h.reason[0] ? sick[i].h.reason : "?");
+    for (size_t i = 0; i < app->n_clusters; i++)
+        if (cluster_shown(&app->clusters[i]))
+            cluster_line(app, &app->clusters[i], now_ms, out);
+    fprintf(out, "%zu healthy", n_healthy);
+    if (n_ended)
+        fprintf(out, ", %zu ended", n_ended);
+    if (n_unknown)
+        fprintf(out, ", %zu unknown", n_unknown);
+    fputc('\n', out);
+    free(sick);
+}
