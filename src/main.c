@@ -311,6 +311,7 @@ static void reload(struct console *c) {
     struct app *app = c->app;
     app->config = fresh;
     app->refresh_ms = fresh->refresh_ms;
+    alerts_set_refresh(c->alerts, app->refresh_ms);
     app->detail_interval_ms = fresh->detail_interval_ms;
     app->readonly = fresh->readonly;
     app->mouse = fresh->mouse;
@@ -628,6 +629,7 @@ int main(int argc, char **argv) {
     struct alerts *alerts = alerts_new();
     alerts_set_rules(alerts, &rules);
     alert_rules_free(&rules);
+    alerts_set_refresh(alerts, app.refresh_ms); /* the default keep_firing_for */
     app.alerts = alerts;
     struct poller *poller = poller_new(&app, http);
     struct operations *ops = operations_new(http, NULL, NULL);

@@ -93,10 +93,12 @@ enum placeholder {
     PH_VERTEX,
     PH_TASKMANAGER,
     PH_POD,
+    PH_BOTTLENECK,
     PH_COUNT
 };
 static const char *const placeholder_names[PH_COUNT] = {
-    "name", "severity", "value", "threshold", "cluster", "job", "vertex", "taskmanager", "pod"};
+    "name", "severity", "value",       "threshold", "cluster",
+    "job",  "vertex",   "taskmanager", "pod",       "bottleneck"};
 
 static bool placeholder_in_scope(enum placeholder p, enum alert_scope s) {
     switch (p) {
@@ -108,6 +110,8 @@ static bool placeholder_in_scope(enum placeholder p, enum alert_scope s) {
         return s == ALERT_SCOPE_TASKMANAGER;
     case PH_POD:
         return s == ALERT_SCOPE_POD;
+    case PH_BOTTLENECK:
+        return s == ALERT_SCOPE_JOB;
     default:
         return true;
     }
@@ -179,6 +183,9 @@ char *alert_rule_render(const struct alert_rule *rule, const struct alert_labels
         case PH_POD:
             sub = labels->pod;
             break;
+        case PH_BOTTLENECK:
+            sub = labels->bottleneck;
+            break;
         default:
             buf[used++] = *t++;
             buf[used] = '\0';
@@ -194,8 +201,9 @@ char *alert_rule_render(const struct alert_rule *rule, const struct alert_labels
 /* ---- reading the file ---- */
 
 static const char *const top_keys[] = {"rules"};
-static const char *const rule_keys[] = {"name",      "severity", "scope",   "metric", "op",
-                                        "threshold", "for",      "message", "enabled"};
+static const char *const rule_keys[] = {"name",    "severity", "scope",           "metric",
+                                        "op",      "threshold", "for",            "message",
+                                        "enabled", "keep_firing_for"};
 
 struct reader {
     const char *file;
@@ -308,6 +316,7 @@ static void read_rule(struct reader *r, const struct yaml_doc_node *n, size_t id
     memset(&rule, 0, sizeof rule);
     rule.line = n->line;
     rule.enabled = true;
+    rule.keep_firing_for_ms = -1;
     rule.severity = ALERT_SEV_WARNING;
     rule.op = ALERT_OP_GT;
     int metric = -1, scope = -1;
@@ -397,6 +406,10 @@ static void read_rule(struct reader *r, const struct yaml_doc_node *n, size_t id
     v = scalar_at(r, n, "for", "a duration");
     if (v && yaml_doc_parse_duration_ms(v->scalar, &rule.for_ms) != 0)
         ERR(r, v, "for must be a duration such as 5m or 0s, got %s", what(v, buf));
+
+    v = scalar_at(r, n, "keep_firing_for", "a duration");
+    if (v && yaml_doc_parse_duration_ms(v->scalar, &rule.keep_firing_for_ms) != 0)
+        ERR(r, v, "keep_firing_for must be a duration such as 1m or 0s, got %s", what(v, buf));
 
     v = scalar_at(r, n, "message", "a string");
     if (v) {

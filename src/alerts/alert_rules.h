@@ -10,11 +10,12 @@
  *       op: ">"                         # > >= < <= == != increased
  *       threshold: 500                  # in the metric's unit; "increased": the rise (default 0)
  *       for: 2m                         # 0s (default): fire in the evaluation that sees it
+ *       keep_firing_for: 1m             # optional; default one refresh
  *       message: "{vertex} of {job} on {cluster} is backpressured {value} ms/s"
  *       enabled: true                   # optional
  *
  * Message placeholders: {name} {severity} {value} {threshold} always; {cluster} in every
- * scope; {job} in job and vertex scope; {vertex} in vertex scope; {taskmanager} in
+ * scope; {job} in job and vertex scope; {bottleneck} in job scope; {vertex} in vertex scope; {taskmanager} in
  * taskmanager scope; {pod} in pod scope. Errors read like config errors:
  *   alerts.yaml:14: unknown metric "heap_ratoi" (did you mean "heap_ratio"?)
  *   alerts.yaml:9: scope "vertex" has no metric "job_failed" (it is a job metric) */
@@ -67,6 +68,18 @@ enum alert_scope { ALERT_SCOPES(ALERT_SCOPE_ENUM) ALERT_SCOPE_COUNT };
     X(ALERT_METRIC_CHECKPOINT_AGE_S, "checkpoint_age_s", ALERT_SCOPE_JOB, "s", false,              \
       "seconds since the last completed checkpoint (since the start when none has completed); "    \
       "RUNNING jobs with periodic checkpoints")                                                    \
+    X(ALERT_METRIC_CHECKPOINT_FAILURES_IN_ROW, "checkpoint_failures_in_row", ALERT_SCOPE_JOB,      \
+      "count", false,                                                                              \
+      "failed checkpoints since the last completed one, from the ids Flink reports (not capped "   \
+      "by its 10-entry history); RUNNING jobs with checkpoints")                                   \
+    X(ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS, "checkpoint_missed_intervals", ALERT_SCOPE_JOB,    \
+      "intervals", false,                                                                          \
+      "checkpoint_age_s over the configured checkpoint interval; RUNNING jobs with periodic "       \
+      "checkpoints")                                                                               \
+    X(ALERT_METRIC_JOB_BACKPRESSURED_MS_PER_S, "job_backpressured_ms_per_s", ALERT_SCOPE_JOB,      \
+      "ms/s", false,                                                                               \
+      "the most backpressured vertex's backPressuredTimeMsPerSecond (0 to 1000); {bottleneck} "    \
+      "names the likely cause, downstream of it; RUNNING jobs only")                               \
     X(ALERT_METRIC_BACKPRESSURED_MS_PER_S, "backpressured_ms_per_s", ALERT_SCOPE_VERTEX, "ms/s",   \
       false, "max over subtasks of backPressuredTimeMsPerSecond (0 to 1000); RUNNING jobs only")   \
     X(ALERT_METRIC_BUSY_MS_PER_S, "busy_ms_per_s", ALERT_SCOPE_VERTEX, "ms/s", false,              \
@@ -123,6 +136,9 @@ struct alert_rule {
     enum alert_op op;
     double threshold;
     int64_t for_ms; /* >= 0 */
+    /* how long a firing alert stays firing once its condition is false, so a condition
+     * that flickers does not fire and resolve every refresh; -1: one refresh period */
+    int64_t keep_firing_for_ms;
     char *message;  /* owned template */
     bool enabled;
     int line; /* where the rule starts */
@@ -150,6 +166,7 @@ const struct alert_rule *alert_rules_find(const struct alert_rules *r, const cha
  * returns buf. */
 struct alert_labels {
     const char *cluster, *job, *vertex, *taskmanager, *pod; /* borrowed */
+    const char *bottleneck; /* job scope: the likely bottleneck vertex, NULL unknown */
 };
 char *alert_rule_render(const struct alert_rule *rule, const struct alert_labels *labels,
                         double value, char *buf, size_t size);

@@ -1,9 +1,11 @@
 #include "alert_samples.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "health.h"
 #include "k8s_api.h"
 #include "k8s_poller.h"
 #include "xalloc.h"
@@ -119,6 +121,8 @@ static void sample_job(struct alert_sample_set *s, const struct cluster *c, cons
         return; /* holds every alert of the job as it is until the list answers again */
     bool running = j->state == JOB_RUNNING;
     x->value[ALERT_METRIC_JOB_FAILED] = j->state == JOB_FAILED;
+    if (j->state == JOB_FAILED && j->end_time > 0)
+        x->since_ms[ALERT_METRIC_JOB_FAILED] = j->end_time;
     x->value[ALERT_METRIC_JOB_RESTARTING] = j->state == JOB_RESTARTING || j->state == JOB_FAILING;
     const struct job_detail *d = j->detail;
     if (d == NULL)
@@ -132,8 +136,34 @@ static void sample_job(struct alert_sample_set *s, const struct cluster *c, cons
         if (d->checkpoints.failed >= 0)
             x->value[ALERT_METRIC_CHECKPOINTS_FAILED_TOTAL] = (double)d->checkpoints.failed;
     }
-    if (running)
-        x->value[ALERT_METRIC_CHECKPOINT_AGE_S] = checkpoint_age_s(j, d, now_ms);
+    if (!running)
+        return;
+    double age_s = checkpoint_age_s(j, d, now_ms);
+    x->value[ALERT_METRIC_CHECKPOINT_AGE_S] = age_s;
+    if (d->have_cp_config && d->cp_config.interval_ms > 0 && !isnan(age_s))
+        x->value[ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS] =
+            age_s * 1000.0 / (double)d->cp_config.interval_ms;
+
+    struct job_health h;
+    health_eval(j, now_ms, &h);
+    if (d->have_checkpoints && h.cp_failed_in_row >= 0) {
+        x->value[ALERT_METRIC_CHECKPOINT_FAILURES_IN_ROW] = (double)h.cp_failed_in_row;
+        /* failing since the last completed checkpoint (or the start, when none did) */
+        int64_t since = h.cp_last_completed_ms > 0 ? h.cp_last_completed_ms : j->start_time;
+        if (h.cp_failed_in_row > 0 && since > 0)
+            x->since_ms[ALERT_METRIC_CHECKPOINT_FAILURES_IN_ROW] = since;
+    }
+    if (!isnan(h.bp_max)) {
+        x->value[ALERT_METRIC_JOB_BACKPRESSURED_MS_PER_S] = h.bp_max * 1000.0;
+        /* the backpressured vertices are the victims: name the one that cannot keep up,
+         * or, when no vertex downstream is busy enough to tell, where it starts */
+        const struct vertex *b = h.bottleneck, *v = h.bp_vertex;
+        if (b)
+            snprintf(x->bottleneck, sizeof x->bottleneck, "%s", b->name ? b->name : b->id);
+        else if (v && h.bp_max > HEALTH_BP_RATIO)
+            snprintf(x->bottleneck, sizeof x->bottleneck, "downstream of %s",
+                     v->name ? v->name : v->id);
+    }
 }
 
 static void sample_vertices(struct alert_sample_set *s, const struct cluster *c,

@@ -27,7 +27,12 @@ struct alert_sample {
     const char *vertex;               /* vertex name (the id when unknown) */
     const char *taskmanager;          /* task manager id */
     const char *pod;                  /* pod name */
+    char bottleneck[160]; /* job scope: the likely bottleneck vertex, in words; "" none */
     double value[ALERT_METRIC_COUNT]; /* NaN: unknown, or not a metric of this scope */
+    /* since when the value's condition has held, where the data says it (a job FAILED
+     * since its end time, checkpoints failing since the last completed one): epoch ms,
+     * 0 unknown. Lets `for` count from then, not from when flinktop first looked. */
+    int64_t since_ms[ALERT_METRIC_COUNT];
 };
 
 struct alert_sample_set {

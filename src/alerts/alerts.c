@@ -19,6 +19,7 @@ struct alerts {
     size_t res_head, res_len;                   /* next write; entries held */
     bool new_critical;
     size_t dropped;
+    int64_t refresh_ms; /* the default keep_firing_for */
 };
 
 struct alerts *alerts_new(void) {
@@ -36,6 +37,7 @@ static void alert_clear(struct alert *x) {
     free(x->vertex);
     free(x->taskmanager);
     free(x->pod);
+    free(x->bottleneck);
     free(x->message);
     memset(x, 0, sizeof *x);
 }
@@ -154,6 +156,7 @@ static struct alert copy_alert(const struct alert *x) {
     c.vertex = xstrdup(x->vertex);
     c.taskmanager = xstrdup(x->taskmanager);
     c.pod = xstrdup(x->pod);
+    c.bottleneck = xstrdup(x->bottleneck);
     c.message = xstrdup(x->message);
     return c;
 }
@@ -170,7 +173,7 @@ static void resolve(struct alerts *a, struct alert *x, int64_t now_ms) {
     if (a->res_len < ALERTS_MAX_RESOLVED)
         a->res_len++;
     x->state = ALERT_IDLE;
-    x->since_ms = x->fired_ms = 0;
+    x->since_ms = x->fired_ms = x->clear_ms = 0;
 }
 
 /* ---- evaluating ---- */
@@ -186,26 +189,41 @@ static void update(struct alert *x, const struct alert_rule *r, const struct ale
     set_label(&x->vertex, s->vertex);
     set_label(&x->taskmanager, s->taskmanager);
     set_label(&x->pod, s->pod);
+    set_label(&x->bottleneck, s->bottleneck[0] ? s->bottleneck : NULL);
 }
 
 static void render(struct alert *x, const struct alert_rule *r) {
     char buf[MESSAGE_MAX];
-    struct alert_labels l = {x->cluster, x->job, x->vertex, x->taskmanager, x->pod};
+    struct alert_labels l = {x->cluster, x->job, x->vertex, x->taskmanager, x->pod, x->bottleneck};
     alert_rule_render(r, &l, x->value, buf, sizeof buf);
     set_label(&x->message, buf);
 }
 
+/* The rule's keep_firing_for in ms. */
+static int64_t keep_ms(const struct alerts *a, const struct alert_rule *r) {
+    return r->keep_firing_for_ms >= 0 ? r->keep_firing_for_ms : a->refresh_ms;
+}
+
+/* since_hint: since when the sample says the condition has held, 0 unknown. */
 static void step(struct alerts *a, struct alert *x, const struct alert_rule *r, bool cond,
-                 int64_t now_ms) {
+                 int64_t since_hint, int64_t now_ms) {
     if (!cond) {
-        if (x->state == ALERT_FIRING)
+        if (x->state == ALERT_FIRING) {
+            if (x->clear_ms == 0)
+                x->clear_ms = now_ms;
+            if (now_ms - x->clear_ms < keep_ms(a, r)) {
+                render(x, r);
+                return; /* still firing: a flicker is not a resolution */
+            }
             resolve(a, x, now_ms);
+        }
         x->state = ALERT_IDLE;
         return;
     }
+    x->clear_ms = 0;
     if (x->state == ALERT_IDLE) {
         x->state = ALERT_PENDING;
-        x->since_ms = now_ms;
+        x->since_ms = since_hint > 0 && since_hint < now_ms ? since_hint : now_ms;
     }
     if (x->state == ALERT_PENDING && now_ms - x->since_ms >= r->for_ms) {
         x->state = ALERT_FIRING;
@@ -255,8 +273,12 @@ static void evaluate_rule(struct alerts *a, int ri, const struct alert_sample_se
         }
         x->seen = true;
         update(x, r, s, v);
-        step(a, x, r, cond, now_ms);
+        step(a, x, r, cond, s->since_ms[r->metric], now_ms);
     }
+}
+
+void alerts_set_refresh(struct alerts *a, int64_t refresh_ms) {
+    a->refresh_ms = refresh_ms > 0 ? refresh_ms : 0;
 }
 
 void alerts_evaluate(struct alerts *a, const struct alert_sample_set *samples, int64_t now_ms) {
@@ -403,6 +425,7 @@ cJSON *alerts_to_json(const struct alerts *a) {
         add_str(o, "vertex", x->vertex);
         add_str(o, "taskmanager", x->taskmanager);
         add_str(o, "pod", x->pod);
+        add_str(o, "bottleneck", x->bottleneck);
         add_num(o, "since", (double)x->fired_ms);
         add_num(o, "value", x->value);
         add_num(o, "threshold", x->threshold);

@@ -5,7 +5,12 @@
  * still true once `for` has passed -> firing (once: the time it fired and the value are
  * kept); false -> a firing instance is resolved (moved to the last ALERTS_MAX_RESOLVED
  * resolved, with start and end times and the last value) and a pending one is dropped.
- * `for: 0s` fires in the evaluation that first sees the condition. An unknown value (NaN)
+ * `for: 0s` fires in the evaluation that first sees the condition. A firing instance whose
+ * condition turns false keeps firing for the rule's keep_firing_for (default: one refresh
+ * period, alerts_set_refresh), so a flickering condition does not fire and resolve again
+ * and again; true again within it, nothing happened. When a sample says since when its
+ * condition has held (alert_sample.since_ms), `for` counts from then: a job FAILED for an
+ * hour fires at once, in a fresh console and in --once. An unknown value (NaN)
  * holds an instance as it is: it never fires, never resolves, and never turns a pending
  * alert into a firing one. An instance whose sample is gone (job gone, cluster removed)
  * or whose rule is gone is resolved. Op "increased" compares a counter with its value at
@@ -44,7 +49,11 @@ struct alert {
     char *key; /* owned sample key */
     /* owned labels, NULL when not part of the scope */
     char *cluster, *job_id, *job, *vertex, *taskmanager, *pod;
-    int64_t since_ms;    /* when the condition became true (pending from) */
+    char *bottleneck;    /* owned, job scope: the likely bottleneck vertex, NULL unknown */
+    int64_t since_ms;    /* when the condition became true (pending from): the data's own
+                            time when the sample knows it (a job FAILED since its end
+                            time), else the evaluation that first saw it */
+    int64_t clear_ms;    /* firing, condition false since then (keep_firing_for); 0 not */
     int64_t fired_ms;    /* when it fired, 0 while pending */
     int64_t resolved_ms; /* RESOLVED only */
     double value;        /* the last known value */
@@ -70,6 +79,9 @@ void alerts_free(struct alerts *a);
 void alerts_set_rules(struct alerts *a, struct alert_rules *rules);
 /* borrowed */
 const struct alert_rules *alerts_rules(const struct alerts *a);
+
+/* The refresh period: the default keep_firing_for of every rule (0, the start: none). */
+void alerts_set_refresh(struct alerts *a, int64_t refresh_ms);
 
 /* Evaluate every enabled rule on the samples at wall time now_ms. */
 void alerts_evaluate(struct alerts *a, const struct alert_sample_set *samples, int64_t now_ms);
@@ -97,7 +109,7 @@ size_t alerts_dropped(const struct alerts *a);
 
 /* returns owned cJSON array of the firing alerts, as in alerts_list order:
  * [{"name","severity","scope","cluster","job","job_id","vertex","taskmanager","pod",
- *   "since","value","threshold","message"}]; since is the epoch ms it fired; labels not
+ *   "bottleneck","since","value","threshold","message"}]; since is the epoch ms it fired; labels not
  * part of the scope (job for a cluster alert) and an unknown value are null. */
 cJSON *alerts_to_json(const struct alerts *a);
 

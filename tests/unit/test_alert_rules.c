@@ -84,14 +84,18 @@ static void defaults_parse_cleanly_with_the_guides_rules(void **state) {
          ALERT_OP_EQ, 1, 60000},
         {"HighCheckpointDuration", ALERT_SEV_WARNING, ALERT_SCOPE_JOB,
          ALERT_METRIC_CHECKPOINT_DURATION_MS, ALERT_OP_GT, 60000, 300000},
-        {"HighBackpressure", ALERT_SEV_WARNING, ALERT_SCOPE_VERTEX,
-         ALERT_METRIC_BACKPRESSURED_MS_PER_S, ALERT_OP_GT, 500, 120000},
+        {"HighBackpressure", ALERT_SEV_WARNING, ALERT_SCOPE_JOB,
+         ALERT_METRIC_JOB_BACKPRESSURED_MS_PER_S, ALERT_OP_GT, 500, 120000},
         {"HighMemoryUsage", ALERT_SEV_WARNING, ALERT_SCOPE_TASKMANAGER, ALERT_METRIC_HEAP_RATIO,
          ALERT_OP_GT, 0.9, 300000},
         {"LowThroughput", ALERT_SEV_WARNING, ALERT_SCOPE_JOB, ALERT_METRIC_RECORDS_IN_PER_S,
          ALERT_OP_LT, 100, 600000},
         {"CheckpointFailure", ALERT_SEV_CRITICAL, ALERT_SCOPE_JOB,
-         ALERT_METRIC_CHECKPOINTS_FAILED_TOTAL, ALERT_OP_INCREASED, 0, 0},
+         ALERT_METRIC_CHECKPOINT_FAILURES_IN_ROW, ALERT_OP_GE, 3, 0},
+        {"CheckpointOverdue", ALERT_SEV_WARNING, ALERT_SCOPE_JOB,
+         ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS, ALERT_OP_GE, 3, 0},
+        {"CheckpointStalled", ALERT_SEV_CRITICAL, ALERT_SCOPE_JOB,
+         ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS, ALERT_OP_GE, 10, 0},
         {"ClusterDown", ALERT_SEV_CRITICAL, ALERT_SCOPE_CLUSTER, ALERT_METRIC_CLUSTER_UNREACHABLE,
          ALERT_OP_EQ, 1, 60000},
         {"PodCrashLoop", ALERT_SEV_CRITICAL, ALERT_SCOPE_POD, ALERT_METRIC_POD_CRASH_LOOP,
@@ -321,7 +325,7 @@ static void message_placeholders_are_filled(void **state) {
     rule.threshold = 500;
     rule.message = xstrdup("{name}/{severity}: {vertex} of {job} on {cluster} is {value} > "
                            "{threshold} {pod} {unknown} {");
-    struct alert_labels l = {"prod", "orders", "Map -> Sink", NULL, NULL};
+    struct alert_labels l = {"prod", "orders", "Map -> Sink", NULL, NULL, NULL};
     char buf[256];
     alert_rule_render(&rule, &l, 612.4, buf, sizeof buf);
     assert_string_equal(buf, "HighBackpressure/warning: Map -> Sink of orders on prod is 612 > "

@@ -488,11 +488,11 @@ static void firing_alerts_as_json(void **state) {
     assert_string_equal(
         text, "[{\"name\":\"ClusterDown\",\"severity\":\"critical\",\"scope\":\"cluster\","
               "\"cluster\":\"prod\",\"job\":null,\"job_id\":null,\"vertex\":null,"
-              "\"taskmanager\":null,\"pod\":null,\"since\":1700000000123,\"value\":1,"
+              "\"taskmanager\":null,\"pod\":null,\"bottleneck\":null,\"since\":1700000000123,\"value\":1,"
               "\"threshold\":1,\"message\":\"prod is down\"},"
               "{\"name\":\"Failed\",\"severity\":\"warning\",\"scope\":\"job\","
               "\"cluster\":\"prod\",\"job\":\"orders\",\"job_id\":\"j1\",\"vertex\":null,"
-              "\"taskmanager\":null,\"pod\":null,\"since\":1700000000123,\"value\":1,"
+              "\"taskmanager\":null,\"pod\":null,\"bottleneck\":null,\"since\":1700000000123,\"value\":1,"
               "\"threshold\":1,\"message\":\"Failed: job orders on prod: 1 (threshold 1)\"}]");
     free(text);
     cJSON_Delete(arr);
@@ -760,19 +760,23 @@ static void default_rules_on_a_built_app(void **state) {
     }
     const struct alert *list[8];
     size_t n = alerts_list(a, ALERT_FIRING, list, 8);
-    /* FlinkJobFailed (bbbb), HighBackpressure (v1: 800 > 500), LowThroughput (50 < 100) */
-    assert_int_equal(n, 3);
+    /* FlinkJobFailed (bbbb), CheckpointStalled and CheckpointOverdue (the sample's last
+     * checkpoint never moves: 10 and 3 one-minute intervals go by), HighBackpressure (800 >
+     * 500, one alert for the job), LowThroughput (50 < 100) */
+    assert_int_equal(n, 5);
     assert_string_equal(list[0]->rule, "FlinkJobFailed");
     assert_string_equal(list[0]->message, "Job bbbb on prod has failed");
     assert_int_equal(list[0]->fired_ms, NOW + 1 * MIN);
-    assert_string_equal(list[1]->rule, "HighBackpressure");
-    assert_string_equal(list[1]->message, "Source: Kafka of orders on prod is backpressured "
-                                          "800 ms/s");
-    assert_int_equal(list[1]->fired_ms, NOW + 2 * MIN);
-    assert_string_equal(list[2]->rule, "LowThroughput");
-    assert_int_equal(list[2]->fired_ms, NOW + 10 * MIN);
-    /* heap at exactly 0.9 is not > 0.9 */
-    assert_int_equal(alerts_worst_for_job(a, "prod", "aaaa"), ALERT_SEV_WARNING);
+    assert_string_equal(list[1]->rule, "CheckpointStalled");
+    assert_string_equal(list[2]->rule, "HighBackpressure");
+    assert_string_equal(list[2]->message, "orders on prod is backpressured 800 ms/s; likely "
+                                          "bottleneck: downstream of Source: Kafka");
+    assert_int_equal(list[2]->fired_ms, NOW + 2 * MIN);
+    assert_string_equal(list[3]->rule, "CheckpointOverdue");
+    assert_string_equal(list[4]->rule, "LowThroughput");
+    assert_int_equal(list[4]->fired_ms, NOW + 10 * MIN);
+    /* heap at exactly 0.9 is not > 0.9; the stalled checkpoints make orders critical */
+    assert_int_equal(alerts_worst_for_job(a, "prod", "aaaa"), ALERT_SEV_CRITICAL);
     assert_int_equal(alerts_worst_for_job(a, "prod", "bbbb"), ALERT_SEV_CRITICAL);
     /* the failed job leaves the list: resolved */
     free(f.cluster.jobs.items[1].name);
@@ -788,9 +792,127 @@ static void default_rules_on_a_built_app(void **state) {
     alerts_free(a);
 }
 
+/* ---- keep_firing_for, since, and the checkpoint and backpressure samples ---- */
+
+static const char streak_rule[] = "rules:\n"
+                                  "  - name: CheckpointFailure\n"
+                                  "    severity: critical\n"
+                                  "    metric: checkpoint_failures_in_row\n"
+                                  "    op: \">=\"\n"
+                                  "    threshold: 1\n"
+                                  "    keep_firing_for: 10s\n"
+                                  "    message: \"{job}: {value} in a row\"\n";
+
+static void eval_streak(struct alerts *a, struct alert_sample_set *s, double v, int64_t t) {
+    alert_samples_clear(s);
+    job_sample(s, "prod", "j1", ALERT_METRIC_CHECKPOINT_FAILURES_IN_ROW, v);
+    alerts_evaluate(a, s, t);
+}
+
+static void keep_firing_for_rides_out_a_flicker_then_resolves(void **state) {
+    (void)state;
+    struct alerts *a = engine(streak_rule);
+    struct alert_sample_set s;
+    alert_samples_init(&s);
+    eval_streak(a, &s, 2, 0);
+    assert_int_equal(n_in(a, ALERT_FIRING), 1);
+    eval_streak(a, &s, 0, 2 * S); /* one good checkpoint between failures */
+    assert_int_equal(n_in(a, ALERT_FIRING), 1);
+    eval_streak(a, &s, 1, 4 * S);
+    assert_int_equal(n_in(a, ALERT_FIRING), 1);
+    assert_int_equal(alerts_resolved_count(a), 0); /* no "Resolved" flapping */
+    assert_int_equal(first_in(a, ALERT_FIRING)->fired_ms, 0);
+    eval_streak(a, &s, 0, 6 * S);
+    eval_streak(a, &s, 0, 15 * S);
+    assert_int_equal(n_in(a, ALERT_FIRING), 1); /* 9 s of 10 */
+    eval_streak(a, &s, 0, 16 * S);
+    assert_int_equal(n_in(a, ALERT_FIRING), 0);
+    assert_int_equal(alerts_resolved_count(a), 1);
+    assert_int_equal(alerts_resolved(a, 0)->resolved_ms, 16 * S);
+    alert_samples_free(&s);
+    alerts_free(a);
+}
+
+static void keep_firing_for_defaults_to_one_refresh(void **state) {
+    (void)state;
+    struct alerts *a = engine(slow_rule);
+    alerts_set_refresh(a, 2 * S);
+    struct alert_sample_set s;
+    alert_samples_init(&s);
+    eval_cp(a, &s, 90000, 0);
+    eval_cp(a, &s, 90000, 5 * MIN);
+    assert_int_equal(n_in(a, ALERT_FIRING), 1);
+    eval_cp(a, &s, 100, 5 * MIN + 1 * S);
+    assert_int_equal(n_in(a, ALERT_FIRING), 1);
+    eval_cp(a, &s, 100, 5 * MIN + 3 * S);
+    assert_int_equal(n_in(a, ALERT_FIRING), 0);
+    alert_samples_free(&s);
+    alerts_free(a);
+}
+
+static void for_counts_from_when_the_data_says_it_began(void **state) {
+    (void)state;
+    struct alerts *a = engine("rules:\n"
+                              "  - name: FlinkJobFailed\n"
+                              "    severity: critical\n"
+                              "    metric: job_failed\n"
+                              "    op: \"==\"\n"
+                              "    threshold: 1\n"
+                              "    for: 1m\n");
+    struct alert_sample_set s;
+    alert_samples_init(&s);
+    struct alert_sample *x =
+        alert_samples_add(&s, ALERT_SCOPE_JOB, "prod", "j1", "orders", NULL, NULL, NULL, NULL);
+    x->value[ALERT_METRIC_JOB_FAILED] = 1;
+    x->since_ms[ALERT_METRIC_JOB_FAILED] = NOW - 3600 * S; /* failed an hour ago */
+    alerts_evaluate(a, &s, NOW); /* the first look: a fresh console, or --once */
+    const struct alert *f = first_in(a, ALERT_FIRING);
+    assert_non_null(f);
+    assert_int_equal(f->since_ms, NOW - 3600 * S);
+    /* without the hint it waits for `for` from the first look */
+    alert_samples_clear(&s);
+    job_sample(&s, "prod", "j2", ALERT_METRIC_JOB_FAILED, 1);
+    alerts_evaluate(a, &s, NOW);
+    assert_int_equal(n_in(a, ALERT_PENDING), 1);
+    alert_samples_free(&s);
+    alerts_free(a);
+}
+
+static void samples_count_checkpoint_failures_from_ids_and_name_the_bottleneck(void **state) {
+    (void)state;
+    struct fixture_app f;
+    build_app(&f);
+    struct job_detail *d = f.cluster.jobs.items[0].detail;
+    d->checkpoints.last_completed.id = 100;
+    d->checkpoints.last_failed.id = 150; /* 50 in a row, more than Flink's history holds */
+    d->checkpoints.last_failed.status = xstrdup("FAILED");
+    /* v2 (busy 950, not backpressured) is downstream of the backpressured v1 */
+    d->vertices.items[1].n_inputs = 1;
+    d->vertices.items[1].inputs = xcalloc(1, sizeof *d->vertices.items[1].inputs);
+    snprintf(d->vertices.items[1].inputs[0], 33, "v1");
+    d->vertices.items[1].name = xstrdup("Sink: kafka-enriched");
+    d->vertices.items[1].backpressured_ms = 0;
+    d->vertices.items[0].backpressured_ms = 920;
+    struct alert_sample_set s;
+    alert_samples_init(&s);
+    alert_samples_collect(&s, &f.app, NOW);
+    const struct alert_sample *j = find(&s, ALERT_SCOPE_JOB, "aaaa");
+    assert_true(j->value[ALERT_METRIC_CHECKPOINT_FAILURES_IN_ROW] == 50);
+    assert_int_equal(j->since_ms[ALERT_METRIC_CHECKPOINT_FAILURES_IN_ROW], NOW - 10 * S);
+    assert_true(j->value[ALERT_METRIC_JOB_BACKPRESSURED_MS_PER_S] == 920);
+    assert_string_equal(j->bottleneck, "Sink: kafka-enriched");
+    assert_true(fabs(j->value[ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS] - 10.0 / 60) < 1e-9);
+    alert_samples_free(&s);
+    free_app(&f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pending_then_firing_after_for),
+        cmocka_unit_test(keep_firing_for_rides_out_a_flicker_then_resolves),
+        cmocka_unit_test(keep_firing_for_defaults_to_one_refresh),
+        cmocka_unit_test(for_counts_from_when_the_data_says_it_began),
+        cmocka_unit_test(samples_count_checkpoint_failures_from_ids_and_name_the_bottleneck),
         cmocka_unit_test(firing_resolves_when_false),
         cmocka_unit_test(pending_that_turns_false_is_dropped_not_resolved),
         cmocka_unit_test(for_zero_fires_in_the_same_evaluation),
