@@ -334,7 +334,7 @@ static unsigned prompt_key(struct ui *ui, struct view *v, const struct table_fil
         enum request req = keymap_request(key, false);
         if (f->t)
             return table_key(f->t, req, f->src, f->ctx);
-        struct view_open open = {NULL, -1, NULL};
+        struct view_open open = {NULL, -1, NULL, REQ_NONE};
         return v->ops->key ? v->ops->key(v, req, &open) : 0;
     } else if (key >= ' ' && wcwidth((wchar_t)key) >= 0) {
         char mb[MB_LEN_MAX];
@@ -611,7 +611,7 @@ static unsigned command_key(struct ui *ui, int key, bool is_char) {
 
 static unsigned handle_request(struct ui *ui, enum request req) {
     struct view *v = top(ui);
-    struct view_open open = {NULL, -1, NULL};
+    struct view_open open = {NULL, -1, NULL, REQ_NONE};
     struct table_filter f;
     switch (req) {
     case REQ_NONE:
@@ -686,8 +686,12 @@ static unsigned handle_request(struct ui *ui, enum request req) {
             return flags;
     }
     unsigned flags = v->ops->key ? v->ops->key(v, req, &open) : 0;
-    if (open.ops)
+    if (open.ops) {
         push(ui, open.ops, open.cluster, v->ops, open.job_id);
+        struct view_open none = {NULL, -1, NULL, REQ_NONE};
+        if (open.tab != REQ_NONE && top(ui)->ops->key)
+            top(ui)->ops->key(top(ui), open.tab, &none);
+    }
     return flags;
 }
 

@@ -36,6 +36,7 @@ struct view_open {
     const struct view_ops *ops;
     int cluster;
     const char *job_id; /* the job it is about (a job screen), NULL: the opener's; borrowed */
+    enum request tab;   /* a job screen's tab to show first (REQ_TAB_*), REQ_NONE: its first */
 };
 
 struct view_ops {

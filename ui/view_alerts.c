@@ -1,7 +1,9 @@
-/* `!`: the alerts. Firing ones first (severity coloured, worst first, then oldest),
- * then pending ones (dim, how long of their `for`), then the last resolved ones (when
- * they fired and cleared, for how long, the last value). Read from the engine the app
- * borrows (app->alerts); nothing here changes it. */
+/* `!`: the alerts, one table with a cursor on the top row: firing first (severity
+ * coloured, worst first, then oldest), then pending ones (marked "pending", dim, how long
+ * of their `for`), then the last resolved ones (marked "resolved": when they fired and for
+ * how long). Enter opens the job on the tab the alert is about (a cluster's jobs for a
+ * cluster-wide alert), `/` filters, `<` `>` sort. Read from the engine the app borrows
+ * (app->alerts); nothing here changes it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,39 +15,34 @@
 #include "view.h"
 #include "xalloc.h"
 
-enum line_kind {
-    L_BLANK,
-    L_HEADING,   /* text */
-    L_NOTE,      /* text, dim */
-    L_HEAD_FIRE, /* column titles of firing and pending */
-    L_HEAD_DONE, /* column titles of resolved */
-    L_FIRING,
-    L_PENDING,
-    L_RESOLVED,
+/* ---- the active alerts: a table (cursor, Enter, / and sorting) ---- */
+
+enum { AC_SEV, AC_NAME, AC_CLUSTER, AC_JOB, AC_VALUE, AC_SINCE, AC_MESSAGE, AC_N };
+
+static const struct table_col cols[AC_N] = {
+    [AC_SEV] = {"SEVERITY", 8, 0, false, false},  [AC_NAME] = {"NAME", 22, 0, false, false},
+    [AC_CLUSTER] = {"CLUSTER", 11, 3, false, false}, [AC_JOB] = {"JOB", 14, 2, false, false},
+    [AC_VALUE] = {"VALUE", 5, 5, false, true},    [AC_SINCE] = {"SINCE", 5, 4, false, true},
+    [AC_MESSAGE] = {"MESSAGE", 10, 1, true, false},
 };
 
-struct line {
-    enum line_kind kind;
-    const struct alert *a; /* borrowed: valid for this draw */
-    char text[64];
-};
-
-struct lines {
-    struct line *items; /* owned */
+/* The rows: firing, pending, then the last resolved, as the engine lists them; rebuilt
+ * when the table syncs (before every key and draw), so the pointers never outlive an
+ * evaluation. */
+struct active {
+    const struct alert **rows; /* owned array, borrowed alerts */
     size_t len, cap;
+    char key[256]; /* scratch for rows_key */
 };
 
-static struct line *push_line(struct lines *ls, enum line_kind kind, const struct alert *a,
-                              const char *text) {
-    if (ls->len == ls->cap) {
-        ls->cap = ls->cap ? ls->cap * 2 : 64;
-        ls->items = xrealloc(ls->items, ls->cap * sizeof *ls->items);
-    }
-    struct line *l = &ls->items[ls->len++];
-    l->kind = kind;
-    l->a = a;
-    snprintf(l->text, sizeof l->text, "%s", text ? text : "");
-    return l;
+static struct active *active_of(void *ctx) { return ((struct view *)ctx)->priv; }
+
+static void active_free(void *priv) {
+    struct active *a = priv;
+    if (a == NULL)
+        return;
+    free(a->rows);
+    free(a);
 }
 
 static bool have_rules(const struct alerts *a) {
@@ -53,63 +50,31 @@ static bool have_rules(const struct alerts *a) {
     return r != NULL && r->len > 0;
 }
 
-/* Every line of the screen, top to bottom. */
-static void build(const struct alerts *a, struct lines *ls) {
-    char text[64];
+static size_t rows_count(void *ctx) {
+    struct view *v = ctx;
+    struct active *ac = active_of(ctx);
+    const struct alerts *a = v->app->alerts;
+    ac->len = 0;
+    if (!have_rules(a))
+        return 0;
     size_t n_fire = alerts_list(a, ALERT_FIRING, NULL, 0);
     size_t n_pend = alerts_list(a, ALERT_PENDING, NULL, 0);
     size_t n_done = alerts_resolved_count(a);
-    if (n_done > ALERTS_MAX_RESOLVED)
-        n_done = ALERTS_MAX_RESOLVED;
-    size_t n_list = n_fire > n_pend ? n_fire : n_pend;
-    const struct alert **list = xcalloc(n_list ? n_list : 1, sizeof *list);
-
-    snprintf(text, sizeof text, "Firing (%zu)", n_fire);
-    push_line(ls, L_HEADING, NULL, text);
-    if (n_fire == 0) {
-        push_line(ls, L_NOTE, NULL, "no alerts firing");
-    } else {
-        push_line(ls, L_HEAD_FIRE, NULL, NULL);
-        n_fire = alerts_list(a, ALERT_FIRING, list, n_list);
-        for (size_t i = 0; i < n_fire && i < n_list; i++)
-            push_line(ls, L_FIRING, list[i], NULL);
+    if (n_fire + n_pend + n_done > ac->cap) {
+        ac->cap = n_fire + n_pend + n_done;
+        ac->rows = xrealloc(ac->rows, ac->cap * sizeof *ac->rows);
     }
-    if (n_pend > 0) {
-        push_line(ls, L_BLANK, NULL, NULL);
-        snprintf(text, sizeof text, "Pending (%zu)", n_pend);
-        push_line(ls, L_HEADING, NULL, text);
-        push_line(ls, L_HEAD_FIRE, NULL, NULL);
-        n_pend = alerts_list(a, ALERT_PENDING, list, n_list);
-        for (size_t i = 0; i < n_pend && i < n_list; i++)
-            push_line(ls, L_PENDING, list[i], NULL);
+    ac->len = alerts_list(a, ALERT_FIRING, ac->rows, n_fire);
+    ac->len += alerts_list(a, ALERT_PENDING, ac->rows + ac->len, n_pend);
+    for (size_t i = 0; i < n_done; i++) {
+        const struct alert *x = alerts_resolved(a, i);
+        if (x)
+            ac->rows[ac->len++] = x;
     }
-    push_line(ls, L_BLANK, NULL, NULL);
-    snprintf(text, sizeof text, "Resolved (last %zu)", n_done);
-    push_line(ls, L_HEADING, NULL, text);
-    if (n_done == 0) {
-        push_line(ls, L_NOTE, NULL, "none resolved yet");
-    } else {
-        push_line(ls, L_HEAD_DONE, NULL, NULL);
-        for (size_t i = 0; i < n_done; i++) {
-            const struct alert *x = alerts_resolved(a, i);
-            if (x)
-                push_line(ls, L_RESOLVED, x, NULL);
-        }
-    }
-    free(list);
+    return ac->len;
 }
 
-/* Draw s in a field of `cells` at *x, then step past it and one space. */
-static void field(WINDOW *win, int y, int *x, int w, int cells, const char *s, attr_t attr,
-                  bool ascii) {
-    if (*x >= w)
-        return;
-    int room = w - *x;
-    if (cells <= 0 || cells > room)
-        cells = room;
-    draw_text(win, y, *x, cells, s ? s : "-", attr, DRAW_LEFT, ascii);
-    *x += cells + 1;
-}
+static const struct alert *row_at(void *ctx, size_t row) { return active_of(ctx)->rows[row]; }
 
 static enum color_role severity_role(enum alert_severity s) {
     switch (s) {
@@ -122,87 +87,122 @@ static enum color_role severity_role(enum alert_severity s) {
     }
 }
 
-/* cluster/job, or just the cluster for a cluster-wide alert. */
-static void where(const struct alert *a, char *buf, size_t size) {
-    if (a->job)
-        snprintf(buf, size, "%s/%s", a->cluster ? a->cluster : "-", a->job);
-    else
+static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size_t size) {
+    struct view *v = ctx;
+    const struct alert *a = row_at(ctx, row);
+    bool pending = a->state == ALERT_PENDING, done = a->state == ALERT_RESOLVED;
+    enum color_role plain = pending || done ? ROLE_DIM : ROLE_DEFAULT;
+    char age[16], age2[16];
+    switch (col) {
+    case AC_SEV:
+        snprintf(buf, size, "%s",
+                 pending ? "pending" : done ? "resolved" : alert_severity_name(a->severity));
+        return pending || done ? ROLE_DIM : severity_role(a->severity);
+    case AC_NAME:
+        snprintf(buf, size, "%s", a->rule);
+        return plain;
+    case AC_CLUSTER:
         snprintf(buf, size, "%s", a->cluster ? a->cluster : "-");
+        return plain;
+    case AC_JOB:
+        snprintf(buf, size, "%s", a->job ? a->job : a->taskmanager ? a->taskmanager
+                                                   : a->pod       ? a->pod
+                                                                  : "-");
+        return plain;
+    case AC_VALUE:
+        alert_format_value(a->value, buf, size);
+        return plain;
+    case AC_SINCE: {
+        int64_t ms = v->app->now_ms - (pending ? a->since_ms : done ? a->resolved_ms : a->fired_ms);
+        text_age(ms < 0 ? 0 : ms, buf, size);
+        return plain;
+    }
+    default:
+        if (pending) {
+            const struct alert_rule *r = alert_rules_find(alerts_rules(v->app->alerts), a->rule);
+            int64_t ms = v->app->now_ms - a->since_ms;
+            snprintf(buf, size, "pending for %s of %s: %s", text_age(ms < 0 ? 0 : ms, age, sizeof age),
+                     r ? text_age(r->for_ms, age2, sizeof age2) : "-",
+                     a->message ? a->message : "");
+            return plain;
+        }
+        if (done) {
+            snprintf(buf, size, "fired %s, resolved after %s: %s",
+                     text_clock(a->fired_ms, age, sizeof age),
+                     text_duration(a->resolved_ms - a->fired_ms, age2, sizeof age2),
+                     a->message ? a->message : "");
+            return plain;
+        }
+        snprintf(buf, size, "%s", a->message ? a->message : "");
+        return plain;
+    }
 }
 
-enum { W_SEV = 8, W_NAME = 26, W_CLUSTER = 14, W_JOB = 18, W_VALUE = 9, W_SINCE = 7 };
+/* Firing, then pending, then resolved. */
+static int state_rank(const struct alert *a) {
+    return a->state == ALERT_FIRING ? 0 : a->state == ALERT_PENDING ? 1 : 2;
+}
 
-static void draw_line(const struct view *v, const struct line *l, WINDOW *win, int y, int w) {
-    const struct app *app = v->app;
-    bool ascii = v->ascii;
-    attr_t plain = colors_attr(ROLE_DEFAULT);
-    attr_t dim = colors_attr(ROLE_DIM);
-    attr_t head = colors_attr(ROLE_HEADER);
-    char value[32], age[16], age2[16], buf[256];
-    int x = 1;
-    const struct alert *a = l->a;
-    switch (l->kind) {
-    case L_BLANK:
-        return;
-    case L_HEADING:
-        draw_text(win, y, 1, w - 1, l->text, head, DRAW_LEFT, ascii);
-        return;
-    case L_NOTE:
-        draw_text(win, y, 2, w - 2, l->text, dim, DRAW_LEFT, ascii);
-        return;
-    case L_HEAD_FIRE:
-        field(win, y, &x, w, W_SEV, "SEVERITY", head, ascii);
-        field(win, y, &x, w, W_NAME, "NAME", head, ascii);
-        field(win, y, &x, w, W_CLUSTER, "CLUSTER", head, ascii);
-        field(win, y, &x, w, W_JOB, "JOB", head, ascii);
-        field(win, y, &x, w, W_VALUE, "VALUE", head, ascii);
-        field(win, y, &x, w, W_SINCE, "SINCE", head, ascii);
-        field(win, y, &x, w, 0, "MESSAGE", head, ascii);
-        return;
-    case L_HEAD_DONE:
-        field(win, y, &x, w, 8, "FIRED", head, ascii);
-        field(win, y, &x, w, 8, "RESOLVED", head, ascii);
-        field(win, y, &x, w, 7, "FOR", head, ascii);
-        field(win, y, &x, w, W_NAME, "NAME", head, ascii);
-        field(win, y, &x, w, W_CLUSTER + W_JOB + 1, "CLUSTER/JOB", head, ascii);
-        field(win, y, &x, w, 0, "LAST VALUE", head, ascii);
-        return;
-    case L_FIRING:
-    case L_PENDING: {
-        bool pending = l->kind == L_PENDING;
-        attr_t attr = pending ? dim : plain;
-        field(win, y, &x, w, W_SEV, alert_severity_name(a->severity),
-              pending ? dim : colors_attr(severity_role(a->severity)), ascii);
-        field(win, y, &x, w, W_NAME, a->rule, attr, ascii);
-        field(win, y, &x, w, W_CLUSTER, a->cluster, attr, ascii);
-        field(win, y, &x, w, W_JOB, a->job, attr, ascii);
-        field(win, y, &x, w, W_VALUE, alert_format_value(a->value, value, sizeof value), attr,
-              ascii);
-        if (pending) {
-            const struct alert_rule *r = alert_rules_find(alerts_rules(app->alerts), a->rule);
-            int64_t ms = app->now_ms - a->since_ms;
-            snprintf(buf, sizeof buf, "pending for %s of %s",
-                     text_age(ms < 0 ? 0 : ms, age, sizeof age),
-                     r ? text_age(r->for_ms, age2, sizeof age2) : "-");
-            field(win, y, &x, w, 0, buf, attr, ascii);
-            return;
-        }
-        int64_t ms = app->now_ms - a->fired_ms;
-        field(win, y, &x, w, W_SINCE, text_age(ms < 0 ? 0 : ms, age, sizeof age), attr, ascii);
-        field(win, y, &x, w, 0, a->message, attr, ascii);
-        return;
+static int cmp_str(const char *a, const char *b) {
+    if (a == NULL || b == NULL)
+        return (a == NULL) - (b == NULL); /* unknown last */
+    return strcmp(a, b);
+}
+
+static int rows_compare(void *ctx, size_t ia, size_t ib, int col) {
+    const struct alert *a = row_at(ctx, ia), *b = row_at(ctx, ib);
+    int c = 0;
+    switch (col) {
+    case AC_NAME:
+        c = strcmp(a->rule, b->rule);
+        break;
+    case AC_CLUSTER:
+        c = cmp_str(a->cluster, b->cluster);
+        break;
+    case AC_JOB:
+        c = cmp_str(a->job, b->job);
+        break;
+    case AC_VALUE:
+        c = (a->value < b->value) - (a->value > b->value);
+        break;
+    case AC_SINCE: /* the oldest first */
+        c = (a->since_ms > b->since_ms) - (a->since_ms < b->since_ms);
+        break;
+    case AC_MESSAGE:
+        c = cmp_str(a->message, b->message);
+        break;
+    default: /* firing, pending, resolved; then the worst severity; then the engine's order */
+        c = state_rank(a) - state_rank(b);
+        c = c ? c : (int)b->severity - (int)a->severity;
+        break;
     }
-    case L_RESOLVED:
-        field(win, y, &x, w, 8, text_clock(a->fired_ms, age, sizeof age), plain, ascii);
-        field(win, y, &x, w, 8, text_clock(a->resolved_ms, age2, sizeof age2), plain, ascii);
-        field(win, y, &x, w, 7, text_duration(a->resolved_ms - a->fired_ms, value, sizeof value),
-              plain, ascii);
-        field(win, y, &x, w, W_NAME, a->rule, plain, ascii);
-        where(a, buf, sizeof buf);
-        field(win, y, &x, w, W_CLUSTER + W_JOB + 1, buf, plain, ascii);
-        field(win, y, &x, w, 0, alert_format_value(a->value, value, sizeof value), plain, ascii);
-        return;
-    }
+    return c ? c : (ia > ib) - (ia < ib);
+}
+
+static bool rows_match(void *ctx, size_t row, const char *filter) {
+    const struct alert *a = row_at(ctx, row);
+    return text_icontains(a->rule, filter) || text_icontains(a->cluster, filter) ||
+           text_icontains(a->job, filter) || text_icontains(a->message, filter) ||
+           text_icontains(alert_severity_name(a->severity), filter) ||
+           (a->state == ALERT_PENDING && text_icontains("pending", filter)) ||
+           (a->state == ALERT_RESOLVED && text_icontains("resolved", filter));
+}
+
+static const char *rows_key(void *ctx, size_t row) {
+    const struct alert *a = row_at(ctx, row);
+    struct active *ac = active_of(ctx);
+    snprintf(ac->key, sizeof ac->key, "%s\x1f%s\x1f%lld", a->rule, a->key,
+             (long long)(a->state == ALERT_RESOLVED ? a->resolved_ms : 0));
+    return ac->key;
+}
+
+static const struct table_source rows = {rows_count, rows_cell, rows_compare,
+                                         rows_match, rows_key,  NULL};
+
+static void alerts_init(struct view *v) {
+    v->priv = xcalloc(1, sizeof(struct active));
+    v->priv_free = active_free;
+    table_init(&v->table, cols, AC_N, AC_SEV);
 }
 
 static void alerts_title(struct view *v, char *buf, size_t size) {
@@ -213,40 +213,84 @@ static void alerts_title(struct view *v, char *buf, size_t size) {
     }
     size_t counts[ALERT_SEV_COUNT];
     size_t n = alerts_counts(a, counts);
-    snprintf(buf, size, "Alerts (%zu firing)", n);
+    size_t pend = alerts_list(a, ALERT_PENDING, NULL, 0);
+    char label[96];
+    snprintf(label, sizeof label, "Alerts: %zu firing, %zu pending, %zu resolved", n, pend,
+             alerts_resolved_count(a));
+    view_table_title(v, label, buf, size);
 }
 
 static void alerts_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     if (h <= 0)
         return;
-    const struct alerts *a = v->app->alerts;
-    if (!have_rules(a)) {
+    if (!have_rules(v->app->alerts)) {
         view_message(win, y + h / 2, w, "no alert rules loaded", ROLE_DIM, v->ascii);
         return;
     }
-    struct lines ls = {NULL, 0, 0};
-    build(a, &ls);
-    int n = (int)ls.len;
-    if (v->scroll > n - h)
-        v->scroll = n - h;
-    if (v->scroll < 0)
-        v->scroll = 0;
-    for (int r = 0; r < h && v->scroll + r < n; r++)
-        draw_line(v, &ls.items[v->scroll + r], win, y + r, w);
-    free(ls.items);
+    table_draw(&v->table, win, y, h, w, v->ascii, &rows, v);
+    if (v->table.n_rows == 0 && h > 1)
+        view_table_empty(v, win, y + 1 + (h - 1) / 2, w, "no alerts firing, pending or resolved");
+}
+
+/* The job tab an alert is about: where to look next. */
+static enum request tab_for(const struct alert *a, const struct alerts *engine) {
+    const struct alert_rule *r = alert_rules_find(alerts_rules(engine), a->rule);
+    switch (r ? r->metric : ALERT_METRIC_COUNT) {
+    case ALERT_METRIC_JOB_FAILED:
+    case ALERT_METRIC_JOB_RESTARTING:
+        return REQ_TAB_EXCEPTIONS;
+    case ALERT_METRIC_CHECKPOINT_DURATION_MS:
+    case ALERT_METRIC_CHECKPOINTS_FAILED_TOTAL:
+    case ALERT_METRIC_CHECKPOINT_AGE_S:
+    case ALERT_METRIC_CHECKPOINT_FAILURES_IN_ROW:
+    case ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS:
+        return REQ_TAB_CHECKPOINTS;
+    case ALERT_METRIC_JOB_BACKPRESSURED_MS_PER_S:
+    case ALERT_METRIC_BACKPRESSURED_MS_PER_S:
+    case ALERT_METRIC_BUSY_MS_PER_S:
+        return REQ_TAB_BACKPRESSURE;
+    case ALERT_METRIC_HEAP_RATIO:
+    case ALERT_METRIC_CPU_LOAD:
+        return REQ_TAB_TASKMANAGERS;
+    case ALERT_METRIC_POD_CRASH_LOOP:
+    case ALERT_METRIC_POD_OOM_KILLED:
+    case ALERT_METRIC_POD_RESTARTS:
+        return REQ_TAB_KUBERNETES;
+    default:
+        return REQ_TAB_OVERVIEW;
+    }
 }
 
 static unsigned alerts_key(struct view *v, enum request req, struct view_open *open) {
-    (void)open;
-    return view_scroll_key(
-        v, req, ALERTS_MAX_INSTANCES + ALERTS_MAX_RESOLVED + 16); /* draw clamps the bottom */
+    size_t row;
+    if (req != REQ_OPEN || !table_selected(&v->table, &row))
+        return 0;
+    const struct alert *a = row_at(v, row);
+    const struct app *app = v->app;
+    int c = -1;
+    for (size_t i = 0; a->cluster && i < app->n_clusters && c < 0; i++)
+        if (strcmp(app->clusters[i].name, a->cluster) == 0)
+            c = (int)i;
+    if (c < 0)
+        return 0;
+    open->cluster = c;
+    if (a->job_id) {
+        open->ops = &view_job;
+        open->job_id = a->job_id;
+        open->tab = tab_for(a, app->alerts);
+    } else {
+        open->ops = &view_jobs; /* a cluster, task manager or pod alert: the cluster */
+    }
+    return UI_REDRAW | UI_REFETCH;
 }
 
-static const enum request alerts_help[] = {REQ_UP,  REQ_DOWN,   REQ_PAGE_UP, REQ_PAGE_DOWN,
-                                           REQ_TOP, REQ_BOTTOM, REQ_NONE};
+static const enum request alerts_help[] = {
+    REQ_UP,   REQ_DOWN,   REQ_PAGE_UP,   REQ_PAGE_DOWN, REQ_TOP,         REQ_BOTTOM,
+    REQ_OPEN, REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_SORT_INVERT, REQ_NONE,
+};
 
 const struct view_ops view_alerts = {
-    "Alerts", NULL, NULL, alerts_title, alerts_draw, alerts_key, alerts_help,
+    "Alerts", &rows, alerts_init, alerts_title, alerts_draw, alerts_key, alerts_help,
 };
 
 enum color_role view_alert_name(const struct app *app, const char *cluster, const char *job_id,

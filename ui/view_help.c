@@ -85,6 +85,15 @@ static int build(const struct view *v, struct help_line *out) {
     add(out, &n, "stale 34s", "last good data, 34s old: the cluster stopped answering", ROLE_STALE,
         false);
     add(out, &n, "PAR/TASKS", "highest vertex parallelism / number of tasks", ROLE_DEFAULT, false);
+    add(out, &n, "! name", "a critical alert fires on this cluster or job", ROLE_STATE_BAD, false);
+    add(out, &n, "~ name", "a warning fires on it", ROLE_STATE_WARN, false);
+    add(out, &n, "pending", "an alert whose condition holds, waiting out its for:", ROLE_DIM,
+        false);
+    add(out, &n, "resolved", "an alert that fired and cleared (kept for its history)", ROLE_DIM,
+        false);
+    add(out, &n, "HEALTH", "the fleet board's triage: failed, not checkpointing, backpressured, "
+                           "restarting, healthy",
+        ROLE_DEFAULT, false);
     return n;
 }
 

@@ -37,7 +37,7 @@ for j in json.load(sys.stdin)["jobs"]:
     screen | tail -n 1 | grep -q "! 2 critical"
     wait_for "! production"
     keys '!'
-    wait_for "Alerts ("
+    wait_for "Alerts: "
     wait_for "FlinkJobFailed"
     screen | grep "FlinkJobFailed" | grep -q "critical"
     screen | grep "FlinkJobFailed" | grep -qF "$name"

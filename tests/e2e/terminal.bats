@@ -89,7 +89,7 @@ visit_screens() {
     keys '?'
     wait_gone "Help: "
     keys '!'
-    wait_for "Alerts ("
+    wait_for "Alerts: "
     shot alerts
 }
 

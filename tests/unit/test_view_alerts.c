@@ -167,28 +167,54 @@ static void alerts_screen_lists_a_firing_critical_with_its_message(void **state)
     ui_handle_key(f->ui, '!');
     draw(f);
     const char *s = vscreen_text();
-    assert_non_null(strstr(s, "Alerts (1 firing)"));
-    assert_non_null(strstr(s, "Firing (1)"));
+    assert_non_null(strstr(s, "Alerts: 1 firing, 1 pending, 0 resolved"));
     char row[4096];
     int y = row_with("FlinkJobFailed", row, sizeof row);
-    assert_true(y > 0);
+    assert_int_equal(y, 2); /* the top row, under the column titles */
     assert_non_null(strstr(row, "critical"));
     assert_non_null(strstr(row, "prod-eu"));
     assert_non_null(strstr(row, "payments"));
     assert_non_null(strstr(row, "Job payments on prod-eu has failed"));
     /* critical is drawn in the bad-state colour */
     int x = (int)(strstr(row, "critical") - row);
-    assert_int_equal(cell_attr(y, x), colors_attr(ROLE_STATE_BAD));
-    /* the warning with a `for` is pending, with how long of how long */
-    assert_non_null(strstr(s, "Pending (1)"));
+    assert_int_equal(cell_attr(y, x) & ~A_REVERSE, colors_attr(ROLE_STATE_BAD) & ~A_REVERSE);
+    /* the warning with a `for` is pending, marked so, with how long of how long */
     y = row_with("SlowFailedJob", row, sizeof row);
-    assert_true(y > 0);
+    assert_int_equal(y, 3);
+    assert_non_null(strstr(row, "pending"));
     assert_non_null(strstr(row, "pending for 0s of 1m"));
     /* Esc goes back */
     ui_handle_key(f->ui, 27);
     draw(f);
-    assert_null(strstr(vscreen_text(), "Firing ("));
+    assert_null(strstr(vscreen_text(), "Alerts:"));
     assert_non_null(strstr(vscreen_text(), "Clusters (1)"));
+}
+
+static void enter_on_an_alert_opens_its_job_on_the_tab_it_is_about(void **state) {
+    struct fixture *f = *state;
+    evaluate(f, NOW);
+    ui_handle_key(f->ui, '!');
+    draw(f);
+    ui_handle_key(f->ui, '\n'); /* the cursor starts on the top row: FlinkJobFailed */
+    draw(f);
+    const char *s = vscreen_text();
+    assert_null(strstr(s, "Alerts:"));
+    assert_non_null(strstr(s, "payments"));
+    /* a failed job's alert opens its exceptions */
+    char row[4096];
+    assert_true(row_with("exceptions", row, sizeof row) > 0 || row_with("Exceptions", row, sizeof row) > 0);
+    /* back to the alerts; / filters them */
+    ui_handle_key(f->ui, 27);
+    draw(f);
+    assert_non_null(strstr(vscreen_text(), "Alerts:"));
+    ui_handle_key(f->ui, '/');
+    for (const char *k = "slow"; *k; k++)
+        ui_handle_key(f->ui, *k);
+    ui_handle_key(f->ui, '\n');
+    draw(f);
+    s = vscreen_text();
+    assert_non_null(strstr(s, "SlowFailedJob"));
+    assert_null(strstr(s, "FlinkJobFailed"));
 }
 
 static void status_bar_counts_firing_alerts_by_severity(void **state) {
@@ -233,14 +259,14 @@ static void resolved_alerts_appear_after_they_clear(void **state) {
     ui_handle_key(f->ui, '!');
     draw(f);
     const char *s = vscreen_text();
-    assert_non_null(strstr(s, "no alerts firing"));
-    assert_non_null(strstr(s, "Resolved (last 1)"));
+    assert_non_null(strstr(s, "Alerts: 0 firing, 0 pending, 1 resolved"));
     char row[4096];
     int y = row_with("FlinkJobFailed", row, sizeof row);
     assert_true(y > 0);
-    assert_non_null(strstr(row, "12:34:56")); /* fired */
-    assert_non_null(strstr(row, "12:36:26")); /* resolved */
-    assert_non_null(strstr(row, "prod-eu/payments"));
+    assert_non_null(strstr(row, "resolved"));
+    assert_non_null(strstr(row, "fired 12:34:56, resolved after 1m30s")); /* 12:36:26 */
+    assert_non_null(strstr(row, "prod-eu"));
+    assert_non_null(strstr(row, "payments"));
     /* the pending one was dropped, never resolved */
     assert_null(strstr(s, "SlowFailedJob"));
     /* and the marks are gone */
@@ -277,14 +303,14 @@ static void many_resolved_scroll(void **state) {
     }
     ui_handle_key(f->ui, '!');
     draw(f);
-    assert_non_null(strstr(vscreen_text(), "Resolved (last 30)"));
+    assert_non_null(strstr(vscreen_text(), "30 resolved"));
+    assert_null(strstr(vscreen_text(), "fired 12:34:56,")); /* the oldest: below the screen */
     ui_handle_key(f->ui, 'G');
     draw(f);
-    assert_null(strstr(vscreen_text(), "Resolved (last 30)"));
-    assert_non_null(strstr(vscreen_text(), "12:34:56")); /* the oldest, last */
+    assert_non_null(strstr(vscreen_text(), "fired 12:34:56,")); /* the oldest, last */
     ui_handle_key(f->ui, 'g');
     draw(f);
-    assert_non_null(strstr(vscreen_text(), "Firing (0)"));
+    assert_non_null(strstr(vscreen_text(), "fired 12:36:52,")); /* the newest, first */
 }
 
 int main(void) {
@@ -295,6 +321,7 @@ int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(alerts_screen_lists_a_firing_critical_with_its_message),
+        T(enter_on_an_alert_opens_its_job_on_the_tab_it_is_about),
         T(status_bar_counts_firing_alerts_by_severity),
         T(affected_rows_carry_a_marker),
         T(resolved_alerts_appear_after_they_clear),
