@@ -11,6 +11,7 @@ struct sim_reply {
     char *body; /* owned (malloc'd, NUL-terminated); sim_reply_free releases it */
     size_t len;
     const char *allow; /* static; the Allow header of a 405, else NULL */
+    const char *content_type; /* static; NULL: application/json (sim_prom's text format) */
 };
 
 /* Renders json unformatted into r and deletes json (ownership is taken). */
