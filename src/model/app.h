@@ -13,6 +13,7 @@ struct alerts;
 struct config;
 struct k8s_poller;
 struct operations;
+struct prom_source;
 
 struct app {
     /* Owned array of n_clusters (room for cap_clusters). Kubernetes discovery appends at
@@ -35,6 +36,7 @@ struct app {
     const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: contexts and errors */
     struct operations *ops;       /* borrowed: actions in flight and done (NULL: none possible) */
     const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */
+    const struct prom_source *prom; /* borrowed, NULL without Prometheus: figures, alerts */
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when
