@@ -59,7 +59,8 @@ struct console {
     struct loop *loop;
     struct poller *poller;
     struct k8s_poller *k8s; /* NULL without Kubernetes */
-    struct prom_source *prom; /* NULL without Prometheus */
+    /* NULL without Prometheus */
+    struct prom_source *prom;
     struct ui *ui;
     int sig_fd;
     bool dirty;
@@ -419,7 +420,8 @@ struct console_args {
     const char *config_path;
     const struct config_override *ov;
     struct operations *ops; /* borrowed: main frees it after http (in-flight requests) */
-    struct prom_source *prom; /* borrowed, NULL without Prometheus */
+    /* borrowed, NULL without Prometheus */
+    struct prom_source *prom;
 };
 
 static int run_console(struct app *app, struct poller *poller, struct k8s_poller *k8s,

@@ -20,10 +20,10 @@ const char *config_key_name(enum config_key_name k) {
     return key_names[k];
 }
 
-static const char *const top_keys[] = {"refresh", "timeout", "detail_interval", "history", "theme",
-                                       "ascii",   "mouse",   "readonly",        "bell",    "audit",
-                                       "alerts",  "keys",    "clusters",
-                                       "prometheus", "prometheus_cluster_label"};
+static const char *const top_keys[] = {
+    "refresh", "timeout", "detail_interval", "history",    "theme",
+    "ascii",   "mouse",   "readonly",        "bell",       "audit",
+    "alerts",  "keys",    "clusters",        "prometheus", "prometheus_cluster_label"};
 static const char *const cluster_keys[] = {"name",      "flink",         "context",
                                            "namespace", "resource",      "readonly",
                                            "confirm",   "savepoint_dir", "deployment"};
@@ -548,15 +548,16 @@ static void read_prometheus(struct reader *r, const struct yaml_doc_node *root, 
     if (label) {
         bool ok = label[0] != '\0' && !(label[0] >= '0' && label[0] <= '9');
         for (const char *p = label; ok && *p; p++)
-            ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                 (*p >= '0' && *p <= '9') || *p == '_';
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 *p == '_';
         if (ok) {
             free(c->prometheus_cluster_label);
             c->prometheus_cluster_label = label;
             label = NULL;
         } else {
             const struct yaml_doc_node *l = yaml_doc_get(root, "prometheus_cluster_label");
-            ERR(r, l, "prometheus_cluster_label must be a label name ([a-zA-Z_][a-zA-Z0-9_]*), got %s",
+            ERR(r, l,
+                "prometheus_cluster_label must be a label name ([a-zA-Z_][a-zA-Z0-9_]*), got %s",
                 what(l, buf));
         }
         free(label);

@@ -108,13 +108,14 @@ struct config {
     char *audit_path;        /* owned: $XDG_STATE_HOME/flinktop/audit.log by default, else
                                 ~/.local/state/flinktop/audit.log; NULL when neither is known */
     char *alerts_path;       /* owned; NULL: not set, the caller uses the shipped defaults */
-    char *prometheus;        /* owned: `prometheus:` base URL, normalised; NULL: none */
-    char *prometheus_cluster_label; /* owned: `prometheus_cluster_label:` ([a-zA-Z_][a-zA-Z0-9_]*);
-                                       NULL: namespace + FlinkDeployment name in pod */
     struct config_key *keys; /* owned array */
     size_t n_keys;
     struct config_cluster *clusters; /* owned array */
     size_t n_clusters;
+    /* owned: `prometheus:` base URL, normalised, NULL none; `prometheus_cluster_label:`
+     * ([a-zA-Z_][a-zA-Z0-9_]*), NULL: namespace + FlinkDeployment name in pod */
+    char *prometheus;
+    char *prometheus_cluster_label;
     /* Set by the caller before config_load (borrowed, must outlive the load): the
      * action names `keys:` may use; NULL accepts any [a-z0-9_-] name. */
     const char *const *known_actions;

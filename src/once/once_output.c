@@ -283,9 +283,8 @@ static void add_prom_alerts(const struct app *app, cJSON *arr) {
             j = cluster_find_job(&app->clusters[ci], jid);
         } else if (jid) { /* no cluster label matched: the one cluster running that id */
             for (size_t k = 0; k < app->n_clusters; k++) {
-                const struct job *x = app->clusters[k].k8s.gone
-                                          ? NULL
-                                          : cluster_find_job(&app->clusters[k], jid);
+                const struct job *x =
+                    app->clusters[k].k8s.gone ? NULL : cluster_find_job(&app->clusters[k], jid);
                 if (x && j) { /* two of them (application mode's 000...0): neither */
                     j = NULL;
                     ci = SIZE_MAX;
@@ -304,7 +303,8 @@ static void add_prom_alerts(const struct app *app, cJSON *arr) {
         add_str(o, "severity", prom_label_get(a->labels, a->n_labels, "severity"));
         add_str(o, "cluster", c ? c->name : NULL);
         /* the job's own name: the label's is filtered (fraud_detection) */
-        add_str(o, "job", j && j->name ? j->name : prom_label_get(a->labels, a->n_labels, "job_name"));
+        add_str(o, "job",
+                j && j->name ? j->name : prom_label_get(a->labels, a->n_labels, "job_name"));
         add_str(o, "job_id", jid);
         add_str(o, "namespace", prom_label_get(a->labels, a->n_labels, "namespace"));
         add_int(o, "since", a->active_ms);

@@ -264,9 +264,10 @@ void prom_source_round(struct prom_source *p) {
                               "{__name__=~\"flink_jobmanager_job_(lastCheckpointCompletedTimestamp|"
                               "lastCheckpointDuration|lastCheckpointSize|numberOfFailedCheckpoints|"
                               "numRestarts)\"}");
-    urls[REQ_TASK] = query_url(p, "max", group,
-                               "{__name__=~\"flink_taskmanager_job_task_(backPressuredTimeMsPerSecond|"
-                               "busyTimeMsPerSecond)\"}");
+    urls[REQ_TASK] =
+        query_url(p, "max", group,
+                  "{__name__=~\"flink_taskmanager_job_task_(backPressuredTimeMsPerSecond|"
+                  "busyTimeMsPerSecond)\"}");
     urls[REQ_RATE] =
         query_url(p, "sum", group,
                   "flink_taskmanager_job_task_numRecordsOutPerSecond{task_name=~\"Source:.*\"} or "
@@ -349,8 +350,7 @@ bool prom_source_job(const struct prom_source *p, const struct app *app, size_t 
         out->v[m] = NAN;
     out->checkpoint_age_s = NAN;
     out->sample_ms = 0;
-    if (p == NULL || job_id == NULL || job_id[0] == '\0' || p->n_rows == 0 ||
-        ci >= app->n_clusters)
+    if (p == NULL || job_id == NULL || job_id[0] == '\0' || p->n_rows == 0 || ci >= app->n_clusters)
         return false;
     struct row key;
     snprintf(key.job_id, sizeof key.job_id, "%s", job_id);

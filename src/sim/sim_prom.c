@@ -248,8 +248,8 @@ static void render_jobmanager(const struct sim_cluster *c, int64_t now, struct t
         }
         free(name);
     }
-    for (size_t s = 0; sim_cluster_version_at_least(c, 1, 16) && s < sizeof state_gauges /
-                                                                         sizeof state_gauges[0];
+    for (size_t s = 0;
+         sim_cluster_version_at_least(c, 1, 16) && s < sizeof state_gauges / sizeof state_gauges[0];
          s++) {
         char *name = metric_name("flink_jobmanager_job_", state_gauges[s].name);
         bool header = false;
@@ -335,9 +335,10 @@ static void render_taskmanager(const struct sim_cluster *c, size_t t, int64_t no
                 char attempt[33], op[33];
                 hex_id(attempt, vx->key, (uint64_t)s, (uint64_t)j->restarts + 1);
                 hex_id(op, vx->key, 0x6f70, 0);
-                e[ne].labels = xasprintf("%s,task_id=\"%s\",task_name=\"%s\",task_attempt_id=\"%s\","
-                                         "task_attempt_num=\"%d\",subtask_index=\"%d\",tm_id=\"%s\"",
-                                         jl, vx->id, task_name, attempt, j->restarts, s, tm_id);
+                e[ne].labels =
+                    xasprintf("%s,task_id=\"%s\",task_name=\"%s\",task_attempt_id=\"%s\","
+                              "task_attempt_num=\"%d\",subtask_index=\"%d\",tm_id=\"%s\"",
+                              jl, vx->id, task_name, attempt, j->restarts, s, tm_id);
                 e[ne].op_labels = xasprintf("%s,operator_id=\"%s\",operator_name=\"%s\"",
                                             e[ne].labels, op, task_name);
                 e[ne].vals = &vals[(size_t)s * nk];

@@ -229,8 +229,9 @@ static void huge_matrix_is_capped_and_says_truncated(void **state) {
                             "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
                             "\"result\":[");
     for (size_t s = 0; s < series; s++) {
-        len += (size_t)snprintf(b + len, cap - len, "%s{\"metric\":{\"job_id\":\"j%zu\"},\"values\":[",
-                                s ? "," : "", s);
+        len +=
+            (size_t)snprintf(b + len, cap - len, "%s{\"metric\":{\"job_id\":\"j%zu\"},\"values\":[",
+                             s ? "," : "", s);
         for (size_t p = 0; p < points; p++)
             len += (size_t)snprintf(b + len, cap - len, "%s[%zu,\"%zu\"]", p ? "," : "",
                                     1700000000 + p, p);
@@ -261,7 +262,8 @@ static void alerts_firing_pending_and_their_labels(void **state) {
     assert_string_equal(prom_label_get(a->labels, a->n_labels, "job_id"),
                         "493762fff2b7c4c35603483dc7b83896");
     assert_true(a->firing);
-    assert_string_equal(a->summary, "Flink job orders_enrichment in flink-prod failed or restarted");
+    assert_string_equal(a->summary,
+                        "Flink job orders_enrichment in flink-prod failed or restarted");
     assert_int_equal(a->active_ms, 1796540421401LL);
     assert_true(a->value == 7.25523468e+08);
     assert_false(l.items[1].firing);
