@@ -238,7 +238,7 @@ static void on_done(void *arg, const struct http_response *resp) {
     }
     if (st != PROM_API_OK && !p->next_failed) {
         p->next_failed = true;
-        snprintf(p->next_error, sizeof p->next_error, "%s: %s", what[q->kind], err);
+        snprintf(p->next_error, sizeof p->next_error, "%s: %.140s", what[q->kind], err);
     }
     if (--p->pending == 0)
         round_done(p);
