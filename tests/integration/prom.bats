@@ -109,6 +109,17 @@ assert sorted(g['labels']['pod'] for g in prod if g['labels']['component'] == 't
     printf '%s' "$scraped" | grep -q '^flink_taskmanager_Status_JVM_Memory_Heap_Used{host="[0-9_]*",tm_id="production_taskmanager_1_1"} '
     printf '%s' "$scraped" | grep -q "^flink_jobmanager_job_lastCheckpointDuration{host=\"10_100_0_10\",job_id=\"$jid\",job_name=\"[a-z_]*\"} "
     printf '%s' "$scraped" | grep -q 'flink_taskmanager_job_task_operator_numRecordsInPerSecond{.*operator_name="Source:_'
+    # the text format parses (promtool's only complaint is Flink's own camelCase names)
+    if command -v promtool >/dev/null 2>&1; then
+        for path in $(python3 -c "import json; print(' '.join(g['labels']['__metrics_path__'] for g in json.load(open('$OUT'))))"); do
+            curl -sf "$SIM_URL$path" | promtool check metrics 2>&1 | grep -v "should be written in 'snake_case' not 'camelCase'" >"$BATS_TEST_TMPDIR/lint" || true
+            if [ -s "$BATS_TEST_TMPDIR/lint" ]; then
+                echo "$path:" >&2
+                cat "$BATS_TEST_TMPDIR/lint" >&2
+                false
+            fi
+        done
+    fi
     # an unknown cluster or task manager is a 404, not an empty scrape
     run curl -s -o /dev/null -w '%{http_code}' "$SIM_URL/_sim/prometheus/nosuch/jobmanager/metrics"
     [ "$output" = 404 ]
