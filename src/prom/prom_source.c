@@ -314,8 +314,8 @@ static size_t pod_owner(const struct app *app, const char *ns, const char *pod) 
     return best;
 }
 
-/* Whether a series with these labels belongs to cluster ci; loose: no cluster label at
- * all matches any cluster (job_id decides). */
+/* Whether a series with these labels belongs to cluster ci; loose: when no label can say,
+ * any cluster (job_id decides). */
 static bool in_cluster(const struct prom_source *p, const struct app *app, size_t ci,
                        const char *ns, const char *pod, const char *cluster, bool loose) {
     const struct cluster *c = &app->clusters[ci];
@@ -325,7 +325,9 @@ static bool in_cluster(const struct prom_source *p, const struct app *app, size_
         return pod_owner(app, ns, pod) == ci;
     if (cluster)
         return strcmp(cluster, c->name) == 0;
-    return loose && ns == NULL && pod == NULL;
+    /* nothing says which cluster (a --flink cluster, a series without a cluster label):
+     * the job id alone decides */
+    return loose;
 }
 
 size_t prom_source_match_cluster(const struct prom_source *p, const struct app *app,

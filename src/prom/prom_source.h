@@ -23,8 +23,8 @@
  *   - else, C found through Kubernetes: its namespace is C's and its pod starts with C's
  *     FlinkDeployment name and a '-' (the longest such name in the namespace wins: "foo"
  *     never takes "foo-bar"'s pods);
- *   - else (a --flink cluster): its cluster label equals C's name; a series with no
- *     namespace/pod/cluster label at all matches by job_id alone.
+ *   - else (a --flink cluster): its cluster label equals C's name; without a cluster
+ *     label, its job_id alone decides.
  * Rates are summed over the series of a job (one per task manager), the rest take the
  * maximum. Application-mode jobs without HA all have id 000...0: the cluster part is what
  * keeps them apart.

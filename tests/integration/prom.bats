@@ -183,6 +183,21 @@ for c in d['clusters']:
 assert seen >= 6, seen
 assert all(a['origin'] == 'flinktop' for a in d['alerts'] if a['origin'] != 'prometheus'), d['alerts']
 "
+    # the same from the config file, clusters told apart by a label named there
+    printf 'prometheus: %s/\nprometheus_cluster_label: cluster\n' "$PROM_URL" >"$BATS_TEST_TMPDIR/c.yaml"
+    run "$FLINKTOP" --once --output json -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+assert d['prometheus']['url'] == '$PROM_URL' and d['prometheus']['status'] == 'ok', d['prometheus']
+running = [j for c in d['clusters'] for j in c['jobs'] if j['state'] == 'RUNNING']
+assert running and all(j['prometheus'] and j['prometheus']['records_in_per_s'] == j['records_in_per_s'] for j in running), running
+"
+    # a label no series carries: nothing matches, and nothing is made up
+    printf 'prometheus: %s\nprometheus_cluster_label: flink_cluster\n' "$PROM_URL" >"$BATS_TEST_TMPDIR/c.yaml"
+    run "$FLINKTOP" --once --output json -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
+    printf '%s' "$output" >"$OUT"
+    py "assert all(j['prometheus'] is None for c in d['clusters'] for j in c['jobs']), d"
 }
 
 @test "an alert that fires in Prometheus shows in once json with origin prometheus" {
