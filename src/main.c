@@ -26,6 +26,7 @@
 #include "operations.h"
 #include "options.h"
 #include "poller.h"
+#include "prom_source.h"
 #include "signals.h"
 #include "once_incident.h"
 #include "once_output.h"
@@ -59,6 +60,8 @@ struct console {
     struct loop *loop;
     struct poller *poller;
     struct k8s_poller *k8s; /* NULL without Kubernetes */
+    /* NULL without Prometheus */
+    struct prom_source *prom;
     struct ui *ui;
     int sig_fd;
     bool dirty;
@@ -163,10 +166,17 @@ static void once_scope(const struct app *app, char *scope, size_t scope_size, ch
                      s->fell_back ? " (listing all namespaces forbidden)" : "");
         nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
     }
+    if (app->prom) { /* the board's other source: say when it is not ok */
+        const struct source *st = prom_source_state(app->prom);
+        if (st->state != SOURCE_OK)
+            snprintf(notes + nused, notes_size - nused, "prometheus %s: %s\n",
+                     prom_source_url(app->prom), st->error[0] ? st->error : "no answer yet");
+    }
 }
 
-static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s, struct loop *loop,
-                    struct alerts *alerts, enum output_format fmt) {
+static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s,
+                    struct prom_source *prom, struct loop *loop, struct alerts *alerts,
+                    enum output_format fmt) {
     /* Kubernetes first: its lists decide which clusters there are to poll. */
     if (k8s) {
         k8s_poller_round(k8s);
@@ -174,8 +184,10 @@ static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s, s
             loop_run_once(loop, 200);
     }
     poller_set_all_details(p, true);
+    if (prom) /* beside Flink REST, not after it: its figures are matched when printed */
+        prom_source_round(prom);
     poller_round(p, -1, NULL);
-    while (poller_in_flight(p) > 0)
+    while (poller_in_flight(p) > 0 || (prom && prom_source_busy(prom)))
         loop_run_once(loop, 200);
     evaluate_alerts(app, alerts);
     app->now_ms = clock_wall_ms();
@@ -420,6 +432,8 @@ static void on_refresh(void *arg) {
     c->dirty = true;
     if (c->k8s)
         k8s_poller_round(c->k8s);
+    if (c->prom)
+        prom_source_round(c->prom);
     poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
 }
@@ -437,6 +451,8 @@ struct console_args {
     const char *config_path;
     const struct config_override *ov;
     struct operations *ops; /* borrowed: main frees it after http (in-flight requests) */
+    /* borrowed, NULL without Prometheus */
+    struct prom_source *prom;
 };
 
 static int run_console(struct app *app, struct poller *poller, struct k8s_poller *k8s,
@@ -457,6 +473,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     c.sig_fd = signals_init();
     c.poller = poller;
     c.k8s = k8s;
+    c.prom = ca->prom;
     c.ops = ca->ops;
     operations_set_audit(c.ops, on_audit, &c);
     app->ops = c.ops;
@@ -479,6 +496,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         loop_watch_fd(loop, c.sig_fd, on_signal, &c);
     if (k8s)
         k8s_poller_round(k8s);
+    if (c.prom)
+        prom_source_round(c.prom);
     poller_round(c.poller, -1, NULL);
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
@@ -491,6 +510,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         if (k8s && k8s_poller_take_changed(k8s))
             c.dirty = true;
         if (operations_take_changed(c.ops))
+            c.dirty = true;
+        if (c.prom && prom_source_take_changed(c.prom))
             c.dirty = true;
         if (poller_take_changed(c.poller)) {
             app->last_refresh_ms = clock_wall_ms();
@@ -633,14 +654,23 @@ int main(int argc, char **argv) {
     app.alerts = alerts;
     struct poller *poller = poller_new(&app, http);
     struct operations *ops = operations_new(http, NULL, NULL);
-    struct console_args ca = {cfg, o.config_path, &ov, ops};
-    rc = o.once ? run_once(&app, poller, k8s, loop, alerts, o.output)
+    /* Prometheus: the command line's, else the config's (a reload does not move it) */
+    const char *prom_url = o.prometheus ? o.prometheus : cfg->prometheus;
+    struct prom_source *prom = NULL;
+    if (prom_url) {
+        struct prom_source_options po = {prom_url, cfg->prometheus_cluster_label, app.timeout_ms};
+        prom = prom_source_new(http, &po);
+        app.prom = prom;
+    }
+    struct console_args ca = {cfg, o.config_path, &ov, ops, prom};
+    rc = o.once ? run_once(&app, poller, k8s, prom, loop, alerts, o.output)
                 : run_console(&app, poller, k8s, loop, alerts, &ca);
     cfg = ca.cfg;         /* a reload may have replaced it */
     k8s_poller_stop(k8s); /* exec plugins give their fds and timers back to the loop */
     loop_free(loop);
     http_free(http); /* completes what is in flight as cancelled: the pollers must still be */
     poller_free(poller);
+    prom_source_free(prom); /* after http: its callbacks ran for what was in flight */
     operations_free(ops);
     k8s_poller_free(k8s);
     alerts_free(alerts);

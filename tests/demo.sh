@@ -7,9 +7,11 @@
 cd "$(dirname "$0")/.." || exit 1
 FLINKTOP=${FLINKTOP:-./flinktop}
 . tests/sim-start.sh
+. tests/prom-start.sh
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/flinktop-demo.XXXXXX") || exit 1
 cleanup() {
+    prom_stop
     sim_stop
     rm -rf "$dir"
 }
@@ -27,5 +29,13 @@ token=$(openssl rand -hex 24) || exit 1
 sim_start --jobs 6 --token "$token" --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" \
     --kubeconfig-out "$dir/kubeconfig" || exit 1
 unset token # the kubeconfig has it; nothing else needs it
+# A real Prometheus scraping the simulator every 5 s, as the guide deploys one; without
+# the package the demo goes on with Flink REST alone.
+set --
+if PROM_CA_FILE="$dir/cert.pem" prom_start "$SIM_URL" 5s; then
+    set -- --prometheus "$PROM_URL"
+else
+    echo "demo: without Prometheus (flinktop works from Flink REST alone)" >&2
+fi
 # actions on the simulator are audited in the demo's own directory, not in the user's log
-XDG_STATE_HOME="$dir/state" "$FLINKTOP" --kubeconfig "$dir/kubeconfig"
+XDG_STATE_HOME="$dir/state" "$FLINKTOP" --kubeconfig "$dir/kubeconfig" "$@"

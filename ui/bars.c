@@ -8,6 +8,7 @@
 #include "colors.h"
 #include "draw.h"
 #include "k8s_poller.h"
+#include "prom_source.h"
 #include "text.h"
 #include "ui_screen.h"
 
@@ -108,6 +109,24 @@ static void put_alerts(WINDOW *win, int y, int *x, int w, const struct app *app,
         *x += 1;
 }
 
+/* "prometheus ok", "prometheus stale 40s", "prometheus error (good 2m ago): why". */
+static void put_prometheus(WINDOW *win, int y, int *x, int w, const struct app *app, bool ascii) {
+    const char *st = prom_source_status(app->prom, app->now_ms, app->refresh_ms);
+    const struct source *s = prom_source_state(app->prom);
+    char age[16] = "", part[240];
+    if (s->last_ok_ms > 0)
+        text_age(app->now_ms > s->last_ok_ms ? app->now_ms - s->last_ok_ms : 0, age, sizeof age);
+    if (strcmp(st, "error") == 0)
+        snprintf(part, sizeof part, "prometheus error%s%s%s: %s", age[0] ? " (good " : "", age,
+                 age[0] ? " ago)" : "", s->error);
+    else
+        snprintf(part, sizeof part, "prometheus %s%s%s", st, strcmp(st, "stale") == 0 ? " " : "",
+                 strcmp(st, "stale") == 0 ? age : "");
+    bool ok = strcmp(st, "ok") == 0 || strcmp(st, "pending") == 0;
+    put(win, y, x, w, part, ok ? colors_attr(ROLE_STATUSBAR) : colors_attr(ROLE_STATUSBAR_BAD),
+        ascii);
+}
+
 void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, const char *flash,
                  int level) {
     attr_t attr = colors_attr(ROLE_STATUSBAR);
@@ -145,6 +164,8 @@ void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, c
     put(win, y, &x, w, fresh, attr, ascii);
     if (failing > 0)
         put(win, y, &x, w, bad, colors_attr(ROLE_STATUSBAR_BAD), ascii);
+    if (app->prom) /* Prometheus's state, as the clusters' is said: ok, stale or its error */
+        put_prometheus(win, y, &x, w, app, ascii);
     int hint_w = text_width(hint);
     if (x + hint_w + 1 <= w)
         draw_text(win, y, w - hint_w - 1, hint_w, hint, attr, DRAW_LEFT, ascii);

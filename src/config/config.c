@@ -20,9 +20,10 @@ const char *config_key_name(enum config_key_name k) {
     return key_names[k];
 }
 
-static const char *const top_keys[] = {"refresh", "timeout", "detail_interval", "history", "theme",
-                                       "ascii",   "mouse",   "readonly",        "bell",    "audit",
-                                       "alerts",  "keys",    "clusters"};
+static const char *const top_keys[] = {
+    "refresh", "timeout", "detail_interval", "history",    "theme",
+    "ascii",   "mouse",   "readonly",        "bell",       "audit",
+    "alerts",  "keys",    "clusters",        "prometheus", "prometheus_cluster_label"};
 static const char *const cluster_keys[] = {"name",      "flink",         "context",
                                            "namespace", "resource",      "readonly",
                                            "confirm",   "savepoint_dir", "deployment"};
@@ -84,6 +85,8 @@ void config_free(struct config *c) {
     free(c->theme);
     free(c->audit_path);
     free(c->alerts_path);
+    free(c->prometheus);
+    free(c->prometheus_cluster_label);
     for (size_t i = 0; i < c->n_keys; i++) {
         free(c->keys[i].action);
         free(c->keys[i].key);
@@ -526,6 +529,41 @@ static void read_clusters(struct reader *r, const struct yaml_doc_node *root, st
         read_cluster(r, &n->items[i], i, c);
 }
 
+/* prometheus: URL and prometheus_cluster_label: NAME (a Prometheus label name). */
+static void read_prometheus(struct reader *r, const struct yaml_doc_node *root, struct config *c) {
+    char buf[WHAT_LEN], perr[160];
+    char *url = read_string(r, root, "prometheus", "");
+    if (url) {
+        char *norm = NULL;
+        if (options_parse_url("prometheus", url, &norm, perr, sizeof perr) == 0) {
+            free(c->prometheus);
+            c->prometheus = norm;
+        } else {
+            const struct yaml_doc_node *u = yaml_doc_get(root, "prometheus");
+            ERR(r, u, "prometheus must be an http:// or https:// URL, got %s", what(u, buf));
+        }
+        free(url);
+    }
+    char *label = read_string(r, root, "prometheus_cluster_label", "");
+    if (label) {
+        bool ok = label[0] != '\0' && !(label[0] >= '0' && label[0] <= '9');
+        for (const char *p = label; ok && *p; p++)
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 *p == '_';
+        if (ok) {
+            free(c->prometheus_cluster_label);
+            c->prometheus_cluster_label = label;
+            label = NULL;
+        } else {
+            const struct yaml_doc_node *l = yaml_doc_get(root, "prometheus_cluster_label");
+            ERR(r, l,
+                "prometheus_cluster_label must be a label name ([a-zA-Z_][a-zA-Z0-9_]*), got %s",
+                what(l, buf));
+        }
+        free(label);
+    }
+}
+
 static void read_doc(struct reader *r, const struct yaml_doc_node *root, struct config *c) {
     char buf[WHAT_LEN];
     if (root == NULL || yaml_doc_is_null(root))
@@ -570,6 +608,7 @@ static void read_doc(struct reader *r, const struct yaml_doc_node *root, struct 
     read_path(r, root, "alerts", &c->alerts_path);
     read_keys(r, root, c);
     read_clusters(r, root, c);
+    read_prometheus(r, root, c);
 }
 
 static int finish(struct reader *r, int rc, char *err, size_t errlen) {

@@ -112,6 +112,10 @@ struct config {
     size_t n_keys;
     struct config_cluster *clusters; /* owned array */
     size_t n_clusters;
+    /* owned: `prometheus:` base URL, normalised, NULL none; `prometheus_cluster_label:`
+     * ([a-zA-Z_][a-zA-Z0-9_]*), NULL: namespace + FlinkDeployment name in pod */
+    char *prometheus;
+    char *prometheus_cluster_label;
     /* Set by the caller before config_load (borrowed, must outlive the load): the
      * action names `keys:` may use; NULL accepts any [a-z0-9_-] name. */
     const char *const *known_actions;

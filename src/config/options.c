@@ -19,6 +19,8 @@ static const char usage[] =
     "\n"
     "Sources:\n"
     "  --flink [NAME=]URL     a Flink REST endpoint (repeatable); NAME defaults to host:port\n"
+    "  --prometheus URL       a Prometheus server scraping the fleet (the board's figures\n"
+    "                         and its alerts come from a few queries a refresh)\n"
     "\n"
     "Kubernetes (found through kubeconfig as kubectl finds it):\n"
     "  --kubeconfig FILE      kubeconfig file (default $KUBECONFIG, else ~/.kube/config)\n"
@@ -120,6 +122,25 @@ out:
     return rc;
 }
 
+int options_parse_url(const char *what, const char *arg, char **url, char *err, size_t errlen) {
+    bool scheme = strncmp(arg, "http://", 7) == 0 || strncmp(arg, "https://", 8) == 0;
+    CURLU *u = curl_url();
+    bool ok = scheme && curl_url_set(u, CURLUPART_URL, arg, 0) == CURLUE_OK;
+    curl_url_cleanup(u);
+    for (const char *p = arg; ok && *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f)
+            ok = false;
+    size_t n = strlen(arg);
+    while (ok && n > 0 && arg[n - 1] == '/')
+        n--;
+    if (!ok || n <= strlen(scheme && arg[4] == 's' ? "https://" : "http://")) {
+        snprintf(err, errlen, "%s %.80s: expected an http:// or https:// URL", what, arg);
+        return -1;
+    }
+    *url = xstrndup(arg, n);
+    return 0;
+}
+
 enum {
     OPT_FLINK = 256,
     OPT_CONFIG,
@@ -132,7 +153,8 @@ enum {
     OPT_KUBECONFIG,
     OPT_CONTEXT,
     OPT_THEME,
-    OPT_READONLY
+    OPT_READONLY,
+    OPT_PROMETHEUS
 };
 
 static const struct option long_opts[] = {
@@ -145,6 +167,7 @@ static const struct option long_opts[] = {
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"theme", required_argument, NULL, OPT_THEME},
     {"readonly", no_argument, NULL, OPT_READONLY},
+    {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"namespace", required_argument, NULL, 'n'},
@@ -219,6 +242,12 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         case OPT_READONLY:
             o->readonly = true;
             break;
+        case OPT_PROMETHEUS:
+            free(o->prometheus);
+            o->prometheus = NULL;
+            if (options_parse_url("--prometheus", optarg, &o->prometheus, err, errlen) != 0)
+                return 2;
+            break;
         case OPT_KUBECONFIG:
             free(o->kubeconfig);
             o->kubeconfig = xstrdup(optarg);
@@ -290,4 +319,6 @@ void options_free(struct options *o) {
     o->namespace = NULL;
     free(o->theme);
     o->theme = NULL;
+    free(o->prometheus);
+    o->prometheus = NULL;
 }

@@ -33,6 +33,7 @@ struct options {
     bool all_namespaces; /* -A/--all-namespaces: no fallback to the context's namespace */
     bool show_help;
     bool show_version;
+    char *prometheus; /* owned, --prometheus URL (normalised); NULL: not given */
 };
 
 /* Parse argv. Returns 0, or 2 with a one-line message in err (usage error). The caller
@@ -41,6 +42,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 void options_free(struct options *o);
 /* Parse "[NAME=]URL" into a target; returns 0 or -1 with err filled. Exposed for tests. */
 int options_parse_target(const char *arg, struct flink_target *t, char *err, size_t errlen);
+/* Parse a plain http(s) base URL (Prometheus's) into *url (owned, no trailing slash);
+ * returns 0 or -1 with "WHAT URL: why" in err. */
+int options_parse_url(const char *what, const char *arg, char **url, char *err, size_t errlen);
 /* The --help text. static */
 const char *options_usage(void);
 

@@ -13,6 +13,7 @@ struct alerts;
 struct config;
 struct k8s_poller;
 struct operations;
+struct prom_source;
 
 struct app {
     /* Owned array of n_clusters (room for cap_clusters). Kubernetes discovery appends at
@@ -35,6 +36,8 @@ struct app {
     const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: contexts and errors */
     struct operations *ops;       /* borrowed: actions in flight and done (NULL: none possible) */
     const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */
+    /* borrowed, NULL without Prometheus: its figures and alerts */
+    const struct prom_source *prom;
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when

@@ -11,6 +11,7 @@
 #include "alerts.h"
 #include "k8s_api.h"
 #include "k8s_poller.h"
+#include "prom_source.h"
 #include "xalloc.h"
 
 static void add_int(cJSON *o, const char *k, int64_t v) {
@@ -39,6 +40,8 @@ int once_all_ok(const struct app *app) {
         for (size_t i = 0; i < k8s_poller_context_count(app->k8s); i++)
             if (!k8s_context_ok(k8s_poller_context(app->k8s, i)))
                 return 0;
+    if (app->prom && prom_source_state(app->prom)->state != SOURCE_OK)
+        return 0;
     return 1;
 }
 
@@ -256,7 +259,82 @@ static cJSON *taskmanager_json(const struct taskmanager *t) {
     return o;
 }
 
-static cJSON *cluster_json(const struct cluster *c, int64_t now_ms) {
+/* What Prometheus says of job j of cluster ci; null when no series matched. */
+static cJSON *prom_job_json(const struct app *app, size_t ci, const struct job *j) {
+    struct prom_job_health h;
+    if (!prom_source_job(app->prom, app, ci, j->id, &h))
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    add_num(o, "records_in_per_s", h.v[PROM_M_RECORDS_IN]);
+    add_num(o, "records_out_per_s", h.v[PROM_M_RECORDS_OUT]);
+    add_num(o, "backpressured_max_ms_per_s", h.v[PROM_M_BACKPRESSURED_MAX]);
+    add_num(o, "busy_max_ms_per_s", h.v[PROM_M_BUSY_MAX]);
+    add_num(o, "checkpoint_age_s", h.checkpoint_age_s);
+    add_num(o, "checkpoint_duration_ms", h.v[PROM_M_CHECKPOINT_DURATION]);
+    add_num(o, "checkpoint_size_bytes", h.v[PROM_M_CHECKPOINT_SIZE]);
+    add_num(o, "checkpoints_failed", h.v[PROM_M_CHECKPOINTS_FAILED]);
+    add_num(o, "restarts", h.v[PROM_M_RESTARTS]);
+    add_int(o, "time", h.sample_ms > 0 ? h.sample_ms : -1);
+    return o;
+}
+
+/* The source itself: {"url","status","error","queries","last_ok"}. */
+static cJSON *prom_json(const struct app *app) {
+    const struct source *st = prom_source_state(app->prom);
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "url", prom_source_url(app->prom));
+    cJSON_AddStringToObject(o, "status",
+                            prom_source_status(app->prom, app->now_ms, app->refresh_ms));
+    add_str(o, "error", st->error[0] ? st->error : NULL);
+    cJSON_AddNumberToObject(o, "queries", PROM_SOURCE_QUERIES);
+    add_int(o, "last_ok", st->last_ok_ms > 0 ? st->last_ok_ms : -1);
+    return o;
+}
+
+/* Prometheus's firing alerts, named by the job and cluster their labels point at. */
+static void add_prom_alerts(const struct app *app, cJSON *arr) {
+    for (size_t i = 0; i < prom_source_alert_count(app->prom); i++) {
+        const struct prom_alert *a = prom_source_alert(app->prom, i);
+        const char *jid = prom_label_get(a->labels, a->n_labels, "job_id");
+        size_t ci = prom_source_match_cluster(app->prom, app, a->labels, a->n_labels);
+        const struct job *j = NULL;
+        if (ci < app->n_clusters && jid) {
+            j = cluster_find_job(&app->clusters[ci], jid);
+        } else if (jid) { /* no cluster label matched: the one cluster running that id */
+            for (size_t k = 0; k < app->n_clusters; k++) {
+                const struct job *x =
+                    app->clusters[k].k8s.gone ? NULL : cluster_find_job(&app->clusters[k], jid);
+                if (x && j) { /* two of them (application mode's 000...0): neither */
+                    j = NULL;
+                    ci = SIZE_MAX;
+                    break;
+                }
+                if (x) {
+                    j = x;
+                    ci = k;
+                }
+            }
+        }
+        const struct cluster *c = ci < app->n_clusters ? &app->clusters[ci] : NULL;
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "name", prom_label_get(a->labels, a->n_labels, "alertname"));
+        cJSON_AddStringToObject(o, "origin", "prometheus");
+        add_str(o, "severity", prom_label_get(a->labels, a->n_labels, "severity"));
+        add_str(o, "cluster", c ? c->name : NULL);
+        /* the job's own name: the label's is filtered (fraud_detection) */
+        add_str(o, "job",
+                j && j->name ? j->name : prom_label_get(a->labels, a->n_labels, "job_name"));
+        add_str(o, "job_id", jid);
+        add_str(o, "namespace", prom_label_get(a->labels, a->n_labels, "namespace"));
+        add_int(o, "since", a->active_ms);
+        add_num(o, "value", a->value);
+        add_str(o, "message", a->summary);
+        cJSON_AddItemToArray(arr, o);
+    }
+}
+
+static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
+    const struct cluster *c = &app->clusters[ci];
     cJSON *o = cJSON_CreateObject();
     add_str(o, "name", c->name);
     add_str(o, "url", c->url);
@@ -289,8 +367,12 @@ static cJSON *cluster_json(const struct cluster *c, int64_t now_ms) {
     }
     if (c->sources[SRC_JOBS].last_ok_ms > 0) {
         cJSON *jobs = cJSON_AddArrayToObject(o, "jobs");
-        for (size_t i = 0; i < c->jobs.len; i++)
-            cJSON_AddItemToArray(jobs, job_json(&c->jobs.items[i], now_ms));
+        for (size_t i = 0; i < c->jobs.len; i++) {
+            cJSON *jo = job_json(&c->jobs.items[i], now_ms);
+            if (app->prom)
+                cJSON_AddItemToObject(jo, "prometheus", prom_job_json(app, ci, &c->jobs.items[i]));
+            cJSON_AddItemToArray(jobs, jo);
+        }
     } else {
         cJSON_AddNullToObject(o, "jobs");
     }
@@ -309,14 +391,25 @@ char *once_json(const struct app *app) {
     cJSON *arr = cJSON_AddArrayToObject(root, "clusters");
     for (size_t i = 0; i < app->n_clusters; i++)
         if (!app->clusters[i].k8s.gone)
-            cJSON_AddItemToArray(arr, cluster_json(&app->clusters[i], app->now_ms));
+            cJSON_AddItemToArray(arr, cluster_json(app, i, app->now_ms));
     if (app->k8s) {
         cJSON *ctxs = cJSON_AddArrayToObject(root, "contexts");
         for (size_t i = 0; i < k8s_poller_context_count(app->k8s); i++)
             cJSON_AddItemToArray(ctxs, context_json(k8s_poller_context(app->k8s, i)));
     }
     cJSON *alerts = app->alerts ? alerts_to_json(app->alerts) : NULL;
-    cJSON_AddItemToObject(root, "alerts", alerts ? alerts : cJSON_CreateArray());
+    if (alerts == NULL)
+        alerts = cJSON_CreateArray();
+    for (cJSON *a = alerts->child; a; a = a->next) /* beside Prometheus's, say whose */
+        if (cJSON_GetObjectItemCaseSensitive(a, "origin") == NULL)
+            cJSON_AddStringToObject(a, "origin", "flinktop");
+    if (app->prom) {
+        add_prom_alerts(app, alerts);
+        cJSON_AddItemToObject(root, "prometheus", prom_json(app));
+    } else {
+        cJSON_AddNullToObject(root, "prometheus");
+    }
+    cJSON_AddItemToObject(root, "alerts", alerts);
     char *s = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     if (s == NULL)

@@ -316,6 +316,10 @@ char *sim_k8s_jm_pod_name(const struct sim_cluster *c) {
     return xasprintf("%s-%s-%s", c->name, rs, pod);
 }
 
+const char *sim_k8s_namespace(const struct sim_k8s *k, size_t i) {
+    return i < k->n ? k->namespaces[i] : NULL;
+}
+
 static int present_tms(const struct sim_cluster *c) {
     int n = 0;
     for (size_t i = 0; i < c->n_tms; i++)

@@ -77,6 +77,8 @@ void sim_k8s_suffix(char *out, size_t n, const char *key, uint64_t salt);
 char *sim_k8s_uid(const char *key);
 void sim_k8s_add_time(cJSON *o, const char *key, int64_t ms);
 char *sim_k8s_jm_pod_name(const struct sim_cluster *c);
+/* The namespace of cluster index i's FlinkDeployment (fixed at build; borrowed). */
+const char *sim_k8s_namespace(const struct sim_k8s *k, size_t i);
 
 /* A Kubernetes Status error body (reason e.g. "NotFound", "Unauthorized") with HTTP code. */
 void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const char *fmt, ...)

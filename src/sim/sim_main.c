@@ -8,6 +8,7 @@
 #include "sim_k8s.h"
 #include "sim_kubeconfig.h"
 #include "sim_model.h"
+#include "sim_prom.h"
 #include "sim_reply.h"
 #include "sim_requests.h"
 #include "xalloc.h"
@@ -37,6 +38,7 @@ struct server {
     struct sim_k8s *k8s;        /* borrowed for the server's life */
     const char *token;          /* borrowed (argv); NULL = no authentication */
     struct sim_control control; /* what /_sim acts on (all borrowed) */
+    bool tls;                   /* serving https (the scrape targets say so) */
 };
 
 /* Per-request state between libmicrohttpd's calls: the uploaded body so far. */
@@ -82,7 +84,8 @@ static void usage(FILE *out) {
         "\n"
         "The first cluster answers at /<flink path>, every cluster at\n"
         "/clusters/NAME/<flink path>; /_sim/health, /_sim/faults and /_sim/jobs control\n"
-        "the simulator.\n"
+        "the simulator; /_sim/prometheus/sd lists every JobManager and TaskManager as a\n"
+        "Prometheus http_sd_configs target serving the PrometheusReporter's metrics.\n"
         "Actions take effect: POST /jobs/JID/savepoints and /stop, PATCH /jobs/JID?mode=cancel,\n"
         "GET|PUT /jobs/JID/resource-requirements (development runs the adaptive scheduler;\n"
         "staging has no state.savepoints.dir), merge-patches of a FlinkDeployment's spec\n"
@@ -118,7 +121,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, unsigned int status,
                              struct MHD_Response *resp, const char *allow) {
     if (resp == NULL)
         return MHD_NO;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    if (MHD_get_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE) == NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     if (allow != NULL)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
     enum MHD_Result ret = MHD_queue_response(conn, status, resp);
@@ -131,6 +135,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct sim_reply
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
     r->body = NULL;
+    if (resp != NULL && r->content_type != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     return queue(conn, (unsigned int)r->status, resp, r->allow);
 }
 
@@ -169,6 +175,11 @@ static char *query_string(struct MHD_Connection *conn) {
 static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, struct request_ctx *ctx) {
     struct sim_reply r = {0};
+    if (sim_prom_owns(url)) { /* scrape targets and their discovery: no token, no faults */
+        const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+        sim_prom_handle(s->model, s->k8s, host, s->tls, method, url, sim_now_ms(), &r);
+        return queue_reply(conn, &r);
+    }
     if (sim_control_owns(url)) {
         if (ctx->too_big)
             sim_reply_error(&r, 413, "request body over %d bytes", MAX_REQUEST_BODY);
@@ -484,7 +495,8 @@ int main(int argc, char **argv) {
                             .faults = faults,
                             .k8s = k8s,
                             .token = token,
-                            .control = {faults, model, k8s, requests}};
+                            .control = {faults, model, k8s, requests},
+                            .tls = cert_pem != NULL};
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                          MHD_USE_POLL | MHD_USE_ITC;
     if (cert_pem != NULL) {

@@ -813,3 +813,32 @@ void sim_metrics_render_tms(const struct sim_cluster *c, const struct sim_metric
     free(vals);
     reply_array(r, arr);
 }
+
+/* ---- for the Prometheus scrape (sim_prom) -------------------------------------------- */
+
+size_t sim_metrics_task_count(void) { return TASK_METRIC_COUNT; }
+
+const char *sim_metrics_task_name(size_t k) {
+    return k < TASK_METRIC_COUNT ? task_metrics[k].name : NULL;
+}
+
+void sim_metrics_vertex_values(const struct sim_cluster *c, const struct sim_job *j, size_t v,
+                               int64_t now, double *vals) {
+    struct vertex_ctx x;
+    vertex_ctx_init(&x, c, j, v, now);
+    for (int i = 0; i < j->vertices[v].parallelism; i++)
+        subtask_values(&x, i, &vals[(size_t)i * TASK_METRIC_COUNT]);
+}
+
+size_t sim_metrics_jvm_count(void) { return JVM_METRIC_COUNT; }
+
+const char *sim_metrics_jvm_name(const struct sim_cluster *c, size_t k) {
+    return k < JVM_METRIC_COUNT && jvm_available(c, (int)k) ? jvm_metrics[k].name : NULL;
+}
+
+void sim_metrics_jvm_values(const struct sim_cluster *c, size_t t, int64_t now, double *vals) {
+    struct sim_tm_jvm m;
+    sim_metrics_tm_jvm(c, t, now, &m);
+    for (int k = 0; k < JVM_METRIC_COUNT; k++)
+        vals[k] = jvm_value(&m, k);
+}

@@ -68,4 +68,18 @@ void sim_metrics_render_tm(const struct sim_cluster *c, size_t t, const struct s
 void sim_metrics_render_tms(const struct sim_cluster *c, const struct sim_metric_query *q,
                             int64_t now, struct sim_reply *r);
 
+/* For the PrometheusReporter's scrape (sim_prom): the same numbers as the endpoints above.
+ * Names are the REST metric names ("buffers.inPoolUsage"); static strings. */
+size_t sim_metrics_task_count(void);
+const char *sim_metrics_task_name(size_t k);
+/* Every task metric of every subtask of vertex v at now: vals[i * count + k] for subtask i
+ * (vals is parallelism * sim_metrics_task_count() long, caller-owned). */
+void sim_metrics_vertex_values(const struct sim_cluster *c, const struct sim_job *j, size_t v,
+                               int64_t now, double *vals);
+size_t sim_metrics_jvm_count(void);
+/* NULL for a metric this cluster's Flink version does not have. */
+const char *sim_metrics_jvm_name(const struct sim_cluster *c, size_t k);
+/* Every JVM metric of task manager t at now into vals (sim_metrics_jvm_count() long). */
+void sim_metrics_jvm_values(const struct sim_cluster *c, size_t t, int64_t now, double *vals);
+
 #endif

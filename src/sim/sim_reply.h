@@ -11,6 +11,8 @@ struct sim_reply {
     char *body; /* owned (malloc'd, NUL-terminated); sim_reply_free releases it */
     size_t len;
     const char *allow; /* static; the Allow header of a 405, else NULL */
+    /* static; NULL: application/json (sim_prom's text format sets it) */
+    const char *content_type;
 };
 
 /* Renders json unformatted into r and deletes json (ownership is taken). */

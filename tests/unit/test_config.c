@@ -649,6 +649,23 @@ static void config_reload_failure_keeps_the_old_config(void **state) {
     free(bad);
 }
 
+static void config_prometheus_url_and_cluster_label(void **state) {
+    (void)state;
+    struct config c;
+    config_init(&c);
+    const char *ok = "prometheus: http://prom.monitoring:9090/\nprometheus_cluster_label: fc\n";
+    assert_int_equal(config_load_string(ok, strlen(ok), "p.yaml", &c, err, sizeof err), 0);
+    assert_string_equal(c.prometheus, "http://prom.monitoring:9090");
+    assert_string_equal(c.prometheus_cluster_label, "fc");
+    config_free(&c);
+    config_init(&c);
+    const char *bad = "prometheus: prom:9090\nprometheus_cluster_label: \"a-b\"\n";
+    assert_int_equal(config_load_string(bad, strlen(bad), "p.yaml", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "p.yaml:1: prometheus must be an http:// or https:// URL"));
+    assert_non_null(strstr(err, "p.yaml:2: prometheus_cluster_label must be a label name"));
+    config_free(&c);
+}
+
 static void config_history_len_is_history_over_refresh(void **state) {
     (void)state;
     struct config c;
@@ -796,6 +813,7 @@ int main(void) {
         cmocka_unit_test(config_empty_and_comment_only_files_are_defaults),
         cmocka_unit_test(config_reads_every_scalar_key),
         cmocka_unit_test(config_example_parses_cleanly),
+        cmocka_unit_test(config_prometheus_url_and_cluster_label),
         cmocka_unit_test(config_example_loads_with_the_real_action_names),
         cmocka_unit_test(config_clusters_are_read_and_urls_normalised),
         cmocka_unit_test(config_relative_paths_resolve_against_the_file),

@@ -184,6 +184,24 @@ static void theme_and_readonly(void **state) {
     assert_null(o.theme);
 }
 
+static void prometheus_url_is_normalised_or_refused(void **state) {
+    (void)state;
+    struct options o;
+    char err[160];
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop"), 0);
+    assert_null(o.prometheus);
+    options_free(&o);
+    assert_int_equal(
+        parse_line(&o, err, sizeof err, "flinktop --prometheus https://prom.example:9090/api/"), 0);
+    assert_string_equal(o.prometheus, "https://prom.example:9090/api");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --prometheus prom:9090"), 2);
+    assert_string_equal(err, "--prometheus prom:9090: expected an http:// or https:// URL");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --prometheus http://"), 2);
+    options_free(&o);
+}
+
 /* A theme is a name on the search path, never a path to open. */
 static void theme_must_be_a_name(void **state) {
     (void)state;
@@ -290,6 +308,7 @@ int main(void) {
         cmocka_unit_test(name_defaults_to_host_and_default_port),
         cmocka_unit_test(equals_inside_query_is_not_a_name),
         cmocka_unit_test(bad_urls_are_usage_errors),
+        cmocka_unit_test(prometheus_url_is_normalised_or_refused),
         cmocka_unit_test(defaults_refresh_2s_timeout_5s_text),
         cmocka_unit_test(once_json_refresh_timeout),
         cmocka_unit_test(bad_values_say_what_is_wrong),

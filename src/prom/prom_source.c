@@ -1,0 +1,403 @@
+#include "prom_source.h"
+
+#include <curl/curl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "model.h"
+#include "xalloc.h"
+
+#define GROUP_DEFAULT "namespace, pod, cluster"
+
+/* Which series name gives which figure; how figures of several series of a job combine. */
+static const struct {
+    const char *name;
+    enum prom_metric m;
+} series_names[] = {
+    {"flink_jobmanager_job_lastCheckpointCompletedTimestamp", PROM_M_CHECKPOINT_TS},
+    {"flink_jobmanager_job_lastCheckpointDuration", PROM_M_CHECKPOINT_DURATION},
+    {"flink_jobmanager_job_lastCheckpointSize", PROM_M_CHECKPOINT_SIZE},
+    {"flink_jobmanager_job_numberOfFailedCheckpoints", PROM_M_CHECKPOINTS_FAILED},
+    {"flink_jobmanager_job_numRestarts", PROM_M_RESTARTS},
+    {"flink_taskmanager_job_task_backPressuredTimeMsPerSecond", PROM_M_BACKPRESSURED_MAX},
+    {"flink_taskmanager_job_task_busyTimeMsPerSecond", PROM_M_BUSY_MAX},
+    {"flink_taskmanager_job_task_numRecordsOutPerSecond", PROM_M_RECORDS_IN},
+    {"flink_taskmanager_job_task_numRecordsInPerSecond", PROM_M_RECORDS_OUT},
+};
+
+static bool metric_sums(enum prom_metric m) {
+    return m == PROM_M_RECORDS_IN || m == PROM_M_RECORDS_OUT;
+}
+
+/* One series of a query answer, reduced to what matching and figures need. */
+struct row {
+    char job_id[33];
+    enum prom_metric m;
+    double v;
+    int64_t t_ms;
+    char *ns, *pod, *cluster; /* owned; NULL when the series has no such label */
+};
+
+enum req_kind { REQ_JOB, REQ_TASK, REQ_RATE, REQ_ALERTS };
+
+struct req {
+    struct prom_source *p;
+    enum req_kind kind;
+};
+
+struct prom_source {
+    struct http *http;
+    char *url;
+    char *cluster_label;
+    long timeout_ms;
+    struct source state;
+    bool changed;
+    int pending; /* requests of the round still out */
+    struct req reqs[PROM_SOURCE_QUERIES];
+    /* the round being gathered */
+    struct row *next;
+    size_t n_next, cap_next;
+    bool next_failed;
+    char next_error[160];
+    /* the last good round: rows sorted by job_id */
+    struct row *rows;
+    size_t n_rows;
+    struct prom_alert_list alerts; /* firing ones only */
+};
+
+static void rows_free(struct row *r, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].ns);
+        free(r[i].pod);
+        free(r[i].cluster);
+    }
+    free(r);
+}
+
+struct prom_source *prom_source_new(struct http *http, const struct prom_source_options *o) {
+    struct prom_source *p = xcalloc(1, sizeof *p);
+    p->http = http;
+    p->url = xstrdup(o->url);
+    p->cluster_label = o->cluster_label ? xstrdup(o->cluster_label) : NULL;
+    p->timeout_ms = o->timeout_ms;
+    p->state.state = SOURCE_PENDING;
+    for (int i = 0; i < PROM_SOURCE_QUERIES; i++) {
+        p->reqs[i].p = p;
+        p->reqs[i].kind = (enum req_kind)i;
+    }
+    return p;
+}
+
+void prom_source_free(struct prom_source *p) {
+    if (p == NULL)
+        return;
+    rows_free(p->next, p->n_next);
+    rows_free(p->rows, p->n_rows);
+    prom_alert_list_free(&p->alerts);
+    free(p->url);
+    free(p->cluster_label);
+    free(p);
+}
+
+const char *prom_source_url(const struct prom_source *p) { return p->url; }
+const struct source *prom_source_state(const struct prom_source *p) { return &p->state; }
+
+bool prom_source_busy(const struct prom_source *p) { return p->pending > 0; }
+
+bool prom_source_take_changed(struct prom_source *p) {
+    bool c = p->changed;
+    p->changed = false;
+    return c;
+}
+
+const char *prom_source_status(const struct prom_source *p, int64_t now_ms, int refresh_ms) {
+    switch (p->state.state) {
+    case SOURCE_PENDING:
+        return "pending";
+    case SOURCE_ERROR:
+        return "error";
+    default:
+        break;
+    }
+    if (refresh_ms > 0 && now_ms - p->state.last_ok_ms > 3 * (int64_t)refresh_ms)
+        return "stale";
+    return "ok";
+}
+
+/* ---- the round -------------------------------------------------------------------- */
+
+static int cmp_row(const void *a, const void *b) {
+    return strcmp(((const struct row *)a)->job_id, ((const struct row *)b)->job_id);
+}
+
+static void add_rows(struct prom_source *p, const struct prom_result *r) {
+    const char *cl = p->cluster_label;
+    for (size_t i = 0; i < r->n_series; i++) {
+        const struct prom_series *s = &r->series[i];
+        if (s->n_samples == 0)
+            continue;
+        const char *name = prom_label_get(s->labels, s->n_labels, "__name__");
+        const char *jid = prom_label_get(s->labels, s->n_labels, "job_id");
+        if (name == NULL || jid == NULL || strlen(jid) != 32)
+            continue;
+        size_t k = 0, nk = sizeof series_names / sizeof series_names[0];
+        while (k < nk && strcmp(series_names[k].name, name) != 0)
+            k++;
+        if (k == nk)
+            continue;
+        if (p->n_next == p->cap_next) {
+            p->cap_next = p->cap_next ? p->cap_next * 2 : 64;
+            p->next = xrealloc(p->next, p->cap_next * sizeof *p->next);
+        }
+        struct row *w = &p->next[p->n_next++];
+        memset(w, 0, sizeof *w);
+        snprintf(w->job_id, sizeof w->job_id, "%s", jid);
+        w->m = series_names[k].m;
+        w->v = s->samples[0].v;
+        w->t_ms = s->samples[0].t_ms;
+        const char *ns = cl ? NULL : prom_label_get(s->labels, s->n_labels, "namespace");
+        const char *pod = cl ? NULL : prom_label_get(s->labels, s->n_labels, "pod");
+        const char *c = prom_label_get(s->labels, s->n_labels, cl ? cl : "cluster");
+        w->ns = ns ? xstrdup(ns) : NULL;
+        w->pod = pod ? xstrdup(pod) : NULL;
+        w->cluster = c ? xstrdup(c) : NULL;
+    }
+}
+
+/* Keep the firing alerts of l (moved into p); the pending ones are freed. */
+static void keep_firing(struct prom_source *p, struct prom_alert_list *l) {
+    prom_alert_list_free(&p->alerts);
+    size_t k = 0;
+    for (size_t i = 0; i < l->len; i++) {
+        struct prom_alert *a = &l->items[i];
+        if (a->firing) {
+            l->items[k++] = *a;
+            continue;
+        }
+        for (size_t j = 0; j < a->n_labels; j++) {
+            free(a->labels[j].name);
+            free(a->labels[j].value);
+        }
+        free(a->labels);
+        free(a->summary);
+    }
+    l->len = k;
+    p->alerts = *l;
+    memset(l, 0, sizeof *l);
+}
+
+static void round_done(struct prom_source *p) {
+    p->state.in_flight = false;
+    p->state.last_try_ms = clock_wall_ms();
+    if (p->next_failed) {
+        p->state.state = SOURCE_ERROR;
+        snprintf(p->state.error, sizeof p->state.error, "%s", p->next_error);
+        rows_free(p->next, p->n_next);
+    } else {
+        qsort(p->next, p->n_next, sizeof *p->next, cmp_row);
+        rows_free(p->rows, p->n_rows);
+        p->rows = p->next;
+        p->n_rows = p->n_next;
+        p->state.state = SOURCE_OK;
+        p->state.last_ok_ms = p->state.last_try_ms;
+        p->state.error[0] = '\0';
+    }
+    p->next = NULL;
+    p->n_next = p->cap_next = 0;
+    p->changed = true;
+}
+
+static void on_done(void *arg, const struct http_response *resp) {
+    struct req *q = arg;
+    struct prom_source *p = q->p;
+    char err[200] = "";
+    enum prom_api_status st;
+    static const char *const what[] = {"job gauges", "task maxima", "throughput", "alerts"};
+    if (resp->outcome == HTTP_FAILED && resp->status == 0) {
+        snprintf(err, sizeof err, "%s", resp->error);
+        st = PROM_API_ERROR;
+    } else if (q->kind == REQ_ALERTS) {
+        struct prom_alert_list l;
+        st = prom_api_parse_alerts(resp->body, resp->len, resp->status, &l, err, sizeof err);
+        if (st == PROM_API_OK)
+            keep_firing(p, &l);
+    } else {
+        struct prom_result r;
+        st = prom_api_parse_query(resp->body, resp->len, resp->status, &r, err, sizeof err);
+        if (st == PROM_API_OK && r.type != PROM_RESULT_VECTOR) {
+            snprintf(err, sizeof err, "expected a vector");
+            st = PROM_API_SHAPE;
+        }
+        if (st == PROM_API_OK)
+            add_rows(p, &r);
+        if (st == PROM_API_OK)
+            prom_result_free(&r);
+    }
+    if (st != PROM_API_OK && !p->next_failed) {
+        p->next_failed = true;
+        snprintf(p->next_error, sizeof p->next_error, "%s: %.140s", what[q->kind], err);
+    }
+    if (--p->pending == 0)
+        round_done(p);
+}
+
+/* The URL of the instant query AGG by (__name__, job_id, GROUP) (SELECTOR). */
+static char *query_url(const struct prom_source *p, const char *agg, const char *group,
+                       const char *selector) {
+    char *q = xasprintf("%s by (__name__, job_id, %s) (%s)", agg, group, selector);
+    char *esc = curl_easy_escape(NULL, q, 0);
+    char *url = xasprintf("%s/api/v1/query?query=%s", p->url, esc ? esc : "");
+    curl_free(esc);
+    free(q);
+    return url;
+}
+
+void prom_source_round(struct prom_source *p) {
+    if (p->pending > 0)
+        return;
+    const char *group = p->cluster_label ? p->cluster_label : GROUP_DEFAULT;
+    char *urls[PROM_SOURCE_QUERIES];
+    urls[REQ_JOB] = query_url(p, "max", group,
+                              "{__name__=~\"flink_jobmanager_job_(lastCheckpointCompletedTimestamp|"
+                              "lastCheckpointDuration|lastCheckpointSize|numberOfFailedCheckpoints|"
+                              "numRestarts)\"}");
+    urls[REQ_TASK] =
+        query_url(p, "max", group,
+                  "{__name__=~\"flink_taskmanager_job_task_(backPressuredTimeMsPerSecond|"
+                  "busyTimeMsPerSecond)\"}");
+    urls[REQ_RATE] =
+        query_url(p, "sum", group,
+                  "flink_taskmanager_job_task_numRecordsOutPerSecond{task_name=~\"Source:.*\"} or "
+                  "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\"}");
+    urls[REQ_ALERTS] = xasprintf("%s/api/v1/alerts", p->url);
+    p->next_failed = false;
+    p->next_error[0] = '\0';
+    p->state.in_flight = true;
+    p->pending = PROM_SOURCE_QUERIES; /* before any submit: a callback may not end the round */
+    for (int i = 0; i < PROM_SOURCE_QUERIES; i++) {
+        struct http_request hr = {0};
+        hr.url = urls[i];
+        hr.timeout_ms = p->timeout_ms;
+        hr.done = on_done;
+        hr.arg = &p->reqs[i];
+        if (http_submit(p->http, &hr) != 0) {
+            if (!p->next_failed) {
+                p->next_failed = true;
+                snprintf(p->next_error, sizeof p->next_error, "bad Prometheus URL %s", p->url);
+            }
+            if (--p->pending == 0)
+                round_done(p);
+        }
+        free(urls[i]);
+    }
+}
+
+/* ---- matching --------------------------------------------------------------------- */
+
+/* The cluster found through Kubernetes whose FlinkDeployment owns pod in ns (longest name
+ * wins), or SIZE_MAX. */
+static size_t pod_owner(const struct app *app, const char *ns, const char *pod) {
+    size_t best = SIZE_MAX, best_len = 0;
+    for (size_t i = 0; i < app->n_clusters; i++) {
+        const struct cluster_k8s *k = &app->clusters[i].k8s;
+        if (k->namespace == NULL || k->name == NULL || k->gone || strcmp(k->namespace, ns) != 0)
+            continue;
+        size_t n = strlen(k->name);
+        if (strncmp(pod, k->name, n) == 0 && pod[n] == '-' && n > best_len) {
+            best = i;
+            best_len = n;
+        }
+    }
+    return best;
+}
+
+/* Whether a series with these labels belongs to cluster ci; loose: when no label can say,
+ * any cluster (job_id decides). */
+static bool in_cluster(const struct prom_source *p, const struct app *app, size_t ci,
+                       const char *ns, const char *pod, const char *cluster, bool loose) {
+    const struct cluster *c = &app->clusters[ci];
+    if (p->cluster_label)
+        return cluster != NULL && strcmp(cluster, c->name) == 0;
+    if (ns && pod && c->k8s.namespace && c->k8s.name)
+        return pod_owner(app, ns, pod) == ci;
+    if (cluster)
+        return strcmp(cluster, c->name) == 0;
+    /* nothing says which cluster (a --flink cluster, a series without a cluster label):
+     * the job id alone decides */
+    return loose;
+}
+
+size_t prom_source_match_cluster(const struct prom_source *p, const struct app *app,
+                                 const struct prom_label *labels, size_t n) {
+    const char *ns = p->cluster_label ? NULL : prom_label_get(labels, n, "namespace");
+    const char *pod = p->cluster_label ? NULL : prom_label_get(labels, n, "pod");
+    const char *cl = prom_label_get(labels, n, p->cluster_label ? p->cluster_label : "cluster");
+    if (ns && pod) {
+        size_t o = pod_owner(app, ns, pod);
+        if (o != SIZE_MAX)
+            return o;
+    }
+    for (size_t i = 0; i < app->n_clusters; i++)
+        if (!app->clusters[i].k8s.gone && in_cluster(p, app, i, ns, pod, cl, false))
+            return i;
+    return SIZE_MAX;
+}
+
+bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,
+                     const char *job_id, struct prom_job_health *out) {
+    for (int m = 0; m < PROM_M_COUNT; m++)
+        out->v[m] = NAN;
+    out->checkpoint_age_s = NAN;
+    out->sample_ms = 0;
+    if (p == NULL || job_id == NULL || job_id[0] == '\0' || p->n_rows == 0 || ci >= app->n_clusters)
+        return false;
+    struct row key;
+    snprintf(key.job_id, sizeof key.job_id, "%s", job_id);
+    const struct row *hit = bsearch(&key, p->rows, p->n_rows, sizeof *p->rows, cmp_row);
+    if (hit == NULL)
+        return false;
+    size_t lo = (size_t)(hit - p->rows), hi = lo + 1;
+    while (lo > 0 && strcmp(p->rows[lo - 1].job_id, job_id) == 0)
+        lo--;
+    while (hi < p->n_rows && strcmp(p->rows[hi].job_id, job_id) == 0)
+        hi++;
+    bool any = false;
+    int64_t cp_t = 0;
+    for (size_t i = lo; i < hi; i++) {
+        const struct row *r = &p->rows[i];
+        if (!in_cluster(p, app, ci, r->ns, r->pod, r->cluster, true))
+            continue;
+        any = true;
+        double *v = &out->v[r->m];
+        if (isnan(*v))
+            *v = r->v;
+        else if (metric_sums(r->m))
+            *v += r->v;
+        else if (r->v > *v)
+            *v = r->v;
+        if (r->m == PROM_M_CHECKPOINT_TS && r->v == *v)
+            cp_t = r->t_ms;
+        if (r->t_ms > out->sample_ms)
+            out->sample_ms = r->t_ms;
+    }
+    /* A gauge of a job without a completed checkpoint is -1 (or the reporter's 0). */
+    double ts = out->v[PROM_M_CHECKPOINT_TS];
+    if (!isnan(ts) && ts > 0 && cp_t > 0)
+        out->checkpoint_age_s = (double)(cp_t - (int64_t)ts) / 1000.0;
+    if (!isnan(out->v[PROM_M_CHECKPOINT_DURATION]) && out->v[PROM_M_CHECKPOINT_DURATION] < 0)
+        out->v[PROM_M_CHECKPOINT_DURATION] = NAN;
+    if (!isnan(out->v[PROM_M_CHECKPOINT_SIZE]) && out->v[PROM_M_CHECKPOINT_SIZE] < 0)
+        out->v[PROM_M_CHECKPOINT_SIZE] = NAN;
+    if (!isnan(ts) && ts <= 0)
+        out->v[PROM_M_CHECKPOINT_TS] = NAN;
+    return any;
+}
+
+size_t prom_source_alert_count(const struct prom_source *p) { return p ? p->alerts.len : 0; }
+
+const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i) {
+    return p && i < p->alerts.len ? &p->alerts.items[i] : NULL;
+}

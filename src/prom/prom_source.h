@@ -1,0 +1,105 @@
+/* Prometheus as a source: each round, a fixed handful of fleet-wide instant queries (their
+ * number never grows with the fleet) and the server's own alerts, all through http.c in
+ * the one loop. What they say is kept here, apart from the model the Flink and Kubernetes
+ * pollers write, and looked up by cluster and job when a view or --once wants it.
+ *
+ * Queries of a round (PROM_SOURCE_QUERIES requests in all):
+ *   job gauges   max by (__name__, job_id, G) of flink_jobmanager_job_{lastCheckpoint-
+ *                CompletedTimestamp, lastCheckpointDuration, lastCheckpointSize,
+ *                numberOfFailedCheckpoints, numRestarts}
+ *   task maxima  max by (__name__, job_id, G) of flink_taskmanager_job_task_{backPressured,
+ *                busy}TimeMsPerSecond
+ *   throughput   sum by (__name__, job_id, G) of what the sources emit
+ *                (numRecordsOutPerSecond of tasks named "Source: ...") and what the sinks
+ *                receive (numRecordsInPerSecond of tasks named "... Sink: ..."), as the
+ *                REST poller counts a job's records in and out
+ *   alerts       GET /api/v1/alerts
+ * G, the labels that say which cluster a series belongs to: "namespace, pod, cluster", or
+ * the one label configured (prometheus_cluster_label).
+ *
+ * Matching (also what the man page documents): a series belongs to job J of cluster C when
+ * its job_id is J's id (ids, never names: the reporter filters label values) and
+ *   - with a configured label L: its L equals C's name;
+ *   - else, C found through Kubernetes: its namespace is C's and its pod starts with C's
+ *     FlinkDeployment name and a '-' (the longest such name in the namespace wins: "foo"
+ *     never takes "foo-bar"'s pods);
+ *   - else (a --flink cluster): its cluster label equals C's name; without a cluster
+ *     label, its job_id alone decides.
+ * Rates are summed over the series of a job (one per task manager), the rest take the
+ * maximum. Application-mode jobs without HA all have id 000...0: the cluster part is what
+ * keeps them apart.
+ *
+ * A round is all or nothing for the figures: any failed query leaves the previous round's
+ * figures in place (shown as of their time) and the source in error with that line. */
+#ifndef FLINKTOP_PROM_SOURCE_H
+#define FLINKTOP_PROM_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "http.h"
+#include "prom_api.h"
+
+#define PROM_SOURCE_QUERIES 4
+
+/* A job's health as Prometheus has it. NaN: no series matched. */
+enum prom_metric {
+    PROM_M_RECORDS_IN,          /* records/s the sources emit (sum) */
+    PROM_M_RECORDS_OUT,         /* records/s the sinks receive (sum) */
+    PROM_M_BACKPRESSURED_MAX,   /* ms/s, worst subtask */
+    PROM_M_BUSY_MAX,            /* ms/s, worst subtask */
+    PROM_M_CHECKPOINT_TS,       /* lastCheckpointCompletedTimestamp, epoch ms */
+    PROM_M_CHECKPOINT_DURATION, /* ms */
+    PROM_M_CHECKPOINT_SIZE,     /* bytes */
+    PROM_M_CHECKPOINTS_FAILED,
+    PROM_M_RESTARTS,
+    PROM_M_COUNT
+};
+
+struct prom_job_health {
+    double v[PROM_M_COUNT];
+    double checkpoint_age_s; /* Prometheus's sample time minus the completion, NaN unknown */
+    int64_t sample_ms;       /* Prometheus's evaluation time of the figures, 0 none */
+};
+
+struct prom_source_options {
+    const char *url;           /* base URL, no trailing slash; copied */
+    const char *cluster_label; /* NULL: namespace + pod, then cluster; copied */
+    long timeout_ms;           /* per request; 0: http's default */
+};
+
+struct prom_source;
+
+/* returns owned source (free with prom_source_free after http_free, which completes what
+ * is in flight); http is borrowed and must outlive every request */
+struct prom_source *prom_source_new(struct http *http, const struct prom_source_options *o);
+void prom_source_free(struct prom_source *p);
+
+/* Submit a round unless one is in flight. Nothing blocks. */
+void prom_source_round(struct prom_source *p);
+/* A round is in flight. */
+bool prom_source_busy(const struct prom_source *p);
+/* Something changed since the last call (a round ended). */
+bool prom_source_take_changed(struct prom_source *p);
+
+/* borrowed */
+const char *prom_source_url(const struct prom_source *p);
+const struct source *prom_source_state(const struct prom_source *p);
+/* "pending", "ok", "error", or "stale" (ok, but the last good round is older than three
+ * refresh periods: rounds hang) */
+const char *prom_source_status(const struct prom_source *p, int64_t now_ms, int refresh_ms);
+
+/* Job job_id of app->clusters[ci]: true and *out filled when any series matched. */
+bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,
+                     const char *job_id, struct prom_job_health *out);
+
+/* The firing alerts of the last good alerts answer; borrowed until the next round ends. */
+size_t prom_source_alert_count(const struct prom_source *p);
+const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i);
+/* The cluster an alert's (or any series') labels name, or SIZE_MAX when none matches. */
+size_t prom_source_match_cluster(const struct prom_source *p, const struct app *app,
+                                 const struct prom_label *labels, size_t n);
+
+#endif

@@ -1,0 +1,275 @@
+#!/usr/bin/env bats
+# A real Prometheus (Debian's package) scraping the simulator through its http_sd
+# endpoint, and flinktop --once reading the fleet's health and the alerts from it.
+# Every wait polls with a deadline; nothing sleeps a fixed time.
+
+setup() {
+    cd "$BATS_TEST_DIRNAME/../.."
+    FLINKTOP=${FLINKTOP:-./flinktop}
+    . tests/sim-start.sh
+    . tests/prom-start.sh
+    OUT="$BATS_TEST_TMPDIR/out.json"
+    # the deadlines stretch with the suite's time scale (sanitizer builds are slower)
+    SCALE=${TEST_TIME_SCALE:-1}
+}
+
+teardown() {
+    prom_stop
+    sim_stop
+}
+
+need_prometheus() {
+    command -v "$PROMETHEUS" >/dev/null 2>&1 || skip "prometheus is not installed"
+}
+
+py() {
+    python3 -c "import json,sys; d=json.load(open('$OUT')); $1"
+}
+
+# promq QUERY: the instant query's result list, as JSON
+promq() {
+    curl -sf "$PROM_URL/api/v1/query" --data-urlencode "query=$1" |
+        python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["data"]["result"]))'
+}
+
+# wait_until SECONDS CMD...: run CMD until it succeeds or the deadline passes
+wait_until() {
+    local deadline=$(($(date +%s) + $1 * SCALE))
+    shift
+    while ! "$@" >/dev/null 2>&1; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "timed out waiting for: $*" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# Prometheus has job metrics and task metrics for every job the simulator runs.
+all_jobs_scraped() {
+    local want got_jm got_task
+    want=$(curl -sf "$SIM_URL/_sim/jobs" |
+        python3 -c 'import json,sys; print(sum(j["state"]=="RUNNING" for j in json.load(sys.stdin)["jobs"]))')
+    got_jm=$(promq 'count(count by (job_id) (flink_jobmanager_job_numRestarts))' |
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')
+    got_task=$(promq 'count(count by (job_id) (flink_taskmanager_job_task_busyTimeMsPerSecond))' |
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')
+    [ "$want" -gt 0 ] && [ "$got_jm" = "$want" ] && [ "$got_task" = "$want" ]
+}
+
+@test "promtool: the shipped rules and scrape config are clean" {
+    command -v promtool >/dev/null 2>&1 || skip "promtool is not installed"
+    run promtool check rules config/prometheus/flink-rules.yml
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"SUCCESS: 7 rules found"* ]]
+    for rule in FlinkJobFailed HighCheckpointDuration HighBackpressure HighMemoryUsage \
+        LowThroughput CheckpointFailure ClusterDown; do
+        grep -q "alert: $rule\$" config/prometheus/flink-rules.yml
+    done
+    # 1000 ms/s is the metric's maximum: the guide's threshold could never fire
+    grep -q 'backPressuredTimeMsPerSecond) > 500$' config/prometheus/flink-rules.yml
+    run promtool check config config/prometheus/prometheus.yml
+    [ "$status" -eq 0 ]
+}
+
+@test "scrape targets: the text format agrees with REST, and http_sd lists every process" {
+    sim_start --frozen
+    curl -sf "$SIM_URL/_sim/prometheus/sd" >"$OUT"
+    curl -sf "$SIM_URL/clusters/production/taskmanagers" >"$BATS_TEST_TMPDIR/tms.json"
+    py "
+tms = json.load(open('$BATS_TEST_TMPDIR/tms.json'))['taskmanagers']
+prod = [g for g in d if g['labels']['cluster'] == 'production']
+assert len(prod) == 1 + len(tms), prod
+for g in d:
+    l = g['labels']
+    assert g['targets'] == ['${SIM_URL#http://}'], g
+    assert l['namespace'].startswith('flink-') and l['pod'] and l['__metrics_path__'], g
+assert sorted(g['labels']['pod'] for g in prod if g['labels']['component'] == 'taskmanager') == \
+    sorted(t['id'] for t in tms)
+"
+    # one subtask's back-pressure and a task manager's heap, scraped and over REST
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
+        python3 -c 'import json,sys; print([j["jid"] for j in json.load(sys.stdin)["jobs"] if j["state"]=="RUNNING"][0])')
+    vid=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["vertices"][0]["id"])')
+    rest_bp=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/vertices/$vid/metrics?get=0.backPressuredTimeMsPerSecond" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
+    rest_in=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/vertices/$vid/metrics?get=0.numRecordsOutPerSecond" |
+        python3 -c 'import json,sys; print(float(json.load(sys.stdin)[0]["value"]))')
+    scraped=""
+    for path in $(python3 -c "import json; print(' '.join(g['labels']['__metrics_path__'] for g in json.load(open('$OUT')) if g['labels']['cluster']=='production'))"); do
+        scraped="$scraped$(curl -sf "$SIM_URL$path")"$'\n'
+    done
+    line=$(printf '%s' "$scraped" | grep "^flink_taskmanager_job_task_backPressuredTimeMsPerSecond{.*job_id=\"$jid\".*task_id=\"$vid\".*subtask_index=\"0\"")
+    [ "${line##* }" = "$rest_bp" ]
+    line=$(printf '%s' "$scraped" | grep "^flink_taskmanager_job_task_numRecordsOutPerSecond{.*job_id=\"$jid\".*task_id=\"$vid\".*subtask_index=\"0\"")
+    python3 -c "assert abs(float('${line##* }') - $rest_in) < 1e-6 * max(1, $rest_in)"
+    # the reporter's names and filtered label values
+    printf '%s' "$scraped" | grep -q '^flink_jobmanager_numRunningJobs{host="10_100_0_10"} '
+    printf '%s' "$scraped" | grep -q '^flink_taskmanager_Status_JVM_Memory_Heap_Used{host="[0-9_]*",tm_id="production_taskmanager_1_1"} '
+    printf '%s' "$scraped" | grep -q "^flink_jobmanager_job_lastCheckpointDuration{host=\"10_100_0_10\",job_id=\"$jid\",job_name=\"[a-z_]*\"} "
+    printf '%s' "$scraped" | grep -q 'flink_taskmanager_job_task_operator_numRecordsInPerSecond{.*operator_name="Source:_'
+    # the text format parses (promtool's only complaint is Flink's own camelCase names)
+    if command -v promtool >/dev/null 2>&1; then
+        for path in $(python3 -c "import json; print(' '.join(g['labels']['__metrics_path__'] for g in json.load(open('$OUT'))))"); do
+            curl -sf "$SIM_URL$path" | promtool check metrics 2>&1 | grep -v "should be written in 'snake_case' not 'camelCase'" >"$BATS_TEST_TMPDIR/lint" || true
+            if [ -s "$BATS_TEST_TMPDIR/lint" ]; then
+                echo "$path:" >&2
+                cat "$BATS_TEST_TMPDIR/lint" >&2
+                false
+            fi
+        done
+    fi
+    # an unknown cluster or task manager is a 404, not an empty scrape
+    run curl -s -o /dev/null -w '%{http_code}' "$SIM_URL/_sim/prometheus/nosuch/jobmanager/metrics"
+    [ "$output" = 404 ]
+}
+
+@test "a real Prometheus scrapes every JobManager and TaskManager the simulator lists" {
+    need_prometheus
+    sim_start --frozen
+    prom_start "$SIM_URL" 1s
+    n_sd=$(curl -sf "$SIM_URL/_sim/prometheus/sd" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    up() { [ "$(promq 'count(up == 1)' | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')" = "$n_sd" ]; }
+    wait_until 30 up
+    wait_until 30 all_jobs_scraped
+    promq 'flink_jobmanager_numRunningJobs' >"$OUT"
+    for c in production staging development; do
+        running=$(curl -sf "$SIM_URL/clusters/$c/overview" | python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs-running"])')
+        py "
+r = [s for s in d if s['metric']['cluster'] == '$c']
+assert len(r) == 1, r
+m = r[0]['metric']
+assert m['namespace'].startswith('flink-') and m['pod'].startswith('$c-') and m['job'] == 'flink', m
+assert float(r[0]['value'][1]) == $running, (r, $running)
+"
+    done
+    promq 'flink_taskmanager_job_task_operator_numRecordsInPerSecond' >"$OUT"
+    py "assert len(d) > 0 and all('subtask_index' in s['metric'] and 'tm_id' in s['metric'] for s in d), d[:2]"
+}
+
+@test "once json --prometheus: every running job's health from Prometheus, equal to REST" {
+    need_prometheus
+    sim_start --frozen
+    prom_start "$SIM_URL" 1s
+    wait_until 30 all_jobs_scraped
+    run "$FLINKTOP" --once --output json --prometheus "$PROM_URL" $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+p = d['prometheus']
+assert p['url'] == '$PROM_URL' and p['status'] == 'ok' and p['error'] is None, p
+assert p['queries'] == 4, p
+seen = 0
+for c in d['clusters']:
+    for j in c['jobs']:
+        h = j['prometheus']
+        if j['state'] != 'RUNNING':
+            assert h is None, j
+            continue
+        seen += 1
+        assert h is not None, (c['name'], j['name'])
+        # frozen: REST and the scrape read the same state
+        assert abs(h['records_in_per_s'] - j['records_in_per_s']) <= 1e-6 * max(1, j['records_in_per_s']), (h, j)
+        assert abs(h['records_out_per_s'] - j['records_out_per_s']) <= 1e-6 * max(1, j['records_out_per_s']), (h, j)
+        lc = j['checkpoints']['last_completed'] if j['checkpoints'] else None
+        if lc:
+            assert h['checkpoint_duration_ms'] == lc['duration_ms'], (h, lc)
+            assert abs(h['checkpoint_age_s'] - lc['age_s']) < 10, (h, lc)
+        bp = max(v['backpressure']['max_ratio'] or 0 for v in j['vertices'])
+        assert abs(h['backpressured_max_ms_per_s'] - bp * 1000) < 1.0, (h, bp)
+        assert h['busy_max_ms_per_s'] is None or 0 <= h['busy_max_ms_per_s'] <= 1000, h
+        assert h['restarts'] >= 0 and h['checkpoints_failed'] >= 0, h
+assert seen >= 6, seen
+assert all(a['origin'] == 'flinktop' for a in d['alerts'] if a['origin'] != 'prometheus'), d['alerts']
+"
+    # the same from the config file, clusters told apart by a label named there
+    printf 'prometheus: %s/\nprometheus_cluster_label: cluster\n' "$PROM_URL" >"$BATS_TEST_TMPDIR/c.yaml"
+    run "$FLINKTOP" --once --output json -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+assert d['prometheus']['url'] == '$PROM_URL' and d['prometheus']['status'] == 'ok', d['prometheus']
+running = [j for c in d['clusters'] for j in c['jobs'] if j['state'] == 'RUNNING']
+assert running and all(j['prometheus'] and j['prometheus']['records_in_per_s'] == j['records_in_per_s'] for j in running), running
+"
+    # a label no series carries: nothing matches, and nothing is made up
+    printf 'prometheus: %s\nprometheus_cluster_label: flink_cluster\n' "$PROM_URL" >"$BATS_TEST_TMPDIR/c.yaml"
+    run "$FLINKTOP" --once --output json -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
+    printf '%s' "$output" >"$OUT"
+    py "assert all(j['prometheus'] is None for c in d['clusters'] for j in c['jobs']), d"
+}
+
+@test "an alert that fires in Prometheus shows in once json with origin prometheus" {
+    need_prometheus
+    sim_start --frozen
+    PROM_RULE_FOR=1s prom_start "$SIM_URL" 1s
+    wait_until 30 all_jobs_scraped
+    read -r jid name <<<"$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" |
+        python3 -c 'import json,sys; j=[j for j in json.load(sys.stdin)["jobs"] if j["state"]=="RUNNING"][0]; print(j["jid"], j["name"])')"
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    firing() {
+        curl -sf "$PROM_URL/api/v1/alerts" | python3 -c "
+import json,sys
+a = json.load(sys.stdin)['data']['alerts']
+assert any(x['labels']['alertname'] == 'FlinkJobFailed' and x['labels'].get('job_id') == '$jid'
+           and x['state'] == 'firing' for x in a)"
+    }
+    wait_until 30 firing
+    run "$FLINKTOP" --once --output json --prometheus "$PROM_URL" $(sim_flink_args)
+    printf '%s' "$output" >"$OUT"
+    py "
+a = [x for x in d['alerts'] if x['name'] == 'FlinkJobFailed' and x['job_id'] == '$jid']
+assert len(a) == 1, d['alerts']
+a = a[0]
+assert a['origin'] == 'prometheus' and a['severity'] == 'critical', a
+assert a['cluster'] == 'staging', a
+assert a['job'] == '$name', a   # the job's own name, not the label's filtered one
+assert a['since'] > 1e12 and a['message'], a
+"
+}
+
+@test "found through Kubernetes: jobs matched by namespace and FlinkDeployment name in pod" {
+    need_prometheus
+    sim_start --frozen --kubeconfig-out "$BATS_TEST_TMPDIR/kc"
+    prom_start "$SIM_URL" 1s
+    wait_until 30 all_jobs_scraped
+    run "$FLINKTOP" --once --output json --kubeconfig "$BATS_TEST_TMPDIR/kc" --prometheus "$PROM_URL"
+    printf '%s' "$output" >"$OUT"
+    py "
+assert d['prometheus']['status'] == 'ok', d['prometheus']
+n = 0
+for c in d['clusters']:
+    assert c['namespace'] and c['deployment'], c
+    for j in c['jobs'] or []:
+        if j['state'] == 'RUNNING':
+            assert j['prometheus'] is not None, (c['name'], j['name'])
+            assert j['prometheus']['records_in_per_s'] == j['records_in_per_s'], (j['prometheus'], j)
+            n += 1
+assert n >= 6, n
+"
+}
+
+@test "Prometheus down: once stays on Flink REST, the source marked error, exit 3" {
+    sim_start --frozen
+    port=$(prom_free_port) # nothing listens there
+    run "$FLINKTOP" --once --output json --timeout 2 --prometheus "http://127.0.0.1:$port" \
+        $(sim_flink_args)
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+p = d['prometheus']
+assert p['status'] == 'error' and 'connection refused' in p['error'], p
+assert p['last_ok'] is None, p
+for c in d['clusters']:
+    assert c['status'] == 'ok', c
+    for j in c['jobs']:
+        assert j['prometheus'] is None, j
+        if j['state'] == 'RUNNING':
+            assert j['records_in_per_s'] is not None, j   # from Flink REST
+"
+    run "$FLINKTOP" --once --prometheus "http://127.0.0.1:$port" $(sim_flink_args)
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"prometheus http://127.0.0.1:$port  error"* ]]
+    [[ "$output" == *"connection refused"* ]]
+}

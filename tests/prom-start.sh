@@ -1,0 +1,89 @@
+# Sourced by scripts and bats tests: a real Prometheus (Debian's package) scraping the
+# simulator through its HTTP service discovery, on a free loopback port with its own
+# temporary storage.
+#   prom_start SIM_URL [INTERVAL]   sets PROM_PID, PROM_URL, PROM_DIR; INTERVAL is the
+#                                   scrape, evaluation and discovery period (default 1s)
+#   prom_stop
+# Environment: PROMETHEUS (the binary, default prometheus); PROM_RULE_FOR (every alert
+# rule's `for`, e.g. 1s for tests; default: the rules' own); PROM_CA_FILE (CA of an https
+# simulator). Returns 2 with a message when prometheus is not installed, 1 when it did
+# not become ready within 30 s. Waits on GET /-/ready, never a fixed sleep.
+PROMETHEUS=${PROMETHEUS:-prometheus}
+PROM_CONFIG_DIR=${PROM_CONFIG_DIR:-config/prometheus}
+
+prom_free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+prom_start() {
+    prom_sim=$1
+    prom_interval=${2:-1s}
+    PROM_PID=""
+    PROM_URL=""
+    if ! command -v "$PROMETHEUS" >/dev/null 2>&1; then
+        echo "prometheus is not installed (Debian: apt-get install prometheus); going on without it" >&2
+        return 2
+    fi
+    PROM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/flinktop-prom.XXXXXX") || return 1
+    # the discovery URL, the intervals (a scrape may not time out after its interval)
+    sed -e "s#http://127.0.0.1:8081#$prom_sim#" \
+        -e "s#^\(  scrape_interval:\).*#\1 $prom_interval#" \
+        -e "s#^\(  evaluation_interval:\).*#\1 $prom_interval#" \
+        -e "s#^\(  scrape_timeout:\).*#\1 $prom_interval#" \
+        -e "s#^\(        refresh_interval:\).*#\1 $prom_interval#" \
+        "$PROM_CONFIG_DIR/prometheus.yml" >"$PROM_DIR/prometheus.yml" || return 1
+    if [ -n "${PROM_CA_FILE:-}" ]; then
+        # https: the discovery request and every scrape verify the simulator's certificate
+        sed -i -e "s#^\(        refresh_interval:.*\)#\1\n        tls_config:\n          ca_file: $PROM_CA_FILE#" \
+            -e "s#^\(    honor_labels:.*\)#\1\n    tls_config:\n      ca_file: $PROM_CA_FILE#" \
+            "$PROM_DIR/prometheus.yml" || return 1
+    fi
+    if [ -n "${PROM_RULE_FOR:-}" ]; then
+        sed -e "s#^\(        for:\).*#\1 $PROM_RULE_FOR#" "$PROM_CONFIG_DIR/flink-rules.yml" \
+            >"$PROM_DIR/flink-rules.yml" || return 1
+    else
+        cp "$PROM_CONFIG_DIR/flink-rules.yml" "$PROM_DIR/flink-rules.yml" || return 1
+    fi
+    tries=0
+    while [ $tries -lt 3 ]; do # a port taken between the probe and the bind: another one
+        tries=$((tries + 1))
+        port=$(prom_free_port) || return 1
+        "$PROMETHEUS" --config.file="$PROM_DIR/prometheus.yml" \
+            --storage.tsdb.path="$PROM_DIR/data" --web.listen-address="127.0.0.1:$port" \
+            --log.level=warn >"$PROM_DIR/log" 2>&1 &
+        PROM_PID=$!
+        PROM_URL="http://127.0.0.1:$port"
+        i=0
+        while [ $i -lt 300 ]; do
+            if curl -sf -o /dev/null "$PROM_URL/-/ready" 2>/dev/null; then
+                return 0
+            fi
+            if ! kill -0 "$PROM_PID" 2>/dev/null; then
+                break
+            fi
+            i=$((i + 1))
+            sleep 0.1
+        done
+        if kill -0 "$PROM_PID" 2>/dev/null; then
+            break # running but never ready: no point in another port
+        fi
+        wait "$PROM_PID" 2>/dev/null
+        PROM_PID=""
+    done
+    echo "prometheus did not become ready: $(tail -n 5 "$PROM_DIR/log")" >&2
+    prom_stop
+    return 1
+}
+
+prom_stop() {
+    if [ -n "${PROM_PID:-}" ]; then
+        kill "$PROM_PID" 2>/dev/null
+        wait "$PROM_PID" 2>/dev/null
+        PROM_PID=""
+    fi
+    if [ -n "${PROM_DIR:-}" ]; then
+        rm -rf "$PROM_DIR"
+        PROM_DIR=""
+    fi
+    return 0
+}
