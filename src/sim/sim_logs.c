@@ -99,19 +99,32 @@ static void line(struct text *t, int64_t ms, const char *level, const char *logg
     put(t, "%-5s %-60s [] - %s\n", level, logger, msg);
 }
 
-/* The job whose tasks run on p (the first with a slot there), or the first job. */
+/* A job p has to do with, drawn by h: any job for the JobManager, one with slots on a
+ * task manager (NULL when it runs none). */
 static const struct sim_job *some_job(const struct proc *p, uint64_t h) {
     const struct sim_cluster *c = p->c;
     if (c->n_jobs == 0)
         return NULL;
-    return &c->jobs[h % c->n_jobs];
+    if (p->tm == SIZE_MAX)
+        return &c->jobs[h % c->n_jobs];
+    int *per_job = xcalloc(c->n_jobs, sizeof *per_job);
+    sim_cluster_tm_jobs(c, p->tm, per_job);
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_jobs; i++)
+        n += per_job[i] > 0;
+    const struct sim_job *j = NULL;
+    for (size_t i = 0, seen = 0; n > 0 && i < c->n_jobs; i++)
+        if (per_job[i] > 0 && seen++ == h % n)
+            j = &c->jobs[i];
+    free(per_job);
+    return j;
 }
 
 /* Line k of p, written at ms. */
 static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms) {
     const struct sim_cluster *c = p->c;
     uint64_t h = sim_prng_hash(p->key, (uint64_t)k, 2);
-    const struct sim_job *j = some_job(p, h >> 8);
+    const struct sim_job *j = some_job(p, sim_prng_hash(p->key, (uint64_t)k, 3));
     char msg[512];
     bool jm = p->tm == SIZE_MAX;
     const char *who = jm ? "jobmanager" : c->tms[p->tm].id;
@@ -160,14 +173,14 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
     }
     const char *name = j != NULL ? j->name : "job";
     const char *jid = j != NULL ? j->jid : "00000000000000000000000000000000";
-    unsigned pick = (unsigned)(h % 8);
+    unsigned pick = (unsigned)((h >> 40) % 8);
+    if (!jm && j == NULL)
+        pick = 7; /* no task here: only the task manager's own lines */
     if (jm) {
         switch (pick) {
         case 0:
         case 1:
-            snprintf(msg, sizeof msg, "Received resource requirements from job %s: "
-                     "[ResourceRequirement{resourceProfile=ResourceProfile{UNKNOWN}, "
-                     "numberOfRequiredSlots=%d}]", jid, j != NULL ? j->demand : 1);
+            snprintf(msg, sizeof msg, "Received resource requirements from job %s.", jid);
             line(t, ms, "INFO", "org.apache.flink.runtime.resourcemanager.slotmanager.FineGrainedSlotManager", msg);
             break;
         case 2:
@@ -177,8 +190,8 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
             line(t, ms, "INFO", "org.apache.flink.runtime.checkpoint.CheckpointCoordinator", msg);
             break;
         case 4:
-            snprintf(msg, sizeof msg, "The heartbeat of TaskManager with id %s.%d timed out "
-                     "after 50000 ms; it answered late.", c->name, (int)(h >> 20) % 4);
+            snprintf(msg, sizeof msg, "The heartbeat of TaskManager with id %s-taskmanager-1-%d timed out "
+                     "after 50000 ms; it answered late.", c->name, 1 + (int)((h >> 20) % 4));
             line(t, ms, "WARN", "org.apache.flink.runtime.resourcemanager.active.ActiveResourceManager", msg);
             break;
         case 5:
@@ -187,9 +200,10 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
             line(t, ms, "INFO", "org.apache.flink.kubernetes.KubernetesResourceManagerDriver", msg);
             break;
         default:
-            snprintf(msg, sizeof msg, "Job %s (%s) is %s.", name, jid,
-                     j != NULL ? sim_job_state_name(j->state) : "RUNNING");
-            line(t, ms, "INFO", "org.apache.flink.runtime.dispatcher.StandaloneDispatcher", msg);
+            snprintf(msg, sizeof msg, "Received heartbeat from %s-taskmanager-1-%d.", c->name,
+                     1 + (int)((h >> 20) % 4));
+            line(t, ms, "DEBUG", "org.apache.flink.runtime.resourcemanager.active."
+                                 "ActiveResourceManager", msg);
             break;
         }
         return;
@@ -199,18 +213,18 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
     case 1:
     case 2:
         snprintf(msg, sizeof msg, "[Consumer clientId=%s-%d, groupId=%s] Committing offsets "
-                 "for the completed checkpoint.", name, (int)(h >> 16) % 8, name);
+                 "for the completed checkpoint.", name, (int)((h >> 16) % 8), name);
         line(t, ms, "INFO", "org.apache.flink.connector.kafka.source.reader.KafkaSourceReader", msg);
         break;
     case 3:
         snprintf(msg, sizeof msg, "[Producer clientId=producer-%s-%d] Node 3 disconnected.",
-                 name, (int)(h >> 16) % 8);
+                 name, (int)((h >> 16) % 8));
         line(t, ms, "INFO", "org.apache.kafka.clients.NetworkClient", msg);
         break;
     case 4:
         snprintf(msg, sizeof msg, "[Producer clientId=producer-%s-%d] Connection to node 3 "
                  "(kafka-3.kafka/10.2.4.3:9092) could not be established. Node may not be "
-                 "available.", name, (int)(h >> 16) % 8);
+                 "available.", name, (int)((h >> 16) % 8));
         line(t, ms, "WARN", "org.apache.kafka.clients.NetworkClient", msg);
         break;
     case 5:
@@ -219,10 +233,9 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
         line(t, ms, "INFO", "org.apache.flink.streaming.runtime.tasks.AsyncCheckpointRunnable", msg);
         break;
     case 6:
-        snprintf(msg, sizeof msg, "Free slot TaskSlot(index:%d, state:ACTIVE, resource profile: "
-                 "ResourceProfile{cpuCores=1, taskHeapMemory=384 mb}, allocationId: %016llx, "
-                 "jobId: %s).", (int)(h >> 12) % 4, (unsigned long long)(h >> 3), jid);
-        line(t, ms, "DEBUG", "org.apache.flink.runtime.taskexecutor.slot.TaskSlotTableImpl", msg);
+        snprintf(msg, sizeof msg, "Heartbeat to the JobMaster of job %s (%s) succeeded.", name,
+                 jid);
+        line(t, ms, "DEBUG", "org.apache.flink.runtime.taskexecutor.TaskExecutor", msg);
         break;
     default:
         snprintf(msg, sizeof msg, "Reporting metrics of %s to the PrometheusReporter on :9249.",

@@ -546,12 +546,53 @@ def discover_clusters(client):
     return found
 
 
+def self_test(specs_dir):
+    """The validator itself: bodies that differ from the 1.20 spec must be caught."""
+    specs = load_specs(specs_dir, ["1.17", "1.18", "1.19", "1.20"])
+    spec = specs["1.20"]
+    good_job = {"jid": "0" * 32, "name": "j", "state": "RUNNING", "start-time": 1,
+                "end-time": -1, "duration": 1, "last-modification": 1,
+                "tasks": {"running": 1, "total": 1}}
+    cases = [
+        ("a valid body", {"jobs": [good_job]}, 0),
+        ("a state outside the enum", {"jobs": [dict(good_job, state="RUNNIN")]}, 1),
+        ("a string where an integer is due", {"jobs": [dict(good_job, duration="1")]}, 1),
+        ("a field the spec does not name", {"jobs": [dict(good_job, extra=1)]}, 1),
+        ("an object where an array is due", {"jobs": good_job}, 1),
+        ("a map value of the wrong type", {"jobs": [dict(good_job, tasks={"running": "1"})]}, 1),
+        ("null for a plain field", {"jobs": [dict(good_job, name=None)]}, 1),
+    ]
+    failed = 0
+    for what, body, want in cases:
+        val = Validator(spec, (1, 20), specs)
+        schema, sspec = val.response_schema("/jobs/overview", "/jobs/overview")
+        val.check(body, schema, "self-test", spec=sspec)
+        got = 1 if val.errors else 0
+        if got != want:
+            failed += 1
+            print(f"self-test: {what}: {'caught' if got else 'not caught'}: {val.errors}")
+    # A checkpoint without its required discriminator, and with an unknown one.
+    val = Validator(spec, (1, 20), specs)
+    val.check({"id": 1}, {"$ref": "#/components/schemas/CheckpointStatistics"}, "cp")
+    val.check({"className": "bogus"}, {"$ref": "#/components/schemas/CheckpointStatistics"}, "cp")
+    if len(val.errors) != 2:
+        failed += 1
+        print(f"self-test: discriminator: {val.errors}")
+    print(f"# self-test: {len(cases) + 1 - failed}/{len(cases) + 1} cases as expected")
+    return 1 if failed else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--url", required=True)
+    ap.add_argument("--url")
     ap.add_argument("--specs", required=True)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--self-test", action="store_true")
     args = ap.parse_args()
+    if args.self_test:
+        return self_test(args.specs)
+    if args.url is None:
+        ap.error("--url is required")
     client = Client(args.url)
     clusters = discover_clusters(client)
     versions = sorted({".".join(v.split(".")[:2]) for _, v in clusters} | {"1.17", "1.18", "1.19"},
