@@ -667,6 +667,15 @@ static void render_tm(const struct request *q, struct sim_reply *r) {
 
 /* ---- more of a job, its vertices and the job manager -------------------------------- */
 
+/* Whether the cluster's Flink is older than the endpoint (then answered 404, as a
+ * router without the handler does). */
+static bool too_old(const struct request *q, int major, int minor, struct sim_reply *r) {
+    if (sim_cluster_version_at_least(q->cluster, major, minor))
+        return false;
+    sim_reply_error(r, 404, "Not found: %s", q->path);
+    return true;
+}
+
 /* A non-negative decimal path segment i; false after answering 400 naming param. */
 static bool path_index(const struct request *q, size_t i, const char *param, long *out,
                        struct sim_reply *r) {
@@ -780,7 +789,7 @@ static void render_jm_operator_metrics(const struct request *q, struct sim_reply
     struct sim_job *j;
     int v;
     /* The catalogue's sources have no coordinator metrics the JobManager would hold. */
-    if (path_vertex(q, &j, &v, r))
+    if (!too_old(q, 1, 20, r) && path_vertex(q, &j, &v, r))
         sim_reply_json(r, 200, cJSON_CreateArray());
 }
 
@@ -830,6 +839,8 @@ static void render_plan(const struct request *q, struct sim_reply *r) {
 
 static void render_job_status(const struct request *q, struct sim_reply *r) {
     bool ok;
+    if (too_old(q, 1, 16, r))
+        return;
     const struct sim_job *j = path_job(q, true, &ok, r);
     if (j == NULL)
         return;
@@ -880,8 +891,36 @@ static void render_job_accumulators(const struct request *q, struct sim_reply *r
 
 static void render_job_jm_config(const struct request *q, struct sim_reply *r) {
     bool ok;
-    if (path_job(q, true, &ok, r) != NULL)
+    if (!too_old(q, 1, 16, r) && path_job(q, true, &ok, r) != NULL)
         render_jobmanager_config(q, r);
+}
+
+/* The JobManager's JVM (from 1.17 also per job): what the Web UI's "Environment" tab shows. */
+static void render_environment(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    if (too_old(q, 1, 16, r) || (q->n_seg > 2 && path_job(q, true, &ok, r) == NULL))
+        return;
+    const char *v = q->cluster->profile->version;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *jvm = cJSON_AddObjectToObject(o, "jvm");
+    cJSON_AddStringToObject(jvm, "version",
+                            "OpenJDK 64-Bit Server VM - Eclipse Adoptium - 17 - 17.0.13+11");
+    cJSON_AddStringToObject(jvm, "arch", "amd64");
+    cJSON *opts = cJSON_AddArrayToObject(jvm, "options");
+    static const char *const options[] = {"-Xmx1073741824", "-Xms1073741824",
+                                          "-XX:MaxMetaspaceSize=268435456",
+                                          "-Dlog.file=/opt/flink/log/jobmanager.log",
+                                          "-Dlog4j.configurationFile=file:/opt/flink/conf/"
+                                          "log4j-console.properties"};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        cJSON_AddItemToArray(opts, cJSON_CreateString(options[i]));
+    cJSON *cp = cJSON_AddArrayToObject(o, "classpath");
+    char *jar = xasprintf("/opt/flink/lib/flink-dist-%s.jar", v);
+    cJSON_AddItemToArray(cp, cJSON_CreateString(jar));
+    free(jar);
+    cJSON_AddItemToArray(cp, cJSON_CreateString("/opt/flink/lib/log4j-api-2.24.1.jar"));
+    cJSON_AddItemToArray(cp, cJSON_CreateString("/opt/flink/lib/flink-json.jar"));
+    sim_reply_json(r, 200, o);
 }
 
 /* Application clusters on Kubernetes have no uploaded jars and no cached data sets. */
@@ -1095,6 +1134,8 @@ static const struct route routes[] = {
     {"GET", {"taskmanagers", ":tmid", "log"}, render_tm_log, "GET"},
     {"GET", {"taskmanagers", ":tmid", "stdout"}, render_tm_stdout, "GET"},
     {"GET", {"taskmanagers", ":tmid", "thread-dump"}, render_tm_thread_dump, "GET"},
+    {"GET", {"jobmanager", "environment"}, render_environment, "GET"},
+    {"GET", {"jobs", ":jid", "jobmanager", "environment"}, render_environment, "GET"},
     {"GET", {"jars"}, render_jars, "GET"},
     {"GET", {"datasets"}, render_datasets, "GET"},
 };
