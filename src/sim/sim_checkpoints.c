@@ -493,8 +493,7 @@ static cJSON *stats_dto(int64_t min, int64_t max, int64_t avg) {
 }
 
 static cJSON *task_json(const struct sim_cluster *c, const struct sim_job *j,
-                        const struct sim_checkpoint *k, size_t v, int64_t now,
-                        bool with_subtasks) {
+                        const struct sim_checkpoint *k, size_t v, int64_t now, bool with_subtasks) {
     static const char *const status_names[] = {"IN_PROGRESS", "COMPLETED", "FAILED"};
     int p = j->vertices[v].parallelism;
     int total = k->num_subtasks > 0 ? k->num_subtasks : 1;
@@ -509,11 +508,11 @@ static cJSON *task_json(const struct sim_cluster *c, const struct sim_job *j,
     e2e = e2e > 0 ? e2e : 0;
     cJSON *o = cJSON_CreateObject();
     add_num(o, "id", k->id);
-    cJSON_AddStringToObject(o, "status",
-                            status_names[k->status == SIM_CP_COMPLETED || acked < p
-                                             ? k->status
-                                             : SIM_CP_COMPLETED]);
-    int64_t last_ack = acked > 0 ? k->trigger_ts + e2e * (int64_t)(v + 1) / (int64_t)(j->n_vertices + 1) : -1;
+    cJSON_AddStringToObject(
+        o, "status",
+        status_names[k->status == SIM_CP_COMPLETED || acked < p ? k->status : SIM_CP_COMPLETED]);
+    int64_t last_ack =
+        acked > 0 ? k->trigger_ts + e2e * (int64_t)(v + 1) / (int64_t)(j->n_vertices + 1) : -1;
     add_num(o, "latest_ack_timestamp", last_ack);
     double frac = p > 0 ? (double)acked / p : 0.0;
     int64_t cps = (int64_t)((double)k->checkpointed_size * share * frac);
@@ -533,7 +532,8 @@ static cJSON *task_json(const struct sim_cluster *c, const struct sim_job *j,
     int64_t dur = last_ack >= 0 ? last_ack - k->trigger_ts : 0;
     cJSON *sum = cJSON_AddObjectToObject(o, "summary");
     if (sim_cluster_version_at_least(c, 1, 15))
-        cJSON_AddItemToObject(sum, "checkpointed_size", stats_dto(per_cp * 9 / 10, per_cp * 11 / 10, per_cp));
+        cJSON_AddItemToObject(sum, "checkpointed_size",
+                              stats_dto(per_cp * 9 / 10, per_cp * 11 / 10, per_cp));
     cJSON_AddItemToObject(sum, "state_size", stats_dto(per * 9 / 10, per * 11 / 10, per));
     cJSON_AddItemToObject(sum, "end_to_end_duration", stats_dto(dur * 7 / 10, dur, dur * 85 / 100));
     cJSON *cd = cJSON_AddObjectToObject(sum, "checkpoint_duration");
@@ -709,7 +709,8 @@ void sim_checkpoints_render(const struct sim_cluster *c, const struct sim_job *j
     else
         cJSON_AddNullToObject(latest, "savepoint");
     if (cp->has_failed)
-        cJSON_AddItemToObject(latest, "failed", checkpoint_json(c, j, &cp->latest_failed, now, false));
+        cJSON_AddItemToObject(latest, "failed",
+                              checkpoint_json(c, j, &cp->latest_failed, now, false));
     else
         cJSON_AddNullToObject(latest, "failed");
     if (cp->has_restored) {

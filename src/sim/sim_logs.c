@@ -12,11 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-#define LINE_MS 1500     /* one line every 1.5 s on average */
-#define JITTER_MS 700    /* < LINE_MS, so lines stay in order */
-#define STARTUP_LINES 8  /* the banner each process starts with */
-#define ROLL_MS 3600000  /* the files roll every hour */
-#define OLD_FILES 5      /* log4j keeps this many rolled files */
+#define LINE_MS 1500    /* one line every 1.5 s on average */
+#define JITTER_MS 700   /* < LINE_MS, so lines stay in order */
+#define STARTUP_LINES 8 /* the banner each process starts with */
+#define ROLL_MS 3600000 /* the files roll every hour */
+#define OLD_FILES 5     /* log4j keeps this many rolled files */
 #define CONTAINER "flink-main-container"
 
 /* One process: the JobManager (tm SIZE_MAX) or a task manager of c. */
@@ -66,8 +66,8 @@ static void proc_init(struct proc *p, const struct sim_cluster *c, size_t tm, in
         p->start = c->fetch_origin - 3600000; /* the JobManager pod is an hour older */
     else
         p->start = c->tms[tm].registered_at;
-    p->key = sim_prng_hash(c->index, tm == SIZE_MAX ? 0xbeef : (uint64_t)c->tms[tm].pod_index,
-                           0x109);
+    p->key =
+        sim_prng_hash(c->index, tm == SIZE_MAX ? 0xbeef : (uint64_t)c->tms[tm].pod_index, 0x109);
 }
 
 static int64_t line_time(const struct proc *p, int64_t k) {
@@ -153,7 +153,8 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
         const char *f = jm ? jm_start[k] : tm_start[k];
         if (k == 1)
             snprintf(msg, sizeof msg, " Starting %s (Version: %s, Scala: 2.12, Rev:%s)",
-                     jm ? "KubernetesApplicationClusterEntrypoint" : "Kubernetes TaskExecutor runner",
+                     jm ? "KubernetesApplicationClusterEntrypoint"
+                        : "Kubernetes TaskExecutor runner",
                      c->profile->version, c->profile->commit);
         else if (k == 6 && jm)
             snprintf(msg, sizeof msg, "Rest endpoint listening at %s-rest:8081", c->name);
@@ -166,8 +167,9 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
                      c->name);
         else
             snprintf(msg, sizeof msg, "%s", f);
-        line(t, ms, "INFO", jm ? "org.apache.flink.runtime.entrypoint.ClusterEntrypoint"
-                               : "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        line(t, ms, "INFO",
+             jm ? "org.apache.flink.runtime.entrypoint.ClusterEntrypoint"
+                : "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
              msg);
         return;
     }
@@ -181,29 +183,40 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
         case 0:
         case 1:
             snprintf(msg, sizeof msg, "Received resource requirements from job %s.", jid);
-            line(t, ms, "INFO", "org.apache.flink.runtime.resourcemanager.slotmanager.FineGrainedSlotManager", msg);
+            line(t, ms, "INFO",
+                 "org.apache.flink.runtime.resourcemanager.slotmanager.FineGrainedSlotManager",
+                 msg);
             break;
         case 2:
         case 3:
-            snprintf(msg, sizeof msg, "Marking checkpoint for job %s (%s) as externalized "
-                     "and retained.", name, jid);
+            snprintf(msg, sizeof msg,
+                     "Marking checkpoint for job %s (%s) as externalized "
+                     "and retained.",
+                     name, jid);
             line(t, ms, "INFO", "org.apache.flink.runtime.checkpoint.CheckpointCoordinator", msg);
             break;
         case 4:
-            snprintf(msg, sizeof msg, "The heartbeat of TaskManager with id %s-taskmanager-1-%d timed out "
-                     "after 50000 ms; it answered late.", c->name, 1 + (int)((h >> 20) % 4));
-            line(t, ms, "WARN", "org.apache.flink.runtime.resourcemanager.active.ActiveResourceManager", msg);
+            snprintf(msg, sizeof msg,
+                     "The heartbeat of TaskManager with id %s-taskmanager-1-%d timed out "
+                     "after 50000 ms; it answered late.",
+                     c->name, 1 + (int)((h >> 20) % 4));
+            line(t, ms, "WARN",
+                 "org.apache.flink.runtime.resourcemanager.active.ActiveResourceManager", msg);
             break;
         case 5:
-            snprintf(msg, sizeof msg, "Watching pods with label selector app=%s,component="
-                     "taskmanager,type=flink-native-kubernetes.", c->name);
+            snprintf(msg, sizeof msg,
+                     "Watching pods with label selector app=%s,component="
+                     "taskmanager,type=flink-native-kubernetes.",
+                     c->name);
             line(t, ms, "INFO", "org.apache.flink.kubernetes.KubernetesResourceManagerDriver", msg);
             break;
         default:
             snprintf(msg, sizeof msg, "Received heartbeat from %s-taskmanager-1-%d.", c->name,
                      1 + (int)((h >> 20) % 4));
-            line(t, ms, "DEBUG", "org.apache.flink.runtime.resourcemanager.active."
-                                 "ActiveResourceManager", msg);
+            line(t, ms, "DEBUG",
+                 "org.apache.flink.runtime.resourcemanager.active."
+                 "ActiveResourceManager",
+                 msg);
             break;
         }
         return;
@@ -212,25 +225,31 @@ static void periodic(struct text *t, const struct proc *p, int64_t k, int64_t ms
     case 0:
     case 1:
     case 2:
-        snprintf(msg, sizeof msg, "[Consumer clientId=%s-%d, groupId=%s] Committing offsets "
-                 "for the completed checkpoint.", name, (int)((h >> 16) % 8), name);
-        line(t, ms, "INFO", "org.apache.flink.connector.kafka.source.reader.KafkaSourceReader", msg);
+        snprintf(msg, sizeof msg,
+                 "[Consumer clientId=%s-%d, groupId=%s] Committing offsets "
+                 "for the completed checkpoint.",
+                 name, (int)((h >> 16) % 8), name);
+        line(t, ms, "INFO", "org.apache.flink.connector.kafka.source.reader.KafkaSourceReader",
+             msg);
         break;
     case 3:
-        snprintf(msg, sizeof msg, "[Producer clientId=producer-%s-%d] Node 3 disconnected.",
-                 name, (int)((h >> 16) % 8));
+        snprintf(msg, sizeof msg, "[Producer clientId=producer-%s-%d] Node 3 disconnected.", name,
+                 (int)((h >> 16) % 8));
         line(t, ms, "INFO", "org.apache.kafka.clients.NetworkClient", msg);
         break;
     case 4:
-        snprintf(msg, sizeof msg, "[Producer clientId=producer-%s-%d] Connection to node 3 "
+        snprintf(msg, sizeof msg,
+                 "[Producer clientId=producer-%s-%d] Connection to node 3 "
                  "(kafka-3.kafka/10.2.4.3:9092) could not be established. Node may not be "
-                 "available.", name, (int)((h >> 16) % 8));
+                 "available.",
+                 name, (int)((h >> 16) % 8));
         line(t, ms, "WARN", "org.apache.kafka.clients.NetworkClient", msg);
         break;
     case 5:
-        snprintf(msg, sizeof msg, "Asynchronous part of checkpoint of %s completed in %d ms.",
-                 name, 40 + (int)((h >> 24) % 900));
-        line(t, ms, "INFO", "org.apache.flink.streaming.runtime.tasks.AsyncCheckpointRunnable", msg);
+        snprintf(msg, sizeof msg, "Asynchronous part of checkpoint of %s completed in %d ms.", name,
+                 40 + (int)((h >> 24) % 900));
+        line(t, ms, "INFO", "org.apache.flink.streaming.runtime.tasks.AsyncCheckpointRunnable",
+             msg);
         break;
     case 6:
         snprintf(msg, sizeof msg, "Heartbeat to the JobMaster of job %s (%s) succeeded.", name,
@@ -288,8 +307,8 @@ static void write_event(struct text *t, const struct proc *p, const struct event
     char msg[512];
     if (e->vertex >= 0) {
         const struct sim_vertex *vx = &j->vertices[e->vertex];
-        snprintf(msg, sizeof msg, "%s (%d/%d)#%d switched from RUNNING to FAILED%s%s%s.",
-                 vx->name, e->subtask + 1, vx->parallelism, e->attempt,
+        snprintf(msg, sizeof msg, "%s (%d/%d)#%d switched from RUNNING to FAILED%s%s%s.", vx->name,
+                 e->subtask + 1, vx->parallelism, e->attempt,
                  p->tm == SIZE_MAX ? " on " : " with failure cause",
                  p->tm == SIZE_MAX ? (e->tm_id[0] != '\0' ? e->tm_id : "(unassigned)") : "",
                  p->tm == SIZE_MAX ? " @ task manager" : "");
@@ -300,8 +319,8 @@ static void write_event(struct text *t, const struct proc *p, const struct event
         put(t, "%s\n", trace);
     }
     if (p->tm == SIZE_MAX) {
-        snprintf(msg, sizeof msg, "Job %s (%s) switched from state RUNNING to %s.", j->name,
-                 j->jid, e->final ? "FAILING" : "RESTARTING");
+        snprintf(msg, sizeof msg, "Job %s (%s) switched from state RUNNING to %s.", j->name, j->jid,
+                 e->final ? "FAILING" : "RESTARTING");
         line(t, ev->t, "INFO", "org.apache.flink.runtime.executiongraph.ExecutionGraph", msg);
         if (e->vertex < 0)
             put(t, "%s\n", trace);
@@ -411,18 +430,22 @@ void sim_logs_render_file(const struct sim_cluster *c, size_t tm, const char *na
 void sim_logs_render_thread_dump(const struct sim_cluster *c, size_t tm, int64_t now,
                                  struct sim_reply *r) {
     (void)now;
-    static const char *const threads[] = {
-        "main", "flink-pekko.actor.default-dispatcher-4", "flink-metrics-scheduler-1",
-        "Flink Netty Server (6121) Thread 0", "Timer-0", "Signal Dispatcher"};
+    static const char *const threads[] = {"main",
+                                          "flink-pekko.actor.default-dispatcher-4",
+                                          "flink-metrics-scheduler-1",
+                                          "Flink Netty Server (6121) Thread 0",
+                                          "Timer-0",
+                                          "Signal Dispatcher"};
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(o, "threadInfos");
     for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++) {
         bool waiting = i != 1;
-        char *info = xasprintf("\"%s\" Id=%zu %s\n"
-                               "\tat java.base@17.0.13/jdk.internal.misc.Unsafe.park(Native Method)\n"
-                               "\tat java.base@17.0.13/java.util.concurrent.locks.LockSupport."
-                               "park(LockSupport.java:341)\n\n",
-                               threads[i], i + 1, waiting ? "WAITING" : "RUNNABLE");
+        char *info =
+            xasprintf("\"%s\" Id=%zu %s\n"
+                      "\tat java.base@17.0.13/jdk.internal.misc.Unsafe.park(Native Method)\n"
+                      "\tat java.base@17.0.13/java.util.concurrent.locks.LockSupport."
+                      "park(LockSupport.java:341)\n\n",
+                      threads[i], i + 1, waiting ? "WAITING" : "RUNNABLE");
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "threadName", threads[i]);
         cJSON_AddStringToObject(e, "stringifiedThreadInfo", info);
@@ -524,6 +547,13 @@ static ssize_t follow_read(void *cls, char *buf, size_t max) {
         f->pending = (struct text){0};
         f->pos = 0;
         int64_t now = sim_model_lock(f->m, sim_now_ms());
+        /* The task manager's pod is gone: Kubernetes ends the stream. */
+        bool gone = f->tm != SIZE_MAX && (f->cluster >= f->m->n_clusters ||
+                                          !f->m->clusters[f->cluster].tms[f->tm].present);
+        if (gone) {
+            sim_model_unlock(f->m);
+            return -1;
+        }
         if (f->cluster < f->m->n_clusters && now > f->last) {
             struct proc p;
             proc_init(&p, &f->m->clusters[f->cluster], f->tm, f->start);

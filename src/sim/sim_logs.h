@@ -26,8 +26,7 @@
 #define SIM_LOGS_STDOUT "\x01stdout"
 
 /* tm: index in c->tms, SIZE_MAX for the JobManager. Each fills r. */
-void sim_logs_render_list(const struct sim_cluster *c, size_t tm, int64_t now,
-                          struct sim_reply *r);
+void sim_logs_render_list(const struct sim_cluster *c, size_t tm, int64_t now, struct sim_reply *r);
 /* name: NULL the current log file, SIM_LOGS_STDOUT, or a name from the list (404 else). */
 void sim_logs_render_file(const struct sim_cluster *c, size_t tm, const char *name, int64_t now,
                           struct sim_reply *r);

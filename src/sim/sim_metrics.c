@@ -892,7 +892,8 @@ void sim_metrics_render_jobmanager(const struct sim_cluster *c, const struct sim
     uint64_t key = sim_prng_hash(c->index, 0x6a6d, 0x7a);
     int64_t step = sim_load_step_index(c, now);
     double u = sim_prng_unit(key, (uint64_t)step, 1);
-    double elapsed = c->frozen ? 3600000.0 : (double)(sim_load_fetch_time(c, now) - c->fetch_origin);
+    double elapsed =
+        c->frozen ? 3600000.0 : (double)(sim_load_fetch_time(c, now) - c->fetch_origin);
     /* A 2 GiB JobManager: its heap saw-tooths between a quarter and a half. */
     double heap_max = 1024.0 * mib, phase = fmod(elapsed / 45000.0, 1.0);
     const struct named_value nv[] = {
@@ -914,7 +915,8 @@ void sim_metrics_render_jobmanager(const struct sim_cluster *c, const struct sim
         {"Status.JVM.Memory.Direct.MemoryUsed", FMT_LONG, 4.0 * mib},
         {"Status.JVM.Threads.Count", FMT_LONG, 62},
         {"Status.JVM.ClassLoader.ClassesLoaded", FMT_LONG, 11234},
-        {"Status.JVM.GarbageCollector.G1_Young_Generation.Count", FMT_LONG, floor(elapsed / 45000.0)},
+        {"Status.JVM.GarbageCollector.G1_Young_Generation.Count", FMT_LONG,
+         floor(elapsed / 45000.0)},
         {"Status.JVM.GarbageCollector.G1_Young_Generation.Time", FMT_LONG,
          floor(elapsed / 45000.0) * 9.0},
         {"Status.JVM.GarbageCollector.G1_Old_Generation.Count", FMT_LONG, 0},
@@ -963,9 +965,9 @@ static void job_values(const struct sim_job *j, int64_t now, double *val) {
     val[JOB_FAILED_CPS] = (double)k->failed;
     val[JOB_IN_PROGRESS_CPS] = k->in_progress ? 1.0 : 0.0;
     val[JOB_TOTAL_CPS] = (double)k->total;
-    val[JOB_LAST_CP_DURATION] = k->has_completed ? (double)(k->latest_completed.end_ts -
-                                                            k->latest_completed.trigger_ts)
-                                                 : -1.0;
+    val[JOB_LAST_CP_DURATION] =
+        k->has_completed ? (double)(k->latest_completed.end_ts - k->latest_completed.trigger_ts)
+                         : -1.0;
     val[JOB_LAST_CP_SIZE] = k->has_completed ? (double)k->latest_completed.checkpointed_size : -1.0;
     val[JOB_LAST_CP_ID] = k->has_completed ? (double)k->latest_completed.id : -1.0;
 }

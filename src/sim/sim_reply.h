@@ -21,7 +21,7 @@ struct sim_reply {
     int status;
     char *body; /* owned (malloc'd, NUL-terminated); sim_reply_free releases it */
     size_t len;
-    const char *allow; /* static; the Allow header of a 405, else NULL */
+    const char *allow;        /* static; the Allow header of a 405, else NULL */
     const char *content_type; /* static; NULL = application/json */
     struct sim_stream stream; /* read != NULL: a streamed body instead of body (owned) */
 };

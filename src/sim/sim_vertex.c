@@ -41,14 +41,27 @@ static int failed_subtask(const struct sim_job *j, size_t v) {
 
 static int64_t clamp_now(int64_t t, int64_t now) { return t < now ? t : now; }
 
+/* What the vertex does in the current metric step, computed once for all its subtasks. */
+struct vertex_step {
+    struct sim_vertex_load vl;
+    double weight_total;
+    int64_t step;
+};
+
+static void vertex_step_init(const struct sim_cluster *c, const struct sim_job *j, size_t v,
+                             int64_t now, struct vertex_step *vs) {
+    sim_load_vertex(j, v, &vs->vl);
+    vs->weight_total = sim_load_weight_total(j, v);
+    vs->step = sim_load_step_index(c, now);
+}
+
 /* Subtask i of vertex v of job ji at now, its current attempt. */
 static void subtask_at(const struct sim_cluster *c, size_t ji, size_t v, int i, int64_t now,
-                       struct subtask *out) {
+                       const struct vertex_step *vs, struct subtask *out) {
     const struct sim_job *j = &c->jobs[ji];
     const struct sim_vertex *vx = &j->vertices[v];
     int counts[SIM_TASK_STATE_COUNT];
-    enum sim_task_state vs = sim_vertex_tasks(j, v, counts);
-    enum sim_task_state rest = vs;
+    enum sim_task_state rest = sim_vertex_tasks(j, v, counts);
     for (int s = 0; s < SIM_TASK_STATE_COUNT; s++)
         if (counts[s] > 0 && s != SIM_TASK_FAILED)
             rest = (enum sim_task_state)s;
@@ -97,10 +110,8 @@ static void subtask_at(const struct sim_cluster *c, size_t ji, size_t v, int i, 
     out->duration = out->start < 0 ? -1 : (out->end >= 0 ? out->end : now) - out->start;
 
     /* Its share of what the vertex counted (the shares add up to the vertex's). */
-    struct sim_vertex_load vl;
     struct sim_subtask_load sl;
-    sim_load_vertex(j, v, &vl);
-    sim_load_subtask(j, v, &vl, sim_load_weight_total(j, v), i, sim_load_step_index(c, now), &sl);
+    sim_load_subtask(j, v, &vs->vl, vs->weight_total, i, vs->step, &sl);
     double share = 1.0 / vx->parallelism;
     out->io.records_in = floor(vx->shown.records_in * sl.share);
     out->io.records_out = floor(vx->shown.records_out * sl.share);
@@ -115,13 +126,14 @@ static void subtask_at(const struct sim_cluster *c, size_t ji, size_t v, int i, 
 static void previous_attempt(const struct sim_cluster *c, size_t ji, size_t v, int i, int n,
                              int64_t now, struct subtask *out) {
     const struct sim_job *j = &c->jobs[ji];
-    subtask_at(c, ji, v, i, now, out);
+    struct vertex_step vs;
+    vertex_step_init(c, j, v, now, &vs);
+    subtask_at(c, ji, v, i, now, &vs, out);
     int64_t end = j->running_since > j->start_time ? j->running_since - 1 : j->start_time;
     enum sim_task_state st = SIM_TASK_CANCELED;
     const struct sim_exceptions *h = &j->exceptions;
     for (size_t k = 0; k < h->n; k++) {
-        const struct sim_exception *e =
-            &h->entries[(h->head + k) % SIM_EXCEPTION_HISTORY];
+        const struct sim_exception *e = &h->entries[(h->head + k) % SIM_EXCEPTION_HISTORY];
         if (e->attempt == n) {
             end = e->timestamp;
             if (e->vertex == (int)v && e->subtask == i)
@@ -129,8 +141,8 @@ static void previous_attempt(const struct sim_cluster *c, size_t ji, size_t v, i
             break;
         }
     }
-    int64_t begin = end - PREVIOUS_ATTEMPT_MS > j->start_time ? end - PREVIOUS_ATTEMPT_MS
-                                                               : j->start_time;
+    int64_t begin =
+        end - PREVIOUS_ATTEMPT_MS > j->start_time ? end - PREVIOUS_ATTEMPT_MS : j->start_time;
     memset(out->ts, 0, sizeof out->ts);
     out->state = st;
     out->attempt = n;
@@ -263,14 +275,18 @@ static cJSON *stats_json(int64_t *v, size_t n) {
 static cJSON *aggregated_json(const struct subtask *subs, size_t n, int64_t now) {
     cJSON *o = cJSON_CreateObject();
     int64_t *vals = xcalloc(n > 0 ? n : 1, sizeof *vals);
-    static const char *const io_names[] = {
-        "read-bytes",    "write-bytes",           "read-records", "write-records",
-        "accumulated-backpressured-time", "accumulated-idle-time", "accumulated-busy-time"};
+    static const char *const io_names[] = {"read-bytes",
+                                           "write-bytes",
+                                           "read-records",
+                                           "write-records",
+                                           "accumulated-backpressured-time",
+                                           "accumulated-idle-time",
+                                           "accumulated-busy-time"};
     cJSON *m = cJSON_AddObjectToObject(o, "metrics");
     for (size_t k = 0; k < sizeof io_names / sizeof io_names[0]; k++) {
         for (size_t i = 0; i < n; i++) {
             const struct sim_io *io = &subs[i].io;
-            double x = k == 0 ? io->bytes_in
+            double x = k == 0   ? io->bytes_in
                        : k == 1 ? io->bytes_out
                        : k == 2 ? io->records_in
                        : k == 3 ? io->records_out
@@ -295,8 +311,10 @@ static struct subtask *all_subtasks(const struct sim_cluster *c, size_t ji, size
                                     size_t *n) {
     int p = c->jobs[ji].vertices[v].parallelism;
     struct subtask *subs = xcalloc(p > 0 ? (size_t)p : 1, sizeof *subs);
+    struct vertex_step vs;
+    vertex_step_init(c, &c->jobs[ji], v, now, &vs);
     for (int i = 0; i < p; i++)
-        subtask_at(c, ji, v, i, now, &subs[i]);
+        subtask_at(c, ji, v, i, now, &vs, &subs[i]);
     *n = (size_t)p;
     return subs;
 }
@@ -335,10 +353,13 @@ void sim_vertex_render_subtask(const struct sim_cluster *c, size_t ji, size_t v,
         sim_reply_error(r, 404, "Attempt %ld not found in subtask %ld", attempt, subtask);
         return;
     }
-    if (attempt >= 0 && attempt < j->restarts)
+    if (attempt >= 0 && attempt < j->restarts) {
         previous_attempt(c, ji, v, (int)subtask, (int)attempt, now, &s);
-    else
-        subtask_at(c, ji, v, (int)subtask, now, &s);
+    } else {
+        struct vertex_step vs;
+        vertex_step_init(c, j, v, now, &vs);
+        subtask_at(c, ji, v, (int)subtask, now, &vs, &s);
+    }
     sim_reply_json(r, 200, subtask_json(c, j, &s, now));
 }
 
