@@ -97,6 +97,8 @@ static void usage(FILE *out) {
         "per cluster: production in flink-prod, staging in flink-staging, development in\n"
         "flink-dev, cluster-N in flink-cluster-N), and the service proxy\n"
         "/api/v1/namespaces/NS/services/NAME-rest:rest/proxy/<flink path>.\n"
+        "Logs grow by the clock: /jobmanager/log, /taskmanagers/ID/log (Flink REST) and\n"
+        "/api/v1/namespaces/NS/pods/POD/log with tailLines, sinceSeconds, previous, follow.\n"
         "The first line on stdout is \"listening on http[s]://127.0.0.1:PORT\".\n");
 }
 
