@@ -535,14 +535,17 @@ def load_specs(specs_dir, versions):
 
 
 def discover_clusters(client):
-    names = ["production", "staging", "development"]
-    names += [f"cluster-{i}" for i in range(4, 40)]
+    """Every simulated cluster (from the simulator's /_sim/jobs) with its Flink version."""
+    names = []
+    _, jobs = client.get_json("/_sim/jobs")
+    for j in (jobs or {}).get("jobs", []):
+        if j.get("cluster") not in names:
+            names.append(j["cluster"])
     found = []
     for n in names:
-        status, cfg = client.get_json(f"/clusters/{n}/config")
-        if status != 200:
-            break
-        found.append((n, cfg["flink-version"]))
+        status, cfg = client.get_json(f"/clusters/{urllib.parse.quote(n)}/config")
+        if status == 200:
+            found.append((n, cfg["flink-version"]))
     return found
 
 

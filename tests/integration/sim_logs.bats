@@ -54,7 +54,7 @@ assert get('/taskmanagers/no-such-tm/log')[0] == 404
 @test "the JobManager's log carries a failing job's stack trace at the time it failed" {
     sim_start --frozen
     py "
-j = running('production')
+j = running(clusters()[0])
 sim('/jobs/%s/fail' % j['jid'])
 def failed():
     s, h, log = text('/jobmanager/log')
@@ -69,10 +69,10 @@ assert ok('/jobmanager/thread-dump')['threadInfos']
 @test "pod logs: tailLines, sinceSeconds, a wrong container, an unknown pod" {
     sim_start --frozen
     py "
-P = '/api/v1/namespaces/flink-prod/pods/'
-pods = [p['metadata']['name'] for p in ok('/api/v1/namespaces/flink-prod/pods')['items']]
-tm = next(p for p in pods if '-taskmanager-' in p)
-jm = next(p for p in pods if '-taskmanager-' not in p)
+c = clusters()[0]
+ns, tm = pods(c, 'taskmanager')[0]
+_, jm = pods(c, 'jobmanager')[0]
+P = '/api/v1/namespaces/%s/pods/' % ns
 s, h, tail = text(P + tm + '/log?tailLines=5&container=flink-main-container')
 assert s == 200 and len(tail.splitlines()) == 5, (s, tail)
 s, h, full = text(P + tm + '/log')
@@ -91,11 +91,11 @@ assert s == 400 and 'previous terminated container' in b['message'], b
 @test "previous=true after an OOMKill: the dead container's last lines, and the new one starts over" {
     sim_start --frozen
     py "
-P = '/api/v1/namespaces/flink-prod/pods/'
-pods = ok('/api/v1/namespaces/flink-prod/pods?labelSelector=component%3Dtaskmanager')['items']
-tm = pods[0]['metadata']['name']
+c = clusters()[0]
+ns, tm = pods(c, 'taskmanager')[0]
+P = '/api/v1/namespaces/%s/pods/' % ns
 s, h, before = text(P + tm + '/log')
-sim('/k8s/flink-prod/production/oom')
+sim('/k8s/%s/%s/oom' % (ns, c))
 pod = ok(P + tm)
 cs = pod['status']['containerStatuses'][0]
 assert cs['lastState']['terminated']['reason'] == 'OOMKilled', cs
@@ -117,10 +117,9 @@ assert cur.splitlines()[0][:19] >= died, (died, cur[:300])
     py "
 import http.client, urllib.parse
 u = urllib.parse.urlsplit(U)
-pods = ok('/api/v1/namespaces/flink-prod/pods?labelSelector=component%3Dtaskmanager')['items']
-tm = pods[0]['metadata']['name']
+ns, tm = pods(clusters()[0], 'taskmanager')[0]
 c = http.client.HTTPConnection(u.hostname, u.port, timeout=10 * SCALE)
-c.request('GET', '/api/v1/namespaces/flink-prod/pods/%s/log?follow=true&tailLines=1' % tm)
+c.request('GET', '/api/v1/namespaces/%s/pods/%s/log?follow=true&tailLines=1' % (ns, tm))
 r = c.getresponse()
 assert r.status == 200 and r.getheader('Transfer-Encoding') == 'chunked', r.getheaders()
 got = []

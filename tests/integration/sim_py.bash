@@ -2,10 +2,12 @@
 #   get(path, method, body) -> (status, json or text); ok(path) -> json of a 200;
 #   text(path) -> (status, headers, text); sim(path, method, body) -> json of a /_sim call;
 #   until(fn, seconds, what) polls fn until truthy (deadline stretched by TEST_TIME_SCALE);
-#   running(cluster) -> the cluster's first RUNNING job from /_sim/jobs; version(cluster).
+#   running(cluster) -> the cluster's first RUNNING job from /_sim/jobs; version(cluster);
+#   clusters() -> the cluster names in the simulator's order (the first answers at the root);
+#   pods(cluster, component) -> [(namespace, name)] of its pods, found as kubectl would.
 py() {
     "$PY" -c "
-import json, os, re, sys, time, urllib.error, urllib.request
+import json, os, re, sys, time, urllib.error, urllib.parse, urllib.request
 U = '$SIM_URL'
 SCALE = float(os.environ.get('TEST_TIME_SCALE', '1'))
 def get(path, method='GET', body=None):
@@ -48,5 +50,15 @@ def running(cluster):
                 if j['cluster'] == cluster and j['state'] == 'RUNNING')
 def version(cluster):
     return tuple(int(x) for x in ok('/clusters/%s/config' % cluster)['flink-version'].split('.')[:2])
+def clusters():
+    names = []
+    for j in ok('/_sim/jobs')['jobs']:
+        if j['cluster'] not in names:
+            names.append(j['cluster'])
+    return names
+def pods(cluster, component):
+    sel = urllib.parse.quote('app=%s,component=%s' % (cluster, component))
+    items = ok('/api/v1/pods?labelSelector=' + sel)['items']
+    return [(p['metadata']['namespace'], p['metadata']['name']) for p in items]
 $1"
 }
