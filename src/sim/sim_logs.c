@@ -630,6 +630,11 @@ void sim_logs_pod(struct sim_model *m, const cJSON *pods, const char *ns, const 
     write_range(&t, &p, from, to);
     if (query_long(query, "tailLines", &lines))
         tail(&t, lines);
+    long limit;
+    if (query_long(query, "limitBytes", &limit) && (size_t)limit < t.len) {
+        t.len = (size_t)limit;
+        t.s[t.len] = '\0';
+    }
     if (!previous && query_true(query, "follow")) {
         struct follow *f = xcalloc(1, sizeof *f);
         f->m = m;

@@ -2,7 +2,7 @@
  * logs: Flink's GET /jobmanager/logs, /jobmanager/log, /jobmanager/logs/:name,
  * /jobmanager/stdout, /jobmanager/thread-dump and the same under /taskmanagers/:id, and
  * Kubernetes' GET /api/v1/namespaces/NS/pods/POD/log (container, tailLines, sinceSeconds,
- * previous, follow).
+ * limitBytes, previous, follow).
  *
  * A log is never stored: line k of a process is due at start + k * 1.5 s plus a little
  * jitter, and its text is a pure function of (process, k), so a log grows by the

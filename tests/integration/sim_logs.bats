@@ -66,7 +66,7 @@ assert ok('/jobmanager/thread-dump')['threadInfos']
 "
 }
 
-@test "pod logs: tailLines, sinceSeconds, a wrong container, an unknown pod" {
+@test "pod logs: tailLines, sinceSeconds, limitBytes, a wrong container, an unknown pod" {
     sim_start --frozen
     py "
 c = clusters()[0]
@@ -81,6 +81,8 @@ assert tail in full, (tail, full[-1000:])
 s, h, recent = text(P + jm + '/log?sinceSeconds=4')
 s2, h2, whole = text(P + jm + '/log')
 assert 0 < len(recent.splitlines()) < len(whole.splitlines()), (len(recent), len(whole))
+s, h, head = text(P + tm + '/log?limitBytes=100')
+assert s == 200 and len(head.encode()) == 100 and full.startswith(head), head
 assert text(P + tm + '/log?container=sidecar')[0] == 400
 assert get(P + 'no-such-pod/log')[0] == 404
 s, b = get(P + tm + '/log?previous=true')
