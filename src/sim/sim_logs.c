@@ -295,7 +295,8 @@ static size_t events_in(const struct proc *p, int64_t from, int64_t to, struct e
             ev[n++] = (struct event){e->timestamp, &c->jobs[i], e};
         }
     }
-    qsort(ev, n, sizeof *ev, cmp_event);
+    if (n > 1)
+        qsort(ev, n, sizeof *ev, cmp_event);
     *out = ev;
     return n;
 }
