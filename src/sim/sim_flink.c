@@ -877,6 +877,44 @@ static void render_job_config(const struct request *q, struct sim_reply *r) {
     sim_reply_json(r, 200, o);
 }
 
+/* What `flink run` waits on: IN_PROGRESS until the job is globally terminal, then the
+ * JobResult (its own serializer's names: id, application-status, net-runtime, ...). */
+static void render_execution_result(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    bool done = sim_job_state_is_terminal(j->state);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "status"), "id",
+                            done ? "COMPLETED" : "IN_PROGRESS");
+    if (done) {
+        cJSON *res = cJSON_AddObjectToObject(o, "job-execution-result");
+        cJSON_AddStringToObject(res, "id", j->jid);
+        cJSON_AddStringToObject(res, "application-status",
+                                j->state == SIM_JOB_FINISHED   ? "SUCCEEDED"
+                                : j->state == SIM_JOB_CANCELED ? "CANCELED"
+                                                               : "FAILED");
+        cJSON_AddObjectToObject(res, "accumulator-results");
+        add_num(res, "net-runtime", j->end_time - j->start_time);
+        const struct sim_exceptions *h = &j->exceptions;
+        if (j->state == SIM_JOB_FAILED && h->n > 0) {
+            char *trace = sim_exceptions_trace(q->cluster, j, &h->entries[h->head]);
+            cJSON *fc = cJSON_AddObjectToObject(res, "failure-cause");
+            cJSON_AddStringToObject(fc, "class", "org.apache.flink.runtime.JobException");
+            char *st = xasprintf("org.apache.flink.runtime.JobException: Recovery is suppressed "
+                                 "by ExponentialDelayRestartBackoffTimeStrategy\nCaused by: %s",
+                                 trace);
+            cJSON_AddStringToObject(fc, "stack-trace", st);
+            /* Java serialisation, base64: only Java can read it; clients ignore it. */
+            cJSON_AddStringToObject(fc, "serialized-throwable", "rO0ABXNyACZvcmcuYXBhY2hl");
+            free(st);
+            free(trace);
+        }
+    }
+    sim_reply_json(r, 200, o);
+}
+
 static void render_job_accumulators(const struct request *q, struct sim_reply *r) {
     bool ok;
     const struct sim_job *j = path_job(q, true, &ok, r);
@@ -1088,6 +1126,7 @@ static const struct route routes[] = {
     {"GET", {"jobs", ":jid", "config"}, render_job_config, "GET"},
     {"GET", {"jobs", ":jid", "plan"}, render_plan, "GET"},
     {"GET", {"jobs", ":jid", "accumulators"}, render_job_accumulators, "GET"},
+    {"GET", {"jobs", ":jid", "execution-result"}, render_execution_result, "GET"},
     {"GET", {"jobs", ":jid", "jobmanager", "config"}, render_job_jm_config, "GET"},
     {"GET", {"jobs", ":jid", "checkpoints", "details", ":cid"}, render_checkpoint_details, "GET"},
     {"GET",
