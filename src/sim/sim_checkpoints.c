@@ -465,8 +465,121 @@ static char *failure_message(const struct sim_job *j, const struct sim_checkpoin
                      failure_text[FAIL_DECLINED]);
 }
 
+/* What one vertex's subtasks acknowledged of checkpoint k: acknowledged subtasks get
+ * their share of the sizes; with_subtasks adds the summary and every subtask (for
+ * .../checkpoints/details/:cid/subtasks/:vid). */
+static int acked_subtasks(const struct sim_checkpoint *k, int64_t now) {
+    if (k->status == SIM_CP_COMPLETED)
+        return k->num_subtasks;
+    if (k->status == SIM_CP_FAILED)
+        return k->acknowledged;
+    int64_t span = k->end_ts - k->trigger_ts;
+    double part = span > 0 ? (double)(now - k->trigger_ts) / (double)span : 1.0;
+    part = part < 0.0 ? 0.0 : part > 0.95 ? 0.95 : part;
+    return (int)(k->num_subtasks * part);
+}
+
+static cJSON *stats_dto(int64_t min, int64_t max, int64_t avg) {
+    cJSON *o = cJSON_CreateObject();
+    add_num(o, "min", min);
+    add_num(o, "max", max);
+    add_num(o, "avg", avg);
+    cJSON_AddNumberToObject(o, "p50", (double)avg);
+    cJSON_AddNumberToObject(o, "p90", (double)(avg + (max - avg) * 8 / 10));
+    cJSON_AddNumberToObject(o, "p95", (double)(avg + (max - avg) * 9 / 10));
+    cJSON_AddNumberToObject(o, "p99", (double)max);
+    cJSON_AddNumberToObject(o, "p999", (double)max);
+    return o;
+}
+
+static cJSON *task_json(const struct sim_cluster *c, const struct sim_job *j,
+                        const struct sim_checkpoint *k, size_t v, int64_t now, bool with_subtasks) {
+    static const char *const status_names[] = {"IN_PROGRESS", "COMPLETED", "FAILED"};
+    int p = j->vertices[v].parallelism;
+    int total = k->num_subtasks > 0 ? k->num_subtasks : 1;
+    /* Acknowledgements arrive vertex by vertex in the job's order. */
+    int acked_all = acked_subtasks(k, now), before = 0;
+    for (size_t u = 0; u < v; u++)
+        before += j->vertices[u].parallelism;
+    int acked = acked_all - before;
+    acked = acked < 0 ? 0 : acked > p ? p : acked;
+    double share = (double)p / total;
+    int64_t e2e = k->end_ts - k->trigger_ts;
+    e2e = e2e > 0 ? e2e : 0;
+    cJSON *o = cJSON_CreateObject();
+    add_num(o, "id", k->id);
+    cJSON_AddStringToObject(
+        o, "status",
+        status_names[k->status == SIM_CP_COMPLETED || acked < p ? k->status : SIM_CP_COMPLETED]);
+    int64_t last_ack =
+        acked > 0 ? k->trigger_ts + e2e * (int64_t)(v + 1) / (int64_t)(j->n_vertices + 1) : -1;
+    add_num(o, "latest_ack_timestamp", last_ack);
+    double frac = p > 0 ? (double)acked / p : 0.0;
+    int64_t cps = (int64_t)((double)k->checkpointed_size * share * frac);
+    int64_t state = (int64_t)((double)k->state_size * share * frac);
+    if (sim_cluster_version_at_least(c, 1, 15))
+        add_num(o, "checkpointed_size", cps);
+    add_num(o, "state_size", state);
+    add_num(o, "end_to_end_duration", last_ack >= 0 ? last_ack - k->trigger_ts : 0);
+    add_num(o, "alignment_buffered", 0);
+    add_num(o, "processed_data", (int64_t)((double)k->processed_data * share * frac));
+    add_num(o, "persisted_data", (int64_t)((double)k->persisted_data * share * frac));
+    add_num(o, "num_subtasks", p);
+    add_num(o, "num_acknowledged_subtasks", acked);
+    if (!with_subtasks)
+        return o;
+    int64_t per = acked > 0 ? state / acked : 0, per_cp = acked > 0 ? cps / acked : 0;
+    int64_t dur = last_ack >= 0 ? last_ack - k->trigger_ts : 0;
+    cJSON *sum = cJSON_AddObjectToObject(o, "summary");
+    if (sim_cluster_version_at_least(c, 1, 15))
+        cJSON_AddItemToObject(sum, "checkpointed_size",
+                              stats_dto(per_cp * 9 / 10, per_cp * 11 / 10, per_cp));
+    cJSON_AddItemToObject(sum, "state_size", stats_dto(per * 9 / 10, per * 11 / 10, per));
+    cJSON_AddItemToObject(sum, "end_to_end_duration", stats_dto(dur * 7 / 10, dur, dur * 85 / 100));
+    cJSON *cd = cJSON_AddObjectToObject(sum, "checkpoint_duration");
+    cJSON_AddItemToObject(cd, "sync", stats_dto(1, 12, 4));
+    cJSON_AddItemToObject(cd, "async", stats_dto(dur / 4, dur * 6 / 10, dur * 4 / 10));
+    cJSON *al = cJSON_AddObjectToObject(sum, "alignment");
+    cJSON_AddItemToObject(al, "buffered", stats_dto(0, 0, 0));
+    cJSON_AddItemToObject(al, "processed", stats_dto(0, 0, 0));
+    cJSON_AddItemToObject(al, "persisted", stats_dto(0, 0, 0));
+    cJSON_AddItemToObject(al, "duration", stats_dto(0, dur / 5, dur / 10));
+    cJSON_AddItemToObject(sum, "start_delay", stats_dto(0, dur / 8, dur / 20));
+    cJSON *subs = cJSON_AddArrayToObject(o, "subtasks");
+    for (int i = 0; i < p; i++) {
+        cJSON *s = cJSON_CreateObject();
+        add_num(s, "index", i);
+        if (i < acked) {
+            int64_t ack = k->trigger_ts + dur * (70 + (i * 7) % 30) / 100;
+            cJSON_AddStringToObject(s, "className", "completed");
+            cJSON_AddStringToObject(s, "status", "completed");
+            add_num(s, "ack_timestamp", ack);
+            add_num(s, "end_to_end_duration", ack - k->trigger_ts);
+            if (sim_cluster_version_at_least(c, 1, 15))
+                add_num(s, "checkpointed_size", per_cp);
+            add_num(s, "state_size", per);
+            cJSON *ck = cJSON_AddObjectToObject(s, "checkpoint");
+            add_num(ck, "sync", 2 + i % 5);
+            add_num(ck, "async", (ack - k->trigger_ts) / 2);
+            cJSON *a = cJSON_AddObjectToObject(s, "alignment");
+            add_num(a, "buffered", 0);
+            add_num(a, "processed", 0);
+            add_num(a, "persisted", 0);
+            add_num(a, "duration", (ack - k->trigger_ts) / 10);
+            add_num(s, "start_delay", (ack - k->trigger_ts) / 20);
+            cJSON_AddBoolToObject(s, "unaligned_checkpoint", k->unaligned);
+            cJSON_AddBoolToObject(s, "aborted", false);
+        } else {
+            cJSON_AddStringToObject(s, "className", "pending");
+            cJSON_AddStringToObject(s, "status", "pending_or_failed");
+        }
+        cJSON_AddItemToArray(subs, s);
+    }
+    return o;
+}
+
 static cJSON *checkpoint_json(const struct sim_cluster *c, const struct sim_job *j,
-                              const struct sim_checkpoint *k, int64_t now) {
+                              const struct sim_checkpoint *k, int64_t now, bool details) {
     const struct sim_checkpoints *cp = &j->checkpoints;
     cJSON *o = cJSON_CreateObject();
     static const char *const class_names[] = {"in_progress", "completed", "failed"};
@@ -503,11 +616,23 @@ static cJSON *checkpoint_json(const struct sim_cluster *c, const struct sim_job 
     add_num(o, "persisted_data", (int64_t)((double)k->persisted_data * part));
     add_num(o, "num_subtasks", k->num_subtasks);
     add_num(o, "num_acknowledged_subtasks", acked);
+    /* UNALIGNED_CHECKPOINT exists from 1.17; before, an unaligned one is a CHECKPOINT. */
     const char *type = k->savepoint != 0 ? (k->sync ? "SYNC_SAVEPOINT" : "SAVEPOINT")
-                       : k->unaligned    ? "UNALIGNED_CHECKPOINT"
-                                         : "CHECKPOINT";
+                       : k->unaligned && sim_cluster_version_at_least(c, 1, 17)
+                           ? "UNALIGNED_CHECKPOINT"
+                           : "CHECKPOINT";
     cJSON_AddStringToObject(o, "checkpoint_type", type);
-    cJSON_AddObjectToObject(o, "tasks");
+    /* savepointFormat from 1.17: a savepoint's format, null for a checkpoint. */
+    if (sim_cluster_version_at_least(c, 1, 17)) {
+        if (k->savepoint != 0)
+            cJSON_AddStringToObject(o, "savepointFormat", "CANONICAL");
+        else
+            cJSON_AddNullToObject(o, "savepointFormat");
+    }
+    cJSON *tasks = cJSON_AddObjectToObject(o, "tasks");
+    if (details)
+        for (size_t v = 0; v < j->n_vertices; v++)
+            cJSON_AddItemToObject(tasks, j->vertices[v].id, task_json(c, j, k, v, now, false));
     if (k->status == SIM_CP_COMPLETED && k->savepoint != 0) {
         const char *loc = sim_actions_location(c, (size_t)(k->savepoint - 1));
         cJSON_AddStringToObject(o, "external_path", loc != NULL ? loc : "");
@@ -575,16 +700,17 @@ void sim_checkpoints_render(const struct sim_cluster *c, const struct sim_job *j
     cJSON *latest = cJSON_AddObjectToObject(o, "latest");
     if (cp->has_completed)
         cJSON_AddItemToObject(latest, "completed",
-                              checkpoint_json(c, j, &cp->latest_completed, now));
+                              checkpoint_json(c, j, &cp->latest_completed, now, false));
     else
         cJSON_AddNullToObject(latest, "completed");
     if (cp->has_savepoint)
         cJSON_AddItemToObject(latest, "savepoint",
-                              checkpoint_json(c, j, &cp->latest_savepoint, now));
+                              checkpoint_json(c, j, &cp->latest_savepoint, now, false));
     else
         cJSON_AddNullToObject(latest, "savepoint");
     if (cp->has_failed)
-        cJSON_AddItemToObject(latest, "failed", checkpoint_json(c, j, &cp->latest_failed, now));
+        cJSON_AddItemToObject(latest, "failed",
+                              checkpoint_json(c, j, &cp->latest_failed, now, false));
     else
         cJSON_AddNullToObject(latest, "failed");
     if (cp->has_restored) {
@@ -605,7 +731,7 @@ void sim_checkpoints_render(const struct sim_cluster *c, const struct sim_job *j
     cJSON *history = cJSON_AddArrayToObject(o, "history");
     for (size_t i = 0; i < cp->n; i++) {
         size_t at = (cp->head + SIM_CHECKPOINT_HISTORY - i) % SIM_CHECKPOINT_HISTORY;
-        cJSON_AddItemToArray(history, checkpoint_json(c, j, &cp->history[at], now));
+        cJSON_AddItemToArray(history, checkpoint_json(c, j, &cp->history[at], now, false));
     }
     sim_reply_json(r, 200, o);
 }
@@ -637,4 +763,45 @@ void sim_checkpoints_render_config(const struct sim_cluster *c, const struct sim
     if (sim_cluster_version_at_least(c, 1, 16))
         cJSON_AddBoolToObject(o, "state_changelog_enabled", false);
     sim_reply_json(r, 200, o);
+}
+
+/* The checkpoint of that id the tracker still knows: in the history or one of the latest. */
+static const struct sim_checkpoint *find_checkpoint(const struct sim_checkpoints *cp, int64_t id) {
+    for (size_t i = 0; i < cp->n; i++)
+        if (cp->history[i].id == id)
+            return &cp->history[i];
+    if (cp->has_completed && cp->latest_completed.id == id)
+        return &cp->latest_completed;
+    if (cp->has_savepoint && cp->latest_savepoint.id == id)
+        return &cp->latest_savepoint;
+    if (cp->has_failed && cp->latest_failed.id == id)
+        return &cp->latest_failed;
+    return NULL;
+}
+
+void sim_checkpoints_render_details(const struct sim_cluster *c, const struct sim_job *j,
+                                    int64_t id, const char *vertex_id, int64_t now,
+                                    struct sim_reply *r) {
+    const struct sim_checkpoints *cp = &j->checkpoints;
+    if (!cp->enabled) {
+        sim_reply_error(r, 404, "Checkpointing has not been enabled.");
+        return;
+    }
+    const struct sim_checkpoint *k = find_checkpoint(cp, id);
+    if (k == NULL) {
+        sim_reply_error(r, 404, "Could not find checkpointing statistics for checkpoint %lld.",
+                        (long long)id);
+        return;
+    }
+    if (vertex_id == NULL) {
+        sim_reply_json(r, 200, checkpoint_json(c, j, k, now, true));
+        return;
+    }
+    for (size_t v = 0; v < j->n_vertices; v++) {
+        if (strcmp(j->vertices[v].id, vertex_id) == 0) {
+            sim_reply_json(r, 200, task_json(c, j, k, v, now, true));
+            return;
+        }
+    }
+    sim_reply_error(r, 404, "There is no checkpoint statistics for task %s.", vertex_id);
 }

@@ -113,4 +113,11 @@ void sim_checkpoints_render(const struct sim_cluster *c, const struct sim_job *j
 void sim_checkpoints_render_config(const struct sim_cluster *c, const struct sim_job *j,
                                    struct sim_reply *r);
 
+/* GET /jobs/:jid/checkpoints/details/:id (vertex_id NULL: the checkpoint with its tasks
+ * filled) and .../details/:id/subtasks/:vid (vertex_id borrowed: that vertex's summary and
+ * subtasks). 404 for a checkpoint the tracker no longer holds. */
+void sim_checkpoints_render_details(const struct sim_cluster *c, const struct sim_job *j,
+                                    int64_t id, const char *vertex_id, int64_t now,
+                                    struct sim_reply *r);
+
 #endif

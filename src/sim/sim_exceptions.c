@@ -306,6 +306,11 @@ static char *trace(const struct sim_cluster *c, const struct sim_job *j,
     return t.s != NULL ? t.s : xstrdup("");
 }
 
+char *sim_exceptions_trace(const struct sim_cluster *c, const struct sim_job *j,
+                           const struct sim_exception *e) {
+    return trace(c, j, e);
+}
+
 /* The failure that ended the job, as the 1.x root-exception shows it. Owned. */
 static char *job_failure(const struct sim_exception *e, const char *cause) {
     return xasprintf(

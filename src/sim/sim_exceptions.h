@@ -53,6 +53,10 @@ enum sim_failure_kind sim_exceptions_pick(const struct sim_job *j, int v, struct
 /* Records e (copied) as the newest entry; the oldest falls out past 16. */
 void sim_exceptions_add(struct sim_exceptions *h, const struct sim_exception *e);
 
+/* The Java stack trace of e, as its entry's stacktrace shows it (for the logs). Owned. */
+char *sim_exceptions_trace(const struct sim_cluster *c, const struct sim_job *j,
+                           const struct sim_exception *e);
+
 /* GET /jobs/:jid/exceptions?maxExceptions=N (max < 0: Flink's default 20). Fills r. */
 void sim_exceptions_render(const struct sim_cluster *c, const struct sim_job *j, int max,
                            struct sim_reply *r);

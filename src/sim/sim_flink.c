@@ -3,7 +3,9 @@
 #include "sim_checkpoints.h"
 #include "sim_exceptions.h"
 #include "sim_flink_actions.h"
+#include "sim_logs.h"
 #include "sim_metrics.h"
+#include "sim_vertex.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -13,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SEGMENTS 8
+#define MAX_SEGMENTS 10
 #define VERTEX_MAX_PARALLELISM 128
 #define HEARTBEAT_MS 10000
 
-#define MAX_ROUTE_SEGMENTS 6
+#define MAX_ROUTE_SEGMENTS 9
 #define TM_NODE_MEMORY 33672450048LL
 #define SEGMENT_BYTES 32768
 #define MB (1024LL * 1024LL)
@@ -478,6 +480,7 @@ static void metric_query(const struct request *q, struct sim_metric_query *mq) {
     mq->agg = query_get(q, "agg");
     mq->subtasks = query_get(q, "subtasks");
     mq->taskmanagers = query_get(q, "taskmanagers");
+    mq->jobs = query_get(q, "jobs");
 }
 
 /* For /jobs/:jid/vertices/:vid/...: the job (NULL when unknown) and the vertex index (-1
@@ -584,13 +587,20 @@ static void render_tms_metrics(const struct request *q, struct sim_reply *r) {
     sim_metrics_render_tms(q->cluster, &mq, q->now, r);
 }
 
+static bool known_tm(const struct request *q, size_t *t, struct sim_reply *r) {
+    *t = path_tm(q);
+    if (*t == SIZE_MAX) {
+        sim_reply_error(r, 404, "Could not find TaskExecutor %.*s.", (int)q->seg_len[1], q->seg[1]);
+        return false;
+    }
+    return true;
+}
+
 static void render_tm(const struct request *q, struct sim_reply *r) {
     const struct sim_cluster *c = q->cluster;
-    size_t t = path_tm(q);
-    if (t == SIZE_MAX) {
-        sim_reply_error(r, 404, "Could not find TaskExecutor %.*s.", (int)q->seg_len[1], q->seg[1]);
+    size_t t;
+    if (!known_tm(q, &t, r))
         return;
-    }
     const struct sim_tm *tm = &c->tms[t];
     int *used = xcalloc(c->n_tms, sizeof *used);
     int *per_job = xcalloc(c->n_jobs > 0 ? c->n_jobs : 1, sizeof *per_job);
@@ -655,6 +665,379 @@ static void render_tm(const struct request *q, struct sim_reply *r) {
     sim_reply_json(r, 200, o);
 }
 
+/* ---- more of a job, its vertices and the job manager -------------------------------- */
+
+/* Whether the cluster's Flink is older than the endpoint (then answered 404, as a
+ * router without the handler does). */
+static bool too_old(const struct request *q, int major, int minor, struct sim_reply *r) {
+    if (sim_cluster_version_at_least(q->cluster, major, minor))
+        return false;
+    sim_reply_error(r, 404, "Not found: %s", q->path);
+    return true;
+}
+
+/* A non-negative decimal path segment i; false after answering 400 naming param. */
+static bool path_index(const struct request *q, size_t i, const char *param, long *out,
+                       struct sim_reply *r) {
+    char buf[24];
+    char *end = NULL;
+    size_t len = q->seg_len[i] < sizeof buf - 1 ? q->seg_len[i] : sizeof buf - 1;
+    memcpy(buf, q->seg[i], len);
+    buf[len] = '\0';
+    errno = 0;
+    long v = strtol(buf, &end, 10);
+    if (errno != 0 || end == buf || *end != '\0' || v < 0 || len != q->seg_len[i]) {
+        sim_reply_error(r, 400,
+                        "Bad request, could not parse parameters: Cannot resolve path "
+                        "parameter (%s) from value \"%.*s\".",
+                        param, (int)q->seg_len[i], q->seg[i]);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* The job and vertex of /jobs/:jid/vertices/:vid/..., both required: NULL after a 400 or
+ * 404 answer. *ji, *v get their indexes. */
+static struct sim_job *known_vertex(const struct request *q, size_t *ji, size_t *v,
+                                    struct sim_reply *r) {
+    struct sim_job *j;
+    int vi;
+    if (!path_vertex(q, &j, &vi, r))
+        return NULL;
+    if (j == NULL) {
+        bool ok;
+        path_job(q, true, &ok, r);
+        return NULL;
+    }
+    if (vi < 0) {
+        sim_reply_error(r, 404, "No vertex with ID '%.*s' exists.", (int)q->seg_len[3], q->seg[3]);
+        return NULL;
+    }
+    *ji = (size_t)(j - q->cluster->jobs);
+    *v = (size_t)vi;
+    return j;
+}
+
+static void render_vertex(const struct request *q, struct sim_reply *r) {
+    size_t ji, v;
+    if (known_vertex(q, &ji, &v, r) != NULL)
+        sim_vertex_render(q->cluster, ji, v, q->now, r);
+}
+
+static void render_vertex_subtask(const struct request *q, struct sim_reply *r) {
+    size_t ji, v;
+    long idx, attempt = -1;
+    if (known_vertex(q, &ji, &v, r) == NULL || !path_index(q, 5, "subtaskindex", &idx, r))
+        return;
+    if (q->n_seg > 7 && !path_index(q, 7, "attempt", &attempt, r))
+        return;
+    sim_vertex_render_subtask(q->cluster, ji, v, idx, attempt, q->now, r);
+}
+
+static void render_vertex_tms(const struct request *q, struct sim_reply *r) {
+    size_t ji, v;
+    if (known_vertex(q, &ji, &v, r) != NULL)
+        sim_vertex_render_taskmanagers(q->cluster, ji, v, q->now, r);
+}
+
+static void render_vertex_times(const struct request *q, struct sim_reply *r) {
+    size_t ji, v;
+    if (known_vertex(q, &ji, &v, r) != NULL)
+        sim_vertex_render_times(q->cluster, ji, v, q->now, r);
+}
+
+static void render_vertex_accumulators(const struct request *q, struct sim_reply *r) {
+    size_t ji, v;
+    if (known_vertex(q, &ji, &v, r) != NULL)
+        sim_vertex_render_accumulators(q->cluster, ji, v, 0, -1, -1, r);
+}
+
+static void render_subtasks_accumulators(const struct request *q, struct sim_reply *r) {
+    size_t ji, v;
+    if (known_vertex(q, &ji, &v, r) != NULL)
+        sim_vertex_render_accumulators(q->cluster, ji, v, 1, -1, -1, r);
+}
+
+static void render_attempt_accumulators(const struct request *q, struct sim_reply *r) {
+    size_t ji, v;
+    long idx, attempt;
+    if (known_vertex(q, &ji, &v, r) != NULL && path_index(q, 5, "subtaskindex", &idx, r) &&
+        path_index(q, 7, "attempt", &attempt, r))
+        sim_vertex_render_accumulators(q->cluster, ji, v, 2, idx, attempt, r);
+}
+
+static void render_watermarks(const struct request *q, struct sim_reply *r) {
+    struct sim_job *j;
+    int v;
+    if (path_vertex(q, &j, &v, r))
+        sim_metrics_render_watermarks(q->cluster, j, v, q->now, r);
+}
+
+static void render_one_subtask_metrics(const struct request *q, struct sim_reply *r) {
+    struct sim_job *j;
+    int v;
+    long idx;
+    struct sim_metric_query mq;
+    if (!path_vertex(q, &j, &v, r) || !path_index(q, 5, "subtaskindex", &idx, r))
+        return;
+    metric_query(q, &mq);
+    sim_metrics_render_subtask(q->cluster, j, v, (int)idx, &mq, q->now, r);
+}
+
+static void render_jm_operator_metrics(const struct request *q, struct sim_reply *r) {
+    struct sim_job *j;
+    int v;
+    /* The catalogue's sources have no coordinator metrics the JobManager would hold. */
+    if (!too_old(q, 1, 20, r) && path_vertex(q, &j, &v, r))
+        sim_reply_json(r, 200, cJSON_CreateArray());
+}
+
+static void render_job_metrics(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    struct sim_metric_query mq;
+    const struct sim_job *j = path_job(q, false, &ok, r);
+    if (!ok)
+        return;
+    metric_query(q, &mq);
+    sim_metrics_render_job(q->cluster, j, &mq, q->now, r);
+}
+
+static void render_jobs_metrics(const struct request *q, struct sim_reply *r) {
+    struct sim_metric_query mq;
+    metric_query(q, &mq);
+    sim_metrics_render_jobs(q->cluster, &mq, q->now, r);
+}
+
+static void render_jobmanager_metrics(const struct request *q, struct sim_reply *r) {
+    struct sim_metric_query mq;
+    metric_query(q, &mq);
+    sim_metrics_render_jobmanager(q->cluster, &mq, q->now, r);
+}
+
+static void render_checkpoint_details(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    long id;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL || !path_index(q, 4, "checkpointid", &id, r))
+        return;
+    char vid[33];
+    if (q->n_seg > 5 && !path_id(q, 6, "vertexid", vid, r))
+        return;
+    sim_checkpoints_render_details(q->cluster, j, id, q->n_seg > 5 ? vid : NULL, q->now, r);
+}
+
+static void render_plan(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "plan", plan_json(j));
+    sim_reply_json(r, 200, o);
+}
+
+static void render_job_status(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    if (too_old(q, 1, 16, r))
+        return;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "status", sim_job_state_name(j->state));
+    sim_reply_json(r, 200, o);
+}
+
+static void render_job_config(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL)
+        return;
+    int parallelism = 1;
+    for (size_t v = 0; v < j->n_vertices; v++)
+        if (j->vertices[v].parallelism > parallelism)
+            parallelism = j->vertices[v].parallelism;
+    /* JobConfigInfo's own serializer: jid, name, execution-config. */
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "jid", j->jid);
+    cJSON_AddStringToObject(o, "name", j->name);
+    cJSON *ec = cJSON_AddObjectToObject(o, "execution-config");
+    /* execution-mode was removed in 2.0. */
+    if (!sim_cluster_version_at_least(q->cluster, 2, 0))
+        cJSON_AddStringToObject(ec, "execution-mode", "PIPELINED");
+    cJSON_AddStringToObject(ec, "restart-strategy",
+                            "Restart with exponential delay: initial backoff 1 s, max backoff "
+                            "1 min, backoff multiplier 1.5, jitter factor 0.1");
+    add_num(ec, "job-parallelism", parallelism);
+    cJSON_AddBoolToObject(ec, "object-reuse-mode", false);
+    cJSON *uc = cJSON_AddObjectToObject(ec, "user-config");
+    cJSON_AddStringToObject(uc, "pipeline.name", j->name);
+    cJSON_AddStringToObject(uc, "job.type", j->batch ? "batch" : "streaming");
+    sim_reply_json(r, 200, o);
+}
+
+/* What `flink run` waits on: IN_PROGRESS until the job is globally terminal, then the
+ * JobResult (its own serializer's names: id, application-status, net-runtime, ...). */
+static void render_execution_result(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    bool done = sim_job_state_is_terminal(j->state);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "status"), "id",
+                            done ? "COMPLETED" : "IN_PROGRESS");
+    if (done) {
+        cJSON *res = cJSON_AddObjectToObject(o, "job-execution-result");
+        cJSON_AddStringToObject(res, "id", j->jid);
+        cJSON_AddStringToObject(res, "application-status",
+                                j->state == SIM_JOB_FINISHED   ? "SUCCEEDED"
+                                : j->state == SIM_JOB_CANCELED ? "CANCELED"
+                                                               : "FAILED");
+        cJSON_AddObjectToObject(res, "accumulator-results");
+        add_num(res, "net-runtime", j->end_time - j->start_time);
+        const struct sim_exceptions *h = &j->exceptions;
+        if (j->state == SIM_JOB_FAILED && h->n > 0) {
+            char *trace = sim_exceptions_trace(q->cluster, j, &h->entries[h->head]);
+            cJSON *fc = cJSON_AddObjectToObject(res, "failure-cause");
+            cJSON_AddStringToObject(fc, "class", "org.apache.flink.runtime.JobException");
+            char *st = xasprintf("org.apache.flink.runtime.JobException: Recovery is suppressed "
+                                 "by ExponentialDelayRestartBackoffTimeStrategy\nCaused by: %s",
+                                 trace);
+            cJSON_AddStringToObject(fc, "stack-trace", st);
+            /* Java serialisation, base64: only Java can read it; clients ignore it. */
+            cJSON_AddStringToObject(fc, "serialized-throwable", "rO0ABXNyACZvcmcuYXBhY2hl");
+            free(st);
+            free(trace);
+        }
+    }
+    sim_reply_json(r, 200, o);
+}
+
+static void render_job_accumulators(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    const struct sim_job *j = path_job(q, true, &ok, r);
+    if (j == NULL)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddArrayToObject(o, "job-accumulators");
+    cJSON_AddArrayToObject(o, "user-task-accumulators");
+    cJSON_AddObjectToObject(o, "serialized-user-task-accumulators");
+    sim_reply_json(r, 200, o);
+}
+
+static void render_job_jm_config(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    if (!too_old(q, 1, 16, r) && path_job(q, true, &ok, r) != NULL)
+        render_jobmanager_config(q, r);
+}
+
+/* The JobManager's JVM (from 1.17 also per job): what the Web UI's "Environment" tab shows. */
+static void render_environment(const struct request *q, struct sim_reply *r) {
+    bool ok;
+    if (too_old(q, 1, 16, r) || (q->n_seg > 2 && path_job(q, true, &ok, r) == NULL))
+        return;
+    const char *v = q->cluster->profile->version;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *jvm = cJSON_AddObjectToObject(o, "jvm");
+    cJSON_AddStringToObject(jvm, "version",
+                            "OpenJDK 64-Bit Server VM - Eclipse Adoptium - 17 - 17.0.13+11");
+    cJSON_AddStringToObject(jvm, "arch", "amd64");
+    cJSON *opts = cJSON_AddArrayToObject(jvm, "options");
+    static const char *const options[] = {"-Xmx1073741824", "-Xms1073741824",
+                                          "-XX:MaxMetaspaceSize=268435456",
+                                          "-Dlog.file=/opt/flink/log/jobmanager.log",
+                                          "-Dlog4j.configurationFile=file:/opt/flink/conf/"
+                                          "log4j-console.properties"};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        cJSON_AddItemToArray(opts, cJSON_CreateString(options[i]));
+    cJSON *cp = cJSON_AddArrayToObject(o, "classpath");
+    char *jar = xasprintf("/opt/flink/lib/flink-dist-%s.jar", v);
+    cJSON_AddItemToArray(cp, cJSON_CreateString(jar));
+    free(jar);
+    cJSON_AddItemToArray(cp, cJSON_CreateString("/opt/flink/lib/log4j-api-2.24.1.jar"));
+    cJSON_AddItemToArray(cp, cJSON_CreateString("/opt/flink/lib/flink-json.jar"));
+    sim_reply_json(r, 200, o);
+}
+
+/* Application clusters on Kubernetes have no uploaded jars and no cached data sets. */
+static void render_jars(const struct request *q, struct sim_reply *r) {
+    cJSON *o = cJSON_CreateObject();
+    char *addr = xasprintf("http://%s-rest.flink-%s:8081", q->cluster->name, q->cluster->name);
+    cJSON_AddStringToObject(o, "address", addr);
+    free(addr);
+    cJSON_AddArrayToObject(o, "files");
+    sim_reply_json(r, 200, o);
+}
+
+static void render_datasets(const struct request *q, struct sim_reply *r) {
+    (void)q;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddArrayToObject(o, "dataSets");
+    sim_reply_json(r, 200, o);
+}
+
+/* ---- logs, stdout and thread dumps (sim_logs writes them) ------------------------- */
+
+static void render_jm_logs(const struct request *q, struct sim_reply *r) {
+    sim_logs_render_list(q->cluster, SIZE_MAX, q->now, r);
+}
+
+static void render_jm_log(const struct request *q, struct sim_reply *r) {
+    sim_logs_render_file(q->cluster, SIZE_MAX, NULL, q->now, r);
+}
+
+static void render_jm_log_named(const struct request *q, struct sim_reply *r) {
+    char *name = xstrndup(q->seg[2], q->seg_len[2]);
+    sim_logs_render_file(q->cluster, SIZE_MAX, name, q->now, r);
+    free(name);
+}
+
+static void render_jm_stdout(const struct request *q, struct sim_reply *r) {
+    sim_logs_render_file(q->cluster, SIZE_MAX, SIM_LOGS_STDOUT, q->now, r);
+}
+
+static void render_jm_thread_dump(const struct request *q, struct sim_reply *r) {
+    sim_logs_render_thread_dump(q->cluster, SIZE_MAX, q->now, r);
+}
+
+/* The task manager of /taskmanagers/:tmid/...; false after answering 404. */
+static bool known_tm(const struct request *q, size_t *t, struct sim_reply *r);
+
+static void render_tm_logs(const struct request *q, struct sim_reply *r) {
+    size_t t;
+    if (known_tm(q, &t, r))
+        sim_logs_render_list(q->cluster, t, q->now, r);
+}
+
+static void render_tm_log(const struct request *q, struct sim_reply *r) {
+    size_t t;
+    if (known_tm(q, &t, r))
+        sim_logs_render_file(q->cluster, t, NULL, q->now, r);
+}
+
+static void render_tm_log_named(const struct request *q, struct sim_reply *r) {
+    size_t t;
+    if (!known_tm(q, &t, r))
+        return;
+    char *name = xstrndup(q->seg[3], q->seg_len[3]);
+    sim_logs_render_file(q->cluster, t, name, q->now, r);
+    free(name);
+}
+
+static void render_tm_stdout(const struct request *q, struct sim_reply *r) {
+    size_t t;
+    if (known_tm(q, &t, r))
+        sim_logs_render_file(q->cluster, t, SIM_LOGS_STDOUT, q->now, r);
+}
+
+static void render_tm_thread_dump(const struct request *q, struct sim_reply *r) {
+    size_t t;
+    if (known_tm(q, &t, r))
+        sim_logs_render_thread_dump(q->cluster, t, q->now, r);
+}
+
 /* ---- routing ------------------------------------------------------------------------ */
 
 struct route {
@@ -715,6 +1098,7 @@ static const struct route routes[] = {
     {"GET", {"config"}, render_config, "GET"},
     {"GET", {"overview"}, render_overview, "GET"},
     {"GET", {"jobs", "overview"}, render_jobs_overview, "GET"},
+    {"GET", {"jobs", "metrics"}, render_jobs_metrics, "GET"},
     {"GET", {"jobs"}, render_jobs, "GET"},
     {"GET", {"jobs", ":jid"}, render_job, "GET, PATCH"},
     {"PATCH", {"jobs", ":jid"}, patch_job, "GET, PATCH"},
@@ -737,6 +1121,62 @@ static const struct route routes[] = {
     {"GET", {"taskmanagers", ":tmid"}, render_tm, "GET"},
     {"GET", {"taskmanagers", ":tmid", "metrics"}, render_tm_metrics, "GET"},
     {"GET", {"jobmanager", "config"}, render_jobmanager_config, "GET"},
+    {"GET", {"jobs", ":jid", "metrics"}, render_job_metrics, "GET"},
+    {"GET", {"jobs", ":jid", "status"}, render_job_status, "GET"},
+    {"GET", {"jobs", ":jid", "config"}, render_job_config, "GET"},
+    {"GET", {"jobs", ":jid", "plan"}, render_plan, "GET"},
+    {"GET", {"jobs", ":jid", "accumulators"}, render_job_accumulators, "GET"},
+    {"GET", {"jobs", ":jid", "execution-result"}, render_execution_result, "GET"},
+    {"GET", {"jobs", ":jid", "jobmanager", "config"}, render_job_jm_config, "GET"},
+    {"GET", {"jobs", ":jid", "checkpoints", "details", ":cid"}, render_checkpoint_details, "GET"},
+    {"GET",
+     {"jobs", ":jid", "checkpoints", "details", ":cid", "subtasks", ":vid"},
+     render_checkpoint_details,
+     "GET"},
+    {"GET", {"jobs", ":jid", "vertices", ":vid"}, render_vertex, "GET"},
+    {"GET", {"jobs", ":jid", "vertices", ":vid", "taskmanagers"}, render_vertex_tms, "GET"},
+    {"GET", {"jobs", ":jid", "vertices", ":vid", "subtasktimes"}, render_vertex_times, "GET"},
+    {"GET", {"jobs", ":jid", "vertices", ":vid", "watermarks"}, render_watermarks, "GET"},
+    {"GET",
+     {"jobs", ":jid", "vertices", ":vid", "jm-operator-metrics"},
+     render_jm_operator_metrics,
+     "GET"},
+    {"GET",
+     {"jobs", ":jid", "vertices", ":vid", "accumulators"},
+     render_vertex_accumulators,
+     "GET"},
+    {"GET",
+     {"jobs", ":jid", "vertices", ":vid", "subtasks", "accumulators"},
+     render_subtasks_accumulators,
+     "GET"},
+    {"GET", {"jobs", ":jid", "vertices", ":vid", "subtasks", ":idx"}, render_vertex_subtask, "GET"},
+    {"GET",
+     {"jobs", ":jid", "vertices", ":vid", "subtasks", ":idx", "metrics"},
+     render_one_subtask_metrics,
+     "GET"},
+    {"GET",
+     {"jobs", ":jid", "vertices", ":vid", "subtasks", ":idx", "attempts", ":n"},
+     render_vertex_subtask,
+     "GET"},
+    {"GET",
+     {"jobs", ":jid", "vertices", ":vid", "subtasks", ":idx", "attempts", ":n", "accumulators"},
+     render_attempt_accumulators,
+     "GET"},
+    {"GET", {"jobmanager", "metrics"}, render_jobmanager_metrics, "GET"},
+    {"GET", {"jobmanager", "logs"}, render_jm_logs, "GET"},
+    {"GET", {"jobmanager", "logs", ":name"}, render_jm_log_named, "GET"},
+    {"GET", {"jobmanager", "log"}, render_jm_log, "GET"},
+    {"GET", {"jobmanager", "stdout"}, render_jm_stdout, "GET"},
+    {"GET", {"jobmanager", "thread-dump"}, render_jm_thread_dump, "GET"},
+    {"GET", {"taskmanagers", ":tmid", "logs"}, render_tm_logs, "GET"},
+    {"GET", {"taskmanagers", ":tmid", "logs", ":name"}, render_tm_log_named, "GET"},
+    {"GET", {"taskmanagers", ":tmid", "log"}, render_tm_log, "GET"},
+    {"GET", {"taskmanagers", ":tmid", "stdout"}, render_tm_stdout, "GET"},
+    {"GET", {"taskmanagers", ":tmid", "thread-dump"}, render_tm_thread_dump, "GET"},
+    {"GET", {"jobmanager", "environment"}, render_environment, "GET"},
+    {"GET", {"jobs", ":jid", "jobmanager", "environment"}, render_environment, "GET"},
+    {"GET", {"jars"}, render_jars, "GET"},
+    {"GET", {"datasets"}, render_datasets, "GET"},
 };
 
 static bool route_matches(const struct route *rt, const struct request *q) {

@@ -6,6 +6,12 @@
  * /jobmanager/config; and the actions (sim_flink_actions): POST /jobs/:jid/savepoints,
  * GET /jobs/:jid/savepoints/:triggerid, POST /jobs/:jid/stop, PATCH /jobs/:jid?mode=cancel,
  * GET|PUT /jobs/:jid/resource-requirements.
+ * The Web UI's drill-downs too: /jobs/:jid/vertices/:vid (and its subtasks, attempts,
+ * taskmanagers, subtasktimes, watermarks, accumulators: sim_vertex), checkpoint details
+ * (sim_checkpoints), /jobs/:jid/{config,plan,status,accumulators,metrics,jobmanager/config,
+ * jobmanager/environment}, /jobs/metrics, /jobmanager/{metrics,environment}, the logs,
+ * stdout and thread dumps of the JobManager and every task manager (sim_logs), /jars and
+ * /datasets (empty, as on an application cluster).
  *
  * Paths: the first cluster answers at the root ("/overview"), every cluster at
  * "/clusters/NAME/<flink path>"; a "/v1" prefix on the Flink path is accepted. Unknown

@@ -1,4 +1,5 @@
 #include "sim_k8s.h"
+#include "sim_logs.h"
 
 #include "sim_deployments.h"
 #include "sim_operator.h"
@@ -1334,6 +1335,16 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         i += 2;
     }
     res = find_resource(&q, i, group);
+    if (res != NULL && res->id == K8S_PODS && ns != NULL && get && q.n_seg == i + 3 &&
+        seg_is(&q, i + 2, "log")) { /* a container's log: sim_logs */
+        cJSON *pods = all_items(k, m, res, now);
+        name = seg_dup(&q, i + 1);
+        sim_logs_pod(m, pods, ns, name, query, now, r);
+        cJSON_Delete(pods);
+        free(ns);
+        free(name);
+        return;
+    }
     if (res == NULL || q.n_seg > i + 2 || (ns != NULL && !res->namespaced)) {
         free(ns);
         goto not_found;

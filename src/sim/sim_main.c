@@ -100,6 +100,8 @@ static void usage(FILE *out) {
         "per cluster: production in flink-prod, staging in flink-staging, development in\n"
         "flink-dev, cluster-N in flink-cluster-N), and the service proxy\n"
         "/api/v1/namespaces/NS/services/NAME-rest:rest/proxy/<flink path>.\n"
+        "Logs grow by the clock: /jobmanager/log, /taskmanagers/ID/log (Flink REST) and\n"
+        "/api/v1/namespaces/NS/pods/POD/log with tailLines, sinceSeconds, previous, follow.\n"
         "The first line on stdout is \"listening on http[s]://127.0.0.1:PORT\".\n");
 }
 
@@ -117,12 +119,13 @@ static bool parse_num(const char *opt, const char *s, long long min, long long m
     return true;
 }
 
-static enum MHD_Result queue(struct MHD_Connection *conn, unsigned int status,
-                             struct MHD_Response *resp, const char *allow) {
+static enum MHD_Result queue_typed(struct MHD_Connection *conn, unsigned int status,
+                                   struct MHD_Response *resp, const char *allow,
+                                   const char *ctype) {
     if (resp == NULL)
         return MHD_NO;
-    if (MHD_get_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE) == NULL)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            ctype != NULL ? ctype : "application/json");
     if (allow != NULL)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
     enum MHD_Result ret = MHD_queue_response(conn, status, resp);
@@ -130,14 +133,54 @@ static enum MHD_Result queue(struct MHD_Connection *conn, unsigned int status,
     return ret;
 }
 
+static enum MHD_Result queue(struct MHD_Connection *conn, unsigned int status,
+                             struct MHD_Response *resp, const char *allow) {
+    return queue_typed(conn, status, resp, allow, NULL);
+}
+
+/* A streamed body (sim_reply.stream), chunked; waits between polls end at shutdown. */
+struct streamed {
+    struct sim_faults *faults; /* borrowed */
+    struct sim_stream stream;  /* owned */
+};
+
+static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
+    (void)pos;
+    struct streamed *st = cls;
+    for (;;) {
+        ssize_t n = st->stream.read(st->stream.cls, buf, max);
+        if (n < 0)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        if (n > 0)
+            return n;
+        if (!sim_faults_sleep(st->faults, 250))
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+}
+
+static void stream_free(void *cls) {
+    struct streamed *st = cls;
+    st->stream.release(st->stream.cls);
+    free(st);
+}
+
 /* Hands r's body to libmicrohttpd (which frees it) and queues it. */
 static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct sim_reply *r) {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
     r->body = NULL;
-    if (resp != NULL && r->content_type != NULL)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
-    return queue(conn, (unsigned int)r->status, resp, r->allow);
+    return queue_typed(conn, (unsigned int)r->status, resp, r->allow, r->content_type);
+}
+
+static enum MHD_Result queue_stream(struct server *s, struct MHD_Connection *conn,
+                                    struct sim_reply *r) {
+    struct streamed *st = xcalloc(1, sizeof *st);
+    st->faults = s->faults;
+    st->stream = r->stream;
+    r->stream = (struct sim_stream){0};
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, st, stream_free);
+    return queue_typed(conn, (unsigned int)r->status, resp, NULL, r->content_type);
 }
 
 /* sim_query's lookup: a query-string parameter of the connection, unescaped. */
@@ -241,6 +284,8 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
     } else {
         sim_flink_handle(s->model, method, url, &query, ctx->body, ctx->len, sim_now_ms(), &r);
     }
+    if (r.stream.read != NULL && !faulted)
+        return queue_stream(s, conn, &r);
     if (!faulted)
         return queue_reply(conn, &r);
     unsigned int status = 0;

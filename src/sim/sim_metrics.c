@@ -842,3 +842,216 @@ void sim_metrics_jvm_values(const struct sim_cluster *c, size_t t, int64_t now, 
     for (int k = 0; k < JVM_METRIC_COUNT; k++)
         vals[k] = jvm_value(&m, k);
 }
+
+/* ---- watermarks, one subtask, the job manager, jobs ---------------------------- */
+
+void sim_metrics_render_watermarks(const struct sim_cluster *c, const struct sim_job *j, int v,
+                                   int64_t now, struct sim_reply *r) {
+    cJSON *arr = cJSON_CreateArray();
+    if (j != NULL && v >= 0 && sim_load_seen(c, j, now)) {
+        struct vertex_ctx x;
+        vertex_ctx_init(&x, c, j, (size_t)v, now);
+        double row[TASK_METRIC_COUNT];
+        char id[64];
+        for (int i = 0; i < j->vertices[v].parallelism; i++) {
+            subtask_values(&x, i, row);
+            snprintf(id, sizeof id, "%d.%s", i, task_metrics[TM_WATERMARK].name);
+            add_value(arr, id, row[TM_WATERMARK], FMT_LONG);
+        }
+    }
+    reply_array(r, arr);
+}
+
+void sim_metrics_render_subtask(const struct sim_cluster *c, const struct sim_job *j, int v,
+                                int subtask, const struct sim_metric_query *q, int64_t now,
+                                struct sim_reply *r) {
+    cJSON *arr = cJSON_CreateArray();
+    if (j == NULL || v < 0 || subtask < 0 || subtask >= j->vertices[v].parallelism ||
+        !sim_load_seen(c, j, now)) {
+        reply_array(r, arr);
+        return;
+    }
+    if (q->get == NULL) {
+        for (int k = 0; k < TASK_METRIC_COUNT; k++)
+            add_id(arr, task_metrics[k].name);
+        reply_array(r, arr);
+        return;
+    }
+    struct vertex_ctx x;
+    vertex_ctx_init(&x, c, j, (size_t)v, now);
+    double row[TASK_METRIC_COUNT];
+    subtask_values(&x, subtask, row);
+    const char *it = q->get, *tok;
+    size_t len;
+    while (next_token(&it, &tok, &len)) {
+        int k = find_task_metric(tok, len);
+        if (k >= 0 && !seen_before(q->get, tok, len))
+            add_value(arr, task_metrics[k].name, row[k], task_metrics[k].fmt);
+    }
+    reply_array(r, arr);
+}
+
+/* A fixed list of named values: the ids without get, else the asked ones as strings. */
+struct named_value {
+    const char *name;
+    enum fmt fmt;
+    double value;
+};
+
+static void render_named(const struct named_value *nv, size_t n, const char *get,
+                         struct sim_reply *r) {
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; get == NULL && i < n; i++)
+        add_id(arr, nv[i].name);
+    const char *it = get, *tok;
+    size_t len;
+    while (get != NULL && next_token(&it, &tok, &len)) {
+        for (size_t i = 0; i < n; i++)
+            if (token_is(tok, len, nv[i].name) && !seen_before(get, tok, len))
+                add_value(arr, nv[i].name, nv[i].value, nv[i].fmt);
+    }
+    reply_array(r, arr);
+}
+
+void sim_metrics_render_jobmanager(const struct sim_cluster *c, const struct sim_metric_query *q,
+                                   int64_t now, struct sim_reply *r) {
+    struct sim_cluster_counts n;
+    sim_cluster_counts(c, &n);
+    const double mib = 1024.0 * 1024.0;
+    uint64_t key = sim_prng_hash(c->index, 0x6a6d, 0x7a);
+    int64_t step = sim_load_step_index(c, now);
+    double u = sim_prng_unit(key, (uint64_t)step, 1);
+    double elapsed =
+        c->frozen ? 3600000.0 : (double)(sim_load_fetch_time(c, now) - c->fetch_origin);
+    /* A 2 GiB JobManager: its heap saw-tooths between a quarter and a half. */
+    double heap_max = 1024.0 * mib, phase = fmod(elapsed / 45000.0, 1.0);
+    const struct named_value nv[] = {
+        {"numRegisteredTaskManagers", FMT_LONG, n.taskmanagers},
+        {"numRunningJobs", FMT_LONG, n.jobs_running},
+        {"taskSlotsTotal", FMT_LONG, n.slots_total},
+        {"taskSlotsAvailable", FMT_LONG, n.slots_available},
+        {"Status.JVM.CPU.Load", FMT_DOUBLE, round((0.03 + 0.04 * u) * 1e4) / 1e4},
+        {"Status.JVM.CPU.Time", FMT_LONG, floor(elapsed * 1e6 * 0.05)},
+        {"Status.JVM.Memory.Heap.Used", FMT_LONG, floor(heap_max * (0.25 + 0.25 * phase))},
+        {"Status.JVM.Memory.Heap.Committed", FMT_LONG, heap_max},
+        {"Status.JVM.Memory.Heap.Max", FMT_LONG, heap_max},
+        {"Status.JVM.Memory.NonHeap.Used", FMT_LONG, 142.0 * mib},
+        {"Status.JVM.Memory.NonHeap.Committed", FMT_LONG, 150.0 * mib},
+        {"Status.JVM.Memory.NonHeap.Max", FMT_LONG, 1504.0 * mib},
+        {"Status.JVM.Memory.Metaspace.Used", FMT_LONG, 96.0 * mib},
+        {"Status.JVM.Memory.Metaspace.Max", FMT_LONG, 256.0 * mib},
+        {"Status.JVM.Memory.Direct.Count", FMT_LONG, 12},
+        {"Status.JVM.Memory.Direct.MemoryUsed", FMT_LONG, 4.0 * mib},
+        {"Status.JVM.Threads.Count", FMT_LONG, 62},
+        {"Status.JVM.ClassLoader.ClassesLoaded", FMT_LONG, 11234},
+        {"Status.JVM.GarbageCollector.G1_Young_Generation.Count", FMT_LONG,
+         floor(elapsed / 45000.0)},
+        {"Status.JVM.GarbageCollector.G1_Young_Generation.Time", FMT_LONG,
+         floor(elapsed / 45000.0) * 9.0},
+        {"Status.JVM.GarbageCollector.G1_Old_Generation.Count", FMT_LONG, 0},
+        {"Status.JVM.GarbageCollector.G1_Old_Generation.Time", FMT_LONG, 0},
+    };
+    render_named(nv, sizeof nv / sizeof nv[0], q->get, r);
+}
+
+/* The job metrics Flink's JobManager registers per job, at now. */
+enum {
+    JOB_UPTIME,
+    JOB_NUM_RESTARTS,
+    JOB_FULL_RESTARTS,
+    JOB_DOWNTIME,
+    JOB_COMPLETED_CPS,
+    JOB_FAILED_CPS,
+    JOB_IN_PROGRESS_CPS,
+    JOB_TOTAL_CPS,
+    JOB_LAST_CP_DURATION,
+    JOB_LAST_CP_SIZE,
+    JOB_LAST_CP_ID,
+    JOB_METRIC_COUNT
+};
+static const char *const job_metric_names[JOB_METRIC_COUNT] = {
+    "uptime",
+    "numRestarts",
+    "fullRestarts",
+    "downtime",
+    "numberOfCompletedCheckpoints",
+    "numberOfFailedCheckpoints",
+    "numberOfInProgressCheckpoints",
+    "totalNumberOfCheckpoints",
+    "lastCheckpointDuration",
+    "lastCheckpointSize",
+    "lastCompletedCheckpointId",
+};
+
+static void job_values(const struct sim_job *j, int64_t now, double *val) {
+    const struct sim_checkpoints *k = &j->checkpoints;
+    bool running = j->state == SIM_JOB_RUNNING;
+    val[JOB_UPTIME] = running ? (double)(now - j->running_since) : 0.0;
+    val[JOB_NUM_RESTARTS] = j->restarts;
+    val[JOB_FULL_RESTARTS] = j->restarts;
+    val[JOB_DOWNTIME] = 0.0;
+    val[JOB_COMPLETED_CPS] = (double)k->completed;
+    val[JOB_FAILED_CPS] = (double)k->failed;
+    val[JOB_IN_PROGRESS_CPS] = k->in_progress ? 1.0 : 0.0;
+    val[JOB_TOTAL_CPS] = (double)k->total;
+    val[JOB_LAST_CP_DURATION] =
+        k->has_completed ? (double)(k->latest_completed.end_ts - k->latest_completed.trigger_ts)
+                         : -1.0;
+    val[JOB_LAST_CP_SIZE] = k->has_completed ? (double)k->latest_completed.checkpointed_size : -1.0;
+    val[JOB_LAST_CP_ID] = k->has_completed ? (double)k->latest_completed.id : -1.0;
+}
+
+void sim_metrics_render_job(const struct sim_cluster *c, const struct sim_job *j,
+                            const struct sim_metric_query *q, int64_t now, struct sim_reply *r) {
+    (void)c;
+    struct named_value nv[JOB_METRIC_COUNT];
+    double val[JOB_METRIC_COUNT];
+    size_t n = 0;
+    if (j != NULL) {
+        job_values(j, now, val);
+        for (int k = 0; k < JOB_METRIC_COUNT; k++)
+            nv[n++] = (struct named_value){job_metric_names[k], FMT_LONG, val[k]};
+    }
+    render_named(nv, n, q->get, r);
+}
+
+/* Whether job id is in the comma-separated list (NULL: every one). */
+static bool job_selected(const char *list, const char *id) { return tm_selected(list, id); }
+
+void sim_metrics_render_jobs(const struct sim_cluster *c, const struct sim_metric_query *q,
+                             int64_t now, struct sim_reply *r) {
+    unsigned mask = 0;
+    if (!parse_aggs(c, q->agg, &mask)) {
+        bad_param(r, "agg", q->agg);
+        return;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    if (q->get == NULL) {
+        for (int k = 0; k < JOB_METRIC_COUNT; k++)
+            add_id(arr, job_metric_names[k]);
+        reply_array(r, arr);
+        return;
+    }
+    size_t n_jobs = c->n_jobs > 0 ? c->n_jobs : 1;
+    double *vals = xcalloc(n_jobs * JOB_METRIC_COUNT, sizeof *vals);
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        /* The metric store only holds jobs the JobManager still runs. */
+        if (sim_job_state_is_terminal(c->jobs[i].state) || !job_selected(q->jobs, c->jobs[i].jid))
+            continue;
+        double val[JOB_METRIC_COUNT];
+        job_values(&c->jobs[i], now, val);
+        for (int k = 0; k < JOB_METRIC_COUNT; k++)
+            vals[(size_t)k * n_jobs + n] = val[k];
+        n++;
+    }
+    const char *it = q->get, *tok;
+    size_t len;
+    while (n > 0 && next_token(&it, &tok, &len)) {
+        for (int k = 0; k < JOB_METRIC_COUNT; k++)
+            if (token_is(tok, len, job_metric_names[k]) && !seen_before(q->get, tok, len))
+                add_aggregate(arr, job_metric_names[k], &vals[(size_t)k * n_jobs], n, mask);
+    }
+    free(vals);
+    reply_array(r, arr);
+}

@@ -6,6 +6,10 @@
  *   /jobs/:jid/vertices/:vid/backpressure
  *   /taskmanagers/:tmid/metrics?get=                                strings
  *   /taskmanagers/metrics?get=&agg=&taskmanagers=                   aggregated, numbers
+ *   /jobs/:jid/vertices/:vid/watermarks                             "<i>.currentInputWatermark"
+ *   /jobs/:jid/vertices/:vid/subtasks/:idx/metrics?get=             strings
+ *   /jobmanager/metrics?get=, /jobs/:jid/metrics?get=               strings
+ *   /jobs/metrics?get=&agg=&jobs=                                   aggregated over running jobs
  *
  * Every answer is a bare JSON array (never {"metrics": ...}); without get, the list of
  * available ids [{"id"}]; unknown ids are skipped; a job or vertex the fetcher has not
@@ -31,6 +35,7 @@ struct sim_metric_query {
     const char *agg;
     const char *subtasks;     /* "0,2,5-9" */
     const char *taskmanagers; /* comma-separated ids */
+    const char *jobs;         /* comma-separated job ids (/jobs/metrics) */
 };
 
 /* What a task manager's JVM shows in one metric step (bytes, counts, ms). */
@@ -81,5 +86,17 @@ size_t sim_metrics_jvm_count(void);
 const char *sim_metrics_jvm_name(const struct sim_cluster *c, size_t k);
 /* Every JVM metric of task manager t at now into vals (sim_metrics_jvm_count() long). */
 void sim_metrics_jvm_values(const struct sim_cluster *c, size_t t, int64_t now, double *vals);
+void sim_metrics_render_watermarks(const struct sim_cluster *c, const struct sim_job *j, int v,
+                                   int64_t now, struct sim_reply *r);
+void sim_metrics_render_subtask(const struct sim_cluster *c, const struct sim_job *j, int v,
+                                int subtask, const struct sim_metric_query *q, int64_t now,
+                                struct sim_reply *r);
+void sim_metrics_render_jobmanager(const struct sim_cluster *c, const struct sim_metric_query *q,
+                                   int64_t now, struct sim_reply *r);
+/* j may be NULL (an unknown job: []). */
+void sim_metrics_render_job(const struct sim_cluster *c, const struct sim_job *j,
+                            const struct sim_metric_query *q, int64_t now, struct sim_reply *r);
+void sim_metrics_render_jobs(const struct sim_cluster *c, const struct sim_metric_query *q,
+                             int64_t now, struct sim_reply *r);
 
 #endif

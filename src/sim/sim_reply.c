@@ -36,7 +36,18 @@ void sim_reply_error(struct sim_reply *r, int status, const char *fmt, ...) {
     sim_reply_json(r, status, root);
 }
 
+void sim_reply_text(struct sim_reply *r, int status, char *text) {
+    r->status = status;
+    r->len = strlen(text);
+    r->body = text;
+    r->content_type = "text/plain; charset=utf-8";
+}
+
 void sim_reply_free(struct sim_reply *r) {
+    if (r->stream.release != NULL)
+        r->stream.release(r->stream.cls);
+    r->stream.read = NULL;
+    r->stream.release = NULL;
     free(r->body);
     r->body = NULL;
     r->len = 0;

@@ -5,15 +5,29 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A body that keeps coming (a followed log): read(cls, buf, max) writes up to max bytes
+ * and returns how many, 0 when nothing is new yet (sim_main waits a little and asks
+ * again), -1 at the end; release(cls) frees cls. */
+struct sim_stream {
+    ssize_t (*read)(void *cls, char *buf, size_t max);
+    void (*release)(void *cls);
+    void *cls;
+};
 
 struct sim_reply {
     int status;
     char *body; /* owned (malloc'd, NUL-terminated); sim_reply_free releases it */
     size_t len;
-    const char *allow; /* static; the Allow header of a 405, else NULL */
-    /* static; NULL: application/json (sim_prom's text format sets it) */
-    const char *content_type;
+    const char *allow;        /* static; the Allow header of a 405, else NULL */
+    const char *content_type; /* static; NULL = application/json */
+    struct sim_stream stream; /* read != NULL: a streamed body instead of body (owned) */
 };
+
+/* A text/plain answer: takes text (owned, malloc'd, NUL-terminated). */
+void sim_reply_text(struct sim_reply *r, int status, char *text);
 
 /* Renders json unformatted into r and deletes json (ownership is taken). */
 void sim_reply_json(struct sim_reply *r, int status, cJSON *json);
