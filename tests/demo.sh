@@ -27,5 +27,7 @@ token=$(openssl rand -hex 24) || exit 1
 sim_start --jobs 6 --token "$token" --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" \
     --kubeconfig-out "$dir/kubeconfig" || exit 1
 unset token # the kubeconfig has it; nothing else needs it
+# read-only as an installed flinktop starts: `:unlock 10m "trying it"` allows actions
+printf 'readonly: true\n' >"$dir/config.yaml"
 # actions on the simulator are audited in the demo's own directory, not in the user's log
-XDG_STATE_HOME="$dir/state" "$FLINKTOP" --kubeconfig "$dir/kubeconfig"
+XDG_STATE_HOME="$dir/state" "$FLINKTOP" -c "$dir/config.yaml" --kubeconfig "$dir/kubeconfig"

@@ -9,8 +9,9 @@
 #include "xalloc.h"
 
 /* What Tab offers first; `:quit` also runs but is left out so that `:q` is whole. */
-static const char *const commands[] = {"ctx", "ns", "cluster", "job", "theme", "alerts", "q"};
-static const bool takes_arg[] = {true, true, true, true, true, false, false};
+static const char *const commands[] = {"ctx",    "ns",     "cluster", "job", "theme",
+                                       "alerts", "unlock", "lock",    "q"};
+static const bool takes_arg[] = {true, true, true, true, true, false, true, false, false};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 #define MAX_CANDIDATES 512

@@ -9,6 +9,7 @@
 
 #include "model.h"
 
+struct action_engine;
 struct alerts;
 struct config;
 struct k8s_poller;
@@ -35,6 +36,7 @@ struct app {
     const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: contexts and errors */
     struct operations *ops;       /* borrowed: actions in flight and done (NULL: none possible) */
     const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */
+    struct action_engine *actions; /* borrowed: what may be sent, and sends (NULL: none) */
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when
