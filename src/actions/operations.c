@@ -121,6 +121,11 @@ static void finish(struct operation *op, enum op_state st, const char *fmt, ...)
     va_start(ap, fmt);
     char *s = xvasprintf(fmt, ap);
     va_end(ap);
+    if (st == OP_SUCCEEDED && op->uncertain_ms > 0 && strncmp(s, "applied", 7) != 0) {
+        char *t = xasprintf("applied (its answer was lost): %s", s);
+        free(s);
+        s = t;
+    }
     copy_clean(op->result, sizeof op->result, s);
     free(s);
     op->state = st;

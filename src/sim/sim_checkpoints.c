@@ -507,6 +507,8 @@ static cJSON *checkpoint_json(const struct sim_cluster *c, const struct sim_job 
                        : k->unaligned    ? "UNALIGNED_CHECKPOINT"
                                          : "CHECKPOINT";
     cJSON_AddStringToObject(o, "checkpoint_type", type);
+    if (k->savepoint != 0 && sim_cluster_version_at_least(c, 1, 17))
+        cJSON_AddStringToObject(o, "savepointFormat", "CANONICAL");
     cJSON_AddObjectToObject(o, "tasks");
     if (k->status == SIM_CP_COMPLETED && k->savepoint != 0) {
         const char *loc = sim_actions_location(c, (size_t)(k->savepoint - 1));
