@@ -601,8 +601,7 @@ static unsigned run_command(struct ui *ui, const char *line) {
         return UI_REDRAW;
     }
     ui_flash(ui, UI_FLASH_ERROR,
-             "unknown command: %s (try :ctx :ns :cluster :job :theme :alerts :unlock :lock :q)",
-             verb);
+             "unknown command: %s (try :ctx :ns :cluster :job :theme :alerts :q)", verb);
     return UI_REDRAW;
 }
 
