@@ -140,12 +140,14 @@ static const char *flow_action_name(const struct action_flow *f) {
 
 /* ---- the steps -------------------------------------------------------------------- */
 
-static void ask_again(struct action_flow *f, const char *question) {
+static void ask_again(struct action_flow *f, const char *which) {
     dialog_free(&f->dialog);
-    dialog_init(&f->dialog, DIALOG_YESNO, "May still be running", question);
-    dialog_add_line(&f->dialog,
-                    "Its request was sent and is not known to be over: sending again may do it "
-                    "twice. o shows what it waits for.");
+    char q[96];
+    snprintf(q, sizeof q, "The last one may still be running: send %s again?",
+             flow_action_name(f));
+    dialog_init(&f->dialog, DIALOG_YESNO, "May still be running", q);
+    dialog_add_line(&f->dialog, "%s.", which);
+    dialog_add_line(&f->dialog, "Sending again may do it twice.");
     f->step = STEP_AGAIN;
 }
 

@@ -331,12 +331,10 @@ enum action_gate action_engine_gate(struct action_engine *e, enum action a, int 
     if (last == NULL && job_id)
         last = operations_unsettled(e->ops, c->name, NULL, NULL);
     if (last) {
-        bool same = strcmp(last->action, action_name(a)) == 0 || an == NULL;
-        snprintf(msg, size, "the last %s on %s%s%s may still be running (%s; o shows it): send %s?",
-                 last->action, c->name, last->job_name ? "/" : "",
-                 last->job_name ? last->job_name : "",
-                 last->state == OP_UNKNOWN ? "its outcome is unknown" : "not done yet",
-                 same ? "again" : action_name(a));
+        snprintf(msg, size, "the last %s on %s%s%s %s (o shows it)", last->action, c->name,
+                 last->job_name ? "/" : "", last->job_name ? last->job_name : "",
+                 last->state == OP_UNKNOWN ? "was sent and its outcome is unknown"
+                                           : "was sent and is not done yet");
         return ACTION_GATE_AGAIN;
     }
     return ACTION_GATE_OK;

@@ -71,12 +71,13 @@ bool action_engine_readonly(struct action_engine *e, const struct config_cluster
 enum action_gate {
     ACTION_GATE_OK,
     ACTION_GATE_REFUSED, /* msg says why; nothing to ask */
-    ACTION_GATE_AGAIN,   /* an earlier one may still be running: msg is the question */
+    ACTION_GATE_AGAIN,   /* an earlier one may still be running: msg says which; ask
+                            "the last one may still be running: send again?" */
 };
 
 /* The first word on an action key: may it go on? job_id is the job on screen (NULL none).
- * msg gets one line ("read-only: savepoint not sent", "audit log ...: nothing sent", "the
- * last savepoint on production/orders may still be running: send again?"). */
+ * msg gets one line ("read-only: savepoint not sent", "audit: ... not sent", "the last
+ * savepoint on production/orders was sent and is not done yet (o shows it)"). */
 enum action_gate action_engine_gate(struct action_engine *e, enum action a, int cluster,
                                     const char *job_id, char *msg, size_t size);
 

@@ -262,8 +262,7 @@ wait_audit() { # PHASE ACTION [SECONDS]
     wait_for "cancel sent"
     # pressed again while it runs: asked first, and Enter (No) sends nothing
     keys C
-    wait_for "may still be running"
-    wait_for "send again?"
+    wait_for "may still be running: send cancel again?"
     keys Enter
     wait_for "nothing sent"
     wait_for "cancel production/fraud-detection: job CANCELED" 30
