@@ -201,8 +201,8 @@ static void ask_savepoint(struct action_flow *f) {
     restore_points_free(&f->points);
     action_engine_restore_points(f->engine, &f->req, &f->points);
     dialog_add_line(&f->dialog,
-                    "job %s on %s, newest first; discarded checkpoints and failed snapshots are "
-                    "not offered",
+                    "job %s on %s, newest first (discarded checkpoints and failed snapshots are "
+                    "never offered)",
                     f->job_name ? f->job_name : "-", f->cluster_name);
     dialog_add_line(&f->dialog, "  %-10s %-7s %-9s %-9s %-14s %s", "TYPE", "AGE", "FORMAT", "SIZE",
                     "JOB", "PATH");
@@ -216,7 +216,7 @@ static void ask_savepoint(struct action_flow *f) {
             units_bytes((double)p->size, size, sizeof size);
         text_fit(p->job ? p->job : "-", 14, false, job, sizeof job);
         snprintf(line, sizeof line, "%-10s %-7s %-9s %-9s %-14s %s", p->kind, age,
-                 p->format ? p->format : "-", size, job, path_tail(p->path, 40));
+                 p->format ? p->format : "-", size, job, path_tail(p->path, 30));
         dialog_add_choice(&f->dialog, line);
     }
     f->step = STEP_SAVEPOINT;

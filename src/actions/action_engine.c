@@ -286,9 +286,9 @@ static bool audit_blocks(const struct action_engine *e, char *why, size_t size) 
 /* One line that starts with the word audit, says why and how to fix it. */
 static void audit_refusal(const char *why, const char *what, char *msg, size_t size) {
     snprintf(msg, size,
-             "audit: the audit log cannot be written (%s): %s not sent; fix the path (audit: in "
-             "the config) or set audit: optional",
-             why, what);
+             "audit: %s not sent: the audit log cannot be written (%s); fix it (audit: in the "
+             "config names it) or set audit: optional",
+             what, why);
 }
 
 enum action_gate action_engine_gate(struct action_engine *e, enum action a, int cluster,
