@@ -567,3 +567,24 @@ readonly_config() {
     done
     wait_audit abandoned stop
 }
+
+@test "a restart whose answer is lost: the resource read back carries the patch, so it is applied and followed to STABLE" {
+    k8s_sim || return 1
+    operator_console
+    keys R
+    wait_for "Confirm: restart"
+    sim_curl /_sim/faults -X POST \
+        -d '{"pattern":"/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments/production","mode":"drop"}' >/dev/null
+    keys y
+    local end=$(($(now_ms) + 15000 * SCALE))
+    until [ "$(requests 'len(r)')" = 1 ]; do
+        [ "$(now_ms)" -lt "$end" ] || { screen >&2; return 1; }
+        sleep 0.1
+    done
+    sim_curl /_sim/faults -X DELETE >/dev/null
+    wait_for "restart production/orders-enrichment: applied (its answer was lost): reconciled" 30
+    wait_for "STABLE"
+    wait_audit succeeded restart
+    ! grep -q '"phase":"failed"' "$AUDIT"
+    [ "$(requests 'len(r)')" = 1 ]
+}
