@@ -128,7 +128,9 @@ void action_flow_free(struct action_flow *f) {
     free(f);
 }
 
-struct dialog *action_flow_dialog(struct action_flow *f) { return &f->dialog; }
+struct dialog *action_flow_dialog(struct action_flow *f) {
+    return &f->dialog;
+}
 
 const struct action_request *action_flow_request(const struct action_flow *f) { return &f->req; }
 
@@ -143,8 +145,7 @@ static const char *flow_action_name(const struct action_flow *f) {
 static void ask_again(struct action_flow *f, const char *which) {
     dialog_free(&f->dialog);
     char q[96];
-    snprintf(q, sizeof q, "The last one may still be running: send %s again?",
-             flow_action_name(f));
+    snprintf(q, sizeof q, "The last one may still be running: send %s again?", flow_action_name(f));
     dialog_init(&f->dialog, DIALOG_YESNO, "May still be running", q);
     dialog_add_line(&f->dialog, "%s.", which);
     dialog_add_line(&f->dialog, "Sending again may do it twice.");
@@ -377,7 +378,7 @@ static bool first_step(struct action_flow *f, char *msg, size_t size) {
                      "scheduler; nothing sent",
                      f->cluster_name,
                      f->app->clusters[f->req.cluster].adaptive_scheduler == 0 ? "default"
-                                                                                : "(unknown)");
+                                                                              : "(unknown)");
             return false;
         }
         ask_parallelism(f, t);
@@ -474,8 +475,9 @@ struct action_flow *action_flow_quit(struct app *app) {
     f->req.cluster = -1;
     f->step = STEP_QUIT;
     char q[160];
-    snprintf(q, sizeof q, "%zu action%s still being followed: quit anyway? (y: quit, n or Enter: stay)",
-             n, n == 1 ? " is" : "s are");
+    snprintf(q, sizeof q,
+             "%zu action%s still being followed: quit anyway? (y: quit, n or Enter: stay)", n,
+             n == 1 ? " is" : "s are");
     dialog_init(&f->dialog, DIALOG_YESNO, "Quit?", q);
     for (size_t i = 0, shown = 0; i < operations_count(app->ops) && shown < 8; i++) {
         const struct operation *op = operations_get(app->ops, i);
@@ -537,8 +539,8 @@ enum action_flow_result action_flow_next(struct action_flow *f, enum dialog_resu
         if (f->have_diff)
             profile_diff_free(&f->diff);
         f->have_diff = false;
-        if (action_engine_profile_diff(f->engine, &f->req, &f->profiles, f->dialog.sel,
-                                       &f->profile, &f->diff, err, sizeof err) != 0) {
+        if (action_engine_profile_diff(f->engine, &f->req, &f->profiles, f->dialog.sel, &f->profile,
+                                       &f->diff, err, sizeof err) != 0) {
             snprintf(msg, size, "%s", err);
             *level = UI_FLASH_ERROR;
             return FLOW_DONE;

@@ -45,7 +45,8 @@ void dialog_free(struct dialog *d);
 /* Add a paragraph of text (copied; '\n' breaks lines, long lines wrap). */
 void dialog_add_line(struct dialog *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The same, drawn in the warning colour (what to read twice). */
-void dialog_add_warning(struct dialog *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dialog_add_warning(struct dialog *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void dialog_add_choice(struct dialog *d, const char *choice);
 void dialog_set_input(struct dialog *d, const char *text);
 void dialog_set_expect(struct dialog *d, const char *text);

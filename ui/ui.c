@@ -578,7 +578,8 @@ static unsigned run_command(struct ui *ui, const char *line) {
         } else if (verb[0] == 'l') {
             action_engine_lock(ui->app->actions);
             ui_flash(ui, UI_FLASH_INFO, "actions locked again (read-only)");
-        } else if (action_engine_unlock(ui->app->actions, arg, clock_mono_ms(), msg, sizeof msg) == 0) {
+        } else if (action_engine_unlock(ui->app->actions, arg, clock_mono_ms(), msg, sizeof msg) ==
+                   0) {
             ui_flash(ui, UI_FLASH_WARN, "%s", msg);
         } else {
             ui_flash(ui, UI_FLASH_ERROR, "%s", msg);

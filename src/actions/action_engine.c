@@ -102,7 +102,8 @@ int action_engine_unlock(struct action_engine *e, const char *arg, int64_t now_m
     }
     e->unlock_until_ms = now_mono_ms + ms;
     snprintf(e->reason, sizeof e->reason, "%s", reason);
-    snprintf(msg, size, "actions unlocked for %s (reason \"%s\", written to the audit log); :lock ends it",
+    snprintf(msg, size,
+             "actions unlocked for %s (reason \"%s\", written to the audit log); :lock ends it",
              dur, e->reason);
     return 0;
 }
@@ -447,16 +448,15 @@ void action_engine_blast(struct action_engine *e, const struct action_request *r
     enum action a = p ? p->action : r->action;
     const struct flink_resource *res = operator_resource(c, a, r->job_id);
     int64_t now = clock_wall_ms();
-    bool restarts_cluster =
-        res && (a == ACT_RESTART || a == ACT_PROFILE ||
-                (res->spec.has_job && (a == ACT_RESCALE || a == ACT_REDEPLOY || a == ACT_STOP ||
-                                       a == ACT_SUSPEND)));
+    bool restarts_cluster = res && (a == ACT_RESTART || a == ACT_PROFILE ||
+                                    (res->spec.has_job && (a == ACT_RESCALE || a == ACT_REDEPLOY ||
+                                                           a == ACT_STOP || a == ACT_SUSPEND)));
     if (res && restarts_cluster) {
         size_t n;
         char *names = job_names(c, &n);
         const char *what = res->kind == FLINK_KIND_SESSION_JOB ? "FlinkSessionJob"
-                           : res->spec.has_job                ? "FlinkDeployment"
-                                                              : "session cluster";
+                           : res->spec.has_job                 ? "FlinkDeployment"
+                                                               : "session cluster";
         if (!res->spec.has_job || n > 1)
             blast_add(out, n > 1, "touches every job of %s %s: %s", what, res->name,
                       n ? names : "(no job running)");
@@ -464,8 +464,7 @@ void action_engine_blast(struct action_engine *e, const struct action_request *r
             blast_add(out, false, "touches %s %s and its job %s", what, res->name,
                       n ? names : "(none running)");
         free(names);
-        int tms = res->status.tm_replicas >= 0 ? res->status.tm_replicas
-                                               : (int)c->taskmanagers.len;
+        int tms = res->status.tm_replicas >= 0 ? res->status.tm_replicas : (int)c->taskmanagers.len;
         if (a == ACT_STOP || a == ACT_SUSPEND)
             blast_add(out, false, "its task managers (%d) are shut down", tms);
         else
@@ -550,9 +549,8 @@ void action_engine_restore_points(const struct action_engine *e, const struct ac
             }
             if (cp->discarded)
                 continue; /* Flink deleted it: nothing to restore from */
-            add_point(out, cp->is_savepoint ? "savepoint" : "checkpoint", cp->trigger_ts,
-                      cp->path, cp->format, cp->size_bytes >= 0 ? cp->size_bytes : cp->state_size,
-                      jname);
+            add_point(out, cp->is_savepoint ? "savepoint" : "checkpoint", cp->trigger_ts, cp->path,
+                      cp->format, cp->size_bytes >= 0 ? cp->size_bytes : cp->state_size, jname);
         }
     }
     const struct flink_resource *res = c ? operator_resource(c, ACT_REDEPLOY, r->job_id) : NULL;

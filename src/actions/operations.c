@@ -194,13 +194,13 @@ static void on_follow(void *arg, const struct http_response *resp);
 /* The one place an action's HTTP request is made, the mutation and every follow-up GET:
  * actions go ahead of polls, so that a hung poll never delays them. When http.h grows a
  * priority (struct http_request.priority), it is set here, once. */
-static void action_http_request(struct http_request *req, const struct operation *op,
-                                const char *url, http_done_fn done) {
+static void action_http_request(struct http_request *req, struct operation *op, const char *url,
+                                http_done_fn done) {
     memset(req, 0, sizeof *req);
     req->url = url;
     req->tls = op->tls;
     req->done = done;
-    req->arg = (void *)(uintptr_t)op; /* the callback gets its operation back */
+    req->arg = op; /* the callback gets its operation back */
 }
 
 static void submit_get(struct operation *op, const char *path) {
@@ -459,8 +459,8 @@ static void uncertain_patch(struct operation *op, const struct http_response *re
     } else {
         const cJSON *md = cJSON_GetObjectItemCaseSensitive(want, "metadata");
         const char *sent_rv = json_get_string_ref(md, "resourceVersion");
-        const char *rv =
-            json_get_string_ref(cJSON_GetObjectItemCaseSensitive(have, "metadata"), "resourceVersion");
+        const char *rv = json_get_string_ref(cJSON_GetObjectItemCaseSensitive(have, "metadata"),
+                                             "resourceVersion");
         finish(op, OP_FAILED, "not applied: the %s does not carry the change%s",
                op->follow == OP_FOLLOW_DEPLOYMENT ? "Deployment" : "resource",
                sent_rv && rv && strcmp(sent_rv, rv) == 0 ? " (unchanged since it was read)" : "");

@@ -2,8 +2,8 @@
  * FlinkStateSnapshot, a savepoint trigger) and then followed with GETs until it is
  * over: the trigger COMPLETED with its path, the snapshot COMPLETED, the patched
  * resource reconciled (status.observedGeneration caught up and the lifecycle STABLE
- * again, as the README says; DEPLOYED is not yet done), the job CANCELED or running at its new parallelism; or FAILED with
- * the cause; or a deadline passed, which says so.
+ * again, as the README says; DEPLOYED is not yet done), the job CANCELED or running at its new
+ * parallelism; or FAILED with the cause; or a deadline passed, which says so.
  *
  * Nothing blocks: requests go through http.c and follow-ups are sent from
  * operations_tick, which main calls from its timer. Every state change is reported to
@@ -97,7 +97,7 @@ struct operation {
     /* sent, and the answer never came: following reads the state to say whether it was
      * applied (phase "unknown: it may have been applied") */
     bool uncertain;
-    int64_t uncertain_ms; /* monotonic, when it became uncertain */
+    int64_t uncertain_ms;    /* monotonic, when it became uncertain */
     char *reason, *k8s_user; /* for the audit lines; NULL none */
     char *body;              /* what was sent (the merge-patch an uncertain follow looks for) */
     struct operations *owner;

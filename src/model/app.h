@@ -36,7 +36,8 @@ struct app {
     const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: contexts and errors */
     struct operations *ops;       /* borrowed: actions in flight and done (NULL: none possible) */
     const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */
-    struct action_engine *actions; /* borrowed: what may be sent, and sends (NULL: none) */
+    /* borrowed: what may be sent, and sends it (NULL: no actions) */
+    struct action_engine *actions;
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when

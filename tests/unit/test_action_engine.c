@@ -38,8 +38,8 @@ struct fx {
     char path[128];
 };
 
-static void add_checkpoint(struct checkpoint_stats *cs, int64_t id, bool savepoint,
-                           bool discarded, int64_t ts, const char *path) {
+static void add_checkpoint(struct checkpoint_stats *cs, int64_t id, bool savepoint, bool discarded,
+                           int64_t ts, const char *path) {
     cs->history = xrealloc(cs->history, (cs->n_history + 1) * sizeof *cs->history);
     struct checkpoint *c = &cs->history[cs->n_history++];
     checkpoint_init(c);
