@@ -561,7 +561,7 @@ void action_engine_restore_points(const struct action_engine *e, const struct ac
             if (snaps[i]->state == SNAPSHOT_COMPLETED) /* never FAILED or ABANDONED */
                 add_point(out, snaps[i]->checkpoint ? "checkpoint" : "snapshot",
                           snaps[i]->result_ms >= 0 ? snaps[i]->result_ms : snaps[i]->trigger_ms,
-                          snaps[i]->path, NULL, -1, snaps[i]->job_name);
+                          snaps[i]->path, NULL, -1, jname); /* its jobReference: this resource */
         free(snaps);
         add_point(out, "upgrade", -1, res->status.job.upgrade_savepoint_path, NULL, -1, jname);
     }

@@ -204,6 +204,7 @@ wait_audit() { # PHASE ACTION [SECONDS]
     screen | grep -q "  checkpoint " # retained checkpoints are offered too
     keys Enter
     wait_for "Confirm: redeploy"
+    wait_for "restores the state of job orders-enrichment from a"
     wait_for '"initialSavepointPath":'
     wait_for "savepointRedeployNonce"
     keys y
