@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "action_engine.h"
 #include "alert_rules.h"
 #include "alert_samples.h"
 #include "alerts.h"
@@ -53,6 +54,8 @@ struct console {
     const struct config_override *ov; /* the command line, applied again on a reload */
     struct audit *audit;              /* owned, NULL when the log cannot be written */
     struct operations *ops;           /* borrowed from main */
+    struct action_engine *engine;     /* owned: what may be sent, the audit's lines */
+    char audit_err[256];              /* why the audit log could not be opened, "" fine */
     char **theme_names;               /* owned: the last :theme completion list */
     const char **theme_ptrs;          /* owned array over theme_names, for the hook */
     bool bell;
@@ -226,38 +229,35 @@ static int load_theme(const char *name, struct theme *out, char *err, size_t err
 }
 
 /* Where actions are audited: the config's path. A log that cannot be written is said
- * once on the status line; actions still go (refusing them mid-incident would be worse)
- * and every failed line is said again. */
+ * on the status line; the engine then refuses every action (the line that cannot be
+ * written is the action that is not sent) unless the config says `audit: optional`. */
 static void open_audit(struct console *c) {
     audit_close(c->audit);
     c->audit = NULL;
-    char err[256];
-    c->audit = audit_open(c->cfg->audit_path, err, sizeof err);
+    c->audit_err[0] = '\0';
+    c->audit = audit_open(c->cfg->audit_path, c->audit_err, sizeof c->audit_err);
+    action_engine_set_audit(c->engine, c->audit, c->audit ? NULL : c->audit_err,
+                            c->cfg->audit_optional);
     if (c->audit == NULL && c->ui)
-        ui_flash(c->ui, UI_FLASH_WARN, "audit log: %s", err);
+        ui_flash(c->ui, UI_FLASH_WARN, "audit: the audit log cannot be written (%s): %s",
+                 c->audit_err,
+                 c->cfg->audit_optional ? "actions go unaudited (audit: optional)"
+                                        : "no action is sent until it can");
 }
 
-static void on_audit(void *arg, const struct operation *op, const char *phase) {
+static int on_audit(void *arg, const struct operation *op, const char *phase, char *err,
+                    size_t errlen) {
     struct console *c = arg;
-    struct audit_entry e = {0};
-    e.context = op->context;
-    e.ns = op->ns;
-    e.cluster = op->cluster;
-    e.job_name = op->job_name;
-    e.job_id = op->job_id;
-    e.action = op->action;
-    e.params = op->params;
-    e.request_id = op->ref[0] ? op->ref : NULL;
-    e.phase = phase;
-    e.result = strcmp(phase, "requested") == 0 ? NULL : op->result;
-    char err[256];
-    bool logged = audit_write(c->audit, &e, err, sizeof err) == 0;
+    int rc = action_engine_audit(c->engine, op, phase, err, errlen);
+    bool logged = rc == 0;
+    if (rc < 0 && strcmp(phase, "requested") == 0)
+        return -1; /* not sent: the engine says so where the key was pressed */
     if (c->ui && strcmp(phase, "requested") != 0) /* the outcome, wherever the user is */
         ui_flash(c->ui, op->state == OP_SUCCEEDED ? UI_FLASH_INFO : UI_FLASH_ERROR, "%s %s%s%s: %s",
                  op->action, op->cluster ? op->cluster : "", op->job_name ? "/" : "",
                  op->job_name ? op->job_name : "", op->result);
     if (!logged && c->ui)
-        ui_flash(c->ui, UI_FLASH_ERROR, "audit log: %s", err);
+        ui_flash(c->ui, UI_FLASH_ERROR, "audit: %s", err);
     if (c->k8s && op->api_server && op->state == OP_FAILED) {
         /* 409: read the resource again now, so the key pressed again confirms against
          * what is there; 401: the exec credential was refused, get a fresh one */
@@ -271,6 +271,7 @@ static void on_audit(void *arg, const struct operation *op, const char *phase) {
             k8s_cluster_credential_rejected(c->k8s, cl);
     }
     c->dirty = true;
+    return rc < 0 ? -1 : 0;
 }
 
 /* Ctrl-R and SIGHUP: read the config again, and through it the alert rules, the theme
@@ -330,6 +331,9 @@ static void reload(struct console *c) {
     c->bell = fresh->bell;
     if (audit_moved)
         open_audit(c);
+    else
+        action_engine_set_audit(c->engine, c->audit, c->audit ? NULL : c->audit_err,
+                                fresh->audit_optional);
     ui_flash(c->ui, UI_FLASH_INFO, "reloaded %s (theme %s)", fresh->path ? fresh->path : "defaults",
              colors_theme_name());
     c->dirty = true;
@@ -477,6 +481,9 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     c.ops = ca->ops;
     operations_set_audit(c.ops, on_audit, &c);
     app->ops = c.ops;
+    c.engine = action_engine_new(app, c.ops);
+    action_engine_set_forced_readonly(c.engine, c.ov && c.ov->readonly == 1); /* --readonly */
+    app->actions = c.engine;
     c.ui = ui_new(app);
     if (ui_start(c.ui) != 0) {
         fprintf(stderr, "flinktop: cannot start the terminal interface (is stdout a terminal?); "
@@ -484,6 +491,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         ui_free(c.ui);
         ca->cfg = c.cfg; /* main frees it */
         operations_set_audit(c.ops, NULL, NULL);
+        app->actions = NULL;
+        action_engine_free(c.engine);
         return 1;
     }
     struct ui_hooks hooks = {&c, hook_theme, hook_scope, hook_complete};
@@ -538,6 +547,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     theme_list_free(c.theme_names);
     free(c.theme_ptrs);
     audit_close(c.audit);
+    app->actions = NULL;
+    action_engine_free(c.engine);
     ca->cfg = c.cfg; /* main frees it */
     return 0;
 }

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "action_engine.h"
 #include "alerts.h"
+#include "clock.h"
 #include "cmdline.h"
 #include "colors.h"
 #include "draw.h"
@@ -52,7 +54,14 @@ void bars_header(WINDOW *win, int w, const char *title, const struct app *app, b
     if (app->now_ms > 0)
         text_clock(app->now_ms, clock, sizeof clock);
     scope_text(app, scope, sizeof scope);
-    const char *ro = app->readonly ? "READ-ONLY" : "";
+    /* the write lock: READ-ONLY, or the countdown of a :unlock */
+    char ro[40] = "";
+    int64_t unlocked = action_engine_unlock_left(app->actions, clock_mono_ms());
+    if (unlocked > 0)
+        snprintf(ro, sizeof ro, "UNLOCKED %lld:%02lld", (long long)(unlocked / 60000),
+                 (long long)(unlocked / 1000 % 60));
+    else if (app->readonly)
+        snprintf(ro, sizeof ro, "READ-ONLY");
     /* Right to left: the clock, READ-ONLY, the scope; each only while the title keeps
      * 24 cells, in the order of what matters most at 3 a.m. */
     enum { RO, CLOCK, SCOPE, N_RIGHT };

@@ -9,9 +9,11 @@
 #include "xalloc.h"
 
 /* What Tab offers first; `:quit` also runs but is left out so that `:q` is whole. */
-static const char *const commands[] = {"ctx", "ns", "cluster", "job", "theme", "alerts", "fleet", "q"};
-static const bool takes_arg[] = {true, true, true, true, true, false, false};
+static const char *const commands[] = {"ctx",    "ns",     "cluster", "job",   "theme",
+                                       "alerts", "unlock", "lock",    "fleet", "q"};
+static const bool takes_arg[] = {true, true, true, true, true, false, true, false, false, false};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
+_Static_assert(sizeof takes_arg / sizeof takes_arg[0] == N_COMMANDS, "one takes_arg a command");
 
 #define MAX_CANDIDATES 512
 

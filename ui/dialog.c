@@ -34,8 +34,16 @@ void dialog_free(struct dialog *d) {
     free(d->question);
     free(d->expect);
     free_list(d->lines, d->n_lines);
+    free(d->warn);
     free_list(d->choices, d->n_choices);
     memset(d, 0, sizeof *d);
+}
+
+static void add_text(struct dialog *d, bool warn, char *s) {
+    d->lines = xrealloc(d->lines, (d->n_lines + 1) * sizeof *d->lines);
+    d->warn = xrealloc(d->warn, (d->n_lines + 1) * sizeof *d->warn);
+    d->warn[d->n_lines] = warn;
+    d->lines[d->n_lines++] = s;
 }
 
 void dialog_add_line(struct dialog *d, const char *fmt, ...) {
@@ -43,8 +51,15 @@ void dialog_add_line(struct dialog *d, const char *fmt, ...) {
     va_start(ap, fmt);
     char *s = xvasprintf(fmt, ap);
     va_end(ap);
-    d->lines = xrealloc(d->lines, (d->n_lines + 1) * sizeof *d->lines);
-    d->lines[d->n_lines++] = s;
+    add_text(d, false, s);
+}
+
+void dialog_add_warning(struct dialog *d, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    add_text(d, true, s);
 }
 
 void dialog_add_choice(struct dialog *d, const char *choice) {
@@ -95,6 +110,14 @@ enum dialog_result dialog_key(struct dialog *d, int key, bool is_char) {
     }
     if (!is_char && key == KEY_DOWN && d->kind != DIALOG_CHOOSE) {
         d->scroll++; /* clamped when drawn */
+        return DIALOG_OPEN;
+    }
+    if (!is_char && key == KEY_PPAGE) { /* the text, in every kind of dialog */
+        d->scroll = d->scroll > 5 ? d->scroll - 5 : 0;
+        return DIALOG_OPEN;
+    }
+    if (!is_char && key == KEY_NPAGE) {
+        d->scroll += 5;
         return DIALOG_OPEN;
     }
     switch (d->kind) {
@@ -159,8 +182,9 @@ static int text_lines(const struct dialog *d, WINDOW *win, int y, int x, int cel
             if (win && n >= skip && drawn < max) {
                 char line[1024];
                 snprintf(line, sizeof line, "%.*s", (int)take, s);
-                draw_text(win, y + drawn, x, cells, line, colors_attr(ROLE_DEFAULT), DRAW_LEFT,
-                          ascii);
+                draw_text(win, y + drawn, x, cells, line,
+                          colors_attr(d->warn && d->warn[i] ? ROLE_STATE_WARN : ROLE_DEFAULT),
+                          DRAW_LEFT, ascii);
                 drawn++;
             }
             n++;
@@ -226,7 +250,17 @@ void dialog_draw(struct dialog *d, WINDOW *win, int h, int w, bool ascii) {
 
     int y = y0 + 1, x = x0 + 2;
     text_lines(d, win, y, x, inner, d->scroll, text_rows, ascii);
-    y += text_rows + 1;
+    y += text_rows;
+    /* the row under the text says when there is more of it, and how to see it */
+    int below = text_n - d->scroll - text_rows;
+    if (d->scroll > 0 || below > 0) {
+        char more[96];
+        snprintf(more, sizeof more, "%s %d more line%s below, %d above (Up/Down, PgUp/PgDn)",
+                 below > 0 ? (ascii ? "v" : "\u25bc") : (ascii ? "^" : "\u25b2"), below,
+                 below == 1 ? "" : "s", d->scroll);
+        draw_text(win, y, x, inner, more, colors_attr(ROLE_STATE_WARN), DRAW_LEFT, ascii);
+    }
+    y++;
     draw_text(win, y++, x, inner, d->question, colors_attr(ROLE_STATE_WARN), DRAW_LEFT, ascii);
     if (d->kind == DIALOG_CHOOSE) {
         size_t first = d->sel >= (size_t)choice_rows ? d->sel - (size_t)choice_rows + 1 : 0;
@@ -236,6 +270,18 @@ void dialog_draw(struct dialog *d, WINDOW *win, int h, int w, bool ascii) {
             snprintf(line, sizeof line, "%s %s", i == d->sel ? ">" : " ", d->choices[i]);
             draw_text(win, y + r, x, inner, line,
                       colors_attr(i == d->sel ? ROLE_SELECTED : ROLE_DEFAULT), DRAW_LEFT, ascii);
+        }
+        /* the list continues: say so on its last row's right, with how many */
+        size_t after = d->n_choices - first - (size_t)choice_rows;
+        if (first + (size_t)choice_rows < d->n_choices || first > 0) {
+            char more[64];
+            snprintf(more, sizeof more, " %s%zu more %s%zu above ",
+                     first + (size_t)choice_rows < d->n_choices ? (ascii ? "v " : "\u25bc ") : "",
+                     first + (size_t)choice_rows < d->n_choices ? after : 0,
+                     first > 0 ? (ascii ? "^ " : "\u25b2 ") : "", first);
+            int mw = text_width(more);
+            draw_text(win, y + choice_rows - 1, x + inner - mw, mw, more,
+                      colors_attr(ROLE_STATE_WARN), DRAW_LEFT, ascii);
         }
         y += choice_rows;
     } else if (d->kind == DIALOG_YESNO) {

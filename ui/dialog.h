@@ -27,6 +27,7 @@ struct dialog {
     enum dialog_kind kind;
     char *title;  /* owned */
     char **lines; /* owned: the text above the question, one entry a paragraph */
+    bool *warn;   /* owned, one a line: drawn in the warning colour */
     size_t n_lines;
     char *question; /* owned: "Take the savepoint?" */
     char *expect;   /* owned, DIALOG_TYPED: what must be typed */
@@ -43,6 +44,9 @@ void dialog_init(struct dialog *d, enum dialog_kind kind, const char *title, con
 void dialog_free(struct dialog *d);
 /* Add a paragraph of text (copied; '\n' breaks lines, long lines wrap). */
 void dialog_add_line(struct dialog *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, drawn in the warning colour (what to read twice). */
+void dialog_add_warning(struct dialog *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void dialog_add_choice(struct dialog *d, const char *choice);
 void dialog_set_input(struct dialog *d, const char *text);
 void dialog_set_expect(struct dialog *d, const char *text);
@@ -50,7 +54,9 @@ void dialog_set_expect(struct dialog *d, const char *text);
 /* One key as wget_wch returns it (is_char: a character, else a KEY_* code). */
 enum dialog_result dialog_key(struct dialog *d, int key, bool is_char);
 
-/* The box, centred in win (h rows, w cells), over whatever is drawn there. */
+/* The box, centred in win (h rows, w cells), over whatever is drawn there. Text taller
+ * than the box scrolls (Up/Down, PgUp/PgDn) and says that it continues; so does a list
+ * of choices longer than its rows. */
 void dialog_draw(struct dialog *d, WINDOW *win, int h, int w, bool ascii);
 
 #endif

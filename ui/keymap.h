@@ -31,7 +31,8 @@ struct config_key;
     X(REQ_QUIT, "quit", "go back; quit on the clusters screen")                                    \
     X(REQ_HELP, "help", "show or close this help")                                                 \
     X(REQ_ALERTS, "alerts", "alerts: firing, pending and recently resolved")                       \
-    X(REQ_COMMAND, "command", "command line: :ctx :ns :cluster :job :theme :alerts :q")            \
+    X(REQ_COMMAND, "command",                                                                      \
+      "command line: :ctx :ns :cluster :job :theme :alerts :unlock 10m \"WHY\" :lock :q")          \
     X(REQ_OPERATIONS, "operations", "operations in flight and done")                               \
     X(REQ_FLEET, "fleet", "fleet board (every job, sickest first) or back to the clusters screen") \
     X(REQ_RELOAD, "reload", "reload flinktop's own config (also SIGHUP)")                          \

@@ -16,6 +16,7 @@
 
 #include "actions.h"
 #include "bars.h"
+#include "clock.h"
 #include "cmdline.h"
 #include "colors.h"
 #include "k8s_poller.h"
@@ -270,7 +271,8 @@ static unsigned ui_action_request(struct ui *ui, struct view *v, enum request re
     return UI_REDRAW;
 }
 
-/* A key for the open dialog; when it closes, the flow goes on or ends with a message. */
+/* A key for the open dialog; when it closes, the flow goes on, ends with a message, or
+ * hands its request to the engine, which sends it. */
 static unsigned flow_key(struct ui *ui, int key, bool is_char) {
     if (!is_char && key == KEY_RESIZE)
         return UI_REDRAW;
@@ -279,13 +281,27 @@ static unsigned flow_key(struct ui *ui, int key, bool is_char) {
         return UI_REDRAW;
     char msg[512] = "";
     int level = UI_FLASH_INFO;
-    if (!action_flow_next(ui->flow, r, msg, sizeof msg, &level)) {
-        action_flow_free(ui->flow);
-        ui->flow = NULL;
-        if (msg[0])
-            ui_flash(ui, level, "%s", msg);
+    enum action_flow_result fr = action_flow_next(ui->flow, r, msg, sizeof msg, &level);
+    if (fr == FLOW_ASK)
+        return UI_REDRAW;
+    if (fr == FLOW_SEND) {
+        const struct operation *op =
+            action_engine_send(ui->app->actions, action_flow_request(ui->flow),
+                               action_flow_plan(ui->flow), msg, sizeof msg);
+        level = op ? UI_FLASH_INFO : UI_FLASH_ERROR;
     }
-    return UI_REDRAW;
+    action_flow_free(ui->flow);
+    ui->flow = NULL;
+    if (msg[0])
+        ui_flash(ui, level, "%s", msg);
+    return fr == FLOW_QUIT ? UI_QUIT : UI_REDRAW;
+}
+
+/* q or :q with actions still followed asks first (the quit flow); else quits. */
+static unsigned ask_quit(struct ui *ui) {
+    action_flow_free(ui->flow);
+    ui->flow = ui->app->ops ? action_flow_quit(ui->app) : NULL;
+    return ui->flow ? UI_REDRAW : UI_QUIT;
 }
 
 /* ---- the filter prompt ---- */
@@ -562,8 +578,25 @@ static unsigned run_command(struct ui *ui, const char *line) {
     struct view *v = top(ui);
     if (verb[0] == '\0')
         return UI_REDRAW;
-    if (strcmp(verb, "q") == 0 || strcmp(verb, "quit") == 0 || strcmp(verb, "q!") == 0)
+    if (strcmp(verb, "q!") == 0)
         return UI_QUIT;
+    if (strcmp(verb, "q") == 0 || strcmp(verb, "quit") == 0)
+        return ask_quit(ui);
+    if (strcmp(verb, "unlock") == 0 || strcmp(verb, "lock") == 0) {
+        char msg[300];
+        if (ui->app->actions == NULL) {
+            ui_flash(ui, UI_FLASH_ERROR, "actions are not available here");
+        } else if (verb[0] == 'l') {
+            action_engine_lock(ui->app->actions);
+            ui_flash(ui, UI_FLASH_INFO, "actions locked again (read-only)");
+        } else if (action_engine_unlock(ui->app->actions, arg, clock_mono_ms(), msg, sizeof msg) ==
+                   0) {
+            ui_flash(ui, UI_FLASH_WARN, "%s", msg);
+        } else {
+            ui_flash(ui, UI_FLASH_ERROR, "%s", msg);
+        }
+        return UI_REDRAW;
+    }
     if (strcmp(verb, "cluster") == 0)
         return cmd_cluster(ui, arg);
     if (strcmp(verb, "job") == 0)
@@ -630,7 +663,7 @@ static unsigned handle_request(struct ui *ui, enum request req) {
         if (v->ops->key && v->ops->key(v, req, &open) != 0)
             return UI_REDRAW; /* it closed something inside the screen (a trace) */
         if (ui->depth == 1)
-            return UI_QUIT;
+            return ask_quit(ui);
         pop(ui);
         return UI_REDRAW;
     case REQ_BACK: /* Esc never quits: it is the key people press twice to be sure */
@@ -669,15 +702,9 @@ static unsigned handle_request(struct ui *ui, enum request req) {
         if (v->ops != &view_operations)
             push(ui, &view_operations, v->cluster, v->ops, NULL);
         return UI_REDRAW;
-    case REQ_SAVEPOINT:
-    case REQ_STOP:
-    case REQ_CANCEL:
-    case REQ_RESCALE:
-    case REQ_RESTART:
-    case REQ_REDEPLOY:
-    case REQ_PROFILE:
-        return ui_action_request(ui, v, req);
     default:
+        if (action_request(req))
+            return ui_action_request(ui, v, req);
         break;
     }
     if (v->ops->rows) {

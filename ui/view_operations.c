@@ -1,6 +1,7 @@
 /* `o`: the actions of this session, newest first: what, where, its state (and while it
- * runs, what it waits for), how long it took or has taken, and the outcome: the
- * savepoint's path, "reconciled: STABLE", or the cause of a failure. Read from the
+ * runs, what it waits for), when it started (wall clock, for the incident's timeline),
+ * how long it took or has taken, and the outcome: the savepoint's path, "reconciled:
+ * STABLE", or the cause of a failure, in full and wrapped under the table. Read from the
  * operations list the app borrows; nothing here sends anything. */
 #include <stdio.h>
 #include <string.h>
@@ -10,14 +11,16 @@
 #include "text.h"
 #include "ui.h"
 #include "view.h"
+#include "wrap.h"
 
-enum { OC_ID, OC_ACTION, OC_TARGET, OC_STATE, OC_TIME, OC_RESULT, OC_N };
+enum { OC_ID, OC_ACTION, OC_TARGET, OC_STATE, OC_STARTED, OC_TIME, OC_RESULT, OC_N };
 
 static const struct table_col cols[OC_N] = {
     [OC_ID] = {"#", 3, 4, false, true},
     [OC_ACTION] = {"ACTION", 9, 0, false, false},
     [OC_TARGET] = {"CLUSTER/JOB", 16, 0, true, false},
     [OC_STATE] = {"STATE", 12, 0, false, false},
+    [OC_STARTED] = {"STARTED", 8, 0, false, false},
     [OC_TIME] = {"TIME", 6, 2, false, true},
     [OC_RESULT] = {"RESULT", 20, 0, true, false},
 };
@@ -38,6 +41,8 @@ static enum color_role state_role(const struct operation *op) {
         return ROLE_STATE_WARN;
     case OP_SUCCEEDED:
         return ROLE_STATE_OK;
+    case OP_UNKNOWN:
+        return ROLE_STATE_WARN;
     default:
         return ROLE_STATE_BAD;
     }
@@ -60,6 +65,9 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     case OC_STATE:
         snprintf(buf, size, "%s", operations_state_name(op->state));
         return state_role(op);
+    case OC_STARTED:
+        text_clock(op->started_ms, buf, size);
+        return ROLE_DIM;
     case OC_TIME: {
         int64_t end = op->state == OP_RUNNING ? v->app->now_ms : op->finished_ms;
         text_duration(end - op->started_ms, buf, size);
@@ -81,6 +89,7 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
     case OC_STATE:
         return (int)x->state - (int)y->state;
     case OC_TIME:
+    case OC_STARTED:
         return (x->started_ms > y->started_ms) - (x->started_ms < y->started_ms);
     default:
         return y->id - x->id; /* newest first */
@@ -109,13 +118,35 @@ static void ops_title(struct view *v, char *buf, size_t size) {
     view_table_title(v, "Operations", buf, size);
 }
 
-/* The selected operation in full under the table: its result can be a long path. */
+/* Text wrapped at w cells from row y, at most max rows; returns the rows used. */
+static int draw_wrapped(WINDOW *win, int y, int x, int w, int max, const char *s, attr_t attr,
+                        bool ascii) {
+    int n = 0;
+    size_t len = strlen(s);
+    while (len > 0 && n < max) {
+        size_t take = wrap_prefix(s, len, w, true, NULL);
+        char line[1400];
+        snprintf(line, sizeof line, "%.*s", (int)take, s);
+        draw_text(win, y + n, x, w, line, attr, DRAW_LEFT, ascii);
+        n++;
+        s += take;
+        len -= take;
+        while (len > 0 && *s == ' ') {
+            s++;
+            len--;
+        }
+    }
+    return n;
+}
+
+/* The selected operation in full under the table: where, when, and its whole outcome
+ * wrapped (a 403's RBAC line, a savepoint path), then its parameters. */
 static void ops_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     if (v->app->ops == NULL) {
         view_message(win, y + h / 2, w, "actions are not available", ROLE_DIM, v->ascii);
         return;
     }
-    int detail = h >= 12 ? 4 : 0;
+    int detail = h >= 16 ? 8 : (h >= 12 ? 5 : 0);
     table_draw(&v->table, win, y, h - detail, w, v->ascii, &rows, v);
     if (v->table.n_rows == 0 && h > 1) {
         view_table_empty(v, win, y + 1 + (h - detail - 1) / 2, w,
@@ -126,17 +157,25 @@ static void ops_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     if (detail == 0 || !table_selected(&v->table, &row))
         return;
     const struct operation *op = op_at(v, row);
-    int dy = y + h - detail;
-    char line[1400];
-    snprintf(line, sizeof line, "#%d %s on %s%s%s%s%s  %s", op->id, op->action,
+    int dy = y + h - detail, end = y + h;
+    char line[1400], started[32], finished[32] = "";
+    text_datetime(op->started_ms, started, sizeof started);
+    if (op->state != OP_RUNNING)
+        text_clock(op->finished_ms, finished, sizeof finished);
+    snprintf(line, sizeof line, "#%d %s on %s%s%s%s%s  %s  started %s%s%s", op->id, op->action,
              op->context ? op->context : "", op->context ? "/" : "", op->ns ? op->ns : "",
-             op->ns ? "/" : "", op->cluster ? op->cluster : "-", op->job_id ? op->job_id : "");
+             op->ns ? "/" : "", op->cluster ? op->cluster : "-", op->job_id ? op->job_id : "",
+             started, finished[0] ? ", ended " : "", finished);
     draw_text(win, dy + 1, 1, w - 1, line, colors_attr(ROLE_HEADER), DRAW_LEFT, v->ascii);
     snprintf(line, sizeof line, "%s%s%s", op->state == OP_RUNNING ? op->phase : op->result,
              op->ref[0] ? "  ref: " : "", op->ref);
-    draw_text(win, dy + 2, 1, w - 1, line, colors_attr(state_role(op)), DRAW_LEFT, v->ascii);
-    snprintf(line, sizeof line, "parameters %s", op->params ? op->params : "{}");
-    draw_text(win, dy + 3, 1, w - 1, line, colors_attr(ROLE_DIM), DRAW_LEFT, v->ascii);
+    int used = draw_wrapped(win, dy + 2, 1, w - 2, end - (dy + 2) - 1, line,
+                            colors_attr(state_role(op)), v->ascii);
+    if (dy + 2 + used < end) {
+        snprintf(line, sizeof line, "parameters %s%s%s", op->params ? op->params : "{}",
+                 op->reason ? "  reason: " : "", op->reason ? op->reason : "");
+        draw_text(win, dy + 2 + used, 1, w - 1, line, colors_attr(ROLE_DIM), DRAW_LEFT, v->ascii);
+    }
 }
 
 static const enum request ops_help[] = {

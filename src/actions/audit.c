@@ -259,6 +259,8 @@ char *audit_format(const struct audit_entry *e, const char *user) {
     add_str(o, "request_id", e->request_id);
     add_str(o, "phase", e->phase);
     add_str(o, "result", e->result);
+    add_str(o, "k8s_user", e->k8s_user);
+    add_str(o, "reason", e->reason);
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     char *line = xstrdup(s ? s : "{}");
@@ -350,6 +352,18 @@ void audit_close(struct audit *a) {
 
 const char *audit_path(const struct audit *a) { return a ? a->path : NULL; }
 
+int audit_check(const struct audit *a, char *err, size_t errlen) {
+    if (a == NULL) {
+        errf(err, errlen, "no audit log");
+        return -1;
+    }
+    int fd = open_log(a->path, err, errlen);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
 int audit_write(struct audit *a, const struct audit_entry *e, char *err, size_t errlen) {
     if (a == NULL) {
         errf(err, errlen, "no audit log");
@@ -375,7 +389,9 @@ int audit_write(struct audit *a, const struct audit_entry *e, char *err, size_t 
         }
         off += (size_t)w;
     }
-    if (off == n)
+    if (off == n && fsync(fd) != 0)
+        errf(err, errlen, "audit log %s: %s", a->path, strerror(errno));
+    else if (off == n)
         rc = 0;
     close(fd);
 out:

@@ -34,6 +34,8 @@ struct audit_entry {
     const char *request_id; /* trigger id, snapshot name or resourceVersion; NULL none */
     const char *phase;      /* "requested", "succeeded", "failed", "cancelled", "timed-out" */
     const char *result;     /* what came of it, one line; NULL none */
+    const char *reason;     /* the reason of the write unlock it was sent under; NULL none */
+    const char *k8s_user;   /* the Kubernetes identity it was sent as; NULL unknown */
 };
 
 /* Make ready to append to path: create its directories (0700) and the file (0600), or
@@ -45,10 +47,15 @@ void audit_close(struct audit *a);
 /* borrowed: the path given to audit_open */
 const char *audit_path(const struct audit *a);
 
+/* The log can be appended to now (opened and closed, nothing written). 0, or -1 with
+ * one line in err. */
+int audit_check(const struct audit *a, char *err, size_t errlen);
+
 /* Append one line. Returns 0, or -1 with one line in err (a NULL a says "no audit log"). */
 int audit_write(struct audit *a, const struct audit_entry *e, char *err, size_t errlen);
 
-/* The line audit_write appends (without the newline), for user (NULL: "unknown").
+/* The line audit_write appends (without the newline), for user (NULL: "unknown"): the
+ * Unix user; the Kubernetes identity is the entry's k8s_user.
  * returns owned string */
 char *audit_format(const struct audit_entry *e, const char *user);
 

@@ -8,6 +8,8 @@
 
 #include "clock.h"
 #include "flink_api.h"
+#include "flink_detail.h"
+#include "job_detail.h"
 #include "json_doc.h"
 #include "json_get.h"
 #include "k8s_api.h"
@@ -20,6 +22,9 @@
 #define DEADLINE_TRIGGER_MS (10 * 60 * 1000) /* savepoints of large state take minutes */
 #define DEADLINE_RESOURCE_MS (5 * 60 * 1000)
 #define DEADLINE_JOB_MS (2 * 60 * 1000)
+/* An uncertain savepoint or cancel that shows no trace in the job's state this long after
+ * the request is taken as not applied. */
+#define UNCERTAIN_GRACE_MS 20000
 
 struct operations {
     struct http *http;
@@ -59,6 +64,9 @@ static void op_free(struct operation *op) {
     free(op->base_url);
     free(op->follow_path);
     free(op->want_job_state);
+    free(op->reason);
+    free(op->k8s_user);
+    free(op->body);
     free(op);
 }
 
@@ -83,6 +91,8 @@ const char *operations_state_name(enum op_state s) {
         return "timed out";
     case OP_ABANDONED:
         return "abandoned";
+    case OP_UNKNOWN:
+        return "unknown";
     }
     return "?";
 }
@@ -96,6 +106,8 @@ static const char *phase_name(enum op_state st) {
         return "timed-out";
     case OP_ABANDONED:
         return "abandoned";
+    case OP_UNKNOWN:
+        return "unknown";
     default:
         return "failed";
     }
@@ -109,14 +121,20 @@ static void finish(struct operation *op, enum op_state st, const char *fmt, ...)
     va_start(ap, fmt);
     char *s = xvasprintf(fmt, ap);
     va_end(ap);
+    if (st == OP_SUCCEEDED && op->uncertain_ms > 0 && strncmp(s, "applied", 7) != 0) {
+        char *t = xasprintf("applied (its answer was lost): %s", s);
+        free(s);
+        s = t;
+    }
     copy_clean(op->result, sizeof op->result, s);
     free(s);
     op->state = st;
     op->phase[0] = '\0';
     op->finished_ms = clock_wall_ms();
     op->owner->changed = true;
-    if (op->owner->audit)
-        op->owner->audit(op->owner->audit_arg, op, phase_name(st));
+    char err[256];
+    if (op->owner->audit) /* an outcome line that fails is said by the hook itself */
+        (void)op->owner->audit(op->owner->audit_arg, op, phase_name(st), err, sizeof err);
 }
 
 static void set_phase(struct operation *op, const char *phase) {
@@ -173,13 +191,22 @@ void operations_describe_failure(const struct http_response *resp, bool k8s, cha
 
 static void on_follow(void *arg, const struct http_response *resp);
 
+/* The one place an action's HTTP request is made, the mutation and every follow-up GET:
+ * actions go ahead of polls, so that a hung poll never delays them. When http.h grows a
+ * priority (struct http_request.priority), it is set here, once. */
+static void action_http_request(struct http_request *req, struct operation *op, const char *url,
+                                http_done_fn done) {
+    memset(req, 0, sizeof *req);
+    req->url = url;
+    req->tls = op->tls;
+    req->done = done;
+    req->arg = op; /* the callback gets its operation back */
+}
+
 static void submit_get(struct operation *op, const char *path) {
     char *url = xasprintf("%s%s", op->base_url, path);
-    struct http_request req = {0};
-    req.url = url;
-    req.tls = op->tls;
-    req.done = on_follow;
-    req.arg = op;
+    struct http_request req;
+    action_http_request(&req, op, url, on_follow);
     op->in_flight = true;
     if (http_submit(op->owner->http, &req) != 0) {
         op->in_flight = false;
@@ -285,8 +312,7 @@ static void follow_resource(struct operation *op, const struct http_response *re
     } else if (lc == LIFECYCLE_FAILED) {
         finish(op, OP_FAILED, "the resource FAILED: %s",
                r.status.error ? r.status.error : "no error given");
-    } else if (op->want_suspended ? lc == LIFECYCLE_SUSPENDED
-                                  : (lc == LIFECYCLE_STABLE || lc == LIFECYCLE_DEPLOYED)) {
+    } else if (op->want_suspended ? lc == LIFECYCLE_SUSPENDED : lc == LIFECYCLE_STABLE) {
         finish(op, OP_SUCCEEDED, "reconciled: generation %lld, %s",
                (long long)r.status.observed_generation, flink_lifecycle_name(lc));
     } else {
@@ -373,12 +399,177 @@ static void follow_deployment(struct operation *op, const struct http_response *
     cJSON_Delete(root);
 }
 
+/* ---- sent, answer lost: was it applied? -------------------------------------------- */
+
+bool operations_maybe_delivered(const struct http_response *resp) {
+    if (resp->outcome == HTTP_OK)
+        return false; /* an answer came: it says what happened */
+    /* http.c's words for a request that went out and whose answer did not come whole; a
+     * refused connection, a bad URL, TLS or an HTTP status mean it was not taken */
+    const char *e = resp->error ? resp->error : "";
+    static const char *const lost[] = {"timed out", "server closed the connection",
+                                       "connection reset", "response cut short"};
+    for (size_t i = 0; i < sizeof lost / sizeof lost[0]; i++)
+        if (strncmp(e, lost[i], strlen(lost[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Every member of the merge-patch `want` is in `have` with the same value (null: absent).
+ * metadata is skipped: its resourceVersion is the precondition, not a change. */
+static bool patch_in(const cJSON *want, const cJSON *have, int depth) {
+    if (depth > 16)
+        return false;
+    const cJSON *w;
+    cJSON_ArrayForEach(w, want) {
+        if (depth == 0 && w->string && strcmp(w->string, "metadata") == 0)
+            continue;
+        const cJSON *h = cJSON_GetObjectItemCaseSensitive(have, w->string);
+        if (cJSON_IsNull(w)) {
+            if (h != NULL && !cJSON_IsNull(h))
+                return false;
+        } else if (cJSON_IsObject(w)) {
+            if (!cJSON_IsObject(h) || !patch_in(w, h, depth + 1))
+                return false;
+        } else if (h == NULL || !cJSON_Compare(w, h, true)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void become_applied(struct operation *op, const char *how) {
+    op->uncertain = false;
+    char phase[96];
+    snprintf(phase, sizeof phase, "applied (%s); following", how);
+    set_phase(op, phase);
+}
+
+/* A patched resource or Deployment read back: it carries the patch (applied: follow on as
+ * if the answer had come), or it does not (not applied). */
+static void uncertain_patch(struct operation *op, const struct http_response *resp) {
+    cJSON *have = cJSON_ParseWithLength(resp->body, resp->len);
+    cJSON *want = op->body ? cJSON_Parse(op->body) : NULL;
+    if (!cJSON_IsObject(have) || !cJSON_IsObject(want)) {
+        set_phase(op, "unknown: it may have been applied; reading the resource");
+    } else if (patch_in(want, have, 0)) {
+        const cJSON *md = cJSON_GetObjectItemCaseSensitive(have, "metadata");
+        op->generation = json_get_i64(md, "generation", -1);
+        become_applied(op, "the resource carries the patch");
+    } else {
+        const cJSON *md = cJSON_GetObjectItemCaseSensitive(want, "metadata");
+        const char *sent_rv = json_get_string_ref(md, "resourceVersion");
+        const char *rv = json_get_string_ref(cJSON_GetObjectItemCaseSensitive(have, "metadata"),
+                                             "resourceVersion");
+        finish(op, OP_FAILED, "not applied: the %s does not carry the change%s",
+               op->follow == OP_FOLLOW_DEPLOYMENT ? "Deployment" : "resource",
+               sent_rv && rv && strcmp(sent_rv, rv) == 0 ? " (unchanged since it was read)" : "");
+    }
+    cJSON_Delete(want);
+    cJSON_Delete(have);
+}
+
+/* A plain savepoint or stop: the job's checkpoint history has a savepoint triggered since
+ * the request (applied), or none a while later (not applied). */
+static void uncertain_trigger(struct operation *op, const struct http_response *resp) {
+    struct checkpoint_stats cs;
+    char err[256];
+    if (flink_detail_parse_checkpoints(resp->body, resp->len, &cs, err, sizeof err) != FA_OK) {
+        set_phase(op, "unknown: it may have been applied; reading the checkpoints");
+        checkpoint_stats_free(&cs);
+        return;
+    }
+    const struct checkpoint *found = NULL;
+    for (size_t i = 0; i < cs.n_history && found == NULL; i++)
+        if (cs.history[i].is_savepoint && cs.history[i].trigger_ts >= op->started_ms - 2000)
+            found = &cs.history[i];
+    if (found && found->status && strcmp(found->status, "COMPLETED") == 0 && found->path)
+        finish(op, OP_SUCCEEDED, "applied: savepoint at %s", found->path);
+    else if (found && found->status && strcmp(found->status, "FAILED") == 0)
+        finish(op, OP_FAILED, "applied, but the savepoint failed: %s",
+               found->failure_message ? found->failure_message : "no reason given");
+    else if (found)
+        set_phase(op, "applied: savepoint IN_PROGRESS");
+    else if (clock_mono_ms() - op->uncertain_ms > UNCERTAIN_GRACE_MS)
+        finish(op, OP_FAILED, "not applied: no savepoint of the job started after the request");
+    else
+        set_phase(op, "unknown: it may have been applied; reading the checkpoints");
+    checkpoint_stats_free(&cs);
+}
+
+/* A cancel: the job left RUNNING (applied) or is still RUNNING a while later. */
+static void uncertain_job(struct operation *op, const struct http_response *resp) {
+    cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+    const char *state = json_get_string_ref(root, "state");
+    if (state && op->want_job_state && strcmp(state, "RUNNING") != 0) {
+        become_applied(op, "the job left RUNNING");
+    } else if (state && op->want_job_state &&
+               clock_mono_ms() - op->uncertain_ms > UNCERTAIN_GRACE_MS) {
+        finish(op, OP_FAILED, "not applied: the job is still %s", state);
+    } else if (state && op->want_parallelism > 0) {
+        op->uncertain = false; /* rescaling shows itself: follow it as usual */
+        follow_job(op, resp);
+    } else {
+        set_phase(op, "unknown: it may have been applied; reading the job");
+    }
+    cJSON_Delete(root);
+}
+
+static void follow_uncertain(struct operation *op, const struct http_response *resp) {
+    if (resp->outcome != HTTP_OK) {
+        if (resp->status == 404 && op->follow == OP_FOLLOW_SNAPSHOT)
+            finish(op, OP_FAILED, "not applied: the snapshot %s does not exist", op->ref);
+        else
+            set_phase(op, "unknown: it may have been applied; reading the state again");
+        return;
+    }
+    switch (op->follow) {
+    case OP_FOLLOW_SNAPSHOT: /* it exists: it was created */
+        become_applied(op, "the snapshot exists");
+        follow_snapshot(op, resp);
+        break;
+    case OP_FOLLOW_RESOURCE:
+    case OP_FOLLOW_DEPLOYMENT:
+        uncertain_patch(op, resp);
+        break;
+    case OP_FOLLOW_TRIGGER:
+        uncertain_trigger(op, resp);
+        break;
+    case OP_FOLLOW_JOB:
+        uncertain_job(op, resp);
+        break;
+    case OP_FOLLOW_NONE:
+        break;
+    }
+}
+
+/* The mutating request went out and no answer came: say so, and read the state. */
+static void start_uncertain(struct operation *op, const char *why) {
+    op->uncertain = true;
+    op->uncertain_ms = clock_mono_ms();
+    if (op->follow == OP_FOLLOW_TRIGGER) {
+        free(op->follow_path);
+        op->follow_path = xasprintf("/jobs/%s/checkpoints", op->job_id ? op->job_id : "");
+    }
+    if (op->follow == OP_FOLLOW_NONE || op->follow_path == NULL) {
+        finish(op, OP_UNKNOWN, "unknown: it may have been applied (%s); nothing to read back", why);
+        return;
+    }
+    char phase[96];
+    snprintf(phase, sizeof phase, "unknown: it may have been applied (%.40s); reading", why);
+    set_phase(op, phase);
+}
+
 static void on_follow(void *arg, const struct http_response *resp) {
     struct operation *op = arg;
     op->in_flight = false;
     op->next_poll_ms = clock_mono_ms() + POLL_MS;
     if (op->state != OP_RUNNING)
         return;
+    if (op->uncertain) {
+        follow_uncertain(op, resp);
+        return;
+    }
     if (resp->outcome != HTTP_OK) {
         if (resp->status == 404 || resp->status == 403 || resp->status == 401) {
             char line[512];
@@ -430,6 +621,10 @@ static void on_sent(void *arg, const struct http_response *resp) {
     op->http_status = resp->status;
     op->next_poll_ms = clock_mono_ms() + POLL_MS;
     op->owner->changed = true;
+    if (operations_maybe_delivered(resp)) {
+        start_uncertain(op, resp->error && resp->error[0] ? resp->error : "no answer");
+        return;
+    }
     if (resp->outcome != HTTP_OK) {
         char line[768];
         operations_describe_failure(resp, op->api_server, line, sizeof line);
@@ -526,6 +721,11 @@ const struct operation *operations_start(struct operations *ops, const struct op
     op->want_parallelism = r->want_parallelism;
     op->want_suspended = r->want_suspended;
     op->savepoint_nonce = r->savepoint_nonce;
+    op->reason = dup_or_null(r->reason);
+    op->k8s_user = dup_or_null(r->k8s_user);
+    op->body = dup_or_null(r->body);
+    if (r->ref)
+        copy_clean(op->ref, sizeof op->ref, r->ref);
     op->generation = -1;
     op->state = OP_RUNNING;
     op->started_ms = clock_wall_ms();
@@ -539,20 +739,23 @@ const struct operation *operations_start(struct operations *ops, const struct op
     op->deadline_ms = clock_mono_ms() + deadline;
     snprintf(op->phase, sizeof op->phase, "sending");
 
+    /* The audit line first: an action that cannot be audited is not sent. */
+    char why[256] = "";
+    if (ops->audit && ops->audit(ops->audit_arg, op, "requested", why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s", why[0] ? why : "audit log: the line could not be written");
+        ops->next_id--;
+        op_free(op);
+        return NULL;
+    }
     char *url = xasprintf("%s%s", op->base_url, r->path);
-    struct http_request req = {0};
+    struct http_request req;
+    action_http_request(&req, op, url, on_sent);
     req.method = r->method;
-    req.url = url;
     req.body = r->body;
     req.content_type = r->content_type;
-    req.tls = r->tls;
-    req.done = on_sent;
-    req.arg = op;
     ops->items = xrealloc(ops->items, (ops->len + 1) * sizeof *ops->items);
     ops->items[ops->len++] = op;
     op->in_flight = true;
-    if (ops->audit)
-        ops->audit(ops->audit_arg, op, "requested");
     if (http_submit(ops->http, &req) != 0) {
         op->in_flight = false;
         finish(op, OP_FAILED, "cannot make a request to %s", url);
@@ -569,6 +772,11 @@ void operations_tick(struct operations *ops, int64_t now_ms) {
         struct operation *op = ops->items[i];
         if (op->state != OP_RUNNING || op->in_flight)
             continue;
+        if (mono >= op->deadline_ms && op->uncertain) {
+            finish(op, OP_UNKNOWN, "unknown: it may have been applied; check the %s",
+                   op->api_server ? "resource with kubectl" : "job");
+            continue;
+        }
         if (mono >= op->deadline_ms) {
             finish(op, OP_TIMED_OUT, "gave up waiting (%s); check the %s", op->phase,
                    op->api_server ? "resource with kubectl" : "job");
@@ -592,6 +800,24 @@ const struct operation *operations_running(const struct operations *ops, const c
             return op;
     }
     return NULL;
+}
+
+const struct operation *operations_unsettled(const struct operations *ops, const char *cluster,
+                                             const char *job_id, const char *action) {
+    for (size_t i = ops ? ops->len : 0; i-- > 0;) {
+        const struct operation *op = ops->items[i];
+        if ((op->state == OP_RUNNING || op->state == OP_UNKNOWN) && same(op->cluster, cluster) &&
+            same(op->job_id, job_id) && (action == NULL || strcmp(op->action, action) == 0))
+            return op;
+    }
+    return NULL;
+}
+
+size_t operations_running_count(const struct operations *ops) {
+    size_t n = 0;
+    for (size_t i = 0; ops && i < ops->len; i++)
+        n += ops->items[i]->state == OP_RUNNING;
+    return n;
 }
 
 bool operations_busy(const struct operations *ops, const char *cluster, const char *job_id) {

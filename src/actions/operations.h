@@ -1,15 +1,17 @@
 /* Actions in flight and done: each one is a request sent once (a merge-patch, a
  * FlinkStateSnapshot, a savepoint trigger) and then followed with GETs until it is
  * over: the trigger COMPLETED with its path, the snapshot COMPLETED, the patched
- * resource reconciled (status.observedGeneration caught up and the lifecycle STABLE or
- * DEPLOYED again), the job CANCELED or running at its new parallelism; or FAILED with
- * the cause; or a deadline passed, which says so.
+ * resource reconciled (status.observedGeneration caught up and the lifecycle STABLE
+ * again, as the README says; DEPLOYED is not yet done), the job CANCELED or running at its new
+ * parallelism; or FAILED with the cause; or a deadline passed, which says so.
  *
  * Nothing blocks: requests go through http.c and follow-ups are sent from
  * operations_tick, which main calls from its timer. Every state change is reported to
  * the audit callback. Errors read as meant: 409 (the resource changed since it was read:
  * re-read and ask again), 403 (the RBAC message), 404 (the job or resource is gone),
- * 5xx, timeouts. No credential reaches an operation's text.
+ * 5xx, timeouts. A request sent whose answer never came is "unknown: it may have been
+ * applied" and the follow reads the state until it can say applied or not. No credential
+ * reaches an operation's text.
  *
  * The list owns its operations; they are never removed while the program runs (the
  * oldest done ones beyond OPS_KEEP are), so indices from operations_get are valid until
@@ -40,6 +42,8 @@ enum op_state {
     OP_FAILED,
     OP_TIMED_OUT,
     OP_ABANDONED, /* flinktop quit while following it (the request itself was sent) */
+    OP_UNKNOWN,   /* sent, no answer, and reading the state could not tell: it may have
+                     been applied */
 };
 
 /* What to send and how to follow it. Everything is copied by operations_start. */
@@ -66,6 +70,9 @@ struct op_request {
     bool want_suspended;        /* OP_FOLLOW_RESOURCE: SUSPENDED is the end, not STABLE */
     int64_t savepoint_nonce;    /* OP_FOLLOW_RESOURCE: > 0: wait for this nonce's savepoint */
     int64_t deadline_ms;        /* how long following may take; 0: the default for follow */
+    const char *ref;            /* OP_FOLLOW_SNAPSHOT: the snapshot's name, known before sending */
+    const char *reason;         /* the unlock's reason, for every audit line; NULL none */
+    const char *k8s_user;       /* the Kubernetes identity it is sent as; NULL unknown */
 };
 
 struct operation {
@@ -87,12 +94,21 @@ struct operation {
     bool want_suspended;
     int64_t savepoint_nonce, generation, deadline_ms, next_poll_ms;
     bool in_flight, seen_change, api_server;
+    /* sent, and the answer never came: following reads the state to say whether it was
+     * applied (phase "unknown: it may have been applied") */
+    bool uncertain;
+    int64_t uncertain_ms;    /* monotonic, when it became uncertain */
+    char *reason, *k8s_user; /* for the audit lines; NULL none */
+    char *body;              /* what was sent (the merge-patch an uncertain follow looks for) */
     struct operations *owner;
 };
 
-/* An audit hook: called for every operation with phase "requested" when it is sent
- * and "succeeded" / "failed" / "timed-out" / "abandoned" when it ends. */
-typedef void (*op_audit_fn)(void *arg, const struct operation *op, const char *phase);
+/* An audit hook: called for every operation with phase "requested" before it is sent
+ * and "succeeded" / "failed" / "timed-out" / "abandoned" / "unknown" when it ends.
+ * Returns 0 when the line was written (or may be skipped), else -1 with one line in err:
+ * for "requested" that means the request is not sent at all. */
+typedef int (*op_audit_fn)(void *arg, const struct operation *op, const char *phase, char *err,
+                           size_t errlen);
 
 struct operations;
 
@@ -105,17 +121,28 @@ void operations_set_audit(struct operations *ops, op_audit_fn audit, void *audit
 /* Quitting: every running operation ends as abandoned (and is audited so). */
 void operations_abandon_all(struct operations *ops);
 
-/* Send it. Returns the operation (borrowed, valid until it is pruned) or NULL with the
- * reason in err (the request could not even be made). */
+/* Audit it ("requested"), then send it. Returns the operation (borrowed, valid until it
+ * is pruned) or NULL with the reason in err: the audit line could not be written (the
+ * request is not sent; err says "audit log: ..."), or the request could not be made. */
 const struct operation *operations_start(struct operations *ops, const struct op_request *r,
                                          char *err, size_t errlen);
 /* Send the follow-up GETs that are due and time out what passed its deadline. */
 void operations_tick(struct operations *ops, int64_t now_ms);
 
+/* An operation of that action still runs, or ended "unknown", on that cluster and job
+ * (job_id NULL: on the cluster itself; action NULL: any); borrowed or NULL. */
+const struct operation *operations_unsettled(const struct operations *ops, const char *cluster,
+                                             const char *job_id, const char *action);
 /* An operation of that action still runs on that cluster and job (job_id NULL: on the
  * cluster itself); borrowed or NULL. */
 const struct operation *operations_running(const struct operations *ops, const char *cluster,
                                            const char *job_id, const char *action);
+/* How many operations are running (quitting asks first). */
+size_t operations_running_count(const struct operations *ops);
+/* A failure whose request may have reached the server: a time-out, a reset, a connection
+ * closed without an answer, an answer cut short; not a refused connection, a bad URL, a
+ * name that does not resolve, TLS or an HTTP error status (exposed for tests). */
+bool operations_maybe_delivered(const struct http_response *resp);
 /* Any operation running on the cluster (and job, when job_id is not NULL). */
 bool operations_busy(const struct operations *ops, const char *cluster, const char *job_id);
 

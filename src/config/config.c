@@ -604,7 +604,12 @@ static void read_doc(struct reader *r, const struct yaml_doc_node *root, struct 
     read_bool(r, root, "mouse", "", &c->mouse);
     read_bool(r, root, "readonly", "", &c->readonly);
     read_bool(r, root, "bell", "", &c->bell);
-    read_path(r, root, "audit", &c->audit_path);
+    const struct yaml_doc_node *audit = yaml_doc_get(root, "audit");
+    if (audit && audit->kind == YAML_DOC_SCALAR && audit->scalar &&
+        strcmp(audit->scalar, "optional") == 0)
+        c->audit_optional = true; /* the word, not a file: the default path stays */
+    else
+        read_path(r, root, "audit", &c->audit_path);
     read_path(r, root, "alerts", &c->alerts_path);
     read_keys(r, root, c);
     read_clusters(r, root, c);

@@ -107,6 +107,8 @@ struct config {
     bool ascii, mouse, readonly, bell;
     char *audit_path;        /* owned: $XDG_STATE_HOME/flinktop/audit.log by default, else
                                 ~/.local/state/flinktop/audit.log; NULL when neither is known */
+    bool audit_optional;     /* `audit: optional`: an action may go when its audit line cannot
+                                be written (the default path is kept) */
     char *alerts_path;       /* owned; NULL: not set, the caller uses the shipped defaults */
     struct config_key *keys; /* owned array */
     size_t n_keys;

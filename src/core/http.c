@@ -228,6 +228,11 @@ int http_submit(struct http *h, const struct http_request *q) {
     const char *method = q->method ? q->method : "GET";
     if (strcmp(method, "GET") != 0)
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+    /* A mutation on a fresh connection: libcurl sends a request again by itself when a
+     * reused connection closes before any answer, which for a POST is the action done
+     * twice (seen: six FlinkStateSnapshots for one key). */
+    if (strcmp(method, "GET") != 0)
+        curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     if (q->body) {
         r->body = xstrdup(q->body);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);

@@ -520,6 +520,11 @@ static void parse_checkpoint(const cJSON *o, struct checkpoint *c) {
     c->path = checkpoint_path(o);
     c->failure_ts = get_nonneg(o, "failure_timestamp");
     c->failure_message = one_line(json_get_string_ref(o, "failure_message"));
+    c->discarded = json_get_bool(o, "discarded", false);
+    const char *fmt = json_get_string_ref(o, "savepointFormat");
+    if (fmt && strlen(fmt) < sizeof c->format &&
+        strspn(fmt, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == strlen(fmt))
+        snprintf(c->format, sizeof c->format, "%s", fmt);
 }
 
 static void parse_restored(const cJSON *o, struct checkpoint *c) {

@@ -1057,6 +1057,7 @@ bool k8s_poller_context_access(const struct k8s_poller *p, const char *context,
         out->namespace = c->st.namespace;
         out->server = c->kc->server;
         out->tls = &c->tls;
+        out->user = c->kc->user_name;
     }
     char *safe = sanitize_strdup(want);
     bool ok = false;

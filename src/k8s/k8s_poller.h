@@ -166,6 +166,7 @@ struct k8s_access {
     const char *namespace;      /* the context's namespace, NULL unknown */
     const char *server;         /* the API server URL */
     const struct http_tls *tls; /* its TLS and credential (bearer only over https) */
+    const char *user;           /* the kubeconfig user the context names ("" anonymous) */
 };
 /* The API server and credential of kubeconfig context `context` (NULL: current-context).
  * Known are the contexts in use and those the `deployment:` entries named at start.

@@ -9,6 +9,7 @@
 
 #include "model.h"
 
+struct action_engine;
 struct alerts;
 struct config;
 struct k8s_poller;
@@ -38,6 +39,8 @@ struct app {
     const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */
     /* borrowed, NULL without Prometheus: its figures and alerts */
     const struct prom_source *prom;
+    /* borrowed: what may be sent, and sends it (NULL: no actions) */
+    struct action_engine *actions;
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when

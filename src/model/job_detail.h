@@ -61,6 +61,8 @@ struct checkpoint {
     int64_t failure_ts;    /* failed only */
     char *failure_message; /* owned, failed only */
     int64_t restore_ts;    /* latest.restored only */
+    bool discarded;        /* completed, then deleted by Flink (subsumed): cannot restore */
+    char format[16];       /* savepointFormat (1.17+): CANONICAL, NATIVE; "" unknown */
 };
 
 struct checkpoint_stats {

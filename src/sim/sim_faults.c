@@ -99,7 +99,7 @@ bool sim_faults_add(struct sim_faults *f, const char *pattern, const char *mode,
     if (m == N_MODES) {
         snprintf(err, err_len,
                  "unknown fault mode '%s' (latency:MS, status:CODE, reset, hang, truncate, "
-                 "garbage, huge:MB, drip)",
+                 "garbage, huge:MB, drip, drop)",
                  mode_name);
         goto out;
     }

@@ -3,7 +3,9 @@
  * matches the request path (no query string) decides what that request gets; /_sim/...
  * is never faulted.
  *
- * Modes: latency:MS, status:CODE, reset, hang, truncate, garbage, huge:MB, drip.
+ * Modes: latency:MS, status:CODE, reset, hang, truncate, garbage, huge:MB, drip, drop
+ * (the request is carried out, then the connection closes without an answer: a mutation
+ * that arrived and whose answer was lost).
  * The module also owns the stop signal: every wait a fault makes (latency, hang, drip)
  * ends as soon as sim_faults_stop() is called, so SIGTERM never waits on a fault. */
 #ifndef FLINKTOP_SIM_FAULTS_H
@@ -25,7 +27,8 @@
     X(TRUNCATE, "truncate", false, 0, 0)                                                           \
     X(GARBAGE, "garbage", false, 0, 0)                                                             \
     X(HUGE, "huge", true, 1, 4096)                                                                 \
-    X(DRIP, "drip", false, 0, 0)
+    X(DRIP, "drip", false, 0, 0)                                                                   \
+    X(DROP, "drop", false, 0, 0)
 
 enum sim_fault_mode {
 #define SIM_FAULT_ENUM(id, name, has_arg, min, max) SIM_FAULT_##id,

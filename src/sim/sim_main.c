@@ -65,7 +65,7 @@ static void usage(FILE *out) {
         "  --fault PATTERN=MODE[:ARG]\n"
         "                        inject a fault on paths matching the glob PATTERN;\n"
         "                        MODE is latency:MS, status:CODE, reset, hang, truncate,\n"
-        "                        garbage, huge:MB or drip (repeatable, first match wins)\n"
+        "                        garbage, huge:MB, drip or drop (repeatable, first match wins)\n"
         "  --frozen              no random state changes: no job failures, no drift, no\n"
         "                        bottleneck episodes, no periodic checkpoints (durations\n"
         "                        and I/O counters still advance; /_sim controls work)\n"
@@ -288,6 +288,10 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         return queue_stream(s, conn, &r);
     if (!faulted)
         return queue_reply(conn, &r);
+    if (hit.mode == SIM_FAULT_DROP) { /* done, and the answer lost */
+        sim_reply_free(&r);
+        return MHD_NO;
+    }
     unsigned int status = 0;
     struct MHD_Response *resp = sim_faults_response(s->faults, &hit, &r, &status);
     sim_reply_free(&r);

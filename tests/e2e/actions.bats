@@ -204,6 +204,7 @@ wait_audit() { # PHASE ACTION [SECONDS]
     screen | grep -q "  checkpoint " # retained checkpoints are offered too
     keys Enter
     wait_for "Confirm: redeploy"
+    wait_for "restores the state of job orders-enrichment from a"
     wait_for '"initialSavepointPath":'
     wait_for "savepointRedeployNonce"
     keys y
@@ -260,9 +261,11 @@ wait_audit() { # PHASE ACTION [SECONDS]
     wait_for "mode=cancel"
     keys y
     wait_for "cancel sent"
-    # pressed again while it runs
+    # pressed again while it runs: asked first, and Enter (No) sends nothing
     keys C
-    wait_for "already running"
+    wait_for "may still be running: send cancel again?"
+    keys Enter
+    wait_for "nothing sent"
     wait_for "cancel production/fraud-detection: job CANCELED" 30
     [ "$(requests 'len(r)')" = 1 ]
     [ "$(requests 'r[0]["method"]')" = PATCH ]
@@ -374,4 +377,215 @@ EOF
     wait_for "reload failed, config unchanged"
     wait_for "config.yaml:2"
     wait_for "Jobs: production"
+}
+
+# the config an installed flinktop starts with: read-only until :unlock
+readonly_config() {
+    mkdir -p "$XDG_CONFIG_HOME/flinktop"
+    printf 'readonly: true\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+}
+
+@test "redeploy: the picker never offers a checkpoint Flink discarded, and shows age, type, format, size and job" {
+    k8s_sim || return 1
+    operator_console
+    type_text ":job orders-enrichment"
+    keys Enter
+    wait_for "1 Overview"
+    keys 2
+    wait_for "chk-"
+    keys D
+    wait_for "Redeploy from a savepoint"
+    wait_for "discarded checkpoints"
+    wait_for "FORMAT"
+    # what the simulator (as Flink) says was discarded
+    local jid discarded
+    jid=$(sim_curl /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/overview |
+        python3 -c 'import json,sys; print([j["jid"] for j in json.load(sys.stdin)["jobs"] if j["name"]=="orders-enrichment"][0])')
+    discarded=$(sim_curl "/api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/$jid/checkpoints" |
+        python3 -c 'import json,sys; print(" ".join("chk-%d" % c["id"] for c in json.load(sys.stdin)["history"] if c.get("discarded")))')
+    [ -n "$discarded" ] # the test means something only when some were discarded
+    for chk in $discarded; do
+        ! screen | grep -qE "$chk\$|$chk " || { screen >&2; echo "offered $chk" >&2; return 1; }
+    done
+    screen | grep -E '^.*(checkpoint) ' | grep -q "orders-enrichm" # the job it came from
+    keys Escape
+    wait_for "nothing sent"
+    [ "$(requests 'len(r)')" = 0 ]
+}
+
+@test "a savepoint whose answer is lost after it arrived is unknown, then applied after the follow, never failed" {
+    k8s_sim || return 1
+    operator_console
+    # the simulator carries the POST out and closes the connection without answering
+    sim_curl /_sim/faults -X POST \
+        -d '{"pattern":"/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots","mode":"drop"}' >/dev/null
+    keys s
+    wait_for "Confirm: savepoint"
+    keys y
+    local end=$(($(now_ms) + 15000 * SCALE))
+    until [ "$(requests 'len(r)')" = 1 ]; do
+        [ "$(now_ms)" -lt "$end" ] || { screen >&2; requests 'r' >&2; return 1; }
+        sleep 0.1
+    done
+    sim_curl /_sim/faults -X DELETE >/dev/null
+    wait_for "applied (its answer was lost): savepoint at s3://" 30
+    wait_audit succeeded savepoint
+    ! grep -q '"phase":"failed"' "$AUDIT"
+    # the same key again while nothing is running goes straight to the confirmation
+    keys o
+    wait_for "Operations (1)"
+    wait_for "applied"
+    [ "$(requests 'len(r)')" = 1 ]
+}
+
+@test "R says what else it touches: every job of the FlinkDeployment by name, how old the data is" {
+    k8s_sim || return 1
+    operator_console
+    keys R
+    wait_for "Confirm: restart"
+    wait_for "touches every job of FlinkDeployment production:"
+    local n
+    local names
+    names=$(sim_curl /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/overview |
+        python3 -c 'import json,sys; [print(j["name"]) for j in json.load(sys.stdin)["jobs"]]')
+    for name in $names; do
+        screen | grep -q "$name" || { screen >&2; echo "missing $name" >&2; return 1; }
+        n=$((n + 1))
+    done
+    [ "$n" -ge 2 ]
+    wait_for "task managers"
+    wait_for "data behind this:"
+    keys n
+    wait_for "nothing sent"
+    [ "$(requests 'len(r)')" = 0 ]
+}
+
+@test "an audit log that cannot be written blocks the action: the screen says audit, the simulator gets nothing" {
+    k8s_sim || return 1
+    mkdir -p "$AUDIT" # a directory where the log should be
+    operator_console
+    keys s
+    wait_for "audit: savepoint not sent: the audit log cannot be written"
+    [ "$(requests 'len(r)')" = 0 ]
+    # audit: optional lets it go, and the confirmation says so
+    mkdir -p "$XDG_CONFIG_HOME/flinktop"
+    printf 'audit: optional\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    keys C-r
+    wait_for "reloaded"
+    keys s
+    wait_for "Confirm: savepoint"
+    wait_for "sent unaudited"
+    keys n
+    [ "$(requests 'len(r)')" = 0 ]
+}
+
+@test ":unlock allows actions for a while with a reason in the audit line, then locks again by itself" {
+    k8s_sim || return 1
+    readonly_config
+    operator_console
+    wait_for "READ-ONLY"
+    keys s
+    wait_for "read-only: savepoint not sent"
+    type_text ":unlock $((6 * SCALE))s \"T-77\""
+    keys Enter
+    wait_for "UNLOCKED 0:"
+    keys s
+    wait_for "Confirm: savepoint"
+    wait_for 'reason "T-77"'
+    keys y
+    wait_for "savepoint sent"
+    wait_audit requested savepoint
+    grep '"phase":"requested"' "$AUDIT" | grep -q '"reason":"T-77"'
+    grep '"phase":"requested"' "$AUDIT" | grep -q '"k8s_user":'
+    wait_audit succeeded savepoint 20
+    # it locks again by itself
+    wait_for "READ-ONLY" 10
+    keys s
+    wait_for "read-only: savepoint not sent"
+    [ "$(requests 'len(r)')" = 1 ]
+    # :lock ends one early; --readonly wins over :unlock
+    type_text ':unlock 10m "T-78"'
+    keys Enter
+    wait_for "UNLOCKED"
+    type_text ":lock"
+    keys Enter
+    wait_for "READ-ONLY"
+}
+
+@test "--readonly wins over :unlock" {
+    k8s_sim || return 1
+    operator_console --readonly
+    type_text ':unlock 10m "T"'
+    keys Enter
+    wait_for "nothing unlocks"
+    keys s
+    wait_for "read-only"
+    [ "$(requests 'len(r)')" = 0 ]
+}
+
+@test "at 80x24 the profile list says it continues and the confirmation's body scrolls to its end" {
+    k8s_sim || return 1
+    console 80 24 --refresh 1 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    wait_for "STABLE" 15
+    keys Home
+    keys P
+    wait_for "Which profile?"
+    wait_for "more"
+    keys G # the last profile
+    keys Enter
+    wait_for "Confirm: profile"
+    wait_for "lines below"
+    for _ in $(seq 1 60); do
+        screen | grep -q " 0 more lines below" && break
+        keys Down
+    done
+    wait_for " 0 more lines below"
+    wait_for "}}}" # the end of the merge-patch
+    keys n
+    wait_for "nothing sent"
+    [ "$(requests 'len(r)')" = 0 ]
+}
+
+@test "q with an action in flight asks before quitting" {
+    k8s_sim --action-steps-ms 3000 || return 1
+    operator_console
+    keys S
+    wait_for "Confirm: stop"
+    keys y
+    wait_for "stop sent"
+    keys q
+    wait_for "still being followed: quit anyway?"
+    keys n
+    wait_for "STABLE" # still here
+    [ ! -s "$BATS_TEST_TMPDIR/exit" ]
+    keys q
+    wait_for "quit anyway?"
+    keys y
+    local end=$(($(now_ms) + 10000 * SCALE))
+    until [ -s "$BATS_TEST_TMPDIR/exit" ]; do
+        [ "$(now_ms)" -lt "$end" ] || return 1
+        sleep 0.05
+    done
+    wait_audit abandoned stop
+}
+
+@test "a restart whose answer is lost: the resource read back carries the patch, so it is applied and followed to STABLE" {
+    k8s_sim || return 1
+    operator_console
+    keys R
+    wait_for "Confirm: restart"
+    sim_curl /_sim/faults -X POST \
+        -d '{"pattern":"/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments/production","mode":"drop"}' >/dev/null
+    keys y
+    local end=$(($(now_ms) + 15000 * SCALE))
+    until [ "$(requests 'len(r)')" = 1 ]; do
+        [ "$(now_ms)" -lt "$end" ] || { screen >&2; return 1; }
+        sleep 0.1
+    done
+    sim_curl /_sim/faults -X DELETE >/dev/null
+    wait_for "restart production/orders-enrichment: applied (its answer was lost): reconciled" 30
+    wait_for "STABLE"
+    wait_audit succeeded restart
+    ! grep -q '"phase":"failed"' "$AUDIT"
+    [ "$(requests 'len(r)')" = 1 ]
 }

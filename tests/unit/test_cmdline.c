@@ -299,8 +299,10 @@ static void parse_splits_verb_and_argument(void **state) {
     assert_string_equal(verb, "");
     size_t n;
     const char *const *cmds = cmdline_commands(&n);
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 10);
     assert_string_equal(cmds[0], "ctx");
+    assert_string_equal(cmds[6], "unlock");
+    assert_string_equal(cmds[7], "lock");
 }
 
 int main(void) {

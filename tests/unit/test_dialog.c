@@ -160,6 +160,43 @@ static void test_draw_small_terminal_keeps_question(void **state) {
     resizeterm(24, 80);
 }
 
+/* At 80x24 a long request body is never cut silently: a row says how much more there is,
+ * the keys scroll to its very end, and a long list of choices says it continues. */
+static void test_long_text_says_it_continues_and_scrolls_to_its_end(void **state) {
+    (void)state;
+    struct dialog d;
+    dialog_init(&d, DIALOG_YESNO, "Confirm: profile", "Go ahead?");
+    for (int i = 0; i < 40; i++)
+        dialog_add_line(&d, "  + key.%02d: value", i);
+    dialog_add_warning(&d, "the cluster is STALE");
+    dialog_add_line(&d, "PATCH /apis/x\n{\"spec\": {\"flinkConfiguration\": {\"a\": \"1\"}}} END-OF-BODY");
+    erase();
+    dialog_draw(&d, stdscr, 24, 80, true);
+    assert_non_null(strstr(vscreen_text(), "more lines below"));
+    assert_null(strstr(vscreen_text(), "END-OF-BODY"));
+    for (int i = 0; i < 20; i++)
+        dialog_key(&d, KEY_NPAGE, false);
+    erase();
+    dialog_draw(&d, stdscr, 24, 80, true);
+    assert_non_null(strstr(vscreen_text(), "END-OF-BODY"));
+    assert_non_null(strstr(vscreen_text(), " 0 more lines below"));
+    assert_non_null(strstr(vscreen_text(), "the cluster is STALE"));
+    assert_true(dialog_key(&d, 'y', true) == DIALOG_ACCEPTED); /* scrolling never answers */
+    dialog_free(&d);
+
+    dialog_init(&d, DIALOG_CHOOSE, "Apply a configuration profile", "Which profile?");
+    for (int i = 0; i < 30; i++) {
+        char c[32];
+        snprintf(c, sizeof c, "profile-%02d", i);
+        dialog_add_choice(&d, c);
+    }
+    erase();
+    dialog_draw(&d, stdscr, 24, 80, true);
+    assert_non_null(strstr(vscreen_text(), "more"));
+    assert_null(strstr(vscreen_text(), "profile-29"));
+    dialog_free(&d);
+}
+
 int main(void) {
     setlocale(LC_ALL, "C.UTF-8");
     const struct CMUnitTest tests[] = {
@@ -169,6 +206,7 @@ int main(void) {
         cmocka_unit_test(test_choose),
         cmocka_unit_test(test_draw_shows_text_and_question),
         cmocka_unit_test(test_draw_small_terminal_keeps_question),
+        cmocka_unit_test(test_long_text_says_it_continues_and_scrolls_to_its_end),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "http.h"
@@ -76,12 +77,68 @@ struct audit_log {
     char phases[8][16];
 };
 
-static void audit(void *arg, const struct operation *op, const char *phase) {
+static int audit(void *arg, const struct operation *op, const char *phase, char *err,
+                 size_t errlen) {
     struct audit_log *a = arg;
     (void)op;
+    (void)err;
+    (void)errlen;
     if (a->calls < 8)
-        strcpy(a->phases[a->calls], phase);
+        snprintf(a->phases[a->calls], sizeof a->phases[a->calls], "%s", phase);
     a->calls++;
+    return 0;
+}
+
+/* An audit log that cannot take the line: the hook says so. */
+static int audit_broken(void *arg, const struct operation *op, const char *phase, char *err,
+                        size_t errlen) {
+    (void)op;
+    (void)phase;
+    (*(int *)arg)++;
+    snprintf(err, errlen, "audit log /x/audit.log: Read-only file system");
+    return -1;
+}
+
+static void test_unwritable_audit_sends_nothing(void **state) {
+    (void)state;
+    struct http *h = http_new(1000, 1024);
+    int calls = 0;
+    struct operations *ops = operations_new(h, audit_broken, &calls);
+    char err[256] = "";
+    struct op_request r = {0};
+    r.action = "savepoint";
+    r.cluster = "prod";
+    r.base_url = "http://127.0.0.1:9";
+    r.path = "/jobs/a0000000000000000000000000000001/savepoints";
+    r.method = "POST";
+    r.body = "{}";
+    assert_null(operations_start(ops, &r, err, sizeof err));
+    assert_int_equal(calls, 1);
+    assert_non_null(strstr(err, "audit"));
+    assert_non_null(strstr(err, "Read-only file system"));
+    assert_int_equal(http_pending(h), 0); /* nothing went out */
+    assert_int_equal(operations_count(ops), 0);
+    http_free(h);
+    operations_free(ops);
+}
+
+/* A time-out or a connection closed without an answer may have arrived; a refused
+ * connection, an unknown host or a TLS handshake never did; an answer says itself. */
+static void test_maybe_delivered(void **state) {
+    (void)state;
+    struct http_response r = {HTTP_FAILED, 0, "", 0, "timed out after 5 s", 5000};
+    assert_true(operations_maybe_delivered(&r));
+    r.error = "server closed the connection without answering";
+    assert_true(operations_maybe_delivered(&r));
+    r.error = "connection refused";
+    assert_false(operations_maybe_delivered(&r));
+    r.error = "cannot resolve host";
+    assert_false(operations_maybe_delivered(&r));
+    r.error = "TLS: handshake failed";
+    assert_false(operations_maybe_delivered(&r));
+    r.status = 503;
+    r.error = "HTTP 503 from /x";
+    assert_false(operations_maybe_delivered(&r));
 }
 
 static void test_unmakeable_request_fails_and_is_audited(void **state) {
@@ -123,6 +180,8 @@ int main(void) {
         cmocka_unit_test(test_flink_errors),
         cmocka_unit_test(test_transport_error_is_http_line),
         cmocka_unit_test(test_unmakeable_request_fails_and_is_audited),
+        cmocka_unit_test(test_unwritable_audit_sends_nothing),
+        cmocka_unit_test(test_maybe_delivered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

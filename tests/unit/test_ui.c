@@ -15,6 +15,7 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "action_engine.h"
 #include "app.h"
 #include "colors.h"
 #include "config.h"
@@ -848,6 +849,9 @@ static void action_keys_ask_first_and_honour_readonly(void **state) {
     struct http *h = http_new(1000, 1024);
     struct operations *ops = operations_new(h, NULL, NULL);
     f->app.ops = ops;
+    struct action_engine *e = action_engine_new(&f->app, ops);
+    action_engine_set_audit(e, NULL, "no audit log here", true); /* audit: optional */
+    f->app.actions = e;
     draw_at(f, 24, 80);
     /* a plain cluster that names no savepoint directory: asked for one first; Esc
      * leaves with nothing sent */
@@ -871,6 +875,8 @@ static void action_keys_ask_first_and_honour_readonly(void **state) {
     assert_true(ui_handle_key(f->ui, 18) & UI_RELOAD);
     assert_int_equal(operations_count(ops), 0);
     f->app.ops = NULL;
+    f->app.actions = NULL;
+    action_engine_free(e);
     operations_free(ops);
     http_free(h);
 }
