@@ -13,24 +13,38 @@
 #define FLINKTOP_VERSION "dev"
 #endif
 
-/* One transfer, queued or in flight. Owned by the client's list (oldest first) until it
- * completes. We queue beyond HTTP_MAX_PER_HOST ourselves rather than let curl do it, so
- * that a request's timeout starts when it is sent, not when it was queued. */
+/* One transfer, queued or in flight, with the requests coalesced onto it. Owned by the
+ * client's list until it completes. We queue beyond the per-host limit ourselves
+ * (http_queue.c) rather than let curl do it, so that a request's timeout starts when it
+ * is sent, not when it was queued, and so that priorities and the budget decide. */
+struct follower {
+    struct follower *next;
+    http_done_fn done;
+    void *arg;
+};
+
 struct req {
-    struct req *next;
+    struct http_queue_item qi; /* first: the queue hands items back */
+    struct req *prev, *next;   /* every request of the client */
     CURL *easy;
-    char host[160]; /* scheme://host:port: the per-host limit counts these */
-    bool started;   /* added to the multi handle; queued until then */
+    char host[160]; /* scheme://host:port: the per-host queue and limit count these */
     char *url;
     char *body;
+    char *coalesce_key; /* owned; non-NULL while other GETs of the URL may join */
+    int64_t id;         /* > 0: started with http_start, cancellable */
     struct curl_slist *headers;
     struct curl_slist *connect_to;
     struct buf resp;
     bool too_big;
+    bool stopped; /* the chunk callback said stop */
+    bool add_failed;
     long timeout_ms;
+    long idle_timeout_ms;
     int64_t start_ms;
     http_done_fn done;
     void *arg;
+    http_chunk_fn on_chunk;
+    struct follower *followers, **followers_tail;
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -41,7 +55,16 @@ struct http {
     long timeout_ms;
     size_t max_body;
     uint64_t bytes;
+    struct http_queue queue;
+    struct strmap coalesce; /* coalesce_key -> struct req */
+    struct strmap ids;      /* "id" -> struct req */
+    int64_t next_id;
+    bool failed_adds; /* some request could not be added to the multi handle */
 };
+
+static struct req *req_of(struct http_queue_item *it) {
+    return (struct req *)(void *)((char *)it - offsetof(struct req, qi));
+}
 
 struct http *http_new(long default_timeout_ms, size_t max_body) {
     struct http *h = xcalloc(1, sizeof *h);
@@ -52,8 +75,24 @@ struct http *http_new(long default_timeout_ms, size_t max_body) {
     }
     h->timeout_ms = default_timeout_ms > 0 ? default_timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
     h->max_body = max_body > 0 ? max_body : HTTP_DEFAULT_MAX_BODY;
-    curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)HTTP_MAX_PER_HOST);
+    /* Our queue keeps HTTP/1.1 hosts to HTTP_MAX_PER_HOST; curl must not queue a user's
+     * action or a watch behind them, so it gets no host limit of its own. HTTP/2
+     * servers get one connection with many streams. */
+    curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    http_queue_init(&h->queue, HTTP_DEFAULT_QPS, HTTP_DEFAULT_BURST);
+    http_queue_seed(&h->queue, (uint64_t)clock_mono_ms() ^ (uint64_t)(uintptr_t)h);
+    strmap_init(&h->coalesce);
+    strmap_init(&h->ids);
+    h->next_id = 1;
     return h;
+}
+
+void http_set_budget(struct http *h, double qps, int burst) {
+    h->queue.qps = qps;
+    h->queue.burst = burst > 0 ? burst : HTTP_DEFAULT_BURST;
+    int64_t now = clock_mono_ms();
+    for (size_t i = 0; i < h->queue.n_hosts; i++)
+        token_bucket_init(&h->queue.list[i]->bucket, qps, h->queue.burst, now);
 }
 
 static void req_free(struct req *r) {
@@ -62,19 +101,49 @@ static void req_free(struct req *r) {
     curl_slist_free_all(r->headers);
     curl_slist_free_all(r->connect_to);
     buf_free(&r->resp);
+    while (r->followers) {
+        struct follower *f = r->followers;
+        r->followers = f->next;
+        free(f);
+    }
+    free(r->coalesce_key);
     free(r->url);
     free(r->body);
     free(r);
 }
 
+static void id_key(int64_t id, char *out, size_t outlen) {
+    snprintf(out, outlen, "%lld", (long long)id);
+}
+
+/* Out of every index: the list, the coalescing map, the ids, the queue. */
 static void unlink_req(struct http *h, struct req *r) {
-    for (struct req **pp = &h->reqs; *pp; pp = &(*pp)->next) {
-        if (*pp == r) {
-            *pp = r->next;
-            h->pending--;
-            return;
-        }
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        h->reqs = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    r->prev = r->next = NULL;
+    h->pending--;
+    if (r->coalesce_key) {
+        strmap_del(&h->coalesce, r->coalesce_key);
+        free(r->coalesce_key);
+        r->coalesce_key = NULL;
     }
+    if (r->id > 0) {
+        char k[32];
+        id_key(r->id, k, sizeof k);
+        strmap_del(&h->ids, k);
+    }
+    http_queue_remove(&h->queue, &r->qi);
+}
+
+/* done for the request and every one coalesced onto it */
+static void deliver(struct req *r, struct http_response *resp) {
+    r->done(r->arg, resp);
+    for (struct follower *f = r->followers; f; f = f->next)
+        f->done(f->arg, resp);
 }
 
 void http_free(struct http *h) {
@@ -82,20 +151,35 @@ void http_free(struct http *h) {
         return;
     while (h->reqs) {
         struct req *r = h->reqs;
+        bool running = r->qi.running;
         unlink_req(h, r);
-        if (r->started)
+        if (running)
             curl_multi_remove_handle(h->multi, r->easy);
         struct http_response resp = {HTTP_FAILED, 0, "", 0, "cancelled", 0};
-        r->done(r->arg, &resp);
+        deliver(r, &resp);
         req_free(r);
     }
     curl_multi_cleanup(h->multi);
+    http_queue_free(&h->queue);
+    strmap_free(&h->coalesce);
+    strmap_free(&h->ids);
     free(h);
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
     struct req *r = userp;
     size_t n = size * nmemb;
+    if (r->on_chunk) {
+        long status = 0;
+        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300) {
+            if (!r->on_chunk(r->arg, data, n)) {
+                r->stopped = true;
+                return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+            }
+            return n;
+        }
+    }
     if (!buf_append(&r->resp, data, n)) {
         r->too_big = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -180,37 +264,49 @@ static void url_host(const char *url, char *out, size_t outlen) {
     out[n] = '\0';
 }
 
-static int in_flight_for(const struct http *h, const char *host) {
-    int n = 0;
-    for (const struct req *r = h->reqs; r; r = r->next)
-        if (r->started && strcmp(r->host, host) == 0)
-            n++;
-    return n;
-}
-
-/* Send queued requests, oldest first, while their host has a free slot. */
+/* Start what the queue lets start now. A handle curl refuses is completed as failed
+ * in the next http_perform, never from inside http_submit. */
 static void start_queued(struct http *h) {
-    for (struct req *r = h->reqs; r; r = r->next) {
-        if (r->started || in_flight_for(h, r->host) >= HTTP_MAX_PER_HOST)
-            continue;
-        r->started = true;
-        r->start_ms = clock_mono_ms();
-        if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
-            r->started = false; /* tried again on the next completion */
+    struct http_queue_item *it;
+    int64_t now = clock_mono_ms();
+    while ((it = http_queue_next(&h->queue, now)) != NULL) {
+        struct req *r = req_of(it);
+        r->start_ms = now;
+        if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK) {
+            r->add_failed = true;
+            h->failed_adds = true;
+        }
     }
 }
 
-int http_submit(struct http *h, const struct http_request *q) {
+static enum http_priority resolve_priority(const struct http_request *q) {
+    if (q->priority != HTTP_PRIO_DEFAULT)
+        return q->priority;
+    bool reads = q->method == NULL || strcmp(q->method, "GET") == 0 ||
+                 strcmp(q->method, "HEAD") == 0;
+    return reads ? HTTP_PRIO_BACKGROUND : HTTP_PRIO_ACTION;
+}
+
+/* Who may share a transfer: a plain GET, same URL, same credentials. */
+static bool coalescable(const struct http_request *q) {
+    return (q->method == NULL || strcmp(q->method, "GET") == 0) && q->body == NULL &&
+           q->on_chunk == NULL;
+}
+
+static struct req *create(struct http *h, const struct http_request *q) {
     struct req *r = xcalloc(1, sizeof *r);
     buf_init(&r->resp, h->max_body);
     r->url = xstrdup(q->url);
     r->done = q->done;
     r->arg = q->arg;
+    r->on_chunk = q->on_chunk;
     r->timeout_ms = q->timeout_ms > 0 ? q->timeout_ms : h->timeout_ms;
+    r->idle_timeout_ms = q->idle_timeout_ms > 0 ? q->idle_timeout_ms : HTTP_DEFAULT_IDLE_TIMEOUT_MS;
+    r->followers_tail = &r->followers;
     r->easy = curl_easy_init();
     if (r->easy == NULL) {
         req_free(r);
-        return -1;
+        return NULL;
     }
     CURL *e = r->easy;
     curl_easy_setopt(e, CURLOPT_URL, r->url);
@@ -219,11 +315,21 @@ int http_submit(struct http *h, const struct http_request *q) {
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
+    if (r->on_chunk) {
+        /* long-lived: no overall timeout, an idle one instead (under 1 byte/s for the
+         * idle time is curl's "too slow", which we call "no data for N s") */
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->timeout_ms);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (r->idle_timeout_ms + 999) / 1000);
+    } else {
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+        curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
+    }
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* gzip: lighter on a slow link */
     curl_easy_setopt(e, CURLOPT_USERAGENT, "flinktop/" FLINKTOP_VERSION);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (is_https(r->url)) /* wait for the connection to say whether it multiplexes */
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     r->headers = curl_slist_append(r->headers, "Accept: application/json");
     const char *method = q->method ? q->method : "GET";
     if (strcmp(method, "GET") != 0)
@@ -241,18 +347,99 @@ int http_submit(struct http *h, const struct http_request *q) {
     if (q->tls)
         apply_tls(r, q->tls);
     url_host(r->url, r->host, sizeof r->host);
-    struct req **tail = &h->reqs;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = r;
+    return r;
+}
+
+static void enqueue(struct http *h, struct req *r, enum http_priority prio) {
+    r->next = h->reqs;
+    if (h->reqs)
+        h->reqs->prev = r;
+    h->reqs = r;
     h->pending++;
+    int64_t now = clock_mono_ms();
+    struct http_queue_host *host = http_queue_host(&h->queue, r->host, now);
+    r->qi.slotless = r->on_chunk != NULL;
+    http_queue_push(&h->queue, &r->qi, host, prio, now);
     start_queued(h);
+}
+
+int http_submit(struct http *h, const struct http_request *q) {
+    enum http_priority prio = resolve_priority(q);
+    char *key = NULL;
+    if (coalescable(q)) {
+        key = xasprintf("%p %s", (const void *)q->tls, q->url);
+        struct req *same = strmap_get(&h->coalesce, key);
+        int level = prio <= HTTP_PRIO_BACKGROUND ? 0 : (int)prio - 1;
+        if (same && level <= same->qi.level) {
+            struct follower *f = xcalloc(1, sizeof *f);
+            f->done = q->done;
+            f->arg = q->arg;
+            *same->followers_tail = f;
+            same->followers_tail = &f->next;
+            same->qi.host->stats.coalesced++;
+            free(key);
+            return 0;
+        }
+    }
+    struct req *r = create(h, q);
+    if (r == NULL) {
+        free(key);
+        return -1;
+    }
+    if (key) {
+        /* a higher-priority GET of a URL already queued lower takes over the key */
+        struct req *old = strmap_put(&h->coalesce, key, r);
+        if (old) {
+            free(old->coalesce_key);
+            old->coalesce_key = NULL;
+        }
+        r->coalesce_key = key;
+    }
+    enqueue(h, r, prio);
     return 0;
+}
+
+int64_t http_start(struct http *h, const struct http_request *q) {
+    struct req *r = create(h, q);
+    if (r == NULL)
+        return -1;
+    r->id = h->next_id++;
+    char k[32];
+    id_key(r->id, k, sizeof k);
+    strmap_put(&h->ids, k, r);
+    int64_t id = r->id;
+    enqueue(h, r, resolve_priority(q));
+    return id;
+}
+
+void http_cancel(struct http *h, int64_t id) {
+    char k[32];
+    id_key(id, k, sizeof k);
+    struct req *r = strmap_get(&h->ids, k);
+    if (r == NULL)
+        return;
+    bool running = r->qi.running;
+    if (running) {
+        curl_multi_remove_handle(h->multi, r->easy);
+        http_queue_finish(&h->queue, &r->qi, false, 0, clock_mono_ms());
+    }
+    unlink_req(h, r);
+    req_free(r);
+    start_queued(h);
 }
 
 CURLM *http_multi(struct http *h) { return h->multi; }
 int http_pending(const struct http *h) { return h->pending; }
 uint64_t http_bytes_received(const struct http *h) { return h->bytes; }
+int64_t http_wait_ms(const struct http *h) { return http_queue_wait_ms(&h->queue, clock_mono_ms()); }
+size_t http_host_count(const struct http *h) { return http_queue_n_hosts(&h->queue); }
+uint64_t http_work(const struct http *h) {
+    return h->queue.work + h->queue.hosts.probes + h->coalesce.probes + h->ids.probes;
+}
+
+void http_host_stats(const struct http *h, size_t i, struct http_host_stats *out) {
+    http_queue_host_stats(&h->queue, i, clock_mono_ms(), out);
+}
 
 static void format_size(size_t n, char *out, size_t outlen) {
     if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
@@ -359,6 +546,16 @@ static void url_path(const char *url, char *out, size_t outlen) {
     out[n] = '\0';
 }
 
+/* What the queue should learn from an answer: did the host fail (an error, a 5xx or a
+ * 429; not a 4xx, which is about the request), and did it say when to come back. */
+static bool host_failed(CURLcode cc, long status, const struct req *r) {
+    if (r->stopped || r->too_big)
+        return false;
+    if (cc != CURLE_OK)
+        return cc != CURLE_WRITE_ERROR && cc != CURLE_FILESIZE_EXCEEDED;
+    return status >= 500 || status == 429;
+}
+
 static void complete(struct http *h, struct req *r, CURLcode cc) {
     long status = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -367,6 +564,12 @@ static void complete(struct http *h, struct req *r, CURLcode cc) {
     struct http_response resp = {0};
     resp.status = status;
     resp.elapsed_ms = clock_mono_ms() - r->start_ms;
+    int64_t retry_after_ms = 0;
+    if (status == 429 || status == 503) {
+        curl_off_t ra = 0;
+        if (curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+            retry_after_ms = (int64_t)ra * 1000;
+    }
     h->bytes += r->resp.len;
     if (cc == CURLE_OK && status >= 200 && status < 300) {
         resp.outcome = HTTP_OK;
@@ -374,18 +577,49 @@ static void complete(struct http *h, struct req *r, CURLcode cc) {
         long os_errno = 0;
         curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
         url_path(r->url, path, sizeof path);
-        http_describe_error(cc, status, path, r->timeout_ms, h->max_body, r->too_big, (int)os_errno,
-                            r->errbuf, line, sizeof line);
+        if (r->stopped)
+            snprintf(line, sizeof line, "stopped by the reader");
+        else if (r->on_chunk && cc == CURLE_OPERATION_TIMEDOUT && status >= 200 && status < 300)
+            snprintf(line, sizeof line, "no data for %ld s", (r->idle_timeout_ms + 999) / 1000);
+        else
+            http_describe_error(cc, status, path, r->timeout_ms, h->max_body, r->too_big,
+                                (int)os_errno, r->errbuf, line, sizeof line);
         resp.outcome = HTTP_FAILED;
     }
+    long version = 0;
+    if (curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
+        version == CURL_HTTP_VERSION_2_0)
+        http_queue_set_multiplexed(&h->queue, r->qi.host);
+    http_queue_finish(&h->queue, &r->qi, host_failed(cc, status, r), retry_after_ms,
+                      clock_mono_ms());
     resp.error = line;
     resp.body = r->resp.data ? r->resp.data : "";
     resp.len = r->resp.len;
-    r->done(r->arg, &resp);
+    deliver(r, &resp);
+}
+
+/* Requests curl would not take: failed, as if the transfer had. */
+static void fail_unadded(struct http *h) {
+    h->failed_adds = false;
+    struct req *r = h->reqs;
+    while (r) {
+        struct req *nx = r->next;
+        if (r->add_failed) {
+            http_queue_finish(&h->queue, &r->qi, false, 0, clock_mono_ms());
+            unlink_req(h, r);
+            struct http_response resp = {HTTP_FAILED, 0, "", 0, "cannot start the transfer", 0};
+            deliver(r, &resp);
+            req_free(r);
+            nx = h->reqs; /* the callbacks may have changed the list */
+        }
+        r = nx;
+    }
 }
 
 int http_perform(struct http *h) {
     int running = 0;
+    if (h->failed_adds)
+        fail_unadded(h);
     curl_multi_perform(h->multi, &running);
     CURLMsg *msg;
     int left;
@@ -399,7 +633,7 @@ int http_perform(struct http *h) {
         unlink_req(h, r);
         complete(h, r, cc);
         req_free(r);
-        start_queued(h);
     }
+    start_queued(h); /* slots freed, and the budget refills with time */
     return running;
 }

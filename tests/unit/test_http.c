@@ -234,10 +234,11 @@ static void at_most_eight_in_flight_per_host(void **state) {
     struct http *h = http_new(2000, 1024);
     struct result r[10];
     memset(r, 0, sizeof r);
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
-    for (int i = 0; i < 10; i++)
-        get(h, url, &r[i]);
+    char url[10][64];
+    for (int i = 0; i < 10; i++) { /* ten URLs: the same one ten times would be one transfer */
+        snprintf(url[i], sizeof url[i], "http://127.0.0.1:%d/overview?i=%d", port, i);
+        get(h, url[i], &r[i]);
+    }
     int accepted = 0, conns[16];
     int64_t end = clock_mono_ms() + 10000;
     /* accept what arrives until the first timeouts free slots */
