@@ -82,6 +82,23 @@ static void draw_frame(struct console *c) {
         c->frame_max_ms = ms;
 }
 
+/* FLINKTOP_BENCH=http: each server's request counters on stderr at exit (make bench). */
+static void print_http_stats(const struct http *http) {
+    const char *bench = getenv("FLINKTOP_BENCH");
+    if (bench == NULL || strcmp(bench, "http") != 0)
+        return;
+    for (size_t i = 0; i < http_host_count(http); i++) {
+        struct http_host_stats st;
+        http_host_stats(http, i, &st);
+        fprintf(stderr,
+                "http %s: sent %llu, queued %d, coalesced %llu, throttled %llu, failed %llu, "
+                "backoffs %llu%s\n",
+                st.host, (unsigned long long)st.sent, st.queued, (unsigned long long)st.coalesced,
+                (unsigned long long)st.throttled, (unsigned long long)st.failed,
+                (unsigned long long)st.backoffs, st.multiplexed ? ", HTTP/2" : "");
+    }
+}
+
 /* Clusters from --flink, else from the config's clusters that name a Flink URL. */
 static void app_init_from(struct app *app, const struct options *o, const struct config *cfg) {
     memset(app, 0, sizeof *app);
@@ -528,6 +545,8 @@ int main(int argc, char **argv) {
             ov.refresh_ms = o.refresh_ms;
         if (o.timeout_given)
             ov.timeout_ms = o.timeout_ms;
+        ov.qps = o.qps;
+        ov.burst = o.burst;
         if (o.ascii || getenv("FLINKTOP_ASCII") != NULL)
             ov.ascii = 1;
         if (o.readonly)
@@ -556,6 +575,9 @@ int main(int argc, char **argv) {
     app_init_from(&app, &o, cfg);
     app.cap_clusters = app.n_clusters ? app.n_clusters : 1; /* what app_init_from allocated */
     struct http *http = http_new(app.timeout_ms, HTTP_DEFAULT_MAX_BODY);
+    /* --once: the user waits for every answer, as for the screen in view, so nothing
+     * waits for the budget (still 8 at a time per HTTP/1.1 server) */
+    http_set_budget(http, o.once ? 0 : cfg->qps, cfg->burst);
     struct loop *loop = loop_new(http);
     /* Kubernetes when asked for, or when nothing else names a cluster (as kubectl would) */
     bool k8s_asked = o.kubeconfig || o.n_contexts || o.namespace || o.all_namespaces;
@@ -611,6 +633,7 @@ int main(int argc, char **argv) {
     rc = o.once ? run_once(&app, poller, k8s, loop, alerts, o.output)
                 : run_console(&app, poller, k8s, loop, alerts, &ca);
     cfg = ca.cfg;         /* a reload may have replaced it */
+    print_http_stats(http);
     k8s_poller_stop(k8s); /* exec plugins give their fds and timers back to the loop */
     loop_free(loop);
     http_free(http); /* completes what is in flight as cancelled: the pollers must still be */

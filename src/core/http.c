@@ -23,6 +23,17 @@ struct follower {
     void *arg;
 };
 
+/* Where answers come from: a host, or one cluster behind an API server's service proxy
+ * (".../services/NAME/proxy"). A source that keeps failing is held back (back-off with
+ * jitter, or its Retry-After) without holding back the other clusters of the host. */
+struct source {
+    int failures; /* in a row */
+    int64_t last_fail_ms;
+    int64_t held_until_ms;
+    struct req *parked, *parked_tail; /* requests waiting for held_until_ms */
+    struct source *pprev, *pnext;     /* in the client's list of sources with parked ones */
+};
+
 struct req {
     struct http_queue_item qi; /* first: the queue hands items back */
     struct req *prev, *next;   /* every request of the client */
@@ -45,6 +56,10 @@ struct req {
     void *arg;
     http_chunk_fn on_chunk;
     struct follower *followers, **followers_tail;
+    struct source *src; /* borrowed from the client */
+    enum http_priority prio;
+    bool parked;
+    struct req *park_prev, *park_next;
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -60,6 +75,8 @@ struct http {
     struct strmap ids;      /* "id" -> struct req */
     int64_t next_id;
     bool failed_adds; /* some request could not be added to the multi handle */
+    struct strmap sources;  /* source key -> owned struct source */
+    struct source *parking; /* sources with parked requests */
 };
 
 static struct req *req_of(struct http_queue_item *it) {
@@ -83,6 +100,7 @@ struct http *http_new(long default_timeout_ms, size_t max_body) {
     http_queue_seed(&h->queue, (uint64_t)clock_mono_ms() ^ (uint64_t)(uintptr_t)h);
     strmap_init(&h->coalesce);
     strmap_init(&h->ids);
+    strmap_init(&h->sources);
     h->next_id = 1;
     return h;
 }
@@ -116,6 +134,32 @@ static void id_key(int64_t id, char *out, size_t outlen) {
     snprintf(out, outlen, "%lld", (long long)id);
 }
 
+static void parking_del(struct http *h, struct source *s) {
+    if (s->pprev)
+        s->pprev->pnext = s->pnext;
+    else
+        h->parking = s->pnext;
+    if (s->pnext)
+        s->pnext->pprev = s->pprev;
+    s->pprev = s->pnext = NULL;
+}
+
+static void unpark(struct http *h, struct req *r) {
+    struct source *s = r->src;
+    if (r->park_prev)
+        r->park_prev->park_next = r->park_next;
+    else
+        s->parked = r->park_next;
+    if (r->park_next)
+        r->park_next->park_prev = r->park_prev;
+    else
+        s->parked_tail = r->park_prev;
+    r->park_prev = r->park_next = NULL;
+    r->parked = false;
+    if (s->parked == NULL)
+        parking_del(h, s);
+}
+
 /* Out of every index: the list, the coalescing map, the ids, the queue. */
 static void unlink_req(struct http *h, struct req *r) {
     if (r->prev)
@@ -137,6 +181,8 @@ static void unlink_req(struct http *h, struct req *r) {
         strmap_del(&h->ids, k);
     }
     http_queue_remove(&h->queue, &r->qi);
+    if (r->parked)
+        unpark(h, r);
 }
 
 /* done for the request and every one coalesced onto it */
@@ -163,6 +209,9 @@ void http_free(struct http *h) {
     http_queue_free(&h->queue);
     strmap_free(&h->coalesce);
     strmap_free(&h->ids);
+    for (size_t i = 0; i < h->sources.cap; i++)
+        free(h->sources.slots[i].value);
+    strmap_free(&h->sources);
     free(h);
 }
 
@@ -350,17 +399,103 @@ static struct req *create(struct http *h, const struct http_request *q) {
     return r;
 }
 
+/* "scheme://host:port", plus the service-proxy path when there is one. */
+static void source_key(const char *url, const char *host, char *out, size_t outlen) {
+    const char *path = url + strlen(host);
+    const char *svc = strstr(path, "/services/");
+    const char *proxy = svc ? strstr(svc, "/proxy") : NULL;
+    size_t n = proxy ? (size_t)(proxy - path) + 6 : 0;
+    snprintf(out, outlen, "%s%.*s", host, (int)n, path);
+}
+
+static struct source *source_of(struct http *h, const struct req *r) {
+    char key[512];
+    source_key(r->url, r->host, key, sizeof key);
+    struct source *s = strmap_get(&h->sources, key);
+    if (s == NULL) {
+        s = xcalloc(1, sizeof *s);
+        strmap_put(&h->sources, key, s);
+    }
+    return s;
+}
+
+static void push(struct http *h, struct req *r, int64_t now) {
+    struct http_queue_host *host = http_queue_host(&h->queue, r->host, now);
+    r->qi.slotless = r->on_chunk != NULL;
+    http_queue_push(&h->queue, &r->qi, host, r->prio, now);
+}
+
 static void enqueue(struct http *h, struct req *r, enum http_priority prio) {
     r->next = h->reqs;
     if (h->reqs)
         h->reqs->prev = r;
     h->reqs = r;
     h->pending++;
+    r->prio = prio;
     int64_t now = clock_mono_ms();
-    struct http_queue_host *host = http_queue_host(&h->queue, r->host, now);
-    r->qi.slotless = r->on_chunk != NULL;
-    http_queue_push(&h->queue, &r->qi, host, prio, now);
+    r->src = source_of(h, r);
+    struct source *s = r->src;
+    if (prio != HTTP_PRIO_ACTION && now < s->held_until_ms) {
+        /* the source is backing off: wait beside the queue, not in it */
+        http_queue_host(&h->queue, r->host, now)->stats.queued++;
+        r->parked = true;
+        r->park_prev = s->parked_tail;
+        if (s->parked_tail)
+            s->parked_tail->park_next = r;
+        else
+            s->parked = r;
+        s->parked_tail = r;
+        if (r->park_prev == NULL) {
+            s->pnext = h->parking;
+            if (h->parking)
+                h->parking->pprev = s;
+            h->parking = s;
+        }
+        return;
+    }
+    push(h, r, now);
     start_queued(h);
+}
+
+/* Parked requests of sources whose back-off is over go to the queue. */
+static void release_parked(struct http *h, int64_t now) {
+    struct source *s = h->parking;
+    while (s) {
+        struct source *nx = s->pnext;
+        if (now >= s->held_until_ms) {
+            while (s->parked) {
+                struct req *r = s->parked;
+                unpark(h, r); /* takes s off the parking list with the last one */
+                http_queue_host(&h->queue, r->host, now)->stats.queued--;
+                push(h, r, now);
+            }
+        }
+        s = nx;
+    }
+}
+
+/* What the source learns from an answer. */
+static void source_feedback(struct http *h, struct req *r, bool failed, int64_t retry_after_ms,
+                            int64_t now) {
+    struct source *s = r->src;
+    if (!failed) {
+        s->failures = 0;
+        return;
+    }
+    /* requests in flight when it last failed fail for the same reason */
+    if (s->failures > 0 && r->start_ms < s->last_fail_ms && retry_after_ms <= 0)
+        return;
+    s->failures++;
+    s->last_fail_ms = now;
+    int64_t delay = http_queue_backoff_ms(&h->queue, s->failures);
+    if (retry_after_ms > HTTP_RETRY_AFTER_MAX_MS)
+        retry_after_ms = HTTP_RETRY_AFTER_MAX_MS;
+    if (retry_after_ms > delay)
+        delay = retry_after_ms;
+    if (now + delay > s->held_until_ms) {
+        s->held_until_ms = now + delay;
+        r->qi.host->stats.backoffs++;
+    }
 }
 
 int http_submit(struct http *h, const struct http_request *q) {
@@ -431,7 +566,16 @@ void http_cancel(struct http *h, int64_t id) {
 CURLM *http_multi(struct http *h) { return h->multi; }
 int http_pending(const struct http *h) { return h->pending; }
 uint64_t http_bytes_received(const struct http *h) { return h->bytes; }
-int64_t http_wait_ms(const struct http *h) { return http_queue_wait_ms(&h->queue, clock_mono_ms()); }
+int64_t http_wait_ms(const struct http *h) {
+    int64_t now = clock_mono_ms();
+    int64_t wait = http_queue_wait_ms(&h->queue, now);
+    for (const struct source *s = h->parking; s; s = s->pnext) {
+        int64_t w = s->held_until_ms > now ? s->held_until_ms - now : 0;
+        if (wait < 0 || w < wait)
+            wait = w;
+    }
+    return wait;
+}
 size_t http_host_count(const struct http *h) { return http_queue_n_hosts(&h->queue); }
 uint64_t http_work(const struct http *h) {
     return h->queue.work + h->queue.hosts.probes + h->coalesce.probes + h->ids.probes;
@@ -546,9 +690,9 @@ static void url_path(const char *url, char *out, size_t outlen) {
     out[n] = '\0';
 }
 
-/* What the queue should learn from an answer: did the host fail (an error, a 5xx or a
- * 429; not a 4xx, which is about the request), and did it say when to come back. */
-static bool host_failed(CURLcode cc, long status, const struct req *r) {
+/* Did the source fail (an error, a 5xx or a 429; not a 4xx, which is about the
+ * request; not a body over the cap or a reader that stopped)? */
+static bool source_failed(CURLcode cc, long status, const struct req *r) {
     if (r->stopped || r->too_big)
         return false;
     if (cc != CURLE_OK)
@@ -590,8 +734,16 @@ static void complete(struct http *h, struct req *r, CURLcode cc) {
     if (curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
         version == CURL_HTTP_VERSION_2_0)
         http_queue_set_multiplexed(&h->queue, r->qi.host);
-    http_queue_finish(&h->queue, &r->qi, host_failed(cc, status, r), retry_after_ms,
-                      clock_mono_ms());
+    /* The host as a whole is held back only when it says so (429, Retry-After) and the
+     * answer is its own, not a proxied cluster's; the source, whatever failed. */
+    int64_t now = clock_mono_ms();
+    bool failed = source_failed(cc, status, r);
+    bool proxied = strstr(r->url + strlen(r->host), "/services/") != NULL;
+    bool host_says = !proxied && (status == 429 || retry_after_ms > 0);
+    if (failed)
+        r->qi.host->stats.failed++;
+    http_queue_finish(&h->queue, &r->qi, host_says, host_says ? retry_after_ms : 0, now);
+    source_feedback(h, r, failed, retry_after_ms, now);
     resp.error = line;
     resp.body = r->resp.data ? r->resp.data : "";
     resp.len = r->resp.len;
@@ -620,6 +772,8 @@ int http_perform(struct http *h) {
     int running = 0;
     if (h->failed_adds)
         fail_unadded(h);
+    if (h->parking)
+        release_parked(h, clock_mono_ms());
     curl_multi_perform(h->multi, &running);
     CURLMsg *msg;
     int left;

@@ -6,6 +6,7 @@
 #include "xalloc.h"
 
 #define ACTION_LEVEL (HTTP_QUEUE_LEVELS - 1)
+#define VIEW_LEVEL (HTTP_QUEUE_LEVELS - 2) /* the screen in view: spends the budget, never waits for it */
 
 void http_queue_init(struct http_queue *q, double qps, int burst) {
     memset(q, 0, sizeof *q);
@@ -92,6 +93,9 @@ static void ring_del(struct http_queue *q, struct http_queue_host *h, int lv) {
 }
 
 static bool held(const struct http_queue_host *h) { return h->waiting || h->full; }
+
+/* A host that is failing gets one request at a time (a probe) until one succeeds. */
+static int slots(const struct http_queue_host *h) { return h->failures > 0 ? 1 : h->limit; }
 
 /* Put the host back in the rings of the levels where it has work (not ACTION's, which
  * it never leaves while it has actions queued). */
@@ -209,12 +213,12 @@ static bool host_may_start(struct http_queue *q, struct http_queue_host *h,
         wait_add(q, h, h->held_until_ms);
         return false;
     }
-    if (!it->slotless && h->in_flight >= h->limit) {
+    if (!it->slotless && h->in_flight >= slots(h)) {
         host_hold(q, h);
         h->full = true;
         return false;
     }
-    int64_t wait = token_bucket_wait_ms(&h->bucket, now_ms);
+    int64_t wait = it->level >= VIEW_LEVEL ? 0 : token_bucket_wait_ms(&h->bucket, now_ms);
     if (wait > 0) {
         if (!it->throttled) {
             it->throttled = true;
@@ -258,7 +262,7 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms) {
                 return NULL;
             if (!host_may_start(q, h, it, now_ms))
                 continue; /* h left the rings */
-            token_bucket_take(&h->bucket, now_ms);
+            token_bucket_force(&h->bucket, now_ms); /* there was one, unless lv is VIEW */
             q->ring[lv] = h->rnext[lv]; /* round robin: the next host's turn */
             start(q, it, now_ms);
             return it;
@@ -273,6 +277,16 @@ int64_t http_queue_wait_ms(const struct http_queue *q, int64_t now_ms) {
     return q->wait_due_ms <= now_ms ? 0 : q->wait_due_ms - now_ms;
 }
 
+int64_t http_queue_backoff_ms(struct http_queue *q, int failures) {
+    int shift = failures - 1 < 16 ? (failures > 0 ? failures - 1 : 0) : 16;
+    int64_t delay = (int64_t)HTTP_BACKOFF_BASE_MS << shift;
+    if (delay > HTTP_BACKOFF_MAX_MS)
+        delay = HTTP_BACKOFF_MAX_MS;
+    /* jitter in [delay/2, delay): consoles that saw the same outage do not come back
+     * in step */
+    return delay / 2 + (int64_t)(rand_unit(q) * (double)(delay / 2));
+}
+
 void http_queue_finish(struct http_queue *q, struct http_queue_item *it, bool failed,
                        int64_t retry_after_ms, int64_t now_ms) {
     struct http_queue_host *h = it->host;
@@ -284,29 +298,22 @@ void http_queue_finish(struct http_queue *q, struct http_queue_item *it, bool fa
         h->in_flight--;
         q->in_flight--;
     }
-    if (h->full && h->in_flight < h->limit) {
+    if (!failed)
+        h->failures = 0;
+    if (h->full && h->in_flight < slots(h)) {
         h->full = false;
         if (!h->waiting)
             host_release(q, h);
     }
-    if (!failed) {
-        h->failures = 0;
+    if (!failed)
         return;
-    }
-    h->stats.failed++;
     /* requests already in flight when the last failure came in fail for the same
      * reason: they do not make it worse */
     if (h->failures > 0 && it->sent_ms < h->last_fail_ms && retry_after_ms <= 0)
         return;
     h->failures++;
     h->last_fail_ms = now_ms;
-    int shift = h->failures - 1 < 16 ? h->failures - 1 : 16;
-    int64_t delay = (int64_t)HTTP_BACKOFF_BASE_MS << shift;
-    if (delay > HTTP_BACKOFF_MAX_MS)
-        delay = HTTP_BACKOFF_MAX_MS;
-    /* jitter in [delay/2, delay): consoles that saw the same outage do not come back
-     * in step */
-    delay = delay / 2 + (int64_t)(rand_unit(q) * (double)(delay / 2));
+    int64_t delay = http_queue_backoff_ms(q, h->failures);
     if (retry_after_ms > HTTP_RETRY_AFTER_MAX_MS)
         retry_after_ms = HTTP_RETRY_AFTER_MAX_MS;
     if (retry_after_ms > delay)

@@ -4,10 +4,16 @@
  *
  * One queue per host ("scheme://host:port") and priority level. A request starts when
  *   - it is a user's action (HTTP_PRIO_ACTION): always, at once; or
- *   - its host is not backing off (Retry-After, or failures in a row), has a free slot
+ *   - its host is not backing off (Retry-After, or 429s in a row), has a free slot
  *     (HTTP_MAX_PER_HOST, more once the host multiplexes over HTTP/2), has a token in
- *     its bucket (the request budget, --qps/--burst), and fewer than
- *     HTTP_QUEUE_MAX_IN_FLIGHT requests are in flight in all.
+ *     its bucket (the request budget, --qps/--burst; HTTP_PRIO_VIEW spends tokens but
+ *     never waits for one: the screen in view is never held for the budget), and
+ *     fewer than HTTP_QUEUE_MAX_IN_FLIGHT requests are in flight in all.
+ * A host that fails as a whole (the caller decides: http.c says so for 429 and for a
+ * Retry-After; a failing path or proxied cluster is held back in http.c, per source)
+ * is held back: Retry-After when it says so, else HTTP_BACKOFF_BASE_MS doubling to
+ * HTTP_BACKOFF_MAX_MS with jitter; requests already in flight when it failed do not
+ * count again; until one request succeeds it gets one at a time.
  * Highest priority first; within a level, hosts take turns (round robin), so one host
  * with 100,000 requests queued does not hold back another with one; within a host and
  * level, oldest first. Every operation is O(1) (hosts waiting on the clock are looked
@@ -52,7 +58,7 @@ struct http_host_stats {
     uint64_t sent;      /* requests started */
     uint64_t coalesced; /* requests answered by another one's transfer */
     uint64_t throttled; /* requests that waited for the budget */
-    uint64_t failed;    /* transfers that ended in an error or a 5xx/429 */
+    uint64_t failed;    /* transfers that ended in an error, a 5xx or a 429 (http.c) */
     uint64_t backoffs;  /* times the host was held back (Retry-After or failures) */
     int queued;         /* waiting now */
     int in_flight;      /* running now */
@@ -126,10 +132,14 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms);
 /* ms until http_queue_next could return something that is only held by the clock
  * (-1: nothing is waiting on the clock). */
 int64_t http_queue_wait_ms(const struct http_queue *q, int64_t now_ms);
-/* A running item finished. failed: an error, a 5xx or a 429; retry_after_ms > 0 when
- * the server said Retry-After. Success clears the host's back-off. */
+/* A running item finished. failed: the host as a whole failed (a 429, a Retry-After);
+ * retry_after_ms > 0 when the server said Retry-After. Success clears the count of
+ * failures (a Retry-After still holds until its time). */
 void http_queue_finish(struct http_queue *q, struct http_queue_item *it, bool failed,
                        int64_t retry_after_ms, int64_t now_ms);
+/* The back-off after `failures` failures in a row (>= 1): HTTP_BACKOFF_BASE_MS doubling
+ * up to HTTP_BACKOFF_MAX_MS, with jitter in [d/2, d). */
+int64_t http_queue_backoff_ms(struct http_queue *q, int failures);
 /* HTTP/2 seen on this host: more streams in flight. */
 void http_queue_set_multiplexed(struct http_queue *q, struct http_queue_host *host);
 
