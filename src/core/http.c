@@ -47,7 +47,9 @@ struct req {
     struct curl_slist *connect_to;
     struct buf resp;
     bool too_big;
-    bool stopped; /* the chunk callback said stop */
+    bool stopped;   /* the chunk callback said stop */
+    bool cancelled; /* http_cancel from inside a curl callback: dropped right after */
+    struct req *cancel_next;
     bool add_failed;
     long timeout_ms;
     long idle_timeout_ms;
@@ -75,6 +77,8 @@ struct http {
     struct strmap ids;      /* "id" -> struct req */
     int64_t next_id;
     bool failed_adds; /* some request could not be added to the multi handle */
+    bool in_multi;    /* inside curl_multi_perform: curl's callbacks may not call curl */
+    struct req *cancels; /* cancelled from inside curl: removed when it returns */
     struct strmap sources;  /* source key -> owned struct source */
     struct source *parking; /* sources with parked requests */
 };
@@ -202,7 +206,8 @@ void http_free(struct http *h) {
         if (running)
             curl_multi_remove_handle(h->multi, r->easy);
         struct http_response resp = {HTTP_FAILED, 0, "", 0, "cancelled", 0};
-        deliver(r, &resp);
+        if (!r->cancelled) /* http_cancel promised no callback */
+            deliver(r, &resp);
         req_free(r);
     }
     curl_multi_cleanup(h->multi);
@@ -218,6 +223,8 @@ void http_free(struct http *h) {
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
     struct req *r = userp;
     size_t n = size * nmemb;
+    if (r->cancelled)
+        return 0;
     if (r->on_chunk) {
         long status = 0;
         curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -317,6 +324,8 @@ static void url_host(const char *url, char *out, size_t outlen) {
  * in the next http_perform, never from inside http_submit. */
 static void start_queued(struct http *h) {
     struct http_queue_item *it;
+    if (h->in_multi)
+        return; /* a request submitted from a chunk callback: started after it */
     int64_t now = clock_mono_ms();
     while ((it = http_queue_next(&h->queue, now)) != NULL) {
         struct req *r = req_of(it);
@@ -554,6 +563,16 @@ void http_cancel(struct http *h, int64_t id) {
     if (r == NULL)
         return;
     bool running = r->qi.running;
+    if (running && h->in_multi) {
+        /* from inside curl (a chunk callback): curl may not be called back; the
+         * transfer aborts at its next byte and is dropped when curl reports it */
+        r->cancelled = true;
+        r->id = 0;
+        strmap_del(&h->ids, k);
+        r->cancel_next = h->cancels;
+        h->cancels = r;
+        return;
+    }
     if (running) {
         curl_multi_remove_handle(h->multi, r->easy);
         http_queue_finish(&h->queue, &r->qi, false, 0, clock_mono_ms());
@@ -774,7 +793,17 @@ int http_perform(struct http *h) {
         fail_unadded(h);
     if (h->parking)
         release_parked(h, clock_mono_ms());
+    h->in_multi = true;
     curl_multi_perform(h->multi, &running);
+    h->in_multi = false;
+    while (h->cancels) {
+        struct req *r = h->cancels;
+        h->cancels = r->cancel_next;
+        curl_multi_remove_handle(h->multi, r->easy); /* and any message of it */
+        http_queue_finish(&h->queue, &r->qi, false, 0, clock_mono_ms());
+        unlink_req(h, r);
+        req_free(r);
+    }
     CURLMsg *msg;
     int left;
     while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
