@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "colors.h"
 #include "config.h"
+#include "frame_pacer.h"
 #include "http.h"
 #include "k8s_poller.h"
 #include "keymap.h"
@@ -60,7 +61,9 @@ struct console {
     struct k8s_poller *k8s; /* NULL without Kubernetes */
     struct ui *ui;
     int sig_fd;
-    bool dirty;
+    bool dirty;       /* the data changed: drawn at most every FRAME_PACER_MIN_MS */
+    bool input_dirty; /* a key or a resize changed the screen: drawn at once */
+    struct frame_pacer pacer;
     int64_t start_ms;
     bool bench_first_frame; /* FLINKTOP_BENCH=first-frame: exit after the first full frame */
     bool bench_frames;      /* FLINKTOP_BENCH=frames: report draw times at exit */
@@ -369,7 +372,7 @@ static void apply_ui_flags(struct console *c, unsigned flags) {
     if (flags & UI_REFETCH)
         poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     if (flags & (UI_REDRAW | UI_REFETCH))
-        c->dirty = true;
+        c->input_dirty = true;
 }
 
 /* The terminal hung up (ssh dropped, tmux killed): stdin stays readable at EOF forever,
@@ -399,7 +402,7 @@ static void on_signal(void *arg, int fd) {
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
             resizeterm(ws.ws_row, ws.ws_col);
         ui_resize(c->ui);
-        c->dirty = true;
+        c->input_dirty = true;
     }
 }
 
@@ -475,9 +478,12 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
     draw_frame(&c);
+    frame_pacer_init(&c.pacer);
+    frame_pacer_drawn(&c.pacer, clock_mono_ms());
     int64_t first_full = 0;
     while (!loop_stopped(loop)) {
-        loop_run_once(loop, TICK_MS);
+        /* sleep until the next event, or until a pending data frame is due */
+        loop_run_once(loop, (int)frame_pacer_wait_ms(&c.pacer, clock_mono_ms(), TICK_MS));
         if (k8s && k8s_poller_take_added(k8s)) /* new clusters: poll them now */
             poller_round(c.poller, ui_focus_cluster(c.ui), ui_focus_job(c.ui));
         if (k8s && k8s_poller_take_changed(k8s))
@@ -488,9 +494,16 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
             app->last_refresh_ms = clock_wall_ms();
             c.dirty = true;
         }
-        if (c.dirty) {
+        if (c.dirty)
+            frame_pacer_data(&c.pacer);
+        if (c.input_dirty)
+            frame_pacer_input(&c.pacer);
+        c.dirty = c.input_dirty = false;
+        /* one frame per wake at most, only when something changed, data frames at most
+         * 20 a second (answers trickle in over many wakes), keys at once */
+        if (frame_pacer_due(&c.pacer, clock_mono_ms())) {
             draw_frame(&c);
-            c.dirty = false;
+            frame_pacer_drawn(&c.pacer, clock_mono_ms());
             if (c.bench_first_frame && first_full == 0 && fleet_settled(app)) {
                 first_full = clock_mono_ms() - c.start_ms;
                 loop_stop(loop);
