@@ -60,6 +60,7 @@ struct req {
     struct follower *followers, **followers_tail;
     struct source *src; /* borrowed from the client */
     enum http_priority prio;
+    bool prio_default; /* the caller did not say: not held by the budget (http_queue.h) */
     bool parked;
     struct req *park_prev, *park_next;
     char errbuf[CURL_ERROR_SIZE];
@@ -431,6 +432,7 @@ static struct source *source_of(struct http *h, const struct req *r) {
 static void push(struct http *h, struct req *r, int64_t now) {
     struct http_queue_host *host = http_queue_host(&h->queue, r->host, now);
     r->qi.slotless = r->on_chunk != NULL;
+    r->qi.unbudgeted = r->prio_default;
     http_queue_push(&h->queue, &r->qi, host, r->prio, now);
 }
 
@@ -513,14 +515,28 @@ int http_submit(struct http *h, const struct http_request *q) {
     if (coalescable(q)) {
         key = xasprintf("%p %s", (const void *)q->tls, q->url);
         struct req *same = strmap_get(&h->coalesce, key);
-        int level = prio <= HTTP_PRIO_BACKGROUND ? 0 : (int)prio - 1;
-        if (same && level <= same->qi.level) {
+        if (same) {
+            /* the more urgent caller sets the pace: a higher priority, or a caller
+             * that did not say (never held by the budget) */
+            bool dflt = q->priority == HTTP_PRIO_DEFAULT;
+            bool faster = prio > same->prio || (dflt && !same->prio_default);
+            if (faster) {
+                if (prio > same->prio)
+                    same->prio = prio;
+                same->prio_default = same->prio_default || dflt;
+                if (same->qi.queued) {
+                    int64_t now = clock_mono_ms();
+                    http_queue_remove(&h->queue, &same->qi);
+                    push(h, same, now);
+                    start_queued(h);
+                }
+            }
             struct follower *f = xcalloc(1, sizeof *f);
             f->done = q->done;
             f->arg = q->arg;
             *same->followers_tail = f;
             same->followers_tail = &f->next;
-            same->qi.host->stats.coalesced++;
+            http_queue_host(&h->queue, same->host, clock_mono_ms())->stats.coalesced++;
             free(key);
             return 0;
         }
@@ -530,13 +546,9 @@ int http_submit(struct http *h, const struct http_request *q) {
         free(key);
         return -1;
     }
+    r->prio_default = q->priority == HTTP_PRIO_DEFAULT;
     if (key) {
-        /* a higher-priority GET of a URL already queued lower takes over the key */
-        struct req *old = strmap_put(&h->coalesce, key, r);
-        if (old) {
-            free(old->coalesce_key);
-            old->coalesce_key = NULL;
-        }
+        strmap_put(&h->coalesce, key, r);
         r->coalesce_key = key;
     }
     enqueue(h, r, prio);
@@ -547,6 +559,7 @@ int64_t http_start(struct http *h, const struct http_request *q) {
     struct req *r = create(h, q);
     if (r == NULL)
         return -1;
+    r->prio_default = q->priority == HTTP_PRIO_DEFAULT;
     r->id = h->next_id++;
     char k[32];
     id_key(r->id, k, sizeof k);

@@ -65,7 +65,8 @@ struct http_request {
     long timeout_ms;            /* 0 = the client's default */
     http_done_fn done;          /* called exactly once, from http_perform or http_free */
     void *arg;
-    /* Who is waiting (http_queue.h). DEFAULT: background for GET, action otherwise. */
+    /* Who is waiting (http_queue.h). DEFAULT: background for a GET (but not held by the
+     * budget until its caller says BACKGROUND or BOARD), action otherwise. */
     enum http_priority priority;
     /* Streaming (a Kubernetes watch): non-NULL sends a 2xx body here piece by piece,
      * never buffered, and done gets an empty body. Such a transfer is long-lived: no
@@ -92,9 +93,10 @@ void http_set_budget(struct http *h, double qps, int burst);
  * request could not even be created.
  *
  * Coalescing: a GET without body, not streaming, for the same URL and the same tls as a
- * GET already queued or in flight, at the same or a lower priority, sends nothing: it
- * is answered by that transfer: every done callback runs, in the order submitted, with
- * the same response. The host's `coalesced` counter says how often. */
+ * GET already queued or in flight sends nothing: it is answered by that transfer, and
+ * every done callback runs, in the order submitted, with the same response. A more
+ * urgent one moves the queued transfer up to its priority. The host's `coalesced`
+ * counter says how often. */
 int http_submit(struct http *h, const struct http_request *req);
 /* The same, returning an id > 0 for http_cancel (or -1). Never coalesced, never a
  * target of coalescing: for streams and anything that may be cancelled. */

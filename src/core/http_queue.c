@@ -176,6 +176,12 @@ void http_queue_push(struct http_queue *q, struct http_queue_item *it,
         host->head[lv] = it;
     host->tail[lv] = it;
     host->stats.queued++;
+    if ((lv >= VIEW_LEVEL || it->unbudgeted) && host->waiting && host->for_tokens) {
+        /* held only for the budget, which the screen in view does not wait for */
+        wait_del(q, host);
+        if (!host->full)
+            host_release(q, host);
+    }
     if (lv == ACTION_LEVEL || !held(host))
         ring_add(q, host, lv);
 }
@@ -211,6 +217,7 @@ static bool host_may_start(struct http_queue *q, struct http_queue_host *h,
     if (now_ms < h->held_until_ms) {
         host_hold(q, h);
         wait_add(q, h, h->held_until_ms);
+        h->for_tokens = false;
         return false;
     }
     if (!it->slotless && h->in_flight >= slots(h)) {
@@ -218,7 +225,8 @@ static bool host_may_start(struct http_queue *q, struct http_queue_host *h,
         h->full = true;
         return false;
     }
-    int64_t wait = it->level >= VIEW_LEVEL ? 0 : token_bucket_wait_ms(&h->bucket, now_ms);
+    bool waits = it->level < VIEW_LEVEL && !it->unbudgeted;
+    int64_t wait = waits ? token_bucket_wait_ms(&h->bucket, now_ms) : 0;
     if (wait > 0) {
         if (!it->throttled) {
             it->throttled = true;
@@ -226,6 +234,7 @@ static bool host_may_start(struct http_queue *q, struct http_queue_host *h,
         }
         host_hold(q, h);
         wait_add(q, h, now_ms + wait);
+        h->for_tokens = true;
         return false;
     }
     return true;

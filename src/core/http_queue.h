@@ -31,9 +31,12 @@
 #include "strmap.h"
 #include "token_bucket.h"
 
-/* Highest first. DEFAULT (what a zeroed struct http_request says) is BACKGROUND for a
- * GET and ACTION for a method that changes something (POST, PUT, PATCH, DELETE): every
- * mutation flinktop sends is a user's action. */
+/* Highest first. DEFAULT (what a zeroed struct http_request says) is ACTION for a method
+ * that changes something (POST, PUT, PATCH, DELETE: every mutation flinktop sends is a
+ * user's action) and BACKGROUND for a GET, with one difference while callers are being
+ * taught to say who waits: a GET left at DEFAULT spends the budget but is not held by
+ * it (http.c sets the item's `unbudgeted`), so a caller written before the budget keeps
+ * its pace. Say BACKGROUND (or BOARD) to be held. */
 enum http_priority {
     HTTP_PRIO_DEFAULT = 0,
     HTTP_PRIO_BACKGROUND, /* details of jobs nobody is looking at */
@@ -77,6 +80,7 @@ struct http_queue_item {
     bool running;     /* started, not finished */
     bool slotless;    /* a stream: takes a token but no slot (it holds its own connection) */
     bool throttled;   /* already counted in throttled */
+    bool unbudgeted;  /* spends tokens, never waits for them (see HTTP_PRIO_DEFAULT) */
     int64_t sent_ms;  /* when it started */
 };
 
@@ -87,6 +91,7 @@ struct http_queue_host {
     struct http_queue_host *rprev[HTTP_QUEUE_LEVELS], *rnext[HTTP_QUEUE_LEVELS];
     bool in_ring[HTTP_QUEUE_LEVELS];
     bool waiting;  /* held on the clock (budget or back-off): in the wait list */
+    bool for_tokens; /* waiting for the budget alone (the screen in view need not) */
     bool full;     /* held until one of its requests finishes */
     struct http_queue_host *wprev, *wnext;
     int64_t due_ms; /* waiting: when to look again */

@@ -87,12 +87,17 @@ static void run_until_done(struct http *h, struct result *r, int64_t deadline_ms
     assert_true(r->done);
 }
 
-static void get(struct http *h, const char *url, struct result *r) {
+static void get_at(struct http *h, const char *url, struct result *r, enum http_priority p) {
     struct http_request q = {0};
     q.url = url;
     q.done = on_done;
     q.arg = r;
+    q.priority = p;
     assert_int_equal(http_submit(h, &q), 0);
+}
+
+static void get(struct http *h, const char *url, struct result *r) {
+    get_at(h, url, r, HTTP_PRIO_DEFAULT);
 }
 
 static void ok_response_gives_body(void **state) {
@@ -304,6 +309,46 @@ static void same_get_twice_is_one_transfer_with_two_answers(void **state) {
     http_free(h);
     close(lfd);
     waitpid(pid, NULL, 0);
+}
+
+/* A background GET waits for the budget; the same URL for the screen in view takes it
+ * along at once: one transfer, sent now, both answered. A GET whose caller did not say
+ * who waits spends the budget but is not held by it (callers written before it). */
+static void urgent_get_moves_the_queued_copy_up(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port); /* never answers */
+    struct http *h = http_new(2000, 1024);
+    http_set_budget(h, 0.001, 1);
+    struct result first = {0}, bg = {0}, view = {0};
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
+    get_at(h, url, &first, HTTP_PRIO_BACKGROUND); /* spends the only token */
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/overview", port);
+    get_at(h, url, &bg, HTTP_PRIO_BACKGROUND);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.queued, 1);
+    struct http_request q = {0};
+    q.url = url;
+    q.done = on_done;
+    q.arg = &view;
+    q.priority = HTTP_PRIO_VIEW;
+    assert_int_equal(http_submit(h, &q), 0);
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 2);
+    assert_int_equal(st.queued, 0);
+    assert_int_equal(st.coalesced, 1);
+    assert_int_equal(http_pending(h), 2);
+    struct result legacy = {0};
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/taskmanagers", port);
+    get(h, url, &legacy);
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 3);
+    http_free(h);
+    assert_true(bg.done && view.done && legacy.done);
+    close(lfd);
 }
 
 /* 429/503 with Retry-After: nothing more goes to that server until the time is up. */
@@ -584,6 +629,7 @@ int main(void) {
         cmocka_unit_test(describe_error_lines),
         cmocka_unit_test(same_get_twice_is_one_transfer_with_two_answers),
         cmocka_unit_test(retry_after_holds_requests_back),
+        cmocka_unit_test(urgent_get_moves_the_queued_copy_up),
         cmocka_unit_test(failing_source_backs_off),
         cmocka_unit_test(stream_delivers_each_piece_as_it_arrives),
         cmocka_unit_test(cancelled_stream_says_nothing_more),

@@ -134,6 +134,14 @@ static void budget_spends_the_burst_then_the_rate(void **state) {
     assert_int_equal(st.sent, 16);
     assert_int_equal(st.queued, 14);
     assert_int_equal(st.throttled, 3); /* the 11th, 12th and 17th, each counted once */
+    /* out of budget: the screen in view goes anyway, and its cost is owed */
+    struct item view[2];
+    push(&q, &view[0], "http://api", HTTP_PRIO_VIEW, 100);
+    push(&q, &view[1], "http://api", HTTP_PRIO_VIEW, 101);
+    assert_int_equal(next_item(&q, 1200)->tag, 100);
+    assert_int_equal(next_item(&q, 1200)->tag, 101);
+    assert_null(next_item(&q, 1400)); /* background waits the longer */
+    assert_int_equal(http_queue_wait_ms(&q, 1400), 400); /* the two it owes, then one */
     http_queue_free(&q);
 }
 
