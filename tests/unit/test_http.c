@@ -558,29 +558,30 @@ static void cancelled_stream_says_nothing_more(void **state) {
 
 /* ---- work ---- */
 
-static int cancelled_count;
+static int done_count;
 static void count_done(void *arg, const struct http_response *resp) {
     (void)arg;
-    if (strcmp(resp->error, "cancelled") == 0)
-        cancelled_count++;
+    (void)resp;
+    done_count++;
 }
 
 static uint64_t work_for(int n, int port) {
     struct http *h = http_new(2000, 1024);
     http_set_budget(h, 0.001, 1); /* one goes, the rest stay queued */
+    done_count = 0;
     char url[80];
     for (int i = 0; i < n; i++) {
         snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/%d", port, i);
         struct http_request q = {0};
         q.url = url;
         q.done = count_done;
+        q.priority = HTTP_PRIO_BACKGROUND;
         assert_int_equal(http_submit(h, &q), 0);
         http_perform(h);
     }
     uint64_t w = http_work(h);
-    cancelled_count = 0;
     http_free(h);
-    assert_int_equal(cancelled_count, n);
+    assert_int_equal(done_count, n); /* each answered once: cancelled, or timed out */
     return w;
 }
 

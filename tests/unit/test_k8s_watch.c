@@ -10,7 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "http.h"
 #include "k8s_watch.h"
+#include "loop.h"
 
 /* ---- the parser ---- */
 
@@ -401,6 +412,111 @@ static void failing_list_backs_off_to_thirty_seconds(void **state) {
     k8s_watch_free(w);
 }
 
+/* ---- over http.c and loop.c, against a local server ---- */
+
+/* Serves n connections in turn: a list for a plain GET, for a watch (the request line
+ * says watch=1) two events in two chunks and then the end of the stream. Writes each
+ * request line to report. */
+static pid_t serve_k8s(int lfd, int n, int report) {
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    for (int i = 0; i < n; i++) {
+        int c = accept(lfd, NULL, NULL);
+        char req[4096];
+        ssize_t got = read(c, req, sizeof req - 1);
+        req[got > 0 ? got : 0] = '\0';
+        char *eol = strstr(req, "\r\n");
+        if (eol)
+            *eol = '\0';
+        dprintf(report, "%s\n", req);
+        if (strstr(req, "watch=1") == NULL) {
+            dprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                       "%zu\r\nConnection: close\r\n\r\n%s",
+                    strlen(list_body), list_body);
+        } else {
+            const char *a = "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"new\","
+                            "\"resourceVersion\":\"120\"}}}\n{\"type\":\"MOD";
+            const char *b = "IFIED\",\"object\":{\"metadata\":{\"name\":\"new\","
+                            "\"resourceVersion\":\"121\"}}}\n";
+            dprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                       "%zx\r\n%s\r\n%zx\r\n%s\r\n0\r\n\r\n",
+                    strlen(a), a, strlen(b), b);
+        }
+        close(c);
+    }
+    _exit(0);
+}
+
+/* list, watch (two events across two chunks), the server ends the stream, watch again
+ * from the last resourceVersion: over real sockets, in the loop, nothing blocking. */
+static void watch_over_http_lists_watches_and_goes_on(void **state) {
+    (void)state;
+    signal(SIGPIPE, SIG_IGN);
+    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(lfd, 8), 0);
+    socklen_t alen = sizeof a;
+    getsockname(lfd, (struct sockaddr *)&a, &alen);
+    int report[2];
+    assert_int_equal(pipe(report), 0);
+    pid_t pid = serve_k8s(lfd, 3, report[1]);
+    close(report[1]);
+
+    struct http *h = http_new(2000, 1 << 20);
+    struct loop *l = loop_new(h);
+    struct k8s_watch_http ctx = {h, l, NULL, 2000};
+    struct k8s_watch_io io;
+    k8s_watch_io_http(&io, &ctx);
+    struct rec r = {0};
+    struct k8s_watch_sink sink = {rec_reset, rec_event, rec_health, &r};
+    char server[64];
+    snprintf(server, sizeof server, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    struct k8s_watch_config cfg = {0};
+    cfg.server = server;
+    cfg.path = "/apis/flink.apache.org/v1beta1/flinkdeployments";
+    struct k8s_watch *w = k8s_watch_new(&cfg, &io, &sink);
+    k8s_watch_start(w);
+    int64_t end = clock_mono_ms() + 5000;
+    while (k8s_watch_counters(w)->watches < 2 && clock_mono_ms() < end)
+        loop_run_once(l, 50);
+    assert_int_equal(r.resets, 1);
+    assert_int_equal(r.reset_items, 2);
+    assert_int_equal(r.events, 2);
+    assert_int_equal(r.last_type, K8S_WATCH_MODIFIED);
+    assert_int_equal(k8s_watch_counters(w)->lists, 1);
+    assert_int_equal(k8s_watch_counters(w)->watches, 2);
+    /* the second watch starts where the first left off; wait until the server saw it */
+    char lines[2048] = "";
+    size_t used = 0;
+    while (strstr(lines, "resourceVersion=121") == NULL && clock_mono_ms() < end) {
+        loop_run_once(l, 20);
+        struct timeval tv = {0, 0};
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(report[0], &fds);
+        if (select(report[0] + 1, &fds, NULL, NULL, &tv) > 0) {
+            ssize_t n = read(report[0], lines + used, sizeof lines - 1 - used);
+            if (n > 0)
+                used += (size_t)n;
+            lines[used] = '\0';
+        }
+    }
+    assert_non_null(strstr(lines, "GET /apis/flink.apache.org/v1beta1/flinkdeployments HTTP/1.1"));
+    assert_non_null(strstr(lines, "watch=1&resourceVersion=100&allowWatchBookmarks=true"));
+    assert_non_null(strstr(lines, "watch=1&resourceVersion=121&allowWatchBookmarks=true"));
+    k8s_watch_free(w);
+    loop_free(l);
+    http_free(h);
+    close(lfd);
+    close(report[0]);
+    waitpid(pid, NULL, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parser_reads_a_stream_whole),
@@ -416,6 +532,7 @@ int main(void) {
         cmocka_unit_test(garbage_in_the_stream_reconnects_after_a_back_off),
         cmocka_unit_test(forbidden_stops_and_says_so),
         cmocka_unit_test(failing_list_backs_off_to_thirty_seconds),
+        cmocka_unit_test(watch_over_http_lists_watches_and_goes_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
