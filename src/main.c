@@ -645,8 +645,8 @@ int main(int argc, char **argv) {
     struct console_args ca = {cfg, o.config_path, &ov, ops};
     rc = o.once ? run_once(&app, poller, k8s, loop, alerts, o.output)
                 : run_console(&app, poller, k8s, loop, alerts, &ca);
-    cfg = ca.cfg;         /* a reload may have replaced it */
     print_http_stats(http);
+    cfg = ca.cfg;         /* a reload may have replaced it */
     k8s_poller_stop(k8s); /* exec plugins give their fds and timers back to the loop */
     loop_free(loop);
     http_free(http); /* completes what is in flight as cancelled: the pollers must still be */

@@ -23,8 +23,7 @@ const char *config_key_name(enum config_key_name k) {
 
 static const char *const top_keys[] = {"refresh", "timeout", "detail_interval", "history", "theme",
                                        "ascii",   "mouse",   "readonly",        "bell",    "audit",
-                                       "alerts",  "keys",    "clusters",
-                                       "qps",     "burst"};
+                                       "alerts",  "keys",    "clusters",        "qps",     "burst"};
 static const char *const cluster_keys[] = {"name",      "flink",         "context",
                                            "namespace", "resource",      "readonly",
                                            "confirm",   "savepoint_dir", "deployment"};

@@ -77,9 +77,9 @@ struct http {
     struct strmap coalesce; /* coalesce_key -> struct req */
     struct strmap ids;      /* "id" -> struct req */
     int64_t next_id;
-    bool failed_adds; /* some request could not be added to the multi handle */
-    bool in_multi;    /* inside curl_multi_perform: curl's callbacks may not call curl */
-    struct req *cancels; /* cancelled from inside curl: removed when it returns */
+    bool failed_adds;       /* some request could not be added to the multi handle */
+    bool in_multi;          /* inside curl_multi_perform: curl's callbacks may not call curl */
+    struct req *cancels;    /* cancelled from inside curl: removed when it returns */
     struct strmap sources;  /* source key -> owned struct source */
     struct source *parking; /* sources with parked requests */
 };
@@ -341,8 +341,8 @@ static void start_queued(struct http *h) {
 static enum http_priority resolve_priority(const struct http_request *q) {
     if (q->priority != HTTP_PRIO_DEFAULT)
         return q->priority;
-    bool reads = q->method == NULL || strcmp(q->method, "GET") == 0 ||
-                 strcmp(q->method, "HEAD") == 0;
+    bool reads =
+        q->method == NULL || strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0;
     return reads ? HTTP_PRIO_BACKGROUND : HTTP_PRIO_ACTION;
 }
 

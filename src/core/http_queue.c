@@ -6,7 +6,8 @@
 #include "xalloc.h"
 
 #define ACTION_LEVEL (HTTP_QUEUE_LEVELS - 1)
-#define VIEW_LEVEL (HTTP_QUEUE_LEVELS - 2) /* the screen in view: spends the budget, never waits for it */
+#define VIEW_LEVEL                                                                                 \
+    (HTTP_QUEUE_LEVELS - 2) /* the screen in view: spends the budget, never waits for it */
 
 void http_queue_init(struct http_queue *q, double qps, int burst) {
     memset(q, 0, sizeof *q);
@@ -157,8 +158,8 @@ static void wake_due(struct http_queue *q, int64_t now_ms) {
     q->wait_due_ms = next;
 }
 
-void http_queue_push(struct http_queue *q, struct http_queue_item *it,
-                     struct http_queue_host *host, enum http_priority prio, int64_t now_ms) {
+void http_queue_push(struct http_queue *q, struct http_queue_item *it, struct http_queue_host *host,
+                     enum http_priority prio, int64_t now_ms) {
     (void)now_ms;
     int lv = prio <= HTTP_PRIO_BACKGROUND ? 0 : (int)prio - 1;
     if (lv > ACTION_LEVEL)
@@ -270,9 +271,9 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms) {
             if (!it->slotless && q->in_flight >= q->max_in_flight)
                 return NULL;
             if (!host_may_start(q, h, it, now_ms))
-                continue; /* h left the rings */
+                continue;                           /* h left the rings */
             token_bucket_force(&h->bucket, now_ms); /* there was one, unless lv is VIEW */
-            q->ring[lv] = h->rnext[lv]; /* round robin: the next host's turn */
+            q->ring[lv] = h->rnext[lv];             /* round robin: the next host's turn */
             start(q, it, now_ms);
             return it;
         }

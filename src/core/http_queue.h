@@ -46,18 +46,18 @@ enum http_priority {
 };
 #define HTTP_QUEUE_LEVELS 4 /* BACKGROUND..ACTION as 0..3 */
 
-#define HTTP_MAX_PER_HOST 8             /* HTTP/1.1: connections to one host */
-#define HTTP_MAX_PER_HOST_MULTIPLEX 64  /* HTTP/2: streams on one connection */
-#define HTTP_QUEUE_MAX_IN_FLIGHT 128    /* all hosts together */
-#define HTTP_DEFAULT_QPS 5.0            /* client-go's defaults */
+#define HTTP_MAX_PER_HOST 8            /* HTTP/1.1: connections to one host */
+#define HTTP_MAX_PER_HOST_MULTIPLEX 64 /* HTTP/2: streams on one connection */
+#define HTTP_QUEUE_MAX_IN_FLIGHT 128   /* all hosts together */
+#define HTTP_DEFAULT_QPS 5.0           /* client-go's defaults */
 #define HTTP_DEFAULT_BURST 10
-#define HTTP_BACKOFF_BASE_MS 500        /* first back-off; doubles, with jitter */
+#define HTTP_BACKOFF_BASE_MS 500 /* first back-off; doubles, with jitter */
 #define HTTP_BACKOFF_MAX_MS 30000
-#define HTTP_RETRY_AFTER_MAX_MS 300000  /* a Retry-After longer than this is capped */
+#define HTTP_RETRY_AFTER_MAX_MS 300000 /* a Retry-After longer than this is capped */
 
 /* Per-host counters, for make bench and --once. */
 struct http_host_stats {
-    const char *host; /* borrowed: valid while the client lives */
+    const char *host;   /* borrowed: valid while the client lives */
     uint64_t sent;      /* requests started */
     uint64_t coalesced; /* requests answered by another one's transfer */
     uint64_t throttled; /* requests that waited for the budget */
@@ -75,13 +75,13 @@ struct http_queue_host;
 struct http_queue_item {
     struct http_queue_item *prev, *next;
     struct http_queue_host *host;
-    int level;        /* 0..3 */
-    bool queued;      /* in a queue, not started */
-    bool running;     /* started, not finished */
-    bool slotless;    /* a stream: takes a token but no slot (it holds its own connection) */
-    bool throttled;   /* already counted in throttled */
-    bool unbudgeted;  /* spends tokens, never waits for them (see HTTP_PRIO_DEFAULT) */
-    int64_t sent_ms;  /* when it started */
+    int level;       /* 0..3 */
+    bool queued;     /* in a queue, not started */
+    bool running;    /* started, not finished */
+    bool slotless;   /* a stream: takes a token but no slot (it holds its own connection) */
+    bool throttled;  /* already counted in throttled */
+    bool unbudgeted; /* spends tokens, never waits for them (see HTTP_PRIO_DEFAULT) */
+    int64_t sent_ms; /* when it started */
 };
 
 struct http_queue_host {
@@ -90,9 +90,9 @@ struct http_queue_host {
     /* the ready ring of each level: hosts with queued work there that may start */
     struct http_queue_host *rprev[HTTP_QUEUE_LEVELS], *rnext[HTTP_QUEUE_LEVELS];
     bool in_ring[HTTP_QUEUE_LEVELS];
-    bool waiting;  /* held on the clock (budget or back-off): in the wait list */
+    bool waiting;    /* held on the clock (budget or back-off): in the wait list */
     bool for_tokens; /* waiting for the budget alone (the screen in view need not) */
-    bool full;     /* held until one of its requests finishes */
+    bool full;       /* held until one of its requests finishes */
     struct http_queue_host *wprev, *wnext;
     int64_t due_ms; /* waiting: when to look again */
     int limit;
@@ -105,7 +105,7 @@ struct http_queue_host {
 };
 
 struct http_queue {
-    struct strmap hosts; /* key -> struct http_queue_host */
+    struct strmap hosts;           /* key -> struct http_queue_host */
     struct http_queue_host **list; /* owned array, in order of first use */
     size_t n_hosts, cap_hosts;
     struct http_queue_host *ring[HTTP_QUEUE_LEVELS]; /* head of each ready ring */
@@ -128,8 +128,8 @@ void http_queue_seed(struct http_queue *q, uint64_t seed);
 /* borrowed: the host of key, created on first use */
 struct http_queue_host *http_queue_host(struct http_queue *q, const char *key, int64_t now_ms);
 /* Queue it; prio is an enum http_priority other than DEFAULT. */
-void http_queue_push(struct http_queue *q, struct http_queue_item *it,
-                     struct http_queue_host *host, enum http_priority prio, int64_t now_ms);
+void http_queue_push(struct http_queue *q, struct http_queue_item *it, struct http_queue_host *host,
+                     enum http_priority prio, int64_t now_ms);
 /* Take a queued item out without starting it (cancelled). */
 void http_queue_remove(struct http_queue *q, struct http_queue_item *it);
 /* The next item to start now, marked running; NULL when none may start. */

@@ -83,8 +83,7 @@ int k8s_watch_lines_feed(struct k8s_watch_lines *p, const char *data, size_t len
         size_t piece = nl ? (size_t)(nl - data) : len;
         if (!nl || p->partial.len > 0) {
             if (!buf_append(&p->partial, data, piece)) {
-                snprintf(p->error, sizeof p->error, "watch: an event over %zu bytes",
-                         p->max_line);
+                snprintf(p->error, sizeof p->error, "watch: an event over %zu bytes", p->max_line);
                 return -1;
             }
         }
@@ -97,8 +96,7 @@ int k8s_watch_lines_feed(struct k8s_watch_lines *p, const char *data, size_t len
             p->partial.data[0] = '\0';
         } else {
             if (piece > p->max_line) {
-                snprintf(p->error, sizeof p->error, "watch: an event over %zu bytes",
-                         p->max_line);
+                snprintf(p->error, sizeof p->error, "watch: an event over %zu bytes", p->max_line);
                 return -1;
             }
             rc = parse_line(p, data, piece, fn, arg);
@@ -143,7 +141,8 @@ struct k8s_watch *k8s_watch_new(const struct k8s_watch_config *cfg, const struct
     w->server = xstrndup(cfg->server, n);
     w->path = xstrdup(cfg->path);
     w->selector = cfg->label_selector ? xstrdup(cfg->label_selector) : NULL;
-    w->timeout_seconds = cfg->timeout_seconds > 0 ? cfg->timeout_seconds : K8S_WATCH_TIMEOUT_SECONDS;
+    w->timeout_seconds =
+        cfg->timeout_seconds > 0 ? cfg->timeout_seconds : K8S_WATCH_TIMEOUT_SECONDS;
     w->io = *io;
     w->sink = *sink;
     k8s_watch_lines_init(&w->lines, cfg->max_line);
@@ -200,8 +199,8 @@ char *k8s_watch_watch_url(const struct k8s_watch *w) {
     char *rv = w->rv ? param("resourceVersion", w->rv) : xstrdup("");
     char *sel = w->selector ? param("labelSelector", w->selector) : xstrdup("");
     const char *sep = strchr(w->path, '?') ? "&" : "?";
-    char *url = xasprintf("%s%s%swatch=1%s&allowWatchBookmarks=true&timeoutSeconds=%d%s",
-                          w->server, w->path, sep, rv, w->timeout_seconds, sel);
+    char *url = xasprintf("%s%s%swatch=1%s&allowWatchBookmarks=true&timeoutSeconds=%d%s", w->server,
+                          w->path, sep, rv, w->timeout_seconds, sel);
     free(rv);
     free(sel);
     return url;

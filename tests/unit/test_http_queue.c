@@ -140,7 +140,7 @@ static void budget_spends_the_burst_then_the_rate(void **state) {
     push(&q, &view[1], "http://api", HTTP_PRIO_VIEW, 101);
     assert_int_equal(next_item(&q, 1200)->tag, 100);
     assert_int_equal(next_item(&q, 1200)->tag, 101);
-    assert_null(next_item(&q, 1400)); /* background waits the longer */
+    assert_null(next_item(&q, 1400));                    /* background waits the longer */
     assert_int_equal(http_queue_wait_ms(&q, 1400), 400); /* the two it owes, then one */
     http_queue_free(&q);
 }

@@ -47,7 +47,8 @@ static void collect(void *arg, const struct k8s_watch_event *ev) {
 }
 
 static const char stream[] =
-    "{\"type\":\"ADDED\",\"object\":{\"kind\":\"FlinkDeployment\",\"metadata\":{\"name\":\"orders\","
+    "{\"type\":\"ADDED\",\"object\":{\"kind\":\"FlinkDeployment\",\"metadata\":{\"name\":"
+    "\"orders\","
     "\"resourceVersion\":\"101\"}}}\n"
     "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"FlinkDeployment\",\"metadata\":{\"name\":"
     "\"\xe8\xae\xa2\xe5\x8d\x95\",\"resourceVersion\":\"102\"}}}\n"
@@ -141,7 +142,7 @@ static void parser_garbage_is_an_error_after_the_good_lines(void **state) {
     };
     const char *why[] = {
         "watch: a line that is not a JSON object", "watch: a line that is not a JSON object",
-        "watch: an event without type or object", "watch: unknown event type \"SNAPSHOT\"",
+        "watch: an event without type or object",  "watch: unknown event type \"SNAPSHOT\"",
         "watch: a line that is not a JSON object",
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -231,7 +232,8 @@ static void rec_event(void *arg, enum k8s_watch_type t, const cJSON *obj) {
     r->last_type = t;
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(meta, "name");
-    snprintf(r->last_name, sizeof r->last_name, "%s", cJSON_IsString(name) ? name->valuestring : "");
+    snprintf(r->last_name, sizeof r->last_name, "%s",
+             cJSON_IsString(name) ? name->valuestring : "");
 }
 static void rec_health(void *arg, enum k8s_watch_state st, const char *err) {
     (void)err;
@@ -337,7 +339,7 @@ static void expired_resource_version_lists_again(void **state) {
     const char *gone = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,"
                        "\"reason\":\"Expired\"}}\n{\"type\":\"ADDED\",\"object\":{}}\n";
     assert_false(k8s_watch_on_chunk(w, gone, strlen(gone))); /* stop reading */
-    assert_int_equal(r.events, 0);                             /* nothing after the 410 */
+    assert_int_equal(r.events, 0);                           /* nothing after the 410 */
     k8s_watch_on_stream_end(w, 200, "", 0, "stopped by the reader");
     assert_int_equal(r.gets, 3);
     assert_false(r.stream[2]);
@@ -431,17 +433,19 @@ static pid_t serve_k8s(int lfd, int n, int report) {
             *eol = '\0';
         dprintf(report, "%s\n", req);
         if (strstr(req, "watch=1") == NULL) {
-            dprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                       "%zu\r\nConnection: close\r\n\r\n%s",
+            dprintf(c,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                    "%zu\r\nConnection: close\r\n\r\n%s",
                     strlen(list_body), list_body);
         } else {
             const char *a = "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"new\","
                             "\"resourceVersion\":\"120\"}}}\n{\"type\":\"MOD";
             const char *b = "IFIED\",\"object\":{\"metadata\":{\"name\":\"new\","
                             "\"resourceVersion\":\"121\"}}}\n";
-            dprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                       "%zx\r\n%s\r\n%zx\r\n%s\r\n0\r\n\r\n",
+            dprintf(c,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    "%zx\r\n%s\r\n%zx\r\n%s\r\n0\r\n\r\n",
                     strlen(a), a, strlen(b), b);
         }
         close(c);
