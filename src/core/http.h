@@ -2,6 +2,14 @@
  * queues a transfer; the event loop (loop.c) waits on http_multi() and calls
  * http_perform(), which runs the done callbacks of finished transfers.
  *
+ * What goes when is http_queue.c's: a queue per host, highest priority first (a user's
+ * action, the screen in view, the board, background details), hosts in turn, at most
+ * HTTP_MAX_PER_HOST in flight per HTTP/1.1 server (HTTP/2 servers multiplex many more
+ * on one connection), and a request budget per server (a token bucket, --qps/--burst).
+ * Per source (a host, or one cluster behind a service proxy), failures back off with
+ * jitter and Retry-After is honoured; a GET already queued or in flight is not sent
+ * twice. Long-lived streams (Kubernetes watches) deliver their body piece by piece.
+ *
  * Every failure becomes one short line that says what happened ("connection refused",
  * "timed out after 5 s", "HTTP 503 from /jobs/overview", "TLS: certificate verify
  * failed", "response over 16 MiB"). Credentials never appear in those lines. */
