@@ -409,12 +409,36 @@ static struct req *create(struct http *h, const struct http_request *q) {
     return r;
 }
 
-/* "scheme://host:port", plus the service-proxy path when there is one. */
+/* Where the Flink REST API starts in a path: a cluster may sit under a prefix (a
+ * reverse proxy, the simulator's /clusters/NAME). NULL when none of its roots is there. */
+static const char *flink_root(const char *path) {
+    static const char *const roots[] = {"/overview", "/jobs",       "/taskmanagers",
+                                        "/config",   "/jobmanager", "/v1"};
+    const char *best = NULL;
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        size_t n = strlen(roots[i]);
+        for (const char *p = strstr(path, roots[i]); p; p = strstr(p + 1, roots[i])) {
+            if (p[n] == '/' || p[n] == '?' || p[n] == '\0') {
+                if (best == NULL || p < best)
+                    best = p;
+                break;
+            }
+        }
+    }
+    return best;
+}
+
+/* The source of a URL: "scheme://host:port", plus the service-proxy path when there is
+ * one, else plus the prefix before the Flink REST API's path. */
 static void source_key(const char *url, const char *host, char *out, size_t outlen) {
     const char *path = url + strlen(host);
+    size_t plen = strcspn(path, "?#");
     const char *svc = strstr(path, "/services/");
     const char *proxy = svc ? strstr(svc, "/proxy") : NULL;
-    size_t n = proxy ? (size_t)(proxy - path) + 6 : 0;
+    const char *root = proxy ? NULL : flink_root(path);
+    size_t n = proxy ? (size_t)(proxy - path) + 6 : root ? (size_t)(root - path) : 0;
+    if (n > plen)
+        n = 0;
     snprintf(out, outlen, "%s%.*s", host, (int)n, path);
 }
 

@@ -408,6 +408,43 @@ static void failing_source_backs_off(void **state) {
     waitpid(pid, NULL, 0);
 }
 
+/* One cluster failing does not hold back another on the same host (a reverse proxy,
+ * the simulator's /clusters/NAME, an API server's service proxy). */
+static void one_failing_cluster_holds_back_only_itself(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port);
+    const char reply[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                         "Connection: close\r\n\r\n";
+    pid_t pid = serve_once(lfd, reply, sizeof reply - 1);
+    struct http *h = http_new(2000, 1024);
+    struct result a = {0}, a2 = {0}, b = {0}, pa = {0}, pb = {0};
+    char url[160];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/clusters/a/overview", port);
+    get(h, url, &a);
+    run_until_done(h, &a, 5000);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/clusters/a/jobs/overview", port);
+    get(h, url, &a2);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/clusters/b/jobs/overview", port);
+    get(h, url, &b);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 2); /* b went, a's second waits */
+    assert_int_equal(st.queued, 1);
+    /* through a service proxy: each service is its own source */
+#define PROXIED "/api/v1/namespaces/ns/services/%s-rest:rest/proxy/jobs/overview"
+    snprintf(url, sizeof url, "http://127.0.0.1:%d" PROXIED, port, "a");
+    get(h, url, &pa);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d" PROXIED, port, "b");
+    get(h, url, &pb);
+#undef PROXIED
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 4);
+    http_free(h);
+    close(lfd);
+    waitpid(pid, NULL, 0);
+}
+
 /* ---- streaming ---- */
 
 struct streamed {
@@ -632,6 +669,7 @@ int main(void) {
         cmocka_unit_test(retry_after_holds_requests_back),
         cmocka_unit_test(urgent_get_moves_the_queued_copy_up),
         cmocka_unit_test(failing_source_backs_off),
+        cmocka_unit_test(one_failing_cluster_holds_back_only_itself),
         cmocka_unit_test(stream_delivers_each_piece_as_it_arrives),
         cmocka_unit_test(cancelled_stream_says_nothing_more),
         cmocka_unit_test(work_per_request_does_not_grow_with_the_queue),
