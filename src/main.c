@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "colors.h"
 #include "config.h"
+#include "frame_pacer.h"
 #include "http.h"
 #include "k8s_poller.h"
 #include "keymap.h"
@@ -67,7 +68,9 @@ struct console {
     struct prom_source *prom;
     struct ui *ui;
     int sig_fd;
-    bool dirty;
+    bool dirty;       /* the data changed: drawn at most every FRAME_PACER_MIN_MS */
+    bool input_dirty; /* a key or a resize changed the screen: drawn at once */
+    struct frame_pacer pacer;
     int64_t start_ms;
     bool bench_first_frame; /* FLINKTOP_BENCH=first-frame: exit after the first full frame */
     bool bench_frames;      /* FLINKTOP_BENCH=frames: report draw times at exit */
@@ -87,6 +90,23 @@ static void draw_frame(struct console *c) {
     c->frame_total_ms += ms;
     if (ms > c->frame_max_ms)
         c->frame_max_ms = ms;
+}
+
+/* FLINKTOP_BENCH=http: each server's request counters on stderr at exit (make bench). */
+static void print_http_stats(const struct http *http) {
+    const char *bench = getenv("FLINKTOP_BENCH");
+    if (bench == NULL || strcmp(bench, "http") != 0)
+        return;
+    for (size_t i = 0; i < http_host_count(http); i++) {
+        struct http_host_stats st;
+        http_host_stats(http, i, &st);
+        fprintf(stderr,
+                "http %s: sent %llu, queued %d, coalesced %llu, throttled %llu, failed %llu, "
+                "backoffs %llu%s\n",
+                st.host, (unsigned long long)st.sent, st.queued, (unsigned long long)st.coalesced,
+                (unsigned long long)st.throttled, (unsigned long long)st.failed,
+                (unsigned long long)st.backoffs, st.multiplexed ? ", HTTP/2" : "");
+    }
 }
 
 /* Clusters from --flink, else from the config's clusters that name a Flink URL. */
@@ -393,7 +413,7 @@ static void apply_ui_flags(struct console *c, unsigned flags) {
     if (flags & UI_REFETCH)
         poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     if (flags & (UI_REDRAW | UI_REFETCH))
-        c->dirty = true;
+        c->input_dirty = true;
 }
 
 /* The terminal hung up (ssh dropped, tmux killed): stdin stays readable at EOF forever,
@@ -423,7 +443,7 @@ static void on_signal(void *arg, int fd) {
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
             resizeterm(ws.ws_row, ws.ws_col);
         ui_resize(c->ui);
-        c->dirty = true;
+        c->input_dirty = true;
     }
 }
 
@@ -511,9 +531,12 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
     draw_frame(&c);
+    frame_pacer_init(&c.pacer);
+    frame_pacer_drawn(&c.pacer, clock_mono_ms());
     int64_t first_full = 0;
     while (!loop_stopped(loop)) {
-        loop_run_once(loop, TICK_MS);
+        /* sleep until the next event, or until a pending data frame is due */
+        loop_run_once(loop, (int)frame_pacer_wait_ms(&c.pacer, clock_mono_ms(), TICK_MS));
         if (k8s && k8s_poller_take_added(k8s)) /* new clusters: poll them now */
             poller_round(c.poller, ui_focus_cluster(c.ui), ui_focus_job(c.ui));
         if (k8s && k8s_poller_take_changed(k8s))
@@ -526,9 +549,16 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
             app->last_refresh_ms = clock_wall_ms();
             c.dirty = true;
         }
-        if (c.dirty) {
+        if (c.dirty)
+            frame_pacer_data(&c.pacer);
+        if (c.input_dirty)
+            frame_pacer_input(&c.pacer);
+        c.dirty = c.input_dirty = false;
+        /* one frame per wake at most, only when something changed, data frames at most
+         * 20 a second (answers trickle in over many wakes), keys at once */
+        if (frame_pacer_due(&c.pacer, clock_mono_ms())) {
             draw_frame(&c);
-            c.dirty = false;
+            frame_pacer_drawn(&c.pacer, clock_mono_ms());
             if (c.bench_first_frame && first_full == 0 && fleet_settled(app)) {
                 first_full = clock_mono_ms() - c.start_ms;
                 loop_stop(loop);
@@ -585,6 +615,8 @@ int main(int argc, char **argv) {
             ov.refresh_ms = o.refresh_ms;
         if (o.timeout_given)
             ov.timeout_ms = o.timeout_ms;
+        ov.qps = o.qps;
+        ov.burst = o.burst;
         if (o.ascii || getenv("FLINKTOP_ASCII") != NULL)
             ov.ascii = 1;
         if (o.readonly)
@@ -613,6 +645,9 @@ int main(int argc, char **argv) {
     app_init_from(&app, &o, cfg);
     app.cap_clusters = app.n_clusters ? app.n_clusters : 1; /* what app_init_from allocated */
     struct http *http = http_new(app.timeout_ms, HTTP_DEFAULT_MAX_BODY);
+    /* --once: the user waits for every answer, as for the screen in view, so nothing
+     * waits for the budget (still 8 at a time per HTTP/1.1 server) */
+    http_set_budget(http, o.once ? 0 : cfg->qps, cfg->burst);
     struct loop *loop = loop_new(http);
     /* Kubernetes when asked for, or when nothing else names a cluster (as kubectl would) */
     bool k8s_asked = o.kubeconfig || o.n_contexts || o.namespace || o.all_namespaces;
@@ -676,6 +711,7 @@ int main(int argc, char **argv) {
     struct console_args ca = {cfg, o.config_path, &ov, ops, prom};
     rc = o.once ? run_once(&app, poller, k8s, prom, loop, alerts, o.output)
                 : run_console(&app, poller, k8s, loop, alerts, &ca);
+    print_http_stats(http);
     cfg = ca.cfg;         /* a reload may have replaced it */
     k8s_poller_stop(k8s); /* exec plugins give their fds and timers back to the loop */
     loop_free(loop);

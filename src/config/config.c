@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@ const char *config_key_name(enum config_key_name k) {
 static const char *const top_keys[] = {
     "refresh", "timeout", "detail_interval", "history",    "theme",
     "ascii",   "mouse",   "readonly",        "bell",       "audit",
-    "alerts",  "keys",    "clusters",        "prometheus", "prometheus_cluster_label"};
+    "alerts",  "keys",    "clusters",        "prometheus", "prometheus_cluster_label",
+    "qps",     "burst"};
 static const char *const cluster_keys[] = {"name",      "flink",         "context",
                                            "namespace", "resource",      "readonly",
                                            "confirm",   "savepoint_dir", "deployment"};
@@ -66,6 +68,8 @@ void config_init(struct config *c) {
     c->refresh_ms = CONFIG_REFRESH_MS;
     c->timeout_ms = CONFIG_TIMEOUT_MS;
     c->detail_interval_ms = CONFIG_DETAIL_INTERVAL_MS;
+    c->qps = CONFIG_QPS;
+    c->burst = CONFIG_BURST;
     c->history_ms = CONFIG_HISTORY_MS;
     c->audit_path = default_audit_path();
 }
@@ -101,6 +105,7 @@ void config_free(struct config *c) {
 void config_override_init(struct config_override *o) {
     memset(o, 0, sizeof *o);
     o->ascii = o->readonly = o->mouse = o->bell = -1;
+    o->qps = -1;
 }
 
 static void replace_str(char **dst, const char *src) {
@@ -113,6 +118,10 @@ void config_apply_override(struct config *c, const struct config_override *o) {
         c->refresh_ms = o->refresh_ms;
     if (o->timeout_ms > 0)
         c->timeout_ms = o->timeout_ms;
+    if (o->qps >= 0)
+        c->qps = o->qps;
+    if (o->burst > 0)
+        c->burst = o->burst;
     if (o->ascii >= 0)
         c->ascii = o->ascii != 0;
     if (o->readonly >= 0)
@@ -277,6 +286,29 @@ static void read_period(struct reader *r, const struct yaml_doc_node *map, const
         return;
     }
     *ms = (int)v;
+}
+
+/* qps: a number >= 0 (0: no limit); burst: a whole number >= 1. */
+static void read_budget(struct reader *r, const struct yaml_doc_node *map, struct config *c) {
+    char buf[WHAT_LEN];
+    const struct yaml_doc_node *n = yaml_doc_get(map, "qps");
+    if (!yaml_doc_is_null(n)) {
+        char *end = NULL;
+        double v = n->kind == YAML_DOC_SCALAR ? strtod(n->scalar, &end) : -1;
+        if (end == NULL || end == n->scalar || *end != '\0' || !isfinite(v) || v < 0 || v > 1e6)
+            ERR(r, n, "qps must be a number of requests a second >= 0, got %s", what(n, buf));
+        else
+            c->qps = v;
+    }
+    n = yaml_doc_get(map, "burst");
+    if (!yaml_doc_is_null(n)) {
+        char *end = NULL;
+        long v = n->kind == YAML_DOC_SCALAR ? strtol(n->scalar, &end, 10) : -1;
+        if (end == NULL || end == n->scalar || *end != '\0' || v < 1 || v > 100000)
+            ERR(r, n, "burst must be a whole number >= 1, got %s", what(n, buf));
+        else
+            c->burst = (int)v;
+    }
 }
 
 static void read_bool(struct reader *r, const struct yaml_doc_node *map, const char *key,
@@ -576,6 +608,7 @@ static void read_doc(struct reader *r, const struct yaml_doc_node *root, struct 
     read_period(r, root, "refresh", &c->refresh_ms);
     read_period(r, root, "timeout", &c->timeout_ms);
     read_period(r, root, "detail_interval", &c->detail_interval_ms);
+    read_budget(r, root, c);
     const struct yaml_doc_node *h = yaml_doc_get(root, "history");
     if (!yaml_doc_is_null(h)) {
         int64_t v;

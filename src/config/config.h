@@ -34,6 +34,9 @@
 #define CONFIG_HISTORY_MAX_LEN 43200
 /* Longest refresh, timeout and detail interval accepted. */
 #define CONFIG_MAX_PERIOD_MS (3600 * 1000)
+/* The request budget of each server (client-go's defaults). */
+#define CONFIG_QPS 5.0
+#define CONFIG_BURST 10
 
 enum config_confirm {
     CONFIG_CONFIRM_YES,  /* answer y (default) */
@@ -102,6 +105,8 @@ struct config {
     int refresh_ms;
     int timeout_ms;
     int detail_interval_ms;
+    double qps; /* requests a second to each server; 0: no limit */
+    int burst;  /* requests at once above qps */
     int64_t history_ms;
     char *theme; /* owned theme name ([A-Za-z0-9_-]); NULL: the default theme */
     bool ascii, mouse, readonly, bell;
@@ -153,6 +158,8 @@ struct config_override {
     const char *theme;  /* borrowed; NULL: not given */
     const char *alerts; /* borrowed; NULL: not given (a path relative to the cwd) */
     const char *audit;  /* borrowed; NULL: not given */
+    double qps;         /* >= 0: given (config_override_init sets -1) */
+    int burst;          /* > 0: given */
 };
 void config_override_init(struct config_override *o);
 void config_apply_override(struct config *c, const struct config_override *o);

@@ -36,6 +36,9 @@ static const char usage[] =
     "Polling:\n"
     "  --refresh SECONDS      poll period (default 2)\n"
     "  --timeout SECONDS      per-request timeout (default 5)\n"
+    "  --qps N                requests a second to each server when nobody waits for\n"
+    "                         them (default 5; 0: no limit); keys never wait\n"
+    "  --burst N              requests a server may get at once above --qps (default 10)\n"
     "\n"
     "Headless:\n"
     "  --once                 poll every source once, print a snapshot and exit\n"
@@ -154,7 +157,9 @@ enum {
     OPT_CONTEXT,
     OPT_THEME,
     OPT_READONLY,
-    OPT_PROMETHEUS
+    OPT_PROMETHEUS,
+    OPT_QPS,
+    OPT_BURST
 };
 
 static const struct option long_opts[] = {
@@ -162,6 +167,8 @@ static const struct option long_opts[] = {
     {"config", required_argument, NULL, 'c'},
     {"refresh", required_argument, NULL, OPT_REFRESH},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"qps", required_argument, NULL, OPT_QPS},
+    {"burst", required_argument, NULL, OPT_BURST},
     {"once", no_argument, NULL, OPT_ONCE},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"ascii", no_argument, NULL, OPT_ASCII},
@@ -181,6 +188,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
     memset(o, 0, sizeof *o);
     o->refresh_ms = 2000;
     o->timeout_ms = HTTP_DEFAULT_TIMEOUT_MS;
+    o->qps = -1;
     o->output = OUTPUT_TEXT;
     opterr = 0;
     optind = 0; /* 0, not 1: glibc and musl then also forget a half-read "-xyz" group */
@@ -213,6 +221,28 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             }
             o->timeout_given = true;
             break;
+        case OPT_QPS: {
+            char *end = NULL;
+            errno = 0;
+            double v = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' || !isfinite(v) || v < 0 || v > 1e6) {
+                snprintf(err, errlen, "--qps %s: expected requests a second >= 0", optarg);
+                return 2;
+            }
+            o->qps = v;
+            break;
+        }
+        case OPT_BURST: {
+            char *end = NULL;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' || v < 1 || v > 100000) {
+                snprintf(err, errlen, "--burst %s: expected a whole number >= 1", optarg);
+                return 2;
+            }
+            o->burst = (int)v;
+            break;
+        }
         case OPT_ONCE:
             o->once = true;
             break;

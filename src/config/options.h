@@ -19,6 +19,8 @@ struct options {
     int timeout_ms;
     bool refresh_given; /* the flag was on the command line: it wins over the config */
     bool timeout_given;
+    double qps;        /* --qps: requests a second to each server; < 0: not given, 0: no limit */
+    int burst;         /* --burst: requests a server may get at once; 0: not given */
     char *config_path; /* owned, -c FILE; NULL: the default path */
     bool once;
     enum output_format output;

@@ -13,24 +13,56 @@
 #define FLINKTOP_VERSION "dev"
 #endif
 
-/* One transfer, queued or in flight. Owned by the client's list (oldest first) until it
- * completes. We queue beyond HTTP_MAX_PER_HOST ourselves rather than let curl do it, so
- * that a request's timeout starts when it is sent, not when it was queued. */
+/* One transfer, queued or in flight, with the requests coalesced onto it. Owned by the
+ * client's list until it completes. We queue beyond the per-host limit ourselves
+ * (http_queue.c) rather than let curl do it, so that a request's timeout starts when it
+ * is sent, not when it was queued, and so that priorities and the budget decide. */
+struct follower {
+    struct follower *next;
+    http_done_fn done;
+    void *arg;
+};
+
+/* Where answers come from: a host, or one cluster behind an API server's service proxy
+ * (".../services/NAME/proxy"). A source that keeps failing is held back (back-off with
+ * jitter, or its Retry-After) without holding back the other clusters of the host. */
+struct source {
+    int failures; /* in a row */
+    int64_t last_fail_ms;
+    int64_t held_until_ms;
+    struct req *parked, *parked_tail; /* requests waiting for held_until_ms */
+    struct source *pprev, *pnext;     /* in the client's list of sources with parked ones */
+};
+
 struct req {
-    struct req *next;
+    struct http_queue_item qi; /* first: the queue hands items back */
+    struct req *prev, *next;   /* every request of the client */
     CURL *easy;
-    char host[160]; /* scheme://host:port: the per-host limit counts these */
-    bool started;   /* added to the multi handle; queued until then */
+    char host[160]; /* scheme://host:port: the per-host queue and limit count these */
     char *url;
     char *body;
+    char *coalesce_key; /* owned; non-NULL while other GETs of the URL may join */
+    int64_t id;         /* > 0: started with http_start, cancellable */
     struct curl_slist *headers;
     struct curl_slist *connect_to;
     struct buf resp;
     bool too_big;
+    bool stopped;   /* the chunk callback said stop */
+    bool cancelled; /* http_cancel from inside a curl callback: dropped right after */
+    struct req *cancel_next;
+    bool add_failed;
     long timeout_ms;
+    long idle_timeout_ms;
     int64_t start_ms;
     http_done_fn done;
     void *arg;
+    http_chunk_fn on_chunk;
+    struct follower *followers, **followers_tail;
+    struct source *src; /* borrowed from the client */
+    enum http_priority prio;
+    bool prio_default; /* the caller did not say: not held by the budget (http_queue.h) */
+    bool parked;
+    struct req *park_prev, *park_next;
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -41,7 +73,20 @@ struct http {
     long timeout_ms;
     size_t max_body;
     uint64_t bytes;
+    struct http_queue queue;
+    struct strmap coalesce; /* coalesce_key -> struct req */
+    struct strmap ids;      /* "id" -> struct req */
+    int64_t next_id;
+    bool failed_adds;       /* some request could not be added to the multi handle */
+    bool in_multi;          /* inside curl_multi_perform: curl's callbacks may not call curl */
+    struct req *cancels;    /* cancelled from inside curl: removed when it returns */
+    struct strmap sources;  /* source key -> owned struct source */
+    struct source *parking; /* sources with parked requests */
 };
+
+static struct req *req_of(struct http_queue_item *it) {
+    return (struct req *)(void *)((char *)it - offsetof(struct req, qi));
+}
 
 struct http *http_new(long default_timeout_ms, size_t max_body) {
     struct http *h = xcalloc(1, sizeof *h);
@@ -52,8 +97,25 @@ struct http *http_new(long default_timeout_ms, size_t max_body) {
     }
     h->timeout_ms = default_timeout_ms > 0 ? default_timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
     h->max_body = max_body > 0 ? max_body : HTTP_DEFAULT_MAX_BODY;
-    curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)HTTP_MAX_PER_HOST);
+    /* Our queue keeps HTTP/1.1 hosts to HTTP_MAX_PER_HOST; curl must not queue a user's
+     * action or a watch behind them, so it gets no host limit of its own. HTTP/2
+     * servers get one connection with many streams. */
+    curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    http_queue_init(&h->queue, HTTP_DEFAULT_QPS, HTTP_DEFAULT_BURST);
+    http_queue_seed(&h->queue, (uint64_t)clock_mono_ms() ^ (uint64_t)(uintptr_t)h);
+    strmap_init(&h->coalesce);
+    strmap_init(&h->ids);
+    strmap_init(&h->sources);
+    h->next_id = 1;
     return h;
+}
+
+void http_set_budget(struct http *h, double qps, int burst) {
+    h->queue.qps = qps;
+    h->queue.burst = burst > 0 ? burst : HTTP_DEFAULT_BURST;
+    int64_t now = clock_mono_ms();
+    for (size_t i = 0; i < h->queue.n_hosts; i++)
+        token_bucket_init(&h->queue.list[i]->bucket, qps, h->queue.burst, now);
 }
 
 static void req_free(struct req *r) {
@@ -62,19 +124,77 @@ static void req_free(struct req *r) {
     curl_slist_free_all(r->headers);
     curl_slist_free_all(r->connect_to);
     buf_free(&r->resp);
+    while (r->followers) {
+        struct follower *f = r->followers;
+        r->followers = f->next;
+        free(f);
+    }
+    free(r->coalesce_key);
     free(r->url);
     free(r->body);
     free(r);
 }
 
+static void id_key(int64_t id, char *out, size_t outlen) {
+    snprintf(out, outlen, "%lld", (long long)id);
+}
+
+static void parking_del(struct http *h, struct source *s) {
+    if (s->pprev)
+        s->pprev->pnext = s->pnext;
+    else
+        h->parking = s->pnext;
+    if (s->pnext)
+        s->pnext->pprev = s->pprev;
+    s->pprev = s->pnext = NULL;
+}
+
+static void unpark(struct http *h, struct req *r) {
+    struct source *s = r->src;
+    if (r->park_prev)
+        r->park_prev->park_next = r->park_next;
+    else
+        s->parked = r->park_next;
+    if (r->park_next)
+        r->park_next->park_prev = r->park_prev;
+    else
+        s->parked_tail = r->park_prev;
+    r->park_prev = r->park_next = NULL;
+    r->parked = false;
+    if (s->parked == NULL)
+        parking_del(h, s);
+}
+
+/* Out of every index: the list, the coalescing map, the ids, the queue. */
 static void unlink_req(struct http *h, struct req *r) {
-    for (struct req **pp = &h->reqs; *pp; pp = &(*pp)->next) {
-        if (*pp == r) {
-            *pp = r->next;
-            h->pending--;
-            return;
-        }
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        h->reqs = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    r->prev = r->next = NULL;
+    h->pending--;
+    if (r->coalesce_key) {
+        strmap_del(&h->coalesce, r->coalesce_key);
+        free(r->coalesce_key);
+        r->coalesce_key = NULL;
     }
+    if (r->id > 0) {
+        char k[32];
+        id_key(r->id, k, sizeof k);
+        strmap_del(&h->ids, k);
+    }
+    http_queue_remove(&h->queue, &r->qi);
+    if (r->parked)
+        unpark(h, r);
+}
+
+/* done for the request and every one coalesced onto it */
+static void deliver(struct req *r, struct http_response *resp) {
+    r->done(r->arg, resp);
+    for (struct follower *f = r->followers; f; f = f->next)
+        f->done(f->arg, resp);
 }
 
 void http_free(struct http *h) {
@@ -82,20 +202,41 @@ void http_free(struct http *h) {
         return;
     while (h->reqs) {
         struct req *r = h->reqs;
+        bool running = r->qi.running;
         unlink_req(h, r);
-        if (r->started)
+        if (running)
             curl_multi_remove_handle(h->multi, r->easy);
         struct http_response resp = {HTTP_FAILED, 0, "", 0, "cancelled", 0};
-        r->done(r->arg, &resp);
+        if (!r->cancelled) /* http_cancel promised no callback */
+            deliver(r, &resp);
         req_free(r);
     }
     curl_multi_cleanup(h->multi);
+    http_queue_free(&h->queue);
+    strmap_free(&h->coalesce);
+    strmap_free(&h->ids);
+    for (size_t i = 0; i < h->sources.cap; i++)
+        free(h->sources.slots[i].value);
+    strmap_free(&h->sources);
     free(h);
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
     struct req *r = userp;
     size_t n = size * nmemb;
+    if (r->cancelled)
+        return 0;
+    if (r->on_chunk) {
+        long status = 0;
+        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300) {
+            if (!r->on_chunk(r->arg, data, n)) {
+                r->stopped = true;
+                return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+            }
+            return n;
+        }
+    }
     if (!buf_append(&r->resp, data, n)) {
         r->too_big = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -180,37 +321,51 @@ static void url_host(const char *url, char *out, size_t outlen) {
     out[n] = '\0';
 }
 
-static int in_flight_for(const struct http *h, const char *host) {
-    int n = 0;
-    for (const struct req *r = h->reqs; r; r = r->next)
-        if (r->started && strcmp(r->host, host) == 0)
-            n++;
-    return n;
-}
-
-/* Send queued requests, oldest first, while their host has a free slot. */
+/* Start what the queue lets start now. A handle curl refuses is completed as failed
+ * in the next http_perform, never from inside http_submit. */
 static void start_queued(struct http *h) {
-    for (struct req *r = h->reqs; r; r = r->next) {
-        if (r->started || in_flight_for(h, r->host) >= HTTP_MAX_PER_HOST)
-            continue;
-        r->started = true;
-        r->start_ms = clock_mono_ms();
-        if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
-            r->started = false; /* tried again on the next completion */
+    struct http_queue_item *it;
+    if (h->in_multi)
+        return; /* a request submitted from a chunk callback: started after it */
+    int64_t now = clock_mono_ms();
+    while ((it = http_queue_next(&h->queue, now)) != NULL) {
+        struct req *r = req_of(it);
+        r->start_ms = now;
+        if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK) {
+            r->add_failed = true;
+            h->failed_adds = true;
+        }
     }
 }
 
-int http_submit(struct http *h, const struct http_request *q) {
+static enum http_priority resolve_priority(const struct http_request *q) {
+    if (q->priority != HTTP_PRIO_DEFAULT)
+        return q->priority;
+    bool reads =
+        q->method == NULL || strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0;
+    return reads ? HTTP_PRIO_BACKGROUND : HTTP_PRIO_ACTION;
+}
+
+/* Who may share a transfer: a plain GET, same URL, same credentials. */
+static bool coalescable(const struct http_request *q) {
+    return (q->method == NULL || strcmp(q->method, "GET") == 0) && q->body == NULL &&
+           q->on_chunk == NULL;
+}
+
+static struct req *create(struct http *h, const struct http_request *q) {
     struct req *r = xcalloc(1, sizeof *r);
     buf_init(&r->resp, h->max_body);
     r->url = xstrdup(q->url);
     r->done = q->done;
     r->arg = q->arg;
+    r->on_chunk = q->on_chunk;
     r->timeout_ms = q->timeout_ms > 0 ? q->timeout_ms : h->timeout_ms;
+    r->idle_timeout_ms = q->idle_timeout_ms > 0 ? q->idle_timeout_ms : HTTP_DEFAULT_IDLE_TIMEOUT_MS;
+    r->followers_tail = &r->followers;
     r->easy = curl_easy_init();
     if (r->easy == NULL) {
         req_free(r);
-        return -1;
+        return NULL;
     }
     CURL *e = r->easy;
     curl_easy_setopt(e, CURLOPT_URL, r->url);
@@ -219,11 +374,21 @@ int http_submit(struct http *h, const struct http_request *q) {
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
+    if (r->on_chunk) {
+        /* long-lived: no overall timeout, an idle one instead (under 1 byte/s for the
+         * idle time is curl's "too slow", which we call "no data for N s") */
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->timeout_ms);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (r->idle_timeout_ms + 999) / 1000);
+    } else {
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+        curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
+    }
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* gzip: lighter on a slow link */
     curl_easy_setopt(e, CURLOPT_USERAGENT, "flinktop/" FLINKTOP_VERSION);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (is_https(r->url)) /* wait for the connection to say whether it multiplexes */
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     r->headers = curl_slist_append(r->headers, "Accept: application/json");
     const char *method = q->method ? q->method : "GET";
     if (strcmp(method, "GET") != 0)
@@ -246,18 +411,240 @@ int http_submit(struct http *h, const struct http_request *q) {
     if (q->tls)
         apply_tls(r, q->tls);
     url_host(r->url, r->host, sizeof r->host);
-    struct req **tail = &h->reqs;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = r;
+    return r;
+}
+
+/* Where the Flink REST API starts in a path: a cluster may sit under a prefix (a
+ * reverse proxy, the simulator's /clusters/NAME). NULL when none of its roots is there. */
+static const char *flink_root(const char *path) {
+    static const char *const roots[] = {"/overview", "/jobs",       "/taskmanagers",
+                                        "/config",   "/jobmanager", "/v1"};
+    const char *best = NULL;
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        size_t n = strlen(roots[i]);
+        for (const char *p = strstr(path, roots[i]); p; p = strstr(p + 1, roots[i])) {
+            if (p[n] == '/' || p[n] == '?' || p[n] == '\0') {
+                if (best == NULL || p < best)
+                    best = p;
+                break;
+            }
+        }
+    }
+    return best;
+}
+
+/* The source of a URL: "scheme://host:port", plus the service-proxy path when there is
+ * one, else plus the prefix before the Flink REST API's path. */
+static void source_key(const char *url, const char *host, char *out, size_t outlen) {
+    const char *path = url + strlen(host);
+    size_t plen = strcspn(path, "?#");
+    const char *svc = strstr(path, "/services/");
+    const char *proxy = svc ? strstr(svc, "/proxy") : NULL;
+    const char *root = proxy ? NULL : flink_root(path);
+    size_t n = proxy ? (size_t)(proxy - path) + 6 : root ? (size_t)(root - path) : 0;
+    if (n > plen)
+        n = 0;
+    snprintf(out, outlen, "%s%.*s", host, (int)n, path);
+}
+
+static struct source *source_of(struct http *h, const struct req *r) {
+    char key[512];
+    source_key(r->url, r->host, key, sizeof key);
+    struct source *s = strmap_get(&h->sources, key);
+    if (s == NULL) {
+        s = xcalloc(1, sizeof *s);
+        strmap_put(&h->sources, key, s);
+    }
+    return s;
+}
+
+static void push(struct http *h, struct req *r, int64_t now) {
+    struct http_queue_host *host = http_queue_host(&h->queue, r->host, now);
+    r->qi.slotless = r->on_chunk != NULL;
+    r->qi.unbudgeted = r->prio_default;
+    http_queue_push(&h->queue, &r->qi, host, r->prio, now);
+}
+
+static void enqueue(struct http *h, struct req *r, enum http_priority prio) {
+    r->next = h->reqs;
+    if (h->reqs)
+        h->reqs->prev = r;
+    h->reqs = r;
     h->pending++;
+    r->prio = prio;
+    int64_t now = clock_mono_ms();
+    r->src = source_of(h, r);
+    struct source *s = r->src;
+    if (prio != HTTP_PRIO_ACTION && now < s->held_until_ms) {
+        /* the source is backing off: wait beside the queue, not in it */
+        http_queue_host(&h->queue, r->host, now)->stats.queued++;
+        r->parked = true;
+        r->park_prev = s->parked_tail;
+        if (s->parked_tail)
+            s->parked_tail->park_next = r;
+        else
+            s->parked = r;
+        s->parked_tail = r;
+        if (r->park_prev == NULL) {
+            s->pnext = h->parking;
+            if (h->parking)
+                h->parking->pprev = s;
+            h->parking = s;
+        }
+        return;
+    }
+    push(h, r, now);
     start_queued(h);
+}
+
+/* Parked requests of sources whose back-off is over go to the queue. */
+static void release_parked(struct http *h, int64_t now) {
+    struct source *s = h->parking;
+    while (s) {
+        struct source *nx = s->pnext;
+        if (now >= s->held_until_ms) {
+            while (s->parked) {
+                struct req *r = s->parked;
+                unpark(h, r); /* takes s off the parking list with the last one */
+                http_queue_host(&h->queue, r->host, now)->stats.queued--;
+                push(h, r, now);
+            }
+        }
+        s = nx;
+    }
+}
+
+/* What the source learns from an answer. */
+static void source_feedback(struct http *h, struct req *r, bool failed, int64_t retry_after_ms,
+                            int64_t now) {
+    struct source *s = r->src;
+    if (!failed) {
+        s->failures = 0;
+        return;
+    }
+    /* requests in flight when it last failed fail for the same reason */
+    if (s->failures > 0 && r->start_ms < s->last_fail_ms && retry_after_ms <= 0)
+        return;
+    s->failures++;
+    s->last_fail_ms = now;
+    int64_t delay = http_queue_backoff_ms(&h->queue, s->failures);
+    if (retry_after_ms > HTTP_RETRY_AFTER_MAX_MS)
+        retry_after_ms = HTTP_RETRY_AFTER_MAX_MS;
+    if (retry_after_ms > delay)
+        delay = retry_after_ms;
+    if (now + delay > s->held_until_ms) {
+        s->held_until_ms = now + delay;
+        r->qi.host->stats.backoffs++;
+    }
+}
+
+int http_submit(struct http *h, const struct http_request *q) {
+    enum http_priority prio = resolve_priority(q);
+    char *key = NULL;
+    if (coalescable(q)) {
+        key = xasprintf("%p %s", (const void *)q->tls, q->url);
+        struct req *same = strmap_get(&h->coalesce, key);
+        if (same) {
+            /* the more urgent caller sets the pace: a higher priority, or a caller
+             * that did not say (never held by the budget) */
+            bool dflt = q->priority == HTTP_PRIO_DEFAULT;
+            bool faster = prio > same->prio || (dflt && !same->prio_default);
+            if (faster) {
+                if (prio > same->prio)
+                    same->prio = prio;
+                same->prio_default = same->prio_default || dflt;
+                if (same->qi.queued) {
+                    int64_t now = clock_mono_ms();
+                    http_queue_remove(&h->queue, &same->qi);
+                    push(h, same, now);
+                    start_queued(h);
+                }
+            }
+            struct follower *f = xcalloc(1, sizeof *f);
+            f->done = q->done;
+            f->arg = q->arg;
+            *same->followers_tail = f;
+            same->followers_tail = &f->next;
+            http_queue_host(&h->queue, same->host, clock_mono_ms())->stats.coalesced++;
+            free(key);
+            return 0;
+        }
+    }
+    struct req *r = create(h, q);
+    if (r == NULL) {
+        free(key);
+        return -1;
+    }
+    r->prio_default = q->priority == HTTP_PRIO_DEFAULT;
+    if (key) {
+        strmap_put(&h->coalesce, key, r);
+        r->coalesce_key = key;
+    }
+    enqueue(h, r, prio);
     return 0;
+}
+
+int64_t http_start(struct http *h, const struct http_request *q) {
+    struct req *r = create(h, q);
+    if (r == NULL)
+        return -1;
+    r->prio_default = q->priority == HTTP_PRIO_DEFAULT;
+    r->id = h->next_id++;
+    char k[32];
+    id_key(r->id, k, sizeof k);
+    strmap_put(&h->ids, k, r);
+    int64_t id = r->id;
+    enqueue(h, r, resolve_priority(q));
+    return id;
+}
+
+void http_cancel(struct http *h, int64_t id) {
+    char k[32];
+    id_key(id, k, sizeof k);
+    struct req *r = strmap_get(&h->ids, k);
+    if (r == NULL)
+        return;
+    bool running = r->qi.running;
+    if (running && h->in_multi) {
+        /* from inside curl (a chunk callback): curl may not be called back; the
+         * transfer aborts at its next byte and is dropped when curl reports it */
+        r->cancelled = true;
+        r->id = 0;
+        strmap_del(&h->ids, k);
+        r->cancel_next = h->cancels;
+        h->cancels = r;
+        return;
+    }
+    if (running) {
+        curl_multi_remove_handle(h->multi, r->easy);
+        http_queue_finish(&h->queue, &r->qi, false, 0, clock_mono_ms());
+    }
+    unlink_req(h, r);
+    req_free(r);
+    start_queued(h);
 }
 
 CURLM *http_multi(struct http *h) { return h->multi; }
 int http_pending(const struct http *h) { return h->pending; }
 uint64_t http_bytes_received(const struct http *h) { return h->bytes; }
+int64_t http_wait_ms(const struct http *h) {
+    int64_t now = clock_mono_ms();
+    int64_t wait = http_queue_wait_ms(&h->queue, now);
+    for (const struct source *s = h->parking; s; s = s->pnext) {
+        int64_t w = s->held_until_ms > now ? s->held_until_ms - now : 0;
+        if (wait < 0 || w < wait)
+            wait = w;
+    }
+    return wait;
+}
+size_t http_host_count(const struct http *h) { return http_queue_n_hosts(&h->queue); }
+uint64_t http_work(const struct http *h) {
+    return h->queue.work + h->queue.hosts.probes + h->coalesce.probes + h->ids.probes;
+}
+
+void http_host_stats(const struct http *h, size_t i, struct http_host_stats *out) {
+    http_queue_host_stats(&h->queue, i, clock_mono_ms(), out);
+}
 
 static void format_size(size_t n, char *out, size_t outlen) {
     if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
@@ -364,6 +751,16 @@ static void url_path(const char *url, char *out, size_t outlen) {
     out[n] = '\0';
 }
 
+/* Did the source fail (an error, a 5xx or a 429; not a 4xx, which is about the
+ * request; not a body over the cap or a reader that stopped)? */
+static bool source_failed(CURLcode cc, long status, const struct req *r) {
+    if (r->stopped || r->too_big)
+        return false;
+    if (cc != CURLE_OK)
+        return cc != CURLE_WRITE_ERROR && cc != CURLE_FILESIZE_EXCEEDED;
+    return status >= 500 || status == 429;
+}
+
 static void complete(struct http *h, struct req *r, CURLcode cc) {
     long status = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -372,6 +769,12 @@ static void complete(struct http *h, struct req *r, CURLcode cc) {
     struct http_response resp = {0};
     resp.status = status;
     resp.elapsed_ms = clock_mono_ms() - r->start_ms;
+    int64_t retry_after_ms = 0;
+    if (status == 429 || status == 503) {
+        curl_off_t ra = 0;
+        if (curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+            retry_after_ms = (int64_t)ra * 1000;
+    }
     h->bytes += r->resp.len;
     if (cc == CURLE_OK && status >= 200 && status < 300) {
         resp.outcome = HTTP_OK;
@@ -379,19 +782,70 @@ static void complete(struct http *h, struct req *r, CURLcode cc) {
         long os_errno = 0;
         curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
         url_path(r->url, path, sizeof path);
-        http_describe_error(cc, status, path, r->timeout_ms, h->max_body, r->too_big, (int)os_errno,
-                            r->errbuf, line, sizeof line);
+        if (r->stopped)
+            snprintf(line, sizeof line, "stopped by the reader");
+        else if (r->on_chunk && cc == CURLE_OPERATION_TIMEDOUT && status >= 200 && status < 300)
+            snprintf(line, sizeof line, "no data for %ld s", (r->idle_timeout_ms + 999) / 1000);
+        else
+            http_describe_error(cc, status, path, r->timeout_ms, h->max_body, r->too_big,
+                                (int)os_errno, r->errbuf, line, sizeof line);
         resp.outcome = HTTP_FAILED;
     }
+    long version = 0;
+    if (curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
+        version == CURL_HTTP_VERSION_2_0)
+        http_queue_set_multiplexed(&h->queue, r->qi.host);
+    /* The host as a whole is held back only when it says so (429, Retry-After) and the
+     * answer is its own, not a proxied cluster's; the source, whatever failed. */
+    int64_t now = clock_mono_ms();
+    bool failed = source_failed(cc, status, r);
+    bool proxied = strstr(r->url + strlen(r->host), "/services/") != NULL;
+    bool host_says = !proxied && (status == 429 || retry_after_ms > 0);
+    if (failed)
+        r->qi.host->stats.failed++;
+    http_queue_finish(&h->queue, &r->qi, host_says, host_says ? retry_after_ms : 0, now);
+    source_feedback(h, r, failed, retry_after_ms, now);
     resp.error = line;
     resp.body = r->resp.data ? r->resp.data : "";
     resp.len = r->resp.len;
-    r->done(r->arg, &resp);
+    deliver(r, &resp);
+}
+
+/* Requests curl would not take: failed, as if the transfer had. */
+static void fail_unadded(struct http *h) {
+    h->failed_adds = false;
+    struct req *r = h->reqs;
+    while (r) {
+        struct req *nx = r->next;
+        if (r->add_failed) {
+            http_queue_finish(&h->queue, &r->qi, false, 0, clock_mono_ms());
+            unlink_req(h, r);
+            struct http_response resp = {HTTP_FAILED, 0, "", 0, "cannot start the transfer", 0};
+            deliver(r, &resp);
+            req_free(r);
+            nx = h->reqs; /* the callbacks may have changed the list */
+        }
+        r = nx;
+    }
 }
 
 int http_perform(struct http *h) {
     int running = 0;
+    if (h->failed_adds)
+        fail_unadded(h);
+    if (h->parking)
+        release_parked(h, clock_mono_ms());
+    h->in_multi = true;
     curl_multi_perform(h->multi, &running);
+    h->in_multi = false;
+    while (h->cancels) {
+        struct req *r = h->cancels;
+        h->cancels = r->cancel_next;
+        curl_multi_remove_handle(h->multi, r->easy); /* and any message of it */
+        http_queue_finish(&h->queue, &r->qi, false, 0, clock_mono_ms());
+        unlink_req(h, r);
+        req_free(r);
+    }
     CURLMsg *msg;
     int left;
     while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
@@ -404,7 +858,7 @@ int http_perform(struct http *h) {
         unlink_req(h, r);
         complete(h, r, cc);
         req_free(r);
-        start_queued(h);
     }
+    start_queued(h); /* slots freed, and the budget refills with time */
     return running;
 }

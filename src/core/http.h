@@ -2,6 +2,14 @@
  * queues a transfer; the event loop (loop.c) waits on http_multi() and calls
  * http_perform(), which runs the done callbacks of finished transfers.
  *
+ * What goes when is http_queue.c's: a queue per host, highest priority first (a user's
+ * action, the screen in view, the board, background details), hosts in turn, at most
+ * HTTP_MAX_PER_HOST in flight per HTTP/1.1 server (HTTP/2 servers multiplex many more
+ * on one connection), and a request budget per server (a token bucket, --qps/--burst).
+ * Per source (a host, or one cluster behind a service proxy), failures back off with
+ * jitter and Retry-After is honoured; a GET already queued or in flight is not sent
+ * twice. Long-lived streams (Kubernetes watches) deliver their body piece by piece.
+ *
  * Every failure becomes one short line that says what happened ("connection refused",
  * "timed out after 5 s", "HTTP 503 from /jobs/overview", "TLS: certificate verify
  * failed", "response over 16 MiB"). Credentials never appear in those lines. */
@@ -13,9 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http_queue.h"
+
 #define HTTP_DEFAULT_TIMEOUT_MS 5000
 #define HTTP_DEFAULT_MAX_BODY ((size_t)16 * 1024 * 1024)
-#define HTTP_MAX_PER_HOST 8
+#define HTTP_DEFAULT_IDLE_TIMEOUT_MS 90000 /* a stream silent this long is dropped */
 
 /* TLS and authentication for one target. Borrowed by requests: it must outlive every
  * request that points at it. Blobs are in memory (kubeconfig *-data), files are paths. */
@@ -49,6 +59,10 @@ struct http_response {
 };
 
 typedef void (*http_done_fn)(void *arg, const struct http_response *resp);
+/* Streaming: a piece of a 2xx body as it arrives (borrowed: valid during the call; not
+ * NUL-terminated; a piece may end anywhere, inside a line or a UTF-8 character).
+ * Return false to stop the transfer (done then says "stopped by the reader"). */
+typedef bool (*http_chunk_fn)(void *arg, const char *data, size_t len);
 
 struct http_request {
     const char *method;         /* "GET" when NULL */
@@ -59,6 +73,17 @@ struct http_request {
     long timeout_ms;            /* 0 = the client's default */
     http_done_fn done;          /* called exactly once, from http_perform or http_free */
     void *arg;
+    /* Who is waiting (http_queue.h). DEFAULT: background for a GET (but not held by the
+     * budget until its caller says BACKGROUND or BOARD), action otherwise. */
+    enum http_priority priority;
+    /* Streaming (a Kubernetes watch): non-NULL sends a 2xx body here piece by piece,
+     * never buffered, and done gets an empty body. Such a transfer is long-lived: no
+     * overall timeout (timeout_ms bounds the connection set-up), but dropped after
+     * idle_timeout_ms without a byte (0: HTTP_DEFAULT_IDLE_TIMEOUT_MS). It takes a
+     * token from the budget but no per-host slot. A non-2xx body is buffered as usual
+     * (capped) and given to done. */
+    http_chunk_fn on_chunk;
+    long idle_timeout_ms;
 };
 
 struct http;
@@ -68,9 +93,26 @@ struct http;
 struct http *http_new(long default_timeout_ms, size_t max_body);
 void http_free(struct http *h);
 
+/* The request budget of every host (token bucket, qps <= 0: none; defaults
+ * HTTP_DEFAULT_QPS, HTTP_DEFAULT_BURST). Call before the first request. */
+void http_set_budget(struct http *h, double qps, int burst);
+
 /* Queue a request; returns 0, or -1 with the done callback not called when the
- * request could not even be created (bad URL). */
+ * request could not even be created.
+ *
+ * Coalescing: a GET without body, not streaming, for the same URL and the same tls as a
+ * GET already queued or in flight sends nothing: it is answered by that transfer, and
+ * every done callback runs, in the order submitted, with the same response. A more
+ * urgent one moves the queued transfer up to its priority. The host's `coalesced`
+ * counter says how often. */
 int http_submit(struct http *h, const struct http_request *req);
+/* The same, returning an id > 0 for http_cancel (or -1). Never coalesced, never a
+ * target of coalescing: for streams and anything that may be cancelled. */
+int64_t http_start(struct http *h, const struct http_request *req);
+/* Stop a request started with http_start, queued or in flight. Neither on_chunk nor
+ * done is called for it afterwards (the caller knows). Unknown or finished ids are
+ * ignored. */
+void http_cancel(struct http *h, int64_t id);
 /* borrowed: the multi handle the loop waits on */
 CURLM *http_multi(struct http *h);
 /* Drive transfers and run callbacks of finished ones. Returns the number still running. */
@@ -79,6 +121,14 @@ int http_perform(struct http *h);
 int http_pending(const struct http *h);
 /* Total bytes of response bodies received, for benchmarks. */
 uint64_t http_bytes_received(const struct http *h);
+/* Milliseconds until a request held by the budget or a back-off may start (-1: none is
+ * held): the loop wakes up then. */
+int64_t http_wait_ms(const struct http *h);
+/* Per-host counters (make bench, --once): the number of hosts, and the i-th's. */
+size_t http_host_count(const struct http *h);
+void http_host_stats(const struct http *h, size_t i, struct http_host_stats *out);
+/* Steps the scheduler took (queue moves, hash probes): tests check it grows linearly. */
+uint64_t http_work(const struct http *h);
 
 /* The one-line description of a failure (used by http_perform; exposed for tests).
  * path is the URL path (without query) the request went to; os_errno is curl's

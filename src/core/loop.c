@@ -101,6 +101,9 @@ void loop_run_once(struct loop *l, int max_wait_ms) {
         if (until < wait)
             wait = until < 0 ? 0 : until;
     }
+    int64_t held = http_wait_ms(l->http); /* requests waiting for the budget or a back-off */
+    if (held >= 0 && held < wait)
+        wait = held;
     struct curl_waitfd extra[LOOP_MAX_FDS];
     int n = l->n_fds;
     for (int i = 0; i < n; i++)

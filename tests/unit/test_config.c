@@ -290,6 +290,34 @@ static void config_example_loads_with_the_real_action_names(void **state) {
     config_free(&c);
 }
 
+static void config_qps_and_burst_default_to_client_go_and_are_read(void **state) {
+    (void)state;
+    struct config c;
+    config_init(&c);
+    assert_true(c.qps == 5.0);
+    assert_int_equal(c.burst, 10);
+    const char text[] = "qps: 20\nburst: 40\n";
+    assert_int_equal(config_load_string(text, strlen(text), "mem.yaml", &c, err, sizeof err), 0);
+    assert_true(c.qps == 20.0);
+    assert_int_equal(c.burst, 40);
+    struct config_override ov;
+    config_override_init(&ov);
+    config_apply_override(&c, &ov); /* nothing given: the file's stay */
+    assert_true(c.qps == 20.0);
+    ov.qps = 0;
+    ov.burst = 3;
+    config_apply_override(&c, &ov);
+    assert_true(c.qps == 0.0);
+    assert_int_equal(c.burst, 3);
+    config_free(&c);
+    config_init(&c);
+    const char bad[] = "qps: fast\nburst: 0\n";
+    assert_int_equal(config_load_string(bad, strlen(bad), "mem.yaml", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "mem.yaml:1: qps must be a number of requests a second >= 0, got \"fast\""));
+    assert_non_null(strstr(err, "mem.yaml:2: burst must be a whole number >= 1, got \"0\""));
+    config_free(&c);
+}
+
 static void config_clusters_are_read_and_urls_normalised(void **state) {
     (void)state;
     const char text[] = "clusters:\n"
@@ -816,6 +844,7 @@ int main(void) {
         cmocka_unit_test(config_prometheus_url_and_cluster_label),
         cmocka_unit_test(config_example_loads_with_the_real_action_names),
         cmocka_unit_test(config_clusters_are_read_and_urls_normalised),
+        cmocka_unit_test(config_qps_and_burst_default_to_client_go_and_are_read),
         cmocka_unit_test(config_relative_paths_resolve_against_the_file),
         cmocka_unit_test(config_home_and_absolute_paths_stay),
         cmocka_unit_test(config_path_without_a_directory_stays_relative),

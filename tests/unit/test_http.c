@@ -87,12 +87,17 @@ static void run_until_done(struct http *h, struct result *r, int64_t deadline_ms
     assert_true(r->done);
 }
 
-static void get(struct http *h, const char *url, struct result *r) {
+static void get_at(struct http *h, const char *url, struct result *r, enum http_priority p) {
     struct http_request q = {0};
     q.url = url;
     q.done = on_done;
     q.arg = r;
+    q.priority = p;
     assert_int_equal(http_submit(h, &q), 0);
+}
+
+static void get(struct http *h, const char *url, struct result *r) {
+    get_at(h, url, r, HTTP_PRIO_DEFAULT);
 }
 
 static void ok_response_gives_body(void **state) {
@@ -234,10 +239,11 @@ static void at_most_eight_in_flight_per_host(void **state) {
     struct http *h = http_new(2000, 1024);
     struct result r[10];
     memset(r, 0, sizeof r);
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
-    for (int i = 0; i < 10; i++)
-        get(h, url, &r[i]);
+    char url[10][64];
+    for (int i = 0; i < 10; i++) { /* ten URLs: the same one ten times would be one transfer */
+        snprintf(url[i], sizeof url[i], "http://127.0.0.1:%d/overview?i=%d", port, i);
+        get(h, url[i], &r[i]);
+    }
     int accepted = 0, conns[16];
     int64_t end = clock_mono_ms() + 10000;
     /* accept what arrives until the first timeouts free slots */
@@ -276,6 +282,358 @@ static void at_most_eight_in_flight_per_host(void **state) {
     close(lfd);
 }
 
+/* Two callers ask for the same URL: one transfer, both answered. */
+static void same_get_twice_is_one_transfer_with_two_answers(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port);
+    const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\n"
+                         "{\"jobs\":[]}";
+    pid_t pid = serve_once(lfd, reply, sizeof reply - 1);
+    struct http *h = http_new(2000, 1024);
+    struct result a = {0}, b = {0};
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/overview", port);
+    get(h, url, &a);
+    get(h, url, &b);
+    assert_int_equal(http_pending(h), 1);
+    run_until_done(h, &b, 5000);
+    assert_true(a.done);
+    assert_string_equal(a.body, "{\"jobs\":[]}");
+    assert_string_equal(b.body, "{\"jobs\":[]}");
+    struct http_host_stats st;
+    assert_int_equal(http_host_count(h), 1);
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.coalesced, 1);
+    http_free(h);
+    close(lfd);
+    waitpid(pid, NULL, 0);
+}
+
+/* A background GET waits for the budget; the same URL for the screen in view takes it
+ * along at once: one transfer, sent now, both answered. A GET whose caller did not say
+ * who waits spends the budget but is not held by it (callers written before it). */
+static void urgent_get_moves_the_queued_copy_up(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port); /* never answers */
+    struct http *h = http_new(2000, 1024);
+    http_set_budget(h, 0.001, 1);
+    struct result first = {0}, bg = {0}, view = {0};
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
+    get_at(h, url, &first, HTTP_PRIO_BACKGROUND); /* spends the only token */
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/overview", port);
+    get_at(h, url, &bg, HTTP_PRIO_BACKGROUND);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.queued, 1);
+    struct http_request q = {0};
+    q.url = url;
+    q.done = on_done;
+    q.arg = &view;
+    q.priority = HTTP_PRIO_VIEW;
+    assert_int_equal(http_submit(h, &q), 0);
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 2);
+    assert_int_equal(st.queued, 0);
+    assert_int_equal(st.coalesced, 1);
+    assert_int_equal(http_pending(h), 2);
+    struct result legacy = {0};
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/taskmanagers", port);
+    get(h, url, &legacy);
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 3);
+    http_free(h);
+    assert_true(bg.done && view.done && legacy.done);
+    close(lfd);
+}
+
+/* 429/503 with Retry-After: nothing more goes to that server until the time is up. */
+static void retry_after_holds_requests_back(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port);
+    const char reply[] = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\n"
+                         "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    pid_t pid = serve_once(lfd, reply, sizeof reply - 1);
+    struct http *h = http_new(2000, 1024);
+    struct result a = {0}, b = {0};
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
+    get(h, url, &a);
+    run_until_done(h, &a, 5000);
+    assert_string_equal(a.error, "HTTP 503 from /overview");
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/overview", port);
+    get(h, url, &b);
+    http_perform(h);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 1); /* the second waits */
+    assert_int_equal(st.queued, 1);
+    assert_true(http_wait_ms(h) > 25000 && http_wait_ms(h) <= 30000);
+    assert_false(b.done);
+    http_free(h); /* cancels it */
+    assert_string_equal(b.error, "cancelled");
+    close(lfd);
+    waitpid(pid, NULL, 0);
+}
+
+/* A 503 without Retry-After: the next request waits a jittered back-off. */
+static void failing_source_backs_off(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port);
+    const char reply[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                         "Connection: close\r\n\r\n";
+    pid_t pid = serve_once(lfd, reply, sizeof reply - 1);
+    struct http *h = http_new(2000, 1024);
+    struct result a = {0}, b = {0};
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
+    get(h, url, &a);
+    run_until_done(h, &a, 5000);
+    get(h, url, &b);
+    http_perform(h);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.failed, 1);
+    int64_t w = http_wait_ms(h);
+    assert_true(w > 0 && w < HTTP_BACKOFF_BASE_MS);
+    http_free(h);
+    close(lfd);
+    waitpid(pid, NULL, 0);
+}
+
+/* One cluster failing does not hold back another on the same host (a reverse proxy,
+ * the simulator's /clusters/NAME, an API server's service proxy). */
+static void one_failing_cluster_holds_back_only_itself(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port);
+    const char reply[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                         "Connection: close\r\n\r\n";
+    pid_t pid = serve_once(lfd, reply, sizeof reply - 1);
+    struct http *h = http_new(2000, 1024);
+    struct result a = {0}, a2 = {0}, b = {0}, pa = {0}, pb = {0};
+    char url[160];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/clusters/a/overview", port);
+    get(h, url, &a);
+    run_until_done(h, &a, 5000);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/clusters/a/jobs/overview", port);
+    get(h, url, &a2);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/clusters/b/jobs/overview", port);
+    get(h, url, &b);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 2); /* b went, a's second waits */
+    assert_int_equal(st.queued, 1);
+    /* through a service proxy: each service is its own source */
+#define PROXIED "/api/v1/namespaces/ns/services/%s-rest:rest/proxy/jobs/overview"
+    snprintf(url, sizeof url, "http://127.0.0.1:%d" PROXIED, port, "a");
+    get(h, url, &pa);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d" PROXIED, port, "b");
+    get(h, url, &pb);
+#undef PROXIED
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 4);
+    http_free(h);
+    close(lfd);
+    waitpid(pid, NULL, 0);
+}
+
+/* ---- streaming ---- */
+
+struct streamed {
+    char data[256];
+    size_t len;
+    int pieces;
+    bool done;
+    enum http_outcome outcome;
+    size_t body_len;
+    char error[128];
+    struct http *h;
+    int64_t cancel_id; /* > 0: cancel from inside the chunk callback */
+};
+
+static bool on_piece(void *arg, const char *data, size_t len) {
+    struct streamed *s = arg;
+    size_t room = sizeof s->data - 1 - s->len;
+    size_t n = len < room ? len : room;
+    memcpy(s->data + s->len, data, n);
+    s->len += n;
+    s->data[s->len] = '\0';
+    s->pieces++;
+    if (s->cancel_id > 0)
+        http_cancel(s->h, s->cancel_id);
+    return true;
+}
+
+static void on_stream_done(void *arg, const struct http_response *resp) {
+    struct streamed *s = arg;
+    s->done = true;
+    s->outcome = resp->outcome;
+    s->body_len = resp->len;
+    snprintf(s->error, sizeof s->error, "%s", resp->error);
+}
+
+/* A server that sends the head and a first chunk, then waits for a byte on gate before
+ * the rest: so the test sees the first piece arrive while the body is still open. */
+static pid_t serve_in_two_parts(int lfd, int gate) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        int c = accept(lfd, NULL, NULL);
+        char req[4096];
+        ssize_t n = read(c, req, sizeof req);
+        (void)n;
+        const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                            "Transfer-Encoding: chunked\r\n\r\n8\r\nline1\nli\r\n";
+        n = write(c, head, sizeof head - 1);
+        char go;
+        n = read(gate, &go, 1);
+        const char rest[] = "4\r\nne2\n\r\n0\r\n\r\n";
+        n = write(c, rest, sizeof rest - 1);
+        (void)n;
+        close(c);
+        _exit(0);
+    }
+    return pid;
+}
+
+static void poll_until(struct http *h, bool *flag, int64_t deadline_ms) {
+    int64_t end = clock_mono_ms() + deadline_ms;
+    while (!*flag && clock_mono_ms() < end) {
+        int numfds;
+        curl_multi_poll(http_multi(h), NULL, 0, 20, &numfds);
+        http_perform(h);
+    }
+}
+
+static int64_t start_stream(struct http *h, int port, struct streamed *s) {
+    char url[80];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/apis/x?watch=1", port);
+    struct http_request q = {0};
+    q.url = url;
+    q.on_chunk = on_piece;
+    q.done = on_stream_done;
+    q.arg = s;
+    q.priority = HTTP_PRIO_BOARD;
+    int64_t id = http_start(h, &q);
+    assert_true(id > 0);
+    return id;
+}
+
+static void stream_delivers_each_piece_as_it_arrives(void **state) {
+    (void)state;
+    int port, gate[2];
+    int lfd = listen_any(&port);
+    assert_int_equal(pipe(gate), 0);
+    pid_t pid = serve_in_two_parts(lfd, gate[0]);
+    struct http *h = http_new(2000, 4); /* a body over the cap: a stream is not buffered */
+    struct streamed s = {0};
+    start_stream(h, port, &s);
+    bool first = false;
+    int64_t end = clock_mono_ms() + 5000;
+    while (!first && clock_mono_ms() < end) {
+        int numfds;
+        curl_multi_poll(http_multi(h), NULL, 0, 20, &numfds);
+        http_perform(h);
+        first = s.len >= 8;
+    }
+    assert_string_equal(s.data, "line1\nli"); /* before the server sent the rest */
+    assert_false(s.done);
+    assert_int_equal(write(gate[1], "g", 1), 1);
+    poll_until(h, &s.done, 5000);
+    assert_true(s.done);
+    assert_int_equal(s.outcome, HTTP_OK);
+    assert_string_equal(s.data, "line1\nline2\n");
+    assert_int_equal(s.body_len, 0); /* nothing buffered */
+    http_free(h);
+    close(lfd);
+    close(gate[0]);
+    close(gate[1]);
+    waitpid(pid, NULL, 0);
+}
+
+static void cancelled_stream_says_nothing_more(void **state) {
+    (void)state;
+    for (int inside = 0; inside < 2; inside++) {
+        int port, gate[2];
+        int lfd = listen_any(&port);
+        assert_int_equal(pipe(gate), 0);
+        pid_t pid = serve_in_two_parts(lfd, gate[0]);
+        struct http *h = http_new(2000, 1024);
+        struct streamed s = {0};
+        s.h = h;
+        int64_t id = start_stream(h, port, &s);
+        if (inside)
+            s.cancel_id = id; /* from inside the chunk callback */
+        int64_t end = clock_mono_ms() + 5000;
+        while (s.pieces == 0 && clock_mono_ms() < end) {
+            int numfds;
+            curl_multi_poll(http_multi(h), NULL, 0, 20, &numfds);
+            http_perform(h);
+        }
+        assert_int_equal(s.pieces, 1);
+        if (!inside)
+            http_cancel(h, id);
+        http_perform(h);
+        assert_int_equal(http_pending(h), 0);
+        assert_int_equal(write(gate[1], "g", 1), 1);
+        http_free(h);
+        assert_false(s.done); /* not even "cancelled" */
+        assert_int_equal(s.pieces, 1);
+        close(lfd);
+        close(gate[0]);
+        close(gate[1]);
+        waitpid(pid, NULL, 0);
+    }
+}
+
+/* ---- work ---- */
+
+static int done_count;
+static void count_done(void *arg, const struct http_response *resp) {
+    (void)arg;
+    (void)resp;
+    done_count++;
+}
+
+static uint64_t work_for(int n, int port) {
+    struct http *h = http_new(2000, 1024);
+    http_set_budget(h, 0.001, 1); /* one goes, the rest stay queued */
+    done_count = 0;
+    char url[80];
+    for (int i = 0; i < n; i++) {
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/%d", port, i);
+        struct http_request q = {0};
+        q.url = url;
+        q.done = count_done;
+        q.priority = HTTP_PRIO_BACKGROUND;
+        assert_int_equal(http_submit(h, &q), 0);
+        http_perform(h);
+    }
+    uint64_t w = http_work(h);
+    http_free(h);
+    assert_int_equal(done_count, n); /* each answered once: cancelled, or timed out */
+    return w;
+}
+
+/* Submitting (and performing after each submit, as the loop does) costs the same per
+ * request for 8,000 queued requests as for 1,000: no rescan of the queue. */
+static void work_per_request_does_not_grow_with_the_queue(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port); /* never accepts: the one sent stays in flight */
+    uint64_t small = work_for(1000, port);
+    uint64_t big = work_for(8000, port);
+    assert_true(big < small * 8 * 2);
+    close(lfd);
+}
+
 static void describe_error_lines(void **state) {
     (void)state;
     char out[256];
@@ -307,6 +665,14 @@ int main(void) {
         cmocka_unit_test(free_with_pending_request_completes_it_as_cancelled),
         cmocka_unit_test(at_most_eight_in_flight_per_host),
         cmocka_unit_test(describe_error_lines),
+        cmocka_unit_test(same_get_twice_is_one_transfer_with_two_answers),
+        cmocka_unit_test(retry_after_holds_requests_back),
+        cmocka_unit_test(urgent_get_moves_the_queued_copy_up),
+        cmocka_unit_test(failing_source_backs_off),
+        cmocka_unit_test(one_failing_cluster_holds_back_only_itself),
+        cmocka_unit_test(stream_delivers_each_piece_as_it_arrives),
+        cmocka_unit_test(cancelled_stream_says_nothing_more),
+        cmocka_unit_test(work_per_request_does_not_grow_with_the_queue),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

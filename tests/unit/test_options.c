@@ -105,6 +105,29 @@ static void once_json_refresh_timeout(void **state) {
     options_free(&o);
 }
 
+static void qps_and_burst_are_the_request_budget(void **state) {
+    (void)state;
+    struct options o;
+    char err[128];
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop"), 0);
+    assert_true(o.qps < 0); /* not given: the config's, else 5 */
+    assert_int_equal(o.burst, 0);
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --qps 2.5 --burst 4"), 0);
+    assert_true(o.qps == 2.5);
+    assert_int_equal(o.burst, 4);
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --qps 0"), 0);
+    assert_true(o.qps == 0); /* no limit */
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --qps -1"), 2);
+    assert_string_equal(err, "--qps -1: expected requests a second >= 0");
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --burst 0"), 2);
+    assert_string_equal(err, "--burst 0: expected a whole number >= 1");
+    options_free(&o);
+}
+
 static void bad_values_say_what_is_wrong(void **state) {
     (void)state;
     struct options o;
@@ -312,6 +335,7 @@ int main(void) {
         cmocka_unit_test(defaults_refresh_2s_timeout_5s_text),
         cmocka_unit_test(once_json_refresh_timeout),
         cmocka_unit_test(bad_values_say_what_is_wrong),
+        cmocka_unit_test(qps_and_burst_are_the_request_budget),
         cmocka_unit_test(kubernetes_flags_context_repeatable),
         cmocka_unit_test(kubernetes_flag_errors),
         cmocka_unit_test(theme_and_readonly),
