@@ -96,20 +96,6 @@ static void pairs_lay_out(struct klines *l, const struct kpair *p, size_t n, int
     }
 }
 
-static enum color_role lifecycle_role(enum flink_lifecycle s) {
-    switch (s) {
-    case LIFECYCLE_STABLE:
-        return ROLE_STATE_OK;
-    case LIFECYCLE_DEPLOYED:
-    case LIFECYCLE_UPGRADING:
-        return ROLE_STATE_WARN;
-    case LIFECYCLE_FAILED:
-        return ROLE_STATE_BAD;
-    default:
-        return ROLE_DEFAULT;
-    }
-}
-
 static void age_of(const struct app *app, int64_t ms, char *buf, size_t size) {
     if (ms < 0) {
         snprintf(buf, size, "-");
@@ -153,7 +139,7 @@ static void add_resource(struct klines *l, const struct app *app, const struct c
     PAIR("parallelism", ROLE_DEFAULT, "%s", text_int(sp->job.parallelism, t1, sizeof t1));
     PAIR("TM replicas", ROLE_DEFAULT, "%s (status %s)", text_int(sp->tm_replicas, t1, sizeof t1),
          text_int(st->tm_replicas, t2, sizeof t2));
-    PAIR("lifecycle", st->present ? lifecycle_role(st->lifecycle) : ROLE_DIM, "%s",
+    PAIR("lifecycle", st->present ? view_lifecycle_role(st->lifecycle) : ROLE_DIM, "%s",
          st->present ? flink_lifecycle_name(st->lifecycle) : "no status yet");
     PAIR("JM deployment", st->jm_status == JM_DEPLOY_ERROR ? ROLE_STATE_BAD : ROLE_DEFAULT, "%s",
          jm_deploy_state_name(st->jm_status));

@@ -1,5 +1,5 @@
-/* The job screen (Enter on a job): a tab bar over five tabs, each in its own file
- * (tab_*.c): overview, checkpoints, backpressure, task managers, exceptions. The job is
+/* The job screen (Enter on a job): a tab bar over six tabs, each in its own file
+ * (tab_*.c): overview, checkpoints, backpressure, task managers, exceptions, Kubernetes. The job is
  * found again by its id at every draw and key, since each poll replaces the list. */
 #include <math.h>
 #include <stdio.h>

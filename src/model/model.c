@@ -209,11 +209,23 @@ int64_t cluster_last_ok(const struct cluster *c) {
     return oldest;
 }
 
-struct job *cluster_find_job(struct cluster *c, const char *id) {
+/* The index of the job with this id, or jobs.len when absent: one search for both the
+ * const and the mutable lookup. */
+static size_t job_index(const struct cluster *c, const char *id) {
     if (id == NULL || id[0] == '\0')
-        return NULL;
+        return c->jobs.len;
     for (size_t i = 0; i < c->jobs.len; i++)
         if (strcmp(c->jobs.items[i].id, id) == 0)
-            return &c->jobs.items[i];
-    return NULL;
+            return i;
+    return c->jobs.len;
+}
+
+struct job *cluster_find_job(struct cluster *c, const char *id) {
+    size_t i = job_index(c, id);
+    return i < c->jobs.len ? &c->jobs.items[i] : NULL;
+}
+
+const struct job *cluster_job_by_id(const struct cluster *c, const char *id) {
+    size_t i = job_index(c, id);
+    return i < c->jobs.len ? &c->jobs.items[i] : NULL;
 }

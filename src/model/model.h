@@ -184,7 +184,9 @@ enum source_state cluster_state(const struct cluster *c);
 const char *cluster_error(const struct cluster *c);
 /* Wall clock of the oldest last-good answer among the sources that answered, 0 never. */
 int64_t cluster_last_ok(const struct cluster *c);
-/* Find a job by id; borrowed, NULL when absent. */
+/* Find a job by id; borrowed, NULL when absent (or id NULL or ""). */
 struct job *cluster_find_job(struct cluster *c, const char *id);
+/* The same for a reader holding a const cluster. */
+const struct job *cluster_job_by_id(const struct cluster *c, const char *id);
 
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Inside a job, in a real terminal against the simulator: the five tabs an SRE opens in
+# Inside a job, in a real terminal against the simulator: the tabs an SRE opens in
 # an incident, the heatmap at two sizes, and a bottleneck appearing live.
 
 load lib
