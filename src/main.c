@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "colors.h"
 #include "config.h"
+#include "history.h"
 #include "http.h"
 #include "k8s_poller.h"
 #include "keymap.h"
@@ -155,6 +156,7 @@ static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s, s
     poller_round(p, -1, NULL);
     while (poller_in_flight(p) > 0)
         loop_run_once(loop, 200);
+    history_update(app);
     evaluate_alerts(app, alerts);
     app->now_ms = clock_wall_ms();
     if (fmt == OUTPUT_JSON) {
@@ -468,6 +470,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         if (operations_take_changed(c.ops))
             c.dirty = true;
         if (poller_take_changed(c.poller)) {
+            history_update(app);
             app->last_refresh_ms = clock_wall_ms();
             c.dirty = true;
         }

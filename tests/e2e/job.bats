@@ -72,3 +72,22 @@ print(sorted(jobs, key=lambda j: j["name"])[0]["jid"])')
     screen | grep -q "HIGH"
     curl -sf -X DELETE "$SIM_URL/_sim/jobs/$jid/bottleneck" >/dev/null
 }
+
+@test "a failing exceptions endpoint shows its error on tab 5, not loading forever" {
+    fault '*/exceptions' status 500
+    open_job 120 40
+    keys 5
+    wait_for "HTTP 500 from /"
+    screen | grep -F "HTTP 500 from /" | grep -qF "/exceptions: simulated fault"
+    ! screen | grep -qF "loading exceptions"
+}
+
+@test "exceptions that stop answering stay on screen, marked stale with the error" {
+    open_job 120 40
+    keys 5
+    wait_for "root cause" 5 || wait_for "no exceptions: the job has not failed"
+    fault '*/exceptions' status 500
+    wait_for "stale"
+    screen | grep -F "stale" | grep -qF "HTTP 500 from /"
+    screen | grep -qF "root cause" || screen | grep -qF "no exceptions: the job has not failed"
+}
