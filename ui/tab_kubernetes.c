@@ -9,7 +9,7 @@
 
 #include "draw.h"
 #include "k8s_api.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "text.h"
 #include "ui.h"
 #include "view_job.h"
@@ -103,14 +103,6 @@ static void age_of(const struct app *app, int64_t ms, char *buf, size_t size) {
     }
     int64_t age = app->now_ms - ms;
     text_age(age < 0 ? 0 : age, buf, size);
-}
-
-static const struct k8s_namespace_state *namespace_of(const struct cluster *c) {
-    const struct k8s_context_state *s = c->k8s.ctx;
-    for (size_t i = 0; s && c->k8s.namespace && i < s->n_namespaces; i++)
-        if (s->namespaces[i].name && strcmp(s->namespaces[i].name, c->k8s.namespace) == 0)
-            return &s->namespaces[i];
-    return NULL;
 }
 
 static void add_resource(struct klines *l, const struct app *app, const struct cluster *c,
@@ -473,7 +465,7 @@ static bool build(const struct job_view *jv, struct klines *l, int w, const char
              r->namespace ? r->namespace : "-", r->name);
     kline_text(l, title, ROLE_HEADER);
     add_resource(l, app, c, r, w);
-    const struct k8s_namespace_state *ns = namespace_of(c);
+    const struct k8s_namespace_state *ns = k8s_cluster_namespace(c);
     if (ns && ns->error[0])
         kline_text(l, ns->error, ROLE_ERROR);
     add_pods(l, app, c, ns, jv->k8s_filter);

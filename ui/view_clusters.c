@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "k8s_api.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "text.h"
 #include "ui.h"
 #include "view.h"
@@ -91,8 +91,8 @@ static void layouts_fill(void) {
 }
 /* The contexts in use: the poller's when there is one, else those clusters point at. */
 static size_t context_count(const struct app *a) {
-    if (a->k8s)
-        return k8s_poller_context_count(a->k8s);
+    if (a->k8s_contexts)
+        return k8s_context_count(a);
     size_t n = 0;
     for (size_t i = 0; i < a->n_clusters; i++) {
         const char *ctx = a->clusters[i].k8s.context;

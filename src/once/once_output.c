@@ -8,7 +8,7 @@
 
 #include "alerts.h"
 #include "k8s_api.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "xalloc.h"
 
 static void add_int(cJSON *o, const char *k, int64_t v) {
@@ -33,10 +33,9 @@ int once_all_ok(const struct app *app) {
     for (size_t i = 0; i < app->n_clusters; i++)
         if (!app->clusters[i].k8s.gone && cluster_state(&app->clusters[i]) != SOURCE_OK)
             return 0;
-    if (app->k8s)
-        for (size_t i = 0; i < k8s_poller_context_count(app->k8s); i++)
-            if (!k8s_context_ok(k8s_poller_context(app->k8s, i)))
-                return 0;
+    for (size_t i = 0; i < k8s_context_count(app); i++)
+        if (!k8s_context_ok(k8s_context_at(app, i)))
+            return 0;
     return 1;
 }
 
@@ -291,10 +290,10 @@ char *once_json(const struct app *app) {
     for (size_t i = 0; i < app->n_clusters; i++)
         if (!app->clusters[i].k8s.gone)
             cJSON_AddItemToArray(arr, cluster_json(&app->clusters[i], app->now_ms));
-    if (app->k8s) {
+    if (app->k8s_contexts) {
         cJSON *ctxs = cJSON_AddArrayToObject(root, "contexts");
-        for (size_t i = 0; i < k8s_poller_context_count(app->k8s); i++)
-            cJSON_AddItemToArray(ctxs, context_json(k8s_poller_context(app->k8s, i)));
+        for (size_t i = 0; i < k8s_context_count(app); i++)
+            cJSON_AddItemToArray(ctxs, context_json(k8s_context_at(app, i)));
     }
     cJSON *alerts = app->alerts ? alerts_to_json(app->alerts) : NULL;
     cJSON_AddItemToObject(root, "alerts", alerts ? alerts : cJSON_CreateArray());
@@ -315,8 +314,8 @@ static void print_int(FILE *out, int64_t v) {
 }
 
 void once_text(const struct app *app, FILE *out) {
-    for (size_t i = 0; app->k8s && i < k8s_poller_context_count(app->k8s); i++) {
-        const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
+    for (size_t i = 0; i < k8s_context_count(app); i++) {
+        const struct k8s_context_state *s = k8s_context_at(app, i);
         fprintf(out, "context %s  namespace %s%s\n", s->name, s->scope ? s->scope : "(all)",
                 s->fell_back ? " (listing all forbidden)" : "");
         if (s->error[0])
