@@ -59,6 +59,8 @@ struct console {
     struct loop *loop;
     struct poller *poller;
     struct k8s_poller *k8s; /* NULL without Kubernetes */
+    struct data_source sources[2]; /* Kubernetes first (its lists decide the clusters), Flink */
+    size_t n_sources;
     struct ui *ui;
     int sig_fd;
     bool dirty;
@@ -395,9 +397,8 @@ static void on_refresh(void *arg) {
     if (c->bell && alerts_new_critical(c->alerts))
         beep();
     c->dirty = true;
-    if (c->k8s)
-        k8s_poller_round(c->k8s);
-    poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
+    struct source_focus focus = {ui_focus_cluster(c->ui), ui_focus_job(c->ui)};
+    data_sources_round(c->sources, c->n_sources, &focus);
     loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
 }
 
@@ -455,8 +456,10 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     if (c.sig_fd >= 0)
         loop_watch_fd(loop, c.sig_fd, on_signal, &c);
     if (k8s)
-        k8s_poller_round(k8s);
-    poller_round(c.poller, -1, NULL);
+        c.sources[c.n_sources++] = k8s_poller_source(k8s);
+    c.sources[c.n_sources++] = poller_source(c.poller);
+    struct source_focus none = {-1, NULL};
+    data_sources_round(c.sources, c.n_sources, &none);
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
     draw_frame(&c);
@@ -465,12 +468,10 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         loop_run_once(loop, TICK_MS);
         if (k8s && k8s_poller_take_added(k8s)) /* new clusters: poll them now */
             poller_round(c.poller, ui_focus_cluster(c.ui), ui_focus_job(c.ui));
-        if (k8s && k8s_poller_take_changed(k8s))
-            c.dirty = true;
         if (operations_take_changed(c.ops))
             c.dirty = true;
-        if (poller_take_changed(c.poller)) {
-            history_update(app);
+        if (data_sources_take_changed(c.sources, c.n_sources)) {
+            history_update(app); /* history is fed from the model's changes */
             app->last_refresh_ms = clock_wall_ms();
             c.dirty = true;
         }

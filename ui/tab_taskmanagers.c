@@ -188,8 +188,8 @@ static void taskmanagers_draw(struct job_view *jv, WINDOW *win, int y, int h, in
     bool ascii = jv->v->ascii;
     const struct source *s =
         c ? job_view_worse(&c->sources[SRC_TASKMANAGERS], &c->tm_metrics_source) : NULL;
-    if (!job_view_source(jv, win, &y, &h, w, s,
-                         c && c->sources[SRC_TASKMANAGERS].last_ok_ms != 0, "task managers"))
+    if (!job_view_source(jv, win, &y, &h, w, s, c && c->sources[SRC_TASKMANAGERS].last_ok_ms != 0,
+                         "task managers"))
         return;
     const struct taskmanager_list *l = &c->taskmanagers;
     int used = 0, total = 0;

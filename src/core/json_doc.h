@@ -29,8 +29,7 @@ enum fa_status json_doc_parse_array(const char *body, size_t len, cJSON **root, 
  * by fill(element, item, ctx). arr NULL is an empty list. Returns the array (owned:
  * caller frees; never NULL) and its length in *n. */
 void *json_doc_map_list(const cJSON *arr, size_t item_size, bool (*keep)(const cJSON *el),
-                        void (*fill)(const cJSON *el, void *item, void *ctx), void *ctx,
-                        size_t *n);
+                        void (*fill)(const cJSON *el, void *item, void *ctx), void *ctx, size_t *n);
 
 /* returns a static string: "object", "array", "string", "number", "boolean", "null" */
 const char *json_doc_type_name(const cJSON *v);

@@ -16,8 +16,8 @@ static enum fa_status parse_config(const struct http_response *r, union flink_pa
     return flink_api_parse_config(r->body, r->len, &o->config, e, n);
 }
 
-static enum fa_status parse_overview(const struct http_response *r, union flink_parsed *o,
-                                     char *e, size_t n) {
+static enum fa_status parse_overview(const struct http_response *r, union flink_parsed *o, char *e,
+                                     size_t n) {
     return flink_api_parse_overview(r->body, r->len, &o->overview, e, n);
 }
 
@@ -33,10 +33,9 @@ static enum fa_status parse_tms(const struct http_response *r, union flink_parse
     return flink_api_parse_taskmanagers(r->body, r->len, &o->tms, e, n);
 }
 
-static enum fa_status parse_jm_config(const struct http_response *r, union flink_parsed *o,
-                                      char *e, size_t n) {
-    return flink_api_parse_jm_config(r->body, r->len, &o->jm.savepoint_dir, &o->jm.adaptive, e,
-                                     n);
+static enum fa_status parse_jm_config(const struct http_response *r, union flink_parsed *o, char *e,
+                                      size_t n) {
+    return flink_api_parse_jm_config(r->body, r->len, &o->jm.savepoint_dir, &o->jm.adaptive, e, n);
 }
 
 static enum fa_status parse_job(const struct http_response *r, union flink_parsed *o, char *e,
@@ -68,8 +67,8 @@ static enum fa_status parse_checkpoints(const struct http_response *r, union fli
     return flink_detail_parse_checkpoints(r->body, r->len, &o->checkpoints, e, n);
 }
 
-static enum fa_status parse_cp_config(const struct http_response *r, union flink_parsed *o,
-                                      char *e, size_t n) {
+static enum fa_status parse_cp_config(const struct http_response *r, union flink_parsed *o, char *e,
+                                      size_t n) {
     if (r->status == 404) {
         /* "Checkpointing is not enabled for this job": a fact, not an error */
         checkpoint_config_init(&o->cp_config);
@@ -261,9 +260,7 @@ static struct source *src_tm_metrics(const struct flink_target *t) {
 static struct source *detail_source(const struct flink_target *t, enum detail_part part) {
     return t->job && t->job->detail ? &t->job->detail->parts[part] : NULL;
 }
-static struct source *src_job(const struct flink_target *t) {
-    return detail_source(t, DETAIL_JOB);
-}
+static struct source *src_job(const struct flink_target *t) { return detail_source(t, DETAIL_JOB); }
 static struct source *src_vertex_metrics(const struct flink_target *t) {
     return detail_source(t, DETAIL_VERTEX_METRICS);
 }
@@ -295,10 +292,10 @@ static const struct flink_endpoint endpoints[EP_COUNT] = {
                       parse_jm_config, apply_jm_config, src_jm_config},
     [EP_JOB] = {EP_JOB, "/jobs/{jid}", TIER_JOB, FOLLOW_VERTICES, false, false, parse_job,
                 apply_job, src_job},
-    [EP_VERTEX_METRICS] = {EP_VERTEX_METRICS,
-                           "/jobs/{jid}/vertices/{vid}/subtasks/metrics?" FLINK_VERTEX_METRICS_QUERY,
-                           TIER_VERTEX, FOLLOW_NONE, false, true, parse_vertex_metrics,
-                           apply_vertex_metrics, src_vertex_metrics},
+    [EP_VERTEX_METRICS] =
+        {EP_VERTEX_METRICS,
+         "/jobs/{jid}/vertices/{vid}/subtasks/metrics?" FLINK_VERTEX_METRICS_QUERY, TIER_VERTEX,
+         FOLLOW_NONE, false, true, parse_vertex_metrics, apply_vertex_metrics, src_vertex_metrics},
     [EP_BACKPRESSURE] = {EP_BACKPRESSURE, "/jobs/{jid}/vertices/{vid}/backpressure", TIER_VERTEX,
                          FOLLOW_NONE, false, false, parse_backpressure, apply_backpressure,
                          src_backpressure},

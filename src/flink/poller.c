@@ -379,9 +379,15 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
 
 /* ---- answers ------------------------------------------------------------------------- */
 
+/* Every answer goes through the source interface (poller_source_ops.on_response). */
 static void on_done(void *arg, const struct http_response *resp) {
     struct fetch *f = arg;
-    struct poller *p = f->p;
+    poller_source_ops.on_response(f->p, f, resp);
+}
+
+static void on_response(void *self, void *request, const struct http_response *resp) {
+    struct poller *p = self;
+    struct fetch *f = request;
     const struct flink_endpoint *e = flink_endpoint(f->kind);
     p->in_flight--;
     struct job_sched *js = f->job_id[0] ? job_sched(p, f->cluster, f->job_id, false) : NULL;
@@ -419,4 +425,20 @@ static void on_done(void *arg, const struct http_response *resp) {
         metrics_complete(t.job->detail, t.now);
     p->changed = true;
     fetch_free(f);
+}
+
+/* ---- the source interface ------------------------------------------------------------ */
+
+static void ops_round(void *self, const struct source_focus *focus) {
+    poller_round(self, focus ? focus->cluster : -1, focus ? focus->job : NULL);
+}
+static bool ops_take_changed(void *self) { return poller_take_changed(self); }
+static bool ops_busy(const void *self) { return poller_in_flight(self) > 0; }
+static void ops_free(void *self) { poller_free(self); }
+
+const struct source_ops poller_source_ops = {"flink",          ops_round, on_response,
+                                             ops_take_changed, ops_busy,  ops_free};
+
+struct data_source poller_source(struct poller *p) {
+    return (struct data_source){&poller_source_ops, p};
 }

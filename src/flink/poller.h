@@ -14,6 +14,7 @@
 #include "app.h"
 #include "clock.h"
 #include "http.h"
+#include "source_ops.h"
 
 /* How often each job's details are refreshed when it is not on screen (default). */
 #define POLLER_DETAIL_INTERVAL_MS 30000
@@ -40,5 +41,10 @@ void poller_round(struct poller *p, int focus, const char *focus_job);
 int poller_in_flight(const struct poller *p);
 /* True when some cluster changed since the last call; clears the flag. */
 bool poller_take_changed(struct poller *p);
+
+/* The poller as a source the loop drives (source_ops.h): start_round is poller_round
+ * with the focus, busy is requests in flight. */
+extern const struct source_ops poller_source_ops;
+struct data_source poller_source(struct poller *p);
 
 #endif

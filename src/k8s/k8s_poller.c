@@ -323,7 +323,8 @@ static void apply_hidden(struct k8s_poller *p) {
         const struct k8s_ctx *c = find_ctx(p, cl->k8s.ctx);
         if (c == NULL)
             continue;
-        bool out = !c->st.in_scope || (c->st.scope != NULL && !str_eq(cl->k8s.namespace, c->st.scope));
+        bool out =
+            !c->st.in_scope || (c->st.scope != NULL && !str_eq(cl->k8s.namespace, c->st.scope));
         bool held = c->relisting && cl->k8s.gone && cl->k8s.hidden;
         if (cl->k8s.hidden != (out || held))
             p->changed = true;
@@ -605,8 +606,15 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
     }
 }
 
+/* Every answer goes through the source interface (k8s_poller_source_ops.on_response). */
 static void on_done(void *arg, const struct http_response *resp) {
     struct k8s_fetch *f = arg;
+    k8s_poller_source_ops.on_response(f->c->p, f, resp);
+}
+
+static void on_response(void *self, void *request, const struct http_response *resp) {
+    (void)self; /* the fetch knows its context, and the context its poller */
+    struct k8s_fetch *f = request;
     struct k8s_ctx *c = f->c;
     c->in_flight--;
     c->p->changed = true;
@@ -1022,4 +1030,21 @@ void k8s_cluster_credential_rejected(struct k8s_poller *p, const struct cluster 
         ctx_relist(x);
     else
         x->restart = true;
+}
+
+/* ---- the source interface ------------------------------------------------------------ */
+
+static void ops_round(void *self, const struct source_focus *focus) {
+    (void)focus; /* every context in scope lists everything each round */
+    k8s_poller_round(self);
+}
+static bool ops_take_changed(void *self) { return k8s_poller_take_changed(self); }
+static bool ops_busy(const void *self) { return k8s_poller_busy(self); }
+static void ops_free(void *self) { k8s_poller_free(self); }
+
+const struct source_ops k8s_poller_source_ops = {"kubernetes",     ops_round, on_response,
+                                                 ops_take_changed, ops_busy,  ops_free};
+
+struct data_source k8s_poller_source(struct k8s_poller *p) {
+    return (struct data_source){&k8s_poller_source_ops, p};
 }

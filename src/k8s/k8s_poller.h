@@ -40,6 +40,7 @@
 #include "http.h"
 #include "k8s_model.h"
 #include "loop.h"
+#include "source_ops.h"
 
 struct k8s_poller_options {
     const char *kubeconfig;      /* --kubeconfig, NULL: KUBECONFIG / ~/.kube/config */
@@ -81,6 +82,11 @@ void k8s_poller_round(struct k8s_poller *p);
 bool k8s_poller_busy(const struct k8s_poller *p);
 /* True when some context changed since the last call; clears the flag. */
 bool k8s_poller_take_changed(struct k8s_poller *p);
+/* The poller as a source the loop drives (source_ops.h): start_round is k8s_poller_round
+ * (the focus does not matter to it), busy is k8s_poller_busy. Its free must come after
+ * k8s_poller_stop and http_free. */
+extern const struct source_ops k8s_poller_source_ops;
+struct data_source k8s_poller_source(struct k8s_poller *p);
 /* True when clusters were added since the last call (poll them now); clears the flag. */
 bool k8s_poller_take_added(struct k8s_poller *p);
 

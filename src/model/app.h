@@ -41,8 +41,8 @@ struct app {
      * without Kubernetes. */
     struct k8s_context_state *const *k8s_contexts;
     size_t n_k8s_contexts;
-    struct operations *ops;       /* borrowed: actions in flight and done (NULL: none possible) */
-    const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */
+    struct operations *ops;      /* borrowed: actions in flight and done (NULL: none possible) */
+    const struct config *config; /* borrowed: per-cluster readonly, confirm, savepoint dir */
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when

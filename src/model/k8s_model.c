@@ -441,7 +441,8 @@ size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapsho
     size_t k = 0;
     for (size_t i = 0; i < n->snapshots.len; i++) {
         const struct flink_snapshot *sn = &n->snapshots.items[i];
-        if (sn->job_kind == FLINK_KIND_DEPLOYMENT && sn->job_name && strcmp(sn->job_name, c->k8s.name) == 0)
+        if (sn->job_kind == FLINK_KIND_DEPLOYMENT && sn->job_name &&
+            strcmp(sn->job_name, c->k8s.name) == 0)
             v[k++] = sn;
     }
     if (k == 0) {
@@ -460,4 +461,3 @@ const char *k8s_cluster_server(const struct cluster *c) {
 bool k8s_cluster_snapshots_served(const struct cluster *c) {
     return c->k8s.ctx && c->k8s.ctx->crds == K8S_CRDS_PRESENT && c->k8s.ctx->discovery.snapshots;
 }
-

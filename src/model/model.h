@@ -67,7 +67,7 @@ struct taskmanager {
     int64_t physical_memory;   /* bytes, -1 unknown */
     struct tm_metrics metrics; /* NaN until /taskmanagers/:id/metrics answered */
     int64_t metrics_ms;        /* wall clock of that answer, 0 never */
-    struct ring heap_used; /* owned history; carried from list to list */
+    struct ring heap_used;     /* owned history; carried from list to list */
 };
 
 /* Parsed /config */

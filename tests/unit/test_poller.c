@@ -54,7 +54,6 @@ static int fake_submit(void *arg, const struct http_request *req) {
     return 0;
 }
 
-
 /* Does request i go to path (exact: "/jobs/X") or, with like, contain it? */
 static bool matches(const struct world *w, size_t i, const char *path, bool like) {
     const char *p = w->server.reqs[i].url + strlen(BASE);
@@ -92,8 +91,8 @@ static bool answer_req(struct world *w, const char *path, bool like, long status
         if (status != 200)
             snprintf(err, sizeof err, "HTTP %ld from %.*s", status,
                      (int)strcspn(r.url + strlen(BASE), "?"), r.url + strlen(BASE));
-        struct http_response resp = {status == 200 ? HTTP_OK : HTTP_FAILED, status, body, len, err,
-                                     1};
+        struct http_response resp = {
+            status == 200 ? HTTP_OK : HTTP_FAILED, status, body, len, err, 1};
         r.done(r.arg, &resp);
         free(body);
         free(r.url);
@@ -124,8 +123,7 @@ static bool answer(struct world *w, const char *path, long status, const char *s
 }
 
 /* Answer every request out (and those their answers make) whose path contains part. */
-static size_t answer_all(struct world *w, const char *part, const char *subdir,
-                         const char *name) {
+static size_t answer_all(struct world *w, const char *part, const char *subdir, const char *name) {
     size_t n = 0;
     while (answer_req(w, part, true, 200, subdir, name))
         n++;
@@ -258,8 +256,8 @@ static void failing_exceptions_are_an_error_on_the_job_then_stale(void **state) 
     answer_all(w, "/jobs/" JOB1, "detail", "checkpoints.flink-1.15.json");
     clock_advance(&w->clock, 2000);
     poller_round(w->p, 0, JOB1);
-    assert_true(answer(w, "/jobs/" JOB1 "/exceptions", 200, "detail",
-                       "exceptions.flink-2.x-failed.json"));
+    assert_true(
+        answer(w, "/jobs/" JOB1 "/exceptions", 200, "detail", "exceptions.flink-2.x-failed.json"));
     assert_int_equal(s->state, SOURCE_OK);
     assert_true(s->last_ok_ms == T0 + 2000);
     size_t n = j->detail->exceptions.len;
@@ -316,6 +314,29 @@ static void history_takes_a_point_when_metrics_complete_and_marks_gaps(void **st
     assert_true(ring_time(r, 3) == T0 + 8000);
 }
 
+/* The loop drives the poller through its source ops like any other source. */
+static void driven_through_its_source_ops(void **state) {
+    struct world *w = *state;
+    struct data_source src = poller_source(w->p);
+    assert_string_equal(src.ops->name, "flink");
+    struct source_focus none = {-1, NULL};
+    assert_false(data_sources_busy(&src, 1));
+    data_sources_round(&src, 1, &none);
+    assert_true(data_sources_busy(&src, 1));
+    assert_false(data_sources_take_changed(&src, 1));
+    answer_summaries(w);
+    assert_true(data_sources_take_changed(&src, 1));
+    assert_false(data_sources_take_changed(&src, 1)); /* cleared */
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    assert_false(data_sources_busy(&src, 1));
+    struct source_focus job1 = {0, JOB1};
+    clock_advance(&w->clock, 2000);
+    data_sources_round(&src, 1, &job1);
+    assert_int_equal(asked(w, "/jobs/" JOB1), 1);
+    assert_int_equal(asked(w, "/jobs/" JOB2), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(first_round_asks_each_summary_once, setup, teardown),
@@ -325,8 +346,9 @@ int main(void) {
                                         teardown),
         cmocka_unit_test_setup_teardown(failing_exceptions_are_an_error_on_the_job_then_stale,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            history_takes_a_point_when_metrics_complete_and_marks_gaps, setup, teardown),
+        cmocka_unit_test_setup_teardown(history_takes_a_point_when_metrics_complete_and_marks_gaps,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(driven_through_its_source_ops, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,10 +86,8 @@ static void backfill_goes_in_at_its_time(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(wraps_around_keeping_newest),
-        cmocka_unit_test(empty_ring_is_unknown),
-        cmocka_unit_test(max_min_skip_nan_gaps),
-        cmocka_unit_test(points_keep_their_time),
+        cmocka_unit_test(wraps_around_keeping_newest),  cmocka_unit_test(empty_ring_is_unknown),
+        cmocka_unit_test(max_min_skip_nan_gaps),        cmocka_unit_test(points_keep_their_time),
         cmocka_unit_test(backfill_goes_in_at_its_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
