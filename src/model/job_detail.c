@@ -172,3 +172,15 @@ void job_detail_update_throughput(struct job_detail *d) {
     d->records_in_per_s = in;
     d->records_out_per_s = out;
 }
+
+const char *detail_part_name(enum detail_part p) {
+    static const char *const names[DETAIL_PART_COUNT] = {
+        [DETAIL_JOB] = "job",
+        [DETAIL_VERTEX_METRICS] = "vertex_metrics",
+        [DETAIL_BACKPRESSURE] = "backpressure",
+        [DETAIL_CHECKPOINTS] = "checkpoints",
+        [DETAIL_CP_CONFIG] = "checkpoint_config",
+        [DETAIL_EXCEPTIONS] = "exceptions",
+    };
+    return (int)p >= 0 && p < DETAIL_PART_COUNT ? names[p] : "unknown";
+}

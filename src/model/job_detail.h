@@ -122,6 +122,10 @@ enum detail_part {
     DETAIL_PART_COUNT
 };
 
+/* "job", "vertex_metrics", "backpressure", "checkpoints", "checkpoint_config",
+ * "exceptions"; a static string ("unknown" out of range). */
+const char *detail_part_name(enum detail_part p);
+
 /* Everything inside one job; owned by its struct job (model.h) and carried across polls. */
 struct job_detail {
     struct source parts[DETAIL_PART_COUNT];

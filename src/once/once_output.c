@@ -222,6 +222,18 @@ static cJSON *job_json(const struct job *j, int64_t now_ms) {
     }
     cJSON_AddItemToObject(o, "checkpoints", checkpoints_json(d, now_ms));
     cJSON_AddItemToObject(o, "exceptions", exceptions_json(d));
+    /* the job-detail endpoints that failed: what is null above, or stale, and why */
+    cJSON *errs = cJSON_AddArrayToObject(o, "errors");
+    for (int p = 0; p < DETAIL_PART_COUNT; p++) {
+        const struct source *s = &d->parts[p];
+        if (s->state != SOURCE_ERROR)
+            continue;
+        cJSON *e = cJSON_CreateObject();
+        add_str(e, "endpoint", detail_part_name((enum detail_part)p));
+        add_str(e, "error", s->error);
+        cJSON_AddBoolToObject(e, "stale", source_stale(s));
+        cJSON_AddItemToArray(errs, e);
+    }
     return o;
 }
 
