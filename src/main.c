@@ -21,6 +21,7 @@
 #include "colors.h"
 #include "config.h"
 #include "frame_pacer.h"
+#include "history.h"
 #include "http.h"
 #include "k8s_poller.h"
 #include "keymap.h"
@@ -66,6 +67,8 @@ struct console {
     struct k8s_poller *k8s; /* NULL without Kubernetes */
     /* NULL without Prometheus */
     struct prom_source *prom;
+    struct data_source sources[2]; /* Kubernetes first (its lists decide the clusters), Flink */
+    size_t n_sources;
     struct ui *ui;
     int sig_fd;
     bool dirty;       /* the data changed: drawn at most every FRAME_PACER_MIN_MS */
@@ -174,10 +177,10 @@ static void app_free(struct app *app) {
  * each context that failed or fell back. */
 static void once_scope(const struct app *app, char *scope, size_t scope_size, char *notes,
                        size_t notes_size) {
-    size_t n = app->k8s ? k8s_poller_context_count(app->k8s) : 0, used = 0, nused = 0;
+    size_t n = k8s_context_count(app), used = 0, nused = 0;
     scope[0] = notes[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
+        const struct k8s_context_state *s = k8s_context_at(app, i);
         int w = snprintf(scope + used, scope_size - used, "%scontext %s, %s%s", i ? "; " : "",
                          s->name, s->scope ? "namespace " : "all namespaces",
                          s->scope ? s->scope : "");
@@ -212,6 +215,7 @@ static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s,
     poller_round(p, -1, NULL);
     while (poller_in_flight(p) > 0 || (prom && prom_source_busy(prom)))
         loop_run_once(loop, 200);
+    history_update(app);
     evaluate_alerts(app, alerts);
     app->now_ms = clock_wall_ms();
     if (fmt == OUTPUT_JSON) {
@@ -454,11 +458,10 @@ static void on_refresh(void *arg) {
     if (c->bell && alerts_new_critical(c->alerts))
         beep();
     c->dirty = true;
-    if (c->k8s)
-        k8s_poller_round(c->k8s);
+    struct source_focus focus = {ui_focus_cluster(c->ui), ui_focus_job(c->ui)};
+    data_sources_round(c->sources, c->n_sources, &focus);
     if (c->prom)
         prom_source_round(c->prom);
-    poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
 }
 
@@ -524,10 +527,12 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     if (c.sig_fd >= 0)
         loop_watch_fd(loop, c.sig_fd, on_signal, &c);
     if (k8s)
-        k8s_poller_round(k8s);
+        c.sources[c.n_sources++] = k8s_poller_source(k8s);
+    c.sources[c.n_sources++] = poller_source(c.poller);
+    struct source_focus none = {-1, NULL};
+    data_sources_round(c.sources, c.n_sources, &none);
     if (c.prom)
         prom_source_round(c.prom);
-    poller_round(c.poller, -1, NULL);
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
     draw_frame(&c);
@@ -539,13 +544,12 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         loop_run_once(loop, (int)frame_pacer_wait_ms(&c.pacer, clock_mono_ms(), TICK_MS));
         if (k8s && k8s_poller_take_added(k8s)) /* new clusters: poll them now */
             poller_round(c.poller, ui_focus_cluster(c.ui), ui_focus_job(c.ui));
-        if (k8s && k8s_poller_take_changed(k8s))
-            c.dirty = true;
         if (operations_take_changed(c.ops))
             c.dirty = true;
         if (c.prom && prom_source_take_changed(c.prom))
             c.dirty = true;
-        if (poller_take_changed(c.poller)) {
+        if (data_sources_take_changed(c.sources, c.n_sources)) {
+            history_update(app); /* history is fed from the model's changes */
             app->last_refresh_ms = clock_wall_ms();
             c.dirty = true;
         }

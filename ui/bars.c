@@ -9,7 +9,7 @@
 #include "cmdline.h"
 #include "colors.h"
 #include "draw.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "prom_source.h"
 #include "text.h"
 #include "ui_screen.h"
@@ -32,9 +32,9 @@ static void put(WINDOW *win, int y, int *x, int w, const char *s, attr_t attr, b
 static void scope_text(const struct app *app, char *buf, size_t size) {
     size_t used = 0;
     buf[0] = '\0';
-    size_t n = app->k8s ? k8s_poller_context_count(app->k8s) : 0;
+    size_t n = k8s_context_count(app);
     for (size_t i = 0; i < n; i++) {
-        const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
+        const struct k8s_context_state *s = k8s_context_at(app, i);
         if (s == NULL)
             continue;
         int k = snprintf(buf + used, size - used, "%sctx %s ns %s", used ? ", " : "",

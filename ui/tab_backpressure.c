@@ -22,10 +22,10 @@ struct level_text {
 static void backpressure_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
     const struct job_detail *d = jv->job->detail;
     bool ascii = jv->v->ascii;
-    if (d == NULL || d->vertices_ms == 0) {
-        job_view_loading(jv, win, y, h, w, "vertices");
+    const struct source *s =
+        d ? job_view_worse(&d->parts[DETAIL_JOB], &d->parts[DETAIL_BACKPRESSURE]) : NULL;
+    if (!job_view_source(jv, win, &y, &h, w, s, d && d->vertices_ms != 0, "vertices"))
         return;
-    }
     const struct vertex_list *l = &d->vertices;
     if (l->len == 0) {
         view_message(win, y + (h - 1) / 2, w, "no vertices", ROLE_DIM, ascii);

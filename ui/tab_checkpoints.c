@@ -261,19 +261,15 @@ static void trends(struct job_view *jv, WINDOW *win, int y, int w) {
 
 static void checkpoints_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
     const struct job_detail *d = jv->job->detail;
-    if (d == NULL || (!d->have_checkpoints && !d->have_cp_config)) {
-        job_view_loading(jv, win, y, h, w, "checkpoints");
-        return;
-    }
-    if (d->have_cp_config && !d->cp_config.enabled) {
+    const struct source *src =
+        d ? job_view_worse(&d->parts[DETAIL_CHECKPOINTS], &d->parts[DETAIL_CP_CONFIG]) : NULL;
+    if (d && d->have_cp_config && !d->cp_config.enabled) {
         view_message(win, y + (h - 1) / 2, w, "checkpointing disabled for this job",
                      ROLE_STATE_WARN, jv->v->ascii);
         return;
     }
-    if (!d->have_checkpoints) {
-        job_view_loading(jv, win, y, h, w, "checkpoints");
+    if (!job_view_source(jv, win, &y, &h, w, src, d && d->have_checkpoints, "checkpoints"))
         return;
-    }
     const struct checkpoint_stats *s = &d->checkpoints;
     char t1[16], t2[16], t3[16], t4[16];
     char completed[40], failed[40], running[40], restored[40], mode[64] = "";

@@ -175,9 +175,9 @@ static void draw_trace(struct job_view *jv, WINDOW *win, int y, int h, int w,
 static void exceptions_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
     const struct job_detail *d = jv->job->detail;
     bool ascii = jv->v->ascii;
-    if (d == NULL || !d->have_exceptions) {
+    if (!job_view_source(jv, win, &y, &h, w, d ? &d->parts[DETAIL_EXCEPTIONS] : NULL,
+                         d && d->have_exceptions, "exceptions")) {
         jv->trace = false;
-        job_view_loading(jv, win, y, h, w, "exceptions");
         return;
     }
     const struct exceptions *ex = &d->exceptions;

@@ -9,7 +9,7 @@
 
 #include "draw.h"
 #include "k8s_api.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "text.h"
 #include "ui.h"
 #include "view_job.h"
@@ -96,20 +96,6 @@ static void pairs_lay_out(struct klines *l, const struct kpair *p, size_t n, int
     }
 }
 
-static enum color_role lifecycle_role(enum flink_lifecycle s) {
-    switch (s) {
-    case LIFECYCLE_STABLE:
-        return ROLE_STATE_OK;
-    case LIFECYCLE_DEPLOYED:
-    case LIFECYCLE_UPGRADING:
-        return ROLE_STATE_WARN;
-    case LIFECYCLE_FAILED:
-        return ROLE_STATE_BAD;
-    default:
-        return ROLE_DEFAULT;
-    }
-}
-
 static void age_of(const struct app *app, int64_t ms, char *buf, size_t size) {
     if (ms < 0) {
         snprintf(buf, size, "-");
@@ -117,14 +103,6 @@ static void age_of(const struct app *app, int64_t ms, char *buf, size_t size) {
     }
     int64_t age = app->now_ms - ms;
     text_age(age < 0 ? 0 : age, buf, size);
-}
-
-static const struct k8s_namespace_state *namespace_of(const struct cluster *c) {
-    const struct k8s_context_state *s = c->k8s.ctx;
-    for (size_t i = 0; s && c->k8s.namespace && i < s->n_namespaces; i++)
-        if (s->namespaces[i].name && strcmp(s->namespaces[i].name, c->k8s.namespace) == 0)
-            return &s->namespaces[i];
-    return NULL;
 }
 
 static void add_resource(struct klines *l, const struct app *app, const struct cluster *c,
@@ -153,7 +131,7 @@ static void add_resource(struct klines *l, const struct app *app, const struct c
     PAIR("parallelism", ROLE_DEFAULT, "%s", text_int(sp->job.parallelism, t1, sizeof t1));
     PAIR("TM replicas", ROLE_DEFAULT, "%s (status %s)", text_int(sp->tm_replicas, t1, sizeof t1),
          text_int(st->tm_replicas, t2, sizeof t2));
-    PAIR("lifecycle", st->present ? lifecycle_role(st->lifecycle) : ROLE_DIM, "%s",
+    PAIR("lifecycle", st->present ? view_lifecycle_role(st->lifecycle) : ROLE_DIM, "%s",
          st->present ? flink_lifecycle_name(st->lifecycle) : "no status yet");
     PAIR("JM deployment", st->jm_status == JM_DEPLOY_ERROR ? ROLE_STATE_BAD : ROLE_DEFAULT, "%s",
          jm_deploy_state_name(st->jm_status));
@@ -487,7 +465,7 @@ static bool build(const struct job_view *jv, struct klines *l, int w, const char
              r->namespace ? r->namespace : "-", r->name);
     kline_text(l, title, ROLE_HEADER);
     add_resource(l, app, c, r, w);
-    const struct k8s_namespace_state *ns = namespace_of(c);
+    const struct k8s_namespace_state *ns = k8s_cluster_namespace(c);
     if (ns && ns->error[0])
         kline_text(l, ns->error, ROLE_ERROR);
     add_pods(l, app, c, ns, jv->k8s_filter);

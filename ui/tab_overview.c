@@ -194,10 +194,10 @@ static void legend(struct job_view *jv, WINDOW *win, int y, int w) {
 
 static void overview_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
     const struct job_detail *d = jv->job->detail;
-    if (d == NULL || d->vertices_ms == 0) {
-        job_view_loading(jv, win, y, h, w, "vertices");
+    const struct source *s =
+        d ? job_view_worse(&d->parts[DETAIL_JOB], &d->parts[DETAIL_VERTEX_METRICS]) : NULL;
+    if (!job_view_source(jv, win, &y, &h, w, s, d && d->vertices_ms != 0, "vertices"))
         return;
-    }
     int used = summary(jv, win, y, w, h > 12 ? 2 : 1);
     y += used;
     h -= used;

@@ -102,6 +102,10 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         text_ratio(slots_used(t), t->slots_total, buf, size);
         return ROLE_DEFAULT;
     case TC_HEAP: {
+        if (!have && jv->cluster && jv->cluster->tm_metrics_source.state == SOURCE_ERROR) {
+            snprintf(buf, size, "failed");
+            return ROLE_ERROR;
+        }
         if (!have) {
             snprintf(buf, size, "loading%s", ascii ? "..." : "\u2026");
             return ROLE_DIM;
@@ -182,14 +186,11 @@ static void taskmanagers_init(struct job_view *jv) { table_init(&jv->tms, cols, 
 static void taskmanagers_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
     const struct cluster *c = jv->cluster;
     bool ascii = jv->v->ascii;
-    if (c == NULL || c->sources[SRC_TASKMANAGERS].last_ok_ms == 0) {
-        if (c && c->sources[SRC_TASKMANAGERS].state == SOURCE_ERROR)
-            view_message(win, y + (h - 1) / 2, w, c->sources[SRC_TASKMANAGERS].error, ROLE_ERROR,
-                         ascii);
-        else
-            job_view_loading(jv, win, y, h, w, "task managers");
+    const struct source *s =
+        c ? job_view_worse(&c->sources[SRC_TASKMANAGERS], &c->tm_metrics_source) : NULL;
+    if (!job_view_source(jv, win, &y, &h, w, s, c && c->sources[SRC_TASKMANAGERS].last_ok_ms != 0,
+                         "task managers"))
         return;
-    }
     const struct taskmanager_list *l = &c->taskmanagers;
     int used = 0, total = 0;
     bool known = true;

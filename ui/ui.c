@@ -19,7 +19,7 @@
 #include "clock.h"
 #include "cmdline.h"
 #include "colors.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "ui_screen.h"
 #include "view.h"
 #include "view_job.h"
@@ -404,9 +404,9 @@ static size_t ui_words(void *arg, const char *verb, const char *const **out) {
         for (size_t i = 0; list && i < n; i++)
             words_add(ui, list[i]);
         /* without the hook, what the Kubernetes poller knows */
-        size_t nc = ui->hooks.complete == NULL && app->k8s ? k8s_poller_context_count(app->k8s) : 0;
+        size_t nc = ui->hooks.complete == NULL && k8s_context_count(app);
         for (size_t i = 0; i < nc; i++) {
-            const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
+            const struct k8s_context_state *s = k8s_context_at(app, i);
             if (s == NULL)
                 continue;
             if (verb[0] == 'c')

@@ -82,6 +82,20 @@ enum color_role view_job_state_role(enum job_state s) {
     }
 }
 
+enum color_role view_lifecycle_role(enum flink_lifecycle s) {
+    switch (s) {
+    case LIFECYCLE_STABLE:
+        return ROLE_STATE_OK;
+    case LIFECYCLE_DEPLOYED:
+    case LIFECYCLE_UPGRADING:
+        return ROLE_STATE_WARN;
+    case LIFECYCLE_FAILED:
+        return ROLE_STATE_BAD;
+    default:
+        return ROLE_DEFAULT;
+    }
+}
+
 void view_message(WINDOW *win, int y, int w, const char *msg, enum color_role role, bool ascii) {
     draw_text(win, y, 0, w, msg, colors_attr(role), DRAW_CENTER, ascii);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "k8s_model.h"
 #include "keymap.h"
 #include "table.h"
 
@@ -86,6 +87,8 @@ enum color_role view_cluster_status(const struct app *app, const struct cluster 
                                     size_t size);
 /* How worried a job state should make you: bad, warn, ok, dim (ended), default. */
 enum color_role view_job_state_role(enum job_state s);
+/* The same for an operator lifecycle state: STABLE ok, DEPLOYED/UPGRADING warn, FAILED bad. */
+enum color_role view_lifecycle_role(enum flink_lifecycle s);
 /* "Jobs: x (12)", or with a filter "Jobs: x (2 of 12, filter: fail)", into buf. */
 void view_table_title(const struct view *v, const char *label, char *buf, size_t size);
 /* Row y of an empty table: none ("no jobs"), or that the filter hides every row. */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "k8s_api.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "text.h"
 #include "ui.h"
 #include "view.h"
@@ -91,8 +91,8 @@ static void layouts_fill(void) {
 }
 /* The contexts in use: the poller's when there is one, else those clusters point at. */
 static size_t context_count(const struct app *a) {
-    if (a->k8s)
-        return k8s_poller_context_count(a->k8s);
+    if (a->k8s_contexts)
+        return k8s_context_count(a);
     size_t n = 0;
     for (size_t i = 0; i < a->n_clusters; i++) {
         const char *ctx = a->clusters[i].k8s.context;
@@ -184,28 +184,6 @@ static void sync_layout(struct view *v) {
         v->table.shown[c] = c < want->n;
 }
 
-/* The job of id in c's list; borrowed, NULL when absent. */
-static const struct job *find_job(const struct cluster *c, const char *id) {
-    for (size_t i = 0; id && id[0] && i < c->jobs.len; i++)
-        if (strcmp(c->jobs.items[i].id, id) == 0)
-            return &c->jobs.items[i];
-    return NULL;
-}
-
-static enum color_role lifecycle_role(enum flink_lifecycle s) {
-    switch (s) {
-    case LIFECYCLE_STABLE:
-        return ROLE_STATE_OK;
-    case LIFECYCLE_DEPLOYED:
-    case LIFECYCLE_UPGRADING:
-        return ROLE_STATE_WARN;
-    case LIFECYCLE_FAILED:
-        return ROLE_STATE_BAD;
-    default:
-        return ROLE_DEFAULT;
-    }
-}
-
 /* A Kubernetes column's cell: "-" for a --flink cluster. */
 static enum color_role k8s_cell(const struct cluster *c, int col, char *buf, size_t size,
                                 enum color_role plain, bool ascii) {
@@ -228,7 +206,7 @@ static enum color_role k8s_cell(const struct cluster *c, int col, char *buf, siz
         if (r == NULL || !r->status.present)
             return plain;
         snprintf(buf, size, "%s", flink_lifecycle_name(r->status.lifecycle));
-        return plain == ROLE_STALE ? plain : lifecycle_role(r->status.lifecycle);
+        return plain == ROLE_STALE ? plain : view_lifecycle_role(r->status.lifecycle);
     case CC_JM:
         if (r && r->status.present)
             snprintf(buf, size, "%s", jm_deploy_state_name(r->status.jm_status));
@@ -237,7 +215,7 @@ static enum color_role k8s_cell(const struct cluster *c, int col, char *buf, siz
         if (r == NULL || !r->status.present)
             return plain;
         enum job_state op = r->status.job.state;
-        const struct job *j = find_job(c, r->status.job.job_id);
+        const struct job *j = cluster_job_by_id(c, r->status.job.job_id);
         if (j == NULL || j->state == op || j->state == JOB_UNKNOWN) {
             snprintf(buf, size, "%s", job_state_name(op));
             return plain == ROLE_STALE ? plain : view_job_state_role(op);

@@ -1,5 +1,5 @@
-/* The job screen (Enter on a job): a tab bar over five tabs, each in its own file
- * (tab_*.c): overview, checkpoints, backpressure, task managers, exceptions. The job is
+/* The job screen (Enter on a job): a tab bar over six tabs, each in its own file
+ * (tab_*.c): overview, checkpoints, backpressure, task managers, exceptions, Kubernetes. The job is
  * found again by its id at every draw and key, since each poll replaces the list. */
 #include <math.h>
 #include <stdio.h>
@@ -49,6 +49,40 @@ void job_view_loading(const struct job_view *jv, WINDOW *win, int y, int h, int 
     snprintf(msg, sizeof msg, "loading %s%s", what, jv->v->ascii ? "..." : "\u2026");
     if (h > 0)
         view_message(win, y + (h - 1) / 2, w, msg, ROLE_DIM, jv->v->ascii);
+}
+
+bool job_view_source(const struct job_view *jv, WINDOW *win, int *y, int *h, int w,
+                     const struct source *s, bool have, const char *what) {
+    bool ascii = jv->v->ascii;
+    bool failed = s && s->state == SOURCE_ERROR;
+    if (!have) {
+        if (failed && *h > 0)
+            view_message(win, *y + (*h - 1) / 2, w, s->error, ROLE_ERROR, ascii);
+        else
+            job_view_loading(jv, win, *y, *h, w, what);
+        return false;
+    }
+    if (!failed || *h <= 1)
+        return true;
+    char line[256], age[16];
+    if (s->last_ok_ms > 0) {
+        int64_t ms = jv->v->app->now_ms - s->last_ok_ms;
+        snprintf(line, sizeof line, "stale %s: %s", text_age(ms < 0 ? 0 : ms, age, sizeof age),
+                 s->error);
+    } else {
+        snprintf(line, sizeof line, "%s", s->error);
+    }
+    draw_blank(win, *y, 0, w, colors_attr(ROLE_DEFAULT));
+    draw_text(win, *y, 1, w - 1, line, colors_attr(ROLE_STALE), DRAW_LEFT, ascii);
+    (*y)++;
+    (*h)--;
+    return true;
+}
+
+const struct source *job_view_worse(const struct source *a, const struct source *b) {
+    if (a && a->state == SOURCE_ERROR)
+        return a;
+    return b && b->state == SOURCE_ERROR ? b : a;
 }
 
 unsigned job_view_table_key(struct job_view *jv, struct table *t, const struct table_source *src,

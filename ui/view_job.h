@@ -76,6 +76,14 @@ struct job_seg {
  * rows used (0 when nothing was drawn). */
 int job_view_flow(WINDOW *win, int y, int x, int w, int indent, int max_rows,
                   const struct job_seg *segs, size_t n, bool ascii);
+/* A tab's data and the source it came from. Not have: draws the source's error line
+ * (when it failed) or "loading WHAT…", and returns false. Have, and the source failed
+ * since: one line at *y says so ("stale 34s: HTTP 500 from ..."), *y and *h move down
+ * one, returns true; else just true. s may be NULL (nothing known of it). */
+bool job_view_source(const struct job_view *jv, WINDOW *win, int *y, int *h, int w,
+                     const struct source *s, bool have, const char *what);
+/* The one of two sources to report: a failed one first, else a. */
+const struct source *job_view_worse(const struct source *a, const struct source *b);
 /* "loading vertices…" (ASCII "...") centred in the rows given. */
 void job_view_loading(const struct job_view *jv, WINDOW *win, int y, int h, int w,
                       const char *what);

@@ -7,7 +7,7 @@
 
 #include "health.h"
 #include "k8s_api.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "xalloc.h"
 
 #define KEY_SEP "\x1f"
@@ -222,13 +222,9 @@ static void walk_taskmanagers(struct alert_sample_set *s, const struct cluster *
  * cluster, or before the list answered (unknown never fires). */
 static void walk_pods(struct alert_sample_set *s, const struct cluster *c, int64_t now_ms) {
     (void)now_ms;
-    const struct k8s_context_state *ctx = c->k8s.ctx;
-    if (ctx == NULL || c->k8s.name == NULL || c->k8s.namespace == NULL || c->k8s.gone)
+    if (c->k8s.name == NULL || c->k8s.gone)
         return;
-    const struct k8s_namespace_state *ns = NULL;
-    for (size_t i = 0; i < ctx->n_namespaces && ns == NULL; i++)
-        if (ctx->namespaces[i].name && strcmp(ctx->namespaces[i].name, c->k8s.namespace) == 0)
-            ns = &ctx->namespaces[i];
+    const struct k8s_namespace_state *ns = k8s_cluster_namespace(c);
     if (ns == NULL || !ns->pods_ok)
         return;
     size_t n = 0;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xalloc.h"
+
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 void json_doc_set_err(char *err, size_t errlen, const char *msg) {
@@ -97,4 +99,26 @@ void json_doc_copy_hex_id(char dst[33], const char *src) {
         return;
     memcpy(dst, src, 32);
     dst[32] = '\0';
+}
+
+static bool keep_object(const cJSON *el) { return cJSON_IsObject(el); }
+
+void *json_doc_map_list(const cJSON *arr, size_t item_size, bool (*keep)(const cJSON *el),
+                        void (*fill)(const cJSON *el, void *item, void *ctx), void *ctx,
+                        size_t *n) {
+    if (keep == NULL)
+        keep = keep_object;
+    size_t count = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr) {
+        if (keep(it))
+            count++;
+    }
+    char *items = xcalloc(count, item_size);
+    *n = 0;
+    cJSON_ArrayForEach(it, arr) {
+        if (keep(it) && *n < count)
+            fill(it, items + (*n)++ * item_size, ctx);
+    }
+    return items;
 }

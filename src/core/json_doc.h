@@ -6,6 +6,7 @@
 #define FLINKTOP_JSON_DOC_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "flink_api.h"
@@ -21,6 +22,14 @@ enum fa_status json_doc_parse_object(const char *body, size_t len, cJSON **root,
 /* json_doc_parse, then FA_SHAPE unless the top level is an array. */
 enum fa_status json_doc_parse_array(const char *body, size_t len, cJSON **root, char *err,
                                     size_t errlen);
+
+/* The skeleton every list parser shares (Flink's jobs and task managers, Kubernetes'
+ * resources, pods, events, snapshots): one item a element of arr that keep accepts (NULL
+ * keep: every object), in a fresh array of item_size bytes each, zeroed, filled in order
+ * by fill(element, item, ctx). arr NULL is an empty list. Returns the array (owned:
+ * caller frees; never NULL) and its length in *n. */
+void *json_doc_map_list(const cJSON *arr, size_t item_size, bool (*keep)(const cJSON *el),
+                        void (*fill)(const cJSON *el, void *item, void *ctx), void *ctx, size_t *n);
 
 /* returns a static string: "object", "array", "string", "number", "boolean", "null" */
 const char *json_doc_type_name(const cJSON *v);

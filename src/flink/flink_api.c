@@ -52,16 +52,6 @@ static const cJSON *get_array(const cJSON *o, const char *key) {
     return cJSON_IsArray(a) ? a : NULL;
 }
 
-static size_t count_objects(const cJSON *arr) {
-    size_t n = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, arr) {
-        if (cJSON_IsObject(it))
-            n++;
-    }
-    return n;
-}
-
 /* ---- /config ------------------------------------------------------------------------- */
 
 enum fa_status flink_api_parse_config(const char *body, size_t len, struct flink_config *out,
@@ -148,6 +138,11 @@ static void parse_job(const cJSON *o, struct job *j) {
     }
 }
 
+static void fill_job(const cJSON *o, void *item, void *ctx) {
+    (void)ctx;
+    parse_job(o, item);
+}
+
 enum fa_status flink_api_parse_jobs_overview(const char *body, size_t len, struct job_list *out,
                                              char *err, size_t errlen) {
     out->items = NULL;
@@ -162,13 +157,7 @@ enum fa_status flink_api_parse_jobs_overview(const char *body, size_t len, struc
         cJSON_Delete(root);
         return FA_SHAPE;
     }
-    size_t n = count_objects(jobs);
-    out->items = xcalloc(n, sizeof *out->items);
-    const cJSON *it;
-    cJSON_ArrayForEach(it, jobs) {
-        if (cJSON_IsObject(it))
-            parse_job(it, &out->items[out->len++]);
-    }
+    out->items = json_doc_map_list(jobs, sizeof *out->items, NULL, fill_job, NULL, &out->len);
     cJSON_Delete(root);
     return FA_OK;
 }
@@ -191,6 +180,11 @@ static void parse_taskmanager(const cJSON *o, struct taskmanager *tm) {
     tm->metrics = (struct tm_metrics){NAN, NAN, NAN, NAN, NAN};
 }
 
+static void fill_taskmanager(const cJSON *o, void *item, void *ctx) {
+    (void)ctx;
+    parse_taskmanager(o, item);
+}
+
 enum fa_status flink_api_parse_taskmanagers(const char *body, size_t len,
                                             struct taskmanager_list *out, char *err,
                                             size_t errlen) {
@@ -206,13 +200,8 @@ enum fa_status flink_api_parse_taskmanagers(const char *body, size_t len,
         cJSON_Delete(root);
         return FA_SHAPE;
     }
-    size_t n = count_objects(tms);
-    out->items = xcalloc(n, sizeof *out->items);
-    const cJSON *it;
-    cJSON_ArrayForEach(it, tms) {
-        if (cJSON_IsObject(it))
-            parse_taskmanager(it, &out->items[out->len++]);
-    }
+    out->items =
+        json_doc_map_list(tms, sizeof *out->items, NULL, fill_taskmanager, NULL, &out->len);
     cJSON_Delete(root);
     return FA_OK;
 }

@@ -232,19 +232,6 @@ static enum fa_status parse_list(const char *body, size_t len, const char *key, 
 }
 
 /* Objects in arr that have a metadata.name (or all objects, when !need_name). */
-static size_t count_items(const cJSON *arr, bool need_name) {
-    size_t n = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, arr) {
-        if (!cJSON_IsObject(it))
-            continue;
-        if (need_name && json_get_string_ref(get_object(it, "metadata"), "name") == NULL)
-            continue;
-        n++;
-    }
-    return n;
-}
-
 static bool has_name(const cJSON *o) {
     const char *name = json_get_string_ref(get_object(o, "metadata"), "name");
     return cJSON_IsObject(o) && name != NULL && name[0] != '\0';
@@ -514,6 +501,11 @@ static enum flink_kind list_item_kind(const cJSON *root) {
     return FLINK_KIND_UNKNOWN;
 }
 
+static void fill_resource(const cJSON *o, void *item, void *ctx) {
+    (void)ctx;
+    parse_flink_resource(o, *(const enum flink_kind *)ctx, item);
+}
+
 enum fa_status k8s_api_parse_flink_resources(const char *body, size_t len,
                                              struct flink_resource_list *out, char *err,
                                              size_t errlen) {
@@ -525,12 +517,8 @@ enum fa_status k8s_api_parse_flink_resources(const char *body, size_t len,
     if (st != FA_OK)
         return st;
     enum flink_kind dflt = list_item_kind(root);
-    out->items = xcalloc(count_items(items, true), sizeof *out->items);
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items) {
-        if (has_name(it))
-            parse_flink_resource(it, dflt, &out->items[out->len++]);
-    }
+    out->items =
+        json_doc_map_list(items, sizeof *out->items, has_name, fill_resource, &dflt, &out->len);
     cJSON_Delete(root);
     return FA_OK;
 }
@@ -600,6 +588,11 @@ static int64_t snapshot_time(const void *p) {
     return ((const struct flink_snapshot *)p)->created_ms;
 }
 
+static void fill_snapshot(const cJSON *o, void *item, void *ctx) {
+    (void)ctx;
+    parse_snapshot(o, item);
+}
+
 enum fa_status k8s_api_parse_snapshots(const char *body, size_t len,
                                        struct flink_snapshot_list *out, char *err, size_t errlen) {
     out->items = NULL;
@@ -609,12 +602,8 @@ enum fa_status k8s_api_parse_snapshots(const char *body, size_t len,
     enum fa_status st = parse_list(body, len, "items", &root, &items, err, errlen);
     if (st != FA_OK)
         return st;
-    out->items = xcalloc(count_items(items, true), sizeof *out->items);
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items) {
-        if (has_name(it))
-            parse_snapshot(it, &out->items[out->len++]);
-    }
+    out->items =
+        json_doc_map_list(items, sizeof *out->items, has_name, fill_snapshot, NULL, &out->len);
     cJSON_Delete(root);
     sort_newest(out->items, out->len, sizeof *out->items, snapshot_time);
     return FA_OK;
@@ -727,6 +716,11 @@ static void parse_pod(const cJSON *o, struct pod *p) {
         p->ready = 0;
 }
 
+static void fill_pod(const cJSON *o, void *item, void *ctx) {
+    (void)ctx;
+    parse_pod(o, item);
+}
+
 enum fa_status k8s_api_parse_pods(const char *body, size_t len, struct pod_list *out, char *err,
                                   size_t errlen) {
     out->items = NULL;
@@ -736,12 +730,7 @@ enum fa_status k8s_api_parse_pods(const char *body, size_t len, struct pod_list 
     enum fa_status st = parse_list(body, len, "items", &root, &items, err, errlen);
     if (st != FA_OK)
         return st;
-    out->items = xcalloc(count_items(items, true), sizeof *out->items);
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items) {
-        if (has_name(it))
-            parse_pod(it, &out->items[out->len++]);
-    }
+    out->items = json_doc_map_list(items, sizeof *out->items, has_name, fill_pod, NULL, &out->len);
     cJSON_Delete(root);
     return FA_OK;
 }
@@ -805,6 +794,11 @@ void k8s_api_sort_events(struct k8s_event_list *l) {
     sort_newest(l->items, l->len, sizeof *l->items, event_time);
 }
 
+static void fill_event(const cJSON *o, void *item, void *ctx) {
+    (void)ctx;
+    parse_event(o, item);
+}
+
 enum fa_status k8s_api_parse_events(const char *body, size_t len, struct k8s_event_list *out,
                                     char *err, size_t errlen) {
     out->items = NULL;
@@ -814,12 +808,7 @@ enum fa_status k8s_api_parse_events(const char *body, size_t len, struct k8s_eve
     enum fa_status st = parse_list(body, len, "items", &root, &items, err, errlen);
     if (st != FA_OK)
         return st;
-    out->items = xcalloc(count_items(items, false), sizeof *out->items);
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items) {
-        if (cJSON_IsObject(it))
-            parse_event(it, &out->items[out->len++]);
-    }
+    out->items = json_doc_map_list(items, sizeof *out->items, NULL, fill_event, NULL, &out->len);
     cJSON_Delete(root);
     k8s_api_sort_events(out);
     return FA_OK;
@@ -893,10 +882,6 @@ char *k8s_api_error_message(const char *body, size_t len) {
 
 /* ---- joins --------------------------------------------------------------------------- */
 
-static bool pod_matches(const struct pod *p, const char *ns, const char *app) {
-    return str_eq(p->app, app) && (ns == NULL || str_eq(p->namespace, ns));
-}
-
 const struct pod **k8s_api_pods_of(const struct pod_list *pods, const char *ns, const char *app,
                                    size_t *n) {
     *n = 0;
@@ -904,37 +889,20 @@ const struct pod **k8s_api_pods_of(const struct pod_list *pods, const char *ns, 
         return NULL;
     size_t count = 0;
     for (size_t i = 0; i < pods->len; i++)
-        if (pod_matches(&pods->items[i], ns, app))
+        if (pod_of_app(&pods->items[i], ns, app))
             count++;
     if (count == 0)
         return NULL;
     const struct pod **out = xcalloc(count, sizeof *out);
     for (size_t i = 0; i < pods->len; i++)
-        if (pod_matches(&pods->items[i], ns, app))
+        if (pod_of_app(&pods->items[i], ns, app))
             out[(*n)++] = &pods->items[i];
     return out;
 }
 
 struct pod_summary k8s_api_pods_summary(const struct pod_list *pods, const char *ns,
                                         const char *app) {
-    struct pod_summary s = {0, 0, UNKNOWN_I, 0, 0, 0};
-    for (size_t i = 0; pods != NULL && app != NULL && i < pods->len; i++) {
-        const struct pod *p = &pods->items[i];
-        if (!pod_matches(p, ns, app))
-            continue;
-        s.total++;
-        if (p->ready == 1)
-            s.ready++;
-        if (p->restarts >= 0)
-            s.restarts = add_known(s.restarts, p->restarts);
-        if (p->waiting_reason != NULL)
-            s.waiting++;
-        if (str_eq(p->term_reason, "OOMKilled"))
-            s.oom_killed++;
-        if (p->phase == POD_PHASE_PENDING)
-            s.pending++;
-    }
-    return s;
+    return pod_list_summary(pods, ns, app);
 }
 
 const struct k8s_event **k8s_api_events_of(const struct k8s_event_list *events,

@@ -29,7 +29,6 @@ struct k8s_ctx {
     struct exec_credential_plugin *exec; /* owned; NULL without an exec plugin */
     char *server_shown;                  /* owned: the server for messages (no userinfo) */
     int in_flight;
-    bool active;       /* in the current scope (:ctx): polled, its clusters shown */
     unsigned gen;      /* bumped on every scope change: older list answers are dropped */
     bool relisting;    /* the scope widened: gone clusters stay hidden until the list */
     bool waiting_cred; /* an exec plugin run is under way for this round */
@@ -49,12 +48,14 @@ struct k8s_poller {
     bool user_all;         /* -A */
     struct k8s_ctx **ctxs; /* owned array of owned contexts: addresses are stable */
     size_t n_ctxs;
+    struct k8s_context_state **states; /* owned array: each context's st, for app.k8s_contexts */
     const char **ctx_names; /* owned array of the kubeconfig's context names (borrowed) */
     size_t n_ctx_names;
     struct config_cluster *pins; /* owned; only name, context, ns, resource are set */
     size_t n_pins;
     bool changed;
     bool added;
+    const struct clock *clock; /* borrowed; NULL: the real clock */
 };
 
 /* The argument of one request: owned by the request, freed in its callback. */
@@ -274,7 +275,7 @@ static void on_credential(void *arg, const struct exec_credential *cred, const c
     kubeconfig_context_tls(c->kc, &c->tls);
     exec_credential_apply(cred, &c->tls);
     c->cred_applied = true;
-    if (c->active) /* a context kept for its credential alone lists nothing */
+    if (c->st.in_scope) /* a context kept for its credential alone lists nothing */
         ctx_start(c);
 }
 
@@ -292,7 +293,7 @@ static void ctx_begin(struct k8s_ctx *c) {
         exec_credential_apply(cred, &c->tls);
         c->cred_applied = true;
     }
-    if (c->active)
+    if (c->st.in_scope)
         ctx_start(c);
 }
 
@@ -322,7 +323,8 @@ static void apply_hidden(struct k8s_poller *p) {
         const struct k8s_ctx *c = find_ctx(p, cl->k8s.ctx);
         if (c == NULL)
             continue;
-        bool out = !c->active || (c->st.scope != NULL && !str_eq(cl->k8s.namespace, c->st.scope));
+        bool out =
+            !c->st.in_scope || (c->st.scope != NULL && !str_eq(cl->k8s.namespace, c->st.scope));
         bool held = c->relisting && cl->k8s.gone && cl->k8s.hidden;
         if (cl->k8s.hidden != (out || held))
             p->changed = true;
@@ -440,7 +442,7 @@ static void refresh_namespaces(struct k8s_ctx *c) {
  * would undo the switch. */
 static bool stale_list(const struct k8s_fetch *f) {
     return (f->kind == KF_DEPLOYMENTS || f->kind == KF_SESSION_JOBS) &&
-           (f->gen != f->c->gen || !f->c->active);
+           (f->gen != f->c->gen || !f->c->st.in_scope);
 }
 
 /* What a per-namespace list is called in its error line. */
@@ -450,16 +452,20 @@ static const char *ns_list_name(enum k8s_fetch_kind k) {
 
 /* Set the error of one list of a namespace (line "" clears it); the namespace's line is
  * those of its failing lists joined, so one list answering never hides another failing. */
-static void ns_set_error(struct k8s_namespace_state *n, enum k8s_fetch_kind k, const char *line) {
+static void ns_set_error(struct k8s_namespace_state *n, enum k8s_fetch_kind k, const char *line,
+                         int64_t now) {
     size_t i = k == KF_PODS ? 0 : k == KF_EVENTS ? 1 : 2;
-    snprintf(n->list_errors[i], sizeof n->list_errors[i], "%s", line);
+    if (line[0])
+        source_fail(&n->lists[i], now, "%s", line);
+    else
+        source_ok(&n->lists[i], now);
     n->error[0] = '\0';
     for (i = 0; i < K8S_NS_LISTS; i++) {
-        if (n->list_errors[i][0] == '\0')
+        if (n->lists[i].state != SOURCE_ERROR)
             continue;
         size_t used = strlen(n->error);
         snprintf(n->error + used, sizeof n->error - used, "%s%s", used ? "; " : "",
-                 n->list_errors[i]);
+                 n->lists[i].error);
     }
 }
 
@@ -500,7 +506,7 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         if (n) {
             char full[256];
             snprintf(full, sizeof full, "%s %s: %s", ns_list_name(f->kind), f->ns, line);
-            ns_set_error(n, f->kind, full);
+            ns_set_error(n, f->kind, full, clock_now(c->p->clock));
         }
         c->p->changed = true;
         return;
@@ -552,7 +558,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
         s->deployments = l;
         s->listed = true;
         s->error[0] = '\0';
-        s->last_ok_ms = clock_wall_ms();
+        s->last_ok_ms = clock_now(c->p->clock);
         sync_clusters(c);
         refresh_namespaces(c);
         return;
@@ -567,7 +573,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
             struct pod_list pl;
             if (k8s_api_parse_pods(resp->body, resp->len, &pl, err, sizeof err) != FA_OK) {
                 snprintf(line, sizeof line, "pods %s: %s", f->ns, err);
-                ns_set_error(n, f->kind, line);
+                ns_set_error(n, f->kind, line, clock_now(c->p->clock));
                 return;
             }
             pod_list_free(&n->pods);
@@ -577,7 +583,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
             struct flink_snapshot_list sl;
             if (k8s_api_parse_snapshots(resp->body, resp->len, &sl, err, sizeof err) != FA_OK) {
                 snprintf(line, sizeof line, "flinkstatesnapshots %s: %s", f->ns, err);
-                ns_set_error(n, f->kind, line);
+                ns_set_error(n, f->kind, line, clock_now(c->p->clock));
                 return;
             }
             flink_snapshot_list_free(&n->snapshots);
@@ -587,21 +593,28 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
             struct k8s_event_list el;
             if (k8s_api_parse_events(resp->body, resp->len, &el, err, sizeof err) != FA_OK) {
                 snprintf(line, sizeof line, "events %s: %s", f->ns, err);
-                ns_set_error(n, f->kind, line);
+                ns_set_error(n, f->kind, line, clock_now(c->p->clock));
                 return;
             }
             k8s_event_list_free(&n->events);
             n->events = el;
             n->events_ok = true;
         }
-        ns_set_error(n, f->kind, "");
+        ns_set_error(n, f->kind, "", clock_now(c->p->clock));
         return;
     }
     }
 }
 
+/* Every answer goes through the source interface (k8s_poller_source_ops.on_response). */
 static void on_done(void *arg, const struct http_response *resp) {
     struct k8s_fetch *f = arg;
+    k8s_poller_source_ops.on_response(f->c->p, f, resp);
+}
+
+static void on_response(void *self, void *request, const struct http_response *resp) {
+    (void)self; /* the fetch knows its context, and the context its poller */
+    struct k8s_fetch *f = request;
     struct k8s_ctx *c = f->c;
     c->in_flight--;
     c->p->changed = true;
@@ -626,7 +639,7 @@ static void on_done(void *arg, const struct http_response *resp) {
 static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     struct k8s_ctx *c = xcalloc(1, sizeof *c);
     c->p = p;
-    c->active = true;
+    c->st.in_scope = true;
     char err[256] = "";
     c->st.name = xstrdup(name ? name : "");
     c->kc = kubeconfig_resolve(p->kc, name, err, sizeof err);
@@ -664,9 +677,14 @@ static struct k8s_ctx *add_ctx_as(struct k8s_poller *p, const char *name, bool a
         if (str_eq(p->ctxs[k]->st.name, want))
             return p->ctxs[k];
     p->ctxs = xrealloc(p->ctxs, (p->n_ctxs + 1) * sizeof *p->ctxs);
+    p->states = xrealloc(p->states, (p->n_ctxs + 1) * sizeof *p->states);
     struct k8s_ctx *c = ctx_new(p, name);
-    c->active = active;
+    c->st.in_scope = active;
+    p->states[p->n_ctxs] = &c->st;
     p->ctxs[p->n_ctxs++] = c;
+    /* the model's list of contexts follows (the array may have moved) */
+    p->app->k8s_contexts = p->states;
+    p->app->n_k8s_contexts = p->n_ctxs;
     return c;
 }
 
@@ -764,6 +782,7 @@ void k8s_poller_free(struct k8s_poller *p) {
     for (size_t i = 0; i < p->n_ctxs; i++)
         ctx_free(p->ctxs[i]);
     free(p->ctxs);
+    free(p->states);
     free(p->user_ns);
     free(p->ctx_names);
     for (size_t i = 0; i < p->n_pins; i++) {
@@ -792,7 +811,7 @@ void k8s_poller_round(struct k8s_poller *p) {
         struct k8s_ctx *c = p->ctxs[i];
         if (c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
             continue; /* never pile up on a slow API server */
-        if (!c->active && !(c->access && c->exec))
+        if (!c->st.in_scope && !(c->access && c->exec))
             continue; /* out of scope; a context kept for actions renews its credential */
         c->retried = false;
         c->restart = false;
@@ -802,7 +821,7 @@ void k8s_poller_round(struct k8s_poller *p) {
 
 bool k8s_poller_busy(const struct k8s_poller *p) {
     for (size_t i = 0; i < p->n_ctxs; i++)
-        if (p->ctxs[i]->in_flight > 0 || (p->ctxs[i]->waiting_cred && p->ctxs[i]->active))
+        if (p->ctxs[i]->in_flight > 0 || (p->ctxs[i]->waiting_cred && p->ctxs[i]->st.in_scope))
             return true;
     return false;
 }
@@ -819,99 +838,12 @@ bool k8s_poller_take_added(struct k8s_poller *p) {
     return a;
 }
 
-size_t k8s_poller_context_count(const struct k8s_poller *p) {
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_ctxs; i++)
-        n += p->ctxs[i]->active;
-    return n;
-}
+void k8s_poller_set_clock(struct k8s_poller *p, const struct clock *clock) { p->clock = clock; }
+
+size_t k8s_poller_context_count(const struct k8s_poller *p) { return k8s_context_count(p->app); }
 
 const struct k8s_context_state *k8s_poller_context(const struct k8s_poller *p, size_t i) {
-    for (size_t k = 0; k < p->n_ctxs; k++) {
-        if (!p->ctxs[k]->active)
-            continue;
-        if (i == 0)
-            return &p->ctxs[k]->st;
-        i--;
-    }
-    return NULL;
-}
-
-bool k8s_context_ok(const struct k8s_context_state *s) {
-    return s->error[0] == '\0' || s->crds == K8S_CRDS_ABSENT;
-}
-
-const struct flink_resource *k8s_cluster_resource(const struct cluster *c) {
-    const struct k8s_context_state *s = c->k8s.ctx;
-    if (s == NULL || c->k8s.gone)
-        return NULL;
-    for (size_t i = 0; i < s->deployments.len; i++) {
-        const struct flink_resource *r = &s->deployments.items[i];
-        if (r->namespace && strcmp(r->namespace, c->k8s.namespace) == 0 &&
-            strcmp(r->name, c->k8s.name) == 0)
-            return r;
-    }
-    return NULL;
-}
-
-bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out) {
-    memset(out, 0, sizeof *out);
-    out->restarts = UNKNOWN_I;
-    const struct k8s_context_state *s = c->k8s.ctx;
-    if (s == NULL)
-        return false;
-    for (size_t i = 0; i < s->n_namespaces; i++) {
-        const struct k8s_namespace_state *n = &s->namespaces[i];
-        if (strcmp(n->name, c->k8s.namespace) != 0)
-            continue;
-        if (!n->pods_ok)
-            return false;
-        *out = k8s_api_pods_summary(&n->pods, n->name, c->k8s.name);
-        return true;
-    }
-    return false;
-}
-
-/* When a snapshot happened: its trigger, else its creation (a pending one). */
-static int64_t snapshot_when(const struct flink_snapshot *s) {
-    return s->trigger_ms >= 0 ? s->trigger_ms : s->created_ms;
-}
-
-/* Newest first; equal times keep the list's order (the pointers point into one array). */
-static int cmp_snapshot_newest(const void *a, const void *b) {
-    const struct flink_snapshot *x = *(const struct flink_snapshot *const *)a;
-    const struct flink_snapshot *y = *(const struct flink_snapshot *const *)b;
-    int64_t tx = snapshot_when(x), ty = snapshot_when(y);
-    if (tx != ty)
-        return tx > ty ? -1 : 1;
-    return x < y ? -1 : x > y;
-}
-
-size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapshot ***out) {
-    *out = NULL;
-    if (!k8s_cluster_snapshots_served(c) || c->k8s.namespace == NULL || c->k8s.name == NULL)
-        return 0;
-    const struct k8s_context_state *s = c->k8s.ctx;
-    const struct k8s_namespace_state *n = NULL;
-    for (size_t i = 0; i < s->n_namespaces && n == NULL; i++)
-        if (str_eq(s->namespaces[i].name, c->k8s.namespace))
-            n = &s->namespaces[i];
-    if (n == NULL || n->snapshots.len == 0)
-        return 0;
-    const struct flink_snapshot **v = xcalloc(n->snapshots.len, sizeof *v);
-    size_t k = 0;
-    for (size_t i = 0; i < n->snapshots.len; i++) {
-        const struct flink_snapshot *sn = &n->snapshots.items[i];
-        if (sn->job_kind == FLINK_KIND_DEPLOYMENT && str_eq(sn->job_name, c->k8s.name))
-            v[k++] = sn;
-    }
-    if (k == 0) {
-        free(v);
-        return 0;
-    }
-    qsort(v, k, sizeof *v, cmp_snapshot_newest);
-    *out = v;
-    return k;
+    return k8s_context_at(p->app, i);
 }
 
 /* ---- scope: :ctx, :ns ---------------------------------------------------------------- */
@@ -951,9 +883,9 @@ int k8s_poller_set_scope(struct k8s_poller *p, const char *context, const char *
         for (size_t i = 0; i < p->n_ctxs; i++) {
             struct k8s_ctx *c = p->ctxs[i];
             bool want = str_eq(c->st.name, context);
-            if (c->active != want)
+            if (c->st.in_scope != want)
                 c->gen++;
-            c->active = want;
+            c->st.in_scope = want;
         }
     }
     if (ns != NULL) {
@@ -962,7 +894,7 @@ int k8s_poller_set_scope(struct k8s_poller *p, const char *context, const char *
     }
     for (size_t i = 0; i < p->n_ctxs; i++) {
         struct k8s_ctx *c = p->ctxs[i];
-        if (!c->active)
+        if (!c->st.in_scope)
             continue;
         free(c->st.scope);
         c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
@@ -973,7 +905,7 @@ int k8s_poller_set_scope(struct k8s_poller *p, const char *context, const char *
     apply_hidden(p);
     p->changed = true;
     for (size_t i = 0; i < p->n_ctxs; i++)
-        if (p->ctxs[i]->active)
+        if (p->ctxs[i]->st.in_scope)
             ctx_relist(p->ctxs[i]);
     return 0;
 }
@@ -1034,10 +966,6 @@ void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size) 
 
 /* ---- for actions ----------------------------------------------------------------------- */
 
-const char *k8s_cluster_server(const struct cluster *c) {
-    return c->k8s.ctx ? c->k8s.ctx->server : NULL;
-}
-
 bool k8s_poller_context_access(const struct k8s_poller *p, const char *context,
                                struct k8s_access *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
@@ -1078,14 +1006,10 @@ bool k8s_poller_context_access(const struct k8s_poller *p, const char *context,
     return ok;
 }
 
-bool k8s_cluster_snapshots_served(const struct cluster *c) {
-    return c->k8s.ctx && c->k8s.ctx->crds == K8S_CRDS_PRESENT && c->k8s.ctx->discovery.snapshots;
-}
-
 void k8s_poller_refresh_now(struct k8s_poller *p, const struct cluster *c) {
     for (size_t i = 0; i < p->n_ctxs; i++) {
         struct k8s_ctx *x = p->ctxs[i];
-        if (!x->active || (c != NULL && &x->st != c->k8s.ctx))
+        if (!x->st.in_scope || (c != NULL && &x->st != c->k8s.ctx))
             continue;
         if (x->in_flight > 0)
             x->restart = true; /* on_done begins again when the last answer is in */
@@ -1103,8 +1027,25 @@ void k8s_cluster_credential_rejected(struct k8s_poller *p, const struct cluster 
     kubeconfig_context_tls(x->kc, &x->tls);
     x->cred_applied = false;
     /* run the plugin now rather than at the next refresh */
-    if (x->active && x->in_flight == 0)
+    if (x->st.in_scope && x->in_flight == 0)
         ctx_relist(x);
     else
         x->restart = true;
+}
+
+/* ---- the source interface ------------------------------------------------------------ */
+
+static void ops_round(void *self, const struct source_focus *focus) {
+    (void)focus; /* every context in scope lists everything each round */
+    k8s_poller_round(self);
+}
+static bool ops_take_changed(void *self) { return k8s_poller_take_changed(self); }
+static bool ops_busy(const void *self) { return k8s_poller_busy(self); }
+static void ops_free(void *self) { k8s_poller_free(self); }
+
+const struct source_ops k8s_poller_source_ops = {"kubernetes",     ops_round, on_response,
+                                                 ops_take_changed, ops_busy,  ops_free};
+
+struct data_source k8s_poller_source(struct k8s_poller *p) {
+    return (struct data_source){&k8s_poller_source_ops, p};
 }

@@ -35,51 +35,12 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "clock.h"
 #include "config.h"
 #include "http.h"
 #include "k8s_model.h"
 #include "loop.h"
-
-#define K8S_FLINK_API "/apis/flink.apache.org/v1beta1"
-
-enum k8s_crds { K8S_CRDS_UNKNOWN, K8S_CRDS_PRESENT, K8S_CRDS_ABSENT };
-
-#define K8S_NS_LISTS 3 /* pods, events, flinkstatesnapshots */
-
-/* Pods, events and FlinkStateSnapshots of one namespace that holds Flink resources. */
-struct k8s_namespace_state {
-    char *name;                   /* owned */
-    struct pod_list pods;         /* owned; last good answer */
-    bool pods_ok;                 /* pods answered at least once */
-    struct k8s_event_list events; /* owned; last good answer, newest first */
-    bool events_ok;
-    /* owned; last good answer (every FlinkStateSnapshot of the namespace), listed only
-     * when discovery saw flinkstatesnapshots served */
-    struct flink_snapshot_list snapshots;
-    bool snapshots_ok;
-    /* the errors of its lists that failed last time, joined with "; "; "" when none */
-    char error[256];
-    char list_errors[K8S_NS_LISTS][192]; /* the poller's own: pods, events, snapshots */
-};
-
-/* What one context knows. Everything owned by the poller; borrowed by clusters
- * (cluster.k8s.ctx) and the snapshot, valid until k8s_poller_free. */
-struct k8s_context_state {
-    char *name;      /* context name as asked (owned) */
-    char *namespace; /* the context's namespace, NULL when the context did not resolve */
-    char *scope;     /* namespace listed; NULL: all namespaces (owned) */
-    bool fell_back;  /* listing across namespaces was forbidden: scope is the context's */
-    enum k8s_crds crds;
-    struct k8s_discovery discovery;
-    struct flink_resource_list deployments; /* owned; last good list */
-    struct flink_resource_list session_jobs;
-    bool listed;                            /* the deployments list answered at least once */
-    struct k8s_namespace_state *namespaces; /* owned array */
-    size_t n_namespaces;
-    char error[256]; /* context-level error line, "" when fine */
-    int64_t last_ok_ms;
-    const char *server; /* the API server URL (borrowed, poller-owned); NULL: unresolved */
-};
+#include "source_ops.h"
 
 struct k8s_poller_options {
     const char *kubeconfig;      /* --kubeconfig, NULL: KUBECONFIG / ~/.kube/config */
@@ -113,22 +74,27 @@ void k8s_poller_free(struct k8s_poller *p);
  * loop_free. Requests still in flight complete (cancelled) into the poller harmlessly. */
 void k8s_poller_stop(struct k8s_poller *p);
 
+/* The clock the contexts' and lists' times read (borrowed; NULL: the real one). */
+void k8s_poller_set_clock(struct k8s_poller *p, const struct clock *clock);
 /* Start a refresh on every context whose previous one has finished. */
 void k8s_poller_round(struct k8s_poller *p);
 /* True while any context has a request or an exec plugin run under way. */
 bool k8s_poller_busy(const struct k8s_poller *p);
 /* True when some context changed since the last call; clears the flag. */
 bool k8s_poller_take_changed(struct k8s_poller *p);
+/* The poller as a source the loop drives (source_ops.h): start_round is k8s_poller_round
+ * (the focus does not matter to it), busy is k8s_poller_busy. Its free must come after
+ * k8s_poller_stop and http_free. */
+extern const struct source_ops k8s_poller_source_ops;
+struct data_source k8s_poller_source(struct k8s_poller *p);
 /* True when clusters were added since the last call (poll them now); clears the flag. */
 bool k8s_poller_take_added(struct k8s_poller *p);
 
-/* The contexts in the current scope (a context left by :ctx is not counted). */
+/* The contexts in the current scope (a context left by :ctx is not counted); the same as
+ * k8s_context_count / k8s_context_at (k8s_model.h) on the app. */
 size_t k8s_poller_context_count(const struct k8s_poller *p);
 /* The i-th context in scope; borrowed: valid until k8s_poller_free */
 const struct k8s_context_state *k8s_poller_context(const struct k8s_poller *p, size_t i);
-/* True when the context works: resolved, answered, CRDs absent included (plain --flink
- * clusters still work; that is a note, not a failure). */
-bool k8s_context_ok(const struct k8s_context_state *s);
 
 /* ---- scope: :ctx, :ns ---------------------------------------------------------------- */
 
@@ -155,9 +121,6 @@ void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size);
 
 /* ---- for actions (issue 6) ----------------------------------------------------------- */
 
-/* The API server URL of a cluster's context (borrowed: valid until k8s_poller_free); NULL
- * for a --flink cluster. Its TLS and credential are cluster->tls. */
-const char *k8s_cluster_server(const struct cluster *c);
 /* Where to send a request to a context's API server for a cluster that is no
  * FlinkDeployment (a standalone Deployment named in the config). Borrowed from the
  * poller: valid until k8s_poller_free (the credential inside tls is renewed in place). */
@@ -176,8 +139,6 @@ struct k8s_access {
  * the credential is not ready; all NULL otherwise. */
 bool k8s_poller_context_access(const struct k8s_poller *p, const char *context,
                                struct k8s_access *out, char *err, size_t errlen);
-/* Discovery saw flinkstatesnapshots (operator 1.10+): savepoints as FlinkStateSnapshots. */
-bool k8s_cluster_snapshots_served(const struct cluster *c);
 /* List again now every context in scope (c NULL), or c's context: after a patch, so its
  * effect shows without waiting for the refresh. A context with requests in flight starts
  * again as soon as they are done. */
@@ -185,18 +146,6 @@ void k8s_poller_refresh_now(struct k8s_poller *p, const struct cluster *c);
 /* An action on c got a 401: drop c's context's cached exec credential (the plugin runs
  * again on the next request) and its applied token. No-op without an exec plugin. */
 void k8s_cluster_credential_rejected(struct k8s_poller *p, const struct cluster *c);
-
-/* The FlinkDeployment a cluster stands for; borrowed (valid until the next list
- * arrives); NULL for a --flink cluster or one whose resource vanished. */
-const struct flink_resource *k8s_cluster_resource(const struct cluster *c);
-/* Its pods (app=NAME in its namespace). false when pods never answered. */
-bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out);
-/* Its FlinkStateSnapshots: those whose spec.jobReference is kind FlinkDeployment, name
- * c->k8s.name, in its namespace; newest first (status.triggerTimestamp, else
- * metadata.creationTimestamp). *out is an owned array (free it, not its items) of
- * borrowed pointers, valid until the next snapshots list arrives; NULL and 0 when there
- * are none, they were not listed yet, or the API server does not serve them. */
-size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapshot ***out);
 
 /* ---- pure helpers, exposed for tests ------------------------------------------------ */
 

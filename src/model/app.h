@@ -12,6 +12,7 @@
 struct action_engine;
 struct alerts;
 struct config;
+struct k8s_context_state;
 struct k8s_poller;
 struct operations;
 struct prom_source;
@@ -34,9 +35,16 @@ struct app {
     int64_t last_refresh_ms;      /* wall clock of the last completed poll round, 0 never */
     int64_t now_ms;               /* wall clock when the frame is drawn */
     const struct alerts *alerts;  /* borrowed, NULL without rules: firing/pending/resolved */
-    const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: contexts and errors */
-    struct operations *ops;       /* borrowed: actions in flight and done (NULL: none possible) */
-    const struct config *config;  /* borrowed: per-cluster readonly, confirm, savepoint dir */
+    const struct k8s_poller *k8s; /* borrowed, NULL without Kubernetes: for actions (access
+                                     to a context's API server); views read the contexts below */
+    /* Every kubeconfig context the k8s poller loaded (model: k8s_model.h; read them with
+     * k8s_context_count / k8s_context_at, which keep to those in scope). The array and the
+     * states are the poller's, kept up to date by it, valid until k8s_poller_free; NULL/0
+     * without Kubernetes. */
+    struct k8s_context_state *const *k8s_contexts;
+    size_t n_k8s_contexts;
+    struct operations *ops;      /* borrowed: actions in flight and done (NULL: none possible) */
+    const struct config *config; /* borrowed: per-cluster readonly, confirm, savepoint dir */
     /* borrowed, NULL without Prometheus: its figures and alerts */
     const struct prom_source *prom;
     /* borrowed: what may be sent, and sends it (NULL: no actions) */

@@ -117,38 +117,14 @@ void exceptions_free(struct exceptions *e) {
     memset(e, 0, sizeof *e);
 }
 
-static void history_init(struct job_history *h, size_t ring_size) {
-    memset(h, 0, sizeof *h);
-    h->ring_size = ring_size;
-    ring_init(&h->in_per_s, ring_size);
-    ring_init(&h->out_per_s, ring_size);
-    ring_init(&h->cp_duration_ms, ring_size);
-    ring_init(&h->cp_size, ring_size);
-    h->last_cp_id = -1;
-}
-
-static void history_free(struct job_history *h) {
-    ring_free(&h->in_per_s);
-    ring_free(&h->out_per_s);
-    ring_free(&h->cp_duration_ms);
-    ring_free(&h->cp_size);
-    for (size_t i = 0; i < h->n_vertices; i++) {
-        struct vertex_history *v = &h->vertices[i];
-        ring_free(&v->in_per_s);
-        ring_free(&v->out_per_s);
-        ring_free(&v->busy);
-        ring_free(&v->backpressured);
-    }
-    free(h->vertices);
-    memset(h, 0, sizeof *h);
-}
-
 struct job_detail *job_detail_new(size_t ring_size) {
     struct job_detail *d = xcalloc(1, sizeof *d);
     checkpoint_stats_init(&d->checkpoints);
     checkpoint_config_init(&d->cp_config);
     history_init(&d->history, ring_size);
     d->records_in_per_s = d->records_out_per_s = NAN;
+    for (int i = 0; i < DETAIL_PART_COUNT; i++)
+        source_init(&d->parts[i]);
     return d;
 }
 
@@ -170,17 +146,41 @@ struct vertex *job_detail_vertex(struct job_detail *d, const char *id) {
     return NULL;
 }
 
-struct vertex_history *job_history_vertex(struct job_history *h, const char *id) {
-    for (size_t i = 0; i < h->n_vertices; i++)
-        if (strcmp(h->vertices[i].id, id) == 0)
-            return &h->vertices[i];
-    h->vertices = xrealloc(h->vertices, (h->n_vertices + 1) * sizeof *h->vertices);
-    struct vertex_history *v = &h->vertices[h->n_vertices++];
-    memset(v, 0, sizeof *v);
-    snprintf(v->id, sizeof v->id, "%s", id);
-    ring_init(&v->in_per_s, h->ring_size);
-    ring_init(&v->out_per_s, h->ring_size);
-    ring_init(&v->busy, h->ring_size);
-    ring_init(&v->backpressured, h->ring_size);
-    return v;
+static bool vertex_is_source(const struct vertex *v) { return v->n_inputs == 0; }
+
+/* A vertex nobody reads from is a sink. */
+static bool vertex_is_sink(const struct vertex_list *l, const struct vertex *v) {
+    for (size_t i = 0; i < l->len; i++)
+        for (int k = 0; k < l->items[i].n_inputs; k++)
+            if (strcmp(l->items[i].inputs[k], v->id) == 0)
+                return false;
+    return true;
+}
+
+void job_detail_update_throughput(struct job_detail *d) {
+    const struct vertex_list *l = &d->vertices;
+    double in = 0, out = 0;
+    if (l->len == 0)
+        in = out = NAN;
+    for (size_t i = 0; i < l->len; i++) {
+        const struct vertex *v = &l->items[i];
+        if (vertex_is_source(v))
+            in += v->out_per_s;
+        if (vertex_is_sink(l, v))
+            out += v->in_per_s;
+    }
+    d->records_in_per_s = in;
+    d->records_out_per_s = out;
+}
+
+const char *detail_part_name(enum detail_part p) {
+    static const char *const names[DETAIL_PART_COUNT] = {
+        [DETAIL_JOB] = "job",
+        [DETAIL_VERTEX_METRICS] = "vertex_metrics",
+        [DETAIL_BACKPRESSURE] = "backpressure",
+        [DETAIL_CHECKPOINTS] = "checkpoints",
+        [DETAIL_CP_CONFIG] = "checkpoint_config",
+        [DETAIL_EXCEPTIONS] = "exceptions",
+    };
+    return (int)p >= 0 && p < DETAIL_PART_COUNT ? names[p] : "unknown";
 }

@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "history.h"
 #include "ring.h"
+#include "source.h"
 
 /* Backpressure level as Flink computes it: ratio <= 0.10 ok, <= 0.5 low, else high. */
 enum bp_level { BP_UNKNOWN, BP_OK, BP_LOW, BP_HIGH };
@@ -108,24 +110,27 @@ struct tm_metrics {
     double heap_used, heap_max, cpu_load, threads, gc_time_ms_per_s;
 };
 
-/* History of one job, from launch; bounded by the ring size. */
-struct vertex_history {
-    char id[33];
-    struct ring in_per_s, out_per_s, busy, backpressured;
+/* The job-detail endpoints, each with its own source (job_detail.parts): a failing one
+ * shows its error on its tab, and what it answered before stays, marked stale. The
+ * per-vertex ones are one source over the job's vertices (the worst answer of the last
+ * refresh). */
+enum detail_part {
+    DETAIL_JOB,            /* /jobs/:jid: vertices */
+    DETAIL_VERTEX_METRICS, /* /jobs/:jid/vertices/:vid/subtasks/metrics */
+    DETAIL_BACKPRESSURE,   /* /jobs/:jid/vertices/:vid/backpressure */
+    DETAIL_CHECKPOINTS,
+    DETAIL_CP_CONFIG,
+    DETAIL_EXCEPTIONS,
+    DETAIL_PART_COUNT
 };
 
-struct job_history {
-    struct ring in_per_s, out_per_s;     /* job totals: sum over source/sink vertices */
-    struct ring cp_duration_ms, cp_size; /* per completed checkpoint seen */
-    int64_t last_cp_id;                  /* the last checkpoint pushed */
-    int64_t last_push_ms;                /* wall clock of the last throughput push */
-    struct vertex_history *vertices;     /* owned */
-    size_t n_vertices;
-    size_t ring_size;
-};
+/* "job", "vertex_metrics", "backpressure", "checkpoints", "checkpoint_config",
+ * "exceptions"; a static string ("unknown" out of range). */
+const char *detail_part_name(enum detail_part p);
 
 /* Everything inside one job; owned by its struct job (model.h) and carried across polls. */
 struct job_detail {
+    struct source parts[DETAIL_PART_COUNT];
     struct vertex_list vertices;
     int64_t vertices_ms; /* wall clock of the last /jobs/:jid */
     struct checkpoint_stats checkpoints;
@@ -137,8 +142,8 @@ struct job_detail {
     struct job_history history;
     double records_in_per_s;  /* what the sources emit, NaN unknown */
     double records_out_per_s; /* what the sinks receive, NaN unknown */
-    int in_flight;            /* requests of this job still out */
-    int pending_vmetrics;     /* vertex metrics of this refresh still out */
+    int64_t metrics_ms;       /* wall clock the last complete set of vertex metrics arrived
+                                 (history takes a point from it), 0 never */
 };
 
 void checkpoint_init(struct checkpoint *c);
@@ -156,7 +161,8 @@ struct job_detail *job_detail_new(size_t ring_size);
 void job_detail_free(struct job_detail *d);
 /* borrowed: the vertex with this id, or NULL */
 struct vertex *job_detail_vertex(struct job_detail *d, const char *id);
-/* borrowed: that vertex's history, created on first use */
-struct vertex_history *job_history_vertex(struct job_history *h, const char *id);
+/* After a complete set of vertex metrics: the job's throughput, what the sources emit
+ * (in) and what the sinks receive (out); NaN when a vertex that counts is unknown. */
+void job_detail_update_throughput(struct job_detail *d);
 
 #endif

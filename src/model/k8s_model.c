@@ -1,8 +1,12 @@
 #include "k8s_model.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "app.h"
+#include "xalloc.h"
 
 /* ---- enumerations -------------------------------------------------------------------- */
 
@@ -313,4 +317,147 @@ void k8s_version_free(struct k8s_version *v) {
     free(v->git_version);
     free(v->platform);
     k8s_version_init(v);
+}
+
+/* ---- readers ------------------------------------------------------------------------ */
+
+size_t k8s_context_count(const struct app *a) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_k8s_contexts; i++)
+        n += a->k8s_contexts[i]->in_scope;
+    return n;
+}
+
+const struct k8s_context_state *k8s_context_at(const struct app *a, size_t i) {
+    for (size_t k = 0; k < a->n_k8s_contexts; k++) {
+        if (!a->k8s_contexts[k]->in_scope)
+            continue;
+        if (i == 0)
+            return a->k8s_contexts[k];
+        i--;
+    }
+    return NULL;
+}
+
+const struct k8s_namespace_state *k8s_cluster_namespace(const struct cluster *c) {
+    const struct k8s_context_state *s = c->k8s.ctx;
+    for (size_t i = 0; s && c->k8s.namespace && i < s->n_namespaces; i++)
+        if (s->namespaces[i].name && strcmp(s->namespaces[i].name, c->k8s.namespace) == 0)
+            return &s->namespaces[i];
+    return NULL;
+}
+
+bool pod_of_app(const struct pod *p, const char *ns, const char *app) {
+    return p->app && app && strcmp(p->app, app) == 0 &&
+           (ns == NULL || (p->namespace && strcmp(p->namespace, ns) == 0));
+}
+
+/* sum + v over known values: the first known one starts the sum; saturates. */
+static int add_known(int sum, int v) {
+    if (sum < 0)
+        return v;
+    return sum > INT_MAX - v ? INT_MAX : sum + v;
+}
+
+struct pod_summary pod_list_summary(const struct pod_list *pods, const char *ns, const char *app) {
+    struct pod_summary s = {0, 0, UNKNOWN_I, 0, 0, 0};
+    for (size_t i = 0; pods != NULL && app != NULL && i < pods->len; i++) {
+        const struct pod *p = &pods->items[i];
+        if (!pod_of_app(p, ns, app))
+            continue;
+        s.total++;
+        if (p->ready == 1)
+            s.ready++;
+        if (p->restarts >= 0)
+            s.restarts = add_known(s.restarts, p->restarts);
+        if (p->waiting_reason != NULL)
+            s.waiting++;
+        if (p->term_reason && strcmp(p->term_reason, "OOMKilled") == 0)
+            s.oom_killed++;
+        if (p->phase == POD_PHASE_PENDING)
+            s.pending++;
+    }
+    return s;
+}
+
+bool k8s_context_ok(const struct k8s_context_state *s) {
+    return s->error[0] == '\0' || s->crds == K8S_CRDS_ABSENT;
+}
+
+const struct flink_resource *k8s_cluster_resource(const struct cluster *c) {
+    const struct k8s_context_state *s = c->k8s.ctx;
+    if (s == NULL || c->k8s.gone)
+        return NULL;
+    for (size_t i = 0; i < s->deployments.len; i++) {
+        const struct flink_resource *r = &s->deployments.items[i];
+        if (r->namespace && strcmp(r->namespace, c->k8s.namespace) == 0 &&
+            strcmp(r->name, c->k8s.name) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out) {
+    memset(out, 0, sizeof *out);
+    out->restarts = UNKNOWN_I;
+    const struct k8s_context_state *s = c->k8s.ctx;
+    if (s == NULL)
+        return false;
+    for (size_t i = 0; i < s->n_namespaces; i++) {
+        const struct k8s_namespace_state *n = &s->namespaces[i];
+        if (strcmp(n->name, c->k8s.namespace) != 0)
+            continue;
+        if (!n->pods_ok)
+            return false;
+        *out = pod_list_summary(&n->pods, n->name, c->k8s.name);
+        return true;
+    }
+    return false;
+}
+
+/* When a snapshot happened: its trigger, else its creation (a pending one). */
+static int64_t snapshot_when(const struct flink_snapshot *s) {
+    return s->trigger_ms >= 0 ? s->trigger_ms : s->created_ms;
+}
+
+/* Newest first; equal times keep the list's order (the pointers point into one array). */
+static int cmp_snapshot_newest(const void *a, const void *b) {
+    const struct flink_snapshot *x = *(const struct flink_snapshot *const *)a;
+    const struct flink_snapshot *y = *(const struct flink_snapshot *const *)b;
+    int64_t tx = snapshot_when(x), ty = snapshot_when(y);
+    if (tx != ty)
+        return tx > ty ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapshot ***out) {
+    *out = NULL;
+    if (!k8s_cluster_snapshots_served(c) || c->k8s.namespace == NULL || c->k8s.name == NULL)
+        return 0;
+    const struct k8s_namespace_state *n = k8s_cluster_namespace(c);
+    if (n == NULL || n->snapshots.len == 0)
+        return 0;
+    const struct flink_snapshot **v = xcalloc(n->snapshots.len, sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < n->snapshots.len; i++) {
+        const struct flink_snapshot *sn = &n->snapshots.items[i];
+        if (sn->job_kind == FLINK_KIND_DEPLOYMENT && sn->job_name &&
+            strcmp(sn->job_name, c->k8s.name) == 0)
+            v[k++] = sn;
+    }
+    if (k == 0) {
+        free(v);
+        return 0;
+    }
+    qsort(v, k, sizeof *v, cmp_snapshot_newest);
+    *out = v;
+    return k;
+}
+
+const char *k8s_cluster_server(const struct cluster *c) {
+    return c->k8s.ctx ? c->k8s.ctx->server : NULL;
+}
+
+bool k8s_cluster_snapshots_served(const struct cluster *c) {
+    return c->k8s.ctx && c->k8s.ctx->crds == K8S_CRDS_PRESENT && c->k8s.ctx->discovery.snapshots;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "source.h"
 
 struct cJSON;
 
@@ -246,7 +247,7 @@ struct pod_list {
     size_t len;
 };
 
-/* Over the pods of one resource (k8s_api_pods_summary). */
+/* Over the pods of one resource (pod_list_summary). */
 struct pod_summary {
     int total;      /* pods */
     int ready;      /* pods with ready == 1 */
@@ -293,6 +294,88 @@ struct k8s_discovery {
     bool session_jobs;
     bool snapshots; /* operator >= 1.10 */
 };
+
+/* ---- what one kubeconfig context knows ------------------------------------------------ */
+
+#define K8S_FLINK_API "/apis/flink.apache.org/v1beta1"
+
+enum k8s_crds { K8S_CRDS_UNKNOWN, K8S_CRDS_PRESENT, K8S_CRDS_ABSENT };
+
+#define K8S_NS_LISTS 3 /* pods, events, flinkstatesnapshots */
+
+/* Pods, events and FlinkStateSnapshots of one namespace that holds Flink resources. */
+struct k8s_namespace_state {
+    char *name;                   /* owned */
+    struct pod_list pods;         /* owned; last good answer */
+    bool pods_ok;                 /* pods answered at least once */
+    struct k8s_event_list events; /* owned; last good answer, newest first */
+    bool events_ok;
+    /* owned; last good answer (every FlinkStateSnapshot of the namespace), listed only
+     * when discovery saw flinkstatesnapshots served */
+    struct flink_snapshot_list snapshots;
+    bool snapshots_ok;
+    /* the errors of its lists that failed last time, joined with "; "; "" when none */
+    char error[256];
+    struct source lists[K8S_NS_LISTS]; /* each list's own: pods, events, snapshots */
+};
+
+/* What one context knows. Filled and freed by the k8s poller (k8s_poller.h), which lists
+ * them all in app.k8s_contexts; borrowed by clusters (cluster.k8s.ctx), views, alerts and
+ * --once, valid until k8s_poller_free. */
+struct k8s_context_state {
+    char *name;      /* context name as asked (owned) */
+    char *namespace; /* the context's namespace, NULL when the context did not resolve */
+    char *scope;     /* namespace listed; NULL: all namespaces (owned) */
+    bool fell_back;  /* listing across namespaces was forbidden: scope is the context's */
+    enum k8s_crds crds;
+    struct k8s_discovery discovery;
+    struct flink_resource_list deployments; /* owned; last good list */
+    struct flink_resource_list session_jobs;
+    bool listed;                            /* the deployments list answered at least once */
+    struct k8s_namespace_state *namespaces; /* owned array */
+    size_t n_namespaces;
+    char error[256]; /* context-level error line, "" when fine */
+    int64_t last_ok_ms;
+    const char *server; /* the API server URL (borrowed, poller-owned); NULL: unresolved */
+    bool in_scope;      /* in the current scope (:ctx): polled, its clusters shown */
+};
+
+/* ---- readers: what views, alerts and --once ask of the Kubernetes side ----------------- */
+
+struct app;
+
+/* The contexts in the current scope (a context left by :ctx is not counted), in the
+ * order they were added; 0 without Kubernetes. */
+size_t k8s_context_count(const struct app *a);
+/* The i-th of them; borrowed (valid until k8s_poller_free), NULL out of range. */
+const struct k8s_context_state *k8s_context_at(const struct app *a, size_t i);
+/* True when the context works: resolved, answered, CRDs absent included (plain --flink
+ * clusters still work; that is a note, not a failure). */
+bool k8s_context_ok(const struct k8s_context_state *s);
+/* The API server URL of a cluster's context (borrowed: valid until k8s_poller_free); NULL
+ * for a --flink cluster. Its TLS and credential are cluster->tls. */
+const char *k8s_cluster_server(const struct cluster *c);
+/* Discovery saw flinkstatesnapshots (operator 1.10+): savepoints as FlinkStateSnapshots. */
+bool k8s_cluster_snapshots_served(const struct cluster *c);
+/* The pods, events and snapshots of the cluster's namespace in its context; borrowed,
+ * NULL for a --flink cluster or a namespace not listed yet. */
+const struct k8s_namespace_state *k8s_cluster_namespace(const struct cluster *c);
+/* The FlinkDeployment a cluster stands for; borrowed (valid until the next list
+ * arrives); NULL for a --flink cluster or one whose resource vanished. */
+const struct flink_resource *k8s_cluster_resource(const struct cluster *c);
+/* Its pods (app=NAME in its namespace). false when pods never answered. */
+bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out);
+/* Its FlinkStateSnapshots: those whose spec.jobReference is kind FlinkDeployment, name
+ * c->k8s.name, in its namespace; newest first (status.triggerTimestamp, else
+ * metadata.creationTimestamp). *out is an owned array (free it, not its items) of
+ * borrowed pointers, valid until the next snapshots list arrives; NULL and 0 when there
+ * are none, they were not listed yet, or the API server does not serve them. */
+size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapshot ***out);
+
+/* Pods of resource app (labels app=APP) in ns (NULL: any) counted (k8s_cluster_pods). */
+struct pod_summary pod_list_summary(const struct pod_list *pods, const char *ns, const char *app);
+/* Pod p belongs to resource app in ns (NULL: any). */
+bool pod_of_app(const struct pod *p, const char *ns, const char *app);
 
 /* ---- init / free --------------------------------------------------------------------- */
 

@@ -65,7 +65,6 @@ void job_init(struct job *j) {
     j->tasks_failed = UNKNOWN_I;
     j->parallelism = UNKNOWN_I;
     j->max_parallelism = UNKNOWN_I;
-    j->details_ms = 0;
     j->detail = NULL;
 }
 
@@ -99,7 +98,6 @@ void job_list_carry(struct job_list *old, struct job_list *fresh) {
                 continue;
             nj->parallelism = oj->parallelism;
             nj->max_parallelism = oj->max_parallelism;
-            nj->details_ms = oj->details_ms;
             nj->detail = oj->detail;
             oj->detail = NULL;
             break;
@@ -125,21 +123,16 @@ void taskmanager_list_carry(struct taskmanager_list *old, struct taskmanager_lis
 
 /* Everything but name and url back to "nothing known yet". */
 static void cluster_reset(struct cluster *c) {
-    for (int s = 0; s < SRC_COUNT; s++) {
-        struct source *src = &c->sources[s];
-        src->state = SOURCE_PENDING;
-        src->last_ok_ms = 0;
-        src->last_try_ms = 0;
-        src->in_flight = false;
-        src->error[0] = '\0';
-    }
+    for (int s = 0; s < SRC_COUNT; s++)
+        source_init(&c->sources[s]);
+    source_init(&c->jm_config_source);
+    source_init(&c->tm_metrics_source);
     flink_config_init(&c->config);
     flink_overview_init(&c->overview);
     c->jobs.items = NULL;
     c->jobs.len = 0;
     c->taskmanagers.items = NULL;
     c->taskmanagers.len = 0;
-    c->detail_cursor = 0;
     c->savepoint_dir = NULL;
     c->adaptive_scheduler = UNKNOWN_I;
     c->jm_config_known = false;
@@ -209,11 +202,23 @@ int64_t cluster_last_ok(const struct cluster *c) {
     return oldest;
 }
 
-struct job *cluster_find_job(struct cluster *c, const char *id) {
+/* The index of the job with this id, or jobs.len when absent: one search for both the
+ * const and the mutable lookup. */
+static size_t job_index(const struct cluster *c, const char *id) {
     if (id == NULL || id[0] == '\0')
-        return NULL;
+        return c->jobs.len;
     for (size_t i = 0; i < c->jobs.len; i++)
         if (strcmp(c->jobs.items[i].id, id) == 0)
-            return &c->jobs.items[i];
-    return NULL;
+            return i;
+    return c->jobs.len;
+}
+
+struct job *cluster_find_job(struct cluster *c, const char *id) {
+    size_t i = job_index(c, id);
+    return i < c->jobs.len ? &c->jobs.items[i] : NULL;
+}
+
+const struct job *cluster_job_by_id(const struct cluster *c, const char *id) {
+    size_t i = job_index(c, id);
+    return i < c->jobs.len ? &c->jobs.items[i] : NULL;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "job_detail.h"
+#include "source.h"
 
 #define UNKNOWN_I (-1)
 
@@ -39,17 +40,6 @@ const char *job_state_name(enum job_state s);
 /* JOB_UNKNOWN for NULL or an unknown name */
 enum job_state job_state_parse(const char *name);
 
-/* Where one kind of data comes from and how it went last time. */
-enum source_state { SOURCE_PENDING, SOURCE_OK, SOURCE_ERROR };
-
-struct source {
-    enum source_state state;
-    int64_t last_ok_ms;  /* wall clock of the last good answer, 0 = never */
-    int64_t last_try_ms; /* wall clock the last request finished */
-    bool in_flight;
-    char error[160]; /* last error line, "" when none */
-};
-
 struct job {
     char id[33]; /* 32 hex + NUL; "" when the server sent none */
     char *name;  /* owned, NULL unknown */
@@ -63,7 +53,6 @@ struct job {
     int tasks_failed;          /* -1 unknown */
     int parallelism;           /* max vertex parallelism from /jobs/:jid, -1 until known */
     int max_parallelism;       /* -1 unknown or unset */
-    int64_t details_ms;        /* wall clock the last details refresh started, 0 never */
     struct job_detail *detail; /* owned, NULL until the first details poll; carried from
                                   list to list by the poller so history survives */
 };
@@ -78,8 +67,7 @@ struct taskmanager {
     int64_t physical_memory;   /* bytes, -1 unknown */
     struct tm_metrics metrics; /* NaN until /taskmanagers/:id/metrics answered */
     int64_t metrics_ms;        /* wall clock of that answer, 0 never */
-    bool metrics_in_flight;
-    struct ring heap_used; /* owned history; carried from list to list */
+    struct ring heap_used;     /* owned history; carried from list to list */
 };
 
 /* Parsed /config */
@@ -144,7 +132,11 @@ struct cluster {
     struct flink_overview overview;
     struct job_list jobs;
     struct taskmanager_list taskmanagers;
-    size_t detail_cursor;       /* round-robin position over jobs for details */
+    /* Sources beside the summaries (not counted in cluster_state: the cluster works
+     * without them): /jobmanager/config, and the task managers' metrics (the worst
+     * answer of the last round). */
+    struct source jm_config_source;
+    struct source tm_metrics_source;
     const struct http_tls *tls; /* borrowed, NULL for plain defaults: a cluster reached
                                    through the API server's service proxy borrows its
                                    context's (owned by the k8s poller) */
@@ -184,7 +176,9 @@ enum source_state cluster_state(const struct cluster *c);
 const char *cluster_error(const struct cluster *c);
 /* Wall clock of the oldest last-good answer among the sources that answered, 0 never. */
 int64_t cluster_last_ok(const struct cluster *c);
-/* Find a job by id; borrowed, NULL when absent. */
+/* Find a job by id; borrowed, NULL when absent (or id NULL or ""). */
 struct job *cluster_find_job(struct cluster *c, const char *id);
+/* The same for a reader holding a const cluster. */
+const struct job *cluster_job_by_id(const struct cluster *c, const char *id);
 
 #endif

@@ -8,31 +8,74 @@
 void ring_init(struct ring *r, size_t cap) {
     r->cap = cap ? cap : 1;
     r->v = xcalloc(r->cap, sizeof *r->v);
+    r->t = xcalloc(r->cap, sizeof *r->t);
     r->len = 0;
     r->head = 0;
 }
 
 void ring_free(struct ring *r) {
     free(r->v);
+    free(r->t);
     r->v = NULL;
+    r->t = NULL;
     r->cap = r->len = r->head = 0;
 }
 
-void ring_push(struct ring *r, double v) {
+void ring_push_at(struct ring *r, int64_t t, double v) {
     if (r->v == NULL)
         return;
     r->v[r->head] = (float)v;
+    r->t[r->head] = t;
     r->head = (r->head + 1) % r->cap;
     if (r->len < r->cap)
         r->len++;
 }
 
+void ring_push(struct ring *r, double v) { ring_push_at(r, 0, v); }
+
+/* Storage slot of the i-th point (0 = oldest). */
+static size_t slot(const struct ring *r, size_t i) {
+    size_t oldest = (r->head + r->cap - r->len) % r->cap;
+    return (oldest + i) % r->cap;
+}
+
+void ring_insert(struct ring *r, int64_t t, double v) {
+    if (r->v == NULL)
+        return;
+    size_t pos = r->len; /* points [pos, len) are later than t and move up one */
+    while (pos > 0 && r->t[slot(r, pos - 1)] > t)
+        pos--;
+    if (r->len == r->cap) {
+        if (pos == 0)
+            return; /* older than everything a full ring holds */
+        /* drop the oldest: the points before pos move down one instead */
+        for (size_t i = 0; i + 1 < pos; i++) {
+            r->v[slot(r, i)] = r->v[slot(r, i + 1)];
+            r->t[slot(r, i)] = r->t[slot(r, i + 1)];
+        }
+        r->v[slot(r, pos - 1)] = (float)v;
+        r->t[slot(r, pos - 1)] = t;
+        return;
+    }
+    r->len++;
+    r->head = (r->head + 1) % r->cap;
+    for (size_t i = r->len - 1; i > pos; i--) {
+        r->v[slot(r, i)] = r->v[slot(r, i - 1)];
+        r->t[slot(r, i)] = r->t[slot(r, i - 1)];
+    }
+    r->v[slot(r, pos)] = (float)v;
+    r->t[slot(r, pos)] = t;
+}
+
 double ring_get(const struct ring *r, size_t i) {
     if (i >= r->len)
         return NAN;
-    size_t oldest = (r->head + r->cap - r->len) % r->cap;
-    return r->v[(oldest + i) % r->cap];
+    return r->v[slot(r, i)];
 }
+
+int64_t ring_time(const struct ring *r, size_t i) { return i < r->len ? r->t[slot(r, i)] : 0; }
+
+int64_t ring_last_time(const struct ring *r) { return r->len ? ring_time(r, r->len - 1) : 0; }
 
 double ring_last(const struct ring *r) { return r->len ? ring_get(r, r->len - 1) : NAN; }
 

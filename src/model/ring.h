@@ -1,13 +1,16 @@
-/* A fixed-size ring of doubles: one history series (records/s, busy ratio, heap...).
- * Memory is fixed at init, so history is bounded by design. NaN marks a gap (no data
- * that refresh). */
+/* A fixed-size ring of points: one history series (records/s, busy ratio, heap...).
+ * Memory is fixed at init, so history is bounded by design. Each point has its time
+ * (epoch ms; 0 when pushed without one), so points backfilled later (from Prometheus)
+ * go in at their place; NaN marks a gap (no data that refresh). */
 #ifndef FLINKTOP_RING_H
 #define FLINKTOP_RING_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct ring {
-    float *v; /* owned, cap entries: float halves the memory, and is precise enough */
+    float *v;   /* owned, cap entries: float halves the memory, and is precise enough */
+    int64_t *t; /* owned, cap entries: each point's time, epoch ms, 0 unknown */
     size_t cap;
     size_t len;  /* entries held, <= cap */
     size_t head; /* index of the next write */
@@ -15,8 +18,16 @@ struct ring {
 
 void ring_init(struct ring *r, size_t cap);
 void ring_free(struct ring *r);
-/* Append; when full the oldest value is dropped. */
+/* Append; when full the oldest value is dropped. ring_push's point has no time (0). */
 void ring_push(struct ring *r, double v);
+void ring_push_at(struct ring *r, int64_t t, double v);
+/* A point from before (backfill): goes in after every point not later than t. When the
+ * ring is full the oldest point is dropped, or the new one when it is older still. */
+void ring_insert(struct ring *r, int64_t t, double v);
+/* The i-th point's time, 0 = oldest; 0 when out of range or unknown. */
+int64_t ring_time(const struct ring *r, size_t i);
+/* The newest point's time, 0 when empty. */
+int64_t ring_last_time(const struct ring *r);
 /* The i-th value, 0 = oldest; NaN when out of range. */
 double ring_get(const struct ring *r, size_t i);
 /* The newest value, NaN when empty. */

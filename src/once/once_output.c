@@ -10,7 +10,7 @@
 
 #include "alerts.h"
 #include "k8s_api.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "prom_source.h"
 #include "xalloc.h"
 
@@ -36,10 +36,9 @@ int once_all_ok(const struct app *app) {
     for (size_t i = 0; i < app->n_clusters; i++)
         if (!app->clusters[i].k8s.gone && cluster_state(&app->clusters[i]) != SOURCE_OK)
             return 0;
-    if (app->k8s)
-        for (size_t i = 0; i < k8s_poller_context_count(app->k8s); i++)
-            if (!k8s_context_ok(k8s_poller_context(app->k8s, i)))
-                return 0;
+    for (size_t i = 0; i < k8s_context_count(app); i++)
+        if (!k8s_context_ok(k8s_context_at(app, i)))
+            return 0;
     if (app->prom && prom_source_state(app->prom)->state != SOURCE_OK)
         return 0;
     return 1;
@@ -245,6 +244,18 @@ static cJSON *job_json(const struct job *j, int64_t now_ms) {
     }
     cJSON_AddItemToObject(o, "checkpoints", checkpoints_json(d, now_ms));
     cJSON_AddItemToObject(o, "exceptions", exceptions_json(d));
+    /* the job-detail endpoints that failed: what is null above, or stale, and why */
+    cJSON *errs = cJSON_AddArrayToObject(o, "errors");
+    for (int p = 0; p < DETAIL_PART_COUNT; p++) {
+        const struct source *s = &d->parts[p];
+        if (s->state != SOURCE_ERROR)
+            continue;
+        cJSON *e = cJSON_CreateObject();
+        add_str(e, "endpoint", detail_part_name((enum detail_part)p));
+        add_str(e, "error", s->error);
+        cJSON_AddBoolToObject(e, "stale", source_stale(s));
+        cJSON_AddItemToArray(errs, e);
+    }
     return o;
 }
 
@@ -392,10 +403,10 @@ char *once_json(const struct app *app) {
     for (size_t i = 0; i < app->n_clusters; i++)
         if (!app->clusters[i].k8s.gone)
             cJSON_AddItemToArray(arr, cluster_json(app, i, app->now_ms));
-    if (app->k8s) {
+    if (app->k8s_contexts) {
         cJSON *ctxs = cJSON_AddArrayToObject(root, "contexts");
-        for (size_t i = 0; i < k8s_poller_context_count(app->k8s); i++)
-            cJSON_AddItemToArray(ctxs, context_json(k8s_poller_context(app->k8s, i)));
+        for (size_t i = 0; i < k8s_context_count(app); i++)
+            cJSON_AddItemToArray(ctxs, context_json(k8s_context_at(app, i)));
     }
     cJSON *alerts = app->alerts ? alerts_to_json(app->alerts) : NULL;
     if (alerts == NULL)

@@ -190,7 +190,6 @@ static void keep_firing(struct prom_source *p, struct prom_alert_list *l) {
 }
 
 static void round_done(struct prom_source *p) {
-    p->state.in_flight = false;
     p->state.last_try_ms = clock_wall_ms();
     if (p->next_failed) {
         p->state.state = SOURCE_ERROR;
@@ -275,7 +274,6 @@ void prom_source_round(struct prom_source *p) {
     urls[REQ_ALERTS] = xasprintf("%s/api/v1/alerts", p->url);
     p->next_failed = false;
     p->next_error[0] = '\0';
-    p->state.in_flight = true;
     p->pending = PROM_SOURCE_QUERIES; /* before any submit: a callback may not end the round */
     for (int i = 0; i < PROM_SOURCE_QUERIES; i++) {
         struct http_request hr = {0};

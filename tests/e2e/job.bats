@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Inside a job, in a real terminal against the simulator: the five tabs an SRE opens in
+# Inside a job, in a real terminal against the simulator: the tabs an SRE opens in
 # an incident, the heatmap at two sizes, and a bottleneck appearing live.
 
 load lib
@@ -71,4 +71,23 @@ print(sorted(jobs, key=lambda j: j["name"])[0]["jid"])')
     wait_for "bottleneck" 4
     screen | grep -q "HIGH"
     curl -sf -X DELETE "$SIM_URL/_sim/jobs/$jid/bottleneck" >/dev/null
+}
+
+@test "a failing exceptions endpoint shows its error on tab 5, not loading forever" {
+    fault '*/exceptions' status 500
+    open_job 120 40
+    keys 5
+    wait_for "HTTP 500 from /"
+    screen | grep -F "HTTP 500 from /" | grep -qF "/exceptions: simulated fault"
+    ! screen | grep -qF "loading exceptions"
+}
+
+@test "exceptions that stop answering stay on screen, marked stale with the error" {
+    open_job 120 40
+    keys 5
+    wait_for "root cause" 5 || wait_for "no exceptions: the job has not failed"
+    fault '*/exceptions' status 500
+    wait_for "stale"
+    screen | grep -F "stale" | grep -qF "HTTP 500 from /"
+    screen | grep -qF "root cause" || screen | grep -qF "no exceptions: the job has not failed"
 }

@@ -285,3 +285,20 @@ ok = [j for j in jobs if j['health']['class'] == 'healthy' and j['state'] == 'RU
 assert ok and all(j['health']['reason'] is None for j in ok)
 "
 }
+
+@test "once json: a failing exceptions endpoint is the job's error, not a silent null" {
+    sim_start --frozen --jobs 2 --fault '*/exceptions=status:500'
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    printf '%s' "$output" >"$OUT"
+    py "
+jobs = [j for c in d['clusters'] for j in c['jobs']]
+assert jobs, d
+for j in jobs:
+    assert j['exceptions'] is None, j
+    errs = [e for e in j['errors'] if e['endpoint'] == 'exceptions']
+    assert len(errs) == 1, j
+    assert 'HTTP 500 from /' in errs[0]['error'] and '/exceptions' in errs[0]['error'], errs
+    assert errs[0]['stale'] is False, errs
+    assert j['checkpoints'] is not None, j  # the other endpoints of the job still answer
+"
+}

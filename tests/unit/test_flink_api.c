@@ -285,7 +285,7 @@ static void parse_jobs_overview_flink_1_15_reads_every_job(void **state) {
     /* only /jobs/:jid knows these */
     assert_int_equal(j->parallelism, -1);
     assert_int_equal(j->max_parallelism, -1);
-    assert_true(j->details_ms == 0);
+    assert_null(j->detail);
 
     j = &l.items[1];
     assert_string_equal(j->name, "nightly-backfill");

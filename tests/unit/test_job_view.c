@@ -241,8 +241,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-
-
 static int row_with(const char *s) {
     for (int y = 0; y < LINES; y++) {
         char row[4096];
@@ -536,6 +534,48 @@ static void a_job_without_details_is_loading(void **state) {
     f->app.ascii = true;
 }
 
+/* Every tab's endpoint: failing before it ever answered, its error line instead of
+ * "loading" forever; failing after, the data stays, under a line that says it is stale. */
+static void a_failing_endpoint_shows_its_error_on_its_tab(void **state) {
+    struct fixture *f = *state;
+    struct job *j2 = &f->app.clusters[0].jobs.items[1];
+    j2->detail = job_detail_new(10);
+    const enum detail_part parts[] = {DETAIL_JOB, DETAIL_CHECKPOINTS, DETAIL_BACKPRESSURE, 0,
+                                      DETAIL_EXCEPTIONS};
+    press(f, "\nj\n");
+    assert_string_equal(ui_focus_job(f->ui), "a0000000000000000000000000000002");
+    for (int i = 0; i < 5; i++) {
+        if (i == 3)
+            continue;
+        source_fail(&j2->detail->parts[parts[i]], NOW - 1000, "HTTP 500 from /jobs/x/%d", i);
+        char k[2] = {(char)('1' + i), 0}, line[64];
+        press(f, k);
+        draw_at(f, 24, 80);
+        snprintf(line, sizeof line, "HTTP 500 from /jobs/x/%d", i);
+        has(line);
+        assert_null(strstr(vscreen_text(), "loading"));
+        source_init(&j2->detail->parts[parts[i]]);
+    }
+    /* the job with data: each tab keeps it, marked stale with the age of the last answer */
+    press(f, "qk\n");
+    assert_string_equal(ui_focus_job(f->ui), JOB_ID);
+    struct job_detail *d = f->app.clusters[0].jobs.items[0].detail;
+    const char *keep[] = {"Map: enrich", "completed 12", "ratio per subtask", NULL, ROOT_LINE};
+    for (int i = 0; i < 5; i++) {
+        if (i == 3)
+            continue;
+        source_ok(&d->parts[parts[i]], NOW - 65000);
+        source_fail(&d->parts[parts[i]], NOW - 1000, "HTTP 503 from /jobs/y/%d", i);
+        char k[2] = {(char)('1' + i), 0}, line[64];
+        press(f, k);
+        draw_at(f, 24, 80);
+        snprintf(line, sizeof line, "stale 1m: HTTP 503 from /jobs/y/%d", i);
+        has(line);
+        has(keep[i]);
+        source_ok(&d->parts[parts[i]], NOW - 500);
+    }
+}
+
 static void a_job_that_left_the_list_says_so(void **state) {
     struct fixture *f = *state;
     open_job(f);
@@ -679,6 +719,7 @@ int main(void) {
         T(exceptions_tab_and_the_trace),
         T(tab_cycles_and_numbers_jump),
         T(a_job_without_details_is_loading),
+        T(a_failing_endpoint_shows_its_error_on_its_tab),
         T(a_job_that_left_the_list_says_so),
         T(a_stale_cluster_keeps_the_job_marked),
         T(odd_sizes_draw_without_crashing),

@@ -59,7 +59,7 @@ static void job_init_is_all_unknown(void **state) {
     assert_int_equal(j.tasks_failed, -1);
     assert_int_equal(j.parallelism, -1);
     assert_int_equal(j.max_parallelism, -1);
-    assert_true(j.details_ms == 0);
+    assert_null(j.detail);
 }
 
 static void config_and_overview_free_reset_to_unknown(void **state) {
@@ -123,7 +123,6 @@ static void cluster_init_is_pending_with_everything_unknown(void **state) {
     for (int s = 0; s < SRC_COUNT; s++) {
         assert_int_equal(c.sources[s].state, SOURCE_PENDING);
         assert_true(c.sources[s].last_ok_ms == 0);
-        assert_false(c.sources[s].in_flight);
         assert_string_equal(c.sources[s].error, "");
     }
     assert_null(c.config.flink_version);
@@ -134,7 +133,8 @@ static void cluster_init_is_pending_with_everything_unknown(void **state) {
     assert_int_equal(c.jobs.len, 0);
     assert_null(c.jobs.items);
     assert_int_equal(c.taskmanagers.len, 0);
-    assert_int_equal(c.detail_cursor, 0);
+    assert_int_equal(c.jm_config_source.state, SOURCE_PENDING);
+    assert_int_equal(c.tm_metrics_source.state, SOURCE_PENDING);
     assert_int_equal(cluster_state(&c), SOURCE_PENDING);
     assert_null(cluster_error(&c));
     assert_true(cluster_last_ok(&c) == 0);

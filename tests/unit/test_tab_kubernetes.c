@@ -20,7 +20,7 @@
 
 #include "app.h"
 #include "colors.h"
-#include "k8s_poller.h"
+#include "k8s_model.h"
 #include "ui.h"
 #include "ui_screen.h"
 #include "xalloc.h"

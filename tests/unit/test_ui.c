@@ -55,10 +55,8 @@ static void add_job(struct cluster *c, const char *id, const char *name, enum jo
     j->tasks_total = tasks;
 }
 
-static void source_ok(struct cluster *c, enum cluster_source s, int64_t at) {
-    c->sources[s].state = SOURCE_OK;
-    c->sources[s].last_ok_ms = at;
-    c->sources[s].last_try_ms = at;
+static void answered(struct cluster *c, enum cluster_source s, int64_t at) {
+    source_ok(&c->sources[s], at);
 }
 
 static void build_fleet(struct app *app) {
@@ -73,7 +71,7 @@ static void build_fleet(struct app *app) {
     struct cluster *prod = &app->clusters[0];
     cluster_init(prod, "prod-eu", "http://prod:8081");
     for (int s = 0; s < SRC_COUNT; s++)
-        source_ok(prod, (enum cluster_source)s, NOW - 2000);
+        answered(prod, (enum cluster_source)s, NOW - 2000);
     prod->config.flink_version = xstrdup("1.18.1");
     prod->overview.taskmanagers = 4;
     prod->overview.slots_total = 16;
@@ -95,8 +93,8 @@ static void build_fleet(struct app *app) {
     /* answered, but said nothing useful: every value unknown */
     struct cluster *dev = &app->clusters[2];
     cluster_init(dev, "dev", "http://dev:8081");
-    source_ok(dev, SRC_OVERVIEW, NOW - 3000);
-    source_ok(dev, SRC_TASKMANAGERS, NOW - 3000);
+    answered(dev, SRC_OVERVIEW, NOW - 3000);
+    answered(dev, SRC_TASKMANAGERS, NOW - 3000);
 }
 
 static int setup(void **state) {

@@ -1,0 +1,110 @@
+/* The Flink REST endpoints flinktop reads, one table: each entry is the path template,
+ * its tier (when the poller asks), its parser, how a good answer goes into the model, and
+ * which struct source reports how it went. A new endpoint is one entry here, one parser
+ * (flink_api.c / flink_detail.c) and its test; the poller (poller.c) drives the table. */
+#ifndef FLINKTOP_FLINK_ENDPOINTS_H
+#define FLINKTOP_FLINK_ENDPOINTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flink_api.h"
+#include "http.h"
+#include "model.h"
+
+enum flink_ep {
+    EP_CONFIG,
+    EP_OVERVIEW,
+    EP_JOBS,
+    EP_TASKMANAGERS,
+    EP_JM_CONFIG,
+    EP_JOB,
+    EP_VERTEX_METRICS,
+    EP_BACKPRESSURE,
+    EP_CHECKPOINTS,
+    EP_CP_CONFIG,
+    EP_EXCEPTIONS,
+    EP_TM_METRICS,
+    EP_COUNT
+};
+
+/* When the poller asks an endpoint. */
+enum flink_tier {
+    TIER_SUMMARY,  /* a cluster's, every round */
+    TIER_RARE,     /* a cluster's, until it answered, then every FLINK_RARE_INTERVAL_MS */
+    TIER_JOB,      /* a job's detail set: the job on screen every round, the rest round-robin */
+    TIER_JOB_ONCE, /* with a job's detail set, until it answered */
+    TIER_VERTEX,   /* each vertex's, after the job's /jobs/:jid answered */
+    TIER_TM,       /* each task manager's: the cluster on screen every round, the rest every
+                      detail interval */
+};
+
+/* What to ask next once an endpoint answered. */
+enum flink_follow { FOLLOW_NONE, FOLLOW_JOBS, FOLLOW_TMS, FOLLOW_VERTICES };
+
+#define FLINK_RARE_INTERVAL_MS 60000
+
+/* What one answer is about; borrowed from the model for the length of the call. job,
+ * vertex and tm are NULL when the endpoint is not about one, or it left the model. */
+struct flink_target {
+    struct cluster *cluster;
+    struct job *job;
+    struct vertex *vertex;
+    struct taskmanager *tm;
+    int64_t now;
+};
+
+/* Room for any endpoint's parsed answer, which apply hands over to the model. */
+union flink_parsed {
+    struct flink_config config;
+    struct flink_overview overview;
+    struct job_list jobs;
+    struct taskmanager_list tms;
+    struct {
+        char *savepoint_dir;
+        int adaptive;
+    } jm;
+    struct {
+        struct job_details summary;
+        struct vertex_list vertices;
+    } job;
+    struct vertex vertex; /* vertex metrics or backpressure, moved into the model's vertex */
+    struct checkpoint_stats checkpoints;
+    struct checkpoint_config cp_config;
+    struct exceptions exceptions;
+    struct tm_metrics tm;
+};
+
+struct flink_endpoint {
+    enum flink_ep kind;
+    /* path template: {jid}, {vid}, {tmid} (URL-escaped) are replaced */
+    const char *path;
+    enum flink_tier tier;
+    enum flink_follow follow;
+    bool not_found_answers; /* a 404 is an answer, not an error (checkpointing disabled) */
+    bool metrics_set;       /* one of the answers that make a job's complete set of vertex
+                               metrics: when all are in, the job's throughput is computed and
+                               job_detail.metrics_ms stamped (history takes a point) */
+    /* A good answer (or an accepted 404) into out; on failure nothing is left to free. */
+    enum fa_status (*parse)(const struct http_response *resp, union flink_parsed *out, char *err,
+                            size_t errlen);
+    /* Hand out's contents to the model at t (frees what the model does not take). */
+    void (*apply)(const struct flink_target *t, union flink_parsed *out);
+    /* The source this endpoint reports to; NULL when its target left the model. */
+    struct source *(*source)(const struct flink_target *t);
+};
+
+/* The entry of kind; borrowed (static). */
+const struct flink_endpoint *flink_endpoint(enum flink_ep kind);
+/* The path with jid, vid and tmid put in (tmid URL-escaped; NULL for those the template
+ * does not use). returns owned string */
+char *flink_endpoint_path(const struct flink_endpoint *e, const char *jid, const char *vid,
+                          const char *tmid);
+/* Parse resp (any outcome) and, when good, apply it at t and mark its source ok; else
+ * mark the source failed with one line: the HTTP error and Flink's own message, or
+ * "bad answer from PATH: why". Returns true when the answer was applied. */
+bool flink_endpoint_answer(const struct flink_endpoint *e, const struct flink_target *t,
+                           const struct http_response *resp, const char *path);
+
+#endif

@@ -1,0 +1,115 @@
+#include "history.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "job_detail.h"
+#include "xalloc.h"
+
+void history_init(struct job_history *h, size_t ring_size) {
+    memset(h, 0, sizeof *h);
+    h->ring_size = ring_size;
+    ring_init(&h->in_per_s, ring_size);
+    ring_init(&h->out_per_s, ring_size);
+    ring_init(&h->cp_duration_ms, ring_size);
+    ring_init(&h->cp_size, ring_size);
+    h->last_cp_id = -1;
+}
+
+void history_free(struct job_history *h) {
+    ring_free(&h->in_per_s);
+    ring_free(&h->out_per_s);
+    ring_free(&h->cp_duration_ms);
+    ring_free(&h->cp_size);
+    for (size_t i = 0; i < h->n_vertices; i++) {
+        struct vertex_history *v = &h->vertices[i];
+        ring_free(&v->in_per_s);
+        ring_free(&v->out_per_s);
+        ring_free(&v->busy);
+        ring_free(&v->backpressured);
+    }
+    free(h->vertices);
+    memset(h, 0, sizeof *h);
+}
+
+struct vertex_history *job_history_vertex(struct job_history *h, const char *id) {
+    for (size_t i = 0; i < h->n_vertices; i++)
+        if (strcmp(h->vertices[i].id, id) == 0)
+            return &h->vertices[i];
+    h->vertices = xrealloc(h->vertices, (h->n_vertices + 1) * sizeof *h->vertices);
+    struct vertex_history *v = &h->vertices[h->n_vertices++];
+    memset(v, 0, sizeof *v);
+    snprintf(v->id, sizeof v->id, "%s", id);
+    ring_init(&v->in_per_s, h->ring_size);
+    ring_init(&v->out_per_s, h->ring_size);
+    ring_init(&v->busy, h->ring_size);
+    ring_init(&v->backpressured, h->ring_size);
+    return v;
+}
+
+/* NaN points, one a refresh period, for the refreshes between the last point and t. */
+static void push_gaps(struct job_history *h, int64_t t, int refresh_ms) {
+    if (h->last_push_ms <= 0 || refresh_ms <= 0)
+        return;
+    int64_t missed = (t - h->last_push_ms) / refresh_ms - 1;
+    if (missed > (int64_t)h->ring_size)
+        missed = (int64_t)h->ring_size;
+    for (int64_t i = 1; i <= missed; i++) {
+        int64_t at = h->last_push_ms + i * refresh_ms;
+        ring_push_at(&h->in_per_s, at, NAN);
+        ring_push_at(&h->out_per_s, at, NAN);
+        for (size_t v = 0; v < h->n_vertices; v++) {
+            ring_push_at(&h->vertices[v].in_per_s, at, NAN);
+            ring_push_at(&h->vertices[v].out_per_s, at, NAN);
+            ring_push_at(&h->vertices[v].busy, at, NAN);
+            ring_push_at(&h->vertices[v].backpressured, at, NAN);
+        }
+    }
+}
+
+void history_record_job(struct job_history *h, const struct job_detail *d, int refresh_ms) {
+    if (d->metrics_ms > 0 && d->metrics_ms > h->last_push_ms) {
+        int64_t t = d->metrics_ms;
+        push_gaps(h, t, refresh_ms);
+        h->last_push_ms = t;
+        for (size_t i = 0; i < d->vertices.len; i++) {
+            const struct vertex *v = &d->vertices.items[i];
+            struct vertex_history *vh = job_history_vertex(h, v->id);
+            ring_push_at(&vh->in_per_s, t, v->in_per_s);
+            ring_push_at(&vh->out_per_s, t, v->out_per_s);
+            ring_push_at(&vh->busy, t, v->busy_ms / 1000.0);
+            ring_push_at(&vh->backpressured, t, v->backpressured_ms / 1000.0);
+        }
+        ring_push_at(&h->in_per_s, t, d->records_in_per_s);
+        ring_push_at(&h->out_per_s, t, d->records_out_per_s);
+    }
+    const struct checkpoint *lc = &d->checkpoints.last_completed;
+    if (d->have_checkpoints && lc->id >= 0 && lc->id != h->last_cp_id) {
+        int64_t t = lc->ack_ts > 0 ? lc->ack_ts : lc->trigger_ts > 0 ? lc->trigger_ts : 0;
+        ring_push_at(&h->cp_duration_ms, t, (double)lc->duration_ms);
+        ring_push_at(&h->cp_size, t, (double)lc->size_bytes);
+        h->last_cp_id = lc->id;
+    }
+}
+
+void history_update(struct app *a) {
+    size_t ring_size = a->history_len ? a->history_len : 450;
+    for (size_t ci = 0; ci < a->n_clusters; ci++) {
+        struct cluster *c = &a->clusters[ci];
+        for (size_t i = 0; i < c->jobs.len; i++)
+            if (c->jobs.items[i].detail)
+                history_record_job(&c->jobs.items[i].detail->history, c->jobs.items[i].detail,
+                                   a->refresh_ms);
+        for (size_t i = 0; i < c->taskmanagers.len; i++) {
+            struct taskmanager *t = &c->taskmanagers.items[i];
+            if (t->heap_used.v == NULL)
+                ring_init(&t->heap_used, ring_size);
+            if (t->metrics_ms > 0 && t->metrics_ms > ring_last_time(&t->heap_used))
+                ring_push_at(&t->heap_used, t->metrics_ms, t->metrics.heap_used);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/* History: the rings of each job and task manager, fed from the model's changes.
+ *
+ * The pollers only write the model (a complete set of vertex metrics stamps
+ * job_detail.metrics_ms, a task manager's metrics its metrics_ms, a checkpoint its ids);
+ * history_update() then walks the model and takes one point from whatever is newer
+ * than the ring's last, at the data's own time. A job seen less often than the refresh
+ * rate gets NaN points for the refreshes it missed, so one entry stays one refresh
+ * period and charts keep their time axis: a gap shows as a gap. Rings keep each point's
+ * time, so points backfilled later (ring_insert) line up. */
+#ifndef FLINKTOP_HISTORY_H
+#define FLINKTOP_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ring.h"
+
+struct app;
+struct job_detail;
+
+/* History of one job, from launch; bounded by the ring size. */
+struct vertex_history {
+    char id[33];
+    struct ring in_per_s, out_per_s, busy, backpressured;
+};
+
+struct job_history {
+    struct ring in_per_s, out_per_s;     /* job totals: sum over source/sink vertices */
+    struct ring cp_duration_ms, cp_size; /* per completed checkpoint seen */
+    int64_t last_cp_id;                  /* the last checkpoint pushed */
+    int64_t last_push_ms;                /* time of the last throughput point */
+    struct vertex_history *vertices;     /* owned */
+    size_t n_vertices;
+    size_t ring_size;
+};
+
+/* Rings of ring_size entries; history_free frees them (not h). */
+void history_init(struct job_history *h, size_t ring_size);
+void history_free(struct job_history *h);
+/* borrowed: that vertex's history, created on first use */
+struct vertex_history *job_history_vertex(struct job_history *h, const char *id);
+/* Take the job's new points: throughput and vertex metrics when d->metrics_ms is newer
+ * than the last point (NaN points first for the refreshes of refresh_ms it missed), the
+ * last completed checkpoint when it is a new one. */
+void history_record_job(struct job_history *h, const struct job_detail *d, int refresh_ms);
+/* Every job and task manager of the app (heap rings made on first use, app->history_len
+ * entries). Call after a poller changed the model. */
+void history_update(struct app *a);
+
+#endif

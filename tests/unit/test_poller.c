@@ -1,0 +1,354 @@
+/* The Flink poller driven by a test clock and a fake server: what it asks each round,
+ * when off-screen details and /config come due, that a failing job-detail endpoint is
+ * an error on that job (and its earlier data stays, stale), and that history takes a
+ * point when a job's metrics are complete, with NaN points for the refreshes it missed.
+ * The fake server keeps each request; the test answers it with a fixture or an error. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "clock.h"
+#include "fixture.h"
+#include "history.h"
+#include "poller.h"
+#include "xalloc.h"
+
+#define T0 1800000000000LL
+#define BASE "http://flink:8081"
+#define JOB1 "9f86d081884c7d659a2feaa0c55ad015" /* jobs_overview.flink-2.1.json */
+#define JOB2 "a3f5b9c2d4e6f8a0b1c3d5e7f9a1b3c5"
+
+struct pending {
+    char *url; /* owned */
+    http_done_fn done;
+    void *arg;
+};
+
+struct fake {
+    struct pending reqs[256];
+    size_t n;
+};
+
+struct world {
+    struct fake server;
+    struct clock clock;
+    struct app app;
+    struct poller *p;
+};
+
+static int fake_submit(void *arg, const struct http_request *req) {
+    struct fake *f = arg;
+    assert_true(f->n < sizeof f->reqs / sizeof f->reqs[0]);
+    f->reqs[f->n].url = xstrdup(req->url);
+    f->reqs[f->n].done = req->done;
+    f->reqs[f->n].arg = req->arg;
+    f->n++;
+    return 0;
+}
+
+/* Does request i go to path (exact: "/jobs/X") or, with like, contain it? */
+static bool matches(const struct world *w, size_t i, const char *path, bool like) {
+    const char *p = w->server.reqs[i].url + strlen(BASE);
+    if (like)
+        return strstr(p, path) != NULL;
+    size_t len = strcspn(p, "?");
+    return strlen(path) == len && strncmp(p, path, len) == 0;
+}
+
+/* Answer the first request to path (see matches): status 200 with the fixture (subdir,
+ * name), or the error status with Flink's error body. Returns false when none is out. */
+static bool answer_req(struct world *w, const char *path, bool like, long status,
+                       const char *subdir, const char *name) {
+    for (size_t i = 0; i < w->server.n; i++) {
+        if (!matches(w, i, path, like))
+            continue;
+        struct pending r = w->server.reqs[i];
+        memmove(&w->server.reqs[i], &w->server.reqs[i + 1],
+                (w->server.n - i - 1) * sizeof w->server.reqs[0]);
+        w->server.n--;
+        char *body;
+        size_t len;
+        if (name) {
+            struct body b = fixture_load(subdir, name);
+            body = xmalloc(b.len + 1); /* http.c hands out NUL-terminated bodies */
+            memcpy(body, b.data, b.len);
+            body[b.len] = '\0';
+            len = b.len;
+            free(b.data);
+        } else {
+            body = xstrdup("{\"errors\":[\"Internal server error.\"]}");
+            len = strlen(body);
+        }
+        char err[160] = "";
+        if (status != 200)
+            snprintf(err, sizeof err, "HTTP %ld from %.*s", status,
+                     (int)strcspn(r.url + strlen(BASE), "?"), r.url + strlen(BASE));
+        struct http_response resp = {
+            status == 200 ? HTTP_OK : HTTP_FAILED, status, body, len, err, 1};
+        r.done(r.arg, &resp);
+        free(body);
+        free(r.url);
+        return true;
+    }
+    return false;
+}
+
+/* Requests out to path (exact, before any query). */
+static size_t asked(const struct world *w, const char *path) {
+    size_t n = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        n += matches(w, i, path, false);
+    return n;
+}
+
+/* Requests out whose path contains part. */
+static size_t asked_like(const struct world *w, const char *part) {
+    size_t n = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        n += matches(w, i, part, true);
+    return n;
+}
+
+static bool answer(struct world *w, const char *path, long status, const char *subdir,
+                   const char *name) {
+    return answer_req(w, path, false, status, subdir, name);
+}
+
+/* Answer every request out (and those their answers make) whose path contains part. */
+static size_t answer_all(struct world *w, const char *part, const char *subdir, const char *name) {
+    size_t n = 0;
+    while (answer_req(w, part, true, 200, subdir, name))
+        n++;
+    return n;
+}
+
+static int setup(void **state) {
+    struct world *w = xcalloc(1, sizeof *w);
+    clock_test_init(&w->clock, T0);
+    w->app.n_clusters = 1;
+    w->app.clusters = xcalloc(1, sizeof *w->app.clusters);
+    cluster_init(&w->app.clusters[0], "production", BASE);
+    w->app.refresh_ms = 2000;
+    w->app.history_len = 20;
+    w->app.detail_interval_ms = 30000;
+    w->p = poller_new(&w->app, NULL);
+    poller_set_clock(w->p, &w->clock);
+    poller_set_submit(w->p, fake_submit, &w->server);
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state) {
+    struct world *w = *state;
+    /* requests still out complete cancelled, as http_free does */
+    while (w->server.n > 0) {
+        struct pending r = w->server.reqs[--w->server.n];
+        struct http_response resp = {HTTP_FAILED, 0, "", 0, "cancelled", 0};
+        r.done(r.arg, &resp);
+        free(r.url);
+    }
+    poller_free(w->p);
+    cluster_free(&w->app.clusters[0]);
+    free(w->app.clusters);
+    free(w);
+    return 0;
+}
+
+/* The summaries answered: two jobs (JOB1, JOB2) and the task managers. */
+static void answer_summaries(struct world *w) {
+    assert_true(answer(w, "/config", 200, "", "config.flink-2.1.json"));
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_true(answer(w, "/jobs/overview", 200, "", "jobs_overview.flink-2.1.json"));
+    assert_true(answer(w, "/taskmanagers", 200, "", "taskmanagers.flink-2.3.json"));
+}
+
+static void first_round_asks_each_summary_once(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/config"), 1);
+    assert_int_equal(asked(w, "/jobmanager/config"), 1);
+    assert_int_equal(asked(w, "/overview"), 1);
+    assert_int_equal(asked(w, "/jobs/overview"), 1);
+    assert_int_equal(asked(w, "/taskmanagers"), 1);
+    assert_int_equal(poller_in_flight(w->p), 5);
+    /* a hanging server: the next rounds ask nothing again while those are out */
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(poller_in_flight(w->p), 5);
+}
+
+static void config_comes_due_again_after_a_minute(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, -1, NULL);
+    answer_summaries(w);
+    answer_all(w, "/jobmanager/config", "", "empty.json");
+    assert_int_equal(w->app.clusters[0].sources[SRC_CONFIG].state, SOURCE_OK);
+    assert_true(w->app.clusters[0].sources[SRC_CONFIG].last_ok_ms == T0);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/config"), 0);
+    assert_int_equal(asked(w, "/overview"), 1);
+    clock_advance(&w->clock, 60000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/config"), 1);
+}
+
+static void jobs_list_asks_each_jobs_details(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, -1, NULL);
+    answer_summaries(w);
+    assert_int_equal(w->app.clusters[0].jobs.len, 2);
+    assert_int_equal(asked(w, "/jobs/" JOB1), 1);
+    assert_int_equal(asked(w, "/jobs/" JOB1 "/checkpoints"), 1);
+    assert_int_equal(asked(w, "/jobs/" JOB1 "/checkpoints/config"), 1);
+    assert_int_equal(asked(w, "/jobs/" JOB1 "/exceptions"), 1);
+    assert_int_equal(asked(w, "/jobs/" JOB2), 1);
+    /* the job's answer asks each of its four vertices' metrics and backpressure */
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked_like(w, "/jobs/" JOB1 "/vertices/"), 8);
+}
+
+static void off_screen_details_wait_for_the_detail_interval(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, -1, NULL);
+    answer_summaries(w);
+    answer_all(w, "/jobs/" JOB1, "detail", "checkpoints.flink-1.15.json"); /* any answer */
+    answer_all(w, "/jobs/" JOB2, "detail", "checkpoints.flink-1.15.json");
+    assert_int_equal(asked_like(w, "/jobs/"), 0);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/jobs/" JOB1), 0);
+    /* on screen: every round */
+    poller_round(w->p, 0, JOB1);
+    assert_int_equal(asked(w, "/jobs/" JOB1), 1);
+    assert_int_equal(asked(w, "/jobs/" JOB2), 0);
+    clock_advance(&w->clock, 30000);
+    poller_round(w->p, 0, JOB1);
+    assert_int_equal(asked(w, "/jobs/" JOB2), 1);
+}
+
+static void failing_exceptions_are_an_error_on_the_job_then_stale(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, 0, JOB1);
+    answer_summaries(w);
+    assert_true(answer(w, "/jobs/" JOB1 "/exceptions", 500, NULL, NULL));
+    const struct job *j = cluster_job_by_id(&w->app.clusters[0], JOB1);
+    assert_non_null(j);
+    const struct source *s = &j->detail->parts[DETAIL_EXCEPTIONS];
+    assert_int_equal(s->state, SOURCE_ERROR);
+    assert_non_null(strstr(s->error, "HTTP 500 from /jobs/" JOB1 "/exceptions"));
+    assert_non_null(strstr(s->error, "Internal server error."));
+    assert_false(j->detail->have_exceptions);
+    assert_false(source_stale(s));
+    /* the other endpoints of the job are not touched by it */
+    assert_int_equal(j->detail->parts[DETAIL_CHECKPOINTS].state, SOURCE_PENDING);
+
+    answer_all(w, "/jobs/" JOB1, "detail", "checkpoints.flink-1.15.json");
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, 0, JOB1);
+    assert_true(
+        answer(w, "/jobs/" JOB1 "/exceptions", 200, "detail", "exceptions.flink-2.x-failed.json"));
+    assert_int_equal(s->state, SOURCE_OK);
+    assert_true(s->last_ok_ms == T0 + 2000);
+    size_t n = j->detail->exceptions.len;
+    assert_true(n > 0);
+
+    answer_all(w, "/jobs/" JOB1, "detail", "checkpoints.flink-1.15.json");
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, 0, JOB1);
+    assert_true(answer(w, "/jobs/" JOB1 "/exceptions", 500, NULL, NULL));
+    assert_true(source_stale(s));
+    assert_true(s->last_ok_ms == T0 + 2000);
+    assert_int_equal(j->detail->exceptions.len, n); /* the last good answer stays */
+}
+
+/* One refresh of JOB1's details, its vertices' metrics all answered at the clock's time. */
+static void refresh_job1(struct world *w) {
+    poller_round(w->p, 0, JOB1);
+    answer_all(w, "/jobs/" JOB1 "/checkpoints", "detail", "checkpoints.flink-1.15.json");
+    answer_all(w, "/jobs/" JOB1 "/exceptions", "detail", "exceptions.flink-2.x-failed.json");
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked_like(w, "/jobs/" JOB1), 8);
+    answer_all(w, "/subtasks/metrics", "detail", "vertex_metrics.agg.json");
+    answer_all(w, "/backpressure", "detail", "backpressure.flink-1.17plus.json");
+}
+
+static void history_takes_a_point_when_metrics_complete_and_marks_gaps(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, 0, JOB1);
+    answer_summaries(w);
+    while (answer_req(w, "/jobs/", true, 500, NULL, NULL))
+        ;
+    clock_advance(&w->clock, 2000);
+    refresh_job1(w);
+    const struct job *j = cluster_job_by_id(&w->app.clusters[0], JOB1);
+    const struct job_detail *d = j->detail;
+    assert_true(d->metrics_ms == T0 + 2000);
+    assert_false(isnan(d->records_in_per_s));
+    assert_int_equal(d->history.in_per_s.len, 0); /* the poller pushes nothing itself */
+    history_update(&w->app);
+    assert_int_equal(d->history.in_per_s.len, 1);
+    assert_true(ring_last_time(&d->history.in_per_s) == T0 + 2000);
+    history_update(&w->app); /* nothing new: no point */
+    assert_int_equal(d->history.in_per_s.len, 1);
+
+    /* three refresh periods later: two NaN points for the refreshes it missed */
+    clock_advance(&w->clock, 6000);
+    refresh_job1(w);
+    history_update(&w->app);
+    const struct ring *r = &d->history.in_per_s;
+    assert_int_equal(r->len, 4);
+    assert_true(isnan(ring_get(r, 1)) && isnan(ring_get(r, 2)));
+    assert_false(isnan(ring_get(r, 3)));
+    assert_true(ring_time(r, 1) == T0 + 4000 && ring_time(r, 2) == T0 + 6000);
+    assert_true(ring_time(r, 3) == T0 + 8000);
+}
+
+/* The loop drives the poller through its source ops like any other source. */
+static void driven_through_its_source_ops(void **state) {
+    struct world *w = *state;
+    struct data_source src = poller_source(w->p);
+    assert_string_equal(src.ops->name, "flink");
+    struct source_focus none = {-1, NULL};
+    assert_false(data_sources_busy(&src, 1));
+    data_sources_round(&src, 1, &none);
+    assert_true(data_sources_busy(&src, 1));
+    assert_false(data_sources_take_changed(&src, 1));
+    answer_summaries(w);
+    assert_true(data_sources_take_changed(&src, 1));
+    assert_false(data_sources_take_changed(&src, 1)); /* cleared */
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    assert_false(data_sources_busy(&src, 1));
+    struct source_focus job1 = {0, JOB1};
+    clock_advance(&w->clock, 2000);
+    data_sources_round(&src, 1, &job1);
+    assert_int_equal(asked(w, "/jobs/" JOB1), 1);
+    assert_int_equal(asked(w, "/jobs/" JOB2), 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(first_round_asks_each_summary_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(config_comes_due_again_after_a_minute, setup, teardown),
+        cmocka_unit_test_setup_teardown(jobs_list_asks_each_jobs_details, setup, teardown),
+        cmocka_unit_test_setup_teardown(off_screen_details_wait_for_the_detail_interval, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(failing_exceptions_are_an_error_on_the_job_then_stale,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(history_takes_a_point_when_metrics_complete_and_marks_gaps,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(driven_through_its_source_ops, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
