@@ -599,8 +599,10 @@ static int parse_item(struct parse *p, const yaml_node_t *item, enum kind kind) 
     const yaml_node_t *body = NULL;
     FOR_PAIRS(pr, item) {
         const yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-        if (key_is(k, "name") && get_name(p, v, "name", &name) != 0)
+        if (key_is(k, "name") && get_name(p, v, "name", &name) != 0) {
+            free(name); /* a second name: that is not a string (found by fuzzing) */
             return -1;
+        }
         if (key_is(k, kind_body[kind]))
             body = v;
     }

@@ -521,6 +521,14 @@ static void kubeconfig_errors_never_contain_a_secret(void **state) {
     kubeconfig_free(kc);
 }
 
+/* Found by fuzzing: an item whose second name: is not a string failed after the first
+ * name had been read, and that first name leaked (ASan reports it). */
+static void kubeconfig_item_with_two_names_fails_without_a_leak(void **state) {
+    (void)state;
+    assert_null(load("two_names.yaml"));
+    assert_non_null(strstr(err, "two_names.yaml:3: expected a string for \"name\""));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(kubeconfig_loads_one_file, setup, teardown),
@@ -543,6 +551,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(kubeconfig_validates_like_kubectl, setup, teardown),
         cmocka_unit_test_setup_teardown(kubeconfig_shows_home_as_tilde, setup, teardown),
         cmocka_unit_test_setup_teardown(kubeconfig_errors_never_contain_a_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(kubeconfig_item_with_two_names_fails_without_a_leak, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
