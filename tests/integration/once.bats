@@ -129,6 +129,29 @@ assert c['production']['status'] == 'ok' and c['development']['status'] == 'ok'
     ! printf '%s' "$output" | grep -q $'\xc2\x9b'
 }
 
+@test "once: a NUL and every bidi control in a job name show as U+FFFD, in JSON and text" {
+    sim_start --frozen --jobs 8 --hostile-names
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+names = [j['name'] for c in d['clusters'] for j in (c['jobs'] or [])]
+R = '\ufffd'
+# the NUL neither cut the name nor vanished
+assert 'nul-' + R + '-hidden-job' in names, names
+assert 'invoice-' + R + 'gpj.exe' in names, names
+assert 'bidi-' + R + '1' + R + '2' + R + '3' + R + '4' + R + '5-job' in names, names
+assert 'isolate-' + R + '6' + R + '7' + R + '8' + R + '9-job' in names, names
+bad = [chr(c) for c in list(range(0x202a, 0x202f)) + list(range(0x2066, 0x206a))] + ['\x00']
+assert not [n for n in names if any(b in n for b in bad)], names
+"
+    run "$FLINKTOP" --once --output text $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"nul-"$'\xef\xbf\xbd'"-hidden-job"* ]]
+    ! printf '%s' "$output" | grep -q $'\xe2\x80[\xaa-\xae]'
+    ! printf '%s' "$output" | grep -q $'\xe2\x81[\xa6-\xa9]'
+}
+
 @test "usage errors exit 2 with a message" {
     run "$FLINKTOP" --once --output yaml --flink http://127.0.0.1:1
     [ "$status" -eq 2 ]
