@@ -643,6 +643,7 @@ static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     c->server_shown = server_shown(c->kc->server);
     c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
     kubeconfig_context_tls(c->kc, &c->tls);
+    c->st.tls = &c->tls;
     if (c->kc->exec) {
         struct exec_cluster_info info;
         kubeconfig_context_exec_cluster(c->kc, &info);

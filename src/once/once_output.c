@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "http_trust.h"
 #include "k8s_api.h"
 #include "k8s_poller.h"
 #include "xalloc.h"
@@ -72,6 +73,7 @@ static cJSON *context_json(const struct k8s_context_state *s) {
     add_str(o, "namespace", s->namespace);
     add_str(o, "scope", s->scope); /* null: all namespaces */
     cJSON_AddBoolToObject(o, "fell_back", s->fell_back);
+    cJSON_AddBoolToObject(o, "tls_verify", http_trust_of(s->tls) == HTTP_TRUST_VERIFIED);
     cJSON_AddStringToObject(o, "status",
                             !k8s_context_ok(s)           ? "error"
                             : s->crds == K8S_CRDS_ABSENT ? "no-crds"
@@ -243,6 +245,8 @@ static cJSON *cluster_json(const struct cluster *c, int64_t now_ms) {
     add_str(o, "url", c->url);
     add_str(o, "context", c->k8s.context);
     add_str(o, "namespace", c->k8s.namespace);
+    /* false when TLS verification is skipped (insecure-skip-tls-verify, insecure: true) */
+    cJSON_AddBoolToObject(o, "tls_verify", http_trust_of(c->tls) == HTTP_TRUST_VERIFIED);
     cJSON_AddItemToObject(o, "deployment", deployment_json(c));
     bool ok = cluster_state(c) == SOURCE_OK;
     cJSON_AddStringToObject(o, "status", ok ? "ok" : "error");
@@ -317,8 +321,9 @@ static void print_int(FILE *out, int64_t v) {
 void once_text(const struct app *app, FILE *out) {
     for (size_t i = 0; app->k8s && i < k8s_poller_context_count(app->k8s); i++) {
         const struct k8s_context_state *s = k8s_poller_context(app->k8s, i);
-        fprintf(out, "context %s  namespace %s%s\n", s->name, s->scope ? s->scope : "(all)",
-                s->fell_back ? " (listing all forbidden)" : "");
+        fprintf(out, "context %s  namespace %s%s%s\n", s->name, s->scope ? s->scope : "(all)",
+                s->fell_back ? " (listing all forbidden)" : "",
+                http_trust_of(s->tls) != HTTP_TRUST_VERIFIED ? "  insecure" : "");
         if (s->error[0])
             fprintf(out, "  %s: %s\n", k8s_context_ok(s) ? "note" : "error", s->error);
     }
@@ -329,7 +334,8 @@ void once_text(const struct app *app, FILE *out) {
         bool ok = cluster_state(c) == SOURCE_OK;
         bool have_ov = c->sources[SRC_OVERVIEW].last_ok_ms > 0;
         const char *v = cluster_version(c);
-        fprintf(out, "%s  %s  flink %s  %s\n", c->name, c->url, v ? v : "-", ok ? "ok" : "error");
+        fprintf(out, "%s  %s  flink %s  %s%s\n", c->name, c->url, v ? v : "-", ok ? "ok" : "error",
+                http_trust_of(c->tls) != HTTP_TRUST_VERIFIED ? "  insecure" : "");
         if (!ok) {
             const char *why = cluster_error(c);
             fprintf(out, "  error: %s\n", why ? why : "no answer");
