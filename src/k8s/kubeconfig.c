@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "sanitize.h"
+#include "secret.h"
 #include "errf.h"
 #include "xalloc.h"
 
@@ -82,23 +83,6 @@ struct parse {
 
 /* ---- small helpers ---- */
 
-/* Overwrite a secret before it is freed. */
-static void wipe(void *p, size_t n) {
-    volatile unsigned char *v = p;
-    while (p && n--)
-        *v++ = 0;
-}
-
-static void free_secret(char *s) {
-    if (s)
-        wipe(s, strlen(s));
-    free(s);
-}
-
-static void free_secret_bytes(unsigned char *p, size_t n) {
-    wipe(p, n);
-    free(p);
-}
 
 static void *memdup(const void *p, size_t n) {
     if (p == NULL)
@@ -202,7 +186,7 @@ static int base64_decode(const char *s, size_t n, unsigned char **out, size_t *o
     *outlen = len;
     return 0;
 bad:
-    free_secret_bytes(buf, n / 4 * 3 + 3);
+    secret_free_bytes(buf, n / 4 * 3 + 3);
     return -1;
 }
 
@@ -285,7 +269,7 @@ static bool key_is(const yaml_node_t *k, const char *s) {
 static int get_string(const struct parse *p, const yaml_node_t *n, const char *key, char **out) {
     if (!is_null(n) && n->type != YAML_SCALAR_NODE)
         return fail(p, n, "expected a string for \"%s\"", key);
-    free_secret(*out);
+    secret_free(*out);
     *out = NULL;
     if (!is_null(n) && n->data.scalar.length > 0)
         *out = xstrndup(scalar(n), n->data.scalar.length);
@@ -342,7 +326,7 @@ static int get_base64(const struct parse *p, const yaml_node_t *n, const char *k
                       unsigned char **data, size_t *len) {
     if (!is_null(n) && n->type != YAML_SCALAR_NODE)
         return fail(p, n, "expected a string for \"%s\"", key);
-    free_secret_bytes(*data, *len);
+    secret_free_bytes(*data, *len);
     *data = NULL;
     *len = 0;
     if (is_null(n))
@@ -391,14 +375,14 @@ static void cluster_clear(struct kc_cluster *c) {
 
 static void user_clear(struct kc_user *u) {
     free(u->name);
-    free_secret(u->token);
+    secret_free(u->token);
     free(u->token_file);
     free(u->cert_file);
     free(u->cert_data);
     free(u->key_file);
-    free_secret_bytes(u->key_data, u->key_len);
+    secret_free_bytes(u->key_data, u->key_len);
     free(u->username);
-    free_secret(u->password);
+    secret_free(u->password);
     free(u->auth_provider);
     exec_config_free(u->exec);
     memset(u, 0, sizeof *u);
@@ -757,7 +741,7 @@ static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, c
     yaml_document_delete(&doc);
 out:
     yaml_parser_delete(&yp);
-    free_secret_bytes((unsigned char *)data, len);
+    secret_free_bytes((unsigned char *)data, len);
     free(dir);
     return rc;
 }
@@ -983,7 +967,7 @@ static char *read_token_file(const char *origin, const char *path, char *err, si
     while (len > a && strchr(" \t\r\n\f\v", data[len - 1]) && data[len - 1])
         len--;
     char *tok = xstrndup(data + a, len - a);
-    wipe(data, strlen(data));
+    secret_wipe(data, strlen(data));
     free(data);
     return tok;
 }
@@ -1099,14 +1083,14 @@ void kubeconfig_context_free(struct kubeconfig_context *c) {
     free(c->ca_file);
     free(c->tls_server_name);
     free(c->proxy_url);
-    free_secret(c->token);
+    secret_free(c->token);
     free(c->token_file);
     free(c->cert_data);
     free(c->cert_file);
-    free_secret_bytes(c->key_data, c->key_len);
+    secret_free_bytes(c->key_data, c->key_len);
     free(c->key_file);
     free(c->username);
-    free_secret(c->password);
+    secret_free(c->password);
     exec_config_free(c->exec);
     free(c);
 }
