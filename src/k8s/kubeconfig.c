@@ -96,8 +96,7 @@ static void *memdup(const void *p, size_t n) {
 static char *shown(const char *s) { return sanitize_strdup(s ? s : ""); }
 
 /* "$HOME/x" as "~/x", sanitised. Owned. */
-static char *display_path(const char *path) {
-    const char *home = getenv("HOME");
+static char *display_path(const char *path, const char *home) {
     size_t n = home ? strlen(home) : 0;
     if (n > 1 && strncmp(path, home, n) == 0 && path[n] == '/') {
         char *t = xasprintf("~%s", path + n);
@@ -686,11 +685,11 @@ static int parse_root(struct parse *p, const yaml_node_t *root) {
 /* Describe a libyaml failure: "file:LINE: problem", with where the construct began when
  * that is another line ("... (while scanning a simple key at line 3)"). */
 static void yaml_failure(const yaml_parser_t *yp, const char *shown_name, const char *data,
-                         char *err, size_t errlen) {
+                         size_t len, char *err, size_t errlen) {
     size_t line = yp->problem_mark.line + 1;
     if (yp->error == YAML_READER_ERROR) {
         line = 1;
-        for (size_t i = 0; i < yp->problem_offset && data[i]; i++)
+        for (size_t i = 0; i < yp->problem_offset && i < len && data[i]; i++)
             line += data[i] == '\n';
     }
     const char *problem = yp->problem ? yp->problem : "invalid YAML";
@@ -701,25 +700,11 @@ static void yaml_failure(const yaml_parser_t *yp, const char *shown_name, const 
         errf(err, errlen, "%s:%zu: %s", shown_name, line, problem);
 }
 
-/* Read and merge one file. A missing file is skipped unless must_exist. */
-static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, char *err,
-                     size_t errlen) {
-    char *data = NULL;
-    size_t len = 0;
-    char *disp = display_path(path);
-    int e = read_file(path, KC_MAX_FILE, &data, &len);
-    if (e == ENOENT && !must_exist) {
-        free(disp);
-        return 0;
-    }
-    if (e != 0) {
-        if (e == EFBIG)
-            errf(err, errlen, "%s: larger than 16 MiB", disp);
-        else
-            errf(err, errlen, "%s: %s", disp, strerror(e));
-        free(disp);
-        return -1;
-    }
+/* Parse and merge one file's contents, data[0..len) (the caller keeps and wipes them),
+ * shown in messages as path with home as ~. */
+static int load_data(struct kubeconfig *kc, const char *path, const char *data, size_t len,
+                     const char *home, char *err, size_t errlen) {
+    char *disp = display_path(path, home);
     kc->files = xrealloc(kc->files, (kc->n_files + 1) * sizeof *kc->files);
     kc->files[kc->n_files] = disp;
     char *dir = abs_dir(path);
@@ -732,7 +717,7 @@ static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, c
     yaml_parser_initialize(&yp);
     yaml_parser_set_input_string(&yp, (const unsigned char *)data, len);
     if (!yaml_parser_load(&yp, &doc)) {
-        yaml_failure(&yp, disp, data, err, errlen);
+        yaml_failure(&yp, disp, data, len, err, errlen);
         rc = -1;
         goto out;
     }
@@ -741,19 +726,57 @@ static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, c
     yaml_document_delete(&doc);
 out:
     yaml_parser_delete(&yp);
-    secret_free_bytes((unsigned char *)data, len);
     free(dir);
+    return rc;
+}
+
+/* Read and merge one file. A missing file is skipped unless must_exist. */
+static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, const char *home,
+                     char *err, size_t errlen) {
+    char *data = NULL;
+    size_t len = 0;
+    int e = read_file(path, KC_MAX_FILE, &data, &len);
+    if (e == ENOENT && !must_exist)
+        return 0;
+    if (e != 0) {
+        char *disp = display_path(path, home);
+        if (e == EFBIG)
+            errf(err, errlen, "%s: larger than 16 MiB", disp);
+        else
+            errf(err, errlen, "%s: %s", disp, strerror(e));
+        free(disp);
+        return -1;
+    }
+    int rc = load_data(kc, path, data, len, home, err, errlen);
+    secret_free_bytes(data, len);
     return rc;
 }
 
 /* ---- public ---- */
 
 struct kubeconfig *kubeconfig_load(const char *explicit_path, char *err, size_t errlen) {
+    struct kubeconfig_env env = {getenv("KUBECONFIG"), getenv("HOME")};
+    return kubeconfig_load_env(explicit_path, &env, err, errlen);
+}
+
+struct kubeconfig *kubeconfig_load_buffer(const char *data, size_t len, const char *path,
+                                          const struct kubeconfig_env *env, char *err,
+                                          size_t errlen) {
+    struct kubeconfig *kc = xcalloc(1, sizeof *kc);
+    if (load_data(kc, path, data, len, env->home, err, errlen) != 0) {
+        kubeconfig_free(kc);
+        return NULL;
+    }
+    return kc;
+}
+
+struct kubeconfig *kubeconfig_load_env(const char *explicit_path, const struct kubeconfig_env *envp,
+                                       char *err, size_t errlen) {
     struct kubeconfig *kc = xcalloc(1, sizeof *kc);
     int rc = 0;
-    const char *env = getenv("KUBECONFIG");
+    const char *env = envp->kubeconfig;
     if (explicit_path && *explicit_path) {
-        rc = load_file(kc, explicit_path, true, err, errlen);
+        rc = load_file(kc, explicit_path, true, envp->home, err, errlen);
     } else if (env && *env) {
         /* colon-separated; empty entries and repeats skipped; missing files skipped */
         char *list = xstrdup(env);
@@ -769,17 +792,17 @@ struct kubeconfig *kubeconfig_load(const char *explicit_path, char *err, size_t 
                 dup = strcmp(seen[i], s) == 0;
             if (!dup) {
                 seen[n_seen++] = s;
-                rc = load_file(kc, s, false, err, errlen);
+                rc = load_file(kc, s, false, envp->home, err, errlen);
             }
             s = colon ? colon + 1 : NULL;
         }
         free(seen);
         free(list);
     } else {
-        const char *home = getenv("HOME");
+        const char *home = envp->home;
         if (home && *home) {
             char *path = xasprintf("%s/.kube/config", home);
-            rc = load_file(kc, path, false, err, errlen);
+            rc = load_file(kc, path, false, home, err, errlen);
             free(path);
         }
     }
@@ -829,7 +852,7 @@ static int check_readable(const char *origin, const char *key, const char *path,
     if (path == NULL || access(path, R_OK) == 0)
         return 0;
     int e = errno;
-    char *s = display_path(path);
+    char *s = display_path(path, getenv("HOME"));
     errf(err, errlen, "%s: cannot read %s \"%s\": %s", origin, key, s, strerror(e));
     free(s);
     return -1;
@@ -955,7 +978,7 @@ static char *read_token_file(const char *origin, const char *path, char *err, si
     size_t len = 0;
     int e = read_file(path, KC_MAX_TOKEN_FILE, &data, &len);
     if (e != 0) {
-        char *s = display_path(path);
+        char *s = display_path(path, getenv("HOME"));
         errf(err, errlen, "%s: cannot read tokenFile \"%s\": %s", origin, s,
              e == EFBIG ? "larger than 1 MiB" : strerror(e));
         free(s);

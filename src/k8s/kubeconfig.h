@@ -29,6 +29,21 @@ struct kubeconfig;
  * KUBECONFIG / $HOME from the environment. Returns an owned config (kubeconfig_free), which
  * may hold no context at all when no file exists; or NULL with one line in err. */
 struct kubeconfig *kubeconfig_load(const char *explicit_path, char *err, size_t errlen);
+/* The environment kubeconfig_load reads: KUBECONFIG and HOME (NULL: unset). */
+struct kubeconfig_env {
+    const char *kubeconfig;
+    const char *home;
+};
+/* kubeconfig_load with the environment passed in. */
+struct kubeconfig *kubeconfig_load_env(const char *explicit_path, const struct kubeconfig_env *env,
+                                       char *err, size_t errlen);
+/* One file's contents from memory (data[0..len), need not end in NUL; borrowed): path is
+ * where it came from (relative paths inside resolve against its directory; shown with
+ * env->home as ~). For tests and fuzzing: no file is read while loading. Same result and
+ * ownership as kubeconfig_load. */
+struct kubeconfig *kubeconfig_load_buffer(const char *data, size_t len, const char *path,
+                                          const struct kubeconfig_env *env, char *err,
+                                          size_t errlen);
 void kubeconfig_free(struct kubeconfig *kc);
 
 /* Contexts in the order the files define them. Names are borrowed: valid until
