@@ -88,8 +88,17 @@ static void app_init_from(struct app *app, const struct options *o, const struct
     size_t n = o->n_targets ? o->n_targets : cfg->n_clusters;
     app->clusters = xcalloc(n ? n : 1, sizeof *app->clusters);
     if (o->n_targets) {
-        for (size_t i = 0; i < o->n_targets; i++)
-            cluster_init(&app->clusters[app->n_clusters++], o->targets[i].name, o->targets[i].url);
+        for (size_t i = 0; i < o->n_targets; i++) {
+            struct cluster *c = &app->clusters[app->n_clusters++];
+            cluster_init(c, o->targets[i].name, o->targets[i].url);
+            struct flink_auth_source src = {0};
+            src.url = o->targets[i].url;
+            src.username = o->targets[i].username;
+            src.password = o->targets[i].password;
+            char err[256];
+            if (flink_auth_new(&src, &c->auth, err, sizeof err) == 0 && c->auth)
+                c->tls = &c->auth->tls; /* options.c refused plain http with credentials */
+        }
     } else {
         for (size_t i = 0; i < cfg->n_clusters; i++) {
             const struct config_cluster *cc = &cfg->clusters[i];
@@ -99,9 +108,16 @@ static void app_init_from(struct app *app, const struct options *o, const struct
             char err[256];
             if (options_parse_target(cc->flink, &t, err, sizeof err) != 0)
                 continue; /* config_load already checked the URL */
-            cluster_init(&app->clusters[app->n_clusters++], cc->name ? cc->name : t.name, t.url);
-            free(t.name);
-            free(t.url);
+            struct cluster *c = &app->clusters[app->n_clusters++];
+            cluster_init(c, cc->name ? cc->name : t.name, t.url);
+            struct flink_auth_source src = {t.url,         cc->username,   cc->password,
+                                            cc->password_file, cc->token_file, cc->ca_file,
+                                            cc->cert_file, cc->key_file,   cc->insecure};
+            if (flink_auth_new(&src, &c->auth, err, sizeof err) != 0)
+                fprintf(stderr, "flinktop: cluster %s: %s\n", c->name, err);
+            else if (c->auth)
+                c->tls = &c->auth->tls;
+            options_target_free(&t);
         }
     }
     app->refresh_ms = cfg->refresh_ms;

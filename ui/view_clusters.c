@@ -420,7 +420,7 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
 static bool rows_match(void *ctx, size_t row, const char *filter) {
     struct view *v = ctx;
     const struct cluster *c = row_cluster(v, row);
-    return text_icontains(c->name, filter) || text_icontains(c->url, filter) ||
+    return text_icontains(c->name, filter) || text_icontains(cluster_shown_url(c), filter) ||
            text_icontains(version(c), filter);
 }
 

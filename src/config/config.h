@@ -52,6 +52,15 @@ struct config_cluster {
     bool readonly;
     enum config_confirm confirm;
     int line; /* where the entry starts, for later messages */
+    /* Flink REST credentials and TLS (flink_auth.h); paths resolved, NULL when not given */
+    char *username;      /* basic auth: `username`, else the flink URL's user */
+    char *password;      /* secret: the flink URL's password (a password_file is better) */
+    char *password_file; /* read when the cluster is set up, never stored here */
+    char *token_file;    /* bearer token */
+    char *ca_file;
+    char *cert_file; /* client certificate and key */
+    char *key_file;
+    bool insecure; /* skip TLS verification; allow credentials over plain http */
 };
 
 /* A key as written in `keys:`, parsed. */

@@ -6,8 +6,10 @@
 #include <stddef.h>
 
 struct flink_target {
-    char *name; /* owned */
-    char *url;  /* owned, normalised: scheme present, no trailing slash */
+    char *name;     /* owned */
+    char *url;      /* owned, normalised: scheme present, no trailing slash, no userinfo */
+    char *username; /* owned: the URL's user (percent-decoded), NULL when none */
+    char *password; /* owned, secret (secret_free): the URL's password, NULL when none */
 };
 
 enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
@@ -41,6 +43,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 void options_free(struct options *o);
 /* Parse "[NAME=]URL" into a target; returns 0 or -1 with err filled. Exposed for tests. */
 int options_parse_target(const char *arg, struct flink_target *t, char *err, size_t errlen);
+/* Frees what a target owns (the password wiped). */
+void options_target_free(struct flink_target *t);
 /* The --help text. static */
 const char *options_usage(void);
 

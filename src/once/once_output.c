@@ -242,7 +242,7 @@ static cJSON *taskmanager_json(const struct taskmanager *t) {
 static cJSON *cluster_json(const struct cluster *c, int64_t now_ms) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "name", c->name);
-    add_str(o, "url", c->url);
+    add_str(o, "url", cluster_shown_url(c)); /* never a password */
     add_str(o, "context", c->k8s.context);
     add_str(o, "namespace", c->k8s.namespace);
     /* false when TLS verification is skipped (insecure-skip-tls-verify, insecure: true) */
@@ -334,7 +334,8 @@ void once_text(const struct app *app, FILE *out) {
         bool ok = cluster_state(c) == SOURCE_OK;
         bool have_ov = c->sources[SRC_OVERVIEW].last_ok_ms > 0;
         const char *v = cluster_version(c);
-        fprintf(out, "%s  %s  flink %s  %s%s\n", c->name, c->url, v ? v : "-", ok ? "ok" : "error",
+        fprintf(out, "%s  %s  flink %s  %s%s\n", c->name, cluster_shown_url(c), v ? v : "-",
+                ok ? "ok" : "error",
                 http_trust_of(c->tls) != HTTP_TRUST_VERIFIED ? "  insecure" : "");
         if (!ok) {
             const char *why = cluster_error(c);

@@ -152,6 +152,39 @@ assert not [n for n in names if any(b in n for b in bad)], names
     ! printf '%s' "$output" | grep -q $'\xe2\x81[\xa6-\xa9]'
 }
 
+@test "once: a password in a --flink URL is shown as ***, warned about, and refused over http" {
+    run "$FLINKTOP" --once --output json --timeout 1 --flink "https://sre:s3cr3t@127.0.0.1:1"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"a password on the command line is visible"* ]]
+    [[ "$output" != *s3cr3t* ]]
+    "$FLINKTOP" --once --output json --timeout 1 --flink "https://sre:s3cr3t@127.0.0.1:1" \
+        >"$OUT" 2>/dev/null || true
+    py "assert d['clusters'][0]['url'] == 'https://sre:***@127.0.0.1:1', d['clusters'][0]['url']"
+    run "$FLINKTOP" --once --flink "http://sre:s3cr3t@127.0.0.1:1"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"http://sre:***@127.0.0.1:1: credentials over plain http"* ]]
+    [[ "$output" != *s3cr3t* ]]
+}
+
+@test "once: config credentials over http with insecure: true are sent and marked" {
+    sim_start --frozen
+    printf 'hunter2\n' >"$BATS_TEST_TMPDIR/pass"
+    chmod 600 "$BATS_TEST_TMPDIR/pass"
+    cfg="$BATS_TEST_TMPDIR/config.yaml"
+    printf 'clusters:\n  - name: prod\n    flink: %s/clusters/production\n    username: sre\n    password_file: pass\n    insecure: true\n' "$SIM_URL" >"$cfg"
+    chmod 600 "$cfg"
+    run "$FLINKTOP" -c "$cfg" --once --output json
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+c = d['clusters'][0]
+assert c['status'] == 'ok', c
+assert c['tls_verify'] is False, c
+assert c['url'].startswith('http://sre:***@127.0.0.1:'), c['url']
+"
+    [[ "$output" != *hunter2* ]]
+}
+
 @test "usage errors exit 2 with a message" {
     run "$FLINKTOP" --once --output yaml --flink http://127.0.0.1:1
     [ "$status" -eq 2 ]
