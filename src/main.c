@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <curses.h>
+#include <errno.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "operations.h"
 #include "options.h"
 #include "poller.h"
+#include "secret.h"
 #include "signals.h"
 #include "once_output.h"
 #include "theme.h"
@@ -531,6 +533,8 @@ int main(int argc, char **argv) {
         options_free(&o);
         return 0;
     }
+    if (!o.allow_core_dumps && secret_no_core_dumps() != 0) /* before any credential is read */
+        fprintf(stderr, "flinktop: warning: could not disable core dumps: %s\n", strerror(errno));
     struct config *cfg = xmalloc(sizeof *cfg);
     config_init(cfg);
     cfg->known_actions = keymap_action_names(&cfg->n_known_actions); /* keys: names them */
@@ -539,6 +543,8 @@ int main(int argc, char **argv) {
     struct alert_rules rules;
     struct theme theme;
     int rc = config_load(o.config_path, cfg, err, sizeof err);
+    if (rc == 0 && cfg->warning) /* before the screen starts */
+        fprintf(stderr, "flinktop: warning: %s\n", cfg->warning);
     if (rc == 0) {
         if (o.refresh_given)
             ov.refresh_ms = o.refresh_ms;

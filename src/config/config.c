@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "file_mode.h"
 #include "flink_auth.h"
 #include "options.h"
 #include "sanitize.h"
@@ -93,6 +94,7 @@ static void cluster_entry_free(struct config_cluster *cl) {
 
 void config_free(struct config *c) {
     free(c->path);
+    free(c->warning);
     free(c->theme);
     free(c->audit_path);
     free(c->alerts_path);
@@ -664,6 +666,23 @@ int config_load_string(const char *text, size_t len, const char *file, struct co
     return rc;
 }
 
+/* The config names files flinktop reads credentials from (password_file, token_file) and
+ * may hold a password (in a flink URL): refused when others may write it (file_mode.h). */
+static int check_mode(const char *path, struct config *c, char *err, size_t errlen) {
+    struct file_mode_content what = {false, false};
+    for (size_t i = 0; i < c->n_clusters; i++) {
+        what.names_code |= c->clusters[i].password_file || c->clusters[i].token_file;
+        what.holds_secret |= c->clusters[i].password != NULL;
+    }
+    char warn[512];
+    if (file_mode_check_path(path, c->path ? c->path : path, &what, warn, sizeof warn, err,
+                             errlen) != 0)
+        return -1;
+    free(c->warning);
+    c->warning = warn[0] ? xstrdup(warn) : NULL;
+    return 0;
+}
+
 int config_load(const char *path, struct config *out, char *err, size_t errlen) {
     if (err && errlen)
         err[0] = '\0';
@@ -679,6 +698,8 @@ int config_load(const char *path, struct config *out, char *err, size_t errlen) 
         rc = 0;
     } else if (st == YAML_DOC_OK) {
         rc = load_doc(&doc, out, err, errlen);
+        if (rc == 0)
+            rc = check_mode(p, out, err, errlen);
     }
     yaml_doc_free(&doc);
     free(p);

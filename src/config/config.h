@@ -107,7 +107,8 @@ struct config_key {
 };
 
 struct config {
-    char *path; /* owned: the file loaded; NULL when none (defaults only) */
+    char *path;    /* owned: the file loaded; NULL when none (defaults only) */
+    char *warning; /* owned: the file's mode is worth a word (file_mode.h); NULL: fine */
     int refresh_ms;
     int timeout_ms;
     int detail_interval_ms;

@@ -49,6 +49,7 @@ static const char usage[] =
     "\n"
     "Safety:\n"
     "  --readonly             refuse every action that would change a job or cluster\n"
+    "  --allow-core-dumps     let a crash dump core (off: a dump would hold tokens)\n"
     "\n"
     "  --version              print the version and exit\n"
     "  --help                 print this help and exit\n";
@@ -184,7 +185,8 @@ enum {
     OPT_KUBECONFIG,
     OPT_CONTEXT,
     OPT_THEME,
-    OPT_READONLY
+    OPT_READONLY,
+    OPT_ALLOW_CORE_DUMPS
 };
 
 static const struct option long_opts[] = {
@@ -197,6 +199,7 @@ static const struct option long_opts[] = {
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"theme", required_argument, NULL, OPT_THEME},
     {"readonly", no_argument, NULL, OPT_READONLY},
+    {"allow-core-dumps", no_argument, NULL, OPT_ALLOW_CORE_DUMPS},
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"namespace", required_argument, NULL, 'n'},
@@ -289,6 +292,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             }
             free(o->theme);
             o->theme = xstrdup(optarg);
+            break;
+        case OPT_ALLOW_CORE_DUMPS:
+            o->allow_core_dumps = true;
             break;
         case OPT_READONLY:
             o->readonly = true;

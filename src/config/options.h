@@ -35,6 +35,7 @@ struct options {
     bool all_namespaces; /* -A/--all-namespaces: no fallback to the context's namespace */
     bool show_help;
     bool show_version;
+    bool allow_core_dumps; /* --allow-core-dumps: keep the process dumpable */
 };
 
 /* Parse argv. Returns 0, or 2 with a one-line message in err (usage error). The caller

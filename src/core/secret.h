@@ -14,4 +14,9 @@ void secret_free(char *s);
 /* Wipe n bytes at p, then free p; NULL is fine. */
 void secret_free_bytes(void *p, size_t n);
 
+/* No core dumps of this process (PR_SET_DUMPABLE 0, which also keeps other users'
+ * debuggers and /proc/PID/mem out, and RLIMIT_CORE 0): a dump would hold every token in
+ * memory. Returns 0, or -1 when one of the two failed. */
+int secret_no_core_dumps(void);
+
 #endif

@@ -683,6 +683,8 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
     struct kubeconfig *kc = kubeconfig_load(o->kubeconfig, err, errlen);
     if (kc == NULL)
         return NULL;
+    for (size_t i = 0; i < kubeconfig_warning_count(kc); i++) /* before the screen starts */
+        fprintf(stderr, "flinktop: warning: %s\n", kubeconfig_warning(kc, i));
     /* the contexts: --context, else the pins' (NULL: current-context), else the current */
     size_t n_pins = 0;
     bool pin_wants_current = false;

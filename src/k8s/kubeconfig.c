@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
 #include "sanitize.h"
+#include "file_mode.h"
 #include "secret.h"
 #include "errf.h"
 #include "xalloc.h"
@@ -60,6 +62,8 @@ struct kc_context {
 
 struct kubeconfig {
     char **files; /* display names of the files read */
+    char **warnings; /* file modes worth a word (file_mode.h) */
+    size_t n_warnings;
     size_t n_files;
     struct kc_cluster *clusters;
     size_t n_clusters;
@@ -79,6 +83,7 @@ struct parse {
     const char *dir;   /* absolute directory of the file, for relative paths */
     char *err;
     size_t errlen;
+    struct file_mode_content *content; /* what the file names and holds (file_mode.h) */
 };
 
 /* ---- small helpers ---- */
@@ -494,8 +499,10 @@ static int parse_user(const struct parse *p, const yaml_node_t *body, struct kc_
         int rc = 0;
         if (key_is(k, "token")) {
             rc = get_string(p, v, "token", &u->token);
+            p->content->holds_secret = true;
         } else if (key_is(k, "tokenFile")) {
             rc = get_path(p, v, "tokenFile", &u->token_file);
+            p->content->names_code = true;
         } else if (key_is(k, "client-certificate")) {
             rc = get_path(p, v, "client-certificate", &u->cert_file);
         } else if (key_is(k, "client-certificate-data")) {
@@ -504,10 +511,12 @@ static int parse_user(const struct parse *p, const yaml_node_t *body, struct kc_
             rc = get_path(p, v, "client-key", &u->key_file);
         } else if (key_is(k, "client-key-data")) {
             rc = get_base64(p, v, "client-key-data", &u->key_data, &u->key_len);
+            p->content->holds_secret = true;
         } else if (key_is(k, "username")) {
             rc = get_string(p, v, "username", &u->username);
         } else if (key_is(k, "password")) {
             rc = get_string(p, v, "password", &u->password);
+            p->content->holds_secret = true;
         } else if (key_is(k, "auth-provider")) {
             rc = expect_mapping(p, v, "auth-provider");
             FOR_PAIRS(ap, v) {
@@ -515,6 +524,7 @@ static int parse_user(const struct parse *p, const yaml_node_t *body, struct kc_
                     rc = get_string(p, node(p, ap->value), "name", &u->auth_provider);
             }
         } else if (key_is(k, "exec")) {
+            p->content->names_code = true;
             rc = expect_mapping(p, v, "exec");
             exec_config_free(u->exec);
             u->exec = NULL;
@@ -703,12 +713,13 @@ static void yaml_failure(const yaml_parser_t *yp, const char *shown_name, const 
 /* Parse and merge one file's contents, data[0..len) (the caller keeps and wipes them),
  * shown in messages as path with home as ~. */
 static int load_data(struct kubeconfig *kc, const char *path, const char *data, size_t len,
-                     const char *home, char *err, size_t errlen) {
+                     const char *home, const mode_t *mode, char *err, size_t errlen) {
     char *disp = display_path(path, home);
     kc->files = xrealloc(kc->files, (kc->n_files + 1) * sizeof *kc->files);
     kc->files[kc->n_files] = disp;
     char *dir = abs_dir(path);
-    struct parse p = {kc, NULL, kc->n_files, disp, dir, err, errlen};
+    struct file_mode_content content = {false, false};
+    struct parse p = {kc, NULL, kc->n_files, disp, dir, err, errlen, &content};
     kc->n_files++;
 
     int rc = 0;
@@ -724,6 +735,14 @@ static int load_data(struct kubeconfig *kc, const char *path, const char *data, 
     p.doc = &doc;
     rc = parse_root(&p, yaml_document_get_root_node(&doc));
     yaml_document_delete(&doc);
+    if (rc == 0 && mode != NULL) {
+        char warn[512];
+        rc = file_mode_check(*mode, disp, &content, warn, sizeof warn, err, errlen);
+        if (rc == 0 && warn[0]) {
+            kc->warnings = xrealloc(kc->warnings, (kc->n_warnings + 1) * sizeof *kc->warnings);
+            kc->warnings[kc->n_warnings++] = xstrdup(warn);
+        }
+    }
 out:
     yaml_parser_delete(&yp);
     free(dir);
@@ -747,7 +766,9 @@ static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, c
         free(disp);
         return -1;
     }
-    int rc = load_data(kc, path, data, len, home, err, errlen);
+    struct stat st;
+    bool have_mode = stat(path, &st) == 0;
+    int rc = load_data(kc, path, data, len, home, have_mode ? &st.st_mode : NULL, err, errlen);
     secret_free_bytes(data, len);
     return rc;
 }
@@ -763,7 +784,7 @@ struct kubeconfig *kubeconfig_load_buffer(const char *data, size_t len, const ch
                                           const struct kubeconfig_env *env, char *err,
                                           size_t errlen) {
     struct kubeconfig *kc = xcalloc(1, sizeof *kc);
-    if (load_data(kc, path, data, len, env->home, err, errlen) != 0) {
+    if (load_data(kc, path, data, len, env->home, NULL, err, errlen) != 0) {
         kubeconfig_free(kc);
         return NULL;
     }
@@ -813,9 +834,18 @@ struct kubeconfig *kubeconfig_load_env(const char *explicit_path, const struct k
     return kc;
 }
 
+size_t kubeconfig_warning_count(const struct kubeconfig *kc) { return kc->n_warnings; }
+
+const char *kubeconfig_warning(const struct kubeconfig *kc, size_t i) {
+    return i < kc->n_warnings ? kc->warnings[i] : NULL;
+}
+
 void kubeconfig_free(struct kubeconfig *kc) {
     if (kc == NULL)
         return;
+    for (size_t i = 0; i < kc->n_warnings; i++)
+        free(kc->warnings[i]);
+    free(kc->warnings);
     for (size_t i = 0; i < kc->n_files; i++)
         free(kc->files[i]);
     for (size_t i = 0; i < kc->n_clusters; i++)

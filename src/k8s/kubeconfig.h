@@ -45,6 +45,11 @@ struct kubeconfig *kubeconfig_load_buffer(const char *data, size_t len, const ch
                                           const struct kubeconfig_env *env, char *err,
                                           size_t errlen);
 void kubeconfig_free(struct kubeconfig *kc);
+/* File modes worth a warning (group/other-writable, a secret readable by others), one line
+ * each with the chmod that fixes them; a file that is writable by others and names an
+ * exec plugin or tokenFile is refused by kubeconfig_load instead. Borrowed. */
+size_t kubeconfig_warning_count(const struct kubeconfig *kc);
+const char *kubeconfig_warning(const struct kubeconfig *kc, size_t i);
 
 /* Contexts in the order the files define them. Names are borrowed: valid until
  * kubeconfig_free. */

@@ -185,6 +185,22 @@ assert c['url'].startswith('http://sre:***@127.0.0.1:'), c['url']
     [[ "$output" != *hunter2* ]]
 }
 
+@test "config: writable by others and naming a token file is refused with the chmod that fixes it" {
+    cfg="$BATS_TEST_TMPDIR/config.yaml"
+    printf 'clusters:\n  - name: prod\n    flink: https://127.0.0.1:1\n    token_file: t\n' >"$cfg"
+    chmod 666 "$cfg"
+    run "$FLINKTOP" -c "$cfg" --once --flink http://127.0.0.1:1
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"config.yaml is writable by others and names an exec plugin or a token file"* ]]
+    [[ "$output" == *"chmod go-w $cfg"* ]]
+    # without a file to read credentials from: a warning, and it runs
+    printf 'refresh: 2\n' >"$cfg"
+    chmod 666 "$cfg"
+    run "$FLINKTOP" -c "$cfg" --once --timeout 1 --flink http://127.0.0.1:1
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"warning: $cfg is writable by others (fix: chmod go-w $cfg)"* ]]
+}
+
 @test "usage errors exit 2 with a message" {
     run "$FLINKTOP" --once --output yaml --flink http://127.0.0.1:1
     [ "$status" -eq 2 ]

@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "secret.h"
 #include "xalloc.h"
@@ -27,10 +29,22 @@ static void secret_free_takes_null_and_owned_strings(void **state) {
     secret_free_bytes(xmalloc(16), 16);
 }
 
+/* A core dump would hold every token: flinktop makes itself undumpable. */
+static void no_core_dumps_means_undumpable_and_a_zero_limit(void **state) {
+    (void)state;
+    assert_int_equal(secret_no_core_dumps(), 0);
+    assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+    struct rlimit lim;
+    assert_int_equal(getrlimit(RLIMIT_CORE, &lim), 0);
+    assert_int_equal(lim.rlim_cur, 0);
+    assert_int_equal(lim.rlim_max, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(secret_wipe_zeroes_every_byte),
         cmocka_unit_test(secret_free_takes_null_and_owned_strings),
+        cmocka_unit_test(no_core_dumps_means_undumpable_and_a_zero_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
