@@ -43,7 +43,7 @@ TEST_BINS   = $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 .PHONY: all deps demo test unit asan asan-build bench screenshots clean format-check install
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build soak
 all: flinktop flinktop-sim
 
 flinktop: $(BUILD)/flinktop
@@ -114,6 +114,12 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(ENGINE_OBJS)
 
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+# the console for SOAK_SECONDS at 0.5 s refresh against a churning simulator: private
+# memory and open fds once a SOAK_INTERVAL (tests/soak.sh)
+SOAK_SECONDS ?= 600
+soak: all
+	@SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all
