@@ -112,9 +112,9 @@ static void app_init_from(struct app *app, const struct options *o, const struct
                 continue; /* config_load already checked the URL */
             struct cluster *c = &app->clusters[app->n_clusters++];
             cluster_init(c, cc->name ? cc->name : t.name, t.url);
-            struct flink_auth_source src = {t.url,         cc->username,   cc->password,
-                                            cc->password_file, cc->token_file, cc->ca_file,
-                                            cc->cert_file, cc->key_file,   cc->insecure};
+            struct flink_auth_source src = {
+                t.url,       cc->username,  cc->password, cc->password_file, cc->token_file,
+                cc->ca_file, cc->cert_file, cc->key_file, cc->insecure};
             if (flink_auth_new(&src, &c->auth, err, sizeof err) != 0)
                 fprintf(stderr, "flinktop: cluster %s: %s\n", c->name, err);
             else if (c->auth)

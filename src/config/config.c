@@ -26,12 +26,10 @@ const char *config_key_name(enum config_key_name k) {
 static const char *const top_keys[] = {"refresh", "timeout", "detail_interval", "history", "theme",
                                        "ascii",   "mouse",   "readonly",        "bell",    "audit",
                                        "alerts",  "keys",    "clusters"};
-static const char *const cluster_keys[] = {"name",      "flink",         "context",
-                                           "namespace", "resource",      "readonly",
-                                           "confirm",   "savepoint_dir", "deployment",
-                                           "username",  "password_file", "token_file",
-                                           "ca_file",   "cert_file",     "key_file",
-                                           "insecure"};
+static const char *const cluster_keys[] = {
+    "name",    "flink",         "context",    "namespace", "resource",      "readonly",
+    "confirm", "savepoint_dir", "deployment", "username",  "password_file", "token_file",
+    "ca_file", "cert_file",     "key_file",   "insecure"};
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 /* Room for a described value ("\"...\"", sanitised and shortened) in a message. */

@@ -20,8 +20,9 @@ int file_mode_check(mode_t mode, const char *shown, const struct file_mode_conte
         return 0;
     }
     if ((mode & S_IROTH) && what->holds_secret)
-        snprintf(warn, warnlen, "%s holds a token or key and is readable by others (fix: chmod o-r %s)",
-                 shown, shown);
+        snprintf(warn, warnlen,
+                 "%s holds a token or key and is readable by others (fix: chmod o-r %s)", shown,
+                 shown);
     return 0;
 }
 

@@ -78,7 +78,7 @@ struct k8s_context_state {
     size_t n_namespaces;
     char error[256]; /* context-level error line, "" when fine */
     int64_t last_ok_ms;
-    const char *server; /* the API server URL (borrowed, poller-owned); NULL: unresolved */
+    const char *server;         /* the API server URL (borrowed, poller-owned); NULL: unresolved */
     const struct http_tls *tls; /* borrowed, poller-owned: its TLS and credential (markers) */
 };
 

@@ -61,7 +61,7 @@ struct kc_context {
 };
 
 struct kubeconfig {
-    char **files; /* display names of the files read */
+    char **files;    /* display names of the files read */
     char **warnings; /* file modes worth a word (file_mode.h) */
     size_t n_warnings;
     size_t n_files;
@@ -87,7 +87,6 @@ struct parse {
 };
 
 /* ---- small helpers ---- */
-
 
 static void *memdup(const void *p, size_t n) {
     if (p == NULL)
