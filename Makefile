@@ -43,6 +43,7 @@ TEST_BINS   = $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 .PHONY: all deps demo test unit asan asan-build bench screenshots clean format-check install
+.PHONY: fuzz fuzz-build soak
 all: flinktop flinktop-sim
 
 flinktop: $(BUILD)/flinktop
@@ -97,6 +98,28 @@ asan-build: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 	    build/asan/flinktop build/asan/flinktop-sim $(TEST_BINS:$(BUILD)/%=build/asan/%)
+
+# libFuzzer targets (clang, ASan + UBSan): every tests/fuzz/fuzz_*.c is one, linked with the
+# engine; `make fuzz FUZZ_SECONDS=N` runs each for N seconds on a corpus seeded from
+# tests/fixtures and prints its name, execs and findings (tests/fuzz/run.sh).
+FUZZ_SECONDS ?= 15
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(ENGINE_OBJS)
+	$(CC) $(APP_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(ENGINE_OBJS) $(APP_LIBS)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+# the console for SOAK_SECONDS at 0.5 s refresh against a churning simulator: private
+# memory and open fds once a SOAK_INTERVAL (tests/soak.sh)
+SOAK_SECONDS ?= 600
+soak: all
+	@SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

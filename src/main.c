@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <curses.h>
+#include <errno.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "config.h"
 #include "frame_pacer.h"
 #include "history.h"
+#include "http_trust.h"
 #include "http.h"
 #include "k8s_poller.h"
 #include "keymap.h"
@@ -30,6 +32,7 @@
 #include "options.h"
 #include "poller.h"
 #include "prom_source.h"
+#include "secret.h"
 #include "signals.h"
 #include "once_incident.h"
 #include "once_output.h"
@@ -118,8 +121,17 @@ static void app_init_from(struct app *app, const struct options *o, const struct
     size_t n = o->n_targets ? o->n_targets : cfg->n_clusters;
     app->clusters = xcalloc(n ? n : 1, sizeof *app->clusters);
     if (o->n_targets) {
-        for (size_t i = 0; i < o->n_targets; i++)
-            cluster_init(&app->clusters[app->n_clusters++], o->targets[i].name, o->targets[i].url);
+        for (size_t i = 0; i < o->n_targets; i++) {
+            struct cluster *c = &app->clusters[app->n_clusters++];
+            cluster_init(c, o->targets[i].name, o->targets[i].url);
+            struct flink_auth_source src = {0};
+            src.url = o->targets[i].url;
+            src.username = o->targets[i].username;
+            src.password = o->targets[i].password;
+            char err[256];
+            if (flink_auth_new(&src, &c->auth, err, sizeof err) == 0 && c->auth)
+                c->tls = &c->auth->tls; /* options.c refused plain http with credentials */
+        }
     } else {
         for (size_t i = 0; i < cfg->n_clusters; i++) {
             const struct config_cluster *cc = &cfg->clusters[i];
@@ -129,9 +141,16 @@ static void app_init_from(struct app *app, const struct options *o, const struct
             char err[256];
             if (options_parse_target(cc->flink, &t, err, sizeof err) != 0)
                 continue; /* config_load already checked the URL */
-            cluster_init(&app->clusters[app->n_clusters++], cc->name ? cc->name : t.name, t.url);
-            free(t.name);
-            free(t.url);
+            struct cluster *c = &app->clusters[app->n_clusters++];
+            cluster_init(c, cc->name ? cc->name : t.name, t.url);
+            struct flink_auth_source src = {
+                t.url,       cc->username,  cc->password, cc->password_file, cc->token_file,
+                cc->ca_file, cc->cert_file, cc->key_file, cc->insecure};
+            if (flink_auth_new(&src, &c->auth, err, sizeof err) != 0)
+                fprintf(stderr, "flinktop: cluster %s: %s\n", c->name, err);
+            else if (c->auth)
+                c->tls = &c->auth->tls;
+            options_target_free(&t);
         }
     }
     app->refresh_ms = cfg->refresh_ms;
@@ -185,6 +204,13 @@ static void once_scope(const struct app *app, char *scope, size_t scope_size, ch
                          s->name, s->scope ? "namespace " : "all namespaces",
                          s->scope ? s->scope : "");
         used = w > 0 && used + (size_t)w < scope_size ? used + (size_t)w : used;
+        enum http_trust trust = http_trust_of(s->tls);
+        if (trust != HTTP_TRUST_VERIFIED) {
+            w = snprintf(notes + nused, notes_size - nused, "context %s: insecure (TLS not verified%s)\n",
+                         s->name,
+                         trust == HTTP_TRUST_INSECURE_CREDENTIAL ? ", a credential sent anyway" : "");
+            nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
+        }
         if (s->error[0] == '\0' && !s->fell_back)
             continue;
         w = snprintf(notes + nused, notes_size - nused, "context %s: %s%s\n", s->name,
@@ -606,6 +632,8 @@ int main(int argc, char **argv) {
         options_free(&o);
         return 0;
     }
+    if (!o.allow_core_dumps && secret_no_core_dumps() != 0) /* before any credential is read */
+        fprintf(stderr, "flinktop: warning: could not disable core dumps: %s\n", strerror(errno));
     struct config *cfg = xmalloc(sizeof *cfg);
     config_init(cfg);
     cfg->known_actions = keymap_action_names(&cfg->n_known_actions); /* keys: names them */
@@ -614,6 +642,8 @@ int main(int argc, char **argv) {
     struct alert_rules rules;
     struct theme theme;
     int rc = config_load(o.config_path, cfg, err, sizeof err);
+    if (rc == 0 && cfg->warning) /* before the screen starts */
+        fprintf(stderr, "flinktop: warning: %s\n", cfg->warning);
     if (rc == 0) {
         if (o.refresh_given)
             ov.refresh_ms = o.refresh_ms;

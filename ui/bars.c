@@ -9,6 +9,7 @@
 #include "cmdline.h"
 #include "colors.h"
 #include "draw.h"
+#include "http_trust.h"
 #include "k8s_model.h"
 #include "prom_source.h"
 #include "text.h"
@@ -47,6 +48,22 @@ static void scope_text(const struct app *app, char *buf, size_t size) {
     }
 }
 
+/* The worst trust over every connection in use: the contexts' API servers and the
+ * clusters shown (a proxied cluster borrows its context's). */
+static enum http_trust worst_trust(const struct app *app) {
+    enum http_trust t = HTTP_TRUST_VERIFIED;
+    size_t n = k8s_context_count(app);
+    for (size_t i = 0; i < n; i++) {
+        const struct k8s_context_state *s = k8s_context_at(app, i);
+        if (s != NULL)
+            t = http_trust_worst(t, http_trust_of(s->tls));
+    }
+    for (size_t i = 0; i < app->n_clusters; i++)
+        if (!app->clusters[i].k8s.gone)
+            t = http_trust_worst(t, http_trust_of(app->clusters[i].tls));
+    return t;
+}
+
 void bars_header(WINDOW *win, int w, const char *title, const struct app *app, bool ascii) {
     attr_t attr = colors_attr(ROLE_TITLE);
     draw_blank(win, 0, 0, w, attr);
@@ -62,10 +79,12 @@ void bars_header(WINDOW *win, int w, const char *title, const struct app *app, b
                  (long long)(unlocked / 1000 % 60));
     else if (app->readonly)
         snprintf(ro, sizeof ro, "READ-ONLY");
-    /* Right to left: the clock, READ-ONLY, the scope; each only while the title keeps
-     * 24 cells, in the order of what matters most at 3 a.m. */
-    enum { RO, CLOCK, SCOPE, N_RIGHT };
-    const char *part[N_RIGHT] = {ro, clock, scope};
+    enum http_trust trust = worst_trust(app);
+    const char *insecure = trust != HTTP_TRUST_VERIFIED ? "INSECURE" : "";
+    /* Right to left: the clock, INSECURE, READ-ONLY, the scope; each only while the title
+     * keeps 24 cells, in the order of what matters most at 3 a.m. */
+    enum { INSECURE, RO, CLOCK, SCOPE, N_RIGHT };
+    const char *part[N_RIGHT] = {insecure, ro, clock, scope};
     int pw[N_RIGHT];
     bool on[N_RIGHT];
     int right = 0;
@@ -80,13 +99,17 @@ void bars_header(WINDOW *win, int w, const char *title, const struct app *app, b
              title);
     draw_text(win, 0, 1, w - 1 - right, left, attr | A_BOLD, DRAW_LEFT, ascii);
     int x = w - 1; /* a gap after the title */
-    static const int order[N_RIGHT] = {CLOCK, RO, SCOPE};
+    static const int order[N_RIGHT] = {CLOCK, INSECURE, RO, SCOPE};
     for (int k = 0; k < N_RIGHT; k++) {
         int i = order[k];
         if (!on[i])
             continue;
         x -= pw[i];
         attr_t a = i == RO ? colors_attr(ROLE_ERROR) | A_BOLD : attr;
+        if (i == INSECURE) /* red with a credential on it, else a warning */
+            a = colors_attr(trust == HTTP_TRUST_INSECURE_CREDENTIAL ? ROLE_ERROR
+                                                                    : ROLE_STATE_WARN) |
+                A_BOLD;
         draw_text(win, 0, x, pw[i], part[i], a, DRAW_LEFT, ascii);
         x -= 2;
     }

@@ -132,10 +132,12 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         text_int(isnan(t->metrics.threads) ? -1 : (int64_t)t->metrics.threads, buf, size);
         return ROLE_DEFAULT;
     case TC_GC:
-        if (isnan(t->metrics.gc_time_ms_per_s))
+        if (!isfinite(t->metrics.gc_time_ms_per_s) || t->metrics.gc_time_ms_per_s < 0)
             snprintf(buf, size, "-");
+        else if (t->metrics.gc_time_ms_per_s > 1000) /* ms per s: more is a broken metric */
+            snprintf(buf, size, ">1000");
         else
-            snprintf(buf, size, "%.0f", t->metrics.gc_time_ms_per_s);
+            snprintf(buf, size, "%.0f", t->metrics.gc_time_ms_per_s + 0.0); /* never "-0" */
         return level(t->metrics.gc_time_ms_per_s, 100, 300);
     case TC_TREND:
         sparkline_text(&t->heap_used, 10, ascii, buf, size);

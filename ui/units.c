@@ -10,14 +10,19 @@
  * up to 1000 moves to the next unit (999.96k is 1.0M, not 1000k). */
 static char *scaled(double v, double base, const char *const *unit, int n_units, const char *sep,
                     char *buf, size_t size) {
-    if (isnan(v) || v < 0) {
+    if (!isfinite(v) || v < 0) { /* NaN, infinity (never "infP") and negatives are unknown */
         snprintf(buf, size, "-");
         return buf;
     }
+    v += 0.0; /* -0.0 becomes 0.0: never "-0" */
     int u = 0;
     while (u + 1 < n_units && v >= 999.95) {
         v /= base;
         u++;
+    }
+    if (v >= 999.5) { /* beyond the largest unit: clamped, with '>' saying so */
+        snprintf(buf, size, ">999%s%s", sep, unit[u]);
+        return buf;
     }
     if (u == 0 && v < 10 && v != floor(v))
         snprintf(buf, size, "%.1f%s%s", v, sep, unit[0]);
@@ -56,9 +61,11 @@ char *units_ms(int64_t ms, char *buf, size_t size) {
 }
 
 char *units_percent(double ratio, char *buf, size_t size) {
-    if (isnan(ratio) || ratio < 0)
+    if (!isfinite(ratio) || ratio < 0)
         snprintf(buf, size, "-");
+    else if (ratio >= 1.005) /* a busy time of 1844674407370955% is a broken metric */
+        snprintf(buf, size, ">100%%");
     else
-        snprintf(buf, size, "%.0f%%", ratio * 100.0);
+        snprintf(buf, size, "%.0f%%", ratio * 100.0 + 0.0); /* + 0.0: never "-0%" */
     return buf;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_trust.h"
 #include "k8s_api.h"
 #include "k8s_model.h"
 #include "text.h"
@@ -316,9 +317,20 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         return ROLE_ERROR;
     }
     switch (col) {
-    case CC_NAME:
-        return view_alert_name(v->app, c->name, NULL, c->name ? c->name : "-", buf, size,
-                               cluster_state(c) == SOURCE_ERROR ? ROLE_ERROR : plain);
+    case CC_NAME: {
+        /* a connection that skips TLS verification says so on its row: red when a token
+         * or password rides on it */
+        enum http_trust trust = http_trust_of(c->tls);
+        char name[256];
+        snprintf(name, sizeof name, "%s%s", c->name ? c->name : "-",
+                 trust != HTTP_TRUST_VERIFIED ? " INSECURE" : "");
+        enum color_role role =
+            view_alert_name(v->app, c->name, NULL, name, buf, size,
+                            cluster_state(c) == SOURCE_ERROR ? ROLE_ERROR : plain);
+        if (trust == HTTP_TRUST_INSECURE_CREDENTIAL)
+            return ROLE_ERROR;
+        return trust == HTTP_TRUST_INSECURE && role == plain ? ROLE_STATE_WARN : role;
+    }
     case CC_VERSION:
         snprintf(buf, size, "%s", version(c) ? version(c) : "-");
         return plain;
@@ -386,7 +398,7 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
 static bool rows_match(void *ctx, size_t row, const char *filter) {
     struct view *v = ctx;
     const struct cluster *c = row_cluster(v, row);
-    return text_icontains(c->name, filter) || text_icontains(c->url, filter) ||
+    return text_icontains(c->name, filter) || text_icontains(cluster_shown_url(c), filter) ||
            text_icontains(version(c), filter);
 }
 

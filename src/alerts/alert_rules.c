@@ -476,6 +476,8 @@ static int load_doc(enum yaml_doc_status st, struct yaml_doc *doc, struct alert_
         out->file = xstrdup(doc->file);
     }
     yaml_doc_free(doc);
+    if (rc != 0)
+        alert_rules_free(out); /* the good rules read before the error: see the header */
     return rc;
 }
 

@@ -150,10 +150,12 @@ struct alert_rules {
     size_t len;
 };
 
-/* Load a rules file into *out (zeroed first; the caller frees it with alert_rules_free,
- * even on error). Returns 0, or -1 with every error line, '\n'-separated, in err. A
- * missing file is an error. Reload contract as for config: load fresh, swap on success
- * (alerts_set_rules), keep the old rules on failure. */
+/* Load a rules file into *out (zeroed first; the caller frees it with alert_rules_free).
+ * Returns 0, or -1 with every error line, '\n'-separated, in err, and *out left empty
+ * (what was read before the error is freed here, so a caller that frees only on success
+ * leaks nothing; alert_rules_free on it is harmless). A missing file is an error. Reload
+ * contract as for config: load fresh, swap on success (alerts_set_rules), keep the old
+ * rules on failure. */
 int alert_rules_load(const char *path, struct alert_rules *out, char *err, size_t errlen);
 /* Same from memory; file names it in messages. */
 int alert_rules_load_string(const char *text, size_t len, const char *file, struct alert_rules *out,

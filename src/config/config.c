@@ -6,8 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "file_mode.h"
+#include "flink_auth.h"
 #include "options.h"
 #include "sanitize.h"
+#include "secret.h"
 #include "xalloc.h"
 #include "yaml_doc.h"
 
@@ -26,9 +29,10 @@ static const char *const top_keys[] = {
     "ascii",   "mouse",   "readonly",        "bell",       "audit",
     "alerts",  "keys",    "clusters",        "prometheus", "prometheus_cluster_label",
     "qps",     "burst"};
-static const char *const cluster_keys[] = {"name",      "flink",         "context",
-                                           "namespace", "resource",      "readonly",
-                                           "confirm",   "savepoint_dir", "deployment"};
+static const char *const cluster_keys[] = {
+    "name",    "flink",         "context",    "namespace", "resource",      "readonly",
+    "confirm", "savepoint_dir", "deployment", "username",  "password_file", "token_file",
+    "ca_file", "cert_file",     "key_file",   "insecure"};
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 /* Room for a described value ("\"...\"", sanitised and shortened) in a message. */
@@ -82,10 +86,18 @@ static void cluster_entry_free(struct config_cluster *cl) {
     free(cl->resource);
     free(cl->deployment);
     free(cl->savepoint_dir);
+    free(cl->username);
+    secret_free(cl->password);
+    free(cl->password_file);
+    free(cl->token_file);
+    free(cl->ca_file);
+    free(cl->cert_file);
+    free(cl->key_file);
 }
 
 void config_free(struct config *c) {
     free(c->path);
+    free(c->warning);
     free(c->theme);
     free(c->audit_path);
     free(c->alerts_path);
@@ -472,6 +484,35 @@ static char *read_k8s_name(struct reader *r, const struct yaml_doc_node *map, co
     return s;
 }
 
+/* username, password_file, token_file, ca_file, cert_file, key_file, insecure; then
+ * the rule that a credential never goes over plain http unless insecure: true. */
+static void read_cluster_auth(struct reader *r, const struct yaml_doc_node *n, const char *prefix,
+                              struct config_cluster *cl) {
+    char *user = read_string(r, n, "username", prefix);
+    if (user) {
+        free(cl->username);
+        cl->username = user;
+    }
+    static const char *const files[] = {"password_file", "token_file", "ca_file", "cert_file",
+                                        "key_file"};
+    char **dst[] = {&cl->password_file, &cl->token_file, &cl->ca_file, &cl->cert_file,
+                    &cl->key_file};
+    for (size_t i = 0; i < N_OF(files); i++)
+        read_path(r, n, files[i], dst[i]);
+    read_bool(r, n, "insecure", prefix, &cl->insecure);
+    if ((cl->cert_file == NULL) != (cl->key_file == NULL))
+        ERR(r, n, "%scert_file and key_file go together", prefix);
+    struct flink_auth_source src = {cl->flink,         cl->username,   cl->password,
+                                    cl->password_file, cl->token_file, cl->ca_file,
+                                    cl->cert_file,     cl->key_file,   cl->insecure};
+    if (cl->flink && strncmp(cl->flink, "http://", 7) == 0 && !cl->insecure &&
+        flink_auth_has_credential(&src))
+        ERR(r, yaml_doc_get(n, "flink"),
+            "%scredentials over plain http would cross the network in clear: use https, or "
+            "say insecure: true",
+            prefix);
+}
+
 static void read_cluster(struct reader *r, const struct yaml_doc_node *n, size_t idx,
                          struct config *c) {
     char prefix[40], buf[WHAT_LEN];
@@ -499,20 +540,28 @@ static void read_cluster(struct reader *r, const struct yaml_doc_node *n, size_t
     }
     char *url = read_string(r, n, "flink", prefix);
     if (url) {
-        struct flink_target t = {NULL, NULL};
+        struct flink_target t = {0};
         char terr[160];
         bool scheme = strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
         if (scheme && options_parse_target(url, &t, terr, sizeof terr) == 0) {
             cl.flink = t.url;
             t.url = NULL;
+            cl.username = t.username; /* userinfo: out of the URL, shown as user:*** */
+            t.username = NULL;
+            cl.password = t.password;
+            t.password = NULL;
         } else {
             const struct yaml_doc_node *u = yaml_doc_get(n, "flink");
-            ERR(r, u, "%sflink must be an http:// or https:// URL, got %s", prefix, what(u, buf));
+            if (strchr(url, '@')) /* not the value: it may hold a password */
+                ERR(r, u, "%sflink must be an http:// or https:// URL", prefix);
+            else
+                ERR(r, u, "%sflink must be an http:// or https:// URL, got %s", prefix,
+                    what(u, buf));
         }
-        free(t.name);
-        free(t.url);
-        free(url);
+        options_target_free(&t);
+        secret_free(url);
     }
+    read_cluster_auth(r, n, prefix, &cl);
     cl.context = read_string(r, n, "context", prefix);
     cl.ns = read_k8s_name(r, n, "namespace", prefix);
     cl.resource = read_k8s_name(r, n, "resource", prefix);
@@ -692,6 +741,23 @@ int config_load_string(const char *text, size_t len, const char *file, struct co
     return rc;
 }
 
+/* The config names files flinktop reads credentials from (password_file, token_file) and
+ * may hold a password (in a flink URL): refused when others may write it (file_mode.h). */
+static int check_mode(const char *path, struct config *c, char *err, size_t errlen) {
+    struct file_mode_content what = {false, false};
+    for (size_t i = 0; i < c->n_clusters; i++) {
+        what.names_code |= c->clusters[i].password_file || c->clusters[i].token_file;
+        what.holds_secret |= c->clusters[i].password != NULL;
+    }
+    char warn[512];
+    if (file_mode_check_path(path, c->path ? c->path : path, &what, warn, sizeof warn, err,
+                             errlen) != 0)
+        return -1;
+    free(c->warning);
+    c->warning = warn[0] ? xstrdup(warn) : NULL;
+    return 0;
+}
+
 int config_load(const char *path, struct config *out, char *err, size_t errlen) {
     if (err && errlen)
         err[0] = '\0';
@@ -707,6 +773,8 @@ int config_load(const char *path, struct config *out, char *err, size_t errlen) 
         rc = 0;
     } else if (st == YAML_DOC_OK) {
         rc = load_doc(&doc, out, err, errlen);
+        if (rc == 0)
+            rc = check_mode(p, out, err, errlen);
     }
     yaml_doc_free(&doc);
     free(p);

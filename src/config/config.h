@@ -55,6 +55,15 @@ struct config_cluster {
     bool readonly;
     enum config_confirm confirm;
     int line; /* where the entry starts, for later messages */
+    /* Flink REST credentials and TLS (flink_auth.h); paths resolved, NULL when not given */
+    char *username;      /* basic auth: `username`, else the flink URL's user */
+    char *password;      /* secret: the flink URL's password (a password_file is better) */
+    char *password_file; /* read when the cluster is set up, never stored here */
+    char *token_file;    /* bearer token */
+    char *ca_file;
+    char *cert_file; /* client certificate and key */
+    char *key_file;
+    bool insecure; /* skip TLS verification; allow credentials over plain http */
 };
 
 /* A key as written in `keys:`, parsed. */
@@ -101,7 +110,8 @@ struct config_key {
 };
 
 struct config {
-    char *path; /* owned: the file loaded; NULL when none (defaults only) */
+    char *path;    /* owned: the file loaded; NULL when none (defaults only) */
+    char *warning; /* owned: the file's mode is worth a word (file_mode.h); NULL: fine */
     int refresh_ms;
     int timeout_ms;
     int detail_interval_ms;

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flink_auth.h"
 #include "http.h"
+#include "secret.h"
 #include "theme.h"
 #include "xalloc.h"
 
@@ -52,6 +54,7 @@ static const char usage[] =
     "\n"
     "Safety:\n"
     "  --readonly             refuse every action that would change a job or cluster\n"
+    "  --allow-core-dumps     let a crash dump core (off: a dump would hold tokens)\n"
     "\n"
     "  --version              print the version and exit\n"
     "  --help                 print this help and exit\n";
@@ -71,9 +74,56 @@ static int parse_seconds(const char *s, int *ms) {
     return 0;
 }
 
+/* Overwrite the password of a URL in argv with '*' (same length): /proc/PID/cmdline,
+ * which ps reads, shows the argv's memory. */
+static void hide_password(char *arg) {
+    char *scheme = strstr(arg, "://");
+    if (scheme == NULL)
+        return;
+    char *host = scheme + 3;
+    char *at = strchr(host, '@');
+    char *slash = strchr(host, '/');
+    if (at == NULL || (slash && slash < at))
+        return;
+    char *colon = memchr(host, ':', (size_t)(at - host));
+    for (char *p = colon ? colon + 1 : at; p < at; p++)
+        *p = '*';
+}
+
+void options_target_free(struct flink_target *t) {
+    free(t->name);
+    free(t->url);
+    free(t->username);
+    secret_free(t->password);
+    memset(t, 0, sizeof *t);
+}
+
+/* Take user:password@ out of the URL into t (the request URL carries none; flink_auth.h
+ * sends them as basic auth and shows the URL as user:***@). */
+static void take_userinfo(CURLU *u, struct flink_target *t, char **full) {
+    char *user = NULL, *pass = NULL;
+    curl_url_get(u, CURLUPART_USER, &user, CURLU_URLDECODE);
+    curl_url_get(u, CURLUPART_PASSWORD, &pass, CURLU_URLDECODE);
+    if (user == NULL && pass == NULL)
+        return;
+    t->username = xstrdup(user ? user : "");
+    t->password = pass ? xstrdup(pass) : NULL;
+    if (pass)
+        secret_wipe(pass, strlen(pass));
+    curl_free(user);
+    curl_free(pass);
+    char *at = strchr(*full, '@'), *rest = strstr(*full, "://");
+    if (at && rest) { /* scheme:// + what follows the userinfo */
+        char *clean = xasprintf("%.*s%s", (int)(rest + 3 - *full), *full, at + 1);
+        secret_free(*full);
+        *full = clean;
+    }
+}
+
 int options_parse_target(const char *arg, struct flink_target *t, char *err, size_t errlen) {
-    t->name = NULL;
-    t->url = NULL;
+    memset(t, 0, sizeof *t);
+    char *shown = xstrdup(arg); /* for messages: never the password */
+    hide_password(shown);
     const char *eq = strchr(arg, '=');
     const char *scheme = strstr(arg, "://");
     /* NAME=URL only when the '=' comes before the scheme (a URL's query may hold one). */
@@ -81,7 +131,8 @@ int options_parse_target(const char *arg, struct flink_target *t, char *err, siz
     char *name = NULL;
     if (eq && (scheme == NULL || eq < scheme)) {
         if (eq == arg) {
-            snprintf(err, errlen, "--flink %s: empty cluster name", arg);
+            snprintf(err, errlen, "--flink %s: empty cluster name", shown);
+            free(shown);
             return -1;
         }
         name = xstrndup(arg, (size_t)(eq - arg));
@@ -99,17 +150,18 @@ int options_parse_target(const char *arg, struct flink_target *t, char *err, siz
     if (curl_url_set(u, CURLUPART_URL, full, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK) {
-        snprintf(err, errlen, "--flink %s: not a URL", arg);
+        snprintf(err, errlen, "--flink %s: not a URL", shown);
         goto out;
     }
     if (strcmp(sch, "http") != 0 && strcmp(sch, "https") != 0) {
-        snprintf(err, errlen, "--flink %s: only http and https URLs", arg);
+        snprintf(err, errlen, "--flink %s: only http and https URLs", shown);
         goto out;
     }
     if (name == NULL) {
         curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
         name = port ? xasprintf("%s:%s", host, port) : xstrdup(host);
     }
+    take_userinfo(u, t, &full);
     t->name = name;
     t->url = full;
     name = NULL;
@@ -121,7 +173,8 @@ out:
     curl_free(sch);
     curl_url_cleanup(u);
     free(name);
-    free(full);
+    secret_free(full);
+    free(shown);
     return rc;
 }
 
@@ -159,7 +212,8 @@ enum {
     OPT_READONLY,
     OPT_PROMETHEUS,
     OPT_QPS,
-    OPT_BURST
+    OPT_BURST,
+    OPT_ALLOW_CORE_DUMPS
 };
 
 static const struct option long_opts[] = {
@@ -175,6 +229,7 @@ static const struct option long_opts[] = {
     {"theme", required_argument, NULL, OPT_THEME},
     {"readonly", no_argument, NULL, OPT_READONLY},
     {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
+    {"allow-core-dumps", no_argument, NULL, OPT_ALLOW_CORE_DUMPS},
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"namespace", required_argument, NULL, 'n'},
@@ -199,6 +254,28 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             struct flink_target t;
             if (options_parse_target(optarg, &t, err, errlen) != 0)
                 return 2;
+            if (t.username || t.password) {
+                char *shown = flink_auth_shown_url(t.url, t.username);
+                hide_password(optarg); /* ps shows the argv from now on: no password */
+                bool https = strncmp(t.url, "https://", 8) == 0;
+                if (!https)
+                    snprintf(err, errlen,
+                             "--flink %s: credentials over plain http would cross the network "
+                             "in clear: use https, or put the cluster in the config with "
+                             "username, password_file and insecure: true",
+                             shown);
+                else
+                    fprintf(stderr,
+                            "flinktop: warning: --flink %s: a password on the command line is "
+                            "visible to every user of this host (ps); put it in the config "
+                            "(clusters: username, password_file)\n",
+                            shown);
+                free(shown);
+                if (!https) {
+                    options_target_free(&t);
+                    return 2;
+                }
+            }
             o->targets = xrealloc(o->targets, (o->n_targets + 1) * sizeof *o->targets);
             o->targets[o->n_targets++] = t;
             break;
@@ -269,6 +346,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             free(o->theme);
             o->theme = xstrdup(optarg);
             break;
+        case OPT_ALLOW_CORE_DUMPS:
+            o->allow_core_dumps = true;
+            break;
         case OPT_READONLY:
             o->readonly = true;
             break;
@@ -329,10 +409,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 }
 
 void options_free(struct options *o) {
-    for (size_t i = 0; i < o->n_targets; i++) {
-        free(o->targets[i].name);
-        free(o->targets[i].url);
-    }
+    for (size_t i = 0; i < o->n_targets; i++)
+        options_target_free(&o->targets[i]);
     free(o->targets);
     o->targets = NULL;
     free(o->config_path);

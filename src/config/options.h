@@ -6,8 +6,10 @@
 #include <stddef.h>
 
 struct flink_target {
-    char *name; /* owned */
-    char *url;  /* owned, normalised: scheme present, no trailing slash */
+    char *name;     /* owned */
+    char *url;      /* owned, normalised: scheme present, no trailing slash, no userinfo */
+    char *username; /* owned: the URL's user (percent-decoded), NULL when none */
+    char *password; /* owned, secret (secret_free): the URL's password, NULL when none */
 };
 
 enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
@@ -36,6 +38,7 @@ struct options {
     bool show_help;
     bool show_version;
     char *prometheus; /* owned, --prometheus URL (normalised); NULL: not given */
+    bool allow_core_dumps; /* --allow-core-dumps: keep the process dumpable */
 };
 
 /* Parse argv. Returns 0, or 2 with a one-line message in err (usage error). The caller
@@ -47,6 +50,8 @@ int options_parse_target(const char *arg, struct flink_target *t, char *err, siz
 /* Parse a plain http(s) base URL (Prometheus's) into *url (owned, no trailing slash);
  * returns 0 or -1 with "WHAT URL: why" in err. */
 int options_parse_url(const char *what, const char *arg, char **url, char *err, size_t errlen);
+/* Frees what a target owns (the password wiped). */
+void options_target_free(struct flink_target *t);
 /* The --help text. static */
 const char *options_usage(void);
 

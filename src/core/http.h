@@ -41,8 +41,8 @@ struct http_tls {
     size_t key_len;
     bool insecure;           /* skip verification (shown to the user as a red marker) */
     const char *server_name; /* TLS SNI / verification name override, NULL = from URL */
-    const char *bearer;      /* token; sent only over https (as kubectl does) */
-    const char *username;    /* basic auth, sent only over https */
+    const char *bearer;      /* token; sent only over https (as kubectl does) or insecure */
+    const char *username;    /* basic auth, sent only over https or insecure */
     const char *password;
     const char *proxy; /* proxy URL, NULL = none */
 };

@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -27,6 +28,28 @@ const char *json_doc_type_name(const cJSON *v) {
     return "null";
 }
 
+/* cJSON decodes the escape \u0000 into a NUL byte inside a C string, which cuts the
+ * string there: "a\u0000b" would be stored as "a" and the rest lost without a trace.
+ * Before parsing, each \u0000 escape is respelt \uFFFD (same length, so byte offsets in
+ * error messages stay true), which is the glyph sanitize shows for a NUL. Returns an owned
+ * copy, or NULL when body has no such escape. */
+static char *respell_nul_escapes(const char *body, size_t len) {
+    char *copy = NULL;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (body[i] != '\\')
+            continue;
+        if (body[i + 1] == 'u' && i + 5 < len && memcmp(body + i + 2, "0000", 4) == 0) {
+            if (copy == NULL) {
+                copy = xmalloc(len);
+                memcpy(copy, body, len);
+            }
+            memcpy(copy + i + 2, "FFFD", 4);
+        }
+        i++; /* the escaped character: "\\u0000" is a backslash, then text */
+    }
+    return copy;
+}
+
 enum fa_status json_doc_parse(const char *body, size_t len, cJSON **root, char *err,
                               size_t errlen) {
     *root = NULL;
@@ -37,13 +60,18 @@ enum fa_status json_doc_parse(const char *body, size_t len, cJSON **root, char *
         json_doc_set_err(err, errlen, "empty response");
         return FA_EMPTY;
     }
+    char *respelt = respell_nul_escapes(body, len);
+    if (respelt != NULL)
+        body = respelt;
     const char *end = NULL;
     cJSON *v = cJSON_ParseWithLengthOpts(body, len, &end, false);
+    enum fa_status st = FA_OK;
     if (v == NULL) {
         size_t at = (end != NULL && end >= body && end <= body + len) ? (size_t)(end - body) : 0;
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "malformed JSON at byte %zu", at);
-        return FA_SYNTAX;
+        st = FA_SYNTAX;
+        goto out;
     }
     size_t rest = (size_t)(end - body);
     while (rest < len && is_space(body[rest]))
@@ -52,10 +80,13 @@ enum fa_status json_doc_parse(const char *body, size_t len, cJSON **root, char *
         cJSON_Delete(v);
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "malformed JSON at byte %zu: data after the value", rest);
-        return FA_SYNTAX;
+        st = FA_SYNTAX;
+        goto out;
     }
     *root = v;
-    return FA_OK;
+out:
+    free(respelt);
+    return st;
 }
 
 static enum fa_status parse_shaped(const char *body, size_t len, cJSON **root, char *err,

@@ -1,5 +1,6 @@
 #include "sanitize.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -65,22 +66,59 @@ static size_t escape_len(const unsigned char *p, size_t n) {
     }
 }
 
+/* The code point of the well-formed sequence at p, n bytes long. */
+static unsigned long decode(const unsigned char *p, size_t n) {
+    unsigned long cp = n == 2 ? p[0] & 0x1Fu : n == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
+    for (size_t i = 1; i < n; i++)
+        cp = (cp << 6) | (p[i] & 0x3Fu);
+    return cp;
+}
+
+/* Unicode general category Cf (format characters: bidi controls, zero-width characters,
+ * the BOM, tags; Unicode 15), plus the line and paragraph separators, which some
+ * terminals take as a line break. Sorted ranges. */
+static const struct {
+    unsigned long lo, hi;
+} hidden[] = {
+    {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
+    {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},
+    {0x200B, 0x200F},   {0x2028, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
+    {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD},
+    {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+    {0xE0020, 0xE007F},
+};
+
+static bool is_hidden(unsigned long cp) {
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0] && cp >= hidden[i].lo; i++)
+        if (cp <= hidden[i].hi)
+            return true;
+    return false;
+}
+
 char *sanitize_strndup(const char *s, size_t len) {
     if (s == NULL)
         return NULL;
     const unsigned char *in = (const unsigned char *)s;
-    char *out = xmalloc(len + 1); /* the output never grows: it only drops or replaces */
+    /* a NUL (1 byte) becomes 3; everything else keeps or shrinks its size */
+    char *out = xmalloc(3 * len + 1);
     size_t o = 0;
     size_t i = 0;
+    static const char repl[] = SANITIZE_REPLACEMENT;
     while (i < len) {
         unsigned char b = in[i];
         if (b == 0x1B) {
             i += escape_len(in + i, len - i);
             continue;
         }
+        if (b == 0) {
+            memcpy(out + o, repl, sizeof repl - 1);
+            o += sizeof repl - 1;
+            i++;
+            continue;
+        }
         if (b < 0x80) {
             if (b >= 0x20 && b != 0x7F)
-                out[o++] = (char)b; /* C0 controls, NUL and DEL are dropped */
+                out[o++] = (char)b; /* C0 controls and DEL are dropped */
             i++;
             continue;
         }
@@ -92,6 +130,12 @@ char *sanitize_strndup(const char *s, size_t len) {
         }
         if (n == 2 && b == 0xC2 && in[i + 1] <= 0x9F) {
             i += n; /* C1 control U+0080..U+009F */
+            continue;
+        }
+        if (n >= 2 && is_hidden(decode(in + i, n))) {
+            memcpy(out + o, repl, sizeof repl - 1); /* U+00AD grows by a byte */
+            o += sizeof repl - 1;
+            i += n;
             continue;
         }
         memcpy(out + o, in + i, n);

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "json_get.h"
 #include "sanitize.h"
+#include "secret.h"
 #include "rfc3339.h"
 #include "xalloc.h"
 
@@ -100,22 +101,10 @@ void exec_config_free(struct exec_config *c) {
 
 /* ---- credentials ---- */
 
-static void wipe(void *p, size_t n) {
-    volatile unsigned char *v = p;
-    while (p && n--)
-        *v++ = 0;
-}
-
-static void free_secret(char *s) {
-    if (s)
-        wipe(s, strlen(s));
-    free(s);
-}
-
 void exec_credential_clear(struct exec_credential *cred) {
-    free_secret(cred->token);
-    free_secret(cred->client_cert_data);
-    free_secret(cred->client_key_data);
+    secret_free(cred->token);
+    secret_free(cred->client_cert_data);
+    secret_free(cred->client_key_data);
     memset(cred, 0, sizeof *cred);
 }
 
@@ -199,7 +188,7 @@ out:
         for (size_t i = 0; i < 3; i++) {
             const char *v = json_get_string_ref(st, keys[i]);
             if (v)
-                wipe((void *)(uintptr_t)v, strlen(v));
+                secret_wipe((void *)(uintptr_t)v, strlen(v));
         }
         cJSON_Delete(root);
     }
@@ -339,7 +328,7 @@ static void stop_run(struct exec_credential_plugin *p) {
     loop_timer_cancel(p->loop, p->timeout_timer);
     loop_timer_cancel(p->loop, p->tick_timer);
     p->timeout_timer = p->tick_timer = 0;
-    wipe(p->out.data, p->out.len);
+    secret_wipe(p->out.data, p->out.len);
     buf_free(&p->out);
     buf_free(&p->err);
     p->out_too_big = false;
@@ -442,7 +431,7 @@ static void drain(struct exec_credential_plugin *p, int *fd) {
                 size_t room = EXEC_MAX_STDERR - p->err.len;
                 buf_append(&p->err, chunk, (size_t)n < room ? (size_t)n : room);
             }
-            wipe(chunk, (size_t)n);
+            secret_wipe(chunk, (size_t)n);
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -651,7 +640,7 @@ static int spawn(struct exec_credential_plugin *p, int out_w, int err_w) {
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     for (size_t i = n_borrowed; envp[i]; i++)
-        free_secret(envp[i]); /* env values may be secrets too */
+        secret_free(envp[i]); /* env values may be secrets too */
     free(envp);
     free(argv);
     if (rc == 0)

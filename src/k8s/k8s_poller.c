@@ -656,6 +656,7 @@ static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     c->server_shown = server_shown(c->kc->server);
     c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
     kubeconfig_context_tls(c->kc, &c->tls);
+    c->st.tls = &c->tls;
     if (c->kc->exec) {
         struct exec_cluster_info info;
         kubeconfig_context_exec_cluster(c->kc, &info);
@@ -700,6 +701,8 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
     struct kubeconfig *kc = kubeconfig_load(o->kubeconfig, err, errlen);
     if (kc == NULL)
         return NULL;
+    for (size_t i = 0; i < kubeconfig_warning_count(kc); i++) /* before the screen starts */
+        fprintf(stderr, "flinktop: warning: %s\n", kubeconfig_warning(kc, i));
     /* the contexts: --context, else the pins' (NULL: current-context), else the current */
     size_t n_pins = 0;
     bool pin_wants_current = false;

@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
 #include "sanitize.h"
+#include "file_mode.h"
+#include "secret.h"
 #include "errf.h"
 #include "xalloc.h"
 
@@ -58,7 +61,9 @@ struct kc_context {
 };
 
 struct kubeconfig {
-    char **files; /* display names of the files read */
+    char **files;    /* display names of the files read */
+    char **warnings; /* file modes worth a word (file_mode.h) */
+    size_t n_warnings;
     size_t n_files;
     struct kc_cluster *clusters;
     size_t n_clusters;
@@ -78,27 +83,10 @@ struct parse {
     const char *dir;   /* absolute directory of the file, for relative paths */
     char *err;
     size_t errlen;
+    struct file_mode_content *content; /* what the file names and holds (file_mode.h) */
 };
 
 /* ---- small helpers ---- */
-
-/* Overwrite a secret before it is freed. */
-static void wipe(void *p, size_t n) {
-    volatile unsigned char *v = p;
-    while (p && n--)
-        *v++ = 0;
-}
-
-static void free_secret(char *s) {
-    if (s)
-        wipe(s, strlen(s));
-    free(s);
-}
-
-static void free_secret_bytes(unsigned char *p, size_t n) {
-    wipe(p, n);
-    free(p);
-}
 
 static void *memdup(const void *p, size_t n) {
     if (p == NULL)
@@ -112,8 +100,7 @@ static void *memdup(const void *p, size_t n) {
 static char *shown(const char *s) { return sanitize_strdup(s ? s : ""); }
 
 /* "$HOME/x" as "~/x", sanitised. Owned. */
-static char *display_path(const char *path) {
-    const char *home = getenv("HOME");
+static char *display_path(const char *path, const char *home) {
     size_t n = home ? strlen(home) : 0;
     if (n > 1 && strncmp(path, home, n) == 0 && path[n] == '/') {
         char *t = xasprintf("~%s", path + n);
@@ -202,7 +189,7 @@ static int base64_decode(const char *s, size_t n, unsigned char **out, size_t *o
     *outlen = len;
     return 0;
 bad:
-    free_secret_bytes(buf, n / 4 * 3 + 3);
+    secret_free_bytes(buf, n / 4 * 3 + 3);
     return -1;
 }
 
@@ -285,7 +272,7 @@ static bool key_is(const yaml_node_t *k, const char *s) {
 static int get_string(const struct parse *p, const yaml_node_t *n, const char *key, char **out) {
     if (!is_null(n) && n->type != YAML_SCALAR_NODE)
         return fail(p, n, "expected a string for \"%s\"", key);
-    free_secret(*out);
+    secret_free(*out);
     *out = NULL;
     if (!is_null(n) && n->data.scalar.length > 0)
         *out = xstrndup(scalar(n), n->data.scalar.length);
@@ -342,7 +329,7 @@ static int get_base64(const struct parse *p, const yaml_node_t *n, const char *k
                       unsigned char **data, size_t *len) {
     if (!is_null(n) && n->type != YAML_SCALAR_NODE)
         return fail(p, n, "expected a string for \"%s\"", key);
-    free_secret_bytes(*data, *len);
+    secret_free_bytes(*data, *len);
     *data = NULL;
     *len = 0;
     if (is_null(n))
@@ -391,14 +378,14 @@ static void cluster_clear(struct kc_cluster *c) {
 
 static void user_clear(struct kc_user *u) {
     free(u->name);
-    free_secret(u->token);
+    secret_free(u->token);
     free(u->token_file);
     free(u->cert_file);
     free(u->cert_data);
     free(u->key_file);
-    free_secret_bytes(u->key_data, u->key_len);
+    secret_free_bytes(u->key_data, u->key_len);
     free(u->username);
-    free_secret(u->password);
+    secret_free(u->password);
     free(u->auth_provider);
     exec_config_free(u->exec);
     memset(u, 0, sizeof *u);
@@ -511,8 +498,10 @@ static int parse_user(const struct parse *p, const yaml_node_t *body, struct kc_
         int rc = 0;
         if (key_is(k, "token")) {
             rc = get_string(p, v, "token", &u->token);
+            p->content->holds_secret = true;
         } else if (key_is(k, "tokenFile")) {
             rc = get_path(p, v, "tokenFile", &u->token_file);
+            p->content->names_code = true;
         } else if (key_is(k, "client-certificate")) {
             rc = get_path(p, v, "client-certificate", &u->cert_file);
         } else if (key_is(k, "client-certificate-data")) {
@@ -521,10 +510,12 @@ static int parse_user(const struct parse *p, const yaml_node_t *body, struct kc_
             rc = get_path(p, v, "client-key", &u->key_file);
         } else if (key_is(k, "client-key-data")) {
             rc = get_base64(p, v, "client-key-data", &u->key_data, &u->key_len);
+            p->content->holds_secret = true;
         } else if (key_is(k, "username")) {
             rc = get_string(p, v, "username", &u->username);
         } else if (key_is(k, "password")) {
             rc = get_string(p, v, "password", &u->password);
+            p->content->holds_secret = true;
         } else if (key_is(k, "auth-provider")) {
             rc = expect_mapping(p, v, "auth-provider");
             FOR_PAIRS(ap, v) {
@@ -532,6 +523,7 @@ static int parse_user(const struct parse *p, const yaml_node_t *body, struct kc_
                     rc = get_string(p, node(p, ap->value), "name", &u->auth_provider);
             }
         } else if (key_is(k, "exec")) {
+            p->content->names_code = true;
             rc = expect_mapping(p, v, "exec");
             exec_config_free(u->exec);
             u->exec = NULL;
@@ -599,8 +591,10 @@ static int parse_item(struct parse *p, const yaml_node_t *item, enum kind kind) 
     const yaml_node_t *body = NULL;
     FOR_PAIRS(pr, item) {
         const yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-        if (key_is(k, "name") && get_name(p, v, "name", &name) != 0)
+        if (key_is(k, "name") && get_name(p, v, "name", &name) != 0) {
+            free(name); /* a second name: that is not a string (found by fuzzing) */
             return -1;
+        }
         if (key_is(k, kind_body[kind]))
             body = v;
     }
@@ -700,11 +694,11 @@ static int parse_root(struct parse *p, const yaml_node_t *root) {
 /* Describe a libyaml failure: "file:LINE: problem", with where the construct began when
  * that is another line ("... (while scanning a simple key at line 3)"). */
 static void yaml_failure(const yaml_parser_t *yp, const char *shown_name, const char *data,
-                         char *err, size_t errlen) {
+                         size_t len, char *err, size_t errlen) {
     size_t line = yp->problem_mark.line + 1;
     if (yp->error == YAML_READER_ERROR) {
         line = 1;
-        for (size_t i = 0; i < yp->problem_offset && data[i]; i++)
+        for (size_t i = 0; i < yp->problem_offset && i < len && data[i]; i++)
             line += data[i] == '\n';
     }
     const char *problem = yp->problem ? yp->problem : "invalid YAML";
@@ -715,29 +709,16 @@ static void yaml_failure(const yaml_parser_t *yp, const char *shown_name, const 
         errf(err, errlen, "%s:%zu: %s", shown_name, line, problem);
 }
 
-/* Read and merge one file. A missing file is skipped unless must_exist. */
-static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, char *err,
-                     size_t errlen) {
-    char *data = NULL;
-    size_t len = 0;
-    char *disp = display_path(path);
-    int e = read_file(path, KC_MAX_FILE, &data, &len);
-    if (e == ENOENT && !must_exist) {
-        free(disp);
-        return 0;
-    }
-    if (e != 0) {
-        if (e == EFBIG)
-            errf(err, errlen, "%s: larger than 16 MiB", disp);
-        else
-            errf(err, errlen, "%s: %s", disp, strerror(e));
-        free(disp);
-        return -1;
-    }
+/* Parse and merge one file's contents, data[0..len) (the caller keeps and wipes them),
+ * shown in messages as path with home as ~. */
+static int load_data(struct kubeconfig *kc, const char *path, const char *data, size_t len,
+                     const char *home, const mode_t *mode, char *err, size_t errlen) {
+    char *disp = display_path(path, home);
     kc->files = xrealloc(kc->files, (kc->n_files + 1) * sizeof *kc->files);
     kc->files[kc->n_files] = disp;
     char *dir = abs_dir(path);
-    struct parse p = {kc, NULL, kc->n_files, disp, dir, err, errlen};
+    struct file_mode_content content = {false, false};
+    struct parse p = {kc, NULL, kc->n_files, disp, dir, err, errlen, &content};
     kc->n_files++;
 
     int rc = 0;
@@ -746,28 +727,76 @@ static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, c
     yaml_parser_initialize(&yp);
     yaml_parser_set_input_string(&yp, (const unsigned char *)data, len);
     if (!yaml_parser_load(&yp, &doc)) {
-        yaml_failure(&yp, disp, data, err, errlen);
+        yaml_failure(&yp, disp, data, len, err, errlen);
         rc = -1;
         goto out;
     }
     p.doc = &doc;
     rc = parse_root(&p, yaml_document_get_root_node(&doc));
     yaml_document_delete(&doc);
+    if (rc == 0 && mode != NULL) {
+        char warn[512];
+        rc = file_mode_check(*mode, disp, &content, warn, sizeof warn, err, errlen);
+        if (rc == 0 && warn[0]) {
+            kc->warnings = xrealloc(kc->warnings, (kc->n_warnings + 1) * sizeof *kc->warnings);
+            kc->warnings[kc->n_warnings++] = xstrdup(warn);
+        }
+    }
 out:
     yaml_parser_delete(&yp);
-    free_secret_bytes((unsigned char *)data, len);
     free(dir);
+    return rc;
+}
+
+/* Read and merge one file. A missing file is skipped unless must_exist. */
+static int load_file(struct kubeconfig *kc, const char *path, bool must_exist, const char *home,
+                     char *err, size_t errlen) {
+    char *data = NULL;
+    size_t len = 0;
+    int e = read_file(path, KC_MAX_FILE, &data, &len);
+    if (e == ENOENT && !must_exist)
+        return 0;
+    if (e != 0) {
+        char *disp = display_path(path, home);
+        if (e == EFBIG)
+            errf(err, errlen, "%s: larger than 16 MiB", disp);
+        else
+            errf(err, errlen, "%s: %s", disp, strerror(e));
+        free(disp);
+        return -1;
+    }
+    struct stat st;
+    bool have_mode = stat(path, &st) == 0;
+    int rc = load_data(kc, path, data, len, home, have_mode ? &st.st_mode : NULL, err, errlen);
+    secret_free_bytes(data, len);
     return rc;
 }
 
 /* ---- public ---- */
 
 struct kubeconfig *kubeconfig_load(const char *explicit_path, char *err, size_t errlen) {
+    struct kubeconfig_env env = {getenv("KUBECONFIG"), getenv("HOME")};
+    return kubeconfig_load_env(explicit_path, &env, err, errlen);
+}
+
+struct kubeconfig *kubeconfig_load_buffer(const char *data, size_t len, const char *path,
+                                          const struct kubeconfig_env *env, char *err,
+                                          size_t errlen) {
+    struct kubeconfig *kc = xcalloc(1, sizeof *kc);
+    if (load_data(kc, path, data, len, env->home, NULL, err, errlen) != 0) {
+        kubeconfig_free(kc);
+        return NULL;
+    }
+    return kc;
+}
+
+struct kubeconfig *kubeconfig_load_env(const char *explicit_path, const struct kubeconfig_env *envp,
+                                       char *err, size_t errlen) {
     struct kubeconfig *kc = xcalloc(1, sizeof *kc);
     int rc = 0;
-    const char *env = getenv("KUBECONFIG");
+    const char *env = envp->kubeconfig;
     if (explicit_path && *explicit_path) {
-        rc = load_file(kc, explicit_path, true, err, errlen);
+        rc = load_file(kc, explicit_path, true, envp->home, err, errlen);
     } else if (env && *env) {
         /* colon-separated; empty entries and repeats skipped; missing files skipped */
         char *list = xstrdup(env);
@@ -783,17 +812,17 @@ struct kubeconfig *kubeconfig_load(const char *explicit_path, char *err, size_t 
                 dup = strcmp(seen[i], s) == 0;
             if (!dup) {
                 seen[n_seen++] = s;
-                rc = load_file(kc, s, false, err, errlen);
+                rc = load_file(kc, s, false, envp->home, err, errlen);
             }
             s = colon ? colon + 1 : NULL;
         }
         free(seen);
         free(list);
     } else {
-        const char *home = getenv("HOME");
+        const char *home = envp->home;
         if (home && *home) {
             char *path = xasprintf("%s/.kube/config", home);
-            rc = load_file(kc, path, false, err, errlen);
+            rc = load_file(kc, path, false, home, err, errlen);
             free(path);
         }
     }
@@ -804,9 +833,18 @@ struct kubeconfig *kubeconfig_load(const char *explicit_path, char *err, size_t 
     return kc;
 }
 
+size_t kubeconfig_warning_count(const struct kubeconfig *kc) { return kc->n_warnings; }
+
+const char *kubeconfig_warning(const struct kubeconfig *kc, size_t i) {
+    return i < kc->n_warnings ? kc->warnings[i] : NULL;
+}
+
 void kubeconfig_free(struct kubeconfig *kc) {
     if (kc == NULL)
         return;
+    for (size_t i = 0; i < kc->n_warnings; i++)
+        free(kc->warnings[i]);
+    free(kc->warnings);
     for (size_t i = 0; i < kc->n_files; i++)
         free(kc->files[i]);
     for (size_t i = 0; i < kc->n_clusters; i++)
@@ -843,7 +881,7 @@ static int check_readable(const char *origin, const char *key, const char *path,
     if (path == NULL || access(path, R_OK) == 0)
         return 0;
     int e = errno;
-    char *s = display_path(path);
+    char *s = display_path(path, getenv("HOME"));
     errf(err, errlen, "%s: cannot read %s \"%s\": %s", origin, key, s, strerror(e));
     free(s);
     return -1;
@@ -969,7 +1007,7 @@ static char *read_token_file(const char *origin, const char *path, char *err, si
     size_t len = 0;
     int e = read_file(path, KC_MAX_TOKEN_FILE, &data, &len);
     if (e != 0) {
-        char *s = display_path(path);
+        char *s = display_path(path, getenv("HOME"));
         errf(err, errlen, "%s: cannot read tokenFile \"%s\": %s", origin, s,
              e == EFBIG ? "larger than 1 MiB" : strerror(e));
         free(s);
@@ -981,7 +1019,7 @@ static char *read_token_file(const char *origin, const char *path, char *err, si
     while (len > a && strchr(" \t\r\n\f\v", data[len - 1]) && data[len - 1])
         len--;
     char *tok = xstrndup(data + a, len - a);
-    wipe(data, strlen(data));
+    secret_wipe(data, strlen(data));
     free(data);
     return tok;
 }
@@ -1097,14 +1135,14 @@ void kubeconfig_context_free(struct kubeconfig_context *c) {
     free(c->ca_file);
     free(c->tls_server_name);
     free(c->proxy_url);
-    free_secret(c->token);
+    secret_free(c->token);
     free(c->token_file);
     free(c->cert_data);
     free(c->cert_file);
-    free_secret_bytes(c->key_data, c->key_len);
+    secret_free_bytes(c->key_data, c->key_len);
     free(c->key_file);
     free(c->username);
-    free_secret(c->password);
+    secret_free(c->password);
     exec_config_free(c->exec);
     free(c);
 }

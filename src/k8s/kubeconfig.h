@@ -29,7 +29,27 @@ struct kubeconfig;
  * KUBECONFIG / $HOME from the environment. Returns an owned config (kubeconfig_free), which
  * may hold no context at all when no file exists; or NULL with one line in err. */
 struct kubeconfig *kubeconfig_load(const char *explicit_path, char *err, size_t errlen);
+/* The environment kubeconfig_load reads: KUBECONFIG and HOME (NULL: unset). */
+struct kubeconfig_env {
+    const char *kubeconfig;
+    const char *home;
+};
+/* kubeconfig_load with the environment passed in. */
+struct kubeconfig *kubeconfig_load_env(const char *explicit_path, const struct kubeconfig_env *env,
+                                       char *err, size_t errlen);
+/* One file's contents from memory (data[0..len), need not end in NUL; borrowed): path is
+ * where it came from (relative paths inside resolve against its directory; shown with
+ * env->home as ~). For tests and fuzzing: no file is read while loading. Same result and
+ * ownership as kubeconfig_load. */
+struct kubeconfig *kubeconfig_load_buffer(const char *data, size_t len, const char *path,
+                                          const struct kubeconfig_env *env, char *err,
+                                          size_t errlen);
 void kubeconfig_free(struct kubeconfig *kc);
+/* File modes worth a warning (group/other-writable, a secret readable by others), one line
+ * each with the chmod that fixes them; a file that is writable by others and names an
+ * exec plugin or tokenFile is refused by kubeconfig_load instead. Borrowed. */
+size_t kubeconfig_warning_count(const struct kubeconfig *kc);
+const char *kubeconfig_warning(const struct kubeconfig *kc, size_t i);
 
 /* Contexts in the order the files define them. Names are borrowed: valid until
  * kubeconfig_free. */

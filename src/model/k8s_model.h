@@ -16,6 +16,7 @@
 #include "model.h"
 #include "source.h"
 
+struct http_tls;
 struct cJSON;
 
 /* ---- enumerations (wire spelling in the second column) ------------------------------ */
@@ -337,6 +338,7 @@ struct k8s_context_state {
     char error[256]; /* context-level error line, "" when fine */
     int64_t last_ok_ms;
     const char *server; /* the API server URL (borrowed, poller-owned); NULL: unresolved */
+    const struct http_tls *tls; /* borrowed, poller-owned: its TLS and credential (markers) */
     bool in_scope;      /* in the current scope (:ctx): polled, its clusters shown */
 };
 

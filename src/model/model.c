@@ -142,11 +142,20 @@ void cluster_init(struct cluster *c, const char *name, const char *url) {
     c->name = xstrdup(name);
     c->url = xstrdup(url);
     c->tls = NULL;
+    c->auth = NULL;
     memset(&c->k8s, 0, sizeof c->k8s);
     cluster_reset(c);
 }
 
+const char *cluster_shown_url(const struct cluster *c) {
+    return c->auth && c->auth->shown_url ? c->auth->shown_url : c->url;
+}
+
 void cluster_free(struct cluster *c) {
+    if (c->auth != NULL && c->tls == &c->auth->tls)
+        c->tls = NULL;
+    flink_auth_free(c->auth);
+    c->auth = NULL;
     free(c->name);
     free(c->url);
     c->name = NULL;

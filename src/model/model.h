@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "flink_auth.h"
 #include "job_detail.h"
 #include "source.h"
 
@@ -141,6 +142,8 @@ struct cluster {
                                    through the API server's service proxy borrows its
                                    context's (owned by the k8s poller) */
     struct cluster_k8s k8s;
+    struct flink_auth *auth; /* owned, NULL: none; a --flink or config cluster's credentials
+                                and TLS (tls then points at auth->tls) */
     /* From /jobmanager/config, read with /config (the actions need them): */
     char *savepoint_dir;    /* owned: state.savepoints.dir (2.x also
                                execution.checkpointing.savepoint-dir); NULL unset or unknown */
@@ -169,6 +172,10 @@ void taskmanager_list_free(struct taskmanager_list *l);
  * the k8s strings). */
 void cluster_init(struct cluster *c, const char *name, const char *url);
 void cluster_free(struct cluster *c);
+
+/* The URL as the user sees it: with a user, "http://user:***@host", never a password.
+ * borrowed */
+const char *cluster_shown_url(const struct cluster *c);
 
 /* Worst state over the sources: ERROR if any failed, PENDING if none answered yet. */
 enum source_state cluster_state(const struct cluster *c);

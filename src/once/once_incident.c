@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "health.h"
+#include "http_trust.h"
 #include "xalloc.h"
 
 struct sick {
@@ -44,9 +45,14 @@ static void first_line(const struct app *app, const char *scope, int64_t now_ms,
                 n_sick == 1 ? "s" : "");
 }
 
-/* A cluster that failed, or whose data is old, says so: its jobs' lines may be stale. */
+/* A cluster that failed, or whose data is old, says so: its jobs' lines may be stale; one
+ * reached without verifying TLS says that too. */
 static void cluster_line(const struct app *app, const struct cluster *c, int64_t now_ms,
                          FILE *out) {
+    enum http_trust trust = http_trust_of(c->tls);
+    if (trust != HTTP_TRUST_VERIFIED)
+        fprintf(out, "cluster %s: insecure (TLS not verified%s)\n", c->name,
+                trust == HTTP_TRUST_INSECURE_CREDENTIAL ? ", a credential sent anyway" : "");
     bool failed = cluster_state(c) == SOURCE_ERROR;
     if (!failed && !app_cluster_stale(app, c))
         return;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "http_trust.h"
 #include "k8s_api.h"
 #include "k8s_model.h"
 #include "prom_source.h"
@@ -76,6 +77,7 @@ static cJSON *context_json(const struct k8s_context_state *s) {
     add_str(o, "namespace", s->namespace);
     add_str(o, "scope", s->scope); /* null: all namespaces */
     cJSON_AddBoolToObject(o, "fell_back", s->fell_back);
+    cJSON_AddBoolToObject(o, "tls_verify", http_trust_of(s->tls) == HTTP_TRUST_VERIFIED);
     cJSON_AddStringToObject(o, "status",
                             !k8s_context_ok(s)           ? "error"
                             : s->crds == K8S_CRDS_ABSENT ? "no-crds"
@@ -348,9 +350,11 @@ static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     const struct cluster *c = &app->clusters[ci];
     cJSON *o = cJSON_CreateObject();
     add_str(o, "name", c->name);
-    add_str(o, "url", c->url);
+    add_str(o, "url", cluster_shown_url(c)); /* never a password */
     add_str(o, "context", c->k8s.context);
     add_str(o, "namespace", c->k8s.namespace);
+    /* false when TLS verification is skipped (insecure-skip-tls-verify, insecure: true) */
+    cJSON_AddBoolToObject(o, "tls_verify", http_trust_of(c->tls) == HTTP_TRUST_VERIFIED);
     cJSON_AddItemToObject(o, "deployment", deployment_json(c));
     bool ok = cluster_state(c) == SOURCE_OK;
     cJSON_AddStringToObject(o, "status", ok ? "ok" : "error");

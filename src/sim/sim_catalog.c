@@ -62,13 +62,27 @@ const char *sim_catalog_batch_job_name(size_t i) {
 const char *sim_catalog_cjk_job_name(void) { return "日本語の集計ジョブ"; }
 
 /* Each one attacks a terminal differently: clear screen + colour + CR/LF + bell; an
- * 8-bit CSI (U+009B, which some terminals honour); a right-to-left override. */
+ * 8-bit CSI (U+009B, which some terminals honour); a right-to-left override; a NUL that
+ * would cut the name (DEL stands for it here: sim_reply_json writes it as \u0000); every
+ * bidi embedding/override (U+202A..U+202E) and isolate (U+2066..U+2069). */
 static const char *const hostile_names[] = {
     "evil\x1b[2J\x1b[31mjob\r\n\x07",
     "c1-\xc2\x9b"
     "2Jcsi-job",
     "invoice-\xe2\x80\xae"
     "gpj.exe",
+    "nul-\x7f-hidden-job",
+    "bidi-\xe2\x80\xaa"
+    "1\xe2\x80\xab"
+    "2\xe2\x80\xac"
+    "3\xe2\x80\xad"
+    "4\xe2\x80\xae"
+    "5-job",
+    "isolate-\xe2\x81\xa6"
+    "6\xe2\x81\xa7"
+    "7\xe2\x81\xa8"
+    "8\xe2\x81\xa9"
+    "9-job",
 };
 
 const char *sim_catalog_hostile_name(size_t i) {

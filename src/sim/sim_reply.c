@@ -12,6 +12,25 @@ void sim_reply_json(struct sim_reply *r, int status, cJSON *json) {
      * free() releases it. */
     char *text = cJSON_PrintUnformatted(json);
     cJSON_Delete(json);
+    /* a C string cannot hold the NUL of --hostile-names: DEL (which cJSON leaves raw)
+     * stands for it and goes out as the escape \u0000 */
+    size_t n_del = 0, len = strlen(text);
+    for (size_t i = 0; i < len; i++)
+        n_del += text[i] == 0x7f;
+    if (n_del > 0) {
+        char *wide = xmalloc(len + 5 * n_del + 1), *w = wide;
+        for (size_t i = 0; i < len; i++) {
+            if (text[i] == 0x7f) {
+                memcpy(w, "\\u0000", 6);
+                w += 6;
+            } else {
+                *w++ = text[i];
+            }
+        }
+        *w = '\0';
+        free(text);
+        text = wide;
+    }
     r->status = status;
     r->len = strlen(text);
     r->body = text;

@@ -144,3 +144,41 @@ assert all(c["status"] == "ok" for c in d["clusters"])' "$T/out.json"
     [[ $err == *'exec plugin "flinktop-test-no-such-plugin" not found'* ]]
     [[ $err == *"Install it with apt-get install flinktop-test-auth"* ]]
 }
+
+@test "insecure-skip-tls-verify with a token: the token is still sent, and --once says tls_verify false" {
+    cat >"$T/insecure.kubeconfig" <<EOF2
+apiVersion: v1
+kind: Config
+current-context: sim
+clusters:
+- name: sim
+  cluster:
+    server: $SIM_URL
+    insecure-skip-tls-verify: true
+users:
+- name: sre
+  user:
+    token: $TOKEN
+contexts:
+- name: sim
+  context: {cluster: sim, user: sre}
+EOF2
+    once "$T/insecure.kubeconfig"
+    [ "$rc" -eq 0 ]
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["contexts"][0]["tls_verify"] is False, d["contexts"]
+assert len(d["clusters"]) == 3, d["clusters"]
+for c in d["clusters"]:
+    assert c["tls_verify"] is False and c["status"] == "ok", c' "$T/out.json"
+    no_secret "$TOKEN"
+    timeout 60 "$FLINKTOP" --once --output text --kubeconfig "$T/insecure.kubeconfig" >"$T/out.txt"
+    grep -q "^context sim: insecure (TLS not verified, a credential sent anyway)$" "$T/out.txt"
+    grep -q "^cluster production: insecure (TLS not verified, a credential sent anyway)$" "$T/out.txt"
+    # the verifying kubeconfig: true everywhere
+    once "$T/sim.kubeconfig"
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["contexts"][0]["tls_verify"] is True
+assert all(c["tls_verify"] is True for c in d["clusters"]), d["clusters"]' "$T/out.json"
+}

@@ -129,6 +129,78 @@ assert c['production']['status'] == 'ok' and c['development']['status'] == 'ok'
     ! printf '%s' "$output" | grep -q $'\xc2\x9b'
 }
 
+@test "once: a NUL and every bidi control in a job name show as U+FFFD, in JSON and text" {
+    sim_start --frozen --jobs 8 --hostile-names
+    run "$FLINKTOP" --once --output json $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+names = [j['name'] for c in d['clusters'] for j in (c['jobs'] or [])]
+R = '\ufffd'
+# the NUL neither cut the name nor vanished
+assert 'nul-' + R + '-hidden-job' in names, names
+assert 'invoice-' + R + 'gpj.exe' in names, names
+assert 'bidi-' + R + '1' + R + '2' + R + '3' + R + '4' + R + '5-job' in names, names
+assert 'isolate-' + R + '6' + R + '7' + R + '8' + R + '9-job' in names, names
+bad = [chr(c) for c in list(range(0x202a, 0x202f)) + list(range(0x2066, 0x206a))] + ['\x00']
+assert not [n for n in names if any(b in n for b in bad)], names
+"
+    run "$FLINKTOP" --once --output text $(sim_flink_args)
+    [ "$status" -eq 0 ]
+    # the text report names only the jobs that need a look: none may carry a raw NUL cut
+    ! printf '%s' "$output" | grep -q $'\xe2\x80[\xaa-\xae]'
+    ! printf '%s' "$output" | grep -q $'\xe2\x81[\xa6-\xa9]'
+}
+
+@test "once: a password in a --flink URL is shown as ***, warned about, and refused over http" {
+    run "$FLINKTOP" --once --output json --timeout 1 --flink "https://sre:s3cr3t@127.0.0.1:1"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"a password on the command line is visible"* ]]
+    [[ "$output" != *s3cr3t* ]]
+    "$FLINKTOP" --once --output json --timeout 1 --flink "https://sre:s3cr3t@127.0.0.1:1" \
+        >"$OUT" 2>/dev/null || true
+    py "assert d['clusters'][0]['url'] == 'https://sre:***@127.0.0.1:1', d['clusters'][0]['url']"
+    run "$FLINKTOP" --once --flink "http://sre:s3cr3t@127.0.0.1:1"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"http://sre:***@127.0.0.1:1: credentials over plain http"* ]]
+    [[ "$output" != *s3cr3t* ]]
+}
+
+@test "once: config credentials over http with insecure: true are sent and marked" {
+    sim_start --frozen
+    printf 'hunter2\n' >"$BATS_TEST_TMPDIR/pass"
+    chmod 600 "$BATS_TEST_TMPDIR/pass"
+    cfg="$BATS_TEST_TMPDIR/config.yaml"
+    printf 'clusters:\n  - name: prod\n    flink: %s/clusters/production\n    username: sre\n    password_file: pass\n    insecure: true\n' "$SIM_URL" >"$cfg"
+    chmod 600 "$cfg"
+    run "$FLINKTOP" -c "$cfg" --once --output json
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+c = d['clusters'][0]
+assert c['status'] == 'ok', c
+assert c['tls_verify'] is False, c
+assert c['url'].startswith('http://sre:***@127.0.0.1:'), c['url']
+"
+    [[ "$output" != *hunter2* ]]
+}
+
+@test "config: writable by others and naming a token file is refused with the chmod that fixes it" {
+    cfg="$BATS_TEST_TMPDIR/config.yaml"
+    printf 'clusters:\n  - name: prod\n    flink: https://127.0.0.1:1\n    token_file: t\n' >"$cfg"
+    chmod 666 "$cfg"
+    run "$FLINKTOP" -c "$cfg" --once --flink http://127.0.0.1:1
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"config.yaml is writable by others and names an exec plugin or a token file"* ]]
+    [[ "$output" == *"chmod go-w $cfg"* ]]
+    # without a file to read credentials from: a warning, and it runs
+    printf 'refresh: 2\n' >"$cfg"
+    chmod 666 "$cfg"
+    run "$FLINKTOP" -c "$cfg" --once --timeout 1 --flink http://127.0.0.1:1
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"warning: $cfg is writable by others (fix: chmod go-w $cfg)"* ]]
+}
+
 @test "usage errors exit 2 with a message" {
     run "$FLINKTOP" --once --output yaml --flink http://127.0.0.1:1
     [ "$status" -eq 2 ]

@@ -339,6 +339,61 @@ static void config_clusters_are_read_and_urls_normalised(void **state) {
     config_free(&c);
 }
 
+/* Flink REST credentials come from the config: basic auth, a token file, a client
+ * certificate; over plain http only with insecure: true. */
+static void config_cluster_credentials_and_their_rules(void **state) {
+    (void)state;
+    const char text[] = "clusters:\n"
+                        "  - name: a\n"
+                        "    flink: https://a.example:8443\n"
+                        "    username: sre\n"
+                        "    password_file: a.pass\n"
+                        "    cert_file: /etc/flinktop/a.crt\n"
+                        "    key_file: /etc/flinktop/a.key\n"
+                        "    ca_file: /etc/flinktop/ca.pem\n"
+                        "  - name: b\n"
+                        "    flink: http://sre:s3cr3t@b.example:8081\n"
+                        "    insecure: true\n"
+                        "  - name: c\n"
+                        "    flink: http://c.example:8081\n"
+                        "    token_file: /run/c.token\n"
+                        "    insecure: true\n";
+    struct config c;
+    config_init(&c);
+    assert_int_equal(config_load_string(text, strlen(text), "/etc/flinktop/config.yaml", &c, err,
+                                        sizeof err),
+                     0);
+    assert_string_equal(c.clusters[0].username, "sre");
+    assert_string_equal(c.clusters[0].password_file, "/etc/flinktop/a.pass");
+    assert_string_equal(c.clusters[0].key_file, "/etc/flinktop/a.key");
+    assert_false(c.clusters[0].insecure);
+    assert_string_equal(c.clusters[1].flink, "http://b.example:8081"); /* no userinfo */
+    assert_string_equal(c.clusters[1].username, "sre");
+    assert_string_equal(c.clusters[1].password, "s3cr3t");
+    assert_true(c.clusters[1].insecure);
+    assert_string_equal(c.clusters[2].token_file, "/run/c.token");
+    config_free(&c);
+
+    const char bad[] = "clusters:\n"
+                       "  - name: a\n"
+                       "    flink: http://sre:s3cr3t@a.example:8081\n"
+                       "  - name: b\n"
+                       "    flink: http://b.example:8081\n"
+                       "    token_file: /run/b.token\n"
+                       "  - name: c\n"
+                       "    flink: https://c.example\n"
+                       "    cert_file: c.crt\n";
+    config_init(&c);
+    assert_int_equal(config_load_string(bad, strlen(bad), "m.yaml", &c, err, sizeof err), -1);
+    assert_true(has_line(err, "m.yaml:3: clusters[0]: credentials over plain http would cross "
+                              "the network in clear: use https, or say insecure: true"));
+    assert_true(has_line(err, "m.yaml:5: clusters[1]: credentials over plain http would cross "
+                              "the network in clear: use https, or say insecure: true"));
+    assert_true(has_line(err, "m.yaml:7: clusters[2]: cert_file and key_file go together"));
+    assert_null(strstr(err, "s3cr3t"));
+    config_free(&c);
+}
+
 static void config_relative_paths_resolve_against_the_file(void **state) {
     (void)state;
     char *path = fixture("paths.yaml");
@@ -845,6 +900,7 @@ int main(void) {
         cmocka_unit_test(config_example_loads_with_the_real_action_names),
         cmocka_unit_test(config_clusters_are_read_and_urls_normalised),
         cmocka_unit_test(config_qps_and_burst_default_to_client_go_and_are_read),
+        cmocka_unit_test(config_cluster_credentials_and_their_rules),
         cmocka_unit_test(config_relative_paths_resolve_against_the_file),
         cmocka_unit_test(config_home_and_absolute_paths_stay),
         cmocka_unit_test(config_path_without_a_directory_stays_relative),

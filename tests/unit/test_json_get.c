@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_doc.h"
 #include "json_get.h"
+#include "sanitize.h"
 
 static cJSON *doc;
 
@@ -161,6 +163,31 @@ static void get_string_keeps_escaped_cjk_and_emoji(void **state) {
     free(s);
 }
 
+/* A \u0000 in a server's JSON neither cuts the name (cJSON would end the C string there)
+ * nor vanishes: it shows as the replacement glyph, through json_doc_parse as every parser
+ * reads bodies. An escaped backslash before "u0000" is text, not a NUL. */
+static void nul_escape_neither_cuts_nor_hides_a_name(void **state) {
+    (void)state;
+    static const char body[] = "{\"name\": \"a\\u0000b\\u0000\", \"t\": \"c\\\\u0000d\"}";
+    char err[128];
+    cJSON *root = NULL;
+    assert_int_equal(json_doc_parse_object(body, sizeof body - 1, &root, err, sizeof err), FA_OK);
+    char *s = json_get_string(root, "name");
+    assert_string_equal(s, "a" SANITIZE_REPLACEMENT "b" SANITIZE_REPLACEMENT);
+    free(s);
+    s = json_get_string(root, "t");
+    assert_string_equal(s, "c\\u0000d");
+    free(s);
+    cJSON_Delete(root);
+    /* the byte offset of a syntax error is still the one in the body */
+    static const char bad[] = "{\"a\": \"\\u0000\", x}";
+    static const char same[] = "{\"a\": \"\\u0041\", x}";
+    char want[128];
+    assert_int_equal(json_doc_parse(same, sizeof same - 1, &root, want, sizeof want), FA_SYNTAX);
+    assert_int_equal(json_doc_parse(bad, sizeof bad - 1, &root, err, sizeof err), FA_SYNTAX);
+    assert_string_equal(err, want);
+}
+
 static void get_string_wrong_type_is_null(void **state) {
     (void)state;
     const cJSON *o = parse("{\"n\": 5, \"z\": null, \"a\": [\"x\"], \"b\": false}");
@@ -206,6 +233,7 @@ int main(void) {
         cmocka_unit_test_teardown(get_bool_reads_booleans_else_default, teardown),
         cmocka_unit_test_teardown(get_string_is_sanitised_owned_copy, teardown),
         cmocka_unit_test_teardown(get_string_keeps_escaped_cjk_and_emoji, teardown),
+        cmocka_unit_test_teardown(nul_escape_neither_cuts_nor_hides_a_name, teardown),
         cmocka_unit_test_teardown(get_string_wrong_type_is_null, teardown),
         cmocka_unit_test_teardown(get_string_ref_is_raw_and_exact_key, teardown),
         cmocka_unit_test_teardown(getters_on_null_or_array_return_unknown, teardown),

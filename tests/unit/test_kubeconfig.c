@@ -521,6 +521,37 @@ static void kubeconfig_errors_never_contain_a_secret(void **state) {
     kubeconfig_free(kc);
 }
 
+/* Found by fuzzing: an item whose second name: is not a string failed after the first
+ * name had been read, and that first name leaked (ASan reports it). */
+static void kubeconfig_item_with_two_names_fails_without_a_leak(void **state) {
+    (void)state;
+    assert_null(load("two_names.yaml"));
+    assert_non_null(strstr(err, "two_names.yaml:3: expected a string for \"name\""));
+}
+
+/* From memory with the environment passed in (what the fuzzer uses): the same parse, the
+ * file named with the given home as ~, and nothing read past len. */
+static void kubeconfig_loads_from_a_buffer_with_its_environment(void **state) {
+    (void)state;
+    static const char text[] = "clusters:\n- name: a\n  cluster: {server: https://a:6443}\n"
+                               "contexts:\n- name: c\n  context: {cluster: a}\n"
+                               "current-context: c\n";
+    struct kubeconfig_env env = {NULL, "/home/sre"};
+    char *copy = xmalloc(sizeof text - 1); /* no NUL after the text */
+    memcpy(copy, text, sizeof text - 1);
+    struct kubeconfig *kc =
+        kubeconfig_load_buffer(copy, sizeof text - 1, "/home/sre/.kube/config", &env, err,
+                               sizeof err);
+    assert_non_null(kc);
+    assert_string_equal(kubeconfig_current_context(kc), "c");
+    assert_string_equal(kubeconfig_file(kc, 0), "~/.kube/config");
+    kubeconfig_free(kc);
+    static const char two[] = "clusters:\n- name: a\n  name: {}\n";
+    assert_null(kubeconfig_load_buffer(two, sizeof two - 1, "/home/sre/kc", &env, err, sizeof err));
+    assert_string_equal(err, "~/kc:3: expected a string for \"name\"");
+    free(copy);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(kubeconfig_loads_one_file, setup, teardown),
@@ -543,6 +574,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(kubeconfig_validates_like_kubectl, setup, teardown),
         cmocka_unit_test_setup_teardown(kubeconfig_shows_home_as_tilde, setup, teardown),
         cmocka_unit_test_setup_teardown(kubeconfig_errors_never_contain_a_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(kubeconfig_item_with_two_names_fails_without_a_leak, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(kubeconfig_loads_from_a_buffer_with_its_environment, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -325,9 +325,45 @@ static void man_page_lists_exactly_the_help_options(void **state) {
     assert_string_equal(b, a);
 }
 
+/* user:password@ in a --flink URL: out of the request URL, kept for basic auth, and the
+ * password overwritten in argv itself (what ps shows from then on). */
+static void flink_url_credentials_leave_the_url_and_argv(void **state) {
+    (void)state;
+    struct options o;
+    char err[256];
+    char arg[] = "prod=https://sre:s3cr3t@flink.example:8443/";
+    char prog[] = "flinktop", flag[] = "--flink";
+    char *argv[] = {prog, flag, arg, NULL};
+    assert_int_equal(options_parse(&o, 3, argv, err, sizeof err), 0);
+    assert_string_equal(o.targets[0].url, "https://flink.example:8443");
+    assert_string_equal(o.targets[0].username, "sre");
+    assert_string_equal(o.targets[0].password, "s3cr3t");
+    assert_string_equal(arg, "prod=https://sre:******@flink.example:8443/");
+    options_free(&o);
+}
+
+/* Over plain http the credentials would cross the network in clear: refused, and the
+ * message shows the URL redacted. */
+static void flink_url_credentials_over_http_are_refused(void **state) {
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --flink http://sre:s3cr3t@h:8081"),
+                     2);
+    assert_non_null(strstr(err, "http://sre:***@h:8081"));
+    assert_non_null(strstr(err, "plain http"));
+    assert_null(strstr(err, "s3cr3t"));
+    options_free(&o);
+    assert_int_equal(parse_line(&o, err, sizeof err, "flinktop --flink ftp://sre:s3cr3t@h"), 2);
+    assert_null(strstr(err, "s3cr3t"));
+    options_free(&o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flink_with_name_and_without),
+        cmocka_unit_test(flink_url_credentials_leave_the_url_and_argv),
+        cmocka_unit_test(flink_url_credentials_over_http_are_refused),
         cmocka_unit_test(name_defaults_to_host_and_default_port),
         cmocka_unit_test(equals_inside_query_is_not_a_name),
         cmocka_unit_test(bad_urls_are_usage_errors),

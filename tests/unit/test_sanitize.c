@@ -64,12 +64,51 @@ static void sanitize_drops_cr_lf_tab_and_del(void **state) {
            "line1line2tabdel.");
 }
 
-static void sanitize_drops_nul_inside_len(void **state) {
+#define R SANITIZE_REPLACEMENT
+
+/* A NUL neither cuts the name nor vanishes: "ab<NUL>cd" is not shown as "abcd". */
+static void sanitize_shows_nul_as_the_replacement_glyph(void **state) {
     (void)state;
     char *out = CLEAN("ab\0cd\0");
-    assert_int_equal(strlen(out), 4);
-    assert_string_equal(out, "abcd");
+    assert_string_equal(out, "ab" R "cd" R);
     free(out);
+    out = CLEAN("\0\0\0");
+    assert_string_equal(out, R R R); /* the worst growth, 3x, fits */
+    free(out);
+}
+
+/* "invoice-<RLO>gpj.exe" would show as "invoice-exe.jpg": every bidi control is replaced,
+ * each of U+202A..U+202E and U+2066..U+2069, and the marks U+200E, U+200F, U+061C. */
+static void sanitize_replaces_every_bidi_control(void **state) {
+    (void)state;
+    EXPECT("invoice-\xe2\x80\xae"
+           "gpj.exe",
+           "invoice-" R "gpj.exe");
+    for (unsigned cp = 0x202A; cp <= 0x202E; cp++) {
+        char in[] = {'a', (char)0xE2, (char)0x80, (char)(0x80 | (cp & 0x3F)), 'b'};
+        expect(in, sizeof in, "a" R "b");
+    }
+    for (unsigned cp = 0x2066; cp <= 0x2069; cp++) {
+        char in[] = {'a', (char)0xE2, (char)0x81, (char)(0x80 | (cp & 0x3F)), 'b'};
+        expect(in, sizeof in, "a" R "b");
+    }
+    EXPECT("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", R R R);
+}
+
+/* Zero-width and other format characters (Unicode Cf) and the line separators. */
+static void sanitize_replaces_zero_width_and_format_characters(void **state) {
+    (void)state;
+    EXPECT("a\xe2\x80\x8b" /* U+200B zero width space */
+           "b\xe2\x80\x8d" /* U+200D zero width joiner */
+           "c\xe2\x81\xa0" /* U+2060 word joiner */
+           "d\xef\xbb\xbf"  /* U+FEFF BOM */
+           "e\xc2\xad"      /* U+00AD soft hyphen */
+           "f\xe2\x80\xa8" /* U+2028 line separator */
+           "g\xf3\xa0\x80\x81" /* U+E0001 language tag */
+           "h",
+           "a" R "b" R "c" R "d" R "e" R "f" R "g" R "h");
+    /* neighbours that are ordinary text stay */
+    EXPECT("\xe2\x80\x90\xe2\x80\xaf\xe2\x81\x9f", "\xe2\x80\x90\xe2\x80\xaf\xe2\x81\x9f");
 }
 
 static void sanitize_drops_c1_controls_keeps_latin1_and_nbsp(void **state) {
@@ -171,7 +210,9 @@ int main(void) {
         cmocka_unit_test(sanitize_strips_escape_sequences_keeps_cjk),
         cmocka_unit_test(sanitize_cut_escape_sequences_end_cleanly),
         cmocka_unit_test(sanitize_drops_cr_lf_tab_and_del),
-        cmocka_unit_test(sanitize_drops_nul_inside_len),
+        cmocka_unit_test(sanitize_shows_nul_as_the_replacement_glyph),
+        cmocka_unit_test(sanitize_replaces_every_bidi_control),
+        cmocka_unit_test(sanitize_replaces_zero_width_and_format_characters),
         cmocka_unit_test(sanitize_drops_c1_controls_keeps_latin1_and_nbsp),
         cmocka_unit_test(sanitize_raw_8bit_csi_byte_becomes_question_mark),
         cmocka_unit_test(sanitize_replaces_lone_continuation_and_truncated_sequences),

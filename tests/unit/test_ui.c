@@ -19,6 +19,7 @@
 #include "app.h"
 #include "colors.h"
 #include "config.h"
+#include "http.h"
 #include "keymap.h"
 #include "operations.h"
 #include "ui.h"
@@ -173,6 +174,40 @@ static void clusters_screen_lists_every_cluster(void **state) {
     assert_non_null(strstr(row, "refreshed 2s ago"));
     assert_non_null(strstr(row, "1 with errors"));
     assert_non_null(strstr(row, "? help"));
+}
+
+/* A connection that skips TLS verification is INSECURE on the header and on its row:
+ * a warning alone, red when a token rides on it (http.h promises the marker). */
+static void insecure_connection_is_marked_on_header_and_row(void **state) {
+    struct fixture *f = *state;
+    struct cluster *prod = &f->app.clusters[0];
+    struct http_tls tls = {0};
+    tls.insecure = true;
+    prod->tls = &tls;
+    draw_at(f, 24, 100);
+    char row[512];
+    char *at = strstr(vscreen_row(0, row, sizeof row), "INSECURE");
+    assert_non_null(at);
+    assert_int_equal(cell_attr(0, (int)(at - row)), colors_attr(ROLE_STATE_WARN) | A_BOLD);
+    int y = row_with("prod-eu");
+    at = strstr(vscreen_row(y, row, sizeof row), "prod-eu INSECURE");
+    assert_non_null(at);
+    assert_int_equal(cell_attr(y, (int)(at - row)) & ~A_REVERSE, colors_attr(ROLE_STATE_WARN));
+    assert_null(strstr(vscreen_row(row_with("dev "), row, sizeof row), "INSECURE"));
+
+    tls.bearer = "t0ken"; /* the token is still sent, as kubectl does: the marker turns red */
+    draw_at(f, 24, 100);
+    at = strstr(vscreen_row(0, row, sizeof row), "INSECURE");
+    assert_non_null(at);
+    assert_int_equal(cell_attr(0, (int)(at - row)), colors_attr(ROLE_ERROR) | A_BOLD);
+    at = strstr(vscreen_row(y, row, sizeof row), "prod-eu INSECURE");
+    assert_non_null(at);
+    assert_int_equal(cell_attr(y, (int)(at - row)) & ~A_REVERSE, colors_attr(ROLE_ERROR));
+    assert_null(strstr(vscreen_text(), "t0ken"));
+
+    prod->tls = NULL;
+    draw_at(f, 24, 100);
+    assert_null(strstr(vscreen_text(), "INSECURE"));
 }
 
 static void healthy_cluster_shows_its_numbers(void **state) {
@@ -1011,6 +1046,7 @@ int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(clusters_screen_lists_every_cluster),
+        T(insecure_connection_is_marked_on_header_and_row),
         T(healthy_cluster_shows_its_numbers),
         T(unknown_values_show_dash_never_zero),
         T(errored_cluster_shows_its_error_line),

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <float.h>
 #include <math.h>
 
 #include "units.h"
@@ -33,9 +34,34 @@ static void units_read_like_a_dashboard(void **state) {
     assert_string_equal(units_percent(NAN, b, sizeof b), "-");
 }
 
+/* What a broken or hostile metric must not turn into on screen: "-0", "-0%", "infP",
+ * "1844674407370955%", a 17-digit rate. */
+static void units_never_show_garbage(void **state) {
+    (void)state;
+    char b[32];
+    assert_string_equal(units_si(-0.0, b, sizeof b), "0");
+    assert_string_equal(units_bytes(-0.0, b, sizeof b), "0 B");
+    assert_string_equal(units_percent(-0.0, b, sizeof b), "0%");
+    assert_string_equal(units_percent(-0.001, b, sizeof b), "-");
+    assert_string_equal(units_si(INFINITY, b, sizeof b), "-");
+    assert_string_equal(units_si(-INFINITY, b, sizeof b), "-");
+    assert_string_equal(units_bytes_short(INFINITY, b, sizeof b), "-");
+    assert_string_equal(units_percent(INFINITY, b, sizeof b), "-");
+    /* busy 18446744073709551615 ms/s, a uint64 -1, as a ratio */
+    assert_string_equal(units_percent(18446744073709551615.0 / 1000.0, b, sizeof b), ">100%");
+    assert_string_equal(units_percent(1.0, b, sizeof b), "100%");
+    assert_string_equal(units_percent(1.004, b, sizeof b), "100%");
+    assert_string_equal(units_percent(1.5, b, sizeof b), ">100%");
+    assert_string_equal(units_si(1e30, b, sizeof b), ">999P");
+    assert_string_equal(units_si(998e15, b, sizeof b), "998P");
+    assert_string_equal(units_bytes(1e300, b, sizeof b), ">999 PiB");
+    assert_string_equal(units_si(DBL_MAX, b, sizeof b), ">999P");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(units_read_like_a_dashboard),
+        cmocka_unit_test(units_never_show_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
