@@ -108,7 +108,7 @@ wait_audit() { # PHASE ACTION [SECONDS]
     audit_has requested savepoint
     audit_has succeeded savepoint
     [ "$(stat -c %a "$AUDIT")" = 600 ]
-    ! grep -qF "$TOKEN" "$AUDIT"
+    ! grep -qF "$TOKEN" "$AUDIT" || false
     grep -q '"context":"flinktop-sim","namespace":"flink-prod","cluster":"production"' "$AUDIT"
 }
 
