@@ -9,6 +9,21 @@ export FIXTURES=${FIXTURES:-tests/fixtures}
 out=${TEST_OUT:-tests/out}
 mkdir -p "$out"
 : >"$out/tap.txt"
+t_start=$(date +%s)
+# One throwaway TLS certificate for the whole run, shared by every Kubernetes test
+# (tests/sim-start.sh test_cert makes it; a bats file run alone makes its own).
+FLINKTOP_TEST_CERTS=$(cd "$out" && pwd)/certs
+export FLINKTOP_TEST_CERTS
+rm -rf "$FLINKTOP_TEST_CERTS"
+# Tests run python3 hundreds of times: a version manager's shim (pyenv's costs half a
+# second of CPU a call) is resolved once, to the interpreter it would run.
+py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+if [ -n "$py" ] && [ -x "$py" ] && [ "$(command -v python3)" != "$py" ]; then
+    mkdir -p "$out/bin" && ln -sf "$py" "$out/bin/python3" &&
+        PATH=$(cd "$out/bin" && pwd):$PATH && export PATH
+fi
+. tests/sim-start.sh
+test_cert || echo "warning: no test certificate (openssl); Kubernetes tests will fail" >&2
 
 run() { # name, command...
     name=$1
@@ -36,7 +51,7 @@ done
 for dir in tests/integration tests/e2e; do
     for f in "$dir"/*.bats; do
         [ -f "$f" ] || continue
-        run "$(basename "$dir")-$(basename "$f" .bats)" bats --tap "$f"
+        run "$(basename "$dir")-$(basename "$f" .bats)" bats --tap --timing "$f"
     done
 done
 
@@ -45,6 +60,7 @@ skipped=$(grep -cE '^ok .*# [Ss][Kk][Ii][Pp]' "$out/tap.txt")
 failed=$(grep -cE '^not ok ' "$out/tap.txt")
 passed=$((passed - skipped))
 echo
+echo "($(($(date +%s) - t_start)) s in all)"
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else
