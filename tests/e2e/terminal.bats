@@ -5,10 +5,18 @@
 
 load lib
 
+# One simulator for the file (its clock standing still); every test only reads.
+setup_file() {
+    # default names (no --hostile-names): development serves a CJK job name
+    e2e_setup_file --jobs 3 --clock manual
+}
+
+teardown_file() {
+    e2e_teardown_file
+}
+
 setup() {
     e2e_setup
-    # default names (no --hostile-names): development serves a CJK job name
-    sim_start --jobs 3 || return 1
     SHOTS="$BATS_TEST_TMPDIR/shots"
     mkdir -p "$SHOTS"
 }
