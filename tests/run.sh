@@ -2,13 +2,25 @@
 # The whole suite: unit tests (cmocka), integration (simulator + --once), end to end
 # (tmux). Every runner speaks TAP; this counts the results and ends with one line:
 # "N passed, M failed". Exit status 1 when anything failed.
+# The bats files run TEST_JOBS at a time (default 3: they mostly wait on flinktop's
+# timers, and every file has its own simulators, tmux servers and ports), the longest of
+# the last run first; their results are printed in the usual order once all are done.
 BUILD=${BUILD:-build}
 export FLINKTOP=${FLINKTOP:-./flinktop}
 export FLINKTOP_SIM=${FLINKTOP_SIM:-./flinktop-sim}
 export FIXTURES=${FIXTURES:-tests/fixtures}
 out=${TEST_OUT:-tests/out}
+
+# run.sh --one NAME FILE: one bats file (what the parallel runners call)
+if [ "${1:-}" = "--one" ]; then
+    t0=$(date +%s)
+    bats --tap --timing "$3" >"$out/$2.tap" 2>"$out/$2.err"
+    echo "$? $(($(date +%s) - t0))" >"$out/$2.rc"
+    exit 0
+fi
 mkdir -p "$out"
 : >"$out/tap.txt"
+jobs=${TEST_JOBS:-3}
 t_start=$(date +%s)
 # One throwaway TLS certificate for the whole run, shared by every Kubernetes test
 # (tests/sim-start.sh test_cert makes it; a bats file run alone makes its own).
@@ -25,13 +37,12 @@ fi
 . tests/sim-start.sh
 test_cert || echo "warning: no test certificate (openssl); Kubernetes tests will fail" >&2
 
-run() { # name, command...
+# report NAME RC SECONDS: a runner's TAP into tap.txt and on screen
+report() {
     name=$1
-    shift
-    t0=$(date +%s)
-    "$@" >"$out/$name.tap" 2>"$out/$name.err"
-    rc=$?
-    echo "== $name ($(($(date +%s) - t0)) s)"
+    rc=$2
+    echo "== $name ($3 s)"
+    touch "$out/$name.tap" "$out/$name.err"
     cat "$out/$name.tap" >>"$out/tap.txt"
     grep -E '^(not )?ok ' "$out/$name.tap" | sed 's/^/   /'
     if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/$name.tap"; then
@@ -46,13 +57,29 @@ run() { # name, command...
 
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
-    run "$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
+    name=$(basename "$t")
+    t0=$(date +%s)
+    env CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out/$name.tap" 2>"$out/$name.err"
+    report "$name" $? $(($(date +%s) - t0))
 done
+
+# The bats files, longest first by the last run's times (a new file counts 60 s).
+bats_files=""
 for dir in tests/integration tests/e2e; do
     for f in "$dir"/*.bats; do
         [ -f "$f" ] || continue
-        run "$(basename "$dir")-$(basename "$f" .bats)" bats --tap --timing "$f"
+        name="$(basename "$dir")-$(basename "$f" .bats)"
+        prev=$(cut -d' ' -f2 "$out/$name.rc" 2>/dev/null)
+        bats_files="$bats_files${prev:-60} $name $f
+"
+        rm -f "$out/$name.rc"
     done
+done
+printf '%s' "$bats_files" | sort -rn | cut -d' ' -f2- | xargs -n 2 -P "$jobs" sh "$0" --one
+printf '%s' "$bats_files" | while read -r _ name f; do
+    rc=1 secs=0
+    [ -s "$out/$name.rc" ] && read -r rc secs <"$out/$name.rc"
+    report "$name" "$rc" "$secs"
 done
 
 passed=$(grep -cE '^ok ' "$out/tap.txt")
