@@ -2,9 +2,10 @@
 # The whole suite: unit tests (cmocka), integration (simulator + --once), end to end
 # (tmux). Every runner speaks TAP; this counts the results and ends with one line:
 # "N passed, M failed". Exit status 1 when anything failed.
-# The bats files run TEST_JOBS at a time (default 3: they mostly wait on flinktop's
+# The end-to-end files run TEST_JOBS at a time (default 3: they mostly wait on flinktop's
 # timers, and every file has its own simulators, tmux servers and ports), the longest of
-# the last run first; their results are printed in the usual order once all are done.
+# the last run first; the integration files, busy with processes and some timing what
+# they wait for, run one at a time before them. Results print in the usual order.
 BUILD=${BUILD:-build}
 export FLINKTOP=${FLINKTOP:-./flinktop}
 export FLINKTOP_SIM=${FLINKTOP_SIM:-./flinktop-sim}
@@ -63,20 +64,22 @@ for t in "$BUILD"/tests/test_*; do
     report "$name" $? $(($(date +%s) - t0))
 done
 
-# The bats files, longest first by the last run's times (a new file counts 60 s).
-bats_files=""
-for dir in tests/integration tests/e2e; do
-    for f in "$dir"/*.bats; do
+# bats_list DIR: "SECONDS NAME FILE" a line, SECONDS from the last run (a new file: 60)
+bats_list() {
+    for f in "$1"/*.bats; do
         [ -f "$f" ] || continue
-        name="$(basename "$dir")-$(basename "$f" .bats)"
+        name="$(basename "$1")-$(basename "$f" .bats)"
         prev=$(cut -d' ' -f2 "$out/$name.rc" 2>/dev/null)
-        bats_files="$bats_files${prev:-60} $name $f
-"
+        echo "${prev:-60} $name $f"
         rm -f "$out/$name.rc"
     done
-done
-printf '%s' "$bats_files" | sort -rn | cut -d' ' -f2- | xargs -n 2 -P "$jobs" sh "$0" --one
-printf '%s' "$bats_files" | while read -r _ name f; do
+}
+bats_files=$(bats_list tests/integration)
+e2e_files=$(bats_list tests/e2e)
+printf '%s\n' "$bats_files" | cut -d' ' -f2- | xargs -r -n 2 -P 1 sh "$0" --one
+printf '%s\n' "$e2e_files" | sort -rn | cut -d' ' -f2- | xargs -r -n 2 -P "$jobs" sh "$0" --one
+printf '%s\n%s\n' "$bats_files" "$e2e_files" | while read -r _ name f; do
+    [ -n "$name" ] || continue
     rc=1 secs=0
     [ -s "$out/$name.rc" ] && read -r rc secs <"$out/$name.rc"
     report "$name" "$rc" "$secs"
