@@ -1,16 +1,22 @@
 # Sourced by scripts and bats tests: start flinktop-sim on a free loopback port.
-#   sim_start [simulator args...]   sets SIM_PID, SIM_URL, SIM_LOG
-#   sim_stop
+#   sim_start [simulator args...]   sets SIM_PID, SIM_URL, SIM_LOG (exported)
+#   sim_stop                        stops what sim_start started (never the file's one)
+#   sim_start_file [args...]        in setup_file: one simulator for every test of the file
+#   sim_stop_file                   in teardown_file
+#   sim_advance MS                  a --clock manual simulator's time jumps MS ahead
+#   test_cert [NAME]                one throwaway certificate per suite run: TEST_CERT, TEST_KEY
 # Waits for the "listening on" line with a deadline instead of sleeping.
 FLINKTOP_SIM=${FLINKTOP_SIM:-./flinktop-sim}
 
 sim_start() {
     SIM_LOG=$(mktemp "${TMPDIR:-/tmp}/flinktop-sim.XXXXXX")
-    "$FLINKTOP_SIM" --port 0 "$@" >"$SIM_LOG" 2>&1 &
+    # 3>&-: bats waits for whatever holds its fd 3 open; the simulator must not
+    "$FLINKTOP_SIM" --port 0 "$@" >"$SIM_LOG" 2>&1 3>&- &
     SIM_PID=$!
     SIM_URL=""
+    export SIM_PID SIM_URL SIM_LOG
     i=0
-    while [ $i -lt 100 ]; do
+    while [ $i -lt 200 ]; do
         line=$(head -n 1 "$SIM_LOG" 2>/dev/null)
         case "$line" in
             "listening on "*) SIM_URL=${line#listening on }; return 0 ;;
@@ -20,20 +26,76 @@ sim_start() {
             return 1
         fi
         i=$((i + 1))
-        sleep 0.05
+        sleep 0.025
     done
     echo "flinktop-sim did not start within 5 s" >&2
     return 1
 }
 
 sim_stop() {
-    if [ -n "${SIM_PID:-}" ]; then
+    # the file's simulator (sim_start_file) outlives every test: teardown_file stops it
+    if [ -n "${SIM_PID:-}" ] && [ "$SIM_PID" != "${SIM_FILE_PID:-}" ]; then
         kill "$SIM_PID" 2>/dev/null
         wait "$SIM_PID" 2>/dev/null
-        SIM_PID=""
+        if [ -n "${SIM_LOG:-}" ]; then rm -f "$SIM_LOG"; fi
     fi
-    if [ -n "${SIM_LOG:-}" ]; then rm -f "$SIM_LOG"; fi
+    SIM_PID=""
     return 0
+}
+
+# sim_start_file [args...]: in setup_file, a simulator every test of the file shares (the
+# variables are exported to the tests). Tests that change its state put it back (DELETE
+# /_sim/faults, /_sim/requests, ...) or start their own with sim_start.
+sim_start_file() {
+    sim_start "$@" || return 1
+    SIM_FILE_PID=$SIM_PID
+    export SIM_FILE_PID
+}
+
+sim_stop_file() {
+    local pid=${SIM_FILE_PID:-}
+    SIM_FILE_PID=""
+    [ -n "$pid" ] || return 0
+    kill "$pid" 2>/dev/null
+    # teardown_file may not be the simulator's parent: poll (with a deadline) for its end
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
+        i=$((i + 1))
+        sleep 0.025
+    done
+    if [ -n "${SIM_LOG:-}" ]; then rm -f "$SIM_LOG"; fi
+    SIM_PID=""
+    return 0
+}
+
+# sim_advance MS: with --clock manual the simulator's time stands still until this moves
+# it; everything due meanwhile (action steps, checkpoints, metric fetches, the operator's
+# cycle) has happened when it returns. Prints nothing; fails when the simulator does.
+sim_advance() {
+    curl -sfk -X POST "$SIM_URL/_sim/clock" -d "{\"advance_ms\":$1}" >/dev/null
+}
+
+# test_cert [NAME]: a self-signed certificate for 127.0.0.1 (RSA 2048, as real API servers
+# have), made once per suite run and reused by every test: tests/run.sh sets
+# FLINKTOP_TEST_CERTS, bats alone uses its run's temporary directory. The first user makes
+# it under a lock. NAME (default "sim") gives another one (a wrong CA). Sets TEST_CERT
+# and TEST_KEY.
+test_cert() {
+    local d=${FLINKTOP_TEST_CERTS:-${BATS_RUN_TMPDIR:-${TMPDIR:-/tmp}}/flinktop-certs}
+    local n=${1:-sim}
+    mkdir -p "$d" || return 1
+    (
+        flock 9 || exit 1
+        if [ ! -s "$d/$n.pem" ] || [ ! -s "$d/$n.key" ]; then
+            openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+                -addext subjectAltName=IP:127.0.0.1 -days 2 -keyout "$d/$n.key.tmp" \
+                -out "$d/$n.pem.tmp" >/dev/null 2>&1 &&
+                mv "$d/$n.key.tmp" "$d/$n.key" && mv "$d/$n.pem.tmp" "$d/$n.pem"
+        fi
+    ) 9>"$d/.lock" || return 1
+    TEST_CERT=$d/$n.pem
+    TEST_KEY=$d/$n.key
+    [ -s "$TEST_CERT" ] && [ -s "$TEST_KEY" ]
 }
 
 # The --flink arguments for the simulator's three default clusters.

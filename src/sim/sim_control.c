@@ -1,5 +1,6 @@
 #include "sim_control.h"
 
+#include "sim_clock.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -231,6 +232,29 @@ static void savepoint_failures(const struct sim_control *ctl, const char *method
     reply_ok(r, 200, o);
 }
 
+/* /_sim/clock: GET reads it, POST {"advance_ms":N} moves it and brings the model there
+ * at once (the replay's cost is paid here, and the answer's now is what requests see). */
+static void clock_control(const struct sim_control *ctl, const char *method, const char *path,
+                          const char *body, size_t body_len, struct sim_reply *r) {
+    long ms = 0;
+    bool post = strcmp(method, "POST") == 0;
+    if (!post && strcmp(method, "GET") != 0) {
+        not_allowed(r, method, path, "GET, POST");
+        return;
+    }
+    if (post && !body_int(body, body_len, "advance_ms", 0, (long)SIM_CLOCK_MAX_ADVANCE_MS, &ms, r))
+        return;
+    int64_t now = post ? sim_clock_advance(ms) : sim_now_ms();
+    if (post) {
+        now = sim_model_lock(ctl->model, now);
+        sim_model_unlock(ctl->model);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "mode", sim_clock_mode_name(sim_clock_mode()));
+    cJSON_AddNumberToObject(o, "now_ms", (double)now);
+    reply_ok(r, 200, o);
+}
+
 /* Reads an optional {"user": "..."} body; returns owned user name or NULL after a 400. */
 static char *forbid_user(const char *body, size_t body_len, struct sim_reply *r) {
     char *user = NULL;
@@ -336,6 +360,10 @@ void sim_control_handle(const struct sim_control *ctl, const char *method, const
             job_action(model, method, path, path + 11, body, body_len, t, r);
         }
         sim_model_unlock(model);
+        return;
+    }
+    if (strcmp(path, "/_sim/clock") == 0) {
+        clock_control(ctl, method, path, body, body_len, r);
         return;
     }
     if (strcmp(path, "/_sim/health") == 0) {

@@ -37,6 +37,12 @@
  *                                      creates and mutating service-proxy requests answer 403
  *                                      with Kubernetes' RBAC Status message
  *   DELETE /_sim/k8s/forbid         allows them again
+ * The clock (sim_clock.h), for tests that must not wait:
+ *   GET    /_sim/clock              -> 200 {"ok":true,"mode":"real"|"manual","now_ms":N}
+ *   POST   /_sim/clock              body {"advance_ms":N} (0..86400000): time jumps N ms
+ *                                      ahead and the model catches up (steps, checkpoints,
+ *                                      drift, failures, operator cycles) -> the same, with
+ *                                      the new now; with --clock manual only this moves it
  * Unknown paths are 404 and other methods 405, with the Flink error body shape. */
 #ifndef FLINKTOP_SIM_CONTROL_H
 #define FLINKTOP_SIM_CONTROL_H

@@ -2,6 +2,7 @@
  * tests. This file is the command line and the libmicrohttpd glue: one thread per
  * connection (so a hanging or dripping answer never delays another connection), one lock
  * around the model (inside sim_model), faults applied before the answer is built. */
+#include "sim_clock.h"
 #include "sim_control.h"
 #include "sim_faults.h"
 #include "sim_flink.h"
@@ -80,6 +81,9 @@ static void usage(FILE *out) {
         "                        1500): a savepoint completes after 2 steps, a cancel after\n"
         "                        1, a restart or rescale is back RUNNING after 4, and the\n"
         "                        operator's cycle is UPGRADING, DEPLOYED, STABLE over 4\n"
+        "  --clock real|manual   real (default): the wall clock; manual: time starts at\n"
+        "                        start-up and moves only by POST /_sim/clock\n"
+        "                        {\"advance_ms\":N} (for tests: no waiting)\n"
         "  --help                this text\n"
         "\n"
         "The first cluster answers at /<flink path>, every cluster at\n"
@@ -95,6 +99,7 @@ static void usage(FILE *out) {
         "  POST /_sim/k8s/NS/NAME/bump      bump a FlinkDeployment's resourceVersion (409)\n"
         "  POST /_sim/k8s/NS/NAME/oom       its first task manager pod was OOMKilled (restarted)\n"
         "  POST|DELETE /_sim/k8s/forbid     patches and creates answer 403 Forbidden\n"
+        "  GET|POST /_sim/clock             the simulator's time; {\"advance_ms\":N} moves it\n"
         "It is also a Kubernetes API server: /version, /api, /apis, namespaces, pods,\n"
         "events, services and the flink.apache.org/v1beta1 resources (one FlinkDeployment\n"
         "per cluster: production in flink-prod, staging in flink-staging, development in\n"
@@ -379,7 +384,8 @@ int main(int argc, char **argv) {
         OPT_TLS_CERT,
         OPT_TLS_KEY,
         OPT_KUBECONFIG_OUT,
-        OPT_ACTION_STEPS
+        OPT_ACTION_STEPS,
+        OPT_CLOCK
     };
     static const struct option longopts[] = {
         {"port", required_argument, NULL, OPT_PORT},
@@ -396,6 +402,7 @@ int main(int argc, char **argv) {
         {"tls-key", required_argument, NULL, OPT_TLS_KEY},
         {"kubeconfig-out", required_argument, NULL, OPT_KUBECONFIG_OUT},
         {"action-steps-ms", required_argument, NULL, OPT_ACTION_STEPS},
+        {"clock", required_argument, NULL, OPT_CLOCK},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -408,6 +415,7 @@ int main(int argc, char **argv) {
     const char *fault_args[MAX_FAULT_ARGS];
     size_t n_fault_args = 0;
     const char *token = NULL, *tls_cert = NULL, *tls_key = NULL, *kubeconfig_out = NULL;
+    enum sim_clock_mode clock_mode = SIM_CLOCK_REAL;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -474,6 +482,12 @@ int main(int argc, char **argv) {
                 return 2;
             mo.action_step_ms = (int)v;
             break;
+        case OPT_CLOCK:
+            if (!sim_clock_parse_mode(optarg, &clock_mode)) {
+                fprintf(stderr, "flinktop-sim: --clock wants real or manual, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -519,6 +533,7 @@ int main(int argc, char **argv) {
             goto out;
         }
     }
+    sim_clock_init(clock_mode);
     model = sim_model_new(&mo, sim_now_ms());
     k8s = sim_k8s_new(model, sim_now_ms());
 

@@ -42,12 +42,6 @@ bool sim_job_state_is_terminal(enum sim_job_state s) {
     return s == SIM_JOB_FAILED || s == SIM_JOB_CANCELED || s == SIM_JOB_FINISHED;
 }
 
-int64_t sim_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void set_state(struct sim_job *j, enum sim_job_state s, int64_t t) {
     j->state = s;
     j->timestamps[s] = t;

@@ -15,6 +15,7 @@
 #include "sim_actions.h"
 #include "sim_catalog.h"
 #include "sim_checkpoints.h"
+#include "sim_clock.h"
 #include "sim_exceptions.h"
 #include "sim_load.h"
 #include "sim_prng.h"
@@ -243,7 +244,6 @@ struct sim_cluster_counts {
 /* The /overview numbers, from the same state as /jobs/overview and /taskmanagers. */
 void sim_cluster_counts(const struct sim_cluster *c, struct sim_cluster_counts *out);
 
-/* Wall clock, epoch milliseconds. */
-int64_t sim_now_ms(void);
+/* sim_now_ms(), the simulator's time: sim_clock.h. */
 
 #endif

@@ -24,7 +24,7 @@ teardown() {
         wait_for "NAME"
         wait_for "? help"
         # no raw escape byte reached the pane as text
-        ! t capture-pane -p | LC_ALL=C grep -q $'\x1b'
+        ! t capture-pane -p | LC_ALL=C grep -q $'\x1b' || false
         keys q
         wait_for "Clusters (3)"
         keys j

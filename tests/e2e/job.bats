@@ -4,9 +4,18 @@
 
 load lib
 
+# One simulator for the file (its clock standing still); the test that chokes a job
+# starts its own.
+setup_file() {
+    e2e_setup_file --jobs 3 --clock manual
+}
+
+teardown_file() {
+    e2e_teardown_file
+}
+
 setup() {
     e2e_setup
-    sim_start --jobs 3 || return 1
 }
 
 teardown() {
@@ -57,6 +66,7 @@ open_job() {
 }
 
 @test "a bottleneck shows HIGH upstream and is marked within two refreshes" {
+    sim_start --jobs 3 --clock manual || return 1
     open_job 120 40
     keys 3
     wait_for "ratio per subtask"

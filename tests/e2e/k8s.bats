@@ -7,14 +7,25 @@ load lib
 
 TOKEN=secret-token-123
 
+# One simulator for the file (the suite's certificate, its clock standing still); the
+# snapshot test starts its own. $BATS_TEST_TMPDIR/C and KC are its certificate and
+# kubeconfig in every test.
+setup_file() {
+    cd "$BATS_TEST_DIRNAME/../.." || return 1
+    test_cert || return 1
+    e2e_setup_file --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" \
+        --kubeconfig-out "$BATS_FILE_TMPDIR/KC"
+}
+
+teardown_file() {
+    e2e_teardown_file
+}
+
 setup() {
     e2e_setup
     local d=$BATS_TEST_TMPDIR
-    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
-        -addext subjectAltName=IP:127.0.0.1 -days 1 \
-        -keyout "$d/K" -out "$d/C" >/dev/null 2>&1 || return 1
-    sim_start --token "$TOKEN" --tls-cert "$d/C" --tls-key "$d/K" --kubeconfig-out "$d/KC" ||
-        return 1
+    test_cert || return 1
+    cp "$TEST_CERT" "$d/C" && cp "$TEST_KEY" "$d/K" && cp -p "$BATS_FILE_TMPDIR/KC" "$d/KC"
 }
 
 teardown() {
@@ -86,11 +97,10 @@ wait_row() {
 }
 
 @test "a FlinkStateSnapshot created through the API shows in the Kubernetes tab until COMPLETED with its path" {
-    # a faster simulated operator (sim_start again: setup's has the default steps)
-    sim_stop
+    # a simulator of its own (it creates a snapshot), the clock moved while waiting
     local d=$BATS_TEST_TMPDIR
     sim_start --token "$TOKEN" --tls-cert "$d/C" --tls-key "$d/K" --kubeconfig-out "$d/KC" \
-        --action-steps-ms 300 || return 1
+        --action-steps-ms 300 --clock manual || return 1
     console 160 50 --kubeconfig "$d/KC" -n flink-prod
     wait_for "production" 15
     keys Home Enter
@@ -110,6 +120,7 @@ wait_row() {
     wait_for "Snapshots (1 of"
     wait_for "$name"
     # its own row: pending, in progress, then completed with where it lies
-    wait_row "$name" "savepoint +COMPLETED +[0-9]+[smh] +s3://" 20
+    row_is() { screen | grep -F -- "$1" | grep -qE -- "$2"; }
+    until_advancing 1500 20 row_is "$name" "savepoint +COMPLETED +[0-9]+[smh] +s3://"
     screen | grep -F "$name" >&2
 }

@@ -4,9 +4,17 @@
 
 load lib
 
+# One simulator for the file (its clock standing still); the Kubernetes test starts its own.
+setup_file() {
+    e2e_setup_file --jobs 3 --clock manual
+}
+
+teardown_file() {
+    e2e_teardown_file
+}
+
 setup() {
     e2e_setup
-    sim_start --jobs 3 || return 1
 }
 
 teardown() {
@@ -107,8 +115,7 @@ start() {
 }
 
 @test "the header shows the Kubernetes scope, :ns changes it, --readonly shows READ-ONLY" {
-    sim_stop
-    sim_start --jobs 2 --kubeconfig-out "$BATS_TEST_TMPDIR/KC" || return 1
+    sim_start --jobs 2 --clock manual --kubeconfig-out "$BATS_TEST_TMPDIR/KC" || return 1
     console 160 40 --readonly --kubeconfig "$BATS_TEST_TMPDIR/KC"
     wait_for "production" 15
     wait_for "ctx flinktop-sim ns all"

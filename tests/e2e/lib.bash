@@ -1,6 +1,9 @@
 # End-to-end helpers: flinktop in a real terminal (tmux) against the simulator.
 # Each test gets its own tmux server (-L) so tests never see each other's panes.
 # Waiting is always polling for a condition with a deadline, never a fixed sleep.
+# A file whose tests only read shares one simulator (e2e_setup_file, with its clock
+# standing still); a test that changes the simulator's state starts its own (sim_start),
+# and where it waits for the simulator's steps it moves the clock (until_advancing).
 
 E2E_ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
 FLINKTOP=${FLINKTOP:-./flinktop}
@@ -9,6 +12,16 @@ FLINKTOP=${FLINKTOP:-./flinktop}
 e2e_setup() {
     cd "$E2E_ROOT" || return 1
     TMUX_SOCK="flinktop-e2e-$$-${BATS_TEST_NUMBER:-0}"
+}
+
+# e2e_setup_file [simulator args...]: in setup_file, the file's simulator
+e2e_setup_file() {
+    cd "$E2E_ROOT" || return 1
+    sim_start_file "$@"
+}
+
+e2e_teardown_file() {
+    sim_stop_file
 }
 
 e2e_teardown() {
@@ -88,6 +101,33 @@ wait_exit() {
 }
 
 keys() { t send-keys "$@"; }
+
+# on_screen TEXT / off_screen TEXT: the screen shows TEXT now / does not (no waiting)
+on_screen() { screen | grep -qF -- "$1"; }
+off_screen() { ! screen | grep -qF -- "$1"; }
+
+# until_advancing STEP_MS SECONDS CMD...: for a simulator with --clock manual: runs CMD (a
+# check that does not wait, like on_screen) until it succeeds; each time flinktop has had
+# a refresh (ADVANCE_EVERY_MS, default 1200 ms real) to show the state without it, the
+# simulator's clock moves STEP_MS. Fails after SECONDS of real time (stretched by SCALE).
+until_advancing() {
+    local step=$1 secs=$2 end=$(($(now_ms) + $2 * 1000 * SCALE)) next
+    shift 2
+    next=$(($(now_ms) + ${ADVANCE_EVERY_MS:-1200}))
+    while :; do
+        if "$@"; then return 0; fi
+        [ "$(now_ms)" -lt "$end" ] || break
+        if [ "$(now_ms)" -ge "$next" ]; then
+            sim_advance "$step" || break
+            next=$(($(now_ms) + ${ADVANCE_EVERY_MS:-1200}))
+        fi
+        sleep 0.05
+    done
+    echo "timed out after ${secs}s (moving the simulator's clock ${step} ms at a time): $*" >&2
+    echo "---- screen ----" >&2
+    screen >&2
+    return 1
+}
 
 fault() { # PATTERN MODE [ARG]
     curl -sf -X POST "$SIM_URL/_sim/faults" \

@@ -3,30 +3,43 @@
 # API server over HTTPS with a bearer token: the simulator's own kubeconfig works; a
 # wrong CA, a missing or wrong token, a working exec credential plugin and a missing one
 # each give the context the line an SRE needs, and no credential ever reaches stdout or
-# stderr. Each test starts its own simulator with a throwaway certificate.
+# stderr. One simulator for the file, on the suite's throwaway certificate.
 # Run after `make`: bats tests/integration/k8s_auth.bats
 
 TOKEN=k8s-auth-token-5e91c0
+
+# Every test only reads: one simulator for the file, on the suite's certificate.
+setup_file() {
+    cd "$BATS_TEST_DIRNAME/../.." || return 1
+    . tests/sim-start.sh
+    test_cert || return 1
+    sim_start_file --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
+        --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/sim.kubeconfig" || return 1
+    CERT=$TEST_CERT
+    export CERT
+}
+
+teardown_file() {
+    . tests/sim-start.sh
+    sim_stop_file
+}
 
 setup() {
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
     FLINKTOP=${FLINKTOP:-./flinktop}
     T="$BATS_TEST_TMPDIR"
-    cert "$T/cert.pem" "$T/key.pem" || return 1
-    sim_start --frozen --token "$TOKEN" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
-        --kubeconfig-out "$T/sim.kubeconfig" || return 1
-    CA_DATA=$(base64 -w0 "$T/cert.pem")
+    cp -p "$BATS_FILE_TMPDIR/sim.kubeconfig" "$T/sim.kubeconfig" || return 1
+    CA_DATA=$(base64 -w0 "$CERT")
 }
 
 teardown() {
     sim_stop
 }
 
-# cert CERT KEY: a throwaway self-signed certificate for 127.0.0.1
+# cert CERT KEY: another self-signed certificate for 127.0.0.1 (made once a suite run)
 cert() {
-    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
-        -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$2" -out "$1" >/dev/null 2>&1
+    test_cert other && cp "$TEST_CERT" "$1" && cp "$TEST_KEY" "$2"
 }
 
 # kubeconfig FILE CA_DATA USER_YAML: one context "sim" on the simulator; USER_YAML is the

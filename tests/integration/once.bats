@@ -2,6 +2,20 @@
 # flinktop --once against the simulator over real HTTP: what it prints must equal what
 # the simulator serves, and a failing source must cost only that cluster.
 
+# One simulator (--frozen, its clock standing still) for the tests that only add faults
+# (file_sim; teardown clears them); tests with other options or that fail a job start
+# their own.
+setup_file() {
+    cd "$BATS_TEST_DIRNAME/../.." || return 1
+    . tests/sim-start.sh
+    sim_start_file --frozen --clock manual
+}
+
+teardown_file() {
+    . tests/sim-start.sh
+    sim_stop_file
+}
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     FLINKTOP=${FLINKTOP:-./flinktop}
@@ -10,7 +24,15 @@ setup() {
 }
 
 teardown() {
+    if [ -n "${SIM_URL:-}" ] && [ "$SIM_PID" = "${SIM_FILE_PID:-}" ]; then
+        curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    fi
     sim_stop
+}
+
+# file_sim: this test uses the file's simulator
+file_sim() {
+    [ -n "$SIM_URL" ] && [ "$SIM_PID" = "$SIM_FILE_PID" ]
 }
 
 # py EXPR...: evaluate Python over the snapshot in $OUT (bound to `d`)
@@ -52,7 +74,7 @@ for j in c['jobs']:
 }
 
 @test "once: a hanging /jobs/overview costs one cluster a timeout line, exit 3, others ok" {
-    sim_start --frozen
+    file_sim
     fault "/clusters/staging/jobs/overview" hang
     start=$(date +%s%N)
     run "$FLINKTOP" --once --output json --timeout 2 $(sim_flink_args)
@@ -74,7 +96,7 @@ assert s['taskmanagers'] is not None
 }
 
 @test "once: HTTP 503 names the status, the path and Flink's message" {
-    sim_start --frozen
+    file_sim
     fault "/clusters/development/overview" status 503
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     [ "$status" -eq 3 ]
@@ -88,7 +110,7 @@ assert len(c['jobs']) > 0
 }
 
 @test "once: garbage, truncated and huge bodies are clear errors, not crashes" {
-    sim_start --frozen
+    file_sim
     fault "/clusters/production/jobs/overview" garbage
     fault "/clusters/staging/jobs/overview" truncate
     fault "/clusters/development/jobs/overview" huge 20
@@ -105,7 +127,7 @@ assert all(x['taskmanagers'] is not None for x in c.values())
 }
 
 @test "once: a refused connection and a reset are errors of that cluster only" {
-    sim_start --frozen
+    file_sim
     fault "/clusters/staging/*" reset
     run "$FLINKTOP" --once --output json --flink dead=http://127.0.0.1:1 $(sim_flink_args)
     [ "$status" -eq 3 ]
@@ -125,7 +147,7 @@ assert c['production']['status'] == 'ok' and c['development']['status'] == 'ok'
     [ "$status" -eq 0 ]
     [[ "$output" == *production* ]]
     # no ESC, BEL, CR or C1 CSI anywhere in what flinktop printed
-    ! printf '%s' "$output" | LC_ALL=C grep -q $'[\x1b\x07\r]'
+    ! printf '%s' "$output" | LC_ALL=C grep -q $'[\x1b\x07\r]' || false
     ! printf '%s' "$output" | grep -q $'\xc2\x9b'
 }
 
@@ -229,7 +251,7 @@ assert c['url'].startswith('http://sre:***@127.0.0.1:'), c['url']
 }
 
 @test "config: its timeout applies, and --timeout on the command line wins" {
-    sim_start --frozen
+    file_sim
     fault "/clusters/staging/overview" hang
     cfg="$BATS_TEST_TMPDIR/config.yaml"
     printf 'timeout: 1\nclusters:\n  - name: staging\n    flink: %s/clusters/staging\n' \
@@ -245,15 +267,15 @@ assert c['url'].startswith('http://sre:***@127.0.0.1:'), c['url']
 }
 
 @test "once json: vertices carry one backpressure ratio per subtask; checkpoint counts match" {
-    sim_start --frozen --jobs 3
-    # backpressure needs one metric fetch after start: wait for it (deadline, no sleep)
+    sim_start --frozen --jobs 3 --clock manual
+    # backpressure needs one metric fetch after start: move the clock until it came
     jid=$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" | python3 -c '
 import json, sys
 print([j for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"][0]["jid"])')
     vid=$(curl -sf "$SIM_URL/clusters/staging/jobs/$jid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["vertices"][0]["id"])')
-    for _ in $(seq 1 400); do
+    for _ in $(seq 1 20); do
         curl -sf "$SIM_URL/clusters/staging/jobs/$jid/vertices/$vid/backpressure" | grep -q '"ok"' && break
-        sleep 0.05
+        sim_advance 1000
     done
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     [ "$status" -eq 0 ]

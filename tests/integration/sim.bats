@@ -3,10 +3,20 @@
 # its faults hit only what they match, and it is deterministic for a seed.
 # Run after `make flinktop-sim`: bats tests/integration/sim.bats
 
+# Tests that read or only add faults share one simulator (file_sim; teardown clears the
+# faults); tests with other options, that hang a request or stop it start their own.
 setup_file() {
     # Resolve python3 once: a version-manager shim can cost a second per start.
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
+    cd "$BATS_TEST_DIRNAME/../.." || return 1
+    . tests/sim-start.sh
+    sim_start_file --frozen --clock manual
+}
+
+teardown_file() {
+    . tests/sim-start.sh
+    sim_stop_file
 }
 
 setup() {
@@ -16,7 +26,15 @@ setup() {
 }
 
 teardown() {
+    if [ -n "${SIM_URL:-}" ] && [ "$SIM_PID" = "${SIM_FILE_PID:-}" ]; then
+        curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    fi
     sim_stop
+}
+
+# file_sim: this test uses the file's simulator
+file_sim() {
+    [ -n "$SIM_URL" ] && [ "$SIM_PID" = "$SIM_FILE_PID" ]
 }
 
 # get PATH FILE: GET $SIM_URL/PATH into FILE; prints the HTTP status
@@ -93,7 +111,7 @@ assert sorted((j['id'], j['status']) for j in load('ids.json')['jobs']) == sorte
 }
 
 @test "job details carry the version-dependent fields of each cluster" {
-    sim_start --frozen
+    file_sim
     for c in production staging development; do
         get "/clusters/$c/config" "$T/config.json" >/dev/null
         get "/clusters/$c/jobs/overview" "$T/jobs.json" >/dev/null
@@ -127,7 +145,7 @@ assert 'jobmanager.scheduler' in kv
 }
 
 @test "unknown cluster, path and job are 404 with an errors body; other methods 405" {
-    sim_start --frozen
+    file_sim
     [ "$(get /clusters/nope/overview "$T/a.json")" = 404 ]
     py "assert load('a.json') == {'errors': ['Not found: /clusters/nope/overview']}"
     [ "$(get /no/such/path "$T/b.json")" = 404 ]
@@ -188,7 +206,7 @@ assert 'jobmanager.scheduler' in kv
     [[ "$output" == *"unknown fault mode 'sideways'"* ]]
     run "$FLINKTOP_SIM" --fault '/overview=latency'
     [ "$status" -eq 2 ]
-    sim_start --frozen
+    file_sim
     code=$(curl -s -o "$T/a.json" -w '%{http_code}' -X POST -d '{"pattern":"/x","mode":"huge"}' \
         "$SIM_URL/_sim/faults")
     [ "$code" = 400 ]
@@ -198,7 +216,7 @@ assert 'jobmanager.scheduler' in kv
 }
 
 @test "truncate, garbage, huge and drip bodies" {
-    sim_start --frozen
+    file_sim
     fault /overview truncate
     fault /config garbage
     fault /jobs huge 2
@@ -207,7 +225,7 @@ assert 'jobmanager.scheduler' in kv
     [ "$(get /overview "$T/half.json")" = 200 ]
     [ $(($(wc -c <"$T/full.json") / 2)) -eq "$(wc -c <"$T/half.json")" ]
     [ "$(get /config "$T/garbage")" = 200 ]
-    ! "$PY" -c "import json; json.load(open('$T/garbage', 'rb'))" 2>/dev/null
+    ! "$PY" -c "import json; json.load(open('$T/garbage', 'rb'))" 2>/dev/null || false
     [ "$(get /jobs "$T/huge")" = 200 ]
     [ "$(wc -c <"$T/huge")" -eq $((2 * 1024 * 1024)) ]
     [ "$(head -c 9 "$T/huge")" = '{"jobs":[' ]

@@ -13,8 +13,9 @@ setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh
     T="$BATS_TEST_TMPDIR"
-    # Short steps so progress is quick; --frozen so nothing else changes meanwhile.
-    sim_start --frozen --action-steps-ms 150
+    # --frozen so nothing else changes meanwhile; the clock stands still until a test
+    # moves it (poll_until), one action step at a time, so every passing state is seen.
+    sim_start --frozen --clock manual --action-steps-ms 150
     FD=/apis/flink.apache.org/v1beta1/namespaces
 }
 
@@ -39,18 +40,22 @@ def body(): return json.load(open('$T/body'))
 $1"
 }
 
-# poll_until SECONDS CMD...: runs CMD until it succeeds or the deadline passes.
+# poll_until SECONDS CMD...: runs CMD until it succeeds, moving the simulator's clock one
+# action step between tries, for at most SECONDS of the simulator's time (no waiting).
 poll_until() {
-    local deadline=$((SECONDS + $1))
+    local left=$(($1 * 1000 / STEP_MS))
     shift
     until "$@"; do
-        if [ "$SECONDS" -ge "$deadline" ]; then
+        if [ "$left" -le 0 ]; then
             echo "poll_until: '$*' did not succeed in time; last body: $(cat "$T/body")" >&2
             return 1
         fi
-        sleep 0.05
+        left=$((left - 1))
+        sim_advance "$STEP_MS" || return 1
     done
 }
+
+STEP_MS=150
 
 # running_job CLUSTER: the first RUNNING job's id.
 running_job() {
@@ -76,11 +81,9 @@ deployment_has() {
     py "d = body(); sys.exit(0 if ($3) else 1)"
 }
 
-# slow_steps: the simulator again with 1 s steps, so a passing state can be seen.
-slow_steps() {
-    sim_stop
-    sim_start --frozen --action-steps-ms 1000
-}
+# slow_steps: a passing state can be seen. With the clock moved one step at a time by
+# poll_until it always is: nothing to do.
+slow_steps() { :; }
 
 patch_deployment() {
     req PATCH "$FD/$1/flinkdeployments/$2" -H 'Content-Type: application/merge-patch+json' -d "$3"

@@ -11,9 +11,23 @@ DEPS=/apis/apps/v1/namespaces/flink-staging/deployments
 JM=$DEPS/staging-jobmanager
 RESTART='{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-03-01T10:00:00Z"}}}}}'
 
+# The tests that only read share one simulator (file_sim); the others start their own.
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
+    cd "$BATS_TEST_DIRNAME/../.." || return 1
+    . tests/sim-start.sh
+    sim_start_file --frozen --jobs 3 --clock manual
+}
+
+teardown_file() {
+    . tests/sim-start.sh
+    sim_stop_file
+}
+
+# file_sim: this test reads the file's simulator (plain HTTP, --frozen --jobs 3)
+file_sim() {
+    [ -n "$SIM_URL" ] && [ "$SIM_PID" = "$SIM_FILE_PID" ]
 }
 
 setup() {
@@ -26,9 +40,10 @@ teardown() {
     sim_stop
 }
 
-# plain HTTP, no token: curl as is
+# plain HTTP, no token: curl as is; the clock stands still until until_body moves it
 plain_start() {
-    sim_start --frozen --jobs 3 --action-steps-ms "${1:-300}"
+    STEP_MS=${1:-300}
+    sim_start --frozen --jobs 3 --clock manual --action-steps-ms "$STEP_MS"
 }
 
 # k PATH [curl args...]: prints nothing; the body is in $T/body, the status in $T/code
@@ -52,19 +67,22 @@ merge() { # PATH BODY
     k "$1" -X PATCH -H 'Content-Type: application/merge-patch+json' -d "$2"
 }
 
-# until PY_CONDITION holds for GET PATH's body, or fail after SECONDS (default 10)
+# until PY_CONDITION holds for GET PATH's body, moving the simulator's clock half an action
+# step between tries, or fail after SECONDS (default 10) of its time
 until_body() { # PATH CONDITION [SECONDS]
-    local end=$(($(date +%s) + ${3:-10}))
+    local tick=$((STEP_MS / 2))
+    local left=$((${3:-10} * 1000 / tick))
     while :; do
         k "$1"
         py "sys.exit(0 if ($2) else 1)" 2>/dev/null && return 0
-        [ "$(date +%s)" -lt "$end" ] || { echo "timed out: $2 on $(cat "$T/body")" >&2; return 1; }
-        sleep 0.05
+        [ "$left" -gt 0 ] || { echo "timed out: $2 on $(cat "$T/body")" >&2; return 1; }
+        left=$((left - 1))
+        sim_advance "$tick" || return 1
     done
 }
 
 @test "discovery: /apis lists apps/v1, whose resources include deployments" {
-    plain_start
+    file_sim
     k /apis
     py 'gs = {g["name"]: g for g in body()["groups"]}
 assert gs["apps"]["preferredVersion"]["groupVersion"] == "apps/v1", gs
@@ -80,7 +98,7 @@ assert "patch" in r["verbs"] and "list" in r["verbs"] and r["shortNames"] == ["d
 }
 
 @test "lists and get: a jobmanager and a taskmanager Deployment per cluster, selecting its pods" {
-    plain_start
+    file_sim
     k /apis/apps/v1/deployments
     [ "$(code)" = 200 ]
     py 'b = body(); assert b["kind"] == "DeploymentList" and b["apiVersion"] == "apps/v1"
@@ -190,11 +208,10 @@ assert b["message"] == "deployments.apps \"staging-jobmanager\" is forbidden: Us
 
 @test "kubectl rollout restart (a strategic merge patch) rolls out, and kubectl sees it complete" {
     command -v kubectl >/dev/null || skip "kubectl is not installed"
-    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
-        -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" \
-        2>/dev/null
-    sim_start --frozen --jobs 3 --action-steps-ms 200 --token "$TOKEN" --tls-cert "$T/cert.pem" \
-        --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig"
+    # kubectl rollout status follows the rollout in real time: the real clock here
+    test_cert
+    sim_start --frozen --jobs 3 --action-steps-ms 200 --token "$TOKEN" --tls-cert "$TEST_CERT" \
+        --tls-key "$TEST_KEY" --kubeconfig-out "$T/kubeconfig"
     kc() { timeout 30 kubectl --kubeconfig "$T/kubeconfig" "$@"; }
     run kc get deployments -n flink-staging
     [ "$status" -eq 0 ]

@@ -4,9 +4,24 @@
 # version, and the /_sim/jobs controls that fail, restart, choke and break a job.
 # Run after `make flinktop-sim`: bats tests/integration/sim_job.bats
 
+# The tests that only read share one simulator (file_sim); the ones that fail, restart or
+# choke a job start their own. Every clock stands still: until() moves it.
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
+    cd "$BATS_TEST_DIRNAME/../.." || return 1
+    . tests/sim-start.sh
+    sim_start_file --frozen --clock manual
+}
+
+teardown_file() {
+    . tests/sim-start.sh
+    sim_stop_file
+}
+
+# file_sim: this test reads the file's simulator (--frozen --clock manual)
+file_sim() {
+    [ -n "$SIM_URL" ] && [ "$SIM_PID" = "$SIM_FILE_PID" ]
 }
 
 setup() {
@@ -20,7 +35,8 @@ teardown() {
 
 # py CODE: Python with the simulator at hand. get(path, method, body) -> (status, json);
 # ok(path) -> json of a 200; sim(path, method, body) -> json of a 200 control call;
-# until(fn, seconds, what) polls fn until truthy (deadline stretched by TEST_TIME_SCALE);
+# until(fn, seconds, what) polls fn until truthy, moving the simulator's clock 0.5 s
+# between tries, for at most that many seconds of its time;
 # running(cluster) -> the cluster's first RUNNING job from /_sim/jobs; version(cluster).
 py() {
     "$PY" -c "
@@ -44,13 +60,14 @@ def sim(path, method='POST', body=None):
     assert s == 200 and b['ok'] is True, (path, s, b)
     return b
 def until(fn, seconds, what):
-    end = time.monotonic() + seconds * SCALE
+    left = seconds * 1000
     while True:
         v = fn()
         if v:
             return v
-        assert time.monotonic() < end, 'timed out after %ss waiting for %s' % (seconds, what)
-        time.sleep(0.1)
+        assert left > 0, 'not after %ss of the simulator\'s clock: %s' % (seconds, what)
+        left -= 500
+        sim('/clock', body={'advance_ms': 500})
 def running(cluster):
     return next(j for j in ok('/_sim/jobs')['jobs']
                 if j['cluster'] == cluster and j['state'] == 'RUNNING')
@@ -64,7 +81,7 @@ $1"
 FIVE=numRecordsInPerSecond,numRecordsOutPerSecond,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond
 
 @test "vertex metrics: bare arrays, every aggregation without agg, skew from 1.20, string values" {
-    sim_start --frozen
+    file_sim
     for c in production staging development; do
         py "
 c = '$c'
@@ -95,7 +112,7 @@ for vx in j['vertices']:
 }
 
 @test "aggregated metrics answer only the requested aggregations; agg=skew on 1.18 is 400" {
-    sim_start --frozen
+    file_sim
     py "
 for c in ('production', 'staging', 'development'):
     j = running(c)
@@ -115,7 +132,7 @@ for c in ('production', 'staging', 'development'):
 }
 
 @test "records flow along the chain: what a vertex emits the next one receives" {
-    sim_start --frozen
+    file_sim
     py "
 for c in ('production', 'staging', 'development'):
     for j in ok('/_sim/jobs')['jobs']:
@@ -137,7 +154,7 @@ for c in ('production', 'staging', 'development'):
 }
 
 @test "back-pressure: one entry per subtask, levels from the ratio thresholds, names by version" {
-    sim_start --frozen
+    file_sim
     for c in production staging development; do
         py "
 c = '$c'
@@ -160,7 +177,7 @@ assert ok('/clusters/%s/jobs/%s/vertices/%s/backpressure' % (c, j['jid'], '0' * 
 }
 
 @test "checkpoints: counts, summary with percentiles, latest, history newest first" {
-    sim_start --frozen
+    file_sim
     for c in production staging development; do
         py "
 c = '$c'
@@ -190,7 +207,7 @@ for x in h:
 }
 
 @test "checkpoint config differs by environment; the BATCH job's is 404 with the errors body" {
-    sim_start --frozen
+    file_sim
     py "
 want = {'production': ('exactly_once', 60000, 'EmbeddedRocksDBStateBackend'),
         'staging': ('exactly_once', 30000, 'EmbeddedRocksDBStateBackend'),
@@ -214,7 +231,7 @@ assert s == 404 and b == {'errors': ['Checkpointing has not been enabled.']}, (s
 }
 
 @test "exceptions: 2.x shape on development, deprecated root fields and location on 1.x" {
-    sim_start --frozen
+    file_sim
     py "
 for c in ('production', 'staging', 'development'):
     v = version(c)
@@ -245,7 +262,7 @@ assert len(few['entries']) == 1 and few['truncated'] is True, few
 }
 
 @test "task managers: metrics by id (strings), aggregated (numbers), details with allocated slots" {
-    sim_start --frozen
+    file_sim
     py "
 ids = 'Status.JVM.Memory.Heap.Used,Status.JVM.Memory.Heap.Max,Status.JVM.CPU.Load,Status.JVM.Threads.Count,Status.JVM.GarbageCollector.All.TimeMsPerSecond,Status.JVM.Memory.Metaspace.Used'
 for c in ('production', 'staging', 'development'):
@@ -275,7 +292,7 @@ assert ok('/taskmanagers/production%2Dtaskmanager-1-1')['id'] == 'production-tas
 }
 
 @test "fail: FAILED in /jobs/overview with a new exception entry; restart: RUNNING with a new start-time" {
-    sim_start --frozen
+    sim_start --frozen --clock manual
     py "
 for c in ('production', 'staging', 'development'):
     j = running(c)
@@ -304,7 +321,7 @@ for c in ('production', 'staging', 'development'):
 }
 
 @test "bottleneck: upstream back-pressure high, the bottleneck busy, at once; DELETE clears it" {
-    sim_start --frozen
+    sim_start --frozen --clock manual
     py "
 for c in ('production', 'staging', 'development'):
     j = running(c)
@@ -332,7 +349,7 @@ for c in ('production', 'staging', 'development'):
 }
 
 @test "checkpoint-failures count 1: counts.failed grows and latest.failed carries the cause" {
-    sim_start --frozen
+    sim_start --frozen --clock manual
     py "
 for c in ('production', 'staging', 'development'):
     j = running(c)
@@ -350,7 +367,7 @@ for c in ('production', 'staging', 'development'):
 }
 
 @test "the control API: unknown job 404, bad bodies 400, BATCH restart 409, GET /_sim/jobs lists all" {
-    sim_start --frozen
+    file_sim
     py "
 jobs = ok('/_sim/jobs')['jobs']
 assert len(jobs) == 12 and {j['cluster'] for j in jobs} == {'production', 'staging', 'development'}, jobs
@@ -370,7 +387,7 @@ assert s == 409, (s, b)
 }
 
 @test "metric values hold between fetches and the fetcher needs a step after a restart" {
-    sim_start
+    sim_start --clock manual
     py "
 j = running('production')
 path = '/jobs/%s/vertices/%s/' % (j['jid'], j['vertices'][1]['id'])
@@ -387,7 +404,7 @@ assert ok(path + 'subtasks/metrics?get=$FIVE') == []
 }
 
 @test "--parallelism 512 and --jobs 20: every vertex has 512 subtasks, back-pressure lists them" {
-    sim_start --frozen --parallelism 512 --jobs 20
+    sim_start --frozen --clock manual --parallelism 512 --jobs 20
     py "
 jobs = ok('/_sim/jobs')['jobs']
 assert len(jobs) == 60, len(jobs)

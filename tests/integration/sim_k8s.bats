@@ -6,29 +6,46 @@
 
 TOKEN=sim-k8s-test-token-7f3a
 
+# One simulator (TLS, token, the clock standing still) for the tests that only read; the
+# suite's certificate for all.
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
+    cd "$BATS_TEST_DIRNAME/../.." || return 1
+    . tests/sim-start.sh
+    test_cert || return 1
+    sim_start_file --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
+        --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/kubeconfig" || return 1
+}
+
+teardown_file() {
+    . tests/sim-start.sh
+    sim_stop_file
 }
 
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh
     T="$BATS_TEST_TMPDIR"
+    test_cert
 }
 
 teardown() {
     sim_stop
 }
 
-# tls_start [args...]: a throwaway CA/cert for 127.0.0.1, then the simulator with TLS, the
-# token and a kubeconfig in $T/kubeconfig.
+# tls_start: the file's simulator; its certificate in $T/cert.pem, its kubeconfig (as it
+# wrote it) in $T/kubeconfig.
 tls_start() {
-    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
-        -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" \
-        2>/dev/null
-    sim_start --frozen --token "$TOKEN" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
-        --kubeconfig-out "$T/kubeconfig" "$@"
+    cp "$TEST_CERT" "$T/cert.pem" && cp -p "$BATS_FILE_TMPDIR/kubeconfig" "$T/kubeconfig"
+}
+
+# tls_own [args...]: a simulator of the test's own (for tests that change its state or
+# give it other options), with the clock standing still: sim_advance moves it.
+tls_own() {
+    cp "$TEST_CERT" "$T/cert.pem" && cp "$TEST_KEY" "$T/key.pem"
+    sim_start --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
+        --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig" "$@"
 }
 
 # k PATH [curl args...]: authenticated GET (or whatever the args say); prints the body
@@ -189,7 +206,7 @@ assert s[0]["spec"]["ports"][0] == {"name": "rest", "protocol": "TCP", "port": 8
 }
 
 @test "faults on the full proxy path hit only that path" {
-    tls_start --fault '/api/v1/namespaces/flink-staging/services/*/proxy/overview=status:503'
+    tls_own --fault '/api/v1/namespaces/flink-staging/services/*/proxy/overview=status:503'
     k /api/v1/namespaces/flink-staging/services/staging-rest:rest/proxy/overview >/dev/null
     [ "$(code)" = 503 ]
     k /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/overview >/dev/null
@@ -197,7 +214,7 @@ assert s[0]["spec"]["ports"][0] == {"name": "rest", "protocol": "TCP", "port": 8
 }
 
 @test "merge patch: bumps resourceVersion and generation; stale resourceVersion is 409; unknown is 404" {
-    tls_start --action-steps-ms 100
+    tls_own --action-steps-ms 100
     base=/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments
     k "$base/production" >/dev/null
     rv=$(py 'print(body()["metadata"]["resourceVersion"])')
@@ -209,12 +226,12 @@ assert s[0]["spec"]["ports"][0] == {"name": "rest", "protocol": "TCP", "port": 8
 assert d['spec']['job']['state'] == 'suspended' and d['spec']['job']['upgradeMode'] == 'savepoint'
 assert d['metadata']['generation'] == $gen + 1 and d['metadata']['resourceVersion'] != '$rv'
 assert d['status']['observedGeneration'] == $gen" # the operator has not caught up yet
-    # ... and then it does: the job suspends
-    local end=$(($(date +%s) + 20))
+    # ... and then it does: the job suspends (within 20 s of the simulator's clock)
+    local left=40
     until k "$base/production" >/dev/null &&
         py "d = body(); assert d['status']['lifecycleState'] == 'SUSPENDED' and d['status']['observedGeneration'] == $gen + 1" 2>/dev/null; do
-        [ "$(date +%s)" -lt "$end" ] || { py 'print(body()["status"])'; return 1; }
-        sleep 0.1
+        [ $((left -= 1)) -gt 0 ] || { py 'print(body()["status"])'; return 1; }
+        sim_advance 500
     done
     # The same resourceVersion again is stale now.
     k "$base/production" -X PATCH -H 'Content-Type: application/merge-patch+json' \
@@ -234,7 +251,7 @@ assert d['metadata']['generation'] == $gen + 1 and 'environment' not in l and l[
 }
 
 @test "FlinkStateSnapshot create: 201 with a generated name, listed with its labels" {
-    tls_start
+    tls_own
     k /apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots -X POST \
         -H 'Content-Type: application/json' \
         -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkStateSnapshot","metadata":{"generateName":"production-savepoint-"},"spec":{"jobReference":{"kind":"FlinkDeployment","name":"production"},"savepoint":{}}}' >/dev/null
@@ -247,7 +264,7 @@ assert d['metadata']['generation'] == $gen + 1 and 'environment' not in l and l[
 
 @test "kubectl lists deployments, pods and events, and patches with a generation bump" {
     need_kubectl
-    tls_start --action-steps-ms 100
+    tls_own --action-steps-ms 100
     run kc get flinkdeployments -A
     [ "$status" -eq 0 ]
     [[ $output == *flink-prod*production* ]]
@@ -262,15 +279,15 @@ assert d['metadata']['generation'] == $gen + 1 and 'environment' not in l and l[
     run kc patch flinkdeployment production -n flink-prod --type merge \
         -p '{"spec":{"job":{"parallelism":3}}}'
     [ "$status" -eq 0 ]
-    # the simulated operator catches up a few steps later
-    local end=$(($(date +%s) + 20))
+    # the simulated operator catches up a few steps later (of the simulator's clock)
+    local left=40
     while :; do
         run kc get flinkdep production -n flink-prod \
             -o 'jsonpath={.metadata.generation} {.spec.job.parallelism} {.status.observedGeneration}'
         [ "$status" -eq 0 ]
         [ "$output" = "2 3 2" ] && break
-        [ "$(date +%s)" -lt "$end" ] || { echo "got: $output" >&2; return 1; }
-        sleep 0.2
+        [ $((left -= 1)) -gt 0 ] || { echo "got: $output" >&2; return 1; }
+        sim_advance 500
     done
 }
 
@@ -293,7 +310,7 @@ for c in cs.values():
 
 @test "an OOMKilled task manager pod fires PodOOMKilled in flinktop --once, naming the pod" {
     [ -x ./flinktop ] || skip "./flinktop is not built"
-    tls_start
+    tls_own
     k /_sim/k8s/flink-prod/production/oom -X POST >/dev/null
     [ "$(code)" = 200 ]
     k /api/v1/namespaces/flink-prod/pods >/dev/null

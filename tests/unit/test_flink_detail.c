@@ -1204,11 +1204,13 @@ static void error_line_fits_a_small_buffer(void **state) {
     free(b.data);
 }
 
-/* Every prefix of a fixture through its parser: an error or an answer, never a crash, an
- * over-read or a leak (the ASan build watches). */
+/* Every prefix of a fixture through its parser, as a connection cut anywhere delivers it:
+ * each one short of the last byte of the value is an error with a one-line message (empty
+ * or malformed JSON, never a partial answer taken for a whole one), the whole body parses,
+ * and nothing crashes, over-reads or leaks on the way (the ASan build watches). */
 enum which { P_JOB, P_METRICS, P_BP, P_CPS, P_CONFIG, P_EXC, P_TM };
 
-static void parse_prefix(enum which w, const char *p, size_t len) {
+static enum fa_status parse_prefix(enum which w, const char *p, size_t len) {
     struct job_details s;
     struct vertex_list l;
     struct vertex v;
@@ -1216,35 +1218,37 @@ static void parse_prefix(enum which w, const char *p, size_t len) {
     struct checkpoint_config cc;
     struct exceptions e;
     struct tm_metrics m;
+    enum fa_status st = FA_OK;
     vertex_init(&v);
     switch (w) {
     case P_JOB:
-        flink_detail_parse_job(p, len, &s, &l, err, sizeof err);
+        st = flink_detail_parse_job(p, len, &s, &l, err, sizeof err);
         vertex_list_free(&l);
         break;
     case P_METRICS:
-        flink_detail_parse_vertex_metrics(p, len, &v, err, sizeof err);
+        st = flink_detail_parse_vertex_metrics(p, len, &v, err, sizeof err);
         break;
     case P_BP:
-        flink_detail_parse_backpressure(p, len, &v, err, sizeof err);
+        st = flink_detail_parse_backpressure(p, len, &v, err, sizeof err);
         break;
     case P_CPS:
-        flink_detail_parse_checkpoints(p, len, &cs, err, sizeof err);
+        st = flink_detail_parse_checkpoints(p, len, &cs, err, sizeof err);
         checkpoint_stats_free(&cs);
         break;
     case P_CONFIG:
-        flink_detail_parse_checkpoint_config(p, len, &cc, err, sizeof err);
+        st = flink_detail_parse_checkpoint_config(p, len, &cc, err, sizeof err);
         checkpoint_config_free(&cc);
         break;
     case P_EXC:
-        flink_detail_parse_exceptions(p, len, &e, err, sizeof err);
+        st = flink_detail_parse_exceptions(p, len, &e, err, sizeof err);
         exceptions_free(&e);
         break;
     case P_TM:
-        flink_detail_parse_tm_metrics(p, len, &m, err, sizeof err);
+        st = flink_detail_parse_tm_metrics(p, len, &m, err, sizeof err);
         break;
     }
     vertex_free(&v);
+    return st;
 }
 
 static void every_parser_survives_every_prefix(void **state) {
@@ -1264,10 +1268,24 @@ static void every_parser_survives_every_prefix(void **state) {
     };
     for (size_t f = 0; f < sizeof cases / sizeof cases[0]; f++) {
         struct body b = load(cases[f].name);
+        /* the value ends at its last non-blank byte; what follows is whitespace */
+        size_t end = b.len;
+        while (end > 0 && (b.data[end - 1] == ' ' || b.data[end - 1] == '\t' ||
+                           b.data[end - 1] == '\r' || b.data[end - 1] == '\n'))
+            end--;
+        assert_true(end > 0);
         for (size_t len = 0; len <= b.len; len++) {
-            char *p = xmalloc(len); /* exactly len bytes */
+            char *p = xmalloc(len); /* exactly len bytes: ASan catches an over-read */
             memcpy(p, b.data, len);
-            parse_prefix(cases[f].w, p, len);
+            err[0] = '\0';
+            enum fa_status st = parse_prefix(cases[f].w, p, len);
+            if (len < end && ((st != FA_EMPTY && st != FA_SYNTAX) || err[0] == '\0'))
+                fail_msg("%s cut at %zu of %zu bytes: status %d, message \"%s\"; want an empty "
+                         "or malformed-JSON error with a message",
+                         cases[f].name, len, b.len, (int)st, err);
+            if (len >= end && st != FA_OK)
+                fail_msg("%s: the whole value (%zu of %zu bytes) is an error: %s", cases[f].name,
+                         len, b.len, err);
             free(p);
         }
         free(b.data);
