@@ -106,6 +106,7 @@ FUZZ_SECONDS ?= 15
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 fuzz-build:
+	@EXTRA_PKGS="clang libclang-rt-14-dev" sh tests/deps.sh
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 
