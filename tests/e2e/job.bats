@@ -19,6 +19,8 @@ setup() {
 }
 
 teardown() {
+    # a test's faults must not outlive it on the file's shared simulator
+    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null || true
     e2e_teardown
 }
 
