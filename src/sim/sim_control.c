@@ -256,6 +256,15 @@ out:
 /* /_sim/k8s/forbid and /_sim/k8s/NS/NAME/bump. */
 static void k8s_control(const struct sim_control *ctl, const char *method, const char *path,
                         const char *rest, const char *body, size_t body_len, struct sim_reply *r) {
+    if (strcmp(rest, "drop-watches") == 0) { /* every open watch stream ends */
+        if (strcmp(method, "POST") != 0) {
+            not_allowed(r, method, path, "POST");
+            return;
+        }
+        sim_k8s_drop_watches(ctl->k8s);
+        reply_ok(r, 200, cJSON_CreateObject());
+        return;
+    }
     if (strcmp(rest, "forbid") == 0) {
         if (strcmp(method, "DELETE") == 0) {
             sim_k8s_forbid(ctl->k8s, ctl->model, NULL);

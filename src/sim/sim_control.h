@@ -37,6 +37,8 @@
  *                                      creates and mutating service-proxy requests answer 403
  *                                      with Kubernetes' RBAC Status message
  *   DELETE /_sim/k8s/forbid         allows them again
+ *   POST   /_sim/k8s/drop-watches   every open Kubernetes watch stream ends (clients
+ *                                      reconnect from their last resourceVersion)
  * Unknown paths are 404 and other methods 405, with the Flink error body shape. */
 #ifndef FLINKTOP_SIM_CONTROL_H
 #define FLINKTOP_SIM_CONTROL_H

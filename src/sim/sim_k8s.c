@@ -1,6 +1,9 @@
 #include "sim_k8s.h"
 
 #include "sim_deployments.h"
+#include "sim_k8s_store.h"
+#include "sim_k8s_table.h"
+#include "sim_k8s_watch.h"
 #include "sim_operator.h"
 #include "sim_snapshots.h"
 #include "xalloc.h"
@@ -16,6 +19,18 @@
 #define APPS_GV "apps/v1"
 #define OPERATOR "flink-kubernetes-operator"
 #define REST_PORT 8081
+
+enum k8s_kind {
+    K8S_NAMESPACES,
+    K8S_PODS,
+    K8S_EVENTS,
+    K8S_SERVICES,
+    K8S_FLINKDEP,
+    K8S_SESSIONJOB,
+    K8S_SNAPSHOT,
+    K8S_DEPLOYMENT,
+    K8S_KIND_COUNT
+};
 
 struct sim_k8s {
     cJSON *deployments; /* owned array: metadata + spec; index = cluster index */
@@ -33,6 +48,9 @@ struct sim_k8s {
     struct sim_deployments *apps; /* owned: the apps/v1 Deployments (standalone clusters) */
     int64_t *oom_at; /* owned, a deployment each: when its first task manager was OOMKilled
                         (POST /_sim/k8s/NS/NAME/oom), 0 never */
+    struct sim_k8s_store *store;   /* owned: resourceVersions and the change log of all kinds */
+    struct sim_k8s_watch_hub *hub; /* owned: wakes and ends the watch streams */
+    struct sim_model *model;       /* borrowed: what the objects are rendered from */
 };
 
 struct k8s_request {
@@ -265,6 +283,9 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     k->operators = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->operators);
     k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
     k->oom_at = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->oom_at);
+    k->model = m;
+    k->store = sim_k8s_store_new(K8S_KIND_COUNT);
+    k->hub = sim_k8s_watch_hub_new();
     for (size_t i = 0; i < k->n; i++) {
         const struct sim_cluster *c = &m->clusters[i];
         cJSON *d = cJSON_GetArrayItem(k->deployments, (int)i);
@@ -292,6 +313,8 @@ void sim_k8s_free(struct sim_k8s *k) {
     sim_deployments_free(k->apps);
     free(k->jids);
     free(k->oom_at);
+    sim_k8s_store_free(k->store);
+    sim_k8s_watch_hub_free(k->hub);
     free(k->forbidden_user);
     sim_snapshots_free(&k->progress);
     free(k->namespaces);
@@ -375,7 +398,8 @@ static cJSON *render_deployment(struct sim_k8s *k, size_t i, struct sim_cluster 
     return d;
 }
 
-static cJSON *object_meta(cJSON *o, const char *name, const char *ns, long rv, int64_t created) {
+/* metadata with resourceVersion "0": sim_k8s_store gives every rendered object its own. */
+static cJSON *object_meta(cJSON *o, const char *name, const char *ns, int64_t created) {
     cJSON *md = cJSON_AddObjectToObject(o, "metadata");
     cJSON_AddStringToObject(md, "name", name);
     if (ns != NULL)
@@ -385,9 +409,7 @@ static cJSON *object_meta(cJSON *o, const char *name, const char *ns, long rv, i
     cJSON_AddStringToObject(md, "uid", uid);
     free(uid);
     free(key);
-    char *rvs = rv_string(rv);
-    cJSON_AddStringToObject(md, "resourceVersion", rvs);
-    free(rvs);
+    cJSON_AddStringToObject(md, "resourceVersion", "0");
     add_time(md, "creationTimestamp", created);
     return md;
 }
@@ -398,7 +420,7 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "apiVersion", "v1");
     cJSON_AddStringToObject(p, "kind", "Pod");
-    cJSON *md = object_meta(p, pod, k->namespaces[i], k->resource_version, created);
+    cJSON *md = object_meta(p, pod, k->namespaces[i], created);
     cJSON *labels = cJSON_AddObjectToObject(md, "labels");
     cJSON_AddStringToObject(labels, "app", name);
     cJSON_AddStringToObject(labels, "component", component);
@@ -488,7 +510,7 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
     cJSON_AddStringToObject(e, "apiVersion", "v1");
     cJSON_AddStringToObject(e, "kind", "Event");
     char *name = xasprintf("%s.%016llx", obj, (unsigned long long)fnv(reason, (uint64_t)seq));
-    object_meta(e, name, k->namespaces[i], k->resource_version, first);
+    object_meta(e, name, k->namespaces[i], first);
     free(name);
     cJSON *io = cJSON_AddObjectToObject(e, "involvedObject");
     cJSON_AddStringToObject(io, "apiVersion",
@@ -531,14 +553,14 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                 items, event_json(k, i, "FlinkDeployment", c->name, "Warning", "SavepointError",
                                   "Savepoint failed: java.util.concurrent.TimeoutException: "
                                   "Checkpoint expired before completing.",
-                                  3, t0 - 5400000, now - 600000, 3, OPERATOR));
+                                  3, t0 - 5400000, t0 - 600000, 3, OPERATOR));
         } else {
             char *pod = xasprintf("%s-taskmanager-1-1", c->name);
             cJSON_AddItemToArray(items,
                                  event_json(k, i, "Pod", pod, "Warning", "BackOff",
                                             "Back-off restarting failed container "
                                             "flink-main-container",
-                                            2 + (int)i, t0 - 3600000, now - 120000, 4, "kubelet"));
+                                            2 + (int)i, t0 - 3600000, t0 - 120000, 4, "kubelet"));
             free(pod);
         }
         /* What the operator did since: spec changes, restarts, savepoint failures. */
@@ -572,7 +594,7 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
         cJSON_AddStringToObject(s, "kind", "Service");
         char *name = xasprintf("%s-rest", k->names[i]);
         cJSON *md =
-            object_meta(s, name, k->namespaces[i], k->resource_version, k->started_at - 3600000);
+            object_meta(s, name, k->namespaces[i], k->started_at - 3600000);
         free(name);
         cJSON *labels = cJSON_AddObjectToObject(md, "labels");
         cJSON_AddStringToObject(labels, "app", k->names[i]);
@@ -605,7 +627,7 @@ static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "apiVersion", "v1");
         cJSON_AddStringToObject(o, "kind", "Namespace");
-        cJSON *md = object_meta(o, name, NULL, k->resource_version, k->started_at - 86400000LL);
+        cJSON *md = object_meta(o, name, NULL, k->started_at - 86400000LL);
         cJSON *labels = cJSON_AddObjectToObject(md, "labels");
         cJSON_AddStringToObject(labels, "kubernetes.io/metadata.name", name);
         cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "status"), "phase", "Active");
@@ -615,16 +637,6 @@ static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
 
 /* ---- the resource table ------------------------------------------------------------- */
 
-enum k8s_kind {
-    K8S_NAMESPACES,
-    K8S_PODS,
-    K8S_EVENTS,
-    K8S_SERVICES,
-    K8S_FLINKDEP,
-    K8S_SESSIONJOB,
-    K8S_SNAPSHOT,
-    K8S_DEPLOYMENT
-};
 
 /* The API groups served: core v1, apps/v1, flink.apache.org/v1beta1. */
 enum k8s_group { GROUP_CORE, GROUP_APPS, GROUP_FLINK };
@@ -688,6 +700,7 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
             cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
         break;
     case K8S_SESSIONJOB:
+    case K8S_KIND_COUNT:
         break;
     case K8S_DEPLOYMENT:
         sim_deployments_list(k->apps, m, items, now);
@@ -698,7 +711,16 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         items = cJSON_Duplicate(k->snapshots, true);
         break;
     }
+    /* Every change since the last look takes a resourceVersion and goes to the log. */
+    sim_k8s_store_sync(k->store, (int)res->id, items, &k->resource_version, now);
     return items;
+}
+
+static const struct k8s_resource *resource_of(enum k8s_kind id) {
+    for (size_t r = 0; r < sizeof resources / sizeof resources[0]; r++)
+        if (resources[r].id == id)
+            return &resources[r];
+    return NULL;
 }
 
 /* ---- label selectors ---------------------------------------------------------------- */
@@ -905,8 +927,59 @@ static void reply_resource_list(struct sim_reply *r, enum k8s_group group) {
 
 /* ---- lists, get, patch, create ------------------------------------------------------ */
 
+/* sim_k8s_watch_source's callbacks. */
+static cJSON *watch_list(void *owner, int kind, int64_t now) {
+    struct sim_k8s *k = owner;
+    return all_items(k, k->model, resource_of((enum k8s_kind)kind), now);
+}
+
+static bool watch_matches(const cJSON *obj, const char *ns, const char *labels,
+                          const char *fields) {
+    cJSON *o = (cJSON *)(uintptr_t)obj; /* the matchers only read */
+    return in_namespace(o, ns) && selector_matches(o, labels) && fields_match(o, fields);
+}
+
+static bool query_true(const char *v) {
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+static void reply_watch(struct sim_k8s *k, const struct k8s_resource *res, const char *ns,
+                        const struct sim_query *query, bool table, int64_t now,
+                        struct sim_reply *r) {
+    struct sim_k8s_watch_source src = {
+        .owner = k,
+        .model = k->model,
+        .store = k->store,
+        .rv = &k->resource_version,
+        .kind = (int)res->id,
+        .list = watch_list,
+        .matches = watch_matches,
+        .table = sim_k8s_table_for,
+        .api_version = group_versions[res->group],
+        .kind_name = res->kind,
+    };
+    const char *timeout = query->get(query->cls, "timeoutSeconds");
+    long t = 0;
+    if (timeout != NULL) {
+        char *end = NULL;
+        t = strtol(timeout, &end, 10);
+        if (end == timeout || *end != '\0' || t < 0)
+            t = 0;
+    }
+    struct sim_k8s_watch_params p = {
+        .ns = ns,
+        .label_selector = query->get(query->cls, "labelSelector"),
+        .field_selector = query->get(query->cls, "fieldSelector"),
+        .resource_version = query->get(query->cls, "resourceVersion"),
+        .timeout_s = t,
+        .bookmarks = query_true(query->get(query->cls, "allowWatchBookmarks")),
+        .table = table,
+    };
+    sim_k8s_watch_open(k->hub, &src, &p, now, r);
+}
+
 static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
-                       const char *ns, const struct sim_query *query, int64_t now,
+                       const char *ns, const struct sim_query *query, bool table, int64_t now,
                        struct sim_reply *r) {
     const char *selector =
         query != NULL && query->get != NULL ? query->get(query->cls, "labelSelector") : NULL;
@@ -914,9 +987,8 @@ static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_
         query != NULL && query->get != NULL ? query->get(query->cls, "fieldSelector") : NULL;
     const char *watch =
         query != NULL && query->get != NULL ? query->get(query->cls, "watch") : NULL;
-    if (watch != NULL && (strcmp(watch, "true") == 0 || strcmp(watch, "1") == 0)) {
-        /* No watch streams here: a client (kubectl rollout status) lists again instead. */
-        sim_k8s_status(r, 405, "MethodNotAllowed", "the simulator does not serve watches");
+    if (query_true(watch)) {
+        reply_watch(k, res, ns, query, table, now, r);
         return;
     }
     cJSON *all = all_items(k, m, res, now);
@@ -937,11 +1009,20 @@ static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_
             cJSON_Delete(it);
     }
     cJSON_Delete(all);
+    if (table) { /* kubectl's Accept: the same items as rows */
+        cJSON *t = sim_k8s_table_for(res->kind, items, true, now);
+        cJSON_ReplaceItemInObjectCaseSensitive(
+            t, "metadata", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(o, "metadata"), true));
+        cJSON_Delete(o);
+        o = t;
+    }
     sim_reply_json(r, 200, o);
 }
 
-static void reply_get(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
-                      const char *ns, const char *name, int64_t now, struct sim_reply *r) {
+/* Object ns/name of res as a list shows it now (its stored resourceVersion): owned, NULL
+ * when there is none. */
+static cJSON *rendered_one(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                           const char *ns, const char *name, int64_t now) {
     cJSON *all = all_items(k, m, res, now);
     cJSON *found = NULL;
     for (int i = 0; i < cJSON_GetArraySize(all); i++) {
@@ -952,12 +1033,55 @@ static void reply_get(struct sim_k8s *k, struct sim_model *m, const struct k8s_r
         }
     }
     cJSON_Delete(all);
+    return found;
+}
+
+static void reply_get(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                      const char *ns, const char *name, bool table, int64_t now,
+                      struct sim_reply *r) {
+    cJSON *found = rendered_one(k, m, res, ns, name, now);
     if (found == NULL) {
         sim_k8s_status(r, 404, "NotFound", "%s.%s \"%s\" not found", res->plural,
                        group_names[res->group], name);
         return;
     }
+    if (table) {
+        cJSON *one = cJSON_CreateArray();
+        cJSON_AddItemToArray(one, found);
+        found = sim_k8s_table_for(res->kind, one, true, now);
+        cJSON_Delete(one);
+    }
     sim_reply_json(r, 200, found);
+}
+
+/* After a write that answered 200 with the object: the answer carries the object as the
+ * store now has it (the write's own resourceVersion), and watches look at once. */
+static void written(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                    const char *ns, const char *name, int64_t now, struct sim_reply *r) {
+    if (r->status < 200 || r->status > 299)
+        return;
+    cJSON *o = rendered_one(k, m, res, ns, name, now);
+    if (o != NULL) {
+        sim_reply_free(r);
+        sim_reply_json(r, r->status, o);
+    }
+    sim_k8s_watch_notify(k->hub);
+}
+
+/* Whether a write carrying resourceVersion want may go ahead on an object whose metadata
+ * or spec last changed at have. The store gives a newer number to every status change
+ * (the operator's writes): a client that read the object after the last metadata or spec
+ * change is not refused for those. */
+bool sim_k8s_rv_current(const char *want, const char *have) {
+    if (want == NULL)
+        return true;
+    if (have == NULL)
+        return false;
+    char *e1 = NULL, *e2 = NULL;
+    long w = strtol(want, &e1, 10), h = strtol(have, &e2, 10);
+    if (e1 == want || *e1 != '\0' || e2 == have || *e2 != '\0')
+        return strcmp(want, have) == 0;
+    return w >= h;
 }
 
 /* RFC 7386: merges patch into target (both borrowed; target is modified). */
@@ -1037,7 +1161,7 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
     cJSON *pmd = get_obj(patch, "metadata");
     const char *want_rv = pmd != NULL ? get_str(pmd, "resourceVersion") : NULL;
     const char *have_rv = get_str(md, "resourceVersion");
-    if (want_rv != NULL && (have_rv == NULL || strcmp(want_rv, have_rv) != 0)) {
+    if (!sim_k8s_rv_current(want_rv, have_rv)) {
         sim_k8s_status(r, 409, "Conflict",
                        "Operation cannot be fulfilled on flinkdeployments.flink.apache.org "
                        "\"%s\": the object has been modified; please apply your changes to the "
@@ -1266,11 +1390,23 @@ char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path) {
     return xasprintf("/clusters/%s%s", k->names[i], rest);
 }
 
+/* The metadata.name of the object in r's body: owned, NULL when none. */
+static char *created_name(const struct sim_reply *r) {
+    if (r->body == NULL)
+        return NULL;
+    cJSON *o = cJSON_Parse(r->body);
+    const char *name = get_str(get_obj(o, "metadata"), "name");
+    char *out = name != NULL ? xstrdup(name) : NULL;
+    cJSON_Delete(o);
+    return out;
+}
+
 static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
-                     const struct sim_query *query, const char *content_type, const char *body,
-                     size_t body_len, int64_t now, struct sim_reply *r) {
+                     const struct sim_query *query, const char *content_type, const char *accept,
+                     const char *body, size_t body_len, int64_t now, struct sim_reply *r) {
     struct k8s_request q;
     bool get = strcmp(method, "GET") == 0;
+    bool table = accept != NULL && strstr(accept, "as=Table") != NULL;
     const char *rest = NULL;
     if (proxy_index(k, path, &rest) != SIZE_MAX) {
         /* sim_main routes known services to Flink: this one is unknown. */
@@ -1337,19 +1473,25 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
     if (q.n_seg == i + 2)
         name = seg_dup(&q, i + 1);
     if (name == NULL && get) {
-        reply_list(k, m, res, ns, query, now, r);
+        reply_list(k, m, res, ns, query, table, now, r);
     } else if (name == NULL && strcmp(method, "POST") == 0 && res->id == K8S_SNAPSHOT &&
                ns != NULL) {
         create_snapshot(k, m, ns, body, body_len, now, r);
+        char *created = created_name(r);
+        if (created != NULL)
+            written(k, m, res, ns, created, now, r);
+        free(created);
     } else if (name != NULL && get) {
-        reply_get(k, m, res, ns, name, now, r);
+        reply_get(k, m, res, ns, name, table, now, r);
     } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_FLINKDEP &&
                ns != NULL) {
         patch_deployment(k, m, ns, name, content_type, body, body_len, now, r);
+        written(k, m, res, ns, name, now, r);
     } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_DEPLOYMENT &&
                ns != NULL) {
         sim_deployments_patch(k->apps, m, ns, name, content_type, body, body_len,
                               &k->resource_version, k->forbidden_user, now, r);
+        written(k, m, res, ns, name, now, r);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",
                        path);
@@ -1365,12 +1507,19 @@ not_found:
 }
 
 void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
-                    const struct sim_query *query, const char *content_type, const char *body,
-                    size_t body_len, int64_t now_ms, struct sim_reply *r) {
+                    const struct sim_query *query, const char *content_type, const char *accept,
+                    const char *body, size_t body_len, int64_t now_ms, struct sim_reply *r) {
     int64_t now = sim_model_lock(m, now_ms);
-    dispatch(k, m, method, path, query, content_type, body, body_len, now, r);
+    dispatch(k, m, method, path, query, content_type, accept, body, body_len, now, r);
     sim_model_unlock(m);
 }
+
+void sim_k8s_stop_watches(struct sim_k8s *k) {
+    if (k != NULL)
+        sim_k8s_watch_stop(k->hub);
+}
+
+void sim_k8s_drop_watches(struct sim_k8s *k) { sim_k8s_watch_drop_all(k->hub); }
 
 /* ---- test controls ------------------------------------------------------------------ */
 

@@ -48,8 +48,19 @@ char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path);
  * Takes and releases the model lock (which also guards k's objects). Fills r: the caller
  * owns r->body. */
 void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
-                    const struct sim_query *query, const char *content_type, const char *body,
-                    size_t body_len, int64_t now_ms, struct sim_reply *r);
+                    const struct sim_query *query, const char *content_type, const char *accept,
+                    const char *body, size_t body_len, int64_t now_ms, struct sim_reply *r);
+
+/* Watch streams (sim_k8s_watch.h): stop ends every open one and every later one at once
+ * (before the server stops: it waits for them); drop ends the open ones (clients reconnect),
+ * POST /_sim/k8s/drop-watches. k NULL: nothing. */
+void sim_k8s_stop_watches(struct sim_k8s *k);
+void sim_k8s_drop_watches(struct sim_k8s *k);
+
+/* Whether a write carrying metadata.resourceVersion want (NULL: none) may go ahead on an
+ * object whose metadata or spec last changed at resourceVersion have (sim_deployments
+ * shares it). Both borrowed. */
+bool sim_k8s_rv_current(const char *want, const char *have);
 
 /* Test controls (each takes the model lock, which guards k's objects):
  * forbid: from now on patches of FlinkDeployments and Deployments, creates of

@@ -126,11 +126,37 @@ static enum MHD_Result queue(struct MHD_Connection *conn, unsigned int status,
     return ret;
 }
 
-/* Hands r's body to libmicrohttpd (which frees it) and queues it. */
+/* libmicrohttpd's side of a streamed body (sim_reply_stream): chunked, read in the
+ * connection's own thread. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
+    (void)pos;
+    struct sim_reply_stream *st = cls;
+    long n = st->read(st->cls, buf, max);
+    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
+
+static void stream_done(void *cls) {
+    struct sim_reply_stream *st = cls;
+    st->done(st->cls);
+    free(st);
+}
+
+/* Hands r's body (or stream) to libmicrohttpd (which frees it) and queues it. */
 static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct sim_reply *r) {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
-    r->body = NULL;
+    struct MHD_Response *resp = NULL;
+    if (r->stream.read != NULL) {
+        struct sim_reply_stream *st = xmalloc(sizeof *st);
+        *st = r->stream;
+        r->stream.read = NULL;
+        sim_reply_free(r);
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st,
+                                                 stream_done);
+        if (resp == NULL)
+            stream_done(st);
+    } else {
+        resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
+        r->body = NULL;
+    }
     return queue(conn, (unsigned int)r->status, resp, r->allow);
 }
 
@@ -225,13 +251,19 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
     } else if (k8s) {
         const char *ctype =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        sim_k8s_handle(s->k8s, s->model, method, url, &query, ctype, ctx->body, ctx->len,
+        const char *accept =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+        sim_k8s_handle(s->k8s, s->model, method, url, &query, ctype, accept, ctx->body, ctx->len,
                        sim_now_ms(), &r);
     } else {
         sim_flink_handle(s->model, method, url, &query, ctx->body, ctx->len, sim_now_ms(), &r);
     }
     if (!faulted)
         return queue_reply(conn, &r);
+    if (r.stream.read != NULL) { /* a faulted watch: the fault answers instead */
+        r.stream.done(r.stream.cls);
+        r.stream.read = NULL;
+    }
     unsigned int status = 0;
     struct MHD_Response *resp = sim_faults_response(s->faults, &hit, &r, &status);
     sim_reply_free(&r);
@@ -534,6 +566,7 @@ int main(int argc, char **argv) {
 stop:
     /* Release hangs, latencies and drips first, or MHD_stop_daemon would wait on them. */
     sim_faults_stop(faults);
+    sim_k8s_stop_watches(k8s);
     MHD_stop_daemon(httpd);
     httpd = NULL;
 out:

@@ -40,4 +40,8 @@ void sim_reply_free(struct sim_reply *r) {
     free(r->body);
     r->body = NULL;
     r->len = 0;
+    if (r->stream.read != NULL && r->stream.done != NULL)
+        r->stream.done(r->stream.cls);
+    r->stream.read = NULL;
+    r->stream.cls = NULL;
 }
