@@ -326,6 +326,17 @@ void sim_control_handle(const struct sim_control *ctl, const char *method, const
         requests(ctl, method, path, r);
         return;
     }
+    if (strcmp(path, "/_sim/stats") == 0 && ctl->stats != NULL) {
+        if (strcmp(method, "GET") == 0) {
+            sim_reply_json(r, 200, sim_stats_json(ctl->stats));
+        } else if (strcmp(method, "DELETE") == 0) {
+            sim_stats_reset(ctl->stats);
+            reply_ok(r, 200, cJSON_CreateObject());
+        } else {
+            not_allowed(r, method, path, "GET, DELETE");
+        }
+        return;
+    }
     if (strcmp(path, "/_sim/savepoints/fail") == 0) {
         savepoint_failures(ctl, method, path, body, body_len, now_ms, r);
         return;

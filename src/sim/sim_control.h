@@ -37,6 +37,8 @@
  *                                      creates and mutating service-proxy requests answer 403
  *                                      with Kubernetes' RBAC Status message
  *   DELETE /_sim/k8s/forbid         allows them again
+ *   GET    /_sim/stats              -> 200 every request received by class (sim_stats.h)
+ *   DELETE /_sim/stats              resets the counts
  *   POST   /_sim/k8s/drop-watches   every open Kubernetes watch stream ends (clients
  *                                      reconnect from their last resourceVersion)
  * Unknown paths are 404 and other methods 405, with the Flink error body shape. */
@@ -48,6 +50,7 @@
 #include "sim_model.h"
 #include "sim_reply.h"
 #include "sim_requests.h"
+#include "sim_stats.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,6 +64,7 @@ struct sim_control {
     struct sim_model *model;
     struct sim_k8s *k8s;
     struct sim_requests *requests;
+    struct sim_stats *stats; /* GET|DELETE /_sim/stats */
 };
 
 /* Answers one control request at wall time now_ms (model changes happen then). body

@@ -10,6 +10,7 @@
 #include "sim_model.h"
 #include "sim_reply.h"
 #include "sim_requests.h"
+#include "sim_stats.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -210,6 +211,14 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         free(qs);
     }
     bool k8s = sim_k8s_owns(url);
+    {
+        const char *w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "watch");
+        bool watch = w != NULL && (strcmp(w, "1") == 0 || strcmp(w, "true") == 0);
+        char *via_proxy = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
+        sim_stats_count(s->control.stats,
+                        sim_stats_classify(method, url, k8s, via_proxy != NULL, watch), url, k8s);
+        free(via_proxy);
+    }
     if (k8s && !authorized(s, conn)) {
         sim_k8s_status(&r, 401, "Unauthorized", "Unauthorized");
         return queue_reply(conn, &r);
@@ -473,6 +482,7 @@ int main(int argc, char **argv) {
     struct sim_model *model = NULL;
     struct sim_k8s *k8s = NULL;
     struct sim_requests *requests = sim_requests_new();
+    struct sim_stats *stats = sim_stats_new();
     char *cert_pem = NULL, *key_pem = NULL;
     size_t cert_len = 0, key_len = 0;
     if (tls_cert != NULL) {
@@ -516,7 +526,7 @@ int main(int argc, char **argv) {
                             .faults = faults,
                             .k8s = k8s,
                             .token = token,
-                            .control = {faults, model, k8s, requests}};
+                            .control = {faults, model, k8s, requests, stats}};
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                          MHD_USE_POLL | MHD_USE_ITC;
     if (cert_pem != NULL) {
@@ -576,5 +586,6 @@ out:
     sim_model_free(model);
     sim_faults_free(faults);
     sim_requests_free(requests);
+    sim_stats_free(stats);
     return rc;
 }
