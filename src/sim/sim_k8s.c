@@ -414,9 +414,62 @@ static cJSON *object_meta(cJSON *o, const char *name, const char *ns, int64_t cr
     return md;
 }
 
+/* Flink's memory ("2048m", "4g") as Kubernetes quantity ("2048Mi", "4Gi"): owned. */
+static char *k8s_memory(const char *flink) {
+    if (flink == NULL || flink[0] == '\0')
+        return xstrdup("1Gi");
+    size_t n = strlen(flink);
+    char unit = flink[n - 1];
+    if (unit == 'm' || unit == 'M')
+        return xasprintf("%.*sMi", (int)(n - 1), flink);
+    if (unit == 'g' || unit == 'G')
+        return xasprintf("%.*sGi", (int)(n - 1), flink);
+    return xstrdup(flink);
+}
+
+/* The container's resources from the FlinkDeployment's jobManager/taskManager.resource. */
+static cJSON *pod_resources(const cJSON *spec, bool tm) {
+    cJSON *res = get_obj(get_obj((cJSON *)(uintptr_t)spec, tm ? "taskManager" : "jobManager"),
+                         "resource");
+    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(res, "cpu");
+    char *cpu_s = cJSON_IsNumber(cpu) ? xasprintf("%g", cpu->valuedouble) : xstrdup(tm ? "2" : "1");
+    char *mem = k8s_memory(get_str(res, "memory"));
+    cJSON *out = cJSON_CreateObject();
+    cJSON *lim = cJSON_AddObjectToObject(out, "limits");
+    cJSON_AddStringToObject(lim, "cpu", cpu_s);
+    cJSON_AddStringToObject(lim, "memory", mem);
+    cJSON_AddItemToObject(out, "requests", cJSON_Duplicate(lim, true));
+    free(cpu_s);
+    free(mem);
+    return out;
+}
+
+static void add_port(cJSON *ports, const char *name, int port) {
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", name);
+    cJSON_AddNumberToObject(p, "containerPort", port);
+    cJSON_AddStringToObject(p, "protocol", "TCP");
+    cJSON_AddItemToArray(ports, p);
+}
+
+static void add_condition(cJSON *conds, const char *type, int64_t at) {
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "type", type);
+    cJSON_AddStringToObject(c, "status", "True");
+    cJSON_AddNullToObject(c, "lastProbeTime");
+    add_time(c, "lastTransitionTime", at);
+    cJSON_AddItemToArray(conds, c);
+}
+
+/* A pod as the kubelet reports it: spec with the container's image, ports and resources;
+ * status with conditions and the container's state (and lastState after an OOM kill). */
 static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const char *component,
                        const char *ip, int64_t created, int node, int restarts, int64_t oom_ms) {
     const char *name = k->names[i];
+    bool tm = strcmp(component, "taskmanager") == 0;
+    const cJSON *fd_spec = get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "spec");
+    const char *image = get_str(fd_spec, "image");
+    const char *pull = get_str(fd_spec, "imagePullPolicy");
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "apiVersion", "v1");
     cJSON_AddStringToObject(p, "kind", "Pod");
@@ -426,38 +479,80 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     cJSON_AddStringToObject(labels, "component", component);
     cJSON_AddStringToObject(labels, "type", "flink-native-kubernetes");
     cJSON *spec = cJSON_AddObjectToObject(p, "spec");
-    char *node_name = xasprintf("node-pool-a-%d", node);
-    cJSON_AddStringToObject(spec, "nodeName", node_name);
     cJSON *containers = cJSON_AddArrayToObject(spec, "containers");
     cJSON *ctr = cJSON_CreateObject();
     cJSON_AddStringToObject(ctr, "name", "flink-main-container");
+    cJSON_AddStringToObject(ctr, "image", image != NULL ? image : "flink:latest");
+    cJSON_AddStringToObject(ctr, "imagePullPolicy", pull != NULL ? pull : "IfNotPresent");
+    cJSON *args = cJSON_AddArrayToObject(ctr, "args");
+    cJSON_AddItemToArray(args, cJSON_CreateString(tm ? "taskmanager" : "jobmanager"));
+    cJSON *ports = cJSON_AddArrayToObject(ctr, "ports");
+    if (tm) {
+        add_port(ports, "rpc", 6122);
+    } else {
+        add_port(ports, "rest", REST_PORT);
+        add_port(ports, "jobmanager-rpc", 6123);
+        add_port(ports, "blobserver", 6124);
+    }
+    cJSON_AddItemToObject(ctr, "resources", pod_resources(fd_spec, tm));
+    cJSON_AddStringToObject(ctr, "terminationMessagePath", "/dev/termination-log");
+    cJSON_AddStringToObject(ctr, "terminationMessagePolicy", "File");
     cJSON_AddItemToArray(containers, ctr);
+    cJSON_AddStringToObject(spec, "restartPolicy", "Always");
+    cJSON_AddNumberToObject(spec, "terminationGracePeriodSeconds", 30);
+    cJSON_AddStringToObject(spec, "dnsPolicy", "ClusterFirst");
+    cJSON_AddStringToObject(spec, "serviceAccountName", "flink");
+    cJSON_AddStringToObject(spec, "serviceAccount", "flink");
+    char *node_name = xasprintf("node-pool-a-%d", node);
+    cJSON_AddStringToObject(spec, "nodeName", node_name);
+    cJSON_AddStringToObject(spec, "schedulerName", "default-scheduler");
+    cJSON_AddObjectToObject(spec, "securityContext");
     cJSON *st = cJSON_AddObjectToObject(p, "status");
     cJSON_AddStringToObject(st, "phase", "Running");
+    cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
+    add_condition(conds, "Initialized", created);
+    add_condition(conds, "Ready", created);
+    add_condition(conds, "ContainersReady", created);
+    add_condition(conds, "PodScheduled", created);
     cJSON_AddStringToObject(st, "hostIP", "10.0.0.1");
     cJSON_AddStringToObject(st, "podIP", ip);
+    cJSON *ips = cJSON_CreateObject();
+    cJSON_AddStringToObject(ips, "ip", ip);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(st, "podIPs"), ips);
     add_time(st, "startTime", created);
-    cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
-    cJSON *ready = cJSON_CreateObject();
-    cJSON_AddStringToObject(ready, "type", "Ready");
-    cJSON_AddStringToObject(ready, "status", "True");
-    add_time(ready, "lastTransitionTime", created);
-    cJSON_AddItemToArray(conds, ready);
     cJSON *css = cJSON_AddArrayToObject(st, "containerStatuses");
     cJSON *cs = cJSON_CreateObject();
     cJSON_AddStringToObject(cs, "name", "flink-main-container");
     cJSON_AddBoolToObject(cs, "ready", true);
+    cJSON_AddBoolToObject(cs, "started", true);
     cJSON_AddNumberToObject(cs, "restartCount", restarts);
+    cJSON_AddStringToObject(cs, "image", image != NULL ? image : "flink:latest");
+    char sha[65];
+    for (size_t h = 0; h < 4; h++)
+        snprintf(sha + h * 16, sizeof sha - h * 16, "%016llx",
+                 (unsigned long long)fnv(image != NULL ? image : "", h));
+    char *image_id = xasprintf("docker.io/library/flink@sha256:%s", sha);
+    cJSON_AddStringToObject(cs, "imageID", image_id);
+    free(image_id);
+    char cid[65];
+    for (size_t h = 0; h < 4; h++)
+        snprintf(cid + h * 16, sizeof cid - h * 16, "%016llx",
+                 (unsigned long long)fnv(pod, (uint64_t)created + h));
+    char *container_id = xasprintf("containerd://%s", cid);
+    cJSON_AddStringToObject(cs, "containerID", container_id);
+    free(container_id);
     cJSON *state = cJSON_AddObjectToObject(cs, "state");
     add_time(cJSON_AddObjectToObject(state, "running"), "startedAt", created);
+    cJSON *last = cJSON_AddObjectToObject(cs, "lastState");
     if (oom_ms > 0) { /* the container before this one ran out of memory */
-        cJSON *term =
-            cJSON_AddObjectToObject(cJSON_AddObjectToObject(cs, "lastState"), "terminated");
-        cJSON_AddStringToObject(term, "reason", "OOMKilled");
+        cJSON *term = cJSON_AddObjectToObject(last, "terminated");
         cJSON_AddNumberToObject(term, "exitCode", 137);
+        cJSON_AddStringToObject(term, "reason", "OOMKilled");
+        add_time(term, "startedAt", created - 3600000);
         add_time(term, "finishedAt", oom_ms);
     }
     cJSON_AddItemToArray(css, cs);
+    cJSON_AddStringToObject(st, "qosClass", "Guaranteed");
     free(node_name);
     return p;
 }
@@ -513,13 +608,39 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
     object_meta(e, name, k->namespaces[i], first);
     free(name);
     cJSON *io = cJSON_AddObjectToObject(e, "involvedObject");
-    cJSON_AddStringToObject(io, "apiVersion",
-                            strcmp(kind, "Pod") == 0          ? "v1"
-                            : strcmp(kind, "Deployment") == 0 ? APPS_GV
-                                                              : FLINK_GV);
+    bool pod = strcmp(kind, "Pod") == 0, deploy = strcmp(kind, "Deployment") == 0;
+    cJSON_AddStringToObject(io, "apiVersion", pod ? "v1" : deploy ? APPS_GV : FLINK_GV);
     cJSON_AddStringToObject(io, "kind", kind);
     cJSON_AddStringToObject(io, "name", obj);
     cJSON_AddStringToObject(io, "namespace", k->namespaces[i]);
+    /* The uid the object itself carries, so kubectl describe finds its events. */
+    char *key = xasprintf("%s/%s%s", k->namespaces[i], obj,
+                          deploy                                     ? "/deployment"
+                          : strcmp(kind, "FlinkStateSnapshot") == 0 ? "/snapshot"
+                                                                     : "");
+    char *uid = make_uid(key);
+    cJSON_AddStringToObject(io, "uid", uid);
+    free(uid);
+    free(key);
+    /* The object's resourceVersion when the event was first recorded. */
+    char *event_key = xasprintf("%s/%s", k->namespaces[i], get_str(get_obj(e, "metadata"), "name"));
+    const cJSON *seen = sim_k8s_store_seen(k->store, K8S_EVENTS, event_key);
+    const char *was = get_str(get_obj((cJSON *)(uintptr_t)seen, "involvedObject"),
+                              "resourceVersion");
+    free(event_key);
+    char *obj_key = xasprintf("%s/%s", k->namespaces[i], obj);
+    long now_rv = sim_k8s_store_rv(k->store,
+                                   pod      ? K8S_PODS
+                                   : deploy ? K8S_DEPLOYMENT
+                                   : strcmp(kind, "FlinkStateSnapshot") == 0 ? K8S_SNAPSHOT
+                                                                             : K8S_FLINKDEP,
+                                   obj_key);
+    free(obj_key);
+    char *rv = was != NULL ? xstrdup(was) : rv_string(now_rv > 0 ? now_rv : k->resource_version);
+    cJSON_AddStringToObject(io, "resourceVersion", rv);
+    free(rv);
+    if (pod)
+        cJSON_AddStringToObject(io, "fieldPath", "spec.containers{flink-main-container}");
     cJSON_AddStringToObject(e, "reason", reason);
     cJSON_AddStringToObject(e, "message", message);
     cJSON *src = cJSON_AddObjectToObject(e, "source");
@@ -789,6 +910,30 @@ static bool fields_match(cJSON *item, const char *selector) {
         cJSON_AddStringToObject(fields, "metadata.name", name);
     if (ns != NULL)
         cJSON_AddStringToObject(fields, "metadata.namespace", ns);
+    /* what the API server indexes for events (kubectl describe asks by involvedObject)
+     * and pods */
+    static const char *const io_fields[] = {"kind",      "namespace",       "name",
+                                            "uid",       "apiVersion",      "resourceVersion",
+                                            "fieldPath"};
+    cJSON *io = get_obj(item, "involvedObject");
+    for (size_t i = 0; io != NULL && i < sizeof io_fields / sizeof io_fields[0]; i++) {
+        char key[48];
+        snprintf(key, sizeof key, "involvedObject.%s", io_fields[i]);
+        const char *v = get_str(io, io_fields[i]);
+        cJSON_AddStringToObject(fields, key, v != NULL ? v : "");
+    }
+    if (io != NULL) {
+        const char *v = get_str(item, "reason");
+        cJSON_AddStringToObject(fields, "reason", v != NULL ? v : "");
+        v = get_str(item, "type");
+        cJSON_AddStringToObject(fields, "type", v != NULL ? v : "");
+    }
+    const char *node = get_str(get_obj(item, "spec"), "nodeName");
+    if (node != NULL)
+        cJSON_AddStringToObject(fields, "spec.nodeName", node);
+    const char *phase = get_str(get_obj(item, "status"), "phase");
+    if (phase != NULL)
+        cJSON_AddStringToObject(fields, "status.phase", phase);
     bool ok = labels_match(fields, selector);
     cJSON_Delete(fields);
     return ok;

@@ -186,20 +186,30 @@ void sim_k8s_store_since(const struct sim_k8s_store *s, int kind, long after,
     }
 }
 
-long sim_k8s_store_rv(const struct sim_k8s_store *s, int kind, const char *key) {
+static const struct entry *find(const struct sim_k8s_store *s, int kind, const char *key) {
     if (kind < 0 || kind >= s->n_kinds)
-        return 0;
+        return NULL;
     const struct kind_table *t = &s->kinds[kind];
     size_t lo = 0, hi = t->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         int cmp = strcmp(t->entries[mid].key, key);
         if (cmp == 0)
-            return t->entries[mid].rv;
+            return &t->entries[mid];
         if (cmp < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return 0;
+    return NULL;
+}
+
+long sim_k8s_store_rv(const struct sim_k8s_store *s, int kind, const char *key) {
+    const struct entry *e = find(s, kind, key);
+    return e != NULL ? e->rv : 0;
+}
+
+const cJSON *sim_k8s_store_seen(const struct sim_k8s_store *s, int kind, const char *key) {
+    const struct entry *e = find(s, kind, key);
+    return e != NULL ? e->seen : NULL;
 }

@@ -57,6 +57,10 @@ long sim_k8s_store_latest(const struct sim_k8s_store *s);
  * namespaced): 0 when unknown. */
 long sim_k8s_store_rv(const struct sim_k8s_store *s, int kind, const char *key);
 
+/* The object kind's key as the store last saw it (borrowed until the next sync of that
+ * kind), NULL when unknown. */
+const cJSON *sim_k8s_store_seen(const struct sim_k8s_store *s, int kind, const char *key);
+
 /* "ns/name" (or "name") of a Kubernetes object; owned: caller frees. */
 char *sim_k8s_store_key(const cJSON *obj);
 
