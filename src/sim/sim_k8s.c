@@ -1,6 +1,7 @@
 #include "sim_k8s.h"
 
 #include "sim_deployments.h"
+#include "sim_json_patch.h"
 #include "sim_k8s_store.h"
 #include "sim_k8s_table.h"
 #include "sim_k8s_watch.h"
@@ -1272,6 +1273,36 @@ static void forbidden(const struct sim_k8s *k, struct sim_reply *r, const char *
     sim_reply_json(r, 403, o);
 }
 
+/* The RFC 7386 merge patch that turns have into want (objects, borrowed): owned. */
+static cJSON *merge_diff(const cJSON *have, const cJSON *want) {
+    cJSON *out = cJSON_CreateObject();
+    for (const cJSON *h = have != NULL ? have->child : NULL; h != NULL; h = h->next)
+        if (cJSON_GetObjectItemCaseSensitive(want, h->string) == NULL)
+            cJSON_AddNullToObject(out, h->string);
+    for (const cJSON *w = want != NULL ? want->child : NULL; w != NULL; w = w->next) {
+        const cJSON *h = cJSON_GetObjectItemCaseSensitive(have, w->string);
+        if (cJSON_IsObject(h) && cJSON_IsObject(w))
+            cJSON_AddItemToObject(out, w->string, merge_diff(h, w));
+        else if (h == NULL || !cJSON_Compare(h, w, true))
+            cJSON_AddItemToObject(out, w->string, cJSON_Duplicate(w, true));
+    }
+    return out;
+}
+
+/* The merge patch that turns stored's spec, labels and annotations into patched's:
+ * owned. */
+static cJSON *json_patch_as_merge(cJSON *stored, cJSON *patched) {
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "spec", merge_diff(get_obj(stored, "spec"), get_obj(patched, "spec")));
+    cJSON *md = cJSON_AddObjectToObject(out, "metadata");
+    static const char *const maps[] = {"labels", "annotations"};
+    for (size_t i = 0; i < 2; i++)
+        cJSON_AddItemToObject(md, maps[i],
+                              merge_diff(get_obj(get_obj(stored, "metadata"), maps[i]),
+                                         get_obj(get_obj(patched, "metadata"), maps[i])));
+    return out;
+}
+
 static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char *ns,
                              const char *name, const char *content_type, const char *body,
                              size_t body_len, int64_t now, struct sim_reply *r) {
@@ -1289,19 +1320,38 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
         forbidden(k, r, "patch", "flinkdeployments", name, ns);
         goto out;
     }
-    if (content_type == NULL || strncmp(content_type, "application/merge-patch+json", 28) != 0) {
+    bool json_patch =
+        content_type != NULL && strncmp(content_type, "application/json-patch+json", 27) == 0;
+    if (!json_patch &&
+        (content_type == NULL || strncmp(content_type, "application/merge-patch+json", 28) != 0)) {
         sim_k8s_status(r, 415, "UnsupportedMediaType",
                        "the body of the request was in an unknown format - accepted media types "
-                       "include: application/merge-patch+json");
+                       "include: application/json-patch+json, application/merge-patch+json");
         goto out;
     }
     const char *end = NULL;
     patch = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    cJSON *stored = cJSON_GetArrayItem(k->deployments, (int)idx);
+    if (json_patch) {
+        /* Applied to the object as stored; what it makes of metadata and spec is then
+         * written as a merge would. */
+        char err[256];
+        cJSON *doc = render_deployment(k, idx, &m->clusters[idx], now);
+        bool ok = sim_json_patch_apply(doc, patch, err, sizeof err);
+        cJSON_Delete(patch);
+        patch = NULL;
+        if (!ok) {
+            cJSON_Delete(doc);
+            sim_k8s_status(r, 422, "Invalid", "%s", err);
+            goto out;
+        }
+        patch = json_patch_as_merge(stored, doc);
+        cJSON_Delete(doc);
+    }
     if (!cJSON_IsObject(patch)) {
         sim_k8s_status(r, 400, "BadRequest", "the patch is not a JSON object");
         goto out;
     }
-    cJSON *stored = cJSON_GetArrayItem(k->deployments, (int)idx);
     cJSON *md = get_obj(stored, "metadata");
     cJSON *pmd = get_obj(patch, "metadata");
     const char *want_rv = pmd != NULL ? get_str(pmd, "resourceVersion") : NULL;
