@@ -2,6 +2,7 @@
 
 #include "sim_deployments.h"
 #include "sim_json_patch.h"
+#include "sim_k8s_auth.h"
 #include "sim_k8s_store.h"
 #include "sim_k8s_table.h"
 #include "sim_k8s_watch.h"
@@ -52,6 +53,10 @@ struct sim_k8s {
     struct sim_k8s_store *store;   /* owned: resourceVersions and the change log of all kinds */
     struct sim_k8s_watch_hub *hub; /* owned: wakes and ends the watch streams */
     struct sim_model *model;       /* borrowed: what the objects are rendered from */
+    cJSON *status_overlays; /* owned array, a deployment each: merged over the rendered status
+                               (PATCH .../flinkdeployments/NAME/status) */
+    bool *deleted;          /* owned, a deployment each: DELETEd (gone from every list) */
+    bool *orphaned;         /* owned: deleted with propagationPolicy=Orphan (pods stay) */
 };
 
 struct k8s_request {
@@ -160,6 +165,8 @@ void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const cha
     free(msg);
     sim_reply_json(r, code, o);
 }
+
+static void merge_patch(cJSON *target, const cJSON *patch);
 
 /* ---- the stored FlinkDeployments ---------------------------------------------------- */
 
@@ -287,6 +294,11 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     k->model = m;
     k->store = sim_k8s_store_new(K8S_KIND_COUNT);
     k->hub = sim_k8s_watch_hub_new();
+    k->status_overlays = cJSON_CreateArray();
+    for (size_t i = 0; i < k->n; i++)
+        cJSON_AddItemToArray(k->status_overlays, cJSON_CreateObject());
+    k->deleted = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->deleted);
+    k->orphaned = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->orphaned);
     for (size_t i = 0; i < k->n; i++) {
         const struct sim_cluster *c = &m->clusters[i];
         cJSON *d = cJSON_GetArrayItem(k->deployments, (int)i);
@@ -316,6 +328,9 @@ void sim_k8s_free(struct sim_k8s *k) {
     free(k->oom_at);
     sim_k8s_store_free(k->store);
     sim_k8s_watch_hub_free(k->hub);
+    cJSON_Delete(k->status_overlays);
+    free(k->deleted);
+    free(k->orphaned);
     free(k->forbidden_user);
     sim_snapshots_free(&k->progress);
     free(k->namespaces);
@@ -396,6 +411,10 @@ static cJSON *render_deployment(struct sim_k8s *k, size_t i, struct sim_cluster 
     /* What the operator's reconcile cycle says now (lifecycle, generations, savepoints). */
     sim_operator_advance(&k->operators[i], c, j, k->names[i], now);
     sim_operator_status(&k->operators[i], c, j, st, now);
+    /* what clients wrote through the status subresource */
+    cJSON *overlay = cJSON_GetArrayItem(k->status_overlays, (int)i);
+    if (cJSON_IsObject(overlay))
+        merge_patch(st, overlay);
     return d;
 }
 
@@ -561,6 +580,8 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
 static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         const struct sim_cluster *c = &m->clusters[i];
+        if (k->deleted[i] && !k->orphaned[i])
+            continue; /* the garbage collector took the cluster's pods with it */
         /* A restartNonce restarts every pod: its count goes up and its age starts again. */
         int64_t restarted = 0;
         int restarts = sim_operator_pod_restarts(&k->operators[i], now, &restarted);
@@ -711,6 +732,8 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
 
 static void add_services(const struct sim_k8s *k, cJSON *items) {
     for (size_t i = 0; i < k->n; i++) {
+        if (k->deleted[i] && !k->orphaned[i])
+            continue;
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "apiVersion", "v1");
         cJSON_AddStringToObject(s, "kind", "Service");
@@ -775,18 +798,19 @@ struct k8s_resource {
 };
 
 static const struct k8s_resource resources[] = {
-    {K8S_NAMESPACES, GROUP_CORE, "namespaces", "namespace", "Namespace", "ns", false, "get,list"},
-    {K8S_PODS, GROUP_CORE, "pods", "pod", "Pod", "po", true, "get,list"},
-    {K8S_EVENTS, GROUP_CORE, "events", "event", "Event", "ev", true, "get,list"},
-    {K8S_SERVICES, GROUP_CORE, "services", "service", "Service", "svc", true, "get,list"},
+    {K8S_NAMESPACES, GROUP_CORE, "namespaces", "namespace", "Namespace", "ns", false,
+     "get,list,watch"},
+    {K8S_PODS, GROUP_CORE, "pods", "pod", "Pod", "po", true, "get,list,watch"},
+    {K8S_EVENTS, GROUP_CORE, "events", "event", "Event", "ev", true, "get,list,watch"},
+    {K8S_SERVICES, GROUP_CORE, "services", "service", "Service", "svc", true, "get,list,watch"},
     {K8S_DEPLOYMENT, GROUP_APPS, "deployments", "deployment", "Deployment", "deploy", true,
-     "get,list,patch"},
+     "get,list,patch,watch"},
     {K8S_FLINKDEP, GROUP_FLINK, "flinkdeployments", "flinkdeployment", "FlinkDeployment",
-     "flinkdep", true, "get,list,patch"},
+     "flinkdep", true, "delete,get,list,patch,watch"},
     {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
-     "sessionjob", true, "get,list,patch"},
+     "sessionjob", true, "get,list,patch,watch"},
     {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
-     "flinksnp", true, "create,get,list"},
+     "flinksnp", true, "create,delete,get,list,watch"},
 };
 
 static const struct k8s_resource *find_resource(const struct k8s_request *q, size_t i,
@@ -819,7 +843,8 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         break;
     case K8S_FLINKDEP:
         for (size_t i = 0; i < k->n && i < m->n_clusters; i++)
-            cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
+            if (!k->deleted[i])
+                cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
         break;
     case K8S_SESSIONJOB:
     case K8S_KIND_COUNT:
@@ -1000,6 +1025,7 @@ static void reply_group_list(struct sim_reply *r) {
     /* flink.apache.org first, as the simulator always listed it; then apps */
     cJSON_AddItemToArray(groups, api_group(GROUP_FLINK));
     cJSON_AddItemToArray(groups, api_group(GROUP_APPS));
+    sim_k8s_auth_groups(groups);
     sim_reply_json(r, 200, o);
 }
 
@@ -1054,6 +1080,20 @@ static void reply_resource_list(struct sim_reply *r, enum k8s_group group) {
             cJSON_AddItemToArray(sv, cJSON_CreateString("get"));
             cJSON_AddItemToArray(sv, cJSON_CreateString("patch"));
             cJSON_AddItemToArray(arr, sub);
+        }
+        if (res->id == K8S_FLINKDEP) { /* the CRD's scale subresource */
+            cJSON *sc = cJSON_CreateObject();
+            cJSON_AddStringToObject(sc, "name", "flinkdeployments/scale");
+            cJSON_AddStringToObject(sc, "singularName", "");
+            cJSON_AddBoolToObject(sc, "namespaced", true);
+            cJSON_AddStringToObject(sc, "group", "autoscaling");
+            cJSON_AddStringToObject(sc, "version", "v1");
+            cJSON_AddStringToObject(sc, "kind", "Scale");
+            cJSON *scv = cJSON_AddArrayToObject(sc, "verbs");
+            cJSON_AddItemToArray(scv, cJSON_CreateString("get"));
+            cJSON_AddItemToArray(scv, cJSON_CreateString("patch"));
+            cJSON_AddItemToArray(scv, cJSON_CreateString("update"));
+            cJSON_AddItemToArray(arr, sc);
         }
     }
     if (group == GROUP_CORE) {
@@ -1311,7 +1351,7 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
     for (size_t i = 0; i < k->n; i++)
         if (strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
             idx = i;
-    if (idx == k->n || idx >= m->n_clusters) {
+    if (idx == k->n || idx >= m->n_clusters || k->deleted[idx]) {
         sim_k8s_status(r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
                        name);
         goto out;
@@ -1572,7 +1612,7 @@ static size_t proxy_index(const struct sim_k8s *k, const char *path, const char 
         if (strlen(k->namespaces[i]) == ns_len && memcmp(k->namespaces[i], ns, ns_len) == 0 &&
             name_len == n + 5 && memcmp(svc, k->names[i], n) == 0 &&
             memcmp(svc + n, "-rest", 5) == 0)
-            return i;
+            return k->deleted[i] && !k->orphaned[i] ? k->n : i;
     }
     return k->n;
 }
@@ -1583,6 +1623,224 @@ char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path) {
     if (i == SIZE_MAX || i >= k->n)
         return NULL;
     return xasprintf("/clusters/%s%s", k->names[i], rest);
+}
+
+/* One request to [namespaces/NS/]RESOURCE[/NAME[/SUBRESOURCE]], for the handlers below. */
+struct k8s_call {
+    struct sim_k8s *k;
+    struct sim_model *m;
+    const char *method, *path;
+    const struct sim_query *query;
+    const char *content_type, *body;
+    size_t body_len;
+    bool table;
+    int64_t now;
+    const struct k8s_resource *res;
+    char *ns, *name; /* owned by dispatch; ns NULL across namespaces, name NULL for a list */
+    struct sim_reply *r;
+};
+
+static size_t deployment_index(const struct sim_k8s *k, const char *ns, const char *name) {
+    for (size_t i = 0; i < k->n; i++)
+        if (!k->deleted[i] && strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+static void subresource_get(struct k8s_call *x) {
+    reply_get(x->k, x->m, x->res, x->ns, x->name, false, x->now, x->r);
+}
+
+/* PATCH|PUT .../flinkdeployments/NAME/status: what the client writes of status stays over
+ * what the simulated operator reports. */
+static void status_write(struct k8s_call *x) {
+    struct sim_k8s *k = x->k;
+    size_t idx = x->ns != NULL ? deployment_index(k, x->ns, x->name) : SIZE_MAX;
+    cJSON *in = NULL;
+    if (idx == SIZE_MAX) {
+        sim_k8s_status(x->r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
+                       x->name);
+        goto out;
+    }
+    if (k->forbidden_user != NULL) {
+        forbidden(k, x->r, "patch", "flinkdeployments", x->name, x->ns);
+        goto out;
+    }
+    const char *end = NULL;
+    in = x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
+    cJSON *st = get_obj(in, "status");
+    if (st == NULL) {
+        sim_k8s_status(x->r, 400, "BadRequest", "the body carries no status object");
+        goto out;
+    }
+    cJSON *overlay = cJSON_GetArrayItem(k->status_overlays, (int)idx);
+    if (strcmp(x->method, "PUT") == 0)
+        cJSON_ReplaceItemInArray(k->status_overlays, (int)idx, cJSON_Duplicate(st, true));
+    else
+        merge_patch(overlay, st);
+    x->r->status = 200;
+    written(k, x->m, x->res, x->ns, x->name, x->now, x->r);
+out:
+    cJSON_Delete(in);
+}
+
+/* The autoscaling/v1 Scale of a FlinkDeployment (the CRD's scale subresource:
+ * spec.taskManager.replicas, status.taskManager.replicas and labelSelector). */
+static cJSON *scale_of(const cJSON *fd) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "Scale");
+    cJSON_AddStringToObject(o, "apiVersion", "autoscaling/v1");
+    cJSON *md = get_obj((cJSON *)(uintptr_t)fd, "metadata");
+    cJSON *out_md = cJSON_AddObjectToObject(o, "metadata");
+    static const char *const keep[] = {"name", "namespace", "uid", "resourceVersion",
+                                       "creationTimestamp"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        const char *v = get_str(md, keep[i]);
+        if (v != NULL)
+            cJSON_AddStringToObject(out_md, keep[i], v);
+    }
+    cJSON *tm_spec = get_obj(get_obj((cJSON *)(uintptr_t)fd, "spec"), "taskManager");
+    cJSON *tm_st = get_obj(get_obj((cJSON *)(uintptr_t)fd, "status"), "taskManager");
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(tm_spec, "replicas");
+    const cJSON *have = cJSON_GetObjectItemCaseSensitive(tm_st, "replicas");
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(o, "spec"), "replicas",
+                            cJSON_IsNumber(want) ? want->valuedouble : 0);
+    cJSON *st = cJSON_AddObjectToObject(o, "status");
+    cJSON_AddNumberToObject(st, "replicas", cJSON_IsNumber(have) ? have->valuedouble : 0);
+    const char *sel = get_str(tm_st, "labelSelector");
+    if (sel != NULL && sel[0] != '\0')
+        cJSON_AddStringToObject(st, "selector", sel);
+    return o;
+}
+
+static void scale_get(struct k8s_call *x) {
+    cJSON *fd = x->ns != NULL ? rendered_one(x->k, x->m, x->res, x->ns, x->name, x->now) : NULL;
+    if (fd == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
+                       x->name);
+        return;
+    }
+    sim_reply_json(x->r, 200, scale_of(fd));
+    cJSON_Delete(fd);
+}
+
+/* PATCH (merge) or PUT of the Scale: spec.replicas becomes spec.taskManager.replicas, a
+ * spec change like any other (the operator's reconcile cycle follows). */
+static void scale_write(struct k8s_call *x) {
+    const char *end = NULL;
+    cJSON *in = x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false)
+                                : NULL;
+    const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(get_obj(in, "spec"), "replicas");
+    bool ok = cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 &&
+              replicas->valuedouble <= 10000 &&
+              replicas->valuedouble == (double)(long)replicas->valuedouble;
+    char *patch = ok ? xasprintf("{\"spec\":{\"taskManager\":{\"replicas\":%ld}}}",
+                                 (long)replicas->valuedouble)
+                     : NULL;
+    cJSON_Delete(in);
+    if (!ok) {
+        sim_k8s_status(x->r, 422, "Invalid", "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
+                       "Invalid value: must be a whole number from 0", x->name);
+        return;
+    }
+    patch_deployment(x->k, x->m, x->ns != NULL ? x->ns : "", x->name,
+                     "application/merge-patch+json", patch, strlen(patch), x->now, x->r);
+    free(patch);
+    if (x->r->status != 200)
+        return;
+    sim_reply_free(x->r);
+    sim_k8s_watch_notify(x->k->hub);
+    scale_get(x);
+}
+
+/* The subresources served, one line each: kind, name, method, handler. (Another
+ * subresource, pods/log say, is one more line here.) */
+struct k8s_subresource {
+    enum k8s_kind kind;
+    const char *name, *method;
+    void (*handle)(struct k8s_call *x);
+};
+
+static const struct k8s_subresource subresources[] = {
+    {K8S_FLINKDEP, "status", "GET", subresource_get},
+    {K8S_FLINKDEP, "status", "PATCH", status_write},
+    {K8S_FLINKDEP, "status", "PUT", status_write},
+    {K8S_FLINKDEP, "scale", "GET", scale_get},
+    {K8S_FLINKDEP, "scale", "PATCH", scale_write},
+    {K8S_FLINKDEP, "scale", "PUT", scale_write},
+    {K8S_SESSIONJOB, "status", "GET", subresource_get},
+    {K8S_SNAPSHOT, "status", "GET", subresource_get},
+    {K8S_DEPLOYMENT, "status", "GET", subresource_get},
+};
+
+static const struct k8s_subresource *find_subresource(enum k8s_kind kind, const char *name,
+                                                      const char *method) {
+    for (size_t i = 0; i < sizeof subresources / sizeof subresources[0]; i++)
+        if (subresources[i].kind == kind && strcmp(subresources[i].name, name) == 0 &&
+            strcmp(subresources[i].method, method) == 0)
+            return &subresources[i];
+    return NULL;
+}
+
+/* DELETE of a FlinkDeployment or FlinkStateSnapshot with DeleteOptions (query or body):
+ * propagationPolicy Background or Foreground takes the deployment's pods and rest service
+ * with it, Orphan leaves them; dryRun=All changes nothing. Answers the object as it was. */
+static void delete_object(struct k8s_call *x) {
+    struct sim_k8s *k = x->k;
+    const char *end = NULL;
+    cJSON *opts = x->body != NULL && x->body_len > 0
+                      ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false)
+                      : NULL;
+    const char *policy = x->query->get(x->query->cls, "propagationPolicy");
+    if (policy == NULL)
+        policy = get_str(opts, "propagationPolicy");
+    const char *dry = x->query->get(x->query->cls, "dryRun");
+    bool dry_run = dry != NULL && strcmp(dry, "All") == 0;
+    cJSON *obj = NULL;
+    if (policy != NULL && strcmp(policy, "Orphan") != 0 && strcmp(policy, "Background") != 0 &&
+        strcmp(policy, "Foreground") != 0) {
+        sim_k8s_status(x->r, 400, "BadRequest",
+                       "propagationPolicy: Unsupported value: \"%s\": supported values: "
+                       "\"Foreground\", \"Background\", \"Orphan\"",
+                       policy);
+        goto out;
+    }
+    obj = rendered_one(k, x->m, x->res, x->ns, x->name, x->now);
+    if (obj == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "%s.flink.apache.org \"%s\" not found",
+                       x->res->plural, x->name);
+        goto out;
+    }
+    if (k->forbidden_user != NULL) {
+        forbidden(k, x->r, "delete", x->res->plural, x->name, x->ns);
+        goto out;
+    }
+    if (!dry_run && x->res->id == K8S_FLINKDEP) {
+        size_t idx = deployment_index(k, x->ns, x->name);
+        if (idx != SIZE_MAX) {
+            k->deleted[idx] = true;
+            k->orphaned[idx] = policy != NULL && strcmp(policy, "Orphan") == 0;
+        }
+    } else if (!dry_run) {
+        for (int i = 0; i < cJSON_GetArraySize(k->snapshots); i++) {
+            cJSON *it = cJSON_GetArrayItem(k->snapshots, i);
+            if (in_namespace(it, x->ns) && named(it, x->name)) {
+                cJSON_DeleteItemFromArray(k->snapshots, i);
+                break;
+            }
+        }
+    }
+    if (!dry_run) { /* the change log records the deletion (and the pods' with it) */
+        cJSON_Delete(all_items(k, x->m, x->res, x->now));
+        cJSON_Delete(all_items(k, x->m, resource_of(K8S_PODS), x->now));
+        cJSON_Delete(all_items(k, x->m, resource_of(K8S_SERVICES), x->now));
+        sim_k8s_watch_notify(k->hub);
+    }
+    sim_reply_json(x->r, 200, obj);
+    obj = NULL;
+out:
+    cJSON_Delete(obj);
+    cJSON_Delete(opts);
 }
 
 /* The metadata.name of the object in r's body: owned, NULL when none. */
@@ -1606,6 +1864,10 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
     if (proxy_index(k, path, &rest) != SIZE_MAX) {
         /* sim_main routes known services to Flink: this one is unknown. */
         sim_k8s_status(r, 404, "NotFound", "services not found for %s", path);
+        return;
+    }
+    if (sim_k8s_auth_owns(path)) {
+        sim_k8s_auth_handle(method, path, body, body_len, k->forbidden_user, now, r);
         return;
     }
     if (!split(&q, path))
@@ -1652,47 +1914,67 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         reply_resource_list(r, group);
         return;
     }
-    /* [namespaces/NS/]RESOURCE[/NAME] */
-    char *ns = NULL, *name = NULL;
-    const struct k8s_resource *res = NULL;
+    /* [namespaces/NS/]RESOURCE[/NAME[/SUBRESOURCE]] */
+    struct k8s_call x = {.k = k,
+                         .m = m,
+                         .method = method,
+                         .path = path,
+                         .query = query,
+                         .content_type = content_type,
+                         .body = body,
+                         .body_len = body_len,
+                         .table = table,
+                         .now = now,
+                         .r = r};
     size_t i = base;
     if (seg_is(&q, i, "namespaces") && q.n_seg >= i + 3) {
-        ns = seg_dup(&q, i + 1);
+        x.ns = seg_dup(&q, i + 1);
         i += 2;
     }
-    res = find_resource(&q, i, group);
-    if (res == NULL || q.n_seg > i + 2 || (ns != NULL && !res->namespaced)) {
-        free(ns);
+    x.res = find_resource(&q, i, group);
+    if (x.res == NULL || q.n_seg > i + 3 || (x.ns != NULL && !x.res->namespaced)) {
+        free(x.ns);
         goto not_found;
     }
-    if (q.n_seg == i + 2)
-        name = seg_dup(&q, i + 1);
-    if (name == NULL && get) {
-        reply_list(k, m, res, ns, query, table, now, r);
-    } else if (name == NULL && strcmp(method, "POST") == 0 && res->id == K8S_SNAPSHOT &&
-               ns != NULL) {
-        create_snapshot(k, m, ns, body, body_len, now, r);
+    if (q.n_seg >= i + 2)
+        x.name = seg_dup(&q, i + 1);
+    if (q.n_seg == i + 3) {
+        char *sub = seg_dup(&q, i + 2);
+        const struct k8s_subresource *h = find_subresource(x.res->id, sub, method);
+        free(sub);
+        if (h != NULL)
+            h->handle(&x);
+        else
+            sim_k8s_status(r, 404, "NotFound", "the server could not find the requested resource");
+    } else if (x.name == NULL && get) {
+        reply_list(k, m, x.res, x.ns, query, table, now, r);
+    } else if (x.name == NULL && strcmp(method, "POST") == 0 && x.res->id == K8S_SNAPSHOT &&
+               x.ns != NULL) {
+        create_snapshot(k, m, x.ns, body, body_len, now, r);
         char *created = created_name(r);
         if (created != NULL)
-            written(k, m, res, ns, created, now, r);
+            written(k, m, x.res, x.ns, created, now, r);
         free(created);
-    } else if (name != NULL && get) {
-        reply_get(k, m, res, ns, name, table, now, r);
-    } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_FLINKDEP &&
-               ns != NULL) {
-        patch_deployment(k, m, ns, name, content_type, body, body_len, now, r);
-        written(k, m, res, ns, name, now, r);
-    } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_DEPLOYMENT &&
-               ns != NULL) {
-        sim_deployments_patch(k->apps, m, ns, name, content_type, body, body_len,
+    } else if (x.name != NULL && get) {
+        reply_get(k, m, x.res, x.ns, x.name, table, now, r);
+    } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_FLINKDEP &&
+               x.ns != NULL) {
+        patch_deployment(k, m, x.ns, x.name, content_type, body, body_len, now, r);
+        written(k, m, x.res, x.ns, x.name, now, r);
+    } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_DEPLOYMENT &&
+               x.ns != NULL) {
+        sim_deployments_patch(k->apps, m, x.ns, x.name, content_type, body, body_len,
                               &k->resource_version, k->forbidden_user, now, r);
-        written(k, m, res, ns, name, now, r);
+        written(k, m, x.res, x.ns, x.name, now, r);
+    } else if (x.name != NULL && strcmp(method, "DELETE") == 0 && x.ns != NULL &&
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SNAPSHOT)) {
+        delete_object(&x);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",
                        path);
     }
-    free(ns);
-    free(name);
+    free(x.ns);
+    free(x.name);
     return;
 not_allowed:
     sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s", path);
