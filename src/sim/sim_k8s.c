@@ -3,6 +3,7 @@
 #include "sim_deployments.h"
 #include "sim_json_patch.h"
 #include "sim_k8s_auth.h"
+#include "sim_k8s_openapi.h"
 #include "sim_k8s_store.h"
 #include "sim_k8s_table.h"
 #include "sim_k8s_watch.h"
@@ -57,6 +58,7 @@ struct sim_k8s {
                                (PATCH .../flinkdeployments/NAME/status) */
     bool *deleted;          /* owned, a deployment each: DELETEd (gone from every list) */
     bool *orphaned;         /* owned: deleted with propagationPolicy=Orphan (pods stay) */
+    struct sim_k8s_openapi *openapi; /* owned: /openapi/v2 and /openapi/v3 */
 };
 
 struct k8s_request {
@@ -294,6 +296,7 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     k->model = m;
     k->store = sim_k8s_store_new(K8S_KIND_COUNT);
     k->hub = sim_k8s_watch_hub_new();
+    k->openapi = sim_k8s_openapi_new();
     k->status_overlays = cJSON_CreateArray();
     for (size_t i = 0; i < k->n; i++)
         cJSON_AddItemToArray(k->status_overlays, cJSON_CreateObject());
@@ -329,6 +332,7 @@ void sim_k8s_free(struct sim_k8s *k) {
     sim_k8s_store_free(k->store);
     sim_k8s_watch_hub_free(k->hub);
     cJSON_Delete(k->status_overlays);
+    sim_k8s_openapi_free(k->openapi);
     free(k->deleted);
     free(k->orphaned);
     free(k->forbidden_user);
@@ -1548,6 +1552,7 @@ out:
 
 bool sim_k8s_owns(const char *path) {
     return strcmp(path, "/version") == 0 || strcmp(path, "/api") == 0 ||
+           sim_k8s_openapi_owns(path) ||
            strncmp(path, "/api/", 5) == 0 || strcmp(path, "/apis") == 0 ||
            strncmp(path, "/apis/", 6) == 0;
 }
@@ -1864,6 +1869,10 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
     if (proxy_index(k, path, &rest) != SIZE_MAX) {
         /* sim_main routes known services to Flink: this one is unknown. */
         sim_k8s_status(r, 404, "NotFound", "services not found for %s", path);
+        return;
+    }
+    if (sim_k8s_openapi_owns(path)) {
+        sim_k8s_openapi_handle(k->openapi, method, path, accept, r);
         return;
     }
     if (sim_k8s_auth_owns(path)) {
