@@ -294,7 +294,7 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
     k->oom_at = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->oom_at);
     k->model = m;
-    k->store = sim_k8s_store_new(K8S_KIND_COUNT);
+    k->store = sim_k8s_store_new(K8S_KIND_COUNT, k->resource_version);
     k->hub = sim_k8s_watch_hub_new();
     k->openapi = sim_k8s_openapi_new();
     k->status_overlays = cJSON_CreateArray();

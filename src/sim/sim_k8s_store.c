@@ -26,11 +26,11 @@ struct sim_k8s_store {
     struct sim_k8s_change ring[SIM_K8S_STORE_WINDOW];
     size_t head, count; /* oldest change at ring[head] */
     long oldest;        /* a watch may start from here on */
-    bool started;
 };
 
-struct sim_k8s_store *sim_k8s_store_new(int n_kinds) {
+struct sim_k8s_store *sim_k8s_store_new(int n_kinds, long rv) {
     struct sim_k8s_store *s = xcalloc(1, sizeof *s);
+    s->oldest = rv;
     s->n_kinds = n_kinds;
     s->kinds = xcalloc(n_kinds > 0 ? (size_t)n_kinds : 1, sizeof *s->kinds);
     return s;
@@ -104,10 +104,6 @@ void sim_k8s_store_sync(struct sim_k8s_store *s, int kind, cJSON *items, long *r
     if (kind < 0 || kind >= s->n_kinds)
         return;
     struct kind_table *t = &s->kinds[kind];
-    if (!s->started) {
-        s->started = true;
-        s->oldest = *rv;
-    }
     size_t n = (size_t)cJSON_GetArraySize(items);
     struct fresh *f = xcalloc(n > 0 ? n : 1, sizeof *f);
     size_t i = 0;

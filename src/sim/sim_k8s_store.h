@@ -30,8 +30,9 @@ struct sim_k8s_change {
     cJSON *obj;       /* owned by the store */
 };
 
-/* n_kinds kinds, numbered 0..n_kinds-1 by the caller. Returns owned: sim_k8s_store_free. */
-struct sim_k8s_store *sim_k8s_store_new(int n_kinds);
+/* n_kinds kinds, numbered 0..n_kinds-1 by the caller; rv is the counter now (the oldest
+ * resourceVersion a watch can start from). Returns owned: sim_k8s_store_free. */
+struct sim_k8s_store *sim_k8s_store_new(int n_kinds, long rv);
 void sim_k8s_store_free(struct sim_k8s_store *s);
 
 /* items (borrowed array, every object of kind now) against what the store saw last:
