@@ -1624,10 +1624,13 @@ static size_t proxy_index(const struct sim_k8s *k, const char *path, const char 
 
 char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path) {
     const char *rest = NULL;
+    char *out = NULL;
+    sim_model_lock(k->model, sim_now_ms()); /* a DELETE may take the service away */
     size_t i = proxy_index(k, path, &rest);
-    if (i == SIZE_MAX || i >= k->n)
-        return NULL;
-    return xasprintf("/clusters/%s%s", k->names[i], rest);
+    if (i != SIZE_MAX && i < k->n)
+        out = xasprintf("/clusters/%s%s", k->names[i], rest);
+    sim_model_unlock(k->model);
+    return out;
 }
 
 /* One request to [namespaces/NS/]RESOURCE[/NAME[/SUBRESOURCE]], for the handlers below. */

@@ -3,9 +3,17 @@
  * (core v1), Deployments (apps/v1: the standalone clusters' NAME-jobmanager and
  * NAME-taskmanager, sim_deployments.h) and the Flink operator's resources
  * (flinkdeployments, flinksessionjobs, flinkstatesnapshots in flink.apache.org/v1beta1):
- * lists across and within namespaces with labelSelector, get, merge-patch with
- * resourceVersion checks (FlinkDeployments; Deployments also take kubectl's strategic
- * merge patch), create (FlinkStateSnapshots). Errors are Kubernetes Status objects.
+ * lists across and within namespaces with labelSelector and fieldSelector, get,
+ * merge-patch with resourceVersion checks (FlinkDeployments also take JSON patch;
+ * Deployments kubectl's strategic merge patch), create (FlinkStateSnapshots), delete with
+ * propagationPolicy (FlinkDeployments, FlinkStateSnapshots), the status and scale
+ * subresources of FlinkDeployments. Errors are Kubernetes Status objects.
+ * What real clients also rely on, each in its own file: watches (sim_k8s_watch.h) over a
+ * change log that gives every rendered object its own resourceVersion (sim_k8s_store.h),
+ * the Table format kubectl asks for (sim_k8s_table.h), /openapi/v2 and /openapi/v3 from
+ * the operator's CRDs (sim_k8s_openapi.h), SelfSubjectAccessReview and SelfSubjectReview
+ * (sim_k8s_auth.h). A new subresource (pods/log, say) is one line in sim_k8s.c's
+ * subresources[] table.
  *
  * One FlinkDeployment per simulated cluster: production in flink-prod, staging in
  * flink-staging, development in flink-dev, cluster-N in flink-cluster-N. Their metadata

@@ -22,7 +22,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
-#define SIM_K8S_WATCH_POLL_MS 200
+#define SIM_K8S_WATCH_POLL_MS 500
 #define SIM_K8S_WATCH_BOOKMARK_MS 30000
 #define SIM_K8S_WATCH_DEFAULT_TIMEOUT_S 1800
 

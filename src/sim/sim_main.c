@@ -93,7 +93,11 @@ static void usage(FILE *out) {
         "  POST /_sim/k8s/NS/NAME/bump      bump a FlinkDeployment's resourceVersion (409)\n"
         "  POST /_sim/k8s/NS/NAME/oom       its first task manager pod was OOMKilled (restarted)\n"
         "  POST|DELETE /_sim/k8s/forbid     patches and creates answer 403 Forbidden\n"
-        "It is also a Kubernetes API server: /version, /api, /apis, namespaces, pods,\n"
+        "  POST /_sim/k8s/drop-watches      every open Kubernetes watch stream ends\n"
+        "  GET|DELETE /_sim/stats           requests received by class and path, or reset\n"
+        "It is also a Kubernetes API server (watches, the Table format, /openapi/v2 and\n"
+        "v3, JSON patch, scale and status subresources, delete, auth can-i and whoami):\n"
+        "/version, /api, /apis, namespaces, pods,\n"
         "events, services and the flink.apache.org/v1beta1 resources (one FlinkDeployment\n"
         "per cluster: production in flink-prod, staging in flink-staging, development in\n"
         "flink-dev, cluster-N in flink-cluster-N), and the service proxy\n"
@@ -193,6 +197,17 @@ static char *query_string(struct MHD_Connection *conn) {
     return qs;
 }
 
+/* /_sim/stats: every request received, by class and path template. */
+static void count_request(const struct server *s, struct MHD_Connection *conn, const char *method,
+                          const char *url, bool k8s) {
+    const char *w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "watch");
+    bool watch = w != NULL && (strcmp(w, "1") == 0 || strcmp(w, "true") == 0);
+    char *via_proxy = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
+    sim_stats_count(s->control.stats, sim_stats_classify(method, url, k8s, via_proxy != NULL, watch),
+                    url, k8s);
+    free(via_proxy);
+}
+
 static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, struct request_ctx *ctx) {
     struct sim_reply r = {0};
@@ -211,14 +226,7 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         free(qs);
     }
     bool k8s = sim_k8s_owns(url);
-    {
-        const char *w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "watch");
-        bool watch = w != NULL && (strcmp(w, "1") == 0 || strcmp(w, "true") == 0);
-        char *via_proxy = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
-        sim_stats_count(s->control.stats,
-                        sim_stats_classify(method, url, k8s, via_proxy != NULL, watch), url, k8s);
-        free(via_proxy);
-    }
+    count_request(s, conn, method, url, k8s);
     if (k8s && !authorized(s, conn)) {
         sim_k8s_status(&r, 401, "Unauthorized", "Unauthorized");
         return queue_reply(conn, &r);
