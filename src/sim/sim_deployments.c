@@ -288,7 +288,8 @@ static cJSON *render(const struct sim_deployments *d, const struct deployment *d
     if (replicas - available > 0)
         cJSON_AddNumberToObject(st, "unavailableReplicas", replicas - available);
     cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
-    int64_t since = dp->rolled_at != 0 && rdt >= 3 * s ? dp->rolled_at + 3 * s : m->started_at - 600000;
+    int64_t since =
+        dp->rolled_at != 0 && rdt >= 3 * s ? dp->rolled_at + 3 * s : m->started_at - 600000;
     cJSON_AddItemToArray(conds, condition("Available", "MinimumReplicasAvailable",
                                           "Deployment has minimum availability.", since));
     char hash[11];

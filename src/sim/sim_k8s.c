@@ -453,8 +453,8 @@ static char *k8s_memory(const char *flink) {
 
 /* The container's resources from the FlinkDeployment's jobManager/taskManager.resource. */
 static cJSON *pod_resources(const cJSON *spec, bool tm) {
-    cJSON *res = get_obj(get_obj((cJSON *)(uintptr_t)spec, tm ? "taskManager" : "jobManager"),
-                         "resource");
+    cJSON *res =
+        get_obj(get_obj((cJSON *)(uintptr_t)spec, tm ? "taskManager" : "jobManager"), "resource");
     const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(res, "cpu");
     char *cpu_s = cJSON_IsNumber(cpu) ? xasprintf("%g", cpu->valuedouble) : xstrdup(tm ? "2" : "1");
     char *mem = k8s_memory(get_str(res, "memory"));
@@ -641,9 +641,9 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
     cJSON_AddStringToObject(io, "namespace", k->namespaces[i]);
     /* The uid the object itself carries, so kubectl describe finds its events. */
     char *key = xasprintf("%s/%s%s", k->namespaces[i], obj,
-                          deploy                                     ? "/deployment"
+                          deploy                                    ? "/deployment"
                           : strcmp(kind, "FlinkStateSnapshot") == 0 ? "/snapshot"
-                                                                     : "");
+                                                                    : "");
     char *uid = make_uid(key);
     cJSON_AddStringToObject(io, "uid", uid);
     free(uid);
@@ -651,13 +651,13 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
     /* The object's resourceVersion when the event was first recorded. */
     char *event_key = xasprintf("%s/%s", k->namespaces[i], get_str(get_obj(e, "metadata"), "name"));
     const cJSON *seen = sim_k8s_store_seen(k->store, K8S_EVENTS, event_key);
-    const char *was = get_str(get_obj((cJSON *)(uintptr_t)seen, "involvedObject"),
-                              "resourceVersion");
+    const char *was =
+        get_str(get_obj((cJSON *)(uintptr_t)seen, "involvedObject"), "resourceVersion");
     free(event_key);
     char *obj_key = xasprintf("%s/%s", k->namespaces[i], obj);
     long now_rv = sim_k8s_store_rv(k->store,
-                                   pod      ? K8S_PODS
-                                   : deploy ? K8S_DEPLOYMENT
+                                   pod                                       ? K8S_PODS
+                                   : deploy                                  ? K8S_DEPLOYMENT
                                    : strcmp(kind, "FlinkStateSnapshot") == 0 ? K8S_SNAPSHOT
                                                                              : K8S_FLINKDEP,
                                    obj_key);
@@ -742,8 +742,7 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
         cJSON_AddStringToObject(s, "apiVersion", "v1");
         cJSON_AddStringToObject(s, "kind", "Service");
         char *name = xasprintf("%s-rest", k->names[i]);
-        cJSON *md =
-            object_meta(s, name, k->namespaces[i], k->started_at - 3600000);
+        cJSON *md = object_meta(s, name, k->namespaces[i], k->started_at - 3600000);
         free(name);
         cJSON *labels = cJSON_AddObjectToObject(md, "labels");
         cJSON_AddStringToObject(labels, "app", k->names[i]);
@@ -785,7 +784,6 @@ static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
 }
 
 /* ---- the resource table ------------------------------------------------------------- */
-
 
 /* The API groups served: core v1, apps/v1, flink.apache.org/v1beta1. */
 enum k8s_group { GROUP_CORE, GROUP_APPS, GROUP_FLINK };
@@ -942,9 +940,8 @@ static bool fields_match(cJSON *item, const char *selector) {
         cJSON_AddStringToObject(fields, "metadata.namespace", ns);
     /* what the API server indexes for events (kubectl describe asks by involvedObject)
      * and pods */
-    static const char *const io_fields[] = {"kind",      "namespace",       "name",
-                                            "uid",       "apiVersion",      "resourceVersion",
-                                            "fieldPath"};
+    static const char *const io_fields[] = {"kind",       "namespace",       "name",     "uid",
+                                            "apiVersion", "resourceVersion", "fieldPath"};
     cJSON *io = get_obj(item, "involvedObject");
     for (size_t i = 0; io != NULL && i < sizeof io_fields / sizeof io_fields[0]; i++) {
         char key[48];
@@ -1337,7 +1334,8 @@ static cJSON *merge_diff(const cJSON *have, const cJSON *want) {
  * owned. */
 static cJSON *json_patch_as_merge(cJSON *stored, cJSON *patched) {
     cJSON *out = cJSON_CreateObject();
-    cJSON_AddItemToObject(out, "spec", merge_diff(get_obj(stored, "spec"), get_obj(patched, "spec")));
+    cJSON_AddItemToObject(out, "spec",
+                          merge_diff(get_obj(stored, "spec"), get_obj(patched, "spec")));
     cJSON *md = cJSON_AddObjectToObject(out, "metadata");
     static const char *const maps[] = {"labels", "annotations"};
     for (size_t i = 0; i < 2; i++)
@@ -1552,9 +1550,8 @@ out:
 
 bool sim_k8s_owns(const char *path) {
     return strcmp(path, "/version") == 0 || strcmp(path, "/api") == 0 ||
-           sim_k8s_openapi_owns(path) ||
-           strncmp(path, "/api/", 5) == 0 || strcmp(path, "/apis") == 0 ||
-           strncmp(path, "/apis/", 6) == 0;
+           sim_k8s_openapi_owns(path) || strncmp(path, "/api/", 5) == 0 ||
+           strcmp(path, "/apis") == 0 || strncmp(path, "/apis/", 6) == 0;
 }
 
 static bool split(struct k8s_request *q, const char *p) {
@@ -1736,8 +1733,8 @@ static void scale_get(struct k8s_call *x) {
  * spec change like any other (the operator's reconcile cycle follows). */
 static void scale_write(struct k8s_call *x) {
     const char *end = NULL;
-    cJSON *in = x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false)
-                                : NULL;
+    cJSON *in =
+        x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
     const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(get_obj(in, "spec"), "replicas");
     bool ok = cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 &&
               replicas->valuedouble <= 10000 &&
@@ -1747,8 +1744,10 @@ static void scale_write(struct k8s_call *x) {
                      : NULL;
     cJSON_Delete(in);
     if (!ok) {
-        sim_k8s_status(x->r, 422, "Invalid", "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
-                       "Invalid value: must be a whole number from 0", x->name);
+        sim_k8s_status(x->r, 422, "Invalid",
+                       "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
+                       "Invalid value: must be a whole number from 0",
+                       x->name);
         return;
     }
     patch_deployment(x->k, x->m, x->ns != NULL ? x->ns : "", x->name,

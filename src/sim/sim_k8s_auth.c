@@ -65,8 +65,8 @@ static bool in(const char *s, const char *const *set, size_t n) {
 static bool denied(const cJSON *attrs, const char *forbidden_user) {
     if (forbidden_user == NULL || attrs == NULL)
         return false;
-    static const char *const writes[] = {"create", "update", "patch", "delete",
-                                         "deletecollection", "*"};
+    static const char *const writes[] = {"create", "update",           "patch",
+                                         "delete", "deletecollection", "*"};
     static const char *const guarded[] = {"flinkdeployments", "flinksessionjobs",
                                           "flinkstatesnapshots", "deployments", "*"};
     const char *verb = str(attrs, "verb"), *resource = str(attrs, "resource");
@@ -95,8 +95,8 @@ static void access_review(const char *body, size_t body_len, const char *forbidd
     if (o == NULL)
         return;
     cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
-    cJSON *attrs = cJSON_IsObject(spec) ? cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes")
-                                        : NULL;
+    cJSON *attrs =
+        cJSON_IsObject(spec) ? cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes") : NULL;
     bool no = denied(attrs, forbidden_user);
     cJSON_DeleteItemFromObjectCaseSensitive(o, "status");
     cJSON *st = cJSON_AddObjectToObject(o, "status");

@@ -105,8 +105,9 @@ static cJSON *object_meta(void) {
                                      "resource that may be set by external tools."));
     cJSON_AddItemToObject(p, "creationTimestamp",
                           typed("string", "The time this object was created."));
-    cJSON_AddItemToObject(p, "finalizers", typed("array", "Finalizers must be empty before the "
-                                                          "object is deleted from the registry."));
+    cJSON_AddItemToObject(p, "finalizers",
+                          typed("array", "Finalizers must be empty before the "
+                                         "object is deleted from the registry."));
     cJSON_AddItemToObject(cJSON_GetObjectItemCaseSensitive(p, "finalizers"), "items",
                           typed("string", NULL));
     cJSON_AddItemToObject(p, "generateName",
@@ -116,19 +117,22 @@ static cJSON *object_meta(void) {
                                   "desired state.");
     cJSON_AddStringToObject(gen, "format", "int64");
     cJSON_AddItemToObject(p, "generation", gen);
-    cJSON_AddItemToObject(p, "labels", string_map("Map of string keys and values that can be used "
-                                                  "to organize and categorize objects."));
+    cJSON_AddItemToObject(p, "labels",
+                          string_map("Map of string keys and values that can be used "
+                                     "to organize and categorize objects."));
     cJSON_AddItemToObject(p, "name", typed("string", "Name must be unique within a namespace."));
-    cJSON_AddItemToObject(p, "namespace", typed("string", "Namespace defines the space within "
-                                                          "which each name must be unique."));
+    cJSON_AddItemToObject(p, "namespace",
+                          typed("string", "Namespace defines the space within "
+                                          "which each name must be unique."));
     cJSON *owners = typed("array", "List of objects depended by this object.");
     cJSON_AddItemToObject(owners, "items", typed("object", NULL));
     cJSON_AddItemToObject(p, "ownerReferences", owners);
     cJSON_AddItemToObject(p, "resourceVersion",
                           typed("string", "An opaque value that represents the internal version "
                                           "of this object."));
-    cJSON_AddItemToObject(p, "uid", typed("string", "UID is the unique in time and space value "
-                                                    "for this object."));
+    cJSON_AddItemToObject(p, "uid",
+                          typed("string", "UID is the unique in time and space value "
+                                          "for this object."));
     return o;
 }
 
@@ -153,9 +157,10 @@ static cJSON *resource_schema(const cJSON *crd_schema, bool v3, const char *grou
     cJSON_AddItemToObject(props, "apiVersion",
                           typed("string", "APIVersion defines the versioned schema of this "
                                           "representation of an object."));
-    cJSON_AddItemToObject(props, "kind", typed("string", "Kind is a string value representing "
-                                                         "the REST resource this object "
-                                                         "represents."));
+    cJSON_AddItemToObject(props, "kind",
+                          typed("string", "Kind is a string value representing "
+                                          "the REST resource this object "
+                                          "represents."));
     cJSON *md = cJSON_CreateObject();
     if (v3) {
         cJSON_AddItemToArray(cJSON_AddArrayToObject(md, "allOf"), ref(true, OBJECT_META));
@@ -210,13 +215,12 @@ static cJSON *operation(bool v3, const char *id, const char *action, const char 
     cJSON_AddStringToObject(op, "operationId", id);
     cJSON *params = cJSON_AddArrayToObject(op, "parameters");
     for (size_t i = 0; query != NULL && query[i] != NULL; i++)
-        cJSON_AddItemToArray(params, param(v3, query[i], "query", false,
-                                           strcmp(query[i], "force") == 0 ||
-                                                   strcmp(query[i], "watch") == 0
-                                               ? "boolean"
-                                               : strcmp(query[i], "timeoutSeconds") == 0
-                                                     ? "integer"
-                                                     : "string"));
+        cJSON_AddItemToArray(params,
+                             param(v3, query[i], "query", false,
+                                   strcmp(query[i], "force") == 0 || strcmp(query[i], "watch") == 0
+                                       ? "boolean"
+                                   : strcmp(query[i], "timeoutSeconds") == 0 ? "integer"
+                                                                             : "string"));
     if (body && v3) {
         cJSON *rb = cJSON_AddObjectToObject(op, "requestBody");
         cJSON *content = cJSON_AddObjectToObject(rb, "content");
@@ -227,23 +231,23 @@ static cJSON *operation(bool v3, const char *id, const char *action, const char 
             if (strcmp(action, "patch") != 0 && i > 0)
                 break;
             cJSON *mt = cJSON_AddObjectToObject(content, types[i]);
-            cJSON_AddItemToObject(mt, "schema", strcmp(action, "patch") == 0
-                                                    ? typed("object", NULL)
-                                                    : ref(true, schema));
+            cJSON_AddItemToObject(mt, "schema",
+                                  strcmp(action, "patch") == 0 ? typed("object", NULL)
+                                                               : ref(true, schema));
         }
         cJSON_AddBoolToObject(rb, "required", true);
     } else if (body) {
         cJSON *b = param(false, "body", "body", true, "object");
         cJSON_DeleteItemFromObjectCaseSensitive(b, "type");
-        cJSON_AddItemToObject(b, "schema", strcmp(action, "patch") == 0 ? typed("object", NULL)
-                                                                        : ref(false, schema));
+        cJSON_AddItemToObject(
+            b, "schema", strcmp(action, "patch") == 0 ? typed("object", NULL) : ref(false, schema));
         cJSON_AddItemToArray(params, b);
     }
     cJSON *ok = cJSON_CreateObject();
     cJSON_AddStringToObject(ok, "description", "OK");
     if (v3) {
-        cJSON *mt = cJSON_AddObjectToObject(cJSON_AddObjectToObject(ok, "content"),
-                                            "application/json");
+        cJSON *mt =
+            cJSON_AddObjectToObject(cJSON_AddObjectToObject(ok, "content"), "application/json");
         cJSON_AddItemToObject(mt, "schema", ref(true, schema));
     } else {
         cJSON_AddItemToObject(ok, "schema", ref(false, schema));
@@ -281,8 +285,8 @@ static void add_crd(cJSON *paths, cJSON *schemas, const cJSON *crd, bool v3) {
     cJSON_AddItemToObject(schemas, name, resource_schema(crd_schema, v3, group, v, kind));
     cJSON_AddItemToObject(schemas, list_name, list_schema(v3, group, v, kind, name));
 
-    static const char *const list_q[] = {"labelSelector", "fieldSelector", "resourceVersion",
-                                         "timeoutSeconds", "watch", NULL};
+    static const char *const list_q[] = {"labelSelector",  "fieldSelector", "resourceVersion",
+                                         "timeoutSeconds", "watch",         NULL};
     static const char *const write_q[] = {"dryRun", "fieldManager", "fieldValidation", NULL};
     static const char *const patch_q[] = {"dryRun", "fieldManager", "fieldValidation", "force",
                                           NULL};
@@ -291,15 +295,15 @@ static void add_crd(cJSON *paths, cJSON *schemas, const cJSON *crd, bool v3) {
     char *p = xasprintf("/apis/%s/%s/%s", group, v, plural);
     cJSON *all = cJSON_AddObjectToObject(paths, p);
     id = xasprintf("list%sForAllNamespaces", kind);
-    cJSON_AddItemToObject(all, "get", operation(v3, id, "list", group, v, list_kind, list_name,
-                                                list_q, false));
+    cJSON_AddItemToObject(all, "get",
+                          operation(v3, id, "list", group, v, list_kind, list_name, list_q, false));
     free(id);
     free(p);
     p = xasprintf("/apis/%s/%s/namespaces/{namespace}/%s", group, v, plural);
     cJSON *coll = cJSON_AddObjectToObject(paths, p);
     id = xasprintf("listNamespaced%s", kind);
-    cJSON_AddItemToObject(coll, "get", operation(v3, id, "list", group, v, list_kind, list_name,
-                                                 list_q, false));
+    cJSON_AddItemToObject(coll, "get",
+                          operation(v3, id, "list", group, v, list_kind, list_name, list_q, false));
     free(id);
     id = xasprintf("createNamespaced%s", kind);
     cJSON_AddItemToObject(coll, "post",
@@ -329,8 +333,8 @@ static void add_crd(cJSON *paths, cJSON *schemas, const cJSON *crd, bool v3) {
         free(id);
         if (i == 0) {
             id = xasprintf("deleteNamespaced%s", kind);
-            cJSON_AddItemToObject(item, "delete", operation(v3, id, "delete", group, v, kind, name,
-                                                            delete_q, false));
+            cJSON_AddItemToObject(
+                item, "delete", operation(v3, id, "delete", group, v, kind, name, delete_q, false));
             free(id);
         }
         add_path_params(item, v3, true);
@@ -369,9 +373,9 @@ static cJSON *document(const cJSON *crds, bool v3) {
     cJSON_AddStringToObject(info, "title", "Kubernetes CRD Swagger");
     cJSON_AddStringToObject(info, "version", "v0.1.0");
     cJSON *paths = cJSON_AddObjectToObject(d, "paths");
-    cJSON *schemas = v3 ? cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "components"),
-                                                  "schemas")
-                        : cJSON_AddObjectToObject(d, "definitions");
+    cJSON *schemas =
+        v3 ? cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "components"), "schemas")
+           : cJSON_AddObjectToObject(d, "definitions");
     const cJSON *crd = NULL;
     cJSON_ArrayForEach(crd, crds) add_crd(paths, schemas, crd, v3);
     cJSON_AddItemToObject(schemas, OBJECT_META, object_meta());
@@ -435,8 +439,8 @@ void sim_k8s_openapi_handle(const struct sim_k8s_openapi *o, const char *method,
     bool json = accept == NULL || accept[0] == '\0' || strstr(accept, "json") != NULL ||
                 strstr(accept, "*/*") != NULL;
     if (!json) {
-        sim_k8s_status(r, 406, "NotAcceptable",
-                       "only application/json is served here, not %s", accept);
+        sim_k8s_status(r, 406, "NotAcceptable", "only application/json is served here, not %s",
+                       accept);
         return;
     }
     if (strcmp(path, "/openapi/v2") == 0)

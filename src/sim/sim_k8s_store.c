@@ -8,7 +8,7 @@
 
 /* What the store last saw of one object. */
 struct entry {
-    char *key;  /* owned: "ns/name" */
+    char *key;   /* owned: "ns/name" */
     cJSON *seen; /* owned: as rendered, before its resourceVersion was replaced */
     long rv;
 };
@@ -92,7 +92,7 @@ static void log_change(struct sim_k8s_store *s, int kind, const char *type, long
 }
 
 struct fresh {
-    char *key; /* owned */
+    char *key;   /* owned */
     cJSON *item; /* borrowed */
 };
 

@@ -12,20 +12,30 @@ struct column {
     int priority;
 };
 
-#define NAME_COL {"Name", "string", "name", "Name must be unique within a namespace.", 0}
+#define NAME_COL                                                                                   \
+    { "Name", "string", "name", "Name must be unique within a namespace.", 0 }
 #define AGE_COL                                                                                    \
-    {"Age", "string", "", "CreationTimestamp is a timestamp representing the server time when "   \
-                          "this object was created.", 0}
+    {                                                                                              \
+        "Age", "string", "",                                                                       \
+            "CreationTimestamp is a timestamp representing the server time when "                  \
+            "this object was created.",                                                            \
+            0                                                                                      \
+    }
 #define CRD_AGE_COL                                                                                \
-    {"Age", "date", "", "CreationTimestamp is a timestamp representing the server time when "     \
-                        "this object was created.", 0}
+    {                                                                                              \
+        "Age", "date", "",                                                                         \
+            "CreationTimestamp is a timestamp representing the server time when "                  \
+            "this object was created.",                                                            \
+            0                                                                                      \
+    }
 
 static const struct column pod_cols[] = {
     NAME_COL,
     {"Ready", "string", "", "The aggregate readiness state of this pod for accepting traffic.", 0},
     {"Status", "string", "", "The aggregate status of the containers in this pod.", 0},
-    {"Restarts", "string", "", "The number of times the containers in this pod have been "
-                               "restarted and when the last container in this pod has restarted.",
+    {"Restarts", "string", "",
+     "The number of times the containers in this pod have been "
+     "restarted and when the last container in this pod has restarted.",
      0},
     AGE_COL,
     {"IP", "string", "", "IP address allocated to the pod.", 1},
@@ -34,21 +44,25 @@ static const struct column pod_cols[] = {
 static const struct column deploy_cols[] = {
     NAME_COL,
     {"Ready", "string", "", "Number of the pod with ready state", 0},
-    {"Up-to-date", "string", "", "Total number of non-terminated pods targeted by this deployment "
-                                 "that have the desired template spec.", 0},
-    {"Available", "string", "", "Total number of available pods (ready for at least "
-                                "minReadySeconds) targeted by this deployment.", 0},
+    {"Up-to-date", "string", "",
+     "Total number of non-terminated pods targeted by this deployment "
+     "that have the desired template spec.",
+     0},
+    {"Available", "string", "",
+     "Total number of available pods (ready for at least "
+     "minReadySeconds) targeted by this deployment.",
+     0},
     AGE_COL,
 };
 static const struct column event_cols[] = {
-    {"Last Seen", "string", "", "The time at which the most recent occurrence of this event "
-                                "was recorded.", 0},
+    {"Last Seen", "string", "",
+     "The time at which the most recent occurrence of this event "
+     "was recorded.",
+     0},
     {"Type", "string", "", "Type of this event (Normal, Warning).", 0},
-    {"Reason", "string", "", "The reason for the transition into the object's current status.",
-     0},
+    {"Reason", "string", "", "The reason for the transition into the object's current status.", 0},
     {"Object", "string", "", "The object that this event is about.", 0},
-    {"Message", "string", "", "A human-readable description of the status of this operation.",
-     0},
+    {"Message", "string", "", "A human-readable description of the status of this operation.", 0},
 };
 static const struct column ns_cols[] = {
     NAME_COL,
@@ -282,8 +296,8 @@ static cJSON *partial_metadata(const cJSON *o) {
     cJSON_AddStringToObject(p, "kind", "PartialObjectMetadata");
     cJSON_AddStringToObject(p, "apiVersion", "meta.k8s.io/v1");
     const cJSON *md = get(o, "metadata");
-    cJSON_AddItemToObject(p, "metadata", md != NULL ? cJSON_Duplicate(md, true)
-                                                    : cJSON_CreateObject());
+    cJSON_AddItemToObject(p, "metadata",
+                          md != NULL ? cJSON_Duplicate(md, true) : cJSON_CreateObject());
     return p;
 }
 

@@ -55,11 +55,11 @@ struct sim_k8s_watch_source {
 
 /* The parameters of one watch request (strings borrowed; copied). */
 struct sim_k8s_watch_params {
-    const char *ns;              /* NULL: all namespaces */
-    const char *label_selector;  /* may be NULL */
-    const char *field_selector;  /* may be NULL */
+    const char *ns;               /* NULL: all namespaces */
+    const char *label_selector;   /* may be NULL */
+    const char *field_selector;   /* may be NULL */
     const char *resource_version; /* NULL or "" or "0": from the current state */
-    long timeout_s;              /* <= 0: the default */
+    long timeout_s;               /* <= 0: the default */
     bool bookmarks;
     bool table;
 };

@@ -203,8 +203,8 @@ static void count_request(const struct server *s, struct MHD_Connection *conn, c
     const char *w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "watch");
     bool watch = w != NULL && (strcmp(w, "1") == 0 || strcmp(w, "true") == 0);
     char *via_proxy = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
-    sim_stats_count(s->control.stats, sim_stats_classify(method, url, k8s, via_proxy != NULL, watch),
-                    url, k8s);
+    sim_stats_count(s->control.stats,
+                    sim_stats_classify(method, url, k8s, via_proxy != NULL, watch), url, k8s);
     free(via_proxy);
 }
 

@@ -15,8 +15,8 @@ struct sim_stats {
     cJSON *by_path; /* owned object: template -> count */
 };
 
-static const char *const class_names[SIM_STATS_CLASSES] = {
-    "kubernetes_list", "kubernetes_watch", "kubernetes_other", "proxy", "flink"};
+static const char *const class_names[SIM_STATS_CLASSES] = {"kubernetes_list", "kubernetes_watch",
+                                                           "kubernetes_other", "proxy", "flink"};
 
 struct sim_stats *sim_stats_new(void) {
     struct sim_stats *s = xcalloc(1, sizeof *s);
@@ -183,8 +183,8 @@ char *sim_stats_template(const char *path, bool k8s) {
     return out;
 }
 
-enum sim_stats_class sim_stats_classify(const char *method, const char *path, bool k8s,
-                                        bool proxy, bool watch) {
+enum sim_stats_class sim_stats_classify(const char *method, const char *path, bool k8s, bool proxy,
+                                        bool watch) {
     if (proxy)
         return SIM_STATS_PROXY;
     if (!k8s)

@@ -30,8 +30,8 @@ void sim_stats_free(struct sim_stats *s);
 
 /* The class of a request: k8s whether path is a Kubernetes path, proxy whether it goes
  * through the service proxy, watch whether the query asks for one. path borrowed. */
-enum sim_stats_class sim_stats_classify(const char *method, const char *path, bool k8s,
-                                        bool proxy, bool watch);
+enum sim_stats_class sim_stats_classify(const char *method, const char *path, bool k8s, bool proxy,
+                                        bool watch);
 /* The path's template: owned string, caller frees. */
 char *sim_stats_template(const char *path, bool k8s);
 
