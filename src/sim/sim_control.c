@@ -280,6 +280,15 @@ out:
 /* /_sim/k8s/forbid and /_sim/k8s/NS/NAME/bump. */
 static void k8s_control(const struct sim_control *ctl, const char *method, const char *path,
                         const char *rest, const char *body, size_t body_len, struct sim_reply *r) {
+    if (strcmp(rest, "drop-watches") == 0) { /* every open watch stream ends */
+        if (strcmp(method, "POST") != 0) {
+            not_allowed(r, method, path, "POST");
+            return;
+        }
+        sim_k8s_drop_watches(ctl->k8s);
+        reply_ok(r, 200, cJSON_CreateObject());
+        return;
+    }
     if (strcmp(rest, "forbid") == 0) {
         if (strcmp(method, "DELETE") == 0) {
             sim_k8s_forbid(ctl->k8s, ctl->model, NULL);
@@ -339,6 +348,17 @@ void sim_control_handle(const struct sim_control *ctl, const char *method, const
     struct sim_model *model = ctl->model;
     if (strcmp(path, "/_sim/requests") == 0) {
         requests(ctl, method, path, r);
+        return;
+    }
+    if (strcmp(path, "/_sim/stats") == 0 && ctl->stats != NULL) {
+        if (strcmp(method, "GET") == 0) {
+            sim_reply_json(r, 200, sim_stats_json(ctl->stats));
+        } else if (strcmp(method, "DELETE") == 0) {
+            sim_stats_reset(ctl->stats);
+            reply_ok(r, 200, cJSON_CreateObject());
+        } else {
+            not_allowed(r, method, path, "GET, DELETE");
+        }
         return;
     }
     if (strcmp(path, "/_sim/savepoints/fail") == 0) {

@@ -43,6 +43,10 @@
  *                                      ahead and the model catches up (steps, checkpoints,
  *                                      drift, failures, operator cycles) -> the same, with
  *                                      the new now; with --clock manual only this moves it
+ *   GET    /_sim/stats              -> 200 every request received by class (sim_stats.h)
+ *   DELETE /_sim/stats              resets the counts
+ *   POST   /_sim/k8s/drop-watches   every open Kubernetes watch stream ends (clients
+ *                                      reconnect from their last resourceVersion)
  * Unknown paths are 404 and other methods 405, with the Flink error body shape. */
 #ifndef FLINKTOP_SIM_CONTROL_H
 #define FLINKTOP_SIM_CONTROL_H
@@ -52,6 +56,7 @@
 #include "sim_model.h"
 #include "sim_reply.h"
 #include "sim_requests.h"
+#include "sim_stats.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,6 +70,7 @@ struct sim_control {
     struct sim_model *model;
     struct sim_k8s *k8s;
     struct sim_requests *requests;
+    struct sim_stats *stats; /* GET|DELETE /_sim/stats */
 };
 
 /* Answers one control request at wall time now_ms (model changes happen then). body

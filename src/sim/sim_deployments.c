@@ -288,7 +288,8 @@ static cJSON *render(const struct sim_deployments *d, const struct deployment *d
     if (replicas - available > 0)
         cJSON_AddNumberToObject(st, "unavailableReplicas", replicas - available);
     cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
-    int64_t since = dp->rolled_at != 0 && rdt >= 3 * s ? dp->rolled_at + 3 * s : now - 600000;
+    int64_t since =
+        dp->rolled_at != 0 && rdt >= 3 * s ? dp->rolled_at + 3 * s : m->started_at - 600000;
     cJSON_AddItemToArray(conds, condition("Available", "MinimumReplicasAvailable",
                                           "Deployment has minimum availability.", since));
     char hash[11];
@@ -506,7 +507,7 @@ void sim_deployments_patch(struct sim_deployments *d, struct sim_model *m, const
     cJSON *pmd = obj(patch, "metadata");
     const char *want_rv = pmd != NULL ? str(pmd, "resourceVersion") : NULL;
     const char *have_rv = str(md, "resourceVersion");
-    if (want_rv != NULL && (have_rv == NULL || strcmp(want_rv, have_rv) != 0)) {
+    if (!sim_k8s_rv_current(want_rv, have_rv)) {
         sim_k8s_status(r, 409, "Conflict",
                        "Operation cannot be fulfilled on deployments.apps \"%s\": the object "
                        "has been modified; please apply your changes to the latest version and "

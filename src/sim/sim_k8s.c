@@ -2,6 +2,12 @@
 #include "sim_logs.h"
 
 #include "sim_deployments.h"
+#include "sim_json_patch.h"
+#include "sim_k8s_auth.h"
+#include "sim_k8s_openapi.h"
+#include "sim_k8s_store.h"
+#include "sim_k8s_table.h"
+#include "sim_k8s_watch.h"
 #include "sim_operator.h"
 #include "sim_snapshots.h"
 #include "xalloc.h"
@@ -17,6 +23,18 @@
 #define APPS_GV "apps/v1"
 #define OPERATOR "flink-kubernetes-operator"
 #define REST_PORT 8081
+
+enum k8s_kind {
+    K8S_NAMESPACES,
+    K8S_PODS,
+    K8S_EVENTS,
+    K8S_SERVICES,
+    K8S_FLINKDEP,
+    K8S_SESSIONJOB,
+    K8S_SNAPSHOT,
+    K8S_DEPLOYMENT,
+    K8S_KIND_COUNT
+};
 
 struct sim_k8s {
     cJSON *deployments; /* owned array: metadata + spec; index = cluster index */
@@ -34,6 +52,14 @@ struct sim_k8s {
     struct sim_deployments *apps; /* owned: the apps/v1 Deployments (standalone clusters) */
     int64_t *oom_at; /* owned, a deployment each: when its first task manager was OOMKilled
                         (POST /_sim/k8s/NS/NAME/oom), 0 never */
+    struct sim_k8s_store *store;   /* owned: resourceVersions and the change log of all kinds */
+    struct sim_k8s_watch_hub *hub; /* owned: wakes and ends the watch streams */
+    struct sim_model *model;       /* borrowed: what the objects are rendered from */
+    cJSON *status_overlays; /* owned array, a deployment each: merged over the rendered status
+                               (PATCH .../flinkdeployments/NAME/status) */
+    bool *deleted;          /* owned, a deployment each: DELETEd (gone from every list) */
+    bool *orphaned;         /* owned: deleted with propagationPolicy=Orphan (pods stay) */
+    struct sim_k8s_openapi *openapi; /* owned: /openapi/v2 and /openapi/v3 */
 };
 
 struct k8s_request {
@@ -142,6 +168,8 @@ void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const cha
     free(msg);
     sim_reply_json(r, code, o);
 }
+
+static void merge_patch(cJSON *target, const cJSON *patch);
 
 /* ---- the stored FlinkDeployments ---------------------------------------------------- */
 
@@ -266,6 +294,15 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     k->operators = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->operators);
     k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
     k->oom_at = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->oom_at);
+    k->model = m;
+    k->store = sim_k8s_store_new(K8S_KIND_COUNT, k->resource_version);
+    k->hub = sim_k8s_watch_hub_new();
+    k->openapi = sim_k8s_openapi_new();
+    k->status_overlays = cJSON_CreateArray();
+    for (size_t i = 0; i < k->n; i++)
+        cJSON_AddItemToArray(k->status_overlays, cJSON_CreateObject());
+    k->deleted = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->deleted);
+    k->orphaned = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->orphaned);
     for (size_t i = 0; i < k->n; i++) {
         const struct sim_cluster *c = &m->clusters[i];
         cJSON *d = cJSON_GetArrayItem(k->deployments, (int)i);
@@ -293,6 +330,12 @@ void sim_k8s_free(struct sim_k8s *k) {
     sim_deployments_free(k->apps);
     free(k->jids);
     free(k->oom_at);
+    sim_k8s_store_free(k->store);
+    sim_k8s_watch_hub_free(k->hub);
+    cJSON_Delete(k->status_overlays);
+    sim_k8s_openapi_free(k->openapi);
+    free(k->deleted);
+    free(k->orphaned);
     free(k->forbidden_user);
     sim_snapshots_free(&k->progress);
     free(k->namespaces);
@@ -377,10 +420,15 @@ static cJSON *render_deployment(struct sim_k8s *k, size_t i, struct sim_cluster 
     /* What the operator's reconcile cycle says now (lifecycle, generations, savepoints). */
     sim_operator_advance(&k->operators[i], c, j, k->names[i], now);
     sim_operator_status(&k->operators[i], c, j, st, now);
+    /* what clients wrote through the status subresource */
+    cJSON *overlay = cJSON_GetArrayItem(k->status_overlays, (int)i);
+    if (cJSON_IsObject(overlay))
+        merge_patch(st, overlay);
     return d;
 }
 
-static cJSON *object_meta(cJSON *o, const char *name, const char *ns, long rv, int64_t created) {
+/* metadata with resourceVersion "0": sim_k8s_store gives every rendered object its own. */
+static cJSON *object_meta(cJSON *o, const char *name, const char *ns, int64_t created) {
     cJSON *md = cJSON_AddObjectToObject(o, "metadata");
     cJSON_AddStringToObject(md, "name", name);
     if (ns != NULL)
@@ -390,57 +438,150 @@ static cJSON *object_meta(cJSON *o, const char *name, const char *ns, long rv, i
     cJSON_AddStringToObject(md, "uid", uid);
     free(uid);
     free(key);
-    char *rvs = rv_string(rv);
-    cJSON_AddStringToObject(md, "resourceVersion", rvs);
-    free(rvs);
+    cJSON_AddStringToObject(md, "resourceVersion", "0");
     add_time(md, "creationTimestamp", created);
     return md;
 }
 
+/* Flink's memory ("2048m", "4g") as Kubernetes quantity ("2048Mi", "4Gi"): owned. */
+static char *k8s_memory(const char *flink) {
+    if (flink == NULL || flink[0] == '\0')
+        return xstrdup("1Gi");
+    size_t n = strlen(flink);
+    char unit = flink[n - 1];
+    if (unit == 'm' || unit == 'M')
+        return xasprintf("%.*sMi", (int)(n - 1), flink);
+    if (unit == 'g' || unit == 'G')
+        return xasprintf("%.*sGi", (int)(n - 1), flink);
+    return xstrdup(flink);
+}
+
+/* The container's resources from the FlinkDeployment's jobManager/taskManager.resource. */
+static cJSON *pod_resources(const cJSON *spec, bool tm) {
+    cJSON *res =
+        get_obj(get_obj((cJSON *)(uintptr_t)spec, tm ? "taskManager" : "jobManager"), "resource");
+    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(res, "cpu");
+    char *cpu_s = cJSON_IsNumber(cpu) ? xasprintf("%g", cpu->valuedouble) : xstrdup(tm ? "2" : "1");
+    char *mem = k8s_memory(get_str(res, "memory"));
+    cJSON *out = cJSON_CreateObject();
+    cJSON *lim = cJSON_AddObjectToObject(out, "limits");
+    cJSON_AddStringToObject(lim, "cpu", cpu_s);
+    cJSON_AddStringToObject(lim, "memory", mem);
+    cJSON_AddItemToObject(out, "requests", cJSON_Duplicate(lim, true));
+    free(cpu_s);
+    free(mem);
+    return out;
+}
+
+static void add_port(cJSON *ports, const char *name, int port) {
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", name);
+    cJSON_AddNumberToObject(p, "containerPort", port);
+    cJSON_AddStringToObject(p, "protocol", "TCP");
+    cJSON_AddItemToArray(ports, p);
+}
+
+static void add_condition(cJSON *conds, const char *type, int64_t at) {
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "type", type);
+    cJSON_AddStringToObject(c, "status", "True");
+    cJSON_AddNullToObject(c, "lastProbeTime");
+    add_time(c, "lastTransitionTime", at);
+    cJSON_AddItemToArray(conds, c);
+}
+
+/* A pod as the kubelet reports it: spec with the container's image, ports and resources;
+ * status with conditions and the container's state (and lastState after an OOM kill). */
 static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const char *component,
                        const char *ip, int64_t created, int node, int restarts, int64_t oom_ms) {
     const char *name = k->names[i];
+    bool tm = strcmp(component, "taskmanager") == 0;
+    const cJSON *fd_spec = get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "spec");
+    const char *image = get_str(fd_spec, "image");
+    const char *pull = get_str(fd_spec, "imagePullPolicy");
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "apiVersion", "v1");
     cJSON_AddStringToObject(p, "kind", "Pod");
-    cJSON *md = object_meta(p, pod, k->namespaces[i], k->resource_version, created);
+    cJSON *md = object_meta(p, pod, k->namespaces[i], created);
     cJSON *labels = cJSON_AddObjectToObject(md, "labels");
     cJSON_AddStringToObject(labels, "app", name);
     cJSON_AddStringToObject(labels, "component", component);
     cJSON_AddStringToObject(labels, "type", "flink-native-kubernetes");
     cJSON *spec = cJSON_AddObjectToObject(p, "spec");
-    char *node_name = xasprintf("node-pool-a-%d", node);
-    cJSON_AddStringToObject(spec, "nodeName", node_name);
     cJSON *containers = cJSON_AddArrayToObject(spec, "containers");
     cJSON *ctr = cJSON_CreateObject();
     cJSON_AddStringToObject(ctr, "name", "flink-main-container");
+    cJSON_AddStringToObject(ctr, "image", image != NULL ? image : "flink:latest");
+    cJSON_AddStringToObject(ctr, "imagePullPolicy", pull != NULL ? pull : "IfNotPresent");
+    cJSON *args = cJSON_AddArrayToObject(ctr, "args");
+    cJSON_AddItemToArray(args, cJSON_CreateString(tm ? "taskmanager" : "jobmanager"));
+    cJSON *ports = cJSON_AddArrayToObject(ctr, "ports");
+    if (tm) {
+        add_port(ports, "rpc", 6122);
+    } else {
+        add_port(ports, "rest", REST_PORT);
+        add_port(ports, "jobmanager-rpc", 6123);
+        add_port(ports, "blobserver", 6124);
+    }
+    cJSON_AddItemToObject(ctr, "resources", pod_resources(fd_spec, tm));
+    cJSON_AddStringToObject(ctr, "terminationMessagePath", "/dev/termination-log");
+    cJSON_AddStringToObject(ctr, "terminationMessagePolicy", "File");
     cJSON_AddItemToArray(containers, ctr);
+    cJSON_AddStringToObject(spec, "restartPolicy", "Always");
+    cJSON_AddNumberToObject(spec, "terminationGracePeriodSeconds", 30);
+    cJSON_AddStringToObject(spec, "dnsPolicy", "ClusterFirst");
+    cJSON_AddStringToObject(spec, "serviceAccountName", "flink");
+    cJSON_AddStringToObject(spec, "serviceAccount", "flink");
+    char *node_name = xasprintf("node-pool-a-%d", node);
+    cJSON_AddStringToObject(spec, "nodeName", node_name);
+    cJSON_AddStringToObject(spec, "schedulerName", "default-scheduler");
+    cJSON_AddObjectToObject(spec, "securityContext");
     cJSON *st = cJSON_AddObjectToObject(p, "status");
     cJSON_AddStringToObject(st, "phase", "Running");
+    cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
+    add_condition(conds, "Initialized", created);
+    add_condition(conds, "Ready", created);
+    add_condition(conds, "ContainersReady", created);
+    add_condition(conds, "PodScheduled", created);
     cJSON_AddStringToObject(st, "hostIP", "10.0.0.1");
     cJSON_AddStringToObject(st, "podIP", ip);
+    cJSON *ips = cJSON_CreateObject();
+    cJSON_AddStringToObject(ips, "ip", ip);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(st, "podIPs"), ips);
     add_time(st, "startTime", created);
-    cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
-    cJSON *ready = cJSON_CreateObject();
-    cJSON_AddStringToObject(ready, "type", "Ready");
-    cJSON_AddStringToObject(ready, "status", "True");
-    add_time(ready, "lastTransitionTime", created);
-    cJSON_AddItemToArray(conds, ready);
     cJSON *css = cJSON_AddArrayToObject(st, "containerStatuses");
     cJSON *cs = cJSON_CreateObject();
     cJSON_AddStringToObject(cs, "name", "flink-main-container");
     cJSON_AddBoolToObject(cs, "ready", true);
+    cJSON_AddBoolToObject(cs, "started", true);
     cJSON_AddNumberToObject(cs, "restartCount", restarts);
+    cJSON_AddStringToObject(cs, "image", image != NULL ? image : "flink:latest");
+    char sha[65];
+    for (size_t h = 0; h < 4; h++)
+        snprintf(sha + h * 16, sizeof sha - h * 16, "%016llx",
+                 (unsigned long long)fnv(image != NULL ? image : "", h));
+    char *image_id = xasprintf("docker.io/library/flink@sha256:%s", sha);
+    cJSON_AddStringToObject(cs, "imageID", image_id);
+    free(image_id);
+    char cid[65];
+    for (size_t h = 0; h < 4; h++)
+        snprintf(cid + h * 16, sizeof cid - h * 16, "%016llx",
+                 (unsigned long long)fnv(pod, (uint64_t)created + h));
+    char *container_id = xasprintf("containerd://%s", cid);
+    cJSON_AddStringToObject(cs, "containerID", container_id);
+    free(container_id);
     cJSON *state = cJSON_AddObjectToObject(cs, "state");
     add_time(cJSON_AddObjectToObject(state, "running"), "startedAt", created);
+    cJSON *last = cJSON_AddObjectToObject(cs, "lastState");
     if (oom_ms > 0) { /* the container before this one ran out of memory */
-        cJSON *term =
-            cJSON_AddObjectToObject(cJSON_AddObjectToObject(cs, "lastState"), "terminated");
-        cJSON_AddStringToObject(term, "reason", "OOMKilled");
+        cJSON *term = cJSON_AddObjectToObject(last, "terminated");
         cJSON_AddNumberToObject(term, "exitCode", 137);
+        cJSON_AddStringToObject(term, "reason", "OOMKilled");
+        add_time(term, "startedAt", created - 3600000);
         add_time(term, "finishedAt", oom_ms);
     }
     cJSON_AddItemToArray(css, cs);
+    cJSON_AddStringToObject(st, "qosClass", "Guaranteed");
     free(node_name);
     return p;
 }
@@ -448,6 +589,8 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
 static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         const struct sim_cluster *c = &m->clusters[i];
+        if (k->deleted[i] && !k->orphaned[i])
+            continue; /* the garbage collector took the cluster's pods with it */
         /* A restartNonce restarts every pod: its count goes up and its age starts again. */
         int64_t restarted = 0;
         int restarts = sim_operator_pod_restarts(&k->operators[i], now, &restarted);
@@ -493,16 +636,42 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
     cJSON_AddStringToObject(e, "apiVersion", "v1");
     cJSON_AddStringToObject(e, "kind", "Event");
     char *name = xasprintf("%s.%016llx", obj, (unsigned long long)fnv(reason, (uint64_t)seq));
-    object_meta(e, name, k->namespaces[i], k->resource_version, first);
+    object_meta(e, name, k->namespaces[i], first);
     free(name);
     cJSON *io = cJSON_AddObjectToObject(e, "involvedObject");
-    cJSON_AddStringToObject(io, "apiVersion",
-                            strcmp(kind, "Pod") == 0          ? "v1"
-                            : strcmp(kind, "Deployment") == 0 ? APPS_GV
-                                                              : FLINK_GV);
+    bool pod = strcmp(kind, "Pod") == 0, deploy = strcmp(kind, "Deployment") == 0;
+    cJSON_AddStringToObject(io, "apiVersion", pod ? "v1" : deploy ? APPS_GV : FLINK_GV);
     cJSON_AddStringToObject(io, "kind", kind);
     cJSON_AddStringToObject(io, "name", obj);
     cJSON_AddStringToObject(io, "namespace", k->namespaces[i]);
+    /* The uid the object itself carries, so kubectl describe finds its events. */
+    char *key = xasprintf("%s/%s%s", k->namespaces[i], obj,
+                          deploy                                    ? "/deployment"
+                          : strcmp(kind, "FlinkStateSnapshot") == 0 ? "/snapshot"
+                                                                    : "");
+    char *uid = make_uid(key);
+    cJSON_AddStringToObject(io, "uid", uid);
+    free(uid);
+    free(key);
+    /* The object's resourceVersion when the event was first recorded. */
+    char *event_key = xasprintf("%s/%s", k->namespaces[i], get_str(get_obj(e, "metadata"), "name"));
+    const cJSON *seen = sim_k8s_store_seen(k->store, K8S_EVENTS, event_key);
+    const char *was =
+        get_str(get_obj((cJSON *)(uintptr_t)seen, "involvedObject"), "resourceVersion");
+    free(event_key);
+    char *obj_key = xasprintf("%s/%s", k->namespaces[i], obj);
+    long now_rv = sim_k8s_store_rv(k->store,
+                                   pod                                       ? K8S_PODS
+                                   : deploy                                  ? K8S_DEPLOYMENT
+                                   : strcmp(kind, "FlinkStateSnapshot") == 0 ? K8S_SNAPSHOT
+                                                                             : K8S_FLINKDEP,
+                                   obj_key);
+    free(obj_key);
+    char *rv = was != NULL ? xstrdup(was) : rv_string(now_rv > 0 ? now_rv : k->resource_version);
+    cJSON_AddStringToObject(io, "resourceVersion", rv);
+    free(rv);
+    if (pod)
+        cJSON_AddStringToObject(io, "fieldPath", "spec.containers{flink-main-container}");
     cJSON_AddStringToObject(e, "reason", reason);
     cJSON_AddStringToObject(e, "message", message);
     cJSON *src = cJSON_AddObjectToObject(e, "source");
@@ -536,14 +705,14 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                 items, event_json(k, i, "FlinkDeployment", c->name, "Warning", "SavepointError",
                                   "Savepoint failed: java.util.concurrent.TimeoutException: "
                                   "Checkpoint expired before completing.",
-                                  3, t0 - 5400000, now - 600000, 3, OPERATOR));
+                                  3, t0 - 5400000, t0 - 600000, 3, OPERATOR));
         } else {
             char *pod = xasprintf("%s-taskmanager-1-1", c->name);
             cJSON_AddItemToArray(items,
                                  event_json(k, i, "Pod", pod, "Warning", "BackOff",
                                             "Back-off restarting failed container "
                                             "flink-main-container",
-                                            2 + (int)i, t0 - 3600000, now - 120000, 4, "kubelet"));
+                                            2 + (int)i, t0 - 3600000, t0 - 120000, 4, "kubelet"));
             free(pod);
         }
         /* What the operator did since: spec changes, restarts, savepoint failures. */
@@ -572,12 +741,13 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
 
 static void add_services(const struct sim_k8s *k, cJSON *items) {
     for (size_t i = 0; i < k->n; i++) {
+        if (k->deleted[i] && !k->orphaned[i])
+            continue;
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "apiVersion", "v1");
         cJSON_AddStringToObject(s, "kind", "Service");
         char *name = xasprintf("%s-rest", k->names[i]);
-        cJSON *md =
-            object_meta(s, name, k->namespaces[i], k->resource_version, k->started_at - 3600000);
+        cJSON *md = object_meta(s, name, k->namespaces[i], k->started_at - 3600000);
         free(name);
         cJSON *labels = cJSON_AddObjectToObject(md, "labels");
         cJSON_AddStringToObject(labels, "app", k->names[i]);
@@ -610,7 +780,7 @@ static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "apiVersion", "v1");
         cJSON_AddStringToObject(o, "kind", "Namespace");
-        cJSON *md = object_meta(o, name, NULL, k->resource_version, k->started_at - 86400000LL);
+        cJSON *md = object_meta(o, name, NULL, k->started_at - 86400000LL);
         cJSON *labels = cJSON_AddObjectToObject(md, "labels");
         cJSON_AddStringToObject(labels, "kubernetes.io/metadata.name", name);
         cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "status"), "phase", "Active");
@@ -619,17 +789,6 @@ static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
 }
 
 /* ---- the resource table ------------------------------------------------------------- */
-
-enum k8s_kind {
-    K8S_NAMESPACES,
-    K8S_PODS,
-    K8S_EVENTS,
-    K8S_SERVICES,
-    K8S_FLINKDEP,
-    K8S_SESSIONJOB,
-    K8S_SNAPSHOT,
-    K8S_DEPLOYMENT
-};
 
 /* The API groups served: core v1, apps/v1, flink.apache.org/v1beta1. */
 enum k8s_group { GROUP_CORE, GROUP_APPS, GROUP_FLINK };
@@ -646,18 +805,19 @@ struct k8s_resource {
 };
 
 static const struct k8s_resource resources[] = {
-    {K8S_NAMESPACES, GROUP_CORE, "namespaces", "namespace", "Namespace", "ns", false, "get,list"},
-    {K8S_PODS, GROUP_CORE, "pods", "pod", "Pod", "po", true, "get,list"},
-    {K8S_EVENTS, GROUP_CORE, "events", "event", "Event", "ev", true, "get,list"},
-    {K8S_SERVICES, GROUP_CORE, "services", "service", "Service", "svc", true, "get,list"},
+    {K8S_NAMESPACES, GROUP_CORE, "namespaces", "namespace", "Namespace", "ns", false,
+     "get,list,watch"},
+    {K8S_PODS, GROUP_CORE, "pods", "pod", "Pod", "po", true, "get,list,watch"},
+    {K8S_EVENTS, GROUP_CORE, "events", "event", "Event", "ev", true, "get,list,watch"},
+    {K8S_SERVICES, GROUP_CORE, "services", "service", "Service", "svc", true, "get,list,watch"},
     {K8S_DEPLOYMENT, GROUP_APPS, "deployments", "deployment", "Deployment", "deploy", true,
-     "get,list,patch"},
+     "get,list,patch,watch"},
     {K8S_FLINKDEP, GROUP_FLINK, "flinkdeployments", "flinkdeployment", "FlinkDeployment",
-     "flinkdep", true, "get,list,patch"},
+     "flinkdep", true, "delete,get,list,patch,watch"},
     {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
-     "sessionjob", true, "get,list,patch"},
+     "sessionjob", true, "get,list,patch,watch"},
     {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
-     "flinksnp", true, "create,get,list"},
+     "flinksnp", true, "create,delete,get,list,watch"},
 };
 
 static const struct k8s_resource *find_resource(const struct k8s_request *q, size_t i,
@@ -690,9 +850,11 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         break;
     case K8S_FLINKDEP:
         for (size_t i = 0; i < k->n && i < m->n_clusters; i++)
-            cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
+            if (!k->deleted[i])
+                cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
         break;
     case K8S_SESSIONJOB:
+    case K8S_KIND_COUNT:
         break;
     case K8S_DEPLOYMENT:
         sim_deployments_list(k->apps, m, items, now);
@@ -703,7 +865,16 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         items = cJSON_Duplicate(k->snapshots, true);
         break;
     }
+    /* Every change since the last look takes a resourceVersion and goes to the log. */
+    sim_k8s_store_sync(k->store, (int)res->id, items, &k->resource_version, now);
     return items;
+}
+
+static const struct k8s_resource *resource_of(enum k8s_kind id) {
+    for (size_t r = 0; r < sizeof resources / sizeof resources[0]; r++)
+        if (resources[r].id == id)
+            return &resources[r];
+    return NULL;
 }
 
 /* ---- label selectors ---------------------------------------------------------------- */
@@ -772,6 +943,29 @@ static bool fields_match(cJSON *item, const char *selector) {
         cJSON_AddStringToObject(fields, "metadata.name", name);
     if (ns != NULL)
         cJSON_AddStringToObject(fields, "metadata.namespace", ns);
+    /* what the API server indexes for events (kubectl describe asks by involvedObject)
+     * and pods */
+    static const char *const io_fields[] = {"kind",       "namespace",       "name",     "uid",
+                                            "apiVersion", "resourceVersion", "fieldPath"};
+    cJSON *io = get_obj(item, "involvedObject");
+    for (size_t i = 0; io != NULL && i < sizeof io_fields / sizeof io_fields[0]; i++) {
+        char key[48];
+        snprintf(key, sizeof key, "involvedObject.%s", io_fields[i]);
+        const char *v = get_str(io, io_fields[i]);
+        cJSON_AddStringToObject(fields, key, v != NULL ? v : "");
+    }
+    if (io != NULL) {
+        const char *v = get_str(item, "reason");
+        cJSON_AddStringToObject(fields, "reason", v != NULL ? v : "");
+        v = get_str(item, "type");
+        cJSON_AddStringToObject(fields, "type", v != NULL ? v : "");
+    }
+    const char *node = get_str(get_obj(item, "spec"), "nodeName");
+    if (node != NULL)
+        cJSON_AddStringToObject(fields, "spec.nodeName", node);
+    const char *phase = get_str(get_obj(item, "status"), "phase");
+    if (phase != NULL)
+        cJSON_AddStringToObject(fields, "status.phase", phase);
     bool ok = labels_match(fields, selector);
     cJSON_Delete(fields);
     return ok;
@@ -837,6 +1031,7 @@ static void reply_group_list(struct sim_reply *r) {
     /* flink.apache.org first, as the simulator always listed it; then apps */
     cJSON_AddItemToArray(groups, api_group(GROUP_FLINK));
     cJSON_AddItemToArray(groups, api_group(GROUP_APPS));
+    sim_k8s_auth_groups(groups);
     sim_reply_json(r, 200, o);
 }
 
@@ -892,6 +1087,20 @@ static void reply_resource_list(struct sim_reply *r, enum k8s_group group) {
             cJSON_AddItemToArray(sv, cJSON_CreateString("patch"));
             cJSON_AddItemToArray(arr, sub);
         }
+        if (res->id == K8S_FLINKDEP) { /* the CRD's scale subresource */
+            cJSON *sc = cJSON_CreateObject();
+            cJSON_AddStringToObject(sc, "name", "flinkdeployments/scale");
+            cJSON_AddStringToObject(sc, "singularName", "");
+            cJSON_AddBoolToObject(sc, "namespaced", true);
+            cJSON_AddStringToObject(sc, "group", "autoscaling");
+            cJSON_AddStringToObject(sc, "version", "v1");
+            cJSON_AddStringToObject(sc, "kind", "Scale");
+            cJSON *scv = cJSON_AddArrayToObject(sc, "verbs");
+            cJSON_AddItemToArray(scv, cJSON_CreateString("get"));
+            cJSON_AddItemToArray(scv, cJSON_CreateString("patch"));
+            cJSON_AddItemToArray(scv, cJSON_CreateString("update"));
+            cJSON_AddItemToArray(arr, sc);
+        }
     }
     if (group == GROUP_CORE) {
         cJSON *proxy = cJSON_CreateObject();
@@ -910,8 +1119,59 @@ static void reply_resource_list(struct sim_reply *r, enum k8s_group group) {
 
 /* ---- lists, get, patch, create ------------------------------------------------------ */
 
+/* sim_k8s_watch_source's callbacks. */
+static cJSON *watch_list(void *owner, int kind, int64_t now) {
+    struct sim_k8s *k = owner;
+    return all_items(k, k->model, resource_of((enum k8s_kind)kind), now);
+}
+
+static bool watch_matches(const cJSON *obj, const char *ns, const char *labels,
+                          const char *fields) {
+    cJSON *o = (cJSON *)(uintptr_t)obj; /* the matchers only read */
+    return in_namespace(o, ns) && selector_matches(o, labels) && fields_match(o, fields);
+}
+
+static bool query_true(const char *v) {
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+static void reply_watch(struct sim_k8s *k, const struct k8s_resource *res, const char *ns,
+                        const struct sim_query *query, bool table, int64_t now,
+                        struct sim_reply *r) {
+    struct sim_k8s_watch_source src = {
+        .owner = k,
+        .model = k->model,
+        .store = k->store,
+        .rv = &k->resource_version,
+        .kind = (int)res->id,
+        .list = watch_list,
+        .matches = watch_matches,
+        .table = sim_k8s_table_for,
+        .api_version = group_versions[res->group],
+        .kind_name = res->kind,
+    };
+    const char *timeout = query->get(query->cls, "timeoutSeconds");
+    long t = 0;
+    if (timeout != NULL) {
+        char *end = NULL;
+        t = strtol(timeout, &end, 10);
+        if (end == timeout || *end != '\0' || t < 0)
+            t = 0;
+    }
+    struct sim_k8s_watch_params p = {
+        .ns = ns,
+        .label_selector = query->get(query->cls, "labelSelector"),
+        .field_selector = query->get(query->cls, "fieldSelector"),
+        .resource_version = query->get(query->cls, "resourceVersion"),
+        .timeout_s = t,
+        .bookmarks = query_true(query->get(query->cls, "allowWatchBookmarks")),
+        .table = table,
+    };
+    sim_k8s_watch_open(k->hub, &src, &p, now, r);
+}
+
 static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
-                       const char *ns, const struct sim_query *query, int64_t now,
+                       const char *ns, const struct sim_query *query, bool table, int64_t now,
                        struct sim_reply *r) {
     const char *selector =
         query != NULL && query->get != NULL ? query->get(query->cls, "labelSelector") : NULL;
@@ -919,9 +1179,8 @@ static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_
         query != NULL && query->get != NULL ? query->get(query->cls, "fieldSelector") : NULL;
     const char *watch =
         query != NULL && query->get != NULL ? query->get(query->cls, "watch") : NULL;
-    if (watch != NULL && (strcmp(watch, "true") == 0 || strcmp(watch, "1") == 0)) {
-        /* No watch streams here: a client (kubectl rollout status) lists again instead. */
-        sim_k8s_status(r, 405, "MethodNotAllowed", "the simulator does not serve watches");
+    if (query_true(watch)) {
+        reply_watch(k, res, ns, query, table, now, r);
         return;
     }
     cJSON *all = all_items(k, m, res, now);
@@ -942,11 +1201,20 @@ static void reply_list(struct sim_k8s *k, struct sim_model *m, const struct k8s_
             cJSON_Delete(it);
     }
     cJSON_Delete(all);
+    if (table) { /* kubectl's Accept: the same items as rows */
+        cJSON *t = sim_k8s_table_for(res->kind, items, true, now);
+        cJSON_ReplaceItemInObjectCaseSensitive(
+            t, "metadata", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(o, "metadata"), true));
+        cJSON_Delete(o);
+        o = t;
+    }
     sim_reply_json(r, 200, o);
 }
 
-static void reply_get(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
-                      const char *ns, const char *name, int64_t now, struct sim_reply *r) {
+/* Object ns/name of res as a list shows it now (its stored resourceVersion): owned, NULL
+ * when there is none. */
+static cJSON *rendered_one(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                           const char *ns, const char *name, int64_t now) {
     cJSON *all = all_items(k, m, res, now);
     cJSON *found = NULL;
     for (int i = 0; i < cJSON_GetArraySize(all); i++) {
@@ -957,12 +1225,55 @@ static void reply_get(struct sim_k8s *k, struct sim_model *m, const struct k8s_r
         }
     }
     cJSON_Delete(all);
+    return found;
+}
+
+static void reply_get(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                      const char *ns, const char *name, bool table, int64_t now,
+                      struct sim_reply *r) {
+    cJSON *found = rendered_one(k, m, res, ns, name, now);
     if (found == NULL) {
         sim_k8s_status(r, 404, "NotFound", "%s.%s \"%s\" not found", res->plural,
                        group_names[res->group], name);
         return;
     }
+    if (table) {
+        cJSON *one = cJSON_CreateArray();
+        cJSON_AddItemToArray(one, found);
+        found = sim_k8s_table_for(res->kind, one, true, now);
+        cJSON_Delete(one);
+    }
     sim_reply_json(r, 200, found);
+}
+
+/* After a write that answered 200 with the object: the answer carries the object as the
+ * store now has it (the write's own resourceVersion), and watches look at once. */
+static void written(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
+                    const char *ns, const char *name, int64_t now, struct sim_reply *r) {
+    if (r->status < 200 || r->status > 299)
+        return;
+    cJSON *o = rendered_one(k, m, res, ns, name, now);
+    if (o != NULL) {
+        sim_reply_free(r);
+        sim_reply_json(r, r->status, o);
+    }
+    sim_k8s_watch_notify(k->hub);
+}
+
+/* Whether a write carrying resourceVersion want may go ahead on an object whose metadata
+ * or spec last changed at have. The store gives a newer number to every status change
+ * (the operator's writes): a client that read the object after the last metadata or spec
+ * change is not refused for those. */
+bool sim_k8s_rv_current(const char *want, const char *have) {
+    if (want == NULL)
+        return true;
+    if (have == NULL)
+        return false;
+    char *e1 = NULL, *e2 = NULL;
+    long w = strtol(want, &e1, 10), h = strtol(have, &e2, 10);
+    if (e1 == want || *e1 != '\0' || e2 == have || *e2 != '\0')
+        return strcmp(want, have) == 0;
+    return w >= h;
 }
 
 /* RFC 7386: merges patch into target (both borrowed; target is modified). */
@@ -1008,6 +1319,37 @@ static void forbidden(const struct sim_k8s *k, struct sim_reply *r, const char *
     sim_reply_json(r, 403, o);
 }
 
+/* The RFC 7386 merge patch that turns have into want (objects, borrowed): owned. */
+static cJSON *merge_diff(const cJSON *have, const cJSON *want) {
+    cJSON *out = cJSON_CreateObject();
+    for (const cJSON *h = have != NULL ? have->child : NULL; h != NULL; h = h->next)
+        if (cJSON_GetObjectItemCaseSensitive(want, h->string) == NULL)
+            cJSON_AddNullToObject(out, h->string);
+    for (const cJSON *w = want != NULL ? want->child : NULL; w != NULL; w = w->next) {
+        const cJSON *h = cJSON_GetObjectItemCaseSensitive(have, w->string);
+        if (cJSON_IsObject(h) && cJSON_IsObject(w))
+            cJSON_AddItemToObject(out, w->string, merge_diff(h, w));
+        else if (h == NULL || !cJSON_Compare(h, w, true))
+            cJSON_AddItemToObject(out, w->string, cJSON_Duplicate(w, true));
+    }
+    return out;
+}
+
+/* The merge patch that turns stored's spec, labels and annotations into patched's:
+ * owned. */
+static cJSON *json_patch_as_merge(cJSON *stored, cJSON *patched) {
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "spec",
+                          merge_diff(get_obj(stored, "spec"), get_obj(patched, "spec")));
+    cJSON *md = cJSON_AddObjectToObject(out, "metadata");
+    static const char *const maps[] = {"labels", "annotations"};
+    for (size_t i = 0; i < 2; i++)
+        cJSON_AddItemToObject(md, maps[i],
+                              merge_diff(get_obj(get_obj(stored, "metadata"), maps[i]),
+                                         get_obj(get_obj(patched, "metadata"), maps[i])));
+    return out;
+}
+
 static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char *ns,
                              const char *name, const char *content_type, const char *body,
                              size_t body_len, int64_t now, struct sim_reply *r) {
@@ -1016,7 +1358,7 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
     for (size_t i = 0; i < k->n; i++)
         if (strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
             idx = i;
-    if (idx == k->n || idx >= m->n_clusters) {
+    if (idx == k->n || idx >= m->n_clusters || k->deleted[idx]) {
         sim_k8s_status(r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
                        name);
         goto out;
@@ -1025,24 +1367,43 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
         forbidden(k, r, "patch", "flinkdeployments", name, ns);
         goto out;
     }
-    if (content_type == NULL || strncmp(content_type, "application/merge-patch+json", 28) != 0) {
+    bool json_patch =
+        content_type != NULL && strncmp(content_type, "application/json-patch+json", 27) == 0;
+    if (!json_patch &&
+        (content_type == NULL || strncmp(content_type, "application/merge-patch+json", 28) != 0)) {
         sim_k8s_status(r, 415, "UnsupportedMediaType",
                        "the body of the request was in an unknown format - accepted media types "
-                       "include: application/merge-patch+json");
+                       "include: application/json-patch+json, application/merge-patch+json");
         goto out;
     }
     const char *end = NULL;
     patch = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    cJSON *stored = cJSON_GetArrayItem(k->deployments, (int)idx);
+    if (json_patch) {
+        /* Applied to the object as stored; what it makes of metadata and spec is then
+         * written as a merge would. */
+        char err[256];
+        cJSON *doc = render_deployment(k, idx, &m->clusters[idx], now);
+        bool ok = sim_json_patch_apply(doc, patch, err, sizeof err);
+        cJSON_Delete(patch);
+        patch = NULL;
+        if (!ok) {
+            cJSON_Delete(doc);
+            sim_k8s_status(r, 422, "Invalid", "%s", err);
+            goto out;
+        }
+        patch = json_patch_as_merge(stored, doc);
+        cJSON_Delete(doc);
+    }
     if (!cJSON_IsObject(patch)) {
         sim_k8s_status(r, 400, "BadRequest", "the patch is not a JSON object");
         goto out;
     }
-    cJSON *stored = cJSON_GetArrayItem(k->deployments, (int)idx);
     cJSON *md = get_obj(stored, "metadata");
     cJSON *pmd = get_obj(patch, "metadata");
     const char *want_rv = pmd != NULL ? get_str(pmd, "resourceVersion") : NULL;
     const char *have_rv = get_str(md, "resourceVersion");
-    if (want_rv != NULL && (have_rv == NULL || strcmp(want_rv, have_rv) != 0)) {
+    if (!sim_k8s_rv_current(want_rv, have_rv)) {
         sim_k8s_status(r, 409, "Conflict",
                        "Operation cannot be fulfilled on flinkdeployments.flink.apache.org "
                        "\"%s\": the object has been modified; please apply your changes to the "
@@ -1194,8 +1555,8 @@ out:
 
 bool sim_k8s_owns(const char *path) {
     return strcmp(path, "/version") == 0 || strcmp(path, "/api") == 0 ||
-           strncmp(path, "/api/", 5) == 0 || strcmp(path, "/apis") == 0 ||
-           strncmp(path, "/apis/", 6) == 0;
+           sim_k8s_openapi_owns(path) || strncmp(path, "/api/", 5) == 0 ||
+           strcmp(path, "/apis") == 0 || strncmp(path, "/apis/", 6) == 0;
 }
 
 static bool split(struct k8s_request *q, const char *p) {
@@ -1258,28 +1619,283 @@ static size_t proxy_index(const struct sim_k8s *k, const char *path, const char 
         if (strlen(k->namespaces[i]) == ns_len && memcmp(k->namespaces[i], ns, ns_len) == 0 &&
             name_len == n + 5 && memcmp(svc, k->names[i], n) == 0 &&
             memcmp(svc + n, "-rest", 5) == 0)
-            return i;
+            return k->deleted[i] && !k->orphaned[i] ? k->n : i;
     }
     return k->n;
 }
 
 char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path) {
     const char *rest = NULL;
+    char *out = NULL;
+    sim_model_lock(k->model, sim_now_ms()); /* a DELETE may take the service away */
     size_t i = proxy_index(k, path, &rest);
-    if (i == SIZE_MAX || i >= k->n)
+    if (i != SIZE_MAX && i < k->n)
+        out = xasprintf("/clusters/%s%s", k->names[i], rest);
+    sim_model_unlock(k->model);
+    return out;
+}
+
+/* One request to [namespaces/NS/]RESOURCE[/NAME[/SUBRESOURCE]], for the handlers below. */
+struct k8s_call {
+    struct sim_k8s *k;
+    struct sim_model *m;
+    const char *method, *path;
+    const struct sim_query *query;
+    const char *content_type, *body;
+    size_t body_len;
+    bool table;
+    int64_t now;
+    const struct k8s_resource *res;
+    char *ns, *name; /* owned by dispatch; ns NULL across namespaces, name NULL for a list */
+    struct sim_reply *r;
+};
+
+static size_t deployment_index(const struct sim_k8s *k, const char *ns, const char *name) {
+    for (size_t i = 0; i < k->n; i++)
+        if (!k->deleted[i] && strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+static void subresource_get(struct k8s_call *x) {
+    reply_get(x->k, x->m, x->res, x->ns, x->name, false, x->now, x->r);
+}
+
+/* PATCH|PUT .../flinkdeployments/NAME/status: what the client writes of status stays over
+ * what the simulated operator reports. */
+static void status_write(struct k8s_call *x) {
+    struct sim_k8s *k = x->k;
+    size_t idx = x->ns != NULL ? deployment_index(k, x->ns, x->name) : SIZE_MAX;
+    cJSON *in = NULL;
+    if (idx == SIZE_MAX) {
+        sim_k8s_status(x->r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
+                       x->name);
+        goto out;
+    }
+    if (k->forbidden_user != NULL) {
+        forbidden(k, x->r, "patch", "flinkdeployments", x->name, x->ns);
+        goto out;
+    }
+    const char *end = NULL;
+    in = x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
+    cJSON *st = get_obj(in, "status");
+    if (st == NULL) {
+        sim_k8s_status(x->r, 400, "BadRequest", "the body carries no status object");
+        goto out;
+    }
+    cJSON *overlay = cJSON_GetArrayItem(k->status_overlays, (int)idx);
+    if (strcmp(x->method, "PUT") == 0)
+        cJSON_ReplaceItemInArray(k->status_overlays, (int)idx, cJSON_Duplicate(st, true));
+    else
+        merge_patch(overlay, st);
+    x->r->status = 200;
+    written(k, x->m, x->res, x->ns, x->name, x->now, x->r);
+out:
+    cJSON_Delete(in);
+}
+
+/* The autoscaling/v1 Scale of a FlinkDeployment (the CRD's scale subresource:
+ * spec.taskManager.replicas, status.taskManager.replicas and labelSelector). */
+static cJSON *scale_of(const cJSON *fd) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "Scale");
+    cJSON_AddStringToObject(o, "apiVersion", "autoscaling/v1");
+    cJSON *md = get_obj((cJSON *)(uintptr_t)fd, "metadata");
+    cJSON *out_md = cJSON_AddObjectToObject(o, "metadata");
+    static const char *const keep[] = {"name", "namespace", "uid", "resourceVersion",
+                                       "creationTimestamp"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        const char *v = get_str(md, keep[i]);
+        if (v != NULL)
+            cJSON_AddStringToObject(out_md, keep[i], v);
+    }
+    cJSON *tm_spec = get_obj(get_obj((cJSON *)(uintptr_t)fd, "spec"), "taskManager");
+    cJSON *tm_st = get_obj(get_obj((cJSON *)(uintptr_t)fd, "status"), "taskManager");
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(tm_spec, "replicas");
+    const cJSON *have = cJSON_GetObjectItemCaseSensitive(tm_st, "replicas");
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(o, "spec"), "replicas",
+                            cJSON_IsNumber(want) ? want->valuedouble : 0);
+    cJSON *st = cJSON_AddObjectToObject(o, "status");
+    cJSON_AddNumberToObject(st, "replicas", cJSON_IsNumber(have) ? have->valuedouble : 0);
+    const char *sel = get_str(tm_st, "labelSelector");
+    if (sel != NULL && sel[0] != '\0')
+        cJSON_AddStringToObject(st, "selector", sel);
+    return o;
+}
+
+static void scale_get(struct k8s_call *x) {
+    cJSON *fd = x->ns != NULL ? rendered_one(x->k, x->m, x->res, x->ns, x->name, x->now) : NULL;
+    if (fd == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
+                       x->name);
+        return;
+    }
+    sim_reply_json(x->r, 200, scale_of(fd));
+    cJSON_Delete(fd);
+}
+
+/* PATCH (merge) or PUT of the Scale: spec.replicas becomes spec.taskManager.replicas, a
+ * spec change like any other (the operator's reconcile cycle follows). */
+static void scale_write(struct k8s_call *x) {
+    const char *end = NULL;
+    cJSON *in =
+        x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
+    const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(get_obj(in, "spec"), "replicas");
+    bool ok = cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 &&
+              replicas->valuedouble <= 10000 &&
+              replicas->valuedouble == (double)(long)replicas->valuedouble;
+    char *patch = ok ? xasprintf("{\"spec\":{\"taskManager\":{\"replicas\":%ld}}}",
+                                 (long)replicas->valuedouble)
+                     : NULL;
+    cJSON_Delete(in);
+    if (!ok) {
+        sim_k8s_status(x->r, 422, "Invalid",
+                       "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
+                       "Invalid value: must be a whole number from 0",
+                       x->name);
+        return;
+    }
+    patch_deployment(x->k, x->m, x->ns != NULL ? x->ns : "", x->name,
+                     "application/merge-patch+json", patch, strlen(patch), x->now, x->r);
+    free(patch);
+    if (x->r->status != 200)
+        return;
+    sim_reply_free(x->r);
+    sim_k8s_watch_notify(x->k->hub);
+    scale_get(x);
+}
+
+/* The subresources served, one line each: kind, name, method, handler. (Another
+ * subresource, pods/log say, is one more line here.) */
+struct k8s_subresource {
+    enum k8s_kind kind;
+    const char *name, *method;
+    void (*handle)(struct k8s_call *x);
+};
+
+/* A container's log (sim_logs): tailLines, sinceSeconds, previous, follow. */
+static void pod_log(struct k8s_call *x) {
+    if (x->ns == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "the server could not find the requested resource");
+        return;
+    }
+    cJSON *pods = all_items(x->k, x->m, x->res, x->now);
+    sim_logs_pod(x->m, pods, x->ns, x->name, x->query, x->now, x->r);
+    cJSON_Delete(pods);
+}
+
+static const struct k8s_subresource subresources[] = {
+    {K8S_PODS, "log", "GET", pod_log},
+    {K8S_FLINKDEP, "status", "GET", subresource_get},
+    {K8S_FLINKDEP, "status", "PATCH", status_write},
+    {K8S_FLINKDEP, "status", "PUT", status_write},
+    {K8S_FLINKDEP, "scale", "GET", scale_get},
+    {K8S_FLINKDEP, "scale", "PATCH", scale_write},
+    {K8S_FLINKDEP, "scale", "PUT", scale_write},
+    {K8S_SESSIONJOB, "status", "GET", subresource_get},
+    {K8S_SNAPSHOT, "status", "GET", subresource_get},
+    {K8S_DEPLOYMENT, "status", "GET", subresource_get},
+};
+
+static const struct k8s_subresource *find_subresource(enum k8s_kind kind, const char *name,
+                                                      const char *method) {
+    for (size_t i = 0; i < sizeof subresources / sizeof subresources[0]; i++)
+        if (subresources[i].kind == kind && strcmp(subresources[i].name, name) == 0 &&
+            strcmp(subresources[i].method, method) == 0)
+            return &subresources[i];
+    return NULL;
+}
+
+/* DELETE of a FlinkDeployment or FlinkStateSnapshot with DeleteOptions (query or body):
+ * propagationPolicy Background or Foreground takes the deployment's pods and rest service
+ * with it, Orphan leaves them; dryRun=All changes nothing. Answers the object as it was. */
+static void delete_object(struct k8s_call *x) {
+    struct sim_k8s *k = x->k;
+    const char *end = NULL;
+    cJSON *opts = x->body != NULL && x->body_len > 0
+                      ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false)
+                      : NULL;
+    const char *policy = x->query->get(x->query->cls, "propagationPolicy");
+    if (policy == NULL)
+        policy = get_str(opts, "propagationPolicy");
+    const char *dry = x->query->get(x->query->cls, "dryRun");
+    bool dry_run = dry != NULL && strcmp(dry, "All") == 0;
+    cJSON *obj = NULL;
+    if (policy != NULL && strcmp(policy, "Orphan") != 0 && strcmp(policy, "Background") != 0 &&
+        strcmp(policy, "Foreground") != 0) {
+        sim_k8s_status(x->r, 400, "BadRequest",
+                       "propagationPolicy: Unsupported value: \"%s\": supported values: "
+                       "\"Foreground\", \"Background\", \"Orphan\"",
+                       policy);
+        goto out;
+    }
+    obj = rendered_one(k, x->m, x->res, x->ns, x->name, x->now);
+    if (obj == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "%s.flink.apache.org \"%s\" not found",
+                       x->res->plural, x->name);
+        goto out;
+    }
+    if (k->forbidden_user != NULL) {
+        forbidden(k, x->r, "delete", x->res->plural, x->name, x->ns);
+        goto out;
+    }
+    if (!dry_run && x->res->id == K8S_FLINKDEP) {
+        size_t idx = deployment_index(k, x->ns, x->name);
+        if (idx != SIZE_MAX) {
+            k->deleted[idx] = true;
+            k->orphaned[idx] = policy != NULL && strcmp(policy, "Orphan") == 0;
+        }
+    } else if (!dry_run) {
+        for (int i = 0; i < cJSON_GetArraySize(k->snapshots); i++) {
+            cJSON *it = cJSON_GetArrayItem(k->snapshots, i);
+            if (in_namespace(it, x->ns) && named(it, x->name)) {
+                cJSON_DeleteItemFromArray(k->snapshots, i);
+                break;
+            }
+        }
+    }
+    if (!dry_run) { /* the change log records the deletion (and the pods' with it) */
+        cJSON_Delete(all_items(k, x->m, x->res, x->now));
+        cJSON_Delete(all_items(k, x->m, resource_of(K8S_PODS), x->now));
+        cJSON_Delete(all_items(k, x->m, resource_of(K8S_SERVICES), x->now));
+        sim_k8s_watch_notify(k->hub);
+    }
+    sim_reply_json(x->r, 200, obj);
+    obj = NULL;
+out:
+    cJSON_Delete(obj);
+    cJSON_Delete(opts);
+}
+
+/* The metadata.name of the object in r's body: owned, NULL when none. */
+static char *created_name(const struct sim_reply *r) {
+    if (r->body == NULL)
         return NULL;
-    return xasprintf("/clusters/%s%s", k->names[i], rest);
+    cJSON *o = cJSON_Parse(r->body);
+    const char *name = get_str(get_obj(o, "metadata"), "name");
+    char *out = name != NULL ? xstrdup(name) : NULL;
+    cJSON_Delete(o);
+    return out;
 }
 
 static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
-                     const struct sim_query *query, const char *content_type, const char *body,
-                     size_t body_len, int64_t now, struct sim_reply *r) {
+                     const struct sim_query *query, const char *content_type, const char *accept,
+                     const char *body, size_t body_len, int64_t now, struct sim_reply *r) {
     struct k8s_request q;
     bool get = strcmp(method, "GET") == 0;
+    bool table = accept != NULL && strstr(accept, "as=Table") != NULL;
     const char *rest = NULL;
     if (proxy_index(k, path, &rest) != SIZE_MAX) {
         /* sim_main routes known services to Flink: this one is unknown. */
         sim_k8s_status(r, 404, "NotFound", "services not found for %s", path);
+        return;
+    }
+    if (sim_k8s_openapi_owns(path)) {
+        sim_k8s_openapi_handle(k->openapi, method, path, accept, r);
+        return;
+    }
+    if (sim_k8s_auth_owns(path)) {
+        sim_k8s_auth_handle(method, path, body, body_len, k->forbidden_user, now, r);
         return;
     }
     if (!split(&q, path))
@@ -1326,51 +1942,67 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         reply_resource_list(r, group);
         return;
     }
-    /* [namespaces/NS/]RESOURCE[/NAME] */
-    char *ns = NULL, *name = NULL;
-    const struct k8s_resource *res = NULL;
+    /* [namespaces/NS/]RESOURCE[/NAME[/SUBRESOURCE]] */
+    struct k8s_call x = {.k = k,
+                         .m = m,
+                         .method = method,
+                         .path = path,
+                         .query = query,
+                         .content_type = content_type,
+                         .body = body,
+                         .body_len = body_len,
+                         .table = table,
+                         .now = now,
+                         .r = r};
     size_t i = base;
     if (seg_is(&q, i, "namespaces") && q.n_seg >= i + 3) {
-        ns = seg_dup(&q, i + 1);
+        x.ns = seg_dup(&q, i + 1);
         i += 2;
     }
-    res = find_resource(&q, i, group);
-    if (res != NULL && res->id == K8S_PODS && ns != NULL && get && q.n_seg == i + 3 &&
-        seg_is(&q, i + 2, "log")) { /* a container's log: sim_logs */
-        cJSON *pods = all_items(k, m, res, now);
-        name = seg_dup(&q, i + 1);
-        sim_logs_pod(m, pods, ns, name, query, now, r);
-        cJSON_Delete(pods);
-        free(ns);
-        free(name);
-        return;
-    }
-    if (res == NULL || q.n_seg > i + 2 || (ns != NULL && !res->namespaced)) {
-        free(ns);
+    x.res = find_resource(&q, i, group);
+    if (x.res == NULL || q.n_seg > i + 3 || (x.ns != NULL && !x.res->namespaced)) {
+        free(x.ns);
         goto not_found;
     }
-    if (q.n_seg == i + 2)
-        name = seg_dup(&q, i + 1);
-    if (name == NULL && get) {
-        reply_list(k, m, res, ns, query, now, r);
-    } else if (name == NULL && strcmp(method, "POST") == 0 && res->id == K8S_SNAPSHOT &&
-               ns != NULL) {
-        create_snapshot(k, m, ns, body, body_len, now, r);
-    } else if (name != NULL && get) {
-        reply_get(k, m, res, ns, name, now, r);
-    } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_FLINKDEP &&
-               ns != NULL) {
-        patch_deployment(k, m, ns, name, content_type, body, body_len, now, r);
-    } else if (name != NULL && strcmp(method, "PATCH") == 0 && res->id == K8S_DEPLOYMENT &&
-               ns != NULL) {
-        sim_deployments_patch(k->apps, m, ns, name, content_type, body, body_len,
+    if (q.n_seg >= i + 2)
+        x.name = seg_dup(&q, i + 1);
+    if (q.n_seg == i + 3) {
+        char *sub = seg_dup(&q, i + 2);
+        const struct k8s_subresource *h = find_subresource(x.res->id, sub, method);
+        free(sub);
+        if (h != NULL)
+            h->handle(&x);
+        else
+            sim_k8s_status(r, 404, "NotFound", "the server could not find the requested resource");
+    } else if (x.name == NULL && get) {
+        reply_list(k, m, x.res, x.ns, query, table, now, r);
+    } else if (x.name == NULL && strcmp(method, "POST") == 0 && x.res->id == K8S_SNAPSHOT &&
+               x.ns != NULL) {
+        create_snapshot(k, m, x.ns, body, body_len, now, r);
+        char *created = created_name(r);
+        if (created != NULL)
+            written(k, m, x.res, x.ns, created, now, r);
+        free(created);
+    } else if (x.name != NULL && get) {
+        reply_get(k, m, x.res, x.ns, x.name, table, now, r);
+    } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_FLINKDEP &&
+               x.ns != NULL) {
+        patch_deployment(k, m, x.ns, x.name, content_type, body, body_len, now, r);
+        written(k, m, x.res, x.ns, x.name, now, r);
+    } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_DEPLOYMENT &&
+               x.ns != NULL) {
+        sim_deployments_patch(k->apps, m, x.ns, x.name, content_type, body, body_len,
                               &k->resource_version, k->forbidden_user, now, r);
+        written(k, m, x.res, x.ns, x.name, now, r);
+    } else if (x.name != NULL && strcmp(method, "DELETE") == 0 && x.ns != NULL &&
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SNAPSHOT)) {
+        delete_object(&x);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",
                        path);
     }
-    free(ns);
-    free(name);
+    free(x.ns);
+    free(x.name);
     return;
 not_allowed:
     sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s", path);
@@ -1380,12 +2012,19 @@ not_found:
 }
 
 void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
-                    const struct sim_query *query, const char *content_type, const char *body,
-                    size_t body_len, int64_t now_ms, struct sim_reply *r) {
+                    const struct sim_query *query, const char *content_type, const char *accept,
+                    const char *body, size_t body_len, int64_t now_ms, struct sim_reply *r) {
     int64_t now = sim_model_lock(m, now_ms);
-    dispatch(k, m, method, path, query, content_type, body, body_len, now, r);
+    dispatch(k, m, method, path, query, content_type, accept, body, body_len, now, r);
     sim_model_unlock(m);
 }
+
+void sim_k8s_stop_watches(struct sim_k8s *k) {
+    if (k != NULL)
+        sim_k8s_watch_stop(k->hub);
+}
+
+void sim_k8s_drop_watches(struct sim_k8s *k) { sim_k8s_watch_drop_all(k->hub); }
 
 /* ---- test controls ------------------------------------------------------------------ */
 

@@ -3,9 +3,17 @@
  * (core v1), Deployments (apps/v1: the standalone clusters' NAME-jobmanager and
  * NAME-taskmanager, sim_deployments.h) and the Flink operator's resources
  * (flinkdeployments, flinksessionjobs, flinkstatesnapshots in flink.apache.org/v1beta1):
- * lists across and within namespaces with labelSelector, get, merge-patch with
- * resourceVersion checks (FlinkDeployments; Deployments also take kubectl's strategic
- * merge patch), create (FlinkStateSnapshots). Errors are Kubernetes Status objects.
+ * lists across and within namespaces with labelSelector and fieldSelector, get,
+ * merge-patch with resourceVersion checks (FlinkDeployments also take JSON patch;
+ * Deployments kubectl's strategic merge patch), create (FlinkStateSnapshots), delete with
+ * propagationPolicy (FlinkDeployments, FlinkStateSnapshots), the status and scale
+ * subresources of FlinkDeployments. Errors are Kubernetes Status objects.
+ * What real clients also rely on, each in its own file: watches (sim_k8s_watch.h) over a
+ * change log that gives every rendered object its own resourceVersion (sim_k8s_store.h),
+ * the Table format kubectl asks for (sim_k8s_table.h), /openapi/v2 and /openapi/v3 from
+ * the operator's CRDs (sim_k8s_openapi.h), SelfSubjectAccessReview and SelfSubjectReview
+ * (sim_k8s_auth.h). A new subresource (pods/log, say) is one line in sim_k8s.c's
+ * subresources[] table.
  *
  * One FlinkDeployment per simulated cluster: production in flink-prod, staging in
  * flink-staging, development in flink-dev, cluster-N in flink-cluster-N. Their metadata
@@ -48,8 +56,19 @@ char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path);
  * Takes and releases the model lock (which also guards k's objects). Fills r: the caller
  * owns r->body. */
 void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
-                    const struct sim_query *query, const char *content_type, const char *body,
-                    size_t body_len, int64_t now_ms, struct sim_reply *r);
+                    const struct sim_query *query, const char *content_type, const char *accept,
+                    const char *body, size_t body_len, int64_t now_ms, struct sim_reply *r);
+
+/* Watch streams (sim_k8s_watch.h): stop ends every open one and every later one at once
+ * (before the server stops: it waits for them); drop ends the open ones (clients reconnect),
+ * POST /_sim/k8s/drop-watches. k NULL: nothing. */
+void sim_k8s_stop_watches(struct sim_k8s *k);
+void sim_k8s_drop_watches(struct sim_k8s *k);
+
+/* Whether a write carrying metadata.resourceVersion want (NULL: none) may go ahead on an
+ * object whose metadata or spec last changed at resourceVersion have (sim_deployments
+ * shares it). Both borrowed. */
+bool sim_k8s_rv_current(const char *want, const char *have);
 
 /* Test controls (each takes the model lock, which guards k's objects):
  * forbid: from now on patches of FlinkDeployments and Deployments, creates of

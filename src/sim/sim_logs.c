@@ -541,7 +541,7 @@ struct follow {
     size_t pos;
 };
 
-static ssize_t follow_read(void *cls, char *buf, size_t max) {
+static long follow_read(void *cls, char *buf, size_t max) {
     struct follow *f = cls;
     if (f->pos >= f->pending.len) {
         free(f->pending.s);
@@ -553,7 +553,7 @@ static ssize_t follow_read(void *cls, char *buf, size_t max) {
                                           !f->m->clusters[f->cluster].tms[f->tm].present);
         if (gone) {
             sim_model_unlock(f->m);
-            return -1;
+            return SIM_REPLY_STREAM_END;
         }
         if (f->cluster < f->m->n_clusters && now > f->last) {
             struct proc p;
@@ -568,7 +568,7 @@ static ssize_t follow_read(void *cls, char *buf, size_t max) {
     size_t n = f->pending.len - f->pos < max ? f->pending.len - f->pos : max;
     memcpy(buf, f->pending.s + f->pos, n);
     f->pos += n;
-    return (ssize_t)n;
+    return (long)n;
 }
 
 static void follow_release(void *cls) {
@@ -646,7 +646,7 @@ void sim_logs_pod(struct sim_model *m, const cJSON *pods, const char *ns, const 
         f->pending = t;
         r->status = 200;
         r->content_type = "text/plain";
-        r->stream = (struct sim_stream){follow_read, follow_release, f};
+        r->stream = (struct sim_reply_stream){follow_read, follow_release, f};
         return;
     }
     sim_reply_text(r, 200, take(&t));

@@ -12,6 +12,7 @@
 #include "sim_prom.h"
 #include "sim_reply.h"
 #include "sim_requests.h"
+#include "sim_stats.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -85,7 +86,9 @@ static void usage(FILE *out) {
         "                        start-up and moves only by POST /_sim/clock\n"
         "                        {\"advance_ms\":N} (for tests: no waiting)\n"
         "  --help                this text\n"
-        "\n"
+        "\n");
+    fprintf(
+        out,
         "The first cluster answers at /<flink path>, every cluster at\n"
         "/clusters/NAME/<flink path>; /_sim/health, /_sim/faults and /_sim/jobs control\n"
         "the simulator; /_sim/prometheus/sd lists every JobManager and TaskManager as a\n"
@@ -100,7 +103,11 @@ static void usage(FILE *out) {
         "  POST /_sim/k8s/NS/NAME/oom       its first task manager pod was OOMKilled (restarted)\n"
         "  POST|DELETE /_sim/k8s/forbid     patches and creates answer 403 Forbidden\n"
         "  GET|POST /_sim/clock             the simulator's time; {\"advance_ms\":N} moves it\n"
-        "It is also a Kubernetes API server: /version, /api, /apis, namespaces, pods,\n"
+        "  POST /_sim/k8s/drop-watches      every open Kubernetes watch stream ends\n"
+        "  GET|DELETE /_sim/stats           requests received by class and path, or reset\n"
+        "It is also a Kubernetes API server (watches, the Table format, /openapi/v2 and\n"
+        "v3, JSON patch, scale and status subresources, delete, auth can-i and whoami):\n"
+        "/version, /api, /apis, namespaces, pods,\n"
         "events, services and the flink.apache.org/v1beta1 resources (one FlinkDeployment\n"
         "per cluster: production in flink-prod, staging in flink-staging, development in\n"
         "flink-dev, cluster-N in flink-cluster-N), and the service proxy\n"
@@ -143,21 +150,22 @@ static enum MHD_Result queue(struct MHD_Connection *conn, unsigned int status,
     return queue_typed(conn, status, resp, allow, NULL);
 }
 
-/* A streamed body (sim_reply.stream), chunked; waits between polls end at shutdown. */
+/* A streamed body (sim_reply.stream: a watch, a followed log), chunked; a reader with
+ * nothing new is asked again after a short wait, which ends at shutdown. */
 struct streamed {
-    struct sim_faults *faults; /* borrowed */
-    struct sim_stream stream;  /* owned */
+    struct sim_faults *faults;      /* borrowed */
+    struct sim_reply_stream stream; /* owned */
 };
 
 static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
     (void)pos;
     struct streamed *st = cls;
     for (;;) {
-        ssize_t n = st->stream.read(st->stream.cls, buf, max);
+        long n = st->stream.read(st->stream.cls, buf, max);
         if (n < 0)
             return MHD_CONTENT_READER_END_OF_STREAM;
         if (n > 0)
-            return n;
+            return (ssize_t)n;
         if (!sim_faults_sleep(st->faults, 250))
             return MHD_CONTENT_READER_END_WITH_ERROR;
     }
@@ -165,7 +173,7 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
 
 static void stream_free(void *cls) {
     struct streamed *st = cls;
-    st->stream.release(st->stream.cls);
+    st->stream.done(st->stream.cls);
     free(st);
 }
 
@@ -182,7 +190,7 @@ static enum MHD_Result queue_stream(struct server *s, struct MHD_Connection *con
     struct streamed *st = xcalloc(1, sizeof *st);
     st->faults = s->faults;
     st->stream = r->stream;
-    r->stream = (struct sim_stream){0};
+    r->stream = (struct sim_reply_stream){0};
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, st, stream_free);
     return queue_typed(conn, (unsigned int)r->status, resp, NULL, r->content_type);
@@ -220,6 +228,17 @@ static char *query_string(struct MHD_Connection *conn) {
     return qs;
 }
 
+/* /_sim/stats: every request received, by class and path template. */
+static void count_request(const struct server *s, struct MHD_Connection *conn, const char *method,
+                          const char *url, bool k8s) {
+    const char *w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "watch");
+    bool watch = w != NULL && (strcmp(w, "1") == 0 || strcmp(w, "true") == 0);
+    char *via_proxy = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
+    sim_stats_count(s->control.stats,
+                    sim_stats_classify(method, url, k8s, via_proxy != NULL, watch), url, k8s);
+    free(via_proxy);
+}
+
 static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, struct request_ctx *ctx) {
     struct sim_reply r = {0};
@@ -243,6 +262,7 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         free(qs);
     }
     bool k8s = sim_k8s_owns(url);
+    count_request(s, conn, method, url, k8s);
     if (k8s && !authorized(s, conn)) {
         sim_k8s_status(&r, 401, "Unauthorized", "Unauthorized");
         return queue_reply(conn, &r);
@@ -284,7 +304,9 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
     } else if (k8s) {
         const char *ctype =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        sim_k8s_handle(s->k8s, s->model, method, url, &query, ctype, ctx->body, ctx->len,
+        const char *accept =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+        sim_k8s_handle(s->k8s, s->model, method, url, &query, ctype, accept, ctx->body, ctx->len,
                        sim_now_ms(), &r);
     } else {
         sim_flink_handle(s->model, method, url, &query, ctx->body, ctx->len, sim_now_ms(), &r);
@@ -293,6 +315,10 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         return queue_stream(s, conn, &r);
     if (!faulted)
         return queue_reply(conn, &r);
+    if (r.stream.read != NULL) { /* a faulted stream: the fault answers instead */
+        r.stream.done(r.stream.cls);
+        r.stream.read = NULL;
+    }
     if (hit.mode == SIM_FAULT_DROP) { /* done, and the answer lost */
         sim_reply_free(&r);
         return MHD_NO;
@@ -515,6 +541,7 @@ int main(int argc, char **argv) {
     struct sim_model *model = NULL;
     struct sim_k8s *k8s = NULL;
     struct sim_requests *requests = sim_requests_new();
+    struct sim_stats *stats = sim_stats_new();
     char *cert_pem = NULL, *key_pem = NULL;
     size_t cert_len = 0, key_len = 0;
     if (tls_cert != NULL) {
@@ -559,7 +586,7 @@ int main(int argc, char **argv) {
                             .faults = faults,
                             .k8s = k8s,
                             .token = token,
-                            .control = {faults, model, k8s, requests},
+                            .control = {faults, model, k8s, requests, stats},
                             .tls = cert_pem != NULL};
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                          MHD_USE_POLL | MHD_USE_ITC;
@@ -610,6 +637,7 @@ int main(int argc, char **argv) {
 stop:
     /* Release hangs, latencies and drips first, or MHD_stop_daemon would wait on them. */
     sim_faults_stop(faults);
+    sim_k8s_stop_watches(k8s);
     MHD_stop_daemon(httpd);
     httpd = NULL;
 out:
@@ -619,5 +647,6 @@ out:
     sim_model_free(model);
     sim_faults_free(faults);
     sim_requests_free(requests);
+    sim_stats_free(stats);
     return rc;
 }

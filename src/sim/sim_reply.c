@@ -63,11 +63,11 @@ void sim_reply_text(struct sim_reply *r, int status, char *text) {
 }
 
 void sim_reply_free(struct sim_reply *r) {
-    if (r->stream.release != NULL)
-        r->stream.release(r->stream.cls);
-    r->stream.read = NULL;
-    r->stream.release = NULL;
     free(r->body);
     r->body = NULL;
     r->len = 0;
+    if (r->stream.read != NULL && r->stream.done != NULL)
+        r->stream.done(r->stream.cls);
+    r->stream.read = NULL;
+    r->stream.cls = NULL;
 }

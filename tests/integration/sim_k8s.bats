@@ -275,7 +275,7 @@ assert d['metadata']['generation'] == $gen + 1 and 'environment' not in l and l[
     [[ $output == *production-taskmanager-1-1* ]]
     run kc get events -n flink-prod
     [ "$status" -eq 0 ]
-    [[ $output == *production.* ]]
+    [[ $output == *flinkdeployment/production* ]]
     run kc patch flinkdeployment production -n flink-prod --type merge \
         -p '{"spec":{"job":{"parallelism":3}}}'
     [ "$status" -eq 0 ]

@@ -1,0 +1,351 @@
+#!/usr/bin/env bats
+# The simulator behaves as a kube-apiserver does for real clients: watch streams (ADDED,
+# MODIFIED, DELETED, BOOKMARK, 410 Expired, timeoutSeconds, dropped streams), request
+# counts at /_sim/stats, the Table format kubectl prints, events kubectl describe finds,
+# pods Debian's python3-kubernetes client reads, OpenAPI for kubectl explain and apply,
+# JSON patch, the status and scale subresources, delete with propagation, and
+# kubectl auth can-i / whoami.
+# kubectl is not a Debian package: the tests that run it skip when it is absent.
+# Run after `make flinktop-sim`: bats tests/integration/sim_kubectl.bats
+
+TOKEN=sim-kubectl-test-token-41c9
+FLINK=/apis/flink.apache.org/v1beta1
+
+setup_file() {
+    PY=$(python3 -c 'import sys; print(sys.executable)')
+    export PY
+}
+
+setup() {
+    cd "$BATS_TEST_DIRNAME/../.."
+    . tests/sim-start.sh
+    T="$BATS_TEST_TMPDIR"
+    SCALE=${TEST_TIME_SCALE:-1}
+    tls_start
+}
+
+teardown() {
+    for p in ${BG_PIDS:-}; do
+        kill "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    done
+    sim_stop
+}
+
+tls_start() {
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" \
+        2>/dev/null
+    sim_start --frozen --token "$TOKEN" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+        --kubeconfig-out "$T/kubeconfig" --action-steps-ms 100
+}
+
+# k PATH [curl args...]: authenticated request; body on stdout, status in $T/code.
+k() {
+    local path=$1
+    shift
+    curl -s --cacert "$T/cert.pem" -H "Authorization: Bearer $TOKEN" -o "$T/body" \
+        -w '%{http_code}' "$@" "$SIM_URL$path" >"$T/code"
+    cat "$T/body"
+}
+
+code() { cat "$T/code"; }
+
+# ctl PATH [curl args...]: the simulator's /_sim control API.
+ctl() {
+    local path=$1
+    shift
+    curl -s --cacert "$T/cert.pem" "$@" "$SIM_URL$path"
+}
+
+py() {
+    "$PY" -c "import json, sys
+def body(): return json.load(open('$T/body'))
+$1"
+}
+
+# watch_bg FILE PATH: a watch stream written to FILE in the background.
+watch_bg() {
+    curl -s -N --cacert "$T/cert.pem" -H "Authorization: Bearer $TOKEN" "$SIM_URL$2" >"$1" 3>&- &
+    BG_PIDS="${BG_PIDS:-} $!"
+}
+
+# until_true SECONDS COMMAND...: polls COMMAND until it succeeds, or fails at the deadline.
+until_true() {
+    local end=$(($(date +%s%N) / 1000000 + $1 * 1000 * SCALE))
+    shift
+    while ! "$@"; do
+        [ $(($(date +%s%N) / 1000000)) -lt "$end" ] || {
+            echo "timed out waiting for: $*" >&2
+            return 1
+        }
+        sleep 0.05
+    done
+}
+
+# has_line FILE PYTHON-CONDITION: some JSON line e of FILE satisfies the condition.
+has_line() {
+    "$PY" -c "import json, sys
+for line in open('$1'):
+    line = line.strip()
+    if not line:
+        continue
+    e = json.loads(line)
+    if $2:
+        sys.exit(0)
+sys.exit(1)"
+}
+
+need_kubectl() {
+    command -v kubectl >/dev/null || skip "kubectl is not installed (not a Debian package)"
+}
+
+kc() {
+    timeout 30 kubectl --kubeconfig "$T/kubeconfig" --cache-dir "$T/kube-cache" "$@"
+}
+
+list_rv() {
+    k "$1" >/dev/null
+    py 'print(body()["metadata"]["resourceVersion"])'
+}
+
+@test "watch: an annotation patch is MODIFIED with a new resourceVersion, after the list's" {
+    rv=$(list_rv "$FLINK/flinkdeployments")
+    watch_bg "$T/w" "$FLINK/flinkdeployments?watch=1&resourceVersion=$rv&allowWatchBookmarks=true&timeoutSeconds=30"
+    k "$FLINK/namespaces/flink-staging/flinkdeployments/staging" -X PATCH \
+        -H 'Content-Type: application/merge-patch+json' \
+        -d '{"metadata":{"annotations":{"team":"payments"}}}' >/dev/null
+    [ "$(code)" = 200 ]
+    until_true 5 has_line "$T/w" \
+        "e['type'] == 'MODIFIED' and e['object']['metadata'].get('annotations', {}).get('team') == 'payments' and int(e['object']['metadata']['resourceVersion']) > $rv"
+    # nothing else changed: the stream carries that one change only
+    ! has_line "$T/w" "e['object']['metadata']['name'] != 'staging'"
+}
+
+@test "watch: without a resourceVersion, ADDED for every object first (namespace and labelSelector honoured)" {
+    watch_bg "$T/w" "/api/v1/namespaces/flink-prod/pods?watch=1&labelSelector=component%3Dtaskmanager&timeoutSeconds=30"
+    until_true 5 has_line "$T/w" "e['type'] == 'ADDED' and e['object']['metadata']['name'] == 'production-taskmanager-1-1'"
+    ! has_line "$T/w" "e['object']['metadata']['namespace'] != 'flink-prod' or e['object']['metadata']['labels']['component'] != 'taskmanager'"
+}
+
+@test "watch: a resourceVersion older than the window is a 410 Expired ERROR event" {
+    k "/api/v1/pods?watch=1&resourceVersion=1&timeoutSeconds=5" >/dev/null
+    [ "$(code)" = 200 ]
+    has_line "$T/body" "e['type'] == 'ERROR' and e['object']['code'] == 410 and e['object']['reason'] == 'Expired'"
+}
+
+@test "watch: timeoutSeconds ends the stream with a BOOKMARK at the latest resourceVersion" {
+    rv=$(list_rv "/apis/apps/v1/deployments")
+    run timeout $((10 * SCALE)) curl -s -N --cacert "$T/cert.pem" -H "Authorization: Bearer $TOKEN" \
+        -o "$T/w" "$SIM_URL/apis/apps/v1/deployments?watch=1&resourceVersion=$rv&allowWatchBookmarks=true&timeoutSeconds=1"
+    [ "$status" -eq 0 ] # curl ended because the server ended the stream
+    has_line "$T/w" "e['type'] == 'BOOKMARK' and int(e['object']['metadata']['resourceVersion']) >= $rv"
+}
+
+@test "watch: POST /_sim/k8s/drop-watches ends every open stream" {
+    for kind in /api/v1/events "$FLINK/flinkstatesnapshots" /api/v1/namespaces/flink-dev/pods; do
+        curl -s -N --cacert "$T/cert.pem" -H "Authorization: Bearer $TOKEN" -o /dev/null \
+            "$SIM_URL$kind?watch=1&timeoutSeconds=300" 3>&- &
+        BG_PIDS="${BG_PIDS:-} $!"
+    done
+    open() { [ "$(ctl /_sim/stats | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["kubernetes_watch"])')" = 3 ]; }
+    until_true 5 open
+    ctl /_sim/k8s/drop-watches -X POST | grep -q '"ok":true'
+    ended() {
+        for p in $BG_PIDS; do kill -0 "$p" 2>/dev/null && return 1; done
+        return 0
+    }
+    until_true 5 ended
+}
+
+@test "watch: a deleted FlinkStateSnapshot is DELETED on the stream" {
+    k "$FLINK/namespaces/flink-prod/flinkstatesnapshots" -X POST -H 'Content-Type: application/json' \
+        -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkStateSnapshot","metadata":{"name":"sp-1"},"spec":{"jobReference":{"kind":"FlinkDeployment","name":"production"},"savepoint":{}}}' >/dev/null
+    [ "$(code)" = 201 ]
+    rv=$(list_rv "$FLINK/flinkstatesnapshots")
+    watch_bg "$T/w" "$FLINK/flinkstatesnapshots?watch=1&resourceVersion=$rv&timeoutSeconds=30"
+    k "$FLINK/namespaces/flink-prod/flinkstatesnapshots/sp-1" -X DELETE >/dev/null
+    [ "$(code)" = 200 ]
+    until_true 5 has_line "$T/w" "e['type'] == 'DELETED' and e['object']['metadata']['name'] == 'sp-1'"
+    k "$FLINK/flinkstatesnapshots" >/dev/null
+    py 'assert body()["items"] == [], body()["items"]'
+}
+
+@test "kubectl get -w shows a FlinkDeployment change after kubectl patch" {
+    need_kubectl
+    kc get flinkdeployments -A -w >"$T/w" 2>&1 3>&- &
+    BG_PIDS="${BG_PIDS:-} $!"
+    listed() { grep -q development "$T/w"; }
+    until_true 10 listed
+    kc patch flinkdeployment staging -n flink-staging --type merge \
+        -p '{"metadata":{"labels":{"tier":"gold"}}}'
+    twice() { [ "$(grep -c 'staging ' "$T/w")" -ge 2 ]; }
+    until_true 10 twice
+    cat "$T/w"
+    grep -q 'JOB STATUS' "$T/w"
+}
+
+@test "/_sim/stats counts requests by class and path template, and DELETE resets it" {
+    ctl /_sim/stats -X DELETE | grep -q '"ok":true'
+    k "$FLINK/namespaces/flink-prod/flinkdeployments" >/dev/null
+    k "$FLINK/namespaces/flink-prod/flinkdeployments/production" >/dev/null
+    k "/api/v1/pods?watch=1&timeoutSeconds=1" >/dev/null
+    jid=$(ctl /_sim/jobs | "$PY" -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(j["jid"], j["vertices"][0]["id"])')
+    set -- $jid
+    k "/api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/$1/vertices/$2/backpressure" >/dev/null
+    [ "$(code)" = 200 ]
+    ctl "/clusters/production/jobs/$1" >/dev/null
+    ctl /_sim/stats >"$T/body"
+    py "b = body()
+assert (b['kubernetes_list'], b['kubernetes_watch'], b['kubernetes_other'], b['proxy'], b['flink']) == (1, 1, 1, 1, 1), b
+p = b['by_path']
+assert p['$FLINK/namespaces/{ns}/flinkdeployments'] == 1, p
+assert p['$FLINK/namespaces/{ns}/flinkdeployments/{name}'] == 1, p
+assert p['/api/v1/namespaces/{ns}/services/{name}/proxy/jobs/{jid}/vertices/{vid}/backpressure'] == 1, p
+assert p['/clusters/{cluster}/jobs/{jid}'] == 1, p"
+    ctl /_sim/stats -X DELETE >/dev/null
+    ctl /_sim/stats >"$T/body"
+    py "b = body(); assert b['kubernetes_list'] == 0 and b['by_path'] == {}, b"
+}
+
+@test "kubectl get prints the CRD's printer columns and the pods' READY STATUS RESTARTS" {
+    need_kubectl
+    run kc get flinkdeployments -n flink-prod
+    [ "$status" -eq 0 ]
+    echo "$output"
+    [[ ${lines[0]} == *NAME*"JOB STATUS"*"LIFECYCLE STATE"*AGE* ]]
+    [[ ${lines[1]} == production*RUNNING*STABLE* ]]
+    ctl /_sim/k8s/flink-prod/production/oom -X POST | grep -q '"ok":true'
+    run kc get pods -n flink-prod
+    [ "$status" -eq 0 ]
+    echo "$output"
+    [[ ${lines[0]} == *NAME*READY*STATUS*RESTARTS*AGE* ]]
+    [[ $output == *production-taskmanager-1-1*1/1*Running*"1 ("*ago")"* ]]
+    run kc get deployments -n flink-prod
+    [[ ${lines[0]} == *NAME*READY*UP-TO-DATE*AVAILABLE*AGE* ]]
+}
+
+@test "kubectl describe flinkdeployment shows its events" {
+    need_kubectl
+    run kc describe flinkdeployment production -n flink-prod
+    [ "$status" -eq 0 ]
+    echo "$output"
+    [[ $output == *Events:*SavepointError* ]]
+    [[ $output != *"Events:  <none>"* ]]
+}
+
+@test "python3-kubernetes lists pods, events, deployments and the custom objects" {
+    /usr/bin/python3 -c 'import kubernetes' 2>/dev/null ||
+        skip "Debian's python3-kubernetes is not installed"
+    run /usr/bin/python3 -c "
+from kubernetes import client, config
+config.load_kube_config(config_file='$T/kubeconfig')
+v1, apps, co = client.CoreV1Api(), client.AppsV1Api(), client.CustomObjectsApi()
+pods = v1.list_pod_for_all_namespaces().items
+assert all(c.image for p in pods for c in p.spec.containers)
+print('pods', len(pods))
+print('events', len(v1.list_event_for_all_namespaces().items))
+print('deployments', len(apps.list_deployment_for_all_namespaces().items))
+for plural in ('flinkdeployments', 'flinksessionjobs', 'flinkstatesnapshots'):
+    print(plural, len(co.list_cluster_custom_object('flink.apache.org', 'v1beta1', plural)['items']))
+fd = co.get_namespaced_custom_object('flink.apache.org', 'v1beta1', 'flink-prod', 'flinkdeployments', 'production')
+print('production', fd['status']['jobStatus']['state'])
+"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"pods 1"[0-9]* ]]
+    [[ $output == *"deployments 6"* ]]
+    [[ $output == *"flinkdeployments 3"* ]]
+    [[ $output == *"production RUNNING"* ]]
+}
+
+@test "kubectl explain reads the CRD's schema; kubectl apply and create validate without --validate=false" {
+    need_kubectl
+    run kc explain flinkdeployment.spec.job.upgradeMode
+    [ "$status" -eq 0 ]
+    echo "$output"
+    [[ $output == *"KIND:"*FlinkDeployment* ]]
+    [[ $output == *upgradeMode* ]]
+    cat >"$T/snap.yaml" <<EOF
+apiVersion: flink.apache.org/v1beta1
+kind: FlinkStateSnapshot
+metadata:
+  name: manual-savepoint
+  namespace: flink-prod
+spec:
+  jobReference:
+    kind: FlinkDeployment
+    name: production
+  savepoint: {}
+EOF
+    run kc apply -f "$T/snap.yaml"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    kc get flinkdeployment production -n flink-prod -o yaml >"$T/fd.yaml"
+    sed -i 's/^\(    parallelism:\) .*/\1 6/' "$T/fd.yaml"
+    run kc apply -f "$T/fd.yaml"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    run kc get flinkdeployment production -n flink-prod -o 'jsonpath={.spec.job.parallelism}'
+    [ "$output" = 6 ]
+}
+
+@test "JSON patch, the scale subresource and the status subresource" {
+    need_kubectl
+    run kc patch flinkdeployment production -n flink-prod --type json \
+        -p '[{"op":"test","path":"/spec/job/upgradeMode","value":"savepoint"},{"op":"replace","path":"/spec/job/parallelism","value":5}]'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    run kc patch flinkdeployment production -n flink-prod --type json \
+        -p '[{"op":"test","path":"/spec/job/upgradeMode","value":"stateless"},{"op":"replace","path":"/spec/job/parallelism","value":8}]'
+    [ "$status" -ne 0 ] # the test operation fails: nothing changes
+    run kc scale flinkdeployment production -n flink-prod --replicas=6
+    echo "$output"
+    [ "$status" -eq 0 ]
+    run kc get flinkdeployment production -n flink-prod \
+        -o 'jsonpath={.spec.job.parallelism} {.spec.taskManager.replicas} {.metadata.generation}'
+    [ "$output" = "5 6 3" ]
+    run kc patch flinkdeployment production -n flink-prod --subresource=status --type merge \
+        -p '{"status":{"lifecycleState":"SUSPENDED"}}'
+    [ "$status" -eq 0 ]
+    run kc get flinkdeployment production -n flink-prod \
+        -o 'jsonpath={.status.lifecycleState} {.metadata.generation}'
+    [ "$output" = "SUSPENDED 3" ] # a status write is no spec change
+}
+
+@test "delete with propagation: Background takes the pods, Orphan leaves them" {
+    k "$FLINK/namespaces/flink-dev/flinkdeployments/development" -X DELETE \
+        -H 'Content-Type: application/json' -d '{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Orphan"}' >/dev/null
+    [ "$(code)" = 200 ]
+    k "$FLINK/namespaces/flink-dev/flinkdeployments/development" >/dev/null
+    [ "$(code)" = 404 ]
+    k "/api/v1/namespaces/flink-dev/pods" >/dev/null
+    py 'assert len(body()["items"]) > 0'
+    k "$FLINK/namespaces/flink-staging/flinkdeployments/staging?propagationPolicy=Background" -X DELETE >/dev/null
+    [ "$(code)" = 200 ]
+    k "/api/v1/namespaces/flink-staging/pods" >/dev/null
+    py 'assert body()["items"] == []'
+    k "/api/v1/namespaces/flink-staging/services/staging-rest:rest/proxy/overview" >/dev/null
+    [ "$(code)" = 404 ]
+    k "$FLINK/namespaces/flink-prod/flinkdeployments/production?propagationPolicy=Sideways" -X DELETE >/dev/null
+    [ "$(code)" = 400 ]
+}
+
+@test "kubectl auth whoami and can-i, which follows the forbid control" {
+    need_kubectl
+    run kc auth whoami
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *system:serviceaccount:flink-ops:flinktop* ]]
+    run kc auth can-i patch flinkdeployments -n flink-prod
+    [ "$status" -eq 0 ]
+    [ "$output" = yes ]
+    ctl /_sim/k8s/forbid -X POST | grep -q '"ok":true'
+    run kc auth can-i patch flinkdeployments -n flink-prod
+    [ "$status" -ne 0 ]
+    [ "$output" = no ]
+    run kc auth can-i create services --subresource=proxy -n flink-prod
+    [ "$output" = no ]
+    run kc auth can-i get flinkdeployments -n flink-prod
+    [ "$output" = yes ]
+}
