@@ -38,7 +38,6 @@ else
     echo "demo: without Prometheus (flinktop works from Flink REST alone)" >&2
 fi
 # read-only as an installed flinktop starts: `:unlock 10m "trying it"` allows actions
-printf 'readonly: true
-' >"$dir/config.yaml"
+printf 'readonly: true\nstart: fleet\n' >"$dir/config.yaml"
 # actions on the simulator are audited in the demo's own directory, not in the user's log
 XDG_STATE_HOME="$dir/state" "$FLINKTOP" -c "$dir/config.yaml" --kubeconfig "$dir/kubeconfig" "$@"

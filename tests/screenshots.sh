@@ -140,6 +140,18 @@ wait_for "(FAILED)"
 T send-keys 5
 wait_for "root cause"
 shot job-exceptions
+# the fleet board: every job sickest first, once the jobs' details have come round
+T send-keys :
+wait_for "Tab complete"
+T send-keys -l fleet
+T send-keys Enter
+wait_for "Fleet ("
+wait_for "FAILED for"
+wait_for "(bottleneck)" 60
+shot fleet
+T send-keys '!'
+wait_for "Alerts: "
+shot alerts
 
 # ---- the light theme, drawn as a light-background terminal shows it ----
 console --theme light $(sim_flink_args)

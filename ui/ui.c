@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "cmdline.h"
 #include "colors.h"
+#include "config.h"
 #include "k8s_model.h"
 #include "ui_screen.h"
 #include "view.h"
@@ -125,7 +126,9 @@ struct ui *ui_new(struct app *app) {
     ui->app = app;
     ui->ascii = app->ascii || !locale_is_utf8();
     cmdline_init(&ui->cmd);
-    push(ui, &view_clusters, -1, NULL, NULL);
+    /* the first screen the config names (`start: fleet`), the other one key away (F) */
+    bool fleet = app->config && app->config->start_fleet;
+    push(ui, fleet ? &view_board : &view_clusters, -1, NULL, NULL);
     live_ui = ui;
     return ui;
 }

@@ -28,7 +28,7 @@ static const char *const top_keys[] = {
     "refresh", "timeout", "detail_interval", "history",    "theme",
     "ascii",   "mouse",   "readonly",        "bell",       "audit",
     "alerts",  "keys",    "clusters",        "prometheus", "prometheus_cluster_label",
-    "qps",     "burst"};
+    "qps",     "burst",   "start"};
 static const char *const cluster_keys[] = {
     "name",    "flink",         "context",    "namespace", "resource",      "readonly",
     "confirm", "savepoint_dir", "deployment", "username",  "password_file", "token_file",
@@ -686,6 +686,14 @@ static void read_doc(struct reader *r, const struct yaml_doc_node *root, struct 
     read_bool(r, root, "mouse", "", &c->mouse);
     read_bool(r, root, "readonly", "", &c->readonly);
     read_bool(r, root, "bell", "", &c->bell);
+    char *start = read_string(r, root, "start", "");
+    if (start && strcmp(start, "fleet") != 0 && strcmp(start, "clusters") != 0) {
+        const struct yaml_doc_node *t = yaml_doc_get(root, "start");
+        ERR(r, t, "start must be fleet or clusters, got %s", what(t, buf));
+    } else if (start) {
+        c->start_fleet = strcmp(start, "fleet") == 0;
+    }
+    free(start);
     const struct yaml_doc_node *audit = yaml_doc_get(root, "audit");
     if (audit && audit->kind == YAML_DOC_SCALAR && audit->scalar &&
         strcmp(audit->scalar, "optional") == 0)

@@ -120,6 +120,7 @@ struct config {
     int64_t history_ms;
     char *theme; /* owned theme name ([A-Za-z0-9_-]); NULL: the default theme */
     bool ascii, mouse, readonly, bell;
+    bool start_fleet; /* `start: fleet`: the fleet board is the first screen (else clusters) */
     char *audit_path;        /* owned: $XDG_STATE_HOME/flinktop/audit.log by default, else
                                 ~/.local/state/flinktop/audit.log; NULL when neither is known */
     bool audit_optional;     /* `audit: optional`: an action may go when its audit line cannot

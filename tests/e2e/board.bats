@@ -94,3 +94,14 @@ board_row() { screen | sed -n "$(($1 + 2))p"; }
     run screen
     [[ "$output" != *"NAMESPACE"* ]]
 }
+
+@test "start: fleet in the config opens on the board; F goes to the clusters screen" {
+    printf 'start: fleet\n' >"$BATS_TEST_TMPDIR/config.yaml"
+    console 160 40 -c "$BATS_TEST_TMPDIR/config.yaml" $(sim_flink_args)
+    wait_for "Fleet ("
+    wait_for "FAILED for"
+    keys F
+    wait_for "Clusters (3)"
+    keys F
+    wait_for "Fleet ("
+}

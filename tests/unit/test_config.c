@@ -205,6 +205,22 @@ static void config_reads_every_scalar_key(void **state) {
     free(path);
 }
 
+static void config_start_screen_is_fleet_or_clusters(void **state) {
+    (void)state;
+    struct config c;
+    config_init(&c);
+    assert_false(c.start_fleet); /* without the key: the clusters screen */
+    const char *text = "start: fleet\n";
+    assert_int_equal(config_load_string(text, strlen(text), "mem.yaml", &c, err, sizeof err), 0);
+    assert_true(c.start_fleet);
+    config_free(&c);
+    config_init(&c);
+    const char *bad = "refresh: 2s\nstart: board\n";
+    assert_int_equal(config_load_string(bad, strlen(bad), "mem.yaml", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "mem.yaml:2: start must be fleet or clusters"));
+    config_free(&c);
+}
+
 static void config_example_parses_cleanly(void **state) {
     (void)state;
     struct config c;
@@ -214,6 +230,7 @@ static void config_example_parses_cleanly(void **state) {
         fail_msg("config/flinktop.yaml: %s", err);
     assert_int_equal(c.refresh_ms, 2000);
     assert_int_equal(c.history_ms, 15 * 60 * 1000);
+    assert_true(c.start_fleet); /* an installed flinktop opens on the fleet board */
     /* alerts: alerts.yaml, beside the example */
     assert_string_equal(c.alerts_path, "config/alerts.yaml");
     struct alert_rules rules;
@@ -896,6 +913,7 @@ int main(void) {
         cmocka_unit_test(config_empty_and_comment_only_files_are_defaults),
         cmocka_unit_test(config_reads_every_scalar_key),
         cmocka_unit_test(config_example_parses_cleanly),
+        cmocka_unit_test(config_start_screen_is_fleet_or_clusters),
         cmocka_unit_test(config_prometheus_url_and_cluster_label),
         cmocka_unit_test(config_example_loads_with_the_real_action_names),
         cmocka_unit_test(config_clusters_are_read_and_urls_normalised),
