@@ -270,6 +270,6 @@ for c in d['clusters']:
 "
     run "$FLINKTOP" --once --prometheus "http://127.0.0.1:$port" $(sim_flink_args)
     [ "$status" -eq 3 ]
-    [[ "$output" == *"prometheus http://127.0.0.1:$port: connection refused"* ]]
+    [[ "$output" == *"prometheus http://127.0.0.1:$port: "*"connection refused"* ]]
     [[ "$output" == *"connection refused"* ]]
 }
