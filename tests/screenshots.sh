@@ -147,7 +147,7 @@ T send-keys -l fleet
 T send-keys Enter
 wait_for "Fleet ("
 wait_for "FAILED for"
-wait_for "(bottleneck)" 60
+wait_for "backpressured " 60
 shot fleet
 T send-keys '!'
 wait_for "Alerts: "

@@ -18,7 +18,6 @@
 enum {
     BC_JOB,
     BC_CLUSTER,
-    BC_NS,
     BC_STATE,
     BC_HEALTH,
     BC_IN,
@@ -32,9 +31,9 @@ enum {
 };
 
 static const struct table_col cols[BC_N] = {
-    [BC_JOB] = {"JOB", 18, 0, true, false},      [BC_CLUSTER] = {"CLUSTER", 11, 4, false, false},
-    [BC_NS] = {"NAMESPACE", 9, 12, false, false}, [BC_STATE] = {"STATE", 9, 2, false, false},
-    [BC_HEALTH] = {"HEALTH", 20, 3, true, false}, [BC_IN] = {"IN/s", 6, 7, false, true},
+    [BC_JOB] = {"JOB", 18, 0, true, false},      [BC_CLUSTER] = {"CLUSTER", 11, 4, true, false},
+    [BC_STATE] = {"STATE", 9, 2, false, false},
+    [BC_HEALTH] = {"HEALTH", 34, 3, true, false}, [BC_IN] = {"IN/s", 6, 7, false, true},
     [BC_OUT] = {"OUT/s", 6, 8, false, true},     [BC_BP] = {"BP", 4, 5, false, true},
     [BC_BUSY] = {"BUSY", 4, 9, false, true},     [BC_CKPT] = {"CKPT", 6, 6, false, true},
     [BC_FAILS] = {"FAILS", 5, 10, false, true},  [BC_AGE] = {"AGE", 4, 11, false, true},
@@ -129,11 +128,11 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     case BC_JOB:
         return view_alert_name(v->app, c->name, j->id, j->name ? j->name : "-", buf, size,
                                plain);
-    case BC_CLUSTER:
-        snprintf(buf, size, "%s", c->k8s.name ? c->k8s.name : c->name);
-        return plain;
-    case BC_NS:
-        snprintf(buf, size, "%s", c->k8s.namespace ? c->k8s.namespace : "-");
+    case BC_CLUSTER: /* namespace/name for a FlinkDeployment, else the cluster's name */
+        if (c->k8s.name && c->k8s.namespace)
+            snprintf(buf, size, "%s/%s", c->k8s.namespace, c->k8s.name);
+        else
+            snprintf(buf, size, "%s", c->k8s.name ? c->k8s.name : c->name);
         return plain;
     case BC_STATE:
         snprintf(buf, size, "%s", j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state));
@@ -195,10 +194,8 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
         c = cmp_str(ja->name, jb->name);
         break;
     case BC_CLUSTER:
-        c = cmp_str(cluster_at(ctx, a)->name, cluster_at(ctx, b)->name);
-        break;
-    case BC_NS:
         c = cmp_str(cluster_at(ctx, a)->k8s.namespace, cluster_at(ctx, b)->k8s.namespace);
+        c = c ? c : cmp_str(cluster_at(ctx, a)->name, cluster_at(ctx, b)->name);
         break;
     case BC_STATE:
         c = (int)ja->state - (int)jb->state;
