@@ -201,6 +201,8 @@ static void action_http_request(struct http_request *req, struct operation *op, 
     req->tls = op->tls;
     req->done = done;
     req->arg = op; /* the callback gets its operation back */
+    /* a user's action and its follow-up: ahead of every poll, never held by the budget */
+    req->priority = HTTP_PRIO_ACTION;
 }
 
 static void submit_get(struct operation *op, const char *path) {
