@@ -1,5 +1,6 @@
 #include "k8s_poller.h"
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "clock.h"
 #include "exec_credential.h"
+#include "json_get.h"
 #include "k8s_api.h"
 #include "kubeconfig.h"
 #include "sanitize.h"
@@ -18,7 +20,8 @@ enum k8s_fetch_kind {
     KF_SESSION_JOBS,
     KF_PODS,
     KF_EVENTS,
-    KF_SNAPSHOTS
+    KF_SNAPSHOTS,
+    KF_WHOAMI /* a SelfSubjectReview: who the API server says we are (for the audit) */
 };
 
 struct k8s_ctx {
@@ -37,6 +40,8 @@ struct k8s_ctx {
     bool access;       /* named by a standalone `deployment:` entry: its server and
                           credential are kept ready even while it is not polled */
     bool cred_applied; /* with an exec plugin: its credential is in tls */
+    bool asked_whoami; /* a SelfSubjectReview was sent once (served or not) */
+    char *identity;    /* owned: its userInfo.username; NULL: not served or not yet */
 };
 
 struct k8s_poller {
@@ -217,7 +222,9 @@ static char *server_shown(const char *server) {
 
 static void on_done(void *arg, const struct http_response *resp);
 
-static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns, const char *path) {
+/* body NULL: a GET; else a POST of that JSON. */
+static void submit_body(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
+                        const char *path, const char *body) {
     struct k8s_fetch *f = xcalloc(1, sizeof *f);
     f->c = c;
     f->kind = kind;
@@ -233,6 +240,10 @@ static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns, 
     req.timeout_ms = c->p->app->timeout_ms;
     req.done = on_done;
     req.arg = f;
+    if (body != NULL) {
+        req.method = "POST";
+        req.body = body;
+    }
     if (http_submit(c->p->http, &req) != 0) {
         char line[256];
         snprintf(line, sizeof line, "bad API server URL in context \"%s\"", c->st.name);
@@ -243,6 +254,10 @@ static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns, 
         c->in_flight++;
     }
     free(url);
+}
+
+static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns, const char *path) {
+    submit_body(c, kind, ns, path, NULL);
 }
 
 static void list_resources(struct k8s_ctx *c) {
@@ -258,6 +273,12 @@ static void list_resources(struct k8s_ctx *c) {
 
 /* The credential is in c->tls: ask. */
 static void ctx_start(struct k8s_ctx *c) {
+    if (!c->asked_whoami) { /* once: the identity the audit log records (kubectl auth whoami) */
+        c->asked_whoami = true;
+        submit_body(c, KF_WHOAMI, NULL, "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                    "{\"apiVersion\":\"authentication.k8s.io/v1\","
+                    "\"kind\":\"SelfSubjectReview\"}");
+    }
     if (c->st.crds != K8S_CRDS_PRESENT)
         submit(c, KF_DISCOVERY, NULL, K8S_FLINK_API);
     else
@@ -483,6 +504,8 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         c->restart = true;
         return;
     }
+    if (f->kind == KF_WHOAMI) /* not served (before 1.28) or not allowed: the kubeconfig user */
+        return;
     if (resp->status == 404 && f->kind == KF_DISCOVERY) {
         c->st.crds = K8S_CRDS_ABSENT;
         set_error(c, "Flink operator CRDs absent: the API server does not serve "
@@ -522,6 +545,18 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
     if (stale_list(f))
         return;
     switch (f->kind) {
+    case KF_WHOAMI: {
+        cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+        const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
+        const cJSON *ui = cJSON_GetObjectItemCaseSensitive(status, "userInfo");
+        const char *name = json_get_string_ref(ui, "username");
+        if (name != NULL && name[0] != '\0') {
+            free(c->identity);
+            c->identity = sanitize_strdup(name);
+        }
+        cJSON_Delete(root);
+        return;
+    }
     case KF_DISCOVERY: {
         struct k8s_discovery d;
         if (k8s_api_parse_discovery(resp->body, resp->len, &d, err, sizeof err) != FA_OK) {
@@ -765,6 +800,7 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
 static void ctx_free(struct k8s_ctx *c) {
     exec_credential_plugin_free(c->exec);
     free(c->server_shown);
+    free(c->identity);
     struct k8s_context_state *s = &c->st;
     free(s->name);
     free(s->namespace);
@@ -988,7 +1024,8 @@ bool k8s_poller_context_access(const struct k8s_poller *p, const char *context,
         out->namespace = c->st.namespace;
         out->server = c->kc->server;
         out->tls = &c->tls;
-        out->user = c->kc->user_name;
+        /* who the API server says we are, else the kubeconfig user the context names */
+        out->user = c->identity ? c->identity : c->kc->user_name;
     }
     char *safe = sanitize_strdup(want);
     bool ok = false;

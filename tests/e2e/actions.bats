@@ -496,7 +496,9 @@ readonly_config() {
     wait_for "savepoint sent"
     wait_audit requested savepoint
     grep '"phase":"requested"' "$AUDIT" | grep -q '"reason":"T-77"'
-    grep '"phase":"requested"' "$AUDIT" | grep -q '"k8s_user":'
+    # the Kubernetes identity the API server gives (SelfSubjectReview), not the Unix user
+    grep '"phase":"requested"' "$AUDIT" |
+        grep -qF '"k8s_user":"system:serviceaccount:flink-ops:flinktop"'
     wait_audit succeeded savepoint 20
     # it locks again by itself
     wait_for "READ-ONLY" 10
