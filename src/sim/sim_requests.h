@@ -1,6 +1,6 @@
 /* The log of every mutating request the simulator received (Flink REST and Kubernetes;
- * /_sim itself and the reviews of who am I / may I never), for tests to check what reached it: GET /_sim/requests lists it,
- * DELETE /_sim/requests clears it. Bodies are kept as received; headers never are (no
+ * never /_sim itself, nor the reviews of who am I and may I), for tests to check what
+ * reached it: GET /_sim/requests lists it, DELETE /_sim/requests clears it. Bodies are kept as received; headers never are (no
  * token can end up here). At most SIM_REQUESTS_MAX entries: the oldest give way. The log
  * has its own lock: record from any connection thread. */
 #ifndef FLINKTOP_SIM_REQUESTS_H
