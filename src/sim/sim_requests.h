@@ -1,8 +1,9 @@
 /* The log of every mutating request the simulator received (Flink REST and Kubernetes;
  * never /_sim itself, nor the reviews of who am I and may I), for tests to check what
- * reached it: GET /_sim/requests lists it, DELETE /_sim/requests clears it. Bodies are kept as received; headers never are (no
- * token can end up here). At most SIM_REQUESTS_MAX entries: the oldest give way. The log
- * has its own lock: record from any connection thread. */
+ * reached it: GET /_sim/requests lists it, DELETE /_sim/requests clears it. Bodies are
+ * kept as received; headers never are (no token can end up here). At most
+ * SIM_REQUESTS_MAX entries: the oldest give way. The log has its own lock: record from
+ * any connection thread. */
 #ifndef FLINKTOP_SIM_REQUESTS_H
 #define FLINKTOP_SIM_REQUESTS_H
 
