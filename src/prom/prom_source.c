@@ -196,7 +196,8 @@ static void round_done(struct prom_source *p) {
         snprintf(p->state.error, sizeof p->state.error, "%s", p->next_error);
         rows_free(p->next, p->n_next);
     } else {
-        qsort(p->next, p->n_next, sizeof *p->next, cmp_row);
+        if (p->n_next > 1) /* qsort's base must not be NULL, even for no rows */
+            qsort(p->next, p->n_next, sizeof *p->next, cmp_row);
         rows_free(p->rows, p->n_rows);
         p->rows = p->next;
         p->n_rows = p->n_next;
