@@ -21,7 +21,7 @@ enum { AC_SEV, AC_NAME, AC_CLUSTER, AC_JOB, AC_VALUE, AC_SINCE, AC_MESSAGE, AC_N
 
 static const struct table_col cols[AC_N] = {
     [AC_SEV] = {"SEVERITY", 8, 0, false, false},  [AC_NAME] = {"NAME", 22, 0, false, false},
-    [AC_CLUSTER] = {"CLUSTER", 11, 3, false, false}, [AC_JOB] = {"JOB", 14, 2, false, false},
+    [AC_CLUSTER] = {"CLUSTER", 11, 3, false, false}, [AC_JOB] = {"JOB", 14, 2, true, false},
     [AC_VALUE] = {"VALUE", 5, 5, false, true},    [AC_SINCE] = {"SINCE", 5, 4, false, true},
     [AC_MESSAGE] = {"MESSAGE", 10, 1, true, false},
 };

@@ -128,11 +128,8 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     case BC_JOB:
         return view_alert_name(v->app, c->name, j->id, j->name ? j->name : "-", buf, size,
                                plain);
-    case BC_CLUSTER: /* namespace/name for a FlinkDeployment, else the cluster's name */
-        if (c->k8s.name && c->k8s.namespace)
-            snprintf(buf, size, "%s/%s", c->k8s.namespace, c->k8s.name);
-        else
-            snprintf(buf, size, "%s", c->k8s.name ? c->k8s.name : c->name);
+    case BC_CLUSTER: /* the name flinktop gives it everywhere (`/` matches the namespace too) */
+        snprintf(buf, size, "%s", c->name);
         return plain;
     case BC_STATE:
         snprintf(buf, size, "%s", j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state));

@@ -74,8 +74,8 @@ enum alert_scope { ALERT_SCOPES(ALERT_SCOPE_ENUM) ALERT_SCOPE_COUNT };
       "by its 10-entry history); RUNNING jobs with checkpoints")                                   \
     X(ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS, "checkpoint_missed_intervals", ALERT_SCOPE_JOB,    \
       "intervals", false,                                                                          \
-      "checkpoint_age_s over the configured checkpoint interval; RUNNING jobs with periodic "       \
-      "checkpoints")                                                                               \
+      "checkpoint_age_s over the expected cadence (the interval, or a slow checkpoint's duration " \
+      "plus the minimum pause); RUNNING jobs with periodic checkpoints")                           \
     X(ALERT_METRIC_JOB_BACKPRESSURED_MS_PER_S, "job_backpressured_ms_per_s", ALERT_SCOPE_JOB,      \
       "ms/s", false,                                                                               \
       "the most backpressured vertex's backPressuredTimeMsPerSecond (0 to 1000); {bottleneck} "    \

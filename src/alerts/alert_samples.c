@@ -138,11 +138,11 @@ static void sample_job(struct alert_sample_set *s, const struct cluster *c, cons
     }
     if (!running)
         return;
-    double age_s = checkpoint_age_s(j, d, now_ms);
+    double age_s = checkpoint_age_s(j, d, health_cp_as_of(d, now_ms)); /* as of the data */
     x->value[ALERT_METRIC_CHECKPOINT_AGE_S] = age_s;
-    if (d->have_cp_config && d->cp_config.interval_ms > 0 && !isnan(age_s))
-        x->value[ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS] =
-            age_s * 1000.0 / (double)d->cp_config.interval_ms;
+    int64_t cadence = health_cp_cadence_ms(d);
+    if (cadence > 0 && !isnan(age_s))
+        x->value[ALERT_METRIC_CHECKPOINT_MISSED_INTERVALS] = age_s * 1000.0 / (double)cadence;
 
     struct job_health h;
     health_eval(j, now_ms, &h);

@@ -109,6 +109,25 @@ static bool checkpointing_on(const struct job_detail *d) {
            d->cp_config.interval_ms != INT64_MAX;
 }
 
+int64_t health_cp_as_of(const struct job_detail *d, int64_t now_ms) {
+    int64_t at = d ? d->parts[DETAIL_CHECKPOINTS].last_ok_ms : 0;
+    return at > 0 && at < now_ms ? at : now_ms;
+}
+
+int64_t health_cp_cadence_ms(const struct job_detail *d) {
+    if (d == NULL || !d->have_cp_config || !d->cp_config.enabled ||
+        d->cp_config.interval_ms <= 0 || d->cp_config.interval_ms == INT64_MAX)
+        return -1;
+    int64_t cadence = d->cp_config.interval_ms;
+    const struct checkpoint *last = &d->checkpoints.last_completed;
+    if (d->have_checkpoints && last->id >= 0 && last->duration_ms > 0) {
+        int64_t pause = d->cp_config.min_pause_ms > 0 ? d->cp_config.min_pause_ms : 0;
+        if (last->duration_ms + pause > cadence)
+            cadence = last->duration_ms + pause;
+    }
+    return cadence;
+}
+
 /* Sets NOT_CHECKPOINTING with its reason when checkpoints keep failing or are overdue. */
 static bool checkpoints_eval(const struct job *j, int64_t now_ms, struct job_health *h) {
     const struct job_detail *d = j->detail;
@@ -118,6 +137,7 @@ static bool checkpoints_eval(const struct job *j, int64_t now_ms, struct job_hea
     const struct checkpoint *done = newest_completed(s);
     h->cp_failed_in_row = health_cp_failures_in_row(s);
     h->cp_last_completed_ms = done ? cp_time(done) : -1;
+    now_ms = health_cp_as_of(d, now_ms); /* ages as of the data, not of the clock */
     if (h->cp_last_completed_ms > 0 && now_ms >= h->cp_last_completed_ms)
         h->cp_age_ms = now_ms - h->cp_last_completed_ms;
     if (j->state != JOB_RUNNING || !checkpointing_on(d))
@@ -136,10 +156,10 @@ static bool checkpoints_eval(const struct job *j, int64_t now_ms, struct job_hea
                  age, (long long)h->cp_failed_in_row, why[0] ? ": " : "", why);
         return true;
     }
-    int64_t interval = d->have_cp_config ? d->cp_config.interval_ms : -1;
-    if (interval > 0 && since > 0 && now_ms - since > HEALTH_CP_MISSED_INTERVALS * interval) {
+    int64_t cadence = health_cp_cadence_ms(d);
+    if (cadence > 0 && since > 0 && now_ms - since > HEALTH_CP_MISSED_INTERVALS * cadence) {
         char every[24];
-        health_span(interval, every, sizeof every);
+        health_span(d->cp_config.interval_ms, every, sizeof every);
         snprintf(h->reason, sizeof h->reason, "no completed checkpoint for %s (interval %s)",
                  age, every);
         return true;

@@ -54,6 +54,16 @@ const char *health_class_name(enum health_class c);
  * completed checkpoint at all it is counts.failed. -1 unknown. */
 int64_t health_cp_failures_in_row(const struct checkpoint_stats *s);
 
+/* How often a completed checkpoint can be expected: the configured interval, or, when a
+ * checkpoint takes longer than that, its duration plus the minimum pause (Flink starts the
+ * next one only then). -1 when checkpoints are off or the interval is unknown. */
+int64_t health_cp_cadence_ms(const struct job_detail *d);
+
+/* The wall time the job's checkpoint data is from: when /checkpoints last answered (never
+ * later than now), else now. A checkpoint's age is only known as of then: measured
+ * against now, data fetched 30 s ago would make every job look overdue. */
+int64_t health_cp_as_of(const struct job_detail *d, int64_t now_ms);
+
 /* A span of time as an incident channel says it: "45s", "14m", "3h07m", "2d04h". */
 void health_span(int64_t ms, char *buf, size_t size);
 

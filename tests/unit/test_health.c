@@ -118,6 +118,37 @@ static void overdue_checkpoints_count_missed_intervals(void **state) {
     job_done(&j);
 }
 
+static void a_slow_checkpoint_sets_the_cadence_not_the_interval(void **state) {
+    (void)state;
+    struct job j;
+    job_running(&j);
+    checkpointing(&j, 10000); /* every 10 s, but each one takes 50 s */
+    set_cp(&j.detail->checkpoints.last_completed, 9, "COMPLETED", NOW - 100000);
+    j.detail->checkpoints.last_completed.duration_ms = 50000;
+    assert_int_equal(health_cp_cadence_ms(j.detail), 50000);
+    struct job_health h;
+    health_eval(&j, NOW, &h); /* 100 s: two cadences, not ten intervals */
+    assert_int_equal(h.cls, HEALTH_HEALTHY);
+    health_eval(&j, NOW + 60000, &h);
+    assert_int_equal(h.cls, HEALTH_NOT_CHECKPOINTING);
+    job_done(&j);
+}
+
+static void checkpoint_age_is_as_of_the_data_not_the_clock(void **state) {
+    (void)state;
+    struct job j;
+    job_running(&j);
+    checkpointing(&j, 5000);
+    /* fetched 30 s ago (a job off screen), when its last checkpoint was 2 s old */
+    j.detail->parts[DETAIL_CHECKPOINTS].last_ok_ms = NOW - 30000;
+    set_cp(&j.detail->checkpoints.last_completed, 9, "COMPLETED", NOW - 32000);
+    struct job_health h;
+    health_eval(&j, NOW, &h);
+    assert_int_equal(h.cls, HEALTH_HEALTHY); /* not six intervals overdue */
+    assert_int_equal(h.cp_age_ms, 2000);
+    job_done(&j);
+}
+
 static void checkpoints_off_is_not_a_symptom(void **state) {
     (void)state;
     struct job j;
@@ -248,6 +279,8 @@ int main(void) {
         cmocka_unit_test(a_completed_savepoint_ends_the_streak),
         cmocka_unit_test(failing_checkpoints_say_for_how_long_and_why),
         cmocka_unit_test(overdue_checkpoints_count_missed_intervals),
+        cmocka_unit_test(a_slow_checkpoint_sets_the_cadence_not_the_interval),
+        cmocka_unit_test(checkpoint_age_is_as_of_the_data_not_the_clock),
         cmocka_unit_test(checkpoints_off_is_not_a_symptom),
         cmocka_unit_test(backpressure_names_the_bottleneck_not_the_victim),
         cmocka_unit_test(failed_job_says_since_when_and_the_root_cause),
