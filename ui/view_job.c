@@ -170,8 +170,10 @@ static void job_title(struct view *v, char *buf, size_t size) {
     char up[24] = "", dur[16];
     if (j->duration_ms >= 0 && j->state == JOB_RUNNING)
         snprintf(up, sizeof up, " for %s", text_duration(j->duration_ms, dur, sizeof dur));
-    snprintf(buf, size, "%s %s %s (%s%s%s)", cname, sep, j->name ? j->name : j->id,
-             j->state == JOB_UNKNOWN ? "state unknown" : job_state_name(j->state), up, note);
+    /* the job first: on a narrow terminal the cluster's name is what gives way */
+    snprintf(buf, size, "%s (%s%s%s) on %s", j->name ? j->name : j->id,
+             j->state == JOB_UNKNOWN ? "state unknown" : job_state_name(j->state), up, note,
+             cname);
 }
 
 /* The tab bar: the current tab highlighted; names get shorter, then only numbers, as

@@ -103,3 +103,16 @@ print(sorted(jobs, key=lambda j: j["name"])[0]["jid"])')
     screen | grep -F "stale" | grep -qF "HTTP 500 from /"
     screen | grep -qF "root cause" || screen | grep -qF "no exceptions: the job has not failed"
 }
+
+@test "at 80x24 the job screen's title keeps the job's name; the cluster's gives way" {
+    console 80 24 --refresh 1 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys Enter
+    wait_for "Jobs: production"
+    name=$(screen | sed -n 3p | awk '{print $1}') # the first row of the jobs list
+    [ -n "$name" ]
+    keys Enter
+    wait_for "1 Overview"
+    title=$(screen | head -n 1)
+    [[ "$title" == *"│ $name ("* ]]
+}
