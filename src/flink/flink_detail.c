@@ -107,14 +107,16 @@ static char *sanitize_trace(const char *s) {
         }
     }
     expanded[e] = '\0';
-    char *out = xmalloc(e + 1);
+    /* a sanitised line can grow (a control byte becomes U+FFFD, 3 bytes: at most 3x),
+     * plus a '\n' a line */
+    char *out = xmalloc(4 * e + 2);
     size_t o = 0;
     for (size_t i = 0; i <= e;) {
         size_t line = 0;
         while (i + line < e && expanded[i + line] != '\n')
             line++;
         char *clean = sanitize_strndup(expanded + i, line);
-        size_t cl = strlen(clean); /* sanitising never grows a line */
+        size_t cl = strlen(clean);
         if (o > 0)
             out[o++] = '\n';
         memcpy(out + o, clean, cl);

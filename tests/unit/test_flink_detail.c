@@ -1018,6 +1018,21 @@ static void exceptions_flink_1_12_root_exception_becomes_one_entry(void **state)
     exceptions_free(&e);
 }
 
+/* Found by fuzz_flink_exceptions: raw control and invalid bytes in a trace grow when
+ * sanitised (U+FFFD is 3 bytes), which overflowed the trace's buffer (ASan). */
+static void exceptions_trace_that_grows_when_sanitised_stays_in_bounds(void **state) {
+    (void)state;
+    struct exceptions e;
+    enum fa_status st = exc_from("exceptions.fuzz_trace_grows.json", &e);
+    if (st == FA_OK) {
+        for (size_t i = 0; i < e.len; i++)
+            assert_terminal_safe(e.entries[i].stacktrace, true);
+        exceptions_free(&e);
+    } else {
+        assert_true(err[0] != '\0');
+    }
+}
+
 static void exceptions_stacktrace_keeps_newlines_strips_other_controls(void **state) {
     (void)state;
     struct exceptions e;
@@ -1341,6 +1356,7 @@ int main(void) {
         cmocka_unit_test(exceptions_flink_1_18_location_and_history_over_root),
         cmocka_unit_test(exceptions_flink_1_12_root_exception_becomes_one_entry),
         cmocka_unit_test(exceptions_stacktrace_keeps_newlines_strips_other_controls),
+        cmocka_unit_test(exceptions_trace_that_grows_when_sanitised_stays_in_bounds),
         cmocka_unit_test(exceptions_more_than_1000_are_capped_newest_kept),
         cmocka_unit_test(exceptions_wrong_types_are_unknown),
         cmocka_unit_test(exceptions_history_not_array_and_empty_root_has_no_entries),
