@@ -53,8 +53,6 @@ struct board {
 
 static struct board *board_of(void *ctx) { return ((struct view *)ctx)->priv; }
 
-static bool cluster_shown(const struct cluster *c) { return !c->k8s.gone && !c->k8s.hidden; }
-
 static void board_free(void *priv) {
     struct board *b = priv;
     if (b == NULL)
@@ -71,7 +69,7 @@ static size_t rows_count(void *ctx) {
     b->len = 0;
     for (size_t ci = 0; ci < app->n_clusters; ci++) {
         const struct cluster *c = &app->clusters[ci];
-        if (!cluster_shown(c))
+        if (!cluster_in_scope(c))
             continue;
         for (size_t k = 0; k < c->jobs.len; k++) {
             if (b->len == b->cap) {

@@ -356,7 +356,7 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
     int64_t now = now_ms(p);
     for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
         struct cluster *c = &p->app->clusters[ci];
-        if (c->k8s.gone || c->k8s.hidden)
+        if (!cluster_in_scope(c))
             continue; /* its resource vanished (the entry stays, its index is someone's), or
                          it lies outside the :ctx / :ns scope */
         struct cluster_sched *cs = sched_of(p, ci);

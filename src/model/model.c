@@ -231,3 +231,5 @@ const struct job *cluster_job_by_id(const struct cluster *c, const char *id) {
     size_t i = job_index(c, id);
     return i < c->jobs.len ? &c->jobs.items[i] : NULL;
 }
+
+bool cluster_in_scope(const struct cluster *c) { return !c->k8s.gone && !c->k8s.hidden; }

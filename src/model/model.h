@@ -187,5 +187,8 @@ int64_t cluster_last_ok(const struct cluster *c);
 struct job *cluster_find_job(struct cluster *c, const char *id);
 /* The same for a reader holding a const cluster. */
 const struct job *cluster_job_by_id(const struct cluster *c, const char *id);
+/* The cluster is polled and shown: its resource has not vanished and it lies inside the
+ * :ctx / :ns scope. */
+bool cluster_in_scope(const struct cluster *c);
 
 #endif

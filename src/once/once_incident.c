@@ -24,8 +24,6 @@ static int sick_cmp(const void *a, const void *b) {
     return c ? c : strcmp(x->j->id, y->j->id);
 }
 
-static bool cluster_shown(const struct cluster *c) { return !c->k8s.gone && !c->k8s.hidden; }
-
 static void first_line(const struct app *app, const char *scope, int64_t now_ms, size_t n_sick,
                        size_t n_jobs, FILE *out) {
     char when[32] = "--:--";
@@ -35,7 +33,7 @@ static void first_line(const struct app *app, const char *scope, int64_t now_ms,
         strftime(when, sizeof when, "%H:%M %Z", &tm);
     size_t n_clusters = 0;
     for (size_t i = 0; i < app->n_clusters; i++)
-        n_clusters += cluster_shown(&app->clusters[i]);
+        n_clusters += cluster_in_scope(&app->clusters[i]);
     fprintf(out, "%s  %s%s%zu cluster%s: ", when, scope ? scope : "", scope ? ", " : "",
             n_clusters, n_clusters == 1 ? "" : "s");
     if (n_sick == 0)
@@ -72,12 +70,12 @@ void once_incident_text(const struct app *app, const char *scope, const char *no
                         int64_t now_ms, FILE *out) {
     size_t n_jobs = 0, n_sick = 0, n_healthy = 0, n_ended = 0, n_unknown = 0;
     for (size_t i = 0; i < app->n_clusters; i++)
-        if (cluster_shown(&app->clusters[i]))
+        if (cluster_in_scope(&app->clusters[i]))
             n_jobs += app->clusters[i].jobs.len;
     struct sick *sick = xcalloc(n_jobs ? n_jobs : 1, sizeof *sick);
     for (size_t i = 0; i < app->n_clusters; i++) {
         const struct cluster *c = &app->clusters[i];
-        if (!cluster_shown(c))
+        if (!cluster_in_scope(c))
             continue;
         for (size_t k = 0; k < c->jobs.len; k++) {
             const struct job *j = &c->jobs.items[k];
@@ -104,7 +102,7 @@ void once_incident_text(const struct app *app, const char *scope, const char *no
         fprintf(out, "%s (%s): %s\n", sick[i].j->name ? sick[i].j->name : sick[i].j->id,
                 sick[i].c->name, sick[i].h.reason[0] ? sick[i].h.reason : "?");
     for (size_t i = 0; i < app->n_clusters; i++)
-        if (cluster_shown(&app->clusters[i]))
+        if (cluster_in_scope(&app->clusters[i]))
             cluster_line(app, &app->clusters[i], now_ms, out);
     fprintf(out, "%zu healthy", n_healthy);
     if (n_ended)
