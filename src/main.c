@@ -160,6 +160,7 @@ static void app_init_from(struct app *app, const struct options *o, const struct
     app->ascii = cfg->ascii;
     app->readonly = cfg->readonly;
     app->mouse = cfg->mouse;
+    app->clipboard = cfg->clipboard;
     app->config = cfg;
 }
 
@@ -378,6 +379,7 @@ static void reload(struct console *c) {
     app->detail_interval_ms = fresh->detail_interval_ms;
     app->readonly = fresh->readonly;
     app->mouse = fresh->mouse;
+    app->clipboard = fresh->clipboard;
     c->bell = fresh->bell;
     if (audit_moved)
         open_audit(c);
@@ -655,6 +657,8 @@ int main(int argc, char **argv) {
             ov.ascii = 1;
         if (o.readonly)
             ov.readonly = 1;
+        if (o.no_osc52)
+            ov.clipboard = 0;
         ov.theme = o.theme;
         config_apply_override(cfg, &ov);
         rc = keymap_apply(cfg->keys, cfg->n_keys, err, sizeof err);

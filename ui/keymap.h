@@ -45,6 +45,8 @@ struct config_key;
     X(REQ_TAB_TASKMANAGERS, "tab-taskmanagers", "tab: task managers")                              \
     X(REQ_TAB_EXCEPTIONS, "tab-exceptions", "tab: exceptions")                                     \
     X(REQ_TAB_KUBERNETES, "tab-kubernetes", "tab: Kubernetes (operator resource, pods, events)")   \
+    X(REQ_COPY, "copy",                                                                            \
+      "copy what is under the cursor (job id, checkpoint path, trace) to your clipboard")          \
     X(REQ_HEAT_METRIC, "heat-metric",                                                              \
       "heatmap: show busy instead of backpressured ratio, and back")                               \
     X(REQ_SAVEPOINT, "savepoint", "trigger a savepoint of the job")                                \

@@ -12,6 +12,7 @@
 #include "text.h"
 #include "units.h"
 #include "view_job.h"
+#include "xalloc.h"
 #include "wrap.h"
 
 #define LABEL_W 13 /* "checkpoints  " */
@@ -362,3 +363,19 @@ static bool checkpoints_filter(struct job_view *jv, struct table_filter *out) {
 
 const struct job_tab tab_checkpoints = {"Checkpoints",    "Ckpts",         checkpoints_init,
                                         checkpoints_draw, checkpoints_key, checkpoints_filter};
+
+char *tab_checkpoints_copy(struct job_view *jv, char *what, size_t size) {
+    size_t row;
+    if (!table_selected(&jv->checkpoints, &row) || row >= stats(jv)->n_history)
+        return NULL;
+    const struct checkpoint *c = &stats(jv)->history[row];
+    if (c->path && c->path[0]) {
+        snprintf(what, size, "%s path", c->is_savepoint ? "savepoint" : "checkpoint");
+        return xstrdup(c->path);
+    }
+    if (c->failure_message && c->failure_message[0]) {
+        snprintf(what, size, "failure of checkpoint %lld", (long long)c->id);
+        return xstrdup(c->failure_message);
+    }
+    return NULL;
+}

@@ -7,6 +7,7 @@
 #include "text.h"
 #include "ui.h"
 #include "view_job.h"
+#include "xalloc.h"
 #include "wrap.h"
 
 enum { EC_TIME, EC_AGE, EC_EXCEPTION, EC_TASK, EC_ENDPOINT, EC_N };
@@ -277,3 +278,15 @@ static bool exceptions_filter(struct job_view *jv, struct table_filter *out) {
 
 const struct job_tab tab_exceptions = {"Exceptions",    "Exc",          exceptions_init,
                                        exceptions_draw, exceptions_key, exceptions_filter};
+
+char *tab_exceptions_copy(struct job_view *jv, char *what, size_t size) {
+    size_t row;
+    if (!table_selected(&jv->exceptions, &row) || row >= list(jv)->len)
+        return NULL;
+    const struct exception_entry *e = &list(jv)->entries[row];
+    const char *trace = e->stacktrace && e->stacktrace[0] ? e->stacktrace : e->message;
+    if (trace == NULL || trace[0] == '\0')
+        return NULL;
+    snprintf(what, size, "stack trace");
+    return xstrdup(trace);
+}

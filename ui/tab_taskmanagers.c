@@ -9,6 +9,7 @@
 #include "text.h"
 #include "units.h"
 #include "view_job.h"
+#include "xalloc.h"
 
 #define GAUGE_CELLS 8
 
@@ -236,3 +237,11 @@ static bool taskmanagers_filter(struct job_view *jv, struct table_filter *out) {
 const struct job_tab tab_taskmanagers = {"Task managers",   "TMs",
                                          taskmanagers_init, taskmanagers_draw,
                                          taskmanagers_key,  taskmanagers_filter};
+
+char *tab_taskmanagers_copy(struct job_view *jv, char *what, size_t size) {
+    size_t row;
+    if (!table_selected(&jv->tms, &row) || row >= tms(jv)->len || tms(jv)->items[row].id == NULL)
+        return NULL;
+    snprintf(what, size, "task manager id");
+    return xstrdup(tms(jv)->items[row].id);
+}

@@ -21,6 +21,7 @@
 #include "colors.h"
 #include "config.h"
 #include "k8s_model.h"
+#include "osc52.h"
 #include "ui_screen.h"
 #include "view.h"
 #include "view_job.h"
@@ -645,6 +646,40 @@ static unsigned command_key(struct ui *ui, int key, bool is_char) {
 
 /* ---- requests ---- */
 
+/* y: the screen says what is under its cursor, and the terminal the user sits at gets it
+ * through OSC 52 (it crosses ssh and tmux; there is no other clipboard to reach from a
+ * bastion host). Written straight to the terminal between frames: ncurses has flushed
+ * its own output by the time a key is read, and the sequence moves no cursor. */
+static unsigned copy_request(struct ui *ui, struct view *v) {
+    if (!ui->app->clipboard) {
+        ui_flash(ui, UI_FLASH_INFO, "copy is off (clipboard: false or --no-osc52)");
+        return UI_REDRAW;
+    }
+    char what[64] = "";
+    char *text = v->ops->copy ? v->ops->copy(v, what, sizeof what) : NULL;
+    if (text == NULL || text[0] == '\0') {
+        free(text);
+        ui_flash(ui, UI_FLASH_INFO, "nothing to copy here");
+        return UI_REDRAW;
+    }
+    bool cut = false;
+    size_t len = strlen(text);
+    char *seq = osc52_sequence(text, len, &cut);
+    fflush(stdout);
+    fputs(seq, stdout);
+    fflush(stdout);
+    if (cut)
+        ui_flash(ui, UI_FLASH_WARN, "copied the first %d of %zu bytes of the %s (OSC 52 limit)",
+                 OSC52_MAX_TEXT, len, what);
+    else if (len <= 48)
+        ui_flash(ui, UI_FLASH_INFO, "copied %s %s", what, text);
+    else
+        ui_flash(ui, UI_FLASH_INFO, "copied %s (%zu bytes)", what, len);
+    free(seq);
+    free(text);
+    return UI_REDRAW;
+}
+
 static unsigned handle_request(struct ui *ui, enum request req) {
     struct view *v = top(ui);
     struct view_open open = {NULL, -1, NULL, REQ_NONE};
@@ -695,6 +730,8 @@ static unsigned handle_request(struct ui *ui, enum request req) {
         return UI_REDRAW;
     case REQ_RELOAD:
         return UI_RELOAD | UI_REDRAW;
+    case REQ_COPY:
+        return copy_request(ui, v);
     case REQ_FLEET:
         return switch_root(ui);
     case REQ_OPERATIONS: /* one operations screen at a time, like alerts */

@@ -8,8 +8,8 @@
 #include "text.h"
 #include "ui.h"
 
-const enum request view_global_keys[] = {REQ_BACK,   REQ_QUIT,    REQ_HELP,
-                                         REQ_ALERTS, REQ_FLEET, REQ_REPAINT, REQ_NONE};
+const enum request view_global_keys[] = {REQ_BACK,  REQ_QUIT,    REQ_HELP, REQ_ALERTS,
+                                         REQ_FLEET, REQ_REPAINT, REQ_COPY, REQ_NONE};
 
 struct cluster *view_cluster(const struct view *v) {
     if (v->cluster < 0 || (size_t)v->cluster >= v->app->n_clusters)

@@ -55,6 +55,10 @@ struct view_ops {
     unsigned (*key)(struct view *v, enum request req, struct view_open *open);
     /* requests this screen answers, REQ_NONE last: what help lists for it */
     const enum request *help;
+    /* optional: what `y` copies here (the selected row's id, path or trace) as a new
+     * string the caller frees, and in what a few words naming it ("job id"); NULL when
+     * there is nothing to copy */
+    char *(*copy)(struct view *v, char *what, size_t size);
 };
 
 extern const struct view_ops view_clusters;

@@ -284,13 +284,25 @@ static unsigned alerts_key(struct view *v, enum request req, struct view_open *o
     return UI_REDRAW | UI_REFETCH;
 }
 
+/* y: the selected alert as one line for an incident channel. */
+static char *alerts_copy(struct view *v, char *what, size_t size) {
+    size_t row;
+    if (!table_selected(&v->table, &row))
+        return NULL;
+    const struct alert *a = row_at(v, row);
+    snprintf(what, size, "alert");
+    return xasprintf("%s %s %s%s%s: %s", alert_severity_name(a->severity), a->rule,
+                     a->cluster ? a->cluster : "fleet", a->job ? "/" : "", a->job ? a->job : "",
+                     a->message ? a->message : "");
+}
+
 static const enum request alerts_help[] = {
     REQ_UP,   REQ_DOWN,   REQ_PAGE_UP,   REQ_PAGE_DOWN, REQ_TOP,         REQ_BOTTOM,
     REQ_OPEN, REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_SORT_INVERT, REQ_NONE,
 };
 
 const struct view_ops view_alerts = {
-    "Alerts", &rows, alerts_init, alerts_title, alerts_draw, alerts_key, alerts_help,
+    "Alerts", &rows, alerts_init, alerts_title, alerts_draw, alerts_key, alerts_help, alerts_copy,
 };
 
 enum color_role view_alert_name(const struct app *app, const char *cluster, const char *job_id,

@@ -270,11 +270,20 @@ static unsigned board_key(struct view *v, enum request req, struct view_open *op
     return UI_REDRAW | UI_REFETCH;
 }
 
+/* y: the selected job's id. */
+static char *board_copy(struct view *v, char *what, size_t size) {
+    size_t row;
+    if (!table_selected(&v->table, &row) || job_at(v, row)->id[0] == '\0')
+        return NULL;
+    snprintf(what, size, "job id");
+    return xstrdup(job_at(v, row)->id);
+}
+
 static const enum request board_help[] = {
     REQ_UP,   REQ_DOWN,   REQ_PAGE_UP,   REQ_PAGE_DOWN, REQ_TOP,         REQ_BOTTOM,
     REQ_OPEN, REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_SORT_INVERT, REQ_NONE,
 };
 
 const struct view_ops view_board = {
-    "Fleet", &rows, board_init, board_title, board_draw, board_key, board_help,
+    "Fleet", &rows, board_init, board_title, board_draw, board_key, board_help, board_copy,
 };

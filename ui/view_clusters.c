@@ -441,11 +441,21 @@ static unsigned clusters_key(struct view *v, enum request req, struct view_open 
     return UI_REDRAW | UI_REFETCH;
 }
 
+/* y: the selected cluster's name (what :cluster and kubectl want). */
+static char *clusters_copy(struct view *v, char *what, size_t size) {
+    int c = view_clusters_selected(v);
+    if (c < 0 || (size_t)c >= v->app->n_clusters || v->app->clusters[c].name == NULL)
+        return NULL;
+    snprintf(what, size, "cluster name");
+    return xstrdup(v->app->clusters[c].name);
+}
+
 static const enum request clusters_help[] = {
     REQ_UP,   REQ_DOWN,   REQ_PAGE_UP,   REQ_PAGE_DOWN, REQ_TOP,         REQ_BOTTOM,
     REQ_OPEN, REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_SORT_INVERT, REQ_NONE,
 };
 
 const struct view_ops view_clusters = {
-    "Clusters", &rows, clusters_init, clusters_title, clusters_draw, clusters_key, clusters_help,
+    "Clusters", &rows,         clusters_init, clusters_title,
+    clusters_draw, clusters_key, clusters_help, clusters_copy,
 };

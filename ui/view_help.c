@@ -143,5 +143,5 @@ static unsigned help_key(struct view *v, enum request req, struct view_open *ope
 static const enum request help_help[] = {REQ_UP, REQ_DOWN, REQ_PAGE_UP, REQ_PAGE_DOWN, REQ_NONE};
 
 const struct view_ops view_help = {
-    "Help", NULL, NULL, help_title, help_draw, help_key, help_help,
+    "Help", NULL, NULL, help_title, help_draw, help_key, help_help, NULL,
 };

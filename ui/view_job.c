@@ -289,6 +289,22 @@ static unsigned job_key(struct view *v, enum request req, struct view_open *open
     return tabs[jv->tab]->key(jv, req);
 }
 
+/* y: what the tab's cursor is on where the tab has one worth copying, else the job id. */
+static char *job_copy(struct view *v, char *what, size_t size) {
+    struct job_view *jv = resolve(v);
+    char *s = NULL;
+    if (jv->tab == TAB_CHECKPOINTS)
+        s = tab_checkpoints_copy(jv, what, size);
+    else if (jv->tab == TAB_EXCEPTIONS)
+        s = tab_exceptions_copy(jv, what, size);
+    else if (jv->tab == TAB_TASKMANAGERS)
+        s = tab_taskmanagers_copy(jv, what, size);
+    if (s != NULL || v->job_id[0] == '\0')
+        return s;
+    snprintf(what, size, "job id");
+    return xstrdup(v->job_id);
+}
+
 static const enum request job_help[] = {
     REQ_TAB_NEXT,
     REQ_TAB_PREV,
@@ -314,5 +330,5 @@ static const enum request job_help[] = {
 };
 
 const struct view_ops view_job = {
-    "Job", NULL, job_screen_init, job_title, job_draw, job_key, job_help,
+    "Job", NULL, job_screen_init, job_title, job_draw, job_key, job_help, job_copy,
 };

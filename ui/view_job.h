@@ -65,6 +65,12 @@ extern const struct job_tab tab_taskmanagers;
 extern const struct job_tab tab_exceptions;
 extern const struct job_tab tab_kubernetes;
 
+/* What `y` copies on a tab with a cursor (view_job.c asks the tab on screen): a new
+ * string the caller frees and its name in what, or NULL for the job id instead. */
+char *tab_checkpoints_copy(struct job_view *jv, char *what, size_t size); /* external path */
+char *tab_exceptions_copy(struct job_view *jv, char *what, size_t size);  /* whole trace */
+char *tab_taskmanagers_copy(struct job_view *jv, char *what, size_t size); /* its id */
+
 /* A piece of a line in its colour. */
 struct job_seg {
     const char *text; /* NULL or "": skipped */

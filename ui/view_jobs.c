@@ -9,6 +9,7 @@
 #include "text.h"
 #include "ui.h"
 #include "view.h"
+#include "xalloc.h"
 
 enum { JC_NAME, JC_STATE, JC_UPTIME, JC_TASKS, JC_STARTED, JC_ID, JC_N };
 
@@ -187,11 +188,20 @@ static unsigned jobs_key(struct view *v, enum request req, struct view_open *ope
     return UI_REDRAW | UI_REFETCH;
 }
 
+/* y: the selected job's id (what the flink CLI, the logs and the Web UI's URLs want). */
+static char *jobs_copy(struct view *v, char *what, size_t size) {
+    size_t row;
+    if (!table_selected(&v->table, &row) || job_at(v, row)->id[0] == '\0')
+        return NULL;
+    snprintf(what, size, "job id");
+    return xstrdup(job_at(v, row)->id);
+}
+
 static const enum request jobs_help[] = {
     REQ_UP,   REQ_DOWN,   REQ_PAGE_UP,   REQ_PAGE_DOWN, REQ_TOP,         REQ_BOTTOM,
     REQ_OPEN, REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_SORT_INVERT, REQ_NONE,
 };
 
 const struct view_ops view_jobs = {
-    "Jobs", &rows, jobs_init, jobs_title, jobs_draw, jobs_key, jobs_help,
+    "Jobs", &rows, jobs_init, jobs_title, jobs_draw, jobs_key, jobs_help, jobs_copy,
 };

@@ -11,6 +11,7 @@
 #include "text.h"
 #include "ui.h"
 #include "view.h"
+#include "xalloc.h"
 #include "wrap.h"
 
 enum { OC_ID, OC_ACTION, OC_TARGET, OC_STATE, OC_STARTED, OC_TIME, OC_RESULT, OC_N };
@@ -178,11 +179,24 @@ static void ops_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     }
 }
 
+/* y: the selected operation's outcome (a savepoint's path, the cause of a failure). */
+static char *ops_copy(struct view *v, char *what, size_t size) {
+    size_t row;
+    if (!table_selected(&v->table, &row))
+        return NULL;
+    const struct operation *op = op_at(v, row);
+    const char *text = op->state == OP_RUNNING ? op->phase : op->result;
+    if (text[0] == '\0')
+        return NULL;
+    snprintf(what, size, "%s outcome", op->action ? op->action : "operation");
+    return xstrdup(text);
+}
+
 static const enum request ops_help[] = {
     REQ_UP,     REQ_DOWN,      REQ_PAGE_UP,   REQ_PAGE_DOWN,   REQ_TOP,  REQ_BOTTOM,
     REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_SORT_INVERT, REQ_NONE,
 };
 
 const struct view_ops view_operations = {
-    "Operations", &rows, ops_init, ops_title, ops_draw, NULL, ops_help,
+    "Operations", &rows, ops_init, ops_title, ops_draw, NULL, ops_help, ops_copy,
 };

@@ -28,7 +28,7 @@ static const char *const top_keys[] = {
     "refresh", "timeout", "detail_interval", "history",    "theme",
     "ascii",   "mouse",   "readonly",        "bell",       "audit",
     "alerts",  "keys",    "clusters",        "prometheus", "prometheus_cluster_label",
-    "qps",     "burst",   "start"};
+    "qps",     "burst",   "start",           "clipboard"};
 static const char *const cluster_keys[] = {
     "name",    "flink",         "context",    "namespace", "resource",      "readonly",
     "confirm", "savepoint_dir", "deployment", "username",  "password_file", "token_file",
@@ -75,6 +75,7 @@ void config_init(struct config *c) {
     c->qps = CONFIG_QPS;
     c->burst = CONFIG_BURST;
     c->history_ms = CONFIG_HISTORY_MS;
+    c->clipboard = true;
     c->audit_path = default_audit_path();
 }
 
@@ -116,7 +117,7 @@ void config_free(struct config *c) {
 
 void config_override_init(struct config_override *o) {
     memset(o, 0, sizeof *o);
-    o->ascii = o->readonly = o->mouse = o->bell = -1;
+    o->ascii = o->readonly = o->mouse = o->bell = o->clipboard = -1;
     o->qps = -1;
 }
 
@@ -142,6 +143,8 @@ void config_apply_override(struct config *c, const struct config_override *o) {
         c->mouse = o->mouse != 0;
     if (o->bell >= 0)
         c->bell = o->bell != 0;
+    if (o->clipboard >= 0)
+        c->clipboard = o->clipboard != 0;
     if (o->theme)
         replace_str(&c->theme, o->theme);
     if (o->alerts)
@@ -686,6 +689,7 @@ static void read_doc(struct reader *r, const struct yaml_doc_node *root, struct 
     read_bool(r, root, "mouse", "", &c->mouse);
     read_bool(r, root, "readonly", "", &c->readonly);
     read_bool(r, root, "bell", "", &c->bell);
+    read_bool(r, root, "clipboard", "", &c->clipboard);
     char *start = read_string(r, root, "start", "");
     if (start && strcmp(start, "fleet") != 0 && strcmp(start, "clusters") != 0) {
         const struct yaml_doc_node *t = yaml_doc_get(root, "start");

@@ -120,6 +120,7 @@ struct config {
     int64_t history_ms;
     char *theme; /* owned theme name ([A-Za-z0-9_-]); NULL: the default theme */
     bool ascii, mouse, readonly, bell;
+    bool clipboard; /* `y` copies through OSC 52 (default true; `clipboard: false`) */
     bool start_fleet; /* `start: fleet`: the fleet board is the first screen (else clusters) */
     char *audit_path;        /* owned: $XDG_STATE_HOME/flinktop/audit.log by default, else
                                 ~/.local/state/flinktop/audit.log; NULL when neither is known */
@@ -166,6 +167,7 @@ struct config_override {
     int readonly;       /* -1: not given, 0 or 1 */
     int mouse;          /* -1: not given, 0 or 1 */
     int bell;           /* -1: not given, 0 or 1 */
+    int clipboard;      /* -1: not given, 0 or 1 */
     const char *theme;  /* borrowed; NULL: not given */
     const char *alerts; /* borrowed; NULL: not given (a path relative to the cwd) */
     const char *audit;  /* borrowed; NULL: not given */

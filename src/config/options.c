@@ -51,6 +51,7 @@ static const char usage[] =
     "  --ascii                draw with ASCII only\n"
     "  --theme NAME           colour theme: default, light, solarized-dark, high-contrast,\n"
     "                         monochrome, or NAME.yaml in ~/.config/flinktop/themes\n"
+    "  --no-osc52             `y` does not copy to the terminal's clipboard (OSC 52)\n"
     "\n"
     "Safety:\n"
     "  --readonly             refuse every action that would change a job or cluster\n"
@@ -210,6 +211,7 @@ enum {
     OPT_CONTEXT,
     OPT_THEME,
     OPT_READONLY,
+    OPT_NO_OSC52,
     OPT_PROMETHEUS,
     OPT_QPS,
     OPT_BURST,
@@ -228,6 +230,7 @@ static const struct option long_opts[] = {
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"theme", required_argument, NULL, OPT_THEME},
     {"readonly", no_argument, NULL, OPT_READONLY},
+    {"no-osc52", no_argument, NULL, OPT_NO_OSC52},
     {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
     {"allow-core-dumps", no_argument, NULL, OPT_ALLOW_CORE_DUMPS},
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
@@ -351,6 +354,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             break;
         case OPT_READONLY:
             o->readonly = true;
+            break;
+        case OPT_NO_OSC52:
+            o->no_osc52 = true;
             break;
         case OPT_PROMETHEUS:
             free(o->prometheus);

@@ -29,6 +29,7 @@ struct options {
     bool ascii;
     char *theme;   /* owned, --theme NAME (checked: [A-Za-z0-9_-]+); NULL: not given */
     bool readonly; /* --readonly: every mutating action is refused, nothing is sent */
+    bool no_osc52; /* --no-osc52: `y` copies nothing (no OSC 52 to the terminal) */
     /* Kubernetes (kubeconfig found as kubectl does) */
     char *kubeconfig; /* owned, --kubeconfig FILE; NULL: KUBECONFIG, ~/.kube/config */
     char **contexts;  /* owned array of owned names, --context NAME (repeatable) */

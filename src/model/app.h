@@ -30,6 +30,7 @@ struct app {
     bool ascii;                   /* no UTF-8 glyphs */
     bool readonly;                /* --readonly / readonly: true: no mutating action is sent */
     bool mouse;                   /* mouse: clicks and wheel (off: terminal copy keeps working) */
+    bool clipboard;               /* `y` copies through OSC 52 */
     size_t history_len;           /* entries per history ring (15 min at the refresh rate) */
     int detail_interval_ms;       /* every job's details at least this often (default 30 s) */
     int64_t last_refresh_ms;      /* wall clock of the last completed poll round, 0 never */

@@ -108,6 +108,7 @@ static void config_defaults_without_a_file(void **state) {
     assert_int_equal(c.history_ms, 15 * 60 * 1000);
     assert_null(c.theme);
     assert_false(c.ascii || c.mouse || c.readonly || c.bell);
+    assert_true(c.clipboard); /* y copies unless told not to */
     assert_string_equal(c.audit_path, "/state/flinktop/audit.log");
     assert_null(c.alerts_path);
     assert_int_equal(c.n_keys, 0);
@@ -200,6 +201,7 @@ static void config_reads_every_scalar_key(void **state) {
     assert_int_equal(c.history_ms, 3600000);
     assert_string_equal(c.theme, "solarized-dark");
     assert_true(c.ascii && c.mouse && c.readonly && c.bell);
+    assert_false(c.clipboard);
     assert_int_equal(config_history_len(&c), 3600);
     config_free(&c);
     free(path);
@@ -716,7 +718,9 @@ static void config_flags_override_the_file(void **state) {
     o.ascii = 0;
     o.theme = "mono";
     o.alerts = "my-alerts.yaml";
+    o.clipboard = 0; /* --no-osc52 */
     config_apply_override(&c, &o);
+    assert_false(c.clipboard);
     assert_int_equal(c.refresh_ms, 3000);
     assert_int_equal(c.timeout_ms, 10000);
     assert_false(c.ascii);

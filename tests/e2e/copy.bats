@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# `y` copies what is under the cursor to the clipboard of the user's own terminal as an
+# OSC 52 sequence. tmux with set-clipboard on takes that sequence into a paste buffer,
+# which is what these tests read: the bytes a terminal at the far end of ssh would get.
+
+load lib
+
+setup_file() {
+    e2e_setup_file --clusters 3 --jobs 3 --frozen --clock manual
+}
+
+teardown_file() {
+    e2e_teardown_file
+}
+
+setup() {
+    e2e_setup
+}
+
+teardown() {
+    e2e_teardown
+}
+
+# copy_console [flinktop args...]: the console at 120x40 in a tmux that accepts OSC 52
+copy_console() {
+    console 120 40 --refresh 1 $(sim_flink_args) "$@"
+    t set-option -g set-clipboard on >/dev/null
+    wait_for "1.20.1"
+}
+
+# buffer: what the terminal's clipboard got (tmux's newest paste buffer)
+buffer() { t show-buffer 2>/dev/null; }
+
+@test "y on a job copies its id, and the id is the job on screen" {
+    copy_console
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys y
+    wait_for "copied job id"
+    id=$(buffer)
+    [[ "$id" =~ ^[0-9a-f]{32}$ ]]
+    name=$(curl -sf "$SIM_URL/clusters/production/jobs/$id" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+    [ -n "$name" ]
+    on_screen "$name"
+}
+
+@test "y on a completed checkpoint copies its external path" {
+    copy_console
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 2
+    wait_for "TRIGGERED"
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
+import json, sys
+print(sorted(json.load(sys.stdin)["jobs"], key=lambda j: j["name"])[0]["jid"])')
+    # Flink's history newest first, as the table sorts it: the newest row may be a failure,
+    # so go down to the first completed one
+    read -r skip want < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid/checkpoints" |
+        python3 -c '
+import json, sys
+h = sorted(json.load(sys.stdin)["history"], key=lambda c: -c["id"])
+k = [i for i, c in enumerate(h) if c["status"] == "COMPLETED"][0]
+print(k, h[k]["external_path"])')
+    for ((i = 0; i < skip; i++)); do keys Down; done
+    keys y
+    wait_for "copied checkpoint path"
+    [ "$(buffer)" = "$want" ]
+}
+
+@test "y on the exceptions tab copies the whole stack trace" {
+    copy_console
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 5
+    wait_for "root cause"
+    keys y
+    wait_for "copied stack trace"
+    [ "$(buffer | wc -l)" -gt 3 ]
+    buffer | head -1 | grep -q "Exception"
+    buffer | grep -q "^    at "
+}
+
+@test "--no-osc52: y says copy is off and the terminal gets nothing" {
+    copy_console --no-osc52
+    keys Enter
+    wait_for "Jobs: production"
+    keys y
+    wait_for "copy is off"
+    [ -z "$(buffer)" ]
+}
