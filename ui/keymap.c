@@ -63,6 +63,7 @@ static struct binding defaults[] = {
     CH('4', "4", REQ_TAB_TASKMANAGERS),
     CH('5', "5", REQ_TAB_EXCEPTIONS),
     CH('6', "6", REQ_TAB_KUBERNETES),
+    CH('7', "7", REQ_TAB_GRAPH),
     CH('y', "y", REQ_COPY),
     CH('b', "b", REQ_HEAT_METRIC),
     CH('s', "s", REQ_SAVEPOINT),

@@ -45,6 +45,7 @@ struct config_key;
     X(REQ_TAB_TASKMANAGERS, "tab-taskmanagers", "tab: task managers")                              \
     X(REQ_TAB_EXCEPTIONS, "tab-exceptions", "tab: exceptions")                                     \
     X(REQ_TAB_KUBERNETES, "tab-kubernetes", "tab: Kubernetes (operator resource, pods, events)")   \
+    X(REQ_TAB_GRAPH, "tab-graph", "tab: the job graph (vertices top down, ship strategies)")      \
     X(REQ_COPY, "copy",                                                                            \
       "copy what is under the cursor (job id, checkpoint path, trace) to your clipboard")          \
     X(REQ_HEAT_METRIC, "heat-metric",                                                              \

@@ -1,5 +1,6 @@
-/* The job screen (Enter on a job): a tab bar over six tabs, each in its own file
- * (tab_*.c): overview, checkpoints, backpressure, task managers, exceptions, Kubernetes. The job is
+/* The job screen (Enter on a job): a tab bar over seven tabs, each in its own file
+ * (tab_*.c): overview, checkpoints, backpressure, task managers, exceptions, Kubernetes,
+ * the job graph. The job is
  * found again by its id at every draw and key, since each poll replaces the list. */
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@ static const struct job_tab *const tabs[TAB_COUNT] = {
     [TAB_OVERVIEW] = &tab_overview,         [TAB_CHECKPOINTS] = &tab_checkpoints,
     [TAB_BACKPRESSURE] = &tab_backpressure, [TAB_TASKMANAGERS] = &tab_taskmanagers,
     [TAB_EXCEPTIONS] = &tab_exceptions,     [TAB_KUBERNETES] = &tab_kubernetes,
+    [TAB_GRAPH] = &tab_graph,
 };
 
 int job_view_flow(WINDOW *win, int y, int x, int w, int indent, int max_rows,
@@ -281,6 +283,8 @@ static unsigned job_key(struct view *v, enum request req, struct view_open *open
         return switch_tab(jv, TAB_EXCEPTIONS);
     case REQ_TAB_KUBERNETES:
         return switch_tab(jv, TAB_KUBERNETES);
+    case REQ_TAB_GRAPH:
+        return switch_tab(jv, TAB_GRAPH);
     default:
         break;
     }
@@ -314,6 +318,7 @@ static const enum request job_help[] = {
     REQ_TAB_TASKMANAGERS,
     REQ_TAB_EXCEPTIONS,
     REQ_TAB_KUBERNETES,
+    REQ_TAB_GRAPH,
     REQ_UP,
     REQ_DOWN,
     REQ_PAGE_UP,

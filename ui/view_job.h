@@ -19,6 +19,7 @@ enum job_tab_id {
     TAB_TASKMANAGERS,
     TAB_EXCEPTIONS,
     TAB_KUBERNETES,
+    TAB_GRAPH,
     TAB_COUNT
 };
 
@@ -40,6 +41,8 @@ struct job_view {
     int k8s_page;    /* its lines shown at the last draw */
     int k8s_lines;   /* its lines at the last draw */
     char k8s_filter[TABLE_FILTER_MAX]; /* Kubernetes tab: pods, events, conf lines; "" none */
+    int graph_top;  /* graph tab: first line shown */
+    int graph_page; /* its lines shown at the last draw */
 };
 
 struct job_tab {
@@ -64,6 +67,7 @@ extern const struct job_tab tab_backpressure;
 extern const struct job_tab tab_taskmanagers;
 extern const struct job_tab tab_exceptions;
 extern const struct job_tab tab_kubernetes;
+extern const struct job_tab tab_graph;
 
 /* What `y` copies on a tab with a cursor (view_job.c asks the tab on screen): a new
  * string the caller frees and its name in what, or NULL for the job id instead. */

@@ -224,6 +224,25 @@ static long id_index_find(const struct id_index *ix, size_t n, const char *id) {
     return hit != NULL ? (long)hit->at : -1;
 }
 
+/* A name from a fixed vocabulary (a ship strategy: HASH, RANGE, FORWARD): its letters,
+ * digits, '_' and '-' up to size - 1 bytes, "" when it has anything else. */
+static void copy_token(char *dst, size_t size, const char *src) {
+    size_t n = 0;
+    dst[0] = '\0';
+    if (src == NULL)
+        return;
+    for (; src[n] && n + 1 < size; n++) {
+        char c = src[n];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-')) {
+            dst[0] = '\0';
+            return;
+        }
+        dst[n] = c;
+    }
+    dst[n] = '\0';
+}
+
 /* plan.nodes[].inputs[].id: the upstream vertices of the vertex with the node's id, in
  * the plan's order. Inputs that are not vertices of this job, repeats and the vertex
  * itself are left out; the first node with an id wins. */
@@ -254,6 +273,7 @@ static void read_plan_inputs(const cJSON *root, struct vertex_list *out) {
         if (cap > out->len)
             cap = out->len;
         v->inputs = xcalloc(cap, sizeof *v->inputs);
+        v->ship = xcalloc(cap, sizeof *v->ship);
         const cJSON *in;
         cJSON_ArrayForEach(in, inputs) {
             char up[33];
@@ -262,6 +282,8 @@ static void read_plan_inputs(const cJSON *root, struct vertex_list *out) {
             if (u < 0 || u == d || mark[u] == (size_t)d + 1)
                 continue;
             mark[u] = (size_t)d + 1;
+            copy_token(v->ship[v->n_inputs], sizeof v->ship[0],
+                       json_get_string_ref(in, "ship_strategy"));
             memcpy(v->inputs[v->n_inputs++], up, sizeof up);
         }
     }

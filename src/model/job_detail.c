@@ -90,6 +90,7 @@ void vertex_free(struct vertex *v) {
     free(v->name);
     free(v->status);
     free(v->inputs);
+    free(v->ship);
     free(v->bp_ratio);
     free(v->busy_ratio);
     free(v->idle_ratio);

@@ -29,6 +29,8 @@ struct vertex {
     char *status;        /* owned ExecutionState name, NULL unknown */
     int n_inputs;        /* from plan.nodes[].inputs: upstream vertex ids */
     char (*inputs)[33];  /* owned array of n_inputs ids */
+    char (*ship)[24];    /* owned, parallel to inputs: the edge's ship_strategy (HASH,
+                            REBALANCE, FORWARD, BROADCAST, ...), "" unknown */
     /* from /subtasks/metrics (aggregated over subtasks); NaN unknown */
     double in_per_s;         /* sum of numRecordsInPerSecond */
     double out_per_s;        /* sum of numRecordsOutPerSecond */

@@ -50,9 +50,12 @@ open_job() {
     wait_for "production-taskmanager-"
     keys 5
     wait_for "root cause" 5 || wait_for "no exceptions: the job has not failed"
-    # Tab goes on to the Kubernetes tab (a plain --flink cluster here), then back to the first
+    # Tab goes on to the Kubernetes tab (a plain --flink cluster here), the job graph, then
+    # back to the first
     keys Tab
     wait_for "not managed by the Flink Kubernetes Operator"
+    keys Tab
+    wait_for "edges, top down"
     keys Tab
     wait_for "VERTEX"
 }

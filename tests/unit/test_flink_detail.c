@@ -196,10 +196,12 @@ static void job_flink_1_15_vertices_with_upstream_inputs(void **state) {
     assert_string_equal(win->name, "TumblingEventTimeWindows -> Map");
     assert_int_equal(win->n_inputs, 1);
     assert_string_equal(win->inputs[0], "cbc357ccb763df2852fee8c4fc7d55f2");
+    assert_string_equal(win->ship[0], "HASH"); /* the edge's ship strategy, for the graph */
     assert_string_equal(sink->name, "Sink: Kafka alerts");
     assert_int_equal(sink->parallelism, 2);
     assert_int_equal(sink->n_inputs, 1);
     assert_string_equal(sink->inputs[0], "90bea66de1c231edf33913ecd54406c1");
+    assert_string_equal(sink->ship[0], "REBALANCE");
     /* nothing measured yet */
     assert_true(isnan(src->in_per_s));
     assert_true(isnan(src->busy_ms));

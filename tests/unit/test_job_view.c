@@ -64,6 +64,8 @@ static struct vertex *add_vertex(struct job_detail *d, const char *id, const cha
         v->n_inputs = 1;
         v->inputs = xcalloc(1, sizeof *v->inputs);
         snprintf(v->inputs[0], sizeof v->inputs[0], "%s", input);
+        v->ship = xcalloc(1, sizeof *v->ship);
+        snprintf(v->ship[0], sizeof v->ship[0], "HASH");
     }
     v->busy_ms = busy * 1000;
     v->backpressured_ms = bp * 1000;
@@ -489,26 +491,56 @@ static void exceptions_tab_and_the_trace(void **state) {
 static void tab_cycles_and_numbers_jump(void **state) {
     struct fixture *f = *state;
     open_job(f);
-    const char *marks[] = {"records per second", "completed 12", "ratio per subtask",
-                           "TASK MANAGER",       "root cause",   "not managed by the Flink"};
-    for (int i = 0; i < 7; i++) {
+    const char *marks[] = {"records per second", "completed 12",
+                           "ratio per subtask",  "TASK MANAGER",
+                           "root cause",         "not managed by the Flink",
+                           "edges, top down"};
+    for (int i = 0; i < 8; i++) {
         draw_at(f, 24, 80);
-        has(marks[i % 6]);
+        has(marks[i % 7]);
         assert_int_equal(ui_handle_key(f->ui, '\t'), UI_REDRAW);
     }
-    /* now on 2; Shift-Tab back to 1, then to 6 (Kubernetes) */
+    /* now on 2; Shift-Tab back to 1, then to 7 (the graph) */
     ui_handle_key(f->ui, KEY_BTAB);
     draw_at(f, 24, 80);
     has(marks[0]);
     ui_handle_key(f->ui, KEY_BTAB);
     draw_at(f, 24, 80);
-    has(marks[5]);
-    for (int i = 0; i < 6; i++) {
+    has(marks[6]);
+    for (int i = 0; i < 7; i++) {
         char k[2] = {(char)('1' + i), 0};
         press(f, k);
         draw_at(f, 24, 80);
         has(marks[i]);
     }
+}
+
+/* Tab 7 at 80x24: the chain top down, numbered, the edge's ship strategy between, the
+ * sink that cannot keep up marked. */
+static void graph_tab_reads_top_down_at_80x24(void **state) {
+    struct fixture *f = *state;
+    open_job(f);
+    press(f, "7");
+    draw_at(f, 24, 80);
+    has("3 vertices, 2 edges");
+    has("[1] Source: orders");
+    has("[2] Map: enrich");
+    has("[3] Sink: warehouse");
+    has("\u2502 HASH");
+    has("bottleneck");
+    char row[512];
+    int sink = -1, source = -1;
+    for (int y = 0; y < 24; y++) {
+        vscreen_row(y, row, sizeof row);
+        if (strstr(row, "[1] Source"))
+            source = y;
+        if (strstr(row, "[3] Sink")) {
+            sink = y;
+            assert_non_null(strstr(row, "bottleneck"));
+            assert_non_null(strstr(row, "busy  95%"));
+        }
+    }
+    assert_true(source >= 0 && sink > source + 3); /* two vertices and two edges between */
 }
 
 static void a_job_without_details_is_loading(void **state) {
@@ -718,6 +750,7 @@ int main(void) {
         T(taskmanagers_tab_lists_the_cluster_tms),
         T(exceptions_tab_and_the_trace),
         T(tab_cycles_and_numbers_jump),
+        T(graph_tab_reads_top_down_at_80x24),
         T(a_job_without_details_is_loading),
         T(a_failing_endpoint_shows_its_error_on_its_tab),
         T(a_job_that_left_the_list_says_so),

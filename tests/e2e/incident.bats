@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# `y` copies what is under the cursor to the clipboard of the user's own terminal as an
-# OSC 52 sequence. tmux with set-clipboard on takes that sequence into a paste buffer,
-# which is what these tests read: the bytes a terminal at the far end of ssh would get.
+# What an SRE reaches for after finding the sick job. `y` copies what is under the cursor
+# to the clipboard of the user's own terminal as an OSC 52 sequence: tmux with
+# set-clipboard on takes that sequence into a paste buffer, which is what these tests
+# read (the bytes a terminal at the far end of ssh would get). Tab 7 draws the job graph.
 
 load lib
 
@@ -94,4 +95,34 @@ print(k, h[k]["external_path"])')
     keys y
     wait_for "copy is off"
     [ -z "$(buffer)" ]
+}
+
+@test "the job graph at 80x24: every vertex numbered top down with the ship strategies the plan gives" {
+    console 80 24 --refresh 1 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 7
+    wait_for "edges, top down"
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
+import json, sys
+print(sorted(json.load(sys.stdin)["jobs"], key=lambda j: j["name"])[0]["jid"])')
+    # the plan as Flink serves it: each vertex's name and the ship strategy of its input
+    curl -sf "$SIM_URL/clusters/production/jobs/$jid" | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+names = {v["id"]: v["name"] for v in j["vertices"]}
+for n in j["plan"]["nodes"]:
+    ship = n["inputs"][0]["ship_strategy"] if n.get("inputs") else ""
+    print(ship + "\t" + names[n["id"]])' >"$BATS_TEST_TMPDIR/plan"
+    [ -s "$BATS_TEST_TMPDIR/plan" ]
+    i=0
+    while IFS=$'\t' read -r ship name; do
+        i=$((i + 1))
+        on_screen "[$i] ${name:0:20}"
+        [ -z "$ship" ] || on_screen "$ship"
+    done <"$BATS_TEST_TMPDIR/plan"
+    on_screen "$i vertices"
 }
