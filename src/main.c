@@ -34,6 +34,7 @@
 #include "prom_source.h"
 #include "secret.h"
 #include "signals.h"
+#include "log_fetch.h"
 #include "once_incident.h"
 #include "once_output.h"
 #include "theme.h"
@@ -574,6 +575,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
             poller_round(c.poller, ui_focus_cluster(c.ui), ui_focus_job(c.ui));
         if (operations_take_changed(c.ops))
             c.dirty = true;
+        if (logs_take_changed(app->logs))
+            c.dirty = true;
         if (c.prom && prom_source_take_changed(c.prom))
             c.dirty = true;
         if (data_sources_take_changed(c.sources, c.n_sources)) {
@@ -738,6 +741,8 @@ int main(int argc, char **argv) {
     app.alerts = alerts;
     struct poller *poller = poller_new(&app, http);
     struct operations *ops = operations_new(http, NULL, NULL);
+    struct logs *logs = logs_new(http, 0); /* the pager's: screens own what they open */
+    app.logs = logs;
     /* Prometheus: the command line's, else the config's (a reload does not move it) */
     const char *prom_url = o.prometheus ? o.prometheus : cfg->prometheus;
     struct prom_source *prom = NULL;
@@ -756,6 +761,8 @@ int main(int argc, char **argv) {
     http_free(http); /* completes what is in flight as cancelled: the pollers must still be */
     poller_free(poller);
     prom_source_free(prom); /* after http: its callbacks ran for what was in flight */
+    app.logs = NULL;
+    logs_free(logs); /* the screens freed their logs with the UI */
     operations_free(ops);
     k8s_poller_free(k8s);
     alerts_free(alerts);

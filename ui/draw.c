@@ -1,6 +1,10 @@
 #include "draw.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "text.h"
+#include "wrap.h"
 
 void draw_blank(WINDOW *win, int y, int x, int w, attr_t attr) {
     static const char spaces[] = "                                                                ";
@@ -29,4 +33,24 @@ int draw_text(WINDOW *win, int y, int x, int w, const char *s, attr_t attr, enum
     }
     draw_blank(win, y, x + before + used, pad - before, attr);
     return used;
+}
+
+int draw_wrapped(WINDOW *win, int y, int x, int w, int max, const char *s, attr_t attr,
+                 bool ascii) {
+    int n = 0;
+    size_t len = strlen(s);
+    while (len > 0 && n < max && w > 0) {
+        size_t take = wrap_prefix(s, len, w, true, NULL);
+        char line[2048];
+        snprintf(line, sizeof line, "%.*s", (int)take, s);
+        draw_text(win, y + n, x, w, line, attr, DRAW_LEFT, ascii);
+        n++;
+        s += take;
+        len -= take;
+        while (len > 0 && *s == ' ') {
+            s++;
+            len--;
+        }
+    }
+    return n;
 }

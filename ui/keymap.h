@@ -48,6 +48,12 @@ struct config_key;
     X(REQ_TAB_GRAPH, "tab-graph", "tab: the job graph (vertices top down, ship strategies)")      \
     X(REQ_COPY, "copy",                                                                            \
       "copy what is under the cursor (job id, checkpoint path, trace) to your clipboard")          \
+    X(REQ_LOGS, "logs",                                                                            \
+      "logs: the JobManager's, or the selected task manager's; in the pager, read it again")      \
+    X(REQ_NEXT_MATCH, "next-match", "log pager: the next line that matches the search (/)")       \
+    X(REQ_PREV_MATCH, "prev-match", "log pager: the previous line that matches the search")       \
+    X(REQ_NEXT_ERROR, "next-error", "log pager: the next ERROR line or \"Caused by\"")            \
+    X(REQ_WRAP, "wrap", "log pager: wrap long lines, or cut them")                                 \
     X(REQ_HEAT_METRIC, "heat-metric",                                                              \
       "heatmap: show busy instead of backpressured ratio, and back")                               \
     X(REQ_SAVEPOINT, "savepoint", "trigger a savepoint of the job")                                \

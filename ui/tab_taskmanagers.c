@@ -245,3 +245,10 @@ char *tab_taskmanagers_copy(struct job_view *jv, char *what, size_t size) {
     snprintf(what, size, "task manager id");
     return xstrdup(tms(jv)->items[row].id);
 }
+
+const char *tab_taskmanagers_selected(struct job_view *jv) {
+    size_t row;
+    if (!table_selected(&jv->tms, &row) || row >= tms(jv)->len)
+        return NULL;
+    return tms(jv)->items[row].id;
+}

@@ -323,6 +323,8 @@ static bool filter_target(struct view *v, struct table_filter *f) {
     }
     if (v->ops == &view_job)
         return view_job_filter(v, f);
+    if (v->ops == &view_logs)
+        return view_logs_search(v, f);
     return false;
 }
 
@@ -646,6 +648,29 @@ static unsigned command_key(struct ui *ui, int key, bool is_char) {
 
 /* ---- requests ---- */
 
+/* l: the log of what the screen is about: the selected task manager on the task
+ * managers tab, else the JobManager of the cluster on screen or selected. */
+static unsigned logs_request(struct ui *ui, struct view *v) {
+    int c = v->cluster;
+    const char *tm = NULL;
+    if (v->ops == &view_clusters)
+        c = view_clusters_selected(v);
+    else if (v->ops == &view_board)
+        c = view_board_selected_cluster(v);
+    else if (v->ops == &view_job)
+        tm = view_job_selected_tm(v);
+    if (c < 0 || (size_t)c >= ui->app->n_clusters) {
+        ui_flash(ui, UI_FLASH_INFO, "no cluster here to read a log of");
+        return UI_REDRAW;
+    }
+    char tm_id[256] = "";
+    if (tm) /* the job screen's data may change under the push */
+        snprintf(tm_id, sizeof tm_id, "%s", tm);
+    push(ui, &view_logs, c, v->ops, NULL);
+    view_logs_start(top(ui), ui->app->logs, &ui->app->clusters[c], tm_id[0] ? tm_id : NULL);
+    return UI_REDRAW;
+}
+
 /* y: the screen says what is under its cursor, and the terminal the user sits at gets it
  * through OSC 52 (it crosses ssh and tmux; there is no other clipboard to reach from a
  * bastion host). Written straight to the terminal between frames: ncurses has flushed
@@ -732,6 +757,10 @@ static unsigned handle_request(struct ui *ui, enum request req) {
         return UI_RELOAD | UI_REDRAW;
     case REQ_COPY:
         return copy_request(ui, v);
+    case REQ_LOGS:
+        if (v->ops == &view_logs)
+            break; /* the pager reads its log again */
+        return logs_request(ui, v);
     case REQ_FLEET:
         return switch_root(ui);
     case REQ_OPERATIONS: /* one operations screen at a time, like alerts */

@@ -66,6 +66,8 @@ extern const struct view_ops view_clusters;
 int view_clusters_selected(const struct view *v);
 extern const struct view_ops view_jobs;
 extern const struct view_ops view_board;
+/* The cluster index of the fleet board's selected row, -1 none (view_board.c). */
+int view_board_selected_cluster(const struct view *v);
 extern const struct view_ops view_help;
 extern const struct view_ops view_alerts;
 /* A row's name cell with its alert mark (view_alerts.c): "! name" when a critical alert
@@ -75,6 +77,13 @@ enum color_role view_alert_name(const struct app *app, const char *cluster, cons
                                 const char *name, char *buf, size_t size, enum color_role plain);
 extern const struct view_ops view_job;
 extern const struct view_ops view_operations;
+extern const struct view_ops view_logs;
+struct logs;
+/* Right after pushing a view_logs: open the JobManager's log of c (tm_id NULL) or that
+ * task manager's, through logs (NULL: the screen says logs are not available). */
+void view_logs_start(struct view *v, struct logs *logs, const struct cluster *c, const char *tm_id);
+/* What `/` edits on the log pager: its search text (out->t NULL: no table). */
+bool view_logs_search(struct view *v, struct table_filter *out);
 
 /* The requests every screen answers (ui.c handles them), REQ_NONE last. */
 extern const enum request view_global_keys[];

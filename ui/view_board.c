@@ -270,6 +270,14 @@ static unsigned board_key(struct view *v, enum request req, struct view_open *op
     return UI_REDRAW | UI_REFETCH;
 }
 
+int view_board_selected_cluster(const struct view *v) {
+    size_t row;
+    const struct board *b = v->priv;
+    if (b == NULL || !table_selected(&v->table, &row))
+        return -1;
+    return (int)b->rows[row].cluster;
+}
+
 /* y: the selected job's id. */
 static char *board_copy(struct view *v, char *what, size_t size) {
     size_t row;

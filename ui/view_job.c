@@ -293,6 +293,11 @@ static unsigned job_key(struct view *v, enum request req, struct view_open *open
     return tabs[jv->tab]->key(jv, req);
 }
 
+const char *view_job_selected_tm(struct view *v) {
+    struct job_view *jv = resolve(v);
+    return jv->tab == TAB_TASKMANAGERS ? tab_taskmanagers_selected(jv) : NULL;
+}
+
 /* y: what the tab's cursor is on where the tab has one worth copying, else the job id. */
 static char *job_copy(struct view *v, char *what, size_t size) {
     struct job_view *jv = resolve(v);

@@ -69,11 +69,16 @@ extern const struct job_tab tab_exceptions;
 extern const struct job_tab tab_kubernetes;
 extern const struct job_tab tab_graph;
 
+/* The task manager selected on the task managers tab of job screen v, NULL when another
+ * tab is shown or none is selected. borrowed */
+const char *view_job_selected_tm(struct view *v);
+
 /* What `y` copies on a tab with a cursor (view_job.c asks the tab on screen): a new
  * string the caller frees and its name in what, or NULL for the job id instead. */
 char *tab_checkpoints_copy(struct job_view *jv, char *what, size_t size); /* external path */
 char *tab_exceptions_copy(struct job_view *jv, char *what, size_t size);  /* whole trace */
 char *tab_taskmanagers_copy(struct job_view *jv, char *what, size_t size); /* its id */
+const char *tab_taskmanagers_selected(struct job_view *jv); /* its id, NULL none */
 
 /* A piece of a line in its colour. */
 struct job_seg {

@@ -119,27 +119,6 @@ static void ops_title(struct view *v, char *buf, size_t size) {
     view_table_title(v, "Operations", buf, size);
 }
 
-/* Text wrapped at w cells from row y, at most max rows; returns the rows used. */
-static int draw_wrapped(WINDOW *win, int y, int x, int w, int max, const char *s, attr_t attr,
-                        bool ascii) {
-    int n = 0;
-    size_t len = strlen(s);
-    while (len > 0 && n < max) {
-        size_t take = wrap_prefix(s, len, w, true, NULL);
-        char line[1400];
-        snprintf(line, sizeof line, "%.*s", (int)take, s);
-        draw_text(win, y + n, x, w, line, attr, DRAW_LEFT, ascii);
-        n++;
-        s += take;
-        len -= take;
-        while (len > 0 && *s == ' ') {
-            s++;
-            len--;
-        }
-    }
-    return n;
-}
-
 /* The selected operation in full under the table: where, when, and its whole outcome
  * wrapped (a 403's RBAC line, a savepoint path), then its parameters. */
 static void ops_draw(struct view *v, WINDOW *win, int y, int h, int w) {

@@ -11,6 +11,7 @@
 
 struct action_engine;
 struct alerts;
+struct logs;
 struct config;
 struct k8s_context_state;
 struct k8s_poller;
@@ -50,6 +51,7 @@ struct app {
     const struct prom_source *prom;
     /* borrowed: what may be sent, and sends it (NULL: no actions) */
     struct action_engine *actions;
+    struct logs *logs; /* borrowed, NULL none: the logs the user opens (log_fetch.h) */
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when

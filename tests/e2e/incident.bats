@@ -126,3 +126,67 @@ for n in j["plan"]["nodes"]:
     done <"$BATS_TEST_TMPDIR/plan"
     on_screen "$i vertices"
 }
+
+# served PATH_SUFFIX: how often the simulator served a path like it (its request stats)
+served() {
+    curl -sf "$SIM_URL/_sim/stats" | python3 -c '
+import json, sys
+print(sum(n for p, n in json.load(sys.stdin)["by_path"].items() if p.endswith(sys.argv[1])))' "$1"
+}
+
+# tail_of URL: the start of the last line of a log as the simulator serves it now
+tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
+
+@test "l reads the JobManager's log, E finds the cause of a failure, l again reads it again" {
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["jid"])')
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    sim_advance 5000
+    log="$SIM_URL/clusters/production/jobmanager/log"
+    console 120 40 --refresh 1 $(sim_flink_args)
+    wait_for "1.20.1"
+    last=$(tail_of "$log")
+    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null # count flinktop's reads only
+    keys l # the clusters screen's first row: production
+    wait_for "JobManager log of production"
+    wait_for "$last" # it opens at the end
+    [ "$(served /jobmanager/log)" = 1 ]
+    keys E
+    wait_for "Caused by: java.lang.NullPointerException"
+    # the console keeps polling, the log is not read again by itself
+    sim_advance 60000
+    before=$(served /jobs/overview)
+    end=$(($(now_ms) + 10000 * SCALE))
+    until [ "$(served /jobs/overview)" -gt $((before + 2)) ]; do
+        [ "$(now_ms)" -lt "$end" ] || return 1
+        sleep 0.05
+    done
+    [ "$(served /jobmanager/log)" = 1 ]
+    last=$(tail_of "$log")
+    off_screen "$last"
+    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+    keys l
+    wait_for "$last"
+    [ "$(served /jobmanager/log)" = 1 ]
+}
+
+@test "l on the task managers tab reads that task manager's log; / finds a line far above" {
+    console 120 40 --refresh 1 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 4
+    wait_for "production-taskmanager-"
+    keys l
+    wait_for "Log of task manager production-taskmanager-"
+    tm=$(screen | grep -o 'Log of task manager [a-z0-9-]*' | head -1 | awk '{print $5}')
+    wait_for "$(tail_of "$SIM_URL/clusters/production/taskmanagers/$tm/log")"
+    # the first line of the file is far above the screen: search for its time
+    first=$(curl -sf "$SIM_URL/clusters/production/taskmanagers/$tm/log" | head -n 1 | cut -c1-23)
+    off_screen "$first"
+    keys / "$first" Enter
+    wait_for "$first"
+}

@@ -1,0 +1,139 @@
+#include "log_fetch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "xalloc.h"
+
+#define LOG_CONNECT_TIMEOUT_MS 10000
+#define LOG_IDLE_TIMEOUT_MS 30000 /* a log download silent this long has hung */
+
+struct logs {
+    struct http *http; /* borrowed */
+    size_t cap_bytes;
+    struct log_fetch *open; /* borrowed list: the screens own them */
+    bool changed;
+};
+
+struct logs *logs_new(struct http *h, size_t cap_bytes) {
+    struct logs *l = xcalloc(1, sizeof *l);
+    l->http = h;
+    l->cap_bytes = cap_bytes;
+    return l;
+}
+
+void logs_free(struct logs *l) {
+    if (l == NULL)
+        return;
+    /* screens free their logs first; whatever is left only loses its registry */
+    for (struct log_fetch *f = l->open; f; f = f->next)
+        f->logs = NULL;
+    free(l);
+}
+
+bool logs_take_changed(struct logs *l) {
+    if (l == NULL)
+        return false;
+    bool any = l->changed;
+    l->changed = false;
+    return any;
+}
+
+static void touch(struct log_fetch *f) {
+    f->changed = true;
+    if (f->logs)
+        f->logs->changed = true;
+}
+
+static bool on_chunk(void *arg, const char *data, size_t len) {
+    struct log_fetch *f = arg;
+    log_buffer_feed(&f->lines, data, len);
+    f->bytes += len;
+    touch(f);
+    return true;
+}
+
+static void on_done(void *arg, const struct http_response *resp) {
+    struct log_fetch *f = arg;
+    f->req = 0;
+    log_buffer_end(&f->lines);
+    if (resp->outcome == HTTP_OK && resp->status >= 200 && resp->status < 300) {
+        f->state = LOG_FETCH_OK;
+        f->error[0] = '\0';
+        f->fetched_ms = clock_wall_ms();
+    } else {
+        f->state = LOG_FETCH_ERROR;
+        if (resp->status == 404)
+            snprintf(f->error, sizeof f->error,
+                     "HTTP 404: this process has no log file to serve (logging to the console?)");
+        else
+            snprintf(f->error, sizeof f->error, "%s",
+                     resp->error && resp->error[0] ? resp->error : "failed");
+    }
+    touch(f);
+}
+
+static void start(struct log_fetch *f) {
+    if (f->logs == NULL)
+        return;
+    struct http_request req = {0};
+    req.url = f->url;
+    req.tls = f->tls;
+    req.timeout_ms = LOG_CONNECT_TIMEOUT_MS;
+    req.idle_timeout_ms = LOG_IDLE_TIMEOUT_MS;
+    req.priority = HTTP_PRIO_VIEW; /* the user opened it and waits for it */
+    req.on_chunk = on_chunk;
+    req.done = on_done;
+    req.arg = f;
+    f->state = LOG_FETCH_LOADING;
+    f->bytes = 0;
+    f->req = http_start(f->logs->http, &req);
+    if (f->req < 0) {
+        f->req = 0;
+        f->state = LOG_FETCH_ERROR;
+        snprintf(f->error, sizeof f->error, "cannot start the request");
+    }
+    touch(f);
+}
+
+struct log_fetch *log_fetch_open(struct logs *l, const char *base_url, const struct http_tls *tls,
+                                 const char *path, const char *title) {
+    struct log_fetch *f = xcalloc(1, sizeof *f);
+    log_buffer_init(&f->lines, l->cap_bytes);
+    f->title = xstrdup(title);
+    f->url = xasprintf("%s%s", base_url, path);
+    f->tls = tls;
+    f->logs = l;
+    f->next = l->open;
+    l->open = f;
+    start(f);
+    return f;
+}
+
+void log_fetch_reload(struct log_fetch *f) {
+    if (f->req > 0 && f->logs)
+        http_cancel(f->logs->http, f->req);
+    f->req = 0;
+    log_buffer_clear(&f->lines);
+    start(f);
+}
+
+void log_fetch_free(struct log_fetch *f) {
+    if (f == NULL)
+        return;
+    if (f->logs) {
+        if (f->req > 0)
+            http_cancel(f->logs->http, f->req);
+        for (struct log_fetch **p = &f->logs->open; *p; p = &(*p)->next)
+            if (*p == f) {
+                *p = f->next;
+                break;
+            }
+    }
+    log_buffer_free(&f->lines);
+    free(f->title);
+    free(f->url);
+    free(f);
+}
