@@ -70,6 +70,7 @@ static struct binding defaults[] = {
     CH('N', "N", REQ_PREV_MATCH),
     CH('E', "E", REQ_NEXT_ERROR),
     CH('w', "w", REQ_WRAP),
+    CH('p', "p", REQ_LOG_PREVIOUS),
     CH('b', "b", REQ_HEAT_METRIC),
     CH('s', "s", REQ_SAVEPOINT),
     CH('S', "S", REQ_STOP),

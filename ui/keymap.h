@@ -54,6 +54,8 @@ struct config_key;
     X(REQ_PREV_MATCH, "prev-match", "log pager: the previous line that matches the search")       \
     X(REQ_NEXT_ERROR, "next-error", "log pager: the next ERROR line or \"Caused by\"")            \
     X(REQ_WRAP, "wrap", "log pager: wrap long lines, or cut them")                                 \
+    X(REQ_LOG_PREVIOUS, "log-previous",                                                            \
+      "log pager: a pod's previous container (the one that died), and back")                       \
     X(REQ_HEAT_METRIC, "heat-metric",                                                              \
       "heatmap: show busy instead of backpressured ratio, and back")                               \
     X(REQ_SAVEPOINT, "savepoint", "trigger a savepoint of the job")                                \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "k8s_model.h"
 #include "log_fetch.h"
 #include "text.h"
 #include "ui.h"
@@ -17,8 +18,15 @@
 #include "wrap.h"
 #include "xalloc.h"
 
+#define LOG_TAIL_LINES 20000 /* of a pod's log: the pager keeps the newest anyway */
+
 struct logs_view {
     struct log_fetch *f; /* owned */
+    struct logs *logs;   /* borrowed: to open the other container's log */
+    const struct http_tls *tls; /* borrowed: the cluster's */
+    char *pod_url;   /* owned: a Kubernetes pod's log URL without its query, NULL: Flink REST */
+    char *pod_title; /* owned: "pod NAME in NS" */
+    bool previous;   /* the pod's previous (dead) container */
     uint64_t top;        /* first line shown */
     bool at_end;         /* the view follows the end as lines arrive */
     bool wrap;
@@ -34,13 +42,66 @@ static struct logs_view *lv_of(const struct view *v) { return v->priv; }
 static void lv_free(void *p) {
     struct logs_view *lv = p;
     log_fetch_free(lv->f);
+    free(lv->pod_url);
+    free(lv->pod_title);
     free(lv);
+}
+
+/* The pod a log lives in on an operator's cluster: a task manager's pod is named by its
+ * resource id (native Kubernetes mode), the JobManager's is the cluster's pod labelled
+ * component=jobmanager (the running one first). NULL: not on Kubernetes, not listed. */
+static const struct pod *pod_of(const struct cluster *c, const char *tm_id) {
+    const struct k8s_namespace_state *ns = k8s_cluster_namespace(c);
+    if (ns == NULL || c->k8s.name == NULL)
+        return NULL;
+    const struct pod *best = NULL;
+    for (size_t i = 0; i < ns->pods.len; i++) {
+        const struct pod *p = &ns->pods.items[i];
+        if (tm_id) {
+            if (strcmp(p->name, tm_id) == 0)
+                return p;
+            continue;
+        }
+        if (p->app && p->component && strcmp(p->app, c->k8s.name) == 0 &&
+            strcmp(p->component, "jobmanager") == 0 &&
+            (best == NULL || (best->phase != POD_PHASE_RUNNING && p->phase == POD_PHASE_RUNNING)))
+            best = p;
+    }
+    return best;
+}
+
+/* (Re)open the pod's log: the current container followed (new lines as they are
+ * written), or the previous one whole (the container that died: after an OOMKill or a
+ * crash loop, the log that matters). */
+static void open_pod_log(struct logs_view *lv) {
+    char path[64], title[512];
+    snprintf(path, sizeof path, "?container=flink-main-container&tailLines=%d%s", LOG_TAIL_LINES,
+             lv->previous ? "&previous=true" : "&follow=true");
+    snprintf(title, sizeof title, "Log of %s%s", lv->pod_title,
+             lv->previous ? ", previous container" : "");
+    log_fetch_free(lv->f);
+    lv->f = log_fetch_open(lv->logs, lv->pod_url, lv->tls, path, title, !lv->previous);
+    lv->at_end = true;
+    lv->hit = -1;
 }
 
 void view_logs_start(struct view *v, struct logs *logs, const struct cluster *c, const char *tm_id) {
     struct logs_view *lv = xcalloc(1, sizeof *lv);
     lv->at_end = true;
     lv->hit = -1;
+    lv->logs = logs;
+    lv->tls = c->tls;
+    const char *server = k8s_cluster_server(c);
+    const struct pod *pod = server ? pod_of(c, tm_id) : NULL;
+    if (logs && pod) {
+        lv->pod_url = xasprintf("%s/api/v1/namespaces/%s/pods/%s/log", server, pod->namespace,
+                                pod->name);
+        lv->pod_title = xasprintf("pod %s in %s", pod->name, pod->namespace);
+        open_pod_log(lv);
+        v->priv = lv;
+        v->priv_free = lv_free;
+        return;
+    }
     char path[256], title[256];
     if (tm_id) {
         snprintf(path, sizeof path, "/taskmanagers/%s/log", tm_id);
@@ -50,7 +111,7 @@ void view_logs_start(struct view *v, struct logs *logs, const struct cluster *c,
         snprintf(title, sizeof title, "JobManager log of %s", c->name);
     }
     if (logs)
-        lv->f = log_fetch_open(logs, c->url, c->tls, path, title);
+        lv->f = log_fetch_open(logs, c->url, c->tls, path, title, false);
     v->priv = lv;
     v->priv_free = lv_free;
 }
@@ -141,10 +202,14 @@ static void logs_draw(struct view *v, WINDOW *win, int y, int h, int w) {
         snprintf(status, sizeof status, "%s", lv->f->error);
         role = ROLE_ERROR;
     } else {
-        snprintf(status, sizeof status, "%s %s, %llu lines%s%s%s   / search  E next error  w wrap  l read again",
-                 lv->f->state == LOG_FETCH_LOADING ? "reading" : "read", size,
+        snprintf(status, sizeof status, "%s %s, %llu lines%s%s%s   / search  E next error  w wrap  l read again%s",
+                 lv->f->state != LOG_FETCH_LOADING ? (lv->f->follow ? "stream ended:" : "read")
+                 : lv->f->follow                   ? "following:"
+                                                   : "reading",
+                 size,
                  (unsigned long long)(end - first), b->dropped ? " (the oldest dropped: over the cap)" : "",
-                 lv->wrap ? ", wrapped" : "", lv->at_end ? ", at the end" : "");
+                 lv->wrap ? ", wrapped" : "", lv->at_end ? ", at the end" : "",
+                 lv->pod_url ? (lv->previous ? "  p current container" : "  p previous container") : "");
     }
     if (lv->note[0]) {
         snprintf(status, sizeof status, "%s", lv->note);
@@ -259,6 +324,15 @@ static unsigned logs_key(struct view *v, enum request req, struct view_open *ope
         lv->at_end = true;
         lv->hit = -1;
         break;
+    case REQ_LOG_PREVIOUS:
+        if (lv->pod_url == NULL) {
+            snprintf(lv->note, sizeof lv->note,
+                     "p: only a Kubernetes pod has a previous container (this log is Flink's)");
+            break;
+        }
+        lv->previous = !lv->previous;
+        open_pod_log(lv);
+        break;
     default:
         return 0;
     }
@@ -281,7 +355,7 @@ static char *logs_copy(struct view *v, char *what, size_t size) {
 static const enum request logs_help[] = {
     REQ_UP,         REQ_DOWN,   REQ_PAGE_UP, REQ_PAGE_DOWN, REQ_TOP,  REQ_BOTTOM,
     REQ_FILTER,     REQ_NEXT_MATCH, REQ_PREV_MATCH, REQ_NEXT_ERROR, REQ_WRAP, REQ_LOGS,
-    REQ_NONE,
+    REQ_LOG_PREVIOUS, REQ_NONE,
 };
 
 const struct view_ops view_logs = {

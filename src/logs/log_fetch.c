@@ -4,11 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "clock.h"
+#include "sanitize.h"
 #include "xalloc.h"
 
 #define LOG_CONNECT_TIMEOUT_MS 10000
-#define LOG_IDLE_TIMEOUT_MS 30000 /* a log download silent this long has hung */
+#define LOG_IDLE_TIMEOUT_MS 30000            /* a log download silent this long has hung */
+#define LOG_FOLLOW_IDLE_TIMEOUT_MS 1800000 /* a followed log may be quiet for long */
 
 struct logs {
     struct http *http; /* borrowed */
@@ -55,6 +59,23 @@ static bool on_chunk(void *arg, const char *data, size_t len) {
     return true;
 }
 
+/* A Kubernetes Status body's message ("previous terminated container ... not found")
+ * says more than "HTTP 400". */
+static bool status_message(const struct http_response *resp, char *out, size_t size) {
+    if (resp->body == NULL || resp->len == 0 || resp->body[0] != '{')
+        return false;
+    cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "message");
+    bool ok = cJSON_IsString(m) && m->valuestring[0];
+    if (ok) {
+        char *clean = sanitize_strdup(m->valuestring);
+        snprintf(out, size, "HTTP %ld: %s", resp->status, clean);
+        free(clean);
+    }
+    cJSON_Delete(root);
+    return ok;
+}
+
 static void on_done(void *arg, const struct http_response *resp) {
     struct log_fetch *f = arg;
     f->req = 0;
@@ -65,9 +86,11 @@ static void on_done(void *arg, const struct http_response *resp) {
         f->fetched_ms = clock_wall_ms();
     } else {
         f->state = LOG_FETCH_ERROR;
-        if (resp->status == 404)
+        if (resp->status == 404 && !f->follow)
             snprintf(f->error, sizeof f->error,
                      "HTTP 404: this process has no log file to serve (logging to the console?)");
+        else if (status_message(resp, f->error, sizeof f->error))
+            ;
         else
             snprintf(f->error, sizeof f->error, "%s",
                      resp->error && resp->error[0] ? resp->error : "failed");
@@ -82,7 +105,7 @@ static void start(struct log_fetch *f) {
     req.url = f->url;
     req.tls = f->tls;
     req.timeout_ms = LOG_CONNECT_TIMEOUT_MS;
-    req.idle_timeout_ms = LOG_IDLE_TIMEOUT_MS;
+    req.idle_timeout_ms = f->follow ? LOG_FOLLOW_IDLE_TIMEOUT_MS : LOG_IDLE_TIMEOUT_MS;
     req.priority = HTTP_PRIO_VIEW; /* the user opened it and waits for it */
     req.on_chunk = on_chunk;
     req.done = on_done;
@@ -99,8 +122,9 @@ static void start(struct log_fetch *f) {
 }
 
 struct log_fetch *log_fetch_open(struct logs *l, const char *base_url, const struct http_tls *tls,
-                                 const char *path, const char *title) {
+                                 const char *path, const char *title, bool follow) {
     struct log_fetch *f = xcalloc(1, sizeof *f);
+    f->follow = follow;
     log_buffer_init(&f->lines, l->cap_bytes);
     f->title = xstrdup(title);
     f->url = xasprintf("%s%s", base_url, path);

@@ -34,6 +34,7 @@ struct log_fetch {
     const struct http_tls *tls; /* borrowed: the cluster's */
     struct log_fetch *next; /* the registry's list */
     bool changed;
+    bool follow; /* a stream that stays open */
 };
 
 /* The registry over the client's http (borrowed, must outlive it). Owned: logs_free. */
@@ -42,9 +43,11 @@ void logs_free(struct logs *l);
 /* Some open log changed (lines, state) since the last call. */
 bool logs_take_changed(struct logs *l);
 
-/* Open a log at base_url + path and start reading it. tls is borrowed (the cluster's). */
+/* Open a log at base_url + path and start reading it. tls is borrowed (the cluster's).
+ * follow: the server keeps the answer open and sends lines as they are written (a
+ * Kubernetes pod log with follow=true): a quiet log is not a hung one. */
 struct log_fetch *log_fetch_open(struct logs *l, const char *base_url, const struct http_tls *tls,
-                                 const char *path, const char *title);
+                                 const char *path, const char *title, bool follow);
 /* Read it again from the start (the lines go once the new read begins). */
 void log_fetch_reload(struct log_fetch *f);
 /* Stop reading and free it. NULL is fine. */

@@ -190,3 +190,43 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
     keys / "$first" Enter
     wait_for "$first"
 }
+
+@test "on Kubernetes l follows a task manager pod's log, p after an OOMKill shows the container that died" {
+    local d=$BATS_TEST_TMPDIR token=incident-token
+    test_cert || return 1
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual --token "$token" \
+        --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" --kubeconfig-out "$d/KC" || return 1
+    api() { curl -sfk -H "Authorization: Bearer $token" "$SIM_URL$1"; }
+    ns=$(api /apis/flink.apache.org/v1beta1/flinkdeployments | python3 -c '
+import json, sys
+print([i for i in json.load(sys.stdin)["items"] if i["metadata"]["name"] == "production"][0]["metadata"]["namespace"])')
+    curl -sfk -X POST "$SIM_URL/_sim/k8s/$ns/production/oom" >/dev/null
+    # the pod whose container was OOMKilled
+    pod=$(api "/api/v1/namespaces/$ns/pods" | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["items"]:
+    for c in p["status"].get("containerStatuses", []):
+        if c.get("lastState", {}).get("terminated", {}).get("reason") == "OOMKilled":
+            print(p["metadata"]["name"])')
+    [ -n "$pod" ]
+    log="/api/v1/namespaces/$ns/pods/$pod/log?container=flink-main-container&tailLines=1"
+    console 160 40 --kubeconfig "$d/KC"
+    wait_for "production" 15
+    keys Home Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 4
+    wait_for "$pod"
+    keys / "$pod" Enter # the filter leaves its row, selected
+    keys l
+    wait_for "Log of pod $pod in $ns"
+    wait_for "following:"
+    wait_for "$(api "$log" | cut -c1-60)"
+    # followed: lines written later arrive without a key
+    sim_advance 30000
+    wait_for "$(api "$log" | cut -c1-60)"
+    keys p
+    wait_for "previous container"
+    wait_for "$(api "$log&previous=true" | cut -c1-60)"
+}
