@@ -706,6 +706,7 @@ int main(int argc, char **argv) {
         /* only for the Deployments: list nothing; without a kubeconfig the plain clusters
          * still work and a restart says what is missing */
         ko.access_only = !k8s_asked && app.n_clusters > 0;
+        ko.list_only = o.once; /* --once lists; the console lists once, then watches */
         k8s = k8s_poller_new(&app, http, loop, &ko, k8s_err, sizeof k8s_err);
         app.k8s = k8s;
     }

@@ -58,6 +58,13 @@ struct k8s_poller_options {
      * use anyway (k8s_poller_context_access). access_only: the poller runs for them alone:
      * no context is polled (no current-context fallback, none required). */
     bool access_only;
+    /* --once: one round of lists, no watch. Otherwise each kind is listed once, then
+     * watched (k8s_watch.h): FlinkDeployments and FlinkSessionJobs in the scope, pods
+     * (label component), events and FlinkStateSnapshots across all namespaces where the
+     * list across them is allowed (kept for the namespaces holding Flink resources), else
+     * one stream per such namespace. Where RBAC forbids watch, lists every
+     * K8S_LIST_EVERY refreshes and says so (k8s_context_state.watch_note). */
+    bool list_only;
 };
 
 struct k8s_poller;

@@ -622,6 +622,7 @@ static struct fx *fx_api(struct api *a) {
     f->loop = loop_new(f->http);
     struct k8s_poller_options o = {0};
     o.kubeconfig = a->kcfg;
+    o.list_only = true; /* the lists of --once and of a context where watch is forbidden */
     f->p = k8s_poller_new(&f->app, f->http, f->loop, &o, f->err, sizeof f->err);
     assert_non_null(f->p);
     f->app.k8s = f->p;
