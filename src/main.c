@@ -211,6 +211,11 @@ static void once_scope(const struct app *app, char *scope, size_t scope_size, ch
                          trust == HTTP_TRUST_INSECURE_CREDENTIAL ? ", a credential sent anyway" : "");
             nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
         }
+        if (s->watch_note[0]) { /* RBAC forbids watch: the console lists, slower */
+            w = snprintf(notes + nused, notes_size - nused, "context %s: %s\n", s->name,
+                         s->watch_note);
+            nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
+        }
         if (s->error[0] == '\0' && !s->fell_back)
             continue;
         w = snprintf(notes + nused, notes_size - nused, "context %s: %s%s\n", s->name,

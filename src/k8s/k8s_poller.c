@@ -38,7 +38,8 @@ enum k8s_fetch_kind {
     KF_PODS,
     KF_EVENTS,
     KF_SNAPSHOTS,
-    KF_WHOAMI /* a SelfSubjectReview: who the API server says we are (for the audit) */
+    KF_WHOAMI, /* a SelfSubjectReview: who the API server says we are (for the audit) */
+    KF_CAN_WATCH /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
 };
 
 struct k8s_ctx {
@@ -58,6 +59,7 @@ struct k8s_ctx {
                           credential are kept ready even while it is not polled */
     bool cred_applied; /* with an exec plugin: its credential is in tls */
     bool asked_whoami; /* a SelfSubjectReview was sent once (served or not) */
+    bool asked_watch;  /* --once: the access review for watch was sent */
     char *identity;    /* owned: its userInfo.username; NULL: not served or not yet */
     /* watches (not in --once, not where RBAC forbids watch) */
     struct k8s_watch_http io_ctx; /* the transport's storage */
@@ -308,10 +310,29 @@ static void ctx_start(struct k8s_ctx *c) {
                     "{\"apiVersion\":\"authentication.k8s.io/v1\","
                     "\"kind\":\"SelfSubjectReview\"}");
     }
+    if (c->p->list_only && !c->asked_watch) { /* --once lists; may the console watch? */
+        c->asked_watch = true;
+        char *body = xasprintf(
+            "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectAccessReview\","
+            "\"spec\":{\"resourceAttributes\":{\"verb\":\"watch\",\"group\":\"flink.apache.org\","
+            "\"resource\":\"flinkdeployments\"%s%s%s}}}",
+            c->st.scope ? ",\"namespace\":\"" : "", c->st.scope ? c->st.scope : "",
+            c->st.scope ? "\"" : "");
+        submit_body(c, KF_CAN_WATCH, NULL, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                    body);
+        free(body);
+    }
     if (c->st.crds != K8S_CRDS_PRESENT)
         submit(c, KF_DISCOVERY, NULL, K8S_FLINK_API);
     else
         ctx_fetch(c);
+}
+
+/* What the console does where RBAC forbids watch, as one line. */
+static void note_watch_forbidden(struct k8s_ctx *c) {
+    int every = K8S_LIST_EVERY * (c->p->app->refresh_ms > 0 ? c->p->app->refresh_ms : 2000);
+    snprintf(c->st.watch_note, sizeof c->st.watch_note, "watch forbidden: listing every %ds",
+             every / 1000);
 }
 
 static void on_credential(void *arg, const struct exec_credential *cred, const char *error) {
@@ -536,7 +557,7 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         c->restart = true;
         return;
     }
-    if (f->kind == KF_WHOAMI) /* not served (before 1.28) or not allowed: the kubeconfig user */
+    if (f->kind == KF_WHOAMI || f->kind == KF_CAN_WATCH) /* not served: say nothing */
         return;
     if (resp->status == 404 && f->kind == KF_DISCOVERY) {
         c->st.crds = K8S_CRDS_ABSENT;
@@ -586,6 +607,15 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
             free(c->identity);
             c->identity = sanitize_strdup(name);
         }
+        cJSON_Delete(root);
+        return;
+    }
+    case KF_CAN_WATCH: {
+        cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+        const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
+        const cJSON *allowed = cJSON_GetObjectItemCaseSensitive(status, "allowed");
+        if (cJSON_IsBool(allowed) && cJSON_IsFalse(allowed))
+            note_watch_forbidden(c);
         cJSON_Delete(root);
         return;
     }
@@ -1053,9 +1083,7 @@ static void settle(void *arg) {
         c->want_restart = false;
         c->watch_forbidden = true;
         watches_free(c);
-        snprintf(c->st.watch_note, sizeof c->st.watch_note, "watch forbidden: listing every %ds",
-                 K8S_LIST_EVERY * (c->p->app->refresh_ms > 0 ? c->p->app->refresh_ms : 2000) /
-                     1000);
+        note_watch_forbidden(c);
         c->list_rounds = 0;
         if (c->in_flight == 0 && !c->waiting_cred)
             ctx_begin(c);
