@@ -10,13 +10,11 @@
 #include "exec_credential.h"
 #include "json_get.h"
 #include "k8s_api.h"
+#include "k8s_apply.h"
 #include "k8s_watch.h"
 #include "kubeconfig.h"
 #include "sanitize.h"
 #include "xalloc.h"
-
-/* The kinds watched (k8s_watch.h): list once, then one stream each. */
-enum k8s_wkind { WK_DEPLOYMENTS, WK_SESSION_JOBS, WK_SNAPSHOTS, WK_PODS, WK_EVENTS, WK_COUNT };
 
 /* Where watch is forbidden, lists every this many refreshes. */
 #define K8S_LIST_EVERY 5
@@ -27,7 +25,7 @@ struct k8s_ctx;
 struct kwatch {
     struct k8s_ctx *c;
     enum k8s_wkind kind;
-    char *ns;           /* owned; NULL: all namespaces */
+    char *ns;            /* owned; NULL: all namespaces */
     struct k8s_watch *w; /* owned */
 };
 
@@ -38,7 +36,7 @@ enum k8s_fetch_kind {
     KF_PODS,
     KF_EVENTS,
     KF_SNAPSHOTS,
-    KF_WHOAMI, /* a SelfSubjectReview: who the API server says we are (for the audit) */
+    KF_WHOAMI,   /* a SelfSubjectReview: who the API server says we are (for the audit) */
     KF_CAN_WATCH /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
 };
 
@@ -728,11 +726,6 @@ static void on_response(void *self, void *request, const struct http_response *r
 
 /* ---- watches ------------------------------------------------------------------------ */
 
-static const char *const wkind_names[WK_COUNT] = {"flinkdeployments", "flinksessionjobs",
-                                                  "flinkstatesnapshots", "pods", "events"};
-
-static bool wkind_namespaced(enum k8s_wkind k) { return k >= WK_SNAPSHOTS; }
-
 static enum k8s_fetch_kind wkind_fetch(enum k8s_wkind k) {
     return k == WK_PODS ? KF_PODS : k == WK_EVENTS ? KF_EVENTS : KF_SNAPSHOTS;
 }
@@ -740,70 +733,16 @@ static enum k8s_fetch_kind wkind_fetch(enum k8s_wkind k) {
 /* /api/v1/[namespaces/NS/]pods etc.; returns owned string */
 static char *wkind_path(enum k8s_wkind k, const char *ns) {
     if (k == WK_DEPLOYMENTS || k == WK_SESSION_JOBS || k == WK_SNAPSHOTS)
-        return k8s_poller_list_path(wkind_names[k], ns);
+        return k8s_poller_list_path(k8s_wkind_name(k), ns);
     if (ns == NULL)
-        return xasprintf("/api/v1/%s", wkind_names[k]);
+        return xasprintf("/api/v1/%s", k8s_wkind_name(k));
     char *ens = curl_easy_escape(NULL, ns, 0);
-    char *path = xasprintf("/api/v1/namespaces/%s/%s", ens ? ens : "", wkind_names[k]);
+    char *path = xasprintf("/api/v1/namespaces/%s/%s", ens ? ens : "", k8s_wkind_name(k));
     curl_free(ens);
     return path;
 }
 
 static void settle_soon(struct k8s_ctx *c);
-
-/* The namespace state an object of a namespaced kind goes to: NULL when its namespace
- * holds no Flink resources (nothing shows it). */
-static struct k8s_namespace_state *ns_of(struct kwatch *kw, const char *ns) {
-    if (ns == NULL || (kw->ns != NULL && strcmp(kw->ns, ns) != 0))
-        return NULL;
-    return find_ns(&kw->c->st, ns);
-}
-
-/* One object of a namespaced kind put into (or removed from) its namespace. */
-static void apply_ns_object(struct kwatch *kw, enum k8s_watch_type type, const cJSON *o) {
-    switch (kw->kind) {
-    case WK_PODS: {
-        struct pod x;
-        if (!k8s_api_pod_from(o, &x))
-            return;
-        struct k8s_namespace_state *n = ns_of(kw, x.namespace);
-        if (n && type == K8S_WATCH_DELETED)
-            pod_list_remove(&n->pods, x.namespace, x.name);
-        else if (n)
-            pod_list_put(&n->pods, &x);
-        pod_free(&x);
-        return;
-    }
-    case WK_EVENTS: {
-        struct k8s_event x;
-        if (!k8s_api_event_from(o, &x))
-            return;
-        struct k8s_namespace_state *n = ns_of(kw, x.namespace);
-        if (n && type == K8S_WATCH_DELETED) {
-            k8s_event_list_remove(&n->events, x.namespace, x.name);
-        } else if (n) {
-            k8s_event_list_put(&n->events, &x);
-            k8s_api_sort_events(&n->events);
-        }
-        k8s_event_free(&x);
-        return;
-    }
-    case WK_SNAPSHOTS: {
-        struct flink_snapshot x;
-        if (!k8s_api_snapshot_from(o, &x))
-            return;
-        struct k8s_namespace_state *n = ns_of(kw, x.namespace);
-        if (n && type == K8S_WATCH_DELETED)
-            flink_snapshot_list_remove(&n->snapshots, x.namespace, x.name);
-        else if (n)
-            flink_snapshot_list_put(&n->snapshots, &x);
-        flink_snapshot_free(&x);
-        return;
-    }
-    default:
-        return;
-    }
-}
 
 /* After the FlinkDeployments or FlinkSessionJobs changed: clusters, namespaces. */
 static void resources_changed(struct k8s_ctx *c) {
@@ -818,21 +757,9 @@ static void sink_reset(void *arg, const cJSON *items) {
     struct k8s_ctx *c = kw->c;
     struct k8s_context_state *s = &c->st;
     c->p->changed = true;
-    if (!wkind_namespaced(kw->kind)) {
-        enum flink_kind dflt =
-            kw->kind == WK_DEPLOYMENTS ? FLINK_KIND_DEPLOYMENT : FLINK_KIND_SESSION_JOB;
-        struct flink_resource_list l = {NULL, 0};
-        const cJSON *it;
-        cJSON_ArrayForEach(it, items) {
-            struct flink_resource r;
-            if (k8s_api_flink_resource_from(it, dflt, &r))
-                flink_resource_list_put(&l, &r);
-            flink_resource_free(&r);
-        }
-        if (kw->kind == WK_SESSION_JOBS) {
-            flink_resource_list_replace(&s->session_jobs, &l);
-        } else {
-            flink_resource_list_replace(&s->deployments, &l);
+    k8s_apply_list(s, kw->kind, kw->ns, items);
+    if (!k8s_wkind_namespaced(kw->kind)) {
+        if (kw->kind == WK_DEPLOYMENTS) {
             s->listed = true;
             s->error[0] = '\0';
             s->last_ok_ms = clock_now(c->p->clock);
@@ -841,47 +768,19 @@ static void sink_reset(void *arg, const cJSON *items) {
         return;
     }
     int64_t now = clock_now(c->p->clock);
-    for (size_t i = 0; i < s->n_namespaces; i++) {
-        struct k8s_namespace_state *n = &s->namespaces[i];
-        if (kw->ns != NULL && strcmp(kw->ns, n->name) != 0)
-            continue;
-        if (kw->kind == WK_PODS) {
-            pod_list_free(&n->pods);
-            n->pods_ok = true;
-        } else if (kw->kind == WK_EVENTS) {
-            k8s_event_list_free(&n->events);
-            n->events_ok = true;
-        } else {
-            flink_snapshot_list_free(&n->snapshots);
-            n->snapshots_ok = true;
-        }
-        ns_set_error(n, wkind_fetch(kw->kind), "", now);
-    }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items)
-        apply_ns_object(kw, K8S_WATCH_ADDED, it);
+    for (size_t i = 0; i < s->n_namespaces; i++)
+        if (kw->ns == NULL || strcmp(kw->ns, s->namespaces[i].name) == 0)
+            ns_set_error(&s->namespaces[i], wkind_fetch(kw->kind), "", now);
 }
 
 static void sink_event(void *arg, enum k8s_watch_type type, const cJSON *object) {
     struct kwatch *kw = arg;
     struct k8s_ctx *c = kw->c;
+    if (!k8s_apply_event(&c->st, kw->kind, kw->ns, type, object))
+        return;
     c->p->changed = true;
-    if (wkind_namespaced(kw->kind)) {
-        apply_ns_object(kw, type, object);
+    if (k8s_wkind_namespaced(kw->kind))
         return;
-    }
-    struct flink_resource_list *l =
-        kw->kind == WK_DEPLOYMENTS ? &c->st.deployments : &c->st.session_jobs;
-    struct flink_resource r;
-    if (!k8s_api_flink_resource_from(
-            object, kw->kind == WK_DEPLOYMENTS ? FLINK_KIND_DEPLOYMENT : FLINK_KIND_SESSION_JOB,
-            &r))
-        return;
-    if (type == K8S_WATCH_DELETED)
-        flink_resource_list_remove(l, r.namespace, r.name);
-    else
-        flink_resource_list_put(l, &r);
-    flink_resource_free(&r);
     if (kw->kind == WK_DEPLOYMENTS)
         c->st.last_ok_ms = clock_now(c->p->clock);
     resources_changed(c);
@@ -917,14 +816,14 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
             settle_soon(c);
             return;
         }
-        if (kw->ns == NULL && wkind_namespaced(kw->kind)) {
+        if (kw->ns == NULL && k8s_wkind_namespaced(kw->kind)) {
             c->per_ns[kw->kind] = true; /* one stream per namespace, where it must */
             settle_soon(c);
             return;
         }
     }
     if (error == NULL || state == K8S_WATCH_WATCHING || state == K8S_WATCH_LISTING) {
-        if (error == NULL && state == K8S_WATCH_WATCHING && wkind_namespaced(kw->kind)) {
+        if (error == NULL && state == K8S_WATCH_WATCHING && k8s_wkind_namespaced(kw->kind)) {
             int64_t now = clock_now(p->clock);
             for (size_t i = 0; i < c->st.n_namespaces; i++)
                 if (kw->ns == NULL || strcmp(kw->ns, c->st.namespaces[i].name) == 0)
@@ -949,7 +848,7 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
         snprintf(line, sizeof line, "%s: %s", c->server_shown, error); /* which server */
     else
         snprintf(line, sizeof line, "%s", error);
-    if (!wkind_namespaced(kw->kind)) {
+    if (!k8s_wkind_namespaced(kw->kind)) {
         if (kw->kind == WK_DEPLOYMENTS)
             set_error(c, line);
         return;
@@ -960,7 +859,7 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
         if (kw->ns != NULL && strcmp(kw->ns, n->name) != 0)
             continue;
         char full[256];
-        snprintf(full, sizeof full, "%s %.63s: %.160s", wkind_names[kw->kind], n->name, line);
+        snprintf(full, sizeof full, "%s %.63s: %.160s", k8s_wkind_name(kw->kind), n->name, line);
         ns_set_error(n, wkind_fetch(kw->kind), full, now);
     }
 }
@@ -1057,7 +956,7 @@ static void sync_ns_watches(struct k8s_ctx *c) {
     size_t j = 0;
     for (size_t i = 0; i < c->n_watches; i++) {
         struct kwatch *kw = c->watches[i];
-        bool drop = wkind_namespaced(kw->kind) &&
+        bool drop = k8s_wkind_namespaced(kw->kind) &&
                     ((c->per_ns[kw->kind] && (kw->ns == NULL || find_ns(&c->st, kw->ns) == NULL)) ||
                      (!c->per_ns[kw->kind] && !str_eq(kw->ns, c->st.scope) &&
                       !(kw->ns == NULL && c->st.scope == NULL)));
@@ -1509,7 +1408,7 @@ void k8s_poller_refresh_now(struct k8s_poller *p, const struct cluster *c) {
         struct kwatch *d = find_watch(x, WK_DEPLOYMENTS, x->st.scope);
         if (d && k8s_watch_state(d->w) == K8S_WATCH_WATCHING)
             continue; /* the stream brings the change */
-        if (d) { /* between streams: list again now */
+        if (d) {      /* between streams: list again now */
             k8s_watch_start(d->w);
             continue;
         }
