@@ -69,8 +69,8 @@ static cJSON *snapshot(const char *ns, const char *name, const char *state) {
 }
 
 /* Apply one event and free the object. */
-static bool ev(struct k8s_context_state *s, enum k8s_wkind k, const char *ns,
-               enum k8s_watch_type t, cJSON *o) {
+static bool ev(struct k8s_context_state *s, enum k8s_wkind k, const char *ns, enum k8s_watch_type t,
+               cJSON *o) {
     bool changed = k8s_apply_event(s, k, ns, t, o);
     cJSON_Delete(o);
     return changed;
