@@ -327,7 +327,8 @@ static size_t list_find(const void *items, size_t len, const struct list_kind *k
     const unsigned char *p = items;
     for (size_t i = 0; name != NULL && i < len; i++) {
         const void *it = p + i * k->size;
-        if (str_same(k->name(it), name) && (ns == NULL ? k->ns(it) == NULL : str_same(k->ns(it), ns)))
+        if (str_same(k->name(it), name) &&
+            (ns == NULL ? k->ns(it) == NULL : str_same(k->ns(it), ns)))
             return i;
     }
     return len;
@@ -363,7 +364,7 @@ static bool list_remove(void **items, size_t *len, const struct list_kind *k, co
 
 #define LIST_KIND(prefix, type, list_type, init_fn, free_fn, list_free_fn)                         \
     static const char *prefix##_ns(const void *it) { return ((const type *)it)->namespace; }       \
-    static const char *prefix##_name(const void *it) { return ((const type *)it)->name; }         \
+    static const char *prefix##_name(const void *it) { return ((const type *)it)->name; }          \
     static void prefix##_init_v(void *it) { init_fn(it); }                                         \
     static void prefix##_free_v(void *it) { free_fn(it); }                                         \
     static const struct list_kind prefix##_kind = {sizeof(type), prefix##_ns, prefix##_name,       \
@@ -386,8 +387,8 @@ LIST_KIND(flink_resource_list, struct flink_resource, struct flink_resource_list
 LIST_KIND(flink_snapshot_list, struct flink_snapshot, struct flink_snapshot_list,
           flink_snapshot_init, flink_snapshot_free, flink_snapshot_list_free)
 LIST_KIND(pod_list, struct pod, struct pod_list, pod_init, pod_free, pod_list_free)
-LIST_KIND(k8s_event_list, struct k8s_event, struct k8s_event_list, k8s_event_init,
-          k8s_event_free, k8s_event_list_free)
+LIST_KIND(k8s_event_list, struct k8s_event, struct k8s_event_list, k8s_event_init, k8s_event_free,
+          k8s_event_list_free)
 #undef LIST_KIND
 
 struct k8s_namespace_state *k8s_context_namespace_find(struct k8s_context_state *s,
@@ -398,8 +399,7 @@ struct k8s_namespace_state *k8s_context_namespace_find(struct k8s_context_state 
     return NULL;
 }
 
-struct k8s_namespace_state *k8s_context_namespace_add(struct k8s_context_state *s,
-                                                      const char *ns) {
+struct k8s_namespace_state *k8s_context_namespace_add(struct k8s_context_state *s, const char *ns) {
     struct k8s_namespace_state *n = k8s_context_namespace_find(s, ns);
     if (n != NULL)
         return n;

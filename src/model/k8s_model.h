@@ -321,9 +321,10 @@ struct k8s_namespace_state {
     struct source lists[K8S_NS_LISTS]; /* each list's own: pods, events, snapshots */
 };
 
-/* What one context knows. Filled and freed by the k8s poller (k8s_poller.h), which lists
- * them all in app.k8s_contexts; borrowed by clusters (cluster.k8s.ctx), views, alerts and
- * --once, valid until k8s_poller_free. */
+/* What one context knows. Owned by the k8s poller (k8s_poller.h), which lists them all
+ * in app.k8s_contexts and fills them through the updaters below (lists and watch events:
+ * k8s_apply.h); borrowed by clusters (cluster.k8s.ctx), views, alerts and --once, valid
+ * until k8s_poller_free. */
 struct k8s_context_state {
     char *name;      /* context name as asked (owned) */
     char *namespace; /* the context's namespace, NULL when the context did not resolve */
@@ -338,13 +339,13 @@ struct k8s_context_state {
     size_t n_namespaces;
     char error[256]; /* context-level error line, "" when fine */
     int64_t last_ok_ms;
-    const char *server; /* the API server URL (borrowed, poller-owned); NULL: unresolved */
+    const char *server;         /* the API server URL (borrowed, poller-owned); NULL: unresolved */
     const struct http_tls *tls; /* borrowed, poller-owned: its TLS and credential (markers) */
-    bool in_scope;      /* in the current scope (:ctx): polled, its clusters shown */
+    bool in_scope;              /* in the current scope (:ctx): polled, its clusters shown */
     /* How the data arrives: "" while it is watched (or not known yet, --once); else one
      * line such as "watch forbidden: listing every 10s" (RBAC allows list, not watch). */
     char watch_note[128];
-    int watches;   /* watch streams open now (0 in --once and while listing) */
+    int watches; /* watch streams open now (0 in --once and while listing) */
 };
 
 /* ---- readers: what views, alerts and --once ask of the Kubernetes side ----------------- */
@@ -407,8 +408,7 @@ void k8s_event_list_replace(struct k8s_event_list *l, struct k8s_event_list *wit
  * Borrowed; pointers into s->namespaces do not survive the next add or remove. */
 struct k8s_namespace_state *k8s_context_namespace_add(struct k8s_context_state *s, const char *ns);
 /* The namespace state ns of s (NULL: none), borrowed as above. */
-struct k8s_namespace_state *k8s_context_namespace_find(struct k8s_context_state *s,
-                                                       const char *ns);
+struct k8s_namespace_state *k8s_context_namespace_find(struct k8s_context_state *s, const char *ns);
 /* Drop namespace ns and everything held in it; true when there was one. */
 bool k8s_context_namespace_remove(struct k8s_context_state *s, const char *ns);
 /* Everything a namespace state owns; it is left zeroed. */
