@@ -822,6 +822,9 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
             return;
         }
     }
+    if (error == NULL && state == K8S_WATCH_WATCHING && kw->kind == WK_DEPLOYMENTS &&
+        c->st.crds == K8S_CRDS_PRESENT)
+        c->st.error[0] = '\0'; /* streaming again after a drop: nothing to report */
     if (error == NULL || state == K8S_WATCH_WATCHING || state == K8S_WATCH_LISTING) {
         if (error == NULL && state == K8S_WATCH_WATCHING && k8s_wkind_namespaced(kw->kind)) {
             int64_t now = clock_now(p->clock);
