@@ -847,7 +847,7 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
         return;
     }
     char line[256];
-    if (k8s_watch_last_status(kw->w) == 0 && strcmp(error, "watch forbidden") != 0)
+    if (k8s_watch_last_status(kw->w) == 0)
         snprintf(line, sizeof line, "%s: %s", c->server_shown, error); /* which server */
     else
         snprintf(line, sizeof line, "%s", error);

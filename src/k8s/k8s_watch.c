@@ -128,7 +128,6 @@ struct k8s_watch {
     bool stream_bad;   /* the stream said ERROR or sent garbage */
     bool got_line;     /* the stream carried at least one event */
     bool reconnecting; /* the next watch follows a failure */
-    bool list_once;    /* k8s_watch_list_once: no watch after the list */
     bool watch_denied; /* the last FORBIDDEN came from a watch request */
     long last_status;
     uint64_t rng;
@@ -257,7 +256,6 @@ static void forbidden(struct k8s_watch *w, bool on_watch, const char *body, size
         snprintf(line, sizeof line, "%s", error && error[0] ? error : "HTTP 403: forbidden");
     free(msg);
     w->watch_denied = on_watch;
-    w->list_once = false;
     set_state(w, K8S_WATCH_FORBIDDEN, line);
 }
 
@@ -293,14 +291,6 @@ static void start_watch(struct k8s_watch *w) {
 void k8s_watch_start(struct k8s_watch *w) {
     stop_io(w);
     w->failures = 0;
-    w->list_once = false;
-    start_list(w);
-}
-
-void k8s_watch_list_once(struct k8s_watch *w) {
-    stop_io(w);
-    w->failures = 0;
-    w->list_once = true;
     start_list(w);
 }
 
@@ -318,15 +308,6 @@ void k8s_watch_on_list(struct k8s_watch *w, long status, const char *body, size_
     w->last_status = status >= 400 ? status : 0;
     if (status == 403) {
         forbidden(w, false, body, len, error);
-        return;
-    }
-    if (w->list_once && error && error[0]) { /* the next periodic list tries again */
-        char *msg = status >= 400 && body ? k8s_api_error_message(body, len) : NULL;
-        char line[256];
-        snprintf(line, sizeof line, "%s", msg ? msg : error);
-        free(msg);
-        w->watch_denied = true;
-        set_state(w, K8S_WATCH_FORBIDDEN, line);
         return;
     }
     if (error && error[0]) {
@@ -352,11 +333,6 @@ void k8s_watch_on_list(struct k8s_watch *w, long status, const char *body, size_
     cJSON_Delete(empty);
     cJSON_Delete(root);
     w->failures = 0;
-    if (w->list_once) {
-        w->watch_denied = true;
-        set_state(w, K8S_WATCH_FORBIDDEN, "watch forbidden");
-        return;
-    }
     start_watch(w);
 }
 

@@ -150,10 +150,6 @@ long k8s_watch_last_status(const struct k8s_watch *w);
 /* FORBIDDEN came from the watch request (RBAC allows list, not watch): the caller lists
  * periodically instead. false when the list itself was forbidden. */
 bool k8s_watch_forbidden_watch(const struct k8s_watch *w);
-/* One list and nothing after it (the periodic lists where watch is forbidden): the sink
- * gets reset, then state is FORBIDDEN again with the watch's error kept. A failed list
- * waits for the next call (no back-off timer). */
-void k8s_watch_list_once(struct k8s_watch *w);
 /* The URLs it sends (exposed for tests): returns owned strings. rv may be NULL. */
 char *k8s_watch_list_url(const struct k8s_watch *w);
 char *k8s_watch_watch_url(const struct k8s_watch *w);
