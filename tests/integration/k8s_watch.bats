@@ -123,3 +123,20 @@ tab6() {
     "$FLINKTOP" --kubeconfig "$T/kc" --once >"$T/once.txt" || true
     grep -qF "context flinktop-sim: watch forbidden: listing every 10s" "$T/once.txt"
 }
+
+@test ":ns moves the streams to the namespace and back, each kind listed once" {
+    watching_console
+    lists=$(stat kubernetes_list)
+    watches=$(stat kubernetes_watch)
+    keys ':ns flink-prod' Enter
+    wait_for "Clusters (1)"
+    until_stat kubernetes_watch $((watches + 5))
+    # FlinkDeployments, FlinkSessionJobs, FlinkStateSnapshots, pods, events: in flink-prod
+    [ "$(stat kubernetes_list)" -eq $((lists + 5)) ]
+    curl -sf "$SIM_URL/_sim/stats" |
+        jq -e '.by_path["/api/v1/namespaces/{ns}/pods"] >= 2' >/dev/null
+    keys ':ns all' Enter
+    wait_for "Clusters (3)"
+    until_stat kubernetes_watch $((watches + 10))
+    [ "$(stat kubernetes_list)" -eq $((lists + 10)) ]
+}
