@@ -213,6 +213,11 @@ static void once_scope(const struct app *app, char *scope, size_t scope_size, ch
                          trust == HTTP_TRUST_INSECURE_CREDENTIAL ? ", a credential sent anyway" : "");
             nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
         }
+        if (s->watch_note[0]) { /* RBAC forbids watch: the console lists, slower */
+            w = snprintf(notes + nused, notes_size - nused, "context %s: %s\n", s->name,
+                         s->watch_note);
+            nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
+        }
         if (s->error[0] == '\0' && !s->fell_back)
             continue;
         w = snprintf(notes + nused, notes_size - nused, "context %s: %s%s\n", s->name,
@@ -713,6 +718,7 @@ int main(int argc, char **argv) {
         /* only for the Deployments: list nothing; without a kubeconfig the plain clusters
          * still work and a restart says what is missing */
         ko.access_only = !k8s_asked && app.n_clusters > 0;
+        ko.list_only = o.once; /* --once lists; the console lists once, then watches */
         k8s = k8s_poller_new(&app, http, loop, &ko, k8s_err, sizeof k8s_err);
         app.k8s = k8s;
     }

@@ -460,6 +460,8 @@ static bool build(const struct job_view *jv, struct klines *l, int w, const char
     }
     if (c->k8s.ctx && c->k8s.ctx->error[0])
         kline_text(l, c->k8s.ctx->error, ROLE_ERROR);
+    if (c->k8s.ctx && c->k8s.ctx->watch_note[0]) /* RBAC forbids watch: slower lists */
+        kline_text(l, c->k8s.ctx->watch_note, ROLE_STATE_WARN);
     char title[256];
     snprintf(title, sizeof title, "%s %s/%s", flink_kind_name(r->kind),
              r->namespace ? r->namespace : "-", r->name);

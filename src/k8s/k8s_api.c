@@ -744,6 +744,7 @@ static void parse_event(const cJSON *o, struct k8s_event *e) {
     if (obj == NULL)
         obj = get_object(o, "regarding"); /* events.k8s.io/v1 */
     e->namespace = get_text(meta, "namespace");
+    e->name = get_text(meta, "name");
     if (e->namespace == NULL)
         e->namespace = get_text(obj, "namespace");
     e->object_kind = get_text(obj, "kind");
@@ -812,6 +813,41 @@ enum fa_status k8s_api_parse_events(const char *body, size_t len, struct k8s_eve
     cJSON_Delete(root);
     k8s_api_sort_events(out);
     return FA_OK;
+}
+
+/* ---- one object (a list item, a watch event's object) -------------------------------- */
+
+bool k8s_api_flink_resource_from(const cJSON *o, enum flink_kind dflt_kind,
+                                 struct flink_resource *out) {
+    flink_resource_init(out);
+    if (!has_name(o))
+        return false;
+    parse_flink_resource(o, dflt_kind, out);
+    return true;
+}
+
+bool k8s_api_snapshot_from(const cJSON *o, struct flink_snapshot *out) {
+    flink_snapshot_init(out);
+    if (!has_name(o))
+        return false;
+    parse_snapshot(o, out);
+    return true;
+}
+
+bool k8s_api_pod_from(const cJSON *o, struct pod *out) {
+    pod_init(out);
+    if (!has_name(o))
+        return false;
+    parse_pod(o, out);
+    return true;
+}
+
+bool k8s_api_event_from(const cJSON *o, struct k8s_event *out) {
+    k8s_event_init(out);
+    if (!cJSON_IsObject(o))
+        return false;
+    parse_event(o, out);
+    return true;
 }
 
 /* ---- the API server ------------------------------------------------------------------ */

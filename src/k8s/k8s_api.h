@@ -16,6 +16,7 @@
 #ifndef FLINKTOP_K8S_API_H
 #define FLINKTOP_K8S_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "flink_api.h"
@@ -49,6 +50,17 @@ enum fa_status k8s_api_parse_pods(const char *body, size_t len, struct pod_list 
  * first (k8s_api_sort_events). */
 enum fa_status k8s_api_parse_events(const char *body, size_t len, struct k8s_event_list *out,
                                     char *err, size_t errlen);
+
+/* One object as a list item or a watch event carries it (borrowed) into *out
+ * (initialised first; the caller frees it with its *_free). false, with *out owning
+ * nothing, when it is not an object or (resources, snapshots, pods) has no
+ * metadata.name. dflt_kind: the kind when the object does not say. */
+struct cJSON;
+bool k8s_api_flink_resource_from(const struct cJSON *o, enum flink_kind dflt_kind,
+                                 struct flink_resource *out);
+bool k8s_api_snapshot_from(const struct cJSON *o, struct flink_snapshot *out);
+bool k8s_api_pod_from(const struct cJSON *o, struct pod *out);
+bool k8s_api_event_from(const struct cJSON *o, struct k8s_event *out);
 
 /* GET /version */
 enum fa_status k8s_api_parse_version(const char *body, size_t len, struct k8s_version *out,

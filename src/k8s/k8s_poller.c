@@ -10,9 +10,24 @@
 #include "exec_credential.h"
 #include "json_get.h"
 #include "k8s_api.h"
+#include "k8s_apply.h"
+#include "k8s_watch.h"
 #include "kubeconfig.h"
 #include "sanitize.h"
 #include "xalloc.h"
+
+/* Where watch is forbidden, lists every this many refreshes. */
+#define K8S_LIST_EVERY 5
+
+struct k8s_ctx;
+
+/* One list-then-watch stream of a context. */
+struct kwatch {
+    struct k8s_ctx *c;
+    enum k8s_wkind kind;
+    char *ns;            /* owned; NULL: all namespaces */
+    struct k8s_watch *w; /* owned */
+};
 
 enum k8s_fetch_kind {
     KF_DISCOVERY,
@@ -21,7 +36,8 @@ enum k8s_fetch_kind {
     KF_PODS,
     KF_EVENTS,
     KF_SNAPSHOTS,
-    KF_WHOAMI /* a SelfSubjectReview: who the API server says we are (for the audit) */
+    KF_WHOAMI,   /* a SelfSubjectReview: who the API server says we are (for the audit) */
+    KF_CAN_WATCH /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
 };
 
 struct k8s_ctx {
@@ -41,7 +57,20 @@ struct k8s_ctx {
                           credential are kept ready even while it is not polled */
     bool cred_applied; /* with an exec plugin: its credential is in tls */
     bool asked_whoami; /* a SelfSubjectReview was sent once (served or not) */
+    bool asked_watch;  /* --once: the access review for watch was sent */
     char *identity;    /* owned: its userInfo.username; NULL: not served or not yet */
+    /* watches (not in --once, not where RBAC forbids watch) */
+    struct k8s_watch_http io_ctx; /* the transport's storage */
+    struct k8s_watch_io io;
+    struct kwatch **watches; /* owned array of owned streams */
+    size_t n_watches;
+    bool per_ns[WK_COUNT]; /* the list across namespaces was forbidden: one per namespace */
+    bool watch_forbidden;  /* RBAC forbids watch: lists every K8S_LIST_EVERY refreshes */
+    int list_rounds;       /* refreshes since the last of those lists */
+    bool ns_grew;          /* a namespace with Flink resources appeared: list its kinds */
+    bool want_restart;     /* the streams start again (scope, 401) */
+    bool want_list_mode;   /* a watch was forbidden: stop the streams, list instead */
+    int settle_timer;      /* > 0: settle() runs once the callbacks have returned */
 };
 
 struct k8s_poller {
@@ -60,6 +89,7 @@ struct k8s_poller {
     size_t n_pins;
     bool changed;
     bool added;
+    bool list_only;            /* --once: lists only, never a watch */
     const struct clock *clock; /* borrowed; NULL: the real clock */
 };
 
@@ -162,19 +192,8 @@ size_t k8s_poller_add_cluster(struct app *a, const char *name, const char *url) 
 
 /* ---- state -------------------------------------------------------------------------- */
 
-static void ns_state_free(struct k8s_namespace_state *n) {
-    free(n->name);
-    pod_list_free(&n->pods);
-    k8s_event_list_free(&n->events);
-    flink_snapshot_list_free(&n->snapshots);
-    memset(n, 0, sizeof *n);
-}
-
 static struct k8s_namespace_state *find_ns(struct k8s_context_state *s, const char *ns) {
-    for (size_t i = 0; i < s->n_namespaces; i++)
-        if (s->namespaces[i].name && strcmp(s->namespaces[i].name, ns) == 0)
-            return &s->namespaces[i]; /* name NULL: already handed over */
-    return NULL;
+    return k8s_context_namespace_find(s, ns);
 }
 
 static void set_error(struct k8s_ctx *c, const char *line) {
@@ -260,6 +279,8 @@ static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns, 
     submit_body(c, kind, ns, path, NULL);
 }
 
+static void watches_ensure(struct k8s_ctx *c);
+
 static void list_resources(struct k8s_ctx *c) {
     char *path = k8s_poller_list_path("flinkdeployments", c->st.scope);
     submit(c, KF_DEPLOYMENTS, c->st.scope, path);
@@ -271,6 +292,14 @@ static void list_resources(struct k8s_ctx *c) {
     }
 }
 
+/* Lists (--once, or where watch is forbidden), else the watches (started once). */
+static void ctx_fetch(struct k8s_ctx *c) {
+    if (c->p->list_only || c->watch_forbidden)
+        list_resources(c);
+    else
+        watches_ensure(c);
+}
+
 /* The credential is in c->tls: ask. */
 static void ctx_start(struct k8s_ctx *c) {
     if (!c->asked_whoami) { /* once: the identity the audit log records (kubectl auth whoami) */
@@ -279,10 +308,29 @@ static void ctx_start(struct k8s_ctx *c) {
                     "{\"apiVersion\":\"authentication.k8s.io/v1\","
                     "\"kind\":\"SelfSubjectReview\"}");
     }
+    if (c->p->list_only && !c->asked_watch) { /* --once lists; may the console watch? */
+        c->asked_watch = true;
+        char *body = xasprintf(
+            "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectAccessReview\","
+            "\"spec\":{\"resourceAttributes\":{\"verb\":\"watch\",\"group\":\"flink.apache.org\","
+            "\"resource\":\"flinkdeployments\"%s%s%s}}}",
+            c->st.scope ? ",\"namespace\":\"" : "", c->st.scope ? c->st.scope : "",
+            c->st.scope ? "\"" : "");
+        submit_body(c, KF_CAN_WATCH, NULL, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                    body);
+        free(body);
+    }
     if (c->st.crds != K8S_CRDS_PRESENT)
         submit(c, KF_DISCOVERY, NULL, K8S_FLINK_API);
     else
-        list_resources(c);
+        ctx_fetch(c);
+}
+
+/* What the console does where RBAC forbids watch, as one line. */
+static void note_watch_forbidden(struct k8s_ctx *c) {
+    int every = K8S_LIST_EVERY * (c->p->app->refresh_ms > 0 ? c->p->app->refresh_ms : 2000);
+    snprintf(c->st.watch_note, sizeof c->st.watch_note, "watch forbidden: listing every %ds",
+             every / 1000);
 }
 
 static void on_credential(void *arg, const struct exec_credential *cred, const char *error) {
@@ -409,51 +457,54 @@ static void sync_clusters(struct k8s_ctx *c) {
 }
 
 /* Keep the namespaces that hold Flink resources (their last pods, events and snapshots
- * stay until fresh ones arrive), drop the others, and ask each for pods and events, and
- * for FlinkStateSnapshots when discovery saw them served. */
-static void refresh_namespaces(struct k8s_ctx *c) {
+ * stay until fresh ones arrive) and drop the others. True when one was added. */
+static bool sync_namespaces(struct k8s_ctx *c) {
     struct k8s_context_state *s = &c->st;
-    size_t cap = s->deployments.len + s->session_jobs.len;
-    struct k8s_namespace_state *fresh = xcalloc(cap ? cap : 1, sizeof *fresh);
-    size_t n = 0;
+    bool grew = false;
+    for (size_t i = s->n_namespaces; i-- > 0;) {
+        const char *ns = s->namespaces[i].name;
+        bool keep = false;
+        for (int pass = 0; pass < 2 && !keep; pass++) {
+            const struct flink_resource_list *l = pass == 0 ? &s->deployments : &s->session_jobs;
+            for (size_t k = 0; k < l->len && !keep; k++)
+                keep = str_eq(l->items[k].namespace, ns);
+        }
+        if (!keep) {
+            k8s_context_namespace_remove(s, ns);
+            c->p->changed = true;
+        }
+    }
     for (int pass = 0; pass < 2; pass++) {
         const struct flink_resource_list *l = pass == 0 ? &s->deployments : &s->session_jobs;
         for (size_t k = 0; k < l->len; k++) {
             const char *ns = l->items[k].namespace;
-            if (ns == NULL)
+            if (ns == NULL || find_ns(s, ns) != NULL)
                 continue;
-            bool dup = false;
-            for (size_t i = 0; i < n && !dup; i++)
-                dup = strcmp(fresh[i].name, ns) == 0;
-            if (dup)
-                continue;
-            struct k8s_namespace_state *old = find_ns(s, ns);
-            if (old) {
-                fresh[n] = *old;
-                memset(old, 0, sizeof *old); /* handed over */
-            } else {
-                fresh[n].name = xstrdup(ns);
-            }
-            n++;
+            k8s_context_namespace_add(s, ns);
+            grew = true;
         }
     }
-    for (size_t i = 0; i < s->n_namespaces; i++)
-        ns_state_free(&s->namespaces[i]);
-    free(s->namespaces);
-    s->namespaces = fresh;
-    s->n_namespaces = n;
-    for (size_t i = 0; i < n; i++) {
-        char *ens = curl_easy_escape(NULL, fresh[i].name, 0);
+    return grew;
+}
+
+/* The namespaces that hold Flink resources, then per namespace one list of pods and one
+ * of events, and of FlinkStateSnapshots when discovery saw them served. */
+static void refresh_namespaces(struct k8s_ctx *c) {
+    struct k8s_context_state *s = &c->st;
+    sync_namespaces(c);
+    for (size_t i = 0; i < s->n_namespaces; i++) {
+        const char *name = s->namespaces[i].name;
+        char *ens = curl_easy_escape(NULL, name, 0);
         char *path = xasprintf("/api/v1/namespaces/%s/pods?labelSelector=component", ens);
-        submit(c, KF_PODS, fresh[i].name, path);
+        submit(c, KF_PODS, name, path);
         free(path);
         path = xasprintf("/api/v1/namespaces/%s/events", ens);
-        submit(c, KF_EVENTS, fresh[i].name, path);
+        submit(c, KF_EVENTS, name, path);
         free(path);
         curl_free(ens);
         if (s->discovery.snapshots) {
-            path = k8s_poller_list_path("flinkstatesnapshots", fresh[i].name);
-            submit(c, KF_SNAPSHOTS, fresh[i].name, path);
+            path = k8s_poller_list_path("flinkstatesnapshots", name);
+            submit(c, KF_SNAPSHOTS, name, path);
             free(path);
         }
     }
@@ -504,7 +555,7 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         c->restart = true;
         return;
     }
-    if (f->kind == KF_WHOAMI) /* not served (before 1.28) or not allowed: the kubeconfig user */
+    if (f->kind == KF_WHOAMI || f->kind == KF_CAN_WATCH) /* not served: say nothing */
         return;
     if (resp->status == 404 && f->kind == KF_DISCOVERY) {
         c->st.crds = K8S_CRDS_ABSENT;
@@ -520,7 +571,7 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         c->st.fell_back = true;
         c->p->changed = true;
         apply_hidden(c->p);
-        list_resources(c);
+        ctx_fetch(c);
         return;
     }
     describe_failure(c, resp, line, sizeof line);
@@ -557,6 +608,15 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
         cJSON_Delete(root);
         return;
     }
+    case KF_CAN_WATCH: {
+        cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+        const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
+        const cJSON *allowed = cJSON_GetObjectItemCaseSensitive(status, "allowed");
+        if (cJSON_IsBool(allowed) && cJSON_IsFalse(allowed))
+            note_watch_forbidden(c);
+        cJSON_Delete(root);
+        return;
+    }
     case KF_DISCOVERY: {
         struct k8s_discovery d;
         if (k8s_api_parse_discovery(resp->body, resp->len, &d, err, sizeof err) != FA_OK) {
@@ -572,7 +632,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
             return;
         }
         s->crds = K8S_CRDS_PRESENT;
-        list_resources(c);
+        ctx_fetch(c);
         return;
     }
     case KF_DEPLOYMENTS:
@@ -585,12 +645,10 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
             return;
         }
         if (f->kind == KF_SESSION_JOBS) {
-            flink_resource_list_free(&s->session_jobs);
-            s->session_jobs = l;
+            flink_resource_list_replace(&s->session_jobs, &l);
             return;
         }
-        flink_resource_list_free(&s->deployments);
-        s->deployments = l;
+        flink_resource_list_replace(&s->deployments, &l);
         s->listed = true;
         s->error[0] = '\0';
         s->last_ok_ms = clock_now(c->p->clock);
@@ -611,8 +669,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
                 ns_set_error(n, f->kind, line, clock_now(c->p->clock));
                 return;
             }
-            pod_list_free(&n->pods);
-            n->pods = pl;
+            pod_list_replace(&n->pods, &pl);
             n->pods_ok = true;
         } else if (f->kind == KF_SNAPSHOTS) {
             struct flink_snapshot_list sl;
@@ -621,8 +678,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
                 ns_set_error(n, f->kind, line, clock_now(c->p->clock));
                 return;
             }
-            flink_snapshot_list_free(&n->snapshots);
-            n->snapshots = sl;
+            flink_snapshot_list_replace(&n->snapshots, &sl);
             n->snapshots_ok = true;
         } else {
             struct k8s_event_list el;
@@ -631,8 +687,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
                 ns_set_error(n, f->kind, line, clock_now(c->p->clock));
                 return;
             }
-            k8s_event_list_free(&n->events);
-            n->events = el;
+            k8s_event_list_replace(&n->events, &el);
             n->events_ok = true;
         }
         ns_set_error(n, f->kind, "", clock_now(c->p->clock));
@@ -669,6 +724,288 @@ static void on_response(void *self, void *request, const struct http_response *r
     }
 }
 
+/* ---- watches ------------------------------------------------------------------------ */
+
+static enum k8s_fetch_kind wkind_fetch(enum k8s_wkind k) {
+    return k == WK_PODS ? KF_PODS : k == WK_EVENTS ? KF_EVENTS : KF_SNAPSHOTS;
+}
+
+/* /api/v1/[namespaces/NS/]pods etc.; returns owned string */
+static char *wkind_path(enum k8s_wkind k, const char *ns) {
+    if (k == WK_DEPLOYMENTS || k == WK_SESSION_JOBS || k == WK_SNAPSHOTS)
+        return k8s_poller_list_path(k8s_wkind_name(k), ns);
+    if (ns == NULL)
+        return xasprintf("/api/v1/%s", k8s_wkind_name(k));
+    char *ens = curl_easy_escape(NULL, ns, 0);
+    char *path = xasprintf("/api/v1/namespaces/%s/%s", ens ? ens : "", k8s_wkind_name(k));
+    curl_free(ens);
+    return path;
+}
+
+static void settle_soon(struct k8s_ctx *c);
+
+/* After the FlinkDeployments or FlinkSessionJobs changed: clusters, namespaces. */
+static void resources_changed(struct k8s_ctx *c) {
+    sync_clusters(c);
+    if (sync_namespaces(c))
+        c->ns_grew = true;
+    settle_soon(c); /* namespaced streams follow the namespaces */
+}
+
+static void sink_reset(void *arg, const cJSON *items) {
+    struct kwatch *kw = arg;
+    struct k8s_ctx *c = kw->c;
+    struct k8s_context_state *s = &c->st;
+    c->p->changed = true;
+    k8s_apply_list(s, kw->kind, kw->ns, items);
+    if (!k8s_wkind_namespaced(kw->kind)) {
+        if (kw->kind == WK_DEPLOYMENTS) {
+            s->listed = true;
+            s->error[0] = '\0';
+            s->last_ok_ms = clock_now(c->p->clock);
+        }
+        resources_changed(c);
+        return;
+    }
+    int64_t now = clock_now(c->p->clock);
+    for (size_t i = 0; i < s->n_namespaces; i++)
+        if (kw->ns == NULL || strcmp(kw->ns, s->namespaces[i].name) == 0)
+            ns_set_error(&s->namespaces[i], wkind_fetch(kw->kind), "", now);
+}
+
+static void sink_event(void *arg, enum k8s_watch_type type, const cJSON *object) {
+    struct kwatch *kw = arg;
+    struct k8s_ctx *c = kw->c;
+    if (!k8s_apply_event(&c->st, kw->kind, kw->ns, type, object))
+        return;
+    c->p->changed = true;
+    if (k8s_wkind_namespaced(kw->kind))
+        return;
+    if (kw->kind == WK_DEPLOYMENTS)
+        c->st.last_ok_ms = clock_now(c->p->clock);
+    resources_changed(c);
+}
+
+static void count_streams(struct k8s_ctx *c) {
+    int n = 0;
+    for (size_t i = 0; i < c->n_watches; i++)
+        n += k8s_watch_state(c->watches[i]->w) == K8S_WATCH_WATCHING;
+    c->st.watches = n;
+}
+
+static void sink_health(void *arg, enum k8s_watch_state state, const char *error) {
+    struct kwatch *kw = arg;
+    struct k8s_ctx *c = kw->c;
+    struct k8s_poller *p = c->p;
+    p->changed = true;
+    count_streams(c);
+    if (state == K8S_WATCH_FORBIDDEN) {
+        if (k8s_watch_forbidden_watch(kw->w)) { /* RBAC: list yes, watch no */
+            c->want_list_mode = true;
+            settle_soon(c);
+            return;
+        }
+        if (kw->ns == NULL && kw->kind == WK_DEPLOYMENTS &&
+            k8s_poller_should_fall_back(true, p->user_all, p->user_ns)) {
+            /* may not list across namespaces: the context's namespace, as kubectl would */
+            free(c->st.scope);
+            c->st.scope = xstrdup(c->st.namespace);
+            c->st.fell_back = true;
+            apply_hidden(p);
+            c->want_restart = true;
+            settle_soon(c);
+            return;
+        }
+        if (kw->ns == NULL && k8s_wkind_namespaced(kw->kind)) {
+            c->per_ns[kw->kind] = true; /* one stream per namespace, where it must */
+            settle_soon(c);
+            return;
+        }
+    }
+    if (error == NULL && state == K8S_WATCH_WATCHING && kw->kind == WK_DEPLOYMENTS &&
+        c->st.crds == K8S_CRDS_PRESENT)
+        c->st.error[0] = '\0'; /* streaming again after a drop: nothing to report */
+    if (error == NULL || state == K8S_WATCH_WATCHING || state == K8S_WATCH_LISTING) {
+        if (error == NULL && state == K8S_WATCH_WATCHING && k8s_wkind_namespaced(kw->kind)) {
+            int64_t now = clock_now(p->clock);
+            for (size_t i = 0; i < c->st.n_namespaces; i++)
+                if (kw->ns == NULL || strcmp(kw->ns, c->st.namespaces[i].name) == 0)
+                    if (c->st.namespaces[i].lists[wkind_fetch(kw->kind) - KF_PODS].state ==
+                        SOURCE_ERROR)
+                        ns_set_error(&c->st.namespaces[i], wkind_fetch(kw->kind), "", now);
+        }
+        return;
+    }
+    if (k8s_watch_last_status(kw->w) == 401 && c->exec && !c->retried) {
+        /* the cached credential was refused: run the plugin again, then start again */
+        exec_credential_invalidate(c->exec);
+        kubeconfig_context_tls(c->kc, &c->tls);
+        c->cred_applied = false;
+        c->retried = true;
+        c->want_restart = true;
+        settle_soon(c);
+        return;
+    }
+    char line[256];
+    if (k8s_watch_last_status(kw->w) == 0)
+        snprintf(line, sizeof line, "%s: %s", c->server_shown, error); /* which server */
+    else
+        snprintf(line, sizeof line, "%s", error);
+    if (!k8s_wkind_namespaced(kw->kind)) {
+        if (kw->kind == WK_DEPLOYMENTS)
+            set_error(c, line);
+        return;
+    }
+    int64_t now = clock_now(p->clock);
+    for (size_t i = 0; i < c->st.n_namespaces; i++) {
+        struct k8s_namespace_state *n = &c->st.namespaces[i];
+        if (kw->ns != NULL && strcmp(kw->ns, n->name) != 0)
+            continue;
+        char full[256];
+        snprintf(full, sizeof full, "%s %.63s: %.160s", k8s_wkind_name(kw->kind), n->name, line);
+        ns_set_error(n, wkind_fetch(kw->kind), full, now);
+    }
+}
+
+static struct kwatch *watch_add(struct k8s_ctx *c, enum k8s_wkind kind, const char *ns) {
+    struct kwatch *kw = xcalloc(1, sizeof *kw);
+    kw->c = c;
+    kw->kind = kind;
+    kw->ns = ns ? xstrdup(ns) : NULL;
+    char *path = wkind_path(kind, ns);
+    struct k8s_watch_config cfg = {0};
+    cfg.server = c->kc->server;
+    cfg.path = path;
+    /* the Flink pods only: jobmanager and taskmanager carry a component label */
+    cfg.label_selector = kind == WK_PODS ? "component" : NULL;
+    struct k8s_watch_sink sink = {sink_reset, sink_event, sink_health, kw};
+    kw->w = k8s_watch_new(&cfg, &c->io, &sink);
+    free(path);
+    c->watches = xrealloc(c->watches, (c->n_watches + 1) * sizeof *c->watches);
+    c->watches[c->n_watches++] = kw;
+    k8s_watch_start(kw->w);
+    return kw;
+}
+
+static void watch_free(struct kwatch *kw) {
+    k8s_watch_free(kw->w); /* cancels its request and timer: no callback after it */
+    free(kw->ns);
+    free(kw);
+}
+
+/* Every stream of c stopped and freed. */
+static void watches_free(struct k8s_ctx *c) {
+    for (size_t i = 0; i < c->n_watches; i++)
+        watch_free(c->watches[i]);
+    c->n_watches = 0;
+    c->st.watches = 0;
+    if (c->settle_timer > 0)
+        loop_timer_cancel(c->p->loop, c->settle_timer);
+    c->settle_timer = 0;
+}
+
+static struct kwatch *find_watch(struct k8s_ctx *c, enum k8s_wkind kind, const char *ns) {
+    for (size_t i = 0; i < c->n_watches; i++) {
+        struct kwatch *kw = c->watches[i];
+        if (kw->kind == kind && (ns == NULL ? kw->ns == NULL : str_eq(kw->ns, ns)))
+            return kw;
+    }
+    return NULL;
+}
+
+/* The FlinkDeployments (and FlinkSessionJobs) streams, once per scope. */
+static void watches_ensure(struct k8s_ctx *c) {
+    if (c->kc == NULL)
+        return;
+    if (find_watch(c, WK_DEPLOYMENTS, c->st.scope) == NULL)
+        watch_add(c, WK_DEPLOYMENTS, c->st.scope);
+    if (c->st.discovery.session_jobs && find_watch(c, WK_SESSION_JOBS, c->st.scope) == NULL)
+        watch_add(c, WK_SESSION_JOBS, c->st.scope);
+}
+
+/* Both resource lists have answered: the namespaces holding Flink resources are known. */
+static bool resources_known(struct k8s_ctx *c) {
+    struct kwatch *d = find_watch(c, WK_DEPLOYMENTS, c->st.scope);
+    struct kwatch *sj = find_watch(c, WK_SESSION_JOBS, c->st.scope);
+    return d && k8s_watch_resource_version(d->w) &&
+           (!c->st.discovery.session_jobs || (sj && k8s_watch_resource_version(sj->w)));
+}
+
+/* The namespaced streams follow the namespaces: one across them all (where the list
+ * across namespaces is allowed, filtered to the namespaces holding Flink resources), or
+ * one per such namespace. */
+static void sync_ns_watches(struct k8s_ctx *c) {
+    if (!resources_known(c))
+        return;
+    bool grew = c->ns_grew;
+    c->ns_grew = false;
+    for (int k = WK_SNAPSHOTS; k < WK_COUNT; k++) {
+        if (k == WK_SNAPSHOTS && !c->st.discovery.snapshots)
+            continue;
+        if (!c->per_ns[k]) {
+            struct kwatch *kw = find_watch(c, (enum k8s_wkind)k, c->st.scope);
+            if (kw == NULL)
+                watch_add(c, (enum k8s_wkind)k, c->st.scope);
+            else if (grew) /* objects of the new namespace were not kept: list again */
+                k8s_watch_start(kw->w);
+            continue;
+        }
+        for (size_t i = 0; i < c->st.n_namespaces; i++)
+            if (find_watch(c, (enum k8s_wkind)k, c->st.namespaces[i].name) == NULL)
+                watch_add(c, (enum k8s_wkind)k, c->st.namespaces[i].name);
+    }
+    /* streams of namespaces that hold no Flink resources any more, or of a kind that
+     * went per namespace */
+    size_t j = 0;
+    for (size_t i = 0; i < c->n_watches; i++) {
+        struct kwatch *kw = c->watches[i];
+        bool drop = k8s_wkind_namespaced(kw->kind) &&
+                    ((c->per_ns[kw->kind] && (kw->ns == NULL || find_ns(&c->st, kw->ns) == NULL)) ||
+                     (!c->per_ns[kw->kind] && !str_eq(kw->ns, c->st.scope) &&
+                      !(kw->ns == NULL && c->st.scope == NULL)));
+        if (drop)
+            watch_free(kw);
+        else
+            c->watches[j++] = kw;
+    }
+    c->n_watches = j;
+    count_streams(c);
+}
+
+/* What the callbacks asked for, done once they have returned (a stream may not be
+ * freed from inside its own callback). */
+static void settle(void *arg) {
+    struct k8s_ctx *c = arg;
+    c->settle_timer = 0;
+    c->p->changed = true;
+    if (!c->st.in_scope)
+        return;
+    if (c->want_list_mode) {
+        c->want_list_mode = false;
+        c->want_restart = false;
+        c->watch_forbidden = true;
+        watches_free(c);
+        note_watch_forbidden(c);
+        c->list_rounds = 0;
+        if (c->in_flight == 0 && !c->waiting_cred)
+            ctx_begin(c);
+        return;
+    }
+    if (c->want_restart) {
+        c->want_restart = false;
+        watches_free(c);
+        if (c->in_flight == 0 && !c->waiting_cred)
+            ctx_begin(c); /* the credential again if it was refused, then the streams */
+        return;
+    }
+    sync_ns_watches(c);
+}
+
+static void settle_soon(struct k8s_ctx *c) {
+    if (c->settle_timer <= 0)
+        c->settle_timer = loop_timer(c->p->loop, 0, settle, c);
+}
+
 /* ---- life --------------------------------------------------------------------------- */
 
 static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
@@ -692,6 +1029,11 @@ static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
     kubeconfig_context_tls(c->kc, &c->tls);
     c->st.tls = &c->tls;
+    c->io_ctx.http = p->http;
+    c->io_ctx.loop = p->loop;
+    c->io_ctx.tls = &c->tls;
+    c->io_ctx.timeout_ms = p->app->timeout_ms;
+    k8s_watch_io_http(&c->io, &c->io_ctx);
     if (c->kc->exec) {
         struct exec_cluster_info info;
         kubeconfig_context_exec_cluster(c->kc, &info);
@@ -764,6 +1106,7 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
     p->kc = kc;
     p->user_ns = o->namespace ? xstrdup(o->namespace) : NULL;
     p->user_all = o->all_namespaces;
+    p->list_only = o->list_only;
     p->n_ctx_names = kubeconfig_context_count(kc);
     p->ctx_names = xcalloc(p->n_ctx_names ? p->n_ctx_names : 1, sizeof *p->ctx_names);
     for (size_t i = 0; i < p->n_ctx_names; i++)
@@ -798,6 +1141,8 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
 }
 
 static void ctx_free(struct k8s_ctx *c) {
+    watches_free(c);
+    free(c->watches);
     exec_credential_plugin_free(c->exec);
     free(c->server_shown);
     free(c->identity);
@@ -805,11 +1150,7 @@ static void ctx_free(struct k8s_ctx *c) {
     free(s->name);
     free(s->namespace);
     free(s->scope);
-    flink_resource_list_free(&s->deployments);
-    flink_resource_list_free(&s->session_jobs);
-    for (size_t i = 0; i < s->n_namespaces; i++)
-        ns_state_free(&s->namespaces[i]);
-    free(s->namespaces);
+    k8s_context_data_free(s);
     memset(&c->tls, 0, sizeof c->tls);
     kubeconfig_context_free(c->kc);
     free(c);
@@ -839,6 +1180,7 @@ void k8s_poller_stop(struct k8s_poller *p) {
     if (p == NULL)
         return;
     for (size_t i = 0; i < p->n_ctxs; i++) {
+        watches_free(p->ctxs[i]); /* streams cancelled, timers given back */
         exec_credential_plugin_free(p->ctxs[i]->exec);
         p->ctxs[i]->exec = NULL;
         p->ctxs[i]->waiting_cred = false;
@@ -852,6 +1194,10 @@ void k8s_poller_round(struct k8s_poller *p) {
             continue; /* never pile up on a slow API server */
         if (!c->st.in_scope && !(c->access && c->exec))
             continue; /* out of scope; a context kept for actions renews its credential */
+        if (c->watch_forbidden && !p->list_only && c->st.in_scope &&
+            ++c->list_rounds < K8S_LIST_EVERY)
+            continue; /* watch forbidden: lists, at a slower period */
+        c->list_rounds = 0;
         c->retried = false;
         c->restart = false;
         ctx_begin(c);
@@ -859,9 +1205,14 @@ void k8s_poller_round(struct k8s_poller *p) {
 }
 
 bool k8s_poller_busy(const struct k8s_poller *p) {
-    for (size_t i = 0; i < p->n_ctxs; i++)
-        if (p->ctxs[i]->in_flight > 0 || (p->ctxs[i]->waiting_cred && p->ctxs[i]->st.in_scope))
+    for (size_t i = 0; i < p->n_ctxs; i++) {
+        const struct k8s_ctx *c = p->ctxs[i];
+        if (c->in_flight > 0 || (c->waiting_cred && c->st.in_scope))
             return true;
+        for (size_t k = 0; k < c->n_watches; k++) /* a stream is not busy, its list is */
+            if (k8s_watch_state(c->watches[k]->w) == K8S_WATCH_LISTING)
+                return true;
+    }
     return false;
 }
 
@@ -940,6 +1291,12 @@ int k8s_poller_set_scope(struct k8s_poller *p, const char *context, const char *
         c->st.fell_back = false;
         c->gen++;
         c->relisting = true;
+    }
+    for (size_t i = 0; i < p->n_ctxs; i++) { /* the old streams stop; new ones start */
+        struct k8s_ctx *c = p->ctxs[i];
+        watches_free(c);
+        memset(c->per_ns, 0, sizeof c->per_ns);
+        c->want_restart = c->want_list_mode = c->ns_grew = false;
     }
     apply_hidden(p);
     p->changed = true;
@@ -1051,6 +1408,13 @@ void k8s_poller_refresh_now(struct k8s_poller *p, const struct cluster *c) {
         struct k8s_ctx *x = p->ctxs[i];
         if (!x->st.in_scope || (c != NULL && &x->st != c->k8s.ctx))
             continue;
+        struct kwatch *d = find_watch(x, WK_DEPLOYMENTS, x->st.scope);
+        if (d && k8s_watch_state(d->w) == K8S_WATCH_WATCHING)
+            continue; /* the stream brings the change */
+        if (d) {      /* between streams: list again now */
+            k8s_watch_start(d->w);
+            continue;
+        }
         if (x->in_flight > 0)
             x->restart = true; /* on_done begins again when the last answer is in */
         else

@@ -1,11 +1,18 @@
 /* The Kubernetes side of the loop: one state per kubeconfig context (several contexts
- * make one fleet). Each refresh, per context: the credential (an exec plugin runs from
- * the loop, never blocking), discovery of flink.apache.org/v1beta1 until it answered,
- * then one list of FlinkDeployments (and FlinkSessionJobs when served) across all
- * namespaces, or in one namespace (-n, or the context's namespace when listing across
- * namespaces is forbidden and -A was not given), then one list of pods, one of events and
- * (when served) one of FlinkStateSnapshots per namespace that holds Flink resources. Never
- * one request per pod.
+ * make one fleet). Per context: the credential (an exec plugin runs from the loop, never
+ * blocking), discovery of flink.apache.org/v1beta1 until it answered, then each kind is
+ * listed once and watched (k8s_watch.h, applied by k8s_apply.h): FlinkDeployments (and
+ * FlinkSessionJobs when served) across all namespaces, or in one namespace (-n, or the
+ * context's namespace when listing across namespaces is forbidden and -A was not given);
+ * pods (label component), events and (when served) FlinkStateSnapshots in one stream
+ * each across namespaces, kept for the namespaces that hold Flink resources, or one
+ * stream per such namespace for a kind whose list across namespaces is forbidden. While
+ * the streams are healthy no list is sent; a 410 lists that kind again, a dropped stream
+ * reconnects with back-off. Where RBAC forbids watch, the context lists everything every
+ * K8S_LIST_EVERY refreshes instead and says so (k8s_context_state.watch_note). --once
+ * (list_only) lists once per round: one list of each resource kind, then per namespace
+ * one of pods, events and snapshots, and asks whether watch would be allowed. Never one
+ * request per pod.
  *
  * Every FlinkDeployment becomes one struct cluster in the app (name = resource name,
  * made unique with NS/ or CONTEXT/NS/ when it clashes), reached through the API server's
@@ -58,6 +65,13 @@ struct k8s_poller_options {
      * use anyway (k8s_poller_context_access). access_only: the poller runs for them alone:
      * no context is polled (no current-context fallback, none required). */
     bool access_only;
+    /* --once: one round of lists, no watch. Otherwise each kind is listed once, then
+     * watched (k8s_watch.h): FlinkDeployments and FlinkSessionJobs in the scope, pods
+     * (label component), events and FlinkStateSnapshots across all namespaces where the
+     * list across them is allowed (kept for the namespaces holding Flink resources), else
+     * one stream per such namespace. Where RBAC forbids watch, lists every
+     * K8S_LIST_EVERY refreshes and says so (k8s_context_state.watch_note). */
+    bool list_only;
 };
 
 struct k8s_poller;

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "http.h"
 #include "json_get.h"
+#include "k8s_api.h"
 #include "loop.h"
 #include "sanitize.h"
 #include "xalloc.h"
@@ -127,6 +128,8 @@ struct k8s_watch {
     bool stream_bad;   /* the stream said ERROR or sent garbage */
     bool got_line;     /* the stream carried at least one event */
     bool reconnecting; /* the next watch follows a failure */
+    bool watch_denied; /* the last FORBIDDEN came from a watch request */
+    long last_status;
     uint64_t rng;
     char error[256];
     struct k8s_watch_counters c;
@@ -176,6 +179,10 @@ enum k8s_watch_state k8s_watch_state(const struct k8s_watch *w) { return w->stat
 const char *k8s_watch_resource_version(const struct k8s_watch *w) { return w->rv; }
 const char *k8s_watch_error(const struct k8s_watch *w) { return w->error; }
 const struct k8s_watch_counters *k8s_watch_counters(const struct k8s_watch *w) { return &w->c; }
+long k8s_watch_last_status(const struct k8s_watch *w) { return w->last_status; }
+bool k8s_watch_forbidden_watch(const struct k8s_watch *w) {
+    return w->state == K8S_WATCH_FORBIDDEN && w->watch_denied;
+}
 
 /* returns owned "&name=escaped value" */
 static char *param(const char *name, const char *value) {
@@ -238,8 +245,18 @@ static void retry_later(struct k8s_watch *w, bool list, const char *error) {
         w->timer = 0; /* no timer free: the next k8s_watch_start begins again */
 }
 
-static void forbidden(struct k8s_watch *w, const char *error) {
-    set_state(w, K8S_WATCH_FORBIDDEN, error && error[0] ? error : "HTTP 403: forbidden");
+/* 403: the Status message says why (the RBAC reason), else the transport's line. */
+static void forbidden(struct k8s_watch *w, bool on_watch, const char *body, size_t len,
+                      const char *error) {
+    char *msg = body ? k8s_api_error_message(body, len) : NULL;
+    char line[256];
+    if (msg)
+        snprintf(line, sizeof line, "403 Forbidden: %s", msg);
+    else
+        snprintf(line, sizeof line, "%s", error && error[0] ? error : "HTTP 403: forbidden");
+    free(msg);
+    w->watch_denied = on_watch;
+    set_state(w, K8S_WATCH_FORBIDDEN, line);
 }
 
 static void start_list(struct k8s_watch *w) {
@@ -288,8 +305,9 @@ void k8s_watch_on_timer(struct k8s_watch *w) {
 void k8s_watch_on_list(struct k8s_watch *w, long status, const char *body, size_t len,
                        const char *error) {
     w->req = -1;
+    w->last_status = status >= 400 ? status : 0;
     if (status == 403) {
-        forbidden(w, error);
+        forbidden(w, false, body, len, error);
         return;
     }
     if (error && error[0]) {
@@ -356,9 +374,8 @@ bool k8s_watch_on_chunk(struct k8s_watch *w, const char *data, size_t len) {
 
 void k8s_watch_on_stream_end(struct k8s_watch *w, long status, const char *body, size_t len,
                              const char *error) {
-    (void)body;
-    (void)len;
     w->req = -1;
+    w->last_status = status >= 400 ? status : 0;
     if (w->relist || status == 410) {
         /* our resourceVersion is older than the server keeps: everything again */
         w->c.relists++;
@@ -367,7 +384,7 @@ void k8s_watch_on_stream_end(struct k8s_watch *w, long status, const char *body,
         return;
     }
     if (status == 403) {
-        forbidden(w, error);
+        forbidden(w, true, body, len, error);
         return;
     }
     w->reconnecting = true;
@@ -416,8 +433,10 @@ static int64_t http_get(void *io, struct k8s_watch *w, const char *url, bool str
     req.tls = ctx->tls;
     req.timeout_ms = ctx->timeout_ms;
     req.arg = w;
-    /* what the board shows comes from these: above background details */
-    req.priority = HTTP_PRIO_BOARD;
+    /* what the board shows comes from these, and a stream costs one request an hour
+     * when healthy: it spends the budget but never waits behind detail requests (a
+     * reconnect held for seconds is a board that misses changes) */
+    req.priority = HTTP_PRIO_VIEW;
     if (stream) {
         req.on_chunk = http_chunk;
         req.idle_timeout_ms = idle_timeout_ms;

@@ -144,6 +144,12 @@ const char *k8s_watch_resource_version(const struct k8s_watch *w);
 /* borrowed: the last error line, "" when none */
 const char *k8s_watch_error(const struct k8s_watch *w);
 const struct k8s_watch_counters *k8s_watch_counters(const struct k8s_watch *w);
+/* The HTTP status of the last answer that failed (401, 403, 410, 500...), 0 for none or
+ * a transport failure; kept until the next answer that works. */
+long k8s_watch_last_status(const struct k8s_watch *w);
+/* FORBIDDEN came from the watch request (RBAC allows list, not watch): the caller lists
+ * periodically instead. false when the list itself was forbidden. */
+bool k8s_watch_forbidden_watch(const struct k8s_watch *w);
 /* The URLs it sends (exposed for tests): returns owned strings. rv may be NULL. */
 char *k8s_watch_list_url(const struct k8s_watch *w);
 char *k8s_watch_watch_url(const struct k8s_watch *w);

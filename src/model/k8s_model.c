@@ -274,6 +274,7 @@ void pod_list_free(struct pod_list *l) {
 
 void k8s_event_init(struct k8s_event *e) {
     e->namespace = NULL;
+    e->name = NULL;
     e->type = NULL;
     e->warning = false;
     e->reason = NULL;
@@ -287,6 +288,7 @@ void k8s_event_init(struct k8s_event *e) {
 
 void k8s_event_free(struct k8s_event *e) {
     free(e->namespace);
+    free(e->name);
     free(e->type);
     free(e->reason);
     free(e->message);
@@ -302,6 +304,144 @@ void k8s_event_list_free(struct k8s_event_list *l) {
     free(l->items);
     l->items = NULL;
     l->len = 0;
+}
+
+/* ---- updaters ----------------------------------------------------------------------- */
+
+/* One shape for the four lists: {items, len}, items keyed by namespace and name. */
+struct list_kind {
+    size_t size;
+    const char *(*ns)(const void *item);
+    const char *(*name)(const void *item);
+    void (*init)(void *item);
+    void (*free)(void *item);
+};
+
+static bool str_same(const char *a, const char *b) {
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* The index of ns/name in items, or len. */
+static size_t list_find(const void *items, size_t len, const struct list_kind *k, const char *ns,
+                        const char *name) {
+    const unsigned char *p = items;
+    for (size_t i = 0; name != NULL && i < len; i++) {
+        const void *it = p + i * k->size;
+        if (str_same(k->name(it), name) &&
+            (ns == NULL ? k->ns(it) == NULL : str_same(k->ns(it), ns)))
+            return i;
+    }
+    return len;
+}
+
+static void list_put(void **items, size_t *len, const struct list_kind *k, void *item) {
+    size_t i = list_find(*items, *len, k, k->ns(item), k->name(item));
+    if (i == *len) {
+        *items = xrealloc(*items, (*len + 1) * k->size);
+        (*len)++;
+    } else {
+        k->free((unsigned char *)*items + i * k->size);
+    }
+    memcpy((unsigned char *)*items + i * k->size, item, k->size);
+    k->init(item); /* handed over */
+}
+
+static bool list_remove(void **items, size_t *len, const struct list_kind *k, const char *ns,
+                        const char *name) {
+    size_t i = list_find(*items, *len, k, ns, name);
+    if (i == *len)
+        return false;
+    unsigned char *p = *items;
+    k->free(p + i * k->size);
+    memmove(p + i * k->size, p + (i + 1) * k->size, (*len - i - 1) * k->size);
+    (*len)--;
+    if (*len == 0) {
+        free(*items);
+        *items = NULL;
+    }
+    return true;
+}
+
+#define LIST_KIND(prefix, type, list_type, init_fn, free_fn, list_free_fn)                         \
+    static const char *prefix##_ns(const void *it) { return ((const type *)it)->namespace; }       \
+    static const char *prefix##_name(const void *it) { return ((const type *)it)->name; }          \
+    static void prefix##_init_v(void *it) { init_fn(it); }                                         \
+    static void prefix##_free_v(void *it) { free_fn(it); }                                         \
+    static const struct list_kind prefix##_kind = {sizeof(type), prefix##_ns, prefix##_name,       \
+                                                   prefix##_init_v, prefix##_free_v};              \
+    void prefix##_put(list_type *l, type *item) {                                                  \
+        list_put((void **)&l->items, &l->len, &prefix##_kind, item);                               \
+    }                                                                                              \
+    bool prefix##_remove(list_type *l, const char *ns, const char *name) {                         \
+        return list_remove((void **)&l->items, &l->len, &prefix##_kind, ns, name);                 \
+    }                                                                                              \
+    void prefix##_replace(list_type *l, list_type *with) {                                         \
+        list_free_fn(l);                                                                           \
+        *l = *with;                                                                                \
+        with->items = NULL;                                                                        \
+        with->len = 0;                                                                             \
+    }
+
+LIST_KIND(flink_resource_list, struct flink_resource, struct flink_resource_list,
+          flink_resource_init, flink_resource_free, flink_resource_list_free)
+LIST_KIND(flink_snapshot_list, struct flink_snapshot, struct flink_snapshot_list,
+          flink_snapshot_init, flink_snapshot_free, flink_snapshot_list_free)
+LIST_KIND(pod_list, struct pod, struct pod_list, pod_init, pod_free, pod_list_free)
+LIST_KIND(k8s_event_list, struct k8s_event, struct k8s_event_list, k8s_event_init, k8s_event_free,
+          k8s_event_list_free)
+#undef LIST_KIND
+
+struct k8s_namespace_state *k8s_context_namespace_find(struct k8s_context_state *s,
+                                                       const char *ns) {
+    for (size_t i = 0; ns != NULL && i < s->n_namespaces; i++)
+        if (str_same(s->namespaces[i].name, ns))
+            return &s->namespaces[i];
+    return NULL;
+}
+
+struct k8s_namespace_state *k8s_context_namespace_add(struct k8s_context_state *s, const char *ns) {
+    struct k8s_namespace_state *n = k8s_context_namespace_find(s, ns);
+    if (n != NULL)
+        return n;
+    s->namespaces = xrealloc(s->namespaces, (s->n_namespaces + 1) * sizeof *s->namespaces);
+    n = &s->namespaces[s->n_namespaces++];
+    memset(n, 0, sizeof *n);
+    n->name = xstrdup(ns);
+    return n;
+}
+
+void k8s_namespace_state_free(struct k8s_namespace_state *n) {
+    free(n->name);
+    pod_list_free(&n->pods);
+    k8s_event_list_free(&n->events);
+    flink_snapshot_list_free(&n->snapshots);
+    memset(n, 0, sizeof *n);
+}
+
+bool k8s_context_namespace_remove(struct k8s_context_state *s, const char *ns) {
+    struct k8s_namespace_state *n = k8s_context_namespace_find(s, ns);
+    if (n == NULL)
+        return false;
+    size_t i = (size_t)(n - s->namespaces);
+    k8s_namespace_state_free(n);
+    memmove(&s->namespaces[i], &s->namespaces[i + 1],
+            (s->n_namespaces - i - 1) * sizeof *s->namespaces);
+    s->n_namespaces--;
+    if (s->n_namespaces == 0) {
+        free(s->namespaces);
+        s->namespaces = NULL;
+    }
+    return true;
+}
+
+void k8s_context_data_free(struct k8s_context_state *s) {
+    flink_resource_list_free(&s->deployments);
+    flink_resource_list_free(&s->session_jobs);
+    for (size_t i = 0; i < s->n_namespaces; i++)
+        k8s_namespace_state_free(&s->namespaces[i]);
+    free(s->namespaces);
+    s->namespaces = NULL;
+    s->n_namespaces = 0;
 }
 
 /* ---- The API server ------------------------------------------------------------------ */

@@ -262,6 +262,7 @@ struct pod_summary {
 
 struct k8s_event {
     char *namespace;   /* owned */
+    char *name;        /* metadata.name, owned; NULL unknown (then never replaced) */
     char *type;        /* "Normal" | "Warning", owned */
     bool warning;      /* type is "Warning" */
     char *reason;      /* owned */
@@ -320,9 +321,10 @@ struct k8s_namespace_state {
     struct source lists[K8S_NS_LISTS]; /* each list's own: pods, events, snapshots */
 };
 
-/* What one context knows. Filled and freed by the k8s poller (k8s_poller.h), which lists
- * them all in app.k8s_contexts; borrowed by clusters (cluster.k8s.ctx), views, alerts and
- * --once, valid until k8s_poller_free. */
+/* What one context knows. Owned by the k8s poller (k8s_poller.h), which lists them all
+ * in app.k8s_contexts and fills them through the updaters below (lists and watch events:
+ * k8s_apply.h); borrowed by clusters (cluster.k8s.ctx), views, alerts and --once, valid
+ * until k8s_poller_free. */
 struct k8s_context_state {
     char *name;      /* context name as asked (owned) */
     char *namespace; /* the context's namespace, NULL when the context did not resolve */
@@ -337,9 +339,13 @@ struct k8s_context_state {
     size_t n_namespaces;
     char error[256]; /* context-level error line, "" when fine */
     int64_t last_ok_ms;
-    const char *server; /* the API server URL (borrowed, poller-owned); NULL: unresolved */
+    const char *server;         /* the API server URL (borrowed, poller-owned); NULL: unresolved */
     const struct http_tls *tls; /* borrowed, poller-owned: its TLS and credential (markers) */
-    bool in_scope;      /* in the current scope (:ctx): polled, its clusters shown */
+    bool in_scope;              /* in the current scope (:ctx): polled, its clusters shown */
+    /* How the data arrives: "" while it is watched (or not known yet, --once); else one
+     * line such as "watch forbidden: listing every 10s" (RBAC allows list, not watch). */
+    char watch_note[128];
+    int watches; /* watch streams open now (0 in --once and while listing) */
 };
 
 /* ---- readers: what views, alerts and --once ask of the Kubernetes side ----------------- */
@@ -378,6 +384,37 @@ size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapsho
 struct pod_summary pod_list_summary(const struct pod_list *pods, const char *ns, const char *app);
 /* Pod p belongs to resource app in ns (NULL: any). */
 bool pod_of_app(const struct pod *p, const char *ns, const char *app);
+
+/* ---- updaters: lists and watch events applied to the model (the k8s poller) ----------- */
+
+/* put: the item with the same namespace and name is replaced by *item, else *item is
+ * appended; what *item owned is taken (it is left initialised). remove: the item ns/name
+ * goes; true when there was one. replace: the whole list becomes *with (taken; *with is
+ * left empty). An item without a name is appended by put and never found. */
+void flink_resource_list_put(struct flink_resource_list *l, struct flink_resource *item);
+bool flink_resource_list_remove(struct flink_resource_list *l, const char *ns, const char *name);
+void flink_resource_list_replace(struct flink_resource_list *l, struct flink_resource_list *with);
+void flink_snapshot_list_put(struct flink_snapshot_list *l, struct flink_snapshot *item);
+bool flink_snapshot_list_remove(struct flink_snapshot_list *l, const char *ns, const char *name);
+void flink_snapshot_list_replace(struct flink_snapshot_list *l, struct flink_snapshot_list *with);
+void pod_list_put(struct pod_list *l, struct pod *item);
+bool pod_list_remove(struct pod_list *l, const char *ns, const char *name);
+void pod_list_replace(struct pod_list *l, struct pod_list *with);
+void k8s_event_list_put(struct k8s_event_list *l, struct k8s_event *item);
+bool k8s_event_list_remove(struct k8s_event_list *l, const char *ns, const char *name);
+void k8s_event_list_replace(struct k8s_event_list *l, struct k8s_event_list *with);
+
+/* The namespace state ns of s, added (empty, nothing answered yet) when absent.
+ * Borrowed; pointers into s->namespaces do not survive the next add or remove. */
+struct k8s_namespace_state *k8s_context_namespace_add(struct k8s_context_state *s, const char *ns);
+/* The namespace state ns of s (NULL: none), borrowed as above. */
+struct k8s_namespace_state *k8s_context_namespace_find(struct k8s_context_state *s, const char *ns);
+/* Drop namespace ns and everything held in it; true when there was one. */
+bool k8s_context_namespace_remove(struct k8s_context_state *s, const char *ns);
+/* Everything a namespace state owns; it is left zeroed. */
+void k8s_namespace_state_free(struct k8s_namespace_state *n);
+/* The data a context state owns: its lists and namespaces (not its names and lines). */
+void k8s_context_data_free(struct k8s_context_state *s);
 
 /* ---- init / free --------------------------------------------------------------------- */
 

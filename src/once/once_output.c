@@ -90,6 +90,7 @@ static cJSON *context_json(const struct k8s_context_state *s) {
                               : cJSON_CreateBool(s->crds == K8S_CRDS_PRESENT));
     add_int(o, "deployments", s->listed ? (int64_t)s->deployments.len : -1);
     add_int(o, "session_jobs", s->discovery.session_jobs ? (int64_t)s->session_jobs.len : -1);
+    add_str(o, "watch", s->watch_note[0] ? s->watch_note : NULL); /* e.g. watch forbidden */
     cJSON *nss = cJSON_AddArrayToObject(o, "namespace_errors");
     for (size_t i = 0; i < s->n_namespaces; i++)
         if (s->namespaces[i].error[0])

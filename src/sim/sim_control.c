@@ -1,6 +1,7 @@
 #include "sim_control.h"
 
 #include "sim_clock.h"
+#include "sim_k8s_auth.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -286,6 +287,15 @@ static void k8s_control(const struct sim_control *ctl, const char *method, const
             return;
         }
         sim_k8s_drop_watches(ctl->k8s);
+        reply_ok(r, 200, cJSON_CreateObject());
+        return;
+    }
+    if (strcmp(rest, "forbid-watch") == 0) { /* RBAC: list yes, watch no */
+        if (strcmp(method, "POST") != 0 && strcmp(method, "DELETE") != 0) {
+            not_allowed(r, method, path, "POST, DELETE");
+            return;
+        }
+        sim_k8s_auth_forbid_watch(strcmp(method, "POST") == 0);
         reply_ok(r, 200, cJSON_CreateObject());
         return;
     }

@@ -3,6 +3,7 @@
 #include "sim_k8s.h"
 #include "xalloc.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,40 @@ static bool in(const char *s, const char *const *set, size_t n) {
     return false;
 }
 
-/* What the simulator refuses while forbidden (sim_k8s_forbid). */
+static atomic_bool watch_forbidden;
+
+void sim_k8s_auth_forbid_watch(bool on) { atomic_store(&watch_forbidden, on); }
+
+bool sim_k8s_auth_deny_watch(const char *path, struct sim_reply *r) {
+    if (!atomic_load(&watch_forbidden))
+        return false;
+    const char *res = strrchr(path, '/');
+    res = res != NULL ? res + 1 : path;
+    const char *ns = strstr(path, "/namespaces/");
+    bool flink = strncmp(path, "/apis/flink.apache.org/", 23) == 0;
+    if (ns != NULL) {
+        ns += strlen("/namespaces/");
+        int len = (int)strcspn(ns, "/");
+        sim_k8s_status(r, 403, "Forbidden",
+                       "%s%s is forbidden: User \"%s\" cannot watch resource \"%s\" in API "
+                       "group \"%s\" in the namespace \"%.*s\"",
+                       res, flink ? ".flink.apache.org" : "", SIM_K8S_AUTH_DEFAULT_USER, res,
+                       flink ? "flink.apache.org" : "", len, ns);
+    } else {
+        sim_k8s_status(r, 403, "Forbidden",
+                       "%s%s is forbidden: User \"%s\" cannot watch resource \"%s\" in API "
+                       "group \"%s\" at the cluster scope",
+                       res, flink ? ".flink.apache.org" : "", SIM_K8S_AUTH_DEFAULT_USER, res,
+                       flink ? "flink.apache.org" : "");
+    }
+    return true;
+}
+
+/* What the simulator refuses while forbidden (sim_k8s_forbid), and watch while
+ * sim_k8s_auth_forbid_watch holds. */
 static bool denied(const cJSON *attrs, const char *forbidden_user) {
+    if (attrs != NULL && atomic_load(&watch_forbidden) && strcmp(str(attrs, "verb"), "watch") == 0)
+        return true;
     if (forbidden_user == NULL || attrs == NULL)
         return false;
     static const char *const writes[] = {"create", "update",           "patch",

@@ -7,6 +7,7 @@
 #include "sim_faults.h"
 #include "sim_flink.h"
 #include "sim_k8s.h"
+#include "sim_k8s_auth.h"
 #include "sim_kubeconfig.h"
 #include "sim_model.h"
 #include "sim_prom.h"
@@ -104,6 +105,7 @@ static void usage(FILE *out) {
         "  POST|DELETE /_sim/k8s/forbid     patches and creates answer 403 Forbidden\n"
         "  GET|POST /_sim/clock             the simulator's time; {\"advance_ms\":N} moves it\n"
         "  POST /_sim/k8s/drop-watches      every open Kubernetes watch stream ends\n"
+        "  POST|DELETE /_sim/k8s/forbid-watch  watch requests answer 403 (list still works)\n"
         "  GET|DELETE /_sim/stats           requests received by class and path, or reset\n"
         "It is also a Kubernetes API server (watches, the Table format, /openapi/v2 and\n"
         "v3, JSON patch, scale and status subresources, delete, auth can-i and whoami):\n"
@@ -228,6 +230,11 @@ static char *query_string(struct MHD_Connection *conn) {
     return qs;
 }
 
+static bool query_true_arg(struct MHD_Connection *conn, const char *key) {
+    const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+    return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+}
+
 /* /_sim/stats: every request received, by class and path template. */
 static void count_request(const struct server *s, struct MHD_Connection *conn, const char *method,
                           const char *url, bool k8s) {
@@ -267,6 +274,8 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
         sim_k8s_status(&r, 401, "Unauthorized", "Unauthorized");
         return queue_reply(conn, &r);
     }
+    if (k8s && query_true_arg(conn, "watch") && sim_k8s_auth_deny_watch(url, &r))
+        return queue_reply(conn, &r); /* POST /_sim/k8s/forbid-watch */
     if (k8s && ctx->too_big) {
         sim_k8s_status(&r, 413, "RequestEntityTooLarge", "request body over %d bytes",
                        MAX_REQUEST_BODY);

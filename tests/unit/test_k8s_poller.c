@@ -487,7 +487,8 @@ static void reply(int c, int status, const struct body *b) {
 
 /* The server, in the child: every connection one request (Connection: close). The
  * snapshots of flink-prod are the fixture the first time, then a 403 when forbid_later. */
-static void serve(int lfd, int out, bool snapshots_served, bool forbid_later) {
+static void serve(int lfd, int out, bool snapshots_served, bool forbid_later,
+                  bool forbid_all_pods) {
     struct body disc =
         fixture_load("k8s", snapshots_served ? "discovery.json" : "discovery.no_snapshots.json");
     struct body deps = fixture_load("k8s", "flinkdeployments.json");
@@ -524,7 +525,13 @@ static void serve(int lfd, int out, bool snapshots_served, bool forbid_later) {
         char line[2100];
         int n = snprintf(line, sizeof line, "%s\n", path);
         write_all(out, line, (size_t)n);
-        if (strcmp(path, "/apis/flink.apache.org/v1beta1") == 0)
+        static char no_events_text[] = "";
+        struct body no_events = {no_events_text, 0};
+        if (strstr(path, "watch=1")) /* a watch that ends at once, saying nothing */
+            reply(c, 200, &no_events);
+        else if (forbid_all_pods && strncmp(path, "/api/v1/pods", 12) == 0)
+            reply(c, 403, &forbidden); /* pods may be listed per namespace only */
+        else if (strcmp(path, "/apis/flink.apache.org/v1beta1") == 0)
             reply(c, 200, &disc);
         else if (strstr(path, "/flinkdeployments"))
             reply(c, 200, &deps);
@@ -547,7 +554,7 @@ static void serve(int lfd, int out, bool snapshots_served, bool forbid_later) {
     }
 }
 
-static struct api *api_start(bool snapshots_served, bool forbid_later) {
+static struct api *api_start3(bool snapshots_served, bool forbid_later, bool forbid_all_pods) {
     struct api *a = xcalloc(1, sizeof *a);
     int lfd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {0};
@@ -564,7 +571,7 @@ static struct api *api_start(bool snapshots_served, bool forbid_later) {
     assert_true(a->pid >= 0);
     if (a->pid == 0) {
         close(fds[0]);
-        serve(lfd, fds[1], snapshots_served, forbid_later);
+        serve(lfd, fds[1], snapshots_served, forbid_later, forbid_all_pods);
         _exit(0);
     }
     close(lfd);
@@ -584,6 +591,10 @@ static struct api *api_start(bool snapshots_served, bool forbid_later) {
     free(yaml);
     a->kcfg = xstrdup(tmpl);
     return a;
+}
+
+static struct api *api_start(bool snapshots_served, bool forbid_later) {
+    return api_start3(snapshots_served, forbid_later, false);
 }
 
 static void api_stop(struct api *a) {
@@ -615,18 +626,22 @@ static int count_lines(const char *text, const char *needle) {
     return n;
 }
 
-static struct fx *fx_api(struct api *a) {
+static struct fx *fx_api_mode(struct api *a, bool list_only) {
     struct fx *f = xcalloc(1, sizeof *f);
     f->app.timeout_ms = 5000;
     f->http = http_new(5000, HTTP_DEFAULT_MAX_BODY);
     f->loop = loop_new(f->http);
     struct k8s_poller_options o = {0};
     o.kubeconfig = a->kcfg;
+    o.list_only = list_only;
     f->p = k8s_poller_new(&f->app, f->http, f->loop, &o, f->err, sizeof f->err);
     assert_non_null(f->p);
     f->app.k8s = f->p;
     return f;
 }
+
+/* The lists of --once and of a context where watch is forbidden. */
+static struct fx *fx_api(struct api *a) { return fx_api_mode(a, true); }
 
 /* One refresh, to its end (deadline: 10 s, never reached on a healthy run). */
 static void fx_refresh(struct fx *f) {
@@ -721,6 +736,50 @@ static void snapshots_not_listed_where_not_served(void **state) {
     assert_int_equal(k8s_cluster_snapshots(prod, &v), 0);
     assert_null(v);
     assert_false(ns_named(f, "flink-prod")->snapshots_ok);
+    fx_free(f);
+    api_stop(a);
+}
+
+/* Watches: one stream a kind across namespaces; where the list across them is forbidden
+ * (pods here), one per namespace holding Flink resources, and only for that kind. */
+static void watches_go_per_namespace_only_where_the_list_across_them_is_forbidden(void **state) {
+    (void)state;
+    struct api *a = api_start3(true, false, true);
+    struct fx *f = fx_api_mode(a, false);
+    k8s_poller_round(f->p);
+    static char seen[65536];
+    size_t used = 0;
+    seen[0] = '\0';
+    int64_t end = clock_mono_ms() + 10000;
+    while (clock_mono_ms() < end &&
+           !(strstr(seen, "/api/v1/namespaces/flink-dev/pods?labelSelector=component\n") &&
+             strstr(seen, "/api/v1/namespaces/flink-prod/pods?labelSelector=component\n") &&
+             strstr(seen, "/api/v1/events\n"))) {
+        loop_run_once(f->loop, 50);
+        const char *more = api_paths(a);
+        size_t n = strlen(more);
+        if (used + n < sizeof seen) {
+            memcpy(seen + used, more, n + 1);
+            used += n;
+        }
+    }
+    /* the cluster-wide pods list was asked once, then per namespace */
+    assert_int_equal(count_lines(seen, "/api/v1/pods?labelSelector=component\n"), 1);
+    assert_int_equal(
+        count_lines(seen, "/api/v1/namespaces/flink-prod/pods?labelSelector=component\n"), 1);
+    assert_int_equal(
+        count_lines(seen, "/api/v1/namespaces/flink-staging/pods?labelSelector=component\n"), 1);
+    assert_int_equal(
+        count_lines(seen, "/api/v1/namespaces/flink-dev/pods?labelSelector=component\n"), 1);
+    /* events stay one stream across namespaces */
+    assert_int_equal(count_lines(seen, "/api/v1/events\n"), 1);
+    assert_int_equal(count_lines(seen, "/namespaces/flink-prod/events"), 0);
+    /* each kind listed once, then watched: no list every refresh */
+    assert_int_equal(count_lines(seen, "/apis/flink.apache.org/v1beta1/flinkdeployments\n"), 1);
+    assert_true(count_lines(seen, "flinkdeployments?watch=1") >= 1);
+    const struct k8s_namespace_state *prod = ns_named(f, "flink-prod");
+    assert_true(prod->pods_ok);
+    assert_true(prod->events_ok);
     fx_free(f);
     api_stop(a);
 }
@@ -824,6 +883,7 @@ int main(void) {
         cmocka_unit_test(valid_namespace_names),
         cmocka_unit_test(snapshots_listed_once_per_namespace_per_refresh_when_served),
         cmocka_unit_test(snapshots_not_listed_where_not_served),
+        cmocka_unit_test(watches_go_per_namespace_only_where_the_list_across_them_is_forbidden),
         cmocka_unit_test(cluster_snapshots_pick_the_deployment_newest_by_trigger),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -387,6 +387,34 @@ static void forbidden_stops_and_says_so(void **state) {
     k8s_watch_free(w);
 }
 
+/* Which request RBAC refused decides the caller's fallback: a forbidden watch lists
+ * periodically, a forbidden list across namespaces goes to one namespace. The line says
+ * the RBAC reason from the Status. */
+static void forbidden_says_which_request_and_why(void **state) {
+    (void)state;
+    static const char status[] =
+        "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"flinkdeployments is "
+        "forbidden: User \\\"u\\\" cannot watch resource\",\"reason\":\"Forbidden\",\"code\":403}";
+    struct rec r = {0};
+    struct k8s_watch *w = new_watch(&r, NULL);
+    k8s_watch_start(w);
+    k8s_watch_on_list(w, 200, list_body, sizeof list_body - 1, NULL);
+    k8s_watch_on_stream_end(w, 403, status, sizeof status - 1, "HTTP 403");
+    assert_true(k8s_watch_forbidden_watch(w));
+    assert_int_equal(k8s_watch_last_status(w), 403);
+    assert_string_equal(k8s_watch_error(w),
+                        "403 Forbidden: flinkdeployments is forbidden: User \"u\" cannot watch "
+                        "resource");
+    k8s_watch_start(w); /* again: now the list is refused */
+    k8s_watch_on_list(w, 403, status, sizeof status - 1, "HTTP 403");
+    assert_int_equal(k8s_watch_state(w), K8S_WATCH_FORBIDDEN);
+    assert_false(k8s_watch_forbidden_watch(w));
+    k8s_watch_start(w);
+    k8s_watch_on_list(w, 200, list_body, sizeof list_body - 1, NULL);
+    assert_int_equal(k8s_watch_last_status(w), 0); /* an answer that worked */
+    k8s_watch_free(w);
+}
+
 /* A list that keeps failing: 1 s, 2 s, 4 s ... to 30 s, each with jitter. */
 static void failing_list_backs_off_to_thirty_seconds(void **state) {
     (void)state;
@@ -535,6 +563,7 @@ int main(void) {
         cmocka_unit_test(expired_resource_version_lists_again),
         cmocka_unit_test(garbage_in_the_stream_reconnects_after_a_back_off),
         cmocka_unit_test(forbidden_stops_and_says_so),
+        cmocka_unit_test(forbidden_says_which_request_and_why),
         cmocka_unit_test(failing_list_backs_off_to_thirty_seconds),
         cmocka_unit_test(watch_over_http_lists_watches_and_goes_on),
     };
