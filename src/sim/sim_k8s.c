@@ -59,6 +59,7 @@ struct sim_k8s {
                                (PATCH .../flinkdeployments/NAME/status) */
     bool *deleted;          /* owned, a deployment each: DELETEd (gone from every list) */
     bool *orphaned;         /* owned: deleted with propagationPolicy=Orphan (pods stay) */
+    bool *standalone;       /* owned, a cluster each: no FlinkDeployment (sim_deployments') */
     struct sim_k8s_openapi *openapi; /* owned: /openapi/v2 and /openapi/v3 */
 };
 
@@ -209,7 +210,8 @@ static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long
     add_time(md, "creationTimestamp", created);
     cJSON *labels = cJSON_AddObjectToObject(md, "labels");
     cJSON_AddStringToObject(labels, "app.kubernetes.io/name", c->name);
-    cJSON_AddStringToObject(labels, "environment", c->name);
+    cJSON_AddStringToObject(labels, "environment",
+                            c->profile->name != NULL ? c->profile->name : c->name);
 
     cJSON *spec = cJSON_AddObjectToObject(d, "spec");
     char *image = xasprintf("flink:%d.%d", c->version_major, c->version_minor);
@@ -244,11 +246,13 @@ static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long
     cJSON_AddStringToObject(conf, "kubernetes.operator.periodic.savepoint.interval",
                             c->index == 0 ? "6h" : "0");
     cJSON *jm = cJSON_AddObjectToObject(spec, "jobManager");
-    cJSON_AddNumberToObject(jm, "replicas", 1);
+    cJSON_AddNumberToObject(jm, "replicas", c->jm_replicas);
     cJSON_AddItemToObject(jm, "resource", resource_json("1", "2048m"));
     cJSON *tm = cJSON_AddObjectToObject(spec, "taskManager");
     cJSON_AddNumberToObject(tm, "replicas", (double)c->n_tms);
     cJSON_AddItemToObject(tm, "resource", resource_json("2", "4096m"));
+    if (c->mode == SIM_MODE_SESSION)
+        return d; /* a session cluster: no spec.job, its jobs are FlinkSessionJobs */
     cJSON *job = cJSON_AddObjectToObject(spec, "job");
     v = xasprintf("local:///opt/flink/usrlib/%s-pipelines.jar", c->name);
     cJSON_AddStringToObject(job, "jarURI", v);
@@ -261,16 +265,8 @@ static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long
     return d;
 }
 
-/* The namespace of cluster ci: the seed guide's three environments, then flink-NAME. */
-static char *namespace_for(const struct sim_cluster *c) {
-    if (c->index == 0)
-        return xstrdup("flink-prod");
-    if (c->index == 1)
-        return xstrdup("flink-staging");
-    if (c->index == 2)
-        return xstrdup("flink-dev");
-    return xasprintf("flink-%s", c->name);
-}
+/* The namespace of cluster ci: the model's (the fleet's, or the grid's one a cluster). */
+static char *namespace_for(const struct sim_cluster *c) { return xstrdup(c->namespace); }
 
 struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     struct sim_k8s *k = xcalloc(1, sizeof *k);
@@ -303,11 +299,16 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
         cJSON_AddItemToArray(k->status_overlays, cJSON_CreateObject());
     k->deleted = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->deleted);
     k->orphaned = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->orphaned);
+    k->standalone = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->standalone);
     for (size_t i = 0; i < k->n; i++) {
         const struct sim_cluster *c = &m->clusters[i];
+        k->standalone[i] = c->mode == SIM_MODE_STANDALONE;
         cJSON *d = cJSON_GetArrayItem(k->deployments, (int)i);
         sim_operator_init(&k->operators[i], get_obj(d, "spec"), 1, i == 1 ? "DEPLOYED" : "STABLE");
-        /* The operator follows one job: the first running one at start. */
+        /* The operator follows one job: the first running one at start; a session
+         * cluster's jobs are its FlinkSessionJobs' (sim_sessionjobs). */
+        if (c->mode != SIM_MODE_APPLICATION)
+            continue;
         for (size_t ji = 0; ji < c->n_jobs && k->jids[i][0] == '\0'; ji++)
             if (c->jobs[ji].state == SIM_JOB_RUNNING)
                 snprintf(k->jids[i], sizeof k->jids[i], "%s", c->jobs[ji].jid);
@@ -336,6 +337,7 @@ void sim_k8s_free(struct sim_k8s *k) {
     sim_k8s_openapi_free(k->openapi);
     free(k->deleted);
     free(k->orphaned);
+    free(k->standalone);
     free(k->forbidden_user);
     sim_snapshots_free(&k->progress);
     free(k->namespaces);
@@ -352,13 +354,27 @@ static struct sim_job *tracked_job(const struct sim_k8s *k, size_t i, struct sim
     return i < k->n ? sim_cluster_job(c, k->jids[i]) : NULL;
 }
 
-/* The job manager pod's name ("<name>-<replicaset>-<pod>"): returns owned. */
-char *sim_k8s_jm_pod_name(const struct sim_cluster *c) {
+/* The JobManager Deployment's name: NAME (native), NAME-jobmanager (standalone). Owned. */
+static char *jm_deployment_name(const struct sim_cluster *c) {
+    return c->mode == SIM_MODE_STANDALONE ? xasprintf("%s-jobmanager", c->name)
+                                          : xstrdup(c->name);
+}
+
+/* JobManager pod r's name ("<deployment>-<replicaset>-<pod>"), r 0 the leader: owned.
+ * rs (when not NULL, 11 bytes) gets the ReplicaSet's hash. */
+static char *jm_pod_name(const struct sim_cluster *c, int r, char *rs_out) {
     char rs[11], pod[6];
     name_suffix(rs, sizeof rs, fnv(c->name, 7));
-    name_suffix(pod, sizeof pod, fnv(c->name, 8));
-    return xasprintf("%s-%s-%s", c->name, rs, pod);
+    name_suffix(pod, sizeof pod, fnv(c->name, 8 + (uint64_t)r * 101));
+    if (rs_out != NULL)
+        memcpy(rs_out, rs, sizeof rs);
+    char *dep = jm_deployment_name(c);
+    char *out = xasprintf("%s-%s-%s", dep, rs, pod);
+    free(dep);
+    return out;
 }
+
+char *sim_k8s_jm_pod_name(const struct sim_cluster *c) { return jm_pod_name(c, 0, NULL); }
 
 const char *sim_k8s_namespace(const struct sim_k8s *k, size_t i) {
     return i < k->n ? k->namespaces[i] : NULL;
@@ -506,7 +522,8 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     cJSON *labels = cJSON_AddObjectToObject(md, "labels");
     cJSON_AddStringToObject(labels, "app", name);
     cJSON_AddStringToObject(labels, "component", component);
-    cJSON_AddStringToObject(labels, "type", "flink-native-kubernetes");
+    if (!k->standalone[i])
+        cJSON_AddStringToObject(labels, "type", "flink-native-kubernetes");
     cJSON *spec = cJSON_AddObjectToObject(p, "spec");
     cJSON *containers = cJSON_AddArrayToObject(spec, "containers");
     cJSON *ctr = cJSON_CreateObject();
@@ -586,6 +603,24 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     return p;
 }
 
+/* metadata.ownerReferences of object o: its controller, kind/name in ns (the uid as
+ * sim_deployments and the ReplicaSets have it). */
+static void add_owner(cJSON *o, const char *api_version, const char *kind, const char *ns,
+                      const char *name, const char *uid_kind) {
+    cJSON *ref = cJSON_CreateObject();
+    cJSON_AddStringToObject(ref, "apiVersion", api_version);
+    cJSON_AddStringToObject(ref, "kind", kind);
+    cJSON_AddStringToObject(ref, "name", name);
+    char *key = xasprintf("%s/%s/%s", ns, name, uid_kind);
+    char *uid = make_uid(key);
+    cJSON_AddStringToObject(ref, "uid", uid);
+    free(uid);
+    free(key);
+    cJSON_AddBoolToObject(ref, "controller", true);
+    cJSON_AddBoolToObject(ref, "blockOwnerDeletion", true);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(get_obj(o, "metadata"), "ownerReferences"), ref);
+}
+
 static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         const struct sim_cluster *c = &m->clusters[i];
@@ -597,19 +632,30 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
         /* A rollout of the standalone Deployment starts its pods again: their age too. */
         int64_t jm_rolled = sim_deployments_pods_started(k->apps, i, false, now);
         int64_t tm_rolled = sim_deployments_pods_started(k->apps, i, true, now);
-        char *jm = sim_k8s_jm_pod_name(c);
-        char *ip = xasprintf("10.%zu.0.10", 100 + i);
         int64_t jm_start = k->started_at - 3600000;
         if (restarted > jm_start)
             jm_start = restarted;
         if (jm_rolled > jm_start)
             jm_start = jm_rolled;
-        cJSON_AddItemToArray(
-            items, pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)(i % 3) + 1, restarts, 0));
-        free(ip);
-        free(jm);
-        if (sim_operator_tms_gone(&k->operators[i], c, now))
+        /* With HA the standby JobManagers run too (Running and ready, not leading). */
+        char *jm_dep = jm_deployment_name(c);
+        for (int r = 0; r < (c->jm_replicas > 0 ? c->jm_replicas : 1); r++) {
+            char rs[11];
+            char *jm = jm_pod_name(c, r, rs);
+            char *ip = xasprintf("10.%zu.%d.10", 100 + i, r);
+            cJSON *pod = pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)((i + (size_t)r) % 3) + 1,
+                                  restarts, 0);
+            char *rs_name = xasprintf("%s-%s", jm_dep, rs);
+            add_owner(pod, APPS_GV, "ReplicaSet", k->namespaces[i], rs_name, "replicaset");
+            free(rs_name);
+            cJSON_AddItemToArray(items, pod);
+            free(ip);
+            free(jm);
+        }
+        if (sim_operator_tms_gone(&k->operators[i], c, now)) {
+            free(jm_dep);
             continue;
+        }
         bool first = true;
         for (size_t t = 0; t < c->n_tms; t++) {
             const struct sim_tm *tm = &c->tms[t];
@@ -622,10 +668,20 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             first = false;
             if (oom > start)
                 start = oom; /* the kubelet started the container again */
-            cJSON_AddItemToArray(items,
-                                 pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
-                                          (int)((i + t) % 3) + 1, restarts + (oom > 0), oom));
+            cJSON *pod = pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
+                                  (int)((i + t) % 3) + 1, restarts + (oom > 0), oom);
+            /* Native: Flink creates them, owned by the JobManager Deployment (they go with
+             * it); standalone: the task manager Deployment's ReplicaSet. */
+            if (k->standalone[i]) {
+                char *rs_name = xasprintf("%s-taskmanager-%s", c->name, "5d8f7c9b64");
+                add_owner(pod, APPS_GV, "ReplicaSet", k->namespaces[i], rs_name, "replicaset");
+                free(rs_name);
+            } else {
+                add_owner(pod, APPS_GV, "Deployment", k->namespaces[i], jm_dep, "deployment");
+            }
+            cJSON_AddItemToArray(items, pod);
         }
+        free(jm_dep);
     }
 }
 
@@ -684,9 +740,26 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
     return e;
 }
 
+/* What rollouts of cluster i's Deployments did: ReplicaSets, pods. */
+static void add_rollout_events(const struct sim_k8s *k, size_t i, cJSON *items, int64_t now) {
+    for (size_t e = 0; e < sim_deployments_event_count(k->apps, i); e++) {
+        const struct sim_deployment_event *ev = sim_deployments_event(k->apps, i, e);
+        if (ev->at > now)
+            continue;
+        cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
+                                               ev->message, 1, ev->at, ev->at,
+                                               1000 + (int)e + (int)(ev->at % 100000) * 64,
+                                               ev->source));
+    }
+}
+
 static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         struct sim_cluster *c = &m->clusters[i];
+        if (k->standalone[i]) { /* no operator there */
+            add_rollout_events(k, i, items, now);
+            continue;
+        }
         const struct sim_job *j = tracked_job(k, i, c);
         const char *state = j != NULL ? sim_job_state_name(j->state) : "RUNNING";
         int64_t t0 = k->started_at;
@@ -726,16 +799,7 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                                                    ev->message, 1, ev->at, ev->at,
                                                    100 + (int)(op->first_event + e), OPERATOR));
         }
-        /* What rollouts of the standalone Deployments did: ReplicaSets, pods. */
-        for (size_t e = 0; e < sim_deployments_event_count(k->apps, i); e++) {
-            const struct sim_deployment_event *ev = sim_deployments_event(k->apps, i, e);
-            if (ev->at > now)
-                continue;
-            cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
-                                                   ev->message, 1, ev->at, ev->at,
-                                                   1000 + (int)e + (int)(ev->at % 100000) * 64,
-                                                   ev->source));
-        }
+        add_rollout_events(k, i, items, now);
     }
 }
 
@@ -773,10 +837,16 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
 }
 
 static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
-    static const char *const fixed[] = {"default", "kube-system", "flink-operator"};
+    /* monitoring: where the guide's Prometheus lives */
+    static const char *const fixed[] = {"default", "kube-system", "flink-operator", "monitoring"};
     size_t n = sizeof fixed / sizeof fixed[0];
     for (size_t i = 0; i < n + k->n; i++) {
         const char *name = i < n ? fixed[i] : k->namespaces[i - n];
+        bool seen = false; /* several clusters share a namespace */
+        for (size_t e = n; e < i && !seen; e++)
+            seen = strcmp(k->namespaces[e - n], name) == 0;
+        if (seen)
+            continue;
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "apiVersion", "v1");
         cJSON_AddStringToObject(o, "kind", "Namespace");
@@ -850,7 +920,7 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         break;
     case K8S_FLINKDEP:
         for (size_t i = 0; i < k->n && i < m->n_clusters; i++)
-            if (!k->deleted[i])
+            if (!k->deleted[i] && !k->standalone[i])
                 cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
         break;
     case K8S_SESSIONJOB:
@@ -1358,7 +1428,7 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
     for (size_t i = 0; i < k->n; i++)
         if (strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
             idx = i;
-    if (idx == k->n || idx >= m->n_clusters || k->deleted[idx]) {
+    if (idx == k->n || idx >= m->n_clusters || k->deleted[idx] || k->standalone[idx]) {
         sim_k8s_status(r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
                        name);
         goto out;
@@ -1652,7 +1722,8 @@ struct k8s_call {
 
 static size_t deployment_index(const struct sim_k8s *k, const char *ns, const char *name) {
     for (size_t i = 0; i < k->n; i++)
-        if (!k->deleted[i] && strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
+        if (!k->deleted[i] && !k->standalone[i] && strcmp(k->namespaces[i], ns) == 0 &&
+            strcmp(k->names[i], name) == 0)
             return i;
     return SIZE_MAX;
 }
@@ -2039,7 +2110,8 @@ char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const
     char *rv = NULL;
     sim_model_lock(m, sim_now_ms());
     for (size_t i = 0; i < k->n; i++) {
-        if (strcmp(k->namespaces[i], ns) != 0 || strcmp(k->names[i], name) != 0)
+        if (k->standalone[i] || strcmp(k->namespaces[i], ns) != 0 ||
+            strcmp(k->names[i], name) != 0)
             continue;
         cJSON *md = get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "metadata");
         rv = rv_string(++k->resource_version);
