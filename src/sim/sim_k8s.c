@@ -9,6 +9,7 @@
 #include "sim_k8s_table.h"
 #include "sim_k8s_watch.h"
 #include "sim_operator.h"
+#include "sim_sessionjobs.h"
 #include "sim_snapshots.h"
 #include "xalloc.h"
 
@@ -60,6 +61,8 @@ struct sim_k8s {
     bool *deleted;          /* owned, a deployment each: DELETEd (gone from every list) */
     bool *orphaned;         /* owned: deleted with propagationPolicy=Orphan (pods stay) */
     bool *standalone;       /* owned, a cluster each: no FlinkDeployment (sim_deployments') */
+    struct sim_sessionjobs *sessionjobs; /* owned: the FlinkSessionJobs */
+    cJSON *created; /* owned array: FlinkDeployments clients created (stored, deploying) */
     struct sim_k8s_openapi *openapi; /* owned: /openapi/v2 and /openapi/v3 */
 };
 
@@ -287,6 +290,8 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
                              build_deployment(c, k->namespaces[i], ++k->resource_version, created));
     }
     k->apps = sim_deployments_new(m, k->namespaces, &k->resource_version, now_ms);
+    k->sessionjobs = sim_sessionjobs_new(m, &k->resource_version, now_ms);
+    k->created = cJSON_CreateArray();
     k->operators = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->operators);
     k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
     k->oom_at = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->oom_at);
@@ -329,6 +334,8 @@ void sim_k8s_free(struct sim_k8s *k) {
         sim_operator_free(&k->operators[i]);
     free(k->operators);
     sim_deployments_free(k->apps);
+    sim_sessionjobs_free(k->sessionjobs);
+    cJSON_Delete(k->created);
     free(k->jids);
     free(k->oom_at);
     sim_k8s_store_free(k->store);
@@ -858,6 +865,112 @@ static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
     }
 }
 
+/* ---- FlinkDeployments clients create ------------------------------------------------ */
+
+/* A created FlinkDeployment as the operator reports it once it has submitted the cluster:
+ * deployed, the JobManager deploying (the simulator runs no new clusters). Owned. */
+static cJSON *render_created(const cJSON *stored) {
+    cJSON *d = cJSON_Duplicate(stored, true);
+    cJSON *spec = get_obj(d, "spec");
+    cJSON *st = cJSON_AddObjectToObject(d, "status");
+    cJSON_AddStringToObject(st, "lifecycleState", "DEPLOYED");
+    cJSON_AddStringToObject(st, "jobManagerDeploymentStatus", "DEPLOYING");
+    cJSON *js = cJSON_AddObjectToObject(st, "jobStatus");
+    if (get_obj(spec, "job") != NULL)
+        cJSON_AddStringToObject(js, "state", "RECONCILING");
+    cJSON *rs = cJSON_AddObjectToObject(st, "reconciliationStatus");
+    cJSON_AddStringToObject(rs, "state", "DEPLOYED");
+    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(get_obj(d, "metadata"), "generation");
+    cJSON_AddNumberToObject(st, "observedGeneration", cJSON_IsNumber(gen) ? gen->valuedouble : 1);
+    cJSON *last = cJSON_CreateObject();
+    cJSON_AddItemToObject(last, "spec",
+                          spec != NULL ? cJSON_Duplicate(spec, true) : cJSON_CreateObject());
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(last, "resource_metadata"), "apiVersion",
+                            FLINK_GV);
+    char *text = cJSON_PrintUnformatted(last);
+    cJSON_AddStringToObject(rs, "lastReconciledSpec", text);
+    free(text);
+    cJSON_Delete(last);
+    return d;
+}
+
+/* The index of created FlinkDeployment ns/name in k->created, or -1. */
+static int created_index(const struct sim_k8s *k, const char *ns, const char *name) {
+    for (int i = 0; i < cJSON_GetArraySize(k->created); i++) {
+        cJSON *it = cJSON_GetArrayItem(k->created, i);
+        const char *n = get_str(get_obj(it, "metadata"), "name");
+        const char *x = get_str(get_obj(it, "metadata"), "namespace");
+        if (n != NULL && x != NULL && strcmp(n, name) == 0 && strcmp(x, ns) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static size_t deployment_index(const struct sim_k8s *k, const char *ns, const char *name);
+
+/* POST .../namespaces/ns/flinkdeployments: stored with its metadata and spec. */
+static void create_deployment(struct sim_k8s *k, const char *ns, const char *body,
+                              size_t body_len, int64_t now, struct sim_reply *r) {
+    const char *end = NULL;
+    cJSON *in = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    cJSON *md = get_obj(in, "metadata");
+    const char *name = get_str(md, "name");
+    const char *kind = get_str(in, "kind");
+    const char *in_ns = get_str(md, "namespace");
+    if (!cJSON_IsObject(in)) {
+        sim_k8s_status(r, 400, "BadRequest", "the body of the request is not a JSON object");
+        goto out;
+    }
+    if (kind != NULL && strcmp(kind, "FlinkDeployment") != 0) {
+        sim_k8s_status(r, 400, "BadRequest", "kind %s does not match flinkdeployments", kind);
+        goto out;
+    }
+    if (in_ns != NULL && strcmp(in_ns, ns) != 0) {
+        sim_k8s_status(r, 400, "BadRequest",
+                       "the namespace of the provided object does not match the namespace sent "
+                       "on the request");
+        goto out;
+    }
+    if (name == NULL || name[0] == '\0') {
+        sim_k8s_status(r, 422, "Invalid",
+                       "FlinkDeployment.flink.apache.org is invalid: metadata.name: Required "
+                       "value: name or generateName is required");
+        goto out;
+    }
+    if (deployment_index(k, ns, name) != SIZE_MAX || created_index(k, ns, name) >= 0) {
+        sim_k8s_status(r, 409, "AlreadyExists",
+                       "flinkdeployments.flink.apache.org \"%s\" already exists", name);
+        goto out;
+    }
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "apiVersion", FLINK_GV);
+    cJSON_AddStringToObject(d, "kind", "FlinkDeployment");
+    cJSON *dmd = cJSON_AddObjectToObject(d, "metadata");
+    cJSON_AddStringToObject(dmd, "name", name);
+    cJSON_AddStringToObject(dmd, "namespace", ns);
+    char *key = xasprintf("%s/%s", ns, name);
+    char *uid = make_uid(key);
+    cJSON_AddStringToObject(dmd, "uid", uid);
+    free(uid);
+    free(key);
+    char *rvs = rv_string(++k->resource_version);
+    cJSON_AddStringToObject(dmd, "resourceVersion", rvs);
+    free(rvs);
+    cJSON_AddNumberToObject(dmd, "generation", 1);
+    add_time(dmd, "creationTimestamp", now);
+    static const char *const maps[] = {"labels", "annotations"};
+    for (size_t i = 0; i < 2; i++)
+        if (get_obj(md, maps[i]) != NULL)
+            cJSON_AddItemToObject(dmd, maps[i], cJSON_Duplicate(get_obj(md, maps[i]), true));
+    cJSON *spec = get_obj(in, "spec");
+    cJSON_AddItemToObject(d, "spec",
+                          spec != NULL ? cJSON_Duplicate(spec, true) : cJSON_CreateObject());
+    cJSON_AddItemToArray(k->created, d);
+    sim_reply_json(r, 201, render_created(d));
+out:
+    cJSON_Delete(in);
+}
+
 /* ---- the resource table ------------------------------------------------------------- */
 
 /* The API groups served: core v1, apps/v1, flink.apache.org/v1beta1. */
@@ -883,9 +996,9 @@ static const struct k8s_resource resources[] = {
     {K8S_DEPLOYMENT, GROUP_APPS, "deployments", "deployment", "Deployment", "deploy", true,
      "get,list,patch,watch"},
     {K8S_FLINKDEP, GROUP_FLINK, "flinkdeployments", "flinkdeployment", "FlinkDeployment",
-     "flinkdep", true, "delete,get,list,patch,watch"},
+     "flinkdep", true, "create,delete,get,list,patch,watch"},
     {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
-     "sessionjob", true, "get,list,patch,watch"},
+     "sessionjob", true, "create,delete,get,list,patch,watch"},
     {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
      "flinksnp", true, "create,delete,get,list,watch"},
 };
@@ -922,8 +1035,12 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         for (size_t i = 0; i < k->n && i < m->n_clusters; i++)
             if (!k->deleted[i] && !k->standalone[i])
                 cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
+        for (int i = 0; i < cJSON_GetArraySize(k->created); i++)
+            cJSON_AddItemToArray(items, render_created(cJSON_GetArrayItem(k->created, i)));
         break;
     case K8S_SESSIONJOB:
+        sim_sessionjobs_list(k->sessionjobs, m, items, now);
+        break;
     case K8S_KIND_COUNT:
         break;
     case K8S_DEPLOYMENT:
@@ -1877,7 +1994,7 @@ static const struct k8s_subresource *find_subresource(enum k8s_kind kind, const 
     return NULL;
 }
 
-/* DELETE of a FlinkDeployment or FlinkStateSnapshot with DeleteOptions (query or body):
+/* DELETE of a FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot with DeleteOptions (query or body):
  * propagationPolicy Background or Foreground takes the deployment's pods and rest service
  * with it, Orphan leaves them; dryRun=All changes nothing. Answers the object as it was. */
 static void delete_object(struct k8s_call *x) {
@@ -1912,10 +2029,15 @@ static void delete_object(struct k8s_call *x) {
     }
     if (!dry_run && x->res->id == K8S_FLINKDEP) {
         size_t idx = deployment_index(k, x->ns, x->name);
+        int made = created_index(k, x->ns, x->name);
         if (idx != SIZE_MAX) {
             k->deleted[idx] = true;
             k->orphaned[idx] = policy != NULL && strcmp(policy, "Orphan") == 0;
+        } else if (made >= 0) {
+            cJSON_DeleteItemFromArray(k->created, made);
         }
+    } else if (!dry_run && x->res->id == K8S_SESSIONJOB) {
+        sim_sessionjobs_delete(k->sessionjobs, x->m, x->ns, x->name, x->now);
     } else if (!dry_run) {
         for (int i = 0; i < cJSON_GetArraySize(k->snapshots); i++) {
             cJSON *it = cJSON_GetArrayItem(k->snapshots, i);
@@ -1947,6 +2069,84 @@ static char *created_name(const struct sim_reply *r) {
     char *out = name != NULL ? xstrdup(name) : NULL;
     cJSON_Delete(o);
     return out;
+}
+
+/* sim_sessionjobs' question: is ns/name a session FlinkDeployment (ci its cluster)? */
+static bool session_live(void *cls, const char *ns, const char *name, size_t *ci) {
+    struct sim_k8s *k = cls;
+    size_t i = deployment_index(k, ns, name);
+    if (i == SIZE_MAX || i >= k->model->n_clusters ||
+        k->model->clusters[i].mode != SIM_MODE_SESSION)
+        return false;
+    *ci = i;
+    return true;
+}
+
+/* PATCH of a FlinkDeployment a client created: merge or JSON patch of its metadata's
+ * labels and annotations and its spec (nothing runs it, so nothing follows). */
+static void patch_created(struct sim_k8s *k, const char *ns, const char *name,
+                          const char *content_type, const char *body, size_t body_len,
+                          struct sim_reply *r) {
+    cJSON *stored = cJSON_GetArrayItem(k->created, created_index(k, ns, name));
+    bool json_patch =
+        content_type != NULL && strncmp(content_type, "application/json-patch+json", 27) == 0;
+    bool merge = content_type != NULL &&
+                 strncmp(content_type, "application/merge-patch+json", 28) == 0;
+    const char *end = NULL;
+    cJSON *patch = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    cJSON *doc = cJSON_Duplicate(stored, true);
+    char err[256];
+    if (!json_patch && !merge) {
+        sim_k8s_status(r, 415, "UnsupportedMediaType",
+                       "the body of the request was in an unknown format - accepted media types "
+                       "include: application/json-patch+json, application/merge-patch+json");
+        goto out;
+    }
+    if (json_patch && !sim_json_patch_apply(doc, patch, err, sizeof err)) {
+        sim_k8s_status(r, 422, "Invalid", "%s", err);
+        goto out;
+    }
+    if (merge && !cJSON_IsObject(patch)) {
+        sim_k8s_status(r, 400, "BadRequest", "the patch is not a JSON object");
+        goto out;
+    }
+    cJSON *md = get_obj(stored, "metadata");
+    if (merge) {
+        const char *want = get_str(get_obj(patch, "metadata"), "resourceVersion");
+        if (!sim_k8s_rv_current(want, get_str(md, "resourceVersion"))) {
+            sim_k8s_status(r, 409, "Conflict",
+                           "Operation cannot be fulfilled on flinkdeployments.flink.apache.org "
+                           "\"%s\": the object has been modified; please apply your changes to "
+                           "the latest version and try again",
+                           name);
+            goto out;
+        }
+        merge_patch(doc, patch);
+    }
+    bool spec_changed = !cJSON_Compare(get_obj(stored, "spec"), get_obj(doc, "spec"), true);
+    cJSON *want = json_patch_as_merge(stored, doc);
+    cJSON_DeleteItemFromObjectCaseSensitive(want, "spec");
+    cJSON *before = cJSON_Duplicate(stored, true);
+    merge_patch(stored, want);
+    cJSON_Delete(want);
+    cJSON *new_spec = get_obj(doc, "spec");
+    set_item(stored, "spec",
+             new_spec != NULL ? cJSON_Duplicate(new_spec, true) : cJSON_CreateObject());
+    if (!cJSON_Compare(before, stored, true)) {
+        char *rv = rv_string(++k->resource_version);
+        set_item(md, "resourceVersion", cJSON_CreateString(rv));
+        free(rv);
+        if (spec_changed) {
+            const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
+            set_item(md, "generation",
+                     cJSON_CreateNumber((cJSON_IsNumber(gen) ? gen->valuedouble : 1) + 1));
+        }
+    }
+    cJSON_Delete(before);
+    sim_reply_json(r, 200, render_created(stored));
+out:
+    cJSON_Delete(doc);
+    cJSON_Delete(patch);
 }
 
 static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
@@ -2058,7 +2258,10 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         reply_get(k, m, x.res, x.ns, x.name, table, now, r);
     } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_FLINKDEP &&
                x.ns != NULL) {
-        patch_deployment(k, m, x.ns, x.name, content_type, body, body_len, now, r);
+        if (created_index(k, x.ns, x.name) >= 0)
+            patch_created(k, x.ns, x.name, content_type, body, body_len, r);
+        else
+            patch_deployment(k, m, x.ns, x.name, content_type, body, body_len, now, r);
         written(k, m, x.res, x.ns, x.name, now, r);
     } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_DEPLOYMENT &&
                x.ns != NULL) {
@@ -2066,8 +2269,30 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
                               &k->resource_version, k->forbidden_user, now, r);
         written(k, m, x.res, x.ns, x.name, now, r);
     } else if (x.name != NULL && strcmp(method, "DELETE") == 0 && x.ns != NULL &&
-               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SNAPSHOT)) {
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SNAPSHOT ||
+                x.res->id == K8S_SESSIONJOB)) {
         delete_object(&x);
+    } else if (x.name == NULL && strcmp(method, "POST") == 0 && x.ns != NULL &&
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SESSIONJOB)) {
+        if (k->forbidden_user != NULL)
+            forbidden(k, r, "create", x.res->plural, NULL, x.ns);
+        else if (x.res->id == K8S_FLINKDEP)
+            create_deployment(k, x.ns, body, body_len, now, r);
+        else
+            sim_sessionjobs_create(k->sessionjobs, m, x.ns, body, body_len, &k->resource_version,
+                                   session_live, k, now, r);
+        char *created = created_name(r);
+        if (created != NULL)
+            written(k, m, x.res, x.ns, created, now, r);
+        free(created);
+    } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.ns != NULL &&
+               x.res->id == K8S_SESSIONJOB) {
+        if (k->forbidden_user != NULL)
+            forbidden(k, r, "patch", x.res->plural, x.name, x.ns);
+        else
+            sim_sessionjobs_patch(k->sessionjobs, m, x.ns, x.name, content_type, body, body_len,
+                                  &k->resource_version, session_live, k, now, r);
+        written(k, m, x.res, x.ns, x.name, now, r);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",
                        path);
