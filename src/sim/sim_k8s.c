@@ -770,16 +770,23 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
         const struct sim_job *j = tracked_job(k, i, c);
         const char *state = j != NULL ? sim_job_state_name(j->state) : "RUNNING";
         int64_t t0 = k->started_at;
-        cJSON_AddItemToArray(items,
-                             event_json(k, i, "FlinkDeployment", c->name, "Normal", "SpecChanged",
-                                        "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
+        /* A session cluster has no job of its own: its change was its task managers. */
+        bool session = c->mode == SIM_MODE_SESSION;
+        cJSON_AddItemToArray(
+            items, event_json(k, i, "FlinkDeployment", c->name, "Normal", "SpecChanged",
+                              session ? "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
+                                        "[taskManager.replicas : 2 -> 4]), starting "
+                                        "reconciliation."
+                                      : "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
                                         "[job.parallelism : 2 -> 4]), starting reconciliation.",
-                                        1, t0 - 7200000, t0 - 7200000, 1, OPERATOR));
-        char *msg = xasprintf("Job status changed from RECONCILING to %s", state);
-        cJSON_AddItemToArray(items, event_json(k, i, "FlinkDeployment", c->name, "Normal",
-                                               "JobStatusChanged", msg, 1, t0 - 7000000,
-                                               t0 - 7000000, 2, OPERATOR));
-        free(msg);
+                              1, t0 - 7200000, t0 - 7200000, 1, OPERATOR));
+        if (!session) {
+            char *msg = xasprintf("Job status changed from RECONCILING to %s", state);
+            cJSON_AddItemToArray(items, event_json(k, i, "FlinkDeployment", c->name, "Normal",
+                                                   "JobStatusChanged", msg, 1, t0 - 7000000,
+                                                   t0 - 7000000, 2, OPERATOR));
+            free(msg);
+        }
         if (i == 0) {
             cJSON_AddItemToArray(
                 items, event_json(k, i, "FlinkDeployment", c->name, "Warning", "SavepointError",
@@ -1724,6 +1731,16 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
                   ? xstrdup(path)
                   : sim_operator_savepoint_dir(
                         c, get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "spec"));
+    }
+    /* or a FlinkSessionJob of this namespace: its job, on its session cluster */
+    if (c == NULL && ref_name != NULL && ref_kind != NULL &&
+        strcmp(ref_kind, "FlinkSessionJob") == 0 &&
+        sim_sessionjobs_job(k->sessionjobs, m, ns, ref_name, &c, &j)) {
+        const char *path = get_str(get_obj(spec, "savepoint"), "path");
+        dir = path != NULL && path[0] != '\0'
+                  ? xstrdup(path)
+                  : sim_operator_savepoint_dir(
+                        c, get_obj(cJSON_GetArrayItem(k->deployments, (int)c->index), "spec"));
     }
     cJSON *stored = cJSON_Duplicate(obj, true);
     cJSON_AddItemToArray(k->snapshots, stored);

@@ -445,7 +445,8 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
         set_rv(md, rv);
     }
     if (spec_changed) {
-        cJSON *old_job = cJSON_Duplicate(obj(obj(e->obj, "spec"), "job"), true);
+        cJSON *old_spec = cJSON_Duplicate(obj(e->obj, "spec"), true);
+        cJSON *old_job = obj(old_spec, "job");
         set(e->obj, "spec", new_spec != NULL ? cJSON_Duplicate(new_spec, true)
                                              : cJSON_CreateObject());
         const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
@@ -454,11 +455,23 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
          * jar, entry class) cancels and submits again. */
         cJSON *new_job = obj(obj(e->obj, "spec"), "job");
         cJSON *a = cJSON_Duplicate(old_job, true), *b = cJSON_Duplicate(new_job, true);
-        if (a != NULL)
-            cJSON_DeleteItemFromObjectCaseSensitive(a, "state");
-        if (b != NULL)
-            cJSON_DeleteItemFromObjectCaseSensitive(b, "state");
+        /* what does not redeploy: the state (above), the nonces of savepoints and
+         * checkpoints (the operator triggers one), where a redeploy would start from */
+        static const char *const not_upgrades[] = {"state", "savepointTriggerNonce",
+                                                   "checkpointTriggerNonce",
+                                                   "initialSavepointPath"};
+        for (size_t i = 0; i < sizeof not_upgrades / sizeof not_upgrades[0]; i++) {
+            cJSON_DeleteItemFromObjectCaseSensitive(a, not_upgrades[i]);
+            cJSON_DeleteItemFromObjectCaseSensitive(b, not_upgrades[i]);
+        }
         bool job_changed = !cJSON_Compare(a, b, true);
+        /* spec.restartNonce: the operator redeploys the job */
+        const cJSON *rn_old = cJSON_GetObjectItemCaseSensitive(old_spec, "restartNonce");
+        const cJSON *rn_new =
+            cJSON_GetObjectItemCaseSensitive(obj(e->obj, "spec"), "restartNonce");
+        if ((rn_old == NULL) != (rn_new == NULL) ||
+            (rn_old != NULL && !cJSON_Compare(rn_old, rn_new, true)))
+            job_changed = true;
         cJSON_Delete(a);
         cJSON_Delete(b);
         struct sim_cluster *c = NULL;
@@ -471,7 +484,7 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
             cancel(e, m, now);
             submit(e, m, ns, live, cls, now);
         }
-        cJSON_Delete(old_job);
+        cJSON_Delete(old_spec);
     }
     sim_reply_json(r, 200, render(e, m));
 out:
@@ -487,4 +500,11 @@ bool sim_sessionjobs_delete(struct sim_sessionjobs *s, struct sim_model *m, cons
     cancel(e, m, now);
     e->gone = true;
     return true;
+}
+
+bool sim_sessionjobs_job(struct sim_sessionjobs *s, struct sim_model *m, const char *ns,
+                         const char *name, struct sim_cluster **c, struct sim_job **j) {
+    struct entry *e = find(s, ns, name);
+    *j = e != NULL ? job_of(e, m, c) : NULL;
+    return *j != NULL;
 }

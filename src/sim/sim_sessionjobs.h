@@ -60,4 +60,9 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
 bool sim_sessionjobs_delete(struct sim_sessionjobs *s, struct sim_model *m, const char *ns,
                             const char *name, int64_t now);
 
+/* The cluster and job FlinkSessionJob ns/name runs now (a FlinkStateSnapshot's
+ * jobReference): false when there is none. Borrowed, valid under the lock. */
+bool sim_sessionjobs_job(struct sim_sessionjobs *s, struct sim_model *m, const char *ns,
+                         const char *name, struct sim_cluster **c, struct sim_job **j);
+
 #endif

@@ -15,7 +15,7 @@ setup() {
     T="$BATS_TEST_TMPDIR"
     # --frozen so nothing else changes meanwhile; the clock stands still until a test
     # moves it (poll_until), one action step at a time, so every passing state is seen.
-    sim_start --frozen --clock manual --action-steps-ms 150
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual --action-steps-ms 150
     FD=/apis/flink.apache.org/v1beta1/namespaces
 }
 

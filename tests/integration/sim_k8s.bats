@@ -14,7 +14,7 @@ setup_file() {
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
     test_cert || return 1
-    sim_start_file --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
         --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/kubeconfig" || return 1
 }
 
@@ -44,7 +44,7 @@ tls_start() {
 # give it other options), with the clock standing still: sim_advance moves it.
 tls_own() {
     cp "$TEST_CERT" "$T/cert.pem" && cp "$TEST_KEY" "$T/key.pem"
-    sim_start --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
         --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig" "$@"
 }
 
@@ -126,7 +126,7 @@ for name, (kind, short) in want.items():
 }
 
 @test "FlinkDeployments: three environments in three namespaces, spec and status from the clusters" {
-    tls_start
+    tls_own --jobs 1 # application clusters: a job each, in spec.job
     k /apis/flink.apache.org/v1beta1/flinkdeployments >/dev/null
     [ "$(code)" = 200 ]
     py 'b = body()
@@ -214,7 +214,7 @@ assert s[0]["spec"]["ports"][0] == {"name": "rest", "protocol": "TCP", "port": 8
 }
 
 @test "merge patch: bumps resourceVersion and generation; stale resourceVersion is 409; unknown is 404" {
-    tls_own --action-steps-ms 100
+    tls_own --action-steps-ms 100 --jobs 1
     base=/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments
     k "$base/production" >/dev/null
     rv=$(py 'print(body()["metadata"]["resourceVersion"])')
