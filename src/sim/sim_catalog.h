@@ -38,7 +38,13 @@ const struct sim_profile *sim_catalog_profile(size_t i);
 enum sim_cluster_mode { SIM_MODE_APPLICATION, SIM_MODE_SESSION, SIM_MODE_STANDALONE };
 
 /* A job of the default fleet as it is at start. */
-enum sim_fleet_job { SIM_FLEET_RUNNING, SIM_FLEET_SLOW, SIM_FLEET_FAILED, SIM_FLEET_FINISHED };
+enum sim_fleet_job {
+    SIM_FLEET_RUNNING,
+    SIM_FLEET_SLOW,                /* a backpressured chain */
+    SIM_FLEET_FAILING_CHECKPOINTS, /* running, its checkpoints failing from the start */
+    SIM_FLEET_FAILED,
+    SIM_FLEET_FINISHED
+};
 
 #define SIM_FLEET_MAX_JOBS 4
 

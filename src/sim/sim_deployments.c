@@ -236,8 +236,8 @@ struct sim_deployments *sim_deployments_new(const struct sim_model *m, char *con
             dp->absent = k == 1 && c->mode != SIM_MODE_STANDALONE;
             if (dp->absent)
                 continue;
-            dp->obj = build(c, namespaces[i], k == 1, k == 1 ? tms : c->jm_replicas, ++*rv,
-                            created);
+            dp->obj =
+                build(c, namespaces[i], k == 1, k == 1 ? tms : c->jm_replicas, ++*rv, created);
             dp->observed_before = 1;
             dp->replicas_before = spec_replicas(dp->obj);
         }

@@ -363,8 +363,7 @@ static struct sim_job *tracked_job(const struct sim_k8s *k, size_t i, struct sim
 
 /* The JobManager Deployment's name: NAME (native), NAME-jobmanager (standalone). Owned. */
 static char *jm_deployment_name(const struct sim_cluster *c) {
-    return c->mode == SIM_MODE_STANDALONE ? xasprintf("%s-jobmanager", c->name)
-                                          : xstrdup(c->name);
+    return c->mode == SIM_MODE_STANDALONE ? xasprintf("%s-jobmanager", c->name) : xstrdup(c->name);
 }
 
 /* JobManager pod r's name ("<deployment>-<replicaset>-<pod>"), r 0 the leader: owned.
@@ -650,8 +649,8 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             char rs[11];
             char *jm = jm_pod_name(c, r, rs);
             char *ip = xasprintf("10.%zu.%d.10", 100 + i, r);
-            cJSON *pod = pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)((i + (size_t)r) % 3) + 1,
-                                  restarts, 0);
+            cJSON *pod = pod_json(k, i, jm, "jobmanager", ip, jm_start,
+                                  (int)((i + (size_t)r) % 3) + 1, restarts, 0);
             char *rs_name = xasprintf("%s-%s", jm_dep, rs);
             add_owner(pod, APPS_GV, "ReplicaSet", k->namespaces[i], rs_name, "replicaset");
             free(rs_name);
@@ -753,10 +752,10 @@ static void add_rollout_events(const struct sim_k8s *k, size_t i, cJSON *items, 
         const struct sim_deployment_event *ev = sim_deployments_event(k->apps, i, e);
         if (ev->at > now)
             continue;
-        cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
-                                               ev->message, 1, ev->at, ev->at,
-                                               1000 + (int)e + (int)(ev->at % 100000) * 64,
-                                               ev->source));
+        cJSON_AddItemToArray(items,
+                             event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
+                                        ev->message, 1, ev->at, ev->at,
+                                        1000 + (int)e + (int)(ev->at % 100000) * 64, ev->source));
     }
 }
 
@@ -916,8 +915,8 @@ static int created_index(const struct sim_k8s *k, const char *ns, const char *na
 static size_t deployment_index(const struct sim_k8s *k, const char *ns, const char *name);
 
 /* POST .../namespaces/ns/flinkdeployments: stored with its metadata and spec. */
-static void create_deployment(struct sim_k8s *k, const char *ns, const char *body,
-                              size_t body_len, int64_t now, struct sim_reply *r) {
+static void create_deployment(struct sim_k8s *k, const char *ns, const char *body, size_t body_len,
+                              int64_t now, struct sim_reply *r) {
     const char *end = NULL;
     cJSON *in = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
     cJSON *md = get_obj(in, "metadata");
@@ -2011,8 +2010,8 @@ static const struct k8s_subresource *find_subresource(enum k8s_kind kind, const 
     return NULL;
 }
 
-/* DELETE of a FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot with DeleteOptions (query or body):
- * propagationPolicy Background or Foreground takes the deployment's pods and rest service
+/* DELETE of a FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot with DeleteOptions (query or
+ * body): propagationPolicy Background or Foreground takes the deployment's pods and rest service
  * with it, Orphan leaves them; dryRun=All changes nothing. Answers the object as it was. */
 static void delete_object(struct k8s_call *x) {
     struct sim_k8s *k = x->k;
@@ -2107,8 +2106,8 @@ static void patch_created(struct sim_k8s *k, const char *ns, const char *name,
     cJSON *stored = cJSON_GetArrayItem(k->created, created_index(k, ns, name));
     bool json_patch =
         content_type != NULL && strncmp(content_type, "application/json-patch+json", 27) == 0;
-    bool merge = content_type != NULL &&
-                 strncmp(content_type, "application/merge-patch+json", 28) == 0;
+    bool merge =
+        content_type != NULL && strncmp(content_type, "application/merge-patch+json", 28) == 0;
     const char *end = NULL;
     cJSON *patch = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
     cJSON *doc = cJSON_Duplicate(stored, true);
@@ -2352,8 +2351,7 @@ char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const
     char *rv = NULL;
     sim_model_lock(m, sim_now_ms());
     for (size_t i = 0; i < k->n; i++) {
-        if (k->standalone[i] || strcmp(k->namespaces[i], ns) != 0 ||
-            strcmp(k->names[i], name) != 0)
+        if (k->standalone[i] || strcmp(k->namespaces[i], ns) != 0 || strcmp(k->names[i], name) != 0)
             continue;
         cJSON *md = get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "metadata");
         rv = rv_string(++k->resource_version);

@@ -313,8 +313,8 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
     if (fe != NULL)
         c->name = xstrdup(fe->name);
     else
-        c->name = c->profile->name != NULL ? xstrdup(c->profile->name)
-                                           : xasprintf("cluster-%zu", ci + 1);
+        c->name =
+            c->profile->name != NULL ? xstrdup(c->profile->name) : xasprintf("cluster-%zu", ci + 1);
     c->namespace = fe != NULL ? xstrdup(fe->ns) : grid_namespace(c);
     c->mode = fe != NULL ? fe->mode : o->jobs == 1 ? SIM_MODE_APPLICATION : SIM_MODE_SESSION;
     c->jm_replicas = fe != NULL ? fe->jm_replicas : 1;
@@ -381,6 +381,9 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
     c->next_pod_index = (int)c->n_tms + 1;
     c->next_event_at = frozen ? INT64_MAX : now + sim_prng_range(&c->events, 30000, 90000);
     build_dynamics(c, ci, o, now);
+    for (size_t i = 0; fe != NULL && i < c->n_jobs; i++)
+        if (fe->states[i] == SIM_FLEET_FAILING_CHECKPOINTS) /* until a test says otherwise */
+            sim_checkpoints_force_failures(c, &c->jobs[i], 1000000, now);
     sim_actions_init(&c->actions, o->seed, ci, o->action_step_ms);
 }
 

@@ -179,7 +179,7 @@ struct sim_model {
 };
 
 struct sim_model_options {
-    bool fleet;       /* the default fleet (sim_catalog_fleet); clusters and jobs unused */
+    bool fleet; /* the default fleet (sim_catalog_fleet); clusters and jobs unused */
     int clusters;
     int jobs;         /* per cluster: 1 application clusters, more session clusters */
     int taskmanagers; /* per cluster; <= 0 = each profile's default */

@@ -46,9 +46,7 @@ static void set(cJSON *o, const char *key, cJSON *v) {
         cJSON_AddItemToObject(o, key, v);
 }
 
-static const char *name_of(const struct entry *e) {
-    return str(obj(e->obj, "metadata"), "name");
-}
+static const char *name_of(const struct entry *e) { return str(obj(e->obj, "metadata"), "name"); }
 
 static const char *ns_of(const struct entry *e) {
     return str(obj(e->obj, "metadata"), "namespace");
@@ -447,8 +445,8 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
     if (spec_changed) {
         cJSON *old_spec = cJSON_Duplicate(obj(e->obj, "spec"), true);
         cJSON *old_job = obj(old_spec, "job");
-        set(e->obj, "spec", new_spec != NULL ? cJSON_Duplicate(new_spec, true)
-                                             : cJSON_CreateObject());
+        set(e->obj, "spec",
+            new_spec != NULL ? cJSON_Duplicate(new_spec, true) : cJSON_CreateObject());
         const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
         set(md, "generation", cJSON_CreateNumber((cJSON_IsNumber(gen) ? gen->valuedouble : 1) + 1));
         /* The operator: a suspend cancels, a resume or any other job change (parallelism,
@@ -457,9 +455,8 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
         cJSON *a = cJSON_Duplicate(old_job, true), *b = cJSON_Duplicate(new_job, true);
         /* what does not redeploy: the state (above), the nonces of savepoints and
          * checkpoints (the operator triggers one), where a redeploy would start from */
-        static const char *const not_upgrades[] = {"state", "savepointTriggerNonce",
-                                                   "checkpointTriggerNonce",
-                                                   "initialSavepointPath"};
+        static const char *const not_upgrades[] = {
+            "state", "savepointTriggerNonce", "checkpointTriggerNonce", "initialSavepointPath"};
         for (size_t i = 0; i < sizeof not_upgrades / sizeof not_upgrades[0]; i++) {
             cJSON_DeleteItemFromObjectCaseSensitive(a, not_upgrades[i]);
             cJSON_DeleteItemFromObjectCaseSensitive(b, not_upgrades[i]);
@@ -467,8 +464,7 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
         bool job_changed = !cJSON_Compare(a, b, true);
         /* spec.restartNonce: the operator redeploys the job */
         const cJSON *rn_old = cJSON_GetObjectItemCaseSensitive(old_spec, "restartNonce");
-        const cJSON *rn_new =
-            cJSON_GetObjectItemCaseSensitive(obj(e->obj, "spec"), "restartNonce");
+        const cJSON *rn_new = cJSON_GetObjectItemCaseSensitive(obj(e->obj, "spec"), "restartNonce");
         if ((rn_old == NULL) != (rn_new == NULL) ||
             (rn_old != NULL && !cJSON_Compare(rn_old, rn_new, true)))
             job_changed = true;

@@ -32,11 +32,12 @@ teardown() {
     sim_stop
 }
 
+# tls_start: three application clusters (a job each, spec.job on each FlinkDeployment)
 tls_start() {
     openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
         -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" \
         2>/dev/null
-    sim_start --clusters 3 --jobs 4 --frozen --token "$TOKEN" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+    sim_start --clusters 3 --jobs 1 --frozen --token "$TOKEN" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
         --kubeconfig-out "$T/kubeconfig" --action-steps-ms 100
 }
 
@@ -234,29 +235,39 @@ assert p['/clusters/{cluster}/jobs/{jid}'] == 1, p"
     [[ $output != *"Events:  <none>"* ]]
 }
 
-@test "python3-kubernetes lists pods, events, deployments and the custom objects" {
+@test "python3-kubernetes lists every kind of the default fleet: namespaces, pods, events, services, deployments and the custom objects" {
     /usr/bin/python3 -c 'import kubernetes' 2>/dev/null ||
         skip "Debian's python3-kubernetes is not installed"
+    fleet_start
     run /usr/bin/python3 -c "
 from kubernetes import client, config
 config.load_kube_config(config_file='$T/kubeconfig')
 v1, apps, co = client.CoreV1Api(), client.AppsV1Api(), client.CustomObjectsApi()
 pods = v1.list_pod_for_all_namespaces().items
 assert all(c.image for p in pods for c in p.spec.containers)
+tms = [p for p in pods if p.metadata.labels.get('component') == 'taskmanager' and p.metadata.labels.get('type')]
+assert tms and all(p.metadata.owner_references[0].kind == 'Deployment' for p in tms)
+print('namespaces', ' '.join(sorted(n.metadata.name for n in v1.list_namespace().items)))
 print('pods', len(pods))
 print('events', len(v1.list_event_for_all_namespaces().items))
+print('services', len(v1.list_service_for_all_namespaces().items))
 print('deployments', len(apps.list_deployment_for_all_namespaces().items))
 for plural in ('flinkdeployments', 'flinksessionjobs', 'flinkstatesnapshots'):
     print(plural, len(co.list_cluster_custom_object('flink.apache.org', 'v1beta1', plural)['items']))
-fd = co.get_namespaced_custom_object('flink.apache.org', 'v1beta1', 'flink-prod', 'flinkdeployments', 'production')
-print('production', fd['status']['jobStatus']['state'])
+fd = co.get_namespaced_custom_object('flink.apache.org', 'v1beta1', 'flink-production', 'flinkdeployments', 'real-time-analytics')
+print('real-time-analytics', fd['status']['jobStatus']['state'])
+sj = co.list_namespaced_custom_object('flink.apache.org', 'v1beta1', 'flink-production', 'flinksessionjobs')['items'][0]
+print('session job on', sj['spec']['deploymentName'], sj['status']['jobStatus']['state'])
 "
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ $output == *"pods 1"[0-9]* ]]
-    [[ $output == *"deployments 6"* ]]
-    [[ $output == *"flinkdeployments 3"* ]]
-    [[ $output == *"production RUNNING"* ]]
+    [[ $output == *"flink-development flink-operator flink-production flink-staging"*monitoring* ]]
+    [[ $output == *"pods "[1-9][0-9]* ]]
+    [[ $output == *"deployments 13"* ]] # 11 native JobManagers, the standalone cluster's 2
+    [[ $output == *"flinkdeployments 11"* ]]
+    [[ $output == *"flinksessionjobs 4"* ]]
+    [[ $output == *"real-time-analytics RUNNING"* ]]
+    [[ $output == *"session job on analytics-session RUNNING"* ]]
 }
 
 @test "kubectl explain reads the CRD's schema; kubectl apply and create validate without --validate=false" {
