@@ -1051,6 +1051,17 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         break;
     case K8S_DEPLOYMENT:
         sim_deployments_list(k->apps, m, items, now);
+        /* a deleted FlinkDeployment's JobManager Deployment went with it (its owner) */
+        for (int it = cJSON_GetArraySize(items) - 1; it >= 0; it--) {
+            cJSON *md = get_obj(cJSON_GetArrayItem(items, it), "metadata");
+            const char *name = get_str(md, "name"), *ns = get_str(md, "namespace");
+            for (size_t i = 0; name != NULL && ns != NULL && i < k->n; i++)
+                if (k->deleted[i] && !k->orphaned[i] && !k->standalone[i] &&
+                    strcmp(k->names[i], name) == 0 && strcmp(k->namespaces[i], ns) == 0) {
+                    cJSON_DeleteItemFromArray(items, it);
+                    break;
+                }
+        }
         break;
     case K8S_SNAPSHOT:
         cJSON_Delete(items);
@@ -2067,6 +2078,7 @@ static void delete_object(struct k8s_call *x) {
         cJSON_Delete(all_items(k, x->m, x->res, x->now));
         cJSON_Delete(all_items(k, x->m, resource_of(K8S_PODS), x->now));
         cJSON_Delete(all_items(k, x->m, resource_of(K8S_SERVICES), x->now));
+        cJSON_Delete(all_items(k, x->m, resource_of(K8S_DEPLOYMENT), x->now));
         sim_k8s_watch_notify(k->hub);
     }
     sim_reply_json(x->r, 200, obj);
