@@ -308,6 +308,26 @@ for c in cs.values():
     [[ $output != *"$TOKEN"* ]]
 }
 
+@test "flinktop --once --kubeconfig on the default fleet: every FlinkDeployment, a job each, the session cluster's jobs" {
+    [ -x ./flinktop ] || skip "./flinktop is not built"
+    cp "$TEST_CERT" "$T/cert.pem" && cp "$TEST_KEY" "$T/key.pem"
+    sim_start --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
+        --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig"
+    run timeout 60 ./flinktop --once --output json --kubeconfig "$T/kubeconfig" -A
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$T/body"
+    py 'cs = {c["name"]: c for c in body()["clusters"]}
+assert len(cs) == 11 and "legacy-reports" not in cs, sorted(cs) # standalone: no FlinkDeployment
+assert {c["namespace"] for c in cs.values()} == {"flink-production", "flink-staging", "flink-development"}
+for c in cs.values():
+    assert c["status"] == "ok", c["name"]
+    assert len(c["jobs"]) == (4 if c["name"] == "analytics-session" else 1), (c["name"], c["jobs"])
+assert cs["real-time-analytics"]["deployment"]["pods_total"] == 4 # two JobManagers (HA), two task managers
+assert cs["inventory-sync"]["jobs"][0]["state"] == "FAILED"
+assert cs["analytics-session"]["deployment"]["upgrade_mode"] is None # a session cluster has no spec.job'
+    [[ $output != *"$TOKEN"* ]]
+}
+
 @test "an OOMKilled task manager pod fires PodOOMKilled in flinktop --once, naming the pod" {
     [ -x ./flinktop ] || skip "./flinktop is not built"
     tls_own
