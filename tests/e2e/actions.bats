@@ -438,12 +438,12 @@ readonly_config() {
     [ "$(requests 'len(r)')" = 1 ]
 }
 
-@test "R says what else it touches: every job of the FlinkDeployment by name, how old the data is" {
-    k8s_sim || return 1
+@test "R says what else it touches: every job of the session cluster by name, how old the data is" {
+    k8s_sim --jobs 3 || return 1 # session clusters: several jobs share one FlinkDeployment
     operator_console
     keys R
     wait_for "Confirm: restart"
-    wait_for "touches every job of FlinkDeployment production:"
+    wait_for "touches every job of session cluster production:"
     local n
     local names
     names=$(sim_curl /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/overview |
