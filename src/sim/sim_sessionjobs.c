@@ -239,7 +239,7 @@ static cJSON *render(const struct entry *e, struct sim_model *m) {
     cJSON *rmd = cJSON_AddObjectToObject(last, "resource_metadata");
     cJSON_AddStringToObject(rmd, "apiVersion", FLINK_GV);
     const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
-    cJSON_AddNumberToObject(rmd, "firstDeployment", e->reconciled_at == 0);
+    cJSON_AddBoolToObject(rmd, "firstDeployment", e->jid[0] == '\0');
     char *text = cJSON_PrintUnformatted(last);
     cJSON_AddStringToObject(rs, "lastReconciledSpec", text);
     if (e->error == NULL)
