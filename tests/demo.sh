@@ -26,7 +26,9 @@ if ! openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
     exit 1
 fi
 token=$(openssl rand -hex 24) || exit 1
-sim_start --jobs 6 --token "$token" --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" \
+# the default fleet: three environments' namespaces, application clusters with one job
+# each, a session cluster with FlinkSessionJobs, a standalone cluster, Flink 1.18 to 2.3
+sim_start --token "$token" --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" \
     --kubeconfig-out "$dir/kubeconfig" || exit 1
 unset token # the kubeconfig has it; nothing else needs it
 # A real Prometheus scraping the simulator every 5 s, as the guide deploys one; without

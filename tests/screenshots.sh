@@ -8,7 +8,6 @@
 #   FLINKTOP=build/x/flinktop FLINKTOP_SIM=build/x/flinktop-sim bash tests/screenshots.sh
 # Every wait polls the screen for a text with a deadline; a missing text stops the run
 # with the screen it saw, so a broken screen never becomes a picture silently.
-# shellcheck disable=SC2046 # $(sim_flink_args) is meant to split into arguments
 cd "$(dirname "$0")/.." || exit 1
 FLINKTOP=${FLINKTOP:-./flinktop}
 . tests/sim-start.sh # reads FLINKTOP_SIM
@@ -85,10 +84,10 @@ shot() { # NAME [ansi2png options]
 
 mkdir -p screenshots
 
-# ---- the fleet through Flink REST: every read-only screen ----
-sim_start --jobs 6 --seed 7 --parallelism 24 || exit 1
-console $(sim_flink_args)
-wait_for "2.1.0"
+# ---- the default fleet, found through the Kubernetes API: every read-only screen ----
+sim_start --seed 7 --kubeconfig-out "$work/fleet-kubeconfig" || exit 1
+console --kubeconfig "$work/fleet-kubeconfig"
+wait_for "2.3.0"
 wait_for "refreshed"
 shot clusters
 # the : command line: the command name completes, then Tab again offers the clusters
@@ -98,18 +97,23 @@ T send-keys -l clu
 T send-keys Tab
 wait_for ":cluster"
 T send-keys Tab
-wait_for "production  staging  development"
+wait_for "real-time-analytics  inventory-sync"
 shot command
 T send-keys Escape
 wait_for "q quit"
+# the session cluster: its jobs are FlinkSessionJobs
+T send-keys :
+wait_for "Tab complete"
+T send-keys -l "cluster analytics-session"
 T send-keys Enter
-wait_for "Jobs: production"
+wait_for "Jobs: analytics-session"
+wait_for "clickstream-sessionizer"
 shot jobs
 T send-keys '?'
 wait_for "Help:"
 shot help
 T send-keys '?'
-wait_for "Jobs: production"
+wait_for "Jobs: analytics-session"
 T send-keys Enter
 wait_for "1 Overview"
 wait_for "records per second"
@@ -122,15 +126,15 @@ T send-keys 3
 wait_for "ratio per subtask"
 shot job-backpressure
 T send-keys 4
-wait_for "task managers of production"
+wait_for "task managers of analytics-session"
 shot job-taskmanagers
-# exceptions: of the job that failed on staging (production's have not), found by the
-# jobs screen's filter on its state
+# exceptions: of the job that failed on staging's inventory-sync, found by the jobs
+# screen's filter on its state
 T send-keys :
 wait_for "Tab complete"
-T send-keys -l "cluster staging"
+T send-keys -l "cluster inventory-sync"
 T send-keys Enter
-wait_for "Jobs: staging"
+wait_for "Jobs: inventory-sync"
 T send-keys /
 T send-keys -l FAILED
 T send-keys Enter
@@ -154,8 +158,8 @@ wait_for "Alerts: "
 shot alerts
 
 # ---- the light theme, drawn as a light-background terminal shows it ----
-console --theme light $(sim_flink_args)
-wait_for "2.1.0"
+console --theme light --kubeconfig "$work/fleet-kubeconfig"
+wait_for "2.3.0"
 wait_for "refreshed"
 shot theme-light --light
 sim_stop
@@ -166,12 +170,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -days 1 \
     -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1 ||
     { echo "screenshots: openssl could not make a certificate"; exit 1; }
-sim_start --frozen --jobs 3 --action-steps-ms 300 --token screenshots-token \
+sim_start --frozen --action-steps-ms 300 --token screenshots-token \
     --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --kubeconfig-out "$work/kubeconfig" ||
     exit 1
 console --kubeconfig "$work/kubeconfig"
 wait_for "STABLE" 15
-wait_for "development"
+wait_for "11 clusters"
 T send-keys Home s
 wait_for "Confirm: savepoint"
 wait_for "[N] no (Enter)"

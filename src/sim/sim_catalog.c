@@ -29,6 +29,8 @@ static const struct sim_profile extra_profiles[] = {
      false, false, true, 600, 5000, 3},
     {NULL, "1.15.4", "3c63e0a", "2023-03-14T10:13:38+01:00", 2, 4, "default", "hashmap", -1, 10,
      true, false, false, 60, 0, 10},
+    {NULL, "2.3.0", "e61b0c7", "2026-03-02T15:30:21+01:00", 2, 4, "adaptive", "rocksdb", -1, 30,
+     false, true, true, 300, 2000, 5},
 };
 
 const struct sim_profile *sim_catalog_profile(size_t i) {
@@ -36,6 +38,131 @@ const struct sim_profile *sim_catalog_profile(size_t i) {
         return &profiles[i];
     return &extra_profiles[(i - COUNT(profiles)) % COUNT(extra_profiles)];
 }
+
+/* The environments again on the other Flink versions a real fleet mixes: production
+ * moving to 2.1, staging and development trying 2.3. */
+static const struct sim_profile fleet_profiles[] = {
+    {"production", "2.1.0", "4cb6bd3", "2025-07-24T11:05:12+02:00", 3, 4, "default", "rocksdb",
+     8789, 60, false, false, true, 600, 5000, 3},
+    {"staging", "2.3.0", "e61b0c7", "2026-03-02T15:30:21+01:00", 2, 4, "default", "rocksdb", -1, 30,
+     false, true, true, 300, 2000, 5},
+    {"development", "2.3.0", "e61b0c7", "2026-03-02T15:30:21+01:00", 2, 8, "adaptive", "hashmap",
+     -1, 10, true, false, false, 60, 0, 10},
+};
+#define production_2_1 fleet_profiles[0]
+#define staging_2_3 fleet_profiles[1]
+#define development_2_3 fleet_profiles[2]
+
+#define APP SIM_MODE_APPLICATION
+#define RUN SIM_FLEET_RUNNING
+
+/* The first three are production, staging and development as the grid's first three
+ * (what is per cluster index elsewhere, such as staging having no default savepoint
+ * directory, stays with them); then the rest of each environment. Production runs
+ * JobManager HA with two replicas, as the guide configures it. */
+static const struct sim_fleet_entry fleet[] = {
+    {"real-time-analytics",
+     "flink-production",
+     &profiles[0],
+     APP,
+     2,
+     1,
+     {"real-time-analytics"},
+     {RUN}},
+    {"inventory-sync",
+     "flink-staging",
+     &profiles[1],
+     APP,
+     1,
+     1,
+     {"inventory-sync"},
+     {SIM_FLEET_FAILED}},
+    {"geo-aggregation",
+     "flink-development",
+     &profiles[2],
+     APP,
+     1,
+     1,
+     {"日本語の集計ジョブ"},
+     {RUN}},
+    {"fraud-detection",
+     "flink-production",
+     &profiles[0],
+     APP,
+     2,
+     1,
+     {"fraud-detection"},
+     {SIM_FLEET_SLOW}},
+    {"payments-ledger",
+     "flink-production",
+     &profiles[0],
+     APP,
+     2,
+     1,
+     {"payments-ledger"},
+     {SIM_FLEET_FAILING_CHECKPOINTS}},
+    {"orders-enrichment",
+     "flink-production",
+     &production_2_1,
+     APP,
+     2,
+     1,
+     {"orders-enrichment"},
+     {RUN}},
+    {"analytics-session",
+     "flink-production",
+     &profiles[0],
+     SIM_MODE_SESSION,
+     2,
+     4,
+     {"clickstream-sessionizer", "ad-impressions-rollup", "notification-router",
+      "orders-backfill-2025-10"},
+     {RUN, SIM_FLEET_SLOW, RUN, SIM_FLEET_FINISHED}},
+    {"recommendation-features",
+     "flink-staging",
+     &profiles[1],
+     APP,
+     1,
+     1,
+     {"recommendation-features"},
+     {RUN}},
+    {"cdc-customers-to-lake",
+     "flink-staging",
+     &staging_2_3,
+     APP,
+     1,
+     1,
+     {"cdc-customers-to-lake"},
+     {RUN}},
+    {"pricing-engine", "flink-development", &development_2_3, APP, 1, 1, {"pricing-engine"}, {RUN}},
+    {"sensor-anomaly-detector",
+     "flink-development",
+     &profiles[2],
+     APP,
+     1,
+     1,
+     {"sensor-anomaly-detector"},
+     {RUN}},
+    {"legacy-reports",
+     "flink-development",
+     &profiles[0],
+     SIM_MODE_STANDALONE,
+     1,
+     2,
+     {"audit-log-archiver", "session-metrics"},
+     {RUN, RUN}},
+};
+
+#undef APP
+#undef RUN
+#undef production_2_1
+#undef staging_2_3
+#undef development_2_3
+
+const struct sim_fleet_entry *sim_catalog_fleet(size_t i) {
+    return i < COUNT(fleet) ? &fleet[i] : NULL;
+}
+size_t sim_catalog_fleet_count(void) { return COUNT(fleet); }
 
 static const char *const job_names[] = {
     "orders-enrichment",       "fraud-detection",          "clickstream-sessionizer",

@@ -32,6 +32,38 @@ struct sim_profile {
  * staging and development; later indexes cycle through other Flink versions. */
 const struct sim_profile *sim_catalog_profile(size_t i);
 
+/* How a cluster runs: an application-mode FlinkDeployment (one job), a session
+ * FlinkDeployment (no spec.job; its jobs are FlinkSessionJobs) or a standalone cluster
+ * (apps/v1 Deployments NAME-jobmanager and NAME-taskmanager, no FlinkDeployment). */
+enum sim_cluster_mode { SIM_MODE_APPLICATION, SIM_MODE_SESSION, SIM_MODE_STANDALONE };
+
+/* A job of the default fleet as it is at start. */
+enum sim_fleet_job {
+    SIM_FLEET_RUNNING,
+    SIM_FLEET_SLOW,                /* a backpressured chain */
+    SIM_FLEET_FAILING_CHECKPOINTS, /* running, its checkpoints failing from the start */
+    SIM_FLEET_FAILED,
+    SIM_FLEET_FINISHED
+};
+
+#define SIM_FLEET_MAX_JOBS 4
+
+/* One cluster of the default fleet (no --clusters/--jobs): a real fleet's shape. */
+struct sim_fleet_entry {
+    const char *name;
+    const char *ns;
+    const struct sim_profile *profile;
+    enum sim_cluster_mode mode;
+    int jm_replicas; /* 2 where the guide configures JobManager HA */
+    size_t n_jobs;
+    const char *jobs[SIM_FLEET_MAX_JOBS];
+    enum sim_fleet_job states[SIM_FLEET_MAX_JOBS];
+};
+
+/* The default fleet's clusters in order; NULL past the end. */
+const struct sim_fleet_entry *sim_catalog_fleet(size_t i);
+size_t sim_catalog_fleet_count(void);
+
 /* Realistic streaming job names; index wraps around. */
 const char *sim_catalog_job_name(size_t i);
 size_t sim_catalog_job_name_count(void);

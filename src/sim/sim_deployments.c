@@ -18,6 +18,7 @@ struct deployment {
     cJSON *obj;     /* owned: apiVersion, kind, metadata, spec */
     size_t cluster; /* index into the model's clusters */
     bool taskmanager;
+    bool absent; /* no such Deployment: a native cluster has none for its task managers */
     /* the latest spec change: its status lags a step, a template change rolls out */
     int64_t changed_at;     /* 0: never changed */
     double observed_before; /* status.observedGeneration until the change shows */
@@ -118,10 +119,12 @@ static void add_event(struct sim_deployments *d, size_t ci, const char *kind, co
 
 /* ---- building ----------------------------------------------------------------------- */
 
-static cJSON *labels_for(const char *cluster, const char *component) {
+static cJSON *labels_for(const char *cluster, const char *component, bool native) {
     cJSON *l = cJSON_CreateObject();
     cJSON_AddStringToObject(l, "app", cluster);
     cJSON_AddStringToObject(l, "component", component);
+    if (native)
+        cJSON_AddStringToObject(l, "type", "flink-native-kubernetes");
     return l;
 }
 
@@ -133,10 +136,14 @@ static cJSON *port(const char *name, int number) {
     return p;
 }
 
+/* Standalone: NAME-jobmanager and NAME-taskmanager, as Flink's standalone Kubernetes setup
+ * has them. Native (a FlinkDeployment's cluster): the JobManager Deployment is NAME, made
+ * and owned by the operator; task managers are bare pods Flink itself creates. */
 static cJSON *build(const struct sim_cluster *c, const char *ns, bool tm, int replicas, long rv,
                     int64_t created) {
     const char *component = tm ? "taskmanager" : "jobmanager";
-    char *name = xasprintf("%s-%s", c->name, component);
+    bool native = c->mode != SIM_MODE_STANDALONE;
+    char *name = native ? xstrdup(c->name) : xasprintf("%s-%s", c->name, component);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "apiVersion", APPS_GV);
     cJSON_AddStringToObject(d, "kind", "Deployment");
@@ -153,19 +160,33 @@ static cJSON *build(const struct sim_cluster *c, const char *ns, bool tm, int re
     free(rvs);
     cJSON_AddNumberToObject(md, "generation", 1);
     sim_k8s_add_time(md, "creationTimestamp", created);
-    cJSON_AddItemToObject(md, "labels", labels_for(c->name, component));
+    cJSON_AddItemToObject(md, "labels", labels_for(c->name, component, native));
     cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "annotations"), REVISION, "1");
+    if (native) { /* the FlinkDeployment owns it (deleting that deletes the cluster) */
+        cJSON *ref = cJSON_CreateObject();
+        cJSON_AddStringToObject(ref, "apiVersion", "flink.apache.org/v1beta1");
+        cJSON_AddStringToObject(ref, "kind", "FlinkDeployment");
+        cJSON_AddStringToObject(ref, "name", c->name);
+        char *fd_key = xasprintf("%s/%s", ns, c->name);
+        char *fd_uid = sim_k8s_uid(fd_key);
+        cJSON_AddStringToObject(ref, "uid", fd_uid);
+        free(fd_uid);
+        free(fd_key);
+        cJSON_AddBoolToObject(ref, "controller", true);
+        cJSON_AddBoolToObject(ref, "blockOwnerDeletion", true);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(md, "ownerReferences"), ref);
+    }
 
     cJSON *spec = cJSON_AddObjectToObject(d, "spec");
     cJSON_AddNumberToObject(spec, "replicas", replicas);
     cJSON_AddItemToObject(cJSON_AddObjectToObject(spec, "selector"), "matchLabels",
-                          labels_for(c->name, component));
+                          labels_for(c->name, component, native));
     cJSON *tpl = cJSON_AddObjectToObject(spec, "template");
     cJSON_AddItemToObject(cJSON_AddObjectToObject(tpl, "metadata"), "labels",
-                          labels_for(c->name, component));
+                          labels_for(c->name, component, native));
     cJSON *ps = cJSON_AddObjectToObject(tpl, "spec");
     cJSON *ctr = cJSON_CreateObject();
-    cJSON_AddStringToObject(ctr, "name", component);
+    cJSON_AddStringToObject(ctr, "name", native ? "flink-main-container" : component);
     char *image = xasprintf("flink:%d.%d", c->version_major, c->version_minor);
     cJSON_AddStringToObject(ctr, "image", image);
     free(image);
@@ -212,7 +233,11 @@ struct sim_deployments *sim_deployments_new(const struct sim_model *m, char *con
             struct deployment *dp = &d->items[2 * i + (size_t)k];
             dp->cluster = i;
             dp->taskmanager = k == 1;
-            dp->obj = build(c, namespaces[i], k == 1, k == 1 ? tms : 1, ++*rv, created);
+            dp->absent = k == 1 && c->mode != SIM_MODE_STANDALONE;
+            if (dp->absent)
+                continue;
+            dp->obj =
+                build(c, namespaces[i], k == 1, k == 1 ? tms : c->jm_replicas, ++*rv, created);
             dp->observed_before = 1;
             dp->replicas_before = spec_replicas(dp->obj);
         }
@@ -310,7 +335,8 @@ static cJSON *render(const struct sim_deployments *d, const struct deployment *d
 void sim_deployments_list(struct sim_deployments *d, const struct sim_model *m, cJSON *items,
                           int64_t now) {
     for (size_t i = 0; i < d->n; i++)
-        cJSON_AddItemToArray(items, render(d, &d->items[i], m, now));
+        if (!d->items[i].absent)
+            cJSON_AddItemToArray(items, render(d, &d->items[i], m, now));
 }
 
 int64_t sim_deployments_pods_started(const struct sim_deployments *d, size_t ci, bool taskmanager,
@@ -411,6 +437,8 @@ static void apply_patch(cJSON *target, const cJSON *patch, bool strategic) {
 
 static struct deployment *find(struct sim_deployments *d, const char *ns, const char *name) {
     for (size_t i = 0; i < d->n; i++) {
+        if (d->items[i].absent)
+            continue;
         const char *n = name_of(&d->items[i]), *s = ns_of(&d->items[i]);
         if (n != NULL && s != NULL && strcmp(n, name) == 0 && strcmp(s, ns) == 0)
             return &d->items[i];

@@ -423,7 +423,7 @@ static void render_jobmanager_config(const struct request *q, struct sim_reply *
     const char *n = c->name;
     cJSON *a = cJSON_CreateArray();
     char *v;
-    v = xasprintf("%s.flink-%s", n, n);
+    v = xasprintf("%s.%s", n, c->namespace); /* the JobManager service, native mode */
     add_entry(a, "jobmanager.rpc.address", v);
     free(v);
     add_entry(a, "jobmanager.rpc.port", "6123");
@@ -457,9 +457,7 @@ static void render_jobmanager_config(const struct request *q, struct sim_reply *
     add_entry(a, "high-availability.storageDir", v);
     free(v);
     add_entry(a, "kubernetes.cluster-id", n);
-    v = xasprintf("flink-%s", n);
-    add_entry(a, "kubernetes.namespace", v);
-    free(v);
+    add_entry(a, "kubernetes.namespace", c->namespace);
     add_entry(a, "web.submit.enable", "false");
     add_entry(a, "metrics.reporter.prom.factory.class",
               "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");

@@ -9,6 +9,7 @@
 #include "sim_k8s_table.h"
 #include "sim_k8s_watch.h"
 #include "sim_operator.h"
+#include "sim_sessionjobs.h"
 #include "sim_snapshots.h"
 #include "xalloc.h"
 
@@ -59,6 +60,9 @@ struct sim_k8s {
                                (PATCH .../flinkdeployments/NAME/status) */
     bool *deleted;          /* owned, a deployment each: DELETEd (gone from every list) */
     bool *orphaned;         /* owned: deleted with propagationPolicy=Orphan (pods stay) */
+    bool *standalone;       /* owned, a cluster each: no FlinkDeployment (sim_deployments') */
+    struct sim_sessionjobs *sessionjobs; /* owned: the FlinkSessionJobs */
+    cJSON *created; /* owned array: FlinkDeployments clients created (stored, deploying) */
     struct sim_k8s_openapi *openapi; /* owned: /openapi/v2 and /openapi/v3 */
 };
 
@@ -209,7 +213,8 @@ static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long
     add_time(md, "creationTimestamp", created);
     cJSON *labels = cJSON_AddObjectToObject(md, "labels");
     cJSON_AddStringToObject(labels, "app.kubernetes.io/name", c->name);
-    cJSON_AddStringToObject(labels, "environment", c->name);
+    cJSON_AddStringToObject(labels, "environment",
+                            c->profile->name != NULL ? c->profile->name : c->name);
 
     cJSON *spec = cJSON_AddObjectToObject(d, "spec");
     char *image = xasprintf("flink:%d.%d", c->version_major, c->version_minor);
@@ -244,11 +249,13 @@ static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long
     cJSON_AddStringToObject(conf, "kubernetes.operator.periodic.savepoint.interval",
                             c->index == 0 ? "6h" : "0");
     cJSON *jm = cJSON_AddObjectToObject(spec, "jobManager");
-    cJSON_AddNumberToObject(jm, "replicas", 1);
+    cJSON_AddNumberToObject(jm, "replicas", c->jm_replicas);
     cJSON_AddItemToObject(jm, "resource", resource_json("1", "2048m"));
     cJSON *tm = cJSON_AddObjectToObject(spec, "taskManager");
     cJSON_AddNumberToObject(tm, "replicas", (double)c->n_tms);
     cJSON_AddItemToObject(tm, "resource", resource_json("2", "4096m"));
+    if (c->mode == SIM_MODE_SESSION)
+        return d; /* a session cluster: no spec.job, its jobs are FlinkSessionJobs */
     cJSON *job = cJSON_AddObjectToObject(spec, "job");
     v = xasprintf("local:///opt/flink/usrlib/%s-pipelines.jar", c->name);
     cJSON_AddStringToObject(job, "jarURI", v);
@@ -261,16 +268,8 @@ static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long
     return d;
 }
 
-/* The namespace of cluster ci: the seed guide's three environments, then flink-NAME. */
-static char *namespace_for(const struct sim_cluster *c) {
-    if (c->index == 0)
-        return xstrdup("flink-prod");
-    if (c->index == 1)
-        return xstrdup("flink-staging");
-    if (c->index == 2)
-        return xstrdup("flink-dev");
-    return xasprintf("flink-%s", c->name);
-}
+/* The namespace of cluster ci: the model's (the fleet's, or the grid's one a cluster). */
+static char *namespace_for(const struct sim_cluster *c) { return xstrdup(c->namespace); }
 
 struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     struct sim_k8s *k = xcalloc(1, sizeof *k);
@@ -291,6 +290,8 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
                              build_deployment(c, k->namespaces[i], ++k->resource_version, created));
     }
     k->apps = sim_deployments_new(m, k->namespaces, &k->resource_version, now_ms);
+    k->sessionjobs = sim_sessionjobs_new(m, &k->resource_version, now_ms);
+    k->created = cJSON_CreateArray();
     k->operators = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->operators);
     k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
     k->oom_at = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->oom_at);
@@ -303,11 +304,16 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
         cJSON_AddItemToArray(k->status_overlays, cJSON_CreateObject());
     k->deleted = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->deleted);
     k->orphaned = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->orphaned);
+    k->standalone = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->standalone);
     for (size_t i = 0; i < k->n; i++) {
         const struct sim_cluster *c = &m->clusters[i];
+        k->standalone[i] = c->mode == SIM_MODE_STANDALONE;
         cJSON *d = cJSON_GetArrayItem(k->deployments, (int)i);
         sim_operator_init(&k->operators[i], get_obj(d, "spec"), 1, i == 1 ? "DEPLOYED" : "STABLE");
-        /* The operator follows one job: the first running one at start. */
+        /* The operator follows one job: the first running one at start; a session
+         * cluster's jobs are its FlinkSessionJobs' (sim_sessionjobs). */
+        if (c->mode != SIM_MODE_APPLICATION)
+            continue;
         for (size_t ji = 0; ji < c->n_jobs && k->jids[i][0] == '\0'; ji++)
             if (c->jobs[ji].state == SIM_JOB_RUNNING)
                 snprintf(k->jids[i], sizeof k->jids[i], "%s", c->jobs[ji].jid);
@@ -328,6 +334,8 @@ void sim_k8s_free(struct sim_k8s *k) {
         sim_operator_free(&k->operators[i]);
     free(k->operators);
     sim_deployments_free(k->apps);
+    sim_sessionjobs_free(k->sessionjobs);
+    cJSON_Delete(k->created);
     free(k->jids);
     free(k->oom_at);
     sim_k8s_store_free(k->store);
@@ -336,6 +344,7 @@ void sim_k8s_free(struct sim_k8s *k) {
     sim_k8s_openapi_free(k->openapi);
     free(k->deleted);
     free(k->orphaned);
+    free(k->standalone);
     free(k->forbidden_user);
     sim_snapshots_free(&k->progress);
     free(k->namespaces);
@@ -352,13 +361,26 @@ static struct sim_job *tracked_job(const struct sim_k8s *k, size_t i, struct sim
     return i < k->n ? sim_cluster_job(c, k->jids[i]) : NULL;
 }
 
-/* The job manager pod's name ("<name>-<replicaset>-<pod>"): returns owned. */
-char *sim_k8s_jm_pod_name(const struct sim_cluster *c) {
+/* The JobManager Deployment's name: NAME (native), NAME-jobmanager (standalone). Owned. */
+static char *jm_deployment_name(const struct sim_cluster *c) {
+    return c->mode == SIM_MODE_STANDALONE ? xasprintf("%s-jobmanager", c->name) : xstrdup(c->name);
+}
+
+/* JobManager pod r's name ("<deployment>-<replicaset>-<pod>"), r 0 the leader: owned.
+ * rs (when not NULL, 11 bytes) gets the ReplicaSet's hash. */
+static char *jm_pod_name(const struct sim_cluster *c, int r, char *rs_out) {
     char rs[11], pod[6];
     name_suffix(rs, sizeof rs, fnv(c->name, 7));
-    name_suffix(pod, sizeof pod, fnv(c->name, 8));
-    return xasprintf("%s-%s-%s", c->name, rs, pod);
+    name_suffix(pod, sizeof pod, fnv(c->name, 8 + (uint64_t)r * 101));
+    if (rs_out != NULL)
+        memcpy(rs_out, rs, sizeof rs);
+    char *dep = jm_deployment_name(c);
+    char *out = xasprintf("%s-%s-%s", dep, rs, pod);
+    free(dep);
+    return out;
 }
+
+char *sim_k8s_jm_pod_name(const struct sim_cluster *c) { return jm_pod_name(c, 0, NULL); }
 
 const char *sim_k8s_namespace(const struct sim_k8s *k, size_t i) {
     return i < k->n ? k->namespaces[i] : NULL;
@@ -506,7 +528,8 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     cJSON *labels = cJSON_AddObjectToObject(md, "labels");
     cJSON_AddStringToObject(labels, "app", name);
     cJSON_AddStringToObject(labels, "component", component);
-    cJSON_AddStringToObject(labels, "type", "flink-native-kubernetes");
+    if (!k->standalone[i])
+        cJSON_AddStringToObject(labels, "type", "flink-native-kubernetes");
     cJSON *spec = cJSON_AddObjectToObject(p, "spec");
     cJSON *containers = cJSON_AddArrayToObject(spec, "containers");
     cJSON *ctr = cJSON_CreateObject();
@@ -586,6 +609,24 @@ static cJSON *pod_json(const struct sim_k8s *k, size_t i, const char *pod, const
     return p;
 }
 
+/* metadata.ownerReferences of object o: its controller, kind/name in ns (the uid as
+ * sim_deployments and the ReplicaSets have it). */
+static void add_owner(cJSON *o, const char *api_version, const char *kind, const char *ns,
+                      const char *name, const char *uid_kind) {
+    cJSON *ref = cJSON_CreateObject();
+    cJSON_AddStringToObject(ref, "apiVersion", api_version);
+    cJSON_AddStringToObject(ref, "kind", kind);
+    cJSON_AddStringToObject(ref, "name", name);
+    char *key = xasprintf("%s/%s/%s", ns, name, uid_kind);
+    char *uid = make_uid(key);
+    cJSON_AddStringToObject(ref, "uid", uid);
+    free(uid);
+    free(key);
+    cJSON_AddBoolToObject(ref, "controller", true);
+    cJSON_AddBoolToObject(ref, "blockOwnerDeletion", true);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(get_obj(o, "metadata"), "ownerReferences"), ref);
+}
+
 static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         const struct sim_cluster *c = &m->clusters[i];
@@ -597,19 +638,30 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
         /* A rollout of the standalone Deployment starts its pods again: their age too. */
         int64_t jm_rolled = sim_deployments_pods_started(k->apps, i, false, now);
         int64_t tm_rolled = sim_deployments_pods_started(k->apps, i, true, now);
-        char *jm = sim_k8s_jm_pod_name(c);
-        char *ip = xasprintf("10.%zu.0.10", 100 + i);
         int64_t jm_start = k->started_at - 3600000;
         if (restarted > jm_start)
             jm_start = restarted;
         if (jm_rolled > jm_start)
             jm_start = jm_rolled;
-        cJSON_AddItemToArray(
-            items, pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)(i % 3) + 1, restarts, 0));
-        free(ip);
-        free(jm);
-        if (sim_operator_tms_gone(&k->operators[i], c, now))
+        /* With HA the standby JobManagers run too (Running and ready, not leading). */
+        char *jm_dep = jm_deployment_name(c);
+        for (int r = 0; r < (c->jm_replicas > 0 ? c->jm_replicas : 1); r++) {
+            char rs[11];
+            char *jm = jm_pod_name(c, r, rs);
+            char *ip = xasprintf("10.%zu.%d.10", 100 + i, r);
+            cJSON *pod = pod_json(k, i, jm, "jobmanager", ip, jm_start,
+                                  (int)((i + (size_t)r) % 3) + 1, restarts, 0);
+            char *rs_name = xasprintf("%s-%s", jm_dep, rs);
+            add_owner(pod, APPS_GV, "ReplicaSet", k->namespaces[i], rs_name, "replicaset");
+            free(rs_name);
+            cJSON_AddItemToArray(items, pod);
+            free(ip);
+            free(jm);
+        }
+        if (sim_operator_tms_gone(&k->operators[i], c, now)) {
+            free(jm_dep);
             continue;
+        }
         bool first = true;
         for (size_t t = 0; t < c->n_tms; t++) {
             const struct sim_tm *tm = &c->tms[t];
@@ -622,10 +674,20 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             first = false;
             if (oom > start)
                 start = oom; /* the kubelet started the container again */
-            cJSON_AddItemToArray(items,
-                                 pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
-                                          (int)((i + t) % 3) + 1, restarts + (oom > 0), oom));
+            cJSON *pod = pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
+                                  (int)((i + t) % 3) + 1, restarts + (oom > 0), oom);
+            /* Native: Flink creates them, owned by the JobManager Deployment (they go with
+             * it); standalone: the task manager Deployment's ReplicaSet. */
+            if (k->standalone[i]) {
+                char *rs_name = xasprintf("%s-taskmanager-%s", c->name, "5d8f7c9b64");
+                add_owner(pod, APPS_GV, "ReplicaSet", k->namespaces[i], rs_name, "replicaset");
+                free(rs_name);
+            } else {
+                add_owner(pod, APPS_GV, "Deployment", k->namespaces[i], jm_dep, "deployment");
+            }
+            cJSON_AddItemToArray(items, pod);
         }
+        free(jm_dep);
     }
 }
 
@@ -684,22 +746,46 @@ static cJSON *event_json(const struct sim_k8s *k, size_t i, const char *kind, co
     return e;
 }
 
+/* What rollouts of cluster i's Deployments did: ReplicaSets, pods. */
+static void add_rollout_events(const struct sim_k8s *k, size_t i, cJSON *items, int64_t now) {
+    for (size_t e = 0; e < sim_deployments_event_count(k->apps, i); e++) {
+        const struct sim_deployment_event *ev = sim_deployments_event(k->apps, i, e);
+        if (ev->at > now)
+            continue;
+        cJSON_AddItemToArray(items,
+                             event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
+                                        ev->message, 1, ev->at, ev->at,
+                                        1000 + (int)e + (int)(ev->at % 100000) * 64, ev->source));
+    }
+}
+
 static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         struct sim_cluster *c = &m->clusters[i];
+        if (k->standalone[i]) { /* no operator there */
+            add_rollout_events(k, i, items, now);
+            continue;
+        }
         const struct sim_job *j = tracked_job(k, i, c);
         const char *state = j != NULL ? sim_job_state_name(j->state) : "RUNNING";
         int64_t t0 = k->started_at;
-        cJSON_AddItemToArray(items,
-                             event_json(k, i, "FlinkDeployment", c->name, "Normal", "SpecChanged",
-                                        "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
+        /* A session cluster has no job of its own: its change was its task managers. */
+        bool session = c->mode == SIM_MODE_SESSION;
+        cJSON_AddItemToArray(
+            items, event_json(k, i, "FlinkDeployment", c->name, "Normal", "SpecChanged",
+                              session ? "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
+                                        "[taskManager.replicas : 2 -> 4]), starting "
+                                        "reconciliation."
+                                      : "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
                                         "[job.parallelism : 2 -> 4]), starting reconciliation.",
-                                        1, t0 - 7200000, t0 - 7200000, 1, OPERATOR));
-        char *msg = xasprintf("Job status changed from RECONCILING to %s", state);
-        cJSON_AddItemToArray(items, event_json(k, i, "FlinkDeployment", c->name, "Normal",
-                                               "JobStatusChanged", msg, 1, t0 - 7000000,
-                                               t0 - 7000000, 2, OPERATOR));
-        free(msg);
+                              1, t0 - 7200000, t0 - 7200000, 1, OPERATOR));
+        if (!session) {
+            char *msg = xasprintf("Job status changed from RECONCILING to %s", state);
+            cJSON_AddItemToArray(items, event_json(k, i, "FlinkDeployment", c->name, "Normal",
+                                                   "JobStatusChanged", msg, 1, t0 - 7000000,
+                                                   t0 - 7000000, 2, OPERATOR));
+            free(msg);
+        }
         if (i == 0) {
             cJSON_AddItemToArray(
                 items, event_json(k, i, "FlinkDeployment", c->name, "Warning", "SavepointError",
@@ -726,16 +812,7 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                                                    ev->message, 1, ev->at, ev->at,
                                                    100 + (int)(op->first_event + e), OPERATOR));
         }
-        /* What rollouts of the standalone Deployments did: ReplicaSets, pods. */
-        for (size_t e = 0; e < sim_deployments_event_count(k->apps, i); e++) {
-            const struct sim_deployment_event *ev = sim_deployments_event(k->apps, i, e);
-            if (ev->at > now)
-                continue;
-            cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
-                                                   ev->message, 1, ev->at, ev->at,
-                                                   1000 + (int)e + (int)(ev->at % 100000) * 64,
-                                                   ev->source));
-        }
+        add_rollout_events(k, i, items, now);
     }
 }
 
@@ -773,10 +850,16 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
 }
 
 static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
-    static const char *const fixed[] = {"default", "kube-system", "flink-operator"};
+    /* monitoring: where the guide's Prometheus lives */
+    static const char *const fixed[] = {"default", "kube-system", "flink-operator", "monitoring"};
     size_t n = sizeof fixed / sizeof fixed[0];
     for (size_t i = 0; i < n + k->n; i++) {
         const char *name = i < n ? fixed[i] : k->namespaces[i - n];
+        bool seen = false; /* several clusters share a namespace */
+        for (size_t e = n; e < i && !seen; e++)
+            seen = strcmp(k->namespaces[e - n], name) == 0;
+        if (seen)
+            continue;
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "apiVersion", "v1");
         cJSON_AddStringToObject(o, "kind", "Namespace");
@@ -786,6 +869,112 @@ static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
         cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "status"), "phase", "Active");
         cJSON_AddItemToArray(items, o);
     }
+}
+
+/* ---- FlinkDeployments clients create ------------------------------------------------ */
+
+/* A created FlinkDeployment as the operator reports it once it has submitted the cluster:
+ * deployed, the JobManager deploying (the simulator runs no new clusters). Owned. */
+static cJSON *render_created(const cJSON *stored) {
+    cJSON *d = cJSON_Duplicate(stored, true);
+    cJSON *spec = get_obj(d, "spec");
+    cJSON *st = cJSON_AddObjectToObject(d, "status");
+    cJSON_AddStringToObject(st, "lifecycleState", "DEPLOYED");
+    cJSON_AddStringToObject(st, "jobManagerDeploymentStatus", "DEPLOYING");
+    cJSON *js = cJSON_AddObjectToObject(st, "jobStatus");
+    if (get_obj(spec, "job") != NULL)
+        cJSON_AddStringToObject(js, "state", "RECONCILING");
+    cJSON *rs = cJSON_AddObjectToObject(st, "reconciliationStatus");
+    cJSON_AddStringToObject(rs, "state", "DEPLOYED");
+    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(get_obj(d, "metadata"), "generation");
+    cJSON_AddNumberToObject(st, "observedGeneration", cJSON_IsNumber(gen) ? gen->valuedouble : 1);
+    cJSON *last = cJSON_CreateObject();
+    cJSON_AddItemToObject(last, "spec",
+                          spec != NULL ? cJSON_Duplicate(spec, true) : cJSON_CreateObject());
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(last, "resource_metadata"), "apiVersion",
+                            FLINK_GV);
+    char *text = cJSON_PrintUnformatted(last);
+    cJSON_AddStringToObject(rs, "lastReconciledSpec", text);
+    free(text);
+    cJSON_Delete(last);
+    return d;
+}
+
+/* The index of created FlinkDeployment ns/name in k->created, or -1. */
+static int created_index(const struct sim_k8s *k, const char *ns, const char *name) {
+    for (int i = 0; i < cJSON_GetArraySize(k->created); i++) {
+        cJSON *it = cJSON_GetArrayItem(k->created, i);
+        const char *n = get_str(get_obj(it, "metadata"), "name");
+        const char *x = get_str(get_obj(it, "metadata"), "namespace");
+        if (n != NULL && x != NULL && strcmp(n, name) == 0 && strcmp(x, ns) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static size_t deployment_index(const struct sim_k8s *k, const char *ns, const char *name);
+
+/* POST .../namespaces/ns/flinkdeployments: stored with its metadata and spec. */
+static void create_deployment(struct sim_k8s *k, const char *ns, const char *body, size_t body_len,
+                              int64_t now, struct sim_reply *r) {
+    const char *end = NULL;
+    cJSON *in = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    cJSON *md = get_obj(in, "metadata");
+    const char *name = get_str(md, "name");
+    const char *kind = get_str(in, "kind");
+    const char *in_ns = get_str(md, "namespace");
+    if (!cJSON_IsObject(in)) {
+        sim_k8s_status(r, 400, "BadRequest", "the body of the request is not a JSON object");
+        goto out;
+    }
+    if (kind != NULL && strcmp(kind, "FlinkDeployment") != 0) {
+        sim_k8s_status(r, 400, "BadRequest", "kind %s does not match flinkdeployments", kind);
+        goto out;
+    }
+    if (in_ns != NULL && strcmp(in_ns, ns) != 0) {
+        sim_k8s_status(r, 400, "BadRequest",
+                       "the namespace of the provided object does not match the namespace sent "
+                       "on the request");
+        goto out;
+    }
+    if (name == NULL || name[0] == '\0') {
+        sim_k8s_status(r, 422, "Invalid",
+                       "FlinkDeployment.flink.apache.org is invalid: metadata.name: Required "
+                       "value: name or generateName is required");
+        goto out;
+    }
+    if (deployment_index(k, ns, name) != SIZE_MAX || created_index(k, ns, name) >= 0) {
+        sim_k8s_status(r, 409, "AlreadyExists",
+                       "flinkdeployments.flink.apache.org \"%s\" already exists", name);
+        goto out;
+    }
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "apiVersion", FLINK_GV);
+    cJSON_AddStringToObject(d, "kind", "FlinkDeployment");
+    cJSON *dmd = cJSON_AddObjectToObject(d, "metadata");
+    cJSON_AddStringToObject(dmd, "name", name);
+    cJSON_AddStringToObject(dmd, "namespace", ns);
+    char *key = xasprintf("%s/%s", ns, name);
+    char *uid = make_uid(key);
+    cJSON_AddStringToObject(dmd, "uid", uid);
+    free(uid);
+    free(key);
+    char *rvs = rv_string(++k->resource_version);
+    cJSON_AddStringToObject(dmd, "resourceVersion", rvs);
+    free(rvs);
+    cJSON_AddNumberToObject(dmd, "generation", 1);
+    add_time(dmd, "creationTimestamp", now);
+    static const char *const maps[] = {"labels", "annotations"};
+    for (size_t i = 0; i < 2; i++)
+        if (get_obj(md, maps[i]) != NULL)
+            cJSON_AddItemToObject(dmd, maps[i], cJSON_Duplicate(get_obj(md, maps[i]), true));
+    cJSON *spec = get_obj(in, "spec");
+    cJSON_AddItemToObject(d, "spec",
+                          spec != NULL ? cJSON_Duplicate(spec, true) : cJSON_CreateObject());
+    cJSON_AddItemToArray(k->created, d);
+    sim_reply_json(r, 201, render_created(d));
+out:
+    cJSON_Delete(in);
 }
 
 /* ---- the resource table ------------------------------------------------------------- */
@@ -813,9 +1002,9 @@ static const struct k8s_resource resources[] = {
     {K8S_DEPLOYMENT, GROUP_APPS, "deployments", "deployment", "Deployment", "deploy", true,
      "get,list,patch,watch"},
     {K8S_FLINKDEP, GROUP_FLINK, "flinkdeployments", "flinkdeployment", "FlinkDeployment",
-     "flinkdep", true, "delete,get,list,patch,watch"},
+     "flinkdep", true, "create,delete,get,list,patch,watch"},
     {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
-     "sessionjob", true, "get,list,patch,watch"},
+     "sessionjob", true, "create,delete,get,list,patch,watch"},
     {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
      "flinksnp", true, "create,delete,get,list,watch"},
 };
@@ -850,14 +1039,29 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         break;
     case K8S_FLINKDEP:
         for (size_t i = 0; i < k->n && i < m->n_clusters; i++)
-            if (!k->deleted[i])
+            if (!k->deleted[i] && !k->standalone[i])
                 cJSON_AddItemToArray(items, render_deployment(k, i, &m->clusters[i], now));
+        for (int i = 0; i < cJSON_GetArraySize(k->created); i++)
+            cJSON_AddItemToArray(items, render_created(cJSON_GetArrayItem(k->created, i)));
         break;
     case K8S_SESSIONJOB:
+        sim_sessionjobs_list(k->sessionjobs, m, items, now);
+        break;
     case K8S_KIND_COUNT:
         break;
     case K8S_DEPLOYMENT:
         sim_deployments_list(k->apps, m, items, now);
+        /* a deleted FlinkDeployment's JobManager Deployment went with it (its owner) */
+        for (int it = cJSON_GetArraySize(items) - 1; it >= 0; it--) {
+            cJSON *md = get_obj(cJSON_GetArrayItem(items, it), "metadata");
+            const char *name = get_str(md, "name"), *ns = get_str(md, "namespace");
+            for (size_t i = 0; name != NULL && ns != NULL && i < k->n; i++)
+                if (k->deleted[i] && !k->orphaned[i] && !k->standalone[i] &&
+                    strcmp(k->names[i], name) == 0 && strcmp(k->namespaces[i], ns) == 0) {
+                    cJSON_DeleteItemFromArray(items, it);
+                    break;
+                }
+        }
         break;
     case K8S_SNAPSHOT:
         cJSON_Delete(items);
@@ -1358,7 +1562,7 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
     for (size_t i = 0; i < k->n; i++)
         if (strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
             idx = i;
-    if (idx == k->n || idx >= m->n_clusters || k->deleted[idx]) {
+    if (idx == k->n || idx >= m->n_clusters || k->deleted[idx] || k->standalone[idx]) {
         sim_k8s_status(r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
                        name);
         goto out;
@@ -1538,6 +1742,16 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
                   : sim_operator_savepoint_dir(
                         c, get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "spec"));
     }
+    /* or a FlinkSessionJob of this namespace: its job, on its session cluster */
+    if (c == NULL && ref_name != NULL && ref_kind != NULL &&
+        strcmp(ref_kind, "FlinkSessionJob") == 0 &&
+        sim_sessionjobs_job(k->sessionjobs, m, ns, ref_name, &c, &j)) {
+        const char *path = get_str(get_obj(spec, "savepoint"), "path");
+        dir = path != NULL && path[0] != '\0'
+                  ? xstrdup(path)
+                  : sim_operator_savepoint_dir(
+                        c, get_obj(cJSON_GetArrayItem(k->deployments, (int)c->index), "spec"));
+    }
     cJSON *stored = cJSON_Duplicate(obj, true);
     cJSON_AddItemToArray(k->snapshots, stored);
     sim_snapshots_start(&k->progress, m, c, j, stored, dir != NULL ? dir : "", checkpoint, now);
@@ -1652,7 +1866,8 @@ struct k8s_call {
 
 static size_t deployment_index(const struct sim_k8s *k, const char *ns, const char *name) {
     for (size_t i = 0; i < k->n; i++)
-        if (!k->deleted[i] && strcmp(k->namespaces[i], ns) == 0 && strcmp(k->names[i], name) == 0)
+        if (!k->deleted[i] && !k->standalone[i] && strcmp(k->namespaces[i], ns) == 0 &&
+            strcmp(k->names[i], name) == 0)
             return i;
     return SIZE_MAX;
 }
@@ -1806,8 +2021,8 @@ static const struct k8s_subresource *find_subresource(enum k8s_kind kind, const 
     return NULL;
 }
 
-/* DELETE of a FlinkDeployment or FlinkStateSnapshot with DeleteOptions (query or body):
- * propagationPolicy Background or Foreground takes the deployment's pods and rest service
+/* DELETE of a FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot with DeleteOptions (query or
+ * body): propagationPolicy Background or Foreground takes the deployment's pods and rest service
  * with it, Orphan leaves them; dryRun=All changes nothing. Answers the object as it was. */
 static void delete_object(struct k8s_call *x) {
     struct sim_k8s *k = x->k;
@@ -1841,10 +2056,15 @@ static void delete_object(struct k8s_call *x) {
     }
     if (!dry_run && x->res->id == K8S_FLINKDEP) {
         size_t idx = deployment_index(k, x->ns, x->name);
+        int made = created_index(k, x->ns, x->name);
         if (idx != SIZE_MAX) {
             k->deleted[idx] = true;
             k->orphaned[idx] = policy != NULL && strcmp(policy, "Orphan") == 0;
+        } else if (made >= 0) {
+            cJSON_DeleteItemFromArray(k->created, made);
         }
+    } else if (!dry_run && x->res->id == K8S_SESSIONJOB) {
+        sim_sessionjobs_delete(k->sessionjobs, x->m, x->ns, x->name, x->now);
     } else if (!dry_run) {
         for (int i = 0; i < cJSON_GetArraySize(k->snapshots); i++) {
             cJSON *it = cJSON_GetArrayItem(k->snapshots, i);
@@ -1858,6 +2078,7 @@ static void delete_object(struct k8s_call *x) {
         cJSON_Delete(all_items(k, x->m, x->res, x->now));
         cJSON_Delete(all_items(k, x->m, resource_of(K8S_PODS), x->now));
         cJSON_Delete(all_items(k, x->m, resource_of(K8S_SERVICES), x->now));
+        cJSON_Delete(all_items(k, x->m, resource_of(K8S_DEPLOYMENT), x->now));
         sim_k8s_watch_notify(k->hub);
     }
     sim_reply_json(x->r, 200, obj);
@@ -1876,6 +2097,84 @@ static char *created_name(const struct sim_reply *r) {
     char *out = name != NULL ? xstrdup(name) : NULL;
     cJSON_Delete(o);
     return out;
+}
+
+/* sim_sessionjobs' question: is ns/name a session FlinkDeployment (ci its cluster)? */
+static bool session_live(void *cls, const char *ns, const char *name, size_t *ci) {
+    struct sim_k8s *k = cls;
+    size_t i = deployment_index(k, ns, name);
+    if (i == SIZE_MAX || i >= k->model->n_clusters ||
+        k->model->clusters[i].mode != SIM_MODE_SESSION)
+        return false;
+    *ci = i;
+    return true;
+}
+
+/* PATCH of a FlinkDeployment a client created: merge or JSON patch of its metadata's
+ * labels and annotations and its spec (nothing runs it, so nothing follows). */
+static void patch_created(struct sim_k8s *k, const char *ns, const char *name,
+                          const char *content_type, const char *body, size_t body_len,
+                          struct sim_reply *r) {
+    cJSON *stored = cJSON_GetArrayItem(k->created, created_index(k, ns, name));
+    bool json_patch =
+        content_type != NULL && strncmp(content_type, "application/json-patch+json", 27) == 0;
+    bool merge =
+        content_type != NULL && strncmp(content_type, "application/merge-patch+json", 28) == 0;
+    const char *end = NULL;
+    cJSON *patch = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    cJSON *doc = cJSON_Duplicate(stored, true);
+    char err[256];
+    if (!json_patch && !merge) {
+        sim_k8s_status(r, 415, "UnsupportedMediaType",
+                       "the body of the request was in an unknown format - accepted media types "
+                       "include: application/json-patch+json, application/merge-patch+json");
+        goto out;
+    }
+    if (json_patch && !sim_json_patch_apply(doc, patch, err, sizeof err)) {
+        sim_k8s_status(r, 422, "Invalid", "%s", err);
+        goto out;
+    }
+    if (merge && !cJSON_IsObject(patch)) {
+        sim_k8s_status(r, 400, "BadRequest", "the patch is not a JSON object");
+        goto out;
+    }
+    cJSON *md = get_obj(stored, "metadata");
+    if (merge) {
+        const char *want = get_str(get_obj(patch, "metadata"), "resourceVersion");
+        if (!sim_k8s_rv_current(want, get_str(md, "resourceVersion"))) {
+            sim_k8s_status(r, 409, "Conflict",
+                           "Operation cannot be fulfilled on flinkdeployments.flink.apache.org "
+                           "\"%s\": the object has been modified; please apply your changes to "
+                           "the latest version and try again",
+                           name);
+            goto out;
+        }
+        merge_patch(doc, patch);
+    }
+    bool spec_changed = !cJSON_Compare(get_obj(stored, "spec"), get_obj(doc, "spec"), true);
+    cJSON *want = json_patch_as_merge(stored, doc);
+    cJSON_DeleteItemFromObjectCaseSensitive(want, "spec");
+    cJSON *before = cJSON_Duplicate(stored, true);
+    merge_patch(stored, want);
+    cJSON_Delete(want);
+    cJSON *new_spec = get_obj(doc, "spec");
+    set_item(stored, "spec",
+             new_spec != NULL ? cJSON_Duplicate(new_spec, true) : cJSON_CreateObject());
+    if (!cJSON_Compare(before, stored, true)) {
+        char *rv = rv_string(++k->resource_version);
+        set_item(md, "resourceVersion", cJSON_CreateString(rv));
+        free(rv);
+        if (spec_changed) {
+            const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
+            set_item(md, "generation",
+                     cJSON_CreateNumber((cJSON_IsNumber(gen) ? gen->valuedouble : 1) + 1));
+        }
+    }
+    cJSON_Delete(before);
+    sim_reply_json(r, 200, render_created(stored));
+out:
+    cJSON_Delete(doc);
+    cJSON_Delete(patch);
 }
 
 static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
@@ -1987,7 +2286,10 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         reply_get(k, m, x.res, x.ns, x.name, table, now, r);
     } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_FLINKDEP &&
                x.ns != NULL) {
-        patch_deployment(k, m, x.ns, x.name, content_type, body, body_len, now, r);
+        if (created_index(k, x.ns, x.name) >= 0)
+            patch_created(k, x.ns, x.name, content_type, body, body_len, r);
+        else
+            patch_deployment(k, m, x.ns, x.name, content_type, body, body_len, now, r);
         written(k, m, x.res, x.ns, x.name, now, r);
     } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_DEPLOYMENT &&
                x.ns != NULL) {
@@ -1995,8 +2297,30 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
                               &k->resource_version, k->forbidden_user, now, r);
         written(k, m, x.res, x.ns, x.name, now, r);
     } else if (x.name != NULL && strcmp(method, "DELETE") == 0 && x.ns != NULL &&
-               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SNAPSHOT)) {
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SNAPSHOT ||
+                x.res->id == K8S_SESSIONJOB)) {
         delete_object(&x);
+    } else if (x.name == NULL && strcmp(method, "POST") == 0 && x.ns != NULL &&
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SESSIONJOB)) {
+        if (k->forbidden_user != NULL)
+            forbidden(k, r, "create", x.res->plural, NULL, x.ns);
+        else if (x.res->id == K8S_FLINKDEP)
+            create_deployment(k, x.ns, body, body_len, now, r);
+        else
+            sim_sessionjobs_create(k->sessionjobs, m, x.ns, body, body_len, &k->resource_version,
+                                   session_live, k, now, r);
+        char *created = created_name(r);
+        if (created != NULL)
+            written(k, m, x.res, x.ns, created, now, r);
+        free(created);
+    } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.ns != NULL &&
+               x.res->id == K8S_SESSIONJOB) {
+        if (k->forbidden_user != NULL)
+            forbidden(k, r, "patch", x.res->plural, x.name, x.ns);
+        else
+            sim_sessionjobs_patch(k->sessionjobs, m, x.ns, x.name, content_type, body, body_len,
+                                  &k->resource_version, session_live, k, now, r);
+        written(k, m, x.res, x.ns, x.name, now, r);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",
                        path);
@@ -2039,7 +2363,7 @@ char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const
     char *rv = NULL;
     sim_model_lock(m, sim_now_ms());
     for (size_t i = 0; i < k->n; i++) {
-        if (strcmp(k->namespaces[i], ns) != 0 || strcmp(k->names[i], name) != 0)
+        if (k->standalone[i] || strcmp(k->namespaces[i], ns) != 0 || strcmp(k->names[i], name) != 0)
             continue;
         cJSON *md = get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "metadata");
         rv = rv_string(++k->resource_version);

@@ -58,9 +58,14 @@ static void usage(FILE *out) {
         "Serves simulated Flink REST APIs on 127.0.0.1.\n"
         "\n"
         "  --port N              listen port, 0 = any free port (default 0)\n"
-        "  --clusters N          clusters: production, staging, development, cluster-4, ...\n"
-        "                        (default 3)\n"
-        "  --jobs N              jobs per cluster (default 4)\n"
+        "  (neither --clusters nor --jobs: the default fleet, shaped like a real one:\n"
+        "   namespaces flink-production, flink-staging and flink-development, an\n"
+        "   application-mode FlinkDeployment a job, one session FlinkDeployment whose\n"
+        "   jobs are FlinkSessionJobs, one standalone cluster, Flink 1.18 to 2.3)\n"
+        "  --clusters N          N FlinkDeployments: production, staging, development,\n"
+        "                        cluster-4, ... one namespace each (default 3)\n"
+        "  --jobs N              jobs per cluster (default 4): 1 makes application\n"
+        "                        clusters, more session clusters with FlinkSessionJobs\n"
         "  --parallelism N       every vertex runs N subtasks (for benchmarks; default:\n"
         "                        drawn per job, 1 to 8)\n"
         "  --taskmanagers N      task managers per cluster (default 4/3/2 by cluster)\n"
@@ -441,7 +446,8 @@ int main(int argc, char **argv) {
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct sim_model_options mo = {.clusters = 3,
+    struct sim_model_options mo = {.fleet = true,
+                                   .clusters = 3,
                                    .jobs = 4,
                                    .taskmanagers = 0,
                                    .seed = 1,
@@ -462,11 +468,13 @@ int main(int argc, char **argv) {
             if (!parse_num("clusters", optarg, 1, 100, &v))
                 return 2;
             mo.clusters = (int)v;
+            mo.fleet = false;
             break;
         case OPT_JOBS:
             if (!parse_num("jobs", optarg, 0, 1000, &v))
                 return 2;
             mo.jobs = (int)v;
+            mo.fleet = false;
             break;
         case OPT_PARALLELISM:
             if (!parse_num("parallelism", optarg, 1, 4096, &v))

@@ -280,25 +280,56 @@ static void build_dynamics(struct sim_cluster *c, size_t ci, const struct sim_mo
     }
 }
 
+/* The grid's namespaces (--clusters/--jobs), as they always were: one a cluster. */
+static char *grid_namespace(const struct sim_cluster *c) {
+    if (c->index == 0)
+        return xstrdup("flink-prod");
+    if (c->index == 1)
+        return xstrdup("flink-staging");
+    if (c->index == 2)
+        return xstrdup("flink-dev");
+    return xasprintf("flink-%s", c->name);
+}
+
+/* Job i's state at start: the fleet entry's, else the grid's. */
+static enum sim_job_state start_state(const struct sim_fleet_entry *fe, size_t ci, size_t i,
+                                      size_t n_jobs) {
+    if (fe == NULL)
+        return initial_state(ci, i, n_jobs);
+    return fe->states[i] == SIM_FLEET_FAILED     ? SIM_JOB_FAILED
+           : fe->states[i] == SIM_FLEET_FINISHED ? SIM_JOB_FINISHED
+                                                 : SIM_JOB_RUNNING;
+}
+
 static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_model_options *o,
                           bool frozen, int64_t now) {
     struct sim_prng build;
     sim_prng_init(&build, o->seed, ci * 2 + 1);
     sim_prng_init(&c->events, o->seed, ci * 2 + 2);
 
+    const struct sim_fleet_entry *fe = o->fleet ? sim_catalog_fleet(ci) : NULL;
     c->index = ci;
-    c->profile = sim_catalog_profile(ci);
-    c->name =
-        c->profile->name != NULL ? xstrdup(c->profile->name) : xasprintf("cluster-%zu", ci + 1);
+    c->profile = fe != NULL ? fe->profile : sim_catalog_profile(ci);
+    if (fe != NULL)
+        c->name = xstrdup(fe->name);
+    else
+        c->name =
+            c->profile->name != NULL ? xstrdup(c->profile->name) : xasprintf("cluster-%zu", ci + 1);
+    c->namespace = fe != NULL ? xstrdup(fe->ns) : grid_namespace(c);
+    c->mode = fe != NULL ? fe->mode : o->jobs == 1 ? SIM_MODE_APPLICATION : SIM_MODE_SESSION;
+    c->jm_replicas = fe != NULL ? fe->jm_replicas : 1;
     parse_version(c);
     c->n_tms = (size_t)(o->taskmanagers > 0 ? o->taskmanagers : c->profile->taskmanagers);
-    c->n_jobs = (size_t)o->jobs;
+    /* the fleet's one-job clusters are sized for their job: two task managers */
+    if (fe != NULL && o->taskmanagers <= 0 && fe->mode != SIM_MODE_SESSION)
+        c->n_tms = 2;
+    c->n_jobs = fe != NULL ? fe->n_jobs : (size_t)o->jobs;
 
     /* Size slots so every slot-holding job still fits while one task manager is away;
      * then the overview never shows more slots used than exist. */
     size_t holders = 0;
     for (size_t i = 0; i < c->n_jobs; i++)
-        holders += !sim_job_state_is_terminal(initial_state(ci, i, c->n_jobs));
+        holders += !sim_job_state_is_terminal(start_state(fe, ci, i, c->n_jobs));
     size_t usable = c->n_tms > 1 ? c->n_tms - 1 : 1;
     size_t slots = (size_t)c->profile->slots_per_tm;
     if (holders > slots * usable)
@@ -317,10 +348,13 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
     c->jobs = xcalloc(c->n_jobs, sizeof *c->jobs);
     for (size_t i = 0; i < c->n_jobs; i++) {
         struct sim_job *j = &c->jobs[i];
-        enum sim_job_state st = initial_state(ci, i, c->n_jobs);
+        enum sim_job_state st = start_state(fe, ci, i, c->n_jobs);
         sim_prng_hex32(&build, j->jid);
-        j->name = job_name(ci, i, c->n_jobs, name_offset, &hostile, o);
+        j->name = fe != NULL ? xstrdup(fe->jobs[i])
+                             : job_name(ci, i, c->n_jobs, name_offset, &hostile, o);
         bool slow = sim_prng_range(&build, 0, 2) == 0;
+        if (fe != NULL) /* the fleet's backpressured jobs, and only those */
+            slow = fe->states[i] == SIM_FLEET_SLOW;
         build_vertices(j, &build, sim_job_state_is_terminal(st) ? 8 : (int)budget, slow,
                        o->parallelism);
         if (st == SIM_JOB_FINISHED)
@@ -347,6 +381,9 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
     c->next_pod_index = (int)c->n_tms + 1;
     c->next_event_at = frozen ? INT64_MAX : now + sim_prng_range(&c->events, 30000, 90000);
     build_dynamics(c, ci, o, now);
+    for (size_t i = 0; fe != NULL && i < c->n_jobs; i++)
+        if (fe->states[i] == SIM_FLEET_FAILING_CHECKPOINTS) /* until a test says otherwise */
+            sim_checkpoints_force_failures(c, &c->jobs[i], 1000000, now);
     sim_actions_init(&c->actions, o->seed, ci, o->action_step_ms);
 }
 
@@ -356,7 +393,7 @@ struct sim_model *sim_model_new(const struct sim_model_options *o, int64_t now_m
     m->frozen = o->frozen;
     m->started_at = now_ms;
     m->now = now_ms;
-    m->n_clusters = (size_t)o->clusters;
+    m->n_clusters = o->fleet ? sim_catalog_fleet_count() : (size_t)o->clusters;
     m->clusters = xcalloc(m->n_clusters, sizeof *m->clusters);
     for (size_t ci = 0; ci < m->n_clusters; ci++)
         build_cluster(&m->clusters[ci], ci, o, o->frozen, now_ms);
@@ -379,6 +416,7 @@ void sim_model_free(struct sim_model *m) {
         free(c->jobs);
         free(c->tms);
         free(c->name);
+        free(c->namespace);
     }
     free(m->clusters);
     pthread_mutex_destroy(&m->lock);
@@ -507,7 +545,9 @@ static void job_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
         j->phase = SIM_TASKS_STEADY;
         j->last_modification = t;
         j->steady_since = t;
-        j->restarts++;
+        if (!j->fresh)
+            j->restarts++;
+        j->fresh = false;
         j->restart_step = 0;
         j->next_at = 0;
         sim_checkpoints_start(c, j, t);
@@ -793,6 +833,62 @@ bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t) 
     sim_load_reset(j, t);
     sim_checkpoints_restore(j, t);
     return true;
+}
+
+void sim_model_submit_job(struct sim_cluster *c, const char *name, int parallelism, int64_t t,
+                          char *jid_out) {
+    struct sim_prng p;
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *s = name; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    sim_prng_init(&p, h ^ (uint64_t)t, c->index * 7919 + c->n_jobs);
+    int par = parallelism < 1 ? 1 : parallelism > 64 ? 64 : parallelism;
+
+    c->jobs = xrealloc(c->jobs, (c->n_jobs + 1) * sizeof *c->jobs);
+    struct sim_job *j = &c->jobs[c->n_jobs];
+    memset(j, 0, sizeof *j);
+    sim_prng_hex32(&p, j->jid);
+    j->name = xstrdup(name);
+    build_vertices(j, &p, par, false, par);
+    j->start_time = t;
+    j->end_time = -1;
+    set_state(j, SIM_JOB_INITIALIZING, t);
+    set_state(j, SIM_JOB_CREATED, t);
+    set_state(j, SIM_JOB_RUNNING, t);
+    j->running_since = t;
+    j->steady_since = t;
+    j->bottleneck = -1;
+    sim_load_init_job(j, c->metric_at);
+    sim_checkpoints_build(c, j, t);
+    /* its subtasks come up as after a restart, which this is not */
+    j->phase = SIM_TASKS_DEPLOYING;
+    j->fresh = true;
+    j->restart_step = 3;
+    j->next_at = t + DEPLOYING_MS;
+    c->n_jobs++;
+
+    /* Slots: the resource manager asks for task manager pods until the job fits. */
+    int free_slots = 0;
+    for (size_t i = 0; i < c->n_tms; i++)
+        free_slots += c->tms[i].present ? c->tms[i].slots : 0;
+    for (size_t i = 0; i < c->n_jobs; i++)
+        free_slots -= sim_job_holds_slots(&c->jobs[i]) ? c->jobs[i].demand : 0;
+    int slots = c->n_tms > 0 ? c->tms[0].slots : c->profile->slots_per_tm;
+    if (slots < 1)
+        slots = 1;
+    while (free_slots < 0 && c->n_tms < 1000) {
+        c->tms = xrealloc(c->tms, (c->n_tms + 1) * sizeof *c->tms);
+        struct sim_tm *tm = &c->tms[c->n_tms++];
+        memset(tm, 0, sizeof *tm);
+        tm->pod_index = c->next_pod_index++;
+        tm->id = xasprintf("%s-taskmanager-1-%d", c->name, tm->pod_index);
+        set_tm_address(c, tm);
+        tm->slots = slots;
+        tm->present = true;
+        tm->registered_at = t;
+        free_slots += slots;
+    }
+    snprintf(jid_out, 33, "%s", j->jid);
 }
 
 /* ---- placement ------------------------------------------------------------------ */

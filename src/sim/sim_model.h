@@ -129,6 +129,7 @@ struct sim_job {
     struct sim_checkpoints checkpoints;
     struct sim_exceptions exceptions;
     struct sim_job_action action; /* a stop, cancel or restart an action asked for */
+    bool fresh; /* submitted (sim_model_submit_job), not yet all RUNNING: no restart */
 };
 
 struct sim_tm {
@@ -142,7 +143,10 @@ struct sim_tm {
 };
 
 struct sim_cluster {
-    char *name; /* owned */
+    char *name;      /* owned */
+    char *namespace; /* owned: where its Kubernetes objects live */
+    enum sim_cluster_mode mode;
+    int jm_replicas; /* JobManager pods (2 with HA standby) */
     size_t index;
     const struct sim_profile *profile; /* borrowed from the catalog */
     int version_major, version_minor;
@@ -175,8 +179,9 @@ struct sim_model {
 };
 
 struct sim_model_options {
+    bool fleet; /* the default fleet (sim_catalog_fleet); clusters and jobs unused */
     int clusters;
-    int jobs;         /* per cluster */
+    int jobs;         /* per cluster: 1 application clusters, more session clusters */
     int taskmanagers; /* per cluster; <= 0 = each profile's default */
     uint64_t seed;
     bool frozen;
@@ -215,6 +220,14 @@ bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
  * its tasks stop at t (counters stop, the running checkpoint fails). */
 void sim_model_set_job_state(struct sim_job *j, enum sim_job_state s, int64_t t);
 void sim_model_stop_tasks(struct sim_cluster *c, struct sim_job *j, int64_t t);
+
+/* A new job submitted to session cluster c at t (a FlinkSessionJob's): name (borrowed,
+ * copied), every vertex at parallelism (>= 1); RUNNING with subtasks deploying, then
+ * initializing, then running. Task managers are added when the free slots are too few, as
+ * Flink's native resource manager asks for pods. Moves c->jobs (pointers into it die);
+ * jid_out (33 bytes) gets the new job's id. */
+void sim_model_submit_job(struct sim_cluster *c, const char *name, int parallelism, int64_t t,
+                          char *jid_out);
 
 bool sim_cluster_version_at_least(const struct sim_cluster *c, int major, int minor);
 

@@ -21,12 +21,12 @@ teardown() {
 }
 
 # The simulator as a Kubernetes API server (TLS with the suite's certificate, token),
-# actions in short steps, no random savepoint failures. Every test changes its state: each
-# has its own.
+# actions in short steps, no random savepoint failures; application clusters (--jobs 1),
+# whose one job is the FlinkDeployment's. Every test changes its state: each has its own.
 k8s_sim() {
     local d=$BATS_TEST_TMPDIR
     test_cert || return 1
-    sim_start --frozen --jobs 3 --action-steps-ms 200 --token "$TOKEN" --tls-cert "$TEST_CERT" \
+    sim_start --frozen --jobs 1 --action-steps-ms 200 --token "$TOKEN" --tls-cert "$TEST_CERT" \
         --tls-key "$TEST_KEY" --kubeconfig-out "$d/KC" "$@"
 }
 
@@ -438,12 +438,12 @@ readonly_config() {
     [ "$(requests 'len(r)')" = 1 ]
 }
 
-@test "R says what else it touches: every job of the FlinkDeployment by name, how old the data is" {
-    k8s_sim || return 1
+@test "R says what else it touches: every job of the session cluster by name, how old the data is" {
+    k8s_sim --jobs 3 || return 1 # session clusters: several jobs share one FlinkDeployment
     operator_console
     keys R
     wait_for "Confirm: restart"
-    wait_for "touches every job of FlinkDeployment production:"
+    wait_for "touches every job of session cluster production:"
     local n
     local names
     names=$(sim_curl /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/overview |

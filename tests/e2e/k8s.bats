@@ -47,24 +47,27 @@ wait_row() {
 
 @test "FlinkDeployments show on the clusters screen and in the job's Kubernetes tab" {
     console 160 50 --kubeconfig "$BATS_TEST_TMPDIR/KC"
-    wait_for "production" 15
-    wait_for "staging"
-    wait_for "development"
-    wait_for "flink-prod"
+    # the default fleet: an application cluster a job, in three environments' namespaces
+    wait_for "real-time-analytics" 15
+    wait_for "inventory-sync"
+    wait_for "geo-aggregation"
+    wait_for "analytics-session"
+    wait_for "flink-production"
+    wait_for "flink-development"
     wait_for "STABLE"
     wait_for "NAMESPACE"
     wait_for "LIFECYCLE"
-    # production's first job
-    # the clusters come in the simulator's order: production is the first row
+    # the clusters come in the simulator's order: real-time-analytics is the first row
     keys Home
-    screen | grep -A1 " NAME " | grep -q "production"
+    screen | grep -A1 " NAME " | grep -q "real-time-analytics"
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: real-time-analytics"
     keys Enter
     wait_for "1 Overview"
     keys 6
     wait_for "Pods ("
     wait_for "taskmanager"
+    wait_for "real-time-analytics-taskmanager-1-1"
     wait_for "Events ("
     wait_for "SavepointError"
     run bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | grep -E 'Normal|Warning'"
@@ -75,25 +78,25 @@ wait_row() {
     ! grep -qF "$TOKEN" "$BATS_TEST_TMPDIR/stderr" 2>/dev/null || false
 }
 
-@test ":ns flink-prod narrows the fleet, :ns all brings it back, :ctx of an unknown name says so" {
+@test ":ns flink-production narrows the fleet, :ns all brings it back, :ctx of an unknown name says so" {
     console 160 40 --kubeconfig "$BATS_TEST_TMPDIR/KC"
-    wait_for "development" 15
-    wait_for "staging"
+    wait_for "geo-aggregation" 15
+    wait_for "inventory-sync"
     wait_for "ns all"
-    keys : ns Space flink-prod Enter
-    wait_gone "staging"
-    wait_gone "development"
-    wait_for "ns flink-prod"
-    screen | grep -q "production"
+    keys : ns Space flink-production Enter
+    wait_gone "inventory-sync"
+    wait_gone "geo-aggregation"
+    wait_for "ns flink-production"
+    screen | grep -q "real-time-analytics"
     # the narrowed fleet is live: production still answers
     wait_for "STABLE"
     keys : ns Space all Enter
-    wait_for "staging"
-    wait_for "development"
+    wait_for "inventory-sync"
+    wait_for "geo-aggregation"
     wait_for "ns all"
     keys : ctx Space nope Enter
     wait_for 'no context "nope" in the kubeconfig'
-    screen | grep -q "staging"
+    screen | grep -q "inventory-sync"
 }
 
 @test "a FlinkStateSnapshot created through the API shows in the Kubernetes tab until COMPLETED with its path" {
@@ -101,20 +104,20 @@ wait_row() {
     local d=$BATS_TEST_TMPDIR
     sim_start --token "$TOKEN" --tls-cert "$d/C" --tls-key "$d/K" --kubeconfig-out "$d/KC" \
         --action-steps-ms 300 --clock manual || return 1
-    console 160 50 --kubeconfig "$d/KC" -n flink-prod
-    wait_for "production" 15
+    console 160 50 --kubeconfig "$d/KC" -n flink-production
+    wait_for "real-time-analytics" 15
     keys Home Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: real-time-analytics"
     keys Enter
     wait_for "1 Overview"
     keys 6
     wait_for "Snapshots ("
     # as kubectl create would: the operator fills in the status
     curl -sf --cacert "$d/C" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-        -o "$d/created" -X POST "$SIM_URL/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots" \
-        -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkStateSnapshot","metadata":{"generateName":"production-savepoint-"},"spec":{"jobReference":{"kind":"FlinkDeployment","name":"production"},"savepoint":{}}}'
+        -o "$d/created" -X POST "$SIM_URL/apis/flink.apache.org/v1beta1/namespaces/flink-production/flinkstatesnapshots" \
+        -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkStateSnapshot","metadata":{"generateName":"real-time-analytics-savepoint-"},"spec":{"jobReference":{"kind":"FlinkDeployment","name":"real-time-analytics"},"savepoint":{}}}'
     name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metadata"]["name"])' "$d/created")
-    [[ $name == production-savepoint-* ]]
+    [[ $name == real-time-analytics-savepoint-* ]]
     # the filter narrows the tab to it, wherever the section lies
     keys / "$name" Enter
     wait_for "Snapshots (1 of"

@@ -9,7 +9,7 @@ setup() {
     e2e_setup
     . "$E2E_ROOT/tests/prom-start.sh"
     command -v "$PROMETHEUS" >/dev/null 2>&1 || skip "prometheus is not installed"
-    sim_start --frozen || return 1
+    sim_start --frozen --clusters 3 --jobs 4 || return 1
     prom_start "$SIM_URL" 1s || return 1
 }
 

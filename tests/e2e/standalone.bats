@@ -32,29 +32,30 @@ requests() {
         python3 -c "import json,sys; r=json.load(sys.stdin); print($2)"
 }
 
-# config URL [extra cluster lines]: staging as a plain cluster with its Deployment
+# config URL [extra cluster lines]: the default fleet's standalone cluster (a plain
+# cluster to flinktop) with its Deployment
 config() {
     cat >"$XDG_CONFIG_HOME/flinktop/config.yaml" <<EOF
 clusters:
-  - name: staging
-    flink: $1/clusters/staging
-    deployment: staging-jobmanager
-    namespace: flink-staging
+  - name: legacy-reports
+    flink: $1/clusters/legacy-reports
+    deployment: legacy-reports-jobmanager
+    namespace: flink-development
 ${2:-}
 EOF
 }
 
-# staging's jobs screen, payments-ledger found with the filter
-staging_job() {
+# legacy-reports' jobs screen, audit-log-archiver found with the filter
+standalone_job() {
     console 140 45 --refresh 1 "$@"
-    wait_for "staging" 15
-    t send-keys -l -- ":cluster staging"
+    wait_for "legacy-reports" 15
+    t send-keys -l -- ":cluster legacy-reports"
     keys Enter
-    wait_for "Jobs: staging"
+    wait_for "Jobs: legacy-reports"
     keys /
-    t send-keys -l -- "payments-ledger"
+    t send-keys -l -- "audit-log-archiver"
     keys Enter
-    wait_for "filter: payments-ledger"
+    wait_for "filter: audit-log-archiver"
 }
 
 wait_audit() { # PHASE ACTION
@@ -67,17 +68,17 @@ wait_audit() { # PHASE ACTION
 
 @test "R on a standalone cluster's job: n sends nothing; y patches restartedAt once; the jobs restart" {
     # long steps, and the clock stands still until the test moves it: every state is seen
-    sim_start --frozen --jobs 3 --action-steps-ms 2500 --clock manual \
+    sim_start --frozen --action-steps-ms 2500 --clock manual \
         --kubeconfig-out "$BATS_TEST_TMPDIR/KC" || return 1
     config "$SIM_URL"
-    staging_job --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    standalone_job --kubeconfig "$BATS_TEST_TMPDIR/KC"
     keys R
     wait_for "Confirm: restart"
     wait_for "context    flinktop-sim"
-    wait_for "namespace  flink-staging"
-    wait_for "deployment  staging-jobmanager"
-    wait_for "payments-ledger ("
-    wait_for "PATCH /apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager"
+    wait_for "namespace  flink-development"
+    wait_for "deployment  legacy-reports-jobmanager"
+    wait_for "audit-log-archiver ("
+    wait_for "PATCH /apis/apps/v1/namespaces/flink-development/deployments/legacy-reports-jobmanager"
     wait_for '"kubectl.kubernetes.io/restartedAt":'
     keys n
     wait_for "restart cancelled: nothing sent"
@@ -88,29 +89,29 @@ wait_audit() { # PHASE ACTION
     # the new job manager submits the job again: RESTARTING on screen, then RUNNING
     until_advancing 2500 15 on_screen "RESTARTING"
     # followed to the end
-    until_advancing 2500 30 on_screen "restart staging/payments-ledger: rolled out:"
+    until_advancing 2500 30 on_screen "restart legacy-reports/audit-log-archiver: rolled out:"
     [ "$(requests "$SIM_URL" 'len(r)')" = 1 ]
     [ "$(requests "$SIM_URL" 'r[0]["method"]')" = PATCH ]
     [ "$(requests "$SIM_URL" 'r[0]["path"]')" = \
-        /apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager ]
+        /apis/apps/v1/namespaces/flink-development/deployments/legacy-reports-jobmanager ]
     [ "$(requests "$SIM_URL" 'list(json.loads(r[0]["body"])["spec"]["template"]["metadata"]["annotations"])')" = \
         "['kubectl.kubernetes.io/restartedAt']" ]
     until_advancing 2500 20 off_screen "RESTARTING"
     # and the Deployment's rollout completes
     local left=20
-    until curl -sf "$SIM_URL/apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager" |
+    until curl -sf "$SIM_URL/apis/apps/v1/namespaces/flink-development/deployments/legacy-reports-jobmanager" |
         python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["status"]
 sys.exit(0 if s["observedGeneration"] >= d["metadata"]["generation"] == 2 and s["updatedReplicas"] == s["replicas"] == 1 else 1)'; do
         [ $((left -= 1)) -gt 0 ] || return 1
         sim_advance 2500
     done
     wait_audit succeeded restart
-    grep -q '"context":"flinktop-sim","namespace":"flink-staging","cluster":"staging"' "$AUDIT"
+    grep -q '"context":"flinktop-sim","namespace":"flink-development","cluster":"legacy-reports"' "$AUDIT"
 }
 
 @test "the Deployment's API server wants a token over TLS: the context's credential is used, never logged" {
     # Flink REST from one simulator, the Kubernetes API from another (TLS and a token)
-    sim_start --frozen --jobs 3 || return 1
+    sim_start --frozen || return 1
     local flink=$SIM_URL d=$BATS_TEST_TMPDIR
     test_cert || return 1
     local log=$d/k8s.log
@@ -126,15 +127,15 @@ sys.exit(0 if s["observedGeneration"] >= d["metadata"]["generation"] == 2 and s[
     config "$flink"
     # no --kubeconfig: the Deployment alone makes flinktop load KUBECONFIG
     export KUBECONFIG=$d/KC
-    staging_job
+    standalone_job
     keys R
     wait_for "Confirm: restart"
     wait_for "context    flinktop-sim"
     keys y
-    SIM_URL=$k8s until_advancing 1500 30 on_screen "restart staging/payments-ledger: rolled out:"
+    SIM_URL=$k8s until_advancing 1500 30 on_screen "restart legacy-reports/audit-log-archiver: rolled out:"
     [ "$(requests "$k8s" 'len(r)')" = 1 ]
     [ "$(requests "$k8s" 'r[0]["path"]')" = \
-        /apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager ]
+        /apis/apps/v1/namespaces/flink-development/deployments/legacy-reports-jobmanager ]
     [ "$(requests "$flink" 'len(r)')" = 0 ]
     wait_audit succeeded restart
     ! grep -qF "$TOKEN" "$AUDIT" || false
@@ -149,10 +150,10 @@ sys.exit(0 if s["observedGeneration"] >= d["metadata"]["generation"] == 2 and s[
 }
 
 @test "with an empty kubeconfig the plain cluster still works and R says what is missing" {
-    sim_start --frozen --jobs 3 || return 1
+    sim_start --frozen || return 1
     config "$SIM_URL"
     export KUBECONFIG=$BATS_TEST_TMPDIR/missing HOME=$BATS_TEST_TMPDIR
-    staging_job
+    standalone_job
     keys R
     wait_for "Confirm: restart"
     keys y

@@ -13,7 +13,7 @@ setup_file() {
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
     test_cert || return 1
-    sim_start_file --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
         --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/sim.kubeconfig" || return 1
     CERT=$TEST_CERT
     export CERT

@@ -8,7 +8,7 @@
 setup_file() {
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --frozen --clock manual
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual
 }
 
 teardown_file() {
@@ -142,7 +142,7 @@ assert c['production']['status'] == 'ok' and c['development']['status'] == 'ok'
 }
 
 @test "once text: hostile job names reach stdout without control characters" {
-    sim_start --frozen --hostile-names
+    sim_start --clusters 3 --jobs 4 --frozen --hostile-names
     run "$FLINKTOP" --once --output text $(sim_flink_args)
     [ "$status" -eq 0 ]
     [[ "$output" == *production* ]]
@@ -189,7 +189,7 @@ assert not [n for n in names if any(b in n for b in bad)], names
 }
 
 @test "once: config credentials over http with insecure: true are sent and marked" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     printf 'hunter2\n' >"$BATS_TEST_TMPDIR/pass"
     chmod 600 "$BATS_TEST_TMPDIR/pass"
     cfg="$BATS_TEST_TMPDIR/config.yaml"

@@ -73,7 +73,7 @@ all_jobs_scraped() {
 }
 
 @test "scrape targets: the text format agrees with REST, and http_sd lists every process" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     curl -sf "$SIM_URL/_sim/prometheus/sd" >"$OUT"
     curl -sf "$SIM_URL/clusters/production/taskmanagers" >"$BATS_TEST_TMPDIR/tms.json"
     py "
@@ -127,7 +127,7 @@ assert sorted(g['labels']['pod'] for g in prod if g['labels']['component'] == 't
 
 @test "a real Prometheus scrapes every JobManager and TaskManager the simulator lists" {
     need_prometheus
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     prom_start "$SIM_URL" 1s
     n_sd=$(curl -sf "$SIM_URL/_sim/prometheus/sd" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
     up() { [ "$(promq 'count(up == 1)' | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')" = "$n_sd" ]; }
@@ -150,7 +150,7 @@ assert float(r[0]['value'][1]) == $running, (r, $running)
 
 @test "once json --prometheus: every running job's health from Prometheus, equal to REST" {
     need_prometheus
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     prom_start "$SIM_URL" 1s
     wait_until 30 all_jobs_scraped
     run "$FLINKTOP" --once --output json --prometheus "$PROM_URL" $(sim_flink_args)
@@ -202,7 +202,7 @@ assert running and all(j['prometheus'] and j['prometheus']['records_in_per_s'] =
 
 @test "an alert that fires in Prometheus shows in once json with origin prometheus" {
     need_prometheus
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     PROM_RULE_FOR=1s prom_start "$SIM_URL" 1s
     wait_until 30 all_jobs_scraped
     read -r jid name <<<"$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" |
@@ -231,7 +231,7 @@ assert a['since'] > 1e12 and a['message'], a
 
 @test "found through Kubernetes: jobs matched by namespace and FlinkDeployment name in pod" {
     need_prometheus
-    sim_start --frozen --kubeconfig-out "$BATS_TEST_TMPDIR/kc"
+    sim_start --clusters 3 --jobs 4 --frozen --kubeconfig-out "$BATS_TEST_TMPDIR/kc"
     prom_start "$SIM_URL" 1s
     wait_until 30 all_jobs_scraped
     run "$FLINKTOP" --once --output json --kubeconfig "$BATS_TEST_TMPDIR/kc" --prometheus "$PROM_URL"
@@ -251,7 +251,7 @@ assert n >= 6, n
 }
 
 @test "Prometheus down: once stays on Flink REST, the source marked error, exit 3" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     port=$(prom_free_port) # nothing listens there
     run "$FLINKTOP" --once --output json --timeout 2 --prometheus "http://127.0.0.1:$port" \
         $(sim_flink_args)

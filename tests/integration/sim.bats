@@ -11,7 +11,7 @@ setup_file() {
     export PY
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --frozen --clock manual
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual
 }
 
 teardown_file() {
@@ -158,7 +158,7 @@ assert 'jobmanager.scheduler' in kv
 }
 
 @test "a status:503 fault answers 503 on the matching path only" {
-    sim_start --frozen --fault '/clusters/staging/overview=status:503'
+    sim_start --clusters 3 --jobs 4 --frozen --fault '/clusters/staging/overview=status:503'
     [ "$(get /clusters/staging/overview "$T/a.json")" = 503 ]
     py "assert load('a.json') == {'errors': ['simulated fault: status 503']}"
     [ "$(get /clusters/staging/jobs/overview "$T/b.json")" = 200 ]
@@ -172,7 +172,7 @@ assert 'jobmanager.scheduler' in kv
 }
 
 @test "hang: that request times out while another path answers at once" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     fault /clusters/staging/jobs/overview hang
     curl -s -m 2 "$SIM_URL/clusters/staging/jobs/overview" >/dev/null &
     hung=$!
@@ -186,7 +186,7 @@ assert 'jobmanager.scheduler' in kv
 }
 
 @test "DELETE /_sim/faults clears every fault" {
-    sim_start --frozen --fault '/overview=status:500'
+    sim_start --clusters 3 --jobs 4 --frozen --fault '/overview=status:500'
     fault /config status 503
     [ "$(get /overview "$T/a.json")" = 500 ]
     [ "$(get /_sim/faults "$T/list.json")" = 200 ]
@@ -237,17 +237,17 @@ assert 'jobmanager.scheduler' in kv
 }
 
 @test "the same --seed gives the same job ids, another seed other ids" {
-    sim_start --frozen --seed 42
+    sim_start --clusters 3 --jobs 4 --frozen --seed 42
     for c in production staging development; do
         get "/clusters/$c/jobs/overview" "$T/run1-$c.json" >/dev/null
     done
     sim_stop
-    sim_start --frozen --seed 42
+    sim_start --clusters 3 --jobs 4 --frozen --seed 42
     for c in production staging development; do
         get "/clusters/$c/jobs/overview" "$T/run2-$c.json" >/dev/null
     done
     sim_stop
-    sim_start --frozen --seed 43
+    sim_start --clusters 3 --jobs 4 --frozen --seed 43
     get /clusters/production/jobs/overview "$T/other.json" >/dev/null
     py "
 ids = lambda f: [(j['jid'], j['name']) for j in load(f)['jobs']]
@@ -258,7 +258,7 @@ assert not set(ids('run1-production.json')) & set(ids('other.json'))
 }
 
 @test "--hostile-names serves an ESC byte in a job name, JSON-escaped as \\u001b" {
-    sim_start --frozen --hostile-names
+    sim_start --clusters 3 --jobs 4 --frozen --hostile-names
     get /jobs/overview "$T/jobs.json" >/dev/null
     grep -qF '\u001b[2J' "$T/jobs.json"
     py "
@@ -268,13 +268,13 @@ assert any('\u009b' in n for n in names), names
 "
     # without the flag, no control characters anywhere
     sim_stop
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     get /jobs/overview "$T/plain.json" >/dev/null
     ! grep -qF '\u00' "$T/plain.json"
 }
 
 @test "SIGTERM stops it promptly with status 0, even with a request hanging" {
-    sim_start --frozen --fault '/overview=hang'
+    sim_start --clusters 3 --jobs 4 --frozen --fault '/overview=hang'
     curl -s -m 10 "$SIM_URL/overview" >/dev/null &
     hung=$!
     # wait (with a deadline) until the hanging request is connected

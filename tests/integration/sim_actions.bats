@@ -15,12 +15,19 @@ setup() {
     T="$BATS_TEST_TMPDIR"
     # --frozen so nothing else changes meanwhile; the clock stands still until a test
     # moves it (poll_until), one action step at a time, so every passing state is seen.
-    sim_start --frozen --clock manual --action-steps-ms 150
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual --action-steps-ms 150
     FD=/apis/flink.apache.org/v1beta1/namespaces
 }
 
 teardown() {
     sim_stop
+}
+
+# app_clusters: application clusters instead (--jobs 1): each FlinkDeployment's spec.job is
+# its one job, as the operator's lifecycle tests need
+app_clusters() {
+    sim_stop
+    sim_start --clusters 3 --jobs 1 --frozen --clock manual --action-steps-ms 150
 }
 
 # req METHOD PATH [curl args...]: prints nothing; the body goes to $T/body, the status to
@@ -210,6 +217,7 @@ assert v['parallelism'] == 7 and v['tasks']['RUNNING'] == 7, v"
 }
 
 @test "FlinkDeployment parallelism patch: observedGeneration lags, UPGRADING then STABLE, the job's vertices rescale" {
+    app_clusters
     slow_steps
     deployment_has flink-dev development 'd["status"]["lifecycleState"] == "STABLE"'
     jid=$(py 'print(body()["status"]["jobStatus"]["jobId"])')
@@ -227,6 +235,7 @@ assert v['parallelism'] == 7 and v['tasks']['RUNNING'] == 7, v"
 }
 
 @test "FlinkDeployment restartNonce: every pod's restartCount goes up, Killing and Started events" {
+    app_clusters
     req GET "/api/v1/namespaces/flink-staging/pods"
     py 'assert all(p["status"]["containerStatuses"][0]["restartCount"] == 0 for p in body()["items"])'
     patch_deployment flink-staging staging '{"spec":{"restartNonce":1}}'
@@ -243,6 +252,7 @@ assert {"Killing", "Started"} <= r, r'
 }
 
 @test "FlinkDeployment suspend (upgradeMode savepoint): FINISHED, SUSPENDED, savepoint recorded, task manager pods gone" {
+    app_clusters
     deployment_has flink-prod production 'd["spec"]["job"]["upgradeMode"] == "savepoint"'
     jid=$(py 'print(body()["status"]["jobStatus"]["jobId"])')
     patch_deployment flink-prod production '{"spec":{"job":{"state":"suspended"}}}'
@@ -258,6 +268,7 @@ assert js["savepointInfo"]["lastSavepoint"]["location"] == js["upgradeSavepointP
 }
 
 @test "FlinkDeployment savepointTriggerNonce: lastSavepoint with MANUAL and the nonce" {
+    app_clusters
     patch_deployment flink-prod production '{"spec":{"job":{"savepointTriggerNonce":42}}}'
     [ "$(code)" = 200 ]
     poll_until 10 deployment_has flink-prod production \
@@ -267,6 +278,7 @@ assert ls["triggerType"] == "MANUAL" and ls["location"].startswith("s3://flink-p
 }
 
 @test "FlinkStateSnapshot: TRIGGER_PENDING, then COMPLETED with a path; the job's history has it" {
+    app_clusters
     req POST "$FD/flink-prod/flinkstatesnapshots" -H 'Content-Type: application/json' \
         -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkStateSnapshot","metadata":{"name":"sp-1"},"spec":{"jobReference":{"kind":"FlinkDeployment","name":"production"},"savepoint":{}}}'
     [ "$(code)" = 201 ]

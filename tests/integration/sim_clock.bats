@@ -41,7 +41,7 @@ running_job() { # CLUSTER
 }
 
 @test "GET /_sim/clock: real by default, its now is the wall clock's" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     before=$(($(date +%s%N) / 1000000))
     req GET /_sim/clock
     after=$(($(date +%s%N) / 1000000))
@@ -51,7 +51,7 @@ assert $before - 1000 <= b['now_ms'] <= $after + 1000, (b, $before, $after)"
 }
 
 @test "manual: time stands still, POST advances it by exactly advance_ms and answers the new now" {
-    sim_start --frozen --clock manual
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual
     req GET /_sim/clock
     py 'assert body()["mode"] == "manual"'
     t0=$(py 'print(body()["now_ms"])')
@@ -75,7 +75,7 @@ assert $before - 1000 <= b['now_ms'] <= $after + 1000, (b, $before, $after)"
 }
 
 @test "manual: ten minutes at once: a savepoint completes and the checkpoint count grows" {
-    sim_start --clock manual --seed 3
+    sim_start --clusters 3 --jobs 4 --clock manual --seed 3
     jid=$(running_job production)
     req GET "/clusters/production/jobs/$jid/checkpoints"
     n0=$(py 'print(body()["counts"]["completed"])')
@@ -97,7 +97,7 @@ assert $before - 1000 <= b['now_ms'] <= $after + 1000, (b, $before, $after)"
 }
 
 @test "manual: the operator's cycle follows the clock: nothing observed until it moves, then STABLE" {
-    sim_start --frozen --clock manual
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual
     FD=/apis/flink.apache.org/v1beta1/namespaces/flink-dev/flinkdeployments/development
     req PATCH "$FD" -H 'Content-Type: application/merge-patch+json' \
         -d '{"spec":{"job":{"parallelism":2}}}'
@@ -112,7 +112,7 @@ assert s['observedGeneration'] == $gen and s['lifecycleState'] == 'STABLE', s"
 }
 
 @test "manual: metrics move only at the fetcher's 10 s steps of the clock" {
-    sim_start --clock manual
+    sim_start --clusters 3 --jobs 4 --clock manual
     req GET /_sim/jobs
     path=$(py 'j = [j for j in body()["jobs"] if j["cluster"] == "production" and j["state"] == "RUNNING"][0]
 print("/jobs/%s/vertices/%s/backpressure" % (j["jid"], j["vertices"][0]["id"]))')
@@ -130,7 +130,7 @@ print("/jobs/%s/vertices/%s/backpressure" % (j["jid"], j["vertices"][0]["id"]))'
     run "$FLINKTOP_SIM" --clock sideways
     [ "$status" -eq 2 ]
     [[ $output == *"--clock wants real or manual"* ]]
-    sim_start --frozen --clock manual
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual
     for b in '' '{}' '{"advance_ms":-1}' '{"advance_ms":1.5}' '{"advance_ms":"10"}' \
         '{"advance_ms":86400001}'; do
         req POST /_sim/clock -d "$b"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bats
-# The simulator's apps/v1 Deployments, the standalone clusters' NAME-jobmanager and
-# NAME-taskmanager: discovery, lists and get, merge-patch and kubectl's strategic merge
+# The simulator's apps/v1 Deployments, the default fleet's standalone cluster's
+# legacy-reports-jobmanager and legacy-reports-taskmanager: discovery, lists and get, merge-patch and kubectl's strategic merge
 # patch with resourceVersion and generation, a rollout restart that rolls the pods and
 # restarts the cluster's jobs while the status catches up, 409/403/415 as Kubernetes
 # says them, every patch recorded; real kubectl rollout restart against it.
 # Run after `make flinktop-sim`: bats tests/integration/sim_deployments.bats
 
 TOKEN=sim-deployments-token-5c1e
-DEPS=/apis/apps/v1/namespaces/flink-staging/deployments
-JM=$DEPS/staging-jobmanager
+DEPS=/apis/apps/v1/namespaces/flink-development/deployments
+JM=$DEPS/legacy-reports-jobmanager
 RESTART='{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-03-01T10:00:00Z"}}}}}'
 
 # The tests that only read share one simulator (file_sim); the others start their own.
@@ -17,7 +17,7 @@ setup_file() {
     export PY
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --frozen --jobs 3 --clock manual
+    sim_start_file --frozen --clock manual
 }
 
 teardown_file() {
@@ -25,7 +25,7 @@ teardown_file() {
     sim_stop_file
 }
 
-# file_sim: this test reads the file's simulator (plain HTTP, --frozen --jobs 3)
+# file_sim: this test reads the file's simulator (plain HTTP, --frozen, the default fleet)
 file_sim() {
     [ -n "$SIM_URL" ] && [ "$SIM_PID" = "$SIM_FILE_PID" ]
 }
@@ -43,7 +43,7 @@ teardown() {
 # plain HTTP, no token: curl as is; the clock stands still until until_body moves it
 plain_start() {
     STEP_MS=${1:-300}
-    sim_start --frozen --jobs 3 --clock manual --action-steps-ms "$STEP_MS"
+    sim_start --frozen --clock manual --action-steps-ms "$STEP_MS"
 }
 
 # k PATH [curl args...]: prints nothing; the body is in $T/body, the status in $T/code
@@ -97,29 +97,31 @@ assert "patch" in r["verbs"] and "list" in r["verbs"] and r["shortNames"] == ["d
     [ "$(code)" = 404 ]
 }
 
-@test "lists and get: a jobmanager and a taskmanager Deployment per cluster, selecting its pods" {
+@test "lists and get: a standalone cluster's jobmanager and taskmanager Deployments, a native cluster's JobManager one, selecting their pods" {
     file_sim
     k /apis/apps/v1/deployments
     [ "$(code)" = 200 ]
     py 'b = body(); assert b["kind"] == "DeploymentList" and b["apiVersion"] == "apps/v1"
 names = {(d["metadata"]["namespace"], d["metadata"]["name"]) for d in b["items"]}
-for ns, c in (("flink-prod", "production"), ("flink-staging", "staging"), ("flink-dev", "development")):
-    assert {(ns, c + "-jobmanager"), (ns, c + "-taskmanager")} <= names, names'
-    k $DEPS
-    py 'assert sorted(d["metadata"]["name"] for d in body()["items"]) == ["staging-jobmanager", "staging-taskmanager"]'
+# the standalone cluster: both; a FlinkDeployment cluster (native): its JobManager one, NAME
+assert {("flink-development", "legacy-reports-jobmanager"), ("flink-development", "legacy-reports-taskmanager"),
+        ("flink-production", "real-time-analytics")} <= names, names
+assert ("flink-production", "real-time-analytics-taskmanager") not in names'
+    k "$DEPS?labelSelector=app%3Dlegacy-reports"
+    py 'assert sorted(d["metadata"]["name"] for d in body()["items"]) == ["legacy-reports-jobmanager", "legacy-reports-taskmanager"]'
     k "$DEPS?labelSelector=component%3Dtaskmanager"
-    py 'assert [d["metadata"]["name"] for d in body()["items"]] == ["staging-taskmanager"]'
-    k "$DEPS?fieldSelector=metadata.name%3Dstaging-jobmanager"
-    py 'assert [d["metadata"]["name"] for d in body()["items"]] == ["staging-jobmanager"]'
+    py 'assert [d["metadata"]["name"] for d in body()["items"]] == ["legacy-reports-taskmanager"]'
+    k "$DEPS?fieldSelector=metadata.name%3Dlegacy-reports-jobmanager"
+    py 'assert [d["metadata"]["name"] for d in body()["items"]] == ["legacy-reports-jobmanager"]'
     k $JM
     [ "$(code)" = 200 ]
     py 'd = body(); s, st = d["spec"], d["status"]
 assert d["kind"] == "Deployment" and d["metadata"]["generation"] == 1
-assert s["replicas"] == 1 and s["selector"]["matchLabels"] == {"app": "staging", "component": "jobmanager"}
+assert s["replicas"] == 1 and s["selector"]["matchLabels"] == {"app": "legacy-reports", "component": "jobmanager"}
 assert s["template"]["metadata"]["labels"] == s["selector"]["matchLabels"]
 assert st["observedGeneration"] == 1 and st["replicas"] == st["updatedReplicas"] == st["readyReplicas"] == 1'
     # the pods the selector names exist
-    k "/api/v1/namespaces/flink-staging/pods?labelSelector=app%3Dstaging,component%3Djobmanager"
+    k "/api/v1/namespaces/flink-development/pods?labelSelector=app%3Dlegacy-reports,component%3Djobmanager"
     py 'assert len(body()["items"]) == 1'
     k $DEPS/nope
     [ "$(code)" = 404 ]
@@ -128,9 +130,9 @@ assert st["observedGeneration"] == 1 and st["replicas"] == st["updatedReplicas"]
 
 @test "rollout restart by merge-patch: generation bumps, status catches up, pods and jobs restart, recorded" {
     plain_start 600
-    k "/api/v1/namespaces/flink-staging/pods?labelSelector=component%3Djobmanager"
+    k "/api/v1/namespaces/flink-development/pods?labelSelector=app%3Dlegacy-reports,component%3Djobmanager"
     before=$(py 'print(body()["items"][0]["status"]["startTime"])')
-    curl -sf "$SIM_URL/clusters/staging/jobs/overview" >"$T/body"
+    curl -sf "$SIM_URL/clusters/legacy-reports/jobs/overview" >"$T/body"
     started=$(py 'print(max(j["start-time"] for j in body()["jobs"]))')
     merge $JM "$RESTART"
     [ "$(code)" = 200 ]
@@ -142,19 +144,19 @@ assert d["status"]["observedGeneration"] == 1'
     until_body $JM 'body()["status"]["observedGeneration"] == 2'
     # the cluster's jobs are submitted again (a new start time: RESTARTING in between is
     # too short to be sure to see under load), then run
-    until_body /clusters/staging/jobs/overview "all(j['start-time'] > $started for j in body()['jobs'])"
+    until_body /clusters/legacy-reports/jobs/overview "all(j['start-time'] > $started for j in body()['jobs'])"
     until_body $JM 'body()["status"]["updatedReplicas"] == body()["status"]["replicas"] == 1 and body()["status"]["conditions"][1]["reason"] == "NewReplicaSetAvailable"'
-    until_body /clusters/staging/jobs/overview '"RESTARTING" not in [j["state"] for j in body()["jobs"]]'
+    until_body /clusters/legacy-reports/jobs/overview '"RESTARTING" not in [j["state"] for j in body()["jobs"]]'
     # the job manager pod started again; events say what happened
-    k "/api/v1/namespaces/flink-staging/pods?labelSelector=component%3Djobmanager"
+    k "/api/v1/namespaces/flink-development/pods?labelSelector=app%3Dlegacy-reports,component%3Djobmanager"
     py "assert body()['items'][0]['status']['startTime'] > '$before'"
-    k /api/v1/namespaces/flink-staging/events
+    k /api/v1/namespaces/flink-development/events
     py 'rs = [(e["involvedObject"]["kind"], e["reason"]) for e in body()["items"]]
 assert ("Deployment", "ScalingReplicaSet") in rs and ("Pod", "Started") in rs, rs
 d = [e for e in body()["items"] if e["involvedObject"]["kind"] == "Deployment"][0]
 assert d["involvedObject"]["apiVersion"] == "apps/v1" and d["source"]["component"] == "deployment-controller"'
-    # production was not touched
-    k /apis/apps/v1/namespaces/flink-prod/deployments/production-jobmanager
+    # another cluster of the namespace was not touched
+    k /apis/apps/v1/namespaces/flink-development/deployments/geo-aggregation
     py 'assert body()["metadata"]["generation"] == 1'
     curl -s "$SIM_URL/_sim/requests" >"$T/body"
     py "r = body(); assert [(x['method'], x['path']) for x in r] == [('PATCH', '$JM')], r"
@@ -177,11 +179,11 @@ assert d["metadata"]["generation"] == 2'
     plain_start
     k $JM
     rv=$(py 'print(body()["metadata"]["resourceVersion"])')
-    curl -sf -X POST "$SIM_URL/_sim/k8s/flink-staging/staging-jobmanager/bump" >"$T/body"
+    curl -sf -X POST "$SIM_URL/_sim/k8s/flink-development/legacy-reports-jobmanager/bump" >"$T/body"
     py "assert body()['resourceVersion'] != '$rv'"
     merge $JM "{\"metadata\":{\"resourceVersion\":\"$rv\"},\"spec\":{\"replicas\":1}}"
     [ "$(code)" = 409 ]
-    py 'b = body(); assert b["reason"] == "Conflict" and "deployments.apps \"staging-jobmanager\"" in b["message"], b'
+    py 'b = body(); assert b["reason"] == "Conflict" and "deployments.apps \"legacy-reports-jobmanager\"" in b["message"], b'
     k $JM -X PATCH -H 'Content-Type: application/json-patch+json' -d '[]'
     [ "$(code)" = 415 ]
     merge $JM 'not json'
@@ -200,7 +202,7 @@ assert d["metadata"]["generation"] == 2'
     merge $JM "$RESTART"
     [ "$(code)" = 403 ]
     py 'b = body(); assert b["reason"] == "Forbidden"
-assert b["message"] == "deployments.apps \"staging-jobmanager\" is forbidden: User \"alice\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"flink-staging\"", b'
+assert b["message"] == "deployments.apps \"legacy-reports-jobmanager\" is forbidden: User \"alice\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"flink-development\"", b'
     curl -sf -X DELETE "$SIM_URL/_sim/k8s/forbid" >/dev/null
     merge $JM "$RESTART"
     [ "$(code)" = 200 ]
@@ -210,24 +212,24 @@ assert b["message"] == "deployments.apps \"staging-jobmanager\" is forbidden: Us
     command -v kubectl >/dev/null || skip "kubectl is not installed"
     # kubectl rollout status follows the rollout in real time: the real clock here
     test_cert
-    sim_start --frozen --jobs 3 --action-steps-ms 200 --token "$TOKEN" --tls-cert "$TEST_CERT" \
+    sim_start --frozen --action-steps-ms 200 --token "$TOKEN" --tls-cert "$TEST_CERT" \
         --tls-key "$TEST_KEY" --kubeconfig-out "$T/kubeconfig"
     kc() { timeout 30 kubectl --kubeconfig "$T/kubeconfig" "$@"; }
-    run kc get deployments -n flink-staging
+    run kc get deployments -n flink-development
     [ "$status" -eq 0 ]
-    [[ $output == *staging-jobmanager* && $output == *staging-taskmanager* ]]
-    run kc rollout restart deployment/staging-jobmanager -n flink-staging
+    [[ $output == *legacy-reports-jobmanager* && $output == *legacy-reports-taskmanager* ]]
+    run kc rollout restart deployment/legacy-reports-jobmanager -n flink-development
     [ "$status" -eq 0 ]
-    [[ $output == *"deployment.apps/staging-jobmanager restarted"* ]]
-    run kc get deployment staging-jobmanager -n flink-staging \
+    [[ $output == *"deployment.apps/legacy-reports-jobmanager restarted"* ]]
+    run kc get deployment legacy-reports-jobmanager -n flink-development \
         -o 'jsonpath={.metadata.generation} {.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}'
     [ "$status" -eq 0 ]
     [[ $output == "2 "20* ]]
-    run kc rollout status deployment/staging-jobmanager -n flink-staging --timeout=20s
+    run kc rollout status deployment/legacy-reports-jobmanager -n flink-development --timeout=20s
     [ "$status" -eq 0 ]
     [[ $output == *"successfully rolled out"* ]]
     k /_sim/requests
     py 'r = body(); assert len(r) == 1 and r[0]["method"] == "PATCH"
-assert r[0]["path"].startswith("/apis/apps/v1/namespaces/flink-staging/deployments/staging-jobmanager")
+assert r[0]["path"].startswith("/apis/apps/v1/namespaces/flink-development/deployments/legacy-reports-jobmanager")
 assert "restartedAt" in r[0]["body"]'
 }

@@ -11,7 +11,7 @@ setup_file() {
     export PY
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --frozen --clock manual
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual
 }
 
 teardown_file() {
@@ -292,7 +292,7 @@ assert ok('/taskmanagers/production%2Dtaskmanager-1-1')['id'] == 'production-tas
 }
 
 @test "fail: FAILED in /jobs/overview with a new exception entry; restart: RUNNING with a new start-time" {
-    sim_start --frozen --clock manual
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual
     py "
 for c in ('production', 'staging', 'development'):
     j = running(c)
@@ -321,7 +321,7 @@ for c in ('production', 'staging', 'development'):
 }
 
 @test "bottleneck: upstream back-pressure high, the bottleneck busy, at once; DELETE clears it" {
-    sim_start --frozen --clock manual
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual
     py "
 for c in ('production', 'staging', 'development'):
     j = running(c)
@@ -349,7 +349,7 @@ for c in ('production', 'staging', 'development'):
 }
 
 @test "checkpoint-failures count 1: counts.failed grows and latest.failed carries the cause" {
-    sim_start --frozen --clock manual
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual
     py "
 for c in ('production', 'staging', 'development'):
     j = running(c)
@@ -387,7 +387,7 @@ assert s == 409, (s, b)
 }
 
 @test "metric values hold between fetches and the fetcher needs a step after a restart" {
-    sim_start --clock manual
+    sim_start --clusters 3 --jobs 4 --clock manual
     py "
 j = running('production')
 path = '/jobs/%s/vertices/%s/' % (j['jid'], j['vertices'][1]['id'])

@@ -14,7 +14,7 @@ setup_file() {
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
     test_cert || return 1
-    sim_start_file --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
         --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/kubeconfig" || return 1
 }
 
@@ -44,7 +44,7 @@ tls_start() {
 # give it other options), with the clock standing still: sim_advance moves it.
 tls_own() {
     cp "$TEST_CERT" "$T/cert.pem" && cp "$TEST_KEY" "$T/key.pem"
-    sim_start --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
         --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig" "$@"
 }
 
@@ -126,7 +126,7 @@ for name, (kind, short) in want.items():
 }
 
 @test "FlinkDeployments: three environments in three namespaces, spec and status from the clusters" {
-    tls_start
+    tls_own --jobs 1 # application clusters: a job each, in spec.job
     k /apis/flink.apache.org/v1beta1/flinkdeployments >/dev/null
     [ "$(code)" = 200 ]
     py 'b = body()
@@ -177,7 +177,7 @@ assert p['status']['containerStatuses'][0]['ready'] is True"
     py 'b = body()
 assert b["kind"] == "EventList"
 reasons = {e["reason"] for e in b["items"]}
-assert {"JobStatusChanged", "SpecChanged"} <= reasons, reasons
+assert {"SpecChanged", "SavepointError"} <= reasons, reasons # a session cluster: no JobStatusChanged
 assert any(e["type"] == "Warning" and e["count"] > 1 for e in b["items"])
 assert all(e["lastTimestamp"].endswith("Z") for e in b["items"])'
     k /api/v1/events >/dev/null
@@ -214,7 +214,7 @@ assert s[0]["spec"]["ports"][0] == {"name": "rest", "protocol": "TCP", "port": 8
 }
 
 @test "merge patch: bumps resourceVersion and generation; stale resourceVersion is 409; unknown is 404" {
-    tls_own --action-steps-ms 100
+    tls_own --action-steps-ms 100 --jobs 1
     base=/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments
     k "$base/production" >/dev/null
     rv=$(py 'print(body()["metadata"]["resourceVersion"])')
@@ -305,6 +305,26 @@ assert cs["staging"]["deployment"]["lifecycle_state"] == "DEPLOYED"
 for c in cs.values():
     assert c["status"] == "ok" and c["deployment"]["pods_total"] >= 2, c["name"]
     assert c["jobs"], c["name"]'
+    [[ $output != *"$TOKEN"* ]]
+}
+
+@test "flinktop --once --kubeconfig on the default fleet: every FlinkDeployment, a job each, the session cluster's jobs" {
+    [ -x ./flinktop ] || skip "./flinktop is not built"
+    cp "$TEST_CERT" "$T/cert.pem" && cp "$TEST_KEY" "$T/key.pem"
+    sim_start --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
+        --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig"
+    run timeout 60 ./flinktop --once --output json --kubeconfig "$T/kubeconfig" -A
+    [ "$status" -eq 0 ]
+    printf '%s' "$output" >"$T/body"
+    py 'cs = {c["name"]: c for c in body()["clusters"]}
+assert len(cs) == 11 and "legacy-reports" not in cs, sorted(cs) # standalone: no FlinkDeployment
+assert {c["namespace"] for c in cs.values()} == {"flink-production", "flink-staging", "flink-development"}
+for c in cs.values():
+    assert c["status"] == "ok", c["name"]
+    assert len(c["jobs"]) == (4 if c["name"] == "analytics-session" else 1), (c["name"], c["jobs"])
+assert cs["real-time-analytics"]["deployment"]["pods_total"] == 4 # two JobManagers (HA), two task managers
+assert cs["inventory-sync"]["jobs"][0]["state"] == "FAILED"
+assert cs["analytics-session"]["deployment"]["upgrade_mode"] is None # a session cluster has no spec.job'
     [[ $output != *"$TOKEN"* ]]
 }
 

@@ -32,11 +32,12 @@ teardown() {
     sim_stop
 }
 
+# tls_start: three application clusters (a job each, spec.job on each FlinkDeployment)
 tls_start() {
     openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
         -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" \
         2>/dev/null
-    sim_start --frozen --token "$TOKEN" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+    sim_start --clusters 3 --jobs 1 --frozen --token "$TOKEN" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
         --kubeconfig-out "$T/kubeconfig" --action-steps-ms 100
 }
 
@@ -234,29 +235,39 @@ assert p['/clusters/{cluster}/jobs/{jid}'] == 1, p"
     [[ $output != *"Events:  <none>"* ]]
 }
 
-@test "python3-kubernetes lists pods, events, deployments and the custom objects" {
+@test "python3-kubernetes lists every kind of the default fleet: namespaces, pods, events, services, deployments and the custom objects" {
     /usr/bin/python3 -c 'import kubernetes' 2>/dev/null ||
         skip "Debian's python3-kubernetes is not installed"
+    fleet_start
     run /usr/bin/python3 -c "
 from kubernetes import client, config
 config.load_kube_config(config_file='$T/kubeconfig')
 v1, apps, co = client.CoreV1Api(), client.AppsV1Api(), client.CustomObjectsApi()
 pods = v1.list_pod_for_all_namespaces().items
 assert all(c.image for p in pods for c in p.spec.containers)
+tms = [p for p in pods if p.metadata.labels.get('component') == 'taskmanager' and p.metadata.labels.get('type')]
+assert tms and all(p.metadata.owner_references[0].kind == 'Deployment' for p in tms)
+print('namespaces', ' '.join(sorted(n.metadata.name for n in v1.list_namespace().items)))
 print('pods', len(pods))
 print('events', len(v1.list_event_for_all_namespaces().items))
+print('services', len(v1.list_service_for_all_namespaces().items))
 print('deployments', len(apps.list_deployment_for_all_namespaces().items))
 for plural in ('flinkdeployments', 'flinksessionjobs', 'flinkstatesnapshots'):
     print(plural, len(co.list_cluster_custom_object('flink.apache.org', 'v1beta1', plural)['items']))
-fd = co.get_namespaced_custom_object('flink.apache.org', 'v1beta1', 'flink-prod', 'flinkdeployments', 'production')
-print('production', fd['status']['jobStatus']['state'])
+fd = co.get_namespaced_custom_object('flink.apache.org', 'v1beta1', 'flink-production', 'flinkdeployments', 'real-time-analytics')
+print('real-time-analytics', fd['status']['jobStatus']['state'])
+sj = co.list_namespaced_custom_object('flink.apache.org', 'v1beta1', 'flink-production', 'flinksessionjobs')['items'][0]
+print('session job on', sj['spec']['deploymentName'], sj['status']['jobStatus']['state'])
 "
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ $output == *"pods 1"[0-9]* ]]
-    [[ $output == *"deployments 6"* ]]
-    [[ $output == *"flinkdeployments 3"* ]]
-    [[ $output == *"production RUNNING"* ]]
+    [[ $output == *"flink-development flink-operator flink-production flink-staging"*monitoring* ]]
+    [[ $output == *"pods "[1-9][0-9]* ]]
+    [[ $output == *"deployments 13"* ]] # 11 native JobManagers, the standalone cluster's 2
+    [[ $output == *"flinkdeployments 11"* ]]
+    [[ $output == *"flinksessionjobs 4"* ]]
+    [[ $output == *"real-time-analytics RUNNING"* ]]
+    [[ $output == *"session job on analytics-session RUNNING"* ]]
 }
 
 @test "kubectl explain reads the CRD's schema; kubectl apply and create validate without --validate=false" {
@@ -348,4 +359,179 @@ EOF
     [ "$output" = no ]
     run kc auth can-i get flinkdeployments -n flink-prod
     [ "$output" = yes ]
+}
+
+# fleet_start: the default fleet instead of setup's grid (same certificate and token).
+fleet_start() {
+    sim_stop
+    sim_start --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
+        --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig" --action-steps-ms 100
+}
+
+# kj ARGS...: kubectl's JSON output of ARGS in $T/body (for py's body()).
+kj() {
+    kc "$@" -o json >"$T/body"
+}
+
+@test "default fleet: three environments' namespaces, one job an application FlinkDeployment, a session cluster's FlinkSessionJobs, a standalone Deployment" {
+    need_kubectl
+    fleet_start
+    run kc get namespaces -o name
+    echo "$output"
+    for ns in flink-production flink-staging flink-development monitoring; do
+        [[ $output == *"namespace/$ns"* ]]
+    done
+    run kc get flinkdeployments -A
+    echo "$output"
+    [[ ${lines[0]} == *NAMESPACE*NAME*"JOB STATUS"*"LIFECYCLE STATE"* ]]
+    kj get flinkdeployments -A
+    py '
+fds = body()["items"]
+assert 10 <= len(fds) <= 12, len(fds)
+assert {f["metadata"]["namespace"] for f in fds} == {"flink-production", "flink-staging", "flink-development"}
+names = {f["metadata"]["name"] for f in fds}
+assert {"real-time-analytics", "fraud-detection"} <= names, names
+apps = [f for f in fds if "job" in f["spec"]]
+sessions = [f["metadata"]["name"] for f in fds if "job" not in f["spec"]]
+assert sessions == ["analytics-session"], sessions
+for f in apps:
+    js = f["status"]["jobStatus"]
+    assert len(js["jobId"]) == 32 and js["state"], f["metadata"]["name"]
+versions = {f["status"]["clusterInfo"]["flink-version"][:4] for f in fds}
+assert {"1.18", "1.20", "2.1.", "2.3."} <= versions, versions
+states = {f["status"]["jobStatus"].get("state") for f in apps}
+assert "FAILED" in states, states
+prod = [f for f in fds if f["metadata"]["namespace"] == "flink-production"]
+assert all(f["spec"]["jobManager"]["replicas"] == 2 for f in prod)
+assert all(f["spec"]["flinkConfiguration"]["high-availability.type"] == "kubernetes" for f in prod)
+'
+    run kc get flinksessionjobs -A
+    echo "$output"
+    [[ ${lines[0]} == *NAMESPACE*NAME*"JOB STATUS"*"LIFECYCLE STATE"* ]]
+    kj get flinksessionjobs -A
+    py '
+sj = body()["items"]
+assert len(sj) >= 3, len(sj)
+assert all(s["spec"]["deploymentName"] == "analytics-session" for s in sj)
+assert all(s["metadata"]["namespace"] == "flink-production" for s in sj)
+assert all(len(s["status"]["jobStatus"]["jobId"]) == 32 for s in sj)
+'
+    run kc get deployments -n flink-development
+    echo "$output"
+    [[ $output == *legacy-reports-jobmanager* ]]
+    [[ $output == *legacy-reports-taskmanager* ]]
+    run kc get flinkdeployment legacy-reports -n flink-development
+    [ "$status" -ne 0 ] # a standalone cluster has no FlinkDeployment
+}
+
+@test "default fleet: native names and owner references (JobManager Deployment NAME owned by its FlinkDeployment, task manager pods owned by it, two JobManagers with HA)" {
+    need_kubectl
+    fleet_start
+    kj get flinkdeployment real-time-analytics -n flink-production
+    fd_uid=$(py 'print(body()["metadata"]["uid"])')
+    kj get deployment real-time-analytics -n flink-production
+    dep_uid=$(py '
+d = body()
+assert d["metadata"]["labels"] == {"app": "real-time-analytics", "component": "jobmanager", "type": "flink-native-kubernetes"}, d["metadata"]["labels"]
+ref = d["metadata"]["ownerReferences"][0]
+assert ref["kind"] == "FlinkDeployment" and ref["name"] == "real-time-analytics" and ref["uid"] == "'"$fd_uid"'", ref
+assert d["spec"]["replicas"] == 2
+print(d["metadata"]["uid"])')
+    run kc get deployment real-time-analytics-taskmanager -n flink-production
+    [ "$status" -ne 0 ] # native task managers are bare pods
+    kj get pods -n flink-production -l app=real-time-analytics
+    py '
+import re
+pods = body()["items"]
+jms = [p for p in pods if p["metadata"]["labels"]["component"] == "jobmanager"]
+tms = [p for p in pods if p["metadata"]["labels"]["component"] == "taskmanager"]
+assert len(jms) == 2, [p["metadata"]["name"] for p in jms]
+assert all(p["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet" for p in jms)
+assert all(p["metadata"]["name"].startswith("real-time-analytics-") for p in jms)
+assert tms
+for p in tms:
+    assert re.fullmatch(r"real-time-analytics-taskmanager-1-[0-9]+", p["metadata"]["name"]), p["metadata"]["name"]
+    ref = p["metadata"]["ownerReferences"][0]
+    assert ref["kind"] == "Deployment" and ref["name"] == "real-time-analytics" and ref["uid"] == "'"$dep_uid"'", ref
+    assert p["metadata"]["labels"]["type"] == "flink-native-kubernetes"
+'
+    run kc get svc real-time-analytics-rest -n flink-production
+    [ "$status" -eq 0 ]
+}
+
+@test "default fleet: one job per application FlinkDeployment through the Flink REST proxy; the session cluster runs its FlinkSessionJobs' jobs" {
+    fleet_start
+    k "$FLINK/flinkdeployments" >/dev/null
+    py '
+for f in body()["items"]:
+    md = f["metadata"]
+    print(md["namespace"], md["name"], f["status"]["jobStatus"].get("jobId", "-"))
+' >"$T/fds"
+    while read -r ns name jid; do
+        k "/api/v1/namespaces/$ns/services/$name-rest:rest/proxy/jobs/overview" >/dev/null
+        [ "$(code)" = 200 ]
+        if [ "$jid" = - ]; then
+            cp "$T/body" "$T/session.json"
+            continue
+        fi
+        py 'jobs = body()["jobs"]; assert [j["jid"] for j in jobs] == ["'"$jid"'"], ("'"$name"'", jobs)'
+    done <"$T/fds"
+    k "$FLINK/flinksessionjobs" >/dev/null
+    py '
+want = {s["status"]["jobStatus"]["jobId"] for s in body()["items"]}
+have = {j["jid"] for j in json.load(open("'"$T/session.json"'"))["jobs"]}
+assert want == have and len(have) >= 3, (want, have)
+'
+}
+
+@test "kubectl creates a FlinkDeployment (stored, deploying) and a FlinkSessionJob the session cluster runs; delete cancels its job" {
+    need_kubectl
+    fleet_start
+    printf '%s\n' 'apiVersion: flink.apache.org/v1beta1' 'kind: FlinkDeployment' 'metadata:' \
+        '  name: basic-example' '  namespace: flink-development' 'spec:' '  image: flink:1.20' \
+        '  flinkVersion: v1_20' '  serviceAccount: flink' '  jobManager:' \
+        '    resource: {memory: "2048m", cpu: 1}' '  taskManager:' \
+        '    resource: {memory: "2048m", cpu: 1}' '  job:' \
+        '    jarURI: local:///opt/flink/examples/streaming/StateMachineExample.jar' \
+        '    parallelism: 2' '    upgradeMode: stateless' >"$T/fd.yaml"
+    run kc apply -f "$T/fd.yaml"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"flinkdeployment.flink.apache.org/basic-example created"* ]]
+    kj get flinkdeployment basic-example -n flink-development
+    py '
+st = body()["status"]
+assert st["lifecycleState"] == "DEPLOYED" and st["jobManagerDeploymentStatus"] == "DEPLOYING", st
+assert body()["spec"]["job"]["parallelism"] == 2
+'
+    run kc create -f "$T/fd.yaml"
+    [ "$status" -ne 0 ]
+    [[ $output == *AlreadyExists* || $output == *"already exists"* ]]
+    run kc delete flinkdeployment basic-example -n flink-development
+    [ "$status" -eq 0 ]
+    run kc get flinkdeployment basic-example -n flink-development
+    [ "$status" -ne 0 ]
+
+    printf '%s\n' 'apiVersion: flink.apache.org/v1beta1' 'kind: FlinkSessionJob' 'metadata:' \
+        '  name: top-products-leaderboard' '  namespace: flink-production' 'spec:' \
+        '  deploymentName: analytics-session' '  job:' \
+        '    jarURI: https://artifacts.example.com/flink/top-products.jar' '    parallelism: 2' \
+        '    upgradeMode: stateless' >"$T/fsj.yaml"
+    run kc apply -f "$T/fsj.yaml"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    kj get flinksessionjob top-products-leaderboard -n flink-production
+    jid=$(py 'print(body()["status"]["jobStatus"]["jobId"])')
+    [ ${#jid} -eq 32 ]
+    P=/api/v1/namespaces/flink-production/services/analytics-session-rest:rest/proxy
+    k "$P/jobs/$jid" >/dev/null
+    [ "$(code)" = 200 ]
+    py 'assert body()["name"] == "top-products-leaderboard" and body()["state"] == "RUNNING", body()["state"]'
+    run kc delete flinksessionjob top-products-leaderboard -n flink-production
+    [ "$status" -eq 0 ]
+    run kc get flinksessionjob top-products-leaderboard -n flink-production
+    [ "$status" -ne 0 ]
+    sim_advance 1000
+    k "$P/jobs/$jid" >/dev/null
+    py 'assert body()["state"] == "CANCELED", body()["state"]'
 }

@@ -24,7 +24,7 @@ teardown() {
 LINE='^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO |WARN |ERROR|DEBUG) '
 
 @test "a task manager's log grows by the simulator's clock and what was written stays the same" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     py "
 tm = ok('/taskmanagers')['taskmanagers'][0]['id']
 s, h, first = text('/taskmanagers/%s/log' % tm)
@@ -52,7 +52,7 @@ assert get('/taskmanagers/no-such-tm/log')[0] == 404
 }
 
 @test "the JobManager's log carries a failing job's stack trace at the time it failed" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     py "
 j = running(clusters()[0])
 sim('/jobs/%s/fail' % j['jid'])
@@ -67,7 +67,7 @@ assert ok('/jobmanager/thread-dump')['threadInfos']
 }
 
 @test "pod logs: tailLines, sinceSeconds, limitBytes, a wrong container, an unknown pod" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     py "
 c = clusters()[0]
 ns, tm = pods(c, 'taskmanager')[0]
@@ -91,7 +91,7 @@ assert s == 400 and 'previous terminated container' in b['message'], b
 }
 
 @test "previous=true after an OOMKill: the dead container's last lines, and the new one starts over" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     py "
 c = clusters()[0]
 ns, tm = pods(c, 'taskmanager')[0]
@@ -115,7 +115,7 @@ assert cur.splitlines()[0][:19] >= died, (died, cur[:300])
 }
 
 @test "follow=true streams new lines as they come due, chunked" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     py "
 import http.client, urllib.parse
 u = urllib.parse.urlsplit(U)

@@ -21,7 +21,7 @@ teardown() {
 }
 
 @test "vertex details: one subtask per parallelism, on the task managers /taskmanagers lists, states as /jobs/:jid counts them" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     for i in 0 1 2; do
         py "
 c = clusters()[$i]
@@ -55,7 +55,7 @@ for vx in job['vertices']:
 }
 
 @test "a vertex's task managers add up to its parallelism, its times and watermarks cover every subtask" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     py "
 c = clusters()[0]
 j = running(c)
@@ -80,7 +80,7 @@ for vx in j['vertices']:
 }
 
 @test "checkpoint details: the latest completed checkpoint's tasks are the job's vertices, all acknowledged" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     for i in 0 2; do
         py "
 c = clusters()[$i]
@@ -102,7 +102,7 @@ assert get(base + '/details/1')[0] == 404
 }
 
 @test "job config, plan and status agree with the job; /jobs/metrics and /jobmanager/metrics with the rest" {
-    sim_start --frozen
+    sim_start --clusters 3 --jobs 4 --frozen
     py "
 c = clusters()[0]
 j = running(c)
