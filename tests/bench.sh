@@ -73,6 +73,13 @@ fi
 : >"$dir/config.yaml" # the defaults, not the user's config
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
+# fig LINE: a figure, on screen and in the scenario's report (the table at the end)
+fig() {
+    echo "$1"
+    echo "$1" >>"$dir/report.$name"
+}
+figs() { while IFS= read -r l; do fig "$l"; done; }
+
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
 
 # wait_trace AWK_CONDITION SECONDS: the first trace line matching, or nothing at the deadline
@@ -129,7 +136,7 @@ run_scenario() {
     echo
     echo "== $name: $label, through the Kubernetes API (load $(cut -d' ' -f1-3 /proc/loadavg))"
 
-    rm -f "$dir/trace" "$dir/sends" "$dir/kubeconfig"
+    rm -f "$dir/trace" "$dir/sends" "$dir/kubeconfig" "$dir/report.$name"
     local token
     token=$(openssl rand -hex 24)
     set -- --clusters "$clusters" --jobs "$jobs" $extra --frozen --token "$token" \
@@ -158,16 +165,16 @@ run_scenario() {
     local line ms
     if line=$(wait_trace "\$1 == \"progress\" && \$3 >= $clusters" "$SETTLE"); then
         set -- $line
-        echo "  first frame: $2 ms (every FlinkDeployment on screen)"
+        fig "  first frame: $2 ms (every FlinkDeployment on screen)"
     else
-        echo "  first frame: > $((SETTLE * 1000)) ms (not every FlinkDeployment on screen yet)"
+        fig "  first frame: > $((SETTLE * 1000)) ms (not every FlinkDeployment on screen yet)"
     fi
     if line=$(wait_trace "\$1 == \"progress\" && \$4 >= $answering && \$5 >= $want_jobs" "$SETTLE"); then
         set -- $line
-        echo "  every job's summary: $2 ms ($want_jobs jobs on the board)"
+        fig "  every job's summary: $2 ms ($want_jobs jobs on the board)"
     else
         set -- $(awk '$1 == "progress"' "$dir/trace" | tail -n 1) x 0 0 0 0 0
-        echo "  every job's summary: > $((SETTLE * 1000)) ms (after it: $5 of $want_jobs jobs, $4 of $answering clusters answered)"
+        fig "  every job's summary: > $((SETTLE * 1000)) ms (after it: $5 of $want_jobs jobs, $4 of $answering clusters answered)"
     fi
     sleep $((2 * REFRESH)) # two rounds more: steady state
 
@@ -182,13 +189,13 @@ run_scenario() {
     awk -v a="$c0" -v b="$c1" -v sa="$s0" -v sb="$s1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" \
         -v w="$WINDOW" -v r="$REFRESH" 'BEGIN {
         printf "  CPU: %.2f %% of a core over %d s at %d s refresh, clusters screen (simulator: %.1f %%)\n",
-            (b - a) / hz / (t1 - t0) * 100, w, r, (sb - sa) / hz / (t1 - t0) * 100 }'
-    echo "  private memory: ${priv:-?} kB (Private_Dirty, $((SECONDS - ${scenario_start:-0})) s after start)"
+            (b - a) / hz / (t1 - t0) * 100, w, r, (sb - sa) / hz / (t1 - t0) * 100 }' | figs
+    fig "  private memory: ${priv:-?} kB (Private_Dirty, $((SECONDS - ${scenario_start:-0})) s after start)"
     jq -r --argjson s "$(awk -v t0="$t0" -v t1="$t1" 'BEGIN { print t1 - t0 }')" '
         def pm(x): (x // 0) * 60 / $s | floor;
         "  requests/min to the API server: \(pm(.kubernetes_list + .kubernetes_watch + .kubernetes_other + .proxy)) (list \(pm(.kubernetes_list)), watch \(pm(.kubernetes_watch)), other \(pm(.kubernetes_other)), proxy \(pm(.proxy)))",
         "    most: " + ([.by_path | to_entries | sort_by(-.value) | .[:3][] | "\(.key) \(pm(.value))"] | join(", "))
-    ' "$dir/stats.json" 2>/dev/null || echo "  requests/min to the API server: ? (no /_sim/stats)"
+    ' "$dir/stats.json" 2>/dev/null | figs
 
     # keys while polls are in flight: `?` opens and closes the help, sent through one
     # control-mode client so that no tmux process starts between the time and the key
@@ -207,7 +214,7 @@ run_scenario() {
     local last
     last=$(tail -n 1 "$dir/sends" | tr -d .)
     wait_trace "\$1 == \"key\" && \$2 >= $last" 30 >/dev/null
-    echo "  key-to-screen: $(key_figures "$dir/sends")"
+    fig "  key-to-screen: $(key_figures "$dir/sends")"
 
     # the first cluster's first job: how old is what its screen shows
     echo "send-keys -t b Enter" >&7
@@ -224,15 +231,15 @@ run_scenario() {
             for (i = 1; i < k; i++) { v = a[i]; for (j = i - 1; j >= 0 && a[j] > v; j--) a[j + 1] = a[j]; a[j + 1] = v }
             if (k == 0) { printf "  age of the job on screen: > %d ms (its metrics never arrived in %d frames)\n", open, n; exit }
             printf "  age of the job on screen: p50 %d ms, max %d ms (vertex metrics; summary max %d ms; %d frames)\n",
-                a[int((k - 1) / 2)], dm, sm, n }'
+                a[int((k - 1) / 2)], dm, sm, n }' | figs
 
     # details: anything up to now counts
     if line=$(wait_trace "\$1 == \"progress\" && \$6 >= $want_jobs" 0); then
         set -- $line
-        echo "  every job's details: $2 ms"
+        fig "  every job's details: $2 ms"
     else
         set -- $(awk '$1 == "progress"' "$dir/trace" | tail -n 1) x 0 0 0 0 0
-        echo "  every job's details: > $2 ms (by then $6 of $want_jobs jobs)"
+        fig "  every job's details: > $2 ms (by then $6 of $want_jobs jobs)"
     fi
     if [ -n "${BENCH_TRACE_DIR:-}" ] && mkdir -p "$BENCH_TRACE_DIR"; then
         cp "$dir/trace" "$BENCH_TRACE_DIR/$name.trace"
@@ -242,8 +249,27 @@ run_scenario() {
     sim_stop
 }
 
+# table_row NAME: the scenario's figures as one row of a Markdown table (README)
+table_row() {
+    local f="$dir/report.$1"
+    [ -f "$f" ] || return 0
+    get() { sed -n "s/^  $1: $2.*/\\1/p" "$f" | head -n 1; }
+    printf '| %s | %s | %s | %s | %s | %s %% | %s kB | %s | %s |\n' "$1" \
+        "$(get 'first frame' '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
+        "$(get "every job's summary" '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
+        "$(get "every job's details" '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
+        "$(get 'key-to-screen' 'p50 \([0-9.]*\) ms')/$(get 'key-to-screen' '.*p99 \([0-9.]*\) ms')" \
+        "$(get 'CPU' '\([0-9.]*\) %')" "$(get 'private memory' '\([0-9?]*\) kB')" \
+        "$(sed -n 's/^  requests\/min to the API server: \([0-9]*\) (list \([0-9]*\), watch \([0-9]*\), other [0-9]*, proxy \([0-9]*\)).*/\1 (\2, \3, \4)/p' "$f")" \
+        "$(get 'age of the job on screen' '\(> [0-9]*\) ms')$(get 'age of the job on screen' '.*max \([0-9]*\) ms')"
+}
+
 echo "flinktop bench: $(git describe --always --dirty 2>/dev/null || echo '?') on $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), window ${WINDOW} s"
-for s in $SCENARIOS; do
+for name in $SCENARIOS; do
     scenario_start=$SECONDS
-    run_scenario "$s"
+    run_scenario "$name"
 done
+echo
+echo "| scenario | first frame (ms) | every summary (ms) | every job's details (ms) | key p50/p99 (ms) | CPU | private | requests/min (list, watch, proxy) | job on screen, max age (ms) |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for name in $SCENARIOS; do table_row "$name"; done
