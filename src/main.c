@@ -98,7 +98,7 @@ static void draw_frame(struct console *c) {
     c->frame_total_ms += ms;
     if (ms > c->frame_max_ms)
         c->frame_max_ms = ms;
-    bench_trace_frame(c->trace, c->app, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
+    bench_trace_frame(c->trace, c->app, ui_focus_cluster(c->ui), ui_focus_job(c->ui), ms);
 }
 
 /* FLINKTOP_BENCH=http: each server's request counters on stderr at exit (make bench). */

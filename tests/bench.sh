@@ -31,7 +31,7 @@ REFRESH=2
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     WINDOW=${BENCH_SECONDS:-5} KEYS=6 SETTLE=10 AGE_SECONDS=3
 else
-    WINDOW=${BENCH_SECONDS:-60} KEYS=30 SETTLE=20 AGE_SECONDS=6
+    WINDOW=${BENCH_SECONDS:-60} KEYS=24 SETTLE=20 AGE_SECONDS=4
 fi
 [ "${BENCH_LONG:-0}" = 1 ] && WINDOW=${BENCH_SECONDS:-300}
 SCENARIOS=${BENCH_SCENARIOS:-"3x20 10x100 1x1000 100x1 p512 3x20-hang 10x100-hang 1x1000-hang 100x1-hang p512-hang"}
@@ -113,6 +113,13 @@ key_figures() {
         }' "$dir/trace"
 }
 
+# frame_figures FROM TO: the frames drawn between two counts of frame lines
+frame_figures() {
+    awk -v from="$1" -v to="$2" '$1 == "frame" { n++; if (n > from && n <= to) { k++; d = $3 + 0; s += d; if (d > m) m = d } }
+        END { if (k == 0) printf "0 frames"; else printf "%d frames, draw mean %.2f ms, max %.2f ms", k, s / k, m }' "$dir/trace"
+}
+frame_count() { awk '$1 == "frame"' "$dir/trace" | wc -l; }
+
 # run_scenario NAME
 run_scenario() {
     local name=$1 base=${1%-hang} hang=0 clusters jobs extra="" label
@@ -180,9 +187,12 @@ run_scenario() {
 
     curl -sfk -X DELETE "$SIM_URL/_sim/stats" >/dev/null
     local c0 s0 t0 c1 s1 t1
+    local f0 f1
+    f0=$(frame_count)
     c0=$(cpu_ticks "$PID") s0=$(cpu_ticks "$SIM_PID") t0=$EPOCHREALTIME
     sleep "$WINDOW" # the measurement window itself
     c1=$(cpu_ticks "$PID") s1=$(cpu_ticks "$SIM_PID") t1=$EPOCHREALTIME
+    f1=$(frame_count)
     curl -sfk "$SIM_URL/_sim/stats" >"$dir/stats.json"
     local priv
     priv=$(sed -n 's/^Private_Dirty: *\([0-9]*\) kB/\1/p' "/proc/$PID/smaps_rollup" 2>/dev/null)
@@ -190,6 +200,7 @@ run_scenario() {
         -v w="$WINDOW" -v r="$REFRESH" 'BEGIN {
         printf "  CPU: %.2f %% of a core over %d s at %d s refresh, clusters screen (simulator: %.1f %%)\n",
             (b - a) / hz / (t1 - t0) * 100, w, r, (sb - sa) / hz / (t1 - t0) * 100 }' | figs
+    fig "  frames on the clusters screen: $(frame_figures "$f0" "$f1") over the window"
     fig "  private memory: ${priv:-?} kB (Private_Dirty, $((SECONDS - ${scenario_start:-0})) s after start)"
     jq -r --argjson s "$(awk -v t0="$t0" -v t1="$t1" 'BEGIN { print t1 - t0 }')" '
         def pm(x): (x // 0) * 60 / $s | floor;
@@ -209,7 +220,7 @@ run_scenario() {
     for _ in $(seq 1 "$KEYS"); do
         echo "$EPOCHREALTIME" >>"$dir/sends"
         echo "send-keys -t b ?" >&7
-        sleep "0.$((150 + RANDOM % 200))"
+        sleep "0.$((100 + RANDOM % 200))"
     done
     local last
     last=$(tail -n 1 "$dir/sends" | tr -d .)
@@ -219,7 +230,7 @@ run_scenario() {
     # the first cluster's first job: how old is what its screen shows
     echo "send-keys -t b Enter" >&7
     wait_trace "\$1 == \"key\" && \$2 >= ${EPOCHREALTIME/./}" 10 >/dev/null
-    sleep 1
+    sleep 0.5 # the jobs screen drawn
     echo "send-keys -t b Enter" >&7
     sleep "$REFRESH" # one refresh on the job's screen: what was there before it is gone
     local from
@@ -232,6 +243,14 @@ run_scenario() {
             if (k == 0) { printf "  age of the job on screen: > %d ms (its metrics never arrived in %d frames)\n", open, n; exit }
             printf "  age of the job on screen: p50 %d ms, max %d ms (vertex metrics; summary max %d ms; %d frames)\n",
                 a[int((k - 1) / 2)], dm, sm, n }' | figs
+
+    if [ "$base" = p512 ]; then # the heatmap bins 512 subtasks a vertex
+        echo "send-keys -t b 3" >&7
+        sleep "$REFRESH"
+        f0=$(frame_count)
+        sleep "$AGE_SECONDS"
+        fig "  backpressure tab (512 subtasks): $(frame_figures "$f0" "$(frame_count)")"
+    fi
 
     # details: anything up to now counts
     if line=$(wait_trace "\$1 == \"progress\" && \$6 >= $want_jobs" 0); then
@@ -261,7 +280,7 @@ table_row() {
         "$(get 'key-to-screen' 'p50 \([0-9.]*\) ms')/$(get 'key-to-screen' '.*p99 \([0-9.]*\) ms')" \
         "$(get 'CPU' '\([0-9.]*\) %')" "$(get 'private memory' '\([0-9?]*\) kB')" \
         "$(sed -n 's/^  requests\/min to the API server: \([0-9]*\) (list \([0-9]*\), watch \([0-9]*\), other [0-9]*, proxy \([0-9]*\)).*/\1 (\2, \3, \4)/p' "$f")" \
-        "$(get 'age of the job on screen' '\(> [0-9]*\) ms')$(get 'age of the job on screen' '.*max \([0-9]*\) ms')"
+        "$(get 'age of the job on screen' '\(> [0-9]*\) ms')$(get 'age of the job on screen' 'p50 [0-9]* ms, max \([0-9]*\) ms')"
 }
 
 echo "flinktop bench: $(git describe --always --dirty 2>/dev/null || echo '?') on $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), window ${WINDOW} s"

@@ -92,13 +92,14 @@ static void trace_age(struct bench_trace *t, const struct app *app, int focus_cl
 }
 
 void bench_trace_frame(struct bench_trace *t, const struct app *app, int focus_cluster,
-                       const char *focus_job) {
+                       const char *focus_job, double draw_ms) {
     if (t == NULL)
         return;
     if (t->key_us) {
         fprintf(t->out, "key %lld %lld\n", (long long)t->key_us, (long long)real_us());
         t->key_us = 0;
     }
+    fprintf(t->out, "frame %lld %.3f\n", (long long)(clock_mono_ms() - t->start_ms), draw_ms);
     trace_progress(t, app);
     trace_age(t, app, focus_cluster, focus_job);
     fflush(t->out);

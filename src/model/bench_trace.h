@@ -10,6 +10,8 @@
  *       a key (or a burst of them) read at READ_US and on screen at DRAWN_US, the end of
  *       the doupdate() that shows it (CLOCK_REALTIME, microseconds: the script compares
  *       them with the time it sent the key)
+ *   frame MS DRAW_MS
+ *       every frame: how long ui_draw took, doupdate() included
  *   age MS JOB_MS DETAIL_MS
  *       after a frame on a job's screen: how old that job's summary and its vertex
  *       metrics are at MS (-1 not yet) */
@@ -27,9 +29,9 @@ struct bench_trace *bench_trace_open(int64_t start_ms);
 void bench_trace_free(struct bench_trace *t);
 /* stdin is readable: a key waits for the next frame (the first of a burst counts). */
 void bench_trace_key(struct bench_trace *t);
-/* A frame was drawn (doupdate done): the keys waiting, the fleet's progress, and the age
- * of the focused job's data (focus_cluster -1 or job NULL: none). */
+/* A frame was drawn (doupdate done) in draw_ms: the keys waiting, the fleet's progress,
+ * and the age of the focused job's data (focus_cluster -1 or job NULL: none). */
 void bench_trace_frame(struct bench_trace *t, const struct app *app, int focus_cluster,
-                       const char *focus_job);
+                       const char *focus_job, double draw_ms);
 
 #endif

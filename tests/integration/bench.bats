@@ -20,6 +20,7 @@ setup() {
         "  first frame: $n ms" \
         "  every job's summary: $n ms \(3 jobs on the board\)" \
         "  CPU: $n % of a core over 2 s at 2 s refresh, clusters screen \(simulator: $n %\)" \
+        "  frames on the clusters screen: $n frames, draw mean $n ms, max $n ms over the window" \
         "  private memory: $n kB" \
         "  requests/min to the API server: $n \(list $n, watch $n, other $n, proxy $n\)" \
         "  key-to-screen: p50 $n ms, p99 $n ms, max $n ms \(6 keys, 0 never shown\)" \
