@@ -115,8 +115,8 @@ static bool same_json(const cJSON *a, const cJSON *b) {
         return cJSON_Compare(a, b, true);
     const cJSON *x = a->child, *y = b->child;
     for (; x != NULL && y != NULL; x = x->next, y = y->next) {
-        if (cJSON_IsObject(a) && (x->string == NULL || y->string == NULL ||
-                                  strcmp(x->string, y->string) != 0))
+        if (cJSON_IsObject(a) &&
+            (x->string == NULL || y->string == NULL || strcmp(x->string, y->string) != 0))
             return cJSON_Compare(a, b, true); /* another order: by name */
         if (!same_json(x, y))
             return false;
