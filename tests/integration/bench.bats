@@ -32,3 +32,29 @@ setup() {
         }
     done
 }
+
+@test "the simulator's namespaced pod lists (rendered alone for speed) agree with the full list and lose no change" {
+    . tests/sim-start.sh
+    sim_start --clusters 3 --jobs 1 --frozen
+    local rv0 all ns
+    rv0=$(curl -sf "$SIM_URL/api/v1/pods" | jq -r .metadata.resourceVersion) # the baseline
+    curl -sf "$SIM_URL/api/v1/namespaces/flink-prod/pods" >/dev/null
+    curl -sf -X POST "$SIM_URL/_sim/k8s/flink-staging/staging/oom" >/dev/null
+    curl -sf "$SIM_URL/api/v1/namespaces/flink-prod/pods" >/dev/null # sees prod alone
+    ns=$(curl -sf "$SIM_URL/api/v1/namespaces/flink-staging/pods" |
+        jq -c '[.items[] | {n: .metadata.name, rv: .metadata.resourceVersion, r: .status.containerStatuses[0].restartCount}]')
+    all=$(curl -sf "$SIM_URL/api/v1/pods" |
+        jq -c '[.items[] | select(.metadata.namespace == "flink-staging") | {n: .metadata.name, rv: .metadata.resourceVersion, r: .status.containerStatuses[0].restartCount}]')
+    echo "namespaced: $ns"
+    echo "all:        $all"
+    [ "$ns" = "$all" ]
+    [[ "$ns" == *'"r":1'* ]] # the OOMKilled task manager restarted
+    # every change since the baseline, once: the restarted pod, nothing ADDED or DELETED
+    run curl -s -m 10 "$SIM_URL/api/v1/pods?watch=1&resourceVersion=$rv0&timeoutSeconds=1"
+    sim_stop
+    echo "$output"
+    events=$(printf '%s\n' "$output" | jq -r 'select(.type != "BOOKMARK") | "\(.type) \(.object.metadata.namespace)/\(.object.metadata.name)"')
+    echo "events: $events"
+    [ "$(printf '%s\n' "$events" | grep -c .)" -eq 1 ]
+    [[ "$events" == "MODIFIED flink-staging/staging-taskmanager-"* ]]
+}
