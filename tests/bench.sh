@@ -193,6 +193,13 @@ run_scenario() {
     sleep "$WINDOW" # the measurement window itself
     c1=$(cpu_ticks "$PID") s1=$(cpu_ticks "$SIM_PID") t1=$EPOCHREALTIME
     f1=$(frame_count)
+    if ! kill -0 "$PID" 2>/dev/null; then
+        echo "bench: flinktop exited during $name: $(tail -n 3 "$dir/stderr" 2>/dev/null)" >&2
+        PID=""
+        stop_console
+        sim_stop
+        return 1
+    fi
     curl -sfk "$SIM_URL/_sim/stats" >"$dir/stats.json"
     local priv
     priv=$(sed -n 's/^Private_Dirty: *\([0-9]*\) kB/\1/p' "/proc/$PID/smaps_rollup" 2>/dev/null)
