@@ -18,6 +18,7 @@
 #include "alerts.h"
 #include "app.h"
 #include "audit.h"
+#include "bench_trace.h"
 #include "clock.h"
 #include "colors.h"
 #include "config.h"
@@ -83,6 +84,7 @@ struct console {
     bool bench_frames;      /* FLINKTOP_BENCH=frames: report draw times at exit */
     int frames;
     double frame_total_ms, frame_max_ms;
+    struct bench_trace *trace; /* FLINKTOP_BENCH=trace: owned, NULL otherwise */
 };
 
 /* Draw one frame, timing it for make bench. */
@@ -97,6 +99,7 @@ static void draw_frame(struct console *c) {
     c->frame_total_ms += ms;
     if (ms > c->frame_max_ms)
         c->frame_max_ms = ms;
+    bench_trace_frame(c->trace, c->app, ui_focus_cluster(c->ui), ui_focus_job(c->ui), ms);
 }
 
 /* FLINKTOP_BENCH=http: each server's request counters on stderr at exit (make bench). */
@@ -463,6 +466,7 @@ static bool terminal_gone(int fd) {
 
 static void on_stdin(void *arg, int fd) {
     struct console *c = arg;
+    bench_trace_key(c->trace);
     apply_ui_flags(c, ui_read_keys(c->ui));
     if (terminal_gone(fd))
         loop_stop(c->loop);
@@ -554,6 +558,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     }
     struct ui_hooks hooks = {&c, hook_theme, hook_scope, hook_complete};
     ui_set_hooks(c.ui, &hooks);
+    c.trace = bench_trace_open(c.start_ms);
     open_audit(&c);
     xalloc_set_fatal_hook(ui_stop);
     atexit(ui_stop);
@@ -611,6 +616,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     if (c.bench_frames && c.frames > 0)
         fprintf(stderr, "frames: %d, mean %.3f ms, max %.3f ms\n", c.frames,
                 c.frame_total_ms / c.frames, c.frame_max_ms);
+    bench_trace_free(c.trace);
     operations_abandon_all(c.ops); /* audited while the log is still open */
     operations_set_audit(c.ops, NULL, NULL);
     ui_free(c.ui);

@@ -1,105 +1,301 @@
 #!/bin/bash
-# make bench: figures, not pass/fail. Against the simulator with 3 clusters x 20 jobs:
-#  - start to first full frame (every cluster answered), median of 5, in a real terminal (tmux)
-#  - one --once poll of the fleet: wall time and peak RSS (/usr/bin/time -v)
-#  - the console over BENCH_SECONDS (default 60) at 2 s refresh: RSS, CPU % of a core,
-#    bytes written to the terminal (tmux pipe-pane)
+# make bench: figures, never pass/fail. Each scenario runs the console in a real terminal
+# (tmux) on the simulator posing as a kube-apiserver, as a user meets it: HTTPS with a
+# throwaway certificate, a bearer token, a kubeconfig, every Flink request through the
+# API server's service proxy. flinktop writes what it sees to a trace file
+# (FLINKTOP_BENCH=trace, src/model/bench_trace.h); this script reads it.
+#
+# Scenarios (BENCH_SCENARIOS, space separated; default all ten):
+#   3x20 10x100 1x1000 100x1   CLUSTERS x JOBS per cluster (100x1: 100 FlinkDeployments)
+#   p512                       one job, parallelism 512, 128 task managers
+#   NAME-hang                  the same with the proxy paths of one cluster (staging)
+#                              hanging; a one-cluster scenario gets staging as a second
+# Figures for each: first frame with every FlinkDeployment; time until every job's summary
+# is on the board; time until every job has its details (within the scenario's run);
+# key-to-screen p50/p99 (`?` pressed while polls are in flight, measured from the moment
+# the key is sent to the end of the doupdate() that shows it); CPU % of a core over
+# BENCH_SECONDS (default 60) at 2 s refresh on the clusters screen; private memory
+# (Private_Dirty) at the end of that window; requests per minute to the API server by
+# class at steady state (GET /_sim/stats, reset after warm-up); the age of the data of
+# the job on screen.
+# BENCH_QUICK=1: a short run (5 s window, few keys) that checks the script itself.
+# BENCH_LONG=1: a 300 s window, private memory at 5 minutes.
+# BENCH_TRACE_DIR=DIR keeps each scenario's trace and key send times there.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@" # EPOCHREALTIME times the keys
+set -u
 cd "$(dirname "$0")/.." || exit 1
+FLINKTOP=${FLINKTOP:-./flinktop}
 . tests/sim-start.sh
-SECONDS_RUN=${BENCH_SECONDS:-60}
+
+REFRESH=2
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    WINDOW=${BENCH_SECONDS:-5} KEYS=6 SETTLE=10 AGE_SECONDS=3
+else
+    WINDOW=${BENCH_SECONDS:-60} KEYS=24 SETTLE=20 AGE_SECONDS=4
+fi
+[ "${BENCH_LONG:-0}" = 1 ] && WINDOW=${BENCH_SECONDS:-300}
+SCENARIOS=${BENCH_SCENARIOS:-"3x20 10x100 1x1000 100x1 p512 3x20-hang 10x100-hang 1x1000-hang 100x1-hang p512-hang"}
+HZ=$(getconf CLK_TCK)
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/flinktop-bench.XXXXXX") || exit 1
 SOCK="flinktop-bench-$$"
 T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; sim_stop; }
-trap cleanup EXIT INT TERM
-sim_start --jobs 20 || exit 1
-ARGS=$(sim_flink_args)
+PID="" CTL_PID=""
+stop_console() {
+    exec 7>&-
+    if [ -n "$CTL_PID" ]; then
+        kill "$CTL_PID" 2>/dev/null
+        wait "$CTL_PID" 2>/dev/null
+    fi
+    CTL_PID=""
+    if [ -n "$PID" ]; then
+        kill "$PID" 2>/dev/null # SIGTERM: flinktop restores the terminal and exits
+        for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
+    fi
+    PID=""
+    T kill-server 2>/dev/null
+}
+cleanup() {
+    stop_console
+    sim_stop
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+if ! openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -days 1 \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" >"$dir/openssl.log" 2>&1; then
+    echo "bench: openssl could not make a certificate:" >&2
+    cat "$dir/openssl.log" >&2
+    exit 1
+fi
+: >"$dir/config.yaml" # the defaults, not the user's config
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-echo "flinktop bench: 3 clusters x 20 jobs, simulator at $SIM_URL"
+# fig LINE: a figure, on screen and in the scenario's report (the table at the end)
+fig() {
+    echo "$1"
+    echo "$1" >>"$dir/report.$name"
+}
+figs() { while IFS= read -r l; do fig "$l"; done; }
 
-# 1. first full frame
-samples=""
-for i in 1 2 3 4 5; do
-    err="$(mktemp)"
-    T new-session -d -x 120 -y 40 "FLINKTOP_BENCH=first-frame ./flinktop $ARGS 2>$err"
-    # wait (with a deadline) for the session to end on its own
-    for _ in $(seq 1 200); do T has-session 2>/dev/null || break; sleep 0.05; done
-    T kill-server 2>/dev/null
-    ms=$(sed -n 's/^first full frame: \([0-9]*\) ms$/\1/p' "$err")
-    rm -f "$err"
-    samples="$samples $ms"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
+
+# wait_trace AWK_CONDITION SECONDS: the first trace line matching, or nothing at the deadline
+wait_trace() {
+    local end=$((SECONDS + $2)) line
+    while :; do
+        line=$(awk "$1 {print; exit}" "$dir/trace" 2>/dev/null)
+        [ -n "$line" ] && { echo "$line"; return 0; }
+        [ $SECONDS -ge $end ] && return 1
+        sleep 0.1
+    done
+}
+
+# key_figures SENDS_FILE: p50/p99/max from the send times to the frames that showed them
+key_figures() {
+    awk -v sends="$1" '
+        BEGIN { m = 0; while ((getline l < sends) > 0) { split(l, t, "."); s[n++] = t[1] * 1000000 + t[2] } }
+        $1 == "key" { r[m] = $2 + 0; d[m] = $3 + 0; m++ }
+        END {
+            k = 0; lost = 0
+            for (i = 0; i < n; i++) {
+                for (j = 0; j < m && r[j] < s[i]; j++) ;
+                if (j == m) { lost++; continue }
+                lat[k++] = (d[j] - s[i]) / 1000
+            }
+            # insertion sort: a few dozen samples
+            for (i = 1; i < k; i++) { v = lat[i]; for (j = i - 1; j >= 0 && lat[j] > v; j--) lat[j + 1] = lat[j]; lat[j + 1] = v }
+            if (k == 0) { printf "> 30000 ms (no key reached the screen, %d sent)", n; exit }
+            p50 = lat[int((k - 1) * 0.50 + 0.5)]; p99 = lat[int((k - 1) * 0.99 + 0.5)]
+            printf "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d keys, %d never shown)", p50, p99, lat[k - 1], n, lost
+        }' "$dir/trace"
+}
+
+# frame_figures FROM TO: the frames drawn between two counts of frame lines
+frame_figures() {
+    awk -v from="$1" -v to="$2" '$1 == "frame" { n++; if (n > from && n <= to) { k++; d = $3 + 0; s += d; if (d > m) m = d } }
+        END { if (k == 0) printf "0 frames"; else printf "%d frames, draw mean %.2f ms, max %.2f ms", k, s / k, m }' "$dir/trace"
+}
+frame_count() { awk '$1 == "frame"' "$dir/trace" | wc -l; }
+
+# run_scenario NAME
+run_scenario() {
+    local name=$1 base=${1%-hang} hang=0 clusters jobs extra="" label
+    [ "$name" != "$base" ] && hang=1
+    case "$base" in
+        p512) clusters=1 jobs=1 extra="--parallelism 512 --taskmanagers 128"
+              label="1 job, parallelism 512, 128 task managers" ;;
+        *x*) clusters=${base%x*} jobs=${base#*x}
+             label="$clusters clusters x $jobs jobs" ;;
+        *) echo "bench: unknown scenario $name (3x20, 10x100, p512, 3x20-hang, ...)" >&2; return 1 ;;
+    esac
+    case "$clusters$jobs" in *[!0-9]*) echo "bench: unknown scenario $name" >&2; return 1 ;; esac
+    local answering=$clusters
+    if [ $hang = 1 ]; then
+        [ "$clusters" -lt 2 ] && clusters=2 # staging, the cluster that hangs
+        answering=$((clusters - 1))
+        label="$label, staging's proxy hanging"
+        [ "$base" = p512 ] || [ "${base%x*}" = 1 ] && label="$label (a second cluster)"
+    fi
+    local want_jobs=$((answering * jobs))
+    echo
+    echo "== $name: $label, through the Kubernetes API (load $(cut -d' ' -f1-3 /proc/loadavg))"
+
+    rm -f "$dir/trace" "$dir/sends" "$dir/kubeconfig" "$dir/report.$name"
+    local token
+    token=$(openssl rand -hex 24)
+    set -- --clusters "$clusters" --jobs "$jobs" $extra --frozen --token "$token" \
+        --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" --kubeconfig-out "$dir/kubeconfig"
+    [ $hang = 1 ] && set -- "$@" --fault '/api/v1/namespaces/flink-staging/services/*/proxy/*=hang'
+    sim_start "$@" || return 1
+
+    T -f /dev/null new-session -d -s b -x 160 -y 50 \
+        "exec env XDG_CONFIG_HOME=$dir XDG_STATE_HOME=$dir FLINKTOP_BENCH=trace FLINKTOP_BENCH_FILE=$dir/trace $FLINKTOP --refresh $REFRESH -c $dir/config.yaml --kubeconfig $dir/kubeconfig 2>$dir/stderr"
+    T set-option -g window-size manual 2>/dev/null
+    PID=""
+    for _ in $(seq 1 100); do # the pane's process is flinktop itself (exec)
+        PID=$(T display -p -t b '#{pane_pid}' 2>/dev/null)
+        [ -n "$PID" ] && [ "$(cat "/proc/$PID/comm" 2>/dev/null)" = flinktop ] && break
+        PID=""
+        sleep 0.05
+    done
+    if [ -z "$PID" ]; then
+        echo "bench: flinktop did not start: $(cat "$dir/stderr" 2>/dev/null)" >&2
+        stop_console
+        sim_stop
+        return 1
+    fi
+
+    # progress MS CLUSTERS ANSWERED JOBS DETAILED
+    local line ms
+    if line=$(wait_trace "\$1 == \"progress\" && \$3 >= $clusters" "$SETTLE"); then
+        set -- $line
+        fig "  first frame: $2 ms (every FlinkDeployment on screen)"
+    else
+        fig "  first frame: > $((SETTLE * 1000)) ms (not every FlinkDeployment on screen yet)"
+    fi
+    if line=$(wait_trace "\$1 == \"progress\" && \$4 >= $answering && \$5 >= $want_jobs" "$SETTLE"); then
+        set -- $line
+        fig "  every job's summary: $2 ms ($want_jobs jobs on the board)"
+    else
+        set -- $(awk '$1 == "progress"' "$dir/trace" | tail -n 1) x 0 0 0 0 0
+        fig "  every job's summary: > $((SETTLE * 1000)) ms (after it: $5 of $want_jobs jobs, $4 of $answering clusters answered)"
+    fi
+    sleep $((2 * REFRESH)) # two rounds more: steady state
+
+    curl -sfk -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+    local c0 s0 t0 c1 s1 t1
+    local f0 f1
+    f0=$(frame_count)
+    c0=$(cpu_ticks "$PID") s0=$(cpu_ticks "$SIM_PID") t0=$EPOCHREALTIME
+    sleep "$WINDOW" # the measurement window itself
+    c1=$(cpu_ticks "$PID") s1=$(cpu_ticks "$SIM_PID") t1=$EPOCHREALTIME
+    f1=$(frame_count)
+    if ! kill -0 "$PID" 2>/dev/null; then
+        echo "bench: flinktop exited during $name: $(tail -n 3 "$dir/stderr" 2>/dev/null)" >&2
+        PID=""
+        stop_console
+        sim_stop
+        return 1
+    fi
+    curl -sfk "$SIM_URL/_sim/stats" >"$dir/stats.json"
+    local priv
+    priv=$(sed -n 's/^Private_Dirty: *\([0-9]*\) kB/\1/p' "/proc/$PID/smaps_rollup" 2>/dev/null)
+    awk -v a="$c0" -v b="$c1" -v sa="$s0" -v sb="$s1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" \
+        -v w="$WINDOW" -v r="$REFRESH" 'BEGIN {
+        printf "  CPU: %.2f %% of a core over %d s at %d s refresh, clusters screen (simulator: %.1f %%)\n",
+            (b - a) / hz / (t1 - t0) * 100, w, r, (sb - sa) / hz / (t1 - t0) * 100 }' | figs
+    fig "  frames on the clusters screen: $(frame_figures "$f0" "$f1") over the window"
+    fig "  private memory: ${priv:-?} kB (Private_Dirty, $((SECONDS - ${scenario_start:-0})) s after start)"
+    jq -r --argjson s "$(awk -v t0="$t0" -v t1="$t1" 'BEGIN { print t1 - t0 }')" '
+        def pm(x): (x // 0) * 60 / $s | floor;
+        "  requests/min to the API server: \(pm(.kubernetes_list + .kubernetes_watch + .kubernetes_other + .proxy)) (list \(pm(.kubernetes_list)), watch \(pm(.kubernetes_watch)), other \(pm(.kubernetes_other)), proxy \(pm(.proxy)))",
+        "    most: " + ([.by_path | to_entries | sort_by(-.value) | .[:3][] | "\(.key) \(pm(.value))"] | join(", "))
+    ' "$dir/stats.json" 2>/dev/null | figs
+
+    # keys while polls are in flight: `?` opens and closes the help, sent through one
+    # control-mode client so that no tmux process starts between the time and the key
+    rm -f "$dir/ctl"
+    mkfifo "$dir/ctl"
+    T -C attach -t b <"$dir/ctl" >/dev/null 2>&1 &
+    CTL_PID=$!
+    exec 7>"$dir/ctl"
+    echo "display-message -p ready" >&7
+    sleep 0.3 # the client attached
+    for _ in $(seq 1 "$KEYS"); do
+        echo "$EPOCHREALTIME" >>"$dir/sends"
+        echo "send-keys -t b ?" >&7
+        sleep "0.$((100 + RANDOM % 200))"
+    done
+    local last
+    last=$(tail -n 1 "$dir/sends" | tr -d .)
+    wait_trace "\$1 == \"key\" && \$2 >= $last" 30 >/dev/null
+    fig "  key-to-screen: $(key_figures "$dir/sends")"
+
+    # the first cluster's first job: how old is what its screen shows
+    echo "send-keys -t b Enter" >&7
+    wait_trace "\$1 == \"key\" && \$2 >= ${EPOCHREALTIME/./}" 10 >/dev/null
+    sleep 0.5 # the jobs screen drawn
+    echo "send-keys -t b Enter" >&7
+    sleep "$REFRESH" # one refresh on the job's screen: what was there before it is gone
+    local from
+    from=$(awk '$1 == "age"' "$dir/trace" | wc -l)
+    sleep "$AGE_SECONDS"
+    awk -v from="$from" '$1 == "age" && ++n > from' "$dir/trace" | awk -v open=$(((REFRESH + AGE_SECONDS) * 1000)) '
+        { n++; sa = $3 + 0; da = $4 + 0; if (sa > sm) sm = sa; if (da >= 0) { a[k++] = da; if (da > dm) dm = da } }
+        END {
+            for (i = 1; i < k; i++) { v = a[i]; for (j = i - 1; j >= 0 && a[j] > v; j--) a[j + 1] = a[j]; a[j + 1] = v }
+            if (k == 0) { printf "  age of the job on screen: > %d ms (its metrics never arrived in %d frames)\n", open, n; exit }
+            printf "  age of the job on screen: p50 %d ms, max %d ms (vertex metrics; summary max %d ms; %d frames)\n",
+                a[int((k - 1) / 2)], dm, sm, n }' | figs
+
+    if [ "$base" = p512 ]; then # the heatmap bins 512 subtasks a vertex
+        echo "send-keys -t b 3" >&7
+        sleep "$REFRESH"
+        f0=$(frame_count)
+        sleep "$AGE_SECONDS"
+        fig "  backpressure tab (512 subtasks): $(frame_figures "$f0" "$(frame_count)")"
+    fi
+
+    # details: anything up to now counts
+    if line=$(wait_trace "\$1 == \"progress\" && \$6 >= $want_jobs" 0); then
+        set -- $line
+        fig "  every job's details: $2 ms"
+    else
+        set -- $(awk '$1 == "progress"' "$dir/trace" | tail -n 1) x 0 0 0 0 0
+        fig "  every job's details: > $2 ms (by then $6 of $want_jobs jobs)"
+    fi
+    if [ -n "${BENCH_TRACE_DIR:-}" ] && mkdir -p "$BENCH_TRACE_DIR"; then
+        cp "$dir/trace" "$BENCH_TRACE_DIR/$name.trace"
+        cp "$dir/sends" "$BENCH_TRACE_DIR/$name.sends"
+    fi
+    stop_console
+    sim_stop
+}
+
+# table_row NAME: the scenario's figures as one row of a Markdown table (README)
+table_row() {
+    local f="$dir/report.$1"
+    [ -f "$f" ] || return 0
+    get() { sed -n "s/^  $1: $2.*/\\1/p" "$f" | head -n 1; }
+    printf '| %s | %s | %s | %s | %s | %s %% | %s kB | %s | %s |\n' "$1" \
+        "$(get 'first frame' '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
+        "$(get "every job's summary" '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
+        "$(get "every job's details" '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
+        "$(get 'key-to-screen' 'p50 \([0-9.]*\) ms')/$(get 'key-to-screen' '.*p99 \([0-9.]*\) ms')" \
+        "$(get 'CPU' '\([0-9.]*\) %')" "$(get 'private memory' '\([0-9?]*\) kB')" \
+        "$(sed -n 's/^  requests\/min to the API server: \([0-9]*\) (list \([0-9]*\), watch \([0-9]*\), other [0-9]*, proxy \([0-9]*\)).*/\1 (\2, \3, \4)/p' "$f")" \
+        "$(get 'age of the job on screen' '\(> [0-9]*\) ms')$(get 'age of the job on screen' 'p50 [0-9]* ms, max \([0-9]*\) ms')"
+}
+
+echo "flinktop bench: $(git describe --always --dirty 2>/dev/null || echo '?') on $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), window ${WINDOW} s"
+for name in $SCENARIOS; do
+    scenario_start=$SECONDS
+    run_scenario "$name"
 done
-median=$(echo $samples | tr ' ' '\n' | sort -n | sed -n 3p)
-echo "start to first full frame: median ${median} ms (samples:$samples) [target <= 100 ms]"
-
-# 2. one headless poll
-/usr/bin/time -v ./flinktop --once --output json $ARGS >/dev/null 2>/tmp/flinktop-bench-time.$$
-wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' /tmp/flinktop-bench-time.$$)
-rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' /tmp/flinktop-bench-time.$$)
-rm -f /tmp/flinktop-bench-time.$$
-echo "poll time (--once, whole fleet incl. 60 job details): ${wall} wall, peak RSS ${rss} KiB"
-
-# 3. the console over time
-bytes_file=$(mktemp)
-T new-session -d -x 120 -y 40 "./flinktop --refresh 2 $ARGS"
-T pipe-pane -o "cat >> $bytes_file"
-pid=""
-for _ in $(seq 1 100); do
-    pid=$(pgrep -n -f "^./flinktop --refresh 2") && break
-    sleep 0.05
-done
-if [ -z "$pid" ]; then echo "console did not start"; exit 1; fi
-hz=$(getconf CLK_TCK)
-cpu0=$(awk '{print $14 + $15}' /proc/$pid/stat)
-b0=$(stat -c %s "$bytes_file")
-sleep "$SECONDS_RUN"   # the measurement window itself, not a wait for a condition
-cpu1=$(awk '{print $14 + $15}' /proc/$pid/stat)
-b1=$(stat -c %s "$bytes_file")
-rss_now=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
-rss_hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-# RSS counts the shared libraries' pages too (libcurl pulls in OpenSSL, GSSAPI, LDAP...):
-# private memory is what flinktop itself costs
-priv=$(awk '/^Private_(Clean|Dirty):/ {s += $2} END {print s}' /proc/$pid/smaps_rollup)
-cpu_pct=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$hz" -v s="$SECONDS_RUN" \
-    'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }')
-T send-keys q
-echo "console over ${SECONDS_RUN} s at 2 s refresh: CPU ${cpu_pct} % of a core [target <= 1 %]"
-echo "RSS ${rss_now} KiB (peak ${rss_hwm} KiB), private ${priv} KiB [target <= 8192 KiB]"
-base=$(/usr/bin/time -v ./flinktop --version 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p')
-echo "  for scale: flinktop --version alone (libraries loaded, nothing polled) peaks at ${base} KiB"
-echo "bytes written to the terminal: $((b1 - b0)) in ${SECONDS_RUN} s ($(((b1 - b0) / SECONDS_RUN)) B/s)"
-rm -f "$bytes_file"
-
-# 4. frame time of the backpressure tab at parallelism 512 (the heatmap bins subtasks)
-T kill-server 2>/dev/null
-sim_stop
-sim_start --jobs 2 --parallelism 512 || exit 1
-ARGS=$(sim_flink_args)
-err=$(mktemp)
-T new-session -d -x 200 -y 50 "FLINKTOP_BENCH=frames ./flinktop --refresh 1 $ARGS 2>$err"
-wait_pane() { for _ in $(seq 1 200); do T capture-pane -p | grep -qF -- "$1" && return 0; sleep 0.05; done; return 1; }
-wait_pane "1.20.1" && T send-keys Enter && wait_pane "Jobs: production" && T send-keys Enter &&
-    wait_pane "1 Overview" && T send-keys 3 && wait_pane "ratio per subtask"
-sleep "${BENCH_FRAME_SECONDS:-15}"   # frames accumulate over this window
-T send-keys q q q
-for _ in $(seq 1 100); do T has-session 2>/dev/null || break; sleep 0.05; done
-T kill-server 2>/dev/null
-vertices=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" >/dev/null && echo "3-5")
-echo "backpressure tab, parallelism 512 ($vertices vertices), 200x50: $(sed -n 's/^frames: //p' "$err") [target <= 5 ms]"
-rm -f "$err"
-
-# 5. RSS with 3 x 20 jobs once every history ring is full (450 entries, as 15 min at 2 s)
-sim_stop
-sim_start --jobs 20 || exit 1
-ARGS=$(sim_flink_args)
-cfg=$(mktemp --suffix=.yaml)
-printf 'refresh: 0.25\nhistory: 113s\ndetail_interval: 5s\n' >"$cfg"
-T new-session -d -x 120 -y 40 "./flinktop -c $cfg $ARGS"
-pid=""
-for _ in $(seq 1 100); do pid=$(pgrep -n -f "^./flinktop -c $cfg") && break; sleep 0.05; done
-sleep "${BENCH_FILL_SECONDS:-120}"   # long enough to fill every ring at 0.25 s
-rss_full=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
-priv_full=$(awk '/^Private_(Clean|Dirty):/ {s += $2} END {print s}' /proc/$pid/smaps_rollup)
-T send-keys q
-rm -f "$cfg"
-echo "RSS with 3 x 20 jobs and full history rings: ${rss_full} KiB, private ${priv_full} KiB [target <= 10240 KiB]"
+echo
+echo "| scenario | first frame (ms) | every summary (ms) | every job's details (ms) | key p50/p99 (ms) | CPU | private | requests/min (list, watch, proxy) | job on screen, max age (ms) |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for name in $SCENARIOS; do table_row "$name"; done

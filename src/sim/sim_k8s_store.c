@@ -100,9 +100,42 @@ static int by_key(const void *a, const void *b) {
     return strcmp(((const struct fresh *)a)->key, ((const struct fresh *)b)->key);
 }
 
-void sim_k8s_store_sync(struct sim_k8s_store *s, int kind, cJSON *items, long *rv, int64_t now_ms) {
+/* cJSON_Compare looks every key up by name in the other object (quadratic in keys, and
+ * most of a list's cost at 100 clusters); objects rendered by the same code have their
+ * keys in the same order, so walk both in step and ask cJSON only when the order differs. */
+static bool same_json(const cJSON *a, const cJSON *b) {
+    if (a == b)
+        return true;
+    if (a == NULL || b == NULL || (a->type & 0xFF) != (b->type & 0xFF))
+        return false;
+    if (cJSON_IsString(a))
+        return a->valuestring != NULL && b->valuestring != NULL &&
+               strcmp(a->valuestring, b->valuestring) == 0;
+    if (!cJSON_IsObject(a) && !cJSON_IsArray(a))
+        return cJSON_Compare(a, b, true);
+    const cJSON *x = a->child, *y = b->child;
+    for (; x != NULL && y != NULL; x = x->next, y = y->next) {
+        if (cJSON_IsObject(a) &&
+            (x->string == NULL || y->string == NULL || strcmp(x->string, y->string) != 0))
+            return cJSON_Compare(a, b, true); /* another order: by name */
+        if (!same_json(x, y))
+            return false;
+    }
+    return x == NULL && y == NULL;
+}
+
+/* key lies in namespace ns ("ns/name"); every key when ns is NULL */
+static bool in_scope(const char *key, const char *ns, size_t ns_len) {
+    return ns == NULL || (strncmp(key, ns, ns_len) == 0 && key[ns_len] == '/');
+}
+
+/* sim_k8s_store_sync over the objects of namespace ns (NULL: all): the store's objects of
+ * other namespaces are kept as they are. */
+static void sync_scoped(struct sim_k8s_store *s, int kind, cJSON *items, const char *ns, long *rv,
+                        int64_t now_ms) {
     if (kind < 0 || kind >= s->n_kinds)
         return;
+    size_t ns_len = ns != NULL ? strlen(ns) : 0;
     struct kind_table *t = &s->kinds[kind];
     size_t n = (size_t)cJSON_GetArraySize(items);
     struct fresh *f = xcalloc(n > 0 ? n : 1, sizeof *f);
@@ -112,11 +145,15 @@ void sim_k8s_store_sync(struct sim_k8s_store *s, int kind, cJSON *items, long *r
         f[i].item = it;
     }
     qsort(f, n, sizeof *f, by_key);
-    struct entry *next = xcalloc(n > 0 ? n : 1, sizeof *next);
+    struct entry *next = xcalloc(n + (ns != NULL ? t->n : 0) + 1, sizeof *next);
     size_t nn = 0, o = 0;
     bool baseline = !t->synced;
     for (i = 0; i < n || o < t->n;) {
         int cmp = i == n ? -1 : o == t->n ? 1 : strcmp(t->entries[o].key, f[i].key);
+        if (cmp < 0 && !in_scope(t->entries[o].key, ns, ns_len)) { /* not looked at */
+            next[nn++] = t->entries[o++];
+            continue;
+        }
         if (cmp < 0) { /* gone */
             struct entry *e = &t->entries[o++];
             set_rv(e->seen, ++*rv);
@@ -134,7 +171,7 @@ void sim_k8s_store_sync(struct sim_k8s_store *s, int kind, cJSON *items, long *r
         if (cmp == 0) {
             *e = t->entries[o++];
             free(f[i].key);
-            if (!cJSON_Compare(e->seen, f[i].item, true)) {
+            if (!same_json(e->seen, f[i].item)) {
                 cJSON_Delete(e->seen);
                 e->seen = cJSON_Duplicate(f[i].item, true);
                 e->rv = ++*rv;
@@ -156,9 +193,26 @@ void sim_k8s_store_sync(struct sim_k8s_store *s, int kind, cJSON *items, long *r
     free(t->entries);
     t->entries = next;
     t->n = nn;
-    t->synced = true;
-    t->synced_at = now_ms;
+    if (ns == NULL) { /* a look at one namespace is not a look at the kind */
+        t->synced = true;
+        t->synced_at = now_ms;
+    }
     free(f);
+}
+
+void sim_k8s_store_sync(struct sim_k8s_store *s, int kind, cJSON *items, long *rv, int64_t now_ms) {
+    sync_scoped(s, kind, items, NULL, rv, now_ms);
+}
+
+void sim_k8s_store_sync_ns(struct sim_k8s_store *s, int kind, cJSON *items, const char *ns,
+                           long *rv, int64_t now_ms) {
+    if (kind >= 0 && kind < s->n_kinds && !s->kinds[kind].synced)
+        return; /* the caller syncs the whole kind first: that is its baseline */
+    sync_scoped(s, kind, items, ns, rv, now_ms);
+}
+
+bool sim_k8s_store_synced(const struct sim_k8s_store *s, int kind) {
+    return kind >= 0 && kind < s->n_kinds && s->kinds[kind].synced;
 }
 
 int64_t sim_k8s_store_synced_at(const struct sim_k8s_store *s, int kind) {

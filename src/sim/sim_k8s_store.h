@@ -40,6 +40,14 @@ void sim_k8s_store_free(struct sim_k8s_store *s);
  * metadata.resourceVersion to its stored one. The first sync of a kind is its baseline
  * and logs nothing. now_ms is when (sim_k8s_store_synced_at). */
 void sim_k8s_store_sync(struct sim_k8s_store *s, int kind, cJSON *items, long *rv, int64_t now_ms);
+/* The same for the objects of namespace ns only (a namespaced list renders no more):
+ * the store's objects elsewhere stay as they are, unlogged, and the kind's sync time
+ * does not move (a watch still looks at every namespace). Does nothing before the kind's
+ * first whole sync (sim_k8s_store_synced), which is its baseline. */
+void sim_k8s_store_sync_ns(struct sim_k8s_store *s, int kind, cJSON *items, const char *ns,
+                           long *rv, int64_t now_ms);
+/* kind has had a whole sync. */
+bool sim_k8s_store_synced(const struct sim_k8s_store *s, int kind);
 /* When kind was last synced (0: never). */
 int64_t sim_k8s_store_synced_at(const struct sim_k8s_store *s, int kind);
 

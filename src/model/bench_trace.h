@@ -1,0 +1,37 @@
+/* FLINKTOP_BENCH=trace: what make bench (tests/bench.sh) reads off a running console,
+ * one line a fact, to the file FLINKTOP_BENCH_FILE names (appended, flushed each line).
+ * Nothing is traced without both variables; the console costs nothing more then.
+ *
+ *   progress MS CLUSTERS ANSWERED JOBS DETAILED
+ *       after a frame, when any count changed: MS since start; clusters in scope, those
+ *       whose /jobs/overview answered, jobs on the board, jobs whose /jobs/:jid and
+ *       vertex metrics arrived
+ *   key READ_US DRAWN_US
+ *       a key (or a burst of them) read at READ_US and on screen at DRAWN_US, the end of
+ *       the doupdate() that shows it (CLOCK_REALTIME, microseconds: the script compares
+ *       them with the time it sent the key)
+ *   frame MS DRAW_MS
+ *       every frame: how long ui_draw took, doupdate() included
+ *   age MS JOB_MS DETAIL_MS
+ *       after a frame on a job's screen: how old that job's summary and its vertex
+ *       metrics are at MS (-1 not yet) */
+#ifndef FLINKTOP_BENCH_TRACE_H
+#define FLINKTOP_BENCH_TRACE_H
+
+#include <stdint.h>
+
+struct app;
+struct bench_trace;
+
+/* NULL unless FLINKTOP_BENCH=trace and FLINKTOP_BENCH_FILE opens; owned, free with
+ * bench_trace_free (NULL is fine everywhere). start_ms: clock_mono_ms() at start. */
+struct bench_trace *bench_trace_open(int64_t start_ms);
+void bench_trace_free(struct bench_trace *t);
+/* stdin is readable: a key waits for the next frame (the first of a burst counts). */
+void bench_trace_key(struct bench_trace *t);
+/* A frame was drawn (doupdate done) in draw_ms: the keys waiting, the fleet's progress,
+ * and the age of the focused job's data (focus_cluster -1 or job NULL: none). */
+void bench_trace_frame(struct bench_trace *t, const struct app *app, int focus_cluster,
+                       const char *focus_job, double draw_ms);
+
+#endif
