@@ -242,6 +242,11 @@ static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s,
     while (poller_in_flight(p) > 0 || (prom && prom_source_busy(prom)))
         loop_run_once(loop, 200);
     history_update(app);
+    if (prom) { /* history from before launch, into the rings REST's first points made */
+        prom_source_backfill(prom, app);
+        while (prom_source_backfill_busy(prom) && prom_source_backfill(prom, app) == false)
+            loop_run_once(loop, 200);
+    }
     evaluate_alerts(app, alerts);
     app->now_ms = clock_wall_ms();
     if (fmt == OUTPUT_JSON) {
@@ -573,6 +578,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         if (operations_take_changed(c.ops))
             c.dirty = true;
         if (c.prom && prom_source_take_changed(c.prom))
+            c.dirty = true;
+        if (c.prom && prom_source_backfill(c.prom, app)) /* history from before launch */
             c.dirty = true;
         if (data_sources_take_changed(c.sources, c.n_sources)) {
             history_update(app); /* history is fed from the model's changes */

@@ -214,6 +214,41 @@ static cJSON *health_json(const struct job *j, int64_t now_ms) {
     return o;
 }
 
+/* One ring as {"source", "points": [[unix_ms, value], ...]}: gaps (NaN) left out. */
+static cJSON *series_json(const struct ring *r, bool backfilled) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "source", backfilled ? "prometheus" : "rest");
+    cJSON *pts = cJSON_AddArrayToObject(o, "points");
+    for (size_t i = 0; r && i < r->len; i++) {
+        double v = ring_get(r, i);
+        int64_t t = ring_time(r, i);
+        if (isnan(v) || isinf(v) || t <= 0)
+            continue;
+        cJSON *p = cJSON_CreateArray();
+        cJSON_AddItemToArray(p, cJSON_CreateNumber((double)t));
+        cJSON_AddItemToArray(p, cJSON_CreateNumber(v));
+        cJSON_AddItemToArray(pts, p);
+    }
+    return o;
+}
+
+/* The job's history rings (history.h), Prometheus's backfill and REST's points by time. */
+static cJSON *history_json(const struct job_detail *d) {
+    const struct job_history *h = d ? &d->history : NULL;
+    unsigned bf = h ? h->backfilled : 0;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "records_in_per_s",
+                          series_json(h ? &h->in_per_s : NULL, bf & HISTORY_BF_THROUGHPUT));
+    cJSON_AddItemToObject(o, "records_out_per_s",
+                          series_json(h ? &h->out_per_s : NULL, bf & HISTORY_BF_THROUGHPUT));
+    cJSON_AddItemToObject(o, "backpressured_max",
+                          series_json(h ? &h->bp_max : NULL, bf & HISTORY_BF_LOAD));
+    cJSON_AddItemToObject(o, "busy_max", series_json(h ? &h->busy_max : NULL, bf & HISTORY_BF_LOAD));
+    cJSON_AddItemToObject(o, "checkpoint_duration_ms",
+                          series_json(h ? &h->cp_duration_ms : NULL, bf & HISTORY_BF_CHECKPOINTS));
+    return o;
+}
+
 static cJSON *job_json(const struct job *j, int64_t now_ms) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "id", j->id[0] ? j->id : NULL);
@@ -226,6 +261,7 @@ static cJSON *job_json(const struct job *j, int64_t now_ms) {
     add_int(o, "max_parallelism", j->max_parallelism);
     add_int(o, "tasks_total", j->tasks_total);
     cJSON_AddItemToObject(o, "health", health_json(j, now_ms));
+    cJSON_AddItemToObject(o, "history", history_json(j->detail));
     const struct job_detail *d = j->detail;
     if (d == NULL) {
         cJSON_AddNullToObject(o, "records_in_per_s");
@@ -300,6 +336,7 @@ static cJSON *prom_json(const struct app *app) {
                             prom_source_status(app->prom, app->now_ms, app->refresh_ms));
     add_str(o, "error", st->error[0] ? st->error : NULL);
     cJSON_AddNumberToObject(o, "queries", PROM_SOURCE_QUERIES);
+    cJSON_AddNumberToObject(o, "backfill_queries", (double)prom_source_backfill_queries(app->prom));
     add_int(o, "last_ok", st->last_ok_ms > 0 ? st->last_ok_ms : -1);
     return o;
 }

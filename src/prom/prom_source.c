@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "model.h"
+#include "prom_backfill.h"
 #include "xalloc.h"
 
 #define GROUP_DEFAULT "namespace, pod, cluster"
@@ -66,6 +67,7 @@ struct prom_source {
     struct row *rows;
     size_t n_rows;
     struct prom_alert_list alerts; /* firing ones only */
+    struct prom_backfill *bf;      /* owned: history from before launch */
 };
 
 static void rows_free(struct row *r, size_t n) {
@@ -88,6 +90,7 @@ struct prom_source *prom_source_new(struct http *http, const struct prom_source_
         p->reqs[i].p = p;
         p->reqs[i].kind = (enum req_kind)i;
     }
+    p->bf = prom_backfill_new(p);
     return p;
 }
 
@@ -97,6 +100,7 @@ void prom_source_free(struct prom_source *p) {
     rows_free(p->next, p->n_next);
     rows_free(p->rows, p->n_rows);
     prom_alert_list_free(&p->alerts);
+    prom_backfill_free(p->bf);
     free(p->url);
     free(p->cluster_label);
     free(p);
@@ -345,6 +349,20 @@ size_t prom_source_match_cluster(const struct prom_source *p, const struct app *
     return SIZE_MAX;
 }
 
+bool prom_source_labels_in_cluster(const struct prom_source *p, const struct app *app, size_t ci,
+                                   const struct prom_label *labels, size_t n) {
+    const char *ns = p->cluster_label ? NULL : prom_label_get(labels, n, "namespace");
+    const char *pod = p->cluster_label ? NULL : prom_label_get(labels, n, "pod");
+    const char *cl = prom_label_get(labels, n, p->cluster_label ? p->cluster_label : "cluster");
+    return ci < app->n_clusters && in_cluster(p, app, ci, ns, pod, cl, true);
+}
+
+const char *prom_source_cluster_label(const struct prom_source *p) { return p->cluster_label; }
+
+long prom_source_timeout_ms(const struct prom_source *p) { return p->timeout_ms; }
+
+struct http *prom_source_http(const struct prom_source *p) { return p->http; }
+
 bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,
                      const char *job_id, struct prom_job_health *out) {
     for (int m = 0; m < PROM_M_COUNT; m++)
@@ -399,4 +417,16 @@ size_t prom_source_alert_count(const struct prom_source *p) { return p ? p->aler
 
 const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i) {
     return p && i < p->alerts.len ? &p->alerts.items[i] : NULL;
+}
+
+bool prom_source_backfill(struct prom_source *p, struct app *app) {
+    return p ? prom_backfill_step(p->bf, app) : false;
+}
+
+bool prom_source_backfill_busy(const struct prom_source *p) {
+    return p && prom_backfill_busy(p->bf);
+}
+
+size_t prom_source_backfill_queries(const struct prom_source *p) {
+    return p ? prom_backfill_queries(p->bf) : 0;
 }

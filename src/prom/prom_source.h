@@ -102,4 +102,21 @@ const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i
 size_t prom_source_match_cluster(const struct prom_source *p, const struct app *app,
                                  const struct prom_label *labels, size_t n);
 
+/* History from before launch (prom_backfill.h): apply what arrived and ask for what is
+ * new; call after the model changed and when a request ended. True when rings changed. */
+bool prom_source_backfill(struct prom_source *p, struct app *app);
+/* A backfill batch is in flight or waiting to be applied. */
+bool prom_source_backfill_busy(const struct prom_source *p);
+/* query_range requests sent since start. */
+size_t prom_source_backfill_queries(const struct prom_source *p);
+
+/* Whether a series with these labels belongs to app->clusters[ci] (the matching above;
+ * with no label that says, true: the job id decides). */
+bool prom_source_labels_in_cluster(const struct prom_source *p, const struct app *app, size_t ci,
+                                   const struct prom_label *labels, size_t n);
+/* borrowed: the configured cluster label or NULL; the client; the per-request timeout */
+const char *prom_source_cluster_label(const struct prom_source *p);
+struct http *prom_source_http(const struct prom_source *p);
+long prom_source_timeout_ms(const struct prom_source *p);
+
 #endif
