@@ -323,6 +323,7 @@ static cJSON *prom_job_json(const struct app *app, size_t ci, const struct job *
     add_num(o, "checkpoint_size_bytes", h.v[PROM_M_CHECKPOINT_SIZE]);
     add_num(o, "checkpoints_failed", h.v[PROM_M_CHECKPOINTS_FAILED]);
     add_num(o, "restarts", h.v[PROM_M_RESTARTS]);
+    add_num(o, "source_lag_records", prom_job_health_lag(&h));
     add_int(o, "time", h.sample_ms > 0 ? h.sample_ms : -1);
     return o;
 }

@@ -27,10 +27,18 @@ static const struct {
     {"flink_taskmanager_job_task_busyTimeMsPerSecond", PROM_M_BUSY_MAX},
     {"flink_taskmanager_job_task_numRecordsOutPerSecond", PROM_M_RECORDS_IN},
     {"flink_taskmanager_job_task_numRecordsInPerSecond", PROM_M_RECORDS_OUT},
+    {"flink_taskmanager_job_task_operator_pendingRecords", PROM_M_PENDING_RECORDS},
+    {"flink_taskmanager_job_task_operator_KafkaConsumer_records_lag_max", PROM_M_LAG_MAX},
+    {"flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
+     PROM_M_LAG_MAX},
 };
 
 static bool metric_sums(enum prom_metric m) {
-    return m == PROM_M_RECORDS_IN || m == PROM_M_RECORDS_OUT;
+    return m == PROM_M_RECORDS_IN || m == PROM_M_RECORDS_OUT || m == PROM_M_PENDING_RECORDS;
+}
+
+double prom_job_health_lag(const struct prom_job_health *h) {
+    return !isnan(h->v[PROM_M_PENDING_RECORDS]) ? h->v[PROM_M_PENDING_RECORDS] : h->v[PROM_M_LAG_MAX];
 }
 
 /* One series of a query answer, reduced to what matching and figures need. */
@@ -271,11 +279,13 @@ void prom_source_round(struct prom_source *p) {
     urls[REQ_TASK] =
         query_url(p, "max", group,
                   "{__name__=~\"flink_taskmanager_job_task_(backPressuredTimeMsPerSecond|"
-                  "busyTimeMsPerSecond)\"}");
+                  "busyTimeMsPerSecond|operator_KafkaConsumer_records_lag_max|"
+                  "operator_KafkaSourceReader_KafkaConsumer_records_lag_max)\"}");
     urls[REQ_RATE] =
         query_url(p, "sum", group,
                   "flink_taskmanager_job_task_numRecordsOutPerSecond{task_name=~\"Source:.*\"} or "
-                  "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\"}");
+                  "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\"} or "
+                  "flink_taskmanager_job_task_operator_pendingRecords");
     urls[REQ_ALERTS] = xasprintf("%s/api/v1/alerts", p->url);
     p->next_failed = false;
     p->next_error[0] = '\0';

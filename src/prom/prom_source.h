@@ -8,11 +8,12 @@
  *                CompletedTimestamp, lastCheckpointDuration, lastCheckpointSize,
  *                numberOfFailedCheckpoints, numRestarts}
  *   task maxima  max by (__name__, job_id, G) of flink_taskmanager_job_task_{backPressured,
- *                busy}TimeMsPerSecond
+ *                busy}TimeMsPerSecond and the Kafka consumers' records_lag_max
  *   throughput   sum by (__name__, job_id, G) of what the sources emit
  *                (numRecordsOutPerSecond of tasks named "Source: ...") and what the sinks
  *                receive (numRecordsInPerSecond of tasks named "... Sink: ..."), as the
- *                REST poller counts a job's records in and out
+ *                REST poller counts a job's records in and out, and the sources'
+ *                pendingRecords (their lag, where the connector reports it)
  *   alerts       GET /api/v1/alerts
  * G, the labels that say which cluster a series belongs to: "namespace, pod, cluster", or
  * the one label configured (prometheus_cluster_label).
@@ -55,6 +56,8 @@ enum prom_metric {
     PROM_M_CHECKPOINT_SIZE,     /* bytes */
     PROM_M_CHECKPOINTS_FAILED,
     PROM_M_RESTARTS,
+    PROM_M_PENDING_RECORDS, /* sources' pendingRecords (FLIP-33), summed */
+    PROM_M_LAG_MAX,         /* Kafka consumers' records_lag_max, worst subtask */
     PROM_M_COUNT
 };
 
@@ -90,6 +93,10 @@ const struct source *prom_source_state(const struct prom_source *p);
 /* "pending", "ok", "error", or "stale" (ok, but the last good round is older than three
  * refresh periods: rounds hang) */
 const char *prom_source_status(const struct prom_source *p, int64_t now_ms, int refresh_ms);
+
+/* A job's source lag in records: pendingRecords where reported, else records_lag_max;
+ * NaN when neither is. */
+double prom_job_health_lag(const struct prom_job_health *h);
 
 /* Job job_id of app->clusters[ci]: true and *out filled when any series matched. */
 bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,

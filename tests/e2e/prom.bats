@@ -65,3 +65,33 @@ long_axis() { screen | grep -qE -- '-([45][0-9]s|[0-9]+m)( |$)'; }
     done
     ! screen | grep -q "no history yet"
 }
+
+@test "board: jobs whose REST metrics never arrive show Prometheus's figures, marked P, and their source lag" {
+    # every subtask-metrics request hangs: REST alone would leave IN/s and OUT/s at "-"
+    fault '*/subtasks/metrics*' hang
+    console 200 30 --refresh 1 --prometheus "$PROM_URL" $(sim_flink_args)
+    wait_for "1.20.1"
+    keys F
+    wait_for "LAG"
+    wait_for "P 0s" 15 || wait_for "P 1s" 5
+    # a running job's row: throughput numbers, the age marked as Prometheus's, a lag
+    row_ok() {
+        screen | grep " RUNNING " | grep -qE ' [0-9.]+k? +[0-9.]+k? .* P [0-9]+s +[0-9.]+[kM]?$'
+    }
+    local end=$(($(now_ms) + 10000 * SCALE))
+    until row_ok; do
+        if [ "$(now_ms)" -ge "$end" ]; then
+            screen >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    # without Prometheus the same rows have no throughput at all
+    t kill-session
+    console 200 30 --refresh 1 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys F
+    wait_for "RUNNING"
+    ! screen | grep -q " P [0-9]"
+    ! screen | grep " RUNNING " | grep -qE ' [0-9.]+k +[0-9.]+k '
+}
