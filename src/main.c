@@ -183,6 +183,8 @@ static void evaluate_alerts(struct app *app, struct alerts *alerts) {
     int64_t now = clock_wall_ms();
     alert_samples_collect(&set, app, now);
     alerts_evaluate(alerts, &set, now);
+    if (app->prom) /* Prometheus's own alerts beside flinktop's, deduplicated */
+        prom_source_feed_alerts(app->prom, app, alerts);
     alert_samples_free(&set);
 }
 

@@ -342,48 +342,6 @@ static cJSON *prom_json(const struct app *app) {
     return o;
 }
 
-/* Prometheus's firing alerts, named by the job and cluster their labels point at. */
-static void add_prom_alerts(const struct app *app, cJSON *arr) {
-    for (size_t i = 0; i < prom_source_alert_count(app->prom); i++) {
-        const struct prom_alert *a = prom_source_alert(app->prom, i);
-        const char *jid = prom_label_get(a->labels, a->n_labels, "job_id");
-        size_t ci = prom_source_match_cluster(app->prom, app, a->labels, a->n_labels);
-        const struct job *j = NULL;
-        if (ci < app->n_clusters && jid) {
-            j = cluster_find_job(&app->clusters[ci], jid);
-        } else if (jid) { /* no cluster label matched: the one cluster running that id */
-            for (size_t k = 0; k < app->n_clusters; k++) {
-                const struct job *x =
-                    app->clusters[k].k8s.gone ? NULL : cluster_find_job(&app->clusters[k], jid);
-                if (x && j) { /* two of them (application mode's 000...0): neither */
-                    j = NULL;
-                    ci = SIZE_MAX;
-                    break;
-                }
-                if (x) {
-                    j = x;
-                    ci = k;
-                }
-            }
-        }
-        const struct cluster *c = ci < app->n_clusters ? &app->clusters[ci] : NULL;
-        cJSON *o = cJSON_CreateObject();
-        add_str(o, "name", prom_label_get(a->labels, a->n_labels, "alertname"));
-        cJSON_AddStringToObject(o, "origin", "prometheus");
-        add_str(o, "severity", prom_label_get(a->labels, a->n_labels, "severity"));
-        add_str(o, "cluster", c ? c->name : NULL);
-        /* the job's own name: the label's is filtered (fraud_detection) */
-        add_str(o, "job",
-                j && j->name ? j->name : prom_label_get(a->labels, a->n_labels, "job_name"));
-        add_str(o, "job_id", jid);
-        add_str(o, "namespace", prom_label_get(a->labels, a->n_labels, "namespace"));
-        add_int(o, "since", a->active_ms);
-        add_num(o, "value", a->value);
-        add_str(o, "message", a->summary);
-        cJSON_AddItemToArray(arr, o);
-    }
-}
-
 static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     const struct cluster *c = &app->clusters[ci];
     cJSON *o = cJSON_CreateObject();
@@ -456,8 +414,7 @@ char *once_json(const struct app *app) {
     for (cJSON *a = alerts->child; a; a = a->next) /* beside Prometheus's, say whose */
         if (cJSON_GetObjectItemCaseSensitive(a, "origin") == NULL)
             cJSON_AddStringToObject(a, "origin", "flinktop");
-    if (app->prom) {
-        add_prom_alerts(app, alerts);
+    if (app->prom) { /* Prometheus's alerts are the engine's external ones (alerts.h) */
         cJSON_AddItemToObject(root, "prometheus", prom_json(app));
     } else {
         cJSON_AddNullToObject(root, "prometheus");

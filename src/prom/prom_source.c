@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "alerts.h"
 #include "model.h"
 #include "prom_backfill.h"
 #include "xalloc.h"
@@ -76,7 +77,15 @@ struct prom_source {
     size_t n_rows;
     struct prom_alert_list alerts; /* firing ones only */
     struct prom_backfill *bf;      /* owned: history from before launch */
+    /* the alerting rules (/api/v1/rules): asked with the first round, then every
+     * RULES_EVERY rounds; kept until a good answer replaces them */
+    struct prom_rule_list rules;
+    struct req rules_req;
+    bool rules_pending;
+    int rules_wait; /* rounds until the next ask */
 };
+
+#define RULES_EVERY 30
 
 static void rows_free(struct row *r, size_t n) {
     for (size_t i = 0; i < n; i++) {
@@ -99,6 +108,7 @@ struct prom_source *prom_source_new(struct http *http, const struct prom_source_
         p->reqs[i].kind = (enum req_kind)i;
     }
     p->bf = prom_backfill_new(p);
+    p->rules_req.p = p;
     return p;
 }
 
@@ -109,6 +119,7 @@ void prom_source_free(struct prom_source *p) {
     rows_free(p->rows, p->n_rows);
     prom_alert_list_free(&p->alerts);
     prom_backfill_free(p->bf);
+    prom_rule_list_free(&p->rules);
     free(p->url);
     free(p->cluster_label);
     free(p);
@@ -117,7 +128,7 @@ void prom_source_free(struct prom_source *p) {
 const char *prom_source_url(const struct prom_source *p) { return p->url; }
 const struct source *prom_source_state(const struct prom_source *p) { return &p->state; }
 
-bool prom_source_busy(const struct prom_source *p) { return p->pending > 0; }
+bool prom_source_busy(const struct prom_source *p) { return p->pending > 0 || p->rules_pending; }
 
 bool prom_source_take_changed(struct prom_source *p) {
     bool c = p->changed;
@@ -267,9 +278,41 @@ static char *query_url(const struct prom_source *p, const char *agg, const char 
     return url;
 }
 
+static void on_rules(void *arg, const struct http_response *resp) {
+    struct prom_source *p = ((struct req *)arg)->p;
+    p->rules_pending = false;
+    if (resp->outcome == HTTP_FAILED && resp->status == 0)
+        return; /* the round's own requests say what is wrong */
+    char err[200];
+    struct prom_rule_list l;
+    if (prom_api_parse_rules(resp->body, resp->len, resp->status, &l, err, sizeof err) !=
+        PROM_API_OK)
+        return;
+    prom_rule_list_free(&p->rules);
+    p->rules = l;
+    p->changed = true;
+}
+
+/* The rules' `for` and expressions change with a deploy, not a refresh: now and then. */
+static void ask_rules(struct prom_source *p) {
+    if (p->rules_pending || p->rules_wait-- > 0)
+        return;
+    p->rules_wait = RULES_EVERY;
+    char *url = xasprintf("%s/api/v1/rules?type=alert", p->url);
+    struct http_request hr = {0};
+    hr.url = url;
+    hr.timeout_ms = p->timeout_ms;
+    hr.done = on_rules;
+    hr.arg = &p->rules_req;
+    hr.priority = HTTP_PRIO_BACKGROUND;
+    p->rules_pending = http_submit(p->http, &hr) == 0;
+    free(url);
+}
+
 void prom_source_round(struct prom_source *p) {
     if (p->pending > 0)
         return;
+    ask_rules(p);
     const char *group = p->cluster_label ? p->cluster_label : GROUP_DEFAULT;
     char *urls[PROM_SOURCE_QUERIES];
     urls[REQ_JOB] = query_url(p, "max", group,
@@ -439,4 +482,89 @@ bool prom_source_backfill_busy(const struct prom_source *p) {
 
 size_t prom_source_backfill_queries(const struct prom_source *p) {
     return p ? prom_backfill_queries(p->bf) : 0;
+}
+
+const struct prom_rule *prom_source_rule(const struct prom_source *p, const char *name) {
+    return p ? prom_rule_find(&p->rules, name) : NULL;
+}
+
+size_t prom_source_alert_target(const struct prom_source *p, const struct app *app,
+                                const struct prom_alert *a, const struct job **job) {
+    const char *jid = prom_label_get(a->labels, a->n_labels, "job_id");
+    size_t ci = prom_source_match_cluster(p, app, a->labels, a->n_labels);
+    const struct job *j = NULL;
+    if (ci < app->n_clusters && jid) {
+        j = cluster_job_by_id(&app->clusters[ci], jid);
+    } else if (jid) { /* no cluster label matched: the one cluster running that id */
+        for (size_t k = 0; k < app->n_clusters; k++) {
+            const struct job *x =
+                app->clusters[k].k8s.gone ? NULL : cluster_job_by_id(&app->clusters[k], jid);
+            if (x && j) { /* two of them (application mode's 000...0): neither */
+                j = NULL;
+                ci = SIZE_MAX;
+                break;
+            }
+            if (x) {
+                j = x;
+                ci = k;
+            }
+        }
+    }
+    *job = j;
+    return ci;
+}
+
+static enum alert_severity severity_of(const char *s) {
+    if (s && strcmp(s, "critical") == 0)
+        return ALERT_SEV_CRITICAL;
+    if (s && strcmp(s, "warning") == 0)
+        return ALERT_SEV_WARNING;
+    return ALERT_SEV_INFO;
+}
+
+void prom_source_feed_alerts(const struct prom_source *p, const struct app *app,
+                             struct alerts *engine) {
+    size_t n = p ? p->alerts.len : 0;
+    struct alert *items = n ? xcalloc(n, sizeof *items) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct prom_alert *a = &p->alerts.items[i];
+        const struct job *j = NULL;
+        size_t ci = prom_source_alert_target(p, app, a, &j);
+        const char *name = prom_label_get(a->labels, a->n_labels, "alertname");
+        const char *jid = prom_label_get(a->labels, a->n_labels, "job_id");
+        struct alert *x = &items[i];
+        x->origin = "prometheus";
+        x->rule = xstrdup(name); /* alerts_set_external copies: freed below */
+        x->severity = severity_of(prom_label_get(a->labels, a->n_labels, "severity"));
+        x->cluster = xstrdup(ci < app->n_clusters ? app->clusters[ci].name : NULL);
+        x->job_id = xstrdup(jid);
+        /* the job's own name: the label's is filtered (fraud_detection) */
+        x->job = xstrdup(j && j->name ? j->name
+                                      : prom_label_get(a->labels, a->n_labels, "job_name"));
+        x->scope = jid ? ALERT_SCOPE_JOB : ALERT_SCOPE_CLUSTER;
+        x->message = xstrdup(a->summary);
+        x->fired_ms = a->active_ms > 0 ? a->active_ms : 0;
+        x->since_ms = x->fired_ms;
+        x->value = a->value;
+        x->threshold = NAN;
+        const struct prom_rule *r = prom_rule_find(&p->rules, name);
+        if (r) {
+            char span[24] = "?";
+            if (!isnan(r->for_s))
+                snprintf(span, sizeof span, "%.0fs", r->for_s);
+            x->detail = xasprintf("Prometheus rule, for %s: %s", span, r->expr ? r->expr : "?");
+        }
+        x->key = xasprintf("%s/%s", x->cluster ? x->cluster : "", jid ? jid : "");
+    }
+    alerts_set_external(engine, items, n);
+    for (size_t i = 0; i < n; i++) {
+        free(items[i].rule);
+        free(items[i].cluster);
+        free(items[i].job_id);
+        free(items[i].job);
+        free(items[i].message);
+        free(items[i].detail);
+        free(items[i].key);
+    }
+    free(items);
 }

@@ -109,6 +109,22 @@ const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i
 size_t prom_source_match_cluster(const struct prom_source *p, const struct app *app,
                                  const struct prom_label *labels, size_t n);
 
+struct alerts;
+struct job;
+
+/* The alerting rule of that name from /api/v1/rules (its `for` and expression; asked
+ * with the first round and every 30th after), NULL unknown; borrowed until a round ends. */
+const struct prom_rule *prom_source_rule(const struct prom_source *p, const char *name);
+/* The cluster an alert names (prom_source_match_cluster; else, by its job_id, the one
+ * cluster running that job), SIZE_MAX none; *job that job or NULL (borrowed). */
+size_t prom_source_alert_target(const struct prom_source *p, const struct app *app,
+                                const struct prom_alert *a, const struct job **job);
+/* Hand Prometheus's firing alerts to the engine (alerts_set_external), origin
+ * "prometheus", matched to cluster and job, with their rule's `for` and expression as
+ * detail. Call after each alerts_evaluate. */
+void prom_source_feed_alerts(const struct prom_source *p, const struct app *app,
+                             struct alerts *engine);
+
 /* History from before launch (prom_backfill.h): apply what arrived and ask for what is
  * new; call after the model changed and when a request ended. True when rings changed. */
 bool prom_source_backfill(struct prom_source *p, struct app *app);

@@ -226,6 +226,8 @@ assert a['origin'] == 'prometheus' and a['severity'] == 'critical', a
 assert a['cluster'] == 'staging', a
 assert a['job'] == '$name', a   # the job's own name, not the label's filtered one
 assert a['since'] > 1e12 and a['message'], a
+# the rule's own for and expression, from /api/v1/rules
+assert a['detail'].startswith('Prometheus rule, for 1s: ') and 'flink_jobmanager_job_uptime' in a['detail'], a
 "
 }
 
