@@ -26,7 +26,7 @@ static const struct table_col cols[AC_N] = {
     [AC_CLUSTER] = {"CLUSTER", 11, 3, false, false}, [AC_JOB] = {"JOB", 14, 2, true, false},
     [AC_VALUE] = {"VALUE", 5, 5, false, true},    [AC_SINCE] = {"SINCE", 5, 4, false, true},
     [AC_MESSAGE] = {"MESSAGE", 10, 1, true, false},
-    [AC_FROM] = {"FROM", 10, 4, false, false},
+    [AC_FROM] = {"FROM", 19, 4, false, false},
 };
 
 /* Who fires it: flinktop's rules, Prometheus's (alerts_set_external), or both. */

@@ -95,3 +95,54 @@ long_axis() { screen | grep -qE -- '-([45][0-9]s|[0-9]+m)( |$)'; }
     ! screen | grep -q " P [0-9]"
     ! screen | grep " RUNNING " | grep -qE ' [0-9.]+k +[0-9.]+k '
 }
+
+@test "alerts screen: Prometheus's alerts beside flinktop's, marked, one row for a rule both fire" {
+    prom_stop
+    PROM_RULE_FOR=1s prom_start "$SIM_URL" 1s || return 1
+    # flinktop's own rules: FlinkJobFailed alone, firing at once
+    cat >"$BATS_TEST_TMPDIR/alerts.yaml" <<'YAML'
+rules:
+  - name: FlinkJobFailed
+    severity: critical
+    scope: job
+    metric: job_failed
+    op: "=="
+    threshold: 1
+    for: 0s
+    message: "Job {job} on {cluster} has failed"
+YAML
+    printf 'prometheus: %s\nalerts: %s\n' "$PROM_URL" "$BATS_TEST_TMPDIR/alerts.yaml" >"$BATS_TEST_TMPDIR/c.yaml"
+    first_running() {
+        curl -sf "$SIM_URL/clusters/$1/jobs/overview" |
+            python3 -c 'import json,sys; j=[j for j in json.load(sys.stdin)["jobs"] if j["state"]=="RUNNING"][0]; print(j["jid"], j["name"])'
+    }
+    read -r failed failed_name <<<"$(first_running staging)"
+    read -r restarted restarted_name <<<"$(first_running production)"
+    # wait until Prometheus has both jobs' metrics, so their change is seen
+    local end=$(($(now_ms) + 30000 * SCALE))
+    until [ "$(promq_num "count(flink_jobmanager_job_uptime{job_id=~\"$failed|$restarted\"})")" -ge 2 ]; do
+        [ "$(now_ms)" -lt "$end" ] || { echo "Prometheus never scraped both jobs" >&2; return 1; }
+        sleep 0.2
+    done
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$failed/fail" >/dev/null
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$restarted/restart" >/dev/null
+    console 220 30 --refresh 1 -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
+    wait_for "1.20.1"
+    keys '!'
+    # the failed job: flinktop and Prometheus both fire FlinkJobFailed, one row says so
+    wait_for "flinktop+prometheus" 30
+    [ "$(screen | grep "FlinkJobFailed" | grep -c "$failed_name")" -eq 1 ]
+    screen | grep "FlinkJobFailed" | grep "$failed_name" | grep -q "flinktop+prometheus"
+    # the restarted job: only Prometheus fires (its rule counts restarts), marked as its,
+    # with the rule's for and expression
+    row_prom() { screen | grep "FlinkJobFailed" | grep "$restarted_name" | grep -q " prometheus"; }
+    end=$(($(now_ms) + 30000 * SCALE))
+    until row_prom; do
+        if [ "$(now_ms)" -ge "$end" ]; then
+            screen >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    screen | grep "$restarted_name" | grep -q "Prometheus rule, for 1s"
+}
