@@ -170,6 +170,7 @@ static void submit(struct prom_backfill *b, enum family f, const char *query) {
     char *url = range_url(b, query);
     struct http_request hr = {0};
     hr.url = url;
+    hr.tls = prom_source_tls(b->src);
     hr.timeout_ms = prom_source_timeout_ms(b->src);
     hr.done = on_done;
     hr.arg = &b->reqs[f];

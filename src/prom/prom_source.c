@@ -63,6 +63,7 @@ struct prom_source {
     char *url;
     char *cluster_label;
     long timeout_ms;
+    const struct http_tls *tls; /* borrowed */
     struct source state;
     bool changed;
     int pending; /* requests of the round still out */
@@ -102,6 +103,7 @@ struct prom_source *prom_source_new(struct http *http, const struct prom_source_
     p->url = xstrdup(o->url);
     p->cluster_label = o->cluster_label ? xstrdup(o->cluster_label) : NULL;
     p->timeout_ms = o->timeout_ms;
+    p->tls = o->tls;
     p->state.state = SOURCE_PENDING;
     for (int i = 0; i < PROM_SOURCE_QUERIES; i++) {
         p->reqs[i].p = p;
@@ -301,6 +303,7 @@ static void ask_rules(struct prom_source *p) {
     char *url = xasprintf("%s/api/v1/rules?type=alert", p->url);
     struct http_request hr = {0};
     hr.url = url;
+    hr.tls = p->tls;
     hr.timeout_ms = p->timeout_ms;
     hr.done = on_rules;
     hr.arg = &p->rules_req;
@@ -336,6 +339,7 @@ void prom_source_round(struct prom_source *p) {
     for (int i = 0; i < PROM_SOURCE_QUERIES; i++) {
         struct http_request hr = {0};
         hr.url = urls[i];
+        hr.tls = p->tls;
         hr.timeout_ms = p->timeout_ms;
         hr.done = on_done;
         hr.arg = &p->reqs[i];
@@ -415,6 +419,18 @@ const char *prom_source_cluster_label(const struct prom_source *p) { return p->c
 long prom_source_timeout_ms(const struct prom_source *p) { return p->timeout_ms; }
 
 struct http *prom_source_http(const struct prom_source *p) { return p->http; }
+
+const struct http_tls *prom_source_tls(const struct prom_source *p) { return p->tls; }
+
+void prom_source_set_target(struct prom_source *p, const char *url, const struct http_tls *tls) {
+    free(p->url);
+    p->url = xstrdup(url);
+    p->tls = tls;
+    p->state.state = SOURCE_PENDING;
+    p->state.error[0] = '\0';
+    p->rules_wait = 0; /* the new one's rules with its first round */
+    p->changed = true;
+}
 
 bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,
                      const char *job_id, struct prom_job_health *out) {

@@ -71,6 +71,7 @@ struct prom_source_options {
     const char *url;           /* base URL, no trailing slash; copied */
     const char *cluster_label; /* NULL: namespace + pod, then cluster; copied */
     long timeout_ms;           /* per request; 0: http's default */
+    const struct http_tls *tls; /* borrowed, NULL plain: a service proxy's (prom_target.h) */
 };
 
 struct prom_source;
@@ -79,6 +80,11 @@ struct prom_source;
  * is in flight); http is borrowed and must outlive every request */
 struct prom_source *prom_source_new(struct http *http, const struct prom_source_options *o);
 void prom_source_free(struct prom_source *p);
+
+/* Another Prometheus from the next round on (a reload changed the config): url copied,
+ * tls borrowed as in the options; what the old one said stays until the new one
+ * answers, the state pending. */
+void prom_source_set_target(struct prom_source *p, const char *url, const struct http_tls *tls);
 
 /* Submit a round unless one is in flight. Nothing blocks. */
 void prom_source_round(struct prom_source *p);
@@ -140,6 +146,7 @@ bool prom_source_labels_in_cluster(const struct prom_source *p, const struct app
 /* borrowed: the configured cluster label or NULL; the client; the per-request timeout */
 const char *prom_source_cluster_label(const struct prom_source *p);
 struct http *prom_source_http(const struct prom_source *p);
+const struct http_tls *prom_source_tls(const struct prom_source *p);
 long prom_source_timeout_ms(const struct prom_source *p);
 
 #endif
