@@ -146,3 +146,15 @@ YAML
     done
     screen | grep "$restarted_name" | grep -q "Prometheus rule, for 1s"
 }
+
+@test "reload (Ctrl-R) moves to a changed Prometheus URL" {
+    dead=$(prom_free_port) # nothing listens there
+    printf 'prometheus: http://127.0.0.1:%s\n' "$dead" >"$BATS_TEST_TMPDIR/c.yaml"
+    console 180 30 --refresh 1 --timeout 2 -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
+    wait_for "prometheus error" 15
+    printf 'prometheus: %s\n' "$PROM_URL" >"$BATS_TEST_TMPDIR/c.yaml"
+    keys C-r
+    wait_for "reloaded"
+    wait_for "prometheus ok" 15
+    ! screen | tail -n 1 | grep -q "prometheus error"
+}
