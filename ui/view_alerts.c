@@ -26,14 +26,15 @@ static const struct table_col cols[AC_N] = {
     [AC_CLUSTER] = {"CLUSTER", 11, 3, false, false}, [AC_JOB] = {"JOB", 14, 2, true, false},
     [AC_VALUE] = {"VALUE", 5, 5, false, true},    [AC_SINCE] = {"SINCE", 5, 4, false, true},
     [AC_MESSAGE] = {"MESSAGE", 10, 1, true, false},
-    [AC_FROM] = {"FROM", 19, 4, false, false},
+    [AC_FROM] = {"FROM", 10, 6, false, false},
 };
 
-/* Who fires it: flinktop's rules, Prometheus's (alerts_set_external), or both. */
+/* Who fires it: flinktop's rules, Prometheus's (alerts_set_external), or both (the
+ * column goes first on a narrow screen: Prometheus's message says whose too). */
 static const char *origin_of(const struct alert *a) {
     if (a->origin)
         return a->origin;
-    return a->also_origin ? "flinktop+prometheus" : "flinktop";
+    return a->also_origin ? "both" : "flinktop";
 }
 
 /* The rows: firing, pending, then the last resolved, as the engine lists them; rebuilt
@@ -146,8 +147,9 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
                      a->message ? a->message : "");
             return plain;
         }
-        if (a->detail) { /* Prometheus's: its rule's `for` and expression after the words */
-            snprintf(buf, size, "%s [%s]", a->message ? a->message : "", a->detail);
+        if (a->origin) { /* Prometheus's: its rule's `for` and expression after the words */
+            snprintf(buf, size, "%s [%s]", a->message ? a->message : "",
+                     a->detail ? a->detail : "Prometheus");
             return plain;
         }
         snprintf(buf, size, "%s", a->message ? a->message : "");

@@ -130,9 +130,9 @@ YAML
     wait_for "1.20.1"
     keys '!'
     # the failed job: flinktop and Prometheus both fire FlinkJobFailed, one row says so
-    wait_for "flinktop+prometheus" 30
+    wait_for " both" 30
     [ "$(screen | grep "FlinkJobFailed" | grep -c "$failed_name")" -eq 1 ]
-    screen | grep "FlinkJobFailed" | grep "$failed_name" | grep -q "flinktop+prometheus"
+    screen | grep "FlinkJobFailed" | grep "$failed_name" | grep -qE " both *$"
     # the restarted job: only Prometheus fires (its rule counts restarts), marked as its,
     # with the rule's for and expression
     row_prom() { screen | grep "FlinkJobFailed" | grep "$restarted_name" | grep -q " prometheus"; }
