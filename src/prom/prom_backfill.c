@@ -37,10 +37,10 @@ enum acc_kind {
 
 struct acc {
     enum acc_kind kind;
-    size_t ci;      /* cluster */
-    char id[128];   /* job id, or the task manager's id as REST says it */
+    size_t ci;    /* cluster */
+    char id[128]; /* job id, or the task manager's id as REST says it */
     char vertex[33];
-    double *v;      /* owned, n_steps */
+    double *v; /* owned, n_steps */
 };
 
 struct bf_req {
@@ -252,7 +252,8 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
         char *q = xasprintf(
             "sum by (__name__, job_id, %s) (flink_taskmanager_job_task_numRecordsOutPerSecond"
             "{task_name=~\"Source:.*\",job_id=~\"%s\"} or "
-            "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\",job_id=~\"%s\"})",
+            "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\",job_id=~\"%"
+            "s\"})",
             g, re, re);
         submit(b, F_THRU, q);
         free(q);
@@ -344,8 +345,7 @@ static void acc_add(const struct prom_backfill *b, struct acc *x, const struct p
 }
 
 /* Every series of family f into the accumulators of the batch's targets it belongs to. */
-static void gather(struct prom_backfill *b, const struct app *app, enum family f,
-                   struct accs *a) {
+static void gather(struct prom_backfill *b, const struct app *app, enum family f, struct accs *a) {
     const struct prom_result *r = &b->res[f];
     for (size_t si = 0; si < r->n_series; si++) {
         const struct prom_series *s = &r->series[si];
@@ -363,8 +363,8 @@ static void gather(struct prom_backfill *b, const struct app *app, enum family f
             if (strcmp(f == F_HEAP ? fid : t->id, key) != 0)
                 continue;
             size_t ci = cluster_by_name(app, t->cluster);
-            if (ci == SIZE_MAX || !prom_source_labels_in_cluster(b->src, app, ci, s->labels,
-                                                                 s->n_labels))
+            if (ci == SIZE_MAX ||
+                !prom_source_labels_in_cluster(b->src, app, ci, s->labels, s->n_labels))
                 continue;
             bool out = name && strstr(name, "numRecordsOut") != NULL;
             bool busy = name && strstr(name, "busyTime") != NULL;
@@ -477,8 +477,8 @@ static bool apply(struct prom_backfill *b, struct app *app) {
         }
         if (x->kind == A_CP_DUR || x->kind == A_CP_SIZE)
             continue;
-        bool ratio = x->kind == A_VBUSY || x->kind == A_VBP || x->kind == A_BUSY_MAX ||
-                     x->kind == A_BP_MAX;
+        bool ratio =
+            x->kind == A_VBUSY || x->kind == A_VBP || x->kind == A_BUSY_MAX || x->kind == A_BP_MAX;
         size_t n = acc_points(b, x, ratio ? 1.0 / 1000.0 : 1.0, t, v);
         if (n == 0)
             continue;

@@ -39,7 +39,8 @@ static bool metric_sums(enum prom_metric m) {
 }
 
 double prom_job_health_lag(const struct prom_job_health *h) {
-    return !isnan(h->v[PROM_M_PENDING_RECORDS]) ? h->v[PROM_M_PENDING_RECORDS] : h->v[PROM_M_LAG_MAX];
+    return !isnan(h->v[PROM_M_PENDING_RECORDS]) ? h->v[PROM_M_PENDING_RECORDS]
+                                                : h->v[PROM_M_LAG_MAX];
 }
 
 /* One series of a query answer, reduced to what matching and figures need. */
@@ -418,7 +419,9 @@ const char *prom_source_cluster_label(const struct prom_source *p) { return p->c
 
 long prom_source_timeout_ms(const struct prom_source *p) { return p->timeout_ms; }
 
-struct http *prom_source_http(const struct prom_source *p) { return p->http; }
+struct http *prom_source_http(const struct prom_source *p) {
+    return p->http;
+}
 
 const struct http_tls *prom_source_tls(const struct prom_source *p) { return p->tls; }
 
@@ -555,8 +558,8 @@ void prom_source_feed_alerts(const struct prom_source *p, const struct app *app,
         x->cluster = xstrdup(ci < app->n_clusters ? app->clusters[ci].name : NULL);
         x->job_id = xstrdup(jid);
         /* the job's own name: the label's is filtered (fraud_detection) */
-        x->job = xstrdup(j && j->name ? j->name
-                                      : prom_label_get(a->labels, a->n_labels, "job_name"));
+        x->job =
+            xstrdup(j && j->name ? j->name : prom_label_get(a->labels, a->n_labels, "job_name"));
         x->scope = jid ? ALERT_SCOPE_JOB : ALERT_SCOPE_CLUSTER;
         x->message = xstrdup(a->summary);
         x->fired_ms = a->active_ms > 0 ? a->active_ms : 0;

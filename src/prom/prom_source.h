@@ -68,9 +68,9 @@ struct prom_job_health {
 };
 
 struct prom_source_options {
-    const char *url;           /* base URL, no trailing slash; copied */
-    const char *cluster_label; /* NULL: namespace + pod, then cluster; copied */
-    long timeout_ms;           /* per request; 0: http's default */
+    const char *url;            /* base URL, no trailing slash; copied */
+    const char *cluster_label;  /* NULL: namespace + pod, then cluster; copied */
+    long timeout_ms;            /* per request; 0: http's default */
     const struct http_tls *tls; /* borrowed, NULL plain: a service proxy's (prom_target.h) */
 };
 
