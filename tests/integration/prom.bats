@@ -156,7 +156,9 @@ assert float(r[0]['value'][1]) == $running, (r, $running)
     run "$FLINKTOP" --once --output json --prometheus "$PROM_URL" $(sim_flink_args)
     [ "$status" -eq 0 ]
     printf '%s' "$output" >"$OUT"
+    promq 'sum by (job_id) (flink_taskmanager_job_task_operator_pendingRecords)' >"$BATS_TEST_TMPDIR/lag.json"
     py "
+lags = {r['metric']['job_id']: float(r['value'][1]) for r in json.load(open('$BATS_TEST_TMPDIR/lag.json'))}
 p = d['prometheus']
 assert p['url'] == '$PROM_URL' and p['status'] == 'ok' and p['error'] is None, p
 assert p['queries'] == 4, p
@@ -180,6 +182,10 @@ for c in d['clusters']:
         assert abs(h['backpressured_max_ms_per_s'] - bp * 1000) < 1.0, (h, bp)
         assert h['busy_max_ms_per_s'] is None or 0 <= h['busy_max_ms_per_s'] <= 1000, h
         assert h['restarts'] >= 0 and h['checkpoints_failed'] >= 0, h
+        # the sources' backlog: Prometheus's own sum of their pendingRecords
+        lag = lags.get(j['id'])
+        assert lag is not None and h['source_lag_records'] is not None, (h, lag)
+        assert abs(h['source_lag_records'] - lag) <= 1e-6 * max(1, lag), (h, lag)
 assert seen >= 6, seen
 assert all(a['origin'] == 'flinktop' for a in d['alerts'] if a['origin'] != 'prometheus'), d['alerts']
 "
