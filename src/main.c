@@ -33,6 +33,7 @@
 #include "options.h"
 #include "poller.h"
 #include "prom_source.h"
+#include "prom_target.h"
 #include "secret.h"
 #include "signals.h"
 #include "log_fetch.h"
@@ -72,6 +73,7 @@ struct console {
     struct k8s_poller *k8s; /* NULL without Kubernetes */
     /* NULL without Prometheus */
     struct prom_source *prom;
+    const char *prom_cli;     /* borrowed: --prometheus, NULL: the config's (reloaded) */
     struct data_source sources[2]; /* Kubernetes first (its lists decide the clusters), Flink */
     size_t n_sources;
     struct ui *ui;
@@ -188,6 +190,8 @@ static void evaluate_alerts(struct app *app, struct alerts *alerts) {
     int64_t now = clock_wall_ms();
     alert_samples_collect(&set, app, now);
     alerts_evaluate(alerts, &set, now);
+    if (app->prom) /* Prometheus's own alerts beside flinktop's, deduplicated */
+        prom_source_feed_alerts(app->prom, app, alerts);
     alert_samples_free(&set);
 }
 
@@ -252,6 +256,11 @@ static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s,
     while (poller_in_flight(p) > 0 || (prom && prom_source_busy(prom)))
         loop_run_once(loop, 200);
     history_update(app);
+    if (prom) { /* history from before launch, into the rings REST's first points made */
+        prom_source_backfill(prom, app);
+        while (prom_source_backfill_busy(prom) && prom_source_backfill(prom, app) == false)
+            loop_run_once(loop, 200);
+    }
     evaluate_alerts(app, alerts);
     app->now_ms = clock_wall_ms();
     if (fmt == OUTPUT_JSON) {
@@ -338,6 +347,17 @@ static int on_audit(void *arg, const struct operation *op, const char *phase, ch
  * and the keys. All of it is checked before anything changes, so a broken file keeps
  * the running config whole and says file:line on the status line. History, selection
  * and open screens stay: the app's clusters are not touched. */
+/* The Prometheus of a reloaded config, when the command line did not name one: moved to
+ * when it differs. Adding or removing Prometheus takes a restart. */
+static void reload_prometheus(struct console *c, const struct config *fresh) {
+    char *url = NULL, err[256];
+    const struct http_tls *tls = NULL;
+    int rc = prom_target_resolve(c->app, fresh, c->prom_cli, &url, &tls, err, sizeof err);
+    if (rc > 0 && (strcmp(url, prom_source_url(c->prom)) != 0 || tls != prom_source_tls(c->prom)))
+        prom_source_set_target(c->prom, url, tls);
+    free(url);
+}
+
 static void reload(struct console *c) {
     struct config *fresh = xmalloc(sizeof *fresh);
     config_init(fresh);
@@ -395,6 +415,8 @@ static void reload(struct console *c) {
     else
         action_engine_set_audit(c->engine, c->audit, c->audit ? NULL : c->audit_err,
                                 fresh->audit_optional);
+    if (c->prom) /* a changed Prometheus URL (or service) from the next round on */
+        reload_prometheus(c, fresh);
     ui_flash(c->ui, UI_FLASH_INFO, "reloaded %s (theme %s)", fresh->path ? fresh->path : "defaults",
              colors_theme_name());
     c->dirty = true;
@@ -518,6 +540,7 @@ struct console_args {
     struct operations *ops; /* borrowed: main frees it after http (in-flight requests) */
     /* borrowed, NULL without Prometheus */
     struct prom_source *prom;
+    const char *prom_cli; /* borrowed: --prometheus URL, NULL none */
 };
 
 static int run_console(struct app *app, struct poller *poller, struct k8s_poller *k8s,
@@ -539,6 +562,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     c.poller = poller;
     c.k8s = k8s;
     c.prom = ca->prom;
+    c.prom_cli = ca->prom_cli;
     c.ops = ca->ops;
     operations_set_audit(c.ops, on_audit, &c);
     app->ops = c.ops;
@@ -588,6 +612,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         if (logs_take_changed(app->logs))
             c.dirty = true;
         if (c.prom && prom_source_take_changed(c.prom))
+            c.dirty = true;
+        if (c.prom && prom_source_backfill(c.prom, app)) /* history from before launch */
             c.dirty = true;
         if (data_sources_take_changed(c.sources, c.n_sources)) {
             history_update(app); /* history is fed from the model's changes */
@@ -755,15 +781,22 @@ int main(int argc, char **argv) {
     struct operations *ops = operations_new(http, NULL, NULL);
     struct logs *logs = logs_new(http, 0); /* the pager's: screens own what they open */
     app.logs = logs;
-    /* Prometheus: the command line's, else the config's (a reload does not move it) */
-    const char *prom_url = o.prometheus ? o.prometheus : cfg->prometheus;
+    /* Prometheus: the command line's, else the config's (a URL, or a service behind a
+     * context's API server); a reload moves the config's */
+    char *prom_url = NULL, prom_err[256];
+    const struct http_tls *prom_tls = NULL;
     struct prom_source *prom = NULL;
+    if (prom_target_resolve(&app, cfg, o.prometheus, &prom_url, &prom_tls, prom_err,
+                            sizeof prom_err) < 0)
+        fprintf(stderr, "flinktop: %s; going on without Prometheus\n", prom_err);
     if (prom_url) {
-        struct prom_source_options po = {prom_url, cfg->prometheus_cluster_label, app.timeout_ms};
+        struct prom_source_options po = {prom_url, cfg->prometheus_cluster_label, app.timeout_ms,
+                                         prom_tls};
         prom = prom_source_new(http, &po);
         app.prom = prom;
+        free(prom_url);
     }
-    struct console_args ca = {cfg, o.config_path, &ov, ops, prom};
+    struct console_args ca = {cfg, o.config_path, &ov, ops, prom, o.prometheus};
     rc = o.once ? run_once(&app, poller, k8s, prom, loop, alerts, o.output)
                 : run_console(&app, poller, k8s, loop, alerts, &ca);
     print_http_stats(http);

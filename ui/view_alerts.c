@@ -1,5 +1,7 @@
 /* `!`: the alerts, one table with a cursor on the top row: firing first (severity
- * coloured, worst first, then oldest), then pending ones (marked "pending", dim, how long
+ * coloured, worst first, then oldest; Prometheus's own beside flinktop's, FROM saying
+ * whose, one row for a rule both fire on the same job, the Prometheus rule's `for` and
+ * expression after its message), then pending ones (marked "pending", dim, how long
  * of their `for`), then the last resolved ones (marked "resolved": when they fired and for
  * how long). Enter opens the job on the tab the alert is about (a cluster's jobs for a
  * cluster-wide alert), `/` filters, `<` `>` sort. Read from the engine the app borrows
@@ -17,14 +19,23 @@
 
 /* ---- the active alerts: a table (cursor, Enter, / and sorting) ---- */
 
-enum { AC_SEV, AC_NAME, AC_CLUSTER, AC_JOB, AC_VALUE, AC_SINCE, AC_MESSAGE, AC_N };
+enum { AC_SEV, AC_NAME, AC_CLUSTER, AC_JOB, AC_VALUE, AC_SINCE, AC_MESSAGE, AC_FROM, AC_N };
 
 static const struct table_col cols[AC_N] = {
     [AC_SEV] = {"SEVERITY", 8, 0, false, false},  [AC_NAME] = {"NAME", 22, 0, false, false},
     [AC_CLUSTER] = {"CLUSTER", 11, 3, false, false}, [AC_JOB] = {"JOB", 14, 2, true, false},
     [AC_VALUE] = {"VALUE", 5, 5, false, true},    [AC_SINCE] = {"SINCE", 5, 4, false, true},
     [AC_MESSAGE] = {"MESSAGE", 10, 1, true, false},
+    [AC_FROM] = {"FROM", 10, 6, false, false},
 };
+
+/* Who fires it: flinktop's rules, Prometheus's (alerts_set_external), or both (the
+ * column goes first on a narrow screen: Prometheus's message says whose too). */
+static const char *origin_of(const struct alert *a) {
+    if (a->origin)
+        return a->origin;
+    return a->also_origin ? "both" : "flinktop";
+}
 
 /* The rows: firing, pending, then the last resolved, as the engine lists them; rebuilt
  * when the table syncs (before every key and draw), so the pointers never outlive an
@@ -112,6 +123,9 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     case AC_VALUE:
         alert_format_value(a->value, buf, size);
         return plain;
+    case AC_FROM:
+        snprintf(buf, size, "%s", origin_of(a));
+        return a->origin || a->also_origin ? ROLE_HEADER : ROLE_DIM;
     case AC_SINCE: {
         int64_t ms = v->app->now_ms - (pending ? a->since_ms : done ? a->resolved_ms : a->fired_ms);
         text_age(ms < 0 ? 0 : ms, buf, size);
@@ -131,6 +145,11 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
                      text_clock(a->fired_ms, age, sizeof age),
                      text_duration(a->resolved_ms - a->fired_ms, age2, sizeof age2),
                      a->message ? a->message : "");
+            return plain;
+        }
+        if (a->origin) { /* Prometheus's: its rule's `for` and expression after the words */
+            snprintf(buf, size, "%s [%s]", a->message ? a->message : "",
+                     a->detail ? a->detail : "Prometheus");
             return plain;
         }
         snprintf(buf, size, "%s", a->message ? a->message : "");
@@ -171,6 +190,9 @@ static int rows_compare(void *ctx, size_t ia, size_t ib, int col) {
     case AC_MESSAGE:
         c = cmp_str(a->message, b->message);
         break;
+    case AC_FROM:
+        c = strcmp(origin_of(a), origin_of(b));
+        break;
     default: /* firing, pending, resolved; then the worst severity; then the engine's order */
         c = state_rank(a) - state_rank(b);
         c = c ? c : (int)b->severity - (int)a->severity;
@@ -184,6 +206,7 @@ static bool rows_match(void *ctx, size_t row, const char *filter) {
     return text_icontains(a->rule, filter) || text_icontains(a->cluster, filter) ||
            text_icontains(a->job, filter) || text_icontains(a->message, filter) ||
            text_icontains(alert_severity_name(a->severity), filter) ||
+           text_icontains(origin_of(a), filter) || text_icontains(a->detail, filter) ||
            (a->state == ALERT_PENDING && text_icontains("pending", filter)) ||
            (a->state == ALERT_RESOLVED && text_icontains("resolved", filter));
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "health.h"
+#include "prom_source.h"
 #include "text.h"
 #include "ui.h"
 #include "units.h"
@@ -27,6 +28,7 @@ enum {
     BC_CKPT,
     BC_FAILS,
     BC_AGE,
+    BC_LAG,
     BC_N
 };
 
@@ -36,7 +38,16 @@ static const struct table_col cols[BC_N] = {
     [BC_HEALTH] = {"HEALTH", 34, 3, true, false}, [BC_IN] = {"IN/s", 6, 7, false, true},
     [BC_OUT] = {"OUT/s", 6, 8, false, true},     [BC_BP] = {"BP", 4, 5, false, true},
     [BC_BUSY] = {"BUSY", 4, 9, false, true},     [BC_CKPT] = {"CKPT", 6, 6, false, true},
-    [BC_FAILS] = {"FAILS", 5, 10, false, true},  [BC_AGE] = {"AGE", 4, 11, false, true},
+    [BC_FAILS] = {"FAILS", 5, 10, false, true},  [BC_AGE] = {"AGE", 5, 11, false, true},
+    [BC_LAG] = {"LAG", 5, 12, false, true},
+};
+
+/* What Prometheus says of a row's job (board_prom_eval); used where the job's REST
+ * details are not fetched yet or older. */
+struct board_prom {
+    bool used;           /* throughput and the data's age are Prometheus's */
+    double in, out, lag; /* NaN unknown */
+    int64_t sample_ms;   /* Prometheus's time of the figures, 0 none */
 };
 
 /* One row: where the job lives and its health, rebuilt when the table syncs. */
@@ -44,6 +55,7 @@ struct board_row {
     size_t cluster, job;
     struct job_health health;
     char key[128]; /* cluster name + job id: the row's identity across refreshes */
+    struct board_prom prom; /* Prometheus's figures for the job */
 };
 
 struct board {
@@ -59,6 +71,52 @@ static void board_free(void *priv) {
         return;
     free(b->rows);
     free(b);
+}
+
+/* Prometheus's figures for the row's job, and its health where REST has none (or older
+ * ones): fleet-wide queries give every job its numbers before its details are polled. */
+static void board_prom_eval(const struct app *app, size_t ci, const struct job *j,
+                            struct board_row *r) {
+    struct board_prom *p = &r->prom;
+    p->used = false;
+    p->in = p->out = p->lag = NAN;
+    p->sample_ms = 0;
+    struct prom_job_health ph;
+    if (app->prom == NULL || !prom_source_job(app->prom, app, ci, j->id, &ph))
+        return;
+    p->lag = prom_job_health_lag(&ph);
+    p->sample_ms = ph.sample_ms;
+    struct health_figures f = {ph.v[PROM_M_BACKPRESSURED_MAX] / 1000.0,
+                               ph.v[PROM_M_BUSY_MAX] / 1000.0, -1, ph.sample_ms};
+    double cp = ph.v[PROM_M_CHECKPOINT_TS];
+    f.cp_last_completed_ms = isnan(cp) ? -1 : (int64_t)cp;
+    int64_t stale = 2 * (int64_t)(app->refresh_ms > 0 ? app->refresh_ms : 2000);
+    const struct job_detail *d = j->detail;
+    if (d == NULL || d->metrics_ms <= 0 || isnan(d->records_in_per_s) ||
+        (ph.sample_ms > 0 && ph.sample_ms - d->metrics_ms > stale)) {
+        p->used = true;
+        p->in = ph.v[PROM_M_RECORDS_IN];
+        p->out = ph.v[PROM_M_RECORDS_OUT];
+    }
+    health_use_figures(j, &f, stale, &r->health);
+}
+
+static double row_in(const struct board_row *r, const struct job_detail *d) {
+    return r->prom.used ? r->prom.in : d ? d->records_in_per_s : NAN;
+}
+
+static double row_out(const struct board_row *r, const struct job_detail *d) {
+    return r->prom.used ? r->prom.out : d ? d->records_out_per_s : NAN;
+}
+
+/* The AGE cell of a row on Prometheus's figures: "P 4s". */
+static enum color_role board_prom_age(const struct app *app, const struct board_row *r, char *buf,
+                                      size_t size) {
+    char age[16];
+    int64_t at = r->prom.sample_ms;
+    text_duration(at > 0 && app->now_ms >= at ? app->now_ms - at : -1, age, sizeof age);
+    snprintf(buf, size, "P %s", age);
+    return ROLE_DIM;
 }
 
 /* Rebuild the rows from the model: count() is the first thing a table sync asks. */
@@ -81,6 +139,7 @@ static size_t rows_count(void *ctx) {
             r->cluster = ci;
             r->job = k;
             health_eval(j, app->now_ms, &r->health);
+            board_prom_eval(app, ci, j, r);
             snprintf(r->key, sizeof r->key, "%s/%s", c->name, j->id[0] ? j->id : "-");
         }
     }
@@ -140,10 +199,13 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         snprintf(buf, size, "%s", h->reason[0] ? h->reason : health_class_name(h->cls));
         return health_role(h->cls);
     case BC_IN:
-        units_si(d ? d->records_in_per_s : NAN, buf, size);
+        units_si(row_in(r, d), buf, size);
         return plain;
     case BC_OUT:
-        units_si(d ? d->records_out_per_s : NAN, buf, size);
+        units_si(row_out(r, d), buf, size);
+        return plain;
+    case BC_LAG:
+        units_si(r->prom.lag, buf, size);
         return plain;
     case BC_BP:
         units_percent(ratio_or_nan(h->bp_max), buf, size);
@@ -158,6 +220,8 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         text_int(h->cp_failed_in_row, buf, size);
         return h->cp_failed_in_row >= HEALTH_CP_FAILURES_IN_ROW ? ROLE_STATE_BAD : plain;
     default: {
+        if (r->prom.used) /* "P": Prometheus's figures, as of its sample */
+            return board_prom_age(v->app, r, buf, size);
         int64_t at = view_cluster_data_ms(c);
         text_duration(at > 0 ? v->app->now_ms - at : -1, buf, size);
         return plain;
@@ -196,10 +260,13 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
         c = (int)ja->state - (int)jb->state;
         break;
     case BC_IN:
-        c = cmp_num(da ? da->records_in_per_s : NAN, db ? db->records_in_per_s : NAN);
+        c = cmp_num(row_in(ra, da), row_in(rb, db));
         break;
     case BC_OUT:
-        c = cmp_num(da ? da->records_out_per_s : NAN, db ? db->records_out_per_s : NAN);
+        c = cmp_num(row_out(ra, da), row_out(rb, db));
+        break;
+    case BC_LAG:
+        c = cmp_num(ra->prom.lag, rb->prom.lag);
         break;
     case BC_BP:
         c = cmp_num(ra->health.bp_max, rb->health.bp_max);

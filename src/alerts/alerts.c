@@ -17,6 +17,8 @@ struct alerts {
     uint32_t *slots; /* owned: instance index + 1 by (rule, key); 0 empty */
     struct alert resolved[ALERTS_MAX_RESOLVED]; /* ring, owned strings */
     size_t res_head, res_len;                   /* next write; entries held */
+    struct alert *ext; /* owned: another evaluator's firing alerts (alerts_set_external) */
+    size_t n_ext;
     bool new_critical;
     size_t dropped;
     int64_t refresh_ms; /* the default keep_firing_for */
@@ -39,7 +41,16 @@ static void alert_clear(struct alert *x) {
     free(x->pod);
     free(x->bottleneck);
     free(x->message);
+    free(x->detail);
     memset(x, 0, sizeof *x);
+}
+
+static void ext_clear(struct alerts *a) {
+    for (size_t i = 0; i < a->n_ext; i++)
+        alert_clear(&a->ext[i]);
+    free(a->ext);
+    a->ext = NULL;
+    a->n_ext = 0;
 }
 
 void alerts_free(struct alerts *a) {
@@ -51,6 +62,7 @@ void alerts_free(struct alerts *a) {
     for (size_t i = 0; i < ALERTS_MAX_RESOLVED; i++)
         alert_clear(&a->resolved[i]);
     free(a->slots);
+    ext_clear(a);
     alert_rules_free(&a->rules);
     free(a);
 }
@@ -73,6 +85,8 @@ void alerts_set_rules(struct alerts *a, struct alert_rules *rules) {
     a->rules = *rules;
     memset(rules, 0, sizeof *rules);
 }
+
+static void ext_dedup(struct alerts *a);
 
 /* ---- the instance table ---- */
 
@@ -158,6 +172,7 @@ static struct alert copy_alert(const struct alert *x) {
     c.pod = xstrdup(x->pod);
     c.bottleneck = xstrdup(x->bottleneck);
     c.message = xstrdup(x->message);
+    c.detail = xstrdup(x->detail);
     return c;
 }
 
@@ -306,6 +321,7 @@ void alerts_evaluate(struct alerts *a, const struct alert_sample_set *samples, i
         keep++;
     }
     a->n = keep;
+    ext_dedup(a);
 }
 
 /* ---- reading ---- */
@@ -323,11 +339,22 @@ static int by_severity_then_age(const void *pa, const void *pb) {
     return c ? c : strcmp(x->key, y->key);
 }
 
+static bool same(const char *x, const char *y) { return x && y && strcmp(x, y) == 0; }
+
+static bool same_or_none(const char *x, const char *y) {
+    return (x == NULL && y == NULL) || same(x, y);
+}
+
+/* An external alert the engine's own already says (listed once, the engine's). */
+static bool ext_dup(const struct alert *e) { return e->also_origin != NULL; }
+
 size_t alerts_list(const struct alerts *a, enum alert_state which, const struct alert **out,
                    size_t max) {
     size_t total = 0;
     for (size_t i = 0; i < a->n; i++)
         total += a->inst[i].state == which;
+    for (size_t i = 0; which == ALERT_FIRING && i < a->n_ext; i++)
+        total += !ext_dup(&a->ext[i]);
     if (total == 0 || max == 0)
         return total;
     const struct alert **all = xmalloc(total * sizeof *all);
@@ -335,6 +362,9 @@ size_t alerts_list(const struct alerts *a, enum alert_state which, const struct 
     for (size_t i = 0; i < a->n; i++)
         if (a->inst[i].state == which)
             all[k++] = &a->inst[i];
+    for (size_t i = 0; which == ALERT_FIRING && i < a->n_ext; i++)
+        if (!ext_dup(&a->ext[i]))
+            all[k++] = &a->ext[i];
     qsort(all, total, sizeof *all, by_severity_then_age);
     memcpy(out, all, (total < max ? total : max) * sizeof *out);
     free(all);
@@ -361,10 +391,15 @@ size_t alerts_counts(const struct alerts *a, size_t counts[ALERT_SEV_COUNT]) {
         counts[x->severity]++;
         total++;
     }
+    for (size_t i = 0; i < a->n_ext; i++) {
+        const struct alert *x = &a->ext[i];
+        if (ext_dup(x) || x->severity < 0 || x->severity >= ALERT_SEV_COUNT)
+            continue;
+        counts[x->severity]++;
+        total++;
+    }
     return total;
 }
-
-static bool same(const char *x, const char *y) { return x && y && strcmp(x, y) == 0; }
 
 enum alert_severity alerts_worst_for_cluster(const struct alerts *a, const char *cluster) {
     enum alert_severity worst = ALERT_SEV_NONE;
@@ -373,6 +408,9 @@ enum alert_severity alerts_worst_for_cluster(const struct alerts *a, const char 
         if (x->state == ALERT_FIRING && x->severity > worst && same(x->cluster, cluster))
             worst = x->severity;
     }
+    for (size_t i = 0; i < a->n_ext; i++)
+        if (a->ext[i].severity > worst && same(a->ext[i].cluster, cluster))
+            worst = a->ext[i].severity;
     return worst;
 }
 
@@ -385,6 +423,10 @@ enum alert_severity alerts_worst_for_job(const struct alerts *a, const char *clu
             same(x->job_id, job_id))
             worst = x->severity;
     }
+    for (size_t i = 0; i < a->n_ext; i++)
+        if (a->ext[i].severity > worst && same(a->ext[i].cluster, cluster) &&
+            same(a->ext[i].job_id, job_id))
+            worst = a->ext[i].severity;
     return worst;
 }
 
@@ -417,6 +459,9 @@ cJSON *alerts_to_json(const struct alerts *a) {
         const struct alert *x = list[i];
         cJSON *o = cJSON_CreateObject();
         add_str(o, "name", x->rule);
+        add_str(o, "origin", x->origin ? x->origin : "flinktop");
+        if (x->also_origin) /* deduplicated: that evaluator fires it too */
+            add_str(o, "also_origin", x->also_origin);
         add_str(o, "severity", alert_severity_name(x->severity));
         add_str(o, "scope", alert_scope_name(x->scope));
         add_str(o, "cluster", x->cluster);
@@ -430,8 +475,56 @@ cJSON *alerts_to_json(const struct alerts *a) {
         add_num(o, "value", x->value);
         add_num(o, "threshold", x->threshold);
         add_str(o, "message", x->message);
+        if (x->detail)
+            add_str(o, "detail", x->detail);
         cJSON_AddItemToArray(arr, o);
     }
     free(list);
     return arr;
+}
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+/* Mark the external alerts the engine's own firing instances already say. */
+static void ext_dedup(struct alerts *a) {
+    for (size_t i = 0; i < a->n; i++)
+        a->inst[i].also_origin = NULL;
+    for (size_t e = 0; e < a->n_ext; e++) {
+        struct alert *x = &a->ext[e];
+        x->also_origin = NULL;
+        for (size_t i = 0; i < a->n; i++) {
+            struct alert *own = &a->inst[i];
+            if (own->state != ALERT_FIRING || /* pending here, firing there: both shown */
+                strcmp(own->rule, x->rule) != 0 || !same_or_none(own->cluster, x->cluster) ||
+                !same_or_none(own->job_id, x->job_id))
+                continue;
+            own->also_origin = x->origin;
+            x->also_origin = "flinktop";
+        }
+    }
+}
+
+void alerts_set_external(struct alerts *a, const struct alert *items, size_t n) {
+    ext_clear(a);
+    a->ext = n ? xcalloc(n, sizeof *a->ext) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct alert *s = &items[i];
+        struct alert *x = &a->ext[a->n_ext++];
+        *x = *s;
+        x->rule = xstrdup(s->rule ? s->rule : "?");
+        x->key = xstrdup(s->key ? s->key : ""); /* sorted on: never NULL */
+        x->cluster = dup_or_null(s->cluster);
+        x->job_id = dup_or_null(s->job_id);
+        x->job = dup_or_null(s->job);
+        x->vertex = dup_or_null(s->vertex);
+        x->taskmanager = dup_or_null(s->taskmanager);
+        x->pod = dup_or_null(s->pod);
+        x->bottleneck = dup_or_null(s->bottleneck);
+        x->message = dup_or_null(s->message);
+        x->detail = dup_or_null(s->detail);
+        x->state = ALERT_FIRING;
+        x->origin = s->origin ? s->origin : "external";
+        x->rule_index = -1;
+    }
+    ext_dedup(a);
 }

@@ -60,6 +60,11 @@ struct alert {
     double fired_value;  /* the value when it fired */
     double threshold;    /* the rule's, when last evaluated */
     char *message;       /* owned, rendered with the last value */
+    /* another evaluator's (alerts_set_external): NULL for the engine's own */
+    const char *origin;      /* static string, "prometheus" */
+    const char *also_origin; /* the engine's own, and that evaluator fires the same rule
+                                on the same cluster and job: static string, NULL none */
+    char *detail;            /* owned, external: the rule's `for` and expression, NULL */
     /* engine's own */
     double prev;    /* "increased": the counter at the last evaluation that knew it */
     int rule_index; /* into the engine's rules, -1 when the rule is gone */
@@ -86,6 +91,15 @@ void alerts_set_refresh(struct alerts *a, int64_t refresh_ms);
 /* Evaluate every enabled rule on the samples at wall time now_ms. */
 void alerts_evaluate(struct alerts *a, const struct alert_sample_set *samples, int64_t now_ms);
 
+/* Alerts another evaluator fires (Prometheus's): each has origin set, state FIRING,
+ * rule, severity, scope, labels, message, detail, fired_ms and value as that evaluator
+ * says. Copied; they replace the last call's. They are listed with the engine's own
+ * firing alerts (alerts_list, counts, the worst-for markers, alerts_to_json), except
+ * one whose rule name, cluster and job are those of one of the engine's own firing
+ * alerts: that one is listed once, the engine's, with also_origin set (one the engine
+ * still holds pending is listed as firing there and pending here). */
+void alerts_set_external(struct alerts *a, const struct alert *items, size_t n);
+
 /* Firing (or pending) alerts, worst severity first, then oldest first: up to max
  * pointers into out; returns how many there are in all. borrowed: valid until the next
  * evaluate or set_rules. */
@@ -108,8 +122,9 @@ bool alerts_new_critical(const struct alerts *a);
 size_t alerts_dropped(const struct alerts *a);
 
 /* returns owned cJSON array of the firing alerts, as in alerts_list order:
- * [{"name","severity","scope","cluster","job","job_id","vertex","taskmanager","pod",
- *   "bottleneck","since","value","threshold","message"}]; since is the epoch ms it fired; labels not
+ * [{"name","origin","also_origin","severity","scope","cluster","job","job_id","vertex",
+ *   "taskmanager","pod","bottleneck","since","value","threshold","message","detail"}];
+ * origin is "flinktop" for the engine's own; also_origin and detail only when set; since is the epoch ms it fired; labels not
  * part of the scope (job for a cluster alert) and an unknown value are null. */
 cJSON *alerts_to_json(const struct alerts *a);
 

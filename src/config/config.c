@@ -104,6 +104,11 @@ void config_free(struct config *c) {
     free(c->alerts_path);
     free(c->prometheus);
     free(c->prometheus_cluster_label);
+    free(c->prometheus_context);
+    free(c->prometheus_namespace);
+    free(c->prometheus_service);
+    free(c->prometheus_port);
+    free(c->prometheus_scheme);
     for (size_t i = 0; i < c->n_keys; i++) {
         free(c->keys[i].action);
         free(c->keys[i].key);
@@ -613,10 +618,49 @@ static void read_clusters(struct reader *r, const struct yaml_doc_node *root, st
         read_cluster(r, &n->items[i], i, c);
 }
 
+/* prometheus: {context, namespace, service, port, scheme}: through a service proxy. */
+static void read_prometheus_proxy(struct reader *r, const struct yaml_doc_node *n,
+                                  struct config *c) {
+    static const char *const keys[] = {"context", "namespace", "service", "port", "scheme"};
+    yaml_doc_check_keys(r->file, n, keys, N_OF(keys), "prometheus: ", &r->errs);
+    char *v[N_OF(keys)];
+    for (size_t i = 0; i < N_OF(keys); i++)
+        v[i] = read_string(r, n, keys[i], "prometheus: ");
+    /* DNS labels, and a port number or name: they go into the proxy's URL path */
+    for (size_t i = 0; i < N_OF(keys); i++)
+        if (v[i] && i != 0 && !all_chars_in(v[i], "-.", false)) {
+            ERR(r, yaml_doc_get(n, keys[i]), "prometheus: %s must be a Kubernetes name, got \"%s\"",
+                keys[i], v[i]);
+            free(v[i]);
+            v[i] = NULL;
+        }
+    if (v[4] && strcmp(v[4], "http") != 0 && strcmp(v[4], "https") != 0) {
+        ERR(r, yaml_doc_get(n, "scheme"), "prometheus: scheme must be http or https");
+        free(v[4]);
+        v[4] = NULL;
+    }
+    if (v[1] == NULL || v[2] == NULL) {
+        ERR(r, n, "prometheus: namespace and service are required (or give a URL)");
+        for (size_t i = 0; i < N_OF(keys); i++)
+            free(v[i]);
+        return;
+    }
+    free(c->prometheus);
+    c->prometheus = NULL;
+    c->prometheus_context = v[0];
+    c->prometheus_namespace = v[1];
+    c->prometheus_service = v[2];
+    c->prometheus_port = v[3] ? v[3] : xstrdup("9090");
+    c->prometheus_scheme = v[4] ? v[4] : xstrdup("http");
+}
+
 /* prometheus: URL and prometheus_cluster_label: NAME (a Prometheus label name). */
 static void read_prometheus(struct reader *r, const struct yaml_doc_node *root, struct config *c) {
     char buf[WHAT_LEN], perr[160];
-    char *url = read_string(r, root, "prometheus", "");
+    const struct yaml_doc_node *pn = yaml_doc_get(root, "prometheus");
+    if (pn && pn->kind == YAML_DOC_MAP)
+        read_prometheus_proxy(r, pn, c);
+    char *url = pn && pn->kind == YAML_DOC_MAP ? NULL : read_string(r, root, "prometheus", "");
     if (url) {
         char *norm = NULL;
         if (options_parse_url("prometheus", url, &norm, perr, sizeof perr) == 0) {

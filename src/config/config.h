@@ -135,6 +135,12 @@ struct config {
      * ([a-zA-Z_][a-zA-Z0-9_]*), NULL: namespace + FlinkDeployment name in pod */
     char *prometheus;
     char *prometheus_cluster_label;
+    /* owned: `prometheus: {context, namespace, service, port, scheme}`, a Prometheus
+     * reached through that context's API server service proxy; service NULL: not this
+     * form. context NULL: the first context; port "9090" unless set; scheme "http" or
+     * "https" */
+    char *prometheus_context, *prometheus_namespace, *prometheus_service;
+    char *prometheus_port, *prometheus_scheme;
     /* Set by the caller before config_load (borrowed, must outlive the load): the
      * action names `keys:` may use; NULL accepts any [a-z0-9_-] name. */
     const char *const *known_actions;

@@ -255,3 +255,39 @@ int health_compare(const struct job_health *a, const struct job_health *b) {
     double x = isnan(a->bp_max) ? -1 : a->bp_max, y = isnan(b->bp_max) ? -1 : b->bp_max;
     return x > y ? -1 : x < y ? 1 : 0;
 }
+
+bool health_use_figures(const struct job *j, const struct health_figures *f, int64_t stale_ms,
+                        struct job_health *h) {
+    const struct job_detail *d = j->detail;
+    bool rest_old = d == NULL || d->metrics_ms <= 0 ||
+                    (f->as_of_ms > 0 && f->as_of_ms - d->metrics_ms > stale_ms);
+    bool took = false;
+    if (rest_old && !isnan(f->bp_max)) {
+        if (h->cls == HEALTH_BACKPRESSURED && f->bp_max <= HEALTH_BP_RATIO) {
+            h->cls = HEALTH_HEALTHY; /* the old details' backpressure is over */
+            h->reason[0] = '\0';
+        }
+        h->bp_max = f->bp_max;
+        h->bp_vertex = NULL; /* the source knows the job's worst, not which vertex */
+        h->bottleneck = NULL;
+        took = true;
+    }
+    if (rest_old && !isnan(f->busy_max)) {
+        h->busy_max = f->busy_max;
+        took = true;
+    }
+    if (h->cp_last_completed_ms < 0 && f->cp_last_completed_ms > 0) {
+        h->cp_last_completed_ms = f->cp_last_completed_ms;
+        int64_t at = f->as_of_ms > 0 ? f->as_of_ms : f->cp_last_completed_ms;
+        h->cp_age_ms = at >= f->cp_last_completed_ms ? at - f->cp_last_completed_ms : -1;
+        took = true;
+    }
+    if (took && j->state == JOB_RUNNING && h->cls == HEALTH_HEALTHY && h->bp_vertex == NULL &&
+        !isnan(h->bp_max) && h->bp_max > HEALTH_BP_RATIO) {
+        h->cls = HEALTH_BACKPRESSURED;
+        snprintf(h->reason, sizeof h->reason, "backpressured %.0f%% (Prometheus)",
+                 h->bp_max > 1.0 ? 100.0 : h->bp_max * 100.0);
+    }
+    h->other_source |= took;
+    return took;
+}

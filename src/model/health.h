@@ -42,6 +42,8 @@ struct job_health {
     const struct vertex *bp_vertex;  /* borrowed from the job: worst backpressured vertex */
     const struct vertex *bottleneck; /* borrowed: likely bottleneck (bottleneck.h) or NULL */
     char reason[240];                /* one line in words; "" when healthy or unknown */
+    bool other_source; /* bp_max, busy_max or the checkpoint's age came from
+                          health_use_figures (Prometheus), not the job's REST details */
 };
 
 /* returns a static string: "failed", "not checkpointing", ... */
@@ -70,6 +72,21 @@ void health_span(int64_t ms, char *buf, size_t size);
 /* Fills *out for job j at wall time now_ms. j->detail may be NULL (details not fetched
  * yet): the class then comes from the job state alone. */
 void health_eval(const struct job *j, int64_t now_ms, struct job_health *out);
+
+/* A job's figures from a source other than its REST details (Prometheus): NaN, -1 unknown. */
+struct health_figures {
+    double bp_max, busy_max;      /* ratio 0..1 */
+    int64_t cp_last_completed_ms; /* epoch ms */
+    int64_t as_of_ms;             /* when the source sampled them; 0 unknown */
+};
+
+/* After health_eval: take f where the job's REST details say nothing, or where their
+ * vertex metrics are older than f by more than stale_ms; a running job judged healthy
+ * (or not judged) from its state alone then becomes backpressured when f says so, with
+ * the reason saying where the figure came from. Returns true (and sets
+ * h->other_source) when any of f was taken. */
+bool health_use_figures(const struct job *j, const struct health_figures *f, int64_t stale_ms,
+                        struct job_health *h);
 
 /* Triage order: negative when a comes first (sicker); ties broken by worse numbers
  * (more failures in a row, older checkpoint, more backpressure). */

@@ -15,6 +15,8 @@ void history_init(struct job_history *h, size_t ring_size) {
     h->ring_size = ring_size;
     ring_init(&h->in_per_s, ring_size);
     ring_init(&h->out_per_s, ring_size);
+    ring_init(&h->bp_max, ring_size);
+    ring_init(&h->busy_max, ring_size);
     ring_init(&h->cp_duration_ms, ring_size);
     ring_init(&h->cp_size, ring_size);
     h->last_cp_id = -1;
@@ -23,6 +25,8 @@ void history_init(struct job_history *h, size_t ring_size) {
 void history_free(struct job_history *h) {
     ring_free(&h->in_per_s);
     ring_free(&h->out_per_s);
+    ring_free(&h->bp_max);
+    ring_free(&h->busy_max);
     ring_free(&h->cp_duration_ms);
     ring_free(&h->cp_size);
     for (size_t i = 0; i < h->n_vertices; i++) {
@@ -62,6 +66,8 @@ static void push_gaps(struct job_history *h, int64_t t, int refresh_ms) {
         int64_t at = h->last_push_ms + i * refresh_ms;
         ring_push_at(&h->in_per_s, at, NAN);
         ring_push_at(&h->out_per_s, at, NAN);
+        ring_push_at(&h->bp_max, at, NAN);
+        ring_push_at(&h->busy_max, at, NAN);
         for (size_t v = 0; v < h->n_vertices; v++) {
             ring_push_at(&h->vertices[v].in_per_s, at, NAN);
             ring_push_at(&h->vertices[v].out_per_s, at, NAN);
@@ -76,6 +82,7 @@ void history_record_job(struct job_history *h, const struct job_detail *d, int r
         int64_t t = d->metrics_ms;
         push_gaps(h, t, refresh_ms);
         h->last_push_ms = t;
+        double bp = NAN, busy = NAN;
         for (size_t i = 0; i < d->vertices.len; i++) {
             const struct vertex *v = &d->vertices.items[i];
             struct vertex_history *vh = job_history_vertex(h, v->id);
@@ -83,17 +90,35 @@ void history_record_job(struct job_history *h, const struct job_detail *d, int r
             ring_push_at(&vh->out_per_s, t, v->out_per_s);
             ring_push_at(&vh->busy, t, v->busy_ms / 1000.0);
             ring_push_at(&vh->backpressured, t, v->backpressured_ms / 1000.0);
+            if (!isnan(v->backpressured_ms) && (isnan(bp) || v->backpressured_ms / 1000.0 > bp))
+                bp = v->backpressured_ms / 1000.0;
+            if (!isnan(v->busy_ms) && (isnan(busy) || v->busy_ms / 1000.0 > busy))
+                busy = v->busy_ms / 1000.0;
         }
+        ring_push_at(&h->bp_max, t, bp);
+        ring_push_at(&h->busy_max, t, busy);
         ring_push_at(&h->in_per_s, t, d->records_in_per_s);
         ring_push_at(&h->out_per_s, t, d->records_out_per_s);
     }
     const struct checkpoint *lc = &d->checkpoints.last_completed;
     if (d->have_checkpoints && lc->id >= 0 && lc->id != h->last_cp_id) {
         int64_t t = lc->ack_ts > 0 ? lc->ack_ts : lc->trigger_ts > 0 ? lc->trigger_ts : 0;
+        h->last_cp_id = lc->id;
+        if (t > 0 && t <= h->cp_backfill_ms)
+            return; /* Prometheus's backfill has this one already */
         ring_push_at(&h->cp_duration_ms, t, (double)lc->duration_ms);
         ring_push_at(&h->cp_size, t, (double)lc->size_bytes);
         h->last_cp_id = lc->id;
     }
+}
+
+size_t history_backfill(struct job_history *h, struct ring *r, const int64_t *t, const double *v,
+                        size_t n, int64_t step_ms) {
+    size_t added = ring_backfill(r, t, v, n, step_ms);
+    /* no live point yet: the next one's gaps count from the newest backfilled */
+    if (added > 0 && step_ms > 0 && ring_last_time(r) > h->last_push_ms && r->len == added)
+        h->last_push_ms = ring_last_time(r);
+    return added;
 }
 
 void history_update(struct app *a) {

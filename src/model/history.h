@@ -24,9 +24,21 @@ struct vertex_history {
     struct ring in_per_s, out_per_s, busy, backpressured;
 };
 
+/* Which of a job's series Prometheus backfilled (job_history.backfilled): the rest are
+ * Flink REST's own points from launch. */
+enum {
+    HISTORY_BF_THROUGHPUT = 1 << 0, /* in_per_s, out_per_s */
+    HISTORY_BF_VERTICES = 1 << 1,   /* vertex in/out */
+    HISTORY_BF_LOAD = 1 << 2,       /* vertex busy and backpressured, bp_max, busy_max */
+    HISTORY_BF_CHECKPOINTS = 1 << 3 /* cp_duration_ms, cp_size */
+};
+
 struct job_history {
     struct ring in_per_s, out_per_s;     /* job totals: sum over source/sink vertices */
+    struct ring bp_max, busy_max;        /* the worst vertex's ratio 0..1 */
     struct ring cp_duration_ms, cp_size; /* per completed checkpoint seen */
+    unsigned backfilled;                 /* HISTORY_BF_* */
+    int64_t cp_backfill_ms;              /* newest checkpoint backfilled: REST skips it */
     int64_t last_cp_id;                  /* the last checkpoint pushed */
     int64_t last_push_ms;                /* time of the last throughput point */
     struct vertex_history *vertices;     /* owned */
@@ -43,6 +55,11 @@ struct vertex_history *job_history_vertex(struct job_history *h, const char *id)
  * than the last point (NaN points first for the refreshes of refresh_ms it missed), the
  * last completed checkpoint when it is a new one. */
 void history_record_job(struct job_history *h, const struct job_detail *d, int refresh_ms);
+/* Backfill ring r of h (one of its own or its vertices') with n points from before launch
+ * (ring_backfill), and keep last_push_ms so live points that follow fill gaps from the
+ * newest backfilled one. Returns the points added. */
+size_t history_backfill(struct job_history *h, struct ring *r, const int64_t *t, const double *v,
+                        size_t n, int64_t step_ms);
 /* Every job and task manager of the app (heap rings made on first use, app->history_len
  * entries). Call after a poller changed the model. */
 void history_update(struct app *a);

@@ -1,6 +1,7 @@
 #include "ring.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "xalloc.h"
@@ -65,6 +66,71 @@ void ring_insert(struct ring *r, int64_t t, double v) {
     }
     r->v[slot(r, pos)] = (float)v;
     r->t[slot(r, pos)] = t;
+}
+
+size_t ring_backfill(struct ring *r, const int64_t *t, const double *v, size_t n, int64_t step_ms) {
+    if (r->v == NULL || n == 0 || r->len == r->cap)
+        return 0;
+    int64_t limit = INT64_MAX;
+    if (r->len > 0) {
+        int64_t oldest = ring_time(r, 0);
+        for (size_t i = 0; i < r->len; i++)
+            if (ring_time(r, i) == 0)
+                return 0; /* cannot say where a point without time goes */
+        limit = oldest - (step_ms > 0 ? step_ms / 2 : 0);
+        if (step_ms <= 0)
+            limit = oldest; /* strictly older */
+    }
+    size_t room = r->cap - r->len;
+    /* the points to add, oldest first: the samples before limit, then the gap's steps */
+    size_t want = 0;
+    size_t last = SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] < limit) {
+            want++;
+            last = i;
+        }
+    if (last == SIZE_MAX)
+        return 0;
+    size_t tail = 0; /* NaN steps between the last sample and the ring's oldest */
+    if (step_ms > 0 && r->len > 0) {
+        int64_t gap = ring_time(r, 0) - t[last];
+        if (gap > step_ms + step_ms / 2)
+            tail = (size_t)((gap - step_ms / 2) / step_ms);
+        if (tail > r->cap)
+            tail = r->cap;
+    }
+    size_t total = want + tail;
+    size_t skip = total > room ? total - room : 0; /* the oldest that do not fit */
+    size_t add = total - skip;
+    float *nv = xcalloc(r->cap, sizeof *nv);
+    int64_t *nt = xcalloc(r->cap, sizeof *nt);
+    size_t k = 0, seen = 0;
+    for (size_t i = 0; i < n && seen < want; i++) {
+        if (t[i] >= limit)
+            continue;
+        if (seen++ < skip)
+            continue;
+        nv[k] = (float)v[i];
+        nt[k++] = t[i];
+    }
+    for (size_t g = 1; g <= tail; g++) {
+        if (seen++ < skip)
+            continue;
+        nv[k] = NAN;
+        nt[k++] = t[last] + (int64_t)g * step_ms;
+    }
+    for (size_t i = 0; i < r->len; i++) {
+        nv[k] = r->v[slot(r, i)];
+        nt[k++] = r->t[slot(r, i)];
+    }
+    free(r->v);
+    free(r->t);
+    r->v = nv;
+    r->t = nt;
+    r->len = k;
+    r->head = k % r->cap;
+    return add;
 }
 
 double ring_get(const struct ring *r, size_t i) {

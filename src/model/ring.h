@@ -24,6 +24,14 @@ void ring_push_at(struct ring *r, int64_t t, double v);
 /* A point from before (backfill): goes in after every point not later than t. When the
  * ring is full the oldest point is dropped, or the new one when it is older still. */
 void ring_insert(struct ring *r, int64_t t, double v);
+/* Points from before the ring's own (a Prometheus backfill), oldest first, one every
+ * step_ms (NaN where the source had none: a gap). Only points older than the ring's
+ * oldest by at least half a step go in (live points win where both have one); with
+ * step_ms > 0 the steps between the last of them and the ring's oldest become NaN points,
+ * so the time axis stays one point a step. When there is not room for all, the newest
+ * are kept. A ring holding a point without time (ring_push) takes none. O(cap).
+ * Returns the number of points added. */
+size_t ring_backfill(struct ring *r, const int64_t *t, const double *v, size_t n, int64_t step_ms);
 /* The i-th point's time, 0 = oldest; 0 when out of range or unknown. */
 int64_t ring_time(const struct ring *r, size_t i);
 /* The newest point's time, 0 when empty. */

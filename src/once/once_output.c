@@ -215,6 +215,41 @@ static cJSON *health_json(const struct job *j, int64_t now_ms) {
     return o;
 }
 
+/* One ring as {"source", "points": [[unix_ms, value], ...]}: gaps (NaN) left out. */
+static cJSON *series_json(const struct ring *r, bool backfilled) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "source", backfilled ? "prometheus" : "rest");
+    cJSON *pts = cJSON_AddArrayToObject(o, "points");
+    for (size_t i = 0; r && i < r->len; i++) {
+        double v = ring_get(r, i);
+        int64_t t = ring_time(r, i);
+        if (isnan(v) || isinf(v) || t <= 0)
+            continue;
+        cJSON *p = cJSON_CreateArray();
+        cJSON_AddItemToArray(p, cJSON_CreateNumber((double)t));
+        cJSON_AddItemToArray(p, cJSON_CreateNumber(v));
+        cJSON_AddItemToArray(pts, p);
+    }
+    return o;
+}
+
+/* The job's history rings (history.h), Prometheus's backfill and REST's points by time. */
+static cJSON *history_json(const struct job_detail *d) {
+    const struct job_history *h = d ? &d->history : NULL;
+    unsigned bf = h ? h->backfilled : 0;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "records_in_per_s",
+                          series_json(h ? &h->in_per_s : NULL, bf & HISTORY_BF_THROUGHPUT));
+    cJSON_AddItemToObject(o, "records_out_per_s",
+                          series_json(h ? &h->out_per_s : NULL, bf & HISTORY_BF_THROUGHPUT));
+    cJSON_AddItemToObject(o, "backpressured_max",
+                          series_json(h ? &h->bp_max : NULL, bf & HISTORY_BF_LOAD));
+    cJSON_AddItemToObject(o, "busy_max", series_json(h ? &h->busy_max : NULL, bf & HISTORY_BF_LOAD));
+    cJSON_AddItemToObject(o, "checkpoint_duration_ms",
+                          series_json(h ? &h->cp_duration_ms : NULL, bf & HISTORY_BF_CHECKPOINTS));
+    return o;
+}
+
 static cJSON *job_json(const struct job *j, int64_t now_ms) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "id", j->id[0] ? j->id : NULL);
@@ -227,6 +262,7 @@ static cJSON *job_json(const struct job *j, int64_t now_ms) {
     add_int(o, "max_parallelism", j->max_parallelism);
     add_int(o, "tasks_total", j->tasks_total);
     cJSON_AddItemToObject(o, "health", health_json(j, now_ms));
+    cJSON_AddItemToObject(o, "history", history_json(j->detail));
     const struct job_detail *d = j->detail;
     if (d == NULL) {
         cJSON_AddNullToObject(o, "records_in_per_s");
@@ -288,6 +324,7 @@ static cJSON *prom_job_json(const struct app *app, size_t ci, const struct job *
     add_num(o, "checkpoint_size_bytes", h.v[PROM_M_CHECKPOINT_SIZE]);
     add_num(o, "checkpoints_failed", h.v[PROM_M_CHECKPOINTS_FAILED]);
     add_num(o, "restarts", h.v[PROM_M_RESTARTS]);
+    add_num(o, "source_lag_records", prom_job_health_lag(&h));
     add_int(o, "time", h.sample_ms > 0 ? h.sample_ms : -1);
     return o;
 }
@@ -301,50 +338,9 @@ static cJSON *prom_json(const struct app *app) {
                             prom_source_status(app->prom, app->now_ms, app->refresh_ms));
     add_str(o, "error", st->error[0] ? st->error : NULL);
     cJSON_AddNumberToObject(o, "queries", PROM_SOURCE_QUERIES);
+    cJSON_AddNumberToObject(o, "backfill_queries", (double)prom_source_backfill_queries(app->prom));
     add_int(o, "last_ok", st->last_ok_ms > 0 ? st->last_ok_ms : -1);
     return o;
-}
-
-/* Prometheus's firing alerts, named by the job and cluster their labels point at. */
-static void add_prom_alerts(const struct app *app, cJSON *arr) {
-    for (size_t i = 0; i < prom_source_alert_count(app->prom); i++) {
-        const struct prom_alert *a = prom_source_alert(app->prom, i);
-        const char *jid = prom_label_get(a->labels, a->n_labels, "job_id");
-        size_t ci = prom_source_match_cluster(app->prom, app, a->labels, a->n_labels);
-        const struct job *j = NULL;
-        if (ci < app->n_clusters && jid) {
-            j = cluster_find_job(&app->clusters[ci], jid);
-        } else if (jid) { /* no cluster label matched: the one cluster running that id */
-            for (size_t k = 0; k < app->n_clusters; k++) {
-                const struct job *x =
-                    app->clusters[k].k8s.gone ? NULL : cluster_find_job(&app->clusters[k], jid);
-                if (x && j) { /* two of them (application mode's 000...0): neither */
-                    j = NULL;
-                    ci = SIZE_MAX;
-                    break;
-                }
-                if (x) {
-                    j = x;
-                    ci = k;
-                }
-            }
-        }
-        const struct cluster *c = ci < app->n_clusters ? &app->clusters[ci] : NULL;
-        cJSON *o = cJSON_CreateObject();
-        add_str(o, "name", prom_label_get(a->labels, a->n_labels, "alertname"));
-        cJSON_AddStringToObject(o, "origin", "prometheus");
-        add_str(o, "severity", prom_label_get(a->labels, a->n_labels, "severity"));
-        add_str(o, "cluster", c ? c->name : NULL);
-        /* the job's own name: the label's is filtered (fraud_detection) */
-        add_str(o, "job",
-                j && j->name ? j->name : prom_label_get(a->labels, a->n_labels, "job_name"));
-        add_str(o, "job_id", jid);
-        add_str(o, "namespace", prom_label_get(a->labels, a->n_labels, "namespace"));
-        add_int(o, "since", a->active_ms);
-        add_num(o, "value", a->value);
-        add_str(o, "message", a->summary);
-        cJSON_AddItemToArray(arr, o);
-    }
 }
 
 static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
@@ -419,8 +415,7 @@ char *once_json(const struct app *app) {
     for (cJSON *a = alerts->child; a; a = a->next) /* beside Prometheus's, say whose */
         if (cJSON_GetObjectItemCaseSensitive(a, "origin") == NULL)
             cJSON_AddStringToObject(a, "origin", "flinktop");
-    if (app->prom) {
-        add_prom_alerts(app, alerts);
+    if (app->prom) { /* Prometheus's alerts are the engine's external ones (alerts.h) */
         cJSON_AddItemToObject(root, "prometheus", prom_json(app));
     } else {
         cJSON_AddNullToObject(root, "prometheus");

@@ -331,3 +331,75 @@ enum prom_api_status prom_api_parse_alerts(const char *body, size_t len, long ht
     cJSON_Delete(root);
     return PROM_API_OK;
 }
+
+static char *str_of(const cJSON *o, const char *k) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? sanitize_strdup(v->valuestring) : NULL;
+}
+
+enum prom_api_status prom_api_parse_rules(const char *body, size_t len, long http_status,
+                                          struct prom_rule_list *out, char *err, size_t errlen) {
+    memset(out, 0, sizeof *out);
+    cJSON *root = NULL;
+    const cJSON *data = NULL;
+    enum prom_api_status rc = envelope(body, len, http_status, &root, &data, err, errlen);
+    if (rc != PROM_API_OK)
+        return rc;
+    const cJSON *groups = cJSON_GetObjectItemCaseSensitive(data, "groups");
+    if (!cJSON_IsArray(groups)) {
+        errf(err, errlen, "expected \"groups\" array");
+        cJSON_Delete(root);
+        return PROM_API_SHAPE;
+    }
+    size_t cap = 0;
+    for (const cJSON *g = groups->child; g; g = g->next) {
+        const cJSON *rules = cJSON_GetObjectItemCaseSensitive(g, "rules");
+        if (!cJSON_IsObject(g) || !cJSON_IsArray(rules))
+            continue;
+        const cJSON *gname = cJSON_GetObjectItemCaseSensitive(g, "name");
+        for (const cJSON *r = rules->child; r; r = r->next) {
+            const cJSON *type = cJSON_GetObjectItemCaseSensitive(r, "type");
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(r, "name");
+            if (!cJSON_IsObject(r) || !cJSON_IsString(type) ||
+                strcmp(type->valuestring, "alerting") != 0 || !cJSON_IsString(name))
+                continue; /* recording rules, and rules without a name */
+            if (out->len == PROM_API_MAX_ALERTS) {
+                out->truncated = true;
+                break;
+            }
+            if (out->len == cap) {
+                cap = cap ? 2 * cap : 16;
+                out->items = xrealloc(out->items, cap * sizeof *out->items);
+            }
+            struct prom_rule *x = &out->items[out->len++];
+            x->name = sanitize_strdup(name->valuestring);
+            x->expr = str_of(r, "query");
+            x->group = cJSON_IsString(gname) ? sanitize_strdup(gname->valuestring) : NULL;
+            x->severity = str_of(cJSON_GetObjectItemCaseSensitive(r, "labels"), "severity");
+            const cJSON *d = cJSON_GetObjectItemCaseSensitive(r, "duration");
+            x->for_s = cJSON_IsNumber(d) && isfinite(d->valuedouble) && d->valuedouble >= 0
+                           ? d->valuedouble
+                           : NAN;
+        }
+    }
+    cJSON_Delete(root);
+    return PROM_API_OK;
+}
+
+const struct prom_rule *prom_rule_find(const struct prom_rule_list *l, const char *name) {
+    for (size_t i = 0; l && name && i < l->len; i++)
+        if (strcmp(l->items[i].name, name) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+void prom_rule_list_free(struct prom_rule_list *l) {
+    for (size_t i = 0; i < l->len; i++) {
+        free(l->items[i].name);
+        free(l->items[i].expr);
+        free(l->items[i].group);
+        free(l->items[i].severity);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}

@@ -89,6 +89,21 @@ struct prom_alert_list {
     bool truncated;
 };
 
+/* An alerting rule Prometheus evaluates (GET /api/v1/rules?type=alert). */
+struct prom_rule {
+    char *name;     /* owned, sanitised: the alert's name */
+    char *expr;     /* owned, sanitised: its PromQL ("query"), NULL unknown */
+    char *group;    /* owned, sanitised: the rule group, NULL unknown */
+    char *severity; /* owned, sanitised: labels.severity, NULL none */
+    double for_s;   /* "duration": how long the expression must hold, NaN unknown */
+};
+
+struct prom_rule_list {
+    struct prom_rule *items; /* owned array */
+    size_t len;
+    bool truncated;
+};
+
 /* Parse a /api/v1/query or /query_range answer of HTTP status http_status (0: unknown)
  * from body[0..len). On PROM_API_OK *out is filled (free with prom_result_free); on
  * error *out is empty and err holds one line. A 2xx body that says "error", or a 4xx/5xx
@@ -99,7 +114,15 @@ enum prom_api_status prom_api_parse_query(const char *body, size_t len, long htt
 enum prom_api_status prom_api_parse_alerts(const char *body, size_t len, long http_status,
                                            struct prom_alert_list *out, char *err, size_t errlen);
 
+/* Same for /api/v1/rules: the alerting rules of every group (recording rules skipped),
+ * at most PROM_API_MAX_ALERTS; free with prom_rule_list_free. */
+enum prom_api_status prom_api_parse_rules(const char *body, size_t len, long http_status,
+                                          struct prom_rule_list *out, char *err, size_t errlen);
+/* The rule named name, NULL when none; borrowed. */
+const struct prom_rule *prom_rule_find(const struct prom_rule_list *l, const char *name);
+
 void prom_result_free(struct prom_result *r);
+void prom_rule_list_free(struct prom_rule_list *l);
 void prom_alert_list_free(struct prom_alert_list *l);
 
 /* The value of label name in an array of labels; borrowed, NULL when absent. */

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "clock.h"
+#include "alerts.h"
 #include "model.h"
+#include "prom_backfill.h"
 #include "xalloc.h"
 
 #define GROUP_DEFAULT "namespace, pod, cluster"
@@ -26,10 +28,19 @@ static const struct {
     {"flink_taskmanager_job_task_busyTimeMsPerSecond", PROM_M_BUSY_MAX},
     {"flink_taskmanager_job_task_numRecordsOutPerSecond", PROM_M_RECORDS_IN},
     {"flink_taskmanager_job_task_numRecordsInPerSecond", PROM_M_RECORDS_OUT},
+    {"flink_taskmanager_job_task_operator_pendingRecords", PROM_M_PENDING_RECORDS},
+    {"flink_taskmanager_job_task_operator_KafkaConsumer_records_lag_max", PROM_M_LAG_MAX},
+    {"flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
+     PROM_M_LAG_MAX},
 };
 
 static bool metric_sums(enum prom_metric m) {
-    return m == PROM_M_RECORDS_IN || m == PROM_M_RECORDS_OUT;
+    return m == PROM_M_RECORDS_IN || m == PROM_M_RECORDS_OUT || m == PROM_M_PENDING_RECORDS;
+}
+
+double prom_job_health_lag(const struct prom_job_health *h) {
+    return !isnan(h->v[PROM_M_PENDING_RECORDS]) ? h->v[PROM_M_PENDING_RECORDS]
+                                                : h->v[PROM_M_LAG_MAX];
 }
 
 /* One series of a query answer, reduced to what matching and figures need. */
@@ -53,6 +64,7 @@ struct prom_source {
     char *url;
     char *cluster_label;
     long timeout_ms;
+    const struct http_tls *tls; /* borrowed */
     struct source state;
     bool changed;
     int pending; /* requests of the round still out */
@@ -66,7 +78,16 @@ struct prom_source {
     struct row *rows;
     size_t n_rows;
     struct prom_alert_list alerts; /* firing ones only */
+    struct prom_backfill *bf;      /* owned: history from before launch */
+    /* the alerting rules (/api/v1/rules): asked with the first round, then every
+     * RULES_EVERY rounds; kept until a good answer replaces them */
+    struct prom_rule_list rules;
+    struct req rules_req;
+    bool rules_pending;
+    int rules_wait; /* rounds until the next ask */
 };
+
+#define RULES_EVERY 30
 
 static void rows_free(struct row *r, size_t n) {
     for (size_t i = 0; i < n; i++) {
@@ -83,11 +104,14 @@ struct prom_source *prom_source_new(struct http *http, const struct prom_source_
     p->url = xstrdup(o->url);
     p->cluster_label = o->cluster_label ? xstrdup(o->cluster_label) : NULL;
     p->timeout_ms = o->timeout_ms;
+    p->tls = o->tls;
     p->state.state = SOURCE_PENDING;
     for (int i = 0; i < PROM_SOURCE_QUERIES; i++) {
         p->reqs[i].p = p;
         p->reqs[i].kind = (enum req_kind)i;
     }
+    p->bf = prom_backfill_new(p);
+    p->rules_req.p = p;
     return p;
 }
 
@@ -97,6 +121,8 @@ void prom_source_free(struct prom_source *p) {
     rows_free(p->next, p->n_next);
     rows_free(p->rows, p->n_rows);
     prom_alert_list_free(&p->alerts);
+    prom_backfill_free(p->bf);
+    prom_rule_list_free(&p->rules);
     free(p->url);
     free(p->cluster_label);
     free(p);
@@ -105,7 +131,7 @@ void prom_source_free(struct prom_source *p) {
 const char *prom_source_url(const struct prom_source *p) { return p->url; }
 const struct source *prom_source_state(const struct prom_source *p) { return &p->state; }
 
-bool prom_source_busy(const struct prom_source *p) { return p->pending > 0; }
+bool prom_source_busy(const struct prom_source *p) { return p->pending > 0 || p->rules_pending; }
 
 bool prom_source_take_changed(struct prom_source *p) {
     bool c = p->changed;
@@ -255,9 +281,42 @@ static char *query_url(const struct prom_source *p, const char *agg, const char 
     return url;
 }
 
+static void on_rules(void *arg, const struct http_response *resp) {
+    struct prom_source *p = ((struct req *)arg)->p;
+    p->rules_pending = false;
+    if (resp->outcome == HTTP_FAILED && resp->status == 0)
+        return; /* the round's own requests say what is wrong */
+    char err[200];
+    struct prom_rule_list l;
+    if (prom_api_parse_rules(resp->body, resp->len, resp->status, &l, err, sizeof err) !=
+        PROM_API_OK)
+        return;
+    prom_rule_list_free(&p->rules);
+    p->rules = l;
+    p->changed = true;
+}
+
+/* The rules' `for` and expressions change with a deploy, not a refresh: now and then. */
+static void ask_rules(struct prom_source *p) {
+    if (p->rules_pending || p->rules_wait-- > 0)
+        return;
+    p->rules_wait = RULES_EVERY;
+    char *url = xasprintf("%s/api/v1/rules?type=alert", p->url);
+    struct http_request hr = {0};
+    hr.url = url;
+    hr.tls = p->tls;
+    hr.timeout_ms = p->timeout_ms;
+    hr.done = on_rules;
+    hr.arg = &p->rules_req;
+    hr.priority = HTTP_PRIO_BACKGROUND;
+    p->rules_pending = http_submit(p->http, &hr) == 0;
+    free(url);
+}
+
 void prom_source_round(struct prom_source *p) {
     if (p->pending > 0)
         return;
+    ask_rules(p);
     const char *group = p->cluster_label ? p->cluster_label : GROUP_DEFAULT;
     char *urls[PROM_SOURCE_QUERIES];
     urls[REQ_JOB] = query_url(p, "max", group,
@@ -267,11 +326,13 @@ void prom_source_round(struct prom_source *p) {
     urls[REQ_TASK] =
         query_url(p, "max", group,
                   "{__name__=~\"flink_taskmanager_job_task_(backPressuredTimeMsPerSecond|"
-                  "busyTimeMsPerSecond)\"}");
+                  "busyTimeMsPerSecond|operator_KafkaConsumer_records_lag_max|"
+                  "operator_KafkaSourceReader_KafkaConsumer_records_lag_max)\"}");
     urls[REQ_RATE] =
         query_url(p, "sum", group,
                   "flink_taskmanager_job_task_numRecordsOutPerSecond{task_name=~\"Source:.*\"} or "
-                  "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\"}");
+                  "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\"} or "
+                  "flink_taskmanager_job_task_operator_pendingRecords");
     urls[REQ_ALERTS] = xasprintf("%s/api/v1/alerts", p->url);
     p->next_failed = false;
     p->next_error[0] = '\0';
@@ -279,6 +340,7 @@ void prom_source_round(struct prom_source *p) {
     for (int i = 0; i < PROM_SOURCE_QUERIES; i++) {
         struct http_request hr = {0};
         hr.url = urls[i];
+        hr.tls = p->tls;
         hr.timeout_ms = p->timeout_ms;
         hr.done = on_done;
         hr.arg = &p->reqs[i];
@@ -345,6 +407,34 @@ size_t prom_source_match_cluster(const struct prom_source *p, const struct app *
     return SIZE_MAX;
 }
 
+bool prom_source_labels_in_cluster(const struct prom_source *p, const struct app *app, size_t ci,
+                                   const struct prom_label *labels, size_t n) {
+    const char *ns = p->cluster_label ? NULL : prom_label_get(labels, n, "namespace");
+    const char *pod = p->cluster_label ? NULL : prom_label_get(labels, n, "pod");
+    const char *cl = prom_label_get(labels, n, p->cluster_label ? p->cluster_label : "cluster");
+    return ci < app->n_clusters && in_cluster(p, app, ci, ns, pod, cl, true);
+}
+
+const char *prom_source_cluster_label(const struct prom_source *p) { return p->cluster_label; }
+
+long prom_source_timeout_ms(const struct prom_source *p) { return p->timeout_ms; }
+
+struct http *prom_source_http(const struct prom_source *p) {
+    return p->http;
+}
+
+const struct http_tls *prom_source_tls(const struct prom_source *p) { return p->tls; }
+
+void prom_source_set_target(struct prom_source *p, const char *url, const struct http_tls *tls) {
+    free(p->url);
+    p->url = xstrdup(url);
+    p->tls = tls;
+    p->state.state = SOURCE_PENDING;
+    p->state.error[0] = '\0';
+    p->rules_wait = 0; /* the new one's rules with its first round */
+    p->changed = true;
+}
+
 bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,
                      const char *job_id, struct prom_job_health *out) {
     for (int m = 0; m < PROM_M_COUNT; m++)
@@ -399,4 +489,101 @@ size_t prom_source_alert_count(const struct prom_source *p) { return p ? p->aler
 
 const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i) {
     return p && i < p->alerts.len ? &p->alerts.items[i] : NULL;
+}
+
+bool prom_source_backfill(struct prom_source *p, struct app *app) {
+    return p ? prom_backfill_step(p->bf, app) : false;
+}
+
+bool prom_source_backfill_busy(const struct prom_source *p) {
+    return p && prom_backfill_busy(p->bf);
+}
+
+size_t prom_source_backfill_queries(const struct prom_source *p) {
+    return p ? prom_backfill_queries(p->bf) : 0;
+}
+
+const struct prom_rule *prom_source_rule(const struct prom_source *p, const char *name) {
+    return p ? prom_rule_find(&p->rules, name) : NULL;
+}
+
+size_t prom_source_alert_target(const struct prom_source *p, const struct app *app,
+                                const struct prom_alert *a, const struct job **job) {
+    const char *jid = prom_label_get(a->labels, a->n_labels, "job_id");
+    size_t ci = prom_source_match_cluster(p, app, a->labels, a->n_labels);
+    const struct job *j = NULL;
+    if (ci < app->n_clusters && jid) {
+        j = cluster_job_by_id(&app->clusters[ci], jid);
+    } else if (jid) { /* no cluster label matched: the one cluster running that id */
+        for (size_t k = 0; k < app->n_clusters; k++) {
+            const struct job *x =
+                app->clusters[k].k8s.gone ? NULL : cluster_job_by_id(&app->clusters[k], jid);
+            if (x && j) { /* two of them (application mode's 000...0): neither */
+                j = NULL;
+                ci = SIZE_MAX;
+                break;
+            }
+            if (x) {
+                j = x;
+                ci = k;
+            }
+        }
+    }
+    *job = j;
+    return ci;
+}
+
+static enum alert_severity severity_of(const char *s) {
+    if (s && strcmp(s, "critical") == 0)
+        return ALERT_SEV_CRITICAL;
+    if (s && strcmp(s, "warning") == 0)
+        return ALERT_SEV_WARNING;
+    return ALERT_SEV_INFO;
+}
+
+void prom_source_feed_alerts(const struct prom_source *p, const struct app *app,
+                             struct alerts *engine) {
+    size_t n = p ? p->alerts.len : 0;
+    struct alert *items = n ? xcalloc(n, sizeof *items) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct prom_alert *a = &p->alerts.items[i];
+        const struct job *j = NULL;
+        size_t ci = prom_source_alert_target(p, app, a, &j);
+        const char *name = prom_label_get(a->labels, a->n_labels, "alertname");
+        const char *jid = prom_label_get(a->labels, a->n_labels, "job_id");
+        struct alert *x = &items[i];
+        x->origin = "prometheus";
+        x->rule = xstrdup(name); /* alerts_set_external copies: freed below */
+        x->severity = severity_of(prom_label_get(a->labels, a->n_labels, "severity"));
+        x->cluster = xstrdup(ci < app->n_clusters ? app->clusters[ci].name : NULL);
+        x->job_id = xstrdup(jid);
+        /* the job's own name: the label's is filtered (fraud_detection) */
+        x->job =
+            xstrdup(j && j->name ? j->name : prom_label_get(a->labels, a->n_labels, "job_name"));
+        x->scope = jid ? ALERT_SCOPE_JOB : ALERT_SCOPE_CLUSTER;
+        x->message = xstrdup(a->summary);
+        x->fired_ms = a->active_ms > 0 ? a->active_ms : 0;
+        x->since_ms = x->fired_ms;
+        x->value = a->value;
+        x->threshold = NAN;
+        const struct prom_rule *r = prom_rule_find(&p->rules, name);
+        if (r) {
+            char span[24] = "?";
+            if (!isnan(r->for_s))
+                snprintf(span, sizeof span, "%.0fs", r->for_s);
+            x->detail = xasprintf("Prometheus rule, for %s: %s", span, r->expr ? r->expr : "?");
+        }
+        x->key = xasprintf("%s/%s", x->cluster ? x->cluster : "", jid ? jid : "");
+    }
+    alerts_set_external(engine, items, n);
+    for (size_t i = 0; i < n; i++) {
+        free(items[i].rule);
+        free(items[i].cluster);
+        free(items[i].job_id);
+        free(items[i].job);
+        free(items[i].message);
+        free(items[i].detail);
+        free(items[i].key);
+    }
+    free(items);
 }

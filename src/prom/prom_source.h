@@ -8,11 +8,12 @@
  *                CompletedTimestamp, lastCheckpointDuration, lastCheckpointSize,
  *                numberOfFailedCheckpoints, numRestarts}
  *   task maxima  max by (__name__, job_id, G) of flink_taskmanager_job_task_{backPressured,
- *                busy}TimeMsPerSecond
+ *                busy}TimeMsPerSecond and the Kafka consumers' records_lag_max
  *   throughput   sum by (__name__, job_id, G) of what the sources emit
  *                (numRecordsOutPerSecond of tasks named "Source: ...") and what the sinks
  *                receive (numRecordsInPerSecond of tasks named "... Sink: ..."), as the
- *                REST poller counts a job's records in and out
+ *                REST poller counts a job's records in and out, and the sources'
+ *                pendingRecords (their lag, where the connector reports it)
  *   alerts       GET /api/v1/alerts
  * G, the labels that say which cluster a series belongs to: "namespace, pod, cluster", or
  * the one label configured (prometheus_cluster_label).
@@ -55,6 +56,8 @@ enum prom_metric {
     PROM_M_CHECKPOINT_SIZE,     /* bytes */
     PROM_M_CHECKPOINTS_FAILED,
     PROM_M_RESTARTS,
+    PROM_M_PENDING_RECORDS, /* sources' pendingRecords (FLIP-33), summed */
+    PROM_M_LAG_MAX,         /* Kafka consumers' records_lag_max, worst subtask */
     PROM_M_COUNT
 };
 
@@ -65,9 +68,10 @@ struct prom_job_health {
 };
 
 struct prom_source_options {
-    const char *url;           /* base URL, no trailing slash; copied */
-    const char *cluster_label; /* NULL: namespace + pod, then cluster; copied */
-    long timeout_ms;           /* per request; 0: http's default */
+    const char *url;            /* base URL, no trailing slash; copied */
+    const char *cluster_label;  /* NULL: namespace + pod, then cluster; copied */
+    long timeout_ms;            /* per request; 0: http's default */
+    const struct http_tls *tls; /* borrowed, NULL plain: a service proxy's (prom_target.h) */
 };
 
 struct prom_source;
@@ -76,6 +80,11 @@ struct prom_source;
  * is in flight); http is borrowed and must outlive every request */
 struct prom_source *prom_source_new(struct http *http, const struct prom_source_options *o);
 void prom_source_free(struct prom_source *p);
+
+/* Another Prometheus from the next round on (a reload changed the config): url copied,
+ * tls borrowed as in the options; what the old one said stays until the new one
+ * answers, the state pending. */
+void prom_source_set_target(struct prom_source *p, const char *url, const struct http_tls *tls);
 
 /* Submit a round unless one is in flight. Nothing blocks. */
 void prom_source_round(struct prom_source *p);
@@ -91,6 +100,10 @@ const struct source *prom_source_state(const struct prom_source *p);
  * refresh periods: rounds hang) */
 const char *prom_source_status(const struct prom_source *p, int64_t now_ms, int refresh_ms);
 
+/* A job's source lag in records: pendingRecords where reported, else records_lag_max;
+ * NaN when neither is. */
+double prom_job_health_lag(const struct prom_job_health *h);
+
 /* Job job_id of app->clusters[ci]: true and *out filled when any series matched. */
 bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,
                      const char *job_id, struct prom_job_health *out);
@@ -101,5 +114,39 @@ const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i
 /* The cluster an alert's (or any series') labels name, or SIZE_MAX when none matches. */
 size_t prom_source_match_cluster(const struct prom_source *p, const struct app *app,
                                  const struct prom_label *labels, size_t n);
+
+struct alerts;
+struct job;
+
+/* The alerting rule of that name from /api/v1/rules (its `for` and expression; asked
+ * with the first round and every 30th after), NULL unknown; borrowed until a round ends. */
+const struct prom_rule *prom_source_rule(const struct prom_source *p, const char *name);
+/* The cluster an alert names (prom_source_match_cluster; else, by its job_id, the one
+ * cluster running that job), SIZE_MAX none; *job that job or NULL (borrowed). */
+size_t prom_source_alert_target(const struct prom_source *p, const struct app *app,
+                                const struct prom_alert *a, const struct job **job);
+/* Hand Prometheus's firing alerts to the engine (alerts_set_external), origin
+ * "prometheus", matched to cluster and job, with their rule's `for` and expression as
+ * detail. Call after each alerts_evaluate. */
+void prom_source_feed_alerts(const struct prom_source *p, const struct app *app,
+                             struct alerts *engine);
+
+/* History from before launch (prom_backfill.h): apply what arrived and ask for what is
+ * new; call after the model changed and when a request ended. True when rings changed. */
+bool prom_source_backfill(struct prom_source *p, struct app *app);
+/* A backfill batch is in flight or waiting to be applied. */
+bool prom_source_backfill_busy(const struct prom_source *p);
+/* query_range requests sent since start. */
+size_t prom_source_backfill_queries(const struct prom_source *p);
+
+/* Whether a series with these labels belongs to app->clusters[ci] (the matching above;
+ * with no label that says, true: the job id decides). */
+bool prom_source_labels_in_cluster(const struct prom_source *p, const struct app *app, size_t ci,
+                                   const struct prom_label *labels, size_t n);
+/* borrowed: the configured cluster label or NULL; the client; the per-request timeout */
+const char *prom_source_cluster_label(const struct prom_source *p);
+struct http *prom_source_http(const struct prom_source *p);
+const struct http_tls *prom_source_tls(const struct prom_source *p);
+long prom_source_timeout_ms(const struct prom_source *p);
 
 #endif

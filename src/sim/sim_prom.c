@@ -277,12 +277,36 @@ struct task_entry {
     char *labels;    /* owned: task scope */
     char *op_labels; /* owned: operator scope */
     const double *vals;
+    bool source; /* a "Source: ..." vertex: its operator reports pendingRecords */
 };
 
 /* A 32-hex id from a key (attempt and operator ids). */
 static void hex_id(char out[33], uint64_t a, uint64_t b, uint64_t c) {
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)sim_prng_hash(a, b, c),
              (unsigned long long)sim_prng_hash(c, b, a));
+}
+
+/* A source's backlog, as the FLIP-33 connectors report it (pendingRecords): what it would
+ * have read in a minute in the share of time it was held back. */
+static void render_pending(const struct task_entry *e, size_t ne, struct text *out) {
+    size_t nk = sim_metrics_task_count(), bp = nk, rate = nk;
+    for (size_t k = 0; k < nk; k++) {
+        if (strcmp(sim_metrics_task_name(k), "backPressuredTimeMsPerSecond") == 0)
+            bp = k;
+        if (strcmp(sim_metrics_task_name(k), "numRecordsOutPerSecond") == 0)
+            rate = k;
+    }
+    bool header = false;
+    for (size_t i = 0; i < ne && bp < nk && rate < nk; i++) {
+        if (!e[i].source)
+            continue;
+        if (!header)
+            family(out, "flink_taskmanager_job_task_operator_pendingRecords",
+                   "(scope: taskmanager_job_task_operator)");
+        header = true;
+        sample(out, "flink_taskmanager_job_task_operator_pendingRecords", e[i].op_labels,
+               floor(e[i].vals[bp] / 1000.0 * e[i].vals[rate] * 60.0));
+    }
 }
 
 static void render_taskmanager(const struct sim_cluster *c, size_t t, int64_t now,
@@ -342,6 +366,7 @@ static void render_taskmanager(const struct sim_cluster *c, size_t t, int64_t no
                 e[ne].op_labels = xasprintf("%s,operator_id=\"%s\",operator_name=\"%s\"",
                                             e[ne].labels, op, task_name);
                 e[ne].vals = &vals[(size_t)s * nk];
+                e[ne].source = vx->name && strncmp(vx->name, "Source:", 7) == 0;
                 ne++;
             }
             free(task_name);
@@ -370,6 +395,7 @@ static void render_taskmanager(const struct sim_cluster *c, size_t t, int64_t no
             sample(out, name, e[i].op_labels, e[i].vals[k]);
         free(name);
     }
+    render_pending(e, ne, out);
     for (size_t i = 0; i < ne; i++) {
         free(e[i].labels);
         free(e[i].op_labels);

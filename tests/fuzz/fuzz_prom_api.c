@@ -27,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct prom_alert_list l;
     if (prom_api_parse_alerts(body, len, status, &l, err, sizeof err) == PROM_API_OK)
         prom_alert_list_free(&l);
+    struct prom_rule_list rl;
+    if (prom_api_parse_rules(body, len, status, &rl, err, sizeof err) == PROM_API_OK)
+        prom_rule_list_free(&rl);
     free(body);
     return 0;
 }

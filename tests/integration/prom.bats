@@ -156,7 +156,9 @@ assert float(r[0]['value'][1]) == $running, (r, $running)
     run "$FLINKTOP" --once --output json --prometheus "$PROM_URL" $(sim_flink_args)
     [ "$status" -eq 0 ]
     printf '%s' "$output" >"$OUT"
+    promq 'sum by (job_id) (flink_taskmanager_job_task_operator_pendingRecords)' >"$BATS_TEST_TMPDIR/lag.json"
     py "
+lags = {r['metric']['job_id']: float(r['value'][1]) for r in json.load(open('$BATS_TEST_TMPDIR/lag.json'))}
 p = d['prometheus']
 assert p['url'] == '$PROM_URL' and p['status'] == 'ok' and p['error'] is None, p
 assert p['queries'] == 4, p
@@ -180,6 +182,10 @@ for c in d['clusters']:
         assert abs(h['backpressured_max_ms_per_s'] - bp * 1000) < 1.0, (h, bp)
         assert h['busy_max_ms_per_s'] is None or 0 <= h['busy_max_ms_per_s'] <= 1000, h
         assert h['restarts'] >= 0 and h['checkpoints_failed'] >= 0, h
+        # the sources' backlog: Prometheus's own sum of their pendingRecords
+        lag = lags.get(j['id'])
+        assert lag is not None and h['source_lag_records'] is not None, (h, lag)
+        assert abs(h['source_lag_records'] - lag) <= 1e-6 * max(1, lag), (h, lag)
 assert seen >= 6, seen
 assert all(a['origin'] == 'flinktop' for a in d['alerts'] if a['origin'] != 'prometheus'), d['alerts']
 "
@@ -226,6 +232,8 @@ assert a['origin'] == 'prometheus' and a['severity'] == 'critical', a
 assert a['cluster'] == 'staging', a
 assert a['job'] == '$name', a   # the job's own name, not the label's filtered one
 assert a['since'] > 1e12 and a['message'], a
+# the rule's own for and expression, from /api/v1/rules
+assert a['detail'].startswith('Prometheus rule, for 1s: ') and 'flink_jobmanager_job_uptime' in a['detail'], a
 "
 }
 
@@ -272,4 +280,71 @@ for c in d['clusters']:
     [ "$status" -eq 3 ]
     [[ "$output" == *"prometheus http://127.0.0.1:$port: "*"connection refused"* ]]
     [[ "$output" == *"connection refused"* ]]
+}
+
+# Prometheus holds at least N scrapes of every running job (the jobs' own series).
+scraped_for() {
+    local r
+    r=$(promq "min(count_over_time(flink_jobmanager_job_numRestarts[5m]))" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')
+    [ "${r%.*}" -ge "$1" ]
+}
+
+@test "history from before launch: backfilled points are what the simulator served, on the step grid" {
+    need_prometheus
+    sim_start --clusters 2 --jobs 2 # not frozen: throughput moves, so values tell points apart
+    export SIM_CLUSTERS="production staging"
+    prom_start "$SIM_URL" 1s
+    wait_until 30 all_jobs_scraped
+    wait_until 60 scraped_for 10
+    run "$FLINKTOP" --once --output json --refresh 1 --prometheus "$PROM_URL" $(sim_flink_args)
+    printf '%s' "$output" >"$OUT"
+    # Prometheus's raw samples of each running job: what the simulator served, scrape by scrape
+    py "
+import urllib.parse, urllib.request
+p = d['prometheus']
+assert p['status'] == 'ok' and 0 < p['backfill_queries'] <= 5, p
+def raw(q):
+    u = '$PROM_URL/api/v1/query?' + urllib.parse.urlencode({'query': q, 'time': d_time})
+    return json.load(urllib.request.urlopen(u))['data']['result']
+d_time = max(pt[0] for c in d['clusters'] for j in c['jobs'] for pt in j['history']['records_in_per_s']['points']) / 1000 + 1
+# the value Prometheus evaluates at t: each series' newest raw sample at or before t (5m lookback)
+def at(series, t, agg):
+    vals = []
+    for s in series:
+        before = [float(v) for ts, v in s['values'] if ts * 1000 <= t]
+        if before:
+            vals.append(before[-1])
+    return agg(vals) if vals else None
+checked = 0
+for c in d['clusters']:
+    for j in c['jobs']:
+        if j['state'] != 'RUNNING':
+            continue
+        h = j['history']
+        for key in ('records_in_per_s', 'records_out_per_s', 'backpressured_max', 'busy_max'):
+            assert h[key]['source'] == 'prometheus', (c['name'], j['name'], key, h[key])
+        src = raw('flink_taskmanager_job_task_numRecordsOutPerSecond{job_id=\"%s\",task_name=~\"Source:.*\",cluster=\"%s\"}[5m]' % (j['id'], c['name']))
+        bp = raw('flink_taskmanager_job_task_backPressuredTimeMsPerSecond{job_id=\"%s\",cluster=\"%s\"}[5m]' % (j['id'], c['name']))
+        assert src and bp, (j['name'], src, bp)
+        first_raw = min(s['values'][0][0] for s in src) * 1000
+        pts = h['records_in_per_s']['points']
+        assert len(pts) >= 8, (j['name'], pts)
+        # the backfilled points: one a step (1 s), from about the first scrape on
+        back = pts[:-1]
+        steps = {b[0] - a[0] for a, b in zip(back, back[1:])}
+        assert steps == {1000}, (j['name'], steps, back)
+        assert all(t % 1000 == 0 for t, _ in back), back
+        assert back[0][0] - first_raw < 2000, (back[0], first_raw)
+        # the REST point comes last, after the backfill
+        assert pts[-1][0] > back[-1][0], pts[-2:]
+        for t, v in back:
+            want = at(src, t, sum)
+            assert want is not None and abs(v - want) <= 1e-4 * max(1, want), (j['name'], t, v, want)
+        for t, v in h['backpressured_max']['points'][:-1]:
+            want = at(bp, t, max)
+            assert want is not None and abs(v - want / 1000) <= 1e-5, (j['name'], t, v, want)
+        checked += 1
+assert checked >= 3, checked
+"
 }

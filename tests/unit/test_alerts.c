@@ -486,11 +486,11 @@ static void firing_alerts_as_json(void **state) {
     cJSON *arr = alerts_to_json(a);
     char *text = cJSON_PrintUnformatted(arr);
     assert_string_equal(
-        text, "[{\"name\":\"ClusterDown\",\"severity\":\"critical\",\"scope\":\"cluster\","
+        text, "[{\"name\":\"ClusterDown\",\"origin\":\"flinktop\",\"severity\":\"critical\",\"scope\":\"cluster\","
               "\"cluster\":\"prod\",\"job\":null,\"job_id\":null,\"vertex\":null,"
               "\"taskmanager\":null,\"pod\":null,\"bottleneck\":null,\"since\":1700000000123,\"value\":1,"
               "\"threshold\":1,\"message\":\"prod is down\"},"
-              "{\"name\":\"Failed\",\"severity\":\"warning\",\"scope\":\"job\","
+              "{\"name\":\"Failed\",\"origin\":\"flinktop\",\"severity\":\"warning\",\"scope\":\"job\","
               "\"cluster\":\"prod\",\"job\":\"orders\",\"job_id\":\"j1\",\"vertex\":null,"
               "\"taskmanager\":null,\"pod\":null,\"bottleneck\":null,\"since\":1700000000123,\"value\":1,"
               "\"threshold\":1,\"message\":\"Failed: job orders on prod: 1 (threshold 1)\"}]");
@@ -513,6 +513,78 @@ struct fixture_app {
     struct app app;
     struct cluster cluster;
 };
+
+/* Prometheus's alerts beside the engine's own: listed, counted and marked on rows; the
+ * one whose rule name, cluster and job are those of the engine's own firing alert is
+ * listed once, the engine's, which says Prometheus fires it too. */
+static void external_alerts_listed_and_deduplicated(void **state) {
+    (void)state;
+    struct alerts *a = engine("rules:\n"
+                              "  - {name: FlinkJobFailed, severity: critical, metric: job_failed,\n"
+                              "     op: \"==\", threshold: 1}\n");
+    struct alert_sample_set s;
+    alert_samples_init(&s);
+    job_sample(&s, "prod", "j1", ALERT_METRIC_JOB_FAILED, 1);
+    alerts_evaluate(a, &s, 1000);
+    struct alert ext[3] = {0};
+    char n0[] = "FlinkJobFailed", n1[] = "HighBackpressure", n2[] = "ClusterDown";
+    char *names[] = {n0, n1, n2};
+    char prod[] = "prod", j1[] = "j1", j2[] = "j2", msg[] = "from Prometheus",
+         det[] = "Prometheus rule, for 120s: x > 500";
+    for (int i = 0; i < 3; i++) {
+        ext[i].rule = names[i];
+        ext[i].origin = "prometheus";
+        ext[i].severity = ALERT_SEV_WARNING;
+        ext[i].cluster = prod;
+        ext[i].fired_ms = 500;
+        ext[i].message = msg;
+    }
+    ext[0].job_id = j1; /* the engine's own fires it on the same job */
+    ext[1].job_id = j2;
+    ext[1].detail = det;
+    ext[2].cluster = NULL; /* names neither: the whole fleet */
+    alerts_set_external(a, ext, 3);
+    const struct alert *list[8];
+    size_t n = alerts_list(a, ALERT_FIRING, list, 8);
+    assert_int_equal(n, 3);
+    assert_string_equal(list[0]->rule, "FlinkJobFailed"); /* critical first */
+    assert_null(list[0]->origin);                        /* the engine's */
+    assert_string_equal(list[0]->also_origin, "prometheus");
+    size_t ext_seen = 0;
+    for (size_t i = 1; i < n; i++) {
+        assert_string_equal(list[i]->origin, "prometheus");
+        ext_seen++;
+    }
+    assert_int_equal(ext_seen, 2);
+    size_t counts[ALERT_SEV_COUNT];
+    assert_int_equal(alerts_counts(a, counts), 3);
+    assert_int_equal(counts[ALERT_SEV_WARNING], 2);
+    assert_int_equal(alerts_worst_for_job(a, "prod", "j2"), ALERT_SEV_WARNING);
+    assert_int_equal(alerts_worst_for_job(a, "prod", "j1"), ALERT_SEV_CRITICAL);
+    cJSON *arr = alerts_to_json(a);
+    char *text = cJSON_PrintUnformatted(arr);
+    assert_non_null(strstr(text, "\"name\":\"FlinkJobFailed\",\"origin\":\"flinktop\","
+                                 "\"also_origin\":\"prometheus\""));
+    assert_non_null(strstr(text, "\"name\":\"HighBackpressure\",\"origin\":\"prometheus\""));
+    assert_non_null(strstr(text, "\"detail\":\"Prometheus rule, for 120s: x > 500\""));
+    free(text);
+    cJSON_Delete(arr);
+    /* the engine's own resolves: Prometheus's is listed on its own again */
+    alert_samples_free(&s);
+    alert_samples_init(&s);
+    job_sample(&s, "prod", "j1", ALERT_METRIC_JOB_FAILED, 0);
+    alerts_evaluate(a, &s, 2000);
+    alerts_evaluate(a, &s, 100000);
+    n = alerts_list(a, ALERT_FIRING, list, 8);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(list[i]->origin, "prometheus");
+    /* the next answer replaces the last */
+    alerts_set_external(a, NULL, 0);
+    assert_int_equal(alerts_list(a, ALERT_FIRING, NULL, 0), 0);
+    alert_samples_free(&s);
+    alerts_free(a);
+}
 
 static void set_sources(struct cluster *c, enum source_state st) {
     for (int i = 0; i < SRC_COUNT; i++)
@@ -927,6 +999,7 @@ int main(void) {
         cmocka_unit_test(new_rules_keep_state_of_the_same_rule_and_resolve_the_rest),
         cmocka_unit_test(counts_and_worst_severity_for_row_markers),
         cmocka_unit_test(firing_alerts_as_json),
+        cmocka_unit_test(external_alerts_listed_and_deduplicated),
         cmocka_unit_test(samples_have_every_metric_per_scope),
         cmocka_unit_test(checkpoint_age_covers_none_yet_and_checkpointing_off),
         cmocka_unit_test(cluster_unreachable_only_when_every_polled_source_fails),

@@ -283,6 +283,45 @@ static void alerts_error_and_shape(void **state) {
     assert_int_equal(l.len, 0);
 }
 
+/* /api/v1/rules: the alerting rules' names, expressions and `for`; recording rules and
+ * malformed entries skipped; hostile text one clean line. */
+static void rules_for_and_expressions(void **state) {
+    (void)state;
+    struct body b = fixture_load("prom", "rules.json");
+    struct prom_rule_list l;
+    assert_int_equal(prom_api_parse_rules(b.data, b.len, 200, &l, err, sizeof err), PROM_API_OK);
+    free(b.data);
+    assert_int_equal(l.len, 3);
+    const struct prom_rule *r = prom_rule_find(&l, "FlinkJobFailed");
+    assert_non_null(r);
+    assert_true(r->for_s == 60.0);
+    assert_string_equal(r->group, "flink");
+    assert_string_equal(r->severity, "critical");
+    assert_non_null(strstr(r->expr, "increase(flink_jobmanager_job_numRestarts[5m])"));
+    r = prom_rule_find(&l, "HighBackpressure");
+    assert_non_null(r);
+    assert_true(r->for_s == 120.0);
+    assert_non_null(strstr(r->expr, "> 500"));
+    assert_null(prom_rule_find(&l, "job:records_in:rate")); /* a recording rule */
+    /* the odd one: no escape survives, a duration that is not a number is unknown, a
+     * severity that is not a string is none */
+    r = &l.items[2];
+    assert_null(strchr(r->name, '\x1b'));
+    assert_null(strchr(r->expr, '\n'));
+    assert_true(isnan(r->for_s));
+    assert_null(r->severity);
+    prom_rule_list_free(&l);
+    /* errors and shapes */
+    const char *bad = "{\"status\":\"success\",\"data\":{\"groups\":{}}}";
+    assert_int_equal(prom_api_parse_rules(bad, strlen(bad), 200, &l, err, sizeof err),
+                     PROM_API_SHAPE);
+    b = fixture_load("prom", "error_timeout.json");
+    assert_int_equal(prom_api_parse_rules(b.data, b.len, 503, &l, err, sizeof err),
+                     PROM_API_ERROR);
+    free(b.data);
+    assert_int_equal(l.len, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vector_has_labels_values_and_time),
@@ -304,6 +343,7 @@ int main(void) {
         cmocka_unit_test(huge_matrix_is_capped_and_says_truncated),
         cmocka_unit_test(alerts_firing_pending_and_their_labels),
         cmocka_unit_test(alerts_error_and_shape),
+        cmocka_unit_test(rules_for_and_expressions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
