@@ -244,10 +244,7 @@ static int on_audit(void *arg, const struct operation *op, const char *phase, ch
     if (c->k8s && op->api_server && op->state == OP_FAILED) {
         /* 409: read the resource again now, so the key pressed again confirms against
          * what is there; 401: the exec credential was refused, get a fresh one */
-        const struct cluster *cl = NULL;
-        for (size_t i = 0; op->cluster && i < c->app->n_clusters && cl == NULL; i++)
-            if (strcmp(c->app->clusters[i].name, op->cluster) == 0)
-                cl = &c->app->clusters[i];
+        const struct cluster *cl = app_cluster(c->app, op->cluster_id);
         if (op->http_status == 409)
             k8s_poller_refresh_now(c->k8s, cl);
         else if (op->http_status == 401 && cl && cl->k8s.ctx)
