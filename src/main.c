@@ -24,7 +24,6 @@
 #include "config.h"
 #include "frame_pacer.h"
 #include "history.h"
-#include "http_trust.h"
 #include "http.h"
 #include "k8s_poller.h"
 #include "keymap.h"
@@ -37,8 +36,7 @@
 #include "secret.h"
 #include "signals.h"
 #include "log_fetch.h"
-#include "once_incident.h"
-#include "once_output.h"
+#include "once_run.h"
 #include "theme.h"
 #include "ui.h"
 #include "xalloc.h"
@@ -201,81 +199,6 @@ static void app_free(struct app *app) {
     free(app->clusters);
 }
 
-/* "context prod, all namespaces" for the first line of the text report, and a line for
- * each context that failed or fell back. */
-static void once_scope(const struct app *app, char *scope, size_t scope_size, char *notes,
-                       size_t notes_size) {
-    size_t n = k8s_context_count(app), used = 0, nused = 0;
-    scope[0] = notes[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        const struct k8s_context_state *s = k8s_context_at(app, i);
-        int w = snprintf(scope + used, scope_size - used, "%scontext %s, %s%s", i ? "; " : "",
-                         s->name, s->scope ? "namespace " : "all namespaces",
-                         s->scope ? s->scope : "");
-        used = w > 0 && used + (size_t)w < scope_size ? used + (size_t)w : used;
-        enum http_trust trust = http_trust_of(s->tls);
-        if (trust != HTTP_TRUST_VERIFIED) {
-            w = snprintf(notes + nused, notes_size - nused, "context %s: insecure (TLS not verified%s)\n",
-                         s->name,
-                         trust == HTTP_TRUST_INSECURE_CREDENTIAL ? ", a credential sent anyway" : "");
-            nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
-        }
-        if (s->watch_note[0]) { /* RBAC forbids watch: the console lists, slower */
-            w = snprintf(notes + nused, notes_size - nused, "context %s: %s\n", s->name,
-                         s->watch_note);
-            nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
-        }
-        if (s->error[0] == '\0' && !s->fell_back)
-            continue;
-        w = snprintf(notes + nused, notes_size - nused, "context %s: %s%s\n", s->name,
-                     s->error[0] ? s->error : "",
-                     s->fell_back ? " (listing all namespaces forbidden)" : "");
-        nused = w > 0 && nused + (size_t)w < notes_size ? nused + (size_t)w : nused;
-    }
-    if (app->prom) { /* the board's other source: say when it is not ok */
-        const struct source *st = prom_source_state(app->prom);
-        if (st->state != SOURCE_OK)
-            snprintf(notes + nused, notes_size - nused, "prometheus %s: %s\n",
-                     prom_source_url(app->prom), st->error[0] ? st->error : "no answer yet");
-    }
-}
-
-static int run_once(struct app *app, struct poller *p, struct k8s_poller *k8s,
-                    struct prom_source *prom, struct loop *loop, struct alerts *alerts,
-                    enum output_format fmt) {
-    /* Kubernetes first: its lists decide which clusters there are to poll. */
-    if (k8s) {
-        k8s_poller_round(k8s);
-        while (k8s_poller_busy(k8s))
-            loop_run_once(loop, 200);
-    }
-    poller_set_all_details(p, true);
-    if (prom) /* beside Flink REST, not after it: its figures are matched when printed */
-        prom_source_round(prom);
-    poller_round(p, -1, NULL);
-    while (poller_in_flight(p) > 0 || (prom && prom_source_busy(prom)))
-        loop_run_once(loop, 200);
-    history_update(app);
-    if (prom) { /* history from before launch, into the rings REST's first points made */
-        prom_source_backfill(prom, app);
-        while (prom_source_backfill_busy(prom) && prom_source_backfill(prom, app) == false)
-            loop_run_once(loop, 200);
-    }
-    evaluate_alerts(app, alerts);
-    app->now_ms = clock_wall_ms();
-    if (fmt == OUTPUT_JSON) {
-        char *s = once_json(app);
-        puts(s);
-        free(s);
-    } else {
-        char scope[256], notes[1024];
-        once_scope(app, scope, sizeof scope, notes, sizeof notes);
-        once_incident_text(app, scope[0] ? scope : NULL, notes, app->now_ms, stdout);
-    }
-    fflush(stdout);
-    return once_all_ok(app) ? 0 : 3;
-}
-
 /* Every cluster has answered (or failed) every source at least once. */
 static bool fleet_settled(const struct app *app) {
     for (size_t i = 0; i < app->n_clusters; i++)
@@ -330,10 +253,7 @@ static int on_audit(void *arg, const struct operation *op, const char *phase, ch
     if (c->k8s && op->api_server && op->state == OP_FAILED) {
         /* 409: read the resource again now, so the key pressed again confirms against
          * what is there; 401: the exec credential was refused, get a fresh one */
-        const struct cluster *cl = NULL;
-        for (size_t i = 0; op->cluster && i < c->app->n_clusters && cl == NULL; i++)
-            if (strcmp(c->app->clusters[i].name, op->cluster) == 0)
-                cl = &c->app->clusters[i];
+        const struct cluster *cl = app_cluster(c->app, op->cluster_id);
         if (op->http_status == 409)
             k8s_poller_refresh_now(c->k8s, cl);
         else if (op->http_status == 401 && cl && cl->k8s.ctx)
@@ -797,8 +717,21 @@ int main(int argc, char **argv) {
         free(prom_url);
     }
     struct console_args ca = {cfg, o.config_path, &ov, ops, prom, o.prometheus};
-    rc = o.once ? run_once(&app, poller, k8s, prom, loop, alerts, o.output)
-                : run_console(&app, poller, k8s, loop, alerts, &ca);
+    if (o.once) {
+        /* Kubernetes first (its lists decide the clusters), then Flink REST and Prometheus
+         * side by side; every job's details in the one round */
+        struct data_source discover[1], poll[2];
+        struct once_sources src = {discover, 0, poll, 0, prom};
+        if (k8s)
+            discover[src.n_discover++] = k8s_poller_source(k8s);
+        if (prom)
+            poll[src.n_poll++] = once_prom_source(prom);
+        poll[src.n_poll++] = poller_source(poller);
+        poller_set_all_details(poller, true);
+        rc = once_run(&app, &src, loop, alerts, o.output);
+    } else {
+        rc = run_console(&app, poller, k8s, loop, alerts, &ca);
+    }
     print_http_stats(http);
     cfg = ca.cfg;         /* a reload may have replaced it */
     k8s_poller_stop(k8s); /* exec plugins give their fds and timers back to the loop */

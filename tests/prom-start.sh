@@ -4,6 +4,9 @@
 #   prom_start SIM_URL [INTERVAL]   sets PROM_PID, PROM_URL, PROM_DIR; INTERVAL is the
 #                                   scrape, evaluation and discovery period (default 1s)
 #   prom_stop
+#   prom_start_file SIM_URL [INTERVAL]  in setup_file: one Prometheus for the file's tests,
+#                                   PROM_FILE_URL exported (PROM_URL stays unset)
+#   prom_stop_file                  in teardown_file
 # Environment: PROMETHEUS (the binary, default prometheus); PROM_RULE_FOR (every alert
 # rule's `for`, e.g. 1s for tests; default: the rules' own); PROM_CA_FILE (CA of an https
 # simulator). Returns 2 with a message when prometheus is not installed, 1 when it did
@@ -50,7 +53,7 @@ prom_start() {
         port=$(prom_free_port) || return 1
         "$PROMETHEUS" --config.file="$PROM_DIR/prometheus.yml" \
             --storage.tsdb.path="$PROM_DIR/data" --web.listen-address="127.0.0.1:$port" \
-            --log.level=warn >"$PROM_DIR/log" 2>&1 &
+            --log.level=warn >"$PROM_DIR/log" 2>&1 3>&- &
         PROM_PID=$!
         PROM_URL="http://127.0.0.1:$port"
         i=0
@@ -84,6 +87,35 @@ prom_stop() {
     if [ -n "${PROM_DIR:-}" ]; then
         rm -rf "$PROM_DIR"
         PROM_DIR=""
+    fi
+    return 0
+}
+
+# prom_start_file SIM_URL [INTERVAL]: in setup_file, a Prometheus the file's tests share
+# (they set PROM_URL=$PROM_FILE_URL); a test's own prom_start/prom_stop leave it alone.
+prom_start_file() {
+    prom_start "$@"
+    local rc=$?
+    PROM_FILE_PID=$PROM_PID PROM_FILE_URL=$PROM_URL PROM_FILE_DIR=${PROM_DIR:-}
+    export PROM_FILE_PID PROM_FILE_URL PROM_FILE_DIR
+    PROM_PID="" PROM_URL="" PROM_DIR=""
+    return $rc
+}
+
+prom_stop_file() {
+    local pid=${PROM_FILE_PID:-} i=0
+    PROM_FILE_PID=""
+    if [ -n "$pid" ]; then
+        kill "$pid" 2>/dev/null
+        # teardown_file may not be its parent: poll (with a deadline) for its end
+        while kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do
+            i=$((i + 1))
+            sleep 0.05
+        done
+    fi
+    if [ -n "${PROM_FILE_DIR:-}" ]; then
+        rm -rf "$PROM_FILE_DIR"
+        PROM_FILE_DIR=""
     fi
     return 0
 }

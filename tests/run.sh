@@ -2,26 +2,30 @@
 # The whole suite: unit tests (cmocka), integration (simulator + --once), end to end
 # (tmux). Every runner speaks TAP; this counts the results and ends with one line:
 # "N passed, M failed". Exit status 1 when anything failed.
-# The end-to-end files run TEST_JOBS at a time (default 3: they mostly wait on flinktop's
-# timers, and every file has its own simulators, tmux servers and ports), the longest of
-# the last run first; the integration files, busy with processes and some timing what
-# they wait for, run one at a time before them. Results print in the usual order.
+# Every runner (cmocka binary, integration file, end-to-end file) is independent: each
+# bats file has its own simulators, Prometheus, tmux servers and ports (port 0). They run
+# TEST_JOBS at a time (default 4: most of them wait on timers and processes, not the
+# CPU), the longest of the last run first so the short ones fill the gaps at the end.
+# Results print in the usual order: unit, integration, end to end.
 BUILD=${BUILD:-build}
 export FLINKTOP=${FLINKTOP:-./flinktop}
 export FLINKTOP_SIM=${FLINKTOP_SIM:-./flinktop-sim}
 export FIXTURES=${FIXTURES:-tests/fixtures}
 out=${TEST_OUT:-tests/out}
 
-# run.sh --one NAME FILE: one bats file (what the parallel runners call)
+# run.sh --one NAME FILE: one bats file or cmocka binary (what the parallel runners call)
 if [ "${1:-}" = "--one" ]; then
     t0=$(date +%s)
-    bats --tap --timing "$3" >"$out/$2.tap" 2>"$out/$2.err"
+    case "$3" in
+        *.bats) bats --tap --timing "$3" >"$out/$2.tap" 2>"$out/$2.err" ;;
+        *) env CMOCKA_MESSAGE_OUTPUT=TAP "$3" >"$out/$2.tap" 2>"$out/$2.err" ;;
+    esac
     echo "$? $(($(date +%s) - t0))" >"$out/$2.rc"
     exit 0
 fi
 mkdir -p "$out"
 : >"$out/tap.txt"
-jobs=${TEST_JOBS:-3}
+jobs=${TEST_JOBS:-4}
 t_start=$(date +%s)
 # One throwaway TLS certificate for the whole run, shared by every Kubernetes test
 # (tests/sim-start.sh test_cert makes it; a bats file run alone makes its own).
@@ -56,29 +60,27 @@ report() {
     fi
 }
 
-for t in "$BUILD"/tests/test_*; do
-    [ -x "$t" ] || continue
-    name=$(basename "$t")
-    t0=$(date +%s)
-    env CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out/$name.tap" 2>"$out/$name.err"
-    report "$name" $? $(($(date +%s) - t0))
-done
-
-# bats_list DIR: "SECONDS NAME FILE" a line, SECONDS from the last run (a new file: 60)
-bats_list() {
-    for f in "$1"/*.bats; do
-        [ -f "$f" ] || continue
-        name="$(basename "$1")-$(basename "$f" .bats)"
+# run_list PREFIX FILE...: "SECONDS NAME FILE" a line, SECONDS from the last run (a new
+# bats file: 60, a new binary: 1)
+run_list() {
+    prefix=$1
+    shift
+    for f in "$@"; do
+        case "$f" in
+            *.bats) [ -f "$f" ] || continue; name="$prefix$(basename "$f" .bats)" new=60 ;;
+            *) [ -x "$f" ] || continue; name=$(basename "$f") new=1 ;;
+        esac
         prev=$(cut -d' ' -f2 "$out/$name.rc" 2>/dev/null)
-        echo "${prev:-60} $name $f"
+        echo "${prev:-$new} $name $f"
         rm -f "$out/$name.rc"
     done
 }
-bats_files=$(bats_list tests/integration)
-e2e_files=$(bats_list tests/e2e)
-printf '%s\n' "$bats_files" | cut -d' ' -f2- | xargs -r -n 2 -P 1 sh "$0" --one
-printf '%s\n' "$e2e_files" | sort -rn | cut -d' ' -f2- | xargs -r -n 2 -P "$jobs" sh "$0" --one
-printf '%s\n%s\n' "$bats_files" "$e2e_files" | while read -r _ name f; do
+unit_bins=$(run_list "" "$BUILD"/tests/test_*)
+bats_files=$(run_list integration- tests/integration/*.bats)
+e2e_files=$(run_list e2e- tests/e2e/*.bats)
+printf '%s\n%s\n%s\n' "$unit_bins" "$bats_files" "$e2e_files" | grep -v '^$' | sort -rn |
+    cut -d' ' -f2- | xargs -r -n 2 -P "$jobs" sh "$0" --one
+printf '%s\n%s\n%s\n' "$unit_bins" "$bats_files" "$e2e_files" | while read -r _ name f; do
     [ -n "$name" ] || continue
     rc=1 secs=0
     [ -s "$out/$name.rc" ] && read -r rc secs <"$out/$name.rc"

@@ -58,7 +58,9 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         const char *st = j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state);
         /* an action under way marks the row until it ends (o has the details) */
         const struct operation *op =
-            c ? operations_running(v->app->ops, c->name, j->id[0] ? j->id : NULL, NULL) : NULL;
+            c ? operations_running(v->app->ops, app_cluster_id(v->app, c), j->id[0] ? j->id : NULL,
+                                   NULL)
+              : NULL;
         if (op) {
             snprintf(buf, size, "%s *%s", st, op->action);
             return ROLE_STATE_WARN;

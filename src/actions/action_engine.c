@@ -185,9 +185,7 @@ const struct job *action_engine_cluster_job(const struct cluster *c) {
 }
 
 static const struct cluster *cluster_at(const struct app *app, int i) {
-    if (i < 0 || (size_t)i >= app->n_clusters)
-        return NULL;
-    return &app->clusters[i];
+    return app_cluster(app, i);
 }
 
 /* The FlinkDeployment to patch for an action on job_id: the resource's own job, or the
@@ -326,11 +324,11 @@ enum action_gate action_engine_gate(struct action_engine *e, enum action a, int 
     const char *an = action_name(a);
     if (a == ACT_CANCEL || a == ACT_SUSPEND) /* C is either, whichever was sent */
         an = NULL;
-    const struct operation *last = operations_unsettled(e->ops, c->name, job_id, an);
+    const struct operation *last = operations_unsettled(e->ops, cluster, job_id, an);
     if (last == NULL)
-        last = operations_unsettled(e->ops, c->name, job_id, NULL);
+        last = operations_unsettled(e->ops, cluster, job_id, NULL);
     if (last == NULL && job_id)
-        last = operations_unsettled(e->ops, c->name, NULL, NULL);
+        last = operations_unsettled(e->ops, cluster, NULL, NULL);
     if (last) {
         snprintf(msg, size, "the last %s on %s%s%s %s (o shows it)", last->action, c->name,
                  last->job_name ? "/" : "", last->job_name ? last->job_name : "",
@@ -673,6 +671,7 @@ int action_engine_op_request(struct action_engine *e, const struct action_reques
     }
     out->action = action_name(p->action);
     out->params = p->params;
+    out->cluster_id = r->cluster;
     out->cluster = c->name;
     out->context = context;
     out->api_server = p->api_server;

@@ -705,6 +705,7 @@ const struct operation *operations_start(struct operations *ops, const struct op
     op->id = ops->next_id++;
     op->action = xstrdup(r->action);
     op->params = xstrdup(r->params ? r->params : "{}");
+    op->cluster_id = r->cluster_id;
     op->cluster = dup_or_null(r->cluster);
     op->context = dup_or_null(r->context);
     op->ns = dup_or_null(r->ns);
@@ -793,22 +794,22 @@ static bool same(const char *a, const char *b) {
     return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
 }
 
-const struct operation *operations_running(const struct operations *ops, const char *cluster,
+const struct operation *operations_running(const struct operations *ops, int cluster_id,
                                            const char *job_id, const char *action) {
     for (size_t i = ops ? ops->len : 0; i-- > 0;) {
         const struct operation *op = ops->items[i];
-        if (op->state == OP_RUNNING && same(op->cluster, cluster) && same(op->job_id, job_id) &&
+        if (op->state == OP_RUNNING && op->cluster_id == cluster_id && same(op->job_id, job_id) &&
             (action == NULL || strcmp(op->action, action) == 0))
             return op;
     }
     return NULL;
 }
 
-const struct operation *operations_unsettled(const struct operations *ops, const char *cluster,
+const struct operation *operations_unsettled(const struct operations *ops, int cluster_id,
                                              const char *job_id, const char *action) {
     for (size_t i = ops ? ops->len : 0; i-- > 0;) {
         const struct operation *op = ops->items[i];
-        if ((op->state == OP_RUNNING || op->state == OP_UNKNOWN) && same(op->cluster, cluster) &&
+        if ((op->state == OP_RUNNING || op->state == OP_UNKNOWN) && op->cluster_id == cluster_id &&
             same(op->job_id, job_id) && (action == NULL || strcmp(op->action, action) == 0))
             return op;
     }
@@ -822,10 +823,10 @@ size_t operations_running_count(const struct operations *ops) {
     return n;
 }
 
-bool operations_busy(const struct operations *ops, const char *cluster, const char *job_id) {
+bool operations_busy(const struct operations *ops, int cluster_id, const char *job_id) {
     for (size_t i = 0; ops && i < ops->len; i++) {
         const struct operation *op = ops->items[i];
-        if (op->state == OP_RUNNING && same(op->cluster, cluster) &&
+        if (op->state == OP_RUNNING && op->cluster_id == cluster_id &&
             (job_id == NULL || same(op->job_id, job_id)))
             return true;
     }

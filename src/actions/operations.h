@@ -50,7 +50,8 @@ enum op_state {
 struct op_request {
     const char *action;  /* "savepoint", "stop", ... */
     const char *params;  /* the parameters as a JSON object text, for the audit log; NULL {} */
-    const char *cluster; /* display name */
+    int cluster_id;      /* the cluster's id (app.h: stable for the run), what matches it */
+    const char *cluster; /* display name (two contexts may both have a "production") */
     const char *context; /* kubeconfig context, NULL for a plain cluster */
     const char *ns;
     const char *resource; /* FlinkDeployment name */
@@ -76,7 +77,8 @@ struct op_request {
 };
 
 struct operation {
-    int id; /* 1, 2, ... */
+    int id;         /* 1, 2, ... */
+    int cluster_id; /* the cluster's id (app.h); cluster below is its name when sent */
     char *action, *params, *cluster, *context, *ns, *resource, *job_id, *job_name;
     enum op_state state;
     char phase[96];     /* what it waits for now: "sending", "savepoint IN_PROGRESS" */
@@ -129,13 +131,13 @@ const struct operation *operations_start(struct operations *ops, const struct op
 /* Send the follow-up GETs that are due and time out what passed its deadline. */
 void operations_tick(struct operations *ops, int64_t now_ms);
 
-/* An operation of that action still runs, or ended "unknown", on that cluster and job
- * (job_id NULL: on the cluster itself; action NULL: any); borrowed or NULL. */
-const struct operation *operations_unsettled(const struct operations *ops, const char *cluster,
+/* An operation of that action still runs, or ended "unknown", on the cluster with that id
+ * and job (job_id NULL: on the cluster itself; action NULL: any); borrowed or NULL. */
+const struct operation *operations_unsettled(const struct operations *ops, int cluster_id,
                                              const char *job_id, const char *action);
-/* An operation of that action still runs on that cluster and job (job_id NULL: on the
- * cluster itself); borrowed or NULL. */
-const struct operation *operations_running(const struct operations *ops, const char *cluster,
+/* An operation of that action still runs on the cluster with that id and job (job_id
+ * NULL: on the cluster itself); borrowed or NULL. */
+const struct operation *operations_running(const struct operations *ops, int cluster_id,
                                            const char *job_id, const char *action);
 /* How many operations are running (quitting asks first). */
 size_t operations_running_count(const struct operations *ops);
@@ -144,7 +146,7 @@ size_t operations_running_count(const struct operations *ops);
  * name that does not resolve, TLS or an HTTP error status (exposed for tests). */
 bool operations_maybe_delivered(const struct http_response *resp);
 /* Any operation running on the cluster (and job, when job_id is not NULL). */
-bool operations_busy(const struct operations *ops, const char *cluster, const char *job_id);
+bool operations_busy(const struct operations *ops, int cluster_id, const char *job_id);
 
 /* Newest first. borrowed */
 size_t operations_count(const struct operations *ops);

@@ -4,6 +4,19 @@
  * answer does not make a healthy cluster flicker) is stale. */
 #define APP_STALE_PERIODS 3
 
+const struct cluster *app_cluster(const struct app *a, int id) {
+    if (a == NULL || id < 0 || (size_t)id >= a->n_clusters)
+        return NULL;
+    return &a->clusters[id];
+}
+
+int app_cluster_id(const struct app *a, const struct cluster *c) {
+    if (a == NULL || c == NULL || a->n_clusters == 0 || c < a->clusters ||
+        c >= a->clusters + a->n_clusters)
+        return -1;
+    return (int)(c - a->clusters);
+}
+
 void app_job_counts(const struct cluster *c, struct job_counts *out) {
     out->running = out->failed = out->finished = out->cancelled = out->other = UNKNOWN_I;
     if (c->sources[SRC_JOBS].last_ok_ms > 0) {

@@ -25,6 +25,11 @@ struct app {
      * a vanished resource is marked cluster.k8s.gone. */
     struct cluster *clusters;
     size_t n_clusters;
+    /* A cluster's id is its index here, the one id the engine, the pollers, the views,
+     * the operations and the alerts use for it: never reused or moved for the run. A
+     * config reload does not touch the clusters; a scope change hides a cluster and,
+     * when the same FlinkDeployment (context, namespace, name) comes back, shows the
+     * same entry again. Names are for display: two contexts may both have "production". */
     size_t cap_clusters;          /* 0: exactly n_clusters were allocated */
     int refresh_ms;               /* poll period */
     int timeout_ms;               /* per-request timeout */
@@ -53,6 +58,11 @@ struct app {
     struct action_engine *actions;
     struct logs *logs; /* borrowed, NULL none: the logs the user opens (log_fetch.h) */
 };
+
+/* The cluster with that id; borrowed (valid until the array grows), NULL no such id. */
+const struct cluster *app_cluster(const struct app *a, int id);
+/* c's id, -1 when c is not one of a's clusters (NULL included). */
+int app_cluster_id(const struct app *a, const struct cluster *c);
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when
  * the jobs list never answered). -1 unknown. */

@@ -62,13 +62,24 @@ SCALE=${TEST_TIME_SCALE:-1}
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# The poll loops below run for minutes across a suite: each turn costs a tmux capture and
+# a grep, so they look 10 times a second (not 20) and read the clock without a fork
+# (bash's EPOCHREALTIME, in microseconds) into NOW_MS.
+POLL_S=0.1
+tick() {
+    local t=${EPOCHREALTIME:-}
+    t=${t//[.,]/}
+    if [ -n "$t" ]; then NOW_MS=$((10#$t / 1000)); else NOW_MS=$(now_ms); fi
+}
+
 # wait_for TEXT [SECONDS=10]: until the screen shows TEXT, or fail after the deadline
 wait_for() {
     local text=$1 end=$(($(now_ms) + ${2:-10} * 1000 * SCALE))
     while :; do
         if screen | grep -qF -- "$text"; then return 0; fi
-        [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.05
+        tick
+        [ "$NOW_MS" -lt "$end" ] || break
+        sleep "$POLL_S"
     done
     echo "timed out after ${2:-10}s waiting for: $text" >&2
     echo "---- screen ----" >&2
@@ -81,8 +92,9 @@ wait_gone() {
     local text=$1 end=$(($(now_ms) + ${2:-10} * 1000 * SCALE))
     while :; do
         if ! screen | grep -qF -- "$text"; then return 0; fi
-        [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.05
+        tick
+        [ "$NOW_MS" -lt "$end" ] || break
+        sleep "$POLL_S"
     done
     echo "timed out after ${2:-10}s waiting for '$text' to go" >&2
     screen >&2
@@ -94,8 +106,9 @@ wait_exit() {
     local end=$(($(now_ms) + ${1:-5} * 1000 * SCALE))
     while :; do
         if [ -s "$BATS_TEST_TMPDIR/exit" ]; then cat "$BATS_TEST_TMPDIR/exit"; return 0; fi
-        [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.05
+        tick
+        [ "$NOW_MS" -lt "$end" ] || break
+        sleep "$POLL_S"
     done
     return 1
 }
@@ -116,12 +129,13 @@ until_advancing() {
     next=$(($(now_ms) + ${ADVANCE_EVERY_MS:-1200}))
     while :; do
         if "$@"; then return 0; fi
-        [ "$(now_ms)" -lt "$end" ] || break
-        if [ "$(now_ms)" -ge "$next" ]; then
+        tick
+        [ "$NOW_MS" -lt "$end" ] || break
+        if [ "$NOW_MS" -ge "$next" ]; then
             sim_advance "$step" || break
-            next=$(($(now_ms) + ${ADVANCE_EVERY_MS:-1200}))
+            next=$((NOW_MS + ${ADVANCE_EVERY_MS:-1200}))
         fi
-        sleep 0.05
+        sleep "$POLL_S"
     done
     echo "timed out after ${secs}s (moving the simulator's clock ${step} ms at a time): $*" >&2
     echo "---- screen ----" >&2

@@ -3,6 +3,28 @@
 # endpoint, and flinktop --once reading the fleet's health and the alerts from it.
 # Every wait polls with a deadline; nothing sleeps a fixed time.
 
+# One simulator (frozen, with a kubeconfig) and one Prometheus scraping it for the tests
+# that only read: Prometheus takes seconds to start and to scrape every target once.
+setup_file() {
+    cd "$BATS_TEST_DIRNAME/../.."
+    . tests/sim-start.sh
+    . tests/prom-start.sh
+    sim_start_file --clusters 3 --jobs 4 --frozen --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
+    prom_start_file "$SIM_URL" 1s
+    [ $? -ne 1 ] # 2: not installed, the tests that need it skip
+}
+
+teardown_file() {
+    prom_stop_file
+    sim_stop_file
+}
+
+# file_prom: this test reads the file's simulator and Prometheus
+file_prom() {
+    PROM_URL=$PROM_FILE_URL
+    [ -n "$PROM_URL" ]
+}
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     FLINKTOP=${FLINKTOP:-./flinktop}
@@ -127,8 +149,7 @@ assert sorted(g['labels']['pod'] for g in prod if g['labels']['component'] == 't
 
 @test "a real Prometheus scrapes every JobManager and TaskManager the simulator lists" {
     need_prometheus
-    sim_start --clusters 3 --jobs 4 --frozen
-    prom_start "$SIM_URL" 1s
+    file_prom
     n_sd=$(curl -sf "$SIM_URL/_sim/prometheus/sd" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
     up() { [ "$(promq 'count(up == 1)' | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')" = "$n_sd" ]; }
     wait_until 30 up
@@ -150,8 +171,7 @@ assert float(r[0]['value'][1]) == $running, (r, $running)
 
 @test "once json --prometheus: every running job's health from Prometheus, equal to REST" {
     need_prometheus
-    sim_start --clusters 3 --jobs 4 --frozen
-    prom_start "$SIM_URL" 1s
+    file_prom
     wait_until 30 all_jobs_scraped
     run "$FLINKTOP" --once --output json --prometheus "$PROM_URL" $(sim_flink_args)
     [ "$status" -eq 0 ]
@@ -239,10 +259,9 @@ assert a['detail'].startswith('Prometheus rule, for 1s: ') and 'flink_jobmanager
 
 @test "found through Kubernetes: jobs matched by namespace and FlinkDeployment name in pod" {
     need_prometheus
-    sim_start --clusters 3 --jobs 4 --frozen --kubeconfig-out "$BATS_TEST_TMPDIR/kc"
-    prom_start "$SIM_URL" 1s
+    file_prom
     wait_until 30 all_jobs_scraped
-    run "$FLINKTOP" --once --output json --kubeconfig "$BATS_TEST_TMPDIR/kc" --prometheus "$PROM_URL"
+    run "$FLINKTOP" --once --output json --kubeconfig "$BATS_FILE_TMPDIR/kc" --prometheus "$PROM_URL"
     printf '%s' "$output" >"$OUT"
     py "
 assert d['prometheus']['status'] == 'ok', d['prometheus']

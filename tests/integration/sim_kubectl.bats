@@ -34,9 +34,8 @@ teardown() {
 
 # tls_start: three application clusters (a job each, spec.job on each FlinkDeployment)
 tls_start() {
-    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
-        -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" \
-        2>/dev/null
+    # the suite's one certificate (tests/sim-start.sh test_cert), not an RSA key a test
+    test_cert && cp "$TEST_CERT" "$T/cert.pem" && cp "$TEST_KEY" "$T/key.pem" || return 1
     sim_start --clusters 3 --jobs 1 --frozen --token "$TOKEN" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
         --kubeconfig-out "$T/kubeconfig" --action-steps-ms 100
 }

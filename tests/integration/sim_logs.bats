@@ -24,7 +24,7 @@ teardown() {
 LINE='^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO |WARN |ERROR|DEBUG) '
 
 @test "a task manager's log grows by the simulator's clock and what was written stays the same" {
-    sim_start --clusters 3 --jobs 4 --frozen
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual
     py "
 tm = ok('/taskmanagers')['taskmanagers'][0]['id']
 s, h, first = text('/taskmanagers/%s/log' % tm)
@@ -37,7 +37,7 @@ assert re.match(r'$LINE', lines[0]) and re.match(r'$LINE', lines[-1]), (lines[0]
 def grown():
     s, h, now = text('/taskmanagers/%s/log' % tm)
     return now if len(now.splitlines()) >= len(lines) + 2 else None
-later = until(grown, 10, 'two more lines')
+later = until(grown, 10, 'two more lines', 1000)
 assert later.startswith(first), 'the log was rewritten'
 listing = ok('/taskmanagers/%s/logs' % tm)['logs']
 assert listing[0]['name'] == 'taskmanager.log' and listing[0]['size'] >= len(first), listing
@@ -91,7 +91,7 @@ assert s == 400 and 'previous terminated container' in b['message'], b
 }
 
 @test "previous=true after an OOMKill: the dead container's last lines, and the new one starts over" {
-    sim_start --clusters 3 --jobs 4 --frozen
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual
     py "
 c = clusters()[0]
 ns, tm = pods(c, 'taskmanager')[0]
@@ -109,7 +109,7 @@ assert before.splitlines()[-1][:19] <= died
 def restarted():
     s, h, cur = text(P + tm + '/log')
     return cur if 'Starting Kubernetes TaskExecutor runner' in cur else None
-cur = until(restarted, 10, 'the new container\'s first lines')
+cur = until(restarted, 10, 'the new container\'s first lines', 1000)
 assert cur.splitlines()[0][:19] >= died, (died, cur[:300])
 "
 }

@@ -1,7 +1,9 @@
 # Sourced by the simulator's bats files: py CODE runs Python with the simulator at hand.
 #   get(path, method, body) -> (status, json or text); ok(path) -> json of a 200;
 #   text(path) -> (status, headers, text); sim(path, method, body) -> json of a /_sim call;
-#   until(fn, seconds, what) polls fn until truthy (deadline stretched by TEST_TIME_SCALE);
+#   until(fn, seconds, what, step_ms=0) polls fn until truthy (deadline stretched by
+#     TEST_TIME_SCALE); with step_ms a --clock manual simulator's time moves that much
+#     between polls instead of the test waiting real time (advance(ms) moves it once);
 #   running(cluster) -> the cluster's first RUNNING job from /_sim/jobs; version(cluster);
 #   clusters() -> the cluster names in the simulator's order (the first answers at the root);
 #   pods(cluster, component) -> [(namespace, name)] of its pods, found as kubectl would.
@@ -37,14 +39,21 @@ def sim(path, method='POST', body=None):
     s, b = get('/_sim' + path, method, body)
     assert s == 200 and b['ok'] is True, (path, s, b)
     return b
-def until(fn, seconds, what):
+def advance(ms):
+    s, b = get('/_sim/clock', 'POST', {'advance_ms': ms})
+    assert s == 200, (s, b)
+    return b
+def until(fn, seconds, what, step_ms=0):
     end = time.monotonic() + seconds * SCALE
     while True:
         v = fn()
         if v:
             return v
         assert time.monotonic() < end, 'timed out after %ss waiting for %s' % (seconds, what)
-        time.sleep(0.1)
+        if step_ms:
+            advance(step_ms)
+        else:
+            time.sleep(0.1)
 def running(cluster):
     return next(j for j in ok('/_sim/jobs')['jobs']
                 if j['cluster'] == cluster and j['state'] == 'RUNNING')

@@ -138,6 +138,7 @@ static void op_request_carries_the_plan_as_it_is(void **state) {
     assert_int_equal(o.follow, OP_FOLLOW_TRIGGER);
     assert_string_equal(o.action, "savepoint");
     assert_string_equal(o.cluster, "staging");
+    assert_int_equal(o.cluster_id, r.cluster); /* the id, what operations match on */
     assert_null(o.reason);
     action_plan_free(&p);
 }

@@ -164,11 +164,42 @@ static void test_unmakeable_request_fails_and_is_audited(void **state) {
     assert_int_equal(log.calls, 2);
     assert_string_equal(log.phases[0], "requested");
     assert_string_equal(log.phases[1], "failed");
-    assert_null(operations_running(ops, "prod", r.job_id, "savepoint"));
-    assert_false(operations_busy(ops, "prod", NULL));
+    assert_null(operations_running(ops, r.cluster_id, r.job_id, "savepoint"));
+    assert_false(operations_busy(ops, r.cluster_id, NULL));
     assert_int_equal(operations_count(ops), 1);
     assert_true(operations_take_changed(ops));
     assert_false(operations_take_changed(ops));
+    http_free(h);
+    operations_free(ops);
+}
+
+/* Two clusters may share a name (a "production" in two contexts): what runs on one is
+ * found by its id, and the other is not busy. */
+static void test_operations_match_the_cluster_id_not_the_name(void **state) {
+    (void)state;
+    struct http *h = http_new(1000, 1024);
+    struct operations *ops = operations_new(h, NULL, NULL);
+    char err[128];
+    struct op_request r = {0};
+    r.action = "savepoint";
+    r.cluster_id = 1;
+    r.cluster = "production";
+    r.context = "eu";
+    r.job_id = "a0000000000000000000000000000001";
+    r.base_url = "http://127.0.0.1:9";
+    r.path = "/jobs/a0000000000000000000000000000001/savepoints";
+    r.method = "POST";
+    r.body = "{}";
+    const struct operation *op = operations_start(ops, &r, err, sizeof err);
+    assert_non_null(op);
+    assert_int_equal(op->state, OP_RUNNING); /* submitted, not yet performed */
+    assert_int_equal(op->cluster_id, 1);
+    assert_ptr_equal(operations_running(ops, 1, r.job_id, "savepoint"), op);
+    assert_ptr_equal(operations_unsettled(ops, 1, r.job_id, NULL), op);
+    assert_true(operations_busy(ops, 1, NULL));
+    assert_null(operations_running(ops, 0, r.job_id, "savepoint"));
+    assert_null(operations_unsettled(ops, 0, r.job_id, NULL));
+    assert_false(operations_busy(ops, 0, NULL));
     http_free(h);
     operations_free(ops);
 }
@@ -182,6 +213,7 @@ int main(void) {
         cmocka_unit_test(test_unmakeable_request_fails_and_is_audited),
         cmocka_unit_test(test_unwritable_audit_sends_nothing),
         cmocka_unit_test(test_maybe_delivered),
+        cmocka_unit_test(test_operations_match_the_cluster_id_not_the_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# What keeps an action from being sent by mistake: --readonly on every screen and key,
+# :unlock and its expiry, an audit log that cannot be written, a reload, a small
+# terminal's confirmation, q with an action in flight.
+# Each test has its own simulator (tests/e2e/actions_lib.bash).
+
+load lib
+load actions_lib
+
+@test "--readonly: every action key on every screen sends nothing and says read-only" {
+    k8s_sim || return 1
+    operator_console --readonly
+    wait_for "READ-ONLY"
+    for k in s S C r R D P; do
+        keys "$k"
+        wait_for "read-only"
+    done
+    keys Enter
+    wait_for "Jobs: production"
+    for k in s S C r R D P; do
+        keys "$k"
+        wait_for "read-only"
+    done
+    keys Enter
+    wait_for "1 Overview"
+    for tab in 1 2 3 4 5 6; do
+        keys "$tab"
+        for k in s S C r R D P; do
+            keys "$k"
+            wait_for "read-only"
+        done
+    done
+    [ "$(requests 'len(r)')" = 0 ]
+    [ ! -s "$AUDIT" ]
+}
+
+@test "reload: SIGHUP applies a new theme and keeps the screen; a broken file keeps the old config and says file:line" {
+    sim_start --jobs 3 || return 1
+    mkdir -p "$XDG_CONFIG_HOME/flinktop"
+    printf 'theme: default\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    console 120 40 --refresh 1 $(sim_flink_args)
+    wait_for "1.18.1" 15
+    keys Enter
+    wait_for "Jobs: production"
+    local before
+    before=$(t capture-pane -e -p | head -1)
+    printf 'theme: light\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    # flinktop is the pane's shell's child (env execs it)
+    kill -HUP "$(pgrep -P "$(t display -p '#{pane_pid}')")"
+    wait_for "reloaded"
+    wait_for "Jobs: production" # the screen stays
+    [ "$(t capture-pane -e -p | head -1)" != "$before" ]
+    printf 'theme: light\nrefesh: 2s\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    keys C-r
+    wait_for "reload failed, config unchanged"
+    wait_for "config.yaml:2"
+    wait_for "Jobs: production"
+}
+
+@test "an audit log that cannot be written blocks the action: the screen says audit, the simulator gets nothing" {
+    k8s_sim || return 1
+    mkdir -p "$AUDIT" # a directory where the log should be
+    operator_console
+    keys s
+    wait_for "audit: savepoint not sent: the audit log cannot be written"
+    [ "$(requests 'len(r)')" = 0 ]
+    # audit: optional lets it go, and the confirmation says so
+    mkdir -p "$XDG_CONFIG_HOME/flinktop"
+    printf 'audit: optional\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    keys C-r
+    wait_for "reloaded"
+    keys s
+    wait_for "Confirm: savepoint"
+    wait_for "sent unaudited"
+    keys n
+    [ "$(requests 'len(r)')" = 0 ]
+}
+
+@test ":unlock allows actions for a while with a reason in the audit line, then locks again by itself" {
+    k8s_sim || return 1
+    readonly_config
+    operator_console
+    wait_for "READ-ONLY"
+    keys s
+    wait_for "read-only: savepoint not sent"
+    type_text ":unlock $((6 * SCALE))s \"T-77\""
+    keys Enter
+    wait_for "UNLOCKED 0:"
+    keys s
+    wait_for "Confirm: savepoint"
+    wait_for 'reason "T-77"'
+    keys y
+    wait_for "savepoint sent"
+    wait_audit requested savepoint
+    grep '"phase":"requested"' "$AUDIT" | grep -q '"reason":"T-77"'
+    # the Kubernetes identity the API server gives (SelfSubjectReview), not the Unix user
+    grep '"phase":"requested"' "$AUDIT" |
+        grep -qF '"k8s_user":"system:serviceaccount:flink-ops:flinktop"'
+    wait_audit succeeded savepoint 20
+    # it locks again by itself
+    wait_for "READ-ONLY" 10
+    keys s
+    wait_for "read-only: savepoint not sent"
+    [ "$(requests 'len(r)')" = 1 ]
+    # :lock ends one early; --readonly wins over :unlock
+    type_text ':unlock 10m "T-78"'
+    keys Enter
+    wait_for "UNLOCKED"
+    type_text ":lock"
+    keys Enter
+    wait_for "READ-ONLY"
+}
+
+@test "--readonly wins over :unlock" {
+    k8s_sim || return 1
+    operator_console --readonly
+    type_text ':unlock 10m "T"'
+    keys Enter
+    wait_for "nothing unlocks"
+    keys s
+    wait_for "read-only"
+    [ "$(requests 'len(r)')" = 0 ]
+}
+
+@test "at 80x24 the profile list says it continues and the confirmation's body scrolls to its end" {
+    k8s_sim || return 1
+    console 80 24 --refresh 1 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    wait_for "STABLE" 15
+    keys Home
+    keys P
+    wait_for "Which profile?"
+    wait_for "more"
+    keys G # the last profile
+    keys Enter
+    wait_for "Confirm: profile"
+    wait_for "lines below"
+    for _ in $(seq 1 60); do
+        screen | grep -q " 0 more lines below" && break
+        keys Down
+    done
+    wait_for " 0 more lines below"
+    wait_for "}}}" # the end of the merge-patch
+    keys n
+    wait_for "nothing sent"
+    [ "$(requests 'len(r)')" = 0 ]
+}
+
+@test "q with an action in flight asks before quitting" {
+    k8s_sim --action-steps-ms 3000 || return 1
+    operator_console
+    keys S
+    wait_for "Confirm: stop"
+    keys y
+    wait_for "stop sent"
+    keys q
+    wait_for "still being followed: quit anyway?"
+    keys n
+    wait_for "STABLE" # still here
+    [ ! -s "$BATS_TEST_TMPDIR/exit" ]
+    keys q
+    wait_for "quit anyway?"
+    keys y
+    local end=$(($(now_ms) + 10000 * SCALE))
+    until [ -s "$BATS_TEST_TMPDIR/exit" ]; do
+        [ "$(now_ms)" -lt "$end" ] || return 1
+        sleep 0.05
+    done
+    wait_audit abandoned stop
+}
