@@ -349,7 +349,7 @@ void sim_k8s_free(struct sim_k8s *k) {
 
 /* The job deployment i runs (the first running one at start), or NULL. */
 static struct sim_job *tracked_job(const struct sim_k8s *k, size_t i, struct sim_cluster *c) {
-    return i < k->n ? sim_cluster_job(c, k->jids[i]) : NULL;
+    return i < k->n ? sim_actions_job(c, k->jids[i]) : NULL; /* redeploys renew job ids */
 }
 
 /* The job manager pod's name ("<name>-<replicaset>-<pod>"): returns owned. */
@@ -604,12 +604,14 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             jm_start = restarted;
         if (jm_rolled > jm_start)
             jm_start = jm_rolled;
-        cJSON_AddItemToArray(
-            items, pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)(i % 3) + 1, restarts, 0));
+        cJSON *jm_pod = pod_json(k, i, jm, "jobmanager", ip, jm_start, (int)(i % 3) + 1, restarts, 0);
+        /* the operator's cycle decides which pods exist and which deployment they belong to */
+        if (sim_operator_pod(&k->operators[i], jm_pod, false, jm_start, now))
+            cJSON_AddItemToArray(items, jm_pod);
+        else
+            cJSON_Delete(jm_pod);
         free(ip);
         free(jm);
-        if (sim_operator_tms_gone(&k->operators[i], c, now))
-            continue;
         bool first = true;
         for (size_t t = 0; t < c->n_tms; t++) {
             const struct sim_tm *tm = &c->tms[t];
@@ -622,9 +624,12 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             first = false;
             if (oom > start)
                 start = oom; /* the kubelet started the container again */
-            cJSON_AddItemToArray(items,
-                                 pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
-                                          (int)((i + t) % 3) + 1, restarts + (oom > 0), oom));
+            cJSON *tm_pod = pod_json(k, i, tm->id, "taskmanager", tm->ip, start,
+                                     (int)((i + t) % 3) + 1, restarts + (oom > 0), oom);
+            if (sim_operator_pod(&k->operators[i], tm_pod, true, start, now))
+                cJSON_AddItemToArray(items, tm_pod);
+            else
+                cJSON_Delete(tm_pod);
         }
     }
 }
@@ -724,7 +729,9 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                 continue;
             cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
                                                    ev->message, 1, ev->at, ev->at,
-                                                   100 + (int)(op->first_event + e), OPERATOR));
+                                                   100 + (int)(op->first_event + e),
+                                                   ev->component[0] != '\0' ? ev->component
+                                                                             : OPERATOR));
         }
         /* What rollouts of the standalone Deployments did: ReplicaSets, pods. */
         for (size_t e = 0; e < sim_deployments_event_count(k->apps, i); e++) {
@@ -743,6 +750,8 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
     for (size_t i = 0; i < k->n; i++) {
         if (k->deleted[i] && !k->orphaned[i])
             continue;
+        if (sim_operator_service_gone(&k->operators[i], k->model->now))
+            continue; /* the operator deleted the cluster (suspended, or mid-upgrade) */
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "apiVersion", "v1");
         cJSON_AddStringToObject(s, "kind", "Service");
@@ -1619,7 +1628,10 @@ static size_t proxy_index(const struct sim_k8s *k, const char *path, const char 
         if (strlen(k->namespaces[i]) == ns_len && memcmp(k->namespaces[i], ns, ns_len) == 0 &&
             name_len == n + 5 && memcmp(svc, k->names[i], n) == 0 &&
             memcmp(svc + n, "-rest", 5) == 0)
-            return k->deleted[i] && !k->orphaned[i] ? k->n : i;
+            return (k->deleted[i] && !k->orphaned[i]) ||
+                           sim_operator_service_gone(&k->operators[i], k->model->now)
+                       ? k->n
+                       : i;
     }
     return k->n;
 }
