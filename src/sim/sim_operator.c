@@ -837,10 +837,12 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
                      jm_mem * replicas(jm, 1) + tm_mem * replicas(tm, (double)c->n_tms));
             set(ci, "total-memory", cJSON_CreateString(buf));
         }
-        if (j != NULL && j->checkpoints.enabled && j->checkpoints.has_completed) {
+        if (j != NULL && j->checkpoints.enabled) { /* the job's state as its checkpoints size it */
             char buf[32];
             snprintf(buf, sizeof buf, "%lld",
-                     (long long)j->checkpoints.latest_completed.state_size);
+                     (long long)(j->checkpoints.has_completed
+                                     ? j->checkpoints.latest_completed.state_size
+                                     : (int64_t)j->checkpoints.state_size));
             set(ci, "state-size", cJSON_CreateString(buf));
         }
     }
