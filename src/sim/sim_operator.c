@@ -406,6 +406,7 @@ void sim_operator_spec_changed(struct sim_operator_state *o, struct sim_model *m
 
     /* A new cycle starts from the cluster as it is now. */
     fold(o, now);
+    snprintf(o->jid_before, sizeof o->jid_before, "%s", j != NULL ? j->jid : "");
     o->suspended = suspended;
     o->cycle_at = now;
     o->cycle = suspend ? CYCLE_SUSPEND : CYCLE_UPGRADE;
@@ -788,7 +789,9 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
     }
     cJSON *js = cJSON_GetObjectItemCaseSensitive(st, "jobStatus");
     if (cJSON_IsObject(js) && j != NULL) {
-        set(js, "jobId", cJSON_CreateString(j->jid));
+        /* the operator assigns the new job id when it submits the new deployment */
+        bool old_id = o->jid_before[0] != '\0' && o->dep[0].deploy_at > 0 && now < o->dep[0].deploy_at;
+        set(js, "jobId", cJSON_CreateString(old_id ? o->jid_before : j->jid));
         set(js, "state", cJSON_CreateString(job_state));
         cJSON *si = cJSON_CreateObject();
         if (o->last_savepoint != NULL) {

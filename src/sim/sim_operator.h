@@ -95,6 +95,7 @@ struct sim_operator_state {
     int64_t since_before;   /* when its pods were created (gen_before > 0) */
     char *image_before;     /* owned: the image they run, NULL = the spec's */
     const char *jm_before;  /* static: its jobManagerDeploymentStatus */
+    char jid_before[33];    /* its job's id: status shows it until the new one is submitted */
     /* the operator's savepoint in flight or last (a trigger nonce or an upgrade) */
     char sp_trigger[33];
     bool sp_upgrade, sp_recorded, sp_has_nonce;

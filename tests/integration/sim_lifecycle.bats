@@ -164,6 +164,11 @@ restored_path() {
     grep -q "UPGRADING MISSING UPGRADING [0-9a-f]* [A-Z]* 0 no 503" "$T/trace"
     new_jid=$(tail -n 1 "$T/trace" | cut -d' ' -f4)
     [ "$new_jid" != "$JID" ]
+    # the new job id comes with the new deployment (Submit), not before
+    "$PY" -c "
+for f in (l.split() for l in open('$T/trace')):
+    if f[1] == 'MISSING': assert f[3] == '$JID', f
+    if f[1] == 'DEPLOYING': assert f[3] == '$new_jid', f"
     # the savepoint: recorded as the operator records it, and the new job restored from it
     req GET "$FD/namespaces/$NS/flinkdeployments/$NAME"
     sp=$(py 'js = body()["status"]["jobStatus"]; ls = js["savepointInfo"]["lastSavepoint"]
