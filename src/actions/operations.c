@@ -314,6 +314,12 @@ static void follow_resource(struct operation *op, const struct http_response *re
     } else if (lc == LIFECYCLE_FAILED) {
         finish(op, OP_FAILED, "the resource FAILED: %s",
                r.status.error ? r.status.error : "no error given");
+    } else if (lc == LIFECYCLE_ROLLED_BACK || r.status.jm_status == JM_DEPLOY_ERROR) {
+        /* the new spec never came up: the operator rolled back, or its JobManager fails */
+        finish(op, OP_FAILED, "%s: %s",
+               lc == LIFECYCLE_ROLLED_BACK ? "rolled back to the last stable spec"
+                                           : "the JobManager deployment failed",
+               r.status.error ? r.status.error : "no error given");
     } else if (op->want_suspended ? lc == LIFECYCLE_SUSPENDED : lc == LIFECYCLE_STABLE) {
         finish(op, OP_SUCCEEDED, "reconciled: generation %lld, %s",
                (long long)r.status.observed_generation, flink_lifecycle_name(lc));

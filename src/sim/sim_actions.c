@@ -34,6 +34,7 @@ void sim_actions_free(struct sim_actions *a) {
         free(a->ops[i].planned_cause);
     }
     free(a->ops);
+    free(a->renames);
     memset(a, 0, sizeof *a);
 }
 
@@ -80,7 +81,9 @@ static void fail_op(struct sim_savepoint_op *op, const char *cause) {
 }
 
 static void job_ends(struct sim_cluster *c, struct sim_job *j, enum sim_job_state s, int64_t t) {
-    sim_actions_forget_job(j);
+    /* An upgrade's stop-with-savepoint ends the job; the operator's redeploy goes on. */
+    if (j->action.kind != SIM_ACTION_REDEPLOY)
+        sim_actions_forget_job(j);
     if (sim_job_holds_slots(j))
         sim_model_stop_tasks(c, j, t);
     j->next_at = 0;
@@ -290,6 +293,154 @@ static void restart_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     }
 }
 
+/* ---- the operator's redeploy --------------------------------------------------------- */
+
+void sim_actions_redeploy(struct sim_cluster *c, struct sim_job *j, const struct sim_redeploy *r) {
+    sim_actions_forget_job(j);
+    struct sim_job_action *a = &j->action;
+    a->kind = SIM_ACTION_REDEPLOY;
+    a->step = r->cancel_at > 0 ? 0 : 2;
+    a->at = r->cancel_at > 0 ? r->cancel_at : r->down_at;
+    a->down_at = r->down_at;
+    a->submit_at = r->submit_at;
+    a->new_jid = r->new_jid;
+    a->empty_state = r->empty_state;
+    for (size_t v = 0; r->parallelism != NULL && v < j->n_vertices; v++)
+        a->parallelism[v] = r->parallelism[v];
+    a->restore_path = r->restore_path != NULL ? xstrdup(r->restore_path) : NULL;
+    (void)c;
+}
+
+struct sim_job *sim_actions_job(struct sim_cluster *c, const char *jid) {
+    char cur[33];
+    snprintf(cur, sizeof cur, "%s", jid);
+    for (size_t i = 0; i < c->actions.n_renames; i++)
+        if (strcmp(c->actions.renames[i].from, cur) == 0)
+            snprintf(cur, sizeof cur, "%s", c->actions.renames[i].to);
+    return sim_cluster_job(c, cur);
+}
+
+bool sim_actions_cluster_down(const struct sim_cluster *c, int64_t now) {
+    const struct sim_actions *a = &c->actions;
+    return a->down_from > 0 && now >= a->down_from && (a->up_at == 0 || now < a->up_at);
+}
+
+/* A new job knows nothing of the old one's checkpoints: the history starts empty (the
+ * checkpoint counter goes on from what it restores, as Flink's does). */
+static void fresh_checkpoint_history(struct sim_job *j, bool keep_ids) {
+    struct sim_checkpoints *cp = &j->checkpoints;
+    cp->restored = cp->total = cp->completed = cp->failed = 0;
+    cp->head = cp->n = 0;
+    cp->has_completed = cp->has_failed = cp->has_restored = false;
+    cp->in_progress = false;
+    free(cp->restored_path);
+    cp->restored_path = NULL;
+    memset(cp->summary, 0, sizeof cp->summary);
+    if (!keep_ids) {
+        cp->last_id = 0;
+        cp->has_savepoint = false;
+    }
+}
+
+static void redeploy_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    struct sim_job_action *a = &j->action;
+    int64_t step = c->actions.step_ms;
+    switch (a->step) {
+    case 0: /* stateless: cancel first */
+        if (sim_job_holds_slots(j)) {
+            sim_model_stop_tasks(c, j, t);
+            if (j->metrics_until == 0)
+                j->metrics_until = t;
+        }
+        j->next_at = 0;
+        j->restart_step = 0;
+        j->phase = SIM_TASKS_STEADY;
+        if (!sim_job_state_is_terminal(j->state))
+            sim_model_set_job_state(j, SIM_JOB_CANCELLING, t);
+        a->step = 1;
+        a->at = t + step;
+        break;
+    case 1:
+        if (j->state == SIM_JOB_CANCELLING) {
+            sim_model_set_job_state(j, SIM_JOB_CANCELED, t);
+            j->end_time = t;
+        }
+        a->step = 2;
+        a->at = a->down_at > t ? a->down_at : t;
+        break;
+    case 2: /* the cluster is deleted: whatever still runs stops with its JobManager */
+        j->next_at = 0;
+        j->restart_step = 0;
+        j->phase = SIM_TASKS_STEADY;
+        if (sim_job_holds_slots(j)) {
+            sim_model_stop_tasks(c, j, t);
+            if (j->metrics_until == 0)
+                j->metrics_until = t;
+            sim_model_set_job_state(j, SIM_JOB_SUSPENDED, t);
+        }
+        if (a->new_jid) {
+            struct sim_actions *acts = &c->actions;
+            acts->renames =
+                xrealloc(acts->renames, (acts->n_renames + 1) * sizeof *acts->renames);
+            struct sim_job_rename *rn = &acts->renames[acts->n_renames++];
+            snprintf(rn->from, sizeof rn->from, "%s", j->jid);
+            sim_prng_hex32(&acts->prng, rn->to);
+            snprintf(j->jid, sizeof j->jid, "%s", rn->to);
+        }
+        if (a->submit_at == 0) {
+            sim_actions_forget_job(j);
+            break;
+        }
+        a->step = 3;
+        a->at = a->submit_at > t ? a->submit_at : t;
+        break;
+    case 3: { /* the new cluster's JobManager submits the job */
+        int demand = 0;
+        for (size_t v = 0; v < j->n_vertices; v++) {
+            if (a->parallelism[v] > 0)
+                j->vertices[v].parallelism = a->parallelism[v];
+            if (j->vertices[v].parallelism > demand)
+                demand = j->vertices[v].parallelism;
+        }
+        j->demand = demand;
+        j->start_time = t;
+        j->end_time = -1;
+        memset(j->timestamps, 0, sizeof j->timestamps);
+        sim_model_set_job_state(j, SIM_JOB_INITIALIZING, t);
+        sim_model_set_job_state(j, SIM_JOB_CREATED, t);
+        sim_model_set_job_state(j, SIM_JOB_RUNNING, t);
+        j->phase = SIM_TASKS_DEPLOYING;
+        j->running_since = t;
+        j->metrics_until = 0;
+        sim_load_reset(j, t);
+        if (a->new_jid || a->empty_state)
+            fresh_checkpoint_history(j, !a->empty_state);
+        if (a->empty_state) /* stateless: nothing to restore */
+            j->checkpoints.has_restored = false;
+        else if (a->restore_path != NULL)
+            sim_checkpoints_restore_path(j, a->restore_path, t);
+        else
+            sim_checkpoints_restore(j, t);
+        a->step = 4;
+        a->at = t + step;
+        break;
+    }
+    case 4:
+        j->phase = SIM_TASKS_INITIALIZING;
+        j->last_modification = t;
+        a->step = 5;
+        a->at = t + step;
+        break;
+    default:
+        j->phase = SIM_TASKS_STEADY;
+        j->last_modification = t;
+        j->steady_since = t;
+        sim_actions_forget_job(j);
+        sim_checkpoints_start(c, j, t);
+        break;
+    }
+}
+
 void sim_actions_run(struct sim_cluster *c, int64_t t) {
     /* Savepoints first: a stop's savepoint completes before a later step of its job. */
     for (size_t i = 0; i < c->actions.n; i++) {
@@ -311,6 +462,8 @@ void sim_actions_run(struct sim_cluster *c, int64_t t) {
             sim_actions_forget_job(j);
             sim_model_set_job_state(j, SIM_JOB_CANCELED, t);
             j->end_time = t;
+        } else if (j->action.kind == SIM_ACTION_REDEPLOY) {
+            redeploy_step(c, j, t);
         } else {
             restart_step(c, j, t);
         }

@@ -26,7 +26,7 @@
 struct sim_cluster;
 struct sim_job;
 
-enum sim_action_kind { SIM_ACTION_NONE, SIM_ACTION_CANCEL, SIM_ACTION_RESTART };
+enum sim_action_kind { SIM_ACTION_NONE, SIM_ACTION_CANCEL, SIM_ACTION_RESTART, SIM_ACTION_REDEPLOY };
 
 /* The action a job is going through (one at a time: a new one replaces it). */
 struct sim_job_action {
@@ -36,6 +36,27 @@ struct sim_job_action {
     bool resubmit; /* RESTART: a new submission (new start time), not an in-place restart */
     int parallelism[SIM_ACTION_MAX_VERTICES]; /* RESTART: new per vertex, 0 = keep */
     char *restore_path; /* owned; RESTART restores from this savepoint, NULL = checkpoint */
+    /* REDEPLOY: the operator deletes the cluster at down_at and submits the job again on a
+     * new one at submit_at (0 = never: suspended, or the new cluster never comes up) */
+    int64_t down_at, submit_at;
+    bool new_jid;     /* the job gets a new id at down_at (every mode but last-state) */
+    bool empty_state; /* the new job starts from empty state (stateless) */
+};
+
+/* A job renamed by a redeploy: the job of old id `from` now runs as `to`. */
+struct sim_job_rename {
+    char from[33], to[33];
+};
+
+/* What the operator does to a job when it redeploys its cluster (sim_actions_redeploy). */
+struct sim_redeploy {
+    int64_t cancel_at;        /* the job is cancelled first (stateless), 0 = not */
+    int64_t down_at;          /* the cluster is deleted: the job's tasks stop, JM gone */
+    int64_t submit_at;        /* the new job is submitted, 0 = never */
+    bool new_jid;             /* a new job id from down_at on */
+    bool empty_state;         /* no restore at all */
+    const char *restore_path; /* borrowed, copied; NULL = the latest checkpoint */
+    const int *parallelism;   /* per vertex, 0 = keep; NULL = keep all */
 };
 
 struct sim_savepoint_op {
@@ -56,6 +77,11 @@ struct sim_actions {
     size_t n, cap;
     struct sim_prng prng; /* trigger ids, locations, random failures */
     int64_t step_ms;
+    struct sim_job_rename *renames; /* owned: every redeploy's new job id, oldest first */
+    size_t n_renames;
+    /* The cluster's JobManager does not answer (the operator deleted it): from down_from
+     * (0 = it always answered) until up_at (0 = not again). */
+    int64_t down_from, up_at;
 };
 
 void sim_actions_init(struct sim_actions *a, uint64_t seed, size_t cluster_index, int step_ms);
@@ -98,5 +124,15 @@ void sim_actions_cancel_at(struct sim_job *j, int64_t start);
  * NULL = the latest checkpoint. */
 void sim_actions_restart(struct sim_cluster *c, struct sim_job *j, int64_t start,
                          const int *parallelism, bool resubmit, const char *restore_path);
+
+/* Redeploys j as r says (sim_operator): cancelled first or not, its tasks stop when the
+ * cluster is deleted, then a new submission (new start time, RUNNING with subtasks
+ * deploying, initializing, running: one step each) restored from r's path, the latest
+ * checkpoint or nothing. Replaces j's pending action. */
+void sim_actions_redeploy(struct sim_cluster *c, struct sim_job *j, const struct sim_redeploy *r);
+/* The job that job id jid (borrowed) is now, following redeploys' new ids; NULL = none. */
+struct sim_job *sim_actions_job(struct sim_cluster *c, const char *jid);
+/* Whether c's JobManager answers at now (sim_flink answers 503 while it does not). */
+bool sim_actions_cluster_down(const struct sim_cluster *c, int64_t now);
 
 #endif

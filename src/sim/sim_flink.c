@@ -1231,6 +1231,11 @@ static void dispatch(struct sim_model *m, const char *method, const char *path,
         rest += 3;
     if (q.cluster == NULL || !split_path(&q, rest) || q.n_seg == 0)
         goto not_found;
+    if (sim_actions_cluster_down(q.cluster, now)) { /* the operator deleted its JobManager */
+        sim_reply_error(r, 503, "Service Unavailable: the JobManager of %s is not running",
+                        q.cluster->name);
+        return;
+    }
     const char *allow = NULL;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (!route_matches(&routes[i], &q))

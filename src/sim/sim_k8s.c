@@ -360,7 +360,7 @@ void sim_k8s_free(struct sim_k8s *k) {
 
 /* The job deployment i runs (the first running one at start), or NULL. */
 static struct sim_job *tracked_job(const struct sim_k8s *k, size_t i, struct sim_cluster *c) {
-    return i < k->n ? sim_cluster_job(c, k->jids[i]) : NULL;
+    return i < k->n ? sim_actions_job(c, k->jids[i]) : NULL; /* redeploys renew job ids */
 }
 
 /* The JobManager Deployment's name: NAME (native), NAME-jobmanager (standalone). Owned. */
@@ -658,13 +658,13 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             char *rs_name = xasprintf("%s-%s", jm_dep, rs);
             add_owner(pod, APPS_GV, "ReplicaSet", k->namespaces[i], rs_name, "replicaset");
             free(rs_name);
-            cJSON_AddItemToArray(items, pod);
+            /* the operator's cycle decides which pods exist and which deployment they belong to */
+            if (sim_operator_pod(&k->operators[i], pod, false, jm_start, now))
+                cJSON_AddItemToArray(items, pod);
+            else
+                cJSON_Delete(pod);
             free(ip);
             free(jm);
-        }
-        if (sim_operator_tms_gone(&k->operators[i], c, now)) {
-            free(jm_dep);
-            continue;
         }
         bool first = true;
         for (size_t t = 0; t < c->n_tms; t++) {
@@ -689,7 +689,10 @@ static void add_pods(const struct sim_k8s *k, struct sim_model *m, cJSON *items,
             } else {
                 add_owner(pod, APPS_GV, "Deployment", k->namespaces[i], jm_dep, "deployment");
             }
-            cJSON_AddItemToArray(items, pod);
+            if (sim_operator_pod(&k->operators[i], pod, true, start, now))
+                cJSON_AddItemToArray(items, pod);
+            else
+                cJSON_Delete(pod);
         }
         free(jm_dep);
     }
@@ -816,7 +819,9 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                 continue;
             cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
                                                    ev->message, 1, ev->at, ev->at,
-                                                   100 + (int)(op->first_event + e), OPERATOR));
+                                                   100 + (int)(op->first_event + e),
+                                                   ev->component[0] != '\0' ? ev->component
+                                                                             : OPERATOR));
         }
         add_rollout_events(k, i, items, now);
     }
@@ -826,6 +831,8 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
     for (size_t i = 0; i < k->n; i++) {
         if (k->deleted[i] && !k->orphaned[i])
             continue;
+        if (sim_operator_service_gone(&k->operators[i], k->model->now))
+            continue; /* the operator deleted the cluster (suspended, or mid-upgrade) */
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "apiVersion", "v1");
         cJSON_AddStringToObject(s, "kind", "Service");
@@ -1860,7 +1867,10 @@ static size_t proxy_index(const struct sim_k8s *k, const char *path, const char 
         if (strlen(k->namespaces[i]) == ns_len && memcmp(k->namespaces[i], ns, ns_len) == 0 &&
             name_len == n + 5 && memcmp(svc, k->names[i], n) == 0 &&
             memcmp(svc + n, "-rest", 5) == 0)
-            return k->deleted[i] && !k->orphaned[i] ? k->n : i;
+            return (k->deleted[i] && !k->orphaned[i]) ||
+                           sim_operator_service_gone(&k->operators[i], k->model->now)
+                       ? k->n
+                       : i;
     }
     return k->n;
 }

@@ -1,25 +1,42 @@
-/* The flink-kubernetes-operator's reconcile cycle for one simulated FlinkDeployment: what
- * a spec change does to the Flink job and to the resource's status, over the simulator's
- * clock (one step = --action-steps-ms).
+/* The flink-kubernetes-operator's reconcile cycle for one simulated FlinkDeployment (native
+ * application mode): what a spec change does to the cluster, its pods, the Flink job and
+ * the resource's status and events, over the simulator's clock (one step s =
+ * --action-steps-ms), as the operator documents it.
  *
- * A spec change at t: until t+1 step nothing shows (status.observedGeneration lags);
- * then lifecycleState UPGRADING (reconciliationStatus.state UPGRADING), DEPLOYED at
- * t+2 steps and STABLE at t+4 steps, while the job restarts (RESTARTING at t+1, RUNNING
- * with every subtask up at t+4). What changed decides what the job goes through:
- *   spec.job.parallelism       every vertex restarts with the new parallelism
- *   spec.job.state suspended   upgradeMode savepoint: stop with a savepoint (FINISHED),
- *                              recorded in jobStatus.savepointInfo and upgradeSavepointPath;
- *                              else cancel (CANCELED); lifecycle SUSPENDED at t+3, jobStatus
- *                              SUSPENDED, task manager pods gone
- *   spec.job.state running     (from suspended) a new submission, restored from the
- *                              upgrade savepoint when there is one
- *   spec.restartNonce          every pod restarts (restartCount +1, new start time, Killing
- *                              and Started events) and the job is submitted again
- *   spec.job.savepointTriggerNonce  a savepoint (lastSavepoint, triggerType MANUAL)
- *   spec.job.savepointRedeployNonce with initialSavepointPath: submitted again from it
- *   spec.flinkConfiguration or anything else: an upgrade (submitted again)
- * A savepoint trigger alone changes no lifecycle state. Everything runs under the model
- * lock (sim_k8s holds it). */
+ * A spec change at t is picked up at p = t+s (observedGeneration and lastReconciledSpec
+ * follow then; SpecChanged "UPGRADE change(s) detected (Diff: ...)" and Suspended). What the
+ * job goes through depends on job.upgradeMode:
+ *   savepoint   stop-with-savepoint at p (done at p+2s: the job FINISHED, the savepoint in
+ *               jobStatus.savepointInfo.lastSavepoint, triggerType UPGRADE, and
+ *               upgradeSavepointPath); the cluster is deleted then
+ *   last-state  the cluster is deleted at p; the job restores from its latest checkpoint
+ *               (HA metadata) and keeps its job id
+ *   stateless   cancel at p (CANCELED at p+s), the cluster deleted then; empty state
+ * Deleting the cluster takes the JobManager pod, the task manager pods and the -rest service
+ * (the Flink REST API does not answer). An upgrade (any change to the spec but a savepoint
+ * trigger: job.parallelism, restartNonce, image, configuration, resources) then deploys a
+ * new cluster a step after the deletion (Submit "Starting deployment"; lifecycle DEPLOYED,
+ * jobManagerDeploymentStatus DEPLOYING with the new JobManager pod Pending, a new name, uid
+ * and start time), DEPLOYED_NOT_READY a step later (Running, not ready), READY a step later
+ * with a new job (a new job id but in last-state mode) submitted, its subtasks deploying,
+ * initializing, running a step each; then lifecycle STABLE (lastStableSpec). Task manager
+ * pods come back with the job (new uids and start times). job.parallelism applies to the
+ * vertices at the job's default parallelism; a vertex with its own keeps it.
+ *   job.state suspended: the same until the deletion, then SUSPENDED (no pods, no service)
+ *   job.state running (from suspended): deployed at p, restored from upgradeSavepointPath
+ *                              (savepoint), the latest checkpoint (last-state) or nothing
+ *   job.savepointRedeployNonce with initialSavepointPath: cancelled, redeployed from it
+ *   job.savepointTriggerNonce alone: a savepoint (lastSavepoint, triggerType MANUAL); no
+ *                              lifecycle change
+ * An image that does not exist (one whose name lacks "flink" or whose tag does not start
+ * with a digit, e.g. flink:no-such-tag) leaves the new JobManager pod Pending with
+ * ErrImagePull, then ImagePullBackOff; jobManagerDeploymentStatus ERROR and status.error.
+ * With kubernetes.operator.deployment.rollback.enabled "true" in flinkConfiguration the
+ * operator rolls back 3 steps after the deployment: ROLLING_BACK (Rollback "Rolling back
+ * failed deployment."), the failed cluster deleted, lastStableSpec deployed a step later
+ * (ROLLED_BACK), the job restored last-state. A change that comes during a cycle starts a
+ * new one from where the cluster is. Everything runs under the model lock (sim_k8s holds
+ * it). */
 #ifndef FLINKTOP_SIM_OPERATOR_H
 #define FLINKTOP_SIM_OPERATOR_H
 
@@ -29,27 +46,56 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SIM_OPERATOR_EVENTS 16
+#define SIM_OPERATOR_EVENTS 32
 
 struct sim_operator_event {
-    char kind[16]; /* involved object: "Pod" or "FlinkDeployment" */
+    char kind[24]; /* involved object: "Pod" or "FlinkDeployment" */
     char *object;  /* owned: its name */
     char type[8];  /* Normal, Warning */
     char reason[24];
-    char *message; /* owned */
-    int64_t at;    /* shown from then on */
+    char component[24]; /* source.component: Operator, JobManagerDeployment, Job, kubelet */
+    char *message;      /* owned */
+    int64_t at;         /* shown from then on */
+};
+
+/* One deployment of the cluster within a cycle: the JobManager pod is created at deploy_at
+ * (0 = none), ready at ready_at (0 = never), the job stable at stable_at. */
+struct sim_operator_deploy {
+    int64_t deploy_at, ready_at, stable_at;
+    char *image; /* owned: the image its pods run, NULL = the spec's */
+    bool bad_image;
 };
 
 struct sim_operator_state {
-    cJSON *seen_spec;        /* owned: the spec of the latest change, to tell what changes next */
-    char *reconciled;        /* owned JSON text: lastReconciledSpec */
-    char *pending;           /* owned JSON text: the spec being reconciled, NULL = none */
-    const char *base;        /* static: the lifecycle when settled (STABLE or DEPLOYED) */
-    double observed, target; /* observedGeneration before the cycle, generation after */
+    cJSON *seen_spec;    /* owned: the spec of the latest change, to tell what changes next */
+    char *reconciled;    /* owned JSON text: lastReconciledSpec until the cycle's pickup */
+    char *pending;       /* owned JSON text: lastReconciledSpec from pending_at, NULL = none */
+    int64_t pending_at;
+    char *stable;        /* owned JSON text: lastStableSpec, NULL = none */
+    cJSON *stable_spec;  /* owned: the spec of lastStableSpec (a rollback deploys it) */
+    char *stable_next;   /* owned JSON text: lastStableSpec from stable_next_at, NULL = none */
+    cJSON *stable_next_spec; /* owned: its spec */
+    int64_t stable_next_at;
+    int64_t step;            /* the cluster's action step (ms) */
+    const char *base;    /* static: the lifecycle when settled before any cycle */
+    double observed, target; /* observedGeneration before target_at, and from then on */
+    int64_t target_at;
     const char *before;      /* static: the lifecycle before the cycle */
     int64_t cycle_at;        /* when the latest spec change came, 0 = never */
     unsigned cycle;          /* what that change does (sim_operator.c's CYCLE_* bits) */
     bool suspended;          /* the desired state is suspended */
+    bool rolling_back;       /* the cycle's deployment fails and is rolled back */
+    /* the cluster over the cycle: deleted at down_at (0 = not), then deployed (dep[0]),
+     * then on a rollback deleted at rollback_at and deployed again (dep[1]) */
+    int64_t down_at, rollback_at;
+    struct sim_operator_deploy dep[2];
+    /* the cluster as the cycle found it */
+    bool was_up;            /* it ran (not suspended or deleted) */
+    unsigned gen_before;    /* deployments so far: 0 = the original one */
+    int64_t since_before;   /* when its pods were created (gen_before > 0) */
+    char *image_before;     /* owned: the image they run, NULL = the spec's */
+    const char *jm_before;  /* static: its jobManagerDeploymentStatus */
+    char jid_before[33];    /* its job's id: status shows it until the new one is submitted */
     /* the operator's savepoint in flight or last (a trigger nonce or an upgrade) */
     char sp_trigger[33];
     bool sp_upgrade, sp_recorded, sp_has_nonce;
@@ -61,9 +107,6 @@ struct sim_operator_state {
     bool last_upgrade, last_has_nonce;
     double last_nonce;
     char *upgrade_path; /* owned, NULL = none */
-    /* pods: restarts and when the latest one happens */
-    int pod_restarts;
-    int64_t pods_restart_at;
     struct sim_operator_event events[SIM_OPERATOR_EVENTS]; /* ring */
     size_t n_events, first_event;
 };
@@ -75,9 +118,9 @@ void sim_operator_init(struct sim_operator_state *o, const cJSON *spec, double g
 void sim_operator_free(struct sim_operator_state *o);
 
 /* The stored spec (borrowed) changed at now to generation `generation` of deployment
- * `name` (borrowed), whose job manager pod is jm_pod (borrowed); j is the job the
- * deployment runs (may be NULL). Schedules what the
- * job goes through (sim_actions) and starts the status timeline. */
+ * `name` (borrowed), whose original job manager pod is jm_pod (borrowed); j is the job the
+ * deployment runs (may be NULL). Schedules what the job goes through (sim_actions) and
+ * starts the status timeline. */
 void sim_operator_spec_changed(struct sim_operator_state *o, struct sim_model *m,
                                struct sim_cluster *c, struct sim_job *j, const char *name,
                                const char *jm_pod, const cJSON *spec, double generation,
@@ -86,14 +129,22 @@ void sim_operator_spec_changed(struct sim_operator_state *o, struct sim_model *m
 void sim_operator_advance(struct sim_operator_state *o, struct sim_cluster *c,
                           const struct sim_job *j, const char *name, int64_t now);
 /* Fills the status fields the operator owns into st (borrowed): lifecycleState,
- * jobManagerDeploymentStatus, reconciliationStatus, observedGeneration, jobStatus.state,
- * savepointInfo and upgradeSavepointPath, taskManager. */
+ * jobManagerDeploymentStatus, reconciliationStatus (lastReconciledSpec and lastStableSpec
+ * as the operator writes them: {"spec":...,"resource_metadata":...} as a string),
+ * observedGeneration, conditions, error, jobStatus (jobId, state, savepointInfo,
+ * upgradeSavepointPath), clusterInfo's total-memory and state-size, taskManager. */
 void sim_operator_status(const struct sim_operator_state *o, const struct sim_cluster *c,
                          const struct sim_job *j, cJSON *st, int64_t now);
-/* Whether the task manager pods are gone (suspended) at now. */
-bool sim_operator_tms_gone(const struct sim_operator_state *o, const struct sim_cluster *c,
-                           int64_t now);
-/* Pod restart count and, when restarted, the latest restart time (else 0) at now. */
+/* A pod of the deployment as rendered (pod: borrowed, rewritten in place; start: when the
+ * renderer says its container started) as the cycle has it at now: false when the pod does
+ * not exist then (the caller drops it); else its name, uid, start time, image and status
+ * are those of the deployment that runs at now. */
+bool sim_operator_pod(const struct sim_operator_state *o, cJSON *pod, bool taskmanager,
+                      int64_t start, int64_t now);
+/* Whether the cluster (its -rest service) is deleted at now. */
+bool sim_operator_service_gone(const struct sim_operator_state *o, int64_t now);
+/* Pod restart count and, when restarted, the latest restart time (else 0) at now: a
+ * restartNonce redeploys (new pods), so the count stays 0. */
 int sim_operator_pod_restarts(const struct sim_operator_state *o, int64_t now,
                               int64_t *restarted_at);
 /* The savepoint directory of the spec (borrowed): its flinkConfiguration's, else the
