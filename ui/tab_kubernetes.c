@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "freshness.h"
 #include "k8s_api.h"
 #include "k8s_model.h"
 #include "text.h"
@@ -466,8 +467,22 @@ static bool build(const struct job_view *jv, struct klines *l, int w, const char
     kline_text(l, title, ROLE_HEADER);
     add_resource(l, app, c, r, w);
     const struct k8s_namespace_state *ns = k8s_cluster_namespace(c);
-    if (ns && ns->error[0])
-        kline_text(l, ns->error, ROLE_ERROR);
+    /* this tab's own sources: each Kubernetes list that failed, with how old what it
+     * shows is (the Flink REST banner is not this tab's) */
+    for (int k = 0; k < FRESH_K8S_LISTS; k++) {
+        const struct source *s = freshness_k8s_list(c, (enum fresh_k8s_list)k);
+        if (s == NULL || s->state != SOURCE_ERROR)
+            continue;
+        char line[200], age[16];
+        if (s->last_ok_ms > 0) {
+            int64_t ms = app->now_ms - s->last_ok_ms;
+            snprintf(line, sizeof line, "stale %s: %.160s",
+                     text_age(ms < 0 ? 0 : ms, age, sizeof age), s->error);
+        } else {
+            snprintf(line, sizeof line, "%.160s", s->error);
+        }
+        kline_text(l, line, ROLE_ERROR);
+    }
     add_pods(l, app, c, ns, jv->k8s_filter);
     add_events(l, app, c, ns, jv->k8s_filter);
     add_snapshots(l, app, c, ns, jv->k8s_filter, w);

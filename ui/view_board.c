@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freshness.h"
 #include "health.h"
 #include "text.h"
 #include "ui.h"
@@ -112,6 +113,12 @@ static enum color_role health_role(enum health_class h) {
     }
 }
 
+/* One of the cluster's sources failed: Flink REST's summaries, or its pods, events or
+ * snapshots list; what the row shows of it is old or unknown. */
+static bool source_failed(const struct cluster *c) {
+    return cluster_state(c) == SOURCE_ERROR || freshness_k8s_failed(c, NULL) != NULL;
+}
+
 static double ratio_or_nan(double r) { return isnan(r) ? NAN : r > 1.0 ? 1.0 : r < 0 ? 0 : r; }
 
 static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size_t size) {
@@ -128,7 +135,7 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
                                plain);
     case BC_CLUSTER: /* the name flinktop gives it everywhere (`/` matches the namespace too) */
         snprintf(buf, size, "%s", c->name);
-        return plain;
+        return source_failed(c) ? ROLE_ERROR : plain;
     case BC_STATE:
         snprintf(buf, size, "%s", j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state));
         return view_job_state_role(j->state);
@@ -158,6 +165,10 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         text_int(h->cp_failed_in_row, buf, size);
         return h->cp_failed_in_row >= HEALTH_CP_FAILURES_IN_ROW ? ROLE_STATE_BAD : plain;
     default: {
+        if (source_failed(c)) { /* the footer and the clusters screen say which and why */
+            snprintf(buf, size, "err");
+            return ROLE_ERROR;
+        }
         int64_t at = view_cluster_data_ms(c);
         text_duration(at > 0 ? v->app->now_ms - at : -1, buf, size);
         return plain;

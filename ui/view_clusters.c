@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freshness.h"
 #include "http_trust.h"
 #include "k8s_api.h"
 #include "k8s_model.h"
@@ -228,6 +229,11 @@ static enum color_role k8s_cell(const struct cluster *c, int col, char *buf, siz
     case CC_PODS:
     case CC_RESTARTS: {
         struct pod_summary ps;
+        const struct source *pl = freshness_k8s_list(c, FRESH_PODS);
+        if (col == CC_PODS && pl && pl->state == SOURCE_ERROR) {
+            snprintf(buf, size, "err"); /* not the last good count, as if it were now */
+            return ROLE_ERROR;
+        }
         if (!k8s_cluster_pods(c, &ps))
             return plain;
         if (col == CC_PODS) {
@@ -316,6 +322,12 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         snprintf(buf, size, "%s", c->k8s.ctx->error); /* its context failed */
         return ROLE_ERROR;
     }
+    enum fresh_k8s_list which;
+    const struct source *list = freshness_k8s_failed(c, &which);
+    if (col == CC_UPDATED && list && cluster_state(c) != SOURCE_ERROR) {
+        snprintf(buf, size, "%s", list->error); /* its pods, events or snapshots list failed */
+        return ROLE_ERROR;
+    }
     switch (col) {
     case CC_NAME: {
         /* a connection that skips TLS verification says so on its row: red when a token
@@ -364,7 +376,7 @@ static int cmp_num(int64_t a, int64_t b) {
 
 /* Worst first: failing, stale, not answered yet, fine. */
 static int health_rank(const struct app *app, const struct cluster *c) {
-    if (cluster_state(c) == SOURCE_ERROR)
+    if (cluster_state(c) == SOURCE_ERROR || freshness_k8s_failed(c, NULL))
         return 0;
     if (app_cluster_stale(app, c))
         return 1;

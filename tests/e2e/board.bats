@@ -106,3 +106,63 @@ board_row() { screen | sed -n "$(($1 + 2))p"; }
     keys F
     wait_for "Fleet ("
 }
+
+# A simulator posing as the Kubernetes API too (plain HTTP, no token): $BATS_TEST_TMPDIR/KC
+k8s_sim() {
+    sim_stop
+    sim_start --clusters 3 --jobs 2 --kubeconfig-out "$BATS_TEST_TMPDIR/KC" "$@"
+}
+
+@test "a pods list answering garbage is an error on the board, the clusters row and --once" {
+    k8s_sim --fault '/api/v1/namespaces/flink-prod/pods*=garbage'
+    console 200 40 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    keys F # whichever screen came first, F toggles: find the board
+    wait_for "HEALTH" 15 || { keys F; wait_for "HEALTH"; }
+    wait_for "1 with errors" 15
+    # production's job rows say their data is in error; the others' do not
+    wait_for "production"
+    prod=$(screen | grep " production " | head -n 1)
+    [[ "$prod" == *" err"* ]]
+    other=$(screen | grep " staging " | head -n 1)
+    [[ "$other" != *" err"* ]]
+    # the clusters screen: PODS is not a count, UPDATED names the list and why
+    keys F
+    wait_for "PODS"
+    wait_for "pods flink-prod: malformed JSON"
+    row=$(screen | grep -m1 "pods flink-prod")
+    [[ "$row" == *production* ]]
+    [[ "$row" == *" err "* ]]
+    run "$FLINKTOP" --once --output json --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = {c["name"]: c for c in d["clusters"]}
+p = c["production"]["sources"]["pods"]
+assert p["status"] == "error" and "malformed" in p["error"], p
+assert c["production"]["status"] == "error", c["production"]
+assert c["staging"]["sources"]["pods"]["status"] == "ok", c["staging"]
+assert c["staging"]["status"] == "ok", c["staging"]
+'
+}
+
+@test "the Kubernetes tab says its own sources' state, not Flink REST's" {
+    k8s_sim --frozen
+    console 160 45 --kubeconfig "$BATS_TEST_TMPDIR/KC" --refresh 1
+    keys F
+    wait_for "HEALTH" 15 || { keys F; wait_for "HEALTH"; }
+    wait_for "production"
+    # open a production job, then break its Flink REST (through the service proxy)
+    keys / p r o d u c t i o n Enter
+    wait_for "filter: production"
+    keys Enter
+    wait_for "Overview"
+    fault '*/services/production-rest*' status 500
+    wait_for "showing the last good data" 30
+    keys 6
+    wait_for "Pods"
+    wait_gone "showing the last good data"
+    # its own list failing is said on it
+    fault '/api/v1/namespaces/flink-prod/events*' garbage
+    wait_for "events flink-prod: malformed JSON" 30
+}
