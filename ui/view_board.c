@@ -17,6 +17,7 @@
 #include "xalloc.h"
 
 enum {
+    BC_MARK,
     BC_JOB,
     BC_CLUSTER,
     BC_STATE,
@@ -32,7 +33,9 @@ enum {
 };
 
 static const struct table_col cols[BC_N] = {
-    [BC_JOB] = {"JOB", 18, 0, true, false},      [BC_CLUSTER] = {"CLUSTER", 11, 4, true, false},
+    [BC_MARK] = {"", 1, 0, false, false, false, true},
+    [BC_JOB] = {"JOB", 18, 0, true, false, true},
+    [BC_CLUSTER] = {"CLUSTER", 11, 4, true, false, true},
     [BC_STATE] = {"STATE", 9, 2, false, false},
     [BC_HEALTH] = {"HEALTH", 34, 3, true, false}, [BC_IN] = {"IN/s", 6, 7, false, true},
     [BC_OUT] = {"OUT/s", 6, 8, false, true},     [BC_BP] = {"BP", 4, 5, false, true},
@@ -130,9 +133,11 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     const struct job_detail *d = j->detail;
     enum color_role plain = app_cluster_stale(v->app, c) ? ROLE_STALE : ROLE_DEFAULT;
     switch (col) {
+    case BC_MARK:
+        return view_alert_mark(v->app, c->name, j->id, buf, size);
     case BC_JOB:
-        return view_alert_name(v->app, c->name, j->id, j->name ? j->name : "-", buf, size,
-                               plain);
+        snprintf(buf, size, "%s", j->name ? j->name : "-");
+        return plain;
     case BC_CLUSTER: /* the name flinktop gives it everywhere (`/` matches the namespace too) */
         snprintf(buf, size, "%s", c->name);
         return source_failed(c) ? ROLE_ERROR : plain;
