@@ -116,3 +116,59 @@ print(sorted(jobs, key=lambda j: j["name"])[0]["jid"])')
     title=$(screen | head -n 1)
     [[ "$title" == *"│ $name ("* ]]
 }
+
+@test "two identically named vertices show numbered on the overview and the heatmap" {
+    sim_start --frozen --clusters 1 --jobs 6 || return 1
+    # a job of this fleet whose graph has two vertices of one name, and that name
+    read -r job dup < <(python3 - "$SIM_URL" <<'PY'
+import collections, json, sys, urllib.request
+u = sys.argv[1]
+for j in json.load(urllib.request.urlopen(u + "/jobs/overview"))["jobs"]:
+    d = json.load(urllib.request.urlopen(u + "/jobs/" + j["jid"]))
+    c = collections.Counter(v["name"] for v in d["vertices"])
+    dup = [n for n, k in c.items() if k > 1]
+    if dup and " " not in j["name"]:
+        print(j["name"], dup[0])
+        break
+PY
+)
+    [ -n "$job" ] # the simulator's fleet has such a job (its catalog repeats operators)
+    console 200 45 --refresh 1 --flink production="$SIM_URL/clusters/production"
+    wait_for "production"
+    keys : j o b Space
+    keys -l "$job"
+    keys Enter
+    wait_for "1 Overview"
+    wait_for "$dup (2)" 15
+    keys 3
+    wait_for "ratio per subtask"
+    wait_for "$dup (2)"
+}
+
+@test "at 80x24 long job names keep their tails on the board and the jobs list" {
+    sim_start --frozen --clusters 1 --jobs 6 || return 1
+    console 80 24 --flink production="$SIM_URL/clusters/production"
+    wait_for "production"
+    keys F
+    wait_for "HEALTH" 10 || { keys F; wait_for "HEALTH"; }
+    long=$(sim_job_names production | awk 'length($0) > 20')
+    [ -n "$long" ]
+    check_tails() {
+        while read -r name; do
+            # start and end on one row, the middle given way: "orders-ba…l-2025-10"
+            screen | grep -F -- "${name:0:5}" | grep -qF -- "${name: -5}" || {
+                echo "no row keeps both ends of $name" >&2
+                screen >&2
+                return 1
+            }
+        done <<<"$long"
+    }
+    first=$(head -n 1 <<<"$long")
+    wait_for "${first: -5}" 10
+    check_tails
+    keys F
+    wait_for "Clusters ("
+    keys Enter
+    wait_for "Jobs: production"
+    check_tails
+}
