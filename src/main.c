@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "colors.h"
 #include "config.h"
+#include "flink_checkpoint_detail.h"
 #include "frame_pacer.h"
 #include "history.h"
 #include "http_trust.h"
@@ -574,6 +575,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
             c.dirty = true;
         if (c.prom && prom_source_take_changed(c.prom))
             c.dirty = true;
+        if (cp_fetch_take_changed(app->cp_detail)) /* a checkpoint's detail answered */
+            c.dirty = true;
         if (data_sources_take_changed(c.sources, c.n_sources)) {
             history_update(app); /* history is fed from the model's changes */
             app->last_refresh_ms = clock_wall_ms();
@@ -742,6 +745,8 @@ int main(int argc, char **argv) {
         prom = prom_source_new(http, &po);
         app.prom = prom;
     }
+    struct cp_fetch *cp_detail = o.once ? NULL : cp_fetch_new(http);
+    app.cp_detail = cp_detail;
     struct console_args ca = {cfg, o.config_path, &ov, ops, prom};
     rc = o.once ? run_once(&app, poller, k8s, prom, loop, alerts, o.output)
                 : run_console(&app, poller, k8s, loop, alerts, &ca);
@@ -752,6 +757,7 @@ int main(int argc, char **argv) {
     http_free(http); /* completes what is in flight as cancelled: the pollers must still be */
     poller_free(poller);
     prom_source_free(prom); /* after http: its callbacks ran for what was in flight */
+    cp_fetch_free(cp_detail); /* after http, for the same reason */
     operations_free(ops);
     k8s_poller_free(k8s);
     alerts_free(alerts);

@@ -40,6 +40,9 @@ struct job_view {
     int k8s_page;    /* its lines shown at the last draw */
     int k8s_lines;   /* its lines at the last draw */
     char k8s_filter[TABLE_FILTER_MAX]; /* Kubernetes tab: pods, events, conf lines; "" none */
+    bool cp_open;   /* checkpoints tab: a checkpoint's detail is open (app->cp_detail) */
+    int cp_top;     /* its first operator shown */
+    int cp_page;    /* operators it showed at the last draw */
 };
 
 struct job_tab {

@@ -12,6 +12,7 @@
 struct action_engine;
 struct alerts;
 struct config;
+struct cp_fetch;
 struct k8s_context_state;
 struct k8s_poller;
 struct operations;
@@ -49,6 +50,9 @@ struct app {
     const struct prom_source *prom;
     /* borrowed: what may be sent, and sends it (NULL: no actions) */
     struct action_engine *actions;
+    /* borrowed, NULL: none (--once): the checkpoint opened on the checkpoints tab, fetched
+     * on demand (flink_checkpoint_detail.h) */
+    struct cp_fetch *cp_detail;
 };
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when
