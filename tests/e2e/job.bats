@@ -172,3 +172,42 @@ PY
     wait_for "Jobs: production"
     check_tails
 }
+
+# The screen with its line breaks and indentation folded to single spaces: wrapped text
+# reads as one line.
+flat_screen() { screen | tr -s ' \n' '  '; }
+
+@test "checkpoint failures show their whole cause; Enter on a checkpoint opens its detail" {
+    sim_start --clusters 1 --jobs 3 --clock manual || return 1
+    # every running job of production fails its next checkpoints
+    for jid in $(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
+        python3 -c 'import json,sys; [print(j["jid"]) for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"]'); do
+        curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/checkpoint-failures" -d '{"count":5}' >/dev/null
+    done
+    console 80 40 --refresh 1 --flink production="$SIM_URL/clusters/production"
+    wait_for "production"
+    keys F
+    wait_for "Clusters (" 5 || { keys F; wait_for "Clusters ("; }
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 2
+    wait_for "replay if restarted now"
+    # at 80 columns the cause is longer than a line: all of it is there, wrapped
+    cause_whole() { flat_screen | grep -qF "Failure reason: Task has failed."; }
+    until_advancing 2000 60 cause_whole
+    # Enter on the newest checkpoint (the top row, a failed one): its operators
+    keys Home Enter
+    wait_for "OPERATOR" 15
+    wait_for "ACKED"
+    wait_for "acknowledged "
+    first_vertex=$(screen | sed -n '/OPERATOR/{n;p;}' | awk '{print $1}')
+    [ -n "$first_vertex" ]
+    [[ "$first_vertex" == Source* ]] # the job graph's first vertex, by name
+    flat_screen | grep -qF "failed Task name with subtask"
+    # Esc closes the detail, not the job
+    keys Escape
+    wait_for "replay if restarted now"
+    off_screen "OPERATOR"
+}
