@@ -659,6 +659,7 @@ int main(int argc, char **argv) {
         if (o.readonly)
             ov.readonly = 1;
         ov.theme = o.theme;
+        ov.start_fleet = o.start;
         config_apply_override(cfg, &ov);
         rc = keymap_apply(cfg->keys, cfg->n_keys, err, sizeof err);
     }

@@ -147,10 +147,8 @@ PY
 
 @test "at 80x24 long job names keep their tails on the board and the jobs list" {
     sim_start --frozen --clusters 1 --jobs 6 || return 1
-    console 80 24 --flink production="$SIM_URL/clusters/production"
-    wait_for "production"
-    keys F
-    wait_for "HEALTH" 10 || { keys F; wait_for "HEALTH"; }
+    START=default console 80 24 --flink production="$SIM_URL/clusters/production"
+    wait_for "HEALTH" 10
     long=$(sim_job_names production | awk 'length($0) > 20')
     [ -n "$long" ]
     check_tails() {
@@ -185,9 +183,7 @@ flat_screen() { screen | tr -s ' \n' '  '; }
         curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/checkpoint-failures" -d '{"count":5}' >/dev/null
     done
     console 80 40 --refresh 1 --flink production="$SIM_URL/clusters/production"
-    wait_for "production"
-    keys F
-    wait_for "Clusters (" 5 || { keys F; wait_for "Clusters ("; }
+    wait_for "Clusters ("
     keys Enter
     wait_for "Jobs: production"
     keys Enter
