@@ -24,7 +24,8 @@
 struct kcell {
     char text[256];
     enum color_role role;
-    int width; /* cells; 0: the rest of the line */
+    int width;   /* cells; 0: the rest of the line */
+    bool middle; /* a name: cut in the middle, its tail kept (pods differ at the end) */
 };
 
 struct kline {
@@ -217,6 +218,7 @@ static void add_pods(struct klines *l, const struct app *app, const struct clust
         struct kline *k = kline_add(l);
         char ready[32], restarts[32], age[32];
         kcell_add(k, p->name, ROLE_DEFAULT, 0);
+        k->cells[k->n - 1].middle = true;
         kcell_add(k, pod_phase_name(p->phase),
                   p->phase == POD_PHASE_RUNNING || p->phase == POD_PHASE_SUCCEEDED ? ROLE_DEFAULT
                   : p->phase == POD_PHASE_FAILED                                   ? ROLE_STATE_BAD
@@ -514,7 +516,13 @@ static void kubernetes_draw(struct job_view *jv, WINDOW *win, int y, int h, int 
         for (int i = 0; i < k->n && x < w; i++) {
             const struct kcell *cell = &k->cells[i];
             int cw = cell->width > 0 && cell->width < w - x ? cell->width : w - x;
-            draw_text(win, y + r, x, cw, cell->text, colors_attr(cell->role), DRAW_LEFT, ascii);
+            char fit[512];
+            const char *text = cell->text;
+            if (cell->middle) {
+                text_fit_middle(cell->text, cw, ascii, fit, sizeof fit);
+                text = fit;
+            }
+            draw_text(win, y + r, x, cw, text, colors_attr(cell->role), DRAW_LEFT, ascii);
             x += cw + 2;
         }
     }
