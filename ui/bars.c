@@ -166,8 +166,8 @@ static void put_prometheus(WINDOW *win, int y, int *x, int w, const struct app *
 
 /* The oldest data among the clusters on screen (one, or every one in scope when cluster
  * is -1): into *o and the cluster's name; false when none has answered. */
-static bool oldest_on_screen(const struct app *app, int cluster, struct fresh_oldest *o,
-                             const char **name) {
+static bool oldest_on_screen(const struct app *app, int cluster, const char *job_id,
+                             struct fresh_oldest *o, const char **name) {
     bool any = false;
     for (size_t i = 0; i < app->n_clusters; i++) {
         const struct cluster *c = &app->clusters[i];
@@ -180,12 +180,22 @@ static bool oldest_on_screen(const struct app *app, int cluster, struct fresh_ol
             *name = c->name;
             any = true;
         }
+        /* a job's screen: its own endpoints too (the checkpoint configuration aside: it
+         * is asked once) */
+        const struct job *j = cluster >= 0 ? cluster_job_by_id(c, job_id) : NULL;
+        for (int p = 0; j && j->detail && p < DETAIL_PART_COUNT; p++) {
+            int64_t t = j->detail->parts[p].last_ok_ms;
+            if (p == DETAIL_CP_CONFIG || t <= 0 || t >= o->last_ok_ms)
+                continue;
+            o->source = detail_part_name((enum detail_part)p);
+            o->last_ok_ms = t;
+        }
     }
     return any;
 }
 
-void bars_status(WINDOW *win, int y, int w, const struct app *app, int cluster, bool ascii,
-                 const char *flash, int level) {
+void bars_status(WINDOW *win, int y, int w, const struct app *app, int cluster,
+                 const char *job_id, bool ascii, const char *flash, int level) {
     attr_t attr = colors_attr(ROLE_STATUSBAR);
     draw_blank(win, y, 0, w, attr);
     int failing = 0;
@@ -204,7 +214,7 @@ void bars_status(WINDOW *win, int y, int w, const struct app *app, int cluster, 
     bool narrow = w < 60;
     struct fresh_oldest old;
     const char *old_name = NULL;
-    bool have_old = oldest_on_screen(app, cluster, &old, &old_name);
+    bool have_old = oldest_on_screen(app, cluster, job_id, &old, &old_name);
     int64_t old_ms = have_old ? app->now_ms - old.last_ok_ms : 0;
     /* Data older than a stale cluster's is named with its source: "refreshed 0s ago"
      * must not stand beside a pods list 34 s old. */
