@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "colors.h"
 #include "config.h"
+#include "flink_checkpoint_detail.h"
 #include "frame_pacer.h"
 #include "history.h"
 #include "http.h"
@@ -535,6 +536,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
             c.dirty = true;
         if (c.prom && prom_source_backfill(c.prom, app)) /* history from before launch */
             c.dirty = true;
+        if (cp_fetch_take_changed(app->cp_detail)) /* a checkpoint's detail answered */
+            c.dirty = true;
         if (data_sources_take_changed(c.sources, c.n_sources)) {
             history_update(app); /* history is fed from the model's changes */
             app->last_refresh_ms = clock_wall_ms();
@@ -620,6 +623,7 @@ int main(int argc, char **argv) {
         if (o.no_osc52)
             ov.clipboard = 0;
         ov.theme = o.theme;
+        ov.start_fleet = o.start;
         config_apply_override(cfg, &ov);
         rc = keymap_apply(cfg->keys, cfg->n_keys, err, sizeof err);
     }
@@ -716,6 +720,8 @@ int main(int argc, char **argv) {
         app.prom = prom;
         free(prom_url);
     }
+    struct cp_fetch *cp_detail = o.once ? NULL : cp_fetch_new(http);
+    app.cp_detail = cp_detail;
     struct console_args ca = {cfg, o.config_path, &ov, ops, prom, o.prometheus};
     if (o.once) {
         /* Kubernetes first (its lists decide the clusters), then Flink REST and Prometheus
@@ -741,6 +747,7 @@ int main(int argc, char **argv) {
     prom_source_free(prom); /* after http: its callbacks ran for what was in flight */
     app.logs = NULL;
     logs_free(logs); /* the screens freed their logs with the UI */
+    cp_fetch_free(cp_detail); /* after http, for the same reason */
     operations_free(ops);
     k8s_poller_free(k8s);
     alerts_free(alerts);

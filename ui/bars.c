@@ -9,6 +9,7 @@
 #include "cmdline.h"
 #include "colors.h"
 #include "draw.h"
+#include "freshness.h"
 #include "http_trust.h"
 #include "k8s_model.h"
 #include "prom_source.h"
@@ -159,8 +160,42 @@ static void put_prometheus(WINDOW *win, int y, int *x, int w, const struct app *
         ascii);
 }
 
-void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, const char *flash,
-                 int level) {
+/* Refresh periods after which the oldest data on screen is named (app.c calls a cluster
+ * stale after as many). */
+#define BARS_OLD_PERIODS 3
+
+/* The oldest data among the clusters on screen (one, or every one in scope when cluster
+ * is -1): into *o and the cluster's name; false when none has answered. */
+static bool oldest_on_screen(const struct app *app, int cluster, const char *job_id,
+                             struct fresh_oldest *o, const char **name) {
+    bool any = false;
+    for (size_t i = 0; i < app->n_clusters; i++) {
+        const struct cluster *c = &app->clusters[i];
+        struct fresh_oldest co;
+        if ((cluster >= 0 && (size_t)cluster != i) || (cluster < 0 && !cluster_in_scope(c)) ||
+            !freshness_cluster_oldest(c, &co))
+            continue;
+        if (!any || co.last_ok_ms < o->last_ok_ms) {
+            *o = co;
+            *name = c->name;
+            any = true;
+        }
+        /* a job's screen: its own endpoints too (the checkpoint configuration aside: it
+         * is asked once) */
+        const struct job *j = cluster >= 0 ? cluster_job_by_id(c, job_id) : NULL;
+        for (int p = 0; j && j->detail && p < DETAIL_PART_COUNT; p++) {
+            int64_t t = j->detail->parts[p].last_ok_ms;
+            if (p == DETAIL_CP_CONFIG || t <= 0 || t >= o->last_ok_ms)
+                continue;
+            o->source = detail_part_name((enum detail_part)p);
+            o->last_ok_ms = t;
+        }
+    }
+    return any;
+}
+
+void bars_status(WINDOW *win, int y, int w, const struct app *app, int cluster,
+                 const char *job_id, bool ascii, const char *flash, int level) {
     attr_t attr = colors_attr(ROLE_STATUSBAR);
     draw_blank(win, y, 0, w, attr);
     int failing = 0;
@@ -169,14 +204,30 @@ void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, c
         if (app->clusters[i].k8s.hidden)
             continue;
         shown++;
-        failing += cluster_state(&app->clusters[i]) == SOURCE_ERROR;
+        failing += cluster_state(&app->clusters[i]) == SOURCE_ERROR ||
+                   freshness_k8s_failed(&app->clusters[i], NULL) != NULL;
     }
-    char fleet[48], fresh[48], bad[48], age[16];
+    char fleet[48], fresh[160], bad[48], age[16];
     snprintf(fleet, sizeof fleet, "%zu cluster%s", shown, shown == 1 ? "" : "s");
     snprintf(bad, sizeof bad, "%d with errors", failing);
     /* Narrow terminals get the short wording rather than a cut one. */
     bool narrow = w < 60;
-    if (app->last_refresh_ms > 0) {
+    struct fresh_oldest old;
+    const char *old_name = NULL;
+    bool have_old = oldest_on_screen(app, cluster, job_id, &old, &old_name);
+    int64_t old_ms = have_old ? app->now_ms - old.last_ok_ms : 0;
+    /* Data older than a stale cluster's is named with its source: "refreshed 0s ago"
+     * must not stand beside a pods list 34 s old. */
+    bool show_old = have_old && app->refresh_ms > 0 &&
+                    old_ms > (int64_t)BARS_OLD_PERIODS * app->refresh_ms;
+    if (show_old) {
+        text_age(old_ms, age, sizeof age);
+        if (narrow)
+            snprintf(fresh, sizeof fresh, "oldest %s", age);
+        else
+            snprintf(fresh, sizeof fresh, "oldest: %s %s (%s)", old.source, age,
+                     old_name ? old_name : "-");
+    } else if (app->last_refresh_ms > 0) {
         int64_t ms = app->now_ms - app->last_refresh_ms;
         snprintf(fresh, sizeof fresh, "%s%s ago", narrow ? "" : "refreshed ",
                  text_age(ms < 0 ? 0 : ms, age, sizeof age));
@@ -193,7 +244,7 @@ void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, c
     }
     put(win, y, &x, w, fleet, attr, ascii);
     put_alerts(win, y, &x, w, app, ascii);
-    put(win, y, &x, w, fresh, attr, ascii);
+    put(win, y, &x, w, fresh, show_old ? colors_attr(ROLE_STATUSBAR_BAD) : attr, ascii);
     if (failing > 0)
         put(win, y, &x, w, bad, colors_attr(ROLE_STATUSBAR_BAD), ascii);
     if (app->prom) /* Prometheus's state, as the clusters' is said: ok, stale or its error */

@@ -13,9 +13,11 @@
 struct cmdline;
 
 void bars_header(WINDOW *win, int w, const char *title, const struct app *app, bool ascii);
-/* flash: a message to show first ("" or NULL none), level 0 info, 1 warn, 2 error. */
-void bars_status(WINDOW *win, int y, int w, const struct app *app, bool ascii, const char *flash,
-                 int level);
+/* flash: a message to show first ("" or NULL none), level 0 info, 1 warn, 2 error.
+ * cluster: the cluster on screen (its data's age is the one said), -1 every one in scope;
+ * job_id: the job on screen (its endpoints count too), NULL or "" none. */
+void bars_status(WINDOW *win, int y, int w, const struct app *app, int cluster,
+                 const char *job_id, bool ascii, const char *flash, int level);
 /* The command line being typed after its ':', the cursor as a reversed cell, and what
  * Tab found (or the keys) on the right. */
 void bars_cmdline(WINDOW *win, int y, int w, const struct cmdline *c, bool ascii);

@@ -131,8 +131,11 @@ static void draw_row(WINDOW *win, int y, int x, int w, const struct heatmap_row 
                      const struct heatmap_layout *l, bool ascii) {
     attr_t plain = colors_attr(ROLE_DEFAULT), dim = colors_attr(ROLE_DIM);
     draw_blank(win, y, x, w, plain);
-    draw_text(win, y, x, l->name_w < w ? l->name_w : w, r->name ? r->name : "-",
-              r->bottleneck ? plain | A_BOLD : plain, DRAW_LEFT, ascii);
+    /* cut in the middle: "Map (2)" and "Sink: kafka-enriched" keep what tells them apart */
+    int nw = l->name_w < w ? l->name_w : w;
+    char name[512];
+    text_fit_middle(r->name ? r->name : "-", nw, ascii, name, sizeof name);
+    draw_text(win, y, x, nw, name, r->bottleneck ? plain | A_BOLD : plain, DRAW_LEFT, ascii);
     int gx = l->name_w + 1; /* the left bar */
     if (gx >= w)
         return;

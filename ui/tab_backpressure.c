@@ -11,12 +11,14 @@
 #include "text.h"
 #include "ui.h"
 #include "units.h"
+#include "vertex_name.h"
 #include "view_job.h"
 #include "xalloc.h"
 
 /* The level text of a row: "HIGH 82%", from the worst subtask of the metric shown. */
 struct level_text {
     char s[24];
+    char name[200]; /* the vertex's shown name ("Map (2)") */
 };
 
 static void backpressure_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
@@ -37,7 +39,7 @@ static void backpressure_draw(struct job_view *jv, WINDOW *win, int y, int h, in
     for (size_t i = 0; i < l->len; i++) {
         const struct vertex *v = &l->items[i];
         struct heatmap_row *r = &rows[i];
-        r->name = v->name ? v->name : v->id;
+        r->name = vertex_name_shown(l, i, levels[i].name, sizeof levels[i].name);
         const double *ratios = jv->busy ? v->busy_ratio : v->bp_ratio;
         if (v->bp_sampled && ratios && v->n_subtasks > 0) {
             r->ratios = ratios;

@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "draw.h"
+#include "flink_checkpoint_detail.h"
 #include "sparkline.h"
 #include "text.h"
+#include "ui.h"
 #include "units.h"
+#include "vertex_name.h"
 #include "view_job.h"
 #include "xalloc.h"
 #include "wrap.h"
@@ -176,6 +179,33 @@ static int path_lines(struct job_view *jv, WINDOW *win, int y, int w, int max_ro
     return row;
 }
 
+/* Text wrapped at word boundaries under the labels, at most max_rows rows, the last
+ * one ending in an ellipsis when it goes on; returns rows used. */
+static int wrapped(struct job_view *jv, WINDOW *win, int y, int w, int max_rows, const char *text,
+                   enum color_role role) {
+    int x = w > 50 ? 1 + LABEL_W : 3;
+    int cells = w - x - 1;
+    if (text == NULL || text[0] == '\0' || max_rows <= 0 || cells < 8)
+        return 0;
+    size_t len = strlen(text), o = 0;
+    int row = 0;
+    while (o < len && row < max_rows) {
+        while (o < len && text[o] == ' ')
+            o++;
+        int used;
+        size_t n = wrap_prefix(text + o, len - o, cells, true, &used);
+        char part[1024];
+        snprintf(part, sizeof part, "%.*s", (int)n, text + o);
+        draw_text(win, y + row, x, cells, part, colors_attr(role), DRAW_LEFT, jv->v->ascii);
+        o += n;
+        row++;
+        if (o < len && row == max_rows) /* out of rows: say it goes on */
+            draw_text(win, y + row - 1, x + cells - 1, 1, jv->v->ascii ? "~" : "\u2026",
+                      colors_attr(ROLE_DIM), DRAW_LEFT, jv->v->ascii);
+    }
+    return row;
+}
+
 static void age_of(const struct job_view *jv, int64_t at, char *buf, size_t size) {
     char t[16];
     if (at < 0)
@@ -260,7 +290,13 @@ static void trends(struct job_view *jv, WINDOW *win, int y, int w) {
     labeled(jv, win, y, w, 1, "trend", segs, 6);
 }
 
+static void detail_draw(struct job_view *jv, WINDOW *win, int y, int h, int w);
+
 static void checkpoints_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
+    if (jv->cp_open) {
+        detail_draw(jv, win, y, h, w);
+        return;
+    }
     const struct job_detail *d = jv->job->detail;
     const struct source *src =
         d ? job_view_worse(&d->parts[DETAIL_CHECKPOINTS], &d->parts[DETAIL_CP_CONFIG]) : NULL;
@@ -313,11 +349,14 @@ static void checkpoints_draw(struct job_view *jv, WINDOW *win, int y, int h, int
     if (row < end && lf->id >= 0) {
         snprintf(id, sizeof id, "#%lld", (long long)lf->id);
         age_of(jv, lf->failure_ts >= 0 ? lf->failure_ts : lf->trigger_ts, age, sizeof age);
-        struct job_seg segs[] = {
-            {id, ROLE_STATE_BAD},
-            {age, ROLE_DEFAULT},
-            {lf->failure_message ? lf->failure_message : "cause unknown", ROLE_STATE_BAD}};
-        row += labeled(jv, win, row, w, end - row > 8 ? 2 : 1, "last failed", segs, 3);
+        struct job_seg segs[] = {{id, ROLE_STATE_BAD}, {age, ROLE_DEFAULT}};
+        row += labeled(jv, win, row, w, 1, "last failed", segs, 2);
+        /* the cause whole, wrapped under it: what to search the logs for; the table
+         * below keeps a few rows */
+        int room = end - row - 6;
+        row += wrapped(jv, win, row, w, room > 8 ? 8 : room < 1 ? 1 : room,
+                       lf->failure_message ? lf->failure_message : "cause unknown",
+                       ROLE_STATE_BAD);
     }
 
     /* latest savepoint: the other way back */
@@ -347,9 +386,214 @@ static void checkpoints_draw(struct job_view *jv, WINDOW *win, int y, int h, int
     }
 }
 
+/* ---- one checkpoint in detail (Enter on a row) ------------------------------------- */
+
+enum { DC_ACKED, DC_E2E, DC_SYNC, DC_ASYNC, DC_ALIGN, DC_CKPTED, DC_FULL, DC_PROC, DC_PERS, DC_N };
+
+static const struct {
+    const char *title;
+    int width;
+} detail_cols[DC_N] = {
+    {"ACKED", 7},   {"E2E", 7},    {"SYNC", 6},       {"ASYNC", 7},      {"ALIGN", 6},
+    {"CHECKPTD", 9}, {"FULL", 9},  {"PROCESSED", 10}, {"PERSISTED", 10},
+};
+
+/* The drop order when the terminal is narrow: the in-flight data first, then alignment
+ * and the sync part, ACKED and E2E last. */
+static const int detail_drop[DC_N] = {DC_PERS, DC_PROC, DC_ALIGN, DC_SYNC,
+                                      DC_FULL, DC_ASYNC, DC_CKPTED, DC_E2E, DC_ACKED};
+
+static void detail_cell(const struct cp_task *t, int col, char *buf, size_t size) {
+    switch (col) {
+    case DC_ACKED:
+        text_ratio(t->num_acked, t->num_subtasks, buf, size);
+        return;
+    case DC_E2E:
+        units_ms(t->end_to_end_ms, buf, size);
+        return;
+    case DC_SYNC:
+        units_ms(t->sync_ms, buf, size);
+        return;
+    case DC_ASYNC:
+        units_ms(t->async_ms, buf, size);
+        return;
+    case DC_ALIGN:
+        units_ms(t->alignment_ms, buf, size);
+        return;
+    default: {
+        int64_t v = col == DC_CKPTED ? t->checkpointed_size
+                    : col == DC_FULL ? t->state_size
+                    : col == DC_PROC ? t->processed
+                                     : t->persisted;
+        units_bytes(v < 0 ? NAN : (double)v, buf, size);
+        return;
+    }
+    }
+}
+
+/* The operator a task is about, by the job's shown vertex names. */
+static void task_name(const struct job_view *jv, const struct cp_task *t, char *buf, size_t size) {
+    const struct vertex_list *l = jv->job->detail ? &jv->job->detail->vertices : NULL;
+    for (size_t i = 0; l && i < l->len; i++)
+        if (strcmp(l->items[i].id, t->vertex_id) == 0) {
+            vertex_name_shown(l, i, buf, size);
+            return;
+        }
+    snprintf(buf, size, "%s", t->vertex_id[0] ? t->vertex_id : "-");
+}
+
+static void detail_draw(struct job_view *jv, WINDOW *win, int y, int h, int w) {
+    bool ascii = jv->v->ascii;
+    const struct app *app = jv->v->app;
+    int64_t id = -1;
+    const struct source *src = NULL;
+    const struct cp_detail *d = cp_fetch_get(app->cp_detail, (size_t)jv->v->cluster,
+                                             jv->job->id, &id, &src);
+    if (d == NULL) {
+        view_message(win, y + (h - 1) / 2, w, "no checkpoint open", ROLE_DIM, ascii);
+        return;
+    }
+    char what[48];
+    snprintf(what, sizeof what, "checkpoint %lld", (long long)id);
+    if (!job_view_source(jv, win, &y, &h, w, src, src && src->state == SOURCE_OK, what))
+        return;
+    int end = y + h, row = y;
+    char idt[32], when[16], took[32], acked[32], sz[48], a[16], b[16];
+    snprintf(idt, sizeof idt, "#%lld", (long long)d->id);
+    text_clock(d->trigger_ts, when, sizeof when);
+    snprintf(took, sizeof took, "took %s", units_ms(d->end_to_end_ms, a, sizeof a));
+    snprintf(acked, sizeof acked, "acknowledged %s",
+             text_ratio(d->num_acked, d->num_subtasks, b, sizeof b));
+    char c1[16], c2[16];
+    snprintf(sz, sizeof sz, "%s (full %s)",
+             units_bytes(d->checkpointed_size < 0 ? NAN : (double)d->checkpointed_size, c1,
+                         sizeof c1),
+             units_bytes(d->state_size < 0 ? NAN : (double)d->state_size, c2, sizeof c2));
+    bool failed = d->status && strcmp(d->status, "FAILED") == 0;
+    struct job_seg head[] = {
+        {idt, failed ? ROLE_STATE_BAD : ROLE_DEFAULT},
+        {d->status ? d->status : "-", status_role(d->status)},
+        {d->type ? d->type : (d->is_savepoint ? "SAVEPOINT" : "CHECKPOINT"), ROLE_DIM},
+        {when, ROLE_DEFAULT},
+        {took, ROLE_DEFAULT},
+        {acked, ROLE_DEFAULT},
+        {sz, ROLE_DEFAULT},
+    };
+    row += labeled(jv, win, row, w, end - row > 6 ? 2 : 1, "checkpoint", head, 7);
+    if (failed && row < end) {
+        struct job_seg none[] = {{"", ROLE_DEFAULT}};
+        labeled(jv, win, row, w, 1, "failed", none, 1);
+        row += wrapped(jv, win, row, w, end - row > 8 ? 4 : 1,
+                       d->failure_message ? d->failure_message : "cause unknown", ROLE_STATE_BAD);
+    }
+    if (d->external_path && row < end) {
+        struct job_seg none[] = {{"", ROLE_DEFAULT}};
+        labeled(jv, win, row, w, 1, "path", none, 1);
+        row += path_lines(jv, win, row, w, 1, d->external_path);
+    }
+    if (row + 1 < end)
+        row++;
+    if (row >= end)
+        return;
+    /* which number columns fit beside a name of at least 16 cells */
+    bool shown[DC_N];
+    int used = 1 + 16;
+    for (int c = 0; c < DC_N; c++) {
+        shown[c] = true;
+        used += detail_cols[c].width + 1;
+    }
+    for (int k = 0; k < DC_N && used > w - 1; k++) {
+        shown[detail_drop[k]] = false;
+        used -= detail_cols[detail_drop[k]].width + 1;
+    }
+    int name_w = w - 1 - (used - 1 - 16) - 1;
+    attr_t hattr = colors_attr(ROLE_HEADER);
+    draw_blank(win, row, 0, w, hattr);
+    draw_text(win, row, 1, name_w, "OPERATOR", hattr, DRAW_LEFT, ascii);
+    int x = 1 + name_w + 1;
+    for (int c = 0; c < DC_N; c++) {
+        if (!shown[c])
+            continue;
+        draw_text(win, row, x, detail_cols[c].width, detail_cols[c].title, hattr, DRAW_RIGHT, ascii);
+        x += detail_cols[c].width + 1;
+    }
+    row++;
+    jv->cp_page = end - row;
+    int max_top = (int)d->n_tasks > jv->cp_page ? (int)d->n_tasks - jv->cp_page : 0;
+    jv->cp_top = jv->cp_top > max_top ? max_top : jv->cp_top < 0 ? 0 : jv->cp_top;
+    if (d->n_tasks == 0)
+        view_message(win, row, w, "no operator acknowledged yet", ROLE_DIM, ascii);
+    for (int r = 0; row < end && jv->cp_top + r < (int)d->n_tasks; r++, row++) {
+        const struct cp_task *t = &d->tasks[jv->cp_top + r];
+        char name[256], fit[512], cell[32];
+        task_name(jv, t, name, sizeof name);
+        text_fit_middle(name, name_w, ascii, fit, sizeof fit);
+        bool done = t->num_subtasks >= 0 && t->num_acked == t->num_subtasks;
+        draw_text(win, row, 1, name_w, fit, colors_attr(ROLE_DEFAULT), DRAW_LEFT, ascii);
+        x = 1 + name_w + 1;
+        for (int c = 0; c < DC_N; c++) {
+            if (!shown[c])
+                continue;
+            detail_cell(t, c, cell, sizeof cell);
+            enum color_role role = c == DC_ACKED && !done ? ROLE_STATE_WARN : ROLE_DEFAULT;
+            draw_text(win, row, x, detail_cols[c].width, cell, colors_attr(role), DRAW_RIGHT,
+                      ascii);
+            x += detail_cols[c].width + 1;
+        }
+    }
+}
+
+static unsigned detail_key(struct job_view *jv, enum request req) {
+    int page = jv->cp_page > 1 ? jv->cp_page - 1 : 1;
+    switch (req) {
+    case REQ_BACK:
+    case REQ_QUIT: /* Esc and q close the detail, not the job */
+        jv->cp_open = false;
+        cp_fetch_close(jv->v->app->cp_detail);
+        return UI_REDRAW;
+    case REQ_UP:
+        jv->cp_top--;
+        break;
+    case REQ_DOWN:
+        jv->cp_top++;
+        break;
+    case REQ_PAGE_UP:
+        jv->cp_top -= page;
+        break;
+    case REQ_PAGE_DOWN:
+        jv->cp_top += page;
+        break;
+    case REQ_TOP:
+        jv->cp_top = 0;
+        break;
+    case REQ_BOTTOM:
+        jv->cp_top = 1 << 20; /* the draw clamps it */
+        break;
+    default:
+        return 0;
+    }
+    if (jv->cp_top < 0)
+        jv->cp_top = 0;
+    return UI_REDRAW;
+}
+
 static unsigned checkpoints_key(struct job_view *jv, enum request req) {
     if (jv->job == NULL)
         return 0;
+    if (jv->cp_open)
+        return detail_key(jv, req);
+    size_t row;
+    if (req == REQ_OPEN && jv->v->app->cp_detail && jv->cluster &&
+        table_selected(&jv->checkpoints, &row) && row < stats(jv)->n_history) {
+        const struct checkpoint *c = &stats(jv)->history[row];
+        if (c->id < 0)
+            return 0;
+        cp_fetch_open(jv->v->app->cp_detail, (size_t)jv->v->cluster, jv->cluster, jv->job->id,
+                      c->id, jv->v->app->now_ms);
+        jv->cp_open = true;
+        jv->cp_top = 0;
+        return UI_REDRAW;
+    }
     return job_view_table_key(jv, &jv->checkpoints, &rows, req);
 }
 

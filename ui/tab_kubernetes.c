@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "freshness.h"
 #include "k8s_api.h"
 #include "k8s_model.h"
 #include "text.h"
@@ -23,7 +24,8 @@
 struct kcell {
     char text[256];
     enum color_role role;
-    int width; /* cells; 0: the rest of the line */
+    int width;   /* cells; 0: the rest of the line */
+    bool middle; /* a name: cut in the middle, its tail kept (pods differ at the end) */
 };
 
 struct kline {
@@ -216,6 +218,7 @@ static void add_pods(struct klines *l, const struct app *app, const struct clust
         struct kline *k = kline_add(l);
         char ready[32], restarts[32], age[32];
         kcell_add(k, p->name, ROLE_DEFAULT, 0);
+        k->cells[k->n - 1].middle = true;
         kcell_add(k, pod_phase_name(p->phase),
                   p->phase == POD_PHASE_RUNNING || p->phase == POD_PHASE_SUCCEEDED ? ROLE_DEFAULT
                   : p->phase == POD_PHASE_FAILED                                   ? ROLE_STATE_BAD
@@ -468,8 +471,22 @@ static bool build(const struct job_view *jv, struct klines *l, int w, const char
     kline_text(l, title, ROLE_HEADER);
     add_resource(l, app, c, r, w);
     const struct k8s_namespace_state *ns = k8s_cluster_namespace(c);
-    if (ns && ns->error[0])
-        kline_text(l, ns->error, ROLE_ERROR);
+    /* this tab's own sources: each Kubernetes list that failed, with how old what it
+     * shows is (the Flink REST banner is not this tab's) */
+    for (int k = 0; k < FRESH_K8S_LISTS; k++) {
+        const struct source *s = freshness_k8s_list(c, (enum fresh_k8s_list)k);
+        if (s == NULL || s->state != SOURCE_ERROR)
+            continue;
+        char line[200], age[16];
+        if (s->last_ok_ms > 0) {
+            int64_t ms = app->now_ms - s->last_ok_ms;
+            snprintf(line, sizeof line, "stale %s: %.160s",
+                     text_age(ms < 0 ? 0 : ms, age, sizeof age), s->error);
+        } else {
+            snprintf(line, sizeof line, "%.160s", s->error);
+        }
+        kline_text(l, line, ROLE_ERROR);
+    }
     add_pods(l, app, c, ns, jv->k8s_filter);
     add_events(l, app, c, ns, jv->k8s_filter);
     add_snapshots(l, app, c, ns, jv->k8s_filter, w);
@@ -501,7 +518,13 @@ static void kubernetes_draw(struct job_view *jv, WINDOW *win, int y, int h, int 
         for (int i = 0; i < k->n && x < w; i++) {
             const struct kcell *cell = &k->cells[i];
             int cw = cell->width > 0 && cell->width < w - x ? cell->width : w - x;
-            draw_text(win, y + r, x, cw, cell->text, colors_attr(cell->role), DRAW_LEFT, ascii);
+            char fit[512];
+            const char *text = cell->text;
+            if (cell->middle) {
+                text_fit_middle(cell->text, cw, ascii, fit, sizeof fit);
+                text = fit;
+            }
+            draw_text(win, y + r, x, cw, text, colors_attr(cell->role), DRAW_LEFT, ascii);
             x += cw + 2;
         }
     }

@@ -12,6 +12,7 @@
 #include "sparkline.h"
 #include "text.h"
 #include "units.h"
+#include "vertex_name.h"
 #include "view_job.h"
 
 enum { VC_NAME, VC_PAR, VC_IN, VC_OUT, VC_BUSY, VC_BP, VC_TREND, VC_N };
@@ -19,7 +20,7 @@ enum { VC_NAME, VC_PAR, VC_IN, VC_OUT, VC_BUSY, VC_BP, VC_TREND, VC_N };
 /* A vertex that is not RUNNING says so after its name, in its colour: the column a
  * state of its own would take is worth more to long vertex names. */
 static const struct table_col cols[VC_N] = {
-    [VC_NAME] = {"VERTEX", 12, 0, true, false},     [VC_PAR] = {"PAR", 3, 3, false, true},
+    [VC_NAME] = {"VERTEX", 12, 0, true, false, true},     [VC_PAR] = {"PAR", 3, 3, false, true},
     [VC_IN] = {"IN/S", 6, 0, false, true},          [VC_OUT] = {"OUT/S", 6, 0, false, true},
     [VC_BUSY] = {"BUSY", 4, 0, false, true},        [VC_BP] = {"BACKPR", 4, 0, false, true},
     [VC_TREND] = {"RECORDS/S", 12, 2, true, false},
@@ -62,8 +63,9 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     switch (col) {
     case VC_NAME: {
         bool running = v->status == NULL || strcmp(v->status, "RUNNING") == 0;
-        snprintf(buf, size, "%s%s%s%s", v->name ? v->name : v->id, running ? "" : " (",
-                 running ? "" : v->status, running ? "" : ")");
+        char name[256];
+        snprintf(buf, size, "%s%s%s%s", vertex_name_shown(l, row, name, sizeof name),
+                 running ? "" : " (", running ? "" : v->status, running ? "" : ")");
         return status_role(v->status);
     }
     case VC_PAR:
@@ -158,7 +160,8 @@ static int summary(struct job_view *jv, WINDOW *win, int y, int w, int max_rows)
     for (size_t i = 0, used = 0; i < l->len; i++) {
         if (!bottleneck_is(l, i))
             continue;
-        const char *name = l->items[i].name ? l->items[i].name : l->items[i].id;
+        char name[200];
+        vertex_name_shown(l, i, name, sizeof name);
         int n =
             snprintf(neck + used, sizeof neck - used, "%s%s", used ? ", " : "bottleneck: ", name);
         if (n < 0 || (size_t)n >= sizeof neck - used)

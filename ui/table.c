@@ -120,7 +120,7 @@ void table_sync(struct table *t, const struct table_source *src, void *ctx) {
 /* The next shown column after `from` in direction dir, or `from` when there is none. */
 static int next_shown(const struct table *t, int from, int dir) {
     for (int c = from + dir; c >= 0 && c < t->n_cols; c += dir)
-        if (t->shown[c])
+        if (t->shown[c] && !t->cols[c].mark) /* a marker column is not a sort key */
             return c;
     return from;
 }
@@ -211,15 +211,22 @@ static int col_min(const struct table_col *col) {
     return col->min > title ? col->min : title;
 }
 
+/* The cells between column c and the next one shown: a marker column sits one cell
+ * from what it marks. */
+static int gap_after(const struct table *t, const struct layout *l, int c) {
+    return t->cols[c].mark ? 1 : l->gap;
+}
+
 /* Which columns fit with this gap, dropping the highest `drop` first. */
 static void fit_columns(const struct table *t, int w, int gap, struct layout *l) {
     l->gap = gap;
     for (;;) {
-        int used = 1, n = 0, victim = -1;
+        int used = 1, n = 0, victim = -1, prev = -1;
         for (int c = 0; c < t->n_cols; c++) {
             if (!l->shown[c])
                 continue;
-            used += l->width[c] + (n ? gap : 0);
+            used += l->width[c] + (prev >= 0 ? gap_after(t, l, prev) : 0);
+            prev = c;
             n++;
             if (t->cols[c].drop > 0 && (victim < 0 || t->cols[c].drop >= t->cols[victim].drop))
                 victim = c;
@@ -263,10 +270,11 @@ static void layout(const struct table *t, int w, const struct table_source *src,
     *l = narrow.n_shown > wide.n_shown ? narrow : wide;
 
     int used = 1, want[TABLE_MAX_COLS], last_flex = -1;
-    for (int c = 0, n = 0; c < t->n_cols; c++) {
+    for (int c = 0, prev = -1; c < t->n_cols; c++) {
         if (!l->shown[c])
             continue;
-        used += l->width[c] + (n++ ? l->gap : 0);
+        used += l->width[c] + (prev >= 0 ? gap_after(t, l, prev) : 0);
+        prev = c;
         want[c] = l->width[c];
         if (t->cols[c].flex) {
             int cw = widest_cell(t, c, w, src, ctx);
@@ -309,7 +317,7 @@ static void draw_header(const struct table *t, WINDOW *win, int y, int w, bool a
         snprintf(title, sizeof title, "%s%s", t->cols[c].title, mark);
         int cw = l->width[c] < w - x ? l->width[c] : w - x;
         draw_text(win, y, x, cw, title, attr, t->cols[c].right ? DRAW_RIGHT : DRAW_LEFT, ascii);
-        x += l->width[c] + l->gap;
+        x += l->width[c] + gap_after(t, l, c);
     }
 }
 
@@ -331,11 +339,17 @@ static void draw_row(const struct table *t, WINDOW *win, int y, int w, bool asci
         if (selected && role != ROLE_DEFAULT)
             attr |= A_REVERSE;
         int cw = l->width[c] < w - x && !spans ? l->width[c] : w - x;
-        draw_text(win, y, x, cw, buf, attr, t->cols[c].right && !spans ? DRAW_RIGHT : DRAW_LEFT,
-                  ascii);
+        if (t->cols[c].middle && !spans) { /* a name: its distinguishing tail stays */
+            char fit[1024];
+            text_fit_middle(buf, cw, ascii, fit, sizeof fit);
+            draw_text(win, y, x, cw, fit, attr, DRAW_LEFT, ascii);
+        } else {
+            draw_text(win, y, x, cw, buf, attr,
+                      t->cols[c].right && !spans ? DRAW_RIGHT : DRAW_LEFT, ascii);
+        }
         if (spans)
             break;
-        x += l->width[c] + l->gap;
+        x += l->width[c] + gap_after(t, l, c);
     }
 }
 

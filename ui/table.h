@@ -12,7 +12,7 @@
 #include "colors.h"
 #include "keymap.h"
 
-#define TABLE_MAX_COLS 16
+#define TABLE_MAX_COLS 20
 #define TABLE_FILTER_MAX 128
 
 struct table_col {
@@ -21,6 +21,10 @@ struct table_col {
     int drop;   /* 0: always shown; when narrow, the highest drop goes first */
     bool flex;  /* grows up to its widest cell; the last flex column takes the rest */
     bool right; /* numbers: aligned right */
+    /* names (jobs, clusters, vertices, pods): cut in the middle, the tail that tells
+     * them apart kept ("fraud-detec…-eu-west-2") */
+    bool middle;
+    bool mark; /* a marker column (alerts' ! and ~): one cell from the next column */
 };
 
 /* How a view hands its rows to the table. Rows are the model's indexes 0..count-1;

@@ -90,6 +90,70 @@ int text_fit(const char *s, int cells, bool ascii, char *out, size_t size) {
 
 static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
+/* One character of a string being cut in the middle. */
+struct fit_char {
+    size_t at, n; /* its bytes in s */
+    int w;        /* cells */
+    bool bad;     /* drawn as '?' */
+};
+
+/* Append character c of s to out as text_fit draws it (a bad byte or, with ascii, a
+ * character beyond ASCII becomes '?' a cell). */
+static void put_char(const char *s, const struct fit_char *c, bool ascii, char *out, size_t *o) {
+    bool stand_in = ascii && !c->bad && (unsigned char)s[c->at] >= 0x80;
+    if (c->bad) {
+        out[(*o)++] = '?';
+    } else if (stand_in) {
+        memset(out + *o, '?', (size_t)c->w);
+        *o += (size_t)c->w;
+    } else {
+        memcpy(out + *o, s + c->at, c->n);
+        *o += c->n;
+    }
+}
+
+#define FIT_MIDDLE_MAX 512 /* characters; a longer name is cut at its end */
+
+int text_fit_middle(const char *s, int cells, bool ascii, char *out, size_t size) {
+    struct fit_char ch[FIT_MIDDLE_MAX];
+    size_t n = 0, left = s ? strlen(s) : 0, at = 0;
+    /* too narrow to keep both ends, or too long to measure: cut at the end */
+    if (s == NULL || cells < 5 || text_width(s) <= cells || left > FIT_MIDDLE_MAX)
+        return text_fit(s, cells, ascii, out, size);
+    while (at < left) {
+        struct fit_char *c = &ch[n++];
+        c->at = at;
+        c->n = next_char(s + at, left - at, &c->w, &c->bad);
+        at += c->n;
+    }
+    const char *ellipsis = ascii ? "~" : "\u2026";
+    /* head gets the odd cell: "fraud-detec" + "…" + "-eu-west-2" in 22 cells */
+    int room = cells - 1, tail_room = room / 2, head_room = room - tail_room;
+    size_t head = 0, tail = n; /* ch[0, head) and ch[tail, n) are kept */
+    int head_w = 0, tail_w = 0;
+    while (head < n && head_w + ch[head].w <= head_room)
+        head_w += ch[head++].w;
+    tail_room += head_room - head_w; /* a wide character that did not fit: its cell */
+    while (tail > head && tail_w + ch[tail - 1].w <= tail_room)
+        tail_w += ch[--tail].w;
+    /* worst case: every kept character 4 bytes, or '?' stand-ins up to 2 a character */
+    size_t need = 1 + strlen(ellipsis);
+    for (size_t i = 0; i < n; i++)
+        if (i < head || i >= tail)
+            need += ch[i].n > (size_t)ch[i].w ? ch[i].n : (size_t)ch[i].w;
+    if (need > size)
+        return text_fit(s, cells, ascii, out, size);
+    size_t o = 0;
+    for (size_t i = 0; i < head; i++)
+        put_char(s, &ch[i], ascii, out, &o);
+    memcpy(out + o, ellipsis, strlen(ellipsis));
+    o += strlen(ellipsis);
+    for (size_t i = tail; i < n; i++)
+        put_char(s, &ch[i], ascii, out, &o);
+    out[o] = '\0';
+    return head_w + 1 + tail_w;
+}
+
 bool text_icontains(const char *hay, const char *needle) {
     if (needle == NULL || needle[0] == '\0')
         return true;

@@ -21,6 +21,13 @@ int text_width(const char *s);
  * every character beyond ASCII becomes one '?' a cell, so the columns still line up. */
 int text_fit(const char *s, int cells, bool ascii, char *out, size_t size);
 
+/* text_fit for names: when s is longer than `cells`, keep its start and its end with
+ * the ellipsis between ("fraud-detec…-eu-west-2"), the start one cell longer when the
+ * room is odd, so names that differ only at the end stay apart. Never splits a
+ * character; ascii as text_fit. Below 5 cells, or for a name over 512 characters, it
+ * cuts at the end as text_fit does. Returns the width of out in cells. */
+int text_fit_middle(const char *s, int cells, bool ascii, char *out, size_t size);
+
 /* True when needle occurs in hay, ASCII letters compared without case. An empty
  * needle matches everything; NULL hay matches nothing. */
 bool text_icontains(const char *hay, const char *needle);

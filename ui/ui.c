@@ -906,7 +906,7 @@ void ui_draw(struct ui *ui) {
         else if (ui->mode == MODE_FILTER)
             bars_prompt(win, h - 1, w, f.text, ui->ascii);
         else
-            bars_status(win, h - 1, w, ui->app, ui->ascii, flash, level);
+            bars_status(win, h - 1, w, ui->app, v->cluster, v->job_id, ui->ascii, flash, level);
         if (ui->flow) /* over the screen, under nothing */
             dialog_draw(action_flow_dialog(ui->flow), win, h, w, ui->ascii);
     }

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "alerts.h"
 #include "draw.h"
 #include "text.h"
 #include "ui.h"
@@ -58,6 +59,18 @@ enum color_role view_cluster_status(const struct app *app, const struct cluster 
     }
     snprintf(buf, size, "%s", age);
     return ROLE_DEFAULT;
+}
+
+enum color_role view_alert_mark(const struct app *app, const char *cluster, const char *job_id,
+                                char *buf, size_t size) {
+    enum alert_severity s = ALERT_SEV_NONE;
+    if (app->alerts && cluster)
+        s = job_id ? alerts_worst_for_job(app->alerts, cluster, job_id)
+                   : alerts_worst_for_cluster(app->alerts, cluster);
+    snprintf(buf, size, "%s", s == ALERT_SEV_CRITICAL ? "!" : s == ALERT_SEV_WARNING ? "~" : "");
+    return s == ALERT_SEV_CRITICAL  ? ROLE_STATE_BAD
+           : s == ALERT_SEV_WARNING ? ROLE_STATE_WARN
+                                    : ROLE_DEFAULT;
 }
 
 enum color_role view_job_state_role(enum job_state s) {

@@ -75,6 +75,11 @@ extern const struct view_ops view_alerts;
  * the name; into buf. Returns the mark's role (bad, warn), else plain. */
 enum color_role view_alert_name(const struct app *app, const char *cluster, const char *job_id,
                                 const char *name, char *buf, size_t size, enum color_role plain);
+/* The alert mark of a row, for its own one-cell column: "!" when a critical alert fires
+ * on the cluster (job_id NULL) or on the job, "~" for a warning, else ""; into buf.
+ * Returns the mark's role (bad, warn), else default. */
+enum color_role view_alert_mark(const struct app *app, const char *cluster, const char *job_id,
+                                char *buf, size_t size);
 extern const struct view_ops view_job;
 extern const struct view_ops view_operations;
 extern const struct view_ops view_logs;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freshness.h"
 #include "health.h"
 #include "prom_source.h"
 #include "text.h"
@@ -17,6 +18,7 @@
 #include "xalloc.h"
 
 enum {
+    BC_MARK,
     BC_JOB,
     BC_CLUSTER,
     BC_STATE,
@@ -33,7 +35,9 @@ enum {
 };
 
 static const struct table_col cols[BC_N] = {
-    [BC_JOB] = {"JOB", 18, 0, true, false},      [BC_CLUSTER] = {"CLUSTER", 11, 4, true, false},
+    [BC_MARK] = {"", 1, 0, false, false, false, true},
+    [BC_JOB] = {"JOB", 18, 0, true, false, true},
+    [BC_CLUSTER] = {"CLUSTER", 11, 4, true, false, true},
     [BC_STATE] = {"STATE", 9, 2, false, false},
     [BC_HEALTH] = {"HEALTH", 34, 3, true, false}, [BC_IN] = {"IN/s", 6, 7, false, true},
     [BC_OUT] = {"OUT/s", 6, 8, false, true},     [BC_BP] = {"BP", 4, 5, false, true},
@@ -171,6 +175,12 @@ static enum color_role health_role(enum health_class h) {
     }
 }
 
+/* One of the cluster's sources failed: Flink REST's summaries, or its pods, events or
+ * snapshots list; what the row shows of it is old or unknown. */
+static bool source_failed(const struct cluster *c) {
+    return cluster_state(c) == SOURCE_ERROR || freshness_k8s_failed(c, NULL) != NULL;
+}
+
 static double ratio_or_nan(double r) { return isnan(r) ? NAN : r > 1.0 ? 1.0 : r < 0 ? 0 : r; }
 
 static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size_t size) {
@@ -182,12 +192,14 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     const struct job_detail *d = j->detail;
     enum color_role plain = app_cluster_stale(v->app, c) ? ROLE_STALE : ROLE_DEFAULT;
     switch (col) {
+    case BC_MARK:
+        return view_alert_mark(v->app, c->name, j->id, buf, size);
     case BC_JOB:
-        return view_alert_name(v->app, c->name, j->id, j->name ? j->name : "-", buf, size,
-                               plain);
+        snprintf(buf, size, "%s", j->name ? j->name : "-");
+        return plain;
     case BC_CLUSTER: /* the name flinktop gives it everywhere (`/` matches the namespace too) */
         snprintf(buf, size, "%s", c->name);
-        return plain;
+        return source_failed(c) ? ROLE_ERROR : plain;
     case BC_STATE:
         snprintf(buf, size, "%s", j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state));
         return view_job_state_role(j->state);
@@ -220,6 +232,10 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         text_int(h->cp_failed_in_row, buf, size);
         return h->cp_failed_in_row >= HEALTH_CP_FAILURES_IN_ROW ? ROLE_STATE_BAD : plain;
     default: {
+        if (source_failed(c)) { /* the footer and the clusters screen say which and why */
+            snprintf(buf, size, "err");
+            return ROLE_ERROR;
+        }
         if (r->prom.used) /* "P": Prometheus's figures, as of its sample */
             return board_prom_age(v->app, r, buf, size);
         int64_t at = view_cluster_data_ms(c);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freshness.h"
 #include "http_trust.h"
 #include "k8s_api.h"
 #include "k8s_model.h"
@@ -18,6 +19,7 @@
  * cols_k8s_ctx): the Kubernetes columns only when a cluster came from a FlinkDeployment,
  * CONTEXT only with more than one context. They drop first when the terminal narrows. */
 enum {
+    CC_MARK,
     CC_NAME,
     CC_CONTEXT,
     CC_NAMESPACE,
@@ -38,7 +40,8 @@ enum {
 };
 
 static const struct table_col all_cols[CC_N] = {
-    [CC_NAME] = {"NAME", 10, 0, true, false},
+    [CC_MARK] = {"", 1, 0, false, false, false, true},
+    [CC_NAME] = {"NAME", 10, 0, true, false, true},
     [CC_CONTEXT] = {"CONTEXT", 7, 10, true, false},
     [CC_NAMESPACE] = {"NAMESPACE", 9, 9, true, false},
     [CC_VERSION] = {"VERSION", 7, 3, false, false},
@@ -57,14 +60,14 @@ static const struct table_col all_cols[CC_N] = {
 };
 
 static const int map_plain[] = {
-    CC_NAME, CC_VERSION, CC_TM, CC_SLOTS, CC_RUN, CC_FAIL, CC_FIN, CC_CANC, CC_UPDATED,
+    CC_MARK, CC_NAME, CC_VERSION, CC_TM, CC_SLOTS, CC_RUN, CC_FAIL, CC_FIN, CC_CANC, CC_UPDATED,
 };
 static const int map_k8s[] = {
-    CC_NAME, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,    CC_FIN,
+    CC_MARK, CC_NAME, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,    CC_FIN,
     CC_CANC, CC_LIFECYCLE, CC_JM,      CC_JOB, CC_PODS,  CC_RESTARTS, CC_UPDATED,
 };
 static const int map_k8s_ctx[] = {
-    CC_NAME, CC_CONTEXT, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,
+    CC_MARK, CC_NAME, CC_CONTEXT, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,
     CC_FIN,  CC_CANC,    CC_LIFECYCLE, CC_JM,      CC_JOB, CC_PODS,  CC_RESTARTS, CC_UPDATED,
 };
 
@@ -228,6 +231,11 @@ static enum color_role k8s_cell(const struct cluster *c, int col, char *buf, siz
     case CC_PODS:
     case CC_RESTARTS: {
         struct pod_summary ps;
+        const struct source *pl = freshness_k8s_list(c, FRESH_PODS);
+        if (col == CC_PODS && pl && pl->state == SOURCE_ERROR) {
+            snprintf(buf, size, "err"); /* not the last good count, as if it were now */
+            return ROLE_ERROR;
+        }
         if (!k8s_cluster_pods(c, &ps))
             return plain;
         if (col == CC_PODS) {
@@ -316,7 +324,15 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         snprintf(buf, size, "%s", c->k8s.ctx->error); /* its context failed */
         return ROLE_ERROR;
     }
+    enum fresh_k8s_list which;
+    const struct source *list = freshness_k8s_failed(c, &which);
+    if (col == CC_UPDATED && list && cluster_state(c) != SOURCE_ERROR) {
+        snprintf(buf, size, "%s", list->error); /* its pods, events or snapshots list failed */
+        return ROLE_ERROR;
+    }
     switch (col) {
+    case CC_MARK:
+        return view_alert_mark(v->app, c->name, NULL, buf, size);
     case CC_NAME: {
         /* a connection that skips TLS verification says so on its row: red when a token
          * or password rides on it */
@@ -324,9 +340,8 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         char name[256];
         snprintf(name, sizeof name, "%s%s", c->name ? c->name : "-",
                  trust != HTTP_TRUST_VERIFIED ? " INSECURE" : "");
-        enum color_role role =
-            view_alert_name(v->app, c->name, NULL, name, buf, size,
-                            cluster_state(c) == SOURCE_ERROR ? ROLE_ERROR : plain);
+        snprintf(buf, size, "%s", name);
+        enum color_role role = cluster_state(c) == SOURCE_ERROR ? ROLE_ERROR : plain;
         if (trust == HTTP_TRUST_INSECURE_CREDENTIAL)
             return ROLE_ERROR;
         return trust == HTTP_TRUST_INSECURE && role == plain ? ROLE_STATE_WARN : role;
@@ -364,7 +379,7 @@ static int cmp_num(int64_t a, int64_t b) {
 
 /* Worst first: failing, stale, not answered yet, fine. */
 static int health_rank(const struct app *app, const struct cluster *c) {
-    if (cluster_state(c) == SOURCE_ERROR)
+    if (cluster_state(c) == SOURCE_ERROR || freshness_k8s_failed(c, NULL))
         return 0;
     if (app_cluster_stale(app, c))
         return 1;

@@ -232,7 +232,8 @@ static void job_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     y++;
     h--;
     struct cluster *c = jv->cluster;
-    if (c && app_cluster_stale(v->app, c) && h > 2) {
+    /* the Kubernetes tab's data is not Flink REST's: it says its own sources' state */
+    if (c && app_cluster_stale(v->app, c) && h > 2 && jv->tab != TAB_KUBERNETES) {
         /* the last good data stays on screen, said to be old (same words as Jobs) */
         char status[256], line[300];
         enum color_role role = view_cluster_status(v->app, c, status, sizeof status);

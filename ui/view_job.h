@@ -43,6 +43,9 @@ struct job_view {
     char k8s_filter[TABLE_FILTER_MAX]; /* Kubernetes tab: pods, events, conf lines; "" none */
     int graph_top;  /* graph tab: first line shown */
     int graph_page; /* its lines shown at the last draw */
+    bool cp_open;   /* checkpoints tab: a checkpoint's detail is open (app->cp_detail) */
+    int cp_top;     /* its first operator shown */
+    int cp_page;    /* operators it showed at the last draw */
 };
 
 struct job_tab {

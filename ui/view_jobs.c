@@ -11,10 +11,11 @@
 #include "view.h"
 #include "xalloc.h"
 
-enum { JC_NAME, JC_STATE, JC_UPTIME, JC_TASKS, JC_STARTED, JC_ID, JC_N };
+enum { JC_MARK, JC_NAME, JC_STATE, JC_UPTIME, JC_TASKS, JC_STARTED, JC_ID, JC_N };
 
 static const struct table_col cols[JC_N] = {
-    [JC_NAME] = {"NAME", 12, 0, true, false},        [JC_STATE] = {"STATE", 12, 0, false, false},
+    [JC_MARK] = {"", 1, 0, false, false, false, true},
+    [JC_NAME] = {"NAME", 12, 0, true, false, true},  [JC_STATE] = {"STATE", 12, 0, false, false},
     [JC_UPTIME] = {"UPTIME", 6, 2, false, true},     [JC_TASKS] = {"PAR/TASKS", 9, 3, false, true},
     [JC_STARTED] = {"STARTED", 19, 4, false, false}, [JC_ID] = {"ID", 32, 5, false, false},
 };
@@ -51,9 +52,11 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     const struct cluster *c = view_cluster(v);
     enum color_role plain = c && app_cluster_stale(v->app, c) ? ROLE_STALE : ROLE_DEFAULT;
     switch (col) {
+    case JC_MARK:
+        return view_alert_mark(v->app, c ? c->name : NULL, j->id, buf, size);
     case JC_NAME:
-        return view_alert_name(v->app, c ? c->name : NULL, j->id, j->name ? j->name : "-", buf,
-                               size, plain);
+        snprintf(buf, size, "%s", j->name ? j->name : "-");
+        return plain;
     case JC_STATE: {
         const char *st = j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state);
         /* an action under way marks the row until it ends (o has the details) */

@@ -73,6 +73,7 @@ void config_init(struct config *c) {
     c->timeout_ms = CONFIG_TIMEOUT_MS;
     c->detail_interval_ms = CONFIG_DETAIL_INTERVAL_MS;
     c->qps = CONFIG_QPS;
+    c->start_fleet = true; /* the fleet board first; `start: clusters` for the clusters */
     c->burst = CONFIG_BURST;
     c->history_ms = CONFIG_HISTORY_MS;
     c->clipboard = true;
@@ -124,6 +125,7 @@ void config_override_init(struct config_override *o) {
     memset(o, 0, sizeof *o);
     o->ascii = o->readonly = o->mouse = o->bell = o->clipboard = -1;
     o->qps = -1;
+    o->start_fleet = -1;
 }
 
 static void replace_str(char **dst, const char *src) {
@@ -150,6 +152,8 @@ void config_apply_override(struct config *c, const struct config_override *o) {
         c->bell = o->bell != 0;
     if (o->clipboard >= 0)
         c->clipboard = o->clipboard != 0;
+    if (o->start_fleet >= 0)
+        c->start_fleet = o->start_fleet != 0;
     if (o->theme)
         replace_str(&c->theme, o->theme);
     if (o->alerts)

@@ -121,7 +121,8 @@ struct config {
     char *theme; /* owned theme name ([A-Za-z0-9_-]); NULL: the default theme */
     bool ascii, mouse, readonly, bell;
     bool clipboard; /* `y` copies through OSC 52 (default true; `clipboard: false`) */
-    bool start_fleet; /* `start: fleet`: the fleet board is the first screen (else clusters) */
+    bool start_fleet; /* the fleet board is the first screen (the default; `start: clusters`:
+                         the clusters screen) */
     char *audit_path;        /* owned: $XDG_STATE_HOME/flinktop/audit.log by default, else
                                 ~/.local/state/flinktop/audit.log; NULL when neither is known */
     bool audit_optional;     /* `audit: optional`: an action may go when its audit line cannot
@@ -179,6 +180,7 @@ struct config_override {
     const char *audit;  /* borrowed; NULL: not given */
     double qps;         /* >= 0: given (config_override_init sets -1) */
     int burst;          /* > 0: given */
+    int start_fleet;    /* --start: -1 not given, 1 fleet, 0 clusters */
 };
 void config_override_init(struct config_override *o);
 void config_apply_override(struct config *c, const struct config_override *o);

@@ -48,6 +48,7 @@ static const char usage[] =
     "  --output json|text     snapshot format for --once (default text)\n"
     "\n"
     "Display:\n"
+    "  --start fleet|clusters the first screen (default fleet, or the config's start:)\n"
     "  --ascii                draw with ASCII only\n"
     "  --theme NAME           colour theme: default, light, solarized-dark, high-contrast,\n"
     "                         monochrome, or NAME.yaml in ~/.config/flinktop/themes\n"
@@ -215,7 +216,8 @@ enum {
     OPT_PROMETHEUS,
     OPT_QPS,
     OPT_BURST,
-    OPT_ALLOW_CORE_DUMPS
+    OPT_ALLOW_CORE_DUMPS,
+    OPT_START
 };
 
 static const struct option long_opts[] = {
@@ -233,6 +235,7 @@ static const struct option long_opts[] = {
     {"no-osc52", no_argument, NULL, OPT_NO_OSC52},
     {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
     {"allow-core-dumps", no_argument, NULL, OPT_ALLOW_CORE_DUMPS},
+    {"start", required_argument, NULL, OPT_START},
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"namespace", required_argument, NULL, 'n'},
@@ -247,6 +250,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
     o->refresh_ms = 2000;
     o->timeout_ms = HTTP_DEFAULT_TIMEOUT_MS;
     o->qps = -1;
+    o->start = -1;
     o->output = OUTPUT_TEXT;
     opterr = 0;
     optind = 0; /* 0, not 1: glibc and musl then also forget a half-read "-xyz" group */
@@ -357,6 +361,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             break;
         case OPT_NO_OSC52:
             o->no_osc52 = true;
+            break;
+        case OPT_START:
+            if (strcmp(optarg, "fleet") != 0 && strcmp(optarg, "clusters") != 0) {
+                snprintf(err, errlen, "--start %.64s: expected fleet or clusters", optarg);
+                return 2;
+            }
+            o->start = strcmp(optarg, "fleet") == 0;
             break;
         case OPT_PROMETHEUS:
             free(o->prometheus);

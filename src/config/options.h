@@ -40,6 +40,7 @@ struct options {
     bool show_version;
     char *prometheus; /* owned, --prometheus URL (normalised); NULL: not given */
     bool allow_core_dumps; /* --allow-core-dumps: keep the process dumpable */
+    int start;             /* --start: 1 fleet, 0 clusters, -1 not given (the config's) */
 };
 
 /* Parse argv. Returns 0, or 2 with a one-line message in err (usage error). The caller

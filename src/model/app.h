@@ -13,6 +13,7 @@ struct action_engine;
 struct alerts;
 struct logs;
 struct config;
+struct cp_fetch;
 struct k8s_context_state;
 struct k8s_poller;
 struct operations;
@@ -57,6 +58,9 @@ struct app {
     /* borrowed: what may be sent, and sends it (NULL: no actions) */
     struct action_engine *actions;
     struct logs *logs; /* borrowed, NULL none: the logs the user opens (log_fetch.h) */
+    /* borrowed, NULL: none (--once): the checkpoint opened on the checkpoints tab, fetched
+     * on demand (flink_checkpoint_detail.h) */
+    struct cp_fetch *cp_detail;
 };
 
 /* The cluster with that id; borrowed (valid until the array grows), NULL no such id. */

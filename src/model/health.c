@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bottleneck.h"
+#include "vertex_name.h"
 
 #define HEALTH_NAME(id, name) [id] = name,
 static const char *const class_names[HEALTH_CLASS_COUNT] = {HEALTH_CLASSES(HEALTH_NAME)};
@@ -167,16 +168,26 @@ static bool checkpoints_eval(const struct job *j, int64_t now_ms, struct job_hea
     return false;
 }
 
-static bool backpressure_eval(struct job_health *h) {
+/* A vertex of l by its shown name ("Map (2)" when the job has two "Map"s). */
+static const char *shown_name(const struct vertex_list *l, const struct vertex *v, char *buf,
+                              size_t size) {
+    if (l && v >= l->items && v < l->items + l->len)
+        return vertex_name_shown(l, (size_t)(v - l->items), buf, size);
+    snprintf(buf, size, "%s", v->name ? v->name : v->id);
+    return buf;
+}
+
+static bool backpressure_eval(const struct vertex_list *l, struct job_health *h) {
     if (isnan(h->bp_max) || h->bp_max <= HEALTH_BP_RATIO || h->bp_vertex == NULL)
         return false;
     double pct = h->bp_max > 1.0 ? 100.0 : h->bp_max * 100.0;
+    char name[160];
     if (h->bottleneck != NULL)
         snprintf(h->reason, sizeof h->reason, "backpressured %.0f%% at %s (bottleneck)", pct,
-                 h->bottleneck->name ? h->bottleneck->name : h->bottleneck->id);
+                 shown_name(l, h->bottleneck, name, sizeof name));
     else
         snprintf(h->reason, sizeof h->reason, "backpressured %.0f%% at %s", pct,
-                 h->bp_vertex->name ? h->bp_vertex->name : h->bp_vertex->id);
+                 shown_name(l, h->bp_vertex, name, sizeof name));
     return true;
 }
 
@@ -233,7 +244,7 @@ void health_eval(const struct job *j, int64_t now_ms, struct job_health *h) {
         h->cls = HEALTH_NOT_CHECKPOINTING;
         return;
     }
-    if (backpressure_eval(h)) {
+    if (backpressure_eval(j->detail ? &j->detail->vertices : NULL, h)) {
         h->cls = HEALTH_BACKPRESSURED;
         return;
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "freshness.h"
 #include "health.h"
 #include "http_trust.h"
 #include "xalloc.h"
@@ -51,6 +52,18 @@ static void cluster_line(const struct app *app, const struct cluster *c, int64_t
     if (trust != HTTP_TRUST_VERIFIED)
         fprintf(out, "cluster %s: insecure (TLS not verified%s)\n", c->name,
                 trust == HTTP_TRUST_INSECURE_CREDENTIAL ? ", a credential sent anyway" : "");
+    enum fresh_k8s_list which;
+    const struct source *list = freshness_k8s_failed(c, &which);
+    if (list) { /* its pods (events, snapshots) are as of the last good answer, or unknown */
+        char old[24];
+        if (list->last_ok_ms > 0) {
+            health_span(now_ms - list->last_ok_ms, old, sizeof old);
+            fprintf(out, "cluster %s: %s, %s data %s old\n", c->name, list->error,
+                    freshness_k8s_list_name(which), old);
+        } else {
+            fprintf(out, "cluster %s: %s\n", c->name, list->error);
+        }
+    }
     bool failed = cluster_state(c) == SOURCE_ERROR;
     if (!failed && !app_cluster_stale(app, c))
         return;

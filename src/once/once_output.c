@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "freshness.h"
 #include "http_trust.h"
 #include "k8s_api.h"
 #include "k8s_model.h"
@@ -34,9 +35,14 @@ static const char *cluster_version(const struct cluster *c) {
 }
 
 int once_all_ok(const struct app *app) {
-    for (size_t i = 0; i < app->n_clusters; i++)
-        if (!app->clusters[i].k8s.gone && cluster_state(&app->clusters[i]) != SOURCE_OK)
+    for (size_t i = 0; i < app->n_clusters; i++) {
+        const struct cluster *c = &app->clusters[i];
+        if (!c->k8s.gone && cluster_state(c) != SOURCE_OK)
             return 0;
+        /* its pods, events or snapshots list failed: what it says of them is not true */
+        if (cluster_in_scope(c) && freshness_k8s_failed(c, NULL) != NULL)
+            return 0;
+    }
     for (size_t i = 0; i < k8s_context_count(app); i++)
         if (!k8s_context_ok(k8s_context_at(app, i)))
             return 0;
@@ -354,8 +360,9 @@ static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     cJSON_AddBoolToObject(o, "tls_verify", http_trust_of(c->tls) == HTTP_TRUST_VERIFIED);
     cJSON_AddItemToObject(o, "deployment", deployment_json(c));
     bool ok = cluster_state(c) == SOURCE_OK;
-    cJSON_AddStringToObject(o, "status", ok ? "ok" : "error");
-    add_str(o, "error", ok ? NULL : cluster_error(c));
+    const struct source *k8s_failed = freshness_k8s_failed(c, NULL);
+    cJSON_AddStringToObject(o, "status", ok && k8s_failed == NULL ? "ok" : "error");
+    add_str(o, "error", !ok ? cluster_error(c) : k8s_failed ? k8s_failed->error : NULL);
     add_str(o, "flink_version", cluster_version(c));
     const struct flink_overview *ov = &c->overview;
     bool have_ov = c->sources[SRC_OVERVIEW].last_ok_ms > 0;
@@ -376,6 +383,20 @@ static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
                                 : src->state == SOURCE_ERROR ? "error"
                                                              : "pending");
         add_str(so, "error", src->error[0] ? src->error : NULL);
+        add_int(so, "last_ok", src->last_ok_ms > 0 ? src->last_ok_ms : -1);
+    }
+    /* a FlinkDeployment's Kubernetes lists: its pods, events (and snapshots) */
+    for (int l = 0; l < FRESH_K8S_LISTS; l++) {
+        const struct source *src = freshness_k8s_list(c, (enum fresh_k8s_list)l);
+        if (src == NULL)
+            continue;
+        cJSON *so = cJSON_AddObjectToObject(sources, freshness_k8s_list_name((enum fresh_k8s_list)l));
+        cJSON_AddStringToObject(so, "status",
+                                src->state == SOURCE_OK      ? "ok"
+                                : src->state == SOURCE_ERROR ? "error"
+                                                             : "pending");
+        add_str(so, "error", src->error[0] ? src->error : NULL);
+        add_int(so, "last_ok", src->last_ok_ms > 0 ? src->last_ok_ms : -1);
     }
     if (c->sources[SRC_JOBS].last_ok_ms > 0) {
         cJSON *jobs = cJSON_AddArrayToObject(o, "jobs");

@@ -23,12 +23,10 @@ sim_jobs_in_state() {
 # body row N of the board (1 = the first job row; the header and column titles above)
 board_row() { screen | sed -n "$(($1 + 2))p"; }
 
-@test "F shows the fleet board: a failed job is the top row with its reason; F goes back" {
+@test "the board is the first screen: a failed job is the top row with its reason; F toggles" {
     failed=$(sim_jobs_in_state FAILED | head -n 1)
     [ -n "$failed" ] # the simulator's default fleet has a failed job
-    console 160 40 $(sim_flink_args)
-    wait_for "1.20.1"
-    keys F
+    START=default console 160 40 $(sim_flink_args)
     wait_for "Fleet ("
     wait_for "HEALTH"
     wait_for "FAILED for"
@@ -37,12 +35,13 @@ board_row() { screen | sed -n "$(($1 + 2))p"; }
     [[ "$output" == *"FAILED for"* ]]
     keys F
     wait_for "Clusters (3)"
+    keys F
+    wait_for "Fleet ("
 }
 
 @test "the board names the bottleneck of a backpressured job, not its victims" {
-    console 200 40 $(sim_flink_args)
-    wait_for "1.20.1"
-    keys F
+    START=default console 200 40 $(sim_flink_args)
+    wait_for "Fleet ("
     # job details arrive round-robin: the backpressured jobs show once theirs have
     wait_for "(bottleneck)" 40
     row=$(screen | grep -m1 "(bottleneck)")
@@ -55,9 +54,7 @@ board_row() { screen | sed -n "$(($1 + 2))p"; }
 }
 
 @test "Enter on a board row opens that job; Esc comes back to the board; q quits from it" {
-    console 160 40 $(sim_flink_args)
-    wait_for "1.20.1"
-    keys F
+    START=default console 160 40 $(sim_flink_args)
     wait_for "FAILED for"
     name=$(board_row 1 | awk '{print $1}')
     keys Enter
@@ -83,9 +80,7 @@ board_row() { screen | sed -n "$(($1 + 2))p"; }
 }
 
 @test "at 80x24 the board keeps the job names whole and drops columns instead" {
-    console 80 24 $(sim_flink_args)
-    wait_for "production"
-    keys F
+    START=default console 80 24 $(sim_flink_args)
     wait_for "Fleet ("
     wait_for "FAILED for"
     while read -r name; do
@@ -96,13 +91,78 @@ board_row() { screen | sed -n "$(($1 + 2))p"; }
     [[ "$output" == *"HEALTH"* ]]
 }
 
-@test "start: fleet in the config opens on the board; F goes to the clusters screen" {
-    printf 'start: fleet\n' >"$BATS_TEST_TMPDIR/config.yaml"
-    console 160 40 -c "$BATS_TEST_TMPDIR/config.yaml" $(sim_flink_args)
+@test "start: clusters in the config opens on the clusters screen; F goes to the board" {
+    printf 'start: clusters\n' >"$BATS_TEST_TMPDIR/config.yaml"
+    START=default console 160 40 -c "$BATS_TEST_TMPDIR/config.yaml" $(sim_flink_args)
+    wait_for "Clusters (3)"
+    keys F
     wait_for "Fleet ("
     wait_for "FAILED for"
     keys F
     wait_for "Clusters (3)"
+}
+
+@test "--start clusters wins over start: fleet in the config" {
+    printf 'start: fleet\n' >"$BATS_TEST_TMPDIR/config.yaml"
+    START=clusters console 160 40 -c "$BATS_TEST_TMPDIR/config.yaml" $(sim_flink_args)
+    wait_for "Clusters (3)"
+    off_screen "Fleet ("
+}
+
+# A simulator posing as the Kubernetes API too (plain HTTP, no token): $BATS_TEST_TMPDIR/KC
+k8s_sim() {
+    sim_stop
+    sim_start --clusters 3 --jobs 2 --kubeconfig-out "$BATS_TEST_TMPDIR/KC" "$@"
+}
+
+@test "a pods list answering garbage is an error on the board, the clusters row and --once" {
+    k8s_sim --fault '/api/v1/namespaces/flink-prod/pods*=garbage'
+    START=default console 200 40 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    wait_for "HEALTH" 15
+    wait_for "1 with errors" 15
+    # production's job rows say their data is in error; the others' do not
+    wait_for "production"
+    prod=$(screen | grep " production " | head -n 1)
+    [[ "$prod" == *" err"* ]]
+    other=$(screen | grep " staging " | head -n 1)
+    [[ "$other" != *" err"* ]]
+    # the clusters screen: PODS is not a count, UPDATED names the list and why
     keys F
-    wait_for "Fleet ("
+    wait_for "PODS"
+    wait_for "pods flink-prod: malformed JSON"
+    row=$(screen | grep -m1 "pods flink-prod")
+    [[ "$row" == *production* ]]
+    [[ "$row" == *" err "* ]]
+    run "$FLINKTOP" --once --output json --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = {c["name"]: c for c in d["clusters"]}
+p = c["production"]["sources"]["pods"]
+assert p["status"] == "error" and "malformed" in p["error"], p
+assert c["production"]["status"] == "error", c["production"]
+assert c["staging"]["sources"]["pods"]["status"] == "ok", c["staging"]
+assert c["staging"]["status"] == "ok", c["staging"]
+'
+}
+
+@test "the Kubernetes tab says its own sources' state, not Flink REST's" {
+    k8s_sim --frozen
+    START=default console 160 45 --kubeconfig "$BATS_TEST_TMPDIR/KC" --refresh 1
+    wait_for "HEALTH" 15
+    wait_for "production"
+    # open a production job, then break its Flink REST (through the service proxy)
+    keys / p r o d u c t i o n Enter
+    wait_for "filter: production"
+    keys Enter
+    wait_for "Overview"
+    fault '*/services/production-rest*' status 500
+    wait_for "showing the last good data" 30
+    keys 6
+    wait_for "Pods"
+    wait_gone "showing the last good data"
+    # its own list failing is said on it
+    fault '/api/v1/namespaces/flink-prod/events*' garbage
+    wait_for "events flink-prod: malformed JSON" 30
 }

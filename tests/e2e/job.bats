@@ -112,10 +112,104 @@ print(sorted(jobs, key=lambda j: j["name"])[0]["jid"])')
     wait_for "1.20.1"
     keys Enter
     wait_for "Jobs: production"
-    name=$(screen | sed -n 3p | awk '{print $1}') # the first row of the jobs list
+    # the first row of the jobs list (after its alert mark), up to where it gives way
+    name=$(screen | sed -n 3p | cut -c4- | awk '{print $1}')
+    name=${name%%…*}
     [ -n "$name" ]
     keys Enter
     wait_for "1 Overview"
     title=$(screen | head -n 1)
-    [[ "$title" == *"│ $name ("* ]]
+    [[ "$title" == *"│ $name"* ]]
+    [[ "$title" == *" ("*")"* ]]
+}
+
+@test "two identically named vertices show numbered on the overview and the heatmap" {
+    sim_start --frozen --clusters 1 --jobs 6 || return 1
+    # a job of this fleet whose graph has two vertices of one name, and that name
+    read -r job dup < <(python3 - "$SIM_URL" <<'PY'
+import collections, json, sys, urllib.request
+u = sys.argv[1]
+for j in json.load(urllib.request.urlopen(u + "/jobs/overview"))["jobs"]:
+    d = json.load(urllib.request.urlopen(u + "/jobs/" + j["jid"]))
+    c = collections.Counter(v["name"] for v in d["vertices"])
+    dup = [n for n, k in c.items() if k > 1]
+    if dup and " " not in j["name"]:
+        print(j["name"], dup[0])
+        break
+PY
+)
+    [ -n "$job" ] # the simulator's fleet has such a job (its catalog repeats operators)
+    console 200 45 --refresh 1 --flink production="$SIM_URL/clusters/production"
+    wait_for "production"
+    keys : j o b Space
+    keys -l "$job"
+    keys Enter
+    wait_for "1 Overview"
+    wait_for "$dup (2)" 15
+    keys 3
+    wait_for "ratio per subtask"
+    wait_for "$dup (2)"
+}
+
+@test "at 80x24 long job names keep their tails on the board and the jobs list" {
+    sim_start --frozen --clusters 1 --jobs 6 || return 1
+    START=default console 80 24 --flink production="$SIM_URL/clusters/production"
+    wait_for "HEALTH" 10
+    long=$(sim_job_names production | awk 'length($0) > 20')
+    [ -n "$long" ]
+    check_tails() {
+        while read -r name; do
+            # start and end on one row, the middle given way: "orders-ba…l-2025-10"
+            screen | grep -F -- "${name:0:5}" | grep -qF -- "${name: -5}" || {
+                echo "no row keeps both ends of $name" >&2
+                screen >&2
+                return 1
+            }
+        done <<<"$long"
+    }
+    first=$(head -n 1 <<<"$long")
+    wait_for "${first: -5}" 10
+    check_tails
+    keys F
+    wait_for "Clusters ("
+    keys Enter
+    wait_for "Jobs: production"
+    check_tails
+}
+
+# The screen with its line breaks and indentation folded to single spaces: wrapped text
+# reads as one line.
+flat_screen() { screen | tr -s ' \n' '  '; }
+
+@test "checkpoint failures show their whole cause; Enter on a checkpoint opens its detail" {
+    sim_start --clusters 1 --jobs 3 --clock manual || return 1
+    # every running job of production fails its next checkpoints
+    for jid in $(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
+        python3 -c 'import json,sys; [print(j["jid"]) for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"]'); do
+        curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/checkpoint-failures" -d '{"count":5}' >/dev/null
+    done
+    console 80 40 --refresh 1 --flink production="$SIM_URL/clusters/production"
+    wait_for "Clusters ("
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 2
+    wait_for "replay if restarted now"
+    # at 80 columns the cause is longer than a line: all of it is there, wrapped
+    cause_whole() { flat_screen | grep -qF "Failure reason: Task has failed."; }
+    until_advancing 2000 60 cause_whole
+    # Enter on the newest checkpoint (the top row, a failed one): its operators
+    keys Home Enter
+    wait_for "OPERATOR" 15
+    wait_for "ACKED"
+    wait_for "acknowledged "
+    first_vertex=$(screen | sed -n '/OPERATOR/{n;p;}' | awk '{print $1}')
+    [ -n "$first_vertex" ]
+    [[ "$first_vertex" == Source* ]] # the job graph's first vertex, by name
+    flat_screen | grep -qF "failed Task name with subtask"
+    # Esc closes the detail, not the job
+    keys Escape
+    wait_for "replay if restarted now"
+    off_screen "OPERATOR"
 }

@@ -46,12 +46,16 @@ e2e_teardown() {
 
 t() { tmux -L "$TMUX_SOCK" "$@"; }
 
-# console COLS ROWS [flinktop args...]: start flinktop in a COLSxROWS terminal
+# console COLS ROWS [flinktop args...]: start flinktop in a COLSxROWS terminal, on the
+# clusters screen (--start clusters), which most tests are about. START=fleet starts on
+# the board; START=default passes no --start: flinktop's default (the board) or the
+# config's start: decides. (--start goes last: tests find flinktop by its first arguments.)
 console() {
-    local cols=$1 rows=$2
+    local cols=$1 rows=$2 start="--start ${START:-clusters}"
     shift 2
+    [ "${START:-}" = default ] && start=""
     t -f /dev/null new-session -d -x "$cols" -y "$rows" \
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP $* 2>$BATS_TEST_TMPDIR/stderr; echo \"exited \$?\" >$BATS_TEST_TMPDIR/exit; sleep 30"
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP $* $start 2>$BATS_TEST_TMPDIR/stderr; echo \"exited \$?\" >$BATS_TEST_TMPDIR/exit; sleep 30"
     t set-option -g status off >/dev/null
 }
 

@@ -28,7 +28,7 @@ console_env() {
     local envs=$1 cols=$2 rows=$3
     shift 3
     t -f /dev/null new-session -d -x "$cols" -y "$rows" \
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $envs $FLINKTOP $* 2>$BATS_TEST_TMPDIR/stderr; echo \"exited \$?\" >$BATS_TEST_TMPDIR/exit; sleep 30"
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $envs $FLINKTOP $* --start clusters 2>$BATS_TEST_TMPDIR/stderr; echo \"exited \$?\" >$BATS_TEST_TMPDIR/exit; sleep 30"
     t set-option -g status off >/dev/null
 }
 

@@ -394,3 +394,27 @@ for j in jobs:
     assert j['checkpoints'] is not None, j  # the other endpoints of the job still answer
 "
 }
+
+@test "once: a pods list answering garbage is its cluster's error, in JSON and text, exit 3" {
+    sim_start --frozen --clusters 2 --jobs 2 --kubeconfig-out "$BATS_TEST_TMPDIR/KC" \
+        --fault '/api/v1/namespaces/flink-prod/pods*=garbage'
+    run "$FLINKTOP" --once --output json --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$OUT"
+    py "
+c = {c['name']: c for c in d['clusters']}
+p = c['production']
+assert p['status'] == 'error' and 'pods flink-prod' in p['error'], p
+assert p['sources']['pods']['status'] == 'error', p['sources']
+assert 'malformed' in p['sources']['pods']['error'], p['sources']
+assert p['sources']['events']['status'] == 'ok', p['sources']
+assert p['sources']['pods']['last_ok'] is None, p['sources']
+s = c['staging']
+assert s['status'] == 'ok' and s['sources']['pods']['status'] == 'ok', s
+assert s['sources']['pods']['last_ok'] > 1e12, s['sources']
+"
+    run "$FLINKTOP" --once --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"cluster production: pods flink-prod: malformed JSON"* ]]
+    [[ "$output" != *"cluster staging:"* ]]
+}

@@ -211,10 +211,21 @@ static void config_start_screen_is_fleet_or_clusters(void **state) {
     (void)state;
     struct config c;
     config_init(&c);
-    assert_false(c.start_fleet); /* without the key: the clusters screen */
-    const char *text = "start: fleet\n";
+    assert_true(c.start_fleet); /* without the key: the fleet board */
+    const char *text = "start: clusters\n";
+    assert_int_equal(config_load_string(text, strlen(text), "mem.yaml", &c, err, sizeof err), 0);
+    assert_false(c.start_fleet);
+    config_free(&c);
+    config_init(&c);
+    text = "start: fleet\n";
     assert_int_equal(config_load_string(text, strlen(text), "mem.yaml", &c, err, sizeof err), 0);
     assert_true(c.start_fleet);
+    /* --start wins over the file */
+    struct config_override ov;
+    config_override_init(&ov);
+    ov.start_fleet = 0;
+    config_apply_override(&c, &ov);
+    assert_false(c.start_fleet);
     config_free(&c);
     config_init(&c);
     const char *bad = "refresh: 2s\nstart: board\n";

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flink_api.h"
+#include "flink_checkpoint_detail.h"
 #include "sanitize.h"
 #include "fixture.h"
 #include "xalloc.h"
@@ -742,6 +743,146 @@ static void fa_status_message_names_each_status(void **state) {
     assert_string_equal(fa_status_message(FA_SHAPE), "unexpected JSON shape");
 }
 
+/* ---- one checkpoint in detail (flink_checkpoint_detail.h) ------------------------------ */
+
+static enum fa_status cp_detail_from(const char *name, struct cp_detail *out) {
+    struct body b = fixture_load("detail", name);
+    err[0] = '\0';
+    enum fa_status st = flink_cp_detail_parse(b.data, b.len, out, err, sizeof err);
+    free(b.data);
+    return st;
+}
+
+static struct cp_task *task_of(const struct cp_detail *d, const char *vid) {
+    for (size_t i = 0; i < d->n_tasks; i++)
+        if (strcmp(d->tasks[i].vertex_id, vid) == 0)
+            return &d->tasks[i];
+    return NULL;
+}
+
+#define V_SOURCE "bc764cd8ddf7a0cff126f51c16239658"
+#define V_MAP "0a448493b4782967b150582570326227"
+#define V_SINK "ea632d67b7d595e5b851708ae9ad79d6"
+
+static void checkpoint_detail_failed_has_each_operator_and_the_whole_cause(void **state) {
+    (void)state;
+    struct cp_detail d;
+    assert_int_equal(cp_detail_from("checkpoint_details.flink-1.20-failed.json", &d), FA_OK);
+    assert_int_equal(d.id, 11292);
+    assert_string_equal(d.status, "FAILED");
+    assert_string_equal(d.type, "CHECKPOINT");
+    assert_false(d.is_savepoint);
+    assert_int_equal(d.num_subtasks, 9);
+    assert_int_equal(d.num_acked, 4);
+    assert_int_equal(d.end_to_end_ms, 652);
+    assert_int_equal(d.checkpointed_size, 271581184);
+    assert_int_equal(d.state_size, 4080218112LL);
+    assert_int_equal(d.failure_ts, 1764999848652LL);
+    assert_null(d.external_path);
+    /* the whole message, on one line, nothing of the escape sequence left */
+    assert_non_null(strstr(d.failure_message, "Task name with subtask : Map (2/3)#0 Failure "
+                                              "reason: Task has failed."));
+    assert_non_null(strstr(d.failure_message, "(CheckpointCoordinator.java:2191)"));
+    assert_null(strchr(d.failure_message, '\n'));
+    assert_null(strchr(d.failure_message, '\x1b'));
+    assert_int_equal(d.n_tasks, 3);
+    const struct cp_task *src = task_of(&d, V_SOURCE), *map = task_of(&d, V_MAP),
+                         *sink = task_of(&d, V_SINK);
+    assert_non_null(src);
+    assert_non_null(map);
+    assert_non_null(sink);
+    assert_int_equal(src->num_acked, 2);
+    assert_int_equal(src->num_subtasks, 2);
+    assert_int_equal(src->end_to_end_ms, 130);
+    assert_int_equal(src->processed, 2458);
+    assert_int_equal(src->persisted, 0);
+    assert_string_equal(map->status, "IN_PROGRESS");
+    assert_int_equal(map->num_acked, 2);
+    assert_int_equal(map->num_subtasks, 3);
+    assert_int_equal(sink->latest_ack_ts, -1); /* never acknowledged: unknown, not 0 */
+    /* the subtasks' figures come later */
+    assert_false(map->have_summary);
+    assert_int_equal(map->sync_ms, -1);
+    cp_detail_free(&d);
+}
+
+static void checkpoint_detail_flink_1_14_savepoint_without_checkpointed_size(void **state) {
+    (void)state;
+    struct cp_detail d;
+    assert_int_equal(cp_detail_from("checkpoint_details.flink-1.14-completed.json", &d), FA_OK);
+    assert_string_equal(d.status, "COMPLETED");
+    assert_true(d.is_savepoint);
+    assert_int_equal(d.checkpointed_size, -1); /* since 1.15 */
+    assert_int_equal(d.state_size, 1048576);
+    assert_string_equal(d.external_path, "s3://flink-production/savepoints/savepoint-8be989-4f2a6c1d");
+    assert_null(d.failure_message);
+    assert_int_equal(d.failure_ts, -1);
+    assert_int_equal(d.n_tasks, 1);
+    assert_int_equal(d.tasks[0].checkpointed_size, -1);
+    cp_detail_free(&d);
+}
+
+static void checkpoint_detail_wrong_types_are_unknown(void **state) {
+    (void)state;
+    struct cp_detail d;
+    assert_int_equal(cp_detail_from("checkpoint_details.wrong_types.json", &d), FA_OK);
+    assert_int_equal(d.id, -1);
+    assert_null(d.status);
+    assert_false(d.is_savepoint);
+    assert_int_equal(d.trigger_ts, -1);
+    assert_int_equal(d.num_subtasks, -1);
+    assert_int_equal(d.num_acked, -1);
+    assert_null(d.failure_message);
+    /* a task that is not an object is skipped; one keyed by a non-id has no id */
+    assert_int_equal(d.n_tasks, 1);
+    assert_string_equal(d.tasks[0].vertex_id, "");
+    assert_int_equal(d.tasks[0].num_subtasks, -1);
+    assert_int_equal(d.tasks[0].state_size, -1);
+    assert_null(d.tasks[0].status);
+    cp_detail_free(&d);
+}
+
+static void checkpoint_detail_bad_shapes_are_errors(void **state) {
+    (void)state;
+    struct cp_detail d;
+    assert_int_equal(cp_detail_from("checkpoint_details.top_level_array.json", &d), FA_SHAPE);
+    cp_detail_free(&d);
+    assert_int_equal(cp_detail_from("checkpoint_details.tasks_array.json", &d), FA_SHAPE);
+    assert_non_null(strstr(err, "tasks"));
+    cp_detail_free(&d);
+    assert_int_equal(cp_detail_from("checkpoint_details.truncated.json", &d), FA_SYNTAX);
+    cp_detail_free(&d);
+    assert_int_equal(cp_detail_from("empty.json", &d), FA_EMPTY);
+    cp_detail_free(&d);
+}
+
+static void checkpoint_subtasks_summary_gives_sync_async_alignment(void **state) {
+    (void)state;
+    struct cp_detail d;
+    assert_int_equal(cp_detail_from("checkpoint_details.flink-1.20-failed.json", &d), FA_OK);
+    struct cp_task *map = task_of(&d, V_MAP);
+    struct body b = fixture_load("detail", "checkpoint_subtasks.flink-1.20.json");
+    assert_int_equal(flink_cp_subtasks_parse(b.data, b.len, map, err, sizeof err), FA_OK);
+    free(b.data);
+    assert_true(map->have_summary);
+    assert_int_equal(map->sync_ms, 12);
+    assert_int_equal(map->async_ms, 156);
+    assert_int_equal(map->alignment_ms, 52);
+    assert_int_equal(map->start_delay_ms, 32);
+    /* no summary (nothing acknowledged yet): answered, every figure unknown */
+    struct cp_task *sink = task_of(&d, V_SINK);
+    b = fixture_load("detail", "checkpoint_subtasks.no_summary.json");
+    assert_int_equal(flink_cp_subtasks_parse(b.data, b.len, sink, err, sizeof err), FA_OK);
+    free(b.data);
+    assert_true(sink->have_summary);
+    assert_int_equal(sink->sync_ms, -1);
+    assert_int_equal(sink->alignment_ms, -1);
+    b = fixture_load("detail", "checkpoint_details.top_level_array.json");
+    assert_int_equal(flink_cp_subtasks_parse(b.data, b.len, sink, err, sizeof err), FA_SHAPE);
+    free(b.data);
+    cp_detail_free(&d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_jm_config_savepoint_dir_and_scheduler),
@@ -793,6 +934,11 @@ int main(void) {
         cmocka_unit_test(error_message_skips_non_strings_and_is_sanitised),
         cmocka_unit_test(error_message_without_errors_is_null),
         cmocka_unit_test(fa_status_message_names_each_status),
+        cmocka_unit_test(checkpoint_detail_failed_has_each_operator_and_the_whole_cause),
+        cmocka_unit_test(checkpoint_detail_flink_1_14_savepoint_without_checkpointed_size),
+        cmocka_unit_test(checkpoint_detail_wrong_types_are_unknown),
+        cmocka_unit_test(checkpoint_detail_bad_shapes_are_errors),
+        cmocka_unit_test(checkpoint_subtasks_summary_gives_sync_async_alignment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "health.h"
+#include "vertex_name.h"
 #include "xalloc.h"
 
 #define NOW 1700000000000LL
@@ -193,6 +194,33 @@ static void backpressure_names_the_bottleneck_not_the_victim(void **state) {
     job_done(&j);
 }
 
+/* Two operators called "Map": the second is "Map (2)" wherever it is named, so the
+ * reason points at one vertex, not at either. */
+static void identical_vertex_names_are_numbered(void **state) {
+    (void)state;
+    struct job j;
+    job_running(&j);
+    add_vertex(&j, "a", "Source: kafka", 50, 920, NULL);
+    add_vertex(&j, "b", "Map", 60, 900, "a");
+    add_vertex(&j, "c", "Map", 990, 0, "b");
+    add_vertex(&j, "d", "Sink", 10, 0, "c");
+    const struct vertex_list *l = &j.detail->vertices;
+    char buf[64];
+    assert_string_equal(vertex_name_shown(l, 0, buf, sizeof buf), "Source: kafka");
+    assert_string_equal(vertex_name_shown(l, 1, buf, sizeof buf), "Map");
+    assert_string_equal(vertex_name_shown(l, 2, buf, sizeof buf), "Map (2)");
+    assert_string_equal(vertex_name_shown(l, 3, buf, sizeof buf), "Sink");
+    assert_string_equal(vertex_name_shown(l, 4, buf, sizeof buf), ""); /* out of range */
+    struct job_health h;
+    health_eval(&j, NOW, &h);
+    assert_string_equal(h.reason, "backpressured 92% at Map (2) (bottleneck)");
+    /* no name: the id */
+    free(j.detail->vertices.items[3].name);
+    j.detail->vertices.items[3].name = NULL;
+    assert_string_equal(vertex_name_shown(l, 3, buf, sizeof buf), "d");
+    job_done(&j);
+}
+
 static void failed_job_says_since_when_and_the_root_cause(void **state) {
     (void)state;
     struct job j;
@@ -283,6 +311,7 @@ int main(void) {
         cmocka_unit_test(checkpoint_age_is_as_of_the_data_not_the_clock),
         cmocka_unit_test(checkpoints_off_is_not_a_symptom),
         cmocka_unit_test(backpressure_names_the_bottleneck_not_the_victim),
+        cmocka_unit_test(identical_vertex_names_are_numbered),
         cmocka_unit_test(failed_job_says_since_when_and_the_root_cause),
         cmocka_unit_test(a_job_without_details_is_judged_by_its_state),
         cmocka_unit_test(long_reasons_never_cut_a_character),

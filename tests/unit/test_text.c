@@ -149,6 +149,51 @@ static void fit_replaces_invalid_bytes(void **state) {
     assert_string_equal(out, "a?b");
 }
 
+/* Names that differ only at the end stay apart when cut: the tail is kept. */
+static void fit_middle_keeps_the_distinguishing_tail(void **state) {
+    (void)state;
+    char a[128], b[128];
+    assert_int_equal(text_fit_middle("fraud-detection-pipeline-eu-west-2", 22, false, a, sizeof a),
+                     22);
+    assert_string_equal(a, "fraud-detec" ELLIPSIS "-eu-west-2");
+    text_fit_middle("fraud-detection-pipeline-eu-west-1", 22, false, b, sizeof b);
+    assert_string_not_equal(a, b);
+    /* text that fits is untouched; --ascii uses '~' */
+    assert_int_equal(text_fit_middle("orders", 22, false, a, sizeof a), 6);
+    assert_string_equal(a, "orders");
+    text_fit_middle("fraud-detection-pipeline-eu-west-2", 12, true, a, sizeof a);
+    assert_string_equal(a, "fraud-~est-2");
+    /* too narrow for both ends: cut at the end as text_fit does */
+    text_fit_middle("fraud-detection", 4, false, a, sizeof a);
+    assert_string_equal(a, "fra" ELLIPSIS);
+    assert_int_equal(text_fit_middle(NULL, 10, false, a, sizeof a), 0);
+    assert_string_equal(a, "");
+}
+
+static void fit_middle_never_splits_wide_characters(void **state) {
+    (void)state;
+    char out[128];
+    /* 中文名字-payments-中文: 8 + 10 + 4 = 22 cells */
+    const char *name = CJK "-payments-\xe4\xb8\xad\xe6\x96\x87";
+    for (int cells = 5; cells <= 22; cells++) {
+        int w = text_fit_middle(name, cells, false, out, sizeof out);
+        assert_true(whole_characters(out));
+        assert_int_equal(w, text_width(out));
+        assert_true(w <= cells);
+        assert_true(w >= cells - 1);
+    }
+    /* 9 cells: 4 for the start (中文), the ellipsis, 4 for the end (中文) */
+    text_fit_middle(name, 9, false, out, sizeof out);
+    assert_string_equal(out, "\xe4\xb8\xad\xe6\x96\x87" ELLIPSIS "\xe4\xb8\xad\xe6\x96\x87");
+    /* --ascii: every wide character is "??", the columns still line up */
+    assert_int_equal(text_fit_middle(name, 9, true, out, sizeof out), 9);
+    assert_string_equal(out, "????~????");
+    /* a buffer too small for both ends: cut at the end, still whole characters */
+    char tiny[8];
+    text_fit_middle(name, 9, false, tiny, sizeof tiny);
+    assert_true(whole_characters(tiny));
+}
+
 static void icontains_ignores_ascii_case(void **state) {
     (void)state;
     assert_true(text_icontains("FAILED", "fail"));
@@ -216,6 +261,8 @@ int main(void) {
         cmocka_unit_test(fit_ascii_mode_uses_tilde),
         cmocka_unit_test(fit_tiny_widths_and_buffers),
         cmocka_unit_test(fit_replaces_invalid_bytes),
+        cmocka_unit_test(fit_middle_keeps_the_distinguishing_tail),
+        cmocka_unit_test(fit_middle_never_splits_wide_characters),
         cmocka_unit_test(icontains_ignores_ascii_case),
         cmocka_unit_test(formats_show_unknown_as_dash),
         cmocka_unit_test(age_uses_one_unit),

@@ -176,6 +176,25 @@ static void clusters_screen_lists_every_cluster(void **state) {
     assert_non_null(strstr(row, "? help"));
 }
 
+/* "refreshed 0s ago" must not stand beside data 34 s old: the footer names the oldest
+ * data on screen, its source and its cluster; on a cluster's screens, that cluster's only. */
+static void footer_names_the_oldest_data_and_its_source(void **state) {
+    struct fixture *f = *state;
+    struct cluster *dev = &f->app.clusters[2];
+    source_ok(&dev->sources[SRC_TASKMANAGERS], NOW - 34000);
+    draw_at(f, 24, 100);
+    char row[512];
+    vscreen_row(LINES - 1, row, sizeof row);
+    assert_non_null(strstr(row, "oldest: taskmanagers 34s (dev)"));
+    assert_null(strstr(row, "refreshed"));
+    /* prod-eu's jobs: its own data is 2 s old */
+    press(f, "\n");
+    draw_at(f, 24, 100);
+    vscreen_row(LINES - 1, row, sizeof row);
+    assert_non_null(strstr(row, "refreshed 2s ago"));
+    assert_null(strstr(row, "oldest"));
+}
+
 /* A connection that skips TLS verification is INSECURE on the header and on its row:
  * a warning alone, red when a token rides on it (http.h promises the marker). */
 static void insecure_connection_is_marked_on_header_and_row(void **state) {
@@ -1046,6 +1065,7 @@ int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(clusters_screen_lists_every_cluster),
+        T(footer_names_the_oldest_data_and_its_source),
         T(insecure_connection_is_marked_on_header_and_row),
         T(healthy_cluster_shows_its_numbers),
         T(unknown_values_show_dash_never_zero),
