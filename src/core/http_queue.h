@@ -33,10 +33,8 @@
 
 /* Highest first. DEFAULT (what a zeroed struct http_request says) is ACTION for a method
  * that changes something (POST, PUT, PATCH, DELETE: every mutation flinktop sends is a
- * user's action) and BACKGROUND for a GET, with one difference while callers are being
- * taught to say who waits: a GET left at DEFAULT spends the budget but is not held by
- * it (http.c sets the item's `unbudgeted`), so a caller written before the budget keeps
- * its pace. Say BACKGROUND (or BOARD) to be held. */
+ * user's action) and BACKGROUND for a GET: held by the budget like any other. A caller
+ * whose GET someone is looking at says VIEW (or BOARD). */
 enum http_priority {
     HTTP_PRIO_DEFAULT = 0,
     HTTP_PRIO_BACKGROUND, /* details of jobs nobody is looking at */
@@ -80,7 +78,6 @@ struct http_queue_item {
     bool running;    /* started, not finished */
     bool slotless;   /* a stream: takes a token but no slot (it holds its own connection) */
     bool throttled;  /* already counted in throttled */
-    bool unbudgeted; /* spends tokens, never waits for them (see HTTP_PRIO_DEFAULT) */
     int64_t sent_ms; /* when it started */
 };
 
@@ -115,6 +112,7 @@ struct http_queue {
     int max_in_flight;
     double qps;
     int burst;
+    int per_host; /* HTTP/1.1 connections to one host (HTTP_MAX_PER_HOST) */
     uint64_t rng;
     uint64_t work;
 };
@@ -145,6 +143,9 @@ void http_queue_finish(struct http_queue *q, struct http_queue_item *it, bool fa
 /* The back-off after `failures` failures in a row (>= 1): HTTP_BACKOFF_BASE_MS doubling
  * up to HTTP_BACKOFF_MAX_MS, with jitter in [d/2, d). */
 int64_t http_queue_backoff_ms(struct http_queue *q, int failures);
+/* At most n requests in flight to one HTTP/1.1 host from now on (n >= 1; existing
+ * hosts too); --once fans out wider than a console. */
+void http_queue_set_per_host(struct http_queue *q, int n);
 /* HTTP/2 seen on this host: more streams in flight. */
 void http_queue_set_multiplexed(struct http_queue *q, struct http_queue_host *host);
 
