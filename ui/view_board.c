@@ -87,6 +87,11 @@ static size_t rows_count(void *ctx) {
     return b->len;
 }
 
+int view_board_row_cluster(const struct view *v, size_t row) {
+    const struct board *b = v->priv;
+    return b && row < b->len ? (int)b->rows[row].cluster : -1;
+}
+
 static const struct cluster *cluster_at(void *ctx, size_t row) {
     struct view *v = ctx;
     return &v->app->clusters[board_of(ctx)->rows[row].cluster];
