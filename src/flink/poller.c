@@ -26,7 +26,8 @@ struct tm_sched {
 
 /* One per cluster, by the cluster's index (its stable id: entries are never removed). */
 struct cluster_sched {
-    bool in_flight[EP_COUNT]; /* the cluster-level endpoints */
+    bool in_flight[EP_COUNT];           /* the cluster-level endpoints */
+    enum http_priority asked[EP_COUNT]; /* the priority those went with */
     int64_t summary_ms;       /* clock its summaries were last asked, 0 never */
     int64_t tm_ms;            /* clock its task managers' metrics were last asked */
     struct job_sched **jobs;  /* owned, each owned */
@@ -42,6 +43,7 @@ struct fetch {
     size_t cluster;
     enum flink_ep kind;
     enum http_priority prio;
+    bool again; /* asked again to move a queued copy up: its answer leads to nothing more */
     char job_id[33];
     char vertex_id[33];
     char *tm_id; /* owned */
@@ -59,11 +61,14 @@ struct poller {
     int in_flight;
     int bg_in_flight; /* of them at HTTP_PRIO_BACKGROUND */
     bool all_details;
-    bool changed;
+    bool changed;        /* an answer someone waits for (view, board) came in */
+    bool bg_changed;     /* a background answer came in */
+    int64_t bg_report_ms; /* when bg_changed was last reported */
     int focus;
     char focus_job[33];
     enum poller_tab tab;
     bool *on_screen; /* owned copy, NULL: every cluster */
+    struct fetch *last_fetch; /* the request ask() made last (borrowed, for ask_again) */
     size_t n_on_screen;
 };
 
@@ -101,9 +106,17 @@ void poller_set_submit(struct poller *p, poller_submit_fn submit, void *arg) {
 int poller_in_flight(const struct poller *p) { return p->in_flight; }
 int poller_background_in_flight(const struct poller *p) { return p->bg_in_flight; }
 
+static int64_t now_ms(const struct poller *p) { return clock_now(p->clock); }
+
 bool poller_take_changed(struct poller *p) {
-    bool c = p->changed;
+    int64_t now = now_ms(p);
+    bool bg = p->bg_changed && now - p->bg_report_ms >= POLLER_BACKGROUND_REPORT_MS;
+    bool c = p->changed || bg;
     p->changed = false;
+    if (c) {
+        p->bg_changed = false; /* what is drawn now includes them */
+        p->bg_report_ms = now;
+    }
     return c;
 }
 
@@ -120,8 +133,6 @@ void poller_set_focus(struct poller *p, const struct poller_focus *f) {
         memcpy(p->on_screen, f->on_screen, f->n_on_screen * sizeof *p->on_screen);
     }
 }
-
-static int64_t now_ms(const struct poller *p) { return clock_now(p->clock); }
 
 static size_t ring_size(const struct poller *p) {
     return p->app->history_len ? p->app->history_len : 450;
@@ -288,12 +299,27 @@ static bool ask(struct poller *p, size_t ci, enum flink_ep kind, const char *jid
     p->in_flight++;
     if (prio == HTTP_PRIO_BACKGROUND)
         p->bg_in_flight++;
+    p->last_fetch = f;
     return true;
 }
 
-/* Who waits for cluster ci's summaries. */
+/* ask() for an endpoint already out, to move it up: see struct fetch.again. */
+static bool ask_again(struct poller *p, size_t ci, enum flink_ep kind, const char *jid,
+                      enum http_priority prio) {
+    if (!ask(p, ci, kind, jid, NULL, NULL, prio))
+        return false;
+    p->last_fetch->again = true;
+    return true;
+}
+
+/* Who waits for cluster ci's summaries: its own screen (its jobs, one of its jobs) is
+ * the screen in view; a row on the clusters screen or the board is the board's. */
 static enum http_priority summary_prio(const struct poller *p, size_t ci) {
-    return p->all_details || on_screen(p, ci) ? HTTP_PRIO_BOARD : HTTP_PRIO_BACKGROUND;
+    if (p->all_details)
+        return HTTP_PRIO_BOARD;
+    if ((int)ci == p->focus)
+        return HTTP_PRIO_VIEW;
+    return on_screen(p, ci) ? HTTP_PRIO_BOARD : HTTP_PRIO_BACKGROUND;
 }
 
 static bool rare_due(const struct source *s, int64_t now) {
@@ -317,15 +343,22 @@ static void ask_summaries(struct poller *p, size_t ci, enum http_priority prio) 
     cs->summary_ms = now;
     for (int k = 0; k < EP_COUNT; k++) {
         const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
-        if ((e->tier != TIER_SUMMARY && e->tier != TIER_RARE) || cs->in_flight[k])
-            continue;
-        if (e->tier == TIER_RARE && !rare_due(e->source(&t), now))
+        if (e->tier != TIER_SUMMARY && e->tier != TIER_RARE)
             continue;
         enum http_priority pr = e->tier == TIER_RARE ? HTTP_PRIO_BACKGROUND : prio;
-        if (e->kind == EP_TASKMANAGERS && (int)ci == p->focus && p->tab == POLLER_TAB_TASKMANAGERS)
-            pr = HTTP_PRIO_VIEW; /* the task managers tab shows this list */
-        if (ask(p, ci, e->kind, NULL, NULL, NULL, pr))
+        if (cs->in_flight[k]) {
+            /* still queued behind others, and now someone waits for it: the same GET
+             * again joins it (http.c coalesces) and moves it up to pr */
+            if (pr > cs->asked[k] && ask(p, ci, e->kind, NULL, NULL, NULL, pr))
+                cs->asked[k] = pr;
+            continue;
+        }
+        if (e->tier == TIER_RARE && !rare_due(e->source(&t), now))
+            continue;
+        if (ask(p, ci, e->kind, NULL, NULL, NULL, pr)) {
             cs->in_flight[k] = true;
+            cs->asked[k] = pr;
+        }
     }
 }
 
@@ -336,8 +369,22 @@ static void refresh_job(struct poller *p, size_t ci, struct job *j, enum http_pr
     if (j->detail == NULL)
         j->detail = job_detail_new(ring_size(p));
     struct job_sched *js = job_sched(p, ci, j->id, true);
-    if (js->in_flight > 0)
-        return; /* the last refresh has not finished: never pile up on a slow server */
+    if (js->in_flight > 0) {
+        /* the last refresh has not finished: never pile up on a slow server. When it
+         * went in the background and the job is now on screen, its requests are asked
+         * again at prio: http.c joins each to the queued one and moves it up, and the
+         * vertices' go at prio once the job's answer is in. */
+        if (prio > js->prio) {
+            js->prio = prio;
+            js->subtasks = js->subtasks || subtasks;
+            for (int k = 0; k < EP_COUNT; k++) {
+                const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
+                if (e->tier == TIER_JOB && ask_again(p, ci, e->kind, j->id, prio))
+                    js->in_flight++;
+            }
+        }
+        return;
+    }
     js->details_ms = now_ms(p);
     js->prio = prio;
     js->subtasks = subtasks;
@@ -571,7 +618,7 @@ static void on_response(void *self, void *request, const struct http_response *r
     bool about_gone = f->job_id[0] && (t.job == NULL || t.job->detail == NULL);
     /* an answer about a job that left the list while we asked is dropped */
     bool applied = !about_gone && flink_endpoint_answer(e, &t, resp, f->path);
-    if (applied) {
+    if (applied && !f->again) {
         if (e->follow == FOLLOW_JOBS) {
             prune_jobs(p, f->cluster);
             schedule_details(p, f->cluster);
@@ -591,7 +638,10 @@ static void on_response(void *self, void *request, const struct http_response *r
     if (e->metrics_set && js && !about_gone && js->pending_vmetrics > 0 &&
         --js->pending_vmetrics == 0)
         metrics_complete(t.job->detail, t.now);
-    p->changed = true;
+    if (f->prio == HTTP_PRIO_BACKGROUND)
+        p->bg_changed = true; /* off screen: drawn with the next change at most a second on */
+    else
+        p->changed = true;
     fetch_free(f);
     /* a background slot freed, or a list brought new jobs: the next oldest goes */
     background_fill(p);

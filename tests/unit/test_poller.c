@@ -405,13 +405,46 @@ static void requests_say_who_waits(void **state) {
     for (size_t i = 0; i < w->server.n; i++)
         if (strstr(w->server.reqs[i].url, "/subtasks/metrics"))
             assert_int_equal(w->server.reqs[i].prio, HTTP_PRIO_VIEW);
-    /* next round, the cluster on screen's summaries go for the board */
+    /* next round, the cluster whose job is open: its summaries are the screen in view */
     while (answer_req(w, "/", true, 500, NULL, NULL))
         ;
     clock_advance(&w->clock, 2000);
     poller_round(w->p, 0, JOB1);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_VIEW);
+    assert_int_equal(prio_of(w, "/jobs/overview"), HTTP_PRIO_VIEW);
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    /* back on the clusters screen, with its row on screen: the board's */
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 2);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
     assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BOARD);
     assert_int_equal(prio_of(w, "/jobs/overview"), HTTP_PRIO_BOARD);
+}
+
+/* A cluster whose summaries wait in the background comes on screen: they are asked
+ * again at the board's priority (http.c joins the two and moves the queued one up). */
+static void summaries_move_up_when_their_cluster_comes_on_screen(void **state) {
+    struct world *w = *state;
+    bool off[1] = {false}, on[1] = {true};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, off, 1);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/overview"), 1);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BACKGROUND);
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/overview"), 2);
+    size_t board = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        board += matches(w, i, "/overview", false) && w->server.reqs[i].prio == HTTP_PRIO_BOARD;
+    assert_int_equal(board, 1);
+    /* and not a third time while it is still out */
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/overview"), 2);
+    /* both answers are the one answer: the cluster is fine */
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_int_equal(w->app.clusters[0].sources[SRC_OVERVIEW].state, SOURCE_OK);
 }
 
 /* Per-subtask values only where the screen shows subtasks: the heatmap tab. */
@@ -545,6 +578,51 @@ static void a_failing_vertex_is_its_own_error(void **state) {
     assert_int_equal(part->state, SOURCE_OK);
 }
 
+/* Answers trickling in off screen redraw at most once a second; what the screen in view
+ * waits for, at once. */
+static void background_answers_redraw_at_most_once_a_second(void **state) {
+    struct world *w = *state;
+    bool off[1] = {false};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, off, 1);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BACKGROUND);
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_true(poller_take_changed(w->p));
+    assert_true(answer(w, "/taskmanagers", 200, "", "taskmanagers.flink-2.3.json"));
+    assert_false(poller_take_changed(w->p));
+    clock_advance(&w->clock, 500);
+    assert_false(poller_take_changed(w->p));
+    clock_advance(&w->clock, 500);
+    assert_true(poller_take_changed(w->p));
+    assert_false(poller_take_changed(w->p));
+    /* the job on screen: at once */
+    assert_true(answer(w, "/jobs/overview", 200, "", "jobs_overview.flink-2.1.json"));
+    /* its details went in the background (off screen then); the job opens: they are
+     * asked again for the screen in view, which http.c joins to the queued ones */
+    assert_int_equal(prio_of(w, "/jobs/" JOB1), HTTP_PRIO_BACKGROUND);
+    focus_on(w, 0, JOB1, POLLER_TAB_OTHER, off, 1);
+    poller_round(w->p, 0, JOB1);
+    size_t view = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        view += matches(w, i, "/jobs/" JOB1, false) && w->server.reqs[i].prio == HTTP_PRIO_VIEW;
+    assert_int_equal(view, 1);
+    (void)poller_take_changed(w->p);
+    assert_true(answer(w, "/jobs/" JOB1 "/checkpoints", 200, "detail",
+                       "checkpoints.flink-1.15.json"));
+    assert_true(answer(w, "/jobs/" JOB1 "/checkpoints", 200, "detail",
+                       "checkpoints.flink-1.15.json"));
+    assert_int_equal(asked(w, "/jobs/" JOB1 "/checkpoints"), 0);
+    assert_true(poller_take_changed(w->p));
+    /* the job's answer (twice: the queued one and its copy) asks its vertices once, for
+     * the screen in view */
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked_like(w, "/subtasks/metrics"), 4);
+    for (size_t i = 0; i < w->server.n; i++)
+        if (strstr(w->server.reqs[i].url, "/subtasks/metrics"))
+            assert_int_equal(w->server.reqs[i].prio, HTTP_PRIO_VIEW);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(first_round_asks_each_summary_once, setup, teardown),
@@ -558,12 +636,16 @@ int main(void) {
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(driven_through_its_source_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(requests_say_who_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(summaries_move_up_when_their_cluster_comes_on_screen,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(heatmap_tab_asks_per_subtask_values, setup, teardown),
         cmocka_unit_test_setup_teardown(task_manager_metrics_at_the_detail_interval, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(background_details_take_turns_oldest_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_failing_vertex_is_its_own_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(background_answers_redraw_at_most_once_a_second, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
