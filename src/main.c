@@ -588,14 +588,15 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         c.sources[c.n_sources++] = k8s_poller_source(k8s);
     c.sources[c.n_sources++] = poller_source(c.poller);
     struct source_focus none = {-1, NULL};
+    draw_frame(&c); /* what the first screen shows is what is asked first */
+    c.focus_cluster = -2; /* never told yet */
+    tell_focus(&c);
     data_sources_round(c.sources, c.n_sources, &none);
     if (c.prom)
         prom_source_round(c.prom);
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
     draw_frame(&c);
-    c.focus_cluster = -2; /* never told yet */
-    tell_focus(&c);
     frame_pacer_init(&c.pacer);
     frame_pacer_drawn(&c.pacer, clock_mono_ms());
     int64_t first_full = 0;

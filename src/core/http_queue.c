@@ -229,6 +229,11 @@ static bool host_may_start(struct http_queue *q, struct http_queue_host *h,
     }
     bool waits = it->level < VIEW_LEVEL;
     int64_t wait = waits ? token_bucket_wait_ms(&h->bucket, now_ms) : 0;
+    if (wait > 0 && h->bucket.tokens < 0) {
+        /* in debt to the screen in view: the minimum share (HTTP_MIN_SHARE_MS) */
+        int64_t share = h->budgeted_ms + HTTP_MIN_SHARE_MS - now_ms;
+        wait = share <= 0 ? 0 : share < wait ? share : wait;
+    }
     if (wait > 0) {
         if (!it->throttled) {
             it->throttled = true;
@@ -274,7 +279,9 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms) {
             if (!host_may_start(q, h, it, now_ms))
                 continue;                           /* h left the rings */
             token_bucket_force(&h->bucket, now_ms); /* there was one, unless lv is VIEW */
-            q->ring[lv] = h->rnext[lv];             /* round robin: the next host's turn */
+            if (lv < VIEW_LEVEL)
+                h->budgeted_ms = now_ms;
+            q->ring[lv] = h->rnext[lv]; /* round robin: the next host's turn */
             start(q, it, now_ms);
             return it;
         }

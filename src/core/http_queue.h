@@ -52,6 +52,10 @@ enum http_priority {
 #define HTTP_BACKOFF_BASE_MS 500 /* first back-off; doubles, with jitter */
 #define HTTP_BACKOFF_MAX_MS 30000
 #define HTTP_RETRY_AFTER_MAX_MS 300000 /* a Retry-After longer than this is capped */
+/* When the screen in view alone spends more than the budget (it never waits, so the
+ * bucket goes into debt), what waits for the budget still gets one request this often
+ * per host instead of none: the board and the Kubernetes lists age, they do not stop. */
+#define HTTP_MIN_SHARE_MS 1000
 
 /* Per-host counters, for make bench and --once. */
 struct http_host_stats {
@@ -96,6 +100,7 @@ struct http_queue_host {
     int in_flight;
     struct token_bucket bucket;
     int64_t held_until_ms; /* back-off or Retry-After */
+    int64_t budgeted_ms;   /* when a request that waits for the budget last started */
     int failures;          /* in a row */
     int64_t last_fail_ms;  /* only requests sent after it count as a new failure */
     struct http_host_stats stats;
