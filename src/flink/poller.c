@@ -61,9 +61,11 @@ struct poller {
     int in_flight;
     int bg_in_flight; /* of them at HTTP_PRIO_BACKGROUND */
     bool all_details;
-    bool changed;        /* an answer someone waits for (view, board) came in */
-    bool bg_changed;     /* a background answer came in */
-    int64_t bg_report_ms; /* when bg_changed was last reported */
+    bool changed;            /* an answer for the screen in view came in */
+    bool board_changed;      /* one for the board's rows */
+    bool bg_changed;         /* one in the background */
+    int64_t board_report_ms; /* when board_changed was last reported */
+    int64_t bg_report_ms;    /* when bg_changed was last reported */
     int focus;
     char focus_job[33];
     enum poller_tab tab;
@@ -111,11 +113,15 @@ static int64_t now_ms(const struct poller *p) { return clock_now(p->clock); }
 bool poller_take_changed(struct poller *p) {
     int64_t now = now_ms(p);
     bool bg = p->bg_changed && now - p->bg_report_ms >= POLLER_BACKGROUND_REPORT_MS;
-    bool c = p->changed || bg;
+    bool board = p->board_changed && now - p->board_report_ms >= POLLER_BOARD_REPORT_MS;
+    bool c = p->changed || board || bg;
     p->changed = false;
-    if (c) {
-        p->bg_changed = false; /* what is drawn now includes them */
-        p->bg_report_ms = now;
+    if (c) { /* what is drawn now includes them all */
+        if (p->board_changed)
+            p->board_report_ms = now;
+        if (p->bg_changed)
+            p->bg_report_ms = now;
+        p->board_changed = p->bg_changed = false;
     }
     return c;
 }
@@ -640,6 +646,8 @@ static void on_response(void *self, void *request, const struct http_response *r
         metrics_complete(t.job->detail, t.now);
     if (f->prio == HTTP_PRIO_BACKGROUND)
         p->bg_changed = true; /* off screen: drawn with the next change at most a second on */
+    else if (f->prio == HTTP_PRIO_BOARD)
+        p->board_changed = true; /* rows of a list: a few answers to a frame */
     else
         p->changed = true;
     fetch_free(f);

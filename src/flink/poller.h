@@ -70,10 +70,14 @@ void poller_round(struct poller *p, int focus, const char *focus_job);
 int poller_background_in_flight(const struct poller *p);
 /* Requests of this poller still in flight. */
 int poller_in_flight(const struct poller *p);
-/* True when some cluster changed since the last call; clears the flag. Answers in the
- * background (off screen) count at most every POLLER_BACKGROUND_REPORT_MS, so the
- * screen is not redrawn for each of them as they trickle in. */
+/* True when some cluster changed since the last call; clears the flag. Answers for the
+ * screen in view count at once; the board's at most every POLLER_BOARD_REPORT_MS and
+ * those in the background (off screen) every POLLER_BACKGROUND_REPORT_MS, so the screen
+ * is not redrawn for each of them as they trickle in. */
 #define POLLER_BACKGROUND_REPORT_MS 1000
+/* The same for the board's summaries (the rows of the clusters screen and the board):
+ * they come in paced by the budget, one frame takes those of half a second. */
+#define POLLER_BOARD_REPORT_MS 500
 bool poller_take_changed(struct poller *p);
 
 /* The poller as a source the loop drives (source_ops.h): start_round is poller_round

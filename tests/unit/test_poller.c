@@ -595,6 +595,20 @@ static void background_answers_redraw_at_most_once_a_second(void **state) {
     clock_advance(&w->clock, 500);
     assert_true(poller_take_changed(w->p));
     assert_false(poller_take_changed(w->p));
+    /* the board's rows: at most every half second */
+    bool on[1] = {true};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    (void)poller_take_changed(w->p); /* whatever came before */
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BOARD);
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_true(poller_take_changed(w->p));
+    assert_true(answer(w, "/taskmanagers", 200, "", "taskmanagers.flink-2.3.json"));
+    assert_false(poller_take_changed(w->p));
+    clock_advance(&w->clock, 500);
+    assert_true(poller_take_changed(w->p));
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, off, 1);
     /* the job on screen: at once */
     assert_true(answer(w, "/jobs/overview", 200, "", "jobs_overview.flink-2.1.json"));
     /* its details went in the background (off screen then); the job opens: they are
