@@ -98,7 +98,8 @@ static bool tell_focus(struct console *c) {
     ui_clusters_on_screen(c->ui, on, n);
     enum ui_focus_tab tab = ui_focus_tab(c->ui);
     const char *job = ui_focus_job(c->ui);
-    struct poller_focus f = {ui_focus_cluster(c->ui), job, POLLER_TAB_OTHER, on, n};
+    struct poller_focus f = {ui_focus_cluster(c->ui), job, POLLER_TAB_OTHER, on, n, -1, NULL};
+    ui_selected_row(c->ui, &f.selected_cluster, &f.selected_job);
     if (tab == UI_FOCUS_SUBTASKS)
         f.tab = POLLER_TAB_SUBTASKS;
     else if (tab == UI_FOCUS_TASKMANAGERS)

@@ -899,3 +899,16 @@ void ui_clusters_on_screen(const struct ui *ui, bool *on, size_t n) {
             on[ci] = true;
     }
 }
+
+void ui_selected_row(const struct ui *ui, int *cluster, const char **job) {
+    *cluster = -1;
+    *job = NULL;
+    const struct view *v = shown(ui);
+    size_t row;
+    if (v->ops == &view_clusters) {
+        *cluster = view_clusters_selected(v);
+    } else if (v->ops == &view_board && table_selected(&v->table, &row)) {
+        *cluster = view_board_row_cluster(v, row);
+        *job = *cluster >= 0 ? view_board_row_job(v, row) : NULL;
+    }
+}

@@ -86,5 +86,8 @@ enum ui_focus_tab ui_focus_tab(const struct ui *ui);
 /* on[i] (i < n) set for each cluster with something on the screen in view as last drawn:
  * its own screen, or a row of the clusters screen or the board; the rest cleared. */
 void ui_clusters_on_screen(const struct ui *ui, bool *on, size_t n);
+/* The row selected on the clusters screen (its cluster, *job NULL) or the board (a job
+ * and its cluster): what an action key acts on. *cluster -1 when none. */
+void ui_selected_row(const struct ui *ui, int *cluster, const char **job);
 
 #endif

@@ -67,6 +67,8 @@ extern const struct view_ops view_jobs;
 extern const struct view_ops view_board;
 /* The same for the board's model row (view_board.c). */
 int view_board_row_cluster(const struct view *v, size_t row);
+/* The id of the board's model row's job, NULL none. borrowed */
+const char *view_board_row_job(const struct view *v, size_t row);
 extern const struct view_ops view_help;
 extern const struct view_ops view_alerts;
 /* A row's name cell with its alert mark (view_alerts.c): "! name" when a critical alert

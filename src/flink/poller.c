@@ -71,6 +71,8 @@ struct poller {
     enum poller_tab tab;
     bool *on_screen; /* owned copy, NULL: every cluster */
     struct fetch *last_fetch; /* the request ask() made last (borrowed, for ask_again) */
+    int selected;              /* struct poller_focus.selected_cluster */
+    char selected_job[33];
     size_t n_on_screen;
 };
 
@@ -79,6 +81,7 @@ struct poller *poller_new(struct app *app, struct http *http) {
     p->app = app;
     p->http = http;
     p->focus = -1;
+    p->selected = -1;
     return p;
 }
 
@@ -126,10 +129,16 @@ bool poller_take_changed(struct poller *p) {
     return c;
 }
 
+static void schedule_selected(struct poller *p, size_t ci);
+
 void poller_set_focus(struct poller *p, const struct poller_focus *f) {
     p->focus = f->cluster;
     snprintf(p->focus_job, sizeof p->focus_job, "%s", f->job ? f->job : "");
     p->tab = f->tab;
+    const char *sj = f->selected_job ? f->selected_job : "";
+    bool moved = f->selected_cluster != p->selected || strcmp(sj, p->selected_job) != 0;
+    p->selected = f->selected_cluster;
+    snprintf(p->selected_job, sizeof p->selected_job, "%s", sj);
     free(p->on_screen);
     p->on_screen = NULL;
     p->n_on_screen = 0;
@@ -138,6 +147,10 @@ void poller_set_focus(struct poller *p, const struct poller_focus *f) {
         p->on_screen = xcalloc(f->n_on_screen ? f->n_on_screen : 1, sizeof *p->on_screen);
         memcpy(p->on_screen, f->on_screen, f->n_on_screen * sizeof *p->on_screen);
     }
+    /* a new row selected: what an action on it needs, now rather than next round */
+    if (moved && !p->all_details && p->selected >= 0 && (size_t)p->selected < p->app->n_clusters &&
+        cluster_in_scope(&p->app->clusters[p->selected]))
+        schedule_selected(p, (size_t)p->selected);
 }
 
 static size_t ring_size(const struct poller *p) {
@@ -425,6 +438,26 @@ static void schedule_details(struct poller *p, size_t ci) {
         refresh_job(p, ci, fj, HTTP_PRIO_VIEW, p->tab == POLLER_TAB_SUBTASKS);
 }
 
+/* The selected row's job(s): due ones for the board, so what an action key needs (its
+ * parallelism, its checkpoints) is there without waiting for the background. */
+static void schedule_selected(struct poller *p, size_t ci) {
+    if ((int)ci != p->selected || (int)ci == p->focus)
+        return;
+    struct cluster *c = &p->app->clusters[ci];
+    if (p->selected_job[0] == '\0' && c->jobs.len > POLLER_SELECTED_MAX_JOBS)
+        return;
+    int64_t now = now_ms(p);
+    for (size_t k = 0; k < c->jobs.len; k++) {
+        struct job *j = &c->jobs.items[k];
+        if (j->id[0] == '\0' || (p->selected_job[0] && strcmp(j->id, p->selected_job) != 0))
+            continue;
+        const struct job_sched *js = job_sched(p, ci, j->id, false);
+        bool due = js == NULL || js->details_ms == 0 || now - js->details_ms >= detail_interval(p);
+        if (due || (js->in_flight > 0 && js->prio < HTTP_PRIO_BOARD))
+            refresh_job(p, ci, j, HTTP_PRIO_BOARD, false);
+    }
+}
+
 /* Every task manager's metrics not already out (one request each: Flink's REST API has
  * no per-task-manager values in one request). */
 static void ask_tm_metrics(struct poller *p, size_t ci, enum http_priority prio) {
@@ -585,6 +618,8 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
         /* Details for the jobs and task managers we already know; new ones are scheduled
          * when their list arrives. */
         schedule_details(p, ci);
+        if (!p->all_details)
+            schedule_selected(p, ci);
         if (p->all_details)
             ask_tm_metrics(p, ci, HTTP_PRIO_BOARD);
         else if (tms_in_view(p, ci))
@@ -628,6 +663,8 @@ static void on_response(void *self, void *request, const struct http_response *r
         if (e->follow == FOLLOW_JOBS) {
             prune_jobs(p, f->cluster);
             schedule_details(p, f->cluster);
+            if (!p->all_details)
+                schedule_selected(p, f->cluster);
         } else if (e->follow == FOLLOW_TMS) {
             prune_tms(p, f->cluster);
             if (p->all_details)

@@ -43,7 +43,13 @@ struct poller_focus {
      * every cluster counts as on screen (no screen told us otherwise). */
     const bool *on_screen;
     size_t n_on_screen;
+    /* The row selected on the clusters screen or the board, what an action key acts on:
+     * that job's details (selected_job, copied; NULL: every job of the cluster when it
+     * has at most POLLER_SELECTED_MAX_JOBS) go for the board, not the background. */
+    int selected_cluster; /* -1 none */
+    const char *selected_job;
 };
+#define POLLER_SELECTED_MAX_JOBS 8
 
 struct poller;
 

@@ -372,7 +372,7 @@ static size_t add_cluster(struct world *w, const char *name, size_t n_jobs) {
 
 static void focus_on(struct world *w, int cluster, const char *job, enum poller_tab tab,
                      const bool *on, size_t n) {
-    struct poller_focus f = {cluster, job, tab, on, n};
+    struct poller_focus f = {cluster, job, tab, on, n, -1, NULL};
     poller_set_focus(w->p, &f);
 }
 
@@ -445,6 +445,40 @@ static void summaries_move_up_when_their_cluster_comes_on_screen(void **state) {
     assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
     assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
     assert_int_equal(w->app.clusters[0].sources[SRC_OVERVIEW].state, SOURCE_OK);
+}
+
+/* The row selected on the clusters screen is what an action key acts on: its jobs'
+ * details go for the board as soon as it is selected, not in the background. */
+static void selected_row_details_go_for_the_board(void **state) {
+    struct world *w = *state;
+    bool on[1] = {true};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
+    poller_round(w->p, -1, NULL);
+    answer_summaries(w); /* the jobs list asks their details in the background */
+    assert_int_equal(prio_of(w, "/jobs/" JOB2), HTTP_PRIO_BACKGROUND);
+    /* still waiting there when production is selected: moved up at once */
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 1, 0, NULL};
+    poller_set_focus(w->p, &f);
+    size_t board = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        board += (matches(w, i, "/jobs/" JOB1, false) || matches(w, i, "/jobs/" JOB2, false)) &&
+                 w->server.reqs[i].prio == HTTP_PRIO_BOARD;
+    assert_int_equal(board, 2);
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    /* due again after the detail interval: asked for the board, not the background */
+    clock_advance(&w->clock, 30000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(prio_of(w, "/jobs/" JOB1), HTTP_PRIO_BOARD);
+    assert_int_equal(prio_of(w, "/jobs/" JOB2), HTTP_PRIO_BOARD);
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    /* not again while they are fresh */
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/jobs/" JOB1), 0);
 }
 
 /* Per-subtask values only where the screen shows subtasks: the heatmap tab. */
@@ -652,6 +686,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(requests_say_who_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(summaries_move_up_when_their_cluster_comes_on_screen,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(selected_row_details_go_for_the_board, setup, teardown),
         cmocka_unit_test_setup_teardown(heatmap_tab_asks_per_subtask_values, setup, teardown),
         cmocka_unit_test_setup_teardown(task_manager_metrics_at_the_detail_interval, setup,
                                         teardown),
