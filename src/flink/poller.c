@@ -169,9 +169,9 @@ static int refresh_interval(const struct poller *p) {
 static bool on_screen(const struct poller *p, size_t ci) {
     if ((int)ci == p->focus)
         return true;
-    if (p->on_screen == NULL)
-        return true;
-    return ci < p->n_on_screen && p->on_screen[ci];
+    if (p->on_screen == NULL || ci >= p->n_on_screen)
+        return true; /* new since the screen was last drawn: its first rows are coming */
+    return p->on_screen[ci];
 }
 
 static bool is_focus_job(const struct poller *p, size_t ci, const char *id) {

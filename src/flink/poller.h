@@ -40,7 +40,8 @@ struct poller_focus {
     const char *job;     /* the job on screen, NULL none; copied */
     enum poller_tab tab; /* what the job screen shows */
     /* on_screen[i]: cluster i has a row on screen (n_on_screen entries; copied). NULL:
-     * every cluster counts as on screen (no screen told us otherwise). */
+     * every cluster counts as on screen (no screen told us otherwise); so does one
+     * beyond n_on_screen (found since the screen was drawn). */
     const bool *on_screen;
     size_t n_on_screen;
     /* The row selected on the clusters screen or the board, what an action key acts on:
