@@ -52,6 +52,8 @@
 
 /* Redraw at least this often so ages and the clock move. */
 #define TICK_MS 1000
+/* --once waits for every answer: requests in flight to one HTTP/1.1 server at once */
+#define ONCE_PER_HOST 64
 
 struct console {
     struct app *app;
@@ -86,7 +88,35 @@ struct console {
     int frames;
     double frame_total_ms, frame_max_ms;
     struct bench_trace *trace; /* FLINKTOP_BENCH=trace: owned, NULL otherwise */
+    int focus_cluster; /* what the poller was last told is on screen */
+    char focus_job[33];
+    enum ui_focus_tab focus_tab;
 };
+
+/* Tell the poller what is on screen (as last drawn): it asks what the screen shows at
+ * the refresh rate and the rest within the budget. True when the cluster, job or tab
+ * changed, so what it now shows is asked at once. */
+static bool tell_focus(struct console *c) {
+    size_t n = c->app->n_clusters;
+    bool *on = xcalloc(n ? n : 1, sizeof *on);
+    ui_clusters_on_screen(c->ui, on, n);
+    enum ui_focus_tab tab = ui_focus_tab(c->ui);
+    const char *job = ui_focus_job(c->ui);
+    struct poller_focus f = {ui_focus_cluster(c->ui), job, POLLER_TAB_OTHER, on, n, -1, NULL};
+    ui_selected_row(c->ui, &f.selected_cluster, &f.selected_job);
+    if (tab == UI_FOCUS_SUBTASKS)
+        f.tab = POLLER_TAB_SUBTASKS;
+    else if (tab == UI_FOCUS_TASKMANAGERS)
+        f.tab = POLLER_TAB_TASKMANAGERS;
+    poller_set_focus(c->poller, &f);
+    free(on);
+    bool changed = f.cluster != c->focus_cluster || tab != c->focus_tab ||
+                   strcmp(job ? job : "", c->focus_job) != 0;
+    c->focus_cluster = f.cluster;
+    c->focus_tab = tab;
+    snprintf(c->focus_job, sizeof c->focus_job, "%s", job ? job : "");
+    return changed;
+}
 
 /* Draw one frame, timing it for make bench. */
 static void draw_frame(struct console *c) {
@@ -410,7 +440,10 @@ static bool terminal_gone(int fd) {
 static void on_stdin(void *arg, int fd) {
     struct console *c = arg;
     bench_trace_key(c->trace);
-    apply_ui_flags(c, ui_read_keys(c->ui));
+    unsigned flags = ui_read_keys(c->ui);
+    if (tell_focus(c)) /* a job or a tab opened: what it shows now, not at the next refresh */
+        flags |= UI_REFETCH;
+    apply_ui_flags(c, flags);
     if (terminal_gone(fd))
         loop_stop(c->loop);
 }
@@ -514,6 +547,9 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         c.sources[c.n_sources++] = k8s_poller_source(k8s);
     c.sources[c.n_sources++] = poller_source(c.poller);
     struct source_focus none = {-1, NULL};
+    draw_frame(&c); /* what the first screen shows is what is asked first */
+    c.focus_cluster = -2; /* never told yet */
+    tell_focus(&c);
     data_sources_round(c.sources, c.n_sources, &none);
     if (c.prom)
         prom_source_round(c.prom);
@@ -553,6 +589,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         if (frame_pacer_due(&c.pacer, clock_mono_ms())) {
             draw_frame(&c);
             frame_pacer_drawn(&c.pacer, clock_mono_ms());
+            tell_focus(&c); /* the rows on screen may have moved */
             if (c.bench_first_frame && first_full == 0 && fleet_settled(app)) {
                 first_full = clock_mono_ms() - c.start_ms;
                 loop_stop(loop);
@@ -650,6 +687,8 @@ int main(int argc, char **argv) {
     /* --once: the user waits for every answer, as for the screen in view, so nothing
      * waits for the budget (still 8 at a time per HTTP/1.1 server) */
     http_set_budget(http, o.once ? 0 : cfg->qps, cfg->burst);
+    if (o.once) /* fan out: dependent requests start as soon as what they need arrives */
+        http_set_max_per_host(http, ONCE_PER_HOST);
     struct loop *loop = loop_new(http);
     /* Kubernetes when asked for, or when nothing else names a cluster (as kubectl would) */
     bool k8s_asked = o.kubeconfig || o.n_contexts || o.namespace || o.all_namespaces;

@@ -920,3 +920,61 @@ const char *ui_focus_job(const struct ui *ui) {
     const struct view *v = &ui->stack[ui->depth - 1];
     return v->job_id[0] ? v->job_id : NULL;
 }
+
+/* The screen the user looks at: help is over another one and about it. */
+static const struct view *shown(const struct ui *ui) {
+    int d = ui->depth - 1;
+    while (d > 0 && ui->stack[d].ops == &view_help)
+        d--;
+    return &ui->stack[d];
+}
+
+enum ui_focus_tab ui_focus_tab(const struct ui *ui) {
+    const struct view *v = shown(ui);
+    if (v->ops != &view_job)
+        return UI_FOCUS_OTHER;
+    switch (view_job_tab(v)) {
+    case TAB_BACKPRESSURE:
+        return UI_FOCUS_SUBTASKS;
+    case TAB_TASKMANAGERS:
+        return UI_FOCUS_TASKMANAGERS;
+    default:
+        return UI_FOCUS_OTHER;
+    }
+}
+
+void ui_clusters_on_screen(const struct ui *ui, bool *on, size_t n) {
+    memset(on, 0, n * sizeof *on);
+    const struct view *v = shown(ui);
+    if (v->cluster >= 0) {
+        if ((size_t)v->cluster < n)
+            on[v->cluster] = true;
+        return;
+    }
+    int (*row_cluster)(const struct view *, size_t) =
+        v->ops == &view_clusters ? view_clusters_row_cluster
+        : v->ops == &view_board  ? view_board_row_cluster
+                                 : NULL;
+    if (row_cluster == NULL)
+        return;
+    const struct table *t = &v->table;
+    for (size_t i = t->top; i < t->n_rows && i < t->top + (size_t)(t->page > 0 ? t->page : 0);
+         i++) {
+        int ci = row_cluster(v, t->order[i]);
+        if (ci >= 0 && (size_t)ci < n)
+            on[ci] = true;
+    }
+}
+
+void ui_selected_row(const struct ui *ui, int *cluster, const char **job) {
+    *cluster = -1;
+    *job = NULL;
+    const struct view *v = shown(ui);
+    size_t row;
+    if (v->ops == &view_clusters) {
+        *cluster = view_clusters_selected(v);
+    } else if (v->ops == &view_board && table_selected(&v->table, &row)) {
+        *cluster = view_board_row_cluster(v, row);
+        *job = *cluster >= 0 ? view_board_row_job(v, row) : NULL;
+    }
+}

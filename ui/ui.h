@@ -79,5 +79,15 @@ int ui_focus_cluster(const struct ui *ui);
 /* The id of the job whose screen is open, or NULL: its details are refreshed every
  * round. borrowed */
 const char *ui_focus_job(const struct ui *ui);
+/* What the job screen in view shows, so the poller asks only what it costs: per-subtask
+ * values (the backpressure heatmap), the task managers, or anything else. */
+enum ui_focus_tab { UI_FOCUS_OTHER, UI_FOCUS_SUBTASKS, UI_FOCUS_TASKMANAGERS };
+enum ui_focus_tab ui_focus_tab(const struct ui *ui);
+/* on[i] (i < n) set for each cluster with something on the screen in view as last drawn:
+ * its own screen, or a row of the clusters screen or the board; the rest cleared. */
+void ui_clusters_on_screen(const struct ui *ui, bool *on, size_t n);
+/* The row selected on the clusters screen (its cluster, *job NULL) or the board (a job
+ * and its cluster): what an action key acts on. *cluster -1 when none. */
+void ui_selected_row(const struct ui *ui, int *cluster, const char **job);
 
 #endif

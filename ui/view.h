@@ -64,10 +64,17 @@ struct view_ops {
 extern const struct view_ops view_clusters;
 /* The cluster index of the clusters screen's selected row, -1 none (view_clusters.c). */
 int view_clusters_selected(const struct view *v);
+/* The cluster index of the clusters screen's model row `row` (table.order's values), -1
+ * none (view_clusters.c): what the rows on screen are about. */
+int view_clusters_row_cluster(const struct view *v, size_t row);
 extern const struct view_ops view_jobs;
 extern const struct view_ops view_board;
 /* The cluster index of the fleet board's selected row, -1 none (view_board.c). */
 int view_board_selected_cluster(const struct view *v);
+/* The same for the board's model row (view_board.c). */
+int view_board_row_cluster(const struct view *v, size_t row);
+/* The id of the board's model row's job, NULL none. borrowed */
+const char *view_board_row_job(const struct view *v, size_t row);
 extern const struct view_ops view_help;
 extern const struct view_ops view_alerts;
 /* A row's name cell with its alert mark (view_alerts.c): "! name" when a critical alert

@@ -150,6 +150,19 @@ static size_t rows_count(void *ctx) {
     return b->len;
 }
 
+int view_board_row_cluster(const struct view *v, size_t row) {
+    const struct board *b = v->priv;
+    return b && row < b->len ? (int)b->rows[row].cluster : -1;
+}
+
+const char *view_board_row_job(const struct view *v, size_t row) {
+    const struct board *b = v->priv;
+    if (b == NULL || row >= b->len || b->rows[row].cluster >= v->app->n_clusters)
+        return NULL;
+    const struct cluster *c = &v->app->clusters[b->rows[row].cluster];
+    return b->rows[row].job < c->jobs.len ? c->jobs.items[b->rows[row].job].id : NULL;
+}
+
 static const struct cluster *cluster_at(void *ctx, size_t row) {
     struct view *v = ctx;
     return &v->app->clusters[board_of(ctx)->rows[row].cluster];

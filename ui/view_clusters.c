@@ -144,6 +144,11 @@ int view_clusters_selected(const struct view *v) {
     return (int)r->index[row];
 }
 
+int view_clusters_row_cluster(const struct view *v, size_t row) {
+    const struct clusters_rows *r = v->priv;
+    return r && row < r->n ? (int)r->index[row] : -1;
+}
+
 /* 0 plain, 1 Kubernetes, 2 Kubernetes over several contexts */
 static int layout_of(const struct app *a) {
     bool k8s = false;

@@ -343,3 +343,8 @@ static const enum request job_help[] = {
 const struct view_ops view_job = {
     "Job", NULL, job_screen_init, job_title, job_draw, job_key, job_help, job_copy,
 };
+
+int view_job_tab(const struct view *v) {
+    const struct job_view *jv = v->ops == &view_job ? v->priv : NULL;
+    return jv ? jv->tab : TAB_OVERVIEW;
+}

@@ -64,6 +64,9 @@ struct job_tab {
  * first; false when that tab has nothing to filter (the heatmap). */
 bool view_job_filter(struct view *v, struct table_filter *out);
 
+/* The tab the job screen v shows (enum job_tab_id), TAB_OVERVIEW before its first draw. */
+int view_job_tab(const struct view *v);
+
 extern const struct job_tab tab_overview;
 extern const struct job_tab tab_checkpoints;
 extern const struct job_tab tab_backpressure;

@@ -60,7 +60,6 @@ struct req {
     struct follower *followers, **followers_tail;
     struct source *src; /* borrowed from the client */
     enum http_priority prio;
-    bool prio_default; /* the caller did not say: not held by the budget (http_queue.h) */
     bool parked;
     struct req *park_prev, *park_next;
     char errbuf[CURL_ERROR_SIZE];
@@ -109,6 +108,8 @@ struct http *http_new(long default_timeout_ms, size_t max_body) {
     h->next_id = 1;
     return h;
 }
+
+void http_set_max_per_host(struct http *h, int n) { http_queue_set_per_host(&h->queue, n); }
 
 void http_set_budget(struct http *h, double qps, int burst) {
     h->queue.qps = qps;
@@ -462,7 +463,6 @@ static struct source *source_of(struct http *h, const struct req *r) {
 static void push(struct http *h, struct req *r, int64_t now) {
     struct http_queue_host *host = http_queue_host(&h->queue, r->host, now);
     r->qi.slotless = r->on_chunk != NULL;
-    r->qi.unbudgeted = r->prio_default;
     http_queue_push(&h->queue, &r->qi, host, r->prio, now);
 }
 
@@ -546,14 +546,9 @@ int http_submit(struct http *h, const struct http_request *q) {
         key = xasprintf("%p %s", (const void *)q->tls, q->url);
         struct req *same = strmap_get(&h->coalesce, key);
         if (same) {
-            /* the more urgent caller sets the pace: a higher priority, or a caller
-             * that did not say (never held by the budget) */
-            bool dflt = q->priority == HTTP_PRIO_DEFAULT;
-            bool faster = prio > same->prio || (dflt && !same->prio_default);
-            if (faster) {
-                if (prio > same->prio)
-                    same->prio = prio;
-                same->prio_default = same->prio_default || dflt;
+            /* the more urgent caller sets the pace */
+            if (prio > same->prio) {
+                same->prio = prio;
                 if (same->qi.queued) {
                     int64_t now = clock_mono_ms();
                     http_queue_remove(&h->queue, &same->qi);
@@ -576,7 +571,6 @@ int http_submit(struct http *h, const struct http_request *q) {
         free(key);
         return -1;
     }
-    r->prio_default = q->priority == HTTP_PRIO_DEFAULT;
     if (key) {
         strmap_put(&h->coalesce, key, r);
         r->coalesce_key = key;
@@ -589,7 +583,6 @@ int64_t http_start(struct http *h, const struct http_request *q) {
     struct req *r = create(h, q);
     if (r == NULL)
         return -1;
-    r->prio_default = q->priority == HTTP_PRIO_DEFAULT;
     r->id = h->next_id++;
     char k[32];
     id_key(r->id, k, sizeof k);

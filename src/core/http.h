@@ -73,8 +73,8 @@ struct http_request {
     long timeout_ms;            /* 0 = the client's default */
     http_done_fn done;          /* called exactly once, from http_perform or http_free */
     void *arg;
-    /* Who is waiting (http_queue.h). DEFAULT: background for a GET (but not held by the
-     * budget until its caller says BACKGROUND or BOARD), action otherwise. */
+    /* Who is waiting (http_queue.h). DEFAULT: background for a GET (held by the
+     * budget), a user's action otherwise. */
     enum http_priority priority;
     /* Streaming (a Kubernetes watch): non-NULL sends a 2xx body here piece by piece,
      * never buffered, and done gets an empty body. Such a transfer is long-lived: no
@@ -96,6 +96,10 @@ void http_free(struct http *h);
 /* The request budget of every host (token bucket, qps <= 0: none; defaults
  * HTTP_DEFAULT_QPS, HTTP_DEFAULT_BURST). Call before the first request. */
 void http_set_budget(struct http *h, double qps, int burst);
+
+/* At most n requests in flight to each HTTP/1.1 server (default HTTP_MAX_PER_HOST):
+ * --once, which waits for every answer, fans out wider. */
+void http_set_max_per_host(struct http *h, int n);
 
 /* Queue a request; returns 0, or -1 with the done callback not called when the
  * request could not even be created.

@@ -15,6 +15,7 @@ void http_queue_init(struct http_queue *q, double qps, int burst) {
     q->max_in_flight = HTTP_QUEUE_MAX_IN_FLIGHT;
     q->qps = qps;
     q->burst = burst > 0 ? burst : HTTP_DEFAULT_BURST;
+    q->per_host = HTTP_MAX_PER_HOST;
     q->rng = 0x9e3779b97f4a7c15ULL;
     q->wait_due_ms = INT64_MAX;
 }
@@ -45,7 +46,7 @@ struct http_queue_host *http_queue_host(struct http_queue *q, const char *key, i
         return h;
     h = xcalloc(1, sizeof *h);
     h->key = xstrdup(key);
-    h->limit = HTTP_MAX_PER_HOST;
+    h->limit = q->per_host;
     token_bucket_init(&h->bucket, q->qps, q->burst, now_ms);
     h->stats.host = h->key;
     strmap_put(&q->hosts, key, h);
@@ -177,7 +178,7 @@ void http_queue_push(struct http_queue *q, struct http_queue_item *it, struct ht
         host->head[lv] = it;
     host->tail[lv] = it;
     host->stats.queued++;
-    if ((lv >= VIEW_LEVEL || it->unbudgeted) && host->waiting && host->for_tokens) {
+    if (lv >= VIEW_LEVEL && host->waiting && host->for_tokens) {
         /* held only for the budget, which the screen in view does not wait for */
         wait_del(q, host);
         if (!host->full)
@@ -226,8 +227,13 @@ static bool host_may_start(struct http_queue *q, struct http_queue_host *h,
         h->full = true;
         return false;
     }
-    bool waits = it->level < VIEW_LEVEL && !it->unbudgeted;
+    bool waits = it->level < VIEW_LEVEL;
     int64_t wait = waits ? token_bucket_wait_ms(&h->bucket, now_ms) : 0;
+    if (wait > 0 && h->bucket.tokens < 0) {
+        /* in debt to the screen in view: the minimum share (HTTP_MIN_SHARE_MS) */
+        int64_t share = h->budgeted_ms + HTTP_MIN_SHARE_MS - now_ms;
+        wait = share <= 0 ? 0 : share < wait ? share : wait;
+    }
     if (wait > 0) {
         if (!it->throttled) {
             it->throttled = true;
@@ -273,7 +279,9 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms) {
             if (!host_may_start(q, h, it, now_ms))
                 continue;                           /* h left the rings */
             token_bucket_force(&h->bucket, now_ms); /* there was one, unless lv is VIEW */
-            q->ring[lv] = h->rnext[lv];             /* round robin: the next host's turn */
+            if (lv < VIEW_LEVEL)
+                h->budgeted_ms = now_ms;
+            q->ring[lv] = h->rnext[lv]; /* round robin: the next host's turn */
             start(q, it, now_ms);
             return it;
         }
@@ -331,6 +339,21 @@ void http_queue_finish(struct http_queue *q, struct http_queue_item *it, bool fa
     if (now_ms + delay > h->held_until_ms) {
         h->held_until_ms = now_ms + delay;
         h->stats.backoffs++;
+    }
+}
+
+void http_queue_set_per_host(struct http_queue *q, int n) {
+    q->per_host = n >= 1 ? n : 1;
+    for (size_t i = 0; i < q->n_hosts; i++) {
+        struct http_queue_host *h = q->list[i];
+        if (h->stats.multiplexed)
+            continue;
+        h->limit = q->per_host;
+        if (h->full && h->in_flight < slots(h)) {
+            h->full = false;
+            if (!h->waiting)
+                host_release(q, h);
+        }
     }
 }
 

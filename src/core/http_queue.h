@@ -33,10 +33,8 @@
 
 /* Highest first. DEFAULT (what a zeroed struct http_request says) is ACTION for a method
  * that changes something (POST, PUT, PATCH, DELETE: every mutation flinktop sends is a
- * user's action) and BACKGROUND for a GET, with one difference while callers are being
- * taught to say who waits: a GET left at DEFAULT spends the budget but is not held by
- * it (http.c sets the item's `unbudgeted`), so a caller written before the budget keeps
- * its pace. Say BACKGROUND (or BOARD) to be held. */
+ * user's action) and BACKGROUND for a GET: held by the budget like any other. A caller
+ * whose GET someone is looking at says VIEW (or BOARD). */
 enum http_priority {
     HTTP_PRIO_DEFAULT = 0,
     HTTP_PRIO_BACKGROUND, /* details of jobs nobody is looking at */
@@ -54,6 +52,10 @@ enum http_priority {
 #define HTTP_BACKOFF_BASE_MS 500 /* first back-off; doubles, with jitter */
 #define HTTP_BACKOFF_MAX_MS 30000
 #define HTTP_RETRY_AFTER_MAX_MS 300000 /* a Retry-After longer than this is capped */
+/* When the screen in view alone spends more than the budget (it never waits, so the
+ * bucket goes into debt), what waits for the budget still gets one request this often
+ * per host instead of none: the board and the Kubernetes lists age, they do not stop. */
+#define HTTP_MIN_SHARE_MS 1000
 
 /* Per-host counters, for make bench and --once. */
 struct http_host_stats {
@@ -80,7 +82,6 @@ struct http_queue_item {
     bool running;    /* started, not finished */
     bool slotless;   /* a stream: takes a token but no slot (it holds its own connection) */
     bool throttled;  /* already counted in throttled */
-    bool unbudgeted; /* spends tokens, never waits for them (see HTTP_PRIO_DEFAULT) */
     int64_t sent_ms; /* when it started */
 };
 
@@ -99,6 +100,7 @@ struct http_queue_host {
     int in_flight;
     struct token_bucket bucket;
     int64_t held_until_ms; /* back-off or Retry-After */
+    int64_t budgeted_ms;   /* when a request that waits for the budget last started */
     int failures;          /* in a row */
     int64_t last_fail_ms;  /* only requests sent after it count as a new failure */
     struct http_host_stats stats;
@@ -115,6 +117,7 @@ struct http_queue {
     int max_in_flight;
     double qps;
     int burst;
+    int per_host; /* HTTP/1.1 connections to one host (HTTP_MAX_PER_HOST) */
     uint64_t rng;
     uint64_t work;
 };
@@ -145,6 +148,9 @@ void http_queue_finish(struct http_queue *q, struct http_queue_item *it, bool fa
 /* The back-off after `failures` failures in a row (>= 1): HTTP_BACKOFF_BASE_MS doubling
  * up to HTTP_BACKOFF_MAX_MS, with jitter in [d/2, d). */
 int64_t http_queue_backoff_ms(struct http_queue *q, int failures);
+/* At most n requests in flight to one HTTP/1.1 host from now on (n >= 1; existing
+ * hosts too); --once fans out wider than a console. */
+void http_queue_set_per_host(struct http_queue *q, int n);
 /* HTTP/2 seen on this host: more streams in flight. */
 void http_queue_set_multiplexed(struct http_queue *q, struct http_queue_host *host);
 

@@ -137,6 +137,7 @@ static void carry_vertices(struct vertex_list *old, struct vertex_list *fresh) {
             nv->busy_ms = ov->busy_ms;
             nv->backpressured_ms = ov->backpressured_ms;
             nv->idle_ms = ov->idle_ms;
+            nv->metrics = ov->metrics;
             nv->bp_sampled = ov->bp_sampled;
             nv->bp_level = ov->bp_level;
             nv->n_subtasks = ov->n_subtasks;
@@ -261,8 +262,10 @@ static struct source *detail_source(const struct flink_target *t, enum detail_pa
     return t->job && t->job->detail ? &t->job->detail->parts[part] : NULL;
 }
 static struct source *src_job(const struct flink_target *t) { return detail_source(t, DETAIL_JOB); }
+/* Each vertex's own: the job's part sums them up when the refresh's set is in
+ * (poller.c). */
 static struct source *src_vertex_metrics(const struct flink_target *t) {
-    return detail_source(t, DETAIL_VERTEX_METRICS);
+    return t->vertex ? &t->vertex->metrics : NULL;
 }
 static struct source *src_backpressure(const struct flink_target *t) {
     return detail_source(t, DETAIL_BACKPRESSURE);
@@ -296,7 +299,7 @@ static const struct flink_endpoint endpoints[EP_COUNT] = {
         {EP_VERTEX_METRICS,
          "/jobs/{jid}/vertices/{vid}/subtasks/metrics?" FLINK_VERTEX_METRICS_QUERY, TIER_VERTEX,
          FOLLOW_NONE, false, true, parse_vertex_metrics, apply_vertex_metrics, src_vertex_metrics},
-    [EP_BACKPRESSURE] = {EP_BACKPRESSURE, "/jobs/{jid}/vertices/{vid}/backpressure", TIER_VERTEX,
+    [EP_BACKPRESSURE] = {EP_BACKPRESSURE, "/jobs/{jid}/vertices/{vid}/backpressure", TIER_SUBTASK,
                          FOLLOW_NONE, false, false, parse_backpressure, apply_backpressure,
                          src_backpressure},
     [EP_CHECKPOINTS] = {EP_CHECKPOINTS, "/jobs/{jid}/checkpoints", TIER_JOB, FOLLOW_NONE, false,

@@ -31,13 +31,16 @@ enum flink_ep {
 
 /* When the poller asks an endpoint. */
 enum flink_tier {
-    TIER_SUMMARY,  /* a cluster's, every round */
+    TIER_SUMMARY,  /* a cluster's: every round when on screen, else within the budget */
     TIER_RARE,     /* a cluster's, until it answered, then every FLINK_RARE_INTERVAL_MS */
-    TIER_JOB,      /* a job's detail set: the job on screen every round, the rest round-robin */
+    TIER_JOB,      /* a job's detail set: the job on screen every round, the rest round-robin
+                      within the budget, oldest first */
     TIER_JOB_ONCE, /* with a job's detail set, until it answered */
     TIER_VERTEX,   /* each vertex's, after the job's /jobs/:jid answered */
-    TIER_TM,       /* each task manager's: the cluster on screen every round, the rest every
-                      detail interval */
+    TIER_SUBTASK,  /* each vertex's per-subtask values: only where the screen shows
+                      subtasks (the job on screen's heatmap tab) and for --once */
+    TIER_TM,       /* each task manager's: every round while the task managers tab is on
+                      screen, else every detail interval within the budget */
 };
 
 /* What to ask next once an endpoint answered. */

@@ -5,15 +5,18 @@
 #include <string.h>
 
 #include "flink_endpoints.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* ---- the scheduler's bookkeeping (not the model's): what is out, what is due ---------- */
 
 struct job_sched {
     char id[33];
-    int64_t details_ms;   /* wall clock the last detail refresh started, 0 never */
-    int in_flight;        /* requests of its detail set still out */
-    int pending_vmetrics; /* answers of this refresh's metrics set still out */
+    int64_t details_ms;         /* clock the last detail refresh started, 0 never */
+    int in_flight;              /* requests of its detail set still out */
+    int pending_vmetrics;       /* answers of this refresh's metrics set still out */
+    enum http_priority prio;    /* of the refresh under way: its vertices' go the same */
+    bool subtasks;              /* this refresh asks per-subtask values too */
 };
 
 struct tm_sched {
@@ -23,11 +26,14 @@ struct tm_sched {
 
 /* One per cluster, by the cluster's index (its stable id: entries are never removed). */
 struct cluster_sched {
-    bool in_flight[EP_COUNT]; /* the cluster-level endpoints */
-    size_t detail_cursor;     /* round-robin position over jobs for details */
-    struct job_sched *jobs;   /* owned */
+    bool in_flight[EP_COUNT];           /* the cluster-level endpoints */
+    enum http_priority asked[EP_COUNT]; /* the priority those went with */
+    int64_t summary_ms;       /* clock its summaries were last asked, 0 never */
+    int64_t tm_ms;            /* clock its task managers' metrics were last asked */
+    struct job_sched **jobs;  /* owned, each owned */
     size_t n_jobs;
-    struct tm_sched *tms; /* owned */
+    struct strmap job_index; /* id -> jobs[i] */
+    struct tm_sched *tms;    /* owned */
     size_t n_tms;
 };
 
@@ -36,6 +42,8 @@ struct fetch {
     struct poller *p;
     size_t cluster;
     enum flink_ep kind;
+    enum http_priority prio;
+    bool again; /* asked again to move a queued copy up: its answer leads to nothing more */
     char job_id[33];
     char vertex_id[33];
     char *tm_id; /* owned */
@@ -51,10 +59,21 @@ struct poller {
     struct cluster_sched *sched; /* owned, one per cluster seen */
     size_t n_sched;
     int in_flight;
+    int bg_in_flight; /* of them at HTTP_PRIO_BACKGROUND */
     bool all_details;
-    bool changed;
+    bool changed;            /* an answer for the screen in view came in */
+    bool board_changed;      /* one for the board's rows */
+    bool bg_changed;         /* one in the background */
+    int64_t board_report_ms; /* when board_changed was last reported */
+    int64_t bg_report_ms;    /* when bg_changed was last reported */
     int focus;
     char focus_job[33];
+    enum poller_tab tab;
+    bool *on_screen; /* owned copy, NULL: every cluster */
+    struct fetch *last_fetch; /* the request ask() made last (borrowed, for ask_again) */
+    int selected;              /* struct poller_focus.selected_cluster */
+    char selected_job[33];
+    size_t n_on_screen;
 };
 
 struct poller *poller_new(struct app *app, struct http *http) {
@@ -62,6 +81,7 @@ struct poller *poller_new(struct app *app, struct http *http) {
     p->app = app;
     p->http = http;
     p->focus = -1;
+    p->selected = -1;
     return p;
 }
 
@@ -72,9 +92,13 @@ void poller_free(struct poller *p) {
         for (size_t k = 0; k < p->sched[i].n_tms; k++)
             free(p->sched[i].tms[k].id);
         free(p->sched[i].tms);
+        for (size_t k = 0; k < p->sched[i].n_jobs; k++)
+            free(p->sched[i].jobs[k]);
         free(p->sched[i].jobs);
+        strmap_free(&p->sched[i].job_index);
     }
     free(p->sched);
+    free(p->on_screen);
     free(p);
 }
 
@@ -85,14 +109,49 @@ void poller_set_submit(struct poller *p, poller_submit_fn submit, void *arg) {
     p->submit_arg = arg;
 }
 int poller_in_flight(const struct poller *p) { return p->in_flight; }
+int poller_background_in_flight(const struct poller *p) { return p->bg_in_flight; }
+
+static int64_t now_ms(const struct poller *p) { return clock_now(p->clock); }
 
 bool poller_take_changed(struct poller *p) {
-    bool c = p->changed;
+    int64_t now = now_ms(p);
+    bool bg = p->bg_changed && now - p->bg_report_ms >= POLLER_BACKGROUND_REPORT_MS;
+    bool board = p->board_changed && now - p->board_report_ms >= POLLER_BOARD_REPORT_MS;
+    bool c = p->changed || board || bg;
     p->changed = false;
+    if (c) { /* what is drawn now includes them all */
+        if (p->board_changed)
+            p->board_report_ms = now;
+        if (p->bg_changed)
+            p->bg_report_ms = now;
+        p->board_changed = p->bg_changed = false;
+    }
     return c;
 }
 
-static int64_t now_ms(const struct poller *p) { return clock_now(p->clock); }
+static void schedule_selected(struct poller *p, size_t ci);
+
+void poller_set_focus(struct poller *p, const struct poller_focus *f) {
+    p->focus = f->cluster;
+    snprintf(p->focus_job, sizeof p->focus_job, "%s", f->job ? f->job : "");
+    p->tab = f->tab;
+    const char *sj = f->selected_job ? f->selected_job : "";
+    bool moved = f->selected_cluster != p->selected || strcmp(sj, p->selected_job) != 0;
+    p->selected = f->selected_cluster;
+    snprintf(p->selected_job, sizeof p->selected_job, "%s", sj);
+    free(p->on_screen);
+    p->on_screen = NULL;
+    p->n_on_screen = 0;
+    if (f->on_screen) {
+        p->n_on_screen = f->n_on_screen;
+        p->on_screen = xcalloc(f->n_on_screen ? f->n_on_screen : 1, sizeof *p->on_screen);
+        memcpy(p->on_screen, f->on_screen, f->n_on_screen * sizeof *p->on_screen);
+    }
+    /* a new row selected: what an action on it needs, now rather than next round */
+    if (moved && !p->all_details && p->selected >= 0 && (size_t)p->selected < p->app->n_clusters &&
+        cluster_in_scope(&p->app->clusters[p->selected]))
+        schedule_selected(p, (size_t)p->selected);
+}
 
 static size_t ring_size(const struct poller *p) {
     return p->app->history_len ? p->app->history_len : 450;
@@ -102,29 +161,47 @@ static int detail_interval(const struct poller *p) {
     return p->app->detail_interval_ms > 0 ? p->app->detail_interval_ms : POLLER_DETAIL_INTERVAL_MS;
 }
 
+static int refresh_interval(const struct poller *p) {
+    return p->app->refresh_ms > 0 ? p->app->refresh_ms : 2000;
+}
+
+/* Cluster ci has something on screen: its own screen, or a row of the screen in view. */
+static bool on_screen(const struct poller *p, size_t ci) {
+    if ((int)ci == p->focus)
+        return true;
+    if (p->on_screen == NULL || ci >= p->n_on_screen)
+        return true; /* new since the screen was last drawn: its first rows are coming */
+    return p->on_screen[ci];
+}
+
+static bool is_focus_job(const struct poller *p, size_t ci, const char *id) {
+    return (int)ci == p->focus && p->focus_job[0] && strcmp(p->focus_job, id) == 0;
+}
+
 /* The cluster's bookkeeping, made on first use (Kubernetes discovery adds clusters). */
 static struct cluster_sched *sched_of(struct poller *p, size_t ci) {
     if (ci >= p->n_sched) {
         size_t n = p->app->n_clusters > ci ? p->app->n_clusters : ci + 1;
         p->sched = xrealloc(p->sched, n * sizeof *p->sched);
         memset(&p->sched[p->n_sched], 0, (n - p->n_sched) * sizeof *p->sched);
+        for (size_t i = p->n_sched; i < n; i++)
+            strmap_init(&p->sched[i].job_index);
         p->n_sched = n;
     }
     return &p->sched[ci];
 }
 
-/* The job's bookkeeping; made when create, else NULL when there is none. */
+/* The job's bookkeeping; made when create, else NULL when there is none. O(1). */
 static struct job_sched *job_sched(struct poller *p, size_t ci, const char *id, bool create) {
     struct cluster_sched *cs = sched_of(p, ci);
-    for (size_t i = 0; i < cs->n_jobs; i++)
-        if (strcmp(cs->jobs[i].id, id) == 0)
-            return &cs->jobs[i];
-    if (!create)
-        return NULL;
+    struct job_sched *js = strmap_get(&cs->job_index, id);
+    if (js || !create)
+        return js;
     cs->jobs = xrealloc(cs->jobs, (cs->n_jobs + 1) * sizeof *cs->jobs);
-    struct job_sched *js = &cs->jobs[cs->n_jobs++];
-    memset(js, 0, sizeof *js);
+    js = xcalloc(1, sizeof *js);
     snprintf(js->id, sizeof js->id, "%s", id);
+    cs->jobs[cs->n_jobs++] = js;
+    strmap_put(&cs->job_index, js->id, js);
     return js;
 }
 
@@ -147,12 +224,16 @@ static void prune_jobs(struct poller *p, size_t ci) {
     struct cluster_sched *cs = sched_of(p, ci);
     struct cluster *c = &p->app->clusters[ci];
     size_t k = 0;
-    for (size_t i = 0; i < cs->n_jobs; i++)
-        if (cs->jobs[i].in_flight > 0 || cluster_find_job(c, cs->jobs[i].id))
-            cs->jobs[k++] = cs->jobs[i];
+    for (size_t i = 0; i < cs->n_jobs; i++) {
+        struct job_sched *js = cs->jobs[i];
+        if (js->in_flight > 0 || cluster_find_job(c, js->id)) {
+            cs->jobs[k++] = js;
+        } else {
+            strmap_del(&cs->job_index, js->id);
+            free(js);
+        }
+    }
     cs->n_jobs = k;
-    if (cs->detail_cursor >= c->jobs.len)
-        cs->detail_cursor = 0;
 }
 
 static struct taskmanager *find_tm(struct cluster *c, const char *id) {
@@ -200,15 +281,17 @@ static void fetch_target(const struct fetch *f, struct flink_target *t) {
 }
 
 /* Ask endpoint kind of cluster ci (about job jid, vertex vid, task manager tmid when the
- * endpoint is about one). Returns false when the request could not even be made. */
+ * endpoint is about one) for whoever waits (prio). Returns false when the request could
+ * not even be made. */
 static bool ask(struct poller *p, size_t ci, enum flink_ep kind, const char *jid, const char *vid,
-                const char *tmid) {
+                const char *tmid, enum http_priority prio) {
     const struct flink_endpoint *e = flink_endpoint(kind);
     struct cluster *c = &p->app->clusters[ci];
     struct fetch *f = xcalloc(1, sizeof *f);
     f->p = p;
     f->cluster = ci;
     f->kind = kind;
+    f->prio = prio;
     snprintf(f->job_id, sizeof f->job_id, "%s", jid ? jid : "");
     snprintf(f->vertex_id, sizeof f->vertex_id, "%s", vid ? vid : "");
     f->tm_id = tmid ? xstrdup(tmid) : NULL;
@@ -220,6 +303,7 @@ static bool ask(struct poller *p, size_t ci, enum flink_ep kind, const char *jid
     req.arg = f;
     req.timeout_ms = p->app->timeout_ms;
     req.tls = c->tls;
+    req.priority = prio;
     int rc = p->submit ? p->submit(p->submit_arg, &req) : http_submit(p->http, &req);
     free(url);
     if (rc != 0) {
@@ -232,18 +316,97 @@ static bool ask(struct poller *p, size_t ci, enum flink_ep kind, const char *jid
         return false;
     }
     p->in_flight++;
+    if (prio == HTTP_PRIO_BACKGROUND)
+        p->bg_in_flight++;
+    p->last_fetch = f;
     return true;
+}
+
+/* ask() for an endpoint already out, to move it up: see struct fetch.again. */
+static bool ask_again(struct poller *p, size_t ci, enum flink_ep kind, const char *jid,
+                      enum http_priority prio) {
+    if (!ask(p, ci, kind, jid, NULL, NULL, prio))
+        return false;
+    p->last_fetch->again = true;
+    return true;
+}
+
+/* Who waits for cluster ci's summaries: its own screen (its jobs, one of its jobs) is
+ * the screen in view; a row on the clusters screen or the board is the board's. */
+static enum http_priority summary_prio(const struct poller *p, size_t ci) {
+    if (p->all_details)
+        return HTTP_PRIO_BOARD;
+    if ((int)ci == p->focus)
+        return HTTP_PRIO_VIEW;
+    return on_screen(p, ci) ? HTTP_PRIO_BOARD : HTTP_PRIO_BACKGROUND;
+}
+
+static bool rare_due(const struct source *s, int64_t now) {
+    return s->state != SOURCE_OK || now - s->last_ok_ms >= FLINK_RARE_INTERVAL_MS;
+}
+
+static bool summaries_out(const struct cluster_sched *cs) {
+    for (int k = 0; k < EP_COUNT; k++)
+        if (cs->in_flight[k] && flink_endpoint((enum flink_ep)k)->tier == TIER_SUMMARY)
+            return true;
+    return false;
+}
+
+/* A cluster's summaries not already out, and its rare endpoints when due (those always
+ * in the background: nobody waits for a version string). */
+static void ask_summaries(struct poller *p, size_t ci, enum http_priority prio) {
+    struct cluster *c = &p->app->clusters[ci];
+    struct cluster_sched *cs = sched_of(p, ci);
+    struct flink_target t = {.cluster = c};
+    int64_t now = now_ms(p);
+    cs->summary_ms = now;
+    for (int k = 0; k < EP_COUNT; k++) {
+        const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
+        if (e->tier != TIER_SUMMARY && e->tier != TIER_RARE)
+            continue;
+        enum http_priority pr = e->tier == TIER_RARE ? HTTP_PRIO_BACKGROUND : prio;
+        if (cs->in_flight[k]) {
+            /* still queued behind others, and now someone waits for it: the same GET
+             * again joins it (http.c coalesces) and moves it up to pr */
+            if (pr > cs->asked[k] && ask(p, ci, e->kind, NULL, NULL, NULL, pr))
+                cs->asked[k] = pr;
+            continue;
+        }
+        if (e->tier == TIER_RARE && !rare_due(e->source(&t), now))
+            continue;
+        if (ask(p, ci, e->kind, NULL, NULL, NULL, pr)) {
+            cs->in_flight[k] = true;
+            cs->asked[k] = pr;
+        }
+    }
 }
 
 /* One job's whole detail set: its TIER_JOB endpoints (the job's answer then asks its
  * vertices'), and the TIER_JOB_ONCE ones until they answered. */
-static void refresh_job(struct poller *p, size_t ci, struct job *j) {
+static void refresh_job(struct poller *p, size_t ci, struct job *j, enum http_priority prio,
+                        bool subtasks) {
     if (j->detail == NULL)
         j->detail = job_detail_new(ring_size(p));
     struct job_sched *js = job_sched(p, ci, j->id, true);
-    if (js->in_flight > 0)
-        return; /* the last refresh has not finished: never pile up on a slow server */
+    if (js->in_flight > 0) {
+        /* the last refresh has not finished: never pile up on a slow server. When it
+         * went in the background and the job is now on screen, its requests are asked
+         * again at prio: http.c joins each to the queued one and moves it up, and the
+         * vertices' go at prio once the job's answer is in. */
+        if (prio > js->prio) {
+            js->prio = prio;
+            js->subtasks = js->subtasks || subtasks;
+            for (int k = 0; k < EP_COUNT; k++) {
+                const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
+                if (e->tier == TIER_JOB && ask_again(p, ci, e->kind, j->id, prio))
+                    js->in_flight++;
+            }
+        }
+        return;
+    }
     js->details_ms = now_ms(p);
+    js->prio = prio;
+    js->subtasks = subtasks;
     for (int k = 0; k < EP_COUNT; k++) {
         const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
         if (e->tier != TIER_JOB && e->tier != TIER_JOB_ONCE)
@@ -254,55 +417,52 @@ static void refresh_job(struct poller *p, size_t ci, struct job *j) {
             if (s && s->last_ok_ms > 0)
                 continue;
         }
-        if (ask(p, ci, e->kind, j->id, NULL, NULL))
+        if (ask(p, ci, e->kind, j->id, NULL, NULL, prio))
             js->in_flight++;
     }
 }
 
-/* How many items of n to refresh per round so each is refreshed every interval. */
-static int round_budget(const struct poller *p, size_t n) {
-    int rounds = detail_interval(p) / (p->app->refresh_ms > 0 ? p->app->refresh_ms : 2000);
-    if (rounds < 1)
-        rounds = 1;
-    return (int)((n + (size_t)rounds - 1) / (size_t)rounds) + 1;
-}
-
-/* The job on screen every round; the others round-robin, each at least every
- * detail_interval; all of them with --once. */
+/* The job on screen, every round, for the screen in view; with --once every job. */
 static void schedule_details(struct poller *p, size_t ci) {
     struct cluster *c = &p->app->clusters[ci];
-    struct cluster_sched *cs = sched_of(p, ci);
-    size_t n = c->jobs.len;
-    if (n == 0)
+    if (p->all_details) {
+        for (size_t k = 0; k < c->jobs.len; k++)
+            if (c->jobs.items[k].id[0])
+                refresh_job(p, ci, &c->jobs.items[k], HTTP_PRIO_BOARD, true);
+        return;
+    }
+    if ((int)ci != p->focus || p->focus_job[0] == '\0')
+        return;
+    struct job *fj = cluster_find_job(c, p->focus_job);
+    if (fj)
+        refresh_job(p, ci, fj, HTTP_PRIO_VIEW, p->tab == POLLER_TAB_SUBTASKS);
+}
+
+/* The selected row's job(s): due ones for the board, so what an action key needs (its
+ * parallelism, its checkpoints) is there without waiting for the background. */
+static void schedule_selected(struct poller *p, size_t ci) {
+    if ((int)ci != p->selected || (int)ci == p->focus)
+        return;
+    struct cluster *c = &p->app->clusters[ci];
+    if (p->selected_job[0] == '\0' && c->jobs.len > POLLER_SELECTED_MAX_JOBS)
         return;
     int64_t now = now_ms(p);
-    if ((int)ci == p->focus && p->focus_job[0]) {
-        struct job *fj = cluster_find_job(c, p->focus_job);
-        if (fj)
-            refresh_job(p, ci, fj);
-    }
-    int budget = p->all_details ? (int)n : round_budget(p, n);
-    size_t start = cs->detail_cursor < n ? cs->detail_cursor : 0;
-    for (size_t k = 0; k < n && budget > 0; k++) {
-        size_t idx = (start + k) % n;
-        struct job *j = &c->jobs.items[idx];
-        if (j->id[0] == '\0')
+    for (size_t k = 0; k < c->jobs.len; k++) {
+        struct job *j = &c->jobs.items[k];
+        if (j->id[0] == '\0' || (p->selected_job[0] && strcmp(j->id, p->selected_job) != 0))
             continue;
         const struct job_sched *js = job_sched(p, ci, j->id, false);
-        int64_t last = js ? js->details_ms : 0;
-        bool due = last == 0 || now - last >= detail_interval(p);
-        if (!p->all_details && !due)
-            continue;
-        refresh_job(p, ci, j);
-        budget--;
-        cs->detail_cursor = (idx + 1) % n;
+        bool due = js == NULL || js->details_ms == 0 || now - js->details_ms >= detail_interval(p);
+        if (due || (js->in_flight > 0 && js->prio < HTTP_PRIO_BOARD))
+            refresh_job(p, ci, j, HTTP_PRIO_BOARD, false);
     }
 }
 
-static void schedule_tm_metrics(struct poller *p, size_t ci) {
+/* Every task manager's metrics not already out (one request each: Flink's REST API has
+ * no per-task-manager values in one request). */
+static void ask_tm_metrics(struct poller *p, size_t ci, enum http_priority prio) {
     struct cluster *c = &p->app->clusters[ci];
-    int64_t now = now_ms(p);
-    bool all = p->all_details || (int)ci == p->focus;
+    sched_of(p, ci)->tm_ms = now_ms(p);
     for (size_t i = 0; i < c->taskmanagers.len; i++) {
         struct taskmanager *t = &c->taskmanagers.items[i];
         if (t->id[0] == '\0')
@@ -310,16 +470,93 @@ static void schedule_tm_metrics(struct poller *p, size_t ci) {
         struct tm_sched *ts = tm_sched(p, ci, t->id, true);
         if (ts->in_flight)
             continue;
-        if (!all && t->metrics_ms && now - t->metrics_ms < detail_interval(p))
-            continue;
         for (int k = 0; k < EP_COUNT; k++)
             if (flink_endpoint((enum flink_ep)k)->tier == TIER_TM &&
-                ask(p, ci, (enum flink_ep)k, NULL, NULL, t->id))
+                ask(p, ci, (enum flink_ep)k, NULL, NULL, t->id, prio))
                 ts->in_flight = true;
     }
 }
 
-/* The job's answer is in: ask each vertex's endpoints. */
+static bool tms_out(const struct cluster_sched *cs) {
+    for (size_t i = 0; i < cs->n_tms; i++)
+        if (cs->tms[i].in_flight)
+            return true;
+    return false;
+}
+
+/* The task managers tab of the cluster on screen wants its metrics every round. */
+static bool tms_in_view(const struct poller *p, size_t ci) {
+    return (int)ci == p->focus && p->tab == POLLER_TAB_TASKMANAGERS;
+}
+
+/* ---- the background: within the budget, oldest first --------------------------------- */
+
+enum bg_kind { BG_NONE, BG_SUMMARIES, BG_TMS, BG_JOB };
+
+struct bg_pick {
+    enum bg_kind kind;
+    size_t ci;
+    size_t job; /* index into the cluster's jobs */
+    int64_t last;
+};
+
+static void consider(struct bg_pick *best, enum bg_kind kind, size_t ci, size_t job, int64_t last) {
+    if (best->kind == BG_NONE || last < best->last)
+        *best = (struct bg_pick){kind, ci, job, last};
+}
+
+/* The background unit that waited longest among those due: an off-screen cluster's
+ * summaries (due every refresh), a cluster's task manager metrics and a job's details
+ * (each due every detail interval). O(jobs). */
+static struct bg_pick oldest_due(struct poller *p, int64_t now) {
+    struct bg_pick best = {BG_NONE, 0, 0, 0};
+    for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
+        struct cluster *c = &p->app->clusters[ci];
+        if (!cluster_in_scope(c))
+            continue;
+        struct cluster_sched *cs = sched_of(p, ci);
+        if (!on_screen(p, ci) && !summaries_out(cs) &&
+            (cs->summary_ms == 0 || now - cs->summary_ms >= refresh_interval(p)))
+            consider(&best, BG_SUMMARIES, ci, 0, cs->summary_ms);
+        if (!tms_in_view(p, ci) && c->taskmanagers.len > 0 && !tms_out(cs) &&
+            (cs->tm_ms == 0 || now - cs->tm_ms >= detail_interval(p)))
+            consider(&best, BG_TMS, ci, 0, cs->tm_ms);
+        for (size_t k = 0; k < c->jobs.len; k++) {
+            const struct job *j = &c->jobs.items[k];
+            if (j->id[0] == '\0' || is_focus_job(p, ci, j->id))
+                continue;
+            const struct job_sched *js = job_sched(p, ci, j->id, false);
+            int64_t last = js ? js->details_ms : 0;
+            if ((js && js->in_flight > 0) || (last != 0 && now - last < detail_interval(p)))
+                continue;
+            consider(&best, BG_JOB, ci, k, last);
+        }
+    }
+    return best;
+}
+
+/* Start background work, oldest first, while fewer than POLLER_BACKGROUND_MAX of its
+ * requests are out: the HTTP budget paces them; the poller only keeps the queue short.
+ * Each unit is stamped before it asks, so none is picked twice in one fill. */
+static void background_fill(struct poller *p) {
+    if (p->all_details)
+        return;
+    int64_t now = now_ms(p);
+    while (p->bg_in_flight < POLLER_BACKGROUND_MAX) {
+        struct bg_pick b = oldest_due(p, now);
+        if (b.kind == BG_NONE)
+            return;
+        if (b.kind == BG_SUMMARIES)
+            ask_summaries(p, b.ci, HTTP_PRIO_BACKGROUND);
+        else if (b.kind == BG_TMS)
+            ask_tm_metrics(p, b.ci, HTTP_PRIO_BACKGROUND);
+        else
+            refresh_job(p, b.ci, &p->app->clusters[b.ci].jobs.items[b.job],
+                        HTTP_PRIO_BACKGROUND, false);
+    }
+}
+
+/* The job's answer is in: ask each vertex's endpoints, at the refresh's priority. */
 static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
     struct job_sched *js = job_sched(p, ci, j->id, true);
     struct job_detail *d = j->detail;
@@ -330,7 +567,8 @@ static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
             continue;
         for (int k = 0; k < EP_COUNT; k++) {
             const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
-            if (e->tier != TIER_VERTEX || !ask(p, ci, e->kind, j->id, vid, NULL))
+            bool wanted = e->tier == TIER_VERTEX || (e->tier == TIER_SUBTASK && js->subtasks);
+            if (!wanted || !ask(p, ci, e->kind, j->id, vid, NULL, js->prio))
                 continue;
             js->in_flight++;
             if (e->metrics_set)
@@ -340,41 +578,54 @@ static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
 }
 
 /* Every metric of this refresh is in (or there was none to ask): the job's throughput,
- * and the time history takes its point from. */
+ * the time history takes its point from, and the job's metrics part says how its
+ * vertices' went (the first failing vertex's error, each vertex keeping its own). */
 static void metrics_complete(struct job_detail *d, int64_t now) {
     job_detail_update_throughput(d);
     d->metrics_ms = now;
-}
-
-static bool rare_due(const struct source *s, int64_t now) {
-    return s->state != SOURCE_OK || now - s->last_ok_ms >= FLINK_RARE_INTERVAL_MS;
+    const struct vertex *bad = NULL;
+    size_t n_bad = 0;
+    bool any = false;
+    for (size_t i = 0; i < d->vertices.len; i++) {
+        const struct vertex *v = &d->vertices.items[i];
+        if (v->metrics.state == SOURCE_ERROR) {
+            bad = bad ? bad : v;
+            n_bad++;
+        }
+        any = any || v->metrics.state != SOURCE_PENDING;
+    }
+    struct source *part = &d->parts[DETAIL_VERTEX_METRICS];
+    if (bad && n_bad > 1)
+        source_fail(part, now, "%zu of %zu vertices: %s", n_bad, d->vertices.len,
+                    bad->metrics.error);
+    else if (bad)
+        source_fail(part, now, "%s: %s", bad->name ? bad->name : bad->id, bad->metrics.error);
+    else if (any || d->vertices.len == 0)
+        source_ok(part, now);
 }
 
 void poller_round(struct poller *p, int focus, const char *focus_job) {
     p->focus = focus;
     snprintf(p->focus_job, sizeof p->focus_job, "%s", focus_job ? focus_job : "");
-    int64_t now = now_ms(p);
     for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
         struct cluster *c = &p->app->clusters[ci];
         if (!cluster_in_scope(c))
             continue; /* its resource vanished (the entry stays, its index is someone's), or
                          it lies outside the :ctx / :ns scope */
-        struct cluster_sched *cs = sched_of(p, ci);
-        struct flink_target t = {.cluster = c};
-        for (int k = 0; k < EP_COUNT; k++) {
-            const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
-            if ((e->tier != TIER_SUMMARY && e->tier != TIER_RARE) || cs->in_flight[k])
-                continue;
-            if (e->tier == TIER_RARE && !rare_due(e->source(&t), now))
-                continue;
-            if (ask(p, ci, e->kind, NULL, NULL, NULL))
-                cs->in_flight[k] = true;
-        }
+        /* the clusters on screen every round; the rest in the background */
+        if (p->all_details || on_screen(p, ci))
+            ask_summaries(p, ci, summary_prio(p, ci));
         /* Details for the jobs and task managers we already know; new ones are scheduled
          * when their list arrives. */
         schedule_details(p, ci);
-        schedule_tm_metrics(p, ci);
+        if (!p->all_details)
+            schedule_selected(p, ci);
+        if (p->all_details)
+            ask_tm_metrics(p, ci, HTTP_PRIO_BOARD);
+        else if (tms_in_view(p, ci))
+            ask_tm_metrics(p, ci, HTTP_PRIO_VIEW);
     }
+    background_fill(p);
 }
 
 /* ---- answers ------------------------------------------------------------------------- */
@@ -390,6 +641,8 @@ static void on_response(void *self, void *request, const struct http_response *r
     struct fetch *f = request;
     const struct flink_endpoint *e = flink_endpoint(f->kind);
     p->in_flight--;
+    if (f->prio == HTTP_PRIO_BACKGROUND)
+        p->bg_in_flight--;
     struct job_sched *js = f->job_id[0] ? job_sched(p, f->cluster, f->job_id, false) : NULL;
     if (js && js->in_flight > 0)
         js->in_flight--;
@@ -406,13 +659,18 @@ static void on_response(void *self, void *request, const struct http_response *r
     bool about_gone = f->job_id[0] && (t.job == NULL || t.job->detail == NULL);
     /* an answer about a job that left the list while we asked is dropped */
     bool applied = !about_gone && flink_endpoint_answer(e, &t, resp, f->path);
-    if (applied) {
+    if (applied && !f->again) {
         if (e->follow == FOLLOW_JOBS) {
             prune_jobs(p, f->cluster);
             schedule_details(p, f->cluster);
+            if (!p->all_details)
+                schedule_selected(p, f->cluster);
         } else if (e->follow == FOLLOW_TMS) {
             prune_tms(p, f->cluster);
-            schedule_tm_metrics(p, f->cluster);
+            if (p->all_details)
+                ask_tm_metrics(p, f->cluster, HTTP_PRIO_BOARD);
+            else if (tms_in_view(p, f->cluster))
+                ask_tm_metrics(p, f->cluster, HTTP_PRIO_VIEW);
         } else if (e->follow == FOLLOW_VERTICES && js) {
             schedule_vertices(p, f->cluster, t.job);
             if (js->pending_vmetrics == 0)
@@ -423,8 +681,15 @@ static void on_response(void *self, void *request, const struct http_response *r
     if (e->metrics_set && js && !about_gone && js->pending_vmetrics > 0 &&
         --js->pending_vmetrics == 0)
         metrics_complete(t.job->detail, t.now);
-    p->changed = true;
+    if (f->prio == HTTP_PRIO_BACKGROUND)
+        p->bg_changed = true; /* off screen: drawn with the next change at most a second on */
+    else if (f->prio == HTTP_PRIO_BOARD)
+        p->board_changed = true; /* rows of a list: a few answers to a frame */
+    else
+        p->changed = true;
     fetch_free(f);
+    /* a background slot freed, or a list brought new jobs: the next oldest goes */
+    background_fill(p);
 }
 
 /* ---- the source interface ------------------------------------------------------------ */

@@ -1,7 +1,8 @@
 /* The scheduler of the Flink REST endpoints (the table in flink_endpoints.h): each round
- * asks every cluster for its summaries (/config and /jobmanager/config now and then,
- * /overview, /jobs/overview, /taskmanagers), the job on screen's details, every other
- * job's details round-robin (each at least every detail interval) and task manager
+ * asks the clusters on screen for their summaries (/overview, /jobs/overview,
+ * /taskmanagers; /config and /jobmanager/config now and then) and the job on screen's
+ * details; in the background, within the budget and oldest first, the other clusters'
+ * summaries, the other jobs' details (each due every detail interval) and task manager
  * metrics; parses the answers into the app's clusters and records each endpoint's
  * struct source. What is in flight and what is due is the poller's own bookkeeping, not
  * the model's. A request still in flight is never asked again, so a hanging server never
@@ -18,6 +19,38 @@
 
 /* How often each job's details are refreshed when it is not on screen (default). */
 #define POLLER_DETAIL_INTERVAL_MS 30000
+/* Background requests (off-screen clusters' summaries, off-screen jobs' details, task
+ * manager metrics) out at once: the rest wait their turn in the poller, oldest first,
+ * so the HTTP queue stays short and what comes on screen never waits behind a backlog. */
+#define POLLER_BACKGROUND_MAX 16
+
+/* What the job screen shows, so the poller asks what it costs and no more. */
+enum poller_tab {
+    POLLER_TAB_OTHER,
+    POLLER_TAB_SUBTASKS,     /* per-subtask values (the backpressure heatmap) */
+    POLLER_TAB_TASKMANAGERS, /* the task managers and their metrics */
+};
+
+/* What is on screen (the UI says, main.c passes it on). Every request is tagged with
+ * who waits for it (http.h): the job on screen's endpoints HTTP_PRIO_VIEW; the summaries
+ * (/overview, /jobs/overview, /taskmanagers) of clusters on screen HTTP_PRIO_BOARD,
+ * every round; everything else HTTP_PRIO_BACKGROUND, within the budget. */
+struct poller_focus {
+    int cluster;         /* the cluster whose screen is open, -1 none */
+    const char *job;     /* the job on screen, NULL none; copied */
+    enum poller_tab tab; /* what the job screen shows */
+    /* on_screen[i]: cluster i has a row on screen (n_on_screen entries; copied). NULL:
+     * every cluster counts as on screen (no screen told us otherwise); so does one
+     * beyond n_on_screen (found since the screen was drawn). */
+    const bool *on_screen;
+    size_t n_on_screen;
+    /* The row selected on the clusters screen or the board, what an action key acts on:
+     * that job's details (selected_job, copied; NULL: every job of the cluster when it
+     * has at most POLLER_SELECTED_MAX_JOBS) go for the board, not the background. */
+    int selected_cluster; /* -1 none */
+    const char *selected_job;
+};
+#define POLLER_SELECTED_MAX_JOBS 8
 
 struct poller;
 
@@ -33,13 +66,25 @@ typedef int (*poller_submit_fn)(void *arg, const struct http_request *req);
 void poller_set_submit(struct poller *p, poller_submit_fn submit, void *arg);
 /* Fetch every job's details in the round that sees it (for --once). */
 void poller_set_all_details(struct poller *p, bool all);
+/* What is on screen from now on (see struct poller_focus). */
+void poller_set_focus(struct poller *p, const struct poller_focus *f);
 /* Start a round. focus is the cluster on screen (-1 none) and focus_job the id of the
- * job on screen (NULL none): that job's details and the focus cluster's task manager
- * metrics are refreshed every round, the rest round-robin. */
+ * job on screen (NULL none), replacing those of poller_set_focus: that job's details
+ * are refreshed every round, the rest round-robin within the budget. */
 void poller_round(struct poller *p, int focus, const char *focus_job);
+/* Requests of this poller at HTTP_PRIO_BACKGROUND still out (at most about
+ * POLLER_BACKGROUND_MAX). */
+int poller_background_in_flight(const struct poller *p);
 /* Requests of this poller still in flight. */
 int poller_in_flight(const struct poller *p);
-/* True when some cluster changed since the last call; clears the flag. */
+/* True when some cluster changed since the last call; clears the flag. Answers for the
+ * screen in view count at once; the board's at most every POLLER_BOARD_REPORT_MS and
+ * those in the background (off screen) every POLLER_BACKGROUND_REPORT_MS, so the screen
+ * is not redrawn for each of them as they trickle in. */
+#define POLLER_BACKGROUND_REPORT_MS 1000
+/* The same for the board's summaries (the rows of the clusters screen and the board):
+ * they come in paced by the budget, one frame takes those of half a second. */
+#define POLLER_BOARD_REPORT_MS 500
 bool poller_take_changed(struct poller *p);
 
 /* The poller as a source the loop drives (source_ops.h): start_round is poller_round

@@ -37,6 +37,8 @@ struct vertex {
     double busy_ms;          /* max of busyTimeMsPerSecond */
     double backpressured_ms; /* max of backPressuredTimeMsPerSecond */
     double idle_ms;          /* max of idleTimeMsPerSecond */
+    struct source metrics;   /* how this vertex's /subtasks/metrics went: one failing
+                                vertex is its own error (carried across /jobs/:jid) */
     /* from /backpressure */
     bool bp_sampled; /* false: not fetched yet, or status "deprecated" */
     enum bp_level bp_level;
@@ -115,7 +117,7 @@ struct tm_metrics {
 /* The job-detail endpoints, each with its own source (job_detail.parts): a failing one
  * shows its error on its tab, and what it answered before stays, marked stale. The
  * per-vertex ones are one source over the job's vertices (the worst answer of the last
- * refresh). */
+ * refresh; each vertex's metrics also keep their own, struct vertex.metrics). */
 enum detail_part {
     DETAIL_JOB,            /* /jobs/:jid: vertices */
     DETAIL_VERTEX_METRICS, /* /jobs/:jid/vertices/:vid/subtasks/metrics */

@@ -313,7 +313,7 @@ static void same_get_twice_is_one_transfer_with_two_answers(void **state) {
 
 /* A background GET waits for the budget; the same URL for the screen in view takes it
  * along at once: one transfer, sent now, both answered. A GET whose caller did not say
- * who waits spends the budget but is not held by it (callers written before it). */
+ * who waits is background: held by the budget like the rest. */
 static void urgent_get_moves_the_queued_copy_up(void **state) {
     (void)state;
     int port;
@@ -345,7 +345,9 @@ static void urgent_get_moves_the_queued_copy_up(void **state) {
     snprintf(url, sizeof url, "http://127.0.0.1:%d/taskmanagers", port);
     get(h, url, &legacy);
     http_host_stats(h, 0, &st);
-    assert_int_equal(st.sent, 3);
+    assert_int_equal(st.sent, 2); /* held: the budget is spent */
+    assert_int_equal(st.queued, 1);
+    assert_int_equal(st.throttled, 2);
     http_free(h);
     assert_true(bg.done && view.done && legacy.done);
     close(lfd);
@@ -377,6 +379,36 @@ static void retry_after_holds_requests_back(void **state) {
     assert_false(b.done);
     http_free(h); /* cancels it */
     assert_string_equal(b.error, "cancelled");
+    close(lfd);
+    waitpid(pid, NULL, 0);
+}
+
+/* 429 Too Many Requests with Retry-After: honoured even by the screen in view (the
+ * server said so); only a user's action goes ahead. */
+static void too_many_requests_holds_even_the_view(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port);
+    const char reply[] = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\n"
+                         "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    pid_t pid = serve_once(lfd, reply, sizeof reply - 1);
+    struct http *h = http_new(2000, 1024);
+    struct result a = {0}, b = {0};
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/overview", port);
+    get_at(h, url, &a, HTTP_PRIO_VIEW);
+    run_until_done(h, &a, 5000);
+    assert_string_equal(a.error, "HTTP 429 from /jobs/overview");
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
+    get_at(h, url, &b, HTTP_PRIO_VIEW);
+    http_perform(h);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.queued, 1);
+    assert_true(http_wait_ms(h) > 4000 && http_wait_ms(h) <= 5000);
+    assert_false(b.done);
+    http_free(h);
     close(lfd);
     waitpid(pid, NULL, 0);
 }
@@ -667,6 +699,7 @@ int main(void) {
         cmocka_unit_test(describe_error_lines),
         cmocka_unit_test(same_get_twice_is_one_transfer_with_two_answers),
         cmocka_unit_test(retry_after_holds_requests_back),
+        cmocka_unit_test(too_many_requests_holds_even_the_view),
         cmocka_unit_test(urgent_get_moves_the_queued_copy_up),
         cmocka_unit_test(failing_source_backs_off),
         cmocka_unit_test(one_failing_cluster_holds_back_only_itself),

@@ -74,6 +74,54 @@ static void a_host_has_eight_slots_and_a_finish_frees_one(void **state) {
     http_queue_free(&q);
 }
 
+/* The screen in view spends past the budget (it never waits): what waits for the budget
+ * still gets one request a second, not none; without that debt it waits as before. */
+static void debt_to_the_view_leaves_a_minimum_share(void **state) {
+    (void)state;
+    struct http_queue q;
+    http_queue_init(&q, 1.0, 1);
+    struct item view[6], bg[3];
+    for (int i = 0; i < 6; i++)
+        push(&q, &view[i], "http://a", HTTP_PRIO_VIEW, i);
+    for (int i = 0; i < 3; i++)
+        push(&q, &bg[i], "http://a", HTTP_PRIO_BACKGROUND, 10 + i);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(next_item(&q, 5000)->tag, i); /* the bucket: 1 - 6 = -5 */
+    for (int i = 0; i < 6; i++)
+        http_queue_finish(&q, &view[i].qi, false, 0, 5000);
+    assert_int_equal(next_item(&q, 5000)->tag, 10); /* the share, though 5 s in debt */
+    assert_null(next_item(&q, 5000));
+    assert_int_equal(http_queue_wait_ms(&q, 5000), HTTP_MIN_SHARE_MS);
+    assert_null(next_item(&q, 5999));
+    assert_int_equal(next_item(&q, 6000)->tag, 11);
+    http_queue_free(&q);
+}
+
+/* --once fans out: a wider per-host limit applies to hosts already known and new ones. */
+static void per_host_limit_can_be_widened(void **state) {
+    (void)state;
+    struct http_queue q;
+    http_queue_init(&q, 0, 0);
+    struct item it[80];
+    for (int i = 0; i < 40; i++)
+        push(&q, &it[i], "http://a", HTTP_PRIO_BACKGROUND, i);
+    int started = 0;
+    while (next_item(&q, 0))
+        started++;
+    assert_int_equal(started, HTTP_MAX_PER_HOST);
+    http_queue_set_per_host(&q, 32);
+    while (next_item(&q, 0))
+        started++;
+    assert_int_equal(started, 32);
+    for (int i = 40; i < 80; i++)
+        push(&q, &it[i], "http://b", HTTP_PRIO_BACKGROUND, i);
+    int b = 0;
+    while (next_item(&q, 0))
+        b++;
+    assert_int_equal(b, 32);
+    http_queue_free(&q);
+}
+
 /* One host with a thousand requests queued does not hold back another with three. */
 static void hosts_take_turns(void **state) {
     (void)state;
@@ -281,6 +329,8 @@ int main(void) {
         cmocka_unit_test(highest_priority_first_oldest_first_within),
         cmocka_unit_test(a_host_has_eight_slots_and_a_finish_frees_one),
         cmocka_unit_test(hosts_take_turns),
+        cmocka_unit_test(per_host_limit_can_be_widened),
+        cmocka_unit_test(debt_to_the_view_leaves_a_minimum_share),
         cmocka_unit_test(budget_spends_the_burst_then_the_rate),
         cmocka_unit_test(actions_never_wait),
         cmocka_unit_test(retry_after_holds_the_host),

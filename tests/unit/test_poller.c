@@ -30,10 +30,11 @@ struct pending {
     char *url; /* owned */
     http_done_fn done;
     void *arg;
+    enum http_priority prio;
 };
 
 struct fake {
-    struct pending reqs[256];
+    struct pending reqs[512];
     size_t n;
 };
 
@@ -50,6 +51,7 @@ static int fake_submit(void *arg, const struct http_request *req) {
     f->reqs[f->n].url = xstrdup(req->url);
     f->reqs[f->n].done = req->done;
     f->reqs[f->n].arg = req->arg;
+    f->reqs[f->n].prio = req->priority;
     f->n++;
     return 0;
 }
@@ -109,6 +111,14 @@ static size_t asked(const struct world *w, const char *path) {
     return n;
 }
 
+/* The priority of the first request out to path (exact); -1 when none is out. */
+static int prio_of(const struct world *w, const char *path) {
+    for (size_t i = 0; i < w->server.n; i++)
+        if (matches(w, i, path, false))
+            return (int)w->server.reqs[i].prio;
+    return -1;
+}
+
 /* Requests out whose path contains part. */
 static size_t asked_like(const struct world *w, const char *part) {
     size_t n = 0;
@@ -156,7 +166,8 @@ static int teardown(void **state) {
         free(r.url);
     }
     poller_free(w->p);
-    cluster_free(&w->app.clusters[0]);
+    for (size_t i = 0; i < w->app.n_clusters; i++)
+        cluster_free(&w->app.clusters[i]);
     free(w->app.clusters);
     free(w);
     return 0;
@@ -213,9 +224,11 @@ static void jobs_list_asks_each_jobs_details(void **state) {
     assert_int_equal(asked(w, "/jobs/" JOB1 "/checkpoints/config"), 1);
     assert_int_equal(asked(w, "/jobs/" JOB1 "/exceptions"), 1);
     assert_int_equal(asked(w, "/jobs/" JOB2), 1);
-    /* the job's answer asks each of its four vertices' metrics and backpressure */
+    /* the job's answer asks each of its four vertices' metrics, aggregated over the
+     * subtasks: nobody looks at its per-subtask backpressure */
     assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
-    assert_int_equal(asked_like(w, "/jobs/" JOB1 "/vertices/"), 8);
+    assert_int_equal(asked_like(w, "/jobs/" JOB1 "/vertices/"), 4);
+    assert_int_equal(asked_like(w, "/backpressure"), 0);
 }
 
 static void off_screen_details_wait_for_the_detail_interval(void **state) {
@@ -278,7 +291,7 @@ static void refresh_job1(struct world *w) {
     answer_all(w, "/jobs/" JOB1 "/checkpoints", "detail", "checkpoints.flink-1.15.json");
     answer_all(w, "/jobs/" JOB1 "/exceptions", "detail", "exceptions.flink-2.x-failed.json");
     assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
-    assert_int_equal(asked_like(w, "/jobs/" JOB1), 8);
+    assert_int_equal(asked_like(w, "/jobs/" JOB1), 4);
     answer_all(w, "/subtasks/metrics", "detail", "vertex_metrics.agg.json");
     answer_all(w, "/backpressure", "detail", "backpressure.flink-1.17plus.json");
 }
@@ -337,6 +350,327 @@ static void driven_through_its_source_ops(void **state) {
     assert_int_equal(asked(w, "/jobs/" JOB2), 0);
 }
 
+/* ---- who waits for what, and the background within its share ---------------------- */
+
+/* Add cluster "name" (5 letters, as long as "flink": matches() cuts BASE off every URL)
+ * with n_jobs jobs the poller already knows (ids "j<ci>-<k>"). */
+static size_t add_cluster(struct world *w, const char *name, size_t n_jobs) {
+    size_t ci = w->app.n_clusters++;
+    w->app.clusters = xrealloc(w->app.clusters, w->app.n_clusters * sizeof *w->app.clusters);
+    char *url = xasprintf("http://%s:8081", name);
+    cluster_init(&w->app.clusters[ci], name, url);
+    free(url);
+    struct cluster *c = &w->app.clusters[ci];
+    c->jobs.items = xcalloc(n_jobs ? n_jobs : 1, sizeof *c->jobs.items);
+    c->jobs.len = n_jobs;
+    for (size_t k = 0; k < n_jobs; k++) {
+        snprintf(c->jobs.items[k].id, sizeof c->jobs.items[k].id, "j%zu-%zu", ci, k);
+        c->jobs.items[k].state = JOB_RUNNING;
+    }
+    return ci;
+}
+
+static void focus_on(struct world *w, int cluster, const char *job, enum poller_tab tab,
+                     const bool *on, size_t n) {
+    struct poller_focus f = {cluster, job, tab, on, n, -1, NULL};
+    poller_set_focus(w->p, &f);
+}
+
+/* The job on screen goes as the screen in view, the board's summaries of clusters on
+ * screen as the board, everything else in the background (held by the budget). */
+static void requests_say_who_waits(void **state) {
+    struct world *w = *state;
+    size_t other = add_cluster(w, "other", 0);
+    bool on[2] = {true, false};
+    focus_on(w, 0, JOB1, POLLER_TAB_OTHER, on, 2);
+    poller_round(w->p, 0, JOB1);
+    answer_summaries(w);
+    assert_int_equal(prio_of(w, "/jobs/" JOB1), HTTP_PRIO_VIEW);
+    assert_int_equal(prio_of(w, "/jobs/" JOB1 "/checkpoints"), HTTP_PRIO_VIEW);
+    assert_int_equal(prio_of(w, "/jobs/" JOB2), HTTP_PRIO_BACKGROUND);
+    assert_int_equal(prio_of(w, "/jobmanager/config"), HTTP_PRIO_BACKGROUND);
+    /* the other cluster is off screen: its summaries in the background */
+    const char *ov = "http://other:8081/overview";
+    bool seen = false;
+    for (size_t i = 0; i < w->server.n; i++) {
+        if (strcmp(w->server.reqs[i].url, ov) == 0) {
+            assert_int_equal(w->server.reqs[i].prio, HTTP_PRIO_BACKGROUND);
+            seen = true;
+        }
+    }
+    assert_true(seen);
+    (void)other;
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked_like(w, "/subtasks/metrics"), 4);
+    for (size_t i = 0; i < w->server.n; i++)
+        if (strstr(w->server.reqs[i].url, "/subtasks/metrics"))
+            assert_int_equal(w->server.reqs[i].prio, HTTP_PRIO_VIEW);
+    /* next round, the cluster whose job is open: its summaries are the screen in view */
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, 0, JOB1);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_VIEW);
+    assert_int_equal(prio_of(w, "/jobs/overview"), HTTP_PRIO_VIEW);
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    /* back on the clusters screen, with its row on screen: the board's */
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 2);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BOARD);
+    assert_int_equal(prio_of(w, "/jobs/overview"), HTTP_PRIO_BOARD);
+}
+
+/* A cluster whose summaries wait in the background comes on screen: they are asked
+ * again at the board's priority (http.c joins the two and moves the queued one up). */
+static void summaries_move_up_when_their_cluster_comes_on_screen(void **state) {
+    struct world *w = *state;
+    bool off[1] = {false}, on[1] = {true};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, off, 1);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/overview"), 1);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BACKGROUND);
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/overview"), 2);
+    size_t board = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        board += matches(w, i, "/overview", false) && w->server.reqs[i].prio == HTTP_PRIO_BOARD;
+    assert_int_equal(board, 1);
+    /* and not a third time while it is still out */
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/overview"), 2);
+    /* both answers are the one answer: the cluster is fine */
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_int_equal(w->app.clusters[0].sources[SRC_OVERVIEW].state, SOURCE_OK);
+}
+
+/* The row selected on the clusters screen is what an action key acts on: its jobs'
+ * details go for the board as soon as it is selected, not in the background. */
+static void selected_row_details_go_for_the_board(void **state) {
+    struct world *w = *state;
+    bool on[1] = {true};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
+    poller_round(w->p, -1, NULL);
+    answer_summaries(w); /* the jobs list asks their details in the background */
+    assert_int_equal(prio_of(w, "/jobs/" JOB2), HTTP_PRIO_BACKGROUND);
+    /* still waiting there when production is selected: moved up at once */
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 1, 0, NULL};
+    poller_set_focus(w->p, &f);
+    size_t board = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        board += (matches(w, i, "/jobs/" JOB1, false) || matches(w, i, "/jobs/" JOB2, false)) &&
+                 w->server.reqs[i].prio == HTTP_PRIO_BOARD;
+    assert_int_equal(board, 2);
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    /* due again after the detail interval: asked for the board, not the background */
+    clock_advance(&w->clock, 30000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(prio_of(w, "/jobs/" JOB1), HTTP_PRIO_BOARD);
+    assert_int_equal(prio_of(w, "/jobs/" JOB2), HTTP_PRIO_BOARD);
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    /* not again while they are fresh */
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/jobs/" JOB1), 0);
+}
+
+/* Per-subtask values only where the screen shows subtasks: the heatmap tab. */
+static void heatmap_tab_asks_per_subtask_values(void **state) {
+    struct world *w = *state;
+    focus_on(w, 0, JOB1, POLLER_TAB_SUBTASKS, NULL, 0);
+    poller_round(w->p, 0, JOB1);
+    answer_summaries(w);
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked_like(w, "/jobs/" JOB1 "/vertices/"), 8);
+    assert_int_equal(asked_like(w, "/backpressure"), 4);
+    answer_all(w, "/jobs/" JOB1, "detail", "checkpoints.flink-1.15.json");
+    /* back on the overview tab: aggregates only */
+    focus_on(w, 0, JOB1, POLLER_TAB_OTHER, NULL, 0);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, 0, JOB1);
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked_like(w, "/backpressure"), 0);
+    assert_int_equal(asked_like(w, "/subtasks/metrics"), 4);
+}
+
+/* Task manager metrics: every round while their tab is on screen, else every detail
+ * interval in the background. */
+static void task_manager_metrics_at_the_detail_interval(void **state) {
+    struct world *w = *state;
+    bool on[1] = {true};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
+    poller_round(w->p, -1, NULL);
+    answer_summaries(w);
+    size_t n = asked_like(w, "/metrics?get=Status.JVM");
+    assert_true(n > 0);
+    for (size_t i = 0; i < w->server.n; i++)
+        if (strstr(w->server.reqs[i].url, "/metrics?get=Status.JVM"))
+            assert_int_equal(w->server.reqs[i].prio, HTTP_PRIO_BACKGROUND);
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_true(answer(w, "/taskmanagers", 200, "", "taskmanagers.flink-2.3.json"));
+    assert_int_equal(asked_like(w, "/metrics?get=Status.JVM"), 0);
+    while (answer_req(w, "/", true, 500, NULL, NULL))
+        ;
+    /* the task managers tab opens: every round, for the screen in view */
+    focus_on(w, 0, JOB1, POLLER_TAB_TASKMANAGERS, on, 1);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, 0, JOB1);
+    assert_int_equal(asked_like(w, "/metrics?get=Status.JVM"), n);
+    assert_int_equal(prio_of(w, "/taskmanagers"), HTTP_PRIO_VIEW);
+}
+
+/* Off-screen jobs' details: never more than POLLER_BACKGROUND_MAX background requests
+ * out (the HTTP budget paces them, the queue stays short), the oldest first: every job
+ * gets its turn before any gets a second. */
+static void background_details_take_turns_oldest_first(void **state) {
+    struct world *w = *state;
+    enum { JOBS = 60 };
+    size_t ci = add_cluster(w, "bulky", JOBS);
+    bool on[2] = {false, false};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 2);
+    int asked_count[JOBS] = {0};
+    /* the fake server answers everything with an error, a wave at a time */
+    for (int wave = 0; wave < 40; wave++) {
+        poller_round(w->p, -1, NULL);
+        assert_true(poller_background_in_flight(w->p) <= POLLER_BACKGROUND_MAX + 4);
+        for (size_t i = 0; i < w->server.n; i++) {
+            for (size_t k = 0; k < JOBS; k++) {
+                char path[64];
+                snprintf(path, sizeof path, "http://bulky:8081/jobs/j%zu-%zu", ci, k);
+                if (strcmp(w->server.reqs[i].url, path) == 0)
+                    asked_count[k]++;
+            }
+        }
+        /* only those out now: what their answers ask is counted in the next wave */
+        for (size_t n = w->server.n; n > 0; n--)
+            assert_true(answer_req(w, "/", true, 500, NULL, NULL));
+        clock_advance(&w->clock, 100);
+    }
+    /* 4 s in all, within one detail interval: each job once, none twice */
+    for (size_t k = 0; k < JOBS; k++)
+        assert_int_equal(asked_count[k], 1);
+    /* an interval later they come due again, oldest first */
+    clock_advance(&w->clock, 30000);
+    poller_round(w->p, -1, NULL);
+    assert_true(poller_background_in_flight(w->p) <= POLLER_BACKGROUND_MAX + 4);
+    size_t first = w->server.n;
+    for (size_t i = 0; i < w->server.n && first == w->server.n; i++)
+        if (strstr(w->server.reqs[i].url, "http://bulky:8081/jobs/j"))
+            first = i;
+    assert_true(first < w->server.n);
+    assert_non_null(strstr(w->server.reqs[first].url, "/jobs/j1-0"));
+}
+
+/* One vertex's metrics failing is that vertex's own error; the others stay good, and the
+ * job's metrics part names it. */
+static void a_failing_vertex_is_its_own_error(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, 0, JOB1);
+    answer_summaries(w);
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_true(answer_req(w, "/subtasks/metrics", true, 500, NULL, NULL));
+    answer_all(w, "/subtasks/metrics", "detail", "vertex_metrics.agg.json");
+    const struct job *j = cluster_job_by_id(&w->app.clusters[0], JOB1);
+    const struct job_detail *d = j->detail;
+    size_t bad = 0, good = 0;
+    const struct vertex *failed = NULL;
+    for (size_t i = 0; i < d->vertices.len; i++) {
+        const struct vertex *v = &d->vertices.items[i];
+        if (v->metrics.state == SOURCE_ERROR) {
+            bad++;
+            failed = v;
+        }
+        good += v->metrics.state == SOURCE_OK;
+    }
+    assert_int_equal(bad, 1);
+    assert_int_equal(good, d->vertices.len - 1);
+    if (failed == NULL)
+        fail();
+    assert_non_null(strstr(failed->metrics.error, "HTTP 500"));
+    const struct source *part = &d->parts[DETAIL_VERTEX_METRICS];
+    assert_int_equal(part->state, SOURCE_ERROR);
+    assert_non_null(strstr(part->error, failed->name ? failed->name : failed->id));
+    char id[33];
+    snprintf(id, sizeof id, "%s", failed->id);
+    /* the next refresh answers: the vertex is fine again, with the part */
+    answer_all(w, "/jobs/" JOB1, "detail", "checkpoints.flink-1.15.json");
+    clock_advance(&w->clock, 2000);
+    refresh_job1(w);
+    failed = job_detail_vertex(j->detail, id);
+    assert_non_null(failed);
+    assert_int_equal(failed->metrics.state, SOURCE_OK);
+    assert_int_equal(part->state, SOURCE_OK);
+}
+
+/* Answers trickling in off screen redraw at most once a second; what the screen in view
+ * waits for, at once. */
+static void background_answers_redraw_at_most_once_a_second(void **state) {
+    struct world *w = *state;
+    bool off[1] = {false};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, off, 1);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BACKGROUND);
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_true(poller_take_changed(w->p));
+    assert_true(answer(w, "/taskmanagers", 200, "", "taskmanagers.flink-2.3.json"));
+    assert_false(poller_take_changed(w->p));
+    clock_advance(&w->clock, 500);
+    assert_false(poller_take_changed(w->p));
+    clock_advance(&w->clock, 500);
+    assert_true(poller_take_changed(w->p));
+    assert_false(poller_take_changed(w->p));
+    /* the board's rows: at most every half second */
+    bool on[1] = {true};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    (void)poller_take_changed(w->p); /* whatever came before */
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BOARD);
+    assert_true(answer(w, "/overview", 200, "", "overview.flink-1.20.json"));
+    assert_true(poller_take_changed(w->p));
+    assert_true(answer(w, "/taskmanagers", 200, "", "taskmanagers.flink-2.3.json"));
+    assert_false(poller_take_changed(w->p));
+    clock_advance(&w->clock, 500);
+    assert_true(poller_take_changed(w->p));
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, off, 1);
+    /* the job on screen: at once */
+    assert_true(answer(w, "/jobs/overview", 200, "", "jobs_overview.flink-2.1.json"));
+    /* its details went in the background (off screen then); the job opens: they are
+     * asked again for the screen in view, which http.c joins to the queued ones */
+    assert_int_equal(prio_of(w, "/jobs/" JOB1), HTTP_PRIO_BACKGROUND);
+    focus_on(w, 0, JOB1, POLLER_TAB_OTHER, off, 1);
+    poller_round(w->p, 0, JOB1);
+    size_t view = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        view += matches(w, i, "/jobs/" JOB1, false) && w->server.reqs[i].prio == HTTP_PRIO_VIEW;
+    assert_int_equal(view, 1);
+    (void)poller_take_changed(w->p);
+    assert_true(answer(w, "/jobs/" JOB1 "/checkpoints", 200, "detail",
+                       "checkpoints.flink-1.15.json"));
+    assert_true(answer(w, "/jobs/" JOB1 "/checkpoints", 200, "detail",
+                       "checkpoints.flink-1.15.json"));
+    assert_int_equal(asked(w, "/jobs/" JOB1 "/checkpoints"), 0);
+    assert_true(poller_take_changed(w->p));
+    /* the job's answer (twice: the queued one and its copy) asks its vertices once, for
+     * the screen in view */
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked_like(w, "/subtasks/metrics"), 4);
+    for (size_t i = 0; i < w->server.n; i++)
+        if (strstr(w->server.reqs[i].url, "/subtasks/metrics"))
+            assert_int_equal(w->server.reqs[i].prio, HTTP_PRIO_VIEW);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(first_round_asks_each_summary_once, setup, teardown),
@@ -349,6 +683,18 @@ int main(void) {
         cmocka_unit_test_setup_teardown(history_takes_a_point_when_metrics_complete_and_marks_gaps,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(driven_through_its_source_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(requests_say_who_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(summaries_move_up_when_their_cluster_comes_on_screen,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(selected_row_details_go_for_the_board, setup, teardown),
+        cmocka_unit_test_setup_teardown(heatmap_tab_asks_per_subtask_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(task_manager_metrics_at_the_detail_interval, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(background_details_take_turns_oldest_first, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_failing_vertex_is_its_own_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(background_answers_redraw_at_most_once_a_second, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
