@@ -316,8 +316,13 @@ enum action_gate action_engine_gate(struct action_engine *e, enum action a, int 
     const struct flink_resource *r = operator_resource(c, a, job_id);
     bool needs_job = r == NULL || (a != ACT_RESTART && a != ACT_PROFILE);
     if (needs_job && job_id == NULL) {
-        snprintf(msg, size, "%s: select a job first (Enter opens the cluster's jobs)",
-                 action_name(a));
+        /* its job list has not answered yet: say so, not that the user chose wrong */
+        if (c->sources[SRC_JOBS].last_ok_ms == 0)
+            snprintf(msg, size, "%s: %s's jobs have not answered yet; press it again in a moment",
+                     action_name(a), c->name);
+        else
+            snprintf(msg, size, "%s: select a job first (Enter opens the cluster's jobs)",
+                     action_name(a));
         return ACTION_GATE_REFUSED;
     }
     /* the same action first, then anything on this job, then on the cluster itself */

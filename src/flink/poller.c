@@ -336,7 +336,9 @@ static bool ask_again(struct poller *p, size_t ci, enum flink_ep kind, const cha
 static enum http_priority summary_prio(const struct poller *p, size_t ci) {
     if (p->all_details)
         return HTTP_PRIO_BOARD;
-    if ((int)ci == p->focus)
+    /* the cluster on screen, and the row the cursor is on: an action key acts on it at
+     * once, so its job list must not wait behind the budget */
+    if ((int)ci == p->focus || (int)ci == p->selected)
         return HTTP_PRIO_VIEW;
     return on_screen(p, ci) ? HTTP_PRIO_BOARD : HTTP_PRIO_BACKGROUND;
 }
@@ -438,8 +440,9 @@ static void schedule_details(struct poller *p, size_t ci) {
         refresh_job(p, ci, fj, HTTP_PRIO_VIEW, p->tab == POLLER_TAB_SUBTASKS);
 }
 
-/* The selected row's job(s): due ones for the board, so what an action key needs (its
- * parallelism, its checkpoints) is there without waiting for the background. */
+/* The selected row's job(s), when their details are due: what an action key needs (its
+ * parallelism, its checkpoints) is there at once, so they go as the screen in view (they
+ * spend the budget's tokens, never wait for them); at most every detail interval. */
 static void schedule_selected(struct poller *p, size_t ci) {
     if ((int)ci != p->selected || (int)ci == p->focus)
         return;
@@ -453,8 +456,8 @@ static void schedule_selected(struct poller *p, size_t ci) {
             continue;
         const struct job_sched *js = job_sched(p, ci, j->id, false);
         bool due = js == NULL || js->details_ms == 0 || now - js->details_ms >= detail_interval(p);
-        if (due || (js->in_flight > 0 && js->prio < HTTP_PRIO_BOARD))
-            refresh_job(p, ci, j, HTTP_PRIO_BOARD, false);
+        if (due || (js->in_flight > 0 && js->prio < HTTP_PRIO_VIEW))
+            refresh_job(p, ci, j, HTTP_PRIO_VIEW, false);
     }
 }
 
