@@ -40,10 +40,11 @@ operator_console() {
     console 140 45 --refresh 1 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"
     wait_for "STABLE" 15
     wait_for "development"
-    # production's job list has answered (its jobs screen lists one): an action key on
-    # its row acts on that job rather than asking to wait
+    # production's job list has answered (its jobs screen lists a running job): an action
+    # key on its row acts on that job rather than asking to wait
     keys Home Enter
-    wait_for "Jobs: production (1)"
+    wait_for "Jobs: production"
+    wait_for "RUNNING"
     keys Escape
     wait_for "Clusters (3)"
     keys Home
