@@ -86,9 +86,9 @@ mkdir -p screenshots
 
 # ---- the default fleet, found through the Kubernetes API: every read-only screen ----
 sim_start --seed 7 --kubeconfig-out "$work/fleet-kubeconfig" || exit 1
-console --kubeconfig "$work/fleet-kubeconfig"
+console --kubeconfig "$work/fleet-kubeconfig" --start clusters
 wait_for "2.3.0"
-wait_for "refreshed"
+wait_for "11 clusters"
 shot clusters
 # the : command line: the command name completes, then Tab again offers the clusters
 T send-keys :
@@ -128,6 +128,15 @@ shot job-backpressure
 T send-keys 4
 wait_for "task managers of analytics-session"
 shot job-taskmanagers
+T send-keys 7
+wait_for "edges, top down"
+shot job-graph
+# the log pager: the selected task manager's pod log, followed
+T send-keys 4 l
+wait_for "following:"
+wait_for "INFO"
+shot logs
+T send-keys Escape
 # exceptions: of the job that failed on staging's inventory-sync, found by the jobs
 # screen's filter on its state
 T send-keys :
@@ -158,9 +167,9 @@ wait_for "Alerts: "
 shot alerts
 
 # ---- the light theme, drawn as a light-background terminal shows it ----
-console --theme light --kubeconfig "$work/fleet-kubeconfig"
+console --theme light --kubeconfig "$work/fleet-kubeconfig" --start clusters
 wait_for "2.3.0"
-wait_for "refreshed"
+wait_for "11 clusters"
 shot theme-light --light
 sim_stop
 
@@ -173,7 +182,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
 sim_start --frozen --action-steps-ms 300 --token screenshots-token \
     --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --kubeconfig-out "$work/kubeconfig" ||
     exit 1
-console --kubeconfig "$work/kubeconfig"
+console --kubeconfig "$work/kubeconfig" --start clusters
 wait_for "STABLE" 15
 wait_for "11 clusters"
 T send-keys Home s

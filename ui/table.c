@@ -261,7 +261,14 @@ static void layout(const struct table *t, int w, const struct table_source *src,
                    struct layout *l) {
     struct layout wide, narrow;
     for (int c = 0; c < t->n_cols; c++) {
-        wide.width[c] = narrow.width[c] = col_min(&t->cols[c]);
+        int m = col_min(&t->cols[c]);
+        if (t->cols[c].middle && t->cols[c].flex) { /* a name column needs no more than
+                                                       its longest name */
+            int title = text_width(t->cols[c].title) + MARK_CELLS;
+            int cw = widest_cell(t, c, m, src, ctx);
+            m = cw < m ? (cw > title ? cw : title) : m;
+        }
+        wide.width[c] = narrow.width[c] = m;
         wide.shown[c] = narrow.shown[c] = true;
     }
     /* Two cells between columns read better; one, when that shows more columns. */

@@ -39,22 +39,24 @@ enum {
     CC_N
 };
 
+/* At 80 columns the names stay readable (a fleet's are 15-25 characters): counts that
+ * say less than a name go first (restarts, cancelled, finished, the JobManager's state). */
 static const struct table_col all_cols[CC_N] = {
     [CC_MARK] = {"", 1, 0, false, false, false, true},
-    [CC_NAME] = {"NAME", 10, 0, true, false, true},
-    [CC_CONTEXT] = {"CONTEXT", 7, 10, true, false},
-    [CC_NAMESPACE] = {"NAMESPACE", 9, 9, true, false},
+    [CC_NAME] = {"NAME", 20, 0, true, false, true},
+    [CC_CONTEXT] = {"CONTEXT", 7, 7, true, false},
+    [CC_NAMESPACE] = {"NAMESPACE", 12, 6, true, false},
     [CC_VERSION] = {"VERSION", 7, 3, false, false},
-    [CC_TM] = {"TM", 2, 4, false, true},
-    [CC_SLOTS] = {"SLOTS", 7, 5, false, true},
+    [CC_TM] = {"TM", 2, 9, false, true},
+    [CC_SLOTS] = {"SLOTS", 7, 8, false, true},
     [CC_RUN] = {"RUN", 3, 0, false, true},
     [CC_FAIL] = {"FAIL", 4, 0, false, true},
-    [CC_FIN] = {"FIN", 3, 7, false, true},
-    [CC_CANC] = {"CANC", 4, 6, false, true},
-    [CC_LIFECYCLE] = {"LIFECYCLE", 9, 8, false, false},
-    [CC_JM] = {"JM", 5, 13, true, false},
-    [CC_JOB] = {"JOB", 7, 11, true, false},
-    [CC_PODS] = {"PODS", 4, 12, false, true},
+    [CC_FIN] = {"FIN", 3, 12, false, true},
+    [CC_CANC] = {"CANC", 4, 13, false, true},
+    [CC_LIFECYCLE] = {"LIFECYCLE", 9, 4, false, false},
+    [CC_JM] = {"JM", 5, 11, true, false},
+    [CC_JOB] = {"JOB", 7, 5, true, false},
+    [CC_PODS] = {"PODS", 4, 10, false, true},
     [CC_RESTARTS] = {"RESTARTS", 8, 14, false, true},
     [CC_UPDATED] = {"UPDATED", 10, 0, true, false},
 };

@@ -340,7 +340,12 @@ static enum http_priority summary_prio(const struct poller *p, size_t ci) {
      * once, so its job list must not wait behind the budget */
     if ((int)ci == p->focus || (int)ci == p->selected)
         return HTTP_PRIO_VIEW;
-    return on_screen(p, ci) ? HTTP_PRIO_BOARD : HTTP_PRIO_BACKGROUND;
+    if (!on_screen(p, ci))
+        return HTTP_PRIO_BACKGROUND;
+    /* a row still empty fills at once (the first screen is whole in a round trip); after
+     * that the rows on screen share the budget and show their age */
+    return p->app->clusters[ci].sources[SRC_OVERVIEW].last_ok_ms == 0 ? HTTP_PRIO_VIEW
+                                                                      : HTTP_PRIO_BOARD;
 }
 
 static bool rare_due(const struct source *s, int64_t now) {

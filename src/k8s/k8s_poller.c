@@ -1187,9 +1187,31 @@ void k8s_poller_stop(struct k8s_poller *p) {
     }
 }
 
+/* A healthy stream keeps what it watches current: its lists' data is as of now, not as
+ * of the list it started from (the footer's "oldest data" and the stale markers read
+ * last_ok_ms). */
+static void watches_fresh(struct k8s_ctx *c, int64_t now) {
+    for (size_t k = 0; k < c->n_watches; k++) {
+        const struct kwatch *kw = c->watches[k];
+        if (k8s_watch_state(kw->w) != K8S_WATCH_WATCHING)
+            continue;
+        if (kw->kind == WK_DEPLOYMENTS && c->st.last_ok_ms > 0)
+            c->st.last_ok_ms = now;
+        if (!k8s_wkind_namespaced(kw->kind))
+            continue;
+        for (size_t i = 0; i < c->st.n_namespaces; i++) {
+            struct source *s = &c->st.namespaces[i].lists[wkind_fetch(kw->kind) - KF_PODS];
+            if ((kw->ns == NULL || strcmp(kw->ns, c->st.namespaces[i].name) == 0) &&
+                s->state == SOURCE_OK)
+                s->last_ok_ms = now;
+        }
+    }
+}
+
 void k8s_poller_round(struct k8s_poller *p) {
     for (size_t i = 0; i < p->n_ctxs; i++) {
         struct k8s_ctx *c = p->ctxs[i];
+        watches_fresh(c, clock_now(p->clock));
         if (c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
             continue; /* never pile up on a slow API server */
         if (!c->st.in_scope && !(c->access && c->exec))
