@@ -248,6 +248,15 @@ void health_eval(const struct job *j, int64_t now_ms, struct job_health *h) {
         h->cls = HEALTH_BACKPRESSURED;
         return;
     }
+    /* running, but nothing inside it known yet (its details wait their turn): not a
+     * "healthy" the data never said */
+    const struct job_detail *d = j->detail;
+    if (d == NULL || (d->vertices.len == 0 && d->checkpoints.total < 0 &&
+                      d->checkpoints.last_completed.id < 0)) {
+        h->cls = HEALTH_UNKNOWN;
+        snprintf(h->reason, sizeof h->reason, "no details yet");
+        return;
+    }
     h->cls = HEALTH_HEALTHY;
 }
 
@@ -292,6 +301,10 @@ bool health_use_figures(const struct job *j, const struct health_figures *f, int
         int64_t at = f->as_of_ms > 0 ? f->as_of_ms : f->cp_last_completed_ms;
         h->cp_age_ms = at >= f->cp_last_completed_ms ? at - f->cp_last_completed_ms : -1;
         took = true;
+    }
+    if (took && j->state == JOB_RUNNING && h->cls == HEALTH_UNKNOWN) {
+        h->cls = HEALTH_HEALTHY; /* Prometheus knows what REST has not said yet */
+        h->reason[0] = '\0';
     }
     if (took && j->state == JOB_RUNNING && h->cls == HEALTH_HEALTHY && h->bp_vertex == NULL &&
         !isnan(h->bp_max) && h->bp_max > HEALTH_BP_RATIO) {
