@@ -1,8 +1,9 @@
 /* The fleet board: every job of every cluster in scope, one row a job, sickest first
  * (health.h: failed, not checkpointing, backpressured, restarting, healthy), with the
  * reason in words, throughput, worst backpressure and busy time, the last completed
- * checkpoint's age and the failures since it, and how old the data is. Enter opens the
- * job. Columns that do not fit drop by priority; the job's name never does. */
+ * checkpoint's age and the failures since it, namespace and the operator's lifecycle,
+ * restarts in the last hour and when the last was, and how old the data is. Enter opens
+ * the job. Columns that do not fit drop by priority; the job's name never does. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,9 @@ enum {
     BC_MARK,
     BC_JOB,
     BC_CLUSTER,
+    BC_NAMESPACE,
     BC_STATE,
+    BC_LIFECYCLE,
     BC_HEALTH,
     BC_IN,
     BC_OUT,
@@ -29,6 +32,7 @@ enum {
     BC_BUSY,
     BC_CKPT,
     BC_FAILS,
+    BC_RESTARTS,
     BC_AGE,
     BC_LAG,
     BC_N
@@ -38,13 +42,32 @@ static const struct table_col cols[BC_N] = {
     [BC_MARK] = {"", 1, 0, false, false, false, true},
     [BC_JOB] = {"JOB", 18, 0, true, false, true},
     [BC_CLUSTER] = {"CLUSTER", 11, 4, true, false, true},
+    [BC_NAMESPACE] = {"NAMESPACE", 9, 13, true, false},
     [BC_STATE] = {"STATE", 9, 2, false, false},
+    [BC_LIFECYCLE] = {"LIFECYCLE", 9, 14, false, false},
     [BC_HEALTH] = {"HEALTH", 34, 3, true, false}, [BC_IN] = {"IN/s", 6, 7, false, true},
     [BC_OUT] = {"OUT/s", 6, 8, false, true},     [BC_BP] = {"BP", 4, 5, false, true},
     [BC_BUSY] = {"BUSY", 4, 9, false, true},     [BC_CKPT] = {"CKPT", 6, 6, false, true},
     [BC_FAILS] = {"FAILS", 5, 10, false, true},  [BC_AGE] = {"AGE", 5, 11, false, true},
-    [BC_LAG] = {"LAG", 5, 12, false, true},
+    [BC_LAG] = {"LAG", 5, 12, false, true},     [BC_RESTARTS] = {"RESTARTS", 8, 15, false, true},
 };
+
+/* Restarts in the last hour from the job's exception history (each failure is one; Flink
+ * keeps the newest), and when the last was; -1 while the exceptions are not known. */
+static int restarts_1h(const struct job *j, int64_t now, int64_t *last) {
+    const struct job_detail *d = j->detail;
+    *last = -1;
+    if (d == NULL || d->parts[DETAIL_EXCEPTIONS].last_ok_ms == 0)
+        return -1;
+    int n = 0;
+    for (size_t i = 0; i < d->exceptions.len; i++) {
+        int64_t t = d->exceptions.entries[i].timestamp;
+        if (t > *last)
+            *last = t;
+        n += t > 0 && now - t <= 3600000;
+    }
+    return n;
+}
 
 /* What Prometheus says of a row's job (board_prom_eval); used where the job's REST
  * details are not fetched yet or older. */
@@ -213,9 +236,29 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     case BC_CLUSTER: /* the name flinktop gives it everywhere (`/` matches the namespace too) */
         snprintf(buf, size, "%s", c->name);
         return source_failed(c) ? ROLE_ERROR : plain;
+    case BC_NAMESPACE:
+        snprintf(buf, size, "%s", c->k8s.namespace ? c->k8s.namespace : "-");
+        return plain;
     case BC_STATE:
         snprintf(buf, size, "%s", j->state == JOB_UNKNOWN ? "-" : job_state_name(j->state));
         return view_job_state_role(j->state);
+    case BC_LIFECYCLE: {
+        const struct flink_resource *fr = k8s_cluster_resource(c);
+        snprintf(buf, size, "%s", fr ? flink_lifecycle_name(fr->status.lifecycle) : "-");
+        return fr ? view_lifecycle_role(fr->status.lifecycle) : ROLE_DIM;
+    }
+    case BC_RESTARTS: {
+        int64_t last;
+        int n = restarts_1h(j, v->app->now_ms, &last);
+        char age[16] = "";
+        if (n > 0)
+            text_duration(v->app->now_ms - last, age, sizeof age);
+        if (n < 0)
+            snprintf(buf, size, "-");
+        else
+            snprintf(buf, size, "%d%s%s", n, n > 0 ? " " : "", age);
+        return n > 0 ? ROLE_STATE_WARN : plain;
+    }
     case BC_HEALTH:
         if (h->reason[0] == '\0' && h->cls == HEALTH_HEALTHY && j->state != JOB_RUNNING) {
             snprintf(buf, size, "-"); /* finished, canceled, suspended: nothing to watch */
@@ -285,9 +328,24 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
         c = cmp_str(cluster_at(ctx, a)->k8s.namespace, cluster_at(ctx, b)->k8s.namespace);
         c = c ? c : cmp_str(cluster_at(ctx, a)->name, cluster_at(ctx, b)->name);
         break;
+    case BC_NAMESPACE:
+        c = cmp_str(cluster_at(ctx, a)->k8s.namespace, cluster_at(ctx, b)->k8s.namespace);
+        break;
     case BC_STATE:
         c = (int)ja->state - (int)jb->state;
         break;
+    case BC_LIFECYCLE: {
+        const struct flink_resource *fa = k8s_cluster_resource(cluster_at(ctx, a));
+        const struct flink_resource *fb = k8s_cluster_resource(cluster_at(ctx, b));
+        c = (fa ? (int)fa->status.lifecycle : -1) - (fb ? (int)fb->status.lifecycle : -1);
+        break;
+    }
+    case BC_RESTARTS: {
+        int64_t la, lb;
+        int64_t now = ((struct view *)ctx)->app->now_ms;
+        c = restarts_1h(jb, now, &lb) - restarts_1h(ja, now, &la);
+        break;
+    }
     case BC_IN:
         c = cmp_num(row_in(ra, da), row_in(rb, db));
         break;
