@@ -12,6 +12,7 @@
 #include "freshness.h"
 #include "health.h"
 #include "prom_source.h"
+#include "sparkline.h"
 #include "text.h"
 #include "ui.h"
 #include "units.h"
@@ -28,6 +29,7 @@ enum {
     BC_HEALTH,
     BC_IN,
     BC_OUT,
+    BC_TREND,
     BC_BP,
     BC_BUSY,
     BC_CKPT,
@@ -37,6 +39,8 @@ enum {
     BC_LAG,
     BC_N
 };
+
+#define TREND_CELLS 10 /* the sparkline of records out per second */
 
 static const struct table_col cols[BC_N] = {
     [BC_MARK] = {"", 1, 0, false, false, false, true},
@@ -50,6 +54,7 @@ static const struct table_col cols[BC_N] = {
     [BC_BUSY] = {"BUSY", 4, 9, false, true},     [BC_CKPT] = {"CKPT", 6, 6, false, true},
     [BC_FAILS] = {"FAILS", 5, 10, false, true},  [BC_AGE] = {"AGE", 5, 11, false, true},
     [BC_LAG] = {"LAG", 5, 12, false, true},     [BC_RESTARTS] = {"RESTARTS", 8, 15, false, true},
+    [BC_TREND] = {"OUT TREND", TREND_CELLS, 16, false, false},
 };
 
 /* Restarts in the last hour from the job's exception history (each failure is one; Flink
@@ -272,6 +277,9 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     case BC_OUT:
         units_si(row_out(r, d), buf, size);
         return plain;
+    case BC_TREND:
+        sparkline_text(d ? &d->history.out_per_s : NULL, TREND_CELLS, v->ascii, buf, size);
+        return ROLE_CHART_OUT;
     case BC_LAG:
         units_si(r->prom.lag, buf, size);
         return plain;

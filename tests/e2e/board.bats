@@ -121,6 +121,10 @@ k8s_sim() {
     k8s_sim --fault '/api/v1/pods*=garbage' --fault '/api/v1/namespaces/flink-prod/pods*=garbage'
     START=default console 200 40 --kubeconfig "$BATS_TEST_TMPDIR/KC"
     wait_for "HEALTH" 15
+    # at 200 columns an operator's fleet shows where each job lives and its lifecycle
+    wait_for "NAMESPACE"
+    wait_for "LIFECYCLE"
+    wait_for "flink-prod "
     wait_for "with errors" 15
     # production's job rows say their data is in error
     wait_for "production"
