@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "freshness.h"
+#include "health.h"
 #include "http_trust.h"
 #include "k8s_api.h"
 #include "k8s_model.h"
@@ -28,6 +29,7 @@ enum {
     CC_SLOTS,
     CC_RUN,
     CC_FAIL,
+    CC_SICK,
     CC_FIN,
     CC_CANC,
     CC_LIFECYCLE,
@@ -51,26 +53,27 @@ static const struct table_col all_cols[CC_N] = {
     [CC_SLOTS] = {"SLOTS", 7, 8, false, true},
     [CC_RUN] = {"RUN", 3, 0, false, true},
     [CC_FAIL] = {"FAIL", 4, 0, false, true},
-    [CC_FIN] = {"FIN", 3, 12, false, true},
-    [CC_CANC] = {"CANC", 4, 13, false, true},
+    [CC_SICK] = {"SICK", 4, 2, false, true},
+    [CC_FIN] = {"FIN", 3, 15, false, true},
+    [CC_CANC] = {"CANC", 4, 15, false, true},
     [CC_LIFECYCLE] = {"LIFECYCLE", 9, 4, false, false},
     [CC_JM] = {"JM", 5, 11, true, false},
     [CC_JOB] = {"JOB", 7, 5, true, false},
     [CC_PODS] = {"PODS", 4, 10, false, true},
     [CC_RESTARTS] = {"RESTARTS", 8, 14, false, true},
-    [CC_UPDATED] = {"UPDATED", 10, 0, true, false},
+    [CC_UPDATED] = {"UPDATED", 16, 0, true, false}, /* an error line must say something */
 };
 
 static const int map_plain[] = {
-    CC_MARK, CC_NAME, CC_VERSION, CC_TM, CC_SLOTS, CC_RUN, CC_FAIL, CC_FIN, CC_CANC, CC_UPDATED,
+    CC_MARK, CC_NAME, CC_VERSION, CC_TM, CC_SLOTS, CC_RUN, CC_FAIL, CC_SICK, CC_FIN, CC_CANC, CC_UPDATED,
 };
 static const int map_k8s[] = {
-    CC_MARK, CC_NAME, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,    CC_FIN,
+    CC_MARK, CC_NAME, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,    CC_SICK, CC_FIN,
     CC_CANC, CC_LIFECYCLE, CC_JM,      CC_JOB, CC_PODS,  CC_RESTARTS, CC_UPDATED,
 };
 static const int map_k8s_ctx[] = {
     CC_MARK, CC_NAME, CC_CONTEXT, CC_NAMESPACE, CC_VERSION, CC_TM,  CC_SLOTS, CC_RUN,      CC_FAIL,
-    CC_FIN,  CC_CANC,    CC_LIFECYCLE, CC_JM,      CC_JOB, CC_PODS,  CC_RESTARTS, CC_UPDATED,
+    CC_SICK, CC_FIN,  CC_CANC,    CC_LIFECYCLE, CC_JM,      CC_JOB, CC_PODS,  CC_RESTARTS, CC_UPDATED,
 };
 
 #define N_OF(a) ((int)(sizeof a / sizeof a[0]))
@@ -291,6 +294,20 @@ static int64_t number(const struct cluster *c, int col) {
     }
 }
 
+/* Jobs that need a look (health.h: failed, not checkpointing, backpressured,
+ * restarting), as the fleet board would list them first; -1 before the jobs answered. */
+static int64_t sick_count(const struct app *app, const struct cluster *c) {
+    if (c->sources[SRC_JOBS].last_ok_ms == 0)
+        return -1;
+    int64_t n = 0;
+    for (size_t i = 0; i < c->jobs.len; i++) {
+        struct job_health h;
+        health_eval(&c->jobs.items[i], app->now_ms, &h);
+        n += h.cls < HEALTH_HEALTHY;
+    }
+    return n;
+}
+
 static size_t rows_count(void *ctx) {
     struct view *v = ctx;
     sync_layout(v); /* table_sync asks for the count first, before every key and draw */
@@ -364,6 +381,11 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
     case CC_FAIL:
         text_int(number(c, col), buf, size);
         return number(c, col) > 0 ? ROLE_STATE_BAD : plain;
+    case CC_SICK: {
+        int64_t n = sick_count(v->app, c);
+        text_int(n, buf, size);
+        return n > 0 ? ROLE_STATE_WARN : plain;
+    }
     case CC_UPDATED:
         return view_cluster_status(v->app, c, buf, size);
     default:
@@ -408,6 +430,8 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
         return cmp_str(ca->name, cb->name);
     case CC_VERSION:
         return cmp_str(version(ca), version(cb));
+    case CC_SICK:
+        return cmp_num(sick_count(v->app, ca), sick_count(v->app, cb));
     case CC_UPDATED: {
         int c = health_rank(v->app, ca) - health_rank(v->app, cb);
         return c ? c : cmp_num(view_cluster_data_ms(ca), view_cluster_data_ms(cb));

@@ -465,7 +465,7 @@ static void clusters_screen_fits_at_80x24(void **state) {
 static void a_context_error_shows_on_its_cluster(void **state) {
     struct fixture *f = *state;
     snprintf(f->ctx.error, sizeof f->ctx.error, "%s", "kind-prod: 403 forbidden");
-    draw_at(f, 30, 160);
+    draw_at(f, 30, 170); /* every Kubernetes column and the whole line */
     has("kind-prod: 403 forbidden");
 }
 
