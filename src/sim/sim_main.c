@@ -198,6 +198,8 @@ static enum MHD_Result queue_stream(struct server *s, struct MHD_Connection *con
     st->faults = s->faults;
     st->stream = r->stream;
     r->stream = (struct sim_reply_stream){0};
+    free(r->body); /* a stream's answer is what it reads, not a body (a watch sets "") */
+    r->body = NULL;
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, st, stream_free);
     return queue_typed(conn, (unsigned int)r->status, resp, NULL, r->content_type);
