@@ -64,8 +64,15 @@ static void draw_edge(struct job_view *jv, WINDOW *win, int y, int w, const stru
     draw_text(win, y, x, w - x, line, colors_attr(ROLE_DIM), DRAW_LEFT, ascii);
 }
 
-static enum color_role ratio_role(double r) {
+/* Backpressure as Flink's levels colour it (over 50 % high, over 10 % low); busy only
+ * when nearly saturated (a busy vertex is fine unless it holds others back, which the
+ * bottleneck mark says). */
+static enum color_role bp_role(double r) {
     return isnan(r) ? ROLE_DIM : r > 0.5 ? ROLE_STATE_BAD : r > 0.1 ? ROLE_STATE_WARN : ROLE_DEFAULT;
+}
+
+static enum color_role busy_role(double r) {
+    return isnan(r) ? ROLE_DIM : r > 0.8 ? ROLE_STATE_WARN : ROLE_DEFAULT;
 }
 
 static void draw_vertex(struct job_view *jv, WINDOW *win, int y, int w, const struct job_graph *g,
@@ -100,9 +107,9 @@ static void draw_vertex(struct job_view *jv, WINDOW *win, int y, int w, const st
     snprintf(seg, sizeof seg, "p %-4s", par);
     draw_text(win, y, right, 7, seg, colors_attr(ROLE_DEFAULT), DRAW_LEFT, ascii);
     snprintf(seg, sizeof seg, "busy %4s", busy);
-    draw_text(win, y, right + 7, 10, seg, colors_attr(ratio_role(busy_r)), DRAW_LEFT, ascii);
+    draw_text(win, y, right + 7, 10, seg, colors_attr(busy_role(busy_r)), DRAW_LEFT, ascii);
     snprintf(seg, sizeof seg, "bp %4s", bp);
-    draw_text(win, y, right + 18, 8, seg, colors_attr(ratio_role(bp_r)), DRAW_LEFT, ascii);
+    draw_text(win, y, right + 18, 8, seg, colors_attr(bp_role(bp_r)), DRAW_LEFT, ascii);
     if (any_bottleneck && bottleneck_is(l, i))
         draw_text(win, y, right + RIGHT_W, MARK_W, "  bottleneck", colors_attr(ROLE_STATE_BAD),
                   DRAW_LEFT, ascii);
