@@ -49,7 +49,7 @@ static const struct table_col cols[BC_N] = {
     [BC_NAMESPACE] = {"NAMESPACE", 9, 13, true, false},
     [BC_STATE] = {"STATE", 9, 2, false, false},
     [BC_LIFECYCLE] = {"LIFECYCLE", 9, 14, false, false},
-    [BC_HEALTH] = {"HEALTH", 34, 3, true, false}, [BC_IN] = {"IN/s", 6, 7, false, true},
+    [BC_HEALTH] = {"HEALTH", 56, 1, true, false}, [BC_IN] = {"IN/s", 6, 7, false, true},
     [BC_OUT] = {"OUT/s", 6, 8, false, true},     [BC_BP] = {"BP", 4, 5, false, true},
     [BC_BUSY] = {"BUSY", 4, 9, false, true},     [BC_CKPT] = {"CKPT", 6, 6, false, true},
     [BC_FAILS] = {"FAILS", 5, 10, false, true},  [BC_AGE] = {"AGE", 5, 11, false, true},
