@@ -228,6 +228,24 @@ void sim_actions_restart(struct sim_cluster *c, struct sim_job *j, int64_t start
     j->action.restore_path = restore_path != NULL ? xstrdup(restore_path) : NULL;
 }
 
+
+/* The job restarts from the path the action names, else from its latest checkpoint. */
+static void restore(const struct sim_job_action *a, struct sim_job *j, int64_t t) {
+    if (a->restore_path != NULL)
+        sim_checkpoints_restore_path(j, a->restore_path, t);
+    else
+        sim_checkpoints_restore(j, t);
+}
+
+/* Every subtask up again: the job is steady, its action done, checkpoints go on. */
+static void running_again(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    j->phase = SIM_TASKS_STEADY;
+    j->last_modification = t;
+    j->steady_since = t;
+    sim_actions_forget_job(j);
+    sim_checkpoints_start(c, j, t);
+}
+
 static void restart_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     struct sim_job_action *a = &j->action;
     int64_t step = c->actions.step_ms;
@@ -269,10 +287,7 @@ static void restart_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
         j->running_since = t;
         j->metrics_until = 0;
         sim_load_reset(j, t);
-        if (a->restore_path != NULL)
-            sim_checkpoints_restore_path(j, a->restore_path, t);
-        else
-            sim_checkpoints_restore(j, t);
+        restore(a, j, t);
         a->step = 2;
         a->at = t + step;
         break;
@@ -284,11 +299,7 @@ static void restart_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
         a->at = t + step;
         break;
     default:
-        j->phase = SIM_TASKS_STEADY;
-        j->last_modification = t;
-        j->steady_since = t;
-        sim_actions_forget_job(j);
-        sim_checkpoints_start(c, j, t);
+        running_again(c, j, t);
         break;
     }
 }
@@ -417,10 +428,8 @@ static void redeploy_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
             fresh_checkpoint_history(j, !a->empty_state);
         if (a->empty_state) /* stateless: nothing to restore */
             j->checkpoints.has_restored = false;
-        else if (a->restore_path != NULL)
-            sim_checkpoints_restore_path(j, a->restore_path, t);
         else
-            sim_checkpoints_restore(j, t);
+            restore(a, j, t);
         a->step = 4;
         a->at = t + step;
         break;
@@ -432,11 +441,7 @@ static void redeploy_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
         a->at = t + step;
         break;
     default:
-        j->phase = SIM_TASKS_STEADY;
-        j->last_modification = t;
-        j->steady_since = t;
-        sim_actions_forget_job(j);
-        sim_checkpoints_start(c, j, t);
+        running_again(c, j, t);
         break;
     }
 }
