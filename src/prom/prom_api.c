@@ -282,20 +282,34 @@ out:
     return rc;
 }
 
+/* The envelope, then data.KEY as an array (*arr borrowed from *root, which the caller
+ * deletes on PROM_API_OK; on an error nothing is left to free). */
+static enum prom_api_status data_array(const char *body, size_t len, long http_status,
+                                       const char *key, cJSON **root, const cJSON **arr,
+                                       char *err, size_t errlen) {
+    const cJSON *data = NULL;
+    enum prom_api_status rc = envelope(body, len, http_status, root, &data, err, errlen);
+    if (rc != PROM_API_OK)
+        return rc;
+    *arr = cJSON_GetObjectItemCaseSensitive(data, key);
+    if (!cJSON_IsArray(*arr)) {
+        errf(err, errlen, "expected \"%s\" array", key);
+        cJSON_Delete(*root);
+        *root = NULL;
+        return PROM_API_SHAPE;
+    }
+    return PROM_API_OK;
+}
+
 enum prom_api_status prom_api_parse_alerts(const char *body, size_t len, long http_status,
                                            struct prom_alert_list *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     cJSON *root = NULL;
-    const cJSON *data = NULL;
-    enum prom_api_status rc = envelope(body, len, http_status, &root, &data, err, errlen);
+    const cJSON *alerts = NULL;
+    enum prom_api_status rc =
+        data_array(body, len, http_status, "alerts", &root, &alerts, err, errlen);
     if (rc != PROM_API_OK)
         return rc;
-    const cJSON *alerts = cJSON_GetObjectItemCaseSensitive(data, "alerts");
-    if (!cJSON_IsArray(alerts)) {
-        errf(err, errlen, "expected \"alerts\" array");
-        cJSON_Delete(root);
-        return PROM_API_SHAPE;
-    }
     size_t n = (size_t)cJSON_GetArraySize(alerts);
     if (n > PROM_API_MAX_ALERTS) {
         n = PROM_API_MAX_ALERTS;
@@ -341,16 +355,11 @@ enum prom_api_status prom_api_parse_rules(const char *body, size_t len, long htt
                                           struct prom_rule_list *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     cJSON *root = NULL;
-    const cJSON *data = NULL;
-    enum prom_api_status rc = envelope(body, len, http_status, &root, &data, err, errlen);
+    const cJSON *groups = NULL;
+    enum prom_api_status rc =
+        data_array(body, len, http_status, "groups", &root, &groups, err, errlen);
     if (rc != PROM_API_OK)
         return rc;
-    const cJSON *groups = cJSON_GetObjectItemCaseSensitive(data, "groups");
-    if (!cJSON_IsArray(groups)) {
-        errf(err, errlen, "expected \"groups\" array");
-        cJSON_Delete(root);
-        return PROM_API_SHAPE;
-    }
     size_t cap = 0;
     for (const cJSON *g = groups->child; g; g = g->next) {
         const cJSON *rules = cJSON_GetObjectItemCaseSensitive(g, "rules");
