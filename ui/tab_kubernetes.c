@@ -9,7 +9,6 @@
 
 #include "draw.h"
 #include "freshness.h"
-#include "k8s_api.h"
 #include "k8s_model.h"
 #include "text.h"
 #include "ui.h"
@@ -182,7 +181,7 @@ static void section_title(const char *what, size_t shown, size_t total, const ch
 static void add_pods(struct klines *l, const struct app *app, const struct cluster *c,
                      const struct k8s_namespace_state *ns, const char *filter) {
     size_t n = 0;
-    const struct pod **pods = ns ? k8s_api_pods_of(&ns->pods, ns->name, c->k8s.name, &n) : NULL;
+    const struct pod **pods = ns ? pods_of_app(&ns->pods, ns->name, c->k8s.name, &n) : NULL;
     size_t total = n, shown = 0;
     for (size_t i = 0; i < n; i++)
         if (pod_matches(pods[i], filter))
@@ -260,7 +259,7 @@ static void add_events(struct klines *l, const struct app *app, const struct clu
                        const struct k8s_namespace_state *ns, const char *filter) {
     size_t n = 0;
     const struct k8s_event **ev =
-        ns ? k8s_api_events_of(&ns->events, &ns->pods, ns->name, c->k8s.name, &n) : NULL;
+        ns ? events_of(&ns->events, &ns->pods, ns->name, c->k8s.name, &n) : NULL;
     size_t total = n, shown = 0;
     for (size_t i = 0; i < n; i++)
         if (event_matches(ev[i], filter))

@@ -9,7 +9,6 @@
 #include "freshness.h"
 #include "health.h"
 #include "http_trust.h"
-#include "k8s_api.h"
 #include "k8s_model.h"
 #include "text.h"
 #include "ui.h"

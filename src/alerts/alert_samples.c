@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "health.h"
-#include "k8s_api.h"
 #include "k8s_model.h"
 #include "xalloc.h"
 
@@ -228,7 +227,7 @@ static void walk_pods(struct alert_sample_set *s, const struct cluster *c, int64
     if (ns == NULL || !ns->pods_ok)
         return;
     size_t n = 0;
-    const struct pod **pods = k8s_api_pods_of(&ns->pods, ns->name, c->k8s.name, &n);
+    const struct pod **pods = pods_of_app(&ns->pods, ns->name, c->k8s.name, &n);
     for (size_t i = 0; i < n; i++) {
         const struct pod *p = pods[i];
         struct alert_sample *x =

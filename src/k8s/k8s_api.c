@@ -787,10 +787,6 @@ static void parse_event(const cJSON *o, struct k8s_event *e) {
 
 static int64_t event_time(const void *p) { return ((const struct k8s_event *)p)->last_ms; }
 
-static int64_t event_ref_time(const void *p) {
-    return (*(const struct k8s_event *const *)p)->last_ms;
-}
-
 void k8s_api_sort_events(struct k8s_event_list *l) {
     sort_newest(l->items, l->len, sizeof *l->items, event_time);
 }
@@ -916,55 +912,3 @@ char *k8s_api_error_message(const char *body, size_t len) {
     return msg;
 }
 
-/* ---- joins --------------------------------------------------------------------------- */
-
-const struct pod **k8s_api_pods_of(const struct pod_list *pods, const char *ns, const char *app,
-                                   size_t *n) {
-    *n = 0;
-    if (pods == NULL || app == NULL)
-        return NULL;
-    size_t count = 0;
-    for (size_t i = 0; i < pods->len; i++)
-        if (pod_of_app(&pods->items[i], ns, app))
-            count++;
-    if (count == 0)
-        return NULL;
-    const struct pod **out = xcalloc(count, sizeof *out);
-    for (size_t i = 0; i < pods->len; i++)
-        if (pod_of_app(&pods->items[i], ns, app))
-            out[(*n)++] = &pods->items[i];
-    return out;
-}
-
-struct pod_summary k8s_api_pods_summary(const struct pod_list *pods, const char *ns,
-                                        const char *app) {
-    return pod_list_summary(pods, ns, app);
-}
-
-const struct k8s_event **k8s_api_events_of(const struct k8s_event_list *events,
-                                           const struct pod_list *pods, const char *ns,
-                                           const char *name, size_t *n) {
-    *n = 0;
-    if (events == NULL || name == NULL || events->len == 0)
-        return NULL;
-    size_t npods = 0;
-    const struct pod **mine = k8s_api_pods_of(pods, ns, name, &npods);
-    const struct k8s_event **out = xcalloc(events->len, sizeof *out);
-    for (size_t i = 0; i < events->len; i++) {
-        const struct k8s_event *e = &events->items[i];
-        if (e->object_name == NULL || (ns != NULL && !str_eq(e->namespace, ns)))
-            continue;
-        bool match = strcmp(e->object_name, name) == 0;
-        for (size_t k = 0; !match && k < npods; k++)
-            match = strcmp(e->object_name, mine[k]->name) == 0;
-        if (match)
-            out[(*n)++] = e;
-    }
-    free(mine);
-    if (*n == 0) {
-        free(out);
-        return NULL;
-    }
-    sort_newest(out, *n, sizeof *out, event_ref_time);
-    return out;
-}

@@ -88,19 +88,4 @@ char *k8s_api_error_line(const char *raw);
 /* Sort newest first; events without a time go last; equal times keep their order. */
 void k8s_api_sort_events(struct k8s_event_list *l);
 
-/* The pods of Flink cluster app (label app=APP) in namespace ns (NULL: any namespace),
- * in list order. Returns owned array of pointers borrowed from pods (valid while pods
- * is): caller frees the array only. *n gets the count; NULL when there are none. */
-const struct pod **k8s_api_pods_of(const struct pod_list *pods, const char *ns, const char *app,
-                                   size_t *n);
-/* Ready/total, restarts, waiting, OOMKilled and Pending over the pods of app in ns. */
-struct pod_summary k8s_api_pods_summary(const struct pod_list *pods, const char *ns,
-                                        const char *app);
-/* The events about resource name in ns (NULL: any): involvedObject name == name, or the
- * name of one of its pods (pods may be NULL), newest first. Returns owned array of
- * pointers borrowed from events: caller frees the array only; NULL when none. */
-const struct k8s_event **k8s_api_events_of(const struct k8s_event_list *events,
-                                           const struct pod_list *pods, const char *ns,
-                                           const char *name, size_t *n);
-
 #endif

@@ -492,6 +492,67 @@ bool pod_of_app(const struct pod *p, const char *ns, const char *app) {
            (ns == NULL || (p->namespace && strcmp(p->namespace, ns) == 0));
 }
 
+const struct pod **pods_of_app(const struct pod_list *pods, const char *ns, const char *app,
+                               size_t *n) {
+    *n = 0;
+    if (pods == NULL || app == NULL)
+        return NULL;
+    size_t count = 0;
+    for (size_t i = 0; i < pods->len; i++)
+        if (pod_of_app(&pods->items[i], ns, app))
+            count++;
+    if (count == 0)
+        return NULL;
+    const struct pod **out = xcalloc(count, sizeof *out);
+    for (size_t i = 0; i < pods->len; i++)
+        if (pod_of_app(&pods->items[i], ns, app))
+            out[(*n)++] = &pods->items[i];
+    return out;
+}
+
+static bool same_str(const char *a, const char *b) {
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* Newest first; a stable insertion sort (a resource's events are few). */
+static void sort_events_newest(const struct k8s_event **v, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        const struct k8s_event *e = v[i];
+        size_t k = i;
+        for (; k > 0 && v[k - 1]->last_ms < e->last_ms; k--)
+            v[k] = v[k - 1];
+        v[k] = e;
+    }
+}
+
+const struct k8s_event **events_of(const struct k8s_event_list *events,
+                                   const struct pod_list *pods, const char *ns,
+                                   const char *name, size_t *n) {
+    *n = 0;
+    if (events == NULL || name == NULL || events->len == 0)
+        return NULL;
+    size_t npods = 0;
+    const struct pod **mine = pods_of_app(pods, ns, name, &npods);
+    const struct k8s_event **out = xcalloc(events->len, sizeof *out);
+    for (size_t i = 0; i < events->len; i++) {
+        const struct k8s_event *e = &events->items[i];
+        if (e->object_name == NULL || (ns != NULL && !same_str(e->namespace, ns)))
+            continue;
+        bool match = strcmp(e->object_name, name) == 0;
+        for (size_t k = 0; !match && k < npods; k++)
+            match = same_str(e->object_name, mine[k]->name);
+        if (match)
+            out[(*n)++] = e;
+    }
+    free(mine);
+    if (*n == 0) {
+        free(out);
+        return NULL;
+    }
+    sort_events_newest(out, *n);
+    return out;
+}
+
 /* sum + v over known values: the first known one starts the sum; saturates. */
 static int add_known(int sum, int v) {
     if (sum < 0)

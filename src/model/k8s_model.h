@@ -384,6 +384,18 @@ size_t k8s_cluster_snapshots(const struct cluster *c, const struct flink_snapsho
 struct pod_summary pod_list_summary(const struct pod_list *pods, const char *ns, const char *app);
 /* Pod p belongs to resource app in ns (NULL: any). */
 bool pod_of_app(const struct pod *p, const char *ns, const char *app);
+/* The pods of Flink cluster app (label app=APP) in namespace ns (NULL: any namespace),
+ * in list order. Returns owned array of pointers borrowed from pods (valid while pods
+ * is): caller frees the array only. *n gets the count; NULL when there are none. */
+const struct pod **pods_of_app(const struct pod_list *pods, const char *ns, const char *app,
+                               size_t *n);
+/* The events about resource name in ns (NULL: any): involvedObject name == name, or the
+ * name of one of its pods (pods may be NULL), newest first (equal times keep list order).
+ * Returns owned array of pointers borrowed from events: caller frees the array only; NULL
+ * when none. */
+const struct k8s_event **events_of(const struct k8s_event_list *events,
+                                   const struct pod_list *pods, const char *ns,
+                                   const char *name, size_t *n);
 
 /* ---- updaters: lists and watch events applied to the model (the k8s poller) ----------- */
 

@@ -11,7 +11,6 @@
 #include "alerts.h"
 #include "freshness.h"
 #include "http_trust.h"
-#include "k8s_api.h"
 #include "k8s_model.h"
 #include "prom_source.h"
 #include "xalloc.h"

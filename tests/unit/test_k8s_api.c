@@ -896,36 +896,36 @@ static void pods_of_resource_and_summary(void **state) {
     struct pod_list l;
     assert_int_equal(pods_from("pods.json", &l), FA_OK);
     size_t n = 0;
-    const struct pod **mine = k8s_api_pods_of(&l, "flink-prod", "production", &n);
+    const struct pod **mine = pods_of_app(&l, "flink-prod", "production", &n);
     assert_int_equal(n, 3);
     assert_string_equal(mine[0]->name, "production-6b8d9f7c5-4kq2m");
     assert_string_equal(mine[2]->name, "production-taskmanager-1-2");
     free(mine);
-    mine = k8s_api_pods_of(&l, NULL, "production", &n);
+    mine = pods_of_app(&l, NULL, "production", &n);
     assert_int_equal(n, 3);
     free(mine);
-    assert_null(k8s_api_pods_of(&l, "flink-staging", "production", &n));
+    assert_null(pods_of_app(&l, "flink-staging", "production", &n));
     assert_int_equal(n, 0);
-    assert_null(k8s_api_pods_of(&l, NULL, "nobody", &n));
+    assert_null(pods_of_app(&l, NULL, "nobody", &n));
 
-    struct pod_summary s = k8s_api_pods_summary(&l, "flink-prod", "production");
+    struct pod_summary s = pod_list_summary(&l, "flink-prod", "production");
     assert_int_equal(s.total, 3);
     assert_int_equal(s.ready, 3);
     assert_int_equal(s.restarts, 2);
     assert_int_equal(s.oom_killed, 1);
     assert_int_equal(s.waiting, 0);
     assert_int_equal(s.pending, 0);
-    s = k8s_api_pods_summary(&l, "flink-dev", "development");
+    s = pod_list_summary(&l, "flink-dev", "development");
     assert_int_equal(s.total, 1);
     assert_int_equal(s.ready, 0);
     assert_int_equal(s.restarts, 14);
     assert_int_equal(s.waiting, 1);
-    s = k8s_api_pods_summary(&l, "flink-staging", "staging");
+    s = pod_list_summary(&l, "flink-staging", "staging");
     assert_int_equal(s.total, 2);
     assert_int_equal(s.ready, 0);
     assert_int_equal(s.restarts, 0); /* the pending pod does not know its own */
     assert_int_equal(s.pending, 1);
-    s = k8s_api_pods_summary(&l, NULL, "nobody");
+    s = pod_list_summary(&l, NULL, "nobody");
     assert_int_equal(s.total, 0);
     assert_int_equal(s.restarts, -1);
     pod_list_free(&l);
@@ -1010,7 +1010,7 @@ static void events_of_resource_and_its_pods(void **state) {
     assert_int_equal(events_from("events.json", &ev), FA_OK);
     assert_int_equal(pods_from("pods.json", &pods), FA_OK);
     size_t n = 0;
-    const struct k8s_event **mine = k8s_api_events_of(&ev, &pods, "flink-dev", "development", &n);
+    const struct k8s_event **mine = events_of(&ev, &pods, "flink-dev", "development", &n);
     assert_int_equal(n, 9); /* all but the other app's probe */
     assert_string_equal(mine[0]->reason, "BackOff");
     assert_string_equal(mine[8]->reason, "Undated");
@@ -1018,10 +1018,10 @@ static void events_of_resource_and_its_pods(void **state) {
         assert_string_not_equal(mine[i]->object_name, "other-app-5c9f7-abcde");
     free(mine);
     /* Without the pods only the resource's own objects (FlinkDeployment, Deployment). */
-    mine = k8s_api_events_of(&ev, NULL, "flink-dev", "development", &n);
+    mine = events_of(&ev, NULL, "flink-dev", "development", &n);
     assert_int_equal(n, 5);
     free(mine);
-    assert_null(k8s_api_events_of(&ev, &pods, "flink-prod", "development", &n));
+    assert_null(events_of(&ev, &pods, "flink-prod", "development", &n));
     assert_int_equal(n, 0);
     k8s_event_list_free(&ev);
     pod_list_free(&pods);
