@@ -290,10 +290,7 @@ static unsigned alerts_key(struct view *v, enum request req, struct view_open *o
         return 0;
     const struct alert *a = row_at(v, row);
     const struct app *app = v->app;
-    int c = -1;
-    for (size_t i = 0; a->cluster && i < app->n_clusters && c < 0; i++)
-        if (strcmp(app->clusters[i].name, a->cluster) == 0)
-            c = (int)i;
+    int c = app_cluster_by_name(app, a->cluster);
     if (c < 0)
         return 0;
     open->cluster = c;

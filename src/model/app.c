@@ -1,5 +1,7 @@
 #include "app.h"
 
+#include <string.h>
+
 /* Data older than this many refresh periods (plus one request timeout, so one slow
  * answer does not make a healthy cluster flicker) is stale. */
 #define APP_STALE_PERIODS 3
@@ -15,6 +17,14 @@ int app_cluster_id(const struct app *a, const struct cluster *c) {
         c >= a->clusters + a->n_clusters)
         return -1;
     return (int)(c - a->clusters);
+}
+
+int app_cluster_by_name(const struct app *a, const char *name) {
+    for (size_t i = 0; a != NULL && name != NULL && i < a->n_clusters; i++)
+        if (!a->clusters[i].k8s.gone && a->clusters[i].name &&
+            strcmp(a->clusters[i].name, name) == 0)
+            return (int)i;
+    return -1;
 }
 
 void app_job_counts(const struct cluster *c, struct job_counts *out) {

@@ -67,6 +67,9 @@ struct app {
 const struct cluster *app_cluster(const struct app *a, int id);
 /* c's id, -1 when c is not one of a's clusters (NULL included). */
 int app_cluster_id(const struct app *a, const struct cluster *c);
+/* The id of the cluster named name that is still present (an alert, a Prometheus series
+ * or an audit line names a cluster; names outlive ids across reloads), -1 none. */
+int app_cluster_by_name(const struct app *a, const char *name);
 
 /* Per-cluster and total job counts by state, from the jobs list (or the overview when
  * the jobs list never answered). -1 unknown. */

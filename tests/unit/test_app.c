@@ -49,10 +49,32 @@ static void unknown_ids_and_foreign_clusters_are_none(void **state) {
     assert_null(app_cluster(&empty, 0));
 }
 
+/* An alert names its cluster; opening it must land on that cluster, not on one the
+ * Kubernetes context has removed since. */
+static void a_name_finds_the_present_cluster_not_a_gone_one(void **state) {
+    (void)state;
+    struct app a = {0};
+    a.clusters = xcalloc(3, sizeof *a.clusters);
+    a.n_clusters = a.cap_clusters = 3;
+    cluster_init(&a.clusters[0], "orders", "http://old:8081");
+    cluster_init(&a.clusters[1], "payments", "http://eu:8081");
+    cluster_init(&a.clusters[2], "orders", "http://new:8081");
+    a.clusters[0].k8s.gone = true;
+    assert_int_equal(app_cluster_by_name(&a, "orders"), 2);
+    assert_int_equal(app_cluster_by_name(&a, "payments"), 1);
+    assert_int_equal(app_cluster_by_name(&a, "nobody"), -1);
+    assert_int_equal(app_cluster_by_name(&a, NULL), -1);
+    assert_int_equal(app_cluster_by_name(NULL, "orders"), -1);
+    for (size_t i = 0; i < a.n_clusters; i++)
+        cluster_free(&a.clusters[i]);
+    free(a.clusters);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids_find_each_cluster_even_with_the_same_name),
         cmocka_unit_test(unknown_ids_and_foreign_clusters_are_none),
+        cmocka_unit_test(a_name_finds_the_present_cluster_not_a_gone_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
