@@ -104,7 +104,7 @@ void table_sync(struct table *t, const struct table_source *src, void *ctx) {
     t->n_rows = k;
     struct sort_ctx s = {t, src, ctx};
     merge_sort(t->order, t->scratch, k, &s);
-    if (t->sel_key) {
+    if (t->sel_key && t->sel_chosen) {
         for (size_t i = 0; i < k; i++) {
             const char *key = src->key(ctx, t->order[i]);
             if (key && strcmp(key, t->sel_key) == 0) {
@@ -143,7 +143,7 @@ unsigned table_key(struct table *t, enum request req, const struct table_source 
         t->top += page;
         break;
     case REQ_TOP:
-        t->sel = 0;
+        t->sel = 0; /* back to following the top row */
         break;
     case REQ_BOTTOM:
         t->sel = t->n_rows ? t->n_rows - 1 : 0;
@@ -165,8 +165,9 @@ unsigned table_key(struct table *t, enum request req, const struct table_source 
         return 0;
     }
     if (req == REQ_SORT_PREV || req == REQ_SORT_NEXT || req == REQ_SORT_INVERT) {
-        table_sync(t, src, ctx); /* re-sort; the selection follows its row */
+        table_sync(t, src, ctx); /* re-sort; a chosen selection follows its row */
     } else {
+        t->sel_chosen = req != REQ_TOP;
         clamp_view(t);
         remember_selection(t, src, ctx);
     }
@@ -192,6 +193,7 @@ bool table_click(struct table *t, int y, const struct table_source *src, void *c
     if (i >= t->n_rows)
         return false;
     t->sel = i;
+    t->sel_chosen = true;
     clamp_view(t);
     remember_selection(t, src, ctx);
     return true;

@@ -55,6 +55,9 @@ struct table {
     size_t n_rows, cap, total;     /* shown, allocated, before the filter */
     size_t sel, top;               /* selected and first shown, indexes into order */
     char *sel_key;                 /* owned: key of the selected row, NULL none */
+    /* the user put the selection there (a move or a click): it follows its row when the
+     * rows re-sort; until then it stays on the top row, the sickest one (htop's way) */
+    bool sel_chosen;
     int page;                      /* body rows at the last draw */
     bool shown[TABLE_MAX_COLS];    /* columns that fit at the last draw */
     int body_y;                    /* screen row of the first body row at the last draw */
@@ -76,8 +79,9 @@ void table_init(struct table *t, const struct table_col *cols, int n_cols, int s
 void table_free(struct table *t);
 
 /* Rebuild the order from the model (filter, then sort) and find the selected row again
- * by its key; when it is gone the selection stays at the same position. Call after the
- * model may have changed, before keys and draws. */
+ * by its key when the user chose it (sel_chosen); when it is gone, or was never chosen,
+ * the selection stays at the same position. Call after the model may have changed,
+ * before keys and draws. */
 void table_sync(struct table *t, const struct table_source *src, void *ctx);
 /* Movement and sorting requests; returns UI flags (0 when req is not the table's). */
 unsigned table_key(struct table *t, enum request req, const struct table_source *src, void *ctx);
