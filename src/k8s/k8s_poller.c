@@ -585,6 +585,14 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         c->p->changed = true;
         return;
     }
+    if ((f->kind == KF_DEPLOYMENTS || f->kind == KF_SESSION_JOBS) && resp->status != 401 &&
+        resp->status != 403) { /* which list, as a malformed answer says (those two do) */
+        char full[256];
+        snprintf(full, sizeof full, "%s: %s",
+                 f->kind == KF_DEPLOYMENTS ? "flinkdeployments" : "flinksessionjobs", line);
+        set_error(c, full);
+        return;
+    }
     set_error(c, line);
 }
 
