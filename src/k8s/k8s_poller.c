@@ -1021,7 +1021,9 @@ static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     c->p = p;
     c->st.in_scope = true;
     char err[256] = "";
-    c->st.name = xstrdup(name ? name : "");
+    /* the current context by its name, even when it does not resolve (its error shows) */
+    const char *cur = kubeconfig_current_context(p->kc);
+    c->st.name = xstrdup(name ? name : cur ? cur : "");
     c->kc = kubeconfig_resolve(p->kc, name, err, sizeof err);
     if (c->kc == NULL) {
         snprintf(c->st.error, sizeof c->st.error, "%s", err);

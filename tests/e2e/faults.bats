@@ -255,3 +255,52 @@ content_mode() {
     curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
     until_rows_fresh 6
 }
+
+@test "clusters screen: a credential that cannot be loaded says so under the table, by context" {
+    local kc=$BATS_TEST_TMPDIR/kc
+    cat >"$kc" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: sim
+  cluster:
+    server: "$SIM_URL"
+users:
+- name: good
+  user: {}
+- name: tok
+  user:
+    tokenFile: /nonexistent/token
+- name: plug
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: /bin/false
+      interactiveMode: Never
+contexts:
+- name: good
+  context: {cluster: sim, user: good, namespace: flink-prod}
+- name: badtoken
+  context: {cluster: sim, user: tok}
+- name: badexec
+  context: {cluster: sim, user: plug}
+current-context: good
+YAML
+    chmod 600 "$kc"
+    # a console of its own, beside the file's
+    local file_sock=$TMUX_SOCK
+    TMUX_SOCK="flinktop-faults-cred-$$"
+    console 200 20 --refresh "$SCALE" --kubeconfig "$kc" --context good --context badtoken \
+        --context badexec -n flink-prod
+    local rc=0
+    wait_for 'context badtoken: ' 15 &&
+        wait_for 'cannot read tokenFile "/nonexistent/token"' 5 &&
+        wait_for 'context badexec: exec plugin "/bin/false" failed' 10 &&
+        wait_for 'production' 10 || rc=1
+    # the good context's cluster has its row, fresh
+    [[ "$(row production)" == *flink-prod* ]] || rc=1
+    off_screen 'no clusters configured' || rc=1
+    t kill-server 2>/dev/null || true
+    TMUX_SOCK=$file_sock
+    return $rc
+}

@@ -357,3 +357,70 @@ assert open(f'{d}/disc.rc').read().strip() == '0'
 assert [c['name'] for c in disc['clusters']] == ['cluster-7'], disc['clusters']
 PY
 }
+
+# cred_kubeconfig FILE: a kubeconfig for the file's simulator with one good context and one
+# a credential that cannot be loaded: a token file, a client key, an exec plugin that fails
+cred_kubeconfig() {
+    cat >"$1" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: sim
+  cluster:
+    server: "$SIM_URL"
+users:
+- name: good
+  user: {}
+- name: tok
+  user:
+    tokenFile: /nonexistent/token
+- name: key
+  user:
+    client-certificate: $BATS_TEST_DIRNAME/faults.bats
+    client-key: /nonexistent/key.pem
+- name: plug
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: /bin/false
+      interactiveMode: Never
+contexts:
+- name: good
+  context: {cluster: sim, user: good}
+- name: badtoken
+  context: {cluster: sim, user: tok}
+- name: badkey
+  context: {cluster: sim, user: key}
+- name: badexec
+  context: {cluster: sim, user: plug}
+current-context: badtoken
+YAML
+    chmod 600 "$1"
+}
+
+@test "a credential that cannot be loaded is its context's error in --once JSON and text, exit 3" {
+    local kc=$BATS_TEST_TMPDIR/kc
+    cred_kubeconfig "$kc"
+    run timeout $((30 * SCALE)) "$FLINKTOP" --once --output json --timeout "$TIMEOUT" \
+        --kubeconfig "$kc" --context good --context badtoken --context badkey --context badexec \
+        -n flink-cluster-7
+    [ "$status" -eq 3 ]
+    printf '%s' "$output" >"$BATS_TEST_TMPDIR/out.json"
+    python3 - "$BATS_TEST_TMPDIR/out.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ctx = {c['name']: c for c in d['contexts']}
+assert sorted(ctx) == ['badexec', 'badkey', 'badtoken', 'good'], sorted(ctx)
+assert ctx['good']['status'] == 'ok', ctx['good']
+for name, want in (('badtoken', 'cannot read tokenFile "/nonexistent/token"'),
+                   ('badkey', 'cannot read client-key "/nonexistent/key.pem"'),
+                   ('badexec', 'exec plugin "/bin/false" failed')):
+    assert ctx[name]['status'] == 'error' and want in ctx[name]['error'], ctx[name]
+# the good context's cluster is there and whole
+assert [(c['name'], c['context'], c['status']) for c in d['clusters']] == [('cluster-7', 'good', 'ok')], d['clusters']
+PY
+    # the current context by its name, even when its credential does not load
+    run timeout $((30 * SCALE)) "$FLINKTOP" --once --timeout "$TIMEOUT" --kubeconfig "$kc"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *'context badtoken: '*'cannot read tokenFile "/nonexistent/token": No such file or directory'* ]]
+}
