@@ -21,7 +21,9 @@ setup_file() {
         --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
     export TMUX_SOCK="flinktop-faults-$$"
     export FAULTS_DIR="$BATS_FILE_TMPDIR"
-    local scale=${TEST_TIME_SCALE:-1} args="" c
+    # refresh and timeout 1 s, 2 s under the sanitizers (TEST_TIME_SCALE=4): each mode
+    # waits for about one of each twice (the error, the recovery)
+    local scale=$((1 + ${TEST_TIME_SCALE:-1} / 4)) args="" c
     for c in production staging development; do
         args="$args --flink d-$c=$SIM_URL/clusters/$c"
     done
@@ -142,7 +144,8 @@ error_mode() {
     r=$(row d-staging)
     [ "$(echo "$r" | awk '{print $3, $4, $5, $6}')" = "$stag" ] || { echo "d-staging: $r, was $stag" >&2; return 1; }
     curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
-    # recovery within one refresh (1 s) and one timeout (1 s), with room for a slow machine
+    # recovery within one refresh and one timeout (1 s each; 2 s under the sanitizers),
+    # with room for a slow machine
     until_rows_fresh 4
 }
 
@@ -196,7 +199,7 @@ content_mode() {
 }
 
 @test "console fault matrix: latency over the timeout" {
-    error_mode 'timed out' latency $((3000 * SCALE))
+    error_mode 'timed out' latency $((3000 * (1 + SCALE / 4)))
 }
 
 @test "console fault matrix: drip" {
@@ -290,7 +293,7 @@ YAML
     # a console of its own, beside the file's
     local file_sock=$TMUX_SOCK
     TMUX_SOCK="flinktop-faults-cred-$$"
-    console 200 20 --refresh "$SCALE" --kubeconfig "$kc" --context good --context badtoken \
+    console 200 20 --refresh 1 --kubeconfig "$kc" --context good --context badtoken \
         --context badexec -n flink-prod
     local rc=0
     wait_for 'context badtoken: ' 15 &&
