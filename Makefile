@@ -101,8 +101,10 @@ asan-build: deps
 
 # libFuzzer targets (clang, ASan + UBSan): every tests/fuzz/fuzz_*.c is one, linked with the
 # engine; `make fuzz FUZZ_SECONDS=N` runs each for N seconds on a corpus seeded from
-# tests/fixtures and prints its name, execs and findings (tests/fuzz/run.sh).
+# tests/fixtures and prints its name, execs and findings (tests/fuzz/run.sh); FUZZ_JOBS=N
+# targets run at a time (default 2).
 FUZZ_SECONDS ?= 15
+FUZZ_JOBS ?= 2
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 fuzz-build:
@@ -114,7 +116,7 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(ENGINE_OBJS)
 	$(CC) $(APP_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(ENGINE_OBJS) $(APP_LIBS)
 
 fuzz: fuzz-build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh
 
 # the console for SOAK_SECONDS at 0.5 s refresh against a churning simulator: private
 # memory and open fds once a SOAK_INTERVAL (tests/soak.sh)

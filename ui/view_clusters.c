@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "freshness.h"
 #include "health.h"
 #include "http_trust.h"
@@ -466,9 +467,30 @@ static void clusters_title(struct view *v, char *buf, size_t size) {
     view_table_title(v, "Clusters", buf, size);
 }
 
+/* A context that failed before it listed anything (a token file or client key it cannot
+ * read, an exec plugin that failed, a server that refused) has no rows to carry its
+ * error: each gets its line under the table, from row y, at most h rows. */
+static int context_errors(struct view *v, WINDOW *win, int y, int h, int w) {
+    int used = 0;
+    size_t n = k8s_context_count(v->app);
+    for (size_t i = 0; i < n && used < h; i++) {
+        const struct k8s_context_state *s = k8s_context_at(v->app, i);
+        if (s == NULL || s->error[0] == '\0' || s->listed)
+            continue;
+        char line[400];
+        snprintf(line, sizeof line, "context %s: %s", s->name && s->name[0] ? s->name : "-",
+                 s->error);
+        used += draw_wrapped(win, y + used, 1, w - 2, h - used, line, colors_attr(ROLE_ERROR),
+                             v->ascii);
+    }
+    return used;
+}
+
 static void clusters_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     table_draw(&v->table, win, y, h, w, v->ascii, &rows, v);
-    if (v->table.n_rows == 0 && h > 1)
+    int below = 2 + (int)v->table.n_rows; /* the header, the rows, a blank line */
+    int errors = h > below ? context_errors(v, win, y + below, h - below, w) : 0;
+    if (v->table.n_rows == 0 && h > 1 && errors == 0)
         view_table_empty(v, win, y + 1 + (h - 1) / 2, w,
                          v->app->n_clusters > 0 ? "no clusters in this context and namespace"
                                                 : "no clusters configured");

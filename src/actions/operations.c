@@ -52,6 +52,22 @@ static void copy_clean(char *dst, size_t size, const char *src) {
     free(clean);
 }
 
+/* Every answer is parsed as the Flink parsers parse theirs (json_doc): an escaped NUL
+ * (\u0000) becomes U+FFFD, shown, instead of silently cutting the string it stands in
+ * (a savepoint path, a cause, a request-id). NULL when the body is not one JSON value. */
+static cJSON *parse_answer(const struct http_response *resp) {
+    cJSON *root = NULL;
+    if (json_doc_parse(resp->body, resp->len, &root, NULL, 0) != FA_OK)
+        return NULL;
+    return root;
+}
+
+/* An id taken from an answer that went through parse_answer held a NUL: it is not the id
+ * the server meant, so it is not followed. */
+static bool holds_nul(const char *s) {
+    return s != NULL && strstr(s, "\xEF\xBF\xBD") != NULL;
+}
+
 static void op_free(struct operation *op) {
     free(op->action);
     free(op->params);
@@ -289,7 +305,7 @@ static void follow_resource(struct operation *op, const struct http_response *re
         return;
     }
     if (op->savepoint_nonce > 0) {
-        cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+        cJSON *root = parse_answer(resp);
         const char *loc = nonce_savepoint(root, op->savepoint_nonce);
         if (loc)
             finish(op, OP_SUCCEEDED, "savepoint at %s", loc);
@@ -456,7 +472,7 @@ static void become_applied(struct operation *op, const char *how) {
 /* A patched resource or Deployment read back: it carries the patch (applied: follow on as
  * if the answer had come), or it does not (not applied). */
 static void uncertain_patch(struct operation *op, const struct http_response *resp) {
-    cJSON *have = cJSON_ParseWithLength(resp->body, resp->len);
+    cJSON *have = parse_answer(resp);
     cJSON *want = op->body ? cJSON_Parse(op->body) : NULL;
     if (!cJSON_IsObject(have) || !cJSON_IsObject(want)) {
         set_phase(op, "unknown: it may have been applied; reading the resource");
@@ -507,7 +523,7 @@ static void uncertain_trigger(struct operation *op, const struct http_response *
 
 /* A cancel: the job left RUNNING (applied) or is still RUNNING a while later. */
 static void uncertain_job(struct operation *op, const struct http_response *resp) {
-    cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+    cJSON *root = parse_answer(resp);
     const char *state = json_get_string_ref(root, "state");
     if (state && op->want_job_state && strcmp(state, "RUNNING") != 0) {
         become_applied(op, "the job left RUNNING");
@@ -639,12 +655,16 @@ static void on_sent(void *arg, const struct http_response *resp) {
         finish(op, OP_FAILED, "%s", line);
         return;
     }
-    cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+    cJSON *root = parse_answer(resp);
     switch (op->follow) {
     case OP_FOLLOW_TRIGGER: {
         const char *id = json_get_string_ref(root, "request-id");
         if (id == NULL) {
             finish(op, OP_FAILED, "the answer carried no request-id");
+            break;
+        }
+        if (holds_nul(id)) {
+            finish(op, OP_FAILED, "the answer's request-id holds a NUL (\\u0000): not followed");
             break;
         }
         copy_clean(op->ref, sizeof op->ref, id);

@@ -113,12 +113,34 @@ static void set_why(char *why, size_t whylen, const char *msg) {
         snprintf(why, whylen, "%s", msg);
 }
 
+/* A NUL in the output, raw or as the escape \u0000, would cut the string holding it
+ * (cJSON keeps C strings): a token "abc\u0000xyz" would be sent as "abc". The escape is
+ * found as json_doc finds it (a backslash escapes the next character). */
+static bool holds_nul(const char *body, size_t len) {
+    if (memchr(body, '\0', len) != NULL)
+        return true;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (body[i] != '\\')
+            continue;
+        if (body[i + 1] == 'u' && i + 5 < len && memcmp(body + i + 2, "0000", 4) == 0)
+            return true;
+        i++;
+    }
+    return false;
+}
+
 int exec_credential_parse(const char *body, size_t len, const char *api_version,
                           struct exec_credential *out, char *why, size_t whylen) {
     memset(out, 0, sizeof *out);
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, false);
+    cJSON *root = NULL;
     int rc = -1;
+    if (body != NULL && holds_nul(body, len)) {
+        /* refused whole, not cut: which field does not matter, and it is not shown */
+        set_why(why, whylen, "a NUL (\\u0000) in the output: refused, not cut");
+        goto out;
+    }
+    root = cJSON_ParseWithLengthOpts(body, len, &end, false);
     if (root == NULL) {
         set_why(why, whylen, "not JSON");
         goto out;

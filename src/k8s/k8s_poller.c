@@ -585,6 +585,14 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         c->p->changed = true;
         return;
     }
+    if ((f->kind == KF_DEPLOYMENTS || f->kind == KF_SESSION_JOBS) && resp->status != 401 &&
+        resp->status != 403) { /* which list, as a malformed answer says (those two do) */
+        char full[256];
+        snprintf(full, sizeof full, "%s: %s",
+                 f->kind == KF_DEPLOYMENTS ? "flinkdeployments" : "flinksessionjobs", line);
+        set_error(c, full);
+        return;
+    }
     set_error(c, line);
 }
 
@@ -1013,7 +1021,9 @@ static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     c->p = p;
     c->st.in_scope = true;
     char err[256] = "";
-    c->st.name = xstrdup(name ? name : "");
+    /* the current context by its name, even when it does not resolve (its error shows) */
+    const char *cur = kubeconfig_current_context(p->kc);
+    c->st.name = xstrdup(name ? name : cur ? cur : "");
     c->kc = kubeconfig_resolve(p->kc, name, err, sizeof err);
     if (c->kc == NULL) {
         snprintf(c->st.error, sizeof c->st.error, "%s", err);

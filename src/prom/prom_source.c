@@ -242,7 +242,10 @@ static void on_done(void *arg, const struct http_response *resp) {
     char err[200] = "";
     enum prom_api_status st;
     static const char *const what[] = {"job gauges", "task maxima", "throughput", "alerts"};
-    if (resp->outcome == HTTP_FAILED && resp->status == 0) {
+    /* A 2xx whose body then failed (too big, cut, timed out) is the transfer's error,
+     * not a parse of what arrived. */
+    if (resp->outcome == HTTP_FAILED &&
+        (resp->status == 0 || (resp->status >= 200 && resp->status < 300))) {
         snprintf(err, sizeof err, "%s", resp->error);
         st = PROM_API_ERROR;
     } else if (q->kind == REQ_ALERTS) {

@@ -99,7 +99,7 @@ bool sim_faults_add(struct sim_faults *f, const char *pattern, const char *mode,
     if (m == N_MODES) {
         snprintf(err, err_len,
                  "unknown fault mode '%s' (latency:MS, status:CODE, reset, hang, truncate, "
-                 "garbage, huge:MB, drip, drop)",
+                 "garbage, huge:MB, drip, drop, escapes, badutf8, deep, bignum, types)",
                  mode_name);
         goto out;
     }
@@ -268,6 +268,83 @@ static void drip_free(void *cls) {
     free(d);
 }
 
+#define DEEP_LEVELS 100000
+
+/* {"jobs":[[[...]]]}: well-formed, and far deeper than any parser should follow. */
+static struct MHD_Response *deep_response(void) {
+    static const char head[] = "{\"jobs\":";
+    size_t hlen = sizeof head - 1, len = hlen + 2 * (size_t)DEEP_LEVELS + 1;
+    char *body = xmalloc(len);
+    memcpy(body, head, hlen);
+    memset(body + hlen, '[', DEEP_LEVELS);
+    memset(body + hlen + DEEP_LEVELS, ']', DEEP_LEVELS);
+    body[len - 1] = '}';
+    return MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+}
+
+static const double big_numbers[] = {1e308, -1e308, 18446744073709551616.0, -0.0, 9.3e18};
+
+/* Rewrites every value below item (keys stay) the way mode says; *k cycles big_numbers. */
+static void mangle(cJSON *item, enum sim_fault_mode mode, size_t *k) {
+    for (cJSON *c = item->child; c != NULL; c = c->next) {
+        if (cJSON_IsArray(c) || cJSON_IsObject(c)) {
+            mangle(c, mode, k);
+            continue;
+        }
+        cJSON *repl = NULL;
+        if (mode == SIM_FAULT_ESCAPES && cJSON_IsString(c)) {
+            size_t n = strlen(c->valuestring) + 64;
+            char *s = xmalloc(n);
+            snprintf(s, n, "\x1b]2;owned\x07\x1b[31m%s\x1b[2J\r\x08\x7f\x1b[0m", c->valuestring);
+            repl = cJSON_CreateString(s);
+            free(s);
+        } else if (mode == SIM_FAULT_BADUTF8 && cJSON_IsString(c)) {
+            size_t n = strlen(c->valuestring) + 16;
+            char *s = xmalloc(n);
+            snprintf(s, n, "%s\xff\xc0\xaf\xed\xa0\x80\xe2\x82", c->valuestring);
+            repl = cJSON_CreateString(s);
+            free(s);
+        } else if (mode == SIM_FAULT_BIGNUM && cJSON_IsNumber(c)) {
+            repl = cJSON_CreateNumber(big_numbers[(*k)++ % (sizeof big_numbers / sizeof big_numbers[0])]);
+        } else if (mode == SIM_FAULT_TYPES) {
+            if (cJSON_IsString(c))
+                repl = cJSON_CreateNumber(1e300);
+            else if (cJSON_IsNumber(c) || cJSON_IsBool(c))
+                repl = cJSON_CreateString(cJSON_IsNumber(c) ? "12 parsecs" : "yes");
+            else if (cJSON_IsNull(c))
+                repl = cJSON_CreateObject();
+        }
+        if (repl != NULL) {
+            repl->string = c->string; /* the key moves over (parsed keys are never const) */
+            c->string = NULL;
+            cJSON_ReplaceItemViaPointer(item, c, repl);
+            c = repl;
+        }
+    }
+}
+
+/* A content fault: the real JSON answer with its values rewritten. An answer that is not
+ * JSON (a watch stream, plain text) gets a small body of the same kind of hostility. */
+static struct MHD_Response *content_response(enum sim_fault_mode mode, struct sim_reply *real) {
+    cJSON *doc = real->body != NULL ? cJSON_ParseWithLength(real->body, real->len) : NULL;
+    char *out = NULL;
+    if (doc != NULL) {
+        size_t k = 0;
+        if (cJSON_IsArray(doc) || cJSON_IsObject(doc))
+            mangle(doc, mode, &k);
+        out = cJSON_PrintUnformatted(doc);
+        cJSON_Delete(doc);
+    }
+    if (out == NULL) {
+        const char *s = mode == SIM_FAULT_ESCAPES   ? "{\"kind\":\"\x1b]2;owned\x07\x1b[2J\"}"
+                        : mode == SIM_FAULT_BADUTF8 ? "{\"kind\":\"\xff\xc0\xaf\"}"
+                        : mode == SIM_FAULT_BIGNUM  ? "{\"kind\":1e999999}"
+                                                    : "{\"kind\":[],\"items\":\"none\"}";
+        out = xstrdup(s);
+    }
+    return MHD_create_response_from_buffer(strlen(out), out, MHD_RESPMEM_MUST_FREE);
+}
+
 struct MHD_Response *sim_faults_response(struct sim_faults *f, const struct sim_fault_hit *hit,
                                          struct sim_reply *real, unsigned int *status) {
     struct MHD_Response *resp = NULL;
@@ -313,6 +390,17 @@ struct MHD_Response *sim_faults_response(struct sim_faults *f, const struct sim_
         *status = (unsigned int)real->status;
         break;
     }
+    case SIM_FAULT_DEEP:
+        resp = deep_response();
+        *status = MHD_HTTP_OK;
+        break;
+    case SIM_FAULT_ESCAPES:
+    case SIM_FAULT_BADUTF8:
+    case SIM_FAULT_BIGNUM:
+    case SIM_FAULT_TYPES:
+        resp = content_response(hit->mode, real);
+        *status = (unsigned int)real->status;
+        break;
     default:
         break;
     }

@@ -5,7 +5,12 @@
  *
  * Modes: latency:MS, status:CODE, reset, hang, truncate, garbage, huge:MB, drip, drop
  * (the request is carried out, then the connection closes without an answer: a mutation
- * that arrived and whose answer was lost).
+ * that arrived and whose answer was lost), and hostile content in a well-formed answer:
+ * escapes (every string of the real JSON answer gains terminal escape sequences and
+ * control characters), badutf8 (every string gains invalid UTF-8: a stray byte, an
+ * overlong form, a surrogate), deep (100,000 nested arrays), bignum (every number becomes
+ * one of 1e308, -1e308, 2^64, -0 and 9.3e18) and types (every string becomes a number,
+ * every number a string, every boolean a string and every null an object).
  * The module also owns the stop signal: every wait a fault makes (latency, hang, drip)
  * ends as soon as sim_faults_stop() is called, so SIGTERM never waits on a fault. */
 #ifndef FLINKTOP_SIM_FAULTS_H
@@ -28,7 +33,12 @@
     X(GARBAGE, "garbage", false, 0, 0)                                                             \
     X(HUGE, "huge", true, 1, 4096)                                                                 \
     X(DRIP, "drip", false, 0, 0)                                                                   \
-    X(DROP, "drop", false, 0, 0)
+    X(DROP, "drop", false, 0, 0)                                                                   \
+    X(ESCAPES, "escapes", false, 0, 0)                                                             \
+    X(BADUTF8, "badutf8", false, 0, 0)                                                             \
+    X(DEEP, "deep", false, 0, 0)                                                                   \
+    X(BIGNUM, "bignum", false, 0, 0)                                                               \
+    X(TYPES, "types", false, 0, 0)
 
 enum sim_fault_mode {
 #define SIM_FAULT_ENUM(id, name, has_arg, min, max) SIM_FAULT_##id,
@@ -64,7 +74,8 @@ cJSON *sim_faults_list(struct sim_faults *f);
 /* First rule matching path (borrowed). False when none applies (always for /_sim/...). */
 bool sim_faults_match(struct sim_faults *f, const char *path, struct sim_fault_hit *hit);
 
-/* Builds the response of a body fault (status, truncate, garbage, huge, drip) from the real
+/* Builds the response of a body fault (status, truncate, garbage, huge, drip and the
+ * content modes) from the real
  * answer. May take real->body (then sets it to NULL). Returns an owned response (caller
  * destroys it after queueing) and the status to send in *status; NULL for other modes. */
 struct MHD_Response *sim_faults_response(struct sim_faults *f, const struct sim_fault_hit *hit,

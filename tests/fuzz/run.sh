@@ -32,21 +32,21 @@ run_one() { # NAME
     echo $? >"$OUT/$name.rc"
 }
 
+# sh tests/fuzz/run.sh --one NAME: one target (what the pool below runs)
+if [ "${1:-}" = --one ]; then
+    run_one "$2"
+    exit 0
+fi
+
 names=""
 for src in tests/fuzz/fuzz_*.c; do
     n=$(basename "$src" .c)
     [ -x "build/fuzz/$n" ] && names="$names $n"
 done
-running=0
-for n in $names; do
-    run_one "$n" &
-    running=$((running + 1))
-    if [ "$running" -ge "$JOBS" ]; then
-        wait
-        running=0
-    fi
-done
-wait
+# a pool of FUZZ_JOBS: the next target starts as soon as one ends (no batch waits for its
+# slowest); the table below is printed in the targets' order once all are done
+# shellcheck disable=SC2086
+printf '%s\n' $names | xargs -P "$JOBS" -n 1 sh tests/fuzz/run.sh --one
 
 status=0
 printf '%-28s %12s %9s\n' target execs findings

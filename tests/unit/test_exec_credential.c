@@ -586,6 +586,40 @@ static void exec_parse_checks_the_credential(void **state) {
     assert_null(cred.token);
 }
 
+/* A NUL in a token, escaped or raw, would cut it ("abc\u0000xyz" sent as "abc"): the
+ * credential is refused with a reason, never cut. An escaped backslash before "u0000" is
+ * text, not a NUL. */
+static void exec_parse_refuses_a_nul_never_cuts(void **state) {
+    (void)state;
+    struct exec_credential cred;
+    char why[128];
+    const char *esc = "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                      "\"kind\":\"ExecCredential\",\"status\":{\"token\":\"abc\\u0000xyz\"}}";
+    assert_int_equal(exec_credential_parse(esc, strlen(esc), EXEC_API_V1, &cred, why, sizeof why),
+                     -1);
+    assert_null(cred.token);
+    assert_non_null(strstr(why, "NUL"));
+    assert_null(strstr(why, "abc"));
+    const char raw[] = "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                       "\"kind\":\"ExecCredential\",\"status\":{\"token\":\"abc\0xyz\"}}";
+    assert_int_equal(exec_credential_parse(raw, sizeof raw - 1, EXEC_API_V1, &cred, why, sizeof why),
+                     -1);
+    assert_null(cred.token);
+    assert_non_null(strstr(why, "NUL"));
+    const char *cert = "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                       "\"kind\":\"ExecCredential\",\"status\":{\"clientCertificateData\":\"c\","
+                       "\"clientKeyData\":\"-----BEGIN\\u0000KEY\"}}";
+    assert_int_equal(exec_credential_parse(cert, strlen(cert), EXEC_API_V1, &cred, why, sizeof why),
+                     -1);
+    assert_null(cred.client_key_data);
+    const char *text = "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                       "\"kind\":\"ExecCredential\",\"status\":{\"token\":\"a\\\\u0000b\"}}";
+    assert_int_equal(exec_credential_parse(text, strlen(text), EXEC_API_V1, &cred, why, sizeof why),
+                     0);
+    assert_string_equal(cred.token, "a\\u0000b");
+    exec_credential_clear(&cred);
+}
+
 static int group_setup(void **state) {
     (void)state;
     http = http_new(HTTP_DEFAULT_TIMEOUT_MS, HTTP_DEFAULT_MAX_BODY);
@@ -619,6 +653,7 @@ int main(void) {
         cmocka_unit_test(exec_interactive_always_is_refused),
         cmocka_unit_test(exec_parse_time_reads_rfc3339),
         cmocka_unit_test(exec_parse_checks_the_credential),
+        cmocka_unit_test(exec_parse_refuses_a_nul_never_cuts),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -9,8 +9,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "operations.h"
@@ -204,6 +209,137 @@ static void test_operations_match_the_cluster_id_not_the_name(void **state) {
     operations_free(ops);
 }
 
+
+/* ---- a one-answer server on loopback: the operation's real HTTP path, no mock ---- */
+
+static int listen_local(int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    socklen_t len = sizeof a;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Drives h until one request has come to lfd and been answered with status and body, and
+ * every transfer is done; the request line goes into line. Bounded: about 5 s. */
+static void answer_one(struct http *h, int lfd, int status, const char *body, char *line,
+                       size_t linelen) {
+    int cfd = -1;
+    for (int i = 0; i < 500 && cfd < 0; i++) {
+        http_perform(h);
+        struct pollfd p = {lfd, POLLIN, 0};
+        if (poll(&p, 1, 10) == 1)
+            cfd = accept(lfd, NULL, NULL);
+    }
+    assert_true(cfd >= 0);
+    char req[4096];
+    size_t got = 0;
+    for (int i = 0; i < 500 && got < sizeof req - 1; i++) {
+        http_perform(h);
+        struct pollfd p = {cfd, POLLIN, 0};
+        if (poll(&p, 1, 10) == 1) {
+            ssize_t n = read(cfd, req + got, sizeof req - 1 - got);
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+            req[got] = '\0';
+            if (strstr(req, "\r\n\r\n"))
+                break;
+        }
+    }
+    req[got] = '\0';
+    snprintf(line, linelen, "%.*s", (int)strcspn(req, "\r\n"), req);
+    char head[256];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n",
+                     status, strlen(body));
+    assert_true(write(cfd, head, (size_t)n) == n);
+    assert_true(write(cfd, body, strlen(body)) == (ssize_t)strlen(body));
+    close(cfd);
+    for (int i = 0; i < 500 && http_pending(h) > 0; i++) {
+        http_perform(h);
+        poll(NULL, 0, 10);
+    }
+    assert_int_equal(http_pending(h), 0);
+}
+
+/* A request-id with an escaped NUL ("r1\u0000/../x") is not cut to "r1" and followed as
+ * if it were that savepoint: the operation fails and says why. */
+static void test_request_id_with_nul_is_refused_not_cut(void **state) {
+    (void)state;
+    int port = 0, lfd = listen_local(&port);
+    struct http *h = http_new(5000, 1 << 20);
+    struct operations *ops = operations_new(h, NULL, NULL);
+    char url[64], err[128], line[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    struct op_request r = {0};
+    r.action = "savepoint";
+    r.cluster = "prod";
+    r.job_id = "a0000000000000000000000000000001";
+    r.base_url = url;
+    r.path = "/jobs/a0000000000000000000000000000001/savepoints";
+    r.method = "POST";
+    r.body = "{}";
+    r.follow = OP_FOLLOW_TRIGGER;
+    const struct operation *op = operations_start(ops, &r, err, sizeof err);
+    assert_non_null(op);
+    answer_one(h, lfd, 202, "{\"request-id\":\"r1\\u0000/../x\"}", line, sizeof line);
+    assert_non_null(strstr(line, "POST /jobs/a0000000000000000000000000000001/savepoints"));
+    assert_int_equal(op->state, OP_FAILED);
+    assert_non_null(strstr(op->result, "request-id holds a NUL"));
+    assert_string_not_equal(op->ref, "r1");
+    operations_free(ops);
+    http_free(h);
+    close(lfd);
+}
+
+/* A savepoint's path with an escaped NUL in it is shown whole, the NUL as U+FFFD. */
+static void test_savepoint_path_with_nul_is_shown_whole(void **state) {
+    (void)state;
+    int port = 0, lfd = listen_local(&port);
+    struct http *h = http_new(5000, 1 << 20);
+    struct operations *ops = operations_new(h, NULL, NULL);
+    char url[64], err[128], line[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    struct op_request r = {0};
+    r.action = "savepoint";
+    r.cluster = "prod";
+    r.job_id = "a0000000000000000000000000000001";
+    r.base_url = url;
+    r.path = "/jobs/a0000000000000000000000000000001/savepoints";
+    r.method = "POST";
+    r.body = "{}";
+    r.follow = OP_FOLLOW_TRIGGER;
+    const struct operation *op = operations_start(ops, &r, err, sizeof err);
+    assert_non_null(op);
+    answer_one(h, lfd, 202, "{\"request-id\":\"r1\"}", line, sizeof line);
+    assert_int_equal(op->state, OP_RUNNING);
+    assert_string_equal(op->ref, "r1");
+    /* the follow: its savepoint completed at a path with an escaped NUL in it */
+    for (int i = 0; i < 300 && http_pending(h) == 0; i++) {
+        operations_tick(ops, 0);
+        poll(NULL, 0, 10);
+    }
+    answer_one(h, lfd, 200,
+               "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":"
+               "{\"location\":\"s3://b/sp-1\\u0000-evil\"}}",
+               line, sizeof line);
+    assert_non_null(strstr(line, "GET /jobs/a0000000000000000000000000000001/savepoints/r1"));
+    assert_int_equal(op->state, OP_SUCCEEDED);
+    /* the whole path, the NUL shown as U+FFFD */
+    assert_non_null(strstr(op->result, "s3://b/sp-1\xEF\xBF\xBD-evil"));
+    operations_free(ops);
+    http_free(h);
+    close(lfd);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forbidden_carries_rbac_message),
@@ -214,6 +350,8 @@ int main(void) {
         cmocka_unit_test(test_unwritable_audit_sends_nothing),
         cmocka_unit_test(test_maybe_delivered),
         cmocka_unit_test(test_operations_match_the_cluster_id_not_the_name),
+        cmocka_unit_test(test_request_id_with_nul_is_refused_not_cut),
+        cmocka_unit_test(test_savepoint_path_with_nul_is_shown_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,309 @@
+#!/usr/bin/env bats
+# The fault matrix in the console: one flinktop (tmux, 240x30, the clusters screen,
+# refresh 1 s, timeout 1 s, no request budget) for the whole file against one simulator,
+# each test a fault mode. The faulted sources, each on its own cluster's row:
+#
+#   d-production  overview (direct)     production   overview through the service proxy
+#   d-staging     jobs overview         staging      jobs overview through the proxy
+#   d-development (control: untouched)  development  task managers through the proxy
+#
+# What the SRE at the terminal needs: flinktop stays up, the faulted row says stale and
+# why, its last good figures stay on screen, the control row stays fresh, and within one
+# refresh (plus the timeout) of the fault clearing every row is fresh again. The content
+# modes (escapes, invalid UTF-8, huge numbers, wrong types) must neither reach the
+# terminal (title, screen) nor cost the rows. The --once half is
+# tests/integration/faults.bats.
+
+load lib
+
+setup_file() {
+    e2e_setup_file --clusters 3 --jobs 2 --frozen --clock manual \
+        --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
+    export TMUX_SOCK="flinktop-faults-$$"
+    export FAULTS_DIR="$BATS_FILE_TMPDIR"
+    # refresh and timeout 1 s, 2 s under the sanitizers (TEST_TIME_SCALE=4): each mode
+    # waits for about one of each twice (the error, the recovery)
+    local scale=$((1 + ${TEST_TIME_SCALE:-1} / 4)) args="" c
+    for c in production staging development; do
+        args="$args --flink d-$c=$SIM_URL/clusters/$c"
+    done
+    tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 240 -y 30 \
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP --refresh $scale --timeout $scale --qps 0 --kubeconfig $FAULTS_DIR/kc $args --start clusters 2>$FAULTS_DIR/stderr; echo \"exited \$?\" >$FAULTS_DIR/exit; sleep 30" ||
+        return 1
+    tmux -L "$TMUX_SOCK" set-option -g status off >/dev/null
+}
+
+teardown_file() {
+    local pane pid
+    pane=$(tmux -L "$TMUX_SOCK" display -p '#{pane_pid}' 2>/dev/null)
+    [ -n "$pane" ] && pid=$(pgrep -P "$pane" 2>/dev/null | head -n 1)
+    tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+    if [ -n "${pid:-}" ]; then # the hung-up flinktop exits by itself; wait with a deadline
+        local i=0
+        while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
+            i=$((i + 1))
+            sleep 0.05
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    e2e_teardown_file
+}
+
+setup() {
+    cd "$E2E_ROOT" || return 1
+    # every row fresh before a mode starts (the previous test's recovery, or the start)
+    until_rows_fresh 15
+}
+
+teardown() {
+    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null || true
+}
+
+ROWS="d-production d-staging d-development production staging development"
+
+# row NAME: the clusters screen's line of cluster NAME (after the 3-cell mark column)
+row() { screen | grep -E "^.{3}$1 " | head -n 1 | cut -c4-; }
+
+alive() {
+    if [ -s "$FAULTS_DIR/exit" ]; then
+        echo "flinktop exited: $(cat "$FAULTS_DIR/exit"); stderr: $(tail -c 2000 "$FAULTS_DIR/stderr")" >&2
+        return 1
+    fi
+}
+
+# rows_fresh: every row is on screen and none is stale or failing
+rows_fresh() {
+    local r n
+    for n in $ROWS; do
+        r=$(row "$n")
+        [ -n "$r" ] || return 1
+        case "$r" in *stale* | *err*) return 1 ;; esac
+    done
+}
+
+until_rows_fresh() { # SECONDS
+    local end=$(($(now_ms) + $1 * 1000 * SCALE))
+    while :; do
+        alive || return 1
+        if rows_fresh; then return 0; fi
+        tick
+        [ "$NOW_MS" -lt "$end" ] || break
+        sleep "$POLL_S"
+    done
+    echo "timed out after $1 s waiting for every row to be fresh" >&2
+    screen >&2
+    return 1
+}
+
+# faulted_rows_say REGEX: the five faulted rows say stale and match REGEX (the error as far
+# as the column shows it), the control row does not
+faulted_rows_say() {
+    local n r
+    for n in d-production d-staging production staging development; do
+        r=$(row "$n")
+        [[ "$r" == *stale* ]] || return 1
+        [[ "$r" =~ $1 ]] || return 1
+    done
+    r=$(row d-development)
+    [[ -n "$r" && "$r" != *stale* ]]
+}
+
+fault_all() { # MODE [ARG]
+    fault "/clusters/production/overview" "$@" &&
+        fault "/clusters/staging/jobs/overview" "$@" &&
+        fault "/api/v1/namespaces/flink-prod/services/*/proxy/overview" "$@" &&
+        fault "/api/v1/namespaces/flink-staging/services/*/proxy/jobs/overview" "$@" &&
+        fault "/api/v1/namespaces/flink-dev/services/*/proxy/taskmanagers" "$@"
+}
+
+# error_mode REGEX MODE [ARG]: the faulted rows say so and keep their last good figures;
+# the fault clears and every row is fresh within one refresh and a timeout
+error_mode() {
+    local want=$1 end r
+    shift
+    # the last good figures, as they are before the fault
+    local prod stag
+    prod=$(row production | awk '{print $3, $4, $5}')
+    stag=$(row d-staging | awk '{print $3, $4, $5, $6}')
+    fault_all "$@"
+    end=$(($(now_ms) + 20000 * SCALE))
+    until faulted_rows_say "$want"; do
+        alive
+        tick
+        if [ "$NOW_MS" -ge "$end" ]; then
+            echo "the faulted rows never said /$want/:" >&2
+            screen >&2
+            return 1
+        fi
+        sleep "$POLL_S"
+    done
+    # last good data kept: version, task managers and slots of a failed overview; the
+    # job counts of a failed jobs list
+    r=$(row production)
+    [ "$(echo "$r" | awk '{print $3, $4, $5}')" = "$prod" ] || { echo "production: $r, was $prod" >&2; return 1; }
+    r=$(row d-staging)
+    [ "$(echo "$r" | awk '{print $3, $4, $5, $6}')" = "$stag" ] || { echo "d-staging: $r, was $stag" >&2; return 1; }
+    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    # recovery within one refresh and one timeout (1 s each; 2 s under the sanitizers),
+    # with room for a slow machine
+    until_rows_fresh 4
+}
+
+# content_mode MODE: hostile but well-formed answers; nothing reaches the terminal, the
+# rows stay, and clearing the fault leaves every row fresh
+content_mode() {
+    fault_all "$@"
+    # two refreshes with the fault in place (the simulator counts the faulted requests)
+    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+    local end=$(($(now_ms) + 15000 * SCALE)) n
+    while :; do
+        alive
+        n=$(curl -sf "$SIM_URL/_sim/stats" | grep -o '"/clusters/{cluster}/overview":[0-9]*' |
+            cut -d: -f2)
+        [ "${n:-0}" -ge 2 ] && break
+        tick
+        [ "$NOW_MS" -lt "$end" ] || { echo "no two refreshes under the fault" >&2; return 1; }
+        sleep "$POLL_S"
+    done
+    alive
+    local title
+    title=$(tmux -L "$TMUX_SOCK" display -p '#{pane_title}')
+    [[ "$title" != *owned* ]] || { echo "the pane title was set: $title" >&2; return 1; }
+    on_screen "NAME" || { screen >&2; return 1; } # not cleared by an ESC [2J
+    off_screen "owned"
+    for n in $ROWS; do
+        [ -n "$(row "$n")" ] || { echo "row $n is gone" >&2; screen >&2; return 1; }
+    done
+    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    until_rows_fresh 4
+}
+
+@test "console fault matrix: status 500" {
+    error_mode 'HTTP 500' status 500
+}
+
+@test "console fault matrix: status 503" {
+    error_mode 'HTTP 503' status 503
+}
+
+@test "console fault matrix: reset" {
+    error_mode 'connection|server clo' reset
+}
+
+@test "console fault matrix: an answer dropped" {
+    error_mode 'connection|server clo' drop
+}
+
+@test "console fault matrix: a server that never answers" {
+    error_mode 'timed out' hang
+}
+
+@test "console fault matrix: latency over the timeout" {
+    error_mode 'timed out' latency $((3000 * (1 + SCALE / 4)))
+}
+
+@test "console fault matrix: drip" {
+    error_mode 'timed out' drip
+}
+
+@test "console fault matrix: truncated" {
+    error_mode 'bad answer|malformed' truncate
+}
+
+@test "console fault matrix: garbage" {
+    error_mode 'bad answer|malformed' garbage
+}
+
+@test "console fault matrix: 20 MB" {
+    error_mode 'response ov' huge 20
+}
+
+@test "console fault matrix: deep nesting" {
+    error_mode 'bad answer|malformed' deep
+}
+
+@test "console fault matrix: escape sequences" {
+    content_mode escapes
+}
+
+@test "console fault matrix: invalid UTF-8" {
+    content_mode badutf8
+}
+
+@test "console fault matrix: huge numbers" {
+    content_mode bignum
+}
+
+@test "console fault matrix: wrong types" {
+    content_mode types
+}
+
+@test "console fault matrix: a failing pod watch's re-list is its rows' error, and recovers" {
+    fault "/api/v1/pods" garbage
+    curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    local end=$(($(now_ms) + 20000 * SCALE)) n ok
+    while :; do
+        alive
+        ok=1
+        for n in production staging development; do
+            [[ "$(row "$n")" == *"pods flink-"* ]] || ok=0
+        done
+        [ $ok = 1 ] && break
+        tick
+        [ "$NOW_MS" -lt "$end" ] || { echo "the rows never said their pods failed" >&2; screen >&2; return 1; }
+        sleep "$POLL_S"
+    done
+    [[ "$(row d-development)" != *pods* ]]
+    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    until_rows_fresh 6
+}
+
+@test "clusters screen: a credential that cannot be loaded says so under the table, by context" {
+    local kc=$BATS_TEST_TMPDIR/kc
+    cat >"$kc" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: sim
+  cluster:
+    server: "$SIM_URL"
+users:
+- name: good
+  user: {}
+- name: tok
+  user:
+    tokenFile: /nonexistent/token
+- name: plug
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: /bin/false
+      interactiveMode: Never
+contexts:
+- name: good
+  context: {cluster: sim, user: good, namespace: flink-prod}
+- name: badtoken
+  context: {cluster: sim, user: tok}
+- name: badexec
+  context: {cluster: sim, user: plug}
+current-context: good
+YAML
+    chmod 600 "$kc"
+    # a console of its own, beside the file's
+    local file_sock=$TMUX_SOCK
+    TMUX_SOCK="flinktop-faults-cred-$$"
+    console 200 20 --refresh 1 --kubeconfig "$kc" --context good --context badtoken \
+        --context badexec -n flink-prod
+    local rc=0
+    wait_for 'context badtoken: ' 15 &&
+        wait_for 'cannot read tokenFile "/nonexistent/token"' 5 &&
+        wait_for 'context badexec: exec plugin "/bin/false" failed' 10 &&
+        wait_for 'production' 10 || rc=1
+    # the good context's cluster has its row, fresh
+    [[ "$(row production)" == *flink-prod* ]] || rc=1
+    off_screen 'no clusters configured' || rc=1
+    t kill-server 2>/dev/null || true
+    TMUX_SOCK=$file_sock
+    return $rc
+}
