@@ -360,6 +360,10 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
      * clusters start further down the list. */
     size_t name_offset = ci == 0 ? 0 : ci == 1 ? 1 : 4 * ci;
     size_t hostile = 0;
+    /* the fleet's hostile names run on across its clusters */
+    size_t fleet_hostile = 0;
+    for (size_t k = 0; fe != NULL && o->hostile_names && k < ci; k++)
+        fleet_hostile += sim_catalog_fleet(k)->n_jobs;
     c->jobs = xcalloc(c->n_jobs, sizeof *c->jobs);
     for (size_t i = 0; i < c->n_jobs; i++) {
         struct sim_job *j = &c->jobs[i];
@@ -372,6 +376,17 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
             slow = fe->states[i] == SIM_FLEET_SLOW;
         build_vertices(j, &build, sim_job_state_is_terminal(st) ? 8 : (int)budget, slow,
                        o->parallelism);
+        if (fe != NULL && o->hostile_names) {
+            /* every name a server sends can be hostile: the job's, an operator chain's,
+             * and what its exceptions say */
+            const char *hn = sim_catalog_fleet_hostile_name(fleet_hostile + i);
+            if (hn != NULL) {
+                free(j->name);
+                j->name = xstrdup(hn);
+            }
+            j->vertices[1].name = sim_catalog_hostile_vertex(fleet_hostile + i);
+            j->hostile = true;
+        }
         if (st == SIM_JOB_FINISHED)
             build_finished(j, &build, now);
         else if (st == SIM_JOB_FAILED)

@@ -116,6 +116,7 @@ struct sim_job {
     char *name;                  /* owned */
     bool batch;                  /* job-type BATCH (the finished backfill) */
     bool busy_nan;               /* accumulated-busy-time not measured: served as "NaN" */
+    bool hostile; /* --hostile-names on the fleet: its exception messages carry escapes */
     enum sim_job_state state;
     enum sim_task_phase phase;
     int64_t start_time; /* epoch ms: submitted (INITIALIZING) */
