@@ -1015,7 +1015,7 @@ static const struct k8s_resource resources[] = {
     {K8S_DEPLOYMENT, GROUP_APPS, "deployments", "deployment", "Deployment", "deploy", true,
      "get,list,patch,watch"},
     {K8S_FLINKDEP, GROUP_FLINK, "flinkdeployments", "flinkdeployment", "FlinkDeployment",
-     "flinkdep", true, "create,delete,get,list,patch,watch"},
+     "flinkdep", true, "create,delete,get,list,patch,update,watch"},
     {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
      "sessionjob", true, "create,delete,get,list,patch,watch"},
     {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
@@ -2214,6 +2214,115 @@ out:
     cJSON_Delete(patch);
 }
 
+/* The API server's 409 for a write whose precondition failed: a Status with details. */
+static void conflict(struct sim_reply *r, const struct k8s_resource *res, const char *name) {
+    const char *group = group_names[res->group];
+    char *msg = xasprintf("Operation cannot be fulfilled on %s%s%s \"%s\": the object has been "
+                          "modified; please apply your changes to the latest version and try "
+                          "again",
+                          res->plural, group[0] != '\0' ? "." : "", group, name);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "Status");
+    cJSON_AddStringToObject(o, "apiVersion", "v1");
+    cJSON_AddObjectToObject(o, "metadata");
+    cJSON_AddStringToObject(o, "status", "Failure");
+    cJSON_AddStringToObject(o, "message", msg);
+    cJSON_AddStringToObject(o, "reason", "Conflict");
+    cJSON *d = cJSON_AddObjectToObject(o, "details");
+    cJSON_AddStringToObject(d, "name", name);
+    cJSON_AddStringToObject(d, "group", group);
+    cJSON_AddStringToObject(d, "kind", res->plural);
+    cJSON_AddNumberToObject(o, "code", 409);
+    free(msg);
+    sim_reply_json(r, 409, o);
+}
+
+/* A write's optimistic concurrency as the API server checks it: a metadata.resourceVersion
+ * in the body (a PUT's, or a merge patch's: the patched object carries it into the update)
+ * must be the object's resourceVersion now, the one a read returns (the operator's status
+ * writes move it too); a body without one has no precondition. False after answering 409.
+ * A JSON patch's precondition is its own "test" op. */
+static bool precondition_holds(struct sim_k8s *k, struct sim_model *m,
+                               const struct k8s_resource *res, const char *ns, const char *name,
+                               const char *content_type, const char *body, size_t body_len,
+                               int64_t now, struct sim_reply *r) {
+    if (content_type != NULL && strncmp(content_type, "application/json-patch+json", 27) == 0)
+        return true;
+    const char *end = NULL;
+    cJSON *in = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(get_obj(in, "metadata"), "resourceVersion");
+    bool holds = true;
+    if (want != NULL) {
+        cJSON *now_obj = rendered_one(k, m, res, ns, name, now);
+        const char *have = get_str(get_obj(now_obj, "metadata"), "resourceVersion");
+        holds = now_obj == NULL || (cJSON_IsString(want) && have != NULL &&
+                                    strcmp(want->valuestring, have) == 0);
+        cJSON_Delete(now_obj);
+    }
+    cJSON_Delete(in);
+    if (!holds)
+        conflict(r, res, name);
+    return holds;
+}
+
+/* PUT .../flinkdeployments/NAME: the whole object replaced. A custom resource takes no
+ * unconditional update (metadata.resourceVersion is required, and must be current); what
+ * changes is its labels, annotations and spec (status is a subresource), written as the
+ * merge patch that makes the stored object the sent one, so the operator sees it as it
+ * sees a patch. */
+static void replace_deployment(struct sim_k8s *k, struct sim_model *m, const char *ns,
+                               const char *name, const char *body, size_t body_len, int64_t now,
+                               struct sim_reply *r) {
+    const char *end = NULL;
+    cJSON *in = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    cJSON *stored = NULL;
+    char *text = NULL;
+    const char *kind = get_str(in, "kind");
+    const char *in_name = get_str(get_obj(in, "metadata"), "name");
+    if (!cJSON_IsObject(in)) {
+        sim_k8s_status(r, 400, "BadRequest", "the body of the request is not a JSON object");
+        goto out;
+    }
+    if (kind != NULL && strcmp(kind, "FlinkDeployment") != 0) {
+        sim_k8s_status(r, 400, "BadRequest", "kind %s does not match flinkdeployments", kind);
+        goto out;
+    }
+    if (in_name == NULL || strcmp(in_name, name) != 0) {
+        sim_k8s_status(r, 400, "BadRequest",
+                       "the name of the object (%s) does not match the name on the URL (%s)",
+                       in_name != NULL ? in_name : "", name);
+        goto out;
+    }
+    stored = rendered_one(k, m, resource_of(K8S_FLINKDEP), ns, name, now);
+    if (stored == NULL) {
+        sim_k8s_status(r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
+                       name);
+        goto out;
+    }
+    if (get_str(get_obj(in, "metadata"), "resourceVersion") == NULL) {
+        sim_k8s_status(r, 422, "Invalid",
+                       "FlinkDeployment.flink.apache.org \"%s\" is invalid: "
+                       "metadata.resourceVersion: Invalid value: 0x0: must be specified for an "
+                       "update",
+                       name);
+        goto out;
+    }
+    if (get_obj(in, "spec") == NULL)
+        cJSON_AddObjectToObject(in, "spec");
+    cJSON *patch = json_patch_as_merge(stored, in);
+    text = cJSON_PrintUnformatted(patch);
+    cJSON_Delete(patch);
+    if (created_index(k, ns, name) >= 0)
+        patch_created(k, ns, name, "application/merge-patch+json", text, strlen(text), r);
+    else
+        patch_deployment(k, m, ns, name, "application/merge-patch+json", text, strlen(text),
+                         now, r);
+out:
+    free(text);
+    cJSON_Delete(stored);
+    cJSON_Delete(in);
+}
+
 static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
                      const struct sim_query *query, const char *content_type, const char *accept,
                      const char *body, size_t body_len, int64_t now, struct sim_reply *r) {
@@ -2321,6 +2430,17 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         free(created);
     } else if (x.name != NULL && get) {
         reply_get(k, m, x.res, x.ns, x.name, table, now, r);
+    } else if (x.name != NULL && x.ns != NULL &&
+               (strcmp(method, "PATCH") == 0 || strcmp(method, "PUT") == 0) &&
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_DEPLOYMENT ||
+                x.res->id == K8S_SESSIONJOB) &&
+               !precondition_holds(k, m, x.res, x.ns, x.name, content_type, body, body_len, now,
+                                   r)) {
+        /* answered 409 */
+    } else if (x.name != NULL && strcmp(method, "PUT") == 0 && x.res->id == K8S_FLINKDEP &&
+               x.ns != NULL) {
+        replace_deployment(k, m, x.ns, x.name, body, body_len, now, r);
+        written(k, m, x.res, x.ns, x.name, now, r);
     } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_FLINKDEP &&
                x.ns != NULL) {
         if (created_index(k, x.ns, x.name) >= 0)
