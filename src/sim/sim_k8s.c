@@ -810,15 +810,36 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                                             2 + (int)i, t0 - 3600000, t0 - 120000, 4, "kubelet"));
             free(pod);
         }
-        /* What the operator did since: spec changes, restarts, savepoint failures. */
+        /* What the operator did since: spec changes, restarts, savepoint failures. The same
+         * event again (object, reason, message) is the first one counted up, as the
+         * operator's event recorder and the API server's aggregation make it. */
         const struct sim_operator_state *op = &k->operators[i];
         for (size_t e = 0; e < op->n_events; e++) {
             const struct sim_operator_event *ev =
                 &op->events[(op->first_event + e) % SIM_OPERATOR_EVENTS];
             if (ev->at > now)
                 continue;
+            bool again = false;
+            int count = 1;
+            int64_t last = ev->at;
+            for (size_t f = 0; f < op->n_events && !again; f++) {
+                const struct sim_operator_event *x =
+                    &op->events[(op->first_event + f) % SIM_OPERATOR_EVENTS];
+                if (f == e || x->at > now || strcmp(x->kind, ev->kind) != 0 ||
+                    strcmp(x->object, ev->object) != 0 || strcmp(x->reason, ev->reason) != 0 ||
+                    strcmp(x->message, ev->message) != 0)
+                    continue;
+                if (x->at < ev->at || (x->at == ev->at && f < e))
+                    again = true; /* counted in the earlier one */
+                else {
+                    count++;
+                    last = x->at > last ? x->at : last;
+                }
+            }
+            if (again)
+                continue;
             cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
-                                                   ev->message, 1, ev->at, ev->at,
+                                                   ev->message, count, ev->at, last,
                                                    100 + (int)(op->first_event + e),
                                                    ev->component[0] != '\0' ? ev->component
                                                                              : OPERATOR));

@@ -71,3 +71,72 @@ assert s == 400, (s, b)
 assert req("PUT", fd_path(name="no-such"), dict(o, metadata=dict(o["metadata"], name="no-such")), "application/json")[0] == 404
 '
 }
+
+@test "a failed upgrade savepoint stalls the upgrade: the job runs on the old spec, status.error and a ClusterDeploymentException event; the operator retries and the upgrade goes on" {
+    sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 3 --jobs 1
+    lpy '
+d = pick(lambda d: d["spec"]["flinkConfiguration"].get("state.savepoints.dir"))
+gen, par = d["metadata"]["generation"], d["spec"]["job"]["parallelism"]
+pods_before = pods_of()
+s, b = req("POST", "/_sim/savepoints/fail", {"count": 1})
+assert s == 200, (s, b)
+patch_fd({"spec": {"job": {"upgradeMode": "savepoint", "parallelism": par + 1}}})
+def failed():
+    observe()
+    return "error" in fd()["status"]
+for _ in range(20):
+    if failed(): break
+    advance(STEP_MS)
+st = fd()["status"]
+e = json.loads(st["error"])
+assert e["type"] == "org.apache.flink.kubernetes.operator.exception.ReconciliationException", e
+assert "CheckpointException" in e["message"] and e["throwableList"], e
+# nothing was deleted: the job runs on, on the old spec, under its id
+l = TRACE[-1]
+assert l[:2] == ["STABLE", "READY"] and l[3:] == [JID, "RUNNING", str(len(pods_before)), "yes", "200"], show_trace()
+assert set(seq_of(0).split()) == {"STABLE"} and set(seq_of(1).split()) == {"READY"}, show_trace()
+assert pods_of() == pods_before
+assert ok("/clusters/%s/jobs/%s" % (NAME, JID))["state"] == "RUNNING"
+assert st["observedGeneration"] == gen and st["reconciliationStatus"]["state"] == "DEPLOYED", st
+assert json.loads(st["reconciliationStatus"]["lastReconciledSpec"])["spec"]["job"]["parallelism"] == par
+assert "upgradeSavepointPath" not in st["jobStatus"], st["jobStatus"]
+ev = [x for x in ok("/api/v1/namespaces/%s/events" % NS)["items"]
+      if x["involvedObject"]["name"] == NAME and x["reason"] == "ClusterDeploymentException"]
+assert len(ev) == 1 and ev[0]["type"] == "Warning" and ev[0]["source"]["component"] == "JobManagerDeployment", ev
+assert ev[0]["message"] == e["message"], (ev, e)
+# the retry, 5 s later, takes its savepoint: the upgrade goes on, the error goes
+del TRACE[:]
+run_until(lambda l, seen: "UPGRADING" in seen and l[0] == "STABLE" and l[4] == "RUNNING" and l[7] == "200", 80)
+assert seq_of(1) == "READY MISSING DEPLOYING DEPLOYED_NOT_READY READY", seq_of(1)
+o = fd(); st = o["status"]
+assert "error" not in st, st["error"]
+assert st["observedGeneration"] == o["metadata"]["generation"] == gen + 1, st
+new_jid = TRACE[-1][3]
+assert new_jid != JID and restored_path(new_jid) == st["jobStatus"]["upgradeSavepointPath"], st["jobStatus"]
+'
+}
+
+@test "an upgrade savepoint that keeps failing: the operator retries with a growing delay, the job keeps running, one event counted up" {
+    sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 3 --jobs 1
+    lpy '
+d = pick(lambda d: d["spec"]["flinkConfiguration"].get("state.savepoints.dir"))
+s, b = req("POST", "/_sim/savepoints/fail", {"count": 100})
+assert s == 200, (s, b)
+patch_fd({"spec": {"job": {"upgradeMode": "savepoint"}, "flinkConfiguration": {"pipeline.max-parallelism": "256"}}})
+def count():
+    ev = [x for x in ok("/api/v1/namespaces/%s/events" % NS)["items"]
+          if x["involvedObject"]["name"] == NAME and x["reason"] == "ClusterDeploymentException"]
+    assert len(ev) <= 1, ev
+    return ev[0]["count"] if ev else 0
+seen = []
+for _ in range(12):
+    advance(5000)
+    seen.append(count())
+    l = observe()
+    assert l[:2] == ["STABLE", "READY"] and l[3:5] == [JID, "RUNNING"] and l[7] == "200", show_trace()
+    assert "error" in fd()["status"]
+# 5 s, 10 s, 20 s between attempts: the count grows, ever more slowly
+assert seen[0] == 1 and seen[-1] >= 3 and seen == sorted(seen), seen
+assert seen[-1] < 12, seen
+'
+}
