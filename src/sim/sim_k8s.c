@@ -1054,6 +1054,68 @@ static const struct k8s_resource *find_resource(const struct k8s_request *q, siz
     return NULL;
 }
 
+static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *ns,
+                            const char *body, size_t body_len, bool by_operator, int64_t now,
+                            struct sim_reply *r);
+
+/* The operator (1.10+, snapshot resources enabled) creates a FlinkStateSnapshot of kind
+ * KIND (FlinkDeployment or FlinkSessionJob) name in ns: "NAME-savepoint-TRIGGER-MS" as
+ * FlinkStateSnapshotUtils names it, labelled with its trigger type (upgrade or manual);
+ * path: an upgrade's savepoint, already taken (alreadyExists), or NULL: one to take. */
+static void operator_snapshot(struct sim_k8s *k, struct sim_model *m, const char *ns,
+                              const char *kind, const char *name, const char *trigger,
+                              const char *path, int64_t at, int64_t now) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "apiVersion", FLINK_GV);
+    cJSON_AddStringToObject(o, "kind", "FlinkStateSnapshot");
+    cJSON *md = cJSON_AddObjectToObject(o, "metadata");
+    char *snap = xasprintf("%s-savepoint-%s-%lld", name, trigger, (long long)at);
+    cJSON_AddStringToObject(md, "name", snap);
+    free(snap);
+    cJSON_AddStringToObject(md, "namespace", ns);
+    char upper[16];
+    size_t i = 0;
+    for (; trigger[i] != '\0' && i + 1 < sizeof upper; i++)
+        upper[i] = (char)(trigger[i] >= 'a' && trigger[i] <= 'z' ? trigger[i] - 32 : trigger[i]);
+    upper[i] = '\0';
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "labels"), "snapshot.trigger-type",
+                            upper);
+    cJSON *spec = cJSON_AddObjectToObject(o, "spec");
+    cJSON_AddNumberToObject(spec, "backoffLimit", -1);
+    cJSON *ref = cJSON_AddObjectToObject(spec, "jobReference");
+    cJSON_AddStringToObject(ref, "kind", kind);
+    cJSON_AddStringToObject(ref, "name", name);
+    cJSON *sp = cJSON_AddObjectToObject(spec, "savepoint");
+    if (path != NULL)
+        cJSON_AddStringToObject(sp, "path", path);
+    cJSON_AddStringToObject(sp, "formatType", "CANONICAL");
+    cJSON_AddBoolToObject(sp, "disposeOnDelete", false);
+    cJSON_AddBoolToObject(sp, "alreadyExists", path != NULL);
+    char *body = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    struct sim_reply r = {0};
+    create_snapshot(k, m, ns, body, strlen(body), true, now, &r);
+    sim_reply_free(&r);
+    free(body);
+}
+
+/* The upgrade savepoints the operators took since the last look, as FlinkStateSnapshots. */
+static void publish_upgrade_snapshots(struct sim_k8s *k, struct sim_model *m, int64_t now) {
+    for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
+        if (k->deleted[i] || k->standalone[i])
+            continue;
+        struct sim_cluster *c = &m->clusters[i];
+        sim_operator_advance(&k->operators[i], c, tracked_job(k, i, c), k->names[i], now);
+        int64_t at = 0;
+        char *path;
+        while ((path = sim_operator_take_snapshot(&k->operators[i], &at)) != NULL) {
+            operator_snapshot(k, m, k->namespaces[i], "FlinkDeployment", k->names[i], "upgrade",
+                              path, at, now);
+            free(path);
+        }
+    }
+}
+
 /* Every object of a resource, in every namespace. Returns owned array. */
 static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s_resource *res,
                         int64_t now) {
@@ -1099,6 +1161,7 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         break;
     case K8S_SNAPSHOT:
         cJSON_Delete(items);
+        publish_upgrade_snapshots(k, m, now);
         sim_snapshots_refresh(&k->progress, m, k->snapshots, now);
         items = cJSON_Duplicate(k->snapshots, true);
         break;
@@ -1706,9 +1769,11 @@ out:
     cJSON_Delete(before);
 }
 
+/* POST of a FlinkStateSnapshot, by a client or (by_operator) the operator itself. */
 static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *ns,
-                            const char *body, size_t body_len, int64_t now, struct sim_reply *r) {
-    if (k->forbidden_user != NULL) {
+                            const char *body, size_t body_len, bool by_operator, int64_t now,
+                            struct sim_reply *r) {
+    if (k->forbidden_user != NULL && !by_operator) {
         forbidden(k, r, "create", "flinkstatesnapshots", NULL, ns);
         return;
     }
@@ -1775,13 +1840,33 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
         labels = cJSON_AddObjectToObject(md, "labels");
     set_item(labels, "snapshot.type", cJSON_CreateString(checkpoint ? "CHECKPOINT" : "SAVEPOINT"));
     set_item(labels, "snapshot.state", cJSON_CreateString("TRIGGER_PENDING"));
-    set_item(labels, "snapshot.trigger-type", cJSON_CreateString("MANUAL"));
+    if (get_str(labels, "snapshot.trigger-type") == NULL) /* the operator's: putIfAbsent */
+        set_item(labels, "snapshot.trigger-type", cJSON_CreateString("MANUAL"));
     set_item(labels, "job-reference.kind",
              cJSON_CreateString(ref_kind != NULL ? ref_kind : "FlinkDeployment"));
     set_item(labels, "job-reference.name", cJSON_CreateString(ref_name != NULL ? ref_name : ""));
 
     set_item(obj, "status", cJSON_CreateObject());
     free(final);
+    /* A savepoint that already exists (the operator's upgrade savepoints record theirs
+     * so) is COMPLETED at once with its path: nothing is triggered. */
+    const cJSON *exists = cJSON_GetObjectItemCaseSensitive(get_obj(spec, "savepoint"), "alreadyExists");
+    const char *exists_path = get_str(get_obj(spec, "savepoint"), "path");
+    if (!checkpoint && cJSON_IsTrue(exists) && exists_path != NULL && exists_path[0] != '\0') {
+        cJSON *st = get_obj(obj, "status");
+        char ms[32];
+        snprintf(ms, sizeof ms, "%lld", (long long)now);
+        cJSON_AddStringToObject(st, "state", "COMPLETED");
+        cJSON_AddStringToObject(st, "path", exists_path);
+        cJSON_AddStringToObject(st, "triggerTimestamp", ms);
+        cJSON_AddStringToObject(st, "resultTimestamp", ms);
+        cJSON_AddNumberToObject(st, "failures", 0);
+        set_item(labels, "snapshot.state", cJSON_CreateString("COMPLETED"));
+        cJSON_AddItemToArray(k->snapshots, cJSON_Duplicate(obj, true));
+        sim_reply_json(r, 201, obj);
+        obj = NULL;
+        goto out;
+    }
     /* The referenced deployment of this namespace takes the savepoint (sim_snapshots). */
     struct sim_cluster *c = NULL;
     struct sim_job *j = NULL;
@@ -2344,6 +2429,35 @@ out:
     cJSON_Delete(in);
 }
 
+/* spec.job.savepointTriggerNonce of a rendered FlinkSessionJob (borrowed), NULL none. */
+static const cJSON *trigger_nonce(const cJSON *sj) {
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(
+        get_obj(get_obj((cJSON *)(uintptr_t)sj, "spec"), "job"), "savepointTriggerNonce");
+    return cJSON_IsNumber(n) ? n : NULL;
+}
+
+/* PATCH of a FlinkSessionJob; a new savepointTriggerNonce on a running job: the operator
+ * (1.10+) takes a savepoint as a FlinkStateSnapshot "NAME-savepoint-manual-MS". */
+static void sessionjob_patch(struct k8s_call *x) {
+    struct sim_k8s *k = x->k;
+    cJSON *before = rendered_one(k, x->m, x->res, x->ns, x->name, x->now);
+    sim_sessionjobs_patch(k->sessionjobs, x->m, x->ns, x->name, x->content_type, x->body,
+                          x->body_len, &k->resource_version, session_live, k, x->now, x->r);
+    cJSON *after = x->r->status == 200 && x->r->body != NULL ? cJSON_Parse(x->r->body) : NULL;
+    const cJSON *was = trigger_nonce(before), *is = trigger_nonce(after);
+    const char *state = get_str(get_obj(get_obj(after, "spec"), "job"), "state");
+    struct sim_cluster *c = NULL;
+    struct sim_job *j = NULL;
+    if (is != NULL && (was == NULL || was->valuedouble != is->valuedouble) &&
+        (state == NULL || strcmp(state, "suspended") != 0) &&
+        sim_sessionjobs_job(k->sessionjobs, x->m, x->ns, x->name, &c, &j) &&
+        j->state == SIM_JOB_RUNNING)
+        operator_snapshot(k, x->m, x->ns, "FlinkSessionJob", x->name, "manual", NULL, x->now,
+                          x->now);
+    cJSON_Delete(before);
+    cJSON_Delete(after);
+}
+
 static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
                      const struct sim_query *query, const char *content_type, const char *accept,
                      const char *body, size_t body_len, int64_t now, struct sim_reply *r) {
@@ -2444,7 +2558,7 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         reply_list(k, m, x.res, x.ns, query, table, now, r);
     } else if (x.name == NULL && strcmp(method, "POST") == 0 && x.res->id == K8S_SNAPSHOT &&
                x.ns != NULL) {
-        create_snapshot(k, m, x.ns, body, body_len, now, r);
+        create_snapshot(k, m, x.ns, body, body_len, false, now, r);
         char *created = created_name(r);
         if (created != NULL)
             written(k, m, x.res, x.ns, created, now, r);
@@ -2496,8 +2610,7 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         if (k->forbidden_user != NULL)
             forbidden(k, r, "patch", x.res->plural, x.name, x.ns);
         else
-            sim_sessionjobs_patch(k->sessionjobs, m, x.ns, x.name, content_type, body, body_len,
-                                  &k->resource_version, session_live, k, now, r);
+            sessionjob_patch(&x);
         written(k, m, x.res, x.ns, x.name, now, r);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",

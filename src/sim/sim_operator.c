@@ -103,6 +103,8 @@ void sim_operator_free(struct sim_operator_state *o) {
     free(o->last_savepoint);
     free(o->upgrade_path);
     free(o->error_msg);
+    for (size_t i = 0; i < o->n_snaps; i++)
+        free(o->snap_path[i]);
     for (size_t i = 0; i < SIM_OPERATOR_EVENTS; i++) {
         free(o->events[i].object);
         free(o->events[i].message);
@@ -603,7 +605,22 @@ void sim_operator_advance(struct sim_operator_state *o, struct sim_cluster *c,
     if (o->sp_upgrade) {
         free(o->upgrade_path);
         o->upgrade_path = xstrdup(op->location);
+        if (o->n_snaps < SIM_OPERATOR_SNAPS) {
+            o->snap_path[o->n_snaps] = xstrdup(op->location);
+            o->snap_at[o->n_snaps++] = op->done_at;
+        }
     }
+}
+
+char *sim_operator_take_snapshot(struct sim_operator_state *o, int64_t *at) {
+    if (o->n_snaps == 0)
+        return NULL;
+    char *path = o->snap_path[0];
+    *at = o->snap_at[0];
+    memmove(&o->snap_path[0], &o->snap_path[1], (o->n_snaps - 1) * sizeof o->snap_path[0]);
+    memmove(&o->snap_at[0], &o->snap_at[1], (o->n_snaps - 1) * sizeof o->snap_at[0]);
+    o->n_snaps--;
+    return path;
 }
 
 bool sim_operator_service_gone(const struct sim_operator_state *o, int64_t now) {

@@ -53,6 +53,7 @@
 #include <stdint.h>
 
 #define SIM_OPERATOR_EVENTS 32
+#define SIM_OPERATOR_SNAPS 8
 
 struct sim_operator_event {
     char kind[24]; /* involved object: "Pod" or "FlinkDeployment" */
@@ -119,6 +120,11 @@ struct sim_operator_state {
      * from error_from until error_until */
     int64_t go_at, error_from, error_until;
     char *error_msg;
+    /* upgrade savepoints not yet published as FlinkStateSnapshots (operator 1.10+): owned
+     * paths and when each completed */
+    char *snap_path[SIM_OPERATOR_SNAPS];
+    int64_t snap_at[SIM_OPERATOR_SNAPS];
+    size_t n_snaps;
     struct sim_operator_event events[SIM_OPERATOR_EVENTS]; /* ring */
     size_t n_events, first_event;
 };
@@ -153,6 +159,10 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
  * are those of the deployment that runs at now. */
 bool sim_operator_pod(const struct sim_operator_state *o, cJSON *pod, bool taskmanager,
                       int64_t start, int64_t now);
+/* The next upgrade savepoint (sim_operator_advance saw it complete) that the operator
+ * publishes as a FlinkStateSnapshot (spec.savepoint.alreadyExists, trigger type UPGRADE):
+ * its path (owned: the caller frees) and *at when it completed; NULL when none is left. */
+char *sim_operator_take_snapshot(struct sim_operator_state *o, int64_t *at);
 /* Whether the cluster (its -rest service) is deleted at now. */
 bool sim_operator_service_gone(const struct sim_operator_state *o, int64_t now);
 /* Pod restart count and, when restarted, the latest restart time (else 0) at now: a

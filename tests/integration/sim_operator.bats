@@ -140,3 +140,77 @@ assert seen[0] == 1 and seen[-1] >= 3 and seen == sorted(seen), seen
 assert seen[-1] < 12, seen
 '
 }
+
+@test "savepointTriggerNonce on a FlinkSessionJob: the operator takes the job's savepoint as a FlinkStateSnapshot (MANUAL), TRIGGER_PENDING, IN_PROGRESS, COMPLETED, in the job's checkpoint history" {
+    sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 2 --jobs 2
+    lpy '
+sj = ok(FD + "/flinksessionjobs")["items"][0]
+NS, name = sj["metadata"]["namespace"], sj["metadata"]["name"]
+cluster, jid = sj["spec"]["deploymentName"], sj["status"]["jobStatus"]["jobId"]
+path = "%s/namespaces/%s/flinksessionjobs/%s" % (FD, NS, name)
+def snaps():
+    return [x for x in ok(FD + "/namespaces/%s/flinkstatesnapshots" % NS)["items"]
+            if x["spec"]["jobReference"] == {"kind": "FlinkSessionJob", "name": name}]
+assert snaps() == []
+# a change elsewhere in the spec takes none
+s, b = req("PATCH", path, {"metadata": {"annotations": {"a": "b"}}}, "application/merge-patch+json")
+assert s == 200 and snaps() == [], (s, b)
+s, b = req("PATCH", path, {"spec": {"job": {"savepointTriggerNonce": 5}}}, "application/merge-patch+json")
+assert s == 200, (s, b)
+states = []
+for _ in range(12):
+    got = snaps()
+    assert len(got) == 1, got
+    x = got[0]
+    if not states or states[-1] != x["status"]["state"]:
+        states.append(x["status"]["state"])
+    if x["status"]["state"] == "COMPLETED":
+        break
+    advance(STEP_MS)
+assert states == ["TRIGGER_PENDING", "IN_PROGRESS", "COMPLETED"], states
+assert x["metadata"]["name"].startswith(name + "-savepoint-manual-"), x["metadata"]
+l = x["metadata"]["labels"]
+assert (l["snapshot.trigger-type"], l["snapshot.type"], l["snapshot.state"], l["job-reference.kind"], l["job-reference.name"]) == ("MANUAL", "SAVEPOINT", "COMPLETED", "FlinkSessionJob", name), l
+assert x["spec"]["savepoint"]["alreadyExists"] is False
+# the savepoint is the session job'"'"'s job'"'"'s, on its session cluster; the job runs on
+cp = ok("/clusters/%s/jobs/%s/checkpoints" % (cluster, jid))
+assert any(h.get("is_savepoint") and h["status"] == "COMPLETED" and h["external_path"] == x["status"]["path"] for h in cp["history"]), cp["history"]
+assert ok("/clusters/%s/jobs/%s" % (cluster, jid))["state"] == "RUNNING"
+# the same nonce again takes no other; a new one does
+req("PATCH", path, {"spec": {"job": {"savepointTriggerNonce": 5}}}, "application/merge-patch+json")
+assert len(snaps()) == 1
+req("PATCH", path, {"spec": {"job": {"savepointTriggerNonce": 6}}}, "application/merge-patch+json")
+advance(STEP_MS)
+assert len(snaps()) == 2
+'
+}
+
+@test "an upgrade savepoint appears as a FlinkStateSnapshot (UPGRADE, alreadyExists, COMPLETED at its path), watchable, besides savepointInfo and upgradeSavepointPath" {
+    sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 3 --jobs 1
+    lpy '
+import threading
+d = pick(lambda d: d["spec"]["flinkConfiguration"].get("state.savepoints.dir"))
+snaps = lambda: ok(FD + "/namespaces/%s/flinkstatesnapshots" % NS)
+rv = snaps()["metadata"]["resourceVersion"]
+assert [x for x in snaps()["items"] if x["spec"]["jobReference"]["name"] == NAME] == []
+patch_fd({"spec": {"job": {"upgradeMode": "savepoint", "parallelism": d["spec"]["job"]["parallelism"] + 1}}})
+run_until(lambda l, seen: "UPGRADING" in seen and l[0] == "STABLE", 40)
+js = fd()["status"]["jobStatus"]
+mine = [x for x in snaps()["items"] if x["spec"]["jobReference"] == {"kind": "FlinkDeployment", "name": NAME}]
+assert len(mine) == 1, mine
+x = mine[0]
+assert x["metadata"]["name"].startswith(NAME + "-savepoint-upgrade-"), x["metadata"]
+assert x["metadata"]["labels"]["snapshot.trigger-type"] == "UPGRADE" and x["metadata"]["labels"]["snapshot.state"] == "COMPLETED", x["metadata"]
+assert x["spec"]["savepoint"]["alreadyExists"] is True and x["spec"]["savepoint"]["path"] == js["upgradeSavepointPath"], x["spec"]
+assert x["status"]["state"] == "COMPLETED" and x["status"]["path"] == js["upgradeSavepointPath"], x["status"]
+assert js["savepointInfo"]["lastSavepoint"]["location"] == js["upgradeSavepointPath"]
+# a watch from before the upgrade sees it ADDED
+got = []
+def watch():
+    r = urllib.request.urlopen(U + FD + "/namespaces/%s/flinkstatesnapshots?watch=1&resourceVersion=%s&timeoutSeconds=1" % (NS, rv), timeout=20)
+    for line in r:
+        got.append(json.loads(line))
+t = threading.Thread(target=watch); t.start(); t.join(30)
+assert any(e["type"] == "ADDED" and e["object"]["metadata"]["name"] == x["metadata"]["name"] for e in got), got
+'
+}
