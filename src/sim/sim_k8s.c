@@ -1760,6 +1760,12 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
             char *jm = sim_k8s_jm_pod_name(c);
             sim_operator_spec_changed(&k->operators[idx], m, c, tracked_job(k, idx, c),
                                       k->names[idx], jm, get_obj(stored, "spec"), g + 1, now);
+            /* a session cluster redeployed: its FlinkSessionJobs' jobs are submitted again */
+            const struct sim_operator_state *op = &k->operators[idx];
+            if (c->mode == SIM_MODE_SESSION && op->down_at > 0)
+                sim_sessionjobs_redeployed(k->sessionjobs, m, idx, op->down_at,
+                                           op->rollback_at > 0 ? op->dep[1].ready_at
+                                                               : op->dep[0].ready_at);
             free(jm);
         }
     }

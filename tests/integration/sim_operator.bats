@@ -214,3 +214,46 @@ t = threading.Thread(target=watch); t.start(); t.join(30)
 assert any(e["type"] == "ADDED" and e["object"]["metadata"]["name"] == x["metadata"]["name"] for e in got), got
 '
 }
+
+@test "a session FlinkDeployment redeployed: its FlinkSessionJobs' jobs go with the cluster and are submitted again on the new one (new job ids, restored per upgradeMode)" {
+    sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 2 --jobs 2
+    lpy '
+d = next(d for d in ok(FD + "/flinkdeployments")["items"] if "job" not in d["spec"])
+NS, NAME = d["metadata"]["namespace"], d["metadata"]["name"]
+sj_path = FD + "/namespaces/%s/flinksessionjobs" % NS
+def sjobs():
+    return {x["metadata"]["name"]: (x["status"]["jobStatus"]["jobId"], x["status"]["jobStatus"]["state"], x["status"]["lifecycleState"])
+            for x in ok(sj_path)["items"] if x["spec"]["deploymentName"] == NAME}
+before = sjobs()
+assert len(before) == 2 and all(v[1] == "RUNNING" for v in before.values()), before
+# one of them stateless: it comes back from empty state
+stateless = sorted(before)[0]
+s, b = req("PATCH", sj_path + "/" + stateless, {"spec": {"job": {"upgradeMode": "stateless"}}}, "application/merge-patch+json")
+assert s == 200, (s, b)
+patch_fd({"spec": {"restartNonce": 3}})
+views = []
+for _ in range(30):
+    l = observe()
+    views.append(sjobs())
+    if l[0] == "STABLE" and "UPGRADING" in {x[0] for x in TRACE} and all(v[1:] == ("RUNNING", "STABLE") for v in views[-1].values()):
+        break
+    advance(STEP_MS)
+assert seq_of(1) == "READY MISSING DEPLOYING DEPLOYED_NOT_READY READY", show_trace()
+# while the cluster was gone the operator could not see the jobs
+assert any(all(v[1] == "RECONCILING" for v in w.values()) for w in views), views
+after = views[-1]
+assert set(after) == set(before)
+for name in before:
+    old, new = before[name][0], after[name][0]
+    assert new != old and after[name][1:] == ("RUNNING", "STABLE"), (name, before, after)
+    assert req("GET", "/clusters/%s/jobs/%s" % (NAME, old))[0] == 404
+    j = ok("/clusters/%s/jobs/%s" % (NAME, new))
+    assert j["state"] == "RUNNING" and j["name"] == name, j
+    r = ok("/clusters/%s/jobs/%s/checkpoints" % (NAME, new))["latest"]["restored"]
+    if name == stateless:
+        assert r is None, r
+    else:
+        assert r and ("/checkpoints/%s/chk-" % old) in r["external_path"], r
+assert sorted(j["jid"] for j in ok("/clusters/%s/jobs/overview" % NAME)["jobs"]) == sorted(v[0] for v in after.values())
+'
+}

@@ -75,14 +75,15 @@ def patch_fd(patch, expect=200):
 
 def observe():
     st = fd()['status']
-    js = st['jobStatus']
+    js = st.get('jobStatus') or {}
     pods = [p for p in ok('/api/v1/namespaces/%s/pods' % NS)['items']
             if p['metadata']['labels'].get('app') == NAME]
     svc = any(s['metadata']['name'] == NAME + '-rest'
               for s in ok('/api/v1/namespaces/%s/services' % NS)['items'])
     code, _ = req('GET', '/clusters/%s/jobs/overview' % NAME)
     l = [st['lifecycleState'], st['jobManagerDeploymentStatus'],
-         st['reconciliationStatus']['state'], js['jobId'], js['state'], str(len(pods)),
+         st['reconciliationStatus']['state'], js.get('jobId') or '-', js.get('state') or '-',
+         str(len(pods)),
          'yes' if svc else 'no', str(code)]
     TRACE.append(l)
     return l
