@@ -838,11 +838,10 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
             }
             if (again)
                 continue;
-            cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
-                                                   ev->message, count, ev->at, last,
-                                                   100 + (int)(op->first_event + e),
-                                                   ev->component[0] != '\0' ? ev->component
-                                                                             : OPERATOR));
+            cJSON_AddItemToArray(
+                items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason, ev->message,
+                                  count, ev->at, last, 100 + (int)(op->first_event + e),
+                                  ev->component[0] != '\0' ? ev->component : OPERATOR));
         }
         add_rollout_events(k, i, items, now);
     }
@@ -1078,8 +1077,7 @@ static void operator_snapshot(struct sim_k8s *k, struct sim_model *m, const char
     for (; trigger[i] != '\0' && i + 1 < sizeof upper; i++)
         upper[i] = (char)(trigger[i] >= 'a' && trigger[i] <= 'z' ? trigger[i] - 32 : trigger[i]);
     upper[i] = '\0';
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "labels"), "snapshot.trigger-type",
-                            upper);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "labels"), "snapshot.trigger-type", upper);
     cJSON *spec = cJSON_AddObjectToObject(o, "spec");
     cJSON_AddNumberToObject(spec, "backoffLimit", -1);
     cJSON *ref = cJSON_AddObjectToObject(spec, "jobReference");
@@ -1856,7 +1854,8 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
     free(final);
     /* A savepoint that already exists (the operator's upgrade savepoints record theirs
      * so) is COMPLETED at once with its path: nothing is triggered. */
-    const cJSON *exists = cJSON_GetObjectItemCaseSensitive(get_obj(spec, "savepoint"), "alreadyExists");
+    const cJSON *exists =
+        cJSON_GetObjectItemCaseSensitive(get_obj(spec, "savepoint"), "alreadyExists");
     const char *exists_path = get_str(get_obj(spec, "savepoint"), "path");
     if (!checkpoint && cJSON_IsTrue(exists) && exists_path != NULL && exists_path[0] != '\0') {
         cJSON *st = get_obj(obj, "status");
@@ -2362,13 +2361,14 @@ static bool precondition_holds(struct sim_k8s *k, struct sim_model *m,
         return true;
     const char *end = NULL;
     cJSON *in = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
-    const cJSON *want = cJSON_GetObjectItemCaseSensitive(get_obj(in, "metadata"), "resourceVersion");
+    const cJSON *want =
+        cJSON_GetObjectItemCaseSensitive(get_obj(in, "metadata"), "resourceVersion");
     bool holds = true;
     if (want != NULL) {
         cJSON *now_obj = rendered_one(k, m, res, ns, name, now);
         const char *have = get_str(get_obj(now_obj, "metadata"), "resourceVersion");
-        holds = now_obj == NULL || (cJSON_IsString(want) && have != NULL &&
-                                    strcmp(want->valuestring, have) == 0);
+        holds = now_obj == NULL ||
+                (cJSON_IsString(want) && have != NULL && strcmp(want->valuestring, have) == 0);
         cJSON_Delete(now_obj);
     }
     cJSON_Delete(in);
@@ -2427,8 +2427,8 @@ static void replace_deployment(struct sim_k8s *k, struct sim_model *m, const cha
     if (created_index(k, ns, name) >= 0)
         patch_created(k, ns, name, "application/merge-patch+json", text, strlen(text), r);
     else
-        patch_deployment(k, m, ns, name, "application/merge-patch+json", text, strlen(text),
-                         now, r);
+        patch_deployment(k, m, ns, name, "application/merge-patch+json", text, strlen(text), now,
+                         r);
 out:
     free(text);
     cJSON_Delete(stored);

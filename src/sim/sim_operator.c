@@ -283,8 +283,7 @@ static const struct sim_savepoint_op *start_savepoint(struct sim_operator_state 
  * and is retried; the upgrade goes on from the first attempt that succeeds (go_at), or
  * never (go_at INT64_MAX, NULL returned). Returns the savepoint that succeeds. */
 static const struct sim_savepoint_op *upgrade_savepoint(struct sim_operator_state *o,
-                                                        struct sim_model *m,
-                                                        struct sim_cluster *c,
+                                                        struct sim_model *m, struct sim_cluster *c,
                                                         struct sim_job *j, const char *name,
                                                         const cJSON *spec, int64_t p) {
     int64_t at = p, delay = RETRY_FIRST_MS;
@@ -854,7 +853,8 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
         cJSON_AddObjectToObject(e, "additionalMetadata");
         cJSON *tl = cJSON_AddArrayToObject(e, "throwableList");
         cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "type", "org.apache.flink.runtime.checkpoint.CheckpointException");
+        cJSON_AddStringToObject(t, "type",
+                                "org.apache.flink.runtime.checkpoint.CheckpointException");
         const char *cause = strstr(o->error_msg, "CheckpointException: ");
         cJSON_AddStringToObject(t, "message", cause != NULL ? cause + 21 : o->error_msg);
         cJSON_AddObjectToObject(t, "additionalMetadata");

@@ -214,9 +214,10 @@ static cJSON *render(const struct entry *e, struct sim_model *m, int64_t now) {
         cJSON_AddStringToObject(js, "jobName", j->name);
         /* while its session cluster is redeployed the operator cannot see the job */
         bool away = !suspended(e) && sim_actions_cluster_down(c, now);
-        cJSON_AddStringToObject(js, "state", suspended(e) ? "SUSPENDED"
-                                             : away       ? "RECONCILING"
-                                                          : sim_job_state_name(j->state));
+        cJSON_AddStringToObject(js, "state",
+                                suspended(e) ? "SUSPENDED"
+                                : away       ? "RECONCILING"
+                                             : sim_job_state_name(j->state));
         add_ms_string(js, "startTime", j->start_time);
         add_ms_string(js, "updateTime", j->last_modification);
         if (suspended(e))
@@ -462,8 +463,8 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
          * checkpoints (the operator triggers one), where a redeploy would start from, how
          * the next upgrade goes (the operator's spec diff ignores upgradeMode) */
         static const char *const not_upgrades[] = {"state", "savepointTriggerNonce",
-                                                   "checkpointTriggerNonce",
-                                                   "initialSavepointPath", "upgradeMode"};
+                                                   "checkpointTriggerNonce", "initialSavepointPath",
+                                                   "upgradeMode"};
         for (size_t i = 0; i < sizeof not_upgrades / sizeof not_upgrades[0]; i++) {
             cJSON_DeleteItemFromObjectCaseSensitive(a, not_upgrades[i]);
             cJSON_DeleteItemFromObjectCaseSensitive(b, not_upgrades[i]);
