@@ -212,8 +212,12 @@ static const char *lifecycle_at(const struct sim_operator_state *o, int64_t now,
     *recon = "DEPLOYED";
     if (o->cycle_at == 0)
         return o->suspended ? "SUSPENDED" : o->base;
-    if (now < o->cycle_at + o->step || (o->go_at > 0 && now < o->go_at))
-        return o->before; /* not picked up yet, or the upgrade waits on its savepoint */
+    if (now < o->cycle_at + o->step)
+        return o->before;
+    if (o->go_at == INT64_MAX) { /* every savepoint attempt failed: it stays upgrading */
+        *recon = "UPGRADING";
+        return "UPGRADING";
+    }
     if (o->cycle & CYCLE_SUSPEND) {
         if (o->down_at > 0 && now < o->down_at) {
             *recon = "UPGRADING";
@@ -474,12 +478,9 @@ void sim_operator_spec_changed(struct sim_operator_state *o, struct sim_model *m
         if (by_savepoint && j != NULL && j->state == SIM_JOB_RUNNING)
             op = upgrade_savepoint(o, m, c, j, name, spec, p);
         if (o->go_at == INT64_MAX) { /* every attempt failed: the cluster stays as it is */
-            o->target_at = o->pending_at = INT64_MAX;
             cJSON_Delete(old_copy);
             return;
         }
-        if (o->go_at > 0) /* picked up (observedGeneration, UPGRADING) with the good attempt */
-            o->target_at = o->pending_at = o->go_at;
         if (op != NULL) {
             o->down_at = op->done_at;
             restore = op->location;

@@ -29,11 +29,11 @@
  *   job.savepointTriggerNonce alone: a savepoint (lastSavepoint, triggerType MANUAL); no
  *                              lifecycle change
  * A savepoint upgrade whose stop-with-savepoint fails (/_sim/savepoints/fail) does not
- * delete the cluster: the job keeps running on the old spec, the lifecycle, reconciliation
- * state, lastReconciledSpec and observedGeneration stay, status.error carries the
+ * delete the cluster: the job keeps running on the old spec and pods, the deployment stays
+ * UPGRADING (lifecycle and reconciliation state), status.error carries the
  * ReconciliationException and a Warning ClusterDeploymentException event each failed
- * attempt; the operator retries 5 s later, then 10 s, 20 s, ... (15 attempts), and the
- * upgrade goes on as above from the first attempt that succeeds.
+ * attempt (counted up); the operator retries 5 s later, then 10 s, 20 s, ... (15
+ * attempts), and the upgrade goes on as above from the first attempt that succeeds.
  * An image that does not exist (one whose name lacks "flink" or whose tag does not start
  * with a digit, e.g. flink:no-such-tag) leaves the new JobManager pod Pending with
  * ErrImagePull, then ImagePullBackOff; jobManagerDeploymentStatus ERROR and status.error.
@@ -114,10 +114,9 @@ struct sim_operator_state {
     bool last_upgrade, last_has_nonce;
     double last_nonce;
     char *upgrade_path; /* owned, NULL = none */
-    /* an upgrade whose savepoint failed waits (lifecycle, lastReconciledSpec and
-     * observedGeneration as before) and retries: go_at is when the attempt that succeeds
-     * starts (0 = no wait, INT64_MAX = none does); status.error shows error_msg (owned)
-     * from error_from until error_until */
+    /* an upgrade whose savepoint failed waits (UPGRADING, the cluster as it is) and
+     * retries: go_at is when the attempt that succeeds starts (0 = no wait, INT64_MAX =
+     * none does); status.error shows error_msg (owned) from error_from until error_until */
     int64_t go_at, error_from, error_until;
     char *error_msg;
     /* upgrade savepoints not yet published as FlinkStateSnapshots (operator 1.10+): owned
