@@ -1037,7 +1037,7 @@ static const struct k8s_resource resources[] = {
     {K8S_FLINKDEP, GROUP_FLINK, "flinkdeployments", "flinkdeployment", "FlinkDeployment",
      "flinkdep", true, "create,delete,get,list,patch,update,watch"},
     {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
-     "sessionjob", true, "create,delete,get,list,patch,watch"},
+     "sessionjob", true, "create,delete,get,list,patch,update,watch"},
     {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
      "flinksnp", true, "create,delete,get,list,watch"},
 };
@@ -2377,64 +2377,6 @@ static bool precondition_holds(struct sim_k8s *k, struct sim_model *m,
     return holds;
 }
 
-/* PUT .../flinkdeployments/NAME: the whole object replaced. A custom resource takes no
- * unconditional update (metadata.resourceVersion is required, and must be current); what
- * changes is its labels, annotations and spec (status is a subresource), written as the
- * merge patch that makes the stored object the sent one, so the operator sees it as it
- * sees a patch. */
-static void replace_deployment(struct sim_k8s *k, struct sim_model *m, const char *ns,
-                               const char *name, const char *body, size_t body_len, int64_t now,
-                               struct sim_reply *r) {
-    const char *end = NULL;
-    cJSON *in = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
-    cJSON *stored = NULL;
-    char *text = NULL;
-    const char *kind = get_str(in, "kind");
-    const char *in_name = get_str(get_obj(in, "metadata"), "name");
-    if (!cJSON_IsObject(in)) {
-        sim_k8s_status(r, 400, "BadRequest", "the body of the request is not a JSON object");
-        goto out;
-    }
-    if (kind != NULL && strcmp(kind, "FlinkDeployment") != 0) {
-        sim_k8s_status(r, 400, "BadRequest", "kind %s does not match flinkdeployments", kind);
-        goto out;
-    }
-    if (in_name == NULL || strcmp(in_name, name) != 0) {
-        sim_k8s_status(r, 400, "BadRequest",
-                       "the name of the object (%s) does not match the name on the URL (%s)",
-                       in_name != NULL ? in_name : "", name);
-        goto out;
-    }
-    stored = rendered_one(k, m, resource_of(K8S_FLINKDEP), ns, name, now);
-    if (stored == NULL) {
-        sim_k8s_status(r, 404, "NotFound", "flinkdeployments.flink.apache.org \"%s\" not found",
-                       name);
-        goto out;
-    }
-    if (get_str(get_obj(in, "metadata"), "resourceVersion") == NULL) {
-        sim_k8s_status(r, 422, "Invalid",
-                       "FlinkDeployment.flink.apache.org \"%s\" is invalid: "
-                       "metadata.resourceVersion: Invalid value: 0x0: must be specified for an "
-                       "update",
-                       name);
-        goto out;
-    }
-    if (get_obj(in, "spec") == NULL)
-        cJSON_AddObjectToObject(in, "spec");
-    cJSON *patch = json_patch_as_merge(stored, in);
-    text = cJSON_PrintUnformatted(patch);
-    cJSON_Delete(patch);
-    if (created_index(k, ns, name) >= 0)
-        patch_created(k, ns, name, "application/merge-patch+json", text, strlen(text), r);
-    else
-        patch_deployment(k, m, ns, name, "application/merge-patch+json", text, strlen(text), now,
-                         r);
-out:
-    free(text);
-    cJSON_Delete(stored);
-    cJSON_Delete(in);
-}
-
 /* spec.job.savepointTriggerNonce of a rendered FlinkSessionJob (borrowed), NULL none. */
 static const cJSON *trigger_nonce(const cJSON *sj) {
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(
@@ -2462,6 +2404,73 @@ static void sessionjob_patch(struct k8s_call *x) {
                           x->now);
     cJSON_Delete(before);
     cJSON_Delete(after);
+}
+
+/* PUT of a FlinkDeployment or FlinkSessionJob: the whole object replaced. A custom
+ * resource takes no unconditional update (metadata.resourceVersion is required, and must be
+ * current: dispatch checked); what changes is its labels, annotations and spec (status is
+ * a subresource), written as the merge patch that makes the stored object the sent one, so
+ * the operator sees it as it sees a patch. */
+static void replace_object(struct k8s_call *x) {
+    const char *end = NULL;
+    cJSON *in =
+        x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
+    cJSON *stored = NULL;
+    char *text = NULL;
+    const char *kind = get_str(in, "kind");
+    const char *in_name = get_str(get_obj(in, "metadata"), "name");
+    if (!cJSON_IsObject(in)) {
+        sim_k8s_status(x->r, 400, "BadRequest", "the body of the request is not a JSON object");
+        goto out;
+    }
+    if (kind != NULL && strcmp(kind, x->res->kind) != 0) {
+        sim_k8s_status(x->r, 400, "BadRequest", "kind %s does not match %s", kind,
+                       x->res->plural);
+        goto out;
+    }
+    if (in_name == NULL || strcmp(in_name, x->name) != 0) {
+        sim_k8s_status(x->r, 400, "BadRequest",
+                       "the name of the object (%s) does not match the name on the URL (%s)",
+                       in_name != NULL ? in_name : "", x->name);
+        goto out;
+    }
+    stored = rendered_one(x->k, x->m, x->res, x->ns, x->name, x->now);
+    if (stored == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "%s.flink.apache.org \"%s\" not found",
+                       x->res->plural, x->name);
+        goto out;
+    }
+    if (x->k->forbidden_user != NULL) {
+        forbidden(x->k, x->r, "update", x->res->plural, x->name, x->ns);
+        goto out;
+    }
+    if (get_str(get_obj(in, "metadata"), "resourceVersion") == NULL) {
+        sim_k8s_status(x->r, 422, "Invalid",
+                       "%s.flink.apache.org \"%s\" is invalid: metadata.resourceVersion: "
+                       "Invalid value: 0x0: must be specified for an update",
+                       x->res->kind, x->name);
+        goto out;
+    }
+    if (get_obj(in, "spec") == NULL)
+        cJSON_AddObjectToObject(in, "spec");
+    cJSON *patch = json_patch_as_merge(stored, in);
+    text = cJSON_PrintUnformatted(patch);
+    cJSON_Delete(patch);
+    struct k8s_call y = *x;
+    y.content_type = "application/merge-patch+json";
+    y.body = text;
+    y.body_len = strlen(text);
+    if (x->res->id == K8S_SESSIONJOB)
+        sessionjob_patch(&y);
+    else if (created_index(x->k, x->ns, x->name) >= 0)
+        patch_created(x->k, x->ns, x->name, y.content_type, text, y.body_len, x->r);
+    else
+        patch_deployment(x->k, x->m, x->ns, x->name, y.content_type, text, y.body_len, x->now,
+                         x->r);
+out:
+    free(text);
+    cJSON_Delete(stored);
+    cJSON_Delete(in);
 }
 
 static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
@@ -2578,9 +2587,9 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
                !precondition_holds(k, m, x.res, x.ns, x.name, content_type, body, body_len, now,
                                    r)) {
         /* answered 409 */
-    } else if (x.name != NULL && strcmp(method, "PUT") == 0 && x.res->id == K8S_FLINKDEP &&
-               x.ns != NULL) {
-        replace_deployment(k, m, x.ns, x.name, body, body_len, now, r);
+    } else if (x.name != NULL && strcmp(method, "PUT") == 0 && x.ns != NULL &&
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SESSIONJOB)) {
+        replace_object(&x);
         written(k, m, x.res, x.ns, x.name, now, r);
     } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_FLINKDEP &&
                x.ns != NULL) {

@@ -72,6 +72,27 @@ assert req("PUT", fd_path(name="no-such"), dict(o, metadata=dict(o["metadata"], 
 '
 }
 
+@test "PUT of a FlinkSessionJob: a stale resourceVersion is 409, the current one replaces its spec (the operator redeploys the job)" {
+    sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 2 --jobs 2
+    lpy '
+sj = ok(FD + "/flinksessionjobs")["items"][0]
+path = "%s/namespaces/%s/flinksessionjobs/%s" % (FD, sj["metadata"]["namespace"], sj["metadata"]["name"])
+jid, par = sj["status"]["jobStatus"]["jobId"], sj["spec"]["job"]["parallelism"]
+s, b = req("PATCH", path, {"metadata": {"labels": {"x": "y"}}}, "application/merge-patch+json")
+assert s == 200, (s, b)
+s, b = req("PUT", path, dict(sj, spec=dict(sj["spec"], job=dict(sj["spec"]["job"], parallelism=par + 1))), "application/json")
+assert s == 409 and b["reason"] == "Conflict" and b["details"]["kind"] == "flinksessionjobs", (s, b)
+cur = ok(path)
+assert cur["spec"]["job"]["parallelism"] == par
+cur["spec"]["job"]["parallelism"] = par + 1
+del cur["metadata"]["labels"]["x"]
+s, b = req("PUT", path, cur, "application/json")
+assert s == 200 and b["spec"]["job"]["parallelism"] == par + 1 and "x" not in b["metadata"].get("labels", {}), (s, b)
+assert b["metadata"]["generation"] == cur["metadata"]["generation"] + 1, b["metadata"]
+assert b["status"]["jobStatus"]["jobId"] != jid, b["status"]
+'
+}
+
 @test "a failed upgrade savepoint stalls the upgrade: the job runs on the old spec, status.error and a ClusterDeploymentException event; the operator retries and the upgrade goes on" {
     sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 3 --jobs 1
     lpy '
