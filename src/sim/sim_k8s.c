@@ -1581,9 +1581,9 @@ static void written(struct sim_k8s *k, struct sim_model *m, const struct k8s_res
 }
 
 /* Whether a write carrying resourceVersion want may go ahead on an object whose metadata
- * or spec last changed at have. The store gives a newer number to every status change
- * (the operator's writes): a client that read the object after the last metadata or spec
- * change is not refused for those. */
+ * or spec last changed at have (a handler's guard on what it stores). The API server's own
+ * check, want equal to the object's resourceVersion now (status writes included), is
+ * dispatch's precondition_holds, before any handler. */
 bool sim_k8s_rv_current(const char *want, const char *have) {
     if (want == NULL)
         return true;
