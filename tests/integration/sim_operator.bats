@@ -210,7 +210,6 @@ assert len(snaps()) == 2
 @test "an upgrade savepoint appears as a FlinkStateSnapshot (UPGRADE, alreadyExists, COMPLETED at its path), watchable, besides savepointInfo and upgradeSavepointPath" {
     sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 3 --jobs 1
     lpy '
-import threading
 d = pick(lambda d: d["spec"]["flinkConfiguration"].get("state.savepoints.dir"))
 snaps = lambda: ok(FD + "/namespaces/%s/flinkstatesnapshots" % NS)
 rv = snaps()["metadata"]["resourceVersion"]
@@ -226,14 +225,15 @@ assert x["metadata"]["labels"]["snapshot.trigger-type"] == "UPGRADE" and x["meta
 assert x["spec"]["savepoint"]["alreadyExists"] is True and x["spec"]["savepoint"]["path"] == js["upgradeSavepointPath"], x["spec"]
 assert x["status"]["state"] == "COMPLETED" and x["status"]["path"] == js["upgradeSavepointPath"], x["status"]
 assert js["savepointInfo"]["lastSavepoint"]["location"] == js["upgradeSavepointPath"]
-# a watch from before the upgrade sees it ADDED
+# a watch from before the upgrade sees it ADDED (the changes since come at once; the
+# stream is left when it has come, its timeoutSeconds runs on the manual clock)
 got = []
-def watch():
-    r = urllib.request.urlopen(U + FD + "/namespaces/%s/flinkstatesnapshots?watch=1&resourceVersion=%s&timeoutSeconds=1" % (NS, rv), timeout=20)
+with urllib.request.urlopen(U + FD + "/namespaces/%s/flinkstatesnapshots?watch=1&resourceVersion=%s&timeoutSeconds=60" % (NS, rv), timeout=20) as r:
     for line in r:
         got.append(json.loads(line))
-t = threading.Thread(target=watch); t.start(); t.join(30)
-assert any(e["type"] == "ADDED" and e["object"]["metadata"]["name"] == x["metadata"]["name"] for e in got), got
+        if got[-1]["type"] == "ADDED" and got[-1]["object"]["metadata"]["name"] == x["metadata"]["name"]:
+            break
+assert got and got[-1]["type"] == "ADDED" and got[-1]["object"]["metadata"]["name"] == x["metadata"]["name"], got
 '
 }
 
