@@ -158,3 +158,32 @@ YAML
     wait_for "prometheus ok" 15
     ! screen | tail -n 1 | grep -q "prometheus error"
 }
+
+@test "reload (Ctrl-R) adds Prometheus to a console started without it, removes it, adds it again" {
+    printf 'refresh: 1\n' >"$BATS_TEST_TMPDIR/c.yaml"
+    console 180 30 --timeout 2 -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
+    wait_for "3 clusters" 15
+    ! screen | tail -n 1 | grep -q "prometheus"
+    # added: asked at once, its state on the status bar
+    printf 'refresh: 1\nprometheus: %s\n' "$PROM_URL" >"$BATS_TEST_TMPDIR/c.yaml"
+    keys C-r
+    wait_for "reloaded"
+    wait_for "prometheus ok" 15
+    # removed: the status bar no longer speaks of it, and it is asked no more
+    printf 'refresh: 1\n' >"$BATS_TEST_TMPDIR/c.yaml"
+    keys C-r
+    wait_gone "prometheus ok" 15
+    ! screen | tail -n 1 | grep -q "prometheus"
+    prom_stop # had it still been asked, the next screens would say its error
+    local end=$(($(now_ms) + 3000 * SCALE))
+    while [ "$(now_ms)" -lt "$end" ]; do
+        ! screen | tail -n 1 | grep -q "prometheus" || { screen >&2; return 1; }
+        sleep 0.2
+    done
+    # added again, at another URL (nothing listens there): its error, not the old state
+    dead=$(prom_free_port)
+    printf 'refresh: 1\nprometheus: http://127.0.0.1:%s\n' "$dead" >"$BATS_TEST_TMPDIR/c.yaml"
+    keys C-r
+    wait_for "prometheus error" 15
+    screen | tail -n 1 | grep -q "connection refused"
+}
