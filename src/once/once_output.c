@@ -304,7 +304,8 @@ static cJSON *job_json(const struct job *j, int64_t now_ms) {
     return o;
 }
 
-static cJSON *taskmanager_json(const struct taskmanager *t) {
+static cJSON *taskmanager_json(const struct app *app, const struct cluster *c,
+                               const struct taskmanager *t) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "id", t->id);
     add_int(o, "slots_total", t->slots_total);
@@ -312,6 +313,10 @@ static cJSON *taskmanager_json(const struct taskmanager *t) {
     add_num(o, "heap_used", t->metrics.heap_used);
     add_num(o, "heap_max", t->metrics.heap_max);
     add_num(o, "cpu_load", t->metrics.cpu_load);
+    /* the heap's history: Prometheus's backfill before REST's points */
+    cJSON_AddItemToObject(o, "heap_used_history",
+                          series_json(&t->heap_used,
+                                      prom_source_tm_heap_backfilled(app->prom, c->name, t->id)));
     return o;
 }
 
@@ -412,7 +417,7 @@ static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     if (c->sources[SRC_TASKMANAGERS].last_ok_ms > 0) {
         cJSON *tms = cJSON_AddArrayToObject(o, "taskmanager_list");
         for (size_t i = 0; i < c->taskmanagers.len; i++)
-            cJSON_AddItemToArray(tms, taskmanager_json(&c->taskmanagers.items[i]));
+            cJSON_AddItemToArray(tms, taskmanager_json(app, c, &c->taskmanagers.items[i]));
     } else {
         cJSON_AddNullToObject(o, "taskmanager_list");
     }

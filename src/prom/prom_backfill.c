@@ -57,6 +57,7 @@ struct bf_target {
 struct prom_backfill {
     struct prom_source *src;
     struct strmap seen; /* "cluster\x1fjob" and "cluster\x1f\x1ftm": asked once */
+    struct strmap tm_filled; /* "cluster\x1f\x1ftm": heap rings Prometheus filled */
     struct bf_req reqs[F_COUNT];
     struct prom_result res[F_COUNT];
     bool ok[F_COUNT];
@@ -75,6 +76,7 @@ struct prom_backfill *prom_backfill_new(struct prom_source *src) {
     struct prom_backfill *b = xcalloc(1, sizeof *b);
     b->src = src;
     strmap_init(&b->seen);
+    strmap_init(&b->tm_filled);
     for (int i = 0; i < F_COUNT; i++) {
         b->reqs[i].b = b;
         b->reqs[i].f = (enum family)i;
@@ -104,12 +106,21 @@ void prom_backfill_free(struct prom_backfill *b) {
         return;
     batch_free(b);
     strmap_free(&b->seen);
+    strmap_free(&b->tm_filled);
     free(b);
 }
 
 bool prom_backfill_busy(const struct prom_backfill *b) { return b && (b->pending > 0 || b->ready); }
 
 size_t prom_backfill_queries(const struct prom_backfill *b) { return b ? b->queries : 0; }
+
+bool prom_backfill_tm_filled(struct prom_backfill *b, const char *cluster, const char *tm_id) {
+    if (b == NULL || cluster == NULL || tm_id == NULL)
+        return false;
+    char key[256];
+    snprintf(key, sizeof key, "%s\x1f\x1f%s", cluster, tm_id);
+    return strmap_get(&b->tm_filled, key) != NULL;
+}
 
 static void on_done(void *arg, const struct http_response *resp) {
     struct bf_req *q = arg;
@@ -486,8 +497,13 @@ static bool apply(struct prom_backfill *b, struct app *app) {
             struct cluster *c = &app->clusters[x->ci];
             for (size_t k = 0; k < c->taskmanagers.len; k++) {
                 struct taskmanager *tm = &c->taskmanagers.items[k];
-                if (tm->id && strcmp(tm->id, x->id) == 0 && tm->heap_used.v)
-                    changed |= ring_backfill(&tm->heap_used, t, v, n, b->step_ms) > 0;
+                if (tm->id && strcmp(tm->id, x->id) == 0 && tm->heap_used.v &&
+                    ring_backfill(&tm->heap_used, t, v, n, b->step_ms) > 0) {
+                    char key[256];
+                    snprintf(key, sizeof key, "%s\x1f\x1f%s", c->name, tm->id);
+                    strmap_put(&b->tm_filled, key, b);
+                    changed = true;
+                }
             }
             continue;
         }

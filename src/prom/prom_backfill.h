@@ -42,5 +42,7 @@ bool prom_backfill_step(struct prom_backfill *b, struct app *app);
 bool prom_backfill_busy(const struct prom_backfill *b);
 /* query_range requests sent so far */
 size_t prom_backfill_queries(const struct prom_backfill *b);
+/* Prometheus filled task manager tm_id's heap ring (of the cluster named cluster). */
+bool prom_backfill_tm_filled(struct prom_backfill *b, const char *cluster, const char *tm_id);
 
 #endif

@@ -499,6 +499,11 @@ bool prom_source_backfill_busy(const struct prom_source *p) {
     return p && prom_backfill_busy(p->bf);
 }
 
+bool prom_source_tm_heap_backfilled(const struct prom_source *p, const char *cluster,
+                                    const char *tm_id) {
+    return p && prom_backfill_tm_filled(p->bf, cluster, tm_id);
+}
+
 size_t prom_source_backfill_queries(const struct prom_source *p) {
     return p ? prom_backfill_queries(p->bf) : 0;
 }

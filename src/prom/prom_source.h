@@ -138,6 +138,9 @@ bool prom_source_backfill(struct prom_source *p, struct app *app);
 bool prom_source_backfill_busy(const struct prom_source *p);
 /* query_range requests sent since start. */
 size_t prom_source_backfill_queries(const struct prom_source *p);
+/* Prometheus backfilled the heap ring of task manager tm_id of the cluster named cluster. */
+bool prom_source_tm_heap_backfilled(const struct prom_source *p, const char *cluster,
+                                    const char *tm_id);
 
 /* Whether a series with these labels belongs to app->clusters[ci] (the matching above;
  * with no label that says, true: the job id decides). */
