@@ -185,7 +185,9 @@ static void submit(struct prom_backfill *b, enum family f, const char *query) {
     hr.timeout_ms = prom_source_timeout_ms(b->src);
     hr.done = on_done;
     hr.arg = &b->reqs[f];
-    hr.priority = HTTP_PRIO_BACKGROUND;
+    /* not BACKGROUND: behind a service proxy the details of a big fleet would hold the
+     * history for minutes; a batch is a handful of requests, once per new jobs */
+    hr.priority = HTTP_PRIO_BOARD;
     b->pending++;
     b->queries++;
     if (http_submit(prom_source_http(b->src), &hr) != 0) {

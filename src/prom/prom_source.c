@@ -344,6 +344,9 @@ void prom_source_round(struct prom_source *p) {
         hr.timeout_ms = p->timeout_ms;
         hr.done = on_done;
         hr.arg = &p->reqs[i];
+        /* the board's figures: behind a service proxy they share the API server's budget
+         * with the background details, which would hold them for minutes */
+        hr.priority = HTTP_PRIO_BOARD;
         if (http_submit(p->http, &hr) != 0) {
             if (!p->next_failed) {
                 p->next_failed = true;
