@@ -185,9 +185,10 @@ static void submit(struct prom_backfill *b, enum family f, const char *query) {
     hr.timeout_ms = prom_source_timeout_ms(b->src);
     hr.done = on_done;
     hr.arg = &b->reqs[f];
-    /* not BACKGROUND: behind a service proxy the details of a big fleet would hold the
-     * history for minutes; a batch is a handful of requests, once per new jobs */
-    hr.priority = HTTP_PRIO_BOARD;
+    /* what the charts show first, a handful of requests once per batch of new jobs:
+     * never held for the budget (behind a service proxy, a big fleet's summaries and
+     * details spend the API server's for minutes) */
+    hr.priority = HTTP_PRIO_VIEW;
     b->pending++;
     b->queries++;
     if (http_submit(prom_source_http(b->src), &hr) != 0) {

@@ -344,9 +344,10 @@ void prom_source_round(struct prom_source *p) {
         hr.timeout_ms = p->timeout_ms;
         hr.done = on_done;
         hr.arg = &p->reqs[i];
-        /* the board's figures: behind a service proxy they share the API server's budget
-         * with the background details, which would hold them for minutes */
-        hr.priority = HTTP_PRIO_BOARD;
+        /* what the board shows of the whole fleet, a fixed handful a refresh: never held
+         * for the budget (behind a service proxy it is the API server's, and a big
+         * fleet's per-cluster summaries alone spend it: a round waited half a minute) */
+        hr.priority = HTTP_PRIO_VIEW;
         if (http_submit(p->http, &hr) != 0) {
             if (!p->next_failed) {
                 p->next_failed = true;
