@@ -203,7 +203,8 @@ assert seen >= 5, seen
     printf '%s' "$output" >"$OUT"
     py "
 p = d['prometheus']
-assert p['status'] == 'error' and '503' in p['error'], p
+assert p['status'] == 'error' and 'HTTP 503: error trying to reach service: ' in p['error'], p
+assert 'connection refused' in p['error'], p
 assert p['last_ok'] is None, p
 for c in d['clusters']:
     assert c['status'] == 'ok', c
