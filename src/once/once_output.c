@@ -354,6 +354,20 @@ static cJSON *prom_json(const struct app *app) {
     return o;
 }
 
+/* {"used", "max", "history"} of cluster ci's JobManager heap, from Prometheus. */
+static cJSON *jm_heap_json(const struct app *app, size_t ci) {
+    double used, max;
+    int64_t t;
+    prom_source_jobmanager_heap(app->prom, app, ci, &used, &max, &t);
+    cJSON *o = cJSON_CreateObject();
+    add_num(o, "used", used);
+    add_num(o, "max", max);
+    cJSON_AddItemToObject(
+        o, "history",
+        series_json(prom_source_jobmanager_heap_ring(app->prom, app->clusters[ci].name), true));
+    return o;
+}
+
 static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     const struct cluster *c = &app->clusters[ci];
     cJSON *o = cJSON_CreateObject();
@@ -364,6 +378,8 @@ static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     /* false when TLS verification is skipped (insecure-skip-tls-verify, insecure: true) */
     cJSON_AddBoolToObject(o, "tls_verify", http_trust_of(c->tls) == HTTP_TRUST_VERIFIED);
     cJSON_AddItemToObject(o, "deployment", deployment_json(c));
+    if (app->prom) /* the JobManager's heap and its history: Prometheus's alone */
+        cJSON_AddItemToObject(o, "jobmanager_heap", jm_heap_json(app, ci));
     bool ok = cluster_state(c) == SOURCE_OK;
     const struct source *k8s_failed = freshness_k8s_failed(c, NULL);
     cJSON_AddStringToObject(o, "status", ok && k8s_failed == NULL ? "ok" : "error");

@@ -32,7 +32,8 @@ enum acc_kind {
     A_CP_TS,
     A_CP_DUR,
     A_CP_SIZE,
-    A_HEAP
+    A_HEAP,
+    A_JM_HEAP /* the JobManager's, per cluster (id "") */
 };
 
 struct acc {
@@ -290,8 +291,10 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
     }
     if (tms > 0) {
         char *re = id_regex(b, true);
-        char *q = xasprintf("max by (tm_id, %s) (flink_taskmanager_Status_JVM_Memory_Heap_Used"
-                            "{tm_id=~\"%s\"})",
+        /* and every JobManager's: a new cluster comes with new task managers */
+        char *q = xasprintf("max by (__name__, tm_id, %s) (flink_taskmanager_Status_JVM_Memory_"
+                            "Heap_Used{tm_id=~\"%s\"} or flink_jobmanager_Status_JVM_Memory_Heap_"
+                            "Used)",
                             g, re);
         submit(b, F_HEAP, q);
         free(q);
@@ -366,6 +369,14 @@ static void gather(struct prom_backfill *b, const struct app *app, enum family f
         const char *name = prom_label_get(s->labels, s->n_labels, "__name__");
         const char *key = prom_label_get(s->labels, s->n_labels, f == F_HEAP ? "tm_id" : "job_id");
         const char *task = prom_label_get(s->labels, s->n_labels, "task_id");
+        if (f == F_HEAP && name && strcmp(name, "flink_jobmanager_Status_JVM_Memory_Heap_Used") == 0) {
+            size_t ci = prom_source_match_cluster(b->src, app, s->labels, s->n_labels);
+            if (ci == SIZE_MAX && app->n_clusters == 1) /* nothing says which: the one */
+                ci = 0;
+            if (ci != SIZE_MAX)
+                acc_add(b, acc_get(a, A_JM_HEAP, ci, "", NULL), s);
+            continue;
+        }
         if (key == NULL || (f != F_HEAP && name == NULL))
             continue;
         for (size_t ti = 0; ti < b->n_targets; ti++) {
@@ -496,6 +507,13 @@ static bool apply(struct prom_backfill *b, struct app *app) {
         size_t n = acc_points(b, x, ratio ? 1.0 / 1000.0 : 1.0, t, v);
         if (n == 0)
             continue;
+        if (x->kind == A_JM_HEAP) {
+            const struct cluster *c = &app->clusters[x->ci];
+            if (c->name)
+                changed |= ring_backfill(prom_source_jm_ring(b->src, c->name, app->history_len),
+                                         t, v, n, b->step_ms) > 0;
+            continue;
+        }
         if (x->kind == A_HEAP) {
             struct cluster *c = &app->clusters[x->ci];
             for (size_t k = 0; k < c->taskmanagers.len; k++) {

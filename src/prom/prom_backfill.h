@@ -10,7 +10,8 @@
  *   load         max by (__name__, job_id, task_id, G) of {busy,backPressured}TimeMsPerSecond
  *   checkpoints  max by (__name__, job_id, G) of lastCheckpoint{CompletedTimestamp,
  *                Duration,Size}: one point per checkpoint completed in the window
- *   heap         max by (tm_id, G) of Status_JVM_Memory_Heap_Used (task managers)
+ *   heap         max by (__name__, tm_id, G) of Status_JVM_Memory_Heap_Used (the new task
+ *                managers', and every JobManager's: prom_source_jobmanager_heap_ring)
  * at VIEW priority (never held for the request budget: bounded, and what charts show). Series
  * are matched to clusters as prom_source.h says; the several series of a job (one per
  * task manager) are summed for rates and maxed for the rest, step by step.

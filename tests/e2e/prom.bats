@@ -64,6 +64,14 @@ long_axis() { screen | grep -qE -- '-([45][0-9]s|[0-9]+m)( |$)'; }
         sleep 0.1
     done
     ! screen | grep -q "no history yet"
+    # tab 4: the JobManager's heap, Prometheus's alone, its trend already ten points long
+    keys 4
+    wait_for "jobmanager heap"
+    screen | grep "jobmanager heap" | python3 -c '
+import re, sys
+line = sys.stdin.buffer.read().decode()
+m = re.search(r"jobmanager heap [0-9.]+[KMG]?/[0-9.]+[KMG]? ([\u2581-\u2588]+)", line)
+assert m and len(m.group(1)) == 10, line'
 }
 
 @test "board: jobs whose REST metrics never arrive show Prometheus's figures, marked P, and their source lag" {

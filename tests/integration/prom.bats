@@ -383,5 +383,16 @@ for c in d['clusters']:
             assert want is not None and abs(v - want) <= 1e-6 * want, (t["id"], ts, v, want)  # rings keep floats
         tms += 1
 assert tms >= 5, tms
+# each cluster's JobManager heap: Prometheus's alone (REST has no such series), backfilled
+for c in d['clusters']:
+    jm = c['jobmanager_heap']
+    assert jm['used'] > 0 and jm['max'] >= jm['used'], (c['name'], jm)
+    h = jm['history']
+    assert h['source'] == 'prometheus' and len(h['points']) >= 8, (c['name'], h)
+    heap = raw('flink_jobmanager_Status_JVM_Memory_Heap_Used{cluster=\"%s\"}[5m]' % c['name'])
+    assert heap, c['name']
+    for ts, v in h['points'][:-1]:
+        want = at(heap, ts, max)
+        assert want is not None and abs(v - want) <= 1e-6 * want, (c['name'], ts, v, want)
 "
 }
