@@ -35,11 +35,14 @@ scraped() {
         --data-urlencode 'query=count(count by (job_id, cluster) (flink_taskmanager_job_task_busyTimeMsPerSecond))' |
         python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'
 }
-end=$(($(date +%s) + 120))
-until [ "$(scraped)" = "$want" ]; do
-    [ "$(date +%s)" -lt "$end" ] || { echo "Prometheus never scraped all $want jobs" >&2; exit 1; }
-    sleep 0.5
+# a loaded machine may not scrape a big fleet whole each interval: go on once nine in
+# ten jobs are there (the counts measured do not depend on the data)
+end=$(($(date +%s) + 180))
+until [ "$(scraped)" -ge $((want * 9 / 10)) ]; do
+    [ "$(date +%s)" -lt "$end" ] || { echo "Prometheus scraped $(scraped) of $want jobs" >&2; exit 1; }
+    sleep 1
 done
+echo "Prometheus has $(scraped) of $want jobs"
 printf 'refresh: %s\nprometheus:\n  context: flinktop-sim\n  namespace: monitoring\n  service: prometheus\n  port: web\n' \
     "$REFRESH" >"$D/c.yaml"
 curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
