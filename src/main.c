@@ -75,6 +75,10 @@ struct console {
     /* NULL without Prometheus */
     struct prom_source *prom;
     const char *prom_cli;     /* borrowed: --prometheus, NULL: the config's (reloaded) */
+    /* a Prometheus a reload removed: kept, not freed (its requests may be in flight),
+     * for a reload that adds one again; main frees it after http */
+    struct prom_source *prom_off;
+    struct http *http; /* borrowed: what a Prometheus a reload adds asks through */
     struct data_source sources[2]; /* Kubernetes first (its lists decide the clusters), Flink */
     size_t n_sources;
     struct ui *ui;
@@ -299,13 +303,34 @@ static int on_audit(void *arg, const struct operation *op, const char *phase, ch
  * the running config whole and says file:line on the status line. History, selection
  * and open screens stay: the app's clusters are not touched. */
 /* The Prometheus of a reloaded config, when the command line did not name one: moved to
- * when it differs. Adding or removing Prometheus takes a restart. */
+ * when it differs, added when there was none (asked at once), removed when the config no
+ * longer names one (its figures and alerts go with it). One that does not resolve keeps
+ * what runs. */
 static void reload_prometheus(struct console *c, const struct config *fresh) {
     char *url = NULL, err[256];
     const struct http_tls *tls = NULL;
     int rc = prom_target_resolve(c->app, fresh, c->prom_cli, &url, &tls, err, sizeof err);
-    if (rc > 0 && (strcmp(url, prom_source_url(c->prom)) != 0 || tls != prom_source_tls(c->prom)))
+    if (rc == 0 && c->prom) {
+        c->prom_off = c->prom;
+        c->prom = NULL;
+        c->app->prom = NULL;
+        alerts_set_external(c->alerts, NULL, 0);
+    } else if (rc > 0 && c->prom == NULL) {
+        if (c->prom_off) { /* the one removed before, now asking the config's */
+            c->prom = c->prom_off;
+            c->prom_off = NULL;
+            prom_source_set_target(c->prom, url, tls);
+        } else {
+            struct prom_source_options po = {url, fresh->prometheus_cluster_label,
+                                             c->app->timeout_ms, tls};
+            c->prom = prom_source_new(c->http, &po);
+        }
+        c->app->prom = c->prom;
+        prom_source_round(c->prom);
+    } else if (rc > 0 &&
+               (strcmp(url, prom_source_url(c->prom)) != 0 || tls != prom_source_tls(c->prom))) {
         prom_source_set_target(c->prom, url, tls);
+    }
     free(url);
 }
 
@@ -366,8 +391,8 @@ static void reload(struct console *c) {
     else
         action_engine_set_audit(c->engine, c->audit, c->audit ? NULL : c->audit_err,
                                 fresh->audit_optional);
-    if (c->prom) /* a changed Prometheus URL (or service) from the next round on */
-        reload_prometheus(c, fresh);
+    /* a changed Prometheus URL (or service) from the next round on; added or removed */
+    reload_prometheus(c, fresh);
     ui_flash(c->ui, UI_FLASH_INFO, "reloaded %s (theme %s)", fresh->path ? fresh->path : "defaults",
              colors_theme_name());
     c->dirty = true;
@@ -495,6 +520,7 @@ struct console_args {
     /* borrowed, NULL without Prometheus */
     struct prom_source *prom;
     const char *prom_cli; /* borrowed: --prometheus URL, NULL none */
+    struct http *http;    /* borrowed: for a Prometheus a reload adds */
 };
 
 static int run_console(struct app *app, struct poller *poller, struct k8s_poller *k8s,
@@ -517,6 +543,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     c.k8s = k8s;
     c.prom = ca->prom;
     c.prom_cli = ca->prom_cli;
+    c.http = ca->http;
     c.ops = ca->ops;
     operations_set_audit(c.ops, on_audit, &c);
     app->ops = c.ops;
@@ -612,6 +639,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     app->actions = NULL;
     action_engine_free(c.engine);
     ca->cfg = c.cfg; /* main frees it */
+    ca->prom = c.prom ? c.prom : c.prom_off; /* a reload may have added or removed it */
     return 0;
 }
 
@@ -761,7 +789,7 @@ int main(int argc, char **argv) {
     }
     struct cp_fetch *cp_detail = o.once ? NULL : cp_fetch_new(http);
     app.cp_detail = cp_detail;
-    struct console_args ca = {cfg, o.config_path, &ov, ops, prom, o.prometheus};
+    struct console_args ca = {cfg, o.config_path, &ov, ops, prom, o.prometheus, http};
     if (o.once) {
         /* Kubernetes first (its lists decide the clusters), then Flink REST and Prometheus
          * side by side; every job's details in the one round */
@@ -783,7 +811,7 @@ int main(int argc, char **argv) {
     loop_free(loop);
     http_free(http); /* completes what is in flight as cancelled: the pollers must still be */
     poller_free(poller);
-    prom_source_free(prom); /* after http: its callbacks ran for what was in flight */
+    prom_source_free(ca.prom); /* after http: its callbacks ran for what was in flight */
     app.logs = NULL;
     logs_free(logs); /* the screens freed their logs with the UI */
     cp_fetch_free(cp_detail); /* after http, for the same reason */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "prom_source.h"
 #include "sparkline.h"
 #include "text.h"
 #include "units.h"
@@ -209,8 +210,24 @@ static void taskmanagers_draw(struct job_view *jv, WINDOW *win, int y, int h, in
     snprintf(slots, sizeof slots, "slots used %s",
              known && l->len ? text_ratio(used, total, t1, sizeof t1)
                              : text_ratio(-1, -1, t2, sizeof t2));
-    struct job_seg segs[] = {{count, ROLE_DEFAULT}, {slots, ROLE_DEFAULT}};
-    int r = job_view_flow(win, y, 1, w - 1, 0, 1, segs, 2, ascii);
+    /* the JobManager's heap and its trend, where Prometheus has them (REST has no such
+     * per-cluster series) */
+    char jm[128] = "";
+    const struct app *app = jv->v->app;
+    double jm_used, jm_max;
+    int64_t jm_t;
+    if (app->prom && c >= app->clusters && c < app->clusters + app->n_clusters &&
+        prom_source_jobmanager_heap(app->prom, app, (size_t)(c - app->clusters), &jm_used, &jm_max,
+                                    &jm_t)) {
+        char u[16], m[16], spark[64] = "";
+        const struct ring *hr = prom_source_jobmanager_heap_ring(app->prom, c->name);
+        if (hr)
+            sparkline_text(hr, 10, ascii, spark, sizeof spark);
+        snprintf(jm, sizeof jm, "jobmanager heap %s/%s %s", units_bytes_short(jm_used, u, sizeof u),
+                 units_bytes_short(jm_max, m, sizeof m), spark);
+    }
+    struct job_seg segs[] = {{count, ROLE_DEFAULT}, {slots, ROLE_DEFAULT}, {jm, ROLE_DEFAULT}};
+    int r = job_view_flow(win, y, 1, w - 1, 0, 1, segs, 3, ascii);
     y += r;
     h -= r;
     if (h <= 0)

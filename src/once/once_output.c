@@ -303,7 +303,8 @@ static cJSON *job_json(const struct job *j, int64_t now_ms) {
     return o;
 }
 
-static cJSON *taskmanager_json(const struct taskmanager *t) {
+static cJSON *taskmanager_json(const struct app *app, const struct cluster *c,
+                               const struct taskmanager *t) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "id", t->id);
     add_int(o, "slots_total", t->slots_total);
@@ -311,6 +312,10 @@ static cJSON *taskmanager_json(const struct taskmanager *t) {
     add_num(o, "heap_used", t->metrics.heap_used);
     add_num(o, "heap_max", t->metrics.heap_max);
     add_num(o, "cpu_load", t->metrics.cpu_load);
+    /* the heap's history: Prometheus's backfill before REST's points */
+    cJSON_AddItemToObject(o, "heap_used_history",
+                          series_json(&t->heap_used,
+                                      prom_source_tm_heap_backfilled(app->prom, c->name, t->id)));
     return o;
 }
 
@@ -348,6 +353,20 @@ static cJSON *prom_json(const struct app *app) {
     return o;
 }
 
+/* {"used", "max", "history"} of cluster ci's JobManager heap, from Prometheus. */
+static cJSON *jm_heap_json(const struct app *app, size_t ci) {
+    double used, max;
+    int64_t t;
+    prom_source_jobmanager_heap(app->prom, app, ci, &used, &max, &t);
+    cJSON *o = cJSON_CreateObject();
+    add_num(o, "used", used);
+    add_num(o, "max", max);
+    cJSON_AddItemToObject(
+        o, "history",
+        series_json(prom_source_jobmanager_heap_ring(app->prom, app->clusters[ci].name), true));
+    return o;
+}
+
 static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     const struct cluster *c = &app->clusters[ci];
     cJSON *o = cJSON_CreateObject();
@@ -358,6 +377,8 @@ static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     /* false when TLS verification is skipped (insecure-skip-tls-verify, insecure: true) */
     cJSON_AddBoolToObject(o, "tls_verify", http_trust_of(c->tls) == HTTP_TRUST_VERIFIED);
     cJSON_AddItemToObject(o, "deployment", deployment_json(c));
+    if (app->prom) /* the JobManager's heap and its history: Prometheus's alone */
+        cJSON_AddItemToObject(o, "jobmanager_heap", jm_heap_json(app, ci));
     bool ok = cluster_state(c) == SOURCE_OK;
     const struct source *k8s_failed = freshness_k8s_failed(c, NULL);
     cJSON_AddStringToObject(o, "status", ok && k8s_failed == NULL ? "ok" : "error");
@@ -411,7 +432,7 @@ static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     if (c->sources[SRC_TASKMANAGERS].last_ok_ms > 0) {
         cJSON *tms = cJSON_AddArrayToObject(o, "taskmanager_list");
         for (size_t i = 0; i < c->taskmanagers.len; i++)
-            cJSON_AddItemToArray(tms, taskmanager_json(&c->taskmanagers.items[i]));
+            cJSON_AddItemToArray(tms, taskmanager_json(app, c, &c->taskmanagers.items[i]));
     } else {
         cJSON_AddNullToObject(o, "taskmanager_list");
     }

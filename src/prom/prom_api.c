@@ -138,6 +138,12 @@ static enum prom_api_status envelope(const char *body, size_t len, long http_sta
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(*root, "error");
         char *type = cJSON_IsString(et) ? sanitize_strdup(et->valuestring) : NULL;
         char *msg = cJSON_IsString(e) ? sanitize_strdup(e->valuestring) : NULL;
+        /* a Kubernetes Status: the API server's service proxy answered, not Prometheus */
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(*root, "kind");
+        const cJSON *km = cJSON_GetObjectItemCaseSensitive(*root, "message");
+        if (msg == NULL && type == NULL && cJSON_IsString(kind) &&
+            strcmp(kind->valuestring, "Status") == 0 && cJSON_IsString(km))
+            msg = sanitize_strdup(km->valuestring);
         enum prom_api_status rc = PROM_API_ERROR;
         char code[24] = "";
         if (http_status > 0)

@@ -32,7 +32,8 @@ enum acc_kind {
     A_CP_TS,
     A_CP_DUR,
     A_CP_SIZE,
-    A_HEAP
+    A_HEAP,
+    A_JM_HEAP /* the JobManager's, per cluster (id "") */
 };
 
 struct acc {
@@ -57,6 +58,7 @@ struct bf_target {
 struct prom_backfill {
     struct prom_source *src;
     struct strmap seen; /* "cluster\x1fjob" and "cluster\x1f\x1ftm": asked once */
+    struct strmap tm_filled; /* "cluster\x1f\x1ftm": heap rings Prometheus filled */
     struct bf_req reqs[F_COUNT];
     struct prom_result res[F_COUNT];
     bool ok[F_COUNT];
@@ -75,6 +77,7 @@ struct prom_backfill *prom_backfill_new(struct prom_source *src) {
     struct prom_backfill *b = xcalloc(1, sizeof *b);
     b->src = src;
     strmap_init(&b->seen);
+    strmap_init(&b->tm_filled);
     for (int i = 0; i < F_COUNT; i++) {
         b->reqs[i].b = b;
         b->reqs[i].f = (enum family)i;
@@ -104,12 +107,21 @@ void prom_backfill_free(struct prom_backfill *b) {
         return;
     batch_free(b);
     strmap_free(&b->seen);
+    strmap_free(&b->tm_filled);
     free(b);
 }
 
 bool prom_backfill_busy(const struct prom_backfill *b) { return b && (b->pending > 0 || b->ready); }
 
 size_t prom_backfill_queries(const struct prom_backfill *b) { return b ? b->queries : 0; }
+
+bool prom_backfill_tm_filled(struct prom_backfill *b, const char *cluster, const char *tm_id) {
+    if (b == NULL || cluster == NULL || tm_id == NULL)
+        return false;
+    char key[256];
+    snprintf(key, sizeof key, "%s\x1f\x1f%s", cluster, tm_id);
+    return strmap_get(&b->tm_filled, key) != NULL;
+}
 
 static void on_done(void *arg, const struct http_response *resp) {
     struct bf_req *q = arg;
@@ -174,7 +186,10 @@ static void submit(struct prom_backfill *b, enum family f, const char *query) {
     hr.timeout_ms = prom_source_timeout_ms(b->src);
     hr.done = on_done;
     hr.arg = &b->reqs[f];
-    hr.priority = HTTP_PRIO_BACKGROUND;
+    /* what the charts show first, a handful of requests once per batch of new jobs:
+     * never held for the budget (behind a service proxy, a big fleet's summaries and
+     * details spend the API server's for minutes) */
+    hr.priority = HTTP_PRIO_VIEW;
     b->pending++;
     b->queries++;
     if (http_submit(prom_source_http(b->src), &hr) != 0) {
@@ -276,8 +291,10 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
     }
     if (tms > 0) {
         char *re = id_regex(b, true);
-        char *q = xasprintf("max by (tm_id, %s) (flink_taskmanager_Status_JVM_Memory_Heap_Used"
-                            "{tm_id=~\"%s\"})",
+        /* and every JobManager's: a new cluster comes with new task managers */
+        char *q = xasprintf("max by (__name__, tm_id, %s) (flink_taskmanager_Status_JVM_Memory_"
+                            "Heap_Used{tm_id=~\"%s\"} or flink_jobmanager_Status_JVM_Memory_Heap_"
+                            "Used)",
                             g, re);
         submit(b, F_HEAP, q);
         free(q);
@@ -352,6 +369,14 @@ static void gather(struct prom_backfill *b, const struct app *app, enum family f
         const char *name = prom_label_get(s->labels, s->n_labels, "__name__");
         const char *key = prom_label_get(s->labels, s->n_labels, f == F_HEAP ? "tm_id" : "job_id");
         const char *task = prom_label_get(s->labels, s->n_labels, "task_id");
+        if (f == F_HEAP && name && strcmp(name, "flink_jobmanager_Status_JVM_Memory_Heap_Used") == 0) {
+            size_t ci = prom_source_match_cluster(b->src, app, s->labels, s->n_labels);
+            if (ci == SIZE_MAX && app->n_clusters == 1) /* nothing says which: the one */
+                ci = 0;
+            if (ci != SIZE_MAX)
+                acc_add(b, acc_get(a, A_JM_HEAP, ci, "", NULL), s);
+            continue;
+        }
         if (key == NULL || (f != F_HEAP && name == NULL))
             continue;
         for (size_t ti = 0; ti < b->n_targets; ti++) {
@@ -482,12 +507,24 @@ static bool apply(struct prom_backfill *b, struct app *app) {
         size_t n = acc_points(b, x, ratio ? 1.0 / 1000.0 : 1.0, t, v);
         if (n == 0)
             continue;
+        if (x->kind == A_JM_HEAP) {
+            const struct cluster *c = &app->clusters[x->ci];
+            if (c->name)
+                changed |= ring_backfill(prom_source_jm_ring(b->src, c->name, app->history_len),
+                                         t, v, n, b->step_ms) > 0;
+            continue;
+        }
         if (x->kind == A_HEAP) {
             struct cluster *c = &app->clusters[x->ci];
             for (size_t k = 0; k < c->taskmanagers.len; k++) {
                 struct taskmanager *tm = &c->taskmanagers.items[k];
-                if (tm->id && strcmp(tm->id, x->id) == 0 && tm->heap_used.v)
-                    changed |= ring_backfill(&tm->heap_used, t, v, n, b->step_ms) > 0;
+                if (tm->id && strcmp(tm->id, x->id) == 0 && tm->heap_used.v &&
+                    ring_backfill(&tm->heap_used, t, v, n, b->step_ms) > 0) {
+                    char key[256];
+                    snprintf(key, sizeof key, "%s\x1f\x1f%s", c->name, tm->id);
+                    strmap_put(&b->tm_filled, key, b);
+                    changed = true;
+                }
             }
             continue;
         }

@@ -10,8 +10,9 @@
  *   load         max by (__name__, job_id, task_id, G) of {busy,backPressured}TimeMsPerSecond
  *   checkpoints  max by (__name__, job_id, G) of lastCheckpoint{CompletedTimestamp,
  *                Duration,Size}: one point per checkpoint completed in the window
- *   heap         max by (tm_id, G) of Status_JVM_Memory_Heap_Used (task managers)
- * at BACKGROUND priority (held by the request budget, behind anything on screen). Series
+ *   heap         max by (__name__, tm_id, G) of Status_JVM_Memory_Heap_Used (the new task
+ *                managers', and every JobManager's: prom_source_jobmanager_heap_ring)
+ * at VIEW priority (never held for the request budget: bounded, and what charts show). Series
  * are matched to clusters as prom_source.h says; the several series of a job (one per
  * task manager) are summed for rates and maxed for the rest, step by step.
  *
@@ -42,5 +43,7 @@ bool prom_backfill_step(struct prom_backfill *b, struct app *app);
 bool prom_backfill_busy(const struct prom_backfill *b);
 /* query_range requests sent so far */
 size_t prom_backfill_queries(const struct prom_backfill *b);
+/* Prometheus filled task manager tm_id's heap ring (of the cluster named cluster). */
+bool prom_backfill_tm_filled(struct prom_backfill *b, const char *cluster, const char *tm_id);
 
 #endif

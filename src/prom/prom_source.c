@@ -34,6 +34,13 @@ static const struct {
      PROM_M_LAG_MAX},
 };
 
+/* The JobManager's heap: no job_id, so rows of job "" with these kinds (past the job
+ * metrics: a job lookup never meets them). */
+#define ROW_JM_HEAP_USED ((enum prom_metric)PROM_M_COUNT)
+#define ROW_JM_HEAP_MAX ((enum prom_metric)(PROM_M_COUNT + 1))
+static const char jm_heap_used[] = "flink_jobmanager_Status_JVM_Memory_Heap_Used";
+static const char jm_heap_max[] = "flink_jobmanager_Status_JVM_Memory_Heap_Max";
+
 static bool metric_sums(enum prom_metric m) {
     return m == PROM_M_RECORDS_IN || m == PROM_M_RECORDS_OUT || m == PROM_M_PENDING_RECORDS;
 }
@@ -85,6 +92,16 @@ struct prom_source {
     struct req rules_req;
     bool rules_pending;
     int rules_wait; /* rounds until the next ask */
+    /* each cluster's JobManager heap history (by cluster name): backfilled, then a point
+     * a round */
+    struct jm_ring *jm;
+    size_t n_jm;
+    bool jm_fresh; /* a round ended: its JobManager heaps go into the rings */
+};
+
+struct jm_ring {
+    char *cluster; /* owned */
+    struct ring r;
 };
 
 #define RULES_EVERY 30
@@ -123,6 +140,11 @@ void prom_source_free(struct prom_source *p) {
     prom_alert_list_free(&p->alerts);
     prom_backfill_free(p->bf);
     prom_rule_list_free(&p->rules);
+    for (size_t i = 0; i < p->n_jm; i++) {
+        free(p->jm[i].cluster);
+        ring_free(&p->jm[i].r);
+    }
+    free(p->jm);
     free(p->url);
     free(p->cluster_label);
     free(p);
@@ -167,21 +189,26 @@ static void add_rows(struct prom_source *p, const struct prom_result *r) {
             continue;
         const char *name = prom_label_get(s->labels, s->n_labels, "__name__");
         const char *jid = prom_label_get(s->labels, s->n_labels, "job_id");
-        if (name == NULL || jid == NULL || strlen(jid) != 32)
+        if (name == NULL)
             continue;
+        bool jm_used = strcmp(name, jm_heap_used) == 0, jm_max = strcmp(name, jm_heap_max) == 0;
         size_t k = 0, nk = sizeof series_names / sizeof series_names[0];
-        while (k < nk && strcmp(series_names[k].name, name) != 0)
-            k++;
-        if (k == nk)
-            continue;
+        if (!jm_used && !jm_max) {
+            if (jid == NULL || strlen(jid) != 32)
+                continue;
+            while (k < nk && strcmp(series_names[k].name, name) != 0)
+                k++;
+            if (k == nk)
+                continue;
+        }
         if (p->n_next == p->cap_next) {
             p->cap_next = p->cap_next ? p->cap_next * 2 : 64;
             p->next = xrealloc(p->next, p->cap_next * sizeof *p->next);
         }
         struct row *w = &p->next[p->n_next++];
         memset(w, 0, sizeof *w);
-        snprintf(w->job_id, sizeof w->job_id, "%s", jid);
-        w->m = series_names[k].m;
+        snprintf(w->job_id, sizeof w->job_id, "%s", jm_used || jm_max ? "" : jid);
+        w->m = jm_used ? ROW_JM_HEAP_USED : jm_max ? ROW_JM_HEAP_MAX : series_names[k].m;
         w->v = s->samples[0].v;
         w->t_ms = s->samples[0].t_ms;
         const char *ns = cl ? NULL : prom_label_get(s->labels, s->n_labels, "namespace");
@@ -230,6 +257,7 @@ static void round_done(struct prom_source *p) {
         p->state.state = SOURCE_OK;
         p->state.last_ok_ms = p->state.last_try_ms;
         p->state.error[0] = '\0';
+        p->jm_fresh = true;
     }
     p->next = NULL;
     p->n_next = p->cap_next = 0;
@@ -325,7 +353,7 @@ void prom_source_round(struct prom_source *p) {
     urls[REQ_JOB] = query_url(p, "max", group,
                               "{__name__=~\"flink_jobmanager_job_(lastCheckpointCompletedTimestamp|"
                               "lastCheckpointDuration|lastCheckpointSize|numberOfFailedCheckpoints|"
-                              "numRestarts)\"}");
+                              "numRestarts)|flink_jobmanager_Status_JVM_Memory_Heap_(Used|Max)\"}");
     urls[REQ_TASK] =
         query_url(p, "max", group,
                   "{__name__=~\"flink_taskmanager_job_task_(backPressuredTimeMsPerSecond|"
@@ -347,6 +375,10 @@ void prom_source_round(struct prom_source *p) {
         hr.timeout_ms = p->timeout_ms;
         hr.done = on_done;
         hr.arg = &p->reqs[i];
+        /* what the board shows of the whole fleet, a fixed handful a refresh: never held
+         * for the budget (behind a service proxy it is the API server's, and a big
+         * fleet's per-cluster summaries alone spend it: a round waited half a minute) */
+        hr.priority = HTTP_PRIO_VIEW;
         if (http_submit(p->http, &hr) != 0) {
             if (!p->next_failed) {
                 p->next_failed = true;
@@ -494,12 +526,84 @@ const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i
     return p && i < p->alerts.len ? &p->alerts.items[i] : NULL;
 }
 
+bool prom_source_jobmanager_heap(const struct prom_source *p, const struct app *app, size_t ci,
+                                 double *used, double *max, int64_t *t_ms) {
+    *used = *max = NAN;
+    *t_ms = 0;
+    if (p == NULL || app == NULL || ci >= app->n_clusters)
+        return false;
+    bool any = false;
+    /* the JobManager rows have job "": sorted first */
+    for (size_t i = 0; i < p->n_rows && p->rows[i].job_id[0] == '\0'; i++) {
+        const struct row *r = &p->rows[i];
+        if ((r->m != ROW_JM_HEAP_USED && r->m != ROW_JM_HEAP_MAX) ||
+            !in_cluster(p, app, ci, r->ns, r->pod, r->cluster, app->n_clusters == 1))
+            continue;
+        double *v = r->m == ROW_JM_HEAP_USED ? used : max;
+        if (isnan(*v) || r->v > *v) /* HA: the leader and its standbys, the largest */
+            *v = r->v;
+        if (r->m == ROW_JM_HEAP_USED && r->t_ms > *t_ms)
+            *t_ms = r->t_ms;
+        any = true;
+    }
+    return any;
+}
+
+const struct ring *prom_source_jobmanager_heap_ring(const struct prom_source *p,
+                                                    const char *cluster) {
+    for (size_t i = 0; p && cluster && i < p->n_jm; i++)
+        if (strcmp(p->jm[i].cluster, cluster) == 0)
+            return &p->jm[i].r;
+    return NULL;
+}
+
+struct ring *prom_source_jm_ring(struct prom_source *p, const char *cluster, size_t len) {
+    for (size_t i = 0; i < p->n_jm; i++)
+        if (strcmp(p->jm[i].cluster, cluster) == 0)
+            return &p->jm[i].r;
+    p->jm = xrealloc(p->jm, (p->n_jm + 1) * sizeof *p->jm);
+    struct jm_ring *j = &p->jm[p->n_jm++];
+    j->cluster = xstrdup(cluster);
+    ring_init(&j->r, len ? len : 450);
+    return &j->r;
+}
+
+/* A round's JobManager heaps, one point each at Prometheus's sample time. */
+static bool push_jm_heaps(struct prom_source *p, const struct app *app) {
+    if (!p->jm_fresh)
+        return false;
+    p->jm_fresh = false;
+    bool changed = false;
+    for (size_t ci = 0; ci < app->n_clusters; ci++) {
+        const struct cluster *c = &app->clusters[ci];
+        double used, max;
+        int64_t t;
+        if (c->name == NULL || c->k8s.gone ||
+            !prom_source_jobmanager_heap(p, app, ci, &used, &max, &t) || isnan(used) || t <= 0)
+            continue;
+        struct ring *r = prom_source_jm_ring(p, c->name, app->history_len);
+        if (t > ring_last_time(r)) {
+            ring_push_at(r, t, used);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
 bool prom_source_backfill(struct prom_source *p, struct app *app) {
-    return p ? prom_backfill_step(p->bf, app) : false;
+    if (p == NULL)
+        return false;
+    bool changed = prom_backfill_step(p->bf, app);
+    return push_jm_heaps(p, app) || changed;
 }
 
 bool prom_source_backfill_busy(const struct prom_source *p) {
     return p && prom_backfill_busy(p->bf);
+}
+
+bool prom_source_tm_heap_backfilled(const struct prom_source *p, const char *cluster,
+                                    const char *tm_id) {
+    return p && prom_backfill_tm_filled(p->bf, cluster, tm_id);
 }
 
 size_t prom_source_backfill_queries(const struct prom_source *p) {

@@ -6,7 +6,8 @@
  * Queries of a round (PROM_SOURCE_QUERIES requests in all):
  *   job gauges   max by (__name__, job_id, G) of flink_jobmanager_job_{lastCheckpoint-
  *                CompletedTimestamp, lastCheckpointDuration, lastCheckpointSize,
- *                numberOfFailedCheckpoints, numRestarts}
+ *                numberOfFailedCheckpoints, numRestarts} and the JobManagers'
+ *                Status_JVM_Memory_Heap_{Used,Max} (no job_id: per cluster)
  *   task maxima  max by (__name__, job_id, G) of flink_taskmanager_job_task_{backPressured,
  *                busy}TimeMsPerSecond and the Kafka consumers' records_lag_max
  *   throughput   sum by (__name__, job_id, G) of what the sources emit
@@ -117,6 +118,7 @@ size_t prom_source_match_cluster(const struct prom_source *p, const struct app *
 
 struct alerts;
 struct job;
+struct ring;
 
 /* The alerting rule of that name from /api/v1/rules (its `for` and expression; asked
  * with the first round and every 30th after), NULL unknown; borrowed until a round ends. */
@@ -131,13 +133,30 @@ size_t prom_source_alert_target(const struct prom_source *p, const struct app *a
 void prom_source_feed_alerts(const struct prom_source *p, const struct app *app,
                              struct alerts *engine);
 
+/* The JobManager's heap of app->clusters[ci] (jobmanager Status.JVM.Memory.Heap, asked
+ * with the job gauges: no query more): used and max bytes, NaN unknown, *t_ms the
+ * sample's time; true when a series matched (HA: the largest of the JobManagers). */
+bool prom_source_jobmanager_heap(const struct prom_source *p, const struct app *app, size_t ci,
+                                 double *used, double *max, int64_t *t_ms);
+/* Its history (backfilled with the task managers' heap, then a point a round): borrowed,
+ * NULL when Prometheus has said nothing of that cluster's JobManager yet. */
+const struct ring *prom_source_jobmanager_heap_ring(const struct prom_source *p,
+                                                    const char *cluster);
+/* For prom_backfill: the ring of cluster's JobManager heap, made (len entries) on first
+ * use; borrowed until prom_source_free. */
+struct ring *prom_source_jm_ring(struct prom_source *p, const char *cluster, size_t len);
+
 /* History from before launch (prom_backfill.h): apply what arrived and ask for what is
- * new; call after the model changed and when a request ended. True when rings changed. */
+ * new; call after the model changed and when a request ended; also puts each round's
+ * JobManager heaps into their rings. True when rings changed. */
 bool prom_source_backfill(struct prom_source *p, struct app *app);
 /* A backfill batch is in flight or waiting to be applied. */
 bool prom_source_backfill_busy(const struct prom_source *p);
 /* query_range requests sent since start. */
 size_t prom_source_backfill_queries(const struct prom_source *p);
+/* Prometheus backfilled the heap ring of task manager tm_id of the cluster named cluster. */
+bool prom_source_tm_heap_backfilled(const struct prom_source *p, const char *cluster,
+                                    const char *tm_id);
 
 /* Whether a series with these labels belongs to app->clusters[ci] (the matching above;
  * with no label that says, true: the job id decides). */

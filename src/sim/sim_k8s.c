@@ -9,6 +9,7 @@
 #include "sim_k8s_table.h"
 #include "sim_k8s_watch.h"
 #include "sim_operator.h"
+#include "sim_prom_proxy.h"
 #include "sim_sessionjobs.h"
 #include "sim_snapshots.h"
 #include "xalloc.h"
@@ -880,6 +881,7 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
         cJSON_AddItemToArray(ports, p);
         cJSON_AddItemToArray(items, s);
     }
+    sim_prom_proxy_add_service(items, k->started_at - 86400000LL); /* monitoring/prometheus */
 }
 
 static void add_namespaces(const struct sim_k8s *k, cJSON *items) {

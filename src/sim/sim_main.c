@@ -11,6 +11,7 @@
 #include "sim_kubeconfig.h"
 #include "sim_model.h"
 #include "sim_prom.h"
+#include "sim_prom_proxy.h"
 #include "sim_reply.h"
 #include "sim_requests.h"
 #include "sim_stats.h"
@@ -95,6 +96,10 @@ static void usage(FILE *out) {
         "  --clock real|manual   real (default): the wall clock; manual: time starts at\n"
         "                        start-up and moves only by POST /_sim/clock\n"
         "                        {\"advance_ms\":N} (for tests: no waiting)\n"
+        "  --prometheus-upstream URL\n"
+        "                        a real Prometheus (http://HOST:PORT) behind Service\n"
+        "                        monitoring/prometheus (port web, 9090): its service proxy\n"
+        "                        forwards there (also PUT /_sim/prometheus-upstream)\n"
         "  --help                this text\n"
         "\n");
     fprintf(
@@ -260,6 +265,10 @@ static void count_request(const struct server *s, struct MHD_Connection *conn, c
 static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, struct request_ctx *ctx) {
     struct sim_reply r = {0};
+    if (sim_prom_proxy_control_owns(url)) { /* the Prometheus behind the service proxy */
+        sim_prom_proxy_control(method, ctx->body, ctx->len, &r);
+        return queue_reply(conn, &r);
+    }
     if (sim_prom_owns(url)) { /* scrape targets and their discovery: no token, no faults */
         const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
         sim_prom_handle(s->model, s->k8s, host, s->tls, method, url, sim_now_ms(), &r);
@@ -316,7 +325,9 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, con
     struct sim_query query = {query_arg, conn};
     /* The service proxy reaches the cluster's Flink API; faults matched the full path. */
     char *target = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
-    if (target != NULL && sim_k8s_proxy_forbidden(s->k8s, s->model, method, url, &r)) {
+    if (k8s && sim_prom_proxy_owns(url)) { /* monitoring/prometheus: a real one, forwarded */
+        sim_prom_proxy_handle(conn, method, url, ctx->body, ctx->len, &r);
+    } else if (target != NULL && sim_k8s_proxy_forbidden(s->k8s, s->model, method, url, &r)) {
         free(target);
     } else if (target != NULL) {
         sim_flink_handle(s->model, method, target, &query, ctx->body, ctx->len, sim_now_ms(), &r);
@@ -431,7 +442,8 @@ int main(int argc, char **argv) {
         OPT_TLS_KEY,
         OPT_KUBECONFIG_OUT,
         OPT_ACTION_STEPS,
-        OPT_CLOCK
+        OPT_CLOCK,
+        OPT_PROM_UPSTREAM
     };
     static const struct option longopts[] = {
         {"port", required_argument, NULL, OPT_PORT},
@@ -449,6 +461,7 @@ int main(int argc, char **argv) {
         {"kubeconfig-out", required_argument, NULL, OPT_KUBECONFIG_OUT},
         {"action-steps-ms", required_argument, NULL, OPT_ACTION_STEPS},
         {"clock", required_argument, NULL, OPT_CLOCK},
+        {"prometheus-upstream", required_argument, NULL, OPT_PROM_UPSTREAM},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -537,6 +550,14 @@ int main(int argc, char **argv) {
                 return 2;
             }
             break;
+        case OPT_PROM_UPSTREAM: {
+            char err[256];
+            if (!sim_prom_proxy_set_upstream(optarg, err, sizeof err)) {
+                fprintf(stderr, "flinktop-sim: --prometheus-upstream: %s\n", err);
+                return 2;
+            }
+            break;
+        }
         case 'h':
             usage(stdout);
             return 0;
@@ -671,5 +692,6 @@ out:
     sim_faults_free(faults);
     sim_requests_free(requests);
     sim_stats_free(stats);
+    sim_prom_proxy_free();
     return rc;
 }

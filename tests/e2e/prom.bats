@@ -64,6 +64,14 @@ long_axis() { screen | grep -qE -- '-([45][0-9]s|[0-9]+m)( |$)'; }
         sleep 0.1
     done
     ! screen | grep -q "no history yet"
+    # tab 4: the JobManager's heap, Prometheus's alone, its trend already ten points long
+    keys 4
+    wait_for "jobmanager heap"
+    screen | grep "jobmanager heap" | python3 -c '
+import re, sys
+line = sys.stdin.buffer.read().decode()
+m = re.search(r"jobmanager heap [0-9.]+[KMG]?/[0-9.]+[KMG]? ([\u2581-\u2588]+)", line)
+assert m and len(m.group(1)) == 10, line'
 }
 
 @test "board: jobs whose REST metrics never arrive show Prometheus's figures, marked P, and their source lag" {
@@ -157,4 +165,33 @@ YAML
     wait_for "reloaded"
     wait_for "prometheus ok" 15
     ! screen | tail -n 1 | grep -q "prometheus error"
+}
+
+@test "reload (Ctrl-R) adds Prometheus to a console started without it, removes it, adds it again" {
+    printf 'refresh: 1\n' >"$BATS_TEST_TMPDIR/c.yaml"
+    console 180 30 --timeout 2 -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
+    wait_for "3 clusters" 15
+    ! screen | tail -n 1 | grep -q "prometheus"
+    # added: asked at once, its state on the status bar
+    printf 'refresh: 1\nprometheus: %s\n' "$PROM_URL" >"$BATS_TEST_TMPDIR/c.yaml"
+    keys C-r
+    wait_for "reloaded"
+    wait_for "prometheus ok" 15
+    # removed: the status bar no longer speaks of it, and it is asked no more
+    printf 'refresh: 1\n' >"$BATS_TEST_TMPDIR/c.yaml"
+    keys C-r
+    wait_gone "prometheus ok" 15
+    ! screen | tail -n 1 | grep -q "prometheus"
+    prom_stop # had it still been asked, the next screens would say its error
+    local end=$(($(now_ms) + 3000 * SCALE))
+    while [ "$(now_ms)" -lt "$end" ]; do
+        ! screen | tail -n 1 | grep -q "prometheus" || { screen >&2; return 1; }
+        sleep 0.2
+    done
+    # added again, at another URL (nothing listens there): its error, not the old state
+    dead=$(prom_free_port)
+    printf 'refresh: 1\nprometheus: http://127.0.0.1:%s\n' "$dead" >"$BATS_TEST_TMPDIR/c.yaml"
+    keys C-r
+    wait_for "prometheus error" 15
+    screen | tail -n 1 | grep -q "connection refused"
 }

@@ -365,5 +365,34 @@ for c in d['clusters']:
             assert want is not None and abs(v - want / 1000) <= 1e-5, (j['name'], t, v, want)
         checked += 1
 assert checked >= 3, checked
+# every task manager's heap: Prometheus's steps before REST's point, what was scraped
+tms = 0
+for c in d['clusters']:
+    for t in c['taskmanager_list']:
+        h = t['heap_used_history']
+        assert h['source'] == 'prometheus', (c['name'], t['id'], h)
+        pts = h['points']
+        assert len(pts) >= 8, (t['id'], pts)
+        tm_label = ''.join(ch if ch.isalnum() or ch in '_:' else '_' for ch in t['id'])
+        heap = raw('flink_taskmanager_Status_JVM_Memory_Heap_Used{tm_id=\"%s\",cluster=\"%s\"}[5m]' % (tm_label, c['name']))
+        assert heap, (t['id'], heap)
+        back = pts[:-1]
+        assert all(b[0] - a[0] == 1000 for a, b in zip(back, back[1:])), back
+        for ts, v in back:
+            want = at(heap, ts, max)
+            assert want is not None and abs(v - want) <= 1e-6 * want, (t["id"], ts, v, want)  # rings keep floats
+        tms += 1
+assert tms >= 5, tms
+# each cluster's JobManager heap: Prometheus's alone (REST has no such series), backfilled
+for c in d['clusters']:
+    jm = c['jobmanager_heap']
+    assert jm['used'] > 0 and jm['max'] >= jm['used'], (c['name'], jm)
+    h = jm['history']
+    assert h['source'] == 'prometheus' and len(h['points']) >= 8, (c['name'], h)
+    heap = raw('flink_jobmanager_Status_JVM_Memory_Heap_Used{cluster=\"%s\"}[5m]' % c['name'])
+    assert heap, c['name']
+    for ts, v in h['points'][:-1]:
+        want = at(heap, ts, max)
+        assert want is not None and abs(v - want) <= 1e-6 * want, (c['name'], ts, v, want)
 "
 }

@@ -177,6 +177,16 @@ static void html_from_a_proxy_says_the_status(void **state) {
     assert_non_null(strstr(err, "malformed JSON"));
 }
 
+/* Behind a service proxy, the API server answers when it cannot reach Prometheus: its
+ * Status message is the error, not a bare status. */
+static void api_server_status_says_its_message(void **state) {
+    (void)state;
+    struct prom_result r;
+    assert_int_equal(query_from("k8s_status_503.json", 503, &r), PROM_API_ERROR);
+    assert_string_equal(err, "HTTP 503: error trying to reach service: dial tcp "
+                             "10.244.1.7:9090: connect: connection refused");
+}
+
 static void truncated_and_odd_shapes_fail_cleanly(void **state) {
     (void)state;
     struct prom_result r;
@@ -337,6 +347,7 @@ int main(void) {
         cmocka_unit_test(error_status_in_a_200_is_still_an_error),
         cmocka_unit_test(hostile_error_text_is_one_clean_line),
         cmocka_unit_test(html_from_a_proxy_says_the_status),
+        cmocka_unit_test(api_server_status_says_its_message),
         cmocka_unit_test(truncated_and_odd_shapes_fail_cleanly),
         cmocka_unit_test(wrong_types_drop_the_sample_not_the_answer),
         cmocka_unit_test(value_strings),

@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# The console with `prometheus: {context, namespace, service, port}`: Prometheus reached
+# through the context's API server service proxy (the simulator over HTTPS with a bearer
+# token, forwarding to a real Prometheus that scrapes it). The status bar says it is ok,
+# the board shows its figures where Flink REST has none, and a job opened at once shows
+# the history Prometheus has.
+
+load lib
+
+TOKEN=prom-proxy-e2e-41d8
+
+setup_file() {
+    e2e_setup || return 1
+    . "$E2E_ROOT/tests/prom-start.sh"
+    command -v "$PROMETHEUS" >/dev/null 2>&1 || return 0
+    test_cert || return 1
+    export TEST_CERT TEST_KEY
+    sim_start_file --frozen --clusters 3 --jobs 2 --token "$TOKEN" --tls-cert "$TEST_CERT" \
+        --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
+    PROM_CA_FILE=$TEST_CERT prom_start_file "$SIM_URL" 1s || return 1
+    curl -sf --cacert "$TEST_CERT" -X PUT "$SIM_URL/_sim/prometheus-upstream" \
+        -d "{\"url\":\"$PROM_FILE_URL\"}" >/dev/null
+}
+
+teardown_file() {
+    prom_stop_file
+    sim_stop_file
+}
+
+setup() {
+    e2e_setup
+    . "$E2E_ROOT/tests/prom-start.sh"
+    command -v "$PROMETHEUS" >/dev/null 2>&1 || skip "prometheus is not installed"
+    PROM_URL=$PROM_FILE_URL
+    cat >"$BATS_TEST_TMPDIR/c.yaml" <<EOF
+prometheus:
+  context: flinktop-sim
+  namespace: monitoring
+  service: prometheus
+  port: web
+EOF
+}
+
+teardown() {
+    e2e_teardown
+    curl -sf --cacert "$TEST_CERT" -X DELETE "$SIM_URL/_sim/faults" >/dev/null || true
+}
+
+sim_fault() { # PATTERN MODE
+    curl -sf --cacert "$TEST_CERT" -X POST "$SIM_URL/_sim/faults" \
+        -d "{\"pattern\":\"$1\",\"mode\":\"$2\",\"arg\":\"\"}" >/dev/null
+}
+
+promq_num() {
+    curl -sf "$PROM_URL/api/v1/query" --data-urlencode "query=$1" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)'
+}
+
+# Prometheus holds N scrapes (1 s apart) of every job
+prom_has_seconds() { [ "$(promq_num 'min(count_over_time(flink_jobmanager_job_numRestarts[5m]))')" -ge "$1" ]; }
+
+wait_prom_seconds() {
+    local end=$(($(now_ms) + 90000 * SCALE))
+    until prom_has_seconds "$1"; do
+        [ "$(now_ms)" -lt "$end" ] || { echo "Prometheus never had $1 s of data" >&2; return 1; }
+        sleep 0.5
+    done
+}
+
+proxied() { # the proxy's count of forwarded requests to PATH
+    curl -sf --cacert "$TEST_CERT" "$SIM_URL/_sim/prometheus-upstream" |
+        python3 -c "import json,sys; print(json.load(sys.stdin)['paths'].get('$1', 0))"
+}
+
+@test "through the service proxy: prometheus ok, and the board on its figures where REST has none" {
+    wait_prom_seconds 3
+    # every subtask-metrics request hangs: REST alone would leave IN/s and OUT/s at "-"
+    sim_fault '*/subtasks/metrics*' hang
+    local before
+    before=$(proxied /api/v1/query)
+    START=fleet console 200 30 --refresh 1 -c "$BATS_TEST_TMPDIR/c.yaml" --kubeconfig "$BATS_FILE_TMPDIR/kc"
+    wait_for "prometheus ok" 20
+    wait_for "LAG"
+    row_ok() {
+        screen | grep " RUNNING " | grep -qE ' [0-9.]+k? +[0-9.]+k? .* P [0-9]+s +[0-9.]+[kM]?$'
+    }
+    local end=$(($(now_ms) + 15000 * SCALE))
+    until row_ok; do
+        if [ "$(now_ms)" -ge "$end" ]; then
+            screen >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    # the figures came through the API server: its proxy forwarded the instant queries,
+    # and goes on doing so round after round (sharing the API server's request budget
+    # with the Flink REST details, they are not held behind them)
+    local n
+    n=$(proxied /api/v1/query)
+    [ "$n" -gt "$before" ]
+    end=$(($(now_ms) + 20000 * SCALE))
+    until [ "$(proxied /api/v1/query)" -ge $((n + 9)) ]; do
+        [ "$(now_ms)" -lt "$end" ] || { echo "Prometheus rounds stalled at $(proxied /api/v1/query) queries" >&2; return 1; }
+        sleep 0.2
+    done
+    ! screen | tail -n 1 | grep -q "prometheus error"
+}
+
+@test "through the service proxy: a job opened right after start shows Prometheus's history" {
+    wait_prom_seconds 45
+    console 120 40 --refresh 1 -c "$BATS_TEST_TMPDIR/c.yaml" --kubeconfig "$BATS_FILE_TMPDIR/kc"
+    wait_for "1.20.1" 20
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "records per second"
+    # the console has run seconds, one point a second: a 40 s axis is Prometheus's history
+    long_axis() { screen | grep -qE -- '-([45][0-9]s|[0-9]+m)( |$)'; }
+    local end=$(($(now_ms) + 10000 * SCALE))
+    until long_axis; do
+        if [ "$(now_ms)" -ge "$end" ]; then
+            echo "no 40 s of history on the chart" >&2
+            screen >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    ! screen | grep -q "no history yet"
+    [ "$(proxied /api/v1/query_range)" -gt 0 ]
+}
