@@ -103,4 +103,8 @@ const struct k8s_event **k8s_api_events_of(const struct k8s_event_list *events,
                                            const struct pod_list *pods, const char *ns,
                                            const char *name, size_t *n);
 
+/* A Kubernetes quantity ("2Gi", "1500M", "2147483648") in its base unit, rounded; -1
+ * when it is not one. */
+int64_t k8s_api_parse_quantity(const char *s);
+
 #endif
