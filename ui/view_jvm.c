@@ -119,6 +119,16 @@ static void used_of(char *out, size_t size, double used, double max, double comm
         snprintf(out + w, size - (size_t)w, ", committed %s", bytes(committed, c, sizeof c));
 }
 
+/* A buffer pool: "355 MiB used of 355 MiB capacity, 88 buffers", "not reported". */
+static void buffers(char *out, size_t size, double used, double cap, double n) {
+    char a[24], b[24], c[24];
+    if (isnan(used) && isnan(cap) && isnan(n))
+        snprintf(out, size, "not reported");
+    else
+        snprintf(out, size, "%s used of %s capacity, %s buffers", bytes(used, a, sizeof a),
+                 bytes(cap, b, sizeof b), count(n, c, sizeof c));
+}
+
 /* The pod of this process on an operator's cluster, as view_logs finds it. */
 static const struct pod *pod_of(const struct cluster *c, const char *tm_id) {
     const struct k8s_namespace_state *ns = k8s_cluster_namespace(c);
@@ -162,7 +172,7 @@ static void gc_lines(const struct jvm_metrics *m, struct jvm_line *l, int *n) {
             m->gc_all_ms_per_s + 0.0, "");
     else if (m->n_gc > 0)
         add(l, n, "", ROLE_DIM, false,
-            "rates from the counters between two samples (no TimeMsPerSecond before Flink 2.0)");
+            "MS/S and PER MIN: from the counters between two samples");
 }
 
 static int build(struct view *v, struct jvm_line *l) {
@@ -190,12 +200,10 @@ static int build(struct view *v, struct jvm_line *l) {
         add(l, &n, "Non-heap", ROLE_DEFAULT, false, "%s", t);
         used_of(t, sizeof t, m->metaspace_used, m->metaspace_max, m->metaspace_committed);
         add(l, &n, "Metaspace", ratio_role(m->metaspace_used, m->metaspace_max), false, "%s", t);
-        add(l, &n, "Direct", ROLE_DEFAULT, false, "%s used of %s capacity, %s buffers",
-            bytes(m->direct_used, a, sizeof a), bytes(m->direct_capacity, b, sizeof b),
-            count(m->direct_count, x, sizeof x));
-        add(l, &n, "Mapped", ROLE_DEFAULT, false, "%s used of %s capacity, %s buffers",
-            bytes(m->mapped_used, a, sizeof a), bytes(m->mapped_capacity, b, sizeof b),
-            count(m->mapped_count, x, sizeof x));
+        buffers(t, sizeof t, m->direct_used, m->direct_capacity, m->direct_count);
+        add(l, &n, "Direct", ROLE_DEFAULT, false, "%s", t);
+        buffers(t, sizeof t, m->mapped_used, m->mapped_capacity, m->mapped_count);
+        add(l, &n, "Mapped", ROLE_DEFAULT, false, "%s", t);
         if (jv->tm_id) {
             used_of(t, sizeof t, m->managed_used, m->managed_total, NAN);
             add(l, &n, "Managed", ROLE_DEFAULT, false, "%s", t);
