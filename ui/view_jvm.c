@@ -183,7 +183,7 @@ static int build(struct view *v, struct jvm_line *l) {
     if (jv == NULL || c == NULL || !jvm_fetch_get(jv->fetch, (size_t)v->cluster, jv->tm_id, &d))
         return 0;
     const struct jvm_metrics *m = d.m;
-    char t[200], a[24], b[24], x[24];
+    char t[200], a[24], b[24];
     if (!d.have_metrics) {
         const struct source *s = d.metrics_source;
         if (s && s->state == SOURCE_ERROR)
