@@ -261,7 +261,8 @@ static void jvm_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     struct jvm_line lines[JVM_LINES_MAX];
     int n = build(v, lines);
     if (n == 0) {
-        view_message(win, y + (h - 1) / 2, w, "nothing open", ROLE_DIM, v->ascii);
+        view_message(win, y + (h - 1) / 2, w, "the JVM's metrics are not available here",
+                     ROLE_DIM, v->ascii);
         return;
     }
     int bottom = n - h > 0 ? n - h : 0;
