@@ -69,9 +69,9 @@ static void jvm_title(struct view *v, char *buf, size_t size) {
     const struct cluster *c = view_cluster(v);
     const char *cname = c && c->name ? c->name : "-";
     if (jv && jv->tm_id)
-        snprintf(buf, size, "Memory and JVM of task manager %s (%s)", jv->tm_id, cname);
+        snprintf(buf, size, "JVM of task manager %s (%s)", jv->tm_id, cname);
     else
-        snprintf(buf, size, "Memory and JVM of the JobManager of %s", cname);
+        snprintf(buf, size, "JVM of the JobManager of %s", cname);
 }
 
 static void add(struct jvm_line *l, int *n, const char *label, enum color_role role,
