@@ -211,6 +211,16 @@ void flink_jvm_derive(const struct jvm_metrics *prev, struct jvm_metrics *cur, i
     }
 }
 
+void flink_jvm_tm_gc_rate(const struct tm_metrics *prev, int64_t prev_ms, struct tm_metrics *cur,
+                          int64_t now_ms) {
+    if (!isnan(cur->gc_time_ms_per_s) || prev == NULL || prev_ms <= 0 || now_ms <= prev_ms)
+        return;
+    double then = prev->gc_time_total_ms, now = cur->gc_time_total_ms;
+    if (isnan(then) || isnan(now) || now < then)
+        return; /* a restarted JVM starts its counters again: unknown this once */
+    cur->gc_time_ms_per_s = (now - then) * 1000.0 / (double)(now_ms - prev_ms);
+}
+
 enum fa_status flink_jvm_parse_tm(const char *body, size_t len, struct jvm_tm_info *out, char *err,
                                   size_t errlen) {
     jvm_tm_info_init(out);

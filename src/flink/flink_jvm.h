@@ -83,6 +83,11 @@ enum fa_status flink_jvm_parse_metrics(const char *body, size_t len,
  * dt_ms earlier, dt_ms > 0) has the same collector; a counter that went back (a restart)
  * leaves the rate unknown. */
 void flink_jvm_derive(const struct jvm_metrics *prev, struct jvm_metrics *cur, int64_t dt_ms);
+/* The task managers tab's GC column without All.TimeMsPerSecond (before Flink 2.0):
+ * cur's gc_time_ms_per_s from its gc_time_total_ms and prev's (taken at prev_ms, 0
+ * never) when both are known and the total did not go back; else left as it is. */
+void flink_jvm_tm_gc_rate(const struct tm_metrics *prev, int64_t prev_ms, struct tm_metrics *cur,
+                          int64_t now_ms);
 /* GET /taskmanagers/:id (TaskManagerDetailsInfo) into *out. */
 enum fa_status flink_jvm_parse_tm(const char *body, size_t len, struct jvm_tm_info *out, char *err,
                                   size_t errlen);

@@ -48,6 +48,16 @@ open_tms() {
 young_rate() { screen | awk '$1 == "G1_Young_Generation" {print $4}'; }
 young_rate_moves() { local r; r=$(young_rate); [ -n "$r" ] && [ "$r" != "-" ] && [ "$r" != "0.0" ]; }
 
+# the GC MS/S cell of the first task manager's row (the last column at 80 columns)
+tab_gc() { screen | awk '$1 == "production-taskmanager-1-1" {print $NF}'; }
+tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
+
+@test "the task managers tab shows GC ms/s on Flink 1.20, from the collectors' times" {
+    open_tms 80 24
+    until_advancing 5000 30 tab_gc_known
+    tab_gc | grep -E '^[0-9]+$'
+}
+
 @test "Enter on a task manager shows its heap and GC per collector, as rates from the counters (Flink 1.20)" {
     open_tms 80 24
     keys Enter

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "flink_detail.h"
 #include "flink_jvm.h"
 #include "xalloc.h"
 
@@ -212,6 +213,37 @@ static void tm_details_missing_or_wrong_fields_are_unknown(void **state) {
     assert_int_equal(i.task_heap, -1);
 }
 
+static void tab_gc_column_falls_back_to_the_collectors_times(void **state) {
+    (void)state;
+    /* the poller's own query on Flink 1.20: no All.TimeMsPerSecond, the times summed */
+    struct body b = load("tm_metrics.flink-1.20.1.json");
+    struct tm_metrics a;
+    assert_int_equal(flink_detail_parse_tm_metrics(b.data, b.len, &a, err, sizeof err), FA_OK);
+    free(b.data);
+    assert_true(isnan(a.gc_time_ms_per_s));
+    assert_true(a.gc_time_total_ms > 0);
+    struct tm_metrics c = a;
+    c.gc_time_total_ms += 300; /* 300 ms of GC in the 3 s between the answers */
+    flink_jvm_tm_gc_rate(&a, 1000, &c, 4000);
+    assert_true(fabs(c.gc_time_ms_per_s - 100.0) < 1e-9);
+    /* the first answer, a counter gone back, or a rate Flink gave: nothing changed */
+    struct tm_metrics d = a;
+    flink_jvm_tm_gc_rate(&a, 0, &d, 4000);
+    assert_true(isnan(d.gc_time_ms_per_s));
+    d.gc_time_total_ms = 1;
+    flink_jvm_tm_gc_rate(&a, 1000, &d, 4000);
+    assert_true(isnan(d.gc_time_ms_per_s));
+    d.gc_time_ms_per_s = 7;
+    d.gc_time_total_ms = a.gc_time_total_ms + 5000;
+    flink_jvm_tm_gc_rate(&a, 1000, &d, 4000);
+    assert_true(fabs(d.gc_time_ms_per_s - 7) < 1e-9);
+    /* Flink 2.1 gives All.TimeMsPerSecond itself */
+    b = load("tm_metrics.flink-2.1.0.json");
+    assert_int_equal(flink_detail_parse_tm_metrics(b.data, b.len, &a, err, sizeof err), FA_OK);
+    free(b.data);
+    assert_false(isnan(a.gc_time_ms_per_s));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(names_are_the_collectors_without_all),
@@ -226,6 +258,7 @@ int main(void) {
         cmocka_unit_test(metrics_malformed_is_error_and_unknown),
         cmocka_unit_test(tm_details_read_memory_configuration_and_hardware),
         cmocka_unit_test(tm_details_missing_or_wrong_fields_are_unknown),
+        cmocka_unit_test(tab_gc_column_falls_back_to_the_collectors_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

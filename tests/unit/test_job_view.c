@@ -188,10 +188,11 @@ static void add_tm(struct cluster *c, const char *id, bool metrics) {
     t->last_heartbeat = NOW;
     t->cpu_cores = 2;
     t->physical_memory = -1;
-    t->metrics = (struct tm_metrics){NAN, NAN, NAN, NAN, NAN};
+    t->metrics = (struct tm_metrics){NAN, NAN, NAN, NAN, NAN, NAN};
     ring_init(&t->heap_used, 60);
     if (metrics) {
-        t->metrics = (struct tm_metrics){1.5 * 1073741824.0, 2.0 * 1073741824.0, 0.42, 88, 12};
+        t->metrics = (struct tm_metrics){1.5 * 1073741824.0, 2.0 * 1073741824.0, 0.42, 88, 12,
+                                         NAN};
         t->metrics_ms = NOW - 1000;
         for (int i = 0; i < 20; i++)
             ring_push(&t->heap_used, 1e9 + 1e7 * i);
