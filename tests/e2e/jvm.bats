@@ -154,3 +154,40 @@ tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
     wait_for "Thread dump of the JobManager of production"
     wait_for '"main" Id=1 WAITING'
 }
+
+@test "on Kubernetes the JVM screen shows the pod's memory limit from its spec" {
+    local d=$BATS_TEST_TMPDIR token=jvm-token
+    test_cert || return 1
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual --token "$token" \
+        --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" --kubeconfig-out "$d/KC" || return 1
+    api() { curl -sfk -H "Authorization: Bearer $token" "$SIM_URL$1"; }
+    # what the API server says the task managers' limit is, in bytes
+    limit=$(api "/api/v1/pods" | python3 -c '
+import json, sys
+units = {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30}
+for p in json.load(sys.stdin)["items"]:
+    if p["metadata"]["labels"].get("app") == "production" and \
+       p["metadata"]["labels"].get("component") == "taskmanager":
+        m = p["spec"]["containers"][0]["resources"]["limits"]["memory"]
+        print(int(m[:-2]) * units[m[-2:]] if m[-2:] in units else int(m))
+        break')
+    [ -n "$limit" ]
+    shown=$(python3 -c "
+v = $limit
+for u in ['B', 'KiB', 'MiB', 'GiB']:
+    if v < 1024 or u == 'GiB':
+        print(('%.1f %s' % (v, u)) if u != 'B' else '%d B' % v); break
+    v /= 1024")
+    console 160 40 --kubeconfig "$d/KC"
+    wait_for "production" 15
+    keys Home Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 4
+    wait_for "production-taskmanager-"
+    keys Enter
+    wait_for "JVM of task manager production-taskmanager-"
+    wait_for "memory limit"
+    screen | grep -F "memory limit ${shown%.0 GiB} GiB" || screen | grep -F "memory limit $shown"
+}
