@@ -259,6 +259,9 @@ static int build(struct view *v, struct jvm_line *l) {
 
 static void jvm_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     struct jvm_line lines[JVM_LINES_MAX];
+    const struct jvm_view *jv = v->priv;
+    if (jv)
+        jvm_fetch_seen(jv->fetch); /* on top: its next refresh may go */
     int n = build(v, lines);
     if (n == 0) {
         view_message(win, y + (h - 1) / 2, w, "the JVM's metrics are not available here",

@@ -279,6 +279,7 @@ struct jvm_fetch {
     bool have_info;
     struct source info_source;
     bool changed;
+    bool seen; /* drawn since the last refresh */
 };
 
 struct jvm_req {
@@ -444,9 +445,15 @@ void jvm_fetch_close(struct jvm_fetch *f) {
 }
 
 void jvm_fetch_refresh(struct jvm_fetch *f, int64_t now) {
-    if (f == NULL || !f->open || !f->names_done || f->metrics_out)
+    if (f == NULL || !f->open || !f->names_done || f->metrics_out || !f->seen)
         return;
+    f->seen = false;
     submit(f, JR_METRICS, now);
+}
+
+void jvm_fetch_seen(struct jvm_fetch *f) {
+    if (f)
+        f->seen = true;
 }
 
 bool jvm_fetch_get(const struct jvm_fetch *f, size_t ci, const char *tm_id,

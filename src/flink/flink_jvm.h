@@ -105,8 +105,11 @@ void jvm_fetch_open(struct jvm_fetch *f, size_t ci, const struct cluster *c, con
                     int64_t now);
 /* Nothing is open any more; answers in flight are dropped when they come. */
 void jvm_fetch_close(struct jvm_fetch *f);
-/* Ask the metrics again when open and the last request is in (the refresh timer). */
+/* Ask the metrics again when open, drawn since the last call (not hidden under the
+ * pager it opened) and the last request is in (the refresh timer). */
 void jvm_fetch_refresh(struct jvm_fetch *f, int64_t now);
+/* Its screen was drawn (it is on top): the next refresh may ask. */
+void jvm_fetch_seen(struct jvm_fetch *f);
 
 /* What the open JVM's screen reads; borrowed, valid until the next loop turn. */
 struct jvm_view_data {
