@@ -1,5 +1,7 @@
 /* Job tab 4: the task managers of the job's cluster: slots, heap used of max as a gauge,
- * CPU load, threads, GC time, the heap's trend, where each runs. Sortable. */
+ * CPU load, threads, GC time, the heap's trend, where each runs. Sortable. Enter opens
+ * the selected one's memory and JVM (view_jvm.c); t, O and l its thread dump, stdout
+ * and log. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -209,8 +211,11 @@ static void taskmanagers_draw(struct job_view *jv, WINDOW *win, int y, int h, in
     snprintf(slots, sizeof slots, "slots used %s",
              known && l->len ? text_ratio(used, total, t1, sizeof t1)
                              : text_ratio(-1, -1, t2, sizeof t2));
-    struct job_seg segs[] = {{count, ROLE_DEFAULT}, {slots, ROLE_DEFAULT}};
-    int r = job_view_flow(win, y, 1, w - 1, 0, 1, segs, 2, ascii);
+    /* what the row leads to, where there is room for it */
+    struct job_seg segs[] = {{count, ROLE_DEFAULT},
+                             {slots, ROLE_DEFAULT},
+                             {"Enter JVM  t thread dump  O stdout  l log", ROLE_DIM}};
+    int r = job_view_flow(win, y, 1, w - 1, 0, 1, segs, 3, ascii);
     y += r;
     h -= r;
     if (h <= 0)
