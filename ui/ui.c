@@ -835,6 +835,12 @@ static unsigned handle_request(struct ui *ui, enum request req) {
     case REQ_STDOUT:
         if (process_request(ui, v, req))
             return UI_REDRAW;
+        if (v->ops != &view_job && v->ops != &view_jvm && v->ops != &view_logs &&
+            v->ops != &view_config) {
+            ui_flash(ui, UI_FLASH_INFO, "%s: on a job's screen (Enter on a job)",
+                     keymap_name(req));
+            return UI_REDRAW;
+        }
         break;
     case REQ_OPEN: /* on a task manager: its memory and JVM */
         if (v->ops == &view_job && view_job_selected_tm(v))
