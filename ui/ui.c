@@ -714,8 +714,7 @@ static unsigned process_request(struct ui *ui, struct view *v, enum request req)
     if (req == REQ_CONFIG) {
         if (!pushed(ui, &view_config, c, v->ops, job_id))
             return UI_REDRAW;
-        view_config_start(top(ui), ui->app->conf, cl, job_id[0] ? job_id : NULL,
-                          clock_wall_ms());
+        view_config_start(top(ui), ui->app->conf, cl, job_id[0] ? job_id : NULL, clock_wall_ms());
         return UI_REDRAW;
     }
     char path[400], title[400];
@@ -728,11 +727,11 @@ static unsigned process_request(struct ui *ui, struct view *v, enum request req)
         snprintf(path, sizeof path, "/jobmanager/%s", what);
     curl_free(esc);
     if (tm_id[0])
-        snprintf(title, sizeof title, "%s of task manager %s (%s)",
-                 dump ? "Thread dump" : "Stdout", tm_id, cl->name ? cl->name : "-");
+        snprintf(title, sizeof title, "%s of task manager %s (%s)", dump ? "Thread dump" : "Stdout",
+                 tm_id, cl->name ? cl->name : "-");
     else
-        snprintf(title, sizeof title, "%s of the JobManager of %s",
-                 dump ? "Thread dump" : "Stdout", cl->name ? cl->name : "-");
+        snprintf(title, sizeof title, "%s of the JobManager of %s", dump ? "Thread dump" : "Stdout",
+                 cl->name ? cl->name : "-");
     if (!pushed(ui, &view_logs, c, v->ops, job_id))
         return UI_REDRAW;
     view_logs_start_path(top(ui), ui->app->logs, cl, path, title, dump);
@@ -837,8 +836,7 @@ static unsigned handle_request(struct ui *ui, enum request req) {
             return UI_REDRAW;
         if (v->ops != &view_job && v->ops != &view_jvm && v->ops != &view_logs &&
             v->ops != &view_config) {
-            ui_flash(ui, UI_FLASH_INFO, "%s: on a job's screen (Enter on a job)",
-                     keymap_name(req));
+            ui_flash(ui, UI_FLASH_INFO, "%s: on a job's screen (Enter on a job)", keymap_name(req));
             return UI_REDRAW;
         }
         break;

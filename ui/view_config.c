@@ -114,12 +114,14 @@ static void config_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     const struct source *jm = NULL, *job = NULL;
     if (cv == NULL || cv->fetch == NULL || v->cluster < 0 ||
         conf_fetch_get(cv->fetch, (size_t)v->cluster, &jm, &job) == NULL) {
-        view_message(win, y + (h - 1) / 2, w, "the configuration is not available here",
-                     ROLE_DIM, v->ascii);
+        view_message(win, y + (h - 1) / 2, w, "the configuration is not available here", ROLE_DIM,
+                     v->ascii);
         return;
     }
     /* a request that failed says so on top; the other's rows still show */
-    const struct source *bad = jm->state == SOURCE_ERROR ? jm : job->state == SOURCE_ERROR ? job : NULL;
+    const struct source *bad = jm->state == SOURCE_ERROR    ? jm
+                               : job->state == SOURCE_ERROR ? job
+                                                            : NULL;
     if (bad && h > 2) {
         char line[220];
         snprintf(line, sizeof line, "%s configuration: %s", bad == jm ? "JobManager" : "job",
@@ -145,8 +147,7 @@ static void config_draw(struct view *v, WINDOW *win, int y, int h, int w) {
     const struct conf_item *it = &items(v)->items[row];
     int dy = y + h - detail;
     draw_text(win, dy, 1, w - 1, it->key, colors_attr(ROLE_HEADER), DRAW_LEFT, v->ascii);
-    draw_wrapped(win, dy + 1, 1, w - 2, detail - 1, it->value, colors_attr(ROLE_DEFAULT),
-                 v->ascii);
+    draw_wrapped(win, dy + 1, 1, w - 2, detail - 1, it->value, colors_attr(ROLE_DEFAULT), v->ascii);
 }
 
 static char *config_copy(struct view *v, char *what, size_t size) {
@@ -158,11 +159,9 @@ static char *config_copy(struct view *v, char *what, size_t size) {
     return xstrdup(it->value);
 }
 
-static const enum request config_help[] = {REQ_UP,        REQ_DOWN,    REQ_PAGE_UP,
-                                           REQ_PAGE_DOWN, REQ_FILTER,  REQ_SORT_PREV,
-                                           REQ_SORT_NEXT, REQ_NONE};
+static const enum request config_help[] = {REQ_UP,     REQ_DOWN,      REQ_PAGE_UP,   REQ_PAGE_DOWN,
+                                           REQ_FILTER, REQ_SORT_PREV, REQ_SORT_NEXT, REQ_NONE};
 
 const struct view_ops view_config = {
-    "Configuration", &rows, config_init, config_title, config_draw, NULL, config_help,
-    config_copy,
+    "Configuration", &rows, config_init, config_title, config_draw, NULL, config_help, config_copy,
 };

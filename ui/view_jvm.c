@@ -74,10 +74,10 @@ static void jvm_title(struct view *v, char *buf, size_t size) {
         snprintf(buf, size, "JVM of the JobManager of %s", cname);
 }
 
-static void add(struct jvm_line *l, int *n, const char *label, enum color_role role,
-                bool heading, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void add(struct jvm_line *l, int *n, const char *label, enum color_role role,
-                bool heading, const char *fmt, ...) {
+static void add(struct jvm_line *l, int *n, const char *label, enum color_role role, bool heading,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add(struct jvm_line *l, int *n, const char *label, enum color_role role, bool heading,
+                const char *fmt, ...) {
     if (*n >= JVM_LINES_MAX)
         return;
     struct jvm_line *x = &l[(*n)++];
@@ -161,7 +161,7 @@ static void gc_lines(const struct jvm_metrics *m, struct jvm_line *l, int *n) {
         text_fit(g->name, 22, true, name, sizeof name);
         enum color_role role = !isnan(g->ms_per_s) && g->ms_per_s >= 300   ? ROLE_STATE_BAD
                                : !isnan(g->ms_per_s) && g->ms_per_s >= 100 ? ROLE_STATE_WARN
-                                                                            : ROLE_DEFAULT;
+                                                                           : ROLE_DEFAULT;
         add(l, n, "", role, false, "%-22s %10s %10s %8s %8s", name, count(g->count, a, sizeof a),
             isnan(g->time_ms) ? "-" : units_ms((int64_t)g->time_ms, b, sizeof b), rate, per);
     }
@@ -171,8 +171,7 @@ static void gc_lines(const struct jvm_metrics *m, struct jvm_line *l, int *n) {
         add(l, n, "", ROLE_DEFAULT, false, "%-22s %10s %10s %8.1f %8s", "All", "", "",
             m->gc_all_ms_per_s + 0.0, "");
     else if (m->n_gc > 0)
-        add(l, n, "", ROLE_DIM, false,
-            "MS/S and PER MIN: from the counters between two samples");
+        add(l, n, "", ROLE_DIM, false, "MS/S and PER MIN: from the counters between two samples");
 }
 
 static int build(struct view *v, struct jvm_line *l) {
@@ -252,8 +251,8 @@ static int build(struct view *v, struct jvm_line *l) {
         add(l, &n, "Pod", ROLE_DEFAULT, false, "%s: no memory limit set", pod->name);
     else
         add(l, &n, "Pod", ratio_role(m->heap_used, (double)pod->memory_limit), false,
-            "%s: memory limit %s (the container's use is not read: no metrics.k8s.io)",
-            pod->name, bytes((double)pod->memory_limit, a, sizeof a));
+            "%s: memory limit %s (the container's use is not read: no metrics.k8s.io)", pod->name,
+            bytes((double)pod->memory_limit, a, sizeof a));
     return n;
 }
 
@@ -264,8 +263,8 @@ static void jvm_draw(struct view *v, WINDOW *win, int y, int h, int w) {
         jvm_fetch_seen(jv->fetch); /* on top: its next refresh may go */
     int n = build(v, lines);
     if (n == 0) {
-        view_message(win, y + (h - 1) / 2, w, "the JVM's metrics are not available here",
-                     ROLE_DIM, v->ascii);
+        view_message(win, y + (h - 1) / 2, w, "the JVM's metrics are not available here", ROLE_DIM,
+                     v->ascii);
         return;
     }
     int bottom = n - h > 0 ? n - h : 0;
@@ -276,8 +275,8 @@ static void jvm_draw(struct view *v, WINDOW *win, int y, int h, int w) {
         int x = 1;
         if (l->label[0] || !l->heading) {
             if (w > LABEL_CELLS + 2) {
-                draw_text(win, y + r, x, LABEL_CELLS, l->label, colors_attr(ROLE_HEADER),
-                          DRAW_LEFT, v->ascii);
+                draw_text(win, y + r, x, LABEL_CELLS, l->label, colors_attr(ROLE_HEADER), DRAW_LEFT,
+                          v->ascii);
                 x += LABEL_CELLS + 1;
             }
         } else if (w > LABEL_CELLS + 2) {

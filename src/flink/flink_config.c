@@ -158,9 +158,9 @@ static void on_done(void *arg, const struct http_response *resp) {
     }
     struct conf_items got = {0};
     char err[128] = "";
-    enum fa_status st = q->job ? flink_config_parse_job(resp->body, resp->len, &got, err, sizeof err)
-                               : flink_config_parse_jobmanager(resp->body, resp->len, &got, err,
-                                                               sizeof err);
+    enum fa_status st =
+        q->job ? flink_config_parse_job(resp->body, resp->len, &got, err, sizeof err)
+               : flink_config_parse_jobmanager(resp->body, resp->len, &got, err, sizeof err);
     if (st != FA_OK) {
         conf_items_free(&got);
         source_fail(src, now, "bad answer: %s", err);

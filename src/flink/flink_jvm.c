@@ -20,14 +20,13 @@
 
 void jvm_metrics_init(struct jvm_metrics *m) {
     memset(m, 0, sizeof *m);
-    double *all[] = {&m->heap_used,          &m->heap_committed,    &m->heap_max,
-                     &m->nonheap_used,       &m->nonheap_committed, &m->nonheap_max,
-                     &m->metaspace_used,     &m->metaspace_committed, &m->metaspace_max,
-                     &m->direct_count,       &m->direct_used,       &m->direct_capacity,
-                     &m->mapped_count,       &m->mapped_used,       &m->mapped_capacity,
-                     &m->managed_used,       &m->managed_total,     &m->segments_available,
-                     &m->segments_used,      &m->segments_total,    &m->threads,
-                     &m->cpu_load,           &m->classes_loaded,    &m->gc_all_ms_per_s};
+    double *all[] = {
+        &m->heap_used,         &m->heap_committed,     &m->heap_max,        &m->nonheap_used,
+        &m->nonheap_committed, &m->nonheap_max,        &m->metaspace_used,  &m->metaspace_committed,
+        &m->metaspace_max,     &m->direct_count,       &m->direct_used,     &m->direct_capacity,
+        &m->mapped_count,      &m->mapped_used,        &m->mapped_capacity, &m->managed_used,
+        &m->managed_total,     &m->segments_available, &m->segments_used,   &m->segments_total,
+        &m->threads,           &m->cpu_load,           &m->classes_loaded,  &m->gc_all_ms_per_s};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         *all[i] = NAN;
 }
@@ -43,7 +42,8 @@ struct wanted {
     const char *id;
     size_t off; /* of the double in struct jvm_metrics */
 };
-#define W(name, field) {name, offsetof(struct jvm_metrics, field)}
+#define W(name, field)                                                                             \
+    { name, offsetof(struct jvm_metrics, field) }
 static const struct wanted wanted[] = {
     W("Status.JVM.Memory.Heap.Used", heap_used),
     W("Status.JVM.Memory.Heap.Committed", heap_committed),
@@ -86,9 +86,8 @@ static bool name_ok(const char *s, size_t n) {
     return true;
 }
 
-enum fa_status flink_jvm_parse_names(const char *body, size_t len,
-                                     char names[][JVM_GC_NAME_MAX], size_t *n, char *err,
-                                     size_t errlen) {
+enum fa_status flink_jvm_parse_names(const char *body, size_t len, char names[][JVM_GC_NAME_MAX],
+                                     size_t *n, char *err, size_t errlen) {
     *n = 0;
     cJSON *root = NULL;
     enum fa_status st = json_doc_parse_array(body, len, &root, err, errlen);
@@ -144,9 +143,9 @@ char *flink_jvm_query(char names[][JVM_GC_NAME_MAX], size_t n) {
 /* Gauges and counters cannot be negative: -1 is Flink's "none" (a heap without max). */
 static double nonneg_or_nan(double v) { return isnan(v) || v < 0 || isinf(v) ? NAN : v; }
 
-enum fa_status flink_jvm_parse_metrics(const char *body, size_t len,
-                                       char names[][JVM_GC_NAME_MAX], size_t n,
-                                       struct jvm_metrics *out, char *err, size_t errlen) {
+enum fa_status flink_jvm_parse_metrics(const char *body, size_t len, char names[][JVM_GC_NAME_MAX],
+                                       size_t n, struct jvm_metrics *out, char *err,
+                                       size_t errlen) {
     jvm_metrics_init(out);
     for (size_t i = 0; i < n && i < JVM_GC_MAX; i++) {
         struct jvm_gc *g = &out->gc[out->n_gc++];
@@ -377,8 +376,8 @@ out:
 
 static void submit(struct jvm_fetch *f, enum jvm_req_kind kind, int64_t now) {
     char *esc = f->tm_id ? curl_easy_escape(NULL, f->tm_id, 0) : NULL;
-    char *base = esc ? xasprintf("%s/taskmanagers/%s", f->url, esc)
-                     : xasprintf("%s/jobmanager", f->url);
+    char *base =
+        esc ? xasprintf("%s/taskmanagers/%s", f->url, esc) : xasprintf("%s/jobmanager", f->url);
     curl_free(esc);
     char *url = NULL;
     if (kind == JR_NAMES) {

@@ -26,7 +26,7 @@
 
 struct http;
 
-#define JVM_GC_MAX 8       /* collectors kept (a JVM has two or three) */
+#define JVM_GC_MAX 8 /* collectors kept (a JVM has two or three) */
 #define JVM_GC_NAME_MAX 64
 
 /* One garbage collector (Status.JVM.GarbageCollector.<name>.*). */
@@ -45,8 +45,8 @@ struct jvm_metrics {
     double metaspace_used, metaspace_committed, metaspace_max;
     double direct_count, direct_used, direct_capacity;
     double mapped_count, mapped_used, mapped_capacity;
-    double managed_used, managed_total;                         /* task managers only */
-    double segments_available, segments_used, segments_total;  /* network buffer pool */
+    double managed_used, managed_total;                       /* task managers only */
+    double segments_available, segments_used, segments_total; /* network buffer pool */
     double threads, cpu_load, classes_loaded;
     double gc_all_ms_per_s; /* GarbageCollector.All.TimeMsPerSecond (2.0+), NaN absent */
     struct jvm_gc gc[JVM_GC_MAX];
@@ -66,18 +66,16 @@ void jvm_tm_info_init(struct jvm_tm_info *t);
 /* The metric list ([{"id": ...}]): the collectors' names (those with a .Count or .Time,
  * "All" aside), at most JVM_GC_MAX, in the list's order; names with anything but
  * letters, digits, '_', '-' and '.' are dropped (they go into a URL). */
-enum fa_status flink_jvm_parse_names(const char *body, size_t len,
-                                     char names[][JVM_GC_NAME_MAX], size_t *n, char *err,
-                                     size_t errlen);
+enum fa_status flink_jvm_parse_names(const char *body, size_t len, char names[][JVM_GC_NAME_MAX],
+                                     size_t *n, char *err, size_t errlen);
 /* "get=Status.JVM...,..." with every figure above and each collector's Count, Time and
  * TimeMsPerSecond. returns owned string */
 char *flink_jvm_query(char names[][JVM_GC_NAME_MAX], size_t n);
 /* The metrics answer ([{"id","value"}]) into *out (initialised here; the collectors are
  * those of names, in that order). Values are strings; negative maxima (-1: none) are
  * unknown. */
-enum fa_status flink_jvm_parse_metrics(const char *body, size_t len,
-                                       char names[][JVM_GC_NAME_MAX], size_t n,
-                                       struct jvm_metrics *out, char *err, size_t errlen);
+enum fa_status flink_jvm_parse_metrics(const char *body, size_t len, char names[][JVM_GC_NAME_MAX],
+                                       size_t n, struct jvm_metrics *out, char *err, size_t errlen);
 /* Rates from counters: each collector of cur whose ms_per_s is unknown gets
  * (time now - time then) / seconds between, and per_min from its count, when prev (taken
  * dt_ms earlier, dt_ms > 0) has the same collector; a counter that went back (a restart)
@@ -113,11 +111,11 @@ void jvm_fetch_seen(struct jvm_fetch *f);
 
 /* What the open JVM's screen reads; borrowed, valid until the next loop turn. */
 struct jvm_view_data {
-    bool have_metrics;             /* a metrics answer came */
-    const struct jvm_metrics *m;   /* the latest */
-    int64_t metrics_ms;            /* wall clock of it */
+    bool have_metrics;           /* a metrics answer came */
+    const struct jvm_metrics *m; /* the latest */
+    int64_t metrics_ms;          /* wall clock of it */
     const struct source *metrics_source;
-    bool have_info;                /* task managers: /taskmanagers/:id answered */
+    bool have_info; /* task managers: /taskmanagers/:id answered */
     const struct jvm_tm_info *info;
     const struct source *info_source;
 };

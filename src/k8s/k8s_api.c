@@ -678,10 +678,18 @@ int64_t k8s_api_parse_quantity(const char *s) {
     static const struct {
         const char *suffix;
         double mult;
-    } units[] = {{"", 1},        {"Ki", 1024.0},  {"Mi", 1048576.0}, {"Gi", 1073741824.0},
-                 {"Ti", 1099511627776.0},         {"Pi", 1125899906842624.0},
-                 {"k", 1e3},     {"M", 1e6},      {"G", 1e9},        {"T", 1e12},
-                 {"P", 1e15},    {"m", 1e-3}};
+    } units[] = {{"", 1},
+                 {"Ki", 1024.0},
+                 {"Mi", 1048576.0},
+                 {"Gi", 1073741824.0},
+                 {"Ti", 1099511627776.0},
+                 {"Pi", 1125899906842624.0},
+                 {"k", 1e3},
+                 {"M", 1e6},
+                 {"G", 1e9},
+                 {"T", 1e12},
+                 {"P", 1e15},
+                 {"m", 1e-3}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (strcmp(end, units[i].suffix) != 0)
             continue;

@@ -81,12 +81,10 @@ static void config_malformed_is_an_error_with_nothing_added(void **state) {
     (void)state;
     struct conf_items l = {0};
     struct body b = text("{\"key\":1}");
-    assert_int_not_equal(flink_config_parse_jobmanager(b.data, b.len, &l, err, sizeof err),
-                         FA_OK);
+    assert_int_not_equal(flink_config_parse_jobmanager(b.data, b.len, &l, err, sizeof err), FA_OK);
     free(b.data);
     b = text("[{\"key\":\"a\"");
-    assert_int_not_equal(flink_config_parse_jobmanager(b.data, b.len, &l, err, sizeof err),
-                         FA_OK);
+    assert_int_not_equal(flink_config_parse_jobmanager(b.data, b.len, &l, err, sizeof err), FA_OK);
     free(b.data);
     b = text("[]");
     assert_int_not_equal(flink_config_parse_job(b.data, b.len, &l, err, sizeof err), FA_OK);
