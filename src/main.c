@@ -23,6 +23,8 @@
 #include "colors.h"
 #include "config.h"
 #include "flink_checkpoint_detail.h"
+#include "flink_config.h"
+#include "flink_jvm.h"
 #include "frame_pacer.h"
 #include "history.h"
 #include "http.h"
@@ -501,6 +503,7 @@ static void on_refresh(void *arg) {
     data_sources_round(c->sources, c->n_sources, &focus);
     if (c->prom)
         prom_source_round(c->prom);
+    jvm_fetch_refresh(c->app->jvm, clock_wall_ms()); /* only while its screen is open */
     loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
 }
 
@@ -600,6 +603,8 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
         if (c.prom && prom_source_backfill(c.prom, app)) /* history from before launch */
             c.dirty = true;
         if (cp_fetch_take_changed(app->cp_detail)) /* a checkpoint's detail answered */
+            c.dirty = true;
+        if (jvm_fetch_take_changed(app->jvm) || conf_fetch_take_changed(app->conf))
             c.dirty = true;
         if (data_sources_take_changed(c.sources, c.n_sources)) {
             history_update(app); /* history is fed from the model's changes */
@@ -789,6 +794,10 @@ int main(int argc, char **argv) {
     }
     struct cp_fetch *cp_detail = o.once ? NULL : cp_fetch_new(http);
     app.cp_detail = cp_detail;
+    struct jvm_fetch *jvm = o.once ? NULL : jvm_fetch_new(http);
+    app.jvm = jvm;
+    struct conf_fetch *conf = o.once ? NULL : conf_fetch_new(http);
+    app.conf = conf;
     struct console_args ca = {cfg, o.config_path, &ov, ops, prom, o.prometheus, http};
     if (o.once) {
         /* Kubernetes first (its lists decide the clusters), then Flink REST and Prometheus
@@ -815,6 +824,8 @@ int main(int argc, char **argv) {
     app.logs = NULL;
     logs_free(logs); /* the screens freed their logs with the UI */
     cp_fetch_free(cp_detail); /* after http, for the same reason */
+    jvm_fetch_free(jvm);   /* the same */
+    conf_fetch_free(conf); /* the same */
     operations_free(ops);
     k8s_poller_free(k8s);
     alerts_free(alerts);

@@ -56,6 +56,10 @@ struct config_key;
     X(REQ_WRAP, "wrap", "log pager: wrap long lines, or cut them")                                 \
     X(REQ_LOG_PREVIOUS, "log-previous",                                                            \
       "log pager: a pod's previous container (the one that died), and back")                       \
+    X(REQ_JVM, "jvm", "memory and GC: the selected task manager's or the JobManager's")            \
+    X(REQ_CONFIG, "config", "configuration: the JobManager's and the job's (/ filters)")           \
+    X(REQ_THREAD_DUMP, "thread-dump", "thread dump: the selected task manager's or JobManager's")  \
+    X(REQ_STDOUT, "stdout", "stdout: the selected task manager's or the JobManager's")             \
     X(REQ_HEAT_METRIC, "heat-metric",                                                              \
       "heatmap: show busy instead of backpressured ratio, and back")                               \
     X(REQ_SAVEPOINT, "savepoint", "trigger a savepoint of the job")                                \

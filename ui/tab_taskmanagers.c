@@ -1,5 +1,7 @@
 /* Job tab 4: the task managers of the job's cluster: slots, heap used of max as a gauge,
- * CPU load, threads, GC time, the heap's trend, where each runs. Sortable. */
+ * CPU load, threads, GC time, the heap's trend, where each runs. Sortable. Enter opens
+ * the selected one's memory and JVM (view_jvm.c); t, O and l its thread dump, stdout
+ * and log. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -226,8 +228,12 @@ static void taskmanagers_draw(struct job_view *jv, WINDOW *win, int y, int h, in
         snprintf(jm, sizeof jm, "jobmanager heap %s/%s %s", units_bytes_short(jm_used, u, sizeof u),
                  units_bytes_short(jm_max, m, sizeof m), spark);
     }
-    struct job_seg segs[] = {{count, ROLE_DEFAULT}, {slots, ROLE_DEFAULT}, {jm, ROLE_DEFAULT}};
-    int r = job_view_flow(win, y, 1, w - 1, 0, 1, segs, 3, ascii);
+    /* what the row leads to, where there is room for it */
+    struct job_seg segs[] = {{count, ROLE_DEFAULT},
+                             {slots, ROLE_DEFAULT},
+                             {jm, ROLE_DEFAULT},
+                             {"Enter JVM  t thread dump  O stdout  l log", ROLE_DIM}};
+    int r = job_view_flow(win, y, 1, w - 1, 0, 1, segs, 4, ascii);
     y += r;
     h -= r;
     if (h <= 0)

@@ -4,6 +4,7 @@
  * doupdate(). */
 #include "ui.h"
 
+#include <curl/curl.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -659,6 +660,8 @@ static unsigned logs_request(struct ui *ui, struct view *v) {
         c = view_board_selected_cluster(v);
     else if (v->ops == &view_job)
         tm = view_job_selected_tm(v);
+    else if (v->ops == &view_jvm)
+        tm = view_jvm_tm(v);
     if (c < 0 || (size_t)c >= ui->app->n_clusters) {
         ui_flash(ui, UI_FLASH_INFO, "no cluster here to read a log of");
         return UI_REDRAW;
@@ -668,6 +671,70 @@ static unsigned logs_request(struct ui *ui, struct view *v) {
         snprintf(tm_id, sizeof tm_id, "%s", tm);
     push(ui, &view_logs, c, v->ops, NULL);
     view_logs_start(top(ui), ui->app->logs, &ui->app->clusters[c], tm_id[0] ? tm_id : NULL);
+    return UI_REDRAW;
+}
+
+/* push, and whether it happened (the stack has a bound): what starts the new screen must
+ * not start the one under it. */
+static bool pushed(struct ui *ui, const struct view_ops *ops, int cluster,
+                   const struct view_ops *under, const char *job_id) {
+    int before = ui->depth;
+    push(ui, ops, cluster, under, job_id);
+    return ui->depth != before;
+}
+
+/* m, c, t, O (and Enter on a task manager): the JVM, the configuration, the thread dump
+ * or the stdout of the task manager selected (on the task managers tab, or the one the
+ * JVM screen shows), else of the JobManager; the configuration is the job's too. From
+ * the job screen and the JVM screen. */
+static unsigned process_request(struct ui *ui, struct view *v, enum request req) {
+    int c = v->cluster;
+    const char *tm = NULL;
+    if (v->ops == &view_job)
+        tm = view_job_selected_tm(v);
+    else if (v->ops == &view_jvm)
+        tm = view_jvm_tm(v);
+    else
+        return 0;
+    if (c < 0 || (size_t)c >= ui->app->n_clusters)
+        return 0;
+    struct cluster *cl = &ui->app->clusters[c];
+    char tm_id[256] = "", job_id[33];
+    if (tm) /* the job screen's data may change under the push */
+        snprintf(tm_id, sizeof tm_id, "%s", tm);
+    snprintf(job_id, sizeof job_id, "%s", v->job_id);
+    if (req == REQ_JVM) {
+        if (v->ops == &view_jvm)
+            return 0;
+        if (!pushed(ui, &view_jvm, c, v->ops, job_id))
+            return UI_REDRAW;
+        view_jvm_start(top(ui), ui->app->jvm, cl, tm_id[0] ? tm_id : NULL, clock_wall_ms());
+        return UI_REDRAW;
+    }
+    if (req == REQ_CONFIG) {
+        if (!pushed(ui, &view_config, c, v->ops, job_id))
+            return UI_REDRAW;
+        view_config_start(top(ui), ui->app->conf, cl, job_id[0] ? job_id : NULL, clock_wall_ms());
+        return UI_REDRAW;
+    }
+    char path[400], title[400];
+    char *esc = tm_id[0] ? curl_easy_escape(NULL, tm_id, 0) : NULL;
+    bool dump = req == REQ_THREAD_DUMP;
+    const char *what = dump ? "thread-dump" : "stdout";
+    if (esc)
+        snprintf(path, sizeof path, "/taskmanagers/%s/%s", esc, what);
+    else
+        snprintf(path, sizeof path, "/jobmanager/%s", what);
+    curl_free(esc);
+    if (tm_id[0])
+        snprintf(title, sizeof title, "%s of task manager %s (%s)", dump ? "Thread dump" : "Stdout",
+                 tm_id, cl->name ? cl->name : "-");
+    else
+        snprintf(title, sizeof title, "%s of the JobManager of %s", dump ? "Thread dump" : "Stdout",
+                 cl->name ? cl->name : "-");
+    if (!pushed(ui, &view_logs, c, v->ops, job_id))
+        return UI_REDRAW;
+    view_logs_start_path(top(ui), ui->app->logs, cl, path, title, dump);
     return UI_REDRAW;
 }
 
@@ -761,6 +828,22 @@ static unsigned handle_request(struct ui *ui, enum request req) {
         if (v->ops == &view_logs)
             break; /* the pager reads its log again */
         return logs_request(ui, v);
+    case REQ_JVM:
+    case REQ_CONFIG:
+    case REQ_THREAD_DUMP:
+    case REQ_STDOUT:
+        if (process_request(ui, v, req))
+            return UI_REDRAW;
+        if (v->ops != &view_job && v->ops != &view_jvm && v->ops != &view_logs &&
+            v->ops != &view_config) {
+            ui_flash(ui, UI_FLASH_INFO, "%s: on a job's screen (Enter on a job)", keymap_name(req));
+            return UI_REDRAW;
+        }
+        break;
+    case REQ_OPEN: /* on a task manager: its memory and JVM */
+        if (v->ops == &view_job && view_job_selected_tm(v))
+            return process_request(ui, v, REQ_JVM);
+        break;
     case REQ_FLEET:
         return switch_root(ui);
     case REQ_OPERATIONS: /* one operations screen at a time, like alerts */

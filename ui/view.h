@@ -97,6 +97,26 @@ void view_logs_start(struct view *v, struct logs *logs, const struct cluster *c,
 /* What `/` edits on the log pager: its search text (out->t NULL: no table). */
 bool view_logs_search(struct view *v, struct table_filter *out);
 
+/* Right after pushing a view_logs: open path of c's Flink REST API (a process's stdout,
+ * "/jobmanager/stdout") under title; thread_dump: the answer is a thread dump's JSON,
+ * shown as text (view_logs.c). */
+void view_logs_start_path(struct view *v, struct logs *logs, const struct cluster *c,
+                          const char *path, const char *title, bool thread_dump);
+extern const struct view_ops view_jvm;
+struct jvm_fetch;
+/* Right after pushing a view_jvm: open the memory and JVM of task manager tm_id (NULL:
+ * the JobManager) of c, through fetch (the app's; NULL: nothing is fetched). */
+void view_jvm_start(struct view *v, struct jvm_fetch *fetch, const struct cluster *c,
+                    const char *tm_id, int64_t now);
+/* The task manager a view_jvm shows, NULL for the JobManager or another screen. borrowed */
+const char *view_jvm_tm(const struct view *v);
+extern const struct view_ops view_config;
+struct conf_fetch;
+/* Right after pushing a view_config: open the JobManager's configuration of c and, with
+ * job_id, the job's, through fetch (the app's; NULL: nothing is fetched). */
+void view_config_start(struct view *v, struct conf_fetch *fetch, const struct cluster *c,
+                       const char *job_id, int64_t now);
+
 /* The requests every screen answers (ui.c handles them), REQ_NONE last. */
 extern const enum request view_global_keys[];
 

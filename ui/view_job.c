@@ -337,6 +337,10 @@ static const enum request job_help[] = {
     REQ_SORT_NEXT,
     REQ_SORT_INVERT,
     REQ_HEAT_METRIC,
+    REQ_JVM,
+    REQ_CONFIG,
+    REQ_THREAD_DUMP,
+    REQ_STDOUT,
     REQ_NONE,
 };
 

@@ -116,6 +116,20 @@ void view_logs_start(struct view *v, struct logs *logs, const struct cluster *c,
     v->priv_free = lv_free;
 }
 
+void view_logs_start_path(struct view *v, struct logs *logs, const struct cluster *c,
+                          const char *path, const char *title, bool thread_dump) {
+    struct logs_view *lv = xcalloc(1, sizeof *lv);
+    lv->at_end = !thread_dump; /* a thread dump reads from its first thread */
+    lv->hit = -1;
+    lv->logs = logs;
+    lv->tls = c->tls;
+    if (logs)
+        lv->f = thread_dump ? log_fetch_open_thread_dump(logs, c->url, c->tls, path, title)
+                            : log_fetch_open(logs, c->url, c->tls, path, title, false);
+    v->priv = lv;
+    v->priv_free = lv_free;
+}
+
 bool view_logs_search(struct view *v, struct table_filter *out) {
     struct logs_view *lv = lv_of(v);
     if (lv == NULL)

@@ -177,7 +177,7 @@ static void parse_taskmanager(const cJSON *o, struct taskmanager *tm) {
     double cores = json_get_double(hw, "cpuCores");
     tm->cpu_cores = (isfinite(cores) && cores >= 0) ? cores : NAN;
     tm->physical_memory = get_time(hw, "physicalMemory");
-    tm->metrics = (struct tm_metrics){NAN, NAN, NAN, NAN, NAN};
+    tm->metrics = (struct tm_metrics){NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
 static void fill_taskmanager(const cJSON *o, void *item, void *ctx) {

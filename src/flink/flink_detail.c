@@ -704,6 +704,7 @@ enum fa_status flink_detail_parse_tm_metrics(const char *body, size_t len, struc
                                              char *err, size_t errlen) {
     out->heap_used = out->heap_max = out->cpu_load = out->threads = NAN;
     out->gc_time_ms_per_s = NAN;
+    out->gc_time_total_ms = NAN;
     cJSON *root = NULL;
     enum fa_status st = json_doc_parse_array(body, len, &root, err, errlen);
     if (st != FA_OK)
@@ -729,6 +730,15 @@ enum fa_status flink_detail_parse_tm_metrics(const char *body, size_t len, struc
         for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
             if (strcmp(id, wanted[i].id) == 0 && isnan(*wanted[i].dst))
                 *wanted[i].dst = nonneg_or_nan(json_get_double(m, "value"));
+        /* a collector's Time (not All's: its rate is read above) adds to the total */
+        size_t idl = strlen(id);
+        if (strncmp(id, "Status.JVM.GarbageCollector.", 28) == 0 && idl > 33 &&
+            strcmp(id + idl - 5, ".Time") == 0 && strncmp(id + 28, "All.", 4) != 0) {
+            double v = nonneg_or_nan(json_get_double(m, "value"));
+            double sum = isnan(out->gc_time_total_ms) ? 0 : out->gc_time_total_ms;
+            if (!isnan(v))
+                out->gc_time_total_ms = sum + v;
+        }
     }
     cJSON_Delete(root);
     return FA_OK;

@@ -63,6 +63,16 @@ enum fa_status flink_detail_parse_tm_metrics(const char *body, size_t len, struc
     "backPressuredTimeMsPerSecond,idleTimeMsPerSecond&agg=sum,max"
 #define FLINK_TM_METRICS_QUERY                                                                     \
     "get=Status.JVM.Memory.Heap.Used,Status.JVM.Memory.Heap.Max,Status.JVM.CPU.Load,"              \
-    "Status.JVM.Threads.Count,Status.JVM.GarbageCollector.All.TimeMsPerSecond"
+    "Status.JVM.Threads.Count,Status.JVM.GarbageCollector.All."                                    \
+    "TimeMsPerSecond" FLINK_TM_GC_TIME_QUERY
+/* Before Flink 2.0 there is no All.TimeMsPerSecond: the time of the collectors of the
+ * JVMs Flink runs on (G1 by default; Parallel, Serial, CMS), summed (tm_metrics). */
+#define FLINK_TM_GC_TIME_QUERY                                                                     \
+    ",Status.JVM.GarbageCollector.G1_Young_Generation.Time,"                                       \
+    "Status.JVM.GarbageCollector.G1_Old_Generation.Time,"                                          \
+    "Status.JVM.GarbageCollector.PS_Scavenge.Time,Status.JVM.GarbageCollector.PS_MarkSweep.Time,"  \
+    "Status.JVM.GarbageCollector.Copy.Time,Status.JVM.GarbageCollector.MarkSweepCompact.Time,"     \
+    "Status.JVM.GarbageCollector.ParNew.Time,"                                                     \
+    "Status.JVM.GarbageCollector.ConcurrentMarkSweep.Time"
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "flink_detail.h"
+#include "flink_jvm.h"
 #include "xalloc.h"
 
 /* ---- parse: the parsers of flink_api.c and flink_detail.c behind one signature ------- */
@@ -233,6 +234,8 @@ static void apply_exceptions(const struct flink_target *t, union flink_parsed *o
 static void apply_tm_metrics(const struct flink_target *t, union flink_parsed *o) {
     if (t->tm == NULL)
         return;
+    /* before Flink 2.0: GC ms per second from the collectors' times of two answers */
+    flink_jvm_tm_gc_rate(&t->tm->metrics, t->tm->metrics_ms, &o->tm, t->now);
     t->tm->metrics = o->tm;
     t->tm->metrics_ms = t->now;
 }

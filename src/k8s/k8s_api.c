@@ -668,6 +668,48 @@ static void pod_containers(struct pod *p, const cJSON *statuses, bool init, int 
     }
 }
 
+int64_t k8s_api_parse_quantity(const char *s) {
+    if (s == NULL || *s == '\0')
+        return UNKNOWN_I;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s || !(v >= 0) || v > 9.0e18)
+        return UNKNOWN_I;
+    static const struct {
+        const char *suffix;
+        double mult;
+    } units[] = {{"", 1},
+                 {"Ki", 1024.0},
+                 {"Mi", 1048576.0},
+                 {"Gi", 1073741824.0},
+                 {"Ti", 1099511627776.0},
+                 {"Pi", 1125899906842624.0},
+                 {"k", 1e3},
+                 {"M", 1e6},
+                 {"G", 1e9},
+                 {"T", 1e12},
+                 {"P", 1e15},
+                 {"m", 1e-3}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(end, units[i].suffix) != 0)
+            continue;
+        double b = v * units[i].mult;
+        return b > 9.0e18 ? UNKNOWN_I : (int64_t)(b + 0.5);
+    }
+    return UNKNOWN_I;
+}
+
+/* The memory limit of flink-main-container, else of the first container. */
+static int64_t pod_memory_limit(const cJSON *spec) {
+    const cJSON *c, *pick = NULL;
+    cJSON_ArrayForEach(c, get_array(spec, "containers")) {
+        if (pick == NULL || str_eq(json_get_string_ref(c, "name"), "flink-main-container"))
+            pick = c;
+    }
+    const cJSON *lim = get_object(get_object(pick, "resources"), "limits");
+    return k8s_api_parse_quantity(json_get_string_ref(lim, "memory"));
+}
+
 static void parse_pod(const cJSON *o, struct pod *p) {
     pod_init(p);
     const cJSON *meta = get_object(o, "metadata");
@@ -679,6 +721,7 @@ static void parse_pod(const cJSON *o, struct pod *p) {
     p->created_ms = get_when(meta, "creationTimestamp");
     const cJSON *spec = get_object(o, "spec");
     p->node = get_text(spec, "nodeName");
+    p->memory_limit = pod_memory_limit(spec);
     const cJSON *status = get_object(o, "status");
     if (status == NULL)
         return;

@@ -88,4 +88,8 @@ char *k8s_api_error_line(const char *raw);
 /* Sort newest first; events without a time go last; equal times keep their order. */
 void k8s_api_sort_events(struct k8s_event_list *l);
 
+/* A Kubernetes quantity ("2Gi", "1500M", "2147483648") in its base unit, rounded; -1
+ * when it is not one. */
+int64_t k8s_api_parse_quantity(const char *s);
+
 #endif

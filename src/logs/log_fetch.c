@@ -6,7 +6,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "clock.h"
+#include "json_doc.h"
+#include "json_get.h"
 #include "sanitize.h"
 #include "xalloc.h"
 
@@ -76,11 +79,60 @@ static bool status_message(const struct http_response *resp, char *out, size_t s
     return ok;
 }
 
+char *log_thread_dump_text(const char *body, size_t len, char *err, size_t errlen) {
+    cJSON *root = NULL;
+    if (json_doc_parse_object(body, len, &root, err, errlen) != FA_OK)
+        return NULL;
+    const cJSON *infos = cJSON_GetObjectItemCaseSensitive(root, "threadInfos");
+    if (!cJSON_IsArray(infos)) {
+        json_doc_set_err(err, errlen, "no threadInfos in the answer");
+        cJSON_Delete(root);
+        return NULL;
+    }
+    struct buf b;
+    buf_init(&b, HTTP_DEFAULT_MAX_BODY);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, infos) {
+        const char *info = json_get_string_ref(t, "stringifiedThreadInfo");
+        const char *name = json_get_string_ref(t, "threadName");
+        if (info && info[0]) {
+            size_t n = strlen(info);
+            while (n > 0 && (info[n - 1] == '\n' || info[n - 1] == '\r'))
+                n--; /* one blank line between threads, whatever each ends with */
+            buf_append(&b, info, n);
+            buf_append(&b, "\n\n", 2);
+        } else if (name) {
+            buf_append(&b, "\"", 1);
+            buf_append(&b, name, strlen(name));
+            static const char tail[] = "\" (no stack)\n\n";
+            buf_append(&b, tail, sizeof tail - 1);
+        }
+    }
+    cJSON_Delete(root);
+    size_t n;
+    char *text = buf_take(&b, &n);
+    return text ? text : xstrdup("");
+}
+
 static void on_done(void *arg, const struct http_response *resp) {
     struct log_fetch *f = arg;
     f->req = 0;
+    bool good = resp->outcome == HTTP_OK && resp->status >= 200 && resp->status < 300;
+    char why[128] = "";
+    if (good && f->thread_dump) {
+        char *text = log_thread_dump_text(resp->body, resp->len, why, sizeof why);
+        if (text) {
+            log_buffer_feed(&f->lines, text, strlen(text));
+            f->bytes = resp->len;
+        }
+        good = text != NULL;
+        free(text);
+    }
     log_buffer_end(&f->lines);
-    if (resp->outcome == HTTP_OK && resp->status >= 200 && resp->status < 300) {
+    if (!good && why[0]) {
+        f->state = LOG_FETCH_ERROR;
+        snprintf(f->error, sizeof f->error, "not a thread dump: %s", why);
+    } else if (good) {
         f->state = LOG_FETCH_OK;
         f->error[0] = '\0';
         f->fetched_ms = clock_wall_ms();
@@ -107,7 +159,7 @@ static void start(struct log_fetch *f) {
     req.timeout_ms = LOG_CONNECT_TIMEOUT_MS;
     req.idle_timeout_ms = f->follow ? LOG_FOLLOW_IDLE_TIMEOUT_MS : LOG_IDLE_TIMEOUT_MS;
     req.priority = HTTP_PRIO_VIEW; /* the user opened it and waits for it */
-    req.on_chunk = on_chunk;
+    req.on_chunk = f->thread_dump ? NULL : on_chunk; /* JSON: whole, then as text */
     req.done = on_done;
     req.arg = f;
     f->state = LOG_FETCH_LOADING;
@@ -125,6 +177,22 @@ struct log_fetch *log_fetch_open(struct logs *l, const char *base_url, const str
                                  const char *path, const char *title, bool follow) {
     struct log_fetch *f = xcalloc(1, sizeof *f);
     f->follow = follow;
+    log_buffer_init(&f->lines, l->cap_bytes);
+    f->title = xstrdup(title);
+    f->url = xasprintf("%s%s", base_url, path);
+    f->tls = tls;
+    f->logs = l;
+    f->next = l->open;
+    l->open = f;
+    start(f);
+    return f;
+}
+
+struct log_fetch *log_fetch_open_thread_dump(struct logs *l, const char *base_url,
+                                             const struct http_tls *tls, const char *path,
+                                             const char *title) {
+    struct log_fetch *f = xcalloc(1, sizeof *f);
+    f->thread_dump = true;
     log_buffer_init(&f->lines, l->cap_bytes);
     f->title = xstrdup(title);
     f->url = xasprintf("%s%s", base_url, path);

@@ -35,6 +35,7 @@ struct log_fetch {
     struct log_fetch *next; /* the registry's list */
     bool changed;
     bool follow; /* a stream that stays open */
+    bool thread_dump; /* the answer is a thread dump's JSON, shown as text when whole */
 };
 
 /* The registry over the client's http (borrowed, must outlive it). Owned: logs_free. */
@@ -48,6 +49,16 @@ bool logs_take_changed(struct logs *l);
  * Kubernetes pod log with follow=true): a quiet log is not a hung one. */
 struct log_fetch *log_fetch_open(struct logs *l, const char *base_url, const struct http_tls *tls,
                                  const char *path, const char *title, bool follow);
+/* Open a thread dump (/jobmanager/thread-dump, /taskmanagers/ID/thread-dump): the JSON
+ * answer, read whole, becomes the jstack-like text of each thread, one after another. */
+struct log_fetch *log_fetch_open_thread_dump(struct logs *l, const char *base_url,
+                                             const struct http_tls *tls, const char *path,
+                                             const char *title);
+/* A thread dump's JSON ({"threadInfos":[{"threadName","stringifiedThreadInfo"}]}) as
+ * text: each thread's stringified info (or its quoted name when that is missing), a blank
+ * line between. Returns owned text, or NULL with one line in err when the body is not
+ * one. */
+char *log_thread_dump_text(const char *body, size_t len, char *err, size_t errlen);
 /* Read it again from the start (the lines go once the new read begins). */
 void log_fetch_reload(struct log_fetch *f);
 /* Stop reading and free it. NULL is fine. */

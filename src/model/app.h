@@ -14,6 +14,8 @@ struct alerts;
 struct logs;
 struct config;
 struct cp_fetch;
+struct jvm_fetch;
+struct conf_fetch;
 struct k8s_context_state;
 struct k8s_poller;
 struct operations;
@@ -61,6 +63,10 @@ struct app {
     /* borrowed, NULL: none (--once): the checkpoint opened on the checkpoints tab, fetched
      * on demand (flink_checkpoint_detail.h) */
     struct cp_fetch *cp_detail;
+    /* borrowed, NULL: none (--once): the JVM screen's and the configuration screen's data,
+     * fetched while those are open (flink_jvm.h, flink_config.h) */
+    struct jvm_fetch *jvm;
+    struct conf_fetch *conf;
 };
 
 /* The cluster with that id; borrowed (valid until the array grows), NULL no such id. */

@@ -112,6 +112,10 @@ struct exceptions {
 /* Per task manager metrics from /taskmanagers/:id/metrics; NaN unknown. */
 struct tm_metrics {
     double heap_used, heap_max, cpu_load, threads, gc_time_ms_per_s;
+    /* the sum of the common collectors' GarbageCollector.<name>.Time (ms since start),
+     * NaN none: where gc_time_ms_per_s is absent (Flink before 2.0) the rate comes from
+     * two of these (flink_jvm_tm_gc_rate) */
+    double gc_time_total_ms;
 };
 
 /* The job-detail endpoints, each with its own source (job_detail.parts): a failing one

@@ -240,6 +240,7 @@ void pod_init(struct pod *p) {
     p->term_reason = NULL;
     p->term_exit_code = UNKNOWN_I;
     p->term_ms = UNKNOWN_I;
+    p->memory_limit = UNKNOWN_I;
     p->waiting_reason = NULL;
     p->waiting_message = NULL;
     p->reason = NULL;

@@ -241,6 +241,9 @@ struct pod {
     char *message;      /* owned */
     char *node;         /* spec.nodeName, owned */
     int64_t created_ms; /* metadata.creationTimestamp, -1 unknown */
+    /* resources.limits.memory of flink-main-container (else the first container), in
+     * bytes; -1 when none is set or it is unreadable */
+    int64_t memory_limit;
 };
 
 struct pod_list {

@@ -188,10 +188,11 @@ static void add_tm(struct cluster *c, const char *id, bool metrics) {
     t->last_heartbeat = NOW;
     t->cpu_cores = 2;
     t->physical_memory = -1;
-    t->metrics = (struct tm_metrics){NAN, NAN, NAN, NAN, NAN};
+    t->metrics = (struct tm_metrics){NAN, NAN, NAN, NAN, NAN, NAN};
     ring_init(&t->heap_used, 60);
     if (metrics) {
-        t->metrics = (struct tm_metrics){1.5 * 1073741824.0, 2.0 * 1073741824.0, 0.42, 88, 12};
+        t->metrics = (struct tm_metrics){1.5 * 1073741824.0, 2.0 * 1073741824.0, 0.42, 88, 12,
+                                         NAN};
         t->metrics_ms = NOW - 1000;
         for (int i = 0; i < 20; i++)
             ring_push(&t->heap_used, 1e9 + 1e7 * i);
@@ -621,6 +622,8 @@ static void a_job_that_left_the_list_says_so(void **state) {
         draw_at(f, 24, 80);
         if (t != 3)
             has("is no longer listed by prod-eu");
+        else /* Enter on a task manager opened its memory and JVM: back to the tab */
+            press(f, "\x1b");
     }
 }
 

@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# Memory and JVM, configuration, thread dumps and stdout, in a real terminal against the
+# simulator: what an SRE opens from the task managers tab in an incident.
+
+load lib
+
+# One simulator for the file, its clock standing still: the GC test moves it.
+setup_file() {
+    e2e_setup_file --jobs 3 --clock manual
+}
+
+teardown_file() {
+    e2e_teardown_file
+}
+
+setup() {
+    e2e_setup
+}
+
+teardown() {
+    e2e_teardown
+}
+
+# requests the simulator served whose path ends with $1
+served() {
+    curl -sf "$SIM_URL/_sim/stats" | python3 -c '
+import json, sys
+print(sum(n for p, n in json.load(sys.stdin)["by_path"].items() if p.endswith(sys.argv[1])))' "$1"
+}
+
+# open_tms COLS ROWS [CLUSTER=production]: that cluster's first job, on the task managers tab
+open_tms() {
+    console "$1" "$2" --refresh 1 $(sim_flink_args)
+    wait_for "1.20.1"
+    if [ "${3:-production}" != production ]; then
+        keys / "$3" Enter
+        wait_for "filter: $3"
+    fi
+    keys Enter
+    wait_for "Jobs: ${3:-production}"
+    keys Enter
+    wait_for "1 Overview"
+    keys 4
+    wait_for "${3:-production}-taskmanager-"
+}
+
+# the G1 young collector's row on screen: NAME COUNT TIME MS/S PER MIN
+young_rate() { screen | awk '$1 == "G1_Young_Generation" {print $4}'; }
+young_rate_moves() { local r; r=$(young_rate); [ -n "$r" ] && [ "$r" != "-" ] && [ "$r" != "0.0" ]; }
+
+# the GC MS/S cell of the first task manager's row (the last column at 80 columns)
+tab_gc() { screen | awk '$1 == "production-taskmanager-1-1" {print $NF}'; }
+tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
+
+@test "the task managers tab shows GC ms/s on Flink 1.20, from the collectors' times" {
+    open_tms 80 24
+    until_advancing 5000 30 tab_gc_known
+    tab_gc | grep -E '^[0-9]+$'
+}
+
+@test "Enter on a task manager shows its heap and GC per collector, as rates from the counters (Flink 1.20)" {
+    open_tms 80 24
+    keys Enter
+    wait_for "JVM of task manager production-taskmanager-"
+    wait_for "Heap"
+    screen | grep -E '^ Heap +[0-9.]+ [KMG]iB used of [0-9.]+ [KMG]iB \([0-9]+%\)'
+    wait_for "Metaspace"
+    wait_for "buffer segments used"
+    wait_for "G1_Young_Generation"
+    wait_for "G1_Old_Generation"
+    wait_for "PER MIN" # the whole header fits 80 columns
+    # Flink 1.20 has no TimeMsPerSecond: after the first sample the rate is unknown,
+    # then the counters' difference between two samples gives one
+    until_advancing 5000 30 young_rate_moves
+    wait_for "process 4.0 GiB" # the memory configuration of /taskmanagers/:id
+    wait_for "CPU cores"
+    # 200x60: the same, nothing cut
+    t resize-window -x 200 -y 60
+    wait_for "MS/S and PER MIN: from the counters between two samples"
+    keys Escape
+    wait_for "4 task managers of production"
+}
+
+@test "the JVM screen is fetched only while it is open; m on another tab opens the JobManager's" {
+    open_tms 120 40
+    keys 1 m
+    wait_for "JVM of the JobManager of production"
+    wait_for "G1_Young_Generation"
+    n=$(served /jobmanager/metrics)
+    [ "$n" -ge 2 ] # the list of names, then the figures
+    # open, it is read again every refresh
+    end=$(($(now_ms) + 10000 * SCALE))
+    until [ "$(served /jobmanager/metrics)" -gt "$n" ]; do
+        [ "$(now_ms)" -lt "$end" ] || { echo "not read again while open" >&2; return 1; }
+        sleep 0.1
+    done
+    keys Escape
+    wait_for "1 Overview"
+    wait_gone "JVM of the JobManager"
+    closed=$(served /jobmanager/metrics)
+    before=$(served /jobs/overview)
+    end=$(($(now_ms) + 10000 * SCALE))
+    until [ "$(served /jobs/overview)" -gt $((before + 2)) ]; do
+        [ "$(now_ms)" -lt "$end" ] || break
+        sleep 0.1
+    done
+    [ "$(served /jobmanager/metrics)" -le $((closed + 1)) ]
+}
+
+@test "Flink 2.1 reports GC time per second per collector and for all of them" {
+    open_tms 120 40 development
+    keys Enter
+    wait_for "JVM of task manager development-taskmanager-"
+    wait_for "G1_Young_Generation"
+    screen | grep -E '^ +All +[0-9]+\.[0-9]'
+    off_screen "from the counters between two samples"
+}
+
+@test "c shows the JobManager's and the job's configuration; / narrows it, masked secrets stay masked" {
+    open_tms 80 24
+    keys c
+    wait_for "Configuration of production and the job ("
+    wait_for "jobmanager.rpc.address"
+    total=$(screen | grep -o 'and the job ([0-9]*' | grep -o '[0-9]*$')
+    [ "$total" -gt 20 ]
+    keys / S E C R E T Enter # any case
+    wait_for "(1 of $total"
+    wait_for "s3.secret-key"
+    on_screen "******"
+    off_screen "jobmanager.rpc.address"
+    keys Escape # clears the filter
+    wait_for "Configuration of production and the job ($total)"
+    keys / p a r a l l e l Enter # the job's execution-config too
+    wait_for "execution-config.job-parallelism"
+    on_screen "parallelism.default"
+}
+
+@test "t opens the task manager's thread dump in the pager, O its stdout" {
+    open_tms 200 60
+    keys t
+    wait_for "Thread dump of task manager production-taskmanager-"
+    wait_for '"main" Id=1 WAITING'
+    wait_for "java.util.concurrent.locks.LockSupport.park"
+    wait_for '"flink-pekko.actor.default-dispatcher-4" Id=2 RUNNABLE'
+    keys / M a i l b o x Enter # the task's own thread, found by the pager's search
+    wait_for "MailboxProcessor.runMailboxLoop"
+    keys Escape Escape
+    wait_for "4 task managers of production"
+    keys O
+    wait_for "Stdout of task manager production-taskmanager-"
+    wait_for "OpenJDK 64-Bit Server VM warning"
+    keys Escape
+    keys 1 t
+    wait_for "Thread dump of the JobManager of production"
+    wait_for '"main" Id=1 WAITING'
+}
+
+@test "on Kubernetes the JVM screen shows the pod's memory limit from its spec" {
+    local d=$BATS_TEST_TMPDIR token=jvm-token
+    test_cert || return 1
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual --token "$token" \
+        --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" --kubeconfig-out "$d/KC" || return 1
+    api() { curl -sfk -H "Authorization: Bearer $token" "$SIM_URL$1"; }
+    # what the API server says the task managers' limit is, in bytes
+    limit=$(api "/api/v1/pods" | python3 -c '
+import json, sys
+units = {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30}
+for p in json.load(sys.stdin)["items"]:
+    if p["metadata"]["labels"].get("app") == "production" and \
+       p["metadata"]["labels"].get("component") == "taskmanager":
+        m = p["spec"]["containers"][0]["resources"]["limits"]["memory"]
+        print(int(m[:-2]) * units[m[-2:]] if m[-2:] in units else int(m))
+        break')
+    [ -n "$limit" ]
+    shown=$(python3 -c "
+v = $limit
+for u in ['B', 'KiB', 'MiB', 'GiB']:
+    if v < 1024 or u == 'GiB':
+        print(('%.1f %s' % (v, u)) if u != 'B' else '%d B' % v); break
+    v /= 1024")
+    console 160 40 --kubeconfig "$d/KC"
+    wait_for "production" 15
+    keys Home Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 4
+    wait_for "production-taskmanager-"
+    keys Enter
+    wait_for "JVM of task manager production-taskmanager-"
+    wait_for "memory limit"
+    screen | grep -F "memory limit ${shown%.0 GiB} GiB" || screen | grep -F "memory limit $shown"
+}
