@@ -88,6 +88,17 @@ static enum fa_status parse_tm_metrics(const struct http_response *r, union flin
     return flink_detail_parse_tm_metrics(r->body, r->len, &o->tm, e, n);
 }
 
+static enum fa_status parse_watermarks(const struct http_response *r, union flink_parsed *o,
+                                       char *e, size_t n) {
+    vertex_watermarks_init(&o->wm);
+    return flink_watermarks_parse(r->body, r->len, &o->wm, e, n);
+}
+
+static enum fa_status parse_job_metrics(const struct http_response *r, union flink_parsed *o,
+                                        char *e, size_t n) {
+    return flink_job_metrics_parse(r->body, r->len, &o->num_restarts, e, n);
+}
+
 /* ---- apply: a parsed answer into the model -------------------------------------------- */
 
 static void apply_config(const struct flink_target *t, union flink_parsed *o) {
@@ -144,6 +155,7 @@ static void carry_vertices(struct vertex_list *old, struct vertex_list *fresh) {
             nv->bp_ratio = ov->bp_ratio;
             nv->busy_ratio = ov->busy_ratio;
             nv->idle_ratio = ov->idle_ratio;
+            nv->wm = ov->wm;
             ov->bp_ratio = ov->busy_ratio = ov->idle_ratio = NULL;
             ov->n_subtasks = 0;
             break;
@@ -237,6 +249,20 @@ static void apply_tm_metrics(const struct flink_target *t, union flink_parsed *o
     t->tm->metrics_ms = t->now;
 }
 
+/* The watermarks' counts and times; the vertex's own source stays (it reports this). */
+static void apply_watermarks(const struct flink_target *t, union flink_parsed *o) {
+    if (t->vertex == NULL)
+        return;
+    struct source src = t->vertex->wm.src;
+    t->vertex->wm = o->wm;
+    t->vertex->wm.src = src;
+}
+
+static void apply_job_metrics(const struct flink_target *t, union flink_parsed *o) {
+    if (t->job && t->job->detail)
+        t->job->detail->num_restarts = o->num_restarts;
+}
+
 /* ---- source: where each endpoint reports ---------------------------------------------- */
 
 static struct source *src_config(const struct flink_target *t) {
@@ -280,6 +306,13 @@ static struct source *src_exceptions(const struct flink_target *t) {
     return detail_source(t, DETAIL_EXCEPTIONS);
 }
 
+static struct source *src_watermarks(const struct flink_target *t) {
+    return t->vertex ? &t->vertex->wm.src : NULL;
+}
+static struct source *src_job_metrics(const struct flink_target *t) {
+    return t->job && t->job->detail ? &t->job->detail->job_metrics : NULL;
+}
+
 /* ---- the table ------------------------------------------------------------------------ */
 
 static const struct flink_endpoint endpoints[EP_COUNT] = {
@@ -312,6 +345,12 @@ static const struct flink_endpoint endpoints[EP_COUNT] = {
     [EP_TM_METRICS] = {EP_TM_METRICS, "/taskmanagers/{tmid}/metrics?" FLINK_TM_METRICS_QUERY,
                        TIER_TM, FOLLOW_NONE, false, false, parse_tm_metrics, apply_tm_metrics,
                        src_tm_metrics},
+    [EP_WATERMARKS] = {EP_WATERMARKS, "/jobs/{jid}/vertices/{vid}/watermarks", TIER_VIEW_VERTEX,
+                       FOLLOW_NONE, false, false, parse_watermarks, apply_watermarks,
+                       src_watermarks},
+    [EP_JOB_METRICS] = {EP_JOB_METRICS, "/jobs/{jid}/metrics?" FLINK_JOB_METRICS_QUERY,
+                        TIER_VIEW_JOB, FOLLOW_NONE, false, false, parse_job_metrics,
+                        apply_job_metrics, src_job_metrics},
 };
 
 const struct flink_endpoint *flink_endpoint(enum flink_ep kind) {

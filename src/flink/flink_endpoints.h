@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "flink_api.h"
+#include "flink_watermarks.h"
 #include "http.h"
 #include "model.h"
 
@@ -26,6 +27,8 @@ enum flink_ep {
     EP_CP_CONFIG,
     EP_EXCEPTIONS,
     EP_TM_METRICS,
+    EP_WATERMARKS,  /* the job on screen's vertices' input watermarks */
+    EP_JOB_METRICS, /* the job on screen's numRestarts */
     EP_COUNT
 };
 
@@ -41,6 +44,8 @@ enum flink_tier {
                       subtasks (the job on screen's heatmap tab) and for --once */
     TIER_TM,       /* each task manager's: every round while the task managers tab is on
                       screen, else every detail interval within the budget */
+    TIER_VIEW_JOB,    /* with the detail set of the job on screen, its overview tab shown */
+    TIER_VIEW_VERTEX, /* each vertex's, of the job on screen, its overview tab shown */
 };
 
 /* What to ask next once an endpoint answered. */
@@ -77,6 +82,8 @@ union flink_parsed {
     struct checkpoint_config cp_config;
     struct exceptions exceptions;
     struct tm_metrics tm;
+    struct vertex_watermarks wm;
+    int64_t num_restarts;
 };
 
 struct flink_endpoint {
