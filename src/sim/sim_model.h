@@ -215,6 +215,10 @@ struct sim_tm *sim_cluster_tm(struct sim_cluster *c, const char *id, size_t *ind
  * initializing, then running); false for the batch job. */
 bool sim_model_fail_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
 bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
+/* A task of the running job j fails at t and the restart strategy restarts it (as the
+ * random failures do: an exception history entry, FAILING, RESTARTING, RUNNING). False
+ * when it is not running steadily. */
+bool sim_model_crash_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
 
 /* For sim_actions: a job's state changes at t (also its timestamps and last-modification);
  * its tasks stop at t (counters stop, the running checkpoint fails). */
