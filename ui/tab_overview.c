@@ -1,6 +1,7 @@
 /* Job tab 1: where the job is slow. Each vertex with its parallelism, records in and out
  * per second, busy and backpressured time, state, its slowest subtask's input watermark
- * and how far that lags behind the clock, and a sparkline of its throughput; the job's
+ * and how far that lags behind the clock, a source's backlog (pendingRecords or Kafka's
+ * records-lag-max, where the connector reports it) and a sparkline of its throughput; the job's
  * restarts (how many, the last hour's, the newest failures' root causes: the exceptions
  * tab has their traces); then the job's records in/out per second over its history. */
 #include <math.h>
@@ -18,7 +19,7 @@
 #include "view_job.h"
 #include "watermark.h"
 
-enum { VC_NAME, VC_PAR, VC_IN, VC_OUT, VC_BUSY, VC_BP, VC_WM, VC_LAG, VC_TREND, VC_N };
+enum { VC_NAME, VC_PAR, VC_IN, VC_OUT, VC_BUSY, VC_BP, VC_WM, VC_LAG, VC_SRC, VC_TREND, VC_N };
 
 /* A vertex that is not RUNNING says so after its name, in its colour: the column a
  * state of its own would take is worth more to long vertex names. */
@@ -26,7 +27,8 @@ static const struct table_col cols[VC_N] = {
     [VC_NAME] = {"VERTEX", 16, 0, true, false, true},     [VC_PAR] = {"PAR", 3, 3, false, true},
     [VC_IN] = {"IN/S", 6, 0, false, true},          [VC_OUT] = {"OUT/S", 6, 0, false, true},
     [VC_BUSY] = {"BUSY", 4, 0, false, true},        [VC_BP] = {"BACKPR", 4, 0, false, true},
-    [VC_WM] = {"WATERMARK", 8, 4, false, true},     [VC_LAG] = {"WM LAG", 6, 1, false, true},
+    [VC_WM] = {"WATERMARK", 8, 5, false, true},     [VC_LAG] = {"WM LAG", 6, 1, false, true},
+    [VC_SRC] = {"BACKLOG", 6, 4, false, true},
     [VC_TREND] = {"RECORDS/S", 12, 2, true, false},
 };
 
@@ -35,6 +37,11 @@ static const struct table_col cols[VC_N] = {
 #define AHEAD_MS 5000LL       /* further ahead than a clock skew: records from the future */
 #define HOUR_MS 3600000LL
 #define RESTART_LINES 4       /* failures listed under the table, newest first */
+
+/* A source's records not yet read: pendingRecords, else the worst partition's lag. */
+static double source_backlog(const struct vertex *v) {
+    return !isnan(v->pending_records) ? v->pending_records : v->records_lag_max;
+}
 
 /* The lag of a vertex's slowest subtask now, -1 when it has no time. */
 static int64_t vertex_lag(const struct job_view *jv, const struct vertex *v, bool *ahead) {
@@ -146,6 +153,9 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         return ROLE_DEFAULT;
     case VC_LAG:
         return lag_cell(jv, v, buf, size);
+    case VC_SRC: /* a source's records not yet read, where its connector says */
+        units_si(source_backlog(v), buf, size);
+        return ROLE_DEFAULT;
     default: {
         /* what a source emits, what the others receive */
         const struct vertex_history *h = history_of(jv, v->id);
@@ -177,6 +187,8 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
         return job_view_cmp_num(
             watermark_state_of(&va->wm) == WM_TIME ? (double)va->wm.min : NAN,
             watermark_state_of(&vb->wm) == WM_TIME ? (double)vb->wm.min : NAN);
+    case VC_SRC:
+        return job_view_cmp_num(source_backlog(va), source_backlog(vb));
     case VC_LAG: {
         bool ahead;
         int64_t la = vertex_lag(ctx, va, &ahead), lb = vertex_lag(ctx, vb, &ahead);

@@ -99,6 +99,12 @@ static enum fa_status parse_job_metrics(const struct http_response *r, union fli
     return flink_job_metrics_parse(r->body, r->len, &o->num_restarts, e, n);
 }
 
+static enum fa_status parse_source_lag(const struct http_response *r, union flink_parsed *o,
+                                       char *e, size_t n) {
+    return flink_source_lag_parse(r->body, r->len, &o->source_lag.pending, &o->source_lag.lag_max,
+                                  e, n);
+}
+
 /* ---- apply: a parsed answer into the model -------------------------------------------- */
 
 static void apply_config(const struct flink_target *t, union flink_parsed *o) {
@@ -156,6 +162,8 @@ static void carry_vertices(struct vertex_list *old, struct vertex_list *fresh) {
             nv->busy_ratio = ov->busy_ratio;
             nv->idle_ratio = ov->idle_ratio;
             nv->wm = ov->wm;
+            nv->pending_records = ov->pending_records;
+            nv->records_lag_max = ov->records_lag_max;
             ov->bp_ratio = ov->busy_ratio = ov->idle_ratio = NULL;
             ov->n_subtasks = 0;
             break;
@@ -263,6 +271,13 @@ static void apply_job_metrics(const struct flink_target *t, union flink_parsed *
         t->job->detail->num_restarts = o->num_restarts;
 }
 
+static void apply_source_lag(const struct flink_target *t, union flink_parsed *o) {
+    if (t->vertex == NULL)
+        return;
+    t->vertex->pending_records = o->source_lag.pending;
+    t->vertex->records_lag_max = o->source_lag.lag_max;
+}
+
 /* ---- source: where each endpoint reports ---------------------------------------------- */
 
 static struct source *src_config(const struct flink_target *t) {
@@ -351,6 +366,10 @@ static const struct flink_endpoint endpoints[EP_COUNT] = {
     [EP_JOB_METRICS] = {EP_JOB_METRICS, "/jobs/{jid}/metrics?" FLINK_JOB_METRICS_QUERY,
                         TIER_VIEW_JOB, FOLLOW_NONE, false, false, parse_job_metrics,
                         apply_job_metrics, src_job_metrics},
+    [EP_SOURCE_LAG] = {EP_SOURCE_LAG,
+                       "/jobs/{jid}/vertices/{vid}/subtasks/metrics?" FLINK_SOURCE_LAG_QUERY,
+                       TIER_VIEW_SOURCE, FOLLOW_NONE, false, false, parse_source_lag,
+                       apply_source_lag, src_watermarks},
 };
 
 const struct flink_endpoint *flink_endpoint(enum flink_ep kind) {

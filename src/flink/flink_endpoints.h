@@ -29,6 +29,7 @@ enum flink_ep {
     EP_TM_METRICS,
     EP_WATERMARKS,  /* the job on screen's vertices' input watermarks */
     EP_JOB_METRICS, /* the job on screen's numRestarts */
+    EP_SOURCE_LAG,  /* the job on screen's sources' backlog (pendingRecords, records-lag-max) */
     EP_COUNT
 };
 
@@ -46,6 +47,8 @@ enum flink_tier {
                       screen, else every detail interval within the budget */
     TIER_VIEW_JOB,    /* with the detail set of the job on screen, its overview tab shown */
     TIER_VIEW_VERTEX, /* each vertex's, of the job on screen, its overview tab shown */
+    TIER_VIEW_SOURCE, /* the same, its sources only (no inputs); {tmid} in the path is the
+                         source operator's metric name (flink_source_operator) */
 };
 
 /* What to ask next once an endpoint answered. */
@@ -84,6 +87,9 @@ union flink_parsed {
     struct tm_metrics tm;
     struct vertex_watermarks wm;
     int64_t num_restarts;
+    struct {
+        double pending, lag_max;
+    } source_lag;
 };
 
 struct flink_endpoint {

@@ -1,5 +1,6 @@
 #include "flink_watermarks.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,52 @@ enum fa_status flink_watermarks_parse(const char *body, size_t len, struct verte
             }
             if (out->max == WATERMARK_NONE || wm > out->max)
                 out->max = wm;
+        }
+    }
+    cJSON_Delete(root);
+    return FA_OK;
+}
+
+void flink_source_operator(const char *vertex_name, char *buf, size_t size) {
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    if (vertex_name == NULL)
+        return;
+    const char *arrow = strstr(vertex_name, " -> ");
+    size_t n = arrow ? (size_t)(arrow - vertex_name) : strlen(vertex_name);
+    n = n > 80 ? 80 : n;
+    n = n >= size ? size - 1 : n;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = strchr(" .:,", vertex_name[i]) != NULL ? '_' : vertex_name[i];
+    buf[n] = '\0';
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+enum fa_status flink_source_lag_parse(const char *body, size_t len, double *pending,
+                                      double *lag_max, char *err, size_t errlen) {
+    *pending = *lag_max = NAN;
+    cJSON *root = NULL;
+    enum fa_status st = json_doc_parse_array(body, len, &root, err, errlen);
+    if (st != FA_OK)
+        return st;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, root) {
+        const char *id = json_get_string_ref(m, "id");
+        if (id == NULL)
+            continue;
+        if (ends_with(id, ".pendingRecords")) {
+            double v = json_get_double(m, "sum");
+            if (isfinite(v) && v >= 0)
+                *pending = isnan(*pending) ? v : *pending + v;
+        } else if (ends_with(id, "records-lag-max")) {
+            double v = json_get_double(m, "max");
+            if (isfinite(v) && v >= 0 && (isnan(*lag_max) || v > *lag_max))
+                *lag_max = v;
         }
     }
     cJSON_Delete(root);

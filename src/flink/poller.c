@@ -586,6 +586,15 @@ static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
             bool wanted = e->tier == TIER_VERTEX || (e->tier == TIER_SUBTASK && js->subtasks);
             /* the watermarks: only the job on screen shows them */
             wanted = wanted || (e->tier == TIER_VIEW_VERTEX && overview_in_view(p, ci, j->id));
+            if (e->tier == TIER_VIEW_SOURCE && d->vertices.items[i].n_inputs == 0 &&
+                overview_in_view(p, ci, j->id)) {
+                /* a source's backlog: its operator's metric names are in the path */
+                char op[96];
+                flink_source_operator(d->vertices.items[i].name, op, sizeof op);
+                if (op[0] && ask(p, ci, e->kind, j->id, vid, op, js->prio))
+                    js->in_flight++;
+                continue;
+            }
             if (!wanted || !ask(p, ci, e->kind, j->id, vid, NULL, js->prio))
                 continue;
             js->in_flight++;

@@ -85,6 +85,7 @@ void vertex_init(struct vertex *v) {
     v->busy_ms = v->backpressured_ms = v->idle_ms = NAN;
     v->bp_level = BP_UNKNOWN;
     vertex_watermarks_init(&v->wm);
+    v->pending_records = v->records_lag_max = NAN;
 }
 
 void vertex_free(struct vertex *v) {

@@ -49,6 +49,9 @@ struct vertex {
     double *idle_ratio; /* owned, per subtask */
     /* from /watermarks: the job on screen's vertices only (carried across /jobs/:jid) */
     struct vertex_watermarks wm;
+    /* a source's backlog where its connector reports it (the job on screen's sources):
+     * the sum of <operator>.pendingRecords and the worst records-lag-max; NaN unknown */
+    double pending_records, records_lag_max;
 };
 
 struct vertex_list {

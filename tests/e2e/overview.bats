@@ -73,6 +73,19 @@ wait_row() {
     source=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["vertices"][0]["name"][:20])')
     wait_row "$source" "no wm"
+    # a Kafka source's backlog: the sum of its subtasks' pendingRecords, as Flink's metric
+    # query service names them (Source__<first operator>.pendingRecords)
+    read -r vid op < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid" | python3 -c '
+import json, re, sys
+v = json.load(sys.stdin)["vertices"][0]
+print(v["id"], re.sub(r"[ .:,]", "_", v["name"].split(" -> ")[0]))')
+    backlog=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/vertices/$vid/subtasks/metrics?agg=sum&get=$op.pendingRecords" |
+        python3 -c '
+import json, sys
+n = json.load(sys.stdin)[0]["sum"]
+k = n / 1000
+print("%.0f" % n if n < 999.95 else "%.1fk" % k if k < 99.95 else "%.0fk" % k)')
+    wait_row "$source" "$backlog"
     at=$(slowest_clock "$jid")
     wait_for "$at"
     wait_for "watermark lag "

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,45 @@ static void root_cause_is_the_last_caused_by(void **state) {
     assert_string_equal(buf, "");
 }
 
+static void source_operator_name_as_flink_writes_it(void **state) {
+    (void)state;
+    char op[96];
+    flink_source_operator("Source: KafkaSource-orders -> Timestamps/Watermarks", op, sizeof op);
+    assert_string_equal(op, "Source__KafkaSource-orders");
+    flink_source_operator("Source: my.topic, v2", op, sizeof op);
+    assert_string_equal(op, "Source__my_topic__v2");
+    flink_source_operator(NULL, op, sizeof op);
+    assert_string_equal(op, "");
+    /* Flink cuts an operator's name at 80 characters */
+    char longname[200];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    flink_source_operator(longname, op, sizeof op);
+    assert_int_equal(strlen(op), 80);
+}
+
+static void source_backlog_sum_and_worst_lag(void **state) {
+    (void)state;
+    double pending = 0, lag = 0;
+    const char *b = "[{\"id\":\"Source__K.pendingRecords\",\"sum\":1200.0,\"max\":700.0},"
+                    "{\"id\":\"Source__K.KafkaSourceReader.KafkaConsumer.records-lag-max\","
+                    "\"sum\":900,\"max\":400}]";
+    assert_int_equal(flink_source_lag_parse(b, strlen(b), &pending, &lag, err, sizeof err), FA_OK);
+    assert_true(pending == 1200.0);
+    assert_true(lag == 400.0);
+    /* a connector that reports neither: unknown, not zero */
+    b = "[]";
+    assert_int_equal(flink_source_lag_parse(b, strlen(b), &pending, &lag, err, sizeof err), FA_OK);
+    assert_true(isnan(pending) && isnan(lag));
+    /* "NaN" and negative values are no backlog */
+    b = "[{\"id\":\"x.pendingRecords\",\"sum\":\"NaN\"},{\"id\":\"x.records-lag-max\",\"max\":-1}]";
+    assert_int_equal(flink_source_lag_parse(b, strlen(b), &pending, &lag, err, sizeof err), FA_OK);
+    assert_true(isnan(pending) && isnan(lag));
+    b = "{}";
+    assert_int_not_equal(flink_source_lag_parse(b, strlen(b), &pending, &lag, err, sizeof err),
+                         FA_OK);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slowest_subtask_and_its_lag),
@@ -217,6 +257,8 @@ int main(void) {
         cmocka_unit_test(num_restarts),
         cmocka_unit_test(restarts_in_the_last_hour),
         cmocka_unit_test(root_cause_is_the_last_caused_by),
+        cmocka_unit_test(source_operator_name_as_flink_writes_it),
+        cmocka_unit_test(source_backlog_sum_and_worst_lag),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
