@@ -1,5 +1,6 @@
 #include "watermark.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,19 @@ int64_t watermark_lag_ms(int64_t wm, int64_t now, bool *ahead) {
         return 0;
     }
     return now - wm;
+}
+
+double job_source_backlog(const struct job_detail *d, int64_t now, int64_t max_age_ms) {
+    double sum = NAN;
+    for (size_t i = 0; d && i < d->vertices.len; i++) {
+        const struct vertex *v = &d->vertices.items[i];
+        if (v->n_inputs != 0 || v->wm.src.last_ok_ms == 0 || now - v->wm.src.last_ok_ms > max_age_ms)
+            continue;
+        double b = !isnan(v->pending_records) ? v->pending_records : v->records_lag_max;
+        if (!isnan(b))
+            sum = isnan(sum) ? b : sum + b;
+    }
+    return sum;
 }
 
 int restarts_within(const struct exceptions *e, int64_t now, int64_t window_ms, int64_t *last) {

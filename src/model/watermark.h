@@ -48,6 +48,13 @@ enum watermark_state watermark_state_of(const struct vertex_watermarks *w);
  * and *ahead (when not NULL) says so. */
 int64_t watermark_lag_ms(int64_t wm, int64_t now, bool *ahead);
 
+struct job_detail;
+
+/* The job's sources' backlog from Flink REST (the overview tab asks it for the job on
+ * screen): the sum over its sources of pendingRecords, else records-lag-max, counting only
+ * answers younger than max_age_ms at now; NaN when there is none that fresh. */
+double job_source_backlog(const struct job_detail *d, int64_t now, int64_t max_age_ms);
+
 /* Failures in the job's exception history within window_ms before now, and the newest
  * one's time into *last (-1 none). */
 int restarts_within(const struct exceptions *e, int64_t now, int64_t window_ms, int64_t *last);
