@@ -1,9 +1,10 @@
 /* Job tab 1: where the job is slow. Each vertex with its parallelism, records in and out
  * per second, busy and backpressured time, state, its slowest subtask's input watermark
  * and how far that lags behind the clock, a source's backlog (pendingRecords or Kafka's
- * records-lag-max, where the connector reports it) and a sparkline of its throughput; the job's
- * restarts (how many, the last hour's, the newest failures' root causes: the exceptions
- * tab has their traces); then the job's records in/out per second over its history. */
+ * records-lag-max, where the connector reports it) and a sparkline of its throughput;
+ * the job's restarts (how many, the last hour's, the newest failures' root causes: the
+ * exceptions tab has their traces); then the job's records in/out per second over its
+ * history. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,19 +25,23 @@ enum { VC_NAME, VC_PAR, VC_IN, VC_OUT, VC_BUSY, VC_BP, VC_WM, VC_LAG, VC_SRC, VC
 /* A vertex that is not RUNNING says so after its name, in its colour: the column a
  * state of its own would take is worth more to long vertex names. */
 static const struct table_col cols[VC_N] = {
-    [VC_NAME] = {"VERTEX", 16, 0, true, false, true},     [VC_PAR] = {"PAR", 3, 3, false, true},
-    [VC_IN] = {"IN/S", 6, 0, false, true},          [VC_OUT] = {"OUT/S", 6, 0, false, true},
-    [VC_BUSY] = {"BUSY", 4, 0, false, true},        [VC_BP] = {"BACKPR", 4, 0, false, true},
-    [VC_WM] = {"WATERMARK", 8, 5, false, true},     [VC_LAG] = {"WM LAG", 6, 1, false, true},
+    [VC_NAME] = {"VERTEX", 16, 0, true, false, true},
+    [VC_PAR] = {"PAR", 3, 3, false, true},
+    [VC_IN] = {"IN/S", 6, 0, false, true},
+    [VC_OUT] = {"OUT/S", 6, 0, false, true},
+    [VC_BUSY] = {"BUSY", 4, 0, false, true},
+    [VC_BP] = {"BACKPR", 4, 0, false, true},
+    [VC_WM] = {"WATERMARK", 8, 5, false, true},
+    [VC_LAG] = {"WM LAG", 6, 1, false, true},
     [VC_SRC] = {"BACKLOG", 6, 4, false, true},
     [VC_TREND] = {"RECORDS/S", 12, 2, true, false},
 };
 
-#define LAG_WARN_MS 60000LL   /* a minute behind: worth a look */
-#define LAG_BAD_MS 600000LL   /* ten minutes behind: windows are not firing */
-#define AHEAD_MS 5000LL       /* further ahead than a clock skew: records from the future */
+#define LAG_WARN_MS 60000LL /* a minute behind: worth a look */
+#define LAG_BAD_MS 600000LL /* ten minutes behind: windows are not firing */
+#define AHEAD_MS 5000LL     /* further ahead than a clock skew: records from the future */
 #define HOUR_MS 3600000LL
-#define RESTART_LINES 4       /* failures listed under the table, newest first */
+#define RESTART_LINES 4 /* failures listed under the table, newest first */
 
 /* A source's records not yet read: pendingRecords, else the worst partition's lag. */
 static double source_backlog(const struct vertex *v) {
@@ -184,9 +189,8 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
     case VC_BP:
         return job_view_cmp_num(va->backpressured_ms, vb->backpressured_ms);
     case VC_WM: /* no time last */
-        return job_view_cmp_num(
-            watermark_state_of(&va->wm) == WM_TIME ? (double)va->wm.min : NAN,
-            watermark_state_of(&vb->wm) == WM_TIME ? (double)vb->wm.min : NAN);
+        return job_view_cmp_num(watermark_state_of(&va->wm) == WM_TIME ? (double)va->wm.min : NAN,
+                                watermark_state_of(&vb->wm) == WM_TIME ? (double)vb->wm.min : NAN);
     case VC_SRC:
         return job_view_cmp_num(source_backlog(va), source_backlog(vb));
     case VC_LAG: {
@@ -294,7 +298,8 @@ static int restart_lines(const struct job_view *jv, WINDOW *win, int y, int h, i
             text_datetime(x->timestamp, when, sizeof when);
         else
             text_clock(x->timestamp, when, sizeof when);
-        x0 += draw_text(win, row, x0, w - 1 - x0, when, colors_attr(ROLE_DIM), DRAW_LEFT, ascii) + 2;
+        x0 +=
+            draw_text(win, row, x0, w - 1 - x0, when, colors_attr(ROLE_DIM), DRAW_LEFT, ascii) + 2;
         restart_root_cause(x, cause, sizeof cause);
         snprintf(where, sizeof where, "%s%s%s", x->task ? x->task : "global failure",
                  x->endpoint ? " @ " : "", x->endpoint ? x->endpoint : "");
@@ -305,7 +310,8 @@ static int restart_lines(const struct job_view *jv, WINDOW *win, int y, int h, i
         cause_w = cause_w < room / 2 ? (cw < room ? cw : room) : cause_w;
         if (cause_w > 0)
             x0 += draw_text(win, row, x0, cause_w, cause[0] ? cause : "-",
-                            colors_attr(ROLE_STATE_BAD), DRAW_LEFT, ascii) + 2;
+                            colors_attr(ROLE_STATE_BAD), DRAW_LEFT, ascii) +
+                  2;
         if (w - 1 - x0 > 3)
             draw_text(win, row, x0, w - 1 - x0, where, colors_attr(ROLE_DIM), DRAW_LEFT, ascii);
     }
@@ -392,7 +398,7 @@ static void overview_draw(struct job_view *jv, WINDOW *win, int y, int h, int w)
     enum { CHART_MIN = 7 };
     int want = (int)d->vertices.len + 1;
     /* the failures under the whole table when there is room, before the chart */
-    int rs_want = d->exceptions.len == 0 ? 0
+    int rs_want = d->exceptions.len == 0              ? 0
                   : d->exceptions.len < RESTART_LINES ? (int)d->exceptions.len + 1
                                                       : RESTART_LINES + 1;
     int rs_h = rs_want > 0 && h - want - 1 >= 2 ? h - want - 1 : 0;

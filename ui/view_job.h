@@ -41,11 +41,14 @@ struct job_view {
     int k8s_page;    /* its lines shown at the last draw */
     int k8s_lines;   /* its lines at the last draw */
     char k8s_filter[TABLE_FILTER_MAX]; /* Kubernetes tab: pods, events, conf lines; "" none */
-    int k8s_pod_sel;     /* Kubernetes tab: the pod the cursor is on, among those shown */
-    char k8s_pod[256];   /* its name at the last draw (the cursor follows it), "" none */
-    bool k8s_pod_moved;  /* a key moved the cursor since: k8s_pod_sel rules */
-    int k8s_pod_first;   /* the line of the first pod at the last draw, -1 none */
-    int k8s_n_pods;      /* pods shown at the last draw */
+    /* Kubernetes tab's pod cursor: the pod it is on among those shown, its name at the
+     * last draw (the cursor follows it; "" none), whether a key moved it since (then
+     * k8s_pod_sel rules), the line of the first pod (-1 none) and the pods shown then */
+    int k8s_pod_sel;
+    char k8s_pod[256];
+    bool k8s_pod_moved;
+    int k8s_pod_first;
+    int k8s_n_pods;
     int graph_top;  /* graph tab: first line shown */
     int graph_page; /* its lines shown at the last draw */
     bool cp_open;   /* checkpoints tab: a checkpoint's detail is open (app->cp_detail) */
@@ -91,7 +94,8 @@ char *tab_checkpoints_copy(struct job_view *jv, char *what, size_t size); /* ext
 char *tab_exceptions_copy(struct job_view *jv, char *what, size_t size);  /* whole trace */
 char *tab_taskmanagers_copy(struct job_view *jv, char *what, size_t size); /* its id */
 const char *tab_taskmanagers_selected(struct job_view *jv); /* its id, NULL none */
-const char *tab_kubernetes_selected_pod(struct job_view *jv); /* the pod's name, NULL none */
+/* The pod under the Kubernetes tab's cursor, its name; NULL none. */
+const char *tab_kubernetes_selected_pod(struct job_view *jv);
 
 /* A piece of a line in its colour. */
 struct job_seg {

@@ -360,7 +360,7 @@ static const struct flink_endpoint endpoints[EP_COUNT] = {
     [EP_TM_METRICS] = {EP_TM_METRICS, "/taskmanagers/{tmid}/metrics?" FLINK_TM_METRICS_QUERY,
                        TIER_TM, FOLLOW_NONE, false, false, parse_tm_metrics, apply_tm_metrics,
                        src_tm_metrics},
-    [EP_WATERMARKS] = {EP_WATERMARKS, "/jobs/{jid}/vertices/{vid}/watermarks", TIER_VIEW_VERTEX,
+    [EP_WATERMARKS] = {EP_WATERMARKS, "/jobs/{jid}/vertices/{vid}/watermarks", TIER_VIEW_VTX,
                        FOLLOW_NONE, false, false, parse_watermarks, apply_watermarks,
                        src_watermarks},
     [EP_JOB_METRICS] = {EP_JOB_METRICS, "/jobs/{jid}/metrics?" FLINK_JOB_METRICS_QUERY,
@@ -368,7 +368,7 @@ static const struct flink_endpoint endpoints[EP_COUNT] = {
                         apply_job_metrics, src_job_metrics},
     [EP_SOURCE_LAG] = {EP_SOURCE_LAG,
                        "/jobs/{jid}/vertices/{vid}/subtasks/metrics?" FLINK_SOURCE_LAG_QUERY,
-                       TIER_VIEW_SOURCE, FOLLOW_NONE, false, false, parse_source_lag,
+                       TIER_VIEW_SRC, FOLLOW_NONE, false, false, parse_source_lag,
                        apply_source_lag, src_watermarks},
 };
 

@@ -45,10 +45,10 @@ enum flink_tier {
                       subtasks (the job on screen's heatmap tab) and for --once */
     TIER_TM,       /* each task manager's: every round while the task managers tab is on
                       screen, else every detail interval within the budget */
-    TIER_VIEW_JOB,    /* with the detail set of the job on screen, its overview tab shown */
-    TIER_VIEW_VERTEX, /* each vertex's, of the job on screen, its overview tab shown */
-    TIER_VIEW_SOURCE, /* the same, its sources only (no inputs); {tmid} in the path is the
-                         source operator's metric name (flink_source_operator) */
+    TIER_VIEW_JOB, /* with the detail set of the job on screen, its overview tab shown */
+    TIER_VIEW_VTX, /* each vertex's, of the job on screen, its overview tab shown */
+    TIER_VIEW_SRC, /* the same, its sources only (no inputs); {tmid} in the path is the
+                      source operator's metric name (flink_source_operator) */
 };
 
 /* What to ask next once an endpoint answered. */

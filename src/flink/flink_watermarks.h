@@ -39,7 +39,7 @@ enum fa_status flink_source_lag_parse(const char *body, size_t len, double *pend
 
 /* The ids flink_source_lag_parse reads, {tmid} standing for the operator (escaped). */
 #define FLINK_SOURCE_LAG_QUERY                                                                     \
-    "agg=sum,max&get={tmid}.pendingRecords,{tmid}.KafkaSourceReader.KafkaConsumer."              \
+    "agg=sum,max&get={tmid}.pendingRecords,{tmid}.KafkaSourceReader.KafkaConsumer."                \
     "records-lag-max,{tmid}.KafkaConsumer.records-lag-max"
 
 #endif

@@ -585,8 +585,8 @@ static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
             const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
             bool wanted = e->tier == TIER_VERTEX || (e->tier == TIER_SUBTASK && js->subtasks);
             /* the watermarks: only the job on screen shows them */
-            wanted = wanted || (e->tier == TIER_VIEW_VERTEX && overview_in_view(p, ci, j->id));
-            if (e->tier == TIER_VIEW_SOURCE && d->vertices.items[i].n_inputs == 0 &&
+            wanted = wanted || (e->tier == TIER_VIEW_VTX && overview_in_view(p, ci, j->id));
+            if (e->tier == TIER_VIEW_SRC && d->vertices.items[i].n_inputs == 0 &&
                 overview_in_view(p, ci, j->id)) {
                 /* a source's backlog: its operator's metric names are in the path */
                 char op[96];

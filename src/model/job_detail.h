@@ -154,8 +154,9 @@ struct job_detail {
     double records_out_per_s; /* what the sinks receive, NaN unknown */
     int64_t metrics_ms;       /* wall clock the last complete set of vertex metrics arrived
                                  (history takes a point from it), 0 never */
-    int64_t num_restarts;     /* the numRestarts job metric (the job on screen), -1 unknown */
-    struct source job_metrics; /* how its /jobs/:jid/metrics went */
+    /* the numRestarts job metric (the job on screen), -1 unknown; how that went */
+    int64_t num_restarts;
+    struct source job_metrics;
 };
 
 void checkpoint_init(struct checkpoint *c);

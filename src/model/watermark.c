@@ -41,7 +41,8 @@ double job_source_backlog(const struct job_detail *d, int64_t now, int64_t max_a
     double sum = NAN;
     for (size_t i = 0; d && i < d->vertices.len; i++) {
         const struct vertex *v = &d->vertices.items[i];
-        if (v->n_inputs != 0 || v->wm.src.last_ok_ms == 0 || now - v->wm.src.last_ok_ms > max_age_ms)
+        if (v->n_inputs != 0 || v->wm.src.last_ok_ms == 0 ||
+            now - v->wm.src.last_ok_ms > max_age_ms)
             continue;
         double b = !isnan(v->pending_records) ? v->pending_records : v->records_lag_max;
         if (!isnan(b))
@@ -80,7 +81,8 @@ void restart_root_cause(const struct exception_entry *x, char *buf, size_t size)
     if (x == NULL)
         return;
     const char *last = NULL;
-    for (const char *p = x->stacktrace; p && (p = strstr(p, caused)) != NULL; p += sizeof caused - 1)
+    for (const char *p = x->stacktrace; p && (p = strstr(p, caused)) != NULL;
+         p += sizeof caused - 1)
         last = p + sizeof caused - 1;
     if (last && *last != '\n' && *last != '\0') {
         copy_line(last, buf, size);

@@ -22,13 +22,13 @@ struct exception_entry;
 #define WATERMARK_END INT64_MAX  /* Long.MAX_VALUE: the input ended */
 
 struct vertex_watermarks {
-    int n;          /* subtasks in the last answer; -1 never answered */
-    int n_none;     /* of them with no watermark (MIN_VALUE, or a value that is no number) */
-    int n_end;      /* of them at the end of their input (MAX_VALUE) */
-    int64_t min;    /* the slowest subtask's watermark (epoch ms) among those with a time;
-                       WATERMARK_NONE when none has one */
-    int slowest;    /* that subtask's index, -1 none */
-    int64_t max;    /* the fastest one's; WATERMARK_NONE when none has a time */
+    int n;             /* subtasks in the last answer; -1 never answered */
+    int n_none;        /* of them with no watermark (MIN_VALUE, or a value that is no number) */
+    int n_end;         /* of them at the end of their input (MAX_VALUE) */
+    int64_t min;       /* the slowest subtask's watermark (epoch ms) among those with a time;
+                          WATERMARK_NONE when none has one */
+    int slowest;       /* that subtask's index, -1 none */
+    int64_t max;       /* the fastest one's; WATERMARK_NONE when none has a time */
     struct source src; /* how this vertex's last /watermarks went */
 };
 

@@ -40,6 +40,23 @@ print(time.strftime("%H:%M:%S", time.localtime(low / 1000)))
 EOF
 }
 
+# kafka_backlog JID: the job's (one) Kafka source's pendingRecords summed over its
+# subtasks, as the screen writes it; Flink's metric query service names the metric after
+# the chain's first operator, space . : and , made _ (Source__KafkaSource-events)
+kafka_backlog() {
+    local vid op
+    read -r vid op < <(curl -sf "$SIM_URL/clusters/production/jobs/$1" | python3 -c '
+import json, re, sys
+v = json.load(sys.stdin)["vertices"][0]
+print(v["id"], re.sub(r"[ .:,]", "_", v["name"].split(" -> ")[0]))')
+    curl -sf "$SIM_URL/clusters/production/jobs/$1/vertices/$vid/subtasks/metrics?agg=sum&get=$op.pendingRecords" |
+        python3 -c '
+import json, sys
+n = json.load(sys.stdin)[0]["sum"]
+k = n / 1000
+print("%.0f" % n if n < 999.95 else "%.1fk" % k if k < 99.95 else "%.0fk" % k)'
+}
+
 # open_first_job COLS ROWS: the console on production's first job, overview tab
 open_first_job() {
     console "$1" "$2" --refresh 1 $(sim_flink_args)
@@ -73,19 +90,8 @@ wait_row() {
     source=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["vertices"][0]["name"][:20])')
     wait_row "$source" "no wm"
-    # a Kafka source's backlog: the sum of its subtasks' pendingRecords, as Flink's metric
-    # query service names them (Source__<first operator>.pendingRecords)
-    read -r vid op < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid" | python3 -c '
-import json, re, sys
-v = json.load(sys.stdin)["vertices"][0]
-print(v["id"], re.sub(r"[ .:,]", "_", v["name"].split(" -> ")[0]))')
-    backlog=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/vertices/$vid/subtasks/metrics?agg=sum&get=$op.pendingRecords" |
-        python3 -c '
-import json, sys
-n = json.load(sys.stdin)[0]["sum"]
-k = n / 1000
-print("%.0f" % n if n < 999.95 else "%.1fk" % k if k < 99.95 else "%.0fk" % k)')
-    wait_row "$source" "$backlog"
+    # a Kafka source's backlog: the sum of its subtasks' pendingRecords
+    wait_row "$source" "$(kafka_backlog "$jid")"
     at=$(slowest_clock "$jid")
     wait_for "$at"
     wait_for "watermark lag "
@@ -186,4 +192,25 @@ print([i for i in json.load(sys.stdin)["items"] if i["metadata"]["name"] == "pro
     wait_for "Pods ("
     keys k l
     wait_for "Log of pod $first in $ns"
+}
+
+@test "without Prometheus the board's LAG is the backlog Flink REST gave on the job's overview" {
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
+    jid=$(first_job)
+    name=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+    backlog=$(kafka_backlog "$jid")
+    START=fleet console 200 40 --refresh 1 $(sim_flink_args)
+    wait_for "$name"
+    wait_for "LAG"
+    # before its overview was on screen nothing asked the backlog
+    ! (screen | grep -F "$name" | grep -qF "$backlog")
+    keys : job Space "$jid" Enter
+    wait_for "BACKLOG"
+    wait_for "$backlog"
+    keys Escape
+    wait_for "Jobs: production"
+    keys Escape
+    wait_for "Fleet ("
+    wait_row "$name" "$backlog"
 }

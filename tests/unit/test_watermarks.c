@@ -54,10 +54,11 @@ static void min_value_is_no_watermark_not_1970(void **state) {
     (void)state;
     struct vertex_watermarks w;
     /* a source: Flink writes Long.MIN_VALUE for every subtask */
-    assert_int_equal(parse("[{\"id\":\"0.currentInputWatermark\",\"value\":\"-9223372036854775808\"},"
-                           "{\"id\":\"1.currentInputWatermark\",\"value\":\"-9223372036854775808\"}]",
-                           &w),
-                     FA_OK);
+    assert_int_equal(
+        parse("[{\"id\":\"0.currentInputWatermark\",\"value\":\"-9223372036854775808\"},"
+              "{\"id\":\"1.currentInputWatermark\",\"value\":\"-9223372036854775808\"}]",
+              &w),
+        FA_OK);
     assert_int_equal(w.n, 2);
     assert_int_equal(w.n_none, 2);
     assert_int_equal(watermark_state_of(&w), WM_NONE);
@@ -85,15 +86,15 @@ static void idle_subtasks_are_counted_and_do_not_make_the_lag(void **state) {
 static void end_of_input_is_no_lag(void **state) {
     (void)state;
     struct vertex_watermarks w;
-    assert_int_equal(parse("[{\"id\":\"0.currentInputWatermark\",\"value\":\"9223372036854775807\"}]",
-                           &w),
-                     FA_OK);
+    assert_int_equal(
+        parse("[{\"id\":\"0.currentInputWatermark\",\"value\":\"9223372036854775807\"}]", &w),
+        FA_OK);
     assert_int_equal(w.n_end, 1);
     assert_int_equal(watermark_state_of(&w), WM_END);
     assert_int_equal(watermark_lag_ms(INT64_MAX, NOW, NULL), -1);
     /* a server writing numbers instead of strings: the same */
-    assert_int_equal(parse("[{\"id\":\"0.currentInputWatermark\",\"value\":9223372036854775807}]", &w),
-                     FA_OK);
+    assert_int_equal(
+        parse("[{\"id\":\"0.currentInputWatermark\",\"value\":9223372036854775807}]", &w), FA_OK);
     assert_int_equal(watermark_state_of(&w), WM_END);
 }
 
@@ -119,11 +120,12 @@ static void missing_and_malformed(void **state) {
     assert_int_equal(w.n, 0);
     assert_int_equal(watermark_state_of(&w), WM_NONE);
     /* other ids, ids without a subtask, values of the wrong type */
-    assert_int_equal(parse("[{\"id\":\"0.numRecordsIn\",\"value\":\"5\"},{\"id\":\"x.currentInputWatermark\","
-                           "\"value\":\"5\"},{\"id\":\"0.currentInputWatermark\",\"value\":[]},"
-                           "{\"value\":\"5\"},7,null]",
-                           &w),
-                     FA_OK);
+    assert_int_equal(
+        parse("[{\"id\":\"0.numRecordsIn\",\"value\":\"5\"},{\"id\":\"x.currentInputWatermark\","
+              "\"value\":\"5\"},{\"id\":\"0.currentInputWatermark\",\"value\":[]},"
+              "{\"value\":\"5\"},7,null]",
+              &w),
+        FA_OK);
     assert_int_equal(w.n, 1);
     assert_int_equal(w.n_none, 1);
     assert_int_equal(watermark_state_of(&w), WM_NONE);
