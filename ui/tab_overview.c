@@ -23,17 +23,18 @@
 enum { VC_NAME, VC_PAR, VC_IN, VC_OUT, VC_BUSY, VC_BP, VC_WM, VC_LAG, VC_SRC, VC_TREND, VC_N };
 
 /* A vertex that is not RUNNING says so after its name, in its colour: the column a
- * state of its own would take is worth more to long vertex names. */
+ * state of its own would take is worth more to long vertex names. A name keeps up to 28
+ * cells (less when every name is shorter) before the watermark and backlog columns. */
 static const struct table_col cols[VC_N] = {
-    [VC_NAME] = {"VERTEX", 16, 0, true, false, true},
+    [VC_NAME] = {"VERTEX", 28, 0, true, false, true},
     [VC_PAR] = {"PAR", 3, 3, false, true},
     [VC_IN] = {"IN/S", 6, 0, false, true},
     [VC_OUT] = {"OUT/S", 6, 0, false, true},
     [VC_BUSY] = {"BUSY", 4, 0, false, true},
     [VC_BP] = {"BACKPR", 4, 0, false, true},
-    [VC_WM] = {"WATERMARK", 8, 5, false, true},
-    [VC_LAG] = {"WM LAG", 6, 1, false, true},
-    [VC_SRC] = {"BACKLOG", 6, 4, false, true},
+    [VC_WM] = {"WATERMARK", 8, 7, false, true},
+    [VC_LAG] = {"WM LAG", 6, 5, false, true},
+    [VC_SRC] = {"BACKLOG", 6, 6, false, true},
     [VC_TREND] = {"RECORDS/S", 12, 2, true, false},
 };
 
@@ -408,6 +409,8 @@ static void overview_draw(struct job_view *jv, WINDOW *win, int y, int h, int w)
     if (h - want - 1 >= CHART_MIN) {
         table_h = want;
         chart_h = h - want - 1;
+    } else if (rs_h > 0) {
+        table_h = want; /* the whole table, the failures under it, no room for a chart */
     } else if (h >= CHART_MIN + 4) {
         table_h = h - CHART_MIN - 1;
         chart_h = CHART_MIN;
