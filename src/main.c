@@ -114,6 +114,8 @@ static bool tell_focus(struct console *c) {
         f.tab = POLLER_TAB_SUBTASKS;
     else if (tab == UI_FOCUS_TASKMANAGERS)
         f.tab = POLLER_TAB_TASKMANAGERS;
+    else if (tab == UI_FOCUS_OVERVIEW)
+        f.tab = POLLER_TAB_OVERVIEW;
     poller_set_focus(c->poller, &f);
     free(on);
     bool changed = f.cluster != c->focus_cluster || tab != c->focus_tab ||

@@ -39,7 +39,8 @@ struct config_key;
     X(REQ_REPAINT, "repaint", "repaint the whole terminal (after line noise)")                     \
     X(REQ_TAB_NEXT, "tab-next", "next tab")                                                        \
     X(REQ_TAB_PREV, "tab-prev", "previous tab")                                                    \
-    X(REQ_TAB_OVERVIEW, "tab-overview", "tab: overview (vertices, throughput chart)")              \
+    X(REQ_TAB_OVERVIEW, "tab-overview",                                                            \
+      "tab: overview (vertices, watermark lag, restarts and their causes, throughput chart)")      \
     X(REQ_TAB_CHECKPOINTS, "tab-checkpoints", "tab: checkpoints")                                  \
     X(REQ_TAB_BACKPRESSURE, "tab-backpressure", "tab: backpressure heatmap")                       \
     X(REQ_TAB_TASKMANAGERS, "tab-taskmanagers", "tab: task managers")                              \
@@ -49,7 +50,7 @@ struct config_key;
     X(REQ_COPY, "copy",                                                                            \
       "copy what is under the cursor (job id, checkpoint path, trace) to your clipboard")          \
     X(REQ_LOGS, "logs",                                                                            \
-      "logs: the JobManager's, or the selected task manager's; in the pager, read it again")      \
+      "logs: the JobManager's, the selected task manager's or pod's; in the pager, read it again")\
     X(REQ_NEXT_MATCH, "next-match", "log pager: the next line that matches the search (/)")       \
     X(REQ_PREV_MATCH, "prev-match", "log pager: the previous line that matches the search")       \
     X(REQ_NEXT_ERROR, "next-error", "log pager: the next ERROR line or \"Caused by\"")            \

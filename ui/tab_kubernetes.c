@@ -2,7 +2,11 @@
  * status fields of its FlinkDeployment, its pods, the recent events about it (newest
  * first), its FlinkStateSnapshots (newest first, where the API server serves them) and its
  * flinkConfiguration. The whole tab is one list of lines, rebuilt at
- * every draw from what the k8s poller last heard, and scrolled as one. */
+ * every draw from what the k8s poller last heard, and scrolled as one. A cursor sits on
+ * one pod (Up/Down or k/j move it while it is on screen, else they scroll; Home puts it
+ * on the first), and `l`
+ * opens that pod's log (view_job_selected_tm: the pager follows it, `p` there shows the
+ * previous container's). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +34,7 @@ struct kcell {
 struct kline {
     struct kcell cells[KLINE_CELLS];
     int n;
+    bool selected; /* the pod under the cursor: drawn as the selected row */
 };
 
 struct klines {
@@ -178,15 +183,42 @@ static void section_title(const char *what, size_t shown, size_t total, const ch
         snprintf(buf, size, "%s (%zu)", what, total);
 }
 
-static void add_pods(struct klines *l, const struct app *app, const struct cluster *c,
-                     const struct k8s_namespace_state *ns, const char *filter) {
-    size_t n = 0;
-    const struct pod **pods = ns ? pods_of_app(&ns->pods, ns->name, c->k8s.name, &n) : NULL;
-    size_t total = n, shown = 0;
-    for (size_t i = 0; i < n; i++)
+/* Which of the n pods shown the cursor is on: the one it was on (by name) unless a key
+ * moved it, else by position, kept within the list. */
+static int pod_cursor(struct job_view *jv, const struct pod **pods, size_t n) {
+    int sel = -1;
+    if (!jv->k8s_pod_moved && jv->k8s_pod[0])
+        for (size_t i = 0; i < n && sel < 0; i++)
+            if (strcmp(pods[i]->name, jv->k8s_pod) == 0)
+                sel = (int)i;
+    if (sel < 0)
+        sel = jv->k8s_pod_sel >= (int)n ? (int)n - 1 : jv->k8s_pod_sel < 0 ? 0 : jv->k8s_pod_sel;
+    jv->k8s_pod_moved = false;
+    jv->k8s_pod_sel = sel;
+    snprintf(jv->k8s_pod, sizeof jv->k8s_pod, "%s", pods[sel]->name);
+    return sel;
+}
+
+/* The cluster's pods the filter leaves, in the tab's order (owned array, borrowed
+ * pods); *total before the filter. */
+static const struct pod **shown_pods(const struct cluster *c, const struct k8s_namespace_state *ns,
+                                     const char *filter, size_t *n, size_t *total) {
+    *n = 0;
+    const struct pod **pods = ns ? pods_of_app(&ns->pods, ns->name, c->k8s.name, n) : NULL;
+    size_t shown = 0;
+    *total = *n;
+    for (size_t i = 0; i < *n; i++)
         if (pod_matches(pods[i], filter))
             pods[shown++] = pods[i];
-    n = shown;
+    *n = shown;
+    return pods;
+}
+
+static void add_pods(struct klines *l, struct job_view *jv, const struct app *app,
+                     const struct cluster *c, const struct k8s_namespace_state *ns,
+                     const char *filter) {
+    size_t n = 0, total = 0;
+    const struct pod **pods = shown_pods(c, ns, filter, &n, &total);
     char title[TABLE_FILTER_MAX + 64];
     section_title("Pods", n, total, filter, title, sizeof title);
     kline_add(l);
@@ -205,8 +237,11 @@ static void add_pods(struct klines *l, const struct app *app, const struct clust
         free(pods);
         return;
     }
+    int sel = pod_cursor(jv, pods, n);
     size_t from = l->len;
     struct kline *h = kline_add(l);
+    jv->k8s_pod_first = (int)l->len;
+    jv->k8s_n_pods = (int)n;
     /* what says trouble first, so it survives a narrow terminal */
     static const char *const heads[] = {"NAME",      "PHASE",     "READY", "RESTARTS", "WAITING",
                                         "LAST TERM", "COMPONENT", "NODE",  "AGE"};
@@ -215,6 +250,7 @@ static void add_pods(struct klines *l, const struct app *app, const struct clust
     for (size_t i = 0; i < n; i++) {
         const struct pod *p = pods[i];
         struct kline *k = kline_add(l);
+        k->selected = (int)i == sel;
         char ready[32], restarts[32], age[32];
         kcell_add(k, p->name, ROLE_DEFAULT, 0);
         k->cells[k->n - 1].middle = true;
@@ -437,7 +473,7 @@ static void add_conf(struct klines *l, const struct flink_resource *r, const cha
 }
 
 /* Everything the tab shows, as lines; false with *msg set when there is only a message. */
-static bool build(const struct job_view *jv, struct klines *l, int w, const char **msg,
+static bool build(struct job_view *jv, struct klines *l, int w, const char **msg,
                   enum color_role *role) {
     const struct cluster *c = jv->cluster;
     const struct app *app = jv->v->app;
@@ -486,7 +522,9 @@ static bool build(const struct job_view *jv, struct klines *l, int w, const char
         }
         kline_text(l, line, ROLE_ERROR);
     }
-    add_pods(l, app, c, ns, jv->k8s_filter);
+    jv->k8s_n_pods = 0;
+    jv->k8s_pod_first = -1;
+    add_pods(l, jv, app, c, ns, jv->k8s_filter);
     add_events(l, app, c, ns, jv->k8s_filter);
     add_snapshots(l, app, c, ns, jv->k8s_filter, w);
     add_conf(l, r, jv->k8s_filter);
@@ -499,6 +537,8 @@ static void kubernetes_draw(struct job_view *jv, WINDOW *win, int y, int h, int 
     const char *msg = NULL;
     enum color_role role;
     if (!build(jv, &l, w, &msg, &role)) {
+        jv->k8s_n_pods = 0;
+        jv->k8s_pod[0] = '\0';
         jv->k8s_lines = 0;
         jv->k8s_page = h;
         if (h > 0)
@@ -514,6 +554,8 @@ static void kubernetes_draw(struct job_view *jv, WINDOW *win, int y, int h, int 
     for (int r = 0; r < h && jv->k8s_top + r < n; r++) {
         const struct kline *k = &l.items[jv->k8s_top + r];
         int x = 1;
+        if (k->selected)
+            draw_blank(win, y + r, 0, w, colors_attr(ROLE_SELECTED));
         for (int i = 0; i < k->n && x < w; i++) {
             const struct kcell *cell = &k->cells[i];
             int cw = cell->width > 0 && cell->width < w - x ? cell->width : w - x;
@@ -523,11 +565,45 @@ static void kubernetes_draw(struct job_view *jv, WINDOW *win, int y, int h, int 
                 text_fit_middle(cell->text, cw, ascii, fit, sizeof fit);
                 text = fit;
             }
-            draw_text(win, y + r, x, cw, text, colors_attr(cell->role), DRAW_LEFT, ascii);
+            draw_text(win, y + r, x, cw, text,
+                      colors_attr(k->selected ? ROLE_SELECTED : cell->role), DRAW_LEFT, ascii);
             x += cw + 2;
         }
     }
     free(l.items);
+}
+
+/* Up/Down move the pod cursor while its row is on screen (the page follows it); past
+ * the last pod, or with the cursor scrolled away, they scroll the tab. */
+static bool pod_key(struct job_view *jv, enum request req, int *top) {
+    int line = jv->k8s_pod_first + jv->k8s_pod_sel;
+    int page = jv->k8s_page > 0 ? jv->k8s_page : 1;
+    if (jv->k8s_n_pods <= 0 || jv->k8s_pod_first < 0 || line < *top || line >= *top + page)
+        return false;
+    int sel = jv->k8s_pod_sel + (req == REQ_DOWN ? 1 : -1);
+    if (sel < 0 || sel >= jv->k8s_n_pods)
+        return false;
+    jv->k8s_pod_sel = sel;
+    jv->k8s_pod_moved = true;
+    line = jv->k8s_pod_first + sel;
+    if (line < *top)
+        *top = line;
+    else if (line >= *top + page)
+        *top = line - page + 1;
+    return true;
+}
+
+/* Looked up again: keys read in one go (j then l) come before the next draw. */
+const char *tab_kubernetes_selected_pod(struct job_view *jv) {
+    const struct cluster *c = jv->cluster;
+    if (c == NULL || c->k8s.name == NULL || k8s_cluster_resource(c) == NULL)
+        return NULL;
+    size_t n = 0, total = 0;
+    const struct pod **pods = shown_pods(c, k8s_cluster_namespace(c), jv->k8s_filter, &n, &total);
+    if (n > 0)
+        pod_cursor(jv, pods, n);
+    free(pods);
+    return n > 0 ? jv->k8s_pod : NULL;
 }
 
 static unsigned kubernetes_key(struct job_view *jv, enum request req) {
@@ -536,10 +612,12 @@ static unsigned kubernetes_key(struct job_view *jv, enum request req) {
     int top = jv->k8s_top;
     switch (req) {
     case REQ_UP:
-        top--;
+        if (!pod_key(jv, req, &top))
+            top--;
         break;
     case REQ_DOWN:
-        top++;
+        if (!pod_key(jv, req, &top))
+            top++;
         break;
     case REQ_PAGE_UP:
         top -= page;
@@ -547,8 +625,10 @@ static unsigned kubernetes_key(struct job_view *jv, enum request req) {
     case REQ_PAGE_DOWN:
         top += page;
         break;
-    case REQ_TOP:
+    case REQ_TOP: /* the top, the cursor on the first pod */
         top = 0;
+        jv->k8s_pod_sel = 0;
+        jv->k8s_pod_moved = true;
         break;
     case REQ_BOTTOM:
         top = max_top;

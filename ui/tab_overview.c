@@ -1,6 +1,10 @@
 /* Job tab 1: where the job is slow. Each vertex with its parallelism, records in and out
- * per second, busy and backpressured time, state and a sparkline of its throughput;
- * then the job's records in/out per second over its history. */
+ * per second, busy and backpressured time, state, its slowest subtask's input watermark
+ * and how far that lags behind the clock, a source's backlog (pendingRecords or Kafka's
+ * records-lag-max, where the connector reports it) and a sparkline of its throughput;
+ * the job's restarts (how many, the last hour's, the newest failures' root causes: the
+ * exceptions tab has their traces); then the job's records in/out per second over its
+ * history. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,17 +18,75 @@
 #include "units.h"
 #include "vertex_name.h"
 #include "view_job.h"
+#include "watermark.h"
 
-enum { VC_NAME, VC_PAR, VC_IN, VC_OUT, VC_BUSY, VC_BP, VC_TREND, VC_N };
+enum { VC_NAME, VC_PAR, VC_IN, VC_OUT, VC_BUSY, VC_BP, VC_WM, VC_LAG, VC_SRC, VC_TREND, VC_N };
 
 /* A vertex that is not RUNNING says so after its name, in its colour: the column a
- * state of its own would take is worth more to long vertex names. */
+ * state of its own would take is worth more to long vertex names. A name keeps up to 28
+ * cells (less when every name is shorter) before the watermark and backlog columns. */
 static const struct table_col cols[VC_N] = {
-    [VC_NAME] = {"VERTEX", 12, 0, true, false, true},     [VC_PAR] = {"PAR", 3, 3, false, true},
-    [VC_IN] = {"IN/S", 6, 0, false, true},          [VC_OUT] = {"OUT/S", 6, 0, false, true},
-    [VC_BUSY] = {"BUSY", 4, 0, false, true},        [VC_BP] = {"BACKPR", 4, 0, false, true},
+    [VC_NAME] = {"VERTEX", 28, 0, true, false, true},
+    [VC_PAR] = {"PAR", 3, 3, false, true},
+    [VC_IN] = {"IN/S", 6, 0, false, true},
+    [VC_OUT] = {"OUT/S", 6, 0, false, true},
+    [VC_BUSY] = {"BUSY", 4, 0, false, true},
+    [VC_BP] = {"BACKPR", 4, 0, false, true},
+    [VC_WM] = {"WATERMARK", 8, 7, false, true},
+    [VC_LAG] = {"WM LAG", 6, 5, false, true},
+    [VC_SRC] = {"BACKLOG", 6, 6, false, true},
     [VC_TREND] = {"RECORDS/S", 12, 2, true, false},
 };
+
+#define LAG_WARN_MS 60000LL /* a minute behind: worth a look */
+#define LAG_BAD_MS 600000LL /* ten minutes behind: windows are not firing */
+#define AHEAD_MS 5000LL     /* further ahead than a clock skew: records from the future */
+#define HOUR_MS 3600000LL
+#define RESTART_LINES 4 /* failures listed under the table, newest first */
+
+/* A source's records not yet read: pendingRecords, else the worst partition's lag. */
+static double source_backlog(const struct vertex *v) {
+    return !isnan(v->pending_records) ? v->pending_records : v->records_lag_max;
+}
+
+/* The lag of a vertex's slowest subtask now, -1 when it has no time. */
+static int64_t vertex_lag(const struct job_view *jv, const struct vertex *v, bool *ahead) {
+    if (watermark_state_of(&v->wm) != WM_TIME) {
+        *ahead = false;
+        return -1;
+    }
+    int64_t lag = watermark_lag_ms(v->wm.min, jv->v->app->now_ms, ahead);
+    *ahead = *ahead && v->wm.min - jv->v->app->now_ms > AHEAD_MS;
+    return lag;
+}
+
+/* The lag cell: "1.2s", "3m05s"; "no wm" for a vertex without one (a source's input, a
+ * job without event time), "ended" at the end of input, "ahead" for one from the future,
+ * "-" not known yet. */
+static enum color_role lag_cell(const struct job_view *jv, const struct vertex *v, char *buf,
+                                size_t size) {
+    switch (watermark_state_of(&v->wm)) {
+    case WM_UNKNOWN:
+        snprintf(buf, size, "-");
+        return ROLE_DIM;
+    case WM_NONE:
+        snprintf(buf, size, "no wm");
+        return ROLE_DIM;
+    case WM_END:
+        snprintf(buf, size, "ended");
+        return ROLE_DIM;
+    default:
+        break;
+    }
+    bool ahead;
+    int64_t lag = vertex_lag(jv, v, &ahead);
+    if (ahead) {
+        snprintf(buf, size, "ahead");
+        return ROLE_STATE_WARN;
+    }
+    units_ms(lag, buf, size);
+    return lag >= LAG_BAD_MS ? ROLE_STATE_BAD : lag >= LAG_WARN_MS ? ROLE_STATE_WARN : ROLE_DEFAULT;
+}
 
 static const struct vertex_list *vertices(const struct job_view *jv) {
     static const struct vertex_list none = {NULL, 0};
@@ -88,6 +150,18 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
                : role == ROLE_HEAT_LOW ? ROLE_STATE_WARN
                                        : ROLE_DEFAULT;
     }
+    case VC_WM:
+        if (watermark_state_of(&v->wm) != WM_TIME) {
+            snprintf(buf, size, "-");
+            return ROLE_DIM;
+        }
+        text_clock(v->wm.min, buf, size);
+        return ROLE_DEFAULT;
+    case VC_LAG:
+        return lag_cell(jv, v, buf, size);
+    case VC_SRC: /* a source's records not yet read, where its connector says */
+        units_si(source_backlog(v), buf, size);
+        return ROLE_DEFAULT;
     default: {
         /* what a source emits, what the others receive */
         const struct vertex_history *h = history_of(jv, v->id);
@@ -115,6 +189,16 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
         return job_view_cmp_num(va->busy_ms, vb->busy_ms);
     case VC_BP:
         return job_view_cmp_num(va->backpressured_ms, vb->backpressured_ms);
+    case VC_WM: /* no time last */
+        return job_view_cmp_num(watermark_state_of(&va->wm) == WM_TIME ? (double)va->wm.min : NAN,
+                                watermark_state_of(&vb->wm) == WM_TIME ? (double)vb->wm.min : NAN);
+    case VC_SRC:
+        return job_view_cmp_num(source_backlog(va), source_backlog(vb));
+    case VC_LAG: {
+        bool ahead;
+        int64_t la = vertex_lag(ctx, va, &ahead), lb = vertex_lag(ctx, vb, &ahead);
+        return job_view_cmp_num(la < 0 ? NAN : (double)la, lb < 0 ? NAN : (double)lb);
+    }
     default:
         return 0;
     }
@@ -132,6 +216,108 @@ static const struct table_source rows = {rows_count, rows_cell, rows_compare,
                                          rows_match, rows_key,  NULL};
 
 static void overview_init(struct job_view *jv) { table_init(&jv->vertices, cols, VC_N, -1); }
+
+/* The vertex furthest behind: "watermark lag 42s: Window(...) subtask 3", and how many
+ * subtasks have none while others do (an input that sends none holds its window back). */
+static enum color_role watermark_summary(const struct job_view *jv, char *buf, size_t size) {
+    const struct vertex_list *l = &jv->job->detail->vertices;
+    buf[0] = '\0';
+    size_t worst = l->len;
+    int64_t worst_lag = -1;
+    int none = 0;
+    bool any_known = false;
+    for (size_t i = 0; i < l->len; i++) {
+        const struct vertex *v = &l->items[i];
+        enum watermark_state st = watermark_state_of(&v->wm);
+        any_known = any_known || st != WM_UNKNOWN;
+        if (st != WM_TIME)
+            continue;
+        none += v->wm.n_none;
+        bool ahead;
+        int64_t lag = vertex_lag(jv, v, &ahead);
+        if (lag > worst_lag) {
+            worst_lag = lag;
+            worst = i;
+        }
+    }
+    if (worst == l->len) {
+        if (any_known)
+            snprintf(buf, size, "no watermarks");
+        return ROLE_DIM;
+    }
+    char name[120], lag[16], idle[48] = "";
+    vertex_name_shown(l, worst, name, sizeof name);
+    if (none > 0)
+        snprintf(idle, sizeof idle, ", %d subtask%s without one", none, none == 1 ? "" : "s");
+    snprintf(buf, size, "watermark lag %s: %s subtask %d%s", units_ms(worst_lag, lag, sizeof lag),
+             name, l->items[worst].wm.slowest, idle);
+    return worst_lag >= LAG_BAD_MS    ? ROLE_STATE_BAD
+           : worst_lag >= LAG_WARN_MS ? ROLE_STATE_WARN
+                                      : ROLE_DEFAULT;
+}
+
+/* "restarts 3, 2 in the last hour": numRestarts where the metric came, and the failures
+ * of the exception history within the hour. */
+static enum color_role restarts_summary(const struct job_view *jv, char *buf, size_t size) {
+    const struct job_detail *d = jv->job->detail;
+    buf[0] = '\0';
+    bool have_exc = d->parts[DETAIL_EXCEPTIONS].last_ok_ms != 0;
+    if (d->num_restarts < 0 && !have_exc)
+        return ROLE_DIM;
+    int64_t last;
+    int hour = have_exc ? restarts_within(&d->exceptions, jv->v->app->now_ms, HOUR_MS, &last) : -1;
+    char n[24], h[48] = "";
+    if (hour >= 0)
+        snprintf(h, sizeof h, "%s%d in the last hour", d->num_restarts >= 0 ? ", " : "", hour);
+    if (d->num_restarts >= 0)
+        snprintf(buf, size, "restarts %s%s", text_int(d->num_restarts, n, sizeof n), h);
+    else
+        snprintf(buf, size, "failures: %s", h);
+    return hour > 0 ? ROLE_STATE_WARN : ROLE_DIM;
+}
+
+/* The newest failures, one line each: when, the root cause, the task and where it ran. */
+static int restart_lines(const struct job_view *jv, WINDOW *win, int y, int h, int w) {
+    const struct exceptions *e = &jv->job->detail->exceptions;
+    bool ascii = jv->v->ascii;
+    if (h < 2 || e->len == 0)
+        return 0;
+    int n = (int)e->len < h - 1 ? (int)e->len : h - 1;
+    n = n > RESTART_LINES ? RESTART_LINES : n;
+    char head[96];
+    snprintf(head, sizeof head, "Failures, newest first (%zu%s; tab 5 has the traces)", e->len,
+             e->truncated ? "+" : "");
+    draw_blank(win, y, 0, w, colors_attr(ROLE_DEFAULT));
+    draw_text(win, y, 1, w - 2, head, colors_attr(ROLE_HEADER), DRAW_LEFT, ascii);
+    for (int i = 0; i < n; i++) {
+        const struct exception_entry *x = &e->entries[i];
+        int row = y + 1 + i, x0 = 1;
+        draw_blank(win, row, 0, w, colors_attr(ROLE_DEFAULT));
+        char when[32], cause[512], where[600];
+        int64_t age = x->timestamp > 0 ? jv->v->app->now_ms - x->timestamp : -1;
+        if (age >= HOUR_MS * 20)
+            text_datetime(x->timestamp, when, sizeof when);
+        else
+            text_clock(x->timestamp, when, sizeof when);
+        x0 +=
+            draw_text(win, row, x0, w - 1 - x0, when, colors_attr(ROLE_DIM), DRAW_LEFT, ascii) + 2;
+        restart_root_cause(x, cause, sizeof cause);
+        snprintf(where, sizeof where, "%s%s%s", x->task ? x->task : "global failure",
+                 x->endpoint ? " @ " : "", x->endpoint ? x->endpoint : "");
+        /* the cause first; where it happened gets what is left, at least a name's worth */
+        int room = w - 1 - x0;
+        int cw = text_width(cause), ww = text_width(where);
+        int cause_w = cw + 2 + ww <= room ? cw : room - (ww < 18 ? ww : 18) - 2;
+        cause_w = cause_w < room / 2 ? (cw < room ? cw : room) : cause_w;
+        if (cause_w > 0)
+            x0 += draw_text(win, row, x0, cause_w, cause[0] ? cause : "-",
+                            colors_attr(ROLE_STATE_BAD), DRAW_LEFT, ascii) +
+                  2;
+        if (w - 1 - x0 > 3)
+            draw_text(win, row, x0, w - 1 - x0, where, colors_attr(ROLE_DIM), DRAW_LEFT, ascii);
+    }
+    return n + 1;
+}
 
 /* The job in one line: throughput, where it is slow, when it last checkpointed. */
 static int summary(struct job_view *jv, WINDOW *win, int y, int w, int max_rows) {
@@ -168,9 +354,12 @@ static int summary(struct job_view *jv, WINDOW *win, int y, int w, int max_rows)
             break;
         used += (size_t)n;
     }
+    char wm[200], rs[96];
+    enum color_role wm_role = watermark_summary(jv, wm, sizeof wm);
+    enum color_role rs_role = restarts_summary(jv, rs, sizeof rs);
     struct job_seg segs[] = {
-        {in, ROLE_CHART_IN}, {out, ROLE_CHART_OUT}, {neck, ROLE_STATE_BAD},
-        {cp, cp_role},       {par, ROLE_DIM},
+        {in, ROLE_CHART_IN}, {out, ROLE_CHART_OUT}, {neck, ROLE_STATE_BAD}, {cp, cp_role},
+        {rs, rs_role},       {wm, wm_role},         {par, ROLE_DIM},
     };
     return job_view_flow(win, y, 1, w - 1, 0, max_rows, segs, sizeof segs / sizeof segs[0],
                          jv->v->ascii);
@@ -209,10 +398,19 @@ static void overview_draw(struct job_view *jv, WINDOW *win, int y, int h, int w)
     /* the table as tall as its rows, the chart the rest when it gets 7 rows or more */
     enum { CHART_MIN = 7 };
     int want = (int)d->vertices.len + 1;
+    /* the failures under the whole table when there is room, before the chart */
+    int rs_want = d->exceptions.len == 0              ? 0
+                  : d->exceptions.len < RESTART_LINES ? (int)d->exceptions.len + 1
+                                                      : RESTART_LINES + 1;
+    int rs_h = rs_want > 0 && h - want - 1 >= 2 ? h - want - 1 : 0;
+    rs_h = rs_h > rs_want ? rs_want : rs_h;
+    h -= rs_h > 0 ? rs_h + 1 : 0;
     int table_h = h, chart_h = 0;
     if (h - want - 1 >= CHART_MIN) {
         table_h = want;
         chart_h = h - want - 1;
+    } else if (rs_h > 0) {
+        table_h = want; /* the whole table, the failures under it, no room for a chart */
     } else if (h >= CHART_MIN + 4) {
         table_h = h - CHART_MIN - 1;
         chart_h = CHART_MIN;
@@ -224,9 +422,11 @@ static void overview_draw(struct job_view *jv, WINDOW *win, int y, int h, int w)
     if (d->vertices.len == 0 && table_h > 1)
         view_message(win, y + 1, w, "no vertices", ROLE_DIM, jv->v->ascii);
     job_view_no_match(jv, &jv->vertices, win, y + 1, w);
+    if (rs_h > 0)
+        restart_lines(jv, win, y + table_h + 1, rs_h, w);
     if (chart_h <= 0)
         return;
-    int cy = y + table_h + 1;
+    int cy = y + table_h + 1 + (rs_h > 0 ? rs_h + 1 : 0);
     legend(jv, win, cy, w);
     struct chart c = {
         {{&d->history.in_per_s, ROLE_CHART_IN}, {&d->history.out_per_s, ROLE_CHART_OUT}},

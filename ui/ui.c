@@ -1021,6 +1021,8 @@ enum ui_focus_tab ui_focus_tab(const struct ui *ui) {
         return UI_FOCUS_SUBTASKS;
     case TAB_TASKMANAGERS:
         return UI_FOCUS_TASKMANAGERS;
+    case TAB_OVERVIEW:
+        return UI_FOCUS_OVERVIEW;
     default:
         return UI_FOCUS_OTHER;
     }

@@ -80,8 +80,9 @@ int ui_focus_cluster(const struct ui *ui);
  * round. borrowed */
 const char *ui_focus_job(const struct ui *ui);
 /* What the job screen in view shows, so the poller asks only what it costs: per-subtask
- * values (the backpressure heatmap), the task managers, or anything else. */
-enum ui_focus_tab { UI_FOCUS_OTHER, UI_FOCUS_SUBTASKS, UI_FOCUS_TASKMANAGERS };
+ * values (the backpressure heatmap), the task managers, the overview (watermarks,
+ * restarts), or anything else. */
+enum ui_focus_tab { UI_FOCUS_OTHER, UI_FOCUS_SUBTASKS, UI_FOCUS_TASKMANAGERS, UI_FOCUS_OVERVIEW };
 enum ui_focus_tab ui_focus_tab(const struct ui *ui);
 /* on[i] (i < n) set for each cluster with something on the screen in view as last drawn:
  * its own screen, or a row of the clusters screen or the board; the rest cleared. */

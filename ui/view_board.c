@@ -17,6 +17,7 @@
 #include "ui.h"
 #include "units.h"
 #include "view.h"
+#include "watermark.h"
 #include "xalloc.h"
 
 enum {
@@ -94,6 +95,14 @@ struct board {
     struct board_row *rows; /* owned */
     size_t len, cap;
 };
+
+/* The sources' backlog: Prometheus's, else what Flink REST said of it lately (asked
+ * while the job's overview tab is on screen). */
+#define BOARD_REST_LAG_MAX_AGE_MS 60000
+static double row_lag(const struct board_row *r, const struct job *j, int64_t now) {
+    return !isnan(r->prom.lag) ? r->prom.lag
+                               : job_source_backlog(j->detail, now, BOARD_REST_LAG_MAX_AGE_MS);
+}
 
 static struct board *board_of(void *ctx) { return ((struct view *)ctx)->priv; }
 
@@ -281,7 +290,7 @@ static enum color_role rows_cell(void *ctx, size_t row, int col, char *buf, size
         sparkline_text(d ? &d->history.out_per_s : NULL, TREND_CELLS, v->ascii, buf, size);
         return ROLE_CHART_OUT;
     case BC_LAG:
-        units_si(r->prom.lag, buf, size);
+        units_si(row_lag(r, j, v->app->now_ms), buf, size);
         return plain;
     case BC_BP:
         units_percent(ratio_or_nan(h->bp_max), buf, size);
@@ -360,9 +369,11 @@ static int rows_compare(void *ctx, size_t a, size_t b, int col) {
     case BC_OUT:
         c = cmp_num(row_out(ra, da), row_out(rb, db));
         break;
-    case BC_LAG:
-        c = cmp_num(ra->prom.lag, rb->prom.lag);
+    case BC_LAG: {
+        int64_t now = ((struct view *)ctx)->app->now_ms;
+        c = cmp_num(row_lag(ra, ja, now), row_lag(rb, jb, now));
         break;
+    }
     case BC_BP:
         c = cmp_num(ra->health.bp_max, rb->health.bp_max);
         break;

@@ -296,6 +296,8 @@ static unsigned job_key(struct view *v, enum request req, struct view_open *open
 
 const char *view_job_selected_tm(struct view *v) {
     struct job_view *jv = resolve(v);
+    if (jv->tab == TAB_KUBERNETES) /* a pod: view_logs finds it by its name */
+        return tab_kubernetes_selected_pod(jv);
     return jv->tab == TAB_TASKMANAGERS ? tab_taskmanagers_selected(jv) : NULL;
 }
 

@@ -41,6 +41,14 @@ struct job_view {
     int k8s_page;    /* its lines shown at the last draw */
     int k8s_lines;   /* its lines at the last draw */
     char k8s_filter[TABLE_FILTER_MAX]; /* Kubernetes tab: pods, events, conf lines; "" none */
+    /* Kubernetes tab's pod cursor: the pod it is on among those shown, its name at the
+     * last draw (the cursor follows it; "" none), whether a key moved it since (then
+     * k8s_pod_sel rules), the line of the first pod (-1 none) and the pods shown then */
+    int k8s_pod_sel;
+    char k8s_pod[256];
+    bool k8s_pod_moved;
+    int k8s_pod_first;
+    int k8s_n_pods;
     int graph_top;  /* graph tab: first line shown */
     int graph_page; /* its lines shown at the last draw */
     bool cp_open;   /* checkpoints tab: a checkpoint's detail is open (app->cp_detail) */
@@ -75,8 +83,9 @@ extern const struct job_tab tab_exceptions;
 extern const struct job_tab tab_kubernetes;
 extern const struct job_tab tab_graph;
 
-/* The task manager selected on the task managers tab of job screen v, NULL when another
- * tab is shown or none is selected. borrowed */
+/* The task manager selected on the task managers tab of job screen v, or the pod under
+ * the cursor on its Kubernetes tab (a name view_logs looks up among the pods), NULL when
+ * another tab is shown or none is selected. borrowed */
 const char *view_job_selected_tm(struct view *v);
 
 /* What `y` copies on a tab with a cursor (view_job.c asks the tab on screen): a new
@@ -85,6 +94,8 @@ char *tab_checkpoints_copy(struct job_view *jv, char *what, size_t size); /* ext
 char *tab_exceptions_copy(struct job_view *jv, char *what, size_t size);  /* whole trace */
 char *tab_taskmanagers_copy(struct job_view *jv, char *what, size_t size); /* its id */
 const char *tab_taskmanagers_selected(struct job_view *jv); /* its id, NULL none */
+/* The pod under the Kubernetes tab's cursor, its name; NULL none. */
+const char *tab_kubernetes_selected_pod(struct job_view *jv);
 
 /* A piece of a line in its colour. */
 struct job_seg {

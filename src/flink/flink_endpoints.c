@@ -89,6 +89,23 @@ static enum fa_status parse_tm_metrics(const struct http_response *r, union flin
     return flink_detail_parse_tm_metrics(r->body, r->len, &o->tm, e, n);
 }
 
+static enum fa_status parse_watermarks(const struct http_response *r, union flink_parsed *o,
+                                       char *e, size_t n) {
+    vertex_watermarks_init(&o->wm);
+    return flink_watermarks_parse(r->body, r->len, &o->wm, e, n);
+}
+
+static enum fa_status parse_job_metrics(const struct http_response *r, union flink_parsed *o,
+                                        char *e, size_t n) {
+    return flink_job_metrics_parse(r->body, r->len, &o->num_restarts, e, n);
+}
+
+static enum fa_status parse_source_lag(const struct http_response *r, union flink_parsed *o,
+                                       char *e, size_t n) {
+    return flink_source_lag_parse(r->body, r->len, &o->source_lag.pending, &o->source_lag.lag_max,
+                                  e, n);
+}
+
 /* ---- apply: a parsed answer into the model -------------------------------------------- */
 
 static void apply_config(const struct flink_target *t, union flink_parsed *o) {
@@ -145,6 +162,9 @@ static void carry_vertices(struct vertex_list *old, struct vertex_list *fresh) {
             nv->bp_ratio = ov->bp_ratio;
             nv->busy_ratio = ov->busy_ratio;
             nv->idle_ratio = ov->idle_ratio;
+            nv->wm = ov->wm;
+            nv->pending_records = ov->pending_records;
+            nv->records_lag_max = ov->records_lag_max;
             ov->bp_ratio = ov->busy_ratio = ov->idle_ratio = NULL;
             ov->n_subtasks = 0;
             break;
@@ -240,6 +260,27 @@ static void apply_tm_metrics(const struct flink_target *t, union flink_parsed *o
     t->tm->metrics_ms = t->now;
 }
 
+/* The watermarks' counts and times; the vertex's own source stays (it reports this). */
+static void apply_watermarks(const struct flink_target *t, union flink_parsed *o) {
+    if (t->vertex == NULL)
+        return;
+    struct source src = t->vertex->wm.src;
+    t->vertex->wm = o->wm;
+    t->vertex->wm.src = src;
+}
+
+static void apply_job_metrics(const struct flink_target *t, union flink_parsed *o) {
+    if (t->job && t->job->detail)
+        t->job->detail->num_restarts = o->num_restarts;
+}
+
+static void apply_source_lag(const struct flink_target *t, union flink_parsed *o) {
+    if (t->vertex == NULL)
+        return;
+    t->vertex->pending_records = o->source_lag.pending;
+    t->vertex->records_lag_max = o->source_lag.lag_max;
+}
+
 /* ---- source: where each endpoint reports ---------------------------------------------- */
 
 static struct source *src_config(const struct flink_target *t) {
@@ -283,6 +324,13 @@ static struct source *src_exceptions(const struct flink_target *t) {
     return detail_source(t, DETAIL_EXCEPTIONS);
 }
 
+static struct source *src_watermarks(const struct flink_target *t) {
+    return t->vertex ? &t->vertex->wm.src : NULL;
+}
+static struct source *src_job_metrics(const struct flink_target *t) {
+    return t->job && t->job->detail ? &t->job->detail->job_metrics : NULL;
+}
+
 /* ---- the table ------------------------------------------------------------------------ */
 
 static const struct flink_endpoint endpoints[EP_COUNT] = {
@@ -315,6 +363,16 @@ static const struct flink_endpoint endpoints[EP_COUNT] = {
     [EP_TM_METRICS] = {EP_TM_METRICS, "/taskmanagers/{tmid}/metrics?" FLINK_TM_METRICS_QUERY,
                        TIER_TM, FOLLOW_NONE, false, false, parse_tm_metrics, apply_tm_metrics,
                        src_tm_metrics},
+    [EP_WATERMARKS] = {EP_WATERMARKS, "/jobs/{jid}/vertices/{vid}/watermarks", TIER_VIEW_VTX,
+                       FOLLOW_NONE, false, false, parse_watermarks, apply_watermarks,
+                       src_watermarks},
+    [EP_JOB_METRICS] = {EP_JOB_METRICS, "/jobs/{jid}/metrics?" FLINK_JOB_METRICS_QUERY,
+                        TIER_VIEW_JOB, FOLLOW_NONE, false, false, parse_job_metrics,
+                        apply_job_metrics, src_job_metrics},
+    [EP_SOURCE_LAG] = {EP_SOURCE_LAG,
+                       "/jobs/{jid}/vertices/{vid}/subtasks/metrics?" FLINK_SOURCE_LAG_QUERY,
+                       TIER_VIEW_SRC, FOLLOW_NONE, false, false, parse_source_lag,
+                       apply_source_lag, src_watermarks},
 };
 
 const struct flink_endpoint *flink_endpoint(enum flink_ep kind) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "flink_api.h"
+#include "flink_watermarks.h"
 #include "http.h"
 #include "model.h"
 
@@ -26,6 +27,9 @@ enum flink_ep {
     EP_CP_CONFIG,
     EP_EXCEPTIONS,
     EP_TM_METRICS,
+    EP_WATERMARKS,  /* the job on screen's vertices' input watermarks */
+    EP_JOB_METRICS, /* the job on screen's numRestarts */
+    EP_SOURCE_LAG,  /* the job on screen's sources' backlog (pendingRecords, records-lag-max) */
     EP_COUNT
 };
 
@@ -41,6 +45,10 @@ enum flink_tier {
                       subtasks (the job on screen's heatmap tab) and for --once */
     TIER_TM,       /* each task manager's: every round while the task managers tab is on
                       screen, else every detail interval within the budget */
+    TIER_VIEW_JOB, /* with the detail set of the job on screen, its overview tab shown */
+    TIER_VIEW_VTX, /* each vertex's, of the job on screen, its overview tab shown */
+    TIER_VIEW_SRC, /* the same, its sources only (no inputs); {tmid} in the path is the
+                      source operator's metric name (flink_source_operator) */
 };
 
 /* What to ask next once an endpoint answered. */
@@ -77,6 +85,11 @@ union flink_parsed {
     struct checkpoint_config cp_config;
     struct exceptions exceptions;
     struct tm_metrics tm;
+    struct vertex_watermarks wm;
+    int64_t num_restarts;
+    struct {
+        double pending, lag_max;
+    } source_lag;
 };
 
 struct flink_endpoint {

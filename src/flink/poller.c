@@ -178,6 +178,11 @@ static bool is_focus_job(const struct poller *p, size_t ci, const char *id) {
     return (int)ci == p->focus && p->focus_job[0] && strcmp(p->focus_job, id) == 0;
 }
 
+/* The job's overview tab is on screen: its TIER_VIEW_* endpoints are due. */
+static bool overview_in_view(const struct poller *p, size_t ci, const char *id) {
+    return !p->all_details && p->tab == POLLER_TAB_OVERVIEW && is_focus_job(p, ci, id);
+}
+
 /* The cluster's bookkeeping, made on first use (Kubernetes discovery adds clusters). */
 static struct cluster_sched *sched_of(struct poller *p, size_t ci) {
     if (ci >= p->n_sched) {
@@ -416,6 +421,9 @@ static void refresh_job(struct poller *p, size_t ci, struct job *j, enum http_pr
     js->subtasks = subtasks;
     for (int k = 0; k < EP_COUNT; k++) {
         const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
+        if (e->tier == TIER_VIEW_JOB && overview_in_view(p, ci, j->id) &&
+            ask(p, ci, e->kind, j->id, NULL, NULL, prio))
+            js->in_flight++; /* what only the job on screen shows (its restarts) */
         if (e->tier != TIER_JOB && e->tier != TIER_JOB_ONCE)
             continue;
         if (e->tier == TIER_JOB_ONCE) {
@@ -576,6 +584,17 @@ static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
         for (int k = 0; k < EP_COUNT; k++) {
             const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
             bool wanted = e->tier == TIER_VERTEX || (e->tier == TIER_SUBTASK && js->subtasks);
+            /* the watermarks: only the job on screen shows them */
+            wanted = wanted || (e->tier == TIER_VIEW_VTX && overview_in_view(p, ci, j->id));
+            if (e->tier == TIER_VIEW_SRC && d->vertices.items[i].n_inputs == 0 &&
+                overview_in_view(p, ci, j->id)) {
+                /* a source's backlog: its operator's metric names are in the path */
+                char op[96];
+                flink_source_operator(d->vertices.items[i].name, op, sizeof op);
+                if (op[0] && ask(p, ci, e->kind, j->id, vid, op, js->prio))
+                    js->in_flight++;
+                continue;
+            }
             if (!wanted || !ask(p, ci, e->kind, j->id, vid, NULL, js->prio))
                 continue;
             js->in_flight++;

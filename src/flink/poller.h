@@ -29,6 +29,7 @@ enum poller_tab {
     POLLER_TAB_OTHER,
     POLLER_TAB_SUBTASKS,     /* per-subtask values (the backpressure heatmap) */
     POLLER_TAB_TASKMANAGERS, /* the task managers and their metrics */
+    POLLER_TAB_OVERVIEW,     /* watermarks and restarts of the job on screen */
 };
 
 /* What is on screen (the UI says, main.c passes it on). Every request is tagged with

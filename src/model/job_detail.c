@@ -84,6 +84,8 @@ void vertex_init(struct vertex *v) {
     v->in_per_s = v->out_per_s = NAN;
     v->busy_ms = v->backpressured_ms = v->idle_ms = NAN;
     v->bp_level = BP_UNKNOWN;
+    vertex_watermarks_init(&v->wm);
+    v->pending_records = v->records_lag_max = NAN;
 }
 
 void vertex_free(struct vertex *v) {
@@ -126,6 +128,8 @@ struct job_detail *job_detail_new(size_t ring_size) {
     d->records_in_per_s = d->records_out_per_s = NAN;
     for (int i = 0; i < DETAIL_PART_COUNT; i++)
         source_init(&d->parts[i]);
+    d->num_restarts = -1;
+    source_init(&d->job_metrics);
     return d;
 }
 

@@ -14,6 +14,7 @@
 #include "history.h"
 #include "ring.h"
 #include "source.h"
+#include "watermark.h"
 
 /* Backpressure level as Flink computes it: ratio <= 0.10 ok, <= 0.5 low, else high. */
 enum bp_level { BP_UNKNOWN, BP_OK, BP_LOW, BP_HIGH };
@@ -46,6 +47,11 @@ struct vertex {
     double *bp_ratio;   /* owned, per subtask, 0..1, NaN unknown */
     double *busy_ratio; /* owned, per subtask */
     double *idle_ratio; /* owned, per subtask */
+    /* from /watermarks: the job on screen's vertices only (carried across /jobs/:jid) */
+    struct vertex_watermarks wm;
+    /* a source's backlog where its connector reports it (the job on screen's sources):
+     * the sum of <operator>.pendingRecords and the worst records-lag-max; NaN unknown */
+    double pending_records, records_lag_max;
 };
 
 struct vertex_list {
@@ -152,6 +158,9 @@ struct job_detail {
     double records_out_per_s; /* what the sinks receive, NaN unknown */
     int64_t metrics_ms;       /* wall clock the last complete set of vertex metrics arrived
                                  (history takes a point from it), 0 never */
+    /* the numRestarts job metric (the job on screen), -1 unknown; how that went */
+    int64_t num_restarts;
+    struct source job_metrics;
 };
 
 void checkpoint_init(struct checkpoint *c);

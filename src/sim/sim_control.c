@@ -178,6 +178,13 @@ static void job_action(struct sim_model *m, const char *method, const char *path
                 sim_reply_error(r, 409, "Job %s is %s: it does not fail over", jid,
                                 sim_job_state_name(j->state));
         }
+    } else if (strcmp(action, "crash") == 0) { /* a task fails; the job restarts */
+        if (!post)
+            not_allowed(r, method, path, "POST");
+        else if (!sim_model_crash_job(c, j, t))
+            sim_reply_error(r, 409, "Job %s is not running steadily", jid);
+        else
+            reply_ok(r, 200, job_json(c, j));
     } else if (strcmp(action, "bottleneck") == 0) {
         if (strcmp(method, "DELETE") == 0) {
             sim_load_clear_bottleneck(c, j);

@@ -121,6 +121,7 @@ static void usage(FILE *out) {
         "  POST /_sim/k8s/drop-watches      every open Kubernetes watch stream ends\n"
         "  POST|DELETE /_sim/k8s/forbid-watch  watch requests answer 403 (list still works)\n"
         "  GET|DELETE /_sim/stats           requests received by class and path, or reset\n"
+        "  POST /_sim/jobs/JID/crash        a task fails and the job restarts (a failure)\n"
         "It is also a Kubernetes API server (watches, the Table format, /openapi/v2 and\n"
         "v3, JSON patch, scale and status subresources, delete, auth can-i and whoami):\n"
         "/version, /api, /apis, namespaces, pods,\n"

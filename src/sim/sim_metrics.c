@@ -416,6 +416,47 @@ static void subtask_values(const struct vertex_ctx *x, int i, double *val) {
     val[TM_START_DELAY] = floor(bp * 20000000.0 * u);
 }
 
+/* A Kafka source's operator metrics: its backlog, under the first operator of vertex 0's
+ * chain as Flink's metric query service names it (space . : and , become _, at most 80
+ * characters): "Source__KafkaSource-orders.pendingRecords". */
+enum { SRC_PENDING, SRC_LAG_MAX, SRC_METRIC_COUNT };
+static const char *const src_metric_suffix[SRC_METRIC_COUNT] = {
+    ".pendingRecords", ".KafkaSourceReader.KafkaConsumer.records-lag-max"};
+
+static bool source_operator(const struct sim_job *j, int v, char *buf, size_t size) {
+    const char *name = j != NULL && v == 0 ? j->vertices[0].name : NULL;
+    if (name == NULL || strstr(name, "Kafka") == NULL || size == 0)
+        return false;
+    const char *arrow = strstr(name, " -> ");
+    size_t n = arrow != NULL ? (size_t)(arrow - name) : strlen(name);
+    n = n > 80 ? 80 : n;
+    n = n >= size ? size - 1 : n;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = strchr(" .:,", name[i]) != NULL ? '_' : name[i];
+    buf[n] = '\0';
+    return true;
+}
+
+static int find_source_metric(const char *op, const char *tok, size_t len) {
+    size_t on = strlen(op);
+    if (len <= on || memcmp(tok, op, on) != 0)
+        return -1;
+    for (int k = 0; k < SRC_METRIC_COUNT; k++)
+        if (token_is(tok + on, len - on, src_metric_suffix[k]))
+            return k;
+    return -1;
+}
+
+/* Subtask i's backlog: a few seconds of what it reads, many more while it is held back;
+ * the worst partition's lag a third of it. */
+static double source_value(const struct vertex_ctx *x, int i, int k) {
+    struct sim_subtask_load s;
+    sim_load_subtask(x->j, x->v, &x->vl, x->weight_total, i, x->step, &s);
+    double u = sim_prng_unit(x->j->vertices[x->v].key, (uint64_t)i, (uint64_t)x->step * 2 + 5);
+    double pending = floor(s.out_rate * (2.0 + s.backpressured / 1000.0 * 60.0 + u));
+    return k == SRC_PENDING ? pending : floor(pending / 3.0);
+}
+
 static int find_task_metric(const char *tok, size_t len) {
     for (int k = 0; k < TASK_METRIC_COUNT; k++)
         if (token_is(tok, len, task_metrics[k].name))
@@ -444,9 +485,15 @@ void sim_metrics_render_subtasks(const struct sim_cluster *c, const struct sim_j
     arr = cJSON_CreateArray();
     if (j == NULL || v < 0 || !sim_load_seen(c, j, now))
         goto done;
+    char op[96], id[160];
+    bool kafka = source_operator(j, v, op, sizeof op);
     if (q->get == NULL) {
         for (int k = 0; k < TASK_METRIC_COUNT; k++)
             add_id(arr, task_metrics[k].name);
+        for (int k = 0; kafka && k < SRC_METRIC_COUNT; k++) {
+            snprintf(id, sizeof id, "%s%s", op, src_metric_suffix[k]);
+            add_id(arr, id);
+        }
         goto done;
     }
 
@@ -467,6 +514,18 @@ void sim_metrics_render_subtasks(const struct sim_cluster *c, const struct sim_j
     const char *it = q->get, *tok;
     size_t len;
     while (next_token(&it, &tok, &len)) {
+        int sk = kafka ? find_source_metric(op, tok, len) : -1;
+        if (sk >= 0 && !seen_before(q->get, tok, len)) {
+            double *sv = xcalloc((size_t)p, sizeof *sv);
+            size_t m = 0;
+            for (int i = 0; i < p; i++)
+                if (sel[i])
+                    sv[m++] = source_value(&x, i, sk);
+            snprintf(id, sizeof id, "%s%s", op, src_metric_suffix[sk]);
+            add_aggregate(arr, id, sv, m, mask);
+            free(sv);
+            continue;
+        }
         int k = find_task_metric(tok, len);
         /* Booleans do not aggregate (Flink skips what Double.valueOf rejects). */
         if (k < 0 || task_metrics[k].fmt == FMT_BOOL || seen_before(q->get, tok, len))

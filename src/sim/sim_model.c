@@ -659,6 +659,13 @@ static bool restartable(const struct sim_job *j) {
            j->action.kind == SIM_ACTION_NONE;
 }
 
+bool sim_model_crash_job(struct sim_cluster *c, struct sim_job *j, int64_t t) {
+    if (!restartable(j))
+        return false;
+    start_restart(c, (size_t)(j - c->jobs), SIZE_MAX, t);
+    return true;
+}
+
 static bool restart_random_job(struct sim_cluster *c, int64_t t) {
     size_t n = 0;
     for (size_t i = 0; i < c->n_jobs; i++)

@@ -253,6 +253,10 @@ enum sim_failover_cause {
  * when j holds no slots. */
 bool sim_model_failover(struct sim_cluster *c, struct sim_job *j, int64_t t,
                         enum sim_failover_cause why, const int *parallelism);
+/* A task of the running job j fails at t and the restart strategy restarts it (as the
+ * random failures do: an exception history entry, FAILING, RESTARTING, RUNNING). False
+ * when it is not running steadily. */
+bool sim_model_crash_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
 
 /* For sim_actions: a job's state changes at t (also its timestamps and last-modification);
  * its tasks stop at t (counters stop, the running checkpoint fails). */

@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# The overview tab in an incident: each vertex's input watermark and how far it lags
+# (what the simulator's /watermarks serves, moving with its clock; a source has none),
+# the job's restarts and the newest failure's root cause after a task fails; and on the
+# Kubernetes tab a cursor over the pods, `l` opening the pod's log.
+
+load lib
+
+setup() {
+    e2e_setup
+}
+
+teardown() {
+    e2e_teardown
+}
+
+# first_job: the id of production's first job by name (the row Enter opens)
+first_job() {
+    curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
+import json, sys
+print(sorted(json.load(sys.stdin)["jobs"], key=lambda j: j["name"])[0]["jid"])'
+}
+
+# slowest_clock JID: the slowest subtask's watermark among the job's vertices, as the
+# screen writes a time of day (local time, HH:MM:SS)
+slowest_clock() {
+    local base="$SIM_URL/clusters/production/jobs/$1"
+    python3 - "$base" <<'EOF'
+import json, sys, time, urllib.request
+base = sys.argv[1]
+job = json.load(urllib.request.urlopen(base))
+low = None
+for v in job["vertices"]:
+    for m in json.load(urllib.request.urlopen(base + "/vertices/" + v["id"] + "/watermarks")):
+        w = int(m["value"])
+        if w in (-(2**63), 2**63 - 1):
+            continue
+        low = w if low is None else min(low, w)
+print(time.strftime("%H:%M:%S", time.localtime(low / 1000)))
+EOF
+}
+
+# kafka_backlog JID: the job's (one) Kafka source's pendingRecords summed over its
+# subtasks, as the screen writes it; Flink's metric query service names the metric after
+# the chain's first operator, space . : and , made _ (Source__KafkaSource-events)
+kafka_backlog() {
+    local vid op
+    read -r vid op < <(curl -sf "$SIM_URL/clusters/production/jobs/$1" | python3 -c '
+import json, re, sys
+v = json.load(sys.stdin)["vertices"][0]
+print(v["id"], re.sub(r"[ .:,]", "_", v["name"].split(" -> ")[0]))')
+    curl -sf "$SIM_URL/clusters/production/jobs/$1/vertices/$vid/subtasks/metrics?agg=sum&get=$op.pendingRecords" |
+        python3 -c '
+import json, sys
+n = json.load(sys.stdin)[0]["sum"]
+k = n / 1000
+print("%.0f" % n if n < 999.95 else "%.1fk" % k if k < 99.95 else "%.0fk" % k)'
+}
+
+# open_first_job COLS ROWS: the console on production's first job, overview tab
+open_first_job() {
+    console "$1" "$2" --refresh 1 $(sim_flink_args)
+    wait_for "1.20.1"
+    keys Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+}
+
+# wait_row TEXT TEXT2 [SECONDS=10]: until one screen row holds both
+wait_row() {
+    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE))
+    while :; do
+        if screen | grep -F -- "$1" | grep -qF -- "$2"; then return 0; fi
+        [ "$(now_ms)" -lt "$end" ] || break
+        sleep 0.1
+    done
+    echo "timed out after ${3:-10}s waiting for a row with '$1' and '$2'" >&2
+    screen >&2
+    return 1
+}
+
+@test "each vertex's watermark and its lag; a source has none, and the watermarks move with the clock" {
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
+    jid=$(first_job)
+    open_first_job 200 60
+    wait_for "WM LAG"
+    wait_for "WATERMARK"
+    # the source's input has no watermark (Long.MIN_VALUE): said, never a 1970 date
+    source=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["vertices"][0]["name"][:20])')
+    wait_row "$source" "no wm"
+    # a Kafka source's backlog: the sum of its subtasks' pendingRecords
+    wait_row "$source" "$(kafka_backlog "$jid")"
+    at=$(slowest_clock "$jid")
+    wait_for "$at"
+    wait_for "watermark lag "
+    screen | grep -E "watermark lag [0-9.]+(ms|s)|watermark lag [0-9]+m[0-9]+s"
+    off_screen "1970"
+    off_screen "-9223372036854775808"
+    # two minutes on the simulator's clock: its watermarks move with it, now ahead of ours
+    sim_advance 120000
+    later=$(slowest_clock "$jid")
+    [ "$later" != "$at" ]
+    wait_for "$later"
+    wait_for "ahead"
+    off_screen "1970"
+}
+
+@test "after a task fails and the job restarts: the restart count, the last hour's, and the root cause" {
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
+    jid=$(first_job)
+    open_first_job 200 60
+    wait_for "restarts "
+    before=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/metrics?get=numRestarts" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/crash" >/dev/null
+    # the failure as the exceptions endpoint gives it: its time, its root cause, its task
+    read -r when n task cause < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid/exceptions" |
+        python3 -c '
+import json, sys, time
+e = json.load(sys.stdin)["exceptionHistory"]["entries"]
+x = e[0]
+lines = [l.strip() for l in x["stacktrace"].split("\n")]
+caused = [l[len("Caused by: "):] for l in lines if l.startswith("Caused by: ")]
+cause = caused[-1] if caused else lines[0]
+print(time.strftime("%H:%M:%S", time.localtime(x["timestamp"] / 1000)), len(e),
+      x["taskName"].split(" ")[0], cause[:40])')
+    [ -n "$cause" ]
+    wait_for "Failures, newest first ($n"
+    wait_row "$when" "$cause"
+    wait_row "$when" "$task"
+    # back to RUNNING: the restart counted, and within the hour
+    until_advancing 2000 40 on_screen "restarts $((before + 1)), 1 in the last hour"
+}
+
+@test "80x24: the watermark lag and the failures fit, nothing spills over the status line" {
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
+    jid=$(first_job)
+    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/crash" >/dev/null
+    open_first_job 80 24
+    # the names keep their room first: the lag is in the line above the table (once the
+    # job runs again after the crash)
+    until_advancing 2000 40 on_screen "watermark lag "
+    wait_for "Failures, newest first"
+    wait_for "NullPointerException"
+    [ "$(screen | wc -l)" -le 24 ]
+    screen | tail -n 1 | grep -q "? help"
+    screen | grep -q "^ VERTEX .*BUSY"
+    # every row within 80 cells
+    [ "$(screen | python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin))')" -le 80 ]
+}
+
+@test "Kubernetes tab: the cursor moves over the pods and l opens the log of the pod under it" {
+    local d=$BATS_TEST_TMPDIR token=overview-token
+    test_cert || return 1
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual --token "$token" \
+        --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" --kubeconfig-out "$d/KC" || return 1
+    api() { curl -sfk -H "Authorization: Bearer $token" "$SIM_URL$1"; }
+    console 200 50 --kubeconfig "$d/KC"
+    wait_for "production" 15
+    keys Home Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 6
+    wait_for "Pods ("
+    wait_for "jobmanager"
+    wait_for "taskmanager"
+    # the cursor on the first pod (the list may have come in pieces)
+    keys Home
+    # the pods in the order the tab lists them: the rows under the pods' header
+    pods=$(screen | awk '/^ NAME +PHASE/ { on = 1; next } on && NF == 0 { exit } on { print $1 }')
+    first=$(echo "$pods" | sed -n 1p)
+    second=$(echo "$pods" | sed -n 2p)
+    [ -n "$first" ] && [ -n "$second" ]
+    ns=$(api /apis/flink.apache.org/v1beta1/flinkdeployments | python3 -c '
+import json, sys
+print([i for i in json.load(sys.stdin)["items"] if i["metadata"]["name"] == "production"][0]["metadata"]["namespace"])')
+    keys l
+    wait_for "Log of pod $first in $ns"
+    keys Escape
+    wait_for "Pods ("
+    # j moves it down one pod; l opens that one's log, followed
+    keys j
+    keys l
+    wait_for "Log of pod $second in $ns"
+    wait_for "following:"
+    log="/api/v1/namespaces/$ns/pods/$second/log?container=flink-main-container&tailLines=1"
+    wait_for "$(api "$log" | cut -c1-60)"
+    # back on the tab the cursor is still on it; k moves it up again
+    keys Escape
+    wait_for "Pods ("
+    keys k l
+    wait_for "Log of pod $first in $ns"
+}
+
+@test "without Prometheus the board's LAG is the backlog Flink REST gave on the job's overview" {
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
+    jid=$(first_job)
+    name=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+    backlog=$(kafka_backlog "$jid")
+    START=fleet console 200 40 --refresh 1 $(sim_flink_args)
+    wait_for "$name"
+    wait_for "LAG"
+    # before its overview was on screen nothing asked the backlog
+    ! (screen | grep -F "$name" | grep -qF "$backlog")
+    keys : job Space "$jid" Enter
+    wait_for "BACKLOG"
+    wait_for "$backlog"
+    keys Escape
+    wait_for "Jobs: production"
+    keys Escape
+    wait_for "Fleet ("
+    wait_row "$name" "$backlog"
+}
