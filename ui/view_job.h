@@ -46,6 +46,8 @@ struct job_view {
     bool cp_open;   /* checkpoints tab: a checkpoint's detail is open (app->cp_detail) */
     int cp_top;     /* its first operator shown */
     int cp_page;    /* operators it showed at the last draw */
+    size_t heat_sel;         /* heatmap: the vertex row the cursor is on (Enter drills in) */
+    char drill_vertex[33];   /* a tab asked to open this vertex's subtasks; "" none */
 };
 
 struct job_tab {
@@ -74,6 +76,9 @@ extern const struct job_tab tab_taskmanagers;
 extern const struct job_tab tab_exceptions;
 extern const struct job_tab tab_kubernetes;
 extern const struct job_tab tab_graph;
+
+/* The vertex whose subtasks Enter asked to open (view_subtasks), NULL none. borrowed */
+const char *view_job_drill_vertex(struct view *v);
 
 /* The task manager selected on the task managers tab of job screen v, NULL when another
  * tab is shown or none is selected. borrowed */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "flink_api.h"
+#include "flink_subtasks.h"
 #include "http.h"
 #include "model.h"
 
@@ -26,6 +27,8 @@ enum flink_ep {
     EP_CP_CONFIG,
     EP_EXCEPTIONS,
     EP_TM_METRICS,
+    EP_VERTEX_DETAIL, /* the drilled-into vertex's subtasks (flink_subtasks.h) */
+    EP_VERTEX_TMS,    /* and its task managers */
     EP_COUNT
 };
 
@@ -41,6 +44,8 @@ enum flink_tier {
                       subtasks (the job on screen's heatmap tab) and for --once */
     TIER_TM,       /* each task manager's: every round while the task managers tab is on
                       screen, else every detail interval within the budget */
+    TIER_DRILL,    /* the one vertex the subtask drill-down shows (poller_focus.drill_vertex),
+                      with the job on screen's refresh; never otherwise */
 };
 
 /* What to ask next once an endpoint answered. */
@@ -77,6 +82,8 @@ union flink_parsed {
     struct checkpoint_config cp_config;
     struct exceptions exceptions;
     struct tm_metrics tm;
+    struct subtask_list subtasks;
+    struct vertex_tm_list vertex_tms;
 };
 
 struct flink_endpoint {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "history.h"
+#include "subtasks.h"
 #include "ring.h"
 #include "source.h"
 
@@ -148,6 +149,8 @@ struct job_detail {
     double records_out_per_s; /* what the sinks receive, NaN unknown */
     int64_t metrics_ms;       /* wall clock the last complete set of vertex metrics arrived
                                  (history takes a point from it), 0 never */
+    struct subtask_drill *drill; /* owned: the drilled-into vertex's subtasks, NULL none
+                                    (flink_subtasks.h; filled while the drill-down shows) */
 };
 
 void checkpoint_init(struct checkpoint *c);
