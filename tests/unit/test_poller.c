@@ -372,7 +372,7 @@ static size_t add_cluster(struct world *w, const char *name, size_t n_jobs) {
 
 static void focus_on(struct world *w, int cluster, const char *job, enum poller_tab tab,
                      const bool *on, size_t n) {
-    struct poller_focus f = {cluster, job, tab, on, n, -1, NULL};
+    struct poller_focus f = {cluster, job, tab, on, n, -1, NULL, NULL};
     poller_set_focus(w->p, &f);
 }
 
@@ -458,7 +458,7 @@ static void selected_row_details_go_as_the_screen_in_view(void **state) {
     answer_summaries(w); /* the jobs list asks their details in the background */
     assert_int_equal(prio_of(w, "/jobs/" JOB2), HTTP_PRIO_BACKGROUND);
     /* still waiting there when production is selected: moved up at once */
-    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 1, 0, NULL};
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 1, 0, NULL, NULL};
     poller_set_focus(w->p, &f);
     /* an action key on the row needs them: never held by the budget */
     size_t view = 0;
