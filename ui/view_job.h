@@ -91,6 +91,13 @@ char *tab_exceptions_copy(struct job_view *jv, char *what, size_t size);  /* who
 char *tab_taskmanagers_copy(struct job_view *jv, char *what, size_t size); /* its id */
 const char *tab_taskmanagers_selected(struct job_view *jv); /* its id, NULL none */
 
+/* The overview's autoscaler panel (autoscaler_panel.c): for a job whose FlinkDeployment has
+ * the operator's autoscaler on, its last decision, each vertex's parallelism now against
+ * what it recommends, and its history, from row *y; moves *y down and *h up by the rows it
+ * took (none for other jobs). All borrowed. */
+void autoscaler_panel_draw(WINDOW *win, int *y, int *h, int w, const struct app *app,
+                           const struct cluster *c, const struct job *j, bool ascii);
+
 /* A piece of a line in its colour. */
 struct job_seg {
     const char *text; /* NULL or "": skipped */
