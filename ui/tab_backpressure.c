@@ -58,7 +58,7 @@ static void backpressure_draw(struct job_view *jv, WINDOW *win, int y, int h, in
 
     /* what is shown, how to switch, what a cell is */
     char title[96], scale[64], where[48] = "";
-    snprintf(title, sizeof title, "%s ratio per subtask  (b: %s, Enter: subtasks)",
+    snprintf(title, sizeof title, "%s ratio per subtask  (b: %s)",
              jv->busy ? "busy" : "backpressured", jv->busy ? "backpressured" : "busy");
     heatmap_scale_text(lay.bin, scale, sizeof scale);
     int body = h - 3;
@@ -68,9 +68,12 @@ static void backpressure_draw(struct job_view *jv, WINDOW *win, int y, int h, in
     if (body > 0 && l->len > (size_t)body)
         snprintf(where, sizeof where, "vertices %zu-%zu of %zu (j/k)", jv->heat_top + 1,
                  jv->heat_top + (size_t)body, l->len);
-    struct job_seg head[] = {{title, ROLE_HEADER}, {scale, ROLE_DEFAULT}, {where, ROLE_DIM}};
+    struct job_seg head[] = {{title, ROLE_HEADER},
+                             {scale, ROLE_DEFAULT},
+                             {where, ROLE_DIM},
+                             {"Enter: its subtasks", ROLE_DIM}};
     draw_blank(win, y, 0, w, colors_attr(ROLE_DEFAULT));
-    job_view_flow(win, y, 1, w - 1, 0, 1, head, 3, ascii);
+    job_view_flow(win, y, 1, w - 1, 0, 1, head, 4, ascii);
     if (h > 1)
         heatmap_legend(win, y + 1, 1, w - 1, ascii);
     if (h > 2)

@@ -40,7 +40,7 @@ busy_column() {
 drill_in() { # COLS ROWS
     open_job "$1" "$2" real-time-analytics
     keys 3
-    wait_for "Enter: subtasks"
+    wait_for "ratio per subtask"
     wait_for "OK" 15
     keys j
     # the cursor's row: its vertex is the one Enter opens
@@ -74,7 +74,7 @@ drill_in() { # COLS ROWS
     keys '<'
     wait_for "sorted by UPTIME"
     keys Escape
-    wait_for "Enter: subtasks"
+    wait_for "ratio per subtask"
 }
 
 @test "the subtasks screen at 80x24 keeps busy, records and the task manager" {
@@ -86,7 +86,7 @@ drill_in() { # COLS ROWS
     wait_for "real-tim" 15
     # and only this vertex is asked for: the drill-down's endpoints stop once it is closed
     keys Escape
-    wait_for "Enter: subtasks"
+    wait_for "ratio per subtask"
     before=$(curl -sf "$SIM_URL/_sim/stats" | jq '[.by_path | to_entries[] | select(.key | test("vertices/\\{vid\\}$")) | .value] | add // 0')
     until_advancing 1000 3 false || true
     after=$(curl -sf "$SIM_URL/_sim/stats" | jq '[.by_path | to_entries[] | select(.key | test("vertices/\\{vid\\}$")) | .value] | add // 0')
