@@ -99,17 +99,18 @@ void autoscaler_panel_draw(WINDOW *win, int *y, int *h, int w, const struct app 
             for (size_t i = 0; i < rep.n; i++) {
                 const struct autoscaler_report_vertex *v = &rep.vertices[i];
                 int now = running_parallelism(j, v->vertex_id);
-                snprintf(buf, sizeof buf, "  %-28.28s %d %s %d  now %d%s  capacity %s %s %s/s  target %s/s",
+                snprintf(buf, sizeof buf,
+                         "  %-28.28s %d %s %d  now %d%s  capacity %s %s %s/s  target %s/s",
                          vertex_label(j, v->vertex_id, name, sizeof name), v->from, arrow, v->to,
                          now, now == v->to ? " (applied)" : "",
                          units_si(v->capacity_from, a, sizeof a), arrow,
-                         units_si(v->capacity_to, b, sizeof b), units_si(v->target_rate, t, sizeof t));
-                line(win, *y + row++, w, buf,
-                     now == v->to ? ROLE_DEFAULT : ROLE_STATE_WARN, ascii);
+                         units_si(v->capacity_to, b, sizeof b),
+                         units_si(v->target_rate, t, sizeof t));
+                line(win, *y + row++, w, buf, now == v->to ? ROLE_DEFAULT : ROLE_STATE_WARN, ascii);
             }
         } else {
-            size_t o = (size_t)snprintf(buf, sizeof buf, "  %s",
-                                        rep.executed ? "scaled" : "recommends");
+            size_t o =
+                (size_t)snprintf(buf, sizeof buf, "  %s", rep.executed ? "scaled" : "recommends");
             for (size_t i = 0; i < rep.n && o < sizeof buf; i++)
                 o += (size_t)snprintf(buf + o, sizeof buf - o, "%s %s %d%s%d", i ? "," : "",
                                       vertex_label(j, rep.vertices[i].vertex_id, name, sizeof name),
@@ -147,8 +148,8 @@ void autoscaler_panel_draw(WINDOW *win, int *y, int *h, int w, const struct app 
                                   vertex_label(j, st->history[i].vertex_id, name, sizeof name),
                                   st->history[i].from, arrow, st->history[i].to);
         }
-        line(win, *y + row++, w, buf,
-             st && st->src.state == SOURCE_ERROR ? ROLE_ERROR : ROLE_DIM, ascii);
+        line(win, *y + row++, w, buf, st && st->src.state == SOURCE_ERROR ? ROLE_ERROR : ROLE_DIM,
+             ascii);
     }
     *y += row;
     *h -= row;

@@ -46,8 +46,10 @@ struct job_view {
     bool cp_open;   /* checkpoints tab: a checkpoint's detail is open (app->cp_detail) */
     int cp_top;     /* its first operator shown */
     int cp_page;    /* operators it showed at the last draw */
-    size_t heat_sel;         /* heatmap: the vertex row the cursor is on (Enter drills in) */
-    char drill_vertex[33];   /* a tab asked to open this vertex's subtasks; "" none */
+    /* heatmap: the vertex row the cursor is on (Enter drills in) */
+    size_t heat_sel;
+    /* a tab asked to open this vertex's subtasks (view_subtasks); "" none */
+    char drill_vertex[33];
 };
 
 struct job_tab {

@@ -64,7 +64,7 @@ struct subtasks_view {
 struct drill_ctx {
     struct cluster *cluster;
     struct job *job;
-    const struct vertex *vertex; /* NULL: it left the job */
+    const struct vertex *vertex;       /* NULL: it left the job */
     const struct subtask_drill *drill; /* NULL: not answered yet for this vertex */
 };
 
@@ -91,8 +91,9 @@ static double ratio_of(const struct drill_ctx *x, const struct subtask_info *s, 
     const struct vertex *vx = x->vertex;
     if (vx == NULL || !vx->bp_sampled || s->index < 0 || (size_t)s->index >= vx->n_subtasks)
         return NAN;
-    const double *a = col == SC_BUSY ? vx->busy_ratio : col == SC_BACKPR ? vx->bp_ratio
-                                                                          : vx->idle_ratio;
+    const double *a = col == SC_BUSY     ? vx->busy_ratio
+                      : col == SC_BACKPR ? vx->bp_ratio
+                                         : vx->idle_ratio;
     return a ? a[s->index] : NAN;
 }
 
@@ -222,9 +223,7 @@ static int cmp_num(double a, double b) {
     return (a > b) - (a < b);
 }
 
-static int cmp_str(const char *a, const char *b) {
-    return strcmp(a ? a : "", b ? b : "");
-}
+static int cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
 
 static int rows_compare(void *ctx, size_t a, size_t b, int col) {
     struct drill_ctx x = resolve(ctx);
@@ -376,16 +375,16 @@ static void subtasks_draw(struct view *v, WINDOW *win, int y, int h, int w) {
                      ascii);
         return;
     }
-    if (x.drill == NULL || (x.drill->subtasks_src.last_ok_ms == 0 &&
-                            x.drill->subtasks_src.state != SOURCE_ERROR)) {
-        view_message(win, y + (h - 1) / 2, w, ascii ? "loading subtasks..." : "loading subtasks\u2026",
-                     ROLE_DIM, ascii);
+    if (x.drill == NULL ||
+        (x.drill->subtasks_src.last_ok_ms == 0 && x.drill->subtasks_src.state != SOURCE_ERROR)) {
+        view_message(win, y + (h - 1) / 2, w,
+                     ascii ? "loading subtasks..." : "loading subtasks\u2026", ROLE_DIM, ascii);
         return;
     }
     const struct subtask_list *l = &x.drill->subtasks;
     if (x.drill->subtasks_src.state == SOURCE_ERROR && x.drill->subtasks_src.error[0]) {
-        draw_text(win, y, 1, w - 1, x.drill->subtasks_src.error, colors_attr(ROLE_ERROR),
-                  DRAW_LEFT, ascii);
+        draw_text(win, y, 1, w - 1, x.drill->subtasks_src.error, colors_attr(ROLE_ERROR), DRAW_LEFT,
+                  ascii);
         y++;
         h--;
     }
@@ -455,6 +454,6 @@ static const enum request subtasks_help[] = {
 };
 
 const struct view_ops view_subtasks = {
-    "Subtasks", &rows, subtasks_init, subtasks_title, subtasks_draw, NULL, subtasks_help,
-    subtasks_copy,
+    "Subtasks",    &rows, subtasks_init, subtasks_title,
+    subtasks_draw, NULL,  subtasks_help, subtasks_copy,
 };

@@ -226,8 +226,7 @@ enum fa_status k8s_autoscaler_parse_configmap(const char *body, size_t len,
     char herr[120] = "";
     if (hist != NULL &&
         k8s_autoscaler_parse_history(hist, &s->history, &s->n_history, herr, sizeof herr) != 0)
-        snprintf(s->history_note, sizeof s->history_note, "scaling history unreadable: %s",
-                 herr);
+        snprintf(s->history_note, sizeof s->history_note, "scaling history unreadable: %s", herr);
     cJSON_Delete(root);
     return FA_OK;
 }

@@ -27,8 +27,7 @@
  * source are left alone). A scalingHistory that cannot be read is a note on s, not an
  * error. FA_OK, or an error with one line in err. */
 enum fa_status k8s_autoscaler_parse_configmap(const char *body, size_t len,
-                                              struct autoscaler_state *s, char *err,
-                                              size_t errlen);
+                                              struct autoscaler_state *s, char *err, size_t errlen);
 /* The scalingHistory value (base64 of gzip of YAML, or plain YAML) into *out (owned, newest
  * first) and *n. Returns 0, or -1 with one line in err. */
 int k8s_autoscaler_parse_history(const char *value, struct autoscaler_change **out, size_t *n,
@@ -45,8 +44,7 @@ void k8s_autoscaler_sync(struct k8s_context_state *s);
  * lower priority is asked again urgent (the HTTP layer joins the two and moves it up). */
 void k8s_autoscaler_due(struct k8s_context_state *s, int64_t now, int interval_ms,
                         const char *focus_ns, const char *focus_name,
-                        void (*ask)(void *arg, struct autoscaler_state *a, bool urgent),
-                        void *arg);
+                        void (*ask)(void *arg, struct autoscaler_state *a, bool urgent), void *arg);
 /* The answer for ns/name at now: parsed into its state (a 404 is "not written yet").
  * Ignored when the deployment is no longer autoscaled. */
 void k8s_autoscaler_answer(struct k8s_context_state *s, const char *ns, const char *name,

@@ -37,9 +37,10 @@ enum k8s_fetch_kind {
     KF_PODS,
     KF_EVENTS,
     KF_SNAPSHOTS,
+    /* an autoscaled deployment's ConfigMap (k8s_autoscaler.h) */
+    KF_AUTOSCALER,
     KF_WHOAMI,   /* a SelfSubjectReview: who the API server says we are (for the audit) */
-    KF_CAN_WATCH, /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
-    KF_AUTOSCALER /* an autoscaled deployment's ConfigMap (k8s_autoscaler.h) */
+    KF_CAN_WATCH /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
 };
 
 struct k8s_ctx {
@@ -739,8 +740,8 @@ static void on_response(void *self, void *request, const struct http_response *r
         resp->outcome != HTTP_OK && resp->status == 0 && strcmp(resp->error, "cancelled") == 0;
     if (cancelled)
         ; /* shutting down: touch nothing else */
-    else if (f->kind == KF_AUTOSCALER) /* its own state, its own errors */
-        autoscaler_answer(c, f->ns, resp);
+    else if (f->kind == KF_AUTOSCALER)
+        autoscaler_answer(c, f->ns, resp); /* its own state, its own errors */
     else if (resp->outcome == HTTP_OK && resp->status < 400)
         on_success(f, resp);
     else
@@ -1246,8 +1247,8 @@ static void ask_autoscaler(void *arg, struct autoscaler_state *a, bool urgent) {
     char *path = k8s_autoscaler_path(a->ns, a->name);
     char *key = xasprintf("%s/%s", a->ns, a->name);
     int before = c->in_flight;
-    submit_prio(c, KF_AUTOSCALER, key, path, NULL,
-                urgent ? HTTP_PRIO_VIEW : HTTP_PRIO_BACKGROUND);
+    enum http_priority prio = urgent ? HTTP_PRIO_VIEW : HTTP_PRIO_BACKGROUND;
+    submit_prio(c, KF_AUTOSCALER, key, path, NULL, prio);
     if (c->in_flight == before && !urgent) /* not submitted: asked again next interval */
         a->in_flight = false;
     free(key);
@@ -1270,11 +1271,9 @@ void k8s_poller_round(struct k8s_poller *p) {
         watches_fresh(c, clock_now(p->clock));
         const char *fns, *fname;
         focus_resource(p, &fns, &fname);
+        int every = p->app->detail_interval_ms > 0 ? p->app->detail_interval_ms : 30000;
         if (c->kc != NULL && c->st.in_scope && c->st.listed && !p->list_only)
-            k8s_autoscaler_due(&c->st, clock_now(p->clock),
-                               p->app->detail_interval_ms > 0 ? p->app->detail_interval_ms
-                                                              : 30000,
-                               fns, fname, ask_autoscaler, c);
+            k8s_autoscaler_due(&c->st, clock_now(p->clock), every, fns, fname, ask_autoscaler, c);
         if (c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
             continue; /* never pile up on a slow API server */
         if (!c->st.in_scope && !(c->access && c->exec))

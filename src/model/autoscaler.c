@@ -111,8 +111,8 @@ bool autoscaler_parse_report(const char *message, struct autoscaler_report *out)
         return false;
     out->executed = strstr(message, "Scaling execution enabled") != NULL;
     size_t lead = (size_t)(first - message);
-    while (lead > 0 && (message[lead - 1] == ':' || message[lead - 1] == ' ' ||
-                        message[lead - 1] == ','))
+    while (lead > 0 &&
+           (message[lead - 1] == ':' || message[lead - 1] == ' ' || message[lead - 1] == ','))
         lead--;
     if (lead > 0)
         out->why = sanitize_strndup(message, lead);

@@ -149,8 +149,9 @@ struct job_detail {
     double records_out_per_s; /* what the sinks receive, NaN unknown */
     int64_t metrics_ms;       /* wall clock the last complete set of vertex metrics arrived
                                  (history takes a point from it), 0 never */
-    struct subtask_drill *drill; /* owned: the drilled-into vertex's subtasks, NULL none
-                                    (flink_subtasks.h; filled while the drill-down shows) */
+    /* owned: the drilled-into vertex's subtasks, NULL none (flink_subtasks.h; filled while
+     * the drill-down shows) */
+    struct subtask_drill *drill;
 };
 
 void checkpoint_init(struct checkpoint *c);

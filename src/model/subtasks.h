@@ -20,8 +20,8 @@ struct subtask_info {
     int64_t start_ms;    /* -1 unknown */
     int64_t duration_ms; /* -1 unknown */
     int64_t read_records, write_records, read_bytes, write_bytes; /* -1 unknown */
-    char *tm_id;         /* owned taskmanager-id, NULL unknown */
-    char *host;          /* owned: endpoint (1.19+) or host, without the port; NULL unknown */
+    char *tm_id; /* owned taskmanager-id, NULL unknown */
+    char *host;  /* owned: endpoint (1.19+) or host, without the port; NULL unknown */
 };
 
 struct subtask_list {
@@ -31,10 +31,10 @@ struct subtask_list {
 
 /* One task manager of /vertices/:vid/taskmanagers. */
 struct vertex_tm {
-    char *tm_id;     /* owned, NULL unknown */
-    char *host;      /* owned, without the port */
-    char *status;    /* owned */
-    int subtasks;    /* sum of its status-counts, -1 unknown */
+    char *tm_id;                         /* owned, NULL unknown */
+    char *host;                          /* owned, without the port */
+    char *status;                        /* owned */
+    int subtasks;                        /* sum of its status-counts, -1 unknown */
     int64_t read_records, write_records; /* -1 unknown */
 };
 

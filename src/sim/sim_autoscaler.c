@@ -62,7 +62,8 @@ static void evaluate(struct sim_autoscaler *a, struct sim_cluster *c, struct sim
     struct sim_vertex *vx = &j->vertices[best];
     int from = vx->parallelism, to = from * 2 > cap ? cap : from * 2;
     if (a->n_history == SIM_AUTOSCALER_HISTORY) {
-        memmove(&a->history[0], &a->history[1], (SIM_AUTOSCALER_HISTORY - 1) * sizeof a->history[0]);
+        memmove(&a->history[0], &a->history[1],
+                (SIM_AUTOSCALER_HISTORY - 1) * sizeof a->history[0]);
         a->n_history--;
     }
     struct sim_autoscaler_decision *d = &a->history[a->n_history++];
@@ -75,7 +76,8 @@ static void evaluate(struct sim_autoscaler *a, struct sim_cluster *c, struct sim
     double busy = vx->busy_permille > 0 ? vx->busy_permille / 1000.0 : 1;
     d->capacity_from = rate / busy;
     d->capacity_to = d->capacity_from * to / from;
-    d->target_rate = d->capacity_from * 1.2; /* its input and the catch-up to do: more than it keeps up with */
+    d->target_rate =
+        d->capacity_from * 1.2; /* its input and the catch-up to do: more than it keeps up with */
     a->reports++;
     /* the operator applies the overrides: the job restarts at the new parallelism */
     vx->parallelism = to;

@@ -845,11 +845,10 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
         char *report = sim_autoscaler_report(&k->autoscalers[i]);
         if (report != NULL) {
             const struct sim_autoscaler *as = &k->autoscalers[i];
-            cJSON_AddItemToArray(items, event_json(k, i, "FlinkDeployment", c->name, "Normal",
-                                                   "ScalingReport", report, (int)as->reports,
-                                                   as->history[0].at,
-                                                   as->history[as->n_history - 1].at, 90,
-                                                   "Operator"));
+            cJSON_AddItemToArray(
+                items, event_json(k, i, "FlinkDeployment", c->name, "Normal", "ScalingReport",
+                                  report, (int)as->reports, as->history[0].at,
+                                  as->history[as->n_history - 1].at, 90, "Operator"));
             free(report);
         }
         add_rollout_events(k, i, items, now);
