@@ -223,7 +223,7 @@ enum fa_status k8s_autoscaler_parse_configmap(const char *body, size_t len,
     s->n_overrides = autoscaler_parse_overrides(json_get_string_ref(data, "parallelismOverrides"),
                                                 &s->overrides);
     const char *hist = json_get_string_ref(data, "scalingHistory");
-    char herr[120] = "";
+    char herr[88] = ""; /* room for it after the note's words */
     if (hist != NULL &&
         k8s_autoscaler_parse_history(hist, &s->history, &s->n_history, herr, sizeof herr) != 0)
         snprintf(s->history_note, sizeof s->history_note, "scaling history unreadable: %s", herr);
