@@ -14,6 +14,7 @@ SAN ?=
 APP_PKGS  = ncursesw libcurl libcjson yaml-0.1
 SIM_PKGS  = libmicrohttpd libcjson
 TEST_PKGS = cmocka
+APP_PKGS += zlib # the autoscaler's ConfigMap (k8s_autoscaler.c): gzip
 
 # Only ask pkg-config when it can answer: `make deps` must run before the packages exist.
 pc = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null)

@@ -108,7 +108,7 @@ static bool tell_focus(struct console *c) {
     ui_clusters_on_screen(c->ui, on, n);
     enum ui_focus_tab tab = ui_focus_tab(c->ui);
     const char *job = ui_focus_job(c->ui);
-    struct poller_focus f = {ui_focus_cluster(c->ui), job, POLLER_TAB_OTHER, on, n, -1, NULL};
+    struct poller_focus f = {ui_focus_cluster(c->ui), job, POLLER_TAB_OTHER, on, n, -1, NULL, NULL};
     ui_selected_row(c->ui, &f.selected_cluster, &f.selected_job);
     if (tab == UI_FOCUS_SUBTASKS)
         f.tab = POLLER_TAB_SUBTASKS;
@@ -116,6 +116,9 @@ static bool tell_focus(struct console *c) {
         f.tab = POLLER_TAB_TASKMANAGERS;
     else if (tab == UI_FOCUS_OVERVIEW)
         f.tab = POLLER_TAB_OVERVIEW;
+    else if (tab == UI_FOCUS_DRILL) /* the vertex's subtasks: its busy ratios too */
+        f.tab = POLLER_TAB_SUBTASKS;
+    f.drill_vertex = ui_focus_vertex(c->ui);
     poller_set_focus(c->poller, &f);
     free(on);
     bool changed = f.cluster != c->focus_cluster || tab != c->focus_tab ||

@@ -22,7 +22,7 @@ struct config_key;
     X(REQ_PAGE_DOWN, "page-down", "page down")                                                     \
     X(REQ_TOP, "top", "go to the first row")                                                       \
     X(REQ_BOTTOM, "bottom", "go to the last row")                                                  \
-    X(REQ_OPEN, "open", "open: a cluster's jobs, a job's screen, an exception's trace")            \
+    X(REQ_OPEN, "open", "open: a cluster's jobs, a job, a vertex's subtasks, a trace")             \
     X(REQ_FILTER, "filter", "filter rows by name, id or state (Enter keeps, Esc clears)")          \
     X(REQ_SORT_PREV, "sort-prev", "sort by the column to the left")                                \
     X(REQ_SORT_NEXT, "sort-next", "sort by the column to the right")                               \

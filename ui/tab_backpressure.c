@@ -68,47 +68,72 @@ static void backpressure_draw(struct job_view *jv, WINDOW *win, int y, int h, in
     if (body > 0 && l->len > (size_t)body)
         snprintf(where, sizeof where, "vertices %zu-%zu of %zu (j/k)", jv->heat_top + 1,
                  jv->heat_top + (size_t)body, l->len);
-    struct job_seg head[] = {{title, ROLE_HEADER}, {scale, ROLE_DEFAULT}, {where, ROLE_DIM}};
+    struct job_seg head[] = {{title, ROLE_HEADER},
+                             {scale, ROLE_DEFAULT},
+                             {where, ROLE_DIM},
+                             {"Enter: its subtasks", ROLE_DIM}};
     draw_blank(win, y, 0, w, colors_attr(ROLE_DEFAULT));
-    job_view_flow(win, y, 1, w - 1, 0, 1, head, 3, ascii);
+    job_view_flow(win, y, 1, w - 1, 0, 1, head, 4, ascii);
     if (h > 1)
         heatmap_legend(win, y + 1, 1, w - 1, ascii);
     if (h > 2)
         heatmap_axis(win, y + 2, 1, w - 1, &lay, ascii);
     if (body > 0)
         heatmap_draw(win, y + 3, 1, body, w - 1, rows, l->len, jv->heat_top, &lay, ascii);
+    /* the cursor: the row Enter drills into */
+    if (jv->heat_sel >= l->len)
+        jv->heat_sel = l->len - 1;
+    if (body > 0 && jv->heat_sel >= jv->heat_top && jv->heat_sel < jv->heat_top + (size_t)body)
+        draw_text(win, y + 3 + (int)(jv->heat_sel - jv->heat_top), 0, 1, ascii ? ">" : "\u25b6",
+                  colors_attr(ROLE_SELECTED), DRAW_LEFT, ascii);
     free(levels);
     free(rows);
 }
 
+/* The cursor is a vertex row (marked at the map's left edge); the map scrolls to keep it
+ * in view. Enter opens that vertex's subtasks (view_subtasks.c through view_job.c). */
 static unsigned backpressure_key(struct job_view *jv, enum request req) {
-    size_t n = jv->job && jv->job->detail ? jv->job->detail->vertices.len : 0;
+    const struct job_detail *d = jv->job ? jv->job->detail : NULL;
+    size_t n = d ? d->vertices.len : 0;
     size_t page = jv->heat_page > 1 ? (size_t)jv->heat_page - 1 : 1;
     switch (req) {
     case REQ_HEAT_METRIC:
         jv->busy = !jv->busy;
         return UI_REDRAW;
+    case REQ_OPEN:
+        if (n == 0)
+            return 0;
+        snprintf(jv->drill_vertex, sizeof jv->drill_vertex, "%s",
+                 d->vertices.items[jv->heat_sel < n ? jv->heat_sel : n - 1].id);
+        return UI_REDRAW;
     case REQ_UP:
-        jv->heat_top = jv->heat_top > 0 ? jv->heat_top - 1 : 0;
-        return UI_REDRAW;
+        jv->heat_sel = jv->heat_sel > 0 ? jv->heat_sel - 1 : 0;
+        break;
     case REQ_DOWN:
-        jv->heat_top++; /* the draw clamps */
-        return UI_REDRAW;
+        jv->heat_sel++;
+        break;
     case REQ_PAGE_UP:
-        jv->heat_top = jv->heat_top > page ? jv->heat_top - page : 0;
-        return UI_REDRAW;
+        jv->heat_sel = jv->heat_sel > page ? jv->heat_sel - page : 0;
+        break;
     case REQ_PAGE_DOWN:
-        jv->heat_top += page;
-        return UI_REDRAW;
+        jv->heat_sel += page;
+        break;
     case REQ_TOP:
-        jv->heat_top = 0;
-        return UI_REDRAW;
+        jv->heat_sel = 0;
+        break;
     case REQ_BOTTOM:
-        jv->heat_top = n;
-        return UI_REDRAW;
+        jv->heat_sel = n;
+        break;
     default:
         return 0;
     }
+    if (jv->heat_sel >= n)
+        jv->heat_sel = n > 0 ? n - 1 : 0;
+    if (jv->heat_sel < jv->heat_top)
+        jv->heat_top = jv->heat_sel;
+    else if (jv->heat_page > 0 && jv->heat_sel >= jv->heat_top + (size_t)jv->heat_page)
+        jv->heat_top = jv->heat_sel - (size_t)jv->heat_page + 1;
+    return UI_REDRAW;
 }
 
 const struct job_tab tab_backpressure = {"Backpressure",    "Backpr",         NULL,

@@ -393,6 +393,7 @@ static void overview_draw(struct job_view *jv, WINDOW *win, int y, int h, int w)
     int used = summary(jv, win, y, w, h > 12 ? 2 : 1);
     y += used;
     h -= used;
+    autoscaler_panel_draw(win, &y, &h, w, jv->v->app, jv->cluster, jv->job, jv->v->ascii);
     if (h <= 0)
         return;
     /* the table as tall as its rows, the chart the rest when it gets 7 rows or more */

@@ -867,6 +867,8 @@ static unsigned handle_request(struct ui *ui, enum request req) {
     unsigned flags = v->ops->key ? v->ops->key(v, req, &open) : 0;
     if (open.ops) {
         push(ui, open.ops, open.cluster, v->ops, open.job_id);
+        if (open.ops == &view_subtasks) /* the vertex the job screen's cursor is on */
+            view_subtasks_start(top(ui), view_job_drill_vertex(v));
         struct view_open none = {NULL, -1, NULL, REQ_NONE};
         if (open.tab != REQ_NONE && top(ui)->ops->key)
             top(ui)->ops->key(top(ui), open.tab, &none);
@@ -1014,6 +1016,8 @@ static const struct view *shown(const struct ui *ui) {
 
 enum ui_focus_tab ui_focus_tab(const struct ui *ui) {
     const struct view *v = shown(ui);
+    if (v->ops == &view_subtasks)
+        return UI_FOCUS_DRILL;
     if (v->ops != &view_job)
         return UI_FOCUS_OTHER;
     switch (view_job_tab(v)) {
@@ -1027,6 +1031,8 @@ enum ui_focus_tab ui_focus_tab(const struct ui *ui) {
         return UI_FOCUS_OTHER;
     }
 }
+
+const char *ui_focus_vertex(const struct ui *ui) { return view_subtasks_vertex(shown(ui)); }
 
 void ui_clusters_on_screen(const struct ui *ui, bool *on, size_t n) {
     memset(on, 0, n * sizeof *on);

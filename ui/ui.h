@@ -81,9 +81,17 @@ int ui_focus_cluster(const struct ui *ui);
 const char *ui_focus_job(const struct ui *ui);
 /* What the job screen in view shows, so the poller asks only what it costs: per-subtask
  * values (the backpressure heatmap), the task managers, the overview (watermarks,
- * restarts), or anything else. */
-enum ui_focus_tab { UI_FOCUS_OTHER, UI_FOCUS_SUBTASKS, UI_FOCUS_TASKMANAGERS, UI_FOCUS_OVERVIEW };
+ * restarts), one vertex's subtasks, or anything else. */
+enum ui_focus_tab {
+    UI_FOCUS_OTHER,
+    UI_FOCUS_SUBTASKS,
+    UI_FOCUS_TASKMANAGERS,
+    UI_FOCUS_OVERVIEW,
+    UI_FOCUS_DRILL /* the subtasks of one vertex (ui_focus_vertex) */
+};
 enum ui_focus_tab ui_focus_tab(const struct ui *ui);
+/* The vertex whose subtasks are on screen (UI_FOCUS_DRILL), NULL otherwise. borrowed */
+const char *ui_focus_vertex(const struct ui *ui);
 /* on[i] (i < n) set for each cluster with something on the screen in view as last drawn:
  * its own screen, or a row of the clusters screen or the board; the rest cleared. */
 void ui_clusters_on_screen(const struct ui *ui, bool *on, size_t n);

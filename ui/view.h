@@ -89,6 +89,11 @@ enum color_role view_alert_mark(const struct app *app, const char *cluster, cons
                                 char *buf, size_t size);
 extern const struct view_ops view_job;
 extern const struct view_ops view_operations;
+extern const struct view_ops view_subtasks;
+/* Right after pushing a view_subtasks: the vertex of the job on screen it shows (copied). */
+void view_subtasks_start(struct view *v, const char *vertex_id);
+/* The vertex the subtasks screen v shows, NULL for another screen. borrowed */
+const char *view_subtasks_vertex(const struct view *v);
 extern const struct view_ops view_logs;
 struct logs;
 /* Right after pushing a view_logs: open the JobManager's log of c (tm_id NULL) or that

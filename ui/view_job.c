@@ -264,9 +264,33 @@ static unsigned switch_tab(struct job_view *jv, int tab) {
     return UI_REDRAW;
 }
 
-static unsigned job_key(struct view *v, enum request req, struct view_open *open) {
-    (void)open;
+/* Enter on a vertex (the overview's vertex list, a heatmap row): its subtasks, on a screen
+ * of their own (view_subtasks.c). */
+static unsigned open_drill(struct job_view *jv, struct view_open *open) {
+    if (jv->tab == TAB_OVERVIEW && jv->job && jv->job->detail) {
+        size_t row;
+        if (!table_selected(&jv->vertices, &row) || row >= jv->job->detail->vertices.len)
+            return 0;
+        snprintf(jv->drill_vertex, sizeof jv->drill_vertex, "%s",
+                 jv->job->detail->vertices.items[row].id);
+    }
+    if (jv->drill_vertex[0] == '\0')
+        return 0;
+    open->ops = &view_subtasks;
+    open->cluster = jv->v->cluster;
+    return UI_REDRAW;
+}
+
+const char *view_job_drill_vertex(struct view *v) {
     struct job_view *jv = resolve(v);
+    return jv->drill_vertex[0] ? jv->drill_vertex : NULL;
+}
+
+static unsigned job_key(struct view *v, enum request req, struct view_open *open) {
+    struct job_view *jv = resolve(v);
+    jv->drill_vertex[0] = '\0';
+    if (req == REQ_OPEN && jv->tab == TAB_OVERVIEW && jv->job)
+        return open_drill(jv, open);
     switch (req) {
     case REQ_TAB_NEXT:
         return switch_tab(jv, (jv->tab + 1) % TAB_COUNT);
@@ -291,7 +315,10 @@ static unsigned job_key(struct view *v, enum request req, struct view_open *open
     }
     if (jv->job == NULL && jv->tab != TAB_TASKMANAGERS && req != REQ_BACK && req != REQ_QUIT)
         return 0;
-    return tabs[jv->tab]->key(jv, req);
+    unsigned flags = tabs[jv->tab]->key(jv, req);
+    if (jv->drill_vertex[0])
+        flags |= open_drill(jv, open);
+    return flags;
 }
 
 const char *view_job_selected_tm(struct view *v) {

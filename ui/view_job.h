@@ -54,6 +54,10 @@ struct job_view {
     bool cp_open;   /* checkpoints tab: a checkpoint's detail is open (app->cp_detail) */
     int cp_top;     /* its first operator shown */
     int cp_page;    /* operators it showed at the last draw */
+    /* heatmap: the vertex row the cursor is on (Enter drills in) */
+    size_t heat_sel;
+    /* a tab asked to open this vertex's subtasks (view_subtasks); "" none */
+    char drill_vertex[33];
 };
 
 struct job_tab {
@@ -83,6 +87,9 @@ extern const struct job_tab tab_exceptions;
 extern const struct job_tab tab_kubernetes;
 extern const struct job_tab tab_graph;
 
+/* The vertex whose subtasks Enter asked to open (view_subtasks), NULL none. borrowed */
+const char *view_job_drill_vertex(struct view *v);
+
 /* The task manager selected on the task managers tab of job screen v, or the pod under
  * the cursor on its Kubernetes tab (a name view_logs looks up among the pods), NULL when
  * another tab is shown or none is selected. borrowed */
@@ -96,6 +103,13 @@ char *tab_taskmanagers_copy(struct job_view *jv, char *what, size_t size); /* it
 const char *tab_taskmanagers_selected(struct job_view *jv); /* its id, NULL none */
 /* The pod under the Kubernetes tab's cursor, its name; NULL none. */
 const char *tab_kubernetes_selected_pod(struct job_view *jv);
+
+/* The overview's autoscaler panel (autoscaler_panel.c): for a job whose FlinkDeployment has
+ * the operator's autoscaler on, its last decision, each vertex's parallelism now against
+ * what it recommends, and its history, from row *y; moves *y down and *h up by the rows it
+ * took (none for other jobs). All borrowed. */
+void autoscaler_panel_draw(WINDOW *win, int *y, int *h, int w, const struct app *app,
+                           const struct cluster *c, const struct job *j, bool ascii);
 
 /* A piece of a line in its colour. */
 struct job_seg {

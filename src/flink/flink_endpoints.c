@@ -331,6 +331,63 @@ static struct source *src_job_metrics(const struct flink_target *t) {
     return t->job && t->job->detail ? &t->job->detail->job_metrics : NULL;
 }
 
+/* ---- the subtask drill-down (flink_subtasks.h): one vertex's, kept on its job ---------- */
+
+static enum fa_status parse_vertex_detail(const struct http_response *r, union flink_parsed *o,
+                                          char *e, size_t n) {
+    return flink_subtasks_parse_vertex(r->body, r->len, &o->subtasks, e, n);
+}
+
+static enum fa_status parse_vertex_tms(const struct http_response *r, union flink_parsed *o,
+                                       char *e, size_t n) {
+    return flink_subtasks_parse_tms(r->body, r->len, &o->vertex_tms, e, n);
+}
+
+/* The job's drill-down state for t's vertex, made (or remade for another vertex) on
+ * demand; NULL when the job or the vertex left the model. */
+static struct subtask_drill *drill_of(const struct flink_target *t) {
+    if (t->job == NULL || t->job->detail == NULL || t->vertex == NULL)
+        return NULL;
+    struct job_detail *d = t->job->detail;
+    if (d->drill && strcmp(d->drill->vertex_id, t->vertex->id) != 0) {
+        subtask_drill_free(d->drill);
+        d->drill = NULL;
+    }
+    if (d->drill == NULL)
+        d->drill = subtask_drill_new(t->vertex->id);
+    return d->drill;
+}
+
+static void apply_vertex_detail(const struct flink_target *t, union flink_parsed *o) {
+    struct subtask_drill *d = drill_of(t);
+    if (d) {
+        subtask_list_free(&d->subtasks);
+        d->subtasks = o->subtasks;
+        o->subtasks = (struct subtask_list){0};
+    }
+    subtask_list_free(&o->subtasks);
+}
+
+static void apply_vertex_tms(const struct flink_target *t, union flink_parsed *o) {
+    struct subtask_drill *d = drill_of(t);
+    if (d) {
+        vertex_tm_list_free(&d->tms);
+        d->tms = o->vertex_tms;
+        o->vertex_tms = (struct vertex_tm_list){0};
+    }
+    vertex_tm_list_free(&o->vertex_tms);
+}
+
+static struct source *src_vertex_detail(const struct flink_target *t) {
+    struct subtask_drill *d = drill_of(t);
+    return d ? &d->subtasks_src : NULL;
+}
+
+static struct source *src_vertex_tms(const struct flink_target *t) {
+    struct subtask_drill *d = drill_of(t);
+    return d ? &d->tms_src : NULL;
+}
+
 /* ---- the table ------------------------------------------------------------------------ */
 
 static const struct flink_endpoint endpoints[EP_COUNT] = {
@@ -373,6 +430,12 @@ static const struct flink_endpoint endpoints[EP_COUNT] = {
                        "/jobs/{jid}/vertices/{vid}/subtasks/metrics?" FLINK_SOURCE_LAG_QUERY,
                        TIER_VIEW_SRC, FOLLOW_NONE, false, false, parse_source_lag,
                        apply_source_lag, src_watermarks},
+    [EP_VERTEX_DETAIL] = {EP_VERTEX_DETAIL, "/jobs/{jid}/vertices/{vid}", TIER_DRILL, FOLLOW_NONE,
+                          false, false, parse_vertex_detail, apply_vertex_detail,
+                          src_vertex_detail},
+    [EP_VERTEX_TMS] = {EP_VERTEX_TMS, "/jobs/{jid}/vertices/{vid}/taskmanagers", TIER_DRILL,
+                       FOLLOW_NONE, false, false, parse_vertex_tms, apply_vertex_tms,
+                       src_vertex_tms},
 };
 
 const struct flink_endpoint *flink_endpoint(enum flink_ep kind) {

@@ -11,6 +11,7 @@
 
 #include "flink_api.h"
 #include "flink_watermarks.h"
+#include "flink_subtasks.h"
 #include "http.h"
 #include "model.h"
 
@@ -30,6 +31,8 @@ enum flink_ep {
     EP_WATERMARKS,  /* the job on screen's vertices' input watermarks */
     EP_JOB_METRICS, /* the job on screen's numRestarts */
     EP_SOURCE_LAG,  /* the job on screen's sources' backlog (pendingRecords, records-lag-max) */
+    EP_VERTEX_DETAIL, /* the drilled-into vertex's subtasks (flink_subtasks.h) */
+    EP_VERTEX_TMS,    /* and its task managers */
     EP_COUNT
 };
 
@@ -49,6 +52,8 @@ enum flink_tier {
     TIER_VIEW_VTX, /* each vertex's, of the job on screen, its overview tab shown */
     TIER_VIEW_SRC, /* the same, its sources only (no inputs); {tmid} in the path is the
                       source operator's metric name (flink_source_operator) */
+    TIER_DRILL,    /* the one vertex the subtask drill-down shows (poller_focus.drill_vertex),
+                      with the job on screen's refresh; never otherwise */
 };
 
 /* What to ask next once an endpoint answered. */
@@ -90,6 +95,8 @@ union flink_parsed {
     struct {
         double pending, lag_max;
     } source_lag;
+    struct subtask_list subtasks;
+    struct vertex_tm_list vertex_tms;
 };
 
 struct flink_endpoint {

@@ -74,6 +74,7 @@ struct poller {
     int selected;              /* struct poller_focus.selected_cluster */
     char selected_job[33];
     size_t n_on_screen;
+    char drill_vertex[33]; /* struct poller_focus.drill_vertex, "" none */
 };
 
 struct poller *poller_new(struct app *app, struct http *http) {
@@ -139,6 +140,7 @@ void poller_set_focus(struct poller *p, const struct poller_focus *f) {
     bool moved = f->selected_cluster != p->selected || strcmp(sj, p->selected_job) != 0;
     p->selected = f->selected_cluster;
     snprintf(p->selected_job, sizeof p->selected_job, "%s", sj);
+    snprintf(p->drill_vertex, sizeof p->drill_vertex, "%s", f->drill_vertex ? f->drill_vertex : "");
     free(p->on_screen);
     p->on_screen = NULL;
     p->n_on_screen = 0;
@@ -572,6 +574,18 @@ static void background_fill(struct poller *p) {
     }
 }
 
+/* The drilled-into vertex of the job on screen: its TIER_DRILL endpoints (its subtasks and
+ * their task managers), at the refresh's priority; nothing for any other job or vertex. */
+static void ask_drill(struct poller *p, size_t ci, struct job *j, struct job_sched *js) {
+    if (p->drill_vertex[0] == '\0' || !is_focus_job(p, ci, j->id) ||
+        job_detail_vertex(j->detail, p->drill_vertex) == NULL)
+        return;
+    for (int k = 0; k < EP_COUNT; k++)
+        if (flink_endpoint((enum flink_ep)k)->tier == TIER_DRILL &&
+            ask(p, ci, (enum flink_ep)k, j->id, p->drill_vertex, NULL, js->prio))
+            js->in_flight++;
+}
+
 /* The job's answer is in: ask each vertex's endpoints, at the refresh's priority. */
 static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
     struct job_sched *js = job_sched(p, ci, j->id, true);
@@ -602,6 +616,7 @@ static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
                 js->pending_vmetrics++;
         }
     }
+    ask_drill(p, ci, j, js);
 }
 
 /* Every metric of this refresh is in (or there was none to ask): the job's throughput,

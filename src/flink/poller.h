@@ -50,6 +50,9 @@ struct poller_focus {
      * has at most POLLER_SELECTED_MAX_JOBS) go for the board, not the background. */
     int selected_cluster; /* -1 none */
     const char *selected_job;
+    /* The vertex of the job on screen whose subtasks the drill-down shows (copied; NULL
+     * none): its TIER_DRILL endpoints go with the job's refresh, at its priority. */
+    const char *drill_vertex;
 };
 #define POLLER_SELECTED_MAX_JOBS 8
 

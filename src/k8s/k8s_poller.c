@@ -11,6 +11,7 @@
 #include "json_get.h"
 #include "k8s_api.h"
 #include "k8s_apply.h"
+#include "k8s_autoscaler.h"
 #include "k8s_watch.h"
 #include "kubeconfig.h"
 #include "sanitize.h"
@@ -36,6 +37,8 @@ enum k8s_fetch_kind {
     KF_PODS,
     KF_EVENTS,
     KF_SNAPSHOTS,
+    /* an autoscaled deployment's ConfigMap (k8s_autoscaler.h) */
+    KF_AUTOSCALER,
     KF_WHOAMI,   /* a SelfSubjectReview: who the API server says we are (for the audit) */
     KF_CAN_WATCH /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
 };
@@ -91,13 +94,15 @@ struct k8s_poller {
     bool added;
     bool list_only;            /* --once: lists only, never a watch */
     const struct clock *clock; /* borrowed; NULL: the real clock */
+    int focus;                 /* the cluster on screen (its autoscaler's priority), -1 none */
 };
 
 /* The argument of one request: owned by the request, freed in its callback. */
 struct k8s_fetch {
     struct k8s_ctx *c;
     enum k8s_fetch_kind kind;
-    char *ns;     /* owned; the namespace listed, NULL for all */
+    char *ns;     /* owned; the namespace listed, NULL for all (KF_AUTOSCALER: "NS/NAME",
+                     its deployment: neither part can hold a slash) */
     unsigned gen; /* the context's scope generation when asked */
 };
 
@@ -241,9 +246,18 @@ static char *server_shown(const char *server) {
 
 static void on_done(void *arg, const struct http_response *resp);
 
+static void submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
+                        const char *path, const char *body, enum http_priority prio);
+
 /* body NULL: a GET; else a POST of that JSON. */
 static void submit_body(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
                         const char *path, const char *body) {
+    submit_prio(c, kind, ns, path, body, HTTP_PRIO_DEFAULT);
+}
+
+/* The same for whoever waits (prio): the autoscaler's ConfigMap of the job on screen. */
+static void submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
+                        const char *path, const char *body, enum http_priority prio) {
     struct k8s_fetch *f = xcalloc(1, sizeof *f);
     f->c = c;
     f->kind = kind;
@@ -259,6 +273,7 @@ static void submit_body(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char 
     req.timeout_ms = c->p->app->timeout_ms;
     req.done = on_done;
     req.arg = f;
+    req.priority = prio;
     if (body != NULL) {
         req.method = "POST";
         req.body = body;
@@ -604,6 +619,8 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
     if (stale_list(f))
         return;
     switch (f->kind) {
+    case KF_AUTOSCALER: /* answered by autoscaler_answer */
+        return;
     case KF_WHOAMI: {
         cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
         const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
@@ -704,6 +721,17 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
     }
 }
 
+/* The answer for an autoscaled deployment's ConfigMap; key is "NS/NAME". */
+static void autoscaler_answer(struct k8s_ctx *c, const char *key,
+                              const struct http_response *resp) {
+    const char *slash = key ? strchr(key, '/') : NULL;
+    if (slash == NULL)
+        return;
+    char *ns = xasprintf("%.*s", (int)(slash - key), key);
+    k8s_autoscaler_answer(&c->st, ns, slash + 1, resp, clock_now(c->p->clock));
+    free(ns);
+}
+
 /* Every answer goes through the source interface (k8s_poller_source_ops.on_response). */
 static void on_done(void *arg, const struct http_response *resp) {
     struct k8s_fetch *f = arg;
@@ -720,6 +748,8 @@ static void on_response(void *self, void *request, const struct http_response *r
         resp->outcome != HTTP_OK && resp->status == 0 && strcmp(resp->error, "cancelled") == 0;
     if (cancelled)
         ; /* shutting down: touch nothing else */
+    else if (f->kind == KF_AUTOSCALER)
+        autoscaler_answer(c, f->ns, resp); /* its own state, its own errors */
     else if (resp->outcome == HTTP_OK && resp->status < 400)
         on_success(f, resp);
     else
@@ -1110,6 +1140,7 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
         return NULL;
     }
     struct k8s_poller *p = xcalloc(1, sizeof *p);
+    p->focus = -1;
     p->app = app;
     p->http = http;
     p->loop = loop;
@@ -1161,6 +1192,7 @@ static void ctx_free(struct k8s_ctx *c) {
     free(s->namespace);
     free(s->scope);
     k8s_context_data_free(s);
+    k8s_autoscaler_free_all(s);
     memset(&c->tls, 0, sizeof c->tls);
     kubeconfig_context_free(c->kc);
     free(c);
@@ -1218,10 +1250,40 @@ static void watches_fresh(struct k8s_ctx *c, int64_t now) {
     }
 }
 
+/* One autoscaled deployment's ConfigMap: a GET (k8s_autoscaler_due's ask), as the screen
+ * in view when it is the job on screen's, else in the background. */
+static void ask_autoscaler(void *arg, struct autoscaler_state *a, bool urgent) {
+    struct k8s_ctx *c = arg;
+    char *path = k8s_autoscaler_path(a->ns, a->name);
+    char *key = xasprintf("%s/%s", a->ns, a->name);
+    int before = c->in_flight;
+    enum http_priority prio = urgent ? HTTP_PRIO_VIEW : HTTP_PRIO_BACKGROUND;
+    submit_prio(c, KF_AUTOSCALER, key, path, NULL, prio);
+    if (c->in_flight == before && !urgent) /* not submitted: asked again next interval */
+        a->in_flight = false;
+    free(key);
+    free(path);
+}
+
+/* The deployment of the cluster on screen, for its ConfigMap's priority; NULLs none. */
+static void focus_resource(const struct k8s_poller *p, const char **ns, const char **name) {
+    *ns = *name = NULL;
+    if (p->focus < 0 || (size_t)p->focus >= p->app->n_clusters)
+        return;
+    const struct cluster *cl = &p->app->clusters[p->focus];
+    *ns = cl->k8s.namespace;
+    *name = cl->k8s.name;
+}
+
 void k8s_poller_round(struct k8s_poller *p) {
     for (size_t i = 0; i < p->n_ctxs; i++) {
         struct k8s_ctx *c = p->ctxs[i];
         watches_fresh(c, clock_now(p->clock));
+        const char *fns, *fname;
+        focus_resource(p, &fns, &fname);
+        int every = p->app->detail_interval_ms > 0 ? p->app->detail_interval_ms : 30000;
+        if (c->kc != NULL && c->st.in_scope && c->st.listed && !p->list_only)
+            k8s_autoscaler_due(&c->st, clock_now(p->clock), every, fns, fname, ask_autoscaler, c);
         if (c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
             continue; /* never pile up on a slow API server */
         if (!c->st.in_scope && !(c->access && c->exec))
@@ -1472,7 +1534,9 @@ void k8s_cluster_credential_rejected(struct k8s_poller *p, const struct cluster 
 /* ---- the source interface ------------------------------------------------------------ */
 
 static void ops_round(void *self, const struct source_focus *focus) {
-    (void)focus; /* every context in scope lists everything each round */
+    /* every context in scope lists everything each round; the focus says only which
+     * autoscaler ConfigMap is on screen */
+    ((struct k8s_poller *)self)->focus = focus ? focus->cluster : -1;
     k8s_poller_round(self);
 }
 static bool ops_take_changed(void *self) { return k8s_poller_take_changed(self); }

@@ -141,6 +141,7 @@ void job_detail_free(struct job_detail *d) {
     checkpoint_config_free(&d->cp_config);
     exceptions_free(&d->exceptions);
     history_free(&d->history);
+    subtask_drill_free(d->drill);
     free(d);
 }
 

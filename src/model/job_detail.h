@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "history.h"
+#include "subtasks.h"
 #include "ring.h"
 #include "source.h"
 #include "watermark.h"
@@ -161,6 +162,9 @@ struct job_detail {
     /* the numRestarts job metric (the job on screen), -1 unknown; how that went */
     int64_t num_restarts;
     struct source job_metrics;
+    /* owned: the drilled-into vertex's subtasks, NULL none (flink_subtasks.h; filled while
+     * the drill-down shows) */
+    struct subtask_drill *drill;
 };
 
 void checkpoint_init(struct checkpoint *c);

@@ -1,5 +1,7 @@
 #include "k8s_model.h"
 
+#include "autoscaler.h"
+
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -485,6 +487,15 @@ const struct k8s_namespace_state *k8s_cluster_namespace(const struct cluster *c)
     for (size_t i = 0; s && c->k8s.namespace && i < s->n_namespaces; i++)
         if (s->namespaces[i].name && strcmp(s->namespaces[i].name, c->k8s.namespace) == 0)
             return &s->namespaces[i];
+    return NULL;
+}
+
+const struct autoscaler_state *k8s_cluster_autoscaler(const struct cluster *c) {
+    const struct k8s_context_state *s = c->k8s.ctx;
+    for (size_t i = 0; s && c->k8s.namespace && c->k8s.name && i < s->n_autoscalers; i++)
+        if (strcmp(s->autoscalers[i].ns, c->k8s.namespace) == 0 &&
+            strcmp(s->autoscalers[i].name, c->k8s.name) == 0)
+            return &s->autoscalers[i];
     return NULL;
 }
 

@@ -18,6 +18,7 @@
 
 struct http_tls;
 struct cJSON;
+struct autoscaler_state;
 
 /* ---- enumerations (wire spelling in the second column) ------------------------------ */
 
@@ -349,6 +350,10 @@ struct k8s_context_state {
      * line such as "watch forbidden: listing every 10s" (RBAC allows list, not watch). */
     char watch_note[128];
     int watches; /* watch streams open now (0 in --once and while listing) */
+    /* owned: the autoscaler's ConfigMap of each autoscaled FlinkDeployment
+     * (k8s_autoscaler.h), one GET each at the detail interval */
+    struct autoscaler_state *autoscalers;
+    size_t n_autoscalers;
 };
 
 /* ---- readers: what views, alerts and --once ask of the Kubernetes side ----------------- */
@@ -374,6 +379,9 @@ const struct k8s_namespace_state *k8s_cluster_namespace(const struct cluster *c)
 /* The FlinkDeployment a cluster stands for; borrowed (valid until the next list
  * arrives); NULL for a --flink cluster or one whose resource vanished. */
 const struct flink_resource *k8s_cluster_resource(const struct cluster *c);
+/* Its autoscaler's state (autoscaler.h): borrowed, valid until the next answer; NULL for a
+ * --flink cluster or a deployment without the autoscaler on. */
+const struct autoscaler_state *k8s_cluster_autoscaler(const struct cluster *c);
 /* Its pods (app=NAME in its namespace). false when pods never answered. */
 bool k8s_cluster_pods(const struct cluster *c, struct pod_summary *out);
 /* Its FlinkStateSnapshots: those whose spec.jobReference is kind FlinkDeployment, name

@@ -1,4 +1,5 @@
 #include "sim_catalog.h"
+#include <string.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -318,3 +319,7 @@ const struct sim_operator *sim_catalog_sink(size_t i) { return &sinks[i % COUNT(
 size_t sim_catalog_source_count(void) { return COUNT(sources); }
 size_t sim_catalog_middle_count(void) { return COUNT(middles); }
 size_t sim_catalog_sink_count(void) { return COUNT(sinks); }
+
+bool sim_catalog_autoscaled(const char *name) {
+    return name != NULL && strcmp(name, "orders-enrichment") == 0;
+}

@@ -60,6 +60,10 @@ struct sim_fleet_entry {
     enum sim_fleet_job states[SIM_FLEET_MAX_JOBS];
 };
 
+/* The default fleet's FlinkDeployment that runs the operator's autoscaler
+ * (job.autoscaler.enabled, sim_autoscaler.h). */
+bool sim_catalog_autoscaled(const char *name);
+
 /* The default fleet's clusters in order; NULL past the end. */
 const struct sim_fleet_entry *sim_catalog_fleet(size_t i);
 size_t sim_catalog_fleet_count(void);

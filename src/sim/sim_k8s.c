@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim_autoscaler.h"
+
 #define MAX_SEGMENTS 10
 #define FLINK_GV "flink.apache.org/v1beta1"
 #define APPS_GV "apps/v1"
@@ -35,6 +37,7 @@ enum k8s_kind {
     K8S_SESSIONJOB,
     K8S_SNAPSHOT,
     K8S_DEPLOYMENT,
+    K8S_CONFIGMAPS, /* the autoscaler's state (sim_autoscaler.h) */
     K8S_KIND_COUNT
 };
 
@@ -48,6 +51,7 @@ struct sim_k8s {
     int64_t started_at;
     unsigned snapshot_seq;
     struct sim_operator_state *operators; /* owned: each deployment's reconcile cycle */
+    struct sim_autoscaler *autoscalers;   /* owned: each deployment's autoscaler */
     char (*jids)[33];                     /* each deployment's job (the first running at start) */
     struct sim_snapshots progress;        /* the FlinkStateSnapshots' progress */
     char *forbidden_user;         /* owned: patches and creates are 403 for him; NULL = not */
@@ -251,6 +255,12 @@ static cJSON *build_deployment(const struct sim_cluster *c, const char *ns, long
     free(v);
     cJSON_AddStringToObject(conf, "kubernetes.operator.periodic.savepoint.interval",
                             c->index == 0 ? "6h" : "0");
+    if (sim_catalog_autoscaled(c->name)) { /* the operator's autoscaler, as its docs set it */
+        cJSON_AddStringToObject(conf, "job.autoscaler.enabled", "true");
+        cJSON_AddStringToObject(conf, "job.autoscaler.stabilization.interval", "1m");
+        cJSON_AddStringToObject(conf, "job.autoscaler.metrics.window", "5m");
+        cJSON_AddStringToObject(conf, "job.autoscaler.target.utilization", "0.6");
+    }
     cJSON *jm = cJSON_AddObjectToObject(spec, "jobManager");
     cJSON_AddNumberToObject(jm, "replicas", c->jm_replicas);
     cJSON_AddItemToObject(jm, "resource", resource_json("1", "2048m"));
@@ -296,6 +306,9 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     k->sessionjobs = sim_sessionjobs_new(m, &k->resource_version, now_ms);
     k->created = cJSON_CreateArray();
     k->operators = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->operators);
+    k->autoscalers = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->autoscalers);
+    for (size_t i = 0; i < k->n; i++)
+        sim_autoscaler_init(&k->autoscalers[i], k->started_at);
     k->jids = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->jids);
     k->oom_at = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->oom_at);
     k->model = m;
@@ -336,6 +349,7 @@ void sim_k8s_free(struct sim_k8s *k) {
     for (size_t i = 0; i < k->n; i++)
         sim_operator_free(&k->operators[i]);
     free(k->operators);
+    free(k->autoscalers);
     sim_deployments_free(k->apps);
     sim_sessionjobs_free(k->sessionjobs);
     cJSON_Delete(k->created);
@@ -443,6 +457,7 @@ static cJSON *render_deployment(struct sim_k8s *k, size_t i, struct sim_cluster 
     free(sel);
     cJSON_AddNumberToObject(tm, "replicas", suspended ? 0 : present_tms(c));
     /* What the operator's reconcile cycle says now (lifecycle, generations, savepoints). */
+    sim_autoscaler_advance(&k->autoscalers[i], spec, c, tracked_job(k, i, c), now);
     sim_operator_advance(&k->operators[i], c, j, k->names[i], now);
     sim_operator_status(&k->operators[i], c, j, st, now);
     /* what clients wrote through the status subresource */
@@ -844,7 +859,44 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                                   count, ev->at, last, 100 + (int)(op->first_event + e),
                                   ev->component[0] != '\0' ? ev->component : OPERATOR));
         }
+        /* the autoscaler's report: one event, its count and message the latest */
+        sim_autoscaler_advance(&k->autoscalers[i],
+                               get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "spec"), c,
+                               tracked_job(k, i, c), now);
+        char *report = sim_autoscaler_report(&k->autoscalers[i]);
+        if (report != NULL) {
+            const struct sim_autoscaler *as = &k->autoscalers[i];
+            cJSON_AddItemToArray(
+                items, event_json(k, i, "FlinkDeployment", c->name, "Normal", "ScalingReport",
+                                  report, (int)as->reports, as->history[0].at,
+                                  as->history[as->n_history - 1].at, 90, "Operator"));
+            free(report);
+        }
         add_rollout_events(k, i, items, now);
+    }
+}
+
+/* The autoscaler's ConfigMap autoscaler-NAME of each deployment that has it on, brought up
+ * to now first (sim_autoscaler.h). */
+static void add_configmaps(struct sim_k8s *k, struct sim_model *m, cJSON *items, int64_t now) {
+    for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
+        const cJSON *spec = get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "spec");
+        if (k->deleted[i] || k->standalone[i] || !sim_autoscaler_enabled(spec))
+            continue;
+        struct sim_cluster *c = &m->clusters[i];
+        struct sim_job *j = tracked_job(k, i, c);
+        sim_autoscaler_advance(&k->autoscalers[i], spec, c, j, now);
+        cJSON *cm = cJSON_CreateObject();
+        cJSON_AddStringToObject(cm, "apiVersion", "v1");
+        cJSON_AddStringToObject(cm, "kind", "ConfigMap");
+        char *name = xasprintf("autoscaler-%s", k->names[i]);
+        cJSON *md = object_meta(cm, name, k->namespaces[i], k->started_at);
+        free(name);
+        cJSON *labels = cJSON_AddObjectToObject(md, "labels");
+        cJSON_AddStringToObject(labels, "app", k->names[i]);
+        cJSON_AddStringToObject(labels, "component", "autoscaler");
+        sim_autoscaler_configmap_data(&k->autoscalers[i], j, cJSON_AddObjectToObject(cm, "data"));
+        cJSON_AddItemToArray(items, cm);
     }
 }
 
@@ -1040,6 +1092,8 @@ static const struct k8s_resource resources[] = {
      "flinkdep", true, "create,delete,get,list,patch,update,watch"},
     {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
      "sessionjob", true, "create,delete,get,list,patch,update,watch"},
+    {K8S_CONFIGMAPS, GROUP_CORE, "configmaps", "configmap", "ConfigMap", "cm", true,
+     "get,list,watch"},
     {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
      "flinksnp", true, "create,delete,get,list,watch"},
 };
@@ -1158,6 +1212,9 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
                     break;
                 }
         }
+        break;
+    case K8S_CONFIGMAPS:
+        add_configmaps(k, m, items, now);
         break;
     case K8S_SNAPSHOT:
         cJSON_Delete(items);

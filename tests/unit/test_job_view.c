@@ -393,6 +393,65 @@ static void backpressure_tab_shows_the_heatmap_and_bottleneck(void **state) {
     has("backpressured ratio per subtask");
 }
 
+/* Enter on a heatmap row: that vertex's subtasks, busiest first, the skew called out; the
+ * poller is told which vertex (ui_focus_vertex) until the screen closes. */
+static void heatmap_enter_drills_into_the_vertex(void **state) {
+    struct fixture *f = *state;
+    open_job(f);
+    press(f, "3");
+    draw_at(f, 24, 80);
+    press(f, "j\n"); /* the cursor from the first row to Map: enrich, then Enter */
+    assert_int_equal(ui_focus_tab(f->ui), UI_FOCUS_DRILL);
+    assert_string_equal(ui_focus_vertex(f->ui), "v2");
+    draw_at(f, 24, 80);
+    has("Subtasks of Map: enrich");
+    has("loading subtasks");
+    /* the answers arrive: four subtasks, one much busier than the rest */
+    struct job *j = cluster_find_job(&f->app.clusters[0], JOB_ID);
+    struct vertex *v = job_detail_vertex(j->detail, "v2");
+    static const double busy[4] = {0.2, 0.9, 0.1, 0.3};
+    memcpy(v->busy_ratio, busy, sizeof busy);
+    struct subtask_drill *d = subtask_drill_new("v2");
+    d->subtasks.items = xcalloc(4, sizeof *d->subtasks.items);
+    d->subtasks.len = 4;
+    for (int i = 0; i < 4; i++) {
+        struct subtask_info *st = &d->subtasks.items[i];
+        st->index = i;
+        st->status = xstrdup("RUNNING");
+        st->attempt = 0;
+        st->start_ms = NOW - 60000;
+        st->duration_ms = 60000;
+        st->read_records = i == 1 ? 4000000 : 1000000;
+        st->write_records = st->read_records;
+        st->read_bytes = st->write_bytes = -1;
+        st->tm_id = xstrdup(i % 2 ? "orders-tm-1-2" : "orders-tm-1-1");
+        st->host = xstrdup("10.0.0.7");
+    }
+    source_ok(&d->subtasks_src, NOW);
+    j->detail->drill = d;
+    draw_at(f, 24, 80);
+    has("skew: busy max 90% (#1) / median 25% = 3.6x");
+    has("TASK MANAGER");
+    char row[512];
+    vscreen_row(row_with("   1 RUNNING"), row, sizeof row);
+    assert_non_null(strstr(row, "90%"));
+    assert_non_null(strstr(row, "orders-tm-1-2"));
+    assert_true(row_with("   1 RUNNING") < row_with("   2 RUNNING")); /* busiest first */
+    assert_true(row_with("   3 RUNNING") < row_with("   0 RUNNING"));
+    /* q: back to the heatmap, and the poller stops asking for the vertex */
+    press(f, "q");
+    draw_at(f, 24, 80);
+    has("ratio per subtask");
+    assert_null(ui_focus_vertex(f->ui));
+    assert_int_equal(ui_focus_tab(f->ui), UI_FOCUS_SUBTASKS);
+    /* Enter on the overview's selected vertex opens it too */
+    press(f, "1");
+    draw_at(f, 24, 80);
+    press(f, "\n");
+    assert_non_null(ui_focus_vertex(f->ui));
+    assert_string_equal(ui_focus_vertex(f->ui), "v1");
+}
+
 static void backpressure_bins_a_wide_vertex(void **state) {
     struct fixture *f = *state;
     struct job_detail *d = f->app.clusters[0].jobs.items[0].detail;
@@ -750,6 +809,7 @@ int main(void) {
         T(checkpoints_disabled_or_none_yet),
         T(backpressure_tab_shows_the_heatmap_and_bottleneck),
         T(backpressure_bins_a_wide_vertex),
+        T(heatmap_enter_drills_into_the_vertex),
         T(taskmanagers_tab_lists_the_cluster_tms),
         T(exceptions_tab_and_the_trace),
         T(tab_cycles_and_numbers_jump),

@@ -372,7 +372,7 @@ static size_t add_cluster(struct world *w, const char *name, size_t n_jobs) {
 
 static void focus_on(struct world *w, int cluster, const char *job, enum poller_tab tab,
                      const bool *on, size_t n) {
-    struct poller_focus f = {cluster, job, tab, on, n, -1, NULL};
+    struct poller_focus f = {cluster, job, tab, on, n, -1, NULL, NULL};
     poller_set_focus(w->p, &f);
 }
 
@@ -458,7 +458,7 @@ static void selected_row_details_go_as_the_screen_in_view(void **state) {
     answer_summaries(w); /* the jobs list asks their details in the background */
     assert_int_equal(prio_of(w, "/jobs/" JOB2), HTTP_PRIO_BACKGROUND);
     /* still waiting there when production is selected: moved up at once */
-    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 1, 0, NULL};
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 1, 0, NULL, NULL};
     poller_set_focus(w->p, &f);
     /* an action key on the row needs them: never held by the budget */
     size_t view = 0;
@@ -500,6 +500,41 @@ static void heatmap_tab_asks_per_subtask_values(void **state) {
     assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
     assert_int_equal(asked_like(w, "/backpressure"), 0);
     assert_int_equal(asked_like(w, "/subtasks/metrics"), 4);
+}
+
+/* The subtask drill-down: the drilled vertex's detail and task managers go with the job
+ * on screen's refresh, as the screen in view; no other vertex's, and nothing once it
+ * closes. The answer lands on the job (job_detail.drill). */
+static void drill_asks_only_the_drilled_vertex(void **state) {
+    struct world *w = *state;
+    const char *vid = "0a448493b4782967b150582570326227";
+    struct poller_focus f = {0, JOB1, POLLER_TAB_SUBTASKS, NULL, 0, -1, NULL, vid};
+    poller_set_focus(w->p, &f);
+    poller_round(w->p, 0, JOB1);
+    answer_summaries(w);
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked(w, "/jobs/" JOB1 "/vertices/0a448493b4782967b150582570326227"), 1);
+    assert_int_equal(
+        asked(w, "/jobs/" JOB1 "/vertices/0a448493b4782967b150582570326227/taskmanagers"), 1);
+    assert_int_equal(prio_of(w, "/jobs/" JOB1 "/vertices/0a448493b4782967b150582570326227"),
+                     HTTP_PRIO_VIEW);
+    assert_int_equal(asked(w, "/jobs/" JOB1 "/vertices/bc764cd8ddf7a0cff126f51c16239658"), 0);
+    assert_true(answer(w, "/jobs/" JOB1 "/vertices/0a448493b4782967b150582570326227", 200,
+                       "detail", "vertex.flink-1.20.json"));
+    const struct job *j = cluster_find_job(&w->app.clusters[0], JOB1);
+    assert_non_null(j->detail->drill);
+    assert_string_equal(j->detail->drill->vertex_id, vid);
+    assert_int_equal(j->detail->drill->subtasks.len, 3);
+    assert_int_equal(j->detail->drill->subtasks_src.state, SOURCE_OK);
+    answer_all(w, "/jobs/" JOB1, "detail", "checkpoints.flink-1.15.json");
+    /* closed: the heatmap alone */
+    focus_on(w, 0, JOB1, POLLER_TAB_SUBTASKS, NULL, 0);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, 0, JOB1);
+    assert_true(answer(w, "/jobs/" JOB1, 200, "detail", "job.flink-2.1.json"));
+    assert_int_equal(asked_like(w, "/vertices/0a448493b4782967b150582570326227/taskmanagers"), 0);
+    assert_int_equal(asked(w, "/jobs/" JOB1 "/vertices/0a448493b4782967b150582570326227"), 0);
+    assert_int_equal(asked_like(w, "/backpressure"), 4); /* the heatmap's still go */
 }
 
 /* Task manager metrics: every round while their tab is on screen, else every detail
@@ -690,6 +725,7 @@ int main(void) {
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(selected_row_details_go_as_the_screen_in_view, setup, teardown),
         cmocka_unit_test_setup_teardown(heatmap_tab_asks_per_subtask_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(drill_asks_only_the_drilled_vertex, setup, teardown),
         cmocka_unit_test_setup_teardown(task_manager_metrics_at_the_detail_interval, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(background_details_take_turns_oldest_first, setup,

@@ -609,6 +609,7 @@ static void ascii_mode_draws_no_glyphs_of_its_own(void **state) {
         assert_true((unsigned char)*p < 0x80);
     assert_non_null(strstr(s, "NAME^"));
     assert_non_null(strstr(s, "~")); /* the long name, cut */
+    press(f, "j"); /* by name: dev, production, staging-...: production's jobs */
     press(f, "\n");
     draw_at(f, 24, 60);
     dump();
