@@ -48,6 +48,7 @@ struct http_queue_host *http_queue_host(struct http_queue *q, const char *key, i
     h->key = xstrdup(key);
     h->limit = q->per_host;
     token_bucket_init(&h->bucket, q->qps, q->burst, now_ms);
+    token_bucket_init(&h->steady, q->qps * HTTP_STEADY_SHARE, q->burst, now_ms);
     h->stats.host = h->key;
     strmap_put(&q->hosts, key, h);
     if (q->n_hosts == q->cap_hosts) {
@@ -228,8 +229,13 @@ static bool host_may_start(struct http_queue *q, struct http_queue_host *h,
         return false;
     }
     bool waits = it->level < VIEW_LEVEL;
+    bool steady = waits && !it->fill;
     int64_t wait = waits ? token_bucket_wait_ms(&h->bucket, now_ms) : 0;
-    if (wait > 0 && h->bucket.tokens < 0) {
+    int64_t swait = steady ? token_bucket_wait_ms(&h->steady, now_ms) : 0;
+    bool debt = h->bucket.tokens < 0 || (steady && h->steady.tokens < 0);
+    if (swait > wait)
+        wait = swait;
+    if (wait > 0 && debt) {
         /* in debt to the screen in view: the minimum share (HTTP_MIN_SHARE_MS) */
         int64_t share = h->budgeted_ms + HTTP_MIN_SHARE_MS - now_ms;
         wait = share <= 0 ? 0 : share < wait ? share : wait;
@@ -281,6 +287,21 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms) {
             token_bucket_force(&h->bucket, now_ms); /* there was one, unless lv is VIEW */
             if (lv < VIEW_LEVEL)
                 h->budgeted_ms = now_ms;
+            if (lv == VIEW_LEVEL || !it->fill)
+                token_bucket_force(&h->steady, now_ms); /* the view is charged to it too */
+            if (lv == VIEW_LEVEL - 1 && !it->fill) {
+                /* the board's turn, but the budget is short (it waited) and background
+                 * details waited through HTTP_BOARD_RUN of its requests: one of those
+                 * goes instead, on the same token */
+                if (h->head[0] && it->throttled && h->board_run >= HTTP_BOARD_RUN) {
+                    it = h->head[0];
+                    h->board_run = 0;
+                } else {
+                    h->board_run++;
+                }
+            } else if (lv == 0) {
+                h->board_run = 0;
+            }
             q->ring[lv] = h->rnext[lv]; /* round robin: the next host's turn */
             start(q, it, now_ms);
             return it;

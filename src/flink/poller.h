@@ -49,8 +49,19 @@ struct poller_focus {
      * has at most POLLER_SELECTED_MAX_JOBS) go for the board, not the background. */
     int selected_cluster; /* -1 none */
     const char *selected_job;
+    /* The job rows on screen (the board's, a cluster's jobs screen's): row_clusters[i] and
+     * row_jobs[i] (copied), n_rows of them. A row without details yet gets its first
+     * ones before any off-screen job, for the board (POLLER_FILL_MAX jobs at a time). */
+    const int *row_clusters;
+    const char *const *row_jobs;
+    size_t n_rows;
 };
 #define POLLER_SELECTED_MAX_JOBS 8
+/* Most job rows a screen reports (a terminal rarely shows more). */
+#define POLLER_ROWS_MAX 256
+/* Visible rows' first detail sets out at once: the queue stays short, so a refresh of
+ * what is already there does not wait behind a whole screen's first fill. */
+#define POLLER_FILL_MAX 4
 
 struct poller;
 
