@@ -8,6 +8,8 @@
 #define ACTION_LEVEL (HTTP_QUEUE_LEVELS - 1)
 #define VIEW_LEVEL                                                                                 \
     (HTTP_QUEUE_LEVELS - 2) /* the screen in view: spends the budget, never waits for it */
+#define FILL_LEVEL 2            /* first fills: the budget, not its steady share */
+#define BOARD_LEVEL 1           /* the board's refreshes */
 
 void http_queue_init(struct http_queue *q, double qps, int burst) {
     memset(q, 0, sizeof *q);
@@ -163,9 +165,10 @@ static void wake_due(struct http_queue *q, int64_t now_ms) {
 void http_queue_push(struct http_queue *q, struct http_queue_item *it, struct http_queue_host *host,
                      enum http_priority prio, int64_t now_ms) {
     (void)now_ms;
-    int lv = prio <= HTTP_PRIO_BACKGROUND ? 0 : (int)prio - 1;
-    if (lv > ACTION_LEVEL)
-        lv = ACTION_LEVEL;
+    int lv = prio >= HTTP_PRIO_ACTION ? ACTION_LEVEL
+             : prio == HTTP_PRIO_VIEW ? VIEW_LEVEL
+             : prio == HTTP_PRIO_BOARD ? (it->fill ? FILL_LEVEL : BOARD_LEVEL)
+                                       : 0;
     q->work++;
     it->host = host;
     it->level = lv;
@@ -284,12 +287,19 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms) {
                 return NULL;
             if (!host_may_start(q, h, it, now_ms))
                 continue;                           /* h left the rings */
-            token_bucket_force(&h->bucket, now_ms); /* there was one, unless lv is VIEW */
-            if (lv < VIEW_LEVEL)
-                h->budgeted_ms = now_ms;
-            if (lv == VIEW_LEVEL || !it->fill)
-                token_bucket_force(&h->steady, now_ms); /* the view is charged to it too */
-            if (lv == VIEW_LEVEL - 1 && !it->fill) {
+            if (lv == FILL_LEVEL) {
+                /* a board refresh goes after each fill while the steady share has a
+                 * token for it: the rows on screen keep refreshing while others fill */
+                struct http_queue_item *b = h->head[BOARD_LEVEL];
+                if (b && h->fill_run >= 1 &&
+                    token_bucket_wait_ms(&h->steady, now_ms) == 0) {
+                    it = b;
+                    h->fill_run = 0;
+                } else {
+                    h->fill_run++;
+                }
+            }
+            if (it->level == BOARD_LEVEL) {
                 /* the board's turn, but the budget is short (it waited) and background
                  * details waited through HTTP_BOARD_RUN of its requests: one of those
                  * goes instead, on the same token */
@@ -299,9 +309,14 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms) {
                 } else {
                     h->board_run++;
                 }
-            } else if (lv == 0) {
+            } else if (it->level == 0) {
                 h->board_run = 0;
             }
+            token_bucket_force(&h->bucket, now_ms); /* there was one, unless lv is VIEW */
+            if (lv < VIEW_LEVEL)
+                h->budgeted_ms = now_ms;
+            if (it->level == VIEW_LEVEL || !it->fill)
+                token_bucket_force(&h->steady, now_ms); /* the view is charged to it too */
             q->ring[lv] = h->rnext[lv]; /* round robin: the next host's turn */
             start(q, it, now_ms);
             return it;

@@ -42,7 +42,10 @@ enum http_priority {
     HTTP_PRIO_VIEW,       /* the screen in view */
     HTTP_PRIO_ACTION,     /* a user's action: never waits for the budget or a slot */
 };
-#define HTTP_QUEUE_LEVELS 4 /* BACKGROUND..ACTION as 0..3 */
+/* Queue levels, lowest first: background, the board's refreshes, first fills (a BOARD
+ * request with struct http_queue_item.fill: its own level, so it never waits behind a
+ * refresh held by the steady share), the view, actions. */
+#define HTTP_QUEUE_LEVELS 5
 
 #define HTTP_MAX_PER_HOST 8            /* HTTP/1.1: connections to one host */
 #define HTTP_MAX_PER_HOST_MULTIPLEX 64 /* HTTP/2: streams on one connection */
@@ -60,7 +63,9 @@ enum http_priority {
  * default 5/s); the rest of the budget is headroom for what comes on screen. */
 #define HTTP_STEADY_SHARE 0.45
 /* Within the steady share, when both wait, background details get one request after
- * this many of the board's: they age, they are never starved. */
+ * this many of the board's: they age, they are never starved. Likewise a board refresh
+ * that waited goes after each first fill, while the steady share has a token: the
+ * rows on screen keep refreshing while the rows below them fill. */
 #define HTTP_BOARD_RUN 1
 /* When the screen in view alone spends more than the budget (it never waits, so the
  * bucket goes into debt), what waits for the budget still gets one request this often
@@ -87,7 +92,7 @@ struct http_queue_host;
 struct http_queue_item {
     struct http_queue_item *prev, *next;
     struct http_queue_host *host;
-    int level;       /* 0..3 */
+    int level;       /* 0..HTTP_QUEUE_LEVELS-1 */
     bool queued;     /* in a queue, not started */
     bool running;    /* started, not finished */
     bool slotless;   /* a stream: takes a token but no slot (it holds its own connection) */
@@ -115,6 +120,7 @@ struct http_queue_host {
     struct token_bucket bucket;
     struct token_bucket steady; /* HTTP_STEADY_SHARE of the budget: refreshes */
     int board_run;              /* board requests started since the last background one */
+    int fill_run;               /* fills started since the last board refresh */
     int64_t held_until_ms; /* back-off or Retry-After */
     int64_t budgeted_ms;   /* when a request that waits for the budget last started */
     int failures;          /* in a row */

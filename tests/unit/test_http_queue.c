@@ -448,6 +448,45 @@ static void steady_state_keeps_to_the_share_and_background_progresses(void **sta
     free(it);
 }
 
+/* A fresh screen: the board's refreshes wait for the steady share, the rows' first
+ * fills only for the budget. The fills never wait behind a refresh held by the share,
+ * and the refreshes still go between them. */
+static void fills_do_not_wait_behind_held_refreshes(void **state) {
+    (void)state;
+    struct http_queue q;
+    http_queue_init(&q, 5.0, 10);
+    struct item board[40], fill[20];
+    for (int i = 0; i < 40; i++)
+        push(&q, &board[i], "http://api", HTTP_PRIO_BOARD, i);
+    board[0].qi.host->limit = 1000;
+    int started = 0;
+    while (next_item(&q, 0)) /* the burst: ten refreshes */
+        started++;
+    assert_int_equal(started, 10);
+    for (int i = 0; i < 20; i++) {
+        memset(&fill[i], 0, sizeof fill[i]);
+        fill[i].tag = 100 + i;
+        fill[i].qi.fill = true;
+        http_queue_push(&q, &fill[i].qi, board[0].qi.host, HTTP_PRIO_BOARD, 0);
+    }
+    int fills = 0, refreshes = 0;
+    for (int64_t t = 0; t <= 4000; t += 10) {
+        struct item *got;
+        while ((got = next_item(&q, t)) != NULL) {
+            if (got->tag >= 100)
+                fills++;
+            else
+                refreshes++;
+        }
+    }
+    /* 4 s of the budget's 5/s: about 20 tokens, the fills take most of them, and the
+     * steady share's 2.25/s (owed for the burst) still lets a few refreshes through */
+    assert_true(fills >= 12);
+    assert_true(refreshes >= 1);
+    assert_true(fills + refreshes <= 21);
+    http_queue_free(&q);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(highest_priority_first_oldest_first_within),
@@ -462,6 +501,7 @@ int main(void) {
         cmocka_unit_test(removed_request_is_never_started),
         cmocka_unit_test(hundred_thousand_requests_drain_in_linear_work),
         cmocka_unit_test(view_debt_never_holds_a_waiting_request_long),
+        cmocka_unit_test(fills_do_not_wait_behind_held_refreshes),
         cmocka_unit_test(steady_state_keeps_to_the_share_and_background_progresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
