@@ -184,10 +184,10 @@ run_scenario() {
         set -- $(awk '$1 == "progress"' "$dir/trace" | tail -n 1) x 0 0 0 0 0
         fig "  every job's summary: > $((SETTLE * 1000)) ms (after it: $5 of $want_jobs jobs, $4 of $answering clusters answered)"
     fi
-    # the rows on screen (about 40 of the 50-line terminal) get their first details at
+    # the job rows on screen (about 46 on the 50-line terminal) get their first details at
     # the budget's full rate (a fill); steady state starts once they have them (at most
     # FILL_MAX s)
-    local rows=$((want_jobs < 40 ? want_jobs : 40))
+    local rows=$((want_jobs < 48 ? want_jobs : 48))
     if line=$(wait_trace "\$1 == \"progress\" && \$6 >= $rows" "$FILL_MAX"); then
         set -- $line
         fig "  first fill of the rows on screen: $2 ms ($rows jobs with details)"
