@@ -108,8 +108,14 @@ static bool tell_focus(struct console *c) {
     ui_clusters_on_screen(c->ui, on, n);
     enum ui_focus_tab tab = ui_focus_tab(c->ui);
     const char *job = ui_focus_job(c->ui);
-    struct poller_focus f = {ui_focus_cluster(c->ui), job, POLLER_TAB_OTHER, on, n, -1, NULL, NULL};
+    struct poller_focus f = {ui_focus_cluster(c->ui), job, POLLER_TAB_OTHER, on, n, -1, NULL,
+                             NULL, NULL, NULL, 0};
     ui_selected_row(c->ui, &f.selected_cluster, &f.selected_job);
+    int row_clusters[POLLER_ROWS_MAX];
+    const char *row_jobs[POLLER_ROWS_MAX];
+    f.n_rows = ui_jobs_on_screen(c->ui, row_clusters, row_jobs, POLLER_ROWS_MAX);
+    f.row_clusters = row_clusters;
+    f.row_jobs = row_jobs;
     if (tab == UI_FOCUS_SUBTASKS)
         f.tab = POLLER_TAB_SUBTASKS;
     else if (tab == UI_FOCUS_TASKMANAGERS)

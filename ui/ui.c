@@ -1057,6 +1057,31 @@ void ui_clusters_on_screen(const struct ui *ui, bool *on, size_t n) {
     }
 }
 
+size_t ui_jobs_on_screen(const struct ui *ui, int *clusters, const char **jobs, size_t max) {
+    const struct view *v = shown(ui);
+    bool board = v->ops == &view_board;
+    if (!board && v->ops != &view_jobs)
+        return 0;
+    const struct cluster *c = board ? NULL : view_cluster(v);
+    if (!board && c == NULL)
+        return 0;
+    const struct table *t = &v->table;
+    size_t n = 0;
+    for (size_t i = t->top;
+         n < max && i < t->n_rows && i < t->top + (size_t)(t->page > 0 ? t->page : 0); i++) {
+        size_t row = t->order[i];
+        int ci = board ? view_board_row_cluster(v, row) : v->cluster;
+        const char *id = board ? view_board_row_job(v, row)
+                         : row < c->jobs.len ? c->jobs.items[row].id
+                                             : NULL;
+        if (ci < 0 || id == NULL || id[0] == '\0')
+            continue;
+        clusters[n] = ci;
+        jobs[n++] = id;
+    }
+    return n;
+}
+
 void ui_selected_row(const struct ui *ui, int *cluster, const char **job) {
     *cluster = -1;
     *job = NULL;

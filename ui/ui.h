@@ -95,6 +95,10 @@ const char *ui_focus_vertex(const struct ui *ui);
 /* on[i] (i < n) set for each cluster with something on the screen in view as last drawn:
  * its own screen, or a row of the clusters screen or the board; the rest cleared. */
 void ui_clusters_on_screen(const struct ui *ui, bool *on, size_t n);
+/* The job rows of the board or a cluster's jobs screen as last drawn: up to max of them,
+ * each as its cluster (clusters[i]) and job id (jobs[i], borrowed: valid until the model
+ * changes). Returns how many; 0 on any other screen. */
+size_t ui_jobs_on_screen(const struct ui *ui, int *clusters, const char **jobs, size_t max);
 /* The row selected on the clusters screen (its cluster, *job NULL) or the board (a job
  * and its cluster): what an action key acts on. *cluster -1 when none. */
 void ui_selected_row(const struct ui *ui, int *cluster, const char **job);

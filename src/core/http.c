@@ -115,8 +115,11 @@ void http_set_budget(struct http *h, double qps, int burst) {
     h->queue.qps = qps;
     h->queue.burst = burst > 0 ? burst : HTTP_DEFAULT_BURST;
     int64_t now = clock_mono_ms();
-    for (size_t i = 0; i < h->queue.n_hosts; i++)
+    for (size_t i = 0; i < h->queue.n_hosts; i++) {
         token_bucket_init(&h->queue.list[i]->bucket, qps, h->queue.burst, now);
+        token_bucket_init(&h->queue.list[i]->steady, qps * HTTP_STEADY_SHARE, h->queue.burst,
+                          now);
+    }
 }
 
 static void req_free(struct req *r) {
@@ -361,6 +364,7 @@ static struct req *create(struct http *h, const struct http_request *q) {
     r->done = q->done;
     r->arg = q->arg;
     r->on_chunk = q->on_chunk;
+    r->qi.fill = q->fill;
     r->timeout_ms = q->timeout_ms > 0 ? q->timeout_ms : h->timeout_ms;
     r->idle_timeout_ms = q->idle_timeout_ms > 0 ? q->idle_timeout_ms : HTTP_DEFAULT_IDLE_TIMEOUT_MS;
     r->followers_tail = &r->followers;
@@ -546,9 +550,12 @@ int http_submit(struct http *h, const struct http_request *q) {
         key = xasprintf("%p %s", (const void *)q->tls, q->url);
         struct req *same = strmap_get(&h->coalesce, key);
         if (same) {
-            /* the more urgent caller sets the pace */
-            if (prio > same->prio) {
-                same->prio = prio;
+            /* the more urgent caller sets the pace (a first fill is not held to the
+             * steady share) */
+            if (prio > same->prio || (q->fill && !same->qi.fill)) {
+                same->qi.fill = same->qi.fill || q->fill;
+                if (prio > same->prio)
+                    same->prio = prio;
                 if (same->qi.queued) {
                     int64_t now = clock_mono_ms();
                     http_queue_remove(&h->queue, &same->qi);

@@ -76,6 +76,10 @@ struct http_request {
     /* Who is waiting (http_queue.h). DEFAULT: background for a GET (held by the
      * budget), a user's action otherwise. */
     enum http_priority priority;
+    /* The first data of something on screen (a visible row's first details, at
+     * HTTP_PRIO_BOARD): waits for the budget but not for its steady share
+     * (http_queue.h HTTP_STEADY_SHARE), which holds only refreshes. */
+    bool fill;
     /* Streaming (a Kubernetes watch): non-NULL sends a 2xx body here piece by piece,
      * never buffered, and done gets an empty body. Such a transfer is long-lived: no
      * overall timeout (timeout_ms bounds the connection set-up), but dropped after

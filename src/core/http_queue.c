@@ -8,6 +8,8 @@
 #define ACTION_LEVEL (HTTP_QUEUE_LEVELS - 1)
 #define VIEW_LEVEL                                                                                 \
     (HTTP_QUEUE_LEVELS - 2) /* the screen in view: spends the budget, never waits for it */
+#define FILL_LEVEL 2            /* first fills: the budget, not its steady share */
+#define BOARD_LEVEL 1           /* the board's refreshes */
 
 void http_queue_init(struct http_queue *q, double qps, int burst) {
     memset(q, 0, sizeof *q);
@@ -48,6 +50,7 @@ struct http_queue_host *http_queue_host(struct http_queue *q, const char *key, i
     h->key = xstrdup(key);
     h->limit = q->per_host;
     token_bucket_init(&h->bucket, q->qps, q->burst, now_ms);
+    token_bucket_init(&h->steady, q->qps * HTTP_STEADY_SHARE, q->burst, now_ms);
     h->stats.host = h->key;
     strmap_put(&q->hosts, key, h);
     if (q->n_hosts == q->cap_hosts) {
@@ -162,9 +165,10 @@ static void wake_due(struct http_queue *q, int64_t now_ms) {
 void http_queue_push(struct http_queue *q, struct http_queue_item *it, struct http_queue_host *host,
                      enum http_priority prio, int64_t now_ms) {
     (void)now_ms;
-    int lv = prio <= HTTP_PRIO_BACKGROUND ? 0 : (int)prio - 1;
-    if (lv > ACTION_LEVEL)
-        lv = ACTION_LEVEL;
+    int lv = prio >= HTTP_PRIO_ACTION ? ACTION_LEVEL
+             : prio == HTTP_PRIO_VIEW ? VIEW_LEVEL
+             : prio == HTTP_PRIO_BOARD ? (it->fill ? FILL_LEVEL : BOARD_LEVEL)
+                                       : 0;
     q->work++;
     it->host = host;
     it->level = lv;
@@ -228,8 +232,13 @@ static bool host_may_start(struct http_queue *q, struct http_queue_host *h,
         return false;
     }
     bool waits = it->level < VIEW_LEVEL;
+    bool steady = waits && !it->fill;
     int64_t wait = waits ? token_bucket_wait_ms(&h->bucket, now_ms) : 0;
-    if (wait > 0 && h->bucket.tokens < 0) {
+    int64_t swait = steady ? token_bucket_wait_ms(&h->steady, now_ms) : 0;
+    bool debt = h->bucket.tokens < 0 || (steady && h->steady.tokens < 0);
+    if (swait > wait)
+        wait = swait;
+    if (wait > 0 && debt) {
         /* in debt to the screen in view: the minimum share (HTTP_MIN_SHARE_MS) */
         int64_t share = h->budgeted_ms + HTTP_MIN_SHARE_MS - now_ms;
         wait = share <= 0 ? 0 : share < wait ? share : wait;
@@ -278,9 +287,36 @@ struct http_queue_item *http_queue_next(struct http_queue *q, int64_t now_ms) {
                 return NULL;
             if (!host_may_start(q, h, it, now_ms))
                 continue;                           /* h left the rings */
+            if (lv == FILL_LEVEL) {
+                /* a board refresh goes after each fill while the steady share has a
+                 * token for it: the rows on screen keep refreshing while others fill */
+                struct http_queue_item *b = h->head[BOARD_LEVEL];
+                if (b && h->fill_run >= 1 &&
+                    token_bucket_wait_ms(&h->steady, now_ms) == 0) {
+                    it = b;
+                    h->fill_run = 0;
+                } else {
+                    h->fill_run++;
+                }
+            }
+            if (it->level == BOARD_LEVEL) {
+                /* the board's turn, but the budget is short (it waited) and background
+                 * details waited through HTTP_BOARD_RUN of its requests: one of those
+                 * goes instead, on the same token */
+                if (h->head[0] && it->throttled && h->board_run >= HTTP_BOARD_RUN) {
+                    it = h->head[0];
+                    h->board_run = 0;
+                } else {
+                    h->board_run++;
+                }
+            } else if (it->level == 0) {
+                h->board_run = 0;
+            }
             token_bucket_force(&h->bucket, now_ms); /* there was one, unless lv is VIEW */
             if (lv < VIEW_LEVEL)
                 h->budgeted_ms = now_ms;
+            if (it->level == VIEW_LEVEL || !it->fill)
+                token_bucket_force(&h->steady, now_ms); /* the view is charged to it too */
             q->ring[lv] = h->rnext[lv]; /* round robin: the next host's turn */
             start(q, it, now_ms);
             return it;

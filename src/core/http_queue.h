@@ -42,7 +42,10 @@ enum http_priority {
     HTTP_PRIO_VIEW,       /* the screen in view */
     HTTP_PRIO_ACTION,     /* a user's action: never waits for the budget or a slot */
 };
-#define HTTP_QUEUE_LEVELS 4 /* BACKGROUND..ACTION as 0..3 */
+/* Queue levels, lowest first: background, the board's refreshes, first fills (a BOARD
+ * request with struct http_queue_item.fill: its own level, so it never waits behind a
+ * refresh held by the steady share), the view, actions. */
+#define HTTP_QUEUE_LEVELS 5
 
 #define HTTP_MAX_PER_HOST 8            /* HTTP/1.1: connections to one host */
 #define HTTP_MAX_PER_HOST_MULTIPLEX 64 /* HTTP/2: streams on one connection */
@@ -52,6 +55,18 @@ enum http_priority {
 #define HTTP_BACKOFF_BASE_MS 500 /* first back-off; doubles, with jitter */
 #define HTTP_BACKOFF_MAX_MS 30000
 #define HTTP_RETRY_AFTER_MAX_MS 300000 /* a Retry-After longer than this is capped */
+/* The steady share: what waits for the budget and is a refresh (the board's summaries
+ * and background details, not a first fill, see struct http_queue_item.fill) also waits
+ * for a second, slower bucket of this fraction of qps, which the screen in view is
+ * charged to as well. A console left open then costs at most this share of the budget
+ * once everything has its data (3 clusters x 20 jobs: about 135 requests a minute at the
+ * default 5/s); the rest of the budget is headroom for what comes on screen. */
+#define HTTP_STEADY_SHARE 0.45
+/* Within the steady share, when both wait, background details get one request after
+ * this many of the board's: they age, they are never starved. Likewise a board refresh
+ * that waited goes after each first fill, while the steady share has a token: the
+ * rows on screen keep refreshing while the rows below them fill. */
+#define HTTP_BOARD_RUN 1
 /* When the screen in view alone spends more than the budget (it never waits, so the
  * bucket goes into debt), what waits for the budget still gets one request this often
  * per host instead of none: the board and the Kubernetes lists age, they do not stop. */
@@ -77,11 +92,15 @@ struct http_queue_host;
 struct http_queue_item {
     struct http_queue_item *prev, *next;
     struct http_queue_host *host;
-    int level;       /* 0..3 */
+    int level;       /* 0..HTTP_QUEUE_LEVELS-1 */
     bool queued;     /* in a queue, not started */
     bool running;    /* started, not finished */
     bool slotless;   /* a stream: takes a token but no slot (it holds its own connection) */
     bool throttled;  /* already counted in throttled */
+    /* The first data of something on screen (a visible row's first details): waits for
+     * the budget but not for the steady share, so a fresh screen fills at the budget's
+     * rate and only its refreshes are held to the share. Set before http_queue_push. */
+    bool fill;
     int64_t sent_ms; /* when it started */
 };
 
@@ -99,6 +118,9 @@ struct http_queue_host {
     int limit;
     int in_flight;
     struct token_bucket bucket;
+    struct token_bucket steady; /* HTTP_STEADY_SHARE of the budget: refreshes */
+    int board_run;              /* board requests started since the last background one */
+    int fill_run;               /* fills started since the last board refresh */
     int64_t held_until_ms; /* back-off or Retry-After */
     int64_t budgeted_ms;   /* when a request that waits for the budget last started */
     int failures;          /* in a row */

@@ -33,6 +33,10 @@ void token_bucket_force(struct token_bucket *b, int64_t now_ms) {
         return;
     refill(b, now_ms);
     b->tokens -= 1.0;
+    /* a debt of more than one burst is forgiven: after the screen in view overdrew for
+     * minutes, what waits for the budget is held about burst/rate seconds, not minutes */
+    if (b->tokens < -b->burst)
+        b->tokens = -b->burst;
 }
 
 int64_t token_bucket_wait_ms(struct token_bucket *b, int64_t now_ms) {

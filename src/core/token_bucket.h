@@ -19,7 +19,7 @@ void token_bucket_init(struct token_bucket *b, double rate, int burst, int64_t n
 /* Take one token if there is one; false when the caller must wait. */
 bool token_bucket_take(struct token_bucket *b, int64_t now_ms);
 /* Take one whether or not there is one (a user's action): the bucket may go negative,
- * and what follows waits for it to refill. */
+ * down to -burst, and what follows waits for it to refill. */
 void token_bucket_force(struct token_bucket *b, int64_t now_ms);
 /* Milliseconds until a token is there (0: now). */
 int64_t token_bucket_wait_ms(struct token_bucket *b, int64_t now_ms);

@@ -17,6 +17,7 @@ struct job_sched {
     int pending_vmetrics;       /* answers of this refresh's metrics set still out */
     enum http_priority prio;    /* of the refresh under way: its vertices' go the same */
     bool subtasks;              /* this refresh asks per-subtask values too */
+    bool fill;                  /* a visible row's first details (struct http_request.fill) */
 };
 
 struct tm_sched {
@@ -50,6 +51,12 @@ struct fetch {
     char *path;  /* owned */
 };
 
+/* A job row on screen (struct poller_focus.row_*). */
+struct poller_row {
+    int cluster;
+    char id[33];
+};
+
 struct poller {
     struct app *app;
     struct http *http;
@@ -75,6 +82,9 @@ struct poller {
     char selected_job[33];
     size_t n_on_screen;
     char drill_vertex[33]; /* struct poller_focus.drill_vertex, "" none */
+    struct poller_row *rows; /* owned: the job rows on screen */
+    size_t n_rows;
+    int filling; /* jobs whose fill is out (js->fill), at most POLLER_FILL_MAX */
 };
 
 struct poller *poller_new(struct app *app, struct http *http) {
@@ -100,6 +110,7 @@ void poller_free(struct poller *p) {
     }
     free(p->sched);
     free(p->on_screen);
+    free(p->rows);
     free(p);
 }
 
@@ -148,6 +159,17 @@ void poller_set_focus(struct poller *p, const struct poller_focus *f) {
         p->n_on_screen = f->n_on_screen;
         p->on_screen = xcalloc(f->n_on_screen ? f->n_on_screen : 1, sizeof *p->on_screen);
         memcpy(p->on_screen, f->on_screen, f->n_on_screen * sizeof *p->on_screen);
+    }
+    free(p->rows);
+    p->rows = NULL;
+    p->n_rows = f->n_rows < POLLER_ROWS_MAX ? f->n_rows : POLLER_ROWS_MAX;
+    if (p->n_rows > 0) {
+        p->rows = xcalloc(p->n_rows, sizeof *p->rows);
+        for (size_t i = 0; i < p->n_rows; i++) {
+            p->rows[i].cluster = f->row_clusters[i];
+            snprintf(p->rows[i].id, sizeof p->rows[i].id, "%s",
+                     f->row_jobs[i] ? f->row_jobs[i] : "");
+        }
     }
     /* a new row selected: what an action on it needs, now rather than next round */
     if (moved && !p->all_details && p->selected >= 0 && (size_t)p->selected < p->app->n_clusters &&
@@ -291,7 +313,7 @@ static void fetch_target(const struct fetch *f, struct flink_target *t) {
  * endpoint is about one) for whoever waits (prio). Returns false when the request could
  * not even be made. */
 static bool ask(struct poller *p, size_t ci, enum flink_ep kind, const char *jid, const char *vid,
-                const char *tmid, enum http_priority prio) {
+                const char *tmid, enum http_priority prio, bool fill) {
     const struct flink_endpoint *e = flink_endpoint(kind);
     struct cluster *c = &p->app->clusters[ci];
     struct fetch *f = xcalloc(1, sizeof *f);
@@ -311,6 +333,7 @@ static bool ask(struct poller *p, size_t ci, enum flink_ep kind, const char *jid
     req.timeout_ms = p->app->timeout_ms;
     req.tls = c->tls;
     req.priority = prio;
+    req.fill = fill;
     int rc = p->submit ? p->submit(p->submit_arg, &req) : http_submit(p->http, &req);
     free(url);
     if (rc != 0) {
@@ -331,8 +354,8 @@ static bool ask(struct poller *p, size_t ci, enum flink_ep kind, const char *jid
 
 /* ask() for an endpoint already out, to move it up: see struct fetch.again. */
 static bool ask_again(struct poller *p, size_t ci, enum flink_ep kind, const char *jid,
-                      enum http_priority prio) {
-    if (!ask(p, ci, kind, jid, NULL, NULL, prio))
+                      enum http_priority prio, bool fill) {
+    if (!ask(p, ci, kind, jid, NULL, NULL, prio, fill))
         return false;
     p->last_fetch->again = true;
     return true;
@@ -359,6 +382,12 @@ static bool rare_due(const struct source *s, int64_t now) {
     return s->state != SOURCE_OK || now - s->last_ok_ms >= FLINK_RARE_INTERVAL_MS;
 }
 
+static bool tms_in_view(const struct poller *p, size_t ci);
+
+static bool detail_due(const struct poller *p, const struct source *s, int64_t now) {
+    return s == NULL || s->state != SOURCE_OK || now - s->last_ok_ms >= detail_interval(p);
+}
+
 static bool summaries_out(const struct cluster_sched *cs) {
     for (int k = 0; k < EP_COUNT; k++)
         if (cs->in_flight[k] && flink_endpoint((enum flink_ep)k)->tier == TIER_SUMMARY)
@@ -382,23 +411,36 @@ static void ask_summaries(struct poller *p, size_t ci, enum http_priority prio) 
         if (cs->in_flight[k]) {
             /* still queued behind others, and now someone waits for it: the same GET
              * again joins it (http.c coalesces) and moves it up to pr */
-            if (pr > cs->asked[k] && ask(p, ci, e->kind, NULL, NULL, NULL, pr))
+            if (pr > cs->asked[k] && ask(p, ci, e->kind, NULL, NULL, NULL, pr, false))
                 cs->asked[k] = pr;
             continue;
         }
         if (e->tier == TIER_RARE && !rare_due(e->source(&t), now))
             continue;
-        if (ask(p, ci, e->kind, NULL, NULL, NULL, pr)) {
+        /* the task managers change seldom: at the detail interval, unless their tab is
+         * on screen (every round) or they never answered */
+        if (e->kind == EP_TASKMANAGERS && !p->all_details && !tms_in_view(p, ci) &&
+            !detail_due(p, e->source(&t), now))
+            continue;
+        if (ask(p, ci, e->kind, NULL, NULL, NULL, pr, false)) {
             cs->in_flight[k] = true;
             cs->asked[k] = pr;
         }
     }
 }
 
+/* The job's fill is over once nothing of it is out. */
+static void fill_done(struct poller *p, struct job_sched *js) {
+    if (js->fill && js->in_flight == 0) {
+        js->fill = false;
+        p->filling--;
+    }
+}
+
 /* One job's whole detail set: its TIER_JOB endpoints (the job's answer then asks its
  * vertices'), and the TIER_JOB_ONCE ones until they answered. */
 static void refresh_job(struct poller *p, size_t ci, struct job *j, enum http_priority prio,
-                        bool subtasks) {
+                        bool subtasks, bool fill) {
     if (j->detail == NULL)
         j->detail = job_detail_new(ring_size(p));
     struct job_sched *js = job_sched(p, ci, j->id, true);
@@ -407,12 +449,17 @@ static void refresh_job(struct poller *p, size_t ci, struct job *j, enum http_pr
          * went in the background and the job is now on screen, its requests are asked
          * again at prio: http.c joins each to the queued one and moves it up, and the
          * vertices' go at prio once the job's answer is in. */
-        if (prio > js->prio) {
-            js->prio = prio;
+        if (prio > js->prio || (fill && !js->fill)) {
+            if (prio > js->prio)
+                js->prio = prio;
             js->subtasks = js->subtasks || subtasks;
+            if (fill && !js->fill) {
+                js->fill = true;
+                p->filling++;
+            }
             for (int k = 0; k < EP_COUNT; k++) {
                 const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
-                if (e->tier == TIER_JOB && ask_again(p, ci, e->kind, j->id, prio))
+                if (e->tier == TIER_JOB && ask_again(p, ci, e->kind, j->id, js->prio, js->fill))
                     js->in_flight++;
             }
         }
@@ -421,10 +468,14 @@ static void refresh_job(struct poller *p, size_t ci, struct job *j, enum http_pr
     js->details_ms = now_ms(p);
     js->prio = prio;
     js->subtasks = subtasks;
+    if (fill) {
+        js->fill = true;
+        p->filling++;
+    }
     for (int k = 0; k < EP_COUNT; k++) {
         const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
         if (e->tier == TIER_VIEW_JOB && overview_in_view(p, ci, j->id) &&
-            ask(p, ci, e->kind, j->id, NULL, NULL, prio))
+            ask(p, ci, e->kind, j->id, NULL, NULL, prio, false))
             js->in_flight++; /* what only the job on screen shows (its restarts) */
         if (e->tier != TIER_JOB && e->tier != TIER_JOB_ONCE)
             continue;
@@ -434,9 +485,10 @@ static void refresh_job(struct poller *p, size_t ci, struct job *j, enum http_pr
             if (s && s->last_ok_ms > 0)
                 continue;
         }
-        if (ask(p, ci, e->kind, j->id, NULL, NULL, prio))
+        if (ask(p, ci, e->kind, j->id, NULL, NULL, prio, fill))
             js->in_flight++;
     }
+    fill_done(p, js);
 }
 
 /* The job on screen, every round, for the screen in view; with --once every job. */
@@ -445,14 +497,14 @@ static void schedule_details(struct poller *p, size_t ci) {
     if (p->all_details) {
         for (size_t k = 0; k < c->jobs.len; k++)
             if (c->jobs.items[k].id[0])
-                refresh_job(p, ci, &c->jobs.items[k], HTTP_PRIO_BOARD, true);
+                refresh_job(p, ci, &c->jobs.items[k], HTTP_PRIO_BOARD, true, false);
         return;
     }
     if ((int)ci != p->focus || p->focus_job[0] == '\0')
         return;
     struct job *fj = cluster_find_job(c, p->focus_job);
     if (fj)
-        refresh_job(p, ci, fj, HTTP_PRIO_VIEW, p->tab == POLLER_TAB_SUBTASKS);
+        refresh_job(p, ci, fj, HTTP_PRIO_VIEW, p->tab == POLLER_TAB_SUBTASKS, false);
 }
 
 /* The selected row's job(s), when their details are due: what an action key needs (its
@@ -472,7 +524,7 @@ static void schedule_selected(struct poller *p, size_t ci) {
         const struct job_sched *js = job_sched(p, ci, j->id, false);
         bool due = js == NULL || js->details_ms == 0 || now - js->details_ms >= detail_interval(p);
         if (due || (js->in_flight > 0 && js->prio < HTTP_PRIO_VIEW))
-            refresh_job(p, ci, j, HTTP_PRIO_VIEW, false);
+            refresh_job(p, ci, j, HTTP_PRIO_VIEW, false, false);
     }
 }
 
@@ -490,7 +542,7 @@ static void ask_tm_metrics(struct poller *p, size_t ci, enum http_priority prio)
             continue;
         for (int k = 0; k < EP_COUNT; k++)
             if (flink_endpoint((enum flink_ep)k)->tier == TIER_TM &&
-                ask(p, ci, (enum flink_ep)k, NULL, NULL, t->id, prio))
+                ask(p, ci, (enum flink_ep)k, NULL, NULL, t->id, prio, false))
                 ts->in_flight = true;
     }
 }
@@ -505,6 +557,32 @@ static bool tms_out(const struct cluster_sched *cs) {
 /* The task managers tab of the cluster on screen wants its metrics every round. */
 static bool tms_in_view(const struct poller *p, size_t ci) {
     return (int)ci == p->focus && p->tab == POLLER_TAB_TASKMANAGERS;
+}
+
+/* ---- the rows on screen: their first details before anything off screen ------------ */
+
+/* Each job row on screen that has no details yet and none out gets its first detail
+ * set for the board, as a fill (it waits for the budget, not for its steady share), at
+ * most POLLER_FILL_MAX jobs at a time, top row first. O(rows). */
+static void fill_rows(struct poller *p) {
+    if (p->all_details)
+        return;
+    for (size_t i = 0; i < p->n_rows && p->filling < POLLER_FILL_MAX; i++) {
+        const struct poller_row *r = &p->rows[i];
+        if (r->cluster < 0 || (size_t)r->cluster >= p->app->n_clusters)
+            continue;
+        size_t ci = (size_t)r->cluster;
+        struct cluster *c = &p->app->clusters[ci];
+        if (!cluster_in_scope(c) || is_focus_job(p, ci, r->id))
+            continue;
+        struct job *j = cluster_find_job(c, r->id);
+        if (j == NULL)
+            continue;
+        const struct job_sched *js = job_sched(p, ci, j->id, false);
+        if (js && (js->fill || (js->details_ms != 0 && js->in_flight == 0)))
+            continue; /* filling, or had its first details (or tried): the usual round */
+        refresh_job(p, ci, j, HTTP_PRIO_BOARD, false, true);
+    }
 }
 
 /* ---- the background: within the budget, oldest first --------------------------------- */
@@ -570,7 +648,7 @@ static void background_fill(struct poller *p) {
             ask_tm_metrics(p, b.ci, HTTP_PRIO_BACKGROUND);
         else
             refresh_job(p, b.ci, &p->app->clusters[b.ci].jobs.items[b.job],
-                        HTTP_PRIO_BACKGROUND, false);
+                        HTTP_PRIO_BACKGROUND, false, false);
     }
 }
 
@@ -582,7 +660,7 @@ static void ask_drill(struct poller *p, size_t ci, struct job *j, struct job_sch
         return;
     for (int k = 0; k < EP_COUNT; k++)
         if (flink_endpoint((enum flink_ep)k)->tier == TIER_DRILL &&
-            ask(p, ci, (enum flink_ep)k, j->id, p->drill_vertex, NULL, js->prio))
+            ask(p, ci, (enum flink_ep)k, j->id, p->drill_vertex, NULL, js->prio, false))
             js->in_flight++;
 }
 
@@ -605,11 +683,11 @@ static void schedule_vertices(struct poller *p, size_t ci, struct job *j) {
                 /* a source's backlog: its operator's metric names are in the path */
                 char op[96];
                 flink_source_operator(d->vertices.items[i].name, op, sizeof op);
-                if (op[0] && ask(p, ci, e->kind, j->id, vid, op, js->prio))
+                if (op[0] && ask(p, ci, e->kind, j->id, vid, op, js->prio, js->fill))
                     js->in_flight++;
                 continue;
             }
-            if (!wanted || !ask(p, ci, e->kind, j->id, vid, NULL, js->prio))
+            if (!wanted || !ask(p, ci, e->kind, j->id, vid, NULL, js->prio, js->fill))
                 continue;
             js->in_flight++;
             if (e->metrics_set)
@@ -667,6 +745,7 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
         else if (tms_in_view(p, ci))
             ask_tm_metrics(p, ci, HTTP_PRIO_VIEW);
     }
+    fill_rows(p);
     background_fill(p);
 }
 
@@ -730,7 +809,10 @@ static void on_response(void *self, void *request, const struct http_response *r
     else
         p->changed = true;
     fetch_free(f);
-    /* a background slot freed, or a list brought new jobs: the next oldest goes */
+    if (js)
+        fill_done(p, js); /* its last answer, vertices' asks included */
+    /* a background slot freed, or a list brought new jobs: the next row, the next oldest */
+    fill_rows(p);
     background_fill(p);
 }
 

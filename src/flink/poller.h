@@ -1,7 +1,9 @@
 /* The scheduler of the Flink REST endpoints (the table in flink_endpoints.h): each round
- * asks the clusters on screen for their summaries (/overview, /jobs/overview,
- * /taskmanagers; /config and /jobmanager/config now and then) and the job on screen's
- * details; in the background, within the budget and oldest first, the other clusters'
+ * asks the clusters on screen for their summaries (/overview, /jobs/overview; the list
+ * of task managers every detail interval, every round while their tab is on screen;
+ * /config and /jobmanager/config now and then) and the job on screen's details; the job
+ * rows on screen without details get their first ones next (a fill: struct
+ * http_request.fill); in the background, within the budget and oldest first, the other clusters'
  * summaries, the other jobs' details (each due every detail interval) and task manager
  * metrics; parses the answers into the app's clusters and records each endpoint's
  * struct source. What is in flight and what is due is the poller's own bookkeeping, not
@@ -34,8 +36,9 @@ enum poller_tab {
 
 /* What is on screen (the UI says, main.c passes it on). Every request is tagged with
  * who waits for it (http.h): the job on screen's endpoints HTTP_PRIO_VIEW; the summaries
- * (/overview, /jobs/overview, /taskmanagers) of clusters on screen HTTP_PRIO_BOARD,
- * every round; everything else HTTP_PRIO_BACKGROUND, within the budget. */
+ * (/overview, /jobs/overview) of clusters on screen HTTP_PRIO_BOARD, every round, and the
+ * first details of job rows on screen HTTP_PRIO_BOARD as a fill; everything else
+ * HTTP_PRIO_BACKGROUND, within the budget. */
 struct poller_focus {
     int cluster;         /* the cluster whose screen is open, -1 none */
     const char *job;     /* the job on screen, NULL none; copied */
@@ -53,8 +56,19 @@ struct poller_focus {
     /* The vertex of the job on screen whose subtasks the drill-down shows (copied; NULL
      * none): its TIER_DRILL endpoints go with the job's refresh, at its priority. */
     const char *drill_vertex;
+    /* The job rows on screen (the board's, a cluster's jobs screen's): row_clusters[i] and
+     * row_jobs[i] (copied), n_rows of them. A row without details yet gets its first
+     * ones before any off-screen job, for the board (POLLER_FILL_MAX jobs at a time). */
+    const int *row_clusters;
+    const char *const *row_jobs;
+    size_t n_rows;
 };
 #define POLLER_SELECTED_MAX_JOBS 8
+/* Most job rows a screen reports (a terminal rarely shows more). */
+#define POLLER_ROWS_MAX 256
+/* Visible rows' first detail sets out at once: the queue stays short, so a refresh of
+ * what is already there does not wait behind a whole screen's first fill. */
+#define POLLER_FILL_MAX 4
 
 struct poller;
 

@@ -64,9 +64,10 @@ void app_job_counts(const struct cluster *c, struct job_counts *out) {
 }
 
 /* The oldest good answer among the sources polled every round; /config is asked once a
- * minute and would make every cluster look old. 0 when none answered. */
+ * minute and /taskmanagers every detail interval (poller.c): they would make every
+ * cluster look old. 0 when none answered. */
 static int64_t data_ms(const struct cluster *c) {
-    static const enum cluster_source polled[] = {SRC_OVERVIEW, SRC_JOBS, SRC_TASKMANAGERS};
+    static const enum cluster_source polled[] = {SRC_OVERVIEW, SRC_JOBS};
     int64_t oldest = 0;
     for (size_t i = 0; i < sizeof polled / sizeof polled[0]; i++) {
         int64_t t = c->sources[polled[i]].last_ok_ms;

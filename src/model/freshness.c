@@ -45,8 +45,9 @@ static void consider(struct fresh_oldest *o, bool *any, const char *name, int64_
 }
 
 bool freshness_cluster_oldest(const struct cluster *c, struct fresh_oldest *out) {
-    static const enum cluster_source polled[] = {SRC_OVERVIEW, SRC_JOBS, SRC_TASKMANAGERS};
-    static const char *const polled_names[] = {"overview", "jobs", "taskmanagers"};
+    /* /taskmanagers goes every detail interval (poller.c), not every round */
+    static const enum cluster_source polled[] = {SRC_OVERVIEW, SRC_JOBS};
+    static const char *const polled_names[] = {"overview", "jobs"};
     bool any = false;
     out->source = NULL;
     out->last_ok_ms = 0;

@@ -131,7 +131,7 @@ void history_update(struct app *a) {
                                    a->refresh_ms);
         for (size_t i = 0; i < c->taskmanagers.len; i++) {
             struct taskmanager *t = &c->taskmanagers.items[i];
-            if (t->heap_used.v == NULL)
+            if (t->heap_used.cap == 0)
                 ring_init(&t->heap_used, ring_size);
             if (t->metrics_ms > 0 && t->metrics_ms > ring_last_time(&t->heap_used))
                 ring_push_at(&t->heap_used, t->metrics_ms, t->metrics.heap_used);

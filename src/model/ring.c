@@ -6,28 +6,67 @@
 
 #include "xalloc.h"
 
+#define RING_FIRST_ALLOC 16
+
 void ring_init(struct ring *r, size_t cap) {
     r->cap = cap ? cap : 1;
-    r->v = xcalloc(r->cap, sizeof *r->v);
-    r->t = xcalloc(r->cap, sizeof *r->t);
+    r->v = NULL;
+    r->dt = NULL;
+    r->base = 0;
+    r->alloc = 0;
     r->len = 0;
     r->head = 0;
 }
 
 void ring_free(struct ring *r) {
     free(r->v);
-    free(r->t);
+    free(r->dt);
     r->v = NULL;
-    r->t = NULL;
-    r->cap = r->len = r->head = 0;
+    r->dt = NULL;
+    r->base = 0;
+    r->alloc = r->cap = r->len = r->head = 0;
+}
+
+/* A time as stored: ms from base (set by the first timed point). A time more than 24
+ * days from it (a ring's points span minutes to hours) is clamped. */
+static int32_t pack_time(struct ring *r, int64_t t) {
+    if (t == 0)
+        return RING_NO_TIME;
+    if (r->base == 0)
+        r->base = t;
+    int64_t d = t - r->base;
+    if (d >= INT32_MAX)
+        d = INT32_MAX - 1;
+    if (d <= RING_NO_TIME)
+        d = (int64_t)RING_NO_TIME + 1;
+    return (int32_t)d;
+}
+
+static int64_t unpack_time(const struct ring *r, int32_t d) {
+    return d == RING_NO_TIME ? 0 : r->base + d;
+}
+
+/* Room for one more point before the ring is full: while storage is smaller than cap the
+ * points are in order at [0, len) (nothing was dropped yet), so growing keeps them. */
+static void grow(struct ring *r) {
+    if (r->len < r->alloc || r->alloc >= r->cap)
+        return;
+    size_t n = r->alloc ? r->alloc * 2 : RING_FIRST_ALLOC;
+    if (n > r->cap)
+        n = r->cap;
+    r->v = xrealloc(r->v, n * sizeof *r->v);
+    r->dt = xrealloc(r->dt, n * sizeof *r->dt);
+    r->alloc = n;
+    r->head = r->len;
 }
 
 void ring_push_at(struct ring *r, int64_t t, double v) {
-    if (r->v == NULL)
+    if (r->cap == 0)
         return;
+    grow(r);
     r->v[r->head] = (float)v;
-    r->t[r->head] = t;
-    r->head = (r->head + 1) % r->cap;
+    r->dt[r->head] = pack_time(r, t);
+    r->head = (r->head + 1) % r->alloc;
     if (r->len < r->cap)
         r->len++;
 }
@@ -36,15 +75,16 @@ void ring_push(struct ring *r, double v) { ring_push_at(r, 0, v); }
 
 /* Storage slot of the i-th point (0 = oldest). */
 static size_t slot(const struct ring *r, size_t i) {
-    size_t oldest = (r->head + r->cap - r->len) % r->cap;
-    return (oldest + i) % r->cap;
+    size_t oldest = (r->head + r->alloc - r->len) % r->alloc;
+    return (oldest + i) % r->alloc;
 }
 
 void ring_insert(struct ring *r, int64_t t, double v) {
-    if (r->v == NULL)
+    if (r->cap == 0)
         return;
+    grow(r);
     size_t pos = r->len; /* points [pos, len) are later than t and move up one */
-    while (pos > 0 && r->t[slot(r, pos - 1)] > t)
+    while (pos > 0 && ring_time(r, pos - 1) > t)
         pos--;
     if (r->len == r->cap) {
         if (pos == 0)
@@ -52,24 +92,24 @@ void ring_insert(struct ring *r, int64_t t, double v) {
         /* drop the oldest: the points before pos move down one instead */
         for (size_t i = 0; i + 1 < pos; i++) {
             r->v[slot(r, i)] = r->v[slot(r, i + 1)];
-            r->t[slot(r, i)] = r->t[slot(r, i + 1)];
+            r->dt[slot(r, i)] = r->dt[slot(r, i + 1)];
         }
         r->v[slot(r, pos - 1)] = (float)v;
-        r->t[slot(r, pos - 1)] = t;
+        r->dt[slot(r, pos - 1)] = pack_time(r, t);
         return;
     }
     r->len++;
-    r->head = (r->head + 1) % r->cap;
+    r->head = (r->head + 1) % r->alloc;
     for (size_t i = r->len - 1; i > pos; i--) {
         r->v[slot(r, i)] = r->v[slot(r, i - 1)];
-        r->t[slot(r, i)] = r->t[slot(r, i - 1)];
+        r->dt[slot(r, i)] = r->dt[slot(r, i - 1)];
     }
     r->v[slot(r, pos)] = (float)v;
-    r->t[slot(r, pos)] = t;
+    r->dt[slot(r, pos)] = pack_time(r, t);
 }
 
 size_t ring_backfill(struct ring *r, const int64_t *t, const double *v, size_t n, int64_t step_ms) {
-    if (r->v == NULL || n == 0 || r->len == r->cap)
+    if (r->cap == 0 || n == 0 || r->len == r->cap)
         return 0;
     int64_t limit = INT64_MAX;
     if (r->len > 0) {
@@ -103,8 +143,9 @@ size_t ring_backfill(struct ring *r, const int64_t *t, const double *v, size_t n
     size_t total = want + tail;
     size_t skip = total > room ? total - room : 0; /* the oldest that do not fit */
     size_t add = total - skip;
-    float *nv = xcalloc(r->cap, sizeof *nv);
-    int64_t *nt = xcalloc(r->cap, sizeof *nt);
+    size_t k_all = add + r->len; /* <= cap */
+    float *nv = xcalloc(k_all, sizeof *nv);
+    int64_t *nt = xcalloc(k_all, sizeof *nt); /* unpacked, while base may move */
     size_t k = 0, seen = 0;
     for (size_t i = 0; i < n && seen < want; i++) {
         if (t[i] >= limit)
@@ -122,14 +163,19 @@ size_t ring_backfill(struct ring *r, const int64_t *t, const double *v, size_t n
     }
     for (size_t i = 0; i < r->len; i++) {
         nv[k] = r->v[slot(r, i)];
-        nt[k++] = r->t[slot(r, i)];
+        nt[k++] = ring_time(r, i);
     }
     free(r->v);
-    free(r->t);
+    free(r->dt);
     r->v = nv;
-    r->t = nt;
+    r->dt = xcalloc(k, sizeof *r->dt);
+    r->base = 0;
+    for (size_t i = 0; i < k; i++)
+        r->dt[i] = pack_time(r, nt[i]);
+    free(nt);
+    r->alloc = k;
     r->len = k;
-    r->head = k % r->cap;
+    r->head = k % r->alloc;
     return add;
 }
 
@@ -139,7 +185,9 @@ double ring_get(const struct ring *r, size_t i) {
     return r->v[slot(r, i)];
 }
 
-int64_t ring_time(const struct ring *r, size_t i) { return i < r->len ? r->t[slot(r, i)] : 0; }
+int64_t ring_time(const struct ring *r, size_t i) {
+    return i < r->len ? unpack_time(r, r->dt[slot(r, i)]) : 0;
+}
 
 int64_t ring_last_time(const struct ring *r) { return r->len ? ring_time(r, r->len - 1) : 0; }
 

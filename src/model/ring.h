@@ -9,12 +9,19 @@
 #include <stdint.h>
 
 struct ring {
-    float *v;   /* owned, cap entries: float halves the memory, and is precise enough */
-    int64_t *t; /* owned, cap entries: each point's time, epoch ms, 0 unknown */
-    size_t cap;
-    size_t len;  /* entries held, <= cap */
-    size_t head; /* index of the next write */
+    /* Storage grows as points come (16, doubling up to cap): a series a job never has
+     * (checkpoints of a job without them, a vertex never measured) costs nothing, and a
+     * job seen once costs a few points, not 15 minutes of them. Each point is 8 bytes:
+     * its value as a float (precise enough) and its time as ms from base. */
+    float *v;      /* owned, alloc entries; NULL before the first point */
+    int32_t *dt;   /* owned, alloc entries: time - base in ms, RING_NO_TIME unknown */
+    int64_t base;  /* epoch ms of the first timed point (the times' origin), 0 none yet */
+    size_t alloc;  /* entries allocated, <= cap */
+    size_t cap;    /* most points held; 0: not initialised (pushes are ignored) */
+    size_t len;    /* entries held, <= cap */
+    size_t head;   /* index of the next write */
 };
+#define RING_NO_TIME INT32_MIN
 
 void ring_init(struct ring *r, size_t cap);
 void ring_free(struct ring *r);

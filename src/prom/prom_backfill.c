@@ -244,7 +244,7 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
         }
         for (size_t i = 0; i < c->taskmanagers.len && tms < PROM_BACKFILL_MAX_IDS; i++) {
             const struct taskmanager *t = &c->taskmanagers.items[i];
-            if (t->id == NULL || t->heap_used.v == NULL)
+            if (t->id == NULL || t->heap_used.cap == 0)
                 continue;
             snprintf(key, sizeof key, "%s\x1f\x1f%s", c->name, t->id);
             if (strmap_get(&b->seen, key) == NULL) {
@@ -518,7 +518,7 @@ static bool apply(struct prom_backfill *b, struct app *app) {
             struct cluster *c = &app->clusters[x->ci];
             for (size_t k = 0; k < c->taskmanagers.len; k++) {
                 struct taskmanager *tm = &c->taskmanagers.items[k];
-                if (tm->id && strcmp(tm->id, x->id) == 0 && tm->heap_used.v &&
+                if (tm->id && strcmp(tm->id, x->id) == 0 && tm->heap_used.cap > 0 &&
                     ring_backfill(&tm->heap_used, t, v, n, b->step_ms) > 0) {
                     char key[256];
                     snprintf(key, sizeof key, "%s\x1f\x1f%s", c->name, tm->id);

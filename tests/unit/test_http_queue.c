@@ -161,8 +161,10 @@ static void budget_spends_the_burst_then_the_rate(void **state) {
     http_queue_init(&q, 5.0, 10);
     q.max_in_flight = 1000;
     struct item it[30];
-    for (int i = 0; i < 30; i++)
+    for (int i = 0; i < 30; i++) {
         push(&q, &it[i], "http://api", HTTP_PRIO_BOARD, i);
+        it[i].qi.fill = true; /* first fills: the whole budget, not its steady share */
+    }
     it[0].qi.host->limit = 1000;
     int started = 0;
     while (next_item(&q, 0))
@@ -324,6 +326,167 @@ static void hundred_thousand_requests_drain_in_linear_work(void **state) {
     http_queue_free(&q);
 }
 
+/* The screen in view overdraws the bucket (it never waits): a request that waits for
+ * the budget is held outside the host's slots (it takes none while it waits), is still
+ * started within HTTP_MIN_SHARE_MS, every view request pushed meanwhile starts at once,
+ * and once the view stops, what it owed is forgiven beyond one burst: what waits goes
+ * again within seconds, not after minutes of debt. */
+static void view_debt_never_holds_a_waiting_request_long(void **state) {
+    (void)state;
+    struct http_queue q;
+    http_queue_init(&q, 5.0, 10);
+    enum { VIEWS = 200 };
+    struct item *view = calloc(VIEWS, sizeof *view);
+    struct item board[11];
+    int64_t board_started = -1;
+    int running = 0, pushed = 0;
+    int64_t ended[VIEWS];
+    push(&q, &board[0], "http://api", HTTP_PRIO_BOARD, 1000);
+    struct http_queue_host *h = board[0].qi.host;
+    for (int64_t t = 0; t < 2000; t += 10) { /* 100 view requests a second, 50 ms each */
+        for (int i = 0; i < pushed; i++)
+            if (view[i].qi.running && t >= ended[i]) {
+                http_queue_finish(&q, &view[i].qi, false, 0, t);
+                running--;
+            }
+        push(&q, &view[pushed], "http://api", HTTP_PRIO_VIEW, pushed);
+        ended[pushed] = t + 50;
+        pushed++;
+        struct item *got;
+        bool view_started = false;
+        while ((got = next_item(&q, t)) != NULL) {
+            if (got->tag == 1000) {
+                board_started = t;
+                http_queue_finish(&q, &got->qi, false, 0, t);
+                continue;
+            }
+            view_started = view_started || got->tag == pushed - 1;
+            running++;
+        }
+        assert_true(view_started);              /* the view never waits */
+        assert_int_equal(h->in_flight, running); /* the waiting one holds no slot */
+    }
+    assert_true(board_started >= 0 && board_started <= HTTP_MIN_SHARE_MS);
+    assert_true(h->bucket.tokens >= -10.0 - 1e-9); /* the debt: one burst at most */
+    for (int i = 0; i < pushed; i++)
+        if (view[i].qi.running)
+            http_queue_finish(&q, &view[i].qi, false, 0, 2000);
+    /* the view is gone: ten board requests all go within a few seconds */
+    for (int i = 1; i < 11; i++) {
+        push(&q, &board[i], "http://api", HTTP_PRIO_BOARD, 1000 + i);
+        board[i].qi.fill = true;
+    }
+    int started = 0;
+    for (int64_t t = 2000; t <= 7000 && started < 10; t += 10) {
+        struct item *got;
+        while ((got = next_item(&q, t)) != NULL) {
+            started++;
+            http_queue_finish(&q, &got->qi, false, 0, t);
+        }
+    }
+    assert_int_equal(started, 10);
+    http_queue_free(&q);
+    free(view);
+}
+
+/* A console left open on 3 clusters x 20 jobs, as the poller asks: the selected
+ * cluster's two summaries for the screen in view and the two other clusters' four for
+ * the board every 2 s (each asked again only once answered), and background details
+ * always waiting. Refreshes are held to the steady share (HTTP_STEADY_SHARE of 5/s), the
+ * view charged to it: about 135 requests a minute in all, not the whole budget's 300;
+ * the board's rows still refresh, and background details still progress. */
+static void steady_state_keeps_to_the_share_and_background_progresses(void **state) {
+    (void)state;
+    struct http_queue q;
+    http_queue_init(&q, 5.0, 10);
+    enum { N = 4096 };
+    struct item *it = calloc(N, sizeof *it);
+    int n = 0;
+    bool board_out[4] = {false};
+    int board_idx[4] = {0};
+    int bg_queued = 0;
+    int sent_view = 0, sent_board = 0, sent_bg = 0;
+    for (int64_t t = 0; t < 120000; t += 10) {
+        bool counting = t >= 60000; /* the second minute: steady state */
+        if (t % 2000 == 0) {
+            for (int v = 0; v < 2 && n < N; v++, n++)
+                push(&q, &it[n], "http://api", HTTP_PRIO_VIEW, 0);
+            for (int b = 0; b < 4 && n < N; b++) {
+                if (board_out[b])
+                    continue; /* still queued or out: the poller does not ask again */
+                push(&q, &it[n], "http://api", HTTP_PRIO_BOARD, 1 + b);
+                board_out[b] = true;
+                board_idx[b] = n++;
+            }
+        }
+        while (bg_queued < 16 && n < N) {
+            push(&q, &it[n++], "http://api", HTTP_PRIO_BACKGROUND, 9);
+            bg_queued++;
+        }
+        struct item *got;
+        while ((got = next_item(&q, t)) != NULL) {
+            http_queue_finish(&q, &got->qi, false, 0, t); /* answered at once */
+            if (got->tag == 0) {
+                sent_view += counting;
+            } else if (got->tag == 9) {
+                sent_bg += counting;
+                bg_queued--;
+            } else {
+                sent_board += counting;
+                assert_ptr_equal(got, &it[board_idx[got->tag - 1]]);
+                board_out[got->tag - 1] = false;
+            }
+        }
+    }
+    assert_true(n < N);
+    int total = sent_view + sent_board + sent_bg;
+    assert_int_equal(sent_view, 60);         /* the view: every one of them */
+    assert_true(total <= 150);               /* the target for 3 x 20 */
+    assert_true(sent_board >= 30);           /* every row refreshed every 8 s at worst */
+    assert_true(sent_bg >= 20);              /* background details are not starved */
+    http_queue_free(&q);
+    free(it);
+}
+
+/* A fresh screen: the board's refreshes wait for the steady share, the rows' first
+ * fills only for the budget. The fills never wait behind a refresh held by the share,
+ * and the refreshes still go between them. */
+static void fills_do_not_wait_behind_held_refreshes(void **state) {
+    (void)state;
+    struct http_queue q;
+    http_queue_init(&q, 5.0, 10);
+    struct item board[40], fill[20];
+    for (int i = 0; i < 40; i++)
+        push(&q, &board[i], "http://api", HTTP_PRIO_BOARD, i);
+    board[0].qi.host->limit = 1000;
+    int started = 0;
+    while (next_item(&q, 0)) /* the burst: ten refreshes */
+        started++;
+    assert_int_equal(started, 10);
+    for (int i = 0; i < 20; i++) {
+        memset(&fill[i], 0, sizeof fill[i]);
+        fill[i].tag = 100 + i;
+        fill[i].qi.fill = true;
+        http_queue_push(&q, &fill[i].qi, board[0].qi.host, HTTP_PRIO_BOARD, 0);
+    }
+    int fills = 0, refreshes = 0;
+    for (int64_t t = 0; t <= 4000; t += 10) {
+        struct item *got;
+        while ((got = next_item(&q, t)) != NULL) {
+            if (got->tag >= 100)
+                fills++;
+            else
+                refreshes++;
+        }
+    }
+    /* 4 s of the budget's 5/s: about 20 tokens, the fills take most of them, and the
+     * steady share's 2.25/s (owed for the burst) still lets a few refreshes through */
+    assert_true(fills >= 12);
+    assert_true(refreshes >= 1);
+    assert_true(fills + refreshes <= 21);
+    http_queue_free(&q);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(highest_priority_first_oldest_first_within),
@@ -337,6 +500,9 @@ int main(void) {
         cmocka_unit_test(failing_host_backs_off_with_jitter),
         cmocka_unit_test(removed_request_is_never_started),
         cmocka_unit_test(hundred_thousand_requests_drain_in_linear_work),
+        cmocka_unit_test(view_debt_never_holds_a_waiting_request_long),
+        cmocka_unit_test(fills_do_not_wait_behind_held_refreshes),
+        cmocka_unit_test(steady_state_keeps_to_the_share_and_background_progresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,7 @@ struct pending {
 
 struct fake {
     struct pending reqs[512];
+    bool fill[512]; /* struct http_request.fill of reqs[i] */
     size_t n;
 };
 
@@ -52,6 +53,7 @@ static int fake_submit(void *arg, const struct http_request *req) {
     f->reqs[f->n].done = req->done;
     f->reqs[f->n].arg = req->arg;
     f->reqs[f->n].prio = req->priority;
+    f->fill[f->n] = req->fill;
     f->n++;
     return 0;
 }
@@ -75,6 +77,8 @@ static bool answer_req(struct world *w, const char *path, bool like, long status
         struct pending r = w->server.reqs[i];
         memmove(&w->server.reqs[i], &w->server.reqs[i + 1],
                 (w->server.n - i - 1) * sizeof w->server.reqs[0]);
+        memmove(&w->server.fill[i], &w->server.fill[i + 1],
+                (w->server.n - i - 1) * sizeof w->server.fill[0]);
         w->server.n--;
         char *body;
         size_t len;
@@ -372,7 +376,7 @@ static size_t add_cluster(struct world *w, const char *name, size_t n_jobs) {
 
 static void focus_on(struct world *w, int cluster, const char *job, enum poller_tab tab,
                      const bool *on, size_t n) {
-    struct poller_focus f = {cluster, job, tab, on, n, -1, NULL, NULL};
+    struct poller_focus f = {cluster, job, tab, on, n, -1, NULL, NULL, NULL, NULL, 0};
     poller_set_focus(w->p, &f);
 }
 
@@ -458,7 +462,7 @@ static void selected_row_details_go_as_the_screen_in_view(void **state) {
     answer_summaries(w); /* the jobs list asks their details in the background */
     assert_int_equal(prio_of(w, "/jobs/" JOB2), HTTP_PRIO_BACKGROUND);
     /* still waiting there when production is selected: moved up at once */
-    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 1, 0, NULL, NULL};
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 1, 0, NULL, NULL, NULL, NULL, 0};
     poller_set_focus(w->p, &f);
     /* an action key on the row needs them: never held by the budget */
     size_t view = 0;
@@ -508,7 +512,7 @@ static void heatmap_tab_asks_per_subtask_values(void **state) {
 static void drill_asks_only_the_drilled_vertex(void **state) {
     struct world *w = *state;
     const char *vid = "0a448493b4782967b150582570326227";
-    struct poller_focus f = {0, JOB1, POLLER_TAB_SUBTASKS, NULL, 0, -1, NULL, vid};
+    struct poller_focus f = {0, JOB1, POLLER_TAB_SUBTASKS, NULL, 0, -1, NULL, vid, NULL, NULL, 0};
     poller_set_focus(w->p, &f);
     poller_round(w->p, 0, JOB1);
     answer_summaries(w);
@@ -554,7 +558,9 @@ static void task_manager_metrics_at_the_detail_interval(void **state) {
         ;
     clock_advance(&w->clock, 2000);
     poller_round(w->p, -1, NULL);
-    assert_true(answer(w, "/taskmanagers", 200, "", "taskmanagers.flink-2.3.json"));
+    /* the list of task managers itself: at the detail interval too, not every round */
+    assert_int_equal(asked(w, "/taskmanagers"), 0);
+    assert_true(asked(w, "/jobs/overview") > 0);
     assert_int_equal(asked_like(w, "/metrics?get=Status.JVM"), 0);
     while (answer_req(w, "/", true, 500, NULL, NULL))
         ;
@@ -669,7 +675,7 @@ static void background_answers_redraw_at_most_once_a_second(void **state) {
     /* the board's rows: at most every half second */
     bool on[1] = {true};
     focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
-    clock_advance(&w->clock, 2000);
+    clock_advance(&w->clock, POLLER_DETAIL_INTERVAL_MS); /* the task managers due again */
     poller_round(w->p, -1, NULL);
     (void)poller_take_changed(w->p); /* whatever came before */
     assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BOARD);
@@ -708,6 +714,69 @@ static void background_answers_redraw_at_most_once_a_second(void **state) {
             assert_int_equal(w->server.reqs[i].prio, HTTP_PRIO_VIEW);
 }
 
+/* The clusters screen left open: /overview and /jobs/overview every round, the list of
+ * task managers only every detail interval (it changes seldom, and it was a third of
+ * what a console cost the API server). */
+static void task_managers_list_at_the_detail_interval(void **state) {
+    struct world *w = *state;
+    bool on[1] = {true};
+    focus_on(w, -1, NULL, POLLER_TAB_OTHER, on, 1);
+    int tms = 0, overviews = 0;
+    for (int round = 0; round < 30; round++) { /* a minute at 2 s */
+        poller_round(w->p, -1, NULL);
+        tms += (int)asked(w, "/taskmanagers");
+        overviews += (int)asked(w, "/overview");
+        while (answer_req(w, "/taskmanagers", false, 200, "", "taskmanagers.flink-2.3.json"))
+            ;
+        while (answer_req(w, "/", true, 500, NULL, NULL))
+            ;
+        clock_advance(&w->clock, 2000);
+    }
+    assert_int_equal(overviews, 30);
+    assert_true(tms >= 2 && tms <= 3); /* at 0 s, 30 s (and 60 s) */
+}
+
+/* A fresh board: the job rows on screen get their first details for the board, as a
+ * fill, a few jobs at a time and before any off-screen job's; the rows below the screen
+ * wait in the background. */
+static void rows_on_screen_get_their_first_details_first(void **state) {
+    struct world *w = *state;
+    enum { JOBS = 14 };
+    size_t ci = add_cluster(w, "fresh", JOBS);
+    bool on[2] = {false, true};
+    int rc[3] = {(int)ci, (int)ci, (int)ci};
+    const char *rj[3] = {"j1-9", "j1-3", "j1-12"}; /* the board's order, not the list's */
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 2, -1, NULL, NULL, rc, rj, 3};
+    poller_set_focus(w->p, &f);
+    poller_round(w->p, -1, NULL);
+    for (int i = 0; i < 3; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "http://fresh:8081/jobs/%s", rj[i]);
+        bool seen = false;
+        for (size_t k = 0; k < w->server.n; k++)
+            if (strcmp(w->server.reqs[k].url, path) == 0) {
+                assert_int_equal(w->server.reqs[k].prio, HTTP_PRIO_BOARD);
+                assert_true(w->server.fill[k]);
+                seen = true;
+            }
+        assert_true(seen);
+    }
+    /* a job below the screen: background, no fill */
+    for (size_t k = 0; k < w->server.n; k++)
+        if (strcmp(w->server.reqs[k].url, "http://fresh:8081/jobs/j1-0") == 0) {
+            assert_int_equal(w->server.reqs[k].prio, HTTP_PRIO_BACKGROUND);
+            assert_false(w->server.fill[k]);
+        }
+    /* once a row's first details are in, its refreshes are no fill */
+    while (answer_req(w, "/jobs/j1-9", true, 500, NULL, NULL))
+        ;
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    for (size_t k = 0; k < w->server.n; k++)
+        if (strstr(w->server.reqs[k].url, "/jobs/j1-9"))
+            fail();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(first_round_asks_each_summary_once, setup, teardown),
@@ -732,6 +801,10 @@ int main(void) {
                                         teardown),
         cmocka_unit_test_setup_teardown(a_failing_vertex_is_its_own_error, setup, teardown),
         cmocka_unit_test_setup_teardown(background_answers_redraw_at_most_once_a_second, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(task_managers_list_at_the_detail_interval, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(rows_on_screen_get_their_first_details_first, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,10 +84,47 @@ static void backfill_goes_in_at_its_time(void **state) {
     ring_free(&r);
 }
 
+/* Storage comes with the points: an initialised ring without points holds none, one
+ * seen a few times holds a few, and growing keeps every point in order; times survive
+ * compact storage (ms from the first) exactly. */
+static void storage_grows_with_the_points(void **state) {
+    (void)state;
+    struct ring r;
+    ring_init(&r, 450);
+    assert_null(r.v);
+    assert_int_equal(r.alloc, 0);
+    ring_push_at(&r, 1800000000000LL, 1);
+    assert_true(r.alloc > 0 && r.alloc <= 16);
+    for (int i = 1; i < 100; i++)
+        ring_push_at(&r, 1800000000000LL + i * 2000LL, i + 1);
+    assert_int_equal(r.len, 100);
+    assert_true(r.alloc >= 100 && r.alloc < 450);
+    for (size_t i = 0; i < 100; i++) {
+        assert_true(ring_get(&r, i) == (double)(i + 1));
+        assert_true(ring_time(&r, i) == 1800000000000LL + (int64_t)i * 2000);
+    }
+    for (int i = 100; i < 500; i++) /* full: the oldest drop */
+        ring_push_at(&r, 1800000000000LL + i * 2000LL, i + 1);
+    assert_int_equal(r.len, 450);
+    assert_int_equal(r.alloc, 450);
+    assert_true(ring_get(&r, 0) == 51.0);
+    assert_true(ring_time(&r, 449) == 1800000000000LL + 499 * 2000LL);
+    /* a point older than the first (a backfill) keeps its time too */
+    struct ring b;
+    ring_init(&b, 8);
+    ring_push_at(&b, 1800000010000LL, 2);
+    ring_insert(&b, 1800000000000LL, 1);
+    assert_true(ring_time(&b, 0) == 1800000000000LL && ring_get(&b, 0) == 1.0);
+    assert_true(ring_time(&b, 1) == 1800000010000LL);
+    ring_free(&b);
+    ring_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wraps_around_keeping_newest),  cmocka_unit_test(empty_ring_is_unknown),
         cmocka_unit_test(max_min_skip_nan_gaps),        cmocka_unit_test(points_keep_their_time),
+        cmocka_unit_test(storage_grows_with_the_points),
         cmocka_unit_test(backfill_goes_in_at_its_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

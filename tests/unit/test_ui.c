@@ -181,11 +181,11 @@ static void clusters_screen_lists_every_cluster(void **state) {
 static void footer_names_the_oldest_data_and_its_source(void **state) {
     struct fixture *f = *state;
     struct cluster *dev = &f->app.clusters[2];
-    source_ok(&dev->sources[SRC_TASKMANAGERS], NOW - 34000);
+    source_ok(&dev->sources[SRC_JOBS], NOW - 34000);
     draw_at(f, 24, 100);
     char row[512];
     vscreen_row(LINES - 1, row, sizeof row);
-    assert_non_null(strstr(row, "oldest: taskmanagers 34s (dev)"));
+    assert_non_null(strstr(row, "oldest: jobs 34s (dev)"));
     assert_null(strstr(row, "refreshed"));
     /* prod-eu's jobs: its own data is 2 s old */
     press(f, "\n");
