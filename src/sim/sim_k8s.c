@@ -810,18 +810,38 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                                             2 + (int)i, t0 - 3600000, t0 - 120000, 4, "kubelet"));
             free(pod);
         }
-        /* What the operator did since: spec changes, restarts, savepoint failures. */
+        /* What the operator did since: spec changes, restarts, savepoint failures. The same
+         * event again (object, reason, message) is the first one counted up, as the
+         * operator's event recorder and the API server's aggregation make it. */
         const struct sim_operator_state *op = &k->operators[i];
         for (size_t e = 0; e < op->n_events; e++) {
             const struct sim_operator_event *ev =
                 &op->events[(op->first_event + e) % SIM_OPERATOR_EVENTS];
             if (ev->at > now)
                 continue;
-            cJSON_AddItemToArray(items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason,
-                                                   ev->message, 1, ev->at, ev->at,
-                                                   100 + (int)(op->first_event + e),
-                                                   ev->component[0] != '\0' ? ev->component
-                                                                             : OPERATOR));
+            bool again = false;
+            int count = 1;
+            int64_t last = ev->at;
+            for (size_t f = 0; f < op->n_events && !again; f++) {
+                const struct sim_operator_event *x =
+                    &op->events[(op->first_event + f) % SIM_OPERATOR_EVENTS];
+                if (f == e || x->at > now || strcmp(x->kind, ev->kind) != 0 ||
+                    strcmp(x->object, ev->object) != 0 || strcmp(x->reason, ev->reason) != 0 ||
+                    strcmp(x->message, ev->message) != 0)
+                    continue;
+                if (x->at < ev->at || (x->at == ev->at && f < e))
+                    again = true; /* counted in the earlier one */
+                else {
+                    count++;
+                    last = x->at > last ? x->at : last;
+                }
+            }
+            if (again)
+                continue;
+            cJSON_AddItemToArray(
+                items, event_json(k, i, ev->kind, ev->object, ev->type, ev->reason, ev->message,
+                                  count, ev->at, last, 100 + (int)(op->first_event + e),
+                                  ev->component[0] != '\0' ? ev->component : OPERATOR));
         }
         add_rollout_events(k, i, items, now);
     }
@@ -1015,9 +1035,9 @@ static const struct k8s_resource resources[] = {
     {K8S_DEPLOYMENT, GROUP_APPS, "deployments", "deployment", "Deployment", "deploy", true,
      "get,list,patch,watch"},
     {K8S_FLINKDEP, GROUP_FLINK, "flinkdeployments", "flinkdeployment", "FlinkDeployment",
-     "flinkdep", true, "create,delete,get,list,patch,watch"},
+     "flinkdep", true, "create,delete,get,list,patch,update,watch"},
     {K8S_SESSIONJOB, GROUP_FLINK, "flinksessionjobs", "flinksessionjob", "FlinkSessionJob",
-     "sessionjob", true, "create,delete,get,list,patch,watch"},
+     "sessionjob", true, "create,delete,get,list,patch,update,watch"},
     {K8S_SNAPSHOT, GROUP_FLINK, "flinkstatesnapshots", "flinkstatesnapshot", "FlinkStateSnapshot",
      "flinksnp", true, "create,delete,get,list,watch"},
 };
@@ -1031,6 +1051,67 @@ static const struct k8s_resource *find_resource(const struct k8s_request *q, siz
             memcmp(resources[r].plural, q->seg[i], q->seg_len[i]) == 0)
             return &resources[r];
     return NULL;
+}
+
+static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *ns,
+                            const char *body, size_t body_len, bool by_operator, int64_t now,
+                            struct sim_reply *r);
+
+/* The operator (1.10+, snapshot resources enabled) creates a FlinkStateSnapshot of kind
+ * KIND (FlinkDeployment or FlinkSessionJob) name in ns: "NAME-savepoint-TRIGGER-MS" as
+ * FlinkStateSnapshotUtils names it, labelled with its trigger type (upgrade or manual);
+ * path: an upgrade's savepoint, already taken (alreadyExists), or NULL: one to take. */
+static void operator_snapshot(struct sim_k8s *k, struct sim_model *m, const char *ns,
+                              const char *kind, const char *name, const char *trigger,
+                              const char *path, int64_t at, int64_t now) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "apiVersion", FLINK_GV);
+    cJSON_AddStringToObject(o, "kind", "FlinkStateSnapshot");
+    cJSON *md = cJSON_AddObjectToObject(o, "metadata");
+    char *snap = xasprintf("%s-savepoint-%s-%lld", name, trigger, (long long)at);
+    cJSON_AddStringToObject(md, "name", snap);
+    free(snap);
+    cJSON_AddStringToObject(md, "namespace", ns);
+    char upper[16];
+    size_t i = 0;
+    for (; trigger[i] != '\0' && i + 1 < sizeof upper; i++)
+        upper[i] = (char)(trigger[i] >= 'a' && trigger[i] <= 'z' ? trigger[i] - 32 : trigger[i]);
+    upper[i] = '\0';
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "labels"), "snapshot.trigger-type", upper);
+    cJSON *spec = cJSON_AddObjectToObject(o, "spec");
+    cJSON_AddNumberToObject(spec, "backoffLimit", -1);
+    cJSON *ref = cJSON_AddObjectToObject(spec, "jobReference");
+    cJSON_AddStringToObject(ref, "kind", kind);
+    cJSON_AddStringToObject(ref, "name", name);
+    cJSON *sp = cJSON_AddObjectToObject(spec, "savepoint");
+    if (path != NULL)
+        cJSON_AddStringToObject(sp, "path", path);
+    cJSON_AddStringToObject(sp, "formatType", "CANONICAL");
+    cJSON_AddBoolToObject(sp, "disposeOnDelete", false);
+    cJSON_AddBoolToObject(sp, "alreadyExists", path != NULL);
+    char *body = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    struct sim_reply r = {0};
+    create_snapshot(k, m, ns, body, strlen(body), true, now, &r);
+    sim_reply_free(&r);
+    free(body);
+}
+
+/* The upgrade savepoints the operators took since the last look, as FlinkStateSnapshots. */
+static void publish_upgrade_snapshots(struct sim_k8s *k, struct sim_model *m, int64_t now) {
+    for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
+        if (k->deleted[i] || k->standalone[i])
+            continue;
+        struct sim_cluster *c = &m->clusters[i];
+        sim_operator_advance(&k->operators[i], c, tracked_job(k, i, c), k->names[i], now);
+        int64_t at = 0;
+        char *path;
+        while ((path = sim_operator_take_snapshot(&k->operators[i], &at)) != NULL) {
+            operator_snapshot(k, m, k->namespaces[i], "FlinkDeployment", k->names[i], "upgrade",
+                              path, at, now);
+            free(path);
+        }
+    }
 }
 
 /* Every object of a resource, in every namespace. Returns owned array. */
@@ -1078,6 +1159,7 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         break;
     case K8S_SNAPSHOT:
         cJSON_Delete(items);
+        publish_upgrade_snapshots(k, m, now);
         sim_snapshots_refresh(&k->progress, m, k->snapshots, now);
         items = cJSON_Duplicate(k->snapshots, true);
         break;
@@ -1499,9 +1581,9 @@ static void written(struct sim_k8s *k, struct sim_model *m, const struct k8s_res
 }
 
 /* Whether a write carrying resourceVersion want may go ahead on an object whose metadata
- * or spec last changed at have. The store gives a newer number to every status change
- * (the operator's writes): a client that read the object after the last metadata or spec
- * change is not refused for those. */
+ * or spec last changed at have (a handler's guard on what it stores). The API server's own
+ * check, want equal to the object's resourceVersion now (status writes included), is
+ * dispatch's precondition_holds, before any handler. */
 bool sim_k8s_rv_current(const char *want, const char *have) {
     if (want == NULL)
         return true;
@@ -1676,6 +1758,12 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
             char *jm = sim_k8s_jm_pod_name(c);
             sim_operator_spec_changed(&k->operators[idx], m, c, tracked_job(k, idx, c),
                                       k->names[idx], jm, get_obj(stored, "spec"), g + 1, now);
+            /* a session cluster redeployed: its FlinkSessionJobs' jobs are submitted again */
+            const struct sim_operator_state *op = &k->operators[idx];
+            if (c->mode == SIM_MODE_SESSION && op->down_at > 0)
+                sim_sessionjobs_redeployed(k->sessionjobs, m, idx, op->down_at,
+                                           op->rollback_at > 0 ? op->dep[1].ready_at
+                                                               : op->dep[0].ready_at);
             free(jm);
         }
     }
@@ -1685,9 +1773,11 @@ out:
     cJSON_Delete(before);
 }
 
+/* POST of a FlinkStateSnapshot, by a client or (by_operator) the operator itself. */
 static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *ns,
-                            const char *body, size_t body_len, int64_t now, struct sim_reply *r) {
-    if (k->forbidden_user != NULL) {
+                            const char *body, size_t body_len, bool by_operator, int64_t now,
+                            struct sim_reply *r) {
+    if (k->forbidden_user != NULL && !by_operator) {
         forbidden(k, r, "create", "flinkstatesnapshots", NULL, ns);
         return;
     }
@@ -1754,13 +1844,34 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
         labels = cJSON_AddObjectToObject(md, "labels");
     set_item(labels, "snapshot.type", cJSON_CreateString(checkpoint ? "CHECKPOINT" : "SAVEPOINT"));
     set_item(labels, "snapshot.state", cJSON_CreateString("TRIGGER_PENDING"));
-    set_item(labels, "snapshot.trigger-type", cJSON_CreateString("MANUAL"));
+    if (get_str(labels, "snapshot.trigger-type") == NULL) /* the operator's: putIfAbsent */
+        set_item(labels, "snapshot.trigger-type", cJSON_CreateString("MANUAL"));
     set_item(labels, "job-reference.kind",
              cJSON_CreateString(ref_kind != NULL ? ref_kind : "FlinkDeployment"));
     set_item(labels, "job-reference.name", cJSON_CreateString(ref_name != NULL ? ref_name : ""));
 
     set_item(obj, "status", cJSON_CreateObject());
     free(final);
+    /* A savepoint that already exists (the operator's upgrade savepoints record theirs
+     * so) is COMPLETED at once with its path: nothing is triggered. */
+    const cJSON *exists =
+        cJSON_GetObjectItemCaseSensitive(get_obj(spec, "savepoint"), "alreadyExists");
+    const char *exists_path = get_str(get_obj(spec, "savepoint"), "path");
+    if (!checkpoint && cJSON_IsTrue(exists) && exists_path != NULL && exists_path[0] != '\0') {
+        cJSON *st = get_obj(obj, "status");
+        char ms[32];
+        snprintf(ms, sizeof ms, "%lld", (long long)now);
+        cJSON_AddStringToObject(st, "state", "COMPLETED");
+        cJSON_AddStringToObject(st, "path", exists_path);
+        cJSON_AddStringToObject(st, "triggerTimestamp", ms);
+        cJSON_AddStringToObject(st, "resultTimestamp", ms);
+        cJSON_AddNumberToObject(st, "failures", 0);
+        set_item(labels, "snapshot.state", cJSON_CreateString("COMPLETED"));
+        cJSON_AddItemToArray(k->snapshots, cJSON_Duplicate(obj, true));
+        sim_reply_json(r, 201, obj);
+        obj = NULL;
+        goto out;
+    }
     /* The referenced deployment of this namespace takes the savepoint (sim_snapshots). */
     struct sim_cluster *c = NULL;
     struct sim_job *j = NULL;
@@ -2214,6 +2325,154 @@ out:
     cJSON_Delete(patch);
 }
 
+/* The API server's 409 for a write whose precondition failed: a Status with details. */
+static void conflict(struct sim_reply *r, const struct k8s_resource *res, const char *name) {
+    const char *group = group_names[res->group];
+    char *msg = xasprintf("Operation cannot be fulfilled on %s%s%s \"%s\": the object has been "
+                          "modified; please apply your changes to the latest version and try "
+                          "again",
+                          res->plural, group[0] != '\0' ? "." : "", group, name);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "Status");
+    cJSON_AddStringToObject(o, "apiVersion", "v1");
+    cJSON_AddObjectToObject(o, "metadata");
+    cJSON_AddStringToObject(o, "status", "Failure");
+    cJSON_AddStringToObject(o, "message", msg);
+    cJSON_AddStringToObject(o, "reason", "Conflict");
+    cJSON *d = cJSON_AddObjectToObject(o, "details");
+    cJSON_AddStringToObject(d, "name", name);
+    cJSON_AddStringToObject(d, "group", group);
+    cJSON_AddStringToObject(d, "kind", res->plural);
+    cJSON_AddNumberToObject(o, "code", 409);
+    free(msg);
+    sim_reply_json(r, 409, o);
+}
+
+/* A write's optimistic concurrency as the API server checks it: a metadata.resourceVersion
+ * in the body (a PUT's, or a merge patch's: the patched object carries it into the update)
+ * must be the object's resourceVersion now, the one a read returns (the operator's status
+ * writes move it too); a body without one has no precondition. False after answering 409.
+ * A JSON patch's precondition is its own "test" op. */
+static bool precondition_holds(struct sim_k8s *k, struct sim_model *m,
+                               const struct k8s_resource *res, const char *ns, const char *name,
+                               const char *content_type, const char *body, size_t body_len,
+                               int64_t now, struct sim_reply *r) {
+    if (content_type != NULL && strncmp(content_type, "application/json-patch+json", 27) == 0)
+        return true;
+    const char *end = NULL;
+    cJSON *in = body != NULL ? cJSON_ParseWithLengthOpts(body, body_len, &end, false) : NULL;
+    const cJSON *want =
+        cJSON_GetObjectItemCaseSensitive(get_obj(in, "metadata"), "resourceVersion");
+    bool holds = true;
+    if (want != NULL) {
+        cJSON *now_obj = rendered_one(k, m, res, ns, name, now);
+        const char *have = get_str(get_obj(now_obj, "metadata"), "resourceVersion");
+        holds = now_obj == NULL ||
+                (cJSON_IsString(want) && have != NULL && strcmp(want->valuestring, have) == 0);
+        cJSON_Delete(now_obj);
+    }
+    cJSON_Delete(in);
+    if (!holds)
+        conflict(r, res, name);
+    return holds;
+}
+
+/* spec.job.savepointTriggerNonce of a rendered FlinkSessionJob (borrowed), NULL none. */
+static const cJSON *trigger_nonce(const cJSON *sj) {
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(
+        get_obj(get_obj((cJSON *)(uintptr_t)sj, "spec"), "job"), "savepointTriggerNonce");
+    return cJSON_IsNumber(n) ? n : NULL;
+}
+
+/* PATCH of a FlinkSessionJob; a new savepointTriggerNonce on a running job: the operator
+ * (1.10+) takes a savepoint as a FlinkStateSnapshot "NAME-savepoint-manual-MS". */
+static void sessionjob_patch(struct k8s_call *x) {
+    struct sim_k8s *k = x->k;
+    cJSON *before = rendered_one(k, x->m, x->res, x->ns, x->name, x->now);
+    sim_sessionjobs_patch(k->sessionjobs, x->m, x->ns, x->name, x->content_type, x->body,
+                          x->body_len, &k->resource_version, session_live, k, x->now, x->r);
+    cJSON *after = x->r->status == 200 && x->r->body != NULL ? cJSON_Parse(x->r->body) : NULL;
+    const cJSON *was = trigger_nonce(before), *is = trigger_nonce(after);
+    const char *state = get_str(get_obj(get_obj(after, "spec"), "job"), "state");
+    struct sim_cluster *c = NULL;
+    struct sim_job *j = NULL;
+    if (is != NULL && (was == NULL || was->valuedouble != is->valuedouble) &&
+        (state == NULL || strcmp(state, "suspended") != 0) &&
+        sim_sessionjobs_job(k->sessionjobs, x->m, x->ns, x->name, &c, &j) &&
+        j->state == SIM_JOB_RUNNING)
+        operator_snapshot(k, x->m, x->ns, "FlinkSessionJob", x->name, "manual", NULL, x->now,
+                          x->now);
+    cJSON_Delete(before);
+    cJSON_Delete(after);
+}
+
+/* PUT of a FlinkDeployment or FlinkSessionJob: the whole object replaced. A custom
+ * resource takes no unconditional update (metadata.resourceVersion is required, and must be
+ * current: dispatch checked); what changes is its labels, annotations and spec (status is
+ * a subresource), written as the merge patch that makes the stored object the sent one, so
+ * the operator sees it as it sees a patch. */
+static void replace_object(struct k8s_call *x) {
+    const char *end = NULL;
+    cJSON *in =
+        x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
+    cJSON *stored = NULL;
+    char *text = NULL;
+    const char *kind = get_str(in, "kind");
+    const char *in_name = get_str(get_obj(in, "metadata"), "name");
+    if (!cJSON_IsObject(in)) {
+        sim_k8s_status(x->r, 400, "BadRequest", "the body of the request is not a JSON object");
+        goto out;
+    }
+    if (kind != NULL && strcmp(kind, x->res->kind) != 0) {
+        sim_k8s_status(x->r, 400, "BadRequest", "kind %s does not match %s", kind,
+                       x->res->plural);
+        goto out;
+    }
+    if (in_name == NULL || strcmp(in_name, x->name) != 0) {
+        sim_k8s_status(x->r, 400, "BadRequest",
+                       "the name of the object (%s) does not match the name on the URL (%s)",
+                       in_name != NULL ? in_name : "", x->name);
+        goto out;
+    }
+    stored = rendered_one(x->k, x->m, x->res, x->ns, x->name, x->now);
+    if (stored == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "%s.flink.apache.org \"%s\" not found",
+                       x->res->plural, x->name);
+        goto out;
+    }
+    if (x->k->forbidden_user != NULL) {
+        forbidden(x->k, x->r, "update", x->res->plural, x->name, x->ns);
+        goto out;
+    }
+    if (get_str(get_obj(in, "metadata"), "resourceVersion") == NULL) {
+        sim_k8s_status(x->r, 422, "Invalid",
+                       "%s.flink.apache.org \"%s\" is invalid: metadata.resourceVersion: "
+                       "Invalid value: 0x0: must be specified for an update",
+                       x->res->kind, x->name);
+        goto out;
+    }
+    if (get_obj(in, "spec") == NULL)
+        cJSON_AddObjectToObject(in, "spec");
+    cJSON *patch = json_patch_as_merge(stored, in);
+    text = cJSON_PrintUnformatted(patch);
+    cJSON_Delete(patch);
+    struct k8s_call y = *x;
+    y.content_type = "application/merge-patch+json";
+    y.body = text;
+    y.body_len = strlen(text);
+    if (x->res->id == K8S_SESSIONJOB)
+        sessionjob_patch(&y);
+    else if (created_index(x->k, x->ns, x->name) >= 0)
+        patch_created(x->k, x->ns, x->name, y.content_type, text, y.body_len, x->r);
+    else
+        patch_deployment(x->k, x->m, x->ns, x->name, y.content_type, text, y.body_len, x->now,
+                         x->r);
+out:
+    free(text);
+    cJSON_Delete(stored);
+    cJSON_Delete(in);
+}
+
 static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method, const char *path,
                      const struct sim_query *query, const char *content_type, const char *accept,
                      const char *body, size_t body_len, int64_t now, struct sim_reply *r) {
@@ -2314,13 +2573,24 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         reply_list(k, m, x.res, x.ns, query, table, now, r);
     } else if (x.name == NULL && strcmp(method, "POST") == 0 && x.res->id == K8S_SNAPSHOT &&
                x.ns != NULL) {
-        create_snapshot(k, m, x.ns, body, body_len, now, r);
+        create_snapshot(k, m, x.ns, body, body_len, false, now, r);
         char *created = created_name(r);
         if (created != NULL)
             written(k, m, x.res, x.ns, created, now, r);
         free(created);
     } else if (x.name != NULL && get) {
         reply_get(k, m, x.res, x.ns, x.name, table, now, r);
+    } else if (x.name != NULL && x.ns != NULL &&
+               (strcmp(method, "PATCH") == 0 || strcmp(method, "PUT") == 0) &&
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_DEPLOYMENT ||
+                x.res->id == K8S_SESSIONJOB) &&
+               !precondition_holds(k, m, x.res, x.ns, x.name, content_type, body, body_len, now,
+                                   r)) {
+        /* answered 409 */
+    } else if (x.name != NULL && strcmp(method, "PUT") == 0 && x.ns != NULL &&
+               (x.res->id == K8S_FLINKDEP || x.res->id == K8S_SESSIONJOB)) {
+        replace_object(&x);
+        written(k, m, x.res, x.ns, x.name, now, r);
     } else if (x.name != NULL && strcmp(method, "PATCH") == 0 && x.res->id == K8S_FLINKDEP &&
                x.ns != NULL) {
         if (created_index(k, x.ns, x.name) >= 0)
@@ -2355,8 +2625,7 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
         if (k->forbidden_user != NULL)
             forbidden(k, r, "patch", x.res->plural, x.name, x.ns);
         else
-            sim_sessionjobs_patch(k->sessionjobs, m, x.ns, x.name, content_type, body, body_len,
-                                  &k->resource_version, session_live, k, now, r);
+            sessionjob_patch(&x);
         written(k, m, x.res, x.ns, x.name, now, r);
     } else {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method on %s",

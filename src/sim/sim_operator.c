@@ -102,6 +102,9 @@ void sim_operator_free(struct sim_operator_state *o) {
     free_deploys(o);
     free(o->last_savepoint);
     free(o->upgrade_path);
+    free(o->error_msg);
+    for (size_t i = 0; i < o->n_snaps; i++)
+        free(o->snap_path[i]);
     for (size_t i = 0; i < SIM_OPERATOR_EVENTS; i++) {
         free(o->events[i].object);
         free(o->events[i].message);
@@ -211,6 +214,10 @@ static const char *lifecycle_at(const struct sim_operator_state *o, int64_t now,
         return o->suspended ? "SUSPENDED" : o->base;
     if (now < o->cycle_at + o->step)
         return o->before;
+    if (o->go_at == INT64_MAX) { /* every savepoint attempt failed: it stays upgrading */
+        *recon = "UPGRADING";
+        return "UPGRADING";
+    }
     if (o->cycle & CYCLE_SUSPEND) {
         if (o->down_at > 0 && now < o->down_at) {
             *recon = "UPGRADING";
@@ -248,7 +255,7 @@ static const struct sim_savepoint_op *start_savepoint(struct sim_operator_state 
                                                       int64_t at, bool upgrade) {
     char *dir = sim_operator_savepoint_dir(c, spec);
     int fail = upgrade ? 0 : -1;
-    if (!upgrade && m->forced_savepoint_failures > 0) {
+    if (m->forced_savepoint_failures > 0) {
         m->forced_savepoint_failures--;
         fail = 1;
     }
@@ -267,6 +274,48 @@ static const struct sim_savepoint_op *start_savepoint(struct sim_operator_state 
     o->sp_has_nonce = !upgrade && cJSON_IsNumber(nonce);
     o->sp_nonce = o->sp_has_nonce ? nonce->valuedouble : 0;
     return op;
+}
+
+/* The operator retries a failed reconcile with a growing delay (JOSDK's retry:
+ * kubernetes.operator.retry.initial.interval 5 s, times 2 each attempt, 15 attempts). */
+#define RETRY_FIRST_MS 5000
+#define RETRY_ATTEMPTS 15
+
+/* An upgrade's stop-with-savepoint from p on. One that fails (/_sim/savepoints/fail: the
+ * next N savepoints fail, taken as the attempts are planned) leaves the job running on
+ * the old spec: the reconcile fails (a ClusterDeploymentException event, status.error)
+ * and is retried; the upgrade goes on from the first attempt that succeeds (go_at), or
+ * never (go_at INT64_MAX, NULL returned). Returns the savepoint that succeeds. */
+static const struct sim_savepoint_op *upgrade_savepoint(struct sim_operator_state *o,
+                                                        struct sim_model *m, struct sim_cluster *c,
+                                                        struct sim_job *j, const char *name,
+                                                        const cJSON *spec, int64_t p) {
+    int64_t at = p, delay = RETRY_FIRST_MS;
+    for (int attempt = 0; attempt < RETRY_ATTEMPTS; attempt++) {
+        const struct sim_savepoint_op *op = start_savepoint(o, m, c, j, spec, at, true);
+        if (op == NULL)
+            break;
+        if (op->planned_cause == NULL) {
+            if (attempt > 0) {
+                o->go_at = at;
+                o->error_until = at;
+            }
+            return op;
+        }
+        if (o->error_msg == NULL) {
+            o->error_msg = xasprintf("java.util.concurrent.ExecutionException: "
+                                     "org.apache.flink.runtime.checkpoint.CheckpointException: %s",
+                                     op->planned_cause);
+            o->error_from = op->done_at;
+        }
+        fd_event(o, name, "Warning", "ClusterDeploymentException", "JobManagerDeployment",
+                 o->error_msg, op->done_at);
+        at = op->done_at + delay;
+        delay *= 2;
+    }
+    o->go_at = INT64_MAX;
+    o->error_until = INT64_MAX;
+    return NULL;
 }
 
 /* "path : old -> new" for every leaf that differs, comma separated, into out. */
@@ -311,6 +360,9 @@ static void fold(struct sim_operator_state *o, int64_t now) {
     o->image_before = img;
     o->jm_before = v.jm_status;
     o->down_at = o->rollback_at = 0;
+    o->go_at = o->error_from = o->error_until = 0;
+    free(o->error_msg);
+    o->error_msg = NULL;
     free_deploys(o);
     o->rolling_back = false;
 }
@@ -424,7 +476,11 @@ void sim_operator_spec_changed(struct sim_operator_state *o, struct sim_model *m
         fd_event(o, name, "Normal", "Suspended", "JobManagerDeployment", MSG_SUSPENDED, p);
         const struct sim_savepoint_op *op = NULL;
         if (by_savepoint && j != NULL && j->state == SIM_JOB_RUNNING)
-            op = start_savepoint(o, m, c, j, spec, p, true);
+            op = upgrade_savepoint(o, m, c, j, name, spec, p);
+        if (o->go_at == INT64_MAX) { /* every attempt failed: the cluster stays as it is */
+            cJSON_Delete(old_copy);
+            return;
+        }
         if (op != NULL) {
             o->down_at = op->done_at;
             restore = op->location;
@@ -529,6 +585,8 @@ void sim_operator_advance(struct sim_operator_state *o, struct sim_cluster *c,
     if (op == NULL || !op->done)
         return;
     o->sp_recorded = true;
+    if (op->failed && o->sp_upgrade)
+        return; /* an upgrade's: upgrade_savepoint wrote its events */
     if (op->failed) {
         const char *trace = op->failure_trace != NULL ? op->failure_trace : "";
         const char *nl = strchr(trace, '\n');
@@ -547,7 +605,22 @@ void sim_operator_advance(struct sim_operator_state *o, struct sim_cluster *c,
     if (o->sp_upgrade) {
         free(o->upgrade_path);
         o->upgrade_path = xstrdup(op->location);
+        if (o->n_snaps < SIM_OPERATOR_SNAPS) {
+            o->snap_path[o->n_snaps] = xstrdup(op->location);
+            o->snap_at[o->n_snaps++] = op->done_at;
+        }
     }
+}
+
+char *sim_operator_take_snapshot(struct sim_operator_state *o, int64_t *at) {
+    if (o->n_snaps == 0)
+        return NULL;
+    char *path = o->snap_path[0];
+    *at = o->snap_at[0];
+    memmove(&o->snap_path[0], &o->snap_path[1], (o->n_snaps - 1) * sizeof o->snap_path[0]);
+    memmove(&o->snap_at[0], &o->snap_at[1], (o->n_snaps - 1) * sizeof o->snap_at[0]);
+    o->n_snaps--;
+    return path;
 }
 
 bool sim_operator_service_gone(const struct sim_operator_state *o, int64_t now) {
@@ -767,6 +840,26 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
         cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "additionalMetadata"), "reason",
                                 "ImagePullBackOff");
         cJSON_AddArrayToObject(e, "throwableList");
+        char *err = cJSON_PrintUnformatted(e);
+        cJSON_Delete(e);
+        set(st, "error", cJSON_CreateString(err));
+        free(err);
+    }
+    if (o->error_msg != NULL && o->error_from > 0 && now >= o->error_from &&
+        now < o->error_until) { /* the upgrade's savepoint failed: the reconcile's error */
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(
+            e, "type", "org.apache.flink.kubernetes.operator.exception.ReconciliationException");
+        cJSON_AddStringToObject(e, "message", o->error_msg);
+        cJSON_AddObjectToObject(e, "additionalMetadata");
+        cJSON *tl = cJSON_AddArrayToObject(e, "throwableList");
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "type",
+                                "org.apache.flink.runtime.checkpoint.CheckpointException");
+        const char *cause = strstr(o->error_msg, "CheckpointException: ");
+        cJSON_AddStringToObject(t, "message", cause != NULL ? cause + 21 : o->error_msg);
+        cJSON_AddObjectToObject(t, "additionalMetadata");
+        cJSON_AddItemToArray(tl, t);
         char *err = cJSON_PrintUnformatted(e);
         cJSON_Delete(e);
         set(st, "error", cJSON_CreateString(err));

@@ -28,6 +28,12 @@
  *   job.savepointRedeployNonce with initialSavepointPath: cancelled, redeployed from it
  *   job.savepointTriggerNonce alone: a savepoint (lastSavepoint, triggerType MANUAL); no
  *                              lifecycle change
+ * A savepoint upgrade whose stop-with-savepoint fails (/_sim/savepoints/fail) does not
+ * delete the cluster: the job keeps running on the old spec and pods, the deployment stays
+ * UPGRADING (lifecycle and reconciliation state), status.error carries the
+ * ReconciliationException and a Warning ClusterDeploymentException event each failed
+ * attempt (counted up); the operator retries 5 s later, then 10 s, 20 s, ... (15
+ * attempts), and the upgrade goes on as above from the first attempt that succeeds.
  * An image that does not exist (one whose name lacks "flink" or whose tag does not start
  * with a digit, e.g. flink:no-such-tag) leaves the new JobManager pod Pending with
  * ErrImagePull, then ImagePullBackOff; jobManagerDeploymentStatus ERROR and status.error.
@@ -47,12 +53,13 @@
 #include <stdint.h>
 
 #define SIM_OPERATOR_EVENTS 32
+#define SIM_OPERATOR_SNAPS 8
 
 struct sim_operator_event {
     char kind[24]; /* involved object: "Pod" or "FlinkDeployment" */
     char *object;  /* owned: its name */
     char type[8];  /* Normal, Warning */
-    char reason[24];
+    char reason[40];
     char component[24]; /* source.component: Operator, JobManagerDeployment, Job, kubelet */
     char *message;      /* owned */
     int64_t at;         /* shown from then on */
@@ -107,6 +114,16 @@ struct sim_operator_state {
     bool last_upgrade, last_has_nonce;
     double last_nonce;
     char *upgrade_path; /* owned, NULL = none */
+    /* an upgrade whose savepoint failed waits (UPGRADING, the cluster as it is) and
+     * retries: go_at is when the attempt that succeeds starts (0 = no wait, INT64_MAX =
+     * none does); status.error shows error_msg (owned) from error_from until error_until */
+    int64_t go_at, error_from, error_until;
+    char *error_msg;
+    /* upgrade savepoints not yet published as FlinkStateSnapshots (operator 1.10+): owned
+     * paths and when each completed */
+    char *snap_path[SIM_OPERATOR_SNAPS];
+    int64_t snap_at[SIM_OPERATOR_SNAPS];
+    size_t n_snaps;
     struct sim_operator_event events[SIM_OPERATOR_EVENTS]; /* ring */
     size_t n_events, first_event;
 };
@@ -141,6 +158,10 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
  * are those of the deployment that runs at now. */
 bool sim_operator_pod(const struct sim_operator_state *o, cJSON *pod, bool taskmanager,
                       int64_t start, int64_t now);
+/* The next upgrade savepoint (sim_operator_advance saw it complete) that the operator
+ * publishes as a FlinkStateSnapshot (spec.savepoint.alreadyExists, trigger type UPGRADE):
+ * its path (owned: the caller frees) and *at when it completed; NULL when none is left. */
+char *sim_operator_take_snapshot(struct sim_operator_state *o, int64_t *at);
 /* Whether the cluster (its -rest service) is deleted at now. */
 bool sim_operator_service_gone(const struct sim_operator_state *o, int64_t now);
 /* Pod restart count and, when restarted, the latest restart time (else 0) at now: a

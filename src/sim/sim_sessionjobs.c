@@ -187,7 +187,7 @@ static struct sim_job *job_of(const struct entry *e, struct sim_model *m,
     if (e->cluster >= m->n_clusters || e->jid[0] == '\0')
         return NULL;
     *cluster = &m->clusters[e->cluster];
-    return sim_cluster_job(*cluster, e->jid);
+    return sim_actions_job(*cluster, e->jid); /* a redeployed session: its new id */
 }
 
 static bool suspended(const struct entry *e) {
@@ -201,7 +201,7 @@ static void add_ms_string(cJSON *o, const char *key, int64_t ms) {
     free(v);
 }
 
-static cJSON *render(const struct entry *e, struct sim_model *m) {
+static cJSON *render(const struct entry *e, struct sim_model *m, int64_t now) {
     cJSON *out = cJSON_Duplicate(e->obj, true);
     cJSON *md = obj(out, "metadata");
     cJSON *st = cJSON_AddObjectToObject(out, "status");
@@ -212,15 +212,22 @@ static cJSON *render(const struct entry *e, struct sim_model *m) {
     if (j != NULL) {
         cJSON_AddStringToObject(js, "jobId", j->jid);
         cJSON_AddStringToObject(js, "jobName", j->name);
+        /* while its session cluster is redeployed the operator cannot see the job */
+        bool away = !suspended(e) && sim_actions_cluster_down(c, now);
         cJSON_AddStringToObject(js, "state",
-                                suspended(e) ? "SUSPENDED" : sim_job_state_name(j->state));
+                                suspended(e) ? "SUSPENDED"
+                                : away       ? "RECONCILING"
+                                             : sim_job_state_name(j->state));
         add_ms_string(js, "startTime", j->start_time);
         add_ms_string(js, "updateTime", j->last_modification);
         if (suspended(e))
             lifecycle = "SUSPENDED";
+        else if (away)
+            lifecycle = "DEPLOYED";
         else if (j->state == SIM_JOB_FAILED)
             lifecycle = "FAILED";
-        else if (j->state == SIM_JOB_RUNNING && j->fresh)
+        else if (j->state == SIM_JOB_RUNNING && j->phase != SIM_TASKS_STEADY &&
+                 (j->fresh || j->action.kind == SIM_ACTION_REDEPLOY))
             lifecycle = "DEPLOYED";
         else
             lifecycle = "STABLE";
@@ -252,10 +259,9 @@ static cJSON *render(const struct entry *e, struct sim_model *m) {
 
 void sim_sessionjobs_list(struct sim_sessionjobs *s, struct sim_model *m, cJSON *items,
                           int64_t now) {
-    (void)now;
     for (size_t i = 0; i < s->n; i++)
         if (!s->items[i].gone)
-            cJSON_AddItemToArray(items, render(&s->items[i], m));
+            cJSON_AddItemToArray(items, render(&s->items[i], m, now));
 }
 
 /* ---- the operator's part ------------------------------------------------------------ */
@@ -367,7 +373,7 @@ void sim_sessionjobs_create(struct sim_sessionjobs *s, struct sim_model *m, cons
     cJSON_AddItemToObject(e->obj, "spec",
                           spec != NULL ? cJSON_Duplicate(spec, true) : cJSON_CreateObject());
     submit(e, m, ns, live, cls, now);
-    sim_reply_json(r, 201, render(e, m));
+    sim_reply_json(r, 201, render(e, m, now));
 out:
     free(final);
     cJSON_Delete(in);
@@ -398,7 +404,7 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
     cJSON *md = obj(e->obj, "metadata");
     if (json_patch) {
         char err[256];
-        doc = render(e, m);
+        doc = render(e, m, now);
         if (!sim_json_patch_apply(doc, patch, err, sizeof err)) {
             sim_k8s_status(r, 422, "Invalid", "%s", err);
             goto out;
@@ -454,9 +460,11 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
         cJSON *new_job = obj(obj(e->obj, "spec"), "job");
         cJSON *a = cJSON_Duplicate(old_job, true), *b = cJSON_Duplicate(new_job, true);
         /* what does not redeploy: the state (above), the nonces of savepoints and
-         * checkpoints (the operator triggers one), where a redeploy would start from */
-        static const char *const not_upgrades[] = {
-            "state", "savepointTriggerNonce", "checkpointTriggerNonce", "initialSavepointPath"};
+         * checkpoints (the operator triggers one), where a redeploy would start from, how
+         * the next upgrade goes (the operator's spec diff ignores upgradeMode) */
+        static const char *const not_upgrades[] = {"state", "savepointTriggerNonce",
+                                                   "checkpointTriggerNonce", "initialSavepointPath",
+                                                   "upgradeMode"};
         for (size_t i = 0; i < sizeof not_upgrades / sizeof not_upgrades[0]; i++) {
             cJSON_DeleteItemFromObjectCaseSensitive(a, not_upgrades[i]);
             cJSON_DeleteItemFromObjectCaseSensitive(b, not_upgrades[i]);
@@ -482,7 +490,7 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
         }
         cJSON_Delete(old_spec);
     }
-    sim_reply_json(r, 200, render(e, m));
+    sim_reply_json(r, 200, render(e, m, now));
 out:
     cJSON_Delete(patch);
     cJSON_Delete(doc);
@@ -503,4 +511,31 @@ bool sim_sessionjobs_job(struct sim_sessionjobs *s, struct sim_model *m, const c
     struct entry *e = find(s, ns, name);
     *j = e != NULL ? job_of(e, m, c) : NULL;
     return *j != NULL;
+}
+
+void sim_sessionjobs_redeployed(struct sim_sessionjobs *s, struct sim_model *m, size_t ci,
+                                int64_t down_at, int64_t up_at) {
+    for (size_t i = 0; i < s->n; i++) {
+        struct entry *e = &s->items[i];
+        struct sim_cluster *c = NULL;
+        struct sim_job *j = e->gone || e->cluster != ci ? NULL : job_of(e, m, &c);
+        if (j == NULL || sim_job_state_is_terminal(j->state))
+            continue;
+        const char *mode = str(obj(obj(e->obj, "spec"), "job"), "upgradeMode");
+        struct sim_redeploy rd = {
+            .down_at = down_at,
+            .submit_at = up_at,
+            .new_jid = true,
+            .empty_state = mode == NULL || strcmp(mode, "stateless") == 0,
+        };
+        /* its latest retained checkpoint, where the job was when the cluster went */
+        char *path = !rd.empty_state && j->checkpoints.has_completed
+                         ? xasprintf("s3://flink-%s/checkpoints/%s/chk-%lld", c->name, j->jid,
+                                     (long long)j->checkpoints.latest_completed.id)
+                         : NULL;
+        rd.restore_path = path;
+        rd.empty_state = path == NULL;
+        sim_actions_redeploy(c, j, &rd);
+        free(path);
+    }
 }

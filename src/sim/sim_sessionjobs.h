@@ -60,6 +60,14 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
 bool sim_sessionjobs_delete(struct sim_sessionjobs *s, struct sim_model *m, const char *ns,
                             const char *name, int64_t now);
 
+/* Session cluster ci is deleted at down_at and deployed again, its JobManager up at up_at
+ * (0 = never): a session cluster's jobs go with it (the operator deletes its HA data), and
+ * each FlinkSessionJob's job is submitted again once it is up, under a new job id, from
+ * empty state (upgradeMode stateless) or the job's latest checkpoint (savepoint,
+ * last-state). Its status says RECONCILING (lifecycle DEPLOYED) meanwhile. */
+void sim_sessionjobs_redeployed(struct sim_sessionjobs *s, struct sim_model *m, size_t ci,
+                                int64_t down_at, int64_t up_at);
+
 /* The cluster and job FlinkSessionJob ns/name runs now (a FlinkStateSnapshot's
  * jobReference): false when there is none. Borrowed, valid under the lock. */
 bool sim_sessionjobs_job(struct sim_sessionjobs *s, struct sim_model *m, const char *ns,
