@@ -251,9 +251,24 @@ static void restart_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     int64_t step = c->actions.step_ms;
     switch (a->step) {
     case 0:
+        /* In place (new task managers, the adaptive scheduler's rescale): a failover, as
+         * Flink's scheduler does one; the model carries it on from here. */
+        if (!a->resubmit && a->restore_path == NULL) {
+            int par[SIM_ACTION_MAX_VERTICES] = {0};
+            bool rescale = false;
+            for (size_t v = 0; v < j->n_vertices; v++) {
+                par[v] = a->parallelism[v];
+                rescale = rescale || par[v] > 0;
+            }
+            if (sim_model_failover(c, j, t, rescale ? SIM_FAILOVER_RESCALE : SIM_FAILOVER_TM_LOST,
+                                   par))
+                break;
+        }
         /* Whatever the job was doing (a failure's own restart too) gives way. */
         j->next_at = 0;
         j->restart_step = 0;
+        j->failed_task = false;
+        j->failovers_left = 0;
         if (sim_job_holds_slots(j) && j->state != SIM_JOB_RESTARTING) {
             sim_model_stop_tasks(c, j, t);
             if (j->metrics_until == 0)

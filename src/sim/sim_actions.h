@@ -118,10 +118,13 @@ char *sim_actions_savepoint_dir(const struct sim_cluster *c);
 bool sim_actions_cancel(struct sim_cluster *c, struct sim_job *j, int64_t t);
 /* The same, from `start` on (now or later; nothing happens then to a terminal job). */
 void sim_actions_cancel_at(struct sim_job *j, int64_t start);
-/* Restarts j at `start` (now or later): RESTARTING (or, from a terminal state, a new
- * submission), then RUNNING with subtasks deploying, initializing, running, one step
- * each. parallelism: new per vertex (0 = keep), NULL = keep all; restore_path: borrowed,
- * NULL = the latest checkpoint. */
+/* Restarts j at `start` (now or later). In place (not resubmit, no restore_path, the job
+ * running): a failover (sim_model_failover: RESTARTING, the old executions cancelled, new
+ * ones up after the restart delay, same job id and start-time), a rescale when
+ * parallelism changes something, else the loss of its task managers. Otherwise RESTARTING
+ * (or, from a terminal state, nothing) and then a new submission, RUNNING with subtasks
+ * deploying, initializing, running, one step each. parallelism: new per vertex (0 =
+ * keep), NULL = keep all; restore_path: borrowed, NULL = the latest checkpoint. */
 void sim_actions_restart(struct sim_cluster *c, struct sim_job *j, int64_t start,
                          const int *parallelism, bool resubmit, const char *restore_path);
 

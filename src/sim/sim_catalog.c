@@ -216,6 +216,72 @@ const char *sim_catalog_hostile_name(size_t i) {
     return i < COUNT(hostile_names) ? hostile_names[i] : NULL;
 }
 
+/* 64 bytes; a very long name is 32 of them. */
+#define LONG64 "-stage-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOPQRS"
+#define LONG512 LONG64 LONG64 LONG64 LONG64 LONG64 LONG64 LONG64 LONG64
+
+/* The default fleet's hostile names (--hostile-names without --clusters/--jobs): the
+ * grid's, and what else a server can send that a terminal or a width computation must
+ * survive: OSC sequences (window title, hyperlink), backspace and tab, zero-width
+ * characters (U+200B..U+200D, U+2060, U+FEFF), invalid UTF-8 (a lone continuation byte,
+ * 0xFF, a sequence cut short, an overlong '/', an encoded surrogate) and a 2 KiB name.
+ * DEL stands for NUL, as above. */
+static const char *const fleet_hostile_names[] = {
+    "evil\x1b[2J\x1b[31mjob\r\n\x07",
+    "c1-\xc2\x9b"
+    "2Jcsi-job",
+    "invoice-\xe2\x80\xae"
+    "gpj.exe",
+    "nul-\x7f-hidden-job",
+    "bidi-\xe2\x80\xaa"
+    "1\xe2\x80\xab"
+    "2\xe2\x80\xac"
+    "3\xe2\x80\xad"
+    "4\xe2\x80\xae"
+    "5-job",
+    "isolate-\xe2\x81\xa6"
+    "6\xe2\x81\xa7"
+    "7\xe2\x81\xa8"
+    "8\xe2\x81\xa9"
+    "9-job",
+    "title-\x1b]0;owned\x07-\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\-job",
+    "zero\xe2\x80\x8bwidth\xe2\x80\x8c\xe2\x80\x8d\xe2\x81\xa0\xef\xbb\xbf-job",
+    "bad-utf8-\x80-\xff\xfe-\xe2\x82-\xc0\xaf-\xed\xa0\x80-job",
+    "back\b\b\b\bspace\ttab\x1b[1A\x1b[Kup-job",
+    "very-long" LONG512 LONG512 LONG512 LONG512 "-job",
+};
+
+const char *sim_catalog_fleet_hostile_name(size_t i) {
+    return i < COUNT(fleet_hostile_names) ? fleet_hostile_names[i] : NULL;
+}
+
+/* Operator chains with the same tricks, for the fleet's vertex names. */
+static const char *const hostile_vertices[] = {
+    "Map\x1b[2J\x1b[H\x1b[41m -> Filter",
+    "KeyedProcess \xe2\x80\xae"
+    "reggolyap\xe2\x80\xac -> Sink",
+    "Window\xe2\x80\x8b\xef\xbb\xbf(\x7f) -> Map",
+    "Async Wait Operator \xff\xc0\xaf -> Map",
+    "Process\x1b]0;pwned\x07\r\n\x08 -> Map",
+    "GroupAggregate" LONG512 " -> Map",
+};
+
+const char *sim_catalog_hostile_vertex(size_t i) {
+    return hostile_vertices[i % COUNT(hostile_vertices)];
+}
+
+/* What a failing record or a user's exception message carries into a stack trace. */
+static const char *const hostile_messages[] = {
+    "\x1b[1;31mCRITICAL\x1b[0m record key \x1b]0;owned\x07\x7f",
+    "customer \xe2\x80\xae"
+    "3201-dro\xe2\x80\xac\xe2\x81\xa6x\xe2\x81\xa9 not found\r\n\x07",
+    "payload \xff\xfe\x80 \xe2\x80\x8b\xef\xbb\xbf\x1b[3J\x1b[2J",
+};
+
+const char *sim_catalog_hostile_message(size_t i) {
+    return hostile_messages[i % COUNT(hostile_messages)];
+}
+
 static const struct sim_operator sources[] = {
     {"Source: KafkaSource-orders -> Timestamps/Watermarks", false},
     {"Source: KafkaSource-events -> Map", false},

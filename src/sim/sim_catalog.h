@@ -74,6 +74,13 @@ const char *sim_catalog_cjk_job_name(void);
 /* Hostile names (control characters, escape sequences, C1 CSI, bidi override) for
  * --hostile-names; NULL past the end. */
 const char *sim_catalog_hostile_name(size_t i);
+/* The default fleet's hostile names: those and OSC sequences, zero-width characters,
+ * invalid UTF-8 and a 2 KiB name; NULL past the end. */
+const char *sim_catalog_fleet_hostile_name(size_t i);
+/* Hostile operator chain names (vertex names) and exception message fragments; the index
+ * wraps around. */
+const char *sim_catalog_hostile_vertex(size_t i);
+const char *sim_catalog_hostile_message(size_t i);
 
 /* One operator chain link. keyed: its input is a keyBy (HASH exchange). */
 struct sim_operator {

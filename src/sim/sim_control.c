@@ -168,6 +168,16 @@ static void job_action(struct sim_model *m, const char *method, const char *path
             sim_reply_error(r, 409, "Job %s is a BATCH job: it does not restart", jid);
         else
             reply_ok(r, 200, job_json(c, j));
+    } else if (strcmp(action, "failovers") == 0) {
+        if (!post) {
+            not_allowed(r, method, path, "POST");
+        } else if (body_int(body, body_len, "count", 1, 1000, &n, r)) {
+            if (sim_model_failovers(c, j, (int)n, t))
+                reply_ok(r, 200, job_json(c, j));
+            else
+                sim_reply_error(r, 409, "Job %s is %s: it does not fail over", jid,
+                                sim_job_state_name(j->state));
+        }
     } else if (strcmp(action, "bottleneck") == 0) {
         if (strcmp(method, "DELETE") == 0) {
             sim_load_clear_bottleneck(c, j);

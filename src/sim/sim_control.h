@@ -12,9 +12,15 @@
  *                                              "parallelism"}]}]}
  *   POST   /_sim/jobs/JID/fail              the job goes FAILED at once, with a new exception
  *                                           entry, and stays FAILED; 409 if already terminal
- *   POST   /_sim/jobs/JID/restart           RUNNING again with a new start-time (subtasks
- *                                           DEPLOYING, INITIALIZING, then RUNNING after 3 s;
- *                                           metrics after the next 10 s fetch); 409 for BATCH
+ *   POST   /_sim/jobs/JID/restart           a running job fails over in place (a task fails:
+ *                                           RESTARTING, same job id and start-time, back
+ *                                           RUNNING after ~7.5 s; sim_model_failover); a
+ *                                           FAILED/CANCELED one runs again with a new
+ *                                           start-time; metrics after the next 10 s fetch;
+ *                                           409 for BATCH
+ *   POST   /_sim/jobs/JID/failovers         body {"count":N}: it fails over now and N - 1
+ *                                           more times, each 5 s after it is back up; 409
+ *                                           when it is not running
  *   POST   /_sim/jobs/JID/bottleneck        body {"vertex":N} (0-based in the chain): vertex N
  *                                           is the bottleneck until cleared, at once
  *   DELETE /_sim/jobs/JID/bottleneck        clears it

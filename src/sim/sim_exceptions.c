@@ -303,7 +303,17 @@ static char *trace(const struct sim_cluster *c, const struct sim_job *j,
         trace_coordinator(&t, j, e);
         break;
     }
-    return t.s != NULL ? t.s : xstrdup("");
+    if (t.s == NULL)
+        return xstrdup("");
+    /* --hostile-names on the fleet: the message names what failed, escapes and all */
+    char *nl = j->hostile ? strchr(t.s, '\n') : NULL;
+    if (nl != NULL) {
+        char *out = xasprintf("%.*s (%s)%s", (int)(nl - t.s), t.s,
+                              sim_catalog_hostile_message((size_t)e->detail), nl);
+        free(t.s);
+        return out;
+    }
+    return t.s;
 }
 
 char *sim_exceptions_trace(const struct sim_cluster *c, const struct sim_job *j,

@@ -191,7 +191,8 @@ void sim_flink_actions_requirements(const struct sim_cluster *c, const struct si
         /* While a rescale restarts the job, the requirements already are the new ones. */
         int upper = j->action.kind == SIM_ACTION_RESTART && j->action.parallelism[v] > 0
                         ? j->action.parallelism[v]
-                        : vx->parallelism;
+                    : j->next_parallelism[v] > 0 ? j->next_parallelism[v]
+                                                 : vx->parallelism;
         cJSON *p = cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, vx->id), "parallelism");
         cJSON_AddNumberToObject(p, "lowerBound", vx->lower_bound > 0 ? vx->lower_bound : 1);
         cJSON_AddNumberToObject(p, "upperBound", upper);

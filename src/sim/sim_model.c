@@ -12,12 +12,28 @@
 #define HOUR (60 * MINUTE)
 #define DAY (24 * HOUR)
 
-/* Restart choreography, in ms: FAILING, then RESTARTING (the restart-strategy delay),
- * then RUNNING with subtasks DEPLOYING, then INITIALIZING, then all RUNNING. */
-#define FAILING_MS 2000
+/* Failover choreography, in ms, as Flink's scheduler restarts a job: RESTARTING with the
+ * old executions CANCELING, all CANCELED after CANCEL_MS; after RESTART_DELAY_MS (the
+ * restart strategy's delay, from the failure) RUNNING with new executions SCHEDULED, then
+ * DEPLOYING, then INITIALIZING, then all RUNNING. */
+#define CANCEL_MS 1000
 #define RESTART_DELAY_MS 4000
+#define SCHEDULED_MS 500
 #define DEPLOYING_MS 1000
 #define INITIALIZING_MS 2000
+/* A job set to fail repeatedly (/_sim failovers) runs this long between failures. */
+#define FAILOVER_AGAIN_MS 5000
+
+/* What runs at a job's next_at (its restart_step). */
+enum {
+    STEP_NONE,
+    STEP_CANCELED,   /* the old executions are all CANCELED */
+    STEP_SCHEDULE,   /* the restart delay is over: new executions, RUNNING */
+    STEP_DEPLOY,     /* they deploy */
+    STEP_INITIALIZE, /* they initialise (restore state) */
+    STEP_STEADY,     /* all RUNNING */
+    STEP_FAIL_AGAIN  /* a job set to fail repeatedly fails over again */
+};
 
 static const char *const job_state_names[SIM_JOB_STATE_COUNT] = {
     "INITIALIZING", "CREATED",  "RUNNING",    "FAILING",   "FAILED",      "CANCELLING",
@@ -135,14 +151,13 @@ static void build_running(struct sim_job *j, struct sim_prng *p, int64_t now) {
     /* A third of the jobs restarted once in the past, as long-running jobs do. */
     if (sim_prng_range(p, 0, 2) == 0) {
         int64_t failing = sim_prng_range(p, running + MINUTE, now - 10 * MINUTE);
-        j->timestamps[SIM_JOB_FAILING] = failing;
-        j->timestamps[SIM_JOB_RESTARTING] = failing + FAILING_MS;
-        running = failing + FAILING_MS + RESTART_DELAY_MS;
+        j->timestamps[SIM_JOB_RESTARTING] = failing;
+        running = failing + RESTART_DELAY_MS;
         j->restarts = (int)sim_prng_range(p, 1, 4);
     }
     j->timestamps[SIM_JOB_RUNNING] = running;
     j->state = SIM_JOB_RUNNING;
-    j->last_modification = running + DEPLOYING_MS + INITIALIZING_MS;
+    j->last_modification = running + SCHEDULED_MS + DEPLOYING_MS + INITIALIZING_MS;
     j->steady_since = j->last_modification;
     j->running_since = running;
 }
@@ -225,7 +240,7 @@ static void record_failure(struct sim_cluster *c, size_t ji, size_t tm, int64_t 
     struct sim_exception e = {0};
     struct sim_prng *p = &c->dynamics;
     e.timestamp = t;
-    e.attempt = j->restarts;
+    e.attempt = j->attempt;
     e.final = final;
     e.detail = sim_prng_range(p, 1000, 99999999);
     int v = (int)j->failed_vertex;
@@ -261,20 +276,20 @@ static void build_dynamics(struct sim_cluster *c, size_t ci, const struct sim_mo
         sim_load_init_job(j, c->metric_at);
         /* The failures the job already went through: restarts that healed, or, for the
          * failed job, the restarts until its restart strategy gave up. */
+        j->attempt = j->restarts;
         if (j->state == SIM_JOB_FAILED) {
             int n = j->restarts < SIM_EXCEPTION_HISTORY ? j->restarts : SIM_EXCEPTION_HISTORY;
             int64_t failing = j->timestamps[SIM_JOB_FAILING];
-            int keep = j->restarts;
             for (int k = n - 1; k >= 0; k--) {
-                j->restarts = keep - k;
+                j->attempt = j->restarts - k;
                 record_failure(c, i, SIZE_MAX, failing - k * 32 * SECOND, k == 0);
             }
-            j->restarts = keep;
-        } else if (j->timestamps[SIM_JOB_FAILING] != 0) {
+            j->attempt = j->restarts;
+        } else if (j->timestamps[SIM_JOB_RESTARTING] != 0) {
             j->failed_vertex = (size_t)sim_prng_range(&c->dynamics, 0, (int64_t)j->n_vertices - 1);
-            j->restarts--;
-            record_failure(c, i, SIZE_MAX, j->timestamps[SIM_JOB_FAILING], false);
-            j->restarts++;
+            j->attempt = j->restarts - 1;
+            record_failure(c, i, SIZE_MAX, j->timestamps[SIM_JOB_RESTARTING], false);
+            j->attempt = j->restarts;
         }
         sim_checkpoints_build(c, j, now);
     }
@@ -345,6 +360,10 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
      * clusters start further down the list. */
     size_t name_offset = ci == 0 ? 0 : ci == 1 ? 1 : 4 * ci;
     size_t hostile = 0;
+    /* the fleet's hostile names run on across its clusters */
+    size_t fleet_hostile = 0;
+    for (size_t k = 0; fe != NULL && o->hostile_names && k < ci; k++)
+        fleet_hostile += sim_catalog_fleet(k)->n_jobs;
     c->jobs = xcalloc(c->n_jobs, sizeof *c->jobs);
     for (size_t i = 0; i < c->n_jobs; i++) {
         struct sim_job *j = &c->jobs[i];
@@ -357,6 +376,17 @@ static void build_cluster(struct sim_cluster *c, size_t ci, const struct sim_mod
             slow = fe->states[i] == SIM_FLEET_SLOW;
         build_vertices(j, &build, sim_job_state_is_terminal(st) ? 8 : (int)budget, slow,
                        o->parallelism);
+        if (fe != NULL && o->hostile_names) {
+            /* every name a server sends can be hostile: the job's, an operator chain's,
+             * and what its exceptions say */
+            const char *hn = sim_catalog_fleet_hostile_name(fleet_hostile + i);
+            if (hn != NULL) {
+                free(j->name);
+                j->name = xstrdup(hn);
+            }
+            j->vertices[1].name = sim_catalog_hostile_vertex(fleet_hostile + i);
+            j->hostile = true;
+        }
         if (st == SIM_JOB_FINISHED)
             build_finished(j, &build, now);
         else if (st == SIM_JOB_FAILED)
@@ -503,54 +533,123 @@ void sim_model_stop_tasks(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     tasks_stop(c, j, t);
 }
 
-/* A task of job ji fails at t (because task manager lost_tm died, or SIZE_MAX: its own
- * code) and the restart strategy restarts the job. */
-static void start_restart(struct sim_cluster *c, size_t ji, size_t lost_tm, int64_t t) {
+/* A span of the failover choreography, scaled to the cluster's action step
+ * (--action-steps-ms) so a faster simulator restarts its jobs faster too. */
+static int64_t span(const struct sim_cluster *c, int64_t ms) {
+    int64_t step = c->actions.step_ms > 0 ? c->actions.step_ms : SIM_ACTIONS_DEFAULT_STEP_MS;
+    int64_t v = ms * step / SIM_ACTIONS_DEFAULT_STEP_MS;
+    return v > 0 ? v : 1;
+}
+
+/* Job ji fails over at t (sim_model_failover): because task manager lost_tm died
+ * (SIZE_MAX: its own code failed, or why says a rescale). The failed vertex is drawn from
+ * p: the cluster's event draws when the schedule made it fail, so the schedule stays the
+ * seed's. */
+static bool failover(struct sim_cluster *c, size_t ji, size_t lost_tm, int64_t t,
+                     enum sim_failover_cause why, const int *parallelism, struct sim_prng *p) {
     struct sim_job *j = &c->jobs[ji];
-    j->failed_vertex = (size_t)sim_prng_range(&c->events, 0, (int64_t)j->n_vertices - 1);
-    record_failure(c, ji, lost_tm, t, false);
-    tasks_stop(c, j, t);
-    set_state(j, SIM_JOB_FAILING, t);
-    j->phase = SIM_TASKS_STEADY;
-    j->metrics_until = t;
-    j->restart_step = 1;
-    j->next_at = t + FAILING_MS;
+    if (j->state != SIM_JOB_RUNNING && j->state != SIM_JOB_RESTARTING)
+        return false;
+    int par[SIM_MAX_VERTICES] = {0};
+    for (size_t v = 0; parallelism != NULL && v < j->n_vertices; v++)
+        par[v] = parallelism[v] > 0 ? parallelism[v] : 0;
+    sim_actions_forget_job(j);
+    j->failed_task = false;
+    if (why != SIM_FAILOVER_RESCALE) {
+        j->failed_vertex = (size_t)sim_prng_range(p, 0, (int64_t)j->n_vertices - 1);
+        record_failure(c, ji, lost_tm, t, false);
+        j->failed_task = j->exceptions.entries[j->exceptions.head].vertex >= 0;
+        /* the restart strategy counts it as it decides to restart */
+        j->restarts++;
+    }
+    /* the old executions stop (they already did when it was restarting) */
+    if (j->state == SIM_JOB_RUNNING) {
+        tasks_stop(c, j, t);
+        j->metrics_until = t;
+    }
+    set_state(j, SIM_JOB_RESTARTING, t);
+    j->phase = SIM_TASKS_CANCELING;
+    j->canceled_at = 0;
+    memcpy(j->next_parallelism, par, sizeof j->next_parallelism);
+    j->restart_step = STEP_CANCELED;
+    j->next_at = t + span(c, CANCEL_MS);
+    return true;
+}
+
+static void start_restart(struct sim_cluster *c, size_t ji, size_t lost_tm, int64_t t) {
+    failover(c, ji, lost_tm, t, SIM_FAILOVER_TASK, NULL, &c->events);
+}
+
+/* The restart delay is over: new executions (attempt + 1) at the new parallelism,
+ * restored from the latest checkpoint. */
+static void schedule_again(struct sim_job *j, int64_t t) {
+    int demand = 0;
+    for (size_t v = 0; v < j->n_vertices; v++) {
+        if (j->next_parallelism[v] > 0)
+            j->vertices[v].parallelism = j->next_parallelism[v];
+        j->next_parallelism[v] = 0;
+        if (j->vertices[v].parallelism > demand)
+            demand = j->vertices[v].parallelism;
+    }
+    j->demand = demand;
+    set_state(j, SIM_JOB_RUNNING, t);
+    j->phase = SIM_TASKS_SCHEDULED;
+    j->attempt++;
+    j->failed_task = false;
+    j->canceled_at = 0;
+    j->previous_since = j->running_since;
+    j->running_since = t;
+    j->metrics_until = 0;
+    sim_load_reset(j, t);
+    sim_checkpoints_restore(j, t);
 }
 
 static void job_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     switch (j->restart_step) {
-    case 1:
-        set_state(j, SIM_JOB_RESTARTING, t);
-        j->restart_step = 2;
-        j->next_at = t + RESTART_DELAY_MS;
+    case STEP_CANCELED:
+        j->phase = SIM_TASKS_CANCELED;
+        j->canceled_at = t;
+        j->last_modification = t;
+        j->restart_step = STEP_SCHEDULE;
+        j->next_at = t + span(c, RESTART_DELAY_MS - CANCEL_MS);
         break;
-    case 2:
-        set_state(j, SIM_JOB_RUNNING, t);
-        j->phase = SIM_TASKS_DEPLOYING;
-        j->running_since = t;
-        j->metrics_until = 0;
-        j->restart_step = 3;
-        j->next_at = t + DEPLOYING_MS;
-        sim_load_reset(j, t);
-        sim_checkpoints_restore(j, t);
+    case STEP_SCHEDULE:
+        schedule_again(j, t);
+        j->restart_step = STEP_DEPLOY;
+        j->next_at = t + span(c, SCHEDULED_MS);
         break;
-    case 3:
+    case STEP_DEPLOY:
         /* Subtask transitions move last-modification too, as in Flink's JobDetails. */
+        j->phase = SIM_TASKS_DEPLOYING;
+        j->last_modification = t;
+        j->restart_step = STEP_INITIALIZE;
+        j->next_at = t + span(c, DEPLOYING_MS);
+        break;
+    case STEP_INITIALIZE:
         j->phase = SIM_TASKS_INITIALIZING;
         j->last_modification = t;
-        j->restart_step = 4;
-        j->next_at = t + INITIALIZING_MS;
+        j->restart_step = STEP_STEADY;
+        j->next_at = t + span(c, INITIALIZING_MS);
+        break;
+    case STEP_FAIL_AGAIN:
+        j->restart_step = STEP_NONE;
+        j->next_at = 0;
+        if (j->failovers_left > 0)
+            j->failovers_left--;
+        failover(c, (size_t)(j - c->jobs), SIZE_MAX, t, SIM_FAILOVER_TASK, NULL, &c->dynamics);
         break;
     default:
         j->phase = SIM_TASKS_STEADY;
         j->last_modification = t;
         j->steady_since = t;
-        if (!j->fresh)
-            j->restarts++;
         j->fresh = false;
-        j->restart_step = 0;
+        j->restart_step = STEP_NONE;
         j->next_at = 0;
         sim_checkpoints_start(c, j, t);
+        if (j->failovers_left > 0) {
+            j->restart_step = STEP_FAIL_AGAIN;
+            j->next_at = t + span(c, FAILOVER_AGAIN_MS);
+        }
         break;
     }
 }
@@ -724,9 +823,15 @@ enum sim_task_state sim_vertex_tasks(const struct sim_job *j, size_t v,
     memset(counts, 0, sizeof(int) * SIM_TASK_STATE_COUNT);
     switch (j->state) {
     case SIM_JOB_RUNNING:
-        rest = j->phase == SIM_TASKS_DEPLOYING      ? SIM_TASK_DEPLOYING
+        rest = j->phase == SIM_TASKS_SCHEDULED      ? SIM_TASK_SCHEDULED
+               : j->phase == SIM_TASKS_DEPLOYING    ? SIM_TASK_DEPLOYING
                : j->phase == SIM_TASKS_INITIALIZING ? SIM_TASK_INITIALIZING
                                                     : SIM_TASK_RUNNING;
+        break;
+    case SIM_JOB_RESTARTING:
+        /* a failover: the old executions cancel; the one that failed shows FAILED */
+        rest = j->phase == SIM_TASKS_CANCELING ? SIM_TASK_CANCELING : SIM_TASK_CANCELED;
+        one_failed = j->failed_task && v == j->failed_vertex;
         break;
     case SIM_JOB_FAILING:
     case SIM_JOB_CANCELLING:
@@ -737,7 +842,6 @@ enum sim_task_state sim_vertex_tasks(const struct sim_job *j, size_t v,
         rest = SIM_TASK_CANCELED;
         one_failed = v == j->failed_vertex;
         break;
-    case SIM_JOB_RESTARTING:
     case SIM_JOB_CANCELED:
     case SIM_JOB_SUSPENDED:
         rest = SIM_TASK_CANCELED;
@@ -807,16 +911,38 @@ bool sim_model_fail_job(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     j->end_time = t;
     if (j->metrics_until == 0)
         j->metrics_until = t;
-    j->restart_step = 0;
+    j->restart_step = STEP_NONE;
     j->next_at = 0;
+    j->failovers_left = 0;
+    j->failed_task = false;
     sim_actions_forget_job(j);
+    return true;
+}
+
+bool sim_model_failover(struct sim_cluster *c, struct sim_job *j, int64_t t,
+                        enum sim_failover_cause why, const int *parallelism) {
+    size_t ji = (size_t)(j - c->jobs);
+    size_t tm = why == SIM_FAILOVER_TM_LOST ? sim_cluster_subtask_tm(c, ji, 0) : SIZE_MAX;
+    return failover(c, ji, tm, t, why, parallelism, &c->dynamics);
+}
+
+bool sim_model_failovers(struct sim_cluster *c, struct sim_job *j, int n, int64_t t) {
+    if (n < 1 || !sim_model_failover(c, j, t, SIM_FAILOVER_TASK, NULL))
+        return false;
+    j->failovers_left = n - 1;
     return true;
 }
 
 bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t) {
     if (j->batch)
         return false;
+    /* A job that runs fails over in place, as a failure would make it. */
+    if (sim_model_failover(c, j, t, SIM_FAILOVER_TASK, NULL))
+        return true;
+    /* Anything else is submitted again: a new start time. */
     sim_actions_forget_job(j);
+    j->failovers_left = 0;
+    j->failed_task = false;
     tasks_stop(c, j, t);
     j->start_time = t;
     j->end_time = -1;
@@ -824,11 +950,11 @@ bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t) 
     set_state(j, SIM_JOB_INITIALIZING, t);
     set_state(j, SIM_JOB_CREATED, t);
     set_state(j, SIM_JOB_RUNNING, t);
-    /* Then the restart choreography from "subtasks deploying" on. */
+    /* Then the choreography from "subtasks deploying" on. */
     j->phase = SIM_TASKS_DEPLOYING;
     j->running_since = t;
     j->metrics_until = 0;
-    j->restart_step = 3;
+    j->restart_step = STEP_INITIALIZE;
     j->next_at = t + DEPLOYING_MS;
     sim_load_reset(j, t);
     sim_checkpoints_restore(j, t);
@@ -863,7 +989,7 @@ void sim_model_submit_job(struct sim_cluster *c, const char *name, int paralleli
     /* its subtasks come up as after a restart, which this is not */
     j->phase = SIM_TASKS_DEPLOYING;
     j->fresh = true;
-    j->restart_step = 3;
+    j->restart_step = STEP_INITIALIZE;
     j->next_at = t + DEPLOYING_MS;
     c->n_jobs++;
 

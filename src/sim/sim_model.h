@@ -97,8 +97,18 @@ struct sim_vertex {
     struct sim_io shown; /* as of the latest metric fetch */
 };
 
-/* Sub-states of RUNNING right after a restart, when subtasks are still coming up. */
-enum sim_task_phase { SIM_TASKS_STEADY, SIM_TASKS_DEPLOYING, SIM_TASKS_INITIALIZING };
+/* Where the subtasks are while a job starts or restarts. Of RUNNING: new executions
+ * SCHEDULED, DEPLOYING, INITIALIZING (then STEADY: all RUNNING). Of RESTARTING (a
+ * failover, as Flink's scheduler does one): the old executions CANCELING, then CANCELED
+ * until the restart strategy's delay is over. */
+enum sim_task_phase {
+    SIM_TASKS_STEADY,
+    SIM_TASKS_DEPLOYING,
+    SIM_TASKS_INITIALIZING,
+    SIM_TASKS_CANCELING,
+    SIM_TASKS_CANCELED,
+    SIM_TASKS_SCHEDULED
+};
 
 struct sim_job {
     char jid[33];
@@ -106,6 +116,7 @@ struct sim_job {
     char *name;                  /* owned */
     bool batch;                  /* job-type BATCH (the finished backfill) */
     bool busy_nan;               /* accumulated-busy-time not measured: served as "NaN" */
+    bool hostile; /* --hostile-names on the fleet: its exception messages carry escapes */
     enum sim_job_state state;
     enum sim_task_phase phase;
     int64_t start_time; /* epoch ms: submitted (INITIALIZING) */
@@ -116,7 +127,13 @@ struct sim_job {
     int64_t metrics_until; /* when metrics stopped growing, 0 while they grow */
     int64_t next_at;       /* next restart step, 0 = none scheduled */
     int restart_step;
-    int restarts;
+    int restarts; /* numRestarts: counted when the failover starts */
+    int attempt;  /* the current executions' attempt number: +1 when a failover redeploys */
+    bool failed_task;     /* this failover began with a subtask FAILED (failed_vertex's) */
+    int64_t canceled_at;  /* this failover: when the old executions were all CANCELED */
+    int64_t previous_since; /* when the previous attempt's executions came up, 0 unknown */
+    int failovers_left;   /* it fails again this many times once back up (/_sim) */
+    int next_parallelism[SIM_MAX_VERTICES]; /* applied when the failover redeploys, 0 = keep */
     size_t failed_vertex; /* the vertex whose subtask failed (FAILING/FAILED) */
     int demand;           /* slots held: max vertex parallelism (one sharing group) */
     size_t n_vertices;
@@ -210,11 +227,32 @@ struct sim_job *sim_model_job(struct sim_model *m, const char *jid, struct sim_c
 struct sim_tm *sim_cluster_tm(struct sim_cluster *c, const char *id, size_t *index);
 
 /* Test controls (under the lock, at time t). fail: the job goes FAILED at once with an
- * exception entry, and stays so; false when it already is globally terminal. restart: the
- * job is submitted again (new start time, RUNNING with subtasks deploying, then
- * initializing, then running); false for the batch job. */
+ * exception entry, and stays so; false when it already is globally terminal. restart: a
+ * job that holds slots fails over in place (sim_model_failover, a task failure: same job
+ * id and start-time); a FAILED, CANCELED or SUSPENDED one is submitted again (new start
+ * time, RUNNING with subtasks deploying, then initializing, then running); false for the
+ * batch job. failovers: a job that holds slots fails over now and then n - 1 more times,
+ * each a few seconds after it is back up; false when it holds no slots. */
 bool sim_model_fail_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
 bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t);
+bool sim_model_failovers(struct sim_cluster *c, struct sim_job *j, int n, int64_t t);
+
+/* Why a job fails over. */
+enum sim_failover_cause {
+    SIM_FAILOVER_TASK,    /* a subtask's code failed (or the source coordinator) */
+    SIM_FAILOVER_TM_LOST, /* the task manager of its first subtask went away */
+    SIM_FAILOVER_RESCALE  /* the adaptive scheduler restarts it at a new parallelism */
+};
+
+/* A failover of j at t, as Flink's scheduler restarts a job: RESTARTING at once (same job
+ * id, start-time kept, numRestarts + 1 unless a rescale), the old executions CANCELING then
+ * CANCELED (the failed subtask FAILED), and after the restart delay RUNNING with new
+ * executions (attempt + 1) SCHEDULED, DEPLOYING, INITIALIZING, RUNNING, restored from the
+ * latest checkpoint. A failure is recorded in the exception history. parallelism: new per
+ * vertex (0 = keep), NULL = keep all. Drops j's pending action. False (nothing changes)
+ * when j holds no slots. */
+bool sim_model_failover(struct sim_cluster *c, struct sim_job *j, int64_t t,
+                        enum sim_failover_cause why, const int *parallelism);
 
 /* For sim_actions: a job's state changes at t (also its timestamps and last-modification);
  * its tasks stop at t (counters stop, the running checkpoint fails). */

@@ -68,7 +68,7 @@ static void subtask_at(const struct sim_cluster *c, size_t ji, size_t v, int i, 
     memset(out, 0, sizeof *out);
     out->index = i;
     out->state = counts[SIM_TASK_FAILED] > 0 && i == failed_subtask(j, v) ? SIM_TASK_FAILED : rest;
-    out->attempt = j->restarts;
+    out->attempt = j->attempt;
     out->tm = c->n_tms > 0 ? sim_cluster_subtask_tm(c, ji, i) : SIZE_MAX;
 
     /* Created, scheduled, deployed and initialised a few ms apart; running once the
@@ -104,6 +104,11 @@ static void subtask_at(const struct sim_cluster *c, size_t ji, size_t v, int i, 
         } else {
             out->ts[out->state] = end;
         }
+    }
+    /* A failover's cancelled execution: CANCELING at the failure, CANCELED once all were. */
+    if (j->state == SIM_JOB_RESTARTING && out->state == SIM_TASK_CANCELED && j->canceled_at > 0) {
+        out->ts[SIM_TASK_CANCELING] = out->ts[SIM_TASK_CANCELED];
+        out->ts[SIM_TASK_CANCELED] = clamp_now(j->canceled_at, now);
     }
     out->start = out->ts[SIM_TASK_DEPLOYING] > 0 ? out->ts[SIM_TASK_DEPLOYING] : -1;
     out->end = terminal(out->state) ? out->ts[out->state] : -1;
@@ -143,6 +148,9 @@ static void previous_attempt(const struct sim_cluster *c, size_t ji, size_t v, i
     }
     int64_t begin =
         end - PREVIOUS_ATTEMPT_MS > j->start_time ? end - PREVIOUS_ATTEMPT_MS : j->start_time;
+    /* the attempt just before this one: it came up when the model says */
+    if (n == j->attempt - 1 && j->previous_since > 0 && j->previous_since < end)
+        begin = j->previous_since;
     memset(out->ts, 0, sizeof out->ts);
     out->state = st;
     out->attempt = n;
@@ -349,11 +357,11 @@ void sim_vertex_render_subtask(const struct sim_cluster *c, size_t ji, size_t v,
                         j->vertices[v].id);
         return;
     }
-    if (attempt > j->restarts) {
+    if (attempt > j->attempt) {
         sim_reply_error(r, 404, "Attempt %ld not found in subtask %ld", attempt, subtask);
         return;
     }
-    if (attempt >= 0 && attempt < j->restarts) {
+    if (attempt >= 0 && attempt < j->attempt) {
         previous_attempt(c, ji, v, (int)subtask, (int)attempt, now, &s);
     } else {
         struct vertex_step vs;
@@ -478,14 +486,14 @@ void sim_vertex_render_accumulators(const struct sim_cluster *c, size_t ji, size
         for (int i = 0; i < vx->parallelism; i++) {
             cJSON *e = cJSON_CreateObject();
             add_num(e, "subtask", i);
-            add_num(e, "attempt", j->restarts);
+            add_num(e, "attempt", j->attempt);
             size_t tm = c->n_tms > 0 ? sim_cluster_subtask_tm(c, ji, i) : SIZE_MAX;
             add_location(c, e, tm);
             cJSON_AddArrayToObject(e, "user-accumulators");
             cJSON_AddItemToArray(arr, e);
         }
     } else {
-        if (subtask < 0 || subtask >= vx->parallelism || attempt < 0 || attempt > j->restarts) {
+        if (subtask < 0 || subtask >= vx->parallelism || attempt < 0 || attempt > j->attempt) {
             cJSON_Delete(o);
             sim_reply_error(r, 404, "Attempt %ld of subtask %ld not found.", attempt, subtask);
             return;

@@ -6,7 +6,6 @@ load lib
 
 setup() {
     e2e_setup
-    sim_start --jobs 4 --hostile-names || return 1
 }
 
 teardown() {
@@ -14,6 +13,7 @@ teardown() {
 }
 
 @test "hostile job names cannot clear or repaint the screen" {
+    sim_start --jobs 4 --hostile-names || return 1
     console 120 40 $(sim_flink_args)
     wait_for "1.20.1"
     for n in 1 2 3; do
@@ -27,6 +27,60 @@ teardown() {
         ! t capture-pane -p | LC_ALL=C grep -q $'\x1b' || false
         keys q
         wait_for "Clusters (3)"
+        keys j
+    done
+}
+
+# untouched: nothing hostile reached the terminal. The pane shows no bidi control or
+# zero-width character, no raw ESC, the header is still on the first row, and no OSC
+# sequence renamed the window.
+untouched() {
+    local s hits
+    s=$(screen)
+    hits=$(printf '%s' "$s" |
+        LC_ALL=C.UTF-8 grep -cP '[\x{202A}-\x{202E}\x{2066}-\x{2069}\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{1B}]' || true)
+    printf '%s\n' "$s" | head -n 1 | grep -qF "flinktop" || hits="$hits, header gone"
+    [[ "$(t display -p '#{pane_title}')" != *owned* ]] || hits="$hits, title set"
+    [ "$hits" = 0 ] && return 0
+    printf 'touched (%s):\n%s\n' "$hits" "$s" | cat -A | head -60 >&2
+    return 1
+}
+
+@test "the default fleet's hostile job names, vertex names and exception messages reach the screen sanitised" {
+    sim_start --hostile-names --clock manual || return 1
+    # the fleet's clusters with the escapes, OSC sequences, zero-width characters, invalid
+    # UTF-8, cursor moves and the 2 KiB name
+    SIM_CLUSTERS="real-time-analytics analytics-session recommendation-features"
+    # every running job of theirs fails over once: each has an exception whose message
+    # carries escapes (the clock stands still: they stay RESTARTING)
+    for jid in $(curl -sf "$SIM_URL/_sim/jobs" | python3 -c '
+import json, sys
+for j in json.loads(sys.stdin.buffer.read().decode("utf-8", "surrogateescape"))["jobs"]:
+    if j["state"] == "RUNNING" and j["cluster"] in sys.argv[1:]:
+        print(j["jid"])' $SIM_CLUSTERS); do
+        curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/restart" >/dev/null || return 1
+    done
+    console 160 45 $(SIM_CLUSTERS=$SIM_CLUSTERS sim_flink_args)
+    wait_for "Clusters (3)"
+    for n in 1 2 3; do
+        keys Enter
+        wait_for "Jobs: "
+        wait_for "NAME"
+        wait_for "? help"
+        untouched
+        # inside the first job: its vertices, then its exceptions
+        keys Enter
+        wait_for "1 Overview"
+        wait_for "VERTEX"
+        untouched
+        keys 5
+        wait_for "root cause"
+        untouched
+        keys q
+        wait_for "Jobs: "
+        keys q
+        wait_for "Clusters (3)"
+        untouched
         keys j
     done
 }
