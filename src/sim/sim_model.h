@@ -172,6 +172,7 @@ struct sim_cluster {
     struct sim_tm *tms; /* owned array */
     size_t n_tms;
     int next_pod_index;
+    int slots_per_tm; /* a created cluster's task manager slots, 0 = the profile's */
     struct sim_prng events; /* draws of the live schedule, separate from the build */
     int64_t next_event_at;  /* INT64_MAX when frozen */
     bool frozen;
@@ -183,16 +184,20 @@ struct sim_cluster {
     int64_t episode_until;      /* when that episode clears */
     int64_t next_episode_at;    /* when the next one may start */
     struct sim_actions actions; /* savepoint operations and action timing (sim_actions) */
+    bool gone; /* deleted (sim_model_remove_cluster): no lookup finds it, it no longer runs */
 };
 
 struct sim_model {
     pthread_mutex_t lock;
     struct sim_cluster *clusters; /* owned array */
     size_t n_clusters;
+    size_t cap_clusters; /* clusters has room for this many: adding one never moves it */
     bool frozen;
     int64_t started_at;
     int64_t now;                   /* the latest time the model was advanced to */
     int forced_savepoint_failures; /* the next savepoints fail (through /_sim) */
+    int action_step_ms;            /* --action-steps-ms, for clusters added later */
+    uint64_t seed;
 };
 
 struct sim_model_options {
@@ -217,6 +222,26 @@ void sim_model_free(struct sim_model *m);
  * until sim_model_unlock(). */
 int64_t sim_model_lock(struct sim_model *m, int64_t now_ms);
 void sim_model_unlock(struct sim_model *m);
+
+/* A cluster the operator deploys for a FlinkDeployment a client created (sim_k8s). */
+struct sim_cluster_spec {
+    const char *name, *namespace; /* borrowed, copied */
+    int version_major, version_minor; /* spec.flinkVersion; the closest profile answers */
+    enum sim_cluster_mode mode;       /* application (spec.job) or session */
+    int jm_replicas;
+    int slots_per_tm; /* taskmanager.numberOfTaskSlots, <= 0 = the profile's */
+};
+
+/* Adds a cluster at now with no jobs and no task managers (its job is submitted with
+ * sim_model_submit_job: task manager pods come as the job asks for slots). Under the
+ * lock. The clusters array has spare room (SIM_MODEL_SPARE_CLUSTERS) so no pointer into
+ * it moves; returns the new cluster (borrowed), NULL when the room is used up. */
+#define SIM_MODEL_SPARE_CLUSTERS 64
+struct sim_cluster *sim_model_add_cluster(struct sim_model *m, const struct sim_cluster_spec *s,
+                                          int64_t now);
+/* The cluster is deleted at now: gone from lookups (its REST answers 404), frozen. Its
+ * memory stays (indexes and pointers stay valid). Under the lock. */
+void sim_model_remove_cluster(struct sim_model *m, struct sim_cluster *c, int64_t now);
 
 /* Lookups under the lock; borrowed, NULL when absent. */
 struct sim_cluster *sim_model_cluster(struct sim_model *m, const char *name);

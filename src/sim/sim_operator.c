@@ -212,8 +212,11 @@ static const char *lifecycle_at(const struct sim_operator_state *o, int64_t now,
     *recon = "DEPLOYED";
     if (o->cycle_at == 0)
         return o->suspended ? "SUSPENDED" : o->base;
-    if (now < o->cycle_at + o->step)
+    if (now < o->cycle_at + o->step) {
+        if (o->created) /* not reconciled yet: the status' defaults */
+            *recon = "UPGRADING";
         return o->before;
+    }
     if (o->go_at == INT64_MAX) { /* every savepoint attempt failed: it stays upgrading */
         *recon = "UPGRADING";
         return "UPGRADING";
@@ -365,6 +368,7 @@ static void fold(struct sim_operator_state *o, int64_t now) {
     o->error_msg = NULL;
     free_deploys(o);
     o->rolling_back = false;
+    o->created = false; /* a later cycle starts from a deployed cluster */
 }
 
 static void promote(struct sim_operator_state *o, int64_t now) {
@@ -571,6 +575,70 @@ void sim_operator_spec_changed(struct sim_operator_state *o, struct sim_model *m
         sim_actions_redeploy(c, j, &rd);
     }
     cJSON_Delete(old_copy);
+}
+
+void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, struct sim_job *j,
+                          const char *name, const char *jm_pod, const cJSON *spec,
+                          double generation, int64_t now) {
+    sim_operator_init(o, spec, generation, "DEPLOYED");
+    o->step = c->actions.step_ms;
+    int64_t s = o->step, p = now + s;
+    o->created = true;
+    /* nothing stable yet: lastStableSpec comes once the first deployment is */
+    free(o->stable);
+    o->stable = NULL;
+    cJSON_Delete(o->stable_spec);
+    o->stable_spec = NULL;
+    o->was_up = false;
+    o->jm_before = "MISSING";
+    o->before = "CREATED";
+    o->cycle_at = now;
+    o->cycle = CYCLE_UPGRADE;
+    o->target_at = p;
+    o->pending = wrap_spec(spec, generation);
+    o->pending_at = p;
+    const char *image = str(spec, "image");
+    struct sim_operator_deploy *d0 = &o->dep[0];
+    d0->deploy_at = p;
+    d0->image = image != NULL ? xstrdup(image) : NULL;
+    d0->bad_image = !image_exists(image);
+    fd_event(o, name, "Normal", "Submit", "JobManagerDeployment", MSG_SUBMIT, p);
+    c->actions.down_from = now;
+    c->actions.up_at = 0;
+    if (d0->bad_image) {
+        char pod[256];
+        jm_name(jm_pod, 1, pod, sizeof pod);
+        char *m1 = xasprintf("Failed to pull image \"%s\": rpc error: code = NotFound desc = "
+                             "failed to pull and unpack image \"docker.io/library/%s\": not found",
+                             image, image);
+        add_event(o, "Pod", pod, "Warning", "Failed", "kubelet", m1, p);
+        free(m1);
+        char *m2 = xasprintf("Back-off pulling image \"%s\"", image);
+        add_event(o, "Pod", pod, "Warning", "BackOff", "kubelet", m2, p + s);
+        fd_event(o, name, "Warning", "ImagePullBackOff", "JobManagerDeployment", m2, p + s);
+        free(m2);
+    } else {
+        d0->ready_at = p + 2 * s;
+        d0->stable_at = d0->ready_at + 2 * s;
+        o->stable_next = wrap_spec(spec, generation);
+        o->stable_next_spec = cJSON_Duplicate(spec, true);
+        o->stable_next_at = d0->stable_at;
+        c->actions.up_at = d0->ready_at;
+    }
+    if (j == NULL)
+        return;
+    struct sim_redeploy rd = {0};
+    rd.down_at = now;
+    rd.submit_at = d0->ready_at; /* 0: never (the image cannot be pulled) */
+    rd.empty_state = true;
+    if (rd.submit_at > 0)
+        fd_event(o, name, "Normal", "JobStatusChanged", "Job",
+                 "Job status changed from RECONCILING to RUNNING", rd.submit_at);
+    sim_actions_redeploy(c, j, &rd);
+}
+
+bool sim_operator_job_visible(const struct sim_operator_state *o, int64_t now) {
+    return !o->created || now >= o->dep[0].deploy_at;
 }
 
 void sim_operator_advance(struct sim_operator_state *o, struct sim_cluster *c,

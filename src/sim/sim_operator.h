@@ -91,6 +91,7 @@ struct sim_operator_state {
     int64_t cycle_at;        /* when the latest spec change came, 0 = never */
     unsigned cycle;          /* what that change does (sim_operator.c's CYCLE_* bits) */
     bool suspended;          /* the desired state is suspended */
+    bool created;            /* a client created it: the cycle is its first deployment */
     bool rolling_back;       /* the cycle's deployment fails and is rolled back */
     /* the cluster over the cycle: deleted at down_at (0 = not), then deployed (dep[0]),
      * then on a rollback deleted at rollback_at and deployed again (dep[1]) */
@@ -133,6 +134,21 @@ struct sim_operator_state {
 void sim_operator_init(struct sim_operator_state *o, const cJSON *spec, double generation,
                        const char *base);
 void sim_operator_free(struct sim_operator_state *o);
+
+/* A FlinkDeployment a client created at now (spec borrowed, copied), its cluster c new and
+ * empty: the operator's first deployment. Lifecycle CREATED until the pickup a step later,
+ * then DEPLOYED with the JobManager DEPLOYING (Submit "Starting deployment"; the JobManager
+ * pod Pending), DEPLOYED_NOT_READY a step later, READY a step later; then STABLE two steps
+ * on (lastStableSpec). j (may be NULL: a session cluster) is the job the operator submits:
+ * RUNNING when the JobManager is ready (JobStatusChanged), subtasks deploying, initializing,
+ * running a step each; RECONCILING in the status while the JobManager is not ready. The
+ * Flink REST API answers from READY on (sim_actions_cluster_down). */
+void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, struct sim_job *j,
+                          const char *name, const char *jm_pod, const cJSON *spec,
+                          double generation, int64_t now);
+/* Whether the status shows the job yet (a created deployment's once the operator picked it
+ * up; always for the others). */
+bool sim_operator_job_visible(const struct sim_operator_state *o, int64_t now);
 
 /* The stored spec (borrowed) changed at now to generation `generation` of deployment
  * `name` (borrowed), whose original job manager pod is jm_pod (borrowed); j is the job the
