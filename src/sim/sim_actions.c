@@ -439,6 +439,8 @@ static void redeploy_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
         j->running_since = t;
         j->metrics_until = 0;
         sim_load_reset(j, t);
+        if (c->slots_per_tm > 0) /* a created cluster: its task managers come as asked for */
+            sim_model_fit_slots(c, t);
         if (a->new_jid || a->empty_state)
             fresh_checkpoint_history(j, !a->empty_state);
         if (a->empty_state) /* stateless: nothing to restore */

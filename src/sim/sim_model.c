@@ -1006,6 +1006,32 @@ bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t) 
     return true;
 }
 
+/* Slots: the resource manager asks for task manager pods until the jobs fit. */
+void sim_model_fit_slots(struct sim_cluster *c, int64_t t) {
+    int free_slots = 0;
+    for (size_t i = 0; i < c->n_tms; i++)
+        free_slots += c->tms[i].present ? c->tms[i].slots : 0;
+    for (size_t i = 0; i < c->n_jobs; i++)
+        free_slots -= sim_job_holds_slots(&c->jobs[i]) ? c->jobs[i].demand : 0;
+    int slots = c->n_tms > 0          ? c->tms[0].slots
+                : c->slots_per_tm > 0 ? c->slots_per_tm
+                                      : c->profile->slots_per_tm;
+    if (slots < 1)
+        slots = 1;
+    while (free_slots < 0 && c->n_tms < 1000) {
+        c->tms = xrealloc(c->tms, (c->n_tms + 1) * sizeof *c->tms);
+        struct sim_tm *tm = &c->tms[c->n_tms++];
+        memset(tm, 0, sizeof *tm);
+        tm->pod_index = c->next_pod_index++;
+        tm->id = xasprintf("%s-taskmanager-1-%d", c->name, tm->pod_index);
+        set_tm_address(c, tm);
+        tm->slots = slots;
+        tm->present = true;
+        tm->registered_at = t;
+        free_slots += slots;
+    }
+}
+
 void sim_model_submit_job(struct sim_cluster *c, const char *name, int parallelism, int64_t t,
                           char *jid_out) {
     struct sim_prng p;
@@ -1038,29 +1064,7 @@ void sim_model_submit_job(struct sim_cluster *c, const char *name, int paralleli
     j->next_at = t + DEPLOYING_MS;
     c->n_jobs++;
 
-    /* Slots: the resource manager asks for task manager pods until the job fits. */
-    int free_slots = 0;
-    for (size_t i = 0; i < c->n_tms; i++)
-        free_slots += c->tms[i].present ? c->tms[i].slots : 0;
-    for (size_t i = 0; i < c->n_jobs; i++)
-        free_slots -= sim_job_holds_slots(&c->jobs[i]) ? c->jobs[i].demand : 0;
-    int slots = c->n_tms > 0          ? c->tms[0].slots
-                : c->slots_per_tm > 0 ? c->slots_per_tm
-                                      : c->profile->slots_per_tm;
-    if (slots < 1)
-        slots = 1;
-    while (free_slots < 0 && c->n_tms < 1000) {
-        c->tms = xrealloc(c->tms, (c->n_tms + 1) * sizeof *c->tms);
-        struct sim_tm *tm = &c->tms[c->n_tms++];
-        memset(tm, 0, sizeof *tm);
-        tm->pod_index = c->next_pod_index++;
-        tm->id = xasprintf("%s-taskmanager-1-%d", c->name, tm->pod_index);
-        set_tm_address(c, tm);
-        tm->slots = slots;
-        tm->present = true;
-        tm->registered_at = t;
-        free_slots += slots;
-    }
+    sim_model_fit_slots(c, t);
     snprintf(jid_out, 33, "%s", j->jid);
 }
 

@@ -292,6 +292,10 @@ void sim_model_stop_tasks(struct sim_cluster *c, struct sim_job *j, int64_t t);
 void sim_model_submit_job(struct sim_cluster *c, const char *name, int parallelism, int64_t t,
                           char *jid_out);
 
+/* Task managers are added at t (as Flink's native resource manager asks for pods) until the
+ * free slots cover every slot-holding job's demand. Moves c->tms. */
+void sim_model_fit_slots(struct sim_cluster *c, int64_t t);
+
 bool sim_cluster_version_at_least(const struct sim_cluster *c, int major, int minor);
 
 /* Subtask counts of one vertex (per task state) and its aggregate status. */
