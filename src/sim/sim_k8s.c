@@ -894,10 +894,24 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
     }
 }
 
+/* monitoring: where the guide's Prometheus lives */
+static const char *const fixed_namespaces[] = {"default", "kube-system", "flink-operator",
+                                               "monitoring"};
+
+/* Whether namespace ns exists (one of add_namespaces'). */
+static bool namespace_exists(const struct sim_k8s *k, const char *ns) {
+    for (size_t i = 0; i < sizeof fixed_namespaces / sizeof fixed_namespaces[0]; i++)
+        if (strcmp(fixed_namespaces[i], ns) == 0)
+            return true;
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->namespaces[i], ns) == 0)
+            return true;
+    return false;
+}
+
 static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
-    /* monitoring: where the guide's Prometheus lives */
-    static const char *const fixed[] = {"default", "kube-system", "flink-operator", "monitoring"};
-    size_t n = sizeof fixed / sizeof fixed[0];
+    const char *const *fixed = fixed_namespaces;
+    size_t n = sizeof fixed_namespaces / sizeof fixed_namespaces[0];
     for (size_t i = 0; i < n + k->n; i++) {
         const char *name = i < n ? fixed[i] : k->namespaces[i - n];
         bool seen = false; /* several clusters share a namespace */
@@ -1101,6 +1115,10 @@ static void create_deployment(struct sim_k8s *k, const char *ns, const char *bod
         sim_k8s_status(r, 422, "Invalid",
                        "FlinkDeployment.flink.apache.org is invalid: metadata.name: Required "
                        "value: name or generateName is required");
+        goto out;
+    }
+    if (!namespace_exists(k, ns)) { /* the API server's namespace lifecycle admission */
+        sim_k8s_status(r, 404, "NotFound", "namespaces \"%s\" not found", ns);
         goto out;
     }
     if (deployment_index(k, ns, name) != SIZE_MAX || created_index(k, ns, name) >= 0) {

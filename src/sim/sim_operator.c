@@ -583,6 +583,15 @@ void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, s
     sim_operator_init(o, spec, generation, "DEPLOYED");
     o->step = c->actions.step_ms;
     int64_t s = o->step, p = now + s;
+    c->actions.down_from = now;
+    c->actions.up_at = 0;
+    if (o->suspended) { /* created suspended: nothing is deployed until job.state running */
+        if (j != NULL) {
+            struct sim_redeploy rd = {.down_at = now, .empty_state = true};
+            sim_actions_redeploy(c, j, &rd);
+        }
+        return;
+    }
     o->created = true;
     /* nothing stable yet: lastStableSpec comes once the first deployment is */
     free(o->stable);
@@ -603,8 +612,6 @@ void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, s
     d0->image = image != NULL ? xstrdup(image) : NULL;
     d0->bad_image = !image_exists(image);
     fd_event(o, name, "Normal", "Submit", "JobManagerDeployment", MSG_SUBMIT, p);
-    c->actions.down_from = now;
-    c->actions.up_at = 0;
     if (d0->bad_image) {
         char pod[256];
         jm_name(jm_pod, 1, pod, sizeof pod);

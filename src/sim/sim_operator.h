@@ -142,7 +142,8 @@ void sim_operator_free(struct sim_operator_state *o);
  * on (lastStableSpec). j (may be NULL: a session cluster) is the job the operator submits:
  * RUNNING when the JobManager is ready (JobStatusChanged), subtasks deploying, initializing,
  * running a step each; RECONCILING in the status while the JobManager is not ready. The
- * Flink REST API answers from READY on (sim_actions_cluster_down). */
+ * Flink REST API answers from READY on (sim_actions_cluster_down). Created with job.state
+ * suspended: nothing is deployed (SUSPENDED, MISSING) until a change to running. */
 void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, struct sim_job *j,
                           const char *name, const char *jm_pod, const cJSON *spec,
                           double generation, int64_t now);

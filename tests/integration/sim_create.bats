@@ -122,3 +122,31 @@ assert j["name"] == "top-products" and j["state"] == "RUNNING", j
 assert ok(P + "/overview")["taskmanagers"] >= 1
 '
 }
+
+@test "a FlinkDeployment created suspended deploys nothing until job.state running; one in a namespace that does not exist is 404" {
+    sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 3 --jobs 1
+    lpy '
+NS, NAME = "flink-dev", "later"
+body = {"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
+        "metadata": {"name": NAME},
+        "spec": {"image": "flink:1.20", "flinkVersion": "v1_20",
+                 "job": {"jarURI": "local:///opt/flink/usrlib/later.jar", "parallelism": 2,
+                         "upgradeMode": "savepoint", "state": "suspended"}}}
+s, b = req("POST", FD + "/namespaces/no-such-ns/flinkdeployments", body, "application/json")
+assert s == 404 and b["reason"] == "NotFound" and "no-such-ns" in b["message"], (s, b)
+s, b = req("POST", FD + "/namespaces/%s/flinkdeployments" % NS, body, "application/json")
+assert s == 201, (s, b)
+for _ in range(6):
+    observe()
+    advance(STEP_MS)
+assert seq_of(0) == "SUSPENDED" and seq_of(1) == "MISSING", show_trace()
+assert seq_of(5) == "0" and seq_of(6) == "no" and seq_of(7) == "503", show_trace()
+patch_fd({"spec": {"job": {"state": "running"}}})
+TRACE.clear()
+l = run_until(lambda l, seen: l[0] == "STABLE", 20)
+assert seq_of(1) == "MISSING DEPLOYING DEPLOYED_NOT_READY READY", show_trace()
+assert l[4] == "RUNNING" and l[7] == "200", show_trace()
+in_order(events_of(), ["SpecChanged|Operator|UPGRADE change(s) detected",
+                       "Submit|JobManagerDeployment|Starting deployment"])
+'
+}
