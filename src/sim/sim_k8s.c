@@ -62,8 +62,8 @@ struct sim_k8s {
     bool *orphaned;         /* owned: deleted with propagationPolicy=Orphan (pods stay) */
     bool *standalone;       /* owned, a cluster each: no FlinkDeployment (sim_deployments') */
     struct sim_sessionjobs *sessionjobs; /* owned: the FlinkSessionJobs */
-    cJSON *created; /* owned array: FlinkDeployments clients created once the model had no
-                       room for another cluster (stored, deploying forever) */
+    cJSON *created;      /* owned array: FlinkDeployments clients created once the model had no
+                            room for another cluster (stored, deploying forever) */
     int64_t *created_at; /* owned, a deployment each: when a client created it (its cluster
                             deployed then by the operator), 0 = there from the start */
     struct sim_k8s_openapi *openapi; /* owned: /openapi/v2 and /openapi/v3 */
@@ -777,7 +777,7 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         struct sim_cluster *c = &m->clusters[i];
         if (k->list_ns != NULL && strcmp(k->namespaces[i], k->list_ns) != 0)
-            continue; /* a namespaced list (ns_items) */
+            continue;           /* a namespaced list (ns_items) */
         if (k->standalone[i]) { /* no operator there */
             add_rollout_events(k, i, items, now);
             continue;
@@ -811,11 +811,11 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
                                       3, t0 - 5400000, t0 - 600000, 3, OPERATOR));
             } else {
                 char *pod = xasprintf("%s-taskmanager-1-1", c->name);
-                cJSON_AddItemToArray(items,
-                                     event_json(k, i, "Pod", pod, "Warning", "BackOff",
-                                                "Back-off restarting failed container "
-                                                "flink-main-container",
-                                                2 + (int)i, t0 - 3600000, t0 - 120000, 4, "kubelet"));
+                cJSON_AddItemToArray(items, event_json(k, i, "Pod", pod, "Warning", "BackOff",
+                                                       "Back-off restarting failed container "
+                                                       "flink-main-container",
+                                                       2 + (int)i, t0 - 3600000, t0 - 120000, 4,
+                                                       "kubelet"));
                 free(pod);
             }
         }
@@ -868,8 +868,8 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
         char *name = xasprintf("%s-rest", k->names[i]);
         /* a created cluster's: made with its JobManager Deployment */
         int64_t made = k->created_at[i] > 0 ? k->operators[i].dep[0].deploy_at : 0;
-        cJSON *md = object_meta(s, name, k->namespaces[i],
-                                made > 0 ? made : k->started_at - 3600000);
+        cJSON *md =
+            object_meta(s, name, k->namespaces[i], made > 0 ? made : k->started_at - 3600000);
         free(name);
         cJSON *labels = cJSON_AddObjectToObject(md, "labels");
         cJSON_AddStringToObject(labels, "app", k->names[i]);
@@ -975,9 +975,8 @@ static size_t deployment_index(const struct sim_k8s *k, const char *ns, const ch
 
 /* A flinkConfiguration value as an int (Flink writes them as strings), dflt when absent. */
 static int conf_int(const cJSON *spec, const char *key, int dflt) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(get_obj((cJSON *)(uintptr_t)spec,
-                                                              "flinkConfiguration"),
-                                                      key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+        get_obj((cJSON *)(uintptr_t)spec, "flinkConfiguration"), key);
     if (cJSON_IsNumber(v))
         return (int)v->valuedouble;
     if (!cJSON_IsString(v))
@@ -1032,18 +1031,17 @@ static size_t deploy_created(struct sim_k8s *k, cJSON *d, int64_t now) {
             }
         }
     }
-    const cJSON *jm_rep =
-        cJSON_GetObjectItemCaseSensitive(get_obj(spec, "jobManager"), "replicas");
+    const cJSON *jm_rep = cJSON_GetObjectItemCaseSensitive(get_obj(spec, "jobManager"), "replicas");
     struct sim_cluster_spec cs = {
         .name = name,
         .namespace = ns,
         .version_major = major,
         .version_minor = minor,
         .mode = job != NULL ? SIM_MODE_APPLICATION : SIM_MODE_SESSION,
-        .jm_replicas = cJSON_IsNumber(jm_rep) && jm_rep->valuedouble >= 1 &&
-                               jm_rep->valuedouble <= 3
-                           ? (int)jm_rep->valuedouble
-                           : 1,
+        .jm_replicas =
+            cJSON_IsNumber(jm_rep) && jm_rep->valuedouble >= 1 && jm_rep->valuedouble <= 3
+                ? (int)jm_rep->valuedouble
+                : 1,
         .slots_per_tm = conf_int(spec, "taskmanager.numberOfTaskSlots", 1),
     };
     struct sim_cluster *c = sim_model_add_cluster(m, &cs, now);
@@ -1302,15 +1300,27 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
             size_t live = name != NULL && ns != NULL ? deployment_index(k, ns, name) : SIZE_MAX;
             bool drop = false;
             for (size_t i = 0; live == SIZE_MAX && name != NULL && ns != NULL && i < k->n; i++)
-                drop = drop || (k->deleted[i] && !k->orphaned[i] && !k->standalone[i] &&
-                                strcmp(k->names[i], name) == 0 &&
-                                strcmp(k->namespaces[i], ns) == 0);
+                drop =
+                    drop || (k->deleted[i] && !k->orphaned[i] && !k->standalone[i] &&
+                             strcmp(k->names[i], name) == 0 && strcmp(k->namespaces[i], ns) == 0);
             /* a created cluster's exists from the operator's deployment on */
             if (live != SIZE_MAX && k->created_at[live] > 0 &&
                 sim_operator_service_gone(&k->operators[live], now))
                 drop = true;
-            if (drop)
+            if (drop) {
                 cJSON_DeleteItemFromArray(items, it);
+            } else if (live != SIZE_MAX && k->created_at[live] > 0 &&
+                       !sim_operator_jm_ready(&k->operators[live], now)) {
+                /* its JobManager pod is not ready yet: neither is the Deployment */
+                cJSON *st = get_obj(cJSON_GetArrayItem(items, it), "status");
+                const cJSON *want = cJSON_GetObjectItemCaseSensitive(st, "replicas");
+                if (st != NULL) {
+                    set_item(st, "readyReplicas", cJSON_CreateNumber(0));
+                    set_item(st, "availableReplicas", cJSON_CreateNumber(0));
+                    set_item(st, "unavailableReplicas",
+                             cJSON_CreateNumber(cJSON_IsNumber(want) ? want->valuedouble : 1));
+                }
+            }
         }
         break;
     case K8S_SNAPSHOT:
@@ -2582,8 +2592,7 @@ static void replace_object(struct k8s_call *x) {
         goto out;
     }
     if (kind != NULL && strcmp(kind, x->res->kind) != 0) {
-        sim_k8s_status(x->r, 400, "BadRequest", "kind %s does not match %s", kind,
-                       x->res->plural);
+        sim_k8s_status(x->r, 400, "BadRequest", "kind %s does not match %s", kind, x->res->plural);
         goto out;
     }
     if (in_name == NULL || strcmp(in_name, x->name) != 0) {

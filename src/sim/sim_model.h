@@ -127,15 +127,15 @@ struct sim_job {
     int64_t metrics_until; /* when metrics stopped growing, 0 while they grow */
     int64_t next_at;       /* next restart step, 0 = none scheduled */
     int restart_step;
-    int restarts; /* numRestarts: counted when the failover starts */
-    int attempt;  /* the current executions' attempt number: +1 when a failover redeploys */
-    bool failed_task;     /* this failover began with a subtask FAILED (failed_vertex's) */
-    int64_t canceled_at;  /* this failover: when the old executions were all CANCELED */
+    int restarts;        /* numRestarts: counted when the failover starts */
+    int attempt;         /* the current executions' attempt number: +1 when a failover redeploys */
+    bool failed_task;    /* this failover began with a subtask FAILED (failed_vertex's) */
+    int64_t canceled_at; /* this failover: when the old executions were all CANCELED */
     int64_t previous_since; /* when the previous attempt's executions came up, 0 unknown */
-    int failovers_left;   /* it fails again this many times once back up (/_sim) */
+    int failovers_left;     /* it fails again this many times once back up (/_sim) */
     int next_parallelism[SIM_MAX_VERTICES]; /* applied when the failover redeploys, 0 = keep */
-    size_t failed_vertex; /* the vertex whose subtask failed (FAILING/FAILED) */
-    int demand;           /* slots held: max vertex parallelism (one sharing group) */
+    size_t failed_vertex;                   /* the vertex whose subtask failed (FAILING/FAILED) */
+    int demand; /* slots held: max vertex parallelism (one sharing group) */
     size_t n_vertices;
     struct sim_vertex vertices[SIM_MAX_VERTICES];
     int64_t steady_since;   /* when every subtask last reached RUNNING */
@@ -172,7 +172,7 @@ struct sim_cluster {
     struct sim_tm *tms; /* owned array */
     size_t n_tms;
     int next_pod_index;
-    int slots_per_tm; /* a created cluster's task manager slots, 0 = the profile's */
+    int slots_per_tm;       /* a created cluster's task manager slots, 0 = the profile's */
     struct sim_prng events; /* draws of the live schedule, separate from the build */
     int64_t next_event_at;  /* INT64_MAX when frozen */
     bool frozen;
@@ -225,7 +225,7 @@ void sim_model_unlock(struct sim_model *m);
 
 /* A cluster the operator deploys for a FlinkDeployment a client created (sim_k8s). */
 struct sim_cluster_spec {
-    const char *name, *namespace; /* borrowed, copied */
+    const char *name, *namespace;     /* borrowed, copied */
     int version_major, version_minor; /* spec.flinkVersion; the closest profile answers */
     enum sim_cluster_mode mode;       /* application (spec.job) or session */
     int jm_replicas;

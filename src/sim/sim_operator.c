@@ -40,7 +40,9 @@ static bool differs(const cJSON *a, const cJSON *b, const char *key) {
     return !cJSON_Compare(x, y, true);
 }
 
-static bool is_suspended(const cJSON *spec) { return str_is(str(obj(spec, "job"), "state"), "suspended"); }
+static bool is_suspended(const cJSON *spec) {
+    return str_is(str(obj(spec, "job"), "state"), "suspended");
+}
 
 /* lastReconciledSpec / lastStableSpec as the operator serialises them: owned JSON text. */
 static char *wrap_spec(const cJSON *spec, double generation) {
@@ -388,8 +390,8 @@ static void promote(struct sim_operator_state *o, int64_t now) {
 }
 
 static bool rollback_enabled(const cJSON *spec) {
-    const char *v = str(obj(spec, "flinkConfiguration"),
-                        "kubernetes.operator.deployment.rollback.enabled");
+    const char *v =
+        str(obj(spec, "flinkConfiguration"), "kubernetes.operator.deployment.rollback.enabled");
     return v != NULL && strcmp(v, "true") == 0;
 }
 
@@ -698,6 +700,10 @@ char *sim_operator_take_snapshot(struct sim_operator_state *o, int64_t *at) {
     return path;
 }
 
+bool sim_operator_jm_ready(const struct sim_operator_state *o, int64_t now) {
+    return view_at(o, now).jm_ready;
+}
+
 bool sim_operator_service_gone(const struct sim_operator_state *o, int64_t now) {
     return !view_at(o, now).service;
 }
@@ -764,7 +770,8 @@ bool sim_operator_pod(const struct sim_operator_state *o, cJSON *pod, bool taskm
         free(key);
         set_time(md, "creationTimestamp", created);
     }
-    cJSON *ctr = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(obj(pod, "spec"), "containers"), 0);
+    cJSON *ctr =
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(obj(pod, "spec"), "containers"), 0);
     cJSON *st = obj(pod, "status");
     cJSON *cs = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(st, "containerStatuses"), 0);
     if (v.image != NULL) {
@@ -830,12 +837,22 @@ static double memory_bytes(const char *s) {
     while (*end == ' ')
         end++;
     switch (*end) {
-    case 'k': case 'K': return v * 1024.0;
-    case 'm': case 'M': return v * 1024.0 * 1024.0;
-    case 'g': case 'G': return v * 1024.0 * 1024.0 * 1024.0;
-    case 't': case 'T': return v * 1024.0 * 1024.0 * 1024.0 * 1024.0;
-    case '\0': return v;
-    default: return -1;
+    case 'k':
+    case 'K':
+        return v * 1024.0;
+    case 'm':
+    case 'M':
+        return v * 1024.0 * 1024.0;
+    case 'g':
+    case 'G':
+        return v * 1024.0 * 1024.0 * 1024.0;
+    case 't':
+    case 'T':
+        return v * 1024.0 * 1024.0 * 1024.0 * 1024.0;
+    case '\0':
+        return v;
+    default:
+        return -1;
     }
 }
 
@@ -886,8 +903,11 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
     bool suspended = strcmp(lifecycle, "SUSPENDED") == 0;
     set(st, "lifecycleState", cJSON_CreateString(lifecycle));
     set(st, "jobManagerDeploymentStatus",
-        cJSON_CreateString(v.jm_status != NULL ? v.jm_status : suspended ? "MISSING" : "READY"));
-    set(st, "observedGeneration", cJSON_CreateNumber(now >= o->target_at ? o->target : o->observed));
+        cJSON_CreateString(v.jm_status != NULL ? v.jm_status
+                           : suspended         ? "MISSING"
+                                               : "READY"));
+    set(st, "observedGeneration",
+        cJSON_CreateNumber(now >= o->target_at ? o->target : o->observed));
     cJSON *rs = cJSON_GetObjectItemCaseSensitive(st, "reconciliationStatus");
     if (!cJSON_IsObject(rs)) {
         rs = cJSON_CreateObject();
@@ -902,8 +922,8 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
         set(rs, "lastStableSpec", cJSON_CreateString(stable));
     if (o->cycle_at != 0)
         set(rs, "reconciliationTimestamp",
-            cJSON_CreateNumber((double)(now >= o->cycle_at + o->step ? o->cycle_at + o->step
-                                                                      : o->cycle_at)));
+            cJSON_CreateNumber(
+                (double)(now >= o->cycle_at + o->step ? o->cycle_at + o->step : o->cycle_at)));
     if (v.error) {
         const char *image = o->dep[o->rollback_at > 0 && now >= o->rollback_at ? 1 : 0].image;
         cJSON *e = cJSON_CreateObject();
@@ -958,7 +978,8 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
     cJSON *js = cJSON_GetObjectItemCaseSensitive(st, "jobStatus");
     if (cJSON_IsObject(js) && j != NULL) {
         /* the operator assigns the new job id when it submits the new deployment */
-        bool old_id = o->jid_before[0] != '\0' && o->dep[0].deploy_at > 0 && now < o->dep[0].deploy_at;
+        bool old_id =
+            o->jid_before[0] != '\0' && o->dep[0].deploy_at > 0 && now < o->dep[0].deploy_at;
         set(js, "jobId", cJSON_CreateString(old_id ? o->jid_before : j->jid));
         set(js, "state", cJSON_CreateString(job_state));
         cJSON *si = cJSON_CreateObject();

@@ -36,7 +36,15 @@ body = {"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
         "metadata": {"name": NAME, "namespace": NS}, "spec": spec}
 s, b = req("POST", FD + "/namespaces/%s/flinkdeployments" % NS, body, "application/json")
 assert s == 201 and b["status"]["lifecycleState"] == "CREATED", (s, b)
-l = run_until(lambda l, seen: l[0] == "STABLE", 20)
+jm_dep = []  # (jobManagerDeploymentStatus, the JobManager Deployment readyReplicas) a step
+def stable(l, seen):
+    deps = [d for d in ok("/apis/apps/v1/namespaces/%s/deployments" % NS)["items"]
+            if d["metadata"]["name"] == NAME]
+    jm_dep.append((l[1], deps[0]["status"].get("readyReplicas") if deps else None))
+    return l[0] == "STABLE"
+l = run_until(stable, 20)
+assert ("MISSING", None) in jm_dep and ("DEPLOYING", 0) in jm_dep, jm_dep
+assert ("DEPLOYED_NOT_READY", 0) in jm_dep and ("READY", 1) in jm_dep, jm_dep
 # lifecycle, JobManager, job state, pods, service and REST code over the steps
 assert seq_of(0) == "CREATED DEPLOYED STABLE", show_trace()
 assert seq_of(1) == "MISSING DEPLOYING DEPLOYED_NOT_READY READY", show_trace()
