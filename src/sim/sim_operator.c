@@ -44,17 +44,22 @@ static bool is_suspended(const cJSON *spec) {
     return str_is(str(obj(spec, "job"), "state"), "suspended");
 }
 
-/* lastReconciledSpec / lastStableSpec as the operator serialises them: owned JSON text. */
-static char *wrap_spec(const cJSON *spec, double generation) {
+/* lastReconciledSpec / lastStableSpec as the operator serialises them: owned JSON text.
+ * first: the resource's first deployment (resource_metadata.firstDeployment). */
+static char *wrap_spec_as(const cJSON *spec, double generation, bool first) {
     cJSON *w = cJSON_CreateObject();
     cJSON_AddItemToObject(w, "spec", cJSON_Duplicate(spec, true));
     cJSON *rm = cJSON_AddObjectToObject(w, "resource_metadata");
     cJSON_AddStringToObject(rm, "apiVersion", "flink.apache.org/v1beta1");
     cJSON_AddNumberToObject(cJSON_AddObjectToObject(rm, "metadata"), "generation", generation);
-    cJSON_AddBoolToObject(rm, "firstDeployment", false);
+    cJSON_AddBoolToObject(rm, "firstDeployment", first);
     char *out = cJSON_PrintUnformatted(w);
     cJSON_Delete(w);
     return out;
+}
+
+static char *wrap_spec(const cJSON *spec, double generation) {
+    return wrap_spec_as(spec, generation, false);
 }
 
 /* The simulated registry has an image when its name says flink and its tag is a version. */
@@ -606,7 +611,7 @@ void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, s
     o->cycle_at = now;
     o->cycle = CYCLE_UPGRADE;
     o->target_at = p;
-    o->pending = wrap_spec(spec, generation);
+    o->pending = wrap_spec_as(spec, generation, true);
     o->pending_at = p;
     const char *image = str(spec, "image");
     struct sim_operator_deploy *d0 = &o->dep[0];
@@ -629,7 +634,7 @@ void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, s
     } else {
         d0->ready_at = p + 2 * s;
         d0->stable_at = d0->ready_at + 2 * s;
-        o->stable_next = wrap_spec(spec, generation);
+        o->stable_next = wrap_spec_as(spec, generation, true);
         o->stable_next_spec = cJSON_Duplicate(spec, true);
         o->stable_next_at = d0->stable_at;
         c->actions.up_at = d0->ready_at;

@@ -59,6 +59,8 @@ js = st["jobStatus"]
 assert js["jobName"] == "StateMachineExample" and js["state"] == "RUNNING" and int(js["startTime"]) > 0, js
 assert st["clusterInfo"]["flink-version"].startswith("1.18."), st["clusterInfo"]
 assert st["reconciliationStatus"]["lastStableSpec"], st
+rec = json.loads(st["reconciliationStatus"]["lastReconciledSpec"])
+assert rec["spec"] == spec and rec["resource_metadata"]["firstDeployment"] is True, rec
 in_order(events_of(), ["Submit|JobManagerDeployment|Starting deployment",
                        "JobStatusChanged|Job|Job status changed from RECONCILING to RUNNING"])
 # native mode: the JobManager Deployment NAME owned by the FlinkDeployment, task manager pods
