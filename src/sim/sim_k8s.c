@@ -2157,7 +2157,7 @@ char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path) {
     sim_model_lock(k->model, sim_now_ms()); /* a DELETE may take the service away */
     size_t i = proxy_index(k, path, &rest);
     if (i != SIZE_MAX && i < k->n)
-        out = xasprintf("/clusters/%s%s", k->names[i], rest);
+        out = xasprintf("/clusters/#%zu%s", i, rest); /* deployment i is cluster i */
     sim_model_unlock(k->model);
     return out;
 }

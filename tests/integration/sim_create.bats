@@ -101,10 +101,13 @@ assert [j["jid"] for j in ok(P + "/jobs/overview")["jobs"]] == [l[3]]
 '
 }
 
-@test "a created session FlinkDeployment comes up READY with no jobs; a FlinkSessionJob on it runs there" {
+@test "a created session FlinkDeployment comes up READY with no jobs (its name another namespace's too); a FlinkSessionJob on it runs there" {
     sim_start --frozen --clock manual --action-steps-ms "$STEP_MS" --clusters 3 --jobs 1
     lpy '
-NS, NAME = "flink-staging", "my-session"
+# "staging" is flink-staging's FlinkDeployment too: each one's proxy reaches its own cluster
+NS, NAME = "flink-dev", "staging"
+other = ok("/api/v1/namespaces/flink-staging/services/staging-rest:rest/proxy/jobs/overview")["jobs"]
+assert len(other) == 1, other
 body = {"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
         "metadata": {"name": NAME, "namespace": NS},
         "spec": {"image": "flink:2.1", "flinkVersion": "v2_1", "serviceAccount": "flink",
@@ -130,6 +133,7 @@ jid = ok(FD + "/namespaces/%s/flinksessionjobs/top-products" % NS)["status"]["jo
 j = ok(P + "/jobs/" + jid)
 assert j["name"] == "top-products" and j["state"] == "RUNNING", j
 assert ok(P + "/overview")["taskmanagers"] >= 1
+assert ok("/api/v1/namespaces/flink-staging/services/staging-rest:rest/proxy/jobs/overview")["jobs"] == other
 '
 }
 
