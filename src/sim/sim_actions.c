@@ -228,7 +228,6 @@ void sim_actions_restart(struct sim_cluster *c, struct sim_job *j, int64_t start
     j->action.restore_path = restore_path != NULL ? xstrdup(restore_path) : NULL;
 }
 
-
 /* The job restarts from the path the action names, else from its latest checkpoint. */
 static void restore(const struct sim_job_action *a, struct sim_job *j, int64_t t) {
     if (a->restore_path != NULL)
@@ -406,8 +405,7 @@ static void redeploy_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
         }
         if (a->new_jid) {
             struct sim_actions *acts = &c->actions;
-            acts->renames =
-                xrealloc(acts->renames, (acts->n_renames + 1) * sizeof *acts->renames);
+            acts->renames = xrealloc(acts->renames, (acts->n_renames + 1) * sizeof *acts->renames);
             struct sim_job_rename *rn = &acts->renames[acts->n_renames++];
             snprintf(rn->from, sizeof rn->from, "%s", j->jid);
             sim_prng_hex32(&acts->prng, rn->to);
@@ -439,6 +437,8 @@ static void redeploy_step(struct sim_cluster *c, struct sim_job *j, int64_t t) {
         j->running_since = t;
         j->metrics_until = 0;
         sim_load_reset(j, t);
+        if (c->slots_per_tm > 0) /* a created cluster: its task managers come as asked for */
+            sim_model_fit_slots(c, t);
         if (a->new_jid || a->empty_state)
             fresh_checkpoint_history(j, !a->empty_state);
         if (a->empty_state) /* stateless: nothing to restore */

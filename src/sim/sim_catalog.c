@@ -1,6 +1,8 @@
 #include "sim_catalog.h"
 #include <string.h>
 
+#include <stdlib.h>
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Development runs the adaptive scheduler (so /config says web-rescale and
@@ -38,6 +40,23 @@ const struct sim_profile *sim_catalog_profile(size_t i) {
     if (i < COUNT(profiles))
         return &profiles[i];
     return &extra_profiles[(i - COUNT(profiles)) % COUNT(extra_profiles)];
+}
+
+const struct sim_profile *sim_catalog_profile_for(int major, int minor) {
+    const struct sim_profile *best = &profiles[0];
+    long want = major * 1000L + minor, best_v = -1;
+    for (size_t i = 0; i < COUNT(profiles) + COUNT(extra_profiles); i++) {
+        const struct sim_profile *p = sim_catalog_profile(i);
+        char *end = NULL;
+        long ma = strtol(p->version, &end, 10);
+        long mi = end != NULL && *end == '.' ? strtol(end + 1, NULL, 10) : 0;
+        long v = ma * 1000 + mi;
+        if (v <= want && v > best_v) {
+            best = p;
+            best_v = v;
+        }
+    }
+    return best;
 }
 
 /* The environments again on the other Flink versions a real fleet mixes: production

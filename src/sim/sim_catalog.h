@@ -32,6 +32,10 @@ struct sim_profile {
  * staging and development; later indexes cycle through other Flink versions. */
 const struct sim_profile *sim_catalog_profile(size_t i);
 
+/* The profile of Flink major.minor (a created FlinkDeployment's spec.flinkVersion): the
+ * catalog's one of that version, else the newest one not newer, else the first. */
+const struct sim_profile *sim_catalog_profile_for(int major, int minor);
+
 /* How a cluster runs: an application-mode FlinkDeployment (one job), a session
  * FlinkDeployment (no spec.job; its jobs are FlinkSessionJobs) or a standalone cluster
  * (apps/v1 Deployments NAME-jobmanager and NAME-taskmanager, no FlinkDeployment). */

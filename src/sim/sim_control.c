@@ -92,6 +92,8 @@ static void list_jobs(struct sim_model *m, struct sim_reply *r) {
     cJSON *jobs = cJSON_AddArrayToObject(o, "jobs");
     for (size_t ci = 0; ci < m->n_clusters; ci++) {
         const struct sim_cluster *c = &m->clusters[ci];
+        if (c->gone)
+            continue; /* a deleted created cluster's */
         for (size_t i = 0; i < c->n_jobs; i++) {
             const struct sim_job *j = &c->jobs[i];
             cJSON *jo = job_json(c, j);

@@ -245,6 +245,27 @@ struct sim_deployments *sim_deployments_new(const struct sim_model *m, char *con
     return d;
 }
 
+void sim_deployments_add_cluster(struct sim_deployments *d, const struct sim_cluster *c,
+                                 const char *ns, long *rv, int64_t created) {
+    size_t i = d->n_clusters++;
+    d->n = 2 * d->n_clusters;
+    d->items = xrealloc(d->items, d->n * sizeof *d->items);
+    d->events = xrealloc(d->events, d->n_clusters * sizeof *d->events);
+    memset(&d->events[i], 0, sizeof d->events[i]);
+    for (int k = 0; k < 2; k++) {
+        struct deployment *dp = &d->items[2 * i + (size_t)k];
+        memset(dp, 0, sizeof *dp);
+        dp->cluster = c->index;
+        dp->taskmanager = k == 1;
+        dp->absent = k == 1 && c->mode != SIM_MODE_STANDALONE;
+        if (dp->absent)
+            continue;
+        dp->obj = build(c, ns, k == 1, k == 1 ? 0 : c->jm_replicas, ++*rv, created);
+        dp->observed_before = 1;
+        dp->replicas_before = spec_replicas(dp->obj);
+    }
+}
+
 void sim_deployments_free(struct sim_deployments *d) {
     if (d == NULL)
         return;
@@ -334,9 +355,12 @@ static cJSON *render(const struct sim_deployments *d, const struct deployment *d
 
 void sim_deployments_list(struct sim_deployments *d, const struct sim_model *m, cJSON *items,
                           int64_t now) {
-    for (size_t i = 0; i < d->n; i++)
-        if (!d->items[i].absent)
-            cJSON_AddItemToArray(items, render(d, &d->items[i], m, now));
+    for (size_t i = 0; i < d->n; i++) {
+        size_t ci = d->items[i].cluster;
+        if (d->items[i].absent || (ci < m->n_clusters && m->clusters[ci].gone))
+            continue; /* a deleted created cluster's went with it */
+        cJSON_AddItemToArray(items, render(d, &d->items[i], m, now));
+    }
 }
 
 int64_t sim_deployments_pods_started(const struct sim_deployments *d, size_t ci, bool taskmanager,

@@ -55,6 +55,11 @@ struct sim_deployments *sim_deployments_new(const struct sim_model *m, char *con
                                             long *rv, int64_t now_ms);
 void sim_deployments_free(struct sim_deployments *d);
 
+/* Cluster c (index d's next: clusters are added in order, sim_model_add_cluster) came after
+ * the start: its JobManager Deployment (native: NAME, created at `created`) in ns. */
+void sim_deployments_add_cluster(struct sim_deployments *d, const struct sim_cluster *c,
+                                 const char *ns, long *rv, int64_t created);
+
 /* Appends every Deployment, its status rendered at now, to items (borrowed array). */
 void sim_deployments_list(struct sim_deployments *d, const struct sim_model *m, cJSON *items,
                           int64_t now);

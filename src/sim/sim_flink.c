@@ -1221,7 +1221,14 @@ static void dispatch(struct sim_model *m, const char *method, const char *path,
         const char *name = path + 10;
         const char *slash = strchr(name, '/');
         char *cname = slash != NULL ? xstrndup(name, (size_t)(slash - name)) : xstrdup(name);
-        q.cluster = sim_model_cluster(m, cname);
+        /* "#N": cluster index N, as the service proxy names it (sim_k8s_proxy_target): two
+         * namespaces may each have a FlinkDeployment of one name; no client sends a '#' */
+        char *end = NULL;
+        unsigned long ix = cname[0] == '#' ? strtoul(cname + 1, &end, 10) : 0;
+        if (cname[0] != '#')
+            q.cluster = sim_model_cluster(m, cname);
+        else if (end != cname + 1 && *end == '\0' && ix < m->n_clusters && !m->clusters[ix].gone)
+            q.cluster = &m->clusters[ix];
         free(cname);
         rest = slash != NULL ? slash : "";
     } else if (m->n_clusters > 0) {

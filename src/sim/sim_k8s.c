@@ -67,7 +67,10 @@ struct sim_k8s {
     bool *orphaned;         /* owned: deleted with propagationPolicy=Orphan (pods stay) */
     bool *standalone;       /* owned, a cluster each: no FlinkDeployment (sim_deployments') */
     struct sim_sessionjobs *sessionjobs; /* owned: the FlinkSessionJobs */
-    cJSON *created; /* owned array: FlinkDeployments clients created (stored, deploying) */
+    cJSON *created;      /* owned array: FlinkDeployments clients created once the model had no
+                            room for another cluster (stored, deploying forever) */
+    int64_t *created_at; /* owned, a deployment each: when a client created it (its cluster
+                            deployed then by the operator), 0 = there from the start */
     struct sim_k8s_openapi *openapi; /* owned: /openapi/v2 and /openapi/v3 */
     const char *list_ns; /* borrowed, set by ns_items for one call: add_pods and add_events
                             render this namespace only; NULL every namespace */
@@ -321,6 +324,7 @@ struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms) {
     k->deleted = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->deleted);
     k->orphaned = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->orphaned);
     k->standalone = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->standalone);
+    k->created_at = xcalloc(k->n > 0 ? k->n : 1, sizeof *k->created_at);
     for (size_t i = 0; i < k->n; i++) {
         const struct sim_cluster *c = &m->clusters[i];
         k->standalone[i] = c->mode == SIM_MODE_STANDALONE;
@@ -362,6 +366,7 @@ void sim_k8s_free(struct sim_k8s *k) {
     free(k->deleted);
     free(k->orphaned);
     free(k->standalone);
+    free(k->created_at);
     free(k->forbidden_user);
     sim_snapshots_free(&k->progress);
     free(k->namespaces);
@@ -425,6 +430,8 @@ static cJSON *render_deployment(struct sim_k8s *k, size_t i, struct sim_cluster 
     cJSON_AddStringToObject(st, "jobManagerDeploymentStatus", suspended ? "MISSING" : "READY");
     cJSON *js = cJSON_AddObjectToObject(st, "jobStatus");
     const struct sim_job *j = tracked_job(k, i, c);
+    if (!sim_operator_job_visible(&k->operators[i], now))
+        j = NULL; /* created: the operator has not picked it up yet */
     if (j != NULL) {
         cJSON_AddStringToObject(js, "jobId", j->jid);
         cJSON_AddStringToObject(js, "jobName", j->name);
@@ -786,45 +793,47 @@ static void add_events(const struct sim_k8s *k, struct sim_model *m, cJSON *item
     for (size_t i = 0; i < k->n && i < m->n_clusters; i++) {
         struct sim_cluster *c = &m->clusters[i];
         if (k->list_ns != NULL && strcmp(k->namespaces[i], k->list_ns) != 0)
-            continue; /* a namespaced list (ns_items) */
+            continue;           /* a namespaced list (ns_items) */
         if (k->standalone[i]) { /* no operator there */
             add_rollout_events(k, i, items, now);
             continue;
         }
-        const struct sim_job *j = tracked_job(k, i, c);
-        const char *state = j != NULL ? sim_job_state_name(j->state) : "RUNNING";
-        int64_t t0 = k->started_at;
-        /* A session cluster has no job of its own: its change was its task managers. */
-        bool session = c->mode == SIM_MODE_SESSION;
-        cJSON_AddItemToArray(
-            items, event_json(k, i, "FlinkDeployment", c->name, "Normal", "SpecChanged",
-                              session ? "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
-                                        "[taskManager.replicas : 2 -> 4]), starting "
-                                        "reconciliation."
-                                      : "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
-                                        "[job.parallelism : 2 -> 4]), starting reconciliation.",
-                              1, t0 - 7200000, t0 - 7200000, 1, OPERATOR));
-        if (!session) {
-            char *msg = xasprintf("Job status changed from RECONCILING to %s", state);
-            cJSON_AddItemToArray(items, event_json(k, i, "FlinkDeployment", c->name, "Normal",
-                                                   "JobStatusChanged", msg, 1, t0 - 7000000,
-                                                   t0 - 7000000, 2, OPERATOR));
-            free(msg);
-        }
-        if (i == 0) {
+        if (k->created_at[i] == 0) { /* a client created it: no history from before */
+            const struct sim_job *j = tracked_job(k, i, c);
+            const char *state = j != NULL ? sim_job_state_name(j->state) : "RUNNING";
+            int64_t t0 = k->started_at;
+            /* A session cluster has no job of its own: its change was its task managers. */
+            bool session = c->mode == SIM_MODE_SESSION;
             cJSON_AddItemToArray(
-                items, event_json(k, i, "FlinkDeployment", c->name, "Warning", "SavepointError",
-                                  "Savepoint failed: java.util.concurrent.TimeoutException: "
-                                  "Checkpoint expired before completing.",
-                                  3, t0 - 5400000, t0 - 600000, 3, OPERATOR));
-        } else {
-            char *pod = xasprintf("%s-taskmanager-1-1", c->name);
-            cJSON_AddItemToArray(items,
-                                 event_json(k, i, "Pod", pod, "Warning", "BackOff",
-                                            "Back-off restarting failed container "
-                                            "flink-main-container",
-                                            2 + (int)i, t0 - 3600000, t0 - 120000, 4, "kubelet"));
-            free(pod);
+                items, event_json(k, i, "FlinkDeployment", c->name, "Normal", "SpecChanged",
+                                  session ? "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
+                                            "[taskManager.replicas : 2 -> 4]), starting "
+                                            "reconciliation."
+                                          : "UPGRADE change(s) detected (Diff: FlinkDeploymentSpec"
+                                            "[job.parallelism : 2 -> 4]), starting reconciliation.",
+                                  1, t0 - 7200000, t0 - 7200000, 1, OPERATOR));
+            if (!session) {
+                char *msg = xasprintf("Job status changed from RECONCILING to %s", state);
+                cJSON_AddItemToArray(items, event_json(k, i, "FlinkDeployment", c->name, "Normal",
+                                                       "JobStatusChanged", msg, 1, t0 - 7000000,
+                                                       t0 - 7000000, 2, OPERATOR));
+                free(msg);
+            }
+            if (i == 0) {
+                cJSON_AddItemToArray(
+                    items, event_json(k, i, "FlinkDeployment", c->name, "Warning", "SavepointError",
+                                      "Savepoint failed: java.util.concurrent.TimeoutException: "
+                                      "Checkpoint expired before completing.",
+                                      3, t0 - 5400000, t0 - 600000, 3, OPERATOR));
+            } else {
+                char *pod = xasprintf("%s-taskmanager-1-1", c->name);
+                cJSON_AddItemToArray(items, event_json(k, i, "Pod", pod, "Warning", "BackOff",
+                                                       "Back-off restarting failed container "
+                                                       "flink-main-container",
+                                                       2 + (int)i, t0 - 3600000, t0 - 120000, 4,
+                                                       "kubelet"));
+                free(pod);
+            }
         }
         /* What the operator did since: spec changes, restarts, savepoint failures. The same
          * event again (object, reason, message) is the first one counted up, as the
@@ -910,7 +919,10 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
         cJSON_AddStringToObject(s, "apiVersion", "v1");
         cJSON_AddStringToObject(s, "kind", "Service");
         char *name = xasprintf("%s-rest", k->names[i]);
-        cJSON *md = object_meta(s, name, k->namespaces[i], k->started_at - 3600000);
+        /* a created cluster's: made with its JobManager Deployment */
+        int64_t made = k->created_at[i] > 0 ? k->operators[i].dep[0].deploy_at : 0;
+        cJSON *md =
+            object_meta(s, name, k->namespaces[i], made > 0 ? made : k->started_at - 3600000);
         free(name);
         cJSON *labels = cJSON_AddObjectToObject(md, "labels");
         cJSON_AddStringToObject(labels, "app", k->names[i]);
@@ -936,10 +948,24 @@ static void add_services(const struct sim_k8s *k, cJSON *items) {
     sim_prom_proxy_add_service(items, k->started_at - 86400000LL); /* monitoring/prometheus */
 }
 
+/* monitoring: where the guide's Prometheus lives */
+static const char *const fixed_namespaces[] = {"default", "kube-system", "flink-operator",
+                                               "monitoring"};
+
+/* Whether namespace ns exists (one of add_namespaces'). */
+static bool namespace_exists(const struct sim_k8s *k, const char *ns) {
+    for (size_t i = 0; i < sizeof fixed_namespaces / sizeof fixed_namespaces[0]; i++)
+        if (strcmp(fixed_namespaces[i], ns) == 0)
+            return true;
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->namespaces[i], ns) == 0)
+            return true;
+    return false;
+}
+
 static void add_namespaces(const struct sim_k8s *k, cJSON *items) {
-    /* monitoring: where the guide's Prometheus lives */
-    static const char *const fixed[] = {"default", "kube-system", "flink-operator", "monitoring"};
-    size_t n = sizeof fixed / sizeof fixed[0];
+    const char *const *fixed = fixed_namespaces;
+    size_t n = sizeof fixed_namespaces / sizeof fixed_namespaces[0];
     for (size_t i = 0; i < n + k->n; i++) {
         const char *name = i < n ? fixed[i] : k->namespaces[i - n];
         bool seen = false; /* several clusters share a namespace */
@@ -1001,7 +1027,120 @@ static int created_index(const struct sim_k8s *k, const char *ns, const char *na
 
 static size_t deployment_index(const struct sim_k8s *k, const char *ns, const char *name);
 
-/* POST .../namespaces/ns/flinkdeployments: stored with its metadata and spec. */
+/* A flinkConfiguration value as an int (Flink writes them as strings), dflt when absent. */
+static int conf_int(const cJSON *spec, const char *key, int dflt) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+        get_obj((cJSON *)(uintptr_t)spec, "flinkConfiguration"), key);
+    if (cJSON_IsNumber(v))
+        return (int)v->valuedouble;
+    if (!cJSON_IsString(v))
+        return dflt;
+    char *end = NULL;
+    long n = strtol(v->valuestring, &end, 10);
+    return end != v->valuestring && *end == '\0' && n > 0 && n <= 1024 ? (int)n : dflt;
+}
+
+/* The job name Flink shows for spec.job: the entry class's simple name, else the jar's
+ * file name without ".jar", else the deployment's name. Owned. */
+static char *created_job_name(const cJSON *job, const char *name) {
+    const char *entry = get_str(job, "entryClass");
+    if (entry != NULL && entry[0] != '\0') {
+        const char *dot = strrchr(entry, '.');
+        return xstrdup(dot != NULL && dot[1] != '\0' ? dot + 1 : entry);
+    }
+    const char *jar = get_str(job, "jarURI");
+    if (jar != NULL && jar[0] != '\0') {
+        const char *slash = strrchr(jar, '/');
+        const char *base = slash != NULL ? slash + 1 : jar;
+        size_t n = strlen(base);
+        if (n > 4 && strcmp(base + n - 4, ".jar") == 0)
+            n -= 4;
+        if (n > 0)
+            return xstrndup(base, n);
+    }
+    return xstrdup(name);
+}
+
+/* The operator deploys created FlinkDeployment d (taken on success): a new model cluster
+ * (sim_model_add_cluster) and a new deployment index, every per-deployment array grown by
+ * one, its first reconcile cycle started (sim_operator_created). Returns the index, or
+ * SIZE_MAX (d not taken) when the model has no room for another cluster. */
+static size_t deploy_created(struct sim_k8s *k, cJSON *d, int64_t now) {
+    struct sim_model *m = k->model;
+    cJSON *md = get_obj(d, "metadata");
+    cJSON *spec = get_obj(d, "spec");
+    cJSON *job = get_obj(spec, "job");
+    const char *name = get_str(md, "name"), *ns = get_str(md, "namespace");
+    const char *fv = get_str(spec, "flinkVersion"); /* "v1_20" */
+    int major = 1, minor = 20;
+    if (fv != NULL && fv[0] == 'v') {
+        char *end = NULL;
+        long ma = strtol(fv + 1, &end, 10);
+        if (end != fv + 1 && *end == '_') {
+            char *end2 = NULL;
+            long mi = strtol(end + 1, &end2, 10);
+            if (end2 != end + 1 && ma > 0 && ma < 100 && mi >= 0 && mi < 100) {
+                major = (int)ma;
+                minor = (int)mi;
+            }
+        }
+    }
+    const cJSON *jm_rep = cJSON_GetObjectItemCaseSensitive(get_obj(spec, "jobManager"), "replicas");
+    struct sim_cluster_spec cs = {
+        .name = name,
+        .namespace = ns,
+        .version_major = major,
+        .version_minor = minor,
+        .mode = job != NULL ? SIM_MODE_APPLICATION : SIM_MODE_SESSION,
+        .jm_replicas =
+            cJSON_IsNumber(jm_rep) && jm_rep->valuedouble >= 1 && jm_rep->valuedouble <= 3
+                ? (int)jm_rep->valuedouble
+                : 1,
+        .slots_per_tm = conf_int(spec, "taskmanager.numberOfTaskSlots", 1),
+    };
+    struct sim_cluster *c = sim_model_add_cluster(m, &cs, now);
+    if (c == NULL)
+        return SIZE_MAX;
+    size_t i = k->n++;
+    size_t n = k->n;
+    k->namespaces = xrealloc(k->namespaces, n * sizeof *k->namespaces);
+    k->names = xrealloc(k->names, n * sizeof *k->names);
+    k->operators = xrealloc(k->operators, n * sizeof *k->operators);
+    k->jids = xrealloc(k->jids, n * sizeof *k->jids);
+    k->oom_at = xrealloc(k->oom_at, n * sizeof *k->oom_at);
+    k->deleted = xrealloc(k->deleted, n * sizeof *k->deleted);
+    k->orphaned = xrealloc(k->orphaned, n * sizeof *k->orphaned);
+    k->standalone = xrealloc(k->standalone, n * sizeof *k->standalone);
+    k->created_at = xrealloc(k->created_at, n * sizeof *k->created_at);
+    k->namespaces[i] = xstrdup(ns);
+    k->names[i] = xstrdup(name);
+    k->jids[i][0] = '\0';
+    k->oom_at[i] = 0;
+    k->deleted[i] = k->orphaned[i] = k->standalone[i] = false;
+    k->created_at[i] = now;
+    cJSON_AddItemToArray(k->deployments, d);
+    cJSON_AddItemToArray(k->status_overlays, cJSON_CreateObject());
+    struct sim_job *j = NULL;
+    if (job != NULL) {
+        const cJSON *par = cJSON_GetObjectItemCaseSensitive(job, "parallelism");
+        int p = cJSON_IsNumber(par) && par->valuedouble >= 1 ? (int)par->valuedouble : 1;
+        char *jname = created_job_name(job, name);
+        sim_model_submit_job(c, jname, p, now, k->jids[i]);
+        free(jname);
+        j = sim_cluster_job(c, k->jids[i]);
+    }
+    char *jm = sim_k8s_jm_pod_name(c);
+    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
+    sim_operator_created(&k->operators[i], c, j, name, jm, spec,
+                         cJSON_IsNumber(gen) ? gen->valuedouble : 1, now);
+    free(jm);
+    sim_deployments_add_cluster(k->apps, c, ns, &k->resource_version,
+                                k->operators[i].dep[0].deploy_at);
+    return i;
+}
+
+/* POST .../namespaces/ns/flinkdeployments: stored with its metadata and spec; the
+ * operator deploys it (deploy_created). */
 static void create_deployment(struct sim_k8s *k, const char *ns, const char *body, size_t body_len,
                               int64_t now, struct sim_reply *r) {
     const char *end = NULL;
@@ -1028,6 +1167,10 @@ static void create_deployment(struct sim_k8s *k, const char *ns, const char *bod
         sim_k8s_status(r, 422, "Invalid",
                        "FlinkDeployment.flink.apache.org is invalid: metadata.name: Required "
                        "value: name or generateName is required");
+        goto out;
+    }
+    if (!namespace_exists(k, ns)) { /* the API server's namespace lifecycle admission */
+        sim_k8s_status(r, 404, "NotFound", "namespaces \"%s\" not found", ns);
         goto out;
     }
     if (deployment_index(k, ns, name) != SIZE_MAX || created_index(k, ns, name) >= 0) {
@@ -1058,8 +1201,13 @@ static void create_deployment(struct sim_k8s *k, const char *ns, const char *bod
     cJSON *spec = get_obj(in, "spec");
     cJSON_AddItemToObject(d, "spec",
                           spec != NULL ? cJSON_Duplicate(spec, true) : cJSON_CreateObject());
-    cJSON_AddItemToArray(k->created, d);
-    sim_reply_json(r, 201, render_created(d));
+    size_t idx = deploy_created(k, d, now);
+    if (idx == SIZE_MAX) { /* no room for another cluster: stored, deploying */
+        cJSON_AddItemToArray(k->created, d);
+        sim_reply_json(r, 201, render_created(d));
+    } else {
+        sim_reply_json(r, 201, render_deployment(k, idx, &k->model->clusters[idx], now));
+    }
 out:
     cJSON_Delete(in);
 }
@@ -1205,12 +1353,30 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
         for (int it = cJSON_GetArraySize(items) - 1; it >= 0; it--) {
             cJSON *md = get_obj(cJSON_GetArrayItem(items, it), "metadata");
             const char *name = get_str(md, "name"), *ns = get_str(md, "namespace");
-            for (size_t i = 0; name != NULL && ns != NULL && i < k->n; i++)
-                if (k->deleted[i] && !k->orphaned[i] && !k->standalone[i] &&
-                    strcmp(k->names[i], name) == 0 && strcmp(k->namespaces[i], ns) == 0) {
-                    cJSON_DeleteItemFromArray(items, it);
-                    break;
+            size_t live = name != NULL && ns != NULL ? deployment_index(k, ns, name) : SIZE_MAX;
+            bool drop = false;
+            for (size_t i = 0; live == SIZE_MAX && name != NULL && ns != NULL && i < k->n; i++)
+                drop =
+                    drop || (k->deleted[i] && !k->orphaned[i] && !k->standalone[i] &&
+                             strcmp(k->names[i], name) == 0 && strcmp(k->namespaces[i], ns) == 0);
+            /* a created cluster's exists from the operator's deployment on */
+            if (live != SIZE_MAX && k->created_at[live] > 0 &&
+                sim_operator_service_gone(&k->operators[live], now))
+                drop = true;
+            if (drop) {
+                cJSON_DeleteItemFromArray(items, it);
+            } else if (live != SIZE_MAX && k->created_at[live] > 0 &&
+                       !sim_operator_jm_ready(&k->operators[live], now)) {
+                /* its JobManager pod is not ready yet: neither is the Deployment */
+                cJSON *st = get_obj(cJSON_GetArrayItem(items, it), "status");
+                const cJSON *want = cJSON_GetObjectItemCaseSensitive(st, "replicas");
+                if (st != NULL) {
+                    set_item(st, "readyReplicas", cJSON_CreateNumber(0));
+                    set_item(st, "availableReplicas", cJSON_CreateNumber(0));
+                    set_item(st, "unavailableReplicas",
+                             cJSON_CreateNumber(cJSON_IsNumber(want) ? want->valuedouble : 1));
                 }
+            }
         }
         break;
     case K8S_CONFIGMAPS:
@@ -2034,13 +2200,12 @@ static size_t proxy_index(const struct sim_k8s *k, const char *path, const char 
     size_t name_len = (size_t)(name_end - svc);
     for (size_t i = 0; i < k->n; i++) {
         size_t n = strlen(k->names[i]);
+        if (k->deleted[i] && !k->orphaned[i])
+            continue; /* gone; a FlinkDeployment created again under its name may follow */
         if (strlen(k->namespaces[i]) == ns_len && memcmp(k->namespaces[i], ns, ns_len) == 0 &&
             name_len == n + 5 && memcmp(svc, k->names[i], n) == 0 &&
             memcmp(svc + n, "-rest", 5) == 0)
-            return (k->deleted[i] && !k->orphaned[i]) ||
-                           sim_operator_service_gone(&k->operators[i], k->model->now)
-                       ? k->n
-                       : i;
+            return sim_operator_service_gone(&k->operators[i], k->model->now) ? k->n : i;
     }
     return k->n;
 }
@@ -2051,7 +2216,7 @@ char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path) {
     sim_model_lock(k->model, sim_now_ms()); /* a DELETE may take the service away */
     size_t i = proxy_index(k, path, &rest);
     if (i != SIZE_MAX && i < k->n)
-        out = xasprintf("/clusters/%s%s", k->names[i], rest);
+        out = xasprintf("/clusters/#%zu%s", i, rest); /* deployment i is cluster i */
     sim_model_unlock(k->model);
     return out;
 }
@@ -2267,6 +2432,9 @@ static void delete_object(struct k8s_call *x) {
         if (idx != SIZE_MAX) {
             k->deleted[idx] = true;
             k->orphaned[idx] = policy != NULL && strcmp(policy, "Orphan") == 0;
+            /* a created cluster goes with it: its REST API no longer answers */
+            if (k->created_at[idx] > 0 && !k->orphaned[idx] && idx < x->m->n_clusters)
+                sim_model_remove_cluster(x->m, &x->m->clusters[idx], x->now);
         } else if (made >= 0) {
             cJSON_DeleteItemFromArray(k->created, made);
         }
@@ -2483,8 +2651,7 @@ static void replace_object(struct k8s_call *x) {
         goto out;
     }
     if (kind != NULL && strcmp(kind, x->res->kind) != 0) {
-        sim_k8s_status(x->r, 400, "BadRequest", "kind %s does not match %s", kind,
-                       x->res->plural);
+        sim_k8s_status(x->r, 400, "BadRequest", "kind %s does not match %s", kind, x->res->plural);
         goto out;
     }
     if (in_name == NULL || strcmp(in_name, x->name) != 0) {

@@ -47,7 +47,8 @@ void sim_k8s_free(struct sim_k8s *k);
 bool sim_k8s_owns(const char *path);
 
 /* For a service-proxy path of a known deployment's NAME-rest service (port "rest" or
- * 8081, optional "http:" scheme), returns an owned "/clusters/NAME/<flink path>" for
+ * 8081, optional "http:" scheme), returns an owned "/clusters/#I/<flink path>" (I: the
+ * deployment's index, which is its cluster's: names may repeat across namespaces) for
  * sim_flink_handle: caller frees. NULL for any other path (including unknown services,
  * which sim_k8s_handle answers with a 404 Status). */
 char *sim_k8s_proxy_target(const struct sim_k8s *k, const char *path);

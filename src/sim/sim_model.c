@@ -424,10 +424,54 @@ struct sim_model *sim_model_new(const struct sim_model_options *o, int64_t now_m
     m->started_at = now_ms;
     m->now = now_ms;
     m->n_clusters = o->fleet ? sim_catalog_fleet_count() : (size_t)o->clusters;
-    m->clusters = xcalloc(m->n_clusters, sizeof *m->clusters);
+    m->cap_clusters = m->n_clusters + SIM_MODEL_SPARE_CLUSTERS;
+    m->clusters = xcalloc(m->cap_clusters, sizeof *m->clusters);
     for (size_t ci = 0; ci < m->n_clusters; ci++)
         build_cluster(&m->clusters[ci], ci, o, o->frozen, now_ms);
+    m->action_step_ms = o->action_step_ms;
+    m->seed = o->seed;
     return m;
+}
+
+struct sim_cluster *sim_model_add_cluster(struct sim_model *m, const struct sim_cluster_spec *s,
+                                          int64_t now) {
+    if (m->n_clusters >= m->cap_clusters)
+        return NULL;
+    size_t ci = m->n_clusters;
+    struct sim_cluster *c = &m->clusters[ci];
+    memset(c, 0, sizeof *c);
+    c->index = ci;
+    c->name = xstrdup(s->name);
+    c->namespace = xstrdup(s->namespace);
+    c->mode = s->mode;
+    c->jm_replicas = s->jm_replicas > 0 ? s->jm_replicas : 1;
+    c->profile = sim_catalog_profile_for(s->version_major, s->version_minor);
+    parse_version(c);
+    c->jobs = xcalloc(1, sizeof *c->jobs);
+    c->tms = xcalloc(1, sizeof *c->tms);
+    c->next_pod_index = 1;
+    c->slots_per_tm = s->slots_per_tm > 0 ? s->slots_per_tm : c->profile->slots_per_tm;
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = s->name; *p != '\0'; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    sim_prng_init(&c->events, m->seed ^ h, ci * 2 + 2);
+    sim_prng_init(&c->dynamics, m->seed ^ h, 1000 + ci);
+    c->frozen = m->frozen;
+    c->next_event_at = m->frozen ? INT64_MAX : now + sim_prng_range(&c->events, 30000, 90000);
+    c->fetch_origin = now;
+    c->metric_at = now;
+    c->episode_job = SIZE_MAX;
+    c->next_episode_at = now + sim_prng_range(&c->dynamics, 60000, 240000);
+    sim_actions_init(&c->actions, m->seed ^ h, ci, m->action_step_ms);
+    m->n_clusters++;
+    return c;
+}
+
+void sim_model_remove_cluster(struct sim_model *m, struct sim_cluster *c, int64_t now) {
+    (void)m;
+    (void)now;
+    c->gone = true;
+    c->next_event_at = INT64_MAX;
 }
 
 void sim_model_free(struct sim_model *m) {
@@ -796,7 +840,8 @@ int64_t sim_model_lock(struct sim_model *m, int64_t now_ms) {
     if (now_ms > m->now)
         m->now = now_ms;
     for (size_t ci = 0; ci < m->n_clusters; ci++)
-        cluster_advance(&m->clusters[ci], m->now);
+        if (!m->clusters[ci].gone)
+            cluster_advance(&m->clusters[ci], m->now);
     return m->now;
 }
 
@@ -806,7 +851,7 @@ void sim_model_unlock(struct sim_model *m) { pthread_mutex_unlock(&m->lock); }
 
 struct sim_cluster *sim_model_cluster(struct sim_model *m, const char *name) {
     for (size_t ci = 0; ci < m->n_clusters; ci++)
-        if (strcmp(m->clusters[ci].name, name) == 0)
+        if (!m->clusters[ci].gone && strcmp(m->clusters[ci].name, name) == 0)
             return &m->clusters[ci];
     return NULL;
 }
@@ -968,6 +1013,32 @@ bool sim_model_restart_job(struct sim_cluster *c, struct sim_job *j, int64_t t) 
     return true;
 }
 
+/* Slots: the resource manager asks for task manager pods until the jobs fit. */
+void sim_model_fit_slots(struct sim_cluster *c, int64_t t) {
+    int free_slots = 0;
+    for (size_t i = 0; i < c->n_tms; i++)
+        free_slots += c->tms[i].present ? c->tms[i].slots : 0;
+    for (size_t i = 0; i < c->n_jobs; i++)
+        free_slots -= sim_job_holds_slots(&c->jobs[i]) ? c->jobs[i].demand : 0;
+    int slots = c->n_tms > 0          ? c->tms[0].slots
+                : c->slots_per_tm > 0 ? c->slots_per_tm
+                                      : c->profile->slots_per_tm;
+    if (slots < 1)
+        slots = 1;
+    while (free_slots < 0 && c->n_tms < 1000) {
+        c->tms = xrealloc(c->tms, (c->n_tms + 1) * sizeof *c->tms);
+        struct sim_tm *tm = &c->tms[c->n_tms++];
+        memset(tm, 0, sizeof *tm);
+        tm->pod_index = c->next_pod_index++;
+        tm->id = xasprintf("%s-taskmanager-1-%d", c->name, tm->pod_index);
+        set_tm_address(c, tm);
+        tm->slots = slots;
+        tm->present = true;
+        tm->registered_at = t;
+        free_slots += slots;
+    }
+}
+
 void sim_model_submit_job(struct sim_cluster *c, const char *name, int parallelism, int64_t t,
                           char *jid_out) {
     struct sim_prng p;
@@ -1000,27 +1071,7 @@ void sim_model_submit_job(struct sim_cluster *c, const char *name, int paralleli
     j->next_at = t + DEPLOYING_MS;
     c->n_jobs++;
 
-    /* Slots: the resource manager asks for task manager pods until the job fits. */
-    int free_slots = 0;
-    for (size_t i = 0; i < c->n_tms; i++)
-        free_slots += c->tms[i].present ? c->tms[i].slots : 0;
-    for (size_t i = 0; i < c->n_jobs; i++)
-        free_slots -= sim_job_holds_slots(&c->jobs[i]) ? c->jobs[i].demand : 0;
-    int slots = c->n_tms > 0 ? c->tms[0].slots : c->profile->slots_per_tm;
-    if (slots < 1)
-        slots = 1;
-    while (free_slots < 0 && c->n_tms < 1000) {
-        c->tms = xrealloc(c->tms, (c->n_tms + 1) * sizeof *c->tms);
-        struct sim_tm *tm = &c->tms[c->n_tms++];
-        memset(tm, 0, sizeof *tm);
-        tm->pod_index = c->next_pod_index++;
-        tm->id = xasprintf("%s-taskmanager-1-%d", c->name, tm->pod_index);
-        set_tm_address(c, tm);
-        tm->slots = slots;
-        tm->present = true;
-        tm->registered_at = t;
-        free_slots += slots;
-    }
+    sim_model_fit_slots(c, t);
     snprintf(jid_out, 33, "%s", j->jid);
 }
 

@@ -127,15 +127,15 @@ struct sim_job {
     int64_t metrics_until; /* when metrics stopped growing, 0 while they grow */
     int64_t next_at;       /* next restart step, 0 = none scheduled */
     int restart_step;
-    int restarts; /* numRestarts: counted when the failover starts */
-    int attempt;  /* the current executions' attempt number: +1 when a failover redeploys */
-    bool failed_task;     /* this failover began with a subtask FAILED (failed_vertex's) */
-    int64_t canceled_at;  /* this failover: when the old executions were all CANCELED */
+    int restarts;        /* numRestarts: counted when the failover starts */
+    int attempt;         /* the current executions' attempt number: +1 when a failover redeploys */
+    bool failed_task;    /* this failover began with a subtask FAILED (failed_vertex's) */
+    int64_t canceled_at; /* this failover: when the old executions were all CANCELED */
     int64_t previous_since; /* when the previous attempt's executions came up, 0 unknown */
-    int failovers_left;   /* it fails again this many times once back up (/_sim) */
+    int failovers_left;     /* it fails again this many times once back up (/_sim) */
     int next_parallelism[SIM_MAX_VERTICES]; /* applied when the failover redeploys, 0 = keep */
-    size_t failed_vertex; /* the vertex whose subtask failed (FAILING/FAILED) */
-    int demand;           /* slots held: max vertex parallelism (one sharing group) */
+    size_t failed_vertex;                   /* the vertex whose subtask failed (FAILING/FAILED) */
+    int demand; /* slots held: max vertex parallelism (one sharing group) */
     size_t n_vertices;
     struct sim_vertex vertices[SIM_MAX_VERTICES];
     int64_t steady_since;   /* when every subtask last reached RUNNING */
@@ -172,6 +172,7 @@ struct sim_cluster {
     struct sim_tm *tms; /* owned array */
     size_t n_tms;
     int next_pod_index;
+    int slots_per_tm;       /* a created cluster's task manager slots, 0 = the profile's */
     struct sim_prng events; /* draws of the live schedule, separate from the build */
     int64_t next_event_at;  /* INT64_MAX when frozen */
     bool frozen;
@@ -183,16 +184,20 @@ struct sim_cluster {
     int64_t episode_until;      /* when that episode clears */
     int64_t next_episode_at;    /* when the next one may start */
     struct sim_actions actions; /* savepoint operations and action timing (sim_actions) */
+    bool gone; /* deleted (sim_model_remove_cluster): no lookup finds it, it no longer runs */
 };
 
 struct sim_model {
     pthread_mutex_t lock;
     struct sim_cluster *clusters; /* owned array */
     size_t n_clusters;
+    size_t cap_clusters; /* clusters has room for this many: adding one never moves it */
     bool frozen;
     int64_t started_at;
     int64_t now;                   /* the latest time the model was advanced to */
     int forced_savepoint_failures; /* the next savepoints fail (through /_sim) */
+    int action_step_ms;            /* --action-steps-ms, for clusters added later */
+    uint64_t seed;
 };
 
 struct sim_model_options {
@@ -217,6 +222,26 @@ void sim_model_free(struct sim_model *m);
  * until sim_model_unlock(). */
 int64_t sim_model_lock(struct sim_model *m, int64_t now_ms);
 void sim_model_unlock(struct sim_model *m);
+
+/* A cluster the operator deploys for a FlinkDeployment a client created (sim_k8s). */
+struct sim_cluster_spec {
+    const char *name, *namespace;     /* borrowed, copied */
+    int version_major, version_minor; /* spec.flinkVersion; the closest profile answers */
+    enum sim_cluster_mode mode;       /* application (spec.job) or session */
+    int jm_replicas;
+    int slots_per_tm; /* taskmanager.numberOfTaskSlots, <= 0 = the profile's */
+};
+
+/* Adds a cluster at now with no jobs and no task managers (its job is submitted with
+ * sim_model_submit_job: task manager pods come as the job asks for slots). Under the
+ * lock. The clusters array has spare room (SIM_MODEL_SPARE_CLUSTERS) so no pointer into
+ * it moves; returns the new cluster (borrowed), NULL when the room is used up. */
+#define SIM_MODEL_SPARE_CLUSTERS 64
+struct sim_cluster *sim_model_add_cluster(struct sim_model *m, const struct sim_cluster_spec *s,
+                                          int64_t now);
+/* The cluster is deleted at now: gone from lookups (its REST answers 404), frozen. Its
+ * memory stays (indexes and pointers stay valid). Under the lock. */
+void sim_model_remove_cluster(struct sim_model *m, struct sim_cluster *c, int64_t now);
 
 /* Lookups under the lock; borrowed, NULL when absent. */
 struct sim_cluster *sim_model_cluster(struct sim_model *m, const char *name);
@@ -270,6 +295,10 @@ void sim_model_stop_tasks(struct sim_cluster *c, struct sim_job *j, int64_t t);
  * jid_out (33 bytes) gets the new job's id. */
 void sim_model_submit_job(struct sim_cluster *c, const char *name, int parallelism, int64_t t,
                           char *jid_out);
+
+/* Task managers are added at t (as Flink's native resource manager asks for pods) until the
+ * free slots cover every slot-holding job's demand. Moves c->tms. */
+void sim_model_fit_slots(struct sim_cluster *c, int64_t t);
 
 bool sim_cluster_version_at_least(const struct sim_cluster *c, int major, int minor);
 

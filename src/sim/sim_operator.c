@@ -40,19 +40,26 @@ static bool differs(const cJSON *a, const cJSON *b, const char *key) {
     return !cJSON_Compare(x, y, true);
 }
 
-static bool is_suspended(const cJSON *spec) { return str_is(str(obj(spec, "job"), "state"), "suspended"); }
+static bool is_suspended(const cJSON *spec) {
+    return str_is(str(obj(spec, "job"), "state"), "suspended");
+}
 
-/* lastReconciledSpec / lastStableSpec as the operator serialises them: owned JSON text. */
-static char *wrap_spec(const cJSON *spec, double generation) {
+/* lastReconciledSpec / lastStableSpec as the operator serialises them: owned JSON text.
+ * first: the resource's first deployment (resource_metadata.firstDeployment). */
+static char *wrap_spec_as(const cJSON *spec, double generation, bool first) {
     cJSON *w = cJSON_CreateObject();
     cJSON_AddItemToObject(w, "spec", cJSON_Duplicate(spec, true));
     cJSON *rm = cJSON_AddObjectToObject(w, "resource_metadata");
     cJSON_AddStringToObject(rm, "apiVersion", "flink.apache.org/v1beta1");
     cJSON_AddNumberToObject(cJSON_AddObjectToObject(rm, "metadata"), "generation", generation);
-    cJSON_AddBoolToObject(rm, "firstDeployment", false);
+    cJSON_AddBoolToObject(rm, "firstDeployment", first);
     char *out = cJSON_PrintUnformatted(w);
     cJSON_Delete(w);
     return out;
+}
+
+static char *wrap_spec(const cJSON *spec, double generation) {
+    return wrap_spec_as(spec, generation, false);
 }
 
 /* The simulated registry has an image when its name says flink and its tag is a version. */
@@ -212,8 +219,11 @@ static const char *lifecycle_at(const struct sim_operator_state *o, int64_t now,
     *recon = "DEPLOYED";
     if (o->cycle_at == 0)
         return o->suspended ? "SUSPENDED" : o->base;
-    if (now < o->cycle_at + o->step)
+    if (now < o->cycle_at + o->step) {
+        if (o->created) /* not reconciled yet: the status' defaults */
+            *recon = "UPGRADING";
         return o->before;
+    }
     if (o->go_at == INT64_MAX) { /* every savepoint attempt failed: it stays upgrading */
         *recon = "UPGRADING";
         return "UPGRADING";
@@ -365,6 +375,7 @@ static void fold(struct sim_operator_state *o, int64_t now) {
     o->error_msg = NULL;
     free_deploys(o);
     o->rolling_back = false;
+    o->created = false; /* a later cycle starts from a deployed cluster */
 }
 
 static void promote(struct sim_operator_state *o, int64_t now) {
@@ -384,8 +395,8 @@ static void promote(struct sim_operator_state *o, int64_t now) {
 }
 
 static bool rollback_enabled(const cJSON *spec) {
-    const char *v = str(obj(spec, "flinkConfiguration"),
-                        "kubernetes.operator.deployment.rollback.enabled");
+    const char *v =
+        str(obj(spec, "flinkConfiguration"), "kubernetes.operator.deployment.rollback.enabled");
     return v != NULL && strcmp(v, "true") == 0;
 }
 
@@ -573,6 +584,77 @@ void sim_operator_spec_changed(struct sim_operator_state *o, struct sim_model *m
     cJSON_Delete(old_copy);
 }
 
+void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, struct sim_job *j,
+                          const char *name, const char *jm_pod, const cJSON *spec,
+                          double generation, int64_t now) {
+    sim_operator_init(o, spec, generation, "DEPLOYED");
+    o->step = c->actions.step_ms;
+    int64_t s = o->step, p = now + s;
+    c->actions.down_from = now;
+    c->actions.up_at = 0;
+    if (o->suspended) { /* created suspended: nothing is deployed until job.state running */
+        if (j != NULL) {
+            struct sim_redeploy rd = {.down_at = now, .empty_state = true};
+            sim_actions_redeploy(c, j, &rd);
+        }
+        return;
+    }
+    o->created = true;
+    /* nothing stable yet: lastStableSpec comes once the first deployment is */
+    free(o->stable);
+    o->stable = NULL;
+    cJSON_Delete(o->stable_spec);
+    o->stable_spec = NULL;
+    o->was_up = false;
+    o->jm_before = "MISSING";
+    o->before = "CREATED";
+    o->cycle_at = now;
+    o->cycle = CYCLE_UPGRADE;
+    o->target_at = p;
+    o->pending = wrap_spec_as(spec, generation, true);
+    o->pending_at = p;
+    const char *image = str(spec, "image");
+    struct sim_operator_deploy *d0 = &o->dep[0];
+    d0->deploy_at = p;
+    d0->image = image != NULL ? xstrdup(image) : NULL;
+    d0->bad_image = !image_exists(image);
+    fd_event(o, name, "Normal", "Submit", "JobManagerDeployment", MSG_SUBMIT, p);
+    if (d0->bad_image) {
+        char pod[256];
+        jm_name(jm_pod, 1, pod, sizeof pod);
+        char *m1 = xasprintf("Failed to pull image \"%s\": rpc error: code = NotFound desc = "
+                             "failed to pull and unpack image \"docker.io/library/%s\": not found",
+                             image, image);
+        add_event(o, "Pod", pod, "Warning", "Failed", "kubelet", m1, p);
+        free(m1);
+        char *m2 = xasprintf("Back-off pulling image \"%s\"", image);
+        add_event(o, "Pod", pod, "Warning", "BackOff", "kubelet", m2, p + s);
+        fd_event(o, name, "Warning", "ImagePullBackOff", "JobManagerDeployment", m2, p + s);
+        free(m2);
+    } else {
+        d0->ready_at = p + 2 * s;
+        d0->stable_at = d0->ready_at + 2 * s;
+        o->stable_next = wrap_spec_as(spec, generation, true);
+        o->stable_next_spec = cJSON_Duplicate(spec, true);
+        o->stable_next_at = d0->stable_at;
+        c->actions.up_at = d0->ready_at;
+    }
+    if (j == NULL)
+        return;
+    struct sim_redeploy rd = {0};
+    rd.down_at = now;
+    rd.submit_at = d0->ready_at; /* 0: never (the image cannot be pulled) */
+    rd.empty_state = true;
+    if (rd.submit_at > 0)
+        fd_event(o, name, "Normal", "JobStatusChanged", "Job",
+                 "Job status changed from RECONCILING to RUNNING", rd.submit_at);
+    sim_actions_redeploy(c, j, &rd);
+}
+
+bool sim_operator_job_visible(const struct sim_operator_state *o, int64_t now) {
+    return !o->created || now >= o->dep[0].deploy_at;
+}
+
 void sim_operator_advance(struct sim_operator_state *o, struct sim_cluster *c,
                           const struct sim_job *j, const char *name, int64_t now) {
     promote(o, now);
@@ -621,6 +703,10 @@ char *sim_operator_take_snapshot(struct sim_operator_state *o, int64_t *at) {
     memmove(&o->snap_at[0], &o->snap_at[1], (o->n_snaps - 1) * sizeof o->snap_at[0]);
     o->n_snaps--;
     return path;
+}
+
+bool sim_operator_jm_ready(const struct sim_operator_state *o, int64_t now) {
+    return view_at(o, now).jm_ready;
 }
 
 bool sim_operator_service_gone(const struct sim_operator_state *o, int64_t now) {
@@ -689,7 +775,8 @@ bool sim_operator_pod(const struct sim_operator_state *o, cJSON *pod, bool taskm
         free(key);
         set_time(md, "creationTimestamp", created);
     }
-    cJSON *ctr = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(obj(pod, "spec"), "containers"), 0);
+    cJSON *ctr =
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(obj(pod, "spec"), "containers"), 0);
     cJSON *st = obj(pod, "status");
     cJSON *cs = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(st, "containerStatuses"), 0);
     if (v.image != NULL) {
@@ -755,12 +842,22 @@ static double memory_bytes(const char *s) {
     while (*end == ' ')
         end++;
     switch (*end) {
-    case 'k': case 'K': return v * 1024.0;
-    case 'm': case 'M': return v * 1024.0 * 1024.0;
-    case 'g': case 'G': return v * 1024.0 * 1024.0 * 1024.0;
-    case 't': case 'T': return v * 1024.0 * 1024.0 * 1024.0 * 1024.0;
-    case '\0': return v;
-    default: return -1;
+    case 'k':
+    case 'K':
+        return v * 1024.0;
+    case 'm':
+    case 'M':
+        return v * 1024.0 * 1024.0;
+    case 'g':
+    case 'G':
+        return v * 1024.0 * 1024.0 * 1024.0;
+    case 't':
+    case 'T':
+        return v * 1024.0 * 1024.0 * 1024.0 * 1024.0;
+    case '\0':
+        return v;
+    default:
+        return -1;
     }
 }
 
@@ -811,8 +908,11 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
     bool suspended = strcmp(lifecycle, "SUSPENDED") == 0;
     set(st, "lifecycleState", cJSON_CreateString(lifecycle));
     set(st, "jobManagerDeploymentStatus",
-        cJSON_CreateString(v.jm_status != NULL ? v.jm_status : suspended ? "MISSING" : "READY"));
-    set(st, "observedGeneration", cJSON_CreateNumber(now >= o->target_at ? o->target : o->observed));
+        cJSON_CreateString(v.jm_status != NULL ? v.jm_status
+                           : suspended         ? "MISSING"
+                                               : "READY"));
+    set(st, "observedGeneration",
+        cJSON_CreateNumber(now >= o->target_at ? o->target : o->observed));
     cJSON *rs = cJSON_GetObjectItemCaseSensitive(st, "reconciliationStatus");
     if (!cJSON_IsObject(rs)) {
         rs = cJSON_CreateObject();
@@ -827,8 +927,8 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
         set(rs, "lastStableSpec", cJSON_CreateString(stable));
     if (o->cycle_at != 0)
         set(rs, "reconciliationTimestamp",
-            cJSON_CreateNumber((double)(now >= o->cycle_at + o->step ? o->cycle_at + o->step
-                                                                      : o->cycle_at)));
+            cJSON_CreateNumber(
+                (double)(now >= o->cycle_at + o->step ? o->cycle_at + o->step : o->cycle_at)));
     if (v.error) {
         const char *image = o->dep[o->rollback_at > 0 && now >= o->rollback_at ? 1 : 0].image;
         cJSON *e = cJSON_CreateObject();
@@ -883,7 +983,8 @@ void sim_operator_status(const struct sim_operator_state *o, const struct sim_cl
     cJSON *js = cJSON_GetObjectItemCaseSensitive(st, "jobStatus");
     if (cJSON_IsObject(js) && j != NULL) {
         /* the operator assigns the new job id when it submits the new deployment */
-        bool old_id = o->jid_before[0] != '\0' && o->dep[0].deploy_at > 0 && now < o->dep[0].deploy_at;
+        bool old_id =
+            o->jid_before[0] != '\0' && o->dep[0].deploy_at > 0 && now < o->dep[0].deploy_at;
         set(js, "jobId", cJSON_CreateString(old_id ? o->jid_before : j->jid));
         set(js, "state", cJSON_CreateString(job_state));
         cJSON *si = cJSON_CreateObject();

@@ -74,35 +74,36 @@ struct sim_operator_deploy {
 };
 
 struct sim_operator_state {
-    cJSON *seen_spec;    /* owned: the spec of the latest change, to tell what changes next */
-    char *reconciled;    /* owned JSON text: lastReconciledSpec until the cycle's pickup */
-    char *pending;       /* owned JSON text: lastReconciledSpec from pending_at, NULL = none */
+    cJSON *seen_spec; /* owned: the spec of the latest change, to tell what changes next */
+    char *reconciled; /* owned JSON text: lastReconciledSpec until the cycle's pickup */
+    char *pending;    /* owned JSON text: lastReconciledSpec from pending_at, NULL = none */
     int64_t pending_at;
-    char *stable;        /* owned JSON text: lastStableSpec, NULL = none */
-    cJSON *stable_spec;  /* owned: the spec of lastStableSpec (a rollback deploys it) */
-    char *stable_next;   /* owned JSON text: lastStableSpec from stable_next_at, NULL = none */
+    char *stable;            /* owned JSON text: lastStableSpec, NULL = none */
+    cJSON *stable_spec;      /* owned: the spec of lastStableSpec (a rollback deploys it) */
+    char *stable_next;       /* owned JSON text: lastStableSpec from stable_next_at, NULL = none */
     cJSON *stable_next_spec; /* owned: its spec */
     int64_t stable_next_at;
     int64_t step;            /* the cluster's action step (ms) */
-    const char *base;    /* static: the lifecycle when settled before any cycle */
+    const char *base;        /* static: the lifecycle when settled before any cycle */
     double observed, target; /* observedGeneration before target_at, and from then on */
     int64_t target_at;
-    const char *before;      /* static: the lifecycle before the cycle */
-    int64_t cycle_at;        /* when the latest spec change came, 0 = never */
-    unsigned cycle;          /* what that change does (sim_operator.c's CYCLE_* bits) */
-    bool suspended;          /* the desired state is suspended */
-    bool rolling_back;       /* the cycle's deployment fails and is rolled back */
+    const char *before; /* static: the lifecycle before the cycle */
+    int64_t cycle_at;   /* when the latest spec change came, 0 = never */
+    unsigned cycle;     /* what that change does (sim_operator.c's CYCLE_* bits) */
+    bool suspended;     /* the desired state is suspended */
+    bool created;       /* a client created it: the cycle is its first deployment */
+    bool rolling_back;  /* the cycle's deployment fails and is rolled back */
     /* the cluster over the cycle: deleted at down_at (0 = not), then deployed (dep[0]),
      * then on a rollback deleted at rollback_at and deployed again (dep[1]) */
     int64_t down_at, rollback_at;
     struct sim_operator_deploy dep[2];
     /* the cluster as the cycle found it */
-    bool was_up;            /* it ran (not suspended or deleted) */
-    unsigned gen_before;    /* deployments so far: 0 = the original one */
-    int64_t since_before;   /* when its pods were created (gen_before > 0) */
-    char *image_before;     /* owned: the image they run, NULL = the spec's */
-    const char *jm_before;  /* static: its jobManagerDeploymentStatus */
-    char jid_before[33];    /* its job's id: status shows it until the new one is submitted */
+    bool was_up;           /* it ran (not suspended or deleted) */
+    unsigned gen_before;   /* deployments so far: 0 = the original one */
+    int64_t since_before;  /* when its pods were created (gen_before > 0) */
+    char *image_before;    /* owned: the image they run, NULL = the spec's */
+    const char *jm_before; /* static: its jobManagerDeploymentStatus */
+    char jid_before[33];   /* its job's id: status shows it until the new one is submitted */
     /* the operator's savepoint in flight or last (a trigger nonce or an upgrade) */
     char sp_trigger[33];
     bool sp_upgrade, sp_recorded, sp_has_nonce;
@@ -134,6 +135,22 @@ void sim_operator_init(struct sim_operator_state *o, const cJSON *spec, double g
                        const char *base);
 void sim_operator_free(struct sim_operator_state *o);
 
+/* A FlinkDeployment a client created at now (spec borrowed, copied), its cluster c new and
+ * empty: the operator's first deployment. Lifecycle CREATED until the pickup a step later,
+ * then DEPLOYED with the JobManager DEPLOYING (Submit "Starting deployment"; the JobManager
+ * pod Pending), DEPLOYED_NOT_READY a step later, READY a step later; then STABLE two steps
+ * on (lastStableSpec). j (may be NULL: a session cluster) is the job the operator submits:
+ * RUNNING when the JobManager is ready (JobStatusChanged), subtasks deploying, initializing,
+ * running a step each; RECONCILING in the status while the JobManager is not ready. The
+ * Flink REST API answers from READY on (sim_actions_cluster_down). Created with job.state
+ * suspended: nothing is deployed (SUSPENDED, MISSING) until a change to running. */
+void sim_operator_created(struct sim_operator_state *o, struct sim_cluster *c, struct sim_job *j,
+                          const char *name, const char *jm_pod, const cJSON *spec,
+                          double generation, int64_t now);
+/* Whether the status shows the job yet (a created deployment's once the operator picked it
+ * up; always for the others). */
+bool sim_operator_job_visible(const struct sim_operator_state *o, int64_t now);
+
 /* The stored spec (borrowed) changed at now to generation `generation` of deployment
  * `name` (borrowed), whose original job manager pod is jm_pod (borrowed); j is the job the
  * deployment runs (may be NULL). Schedules what the job goes through (sim_actions) and
@@ -162,6 +179,8 @@ bool sim_operator_pod(const struct sim_operator_state *o, cJSON *pod, bool taskm
  * publishes as a FlinkStateSnapshot (spec.savepoint.alreadyExists, trigger type UPGRADE):
  * its path (owned: the caller frees) and *at when it completed; NULL when none is left. */
 char *sim_operator_take_snapshot(struct sim_operator_state *o, int64_t *at);
+/* Whether the JobManager is up and ready at now (its Deployment's pods ready). */
+bool sim_operator_jm_ready(const struct sim_operator_state *o, int64_t now);
 /* Whether the cluster (its -rest service) is deleted at now. */
 bool sim_operator_service_gone(const struct sim_operator_state *o, int64_t now);
 /* Pod restart count and, when restarted, the latest restart time (else 0) at now: a

@@ -445,6 +445,8 @@ static void render_sd(const struct sim_model *m, const struct sim_k8s *k, const 
     const char *target = target_of(host);
     for (size_t i = 0; i < m->n_clusters; i++) {
         const struct sim_cluster *c = &m->clusters[i];
+        if (c->gone)
+            continue;
         const char *ns = k != NULL ? sim_k8s_namespace(k, i) : NULL;
         char *jm = sim_k8s_jm_pod_name(c);
         char *path = xasprintf(PREFIX "%s/jobmanager/metrics", c->name);

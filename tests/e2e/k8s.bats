@@ -127,3 +127,25 @@ wait_row() {
     until_advancing 1500 20 row_is "$name" "savepoint +COMPLETED +[0-9]+[smh] +s3://"
     screen | grep -F "$name" >&2
 }
+
+@test "a FlinkDeployment created through the API appears on the clusters screen and comes up STABLE with its job" {
+    # a simulator of its own (it creates a cluster), the clock moved while waiting
+    local d=$BATS_TEST_TMPDIR
+    sim_start --token "$TOKEN" --tls-cert "$d/C" --tls-key "$d/K" --kubeconfig-out "$d/KC" \
+        --action-steps-ms 300 --clock manual || return 1
+    console 160 50 --kubeconfig "$d/KC" -n flink-development
+    wait_for "geo-aggregation" 15
+    # as kubectl create would
+    curl -sf --cacert "$d/C" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -o /dev/null -X POST "$SIM_URL/apis/flink.apache.org/v1beta1/namespaces/flink-development/flinkdeployments" \
+        -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkDeployment","metadata":{"name":"basic-example"},"spec":{"image":"flink:1.20","flinkVersion":"v1_20","serviceAccount":"flink","jobManager":{"resource":{"memory":"2048m","cpu":1}},"taskManager":{"resource":{"memory":"2048m","cpu":1}},"job":{"jarURI":"local:///opt/flink/examples/streaming/StateMachineExample.jar","parallelism":2,"upgradeMode":"stateless"}}}'
+    row_is() { screen | grep -F -- "$1" | grep -qE -- "$2"; }
+    until_advancing 600 30 row_is "basic-example" "STABLE"
+    # its Flink REST API answers through the proxy: the job shows on its jobs screen
+    keys / basic-example Enter
+    wait_for "basic-example"
+    keys Enter
+    wait_for "Jobs: basic-example"
+    wait_for "StateMachineExample"
+    screen | grep -F "StateMachineExample" | grep -q "RUNNING"
+}

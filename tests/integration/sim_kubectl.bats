@@ -486,7 +486,7 @@ assert want == have and len(have) >= 3, (want, have)
 "
 }
 
-@test "kubectl creates a FlinkDeployment (stored, deploying) and a FlinkSessionJob the session cluster runs; delete cancels its job" {
+@test "kubectl creates a FlinkDeployment the operator deploys (its job RUNNING through the proxy; delete takes the cluster) and a FlinkSessionJob the session cluster runs; delete cancels its job" {
     need_kubectl
     fleet_start
     printf '%s\n' 'apiVersion: flink.apache.org/v1beta1' 'kind: FlinkDeployment' 'metadata:' \
@@ -503,16 +503,42 @@ assert want == have and len(have) >= 3, (want, have)
     kj get flinkdeployment basic-example -n flink-development
     py '
 st = body()["status"]
-assert st["lifecycleState"] == "DEPLOYED" and st["jobManagerDeploymentStatus"] == "DEPLOYING", st
+assert st["lifecycleState"] == "CREATED" and st["jobManagerDeploymentStatus"] == "MISSING", st
 assert body()["spec"]["job"]["parallelism"] == 2
 '
     run kc create -f "$T/fd.yaml"
     [ "$status" -ne 0 ]
     [[ $output == *AlreadyExists* || $output == *"already exists"* ]]
+    # the operator deploys it: a step to pick it up, the JobManager ready two steps on, the
+    # job's subtasks running two more, STABLE
+    sim_advance 1000
+    kj get flinkdeployment basic-example -n flink-development
+    py '
+st = body()["status"]
+assert st["lifecycleState"] == "STABLE" and st["jobManagerDeploymentStatus"] == "READY", st
+js = st["jobStatus"]
+assert js["state"] == "RUNNING" and js["jobName"] == "StateMachineExample" and len(js["jobId"]) == 32, js
+'
+    fd_jid=$(py 'print(body()["status"]["jobStatus"]["jobId"])')
+    run kc get pods -n flink-development -l app=basic-example
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"basic-example-taskmanager-1-1 "*Running* ]]
+    FP=/api/v1/namespaces/flink-development/services/basic-example-rest:8081/proxy
+    k "$FP/jobs/$fd_jid" >/dev/null
+    [ "$(code)" = 200 ]
+    py 'assert body()["name"] == "StateMachineExample" and body()["state"] == "RUNNING" and all(v["parallelism"] == 2 for v in body()["vertices"]), body()'
+    k "$FP/overview" >/dev/null
+    py 'assert body()["flink-version"].startswith("1.20.") and body()["jobs-running"] == 1, body()'
     run kc delete flinkdeployment basic-example -n flink-development
     [ "$status" -eq 0 ]
     run kc get flinkdeployment basic-example -n flink-development
     [ "$status" -ne 0 ]
+    k "$FP/overview" >/dev/null
+    [ "$(code)" = 404 ]
+    run kc get pods -n flink-development -l app=basic-example -o name
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
 
     printf '%s\n' 'apiVersion: flink.apache.org/v1beta1' 'kind: FlinkSessionJob' 'metadata:' \
         '  name: top-products-leaderboard' '  namespace: flink-production' 'spec:' \
