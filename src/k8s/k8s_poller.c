@@ -249,10 +249,14 @@ static void on_done(void *arg, const struct http_response *resp);
 static void submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
                         const char *path, const char *body, enum http_priority prio);
 
-/* body NULL: a GET; else a POST of that JSON. */
+/* body NULL: a GET; else a POST of that JSON. A list is what the clusters screen, the
+ * board's rows and tab 6 are made of, and there are only a few (one per kind, or every
+ * few refreshes where watch is forbidden): it goes as the first data of what is on screen
+ * (HTTP_PRIO_BOARD, fill), never held behind the steady share that the job in view may
+ * spend whole. */
 static void submit_body(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
                         const char *path, const char *body) {
-    submit_prio(c, kind, ns, path, body, HTTP_PRIO_DEFAULT);
+    submit_prio(c, kind, ns, path, body, body ? HTTP_PRIO_DEFAULT : HTTP_PRIO_BOARD);
 }
 
 /* The same for whoever waits (prio): the autoscaler's ConfigMap of the job on screen. */
@@ -274,6 +278,7 @@ static void submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char 
     req.done = on_done;
     req.arg = f;
     req.priority = prio;
+    req.fill = prio == HTTP_PRIO_BOARD; /* not a refresh the steady share holds */
     if (body != NULL) {
         req.method = "POST";
         req.body = body;

@@ -27,8 +27,11 @@ setup_file() {
     for c in production staging development; do
         args="$args --flink d-$c=$SIM_URL/clusters/$c"
     done
+    # the task managers are asked at the detail interval (every refresh only on tab 4):
+    # here at the refresh, so their faults show and clear like the others'
+    printf 'detail_interval: %ss\n' "$scale" >"$FAULTS_DIR/config.yaml"
     tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 240 -y 30 \
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP --refresh $scale --timeout $scale --qps 0 --kubeconfig $FAULTS_DIR/kc $args --start clusters 2>$FAULTS_DIR/stderr; echo \"exited \$?\" >$FAULTS_DIR/exit; sleep 30" ||
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP -c $FAULTS_DIR/config.yaml --refresh $scale --timeout $scale --qps 0 --kubeconfig $FAULTS_DIR/kc $args --start clusters 2>$FAULTS_DIR/stderr; echo \"exited \$?\" >$FAULTS_DIR/exit; sleep 30" ||
         return 1
     tmux -L "$TMUX_SOCK" set-option -g status off >/dev/null
 }
