@@ -155,7 +155,7 @@ tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
     wait_for '"main" Id=1 WAITING'
 }
 
-@test "on Kubernetes the JVM screen shows the pod's memory limit from its spec" {
+@test "on Kubernetes the JVM screen shows the pod's memory use from the metrics API against its limit" {
     local d=$BATS_TEST_TMPDIR token=jvm-token
     test_cert || return 1
     sim_start --clusters 3 --jobs 3 --frozen --clock manual --token "$token" \
@@ -188,6 +188,23 @@ for u in ['B', 'KiB', 'MiB', 'GiB']:
     wait_for "production-taskmanager-"
     keys Enter
     wait_for "JVM of task manager production-taskmanager-"
-    wait_for "memory limit"
-    screen | grep -F "memory limit ${shown%.0 GiB} GiB" || screen | grep -F "memory limit $shown"
+    # the container's use, from the metrics API (metrics-server), against that limit
+    wait_for "memory used"
+    screen | grep -F "of limit ${shown%.0 GiB} GiB" || screen | grep -F "of limit $shown"
+    line=$(screen | grep -F "memory used")
+    pod=$(echo "$line" | grep -o "production-taskmanager-[0-9-]*" | head -1)
+    [ -n "$pod" ]
+    # the same figure the API server answers for that pod (both round to a tenth)
+    used=$(api "/apis/metrics.k8s.io/v1beta1/namespaces/flink-prod/pods/$pod" | python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+assert o["kind"] == "PodMetrics"
+m = [c for c in o["containers"] if c["name"] == "flink-main-container"][0]["usage"]["memory"]
+assert m.endswith("Ki")
+print(int(m[:-2]) * 1024)')
+    [ "$used" -lt "$limit" ]   # the simulated container stays under its limit
+    pct=$(python3 -c "print('%.0f%%' % ($used * 100.0 / $limit))")
+    echo "$line" | grep -F "($pct)"
+    # discovery lists the group, as kubectl top needs it
+    api "/apis" | grep -F '"metrics.k8s.io"'
 }
