@@ -356,7 +356,7 @@ static void got_metrics(struct jvm_fetch *f, const struct http_response *resp, i
 /* A PodMetrics answer: 404 without the group is "no metrics API", not an error. */
 static void got_pod(struct jvm_fetch *f, const struct http_response *resp, int64_t now) {
     char err[200] = "";
-    if (resp->outcome != HTTP_OK) {
+    if (resp->outcome != HTTP_OK && resp->status < 400) { /* no HTTP answer to read */
         source_fail(&f->pod_source, now, "%s",
                     resp->error && resp->error[0] ? resp->error : "request failed");
         return;

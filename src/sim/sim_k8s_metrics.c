@@ -6,6 +6,7 @@
 #include "xalloc.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,10 @@
 #define PREFIX "/apis/" GROUP
 
 static const int64_t mib = 1024 * 1024;
+
+static atomic_bool absent;
+
+void sim_k8s_metrics_absent(bool on) { atomic_store(&absent, on); }
 
 bool sim_k8s_metrics_owns(const char *path) {
     return strncmp(path, PREFIX, sizeof PREFIX - 1) == 0 &&
@@ -32,7 +37,10 @@ static cJSON *group(void) {
     return g;
 }
 
-void sim_k8s_metrics_groups(cJSON *groups) { cJSON_AddItemToArray(groups, group()); }
+void sim_k8s_metrics_groups(cJSON *groups) {
+    if (!atomic_load(&absent))
+        cJSON_AddItemToArray(groups, group());
+}
 
 static void resource_list(struct sim_reply *r) {
     cJSON *o = cJSON_CreateObject();
@@ -180,6 +188,10 @@ void sim_k8s_metrics_handle(const struct sim_model *m, const cJSON *pods, const 
                             const char *path, int64_t now, struct sim_reply *r) {
     char ns[254] = "", name[254] = "";
     const char *rest = path + sizeof PREFIX - 1;
+    if (atomic_load(&absent)) { /* no APIService: the API server itself does not know it */
+        sim_k8s_status(r, 404, "NotFound", "the server could not find the requested resource");
+        return;
+    }
     if (strcmp(method, "GET") != 0) {
         sim_k8s_status(r, 405, "MethodNotAllowed", "the server does not allow this method");
         return;

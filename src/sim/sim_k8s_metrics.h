@@ -24,6 +24,10 @@ bool sim_k8s_metrics_owns(const char *path);
 void sim_k8s_metrics_handle(const struct sim_model *m, const cJSON *pods, const char *method,
                             const char *path, int64_t now, struct sim_reply *r);
 
+/* A cluster without metrics-server (POST|DELETE /_sim/k8s/no-metrics-api): the group is
+ * not listed and every path under it answers the API server's own 404. Process-wide. */
+void sim_k8s_metrics_absent(bool on);
+
 /* Appends the metrics.k8s.io APIGroup to groups (borrowed array) for GET /apis. */
 void sim_k8s_metrics_groups(cJSON *groups);
 
