@@ -283,6 +283,7 @@ struct jvm_fetch {
     bool seen; /* drawn since the last refresh */
     /* The pod's use from the metrics API (k8s_pod_metrics.h), when on Kubernetes */
     char *api_server; /* owned: the context's API server, NULL not on Kubernetes */
+    const struct http_tls *api_tls; /* borrowed: the context's TLS and credential */
     char *pod_url;    /* owned: the pod's PodMetrics URL, NULL no pod known */
     bool pod_out;     /* its request is in flight */
     unsigned pod_seq; /* bumped when the pod changes: an answer about the old one is dropped */
@@ -470,7 +471,7 @@ static void submit_pod(struct jvm_fetch *f, int64_t now) {
     q->pod_seq = f->pod_seq;
     struct http_request req = {0};
     req.url = f->pod_url;
-    req.tls = f->tls;
+    req.tls = f->api_tls;
     req.done = on_done;
     req.arg = q;
     req.priority = HTTP_PRIO_VIEW;
@@ -490,8 +491,10 @@ void jvm_fetch_open(struct jvm_fetch *f, size_t ci, const struct cluster *c, con
     f->tm_id = tm_id ? xstrdup(tm_id) : NULL;
     f->url = xstrdup(c->url ? c->url : "");
     f->tls = c->tls;
-    if (c->k8s.ctx && c->k8s.ctx->server)
+    if (c->k8s.ctx && c->k8s.ctx->server) {
         f->api_server = xstrdup(c->k8s.ctx->server);
+        f->api_tls = c->k8s.ctx->tls;
+    }
     submit(f, JR_NAMES, now);
     if (f->tm_id)
         submit(f, JR_INFO, now);
@@ -515,6 +518,7 @@ void jvm_fetch_close(struct jvm_fetch *f) {
     source_init(&f->info_source);
     free(f->api_server);
     f->api_server = NULL;
+    f->api_tls = NULL;
     free(f->pod_url);
     f->pod_url = NULL;
     f->pod_out = false;
