@@ -282,12 +282,12 @@ struct jvm_fetch {
     bool changed;
     bool seen; /* drawn since the last refresh */
     /* The pod's use from the metrics API (k8s_pod_metrics.h), when on Kubernetes */
-    char *api_server; /* owned: the context's API server, NULL not on Kubernetes */
+    char *api_server;               /* owned: the context's API server, NULL not on Kubernetes */
     const struct http_tls *api_tls; /* borrowed: the context's TLS and credential */
-    char *pod_url;    /* owned: the pod's PodMetrics URL, NULL no pod known */
-    bool pod_out;     /* its request is in flight */
-    unsigned pod_seq; /* bumped when the pod changes: an answer about the old one is dropped */
-    int pod_state;    /* enum k8s_pod_metrics_result of the last answer, -1 none */
+    char *pod_url;                  /* owned: the pod's PodMetrics URL, NULL no pod known */
+    bool pod_out;                   /* its request is in flight */
+    unsigned pod_seq;   /* bumped when the pod changes: an answer about the old one is dropped */
+    int pod_state;      /* enum k8s_pod_metrics_result of the last answer, -1 none */
     int64_t pod_memory; /* bytes, the last good answer's; -1 unknown */
     struct source pod_source;
 };

@@ -126,8 +126,8 @@ struct jvm_view_data {
     bool have_info; /* task managers: /taskmanagers/:id answered */
     const struct jvm_tm_info *info;
     const struct source *info_source;
-    int pod_state;      /* enum k8s_pod_metrics_result of the last answer, -1 none */
-    int64_t pod_memory; /* the pod's memory use in bytes (last good), -1 unknown */
+    int pod_state;                   /* enum k8s_pod_metrics_result of the last answer, -1 none */
+    int64_t pod_memory;              /* the pod's memory use in bytes (last good), -1 unknown */
     const struct source *pod_source; /* errors of the pod's metrics */
 };
 /* The data of task manager tm_id (NULL: the JobManager) of cluster ci, false when

@@ -13,8 +13,8 @@
 char *k8s_pod_metrics_path(const char *ns, const char *name) {
     char *e_ns = curl_easy_escape(NULL, ns ? ns : "", 0);
     char *e_name = curl_easy_escape(NULL, name ? name : "", 0);
-    char *path = xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods/%s",
-                           e_ns ? e_ns : "", e_name ? e_name : "");
+    char *path = xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods/%s", e_ns ? e_ns : "",
+                           e_name ? e_name : "");
     curl_free(e_ns);
     curl_free(e_name);
     return path;
@@ -26,9 +26,8 @@ char *k8s_pod_metrics_path(const char *ns, const char *name) {
 static enum k8s_pod_metrics_result not_found(const char *body, size_t len) {
     enum k8s_pod_metrics_result res = K8S_PM_NO_API;
     cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
-    const cJSON *details = cJSON_IsObject(root)
-                               ? cJSON_GetObjectItemCaseSensitive(root, "details")
-                               : NULL;
+    const cJSON *details =
+        cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "details") : NULL;
     const char *group = cJSON_IsObject(details) ? json_get_string_ref(details, "group") : NULL;
     if (group && strcmp(group, "metrics.k8s.io") == 0)
         res = K8S_PM_NO_METRICS;

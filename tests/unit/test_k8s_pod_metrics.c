@@ -11,9 +11,8 @@
 
 #include "k8s_pod_metrics.h"
 
-
-static enum k8s_pod_metrics_result parse(long status, const char *body,
-                                         struct k8s_pod_usage *u, char *err) {
+static enum k8s_pod_metrics_result parse(long status, const char *body, struct k8s_pod_usage *u,
+                                         char *err) {
     return k8s_pod_metrics_parse(status, body, body ? strlen(body) : 0, u, err, 200);
 }
 
@@ -21,12 +20,12 @@ static void test_good_body(void **state) {
     (void)state;
     struct k8s_pod_usage u;
     char err[200] = "";
-    const char *body =
-        "{\"kind\":\"PodMetrics\",\"apiVersion\":\"metrics.k8s.io/v1beta1\","
-        "\"metadata\":{\"name\":\"tm-1\",\"namespace\":\"flink\"},"
-        "\"timestamp\":\"2026-12-06T14:00:00Z\",\"window\":\"15s\",\"containers\":["
-        "{\"name\":\"sidecar\",\"usage\":{\"cpu\":\"1m\",\"memory\":\"10Mi\"}},"
-        "{\"name\":\"flink-main-container\",\"usage\":{\"cpu\":\"250m\",\"memory\":\"1572864Ki\"}}]}";
+    const char *body = "{\"kind\":\"PodMetrics\",\"apiVersion\":\"metrics.k8s.io/v1beta1\","
+                       "\"metadata\":{\"name\":\"tm-1\",\"namespace\":\"flink\"},"
+                       "\"timestamp\":\"2026-12-06T14:00:00Z\",\"window\":\"15s\",\"containers\":["
+                       "{\"name\":\"sidecar\",\"usage\":{\"cpu\":\"1m\",\"memory\":\"10Mi\"}},"
+                       "{\"name\":\"flink-main-container\",\"usage\":{\"cpu\":\"250m\",\"memory\":"
+                       "\"1572864Ki\"}}]}";
     assert_int_equal(parse(200, body, &u, err), K8S_PM_OK);
     assert_int_equal(u.memory, 1536LL * 1024 * 1024); /* the main container, not the first */
 
@@ -118,7 +117,7 @@ static void test_path(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_body),   cmocka_unit_test(test_missing_containers),
+        cmocka_unit_test(test_good_body),    cmocka_unit_test(test_missing_containers),
         cmocka_unit_test(test_bad_quantity), cmocka_unit_test(test_not_found),
         cmocka_unit_test(test_other_errors), cmocka_unit_test(test_path),
     };
