@@ -3,7 +3,8 @@
  * metaspace, direct and mapped buffers, managed memory, the network buffer pool,
  * threads, CPU, garbage collection per collector (a rate from the second sample on when
  * Flink gives only counters), the memory configuration and hardware Flink reports, and
- * the pod's memory limit where Kubernetes says it. Fetched while this screen is open
+ * the pod's memory limit against the container's use where Kubernetes says it (the
+ * metrics API). Fetched while this screen is open
  * (flink_jvm.h), refreshed every refresh period. `t` and `O` open its thread dump and
  * stdout in the pager, `l` its log. */
 #include <math.h>
@@ -14,7 +15,9 @@
 
 #include "draw.h"
 #include "flink_jvm.h"
+#include "clock.h"
 #include "k8s_model.h"
+#include "k8s_pod_metrics.h"
 #include "text.h"
 #include "ui.h"
 #include "units.h"
@@ -174,6 +177,47 @@ static void gc_lines(const struct jvm_metrics *m, struct jvm_line *l, int *n) {
         add(l, n, "", ROLE_DIM, false, "MS/S and PER MIN: from the counters between two samples");
 }
 
+/* The pod's memory limit against the container's use, as the metrics API says it:
+ * "POD: memory used 2.3 GiB of limit 4.0 GiB (58%)". The screen names the pod to the
+ * fetcher here, which asks its metrics (once, then each refresh). */
+static void pod_lines(struct jvm_view *jv, const struct pod *pod, const struct jvm_view_data *d,
+                      const struct jvm_metrics *m, struct jvm_line *l, int *n) {
+    char a[24], b[24], lim[64], pct[16] = "";
+    jvm_fetch_pod(jv->fetch, pod->namespace, pod->name, clock_wall_ms());
+    double limit = pod->memory_limit < 0 ? NAN : (double)pod->memory_limit;
+    double used = d->pod_memory < 0 ? NAN : (double)d->pod_memory;
+    const struct source *s = d->pod_source;
+    bool failed = s && s->state == SOURCE_ERROR;
+    if (isnan(limit))
+        snprintf(lim, sizeof lim, "no memory limit set");
+    else
+        snprintf(lim, sizeof lim, "memory limit %s", bytes(limit, b, sizeof b));
+    if (!isnan(used)) {
+        if (!isnan(limit) && limit > 0)
+            snprintf(pct, sizeof pct, " (%.0f%%)", used / limit * 100.0);
+        if (isnan(limit))
+            add(l, n, "Pod", ROLE_DEFAULT, false, "%s: memory used %s, %s", pod->name,
+                bytes(used, a, sizeof a), lim);
+        else
+            add(l, n, "Pod", ratio_role(used, limit), false, "%s: memory used %s of limit %s%s",
+                pod->name, bytes(used, a, sizeof a), bytes(limit, b, sizeof b), pct);
+        if (failed)
+            add(l, n, "", ROLE_STALE, false, "last good answer shown: %s", s->error);
+        return;
+    }
+    /* no figure: the limit alone, against the heap, and why there is no use */
+    enum color_role role = isnan(limit) ? ROLE_DEFAULT : ratio_role(m->heap_used, limit);
+    const char *why = d->pod_state == K8S_PM_NO_API       ? "no metrics API on this cluster"
+                      : d->pod_state == K8S_PM_NO_METRICS ? "no metrics for this pod yet"
+                                                          : NULL;
+    if (why)
+        add(l, n, "Pod", role, false, "%s: %s (%s)", pod->name, lim, why);
+    else
+        add(l, n, "Pod", role, false, "%s: %s", pod->name, lim);
+    if (failed)
+        add(l, n, "", ROLE_ERROR, false, "%s", s->error);
+}
+
 static int build(struct view *v, struct jvm_line *l) {
     struct jvm_view *jv = v->priv;
     const struct cluster *c = view_cluster(v);
@@ -247,12 +291,8 @@ static int build(struct view *v, struct jvm_line *l) {
     const struct pod *pod = pod_of(c, jv->tm_id);
     if (pod == NULL)
         add(l, &n, "Pod", ROLE_DIM, false, "not on Kubernetes, or its pod is not listed");
-    else if (pod->memory_limit < 0)
-        add(l, &n, "Pod", ROLE_DEFAULT, false, "%s: no memory limit set", pod->name);
     else
-        add(l, &n, "Pod", ratio_role(m->heap_used, (double)pod->memory_limit), false,
-            "%s: memory limit %s (the container's use is not read: no metrics.k8s.io)", pod->name,
-            bytes((double)pod->memory_limit, a, sizeof a));
+        pod_lines(jv, pod, &d, m, l, &n);
     return n;
 }
 

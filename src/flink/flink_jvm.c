@@ -12,6 +12,8 @@
 #include "http.h"
 #include "json_doc.h"
 #include "json_get.h"
+#include "k8s_model.h"
+#include "k8s_pod_metrics.h"
 #include "xalloc.h"
 
 #define GC_PREFIX "Status.JVM.GarbageCollector."
@@ -257,7 +259,7 @@ enum fa_status flink_jvm_parse_tm(const char *body, size_t len, struct jvm_tm_in
 
 /* ---- the fetcher ----------------------------------------------------------------------- */
 
-enum jvm_req_kind { JR_NAMES, JR_METRICS, JR_INFO };
+enum jvm_req_kind { JR_NAMES, JR_METRICS, JR_INFO, JR_POD };
 
 struct jvm_fetch {
     struct http *http; /* borrowed */
@@ -279,6 +281,15 @@ struct jvm_fetch {
     struct source info_source;
     bool changed;
     bool seen; /* drawn since the last refresh */
+    /* The pod's use from the metrics API (k8s_pod_metrics.h), when on Kubernetes */
+    char *api_server;               /* owned: the context's API server, NULL not on Kubernetes */
+    const struct http_tls *api_tls; /* borrowed: the context's TLS and credential */
+    char *pod_url;                  /* owned: the pod's PodMetrics URL, NULL no pod known */
+    bool pod_out;                   /* its request is in flight */
+    unsigned pod_seq;   /* bumped when the pod changes: an answer about the old one is dropped */
+    int pod_state;      /* enum k8s_pod_metrics_result of the last answer, -1 none */
+    int64_t pod_memory; /* bytes, the last good answer's; -1 unknown */
+    struct source pod_source;
 };
 
 struct jvm_req {
@@ -286,6 +297,7 @@ struct jvm_req {
     unsigned gen;
     enum jvm_req_kind kind;
     int64_t now;
+    unsigned pod_seq;
 };
 
 struct jvm_fetch *jvm_fetch_new(struct http *http) {
@@ -295,6 +307,9 @@ struct jvm_fetch *jvm_fetch_new(struct http *http) {
     jvm_tm_info_init(&f->info);
     source_init(&f->m_source);
     source_init(&f->info_source);
+    source_init(&f->pod_source);
+    f->pod_state = -1;
+    f->pod_memory = -1;
     return f;
 }
 
@@ -303,6 +318,8 @@ void jvm_fetch_free(struct jvm_fetch *f) {
         return;
     free(f->tm_id);
     free(f->url);
+    free(f->api_server);
+    free(f->pod_url);
     free(f);
 }
 
@@ -337,6 +354,26 @@ static void got_metrics(struct jvm_fetch *f, const struct http_response *resp, i
     source_ok(&f->m_source, now);
 }
 
+/* A PodMetrics answer: 404 without the group is "no metrics API", not an error. */
+static void got_pod(struct jvm_fetch *f, const struct http_response *resp, int64_t now) {
+    char err[200] = "";
+    if (resp->outcome != HTTP_OK && resp->status < 400) { /* no HTTP answer to read */
+        source_fail(&f->pod_source, now, "%s",
+                    resp->error && resp->error[0] ? resp->error : "request failed");
+        return;
+    }
+    struct k8s_pod_usage u;
+    enum k8s_pod_metrics_result r =
+        k8s_pod_metrics_parse(resp->status, resp->body, resp->len, &u, err, sizeof err);
+    if (r == K8S_PM_ERROR) {
+        source_fail(&f->pod_source, now, "pod metrics: %s", err);
+        return;
+    }
+    f->pod_state = (int)r;
+    f->pod_memory = r == K8S_PM_OK ? u.memory : -1;
+    source_ok(&f->pod_source, now);
+}
+
 static void on_done(void *arg, const struct http_response *resp) {
     struct jvm_req *q = arg;
     struct jvm_fetch *f = q->f;
@@ -369,12 +406,25 @@ static void on_done(void *arg, const struct http_response *resp) {
             source_ok(&f->info_source, now);
         }
         break;
+    case JR_POD:
+        f->pod_out = false;
+        if (q->pod_seq == f->pod_seq)
+            got_pod(f, resp, now);
+        else if (f->pod_url) /* it was about the pod before: ask about this one */
+            submit(f, JR_POD, now);
+        break;
     }
 out:
     free(q);
 }
 
+static void submit_pod(struct jvm_fetch *f, int64_t now);
+
 static void submit(struct jvm_fetch *f, enum jvm_req_kind kind, int64_t now) {
+    if (kind == JR_POD) {
+        submit_pod(f, now);
+        return;
+    }
     char *esc = f->tm_id ? curl_easy_escape(NULL, f->tm_id, 0) : NULL;
     char *base =
         esc ? xasprintf("%s/taskmanagers/%s", f->url, esc) : xasprintf("%s/jobmanager", f->url);
@@ -411,6 +461,28 @@ static void submit(struct jvm_fetch *f, enum jvm_req_kind kind, int64_t now) {
     free(url);
 }
 
+/* One GET of the pod's metrics through the context's API server (its TLS and token). */
+static void submit_pod(struct jvm_fetch *f, int64_t now) {
+    struct jvm_req *q = xcalloc(1, sizeof *q);
+    q->f = f;
+    q->gen = f->gen;
+    q->kind = JR_POD;
+    q->now = now;
+    q->pod_seq = f->pod_seq;
+    struct http_request req = {0};
+    req.url = f->pod_url;
+    req.tls = f->api_tls;
+    req.done = on_done;
+    req.arg = q;
+    req.priority = HTTP_PRIO_VIEW;
+    if (http_submit(f->http, &req) != 0) {
+        source_fail(&f->pod_source, now, "cannot request the pod's metrics");
+        free(q);
+    } else {
+        f->pod_out = true;
+    }
+}
+
 void jvm_fetch_open(struct jvm_fetch *f, size_t ci, const struct cluster *c, const char *tm_id,
                     int64_t now) {
     jvm_fetch_close(f);
@@ -419,6 +491,10 @@ void jvm_fetch_open(struct jvm_fetch *f, size_t ci, const struct cluster *c, con
     f->tm_id = tm_id ? xstrdup(tm_id) : NULL;
     f->url = xstrdup(c->url ? c->url : "");
     f->tls = c->tls;
+    if (c->k8s.ctx && c->k8s.ctx->server) {
+        f->api_server = xstrdup(c->k8s.ctx->server);
+        f->api_tls = c->k8s.ctx->tls;
+    }
     submit(f, JR_NAMES, now);
     if (f->tm_id)
         submit(f, JR_INFO, now);
@@ -440,14 +516,54 @@ void jvm_fetch_close(struct jvm_fetch *f) {
     jvm_tm_info_init(&f->info);
     f->have_info = false;
     source_init(&f->info_source);
+    free(f->api_server);
+    f->api_server = NULL;
+    f->api_tls = NULL;
+    free(f->pod_url);
+    f->pod_url = NULL;
+    f->pod_out = false;
+    f->pod_state = -1;
+    f->pod_memory = -1;
+    source_init(&f->pod_source);
     f->changed = true;
 }
 
 void jvm_fetch_refresh(struct jvm_fetch *f, int64_t now) {
-    if (f == NULL || !f->open || !f->names_done || f->metrics_out || !f->seen)
+    if (f == NULL || !f->open || !f->seen)
         return;
-    f->seen = false;
-    submit(f, JR_METRICS, now);
+    bool asked = false;
+    if (f->names_done && !f->metrics_out) {
+        submit(f, JR_METRICS, now);
+        asked = true;
+    }
+    /* no metrics API on this cluster: asking again each refresh would only 404 */
+    if (f->pod_url && !f->pod_out && f->pod_state != K8S_PM_NO_API) {
+        submit(f, JR_POD, now);
+        asked = true;
+    }
+    if (asked)
+        f->seen = false;
+}
+
+void jvm_fetch_pod(struct jvm_fetch *f, const char *ns, const char *pod, int64_t now) {
+    if (f == NULL || !f->open || f->api_server == NULL || ns == NULL || pod == NULL)
+        return;
+    char *path = k8s_pod_metrics_path(ns, pod);
+    char *url = xasprintf("%s%s", f->api_server, path);
+    free(path);
+    if (f->pod_url && strcmp(f->pod_url, url) == 0) {
+        free(url);
+        return;
+    }
+    /* a new pod (the first, or the JobManager's replacement): ask at once */
+    free(f->pod_url);
+    f->pod_url = url;
+    f->pod_seq++;
+    f->pod_state = -1;
+    f->pod_memory = -1;
+    source_init(&f->pod_source);
+    if (!f->pod_out)
+        submit(f, JR_POD, now);
 }
 
 void jvm_fetch_seen(struct jvm_fetch *f) {
@@ -469,6 +585,9 @@ bool jvm_fetch_get(const struct jvm_fetch *f, size_t ci, const char *tm_id,
     out->have_info = f->have_info;
     out->info = &f->info;
     out->info_source = &f->info_source;
+    out->pod_state = f->pod_url ? f->pod_state : -1;
+    out->pod_memory = f->pod_memory;
+    out->pod_source = &f->pod_source;
     return true;
 }
 

@@ -12,7 +12,12 @@
  *
  * Fetched only while its screen is open: jvm_fetch_refresh (every refresh period) asks
  * the metrics again when the last answer is in; nothing is asked once it is closed.
- * Unknown numbers are NaN; names are sanitised. */
+ * Unknown numbers are NaN; names are sanitised.
+ *
+ * On Kubernetes the pod's memory use comes from the metrics API (k8s_pod_metrics.h)
+ * through the context's API server, with its TLS and token: asked when the screen names
+ * the pod (jvm_fetch_pod), then at most once a refresh; never again on a cluster that
+ * answered it has no metrics API. */
 #ifndef FLINKTOP_FLINK_JVM_H
 #define FLINKTOP_FLINK_JVM_H
 
@@ -106,6 +111,9 @@ void jvm_fetch_close(struct jvm_fetch *f);
 /* Ask the metrics again when open, drawn since the last call (not hidden under the
  * pager it opened) and the last request is in (the refresh timer). */
 void jvm_fetch_refresh(struct jvm_fetch *f, int64_t now);
+/* The pod ns/name (borrowed) of the open JVM, as the screen finds it in the pod list:
+ * a new one is asked at once (cluster on Kubernetes only; NULLs: nothing). */
+void jvm_fetch_pod(struct jvm_fetch *f, const char *ns, const char *pod, int64_t now);
 /* Its screen was drawn (it is on top): the next refresh may ask. */
 void jvm_fetch_seen(struct jvm_fetch *f);
 
@@ -118,6 +126,9 @@ struct jvm_view_data {
     bool have_info; /* task managers: /taskmanagers/:id answered */
     const struct jvm_tm_info *info;
     const struct source *info_source;
+    int pod_state;                   /* enum k8s_pod_metrics_result of the last answer, -1 none */
+    int64_t pod_memory;              /* the pod's memory use in bytes (last good), -1 unknown */
+    const struct source *pod_source; /* errors of the pod's metrics */
 };
 /* The data of task manager tm_id (NULL: the JobManager) of cluster ci, false when
  * something else (or nothing) is open. */

@@ -2,6 +2,7 @@
 
 #include "sim_clock.h"
 #include "sim_k8s_auth.h"
+#include "sim_k8s_metrics.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -306,6 +307,15 @@ static void k8s_control(const struct sim_control *ctl, const char *method, const
             return;
         }
         sim_k8s_drop_watches(ctl->k8s);
+        reply_ok(r, 200, cJSON_CreateObject());
+        return;
+    }
+    if (strcmp(rest, "no-metrics-api") == 0) { /* a cluster without metrics-server */
+        if (strcmp(method, "POST") != 0 && strcmp(method, "DELETE") != 0) {
+            not_allowed(r, method, path, "POST, DELETE");
+            return;
+        }
+        sim_k8s_metrics_absent(strcmp(method, "POST") == 0);
         reply_ok(r, 200, cJSON_CreateObject());
         return;
     }

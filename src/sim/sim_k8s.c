@@ -4,6 +4,7 @@
 #include "sim_deployments.h"
 #include "sim_json_patch.h"
 #include "sim_k8s_auth.h"
+#include "sim_k8s_metrics.h"
 #include "sim_k8s_openapi.h"
 #include "sim_k8s_store.h"
 #include "sim_k8s_table.h"
@@ -1577,6 +1578,7 @@ static void reply_group_list(struct sim_reply *r) {
     cJSON_AddItemToArray(groups, api_group(GROUP_FLINK));
     cJSON_AddItemToArray(groups, api_group(GROUP_APPS));
     sim_k8s_auth_groups(groups);
+    sim_k8s_metrics_groups(groups);
     sim_reply_json(r, 200, o);
 }
 
@@ -2717,6 +2719,13 @@ static void dispatch(struct sim_k8s *k, struct sim_model *m, const char *method,
     }
     if (sim_k8s_auth_owns(path)) {
         sim_k8s_auth_handle(method, path, body, body_len, k->forbidden_user, now, r);
+        return;
+    }
+    if (sim_k8s_metrics_owns(path)) { /* metrics-server's PodMetrics of the pods */
+        cJSON *pods = cJSON_CreateArray();
+        add_pods(k, m, pods, now);
+        sim_k8s_metrics_handle(m, pods, method, path, now, r);
+        cJSON_Delete(pods);
         return;
     }
     if (!split(&q, path))

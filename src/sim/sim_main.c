@@ -120,6 +120,7 @@ static void usage(FILE *out) {
         "  GET|POST /_sim/clock             the simulator's time; {\"advance_ms\":N} moves it\n"
         "  POST /_sim/k8s/drop-watches      every open Kubernetes watch stream ends\n"
         "  POST|DELETE /_sim/k8s/forbid-watch  watch requests answer 403 (list still works)\n"
+        "  POST|DELETE /_sim/k8s/no-metrics-api  no metrics-server: metrics.k8s.io is 404\n"
         "  GET|DELETE /_sim/stats           requests received by class and path, or reset\n"
         "  POST /_sim/jobs/JID/crash        a task fails and the job restarts (a failure)\n"
         "It is also a Kubernetes API server (watches, the Table format, /openapi/v2 and\n"

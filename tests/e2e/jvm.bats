@@ -155,12 +155,32 @@ tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
     wait_for '"main" Id=1 WAITING'
 }
 
-@test "on Kubernetes the JVM screen shows the pod's memory limit from its spec" {
-    local d=$BATS_TEST_TMPDIR token=jvm-token
+# k8s_sim: a simulator serving the Kubernetes API over TLS with a token (api PATH asks it)
+k8s_sim() {
+    K8S_TOKEN=jvm-token
     test_cert || return 1
-    sim_start --clusters 3 --jobs 3 --frozen --clock manual --token "$token" \
-        --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" --kubeconfig-out "$d/KC" || return 1
-    api() { curl -sfk -H "Authorization: Bearer $token" "$SIM_URL$1"; }
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual --token "$K8S_TOKEN" \
+        --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" \
+        --kubeconfig-out "$BATS_TEST_TMPDIR/KC" || return 1
+    api() { curl -sfk -H "Authorization: Bearer $K8S_TOKEN" "$SIM_URL$1"; }
+}
+
+# k8s_jvm [ARGS]: flinktop through that kubeconfig, on production's first task manager's JVM
+k8s_jvm() {
+    console 160 40 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"
+    wait_for "production" 15
+    keys Home Enter
+    wait_for "Jobs: production"
+    keys Enter
+    wait_for "1 Overview"
+    keys 4
+    wait_for "production-taskmanager-"
+    keys Enter
+    wait_for "JVM of task manager production-taskmanager-"
+}
+
+@test "on Kubernetes the JVM screen shows the pod's memory use from the metrics API against its limit" {
+    k8s_sim || return 1
     # what the API server says the task managers' limit is, in bytes
     limit=$(api "/api/v1/pods" | python3 -c '
 import json, sys
@@ -178,16 +198,47 @@ for u in ['B', 'KiB', 'MiB', 'GiB']:
     if v < 1024 or u == 'GiB':
         print(('%.1f %s' % (v, u)) if u != 'B' else '%d B' % v); break
     v /= 1024")
-    console 160 40 --kubeconfig "$d/KC"
-    wait_for "production" 15
-    keys Home Enter
-    wait_for "Jobs: production"
-    keys Enter
-    wait_for "1 Overview"
-    keys 4
-    wait_for "production-taskmanager-"
-    keys Enter
-    wait_for "JVM of task manager production-taskmanager-"
-    wait_for "memory limit"
-    screen | grep -F "memory limit ${shown%.0 GiB} GiB" || screen | grep -F "memory limit $shown"
+    k8s_jvm
+    # the container's use, from the metrics API (metrics-server), against that limit
+    wait_for "memory used"
+    screen | grep -F "of limit ${shown%.0 GiB} GiB" || screen | grep -F "of limit $shown"
+    line=$(screen | grep -F "memory used")
+    pod=$(echo "$line" | grep -o "production-taskmanager-[0-9-]*" | head -1)
+    [ -n "$pod" ]
+    # the same figure the API server answers for that pod (both round to a tenth)
+    used=$(api "/apis/metrics.k8s.io/v1beta1/namespaces/flink-prod/pods/$pod" | python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+assert o["kind"] == "PodMetrics"
+m = [c for c in o["containers"] if c["name"] == "flink-main-container"][0]["usage"]["memory"]
+assert m.endswith("Ki")
+print(int(m[:-2]) * 1024)')
+    [ "$used" -lt "$limit" ]   # the simulated container stays under its limit
+    pct=$(python3 -c "print('%.0f%%' % ($used * 100.0 / $limit))")
+    echo "$line" | grep -F "($pct)"
+    # discovery lists the group, as kubectl top needs it
+    api "/apis" | grep -F '"metrics.k8s.io"'
+}
+
+@test "a cluster without metrics-server: the JVM screen says so, shows the limit, and stops asking" {
+    k8s_sim || return 1
+    curl -sfk -X POST "$SIM_URL/_sim/k8s/no-metrics-api" | grep -q '"ok":true'
+    ! api "/apis" | grep -qF '"metrics.k8s.io"'
+    k8s_jvm --refresh 1
+    wait_for "no metrics API on this cluster"
+    screen | grep -F "memory limit 4.0 GiB (no metrics API on this cluster)"
+    off_screen "memory used"
+    # asked once: later refreshes read the JVM again but not the missing API
+    count() {
+        curl -sfk "$SIM_URL/_sim/stats" | python3 -c '
+import json, sys
+print(sum(n for p, n in json.load(sys.stdin)["by_path"].items() if sys.argv[1] in p))' "$1"
+    }
+    n=$(count /taskmanagers/)
+    end=$(($(now_ms) + 10000 * SCALE))
+    until [ "$(count /taskmanagers/)" -gt $((n + 2)) ]; do
+        [ "$(now_ms)" -lt "$end" ] || { echo "the JVM was not read again" >&2; return 1; }
+        sleep 0.1
+    done
+    [ "$(count metrics.k8s.io/v1beta1/namespaces)" -eq 1 ]
 }

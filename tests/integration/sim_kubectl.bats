@@ -563,3 +563,21 @@ assert js["state"] == "RUNNING" and js["jobName"] == "StateMachineExample" and l
     k "$P/jobs/$jid" >/dev/null
     py 'assert body()["state"] == "CANCELED", body()["state"]'
 }
+
+@test "kubectl top pod reads the metrics API: each Running pod's memory, under its limit" {
+    need_kubectl
+    k /apis/metrics.k8s.io/v1beta1 >/dev/null
+    [ "$(code)" = 200 ]
+    run kc top pod -n flink-prod --no-headers
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *production-taskmanager-1-1* ]]
+    # NAME CPU(cores) MEMORY(bytes): a figure in Mi, not zero, under the 4 GiB limit
+    mem=$(echo "$output" | awk '$1 == "production-taskmanager-1-1" {print $3}')
+    [[ $mem == *Mi ]]
+    [ "${mem%Mi}" -gt 0 ] && [ "${mem%Mi}" -lt 4096 ]
+    # a pod metrics-server has no metrics of: 404 naming podmetrics, not the API
+    k /apis/metrics.k8s.io/v1beta1/namespaces/flink-prod/pods/no-such-pod >/dev/null
+    [ "$(code)" = 404 ]
+    py 'b = body(); assert b["details"]["group"] == "metrics.k8s.io", b'
+}
