@@ -208,7 +208,10 @@ print([i for i in json.load(sys.stdin)["items"] if i["metadata"]["name"] == "pro
     ! (screen | grep -F "$name" | grep -qF "$backlog")
     keys : job Space "$jid" Enter
     wait_for "BACKLOG"
-    wait_for "$backlog"
+    # its watermarks and backlog are asked once the job's detail set in flight is in:
+    # when the board's fill of its rows had it out at the board's priority, that set
+    # waits for the budget first (under a loaded machine, seconds)
+    wait_for "$backlog" 30
     keys Escape
     wait_for "Jobs: production"
     keys Escape
