@@ -137,6 +137,24 @@ wait_for "following:"
 wait_for "INFO"
 shot logs
 T send-keys Escape
+# memory and GC of the selected task manager (Enter on tab 4), then the configuration
+T send-keys 4 Enter
+wait_for "JVM of task manager"
+wait_for "Metaspace"
+wait_for "memory used"
+shot job-jvm
+T send-keys Escape
+T send-keys c
+wait_for "Configuration of"
+wait_for "execution"
+shot job-config
+T send-keys Escape
+# one vertex's subtasks, from the heatmap (Enter on its row)
+T send-keys 3 j Enter
+wait_for "Subtasks of"
+wait_for "busy max"
+shot job-subtasks
+T send-keys Escape
 # exceptions: of the job that failed on staging's inventory-sync, found by the jobs
 # screen's filter on its state
 T send-keys :
