@@ -206,3 +206,27 @@ bool sim_json_patch_apply(cJSON *doc, const cJSON *ops, char *err, size_t errlen
     }
     return true;
 }
+
+void sim_json_set(cJSON *o, const char *key, cJSON *v) {
+    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
+        cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+    else
+        cJSON_AddItemToObject(o, key, v);
+}
+
+void sim_json_merge_patch(cJSON *target, const cJSON *patch) {
+    for (const cJSON *p = patch->child; p != NULL; p = p->next) {
+        cJSON *have = cJSON_GetObjectItemCaseSensitive(target, p->string);
+        if (cJSON_IsNull(p)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
+        } else if (cJSON_IsObject(p)) {
+            if (!cJSON_IsObject(have)) {
+                have = cJSON_CreateObject();
+                sim_json_set(target, p->string, have);
+            }
+            sim_json_merge_patch(have, p);
+        } else {
+            sim_json_set(target, p->string, cJSON_Duplicate(p, true));
+        }
+    }
+}

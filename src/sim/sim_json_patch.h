@@ -13,4 +13,10 @@
  * operation is malformed, a path does not exist, or a test fails. */
 bool sim_json_patch_apply(cJSON *doc, const cJSON *ops, char *err, size_t errlen);
 
+/* o[key] = v, replacing what was there (v is taken). */
+void sim_json_set(cJSON *o, const char *key, cJSON *v);
+/* RFC 7386: merges patch into target (both borrowed; target is modified): null deletes,
+ * objects merge, anything else replaces. */
+void sim_json_merge_patch(cJSON *target, const cJSON *patch);
+
 #endif

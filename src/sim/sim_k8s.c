@@ -154,13 +154,6 @@ static cJSON *get_obj(cJSON *o, const char *key) {
     return cJSON_IsObject(v) ? v : NULL;
 }
 
-static void set_item(cJSON *o, const char *key, cJSON *v) {
-    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
-        cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
-    else
-        cJSON_AddItemToObject(o, key, v);
-}
-
 void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -183,8 +176,6 @@ void sim_k8s_status(struct sim_reply *r, int code, const char *reason, const cha
     free(msg);
     sim_reply_json(r, code, o);
 }
-
-static void merge_patch(cJSON *target, const cJSON *patch);
 
 /* ---- the stored FlinkDeployments ---------------------------------------------------- */
 
@@ -471,7 +462,7 @@ static cJSON *render_deployment(struct sim_k8s *k, size_t i, struct sim_cluster 
     /* what clients wrote through the status subresource */
     cJSON *overlay = cJSON_GetArrayItem(k->status_overlays, (int)i);
     if (cJSON_IsObject(overlay))
-        merge_patch(st, overlay);
+        sim_json_merge_patch(st, overlay);
     return d;
 }
 
@@ -1107,6 +1098,7 @@ static size_t deploy_created(struct sim_k8s *k, cJSON *d, int64_t now) {
     k->namespaces = xrealloc(k->namespaces, n * sizeof *k->namespaces);
     k->names = xrealloc(k->names, n * sizeof *k->names);
     k->operators = xrealloc(k->operators, n * sizeof *k->operators);
+    k->autoscalers = xrealloc(k->autoscalers, n * sizeof *k->autoscalers);
     k->jids = xrealloc(k->jids, n * sizeof *k->jids);
     k->oom_at = xrealloc(k->oom_at, n * sizeof *k->oom_at);
     k->deleted = xrealloc(k->deleted, n * sizeof *k->deleted);
@@ -1119,6 +1111,7 @@ static size_t deploy_created(struct sim_k8s *k, cJSON *d, int64_t now) {
     k->oom_at[i] = 0;
     k->deleted[i] = k->orphaned[i] = k->standalone[i] = false;
     k->created_at[i] = now;
+    sim_autoscaler_init(&k->autoscalers[i], now);
     cJSON_AddItemToArray(k->deployments, d);
     cJSON_AddItemToArray(k->status_overlays, cJSON_CreateObject());
     struct sim_job *j = NULL;
@@ -1372,10 +1365,10 @@ static cJSON *all_items(struct sim_k8s *k, struct sim_model *m, const struct k8s
                 cJSON *st = get_obj(cJSON_GetArrayItem(items, it), "status");
                 const cJSON *want = cJSON_GetObjectItemCaseSensitive(st, "replicas");
                 if (st != NULL) {
-                    set_item(st, "readyReplicas", cJSON_CreateNumber(0));
-                    set_item(st, "availableReplicas", cJSON_CreateNumber(0));
-                    set_item(st, "unavailableReplicas",
-                             cJSON_CreateNumber(cJSON_IsNumber(want) ? want->valuedouble : 1));
+                    sim_json_set(st, "readyReplicas", cJSON_CreateNumber(0));
+                    sim_json_set(st, "availableReplicas", cJSON_CreateNumber(0));
+                    sim_json_set(st, "unavailableReplicas",
+                                 cJSON_CreateNumber(cJSON_IsNumber(want) ? want->valuedouble : 1));
                 }
             }
         }
@@ -1823,24 +1816,6 @@ bool sim_k8s_rv_current(const char *want, const char *have) {
     return w >= h;
 }
 
-/* RFC 7386: merges patch into target (both borrowed; target is modified). */
-static void merge_patch(cJSON *target, const cJSON *patch) {
-    for (const cJSON *p = patch->child; p != NULL; p = p->next) {
-        cJSON *have = cJSON_GetObjectItemCaseSensitive(target, p->string);
-        if (cJSON_IsNull(p)) {
-            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
-        } else if (cJSON_IsObject(p)) {
-            if (!cJSON_IsObject(have)) {
-                have = cJSON_CreateObject();
-                set_item(target, p->string, have);
-            }
-            merge_patch(have, p);
-        } else {
-            set_item(target, p->string, cJSON_Duplicate(p, true));
-        }
-    }
-}
-
 /* A Kubernetes 403 for verb on resource (plural, in flink.apache.org) in ns; name may be
  * NULL (a create). */
 static void forbidden(const struct sim_k8s *k, struct sim_reply *r, const char *verb,
@@ -1969,17 +1944,17 @@ static void patch_deployment(struct sim_k8s *k, struct sim_model *m, const char 
             cJSON_DeleteItemFromObjectCaseSensitive(pmd, fixed[i]);
     }
     before = cJSON_Duplicate(stored, true);
-    merge_patch(stored, patch);
+    sim_json_merge_patch(stored, patch);
     if (!cJSON_Compare(before, stored, true)) {
         md = get_obj(stored, "metadata");
         char *rv = rv_string(++k->resource_version);
-        set_item(md, "resourceVersion", cJSON_CreateString(rv));
+        sim_json_set(md, "resourceVersion", cJSON_CreateString(rv));
         free(rv);
         if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(before, "spec"),
                            cJSON_GetObjectItemCaseSensitive(stored, "spec"), true)) {
             const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
             double g = cJSON_IsNumber(gen) ? gen->valuedouble : 1;
-            set_item(md, "generation", cJSON_CreateNumber(g + 1));
+            sim_json_set(md, "generation", cJSON_CreateNumber(g + 1));
             /* The operator notices and starts its reconcile cycle. */
             struct sim_cluster *c = &m->clusters[idx];
             char *jm = sim_k8s_jm_pod_name(c);
@@ -2044,22 +2019,22 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
             goto out;
         }
     }
-    set_item(obj, "apiVersion", cJSON_CreateString(FLINK_GV));
-    set_item(obj, "kind", cJSON_CreateString("FlinkStateSnapshot"));
-    set_item(md, "name", cJSON_CreateString(final));
-    set_item(md, "namespace", cJSON_CreateString(ns));
+    sim_json_set(obj, "apiVersion", cJSON_CreateString(FLINK_GV));
+    sim_json_set(obj, "kind", cJSON_CreateString("FlinkStateSnapshot"));
+    sim_json_set(md, "name", cJSON_CreateString(final));
+    sim_json_set(md, "namespace", cJSON_CreateString(ns));
     char *key = xasprintf("%s/%s/snapshot", ns, final);
     char *uid = make_uid(key);
-    set_item(md, "uid", cJSON_CreateString(uid));
+    sim_json_set(md, "uid", cJSON_CreateString(uid));
     free(uid);
     free(key);
     char *rv = rv_string(++k->resource_version);
-    set_item(md, "resourceVersion", cJSON_CreateString(rv));
+    sim_json_set(md, "resourceVersion", cJSON_CreateString(rv));
     free(rv);
-    set_item(md, "generation", cJSON_CreateNumber(1));
+    sim_json_set(md, "generation", cJSON_CreateNumber(1));
     char ts[32];
     rfc3339(ts, sizeof ts, now);
-    set_item(md, "creationTimestamp", cJSON_CreateString(ts));
+    sim_json_set(md, "creationTimestamp", cJSON_CreateString(ts));
 
     cJSON *spec = get_obj(obj, "spec");
     cJSON *ref = spec != NULL ? get_obj(spec, "jobReference") : NULL;
@@ -2069,15 +2044,17 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
     cJSON *labels = get_obj(md, "labels");
     if (labels == NULL)
         labels = cJSON_AddObjectToObject(md, "labels");
-    set_item(labels, "snapshot.type", cJSON_CreateString(checkpoint ? "CHECKPOINT" : "SAVEPOINT"));
-    set_item(labels, "snapshot.state", cJSON_CreateString("TRIGGER_PENDING"));
+    sim_json_set(labels, "snapshot.type",
+                 cJSON_CreateString(checkpoint ? "CHECKPOINT" : "SAVEPOINT"));
+    sim_json_set(labels, "snapshot.state", cJSON_CreateString("TRIGGER_PENDING"));
     if (get_str(labels, "snapshot.trigger-type") == NULL) /* the operator's: putIfAbsent */
-        set_item(labels, "snapshot.trigger-type", cJSON_CreateString("MANUAL"));
-    set_item(labels, "job-reference.kind",
-             cJSON_CreateString(ref_kind != NULL ? ref_kind : "FlinkDeployment"));
-    set_item(labels, "job-reference.name", cJSON_CreateString(ref_name != NULL ? ref_name : ""));
+        sim_json_set(labels, "snapshot.trigger-type", cJSON_CreateString("MANUAL"));
+    sim_json_set(labels, "job-reference.kind",
+                 cJSON_CreateString(ref_kind != NULL ? ref_kind : "FlinkDeployment"));
+    sim_json_set(labels, "job-reference.name",
+                 cJSON_CreateString(ref_name != NULL ? ref_name : ""));
 
-    set_item(obj, "status", cJSON_CreateObject());
+    sim_json_set(obj, "status", cJSON_CreateObject());
     free(final);
     /* A savepoint that already exists (the operator's upgrade savepoints record theirs
      * so) is COMPLETED at once with its path: nothing is triggered. */
@@ -2093,7 +2070,7 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
         cJSON_AddStringToObject(st, "triggerTimestamp", ms);
         cJSON_AddStringToObject(st, "resultTimestamp", ms);
         cJSON_AddNumberToObject(st, "failures", 0);
-        set_item(labels, "snapshot.state", cJSON_CreateString("COMPLETED"));
+        sim_json_set(labels, "snapshot.state", cJSON_CreateString("COMPLETED"));
         cJSON_AddItemToArray(k->snapshots, cJSON_Duplicate(obj, true));
         sim_reply_json(r, 201, obj);
         obj = NULL;
@@ -2130,7 +2107,7 @@ static void create_snapshot(struct sim_k8s *k, struct sim_model *m, const char *
     free(dir);
     cJSON_ReplaceItemInObjectCaseSensitive(obj, "status",
                                            cJSON_Duplicate(get_obj(stored, "status"), true));
-    set_item(labels, "snapshot.state", cJSON_CreateString("TRIGGER_PENDING"));
+    sim_json_set(labels, "snapshot.state", cJSON_CreateString("TRIGGER_PENDING"));
     sim_reply_json(r, 201, obj);
     obj = NULL;
 out:
@@ -2276,7 +2253,7 @@ static void status_write(struct k8s_call *x) {
     if (strcmp(x->method, "PUT") == 0)
         cJSON_ReplaceItemInArray(k->status_overlays, (int)idx, cJSON_Duplicate(st, true));
     else
-        merge_patch(overlay, st);
+        sim_json_merge_patch(overlay, st);
     x->r->status = 200;
     written(k, x->m, x->res, x->ns, x->name, x->now, x->r);
 out:
@@ -2526,25 +2503,25 @@ static void patch_created(struct sim_k8s *k, const char *ns, const char *name,
                            name);
             goto out;
         }
-        merge_patch(doc, patch);
+        sim_json_merge_patch(doc, patch);
     }
     bool spec_changed = !cJSON_Compare(get_obj(stored, "spec"), get_obj(doc, "spec"), true);
     cJSON *want = json_patch_as_merge(stored, doc);
     cJSON_DeleteItemFromObjectCaseSensitive(want, "spec");
     cJSON *before = cJSON_Duplicate(stored, true);
-    merge_patch(stored, want);
+    sim_json_merge_patch(stored, want);
     cJSON_Delete(want);
     cJSON *new_spec = get_obj(doc, "spec");
-    set_item(stored, "spec",
-             new_spec != NULL ? cJSON_Duplicate(new_spec, true) : cJSON_CreateObject());
+    sim_json_set(stored, "spec",
+                 new_spec != NULL ? cJSON_Duplicate(new_spec, true) : cJSON_CreateObject());
     if (!cJSON_Compare(before, stored, true)) {
         char *rv = rv_string(++k->resource_version);
-        set_item(md, "resourceVersion", cJSON_CreateString(rv));
+        sim_json_set(md, "resourceVersion", cJSON_CreateString(rv));
         free(rv);
         if (spec_changed) {
             const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
-            set_item(md, "generation",
-                     cJSON_CreateNumber((cJSON_IsNumber(gen) ? gen->valuedouble : 1) + 1));
+            sim_json_set(md, "generation",
+                         cJSON_CreateNumber((cJSON_IsNumber(gen) ? gen->valuedouble : 1) + 1));
         }
     }
     cJSON_Delete(before);
@@ -2908,7 +2885,7 @@ char *sim_k8s_bump(struct sim_k8s *k, struct sim_model *m, const char *ns, const
             continue;
         cJSON *md = get_obj(cJSON_GetArrayItem(k->deployments, (int)i), "metadata");
         rv = rv_string(++k->resource_version);
-        set_item(md, "resourceVersion", cJSON_CreateString(rv));
+        sim_json_set(md, "resourceVersion", cJSON_CreateString(rv));
     }
     if (rv == NULL) /* a standalone Deployment of that name, then */
         rv = sim_deployments_bump(k->apps, ns, name, &k->resource_version);

@@ -39,13 +39,6 @@ static const char *str(const cJSON *o, const char *key) {
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void set(cJSON *o, const char *key, cJSON *v) {
-    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
-        cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
-    else
-        cJSON_AddItemToObject(o, key, v);
-}
-
 static const char *name_of(const struct entry *e) { return str(obj(e->obj, "metadata"), "name"); }
 
 static const char *ns_of(const struct entry *e) {
@@ -54,26 +47,8 @@ static const char *ns_of(const struct entry *e) {
 
 static void set_rv(cJSON *md, long *rv) {
     char *s = xasprintf("%ld", ++*rv);
-    set(md, "resourceVersion", cJSON_CreateString(s));
+    sim_json_set(md, "resourceVersion", cJSON_CreateString(s));
     free(s);
-}
-
-/* RFC 7386 merge of patch into target (both borrowed). */
-static void merge(cJSON *target, const cJSON *patch) {
-    for (const cJSON *p = patch->child; p != NULL; p = p->next) {
-        cJSON *have = cJSON_GetObjectItemCaseSensitive(target, p->string);
-        if (cJSON_IsNull(p)) {
-            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
-        } else if (cJSON_IsObject(p)) {
-            if (!cJSON_IsObject(have)) {
-                have = cJSON_CreateObject();
-                set(target, p->string, have);
-            }
-            merge(have, p);
-        } else {
-            set(target, p->string, cJSON_Duplicate(p, true));
-        }
-    }
 }
 
 /* A DNS-1123 name from a job name ("orders-enrichment" stays): owned, NULL when nothing
@@ -424,7 +399,7 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
             goto out;
         }
         doc = cJSON_Duplicate(e->obj, true);
-        merge(doc, patch);
+        sim_json_merge_patch(doc, patch);
     }
     /* Only metadata's labels and annotations and the spec change through the main
      * resource; status is a subresource. */
@@ -451,10 +426,11 @@ void sim_sessionjobs_patch(struct sim_sessionjobs *s, struct sim_model *m, const
     if (spec_changed) {
         cJSON *old_spec = cJSON_Duplicate(obj(e->obj, "spec"), true);
         cJSON *old_job = obj(old_spec, "job");
-        set(e->obj, "spec",
-            new_spec != NULL ? cJSON_Duplicate(new_spec, true) : cJSON_CreateObject());
+        sim_json_set(e->obj, "spec",
+                     new_spec != NULL ? cJSON_Duplicate(new_spec, true) : cJSON_CreateObject());
         const cJSON *gen = cJSON_GetObjectItemCaseSensitive(md, "generation");
-        set(md, "generation", cJSON_CreateNumber((cJSON_IsNumber(gen) ? gen->valuedouble : 1) + 1));
+        sim_json_set(md, "generation",
+                     cJSON_CreateNumber((cJSON_IsNumber(gen) ? gen->valuedouble : 1) + 1));
         /* The operator: a suspend cancels, a resume or any other job change (parallelism,
          * jar, entry class) cancels and submits again. */
         cJSON *new_job = obj(obj(e->obj, "spec"), "job");
