@@ -212,25 +212,26 @@ const char *sim_catalog_cjk_job_name(void) { return "日本語の集計ジョブ
  * 8-bit CSI (U+009B, which some terminals honour); a right-to-left override; a NUL that
  * would cut the name (DEL stands for it here: sim_reply_json writes it as \u0000); every
  * bidi embedding/override (U+202A..U+202E) and isolate (U+2066..U+2069). */
-static const char *const hostile_names[] = {
-    "evil\x1b[2J\x1b[31mjob\r\n\x07",
-    "c1-\xc2\x9b"
-    "2Jcsi-job",
-    "invoice-\xe2\x80\xae"
-    "gpj.exe",
-    "nul-\x7f-hidden-job",
-    "bidi-\xe2\x80\xaa"
-    "1\xe2\x80\xab"
-    "2\xe2\x80\xac"
-    "3\xe2\x80\xad"
-    "4\xe2\x80\xae"
-    "5-job",
-    "isolate-\xe2\x81\xa6"
-    "6\xe2\x81\xa7"
-    "7\xe2\x81\xa8"
-    "8\xe2\x81\xa9"
-    "9-job",
-};
+#define GRID_HOSTILE_NAMES                                                                         \
+    "evil\x1b[2J\x1b[31mjob\r\n\x07",                                                              \
+        "c1-\xc2\x9b"                                                                              \
+        "2Jcsi-job",                                                                               \
+        "invoice-\xe2\x80\xae"                                                                     \
+        "gpj.exe",                                                                                 \
+        "nul-\x7f-hidden-job",                                                                     \
+        "bidi-\xe2\x80\xaa"                                                                        \
+        "1\xe2\x80\xab"                                                                            \
+        "2\xe2\x80\xac"                                                                            \
+        "3\xe2\x80\xad"                                                                            \
+        "4\xe2\x80\xae"                                                                            \
+        "5-job",                                                                                   \
+        "isolate-\xe2\x81\xa6"                                                                     \
+        "6\xe2\x81\xa7"                                                                            \
+        "7\xe2\x81\xa8"                                                                            \
+        "8\xe2\x81\xa9"                                                                            \
+        "9-job"
+
+static const char *const hostile_names[] = {GRID_HOSTILE_NAMES};
 
 const char *sim_catalog_hostile_name(size_t i) {
     return i < COUNT(hostile_names) ? hostile_names[i] : NULL;
@@ -247,23 +248,7 @@ const char *sim_catalog_hostile_name(size_t i) {
  * 0xFF, a sequence cut short, an overlong '/', an encoded surrogate) and a 2 KiB name.
  * DEL stands for NUL, as above. */
 static const char *const fleet_hostile_names[] = {
-    "evil\x1b[2J\x1b[31mjob\r\n\x07",
-    "c1-\xc2\x9b"
-    "2Jcsi-job",
-    "invoice-\xe2\x80\xae"
-    "gpj.exe",
-    "nul-\x7f-hidden-job",
-    "bidi-\xe2\x80\xaa"
-    "1\xe2\x80\xab"
-    "2\xe2\x80\xac"
-    "3\xe2\x80\xad"
-    "4\xe2\x80\xae"
-    "5-job",
-    "isolate-\xe2\x81\xa6"
-    "6\xe2\x81\xa7"
-    "7\xe2\x81\xa8"
-    "8\xe2\x81\xa9"
-    "9-job",
+    GRID_HOSTILE_NAMES,
     "title-\x1b]0;owned\x07-\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\-job",
     "zero\xe2\x80\x8bwidth\xe2\x80\x8c\xe2\x80\x8d\xe2\x81\xa0\xef\xbb\xbf-job",
     "bad-utf8-\x80-\xff\xfe-\xe2\x82-\xc0\xaf-\xed\xa0\x80-job",
