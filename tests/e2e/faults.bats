@@ -262,6 +262,44 @@ content_mode() {
     until_rows_fresh 6
 }
 
+# tab_fault TAB PATTERN SHOWN: on the job's tab TAB (loaded: SHOWN on screen), the
+# endpoint PATTERN answers 500: the tab says so with its age and keeps what it showed;
+# the fault cleared, the line goes within a refresh and a timeout
+tab_fault() {
+    keys "$1"
+    wait_for "$3" 15 || return 1
+    fault "$2" status 500
+    wait_for "HTTP 500 from" 20 || return 1
+    wait_for "stale" 5 || return 1
+    screen | grep -qF -- "$3" || {
+        echo "tab $1 lost what it showed ($3) under the fault" >&2
+        screen >&2
+        return 1
+    }
+    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    wait_gone "HTTP 500 from" 20
+}
+
+@test "job tabs: a failing checkpoints, backpressure or exceptions endpoint says so on its tab, keeps what it showed, recovers" {
+    keys :
+    wait_for "Tab complete"
+    keys -l "cluster d-production"
+    keys Enter
+    wait_for "Jobs: d-production"
+    keys Enter
+    wait_for "1 Overview"
+    local rc=0
+    tab_fault 2 "/clusters/production/jobs/*/checkpoints" "replay if restarted now" &&
+        tab_fault 3 "/clusters/production/jobs/*/vertices/*/backpressure" "ratio per subtask" &&
+        tab_fault 5 "/clusters/production/jobs/*/exceptions" "no exceptions: the job has not failed" || rc=1
+    alive || rc=1
+    # back to the clusters screen for the file's other tests
+    keys Escape
+    keys Escape
+    wait_for "Clusters (6)" || rc=1
+    return $rc
+}
+
 @test "clusters screen: a credential that cannot be loaded says so under the table, by context" {
     local kc=$BATS_TEST_TMPDIR/kc
     cat >"$kc" <<YAML
