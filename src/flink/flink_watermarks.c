@@ -7,13 +7,14 @@
 #include "json_doc.h"
 #include "json_get.h"
 
-#define WM_SUFFIX ".currentInputWatermark"
+#define WM_NAME "currentInputWatermark"
+#define WM_SUFFIX "." WM_NAME
 
 /* The subtask index before ".currentInputWatermark", -1 when the id is another metric;
  * *plain when the id is the bare name (no index: the answer's position stands in). */
 static long subtask_of(const char *id, bool *plain) {
     size_t n = strlen(id), sn = sizeof WM_SUFFIX - 1;
-    *plain = strcmp(id, WM_SUFFIX + 1) == 0;
+    *plain = strcmp(id, WM_NAME) == 0;
     if (*plain)
         return 0;
     if (n <= sn || strcmp(id + n - sn, WM_SUFFIX) != 0)
