@@ -191,19 +191,22 @@ int chart_draw(WINDOW *win, int y, int x, int h, int w, const struct chart *c) {
             n = c->series[s].ring->len;
     double max = chart_max(c);
     attr_t dim = colors_attr(ROLE_DIM);
-    if (n == 0) {
-        draw_text(win, y + (h - 1) / 2, x, w, "no history yet", dim, DRAW_CENTER, c->ascii);
+    if (n == 0 || isnan(max)) { /* no point, or every point unknown (a failed job's) */
+        draw_text(win, y + (h - 1) / 2, x, w, n == 0 ? "no history yet" : "no known values yet",
+                  dim, DRAW_CENTER, c->ascii);
         return 0;
     }
     bool time_axis = h >= 3 && c->step_ms > 0;
     int ph = time_axis ? h - 1 : h;
     /* y labels: the top is the largest value, the bottom 0, the middle half-way */
     char top[16], mid[16];
-    units_si(isnan(max) ? 0 : max, top, sizeof top);
+    units_si(max, top, sizeof top);
     int mid_row = ph >= 5 ? (ph - 1) / 2 : -1;
-    double mid_v = mid_row > 0 && !isnan(max) ? max * (double)(ph - 1 - mid_row) / (ph - 1) : 0;
+    double mid_v = mid_row > 0 ? max * (double)(ph - 1 - mid_row) / (ph - 1) : 0;
     units_si(mid_v, mid, sizeof mid);
-    int lw = text_width(top);
+    if (max <= 0) /* all zeros: one 0, at the baseline, not three */
+        top[0] = mid[0] = '\0';
+    int lw = text_width(top) > 1 ? text_width(top) : 1; /* the baseline's "0" at least */
     lw = text_width(mid) > lw && mid_row > 0 ? text_width(mid) : lw;
     if (w < lw + 6) /* too narrow for labels: the plot alone */
         lw = -1;
@@ -214,7 +217,7 @@ int chart_draw(WINDOW *win, int y, int x, int h, int w, const struct chart *c) {
         draw_text(win, y + r, x, lw, label, dim, DRAW_RIGHT, c->ascii);
         draw_text(win, y + r, x + lw, 1, label[0] ? tick : bar, dim, DRAW_LEFT, c->ascii);
     }
-    chart_plot(win, y, px, ph, pw, c, isnan(max) ? 0 : max);
+    chart_plot(win, y, px, ph, pw, c, max);
     if (time_axis) {
         char left[24], middle[24];
         int64_t span = (int64_t)n * c->step_ms;

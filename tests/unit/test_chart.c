@@ -83,6 +83,23 @@ static void chart_all_zeros_is_a_flat_baseline(void **state) {
     chart_draw(stdscr, 0, 0, 6, 40, &c);
     assert_null(strstr(cells(0, 0, 40, row, sizeof row), "nan"));
     assert_non_null(strstr(cells(4, 0, 40, row, sizeof row), "0"));
+    assert_null(strstr(cells(0, 0, 40, row, sizeof row), "0")); /* one 0, at the baseline */
+    ring_free(&r);
+}
+
+/* A failed job's throughput: points, every one unknown. Not a chart of zeros. */
+static void chart_of_unknown_points_says_so(void **state) {
+    (void)state;
+    double v[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
+    struct ring r;
+    fill(&r, v, 6);
+    struct chart c = one_series(&r, CHART_BRAILLE);
+    erase();
+    assert_int_equal(chart_draw(stdscr, 0, 0, 5, 40, &c), 0);
+    char row[256];
+    assert_non_null(strstr(cells(2, 0, 40, row, sizeof row), "no known values yet"));
+    for (int y = 0; y < 5; y++)
+        assert_null(strstr(cells(y, 0, 40, row, sizeof row), "0"));
     ring_free(&r);
 }
 
@@ -301,6 +318,7 @@ int main(void) {
         cmocka_unit_test(chart_block_glyphs_are_half_blocks),
         cmocka_unit_test(chart_two_series_share_the_scale),
         cmocka_unit_test(chart_without_points_says_so),
+        cmocka_unit_test(chart_of_unknown_points_says_so),
         cmocka_unit_test(sparkline_zeros_are_a_baseline),
         cmocka_unit_test(sparkline_spike_gap_and_few_points),
         cmocka_unit_test(sparkline_bins_many_points),
