@@ -12,9 +12,6 @@
  * that xterm and tmux accept for one sequence. */
 #define OSC52_MAX_TEXT 74994
 
-/* base64 (RFC 4648, with padding) of in[0..len) into out, NUL-terminated; out must hold
- * 4 * ((len + 2) / 3) + 1 bytes. Returns the length written. */
-size_t osc52_base64(const unsigned char *in, size_t len, char *out);
 
 /* The sequence that copies text[0..len), as a new string the caller frees. Longer text
  * is cut to OSC52_MAX_TEXT bytes, never inside a UTF-8 character, and *cut says so

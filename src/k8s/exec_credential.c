@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "buf.h"
 #include "clock.h"
 #include "json_get.h"
@@ -232,25 +233,6 @@ void exec_credential_apply(const struct exec_credential *cred, struct http_tls *
 
 /* ---- KUBERNETES_EXEC_INFO ---- */
 
-static char *base64_encode(const unsigned char *p, size_t n) {
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = xmalloc((n + 2) / 3 * 4 + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        out[o++] = tab[(v >> 18) & 63];
-        out[o++] = tab[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? tab[v & 63] : '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
 /* The CA file's bytes, owned; NULL when it cannot be read. */
 static unsigned char *read_small_file(const char *path, size_t max, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -290,7 +272,7 @@ static char *exec_info_json(const struct exec_config *cfg, const struct exec_clu
             ca = file_ca;
         }
         if (ca && ca_len > 0) {
-            char *b64 = base64_encode(ca, ca_len);
+            char *b64 = base64_encode_dup(ca, ca_len);
             cJSON_AddStringToObject(c, "certificate-authority-data", b64);
             free(b64);
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "base64.h"
 #include "errf.h"
 #include "json_doc.h"
 #include "json_get.h"
@@ -13,49 +14,7 @@
 #include "xalloc.h"
 #include "yaml_doc.h"
 
-/* ---- base64 and gzip ---------------------------------------------------------------- */
-
-static int b64_value(unsigned char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/* Standard base64 (padding optional, whitespace skipped) into owned bytes; NULL when s is
- * not base64. */
-static unsigned char *b64_decode(const char *s, size_t *len) {
-    size_t n = strlen(s);
-    unsigned char *out = xmalloc(n / 4 * 3 + 3);
-    size_t o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '=' || c == '\n' || c == '\r' || c == ' ')
-            continue;
-        int v = b64_value(c);
-        if (v < 0) {
-            free(out);
-            return NULL;
-        }
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)((acc >> bits) & 0xff);
-        }
-    }
-    *len = o;
-    return out;
-}
+/* ---- gzip ---------------------------------------------------------------- */
 
 /* gzip bytes inflated into an owned NUL-terminated string, at most
  * K8S_AUTOSCALER_MAX_INFLATED bytes; NULL with one line in err otherwise. */
@@ -150,7 +109,9 @@ int k8s_autoscaler_parse_history(const char *value, struct autoscaler_change **o
     char *yaml = NULL;
     int rc = -1;
     struct yaml_doc doc = {0};
-    unsigned char *gz = b64_decode(value, &glen);
+    unsigned char *gz = NULL;
+    if (base64_decode(value, strlen(value), &gz, &glen) != 0)
+        gz = NULL; /* not base64: read as it is, below */
     if (gz != NULL && glen >= 2 && gz[0] == 0x1f && gz[1] == 0x8b) {
         yaml = gunzip(gz, glen, &ylen, err, errlen);
         if (yaml == NULL)

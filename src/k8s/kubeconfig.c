@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "base64.h"
 #include "sanitize.h"
 #include "file_mode.h"
 #include "secret.h"
@@ -136,61 +137,6 @@ static char *abs_dir(const char *path) {
     char *dir = slash ? xasprintf("%s/%.*s", cwd, (int)(slash - path), path) : xstrdup(cwd);
     free(cwd);
     return dir;
-}
-
-static int b64_value(unsigned char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/* Standard base64 (as Go's encoding/json reads []byte): CR and LF ignored, padding
- * optional but only at the end. Returns 0 with *out owned (NULL when empty), or -1. */
-static int base64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen) {
-    unsigned char *buf = xmalloc(n / 4 * 3 + 3);
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t len = 0, chars = 0, pad = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\r' || c == '\n')
-            continue;
-        if (c == '=') {
-            pad++;
-            continue;
-        }
-        int v = b64_value(c);
-        if (v < 0 || pad > 0)
-            goto bad;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        chars++;
-        if (bits >= 8) {
-            bits -= 8;
-            buf[len++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    if (chars % 4 == 1 || pad > 2 || (pad > 0 && (chars + pad) % 4 != 0))
-        goto bad;
-    if (len == 0) {
-        free(buf);
-        buf = NULL;
-    }
-    *out = buf;
-    *outlen = len;
-    return 0;
-bad:
-    secret_free_bytes(buf, n / 4 * 3 + 3);
-    return -1;
 }
 
 /* Whole file into memory (NUL-terminated). Returns 0, or an errno value; EFBIG past max. */

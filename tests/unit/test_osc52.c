@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "base64.h"
 #include "osc52.h"
 
 static void base64_matches_rfc4648_vectors(void **state) {
@@ -17,12 +18,12 @@ static void base64_matches_rfc4648_vectors(void **state) {
                                        "Zm9vYmFy"};
     char out[16];
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
-        size_t n = osc52_base64((const unsigned char *)in[i], strlen(in[i]), out);
+        size_t n = base64_encode((const unsigned char *)in[i], strlen(in[i]), out);
         assert_string_equal(out, want[i]);
         assert_int_equal(n, strlen(want[i]));
     }
     const unsigned char bin[] = {0x00, 0xff, 0xfe};
-    osc52_base64(bin, 3, out);
+    base64_encode(bin, 3, out);
     assert_string_equal(out, "AP/+");
 }
 
@@ -35,7 +36,7 @@ static void sequence_is_osc52_to_the_clipboard(void **state) {
     assert_memory_equal(s, "\033]52;c;", 7);
     assert_int_equal(s[strlen(s) - 1], '\a');
     char b64[128];
-    osc52_base64((const unsigned char *)path, strlen(path), b64);
+    base64_encode((const unsigned char *)path, strlen(path), b64);
     assert_int_equal(strlen(s), 7 + strlen(b64) + 1);
     assert_memory_equal(s + 7, b64, strlen(b64));
     free(s);
