@@ -173,10 +173,14 @@ static void start(struct log_fetch *f) {
     touch(f);
 }
 
-struct log_fetch *log_fetch_open(struct logs *l, const char *base_url, const struct http_tls *tls,
-                                 const char *path, const char *title, bool follow) {
+/* A fetch of base_url + path into a new pager buffer, started at once: what every opener
+ * shares. */
+static struct log_fetch *fetch_new(struct logs *l, const char *base_url, const struct http_tls *tls,
+                                   const char *path, const char *title, bool follow,
+                                   bool thread_dump) {
     struct log_fetch *f = xcalloc(1, sizeof *f);
     f->follow = follow;
+    f->thread_dump = thread_dump;
     log_buffer_init(&f->lines, l->cap_bytes);
     f->title = xstrdup(title);
     f->url = xasprintf("%s%s", base_url, path);
@@ -188,20 +192,15 @@ struct log_fetch *log_fetch_open(struct logs *l, const char *base_url, const str
     return f;
 }
 
+struct log_fetch *log_fetch_open(struct logs *l, const char *base_url, const struct http_tls *tls,
+                                 const char *path, const char *title, bool follow) {
+    return fetch_new(l, base_url, tls, path, title, follow, false);
+}
+
 struct log_fetch *log_fetch_open_thread_dump(struct logs *l, const char *base_url,
                                              const struct http_tls *tls, const char *path,
                                              const char *title) {
-    struct log_fetch *f = xcalloc(1, sizeof *f);
-    f->thread_dump = true;
-    log_buffer_init(&f->lines, l->cap_bytes);
-    f->title = xstrdup(title);
-    f->url = xasprintf("%s%s", base_url, path);
-    f->tls = tls;
-    f->logs = l;
-    f->next = l->open;
-    l->open = f;
-    start(f);
-    return f;
+    return fetch_new(l, base_url, tls, path, title, false, true);
 }
 
 void log_fetch_reload(struct log_fetch *f) {
