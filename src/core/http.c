@@ -586,6 +586,36 @@ int http_submit(struct http *h, const struct http_request *q) {
     return 0;
 }
 
+int http_promote(struct http *h, const char *url_prefix, enum http_priority prio) {
+    char key[160];
+    url_host(url_prefix, key, sizeof key);
+    struct http_queue_host *host = strmap_get(&h->queue.hosts, key);
+    if (host == NULL)
+        return 0;
+    size_t n = strlen(url_prefix);
+    int64_t now = clock_mono_ms();
+    int moved = 0;
+    for (int lvl = 0; lvl < HTTP_QUEUE_LEVELS; lvl++) {
+        struct http_queue_item *it = host->head[lvl];
+        while (it) {
+            struct http_queue_item *next = it->next; /* a moved item goes to a higher level */
+            struct req *r = req_of(it);
+            if (it->queued && r->prio < prio && strncmp(r->url, url_prefix, n) == 0) {
+                http_queue_remove(&h->queue, it);
+                r->prio = prio;
+                push(h, r, now);
+                moved++;
+            }
+            it = next;
+        }
+    }
+    if (moved > 0) {
+        host->stats.promoted += (uint64_t)moved;
+        start_queued(h);
+    }
+    return moved;
+}
+
 int64_t http_start(struct http *h, const struct http_request *q) {
     struct req *r = create(h, q);
     if (r == NULL)

@@ -114,6 +114,11 @@ void http_set_max_per_host(struct http *h, int n);
  * urgent one moves the queued transfer up to its priority. The host's `coalesced`
  * counter says how often. */
 int http_submit(struct http *h, const struct http_request *req);
+/* Every GET still queued whose URL begins with url_prefix moves up to prio (never down):
+ * a job that comes on screen while its background or board requests wait stops waiting
+ * behind the budget. O(requests queued for that host). Requests held back by a failing
+ * source's back-off stay held. Returns how many moved. */
+int http_promote(struct http *h, const char *url_prefix, enum http_priority prio);
 /* The same, returning an id > 0 for http_cancel (or -1). Never coalesced, never a
  * target of coalescing: for streams and anything that may be cancelled. */
 int64_t http_start(struct http *h, const struct http_request *req);

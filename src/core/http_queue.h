@@ -77,6 +77,7 @@ struct http_host_stats {
     const char *host;   /* borrowed: valid while the client lives */
     uint64_t sent;      /* requests started */
     uint64_t coalesced; /* requests answered by another one's transfer */
+    uint64_t promoted;  /* queued requests moved up (http_promote) */
     uint64_t throttled; /* requests that waited for the budget */
     uint64_t failed;    /* transfers that ended in an error, a 5xx or a 429 (http.c) */
     uint64_t backoffs;  /* times the host was held back (Retry-After or failures) */

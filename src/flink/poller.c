@@ -462,6 +462,13 @@ static void refresh_job(struct poller *p, size_t ci, struct job *j, enum http_pr
                 if (e->tier == TIER_JOB && ask_again(p, ci, e->kind, j->id, js->prio, js->fill))
                     js->in_flight++;
             }
+            /* its vertices' requests, asked when the job's answer came in, still wait at
+             * the old priority: move them up too (the fetches keep their own) */
+            if (prio > HTTP_PRIO_BOARD && p->http && p->submit == NULL) {
+                char *prefix = xasprintf("%s/jobs/%s/", p->app->clusters[ci].url, j->id);
+                http_promote(p->http, prefix, prio);
+                free(prefix);
+            }
         }
         return;
     }

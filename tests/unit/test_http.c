@@ -353,6 +353,48 @@ static void urgent_get_moves_the_queued_copy_up(void **state) {
     close(lfd);
 }
 
+/* A job comes on screen while its vertices' requests wait for the budget in the
+ * background: http_promote moves exactly those up (the view never waits for tokens);
+ * another job's stay queued, and nothing moves down. */
+static void promote_moves_up_only_what_the_prefix_names(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port); /* never answers */
+    struct http *h = http_new(2000, 1024);
+    http_set_budget(h, 0.001, 1);
+    struct result first = {0}, a1 = {0}, a2 = {0}, b1 = {0};
+    char url[96], prefix[96];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/overview", port);
+    get_at(h, url, &first, HTTP_PRIO_BACKGROUND); /* spends the only token */
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/aa/vertices/1/metrics", port);
+    get_at(h, url, &a1, HTTP_PRIO_BACKGROUND);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/bb/vertices/1/metrics", port);
+    get_at(h, url, &b1, HTTP_PRIO_BACKGROUND);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/aa/vertices/2/metrics", port);
+    get_at(h, url, &a2, HTTP_PRIO_BOARD);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.queued, 3);
+    snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/jobs/aa/", port);
+    assert_int_equal(http_promote(h, prefix, HTTP_PRIO_VIEW), 2);
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.sent, 3);
+    assert_int_equal(st.queued, 1); /* job bb's still waits */
+    assert_int_equal(st.promoted, 2);
+    /* asked again: nothing queued under the prefix, and a lower priority moves nothing */
+    assert_int_equal(http_promote(h, prefix, HTTP_PRIO_VIEW), 0);
+    snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/jobs/bb/", port);
+    assert_int_equal(http_promote(h, prefix, HTTP_PRIO_BACKGROUND), 0);
+    snprintf(prefix, sizeof prefix, "http://127.0.0.2:%d/jobs/bb/", port);
+    assert_int_equal(http_promote(h, prefix, HTTP_PRIO_VIEW), 0); /* another host */
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.queued, 1);
+    http_free(h);
+    assert_true(a1.done && a2.done && b1.done);
+    close(lfd);
+}
+
 /* 429/503 with Retry-After: nothing more goes to that server until the time is up. */
 static void retry_after_holds_requests_back(void **state) {
     (void)state;
@@ -701,6 +743,7 @@ int main(void) {
         cmocka_unit_test(retry_after_holds_requests_back),
         cmocka_unit_test(too_many_requests_holds_even_the_view),
         cmocka_unit_test(urgent_get_moves_the_queued_copy_up),
+        cmocka_unit_test(promote_moves_up_only_what_the_prefix_names),
         cmocka_unit_test(failing_source_backs_off),
         cmocka_unit_test(one_failing_cluster_holds_back_only_itself),
         cmocka_unit_test(stream_delivers_each_piece_as_it_arrives),
