@@ -8,6 +8,7 @@
 #include "freshness.h"
 #include "health.h"
 #include "http_trust.h"
+#include "k8s_model.h"
 #include "xalloc.h"
 
 struct sick {
@@ -25,6 +26,18 @@ static int sick_cmp(const void *a, const void *b) {
     return c ? c : strcmp(x->j->id, y->j->id);
 }
 
+/* How many sources of the board failed: contexts that did not answer, clusters in error.
+ * With any, "all healthy" would be a claim about what was not seen. */
+static size_t failed_sources(const struct app *app) {
+    size_t n = 0;
+    for (size_t i = 0; i < k8s_context_count(app); i++)
+        n += k8s_context_at(app, i)->error[0] != '\0';
+    for (size_t i = 0; i < app->n_clusters; i++)
+        n += cluster_in_scope(&app->clusters[i]) &&
+             cluster_state(&app->clusters[i]) == SOURCE_ERROR;
+    return n;
+}
+
 static void first_line(const struct app *app, const char *scope, int64_t now_ms, size_t n_sick,
                        size_t n_jobs, FILE *out) {
     char when[32] = "--:--";
@@ -37,7 +50,14 @@ static void first_line(const struct app *app, const char *scope, int64_t now_ms,
         n_clusters += cluster_in_scope(&app->clusters[i]);
     fprintf(out, "%s  %s%s%zu cluster%s: ", when, scope ? scope : "", scope ? ", " : "",
             n_clusters, n_clusters == 1 ? "" : "s");
-    if (n_sick == 0)
+    size_t failed = failed_sources(app);
+    if (n_sick == 0 && failed > 0 && n_jobs == 0)
+        fprintf(out, "nothing known, %zu source%s failed (below)\n", failed,
+                failed == 1 ? "" : "s");
+    else if (n_sick == 0 && failed > 0)
+        fprintf(out, "no job of the %zu seen needs a look, but %zu source%s failed (below)\n",
+                n_jobs, failed, failed == 1 ? "" : "s");
+    else if (n_sick == 0)
         fprintf(out, "all %zu job%s healthy\n", n_jobs, n_jobs == 1 ? "" : "s");
     else
         fprintf(out, "%zu of %zu job%s need%s a look\n", n_sick, n_jobs, n_jobs == 1 ? "" : "s",
