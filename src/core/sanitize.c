@@ -143,7 +143,8 @@ char *sanitize_strndup(const char *s, size_t len) {
         i += n;
     }
     out[o] = '\0';
-    return out;
+    /* kept for as long as the model holds it: give back the room kept for growth */
+    return o + 1 < 3 * len + 1 ? xrealloc(out, o + 1) : out;
 }
 
 char *sanitize_strdup(const char *s) {

@@ -135,7 +135,8 @@ static char *sanitize_trace(const char *s) {
             start = k + 1;
     if (start > 0)
         memmove(out, out + start, o - start + 1);
-    return out;
+    /* held while the job is shown: give back the 4x room sanitising might have needed */
+    return xrealloc(out, o - start + 1);
 }
 
 /* returns owned one-line form of a message that may span lines: each line sanitised and
