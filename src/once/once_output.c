@@ -275,6 +275,14 @@ static cJSON *job_json(const struct job *j, int64_t now_ms) {
         cJSON_AddNullToObject(o, "vertices");
         cJSON_AddNullToObject(o, "checkpoints");
         cJSON_AddNullToObject(o, "exceptions");
+        cJSON *errs = cJSON_AddArrayToObject(o, "errors");
+        if (j->id[0] == '\0') { /* never asked: a path must not carry what the server sent */
+            cJSON *e = cJSON_CreateObject();
+            add_str(e, "endpoint", "job");
+            add_str(e, "error", "no valid job id from the server (32 hex digits): details not asked");
+            cJSON_AddBoolToObject(e, "stale", false);
+            cJSON_AddItemToArray(errs, e);
+        }
         return o;
     }
     add_num(o, "records_in_per_s", d->records_in_per_s);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# The first line of `flinktop --once` is what an SRE reads first: it must never call a
-# fleet healthy when part of it did not answer.
+# What `flinktop --once` says about what it could not see: its first line (what an SRE
+# reads first) never calls a fleet healthy when part of it did not answer, and a job it
+# could not ask about says why.
 
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
@@ -49,4 +50,21 @@ KC
     # and with nothing down, the usual line
     run "$FLINKTOP" --once --flink "prod=$SIM_URL/clusters/production"
     [[ "${lines[0]}" == *"1 cluster: all 1 job healthy" ]]
+}
+
+@test "a job whose id the server mangled: once json says why it has no details" {
+    sim_start --clusters 1 --jobs 2 --frozen
+    curl -sf -X POST "$SIM_URL/_sim/faults" \
+        -d '{"pattern":"/clusters/production/jobs/overview","mode":"types"}' >/dev/null
+    run "$FLINKTOP" --once --output json --flink "p=$SIM_URL/clusters/production"
+    echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+jobs = d["clusters"][0]["jobs"]
+assert len(jobs) == 2, jobs
+for j in jobs:
+    assert j["id"] is None, j
+    assert j["errors"] == [{"endpoint": "job", "stale": False,
+        "error": "no valid job id from the server (32 hex digits): details not asked"}], j
+'
 }
