@@ -638,6 +638,7 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
                 loop_stop(loop);
             }
         }
+        bench_trace_busy(c.trace, loop_woke_us(loop)); /* how long this turn kept keys waiting */
     }
     ui_stop();
     if (first_full)

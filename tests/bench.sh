@@ -94,23 +94,28 @@ wait_trace() {
     done
 }
 
-# key_figures SENDS_FILE: p50/p99/max from the send times to the frames that showed them
+# key_figures SENDS_FILE: p50/p99/max from the send times to the frames that showed them;
+# then the part flinktop spent (its read of the key to its frame) and its longest loop turn
+# while keys were sent (a key waits at most that long for flinktop; the rest of its wait
+# is the terminal's and the scheduler's)
 key_figures() {
     awk -v sends="$1" '
         BEGIN { m = 0; while ((getline l < sends) > 0) { split(l, t, "."); s[n++] = t[1] * 1000000 + t[2] } }
         $1 == "key" { r[m] = $2 + 0; d[m] = $3 + 0; m++ }
+        $1 == "busy" && m > 0 { if ($3 / 1000 > busy) busy = $3 / 1000 }
         END {
             k = 0; lost = 0
             for (i = 0; i < n; i++) {
                 for (j = 0; j < m && r[j] < s[i]; j++) ;
                 if (j == m) { lost++; continue }
                 lat[k++] = (d[j] - s[i]) / 1000
+                if ((d[j] - r[j]) / 1000 > inside) inside = (d[j] - r[j]) / 1000
             }
             # insertion sort: a few dozen samples
             for (i = 1; i < k; i++) { v = lat[i]; for (j = i - 1; j >= 0 && lat[j] > v; j--) lat[j + 1] = lat[j]; lat[j + 1] = v }
             if (k == 0) { printf "> 30000 ms (no key reached the screen, %d sent)", n; exit }
             p50 = lat[int((k - 1) * 0.50 + 0.5)]; p99 = lat[int((k - 1) * 0.99 + 0.5)]
-            printf "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d keys, %d never shown)", p50, p99, lat[k - 1], n, lost
+            printf "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d keys, %d never shown); read to screen max %.1f ms, longest loop turn %.1f ms", p50, p99, lat[k - 1], n, lost, inside, busy
         }' "$dir/trace"
 }
 
@@ -292,11 +297,12 @@ table_row() {
     local f="$dir/report.$1"
     [ -f "$f" ] || return 0
     get() { sed -n "s/^  $1: $2.*/\\1/p" "$f" | head -n 1; }
-    printf '| %s | %s | %s | %s | %s | %s %% | %s kB | %s | %s |\n' "$1" \
+    printf '| %s | %s | %s | %s | %s | %s | %s %% | %s kB | %s | %s |\n' "$1" \
         "$(get 'first frame' '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
         "$(get "every job's summary" '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
         "$(get "every job's details" '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \
         "$(get 'key-to-screen' 'p50 \([0-9.]*\) ms')/$(get 'key-to-screen' '.*p99 \([0-9.]*\) ms')" \
+        "$(get 'key-to-screen' '.*longest loop turn \([0-9.]*\) ms')" \
         "$(get 'CPU' '\([0-9.]*\) %')" "$(get 'private memory' '\([0-9?]*\) kB')" \
         "$(sed -n 's/^  requests\/min to the API server: \([0-9]*\) (list \([0-9]*\), watch \([0-9]*\), other [0-9]*, proxy \([0-9]*\)).*/\1 (\2, \3, \4)/p' "$f")" \
         "$(get 'age of the job on screen' '\(> [0-9]*\) ms')$(get 'age of the job on screen' 'p50 [0-9]* ms, max \([0-9]*\) ms')"
@@ -308,6 +314,6 @@ for name in $SCENARIOS; do
     run_scenario "$name"
 done
 echo
-echo "| scenario | first frame (ms) | every summary (ms) | every job's details (ms) | key p50/p99 (ms) | CPU | private | requests/min (list, watch, proxy) | job on screen, max age (ms) |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| scenario | first frame (ms) | every summary (ms) | every job's details (ms) | key p50/p99 (ms) | longest loop turn (ms) | CPU | private | requests/min (list, watch, proxy) | job on screen, max age (ms) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for name in $SCENARIOS; do table_row "$name"; done

@@ -1,6 +1,7 @@
 #include "loop.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "clock.h"
 #include "xalloc.h"
@@ -28,6 +29,7 @@ struct loop {
     struct timer timers[LOOP_MAX_TIMERS];
     int next_id;
     bool stopped;
+    int64_t woke_us; /* loop_woke_us */
 };
 
 struct loop *loop_new(struct http *http) {
@@ -110,6 +112,9 @@ void loop_run_once(struct loop *l, int max_wait_ms) {
         extra[i] = (struct curl_waitfd){l->fds[i].fd, CURL_WAIT_POLLIN, 0};
     int numfds = 0;
     curl_multi_poll(http_multi(l->http), extra, (unsigned)n, (int)wait, &numfds);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    l->woke_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
     http_perform(l->http);
     /* Handlers may unwatch fds; iterate over the snapshot taken before the poll. */
     for (int i = 0; i < n; i++) {
@@ -129,6 +134,8 @@ void loop_run(struct loop *l) {
     while (!l->stopped)
         loop_run_once(l, 1000);
 }
+
+int64_t loop_woke_us(const struct loop *l) { return l->woke_us; }
 
 void loop_stop(struct loop *l) { l->stopped = true; }
 bool loop_stopped(const struct loop *l) { return l->stopped; }

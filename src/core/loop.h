@@ -29,6 +29,9 @@ void loop_timer_cancel(struct loop *l, int id);
 
 /* One turn, waiting at most max_wait_ms (less when a timer is due sooner). */
 void loop_run_once(struct loop *l, int max_wait_ms);
+/* CLOCK_MONOTONIC microseconds when the last turn's wait ended (0 before the first):
+ * make bench measures how long each turn then kept the loop from reading a key. */
+int64_t loop_woke_us(const struct loop *l);
 /* Turns until loop_stop is called. */
 void loop_run(struct loop *l);
 void loop_stop(struct loop *l);

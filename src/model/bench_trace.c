@@ -51,6 +51,17 @@ void bench_trace_key(struct bench_trace *t) {
         t->key_us = real_us();
 }
 
+void bench_trace_busy(struct bench_trace *t, int64_t woke_us) {
+    if (t == NULL || woke_us == 0)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - woke_us;
+    if (us > BENCH_TRACE_BUSY_US)
+        fprintf(t->out, "busy %lld %lld\n", (long long)(clock_mono_ms() - t->start_ms),
+                (long long)us);
+}
+
 static void trace_progress(struct bench_trace *t, const struct app *app) {
     size_t n[4] = {0, 0, 0, 0}; /* clusters, answered, jobs, detailed */
     for (size_t i = 0; i < app->n_clusters; i++) {

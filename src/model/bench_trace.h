@@ -12,6 +12,11 @@
  *       them with the time it sent the key)
  *   frame MS DRAW_MS
  *       every frame: how long ui_draw took, doupdate() included
+ *   busy MS US
+ *       a turn of the loop that kept it from reading keys for US microseconds (from the
+ *       end of its wait to the start of the next: answers parsed, history, the frame),
+ *       written when over BENCH_TRACE_BUSY_US: a key's wait beyond it is the terminal's
+ *       and the scheduler's, not flinktop's
  *   age MS JOB_MS DETAIL_MS
  *       after a frame on a job's screen: how old that job's summary and its vertex
  *       metrics are at MS (-1 not yet) */
@@ -29,6 +34,9 @@ struct bench_trace *bench_trace_open(int64_t start_ms);
 void bench_trace_free(struct bench_trace *t);
 /* stdin is readable: a key waits for the next frame (the first of a burst counts). */
 void bench_trace_key(struct bench_trace *t);
+#define BENCH_TRACE_BUSY_US 5000
+/* The end of a turn of the loop that woke at woke_us (loop_woke_us). */
+void bench_trace_busy(struct bench_trace *t, int64_t woke_us);
 /* A frame was drawn (doupdate done) in draw_ms: the keys waiting, the fleet's progress,
  * and the age of the focused job's data (focus_cluster -1 or job NULL: none). */
 void bench_trace_frame(struct bench_trace *t, const struct app *app, int focus_cluster,

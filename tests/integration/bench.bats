@@ -23,7 +23,7 @@ setup() {
         "  frames on the clusters screen: $n frames, draw mean $n ms, max $n ms over the window" \
         "  private memory: $n kB" \
         "  requests/min to the API server: $n \(list $n, watch $n, other $n, proxy $n\)" \
-        "  key-to-screen: p50 $n ms, p99 $n ms, max $n ms \(6 keys, 0 never shown\)" \
+        "  key-to-screen: p50 $n ms, p99 $n ms, max $n ms \(6 keys, 0 never shown\); read to screen max $n ms, longest loop turn $n ms" \
         "  age of the job on screen: p50 $n ms, max $n ms" \
         "  every job's details: >? ?$n ms"; do
         printf '%s\n' "$output" | grep -Eq "^$re" || {
