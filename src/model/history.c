@@ -55,13 +55,16 @@ struct vertex_history *job_history_vertex(struct job_history *h, const char *id)
     return v;
 }
 
-/* NaN points, one a refresh period, for the refreshes between the last point and t. */
+/* NaN points for the refreshes between the last point and t: one a refresh period for a
+ * few (a slow answer), one for a longer gap (a job off screen, refreshed in turn with
+ * the others: a point a refresh for it would fill every ring of a 1,000-job fleet with
+ * gaps, 80 MB of them). */
 static void push_gaps(struct job_history *h, int64_t t, int refresh_ms) {
     if (h->last_push_ms <= 0 || refresh_ms <= 0)
         return;
     int64_t missed = (t - h->last_push_ms) / refresh_ms - 1;
-    if (missed > (int64_t)h->ring_size)
-        missed = (int64_t)h->ring_size;
+    if (missed > HISTORY_GAP_STEPS_MAX)
+        missed = 1;
     for (int64_t i = 1; i <= missed; i++) {
         int64_t at = h->last_push_ms + i * refresh_ms;
         ring_push_at(&h->in_per_s, at, NAN);
@@ -74,6 +77,23 @@ static void push_gaps(struct job_history *h, int64_t t, int refresh_ms) {
             ring_push_at(&h->vertices[v].busy, at, NAN);
             ring_push_at(&h->vertices[v].backpressured, at, NAN);
         }
+    }
+}
+
+/* The time-gridded rings keep the history window (ring_size refreshes), whatever their
+ * number of points; the checkpoints' keep their last ring_size checkpoints. */
+static void expire(struct job_history *h, int64_t before) {
+    if (before <= 0)
+        return;
+    ring_expire(&h->in_per_s, before);
+    ring_expire(&h->out_per_s, before);
+    ring_expire(&h->bp_max, before);
+    ring_expire(&h->busy_max, before);
+    for (size_t v = 0; v < h->n_vertices; v++) {
+        ring_expire(&h->vertices[v].in_per_s, before);
+        ring_expire(&h->vertices[v].out_per_s, before);
+        ring_expire(&h->vertices[v].busy, before);
+        ring_expire(&h->vertices[v].backpressured, before);
     }
 }
 
@@ -99,6 +119,7 @@ void history_record_job(struct job_history *h, const struct job_detail *d, int r
         ring_push_at(&h->busy_max, t, busy);
         ring_push_at(&h->in_per_s, t, d->records_in_per_s);
         ring_push_at(&h->out_per_s, t, d->records_out_per_s);
+        expire(h, t - (int64_t)h->ring_size * refresh_ms);
     }
     const struct checkpoint *lc = &d->checkpoints.last_completed;
     if (d->have_checkpoints && lc->id >= 0 && lc->id != h->last_cp_id) {
@@ -133,8 +154,10 @@ void history_update(struct app *a) {
             struct taskmanager *t = &c->taskmanagers.items[i];
             if (t->heap_used.cap == 0)
                 ring_init(&t->heap_used, ring_size);
-            if (t->metrics_ms > 0 && t->metrics_ms > ring_last_time(&t->heap_used))
+            if (t->metrics_ms > 0 && t->metrics_ms > ring_last_time(&t->heap_used)) {
                 ring_push_at(&t->heap_used, t->metrics_ms, t->metrics.heap_used);
+                ring_expire(&t->heap_used, t->metrics_ms - (int64_t)ring_size * a->refresh_ms);
+            }
         }
     }
 }

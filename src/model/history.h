@@ -4,9 +4,12 @@
  * job_detail.metrics_ms, a task manager's metrics its metrics_ms, a checkpoint its ids);
  * history_update() then walks the model and takes one point from whatever is newer
  * than the ring's last, at the data's own time. A job seen less often than the refresh
- * rate gets NaN points for the refreshes it missed, so one entry stays one refresh
- * period and charts keep their time axis: a gap shows as a gap. Rings keep each point's
- * time, so points backfilled later (ring_insert) line up. */
+ * rate gets NaN points for the refreshes it missed (up to HISTORY_GAP_STEPS_MAX, so one
+ * entry stays one refresh period and charts keep their time axis; a longer gap is one
+ * NaN point): a gap shows as a gap. Points older than the history window (ring_size
+ * refreshes) are dropped as new ones come, so a job refreshed seldom holds a few points,
+ * not ring_size of them. Rings keep each point's time, so points backfilled later
+ * (ring_insert) line up. */
 #ifndef FLINKTOP_HISTORY_H
 #define FLINKTOP_HISTORY_H
 
@@ -14,6 +17,9 @@
 #include <stdint.h>
 
 #include "ring.h"
+
+/* Missed refreshes filled point by point; a longer gap is one NaN point. */
+#define HISTORY_GAP_STEPS_MAX 5
 
 struct app;
 struct job_detail;

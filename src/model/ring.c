@@ -46,16 +46,26 @@ static int64_t unpack_time(const struct ring *r, int32_t d) {
     return d == RING_NO_TIME ? 0 : r->base + d;
 }
 
-/* Room for one more point before the ring is full: while storage is smaller than cap the
- * points are in order at [0, len) (nothing was dropped yet), so growing keeps them. */
+static size_t slot(const struct ring *r, size_t i);
+
+/* Room for one more point before the ring is full: storage doubles, the points moved to
+ * [0, len) in order (after ring_expire the oldest need not be at 0). */
 static void grow(struct ring *r) {
     if (r->len < r->alloc || r->alloc >= r->cap)
         return;
     size_t n = r->alloc ? r->alloc * 2 : RING_FIRST_ALLOC;
     if (n > r->cap)
         n = r->cap;
-    r->v = xrealloc(r->v, n * sizeof *r->v);
-    r->dt = xrealloc(r->dt, n * sizeof *r->dt);
+    float *v = xmalloc(n * sizeof *v);
+    int32_t *dt = xmalloc(n * sizeof *dt);
+    for (size_t i = 0; i < r->len; i++) {
+        v[i] = r->v[slot(r, i)];
+        dt[i] = r->dt[slot(r, i)];
+    }
+    free(r->v);
+    free(r->dt);
+    r->v = v;
+    r->dt = dt;
     r->alloc = n;
     r->head = r->len;
 }
@@ -77,6 +87,15 @@ void ring_push(struct ring *r, double v) { ring_push_at(r, 0, v); }
 static size_t slot(const struct ring *r, size_t i) {
     size_t oldest = (r->head + r->alloc - r->len) % r->alloc;
     return (oldest + i) % r->alloc;
+}
+
+void ring_expire(struct ring *r, int64_t before) {
+    while (r->len > 0) {
+        int64_t t = ring_time(r, 0);
+        if (t == 0 || t >= before)
+            return;
+        r->len--; /* the oldest slot is free now: (head - len) moves up one */
+    }
 }
 
 void ring_insert(struct ring *r, int64_t t, double v) {

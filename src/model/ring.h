@@ -1,5 +1,6 @@
 /* A fixed-size ring of points: one history series (records/s, busy ratio, heap...).
- * Memory is fixed at init, so history is bounded by design. Each point has its time
+ * Memory is bounded at init (cap points), and by time where the owner expires old points
+ * (ring_expire). Each point has its time
  * (epoch ms; 0 when pushed without one), so points backfilled later (from Prometheus)
  * go in at their place; NaN marks a gap (no data that refresh). */
 #ifndef FLINKTOP_RING_H
@@ -28,6 +29,10 @@ void ring_free(struct ring *r);
 /* Append; when full the oldest value is dropped. ring_push's point has no time (0). */
 void ring_push(struct ring *r, double v);
 void ring_push_at(struct ring *r, int64_t t, double v);
+/* Drop the oldest points whose time is before `before` (a point without time stays, and
+ * so do the points after it): a series pushed seldom (a job off screen) holds its
+ * history window, not cap points spanning hours. Storage is kept for the next points. */
+void ring_expire(struct ring *r, int64_t before);
 /* A point from before (backfill): goes in after every point not later than t. When the
  * ring is full the oldest point is dropped, or the new one when it is older still. */
 void ring_insert(struct ring *r, int64_t t, double v);

@@ -159,10 +159,44 @@ static void history_continues_from_the_backfill(void **state) {
     job_detail_free(d);
 }
 
+/* A job off screen, refreshed in turn with 999 others: a long gap is one NaN point (not
+ * a point a refresh, which would fill every ring of the fleet), a short one is a point a
+ * missed refresh, and the rings keep the history window (ring size x refresh). */
+static void a_job_seen_seldom_holds_its_window_not_a_ring_of_gaps(void **state) {
+    (void)state;
+    struct job_detail *d = job_detail_new(450); /* 15 minutes at 2 s */
+    struct job_history *h = &d->history;
+    d->records_in_per_s = 1;
+    d->records_out_per_s = 1;
+    const int64_t t0 = 1800000000000LL;
+    for (int i = 0; i < 60; i++) { /* a point every 5 minutes for 5 hours */
+        d->metrics_ms = t0 + i * 300000LL;
+        history_record_job(h, d, 2000);
+    }
+    /* the last 15 minutes: 4 points and a gap before each but the oldest */
+    assert_int_equal(h->in_per_s.len, 7);
+    assert_true(h->in_per_s.alloc <= 16);
+    assert_false(isnan(ring_get(&h->in_per_s, 0)));
+    assert_true(isnan(ring_get(&h->in_per_s, 1)));
+    assert_true(ring_time(&h->in_per_s, 1) == t0 + 56 * 300000LL + 2000);
+    assert_true(ring_last_time(&h->in_per_s) == t0 + 59 * 300000LL);
+    /* on screen again: 3 missed refreshes are 3 NaN points, one a refresh */
+    d->metrics_ms = t0 + 59 * 300000LL + 8000;
+    history_record_job(h, d, 2000);
+    /* ... and the window moved past the oldest point and its gap */
+    assert_int_equal(h->in_per_s.len, 9);
+    assert_true(ring_time(&h->in_per_s, 0) == t0 + 57 * 300000LL);
+    for (size_t i = 5; i < 8; i++)
+        assert_true(isnan(ring_get(&h->in_per_s, i)));
+    assert_true(ring_last(&h->in_per_s) == 1.0);
+    job_detail_free(d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(live_points_win_where_both_have_one),
         cmocka_unit_test(missing_steps_are_gaps),
+        cmocka_unit_test(a_job_seen_seldom_holds_its_window_not_a_ring_of_gaps),
         cmocka_unit_test(bounded_newest_kept),
         cmocka_unit_test(checkpoints_have_no_grid),
         cmocka_unit_test(history_continues_from_the_backfill),

@@ -120,12 +120,55 @@ static void storage_grows_with_the_points(void **state) {
     ring_free(&r);
 }
 
+/* A series pushed seldom keeps its window, not cap points spanning hours: the points
+ * older than the cut go, storage stays small, and growing after an expiry (the oldest
+ * no longer at the start of storage) keeps every point in order. */
+static void expired_points_go_and_storage_stays_small(void **state) {
+    (void)state;
+    const int64_t t0 = 1800000000000LL;
+    struct ring r;
+    ring_init(&r, 450);
+    /* a job off screen: a point a minute for three hours, a 15-minute window */
+    for (int i = 0; i < 180; i++) {
+        ring_push_at(&r, t0 + i * 60000LL, i);
+        ring_expire(&r, t0 + i * 60000LL - 15 * 60000LL);
+    }
+    assert_int_equal(r.len, 16); /* minutes 164..179: those not older than the cut */
+    assert_true(ring_get(&r, 0) == 164.0 && ring_last(&r) == 179.0);
+    assert_true(r.alloc <= 32);
+    /* a point without time is never expired, nor what follows it */
+    struct ring n;
+    ring_init(&n, 8);
+    ring_push(&n, 1);
+    ring_push_at(&n, t0, 2);
+    ring_expire(&n, t0 + 1);
+    assert_int_equal(n.len, 2);
+    ring_free(&n);
+    /* expiry while storage is smaller than cap, then growth: order and times kept */
+    struct ring g;
+    ring_init(&g, 64);
+    for (int i = 0; i < 16; i++)
+        ring_push_at(&g, t0 + i * 1000LL, i);
+    ring_expire(&g, t0 + 10 * 1000LL); /* 0..9 go: the oldest is now mid-storage */
+    assert_int_equal(g.len, 6);
+    for (int i = 16; i < 40; i++) /* wraps in 16 slots, then grows twice */
+        ring_push_at(&g, t0 + i * 1000LL, i);
+    assert_int_equal(g.len, 30);
+    for (size_t i = 0; i < g.len; i++) {
+        assert_true(ring_get(&g, i) == (double)(10 + i));
+        assert_true(ring_time(&g, i) == t0 + (int64_t)(10 + i) * 1000);
+    }
+    ring_free(&g);
+    ring_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wraps_around_keeping_newest),  cmocka_unit_test(empty_ring_is_unknown),
         cmocka_unit_test(max_min_skip_nan_gaps),        cmocka_unit_test(points_keep_their_time),
         cmocka_unit_test(storage_grows_with_the_points),
         cmocka_unit_test(backfill_goes_in_at_its_time),
+        cmocka_unit_test(expired_points_go_and_storage_stays_small),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
