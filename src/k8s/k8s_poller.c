@@ -11,6 +11,7 @@
 #include "json_get.h"
 #include "k8s_api.h"
 #include "k8s_apply.h"
+#include "k8s_apps.h"
 #include "k8s_autoscaler.h"
 #include "k8s_watch.h"
 #include "kubeconfig.h"
@@ -37,6 +38,7 @@ enum k8s_fetch_kind {
     KF_PODS,
     KF_EVENTS,
     KF_SNAPSHOTS,
+    KF_APPS, /* apps/v1 Deployments (k8s_apps.h); KF_PODS..KF_APPS follow lists[] order */
     /* an autoscaled deployment's ConfigMap (k8s_autoscaler.h) */
     KF_AUTOSCALER,
     KF_WHOAMI,   /* a SelfSubjectReview: who the API server says we are (for the audit) */
@@ -521,6 +523,12 @@ static void refresh_namespaces(struct k8s_ctx *c) {
         path = xasprintf("/api/v1/namespaces/%s/events", ens);
         submit(c, KF_EVENTS, name, path);
         free(path);
+        char *esel = curl_easy_escape(NULL, K8S_APPS_SELECTOR, 0);
+        path = xasprintf(K8S_APPS_API "/namespaces/%s/deployments?labelSelector=%s", ens,
+                         esel ? esel : "");
+        submit(c, KF_APPS, name, path);
+        free(path);
+        curl_free(esel);
         curl_free(ens);
         if (s->discovery.snapshots) {
             path = k8s_poller_list_path("flinkstatesnapshots", name);
@@ -539,14 +547,17 @@ static bool stale_list(const struct k8s_fetch *f) {
 
 /* What a per-namespace list is called in its error line. */
 static const char *ns_list_name(enum k8s_fetch_kind k) {
-    return k == KF_PODS ? "pods" : k == KF_EVENTS ? "events" : "flinkstatesnapshots";
+    return k == KF_PODS     ? "pods"
+           : k == KF_EVENTS ? "events"
+           : k == KF_APPS   ? "deployments"
+                            : "flinkstatesnapshots";
 }
 
 /* Set the error of one list of a namespace (line "" clears it); the namespace's line is
  * those of its failing lists joined, so one list answering never hides another failing. */
 static void ns_set_error(struct k8s_namespace_state *n, enum k8s_fetch_kind k, const char *line,
                          int64_t now) {
-    size_t i = k == KF_PODS ? 0 : k == KF_EVENTS ? 1 : 2;
+    size_t i = (size_t)(k - KF_PODS); /* lists[] is in KF_PODS..KF_APPS order */
     if (line[0])
         source_fail(&n->lists[i], now, "%s", line);
     else
@@ -595,7 +606,8 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         return;
     }
     describe_failure(c, resp, line, sizeof line);
-    if (f->kind == KF_PODS || f->kind == KF_EVENTS || f->kind == KF_SNAPSHOTS) {
+    if (f->kind == KF_PODS || f->kind == KF_EVENTS || f->kind == KF_SNAPSHOTS ||
+        f->kind == KF_APPS) {
         struct k8s_namespace_state *n = find_ns(&c->st, f->ns);
         if (n) {
             char full[256];
@@ -688,7 +700,8 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
     }
     case KF_PODS:
     case KF_EVENTS:
-    case KF_SNAPSHOTS: {
+    case KF_SNAPSHOTS:
+    case KF_APPS: {
         struct k8s_namespace_state *n = find_ns(s, f->ns);
         if (n == NULL)
             return; /* the namespace no longer holds Flink resources */
@@ -710,6 +723,15 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
             }
             flink_snapshot_list_replace(&n->snapshots, &sl);
             n->snapshots_ok = true;
+        } else if (f->kind == KF_APPS) {
+            struct apps_deployment_list al;
+            if (k8s_apps_parse_deployments(resp->body, resp->len, &al, err, sizeof err) != FA_OK) {
+                snprintf(line, sizeof line, "deployments %s: %s", f->ns, err);
+                ns_set_error(n, f->kind, line, clock_now(c->p->clock));
+                return;
+            }
+            apps_deployment_list_replace(&n->apps, &al);
+            n->apps_ok = true;
         } else {
             struct k8s_event_list el;
             if (k8s_api_parse_events(resp->body, resp->len, &el, err, sizeof err) != FA_OK) {
@@ -770,17 +792,18 @@ static void on_response(void *self, void *request, const struct http_response *r
 /* ---- watches ------------------------------------------------------------------------ */
 
 static enum k8s_fetch_kind wkind_fetch(enum k8s_wkind k) {
-    return k == WK_PODS ? KF_PODS : k == WK_EVENTS ? KF_EVENTS : KF_SNAPSHOTS;
+    return k == WK_PODS ? KF_PODS : k == WK_EVENTS ? KF_EVENTS : k == WK_APPS ? KF_APPS : KF_SNAPSHOTS;
 }
 
-/* /api/v1/[namespaces/NS/]pods etc.; returns owned string */
+/* /api/v1/[namespaces/NS/]pods, /apis/apps/v1/.../deployments etc.; returns owned string */
 static char *wkind_path(enum k8s_wkind k, const char *ns) {
     if (k == WK_DEPLOYMENTS || k == WK_SESSION_JOBS || k == WK_SNAPSHOTS)
         return k8s_poller_list_path(k8s_wkind_name(k), ns);
+    const char *api = k == WK_APPS ? K8S_APPS_API : "/api/v1";
     if (ns == NULL)
-        return xasprintf("/api/v1/%s", k8s_wkind_name(k));
+        return xasprintf("%s/%s", api, k8s_wkind_name(k));
     char *ens = curl_easy_escape(NULL, ns, 0);
-    char *path = xasprintf("/api/v1/namespaces/%s/%s", ens ? ens : "", k8s_wkind_name(k));
+    char *path = xasprintf("%s/namespaces/%s/%s", api, ens ? ens : "", k8s_wkind_name(k));
     curl_free(ens);
     return path;
 }
@@ -920,7 +943,7 @@ static struct kwatch *watch_add(struct k8s_ctx *c, enum k8s_wkind kind, const ch
     cfg.server = c->kc->server;
     cfg.path = path;
     /* the Flink pods only: jobmanager and taskmanager carry a component label */
-    cfg.label_selector = kind == WK_PODS ? "component" : NULL;
+    cfg.label_selector = kind == WK_PODS ? "component" : kind == WK_APPS ? K8S_APPS_SELECTOR : NULL;
     struct k8s_watch_sink sink = {sink_reset, sink_event, sink_health, kw};
     kw->w = k8s_watch_new(&cfg, &c->io, &sink);
     free(path);

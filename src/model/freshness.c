@@ -8,7 +8,8 @@
 _Static_assert(FRESH_K8S_LISTS == K8S_NS_LISTS, "one fresh_k8s_list a namespace list");
 
 const char *freshness_k8s_list_name(enum fresh_k8s_list l) {
-    static const char *const names[FRESH_K8S_LISTS] = {"pods", "events", "snapshots"};
+    static const char *const names[FRESH_K8S_LISTS] = {"pods", "events", "snapshots",
+                                                                "deployments"};
     return (int)l >= 0 && l < FRESH_K8S_LISTS ? names[l] : "?";
 }
 

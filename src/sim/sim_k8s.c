@@ -1418,7 +1418,47 @@ static const struct k8s_resource *resource_of(enum k8s_kind id) {
 
 /* ---- label selectors ---------------------------------------------------------------- */
 
-/* One term of a selector against labels: "k=v", "k==v", "k!=v", "k", "!k". */
+/* A set-based term "k in (a,b)" or "k notin (a,b)" (term, len: trimmed); -1 when term
+ * is not one, else whether it holds. notin holds for labels without k, as the API
+ * server has it. */
+static int set_term_matches(const cJSON *labels, const char *term, size_t len) {
+    const char *open = memchr(term, '(', len);
+    if (open == NULL || term[len - 1] != ')')
+        return -1;
+    const char *op_end = open;
+    while (op_end > term && op_end[-1] == ' ')
+        op_end--;
+    const char *op = op_end;
+    while (op > term && op[-1] != ' ')
+        op--;
+    bool in = (size_t)(op_end - op) == 2 && memcmp(op, "in", 2) == 0;
+    bool notin = (size_t)(op_end - op) == 5 && memcmp(op, "notin", 5) == 0;
+    if (!in && !notin)
+        return -1;
+    const char *key_end = op;
+    while (key_end > term && key_end[-1] == ' ')
+        key_end--;
+    char *key = xstrndup(term, (size_t)(key_end - term));
+    const char *have = labels != NULL ? get_str(labels, key) : NULL;
+    free(key);
+    bool found = false;
+    const char *p = open + 1, *end = term + len - 1;
+    while (p < end && !found) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *v_end = comma != NULL ? comma : end;
+        const char *a = p, *b = v_end;
+        while (a < b && *a == ' ')
+            a++;
+        while (b > a && b[-1] == ' ')
+            b--;
+        found = have != NULL && strlen(have) == (size_t)(b - a) && memcmp(have, a, (size_t)(b - a)) == 0;
+        p = v_end + 1;
+    }
+    return in ? found : !found;
+}
+
+/* One term of a selector against labels: "k=v", "k==v", "k!=v", "k", "!k", "k in (a,b)",
+ * "k notin (a,b)". */
 static bool term_matches(const cJSON *labels, const char *term, size_t len) {
     while (len > 0 && *term == ' ') {
         term++;
@@ -1428,6 +1468,9 @@ static bool term_matches(const cJSON *labels, const char *term, size_t len) {
         len--;
     if (len == 0)
         return true;
+    int set = set_term_matches(labels, term, len);
+    if (set >= 0)
+        return set == 1;
     bool negate_exists = term[0] == '!';
     const char *eq = memchr(term, '=', len);
     bool not_equal = eq != NULL && eq > term && eq[-1] == '!';
@@ -1450,19 +1493,24 @@ static bool term_matches(const cJSON *labels, const char *term, size_t len) {
     return not_equal ? !same : same;
 }
 
-/* Every comma-separated term of selector holds for labels (may be NULL). */
+/* Every comma-separated term of selector (commas inside a set's parentheses do not
+ * separate) holds for labels (may be NULL). */
 static bool labels_match(const cJSON *labels, const char *selector) {
     if (selector == NULL || *selector == '\0')
         return true;
     const char *p = selector;
     for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-        if (!term_matches(labels, p, len))
+        const char *q = p;
+        int depth = 0;
+        while (*q != '\0' && (*q != ',' || depth > 0)) {
+            depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+            q++;
+        }
+        if (!term_matches(labels, p, (size_t)(q - p)))
             return false;
-        if (comma == NULL)
+        if (*q == '\0')
             return true;
-        p = comma + 1;
+        p = q + 1;
     }
 }
 
