@@ -1675,9 +1675,10 @@ static void reply_resource_list(struct sim_reply *r, enum k8s_group group) {
             cJSON_AddItemToArray(sv, cJSON_CreateString("patch"));
             cJSON_AddItemToArray(arr, sub);
         }
-        if (res->id == K8S_FLINKDEP) { /* the CRD's scale subresource */
+        if (res->id == K8S_FLINKDEP || res->id == K8S_DEPLOYMENT) { /* the scale subresource */
             cJSON *sc = cJSON_CreateObject();
-            cJSON_AddStringToObject(sc, "name", "flinkdeployments/scale");
+            cJSON_AddStringToObject(sc, "name", res->id == K8S_FLINKDEP ? "flinkdeployments/scale"
+                                                                       : "deployments/scale");
             cJSON_AddStringToObject(sc, "singularName", "");
             cJSON_AddBoolToObject(sc, "namespaced", true);
             cJSON_AddStringToObject(sc, "group", "autoscaling");
@@ -2379,6 +2380,84 @@ static void scale_write(struct k8s_call *x) {
     scale_get(x);
 }
 
+/* The autoscaling/v1 Scale of an apps/v1 Deployment (d rendered, borrowed): spec.replicas,
+ * status.replicas and the selector as a string, as the API server answers kubectl scale. */
+static cJSON *deploy_scale_of(const cJSON *d) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "Scale");
+    cJSON_AddStringToObject(o, "apiVersion", "autoscaling/v1");
+    cJSON *md = get_obj((cJSON *)(uintptr_t)d, "metadata");
+    cJSON *out_md = cJSON_AddObjectToObject(o, "metadata");
+    static const char *const keep[] = {"name", "namespace", "uid", "resourceVersion",
+                                       "creationTimestamp"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        const char *v = get_str(md, keep[i]);
+        if (v != NULL)
+            cJSON_AddStringToObject(out_md, keep[i], v);
+    }
+    cJSON *spec = get_obj((cJSON *)(uintptr_t)d, "spec");
+    cJSON *st = get_obj((cJSON *)(uintptr_t)d, "status");
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(spec, "replicas");
+    const cJSON *have = cJSON_GetObjectItemCaseSensitive(st, "replicas");
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(o, "spec"), "replicas",
+                            cJSON_IsNumber(want) ? want->valuedouble : 1);
+    cJSON *ost = cJSON_AddObjectToObject(o, "status");
+    cJSON_AddNumberToObject(ost, "replicas", cJSON_IsNumber(have) ? have->valuedouble : 0);
+    char sel[512] = "";
+    const cJSON *ml = get_obj(get_obj(spec, "selector"), "matchLabels");
+    for (const cJSON *l = ml ? ml->child : NULL; l != NULL; l = l->next) {
+        size_t used = strlen(sel);
+        if (cJSON_IsString(l))
+            snprintf(sel + used, sizeof sel - used, "%s%s=%s", used ? "," : "", l->string,
+                     l->valuestring);
+    }
+    cJSON_AddStringToObject(ost, "selector", sel);
+    return o;
+}
+
+static void deploy_scale_get(struct k8s_call *x) {
+    cJSON *d = x->ns != NULL ? rendered_one(x->k, x->m, x->res, x->ns, x->name, x->now) : NULL;
+    if (d == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "deployments.apps \"%s\" not found", x->name);
+        return;
+    }
+    sim_reply_json(x->r, 200, deploy_scale_of(d));
+    cJSON_Delete(d);
+}
+
+/* PATCH (merge, as kubectl scale sends it) or PUT of a Deployment's Scale: spec.replicas
+ * of the Deployment, a spec change like any other (sim_deployments.h). */
+static void deploy_scale_write(struct k8s_call *x) {
+    const char *end = NULL;
+    cJSON *in =
+        x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
+    const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(get_obj(in, "spec"), "replicas");
+    bool ok = cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 &&
+              replicas->valuedouble <= 100000 &&
+              replicas->valuedouble == (double)(long)replicas->valuedouble;
+    char *patch =
+        ok ? xasprintf("{\"spec\":{\"replicas\":%ld}}", (long)replicas->valuedouble) : NULL;
+    cJSON_Delete(in);
+    if (!ok || x->ns == NULL) {
+        sim_k8s_status(x->r, 422, "Invalid",
+                       "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
+                       "Invalid value: must be a whole number from 0",
+                       x->name);
+        free(patch);
+        return;
+    }
+    sim_deployments_patch(x->k->apps, x->m, x->ns, x->name, "application/merge-patch+json", patch,
+                          strlen(patch), &x->k->resource_version, x->k->forbidden_user, x->now,
+                          x->r);
+    free(patch);
+    if (x->r->status != 200)
+        return;
+    sim_reply_free(x->r);
+    written(x->k, x->m, x->res, x->ns, x->name, x->now, x->r); /* the change log, watches */
+    sim_reply_free(x->r);
+    deploy_scale_get(x);
+}
+
 /* The subresources served, one line each: kind, name, method, handler. (Another
  * subresource, pods/log say, is one more line here.) */
 struct k8s_subresource {
@@ -2409,6 +2488,9 @@ static const struct k8s_subresource subresources[] = {
     {K8S_SESSIONJOB, "status", "GET", subresource_get},
     {K8S_SNAPSHOT, "status", "GET", subresource_get},
     {K8S_DEPLOYMENT, "status", "GET", subresource_get},
+    {K8S_DEPLOYMENT, "scale", "GET", deploy_scale_get},
+    {K8S_DEPLOYMENT, "scale", "PATCH", deploy_scale_write},
+    {K8S_DEPLOYMENT, "scale", "PUT", deploy_scale_write},
 };
 
 static const struct k8s_subresource *find_subresource(enum k8s_kind kind, const char *name,
