@@ -548,6 +548,8 @@ static void serve(int lfd, int out, bool snapshots_served, bool forbid_later,
             reply(c, 200, &pods);
         else if (strstr(path, "/events"))
             reply(c, 200, &events);
+        else if (strncmp(path, "/apis/apps/v1/", 14) == 0 && strstr(path, "/deployments"))
+            reply(c, 200, &empty); /* every API server serves apps/v1 */
         else
             reply(c, 404, &notfound);
         close(c);
@@ -683,6 +685,13 @@ static void snapshots_listed_once_per_namespace_per_refresh_when_served(void **s
     assert_int_equal(count_lines(paths, SNAPS_OF("flink-dev")), 1);
     assert_int_equal(count_lines(paths, "/pods?"), 3); /* beside pods and events */
     assert_int_equal(count_lines(paths, "/events\n"), 3);
+    /* and the Deployments Flink runs on, by label, never every Deployment */
+    assert_int_equal(count_lines(paths, "/apis/apps/v1/namespaces/flink-prod/deployments?"
+                                        "labelSelector=component%20in%20%28jobmanager%2C"
+                                        "taskmanager%29\n"),
+                     1);
+    assert_int_equal(count_lines(paths, "/deployments\n"), 0);
+    assert_true(ns_named(f, "flink-prod")->apps_ok);
     assert_true(ns_named(f, "flink-prod")->snapshots_ok);
 
     const struct cluster *prod = cluster_named(f, "production");
