@@ -133,6 +133,22 @@ size_t k8s_poller_namespace_names(const struct k8s_poller *p, const char ***out)
  * a context that fell back after a 403 shows its namespace. */
 void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size);
 
+/* ---- Ctrl-R ------------------------------------------------------------------------- */
+
+/* Load the kubeconfig again (the same --kubeconfig, KUBECONFIG or ~/.kube/config) and
+ * resolve the contexts in use by their names again. A context whose server, CA, TLS
+ * options, user, credentials (a tokenFile's contents, a client certificate or key, also
+ * one replaced at the same path) or exec plugin changed takes the new settings: its
+ * streams stop, it lists again then watches, requests from then on carry the new
+ * credential, and its clusters keep their indices (their URLs follow a moved server). A
+ * context that no longer resolves keeps its old settings and its error line says why; the
+ * others go on. An unchanged context restarts nothing; an exec plugin's cached credential
+ * is dropped, so it is fetched again. Returns 0 with *restarted the number of contexts
+ * that took new settings; -1 with one line in err (file:line where the loader gives it)
+ * when the kubeconfig cannot be loaded: then nothing changed. */
+int k8s_poller_reload_kubeconfig(struct k8s_poller *p, size_t *restarted, char *err,
+                                 size_t errlen);
+
 /* ---- for actions (issue 6) ----------------------------------------------------------- */
 
 /* Where to send a request to a context's API server for a cluster that is no

@@ -2998,6 +2998,15 @@ void sim_k8s_stop_watches(struct sim_k8s *k) {
 
 void sim_k8s_drop_watches(struct sim_k8s *k) { sim_k8s_watch_drop_all(k->hub); }
 
+void sim_k8s_compact(struct sim_k8s *k, struct sim_model *m) {
+    sim_model_lock(m, sim_now_ms());
+    /* etcd moved on (a write elsewhere) and was compacted up to there: every watch's
+     * resourceVersion is now too old, a fresh list's is not */
+    k->resource_version++;
+    sim_k8s_store_compact(k->store, k->resource_version);
+    sim_model_unlock(m);
+}
+
 /* ---- test controls ------------------------------------------------------------------ */
 
 void sim_k8s_forbid(struct sim_k8s *k, struct sim_model *m, const char *user) {
