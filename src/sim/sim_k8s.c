@@ -1720,9 +1720,17 @@ static bool watch_matches(const cJSON *obj, const char *ns, const char *labels,
     return in_namespace(o, ns) && selector_matches(o, labels) && fields_match(o, fields);
 }
 
-static bool query_true(const char *v) {
-    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+/* What Go's strconv.ParseBool reads as true, as the API server does (python3-kubernetes
+ * sends watch=True). */
+bool sim_k8s_query_true(const char *v) {
+    static const char *const yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+    for (size_t i = 0; v != NULL && i < sizeof yes / sizeof yes[0]; i++)
+        if (strcmp(v, yes[i]) == 0)
+            return true;
+    return false;
 }
+
+static bool query_true(const char *v) { return sim_k8s_query_true(v); }
 
 static void reply_watch(struct sim_k8s *k, const struct k8s_resource *res, const char *ns,
                         const struct sim_query *query, bool table, int64_t now,

@@ -43,6 +43,10 @@ struct sim_k8s;
 struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms);
 void sim_k8s_free(struct sim_k8s *k);
 
+/* A query parameter's value is true as the API server reads it (Go's ParseBool: "1", "t",
+ * "true", "True", ...); NULL is false. */
+bool sim_k8s_query_true(const char *v);
+
 /* Whether path (borrowed) is a Kubernetes path: /version, /api, /api/..., /apis, /apis/... */
 bool sim_k8s_owns(const char *path);
 

@@ -253,14 +253,14 @@ static char *query_string(struct MHD_Connection *conn) {
 
 static bool query_true_arg(struct MHD_Connection *conn, const char *key) {
     const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
-    return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+    return sim_k8s_query_true(v); /* watch=True from python3-kubernetes too */
 }
 
 /* /_sim/stats: every request received, by class and path template. */
 static void count_request(const struct server *s, struct MHD_Connection *conn, const char *method,
                           const char *url, bool k8s) {
     const char *w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "watch");
-    bool watch = w != NULL && (strcmp(w, "1") == 0 || strcmp(w, "true") == 0);
+    bool watch = sim_k8s_query_true(w);
     char *via_proxy = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
     sim_stats_count(s->control.stats,
                     sim_stats_classify(method, url, k8s, via_proxy != NULL, watch), url, k8s);
