@@ -304,6 +304,11 @@ static void add_deployments(struct klines *l, const struct app *app, const struc
     snprintf(title, sizeof title, "Deployments (%zu)", n);
     kline_add(l);
     kline_text(l, title, ROLE_HEADER);
+    if (!listed && ns && ns->apps_forbidden[0]) { /* RBAC: the rest works */
+        kline_text(l, ns->apps_forbidden, ROLE_STATE_WARN);
+        free(v);
+        return;
+    }
     if (!listed) {
         const struct source *s = ns ? &ns->lists[FRESH_DEPLOYMENTS] : NULL;
         kline_text(l, s && s->state == SOURCE_ERROR ? s->error : "deployments not listed yet",

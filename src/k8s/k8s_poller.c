@@ -567,6 +567,8 @@ static const char *ns_list_name(enum k8s_fetch_kind k) {
 static void ns_set_error(struct k8s_namespace_state *n, enum k8s_fetch_kind k, const char *line,
                          int64_t now) {
     size_t i = (size_t)(k - KF_PODS); /* lists[] is in KF_PODS..KF_APPS order */
+    if (k == KF_APPS && line[0] == '\0')
+        n->apps_forbidden[0] = '\0';
     if (line[0])
         source_fail(&n->lists[i], now, "%s", line);
     else
@@ -618,7 +620,10 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
     if (f->kind == KF_PODS || f->kind == KF_EVENTS || f->kind == KF_SNAPSHOTS ||
         f->kind == KF_APPS) {
         struct k8s_namespace_state *n = find_ns(&c->st, f->ns);
-        if (n) {
+        if (n && f->kind == KF_APPS && resp->status == 403) { /* RBAC: a note, not a failure */
+            snprintf(n->apps_forbidden, sizeof n->apps_forbidden, "deployments %.40s: %.150s",
+                     f->ns, line);
+        } else if (n) {
             char full[256];
             snprintf(full, sizeof full, "%s %s: %s", ns_list_name(f->kind), f->ns, line);
             ns_set_error(n, f->kind, full, clock_now(c->p->clock));
@@ -938,7 +943,10 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
             continue;
         char full[256];
         snprintf(full, sizeof full, "%s %.63s: %.160s", k8s_wkind_name(kw->kind), n->name, line);
-        ns_set_error(n, wkind_fetch(kw->kind), full, now);
+        if (kw->kind == WK_APPS && k8s_watch_last_status(kw->w) == 403) /* RBAC: a note */
+            snprintf(n->apps_forbidden, sizeof n->apps_forbidden, "%.199s", full);
+        else
+            ns_set_error(n, wkind_fetch(kw->kind), full, now);
     }
 }
 

@@ -22,6 +22,9 @@ const struct source *freshness_k8s_list(const struct cluster *c, enum fresh_k8s_
     /* snapshots are listed only where the API server serves them */
     if (l == FRESH_SNAPSHOTS && !k8s_cluster_snapshots_served(c))
         return NULL;
+    /* Deployments RBAC forbids are a note on tab 6, not a failure of the cluster */
+    if (l == FRESH_DEPLOYMENTS && n->apps_forbidden[0])
+        return NULL;
     return &n->lists[l];
 }
 

@@ -382,6 +382,9 @@ struct k8s_namespace_state {
      * taskmanager (k8s_apps.h) */
     struct apps_deployment_list apps;
     bool apps_ok;
+    /* RBAC forbids listing or watching Deployments here: not an error of the cluster (the
+     * rest works), one line for tab 6 instead; "" when allowed */
+    char apps_forbidden[256];
     /* the errors of its lists that failed last time, joined with "; "; "" when none */
     char error[256];
     struct source lists[K8S_NS_LISTS]; /* each list's own: pods, events, snapshots,

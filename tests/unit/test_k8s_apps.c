@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freshness.h"
 #include "k8s_apply.h"
 #include "k8s_apps.h"
 #include "k8s_model.h"
@@ -257,6 +258,44 @@ static void relist_replaces_the_namespace_deployments(void **state) {
     state_free(&s);
 }
 
+/* A cluster's Deployments come from its namespace by app=NAME; a failed list marks the
+ * cluster, RBAC forbidding Deployments does not (a note on tab 6: the rest works). */
+static void cluster_joins_by_app_and_rbac_is_a_note_not_a_failure(void **state) {
+    (void)state;
+    struct k8s_context_state s;
+    state_init(&s);
+    cJSON *items = cJSON_CreateArray();
+    cJSON_AddItemToArray(items, deploy("flink-prod", "orders", "orders", 1, 1, COMPLETE_1));
+    cJSON_AddItemToArray(items, deploy("flink-prod", "payments", "payments", 1, 1, COMPLETE_1));
+    k8s_apply_list(&s, WK_APPS, NULL, items);
+    cJSON_Delete(items);
+    struct cluster c;
+    cluster_init(&c, "orders", "http://x");
+    c.k8s.ctx = &s;
+    c.k8s.namespace = strdup("flink-prod");
+    c.k8s.name = strdup("orders");
+    size_t n = 0;
+    bool listed = false;
+    const struct apps_deployment **v = k8s_cluster_deployments(&c, &n, &listed);
+    assert_true(listed);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0]->name, "orders");
+    free(v);
+
+    struct k8s_namespace_state *ns = k8s_context_namespace_find(&s, "flink-prod");
+    source_fail(&ns->lists[FRESH_DEPLOYMENTS], 1000, "deployments flink-prod: 500: boom");
+    enum fresh_k8s_list which;
+    assert_non_null(freshness_k8s_failed(&c, &which));
+    assert_int_equal(which, FRESH_DEPLOYMENTS);
+    assert_string_equal(freshness_k8s_list_name(which), "deployments");
+    snprintf(ns->apps_forbidden, sizeof ns->apps_forbidden, "deployments flink-prod: 403");
+    assert_null(freshness_k8s_failed(&c, NULL));
+    assert_null(freshness_k8s_list(&c, FRESH_DEPLOYMENTS));
+    c.k8s.ctx = NULL;
+    cluster_free(&c);
+    state_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scale_arrives_as_modified_and_rollout_completes),
@@ -264,6 +303,7 @@ int main(void) {
         cmocka_unit_test(stuck_rollout_says_why),
         cmocka_unit_test(hostile_names_and_messages_are_sanitised),
         cmocka_unit_test(relist_replaces_the_namespace_deployments),
+        cmocka_unit_test(cluster_joins_by_app_and_rbac_is_a_note_not_a_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
