@@ -1,7 +1,7 @@
 /* Job tab 6: the job's cluster as the Flink Kubernetes Operator sees it: the key spec and
  * status fields of its FlinkDeployment, its apps/v1 Deployments (ready/desired, up to
- * date, available, a rollout in progress or stuck called out), its pods, the recent events about it (newest
- * first), its FlinkStateSnapshots (newest first, where the API server serves them) and its
+ * date, available, a rollout in progress or stuck called out), its pods, the recent events about it
+ * (newest first), its FlinkStateSnapshots (newest first, where the API server serves them) and its
  * flinkConfiguration. The whole tab is one list of lines, rebuilt at
  * every draw from what the k8s poller last heard, and scrolled as one. A cursor sits on
  * one pod (Up/Down or k/j move it while it is on screen, else they scroll; Home puts it
@@ -338,8 +338,8 @@ static void add_deployments(struct klines *l, const struct app *app, const struc
         else
             snprintf(ready, sizeof ready, "-");
         kcell_add(k, d->name, ROLE_DEFAULT, 0);
-        kcell_add(k, ready, d->ready >= 0 && d->ready < d->replicas ? ROLE_STATE_WARN : ROLE_DEFAULT,
-                  0);
+        kcell_add(k, ready,
+                  d->ready >= 0 && d->ready < d->replicas ? ROLE_STATE_WARN : ROLE_DEFAULT, 0);
         kcell_add(k, text_int(d->updated, upd, sizeof upd), ROLE_DEFAULT, 0);
         kcell_add(k, text_int(d->available, avail, sizeof avail), ROLE_DEFAULT, 0);
         kcell_add(k, deploy_rollout_name(r), rollout_role(r), 0);

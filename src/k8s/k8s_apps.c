@@ -44,9 +44,10 @@ static int64_t count64_at(const cJSON *o, const char *key) {
 
 static void parse_condition(const cJSON *c, struct k8s_condition *out) {
     const char *st = json_get_string_ref(c, "status");
-    out->status = st == NULL ? UNKNOWN_I : strcmp(st, "True") == 0 ? 1
-                                       : strcmp(st, "False") == 0  ? 0
-                                                                   : UNKNOWN_I;
+    out->status = st == NULL                 ? UNKNOWN_I
+                  : strcmp(st, "True") == 0  ? 1
+                  : strcmp(st, "False") == 0 ? 0
+                                             : UNKNOWN_I;
     free(out->reason);
     free(out->message);
     out->reason = text_at(c, "reason");

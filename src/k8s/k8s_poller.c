@@ -105,7 +105,7 @@ struct k8s_poller {
     struct kubeconfig **old_kcs;
     const char ***old_names;
     size_t n_old;
-    int focus;                 /* the cluster on screen (its autoscaler's priority), -1 none */
+    int focus; /* the cluster on screen (its autoscaler's priority), -1 none */
 };
 
 /* The argument of one request: owned by the request, freed in its callback. */
@@ -806,7 +806,10 @@ static void on_response(void *self, void *request, const struct http_response *r
 /* ---- watches ------------------------------------------------------------------------ */
 
 static enum k8s_fetch_kind wkind_fetch(enum k8s_wkind k) {
-    return k == WK_PODS ? KF_PODS : k == WK_EVENTS ? KF_EVENTS : k == WK_APPS ? KF_APPS : KF_SNAPSHOTS;
+    return k == WK_PODS     ? KF_PODS
+           : k == WK_EVENTS ? KF_EVENTS
+           : k == WK_APPS   ? KF_APPS
+                            : KF_SNAPSHOTS;
 }
 
 /* /api/v1/[namespaces/NS/]pods, /apis/apps/v1/.../deployments etc.; returns owned string */

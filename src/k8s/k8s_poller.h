@@ -146,8 +146,7 @@ void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size);
  * is dropped, so it is fetched again. Returns 0 with *restarted the number of contexts
  * that took new settings; -1 with one line in err (file:line where the loader gives it)
  * when the kubeconfig cannot be loaded: then nothing changed. */
-int k8s_poller_reload_kubeconfig(struct k8s_poller *p, size_t *restarted, char *err,
-                                 size_t errlen);
+int k8s_poller_reload_kubeconfig(struct k8s_poller *p, size_t *restarted, char *err, size_t errlen);
 
 /* ---- for actions (issue 6) ----------------------------------------------------------- */
 

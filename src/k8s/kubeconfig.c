@@ -1113,14 +1113,16 @@ static bool same_exec(const struct exec_config *a, const struct exec_config *b) 
         if (!same_str(a->args[i], b->args[i]))
             return false;
     for (size_t i = 0; i < a->n_env; i++)
-        if (!same_str(a->env[i].name, b->env[i].name) || !same_str(a->env[i].value, b->env[i].value))
+        if (!same_str(a->env[i].name, b->env[i].name) ||
+            !same_str(a->env[i].value, b->env[i].value))
             return false;
     return true;
 }
 
 bool kubeconfig_context_same_access(const struct kubeconfig_context *a,
                                     const struct kubeconfig_context *b) {
-    return same_str(a->server, b->server) && same_bytes(a->ca_data, a->ca_len, b->ca_data, b->ca_len) &&
+    return same_str(a->server, b->server) &&
+           same_bytes(a->ca_data, a->ca_len, b->ca_data, b->ca_len) &&
            same_str(a->ca_file, b->ca_file) && a->insecure == b->insecure &&
            same_str(a->tls_server_name, b->tls_server_name) &&
            same_str(a->proxy_url, b->proxy_url) && same_str(a->token, b->token) &&

@@ -9,7 +9,7 @@ _Static_assert(FRESH_K8S_LISTS == K8S_NS_LISTS, "one fresh_k8s_list a namespace 
 
 const char *freshness_k8s_list_name(enum fresh_k8s_list l) {
     static const char *const names[FRESH_K8S_LISTS] = {"pods", "events", "snapshots",
-                                                                "deployments"};
+                                                       "deployments"};
     return (int)l >= 0 && l < FRESH_K8S_LISTS ? names[l] : "?";
 }
 

@@ -13,7 +13,13 @@
 #include "source.h"
 
 /* The Kubernetes lists of a cluster's namespace, in k8s_namespace_state.lists order. */
-enum fresh_k8s_list { FRESH_PODS, FRESH_EVENTS, FRESH_SNAPSHOTS, FRESH_DEPLOYMENTS, FRESH_K8S_LISTS };
+enum fresh_k8s_list {
+    FRESH_PODS,
+    FRESH_EVENTS,
+    FRESH_SNAPSHOTS,
+    FRESH_DEPLOYMENTS,
+    FRESH_K8S_LISTS
+};
 
 /* "pods", "events", "snapshots", "deployments"; a static string. */
 const char *freshness_k8s_list_name(enum fresh_k8s_list l);

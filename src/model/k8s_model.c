@@ -376,15 +376,14 @@ enum deploy_rollout apps_deployment_rollout(const struct apps_deployment *d, con
 }
 
 const struct apps_deployment **apps_deployments_of_app(const struct apps_deployment_list *l,
-                                                       const char *ns, const char *app,
-                                                       size_t *n) {
+                                                       const char *ns, const char *app, size_t *n) {
     *n = 0;
     if (l == NULL || app == NULL)
         return NULL;
     size_t count = 0;
     for (size_t i = 0; i < l->len; i++)
-        count += str_same(l->items[i].app, app) &&
-                 (ns == NULL || str_same(l->items[i].namespace, ns));
+        count +=
+            str_same(l->items[i].app, app) && (ns == NULL || str_same(l->items[i].namespace, ns));
     if (count == 0)
         return NULL;
     const struct apps_deployment **out = xcalloc(count, sizeof *out);

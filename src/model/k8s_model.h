@@ -284,21 +284,21 @@ struct k8s_condition {
  * NAME-taskmanager. Counts are -1 when unknown: no status at all (not observed yet); in a
  * status the API server omits zero counts, so there an absent count is 0. */
 struct apps_deployment {
-    char *namespace; /* owned */
-    char *name;      /* owned, never NULL in a parsed list */
-    char *app;       /* labels["app"]: the Flink cluster id, owned */
-    char *component; /* labels["component"], owned */
-    int replicas;    /* spec.replicas (desired), -1 unknown */
-    int status_replicas;   /* status.replicas (old and new pods), -1 unknown */
-    int ready;             /* status.readyReplicas, -1 unknown */
-    int updated;           /* status.updatedReplicas (up to date), -1 unknown */
-    int available;         /* status.availableReplicas, -1 unknown */
-    int64_t generation;    /* metadata.generation, -1 unknown */
-    int64_t observed_generation; /* status.observedGeneration, -1 unknown */
+    char *namespace;                      /* owned */
+    char *name;                           /* owned, never NULL in a parsed list */
+    char *app;                            /* labels["app"]: the Flink cluster id, owned */
+    char *component;                      /* labels["component"], owned */
+    int replicas;                         /* spec.replicas (desired), -1 unknown */
+    int status_replicas;                  /* status.replicas (old and new pods), -1 unknown */
+    int ready;                            /* status.readyReplicas, -1 unknown */
+    int updated;                          /* status.updatedReplicas (up to date), -1 unknown */
+    int available;                        /* status.availableReplicas, -1 unknown */
+    int64_t generation;                   /* metadata.generation, -1 unknown */
+    int64_t observed_generation;          /* status.observedGeneration, -1 unknown */
     struct k8s_condition progressing;     /* type Progressing */
     struct k8s_condition available_cond;  /* type Available */
     struct k8s_condition replica_failure; /* type ReplicaFailure */
-    int64_t created_ms; /* metadata.creationTimestamp, -1 unknown */
+    int64_t created_ms;                   /* metadata.creationTimestamp, -1 unknown */
 };
 
 struct apps_deployment_list {
@@ -317,8 +317,7 @@ enum deploy_rollout apps_deployment_rollout(const struct apps_deployment *d, con
 /* The Deployments of Flink cluster app (label app=APP) in ns, in list order: owned array of
  * borrowed pointers (free the array only), NULL and *n 0 when none. */
 const struct apps_deployment **apps_deployments_of_app(const struct apps_deployment_list *l,
-                                                       const char *ns, const char *app,
-                                                       size_t *n);
+                                                       const char *ns, const char *app, size_t *n);
 
 /* ---- Events -------------------------------------------------------------------------- */
 

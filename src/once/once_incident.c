@@ -100,9 +100,11 @@ static void deployment_lines(const struct cluster *c, FILE *out) {
             snprintf(upd, sizeof upd, "%d", d->updated);
         if (d->available >= 0)
             snprintf(avail, sizeof avail, "%d", d->available);
-        fprintf(out, "cluster %s: deployment %s %s/%s ready, %s up to date, %s available: rollout %s%s%s\n",
-                c->name, d->name, ready, want, upd, avail, deploy_rollout_name(r), why ? ": " : "",
-                why ? why : "");
+        fprintf(
+            out,
+            "cluster %s: deployment %s %s/%s ready, %s up to date, %s available: rollout %s%s%s\n",
+            c->name, d->name, ready, want, upd, avail, deploy_rollout_name(r), why ? ": " : "",
+            why ? why : "");
     }
     free(v);
 }

@@ -96,7 +96,8 @@ static cJSON *deployments_json(const struct cluster *c) {
         add_int(o, "updated", d->updated);
         add_int(o, "available", d->available);
         const char *why = NULL;
-        cJSON_AddStringToObject(o, "rollout", deploy_rollout_name(apps_deployment_rollout(d, &why)));
+        cJSON_AddStringToObject(o, "rollout",
+                                deploy_rollout_name(apps_deployment_rollout(d, &why)));
         add_str(o, "message", why);
         cJSON_AddItemToArray(arr, o);
     }

@@ -1451,7 +1451,8 @@ static int set_term_matches(const cJSON *labels, const char *term, size_t len) {
             a++;
         while (b > a && b[-1] == ' ')
             b--;
-        found = have != NULL && strlen(have) == (size_t)(b - a) && memcmp(have, a, (size_t)(b - a)) == 0;
+        found = have != NULL && strlen(have) == (size_t)(b - a) &&
+                memcmp(have, a, (size_t)(b - a)) == 0;
         p = v_end + 1;
     }
     return in ? found : !found;
@@ -1677,8 +1678,9 @@ static void reply_resource_list(struct sim_reply *r, enum k8s_group group) {
         }
         if (res->id == K8S_FLINKDEP || res->id == K8S_DEPLOYMENT) { /* the scale subresource */
             cJSON *sc = cJSON_CreateObject();
-            cJSON_AddStringToObject(sc, "name", res->id == K8S_FLINKDEP ? "flinkdeployments/scale"
-                                                                       : "deployments/scale");
+            cJSON_AddStringToObject(sc, "name",
+                                    res->id == K8S_FLINKDEP ? "flinkdeployments/scale"
+                                                            : "deployments/scale");
             cJSON_AddStringToObject(sc, "singularName", "");
             cJSON_AddBoolToObject(sc, "namespaced", true);
             cJSON_AddStringToObject(sc, "group", "autoscaling");

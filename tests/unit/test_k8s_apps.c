@@ -39,9 +39,9 @@ static cJSON *deploy(const char *ns, const char *name, const char *app, int repl
 }
 
 #define COMPLETE_1                                                                                 \
-    "{\"observedGeneration\":1,\"replicas\":1,\"updatedReplicas\":1,\"readyReplicas\":1,"        \
-    "\"availableReplicas\":1,\"conditions\":[{\"type\":\"Available\",\"status\":\"True\","       \
-    "\"reason\":\"MinimumReplicasAvailable\"},{\"type\":\"Progressing\",\"status\":\"True\","     \
+    "{\"observedGeneration\":1,\"replicas\":1,\"updatedReplicas\":1,\"readyReplicas\":1,"          \
+    "\"availableReplicas\":1,\"conditions\":[{\"type\":\"Available\",\"status\":\"True\","         \
+    "\"reason\":\"MinimumReplicasAvailable\"},{\"type\":\"Progressing\",\"status\":\"True\","      \
     "\"reason\":\"NewReplicaSetAvailable\"}]}"
 
 static bool ev(struct k8s_context_state *s, const char *ns, enum k8s_watch_type t, cJSON *o) {
@@ -87,7 +87,8 @@ static void scale_arrives_as_modified_and_rollout_completes(void **state) {
     assert_int_equal(apps_deployment_rollout(d, NULL), DEPLOY_ROLLOUT_COMPLETE);
 
     /* kubectl scale --replicas=3: generation 2, not observed yet */
-    assert_true(ev(&s, NULL, K8S_WATCH_MODIFIED, deploy("flink-prod", "orders", "orders", 3, 2, COMPLETE_1)));
+    assert_true(ev(&s, NULL, K8S_WATCH_MODIFIED,
+                   deploy("flink-prod", "orders", "orders", 3, 2, COMPLETE_1)));
     d = find(&s, "orders");
     assert_int_equal(n->apps.len, 1);
     assert_int_equal(d->replicas, 3);
@@ -117,7 +118,8 @@ static void scale_arrives_as_modified_and_rollout_completes(void **state) {
                    deploy("flink-prod", "orders-taskmanager", "orders", 2, 1, COMPLETE_1)));
     assert_int_equal(n->apps.len, 2);
     size_t k = 0;
-    const struct apps_deployment **mine = apps_deployments_of_app(&n->apps, "flink-prod", "orders", &k);
+    const struct apps_deployment **mine =
+        apps_deployments_of_app(&n->apps, "flink-prod", "orders", &k);
     assert_int_equal(k, 2);
     free(mine);
     assert_true(ev(&s, NULL, K8S_WATCH_DELETED,
@@ -126,8 +128,8 @@ static void scale_arrives_as_modified_and_rollout_completes(void **state) {
                     deploy("flink-prod", "orders-taskmanager", "orders", 2, 1, NULL)));
     assert_int_equal(n->apps.len, 1);
     /* a stream over one namespace ignores another's object */
-    assert_false(ev(&s, "flink-prod", K8S_WATCH_ADDED,
-                    deploy("flink-dev", "x", "x", 1, 1, COMPLETE_1)));
+    assert_false(
+        ev(&s, "flink-prod", K8S_WATCH_ADDED, deploy("flink-dev", "x", "x", 1, 1, COMPLETE_1)));
     state_free(&s);
 }
 
@@ -230,8 +232,9 @@ static void hostile_names_and_messages_are_sanitised(void **state) {
     apps_deployment_list_free(&l);
 
     /* not a list: an error, nothing kept */
-    const char *status = "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"deployments.apps "
-                         "is forbidden\",\"reason\":\"Forbidden\",\"code\":403}";
+    const char *status =
+        "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"deployments.apps "
+        "is forbidden\",\"reason\":\"Forbidden\",\"code\":403}";
     assert_int_not_equal(k8s_apps_parse_deployments(status, strlen(status), &l, err, sizeof err),
                          FA_OK);
     assert_non_null(strstr(err, "forbidden"));
