@@ -201,3 +201,25 @@ token_in() {
     [ "$(stat kubernetes_list)" -eq "$lists" ]
     [ "$(stat kubernetes_watch)" -eq "$watches" ]
 }
+
+@test "a FlinkDeployment created through the API: its JobManager Deployment arrives on tab 6 through the stream" {
+    watching_console
+    wait_for "Clusters (3)"
+    lists=$(stat kubernetes_list)
+    curl -sf --cacert "$TEST_CERT" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -X POST "$SIM_URL/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments" \
+        -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkDeployment","metadata":{"name":"basic-example","namespace":"flink-prod"},"spec":{"image":"flink:1.20","flinkVersion":"v1_20","serviceAccount":"flink","jobManager":{"resource":{"memory":"2048m","cpu":1}},"taskManager":{"resource":{"memory":"2048m","cpu":1}},"job":{"jarURI":"local:///opt/flink/examples/streaming/StateMachineExample.jar","parallelism":2,"upgradeMode":"stateless"}}}' >/dev/null
+    wait_for "basic-example" 15
+    # the operator deploys it on the simulator's clock; its job comes up
+    keys End Enter
+    wait_for "Jobs: basic-example"
+    until_advancing 1000 60 on_screen "RUNNING"
+    keys Home Enter
+    wait_for "6 Kubernetes"
+    keys 6
+    wait_for "FlinkDeployment flink-prod/basic-example"
+    basic_row() { screen | grep -E '^ *basic-example +[0-9]+/[0-9]+ ' | grep -qF -- "$1"; }
+    until_advancing 1000 30 basic_row "1/1"
+    # a namespace already watched: everything came through the streams
+    [ "$(stat kubernetes_list)" -eq "$lists" ]
+}
