@@ -4,14 +4,16 @@
  * listed once and watched (k8s_watch.h, applied by k8s_apply.h): FlinkDeployments (and
  * FlinkSessionJobs when served) across all namespaces, or in one namespace (-n, or the
  * context's namespace when listing across namespaces is forbidden and -A was not given);
- * pods (label component), events and (when served) FlinkStateSnapshots in one stream
- * each across namespaces, kept for the namespaces that hold Flink resources, or one
+ * pods (label component), events, (when served) FlinkStateSnapshots and the apps/v1
+ * Deployments Flink runs on (label component in (jobmanager,taskmanager), k8s_apps.h) in
+ * one stream each across namespaces, kept for the namespaces that hold Flink resources, or one
  * stream per such namespace for a kind whose list across namespaces is forbidden. While
  * the streams are healthy no list is sent; a 410 lists that kind again, a dropped stream
  * reconnects with back-off. Where RBAC forbids watch, the context lists everything every
  * K8S_LIST_EVERY refreshes instead and says so (k8s_context_state.watch_note). --once
  * (list_only) lists once per round: one list of each resource kind, then per namespace
- * one of pods, events and snapshots, and asks whether watch would be allowed. Never one
+ * one of pods, events, snapshots and Deployments, and asks whether watch would be allowed.
+ * Kubernetes' own RBAC forbidding Deployments is a note on tab 6, not an error. Never one
  * request per pod.
  *
  * Every FlinkDeployment becomes one struct cluster in the app (name = resource name,
