@@ -304,8 +304,9 @@ static void add_deployments(struct klines *l, const struct app *app, const struc
     snprintf(title, sizeof title, "Deployments (%zu)", n);
     kline_add(l);
     kline_text(l, title, ROLE_HEADER);
-    if (!listed && ns && ns->apps_forbidden[0]) { /* RBAC: the rest works */
+    if (ns && ns->apps_forbidden[0]) /* RBAC: the rest works */
         kline_text(l, ns->apps_forbidden, ROLE_STATE_WARN);
+    if (!listed && ns && ns->apps_forbidden[0]) {
         free(v);
         return;
     }

@@ -883,6 +883,17 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
     p->changed = true;
     count_streams(c);
     if (state == K8S_WATCH_FORBIDDEN) {
+        if (kw->kind == WK_APPS && k8s_watch_forbidden_watch(kw->w)) {
+            /* Deployments are extra: the other kinds keep their streams; tab 6 says what
+             * it shows is the list's */
+            for (size_t i = 0; i < c->st.n_namespaces; i++) {
+                struct k8s_namespace_state *n = &c->st.namespaces[i];
+                if (kw->ns == NULL || strcmp(kw->ns, n->name) == 0)
+                    snprintf(n->apps_forbidden, sizeof n->apps_forbidden,
+                             "deployments: RBAC forbids watch; as listed at start");
+            }
+            return;
+        }
         if (k8s_watch_forbidden_watch(kw->w)) { /* RBAC: list yes, watch no */
             c->want_list_mode = true;
             settle_soon(c);
