@@ -347,7 +347,31 @@ static void reload_prometheus(struct console *c, const struct config *fresh) {
     free(url);
 }
 
+/* Ctrl-R and SIGHUP also read the kubeconfig again (k8s_poller_reload_kubeconfig): what it
+ * did, as the end of the flash line, into note; false when it could not be loaded (then
+ * nothing of it changed). */
+static bool reload_kubeconfig(struct console *c, char *note, size_t size) {
+    note[0] = '\0';
+    if (c->k8s == NULL)
+        return true;
+    size_t restarted = 0;
+    char err[512];
+    if (k8s_poller_reload_kubeconfig(c->k8s, &restarted, err, sizeof err) != 0) {
+        err[strcspn(err, "\n")] = '\0';
+        snprintf(note, size, "; kubeconfig unchanged: %s", err);
+        return false;
+    }
+    if (restarted > 0)
+        snprintf(note, size, "; kubeconfig: %zu context%s restarted with new settings", restarted,
+                 restarted == 1 ? "" : "s");
+    else
+        snprintf(note, size, "; kubeconfig unchanged");
+    return true;
+}
+
 static void reload(struct console *c) {
+    char kube_note[600];
+    bool kube_ok = reload_kubeconfig(c, kube_note, sizeof kube_note);
     struct config *fresh = xmalloc(sizeof *fresh);
     config_init(fresh);
     fresh->known_actions = keymap_action_names(&fresh->n_known_actions);
@@ -373,7 +397,7 @@ static void reload(struct console *c) {
     }
     if (rc != 0) {
         err[strcspn(err, "\n")] = '\0'; /* the first line; the rest wait for the next try */
-        ui_flash(c->ui, UI_FLASH_ERROR, "reload failed, config unchanged: %s", err);
+        ui_flash(c->ui, UI_FLASH_ERROR, "reload failed, config unchanged: %s%s", err, kube_note);
         if (have_rules)
             alert_rules_free(&rules);
         config_free(fresh);
@@ -406,8 +430,8 @@ static void reload(struct console *c) {
                                 fresh->audit_optional);
     /* a changed Prometheus URL (or service) from the next round on; added or removed */
     reload_prometheus(c, fresh);
-    ui_flash(c->ui, UI_FLASH_INFO, "reloaded %s (theme %s)", fresh->path ? fresh->path : "defaults",
-             colors_theme_name());
+    ui_flash(c->ui, kube_ok ? UI_FLASH_INFO : UI_FLASH_ERROR, "reloaded %s (theme %s)%s",
+             fresh->path ? fresh->path : "defaults", colors_theme_name(), kube_note);
     c->dirty = true;
 }
 

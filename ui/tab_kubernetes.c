@@ -1,6 +1,7 @@
 /* Job tab 6: the job's cluster as the Flink Kubernetes Operator sees it: the key spec and
- * status fields of its FlinkDeployment, its pods, the recent events about it (newest
- * first), its FlinkStateSnapshots (newest first, where the API server serves them) and its
+ * status fields of its FlinkDeployment, its apps/v1 Deployments (ready/desired, up to
+ * date, available, a rollout in progress or stuck called out), its pods, the recent events about it
+ * (newest first), its FlinkStateSnapshots (newest first, where the API server serves them) and its
  * flinkConfiguration. The whole tab is one list of lines, rebuilt at
  * every draw from what the k8s poller last heard, and scrolled as one. A cursor sits on
  * one pod (Up/Down or k/j move it while it is on screen, else they scroll; Home puts it
@@ -285,6 +286,82 @@ static void add_pods(struct klines *l, struct job_view *jv, const struct app *ap
     free(pods);
 }
 
+static enum color_role rollout_role(enum deploy_rollout r) {
+    return r == DEPLOY_ROLLOUT_STUCK         ? ROLE_STATE_BAD
+           : r == DEPLOY_ROLLOUT_PROGRESSING ? ROLE_STATE_WARN
+           : r == DEPLOY_ROLLOUT_COMPLETE    ? ROLE_DEFAULT
+                                             : ROLE_DIM;
+}
+
+/* "Deployments (N)": one row each (the operator's JobManager Deployment, a standalone
+ * cluster's task managers); a rollout under way or stuck gets a line saying why. */
+static void add_deployments(struct klines *l, const struct app *app, const struct cluster *c,
+                            const struct k8s_namespace_state *ns) {
+    size_t n = 0;
+    bool listed = false;
+    const struct apps_deployment **v = k8s_cluster_deployments(c, &n, &listed);
+    char title[64];
+    snprintf(title, sizeof title, "Deployments (%zu)", n);
+    kline_add(l);
+    kline_text(l, title, ROLE_HEADER);
+    if (ns && ns->apps_forbidden[0]) /* RBAC: the rest works */
+        kline_text(l, ns->apps_forbidden, ROLE_STATE_WARN);
+    if (!listed && ns && ns->apps_forbidden[0]) {
+        free(v);
+        return;
+    }
+    if (!listed) {
+        const struct source *s = ns ? &ns->lists[FRESH_DEPLOYMENTS] : NULL;
+        kline_text(l, s && s->state == SOURCE_ERROR ? s->error : "deployments not listed yet",
+                   s && s->state == SOURCE_ERROR ? ROLE_ERROR : ROLE_DIM);
+        free(v);
+        return;
+    }
+    if (n == 0) {
+        kline_text(l, "no Deployment with app=NAME in its namespace", ROLE_DIM);
+        free(v);
+        return;
+    }
+    size_t from = l->len;
+    struct kline *h = kline_add(l);
+    static const char *const heads[] = {"NAME",      "READY",   "UP-TO-DATE",
+                                        "AVAILABLE", "ROLLOUT", "AGE"};
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        kcell_add(h, heads[i], ROLE_DIM, 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct apps_deployment *d = v[i];
+        const char *why = NULL;
+        enum deploy_rollout r = apps_deployment_rollout(d, &why);
+        struct kline *k = kline_add(l);
+        char ready[32], upd[32], avail[32], age[32];
+        if (d->ready >= 0 && d->replicas >= 0)
+            text_ratio(d->ready, d->replicas, ready, sizeof ready);
+        else
+            snprintf(ready, sizeof ready, "-");
+        kcell_add(k, d->name, ROLE_DEFAULT, 0);
+        kcell_add(k, ready,
+                  d->ready >= 0 && d->ready < d->replicas ? ROLE_STATE_WARN : ROLE_DEFAULT, 0);
+        kcell_add(k, text_int(d->updated, upd, sizeof upd), ROLE_DEFAULT, 0);
+        kcell_add(k, text_int(d->available, avail, sizeof avail), ROLE_DEFAULT, 0);
+        kcell_add(k, deploy_rollout_name(r), rollout_role(r), 0);
+        age_of(app, d->created_ms, age, sizeof age);
+        kcell_add(k, age, ROLE_DEFAULT, 0);
+    }
+    grid_finish(l, from, 64);
+    for (size_t i = 0; i < n; i++) { /* under the table: what a rollout waits for */
+        const char *why = NULL;
+        enum deploy_rollout r = apps_deployment_rollout(v[i], &why);
+        if (r != DEPLOY_ROLLOUT_STUCK && r != DEPLOY_ROLLOUT_PROGRESSING)
+            continue;
+        char line[256];
+        snprintf(line, sizeof line, "%.63s: rollout %s%s%.160s", v[i]->name,
+                 r == DEPLOY_ROLLOUT_STUCK ? "stuck" : "in progress", why ? ": " : "",
+                 why ? why : "");
+        kline_text(l, line, r == DEPLOY_ROLLOUT_STUCK ? ROLE_ERROR : ROLE_STATE_WARN);
+    }
+    free(v);
+}
+
 static bool event_matches(const struct k8s_event *e, const char *filter) {
     return filter[0] == '\0' || text_icontains(e->type, filter) ||
            text_icontains(e->reason, filter) || text_icontains(e->object_name, filter) ||
@@ -524,6 +601,7 @@ static bool build(struct job_view *jv, struct klines *l, int w, const char **msg
     }
     jv->k8s_n_pods = 0;
     jv->k8s_pod_first = -1;
+    add_deployments(l, app, c, ns);
     add_pods(l, jv, app, c, ns, jv->k8s_filter);
     add_events(l, app, c, ns, jv->k8s_filter);
     add_snapshots(l, app, c, ns, jv->k8s_filter, w);

@@ -89,7 +89,9 @@ static bool is_ws(char c) {
 /* s as one sanitised line: whitespace runs (newlines included) become one space, the
  * ends are trimmed, and the result is capped at K8S_LINE_MAX bytes at a character
  * boundary with an ellipsis. NULL for NULL or nothing left. */
-static char *one_line(const char *s) {
+static char *one_line(const char *s) { return k8s_api_one_line(s); }
+
+char *k8s_api_one_line(const char *s) {
     if (s == NULL)
         return NULL;
     /* Newlines and tabs would vanish in sanitising and glue words together: make them

@@ -84,6 +84,9 @@ char *k8s_api_error_message(const char *body, size_t len);
  * an ellipsis). Returns owned, sanitised string; NULL for NULL or a blank string. */
 char *k8s_api_error_line(const char *raw);
 #define K8S_LINE_MAX 1024
+/* s as one sanitised line: whitespace runs become one space, the ends trimmed, capped at
+ * K8S_LINE_MAX bytes with an ellipsis. Returns owned string; NULL for NULL or blank. */
+char *k8s_api_one_line(const char *s);
 
 /* Sort newest first; events without a time go last; equal times keep their order. */
 void k8s_api_sort_events(struct k8s_event_list *l);

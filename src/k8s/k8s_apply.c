@@ -3,9 +3,10 @@
 #include <string.h>
 
 #include "k8s_api.h"
+#include "k8s_apps.h"
 
-static const char *const wkind_names[WK_COUNT] = {"flinkdeployments", "flinksessionjobs",
-                                                  "flinkstatesnapshots", "pods", "events"};
+static const char *const wkind_names[WK_COUNT] = {
+    "flinkdeployments", "flinksessionjobs", "flinkstatesnapshots", "pods", "events", "deployments"};
 
 const char *k8s_wkind_name(enum k8s_wkind k) {
     return (int)k >= 0 && k < WK_COUNT ? wkind_names[k] : "unknown";
@@ -69,6 +70,20 @@ static bool apply_ns_object(struct k8s_context_state *s, enum k8s_wkind kind, co
         flink_snapshot_free(&x);
         return changed;
     }
+    case WK_APPS: {
+        struct apps_deployment x;
+        if (!k8s_apps_deployment_from(o, &x))
+            return false;
+        struct k8s_namespace_state *n = target(s, ns, x.namespace);
+        if (n && del) {
+            changed = apps_deployment_list_remove(&n->apps, x.namespace, x.name);
+        } else if (n) {
+            apps_deployment_list_put(&n->apps, &x);
+            changed = true;
+        }
+        apps_deployment_free(&x);
+        return changed;
+    }
     default:
         return false;
     }
@@ -104,6 +119,9 @@ void k8s_apply_list(struct k8s_context_state *s, enum k8s_wkind kind, const char
         } else if (kind == WK_EVENTS) {
             k8s_event_list_free(&n->events);
             n->events_ok = true;
+        } else if (kind == WK_APPS) {
+            apps_deployment_list_free(&n->apps);
+            n->apps_ok = true;
         } else {
             flink_snapshot_list_free(&n->snapshots);
             n->snapshots_ok = true;

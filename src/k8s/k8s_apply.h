@@ -3,7 +3,8 @@
  * are tested and fuzzed without a server.
  *
  * FlinkDeployments and FlinkSessionJobs go to s->deployments / s->session_jobs; pods,
- * events and FlinkStateSnapshots to the namespace state of their namespace, and only
+ * events, FlinkStateSnapshots and apps/v1 Deployments to the namespace state of their
+ * namespace, and only
  * where s already holds one (a namespace with Flink resources: k8s_poller keeps that
  * set); the others are dropped. ADDED and MODIFIED replace the object with the same
  * namespace and name (or add it), DELETED removes it, a list replaces the set. Objects
@@ -19,11 +20,21 @@
 #include "k8s_watch.h"
 
 /* The kinds the console lists and watches. */
-enum k8s_wkind { WK_DEPLOYMENTS, WK_SESSION_JOBS, WK_SNAPSHOTS, WK_PODS, WK_EVENTS, WK_COUNT };
+/* WK_DEPLOYMENTS are FlinkDeployments; WK_APPS the apps/v1 Deployments Flink runs on
+ * (k8s_apps.h), kept per namespace like pods. */
+enum k8s_wkind {
+    WK_DEPLOYMENTS,
+    WK_SESSION_JOBS,
+    WK_SNAPSHOTS,
+    WK_PODS,
+    WK_EVENTS,
+    WK_APPS,
+    WK_COUNT
+};
 
-/* "flinkdeployments", "pods", ... (the resource's plural) */
+/* "flinkdeployments", "pods", "deployments", ... (the resource's plural) */
 const char *k8s_wkind_name(enum k8s_wkind k);
-/* Pods, events and snapshots live in namespaces (k8s_namespace_state). */
+/* Pods, events, snapshots and Deployments live in namespaces (k8s_namespace_state). */
 bool k8s_wkind_namespaced(enum k8s_wkind k);
 
 /* A full list (items: a cJSON array, borrowed) of kind: replaces what s holds of it, in

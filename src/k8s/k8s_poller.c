@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "clock.h"
 #include "exec_credential.h"
 #include "json_get.h"
 #include "k8s_api.h"
 #include "k8s_apply.h"
+#include "k8s_apps.h"
 #include "k8s_autoscaler.h"
 #include "k8s_watch.h"
 #include "kubeconfig.h"
@@ -37,6 +39,7 @@ enum k8s_fetch_kind {
     KF_PODS,
     KF_EVENTS,
     KF_SNAPSHOTS,
+    KF_APPS, /* apps/v1 Deployments (k8s_apps.h); KF_PODS..KF_APPS follow lists[] order */
     /* an autoscaled deployment's ConfigMap (k8s_autoscaler.h) */
     KF_AUTOSCALER,
     KF_WHOAMI,   /* a SelfSubjectReview: who the API server says we are (for the audit) */
@@ -74,6 +77,8 @@ struct k8s_ctx {
     bool want_restart;     /* the streams start again (scope, 401) */
     bool want_list_mode;   /* a watch was forbidden: stop the streams, list instead */
     int settle_timer;      /* > 0: settle() runs once the callbacks have returned */
+    uint64_t files_print;  /* the CA, client certificate and key files as last resolved
+                              (size, mtime, inode): a new file at the same path is a change */
 };
 
 struct k8s_poller {
@@ -94,7 +99,13 @@ struct k8s_poller {
     bool added;
     bool list_only;            /* --once: lists only, never a watch */
     const struct clock *clock; /* borrowed; NULL: the real clock */
-    int focus;                 /* the cluster on screen (its autoscaler's priority), -1 none */
+    char *kubeconfig_path;     /* owned: --kubeconfig, NULL: KUBECONFIG / ~/.kube/config */
+    /* what a kubeconfig reload replaced: kept (names and arrays handed out stay valid until
+     * k8s_poller_free) */
+    struct kubeconfig **old_kcs;
+    const char ***old_names;
+    size_t n_old;
+    int focus; /* the cluster on screen (its autoscaler's priority), -1 none */
 };
 
 /* The argument of one request: owned by the request, freed in its callback. */
@@ -521,6 +532,12 @@ static void refresh_namespaces(struct k8s_ctx *c) {
         path = xasprintf("/api/v1/namespaces/%s/events", ens);
         submit(c, KF_EVENTS, name, path);
         free(path);
+        char *esel = curl_easy_escape(NULL, K8S_APPS_SELECTOR, 0);
+        path = xasprintf(K8S_APPS_API "/namespaces/%s/deployments?labelSelector=%s", ens,
+                         esel ? esel : "");
+        submit(c, KF_APPS, name, path);
+        free(path);
+        curl_free(esel);
         curl_free(ens);
         if (s->discovery.snapshots) {
             path = k8s_poller_list_path("flinkstatesnapshots", name);
@@ -539,14 +556,19 @@ static bool stale_list(const struct k8s_fetch *f) {
 
 /* What a per-namespace list is called in its error line. */
 static const char *ns_list_name(enum k8s_fetch_kind k) {
-    return k == KF_PODS ? "pods" : k == KF_EVENTS ? "events" : "flinkstatesnapshots";
+    return k == KF_PODS     ? "pods"
+           : k == KF_EVENTS ? "events"
+           : k == KF_APPS   ? "deployments"
+                            : "flinkstatesnapshots";
 }
 
 /* Set the error of one list of a namespace (line "" clears it); the namespace's line is
  * those of its failing lists joined, so one list answering never hides another failing. */
 static void ns_set_error(struct k8s_namespace_state *n, enum k8s_fetch_kind k, const char *line,
                          int64_t now) {
-    size_t i = k == KF_PODS ? 0 : k == KF_EVENTS ? 1 : 2;
+    size_t i = (size_t)(k - KF_PODS); /* lists[] is in KF_PODS..KF_APPS order */
+    if (k == KF_APPS && line[0] == '\0')
+        n->apps_forbidden[0] = '\0';
     if (line[0])
         source_fail(&n->lists[i], now, "%s", line);
     else
@@ -595,9 +617,13 @@ static void on_failure(struct k8s_fetch *f, const struct http_response *resp) {
         return;
     }
     describe_failure(c, resp, line, sizeof line);
-    if (f->kind == KF_PODS || f->kind == KF_EVENTS || f->kind == KF_SNAPSHOTS) {
+    if (f->kind == KF_PODS || f->kind == KF_EVENTS || f->kind == KF_SNAPSHOTS ||
+        f->kind == KF_APPS) {
         struct k8s_namespace_state *n = find_ns(&c->st, f->ns);
-        if (n) {
+        if (n && f->kind == KF_APPS && resp->status == 403) { /* RBAC: a note, not a failure */
+            snprintf(n->apps_forbidden, sizeof n->apps_forbidden, "deployments %.40s: %.150s",
+                     f->ns, line);
+        } else if (n) {
             char full[256];
             snprintf(full, sizeof full, "%s %s: %s", ns_list_name(f->kind), f->ns, line);
             ns_set_error(n, f->kind, full, clock_now(c->p->clock));
@@ -688,7 +714,8 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
     }
     case KF_PODS:
     case KF_EVENTS:
-    case KF_SNAPSHOTS: {
+    case KF_SNAPSHOTS:
+    case KF_APPS: {
         struct k8s_namespace_state *n = find_ns(s, f->ns);
         if (n == NULL)
             return; /* the namespace no longer holds Flink resources */
@@ -710,6 +737,15 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
             }
             flink_snapshot_list_replace(&n->snapshots, &sl);
             n->snapshots_ok = true;
+        } else if (f->kind == KF_APPS) {
+            struct apps_deployment_list al;
+            if (k8s_apps_parse_deployments(resp->body, resp->len, &al, err, sizeof err) != FA_OK) {
+                snprintf(line, sizeof line, "deployments %s: %s", f->ns, err);
+                ns_set_error(n, f->kind, line, clock_now(c->p->clock));
+                return;
+            }
+            apps_deployment_list_replace(&n->apps, &al);
+            n->apps_ok = true;
         } else {
             struct k8s_event_list el;
             if (k8s_api_parse_events(resp->body, resp->len, &el, err, sizeof err) != FA_OK) {
@@ -770,17 +806,21 @@ static void on_response(void *self, void *request, const struct http_response *r
 /* ---- watches ------------------------------------------------------------------------ */
 
 static enum k8s_fetch_kind wkind_fetch(enum k8s_wkind k) {
-    return k == WK_PODS ? KF_PODS : k == WK_EVENTS ? KF_EVENTS : KF_SNAPSHOTS;
+    return k == WK_PODS     ? KF_PODS
+           : k == WK_EVENTS ? KF_EVENTS
+           : k == WK_APPS   ? KF_APPS
+                            : KF_SNAPSHOTS;
 }
 
-/* /api/v1/[namespaces/NS/]pods etc.; returns owned string */
+/* /api/v1/[namespaces/NS/]pods, /apis/apps/v1/.../deployments etc.; returns owned string */
 static char *wkind_path(enum k8s_wkind k, const char *ns) {
     if (k == WK_DEPLOYMENTS || k == WK_SESSION_JOBS || k == WK_SNAPSHOTS)
         return k8s_poller_list_path(k8s_wkind_name(k), ns);
+    const char *api = k == WK_APPS ? K8S_APPS_API : "/api/v1";
     if (ns == NULL)
-        return xasprintf("/api/v1/%s", k8s_wkind_name(k));
+        return xasprintf("%s/%s", api, k8s_wkind_name(k));
     char *ens = curl_easy_escape(NULL, ns, 0);
-    char *path = xasprintf("/api/v1/namespaces/%s/%s", ens ? ens : "", k8s_wkind_name(k));
+    char *path = xasprintf("%s/namespaces/%s/%s", api, ens ? ens : "", k8s_wkind_name(k));
     curl_free(ens);
     return path;
 }
@@ -843,6 +883,17 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
     p->changed = true;
     count_streams(c);
     if (state == K8S_WATCH_FORBIDDEN) {
+        if (kw->kind == WK_APPS && k8s_watch_forbidden_watch(kw->w)) {
+            /* Deployments are extra: the other kinds keep their streams; tab 6 says what
+             * it shows is the list's */
+            for (size_t i = 0; i < c->st.n_namespaces; i++) {
+                struct k8s_namespace_state *n = &c->st.namespaces[i];
+                if (kw->ns == NULL || strcmp(kw->ns, n->name) == 0)
+                    snprintf(n->apps_forbidden, sizeof n->apps_forbidden,
+                             "deployments: RBAC forbids watch; as listed at start");
+            }
+            return;
+        }
         if (k8s_watch_forbidden_watch(kw->w)) { /* RBAC: list yes, watch no */
             c->want_list_mode = true;
             settle_soon(c);
@@ -906,7 +957,10 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
             continue;
         char full[256];
         snprintf(full, sizeof full, "%s %.63s: %.160s", k8s_wkind_name(kw->kind), n->name, line);
-        ns_set_error(n, wkind_fetch(kw->kind), full, now);
+        if (kw->kind == WK_APPS && k8s_watch_last_status(kw->w) == 403) /* RBAC: a note */
+            snprintf(n->apps_forbidden, sizeof n->apps_forbidden, "%.199s", full);
+        else
+            ns_set_error(n, wkind_fetch(kw->kind), full, now);
     }
 }
 
@@ -920,7 +974,7 @@ static struct kwatch *watch_add(struct k8s_ctx *c, enum k8s_wkind kind, const ch
     cfg.server = c->kc->server;
     cfg.path = path;
     /* the Flink pods only: jobmanager and taskmanager carry a component label */
-    cfg.label_selector = kind == WK_PODS ? "component" : NULL;
+    cfg.label_selector = kind == WK_PODS ? "component" : kind == WK_APPS ? K8S_APPS_SELECTOR : NULL;
     struct k8s_watch_sink sink = {sink_reset, sink_event, sink_health, kw};
     kw->w = k8s_watch_new(&cfg, &c->io, &sink);
     free(path);
@@ -1049,6 +1103,148 @@ static void settle_soon(struct k8s_ctx *c) {
         c->settle_timer = loop_timer(c->p->loop, 0, settle, c);
 }
 
+/* ---- Ctrl-R: the kubeconfig again ---------------------------------------------------- */
+
+/* The files kc names, by size, mtime and inode (FNV-1a over them): a certificate rotated in
+ * place, under the same path, is a change. */
+static uint64_t files_print(const struct kubeconfig_context *kc) {
+    const char *files[] = {kc->ca_file, kc->cert_file, kc->key_file};
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct stat st;
+        uint64_t v[4] = {0, 0, 0, 0};
+        if (files[i] != NULL && stat(files[i], &st) == 0) {
+            v[0] = (uint64_t)st.st_size;
+            v[1] = (uint64_t)st.st_mtim.tv_sec;
+            v[2] = (uint64_t)st.st_mtim.tv_nsec;
+            v[3] = (uint64_t)st.st_ino;
+        }
+        for (size_t k = 0; k < 4; k++)
+            for (int b = 0; b < 8; b++) {
+                h ^= (v[k] >> (8 * b)) & 0xff;
+                h *= 1099511628211u;
+            }
+    }
+    return h;
+}
+
+static void ctx_io_init(struct k8s_ctx *c) {
+    struct k8s_poller *p = c->p;
+    c->st.tls = &c->tls;
+    c->io_ctx.http = p->http;
+    c->io_ctx.loop = p->loop;
+    c->io_ctx.tls = &c->tls;
+    c->io_ctx.timeout_ms = p->app->timeout_ms;
+    k8s_watch_io_http(&c->io, &c->io_ctx);
+}
+
+/* c takes the settings nk (taken) resolved to: its streams stop, its credential and
+ * server are nk's, its clusters' URLs follow the server, and it lists again then
+ * watches. Its clusters keep their indices. */
+static void ctx_adopt(struct k8s_ctx *c, struct kubeconfig_context *nk) {
+    struct k8s_poller *p = c->p;
+    watches_free(c);
+    exec_credential_plugin_free(c->exec); /* a run under way is killed: no callback */
+    c->exec = NULL;
+    c->waiting_cred = false;
+    c->cred_applied = false;
+    struct kubeconfig_context *old = c->kc;
+    bool moved = old == NULL || strcmp(old->server, nk->server) != 0;
+    c->kc = nk;
+    free(c->st.namespace);
+    c->st.namespace = xstrdup(nk->namespace);
+    if (old == NULL) {
+        free(c->st.scope);
+        c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
+    } else if (c->st.fell_back) { /* the context's namespace, which may have changed */
+        free(c->st.scope);
+        c->st.scope = xstrdup(nk->namespace);
+    }
+    c->st.server = nk->server;
+    free(c->server_shown);
+    c->server_shown = server_shown(nk->server);
+    kubeconfig_context_tls(nk, &c->tls);
+    ctx_io_init(c);
+    if (nk->exec) {
+        struct exec_cluster_info info;
+        kubeconfig_context_exec_cluster(nk, &info);
+        c->exec = exec_credential_plugin_new(p->loop, nk->exec, &info, 0, on_credential, c);
+    }
+    for (size_t i = 0; moved && i < p->app->n_clusters; i++) {
+        struct cluster *cl = &p->app->clusters[i];
+        if (cl->k8s.ctx != &c->st || cl->k8s.namespace == NULL || cl->k8s.name == NULL)
+            continue;
+        free(cl->url);
+        cl->url = k8s_poller_proxy_url(nk->server, cl->k8s.namespace, cl->k8s.name);
+    }
+    kubeconfig_context_free(old);
+    c->files_print = files_print(nk);
+    c->gen++; /* lists asked with the old settings are dropped */
+    c->st.error[0] = '\0';
+    c->st.watch_note[0] = '\0';
+    c->watch_forbidden = false;
+    memset(c->per_ns, 0, sizeof c->per_ns);
+    c->want_restart = c->want_list_mode = c->ns_grew = false;
+    c->asked_whoami = false; /* the user may be another */
+    free(c->identity);
+    c->identity = NULL;
+    c->retried = false;
+    c->restart = false;
+    p->changed = true;
+    if (!c->st.in_scope && !(c->access && c->exec))
+        return;
+    if (c->in_flight > 0)
+        c->restart = true; /* on_done begins again when the last answer is in */
+    else
+        ctx_begin(c);
+}
+
+int k8s_poller_reload_kubeconfig(struct k8s_poller *p, size_t *restarted, char *err,
+                                 size_t errlen) {
+    *restarted = 0;
+    struct kubeconfig *kc = kubeconfig_load(p->kubeconfig_path, err, errlen);
+    if (kc == NULL)
+        return -1;
+    for (size_t i = 0; i < p->n_ctxs; i++) {
+        struct k8s_ctx *c = p->ctxs[i];
+        char why[256] = "";
+        const char *name = c->st.name && c->st.name[0] ? c->st.name : NULL;
+        struct kubeconfig_context *nk = kubeconfig_resolve(kc, name, why, sizeof why);
+        if (nk == NULL) { /* keeps what it had; says why */
+            snprintf(c->st.error, sizeof c->st.error, "%s%s", why,
+                     c->kc ? " (kubeconfig reload: kept the settings loaded before)" : "");
+            p->changed = true;
+            continue;
+        }
+        if (c->kc != NULL && kubeconfig_context_same_access(c->kc, nk) &&
+            files_print(nk) == c->files_print) {
+            kubeconfig_context_free(nk);
+            if (c->exec && !c->waiting_cred) { /* fetched again, nothing restarted */
+                exec_credential_invalidate(c->exec);
+                kubeconfig_context_tls(c->kc, &c->tls);
+                c->cred_applied = false;
+                if ((c->st.in_scope || c->access) && c->in_flight == 0)
+                    ctx_begin(c);
+            }
+            continue;
+        }
+        ctx_adopt(c, nk);
+        (*restarted)++;
+    }
+    /* the new names (completion, pins' current-context); the old ones stay valid */
+    p->old_kcs = xrealloc(p->old_kcs, (p->n_old + 1) * sizeof *p->old_kcs);
+    p->old_names = xrealloc(p->old_names, (p->n_old + 1) * sizeof *p->old_names);
+    p->old_kcs[p->n_old] = p->kc;
+    p->old_names[p->n_old++] = p->ctx_names;
+    p->kc = kc;
+    p->n_ctx_names = kubeconfig_context_count(kc);
+    p->ctx_names = xcalloc(p->n_ctx_names ? p->n_ctx_names : 1, sizeof *p->ctx_names);
+    for (size_t i = 0; i < p->n_ctx_names; i++)
+        p->ctx_names[i] = kubeconfig_context_name(kc, i);
+    p->changed = true;
+    return 0;
+}
+
 /* ---- life --------------------------------------------------------------------------- */
 
 static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
@@ -1073,12 +1269,8 @@ static struct k8s_ctx *ctx_new(struct k8s_poller *p, const char *name) {
     c->server_shown = server_shown(c->kc->server);
     c->st.scope = p->user_ns ? xstrdup(p->user_ns) : NULL;
     kubeconfig_context_tls(c->kc, &c->tls);
-    c->st.tls = &c->tls;
-    c->io_ctx.http = p->http;
-    c->io_ctx.loop = p->loop;
-    c->io_ctx.tls = &c->tls;
-    c->io_ctx.timeout_ms = p->app->timeout_ms;
-    k8s_watch_io_http(&c->io, &c->io_ctx);
+    ctx_io_init(c);
+    c->files_print = files_print(c->kc);
     if (c->kc->exec) {
         struct exec_cluster_info info;
         kubeconfig_context_exec_cluster(c->kc, &info);
@@ -1151,6 +1343,7 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
     p->loop = loop;
     p->kc = kc;
     p->user_ns = o->namespace ? xstrdup(o->namespace) : NULL;
+    p->kubeconfig_path = o->kubeconfig ? xstrdup(o->kubeconfig) : NULL;
     p->user_all = o->all_namespaces;
     p->list_only = o->list_only;
     p->n_ctx_names = kubeconfig_context_count(kc);
@@ -1220,6 +1413,13 @@ void k8s_poller_free(struct k8s_poller *p) {
     }
     free(p->pins);
     kubeconfig_free(p->kc);
+    for (size_t i = 0; i < p->n_old; i++) {
+        kubeconfig_free(p->old_kcs[i]);
+        free(p->old_names[i]);
+    }
+    free(p->old_kcs);
+    free(p->old_names);
+    free(p->kubeconfig_path);
     free(p);
 }
 

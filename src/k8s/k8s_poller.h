@@ -4,14 +4,16 @@
  * listed once and watched (k8s_watch.h, applied by k8s_apply.h): FlinkDeployments (and
  * FlinkSessionJobs when served) across all namespaces, or in one namespace (-n, or the
  * context's namespace when listing across namespaces is forbidden and -A was not given);
- * pods (label component), events and (when served) FlinkStateSnapshots in one stream
- * each across namespaces, kept for the namespaces that hold Flink resources, or one
+ * pods (label component), events, (when served) FlinkStateSnapshots and the apps/v1
+ * Deployments Flink runs on (label component in (jobmanager,taskmanager), k8s_apps.h) in
+ * one stream each across namespaces, kept for the namespaces that hold Flink resources, or one
  * stream per such namespace for a kind whose list across namespaces is forbidden. While
  * the streams are healthy no list is sent; a 410 lists that kind again, a dropped stream
  * reconnects with back-off. Where RBAC forbids watch, the context lists everything every
  * K8S_LIST_EVERY refreshes instead and says so (k8s_context_state.watch_note). --once
  * (list_only) lists once per round: one list of each resource kind, then per namespace
- * one of pods, events and snapshots, and asks whether watch would be allowed. Never one
+ * one of pods, events, snapshots and Deployments, and asks whether watch would be allowed.
+ * Kubernetes' own RBAC forbidding Deployments is a note on tab 6, not an error. Never one
  * request per pod.
  *
  * Every FlinkDeployment becomes one struct cluster in the app (name = resource name,
@@ -132,6 +134,21 @@ size_t k8s_poller_namespace_names(const struct k8s_poller *p, const char ***out)
 /* The header's scope label into buf: "ctx: sim  ns: all", "ctx: 2 contexts  ns: flink-prod";
  * a context that fell back after a 403 shows its namespace. */
 void k8s_poller_scope_label(const struct k8s_poller *p, char *buf, size_t size);
+
+/* ---- Ctrl-R ------------------------------------------------------------------------- */
+
+/* Load the kubeconfig again (the same --kubeconfig, KUBECONFIG or ~/.kube/config) and
+ * resolve the contexts in use by their names again. A context whose server, CA, TLS
+ * options, user, credentials (a tokenFile's contents, a client certificate or key, also
+ * one replaced at the same path) or exec plugin changed takes the new settings: its
+ * streams stop, it lists again then watches, requests from then on carry the new
+ * credential, and its clusters keep their indices (their URLs follow a moved server). A
+ * context that no longer resolves keeps its old settings and its error line says why; the
+ * others go on. An unchanged context restarts nothing; an exec plugin's cached credential
+ * is dropped, so it is fetched again. Returns 0 with *restarted the number of contexts
+ * that took new settings; -1 with one line in err (file:line where the loader gives it)
+ * when the kubeconfig cannot be loaded: then nothing changed. */
+int k8s_poller_reload_kubeconfig(struct k8s_poller *p, size_t *restarted, char *err, size_t errlen);
 
 /* ---- for actions (issue 6) ----------------------------------------------------------- */
 

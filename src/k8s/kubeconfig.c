@@ -1093,6 +1093,48 @@ void kubeconfig_context_free(struct kubeconfig_context *c) {
     free(c);
 }
 
+static bool same_str(const char *a, const char *b) {
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool same_bytes(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen) {
+    return alen == blen && (alen == 0 || (a != NULL && b != NULL && memcmp(a, b, alen) == 0));
+}
+
+static bool same_exec(const struct exec_config *a, const struct exec_config *b) {
+    if (a == NULL || b == NULL)
+        return a == b;
+    if (!same_str(a->api_version, b->api_version) || !same_str(a->command, b->command) ||
+        a->n_args != b->n_args || a->n_env != b->n_env ||
+        !same_str(a->interactive_mode, b->interactive_mode) ||
+        a->provide_cluster_info != b->provide_cluster_info)
+        return false;
+    for (size_t i = 0; i < a->n_args; i++)
+        if (!same_str(a->args[i], b->args[i]))
+            return false;
+    for (size_t i = 0; i < a->n_env; i++)
+        if (!same_str(a->env[i].name, b->env[i].name) ||
+            !same_str(a->env[i].value, b->env[i].value))
+            return false;
+    return true;
+}
+
+bool kubeconfig_context_same_access(const struct kubeconfig_context *a,
+                                    const struct kubeconfig_context *b) {
+    return same_str(a->server, b->server) &&
+           same_bytes(a->ca_data, a->ca_len, b->ca_data, b->ca_len) &&
+           same_str(a->ca_file, b->ca_file) && a->insecure == b->insecure &&
+           same_str(a->tls_server_name, b->tls_server_name) &&
+           same_str(a->proxy_url, b->proxy_url) && same_str(a->token, b->token) &&
+           same_str(a->token_file, b->token_file) &&
+           same_bytes(a->cert_data, a->cert_len, b->cert_data, b->cert_len) &&
+           same_str(a->cert_file, b->cert_file) &&
+           same_bytes(a->key_data, a->key_len, b->key_data, b->key_len) &&
+           same_str(a->key_file, b->key_file) && same_str(a->username, b->username) &&
+           same_str(a->password, b->password) && same_str(a->user_name, b->user_name) &&
+           same_str(a->namespace, b->namespace) && same_exec(a->exec, b->exec);
+}
+
 void kubeconfig_context_tls(const struct kubeconfig_context *c, struct http_tls *tls) {
     memset(tls, 0, sizeof *tls);
     tls->ca_file = c->ca_file;

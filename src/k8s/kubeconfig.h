@@ -101,6 +101,11 @@ struct kubeconfig_context *kubeconfig_resolve(const struct kubeconfig *kc, const
 /* Frees c and everything it owns, wiping secrets first; NULL is fine. */
 void kubeconfig_context_free(struct kubeconfig_context *c);
 
+/* Whether a and b reach the same API server the same way: server, CA, TLS options, proxy,
+ * the user and every credential (tokenFile's contents included, as resolved), the exec
+ * plugin's configuration, the namespace. Files named by path are compared by path only. */
+bool kubeconfig_context_same_access(const struct kubeconfig_context *a,
+                                    const struct kubeconfig_context *b);
 /* Fill tls from c, borrowing c's strings and blobs (c must outlive every use of tls;
  * http_submit copies what it needs), basic auth included. Exec credentials come on top:
  * call exec_credential_apply. */

@@ -8,7 +8,8 @@
 _Static_assert(FRESH_K8S_LISTS == K8S_NS_LISTS, "one fresh_k8s_list a namespace list");
 
 const char *freshness_k8s_list_name(enum fresh_k8s_list l) {
-    static const char *const names[FRESH_K8S_LISTS] = {"pods", "events", "snapshots"};
+    static const char *const names[FRESH_K8S_LISTS] = {"pods", "events", "snapshots",
+                                                       "deployments"};
     return (int)l >= 0 && l < FRESH_K8S_LISTS ? names[l] : "?";
 }
 
@@ -20,6 +21,9 @@ const struct source *freshness_k8s_list(const struct cluster *c, enum fresh_k8s_
         return NULL;
     /* snapshots are listed only where the API server serves them */
     if (l == FRESH_SNAPSHOTS && !k8s_cluster_snapshots_served(c))
+        return NULL;
+    /* Deployments RBAC forbids are a note on tab 6, not a failure of the cluster */
+    if (l == FRESH_DEPLOYMENTS && n->apps_forbidden[0])
         return NULL;
     return &n->lists[l];
 }

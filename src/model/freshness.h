@@ -13,9 +13,15 @@
 #include "source.h"
 
 /* The Kubernetes lists of a cluster's namespace, in k8s_namespace_state.lists order. */
-enum fresh_k8s_list { FRESH_PODS, FRESH_EVENTS, FRESH_SNAPSHOTS, FRESH_K8S_LISTS };
+enum fresh_k8s_list {
+    FRESH_PODS,
+    FRESH_EVENTS,
+    FRESH_SNAPSHOTS,
+    FRESH_DEPLOYMENTS,
+    FRESH_K8S_LISTS
+};
 
-/* "pods", "events", "snapshots"; a static string. */
+/* "pods", "events", "snapshots", "deployments"; a static string. */
 const char *freshness_k8s_list_name(enum fresh_k8s_list l);
 /* The state of list l of the cluster's namespace; borrowed (valid until the k8s poller
  * drops the namespace), NULL for a --flink cluster or a namespace not listed yet. */

@@ -273,6 +273,126 @@ void pod_list_free(struct pod_list *l) {
     l->len = 0;
 }
 
+/* ---- apps/v1 Deployments -------------------------------------------------------------- */
+
+static bool str_same(const char *a, const char *b);
+
+static void condition_init(struct k8s_condition *c) {
+    c->status = UNKNOWN_I;
+    c->reason = NULL;
+    c->message = NULL;
+}
+
+static void condition_free(struct k8s_condition *c) {
+    free(c->reason);
+    free(c->message);
+    condition_init(c);
+}
+
+void apps_deployment_init(struct apps_deployment *d) {
+    d->namespace = NULL;
+    d->name = NULL;
+    d->app = NULL;
+    d->component = NULL;
+    d->replicas = UNKNOWN_I;
+    d->status_replicas = UNKNOWN_I;
+    d->ready = UNKNOWN_I;
+    d->updated = UNKNOWN_I;
+    d->available = UNKNOWN_I;
+    d->generation = UNKNOWN_I;
+    d->observed_generation = UNKNOWN_I;
+    condition_init(&d->progressing);
+    condition_init(&d->available_cond);
+    condition_init(&d->replica_failure);
+    d->created_ms = UNKNOWN_I;
+}
+
+void apps_deployment_free(struct apps_deployment *d) {
+    free(d->namespace);
+    free(d->name);
+    free(d->app);
+    free(d->component);
+    condition_free(&d->progressing);
+    condition_free(&d->available_cond);
+    condition_free(&d->replica_failure);
+    apps_deployment_init(d);
+}
+
+void apps_deployment_list_free(struct apps_deployment_list *l) {
+    for (size_t i = 0; i < l->len; i++)
+        apps_deployment_free(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->len = 0;
+}
+
+const char *deploy_rollout_name(enum deploy_rollout r) {
+    switch (r) {
+    case DEPLOY_ROLLOUT_COMPLETE:
+        return "complete";
+    case DEPLOY_ROLLOUT_PROGRESSING:
+        return "progressing";
+    case DEPLOY_ROLLOUT_STUCK:
+        return "stuck";
+    default:
+        return "unknown";
+    }
+}
+
+enum deploy_rollout apps_deployment_rollout(const struct apps_deployment *d, const char **why) {
+    const char *dummy;
+    if (why == NULL)
+        why = &dummy;
+    *why = NULL;
+    const struct k8s_condition *pc = &d->progressing, *rf = &d->replica_failure;
+    if (pc->reason && strcmp(pc->reason, "ProgressDeadlineExceeded") == 0) {
+        *why = pc->message ? pc->message : pc->reason;
+        return DEPLOY_ROLLOUT_STUCK;
+    }
+    if (rf->status == 1) {
+        *why = rf->message ? rf->message : rf->reason ? rf->reason : "ReplicaFailure";
+        return DEPLOY_ROLLOUT_STUCK;
+    }
+    if (d->generation >= 0 && d->observed_generation >= 0 &&
+        d->observed_generation < d->generation) {
+        *why = "waiting for the deployment controller to observe the new spec";
+        return DEPLOY_ROLLOUT_PROGRESSING;
+    }
+    if (d->replicas < 0 || d->updated < 0 || d->available < 0 || d->status_replicas < 0)
+        return DEPLOY_ROLLOUT_UNKNOWN;
+    if (d->updated < d->replicas) {
+        *why = "new replicas are being rolled out";
+        return DEPLOY_ROLLOUT_PROGRESSING;
+    }
+    if (d->status_replicas > d->updated) {
+        *why = "old replicas are pending termination";
+        return DEPLOY_ROLLOUT_PROGRESSING;
+    }
+    if (d->available < d->updated) {
+        *why = "updated replicas are not available yet";
+        return DEPLOY_ROLLOUT_PROGRESSING;
+    }
+    return DEPLOY_ROLLOUT_COMPLETE;
+}
+
+const struct apps_deployment **apps_deployments_of_app(const struct apps_deployment_list *l,
+                                                       const char *ns, const char *app, size_t *n) {
+    *n = 0;
+    if (l == NULL || app == NULL)
+        return NULL;
+    size_t count = 0;
+    for (size_t i = 0; i < l->len; i++)
+        count +=
+            str_same(l->items[i].app, app) && (ns == NULL || str_same(l->items[i].namespace, ns));
+    if (count == 0)
+        return NULL;
+    const struct apps_deployment **out = xcalloc(count, sizeof *out);
+    for (size_t i = 0; i < l->len; i++)
+        if (str_same(l->items[i].app, app) && (ns == NULL || str_same(l->items[i].namespace, ns)))
+            out[(*n)++] = &l->items[i];
+    return out;
+}
+
 /* ---- Events -------------------------------------------------------------------------- */
 
 void k8s_event_init(struct k8s_event *e) {
@@ -392,6 +512,8 @@ LIST_KIND(flink_snapshot_list, struct flink_snapshot, struct flink_snapshot_list
 LIST_KIND(pod_list, struct pod, struct pod_list, pod_init, pod_free, pod_list_free)
 LIST_KIND(k8s_event_list, struct k8s_event, struct k8s_event_list, k8s_event_init, k8s_event_free,
           k8s_event_list_free)
+LIST_KIND(apps_deployment_list, struct apps_deployment, struct apps_deployment_list,
+          apps_deployment_init, apps_deployment_free, apps_deployment_list_free)
 #undef LIST_KIND
 
 struct k8s_namespace_state *k8s_context_namespace_find(struct k8s_context_state *s,
@@ -418,6 +540,7 @@ void k8s_namespace_state_free(struct k8s_namespace_state *n) {
     pod_list_free(&n->pods);
     k8s_event_list_free(&n->events);
     flink_snapshot_list_free(&n->snapshots);
+    apps_deployment_list_free(&n->apps);
     memset(n, 0, sizeof *n);
 }
 
@@ -488,6 +611,17 @@ const struct k8s_namespace_state *k8s_cluster_namespace(const struct cluster *c)
         if (s->namespaces[i].name && strcmp(s->namespaces[i].name, c->k8s.namespace) == 0)
             return &s->namespaces[i];
     return NULL;
+}
+
+const struct apps_deployment **k8s_cluster_deployments(const struct cluster *c, size_t *n,
+                                                       bool *listed) {
+    *n = 0;
+    const struct k8s_namespace_state *ns = c->k8s.name ? k8s_cluster_namespace(c) : NULL;
+    if (listed)
+        *listed = ns != NULL && ns->apps_ok;
+    if (ns == NULL || !ns->apps_ok)
+        return NULL;
+    return apps_deployments_of_app(&ns->apps, ns->name, c->k8s.name, n);
 }
 
 const struct autoscaler_state *k8s_cluster_autoscaler(const struct cluster *c) {

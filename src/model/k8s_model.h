@@ -262,6 +262,63 @@ struct pod_summary {
     int pending;    /* pods in phase Pending */
 };
 
+/* ---- apps/v1 Deployments (the ones Flink runs on) -------------------------------------- */
+
+/* How a Deployment's rollout stands, as kubectl rollout status reads it. */
+enum deploy_rollout {
+    DEPLOY_ROLLOUT_UNKNOWN,
+    DEPLOY_ROLLOUT_COMPLETE,
+    DEPLOY_ROLLOUT_PROGRESSING,
+    DEPLOY_ROLLOUT_STUCK /* ProgressDeadlineExceeded, or a ReplicaFailure */
+};
+
+/* One status.conditions entry: status 1 True, 0 False, -1 unknown (or absent). */
+struct k8s_condition {
+    int status;
+    char *reason;  /* owned, NULL unknown */
+    char *message; /* owned, one line, NULL unknown */
+};
+
+/* An apps/v1 Deployment labelled component=jobmanager|taskmanager: a FlinkDeployment's
+ * JobManager Deployment (named after it, app=NAME), a standalone cluster's
+ * NAME-taskmanager. Counts are -1 when unknown: no status at all (not observed yet); in a
+ * status the API server omits zero counts, so there an absent count is 0. */
+struct apps_deployment {
+    char *namespace;                      /* owned */
+    char *name;                           /* owned, never NULL in a parsed list */
+    char *app;                            /* labels["app"]: the Flink cluster id, owned */
+    char *component;                      /* labels["component"], owned */
+    int replicas;                         /* spec.replicas (desired), -1 unknown */
+    int status_replicas;                  /* status.replicas (old and new pods), -1 unknown */
+    int ready;                            /* status.readyReplicas, -1 unknown */
+    int updated;                          /* status.updatedReplicas (up to date), -1 unknown */
+    int available;                        /* status.availableReplicas, -1 unknown */
+    int64_t generation;                   /* metadata.generation, -1 unknown */
+    int64_t observed_generation;          /* status.observedGeneration, -1 unknown */
+    struct k8s_condition progressing;     /* type Progressing */
+    struct k8s_condition available_cond;  /* type Available */
+    struct k8s_condition replica_failure; /* type ReplicaFailure */
+    int64_t created_ms;                   /* metadata.creationTimestamp, -1 unknown */
+};
+
+struct apps_deployment_list {
+    struct apps_deployment *items; /* owned array */
+    size_t len;
+};
+
+/* "complete", "progressing", "stuck", "unknown" (the --once JSON spelling) */
+const char *deploy_rollout_name(enum deploy_rollout r);
+/* How d's rollout stands: stuck on ProgressDeadlineExceeded or a true ReplicaFailure
+ * (*why: its message, else its reason); progressing while the controller has not seen
+ * the latest spec (observedGeneration behind) or fewer pods are up to date, available
+ * than desired, or old pods remain (*why: a static description); complete otherwise.
+ * UNKNOWN when the counts it needs are. why may be NULL; *why is borrowed from d. */
+enum deploy_rollout apps_deployment_rollout(const struct apps_deployment *d, const char **why);
+/* The Deployments of Flink cluster app (label app=APP) in ns, in list order: owned array of
+ * borrowed pointers (free the array only), NULL and *n 0 when none. */
+const struct apps_deployment **apps_deployments_of_app(const struct apps_deployment_list *l,
+                                                       const char *ns, const char *app, size_t *n);
+
 /* ---- Events -------------------------------------------------------------------------- */
 
 struct k8s_event {
@@ -307,7 +364,7 @@ struct k8s_discovery {
 
 enum k8s_crds { K8S_CRDS_UNKNOWN, K8S_CRDS_PRESENT, K8S_CRDS_ABSENT };
 
-#define K8S_NS_LISTS 3 /* pods, events, flinkstatesnapshots */
+#define K8S_NS_LISTS 4 /* pods, events, flinkstatesnapshots, deployments */
 
 /* Pods, events and FlinkStateSnapshots of one namespace that holds Flink resources. */
 struct k8s_namespace_state {
@@ -320,9 +377,17 @@ struct k8s_namespace_state {
      * when discovery saw flinkstatesnapshots served */
     struct flink_snapshot_list snapshots;
     bool snapshots_ok;
+    /* owned; last good answer: the apps/v1 Deployments labelled component=jobmanager or
+     * taskmanager (k8s_apps.h) */
+    struct apps_deployment_list apps;
+    bool apps_ok;
+    /* RBAC forbids listing or watching Deployments here: not an error of the cluster (the
+     * rest works), one line for tab 6 instead; "" when allowed */
+    char apps_forbidden[256];
     /* the errors of its lists that failed last time, joined with "; "; "" when none */
     char error[256];
-    struct source lists[K8S_NS_LISTS]; /* each list's own: pods, events, snapshots */
+    struct source lists[K8S_NS_LISTS]; /* each list's own: pods, events, snapshots,
+                                          deployments */
 };
 
 /* What one context knows. Owned by the k8s poller (k8s_poller.h), which lists them all
@@ -376,6 +441,11 @@ bool k8s_cluster_snapshots_served(const struct cluster *c);
 /* The pods, events and snapshots of the cluster's namespace in its context; borrowed,
  * NULL for a --flink cluster or a namespace not listed yet. */
 const struct k8s_namespace_state *k8s_cluster_namespace(const struct cluster *c);
+/* The cluster's apps/v1 Deployments (app=NAME in its namespace): owned array of borrowed
+ * pointers (valid until the next Deployments list or event), NULL and 0 when none or not
+ * listed yet (then *listed, which may be NULL, is false). */
+const struct apps_deployment **k8s_cluster_deployments(const struct cluster *c, size_t *n,
+                                                       bool *listed);
 /* The FlinkDeployment a cluster stands for; borrowed (valid until the next list
  * arrives); NULL for a --flink cluster or one whose resource vanished. */
 const struct flink_resource *k8s_cluster_resource(const struct cluster *c);
@@ -426,6 +496,10 @@ void pod_list_replace(struct pod_list *l, struct pod_list *with);
 void k8s_event_list_put(struct k8s_event_list *l, struct k8s_event *item);
 bool k8s_event_list_remove(struct k8s_event_list *l, const char *ns, const char *name);
 void k8s_event_list_replace(struct k8s_event_list *l, struct k8s_event_list *with);
+void apps_deployment_list_put(struct apps_deployment_list *l, struct apps_deployment *item);
+bool apps_deployment_list_remove(struct apps_deployment_list *l, const char *ns, const char *name);
+void apps_deployment_list_replace(struct apps_deployment_list *l,
+                                  struct apps_deployment_list *with);
 
 /* The namespace state ns of s, added (empty, nothing answered yet) when absent.
  * Borrowed; pointers into s->namespaces do not survive the next add or remove. */
@@ -453,6 +527,9 @@ void pod_list_free(struct pod_list *l);
 void k8s_event_init(struct k8s_event *e);
 void k8s_event_free(struct k8s_event *e);
 void k8s_event_list_free(struct k8s_event_list *l);
+void apps_deployment_init(struct apps_deployment *d);
+void apps_deployment_free(struct apps_deployment *d);
+void apps_deployment_list_free(struct apps_deployment_list *l);
 void k8s_version_init(struct k8s_version *v);
 void k8s_version_free(struct k8s_version *v);
 

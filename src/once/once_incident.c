@@ -99,6 +99,35 @@ static void cluster_line(const struct app *app, const struct cluster *c, int64_t
     }
 }
 
+/* Each of the cluster's Deployments whose rollout is not complete, or that has fewer
+ * pods ready than it wants: one line. */
+static void deployment_lines(const struct cluster *c, FILE *out) {
+    size_t n = 0;
+    const struct apps_deployment **v = k8s_cluster_deployments(c, &n, NULL);
+    for (size_t i = 0; i < n; i++) {
+        const struct apps_deployment *d = v[i];
+        const char *why = NULL;
+        enum deploy_rollout r = apps_deployment_rollout(d, &why);
+        if (r == DEPLOY_ROLLOUT_COMPLETE && d->ready >= d->replicas)
+            continue;
+        char want[16] = "-", ready[16] = "-", upd[16] = "-", avail[16] = "-";
+        if (d->replicas >= 0)
+            snprintf(want, sizeof want, "%d", d->replicas);
+        if (d->ready >= 0)
+            snprintf(ready, sizeof ready, "%d", d->ready);
+        if (d->updated >= 0)
+            snprintf(upd, sizeof upd, "%d", d->updated);
+        if (d->available >= 0)
+            snprintf(avail, sizeof avail, "%d", d->available);
+        fprintf(
+            out,
+            "cluster %s: deployment %s %s/%s ready, %s up to date, %s available: rollout %s%s%s\n",
+            c->name, d->name, ready, want, upd, avail, deploy_rollout_name(r), why ? ": " : "",
+            why ? why : "");
+    }
+    free(v);
+}
+
 void once_incident_text(const struct app *app, const char *scope, const char *notes,
                         int64_t now_ms, FILE *out) {
     size_t n_jobs = 0, n_sick = 0, n_healthy = 0, n_ended = 0, n_unknown = 0;
@@ -135,8 +164,10 @@ void once_incident_text(const struct app *app, const char *scope, const char *no
         fprintf(out, "%s (%s): %s\n", sick[i].j->name ? sick[i].j->name : sick[i].j->id,
                 sick[i].c->name, sick[i].h.reason[0] ? sick[i].h.reason : "?");
     for (size_t i = 0; i < app->n_clusters; i++)
-        if (cluster_in_scope(&app->clusters[i]))
+        if (cluster_in_scope(&app->clusters[i])) {
             cluster_line(app, &app->clusters[i], now_ms, out);
+            deployment_lines(&app->clusters[i], out);
+        }
     fprintf(out, "%zu healthy", n_healthy);
     if (n_ended)
         fprintf(out, ", %zu ended", n_ended);

@@ -7,6 +7,7 @@
  *   inventory-sync (staging): FAILED for 5h14m: org.apache.flink.util.FlinkException: ...
  *   fraud-detection (production): backpressured 92% at Sink: kafka-enriched (bottleneck)
  *   cluster development: connection refused, data 2m old
+ *   cluster staging: deployment staging 1/2 ready, 1 up to date, 1 available: rollout ...
  *   9 healthy, 1 finished
  *
  * Every name was sanitised when it was stored; nothing here adds control characters. */

@@ -76,6 +76,35 @@ static cJSON *deployment_json(const struct cluster *c) {
     return o;
 }
 
+/* The cluster's apps/v1 Deployments; null for a --flink cluster or before they were
+ * listed. rollout: "complete", "progressing", "stuck" or "unknown"; message: why (the
+ * condition's message when stuck), null when complete. */
+static cJSON *deployments_json(const struct cluster *c) {
+    size_t n = 0;
+    bool listed = false;
+    const struct apps_deployment **v = k8s_cluster_deployments(c, &n, &listed);
+    if (!listed)
+        return cJSON_CreateNull();
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        const struct apps_deployment *d = v[i];
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "name", d->name);
+        add_str(o, "namespace", d->namespace);
+        add_int(o, "replicas", d->replicas);
+        add_int(o, "ready", d->ready);
+        add_int(o, "updated", d->updated);
+        add_int(o, "available", d->available);
+        const char *why = NULL;
+        cJSON_AddStringToObject(o, "rollout",
+                                deploy_rollout_name(apps_deployment_rollout(d, &why)));
+        add_str(o, "message", why);
+        cJSON_AddItemToArray(arr, o);
+    }
+    free(v);
+    return arr;
+}
+
 static cJSON *context_json(const struct k8s_context_state *s) {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "name", s->name);
@@ -385,6 +414,7 @@ static cJSON *cluster_json(const struct app *app, size_t ci, int64_t now_ms) {
     /* false when TLS verification is skipped (insecure-skip-tls-verify, insecure: true) */
     cJSON_AddBoolToObject(o, "tls_verify", http_trust_of(c->tls) == HTTP_TRUST_VERIFIED);
     cJSON_AddItemToObject(o, "deployment", deployment_json(c));
+    cJSON_AddItemToObject(o, "deployments", deployments_json(c));
     if (app->prom) /* the JobManager's heap and its history: Prometheus's alone */
         cJSON_AddItemToObject(o, "jobmanager_heap", jm_heap_json(app, ci));
     bool ok = cluster_state(c) == SOURCE_OK;

@@ -310,6 +310,32 @@ static void k8s_control(const struct sim_control *ctl, const char *method, const
         reply_ok(r, 200, cJSON_CreateObject());
         return;
     }
+    if (strcmp(rest, "compact") == 0) { /* etcd compacted: older watches get 410 */
+        if (strcmp(method, "POST") != 0) {
+            not_allowed(r, method, path, "POST");
+            return;
+        }
+        sim_k8s_compact(ctl->k8s, ctl->model);
+        reply_ok(r, 200, cJSON_CreateObject());
+        return;
+    }
+    if (strcmp(rest, "token") == 0) { /* a rotated service account token */
+        if (strcmp(method, "POST") != 0) {
+            not_allowed(r, method, path, "POST");
+            return;
+        }
+        cJSON *in = body != NULL ? cJSON_ParseWithLength(body, body_len) : NULL;
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(in, "token");
+        if (!cJSON_IsString(t) || t->valuestring[0] == '\0' || strchr(t->valuestring, '\n')) {
+            cJSON_Delete(in);
+            sim_reply_error(r, 400, "expected {\"token\": \"a non-empty single line\"}");
+            return;
+        }
+        sim_k8s_auth_set_token(t->valuestring);
+        cJSON_Delete(in);
+        reply_ok(r, 200, cJSON_CreateObject());
+        return;
+    }
     if (strcmp(rest, "no-metrics-api") == 0) { /* a cluster without metrics-server */
         if (strcmp(method, "POST") != 0 && strcmp(method, "DELETE") != 0) {
             not_allowed(r, method, path, "POST, DELETE");

@@ -1418,7 +1418,48 @@ static const struct k8s_resource *resource_of(enum k8s_kind id) {
 
 /* ---- label selectors ---------------------------------------------------------------- */
 
-/* One term of a selector against labels: "k=v", "k==v", "k!=v", "k", "!k". */
+/* A set-based term "k in (a,b)" or "k notin (a,b)" (term, len: trimmed); -1 when term
+ * is not one, else whether it holds. notin holds for labels without k, as the API
+ * server has it. */
+static int set_term_matches(const cJSON *labels, const char *term, size_t len) {
+    const char *open = memchr(term, '(', len);
+    if (open == NULL || term[len - 1] != ')')
+        return -1;
+    const char *op_end = open;
+    while (op_end > term && op_end[-1] == ' ')
+        op_end--;
+    const char *op = op_end;
+    while (op > term && op[-1] != ' ')
+        op--;
+    bool in = (size_t)(op_end - op) == 2 && memcmp(op, "in", 2) == 0;
+    bool notin = (size_t)(op_end - op) == 5 && memcmp(op, "notin", 5) == 0;
+    if (!in && !notin)
+        return -1;
+    const char *key_end = op;
+    while (key_end > term && key_end[-1] == ' ')
+        key_end--;
+    char *key = xstrndup(term, (size_t)(key_end - term));
+    const char *have = labels != NULL ? get_str(labels, key) : NULL;
+    free(key);
+    bool found = false;
+    const char *p = open + 1, *end = term + len - 1;
+    while (p < end && !found) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *v_end = comma != NULL ? comma : end;
+        const char *a = p, *b = v_end;
+        while (a < b && *a == ' ')
+            a++;
+        while (b > a && b[-1] == ' ')
+            b--;
+        found = have != NULL && strlen(have) == (size_t)(b - a) &&
+                memcmp(have, a, (size_t)(b - a)) == 0;
+        p = v_end + 1;
+    }
+    return in ? found : !found;
+}
+
+/* One term of a selector against labels: "k=v", "k==v", "k!=v", "k", "!k", "k in (a,b)",
+ * "k notin (a,b)". */
 static bool term_matches(const cJSON *labels, const char *term, size_t len) {
     while (len > 0 && *term == ' ') {
         term++;
@@ -1428,6 +1469,9 @@ static bool term_matches(const cJSON *labels, const char *term, size_t len) {
         len--;
     if (len == 0)
         return true;
+    int set = set_term_matches(labels, term, len);
+    if (set >= 0)
+        return set == 1;
     bool negate_exists = term[0] == '!';
     const char *eq = memchr(term, '=', len);
     bool not_equal = eq != NULL && eq > term && eq[-1] == '!';
@@ -1450,19 +1494,24 @@ static bool term_matches(const cJSON *labels, const char *term, size_t len) {
     return not_equal ? !same : same;
 }
 
-/* Every comma-separated term of selector holds for labels (may be NULL). */
+/* Every comma-separated term of selector (commas inside a set's parentheses do not
+ * separate) holds for labels (may be NULL). */
 static bool labels_match(const cJSON *labels, const char *selector) {
     if (selector == NULL || *selector == '\0')
         return true;
     const char *p = selector;
     for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-        if (!term_matches(labels, p, len))
+        const char *q = p;
+        int depth = 0;
+        while (*q != '\0' && (*q != ',' || depth > 0)) {
+            depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+            q++;
+        }
+        if (!term_matches(labels, p, (size_t)(q - p)))
             return false;
-        if (comma == NULL)
+        if (*q == '\0')
             return true;
-        p = comma + 1;
+        p = q + 1;
     }
 }
 
@@ -1627,9 +1676,11 @@ static void reply_resource_list(struct sim_reply *r, enum k8s_group group) {
             cJSON_AddItemToArray(sv, cJSON_CreateString("patch"));
             cJSON_AddItemToArray(arr, sub);
         }
-        if (res->id == K8S_FLINKDEP) { /* the CRD's scale subresource */
+        if (res->id == K8S_FLINKDEP || res->id == K8S_DEPLOYMENT) { /* the scale subresource */
             cJSON *sc = cJSON_CreateObject();
-            cJSON_AddStringToObject(sc, "name", "flinkdeployments/scale");
+            cJSON_AddStringToObject(sc, "name",
+                                    res->id == K8S_FLINKDEP ? "flinkdeployments/scale"
+                                                            : "deployments/scale");
             cJSON_AddStringToObject(sc, "singularName", "");
             cJSON_AddBoolToObject(sc, "namespaced", true);
             cJSON_AddStringToObject(sc, "group", "autoscaling");
@@ -1671,9 +1722,17 @@ static bool watch_matches(const cJSON *obj, const char *ns, const char *labels,
     return in_namespace(o, ns) && selector_matches(o, labels) && fields_match(o, fields);
 }
 
-static bool query_true(const char *v) {
-    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+/* What Go's strconv.ParseBool reads as true, as the API server does (python3-kubernetes
+ * sends watch=True). */
+bool sim_k8s_query_true(const char *v) {
+    static const char *const yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+    for (size_t i = 0; v != NULL && i < sizeof yes / sizeof yes[0]; i++)
+        if (strcmp(v, yes[i]) == 0)
+            return true;
+    return false;
 }
+
+static bool query_true(const char *v) { return sim_k8s_query_true(v); }
 
 static void reply_watch(struct sim_k8s *k, const struct k8s_resource *res, const char *ns,
                         const struct sim_query *query, bool table, int64_t now,
@@ -2331,6 +2390,84 @@ static void scale_write(struct k8s_call *x) {
     scale_get(x);
 }
 
+/* The autoscaling/v1 Scale of an apps/v1 Deployment (d rendered, borrowed): spec.replicas,
+ * status.replicas and the selector as a string, as the API server answers kubectl scale. */
+static cJSON *deploy_scale_of(const cJSON *d) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", "Scale");
+    cJSON_AddStringToObject(o, "apiVersion", "autoscaling/v1");
+    cJSON *md = get_obj((cJSON *)(uintptr_t)d, "metadata");
+    cJSON *out_md = cJSON_AddObjectToObject(o, "metadata");
+    static const char *const keep[] = {"name", "namespace", "uid", "resourceVersion",
+                                       "creationTimestamp"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        const char *v = get_str(md, keep[i]);
+        if (v != NULL)
+            cJSON_AddStringToObject(out_md, keep[i], v);
+    }
+    cJSON *spec = get_obj((cJSON *)(uintptr_t)d, "spec");
+    cJSON *st = get_obj((cJSON *)(uintptr_t)d, "status");
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(spec, "replicas");
+    const cJSON *have = cJSON_GetObjectItemCaseSensitive(st, "replicas");
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(o, "spec"), "replicas",
+                            cJSON_IsNumber(want) ? want->valuedouble : 1);
+    cJSON *ost = cJSON_AddObjectToObject(o, "status");
+    cJSON_AddNumberToObject(ost, "replicas", cJSON_IsNumber(have) ? have->valuedouble : 0);
+    char sel[512] = "";
+    const cJSON *ml = get_obj(get_obj(spec, "selector"), "matchLabels");
+    for (const cJSON *l = ml ? ml->child : NULL; l != NULL; l = l->next) {
+        size_t used = strlen(sel);
+        if (cJSON_IsString(l))
+            snprintf(sel + used, sizeof sel - used, "%s%s=%s", used ? "," : "", l->string,
+                     l->valuestring);
+    }
+    cJSON_AddStringToObject(ost, "selector", sel);
+    return o;
+}
+
+static void deploy_scale_get(struct k8s_call *x) {
+    cJSON *d = x->ns != NULL ? rendered_one(x->k, x->m, x->res, x->ns, x->name, x->now) : NULL;
+    if (d == NULL) {
+        sim_k8s_status(x->r, 404, "NotFound", "deployments.apps \"%s\" not found", x->name);
+        return;
+    }
+    sim_reply_json(x->r, 200, deploy_scale_of(d));
+    cJSON_Delete(d);
+}
+
+/* PATCH (merge, as kubectl scale sends it) or PUT of a Deployment's Scale: spec.replicas
+ * of the Deployment, a spec change like any other (sim_deployments.h). */
+static void deploy_scale_write(struct k8s_call *x) {
+    const char *end = NULL;
+    cJSON *in =
+        x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
+    const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(get_obj(in, "spec"), "replicas");
+    bool ok = cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 &&
+              replicas->valuedouble <= 100000 &&
+              replicas->valuedouble == (double)(long)replicas->valuedouble;
+    char *patch =
+        ok ? xasprintf("{\"spec\":{\"replicas\":%ld}}", (long)replicas->valuedouble) : NULL;
+    cJSON_Delete(in);
+    if (!ok || x->ns == NULL) {
+        sim_k8s_status(x->r, 422, "Invalid",
+                       "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
+                       "Invalid value: must be a whole number from 0",
+                       x->name);
+        free(patch);
+        return;
+    }
+    sim_deployments_patch(x->k->apps, x->m, x->ns, x->name, "application/merge-patch+json", patch,
+                          strlen(patch), &x->k->resource_version, x->k->forbidden_user, x->now,
+                          x->r);
+    free(patch);
+    if (x->r->status != 200)
+        return;
+    sim_reply_free(x->r);
+    written(x->k, x->m, x->res, x->ns, x->name, x->now, x->r); /* the change log, watches */
+    sim_reply_free(x->r);
+    deploy_scale_get(x);
+}
+
 /* The subresources served, one line each: kind, name, method, handler. (Another
  * subresource, pods/log say, is one more line here.) */
 struct k8s_subresource {
@@ -2361,6 +2498,9 @@ static const struct k8s_subresource subresources[] = {
     {K8S_SESSIONJOB, "status", "GET", subresource_get},
     {K8S_SNAPSHOT, "status", "GET", subresource_get},
     {K8S_DEPLOYMENT, "status", "GET", subresource_get},
+    {K8S_DEPLOYMENT, "scale", "GET", deploy_scale_get},
+    {K8S_DEPLOYMENT, "scale", "PATCH", deploy_scale_write},
+    {K8S_DEPLOYMENT, "scale", "PUT", deploy_scale_write},
 };
 
 static const struct k8s_subresource *find_subresource(enum k8s_kind kind, const char *name,
@@ -2867,6 +3007,15 @@ void sim_k8s_stop_watches(struct sim_k8s *k) {
 }
 
 void sim_k8s_drop_watches(struct sim_k8s *k) { sim_k8s_watch_drop_all(k->hub); }
+
+void sim_k8s_compact(struct sim_k8s *k, struct sim_model *m) {
+    sim_model_lock(m, sim_now_ms());
+    /* etcd moved on (a write elsewhere) and was compacted up to there: every watch's
+     * resourceVersion is now too old, a fresh list's is not */
+    k->resource_version++;
+    sim_k8s_store_compact(k->store, k->resource_version);
+    sim_model_unlock(m);
+}
 
 /* ---- test controls ------------------------------------------------------------------ */
 

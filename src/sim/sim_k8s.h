@@ -43,6 +43,10 @@ struct sim_k8s;
 struct sim_k8s *sim_k8s_new(struct sim_model *m, int64_t now_ms);
 void sim_k8s_free(struct sim_k8s *k);
 
+/* A query parameter's value is true as the API server reads it (Go's ParseBool: "1", "t",
+ * "true", "True", ...); NULL is false. */
+bool sim_k8s_query_true(const char *v);
+
 /* Whether path (borrowed) is a Kubernetes path: /version, /api, /api/..., /apis, /apis/... */
 bool sim_k8s_owns(const char *path);
 
@@ -65,6 +69,10 @@ void sim_k8s_handle(struct sim_k8s *k, struct sim_model *m, const char *method, 
  * POST /_sim/k8s/drop-watches. k NULL: nothing. */
 void sim_k8s_stop_watches(struct sim_k8s *k);
 void sim_k8s_drop_watches(struct sim_k8s *k);
+/* POST /_sim/k8s/compact: etcd moved on and was compacted up to there: a watch from any
+ * resourceVersion seen before (a client reconnecting after a drop) gets 410 Gone; a list
+ * afterwards gives one it can watch from. */
+void sim_k8s_compact(struct sim_k8s *k, struct sim_model *m);
 
 /* Whether a write carrying metadata.resourceVersion want (NULL: none) may go ahead on an
  * object whose metadata or spec last changed at resourceVersion have (sim_deployments

@@ -3,6 +3,7 @@
 #include "sim_k8s.h"
 #include "xalloc.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,30 @@ static bool in(const char *s, const char *const *set, size_t n) {
         if (strcmp(s, set[i]) == 0)
             return true;
     return false;
+}
+
+/* The bearer token a rotation made the accepted one (owned), NULL: --token's. */
+static pthread_mutex_t token_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *rotated_token;
+
+void sim_k8s_auth_set_token(const char *token) {
+    char *copy = token != NULL ? xstrdup(token) : NULL;
+    pthread_mutex_lock(&token_lock);
+    char *old = rotated_token;
+    rotated_token = copy;
+    pthread_mutex_unlock(&token_lock);
+    free(old);
+}
+
+bool sim_k8s_auth_token_ok(const char *configured, const char *presented) {
+    if (configured == NULL)
+        return true;
+    if (presented == NULL)
+        return false;
+    pthread_mutex_lock(&token_lock);
+    bool ok = strcmp(presented, rotated_token != NULL ? rotated_token : configured) == 0;
+    pthread_mutex_unlock(&token_lock);
+    return ok;
 }
 
 static atomic_bool watch_forbidden;

@@ -33,6 +33,14 @@ void sim_k8s_auth_forbid_watch(bool on);
  * and returns true; else false and r untouched. */
 bool sim_k8s_auth_deny_watch(const char *path, struct sim_reply *r);
 
+/* Token rotation (POST /_sim/k8s/token {"token": "T"}): from now on the API server
+ * accepts T instead of --token's (a rotated service account token); NULL: --token's
+ * again. Streams already open stay open, as a real API server keeps them. Process-wide. */
+void sim_k8s_auth_set_token(const char *token);
+/* Whether presented (the bearer token sent, NULL: none) is the accepted one; configured is
+ * --token's (NULL: no authentication, always true). */
+bool sim_k8s_auth_token_ok(const char *configured, const char *presented);
+
 /* Appends the two APIGroups to groups (borrowed array) for GET /apis. */
 void sim_k8s_auth_groups(cJSON *groups);
 

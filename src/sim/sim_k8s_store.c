@@ -221,6 +221,17 @@ int64_t sim_k8s_store_synced_at(const struct sim_k8s_store *s, int kind) {
 
 long sim_k8s_store_oldest(const struct sim_k8s_store *s) { return s->oldest; }
 
+void sim_k8s_store_compact(struct sim_k8s_store *s, long rv) {
+    while (s->count > 0 && s->ring[s->head].rv <= rv) {
+        cJSON_Delete(s->ring[s->head].obj);
+        s->ring[s->head].obj = NULL;
+        s->head = (s->head + 1) % SIM_K8S_STORE_WINDOW;
+        s->count--;
+    }
+    if (rv > s->oldest)
+        s->oldest = rv;
+}
+
 long sim_k8s_store_latest(const struct sim_k8s_store *s) {
     if (s->count == 0)
         return 0;

@@ -54,6 +54,10 @@ int64_t sim_k8s_store_synced_at(const struct sim_k8s_store *s, int kind);
 /* The oldest resourceVersion a watch can start from: changes after it are all in the log. */
 long sim_k8s_store_oldest(const struct sim_k8s_store *s);
 
+/* etcd's compaction: the changes up to rv are dropped, a watch from an older
+ * resourceVersion is answered 410 Gone from now on. */
+void sim_k8s_store_compact(struct sim_k8s_store *s, long rv);
+
 /* The changes of kind with rv > after, oldest first: calls fn for each (obj borrowed for
  * the call). */
 void sim_k8s_store_since(const struct sim_k8s_store *s, int kind, long after,

@@ -119,6 +119,8 @@ static void usage(FILE *out) {
         "  POST|DELETE /_sim/k8s/forbid     patches and creates answer 403 Forbidden\n"
         "  GET|POST /_sim/clock             the simulator's time; {\"advance_ms\":N} moves it\n"
         "  POST /_sim/k8s/drop-watches      every open Kubernetes watch stream ends\n"
+        "  POST /_sim/k8s/token {\"token\":T} the API server accepts T instead of --token\n"
+        "  POST /_sim/k8s/compact           older watch resourceVersions get 410 Gone\n"
         "  POST|DELETE /_sim/k8s/forbid-watch  watch requests answer 403 (list still works)\n"
         "  POST|DELETE /_sim/k8s/no-metrics-api  no metrics-server: metrics.k8s.io is 404\n"
         "  GET|DELETE /_sim/stats           requests received by class and path, or reset\n"
@@ -227,7 +229,8 @@ static bool authorized(const struct server *s, struct MHD_Connection *conn) {
         return true;
     const char *h =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    return h != NULL && strncmp(h, "Bearer ", 7) == 0 && strcmp(h + 7, s->token) == 0;
+    /* POST /_sim/k8s/token may have rotated it */
+    return h != NULL && strncmp(h, "Bearer ", 7) == 0 && sim_k8s_auth_token_ok(s->token, h + 7);
 }
 
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -250,14 +253,14 @@ static char *query_string(struct MHD_Connection *conn) {
 
 static bool query_true_arg(struct MHD_Connection *conn, const char *key) {
     const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
-    return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+    return sim_k8s_query_true(v); /* watch=True from python3-kubernetes too */
 }
 
 /* /_sim/stats: every request received, by class and path template. */
 static void count_request(const struct server *s, struct MHD_Connection *conn, const char *method,
                           const char *url, bool k8s) {
     const char *w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "watch");
-    bool watch = w != NULL && (strcmp(w, "1") == 0 || strcmp(w, "true") == 0);
+    bool watch = sim_k8s_query_true(w);
     char *via_proxy = k8s ? sim_k8s_proxy_target(s->k8s, url) : NULL;
     sim_stats_count(s->control.stats,
                     sim_stats_classify(method, url, k8s, via_proxy != NULL, watch), url, k8s);

@@ -78,6 +78,21 @@ wait_row() {
     ! grep -qF "$TOKEN" "$BATS_TEST_TMPDIR/stderr" 2>/dev/null || false
 }
 
+@test "the Kubernetes tab lists the cluster's JobManager Deployment: ready/desired, up to date, available, rollout" {
+    console 160 50 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    wait_for "real-time-analytics" 15
+    keys Home Enter
+    wait_for "Jobs: real-time-analytics"
+    keys Enter
+    wait_for "1 Overview"
+    keys 6
+    wait_for "Deployments (1)" 15
+    wait_for "UP-TO-DATE"
+    # the operator's JobManager Deployment, named after the FlinkDeployment, and done
+    wait_row "complete" '^ *real-time-analytics +[0-9]+/[0-9]+ +[0-9]+ +[0-9]+ +complete +[0-9]+[dhms]'
+    off_screen "rollout in progress"
+}
+
 @test ":ns flink-production narrows the fleet, :ns all brings it back, :ctx of an unknown name says so" {
     console 160 40 --kubeconfig "$BATS_TEST_TMPDIR/KC"
     wait_for "geo-aggregation" 15

@@ -49,12 +49,12 @@ need_kubectl() {
     command -v kubectl >/dev/null || skip "kubectl is not installed"
 }
 
-# The console, its clusters listed and its five streams open (FlinkDeployments,
-# FlinkSessionJobs, FlinkStateSnapshots, pods, events).
+# The console, its clusters listed and its six streams open (FlinkDeployments,
+# FlinkSessionJobs, FlinkStateSnapshots, pods, events, apps/v1 Deployments).
 watching_console() {
     console 160 50 --kubeconfig "$T/kc"
     wait_for "development" 15
-    until_stat kubernetes_watch 5
+    until_stat kubernetes_watch 6
 }
 
 # tab 6 of production's first job
@@ -75,7 +75,7 @@ tab6() {
     until_stat proxy $((proxy + 40)) 60
     [ "$(stat kubernetes_list)" -eq "$lists" ]
     # one stream a kind across all namespaces, not one per namespace
-    [ "$(stat kubernetes_watch)" -eq 5 ]
+    [ "$(stat kubernetes_watch)" -eq 6 ]
     [ "$(by_path /api/v1/pods)" -ge 1 ]
 }
 
@@ -98,7 +98,7 @@ tab6() {
     lists=$(stat kubernetes_list)
     watches=$(stat kubernetes_watch)
     curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
-    until_stat kubernetes_watch $((watches + 5)) # every stream again, from where it was
+    until_stat kubernetes_watch $((watches + 6)) # every stream again, from where it was
     kc patch flinkdeployment staging -n flink-staging --type merge \
         -p '{"spec":{"job":{"state":"suspended"}}}'
     # the operator's steps take the simulator's time: move it until the row says so
@@ -139,12 +139,13 @@ assert c['watch'] == 'watch forbidden: listing every 10s', c" "$T/once.json"
     watches=$(stat kubernetes_watch)
     keys ':ns flink-prod' Enter
     wait_for "Clusters (1)"
-    until_stat kubernetes_watch $((watches + 5))
-    # FlinkDeployments, FlinkSessionJobs, FlinkStateSnapshots, pods, events: in flink-prod
-    [ "$(stat kubernetes_list)" -eq $((lists + 5)) ]
+    until_stat kubernetes_watch $((watches + 6))
+    # FlinkDeployments, FlinkSessionJobs, FlinkStateSnapshots, pods, events, Deployments:
+    # in flink-prod
+    [ "$(stat kubernetes_list)" -eq $((lists + 6)) ]
     [ "$(by_path '/api/v1/namespaces/{ns}/pods')" -ge 2 ]
     keys ':ns all' Enter
     wait_for "Clusters (3)"
-    until_stat kubernetes_watch $((watches + 10))
-    [ "$(stat kubernetes_list)" -eq $((lists + 10)) ]
+    until_stat kubernetes_watch $((watches + 12))
+    [ "$(stat kubernetes_list)" -eq $((lists + 12)) ]
 }

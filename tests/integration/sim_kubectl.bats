@@ -185,6 +185,54 @@ list_rv() {
     grep -q 'JOB STATUS' "$T/w"
 }
 
+@test "kubectl get deploy -A -w shows kubectl scale and kubectl rollout restart" {
+    need_kubectl
+    kc get deploy -A -w >"$T/w" 2>&1 3>&- &
+    BG_PIDS="${BG_PIDS:-} $!"
+    listed() { grep -q development "$T/w"; }
+    until_true 10 listed
+    kc scale deployment staging -n flink-staging --replicas=2
+    # the new spec, then the controller's status a step later: 2/2
+    scaled() { grep -qE '^flink-staging +staging +2/2 ' "$T/w"; }
+    until_true 10 scaled
+    before=$(grep -c '^flink-prod ' "$T/w")
+    kc rollout restart deployment production -n flink-prod
+    restarted() { [ "$(grep -c '^flink-prod ' "$T/w")" -gt "$before" ]; }
+    until_true 10 restarted
+    cat "$T/w"
+    grep -q 'UP-TO-DATE' "$T/w"
+}
+
+@test "python3-kubernetes watches Deployments by label: kubectl scale is MODIFIED" {
+    /usr/bin/python3 -c 'import kubernetes' 2>/dev/null ||
+        skip "Debian's python3-kubernetes is not installed"
+    run timeout $((60 * SCALE)) /usr/bin/python3 -c "
+from kubernetes import client, config, watch
+config.load_kube_config(config_file='$T/kubeconfig')
+apps = client.AppsV1Api()
+sel = 'component in (jobmanager,taskmanager)'
+l = apps.list_deployment_for_all_namespaces(label_selector=sel)
+assert sorted(d.metadata.name for d in l.items) == ['development', 'production', 'staging'], l.items
+other = apps.list_deployment_for_all_namespaces(label_selector='component notin (jobmanager,taskmanager)')
+assert other.items == [], other.items
+# scaled after the list: the stream from the list's resourceVersion carries it
+apps.patch_namespaced_deployment_scale('staging', 'flink-staging', {'spec': {'replicas': 3}})
+w = watch.Watch()
+seen = []
+for ev in w.stream(apps.list_deployment_for_all_namespaces, label_selector=sel,
+                   resource_version=l.metadata.resource_version, timeout_seconds=30):
+    o = ev['object']
+    seen.append((ev['type'], o.metadata.name, o.spec.replicas, o.status.ready_replicas))
+    if ev['type'] == 'MODIFIED' and o.status.ready_replicas == 3:
+        w.stop()
+print(seen)
+assert seen[0][:3] == ('MODIFIED', 'staging', 3), seen
+assert seen[-1] == ('MODIFIED', 'staging', 3, 3), seen
+"
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
 @test "/_sim/stats counts requests by class and path template, and DELETE resets it" {
     ctl /_sim/stats -X DELETE | grep -q '"ok":true'
     k "$FLINK/namespaces/flink-prod/flinkdeployments" >/dev/null

@@ -548,6 +548,8 @@ static void serve(int lfd, int out, bool snapshots_served, bool forbid_later,
             reply(c, 200, &pods);
         else if (strstr(path, "/events"))
             reply(c, 200, &events);
+        else if (strncmp(path, "/apis/apps/v1/", 14) == 0 && strstr(path, "/deployments"))
+            reply(c, 200, &empty); /* every API server serves apps/v1 */
         else
             reply(c, 404, &notfound);
         close(c);
@@ -683,6 +685,13 @@ static void snapshots_listed_once_per_namespace_per_refresh_when_served(void **s
     assert_int_equal(count_lines(paths, SNAPS_OF("flink-dev")), 1);
     assert_int_equal(count_lines(paths, "/pods?"), 3); /* beside pods and events */
     assert_int_equal(count_lines(paths, "/events\n"), 3);
+    /* and the Deployments Flink runs on, by label, never every Deployment */
+    assert_int_equal(count_lines(paths, "/apis/apps/v1/namespaces/flink-prod/deployments?"
+                                        "labelSelector=component%20in%20%28jobmanager%2C"
+                                        "taskmanager%29\n"),
+                     1);
+    assert_int_equal(count_lines(paths, "/deployments\n"), 0);
+    assert_true(ns_named(f, "flink-prod")->apps_ok);
     assert_true(ns_named(f, "flink-prod")->snapshots_ok);
 
     const struct cluster *prod = cluster_named(f, "production");
@@ -718,6 +727,73 @@ static void snapshots_listed_once_per_namespace_per_refresh_when_served(void **s
     assert_int_equal(n, 6);
     free(v);
     assert_string_equal(ns_named(f, "flink-dev")->error, "");
+    fx_free(f);
+    api_stop(a);
+}
+
+/* The test kubeconfig's text with from replaced by to (once), written over path. */
+static void kcfg_edit(const char *path, const char *from, const char *to) {
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char text[4096];
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[n] = '\0';
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    char *out = xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(out, fp);
+    fclose(fp);
+    free(out);
+}
+
+/* Ctrl-R: an unchanged kubeconfig restarts nothing; a rotated token restarts its context
+ * with the clusters kept; a moved server moves their URLs; a file that does not load
+ * changes nothing and says where; a context gone keeps its settings and says why. */
+static void kubeconfig_reload_restarts_what_changed_only(void **state) {
+    (void)state;
+    struct api *a = api_start(true, false);
+    struct fx *f = fx_api(a);
+    fx_refresh(f);
+    size_t n = f->app.n_clusters;
+    assert_true(n >= 3);
+    char *url0 = xstrdup(f->app.clusters[0].url);
+    char err[256];
+    size_t restarted = 99;
+    assert_int_equal(k8s_poller_reload_kubeconfig(f->p, &restarted, err, sizeof err), 0);
+    assert_int_equal(restarted, 0);
+
+    kcfg_edit(a->kcfg, "not-sent-over-http", "rotated-token");
+    assert_int_equal(k8s_poller_reload_kubeconfig(f->p, &restarted, err, sizeof err), 0);
+    assert_int_equal(restarted, 1);
+    assert_int_equal(f->app.n_clusters, n);
+    assert_string_equal(f->app.clusters[0].url, url0);
+    assert_string_equal(k8s_poller_context(f->p, 0)->tls->bearer, "rotated-token");
+
+    kcfg_edit(a->kcfg, "http://127.0.0.1:", "http://localhost:");
+    assert_int_equal(k8s_poller_reload_kubeconfig(f->p, &restarted, err, sizeof err), 0);
+    assert_int_equal(restarted, 1);
+    assert_int_equal(strncmp(f->app.clusters[0].url, "http://localhost:", 17), 0);
+    fx_refresh(f); /* the same API server under its other name: the clusters stay */
+    assert_int_equal(f->app.n_clusters, n);
+    assert_false(f->app.clusters[0].k8s.gone);
+    assert_string_equal(k8s_poller_context(f->p, 0)->error, "");
+
+    kcfg_edit(a->kcfg, "contexts:", "contexts: [\n");
+    assert_int_equal(k8s_poller_reload_kubeconfig(f->p, &restarted, err, sizeof err), -1);
+    assert_non_null(strstr(err, a->kcfg)); /* file:line: what is wrong */
+    assert_int_equal(strncmp(f->app.clusters[0].url, "http://localhost:", 17), 0);
+    kcfg_edit(a->kcfg, "contexts: [\n", "contexts:");
+
+    kcfg_edit(a->kcfg, "- name: t\n  context:", "- name: renamed\n  context:");
+    assert_int_equal(k8s_poller_reload_kubeconfig(f->p, &restarted, err, sizeof err), 0);
+    assert_int_equal(restarted, 0);
+    const struct k8s_context_state *st = k8s_poller_context(f->p, 0);
+    assert_non_null(strstr(st->error, "kept the settings loaded before"));
+    assert_string_equal(st->tls->bearer, "rotated-token");
+    free(url0);
     fx_free(f);
     api_stop(a);
 }
@@ -882,6 +958,7 @@ int main(void) {
         cmocka_unit_test(context_flag_wins_over_pins),
         cmocka_unit_test(valid_namespace_names),
         cmocka_unit_test(snapshots_listed_once_per_namespace_per_refresh_when_served),
+        cmocka_unit_test(kubeconfig_reload_restarts_what_changed_only),
         cmocka_unit_test(snapshots_not_listed_where_not_served),
         cmocka_unit_test(watches_go_per_namespace_only_where_the_list_across_them_is_forbidden),
         cmocka_unit_test(cluster_snapshots_pick_the_deployment_newest_by_trigger),

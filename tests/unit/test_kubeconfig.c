@@ -552,9 +552,48 @@ static void kubeconfig_loads_from_a_buffer_with_its_environment(void **state) {
     free(copy);
 }
 
+/* The resolved context of one kubeconfig text (owned), for kubeconfig_context_same_access. */
+static struct kubeconfig_context *resolve_text(const char *text) {
+    struct kubeconfig_env env = {NULL, "/home/sre"};
+    struct kubeconfig *kc =
+        kubeconfig_load_buffer(text, strlen(text), "/home/sre/.kube/config", &env, err, sizeof err);
+    assert_non_null(kc);
+    struct kubeconfig_context *c = kubeconfig_resolve(kc, NULL, err, sizeof err);
+    assert_non_null(c);
+    kubeconfig_free(kc);
+    return c;
+}
+
+#define KC_TEXT(server, token, ns)                                                                 \
+    "clusters:\n- name: a\n  cluster: {server: '" server "'}\n"                                    \
+    "users:\n- name: u\n  user: {token: " token "}\n"                                              \
+    "contexts:\n- name: c\n  context: {cluster: a, user: u, namespace: " ns "}\n"                  \
+    "current-context: c\n"
+
+/* Ctrl-R restarts a context only when what reaches its API server changed: a rotated token,
+ * another server or namespace; the same text again is the same. */
+static void kubeconfig_same_access_sees_rotated_tokens_and_moved_servers(void **state) {
+    (void)state;
+    struct kubeconfig_context *a = resolve_text(KC_TEXT("https://a:6443", "t1", "flink"));
+    struct kubeconfig_context *same = resolve_text(KC_TEXT("https://a:6443", "t1", "flink"));
+    struct kubeconfig_context *rotated = resolve_text(KC_TEXT("https://a:6443", "t2", "flink"));
+    struct kubeconfig_context *moved = resolve_text(KC_TEXT("https://b:6443", "t1", "flink"));
+    struct kubeconfig_context *ns = resolve_text(KC_TEXT("https://a:6443", "t1", "other"));
+    assert_true(kubeconfig_context_same_access(a, same));
+    assert_false(kubeconfig_context_same_access(a, rotated));
+    assert_false(kubeconfig_context_same_access(a, moved));
+    assert_false(kubeconfig_context_same_access(a, ns));
+    kubeconfig_context_free(a);
+    kubeconfig_context_free(same);
+    kubeconfig_context_free(rotated);
+    kubeconfig_context_free(moved);
+    kubeconfig_context_free(ns);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(kubeconfig_loads_one_file, setup, teardown),
+        cmocka_unit_test(kubeconfig_same_access_sees_rotated_tokens_and_moved_servers),
         cmocka_unit_test_setup_teardown(kubeconfig_merges_two_files, setup, teardown),
         cmocka_unit_test_setup_teardown(kubeconfig_skips_empty_and_missing_entries, setup,
                                         teardown),

@@ -240,6 +240,7 @@ static int teardown(void **state) {
         pod_list_free(&s->namespaces[i].pods);
         k8s_event_list_free(&s->namespaces[i].events);
         flink_snapshot_list_free(&s->namespaces[i].snapshots);
+        apps_deployment_list_free(&s->namespaces[i].apps);
     }
     free(s->namespaces);
     free(f);
@@ -469,6 +470,58 @@ static void a_context_error_shows_on_its_cluster(void **state) {
     has("kind-prod: 403 forbidden");
 }
 
+/* A Deployment of app in ns: replicas desired, ready = updated = available = up. */
+static struct apps_deployment *add_deploy(struct apps_deployment_list *l, const char *name,
+                                          const char *app, int replicas, int up) {
+    struct apps_deployment d;
+    apps_deployment_init(&d);
+    d.namespace = xstrdup("flink-prod");
+    d.name = xstrdup(name);
+    d.app = xstrdup(app);
+    d.replicas = replicas;
+    d.status_replicas = replicas;
+    d.ready = d.updated = d.available = up;
+    d.generation = d.observed_generation = 2;
+    d.created_ms = NOW - 3 * 86400000LL;
+    apps_deployment_list_put(l, &d);
+    return &l->items[l->len - 1];
+}
+
+/* Tab 6 lists the cluster's Deployments (not another app's) with ready/desired, and a
+ * stuck rollout in the bad colour with the condition's message under the table. */
+static void deployments_show_ready_desired_and_a_stuck_rollout(void **state) {
+    struct fixture *f = *state;
+    struct k8s_namespace_state *ns = &f->ctx.namespaces[0];
+    ns->apps_ok = true;
+    add_deploy(&ns->apps, "orders", "orders", 1, 1);
+    struct apps_deployment *tm = add_deploy(&ns->apps, "orders-taskmanager", "orders", 4, 2);
+    tm->progressing.status = 0;
+    tm->progressing.reason = xstrdup("ProgressDeadlineExceeded");
+    tm->progressing.message =
+        xstrdup("ReplicaSet \"orders-taskmanager-7c4d9\" has timed out progressing.");
+    add_deploy(&ns->apps, "payments", "payments", 1, 1);
+    open_k8s_tab(f, 0, 50, 160);
+    has("Deployments (2)");
+    has("UP-TO-DATE");
+    lacks("payments");
+    int y = row_with("orders-taskmanager  ");
+    assert_true(y > 0);
+    char row[4096];
+    vscreen_row(y, row, sizeof row);
+    assert_non_null(strstr(row, "2/4"));
+    assert_non_null(strstr(row, "stuck"));
+    assert_int_equal(pair_at(y, col_of(y, "stuck")), role_pair(ROLE_STATE_BAD));
+    has("orders-taskmanager: rollout stuck: ReplicaSet \"orders-taskmanager-7c4d9\" has timed "
+        "out progressing.");
+    /* the JobManager's is complete; the Deployments come before the pods */
+    y = row_with("complete");
+    assert_true(y > 0);
+    vscreen_row(y, row, sizeof row);
+    assert_non_null(strstr(row, "orders "));
+    assert_non_null(strstr(row, "1/1"));
+    assert_true(row_with("Deployments (2)") < row_with("Pods ("));
+}
+
 int main(void) {
     setlocale(LC_ALL, "C.UTF-8");
     setenv("TZ", "UTC", 1);
@@ -486,6 +539,7 @@ int main(void) {
         T(clusters_screen_has_kubernetes_columns_at_120),
         T(clusters_screen_fits_at_80x24),
         T(a_context_error_shows_on_its_cluster),
+        T(deployments_show_ready_desired_and_a_stuck_rollout),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
