@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flink_endpoints.h"
+#include "prom_cover.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -559,13 +560,29 @@ static bool tms_in_view(const struct poller *p, size_t ci) {
     return (int)ci == p->focus && p->tab == POLLER_TAB_TASKMANAGERS;
 }
 
+/* ---- Prometheus answers for the fleet ------------------------------------------------ */
+
+/* The board's figures of job id of cluster ci come from Prometheus (prom_cover.h, the
+ * model's record the Prometheus source writes): no REST fill or background refresh of its
+ * details for them. The job on screen and the selected row are asked as before. */
+static bool prom_covers(const struct poller *p, size_t ci, const char *id, int64_t now) {
+    return prom_cover_job(p->app->prom_cover, ci, id, now, refresh_interval(p));
+}
+
+/* Prometheus's first answer is due (at most a refresh period): the rows wait for it
+ * rather than spend a REST fill on what it is about to say. */
+static bool prom_waiting(const struct poller *p, int64_t now) {
+    return prom_cover_waiting(p->app->prom_cover, now, refresh_interval(p));
+}
+
 /* ---- the rows on screen: their first details before anything off screen ------------ */
 
 /* Each job row on screen that has no details yet and none out gets its first detail
  * set for the board, as a fill (it waits for the budget, not for its steady share), at
  * most POLLER_FILL_MAX jobs at a time, top row first. O(rows). */
 static void fill_rows(struct poller *p) {
-    if (p->all_details)
+    int64_t now = now_ms(p);
+    if (p->all_details || prom_waiting(p, now))
         return;
     for (size_t i = 0; i < p->n_rows && p->filling < POLLER_FILL_MAX; i++) {
         const struct poller_row *r = &p->rows[i];
@@ -576,7 +593,7 @@ static void fill_rows(struct poller *p) {
         if (!cluster_in_scope(c) || is_focus_job(p, ci, r->id))
             continue;
         struct job *j = cluster_find_job(c, r->id);
-        if (j == NULL)
+        if (j == NULL || prom_covers(p, ci, j->id, now))
             continue;
         const struct job_sched *js = job_sched(p, ci, j->id, false);
         if (js && (js->fill || (js->details_ms != 0 && js->in_flight == 0)))
@@ -606,6 +623,7 @@ static void consider(struct bg_pick *best, enum bg_kind kind, size_t ci, size_t 
  * (each due every detail interval). O(jobs). */
 static struct bg_pick oldest_due(struct poller *p, int64_t now) {
     struct bg_pick best = {BG_NONE, 0, 0, 0};
+    bool prom_first = prom_waiting(p, now);
     for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
         struct cluster *c = &p->app->clusters[ci];
         if (!cluster_in_scope(c))
@@ -619,8 +637,9 @@ static struct bg_pick oldest_due(struct poller *p, int64_t now) {
             consider(&best, BG_TMS, ci, 0, cs->tm_ms);
         for (size_t k = 0; k < c->jobs.len; k++) {
             const struct job *j = &c->jobs.items[k];
-            if (j->id[0] == '\0' || is_focus_job(p, ci, j->id))
-                continue;
+            if (j->id[0] == '\0' || is_focus_job(p, ci, j->id) || prom_first ||
+                prom_covers(p, ci, j->id, now))
+                continue; /* Prometheus answers for it (or is about to) */
             const struct job_sched *js = job_sched(p, ci, j->id, false);
             int64_t last = js ? js->details_ms : 0;
             if ((js && js->in_flight > 0) || (last != 0 && now - last < detail_interval(p)))

@@ -112,6 +112,24 @@ void history_record_job(struct job_history *h, const struct job_detail *d, int r
     }
 }
 
+void history_record_prom(struct job_history *h, int64_t t, double in, double out, double bp,
+                         double busy, int refresh_ms) {
+    if (t <= 0 || t - h->last_push_ms < (refresh_ms > 0 ? refresh_ms : 2000) / 2)
+        return;
+    push_gaps(h, t, refresh_ms);
+    h->last_push_ms = t;
+    ring_push_at(&h->in_per_s, t, in);
+    ring_push_at(&h->out_per_s, t, out);
+    ring_push_at(&h->bp_max, t, bp);
+    ring_push_at(&h->busy_max, t, busy);
+    for (size_t v = 0; v < h->n_vertices; v++) { /* one point a step in every ring */
+        ring_push_at(&h->vertices[v].in_per_s, t, NAN);
+        ring_push_at(&h->vertices[v].out_per_s, t, NAN);
+        ring_push_at(&h->vertices[v].busy, t, NAN);
+        ring_push_at(&h->vertices[v].backpressured, t, NAN);
+    }
+}
+
 size_t history_backfill(struct job_history *h, struct ring *r, const int64_t *t, const double *v,
                         size_t n, int64_t step_ms) {
     size_t added = ring_backfill(r, t, v, n, step_ms);

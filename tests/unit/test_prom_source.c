@@ -38,7 +38,7 @@ static void fleet_free(struct app *app) {
 }
 
 static struct prom_source *source(struct http *h, const char *label) {
-    struct prom_source_options o = {"http://127.0.0.1:9", label, 1000, NULL};
+    struct prom_source_options o = {"http://127.0.0.1:9", label, 1000, NULL, NULL};
     return prom_source_new(h, &o);
 }
 
