@@ -150,6 +150,8 @@ static void draw_frame(struct console *c) {
     if (ms > c->frame_max_ms)
         c->frame_max_ms = ms;
     bench_trace_frame(c->trace, c->app, ui_focus_cluster(c->ui), ui_focus_job(c->ui), ms);
+    if (c->trace) /* make bench: every job's health on the board, REST's or Prometheus's */
+        bench_trace_health(c->trace, prom_source_health_count(c->app->prom, c->app));
 }
 
 /* FLINKTOP_BENCH=http: each server's request counters on stderr at exit (make bench). */

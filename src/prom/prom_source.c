@@ -841,3 +841,24 @@ const struct source_ops prom_source_ops = {"prometheus",     ops_round, ops_resp
 struct data_source prom_source_data_source(struct prom_source *p) {
     return (struct data_source){&prom_source_ops, p};
 }
+
+size_t prom_source_health_count(const struct prom_source *p, const struct app *app) {
+    size_t n = 0;
+    for (size_t ci = 0; ci < app->n_clusters; ci++) {
+        const struct cluster *c = &app->clusters[ci];
+        if (!cluster_in_scope(c))
+            continue;
+        for (size_t k = 0; k < c->jobs.len; k++) {
+            const struct job *j = &c->jobs.items[k];
+            const struct job_detail *d = j->detail;
+            struct prom_job_health h;
+            if (d && d->metrics_ms > 0 && !isnan(d->records_in_per_s) && d->have_checkpoints)
+                n++;
+            else if (p && prom_source_job(p, app, ci, j->id, &h) &&
+                     !isnan(h.v[PROM_M_RECORDS_IN]) && !isnan(h.v[PROM_M_BACKPRESSURED_MAX]) &&
+                     !isnan(h.v[PROM_M_CHECKPOINT_TS]))
+                n++;
+        }
+    }
+    return n;
+}

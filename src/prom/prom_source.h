@@ -135,6 +135,11 @@ double prom_job_health_lag(const struct prom_job_health *h);
 bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,
                      const char *job_id, struct prom_job_health *out);
 
+/* Jobs of the clusters in scope whose health is known, as the board shows it: throughput,
+ * worst backpressure and last checkpoint, from Prometheus's last round or the job's REST
+ * details (make bench's "every job's health on the board"). p NULL: REST alone. O(jobs). */
+size_t prom_source_health_count(const struct prom_source *p, const struct app *app);
+
 /* The firing alerts of the last good alerts answer; borrowed until the next round ends. */
 size_t prom_source_alert_count(const struct prom_source *p);
 const struct prom_alert *prom_source_alert(const struct prom_source *p, size_t i);
