@@ -84,6 +84,7 @@ struct prom_source {
     struct row *next;
     size_t n_next, cap_next;
     bool next_failed;
+    bool next_void; /* asked before the cluster label changed: dropped when it ends */
     char next_error[160];
     /* the last good round: rows sorted by job_id */
     struct row *rows;
@@ -254,6 +255,14 @@ static void keep_firing(struct prom_source *p, struct prom_alert_list *l) {
 static void write_model(struct prom_source *p);
 
 static void round_done(struct prom_source *p) {
+    if (p->next_void) { /* grouped by the old label: the next round asks by the new one */
+        p->next_void = false;
+        rows_free(p->next, p->n_next);
+        p->next = NULL;
+        p->n_next = p->cap_next = 0;
+        p->changed = true;
+        return;
+    }
     p->state.last_try_ms = clock_wall_ms();
     if (p->next_failed) {
         p->state.state = SOURCE_ERROR;
@@ -812,6 +821,7 @@ void prom_source_set_cluster_label(struct prom_source *p, const char *label) {
     p->n_rows = 0;
     prom_cover_clear(&p->cover, clock_wall_ms());
     p->state.state = SOURCE_PENDING;
+    p->next_void = p->pending > 0;
     p->changed = true;
 }
 
