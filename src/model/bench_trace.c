@@ -19,9 +19,9 @@ struct bench_trace {
     int64_t key_us; /* read time of the first key not yet on screen, 0 none */
     size_t last[4]; /* the progress counts last written */
     bool progressed;
-    size_t health;          /* the health count last written */
+    size_t health; /* the health count last written */
     bool health_written;
-    char opened[33];        /* the job whose screen was last traced as opened */
+    char opened[33]; /* the job whose screen was last traced as opened */
 };
 
 static int64_t real_us(void) {

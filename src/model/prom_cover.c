@@ -50,8 +50,7 @@ void prom_cover_commit(struct prom_cover *pc, int64_t now) {
 
 bool prom_cover_job(const struct prom_cover *pc, size_t ci, const char *job_id, int64_t now,
                     int refresh_ms) {
-    if (pc == NULL || job_id == NULL || job_id[0] == '\0' || pc->len == 0 ||
-        pc->answered_ms <= 0)
+    if (pc == NULL || job_id == NULL || job_id[0] == '\0' || pc->len == 0 || pc->answered_ms <= 0)
         return false;
     int64_t period = refresh_ms > 0 ? refresh_ms : 2000;
     if (now - pc->answered_ms > PROM_COVER_MAX_PERIODS * period)

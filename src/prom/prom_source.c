@@ -70,7 +70,7 @@ struct req {
 
 struct prom_source {
     struct http *http;
-    struct app *app; /* borrowed, NULL: the cover and live points are not written */
+    struct app *app;         /* borrowed, NULL: the cover and live points are not written */
     struct prom_cover cover; /* the jobs the last good round named (prom_cover.h) */
     char *url;
     char *cluster_label;

@@ -19,12 +19,12 @@ static void named_jobs_of_their_cluster_only(void **state) {
     clock_test_init(&c, T0);
     struct prom_cover pc;
     prom_cover_init(&pc);
-    assert_false(prom_cover_job(&pc, 0, "a", clock_now(&c), REFRESH)); /* nothing said yet */
+    assert_false(prom_cover_job(&pc, 0, "a", clock_now(&c), REFRESH));  /* nothing said yet */
     assert_false(prom_cover_job(NULL, 0, "a", clock_now(&c), REFRESH)); /* no Prometheus */
     prom_cover_begin(&pc);
     prom_cover_add(&pc, 1, "b");
     prom_cover_add(&pc, 0, "a");
-    prom_cover_add(&pc, 0, "a"); /* a series per task manager: the same job twice */
+    prom_cover_add(&pc, 0, "a");        /* a series per task manager: the same job twice */
     prom_cover_add(&pc, SIZE_MAX, "z"); /* no label says which cluster: any */
     prom_cover_add(&pc, 2, "");         /* no id: never */
     prom_cover_commit(&pc, clock_now(&c));
