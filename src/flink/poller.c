@@ -86,6 +86,7 @@ struct poller {
     struct poller_row *rows; /* owned: the job rows on screen */
     size_t n_rows;
     int filling; /* jobs whose fill is out (js->fill), at most POLLER_FILL_MAX */
+    bool selected_moved; /* schedule_selected runs for a row just selected */
 };
 
 struct poller *poller_new(struct app *app, struct http *http) {
@@ -143,6 +144,7 @@ bool poller_take_changed(struct poller *p) {
 }
 
 static void schedule_selected(struct poller *p, size_t ci);
+static bool prom_covers(const struct poller *p, size_t ci, const char *id, int64_t now);
 
 void poller_set_focus(struct poller *p, const struct poller_focus *f) {
     p->focus = f->cluster;
@@ -174,8 +176,11 @@ void poller_set_focus(struct poller *p, const struct poller_focus *f) {
     }
     /* a new row selected: what an action on it needs, now rather than next round */
     if (moved && !p->all_details && p->selected >= 0 && (size_t)p->selected < p->app->n_clusters &&
-        cluster_in_scope(&p->app->clusters[p->selected]))
+        cluster_in_scope(&p->app->clusters[p->selected])) {
+        p->selected_moved = true;
         schedule_selected(p, (size_t)p->selected);
+        p->selected_moved = false;
+    }
 }
 
 static size_t ring_size(const struct poller *p) {
@@ -523,7 +528,10 @@ static void schedule_selected(struct poller *p, size_t ci) {
         if (j->id[0] == '\0' || (p->selected_job[0] && strcmp(j->id, p->selected_job) != 0))
             continue;
         const struct job_sched *js = job_sched(p, ci, j->id, false);
-        bool due = js == NULL || js->details_ms == 0 || now - js->details_ms >= detail_interval(p);
+        /* a job Prometheus covers: when the row is selected, not again every interval */
+        bool again = p->selected_moved || !prom_covers(p, ci, j->id, now);
+        bool due = js == NULL || js->details_ms == 0 ||
+                   (again && now - js->details_ms >= detail_interval(p));
         if (due || (js->in_flight > 0 && js->prio < HTTP_PRIO_VIEW))
             refresh_job(p, ci, j, HTTP_PRIO_VIEW, false, false);
     }

@@ -13,7 +13,8 @@
  * While Prometheus answers for the fleet (app->prom_cover, prom_cover.h: the jobs its last
  * good fleet answer named, at most three refresh periods old), the jobs it covers get no
  * fill and no background refresh of their details: their board figures are Prometheus's.
- * The job on screen (every round) and the selected row's job keep their REST details; a
+ * The job on screen keeps its REST details every round, the selected row's job when the
+ * row is selected (not again each detail interval while it stays covered); a
  * job it does not cover, or every job when it fails, goes stale or is removed, is filled
  * and refreshed as above. For one refresh period after a Prometheus starts (or moves)
  * the rows wait for its first answer. --once (all details) asks every job regardless. */

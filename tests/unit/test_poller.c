@@ -898,6 +898,37 @@ static void rows_wait_one_refresh_for_prometheus_first_answer(void **state) {
     prom_cover_free(&cover);
 }
 
+/* The selected row's job (what the action keys need) while Prometheus covers it: its
+ * details when the row is selected, not again every detail interval; selected again
+ * later, they are asked again. */
+static void selected_row_covered_by_prometheus_asked_when_selected(void **state) {
+    struct world *w = *state;
+    size_t ci = add_cluster(w, "fleet", 2);
+    struct prom_cover cover;
+    prom_cover_init(&cover);
+    prom_cover_begin(&cover);
+    prom_cover_add(&cover, ci, "j1-0");
+    prom_cover_add(&cover, ci, "j1-1");
+    prom_cover_commit(&cover, T0);
+    w->app.prom_cover = &cover;
+    bool on[2] = {false, true};
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 2, (int)ci, "j1-0", NULL, NULL, NULL, 0};
+    poller_set_focus(w->p, &f);
+    size_t j3;
+    assert_int_equal(answer_counting(w, "http://fleet:8081/jobs/j1-0", &j3), 1);
+    clock_advance(&w->clock, 30001);
+    prom_cover_commit(&cover, clock_now(&w->clock));
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(answer_counting(w, "http://fleet:8081/jobs/j1-0", &j3), 0);
+    f.selected_job = "j1-1"; /* down a row and back */
+    poller_set_focus(w->p, &f);
+    f.selected_job = "j1-0";
+    poller_set_focus(w->p, &f);
+    assert_int_equal(answer_counting(w, "http://fleet:8081/jobs/j1-0", &j3), 1);
+    w->app.prom_cover = NULL;
+    prom_cover_free(&cover);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(first_round_asks_each_summary_once, setup, teardown),
@@ -929,6 +960,8 @@ int main(void) {
                                         teardown),
         cmocka_unit_test_setup_teardown(rows_wait_one_refresh_for_prometheus_first_answer, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(selected_row_covered_by_prometheus_asked_when_selected,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(rows_on_screen_get_their_first_details_first, setup,
                                         teardown),
     };
