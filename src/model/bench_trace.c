@@ -22,6 +22,7 @@ struct bench_trace {
     size_t health; /* the health count last written */
     bool health_written;
     char opened[33]; /* the job whose screen was last traced as opened */
+    size_t points;   /* its known throughput points last traced */
 };
 
 static int64_t real_us(void) {
@@ -88,15 +89,16 @@ static void trace_age(struct bench_trace *t, const struct app *app, int focus_cl
     const struct job *j = cluster_job_by_id(c, focus_job);
     if (j == NULL)
         return;
-    if (strcmp(t->opened, focus_job) != 0) { /* its screen's first frame */
-        snprintf(t->opened, sizeof t->opened, "%s", focus_job);
-        const struct ring *r = j->detail ? &j->detail->history.in_per_s : NULL;
-        size_t known = 0;
-        for (size_t i = 0; r && i < r->len; i++)
-            known += !isnan(ring_get(r, i));
-        fprintf(t->out, "opened %lld %s %zu\n", (long long)(clock_mono_ms() - t->start_ms),
-                focus_job, known);
-    }
+    const struct ring *r = j->detail ? &j->detail->history.in_per_s : NULL;
+    size_t known = 0;
+    for (size_t i = 0; r && i < r->len; i++)
+        known += !isnan(ring_get(r, i));
+    bool first = strcmp(t->opened, focus_job) != 0; /* its screen's first frame */
+    if (first || known != t->points)
+        fprintf(t->out, "%s %lld %s %zu\n", first ? "opened" : "points",
+                (long long)(clock_mono_ms() - t->start_ms), focus_job, known);
+    snprintf(t->opened, sizeof t->opened, "%s", focus_job);
+    t->points = known;
     int64_t now = clock_wall_ms();
     int64_t summary = c->sources[SRC_JOBS].last_ok_ms;
     int64_t metrics = j->detail ? j->detail->metrics_ms : 0;

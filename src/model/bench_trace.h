@@ -21,7 +21,9 @@
  *       (main.c counts it: prom_source_health_count)
  *   opened MS JOB_ID POINTS
  *       the first frame of a job's screen (each time another job is opened): the known
- *       (non-NaN) points of its throughput history then (records in per second) */
+ *       (non-NaN) points of its throughput history then (records in per second)
+ *   points MS JOB_ID POINTS
+ *       a later frame of that screen where that count changed (a backfill came in) */
 #ifndef FLINKTOP_BENCH_TRACE_H
 #define FLINKTOP_BENCH_TRACE_H
 
