@@ -72,6 +72,7 @@ struct prom_source {
     struct http *http;
     struct app *app;         /* borrowed, NULL: the cover and live points are not written */
     struct prom_cover cover; /* the jobs the last good round named (prom_cover.h) */
+    size_t cover_clusters;   /* app->n_clusters when the cover was made */
     char *url;
     char *cluster_label;
     long timeout_ms;
@@ -253,6 +254,7 @@ static void keep_firing(struct prom_source *p, struct prom_alert_list *l) {
 }
 
 static void write_model(struct prom_source *p);
+static void make_cover(struct prom_source *p, int64_t answered_ms);
 
 static void round_done(struct prom_source *p) {
     if (p->next_void) { /* grouped by the old label: the next round asks by the new one */
@@ -625,6 +627,10 @@ static bool push_jm_heaps(struct prom_source *p, const struct app *app) {
 bool prom_source_backfill(struct prom_source *p, struct app *app) {
     if (p == NULL)
         return false;
+    /* clusters found since the last round (Kubernetes lists them after Prometheus may
+     * have answered): the same answer matched again, so their jobs are covered now */
+    if (p->app && p->cover.answered_ms > 0 && p->app->n_clusters != p->cover_clusters)
+        make_cover(p, p->cover.answered_ms);
     bool changed = prom_backfill_step(p->bf, app);
     return push_jm_heaps(p, app) || changed;
 }
@@ -791,7 +797,7 @@ static void push_live(struct prom_source *p, struct app *app) {
 
 /* A good round: the jobs it named into the cover; their live points into history. Only
  * the Prometheus the app uses writes (a removed one's last round lands in its own cover). */
-static void write_model(struct prom_source *p) {
+static void make_cover(struct prom_source *p, int64_t answered_ms) {
     struct app *app = p->app;
     prom_cover_begin(&p->cover);
     for (size_t i = 0; app && i < p->n_rows; i++) {
@@ -800,9 +806,14 @@ static void write_model(struct prom_source *p) {
             continue;
         cover_row(p, app, r);
     }
-    prom_cover_commit(&p->cover, p->state.last_ok_ms);
-    if (app && app->prom == p)
-        push_live(p, app);
+    prom_cover_commit(&p->cover, answered_ms);
+    p->cover_clusters = app ? app->n_clusters : 0;
+}
+
+static void write_model(struct prom_source *p) {
+    make_cover(p, p->state.last_ok_ms);
+    if (p->app && p->app->prom == p)
+        push_live(p, p->app);
 }
 
 const struct prom_cover *prom_source_cover(const struct prom_source *p) {

@@ -179,7 +179,8 @@ struct ring *prom_source_jm_ring(struct prom_source *p, const char *cluster, siz
 
 /* History from before launch (prom_backfill.h): apply what arrived and ask for what is
  * new; call after the model changed and when a request ended; also puts each round's
- * JobManager heaps into their rings. True when rings changed. */
+ * JobManager heaps into their rings, and matches the last answer again to clusters found
+ * since (the cover). True when rings changed. */
 bool prom_source_backfill(struct prom_source *p, struct app *app);
 /* A backfill batch is in flight or waiting to be applied. */
 bool prom_source_backfill_busy(const struct prom_source *p);
