@@ -81,7 +81,9 @@ struct console {
      * for a reload that adds one again; main frees it after http */
     struct prom_source *prom_off;
     struct http *http; /* borrowed: what a Prometheus a reload adds asks through */
-    struct data_source sources[2]; /* Kubernetes first (its lists decide the clusters), Flink */
+    /* Kubernetes first (its lists decide the clusters), Flink, Prometheus when there is one
+     * (set_sources: a reload adds or removes it) */
+    struct data_source sources[3];
     size_t n_sources;
     struct ui *ui;
     int sig_fd;
@@ -148,6 +150,8 @@ static void draw_frame(struct console *c) {
     if (ms > c->frame_max_ms)
         c->frame_max_ms = ms;
     bench_trace_frame(c->trace, c->app, ui_focus_cluster(c->ui), ui_focus_job(c->ui), ms);
+    if (c->trace) /* make bench: every job's health on the board, REST's or Prometheus's */
+        bench_trace_health(c->trace, prom_source_health_count(c->app->prom, c->app));
 }
 
 /* FLINKTOP_BENCH=http: each server's request counters on stderr at exit (make bench). */
@@ -236,7 +240,9 @@ static void evaluate_alerts(struct app *app, struct alerts *alerts) {
     int64_t now = clock_wall_ms();
     alert_samples_collect(&set, app, now);
     alerts_evaluate(alerts, &set, now);
-    if (app->prom) /* Prometheus's own alerts beside flinktop's, deduplicated */
+    /* Prometheus's own alerts beside flinktop's, deduplicated: not a round either (what
+     * its last round said, handed over after each evaluation) */
+    if (app->prom)
         prom_source_feed_alerts(app->prom, app, alerts);
     alert_samples_free(&set);
 }
@@ -311,6 +317,16 @@ static int on_audit(void *arg, const struct operation *op, const char *phase, ch
     return rc < 0 ? -1 : 0;
 }
 
+/* The sources the loop drives: Kubernetes, Flink REST, and the Prometheus in use. */
+static void set_sources(struct console *c) {
+    c->n_sources = 0;
+    if (c->k8s)
+        c->sources[c->n_sources++] = k8s_poller_source(c->k8s);
+    c->sources[c->n_sources++] = poller_source(c->poller);
+    if (c->prom)
+        c->sources[c->n_sources++] = prom_source_data_source(c->prom);
+}
+
 /* Ctrl-R and SIGHUP: read the config again, and through it the alert rules, the theme
  * and the keys. All of it is checked before anything changes, so a broken file keeps
  * the running config whole and says file:line on the status line. History, selection
@@ -327,6 +343,8 @@ static void reload_prometheus(struct console *c, const struct config *fresh) {
         c->prom_off = c->prom;
         c->prom = NULL;
         c->app->prom = NULL;
+        c->app->prom_cover = NULL; /* REST answers for every job again */
+        set_sources(c);
         alerts_set_external(c->alerts, NULL, 0);
     } else if (rc > 0 && c->prom == NULL) {
         if (c->prom_off) { /* the one removed before, now asking the config's */
@@ -335,14 +353,25 @@ static void reload_prometheus(struct console *c, const struct config *fresh) {
             prom_source_set_target(c->prom, url, tls);
         } else {
             struct prom_source_options po = {url, fresh->prometheus_cluster_label,
-                                             c->app->timeout_ms, tls};
+                                             c->app->timeout_ms, tls, c->app};
             c->prom = prom_source_new(c->http, &po);
         }
+        prom_source_set_cluster_label(c->prom, fresh->prometheus_cluster_label);
         c->app->prom = c->prom;
+        c->app->prom_cover = prom_source_cover(c->prom);
+        set_sources(c);
         prom_source_round(c->prom);
     } else if (rc > 0 &&
                (strcmp(url, prom_source_url(c->prom)) != 0 || tls != prom_source_tls(c->prom))) {
         prom_source_set_target(c->prom, url, tls);
+    }
+    if (rc > 0 && c->prom) { /* the label too: the next round groups and matches by it */
+        const char *old = prom_source_cluster_label(c->prom);
+        const char *want = fresh->prometheus_cluster_label;
+        bool moved = (old == NULL) != (want == NULL) || (old && strcmp(old, want) != 0);
+        prom_source_set_cluster_label(c->prom, want);
+        if (moved)
+            prom_source_round(c->prom); /* asked at once, or at the next refresh when busy */
     }
     free(url);
 }
@@ -535,9 +564,7 @@ static void on_refresh(void *arg) {
         beep();
     c->dirty = true;
     struct source_focus focus = {ui_focus_cluster(c->ui), ui_focus_job(c->ui)};
-    data_sources_round(c->sources, c->n_sources, &focus);
-    if (c->prom)
-        prom_source_round(c->prom);
+    data_sources_round(c->sources, c->n_sources, &focus); /* Prometheus's round among them */
     jvm_fetch_refresh(c->app->jvm, clock_wall_ms()); /* only while its screen is open */
     loop_timer(c->loop, c->app->refresh_ms, on_refresh, c);
 }
@@ -608,16 +635,12 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
     loop_watch_fd(loop, STDIN_FILENO, on_stdin, &c);
     if (c.sig_fd >= 0)
         loop_watch_fd(loop, c.sig_fd, on_signal, &c);
-    if (k8s)
-        c.sources[c.n_sources++] = k8s_poller_source(k8s);
-    c.sources[c.n_sources++] = poller_source(c.poller);
+    set_sources(&c);
     struct source_focus none = {-1, NULL};
     draw_frame(&c); /* what the first screen shows is what is asked first */
     c.focus_cluster = -2; /* never told yet */
     tell_focus(&c);
     data_sources_round(c.sources, c.n_sources, &none);
-    if (c.prom)
-        prom_source_round(c.prom);
     loop_timer(loop, app->refresh_ms, on_refresh, &c);
     loop_timer(loop, TICK_MS, on_tick, &c);
     draw_frame(&c);
@@ -633,9 +656,10 @@ static int run_console(struct app *app, struct poller *poller, struct k8s_poller
             c.dirty = true;
         if (logs_take_changed(app->logs))
             c.dirty = true;
-        if (c.prom && prom_source_take_changed(c.prom))
-            c.dirty = true;
-        if (c.prom && prom_source_backfill(c.prom, app)) /* history from before launch */
+        /* history from before launch: not a round of the source (it follows the model's
+         * new jobs, whichever source listed them, and batches what it finds), so it is
+         * stepped each turn of the loop, outside source_ops */
+        if (c.prom && prom_source_backfill(c.prom, app))
             c.dirty = true;
         if (cp_fetch_take_changed(app->cp_detail)) /* a checkpoint's detail answered */
             c.dirty = true;
@@ -823,9 +847,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "flinktop: %s; going on without Prometheus\n", prom_err);
     if (prom_url) {
         struct prom_source_options po = {prom_url, cfg->prometheus_cluster_label, app.timeout_ms,
-                                         prom_tls};
+                                         prom_tls, o.once ? NULL : &app};
         prom = prom_source_new(http, &po);
         app.prom = prom;
+        app.prom_cover = prom_source_cover(prom); /* what the poller leaves to it */
         free(prom_url);
     }
     struct cp_fetch *cp_detail = o.once ? NULL : cp_fetch_new(http);
@@ -843,7 +868,7 @@ int main(int argc, char **argv) {
         if (k8s)
             discover[src.n_discover++] = k8s_poller_source(k8s);
         if (prom)
-            poll[src.n_poll++] = once_prom_source(prom);
+            poll[src.n_poll++] = prom_source_data_source(prom);
         poll[src.n_poll++] = poller_source(poller);
         poller_set_all_details(poller, true);
         rc = once_run(&app, &src, loop, alerts, o.output);

@@ -10,6 +10,10 @@
 #   p512                       one job, parallelism 512, 128 task managers
 #   NAME-hang                  the same with the proxy paths of one cluster (staging)
 #                              hanging; a one-cluster scenario gets staging as a second
+#   CxJ-prom                   CLUSTERS x JOBS with a real Prometheus (tests/prom-bench.sh,
+#                              its own figures: every job's health on the board, the
+#                              opened job's history against Prometheus's, Prometheus
+#                              queries per refresh, per-job Flink REST per minute)
 # Figures for each: first frame with every FlinkDeployment; time until every job's summary
 # is on the board; the first fill of the rows on screen (their first details, at the
 # budget's full rate; the steady-state window starts after it); time until every job has its details (within the scenario's run);
@@ -35,7 +39,7 @@ else
     WINDOW=${BENCH_SECONDS:-60} KEYS=24 SETTLE=20 AGE_SECONDS=4 FILL_MAX=${BENCH_FILL_MAX:-180}
 fi
 [ "${BENCH_LONG:-0}" = 1 ] && WINDOW=${BENCH_SECONDS:-300}
-SCENARIOS=${BENCH_SCENARIOS:-"3x20 10x100 1x1000 100x1 p512 3x20-hang 10x100-hang 1x1000-hang 100x1-hang p512-hang"}
+SCENARIOS=${BENCH_SCENARIOS:-"3x20 10x100 1x1000 100x1 p512 3x20-hang 10x100-hang 1x1000-hang 100x1-hang p512-hang 100x1-prom"}
 HZ=$(getconf CLK_TCK)
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/flinktop-bench.XXXXXX") || exit 1
@@ -126,9 +130,28 @@ frame_figures() {
 }
 frame_count() { awk '$1 == "frame"' "$dir/trace" | wc -l; }
 
+# prom_scenario NAME: CxJ-prom, through tests/prom-bench.sh (Prometheus scrapes for
+# PROM_WARM_SECONDS, default 120, before the console starts; BENCH_QUICK: 20)
+prom_scenario() {
+    local name=$1 base=${1%-prom}
+    local clusters=${base%x*} jobs=${base#*x}
+    case "$clusters$jobs" in *[!0-9]*|"") echo "bench: unknown scenario $name" >&2; return 1 ;; esac
+    echo
+    echo "== $name: $clusters FlinkDeployments x $jobs jobs with Prometheus, through the Kubernetes API (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    if ! command -v "${PROMETHEUS:-prometheus}" >/dev/null 2>&1; then
+        echo "  prometheus is not installed (make deps): skipped"
+        return 0
+    fi
+    local warm=${PROM_WARM_SECONDS:-120}
+    [ "${BENCH_QUICK:-0}" = 1 ] && warm=${PROM_WARM_SECONDS:-20}
+    PROM_WARM_SECONDS=$warm FLINKTOP=$FLINKTOP timeout 300 bash tests/prom-bench.sh \
+        "$clusters" "$jobs" "$WINDOW" "$REFRESH" | figs
+}
+
 # run_scenario NAME
 run_scenario() {
     local name=$1 base=${1%-hang} hang=0 clusters jobs extra="" label
+    case "$name" in *-prom) prom_scenario "$name"; return ;; esac
     [ "$name" != "$base" ] && hang=1
     case "$base" in
         p512) clusters=1 jobs=1 extra="--parallelism 512 --taskmanagers 128"
@@ -296,6 +319,7 @@ run_scenario() {
 table_row() {
     local f="$dir/report.$1"
     [ -f "$f" ] || return 0
+    case "$1" in *-prom) return 0 ;; esac # its own figures, printed above
     get() { sed -n "s/^  $1: $2.*/\\1/p" "$f" | head -n 1; }
     printf '| %s | %s | %s | %s | %s | %s | %s %% | %s kB | %s | %s |\n' "$1" \
         "$(get 'first frame' '\(>\{0,1\} \{0,1\}[0-9]*\) ms')" \

@@ -1,70 +1,143 @@
 #!/usr/bin/env bash
-# What Prometheus costs per refresh as the fleet grows: the console against a simulated
-# fleet (CLUSTERS x JOBS), Prometheus reached through the simulator's service proxy
-# (prometheus: {context, namespace, service, port}), for SECONDS; prints the requests the
-# proxy forwarded per path and per refresh, and the Flink REST requests by path template.
-#   tests/prom-bench.sh CLUSTERS JOBS [SECONDS=30] [REFRESH_S=2]
-# Needs prometheus and tmux; starts and stops its own simulator, Prometheus and tmux server.
+# make bench's Prometheus scenario (tests/bench.sh runs it as 100x1-prom), or alone:
+#   tests/prom-bench.sh CLUSTERS JOBS [WINDOW_S=60] [REFRESH_S=2]
+# The console against a simulated fleet of CLUSTERS FlinkDeployments x JOBS jobs, found
+# through the simulator's Kubernetes API, with a real Prometheus (tests/prom-start.sh)
+# scraping the simulator and reached through the API server's service proxy
+# (prometheus: {context, namespace, service, port}). Prometheus scrapes for
+# PROM_WARM_SECONDS (default 120) before the console starts, so it holds history from
+# before launch. Prints figures, never pass/fail:
+#   - every job's health on the board: start to the frame where every job's throughput,
+#     worst backpressure and last checkpoint are known (FLINKTOP_BENCH=trace "health");
+#   - the job opened right after that (Enter on the board's first row): the points of
+#     throughput history in its first frame, against the points Prometheus holds for it
+#     over the ring's window (15 min at the refresh period), and the most within 5 s;
+#   - steady state on the board over WINDOW_S: Prometheus queries per refresh (through
+#     the proxy, by path), per-job Flink REST requests per minute (/jobs/JID...: the
+#     board's; the selected row's job is asked at the detail interval for the action
+#     keys) and each cluster's /jobs/overview per minute.
+# Bounded: about PROM_WARM_SECONDS + WINDOW_S + 60 s. Needs prometheus, tmux, jq; starts
+# and stops its own simulator, Prometheus and tmux server (by PID and socket).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 cd "$(dirname "$0")/.." || exit 1
 CLUSTERS=${1:?clusters}
 JOBS=${2:?jobs}
-SECONDS_RUN=${3:-30}
+WINDOW=${3:-60}
 REFRESH=${4:-2}
+WARM=${PROM_WARM_SECONDS:-120}
 FLINKTOP=${FLINKTOP:-./flinktop}
 FLINKTOP_SIM=${FLINKTOP_SIM:-./flinktop-sim}
 . tests/sim-start.sh
 . tests/prom-start.sh
-D=$(mktemp -d "${TMPDIR:-/tmp}/flinktop-prom-bench.XXXXXX")
+D=$(mktemp -d "${TMPDIR:-/tmp}/flinktop-prom-bench.XXXXXX") || exit 1
 SOCK="flinktop-prom-bench-$$"
+T() { tmux -L "$SOCK" "$@"; }
 cleanup() {
-    tmux -L "$SOCK" kill-server 2>/dev/null
+    T kill-server 2>/dev/null
     prom_stop
     sim_stop
     rm -rf "$D"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# wait_trace AWK_CONDITION SECONDS: the first trace line matching, or nothing at the deadline
+wait_trace() {
+    local end=$((SECONDS + $2)) line
+    while :; do
+        line=$(awk "$1 {print; exit}" "$D/trace" 2>/dev/null)
+        [ -n "$line" ] && { echo "$line"; return 0; }
+        [ $SECONDS -ge $end ] && return 1
+        sleep 0.1
+    done
+}
+promq() { # QUERY: the first value of an instant query, 0 none
+    curl -sf "$PROM_URL/api/v1/query" --data-urlencode "query=$1" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)'
+}
+
 sim_start --clusters "$CLUSTERS" --jobs "$JOBS" --taskmanagers 2 --frozen \
     --kubeconfig-out "$D/kc" || exit 1
 prom_start "$SIM_URL" "${REFRESH}s" || exit 1
+warm_from=$SECONDS
 curl -sf -X PUT "$SIM_URL/_sim/prometheus-upstream" -d "{\"url\":\"$PROM_URL\"}" >/dev/null
-want=$(curl -sf "$SIM_URL/_sim/jobs" |
-    python3 -c 'import json,sys; print(sum(j["state"]=="RUNNING" for j in json.load(sys.stdin)["jobs"]))')
-scraped() {
-    curl -sf "$PROM_URL/api/v1/query" \
-        --data-urlencode 'query=count(count by (job_id, cluster) (flink_taskmanager_job_task_busyTimeMsPerSecond))' |
-        python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'
-}
-# a loaded machine may not scrape a big fleet whole each interval: go on once nine in
-# ten jobs are there (the counts measured do not depend on the data)
-end=$(($(date +%s) + 180))
-until [ "$(scraped)" -ge $((want * 9 / 10)) ]; do
-    [ "$(date +%s)" -lt "$end" ] || { echo "Prometheus scraped $(scraped) of $want jobs" >&2; exit 1; }
+want=$(curl -sf "$SIM_URL/_sim/jobs" | jq '[.jobs[] | select(.state == "RUNNING")] | length')
+scraped() { promq 'count(count by (job_id, cluster) (flink_taskmanager_job_task_busyTimeMsPerSecond))'; }
+end=$((SECONDS + 120))
+until [ "$(scraped)" -ge "$want" ]; do
+    [ $SECONDS -lt $end ] || { echo "  Prometheus scraped $(scraped) of $want jobs in 120 s" >&2; exit 1; }
     sleep 1
 done
-echo "Prometheus has $(scraped) of $want jobs"
+while [ $((SECONDS - warm_from)) -lt "$WARM" ]; do sleep 1; done
+echo "  fleet: $CLUSTERS FlinkDeployments x $JOBS jobs ($want running), 2 task managers each; refresh ${REFRESH} s"
+echo "  Prometheus: scraping every ${REFRESH} s for $((SECONDS - warm_from)) s before the console started"
+
 printf 'refresh: %s\nprometheus:\n  context: flinktop-sim\n  namespace: monitoring\n  service: prometheus\n  port: web\n' \
     "$REFRESH" >"$D/c.yaml"
 curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
-curl -sf -X PUT "$SIM_URL/_sim/prometheus-upstream" -d "{\"url\":\"$PROM_URL\"}" >/dev/null
-tmux -L "$SOCK" -f /dev/null new-session -d -x 220 -y 60 \
-    "env LANG=C.UTF-8 $FLINKTOP -c $D/c.yaml --kubeconfig $D/kc --start fleet 2>$D/stderr"
-sleep "$SECONDS_RUN"
-curl -sf "$SIM_URL/_sim/prometheus-upstream" >"$D/prom.json"
+T -f /dev/null new-session -d -s b -x 160 -y 50 \
+    "exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$D XDG_STATE_HOME=$D FLINKTOP_BENCH=trace FLINKTOP_BENCH_FILE=$D/trace $FLINKTOP -c $D/c.yaml --kubeconfig $D/kc --start fleet 2>$D/stderr"
+
+if line=$(wait_trace "\$1 == \"health\" && \$3 >= $want" 60); then
+    set -- $line
+    echo "  every job's health on the board: $2 ms ($want jobs: throughput, backpressure, checkpoint age)"
+else
+    set -- $(awk '$1 == "health"' "$D/trace" 2>/dev/null | tail -n 1) x 0 0
+    echo "  every job's health on the board: > 60000 ms (by then $3 of $want jobs)"
+fi
+startup=$(jq '[.by_path | to_entries[] | select(.key | test("/jobs/\\{jid\\}")) | .value] | add // 0' \
+    <(curl -sf "$SIM_URL/_sim/stats"))
+echo "  per-job Flink REST requests until then: $startup"
+
+# the board's first row opened right away: its history in the first frame
+T send-keys -t b Enter
+if line=$(wait_trace '$1 == "opened"' 20); then
+    set -- $line
+    jid=$3 points=$4
+    held=$(curl -sf "$PROM_URL/api/v1/query_range" \
+        --data-urlencode "query=sum by (job_id) (flink_taskmanager_job_task_numRecordsOutPerSecond{job_id=\"$jid\",task_name=~\"Source:.*\"})" \
+        --data-urlencode "start=$(($(date +%s) - 900))" --data-urlencode "end=$(date +%s)" \
+        --data-urlencode "step=$REFRESH" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(len(r[0]["values"]) if r else 0)')
+    echo "  job opened at $2 ms: $points points of throughput history in its first frame; Prometheus holds $held (15 min at ${REFRESH} s steps)"
+    sleep 5 # its backfill (and REST's own points) coming in
+    if line=$(awk -v j="$jid" '$1 == "points" && $3 == j' "$D/trace" | sort -k4,4n | tail -n 1) && [ -n "$line" ]; then
+        set -- $line
+        echo "    then $4 points at $2 ms (the most within 5 s of opening: Prometheus's backfill and REST's points)"
+    else
+        echo "    then no more points within 5 s"
+    fi
+else
+    echo "  job opened: no job screen within 20 s"
+fi
+T send-keys -t b Escape
+sleep $((2 * REFRESH)) # back on the board, two rounds: steady state
+
+prom_counts() { curl -sf "$SIM_URL/_sim/prometheus-upstream"; }
+prom_counts >"$D/p0.json"
+curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+t0=$SECONDS
+sleep "$WINDOW"
+prom_counts >"$D/p1.json"
 curl -sf "$SIM_URL/_sim/stats" >"$D/stats.json"
-tmux -L "$SOCK" kill-server 2>/dev/null
-python3 - "$D/prom.json" "$D/stats.json" "$SECONDS_RUN" "$REFRESH" "$CLUSTERS" "$JOBS" "$want" <<'EOF'
+secs=$((SECONDS - t0))
+T kill-server 2>/dev/null
+python3 - "$D/p0.json" "$D/p1.json" "$D/stats.json" "$secs" "$REFRESH" "$CLUSTERS" <<'EOF'
 import json, sys
-p = json.load(open(sys.argv[1])); s = json.load(open(sys.argv[2]))
-secs, refresh = float(sys.argv[3]), float(sys.argv[4])
+p0, p1, s = (json.load(open(f)) for f in sys.argv[1:4])
+secs, refresh, clusters = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
 rounds = secs / refresh
-print("fleet: %s clusters x %s jobs (%s running), %.0f s at %.0f s refresh (~%.0f refreshes)"
-      % (sys.argv[5], sys.argv[6], sys.argv[7], secs, refresh, rounds))
-print("prometheus requests through the proxy: %d (%.1f per refresh)" % (p["requests"], p["requests"] / rounds))
-for path, n in sorted(p["paths"].items()):
-    print("  %-24s %5d  %.2f per refresh" % (path, n, n / rounds))
-jobs = {k: v for k, v in s["by_path"].items() if "/jobs/{jid}" in k}
-print("flink REST through the proxy: %d; per-job paths: %d" % (s.get("proxy", 0), sum(jobs.values())))
-for path, n in sorted(jobs.items(), key=lambda kv: -kv[1])[:8]:
-    print("  %-90s %5d" % (path, n))
+paths = {k: v - p0["paths"].get(k, 0) for k, v in p1["paths"].items()}
+queries = sum(paths.values())
+print("  Prometheus queries per refresh (steady state, %.0f s on the board): %.1f (%s)"
+      % (secs, queries / rounds, ", ".join("%s %.1f" % (k, v / rounds) for k, v in sorted(paths.items()) if v)))
+per_job = {k: v for k, v in s["by_path"].items() if "/jobs/{jid}" in k}
+overview = sum(v for k, v in s["by_path"].items() if k.endswith("/jobs/overview"))
+print("  per-job Flink REST requests per minute for the board: %.1f (%s)"
+      % (sum(per_job.values()) * 60 / secs,
+         ", ".join("%s %.1f" % (k.split("/jobs/{jid}")[1] or "/jobs/{jid}", v * 60 / secs)
+                   for k, v in sorted(per_job.items(), key=lambda kv: -kv[1])[:4]) or "none"))
+print("  /jobs/overview per minute: %.0f for %d clusters (the request budget's steady share paces"
+      " the summaries; unchanged by Prometheus)" % (overview * 60 / secs, clusters))
 EOF

@@ -1,5 +1,5 @@
 /* A source of data the loop drives, the same way for each: Flink REST (poller.c),
- * Kubernetes (k8s_poller.c), Prometheus later (tmux's command table, curl's protocol
+ * Kubernetes (k8s_poller.c), Prometheus (prom_source.c) (tmux's command table, curl's protocol
  * handlers). A source asks what is due when a round starts, takes each answer to its
  * requests through on_response (its http done callbacks go there and nowhere else),
  * writes the model, and says whether the model changed. */
@@ -18,7 +18,7 @@ struct source_focus {
 };
 
 struct source_ops {
-    const char *name; /* "flink", "kubernetes" */
+    const char *name; /* "flink", "kubernetes", "prometheus" */
     /* Ask what is due now; what is still in flight is never asked again. */
     void (*start_round)(void *self, const struct source_focus *focus);
     /* One answer to one of this source's requests (request: the source's own argument,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flink_endpoints.h"
+#include "prom_cover.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -85,6 +86,7 @@ struct poller {
     struct poller_row *rows; /* owned: the job rows on screen */
     size_t n_rows;
     int filling; /* jobs whose fill is out (js->fill), at most POLLER_FILL_MAX */
+    bool selected_moved; /* schedule_selected runs for a row just selected */
 };
 
 struct poller *poller_new(struct app *app, struct http *http) {
@@ -142,6 +144,7 @@ bool poller_take_changed(struct poller *p) {
 }
 
 static void schedule_selected(struct poller *p, size_t ci);
+static bool prom_covers(const struct poller *p, size_t ci, const char *id, int64_t now);
 
 void poller_set_focus(struct poller *p, const struct poller_focus *f) {
     p->focus = f->cluster;
@@ -173,8 +176,11 @@ void poller_set_focus(struct poller *p, const struct poller_focus *f) {
     }
     /* a new row selected: what an action on it needs, now rather than next round */
     if (moved && !p->all_details && p->selected >= 0 && (size_t)p->selected < p->app->n_clusters &&
-        cluster_in_scope(&p->app->clusters[p->selected]))
+        cluster_in_scope(&p->app->clusters[p->selected])) {
+        p->selected_moved = true;
         schedule_selected(p, (size_t)p->selected);
+        p->selected_moved = false;
+    }
 }
 
 static size_t ring_size(const struct poller *p) {
@@ -529,7 +535,10 @@ static void schedule_selected(struct poller *p, size_t ci) {
         if (j->id[0] == '\0' || (p->selected_job[0] && strcmp(j->id, p->selected_job) != 0))
             continue;
         const struct job_sched *js = job_sched(p, ci, j->id, false);
-        bool due = js == NULL || js->details_ms == 0 || now - js->details_ms >= detail_interval(p);
+        /* a job Prometheus covers: when the row is selected, not again every interval */
+        bool again = p->selected_moved || !prom_covers(p, ci, j->id, now);
+        bool due = js == NULL || js->details_ms == 0 ||
+                   (again && now - js->details_ms >= detail_interval(p));
         if (due || (js->in_flight > 0 && js->prio < HTTP_PRIO_VIEW))
             refresh_job(p, ci, j, HTTP_PRIO_VIEW, false, false);
     }
@@ -566,13 +575,29 @@ static bool tms_in_view(const struct poller *p, size_t ci) {
     return (int)ci == p->focus && p->tab == POLLER_TAB_TASKMANAGERS;
 }
 
+/* ---- Prometheus answers for the fleet ------------------------------------------------ */
+
+/* The board's figures of job id of cluster ci come from Prometheus (prom_cover.h, the
+ * model's record the Prometheus source writes): no REST fill or background refresh of its
+ * details for them. The job on screen and the selected row are asked as before. */
+static bool prom_covers(const struct poller *p, size_t ci, const char *id, int64_t now) {
+    return prom_cover_job(p->app->prom_cover, ci, id, now, refresh_interval(p));
+}
+
+/* Prometheus's first answer is due (at most a refresh period): the rows wait for it
+ * rather than spend a REST fill on what it is about to say. */
+static bool prom_waiting(const struct poller *p, int64_t now) {
+    return prom_cover_waiting(p->app->prom_cover, now, refresh_interval(p));
+}
+
 /* ---- the rows on screen: their first details before anything off screen ------------ */
 
 /* Each job row on screen that has no details yet and none out gets its first detail
  * set for the board, as a fill (it waits for the budget, not for its steady share), at
  * most POLLER_FILL_MAX jobs at a time, top row first. O(rows). */
 static void fill_rows(struct poller *p) {
-    if (p->all_details)
+    int64_t now = now_ms(p);
+    if (p->all_details || prom_waiting(p, now))
         return;
     for (size_t i = 0; i < p->n_rows && p->filling < POLLER_FILL_MAX; i++) {
         const struct poller_row *r = &p->rows[i];
@@ -583,7 +608,7 @@ static void fill_rows(struct poller *p) {
         if (!cluster_in_scope(c) || is_focus_job(p, ci, r->id))
             continue;
         struct job *j = cluster_find_job(c, r->id);
-        if (j == NULL)
+        if (j == NULL || prom_covers(p, ci, j->id, now))
             continue;
         const struct job_sched *js = job_sched(p, ci, j->id, false);
         if (js && (js->fill || (js->details_ms != 0 && js->in_flight == 0)))
@@ -613,6 +638,7 @@ static void consider(struct bg_pick *best, enum bg_kind kind, size_t ci, size_t 
  * (each due every detail interval). O(jobs). */
 static struct bg_pick oldest_due(struct poller *p, int64_t now) {
     struct bg_pick best = {BG_NONE, 0, 0, 0};
+    bool prom_first = prom_waiting(p, now);
     for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
         struct cluster *c = &p->app->clusters[ci];
         if (!cluster_in_scope(c))
@@ -626,8 +652,9 @@ static struct bg_pick oldest_due(struct poller *p, int64_t now) {
             consider(&best, BG_TMS, ci, 0, cs->tm_ms);
         for (size_t k = 0; k < c->jobs.len; k++) {
             const struct job *j = &c->jobs.items[k];
-            if (j->id[0] == '\0' || is_focus_job(p, ci, j->id))
-                continue;
+            if (j->id[0] == '\0' || is_focus_job(p, ci, j->id) || prom_first ||
+                prom_covers(p, ci, j->id, now))
+                continue; /* Prometheus answers for it (or is about to) */
             const struct job_sched *js = job_sched(p, ci, j->id, false);
             int64_t last = js ? js->details_ms : 0;
             if ((js && js->in_flight > 0) || (last != 0 && now - last < detail_interval(p)))

@@ -8,7 +8,16 @@
  * metrics; parses the answers into the app's clusters and records each endpoint's
  * struct source. What is in flight and what is due is the poller's own bookkeeping, not
  * the model's. A request still in flight is never asked again, so a hanging server never
- * piles up requests. History is not pushed here: history_update() reads the model. */
+ * piles up requests. History is not pushed here: history_update() reads the model.
+ *
+ * While Prometheus answers for the fleet (app->prom_cover, prom_cover.h: the jobs its last
+ * good fleet answer named, at most three refresh periods old), the jobs it covers get no
+ * fill and no background refresh of their details: their board figures are Prometheus's.
+ * The job on screen keeps its REST details every round, the selected row's job when the
+ * row is selected (not again each detail interval while it stays covered); a
+ * job it does not cover, or every job when it fails, goes stale or is removed, is filled
+ * and refreshed as above. For one refresh period after a Prometheus starts (or moves)
+ * the rows wait for its first answer. --once (all details) asks every job regardless. */
 #ifndef FLINKTOP_POLLER_H
 #define FLINKTOP_POLLER_H
 

@@ -20,6 +20,7 @@ struct k8s_context_state;
 struct k8s_poller;
 struct operations;
 struct prom_source;
+struct prom_cover;
 
 struct app {
     /* Owned array of n_clusters (room for cap_clusters). Kubernetes discovery appends at
@@ -57,6 +58,9 @@ struct app {
     const struct config *config; /* borrowed: per-cluster readonly, confirm, savepoint dir */
     /* borrowed, NULL without Prometheus: its figures and alerts */
     const struct prom_source *prom;
+    /* borrowed from that Prometheus source (prom_cover.h), NULL without one: the jobs its
+     * last good fleet answer named, which the Flink REST poller leaves to it for the board */
+    const struct prom_cover *prom_cover;
     /* borrowed: what may be sent, and sends it (NULL: no actions) */
     struct action_engine *actions;
     struct logs *logs; /* borrowed, NULL none: the logs the user opens (log_fetch.h) */

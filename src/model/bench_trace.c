@@ -1,6 +1,7 @@
 /* FLINKTOP_BENCH=trace: the console's progress and key latency for make bench. */
 #include "bench_trace.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "app.h"
 #include "clock.h"
+#include "job_detail.h"
 #include "model.h"
 #include "xalloc.h"
 
@@ -17,6 +19,10 @@ struct bench_trace {
     int64_t key_us; /* read time of the first key not yet on screen, 0 none */
     size_t last[4]; /* the progress counts last written */
     bool progressed;
+    size_t health; /* the health count last written */
+    bool health_written;
+    char opened[33]; /* the job whose screen was last traced as opened */
+    size_t points;   /* its known throughput points last traced */
 };
 
 static int64_t real_us(void) {
@@ -94,6 +100,16 @@ static void trace_age(struct bench_trace *t, const struct app *app, int focus_cl
     const struct job *j = cluster_job_by_id(c, focus_job);
     if (j == NULL)
         return;
+    const struct ring *r = j->detail ? &j->detail->history.in_per_s : NULL;
+    size_t known = 0;
+    for (size_t i = 0; r && i < r->len; i++)
+        known += !isnan(ring_get(r, i));
+    bool first = strcmp(t->opened, focus_job) != 0; /* its screen's first frame */
+    if (first || known != t->points)
+        fprintf(t->out, "%s %lld %s %zu\n", first ? "opened" : "points",
+                (long long)(clock_mono_ms() - t->start_ms), focus_job, known);
+    snprintf(t->opened, sizeof t->opened, "%s", focus_job);
+    t->points = known;
     int64_t now = clock_wall_ms();
     int64_t summary = c->sources[SRC_JOBS].last_ok_ms;
     int64_t metrics = j->detail ? j->detail->metrics_ms : 0;
@@ -113,5 +129,14 @@ void bench_trace_frame(struct bench_trace *t, const struct app *app, int focus_c
     fprintf(t->out, "frame %lld %.3f\n", (long long)(clock_mono_ms() - t->start_ms), draw_ms);
     trace_progress(t, app);
     trace_age(t, app, focus_cluster, focus_job);
+    fflush(t->out);
+}
+
+void bench_trace_health(struct bench_trace *t, size_t jobs) {
+    if (t == NULL || (t->health_written && jobs == t->health))
+        return;
+    t->health = jobs;
+    t->health_written = true;
+    fprintf(t->out, "health %lld %zu\n", (long long)(clock_mono_ms() - t->start_ms), jobs);
     fflush(t->out);
 }

@@ -19,10 +19,20 @@
  *       and the scheduler's, not flinktop's
  *   age MS JOB_MS DETAIL_MS
  *       after a frame on a job's screen: how old that job's summary and its vertex
- *       metrics are at MS (-1 not yet) */
+ *       metrics are at MS (-1 not yet)
+ *   health MS JOBS
+ *       after a frame, when it changed: jobs on the board whose health (throughput,
+ *       worst backpressure, last checkpoint) is known, from Flink REST or Prometheus
+ *       (main.c counts it: prom_source_health_count)
+ *   opened MS JOB_ID POINTS
+ *       the first frame of a job's screen (each time another job is opened): the known
+ *       (non-NaN) points of its throughput history then (records in per second)
+ *   points MS JOB_ID POINTS
+ *       a later frame of that screen where that count changed (a backfill came in) */
 #ifndef FLINKTOP_BENCH_TRACE_H
 #define FLINKTOP_BENCH_TRACE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct app;
@@ -41,5 +51,7 @@ void bench_trace_busy(struct bench_trace *t, int64_t woke_us);
  * and the age of the focused job's data (focus_cluster -1 or job NULL: none). */
 void bench_trace_frame(struct bench_trace *t, const struct app *app, int focus_cluster,
                        const char *focus_job, double draw_ms);
+/* After a frame: jobs with their health known (a "health" line when it changed). */
+void bench_trace_health(struct bench_trace *t, size_t jobs);
 
 #endif

@@ -72,6 +72,8 @@ static void push_gaps(struct job_history *h, int64_t t, int refresh_ms) {
         ring_push_at(&h->bp_max, at, NAN);
         ring_push_at(&h->busy_max, at, NAN);
         for (size_t v = 0; v < h->n_vertices; v++) {
+            if (h->vertices[v].in_per_s.len > 0 && isnan(ring_last(&h->vertices[v].in_per_s)))
+                continue; /* already in a gap (Prometheus's rounds have no vertices) */
             ring_push_at(&h->vertices[v].in_per_s, at, NAN);
             ring_push_at(&h->vertices[v].out_per_s, at, NAN);
             ring_push_at(&h->vertices[v].busy, at, NAN);
@@ -131,6 +133,30 @@ void history_record_job(struct job_history *h, const struct job_detail *d, int r
         ring_push_at(&h->cp_size, t, (double)lc->size_bytes);
         h->last_cp_id = lc->id;
     }
+}
+
+void history_record_prom(struct job_history *h, int64_t t, double in, double out, double bp,
+                         double busy, int refresh_ms) {
+    if (t <= 0 || t - h->last_push_ms < (refresh_ms > 0 ? refresh_ms : 2000) / 2)
+        return;
+    push_gaps(h, t, refresh_ms);
+    h->last_push_ms = t;
+    ring_push_at(&h->in_per_s, t, in);
+    ring_push_at(&h->out_per_s, t, out);
+    ring_push_at(&h->bp_max, t, bp);
+    ring_push_at(&h->busy_max, t, busy);
+    /* the vertices have no figures from these queries: one NaN marks the gap in their
+     * rings (not one a step: a fleet of covered jobs would fill them all with gaps) */
+    for (size_t v = 0; v < h->n_vertices; v++) {
+        struct vertex_history *vh = &h->vertices[v];
+        if (vh->in_per_s.len > 0 && isnan(ring_last(&vh->in_per_s)))
+            continue;
+        ring_push_at(&vh->in_per_s, t, NAN);
+        ring_push_at(&vh->out_per_s, t, NAN);
+        ring_push_at(&vh->busy, t, NAN);
+        ring_push_at(&vh->backpressured, t, NAN);
+    }
+    expire(h, t - (int64_t)h->ring_size * (refresh_ms > 0 ? refresh_ms : 2000));
 }
 
 size_t history_backfill(struct job_history *h, struct ring *r, const int64_t *t, const double *v,

@@ -61,6 +61,13 @@ struct vertex_history *job_history_vertex(struct job_history *h, const char *id)
  * than the last point (NaN points first for the refreshes of refresh_ms it missed), the
  * last completed checkpoint when it is a new one. */
 void history_record_job(struct job_history *h, const struct job_detail *d, int refresh_ms);
+/* A live point from Prometheus at t (its sample time) for a job whose REST details are not
+ * refreshed (prom_cover.h): the job's throughput and worst ratios 0..1 (NaN unknown),
+ * with NaN points first for the refreshes it missed and one NaN in each vertex's rings
+ * (the gap, not a point a step); nothing when t is not newer than the last point by half
+ * a refresh. */
+void history_record_prom(struct job_history *h, int64_t t, double in, double out, double bp,
+                         double busy, int refresh_ms);
 /* Backfill ring r of h (one of its own or its vertices') with n points from before launch
  * (ring_backfill), and keep last_push_ms so live points that follow fill gaps from the
  * newest backfilled one. Returns the points added. */

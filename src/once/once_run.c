@@ -98,35 +98,3 @@ int once_run(struct app *app, const struct once_sources *src, struct loop *loop,
     fflush(stdout);
     return once_all_ok(app) ? 0 : 3;
 }
-
-/* Prometheus behind source_ops for --once: prom_source.c has no ops table of its own yet */
-static void prom_round(void *self, const struct source_focus *focus) {
-    (void)focus; /* its queries are fleet-wide */
-    prom_source_round(self);
-}
-
-static void prom_response(void *self, void *request, const struct http_response *resp) {
-    /* never called: prom_source's own http callbacks take its answers */
-    (void)self;
-    (void)request;
-    (void)resp;
-}
-
-static bool prom_take_changed(void *self) {
-    return prom_source_take_changed(self);
-}
-
-static bool prom_busy(const void *self) {
-    return prom_source_busy(self);
-}
-
-static void prom_free(void *self) {
-    (void)self; /* main owns it and frees it after http */
-}
-
-static const struct source_ops once_prom_ops = {"prometheus", prom_round,   prom_response,
-                                                prom_take_changed, prom_busy, prom_free};
-
-struct data_source once_prom_source(struct prom_source *p) {
-    return (struct data_source){&once_prom_ops, p};
-}

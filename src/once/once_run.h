@@ -34,8 +34,4 @@ struct once_sources {
 int once_run(struct app *app, const struct once_sources *src, struct loop *loop,
              struct alerts *alerts, enum output_format fmt);
 
-/* Prometheus as a source of the --once run (its rounds, busy and changed flag; its
- * answers go to its own callbacks). p is borrowed; the source's free does nothing. */
-struct data_source once_prom_source(struct prom_source *p);
-
 #endif

@@ -8,6 +8,8 @@
 
 #include "clock.h"
 #include "alerts.h"
+#include "history.h"
+#include "job_detail.h"
 #include "model.h"
 #include "prom_backfill.h"
 #include "xalloc.h"
@@ -59,7 +61,7 @@ struct row {
     char *ns, *pod, *cluster; /* owned; NULL when the series has no such label */
 };
 
-enum req_kind { REQ_JOB, REQ_TASK, REQ_RATE, REQ_ALERTS };
+enum req_kind { REQ_JOB, REQ_TASK, REQ_RATE, REQ_ALERTS, REQ_RULES };
 
 struct req {
     struct prom_source *p;
@@ -68,6 +70,9 @@ struct req {
 
 struct prom_source {
     struct http *http;
+    struct app *app;         /* borrowed, NULL: the cover and live points are not written */
+    struct prom_cover cover; /* the jobs the last good round named (prom_cover.h) */
+    size_t cover_clusters;   /* app->n_clusters when the cover was made */
     char *url;
     char *cluster_label;
     long timeout_ms;
@@ -80,6 +85,7 @@ struct prom_source {
     struct row *next;
     size_t n_next, cap_next;
     bool next_failed;
+    bool next_void; /* asked before the cluster label changed: dropped when it ends */
     char next_error[160];
     /* the last good round: rows sorted by job_id */
     struct row *rows;
@@ -122,13 +128,17 @@ struct prom_source *prom_source_new(struct http *http, const struct prom_source_
     p->cluster_label = o->cluster_label ? xstrdup(o->cluster_label) : NULL;
     p->timeout_ms = o->timeout_ms;
     p->tls = o->tls;
+    p->app = o->app;
     p->state.state = SOURCE_PENDING;
+    prom_cover_init(&p->cover);
+    prom_cover_clear(&p->cover, clock_wall_ms()); /* the board waits a refresh for it */
     for (int i = 0; i < PROM_SOURCE_QUERIES; i++) {
         p->reqs[i].p = p;
         p->reqs[i].kind = (enum req_kind)i;
     }
     p->bf = prom_backfill_new(p);
     p->rules_req.p = p;
+    p->rules_req.kind = REQ_RULES;
     return p;
 }
 
@@ -138,6 +148,7 @@ void prom_source_free(struct prom_source *p) {
     rows_free(p->next, p->n_next);
     rows_free(p->rows, p->n_rows);
     prom_alert_list_free(&p->alerts);
+    prom_cover_free(&p->cover);
     prom_backfill_free(p->bf);
     prom_rule_list_free(&p->rules);
     for (size_t i = 0; i < p->n_jm; i++) {
@@ -242,12 +253,24 @@ static void keep_firing(struct prom_source *p, struct prom_alert_list *l) {
     memset(l, 0, sizeof *l);
 }
 
+static void write_model(struct prom_source *p);
+static void make_cover(struct prom_source *p, int64_t answered_ms);
+
 static void round_done(struct prom_source *p) {
+    if (p->next_void) { /* grouped by the old label: the next round asks by the new one */
+        p->next_void = false;
+        rows_free(p->next, p->n_next);
+        p->next = NULL;
+        p->n_next = p->cap_next = 0;
+        p->changed = true;
+        return;
+    }
     p->state.last_try_ms = clock_wall_ms();
     if (p->next_failed) {
         p->state.state = SOURCE_ERROR;
         snprintf(p->state.error, sizeof p->state.error, "%s", p->next_error);
         rows_free(p->next, p->n_next);
+        prom_cover_clear(&p->cover, 0); /* failing: REST answers for every job at once */
     } else {
         if (p->n_next > 1) /* qsort's base must not be NULL, even for no rows */
             qsort(p->next, p->n_next, sizeof *p->next, cmp_row);
@@ -258,14 +281,20 @@ static void round_done(struct prom_source *p) {
         p->state.last_ok_ms = p->state.last_try_ms;
         p->state.error[0] = '\0';
         p->jm_fresh = true;
+        write_model(p);
     }
     p->next = NULL;
     p->n_next = p->cap_next = 0;
     p->changed = true;
 }
 
+/* Every answer goes through the source interface (prom_source_ops.on_response). */
 static void on_done(void *arg, const struct http_response *resp) {
-    struct req *q = arg;
+    prom_source_ops.on_response(((struct req *)arg)->p, arg, resp);
+}
+
+/* One answer of a round's queries. */
+static void round_answer(struct req *q, const struct http_response *resp) {
     struct prom_source *p = q->p;
     char err[200] = "";
     enum prom_api_status st;
@@ -312,8 +341,8 @@ static char *query_url(const struct prom_source *p, const char *agg, const char 
     return url;
 }
 
-static void on_rules(void *arg, const struct http_response *resp) {
-    struct prom_source *p = ((struct req *)arg)->p;
+/* The answer of /api/v1/rules. */
+static void rules_answer(struct prom_source *p, const struct http_response *resp) {
     p->rules_pending = false;
     if (resp->outcome == HTTP_FAILED && resp->status == 0)
         return; /* the round's own requests say what is wrong */
@@ -325,6 +354,10 @@ static void on_rules(void *arg, const struct http_response *resp) {
     prom_rule_list_free(&p->rules);
     p->rules = l;
     p->changed = true;
+}
+
+static void on_rules(void *arg, const struct http_response *resp) {
+    prom_source_ops.on_response(((struct req *)arg)->p, arg, resp);
 }
 
 /* The rules' `for` and expressions change with a deploy, not a refresh: now and then. */
@@ -465,6 +498,7 @@ void prom_source_set_target(struct prom_source *p, const char *url, const struct
     p->url = xstrdup(url);
     p->tls = tls;
     p->state.state = SOURCE_PENDING;
+    prom_cover_clear(&p->cover, clock_wall_ms()); /* not ok until the new one answers */
     p->state.error[0] = '\0';
     p->rules_wait = 0; /* the new one's rules with its first round */
     p->changed = true;
@@ -593,6 +627,10 @@ static bool push_jm_heaps(struct prom_source *p, const struct app *app) {
 bool prom_source_backfill(struct prom_source *p, struct app *app) {
     if (p == NULL)
         return false;
+    /* clusters found since the last round (Kubernetes lists them after Prometheus may
+     * have answered): the same answer matched again, so their jobs are covered now */
+    if (p->app && p->cover.answered_ms > 0 && p->app->n_clusters != p->cover_clusters)
+        make_cover(p, p->cover.answered_ms);
     bool changed = prom_backfill_step(p->bf, app);
     return push_jm_heaps(p, app) || changed;
 }
@@ -693,4 +731,155 @@ void prom_source_feed_alerts(const struct prom_source *p, const struct app *app,
         free(items[i].key);
     }
     free(items);
+}
+
+/* ---- what a good round writes into the model ---------------------------------------- */
+
+/* The cluster(s) row r's figures go to, as prom_source_job matches them, into the cover. */
+static void cover_row(struct prom_source *p, const struct app *app, const struct row *r) {
+    if (p->cluster_label) {
+        int ci = app_cluster_by_name(app, r->cluster);
+        if (ci >= 0)
+            prom_cover_add(&p->cover, (size_t)ci, r->job_id);
+        return;
+    }
+    bool named = false;
+    if (r->ns && r->pod) {
+        size_t o = pod_owner(app, r->ns, r->pod);
+        if (o != SIZE_MAX) {
+            prom_cover_add(&p->cover, o, r->job_id);
+            named = true;
+        }
+    }
+    if (r->cluster) { /* a --flink cluster of that name */
+        int ci = app_cluster_by_name(app, r->cluster);
+        if (ci >= 0 && app->clusters[ci].k8s.name == NULL)
+            prom_cover_add(&p->cover, (size_t)ci, r->job_id);
+    } else if (!named) {
+        prom_cover_add(&p->cover, SIZE_MAX, r->job_id); /* nothing says: the id decides */
+    }
+}
+
+static bool same_place(const struct row *a, const struct row *b) {
+    return strcmp(a->job_id, b->job_id) == 0 && (a->ns == NULL) == (b->ns == NULL) &&
+           (a->ns == NULL || strcmp(a->ns, b->ns) == 0) && (a->pod == NULL) == (b->pod == NULL) &&
+           (a->pod == NULL || strcmp(a->pod, b->pod) == 0) &&
+           (a->cluster == NULL) == (b->cluster == NULL) &&
+           (a->cluster == NULL || strcmp(a->cluster, b->cluster) == 0);
+}
+
+/* A job Prometheus covers has no REST refresh for its board figures: its history takes
+ * Prometheus's point each round (its details are made, empty, so backfill and these
+ * points have rings to go to). The job on screen's fresher REST points win. */
+static void push_live(struct prom_source *p, struct app *app) {
+    int64_t now = clock_wall_ms();
+    int refresh = app->refresh_ms > 0 ? app->refresh_ms : 2000;
+    for (size_t ci = 0; ci < app->n_clusters; ci++) {
+        struct cluster *c = &app->clusters[ci];
+        if (!cluster_in_scope(c))
+            continue;
+        for (size_t k = 0; k < c->jobs.len; k++) {
+            struct job *j = &c->jobs.items[k];
+            struct prom_job_health h;
+            if (!prom_cover_job(&p->cover, ci, j->id, now, refresh) ||
+                !prom_source_job(p, app, ci, j->id, &h) || h.sample_ms <= 0)
+                continue;
+            if (j->detail == NULL)
+                j->detail = job_detail_new(app->history_len ? app->history_len : 450);
+            if (j->detail->metrics_ms >= h.sample_ms - refresh)
+                continue; /* REST refreshes it (the job on screen) */
+            history_record_prom(&j->detail->history, h.sample_ms, h.v[PROM_M_RECORDS_IN],
+                                h.v[PROM_M_RECORDS_OUT], h.v[PROM_M_BACKPRESSURED_MAX] / 1000.0,
+                                h.v[PROM_M_BUSY_MAX] / 1000.0, refresh);
+        }
+    }
+}
+
+/* A good round: the jobs it named into the cover; their live points into history. Only
+ * the Prometheus the app uses writes (a removed one's last round lands in its own cover). */
+static void make_cover(struct prom_source *p, int64_t answered_ms) {
+    struct app *app = p->app;
+    prom_cover_begin(&p->cover);
+    for (size_t i = 0; app && i < p->n_rows; i++) {
+        const struct row *r = &p->rows[i];
+        if (r->job_id[0] == '\0' || (i > 0 && same_place(r, &p->rows[i - 1])))
+            continue;
+        cover_row(p, app, r);
+    }
+    prom_cover_commit(&p->cover, answered_ms);
+    p->cover_clusters = app ? app->n_clusters : 0;
+}
+
+static void write_model(struct prom_source *p) {
+    make_cover(p, p->state.last_ok_ms);
+    if (p->app && p->app->prom == p)
+        push_live(p, p->app);
+}
+
+const struct prom_cover *prom_source_cover(const struct prom_source *p) {
+    return p ? &p->cover : NULL;
+}
+
+void prom_source_set_cluster_label(struct prom_source *p, const char *label) {
+    if ((label == NULL && p->cluster_label == NULL) ||
+        (label && p->cluster_label && strcmp(label, p->cluster_label) == 0))
+        return;
+    free(p->cluster_label);
+    p->cluster_label = label ? xstrdup(label) : NULL;
+    /* the rows were matched by the old label: gone, REST answers until the next round */
+    rows_free(p->rows, p->n_rows);
+    p->rows = NULL;
+    p->n_rows = 0;
+    prom_cover_clear(&p->cover, clock_wall_ms());
+    p->state.state = SOURCE_PENDING;
+    p->next_void = p->pending > 0;
+    p->changed = true;
+}
+
+/* ---- the source interface ------------------------------------------------------------ */
+
+static void ops_round(void *self, const struct source_focus *focus) {
+    (void)focus; /* its queries are fleet-wide: nothing depends on the screen */
+    prom_source_round(self);
+}
+
+static void ops_response(void *self, void *request, const struct http_response *resp) {
+    struct req *q = request;
+    (void)self; /* the request knows its source */
+    if (q->kind == REQ_RULES)
+        rules_answer(q->p, resp);
+    else
+        round_answer(q, resp);
+}
+
+static bool ops_take_changed(void *self) { return prom_source_take_changed(self); }
+static bool ops_busy(const void *self) { return prom_source_busy(self); }
+static void ops_free(void *self) { prom_source_free(self); }
+
+const struct source_ops prom_source_ops = {"prometheus",     ops_round, ops_response,
+                                           ops_take_changed, ops_busy,  ops_free};
+
+struct data_source prom_source_data_source(struct prom_source *p) {
+    return (struct data_source){&prom_source_ops, p};
+}
+
+size_t prom_source_health_count(const struct prom_source *p, const struct app *app) {
+    size_t n = 0;
+    for (size_t ci = 0; ci < app->n_clusters; ci++) {
+        const struct cluster *c = &app->clusters[ci];
+        if (!cluster_in_scope(c))
+            continue;
+        for (size_t k = 0; k < c->jobs.len; k++) {
+            const struct job *j = &c->jobs.items[k];
+            const struct job_detail *d = j->detail;
+            struct prom_job_health h;
+            if (d && d->metrics_ms > 0 && !isnan(d->records_in_per_s) && d->have_checkpoints)
+                n++;
+            else if (p && prom_source_job(p, app, ci, j->id, &h) &&
+                     !isnan(h.v[PROM_M_RECORDS_IN]) && !isnan(h.v[PROM_M_BACKPRESSURED_MAX]) &&
+                     !isnan(h.v[PROM_M_CHECKPOINT_TS]))
+                n++;
+        }
+    }
+    return n;
 }

@@ -43,6 +43,8 @@
 #include "app.h"
 #include "http.h"
 #include "prom_api.h"
+#include "prom_cover.h"
+#include "source_ops.h"
 
 #define PROM_SOURCE_QUERIES 4
 
@@ -73,6 +75,10 @@ struct prom_source_options {
     const char *cluster_label;  /* NULL: namespace + pod, then cluster; copied */
     long timeout_ms;            /* per request; 0: http's default */
     const struct http_tls *tls; /* borrowed, NULL plain: a service proxy's (prom_target.h) */
+    /* borrowed, NULL: nothing written to the model. A good round writes the jobs it named
+     * (prom_source_cover) and, while app->prom is this source, a live history point for
+     * each job it covers (their REST details are not refreshed for the board). */
+    struct app *app;
 };
 
 struct prom_source;
@@ -86,6 +92,26 @@ void prom_source_free(struct prom_source *p);
  * tls borrowed as in the options; what the old one said stays until the new one
  * answers, the state pending. */
 void prom_source_set_target(struct prom_source *p, const char *url, const struct http_tls *tls);
+
+/* Another cluster label (a reload changed prometheus_cluster_label; label copied, NULL
+ * the default): the next round groups and matches by it; the rows matched by the old one
+ * are dropped and the cover cleared until then (REST answers for the board meanwhile). */
+void prom_source_set_cluster_label(struct prom_source *p, const char *label);
+
+/* The jobs the last good round named, by cluster id (prom_cover.h): what the Flink REST
+ * poller leaves to Prometheus. Cleared when a round fails, the target or label moves;
+ * empty and waiting (one refresh) before the first answer. borrowed, valid until
+ * prom_source_free; NULL for p NULL. main.c sets app->prom_cover to it with app->prom. */
+const struct prom_cover *prom_source_cover(const struct prom_source *p);
+
+/* Prometheus as a source the loop drives (source_ops.h), beside Flink REST and
+ * Kubernetes: start_round is prom_source_round (its queries are fleet-wide, the focus
+ * plays no part), on_response takes every answer of its rounds and of /api/v1/rules,
+ * busy and take_changed as below, free is prom_source_free (call it after http_free;
+ * main.c frees its source itself). Backfill (prom_source_backfill) and the alerts feed
+ * (prom_source_feed_alerts) are not rounds: see there. */
+extern const struct source_ops prom_source_ops;
+struct data_source prom_source_data_source(struct prom_source *p);
 
 /* Submit a round unless one is in flight. Nothing blocks. */
 void prom_source_round(struct prom_source *p);
@@ -108,6 +134,11 @@ double prom_job_health_lag(const struct prom_job_health *h);
 /* Job job_id of app->clusters[ci]: true and *out filled when any series matched. */
 bool prom_source_job(const struct prom_source *p, const struct app *app, size_t ci,
                      const char *job_id, struct prom_job_health *out);
+
+/* Jobs of the clusters in scope whose health is known, as the board shows it: throughput,
+ * worst backpressure and last checkpoint, from Prometheus's last round or the job's REST
+ * details (make bench's "every job's health on the board"). p NULL: REST alone. O(jobs). */
+size_t prom_source_health_count(const struct prom_source *p, const struct app *app);
 
 /* The firing alerts of the last good alerts answer; borrowed until the next round ends. */
 size_t prom_source_alert_count(const struct prom_source *p);
@@ -148,7 +179,8 @@ struct ring *prom_source_jm_ring(struct prom_source *p, const char *cluster, siz
 
 /* History from before launch (prom_backfill.h): apply what arrived and ask for what is
  * new; call after the model changed and when a request ended; also puts each round's
- * JobManager heaps into their rings. True when rings changed. */
+ * JobManager heaps into their rings, and matches the last answer again to clusters found
+ * since (the cover). True when rings changed. */
 bool prom_source_backfill(struct prom_source *p, struct app *app);
 /* A backfill batch is in flight or waiting to be applied. */
 bool prom_source_backfill_busy(const struct prom_source *p);

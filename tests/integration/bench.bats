@@ -58,3 +58,24 @@ setup() {
     [ "$(printf '%s\n' "$events" | grep -c .)" -eq 1 ]
     [[ "$events" == "MODIFIED flink-staging/staging-taskmanager-"* ]]
 }
+
+@test "make bench's Prometheus scenario prints every figure with a number (3 x 1 jobs, quick)" {
+    command -v prometheus >/dev/null || skip "prometheus is not installed"
+    run env BENCH_QUICK=1 BENCH_SECONDS=4 PROM_WARM_SECONDS=6 BENCH_SCENARIOS=3x1-prom bash tests/bench.sh 3>&-
+    echo "$output"
+    [ "$status" -eq 0 ]
+    n='[0-9]+(\.[0-9]+)?'
+    [[ "$output" =~ "== 3x1-prom: 3 FlinkDeployments x 1 jobs with Prometheus" ]]
+    for re in \
+        "  Prometheus: scraping every 2 s for $n s before the console started" \
+        "  every job's health on the board: $n ms \(3 jobs: throughput, backpressure, checkpoint age\)" \
+        "  job opened at $n ms: $n points of throughput history in its first frame; Prometheus holds $n " \
+        "  Prometheus queries per refresh \(steady state, $n s on the board\): $n " \
+        "  per-job Flink REST requests per minute for the board: $n " \
+        "  /jobs/overview per minute: $n for 3 clusters"; do
+        printf '%s\n' "$output" | grep -Eq "^$re" || {
+            echo "missing: $re"
+            return 1
+        }
+    done
+}

@@ -19,6 +19,7 @@
 #include "fixture.h"
 #include "history.h"
 #include "poller.h"
+#include "prom_cover.h"
 #include "xalloc.h"
 
 #define T0 1800000000000LL
@@ -777,6 +778,157 @@ static void rows_on_screen_get_their_first_details_first(void **state) {
             fail();
 }
 
+/* Requests out whose URL is exactly url (no query). */
+static size_t asked_url(const struct world *w, const char *url) {
+    size_t n = 0;
+    for (size_t i = 0; i < w->server.n; i++)
+        n += strcmp(w->server.reqs[i].url, url) == 0;
+    return n;
+}
+
+/* Answer everything out with an error, as often as answers ask more. */
+static void answer_everything(struct world *w) {
+    while (w->server.n > 0)
+        assert_true(answer_req(w, "/", true, 500, NULL, NULL));
+}
+
+/* Answer everything out, and what the answers ask in turn; how many of them went to url
+ * (and to j1-3 of "fleet", into *j3). */
+static size_t answer_counting(struct world *w, const char *url, size_t *j3) {
+    size_t n = 0;
+    *j3 = 0;
+    while (w->server.n > 0) {
+        n += strcmp(w->server.reqs[0].url, url) == 0;
+        *j3 += strcmp(w->server.reqs[0].url, "http://fleet:8081/jobs/j1-3") == 0;
+        assert_true(answer_req(w, "/", true, 500, NULL, NULL));
+    }
+    return n;
+}
+
+/* While Prometheus's last good answer names a job (prom_cover.h), the board's figures of
+ * that job are Prometheus's: no fill of its row, no background refresh of its details.
+ * The job on screen still gets its REST details; a job Prometheus does not name, and
+ * every job once the answer is stale or cleared, falls back to REST at once. */
+static void jobs_prometheus_covers_get_no_rest_for_the_board(void **state) {
+    struct world *w = *state;
+    size_t ci = add_cluster(w, "fleet", 6);
+    struct prom_cover cover;
+    prom_cover_init(&cover);
+    prom_cover_begin(&cover);
+    for (int k = 0; k < 4; k++) {
+        char id[16];
+        snprintf(id, sizeof id, "j1-%d", k);
+        prom_cover_add(&cover, ci, id);
+    }
+    prom_cover_add(&cover, 0, "j1-5"); /* the same id in another cluster: not this one's */
+    prom_cover_commit(&cover, T0);
+    w->app.prom_cover = &cover;
+    bool on[2] = {false, true};
+    int rc[2] = {(int)ci, (int)ci};
+    const char *rj[2] = {"j1-0", "j1-4"};
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 2, -1, NULL, NULL, rc, rj, 2};
+    poller_set_focus(w->p, &f);
+    for (int round = 0; round < 3; round++) { /* a few refreshes, answered in between */
+        poller_round(w->p, -1, NULL);
+        for (int k = 0; k < 4; k++) {
+            char url[64];
+            snprintf(url, sizeof url, "http://fleet:8081/jobs/j1-%d", k);
+            assert_int_equal(asked_url(w, url), 0);
+        }
+        if (round == 0) { /* the ones Prometheus does not name: the row's fill, the rest */
+            assert_int_equal(asked_url(w, "http://fleet:8081/jobs/j1-4"), 1);
+            assert_int_equal(asked_url(w, "http://fleet:8081/jobs/j1-5"), 1);
+        }
+        assert_int_equal(asked_url(w, "http://fleet:8081/jobs/overview"), 1); /* kept as it is */
+        answer_everything(w);
+        clock_advance(&w->clock, 2000);
+        prom_cover_commit(&cover, clock_now(&w->clock)); /* Prometheus answers each round */
+    }
+    /* the job on screen: REST, at the refresh rate, as the screen in view */
+    poller_round(w->p, (int)ci, "j1-1");
+    assert_int_equal(asked_url(w, "http://fleet:8081/jobs/j1-1"), 1);
+    answer_everything(w);
+    /* a failed round clears the cover: the row fills, the rest go in the background */
+    prom_cover_commit(&cover, clock_now(&w->clock));
+    prom_cover_clear(&cover, 0);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked_url(w, "http://fleet:8081/jobs/j1-0"), 1);
+    assert_int_equal(asked_url(w, "http://fleet:8081/jobs/j1-2"), 1);
+    answer_everything(w);
+    /* Prometheus again, a detail interval on: due, but covered */
+    clock_advance(&w->clock, 30001);
+    prom_cover_begin(&cover);
+    prom_cover_add(&cover, ci, "j1-2");
+    prom_cover_commit(&cover, clock_now(&w->clock));
+    poller_round(w->p, -1, NULL);
+    size_t j3 = 0;
+    assert_int_equal(answer_counting(w, "http://fleet:8081/jobs/j1-2", &j3), 0);
+    assert_int_equal(j3, 1); /* no longer named */
+    /* its rounds hang: past three refresh periods, REST again */
+    clock_advance(&w->clock, 3 * 2000 + 1);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(answer_counting(w, "http://fleet:8081/jobs/j1-2", &j3), 1);
+    w->app.prom_cover = NULL;
+    prom_cover_free(&cover);
+}
+
+/* A Prometheus that has not answered yet: for one refresh period the rows wait for it
+ * instead of each spending a REST fill; then REST fills them. */
+static void rows_wait_one_refresh_for_prometheus_first_answer(void **state) {
+    struct world *w = *state;
+    size_t ci = add_cluster(w, "fleet", 3);
+    struct prom_cover cover;
+    prom_cover_init(&cover);
+    prom_cover_clear(&cover, T0);
+    w->app.prom_cover = &cover;
+    bool on[2] = {false, true};
+    int rc[1] = {(int)ci};
+    const char *rj[1] = {"j1-0"};
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 2, -1, NULL, NULL, rc, rj, 1};
+    poller_set_focus(w->p, &f);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked_like(w, "fleet:8081/jobs/j1-"), 0);
+    assert_int_equal(asked_url(w, "http://fleet:8081/jobs/overview"), 1); /* the list, as ever */
+    answer_everything(w);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked_url(w, "http://fleet:8081/jobs/j1-0"), 1);
+    answer_everything(w);
+    w->app.prom_cover = NULL;
+    prom_cover_free(&cover);
+}
+
+/* The selected row's job (what the action keys need) while Prometheus covers it: its
+ * details when the row is selected, not again every detail interval; selected again
+ * later, they are asked again. */
+static void selected_row_covered_by_prometheus_asked_when_selected(void **state) {
+    struct world *w = *state;
+    size_t ci = add_cluster(w, "fleet", 2);
+    struct prom_cover cover;
+    prom_cover_init(&cover);
+    prom_cover_begin(&cover);
+    prom_cover_add(&cover, ci, "j1-0");
+    prom_cover_add(&cover, ci, "j1-1");
+    prom_cover_commit(&cover, T0);
+    w->app.prom_cover = &cover;
+    bool on[2] = {false, true};
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 2, (int)ci, "j1-0", NULL, NULL, NULL, 0};
+    poller_set_focus(w->p, &f);
+    size_t j3;
+    assert_int_equal(answer_counting(w, "http://fleet:8081/jobs/j1-0", &j3), 1);
+    clock_advance(&w->clock, 30001);
+    prom_cover_commit(&cover, clock_now(&w->clock));
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(answer_counting(w, "http://fleet:8081/jobs/j1-0", &j3), 0);
+    f.selected_job = "j1-1"; /* down a row and back */
+    poller_set_focus(w->p, &f);
+    f.selected_job = "j1-0";
+    poller_set_focus(w->p, &f);
+    assert_int_equal(answer_counting(w, "http://fleet:8081/jobs/j1-0", &j3), 1);
+    w->app.prom_cover = NULL;
+    prom_cover_free(&cover);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(first_round_asks_each_summary_once, setup, teardown),
@@ -804,6 +956,12 @@ int main(void) {
                                         teardown),
         cmocka_unit_test_setup_teardown(task_managers_list_at_the_detail_interval, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(jobs_prometheus_covers_get_no_rest_for_the_board, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(rows_wait_one_refresh_for_prometheus_first_answer, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(selected_row_covered_by_prometheus_asked_when_selected,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(rows_on_screen_get_their_first_details_first, setup,
                                         teardown),
     };

@@ -192,6 +192,26 @@ static void a_job_seen_seldom_holds_its_window_not_a_ring_of_gaps(void **state) 
     job_detail_free(d);
 }
 
+/* A job Prometheus covers takes its live point each round: one a refresh step, NaN
+ * points for the rounds it missed, nothing for a sample too close to the last. */
+static void prometheus_live_points_one_a_step(void **state) {
+    (void)state;
+    struct job_history h;
+    history_init(&h, 16);
+    struct vertex_history *vh = job_history_vertex(&h, "v1");
+    history_record_prom(&h, 10000, 5, 6, 0.25, 0.5, 1000);
+    history_record_prom(&h, 10200, 7, 8, 0.3, 0.6, 1000); /* the same round seen again */
+    history_record_prom(&h, 13000, 9, 10, 0.1, 0.2, 1000);
+    assert_steps(&h.in_per_s, 10000, 1000, 4);
+    assert_steps(&h.bp_max, 10000, 1000, 4);
+    assert_true(ring_get(&h.in_per_s, 0) == 5.0 && ring_get(&h.out_per_s, 3) == 10.0);
+    assert_true(isnan(ring_get(&h.in_per_s, 1)) && isnan(ring_get(&h.in_per_s, 2)));
+    assert_true(ring_get(&h.busy_max, 0) == 0.5);
+    assert_int_equal(vh->in_per_s.len, 1); /* the vertices: one NaN marks their gap */
+    assert_true(isnan(ring_get(&vh->busy, 0)));
+    history_free(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(live_points_win_where_both_have_one),
@@ -200,6 +220,7 @@ int main(void) {
         cmocka_unit_test(bounded_newest_kept),
         cmocka_unit_test(checkpoints_have_no_grid),
         cmocka_unit_test(history_continues_from_the_backfill),
+        cmocka_unit_test(prometheus_live_points_one_a_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "http.h"
+#include "clock.h"
 #include "prom_source.h"
 #include "xalloc.h"
 
@@ -38,7 +39,7 @@ static void fleet_free(struct app *app) {
 }
 
 static struct prom_source *source(struct http *h, const char *label) {
-    struct prom_source_options o = {"http://127.0.0.1:9", label, 1000, NULL};
+    struct prom_source_options o = {"http://127.0.0.1:9", label, 1000, NULL, NULL};
     return prom_source_new(h, &o);
 }
 
@@ -153,12 +154,46 @@ static void before_any_answer_pending_and_nothing_known(void **state) {
     fleet_free(&app);
 }
 
+/* Behind the sources' interface: its name, busy while a round is out; before any answer
+ * it covers no job and the board waits for it; a new cluster label is taken at once and
+ * the matching follows it (the old label no longer names a cluster). */
+static void source_ops_cover_and_label(void **state) {
+    (void)state;
+    struct app app;
+    fleet(&app);
+    struct http *h = http_new(1000, 1024);
+    struct prom_source_options o = {"http://127.0.0.1:9", "cluster", 1000, NULL, &app};
+    struct prom_source *p = prom_source_new(h, &o);
+    struct data_source ds = prom_source_data_source(p);
+    assert_string_equal(ds.ops->name, "prometheus");
+    assert_false(ds.ops->busy(ds.self));
+    const struct prom_cover *pc = prom_source_cover(p);
+    assert_non_null(pc);
+    assert_false(prom_cover_job(pc, 2, "0123456789abcdef0123456789abcdef", clock_wall_ms(), 2000));
+    assert_true(prom_cover_waiting(pc, clock_wall_ms(), 2000));
+    struct source_focus none = {-1, NULL};
+    ds.ops->start_round(ds.self, &none);
+    assert_true(ds.ops->busy(ds.self));
+    assert_int_equal(match(p, &app, "cluster", "staging", NULL), 2);
+    prom_source_set_cluster_label(p, "flink_cluster");
+    assert_string_equal(prom_source_cluster_label(p), "flink_cluster");
+    assert_true(match(p, &app, "cluster", "staging", NULL) == SIZE_MAX);
+    assert_int_equal(match(p, &app, "flink_cluster", "staging", NULL), 2);
+    assert_string_equal(prom_source_status(p, clock_wall_ms(), 2000), "pending");
+    assert_true(ds.ops->take_changed(ds.self));
+    http_free(h); /* completes the round out as cancelled, through on_response */
+    assert_false(ds.ops->busy(ds.self));
+    prom_source_free(p);
+    fleet_free(&app);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pod_prefix_longest_deployment_name_wins),
         cmocka_unit_test(flink_cluster_by_cluster_label),
         cmocka_unit_test(configured_label_is_the_only_rule),
         cmocka_unit_test(before_any_answer_pending_and_nothing_known),
+        cmocka_unit_test(source_ops_cover_and_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
