@@ -83,7 +83,7 @@ static void push_gaps(struct job_history *h, int64_t t, int refresh_ms) {
 }
 
 /* The time-gridded rings keep the history window (ring_size refreshes), whatever their
- * number of points; the checkpoints' keep their last ring_size checkpoints. */
+ * number of points (the checkpoints' too, as each checkpoint comes). */
 static void expire(struct job_history *h, int64_t before) {
     if (before <= 0)
         return;
@@ -132,6 +132,10 @@ void history_record_job(struct job_history *h, const struct job_detail *d, int r
         ring_push_at(&h->cp_duration_ms, t, (double)lc->duration_ms);
         ring_push_at(&h->cp_size, t, (double)lc->size_bytes);
         h->last_cp_id = lc->id;
+        if (t > 0) { /* the checkpoints of the window too, not ring_size of them */
+            ring_expire(&h->cp_duration_ms, t - (int64_t)h->ring_size * refresh_ms);
+            ring_expire(&h->cp_size, t - (int64_t)h->ring_size * refresh_ms);
+        }
     }
 }
 

@@ -169,10 +169,15 @@ static void a_job_seen_seldom_holds_its_window_not_a_ring_of_gaps(void **state) 
     d->records_in_per_s = 1;
     d->records_out_per_s = 1;
     const int64_t t0 = 1800000000000LL;
-    for (int i = 0; i < 60; i++) { /* a point every 5 minutes for 5 hours */
+    d->have_checkpoints = true;
+    d->checkpoints.last_completed.duration_ms = 100;
+    for (int i = 0; i < 60; i++) { /* a point and a checkpoint every 5 minutes, 5 hours */
         d->metrics_ms = t0 + i * 300000LL;
+        d->checkpoints.last_completed.id = i;
+        d->checkpoints.last_completed.ack_ts = d->metrics_ms;
         history_record_job(h, d, 2000);
     }
+    assert_int_equal(h->cp_duration_ms.len, 4); /* the checkpoints of the window */
     /* the last 15 minutes: 4 points and a gap before each but the oldest */
     assert_int_equal(h->in_per_s.len, 7);
     assert_true(h->in_per_s.alloc <= 16);
