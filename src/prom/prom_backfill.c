@@ -233,9 +233,12 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
             continue;
         char key[256];
         for (size_t i = 0; i < c->jobs.len && jobs < PROM_BACKFILL_MAX_IDS; i++) {
-            const struct job *j = &c->jobs.items[i];
-            if (j->id[0] == '\0' || j->detail == NULL)
-                continue; /* the rings live in the details */
+            struct job *j = &c->jobs.items[i];
+            if (j->id[0] == '\0')
+                continue;
+            if (j->detail == NULL) /* the rings live in the details: made, empty, now, so
+                                     * a job opened in the first second has its history */
+                j->detail = job_detail_new(app->history_len ? app->history_len : 450);
             snprintf(key, sizeof key, "%s\x1f%s", c->name, j->id);
             if (strmap_get(&b->seen, key) == NULL) {
                 add_target(b, c->name, j->id, false, key);
@@ -592,8 +595,10 @@ bool prom_backfill_step(struct prom_backfill *b, struct app *app) {
         changed = apply(b, app);
         batch_free(b);
     }
+    /* from the start, beside Prometheus's first round (not after it: a job opened at
+     * once would show its own points first); after a failure, once a round answered */
     const struct source *st = prom_source_state(b->src);
-    if (st->state == SOURCE_OK && st->last_ok_ms > b->failed_ms)
+    if (b->failed_ms == 0 ? st->state != SOURCE_ERROR : st->last_ok_ms > b->failed_ms)
         start_batch(b, app);
     return changed;
 }
