@@ -37,6 +37,7 @@ cleanup() {
     T kill-server 2>/dev/null
     prom_stop
     sim_stop
+    [ -n "${BENCH_TRACE_DIR:-}" ] && mkdir -p "$BENCH_TRACE_DIR" && cp "$D/trace" "$BENCH_TRACE_DIR/prom.trace" 2>/dev/null
     rm -rf "$D"
 }
 trap cleanup EXIT
