@@ -128,6 +128,10 @@ shot job-backpressure
 T send-keys 4
 wait_for "task managers of analytics-session"
 shot job-taskmanagers
+T send-keys 6
+wait_for "Deployments ("
+wait_for "Pods ("
+shot job-kubernetes
 T send-keys 7
 wait_for "edges, top down"
 shot job-graph
