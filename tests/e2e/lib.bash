@@ -157,3 +157,31 @@ sim_job_names() {
     curl -sf "$SIM_URL/clusters/$1/jobs/overview" |
         python3 -c 'import json,sys; [print(j["name"]) for j in json.load(sys.stdin)["jobs"]]'
 }
+
+# sim_count REGEX: how many requests the simulator has served on the paths (its templates,
+# as /_sim/stats names them: /clusters/{c}/jobs/{jid}) that REGEX (jq's test) matches
+sim_count() {
+    curl -sf "$SIM_URL/_sim/stats" |
+        jq --arg re "$1" '[.by_path | to_entries[] | select(.key | test($re)) | .value] | add // 0'
+}
+
+# sim_count_at_least REGEX MIN: sim_count REGEX is MIN or more now (no waiting)
+sim_count_at_least() {
+    local n
+    n=$(sim_count "$1")
+    [ "${n:-0}" -ge "$2" ]
+}
+
+# wait_sim_count REGEX MIN [SECONDS=10]: until sim_count REGEX is at least MIN: "flinktop
+# has refreshed N more times" without waiting a fixed time for it
+wait_sim_count() {
+    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE))
+    while :; do
+        sim_count_at_least "$1" "$2" && return 0
+        tick
+        [ "$NOW_MS" -lt "$end" ] || break
+        sleep "$POLL_S"
+    done
+    echo "timed out after ${3:-10}s waiting for $2 requests on $1 (have $(sim_count "$1"))" >&2
+    return 1
+}
