@@ -43,7 +43,7 @@ teardown_file() {
     tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
     if [ -n "${pid:-}" ]; then # the hung-up flinktop exits by itself; wait with a deadline
         local i=0
-        while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
+        while running "$pid" && [ $i -lt 200 ]; do
             i=$((i + 1))
             sleep 0.05
         done

@@ -34,8 +34,8 @@ e2e_teardown() {
     # eating the CPU the next tests' deadlines count on.
     if [ -n "${pid:-}" ]; then
         local end=$(($(now_ms) + 10000 * SCALE))
-        while kill -0 "$pid" 2>/dev/null && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; done
-        if kill -0 "$pid" 2>/dev/null; then
+        while running "$pid" && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; done
+        if running "$pid"; then
             echo "flinktop $pid did not exit after its terminal went away: killed" >&2
             pkill -9 -P "$pid" 2>/dev/null
             kill -9 "$pid" 2>/dev/null
