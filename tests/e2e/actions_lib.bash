@@ -37,7 +37,7 @@ type_text() { t send-keys -l -- "$1"; }
 
 # operator: the console on the simulator's kubeconfig, production's row selected
 operator_console() {
-    console 140 45 --refresh 0.2 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"
+    console 140 45 --refresh 1 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"
     wait_for "STABLE" 15
     wait_for "development"
     # production's job list has answered (its jobs screen lists a running job): an action
@@ -54,7 +54,7 @@ operator_console() {
 plain_job() { # CLUSTER JOB [flinktop args]
     local cluster=$1 job=$2
     shift 2
-    console 140 45 --refresh 0.2 "$@" $(sim_flink_args)
+    console 140 45 --refresh 1 "$@" $(sim_flink_args)
     wait_for "1.18.1" 15
     type_text ":cluster $cluster"
     keys Enter
