@@ -167,7 +167,7 @@ refused_here() {
     local end=$(($(now_ms) + 10000 * SCALE))
     until [ -s "$BATS_TEST_TMPDIR/exit" ]; do
         [ "$(now_ms)" -lt "$end" ] || return 1
-        sleep 0.05
+        nap 0.05
     done
     wait_audit abandoned stop
 }

@@ -120,6 +120,6 @@ teardown() {
     [ -n "$pid" ]
     t kill-server
     end=$(($(now_ms) + 5000 * SCALE))
-    while running "$pid" && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; done
+    while running "$pid" && [ "$(now_ms)" -lt "$end" ]; do nap 0.05; done
     ! running "$pid"
 }

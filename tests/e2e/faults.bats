@@ -45,7 +45,7 @@ teardown_file() {
         local i=0
         while running "$pid" && [ $i -lt 200 ]; do
             i=$((i + 1))
-            sleep 0.05
+            nap 0.05
         done
         kill -9 "$pid" 2>/dev/null || true
     fi
@@ -91,7 +91,7 @@ until_rows_fresh() { # SECONDS
         if rows_fresh; then return 0; fi
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     echo "timed out after $1 s waiting for every row to be fresh" >&2
     screen >&2
@@ -138,7 +138,7 @@ error_mode() {
             screen >&2
             return 1
         fi
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     # last good data kept: version, task managers and slots of a failed overview; the
     # job counts of a failed jobs list
@@ -166,7 +166,7 @@ content_mode() {
         [ "${n:-0}" -ge 2 ] && break
         tick
         [ "$NOW_MS" -lt "$end" ] || { echo "no two refreshes under the fault" >&2; return 1; }
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     alive
     local title
@@ -254,7 +254,7 @@ content_mode() {
         [ $ok = 1 ] && break
         tick
         [ "$NOW_MS" -lt "$end" ] || { echo "the rows never said their pods failed" >&2; screen >&2; return 1; }
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     [[ "$(row d-development)" != *pods* ]]
     curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null

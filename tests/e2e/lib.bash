@@ -64,7 +64,7 @@ screen() { t capture-pane -p; }
 # Deadlines stretch under sanitizer builds (TEST_TIME_SCALE), where everything is slower.
 SCALE=${TEST_TIME_SCALE:-1}
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+now_ms() { tick; echo "$NOW_MS"; }
 
 # The poll loops below run for minutes across a suite, and a process costs about 15 ms of
 # CPU here (fork and exec on this VM): a turn is one tmux capture and nothing else. The
@@ -74,7 +74,7 @@ POLL_S=0.1
 tick() {
     local t=${EPOCHREALTIME:-}
     t=${t//[.,]/}
-    if [ -n "$t" ]; then NOW_MS=$((10#$t / 1000)); else NOW_MS=$(now_ms); fi
+    if [ -n "$t" ]; then NOW_MS=$((10#$t / 1000)); else NOW_MS=$(($(date +%s%N) / 1000000)); fi
 }
 
 # nap SECONDS: a pause without a process: read with a timeout from a FIFO nobody writes
@@ -186,7 +186,7 @@ sim_job_names() {
 # sim_count REGEX: how many requests the simulator has served on the paths (its templates,
 # as /_sim/stats names them: /clusters/{c}/jobs/{jid}) that REGEX (jq's test) matches
 sim_count() {
-    curl -sf "$SIM_URL/_sim/stats" |
+    curl -sfk "$SIM_URL/_sim/stats" |
         jq --arg re "$1" '[.by_path | to_entries[] | select(.key | test($re)) | .value] | add // 0'
 }
 

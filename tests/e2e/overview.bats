@@ -73,7 +73,7 @@ wait_row() {
     while :; do
         if screen | grep -F -- "$1" | grep -qF -- "$2"; then return 0; fi
         [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.1
+        nap 0.1
     done
     echo "timed out after ${3:-10}s waiting for a row with '$1' and '$2'" >&2
     screen >&2
