@@ -141,7 +141,7 @@ print(time.strftime("%H:%M:%S", time.localtime(x["timestamp"] / 1000)), len(e),
     open_first_job 80 24
     # the names keep their room first: the lag is in the line above the table (once the
     # job runs again after the crash)
-    until_advancing 2000 40 on_screen "watermark lag "
+    until_advancing 6000 40 on_screen "watermark lag "
     wait_for "Failures, newest first"
     wait_for "NullPointerException"
     [ "$(screen | wc -l)" -le 24 ]
