@@ -64,8 +64,26 @@ teardown() {
 
 ROWS="d-production d-staging d-development production staging development"
 
-# row NAME: the clusters screen's line of cluster NAME (after the 3-cell mark column)
-row() { screen | grep -E "^.{3}$1 " | head -n 1 | cut -c4-; }
+# row_in_screen NAME: ROW is the line of cluster NAME in SCREEN (lib.bash grab), after the
+# 3-cell mark column; "" when there is none. The poll loops below read six rows a turn:
+# one capture for all of them, and no process per row.
+row_in_screen() {
+    local l
+    ROW=""
+    while IFS= read -r l; do
+        if [[ "${l:3}" == "$1 "* ]]; then
+            ROW=${l:3}
+            return 0
+        fi
+    done <<<"$SCREEN"
+}
+
+# row NAME: the clusters screen's line of cluster NAME now
+row() {
+    grab
+    row_in_screen "$1"
+    printf '%s\n' "$ROW"
+}
 
 alive() {
     if [ -s "$FAULTS_DIR/exit" ]; then
@@ -76,11 +94,12 @@ alive() {
 
 # rows_fresh: every row is on screen and none is stale or failing
 rows_fresh() {
-    local r n
+    local n
+    grab
     for n in $ROWS; do
-        r=$(row "$n")
-        [ -n "$r" ] || return 1
-        case "$r" in *stale* | *err*) return 1 ;; esac
+        row_in_screen "$n"
+        [ -n "$ROW" ] || return 1
+        case "$ROW" in *stale* | *err*) return 1 ;; esac
     done
 }
 
@@ -101,14 +120,15 @@ until_rows_fresh() { # SECONDS
 # faulted_rows_say REGEX: the five faulted rows say stale and match REGEX (the error as far
 # as the column shows it), the control row does not
 faulted_rows_say() {
-    local n r
+    local n
+    grab
     for n in d-production d-staging production staging development; do
-        r=$(row "$n")
-        [[ "$r" == *stale* ]] || return 1
-        [[ "$r" =~ $1 ]] || return 1
+        row_in_screen "$n"
+        [[ "$ROW" == *stale* ]] || return 1
+        [[ "$ROW" =~ $1 ]] || return 1
     done
-    r=$(row d-development)
-    [[ -n "$r" && "$r" != *stale* ]]
+    row_in_screen d-development
+    [[ -n "$ROW" && "$ROW" != *stale* ]]
 }
 
 fault_all() { # MODE [ARG]
@@ -248,8 +268,10 @@ content_mode() {
     while :; do
         alive
         ok=1
+        grab
         for n in production staging development; do
-            [[ "$(row "$n")" == *"pods flink-"* ]] || ok=0
+            row_in_screen "$n"
+            [[ "$ROW" == *"pods flink-"* ]] || ok=0
         done
         [ $ok = 1 ] && break
         tick
