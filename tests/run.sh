@@ -7,6 +7,9 @@
 # TEST_JOBS at a time (default 4: most of them wait on timers and processes, not the
 # CPU), the longest of the last run first so the short ones fill the gaps at the end.
 # Results print in the usual order: unit, integration, end to end.
+# Why not more than 4 (measured with the CPU of each bats file accounted, a cpuacct cgroup
+# round it): an e2e file uses half a core or more for its wall time (the console, the
+# simulator, tmux captures, bats itself), so 4 of them already fill the 2 cores here.
 BUILD=${BUILD:-build}
 export FLINKTOP=${FLINKTOP:-./flinktop}
 export FLINKTOP_SIM=${FLINKTOP_SIM:-./flinktop-sim}

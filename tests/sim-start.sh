@@ -32,6 +32,17 @@ sim_start() {
     return 1
 }
 
+# running PID: the process is alive and not a zombie. One whose parent went first (the
+# shell of a killed tmux pane, a teardown_file that is not the parent) waits for init to
+# reap it, which takes a second or more here: kill -0 alone would wait for that too.
+running() {
+    local st
+    kill -0 "$1" 2>/dev/null || return 1
+    read -r st 2>/dev/null <"/proc/$1/stat" || return 1
+    st=${st##*) }
+    [ "${st%% *}" != Z ]
+}
+
 sim_stop() {
     # the file's simulator (sim_start_file) outlives every test: teardown_file stops it
     if [ -n "${SIM_PID:-}" ] && [ "$SIM_PID" != "${SIM_FILE_PID:-}" ]; then
@@ -59,7 +70,7 @@ sim_stop_file() {
     kill "$pid" 2>/dev/null
     # teardown_file may not be the simulator's parent: poll (with a deadline) for its end
     i=0
-    while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
+    while running "$pid" && [ $i -lt 200 ]; do
         i=$((i + 1))
         sleep 0.025
     done

@@ -73,7 +73,7 @@ wait_audit() { # PHASE ACTION [SECONDS]
     local end=$(($(now_ms) + ${3:-15} * 1000 * SCALE))
     until audit_has "$1" "$2"; do
         [ "$(now_ms)" -lt "$end" ] || { cat "$AUDIT" >&2 2>/dev/null; screen >&2; return 1; }
-        sleep 0.05
+        nap 0.05
     done
 }
 

@@ -86,7 +86,7 @@ EOF
     until keys R && wait_for "Confirm: restart" && screen | grep -qF "\"resourceVersion\": \"$rv\""; do
         [ "$(now_ms)" -lt "$end" ] || { screen >&2; return 1; }
         keys Escape
-        sleep 0.2
+        nap 0.2
     done
     keys y
     wait_for "restart production/orders-enrichment: reconciled" 30
@@ -141,7 +141,7 @@ EOF
     local end=$(($(now_ms) + 15000 * SCALE))
     until [ "$(requests 'len(r)')" = 1 ]; do
         [ "$(now_ms)" -lt "$end" ] || { screen >&2; requests 'r' >&2; return 1; }
-        sleep 0.1
+        nap 0.1
     done
     sim_curl /_sim/faults -X DELETE >/dev/null
     wait_for "applied (its answer was lost): savepoint at s3://" 30
@@ -187,7 +187,7 @@ EOF
     local end=$(($(now_ms) + 15000 * SCALE))
     until [ "$(requests 'len(r)')" = 1 ]; do
         [ "$(now_ms)" -lt "$end" ] || { screen >&2; return 1; }
-        sleep 0.1
+        nap 0.1
     done
     sim_curl /_sim/faults -X DELETE >/dev/null
     wait_for "restart production/orders-enrichment: applied (its answer was lost): reconciled" 30

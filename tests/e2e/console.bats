@@ -120,6 +120,6 @@ teardown() {
     [ -n "$pid" ]
     t kill-server
     end=$(($(now_ms) + 5000 * SCALE))
-    while kill -0 "$pid" 2>/dev/null && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; done
-    ! kill -0 "$pid" 2>/dev/null
+    while running "$pid" && [ "$(now_ms)" -lt "$end" ]; do nap 0.05; done
+    ! running "$pid"
 }

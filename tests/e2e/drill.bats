@@ -10,6 +10,12 @@ load lib
 setup() {
     e2e_setup
     sim_start --clock manual --kubeconfig-out "$BATS_TEST_TMPDIR/KC"
+    # the autoscaler's ConfigMap is read once a detail_interval (30 s by default): a short
+    # one, and short refreshes, so that the tests wait for the simulator's clock only
+    export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+    mkdir -p "$XDG_CONFIG_HOME/flinktop"
+    printf 'detail_interval: 0.5\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
+    export ADVANCE_EVERY_MS=500
 }
 
 teardown() {
@@ -18,7 +24,7 @@ teardown() {
 
 # open_job COLS ROWS NAME: the job screen of FlinkDeployment NAME in a COLSxROWS terminal
 open_job() {
-    console "$1" "$2" --kubeconfig "$BATS_TEST_TMPDIR/KC" --refresh 1
+    console "$1" "$2" --kubeconfig "$BATS_TEST_TMPDIR/KC" --refresh 0.2
     wait_for "$3" 15
     keys /
     keys "$3" Enter
@@ -87,9 +93,12 @@ drill_in() { # COLS ROWS
     # and only this vertex is asked for: the drill-down's endpoints stop once it is closed
     keys Escape
     wait_for "ratio per subtask"
-    before=$(curl -sf "$SIM_URL/_sim/stats" | jq '[.by_path | to_entries[] | select(.key | test("vertices/\\{vid\\}$")) | .value] | add // 0')
-    until_advancing 1000 3 false || true
-    after=$(curl -sf "$SIM_URL/_sim/stats" | jq '[.by_path | to_entries[] | select(.key | test("vertices/\\{vid\\}$")) | .value] | add // 0')
+    before=$(sim_count 'vertices/\{vid\}$')
+    # three more refreshes of the job (its own endpoint), the clock moving: none for the vertex
+    local job
+    job=$(sim_count 'jobs/\{jid\}$')
+    until_advancing 1000 10 sim_count_at_least 'jobs/\{jid\}$' $((job + 3))
+    after=$(sim_count 'vertices/\{vid\}$')
     [ "$before" -ge 1 ]
     [ "$after" = "$before" ]
 }

@@ -43,9 +43,9 @@ teardown_file() {
     tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
     if [ -n "${pid:-}" ]; then # the hung-up flinktop exits by itself; wait with a deadline
         local i=0
-        while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
+        while running "$pid" && [ $i -lt 200 ]; do
             i=$((i + 1))
-            sleep 0.05
+            nap 0.05
         done
         kill -9 "$pid" 2>/dev/null || true
     fi
@@ -64,8 +64,26 @@ teardown() {
 
 ROWS="d-production d-staging d-development production staging development"
 
-# row NAME: the clusters screen's line of cluster NAME (after the 3-cell mark column)
-row() { screen | grep -E "^.{3}$1 " | head -n 1 | cut -c4-; }
+# row_in_screen NAME: ROW is the line of cluster NAME in SCREEN (lib.bash grab), after the
+# 3-cell mark column; "" when there is none. The poll loops below read six rows a turn:
+# one capture for all of them, and no process per row.
+row_in_screen() {
+    local l
+    ROW=""
+    while IFS= read -r l; do
+        if [[ "${l:3}" == "$1 "* ]]; then
+            ROW=${l:3}
+            return 0
+        fi
+    done <<<"$SCREEN"
+}
+
+# row NAME: the clusters screen's line of cluster NAME now
+row() {
+    grab
+    row_in_screen "$1"
+    printf '%s\n' "$ROW"
+}
 
 alive() {
     if [ -s "$FAULTS_DIR/exit" ]; then
@@ -76,11 +94,12 @@ alive() {
 
 # rows_fresh: every row is on screen and none is stale or failing
 rows_fresh() {
-    local r n
+    local n
+    grab
     for n in $ROWS; do
-        r=$(row "$n")
-        [ -n "$r" ] || return 1
-        case "$r" in *stale* | *err*) return 1 ;; esac
+        row_in_screen "$n"
+        [ -n "$ROW" ] || return 1
+        case "$ROW" in *stale* | *err*) return 1 ;; esac
     done
 }
 
@@ -91,7 +110,7 @@ until_rows_fresh() { # SECONDS
         if rows_fresh; then return 0; fi
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     echo "timed out after $1 s waiting for every row to be fresh" >&2
     screen >&2
@@ -101,14 +120,15 @@ until_rows_fresh() { # SECONDS
 # faulted_rows_say REGEX: the five faulted rows say stale and match REGEX (the error as far
 # as the column shows it), the control row does not
 faulted_rows_say() {
-    local n r
+    local n
+    grab
     for n in d-production d-staging production staging development; do
-        r=$(row "$n")
-        [[ "$r" == *stale* ]] || return 1
-        [[ "$r" =~ $1 ]] || return 1
+        row_in_screen "$n"
+        [[ "$ROW" == *stale* ]] || return 1
+        [[ "$ROW" =~ $1 ]] || return 1
     done
-    r=$(row d-development)
-    [[ -n "$r" && "$r" != *stale* ]]
+    row_in_screen d-development
+    [[ -n "$ROW" && "$ROW" != *stale* ]]
 }
 
 fault_all() { # MODE [ARG]
@@ -138,7 +158,7 @@ error_mode() {
             screen >&2
             return 1
         fi
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     # last good data kept: version, task managers and slots of a failed overview; the
     # job counts of a failed jobs list
@@ -166,7 +186,7 @@ content_mode() {
         [ "${n:-0}" -ge 2 ] && break
         tick
         [ "$NOW_MS" -lt "$end" ] || { echo "no two refreshes under the fault" >&2; return 1; }
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     alive
     local title
@@ -248,13 +268,15 @@ content_mode() {
     while :; do
         alive
         ok=1
+        grab
         for n in production staging development; do
-            [[ "$(row "$n")" == *"pods flink-"* ]] || ok=0
+            row_in_screen "$n"
+            [[ "$ROW" == *"pods flink-"* ]] || ok=0
         done
         [ $ok = 1 ] && break
         tick
         [ "$NOW_MS" -lt "$end" ] || { echo "the rows never said their pods failed" >&2; screen >&2; return 1; }
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     [[ "$(row d-development)" != *pods* ]]
     curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null

@@ -128,11 +128,7 @@ for n in j["plan"]["nodes"]:
 }
 
 # served PATH_SUFFIX: how often the simulator served a path like it (its request stats)
-served() {
-    curl -sf "$SIM_URL/_sim/stats" | python3 -c '
-import json, sys
-print(sum(n for p, n in json.load(sys.stdin)["by_path"].items() if p.endswith(sys.argv[1])))' "$1"
-}
+served() { sim_count "${1//./\\.}\$"; }
 
 # tail_of URL: the start of the last line of a log as the simulator serves it now
 tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
@@ -160,7 +156,7 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
     end=$(($(now_ms) + 10000 * SCALE))
     until [ "$(served /jobs/overview)" -gt $((before + 2)) ]; do
         [ "$(now_ms)" -lt "$end" ] || return 1
-        sleep 0.05
+        nap 0.05
     done
     [ "$(served /jobmanager/log)" = 1 ]
     last=$(tail_of "$log")

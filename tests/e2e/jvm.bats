@@ -22,11 +22,7 @@ teardown() {
 }
 
 # requests the simulator served whose path ends with $1
-served() {
-    curl -sf "$SIM_URL/_sim/stats" | python3 -c '
-import json, sys
-print(sum(n for p, n in json.load(sys.stdin)["by_path"].items() if p.endswith(sys.argv[1])))' "$1"
-}
+served() { sim_count "${1//./\\.}\$"; }
 
 # open_tms COLS ROWS [CLUSTER=production]: that cluster's first job, on the task managers tab
 open_tms() {
@@ -92,7 +88,7 @@ tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
     end=$(($(now_ms) + 10000 * SCALE))
     until [ "$(served /jobmanager/metrics)" -gt "$n" ]; do
         [ "$(now_ms)" -lt "$end" ] || { echo "not read again while open" >&2; return 1; }
-        sleep 0.1
+        nap 0.1
     done
     keys Escape
     wait_for "1 Overview"
@@ -102,7 +98,7 @@ tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
     end=$(($(now_ms) + 10000 * SCALE))
     until [ "$(served /jobs/overview)" -gt $((before + 2)) ]; do
         [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.1
+        nap 0.1
     done
     [ "$(served /jobmanager/metrics)" -le $((closed + 1)) ]
 }
@@ -229,16 +225,12 @@ print(int(m[:-2]) * 1024)')
     screen | grep -F "memory limit 4.0 GiB (no metrics API on this cluster)"
     off_screen "memory used"
     # asked once: later refreshes read the JVM again but not the missing API
-    count() {
-        curl -sfk "$SIM_URL/_sim/stats" | python3 -c '
-import json, sys
-print(sum(n for p, n in json.load(sys.stdin)["by_path"].items() if sys.argv[1] in p))' "$1"
-    }
+    count() { sim_count "${1//./\\.}"; }
     n=$(count /taskmanagers/)
     end=$(($(now_ms) + 10000 * SCALE))
     until [ "$(count /taskmanagers/)" -gt $((n + 2)) ]; do
         [ "$(now_ms)" -lt "$end" ] || { echo "the JVM was not read again" >&2; return 1; }
-        sleep 0.1
+        nap 0.1
     done
     [ "$(count metrics.k8s.io/v1beta1/namespaces)" -eq 1 ]
 }

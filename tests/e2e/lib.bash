@@ -34,8 +34,8 @@ e2e_teardown() {
     # eating the CPU the next tests' deadlines count on.
     if [ -n "${pid:-}" ]; then
         local end=$(($(now_ms) + 10000 * SCALE))
-        while kill -0 "$pid" 2>/dev/null && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; done
-        if kill -0 "$pid" 2>/dev/null; then
+        while running "$pid" && tick && [ "$NOW_MS" -lt "$end" ]; do nap 0.05; done
+        if running "$pid"; then
             echo "flinktop $pid did not exit after its terminal went away: killed" >&2
             pkill -9 -P "$pid" 2>/dev/null
             kill -9 "$pid" 2>/dev/null
@@ -64,26 +64,46 @@ screen() { t capture-pane -p; }
 # Deadlines stretch under sanitizer builds (TEST_TIME_SCALE), where everything is slower.
 SCALE=${TEST_TIME_SCALE:-1}
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+now_ms() { tick; echo "$NOW_MS"; }
 
-# The poll loops below run for minutes across a suite: each turn costs a tmux capture and
-# a grep, so they look 10 times a second (not 20) and read the clock without a fork
-# (bash's EPOCHREALTIME, in microseconds) into NOW_MS.
+# The poll loops below run for minutes across a suite, and a process costs about 15 ms of
+# CPU here (fork and exec on this VM): a turn is one tmux capture and nothing else. The
+# text is matched by bash, the clock read from EPOCHREALTIME (NOW_MS, by tick) and the
+# pause is a read with a timeout (nap) instead of sleep(1). They look 10 times a second.
 POLL_S=0.1
 tick() {
     local t=${EPOCHREALTIME:-}
     t=${t//[.,]/}
-    if [ -n "$t" ]; then NOW_MS=$((10#$t / 1000)); else NOW_MS=$(now_ms); fi
+    if [ -n "$t" ]; then NOW_MS=$((10#$t / 1000)); else NOW_MS=$(($(date +%s%N) / 1000000)); fi
 }
 
+# nap SECONDS: a pause without a process: read with a timeout from a FIFO nobody writes
+# (opened once per test process, read-write so that the open does not wait)
+nap() {
+    if [ -z "${NAP_FD:-}" ] || [ "${NAP_PID:-}" != "$BASHPID" ]; then
+        local f
+        f=$(mktemp -u "${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/nap.XXXXXX")
+        mkfifo "$f" && exec {NAP_FD}<>"$f"
+        rm -f "$f"
+        NAP_PID=$BASHPID
+    fi
+    read -r -t "$1" -u "$NAP_FD" _ || true
+}
+
+# SCREEN: the pane's text now (one process: tmux)
+grab() { SCREEN=$(tmux -L "$TMUX_SOCK" capture-pane -p); }
+
 # wait_for TEXT [SECONDS=10]: until the screen shows TEXT, or fail after the deadline
-wait_for() {
-    local text=$1 end=$(($(now_ms) + ${2:-10} * 1000 * SCALE))
+_wait_for() {
+    local text=$1 end
+    tick
+    end=$((NOW_MS + ${2:-10} * 1000 * SCALE))
     while :; do
-        if screen | grep -qF -- "$text"; then return 0; fi
+        grab
+        [[ "$SCREEN" == *"$text"* ]] && return 0
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     echo "timed out after ${2:-10}s waiting for: $text" >&2
     echo "---- screen ----" >&2
@@ -92,13 +112,16 @@ wait_for() {
 }
 
 # wait_gone TEXT [SECONDS=10]
-wait_gone() {
-    local text=$1 end=$(($(now_ms) + ${2:-10} * 1000 * SCALE))
+_wait_gone() {
+    local text=$1 end
+    tick
+    end=$((NOW_MS + ${2:-10} * 1000 * SCALE))
     while :; do
-        if ! screen | grep -qF -- "$text"; then return 0; fi
+        grab
+        [[ "$SCREEN" != *"$text"* ]] && return 0
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     echo "timed out after ${2:-10}s waiting for '$text' to go" >&2
     screen >&2
@@ -106,13 +129,15 @@ wait_gone() {
 }
 
 # wait_exit [SECONDS=5]: until flinktop has exited; prints its exit line
-wait_exit() {
-    local end=$(($(now_ms) + ${1:-5} * 1000 * SCALE))
+_wait_exit() {
+    local end
+    tick
+    end=$((NOW_MS + ${1:-5} * 1000 * SCALE))
     while :; do
         if [ -s "$BATS_TEST_TMPDIR/exit" ]; then cat "$BATS_TEST_TMPDIR/exit"; return 0; fi
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     return 1
 }
@@ -120,14 +145,14 @@ wait_exit() {
 keys() { t send-keys "$@"; }
 
 # on_screen TEXT / off_screen TEXT: the screen shows TEXT now / does not (no waiting)
-on_screen() { screen | grep -qF -- "$1"; }
-off_screen() { ! screen | grep -qF -- "$1"; }
+on_screen() { grab; [[ "$SCREEN" == *"$1"* ]]; }
+off_screen() { grab; [[ "$SCREEN" != *"$1"* ]]; }
 
 # until_advancing STEP_MS SECONDS CMD...: for a simulator with --clock manual: runs CMD (a
 # check that does not wait, like on_screen) until it succeeds; each time flinktop has had
 # a refresh (ADVANCE_EVERY_MS, default 1200 ms real) to show the state without it, the
 # simulator's clock moves STEP_MS. Fails after SECONDS of real time (stretched by SCALE).
-until_advancing() {
+_until_advancing() {
     local step=$1 secs=$2 end=$(($(now_ms) + $2 * 1000 * SCALE)) next
     shift 2
     next=$(($(now_ms) + ${ADVANCE_EVERY_MS:-1200}))
@@ -139,7 +164,7 @@ until_advancing() {
             sim_advance "$step" || break
             next=$((NOW_MS + ${ADVANCE_EVERY_MS:-1200}))
         fi
-        sleep "$POLL_S"
+        nap "$POLL_S"
     done
     echo "timed out after ${secs}s (moving the simulator's clock ${step} ms at a time): $*" >&2
     echo "---- screen ----" >&2
@@ -157,3 +182,40 @@ sim_job_names() {
     curl -sf "$SIM_URL/clusters/$1/jobs/overview" |
         python3 -c 'import json,sys; [print(j["name"]) for j in json.load(sys.stdin)["jobs"]]'
 }
+
+# sim_count REGEX: how many requests the simulator has served on the paths (its templates,
+# as /_sim/stats names them: /clusters/{c}/jobs/{jid}) that REGEX (jq's test) matches
+sim_count() {
+    curl -sfk "$SIM_URL/_sim/stats" |
+        jq --arg re "$1" '[.by_path | to_entries[] | select(.key | test($re)) | .value] | add // 0'
+}
+
+# sim_count_at_least REGEX MIN: sim_count REGEX is MIN or more now (no waiting)
+sim_count_at_least() {
+    local n
+    n=$(sim_count "$1")
+    [ "${n:-0}" -ge "$2" ]
+}
+
+# wait_sim_count REGEX MIN [SECONDS=10]: until sim_count REGEX is at least MIN: "flinktop
+# has refreshed N more times" without waiting a fixed time for it
+_wait_sim_count() {
+    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE))
+    while :; do
+        sim_count_at_least "$1" "$2" && return 0
+        tick
+        [ "$NOW_MS" -lt "$end" ] || break
+        nap "$POLL_S"
+    done
+    echo "timed out after ${3:-10}s waiting for $2 requests on $1 (have $(sim_count "$1"))" >&2
+    return 1
+}
+
+# The waits run without bats's DEBUG trap (a subshell that drops it): bats calls it before
+# every command of a test, and over a poll loop's turns that came to as much CPU as the
+# loop itself (a 10 s wait_for: 2.5 s of CPU inside bats, 1.3 s outside).
+wait_for() { (trap - DEBUG; _wait_for "$@"); }
+wait_gone() { (trap - DEBUG; _wait_gone "$@"); }
+wait_exit() { (trap - DEBUG; _wait_exit "$@"); }
+until_advancing() { (trap - DEBUG; _until_advancing "$@"); }
+wait_sim_count() { (trap - DEBUG; _wait_sim_count "$@"); }

@@ -73,7 +73,7 @@ wait_row() {
     while :; do
         if screen | grep -F -- "$1" | grep -qF -- "$2"; then return 0; fi
         [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.1
+        nap 0.1
     done
     echo "timed out after ${3:-10}s waiting for a row with '$1' and '$2'" >&2
     screen >&2
@@ -141,7 +141,7 @@ print(time.strftime("%H:%M:%S", time.localtime(x["timestamp"] / 1000)), len(e),
     open_first_job 80 24
     # the names keep their room first: the lag is in the line above the table (once the
     # job runs again after the crash)
-    until_advancing 2000 40 on_screen "watermark lag "
+    until_advancing 6000 40 on_screen "watermark lag "
     wait_for "Failures, newest first"
     wait_for "NullPointerException"
     [ "$(screen | wc -l)" -le 24 ]

@@ -62,7 +62,7 @@ wait_audit() { # PHASE ACTION
     local end=$(($(now_ms) + 15 * 1000 * SCALE))
     until [ -f "$AUDIT" ] && grep -q "\"action\":\"$2\".*\"phase\":\"$1\"" "$AUDIT"; do
         [ "$(now_ms)" -lt "$end" ] || { cat "$AUDIT" >&2 2>/dev/null; screen >&2; return 1; }
-        sleep 0.05
+        nap 0.05
     done
 }
 
@@ -122,7 +122,7 @@ sys.exit(0 if s["observedGeneration"] >= d["metadata"]["generation"] == 2 and s[
     local end=$(($(now_ms) + 5000 * SCALE)) k8s=""
     until k8s=$(sed -n 's/^listening on //p' "$log") && [ -n "$k8s" ]; do
         [ "$(now_ms)" -lt "$end" ] || return 1
-        sleep 0.05
+        nap 0.05
     done
     config "$flink"
     # no --kubeconfig: the Deployment alone makes flinktop load KUBECONFIG

@@ -65,7 +65,7 @@ load terminal_lib
     local end=$(($(now_ms) + 10000 * SCALE))
     until shot now && colour_codes "$SHOTS/now.ansi" | grep -qx "48;5;25"; do
         [ "$(now_ms)" -lt "$end" ] || { cat "$SHOTS/now.ansi" >&2; return 1; }
-        sleep 0.05
+        nap 0.05
     done
     t send-keys -l ":theme nosuch"
     keys Enter

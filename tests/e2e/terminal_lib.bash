@@ -44,7 +44,7 @@ wait_either() {
     while :; do
         if screen | grep -qF -e "$1" -e "$2"; then return 0; fi
         [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.05
+        nap 0.05
     done
     echo "timed out waiting for '$1' or '$2'" >&2
     screen >&2
