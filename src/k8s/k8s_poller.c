@@ -1207,12 +1207,12 @@ int k8s_poller_reload_kubeconfig(struct k8s_poller *p, size_t *restarted, char *
         return -1;
     for (size_t i = 0; i < p->n_ctxs; i++) {
         struct k8s_ctx *c = p->ctxs[i];
-        char why[256] = "";
+        static const char kept[] = " (kubeconfig reload: kept the settings loaded before)";
+        char why[sizeof c->st.error - sizeof kept] = ""; /* room left for the note */
         const char *name = c->st.name && c->st.name[0] ? c->st.name : NULL;
         struct kubeconfig_context *nk = kubeconfig_resolve(kc, name, why, sizeof why);
         if (nk == NULL) { /* keeps what it had; says why */
-            snprintf(c->st.error, sizeof c->st.error, "%s%s", why,
-                     c->kc ? " (kubeconfig reload: kept the settings loaded before)" : "");
+            snprintf(c->st.error, sizeof c->st.error, "%s%s", why, c->kc ? kept : "");
             p->changed = true;
             continue;
         }
