@@ -82,6 +82,12 @@ static void push_gaps(struct job_history *h, int64_t t, int refresh_ms) {
     }
 }
 
+/* Where the history window that ends at t begins: 0 (keep everything) without a refresh
+ * period to measure it in. */
+static int64_t window_start(int64_t t, size_t ring_size, int refresh_ms) {
+    return refresh_ms > 0 ? t - (int64_t)ring_size * refresh_ms : 0;
+}
+
 /* The time-gridded rings keep the history window (ring_size refreshes), whatever their
  * number of points (the checkpoints' too, as each checkpoint comes). */
 static void expire(struct job_history *h, int64_t before) {
@@ -121,7 +127,7 @@ void history_record_job(struct job_history *h, const struct job_detail *d, int r
         ring_push_at(&h->busy_max, t, busy);
         ring_push_at(&h->in_per_s, t, d->records_in_per_s);
         ring_push_at(&h->out_per_s, t, d->records_out_per_s);
-        expire(h, t - (int64_t)h->ring_size * refresh_ms);
+        expire(h, window_start(t, h->ring_size, refresh_ms));
     }
     const struct checkpoint *lc = &d->checkpoints.last_completed;
     if (d->have_checkpoints && lc->id >= 0 && lc->id != h->last_cp_id) {
@@ -133,8 +139,8 @@ void history_record_job(struct job_history *h, const struct job_detail *d, int r
         ring_push_at(&h->cp_size, t, (double)lc->size_bytes);
         h->last_cp_id = lc->id;
         if (t > 0) { /* the checkpoints of the window too, not ring_size of them */
-            ring_expire(&h->cp_duration_ms, t - (int64_t)h->ring_size * refresh_ms);
-            ring_expire(&h->cp_size, t - (int64_t)h->ring_size * refresh_ms);
+            ring_expire(&h->cp_duration_ms, window_start(t, h->ring_size, refresh_ms));
+            ring_expire(&h->cp_size, window_start(t, h->ring_size, refresh_ms));
         }
     }
 }
@@ -160,7 +166,7 @@ void history_record_prom(struct job_history *h, int64_t t, double in, double out
         ring_push_at(&vh->busy, t, NAN);
         ring_push_at(&vh->backpressured, t, NAN);
     }
-    expire(h, t - (int64_t)h->ring_size * (refresh_ms > 0 ? refresh_ms : 2000));
+    expire(h, window_start(t, h->ring_size, refresh_ms));
 }
 
 size_t history_backfill(struct job_history *h, struct ring *r, const int64_t *t, const double *v,
@@ -186,7 +192,7 @@ void history_update(struct app *a) {
                 ring_init(&t->heap_used, ring_size);
             if (t->metrics_ms > 0 && t->metrics_ms > ring_last_time(&t->heap_used)) {
                 ring_push_at(&t->heap_used, t->metrics_ms, t->metrics.heap_used);
-                ring_expire(&t->heap_used, t->metrics_ms - (int64_t)ring_size * a->refresh_ms);
+                ring_expire(&t->heap_used, window_start(t->metrics_ms, ring_size, a->refresh_ms));
             }
         }
     }
