@@ -183,6 +183,8 @@ T send-keys Enter
 wait_for "Fleet ("
 wait_for "FAILED for"
 wait_for "backpressured " 60
+no_row_waits() { ! shows -F -- "no details yet"; }
+poll 90 "every row's details" no_row_waits # the rows on screen fill first, at the budget's rate
 shot fleet
 T send-keys '!'
 wait_for "Alerts: "
