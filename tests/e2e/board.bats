@@ -48,9 +48,11 @@ board_row() { screen | sed -n "$(($1 + 2))p"; }
     wait_for "(bottleneck)" 40
     row=$(screen | grep -m1 "(bottleneck)")
     [[ "$row" == *"backpressured "*"% at "* ]]
-    # healthy jobs sort below every sick one
-    first_healthy=$(screen | grep -n " healthy " | head -n 1 | cut -d: -f1)
-    last_sick=$(screen | grep -n "(bottleneck)" | tail -n 1 | cut -d: -f1)
+    # healthy jobs sort below every sick one (one capture: details keep arriving)
+    local shot
+    shot=$(screen)
+    first_healthy=$(grep -n " healthy " <<<"$shot" | head -n 1 | cut -d: -f1)
+    last_sick=$(grep -n "(bottleneck)" <<<"$shot" | tail -n 1 | cut -d: -f1)
     [ -n "$first_healthy" ]
     [ "$last_sick" -lt "$first_healthy" ]
 }
