@@ -2361,25 +2361,31 @@ static void scale_get(struct k8s_call *x) {
 
 /* PATCH (merge) or PUT of the Scale: spec.replicas becomes spec.taskManager.replicas, a
  * spec change like any other (the operator's reconcile cycle follows). */
-static void scale_write(struct k8s_call *x) {
+/* spec.replicas of a Scale written (PATCH or PUT body): a whole number 0..max, else the
+ * API server's 422 is answered and -1 returned. */
+static long scale_replicas(struct k8s_call *x, long max) {
     const char *end = NULL;
     cJSON *in =
         x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
     const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(get_obj(in, "spec"), "replicas");
     bool ok = cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 &&
-              replicas->valuedouble <= 10000 &&
+              replicas->valuedouble <= (double)max &&
               replicas->valuedouble == (double)(long)replicas->valuedouble;
-    char *patch = ok ? xasprintf("{\"spec\":{\"taskManager\":{\"replicas\":%ld}}}",
-                                 (long)replicas->valuedouble)
-                     : NULL;
+    long n = ok ? (long)replicas->valuedouble : -1;
     cJSON_Delete(in);
-    if (!ok) {
+    if (n < 0)
         sim_k8s_status(x->r, 422, "Invalid",
                        "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
                        "Invalid value: must be a whole number from 0",
                        x->name);
+    return n;
+}
+
+static void scale_write(struct k8s_call *x) {
+    long n = scale_replicas(x, 10000);
+    if (n < 0)
         return;
-    }
+    char *patch = xasprintf("{\"spec\":{\"taskManager\":{\"replicas\":%ld}}}", n);
     patch_deployment(x->k, x->m, x->ns != NULL ? x->ns : "", x->name,
                      "application/merge-patch+json", patch, strlen(patch), x->now, x->r);
     free(patch);
@@ -2438,24 +2444,14 @@ static void deploy_scale_get(struct k8s_call *x) {
 /* PATCH (merge, as kubectl scale sends it) or PUT of a Deployment's Scale: spec.replicas
  * of the Deployment, a spec change like any other (sim_deployments.h). */
 static void deploy_scale_write(struct k8s_call *x) {
-    const char *end = NULL;
-    cJSON *in =
-        x->body != NULL ? cJSON_ParseWithLengthOpts(x->body, x->body_len, &end, false) : NULL;
-    const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(get_obj(in, "spec"), "replicas");
-    bool ok = cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 &&
-              replicas->valuedouble <= 100000 &&
-              replicas->valuedouble == (double)(long)replicas->valuedouble;
-    char *patch =
-        ok ? xasprintf("{\"spec\":{\"replicas\":%ld}}", (long)replicas->valuedouble) : NULL;
-    cJSON_Delete(in);
-    if (!ok || x->ns == NULL) {
-        sim_k8s_status(x->r, 422, "Invalid",
-                       "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
-                       "Invalid value: must be a whole number from 0",
-                       x->name);
-        free(patch);
+    long n = x->ns != NULL ? scale_replicas(x, 100000) : -1;
+    if (n < 0) {
+        if (x->ns == NULL)
+            sim_k8s_status(x->r, 422, "Invalid",
+                           "Scale.autoscaling \"%s\" is invalid: no namespace", x->name);
         return;
     }
+    char *patch = xasprintf("{\"spec\":{\"replicas\":%ld}}", n);
     sim_deployments_patch(x->k->apps, x->m, x->ns, x->name, "application/merge-patch+json", patch,
                           strlen(patch), &x->k->resource_version, x->k->forbidden_user, x->now,
                           x->r);
