@@ -8,6 +8,7 @@
 # (they scale and rotate it), its clock standing still.
 
 load ../e2e/lib
+load k8s_watch_lib
 
 TOKEN=deploy-token-0a71
 
@@ -19,62 +20,14 @@ setup() {
         --token "$TOKEN" --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" \
         --kubeconfig-out "$T/kc" || return 1
     chmod 600 "$T/kc"
+    SIM_CACERT=$TEST_CERT
+    TAB6_ALSO="Deployments (1)" # tab6 also waits for the Deployments section
 }
 
 teardown() {
     e2e_teardown
 }
 
-ctl() { curl -sf --cacert "$TEST_CERT" "$@"; }
-
-# stat NAME: the simulator's request counter NAME (kubernetes_list, kubernetes_watch, proxy)
-stat() {
-    ctl "$SIM_URL/_sim/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
-}
-
-# by_path TEMPLATE: how many requests the simulator counted for that path template
-by_path() {
-    ctl "$SIM_URL/_sim/stats" |
-        python3 -c "import json,sys; print(json.load(sys.stdin)['by_path'].get('$1', 0))"
-}
-
-# until_stat NAME MIN [SECONDS=15]: until counter NAME is at least MIN
-until_stat() {
-    local end=$(($(now_ms) + ${3:-15} * 1000 * SCALE)) v
-    while :; do
-        v=$(stat "$1")
-        [ "${v:-0}" -ge "$2" ] && return 0
-        [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.05
-    done
-    echo "timed out waiting for $1 >= $2 (it is $v)" >&2
-    return 1
-}
-
-kc() { timeout 30 kubectl --kubeconfig "$T/kc" --cache-dir "$T/kube-cache" "$@"; }
-
-need_kubectl() {
-    command -v kubectl >/dev/null || skip "kubectl is not installed"
-}
-
-# The console on the simulator's kubeconfig, its six streams open (FlinkDeployments,
-# FlinkSessionJobs, FlinkStateSnapshots, pods, events, Deployments).
-watching_console() {
-    console 160 50 --kubeconfig "$T/kc"
-    wait_for "development" 15
-    until_stat kubernetes_watch 6
-}
-
-# tab 6 of production's first job, its Deployments listed
-tab6() {
-    keys Home Enter
-    wait_for "Jobs: production"
-    keys Enter
-    wait_for "6 Kubernetes"
-    keys 6
-    wait_for "FlinkDeployment flink-prod/production"
-    wait_for "Deployments (1)"
-}
 
 # deploy_row TEXT: tab 6's row of the Deployment production shows TEXT
 deploy_row() { screen | grep -E '^ *production +[0-9-]+/[0-9-]+ ' | grep -qF -- "$1"; }

@@ -8,6 +8,7 @@
 # its own simulator (they patch and switch it), its clock standing still.
 
 load ../e2e/lib
+load k8s_watch_lib
 
 setup() {
     e2e_setup
@@ -19,53 +20,6 @@ teardown() {
     e2e_teardown
 }
 
-# stat NAME: the simulator's request counter NAME (kubernetes_list, kubernetes_watch, proxy)
-stat() {
-    curl -sf "$SIM_URL/_sim/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
-}
-
-# by_path TEMPLATE: how many requests the simulator counted for that path template
-by_path() {
-    curl -sf "$SIM_URL/_sim/stats" |
-        python3 -c "import json,sys; print(json.load(sys.stdin)['by_path'].get('$1', 0))"
-}
-
-# until_stat NAME MIN [SECONDS=15]: until counter NAME is at least MIN
-until_stat() {
-    local end=$(($(now_ms) + ${3:-15} * 1000 * SCALE)) v
-    while :; do
-        v=$(stat "$1")
-        [ "${v:-0}" -ge "$2" ] && return 0
-        [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.05
-    done
-    echo "timed out waiting for $1 >= $2 (it is $v)" >&2
-    return 1
-}
-
-kc() { timeout 30 kubectl --kubeconfig "$T/kc" --cache-dir "$T/kube-cache" "$@"; }
-
-need_kubectl() {
-    command -v kubectl >/dev/null || skip "kubectl is not installed"
-}
-
-# The console, its clusters listed and its six streams open (FlinkDeployments,
-# FlinkSessionJobs, FlinkStateSnapshots, pods, events, apps/v1 Deployments).
-watching_console() {
-    console 160 50 --kubeconfig "$T/kc"
-    wait_for "development" 15
-    until_stat kubernetes_watch 6
-}
-
-# tab 6 of production's first job
-tab6() {
-    keys Home Enter
-    wait_for "Jobs: production"
-    keys Enter
-    wait_for "6 Kubernetes"
-    keys 6
-    wait_for "FlinkDeployment flink-prod/production"
-}
 
 @test "after start-up no LIST requests while the watches are open" {
     watching_console
