@@ -74,8 +74,10 @@ int once_run(struct app *app, const struct once_sources *src, struct loop *loop,
     history_update(app);
     if (src->prom) { /* history from before launch, into the rings REST's first points made */
         prom_source_backfill(src->prom, app);
-        while (prom_source_backfill_busy(src->prom) && !prom_source_backfill(src->prom, app))
+        while (prom_source_backfill_busy(src->prom)) { /* every family, as each answers */
             loop_run_once(loop, ONCE_WAIT_MS);
+            prom_source_backfill(src->prom, app);
+        }
     }
     struct alert_sample_set set;
     alert_samples_init(&set);

@@ -47,29 +47,63 @@ struct acc {
 struct bf_req {
     struct prom_backfill *b;
     enum family f;
+    bool fleet; /* the fleet's throughput, asked at start */
 };
 
 struct bf_target {
     char *cluster; /* owned */
     char *id;      /* owned: job id, or task manager id (REST's) */
     bool tm;
+    bool thru;   /* a job whose throughput this batch asks (F_THRU) */
+    bool rest;   /* a job whose other families this batch asks */
+    size_t next; /* the next target of the same id + 1 (by_id's chain), 0 none */
 };
+
+/* The ring's window at the ring's step: what a query_range asks and an answer fills. */
+struct bf_grid {
+    int64_t start_ms, step_ms;
+    size_t n_steps;
+};
+
+/* The first answer: every job's throughput Prometheus holds, asked at start before any
+ * job is known (the jobs come as their clusters' /jobs/overview answer, over the first
+ * second or longer), kept for a while and given to each job as it shows in the model. A
+ * job opened in the first second then has its history in its first frame, and the
+ * batches after ask no throughput for the jobs it had. */
+enum fleet_state { FLEET_NONE, FLEET_ASKED, FLEET_HELD, FLEET_DONE };
+
+struct bf_fleet {
+    enum fleet_state state;
+    struct bf_req req;
+    struct bf_grid grid;
+    struct prom_result res; /* FLEET_HELD: owned */
+    struct strmap by_job;   /* job_id -> its first series' index + 1 */
+    size_t *next;           /* owned, n_series: the next series of the same job_id + 1 */
+    bool *used;             /* owned, n_series: given to a job */
+    size_t unused;          /* series no job has had yet: freed when none is left */
+    int64_t held_until;     /* wall ms: freed then anyway, later jobs go in batches */
+};
+
+#define FLEET_HOLD_MS 10000
 
 struct prom_backfill {
     struct prom_source *src;
-    struct strmap seen; /* "cluster\x1fjob" and "cluster\x1f\x1ftm": asked once */
+    struct strmap seen;      /* "cluster\x1fjob" and "cluster\x1f\x1ftm": batched once */
+    struct strmap thru_seen; /* "cluster\x1fjob": throughput asked, or given by the fleet's */
     struct strmap tm_filled; /* "cluster\x1f\x1ftm": heap rings Prometheus filled */
+    struct bf_fleet fleet;
     struct bf_req reqs[F_COUNT];
     struct prom_result res[F_COUNT];
     bool ok[F_COUNT];
+    bool answered[F_COUNT]; /* answered (or failed) and not applied yet */
     int pending;
-    bool ready; /* all answers in, not applied yet */
+    bool active; /* a batch is out, or answered and not all applied */
     bool failed;
     int64_t failed_ms;
     struct bf_target *targets; /* the batch */
     size_t n_targets;
-    int64_t start_ms, step_ms;
-    size_t n_steps;
+    struct strmap by_id; /* "j:job" / "t:filtered tm id" -> target index + 1, chained */
+    struct bf_grid grid;
     size_t queries;
 };
 
@@ -77,7 +111,12 @@ struct prom_backfill *prom_backfill_new(struct prom_source *src) {
     struct prom_backfill *b = xcalloc(1, sizeof *b);
     b->src = src;
     strmap_init(&b->seen);
+    strmap_init(&b->thru_seen);
     strmap_init(&b->tm_filled);
+    strmap_init(&b->by_id);
+    strmap_init(&b->fleet.by_job);
+    b->fleet.req.b = b;
+    b->fleet.req.fleet = true;
     for (int i = 0; i < F_COUNT; i++) {
         b->reqs[i].b = b;
         b->reqs[i].f = (enum family)i;
@@ -90,7 +129,10 @@ static void batch_free(struct prom_backfill *b) {
         if (b->ok[i])
             prom_result_free(&b->res[i]);
         b->ok[i] = false;
+        b->answered[i] = false;
     }
+    strmap_free(&b->by_id);
+    strmap_init(&b->by_id);
     for (size_t i = 0; i < b->n_targets; i++) {
         free(b->targets[i].cluster);
         free(b->targets[i].id);
@@ -98,20 +140,38 @@ static void batch_free(struct prom_backfill *b) {
     free(b->targets);
     b->targets = NULL;
     b->n_targets = 0;
-    b->ready = false;
+    b->active = false;
     b->failed = false;
+}
+
+static void fleet_free(struct bf_fleet *fl) {
+    if (fl->state == FLEET_HELD)
+        prom_result_free(&fl->res);
+    strmap_free(&fl->by_job);
+    strmap_init(&fl->by_job);
+    free(fl->next);
+    fl->next = NULL;
+    free(fl->used);
+    fl->used = NULL;
+    fl->state = FLEET_DONE;
 }
 
 void prom_backfill_free(struct prom_backfill *b) {
     if (b == NULL)
         return;
     batch_free(b);
+    fleet_free(&b->fleet);
     strmap_free(&b->seen);
+    strmap_free(&b->thru_seen);
     strmap_free(&b->tm_filled);
+    strmap_free(&b->by_id);
+    strmap_free(&b->fleet.by_job);
     free(b);
 }
 
-bool prom_backfill_busy(const struct prom_backfill *b) { return b && (b->pending > 0 || b->ready); }
+bool prom_backfill_busy(const struct prom_backfill *b) {
+    return b && (b->active || b->fleet.state == FLEET_ASKED);
+}
 
 size_t prom_backfill_queries(const struct prom_backfill *b) { return b ? b->queries : 0; }
 
@@ -122,6 +182,8 @@ bool prom_backfill_tm_filled(struct prom_backfill *b, const char *cluster, const
     snprintf(key, sizeof key, "%s\x1f\x1f%s", cluster, tm_id);
     return strmap_get(&b->tm_filled, key) != NULL;
 }
+
+static void fleet_answered(struct prom_backfill *b, struct prom_result *r);
 
 static void on_done(void *arg, const struct http_response *resp) {
     struct bf_req *q = arg;
@@ -136,14 +198,21 @@ static void on_done(void *arg, const struct http_response *resp) {
         prom_result_free(&r);
         st = PROM_API_SHAPE;
     }
+    if (q->fleet) { /* failed: the batches ask every job's throughput instead */
+        if (st == PROM_API_OK)
+            fleet_answered(b, &r);
+        else
+            b->fleet.state = FLEET_DONE;
+        return;
+    }
     if (st == PROM_API_OK) {
         b->res[q->f] = r;
         b->ok[q->f] = true;
     } else {
         b->failed = true;
     }
-    if (--b->pending == 0)
-        b->ready = true;
+    b->answered[q->f] = true; /* applied by the next step, without waiting for the rest */
+    b->pending--;
 }
 
 /* The reporter's label value for a string: characters other than [A-Za-z0-9_:] become
@@ -166,47 +235,100 @@ static size_t cluster_by_name(const struct app *app, const char *name) {
     return SIZE_MAX;
 }
 
-/* ---- submitting a batch ------------------------------------------------------------- */
+/* ---- submitting queries ------------------------------------------------------------ */
 
-static char *range_url(const struct prom_backfill *b, const char *q) {
+/* The window ending now, aligned on the step (batches line up), at the ring's step. */
+static struct bf_grid grid_now(const struct app *app) {
+    struct bf_grid g;
+    g.step_ms = app->refresh_ms > 0 ? app->refresh_ms : 2000;
+    g.n_steps = app->history_len ? app->history_len : 450;
+    int64_t end = clock_wall_ms() / g.step_ms * g.step_ms;
+    g.start_ms = end - (int64_t)(g.n_steps - 1) * g.step_ms;
+    return g;
+}
+
+static char *range_url(const struct prom_backfill *b, const struct bf_grid *g, const char *q) {
     char *esc = curl_easy_escape(NULL, q, 0);
     char *url = xasprintf("%s/api/v1/query_range?query=%s&start=%.3f&end=%.3f&step=%.3f",
-                          prom_source_url(b->src), esc ? esc : "", (double)b->start_ms / 1000.0,
-                          (double)(b->start_ms + (int64_t)(b->n_steps - 1) * b->step_ms) / 1000.0,
-                          (double)b->step_ms / 1000.0);
+                          prom_source_url(b->src), esc ? esc : "", (double)g->start_ms / 1000.0,
+                          (double)(g->start_ms + (int64_t)(g->n_steps - 1) * g->step_ms) / 1000.0,
+                          (double)g->step_ms / 1000.0);
     curl_free(esc);
     return url;
 }
 
-static void submit(struct prom_backfill *b, enum family f, const char *query) {
-    char *url = range_url(b, query);
+/* Sends one query_range; false when it could not be queued (no callback comes then). */
+static bool submit(struct prom_backfill *b, struct bf_req *q, const struct bf_grid *g,
+                   const char *query) {
+    char *url = range_url(b, g, query);
     struct http_request hr = {0};
     hr.url = url;
     hr.tls = prom_source_tls(b->src);
     hr.timeout_ms = prom_source_timeout_ms(b->src);
     hr.done = on_done;
-    hr.arg = &b->reqs[f];
+    hr.arg = q;
     /* what the charts show first, a handful of requests once per batch of new jobs:
      * never held for the budget (behind a service proxy, a big fleet's summaries and
      * details spend the API server's for minutes) */
     hr.priority = HTTP_PRIO_VIEW;
-    b->pending++;
     b->queries++;
-    if (http_submit(prom_source_http(b->src), &hr) != 0) {
-        b->pending--;
-        b->failed = true;
-    }
+    bool ok = http_submit(prom_source_http(b->src), &hr) == 0;
     free(url);
+    return ok;
 }
 
-/* "a|b|c" of the batch's job ids (tm false) or filtered task manager ids (tm true). */
-static char *id_regex(const struct prom_backfill *b, bool tm) {
+static void submit_family(struct prom_backfill *b, enum family f, const char *query) {
+    if (submit(b, &b->reqs[f], &b->grid, query))
+        b->pending++;
+    else
+        b->failed = true;
+}
+
+/* The throughput query (what sources emit and sinks receive), of the job ids matching
+ * re, or of every job when re is NULL. */
+static char *throughput_query(const char *g, const char *re) {
+    if (re == NULL)
+        return xasprintf(
+            "sum by (__name__, job_id, %s) (flink_taskmanager_job_task_numRecordsOutPerSecond"
+            "{task_name=~\"Source:.*\"} or "
+            "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\"})",
+            g);
+    return xasprintf(
+        "sum by (__name__, job_id, %s) (flink_taskmanager_job_task_numRecordsOutPerSecond"
+        "{task_name=~\"Source:.*\",job_id=~\"%s\"} or "
+        "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\",job_id=~\"%"
+        "s\"})",
+        g, re, re);
+}
+
+static const char *group_labels(const struct prom_backfill *b) {
+    const char *cl = prom_source_cluster_label(b->src);
+    return cl ? cl : GROUP_DEFAULT;
+}
+
+/* At start, once: every job's throughput, before any job is known. */
+static void fleet_ask(struct prom_backfill *b, const struct app *app) {
+    struct bf_fleet *fl = &b->fleet;
+    fl->grid = grid_now(app);
+    char *q = throughput_query(group_labels(b), NULL);
+    fl->state = submit(b, &fl->req, &fl->grid, q) ? FLEET_ASKED : FLEET_DONE;
+    free(q);
+}
+
+enum id_kind { IDS_THRU, IDS_REST, IDS_TM };
+
+static bool target_is(const struct bf_target *t, enum id_kind k) {
+    return k == IDS_TM ? t->tm : !t->tm && (k == IDS_THRU ? t->thru : t->rest);
+}
+
+/* "a|b|c" of the batch's job ids of that kind, or filtered task manager ids. */
+static char *id_regex(const struct prom_backfill *b, enum id_kind k) {
     size_t cap = 1, n = 0;
     for (size_t i = 0; i < b->n_targets; i++)
         cap += strlen(b->targets[i].id) + 1;
     char *s = xcalloc(cap, 1);
     for (size_t i = 0; i < b->n_targets; i++) {
-        if (b->targets[i].tm != tm)
+        if (!target_is(&b->targets[i], k))
             continue;
         char f[128];
         reporter_filter(b->targets[i].id, f, sizeof f);
@@ -215,18 +337,22 @@ static char *id_regex(const struct prom_backfill *b, bool tm) {
     return s;
 }
 
-static void add_target(struct prom_backfill *b, const char *cluster, const char *id, bool tm,
-                       const char *key) {
+static struct bf_target *add_target(struct prom_backfill *b, const char *cluster, const char *id,
+                                    bool tm) {
     b->targets = xrealloc(b->targets, (b->n_targets + 1) * sizeof *b->targets);
-    b->targets[b->n_targets].cluster = xstrdup(cluster);
-    b->targets[b->n_targets].id = xstrdup(id);
-    b->targets[b->n_targets].tm = tm;
-    b->n_targets++;
-    strmap_put(&b->seen, key, b);
+    struct bf_target *t = &b->targets[b->n_targets++];
+    memset(t, 0, sizeof *t);
+    t->cluster = xstrdup(cluster);
+    t->id = xstrdup(id);
+    t->tm = tm;
+    return t;
 }
 
+/* The jobs (and task managers) not asked yet, their ids in a regex per family. A job's
+ * throughput waits while the fleet's answer is out or held (it brings it). */
 static void start_batch(struct prom_backfill *b, struct app *app) {
-    size_t jobs = 0, tms = 0;
+    size_t jobs = 0, thru = 0, tms = 0;
+    bool fleet_brings = b->fleet.state == FLEET_ASKED || b->fleet.state == FLEET_HELD;
     for (size_t ci = 0; ci < app->n_clusters && b->n_targets < 2 * PROM_BACKFILL_MAX_IDS; ci++) {
         struct cluster *c = &app->clusters[ci];
         if (c->k8s.gone || c->name == NULL)
@@ -240,10 +366,19 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
                                      * a job opened in the first second has its history */
                 j->detail = job_detail_new(app->history_len ? app->history_len : 450);
             snprintf(key, sizeof key, "%s\x1f%s", c->name, j->id);
-            if (strmap_get(&b->seen, key) == NULL) {
-                add_target(b, c->name, j->id, false, key);
-                jobs++;
-            }
+            bool rest = strmap_get(&b->seen, key) == NULL;
+            bool th = !fleet_brings && strmap_get(&b->thru_seen, key) == NULL;
+            if (!rest && !th)
+                continue;
+            struct bf_target *t = add_target(b, c->name, j->id, false);
+            t->rest = rest;
+            t->thru = th;
+            if (rest)
+                strmap_put(&b->seen, key, b);
+            if (th)
+                strmap_put(&b->thru_seen, key, b);
+            jobs++;
+            thru += th;
         }
         for (size_t i = 0; i < c->taskmanagers.len && tms < PROM_BACKFILL_MAX_IDS; i++) {
             const struct taskmanager *t = &c->taskmanagers.items[i];
@@ -251,60 +386,56 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
                 continue;
             snprintf(key, sizeof key, "%s\x1f\x1f%s", c->name, t->id);
             if (strmap_get(&b->seen, key) == NULL) {
-                add_target(b, c->name, t->id, true, key);
+                add_target(b, c->name, t->id, true);
+                strmap_put(&b->seen, key, b);
                 tms++;
             }
         }
     }
     if (b->n_targets == 0)
         return;
-    b->step_ms = app->refresh_ms > 0 ? app->refresh_ms : 2000;
-    b->n_steps = app->history_len ? app->history_len : 450;
-    int64_t end = clock_wall_ms() / b->step_ms * b->step_ms; /* aligned: batches line up */
-    b->start_ms = end - (int64_t)(b->n_steps - 1) * b->step_ms;
-    const char *cl = prom_source_cluster_label(b->src);
-    const char *g = cl ? cl : GROUP_DEFAULT;
-    b->pending = 1; /* held until every query is out: a callback may not end the batch */
-    if (jobs > 0) {
-        char *re = id_regex(b, false);
-        char *q = xasprintf(
-            "sum by (__name__, job_id, %s) (flink_taskmanager_job_task_numRecordsOutPerSecond"
-            "{task_name=~\"Source:.*\",job_id=~\"%s\"} or "
-            "flink_taskmanager_job_task_numRecordsInPerSecond{task_name=~\".*Sink:.*\",job_id=~\"%"
-            "s\"})",
-            g, re, re);
-        submit(b, F_THRU, q);
-        free(q);
-        q = xasprintf("sum by (__name__, job_id, task_id, %s) ({__name__=~\"flink_taskmanager_job_"
-                      "task_numRecords(In|Out)PerSecond\",job_id=~\"%s\"})",
-                      g, re);
-        submit(b, F_VERT, q);
-        free(q);
-        q = xasprintf("max by (__name__, job_id, task_id, %s) ({__name__=~\"flink_taskmanager_job_"
-                      "task_(busy|backPressured)TimeMsPerSecond\",job_id=~\"%s\"})",
-                      g, re);
-        submit(b, F_LOAD, q);
-        free(q);
-        q = xasprintf("max by (__name__, job_id, %s) ({__name__=~\"flink_jobmanager_job_last"
-                      "Checkpoint(CompletedTimestamp|Duration|Size)\",job_id=~\"%s\"})",
-                      g, re);
-        submit(b, F_CKPT, q);
+    b->active = true;
+    b->grid = grid_now(app);
+    const char *g = group_labels(b);
+    if (thru > 0) {
+        char *re = id_regex(b, IDS_THRU);
+        char *q = throughput_query(g, re);
+        submit_family(b, F_THRU, q);
         free(q);
         free(re);
     }
+    if (jobs > 0) {
+        char *re = id_regex(b, IDS_REST);
+        if (re[0] != '\0') { /* empty: the batch's jobs wanted throughput alone */
+            char *q = xasprintf("sum by (__name__, job_id, task_id, %s) ({__name__=~\"flink_"
+                                "taskmanager_job_task_numRecords(In|Out)PerSecond\",job_id=~\"%s\"})",
+                                g, re);
+            submit_family(b, F_VERT, q);
+            free(q);
+            q = xasprintf("max by (__name__, job_id, task_id, %s) ({__name__=~\"flink_taskmanager_"
+                          "job_task_(busy|backPressured)TimeMsPerSecond\",job_id=~\"%s\"})",
+                          g, re);
+            submit_family(b, F_LOAD, q);
+            free(q);
+            q = xasprintf("max by (__name__, job_id, %s) ({__name__=~\"flink_jobmanager_job_last"
+                          "Checkpoint(CompletedTimestamp|Duration|Size)\",job_id=~\"%s\"})",
+                          g, re);
+            submit_family(b, F_CKPT, q);
+            free(q);
+        }
+        free(re);
+    }
     if (tms > 0) {
-        char *re = id_regex(b, true);
+        char *re = id_regex(b, IDS_TM);
         /* and every JobManager's: a new cluster comes with new task managers */
         char *q = xasprintf("max by (__name__, tm_id, %s) (flink_taskmanager_Status_JVM_Memory_"
                             "Heap_Used{tm_id=~\"%s\"} or flink_jobmanager_Status_JVM_Memory_Heap_"
                             "Used)",
                             g, re);
-        submit(b, F_HEAP, q);
+        submit_family(b, F_HEAP, q);
         free(q);
         free(re);
     }
-    if (--b->pending == 0)
-        b->ready = true;
 }
 
 /* ---- applying a batch --------------------------------------------------------------- */
@@ -312,17 +443,46 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
 struct accs {
     struct acc *items; /* owned */
     size_t len, cap;
-    size_t n_steps;
+    struct strmap idx; /* "kind cluster id vertex" -> item index + 1 */
+    struct bf_grid grid;
 };
+
+static void accs_init(struct accs *a, const struct bf_grid *g) {
+    memset(a, 0, sizeof *a);
+    strmap_init(&a->idx);
+    a->grid = *g;
+}
+
+static void accs_free(struct accs *a) {
+    for (size_t i = 0; i < a->len; i++)
+        free(a->items[i].v);
+    free(a->items);
+    strmap_free(&a->idx);
+}
+
+/* The accumulator of that series (made, all NaN, on first use): a hash lookup, as a
+ * thousand jobs' vertices make thousands of them. */
+static void acc_key(char *key, size_t size, enum acc_kind k, size_t ci, const char *id,
+                    const char *vertex) {
+    snprintf(key, size, "%d\x1f%zu\x1f%s\x1f%s", (int)k, ci, id, vertex ? vertex : "");
+}
+
+/* borrowed (until the next acc_get), NULL when none */
+static struct acc *acc_find(struct accs *a, enum acc_kind k, size_t ci, const char *id) {
+    char key[200];
+    acc_key(key, sizeof key, k, ci, id, NULL);
+    size_t n = (size_t)(uintptr_t)strmap_get(&a->idx, key);
+    return n > 0 ? &a->items[n - 1] : NULL;
+}
 
 static struct acc *acc_get(struct accs *a, enum acc_kind k, size_t ci, const char *id,
                            const char *vertex) {
-    for (size_t i = 0; i < a->len; i++) {
-        struct acc *x = &a->items[i];
-        if (x->kind == k && x->ci == ci && strcmp(x->id, id) == 0 &&
-            strcmp(x->vertex, vertex ? vertex : "") == 0)
-            return x;
-    }
+    char key[200];
+    acc_key(key, sizeof key, k, ci, id, vertex);
+    size_t n = (size_t)(uintptr_t)strmap_get(&a->idx, key);
+    if (n > 0)
+        return &a->items[n - 1];
+    strmap_put(&a->idx, key, (void *)(uintptr_t)(a->len + 1));
     if (a->len == a->cap) {
         a->cap = a->cap ? 2 * a->cap : 32;
         a->items = xrealloc(a->items, a->cap * sizeof *a->items);
@@ -333,8 +493,8 @@ static struct acc *acc_get(struct accs *a, enum acc_kind k, size_t ci, const cha
     x->ci = ci;
     snprintf(x->id, sizeof x->id, "%s", id);
     snprintf(x->vertex, sizeof x->vertex, "%s", vertex ? vertex : "");
-    x->v = xmalloc(a->n_steps * sizeof *x->v);
-    for (size_t i = 0; i < a->n_steps; i++)
+    x->v = xmalloc(a->grid.n_steps * sizeof *x->v);
+    for (size_t i = 0; i < a->grid.n_steps; i++)
         x->v[i] = NAN;
     return x;
 }
@@ -344,15 +504,15 @@ static bool acc_sums(enum acc_kind k) {
 }
 
 /* Fold series s into x, step by step. */
-static void acc_add(const struct prom_backfill *b, struct acc *x, const struct prom_series *s) {
+static void acc_add(const struct bf_grid *g, struct acc *x, const struct prom_series *s) {
     for (size_t i = 0; i < s->n_samples; i++) {
-        int64_t d = s->samples[i].t_ms - b->start_ms;
+        int64_t d = s->samples[i].t_ms - g->start_ms;
         if (d < 0)
             continue;
         /* Prometheus's steps are start + k*step; round for float seconds */
-        size_t k = (size_t)((d + b->step_ms / 2) / b->step_ms);
+        size_t k = (size_t)((d + g->step_ms / 2) / g->step_ms);
         double v = s->samples[i].v;
-        if (k >= b->n_steps || isnan(v))
+        if (k >= g->n_steps || isnan(v))
             continue;
         double *w = &x->v[k];
         if (isnan(*w))
@@ -364,9 +524,24 @@ static void acc_add(const struct prom_backfill *b, struct acc *x, const struct p
     }
 }
 
+/* The batch's targets by id ("j:" job id, "t:" task manager id as scraped), chained:
+ * a series finds its targets in one lookup, not a scan of the batch. */
+static void index_targets(struct prom_backfill *b) {
+    if (b->by_id.len > 0)
+        return;
+    for (size_t i = b->n_targets; i-- > 0;) {
+        struct bf_target *t = &b->targets[i];
+        char f[128], key[136];
+        reporter_filter(t->id, f, sizeof f);
+        snprintf(key, sizeof key, "%s:%s", t->tm ? "t" : "j", t->tm ? f : t->id);
+        t->next = (size_t)(uintptr_t)strmap_put(&b->by_id, key, (void *)(uintptr_t)(i + 1));
+    }
+}
+
 /* Every series of family f into the accumulators of the batch's targets it belongs to. */
 static void gather(struct prom_backfill *b, const struct app *app, enum family f, struct accs *a) {
     const struct prom_result *r = &b->res[f];
+    index_targets(b);
     for (size_t si = 0; si < r->n_series; si++) {
         const struct prom_series *s = &r->series[si];
         const char *name = prom_label_get(s->labels, s->n_labels, "__name__");
@@ -377,18 +552,17 @@ static void gather(struct prom_backfill *b, const struct app *app, enum family f
             if (ci == SIZE_MAX && app->n_clusters == 1) /* nothing says which: the one */
                 ci = 0;
             if (ci != SIZE_MAX)
-                acc_add(b, acc_get(a, A_JM_HEAP, ci, "", NULL), s);
+                acc_add(&a->grid, acc_get(a, A_JM_HEAP, ci, "", NULL), s);
             continue;
         }
         if (key == NULL || (f != F_HEAP && name == NULL))
             continue;
-        for (size_t ti = 0; ti < b->n_targets; ti++) {
-            const struct bf_target *t = &b->targets[ti];
-            if (t->tm != (f == F_HEAP))
-                continue;
-            char fid[128];
-            reporter_filter(t->id, fid, sizeof fid);
-            if (strcmp(f == F_HEAP ? fid : t->id, key) != 0)
+        char k2[136];
+        snprintf(k2, sizeof k2, "%s:%s", f == F_HEAP ? "t" : "j", key);
+        for (size_t n = (size_t)(uintptr_t)strmap_get(&b->by_id, k2); n != 0;
+             n = b->targets[n - 1].next) {
+            const struct bf_target *t = &b->targets[n - 1];
+            if (f == F_THRU ? !t->thru : f != F_HEAP && !t->rest)
                 continue;
             size_t ci = cluster_by_name(app, t->cluster);
             if (ci == SIZE_MAX ||
@@ -398,26 +572,26 @@ static void gather(struct prom_backfill *b, const struct app *app, enum family f
             bool busy = name && strstr(name, "busyTime") != NULL;
             switch (f) {
             case F_THRU: /* the sources' out is the job's in; the sinks' in its out */
-                acc_add(b, acc_get(a, out ? A_IN : A_OUT, ci, t->id, NULL), s);
+                acc_add(&a->grid, acc_get(a, out ? A_IN : A_OUT, ci, t->id, NULL), s);
                 break;
             case F_VERT:
                 if (task)
-                    acc_add(b, acc_get(a, out ? A_VOUT : A_VIN, ci, t->id, task), s);
+                    acc_add(&a->grid, acc_get(a, out ? A_VOUT : A_VIN, ci, t->id, task), s);
                 break;
             case F_LOAD:
                 if (task)
-                    acc_add(b, acc_get(a, busy ? A_VBUSY : A_VBP, ci, t->id, task), s);
-                acc_add(b, acc_get(a, busy ? A_BUSY_MAX : A_BP_MAX, ci, t->id, NULL), s);
+                    acc_add(&a->grid, acc_get(a, busy ? A_VBUSY : A_VBP, ci, t->id, task), s);
+                acc_add(&a->grid, acc_get(a, busy ? A_BUSY_MAX : A_BP_MAX, ci, t->id, NULL), s);
                 break;
             case F_CKPT: {
                 enum acc_kind k = strstr(name, "CompletedTimestamp") ? A_CP_TS
                                   : strstr(name, "Duration")         ? A_CP_DUR
                                                                      : A_CP_SIZE;
-                acc_add(b, acc_get(a, k, ci, t->id, NULL), s);
+                acc_add(&a->grid, acc_get(a, k, ci, t->id, NULL), s);
                 break;
             }
             case F_HEAP:
-                acc_add(b, acc_get(a, A_HEAP, ci, t->id, NULL), s);
+                acc_add(&a->grid, acc_get(a, A_HEAP, ci, t->id, NULL), s);
                 break;
             default:
                 break;
@@ -428,16 +602,16 @@ static void gather(struct prom_backfill *b, const struct app *app, enum family f
 
 /* The steps of x from its first known value to its last, as times and values (ratio:
  * ms/s over 1000). Returns the count; t and v hold n_steps. */
-static size_t acc_points(const struct prom_backfill *b, const struct acc *x, double scale,
-                         int64_t *t, double *v) {
-    size_t lo = 0, hi = b->n_steps;
+static size_t acc_points(const struct bf_grid *g, const struct acc *x, double scale, int64_t *t,
+                         double *v) {
+    size_t lo = 0, hi = g->n_steps;
     while (lo < hi && isnan(x->v[lo]))
         lo++;
     while (hi > lo && isnan(x->v[hi - 1]))
         hi--;
     size_t n = 0;
     for (size_t i = lo; i < hi; i++) {
-        t[n] = b->start_ms + (int64_t)i * b->step_ms;
+        t[n] = g->start_ms + (int64_t)i * g->step_ms;
         v[n++] = x->v[i] * scale;
     }
     return n;
@@ -449,24 +623,19 @@ static struct job_history *history_of(struct app *app, const struct acc *x) {
 }
 
 /* One point per checkpoint completed: where the completion timestamp changes. */
-static void apply_checkpoints(struct prom_backfill *b, struct app *app, struct accs *a, size_t i) {
+static void apply_checkpoints(struct app *app, struct accs *a, size_t i) {
+    size_t n_steps = a->grid.n_steps;
     const struct acc *ts = &a->items[i];
     struct job_history *h = history_of(app, ts);
     if (h == NULL)
         return;
-    const struct acc *dur = NULL, *size = NULL;
-    for (size_t k = 0; k < a->len; k++) {
-        const struct acc *x = &a->items[k];
-        if (x->ci == ts->ci && strcmp(x->id, ts->id) == 0 && x->kind == A_CP_DUR)
-            dur = x;
-        if (x->ci == ts->ci && strcmp(x->id, ts->id) == 0 && x->kind == A_CP_SIZE)
-            size = x;
-    }
-    int64_t *t = xmalloc(b->n_steps * sizeof *t);
-    double *vd = xmalloc(b->n_steps * sizeof *vd), *vs = xmalloc(b->n_steps * sizeof *vs);
+    const struct acc *dur = acc_find(a, A_CP_DUR, ts->ci, ts->id);
+    const struct acc *size = acc_find(a, A_CP_SIZE, ts->ci, ts->id);
+    int64_t *t = xmalloc(n_steps * sizeof *t);
+    double *vd = xmalloc(n_steps * sizeof *vd), *vs = xmalloc(n_steps * sizeof *vs);
     size_t n = 0;
     double prev = NAN;
-    for (size_t k = 0; k < b->n_steps; k++) {
+    for (size_t k = 0; k < n_steps; k++) {
         double c = ts->v[k];
         if (isnan(c) || c <= 0 || (!isnan(prev) && c == prev))
             continue;
@@ -487,19 +656,16 @@ static void apply_checkpoints(struct prom_backfill *b, struct app *app, struct a
     free(vs);
 }
 
-static bool apply(struct prom_backfill *b, struct app *app) {
-    struct accs a = {0};
-    a.n_steps = b->n_steps;
-    for (int f = 0; f < F_COUNT; f++)
-        if (b->ok[f])
-            gather(b, app, (enum family)f, &a);
-    int64_t *t = xmalloc(b->n_steps * sizeof *t);
-    double *v = xmalloc(b->n_steps * sizeof *v);
+/* The accumulated steps into the rings they belong to. */
+static bool apply_accs(struct prom_backfill *b, struct app *app, struct accs *a) {
+    const struct bf_grid *g = &a->grid;
+    int64_t *t = xmalloc(g->n_steps * sizeof *t);
+    double *v = xmalloc(g->n_steps * sizeof *v);
     bool changed = false;
-    for (size_t i = 0; i < a.len; i++) {
-        const struct acc *x = &a.items[i];
+    for (size_t i = 0; i < a->len; i++) {
+        const struct acc *x = &a->items[i];
         if (x->kind == A_CP_TS) {
-            apply_checkpoints(b, app, &a, i);
+            apply_checkpoints(app, a, i);
             changed = true;
             continue;
         }
@@ -507,14 +673,14 @@ static bool apply(struct prom_backfill *b, struct app *app) {
             continue;
         bool ratio =
             x->kind == A_VBUSY || x->kind == A_VBP || x->kind == A_BUSY_MAX || x->kind == A_BP_MAX;
-        size_t n = acc_points(b, x, ratio ? 1.0 / 1000.0 : 1.0, t, v);
+        size_t n = acc_points(g, x, ratio ? 1.0 / 1000.0 : 1.0, t, v);
         if (n == 0)
             continue;
         if (x->kind == A_JM_HEAP) {
             const struct cluster *c = &app->clusters[x->ci];
             if (c->name)
                 changed |= ring_backfill(prom_source_jm_ring(b->src, c->name, app->history_len),
-                                         t, v, n, b->step_ms) > 0;
+                                         t, v, n, g->step_ms) > 0;
             continue;
         }
         if (x->kind == A_HEAP) {
@@ -522,7 +688,7 @@ static bool apply(struct prom_backfill *b, struct app *app) {
             for (size_t k = 0; k < c->taskmanagers.len; k++) {
                 struct taskmanager *tm = &c->taskmanagers.items[k];
                 if (tm->id && strcmp(tm->id, x->id) == 0 && tm->heap_used.cap > 0 &&
-                    ring_backfill(&tm->heap_used, t, v, n, b->step_ms) > 0) {
+                    ring_backfill(&tm->heap_used, t, v, n, g->step_ms) > 0) {
                     char key[256];
                     snprintf(key, sizeof key, "%s\x1f\x1f%s", c->name, tm->id);
                     strmap_put(&b->tm_filled, key, b);
@@ -564,41 +730,135 @@ static bool apply(struct prom_backfill *b, struct app *app) {
         default:
             break;
         }
-        if (r && history_backfill(h, r, t, v, n, b->step_ms) > 0) {
+        if (r && history_backfill(h, r, t, v, n, g->step_ms) > 0) {
             h->backfilled |= flag;
             changed = true;
         }
     }
-    for (size_t i = 0; i < a.len; i++)
-        free(a.items[i].v);
-    free(a.items);
     free(t);
     free(v);
     return changed;
 }
 
-bool prom_backfill_step(struct prom_backfill *b, struct app *app) {
-    if (b == NULL || b->pending > 0)
-        return false;
-    bool changed = false;
-    if (b->ready) {
-        if (b->failed) { /* ask again once Prometheus has answered a round since */
-            b->failed_ms = clock_wall_ms();
-            for (size_t i = 0; i < b->n_targets; i++) {
-                char key[256];
-                snprintf(key, sizeof key, b->targets[i].tm ? "%s\x1f\x1f%s" : "%s\x1f%s",
-                         b->targets[i].cluster, b->targets[i].id);
-                strmap_del(&b->seen, key);
+/* ---- the fleet's throughput -------------------------------------------------------- */
+
+static void fleet_answered(struct prom_backfill *b, struct prom_result *r) {
+    struct bf_fleet *fl = &b->fleet;
+    fl->res = *r;
+    fl->next = xcalloc(r->n_series ? r->n_series : 1, sizeof *fl->next);
+    fl->used = xcalloc(r->n_series ? r->n_series : 1, sizeof *fl->used);
+    fl->unused = r->n_series;
+    for (size_t i = r->n_series; i-- > 0;) {
+        const struct prom_series *s = &r->series[i];
+        const char *jid = prom_label_get(s->labels, s->n_labels, "job_id");
+        if (jid != NULL)
+            fl->next[i] = (size_t)(uintptr_t)strmap_put(&fl->by_job, jid, (void *)(uintptr_t)(i + 1));
+    }
+    fl->held_until = clock_wall_ms() + FLEET_HOLD_MS;
+    fl->state = FLEET_HELD;
+}
+
+/* Each job not given its throughput yet gets what the fleet's answer has of it. One that
+ * it has nothing of is done too (Prometheus had nothing when asked for the whole fleet),
+ * unless the answer was cut short. Cheap when every job has had it: a lookup a job. */
+static bool fleet_apply(struct prom_backfill *b, struct app *app) {
+    struct bf_fleet *fl = &b->fleet;
+    struct accs a;
+    accs_init(&a, &fl->grid);
+    for (size_t ci = 0; ci < app->n_clusters; ci++) {
+        struct cluster *c = &app->clusters[ci];
+        if (c->k8s.gone || c->name == NULL)
+            continue;
+        for (size_t i = 0; i < c->jobs.len; i++) {
+            struct job *j = &c->jobs.items[i];
+            char key[256];
+            if (j->id[0] == '\0')
+                continue;
+            snprintf(key, sizeof key, "%s\x1f%s", c->name, j->id);
+            if (strmap_get(&b->thru_seen, key) != NULL)
+                continue;
+            size_t n = (size_t)(uintptr_t)strmap_get(&fl->by_job, j->id);
+            if (n == 0 && fl->res.truncated)
+                continue; /* a batch asks for it */
+            strmap_put(&b->thru_seen, key, b);
+            if (j->detail == NULL) /* as start_batch makes them */
+                j->detail = job_detail_new(app->history_len ? app->history_len : 450);
+            for (; n != 0; n = fl->next[n - 1]) {
+                const struct prom_series *s = &fl->res.series[n - 1];
+                const char *name = prom_label_get(s->labels, s->n_labels, "__name__");
+                if (name == NULL ||
+                    !prom_source_labels_in_cluster(b->src, app, ci, s->labels, s->n_labels))
+                    continue;
+                bool out = strstr(name, "numRecordsOut") != NULL;
+                acc_add(&a.grid, acc_get(&a, out ? A_IN : A_OUT, ci, j->id, NULL), s);
+                if (!fl->used[n - 1]) {
+                    fl->used[n - 1] = true;
+                    fl->unused--;
+                }
             }
         }
-        /* what answered goes in even when another family failed */
-        changed = apply(b, app);
-        batch_free(b);
     }
-    /* from the start, beside Prometheus's first round (not after it: a job opened at
-     * once would show its own points first); after a failure, once a round answered */
+    bool changed = apply_accs(b, app, &a);
+    accs_free(&a);
+    if (fl->unused == 0 || clock_wall_ms() >= fl->held_until)
+        fleet_free(fl); /* jobs that show later go in batches */
+    return changed;
+}
+
+/* ---- stepping ----------------------------------------------------------------------- */
+
+/* The families answered since the last step into their rings (each as it comes: the
+ * throughput need not wait for the vertices'); the batch ends with its last answer. */
+static bool batch_apply(struct prom_backfill *b, struct app *app) {
+    bool changed = false;
+    for (int f = 0; f < F_COUNT; f++) {
+        if (!b->answered[f])
+            continue;
+        b->answered[f] = false;
+        if (!b->ok[f])
+            continue;
+        struct accs a;
+        accs_init(&a, &b->grid);
+        gather(b, app, (enum family)f, &a);
+        changed |= apply_accs(b, app, &a);
+        accs_free(&a);
+        prom_result_free(&b->res[f]);
+        b->ok[f] = false;
+    }
+    if (b->pending > 0)
+        return changed;
+    if (b->failed) { /* ask again once Prometheus has answered a round since */
+        b->failed_ms = clock_wall_ms();
+        for (size_t i = 0; i < b->n_targets; i++) {
+            const struct bf_target *t = &b->targets[i];
+            char key[256];
+            snprintf(key, sizeof key, t->tm ? "%s\x1f\x1f%s" : "%s\x1f%s", t->cluster, t->id);
+            if (t->tm || t->rest)
+                strmap_del(&b->seen, key);
+            if (t->thru)
+                strmap_del(&b->thru_seen, key);
+        }
+    }
+    batch_free(b);
+    return changed;
+}
+
+bool prom_backfill_step(struct prom_backfill *b, struct app *app) {
+    if (b == NULL)
+        return false;
+    bool changed = false;
     const struct source *st = prom_source_state(b->src);
-    if (b->failed_ms == 0 ? st->state != SOURCE_ERROR : st->last_ok_ms > b->failed_ms)
+    /* from the start, beside Prometheus's first round and before any job is known */
+    if (b->fleet.state == FLEET_NONE && st->state != SOURCE_ERROR)
+        fleet_ask(b, app);
+    if (b->fleet.state == FLEET_HELD)
+        changed |= fleet_apply(b, app);
+    if (b->active)
+        changed |= batch_apply(b, app);
+    /* from the start too (not after Prometheus's first round: a job opened at once would
+     * show its own points first); after a failure, once a round answered */
+    if (!b->active &&
+        (b->failed_ms == 0 ? st->state != SOURCE_ERROR : st->last_ok_ms > b->failed_ms))
         start_batch(b, app);
     return changed;
 }

@@ -2,9 +2,14 @@
  * and Prometheus is up, its rings are filled from Prometheus for their whole window at
  * their step (the refresh period), so charts and sparklines start full.
  *
- * One batch at a time: every job and task manager new since the last batch goes in
- * together, one query_range per series family with their ids in a regex (at most
- * PROM_BACKFILL_MAX_IDS each), never one per job:
+ * First, at start and before any job is known, one query_range for every job's
+ * throughput (the throughput family below, without ids): its answer is held (at most
+ * FLEET_HOLD_MS, 10 s, or until every series went to a job) and each job gets its part as
+ * it shows in the model, so a job opened in the first second has its history in its first
+ * frame. Then batches, one at a time: every job and task manager new since the last batch
+ * goes in together, one query_range per series family with their ids in a regex (at most
+ * PROM_BACKFILL_MAX_IDS each), never one per job; a job whose throughput the fleet's
+ * answer gave is not asked for it again:
  *   throughput   sum by (__name__, job_id, G) of what sources emit and sinks receive
  *   vertices     sum by (__name__, job_id, task_id, G) of numRecords{In,Out}PerSecond
  *   load         max by (__name__, job_id, task_id, G) of {busy,backPressured}TimeMsPerSecond
@@ -14,7 +19,8 @@
  *                managers', and every JobManager's: prom_source_jobmanager_heap_ring)
  * at VIEW priority (never held for the request budget: bounded, and what charts show). Series
  * are matched to clusters as prom_source.h says; the several series of a job (one per
- * task manager) are summed for rates and maxed for the rest, step by step.
+ * task manager) are summed for rates and maxed for the rest, step by step. Each family
+ * goes into the rings as its answer comes (the throughput does not wait for the vertices).
  *
  * Points go in by time (ring_backfill): live Flink REST points win where both have one,
  * a step Prometheus has nothing for is a NaN point (a gap), and a ring's
@@ -39,7 +45,7 @@ void prom_backfill_free(struct prom_backfill *b);
  * in flight and Prometheus is up. Cheap when there is nothing to do (one hash lookup a
  * job). Returns true when rings changed. */
 bool prom_backfill_step(struct prom_backfill *b, struct app *app);
-/* A batch is in flight (or answered and not applied yet). */
+/* The fleet's answer is out, or a batch is in flight (or answered and not applied yet). */
 bool prom_backfill_busy(const struct prom_backfill *b);
 /* query_range requests sent so far */
 size_t prom_backfill_queries(const struct prom_backfill *b);
