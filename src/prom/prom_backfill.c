@@ -69,7 +69,9 @@ struct bf_grid {
  * job is known (the jobs come as their clusters' /jobs/overview answer, over the first
  * second or longer), kept for a while and given to each job as it shows in the model. A
  * job opened in the first second then has its history in its first frame, and the
- * batches after ask no throughput for the jobs it had. */
+ * batches after ask no throughput for the jobs it had. A fleet too big for one answer
+ * (over the 16 MiB cap: about 600 jobs with 15 minutes at 2 s) fails it, once, and the
+ * batches ask instead. */
 enum fleet_state { FLEET_NONE, FLEET_ASKED, FLEET_HELD, FLEET_DONE };
 
 struct bf_fleet {
@@ -85,6 +87,7 @@ struct bf_fleet {
 };
 
 #define FLEET_HOLD_MS 10000
+#define BF_VERTICES_GUESS 4 /* a job whose vertices REST has not listed (yet) */
 
 struct prom_backfill {
     struct prom_source *src;
@@ -104,12 +107,14 @@ struct prom_backfill {
     size_t n_targets;
     struct strmap by_id; /* "j:job" / "t:filtered tm id" -> target index + 1, chained */
     struct bf_grid grid;
+    size_t max_jobs; /* per batch: PROM_BACKFILL_MAX_IDS, halved by each failed batch */
     size_t queries;
 };
 
 struct prom_backfill *prom_backfill_new(struct prom_source *src) {
     struct prom_backfill *b = xcalloc(1, sizeof *b);
     b->src = src;
+    b->max_jobs = PROM_BACKFILL_MAX_IDS;
     strmap_init(&b->seen);
     strmap_init(&b->thru_seen);
     strmap_init(&b->tm_filled);
@@ -351,14 +356,16 @@ static struct bf_target *add_target(struct prom_backfill *b, const char *cluster
 /* The jobs (and task managers) not asked yet, their ids in a regex per family. A job's
  * throughput waits while the fleet's answer is out or held (it brings it). */
 static void start_batch(struct prom_backfill *b, struct app *app) {
-    size_t jobs = 0, thru = 0, tms = 0;
+    size_t jobs = 0, thru = 0, tms = 0, points = 0;
     bool fleet_brings = b->fleet.state == FLEET_ASKED || b->fleet.state == FLEET_HELD;
+    bool full = false;
+    struct bf_grid grid = grid_now(app);
     for (size_t ci = 0; ci < app->n_clusters && b->n_targets < 2 * PROM_BACKFILL_MAX_IDS; ci++) {
         struct cluster *c = &app->clusters[ci];
         if (c->k8s.gone || c->name == NULL)
             continue;
         char key[256];
-        for (size_t i = 0; i < c->jobs.len && jobs < PROM_BACKFILL_MAX_IDS; i++) {
+        for (size_t i = 0; i < c->jobs.len && jobs < b->max_jobs && !full; i++) {
             struct job *j = &c->jobs.items[i];
             if (j->id[0] == '\0')
                 continue;
@@ -370,6 +377,15 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
             bool th = !fleet_brings && strmap_get(&b->thru_seen, key) == NULL;
             if (!rest && !th)
                 continue;
+            /* the biggest answer, the vertices' or the load's: two series a vertex, a
+             * point a step; the next batch takes the jobs that would not fit */
+            size_t v = j->detail->vertices.len ? j->detail->vertices.len : BF_VERTICES_GUESS;
+            size_t cost = (rest ? 2 * v : 2) * grid.n_steps;
+            if (jobs > 0 && points + cost > PROM_BACKFILL_MAX_POINTS) {
+                full = true;
+                break;
+            }
+            points += cost;
             struct bf_target *t = add_target(b, c->name, j->id, false);
             t->rest = rest;
             t->thru = th;
@@ -395,7 +411,7 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
     if (b->n_targets == 0)
         return;
     b->active = true;
-    b->grid = grid_now(app);
+    b->grid = grid;
     const char *g = group_labels(b);
     if (thru > 0) {
         char *re = id_regex(b, IDS_THRU);
@@ -827,8 +843,12 @@ static bool batch_apply(struct prom_backfill *b, struct app *app) {
     }
     if (b->pending > 0)
         return changed;
-    if (b->failed) { /* ask again once Prometheus has answered a round since */
+    if (b->failed) { /* ask again once Prometheus has answered a round since, fewer jobs
+                        * at a time (an answer over the size cap, or too slow, fails as a
+                        * whole: asked again as it was, it would fail again) */
         b->failed_ms = clock_wall_ms();
+        if (b->max_jobs > 1)
+            b->max_jobs /= 2;
         for (size_t i = 0; i < b->n_targets; i++) {
             const struct bf_target *t = &b->targets[i];
             char key[256];

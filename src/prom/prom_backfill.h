@@ -8,8 +8,9 @@
  * it shows in the model, so a job opened in the first second has its history in its first
  * frame. Then batches, one at a time: every job and task manager new since the last batch
  * goes in together, one query_range per series family with their ids in a regex (at most
- * PROM_BACKFILL_MAX_IDS each), never one per job; a job whose throughput the fleet's
- * answer gave is not asked for it again:
+ * PROM_BACKFILL_MAX_IDS each, and as many as PROM_BACKFILL_MAX_POINTS allows; a batch that
+ * fails halves the jobs of the next), never one per job; a job whose throughput the
+ * fleet's answer gave is not asked for it again:
  *   throughput   sum by (__name__, job_id, G) of what sources emit and sinks receive
  *   vertices     sum by (__name__, job_id, task_id, G) of numRecords{In,Out}PerSecond
  *   load         max by (__name__, job_id, task_id, G) of {busy,backPressured}TimeMsPerSecond
@@ -37,6 +38,10 @@ struct prom_source;
 struct prom_backfill;
 
 #define PROM_BACKFILL_MAX_IDS 200 /* jobs (and task managers) per batch */
+/* Points an answer of a batch may hold (about 30 bytes each in Prometheus's JSON: 6 MB,
+ * well under the 16 MiB an answer may be): 15 minutes at 2 s of a 4-vertex job's vertex
+ * family is 3,600, so about 55 such jobs a batch. */
+#define PROM_BACKFILL_MAX_POINTS 200000
 
 /* returns owned state, free with prom_backfill_free (after http_free); src borrowed */
 struct prom_backfill *prom_backfill_new(struct prom_source *src);
