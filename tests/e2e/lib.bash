@@ -197,8 +197,7 @@ faults() {
 
 # sim_job_names CLUSTER: the job names the simulator serves, one a line
 sim_job_names() {
-    curl -sf "$SIM_URL/clusters/$1/jobs/overview" |
-        python3 -c 'import json,sys; [print(j["name"]) for j in json.load(sys.stdin)["jobs"]]'
+    curl -sf "$SIM_URL/clusters/$1/jobs/overview" | jq -r '.jobs[].name'
 }
 
 # sim_count REGEX: how many requests the simulator has served on the paths (its templates,
