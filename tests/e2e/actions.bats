@@ -20,21 +20,21 @@ load actions_lib
     wait_for "FlinkStateSnapshot"
     keys n
     wait_for "savepoint cancelled: nothing sent"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
     # Enter takes the default, which is No
     keys s
     wait_for "Confirm: savepoint"
     keys Enter
     wait_for "nothing sent"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
     keys s
     wait_for "Confirm: savepoint"
     keys y
     wait_for "savepoint production/orders-enrichment: savepoint at s3://" 20
-    [ "$(requests 'len(r)')" = 1 ]
-    [ "$(requests 'r[0]["method"]')" = POST ]
-    [ "$(requests 'r[0]["path"]')" = /apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots ]
-    [ "$(requests 'json.loads(r[0]["body"])["spec"]["jobReference"]["name"]')" = production ]
+    [ "$(requests 'length')" = 1 ]
+    [ "$(requests '.[0].method')" = POST ]
+    [ "$(requests '.[0].path')" = /apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots ]
+    [ "$(requests '.[0].body | fromjson | .spec.jobReference.name')" = production ]
     keys o
     wait_for "Operations (1)"
     wait_for "succeeded"
@@ -56,9 +56,9 @@ load actions_lib
     keys y
     wait_for "stop production/orders-enrichment: reconciled" 30
     wait_for "SUSPENDED"
-    [ "$(requests 'len(r)')" = 1 ]
-    [ "$(requests 'r[0]["method"]')" = PATCH ]
-    [ "$(requests 'json.loads(r[0]["body"])["spec"]["job"]')" = "{'upgradeMode': 'savepoint', 'state': 'suspended'}" ]
+    [ "$(requests 'length')" = 1 ]
+    [ "$(requests '.[0].method')" = PATCH ]
+    [ "$(requests '.[0].body | fromjson | .spec.job | tojson')" = '{"upgradeMode":"savepoint","state":"suspended"}' ]
     wait_audit succeeded stop
 }
 
@@ -70,13 +70,13 @@ load actions_lib
     wait_for '"state": "suspended"'
     keys n
     wait_for "nothing sent"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
     keys C
     wait_for "Confirm: suspend"
     keys y
     wait_for "suspend production/orders-enrichment: reconciled" 30
-    [ "$(requests 'json.loads(r[0]["body"])["spec"]')" = "{'job': {'state': 'suspended'}}" ]
-    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests '.[0].body | fromjson | .spec | tojson')" = '{"job":{"state":"suspended"}}' ]
+    [ "$(requests 'length')" = 1 ]
 }
 
 @test "rescale through the operator: prefilled prompt, out-of-range refused, the patch names the new parallelism" {
@@ -89,7 +89,7 @@ load actions_lib
     type_text "100000"
     keys Enter
     wait_for "parallelism"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
     keys C-u
     type_text "3"
     keys Enter
@@ -97,8 +97,8 @@ load actions_lib
     wait_for '{"parallelism": 3}'
     keys y
     wait_for "rescale production/orders-enrichment: reconciled" 30
-    [ "$(requests 'len(r)')" = 1 ]
-    [ "$(requests 'json.loads(r[0]["body"])["spec"]["job"]["parallelism"]')" = 3 ]
+    [ "$(requests 'length')" = 1 ]
+    [ "$(requests '.[0].body | fromjson | .spec.job.parallelism')" = 3 ]
 }
 
 @test "restart through the operator bumps restartNonce; the pods restart" {
@@ -110,8 +110,8 @@ load actions_lib
     keys y
     wait_for "restart production" 30
     wait_audit succeeded restart 30
-    [ "$(requests 'len(r)')" = 1 ]
-    [ "$(requests '"restartNonce" in json.loads(r[0]["body"])["spec"]')" = True ]
+    [ "$(requests 'length')" = 1 ]
+    [ "$(requests '.[0].body | fromjson | .spec | has("restartNonce")')" = true ]
     # the restarts column counts them
     keys Escape
     wait_for "STABLE"
@@ -142,8 +142,8 @@ load actions_lib
     wait_for "savepointRedeployNonce"
     keys y
     wait_for "redeploy production/orders-enrichment: reconciled" 30
-    [ "$(requests 'len(r)')" = 2 ]
-    [ "$(requests 'json.loads(r[1]["body"])["spec"]["job"]["initialSavepointPath"].split("/")[-1].startswith("savepoint-")')" = True ]
+    [ "$(requests 'length')" = 2 ]
+    [ "$(requests '.[1].body | fromjson | .spec.job.initialSavepointPath | split("/") | last | startswith("savepoint-")')" = true ]
     wait_audit succeeded redeploy
 }
 
@@ -165,6 +165,6 @@ load actions_lib
     wait_for "flinkConfiguration"
     keys y
     wait_for "profile production" 30
-    [ "$(requests 'len(r)')" = 1 ]
-    [ "$(requests '"flinkConfiguration" in json.loads(r[0]["body"])["spec"]')" = True ]
+    [ "$(requests 'length')" = 1 ]
+    [ "$(requests '.[0].body | fromjson | .spec | has("flinkConfiguration")')" = true ]
 }

@@ -31,7 +31,7 @@ refused_here() {
         keys "$tab"
         refused_here
     done
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
     [ ! -s "$AUDIT" ]
 }
 
@@ -39,7 +39,7 @@ refused_here() {
     sim_start --jobs 3 || return 1
     mkdir -p "$XDG_CONFIG_HOME/flinktop"
     printf 'theme: default\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
-    console 120 40 --refresh 1 $(sim_flink_args)
+    console 120 40 --refresh 0.5 $(sim_flink_args)
     wait_for "1.18.1" 15
     keys Enter
     wait_for "Jobs: production"
@@ -64,7 +64,7 @@ refused_here() {
     operator_console
     keys s
     wait_for "audit: savepoint not sent: the audit log cannot be written"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
     # audit: optional lets it go, and the confirmation says so
     mkdir -p "$XDG_CONFIG_HOME/flinktop"
     printf 'audit: optional\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
@@ -74,7 +74,7 @@ refused_here() {
     wait_for "Confirm: savepoint"
     wait_for "sent unaudited"
     keys n
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
 }
 
 @test ":unlock allows actions for a while with a reason in the audit line, then locks again by itself" {
@@ -112,7 +112,7 @@ refused_here() {
     wait_for "READ-ONLY" 10
     keys s
     wait_for "read-only: savepoint not sent"
-    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'length')" = 1 ]
 }
 
 @test "--readonly wins over :unlock" {
@@ -123,12 +123,12 @@ refused_here() {
     wait_for "nothing unlocks"
     keys s
     wait_for "read-only"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
 }
 
 @test "at 80x24 the profile list says it continues and the confirmation's body scrolls to its end" {
     k8s_sim || return 1
-    console 80 24 --refresh 1 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    console 80 24 --refresh 0.5 --kubeconfig "$BATS_TEST_TMPDIR/KC"
     wait_for "STABLE" 15
     keys Home
     keys P
@@ -146,7 +146,7 @@ refused_here() {
     wait_for "}}}" # the end of the merge-patch
     keys n
     wait_for "nothing sent"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
 }
 
 @test "q with an action in flight asks before quitting" {

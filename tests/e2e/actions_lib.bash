@@ -28,16 +28,27 @@ k8s_sim() {
 
 sim_curl() { curl -skf -H "Authorization: Bearer $TOKEN" "$SIM_URL$1" "${@:2}"; }
 
-# requests PY_EXPR: evaluate a Python expression over r, the list of mutating requests
+# requests JQ_FILTER: the filter (jq -r) over the list of mutating requests the simulator
+# recorded (jq: a python3 start costs ten times the CPU)
 requests() {
-    sim_curl /_sim/requests | python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"
+    sim_curl /_sim/requests | jq -r "$1"
+}
+
+# requests_count: how many there are, in one process (for poll loops): each request has
+# one "time_ms": key; a body is a JSON string, where that would read \"time_ms\":
+requests_count() {
+    local r
+    r=$(sim_curl /_sim/requests) || return 1
+    r=${r//\"time_ms\":/$'\x01'}
+    r=${r//[^$'\x01']/}
+    echo "${#r}"
 }
 
 type_text() { t send-keys -l -- "$1"; }
 
 # operator: the console on the simulator's kubeconfig, production's row selected
 operator_console() {
-    console 140 45 --refresh 1 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"
+    console 140 45 --refresh 0.5 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"
     wait_for "STABLE" 15
     wait_for "development"
     # production's job list has answered (its jobs screen lists a running job): an action
@@ -54,7 +65,7 @@ operator_console() {
 plain_job() { # CLUSTER JOB [flinktop args]
     local cluster=$1 job=$2
     shift 2
-    console 140 45 --refresh 1 "$@" $(sim_flink_args)
+    console 140 45 --refresh 0.5 "$@" $(sim_flink_args)
     wait_for "1.18.1" 15
     type_text ":cluster $cluster"
     keys Enter

@@ -18,9 +18,9 @@ load actions_lib
     wait_for "target-directory"
     keys y
     wait_for "savepoint at s3://ops/sp/savepoint-" 20
-    [ "$(requests 'len(r)')" = 1 ]
-    [ "$(requests 'r[0]["path"].startswith("/clusters/staging/jobs/") and r[0]["path"].endswith("/savepoints")')" = True ]
-    [ "$(requests 'json.loads(r[0]["body"])["target-directory"]')" = s3://ops/sp ]
+    [ "$(requests 'length')" = 1 ]
+    [ "$(requests '.[0].path | startswith("/clusters/staging/jobs/") and endswith("/savepoints")')" = true ]
+    [ "$(requests '.[0].body | fromjson | .["target-directory"]')" = s3://ops/sp ]
     wait_audit succeeded savepoint
 }
 
@@ -39,9 +39,9 @@ load actions_lib
     keys Enter
     wait_for "nothing sent"
     until_advancing 1500 30 on_screen "cancel production/fraud-detection: job CANCELED"
-    [ "$(requests 'len(r)')" = 1 ]
-    [ "$(requests 'r[0]["method"]')" = PATCH ]
-    [ "$(requests 'r[0]["path"].endswith("?mode=cancel")')" = True ]
+    [ "$(requests 'length')" = 1 ]
+    [ "$(requests '.[0].method')" = PATCH ]
+    [ "$(requests '.[0].path | endswith("?mode=cancel")')" = true ]
 }
 
 @test "confirm: typed wants the job's name: a wrong one is refused, the right one sends" {
@@ -59,13 +59,13 @@ EOF
     wait_for 'Type the job name "orders-enrichment"'
     keys y Enter
     wait_for "exactly"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
     keys C-u
     type_text "orders-enrichment"
     keys Enter
     wait_for "savepoint sent"
     wait_for "savepoint at" 20
-    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'length')" = 1 ]
 }
 
 @test "a 409 (changed since read) and a 403 (RBAC) reach the user as meant" {
@@ -82,7 +82,7 @@ EOF
     # resourceVersion and goes through
     local rv end=$(($(now_ms) + 15000 * SCALE))
     rv=$(sim_curl /apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments/production |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
+        jq -er '.metadata.resourceVersion')
     until keys R && wait_for "Confirm: restart" && screen | grep -qF "\"resourceVersion\": \"$rv\""; do
         [ "$(now_ms)" -lt "$end" ] || { screen >&2; return 1; }
         keys Escape
@@ -116,9 +116,9 @@ EOF
     # what the simulator (as Flink) says was discarded
     local jid discarded
     jid=$(sim_curl /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/overview |
-        python3 -c 'import json,sys; print([j["jid"] for j in json.load(sys.stdin)["jobs"] if j["name"]=="orders-enrichment"][0])')
+        jq -er '[.jobs[] | select(.name == "orders-enrichment") | .jid][0]')
     discarded=$(sim_curl "/api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/$jid/checkpoints" |
-        python3 -c 'import json,sys; print(" ".join("chk-%d" % c["id"] for c in json.load(sys.stdin)["history"] if c.get("discarded")))')
+        jq -r '[.history[] | select(.discarded) | "chk-\(.id)"] | join(" ")')
     [ -n "$discarded" ] # the test means something only when some were discarded
     for chk in $discarded; do
         ! screen | grep -qE "$chk\$|$chk " || { screen >&2; echo "offered $chk" >&2; return 1; }
@@ -126,7 +126,7 @@ EOF
     screen | grep -E '^.*(checkpoint) ' | grep -q "orders-enrichm" # the job it came from
     keys Escape
     wait_for "nothing sent"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
 }
 
 @test "a savepoint whose answer is lost after it arrived is unknown, then applied after the follow, never failed" {
@@ -139,8 +139,8 @@ EOF
     wait_for "Confirm: savepoint"
     keys y
     local end=$(($(now_ms) + 15000 * SCALE))
-    until [ "$(requests 'len(r)')" = 1 ]; do
-        [ "$(now_ms)" -lt "$end" ] || { screen >&2; requests 'r' >&2; return 1; }
+    until [ "$(requests_count)" = 1 ]; do
+        [ "$(now_ms)" -lt "$end" ] || { screen >&2; requests '.' >&2; return 1; }
         nap 0.1
     done
     sim_curl /_sim/faults -X DELETE >/dev/null
@@ -151,7 +151,7 @@ EOF
     keys o
     wait_for "Operations (1)"
     wait_for "applied"
-    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'length')" = 1 ]
 }
 
 @test "R says what else it touches: every job of the session cluster by name, how old the data is" {
@@ -163,7 +163,7 @@ EOF
     local n
     local names
     names=$(sim_curl /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/overview |
-        python3 -c 'import json,sys; [print(j["name"]) for j in json.load(sys.stdin)["jobs"]]')
+        jq -r '.jobs[].name')
     for name in $names; do
         screen | grep -q "$name" || { screen >&2; echo "missing $name" >&2; return 1; }
         n=$((n + 1))
@@ -173,7 +173,7 @@ EOF
     wait_for "data behind this:"
     keys n
     wait_for "nothing sent"
-    [ "$(requests 'len(r)')" = 0 ]
+    [ "$(requests 'length')" = 0 ]
 }
 
 @test "a restart whose answer is lost: the resource read back carries the patch, so it is applied and followed to STABLE" {
@@ -185,7 +185,7 @@ EOF
         -d '{"pattern":"/apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkdeployments/production","mode":"drop"}' >/dev/null
     keys y
     local end=$(($(now_ms) + 15000 * SCALE))
-    until [ "$(requests 'len(r)')" = 1 ]; do
+    until [ "$(requests_count)" = 1 ]; do
         [ "$(now_ms)" -lt "$end" ] || { screen >&2; return 1; }
         nap 0.1
     done
@@ -194,5 +194,5 @@ EOF
     wait_for "STABLE"
     wait_audit succeeded restart
     ! grep -q '"phase":"failed"' "$AUDIT"
-    [ "$(requests 'len(r)')" = 1 ]
+    [ "$(requests 'length')" = 1 ]
 }

@@ -18,10 +18,7 @@ teardown() {
 # The id and name of a RUNNING job on CLUSTER, tab-separated.
 running_job() {
     curl -sf "$SIM_URL/clusters/$1/jobs/overview" |
-        python3 -c 'import json,sys
-for j in json.load(sys.stdin)["jobs"]:
-    if j["state"] == "RUNNING":
-        print(j["jid"] + "\t" + j["name"]); break'
+        jq -er 'first(.jobs[] | select(.state == "RUNNING")) | "\(.jid)\t\(.name)"'
 }
 
 @test "a failed job fires FlinkJobFailed: counted in the status bar, listed by !" {

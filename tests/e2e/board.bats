@@ -16,7 +16,7 @@ teardown() {
 sim_jobs_in_state() {
     for c in production staging development; do
         curl -sf "$SIM_URL/clusters/$c/jobs/overview" |
-            python3 -c 'import json,sys; [print(j["name"]) for j in json.load(sys.stdin)["jobs"] if j["state"] == sys.argv[1]]' "$1"
+            jq -r --arg s "$1" '.jobs[] | select(.state == $s) | .name'
     done
 }
 

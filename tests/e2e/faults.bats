@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The fault matrix in the console: one flinktop (tmux, 240x30, the clusters screen,
-# refresh 1 s, timeout 1 s, no request budget) for the whole file against one simulator,
+# refresh 0.5 s, timeout 1 s, no request budget) for the whole file against one simulator,
 # each test a fault mode. The faulted sources, each on its own cluster's row:
 #
 #   d-production  overview (direct)     production   overview through the service proxy
@@ -21,17 +21,19 @@ setup_file() {
         --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
     export TMUX_SOCK="flinktop-faults-$$"
     export FAULTS_DIR="$BATS_FILE_TMPDIR"
-    # refresh and timeout 1 s, 2 s under the sanitizers (TEST_TIME_SCALE=4): each mode
-    # waits for about one of each twice (the error, the recovery)
+    # timeout 1 s, 2 s under the sanitizers (TEST_TIME_SCALE=4); refresh half of that:
+    # each mode waits for about one of each twice (the error, the recovery), and a
+    # refresh that comes round sooner is most of the file's time
     local scale=$((1 + ${TEST_TIME_SCALE:-1} / 4)) args="" c
+    local refresh_ms=$((500 * scale))
     for c in production staging development; do
         args="$args --flink d-$c=$SIM_URL/clusters/$c"
     done
     # the task managers are asked at the detail interval (every refresh only on tab 4):
     # here at the refresh, so their faults show and clear like the others'
-    printf 'detail_interval: %ss\n' "$scale" >"$FAULTS_DIR/config.yaml"
+    printf 'detail_interval: %sms\n' "$refresh_ms" >"$FAULTS_DIR/config.yaml"
     tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 240 -y 30 \
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP -c $FAULTS_DIR/config.yaml --refresh $scale --timeout $scale --qps 0 --kubeconfig $FAULTS_DIR/kc $args --start clusters 2>$FAULTS_DIR/stderr; echo \"exited \$?\" >$FAULTS_DIR/exit; sleep 30" ||
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP -c $FAULTS_DIR/config.yaml --refresh $((refresh_ms / 1000)).$((refresh_ms % 1000 / 100)) --timeout $scale --qps 0 --kubeconfig $FAULTS_DIR/kc $args --start clusters 2>$FAULTS_DIR/stderr; echo \"exited \$?\" >$FAULTS_DIR/exit; sleep 30" ||
         return 1
     tmux -L "$TMUX_SOCK" set-option -g status off >/dev/null
 }
@@ -132,11 +134,10 @@ faulted_rows_say() {
 }
 
 fault_all() { # MODE [ARG]
-    fault "/clusters/production/overview" "$@" &&
-        fault "/clusters/staging/jobs/overview" "$@" &&
-        fault "/api/v1/namespaces/flink-prod/services/*/proxy/overview" "$@" &&
-        fault "/api/v1/namespaces/flink-staging/services/*/proxy/jobs/overview" "$@" &&
-        fault "/api/v1/namespaces/flink-dev/services/*/proxy/taskmanagers" "$@"
+    faults "$1" "${2:-}" "/clusters/production/overview" "/clusters/staging/jobs/overview" \
+        "/api/v1/namespaces/flink-prod/services/*/proxy/overview" \
+        "/api/v1/namespaces/flink-staging/services/*/proxy/jobs/overview" \
+        "/api/v1/namespaces/flink-dev/services/*/proxy/taskmanagers"
 }
 
 # error_mode REGEX MODE [ARG]: the faulted rows say so and keep their last good figures;
@@ -181,9 +182,9 @@ content_mode() {
     local end=$(($(now_ms) + 15000 * SCALE)) n
     while :; do
         alive
-        n=$(curl -sf "$SIM_URL/_sim/stats" | grep -o '"/clusters/{cluster}/overview":[0-9]*' |
-            cut -d: -f2)
-        [ "${n:-0}" -ge 2 ] && break
+        # one process a turn: the count is read by bash
+        n=$(curl -sf "$SIM_URL/_sim/stats")
+        [[ "$n" =~ \"/clusters/\{cluster\}/overview\":([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 2 ] && break
         tick
         [ "$NOW_MS" -lt "$end" ] || { echo "no two refreshes under the fault" >&2; return 1; }
         nap "$POLL_S"

@@ -43,7 +43,7 @@ buffer() { t show-buffer 2>/dev/null; }
     id=$(buffer)
     [[ "$id" =~ ^[0-9a-f]{32}$ ]]
     name=$(curl -sf "$SIM_URL/clusters/production/jobs/$id" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+        jq -er .name)
     [ -n "$name" ]
     on_screen "$name"
 }
@@ -56,17 +56,12 @@ buffer() { t show-buffer 2>/dev/null; }
     wait_for "1 Overview"
     keys 2
     wait_for "TRIGGERED"
-    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
-import json, sys
-print(sorted(json.load(sys.stdin)["jobs"], key=lambda j: j["name"])[0]["jid"])')
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | jq -er '.jobs | sort_by(.name) | .[0].jid')
     # Flink's history newest first, as the table sorts it: the newest row may be a failure,
     # so go down to the first completed one
     read -r skip want < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid/checkpoints" |
-        python3 -c '
-import json, sys
-h = sorted(json.load(sys.stdin)["history"], key=lambda c: -c["id"])
-k = [i for i, c in enumerate(h) if c["status"] == "COMPLETED"][0]
-print(k, h[k]["external_path"])')
+        jq -er '.history | sort_by(-.id) | (map(.status == "COMPLETED") | index(true)) as $k
+            | "\($k) \(.[$k].external_path)"')
     for ((i = 0; i < skip; i++)); do keys Down; done
     keys y
     wait_for "copied checkpoint path"
@@ -106,9 +101,7 @@ print(k, h[k]["external_path"])')
     wait_for "1 Overview"
     keys 7
     wait_for "edges, top down"
-    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
-import json, sys
-print(sorted(json.load(sys.stdin)["jobs"], key=lambda j: j["name"])[0]["jid"])')
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | jq -er '.jobs | sort_by(.name) | .[0].jid')
     # the plan as Flink serves it: each vertex's name and the ship strategy of its input
     curl -sf "$SIM_URL/clusters/production/jobs/$jid" | python3 -c '
 import json, sys
@@ -136,7 +129,7 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
 @test "l reads the JobManager's log, E finds the cause of a failure, l again reads it again" {
     sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
     jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["jid"])')
+        jq -er '.jobs[0].jid')
     curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
     sim_advance 5000
     log="$SIM_URL/clusters/production/jobmanager/log"
@@ -193,17 +186,11 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
     sim_start --clusters 3 --jobs 3 --frozen --clock manual --token "$token" \
         --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" --kubeconfig-out "$d/KC" || return 1
     api() { curl -sfk -H "Authorization: Bearer $token" "$SIM_URL$1"; }
-    ns=$(api /apis/flink.apache.org/v1beta1/flinkdeployments | python3 -c '
-import json, sys
-print([i for i in json.load(sys.stdin)["items"] if i["metadata"]["name"] == "production"][0]["metadata"]["namespace"])')
+    ns=$(api /apis/flink.apache.org/v1beta1/flinkdeployments | jq -er '[.items[] | select(.metadata.name == "production")][0].metadata.namespace')
     curl -sfk -X POST "$SIM_URL/_sim/k8s/$ns/production/oom" >/dev/null
     # the pod whose container was OOMKilled
-    pod=$(api "/api/v1/namespaces/$ns/pods" | python3 -c '
-import json, sys
-for p in json.load(sys.stdin)["items"]:
-    for c in p["status"].get("containerStatuses", []):
-        if c.get("lastState", {}).get("terminated", {}).get("reason") == "OOMKilled":
-            print(p["metadata"]["name"])')
+    pod=$(api "/api/v1/namespaces/$ns/pods" | jq -r '.items[] | .metadata.name as $n
+        | .status.containerStatuses[]? | select(.lastState.terminated.reason? == "OOMKilled") | $n')
     [ -n "$pod" ]
     log="/api/v1/namespaces/$ns/pods/$pod/log?container=flink-main-container&tailLines=1"
     console 160 40 --kubeconfig "$d/KC"

@@ -75,12 +75,9 @@ open_job() {
     open_job 120 40
     keys 3
     wait_for "ratio per subtask"
-    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
-import json, sys
-jobs = [j for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"]
-print(sorted(jobs, key=lambda j: j["name"])[0]["jid"])')
+    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | jq -er '[.jobs[] | select(.state == "RUNNING")] | sort_by(.name) | .[0].jid')
     # the screen shows the first job by name; make sure it is the one we break
-    name=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+    name=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" | jq -er .name)
     wait_for "$name"
     curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/bottleneck" -d '{"vertex": 2}' >/dev/null
     wait_for "bottleneck" 4
@@ -185,7 +182,7 @@ flat_screen() { screen | tr -s ' \n' '  '; }
     sim_start --clusters 1 --jobs 3 --clock manual || return 1
     # every running job of production fails its next checkpoints
     for jid in $(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
-        python3 -c 'import json,sys; [print(j["jid"]) for j in json.load(sys.stdin)["jobs"] if j["state"] == "RUNNING"]'); do
+        jq -r '.jobs[] | select(.state == "RUNNING") | .jid'); do
         curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/checkpoint-failures" -d '{"count":5}' >/dev/null
     done
     console 80 40 --refresh 1 --flink production="$SIM_URL/clusters/production"

@@ -16,9 +16,7 @@ teardown() {
 
 # first_job: the id of production's first job by name (the row Enter opens)
 first_job() {
-    curl -sf "$SIM_URL/clusters/production/jobs/overview" | python3 -c '
-import json, sys
-print(sorted(json.load(sys.stdin)["jobs"], key=lambda j: j["name"])[0]["jid"])'
+    curl -sf "$SIM_URL/clusters/production/jobs/overview" | jq -er '.jobs | sort_by(.name) | .[0].jid'
 }
 
 # slowest_clock JID: the slowest subtask's watermark among the job's vertices, as the
@@ -88,7 +86,7 @@ wait_row() {
     wait_for "WATERMARK"
     # the source's input has no watermark (Long.MIN_VALUE): said, never a 1970 date
     source=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["vertices"][0]["name"][:20])')
+        jq -er '.vertices[0].name[:20]')
     wait_row "$source" "no wm"
     # a Kafka source's backlog: the sum of its subtasks' pendingRecords
     wait_row "$source" "$(kafka_backlog "$jid")"
@@ -113,7 +111,7 @@ wait_row() {
     open_first_job 200 60
     wait_for "restarts "
     before=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/metrics?get=numRestarts" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
+        jq -er '.[0].value')
     curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/crash" >/dev/null
     # the failure as the exceptions endpoint gives it: its time, its root cause, its task
     read -r when n task cause < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid/exceptions" |
@@ -174,9 +172,7 @@ print(time.strftime("%H:%M:%S", time.localtime(x["timestamp"] / 1000)), len(e),
     first=$(echo "$pods" | sed -n 1p)
     second=$(echo "$pods" | sed -n 2p)
     [ -n "$first" ] && [ -n "$second" ]
-    ns=$(api /apis/flink.apache.org/v1beta1/flinkdeployments | python3 -c '
-import json, sys
-print([i for i in json.load(sys.stdin)["items"] if i["metadata"]["name"] == "production"][0]["metadata"]["namespace"])')
+    ns=$(api /apis/flink.apache.org/v1beta1/flinkdeployments | jq -er '[.items[] | select(.metadata.name == "production")][0].metadata.namespace')
     keys l
     wait_for "Log of pod $first in $ns"
     keys Escape
@@ -199,7 +195,7 @@ print([i for i in json.load(sys.stdin)["items"] if i["metadata"]["name"] == "pro
     sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
     jid=$(first_job)
     name=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+        jq -er .name)
     backlog=$(kafka_backlog "$jid")
     START=fleet console 200 40 --refresh 1 $(sim_flink_args)
     wait_for "$name"

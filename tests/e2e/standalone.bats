@@ -100,8 +100,8 @@ wait_audit() { # PHASE ACTION
     # and the Deployment's rollout completes
     local left=20
     until curl -sf "$SIM_URL/apis/apps/v1/namespaces/flink-development/deployments/legacy-reports-jobmanager" |
-        python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["status"]
-sys.exit(0 if s["observedGeneration"] >= d["metadata"]["generation"] == 2 and s["updatedReplicas"] == s["replicas"] == 1 else 1)'; do
+        jq -e '.status.observedGeneration >= .metadata.generation and .metadata.generation == 2
+            and .status.updatedReplicas == .status.replicas and .status.replicas == 1' >/dev/null; do
         [ $((left -= 1)) -gt 0 ] || return 1
         sim_advance 2500
     done

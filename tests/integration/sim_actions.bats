@@ -4,11 +4,6 @@
 # progress; /_sim/requests records what reached it; 409 and 403 on demand.
 # Run after `make flinktop-sim`: bats tests/integration/sim_actions.bats
 
-setup_file() {
-    PY=$(python3 -c 'import sys; print(sys.executable)')
-    export PY
-}
-
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh
@@ -40,15 +35,17 @@ req() {
 
 code() { cat "$T/code"; }
 
-# py CODE: Python with json; body() is the last response body.
-py() {
-    "$PY" -c "import json, sys
-def body(): return json.load(open('$T/body'))
-$1"
+# jqb [jq options] FILTER: the last response body passes FILTER (jq -e); says what it
+# was when it does not. jqr [jq options] FILTER: prints FILTER of it (raw), fails on
+# null. (jq, not python3: a python3 start costs ten times as much CPU, and the file
+# checks a body some 70 times)
+jqb() {
+    jq -e "$@" "$T/body" >/dev/null && return 0
+    echo "jq ${*: -1} failed on: $(head -c 2000 "$T/body")" >&2
+    return 1
 }
+jqr() { jq -er "$@" "$T/body"; }
 
-# (the predicates polled step by step read the body with jq: a python3 start costs ten
-# times as much CPU)
 # poll_until SECONDS CMD...: runs CMD until it succeeds, moving the simulator's clock one
 # action step between tries, for at most SECONDS of the simulator's time (no waiting).
 poll_until() {
@@ -69,7 +66,7 @@ STEP_MS=150
 # running_job CLUSTER: the first RUNNING job's id.
 running_job() {
     req GET "/clusters/$1/jobs/overview"
-    py 'print([j["jid"] for j in body()["jobs"] if j["state"] == "RUNNING"][0])'
+    jqr '[.jobs[] | select(.state == "RUNNING") | .jid][0]'
 }
 
 # job_is CLUSTER JID STATE
@@ -84,10 +81,10 @@ savepoint_done() {
     jq -e '.status.id == "COMPLETED"' "$T/body" >/dev/null
 }
 
-# deployment_has NS NAME PYTHON-EXPR (d is the deployment)
+# deployment_has NS NAME JQ-FILTER (its input is the deployment): quiet, as it is polled
 deployment_has() {
     req GET "$FD/$1/flinkdeployments/$2"
-    py "d = body(); sys.exit(0 if ($3) else 1)"
+    jq -e "$3" "$T/body" >/dev/null
 }
 
 # slow_steps: a passing state can be seen. With the clock moved one step at a time by
@@ -103,37 +100,39 @@ patch_deployment() {
     jid=$(running_job production)
     req POST "/clusters/production/jobs/$jid/savepoints" -H 'Content-Type: application/json' -d '{}'
     [ "$(code)" = 202 ]
-    trigger=$(py 'b = body(); assert len(b["request-id"]) == 32; print(b["request-id"])')
+    trigger=$(jqr '."request-id"')
+    [ ${#trigger} = 32 ]
     req GET "/clusters/production/jobs/$jid/savepoints/$trigger"
-    py 'assert body() == {"status": {"id": "IN_PROGRESS"}, "operation": None}, body()'
+    jqb '. == {"status": {"id": "IN_PROGRESS"}, "operation": null}'
     poll_until 10 savepoint_done production "$jid" "$trigger"
-    loc=$(py 'print(body()["operation"]["location"])')
+    loc=$(jqr '.operation.location')
     [[ $loc =~ ^s3://flink-production/savepoints/savepoint-${jid:0:6}-[0-9a-f]{12}$ ]]
     req GET "/clusters/production/jobs/$jid/checkpoints"
-    py "sp = body()['latest']['savepoint']
-assert sp['is_savepoint'] and sp['status'] == 'COMPLETED' and sp['external_path'] == '$loc', sp
-assert any(h.get('external_path') == '$loc' for h in body()['history'])"
+    jqb --arg loc "$loc" '.latest.savepoint as $sp
+        | ($sp.is_savepoint and $sp.status == "COMPLETED" and $sp.external_path == $loc)
+        and any(.history[]; .external_path == $loc)'
     req GET "/clusters/production/jobs/$jid/savepoints/0123456789abcdef0123456789abcdef"
     [ "$(code)" = 404 ]
-    py 'assert body()["errors"][0]'
+    jqb '.errors[0] | type == "string" and length > 0'
 }
 
 @test "savepoint: staging has no savepoint dir (400 unless one is given); the dir is in jobmanager config elsewhere" {
     jid=$(running_job staging)
     req POST "/clusters/staging/jobs/$jid/savepoints" -d '{}'
     [ "$(code)" = 400 ]
-    py 'assert body() == {"errors": ["Config key [state.savepoints.dir] is not set. Property [target-directory] must be provided."]}, body()'
+    jqb '. == {"errors": ["Config key [state.savepoints.dir] is not set. Property [target-directory] must be provided."]}'
     req POST "/clusters/staging/jobs/$jid/savepoints" -d '{"target-directory":"s3://elsewhere/sp/"}'
     [ "$(code)" = 202 ]
-    trigger=$(py 'print(body()["request-id"])')
+    trigger=$(jqr '."request-id"')
     poll_until 10 savepoint_done staging "$jid" "$trigger"
-    py 'assert body()["operation"]["location"].startswith("s3://elsewhere/sp/savepoint-"), body()'
+    jqb '.operation.location | startswith("s3://elsewhere/sp/savepoint-")'
     req GET /clusters/staging/jobmanager/config
-    py 'assert "state.savepoints.dir" not in {e["key"] for e in body()}'
+    jqb 'all(.[]; .key != "state.savepoints.dir")'
     req GET /clusters/development/jobmanager/config
-    py 'kv = {e["key"]: e["value"] for e in body()}
-assert kv["state.savepoints.dir"] == kv["execution.checkpointing.savepoint-dir"] == "s3://flink-development/savepoints"
-assert kv["jobmanager.scheduler"] == "adaptive"'
+    jqb 'map({key, value}) | from_entries
+        | .["state.savepoints.dir"] == .["execution.checkpointing.savepoint-dir"]
+        and .["execution.checkpointing.savepoint-dir"] == "s3://flink-development/savepoints"
+        and .["jobmanager.scheduler"] == "adaptive"'
 }
 
 @test "savepoint: a forced failure reports a failure-cause; bad bodies are 400" {
@@ -141,30 +140,31 @@ assert kv["jobmanager.scheduler"] == "adaptive"'
     req POST /_sim/savepoints/fail -d '{"count":1}'
     [ "$(code)" = 200 ]
     req POST "/clusters/production/jobs/$jid/savepoints" -d '{}'
-    trigger=$(py 'print(body()["request-id"])')
+    trigger=$(jqr '."request-id"')
     poll_until 10 savepoint_done production "$jid" "$trigger"
-    py 'c = body()["operation"]["failure-cause"]
-assert c["class"].endswith("CheckpointException") and "CheckpointException" in c["stack-trace"], c
-assert "location" not in body()["operation"]'
+    jqb '.operation["failure-cause"] as $c
+        | ($c.class | endswith("CheckpointException"))
+        and ($c["stack-trace"] | contains("CheckpointException"))
+        and (.operation | has("location") | not)'
     # Only the next one failed.
     req POST "/clusters/production/jobs/$jid/savepoints" -d '{}'
-    trigger=$(py 'print(body()["request-id"])')
+    trigger=$(jqr '."request-id"')
     poll_until 10 savepoint_done production "$jid" "$trigger"
-    py 'assert "location" in body()["operation"], body()'
+    jqb '.operation | has("location")'
     req POST "/clusters/production/jobs/$jid/savepoints" -d '[1,2]'
     [ "$(code)" = 400 ]
     req POST "/clusters/production/jobs/0123456789abcdef0123456789abcdef/savepoints" -d '{}'
     [ "$(code)" = 404 ]
-    py 'assert "not found" in body()["errors"][0]'
+    jqb '.errors[0] | contains("not found")'
 }
 
 @test "stop with a savepoint: 202, the job goes FINISHED with the savepoint's location" {
     jid=$(running_job production)
     req POST "/clusters/production/jobs/$jid/stop" -d '{"drain":false}'
     [ "$(code)" = 202 ]
-    trigger=$(py 'print(body()["request-id"])')
+    trigger=$(jqr '."request-id"')
     poll_until 10 savepoint_done production "$jid" "$trigger"
-    py 'assert body()["operation"]["location"].startswith("s3://flink-production/savepoints/")'
+    jqb '.operation.location | startswith("s3://flink-production/savepoints/")'
     job_is production "$jid" FINISHED
 }
 
@@ -172,14 +172,14 @@ assert "location" not in body()["operation"]'
     jid=$(running_job staging)
     req PATCH "/clusters/staging/jobs/$jid?mode=cancel"
     [ "$(code)" = 202 ]
-    py 'assert body() == {}'
+    jqb '. == {}'
     req GET "/clusters/staging/jobs/$jid"
-    py 'assert body()["state"] in ("CANCELLING", "CANCELED")'
+    jqb '.state == "CANCELLING" or .state == "CANCELED"'
     poll_until 10 job_is staging "$jid" CANCELED
     req PATCH "/clusters/staging/jobs/$jid?mode=stop"
     [ "$(code)" = 308 ]
-    finished=$(curl -s "$SIM_URL/clusters/production/jobs/overview" | "$PY" -c 'import json, sys
-print([j["jid"] for j in json.load(sys.stdin)["jobs"] if j["state"] == "FINISHED"][0])')
+    finished=$(curl -s "$SIM_URL/clusters/production/jobs/overview" |
+        jq -er '[.jobs[] | select(.state == "FINISHED") | .jid][0]')
     req PATCH "/clusters/production/jobs/$finished?mode=cancel"
     [ "$(code)" = 409 ]
 }
@@ -187,72 +187,68 @@ print([j["jid"] for j in json.load(sys.stdin)["jobs"] if j["state"] == "FINISHED
 @test "resource-requirements: a map on development (adaptive); PUT restarts with the new parallelism; production says unsupported" {
     jid=$(running_job development)
     req GET "/clusters/development/jobs/$jid"
-    r0=$(py 'print(body()["timestamps"]["RESTARTING"])')
+    r0=$(jqr '.timestamps.RESTARTING')
     req GET "/clusters/development/jobs/$jid/resource-requirements"
     [ "$(code)" = 200 ]
-    vid=$(py 'b = body()
-for v in b.values(): assert v["parallelism"]["lowerBound"] == 1 and v["parallelism"]["upperBound"] >= 1, v
-print(sorted(b)[0])')
-    py "
-b = body()
-b['$vid']['parallelism']['upperBound'] = 7
-json.dump(b, open('$T/put.json', 'w'))"
+    jqb 'length > 0 and all(.[]; .parallelism.lowerBound == 1 and .parallelism.upperBound >= 1)'
+    vid=$(jqr 'keys[0]')
+    jq --arg v "$vid" '.[$v].parallelism.upperBound = 7' "$T/body" >"$T/put.json"
     req PUT "/clusters/development/jobs/$jid/resource-requirements" -H 'Content-Type: application/json' \
         -d "@$T/put.json"
     [ "$(code)" = 200 ]
     all_running() {
         req GET "/clusters/development/jobs/$jid"
-        py "v = [x for x in body()['vertices'] if x['id'] == '$vid'][0]
-assert v['parallelism'] == 7 and v['tasks']['RUNNING'] == 7, v"
+        jq -e --arg v "$vid" '[.vertices[] | select(.id == $v)][0]
+            | .parallelism == 7 and .tasks.RUNNING == 7' "$T/body" >/dev/null
     }
     poll_until 10 all_running
     # It went through RESTARTING on the way.
-    py "assert body()['timestamps']['RESTARTING'] > $r0 and body()['state'] == 'RUNNING'"
+    jqb --argjson r0 "$r0" '.timestamps.RESTARTING > $r0 and .state == "RUNNING"'
     req GET "/clusters/development/jobs/$jid/resource-requirements"
-    py "assert body()['$vid']['parallelism']['upperBound'] == 7"
+    jqb --arg v "$vid" '.[$v].parallelism.upperBound == 7'
     req PUT "/clusters/development/jobs/$jid/resource-requirements" -d '{}'
     [ "$(code)" = 400 ]
     pjid=$(running_job production)
     req GET "/clusters/production/jobs/$pjid/resource-requirements"
     [ "$(code)" = 500 ]
-    py 'e = body()["errors"]; assert any("AdaptiveScheduler" in x for x in e), e'
+    jqb 'any(.errors[]; contains("AdaptiveScheduler"))'
 }
 
 @test "FlinkDeployment parallelism patch: observedGeneration lags, UPGRADING then STABLE, the new job runs at the new parallelism" {
     app_clusters
     slow_steps
-    deployment_has flink-dev development 'd["status"]["lifecycleState"] == "STABLE"'
-    gen=$(py 'print(body()["metadata"]["generation"])')
+    deployment_has flink-dev development '.status.lifecycleState == "STABLE"'
+    gen=$(jqr '.metadata.generation')
     patch_deployment flink-dev development '{"spec":{"job":{"parallelism":3}}}'
     [ "$(code)" = 200 ]
-    py "d = body(); assert d['metadata']['generation'] == $gen + 1 and d['status']['observedGeneration'] == $gen, d['status']"
+    jqb --argjson g "$gen" '.metadata.generation == $g + 1 and .status.observedGeneration == $g'
     poll_until 10 deployment_has flink-dev development \
-        "d['status']['observedGeneration'] == $gen + 1 and d['status']['lifecycleState'] == 'UPGRADING'"
+        ".status.observedGeneration == $gen + 1 and .status.lifecycleState == \"UPGRADING\""
     poll_until 10 deployment_has flink-dev development \
-        "d['status']['lifecycleState'] == 'STABLE' and d['status']['reconciliationStatus']['state'] == 'DEPLOYED'"
+        '.status.lifecycleState == "STABLE" and .status.reconciliationStatus.state == "DEPLOYED"'
     # the operator redeployed: the job runs under the id its status names (sim_lifecycle.bats)
-    jid=$(py 'print(body()["status"]["jobStatus"]["jobId"])')
+    jid=$(jqr '.status.jobStatus.jobId')
     poll_until 10 job_is development "$jid" RUNNING
-    py 'assert any(v["parallelism"] == 3 for v in body()["vertices"]), [v["parallelism"] for v in body()["vertices"]]'
-    deployment_has flink-dev development 'json.loads(d["status"]["reconciliationStatus"]["lastReconciledSpec"])["spec"]["job"]["parallelism"] == 3'
+    jqb 'any(.vertices[]; .parallelism == 3)'
+    deployment_has flink-dev development '.status.reconciliationStatus.lastReconciledSpec | fromjson | .spec.job.parallelism == 3'
 }
 
 @test "FlinkDeployment suspend (upgradeMode savepoint): SUSPENDED, savepoint recorded, task manager pods gone" {
     app_clusters
-    deployment_has flink-prod production 'd["spec"]["job"]["upgradeMode"] == "savepoint"'
-    jid=$(py 'print(body()["status"]["jobStatus"]["jobId"])')
+    deployment_has flink-prod production '.spec.job.upgradeMode == "savepoint"'
+    jid=$(jqr '.status.jobStatus.jobId')
     patch_deployment flink-prod production '{"spec":{"job":{"state":"suspended"}}}'
     [ "$(code)" = 200 ]
     poll_until 10 deployment_has flink-prod production \
-        'd["status"]["lifecycleState"] == "SUSPENDED" and d["status"]["jobStatus"]["state"] == "SUSPENDED"'
-    py 'js = body()["status"]["jobStatus"]
-assert js["upgradeSavepointPath"].startswith("s3://flink-production/savepoints/savepoint-"), js
-assert js["savepointInfo"]["lastSavepoint"]["location"] == js["upgradeSavepointPath"], js'
+        '.status.lifecycleState == "SUSPENDED" and .status.jobStatus.state == "SUSPENDED"'
+    jqb '.status.jobStatus
+        | (.upgradeSavepointPath | startswith("s3://flink-production/savepoints/savepoint-"))
+        and .savepointInfo.lastSavepoint.location == .upgradeSavepointPath'
     # the operator deleted the cluster: its REST API is gone (sim_lifecycle.bats)
     req GET "/clusters/production/jobs/$jid"
     [ "$(code)" = 503 ]
     req GET "/api/v1/namespaces/flink-prod/pods?labelSelector=component%3Dtaskmanager"
-    py 'assert body()["items"] == []'
+    jqb '.items == []'
 }
 
 @test "FlinkDeployment savepointTriggerNonce: lastSavepoint with MANUAL and the nonce" {
@@ -260,9 +256,9 @@ assert js["savepointInfo"]["lastSavepoint"]["location"] == js["upgradeSavepointP
     patch_deployment flink-prod production '{"spec":{"job":{"savepointTriggerNonce":42}}}'
     [ "$(code)" = 200 ]
     poll_until 10 deployment_has flink-prod production \
-        '(d["status"]["jobStatus"]["savepointInfo"].get("lastSavepoint") or {}).get("triggerNonce") == 42'
-    py 'ls = body()["status"]["jobStatus"]["savepointInfo"]["lastSavepoint"]
-assert ls["triggerType"] == "MANUAL" and ls["location"].startswith("s3://flink-production/savepoints/"), ls'
+        '(.status.jobStatus.savepointInfo.lastSavepoint // {}).triggerNonce == 42'
+    jqb '.status.jobStatus.savepointInfo.lastSavepoint
+        | .triggerType == "MANUAL" and (.location | startswith("s3://flink-production/savepoints/"))'
 }
 
 @test "FlinkStateSnapshot: TRIGGER_PENDING, then COMPLETED with a path; the job's history has it" {
@@ -270,20 +266,19 @@ assert ls["triggerType"] == "MANUAL" and ls["location"].startswith("s3://flink-p
     req POST "$FD/flink-prod/flinkstatesnapshots" -H 'Content-Type: application/json' \
         -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkStateSnapshot","metadata":{"name":"sp-1"},"spec":{"jobReference":{"kind":"FlinkDeployment","name":"production"},"savepoint":{}}}'
     [ "$(code)" = 201 ]
-    py 'assert body()["status"]["state"] == "TRIGGER_PENDING", body()["status"]'
+    jqb '.status.state == "TRIGGER_PENDING"'
     snapshot_done() {
         req GET "$FD/flink-prod/flinkstatesnapshots/sp-1"
-        py 'sys.exit(0 if body()["status"]["state"] == "COMPLETED" else 1)'
+        jq -e '.status.state == "COMPLETED"' "$T/body" >/dev/null
     }
     poll_until 10 snapshot_done
-    path=$(py 's = body()["status"]
-assert len(s["triggerId"]) == 32 and s["resultTimestamp"].isdigit()
-assert body()["metadata"]["labels"]["snapshot.state"] == "COMPLETED"
-print(s["path"])')
+    jqb '(.status.triggerId | length) == 32 and (.status.resultTimestamp | test("^[0-9]+$"))
+        and .metadata.labels["snapshot.state"] == "COMPLETED"'
+    path=$(jqr '.status.path')
     [[ $path == s3://flink-production/savepoints/savepoint-* ]]
     jid=$(running_job production)
     req GET "/clusters/production/jobs/$jid/checkpoints"
-    py "assert body()['latest']['savepoint']['external_path'] == '$path'"
+    jqb --arg p "$path" '.latest.savepoint.external_path == $p'
 }
 
 @test "/_sim/requests: exactly the mutating requests, bodies as sent; DELETE clears" {
@@ -294,34 +289,33 @@ print(s["path"])')
     patch_deployment flink-dev development '{"spec":{"job":{"parallelism":2}}}'
     req PATCH "/clusters/staging/jobs/$(running_job staging)?mode=cancel"
     req GET /_sim/requests
-    py "r = body()
-assert [(x['method'], x['path'].split('/')[-1]) for x in r] == [('POST', 'savepoints'), ('PATCH', 'development'), ('PATCH', r[2]['path'].split('/')[-1])], r
-assert r[0]['path'] == '/clusters/production/jobs/$jid/savepoints' and r[0]['body'] == '{\"target-directory\":\"s3://x\"}'
-assert r[1]['path'] == '$FD/flink-dev/flinkdeployments/development'
-assert r[2]['path'].endswith('?mode=cancel') and r[2]['body'] == ''
-assert all(isinstance(x['time_ms'], (int, float)) and x['time_ms'] > 0 for x in r)"
+    jqb --arg jid "$jid" --arg fd "$FD" '
+        map([.method, (.path | split("/") | last)]) == [["POST", "savepoints"], ["PATCH", "development"], ["PATCH", (.[2].path | split("/") | last)]]
+        and .[0].path == "/clusters/production/jobs/\($jid)/savepoints" and .[0].body == "{\"target-directory\":\"s3://x\"}"
+        and .[1].path == "\($fd)/flink-dev/flinkdeployments/development"
+        and (.[2].path | endswith("?mode=cancel")) and .[2].body == ""
+        and all(.[]; (.time_ms | type) == "number" and .time_ms > 0)'
     req DELETE /_sim/requests
     req GET /_sim/requests
-    py 'assert body() == []'
+    jqb '. == []'
 }
 
 @test "409 after an out-of-band bump; 403 with the RBAC message while forbidden" {
-    deployment_has flink-prod production 'True'
-    rv=$(py 'print(body()["metadata"]["resourceVersion"])')
+    deployment_has flink-prod production 'true'
+    rv=$(jqr '.metadata.resourceVersion')
     req POST /_sim/k8s/flink-prod/production/bump
     [ "$(code)" = 200 ]
     patch_deployment flink-prod production "{\"metadata\":{\"resourceVersion\":\"$rv\"},\"spec\":{\"restartNonce\":5}}"
     [ "$(code)" = 409 ]
-    py 'assert body()["reason"] == "Conflict"'
+    jqb '.reason == "Conflict"'
     req POST /_sim/k8s/flink-prod/nope/bump
     [ "$(code)" = 404 ]
 
     req POST /_sim/k8s/forbid -d '{"user":"alice"}'
     patch_deployment flink-prod production '{"spec":{"restartNonce":5}}'
     [ "$(code)" = 403 ]
-    py 'b = body()
-assert b["kind"] == "Status" and b["reason"] == "Forbidden" and b["code"] == 403
-assert b["message"] == "flinkdeployments.flink.apache.org \"production\" is forbidden: User \"alice\" cannot patch resource \"flinkdeployments\" in API group \"flink.apache.org\" in the namespace \"flink-prod\"", b["message"]'
+    jqb --arg m 'flinkdeployments.flink.apache.org "production" is forbidden: User "alice" cannot patch resource "flinkdeployments" in API group "flink.apache.org" in the namespace "flink-prod"' \
+        '.kind == "Status" and .reason == "Forbidden" and .code == 403 and .message == $m'
     req POST "$FD/flink-prod/flinkstatesnapshots" -d '{"metadata":{"name":"x"},"spec":{}}'
     [ "$(code)" = 403 ]
     jid=$(running_job production)
