@@ -3,9 +3,11 @@
 # ms of CPU here; a file runs dozens of checks, some in polling loops).
 #   pyd_start   in setup_file: the interpreter, listening on a loopback port (PYD_PORT)
 #   pyd_stop    in teardown_file
-#   pyd CODE    runs CODE as `python3 -c CODE` would (fresh globals each time, in the
-#               caller's directory): its stdout and stderr come back, its exit status is
-#               pyd's (1 for an exception, with the traceback on stderr, sys.exit(N): N)
+#   pyd CODE [ARG...]
+#               runs CODE as `python3 -c CODE ARG...` would (fresh globals each time, in
+#               the caller's directory, sys.argv ["-c", ARG...]): its stdout and stderr
+#               come back, its exit status is pyd's (1 for an exception, with the
+#               traceback on stderr; sys.exit(N): N)
 # Without a resident interpreter (PYD_PORT unset) pyd starts python3 as before.
 
 PYD_SERVER='
@@ -22,11 +24,12 @@ def alive():
         return True
     except OSError:
         return False
-def run(cwd, code):
+def run(cwd, code, args):
     out, err, status = io.StringIO(), io.StringIO(), 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             os.chdir(cwd)
+            sys.argv = ["-c"] + args
             exec(compile(code, "<pyd>", "exec"), {"__name__": "__main__"})
         except SystemExit as e:
             if e.code is None:
@@ -47,12 +50,11 @@ while alive():  # the bats file that started it went away: so does it
         continue
     conn.settimeout(None)
     with conn, conn.makefile("rb") as f:
-        head = f.readline().split()
-        if len(head) != 2:
+        head = [int(n) for n in f.readline().split()]  # cwd, code, then each argument
+        if len(head) < 2:
             continue
-        cwd = f.read(int(head[0])).decode()
-        code = f.read(int(head[1])).decode()
-        status, out, err = run(cwd, code)
+        cwd, code, *args = [f.read(n).decode() for n in head]
+        status, out, err = run(cwd, code, args)
         conn.sendall(b"%d %d %d\n" % (status, len(out), len(err)) + out + err)
 '
 
@@ -86,13 +88,15 @@ pyd_stop() {
 
 pyd() {
     if [ -z "${PYD_PORT:-}" ]; then
-        "${PY:-python3}" -c "$1"
+        "${PY:-python3}" -c "$@"
         return
     fi
-    local LC_ALL=C fd head status nout nerr out err cwd=$PWD
-    exec {fd}<>"/dev/tcp/127.0.0.1/$PYD_PORT" || return 1
+    local LC_ALL=C fd head status nout nerr out err cwd=$PWD a lens=""
     # lengths in bytes (LC_ALL=C: ${#x} and read -N count bytes, not characters)
-    printf '%d %d\n%s%s' "${#cwd}" "${#1}" "$cwd" "$1" >&"$fd"
+    for a in "$cwd" "$@"; do lens="$lens ${#a}"; done
+    exec {fd}<>"/dev/tcp/127.0.0.1/$PYD_PORT" || return 1
+    printf '%s\n' "${lens# }" >&"$fd"
+    printf '%s' "$cwd" "$@" >&"$fd"
     if ! read -r head <&"$fd"; then
         exec {fd}<&-
         echo "pyd: no answer" >&2
