@@ -32,21 +32,42 @@ teardown() {
     e2e_teardown
 }
 
+# The consoles refresh every 0.5 s: what the tests wait for after the first screen (the
+# narrowed fleet's states, a created cluster's job) is a refresh or two; until_advancing
+# moves the simulator's clock after one of them.
+REFRESH=(--refresh 0.5)
+ADVANCE_EVERY_MS=600
+
+# row_is TEXT REGEX: a row of the screen now holds TEXT and matches REGEX (extended, as
+# grep -E), looked at by bash (one process: the capture)
+row_is() {
+    local line
+    grab
+    while IFS= read -r line; do
+        [[ $line == *"$1"* && $line =~ $2 ]] && return 0
+    done <<<"$SCREEN"
+    return 1
+}
+
 # wait_row TEXT REGEX [SECONDS=10]: until the screen row holding TEXT matches REGEX (-E)
-wait_row() {
-    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE))
+_wait_row() {
+    local end
+    tick
+    end=$((NOW_MS + ${3:-10} * 1000 * SCALE))
     while :; do
-        if screen | grep -F -- "$1" | grep -qE -- "$2"; then return 0; fi
-        [ "$(now_ms)" -lt "$end" ] || break
-        sleep 0.05
+        row_is "$1" "$2" && return 0
+        tick
+        [ "$NOW_MS" -lt "$end" ] || break
+        nap "$POLL_S"
     done
     echo "timed out after ${3:-10}s waiting for a row with '$1' matching: $2" >&2
     screen >&2
     return 1
 }
+wait_row() { (trap - DEBUG; _wait_row "$@"); }
 
 @test "FlinkDeployments show on the clusters screen and in the job's Kubernetes tab" {
-    console 160 50 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    console 160 50 --kubeconfig "$BATS_TEST_TMPDIR/KC" "${REFRESH[@]}"
     # the default fleet: an application cluster a job, in three environments' namespaces
     wait_for "real-time-analytics" 15
     wait_for "inventory-sync"
@@ -79,7 +100,7 @@ wait_row() {
 }
 
 @test "the Kubernetes tab lists the cluster's JobManager Deployment: ready/desired, up to date, available, rollout" {
-    console 160 50 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    console 160 50 --kubeconfig "$BATS_TEST_TMPDIR/KC" "${REFRESH[@]}"
     wait_for "real-time-analytics" 15
     keys Home Enter
     wait_for "Jobs: real-time-analytics"
@@ -94,7 +115,7 @@ wait_row() {
 }
 
 @test ":ns flink-production narrows the fleet, :ns all brings it back, :ctx of an unknown name says so" {
-    console 160 40 --kubeconfig "$BATS_TEST_TMPDIR/KC"
+    console 160 40 --kubeconfig "$BATS_TEST_TMPDIR/KC" "${REFRESH[@]}"
     wait_for "geo-aggregation" 15
     wait_for "inventory-sync"
     wait_for "ns all"
@@ -119,7 +140,7 @@ wait_row() {
     local d=$BATS_TEST_TMPDIR
     sim_start --token "$TOKEN" --tls-cert "$d/C" --tls-key "$d/K" --kubeconfig-out "$d/KC" \
         --action-steps-ms 300 --clock manual || return 1
-    console 160 50 --kubeconfig "$d/KC" -n flink-production
+    console 160 50 --kubeconfig "$d/KC" -n flink-production "${REFRESH[@]}"
     wait_for "real-time-analytics" 15
     keys Home Enter
     wait_for "Jobs: real-time-analytics"
@@ -138,7 +159,6 @@ wait_row() {
     wait_for "Snapshots (1 of"
     wait_for "$name"
     # its own row: pending, in progress, then completed with where it lies
-    row_is() { screen | grep -F -- "$1" | grep -qE -- "$2"; }
     until_advancing 1500 20 row_is "$name" "savepoint +COMPLETED +[0-9]+[smh] +s3://"
     screen | grep -F "$name" >&2
 }
@@ -148,13 +168,12 @@ wait_row() {
     local d=$BATS_TEST_TMPDIR
     sim_start --token "$TOKEN" --tls-cert "$d/C" --tls-key "$d/K" --kubeconfig-out "$d/KC" \
         --action-steps-ms 300 --clock manual || return 1
-    console 160 50 --kubeconfig "$d/KC" -n flink-development
+    console 160 50 --kubeconfig "$d/KC" -n flink-development "${REFRESH[@]}"
     wait_for "geo-aggregation" 15
     # as kubectl create would
     curl -sf --cacert "$d/C" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
         -o /dev/null -X POST "$SIM_URL/apis/flink.apache.org/v1beta1/namespaces/flink-development/flinkdeployments" \
         -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkDeployment","metadata":{"name":"basic-example"},"spec":{"image":"flink:1.20","flinkVersion":"v1_20","serviceAccount":"flink","jobManager":{"resource":{"memory":"2048m","cpu":1}},"taskManager":{"resource":{"memory":"2048m","cpu":1}},"job":{"jarURI":"local:///opt/flink/examples/streaming/StateMachineExample.jar","parallelism":2,"upgradeMode":"stateless"}}}'
-    row_is() { screen | grep -F -- "$1" | grep -qE -- "$2"; }
     until_advancing 600 30 row_is "basic-example" "STABLE"
     # its Flink REST API answers through the proxy: the job shows on its jobs screen
     keys / basic-example Enter

@@ -6,9 +6,12 @@
 # stderr. One simulator for the file, on the suite's throwaway certificate.
 # Run after `make`: bats tests/integration/k8s_auth.bats
 
+load k8s_pyd
+
 TOKEN=k8s-auth-token-5e91c0
 
-# Every test only reads: one simulator for the file, on the suite's certificate.
+# Every test only reads: one simulator for the file, on the suite's certificate. The
+# Python checks run in one resident interpreter (k8s_pyd.bash).
 setup_file() {
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
@@ -17,9 +20,13 @@ setup_file() {
         --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/sim.kubeconfig" || return 1
     CERT=$TEST_CERT
     export CERT
+    PY=$(python3 -c 'import sys; print(sys.executable)')
+    export PY
+    pyd_start
 }
 
 teardown_file() {
+    pyd_stop
     . tests/sim-start.sh
     sim_stop_file
 }
@@ -73,7 +80,7 @@ once() {
 
 # ctx_error: the context's error line from the last run
 ctx_error() {
-    python3 -c 'import json, sys
+    pyd 'import json, sys
 d = json.load(open(sys.argv[1]))
 print(d["contexts"][0]["error"] or "")' "$T/out.json"
 }
@@ -86,7 +93,7 @@ no_secret() {
 @test "token and TLS from the simulator's kubeconfig: three clusters, and the token nowhere" {
     once "$T/sim.kubeconfig"
     [ "$rc" -eq 0 ]
-    python3 -c 'import json, sys
+    pyd 'import json, sys
 d = json.load(open(sys.argv[1]))
 cs = {c["name"]: c for c in d["clusters"]}
 assert set(cs) == {"production", "staging", "development"}, set(cs)
@@ -104,7 +111,7 @@ for c in cs.values():
     err=$(ctx_error)
     [[ $err == *"certificate verify failed"* ]]
     [[ $err == *"$SIM_URL"* ]]
-    python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["clusters"] == []' \
+    pyd 'import json, sys; assert json.load(open(sys.argv[1]))["clusters"] == []' \
         "$T/out.json"
     no_secret "$TOKEN"
 }
@@ -138,7 +145,7 @@ EOF
       interactiveMode: Never"
     once "$T/kc"
     [ "$rc" -eq 0 ]
-    python3 -c 'import json, sys
+    pyd 'import json, sys
 d = json.load(open(sys.argv[1]))
 assert sorted(c["name"] for c in d["clusters"]) == ["development", "production", "staging"]
 assert all(c["status"] == "ok" for c in d["clusters"])' "$T/out.json"
@@ -178,7 +185,7 @@ contexts:
 EOF2
     once "$T/insecure.kubeconfig"
     [ "$rc" -eq 0 ]
-    python3 -c 'import json, sys
+    pyd 'import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["contexts"][0]["tls_verify"] is False, d["contexts"]
 assert len(d["clusters"]) == 3, d["clusters"]
@@ -190,7 +197,7 @@ for c in d["clusters"]:
     grep -q "^cluster production: insecure (TLS not verified, a credential sent anyway)$" "$T/out.txt"
     # the verifying kubeconfig: true everywhere
     once "$T/sim.kubeconfig"
-    python3 -c 'import json, sys
+    pyd 'import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["contexts"][0]["tls_verify"] is True
 assert all(c["tls_verify"] is True for c in d["clusters"]), d["clusters"]' "$T/out.json"

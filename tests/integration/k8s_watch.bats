@@ -67,10 +67,11 @@ teardown() {
 @test "RBAC forbids watch: periodic lists, and tab 6 and --once say so" {
     need_kubectl
     curl -sf -X POST "$SIM_URL/_sim/k8s/forbid-watch" >/dev/null
-    console 160 50 --kubeconfig "$T/kc"
+    # lists every 5 refreshes: every 2 s at WATCH_REFRESH 0.4 (every 10 s by default)
+    console 160 50 --kubeconfig "$T/kc" "${FAST_POLL[@]}"
     wait_for "development" 15
     tab6
-    wait_for "watch forbidden: listing every 10s" 15
+    wait_for "watch forbidden: listing every 2s" 15
     # the change still arrives, by the next list
     kc patch flinkdeployment production -n flink-prod --type merge \
         -p '{"spec":{"image":"flink:1.20-listed"}}'
@@ -80,6 +81,7 @@ teardown() {
     lists=$(stat kubernetes_list)
     until_stat kubernetes_list $((lists + 11)) 40
     [ "$(stat kubernetes_watch)" -eq "$watches" ]
+    # --once at the default refresh
     "$FLINKTOP" --kubeconfig "$T/kc" --once --output json >"$T/once.json" || true
     python3 -c "import json,sys; c = json.load(open(sys.argv[1]))['contexts'][0]
 assert c['watch'] == 'watch forbidden: listing every 10s', c" "$T/once.json"

@@ -11,16 +11,21 @@ DEPS=/apis/apps/v1/namespaces/flink-development/deployments
 JM=$DEPS/legacy-reports-jobmanager
 RESTART='{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-03-01T10:00:00Z"}}}}}'
 
+load k8s_pyd
+
 # The tests that only read share one simulator (file_sim); the others start their own.
+# The Python checks run in one resident interpreter (k8s_pyd.bash).
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --frozen --clock manual
+    sim_start_file --frozen --clock manual || return 1
+    pyd_start
 }
 
 teardown_file() {
+    pyd_stop
     . tests/sim-start.sh
     sim_stop_file
 }
@@ -58,7 +63,7 @@ code() { cat "$T/code"; }
 
 # py CODE: Python with json and sys; `body()` is the last response body.
 py() {
-    "$PY" -c "import json, sys
+    pyd "import json, sys
 def body(): return json.load(open('$T/body'))
 $1"
 }

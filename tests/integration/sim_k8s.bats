@@ -4,10 +4,12 @@
 # service proxy to each cluster's Flink API; real kubectl and flinktop against it.
 # Run after `make flinktop-sim flinktop`: bats tests/integration/sim_k8s.bats
 
+load k8s_pyd
+
 TOKEN=sim-k8s-test-token-7f3a
 
 # One simulator (TLS, token, the clock standing still) for the tests that only read; the
-# suite's certificate for all.
+# suite's certificate for all. The Python checks run in one resident interpreter.
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
@@ -16,9 +18,11 @@ setup_file() {
     test_cert || return 1
     sim_start_file --clusters 3 --jobs 4 --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
         --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/kubeconfig" || return 1
+    pyd_start
 }
 
 teardown_file() {
+    pyd_stop
     . tests/sim-start.sh
     sim_stop_file
 }
@@ -62,7 +66,7 @@ code() { cat "$T/code"; }
 
 # py CODE: Python with json and sys; `body()` is the last response body.
 py() {
-    "$PY" -c "import json, sys
+    pyd "import json, sys
 def body(): return json.load(open('$T/body'))
 $1"
 }
@@ -152,8 +156,8 @@ for (ns, name), d in got.items():
 
 @test "pods: one jobmanager and the simulated task managers; labelSelector k=v and k" {
     tls_start
-    tms=$(curl -s --cacert "$T/cert.pem" "$SIM_URL/clusters/production/taskmanagers" |
-        "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)["taskmanagers"]))')
+    curl -s --cacert "$T/cert.pem" "$SIM_URL/clusters/production/taskmanagers" -o "$T/body"
+    tms=$(py 'print(len(body()["taskmanagers"]))')
     k "/api/v1/namespaces/flink-prod/pods?labelSelector=component%3Dtaskmanager,app%3Dproduction" >/dev/null
     py "b = body()
 assert b['kind'] == 'PodList'
@@ -196,8 +200,8 @@ assert s[0]["spec"]["ports"][0] == {"name": "rest", "protocol": "TCP", "port": 8
             k "/api/v1/namespaces/$ns/services/$name-rest:$port/proxy/overview" >"$T/via"
             [ "$(code)" = 200 ]
             curl -s --cacert "$T/cert.pem" "$SIM_URL/clusters/$name/config" -o "$T/config"
-            v=$("$PY" -c "import json; print(json.load(open('$T/config'))['flink-version'])")
-            "$PY" -c "import json; assert json.load(open('$T/via'))['flink-version'] == '$v'"
+            v=$(pyd "import json; print(json.load(open('$T/config'))['flink-version'])")
+            pyd "import json; assert json.load(open('$T/via'))['flink-version'] == '$v'"
         done
     done
     k /api/v1/namespaces/flink-prod/services/staging-rest:rest/proxy/overview >/dev/null

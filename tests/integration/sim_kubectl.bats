@@ -8,12 +8,31 @@
 # kubectl is not a Debian package: the tests that run it skip when it is absent.
 # Run after `make flinktop-sim`: bats tests/integration/sim_kubectl.bats
 
+load k8s_pyd
+
 TOKEN=sim-kubectl-test-token-41c9
 FLINK=/apis/flink.apache.org/v1beta1
 
+# The file's Python checks run in one resident interpreter (k8s_pyd.bash); the tests that
+# only read the default fleet share one simulator of it (fleet_file).
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
+    cd "$BATS_TEST_DIRNAME/../.." || return 1
+    . tests/sim-start.sh
+    test_cert || return 1
+    sim_start_file --frozen --clock manual --token "$TOKEN" --tls-cert "$TEST_CERT" \
+        --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/fleet-kubeconfig" \
+        --action-steps-ms 100 || return 1
+    FLEET_URL=$SIM_URL
+    export FLEET_URL
+    pyd_start
+}
+
+teardown_file() {
+    pyd_stop
+    . tests/sim-start.sh
+    sim_stop_file
 }
 
 setup() {
@@ -21,7 +40,10 @@ setup() {
     . tests/sim-start.sh
     T="$BATS_TEST_TMPDIR"
     SCALE=${TEST_TIME_SCALE:-1}
-    tls_start
+    case "$BATS_TEST_DESCRIPTION" in
+        *"default fleet"* | "kubectl creates a FlinkDeployment"*) ;; # the fleet: fleet_*
+        *) tls_start ;;
+    esac
 }
 
 teardown() {
@@ -59,7 +81,7 @@ ctl() {
 }
 
 py() {
-    "$PY" -c "import json, sys
+    pyd "import json, sys
 def body(): return json.load(open('$T/body'))
 $1"
 }
@@ -70,22 +92,33 @@ watch_bg() {
     BG_PIDS="${BG_PIDS:-} $!"
 }
 
+# ms: the time in milliseconds, by bash (EPOCHREALTIME; no process a look)
+ms() {
+    local t=${EPOCHREALTIME//[.,]/}
+    echo $((10#$t / 1000))
+}
+
 # until_true SECONDS COMMAND...: polls COMMAND until it succeeds, or fails at the deadline.
+# A turn starts no process of its own; the pause is a read with a timeout, not sleep(1).
 until_true() {
-    local end=$(($(date +%s%N) / 1000000 + $1 * 1000 * SCALE))
+    local end=$(($(ms) + $1 * 1000 * SCALE)) nap
     shift
+    # a FIFO nobody writes, opened read-write (the open does not wait): read -t waits on it
+    mkfifo "$T/nap.$BASHPID" && exec {nap}<>"$T/nap.$BASHPID" && rm -f "$T/nap.$BASHPID" || return 1
     while ! "$@"; do
-        [ $(($(date +%s%N) / 1000000)) -lt "$end" ] || {
+        [ "$(ms)" -lt "$end" ] || {
             echo "timed out waiting for: $*" >&2
+            exec {nap}<&-
             return 1
         }
-        sleep 0.05
+        read -r -t 0.05 -u "$nap" _ || true
     done
+    exec {nap}<&-
 }
 
 # has_line FILE PYTHON-CONDITION: some JSON line e of FILE satisfies the condition.
 has_line() {
-    "$PY" -c "import json, sys
+    pyd "import json, sys
 for line in open('$1'):
     line = line.strip()
     if not line:
@@ -94,6 +127,12 @@ for line in open('$1'):
     if $2:
         sys.exit(0)
 sys.exit(1)"
+}
+
+# have_kubernetes_client: Debian's python3-kubernetes is there (found, not imported: an
+# import costs a second of CPU, and the test imports it anyway)
+have_kubernetes_client() {
+    /usr/bin/python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("kubernetes") is None)' 2>/dev/null
 }
 
 need_kubectl() {
@@ -148,7 +187,7 @@ list_rv() {
             "$SIM_URL$kind?watch=1&timeoutSeconds=300" 3>&- &
         BG_PIDS="${BG_PIDS:-} $!"
     done
-    open() { [ "$(ctl /_sim/stats | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["kubernetes_watch"])')" = 3 ]; }
+    open() { ctl /_sim/stats >"$T/body" && py 'sys.exit(0 if body()["kubernetes_watch"] == 3 else 1)'; }
     until_true 5 open
     ctl /_sim/k8s/drop-watches -X POST | grep -q '"ok":true'
     ended() {
@@ -204,8 +243,7 @@ list_rv() {
 }
 
 @test "python3-kubernetes watches Deployments by label: kubectl scale is MODIFIED" {
-    /usr/bin/python3 -c 'import kubernetes' 2>/dev/null ||
-        skip "Debian's python3-kubernetes is not installed"
+    have_kubernetes_client || skip "Debian's python3-kubernetes is not installed"
     run timeout $((60 * SCALE)) /usr/bin/python3 -c "
 from kubernetes import client, config, watch
 config.load_kube_config(config_file='$T/kubeconfig')
@@ -238,7 +276,8 @@ assert seen[-1] == ('MODIFIED', 'staging', 3, 3), seen
     k "$FLINK/namespaces/flink-prod/flinkdeployments" >/dev/null
     k "$FLINK/namespaces/flink-prod/flinkdeployments/production" >/dev/null
     k "/api/v1/pods?watch=1&timeoutSeconds=1" >/dev/null
-    jid=$(ctl /_sim/jobs | "$PY" -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(j["jid"], j["vertices"][0]["id"])')
+    ctl /_sim/jobs >"$T/body"
+    jid=$(py 'j = body()["jobs"][0]; print(j["jid"], j["vertices"][0]["id"])')
     set -- $jid
     k "/api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/$1/vertices/$2/backpressure" >/dev/null
     [ "$(code)" = 200 ]
@@ -283,9 +322,8 @@ assert p['/clusters/{cluster}/jobs/{jid}'] == 1, p"
 }
 
 @test "python3-kubernetes lists every kind of the default fleet: namespaces, pods, events, services, deployments and the custom objects" {
-    /usr/bin/python3 -c 'import kubernetes' 2>/dev/null ||
-        skip "Debian's python3-kubernetes is not installed"
-    fleet_start
+    have_kubernetes_client || skip "Debian's python3-kubernetes is not installed"
+    fleet_file
     run /usr/bin/python3 -c "
 from kubernetes import client, config
 config.load_kube_config(config_file='$T/kubeconfig')
@@ -408,21 +446,34 @@ EOF
     [ "$output" = yes ]
 }
 
-# fleet_start: the default fleet instead of setup's grid (same certificate and token).
+# fleet_file: the file's default fleet (tests that only read it), its kubeconfig in
+# $T/kubeconfig: same certificate and token as setup's grid
+fleet_file() {
+    sim_stop # setup's grid, if a renamed test no longer matches setup's list
+    test_cert && cp "$TEST_CERT" "$T/cert.pem" && cp -p "$BATS_FILE_TMPDIR/fleet-kubeconfig" "$T/kubeconfig" || return 1
+    SIM_URL=$FLEET_URL SIM_PID=$SIM_FILE_PID
+}
+
+# fleet_start: a default fleet of the test's own instead of setup's grid (same
+# certificate and token)
 fleet_start() {
     sim_stop
+    test_cert && cp "$TEST_CERT" "$T/cert.pem" && cp "$TEST_KEY" "$T/key.pem" || return 1
     sim_start --frozen --clock manual --token "$TOKEN" --tls-cert "$T/cert.pem" \
         --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig" --action-steps-ms 100
 }
 
-# kj ARGS...: kubectl's JSON output of ARGS in $T/body (for py's body()).
+# kj PATH: what the API server answers for PATH in $T/body (for py's body()): what
+# `kubectl get -o json` would print of it, with no kubectl run (a quarter second of CPU
+# each) where the test reads the objects and not kubectl's output
 kj() {
-    kc "$@" -o json >"$T/body"
+    k "$1" >/dev/null
+    [ "$(code)" = 200 ] || { echo "GET $1: $(code)" >&2; return 1; }
 }
 
 @test "default fleet: three environments' namespaces, one job an application FlinkDeployment, a session cluster's FlinkSessionJobs, a standalone Deployment" {
     need_kubectl
-    fleet_start
+    fleet_file
     run kc get namespaces -o name
     echo "$output"
     for ns in flink-production flink-staging flink-development monitoring; do
@@ -431,7 +482,7 @@ kj() {
     run kc get flinkdeployments -A
     echo "$output"
     [[ ${lines[0]} == *NAMESPACE*NAME*"JOB STATUS"*"LIFECYCLE STATE"* ]]
-    kj get flinkdeployments -A
+    kj "$FLINK/flinkdeployments"
     py '
 fds = body()["items"]
 assert 10 <= len(fds) <= 12, len(fds)
@@ -455,7 +506,7 @@ assert all(f["spec"]["flinkConfiguration"]["high-availability.type"] == "kuberne
     run kc get flinksessionjobs -A
     echo "$output"
     [[ ${lines[0]} == *NAMESPACE*NAME*"JOB STATUS"*"LIFECYCLE STATE"* ]]
-    kj get flinksessionjobs -A
+    kj "$FLINK/flinksessionjobs"
     py '
 sj = body()["items"]
 assert len(sj) >= 3, len(sj)
@@ -473,10 +524,10 @@ assert all(len(s["status"]["jobStatus"]["jobId"]) == 32 for s in sj)
 
 @test "default fleet: native names and owner references (JobManager Deployment NAME owned by its FlinkDeployment, task manager pods owned by it, two JobManagers with HA)" {
     need_kubectl
-    fleet_start
-    kj get flinkdeployment real-time-analytics -n flink-production
+    fleet_file
+    kj "$FLINK/namespaces/flink-production/flinkdeployments/real-time-analytics"
     fd_uid=$(py 'print(body()["metadata"]["uid"])')
-    kj get deployment real-time-analytics -n flink-production
+    kj /apis/apps/v1/namespaces/flink-production/deployments/real-time-analytics
     dep_uid=$(py '
 d = body()
 assert d["metadata"]["labels"] == {"app": "real-time-analytics", "component": "jobmanager", "type": "flink-native-kubernetes"}, d["metadata"]["labels"]
@@ -486,7 +537,7 @@ assert d["spec"]["replicas"] == 2
 print(d["metadata"]["uid"])')
     run kc get deployment real-time-analytics-taskmanager -n flink-production
     [ "$status" -ne 0 ] # native task managers are bare pods
-    kj get pods -n flink-production -l app=real-time-analytics
+    kj "/api/v1/namespaces/flink-production/pods?labelSelector=app%3Dreal-time-analytics"
     py '
 import re
 pods = body()["items"]
@@ -507,9 +558,9 @@ for p in tms:
 }
 
 @test "default fleet: one job per application FlinkDeployment through the Flink REST proxy; the session cluster runs its FlinkSessionJobs' jobs" {
-    fleet_start
-    # one Python process for every request (an interpreter start costs more than all of them)
-    "$PY" -c "
+    fleet_file
+    # one Python run for every request (an interpreter start costs more than all of them)
+    pyd "
 import json, ssl, urllib.request
 ctx = ssl.create_default_context(cafile='$T/cert.pem')
 def get(path):
@@ -548,7 +599,7 @@ assert want == have and len(have) >= 3, (want, have)
     echo "$output"
     [ "$status" -eq 0 ]
     [[ $output == *"flinkdeployment.flink.apache.org/basic-example created"* ]]
-    kj get flinkdeployment basic-example -n flink-development
+    kj "$FLINK/namespaces/flink-development/flinkdeployments/basic-example"
     py '
 st = body()["status"]
 assert st["lifecycleState"] == "CREATED" and st["jobManagerDeploymentStatus"] == "MISSING", st
@@ -560,7 +611,7 @@ assert body()["spec"]["job"]["parallelism"] == 2
     # the operator deploys it: a step to pick it up, the JobManager ready two steps on, the
     # job's subtasks running two more, STABLE
     sim_advance 1000
-    kj get flinkdeployment basic-example -n flink-development
+    kj "$FLINK/namespaces/flink-development/flinkdeployments/basic-example"
     py '
 st = body()["status"]
 assert st["lifecycleState"] == "STABLE" and st["jobManagerDeploymentStatus"] == "READY", st
@@ -596,7 +647,7 @@ assert js["state"] == "RUNNING" and js["jobName"] == "StateMachineExample" and l
     run kc apply -f "$T/fsj.yaml"
     echo "$output"
     [ "$status" -eq 0 ]
-    kj get flinksessionjob top-products-leaderboard -n flink-production
+    kj "$FLINK/namespaces/flink-production/flinksessionjobs/top-products-leaderboard"
     jid=$(py 'print(body()["status"]["jobStatus"]["jobId"])')
     [ ${#jid} -eq 32 ]
     P=/api/v1/namespaces/flink-production/services/analytics-session-rest:rest/proxy

@@ -8,9 +8,17 @@
 # (sim_operator_lib.bash: an interpreter start costs more than a hundred requests).
 # Run after `make flinktop-sim`: bats tests/integration/sim_lifecycle.bats
 
+load k8s_pyd
+
+# one resident Python interpreter runs every test's lpy (k8s_pyd.bash)
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
+    pyd_start
+}
+
+teardown_file() {
+    pyd_stop
 }
 
 setup() {

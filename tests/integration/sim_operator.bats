@@ -5,9 +5,17 @@
 # redeploy. Manual clock, one Python process a test (sim_operator_lib.bash).
 # Run after `make flinktop-sim`: bats tests/integration/sim_operator.bats
 
+load k8s_pyd
+
+# one resident Python interpreter runs every test's lpy (k8s_pyd.bash)
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
+    pyd_start
+}
+
+teardown_file() {
+    pyd_stop
 }
 
 setup() {

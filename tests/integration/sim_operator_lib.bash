@@ -1,8 +1,9 @@
-# Sourced by the simulated operator's bats files (sim_lifecycle.bats, sim_operator.bats):
-# `lpy CODE` runs one Python process for a whole test, so a test that moves the manual
-# clock forty steps and looks at five endpoints a step pays for one interpreter start, not
-# two hundred (on a busy machine each start costs seconds; a request to the simulator a
-# millisecond). The helpers:
+# Sourced by the simulated operator's bats files (sim_lifecycle.bats, sim_operator.bats,
+# sim_create.bats): `lpy CODE` runs a whole test in one Python run, so a test that moves
+# the manual clock forty steps and looks at five endpoints a step pays for one interpreter
+# start, not two hundred (on a busy machine each start costs seconds; a request to the
+# simulator a millisecond), and for none where the file keeps a resident interpreter
+# (k8s_pyd.bash's pyd_start in setup_file). The helpers:
 #   req(method, path, body=None, ctype=None) -> (status, json or text)
 #   ok(path) -> json of a 200; advance(ms) moves a --clock manual simulator
 #   pick(pred) sets NS, NAME, JID of the first FlinkDeployment d with a job where pred(d)
@@ -19,11 +20,13 @@
 #   vertex_parallelism(jid), restored_path(jid)
 # Assertions fail the test (python exits non-zero with the trace shown).
 lpy() {
-    "${PY:-python3}" -c "
+    local run=("${PY:-python3}" -c)
+    [ -z "${PYD_PORT:-}" ] || run=(pyd)
+    "${run[@]}" "
 import json, os, sys, urllib.error, urllib.request
-U = os.environ['SIM_URL']
+U = sys.argv[2]
 FD = '/apis/flink.apache.org/v1beta1'
-STEP_MS = int(os.environ.get('STEP_MS', '150'))
+STEP_MS = int(sys.argv[3])
 NS = NAME = JID = None
 TRACE = []
 
@@ -153,5 +156,5 @@ except AssertionError as e:
     if TRACE and 'trace:' not in str(e):
         print('trace:\n' + show_trace(), file=sys.stderr)
     raise
-" "$1"
+" "$1" "$SIM_URL" "${STEP_MS:-150}"
 }

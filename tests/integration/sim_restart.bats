@@ -6,10 +6,22 @@
 # exception history. The clock is manual: the tests move it, they never wait on it.
 # Run after `make flinktop-sim`: bats tests/integration/sim_restart.bats
 
+load k8s_pyd
+
+# one resident Python interpreter runs every test's py (k8s_pyd.bash)
+setup_file() {
+    PY=$(python3 -c 'import sys; print(sys.executable)')
+    export PY
+    pyd_start
+}
+
+teardown_file() {
+    pyd_stop
+}
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh
-    PY=$(python3 -c 'import sys; print(sys.executable)')
     sim_start --frozen --clock manual
 }
 
@@ -23,7 +35,7 @@ teardown() {
 # subtask states other than FAILED, FAILED count) it goes through, 100 ms apart, until it
 # is all RUNNING again, checking on the way that nothing else changes.
 py() {
-    "$PY" -c "
+    pyd "
 import json, urllib.error, urllib.request
 U = '$SIM_URL'
 def get(path, method='GET', body=None):
