@@ -611,8 +611,14 @@ static void fill_rows(struct poller *p) {
         if (j == NULL || prom_covers(p, ci, j->id, now))
             continue;
         const struct job_sched *js = job_sched(p, ci, j->id, false);
-        if (js && (js->fill || (js->details_ms != 0 && js->in_flight == 0)))
-            continue; /* filling, or had its first details (or tried): the usual round */
+        /* a job whose first details answered (or failed) has had its fill: a refresh of
+         * it caught out in the background is the usual round, not a fill (made one, it
+         * left the steady share: with a slow cluster holding slots, most background
+         * refreshes of the rows on screen were caught so and the API server got the
+         * whole budget); one still waiting for its first moves up */
+        bool had = j->detail && j->detail->parts[DETAIL_JOB].state != SOURCE_PENDING;
+        if (js && (js->fill || (js->details_ms != 0 && (js->in_flight == 0 || had))))
+            continue;
         refresh_job(p, ci, j, HTTP_PRIO_BOARD, false, true);
     }
 }
