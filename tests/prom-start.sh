@@ -9,9 +9,12 @@
 #   prom_stop_file                  in teardown_file
 # Environment: PROMETHEUS (the binary, default prometheus); PROM_RULE_FOR (every alert
 # rule's `for`, e.g. 1s for tests; default: the rules' own); PROM_CA_FILE (CA of an https
-# simulator). Returns 2 with a message when prometheus is not installed, 1 when it did
+# simulator); PROM_HISTORY (seconds: Prometheus starts with that much history of every
+# target, one sample a second, written by promtool from what the simulator serves now:
+# tests need no minute of real scrapes for it; PROMTOOL, default promtool). Returns 2 with a message when prometheus is not installed, 1 when it did
 # not become ready within 30 s. Waits on GET /-/ready, never a fixed sleep.
 PROMETHEUS=${PROMETHEUS:-prometheus}
+PROMTOOL=${PROMTOOL:-promtool}
 PROM_CONFIG_DIR=${PROM_CONFIG_DIR:-config/prometheus}
 
 prom_free_port() {
@@ -47,6 +50,9 @@ prom_start() {
     else
         cp "$PROM_CONFIG_DIR/flink-rules.yml" "$PROM_DIR/flink-rules.yml" || return 1
     fi
+    if [ -n "${PROM_HISTORY:-}" ]; then
+        prom_history "$prom_sim" "$PROM_HISTORY" "$PROM_DIR/data" || return 1
+    fi
     tries=0
     while [ $tries -lt 3 ]; do # a port taken between the probe and the bind: another one
         tries=$((tries + 1))
@@ -76,6 +82,38 @@ prom_start() {
     echo "prometheus did not become ready: $(tail -n 5 "$PROM_DIR/log")" >&2
     prom_stop
     return 1
+}
+
+# prom_history SIM_URL SECONDS DIR: a TSDB block in DIR holding, for every target the
+# simulator's discovery lists, what it serves now once a second over the last SECONDS
+# seconds, with the labels a scrape gives (the target's, instance, job): what a Prometheus
+# that had scraped it that long would hold. One curl a target, one promtool.
+prom_history() {
+    local sim=$1 secs=$2 dir=$3 now path labels tls=()
+    [ -n "${PROM_CA_FILE:-}" ] && tls=(--cacert "$PROM_CA_FILE")
+    now=$(date +%s)
+    mkdir -p "$dir" || return 1
+    curl -sf "${tls[@]}" "$sim/_sim/prometheus/sd" |
+        jq -r '.[] | .targets[0] as $t | [$t, .labels.__metrics_path__,
+            ([.labels | to_entries[] | select(.key | startswith("__") | not)
+              | "\(.key)=\"\(.value)\""] + ["instance=\"\($t)\"", "job=\"flink\""] | join(","))]
+            | @tsv' >"$dir/targets.tsv" || return 1
+    while IFS=$'\t' read -r target path labels; do
+        curl -sf "${tls[@]}" "${sim%%://*}://$target$path" |
+            awk -v L="$labels" -v now="$now" -v n="$secs" '
+                /^#/ || NF < 2 { next }
+                {
+                    v = $NF; s = substr($0, 1, length($0) - length(v) - 1)
+                    i = index(s, "{")
+                    if (i) { b = substr(s, 1, i - 1); l = substr(s, i + 1); sub(/} *$/, "", l); l = l "," L }
+                    else { b = s; l = L }
+                    for (k = n; k >= 1; k--) printf "%s{%s} %s %d\n", b, l, v, now - k
+                }' || return 1
+    done <"$dir/targets.tsv" >"$dir/history.om"
+    echo "# EOF" >>"$dir/history.om"
+    "$PROMTOOL" tsdb create-blocks-from openmetrics "$dir/history.om" "$dir" >"$dir/promtool.log" 2>&1 ||
+        { echo "promtool: $(tail -n 3 "$dir/promtool.log")" >&2; return 1; }
+    rm -f "$dir/history.om" "$dir/targets.tsv" "$dir/promtool.log"
 }
 
 prom_stop() {
