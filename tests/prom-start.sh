@@ -87,9 +87,10 @@ prom_start() {
 # prom_history SIM_URL SECONDS DIR: a TSDB block in DIR holding, for every target the
 # simulator's discovery lists, what it serves now once a second over the last SECONDS
 # seconds, with the labels a scrape gives (the target's, instance, job): what a Prometheus
-# that had scraped it that long would hold. One curl a target, one promtool.
+# that had scraped it that long would hold. One curl for every target (one connection),
+# one awk, one promtool.
 prom_history() {
-    local sim=$1 secs=$2 dir=$3 now path labels tls=()
+    local sim=$1 secs=$2 dir=$3 now tls=() urls=()
     [ -n "${PROM_CA_FILE:-}" ] && tls=(--cacert "$PROM_CA_FILE")
     now=$(date +%s)
     mkdir -p "$dir" || return 1
@@ -98,22 +99,28 @@ prom_history() {
             ([.labels | to_entries[] | select(.key | startswith("__") | not)
               | "\(.key)=\"\(.value)\""] + ["instance=\"\($t)\"", "job=\"flink\""] | join(","))]
             | @tsv' >"$dir/targets.tsv" || return 1
-    while IFS=$'\t' read -r target path labels; do
-        curl -sf "${tls[@]}" "${sim%%://*}://$target$path" |
-            awk -v L="$labels" -v now="$now" -v n="$secs" '
-                /^#/ || NF < 2 { next }
-                {
-                    v = $NF; s = substr($0, 1, length($0) - length(v) - 1)
-                    i = index(s, "{")
-                    if (i) { b = substr(s, 1, i - 1); l = substr(s, i + 1); sub(/} *$/, "", l); l = l "," L }
-                    else { b = s; l = L }
-                    for (k = n; k >= 1; k--) printf "%s{%s} %s %d\n", b, l, v, now - k
-                }' || return 1
-    done <"$dir/targets.tsv" >"$dir/history.om"
-    echo "# EOF" >>"$dir/history.om"
+    while IFS=$'\t' read -r target path _; do
+        urls+=("${sim%%://*}://$target$path")
+    done <"$dir/targets.tsv"
+    [ ${#urls[@]} -gt 0 ] || { echo "prom_history: no targets at $sim" >&2; return 1; }
+    # each scrape ends with a line of its own (-w): the next target's labels apply
+    curl -sf "${tls[@]}" -w '\n#END\n' "${urls[@]}" >"$dir/scrapes.txt" || return 1
+    awk -v now="$now" -v n="$secs" '
+        FNR == NR { split($0, f, "\t"); labels[NR] = f[3]; next }
+        FNR == 1 { t = 1 }
+        /^#END$/ { t++; next }
+        /^#/ || NF < 2 { next }
+        {
+            v = $NF; s = substr($0, 1, length($0) - length(v) - 1); L = labels[t]
+            i = index(s, "{")
+            if (i) { b = substr(s, 1, i - 1); l = substr(s, i + 1); sub(/} *$/, "", l); l = l "," L }
+            else { b = s; l = L }
+            for (k = n; k >= 1; k--) printf "%s{%s} %s %d\n", b, l, v, now - k
+        }
+        END { print "# EOF" }' "$dir/targets.tsv" "$dir/scrapes.txt" >"$dir/history.om" || return 1
     "$PROMTOOL" tsdb create-blocks-from openmetrics "$dir/history.om" "$dir" >"$dir/promtool.log" 2>&1 ||
         { echo "promtool: $(tail -n 3 "$dir/promtool.log")" >&2; return 1; }
-    rm -f "$dir/history.om" "$dir/targets.tsv" "$dir/promtool.log"
+    rm -f "$dir/history.om" "$dir/targets.tsv" "$dir/scrapes.txt" "$dir/promtool.log"
 }
 
 prom_stop() {
@@ -140,13 +147,24 @@ prom_start_file() {
     return $rc
 }
 
+# prom_alive PID: running and not a zombie (kill -0 alone waits for its reaping, which the
+# file's teardown may never do)
+prom_alive() {
+    local st
+    kill -0 "$1" 2>/dev/null || return 1
+    read -r st 2>/dev/null <"/proc/$1/stat" || return 1
+    st=${st##*) }
+    [ "${st%% *}" != Z ]
+}
+
 prom_stop_file() {
     local pid=${PROM_FILE_PID:-} i=0
     PROM_FILE_PID=""
     if [ -n "$pid" ]; then
         kill "$pid" 2>/dev/null
-        # teardown_file may not be its parent: poll (with a deadline) for its end
-        while kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do
+        wait "$pid" 2>/dev/null # reaped at once where teardown_file is its parent
+        # where it is not: poll (with a deadline) for its end; a zombie has ended
+        while prom_alive "$pid" && [ $i -lt 300 ]; do
             i=$((i + 1))
             sleep 0.05
         done
