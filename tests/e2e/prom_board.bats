@@ -113,7 +113,8 @@ _poll() {
     # Prometheus gone: its error on the status bar, the same rows from Flink REST
     prom_stop
     wait_for "prometheus error" 15
-    poll 30 rest_rows_at_least 6
+    # (two looks a second: this takes up to a minute here, and a look is a tmux process)
+    POLL_S=0.5 poll 30 rest_rows_at_least 6
     [ "$(per_job)" -gt 0 ]
 }
 
