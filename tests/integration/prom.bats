@@ -10,6 +10,10 @@
 # test starts its own: flinktop reads its whole history, and a minute of scrapes on a
 # loaded machine may have a gap.)
 setup_file() {
+    # the interpreter itself, resolved once: python3 is a version manager's shim here that
+    # costs half a second of CPU a start; -S (no site packages) halves what is left
+    PY=$(python3 -c 'import sys; print(sys.executable)') || return 1
+    export PY
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh
     . tests/prom-start.sh
@@ -76,7 +80,7 @@ need_prometheus() {
 }
 
 py() {
-    python3 -c "import json,sys; d=json.load(open('$OUT')); $1"
+    "$PY" -S -c "import json,sys; d=json.load(open('$OUT')); $1"
 }
 
 # promq QUERY: the instant query's result list, as JSON
