@@ -17,8 +17,21 @@ PROMETHEUS=${PROMETHEUS:-prometheus}
 PROMTOOL=${PROMTOOL:-promtool}
 PROM_CONFIG_DIR=${PROM_CONFIG_DIR:-config/prometheus}
 
+# prom_free_port: a loopback port nothing listens on now (below Linux's ephemeral range,
+# so no outgoing connection holds it either). Asked with bash's /dev/tcp, not a process:
+# python3 here is a version manager's shim that costs half a second of CPU a start.
+# prom_start tries another port if one is taken between this and the bind.
 prom_free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+    local p i
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        p=$((20000 + (RANDOM * 32768 + RANDOM) % 12000))
+        if ! (exec 9<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    echo "prom_free_port: no free port found" >&2
+    return 1
 }
 
 prom_start() {
