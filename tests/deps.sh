@@ -2,7 +2,7 @@
 # Install the Debian packages flinktop needs to build, demo and test.
 # As root: apt-get installs what is missing. Otherwise: print the exact line and fail.
 PKGS="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev \
-libmicrohttpd-dev libcmocka-dev tmux bats curl openssl python3 time prometheus python3-yaml python3-kubernetes nghttp2-proxy zlib1g-dev ${EXTRA_PKGS:-} jq"
+libmicrohttpd-dev libcmocka-dev tmux bats curl openssl python3 time prometheus python3-yaml python3-kubernetes nghttp2-proxy zlib1g-dev jq ${EXTRA_PKGS:-}"
 
 missing=""
 for p in $PKGS; do

@@ -17,7 +17,9 @@ setup_file() {
     export TEST_CERT TEST_KEY
     sim_start_file --frozen --clusters 3 --jobs 2 --token "$TOKEN" --tls-cert "$TEST_CERT" \
         --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
-    PROM_CA_FILE=$TEST_CERT prom_start_file "$SIM_URL" 1s || return 1
+    # a minute of history from the start (prom-start.sh PROM_HISTORY): no test waits 45 s
+    # of scrapes for it
+    PROM_CA_FILE=$TEST_CERT PROM_HISTORY=60 prom_start_file "$SIM_URL" 1s || return 1
     curl -sf --cacert "$TEST_CERT" -X PUT "$SIM_URL/_sim/prometheus-upstream" \
         -d "{\"url\":\"$PROM_FILE_URL\"}" >/dev/null
 }
@@ -53,23 +55,47 @@ sim_fault() { # PATTERN MODE
 
 promq_num() {
     curl -sf "$PROM_URL/api/v1/query" --data-urlencode "query=$1" |
-        python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)'
+        jq -r '.data.result[0].value[1] // 0 | tonumber | floor'
+}
+
+# poll SECONDS CMD...: until CMD (a check that does not wait) succeeds, or fail after
+# SECONDS (stretched by SCALE) showing the screen. Ten looks a second, no DEBUG trap.
+poll() { (trap - DEBUG; _poll "$@"); }
+_poll() {
+    local secs=$1 end
+    shift
+    tick
+    end=$((NOW_MS + secs * 1000 * SCALE))
+    until "$@"; do
+        tick
+        if [ "$NOW_MS" -ge "$end" ]; then
+            echo "timed out after ${secs}s: $*" >&2
+            screen >&2
+            return 1
+        fi
+        nap "$POLL_S"
+    done
+}
+
+# line_matches REGEX...: a line of SCREEN (grab) matches every REGEX (bash's =~)
+line_matches() {
+    local line re ok
+    while IFS= read -r line; do
+        ok=1
+        for re; do [[ $line =~ $re ]] || { ok=0; break; }; done
+        [ $ok = 1 ] && return 0
+    done <<<"$SCREEN"
+    return 1
 }
 
 # Prometheus holds N scrapes (1 s apart) of every job
 prom_has_seconds() { [ "$(promq_num 'min(count_over_time(flink_jobmanager_job_numRestarts[5m]))')" -ge "$1" ]; }
 
-wait_prom_seconds() {
-    local end=$(($(now_ms) + 90000 * SCALE))
-    until prom_has_seconds "$1"; do
-        [ "$(now_ms)" -lt "$end" ] || { echo "Prometheus never had $1 s of data" >&2; return 1; }
-        sleep 0.5
-    done
-}
+wait_prom_seconds() { poll 90 prom_has_seconds "$1"; }
 
 proxied() { # the proxy's count of forwarded requests to PATH
     curl -sf --cacert "$TEST_CERT" "$SIM_URL/_sim/prometheus-upstream" |
-        python3 -c "import json,sys; print(json.load(sys.stdin)['paths'].get('$1', 0))"
+        jq --arg p "$1" '.paths[$p] // 0'
 }
 
 @test "through the service proxy: prometheus ok, and the board on its figures where REST has none" {
@@ -81,29 +107,18 @@ proxied() { # the proxy's count of forwarded requests to PATH
     START=fleet console 200 30 --refresh 1 -c "$BATS_TEST_TMPDIR/c.yaml" --kubeconfig "$BATS_FILE_TMPDIR/kc"
     wait_for "prometheus ok" 20
     wait_for "LAG"
-    row_ok() {
-        screen | grep " RUNNING " | grep -qE ' [0-9.]+k? +[0-9.]+k? .* P [0-9]+s +[0-9.]+[kM]?$'
-    }
-    local end=$(($(now_ms) + 15000 * SCALE))
-    until row_ok; do
-        if [ "$(now_ms)" -ge "$end" ]; then
-            screen >&2
-            return 1
-        fi
-        sleep 0.1
-    done
+    row_ok() { grab; line_matches ' RUNNING ' ' [0-9.]+k? +[0-9.]+k? .* P [0-9]+s +[0-9.]+[kM]?$'; }
+    poll 15 row_ok
     # the figures came through the API server: its proxy forwarded the instant queries,
     # and goes on doing so round after round (sharing the API server's request budget
     # with the Flink REST details, they are not held behind them)
     local n
     n=$(proxied /api/v1/query)
     [ "$n" -gt "$before" ]
-    end=$(($(now_ms) + 20000 * SCALE))
-    until [ "$(proxied /api/v1/query)" -ge $((n + 9)) ]; do
-        [ "$(now_ms)" -lt "$end" ] || { echo "Prometheus rounds stalled at $(proxied /api/v1/query) queries" >&2; return 1; }
-        sleep 0.2
-    done
-    ! screen | tail -n 1 | grep -q "prometheus error"
+    rounds() { [ "$(proxied /api/v1/query)" -ge $((n + 9)) ]; }
+    poll 20 rounds || { echo "Prometheus rounds stalled at $(proxied /api/v1/query) queries" >&2; return 1; }
+    grab
+    [[ "${SCREEN##*$'\n'}" != *"prometheus error"* ]]
 }
 
 @test "through the service proxy: a job opened right after start shows Prometheus's history" {
@@ -115,16 +130,9 @@ proxied() { # the proxy's count of forwarded requests to PATH
     keys Enter
     wait_for "records per second"
     # the console has run seconds, one point a second: a 40 s axis is Prometheus's history
-    long_axis() { screen | grep -qE -- '-([45][0-9]s|[0-9]+m)( |$)'; }
-    local end=$(($(now_ms) + 10000 * SCALE))
-    until long_axis; do
-        if [ "$(now_ms)" -ge "$end" ]; then
-            echo "no 40 s of history on the chart" >&2
-            screen >&2
-            return 1
-        fi
-        sleep 0.1
-    done
-    ! screen | grep -q "no history yet"
+    long_axis() { grab; line_matches '-([45][0-9]s|[0-9]+m)( |$)'; }
+    poll 10 long_axis || { echo "no 40 s of history on the chart" >&2; return 1; }
+    grab
+    [[ "$SCREEN" != *"no history yet"* ]]
     [ "$(proxied /api/v1/query_range)" -gt 0 ]
 }

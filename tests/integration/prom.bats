@@ -4,17 +4,52 @@
 # Every wait polls with a deadline; nothing sleeps a fixed time.
 
 # One simulator (frozen, with a kubeconfig) and one Prometheus scraping it for the tests
-# that only read: Prometheus takes seconds to start and to scrape every target once.
+# that only read: Prometheus takes seconds to start and to scrape every target once. The
+# alert's test (it fails a job) gets its own here too, with its Prometheus: by the time it
+# runs, Prometheus has scraped it, instead of the test waiting for that. (The history
+# test starts its own: flinktop reads its whole history, and a minute of scrapes on a
+# loaded machine may have a gap.)
 setup_file() {
+    # the interpreter itself, resolved once: python3 is a version manager's shim here that
+    # costs half a second of CPU a start; -S (no site packages) halves what is left
+    PY=$(python3 -c 'import sys; print(sys.executable)') || return 1
+    export PY
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh
     . tests/prom-start.sh
     sim_start_file --clusters 3 --jobs 4 --frozen --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
+    local file_sim=$SIM_URL file_log=$SIM_LOG
     prom_start_file "$SIM_URL" 1s
-    [ $? -ne 1 ] # 2: not installed, the tests that need it skip
+    local rc=$?
+    [ $rc -eq 2 ] && return 0 # not installed: the tests that need it skip
+    [ $rc -eq 0 ] || return 1
+    # the alert's: frozen, every rule's for 1s
+    sim_start --clusters 3 --jobs 4 --frozen || return 1
+    ALERT_SIM_PID=$SIM_PID ALERT_SIM_URL=$SIM_URL ALERT_SIM_LOG=$SIM_LOG
+    PROM_RULE_FOR=1s prom_start "$SIM_URL" 1s || return 1
+    ALERT_PROM_PID=$PROM_PID ALERT_PROM_URL=$PROM_URL ALERT_PROM_DIR=$PROM_DIR
+    export ALERT_SIM_PID ALERT_SIM_URL ALERT_SIM_LOG ALERT_PROM_PID ALERT_PROM_URL ALERT_PROM_DIR
+    # the tests see the file's simulator (sim_stop leaves it alone)
+    SIM_PID=$SIM_FILE_PID SIM_URL=$file_sim SIM_LOG=$file_log PROM_PID="" PROM_URL="" PROM_DIR=""
+    export SIM_PID SIM_URL SIM_LOG
+}
+
+# stop_file_pid PID: a process setup_file started, gone (with a deadline: not our child)
+stop_file_pid() {
+    local i=0
+    [ -n "$1" ] || return 0
+    kill "$1" 2>/dev/null
+    while running "$1" && [ $i -lt 300 ]; do
+        i=$((i + 1))
+        sleep 0.05
+    done
 }
 
 teardown_file() {
+    stop_file_pid "${ALERT_PROM_PID:-}"
+    stop_file_pid "${ALERT_SIM_PID:-}"
+    rm -rf "${ALERT_PROM_DIR:-/nonexistent}"
+    rm -f "${ALERT_SIM_LOG:-}"
     prom_stop_file
     sim_stop_file
 }
@@ -45,38 +80,47 @@ need_prometheus() {
 }
 
 py() {
-    python3 -c "import json,sys; d=json.load(open('$OUT')); $1"
+    "$PY" -S -c "import json,sys; d=json.load(open('$OUT')); $1"
 }
 
 # promq QUERY: the instant query's result list, as JSON
 promq() {
-    curl -sf "$PROM_URL/api/v1/query" --data-urlencode "query=$1" |
-        python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["data"]["result"]))'
+    curl -sf "$PROM_URL/api/v1/query" --data-urlencode "query=$1" | jq -c '.data.result'
 }
 
-# wait_until SECONDS CMD...: run CMD until it succeeds or the deadline passes
-wait_until() {
-    local deadline=$(($(date +%s) + $1 * SCALE))
+# promq_true QUERY: the query has a result (a comparison that holds); one process
+promq_true() {
+    local r
+    r=$(curl -sf "$PROM_URL/api/v1/query" --data-urlencode "query=$1") || return 1
+    [[ $r == *'"status":"success"'* && $r != *'"result":[]'* ]]
+}
+
+# wait_until SECONDS CMD...: run CMD until it succeeds or the deadline passes; the pause
+# between tries is a read with a timeout, not a process (tests/e2e/lib.bash's nap)
+wait_until() { (trap - DEBUG; _wait_until "$@"); }
+_wait_until() {
+    local t=${EPOCHREALTIME/[.,]/} deadline f fd
+    deadline=$((${t:0:-3} + $1 * 1000 * SCALE))
     shift
+    f=$(mktemp -u "$BATS_TEST_TMPDIR/nap.XXXXXX")
+    mkfifo "$f" && exec {fd}<>"$f" && rm -f "$f"
     while ! "$@" >/dev/null 2>&1; do
-        if [ "$(date +%s)" -ge "$deadline" ]; then
+        t=${EPOCHREALTIME/[.,]/}
+        if [ "${t:0:-3}" -ge "$deadline" ]; then
             echo "timed out waiting for: $*" >&2
             return 1
         fi
-        sleep 0.2
+        read -r -t 0.2 -u "$fd" _ || true
     done
 }
 
 # Prometheus has job metrics and task metrics for every job the simulator runs.
 all_jobs_scraped() {
-    local want got_jm got_task
-    want=$(curl -sf "$SIM_URL/_sim/jobs" |
-        python3 -c 'import json,sys; print(sum(j["state"]=="RUNNING" for j in json.load(sys.stdin)["jobs"]))')
-    got_jm=$(promq 'count(count by (job_id) (flink_jobmanager_job_numRestarts))' |
-        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')
-    got_task=$(promq 'count(count by (job_id) (flink_taskmanager_job_task_busyTimeMsPerSecond))' |
-        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')
-    [ "$want" -gt 0 ] && [ "$got_jm" = "$want" ] && [ "$got_task" = "$want" ]
+    local want
+    want=$(curl -sf "$SIM_URL/_sim/jobs" | jq '[.jobs[] | select(.state == "RUNNING")] | length')
+    [ "${want:-0}" -gt 0 ] &&
+        promq_true "count(count by (job_id) (flink_jobmanager_job_numRestarts)) == $want and
+            count(count by (job_id) (flink_taskmanager_job_task_busyTimeMsPerSecond)) == $want"
 }
 
 @test "promtool: the shipped rules and scrape config are clean" {
@@ -95,7 +139,7 @@ all_jobs_scraped() {
 }
 
 @test "scrape targets: the text format agrees with REST, and http_sd lists every process" {
-    sim_start --clusters 3 --jobs 4 --frozen
+    # the file's simulator: this test only reads
     curl -sf "$SIM_URL/_sim/prometheus/sd" >"$OUT"
     curl -sf "$SIM_URL/clusters/production/taskmanagers" >"$BATS_TEST_TMPDIR/tms.json"
     py "
@@ -111,21 +155,23 @@ assert sorted(g['labels']['pod'] for g in prod if g['labels']['component'] == 't
 "
     # one subtask's back-pressure and a task manager's heap, scraped and over REST
     jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
-        python3 -c 'import json,sys; print([j["jid"] for j in json.load(sys.stdin)["jobs"] if j["state"]=="RUNNING"][0])')
-    vid=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["vertices"][0]["id"])')
+        jq -r '[.jobs[] | select(.state == "RUNNING")][0].jid')
+    vid=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" | jq -r '.vertices[0].id')
     rest_bp=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/vertices/$vid/metrics?get=0.backPressuredTimeMsPerSecond" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
+        jq -r '.[0].value')
     rest_in=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/vertices/$vid/metrics?get=0.numRecordsOutPerSecond" |
-        python3 -c 'import json,sys; print(float(json.load(sys.stdin)[0]["value"]))')
+        jq -r '.[0].value')
+    [ -n "$rest_bp" ] && [ "$rest_bp" != null ] && [ -n "$rest_in" ] && [ "$rest_in" != null ]
     scraped=""
-    for path in $(python3 -c "import json; print(' '.join(g['labels']['__metrics_path__'] for g in json.load(open('$OUT')) if g['labels']['cluster']=='production'))"); do
+    for path in $(jq -r '.[] | select(.labels.cluster == "production") | .labels.__metrics_path__' "$OUT"); do
         scraped="$scraped$(curl -sf "$SIM_URL$path")"$'\n'
     done
     line=$(printf '%s' "$scraped" | grep "^flink_taskmanager_job_task_backPressuredTimeMsPerSecond{.*job_id=\"$jid\".*task_id=\"$vid\".*subtask_index=\"0\"")
     [ "${line##* }" = "$rest_bp" ]
     line=$(printf '%s' "$scraped" | grep "^flink_taskmanager_job_task_numRecordsOutPerSecond{.*job_id=\"$jid\".*task_id=\"$vid\".*subtask_index=\"0\"")
-    python3 -c "assert abs(float('${line##* }') - $rest_in) < 1e-6 * max(1, $rest_in)"
+    # (the same figure: jq reads both as doubles)
+    jq -en --arg s "${line##* }" --arg r "$rest_in" '($s | tonumber) as $a | ($r | tonumber) as $b |
+        (($a - $b) | fabs) < 1e-6 * ([1, $b] | max)' >/dev/null
     # the reporter's names and filtered label values
     printf '%s' "$scraped" | grep -q '^flink_jobmanager_numRunningJobs{host="10_100_0_10"} '
     printf '%s' "$scraped" | grep -q '^flink_taskmanager_Status_JVM_Memory_Heap_Used{host="[0-9_]*",tm_id="production_taskmanager_1_1"} '
@@ -133,7 +179,7 @@ assert sorted(g['labels']['pod'] for g in prod if g['labels']['component'] == 't
     printf '%s' "$scraped" | grep -q 'flink_taskmanager_job_task_operator_numRecordsInPerSecond{.*operator_name="Source:_'
     # the text format parses (promtool's only complaint is Flink's own camelCase names)
     if command -v promtool >/dev/null 2>&1; then
-        for path in $(python3 -c "import json; print(' '.join(g['labels']['__metrics_path__'] for g in json.load(open('$OUT'))))"); do
+        for path in $(jq -r '.[].labels.__metrics_path__' "$OUT"); do
             curl -sf "$SIM_URL$path" | promtool check metrics 2>&1 | grep -v "should be written in 'snake_case' not 'camelCase'" >"$BATS_TEST_TMPDIR/lint" || true
             if [ -s "$BATS_TEST_TMPDIR/lint" ]; then
                 echo "$path:" >&2
@@ -150,21 +196,24 @@ assert sorted(g['labels']['pod'] for g in prod if g['labels']['component'] == 't
 @test "a real Prometheus scrapes every JobManager and TaskManager the simulator lists" {
     need_prometheus
     file_prom
-    n_sd=$(curl -sf "$SIM_URL/_sim/prometheus/sd" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-    up() { [ "$(promq 'count(up == 1)' | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')" = "$n_sd" ]; }
+    n_sd=$(curl -sf "$SIM_URL/_sim/prometheus/sd" | jq length)
+    [ "$n_sd" -gt 0 ]
+    up() { promq_true "count(up == 1) == $n_sd"; }
     wait_until 30 up
     wait_until 30 all_jobs_scraped
     promq 'flink_jobmanager_numRunningJobs' >"$OUT"
     for c in production staging development; do
-        running=$(curl -sf "$SIM_URL/clusters/$c/overview" | python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs-running"])')
-        py "
-r = [s for s in d if s['metric']['cluster'] == '$c']
-assert len(r) == 1, r
-m = r[0]['metric']
-assert m['namespace'].startswith('flink-') and m['pod'].startswith('$c-') and m['job'] == 'flink', m
-assert float(r[0]['value'][1]) == $running, (r, $running)
-"
+        curl -sf "$SIM_URL/clusters/$c/overview" >"$BATS_TEST_TMPDIR/ov-$c.json"
     done
+    py "
+for c in ('production', 'staging', 'development'):
+    running = json.load(open('$BATS_TEST_TMPDIR/ov-%s.json' % c))['jobs-running']
+    r = [s for s in d if s['metric']['cluster'] == c]
+    assert len(r) == 1, r
+    m = r[0]['metric']
+    assert m['namespace'].startswith('flink-') and m['pod'].startswith(c + '-') and m['job'] == 'flink', m
+    assert float(r[0]['value'][1]) == running, (r, running)
+"
     promq 'flink_taskmanager_job_task_operator_numRecordsInPerSecond' >"$OUT"
     py "assert len(d) > 0 and all('subtask_index' in s['metric'] and 'tm_id' in s['metric'] for s in d), d[:2]"
 }
@@ -228,18 +277,16 @@ assert running and all(j['prometheus'] and j['prometheus']['records_in_per_s'] =
 
 @test "an alert that fires in Prometheus shows in once json with origin prometheus" {
     need_prometheus
-    sim_start --clusters 3 --jobs 4 --frozen
-    PROM_RULE_FOR=1s prom_start "$SIM_URL" 1s
+    # its own simulator and Prometheus (every rule's for 1s), started by setup_file
+    SIM_URL=$ALERT_SIM_URL PROM_URL=$ALERT_PROM_URL
     wait_until 30 all_jobs_scraped
     read -r jid name <<<"$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" |
-        python3 -c 'import json,sys; j=[j for j in json.load(sys.stdin)["jobs"] if j["state"]=="RUNNING"][0]; print(j["jid"], j["name"])')"
+        jq -r '[.jobs[] | select(.state == "RUNNING")][0] | "\(.jid) \(.name)"')"
+    [ -n "$jid" ] && [ -n "$name" ]
     curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
     firing() {
-        curl -sf "$PROM_URL/api/v1/alerts" | python3 -c "
-import json,sys
-a = json.load(sys.stdin)['data']['alerts']
-assert any(x['labels']['alertname'] == 'FlinkJobFailed' and x['labels'].get('job_id') == '$jid'
-           and x['state'] == 'firing' for x in a)"
+        curl -sf "$PROM_URL/api/v1/alerts" | jq -e --arg jid "$jid" 'any(.data.alerts[];
+            .labels.alertname == "FlinkJobFailed" and .labels.job_id == $jid and .state == "firing")'
     }
     wait_until 30 firing
     run "$FLINKTOP" --once --output json --prometheus "$PROM_URL" $(sim_flink_args)
@@ -278,7 +325,7 @@ assert n >= 6, n
 }
 
 @test "Prometheus down: once stays on Flink REST, the source marked error, exit 3" {
-    sim_start --clusters 3 --jobs 4 --frozen
+    # the file's simulator: this test only reads
     port=$(prom_free_port) # nothing listens there
     run "$FLINKTOP" --once --output json --timeout 2 --prometheus "http://127.0.0.1:$port" \
         $(sim_flink_args)
@@ -303,10 +350,7 @@ for c in d['clusters']:
 
 # Prometheus holds at least N scrapes of every running job (the jobs' own series).
 scraped_for() {
-    local r
-    r=$(promq "min(count_over_time(flink_jobmanager_job_numRestarts[5m]))" |
-        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')
-    [ "${r%.*}" -ge "$1" ]
+    promq_true "min(count_over_time(flink_jobmanager_job_numRestarts[5m])) >= $1"
 }
 
 @test "history from before launch: backfilled points are what the simulator served, on the step grid" {

@@ -44,7 +44,7 @@ get() {
 
 # py CODE: run Python with json and sys imported and `load(name)` reading $T/name
 py() {
-    "$PY" -c "import json, sys
+    "$PY" -S -c "import json, sys
 def load(name): return json.load(open('$T/' + name))
 $1"
 }

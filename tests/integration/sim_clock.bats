@@ -30,7 +30,7 @@ code() { cat "$T/code"; }
 
 # py CODE: Python with json and sys; body() is the last response body
 py() {
-    "$PY" -c "import json, sys
+    "$PY" -S -c "import json, sys
 def body(): return json.load(open('$T/body'))
 $1"
 }

@@ -39,7 +39,7 @@ teardown() {
 # between tries, for at most that many seconds of its time;
 # running(cluster) -> the cluster's first RUNNING job from /_sim/jobs; version(cluster).
 py() {
-    "$PY" -c "
+    "$PY" -S -c "
 import json, os, sys, time, urllib.error, urllib.request
 U = '$SIM_URL'
 SCALE = float(os.environ.get('TEST_TIME_SCALE', '1'))
