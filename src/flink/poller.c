@@ -19,6 +19,7 @@ struct job_sched {
     enum http_priority prio;    /* of the refresh under way: its vertices' go the same */
     bool subtasks;              /* this refresh asks per-subtask values too */
     bool fill;                  /* a visible row's first details (struct http_request.fill) */
+    int64_t covered_ms;         /* clock Prometheus last answered for it on the board */
 };
 
 struct tm_sched {
@@ -608,16 +609,24 @@ static void fill_rows(struct poller *p) {
         if (!cluster_in_scope(c) || is_focus_job(p, ci, r->id))
             continue;
         struct job *j = cluster_find_job(c, r->id);
-        if (j == NULL || prom_covers(p, ci, j->id, now))
+        if (j == NULL)
             continue;
+        if (prom_covers(p, ci, j->id, now)) {
+            job_sched(p, ci, j->id, true)->covered_ms = now;
+            continue;
+        }
         const struct job_sched *js = job_sched(p, ci, j->id, false);
+        /* Prometheus answered for it since its REST details: its figures are the last
+         * Prometheus gave, going stale, until a fill brings REST's (the detail interval
+         * would leave them for up to 30 s, or an hour as some configs say) */
+        bool behind = js && js->covered_ms > js->details_ms;
         /* a job whose first details answered (or failed) has had its fill: a refresh of
          * it caught out in the background is the usual round, not a fill (made one, it
          * left the steady share: with a slow cluster holding slots, most background
          * refreshes of the rows on screen were caught so and the API server got the
          * whole budget); one still waiting for its first moves up */
         bool had = j->detail && j->detail->parts[DETAIL_JOB].state != SOURCE_PENDING;
-        if (js && (js->fill || (js->details_ms != 0 && (js->in_flight == 0 || had))))
+        if (js && (js->fill || (!behind && js->details_ms != 0 && (js->in_flight == 0 || had))))
             continue;
         refresh_job(p, ci, j, HTTP_PRIO_BOARD, false, true);
     }
@@ -658,12 +667,17 @@ static struct bg_pick oldest_due(struct poller *p, int64_t now) {
             consider(&best, BG_TMS, ci, 0, cs->tm_ms);
         for (size_t k = 0; k < c->jobs.len; k++) {
             const struct job *j = &c->jobs.items[k];
-            if (j->id[0] == '\0' || is_focus_job(p, ci, j->id) || prom_first ||
-                prom_covers(p, ci, j->id, now))
-                continue; /* Prometheus answers for it (or is about to) */
+            if (j->id[0] == '\0' || is_focus_job(p, ci, j->id) || prom_first)
+                continue; /* Prometheus is about to answer for it */
+            if (prom_covers(p, ci, j->id, now)) { /* it answers for it */
+                job_sched(p, ci, j->id, true)->covered_ms = now;
+                continue;
+            }
             const struct job_sched *js = job_sched(p, ci, j->id, false);
             int64_t last = js ? js->details_ms : 0;
-            if ((js && js->in_flight > 0) || (last != 0 && now - last < detail_interval(p)))
+            bool behind = js && js->covered_ms > last; /* due at once, as in fill_rows */
+            if ((js && js->in_flight > 0) ||
+                (last != 0 && !behind && now - last < detail_interval(p)))
                 continue;
             consider(&best, BG_JOB, ci, k, last);
         }

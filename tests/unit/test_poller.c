@@ -838,6 +838,51 @@ static size_t answer_counting(struct world *w, const char *url, size_t *j3) {
     return n;
 }
 
+/* Rows whose REST details predate Prometheus's answers for them: when Prometheus stops
+ * answering, each gets a fill at once (its figures were Prometheus's last, going stale),
+ * not at the next detail interval; and the jobs off screen are due at once too. */
+static void rows_prometheus_answered_for_fill_again_when_it_stops(void **state) {
+    struct world *w = *state;
+    size_t ci = add_cluster(w, "fleet", 4);
+    bool on[2] = {false, true};
+    int rc[2] = {(int)ci, (int)ci};
+    const char *rj[2] = {"j1-0", "j1-1"};
+    struct poller_focus f = {-1, NULL, POLLER_TAB_OTHER, on, 2, -1, NULL, NULL, rc, rj, 2};
+    poller_set_focus(w->p, &f);
+    poller_round(w->p, -1, NULL); /* REST first: every job's details, answered */
+    answer_everything(w);
+    struct prom_cover cover;
+    prom_cover_init(&cover);
+    w->app.prom_cover = &cover;
+    for (int round = 0; round < 2; round++) { /* then Prometheus answers for all four */
+        clock_advance(&w->clock, 2000);
+        prom_cover_begin(&cover);
+        for (int k = 0; k < 4; k++) {
+            char id[16];
+            snprintf(id, sizeof id, "j1-%d", k);
+            prom_cover_add(&cover, ci, id);
+        }
+        prom_cover_commit(&cover, clock_now(&w->clock));
+        poller_round(w->p, -1, NULL);
+        answer_everything(w);
+    }
+    /* it fails, well within the detail interval of REST's details */
+    clock_advance(&w->clock, 2000);
+    prom_cover_clear(&cover, 0);
+    poller_round(w->p, -1, NULL);
+    for (size_t k = 0; k < w->server.n; k++)
+        if (strcmp(w->server.reqs[k].url, "http://fleet:8081/jobs/j1-0") == 0 ||
+            strcmp(w->server.reqs[k].url, "http://fleet:8081/jobs/j1-1") == 0)
+            assert_true(w->server.fill[k]);
+    assert_int_equal(asked_url(w, "http://fleet:8081/jobs/j1-0"), 1);
+    assert_int_equal(asked_url(w, "http://fleet:8081/jobs/j1-1"), 1);
+    size_t j3 = 0;
+    answer_counting(w, "", &j3);
+    assert_int_equal(j3, 1); /* off screen: in the background, without waiting either */
+    w->app.prom_cover = NULL;
+    prom_cover_free(&cover);
+}
+
 /* While Prometheus's last good answer names a job (prom_cover.h), the board's figures of
  * that job are Prometheus's: no fill of its row, no background refresh of its details.
  * The job on screen still gets its REST details; a job Prometheus does not name, and
@@ -998,6 +1043,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(rows_on_screen_get_their_first_details_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_row_refreshed_in_the_background_is_not_made_a_fill,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(rows_prometheus_answered_for_fill_again_when_it_stops,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
