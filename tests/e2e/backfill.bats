@@ -12,7 +12,8 @@ setup() {
     . "$E2E_ROOT/tests/prom-start.sh"
     command -v "$PROMETHEUS" >/dev/null 2>&1 || skip "prometheus is not installed"
     sim_start --frozen --clusters 2 --jobs 1 --kubeconfig-out "$BATS_TEST_TMPDIR/kc" || return 1
-    prom_start "$SIM_URL" 1s || return 1
+    # a minute of history from the start (prom-start.sh PROM_HISTORY), scraped on from there
+    PROM_HISTORY=60 prom_start "$SIM_URL" 1s || return 1
     curl -sf -X PUT "$SIM_URL/_sim/prometheus-upstream" -d "{\"url\":\"$PROM_URL\"}" >/dev/null
     printf 'prometheus:\n  context: flinktop-sim\n  namespace: monitoring\n  service: prometheus\n  port: web\n' \
         >"$BATS_TEST_TMPDIR/c.yaml"
@@ -23,7 +24,7 @@ teardown() {
     e2e_teardown
 }
 
-# Prometheus holds N scrapes (1 s apart) of every job (an empty answer until then)
+# Prometheus holds N points (1 s apart) of every job (an empty answer until then)
 prom_holds() {
     curl -sf "$PROM_URL/api/v1/query" \
         --data-urlencode "query=min(count_over_time(flink_jobmanager_job_numRestarts[5m])) >= $1" |
@@ -32,8 +33,8 @@ prom_holds() {
 
 @test "a job opened the moment it shows on the board has Prometheus's history in its first frame" {
     local end=$(($(now_ms) + 60000 * SCALE)) line
-    until prom_holds 6; do
-        [ "$(now_ms)" -lt "$end" ] || { echo "Prometheus never held 6 scrapes" >&2; return 1; }
+    until prom_holds 30; do
+        [ "$(now_ms)" -lt "$end" ] || { echo "Prometheus never held 30 s of history" >&2; return 1; }
         nap 0.2
     done
     # every query_range answers a second late, and the jobs show two seconds after that:
@@ -54,5 +55,5 @@ prom_holds() {
     done
     set -- $line
     echo "first frame of the job screen, $2 ms after start: $4 points of throughput history" >&2
-    [ "$4" -ge 6 ]
+    [ "$4" -ge 30 ]
 }
