@@ -121,5 +121,5 @@ teardown() {
     t kill-server
     end=$(($(now_ms) + 5000 * SCALE))
     while running "$pid" && [ "$(now_ms)" -lt "$end" ]; do nap 0.05; done
-    ! running "$pid"
+    ! running "$pid" || false
 }

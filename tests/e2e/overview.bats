@@ -201,7 +201,7 @@ print(time.strftime("%H:%M:%S", time.localtime(x["timestamp"] / 1000)), len(e),
     wait_for "$name"
     wait_for "LAG"
     # before its overview was on screen nothing asked the backlog
-    ! (screen | grep -F "$name" | grep -qF "$backlog")
+    ! (screen | grep -F "$name" | grep -qF "$backlog") || false
     keys : job Space "$jid" Enter
     wait_for "BACKLOG"
     # its watermarks and backlog are asked once the job's detail set in flight is in:

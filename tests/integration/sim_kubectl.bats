@@ -158,13 +158,13 @@ list_rv() {
     until_true 5 has_line "$T/w" \
         "e['type'] == 'MODIFIED' and e['object']['metadata'].get('annotations', {}).get('team') == 'payments' and int(e['object']['metadata']['resourceVersion']) > $rv"
     # nothing else changed: the stream carries that one change only
-    ! has_line "$T/w" "e['object']['metadata']['name'] != 'staging'"
+    ! has_line "$T/w" "e['object']['metadata']['name'] != 'staging'" || false
 }
 
 @test "watch: without a resourceVersion, ADDED for every object first (namespace and labelSelector honoured)" {
     watch_bg "$T/w" "/api/v1/namespaces/flink-prod/pods?watch=1&labelSelector=component%3Dtaskmanager&timeoutSeconds=30"
     until_true 5 has_line "$T/w" "e['type'] == 'ADDED' and e['object']['metadata']['name'] == 'production-taskmanager-1-1'"
-    ! has_line "$T/w" "e['object']['metadata']['namespace'] != 'flink-prod' or e['object']['metadata']['labels']['component'] != 'taskmanager'"
+    ! has_line "$T/w" "e['object']['metadata']['namespace'] != 'flink-prod' or e['object']['metadata']['labels']['component'] != 'taskmanager'" || false
 }
 
 @test "watch: a resourceVersion older than the window is a 410 Expired ERROR event" {
