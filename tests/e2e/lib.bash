@@ -236,3 +236,34 @@ wait_gone() { (trap - DEBUG; _wait_gone "$@"); }
 wait_exit() { (trap - DEBUG; _wait_exit "$@"); }
 until_advancing() { (trap - DEBUG; _until_advancing "$@"); }
 wait_sim_count() { (trap - DEBUG; _wait_sim_count "$@"); }
+
+# poll SECONDS CMD...: until CMD (a check that does not wait, such as one grab and a
+# match) succeeds, or fail after SECONDS (stretched by SCALE) showing the screen. Looks
+# every POLL_S, without bats's DEBUG trap.
+poll() { (trap - DEBUG; _poll "$@"); }
+_poll() {
+    local secs=$1 end
+    shift
+    tick
+    end=$((NOW_MS + secs * 1000 * SCALE))
+    until "$@"; do
+        tick
+        if [ "$NOW_MS" -ge "$end" ]; then
+            echo "timed out after ${secs}s: $*" >&2
+            screen >&2
+            return 1
+        fi
+        nap "$POLL_S"
+    done
+}
+
+# line_matches REGEX...: a line of SCREEN (grab) matches every REGEX (bash's =~)
+line_matches() {
+    local line re ok
+    while IFS= read -r line; do
+        ok=1
+        for re; do [[ $line =~ $re ]] || { ok=0; break; }; done
+        [ $ok = 1 ] && return 0
+    done <<<"$SCREEN"
+    return 1
+}

@@ -35,40 +35,6 @@ teardown() {
     curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null || true
 }
 
-# poll SECONDS CMD...: until CMD (a check that does not wait) succeeds, or fail after
-# SECONDS (stretched by SCALE) showing the screen; CMD returning 2 fails at once. Ten
-# looks a second, without bats's DEBUG trap.
-poll() { (trap - DEBUG; _poll "$@"); }
-_poll() {
-    local secs=$1 end rc
-    shift
-    tick
-    end=$((NOW_MS + secs * 1000 * SCALE))
-    while :; do
-        "$@" && return 0
-        rc=$?
-        [ $rc -eq 2 ] && return 1
-        tick
-        if [ "$NOW_MS" -ge "$end" ]; then
-            echo "timed out after ${secs}s: $*" >&2
-            screen >&2
-            return 1
-        fi
-        nap "$POLL_S"
-    done
-}
-
-# line_matches REGEX...: a line of SCREEN (grab) matches every REGEX (bash's =~)
-line_matches() {
-    local line re ok
-    while IFS= read -r line; do
-        ok=1
-        for re; do [[ $line =~ $re ]] || { ok=0; break; }; done
-        [ $ok = 1 ] && return 0
-    done <<<"$SCREEN"
-    return 1
-}
-
 # last_line_has TEXT: the screen's last line (the status bar) shows TEXT
 last_line_has() { [[ "${SCREEN##*$'\n'}" == *"$1"* ]]; }
 

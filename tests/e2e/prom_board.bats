@@ -79,25 +79,6 @@ prom_rows_at_least() { grab; [ "$(rows_on_prom)" -ge "$1" ]; }
 rest_rows_at_least() { grab; [ "$(rows_on_rest)" -ge "$1" ]; }
 overviews_at_least() { [ "$(overviews)" -ge "$1" ]; }
 
-# poll SECONDS CMD...: until CMD (a check that does not wait) succeeds, or fail after
-# SECONDS (stretched by SCALE) showing the screen. Ten looks a second, no DEBUG trap.
-poll() { (trap - DEBUG; _poll "$@"); }
-_poll() {
-    local secs=$1 end
-    shift
-    tick
-    end=$((NOW_MS + secs * 1000 * SCALE))
-    until "$@"; do
-        tick
-        if [ "$NOW_MS" -ge "$end" ]; then
-            echo "timed out after ${secs}s: $*" >&2
-            screen >&2
-            return 1
-        fi
-        nap "$POLL_S"
-    done
-}
-
 @test "board on Prometheus: every job's figures, no per-job Flink REST; stopped, REST again" {
     prom_start "$SIM_URL" 1s || return 1 # its own: this test stops it
     prom_ready

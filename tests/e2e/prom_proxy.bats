@@ -58,36 +58,6 @@ promq_num() {
         jq -r '.data.result[0].value[1] // 0 | tonumber | floor'
 }
 
-# poll SECONDS CMD...: until CMD (a check that does not wait) succeeds, or fail after
-# SECONDS (stretched by SCALE) showing the screen. Ten looks a second, no DEBUG trap.
-poll() { (trap - DEBUG; _poll "$@"); }
-_poll() {
-    local secs=$1 end
-    shift
-    tick
-    end=$((NOW_MS + secs * 1000 * SCALE))
-    until "$@"; do
-        tick
-        if [ "$NOW_MS" -ge "$end" ]; then
-            echo "timed out after ${secs}s: $*" >&2
-            screen >&2
-            return 1
-        fi
-        nap "$POLL_S"
-    done
-}
-
-# line_matches REGEX...: a line of SCREEN (grab) matches every REGEX (bash's =~)
-line_matches() {
-    local line re ok
-    while IFS= read -r line; do
-        ok=1
-        for re; do [[ $line =~ $re ]] || { ok=0; break; }; done
-        [ $ok = 1 ] && return 0
-    done <<<"$SCREEN"
-    return 1
-}
-
 # Prometheus holds N scrapes (1 s apart) of every job
 prom_has_seconds() { [ "$(promq_num 'min(count_over_time(flink_jobmanager_job_numRestarts[5m]))')" -ge "$1" ]; }
 
