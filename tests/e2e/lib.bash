@@ -177,24 +177,6 @@ fault() { # PATTERN MODE [ARG]
         -d "{\"pattern\":\"$1\",\"mode\":\"$2\",\"arg\":\"${3:-}\"}" >/dev/null
 }
 
-# faults MODE ARG PATTERN...: the fault on every pattern, in one curl (--next: a process
-# a fault cost more CPU than the simulator's work); fails unless each was set (201)
-faults() {
-    local m=$1 a=$2 p codes n=0 args=()
-    shift 2
-    for p in "$@"; do
-        [ ${#args[@]} -eq 0 ] || args+=(--next)
-        args+=(-s -o /dev/null -w '%{http_code} ' -X POST
-            -d "{\"pattern\":\"$p\",\"mode\":\"$m\",\"arg\":\"$a\"}" "$SIM_URL/_sim/faults")
-    done
-    codes=$(curl "${args[@]}")
-    for p in $codes; do
-        [ "$p" = 201 ] || { echo "a fault was not set (HTTP $p): $codes" >&2; return 1; }
-        n=$((n + 1))
-    done
-    [ "$n" = $# ] || { echo "$# faults wanted, $n answers: $codes" >&2; return 1; }
-}
-
 # sim_job_names CLUSTER: the job names the simulator serves, one a line
 sim_job_names() {
     curl -sf "$SIM_URL/clusters/$1/jobs/overview" | jq -r '.jobs[].name'

@@ -56,12 +56,11 @@ fault() { # PATTERN MODE [ARG]
 J32='????????????????????????????????' # a job id, and nothing after it
 PROXY='services/*/proxy'
 
-# fault_everything MODE [ARG]: the table above, in one curl (a process costs more CPU
-# than the simulator's work for it: 17 of them were half of a test's CPU); every one of
-# the 17 must be answered 201 (Created)
+# fault_everything MODE [ARG]: the table above, in one curl (faults, tests/sim-start.sh:
+# a process a fault was half of a test's CPU); every one of the 17 must be set
 fault_everything() {
-    local m=$1 a=${2:-} p codes n=0 args=()
-    for p in "/clusters/production/overview" \
+    faults "$1" "${2:-}" \
+        "/clusters/production/overview" \
         "/clusters/staging/jobs/overview" \
         "/clusters/development/jobs/$J32" \
         "/clusters/cluster-4/jobs/*/checkpoints" \
@@ -77,17 +76,7 @@ fault_everything() {
         "/api/v1/namespaces/flink-staging/events" \
         "/apis/flink.apache.org/v1beta1/namespaces/flink-dev/flinkstatesnapshots" \
         "/apis/flink.apache.org/v1beta1/namespaces/flink-cluster-7/flinkdeployments" \
-        "/prom/*"; do
-        [ ${#args[@]} -eq 0 ] || args+=(--next)
-        args+=(-s -o /dev/null -w '%{http_code} ' -X POST
-            -d "{\"pattern\":\"$p\",\"mode\":\"$m\",\"arg\":\"$a\"}" "$SIM_URL/_sim/faults")
-    done
-    codes=$(curl "${args[@]}")
-    for p in $codes; do
-        [ "$p" = 201 ] || { echo "a fault was not set (HTTP $p): $codes" >&2; return 1; }
-        n=$((n + 1))
-    done
-    [ "$n" = 17 ] || { echo "17 faults wanted, $n answers: $codes" >&2; return 1; }
+        "/prom/*"
 }
 
 # run_both: the fleet run into $BATS_TEST_TMPDIR/fleet.json and the discovery run (-n

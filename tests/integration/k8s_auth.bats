@@ -20,8 +20,6 @@ setup_file() {
         --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/sim.kubeconfig" || return 1
     CERT=$TEST_CERT
     export CERT
-    PY=$(python3 -c 'import sys; print(sys.executable)')
-    export PY
     pyd_start
 }
 

@@ -59,7 +59,10 @@ while alive():  # the bats file that started it went away: so does it
 '
 
 pyd_start() {
-    local py=${PY:-python3} f
+    # PY: the interpreter itself, not a version manager's shim (tests may run it too)
+    PY=${PY:-$(python3 -c 'import sys; print(sys.executable)')}
+    export PY
+    local py=$PY f
     f=$(mktemp "${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/pyd.XXXXXX") || return 1
     # 3>&-: bats waits for whatever holds its fd 3 open; the interpreter must not
     "$py" -c "$PYD_SERVER" "$$" >"$f" 2>&1 3>&- &

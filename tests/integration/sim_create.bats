@@ -10,8 +10,6 @@ load k8s_pyd
 
 # one resident Python interpreter runs every test's lpy (k8s_pyd.bash)
 setup_file() {
-    PY=$(python3 -c 'import sys; print(sys.executable)')
-    export PY
     pyd_start
 }
 
