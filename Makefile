@@ -127,7 +127,7 @@ soak: all
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@sh tests/demo.sh
+	@bash tests/demo.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # make demo: the console on the built-in simulator posing as a Kubernetes API server, as
 # a user on a bastion would meet it: HTTPS with a throwaway certificate for 127.0.0.1, a
 # random bearer token, and a kubeconfig the simulator writes; flinktop reads that

@@ -118,18 +118,24 @@ sim_flink_args() {
 
 # faults MODE ARG PATTERN...: the fault on every pattern, in one curl (--next: a process
 # a fault cost more CPU than the simulator's work); fails unless each was set (201)
-faults() {
-    local m=$1 a=$2 p codes n=0 args=()
+faults() (
+    m=$1 a=$2
     shift 2
-    for p in "$@"; do
-        [ ${#args[@]} -eq 0 ] || args+=(--next)
-        args+=(-s -o /dev/null -w '%{http_code} ' -X POST
-            -d "{\"pattern\":\"$p\",\"mode\":\"$m\",\"arg\":\"$a\"}" "$SIM_URL/_sim/faults")
+    want=$# i=0
+    # POSIX sh (run.sh sources this under dash): the curl arguments are built in "$@";
+    # 'for p do' walks the patterns as they were when it began
+    for p do
+        shift
+        [ $i -eq 0 ] || set -- "$@" --next
+        set -- "$@" -s -o /dev/null -w '%{http_code} ' -X POST \
+            -d "{\"pattern\":\"$p\",\"mode\":\"$m\",\"arg\":\"$a\"}" "$SIM_URL/_sim/faults"
+        i=$((i + 1))
     done
-    codes=$(curl "${args[@]}")
-    for p in $codes; do
-        [ "$p" = 201 ] || { echo "a fault was not set (HTTP $p): $codes" >&2; return 1; }
+    codes=$(curl "$@")
+    n=0
+    for c in $codes; do
+        [ "$c" = 201 ] || { echo "a fault was not set (HTTP $c): $codes" >&2; exit 1; }
         n=$((n + 1))
     done
-    [ "$n" = $# ] || { echo "$# faults wanted, $n answers: $codes" >&2; return 1; }
-}
+    [ "$n" = "$want" ] || { echo "$want faults wanted, $n answers: $codes" >&2; exit 1; }
+)
