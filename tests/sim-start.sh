@@ -17,7 +17,8 @@ sim_start() {
     export SIM_PID SIM_URL SIM_LOG
     i=0
     while [ $i -lt 200 ]; do
-        line=$(head -n 1 "$SIM_LOG" 2>/dev/null)
+        line=""
+        read -r line <"$SIM_LOG" 2>/dev/null || true # (empty until it listens)
         case "$line" in
             "listening on "*) SIM_URL=${line#listening on }; return 0 ;;
         esac
@@ -83,7 +84,13 @@ sim_stop_file() {
 # it; everything due meanwhile (action steps, checkpoints, metric fetches, the operator's
 # cycle) has happened when it returns. Prints nothing; fails when the simulator does.
 sim_advance() {
-    curl -sfk -X POST "$SIM_URL/_sim/clock" -d "{\"advance_ms\":$1}" >/dev/null
+    sim_post /_sim/clock "{\"advance_ms\":$1}"
+}
+
+# sim_post PATH BODY: POST to the simulator, nothing printed (tests/sim-http.bash puts a
+# process-free one in its place for bash)
+sim_post() {
+    curl -sfk -X POST "$SIM_URL$1" -d "$2" >/dev/null
 }
 
 # test_cert [NAME]: a self-signed certificate for 127.0.0.1 (RSA 2048, as real API servers
@@ -139,3 +146,6 @@ faults() (
     done
     [ "$n" = "$want" ] || { echo "$want faults wanted, $n answers: $codes" >&2; exit 1; }
 )
+
+# bash callers (the bats tests) ask a plain-HTTP simulator without starting processes
+if [ -n "${BASH_VERSION:-}" ]; then . "${BASH_SOURCE%/*}/sim-http.bash"; fi

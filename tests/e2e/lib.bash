@@ -173,21 +173,17 @@ _until_advancing() {
 }
 
 fault() { # PATTERN MODE [ARG]
-    curl -sf -X POST "$SIM_URL/_sim/faults" \
-        -d "{\"pattern\":\"$1\",\"mode\":\"$2\",\"arg\":\"${3:-}\"}" >/dev/null
+    faults "$2" "${3:-}" "$1"
 }
 
 # sim_job_names CLUSTER: the job names the simulator serves, one a line
 sim_job_names() {
-    curl -sf "$SIM_URL/clusters/$1/jobs/overview" | jq -r '.jobs[].name'
+    sim_http GET "/clusters/$1/jobs/overview" && jq -r '.jobs[].name' <<<"$HTTP_BODY"
 }
 
 # sim_count REGEX: how many requests the simulator has served on the paths (its templates,
-# as /_sim/stats names them: /clusters/{c}/jobs/{jid}) that REGEX (jq's test) matches
-sim_count() {
-    curl -sfk "$SIM_URL/_sim/stats" |
-        jq --arg re "$1" '[.by_path | to_entries[] | select(.key | test($re)) | .value] | add // 0'
-}
+# as /_sim/stats names them: /clusters/{c}/jobs/{jid}) that REGEX (extended) matches
+sim_count() { sim_stats_count "$1"; }
 
 # sim_count_at_least REGEX MIN: sim_count REGEX is MIN or more now (no waiting)
 sim_count_at_least() {
