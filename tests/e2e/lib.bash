@@ -71,6 +71,13 @@ now_ms() { tick; echo "$NOW_MS"; }
 # text is matched by bash, the clock read from EPOCHREALTIME (NOW_MS, by tick) and the
 # pause is a read with a timeout (nap) instead of sleep(1). They look 10 times a second.
 POLL_S=0.1
+# A wait that has not ended in its first second (10 turns) is waiting for a refresh or a
+# step: it looks 4 times a second from then on. Most of the suite's captures were made by
+# such long waits; a short one still sees its screen within 0.1 s.
+POLL_SLOW_S=0.25
+poll_nap() { # TURN: the wait's turn so far
+    if [ "$1" -lt 10 ]; then nap "$POLL_S"; else nap "$POLL_SLOW_S"; fi
+}
 tick() {
     local t=${EPOCHREALTIME:-}
     t=${t//[.,]/}
@@ -95,7 +102,7 @@ grab() { SCREEN=$(tmux -L "$TMUX_SOCK" capture-pane -p); }
 
 # wait_for TEXT [SECONDS=10]: until the screen shows TEXT, or fail after the deadline
 _wait_for() {
-    local text=$1 end
+    local text=$1 end turn=0
     tick
     end=$((NOW_MS + ${2:-10} * 1000 * SCALE))
     while :; do
@@ -103,7 +110,7 @@ _wait_for() {
         [[ "$SCREEN" == *"$text"* ]] && return 0
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        nap "$POLL_S"
+        poll_nap $((turn++))
     done
     echo "timed out after ${2:-10}s waiting for: $text" >&2
     echo "---- screen ----" >&2
@@ -113,7 +120,7 @@ _wait_for() {
 
 # wait_gone TEXT [SECONDS=10]
 _wait_gone() {
-    local text=$1 end
+    local text=$1 end turn=0
     tick
     end=$((NOW_MS + ${2:-10} * 1000 * SCALE))
     while :; do
@@ -121,7 +128,7 @@ _wait_gone() {
         [[ "$SCREEN" != *"$text"* ]] && return 0
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        nap "$POLL_S"
+        poll_nap $((turn++))
     done
     echo "timed out after ${2:-10}s waiting for '$text' to go" >&2
     screen >&2
@@ -130,14 +137,14 @@ _wait_gone() {
 
 # wait_exit [SECONDS=5]: until flinktop has exited; prints its exit line
 _wait_exit() {
-    local end
+    local end turn=0
     tick
     end=$((NOW_MS + ${1:-5} * 1000 * SCALE))
     while :; do
         if [ -s "$BATS_TEST_TMPDIR/exit" ]; then cat "$BATS_TEST_TMPDIR/exit"; return 0; fi
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        nap "$POLL_S"
+        poll_nap $((turn++))
     done
     return 1
 }
@@ -153,7 +160,7 @@ off_screen() { grab; [[ "$SCREEN" != *"$1"* ]]; }
 # a refresh (ADVANCE_EVERY_MS, default 1200 ms real) to show the state without it, the
 # simulator's clock moves STEP_MS. Fails after SECONDS of real time (stretched by SCALE).
 _until_advancing() {
-    local step=$1 secs=$2 end=$(($(now_ms) + $2 * 1000 * SCALE)) next
+    local step=$1 secs=$2 end=$(($(now_ms) + $2 * 1000 * SCALE)) next turn=0
     shift 2
     next=$(($(now_ms) + ${ADVANCE_EVERY_MS:-1200}))
     while :; do
@@ -164,7 +171,7 @@ _until_advancing() {
             sim_advance "$step" || break
             next=$((NOW_MS + ${ADVANCE_EVERY_MS:-1200}))
         fi
-        nap "$POLL_S"
+        poll_nap $((turn++))
     done
     echo "timed out after ${secs}s (moving the simulator's clock ${step} ms at a time): $*" >&2
     echo "---- screen ----" >&2
@@ -195,12 +202,12 @@ sim_count_at_least() {
 # wait_sim_count REGEX MIN [SECONDS=10]: until sim_count REGEX is at least MIN: "flinktop
 # has refreshed N more times" without waiting a fixed time for it
 _wait_sim_count() {
-    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE))
+    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE)) turn=0
     while :; do
         sim_count_at_least "$1" "$2" && return 0
         tick
         [ "$NOW_MS" -lt "$end" ] || break
-        nap "$POLL_S"
+        poll_nap $((turn++))
     done
     echo "timed out after ${3:-10}s waiting for $2 requests on $1 (have $(sim_count "$1"))" >&2
     return 1
@@ -220,7 +227,7 @@ wait_sim_count() { (trap - DEBUG; _wait_sim_count "$@"); }
 # every POLL_S, without bats's DEBUG trap.
 poll() { (trap - DEBUG; _poll "$@"); }
 _poll() {
-    local secs=$1 end
+    local secs=$1 end turn=0
     shift
     tick
     end=$((NOW_MS + secs * 1000 * SCALE))
@@ -231,7 +238,7 @@ _poll() {
             screen >&2
             return 1
         fi
-        nap "$POLL_S"
+        poll_nap $((turn++))
     done
 }
 
