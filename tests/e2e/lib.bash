@@ -25,15 +25,29 @@ e2e_teardown_file() {
 }
 
 e2e_teardown() {
-    local pane pid
-    pane=$(tmux -L "$TMUX_SOCK" display -p '#{pane_pid}' 2>/dev/null)
-    [ -n "$pane" ] && pid=$(pgrep -P "$pane" 2>/dev/null | head -n 1)
-    tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+    local pane="" pid="" kids=""
+    # the pane's shell, its child flinktop (from /proc) and the server's end, through the
+    # test's control client where there is one: no process
+    if cap_alive && echo "display-message -p '#{pane_pid}'" >&"$CAP_IN" 2>/dev/null && cap_read; then
+        pane=$CAP_TEXT
+    else
+        pane=$(tmux -L "$TMUX_SOCK" display -p '#{pane_pid}' 2>/dev/null)
+    fi
+    if [ -n "$pane" ]; then
+        read -r kids 2>/dev/null <"/proc/$pane/task/$pane/children" || true
+        pid=${kids%% *}
+    fi
+    if cap_alive && echo kill-server >&"$CAP_IN" 2>/dev/null; then
+        CAP_PID=""
+    else
+        tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+    fi
     # The hung-up flinktop exits by itself; one that does not within the deadline (seen:
     # a sanitizer build's leak check stuck at exit in this container) must not keep
     # eating the CPU the next tests' deadlines count on.
     if [ -n "${pid:-}" ]; then
-        local end=$(($(now_ms) + 10000 * SCALE))
+        tick
+        local end=$((NOW_MS + 10000 * SCALE))
         while running "$pid" && tick && [ "$NOW_MS" -lt "$end" ]; do nap 0.05; done
         if running "$pid"; then
             echo "flinktop $pid did not exit after its terminal went away: killed" >&2
@@ -57,9 +71,62 @@ console() {
     t -f /dev/null new-session -d -x "$cols" -y "$rows" \
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP $* $start 2>$BATS_TEST_TMPDIR/stderr; echo \"exited \$?\" >$BATS_TEST_TMPDIR/exit; sleep 30"
     t set-option -g status off >/dev/null
+    cap_start
 }
 
-screen() { t capture-pane -p; }
+# The pane is read through one tmux control-mode client a test (a coprocess, started
+# after the session by cap_start): a capture is then a line written and a few read,
+# instead of a fork of the test's bash and a tmux process. The fork was the costly part:
+# the copy-on-write faults it leaves on a bats-sized heap cost ~17 ms of CPU a capture on
+# this VM. Without the client (not started, or gone), grab falls back to a tmux process.
+cap_start() {
+    cap_alive && return 0
+    # 3>&-: bats waits for whatever holds its fd 3
+    coproc CAP { exec tmux -L "$TMUX_SOCK" -C attach 2>/dev/null 3>&-; }
+    CAP_PID=$CAP_PID CAP_IN=${CAP[1]} CAP_OUT=${CAP[0]}
+    # no %output lines for what the pane draws: only the commands' answers come back
+    echo "refresh-client -f no-output" >&"$CAP_IN"
+    # the attach's and refresh's answers come first: read up to this one's
+    echo "display-message -p cap-ready-$BASHPID" >&"$CAP_IN"
+    local i
+    for i in 1 2 3 4; do
+        cap_read || break
+        [ "$CAP_TEXT" = "cap-ready-$BASHPID" ] && return 0
+    done
+    cap_stop
+    return 0 # grab goes on with tmux processes
+}
+
+# cap_alive: the client runs (checked before each write: writing to a pipe nobody reads
+# would end the test's shell with SIGPIPE)
+cap_alive() { [ -n "${CAP_PID:-}" ] && running "$CAP_PID"; }
+
+cap_stop() {
+    [ -n "${CAP_PID:-}" ] && kill "$CAP_PID" 2>/dev/null
+    CAP_PID="" CAP_IN="" CAP_OUT=""
+}
+
+# cap_read: the next command's answer (between %begin and %end) in CAP_TEXT, without its
+# trailing newlines (as $(...) gives it); fails when the client says nothing for 10 s
+cap_read() {
+    local line text="" inside=0
+    while IFS= read -r -t 10 line <&"$CAP_OUT"; do
+        if [ $inside = 0 ]; then
+            [[ $line == %begin\ * ]] && inside=1
+            continue
+        fi
+        if [[ $line == %end\ * || $line == %error\ * ]]; then
+            while [[ $text == *$'\n' ]]; do text=${text%$'\n'}; done
+            CAP_TEXT=$text
+            [[ $line == %end\ * ]]
+            return
+        fi
+        text+=$line$'\n'
+    done
+    return 1
+}
+
+screen() { grab; printf '%s\n' "$SCREEN"; }
 
 # Deadlines stretch under sanitizer builds (TEST_TIME_SCALE), where everything is slower.
 SCALE=${TEST_TIME_SCALE:-1}
@@ -98,7 +165,13 @@ nap() {
 }
 
 # SCREEN: the pane's text now (one process: tmux)
-grab() { SCREEN=$(tmux -L "$TMUX_SOCK" capture-pane -p); }
+grab() {
+    if cap_alive && echo "capture-pane -p" >&"$CAP_IN" 2>/dev/null && cap_read; then
+        SCREEN=$CAP_TEXT
+    else
+        SCREEN=$(tmux -L "$TMUX_SOCK" capture-pane -p)
+    fi
+}
 
 # wait_for TEXT [SECONDS=10]: until the screen shows TEXT, or fail after the deadline
 _wait_for() {
@@ -160,9 +233,11 @@ off_screen() { grab; [[ "$SCREEN" != *"$1"* ]]; }
 # a refresh (ADVANCE_EVERY_MS, default 1200 ms real) to show the state without it, the
 # simulator's clock moves STEP_MS. Fails after SECONDS of real time (stretched by SCALE).
 _until_advancing() {
-    local step=$1 secs=$2 end=$(($(now_ms) + $2 * 1000 * SCALE)) next turn=0
+    local step=$1 secs=$2 end next turn=0
     shift 2
-    next=$(($(now_ms) + ${ADVANCE_EVERY_MS:-1200}))
+    tick
+    end=$((NOW_MS + secs * 1000 * SCALE))
+    next=$((NOW_MS + ${ADVANCE_EVERY_MS:-1200}))
     while :; do
         if "$@"; then return 0; fi
         tick
@@ -202,7 +277,9 @@ sim_count_at_least() {
 # wait_sim_count REGEX MIN [SECONDS=10]: until sim_count REGEX is at least MIN: "flinktop
 # has refreshed N more times" without waiting a fixed time for it
 _wait_sim_count() {
-    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE)) turn=0
+    local end turn=0
+    tick
+    end=$((NOW_MS + ${3:-10} * 1000 * SCALE))
     while :; do
         sim_count_at_least "$1" "$2" && return 0
         tick
