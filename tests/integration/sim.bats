@@ -5,16 +5,22 @@
 
 # Tests that read or only add faults share one simulator (file_sim; teardown clears the
 # faults); tests with other options, that hang a request or stop it start their own.
+# The Python checks run in one resident interpreter (k8s_pyd.bash).
+
+load k8s_pyd
+
 setup_file() {
     # Resolve python3 once: a version-manager shim can cost a second per start.
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual || return 1
+    pyd_start
 }
 
 teardown_file() {
+    pyd_stop
     . tests/sim-start.sh
     sim_stop_file
 }
@@ -44,7 +50,7 @@ get() {
 
 # py CODE: run Python with json and sys imported and `load(name)` reading $T/name
 py() {
-    "$PY" -S -c "import json, sys
+    pyd "import json, sys
 def load(name): return json.load(open('$T/' + name))
 $1"
 }
@@ -174,7 +180,7 @@ assert 'jobmanager.scheduler' in kv
 @test "hang: that request times out while another path answers at once" {
     sim_start --clusters 3 --jobs 4 --frozen
     fault /clusters/staging/jobs/overview hang
-    curl -s -m 2 "$SIM_URL/clusters/staging/jobs/overview" >/dev/null &
+    curl -s -m 1 "$SIM_URL/clusters/staging/jobs/overview" >/dev/null &
     hung=$!
     start=$(date +%s%N)
     [ "$(get /clusters/staging/overview "$T/a.json")" = 200 ]
@@ -225,7 +231,7 @@ assert 'jobmanager.scheduler' in kv
     [ "$(get /overview "$T/half.json")" = 200 ]
     [ $(($(wc -c <"$T/full.json") / 2)) -eq "$(wc -c <"$T/half.json")" ]
     [ "$(get /config "$T/garbage")" = 200 ]
-    ! "$PY" -c "import json; json.load(open('$T/garbage', 'rb'))" 2>/dev/null || false
+    ! pyd "import json; json.load(open('$T/garbage', 'rb'))" 2>/dev/null || false
     [ "$(get /jobs "$T/huge")" = 200 ]
     [ "$(wc -c <"$T/huge")" -eq $((2 * 1024 * 1024)) ]
     [ "$(head -c 9 "$T/huge")" = '{"jobs":[' ]
