@@ -2,9 +2,9 @@
 # flinktop --once against the simulator over real HTTP: what it prints must equal what
 # the simulator serves, and a failing source must cost only that cluster.
 
-# One simulator (--frozen, its clock standing still) for the tests that only add faults
-# (file_sim; teardown clears them); tests with other options or that fail a job start
-# their own. The Python checks run in one resident interpreter (k8s_pyd.bash): a check
+# One simulator (--frozen, its clock standing still once back-pressure was sampled) for
+# the tests that only read or add faults (file_sim; teardown clears them); tests with
+# other options or that fail a job start their own. The Python checks run in one resident interpreter (k8s_pyd.bash): a check
 # costs a socket exchange instead of an interpreter start.
 
 load k8s_pyd
@@ -17,7 +17,19 @@ setup_file() {
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
     sim_start_file --clusters 3 --jobs 4 --frozen --clock manual || return 1
-    pyd_start
+    pyd_start || return 1
+    # back-pressure needs one metric fetch after start: move the clock until it came (the
+    # incident report and the health classes read it)
+    q "
+jid = [j['jid'] for j in sim_get('/clusters/staging/jobs/overview')['jobs'] if j['state'] == 'RUNNING'][0]
+vid = sim_get('/clusters/staging/jobs/' + jid)['vertices'][0]['id']
+for _ in range(20):
+    if sim_get('/clusters/staging/jobs/%s/vertices/%s/backpressure' % (jid, vid)).get('status') == 'ok':
+        break
+    sim_get('/_sim/clock', 'POST', {'advance_ms': 1000})
+else:
+    raise AssertionError('no back-pressure sample after 20 s of the clock')
+"
 }
 
 teardown_file() {
@@ -74,7 +86,7 @@ fault() { # PATTERN MODE [ARG]
 }
 
 @test "once json: three clusters, jobs and states equal what the simulator serves" {
-    sim_start --frozen --jobs 5
+    file_sim
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     [ "$status" -eq 0 ]
     printf '%s' "$output" >"$OUT"
@@ -89,7 +101,7 @@ for name in ('production', 'staging', 'development'):
     got = sorted((j['id'], j['name'], j['state']) for j in c['jobs'])
     want = sorted((j['jid'], j['name'], j['state']) for j in sim)
     assert got == want, (got, want)
-    assert len(c['jobs']) == 5
+    assert len(c['jobs']) == 4
     assert c['taskmanagers'] == ov['taskmanagers'] and c['slots_total'] == ov['slots-total'], c
     assert c['jobs_running'] == ov['jobs-running'] and c['jobs_failed'] == ov['jobs-failed'], c
     assert c['flink_version'] == ov['flink-version'], c
@@ -291,16 +303,7 @@ assert c['url'].startswith('http://sre:***@127.0.0.1:'), c['url']
 }
 
 @test "once json: vertices carry one backpressure ratio per subtask; checkpoint counts match" {
-    sim_start --frozen --jobs 3 --clock manual
-    # backpressure needs one metric fetch after start: move the clock until it came
-    q "
-jid = [j['jid'] for j in sim_get('/clusters/staging/jobs/overview')['jobs'] if j['state'] == 'RUNNING'][0]
-vid = sim_get('/clusters/staging/jobs/' + jid)['vertices'][0]['id']
-for _ in range(20):
-    if sim_get('/clusters/staging/jobs/%s/vertices/%s/backpressure' % (jid, vid)).get('status') == 'ok':
-        break
-    sim_get('/_sim/clock', 'POST', {'advance_ms': 1000})
-"
+    file_sim # its clock moved until back-pressure was sampled (setup_file)
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     [ "$status" -eq 0 ]
     printf '%s' "$output" >"$OUT"
@@ -369,7 +372,7 @@ assert all('has failed' in x['message'] for x in a), a
 }
 
 @test "once text is an incident report: time and scope, the failed job first with its reason, then a count" {
-    sim_start --frozen --jobs 4
+    file_sim
     failed=$(q "print([j['name'] for j in sim_get('/clusters/staging/jobs/overview')['jobs'] if j['state'] == 'FAILED'][0])")
     [ -n "$failed" ]
     run "$FLINKTOP" --once --output text $(sim_flink_args) --flink dead=http://127.0.0.1:1
@@ -386,7 +389,7 @@ assert all('has failed' in x['message'] for x in a), a
 }
 
 @test "once json: every job has its health class, reason and the numbers behind them" {
-    sim_start --frozen --jobs 4
+    file_sim
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     [ "$status" -eq 0 ]
     printf '%s' "$output" >"$OUT"
