@@ -2,9 +2,13 @@
 # flinktop --once against the simulator over real HTTP: what it prints must equal what
 # the simulator serves, and a failing source must cost only that cluster.
 
-# One simulator (--frozen, its clock standing still) for the tests that only add faults
-# (file_sim; teardown clears them); tests with other options or that fail a job start
-# their own.
+# One simulator (--frozen, its clock standing still once back-pressure was sampled) for
+# the tests that only read or add faults (file_sim; teardown clears them); tests with
+# other options or that fail a job start their own. The Python checks run in one resident interpreter (k8s_pyd.bash): a check
+# costs a socket exchange instead of an interpreter start.
+
+load k8s_pyd
+
 setup_file() {
     # the interpreter itself, resolved once: python3 is a version manager's shim here that
     # costs half a second of CPU a start; -S (no site packages) halves what is left
@@ -12,10 +16,24 @@ setup_file() {
     export PY
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual || return 1
+    pyd_start || return 1
+    # back-pressure needs one metric fetch after start: move the clock until it came (the
+    # incident report and the health classes read it)
+    q "
+jid = [j['jid'] for j in sim_get('/clusters/staging/jobs/overview')['jobs'] if j['state'] == 'RUNNING'][0]
+vid = sim_get('/clusters/staging/jobs/' + jid)['vertices'][0]['id']
+for _ in range(20):
+    if sim_get('/clusters/staging/jobs/%s/vertices/%s/backpressure' % (jid, vid)).get('status') == 'ok':
+        break
+    sim_get('/_sim/clock', 'POST', {'advance_ms': 1000})
+else:
+    raise AssertionError('no back-pressure sample after 20 s of the clock')
+"
 }
 
 teardown_file() {
+    pyd_stop
     . tests/sim-start.sh
     sim_stop_file
 }
@@ -39,9 +57,27 @@ file_sim() {
     [ -n "$SIM_URL" ] && [ "$SIM_PID" = "$SIM_FILE_PID" ]
 }
 
-# py EXPR...: evaluate Python over the snapshot in $OUT (bound to `d`)
+# q CODE: Python with json and sys; sim_get(path[, method, body]) is the JSON the
+# simulator answers there now (a 2xx, or the exception)
+q() {
+    pyd "import json, sys, urllib.request
+def sim_get(path, method='GET', body=None):
+    data = json.dumps(body).encode() if body is not None else b'' if method == 'POST' else None
+    req = urllib.request.Request('$SIM_URL' + path, data=data, method=method)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+$1"
+}
+
+# py CODE: q over the snapshot in $OUT (bound to `d`)
 py() {
-    "$PY" -S -c "import json,sys; d=json.load(open('$OUT')); $1"
+    q "d = json.load(open('$OUT'))
+$1"
+}
+
+# first_job CLUSTER STATE: the id of the cluster's first job in that state (fails if none)
+first_job() {
+    q "print([j['jid'] for j in sim_get('/clusters/$1/jobs/overview')['jobs'] if j['state'] == '$2'][0])"
 }
 
 fault() { # PATTERN MODE [ARG]
@@ -50,26 +86,22 @@ fault() { # PATTERN MODE [ARG]
 }
 
 @test "once json: three clusters, jobs and states equal what the simulator serves" {
-    sim_start --frozen --jobs 5
+    file_sim
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     [ "$status" -eq 0 ]
     printf '%s' "$output" >"$OUT"
-    for c in production staging development; do
-        curl -sf "$SIM_URL/clusters/$c/jobs/overview" >"$BATS_TEST_TMPDIR/$c.json"
-        curl -sf "$SIM_URL/clusters/$c/overview" >"$BATS_TEST_TMPDIR/$c-ov.json"
-    done
-    # one python for every cluster's checks
+    # one python for every cluster's checks, against what the simulator serves
     py "
 assert [c['name'] for c in d['clusters']] == ['production','staging','development'], d
 for name in ('production', 'staging', 'development'):
-    sim = json.load(open('$BATS_TEST_TMPDIR/%s.json' % name))['jobs']
-    ov = json.load(open('$BATS_TEST_TMPDIR/%s-ov.json' % name))
+    sim = sim_get('/clusters/%s/jobs/overview' % name)['jobs']
+    ov = sim_get('/clusters/%s/overview' % name)
     c = [c for c in d['clusters'] if c['name'] == name][0]
     assert c['status'] == 'ok' and c['error'] is None, c
     got = sorted((j['id'], j['name'], j['state']) for j in c['jobs'])
     want = sorted((j['jid'], j['name'], j['state']) for j in sim)
     assert got == want, (got, want)
-    assert len(c['jobs']) == 5
+    assert len(c['jobs']) == 4
     assert c['taskmanagers'] == ov['taskmanagers'] and c['slots_total'] == ov['slots-total'], c
     assert c['jobs_running'] == ov['jobs-running'] and c['jobs_failed'] == ov['jobs-failed'], c
     assert c['flink_version'] == ov['flink-version'], c
@@ -271,36 +303,20 @@ assert c['url'].startswith('http://sre:***@127.0.0.1:'), c['url']
 }
 
 @test "once json: vertices carry one backpressure ratio per subtask; checkpoint counts match" {
-    sim_start --frozen --jobs 3 --clock manual
-    # backpressure needs one metric fetch after start: move the clock until it came
-    jid=$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" |
-        jq -r '[.jobs[] | select(.state == "RUNNING")][0].jid')
-    vid=$(curl -sf "$SIM_URL/clusters/staging/jobs/$jid" | jq -r '.vertices[0].id')
-    [ -n "$jid" ] && [ "$jid" != null ] && [ -n "$vid" ] && [ "$vid" != null ]
-    for _ in {1..20}; do
-        bp=$(curl -sf "$SIM_URL/clusters/staging/jobs/$jid/vertices/$vid/backpressure")
-        [[ $bp == *'"ok"'* ]] && break
-        sim_advance 1000
-    done
+    file_sim # its clock moved until back-pressure was sampled (setup_file)
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     [ "$status" -eq 0 ]
     printf '%s' "$output" >"$OUT"
-    # what the simulator serves, then one python for every check
-    for c in production staging development; do
-        curl -sf "$SIM_URL/clusters/$c/jobs/overview" >"$BATS_TEST_TMPDIR/jobs-$c.json"
-        for j in $(jq -r '.jobs[] | select(.state == "RUNNING") | .jid' "$BATS_TEST_TMPDIR/jobs-$c.json"); do
-            curl -sf "$SIM_URL/clusters/$c/jobs/$j/checkpoints" >"$BATS_TEST_TMPDIR/cp-$c-$j.json"
-        done
-    done
+    # one python for every check, against what the simulator serves
     py "
 checked = 0
 for name in ('production', 'staging', 'development'):
-    sim = json.load(open('$BATS_TEST_TMPDIR/jobs-%s.json' % name))['jobs']
+    sim = sim_get('/clusters/%s/jobs/overview' % name)['jobs']
     c = [c for c in d['clusters'] if c['name'] == name][0]
     for sj in sim:
         if sj['state'] != 'RUNNING':
             continue
-        cp = json.load(open('$BATS_TEST_TMPDIR/cp-%s-%s.json' % (name, sj['jid'])))
+        cp = sim_get('/clusters/%s/jobs/%s/checkpoints' % (name, sj['jid']))
         j = [j for j in c['jobs'] if j['id'] == sj['jid']][0]
         assert j['vertices'], j
         for v in j['vertices']:
@@ -324,8 +340,8 @@ assert any(v['backpressure']['subtasks'] for c in d['clusters'] for j in c['jobs
 
 @test "once: a job made to fail shows FAILED with its root exception" {
     sim_start --frozen --jobs 3
-    jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" | jq -r '[.jobs[] | select(.state == "RUNNING")][0].jid')
-    [ -n "$jid" ] && [ "$jid" != null ]
+    jid=$(first_job production RUNNING)
+    [ -n "$jid" ]
     curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     printf '%s' "$output" >"$OUT"
@@ -339,10 +355,10 @@ assert root and root['message'] and root['time'] > 0, j['exceptions']
 
 @test "once: FlinkJobFailed with for: 0s fires in a single poll, named after job and cluster" {
     sim_start --frozen --jobs 3
-    jid=$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" | jq -r '[.jobs[] | select(.state == "RUNNING")][0].jid')
-    [ -n "$jid" ] && [ "$jid" != null ]
-    name=$(curl -sf "$SIM_URL/clusters/staging/jobs/$jid" | jq -r '.name')
-    [ -n "$name" ] && [ "$name" != null ]
+    jid=$(first_job staging RUNNING)
+    [ -n "$jid" ]
+    name=$(q "print(sim_get('/clusters/staging/jobs/$jid')['name'])")
+    [ -n "$name" ]
     curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
     sed 's/for: 1m/for: 0s/' config/alerts.yaml >"$BATS_TEST_TMPDIR/alerts.yaml"
     printf 'alerts: %s\n' "$BATS_TEST_TMPDIR/alerts.yaml" >"$BATS_TEST_TMPDIR/config.yaml"
@@ -356,10 +372,9 @@ assert all('has failed' in x['message'] for x in a), a
 }
 
 @test "once text is an incident report: time and scope, the failed job first with its reason, then a count" {
-    sim_start --frozen --jobs 4
-    failed=$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" |
-        jq -r '[.jobs[] | select(.state == "FAILED")][0].name')
-    [ -n "$failed" ] && [ "$failed" != null ]
+    file_sim
+    failed=$(q "print([j['name'] for j in sim_get('/clusters/staging/jobs/overview')['jobs'] if j['state'] == 'FAILED'][0])")
+    [ -n "$failed" ]
     run "$FLINKTOP" --once --output text $(sim_flink_args) --flink dead=http://127.0.0.1:1
     [ "$status" -eq 3 ] # a cluster without data is not "all ok"
     # first line: HH:MM ZONE, the clusters and how many jobs need a look
@@ -374,7 +389,7 @@ assert all('has failed' in x['message'] for x in a), a
 }
 
 @test "once json: every job has its health class, reason and the numbers behind them" {
-    sim_start --frozen --jobs 4
+    file_sim
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     [ "$status" -eq 0 ]
     printf '%s' "$output" >"$OUT"

@@ -5,16 +5,22 @@
 
 # Tests that read or only add faults share one simulator (file_sim; teardown clears the
 # faults); tests with other options, that hang a request or stop it start their own.
+# The Python checks run in one resident interpreter (k8s_pyd.bash).
+
+load k8s_pyd
+
 setup_file() {
     # Resolve python3 once: a version-manager shim can cost a second per start.
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual || return 1
+    pyd_start
 }
 
 teardown_file() {
+    pyd_stop
     . tests/sim-start.sh
     sim_stop_file
 }
@@ -44,7 +50,7 @@ get() {
 
 # py CODE: run Python with json and sys imported and `load(name)` reading $T/name
 py() {
-    "$PY" -S -c "import json, sys
+    pyd "import json, sys
 def load(name): return json.load(open('$T/' + name))
 $1"
 }
@@ -55,7 +61,7 @@ fault() { # PATTERN MODE [ARG]
 }
 
 @test "every default cluster answers /overview and /jobs/overview with --jobs N 32-hex ids" {
-    sim_start --frozen --jobs 5
+    file_sim # --jobs 4
     for c in production staging development; do
         [ "$(get "/clusters/$c/overview" "$T/$c-ov.json")" = 200 ]
         [ "$(get "/clusters/$c/jobs/overview" "$T/$c-jobs.json")" = 200 ]
@@ -66,7 +72,7 @@ for k in ('taskmanagers', 'slots-total', 'slots-available', 'jobs-running', 'job
           'jobs-cancelled', 'jobs-failed', 'flink-version', 'flink-commit'):
     assert k in ov, (k, ov)
 jobs = load('$c-jobs.json')['jobs']
-assert len(jobs) == 5, jobs
+assert len(jobs) == 4, jobs
 for j in jobs:
     assert re.fullmatch('[0-9a-f]{32}', j['jid']), j['jid']
     assert j['start-time'] > 1e12 and j['duration'] >= 0, j
@@ -85,7 +91,7 @@ for j in jobs:
 }
 
 @test "overview counts agree with /jobs/overview and /taskmanagers" {
-    sim_start --frozen --jobs 6
+    file_sim
     for c in production staging development; do
         get "/clusters/$c/overview" "$T/ov.json" >/dev/null
         get "/clusters/$c/jobs/overview" "$T/jobs.json" >/dev/null
@@ -174,7 +180,7 @@ assert 'jobmanager.scheduler' in kv
 @test "hang: that request times out while another path answers at once" {
     sim_start --clusters 3 --jobs 4 --frozen
     fault /clusters/staging/jobs/overview hang
-    curl -s -m 2 "$SIM_URL/clusters/staging/jobs/overview" >/dev/null &
+    curl -s -m 1 "$SIM_URL/clusters/staging/jobs/overview" >/dev/null &
     hung=$!
     start=$(date +%s%N)
     [ "$(get /clusters/staging/overview "$T/a.json")" = 200 ]
@@ -225,7 +231,7 @@ assert 'jobmanager.scheduler' in kv
     [ "$(get /overview "$T/half.json")" = 200 ]
     [ $(($(wc -c <"$T/full.json") / 2)) -eq "$(wc -c <"$T/half.json")" ]
     [ "$(get /config "$T/garbage")" = 200 ]
-    ! "$PY" -c "import json; json.load(open('$T/garbage', 'rb'))" 2>/dev/null || false
+    ! pyd "import json; json.load(open('$T/garbage', 'rb'))" 2>/dev/null || false
     [ "$(get /jobs "$T/huge")" = 200 ]
     [ "$(wc -c <"$T/huge")" -eq $((2 * 1024 * 1024)) ]
     [ "$(head -c 9 "$T/huge")" = '{"jobs":[' ]
@@ -258,6 +264,8 @@ assert not set(ids('run1-production.json')) & set(ids('other.json'))
 }
 
 @test "--hostile-names serves an ESC byte in a job name, JSON-escaped as \\u001b" {
+    file_sim
+    local file_url=$SIM_URL
     sim_start --clusters 3 --jobs 4 --frozen --hostile-names
     get /jobs/overview "$T/jobs.json" >/dev/null
     grep -qF '\u001b[2J' "$T/jobs.json"
@@ -266,9 +274,9 @@ names = [j['name'] for j in load('jobs.json')['jobs']]
 assert any('\x1b' in n for n in names), names
 assert any('\u009b' in n for n in names), names
 "
-    # without the flag, no control characters anywhere
+    # without the flag (the file's simulator), no control characters anywhere
     sim_stop
-    sim_start --clusters 3 --jobs 4 --frozen
+    SIM_URL=$file_url SIM_PID=$SIM_FILE_PID
     get /jobs/overview "$T/plain.json" >/dev/null
     ! grep -qF '\u00' "$T/plain.json" || false
 }

@@ -25,20 +25,19 @@ CM=/api/v1/namespaces/flink-production/configmaps/autoscaler-orders-enrichment
 job_id() { get /clusters/orders-enrichment/jobs/overview | jq -r '.jobs[0].jid'; }
 
 @test "the autoscaled deployment says so and its ConfigMap is there before any decision" {
-    run bash -c "curl -sf '$SIM_URL/apis/flink.apache.org/v1beta1/namespaces/flink-production/flinkdeployments/orders-enrichment' | jq -r '.spec.flinkConfiguration[\"job.autoscaler.enabled\"]'"
-    [ "$output" = "true" ]
+    # (each process counts: one jq a document, no bash -c around a pipe)
+    [ "$(get /apis/flink.apache.org/v1beta1/namespaces/flink-production/flinkdeployments/orders-enrichment |
+        jq -r '.spec.flinkConfiguration["job.autoscaler.enabled"]')" = "true" ]
     get "$CM" >"$T/cm"
-    [ "$(jq -r '.metadata.labels.component' "$T/cm")" = "autoscaler" ]
-    [ "$(jq -r '.metadata.labels.app' "$T/cm")" = "orders-enrichment" ]
-    # no decision yet: an empty history, no overrides
-    [ "$(jq -r '.data.parallelismOverrides // "none"' "$T/cm")" = "none" ]
+    # its labels; no decision yet: no overrides
+    [ "$(jq -r '[.metadata.labels.component, .metadata.labels.app, .data.parallelismOverrides // "none"] | join(" ")' \
+        "$T/cm")" = "autoscaler orders-enrichment none" ]
+    # ... and an empty history
     jq -r '.data.scalingHistory' "$T/cm" | base64 -d | gunzip >"$T/history"
     grep -q '^---' "$T/history"
     # only the deployment that has it on has one
-    run bash -c "curl -sf '$SIM_URL/api/v1/configmaps' | jq -r '.items[].metadata.name'"
-    [ "$output" = "autoscaler-orders-enrichment" ]
-    run bash -c "curl -s -o /dev/null -w '%{http_code}' '$SIM_URL/api/v1/namespaces/flink-production/configmaps/autoscaler-real-time-analytics'"
-    [ "$output" = "404" ]
+    [ "$(get /api/v1/configmaps | jq -r '.items[].metadata.name')" = "autoscaler-orders-enrichment" ]
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$SIM_URL/api/v1/namespaces/flink-production/configmaps/autoscaler-real-time-analytics")" = "404" ]
 }
 
 @test "advancing the clock rescales the busiest vertex: overrides, history, event, job" {
@@ -67,6 +66,6 @@ job_id() { get /clusters/orders-enrichment/jobs/overview | jq -r '.jobs[0].jid';
     [ "$(get "/clusters/orders-enrichment/jobs/$jid/vertices/$vid" | jq '.subtasks | length')" = "$to" ]
     # a second interval: a second report, the event's count goes up
     curl -sf -X POST -d '{"advance_ms":600000}' "$SIM_URL/_sim/clock" >/dev/null
-    run bash -c "curl -sf '$SIM_URL/api/v1/namespaces/flink-production/events' | jq -r '.items[] | select(.reason == \"ScalingReport\") | .count'"
-    [ "$output" = "2" ]
+    [ "$(get /api/v1/namespaces/flink-production/events |
+        jq -r '.items[] | select(.reason == "ScalingReport") | .count')" = "2" ]
 }

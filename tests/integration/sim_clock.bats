@@ -4,9 +4,15 @@
 # periodic checkpoints, the metric fetcher, the operator's cycle. Ten minutes in one call.
 # Run after `make flinktop-sim`: bats tests/integration/sim_clock.bats
 
+# The Python checks run in one resident interpreter (k8s_pyd.bash).
+load k8s_pyd
+
 setup_file() {
-    PY=$(python3 -c 'import sys; print(sys.executable)')
-    export PY
+    pyd_start
+}
+
+teardown_file() {
+    pyd_stop
 }
 
 setup() {
@@ -30,7 +36,7 @@ code() { cat "$T/code"; }
 
 # py CODE: Python with json and sys; body() is the last response body
 py() {
-    "$PY" -S -c "import json, sys
+    pyd "import json, sys
 def body(): return json.load(open('$T/body'))
 $1"
 }

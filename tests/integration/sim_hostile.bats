@@ -6,10 +6,16 @@
 # FlinkDeployments' status. Without the flag there are none.
 # Run after `make flinktop-sim`: bats tests/integration/sim_hostile.bats
 
+# the interpreter resolved once for the file (a version manager's shim costs half a
+# second of CPU a start here)
+setup_file() {
+    PY=$(python3 -c 'import sys; print(sys.executable)')
+    export PY
+}
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh
-    PY=$(python3 -c 'import sys; print(sys.executable)')
 }
 
 teardown() {

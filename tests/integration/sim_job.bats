@@ -5,16 +5,22 @@
 # Run after `make flinktop-sim`: bats tests/integration/sim_job.bats
 
 # The tests that only read share one simulator (file_sim); the ones that fail, restart or
-# choke a job start their own. Every clock stands still: until() moves it.
+# choke a job start their own. Every clock stands still: until() moves it. The Python
+# checks run in one resident interpreter (k8s_pyd.bash).
+
+load k8s_pyd
+
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
-    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual
+    sim_start_file --clusters 3 --jobs 4 --frozen --clock manual || return 1
+    pyd_start
 }
 
 teardown_file() {
+    pyd_stop
     . tests/sim-start.sh
     sim_stop_file
 }
@@ -39,7 +45,7 @@ teardown() {
 # between tries, for at most that many seconds of its time;
 # running(cluster) -> the cluster's first RUNNING job from /_sim/jobs; version(cluster).
 py() {
-    "$PY" -S -c "
+    pyd "
 import json, os, sys, time, urllib.error, urllib.request
 U = '$SIM_URL'
 SCALE = float(os.environ.get('TEST_TIME_SCALE', '1'))

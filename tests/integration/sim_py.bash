@@ -7,8 +7,12 @@
 #   running(cluster) -> the cluster's first RUNNING job from /_sim/jobs; version(cluster);
 #   clusters() -> the cluster names in the simulator's order (the first answers at the root);
 #   pods(cluster, component) -> [(namespace, name)] of its pods, found as kubectl would.
+# With k8s_pyd.bash loaded (and pyd_start in setup_file) it runs in that resident
+# interpreter: an interpreter start with urllib costs 200 ms of CPU here.
 py() {
-    "$PY" -c "
+    local run=("${PY:-python3}" -c)
+    if declare -F pyd >/dev/null; then run=(pyd); fi
+    "${run[@]}" "
 import json, os, re, sys, time, urllib.error, urllib.parse, urllib.request
 U = '$SIM_URL'
 SCALE = float(os.environ.get('TEST_TIME_SCALE', '1'))

@@ -5,9 +5,15 @@
 # and /overview say at the same moment.
 # Run after `make flinktop-sim`: bats tests/integration/sim_rest.bats
 
+# The Python checks run in one resident interpreter (k8s_pyd.bash, used by sim_py.bash).
+load k8s_pyd
+
 setup_file() {
-    PY=$(python3 -c 'import sys; print(sys.executable)')
-    export PY
+    pyd_start
+}
+
+teardown_file() {
+    pyd_stop
 }
 
 setup() {
