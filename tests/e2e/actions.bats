@@ -12,32 +12,26 @@ load actions_lib
     k8s_sim || return 1
     operator_console
     keys s
-    wait_for "Confirm: savepoint"
-    wait_for "context    flinktop-sim"
-    wait_for "namespace  flink-prod"
-    wait_for "cluster    production"
-    wait_for "orders-enrichment ("
-    wait_for "FlinkStateSnapshot"
+    wait_all "Confirm: savepoint" "context    flinktop-sim" "namespace  flink-prod" \
+        "cluster    production" "orders-enrichment (" "FlinkStateSnapshot"
     keys n
     wait_for "savepoint cancelled: nothing sent"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
     # Enter takes the default, which is No
     keys s
     wait_for "Confirm: savepoint"
     keys Enter
     wait_for "nothing sent"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
     keys s
     wait_for "Confirm: savepoint"
     keys y
-    wait_for "savepoint production/orders-enrichment: savepoint at s3://" 20
-    [ "$(requests 'length')" = 1 ]
-    [ "$(requests '.[0].method')" = POST ]
-    [ "$(requests '.[0].path')" = /apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots ]
-    [ "$(requests '.[0].body | fromjson | .spec.jobReference.name')" = production ]
+    wait_slow "savepoint production/orders-enrichment: savepoint at s3://" 20
+    expect_requests 'length' 1 '.[0].method' POST \
+        '.[0].path' /apis/flink.apache.org/v1beta1/namespaces/flink-prod/flinkstatesnapshots \
+        '.[0].body | fromjson | .spec.jobReference.name' production
     keys o
-    wait_for "Operations (1)"
-    wait_for "succeeded"
+    wait_all "Operations (1)" "succeeded"
     audit_has requested savepoint
     audit_has succeeded savepoint
     [ "$(stat -c %a "$AUDIT")" = 600 ]
@@ -49,16 +43,12 @@ load actions_lib
     k8s_sim || return 1
     operator_console
     keys S
-    wait_for "Confirm: stop"
-    wait_for '"upgradeMode": "savepoint"'
-    wait_for '"suspended"}}}'
-    wait_for "resourceVersion"
+    wait_all "Confirm: stop" '"upgradeMode": "savepoint"' '"suspended"}}}' "resourceVersion"
     keys y
-    wait_for "stop production/orders-enrichment: reconciled" 30
+    wait_slow "stop production/orders-enrichment: reconciled" 30
     wait_for "SUSPENDED"
-    [ "$(requests 'length')" = 1 ]
-    [ "$(requests '.[0].method')" = PATCH ]
-    [ "$(requests '.[0].body | fromjson | .spec.job | tojson')" = '{"upgradeMode":"savepoint","state":"suspended"}' ]
+    expect_requests 'length' 1 '.[0].method' PATCH \
+        '.[0].body | fromjson | .spec.job | tojson' '{"upgradeMode":"savepoint","state":"suspended"}'
     wait_audit succeeded stop
 }
 
@@ -66,52 +56,45 @@ load actions_lib
     k8s_sim || return 1
     operator_console
     keys C
-    wait_for "Confirm: suspend"
-    wait_for '"state": "suspended"'
+    wait_all "Confirm: suspend" '"state": "suspended"'
     keys n
     wait_for "nothing sent"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
     keys C
     wait_for "Confirm: suspend"
     keys y
-    wait_for "suspend production/orders-enrichment: reconciled" 30
-    [ "$(requests '.[0].body | fromjson | .spec | tojson')" = '{"job":{"state":"suspended"}}' ]
-    [ "$(requests 'length')" = 1 ]
+    wait_slow "suspend production/orders-enrichment: reconciled" 30
+    expect_requests '.[0].body | fromjson | .spec | tojson' '{"job":{"state":"suspended"}}' 'length' 1
 }
 
 @test "rescale through the operator: prefilled prompt, out-of-range refused, the patch names the new parallelism" {
     k8s_sim || return 1
     operator_console
     keys r
-    wait_for "New parallelism"
-    wait_for "allowed 1 to"
+    wait_all "New parallelism" "allowed 1 to"
     keys C-u
     type_text "100000"
     keys Enter
     wait_for "parallelism"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
     keys C-u
     type_text "3"
     keys Enter
-    wait_for "Confirm: rescale"
-    wait_for '{"parallelism": 3}'
+    wait_all "Confirm: rescale" '{"parallelism": 3}'
     keys y
-    wait_for "rescale production/orders-enrichment: reconciled" 30
-    [ "$(requests 'length')" = 1 ]
-    [ "$(requests '.[0].body | fromjson | .spec.job.parallelism')" = 3 ]
+    wait_slow "rescale production/orders-enrichment: reconciled" 30
+    expect_requests 'length' 1 '.[0].body | fromjson | .spec.job.parallelism' 3
 }
 
 @test "restart through the operator bumps restartNonce; the pods restart" {
     k8s_sim || return 1
     operator_console
     keys R
-    wait_for "Confirm: restart"
-    wait_for "restartNonce"
+    wait_all "Confirm: restart" "restartNonce"
     keys y
-    wait_for "restart production" 30
+    wait_slow "restart production" 30
     wait_audit succeeded restart 30
-    [ "$(requests 'length')" = 1 ]
-    [ "$(requests '.[0].body | fromjson | .spec | has("restartNonce")')" = true ]
+    expect_requests 'length' 1 '.[0].body | fromjson | .spec | has("restartNonce")' true
     # the restarts column counts them
     keys Escape
     wait_for "STABLE"
@@ -129,21 +112,18 @@ load actions_lib
     keys s
     wait_for "Confirm: savepoint"
     keys y
-    wait_for "savepoint production/orders-enrichment: savepoint at" 20
+    wait_slow "savepoint production/orders-enrichment: savepoint at" 20
     keys D
-    wait_for "Redeploy from a savepoint"
-    wait_for "> "
+    wait_all "Redeploy from a savepoint" "> "
     screen | grep -E '> (savepoint|snapshot) ' | grep -q "savepoint-"
     screen | grep -q "  checkpoint " # retained checkpoints are offered too
     keys Enter
-    wait_for "Confirm: redeploy"
-    wait_for "restores the state of job orders-enrichment from a"
-    wait_for '"initialSavepointPath":'
-    wait_for "savepointRedeployNonce"
+    wait_all "Confirm: redeploy" "restores the state of job orders-enrichment from a" \
+        '"initialSavepointPath":' "savepointRedeployNonce"
     keys y
-    wait_for "redeploy production/orders-enrichment: reconciled" 30
-    [ "$(requests 'length')" = 2 ]
-    [ "$(requests '.[1].body | fromjson | .spec.job.initialSavepointPath | split("/") | last | startswith("savepoint-")')" = true ]
+    wait_slow "redeploy production/orders-enrichment: reconciled" 30
+    expect_requests 'length' 2 \
+        '.[1].body | fromjson | .spec.job.initialSavepointPath | split("/") | last | startswith("savepoint-")' true
     wait_audit succeeded redeploy
 }
 
@@ -151,20 +131,16 @@ load actions_lib
     k8s_sim || return 1
     operator_console
     keys P
-    wait_for "Which profile?"
-    wait_for "rocksdb-balanced"
+    wait_all "Which profile?" "rocksdb-balanced"
     # the choice list moves with j/k: pick the low-latency profile
     for _ in $(seq 1 20); do
-        screen | grep -q "> low-latency" && break
+        on_screen "> low-latency" && break
         keys j
     done
     wait_for "> low-latency"
     keys Enter
-    wait_for "Confirm: profile"
-    wait_for "added,"
-    wait_for "flinkConfiguration"
+    wait_all "Confirm: profile" "added," "flinkConfiguration"
     keys y
-    wait_for "profile production" 30
-    [ "$(requests 'length')" = 1 ]
-    [ "$(requests '.[0].body | fromjson | .spec | has("flinkConfiguration")')" = true ]
+    wait_slow "profile production" 30
+    expect_requests 'length' 1 '.[0].body | fromjson | .spec | has("flinkConfiguration")' true
 }

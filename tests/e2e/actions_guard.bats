@@ -31,7 +31,7 @@ refused_here() {
         keys "$tab"
         refused_here
     done
-    [ "$(requests 'length')" = 0 ]
+    no_requests
     [ ! -s "$AUDIT" ]
 }
 
@@ -40,7 +40,7 @@ refused_here() {
     mkdir -p "$XDG_CONFIG_HOME/flinktop"
     printf 'theme: default\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
     console 120 40 --refresh 0.5 $(sim_flink_args)
-    wait_for "1.18.1" 15
+    wait_slow "1.18.1" 15
     keys Enter
     wait_for "Jobs: production"
     local before
@@ -64,17 +64,16 @@ refused_here() {
     operator_console
     keys s
     wait_for "audit: savepoint not sent: the audit log cannot be written"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
     # audit: optional lets it go, and the confirmation says so
     mkdir -p "$XDG_CONFIG_HOME/flinktop"
     printf 'audit: optional\n' >"$XDG_CONFIG_HOME/flinktop/config.yaml"
     keys C-r
     wait_for "reloaded"
     keys s
-    wait_for "Confirm: savepoint"
-    wait_for "sent unaudited"
+    wait_all "Confirm: savepoint" "sent unaudited"
     keys n
-    [ "$(requests 'length')" = 0 ]
+    no_requests
 }
 
 @test ":unlock allows actions for a while with a reason in the audit line, then locks again by itself" {
@@ -88,8 +87,7 @@ refused_here() {
     keys Enter
     wait_for "UNLOCKED"
     keys s
-    wait_for "Confirm: savepoint"
-    wait_for 'reason "T-77"'
+    wait_all "Confirm: savepoint" 'reason "T-77"'
     keys y
     wait_for "savepoint sent"
     wait_audit requested savepoint
@@ -109,10 +107,10 @@ refused_here() {
     type_text ":unlock $((2 * SCALE))s \"T-78\""
     keys Enter
     wait_for "UNLOCKED 0:"
-    wait_for "READ-ONLY" 10
+    wait_slow "READ-ONLY" 10
     keys s
     wait_for "read-only: savepoint not sent"
-    [ "$(requests 'length')" = 1 ]
+    expect_requests 'length' 1
 }
 
 @test "--readonly wins over :unlock" {
@@ -123,30 +121,29 @@ refused_here() {
     wait_for "nothing unlocks"
     keys s
     wait_for "read-only"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
 }
 
 @test "at 80x24 the profile list says it continues and the confirmation's body scrolls to its end" {
     k8s_sim || return 1
     console 80 24 --refresh 0.5 --kubeconfig "$BATS_TEST_TMPDIR/KC"
-    wait_for "STABLE" 15
+    wait_slow "STABLE" 15
     keys Home
     keys P
-    wait_for "Which profile?"
-    wait_for "more"
+    wait_all "Which profile?" "more"
     keys G # the last profile
     keys Enter
-    wait_for "Confirm: profile"
-    wait_for "lines below"
-    for _ in $(seq 1 60); do
-        screen | grep -q " 0 more lines below" && break
-        keys Down
+    wait_all "Confirm: profile" "lines below"
+    # Down until its end, five a turn (a turn is two tmux processes; past the end Down
+    # does nothing): at most 60 as before
+    for _ in $(seq 1 12); do
+        on_screen " 0 more lines below" && break
+        keys Down Down Down Down Down
     done
-    wait_for " 0 more lines below"
-    wait_for "}}}" # the end of the merge-patch
+    wait_all " 0 more lines below" "}}}" # and the end of the merge-patch
     keys n
     wait_for "nothing sent"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
 }
 
 @test "q with an action in flight asks before quitting" {
@@ -164,10 +161,6 @@ refused_here() {
     keys q
     wait_for "quit anyway?"
     keys y
-    local end=$(($(now_ms) + 10000 * SCALE))
-    until [ -s "$BATS_TEST_TMPDIR/exit" ]; do
-        [ "$(now_ms)" -lt "$end" ] || return 1
-        nap 0.05
-    done
+    wait_exit 10 >/dev/null # flinktop has quit
     wait_audit abandoned stop
 }

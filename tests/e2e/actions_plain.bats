@@ -14,13 +14,12 @@ load actions_lib
     wait_for "Savepoint directory"
     type_text "s3://ops/sp"
     keys Enter
-    wait_for "Confirm: savepoint"
-    wait_for "target-directory"
+    wait_all "Confirm: savepoint" "target-directory"
     keys y
-    wait_for "savepoint at s3://ops/sp/savepoint-" 20
-    [ "$(requests 'length')" = 1 ]
-    [ "$(requests '.[0].path | startswith("/clusters/staging/jobs/") and endswith("/savepoints")')" = true ]
-    [ "$(requests '.[0].body | fromjson | .["target-directory"]')" = s3://ops/sp ]
+    wait_slow "savepoint at s3://ops/sp/savepoint-" 20
+    expect_requests 'length' 1 \
+        '.[0].path | startswith("/clusters/staging/jobs/") and endswith("/savepoints")' true \
+        '.[0].body | fromjson | .["target-directory"]' s3://ops/sp
     wait_audit succeeded savepoint
 }
 
@@ -29,8 +28,7 @@ load actions_lib
     sim_start --frozen --jobs 3 --action-steps-ms 1500 --clock manual || return 1
     plain_job production "fraud-detection"
     keys C
-    wait_for "Confirm: cancel"
-    wait_for "mode=cancel"
+    wait_all "Confirm: cancel" "mode=cancel"
     keys y
     wait_for "cancel sent"
     # pressed again while it runs: asked first, and Enter (No) sends nothing
@@ -38,10 +36,11 @@ load actions_lib
     wait_for "may still be running: send cancel again?"
     keys Enter
     wait_for "nothing sent"
-    until_advancing 1500 30 on_screen "cancel production/fraud-detection: job CANCELED"
-    [ "$(requests 'length')" = 1 ]
-    [ "$(requests '.[0].method')" = PATCH ]
-    [ "$(requests '.[0].path | endswith("?mode=cancel")')" = true ]
+    # the cancel is done after one step: the clock makes it at once, and flinktop's next
+    # follow-up read shows it (more steps, a turn later each, if one were not enough)
+    sim_advance 1500
+    POLL_S=0.25 until_advancing 1500 30 on_screen "cancel production/fraud-detection: job CANCELED"
+    expect_requests 'length' 1 '.[0].method' PATCH '.[0].path | endswith("?mode=cancel")' true
 }
 
 @test "confirm: typed wants the job's name: a wrong one is refused, the right one sends" {
@@ -59,13 +58,13 @@ EOF
     wait_for 'Type the job name "orders-enrichment"'
     keys y Enter
     wait_for "exactly"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
     keys C-u
     type_text "orders-enrichment"
     keys Enter
     wait_for "savepoint sent"
-    wait_for "savepoint at" 20
-    [ "$(requests 'length')" = 1 ]
+    wait_slow "savepoint at" 20
+    expect_requests 'length' 1
 }
 
 @test "a 409 (changed since read) and a 403 (RBAC) reach the user as meant" {
@@ -76,7 +75,7 @@ EOF
     # the resource changes on the server while the confirmation is open
     sim_curl /_sim/k8s/flink-prod/production/bump -X POST >/dev/null
     keys y
-    wait_for "conflict (409)" 15
+    wait_slow "conflict (409)" 15
     wait_audit failed restart
     # flinktop re-reads the resource at once: pressed again, it confirms against the new
     # resourceVersion and goes through
@@ -89,14 +88,14 @@ EOF
         nap 0.2
     done
     keys y
-    wait_for "restart production/orders-enrichment: reconciled" 30
+    wait_slow "restart production/orders-enrichment: reconciled" 30
     # forbidden: the RBAC line
     sim_curl /_sim/k8s/forbid -X POST >/dev/null
     keys Escape
     keys s
     wait_for "Confirm: savepoint"
     keys y
-    wait_for "forbidden (403)" 15
+    wait_slow "forbidden (403)" 15
     wait_audit failed savepoint
     grep -q 'forbidden (403): .*cannot create resource' "$AUDIT"
 }
@@ -110,9 +109,7 @@ EOF
     keys 2
     wait_for "chk-"
     keys D
-    wait_for "Redeploy from a savepoint"
-    wait_for "discarded checkpoints"
-    wait_for "FORMAT"
+    wait_all "Redeploy from a savepoint" "discarded checkpoints" "FORMAT"
     # what the simulator (as Flink) says was discarded
     local jid discarded
     jid=$(sim_curl /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/overview |
@@ -120,13 +117,14 @@ EOF
     discarded=$(sim_curl "/api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/$jid/checkpoints" |
         jq -r '[.history[] | select(.discarded) | "chk-\(.id)"] | join(" ")')
     [ -n "$discarded" ] # the test means something only when some were discarded
+    grab # one capture for every check
     for chk in $discarded; do
-        ! screen | grep -qE "$chk\$|$chk " || { screen >&2; echo "offered $chk" >&2; return 1; }
+        ! grep -qE "$chk\$|$chk " <<<"$SCREEN" || { echo "$SCREEN" >&2; echo "offered $chk" >&2; return 1; }
     done
     screen | grep -E '^.*(checkpoint) ' | grep -q "orders-enrichm" # the job it came from
     keys Escape
     wait_for "nothing sent"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
 }
 
 @test "a savepoint whose answer is lost after it arrived is unknown, then applied after the follow, never failed" {
@@ -144,36 +142,34 @@ EOF
         nap 0.1
     done
     sim_curl /_sim/faults -X DELETE >/dev/null
-    wait_for "applied (its answer was lost): savepoint at s3://" 30
+    wait_slow "applied (its answer was lost): savepoint at s3://" 30
     wait_audit succeeded savepoint
     ! grep -q '"phase":"failed"' "$AUDIT" || false
     # the same key again while nothing is running goes straight to the confirmation
     keys o
-    wait_for "Operations (1)"
-    wait_for "applied"
-    [ "$(requests 'length')" = 1 ]
+    wait_all "Operations (1)" "applied"
+    expect_requests 'length' 1
 }
 
 @test "R says what else it touches: every job of the session cluster by name, how old the data is" {
     k8s_sim --jobs 3 || return 1 # session clusters: several jobs share one FlinkDeployment
     operator_console
     keys R
-    wait_for "Confirm: restart"
-    wait_for "touches every job of session cluster production:"
+    wait_all "Confirm: restart" "touches every job of session cluster production:"
     local n
     local names
     names=$(sim_curl /api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/overview |
         jq -r '.jobs[].name')
+    grab # one capture for every name
     for name in $names; do
-        screen | grep -q "$name" || { screen >&2; echo "missing $name" >&2; return 1; }
+        [[ $SCREEN == *"$name"* ]] || { echo "$SCREEN" >&2; echo "missing $name" >&2; return 1; }
         n=$((n + 1))
     done
     [ "$n" -ge 2 ]
-    wait_for "task managers"
-    wait_for "data behind this:"
+    wait_all "task managers" "data behind this:"
     keys n
     wait_for "nothing sent"
-    [ "$(requests 'length')" = 0 ]
+    no_requests
 }
 
 @test "a restart whose answer is lost: the resource read back carries the patch, so it is applied and followed to STABLE" {
@@ -190,9 +186,9 @@ EOF
         nap 0.1
     done
     sim_curl /_sim/faults -X DELETE >/dev/null
-    wait_for "restart production/orders-enrichment: applied (its answer was lost): reconciled" 30
+    wait_slow "restart production/orders-enrichment: applied (its answer was lost): reconciled" 30
     wait_for "STABLE"
     wait_audit succeeded restart
     ! grep -q '"phase":"failed"' "$AUDIT" || false
-    [ "$(requests 'length')" = 1 ]
+    expect_requests 'length' 1
 }

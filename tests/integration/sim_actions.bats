@@ -8,9 +8,6 @@ setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh
     T="$BATS_TEST_TMPDIR"
-    # --frozen so nothing else changes meanwhile; the clock stands still until a test
-    # moves it (poll_until), one action step at a time, so every passing state is seen.
-    sim_start --clusters 3 --jobs 4 --frozen --clock manual --action-steps-ms 150
     FD=/apis/flink.apache.org/v1beta1/namespaces
 }
 
@@ -18,22 +15,30 @@ teardown() {
     sim_stop
 }
 
+# Each test starts its own simulator first (one start a test: an app_clusters test no
+# longer starts the session one only to stop it): --frozen so nothing else changes
+# meanwhile; the clock stands still until the test moves it (poll_get), one action step
+# at a time, so every passing state is seen.
+# session_clusters: three clusters of four jobs each
+session_clusters() {
+    sim_start --clusters 3 --jobs 4 --frozen --clock manual --action-steps-ms "$STEP_MS"
+}
+
 # app_clusters: application clusters instead (--jobs 1): each FlinkDeployment's spec.job is
 # its one job, as the operator's lifecycle tests need
 app_clusters() {
-    sim_stop
-    sim_start --clusters 3 --jobs 1 --frozen --clock manual --action-steps-ms 150
+    sim_start --clusters 3 --jobs 1 --frozen --clock manual --action-steps-ms "$STEP_MS"
 }
 
 # req METHOD PATH [curl args...]: prints nothing; the body goes to $T/body, the status to
-# $T/code.
+# CODE (read without a process: the file checks a status some 30 times).
 req() {
     local method=$1 path=$2
     shift 2
     curl -s -X "$method" -o "$T/body" -w '%{http_code}' "$@" "$SIM_URL$path" >"$T/code"
+    CODE=""
+    read -r CODE <"$T/code" || true
 }
-
-code() { cat "$T/code"; }
 
 # jqb [jq options] FILTER: the last response body passes FILTER (jq -e); says what it
 # was when it does not. jqr [jq options] FILTER: prints FILTER of it (raw), fails on
@@ -46,22 +51,32 @@ jqb() {
 }
 jqr() { jq -er "$@" "$T/body"; }
 
-# poll_until SECONDS CMD...: runs CMD until it succeeds, moving the simulator's clock one
-# action step between tries, for at most SECONDS of the simulator's time (no waiting).
-poll_until() {
-    local left=$(($1 * 1000 / STEP_MS))
-    shift
-    until "$@"; do
+STEP_MS=150
+
+# poll_get SECONDS PATH FILTER [WORD]: GETs PATH until its body passes FILTER (jq -e),
+# moving the simulator's clock one action step between tries, for at most SECONDS of the
+# simulator's time (no waiting). A try after the first is one curl for both (--next); jq
+# runs only on a body that has WORD (a state name: a body without it cannot pass).
+poll_get() {
+    local left=$(($1 * 1000 / STEP_MS)) path=$2 filter=$3 word=${4:-} body
+    req GET "$path"
+    while :; do
+        body=""
+        [ -z "$word" ] || read -r -d '' body <"$T/body" || true
+        if [[ -z $word || $body == *"$word"* ]] && jq -e "$filter" "$T/body" >/dev/null; then
+            return 0
+        fi
         if [ "$left" -le 0 ]; then
-            echo "poll_until: '$*' did not succeed in time; last body: $(cat "$T/body")" >&2
+            echo "poll_get: $path did not pass '$filter' in time; last body: $(cat "$T/body")" >&2
             return 1
         fi
         left=$((left - 1))
-        sim_advance "$STEP_MS" || return 1
+        curl -s -o /dev/null -X POST -d "{\"advance_ms\":$STEP_MS}" "$SIM_URL/_sim/clock" \
+            --next -s -o "$T/body" -w '%{http_code}' "$SIM_URL$path" >"$T/code"
+        CODE=""
+        read -r CODE <"$T/code" || true
     done
 }
-
-STEP_MS=150
 
 # running_job CLUSTER: the first RUNNING job's id.
 running_job() {
@@ -69,42 +84,41 @@ running_job() {
     jqr '[.jobs[] | select(.state == "RUNNING") | .jid][0]'
 }
 
-# job_is CLUSTER JID STATE
-job_is() {
-    req GET "/clusters/$1/jobs/$2"
-    jq -e --arg s "$3" '.state == $s' "$T/body" >/dev/null
-}
-
-# savepoint_done CLUSTER JID TRIGGER: the trigger's status is COMPLETED.
+# savepoint_done CLUSTER JID TRIGGER: until the trigger's status is COMPLETED
 savepoint_done() {
-    req GET "/clusters/$1/jobs/$2/savepoints/$3"
-    jq -e '.status.id == "COMPLETED"' "$T/body" >/dev/null
+    poll_get 10 "/clusters/$1/jobs/$2/savepoints/$3" '.status.id == "COMPLETED"' COMPLETED
 }
 
-# deployment_has NS NAME JQ-FILTER (its input is the deployment): quiet, as it is polled
+# deployment_has NS NAME JQ-FILTER (its input is the deployment): once, no waiting
 deployment_has() {
     req GET "$FD/$1/flinkdeployments/$2"
     jq -e "$3" "$T/body" >/dev/null
 }
 
-# slow_steps: a passing state can be seen. With the clock moved one step at a time by
-# poll_until it always is: nothing to do.
-slow_steps() { :; }
+# until_deployment NS NAME JQ-FILTER [WORD]: until the deployment passes FILTER
+until_deployment() {
+    poll_get 10 "$FD/$1/flinkdeployments/$2" "$3" "${4:-}"
+}
+
+# until_job CLUSTER JID STATE: until the job's state is STATE
+until_job() {
+    poll_get 10 "/clusters/$1/jobs/$2" ".state == \"$3\"" "$3"
+}
 
 patch_deployment() {
     req PATCH "$FD/$1/flinkdeployments/$2" -H 'Content-Type: application/merge-patch+json' -d "$3"
 }
 
 @test "savepoint: 202 with a request-id, IN_PROGRESS, then COMPLETED under the cluster's dir, in the history" {
-    slow_steps
+    session_clusters
     jid=$(running_job production)
     req POST "/clusters/production/jobs/$jid/savepoints" -H 'Content-Type: application/json' -d '{}'
-    [ "$(code)" = 202 ]
+    [ "$CODE" = 202 ]
     trigger=$(jqr '."request-id"')
     [ ${#trigger} = 32 ]
     req GET "/clusters/production/jobs/$jid/savepoints/$trigger"
     jqb '. == {"status": {"id": "IN_PROGRESS"}, "operation": null}'
-    poll_until 10 savepoint_done production "$jid" "$trigger"
+    savepoint_done production "$jid" "$trigger"
     loc=$(jqr '.operation.location')
     [[ $loc =~ ^s3://flink-production/savepoints/savepoint-${jid:0:6}-[0-9a-f]{12}$ ]]
     req GET "/clusters/production/jobs/$jid/checkpoints"
@@ -112,19 +126,20 @@ patch_deployment() {
         | ($sp.is_savepoint and $sp.status == "COMPLETED" and $sp.external_path == $loc)
         and any(.history[]; .external_path == $loc)'
     req GET "/clusters/production/jobs/$jid/savepoints/0123456789abcdef0123456789abcdef"
-    [ "$(code)" = 404 ]
+    [ "$CODE" = 404 ]
     jqb '.errors[0] | type == "string" and length > 0'
 }
 
 @test "savepoint: staging has no savepoint dir (400 unless one is given); the dir is in jobmanager config elsewhere" {
+    session_clusters
     jid=$(running_job staging)
     req POST "/clusters/staging/jobs/$jid/savepoints" -d '{}'
-    [ "$(code)" = 400 ]
+    [ "$CODE" = 400 ]
     jqb '. == {"errors": ["Config key [state.savepoints.dir] is not set. Property [target-directory] must be provided."]}'
     req POST "/clusters/staging/jobs/$jid/savepoints" -d '{"target-directory":"s3://elsewhere/sp/"}'
-    [ "$(code)" = 202 ]
+    [ "$CODE" = 202 ]
     trigger=$(jqr '."request-id"')
-    poll_until 10 savepoint_done staging "$jid" "$trigger"
+    savepoint_done staging "$jid" "$trigger"
     jqb '.operation.location | startswith("s3://elsewhere/sp/savepoint-")'
     req GET /clusters/staging/jobmanager/config
     jqb 'all(.[]; .key != "state.savepoints.dir")'
@@ -136,12 +151,13 @@ patch_deployment() {
 }
 
 @test "savepoint: a forced failure reports a failure-cause; bad bodies are 400" {
+    session_clusters
     jid=$(running_job production)
     req POST /_sim/savepoints/fail -d '{"count":1}'
-    [ "$(code)" = 200 ]
+    [ "$CODE" = 200 ]
     req POST "/clusters/production/jobs/$jid/savepoints" -d '{}'
     trigger=$(jqr '."request-id"')
-    poll_until 10 savepoint_done production "$jid" "$trigger"
+    savepoint_done production "$jid" "$trigger"
     jqb '.operation["failure-cause"] as $c
         | ($c.class | endswith("CheckpointException"))
         and ($c["stack-trace"] | contains("CheckpointException"))
@@ -149,86 +165,85 @@ patch_deployment() {
     # Only the next one failed.
     req POST "/clusters/production/jobs/$jid/savepoints" -d '{}'
     trigger=$(jqr '."request-id"')
-    poll_until 10 savepoint_done production "$jid" "$trigger"
+    savepoint_done production "$jid" "$trigger"
     jqb '.operation | has("location")'
     req POST "/clusters/production/jobs/$jid/savepoints" -d '[1,2]'
-    [ "$(code)" = 400 ]
+    [ "$CODE" = 400 ]
     req POST "/clusters/production/jobs/0123456789abcdef0123456789abcdef/savepoints" -d '{}'
-    [ "$(code)" = 404 ]
+    [ "$CODE" = 404 ]
     jqb '.errors[0] | contains("not found")'
 }
 
 @test "stop with a savepoint: 202, the job goes FINISHED with the savepoint's location" {
+    session_clusters
     jid=$(running_job production)
     req POST "/clusters/production/jobs/$jid/stop" -d '{"drain":false}'
-    [ "$(code)" = 202 ]
+    [ "$CODE" = 202 ]
     trigger=$(jqr '."request-id"')
-    poll_until 10 savepoint_done production "$jid" "$trigger"
+    savepoint_done production "$jid" "$trigger"
     jqb '.operation.location | startswith("s3://flink-production/savepoints/")'
-    job_is production "$jid" FINISHED
+    req GET "/clusters/production/jobs/$jid"
+    jqb '.state == "FINISHED"'
 }
 
 @test "cancel: 202 {}, CANCELLING then CANCELED; mode=stop is 308; a finished job is 409" {
+    session_clusters
     jid=$(running_job staging)
     req PATCH "/clusters/staging/jobs/$jid?mode=cancel"
-    [ "$(code)" = 202 ]
+    [ "$CODE" = 202 ]
     jqb '. == {}'
     req GET "/clusters/staging/jobs/$jid"
     jqb '.state == "CANCELLING" or .state == "CANCELED"'
-    poll_until 10 job_is staging "$jid" CANCELED
+    until_job staging "$jid" CANCELED
     req PATCH "/clusters/staging/jobs/$jid?mode=stop"
-    [ "$(code)" = 308 ]
+    [ "$CODE" = 308 ]
     finished=$(curl -s "$SIM_URL/clusters/production/jobs/overview" |
         jq -er '[.jobs[] | select(.state == "FINISHED") | .jid][0]')
     req PATCH "/clusters/production/jobs/$finished?mode=cancel"
-    [ "$(code)" = 409 ]
+    [ "$CODE" = 409 ]
 }
 
 @test "resource-requirements: a map on development (adaptive); PUT restarts with the new parallelism; production says unsupported" {
+    session_clusters
     jid=$(running_job development)
     req GET "/clusters/development/jobs/$jid"
     r0=$(jqr '.timestamps.RESTARTING')
     req GET "/clusters/development/jobs/$jid/resource-requirements"
-    [ "$(code)" = 200 ]
+    [ "$CODE" = 200 ]
     jqb 'length > 0 and all(.[]; .parallelism.lowerBound == 1 and .parallelism.upperBound >= 1)'
     vid=$(jqr 'keys[0]')
     jq --arg v "$vid" '.[$v].parallelism.upperBound = 7' "$T/body" >"$T/put.json"
     req PUT "/clusters/development/jobs/$jid/resource-requirements" -H 'Content-Type: application/json' \
         -d "@$T/put.json"
-    [ "$(code)" = 200 ]
-    all_running() {
-        req GET "/clusters/development/jobs/$jid"
-        jq -e --arg v "$vid" '[.vertices[] | select(.id == $v)][0]
-            | .parallelism == 7 and .tasks.RUNNING == 7' "$T/body" >/dev/null
-    }
-    poll_until 10 all_running
+    [ "$CODE" = 200 ]
+    poll_get 10 "/clusters/development/jobs/$jid" "[.vertices[] | select(.id == \"$vid\")][0]
+        | .parallelism == 7 and .tasks.RUNNING == 7"
     # It went through RESTARTING on the way.
     jqb --argjson r0 "$r0" '.timestamps.RESTARTING > $r0 and .state == "RUNNING"'
     req GET "/clusters/development/jobs/$jid/resource-requirements"
     jqb --arg v "$vid" '.[$v].parallelism.upperBound == 7'
     req PUT "/clusters/development/jobs/$jid/resource-requirements" -d '{}'
-    [ "$(code)" = 400 ]
+    [ "$CODE" = 400 ]
     pjid=$(running_job production)
     req GET "/clusters/production/jobs/$pjid/resource-requirements"
-    [ "$(code)" = 500 ]
+    [ "$CODE" = 500 ]
     jqb 'any(.errors[]; contains("AdaptiveScheduler"))'
 }
 
 @test "FlinkDeployment parallelism patch: observedGeneration lags, UPGRADING then STABLE, the new job runs at the new parallelism" {
     app_clusters
-    slow_steps
     deployment_has flink-dev development '.status.lifecycleState == "STABLE"'
     gen=$(jqr '.metadata.generation')
     patch_deployment flink-dev development '{"spec":{"job":{"parallelism":3}}}'
-    [ "$(code)" = 200 ]
+    [ "$CODE" = 200 ]
     jqb --argjson g "$gen" '.metadata.generation == $g + 1 and .status.observedGeneration == $g'
-    poll_until 10 deployment_has flink-dev development \
-        ".status.observedGeneration == $gen + 1 and .status.lifecycleState == \"UPGRADING\""
-    poll_until 10 deployment_has flink-dev development \
+    until_deployment flink-dev development \
+        ".status.observedGeneration == $gen + 1 and .status.lifecycleState == \"UPGRADING\"" UPGRADING
+    until_deployment flink-dev development \
         '.status.lifecycleState == "STABLE" and .status.reconciliationStatus.state == "DEPLOYED"'
     # the operator redeployed: the job runs under the id its status names (sim_lifecycle.bats)
     jid=$(jqr '.status.jobStatus.jobId')
-    poll_until 10 job_is development "$jid" RUNNING
+    until_job development "$jid" RUNNING
     jqb 'any(.vertices[]; .parallelism == 3)'
     deployment_has flink-dev development '.status.reconciliationStatus.lastReconciledSpec | fromjson | .spec.job.parallelism == 3'
 }
@@ -238,15 +253,15 @@ patch_deployment() {
     deployment_has flink-prod production '.spec.job.upgradeMode == "savepoint"'
     jid=$(jqr '.status.jobStatus.jobId')
     patch_deployment flink-prod production '{"spec":{"job":{"state":"suspended"}}}'
-    [ "$(code)" = 200 ]
-    poll_until 10 deployment_has flink-prod production \
-        '.status.lifecycleState == "SUSPENDED" and .status.jobStatus.state == "SUSPENDED"'
+    [ "$CODE" = 200 ]
+    until_deployment flink-prod production \
+        '.status.lifecycleState == "SUSPENDED" and .status.jobStatus.state == "SUSPENDED"' SUSPENDED
     jqb '.status.jobStatus
         | (.upgradeSavepointPath | startswith("s3://flink-production/savepoints/savepoint-"))
         and .savepointInfo.lastSavepoint.location == .upgradeSavepointPath'
     # the operator deleted the cluster: its REST API is gone (sim_lifecycle.bats)
     req GET "/clusters/production/jobs/$jid"
-    [ "$(code)" = 503 ]
+    [ "$CODE" = 503 ]
     req GET "/api/v1/namespaces/flink-prod/pods?labelSelector=component%3Dtaskmanager"
     jqb '.items == []'
 }
@@ -254,8 +269,8 @@ patch_deployment() {
 @test "FlinkDeployment savepointTriggerNonce: lastSavepoint with MANUAL and the nonce" {
     app_clusters
     patch_deployment flink-prod production '{"spec":{"job":{"savepointTriggerNonce":42}}}'
-    [ "$(code)" = 200 ]
-    poll_until 10 deployment_has flink-prod production \
+    [ "$CODE" = 200 ]
+    until_deployment flink-prod production \
         '(.status.jobStatus.savepointInfo.lastSavepoint // {}).triggerNonce == 42'
     jqb '.status.jobStatus.savepointInfo.lastSavepoint
         | .triggerType == "MANUAL" and (.location | startswith("s3://flink-production/savepoints/"))'
@@ -265,13 +280,9 @@ patch_deployment() {
     app_clusters
     req POST "$FD/flink-prod/flinkstatesnapshots" -H 'Content-Type: application/json' \
         -d '{"apiVersion":"flink.apache.org/v1beta1","kind":"FlinkStateSnapshot","metadata":{"name":"sp-1"},"spec":{"jobReference":{"kind":"FlinkDeployment","name":"production"},"savepoint":{}}}'
-    [ "$(code)" = 201 ]
+    [ "$CODE" = 201 ]
     jqb '.status.state == "TRIGGER_PENDING"'
-    snapshot_done() {
-        req GET "$FD/flink-prod/flinkstatesnapshots/sp-1"
-        jq -e '.status.state == "COMPLETED"' "$T/body" >/dev/null
-    }
-    poll_until 10 snapshot_done
+    poll_get 10 "$FD/flink-prod/flinkstatesnapshots/sp-1" '.status.state == "COMPLETED"' COMPLETED
     jqb '(.status.triggerId | length) == 32 and (.status.resultTimestamp | test("^[0-9]+$"))
         and .metadata.labels["snapshot.state"] == "COMPLETED"'
     path=$(jqr '.status.path')
@@ -282,6 +293,7 @@ patch_deployment() {
 }
 
 @test "/_sim/requests: exactly the mutating requests, bodies as sent; DELETE clears" {
+    session_clusters
     jid=$(running_job production)
     req DELETE /_sim/requests
     req GET /clusters/production/overview
@@ -301,27 +313,28 @@ patch_deployment() {
 }
 
 @test "409 after an out-of-band bump; 403 with the RBAC message while forbidden" {
+    session_clusters
     deployment_has flink-prod production 'true'
     rv=$(jqr '.metadata.resourceVersion')
     req POST /_sim/k8s/flink-prod/production/bump
-    [ "$(code)" = 200 ]
+    [ "$CODE" = 200 ]
     patch_deployment flink-prod production "{\"metadata\":{\"resourceVersion\":\"$rv\"},\"spec\":{\"restartNonce\":5}}"
-    [ "$(code)" = 409 ]
+    [ "$CODE" = 409 ]
     jqb '.reason == "Conflict"'
     req POST /_sim/k8s/flink-prod/nope/bump
-    [ "$(code)" = 404 ]
+    [ "$CODE" = 404 ]
 
     req POST /_sim/k8s/forbid -d '{"user":"alice"}'
     patch_deployment flink-prod production '{"spec":{"restartNonce":5}}'
-    [ "$(code)" = 403 ]
+    [ "$CODE" = 403 ]
     jqb --arg m 'flinkdeployments.flink.apache.org "production" is forbidden: User "alice" cannot patch resource "flinkdeployments" in API group "flink.apache.org" in the namespace "flink-prod"' \
         '.kind == "Status" and .reason == "Forbidden" and .code == 403 and .message == $m'
     req POST "$FD/flink-prod/flinkstatesnapshots" -d '{"metadata":{"name":"x"},"spec":{}}'
-    [ "$(code)" = 403 ]
+    [ "$CODE" = 403 ]
     jid=$(running_job production)
     req POST "/api/v1/namespaces/flink-prod/services/production-rest:rest/proxy/jobs/$jid/savepoints" -d '{}'
-    [ "$(code)" = 403 ]
+    [ "$CODE" = 403 ]
     req DELETE /_sim/k8s/forbid
     patch_deployment flink-prod production '{"spec":{"restartNonce":5}}'
-    [ "$(code)" = 200 ]
+    [ "$CODE" = 200 ]
 }
