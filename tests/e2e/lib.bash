@@ -83,16 +83,19 @@ cap_start() {
     cap_alive && return 0
     # 3>&-: bats waits for whatever holds its fd 3
     coproc CAP { exec tmux -L "$TMUX_SOCK" -C attach 2>/dev/null 3>&-; }
-    CAP_PID=$CAP_PID CAP_IN=${CAP[1]} CAP_OUT=${CAP[0]}
-    # no %output lines for what the pane draws: only the commands' answers come back
-    echo "refresh-client -f no-output" >&"$CAP_IN"
-    # the attach's and refresh's answers come first: read up to this one's
-    echo "display-message -p cap-ready-$BASHPID" >&"$CAP_IN"
-    local i
-    for i in 1 2 3 4; do
-        cap_read || break
-        [ "$CAP_TEXT" = "cap-ready-$BASHPID" ] && return 0
-    done
+    CAP_PID=$CAP_PID
+    # copies of its pipes: bash closes a coprocess's own in subshells (the waits run in one)
+    exec {CAP_IN}>&"${CAP[1]}" {CAP_OUT}<&"${CAP[0]}"
+    # attached once the answer to this comes (answers to the client's commands come in
+    # order; the attach's own may come before or after)
+    echo "display-message -p cap-ready" >&"$CAP_IN"
+    local rc=0
+    cap_read || rc=$?
+    # then no %output lines for what the pane draws: only the commands' answers come back
+    if [ $rc = 0 ] && [ "$CAP_TEXT" = cap-ready ] &&
+        echo "refresh-client -f no-output" >&"$CAP_IN" && cap_read; then
+        return 0
+    fi
     cap_stop
     return 0 # grab goes on with tmux processes
 }
@@ -103,16 +106,20 @@ cap_alive() { [ -n "${CAP_PID:-}" ] && running "$CAP_PID"; }
 
 cap_stop() {
     [ -n "${CAP_PID:-}" ] && kill "$CAP_PID" 2>/dev/null
+    [ -n "${CAP_IN:-}" ] && exec {CAP_IN}>&- {CAP_OUT}<&-
     CAP_PID="" CAP_IN="" CAP_OUT=""
 }
 
 # cap_read: the next command's answer (between %begin and %end) in CAP_TEXT, without its
-# trailing newlines (as $(...) gives it); fails when the client says nothing for 10 s
+# trailing newlines (as $(...) gives it). Fails on %error (1), or when the client says
+# nothing for 10 s or is gone (2).
 cap_read() {
     local line text="" inside=0
     while IFS= read -r -t 10 line <&"$CAP_OUT"; do
         if [ $inside = 0 ]; then
-            [[ $line == %begin\ * ]] && inside=1
+            # "%begin TIME NUMBER FLAGS": flags 1 for a command this client sent (the
+            # attach's own answer, flags 0, may come after them)
+            [[ $line == %begin\ *\ 1 ]] && inside=1
             continue
         fi
         if [[ $line == %end\ * || $line == %error\ * ]]; then
@@ -123,7 +130,7 @@ cap_read() {
         fi
         text+=$line$'\n'
     done
-    return 1
+    return 2
 }
 
 screen() { grab; printf '%s\n' "$SCREEN"; }
