@@ -21,25 +21,29 @@ teardown() {
     e2e_teardown
 }
 
+# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
+shows() {
+    local s
+    grab
+    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
+}
+
 @test "clusters screen shows the three clusters with live data at 120x40" {
     console 120 40 $(sim_flink_args)
-    wait_for "production"
-    wait_for "1.20.1"
-    wait_for "1.18.1"
-    wait_for "2.1.0"
-    screen | grep -q "staging"
-    screen | grep -q "development"
-    wait_for "3 clusters"
+    poll 10 shows "production" "1.20.1" "1.18.1" "2.1.0" "3 clusters"
+    grab
+    [[ $SCREEN == *staging* ]]
+    [[ $SCREEN == *development* ]]
 }
 
 @test "Enter on a cluster shows its jobs; q goes back; q again quits" {
     console 120 40 $(sim_flink_args)
     wait_for "1.20.1"
     keys Enter
-    wait_for "Jobs: production"
-    while read -r name; do
-        wait_for "$name" 5
-    done < <(sim_job_names production)
+    local names
+    mapfile -t names < <(sim_job_names production)
+    [ "${#names[@]}" -gt 0 ]
+    poll 10 shows "Jobs: production" "${names[@]}"
     keys q
     wait_for "Clusters (3)"
     keys q
@@ -52,19 +56,14 @@ teardown() {
     console 120 40 $(sim_flink_args)
     wait_for "1.20.1"
     keys '?'
-    wait_for "Help: Clusters"
-    wait_for "filter rows"
-    wait_for "sort by the column"
+    poll 10 shows "Help: Clusters" "filter rows" "sort by the column"
     keys '?'
     wait_for "Clusters (3)"
 }
 
 @test "80x24 shows every cluster and the jobs of one" {
     console 80 24 $(sim_flink_args)
-    wait_for "production"
-    wait_for "staging"
-    wait_for "development"
-    wait_for "2.1.0"
+    poll 10 shows "production" "staging" "development" "2.1.0"
     keys j j Enter
     wait_for "Jobs: development"
     wait_for "$(sim_job_names development | head -n 1)"

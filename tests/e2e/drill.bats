@@ -22,6 +22,32 @@ teardown() {
     e2e_teardown
 }
 
+# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
+shows() {
+    local s
+    grab
+    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
+}
+
+# screen_matches REGEX: a line of the screen now matches REGEX (bash's =~, one capture: no bash,
+# tmux and grep a poll turn)
+screen_matches() { grab; line_matches "$1"; }
+
+# stat_count REGEX: sim_count's figure (requests served on the paths REGEX matches) read
+# with one curl and bash, no jq: the poll below asks it ten times a second
+stat_count() {
+    local body n=0 all key count
+    body=$(curl -sfk "$SIM_URL/_sim/stats") || return 1
+    body=${body#*\"by_path\":}
+    while [[ $body =~ \"([^\"]*)\":([0-9]+) ]]; do
+        all=${BASH_REMATCH[0]} key=${BASH_REMATCH[1]} count=${BASH_REMATCH[2]}
+        body=${body#*"$all"}
+        if [[ $key =~ $1 ]]; then n=$((n + count)); fi
+    done
+    echo "$n"
+}
+stat_count_at_least() { [ "$(stat_count "$1")" -ge "$2" ]; } # REGEX MIN
+
 # open_job COLS ROWS NAME: the job screen of FlinkDeployment NAME in a COLSxROWS terminal
 open_job() {
     console "$1" "$2" --kubeconfig "$BATS_TEST_TMPDIR/KC" --refresh 0.2
@@ -61,13 +87,9 @@ drill_in() { # COLS ROWS
 
 @test "Enter on a heatmap row shows its subtasks with their task managers, busiest first (200x60)" {
     drill_in 200 60
-    wait_for "TASK MANAGER"
-    wait_for "real-time-analytics-taskmanager-1-" 15
-    wait_for "skew: busy max"
-    wait_for "RUNNING"
     # where they run: the pod (Running, its restarts) and the host
-    wait_for "Running, 0 restarts"
-    wait_for "10.1.0."
+    poll 15 shows "TASK MANAGER" "real-time-analytics-taskmanager-1-" "skew: busy max" "RUNNING" \
+        "Running, 0 restarts" "10.1.0."
     # sorted by busy, descending
     run busy_column
     [ "${#lines[@]}" -ge 2 ]
@@ -85,20 +107,16 @@ drill_in() { # COLS ROWS
 
 @test "the subtasks screen at 80x24 keeps busy, records and the task manager" {
     drill_in 80 24
-    wait_for "TASK MANAGER"
-    wait_for "BUSY"
-    wait_for "REC IN"
-    wait_for "skew: busy"
-    wait_for "real-tim" 15
+    poll 15 shows "TASK MANAGER" "BUSY" "REC IN" "skew: busy" "real-tim"
     # and only this vertex is asked for: the drill-down's endpoints stop once it is closed
     keys Escape
     wait_for "ratio per subtask"
-    before=$(sim_count 'vertices/\{vid\}$')
+    before=$(stat_count 'vertices/\{vid\}$')
     # three more refreshes of the job (its own endpoint), the clock moving: none for the vertex
     local job
-    job=$(sim_count 'jobs/\{jid\}$')
-    until_advancing 1000 10 sim_count_at_least 'jobs/\{jid\}$' $((job + 3))
-    after=$(sim_count 'vertices/\{vid\}$')
+    job=$(stat_count 'jobs/\{jid\}$')
+    until_advancing 1000 10 stat_count_at_least 'jobs/\{jid\}$' $((job + 3))
+    after=$(stat_count 'vertices/\{vid\}$')
     [ "$before" -ge 1 ]
     [ "$after" = "$before" ]
 }
@@ -108,11 +126,11 @@ drill_in() { # COLS ROWS
     wait_for "autoscaler on" 15
     wait_for "no scaling decision yet"
     # ten minutes of the simulator's clock: the operator scales the busiest vertex
-    until_advancing 120000 60 bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | grep -qE 'last decision.*: scaled'"
+    until_advancing 120000 60 screen_matches 'last decision.*: scaled'
     wait_for "(applied)" 20
     screen | grep -qE '[0-9]+ → [0-9]+ +now [0-9]+ \(applied\) +capacity'
     wait_for "history: " 
-    until_advancing 1000 30 bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | grep -qE 'history: [0-9:]+ .* [0-9]+→[0-9]+'"
+    until_advancing 1000 30 screen_matches 'history: [0-9:]+ .* [0-9]+→[0-9]+'
     # a job without the autoscaler has no panel
     keys Escape Escape Escape
     keys /
@@ -127,7 +145,7 @@ drill_in() { # COLS ROWS
 @test "the autoscaler's recommendation at 80x24" {
     open_job 80 24 orders-enrichment
     wait_for "autoscaler on" 15
-    until_advancing 120000 60 bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | grep -qE 'last decision.*: scaled'"
+    until_advancing 120000 60 screen_matches 'last decision.*: scaled'
     # the vertex, its parallelism before and after and now, within 80 columns
     wait_for "(applied)" 20
     screen | grep -qE '[0-9]+ → [0-9]+ +now [0-9]+ \(applied\)'

@@ -24,6 +24,16 @@ teardown() {
     e2e_teardown
 }
 
+# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
+shows() {
+    local s
+    grab
+    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
+}
+
+# either A B: the screen shows A or B now
+either() { grab; [[ $SCREEN == *"$1"* || $SCREEN == *"$2"* ]]; }
+
 # open_job COLS ROWS: production's first job (as sorted on screen) in a COLSxROWS terminal
 open_job() {
     console "$1" "$2" --refresh 1 $(sim_flink_args)
@@ -36,20 +46,16 @@ open_job() {
 
 @test "each of the five tabs shows its data" {
     open_job 120 40
-    wait_for "VERTEX"
-    wait_for "Source:"
-    wait_for "records per second"
+    poll 10 shows "VERTEX" "Source:" "records per second"
     keys 2
-    wait_for "checkpoints  completed"
-    wait_for "replay if restarted now"
+    poll 10 shows "checkpoints  completed" "replay if restarted now"
     keys 3
     wait_for "ratio per subtask"
-    wait_for "HIGH" 15 || wait_for "OK" 15
+    poll 15 either "HIGH" "OK"
     keys 4
-    wait_for "task managers of production"
-    wait_for "production-taskmanager-"
+    poll 10 shows "task managers of production" "production-taskmanager-"
     keys 5
-    wait_for "root cause" 5 || wait_for "no exceptions: the job has not failed"
+    poll 10 either "root cause" "no exceptions: the job has not failed"
     # Tab goes on to the Kubernetes tab (a plain --flink cluster here), the job graph, then
     # back to the first
     keys Tab
@@ -97,7 +103,7 @@ open_job() {
 @test "exceptions that stop answering stay on screen, marked stale with the error" {
     open_job 120 40
     keys 5
-    wait_for "root cause" 5 || wait_for "no exceptions: the job has not failed"
+    poll 10 either "root cause" "no exceptions: the job has not failed"
     fault '*/exceptions' status 500
     wait_for "stale"
     screen | grep -F "stale" | grep -qF "HTTP 500 from /"
@@ -122,19 +128,16 @@ open_job() {
 
 @test "two identically named vertices show numbered on the overview and the heatmap" {
     sim_start --frozen --clusters 1 --jobs 6 || return 1
-    # a job of this fleet whose graph has two vertices of one name, and that name
-    read -r job dup < <(python3 - "$SIM_URL" <<'PY'
-import collections, json, sys, urllib.request
-u = sys.argv[1]
-for j in json.load(urllib.request.urlopen(u + "/jobs/overview"))["jobs"]:
-    d = json.load(urllib.request.urlopen(u + "/jobs/" + j["jid"]))
-    c = collections.Counter(v["name"] for v in d["vertices"])
-    dup = [n for n, k in c.items() if k > 1]
-    if dup and " " not in j["name"]:
-        print(j["name"], dup[0])
-        break
-PY
-)
+    # a job of this fleet whose graph has two vertices of one name, and that name (every
+    # job's graph in one curl, read by jq)
+    local urls=() id
+    for id in $(curl -sf "$SIM_URL/jobs/overview" | jq -er '.jobs[].jid'); do
+        urls+=("$SIM_URL/jobs/$id")
+    done
+    read -r job dup < <(curl -sf "${urls[@]}" | jq -rs 'first(.[] | select(.name | contains(" ") | not)
+        | [.vertices[].name] as $n
+        | [$n[] | select(. as $x | [$n[] | select(. == $x)] | length > 1)] as $d
+        | select($d | length > 0) | "\(.name) \($d[0])")')
     [ -n "$job" ] # the simulator's fleet has such a job (its catalog repeats operators)
     console 200 45 --refresh 1 --flink production="$SIM_URL/clusters/production"
     wait_for "production"
@@ -155,11 +158,17 @@ PY
     long=$(sim_job_names production | awk 'length($0) > 20')
     [ -n "$long" ]
     check_tails() {
+        local line ok
+        grab
         while read -r name; do
             # start and end on one row, the middle given way: "orders-ba…l-2025-10"
-            screen | grep -F -- "${name:0:5}" | grep -qF -- "${name: -5}" || {
+            ok=0
+            while IFS= read -r line; do
+                [[ $line == *"${name:0:5}"* && $line == *"${name: -5}"* ]] && ok=1 && break
+            done <<<"$SCREEN"
+            [ $ok = 1 ] || {
                 echo "no row keeps both ends of $name" >&2
-                screen >&2
+                echo "$SCREEN" >&2
                 return 1
             }
         done <<<"$long"
@@ -174,9 +183,15 @@ PY
     check_tails
 }
 
-# The screen with its line breaks and indentation folded to single spaces: wrapped text
-# reads as one line.
-flat_screen() { screen | tr -s ' \n' '  '; }
+# flat: FLAT is the screen with its line breaks and indentation folded to single spaces:
+# wrapped text reads as one line (one capture, bash: no tr and grep a poll turn)
+flat() {
+    local f
+    grab
+    f=${SCREEN//$'\n'/ }
+    while [[ $f == *"  "* ]]; do f=${f//  / }; done
+    FLAT=$f
+}
 
 @test "checkpoint failures show their whole cause; Enter on a checkpoint opens its detail" {
     sim_start --clusters 1 --jobs 3 --clock manual || return 1
@@ -194,17 +209,17 @@ flat_screen() { screen | tr -s ' \n' '  '; }
     keys 2
     wait_for "replay if restarted now"
     # at 80 columns the cause is longer than a line: all of it is there, wrapped
-    cause_whole() { flat_screen | grep -qF "Failure reason: Task has failed."; }
+    cause_whole() { flat && [[ $FLAT == *"Failure reason: Task has failed."* ]]; }
     until_advancing 2000 60 cause_whole
     # Enter on the newest checkpoint (the top row, a failed one): its operators
     keys Home Enter
-    wait_for "OPERATOR" 15
-    wait_for "ACKED"
-    wait_for "acknowledged "
+    poll 15 shows "OPERATOR" "ACKED" "acknowledged "
+    # the row under the header: the job graph's first vertex, by name
+    flat
     first_vertex=$(screen | sed -n '/OPERATOR/{n;p;}' | awk '{print $1}')
     [ -n "$first_vertex" ]
-    [[ "$first_vertex" == Source* ]] # the job graph's first vertex, by name
-    flat_screen | grep -qF "failed Task name with subtask"
+    [[ "$first_vertex" == Source* ]]
+    [[ $FLAT == *"failed Task name with subtask"* ]]
     # Esc closes the detail, not the job
     keys Escape
     wait_for "replay if restarted now"

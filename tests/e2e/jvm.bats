@@ -21,12 +21,34 @@ teardown() {
     e2e_teardown
 }
 
-# requests the simulator served whose path ends with $1
-served() { sim_count "${1//./\\.}\$"; }
+# stat_count REGEX: sim_count's figure (the requests served on the paths REGEX matches)
+# read with one curl and bash, no jq: the polls below ask it a few times a second
+stat_count() {
+    local body n=0 all key count
+    body=$(curl -sfk "$SIM_URL/_sim/stats") || return 1
+    body=${body#*\"by_path\":}
+    while [[ $body =~ \"([^\"]*)\":([0-9]+) ]]; do
+        all=${BASH_REMATCH[0]} key=${BASH_REMATCH[1]} count=${BASH_REMATCH[2]}
+        body=${body#*"$all"}
+        if [[ $key =~ $1 ]]; then n=$((n + count)); fi
+    done
+    echo "$n"
+}
+# served SUFFIX: requests the simulator served whose path ends with SUFFIX
+served() { stat_count "${1//./\\.}\$"; }
+served_more() { [ "$(served "$1")" -gt "$2" ]; } # SUFFIX N: more than N now
 
-# open_tms COLS ROWS [CLUSTER=production]: that cluster's first job, on the task managers tab
+# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
+shows() {
+    local s
+    grab
+    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
+}
+
+# open_tms COLS ROWS [CLUSTER=production]: that cluster's first job, on the task managers
+# tab; flinktop refreshes every 0.5 s, the waits for its refreshes are as short
 open_tms() {
-    console "$1" "$2" --refresh 1 $(sim_flink_args)
+    console "$1" "$2" --refresh 0.5 $(sim_flink_args)
     wait_for "1.20.1"
     if [ "${3:-production}" != production ]; then
         keys / "$3" Enter
@@ -40,39 +62,53 @@ open_tms() {
     wait_for "${3:-production}-taskmanager-"
 }
 
+# field ROW_START N: the Nth field (-1: the last) of the first row of SCREEN whose first
+# field is ROW_START, in FIELD (bash reads it: no awk a poll turn)
+field() {
+    local line f
+    FIELD=""
+    while IFS= read -r line; do
+        read -ra f <<<"$line"
+        if [ "${f[0]:-}" = "$1" ]; then
+            FIELD=${f[$2]:-}
+            return 0
+        fi
+    done <<<"$SCREEN"
+    return 1
+}
+
 # the G1 young collector's row on screen: NAME COUNT TIME MS/S PER MIN
-young_rate() { screen | awk '$1 == "G1_Young_Generation" {print $4}'; }
-young_rate_moves() { local r; r=$(young_rate); [ -n "$r" ] && [ "$r" != "-" ] && [ "$r" != "0.0" ]; }
+young_rate_moves() { grab; field G1_Young_Generation 3 && [ -n "$FIELD" ] && [ "$FIELD" != "-" ] && [ "$FIELD" != "0.0" ]; }
 
 # the GC MS/S cell of the first task manager's row (the last column at 80 columns)
-tab_gc() { screen | awk '$1 == "production-taskmanager-1-1" {print $NF}'; }
-tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
+tab_gc_known() { grab; field production-taskmanager-1-1 -1 && [ -n "$FIELD" ] && [ "$FIELD" != "-" ]; }
 
 @test "the task managers tab shows GC ms/s on Flink 1.20, from the collectors' times" {
     open_tms 80 24
     # the rate is the counters' difference over flinktop's own time between two samples:
-    # the simulator's clock moves about as fast as the real one (1200 ms each 1.2 s), or a
-    # sample taken just after a bigger step reads several seconds' GC as one (">1000")
-    until_advancing 1200 30 tab_gc_known
-    tab_gc | grep -E '^[0-9]+$'
+    # the simulator's clock moves about as fast as the real one (500 ms each 0.5 s, the
+    # refresh), or a sample taken just after a bigger step reads several seconds' GC as
+    # one (">1000")
+    ADVANCE_EVERY_MS=500 until_advancing 500 30 tab_gc_known
+    grab
+    field production-taskmanager-1-1 -1
+    [[ $FIELD =~ ^[0-9]+$ ]]
 }
 
 @test "Enter on a task manager shows its heap and GC per collector, as rates from the counters (Flink 1.20)" {
     open_tms 80 24
     keys Enter
     wait_for "JVM of task manager production-taskmanager-"
-    wait_for "Heap"
-    screen | grep -E '^ Heap +[0-9.]+ [KMG]iB used of [0-9.]+ [KMG]iB \([0-9]+%\)'
-    wait_for "Metaspace"
-    wait_for "buffer segments used"
-    wait_for "G1_Young_Generation"
-    wait_for "G1_Old_Generation"
-    wait_for "PER MIN" # the whole header fits 80 columns
+    # the whole header fits 80 columns (PER MIN)
+    poll 10 shows "Heap" "Metaspace" "buffer segments used" "G1_Young_Generation" \
+        "G1_Old_Generation" "PER MIN"
+    grab
+    line_matches '^ Heap +[0-9.]+ [KMG]iB used of [0-9.]+ [KMG]iB \([0-9]+%\)'
     # Flink 1.20 has no TimeMsPerSecond: after the first sample the rate is unknown,
     # then the counters' difference between two samples gives one
-    until_advancing 5000 30 young_rate_moves
-    wait_for "process 4.0 GiB" # the memory configuration of /taskmanagers/:id
-    wait_for "CPU cores"
+    ADVANCE_EVERY_MS=500 until_advancing 5000 30 young_rate_moves
+    # the memory configuration of /taskmanagers/:id
+    poll 10 shows "process 4.0 GiB" "CPU cores"
     # 200x60: the same, nothing cut
     t resize-window -x 200 -y 60
     wait_for "MS/S and PER MIN: from the counters between two samples"
@@ -83,50 +119,42 @@ tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
 @test "the JVM screen is fetched only while it is open; m on another tab opens the JobManager's" {
     open_tms 120 40
     keys 1 m
-    wait_for "JVM of the JobManager of production"
-    wait_for "G1_Young_Generation"
+    poll 10 shows "JVM of the JobManager of production" "G1_Young_Generation"
     n=$(served /jobmanager/metrics)
     [ "$n" -ge 2 ] # the list of names, then the figures
     # open, it is read again every refresh
-    end=$(($(now_ms) + 10000 * SCALE))
-    until [ "$(served /jobmanager/metrics)" -gt "$n" ]; do
-        [ "$(now_ms)" -lt "$end" ] || { echo "not read again while open" >&2; return 1; }
-        nap 0.1
-    done
+    poll 10 served_more /jobmanager/metrics "$n"
     keys Escape
     wait_for "1 Overview"
     wait_gone "JVM of the JobManager"
     closed=$(served /jobmanager/metrics)
     before=$(served /jobs/overview)
-    end=$(($(now_ms) + 10000 * SCALE))
-    until [ "$(served /jobs/overview)" -gt $((before + 2)) ]; do
-        [ "$(now_ms)" -lt "$end" ] || break
-        nap 0.1
-    done
+    poll 10 served_more /jobs/overview $((before + 2)) || true
     [ "$(served /jobmanager/metrics)" -le $((closed + 1)) ]
 }
 
 @test "Flink 2.1 reports GC time per second per collector and for all of them" {
     open_tms 120 40 development
     keys Enter
-    wait_for "JVM of task manager development-taskmanager-"
-    wait_for "G1_Young_Generation"
-    screen | grep -E '^ +All +[0-9]+\.[0-9]'
-    off_screen "from the counters between two samples"
+    poll 10 shows "JVM of task manager development-taskmanager-" "G1_Young_Generation"
+    grab
+    line_matches '^ +All +[0-9]+\.[0-9]'
+    [[ $SCREEN != *"from the counters between two samples"* ]]
 }
 
 @test "c shows the JobManager's and the job's configuration; / narrows it, masked secrets stay masked" {
     open_tms 80 24
     keys c
-    wait_for "Configuration of production and the job ("
-    wait_for "jobmanager.rpc.address"
-    total=$(screen | grep -o 'and the job ([0-9]*' | grep -o '[0-9]*$')
+    poll 10 shows "Configuration of production and the job (" "jobmanager.rpc.address"
+    grab
+    [[ $SCREEN =~ "and the job ("([0-9]*) ]]
+    total=${BASH_REMATCH[1]}
     [ "$total" -gt 20 ]
     keys / S E C R E T Enter # any case
-    wait_for "(1 of $total"
-    wait_for "s3.secret-key"
-    on_screen "******"
-    off_screen "jobmanager.rpc.address"
+    poll 10 shows "(1 of $total" "s3.secret-key"
+    grab
+    [[ $SCREEN == *"******"* ]]
+    [[ $SCREEN != *"jobmanager.rpc.address"* ]]
     keys Escape # clears the filter
     wait_for "Configuration of production and the job ($total)"
     keys / p a r a l l e l Enter # the job's execution-config too
@@ -137,21 +165,17 @@ tab_gc_known() { local g; g=$(tab_gc); [ -n "$g" ] && [ "$g" != "-" ]; }
 @test "t opens the task manager's thread dump in the pager, O its stdout" {
     open_tms 200 60
     keys t
-    wait_for "Thread dump of task manager production-taskmanager-"
-    wait_for '"main" Id=1 WAITING'
-    wait_for "java.util.concurrent.locks.LockSupport.park"
-    wait_for '"flink-pekko.actor.default-dispatcher-4" Id=2 RUNNABLE'
+    poll 10 shows "Thread dump of task manager production-taskmanager-" '"main" Id=1 WAITING' \
+        "java.util.concurrent.locks.LockSupport.park" '"flink-pekko.actor.default-dispatcher-4" Id=2 RUNNABLE'
     keys / M a i l b o x Enter # the task's own thread, found by the pager's search
     wait_for "MailboxProcessor.runMailboxLoop"
     keys Escape Escape
     wait_for "4 task managers of production"
     keys O
-    wait_for "Stdout of task manager production-taskmanager-"
-    wait_for "OpenJDK 64-Bit Server VM warning"
+    poll 10 shows "Stdout of task manager production-taskmanager-" "OpenJDK 64-Bit Server VM warning"
     keys Escape
     keys 1 t
-    wait_for "Thread dump of the JobManager of production"
-    wait_for '"main" Id=1 WAITING'
+    poll 10 shows "Thread dump of the JobManager of production" '"main" Id=1 WAITING'
 }
 
 # k8s_sim: a simulator serving the Kubernetes API over TLS with a token (api PATH asks it)
@@ -181,59 +205,55 @@ k8s_jvm() {
 @test "on Kubernetes the JVM screen shows the pod's memory use from the metrics API against its limit" {
     k8s_sim || return 1
     # what the API server says the task managers' limit is, in bytes
-    limit=$(api "/api/v1/pods" | python3 -c '
-import json, sys
-units = {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30}
-for p in json.load(sys.stdin)["items"]:
-    if p["metadata"]["labels"].get("app") == "production" and \
-       p["metadata"]["labels"].get("component") == "taskmanager":
-        m = p["spec"]["containers"][0]["resources"]["limits"]["memory"]
-        print(int(m[:-2]) * units[m[-2:]] if m[-2:] in units else int(m))
-        break')
-    [ -n "$limit" ]
-    shown=$(python3 -c "
-v = $limit
-for u in ['B', 'KiB', 'MiB', 'GiB']:
-    if v < 1024 or u == 'GiB':
-        print(('%.1f %s' % (v, u)) if u != 'B' else '%d B' % v); break
-    v /= 1024")
+    m=$(api "/api/v1/pods" | jq -er 'first(.items[] | select(.metadata.labels.app == "production"
+        and .metadata.labels.component == "taskmanager")) | .spec.containers[0].resources.limits.memory')
+    case $m in
+    *Ki) limit=$((${m%Ki} << 10)) ;;
+    *Mi) limit=$((${m%Mi} << 20)) ;;
+    *Gi) limit=$((${m%Gi} << 30)) ;;
+    *) limit=$((m)) ;;
+    esac
+    [ "$limit" -gt 0 ]
     k8s_jvm
     # the container's use, from the metrics API (metrics-server), against that limit
     wait_for "memory used"
-    screen | grep -F "of limit ${shown%.0 GiB} GiB" || screen | grep -F "of limit $shown"
-    line=$(screen | grep -F "memory used")
-    pod=$(echo "$line" | grep -o "production-taskmanager-[0-9-]*" | head -1)
-    [ -n "$pod" ]
+    grab # one capture: the line and the limit as they were together
+    line=""
+    while IFS= read -r l; do [[ $l == *"memory used"* ]] && line=$l && break; done <<<"$SCREEN"
+    [[ $line =~ production-taskmanager-[0-9-]* ]]
+    pod=${BASH_REMATCH[0]}
     # the same figure the API server answers for that pod (both round to a tenth)
-    used=$(api "/apis/metrics.k8s.io/v1beta1/namespaces/flink-prod/pods/$pod" | python3 -c '
-import json, sys
-o = json.load(sys.stdin)
-assert o["kind"] == "PodMetrics"
-m = [c for c in o["containers"] if c["name"] == "flink-main-container"][0]["usage"]["memory"]
-assert m.endswith("Ki")
-print(int(m[:-2]) * 1024)')
-    [ "$used" -lt "$limit" ]   # the simulated container stays under its limit
-    pct=$(python3 -c "print('%.0f%%' % ($used * 100.0 / $limit))")
-    echo "$line" | grep -F "($pct)"
+    m=$(api "/apis/metrics.k8s.io/v1beta1/namespaces/flink-prod/pods/$pod" |
+        jq -er 'select(.kind == "PodMetrics") | .containers[] | select(.name == "flink-main-container") | .usage.memory')
+    [[ $m == [0-9]*Ki ]]
+    used=$((${m%Ki} * 1024))
+    [ "$used" -lt "$limit" ] # the simulated container stays under its limit
+    # the limit as the screen writes a size, and the use's share of it (C's rounding)
+    IFS='|' read -r pct shown < <(awk -v v="$limit" -v used="$used" 'BEGIN {
+        printf "%.0f%%|", used * 100.0 / v
+        n = split("B KiB MiB GiB", u, " ")
+        for (i = 1; i <= n; i++) {
+            if (v < 1024 || i == n) { if (i == 1) printf "%d B\n", v; else printf "%.1f %s\n", v, u[i]; exit }
+            v /= 1024
+        } }')
+    [[ $SCREEN == *"of limit ${shown%.0 GiB} GiB"* || $SCREEN == *"of limit $shown"* ]]
+    [[ $line == *"($pct)"* ]]
     # discovery lists the group, as kubectl top needs it
-    api "/apis" | grep -F '"metrics.k8s.io"'
+    [[ $(api "/apis") == *'"metrics.k8s.io"'* ]]
 }
 
 @test "a cluster without metrics-server: the JVM screen says so, shows the limit, and stops asking" {
     k8s_sim || return 1
     curl -sfk -X POST "$SIM_URL/_sim/k8s/no-metrics-api" | grep -q '"ok":true'
-    ! api "/apis" | grep -qF '"metrics.k8s.io"' || false
-    k8s_jvm --refresh 1
+    [[ $(api "/apis") != *'"metrics.k8s.io"'* ]]
+    k8s_jvm --refresh 0.5
     wait_for "no metrics API on this cluster"
-    screen | grep -F "memory limit 4.0 GiB (no metrics API on this cluster)"
-    off_screen "memory used"
+    grab
+    [[ $SCREEN == *"memory limit 4.0 GiB (no metrics API on this cluster)"* ]]
+    [[ $SCREEN != *"memory used"* ]]
     # asked once: later refreshes read the JVM again but not the missing API
-    count() { sim_count "${1//./\\.}"; }
-    n=$(count /taskmanagers/)
-    end=$(($(now_ms) + 10000 * SCALE))
-    until [ "$(count /taskmanagers/)" -gt $((n + 2)) ]; do
-        [ "$(now_ms)" -lt "$end" ] || { echo "the JVM was not read again" >&2; return 1; }
-        nap 0.1
-    done
-    [ "$(count metrics.k8s.io/v1beta1/namespaces)" -eq 1 ]
+    n=$(stat_count /taskmanagers/)
+    read_again() { [ "$(stat_count /taskmanagers/)" -gt $((n + 2)) ]; }
+    poll 10 read_again
+    [ "$(stat_count 'metrics\.k8s\.io/v1beta1/namespaces')" -eq 1 ]
 }

@@ -21,6 +21,13 @@ teardown() {
     e2e_teardown
 }
 
+# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
+shows() {
+    local s
+    grab
+    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
+}
+
 # type TEXT: literal characters (UTF-8 as it is), no key names
 type_text() { t send-keys -l -- "$1"; }
 
@@ -38,8 +45,7 @@ start() {
     keys Tab
     wait_for ":cluster staging"
     keys Enter
-    wait_for "Jobs: staging"
-    wait_for "payments-ledger"
+    poll 10 shows "Jobs: staging" "payments-ledger"
     # q goes back to the clusters screen
     keys q
     wait_for "Clusters (3)"
@@ -51,16 +57,13 @@ start() {
     # wait until the jobs lists have answered: the command searches what is known
     type_text ":job 日本語の集計ジョブ"
     keys Enter
-    wait_for "1 Overview"
-    wait_for "development"
-    wait_for "日本語の集計ジョブ"
-    wait_for "VERTEX"
+    poll 10 shows "1 Overview" "development" "日本語の集計ジョブ" "VERTEX"
     type_text ":job fraud-detection"
     keys Enter
-    wait_for "ambiguous: 2 jobs are named fraud-detection"
-    wait_for ":job ID"
+    poll 10 shows "ambiguous: 2 jobs are named fraud-detection" ":job ID"
     # the job on screen stays
-    screen | grep -q "1 Overview"
+    grab
+    [[ $SCREEN == *"1 Overview"* ]]
 }
 
 @test ":nosuch shows the unknown-command line; :q quits" {
@@ -84,8 +87,7 @@ start() {
     keys Enter
     wait_for "1 Overview"
     keys 4
-    wait_for "production-taskmanager-1-1"
-    wait_for "production-taskmanager-1-3"
+    poll 10 shows "production-taskmanager-1-1" "production-taskmanager-1-3"
     keys /
     type_text "1-3"
     wait_for "/1-3"
@@ -95,8 +97,7 @@ start() {
     wait_for "1 of 4, filter: 1-3"
     # Esc clears it and everything is back
     keys Escape
-    wait_for "production-taskmanager-1-1"
-    wait_for "production-taskmanager-1-4"
+    poll 10 shows "production-taskmanager-1-1" "production-taskmanager-1-4"
 }
 
 @test "a config with keys: {help: f2} makes F2 open help and ? not" {
@@ -117,9 +118,7 @@ start() {
 @test "the header shows the Kubernetes scope, :ns changes it, --readonly shows READ-ONLY" {
     sim_start --jobs 2 --clock manual --kubeconfig-out "$BATS_TEST_TMPDIR/KC" || return 1
     console 160 40 --readonly --kubeconfig "$BATS_TEST_TMPDIR/KC"
-    wait_for "production" 15
-    wait_for "ctx flinktop-sim ns all"
-    wait_for "READ-ONLY"
+    poll 15 shows "production" "ctx flinktop-sim ns all" "READ-ONLY"
     type_text ":ns flink-prod"
     keys Enter
     wait_for "ctx flinktop-sim ns flink-prod"
@@ -138,7 +137,7 @@ start() {
     keys /
     type_text "taskmanager"
     keys Enter
-    wait_for "Pods (4 of 5, filter: taskmanager)"
-    wait_for "flinkConfiguration ("
-    screen | grep -q "filter: taskmanager)"
+    poll 10 shows "Pods (4 of 5, filter: taskmanager)" "flinkConfiguration ("
+    grab
+    [[ $SCREEN == *"filter: taskmanager)"* ]]
 }

@@ -20,39 +20,43 @@ first_job() {
 }
 
 # slowest_clock JID: the slowest subtask's watermark among the job's vertices, as the
-# screen writes a time of day (local time, HH:MM:SS)
+# screen writes a time of day (local time, HH:MM:SS). One curl for every vertex's
+# watermarks, bash for the rest (a python3 costs a tenth of a second of CPU here).
 slowest_clock() {
-    local base="$SIM_URL/clusters/production/jobs/$1"
-    python3 - "$base" <<'EOF'
-import json, sys, time, urllib.request
-base = sys.argv[1]
-job = json.load(urllib.request.urlopen(base))
-low = None
-for v in job["vertices"]:
-    for m in json.load(urllib.request.urlopen(base + "/vertices/" + v["id"] + "/watermarks")):
-        w = int(m["value"])
-        if w in (-(2**63), 2**63 - 1):
-            continue
-        low = w if low is None else min(low, w)
-print(time.strftime("%H:%M:%S", time.localtime(low / 1000)))
-EOF
+    local base="$SIM_URL/clusters/production/jobs/$1" urls=() id body v low=""
+    for id in $(curl -sf "$base" | jq -er '.vertices[].id'); do
+        urls+=("$base/vertices/$id/watermarks")
+    done
+    [ "${#urls[@]}" -gt 0 ] || return 1
+    body=$(curl -sf "${urls[@]}") || return 1
+    while [[ $body =~ \"value\":\"(-?[0-9]+)\" ]]; do
+        v=${BASH_REMATCH[1]}
+        body=${body#*"${BASH_REMATCH[0]}"}
+        # Long.MIN_VALUE and MAX_VALUE: no watermark
+        [[ $v == -9223372036854775808 || $v == 9223372036854775807 ]] && continue
+        if [ -z "$low" ] || [ "$v" -lt "$low" ]; then low=$v; fi
+    done
+    [ -n "$low" ] && printf '%(%H:%M:%S)T\n' $((low / 1000))
 }
 
 # kafka_backlog JID: the job's (one) Kafka source's pendingRecords summed over its
 # subtasks, as the screen writes it; Flink's metric query service names the metric after
 # the chain's first operator, space . : and , made _ (Source__KafkaSource-events)
 kafka_backlog() {
-    local vid op
-    read -r vid op < <(curl -sf "$SIM_URL/clusters/production/jobs/$1" | python3 -c '
-import json, re, sys
-v = json.load(sys.stdin)["vertices"][0]
-print(v["id"], re.sub(r"[ .:,]", "_", v["name"].split(" -> ")[0]))')
-    curl -sf "$SIM_URL/clusters/production/jobs/$1/vertices/$vid/subtasks/metrics?agg=sum&get=$op.pendingRecords" |
-        python3 -c '
-import json, sys
-n = json.load(sys.stdin)[0]["sum"]
-k = n / 1000
-print("%.0f" % n if n < 999.95 else "%.1fk" % k if k < 99.95 else "%.0fk" % k)'
+    local vid op n
+    read -r vid op < <(curl -sf "$SIM_URL/clusters/production/jobs/$1" |
+        jq -r '.vertices[0] | "\(.id) \(.name | split(" -> ")[0] | gsub("[ .:,]"; "_"))"')
+    n=$(curl -sf "$SIM_URL/clusters/production/jobs/$1/vertices/$vid/subtasks/metrics?agg=sum&get=$op.pendingRecords" |
+        jq -er '.[0].sum') || return 1
+    awk -v n="$n" 'BEGIN { k = n / 1000
+        if (n < 999.95) printf "%.0f\n", n; else if (k < 99.95) printf "%.1fk\n", k; else printf "%.0fk\n", k }'
+}
+
+# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
+shows() {
+    local s
+    grab
+    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
 }
 
 # open_first_job COLS ROWS: the console on production's first job, overview tab
@@ -65,18 +69,18 @@ open_first_job() {
     wait_for "1 Overview"
 }
 
-# wait_row TEXT TEXT2 [SECONDS=10]: until one screen row holds both
-wait_row() {
-    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE))
-    while :; do
-        if screen | grep -F -- "$1" | grep -qF -- "$2"; then return 0; fi
-        [ "$(now_ms)" -lt "$end" ] || break
-        nap 0.1
-    done
-    echo "timed out after ${3:-10}s waiting for a row with '$1' and '$2'" >&2
-    screen >&2
+# row_has TEXT TEXT2: a row of the screen now holds both (one capture, bash)
+row_has() {
+    local line
+    grab
+    while IFS= read -r line; do
+        [[ $line == *"$1"* && $line == *"$2"* ]] && return 0
+    done <<<"$SCREEN"
     return 1
 }
+
+# wait_row TEXT TEXT2 [SECONDS=10]: until one screen row holds both
+wait_row() { poll "${3:-10}" row_has "$1" "$2"; }
 
 @test "each vertex's watermark and its lag; a source has none, and the watermarks move with the clock" {
     sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
@@ -113,18 +117,16 @@ wait_row() {
     before=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/metrics?get=numRestarts" |
         jq -er '.[0].value')
     curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/crash" >/dev/null
-    # the failure as the exceptions endpoint gives it: its time, its root cause, its task
-    read -r when n task cause < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid/exceptions" |
-        python3 -c '
-import json, sys, time
-e = json.load(sys.stdin)["exceptionHistory"]["entries"]
-x = e[0]
-lines = [l.strip() for l in x["stacktrace"].split("\n")]
-caused = [l[len("Caused by: "):] for l in lines if l.startswith("Caused by: ")]
-cause = caused[-1] if caused else lines[0]
-print(time.strftime("%H:%M:%S", time.localtime(x["timestamp"] / 1000)), len(e),
-      x["taskName"].split(" ")[0], cause[:40])')
+    # the failure as the exceptions endpoint gives it: its time, its root cause (the last
+    # "Caused by", else the first line), its task
+    read -r ts n task cause < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid/exceptions" |
+        jq -r '.exceptionHistory.entries as $e | $e[0] as $x
+            | ($x.stacktrace | split("\n") | map(gsub("^\\s+|\\s+$"; ""))) as $lines
+            | [$lines[] | select(startswith("Caused by: ")) | .[11:]] as $caused
+            | (if ($caused | length) > 0 then $caused[-1] else $lines[0] end) as $cause
+            | "\($x.timestamp) \($e | length) \($x.taskName | split(" ")[0]) \($cause[:40])"')
     [ -n "$cause" ]
+    when=$(printf '%(%H:%M:%S)T' $((ts / 1000)))
     wait_for "Failures, newest first ($n"
     wait_row "$when" "$cause"
     wait_row "$when" "$task"
@@ -140,13 +142,15 @@ print(time.strftime("%H:%M:%S", time.localtime(x["timestamp"] / 1000)), len(e),
     # the names keep their room first: the lag is in the line above the table (once the
     # job runs again after the crash)
     until_advancing 6000 40 on_screen "watermark lag "
-    wait_for "Failures, newest first"
-    wait_for "NullPointerException"
-    [ "$(screen | wc -l)" -le 24 ]
-    screen | tail -n 1 | grep -q "? help"
-    screen | grep -q "^ VERTEX .*BUSY"
-    # every row within 80 cells
-    [ "$(screen | python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin))')" -le 80 ]
+    poll 10 shows "Failures, newest first" "NullPointerException"
+    grab
+    local rows=() line LC_ALL=C.UTF-8
+    mapfile -t rows <<<"$SCREEN"
+    [ "${#rows[@]}" -le 24 ]
+    [[ ${rows[-1]} == *"? help"* ]]
+    line_matches "^ VERTEX .*BUSY"
+    # every row within 80 cells (characters: the locale is UTF-8)
+    for line in "${rows[@]}"; do [ "${#line}" -le 80 ]; done
 }
 
 @test "Kubernetes tab: the cursor moves over the pods and l opens the log of the pod under it" {

@@ -28,8 +28,7 @@ load terminal_lib
     console_env "" 120 40 --refresh 1 $(sim_flink_args)
     wait_for "2.1.0"
     keys j j Enter
-    wait_for "Jobs: development"
-    wait_for "日本語"
+    poll 10 shows "Jobs: development" "日本語"
     shot jobs
     LC_ALL=C grep -q $'[\x80-\xff]' "$SHOTS/jobs.txt"
 }
@@ -37,13 +36,11 @@ load terminal_lib
 @test "--theme light draws other colours than the default theme" {
     theme_wired || skip "main.c does not load --theme yet"
     console_env "TERM=xterm-256color" 120 40 $(sim_flink_args)
-    wait_for "1.20.1"
-    wait_for "3 clusters"
+    poll 10 shows "1.20.1" "3 clusters"
     shot default
     t kill-server
     console_env "TERM=xterm-256color" 120 40 --theme light $(sim_flink_args)
-    wait_for "1.20.1"
-    wait_for "3 clusters"
+    poll 10 shows "1.20.1" "3 clusters"
     shot light
     colour_codes "$SHOTS/default.ansi" | sort -u >"$BATS_TEST_TMPDIR/default.codes"
     colour_codes "$SHOTS/light.ansi" | sort -u >"$BATS_TEST_TMPDIR/light.codes"
@@ -58,15 +55,11 @@ load terminal_lib
 
 @test ":theme light switches the colours at run time; :theme nosuch says so and keeps them" {
     console_env "TERM=xterm-256color" 120 40 $(sim_flink_args)
-    wait_for "1.20.1"
-    wait_for "3 clusters"
+    poll 10 shows "1.20.1" "3 clusters"
     t send-keys -l ":theme light"
     keys Enter
-    local end=$(($(now_ms) + 10000 * SCALE))
-    until shot now && colour_codes "$SHOTS/now.ansi" | grep -qx "48;5;25"; do
-        [ "$(now_ms)" -lt "$end" ] || { cat "$SHOTS/now.ansi" >&2; return 1; }
-        nap 0.05
-    done
+    light_drawn() { shot now && colour_codes "$SHOTS/now.ansi" | grep -qx "48;5;25"; }
+    poll 10 light_drawn
     t send-keys -l ":theme nosuch"
     keys Enter
     wait_for 'no theme "nosuch"'

@@ -38,50 +38,44 @@ shot() {
     t capture-pane -e -p >"$SHOTS/$1.ansi"
 }
 
-# wait_either A B [SECONDS]: until the screen shows A or B
-wait_either() {
-    local end=$(($(now_ms) + ${3:-10} * 1000 * SCALE))
-    while :; do
-        if screen | grep -qF -e "$1" -e "$2"; then return 0; fi
-        [ "$(now_ms)" -lt "$end" ] || break
-        nap 0.05
-    done
-    echo "timed out waiting for '$1' or '$2'" >&2
-    screen >&2
-    return 1
+# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
+shows() {
+    local s
+    grab
+    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
 }
 
+# either A B: the screen shows A or B now
+either() { grab; [[ $SCREEN == *"$1"* || $SCREEN == *"$2"* ]]; }
+
+# wait_either A B [SECONDS=10]: until the screen shows A or B
+wait_either() { poll "${3:-10}" either "$1" "$2"; }
+
 # visit_screens: clusters, development's jobs (one has a CJK name), each tab of a job,
-# help and alerts, each captured with shot once its data is on screen
+# help and alerts, each captured with shot once its data is on screen (what one screen
+# shows is waited for in one poll)
 visit_screens() {
-    wait_for "1.20.1"
-    wait_for "2.1.0"
-    wait_for "3 clusters"
+    poll 10 shows "1.20.1" "2.1.0" "3 clusters"
     shot clusters
     keys j j Enter
-    wait_for "Jobs: development"
     # the ASCII names (the CJK one may be drawn differently with --ascii)
-    while read -r name; do
-        if LC_ALL=C grep -q '[^ -~]' <<<"$name"; then continue; fi
-        wait_for "$name" 5
-    done < <(sim_job_names development)
+    local names
+    mapfile -t names < <(sim_job_names development | LC_ALL=C grep -v '[^ -~]')
+    [ "${#names[@]}" -gt 0 ]
+    poll 10 shows "Jobs: development" "${names[@]}"
     shot jobs
     keys Enter
-    wait_for "1 Overview"
-    wait_for "VERTEX"
-    wait_for "records per second"
+    poll 10 shows "1 Overview" "VERTEX" "records per second"
     shot tab1-overview
     keys 2
-    wait_for "checkpoints  completed"
-    wait_for "replay if restarted now"
+    poll 10 shows "checkpoints  completed" "replay if restarted now"
     shot tab2-checkpoints
     keys 3
     wait_for "ratio per subtask"
     wait_either "HIGH" "OK" 15
     shot tab3-backpressure
     keys 4
-    wait_for "task managers of development"
-    wait_for "development-taskmanager-"
+    poll 10 shows "task managers of development" "development-taskmanager-"
     shot tab4-taskmanagers
     keys 5
     wait_either "root cause" "no exceptions: the job has not failed"
@@ -100,35 +94,37 @@ visit_screens() {
 }
 
 # colour_codes FILE: every SGR parameter in FILE that sets a colour (30-37, 40-47, 90-97,
-# 100-107, 38;5;N, 48;5;N, 38;2;R;G;B), one a line; attributes (bold, reverse) are not
+# 100-107, 38;5;N, 48;5;N, 38;2;R;G;B), one a line; attributes (bold, reverse) are not.
+# awk, not python3: a python3 costs a tenth of a second of CPU here, and the tests ask
+# this for every shot.
 colour_codes() {
-    python3 - "$1" <<'EOF'
-import re, sys
-text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-for m in re.finditer(r"\x1b\[([0-9;:]*)m", text):
-    ps = [p for p in re.split(r"[;:]", m.group(1))]
-    i = 0
-    while i < len(ps):
-        p = int(ps[i]) if ps[i].isdigit() else 0
-        if p in (38, 48):
-            n = 3 if i + 1 < len(ps) and ps[i + 1] == "5" else 5
-            print(";".join(ps[i:i + n]))
-            i += n
-            continue
-        if 30 <= p <= 37 or 40 <= p <= 47 or 90 <= p <= 97 or 100 <= p <= 107:
-            print(p)
-        i += 1
-EOF
+    LC_ALL=C awk '{
+        s = $0
+        while (match(s, /\033\[[0-9;:]*m/)) {
+            n = split(substr(s, RSTART + 2, RLENGTH - 3), ps, /[;:]/)
+            s = substr(s, RSTART + RLENGTH)
+            i = 1
+            while (i <= n) {
+                p = ps[i] ~ /^[0-9]+$/ ? ps[i] + 0 : 0
+                if (p == 38 || p == 48) {
+                    k = (i + 1 <= n && ps[i + 1] == "5") ? 3 : 5
+                    out = ps[i]
+                    for (j = i + 1; j < i + k && j <= n; j++) out = out ";" ps[j]
+                    print out
+                    i += k
+                    continue
+                }
+                if ((p >= 30 && p <= 37) || (p >= 40 && p <= 47) || (p >= 90 && p <= 97) || (p >= 100 && p <= 107))
+                    print p
+                i++
+            }
+        }
+    }' "$1"
 }
 
-# reversed FILE: the pane draws something in reverse video (SGR 7)
+# reversed FILE: the pane draws something in reverse video (an SGR with the parameter 7)
 reversed() {
-    python3 - "$1" <<'EOF'
-import re, sys
-text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-sys.exit(0 if any("7" in re.split(r"[;:]", m.group(1))
-                  for m in re.finditer(r"\x1b\[([0-9;:]*)m", text)) else 1)
-EOF
+    LC_ALL=C grep -qE $'\e\\[([0-9;:]*[;:])?7([;:][0-9;:]*)?m' "$1"
 }
 
 # The binary loads --theme (main.c wiring): a theme that does not exist is a usage error.
