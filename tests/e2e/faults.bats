@@ -16,6 +16,10 @@
 
 load lib
 
+# a look every 0.2 s (lib.bash: 0.1): the console redraws every 0.5 s, and each look is a
+# tmux process (about 15 ms of CPU here)
+POLL_S=0.2
+
 setup_file() {
     e2e_setup_file --clusters 3 --jobs 2 --frozen --clock manual \
         --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
@@ -105,7 +109,11 @@ rows_fresh() {
     done
 }
 
-until_rows_fresh() { # SECONDS
+# the file's poll loops run without bats's DEBUG trap (a subshell that drops it, as
+# lib.bash's waits do): bats runs it before every command, and over the loops' turns it
+# cost about as much CPU as the loops themselves
+until_rows_fresh() { (trap - DEBUG; _until_rows_fresh "$@"); }
+_until_rows_fresh() { # SECONDS
     local end=$(($(now_ms) + $1 * 1000 * SCALE))
     while :; do
         alive || return 1
@@ -140,6 +148,22 @@ fault_all() { # MODE [ARG]
         "/api/v1/namespaces/flink-dev/services/*/proxy/taskmanagers"
 }
 
+# until_faulted REGEX: until faulted_rows_say REGEX (20 s, stretched by SCALE)
+until_faulted() { (trap - DEBUG; _until_faulted "$@"); }
+_until_faulted() {
+    local end=$(($(now_ms) + 20000 * SCALE))
+    until faulted_rows_say "$1"; do
+        alive || return 1
+        tick
+        if [ "$NOW_MS" -ge "$end" ]; then
+            echo "the faulted rows never said /$1/:" >&2
+            screen >&2
+            return 1
+        fi
+        nap "$POLL_S"
+    done
+}
+
 # error_mode REGEX MODE [ARG]: the faulted rows say so and keep their last good figures;
 # the fault clears and every row is fresh within one refresh and a timeout
 error_mode() {
@@ -150,17 +174,7 @@ error_mode() {
     prod=$(row production | awk '{print $3, $4, $5}')
     stag=$(row d-staging | awk '{print $3, $4, $5, $6}')
     fault_all "$@"
-    end=$(($(now_ms) + 20000 * SCALE))
-    until faulted_rows_say "$want"; do
-        alive
-        tick
-        if [ "$NOW_MS" -ge "$end" ]; then
-            echo "the faulted rows never said /$want/:" >&2
-            screen >&2
-            return 1
-        fi
-        nap "$POLL_S"
-    done
+    until_faulted "$want" || return 1
     # last good data kept: version, task managers and slots of a failed overview; the
     # job counts of a failed jobs list
     r=$(row production)
@@ -173,22 +187,28 @@ error_mode() {
     until_rows_fresh 4
 }
 
+# until_two_refreshes: until the simulator has counted two direct overview requests
+until_two_refreshes() { (trap - DEBUG; _until_two_refreshes); }
+_until_two_refreshes() {
+    local end=$(($(now_ms) + 15000 * SCALE)) n
+    while :; do
+        alive || return 1
+        # one process a turn: the count is read by bash
+        n=$(curl -sf "$SIM_URL/_sim/stats")
+        [[ "$n" =~ \"/clusters/\{cluster\}/overview\":([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 2 ] && return 0
+        tick
+        [ "$NOW_MS" -lt "$end" ] || { echo "no two refreshes under the fault" >&2; return 1; }
+        nap "$POLL_S"
+    done
+}
+
 # content_mode MODE: hostile but well-formed answers; nothing reaches the terminal, the
 # rows stay, and clearing the fault leaves every row fresh
 content_mode() {
     fault_all "$@"
     # two refreshes with the fault in place (the simulator counts the faulted requests)
     curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
-    local end=$(($(now_ms) + 15000 * SCALE)) n
-    while :; do
-        alive
-        # one process a turn: the count is read by bash
-        n=$(curl -sf "$SIM_URL/_sim/stats")
-        [[ "$n" =~ \"/clusters/\{cluster\}/overview\":([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 2 ] && break
-        tick
-        [ "$NOW_MS" -lt "$end" ] || { echo "no two refreshes under the fault" >&2; return 1; }
-        nap "$POLL_S"
-    done
+    until_two_refreshes || return 1
     alive
     local title
     title=$(tmux -L "$TMUX_SOCK" display -p '#{pane_title}')
@@ -265,20 +285,16 @@ content_mode() {
 @test "console fault matrix: a failing pod watch's re-list is its rows' error, and recovers" {
     fault "/api/v1/pods" garbage
     curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
-    local end=$(($(now_ms) + 20000 * SCALE)) n ok
-    while :; do
-        alive
-        ok=1
+    pods_failed() {
+        local n
+        alive || return 2
         grab
         for n in production staging development; do
             row_in_screen "$n"
-            [[ "$ROW" == *"pods flink-"* ]] || ok=0
+            [[ "$ROW" == *"pods flink-"* ]] || return 1
         done
-        [ $ok = 1 ] && break
-        tick
-        [ "$NOW_MS" -lt "$end" ] || { echo "the rows never said their pods failed" >&2; screen >&2; return 1; }
-        nap "$POLL_S"
-    done
+    }
+    poll 20 pods_failed
     [[ "$(row d-development)" != *pods* ]]
     curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
     curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null

@@ -21,16 +21,30 @@
 # half of the matrix (last good data kept, recovery within one refresh) is
 # tests/e2e/faults.bats.
 
+load k8s_pyd
+
+# The checks run in one resident Python interpreter (k8s_pyd.bash) instead of one a check:
+# an interpreter start with its imports cost more CPU than the flinktop runs it checks.
 setup_file() {
     cd "$BATS_TEST_DIRNAME/../.." || return 1
     . tests/sim-start.sh
     sim_start_file --clusters 7 --jobs 2 --frozen --clock manual \
-        --kubeconfig-out "$BATS_FILE_TMPDIR/kc"
+        --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
+    pyd_start
 }
 
 teardown_file() {
+    pyd_stop
     . tests/sim-start.sh
     sim_stop_file
+}
+
+# py_stdin [ARG...]: the Python program on stdin, run as `python3 - ARG...` would, in the
+# resident interpreter (read by bash: no process for it)
+py_stdin() {
+    local code
+    IFS= read -r -d '' code || true
+    pyd "$code" "$@"
 }
 
 setup() {
@@ -107,7 +121,7 @@ run_both() {
 # the answers were well-formed but hostile, so sources may be ok; either way nothing
 # hostile gets out and the control cluster is whole.
 check() {
-    python3 - "$BATS_TEST_TMPDIR" "$1" "$2" "${3:-}" <<'PY'
+    py_stdin "$BATS_TEST_TMPDIR" "$1" "$2" "${3:-}" <<'PY'
 import json, math, re, sys
 d, kind, expect, mode = sys.argv[1], sys.argv[2], sys.argv[3].split('|'), sys.argv[4]
 
@@ -293,7 +307,7 @@ matrix() {
 
 @test "fault matrix: latency under the timeout is no error" {
     matrix content '' latency 200
-    python3 - "$BATS_TEST_TMPDIR" <<'PY'
+    py_stdin "$BATS_TEST_TMPDIR" <<'PY'
 import json, sys
 doc = json.load(open(f'{sys.argv[1]}/fleet.json'))
 for c in doc['clusters']:
@@ -303,7 +317,7 @@ PY
 
 @test "fault matrix: terminal escapes in every string on every class" {
     matrix content '' escapes
-    python3 - "$BATS_TEST_TMPDIR" <<'PY'
+    py_stdin "$BATS_TEST_TMPDIR" <<'PY'
 import json, sys
 doc = json.load(open(f'{sys.argv[1]}/fleet.json'))
 c = {c['name']: c for c in doc['clusters']}
@@ -316,7 +330,7 @@ PY
 
 @test "fault matrix: invalid UTF-8 in every string on every class" {
     matrix content '' badutf8
-    python3 - "$BATS_TEST_TMPDIR" <<'PY'
+    py_stdin "$BATS_TEST_TMPDIR" <<'PY'
 import json, sys
 doc = json.load(open(f'{sys.argv[1]}/fleet.json'))
 c = {c['name']: c for c in doc['clusters']}
@@ -328,7 +342,7 @@ PY
 
 @test "fault matrix: huge, negative and -0 numbers on every class" {
     matrix content '' bignum
-    python3 - "$BATS_TEST_TMPDIR" <<'PY'
+    py_stdin "$BATS_TEST_TMPDIR" <<'PY'
 import json, sys
 doc = json.load(open(f'{sys.argv[1]}/fleet.json'))
 c = {c['name']: c for c in doc['clusters']}
@@ -339,7 +353,7 @@ PY
 
 @test "fault matrix: every value of the wrong type on every class" {
     matrix content '' types
-    python3 - "$BATS_TEST_TMPDIR" <<'PY'
+    py_stdin "$BATS_TEST_TMPDIR" <<'PY'
 import json, sys
 doc = json.load(open(f'{sys.argv[1]}/fleet.json'))
 c = {c['name']: c for c in doc['clusters']}
@@ -352,7 +366,7 @@ PY
 @test "fault matrix: once the faults clear, the next run is whole (exit 0, every source ok)" {
     run_both
     check content ''
-    python3 - "$BATS_TEST_TMPDIR" <<'PY'
+    py_stdin "$BATS_TEST_TMPDIR" <<'PY'
 import json, sys
 d = sys.argv[1]
 assert open(f'{d}/fleet.rc').read().strip() in ('0', '3')  # 3: the /prom path is no Prometheus
@@ -414,7 +428,7 @@ YAML
         -n flink-cluster-7
     [ "$status" -eq 3 ]
     printf '%s' "$output" >"$BATS_TEST_TMPDIR/out.json"
-    python3 - "$BATS_TEST_TMPDIR/out.json" <<'PY'
+    py_stdin "$BATS_TEST_TMPDIR/out.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 ctx = {c['name']: c for c in d['contexts']}

@@ -30,7 +30,7 @@ teardown() {
 
 
 # deploy_row TEXT: tab 6's row of the Deployment production shows TEXT
-deploy_row() { screen | grep -E '^ *production +[0-9-]+/[0-9-]+ ' | grep -qF -- "$1"; }
+deploy_row() { screen_line '^ *production +[0-9-]+/[0-9-]+ ' "$1"; }
 
 @test "tab 6 lists the JobManager Deployment, watched by label with the other kinds" {
     watching_console
@@ -174,7 +174,7 @@ token_in() {
     wait_for "6 Kubernetes"
     keys 6
     wait_for "FlinkDeployment flink-prod/basic-example"
-    basic_row() { screen | grep -E '^ *basic-example +[0-9]+/[0-9]+ ' | grep -qF -- "$1"; }
+    basic_row() { screen_line '^ *basic-example +[0-9]+/[0-9]+ ' "$1"; }
     until_advancing 1000 30 basic_row "1/1"
     # a namespace already watched: everything came through the streams
     [ "$(stat kubernetes_list)" -eq "$lists" ]

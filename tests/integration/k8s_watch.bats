@@ -56,7 +56,7 @@ teardown() {
     kc patch flinkdeployment staging -n flink-staging --type merge \
         -p '{"spec":{"job":{"state":"suspended"}}}'
     # the operator's steps take the simulator's time: move it until the row says so
-    row_suspended() { screen | grep -F " staging " | grep -qF "SUSPENDED"; }
+    row_suspended() { screen_line ' staging ' SUSPENDED; }
     until_advancing 1000 30 row_suspended
     on_screen "Clusters (3)"
     [ "$(screen | grep -cF ' staging ')" -eq 1 ]

@@ -52,6 +52,20 @@ need_kubectl() {
 WATCH_REFRESH=0.4
 FAST_POLL=(--refresh "$WATCH_REFRESH" --qps 0)
 ADVANCE_EVERY_MS=500
+# the waits look every 0.2 s (lib.bash: 0.1): half a refresh, and each look is a process
+# (tmux, or curl for the counters)
+POLL_S=0.2
+
+# screen_line REGEX TEXT: a line of the screen (one capture) matches REGEX and contains
+# TEXT; matched by bash, not a grep pipeline a look
+screen_line() {
+    local l
+    grab
+    while IFS= read -r l; do
+        [[ $l =~ $1 && $l == *"$2"* ]] && return 0
+    done <<<"$SCREEN"
+    return 1
+}
 
 # The console, its clusters listed and its six streams open (FlinkDeployments,
 # FlinkSessionJobs, FlinkStateSnapshots, pods, events, apps/v1 Deployments). [flinktop args]
