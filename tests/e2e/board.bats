@@ -29,13 +29,6 @@ sim_jobs_in_state() {
     done
 }
 
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 # body row N of the board (1 = the first job row; the header and column titles above)
 board_row() { screen | sed -n "$(($1 + 2))p"; }
 

@@ -21,13 +21,6 @@ teardown() {
     e2e_teardown
 }
 
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 @test "clusters screen shows the three clusters with live data at 120x40" {
     console 120 40 $(sim_flink_args)
     poll 10 shows "production" "1.20.1" "1.18.1" "2.1.0" "3 clusters"

@@ -22,31 +22,9 @@ teardown() {
     e2e_teardown
 }
 
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 # screen_matches REGEX: a line of the screen now matches REGEX (bash's =~, one capture: no bash,
 # tmux and grep a poll turn)
 screen_matches() { grab; line_matches "$1"; }
-
-# stat_count REGEX: sim_count's figure (requests served on the paths REGEX matches) read
-# with one curl and bash, no jq: the poll below asks it ten times a second
-stat_count() {
-    local body n=0 all key count
-    body=$(curl -sfk "$SIM_URL/_sim/stats") || return 1
-    body=${body#*\"by_path\":}
-    while [[ $body =~ \"([^\"]*)\":([0-9]+) ]]; do
-        all=${BASH_REMATCH[0]} key=${BASH_REMATCH[1]} count=${BASH_REMATCH[2]}
-        body=${body#*"$all"}
-        if [[ $key =~ $1 ]]; then n=$((n + count)); fi
-    done
-    echo "$n"
-}
-stat_count_at_least() { [ "$(stat_count "$1")" -ge "$2" ]; } # REGEX MIN
 
 # open_job COLS ROWS NAME: the job screen of FlinkDeployment NAME in a COLSxROWS terminal
 open_job() {
@@ -111,12 +89,12 @@ drill_in() { # COLS ROWS
     # and only this vertex is asked for: the drill-down's endpoints stop once it is closed
     keys Escape
     wait_for "ratio per subtask"
-    before=$(stat_count 'vertices/\{vid\}$')
+    before=$(sim_count 'vertices/\{vid\}$')
     # three more refreshes of the job (its own endpoint), the clock moving: none for the vertex
     local job
-    job=$(stat_count 'jobs/\{jid\}$')
-    until_advancing 1000 10 stat_count_at_least 'jobs/\{jid\}$' $((job + 3))
-    after=$(stat_count 'vertices/\{vid\}$')
+    job=$(sim_count 'jobs/\{jid\}$')
+    until_advancing 1000 10 sim_count_at_least 'jobs/\{jid\}$' $((job + 3))
+    after=$(sim_count 'vertices/\{vid\}$')
     [ "$before" -ge 1 ]
     [ "$after" = "$before" ]
 }

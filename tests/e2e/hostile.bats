@@ -12,13 +12,6 @@ teardown() {
     e2e_teardown
 }
 
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 @test "hostile job names cannot clear or repaint the screen" {
     sim_start --jobs 4 --hostile-names || return 1
     console 120 40 $(sim_flink_args)

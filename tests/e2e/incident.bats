@@ -119,21 +119,6 @@ buffer() { t show-buffer 2>/dev/null; }
     [[ $SCREEN == *"$i vertices"* ]]
 }
 
-# served PATH_SUFFIX: how often the simulator served a path like it (its request stats:
-# sim_count's figure, read with one curl and bash, no jq, as the poll below asks it often)
-served() {
-    local body n=0 all key count re="${1//./\\.}\$"
-    body=$(curl -sfk "$SIM_URL/_sim/stats") || return 1
-    body=${body#*\"by_path\":}
-    while [[ $body =~ \"([^\"]*)\":([0-9]+) ]]; do
-        all=${BASH_REMATCH[0]} key=${BASH_REMATCH[1]} count=${BASH_REMATCH[2]}
-        body=${body#*"$all"}
-        if [[ $key =~ $re ]]; then n=$((n + count)); fi
-    done
-    echo "$n"
-}
-served_more() { [ "$(served "$1")" -gt "$2" ]; } # SUFFIX N: more than N now
-
 # tail_of URL: the start of the last line of a log as the simulator serves it now
 tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
 

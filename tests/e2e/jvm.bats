@@ -21,30 +21,6 @@ teardown() {
     e2e_teardown
 }
 
-# stat_count REGEX: sim_count's figure (the requests served on the paths REGEX matches)
-# read with one curl and bash, no jq: the polls below ask it a few times a second
-stat_count() {
-    local body n=0 all key count
-    body=$(curl -sfk "$SIM_URL/_sim/stats") || return 1
-    body=${body#*\"by_path\":}
-    while [[ $body =~ \"([^\"]*)\":([0-9]+) ]]; do
-        all=${BASH_REMATCH[0]} key=${BASH_REMATCH[1]} count=${BASH_REMATCH[2]}
-        body=${body#*"$all"}
-        if [[ $key =~ $1 ]]; then n=$((n + count)); fi
-    done
-    echo "$n"
-}
-# served SUFFIX: requests the simulator served whose path ends with SUFFIX
-served() { stat_count "${1//./\\.}\$"; }
-served_more() { [ "$(served "$1")" -gt "$2" ]; } # SUFFIX N: more than N now
-
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 # open_tms COLS ROWS [CLUSTER=production]: that cluster's first job, on the task managers
 # tab; flinktop refreshes every 0.5 s, the waits for its refreshes are as short
 open_tms() {
@@ -252,8 +228,8 @@ k8s_jvm() {
     [[ $SCREEN == *"memory limit 4.0 GiB (no metrics API on this cluster)"* ]]
     [[ $SCREEN != *"memory used"* ]]
     # asked once: later refreshes read the JVM again but not the missing API
-    n=$(stat_count /taskmanagers/)
-    read_again() { [ "$(stat_count /taskmanagers/)" -gt $((n + 2)) ]; }
+    n=$(sim_count /taskmanagers/)
+    read_again() { [ "$(sim_count /taskmanagers/)" -gt $((n + 2)) ]; }
     poll 10 read_again
-    [ "$(stat_count 'metrics\.k8s\.io/v1beta1/namespaces')" -eq 1 ]
+    [ "$(sim_count 'metrics\.k8s\.io/v1beta1/namespaces')" -eq 1 ]
 }

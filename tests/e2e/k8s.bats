@@ -38,13 +38,6 @@ teardown() {
 REFRESH=(--refresh 0.5)
 ADVANCE_EVERY_MS=600
 
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 # row_is TEXT REGEX: a row of the screen now holds TEXT and matches REGEX (extended, as
 # grep -E), looked at by bash (one process: the capture)
 row_is() {

@@ -21,13 +21,6 @@ teardown() {
     e2e_teardown
 }
 
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 # type TEXT: literal characters (UTF-8 as it is), no key names
 type_text() { t send-keys -l -- "$1"; }
 

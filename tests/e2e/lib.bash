@@ -233,6 +233,12 @@ keys() { t send-keys "$@"; }
 
 # on_screen TEXT / off_screen TEXT: the screen shows TEXT now / does not (no waiting)
 on_screen() { grab; [[ "$SCREEN" == *"$1"* ]]; }
+# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
+shows() {
+    local s
+    grab
+    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
+}
 off_screen() { grab; [[ "$SCREEN" != *"$1"* ]]; }
 
 # until_advancing STEP_MS SECONDS CMD...: for a simulator with --clock manual: runs CMD (a
@@ -273,6 +279,10 @@ sim_job_names() {
 # sim_count REGEX: how many requests the simulator has served on the paths (its templates,
 # as /_sim/stats names them: /clusters/{c}/jobs/{jid}) that REGEX (extended) matches
 sim_count() { sim_stats_count "$1"; }
+
+# served SUFFIX: requests the simulator served whose path ends with SUFFIX
+served() { sim_count "${1//./\\.}\$"; }
+served_more() { [ "$(served "$1")" -gt "$2" ]; } # SUFFIX N: more than N now
 
 # sim_count_at_least REGEX MIN: sim_count REGEX is MIN or more now (no waiting)
 sim_count_at_least() {

@@ -52,13 +52,6 @@ kafka_backlog() {
         if (n < 999.95) printf "%.0f\n", n; else if (k < 99.95) printf "%.1fk\n", k; else printf "%.0fk\n", k }'
 }
 
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 # open_first_job COLS ROWS: the console on production's first job, overview tab
 open_first_job() {
     console "$1" "$2" --refresh 1 $(sim_flink_args)

@@ -61,13 +61,6 @@ standalone_job() {
 audited() { # PHASE ACTION: the audit log has that line now
     [ -f "$AUDIT" ] && grep -q "\"action\":\"$2\".*\"phase\":\"$1\"" "$AUDIT"
 }
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 wait_audit() { # PHASE ACTION
     poll 15 audited "$@" || { cat "$AUDIT" >&2 2>/dev/null; return 1; }
 }

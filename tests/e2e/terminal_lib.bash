@@ -38,13 +38,6 @@ shot() {
     t capture-pane -e -p >"$SHOTS/$1.ansi"
 }
 
-# shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
-shows() {
-    local s
-    grab
-    for s; do [[ $SCREEN == *"$s"* ]] || return 1; done
-}
-
 # either A B: the screen shows A or B now
 either() { grab; [[ $SCREEN == *"$1"* || $SCREEN == *"$2"* ]]; }
 
