@@ -72,29 +72,11 @@ no_requests() {
     [ "$n" = 0 ] || { echo "$n requests, none expected" >&2; return 1; }
 }
 
-# wait_all [-t SECONDS] TEXT...: until one screen shows every TEXT (default 10 s): one
-# tmux capture a turn for texts that used to be waited for one after another
-wait_all() { (trap - DEBUG; _wait_all "$@"); }
-_wait_all() {
-    local secs=10 end text missing
+# wait_all [-t SECONDS] TEXT...: until one screen shows every TEXT (default 10 s)
+wait_all() {
+    local secs=10
     if [ "$1" = -t ]; then secs=$2; shift 2; fi
-    tick
-    end=$((NOW_MS + secs * 1000 * SCALE))
-    while :; do
-        grab
-        missing=""
-        for text; do
-            [[ "$SCREEN" == *"$text"* ]] || { missing=$text; break; }
-        done
-        [ -z "$missing" ] && return 0
-        tick
-        [ "$NOW_MS" -lt "$end" ] || break
-        nap "$POLL_S"
-    done
-    echo "timed out after ${secs}s waiting for: $missing (with: $*)" >&2
-    echo "---- screen ----" >&2
-    screen >&2
-    return 1
+    poll "$secs" shows "$@"
 }
 
 # wait_slow TEXT [SECONDS]: wait_for for what takes a second or more to come (flinktop's
