@@ -8,6 +8,11 @@
 #               the caller's directory, sys.argv ["-c", ARG...]): its stdout and stderr
 #               come back, its exit status is pyd's (1 for an exception, with the
 #               traceback on stderr; sys.exit(N): N)
+#   pyd_http CA URL TOKEN BODYFILE CODEFILE [-X METHOD] [-H 'NAME: VALUE']... [-d BODY]
+#               a request made by the interpreter instead of a curl start (20-50 ms of
+#               CPU here): https verified against CA (a file; "" for none), the bearer
+#               TOKEN (none if empty); the body to BODYFILE and stdout, the status to
+#               CODEFILE
 # Without a resident interpreter (PYD_PORT unset) pyd starts python3 as before.
 
 PYD_SERVER='
@@ -113,4 +118,42 @@ pyd() {
     printf '%s' "$out"
     printf '%s' "$err" >&2
     return "$status"
+}
+
+PYD_HTTP='
+import ssl, sys, urllib.error, urllib.request
+ca, url, token, bodyf, codef, method, data = sys.argv[1:8]
+hdrs = dict(h.split(": ", 1) for h in sys.argv[8:])
+if token:
+    hdrs["Authorization"] = "Bearer " + token
+data = data.encode() if data else None
+req = urllib.request.Request(url, data=data, headers=hdrs, method=method or ("POST" if data else "GET"))
+ctx = None
+if url.startswith("https:"):
+    ctx = ssl.create_default_context(cafile=ca) if ca else ssl._create_unverified_context()
+try:
+    with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
+        status, raw = r.status, r.read()
+except urllib.error.HTTPError as e:
+    status, raw = e.code, e.read()
+with open(bodyf, "wb") as f:
+    f.write(raw)
+with open(codef, "w") as f:
+    f.write(str(status))
+sys.stdout.write(raw.decode("utf-8", "replace"))
+'
+
+pyd_http() {
+    local ca=$1 url=$2 token=$3 bodyf=$4 codef=$5 method="" data="" hdrs=()
+    shift 5
+    while [ $# -gt 0 ]; do
+        case $1 in
+            -X) method=$2 ;;
+            -H) hdrs+=("$2") ;;
+            -d) data=$2 ;;
+            *) echo "pyd_http: $1 is not an option" >&2 && return 1 ;;
+        esac
+        shift 2
+    done
+    pyd "$PYD_HTTP" "$ca" "$url" "$token" "$bodyf" "$codef" "$method" "$data" "${hdrs[@]}"
 }

@@ -51,44 +51,9 @@ plain_start() {
     sim_start --frozen --clock manual --action-steps-ms "$STEP_MS"
 }
 
-# The request of k, made by the resident interpreter instead of a curl start (20-50 ms of
-# CPU here). argv: URL TOKEN BODYFILE CODEFILE METHOD DATA HEADER...; https unverified
-K_PY='
-import ssl, sys, urllib.error, urllib.request
-url, token, bodyf, codef, method, data = sys.argv[1:7]
-hdrs = dict(h.split(": ", 1) for h in sys.argv[7:])
-if token:
-    hdrs["Authorization"] = "Bearer " + token
-data = data.encode() if data else None
-req = urllib.request.Request(url, data=data, headers=hdrs, method=method or ("POST" if data else "GET"))
-ctx = ssl._create_unverified_context() if url.startswith("https:") else None
-try:
-    with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
-        status, raw = r.status, r.read()
-except urllib.error.HTTPError as e:
-    status, raw = e.code, e.read()
-with open(bodyf, "wb") as f:
-    f.write(raw)
-with open(codef, "w") as f:
-    f.write(str(status))
-'
-
 # k PATH [-X METHOD] [-H 'NAME: VALUE']... [-d BODY]: prints nothing; the body is in
 # $T/body, the status in $T/code
-k() {
-    local path=$1 method="" data="" hdrs=()
-    shift
-    while [ $# -gt 0 ]; do
-        case $1 in
-            -X) method=$2 ;;
-            -H) hdrs+=("$2") ;;
-            -d) data=$2 ;;
-            *) echo "k: $1 is not an option of k" >&2 && return 1 ;;
-        esac
-        shift 2
-    done
-    pyd "$K_PY" "$SIM_URL$path" "$TOKEN" "$T/body" "$T/code" "$method" "$data" "${hdrs[@]}"
-}
+k() { pyd_http "" "$SIM_URL$1" "$TOKEN" "$T/body" "$T/code" "${@:2}" >/dev/null; }
 
 code() {
     local c

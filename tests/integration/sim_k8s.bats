@@ -52,46 +52,10 @@ tls_own() {
         --tls-key "$T/key.pem" --kubeconfig-out "$T/kubeconfig" "$@"
 }
 
-# The request of k, made by the resident interpreter: a curl start and its TLS handshake
-# cost 50 ms of CPU a request here. argv: URL CA TOKEN BODYFILE CODEFILE METHOD DATA HEADER...
-K_PY='
-import ssl, sys, urllib.error, urllib.request
-url, ca, token, bodyf, codef, method, data = sys.argv[1:8]
-hdrs = dict(h.split(": ", 1) for h in sys.argv[8:])
-if token:
-    hdrs["Authorization"] = "Bearer " + token
-data = data.encode() if data else None
-req = urllib.request.Request(url, data=data, headers=hdrs, method=method or ("POST" if data else "GET"))
-ctx = ssl.create_default_context(cafile=ca) if url.startswith("https:") else None
-try:
-    with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
-        status, raw = r.status, r.read()
-except urllib.error.HTTPError as e:
-    status, raw = e.code, e.read()
-with open(bodyf, "wb") as f:
-    f.write(raw)
-with open(codef, "w") as f:
-    f.write(str(status))
-sys.stdout.write(raw.decode("utf-8", "replace"))
-'
-
 # k PATH [-X METHOD] [-H 'NAME: VALUE']... [-d BODY]: a request with the token ($TOKEN:
 # TOKEN= k ... sends none), verified against $T/cert.pem; prints the body, which is also
 # in $T/body, and writes the status to $T/code.
-k() {
-    local path=$1 method="" data="" hdrs=()
-    shift
-    while [ $# -gt 0 ]; do
-        case $1 in
-            -X) method=$2 ;;
-            -H) hdrs+=("$2") ;;
-            -d) data=$2 ;;
-            *) echo "k: $1 is not an option of k" >&2 && return 1 ;;
-        esac
-        shift 2
-    done
-    pyd "$K_PY" "$SIM_URL$path" "$T/cert.pem" "$TOKEN" "$T/body" "$T/code" "$method" "$data" "${hdrs[@]}"
-}
+k() { pyd_http "$T/cert.pem" "$SIM_URL$1" "$TOKEN" "$T/body" "$T/code" "${@:2}"; }
 
 # advance MS: sim_advance without a curl
 advance() {
