@@ -43,18 +43,7 @@ setup_file() {
 }
 
 teardown_file() {
-    local pane pid
-    pane=$(tmux -L "$TMUX_SOCK" display -p '#{pane_pid}' 2>/dev/null)
-    [ -n "$pane" ] && pid=$(pgrep -P "$pane" 2>/dev/null | head -n 1)
-    tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
-    if [ -n "${pid:-}" ]; then # the hung-up flinktop exits by itself; wait with a deadline
-        local i=0
-        while running "$pid" && [ $i -lt 200 ]; do
-            i=$((i + 1))
-            nap 0.05
-        done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
+    console_stop
     e2e_teardown_file
 }
 
@@ -383,7 +372,7 @@ YAML
     # the good context's cluster has its row, fresh
     [[ "$(row production)" == *flink-prod* ]] || rc=1
     off_screen 'no clusters configured' || rc=1
-    t kill-server 2>/dev/null || true
+    console_stop
     TMUX_SOCK=$file_sock
     return $rc
 }

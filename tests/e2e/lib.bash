@@ -25,9 +25,19 @@ e2e_teardown_file() {
 }
 
 e2e_teardown() {
+    console_stop
+    sim_stop
+}
+
+# console_stop: ends the test's console and its tmux server. flinktop is sent SIGTERM and
+# waited for while its terminal is still there, and only then is the server killed. The
+# other order (hang up first) can leave a sanitizer build spinning forever at exit: its
+# leak check stops the process with ptrace, and the SIGCONT the kernel sends the orphaned
+# process group when the pane's shell dies resumes it before the tracer sees it stop.
+console_stop() {
     local pane="" pid="" kids=""
-    # the pane's shell, its child flinktop (from /proc) and the server's end, through the
-    # test's control client where there is one: no process
+    # the pane's shell and its child flinktop (from /proc), through the test's control
+    # client where there is one: no process
     if cap_alive && echo "display-message -p '#{pane_pid}'" >&"$CAP_IN" 2>/dev/null && cap_read; then
         pane=$CAP_TEXT
     else
@@ -37,25 +47,25 @@ e2e_teardown() {
         read -r kids 2>/dev/null <"/proc/$pane/task/$pane/children" || true
         pid=${kids%% *}
     fi
-    if cap_alive && echo kill-server >&"$CAP_IN" 2>/dev/null; then
-        CAP_PID=""
-    else
-        tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
-    fi
-    # The hung-up flinktop exits by itself; one that does not within the deadline (seen:
-    # a sanitizer build's leak check stuck at exit in this container) must not keep
-    # eating the CPU the next tests' deadlines count on.
-    if [ -n "${pid:-}" ]; then
+    # (a console that already quit: its pane's child is the shell's sleep, ended alike)
+    if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
         tick
         local end=$((NOW_MS + 10000 * SCALE))
         while running "$pid" && tick && [ "$NOW_MS" -lt "$end" ]; do nap 0.05; done
         if running "$pid"; then
-            echo "flinktop $pid did not exit after its terminal went away: killed" >&2
+            echo "flinktop $pid did not exit on SIGTERM: killed" >&2
             pkill -9 -P "$pid" 2>/dev/null
             kill -9 "$pid" 2>/dev/null
         fi
     fi
-    sim_stop
+    if cap_alive && echo kill-server >&"$CAP_IN" 2>/dev/null; then
+        # the client ends with its server (our copies of its pipes closed, not killed:
+        # it may not have sent the command yet)
+        exec {CAP_IN}>&- {CAP_OUT}<&-
+        CAP_PID="" CAP_IN="" CAP_OUT=""
+    else
+        tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+    fi
 }
 
 t() { tmux -L "$TMUX_SOCK" "$@"; }

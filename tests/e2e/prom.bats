@@ -99,7 +99,7 @@ assert m and len(m.group(1)) == 10, line'
     row_ok() { grab; line_matches ' RUNNING ' ' [0-9.]+k? +[0-9.]+k? .* P [0-9]+s +[0-9.]+[kM]?$'; }
     poll 10 row_ok
     # without Prometheus the same rows have no throughput at all
-    t kill-session
+    console_stop
     console 200 30 --refresh 1 $(sim_flink_args)
     wait_for "1.20.1"
     keys F

@@ -38,7 +38,7 @@ load terminal_lib
     console_env "TERM=xterm-256color" 120 40 $(sim_flink_args)
     poll 10 shows "1.20.1" "3 clusters"
     shot default
-    t kill-server
+    console_stop
     console_env "TERM=xterm-256color" 120 40 --theme light $(sim_flink_args)
     poll 10 shows "1.20.1" "3 clusters"
     shot light
