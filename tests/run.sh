@@ -42,6 +42,18 @@ if [ -n "$py" ] && [ -x "$py" ] && [ "$(command -v python3)" != "$py" ]; then
     mkdir -p "$out/bin" && ln -sf "$py" "$out/bin/python3" &&
         PATH=$(cd "$out/bin" && pwd):$PATH && export PATH
 fi
+# kubectl: Google Cloud SDK's is a dispatcher that asks the server's version and then runs
+# the kubectl of that minor (a second Go program, as costly as the first). The simulator
+# says v1.31: its kubectl is run directly where the dispatcher's folder has one.
+kc=$(command -v kubectl 2>/dev/null) && kc=$(readlink -f "$kc") &&
+    case "$(kubectl version --client 2>/dev/null)" in
+        *-dispatcher*) [ -x "${kc%/*}/kubectl.1.31" ] ;;
+        *) false ;;
+    esac && mkdir -p "$out/bin" && ln -sf "${kc%/*}/kubectl.1.31" "$out/bin/kubectl" &&
+    case ":$PATH:" in
+        *":$(cd "$out/bin" && pwd):"*) ;;
+        *) PATH=$(cd "$out/bin" && pwd):$PATH && export PATH ;;
+    esac
 . tests/sim-start.sh
 test_cert || echo "warning: no test certificate (openssl); Kubernetes tests will fail" >&2
 
