@@ -4,6 +4,18 @@
 # simulator is asked through bash's /dev/tcp (HTTP/1.0: the server closes, so the answer
 # is everything read); an https one (the Kubernetes tests') through curl.
 
+# nap SECONDS: a pause without a process of its own: a read with a timeout on a pipe
+# nobody writes. The pipe is a process substitution's, opened read-write (so that it never
+# reaches end of file) once per shell: one fork, where sleep(1) is one a pause.
+nap() {
+    if [ -z "${NAP_FD:-}" ] || [ "${NAP_PID:-}" != "$BASHPID" ]; then
+        exec {NAP_FD}<> <(:)
+        NAP_PID=$BASHPID
+    fi
+    read -r -t "$1" -u "$NAP_FD" _ || true
+}
+sim_nap() { nap "$1"; }
+
 # sim_http METHOD PATH [BODY]: HTTP_CODE (000 when the simulator could not be reached)
 # and HTTP_BODY. Fails unless the code is 2xx.
 sim_http() {

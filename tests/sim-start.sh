@@ -8,6 +8,9 @@
 # Waits for the "listening on" line with a deadline instead of sleeping.
 FLINKTOP_SIM=${FLINKTOP_SIM:-./flinktop-sim}
 
+# sim_nap SECONDS: a pause in a wait loop (under bash, tests/sim-http.bash's nap: no process)
+sim_nap() { sleep "$1"; }
+
 sim_start() {
     SIM_LOG=$(mktemp "${TMPDIR:-/tmp}/flinktop-sim.XXXXXX")
     # 3>&-: bats waits for whatever holds its fd 3 open; the simulator must not
@@ -27,7 +30,7 @@ sim_start() {
             return 1
         fi
         i=$((i + 1))
-        sleep 0.025
+        sim_nap 0.025
     done
     echo "flinktop-sim did not start within 5 s" >&2
     return 1
@@ -73,7 +76,7 @@ sim_stop_file() {
     i=0
     while running "$pid" && [ $i -lt 200 ]; do
         i=$((i + 1))
-        sleep 0.025
+        sim_nap 0.025
     done
     if [ -n "${SIM_LOG:-}" ]; then rm -f "$SIM_LOG"; fi
     SIM_PID=""

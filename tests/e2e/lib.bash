@@ -168,18 +168,7 @@ tick() {
     if [ -n "$t" ]; then NOW_MS=$((10#$t / 1000)); else NOW_MS=$(($(date +%s%N) / 1000000)); fi
 }
 
-# nap SECONDS: a pause without a process: read with a timeout from a FIFO nobody writes
-# (opened once per test process, read-write so that the open does not wait)
-nap() {
-    if [ -z "${NAP_FD:-}" ] || [ "${NAP_PID:-}" != "$BASHPID" ]; then
-        local f
-        f=$(mktemp -u "${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/nap.XXXXXX")
-        mkfifo "$f" && exec {NAP_FD}<>"$f"
-        rm -f "$f"
-        NAP_PID=$BASHPID
-    fi
-    read -r -t "$1" -u "$NAP_FD" _ || true
-}
+# (nap SECONDS, the pause: tests/sim-http.bash)
 
 # SCREEN: the pane's text now (one process: tmux)
 grab() {

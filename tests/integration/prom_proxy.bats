@@ -85,21 +85,19 @@ promq_num() {
 }
 
 # wait_until SECONDS CMD...: run CMD until it succeeds or the deadline passes; the pause
-# between tries is a read with a timeout, not a process (tests/e2e/lib.bash's nap)
+# between tries is a read with a timeout, not a process (tests/sim-http.bash's nap)
 wait_until() { (trap - DEBUG; _wait_until "$@"); }
 _wait_until() {
-    local t=${EPOCHREALTIME/[.,]/} deadline f fd
+    local t=${EPOCHREALTIME/[.,]/} deadline
     deadline=$((${t:0:-3} + $1 * 1000 * SCALE))
     shift
-    f=$(mktemp -u "$BATS_TEST_TMPDIR/nap.XXXXXX")
-    mkfifo "$f" && exec {fd}<>"$f" && rm -f "$f"
     while ! "$@" >/dev/null 2>&1; do
         t=${EPOCHREALTIME/[.,]/}
         if [ "${t:0:-3}" -ge "$deadline" ]; then
             echo "timed out waiting for: $*" >&2
             return 1
         fi
-        read -r -t 0.2 -u "$fd" _ || true
+        nap 0.2
     done
 }
 

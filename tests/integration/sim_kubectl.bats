@@ -111,21 +111,17 @@ ms() {
 }
 
 # until_true SECONDS COMMAND...: polls COMMAND until it succeeds, or fails at the deadline.
-# A turn starts no process of its own; the pause is a read with a timeout, not sleep(1).
+# A turn starts no process of its own; the pause is nap (tests/sim-http.bash), not sleep(1).
 until_true() {
-    local end=$(($(ms) + $1 * 1000 * SCALE)) nap
+    local end=$(($(ms) + $1 * 1000 * SCALE))
     shift
-    # a FIFO nobody writes, opened read-write (the open does not wait): read -t waits on it
-    mkfifo "$T/nap.$BASHPID" && exec {nap}<>"$T/nap.$BASHPID" && rm -f "$T/nap.$BASHPID" || return 1
     while ! "$@"; do
         [ "$(ms)" -lt "$end" ] || {
             echo "timed out waiting for: $*" >&2
-            exec {nap}<&-
             return 1
         }
-        read -r -t 0.05 -u "$nap" _ || true
+        nap 0.05
     done
-    exec {nap}<&-
 }
 
 # has_line FILE PYTHON-CONDITION: some JSON line e of FILE satisfies the condition.
