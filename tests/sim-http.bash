@@ -6,7 +6,7 @@
 
 # nap SECONDS: a pause without a process of its own: a read with a timeout on a pipe
 # nobody writes. The pipe is a process substitution's, opened read-write (so that it never
-# reaches end of file) once per shell: one fork, where sleep(1) is one a pause.
+# reaches end of file) once per shell: one fork a shell, where sleep(1) is one a pause.
 nap() {
     if [ -z "${NAP_FD:-}" ] || [ "${NAP_PID:-}" != "$BASHPID" ]; then
         exec {NAP_FD}<> <(:)
