@@ -59,8 +59,12 @@ console_stop() {
         fi
     fi
     if cap_alive && echo kill-server >&"$CAP_IN" 2>/dev/null; then
-        # the client ends with its server (our copies of its pipes closed, not killed:
-        # it may not have sent the command yet)
+        # the client ends with its server: waited for (not killed: it may not have sent
+        # the command yet), so that a console started next on this socket does not find
+        # a server on its way out
+        tick
+        local gone=$((NOW_MS + 5000 * SCALE))
+        while running "$CAP_PID" && tick && [ "$NOW_MS" -lt "$gone" ]; do nap 0.01; done
         exec {CAP_IN}>&- {CAP_OUT}<&-
         CAP_PID="" CAP_IN="" CAP_OUT=""
     else
