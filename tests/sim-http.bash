@@ -16,6 +16,24 @@ nap() {
 }
 sim_nap() { nap "$1"; }
 
+# wait_until SECONDS CMD...: runs CMD (its output dropped) until it succeeds, or fails when
+# SECONDS (stretched by TEST_TIME_SCALE) have passed; looks every WAIT_NAP_S (0.2 s). It
+# runs without bats's DEBUG trap, which costs a test's shell about 160 us a command.
+wait_until() { (trap - DEBUG; _wait_until "$@"); }
+_wait_until() {
+    local t=${EPOCHREALTIME/[.,]/} deadline
+    deadline=$((${t:0:-3} + $1 * 1000 * ${TEST_TIME_SCALE:-1}))
+    shift
+    while ! "$@" >/dev/null 2>&1; do
+        t=${EPOCHREALTIME/[.,]/}
+        if [ "${t:0:-3}" -ge "$deadline" ]; then
+            echo "timed out waiting for: $*" >&2
+            return 1
+        fi
+        nap "${WAIT_NAP_S:-0.2}"
+    done
+}
+
 # sim_http METHOD PATH [BODY]: HTTP_CODE (000 when the simulator could not be reached)
 # and HTTP_BODY. Fails unless the code is 2xx.
 sim_http() {

@@ -95,22 +95,7 @@ promq_true() {
     [[ $r == *'"status":"success"'* && $r != *'"result":[]'* ]]
 }
 
-# wait_until SECONDS CMD...: run CMD until it succeeds or the deadline passes; the pause
-# between tries is a read with a timeout, not a process (tests/sim-http.bash's nap)
-wait_until() { (trap - DEBUG; _wait_until "$@"); }
-_wait_until() {
-    local t=${EPOCHREALTIME/[.,]/} deadline
-    deadline=$((${t:0:-3} + $1 * 1000 * SCALE))
-    shift
-    while ! "$@" >/dev/null 2>&1; do
-        t=${EPOCHREALTIME/[.,]/}
-        if [ "${t:0:-3}" -ge "$deadline" ]; then
-            echo "timed out waiting for: $*" >&2
-            return 1
-        fi
-        nap 0.2
-    done
-}
+# (wait_until SECONDS CMD...: tests/sim-http.bash)
 
 # Prometheus has job metrics and task metrics for every job the simulator runs.
 all_jobs_scraped() {

@@ -104,25 +104,8 @@ watch_bg() {
     BG_PIDS="${BG_PIDS:-} $!"
 }
 
-# ms: the time in milliseconds, by bash (EPOCHREALTIME; no process a look)
-ms() {
-    local t=${EPOCHREALTIME//[.,]/}
-    echo $((10#$t / 1000))
-}
-
-# until_true SECONDS COMMAND...: polls COMMAND until it succeeds, or fails at the deadline.
-# A turn starts no process of its own; the pause is nap (tests/sim-http.bash), not sleep(1).
-until_true() {
-    local end=$(($(ms) + $1 * 1000 * SCALE))
-    shift
-    while ! "$@"; do
-        [ "$(ms)" -lt "$end" ] || {
-            echo "timed out waiting for: $*" >&2
-            return 1
-        }
-        nap 0.05
-    done
-}
+# until_true SECONDS COMMAND...: tests/sim-http.bash's wait_until, looking every 0.05 s
+until_true() { WAIT_NAP_S=0.05 wait_until "$@"; }
 
 # has_line FILE PYTHON-CONDITION: some JSON line e of FILE satisfies the condition.
 has_line() {
