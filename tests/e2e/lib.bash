@@ -35,18 +35,9 @@ e2e_teardown() {
 # leak check stops the process with ptrace, and the SIGCONT the kernel sends the orphaned
 # process group when the pane's shell dies resumes it before the tracer sees it stop.
 console_stop() {
-    local pane="" pid="" kids=""
-    # the pane's shell and its child flinktop (from /proc), through the test's control
-    # client where there is one: no process
-    if cap_alive && echo "display-message -p '#{pane_pid}'" >&"$CAP_IN" 2>/dev/null && cap_read; then
-        pane=$CAP_TEXT
-    else
-        pane=$(tmux -L "$TMUX_SOCK" display -p '#{pane_pid}' 2>/dev/null)
-    fi
-    if [ -n "$pane" ]; then
-        read -r kids 2>/dev/null <"/proc/$pane/task/$pane/children" || true
-        pid=${kids%% *}
-    fi
+    local pid
+    console_pid
+    pid=$CONSOLE_PID
     # (a console that already quit: its pane's child is the shell's sleep, ended alike)
     if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
         tick
@@ -69,6 +60,23 @@ console_stop() {
         CAP_PID="" CAP_IN="" CAP_OUT=""
     else
         tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+    fi
+}
+
+# console_pid: CONSOLE_PID, the console's flinktop: its pane's shell's child (from /proc),
+# the pane asked through the test's control client where there is one (no process); ""
+# when there is no pane
+console_pid() {
+    local pane="" kids=""
+    CONSOLE_PID=""
+    if cap_alive && echo "display-message -p '#{pane_pid}'" >&"$CAP_IN" 2>/dev/null && cap_read; then
+        pane=$CAP_TEXT
+    else
+        pane=$(tmux -L "$TMUX_SOCK" display -p '#{pane_pid}' 2>/dev/null)
+    fi
+    if [ -n "$pane" ]; then
+        read -r kids 2>/dev/null <"/proc/$pane/task/$pane/children" || true
+        CONSOLE_PID=${kids%% *}
     fi
 }
 
