@@ -5,6 +5,7 @@
 # screen follows it to its result, and the audit log has a line per phase and no token.
 # Read-only, typed confirmation, a double press, a 409 and a 403 too.
 
+load ../bats_speed
 load lib
 load actions_lib
 

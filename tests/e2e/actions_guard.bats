@@ -4,6 +4,7 @@
 # terminal's confirmation, q with an action in flight.
 # Each test has its own simulator (tests/e2e/actions_lib.bash).
 
+load ../bats_speed
 load lib
 load actions_lib
 

@@ -4,6 +4,7 @@
 # a 409 and a 403, the redeploy picker, an answer lost after it arrived, what R touches.
 # Each test has its own simulator (tests/e2e/actions_lib.bash).
 
+load ../bats_speed
 load lib
 load actions_lib
 

@@ -2,6 +2,7 @@
 # Alerts on screen, end to end: a job failed in the simulator fires FlinkJobFailed
 # (made `for: 0s` here), the status bar counts it and `!` lists it.
 
+load ../bats_speed
 load lib
 
 setup() {

@@ -5,6 +5,7 @@
 # the one or two Flink REST has given it by then. Prometheus is reached through the
 # simulator's API server service proxy, where a fault makes its answers slow.
 
+load ../bats_speed
 load lib
 
 setup() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The fleet board: every job of every cluster, sickest first, the reason in words.
 
+load ../bats_speed
 load lib
 
 # One simulator for the file, its clock standing still: the tests only read it (the

@@ -3,6 +3,7 @@
 # (the screen in view never waits for the budget or for the hung server), and the hung
 # cluster says so on its own row. Screens only, never timings.
 
+load ../bats_speed
 load lib
 
 setup() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The console in a real terminal (tmux) against the simulator: what a user sees.
 
+load ../bats_speed
 load lib
 
 # One simulator for the file (its clock standing still, so nothing changes under the

@@ -3,6 +3,7 @@
 # included) shows the default fleet on the board, read-only, and leaves no simulator,
 # Prometheus or temporary directory behind when the console quits.
 
+load ../bats_speed
 load lib
 
 setup() {

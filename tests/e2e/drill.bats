@@ -5,6 +5,7 @@
 # operator's autoscaler's decision on the overview of the job that has it on
 # (orders-enrichment), after the simulator's clock has let it decide.
 
+load ../bats_speed
 load lib
 
 setup() {

@@ -14,6 +14,7 @@
 # terminal (title, screen) nor cost the rows. The --once half is
 # tests/integration/faults.bats.
 
+load ../bats_speed
 load lib
 
 # a look every 0.2 s (lib.bash: 0.1): the console redraws every 0.5 s, and each look is a

@@ -2,6 +2,7 @@
 # Strings from clusters are untrusted: names with escape sequences and control characters
 # must not move the cursor, clear the screen or recolour it.
 
+load ../bats_speed
 load lib
 
 setup() {

@@ -4,6 +4,7 @@
 # set-clipboard on takes that sequence into a paste buffer, which is what these tests
 # read (the bytes a terminal at the far end of ssh would get). Tab 7 draws the job graph.
 
+load ../bats_speed
 load lib
 
 setup_file() {

@@ -2,6 +2,7 @@
 # Inside a job, in a real terminal against the simulator: the tabs an SRE opens in
 # an incident, the heatmap at two sizes, and a bottleneck appearing live.
 
+load ../bats_speed
 load lib
 
 # One simulator for the file (its clock standing still); the test that chokes a job

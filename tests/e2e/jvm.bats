@@ -2,6 +2,7 @@
 # Memory and JVM, configuration, thread dumps and stdout, in a real terminal against the
 # simulator: what an SRE opens from the task managers tab in an incident.
 
+load ../bats_speed
 load lib
 
 # One simulator for the file, its clock standing still: the GC test moves it.

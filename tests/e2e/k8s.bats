@@ -3,6 +3,7 @@
 # token): FlinkDeployments on the clusters screen, the job screen's Kubernetes tab, a
 # FlinkStateSnapshot followed there to COMPLETED.
 
+load ../bats_speed
 load lib
 
 TOKEN=secret-token-123

@@ -2,6 +2,7 @@
 # Keys and the `:` command line in a real terminal against the simulator: commands with
 # Tab completion, what an unknown command says, `/` inside a job, keys from the config.
 
+load ../bats_speed
 load lib
 
 # One simulator for the file (its clock standing still); the Kubernetes test starts its own.

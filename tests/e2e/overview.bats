@@ -4,6 +4,7 @@
 # the job's restarts and the newest failure's root cause after a task fails; and on the
 # Kubernetes tab a cursor over the pods, `l` opening the pod's log.
 
+load ../bats_speed
 load lib
 
 setup() {

@@ -3,6 +3,7 @@
 # (ok, then its error and how long ago it last answered when it goes away), and the
 # console keeps working from Flink REST.
 
+load ../bats_speed
 load lib
 
 # The file's simulator (frozen: its figures stand still) and a Prometheus that starts

@@ -5,6 +5,7 @@
 # the source's error on the status bar; a reload that changes prometheus_cluster_label
 # moves the job -> cluster matching without a restart.
 
+load ../bats_speed
 load lib
 
 # The file's simulator (frozen) and a Prometheus scraping it, shared by the tests; the test

@@ -5,6 +5,7 @@
 # the board shows its figures where Flink REST has none, and a job opened at once shows
 # the history Prometheus has.
 
+load ../bats_speed
 load lib
 
 TOKEN=prom-proxy-e2e-41d8

@@ -5,6 +5,7 @@
 # PATCH of spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] to the
 # API server of the kubeconfig's context; the simulated cluster's jobs restart.
 
+load ../bats_speed
 load lib
 
 TOKEN=standalone-token-31

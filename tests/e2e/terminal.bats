@@ -4,6 +4,7 @@
 # exist stops flinktop with a clear message. (--ascii and the light theme:
 # terminal_ascii.bats.)
 
+load ../bats_speed
 load lib
 load terminal_lib
 

@@ -3,6 +3,7 @@
 # visits (and without it the UTF-8 is there), --theme light and :theme change the colours.
 # One simulator for the file (terminal_lib.bash); every test only reads.
 
+load ../bats_speed
 load lib
 load terminal_lib
 

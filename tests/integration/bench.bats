@@ -3,6 +3,8 @@
 # scenario (two clusters, one of them hanging) so that the script cannot rot silently:
 # every figure is printed, with a number. Never a bound on the numbers themselves.
 
+load ../bats_speed
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     command -v tmux >/dev/null || skip "no tmux"

@@ -3,6 +3,7 @@
 # clusters sends their server no more than the default budget (5 requests a second,
 # burst 10: client-go's), while the job on screen still refreshes every round.
 
+load ../bats_speed
 load ../e2e/lib
 
 setup() {

@@ -5,6 +5,8 @@
 # exceptions (tests/conformance/flink_openapi.py, QUIRKS).
 # Run after `make flinktop-sim`: bats tests/integration/conformance.bats
 
+load ../bats_speed
+
 setup_file() {
     cd "$BATS_TEST_DIRNAME/../.."
     PY=$(python3 -c 'import sys; print(sys.executable)')

@@ -21,6 +21,7 @@
 # half of the matrix (last good data kept, recovery within one refresh) is
 # tests/e2e/faults.bats.
 
+load ../bats_speed
 load k8s_pyd
 
 # The checks run in one resident Python interpreter (k8s_pyd.bash) instead of one a check:

@@ -5,6 +5,8 @@
 # the simulator as an HTTP/2 TLS reverse proxy; its access log names the client port of
 # every request, so the connections flinktop opened are counted, not guessed.
 
+load ../bats_speed
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     FLINKTOP=${FLINKTOP:-./flinktop}

@@ -6,6 +6,7 @@
 # stderr. One simulator for the file, on the suite's throwaway certificate.
 # Run after `make`: bats tests/integration/k8s_auth.bats
 
+load ../bats_speed
 load k8s_pyd
 
 TOKEN=k8s-auth-token-5e91c0

@@ -7,6 +7,7 @@
 # flinktop runs in tmux (the watches are the console's); each test has its own simulator
 # (they scale and rotate it), its clock standing still.
 
+load ../bats_speed
 load ../e2e/lib
 load k8s_watch_lib
 

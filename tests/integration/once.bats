@@ -7,6 +7,7 @@
 # other options or that fail a job start their own. The Python checks run in one resident interpreter (k8s_pyd.bash): a check
 # costs a socket exchange instead of an interpreter start.
 
+load ../bats_speed
 load k8s_pyd
 
 setup_file() {

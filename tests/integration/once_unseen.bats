@@ -3,6 +3,8 @@
 # reads first) never calls a fleet healthy when part of it did not answer, and a job it
 # could not ask about says why.
 
+load ../bats_speed
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     FLINKTOP=${FLINKTOP:-./flinktop}

@@ -9,6 +9,8 @@
 # runs, Prometheus has scraped it, instead of the test waiting for that. (The history
 # test starts its own: flinktop reads its whole history, and a minute of scrapes on a
 # loaded machine may have a gap.)
+load ../bats_speed
+
 setup_file() {
     # the interpreter itself, resolved once: python3 is a version manager's shim here that
     # costs half a second of CPU a start; -S (no site packages) halves what is left

@@ -5,6 +5,8 @@
 # monitoring/prometheus forwards to a real Prometheus (Debian's) scraping it.
 # Every wait polls with a deadline; nothing sleeps a fixed time.
 
+load ../bats_speed
+
 TOKEN=prom-proxy-token-7c2e
 
 setup_file() {

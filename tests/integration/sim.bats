@@ -7,6 +7,7 @@
 # faults); tests with other options, that hang a request or stop it start their own.
 # The Python checks run in one resident interpreter (k8s_pyd.bash).
 
+load ../bats_speed
 load k8s_pyd
 
 setup_file() {

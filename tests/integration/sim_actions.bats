@@ -4,6 +4,8 @@
 # progress; /_sim/requests records what reached it; 409 and 403 on demand.
 # Run after `make flinktop-sim`: bats tests/integration/sim_actions.bats
 
+load ../bats_speed
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh

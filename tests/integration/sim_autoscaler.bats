@@ -7,6 +7,8 @@
 # job runs with the new parallelism. The other deployments have no such ConfigMap.
 # Run after `make flinktop-sim`: bats tests/integration/sim_autoscaler.bats
 
+load ../bats_speed
+
 setup() {
     cd "$BATS_TEST_DIRNAME/../.."
     . tests/sim-start.sh

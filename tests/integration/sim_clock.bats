@@ -5,6 +5,7 @@
 # Run after `make flinktop-sim`: bats tests/integration/sim_clock.bats
 
 # The Python checks run in one resident interpreter (k8s_pyd.bash).
+load ../bats_speed
 load k8s_pyd
 
 setup_file() {

@@ -6,6 +6,7 @@
 # it takes the cluster away. Manual clock, one Python process a test (sim_operator_lib.bash).
 # Run after `make flinktop-sim`: bats tests/integration/sim_create.bats
 
+load ../bats_speed
 load k8s_pyd
 
 # one resident Python interpreter runs every test's lpy (k8s_pyd.bash)

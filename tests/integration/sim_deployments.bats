@@ -6,6 +6,8 @@
 # says them, every patch recorded; real kubectl rollout restart against it.
 # Run after `make flinktop-sim`: bats tests/integration/sim_deployments.bats
 
+load ../bats_speed
+
 TOKEN=sim-deployments-token-5c1e
 DEPS=/apis/apps/v1/namespaces/flink-development/deployments
 JM=$DEPS/legacy-reports-jobmanager

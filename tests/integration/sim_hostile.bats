@@ -8,6 +8,8 @@
 
 # the interpreter resolved once for the file (a version manager's shim costs half a
 # second of CPU a start here)
+load ../bats_speed
+
 setup_file() {
     PY=$(python3 -c 'import sys; print(sys.executable)')
     export PY

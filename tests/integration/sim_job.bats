@@ -8,6 +8,7 @@
 # choke a job start their own. Every clock stands still: until() moves it. The Python
 # checks run in one resident interpreter (k8s_pyd.bash).
 
+load ../bats_speed
 load k8s_pyd
 
 setup_file() {

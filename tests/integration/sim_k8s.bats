@@ -4,6 +4,7 @@
 # service proxy to each cluster's Flink API; real kubectl and flinktop against it.
 # Run after `make flinktop-sim flinktop`: bats tests/integration/sim_k8s.bats
 
+load ../bats_speed
 load k8s_pyd
 
 TOKEN=sim-k8s-test-token-7f3a

@@ -8,6 +8,7 @@
 # kubectl is not a Debian package: the tests that run it skip when it is absent.
 # Run after `make flinktop-sim`: bats tests/integration/sim_kubectl.bats
 
+load ../bats_speed
 load k8s_pyd
 
 TOKEN=sim-kubectl-test-token-41c9

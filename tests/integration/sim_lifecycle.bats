@@ -8,6 +8,7 @@
 # (sim_operator_lib.bash: an interpreter start costs more than a hundred requests).
 # Run after `make flinktop-sim`: bats tests/integration/sim_lifecycle.bats
 
+load ../bats_speed
 load k8s_pyd
 
 # one resident Python interpreter runs every test's lpy (k8s_pyd.bash)

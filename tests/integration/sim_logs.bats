@@ -6,6 +6,7 @@
 # Run after `make flinktop-sim`: bats tests/integration/sim_logs.bats
 
 # The Python checks run in one resident interpreter (k8s_pyd.bash, used by sim_py.bash).
+load ../bats_speed
 load k8s_pyd
 
 setup_file() {

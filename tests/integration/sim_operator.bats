@@ -5,6 +5,7 @@
 # redeploy. Manual clock, one Python process a test (sim_operator_lib.bash).
 # Run after `make flinktop-sim`: bats tests/integration/sim_operator.bats
 
+load ../bats_speed
 load k8s_pyd
 
 # one resident Python interpreter runs every test's lpy (k8s_pyd.bash)

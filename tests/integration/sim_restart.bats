@@ -6,6 +6,7 @@
 # exception history. The clock is manual: the tests move it, they never wait on it.
 # Run after `make flinktop-sim`: bats tests/integration/sim_restart.bats
 
+load ../bats_speed
 load k8s_pyd
 
 # one resident Python interpreter runs every test's py (k8s_pyd.bash)
