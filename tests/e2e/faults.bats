@@ -71,7 +71,7 @@ row_in_screen() {
             ROW=${l:3}
             return 0
         fi
-    done <<<"$SCREEN"
+    done <"$SCREEN_FILE"
 }
 
 # row NAME: the clusters screen's line of cluster NAME now

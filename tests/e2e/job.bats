@@ -159,7 +159,7 @@ open_job() {
             ok=0
             while IFS= read -r line; do
                 [[ $line == *"${name:0:5}"* && $line == *"${name: -5}"* ]] && ok=1 && break
-            done <<<"$SCREEN"
+            done <"$SCREEN_FILE"
             [ $ok = 1 ] || {
                 echo "no row keeps both ends of $name" >&2
                 echo "$SCREEN" >&2

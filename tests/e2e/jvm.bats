@@ -45,12 +45,14 @@ field() {
     local line f
     FIELD=""
     while IFS= read -r line; do
+        # (split only the row that starts so: a here-string is read a byte a system call)
+        [[ $line =~ ^[[:space:]]*([^[:space:]]+) && ${BASH_REMATCH[1]} == "$1" ]] || continue
         read -ra f <<<"$line"
         if [ "${f[0]:-}" = "$1" ]; then
             FIELD=${f[$2]:-}
             return 0
         fi
-    done <<<"$SCREEN"
+    done <"$SCREEN_FILE"
     return 1
 }
 
@@ -196,7 +198,7 @@ k8s_jvm() {
     wait_for "memory used"
     grab # one capture: the line and the limit as they were together
     line=""
-    while IFS= read -r l; do [[ $l == *"memory used"* ]] && line=$l && break; done <<<"$SCREEN"
+    while IFS= read -r l; do [[ $l == *"memory used"* ]] && line=$l && break; done <"$SCREEN_FILE"
     [[ $line =~ production-taskmanager-[0-9-]* ]]
     pod=${BASH_REMATCH[0]}
     # the same figure the API server answers for that pod (both round to a tenth)

@@ -46,7 +46,7 @@ row_is() {
     grab
     while IFS= read -r line; do
         [[ $line == *"$1"* && $line =~ $2 ]] && return 0
-    done <<<"$SCREEN"
+    done <"$SCREEN_FILE"
     return 1
 }
 

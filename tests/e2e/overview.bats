@@ -69,7 +69,7 @@ row_has() {
     grab
     while IFS= read -r line; do
         [[ $line == *"$1"* && $line == *"$2"* ]] && return 0
-    done <<<"$SCREEN"
+    done <"$SCREEN_FILE"
     return 1
 }
 

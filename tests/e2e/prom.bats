@@ -147,7 +147,7 @@ YAML
     local rows=0 line
     while IFS= read -r line; do
         [[ $line == *FlinkJobFailed* && $line == *"$failed_name"* ]] && rows=$((rows + 1))
-    done <<<"$SCREEN"
+    done <"$SCREEN_FILE"
     [ "$rows" -eq 1 ]
     line_matches FlinkJobFailed "$failed_name" ' both *$'
     # the restarted job: only Prometheus fires (its rule counts restarts), marked as its,

@@ -66,14 +66,14 @@ rows_on_prom() {
     local line n=0
     while IFS= read -r line; do
         [[ $line == *" RUNNING "* && $line =~ $RE_PROM ]] && n=$((n + 1))
-    done <<<"$SCREEN"
+    done <"$SCREEN_FILE"
     echo "$n"
 }
 rows_on_rest() {
     local line n=0
     while IFS= read -r line; do
         [[ $line == *" RUNNING "* && ! $line =~ $RE_PROM && $line =~ $RE_FIGS ]] && n=$((n + 1))
-    done <<<"$SCREEN"
+    done <"$SCREEN_FILE"
     echo "$n"
 }
 prom_rows_at_least() { grab; [ "$(rows_on_prom)" -ge "$1" ]; }

@@ -63,7 +63,7 @@ screen_line() {
     grab
     while IFS= read -r l; do
         [[ $l =~ $1 && $l == *"$2"* ]] && return 0
-    done <<<"$SCREEN"
+    done <"$SCREEN_FILE"
     return 1
 }
 
