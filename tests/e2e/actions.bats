@@ -128,15 +128,30 @@ load actions_lib
     wait_audit succeeded redeploy
 }
 
+# picked: PICKED, the profile the choice list's cursor (">") is on now ("" if none)
+picked() {
+    local l
+    PICKED=""
+    grab
+    while IFS= read -r l; do
+        [[ $l =~ │\ \>\ ([a-z0-9-]+) ]] && PICKED=${BASH_REMATCH[1]} && return 0
+    done <"$SCREEN_FILE"
+}
+picked_other_than() { picked && [ -n "$PICKED" ] && [ "$PICKED" != "$1" ]; }
+
 @test "apply a profile: the diff against flinkConfiguration, then one merge-patch" {
     k8s_sim || return 1
     operator_console
     keys P
     wait_all "Which profile?" "rocksdb-balanced"
-    # the choice list moves with j/k: pick the low-latency profile
+    # the choice list moves with j/k: down to the low-latency profile, each press waited
+    # for (presses sent ahead of the redraw would go past it)
+    local was
     for _ in $(seq 1 20); do
-        on_screen "> low-latency" && break
+        picked && [ "$PICKED" = low-latency ] && break
+        was=$PICKED
         keys j
+        poll 5 picked_other_than "$was"
     done
     wait_for "> low-latency"
     keys Enter
