@@ -84,7 +84,7 @@ wait_all() {
 # 0.25 s instead of 0.1 (a look is a tmux process; the waits are most of a test's CPU)
 wait_slow() { POLL_S=0.25 wait_for "$@"; }
 
-type_text() { t send-keys -l -- "$1"; }
+type_text() { keys -l -- "$1"; }
 
 # operator: the console on the simulator's kubeconfig, production's row selected
 operator_console() {

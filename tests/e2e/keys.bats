@@ -23,7 +23,7 @@ teardown() {
 }
 
 # type TEXT: literal characters (UTF-8 as it is), no key names
-type_text() { t send-keys -l -- "$1"; }
+type_text() { keys -l -- "$1"; }
 
 start() {
     console 120 40 --refresh 1 "$@" $(sim_flink_args)

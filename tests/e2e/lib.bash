@@ -90,9 +90,10 @@ console() {
     local cols=$1 rows=$2 start="--start ${START:-clusters}"
     shift 2
     [ "${START:-}" = default ] && start=""
+    # (one tmux process: the status line turned off in the same command sequence)
     t -f /dev/null new-session -d -x "$cols" -y "$rows" \
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP $* $start 2>$BATS_TEST_TMPDIR/stderr; echo \"exited \$?\" >$BATS_TEST_TMPDIR/exit; sleep 30"
-    t set-option -g status off >/dev/null
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $FLINKTOP $* $start 2>$BATS_TEST_TMPDIR/stderr; echo \"exited \$?\" >$BATS_TEST_TMPDIR/exit; sleep 30" \
+        \; set-option -g status off >/dev/null
     cap_start
 }
 
@@ -251,7 +252,22 @@ _wait_exit() {
     return 1
 }
 
-keys() { t send-keys "$@"; }
+# keys KEY...: tmux send-keys, through the test's control client where there is one (no
+# process: the suite presses keys about a thousand times), each key single-quoted for
+# tmux's parser; a key with a quote or a newline in it goes through a tmux process
+keys() {
+    local k line="send-keys"
+    for k; do
+        case $k in *"'"* | *$'\n'*) line="" && break ;; esac
+        line+=" '$k'"
+    done
+    if [ -n "$line" ] && cap_alive && echo "$line" >&"$CAP_IN" 2>/dev/null; then
+        cap_read && return 0
+        echo "keys $*: $CAP_TEXT" >&2
+        return 1
+    fi
+    t send-keys "$@"
+}
 
 # on_screen TEXT / off_screen TEXT: the screen shows TEXT now / does not (no waiting)
 on_screen() { grab; [[ "$SCREEN" == *"$1"* ]]; }

@@ -50,11 +50,11 @@ EOF
 standalone_job() {
     console 140 45 --refresh 1 "$@"
     wait_for "legacy-reports" 15
-    t send-keys -l -- ":cluster legacy-reports"
+    keys -l -- ":cluster legacy-reports"
     keys Enter
     wait_for "Jobs: legacy-reports"
     keys /
-    t send-keys -l -- "audit-log-archiver"
+    keys -l -- "audit-log-archiver"
     keys Enter
     wait_for "filter: audit-log-archiver"
 }

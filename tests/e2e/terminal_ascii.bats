@@ -57,11 +57,11 @@ load terminal_lib
 @test ":theme light switches the colours at run time; :theme nosuch says so and keeps them" {
     console_env "TERM=xterm-256color" 120 40 $(sim_flink_args)
     poll 10 shows "1.20.1" "3 clusters"
-    t send-keys -l ":theme light"
+    keys -l ":theme light"
     keys Enter
     light_drawn() { shot now && colour_codes "$SHOTS/now.ansi" | grep -qx "48;5;25"; }
     poll 10 light_drawn
-    t send-keys -l ":theme nosuch"
+    keys -l ":theme nosuch"
     keys Enter
     wait_for 'no theme "nosuch"'
     shot after
