@@ -47,6 +47,7 @@ struct server {
     const char *token;          /* borrowed (argv); NULL = no authentication */
     struct sim_control control; /* what /_sim acts on (all borrowed) */
     bool tls;                   /* serving https (the scrape targets say so) */
+    bool control_only;          /* the plain-http control port: /_sim and nothing else */
 };
 
 /* Per-request state between libmicrohttpd's calls: the uploaded body so far. */
@@ -138,7 +139,10 @@ static void usage(FILE *out) {
         "/api/v1/namespaces/NS/services/NAME-rest:rest/proxy/<flink path>.\n"
         "Logs grow by the clock: /jobmanager/log, /taskmanagers/ID/log (Flink REST) and\n"
         "/api/v1/namespaces/NS/pods/POD/log with tailLines, sinceSeconds, previous, follow.\n"
-        "The first line on stdout is \"listening on http[s]://127.0.0.1:PORT\".\n");
+        "The first line on stdout is \"listening on http[s]://127.0.0.1:PORT\". With\n"
+        "--tls-cert the second is \"control on http://127.0.0.1:PORT\": the /_sim control\n"
+        "endpoints over plain http too, for scripts that speak no TLS (the clients under\n"
+        "test still meet https on the first).\n");
 }
 
 static bool parse_num(const char *opt, const char *s, long long min, long long max,
@@ -274,6 +278,10 @@ static void count_request(const struct server *s, struct MHD_Connection *conn, c
 static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, struct request_ctx *ctx) {
     struct sim_reply r = {0};
+    if (s->control_only && !sim_prom_proxy_control_owns(url) && !sim_control_owns(url)) {
+        sim_reply_error(&r, 404, "this port serves the simulator's /_sim endpoints only");
+        return queue_reply(conn, &r);
+    }
     if (sim_prom_proxy_control_owns(url)) { /* the Prometheus behind the service proxy */
         sim_prom_proxy_control(method, ctx->body, ctx->len, &r);
         return queue_reply(conn, &r);
@@ -589,7 +597,7 @@ int main(int argc, char **argv) {
     cJSON_InitHooks(&hooks);
 
     int rc = 0;
-    struct MHD_Daemon *httpd = NULL;
+    struct MHD_Daemon *httpd = NULL, *control_httpd = NULL;
     struct sim_faults *faults = sim_faults_new(mo.seed);
     struct sim_model *model = NULL;
     struct sim_k8s *k8s = NULL;
@@ -664,6 +672,22 @@ int main(int argc, char **argv) {
         rc = 1;
         goto out;
     }
+    /* With TLS, the control endpoints on a plain-http port of their own as well. */
+    struct server control_server = server;
+    control_server.control_only = true;
+    if (cert_pem != NULL) {
+        addr.sin_port = 0;
+        control_httpd = MHD_start_daemon(
+            flags & ~(unsigned int)MHD_USE_TLS, 0, NULL, NULL, on_request, &control_server,
+            MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+            MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, MHD_OPTION_THREAD_STACK_SIZE,
+            (size_t)CONNECTION_STACK, MHD_OPTION_END);
+        if (control_httpd == NULL) {
+            fprintf(stderr, "flinktop-sim: cannot listen on a control port of 127.0.0.1\n");
+            rc = 1;
+            goto stop;
+        }
+    }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(httpd, MHD_DAEMON_INFO_BIND_PORT);
     char *url = xasprintf("%s://127.0.0.1:%u", cert_pem != NULL ? "https" : "http",
                           info != NULL ? (unsigned)info->port : 0u);
@@ -679,6 +703,10 @@ int main(int argc, char **argv) {
         }
     }
     printf("listening on %s\n", url);
+    if (control_httpd != NULL) {
+        info = MHD_get_daemon_info(control_httpd, MHD_DAEMON_INFO_BIND_PORT);
+        printf("control on http://127.0.0.1:%u\n", info != NULL ? (unsigned)info->port : 0u);
+    }
     fflush(stdout);
     free(url);
     if (token != NULL && cert_pem == NULL) {
@@ -693,6 +721,8 @@ stop:
     /* Release hangs, latencies and drips first, or MHD_stop_daemon would wait on them. */
     sim_faults_stop(faults);
     sim_k8s_stop_watches(k8s);
+    if (control_httpd != NULL)
+        MHD_stop_daemon(control_httpd);
     MHD_stop_daemon(httpd);
     httpd = NULL;
 out:

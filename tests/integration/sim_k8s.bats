@@ -84,9 +84,16 @@ kc() {
     timeout 30 kubectl --kubeconfig "$T/kubeconfig" "$@"
 }
 
-@test "TLS: the first line says https and the kubeconfig carries server, CA data, token, 0600" {
+@test "TLS: the first line says https, the second a plain-http control port for /_sim only; the kubeconfig carries server, CA data, token, 0600" {
     tls_start
     [[ $SIM_URL == https://127.0.0.1:* ]]
+    # scripts that speak no TLS drive the simulator there; clients meet nothing else on it
+    [ "$(sed -n 2p "$SIM_LOG")" = "control on $SIM_CONTROL_URL" ]
+    [[ $SIM_CONTROL_URL == http://127.0.0.1:* ]]
+    sim_http GET /_sim/health
+    [ "$HTTP_CODE" = 200 ]
+    SIM_URL=$SIM_CONTROL_URL sim_http GET /api/v1/pods || [ "$HTTP_CODE" = 404 ]
+    [ "$HTTP_CODE" = 404 ]
     [ "$(stat -c %a "$T/kubeconfig")" = 600 ]
     grep -q "server: \"$SIM_URL\"" "$T/kubeconfig"
     grep -q "token: \"$TOKEN\"" "$T/kubeconfig"
