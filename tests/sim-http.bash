@@ -2,7 +2,8 @@
 # a process. A curl costs about 22 ms of CPU on this VM, a jq 30 ms, and the suite's poll
 # loops, clock moves and fault settings made over a thousand of each a run. A plain-HTTP
 # simulator is asked through bash's /dev/tcp (HTTP/1.0: the server closes, so the answer
-# is everything read); an https one (the Kubernetes tests') through curl.
+# is everything read); an https one (the Kubernetes tests') through curl, but for its /_sim
+# endpoints, which it serves on a plain-http control port as well (SIM_CONTROL_URL).
 
 # nap SECONDS: a pause without a process of its own: a read with a timeout on a pipe
 # nobody writes. The pipe is a process substitution's, opened read-write (so that it never
@@ -37,9 +38,11 @@ _wait_until() {
 # sim_http METHOD PATH [BODY]: HTTP_CODE (000 when the simulator could not be reached)
 # and HTTP_BODY. Fails unless the code is 2xx.
 sim_http() {
-    local method=$1 path=$2 body=${3:-} hostport fd answer
+    local method=$1 path=$2 body=${3:-} base=$SIM_URL hostport fd answer
     HTTP_CODE=000 HTTP_BODY=""
-    case "$SIM_URL" in
+    # an https simulator's /_sim endpoints: on its plain-http control port
+    case "$path" in /_sim/*) base=${SIM_CONTROL_URL:-$SIM_URL} ;; esac
+    case "$base" in
         http://*) ;;
         *)
             answer=$(curl -sk -X "$method" ${body:+-d "$body"} -w '\n%{http_code}' "$SIM_URL$path")
@@ -49,7 +52,7 @@ sim_http() {
             return
             ;;
     esac
-    hostport=${SIM_URL#http://}
+    hostport=${base#http://}
     hostport=${hostport%%/*}
     exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}" 2>/dev/null || return 1
     printf '%s %s HTTP/1.0\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \

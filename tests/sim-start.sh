@@ -1,5 +1,7 @@
 # Sourced by scripts and bats tests: start flinktop-sim on a free loopback port.
-#   sim_start [simulator args...]   sets SIM_PID, SIM_URL, SIM_LOG (exported)
+#   sim_start [simulator args...]   sets SIM_PID, SIM_URL, SIM_LOG (exported), and for an
+#                                   https simulator SIM_CONTROL_URL: its /_sim endpoints
+#                                   over plain http
 #   sim_stop                        stops what sim_start started (never the file's one)
 #   sim_start_file [args...]        in setup_file: one simulator for every test of the file
 #   sim_stop_file                   in teardown_file
@@ -16,14 +18,19 @@ sim_start() {
     # 3>&-: bats waits for whatever holds its fd 3 open; the simulator must not
     "$FLINKTOP_SIM" --port 0 "$@" >"$SIM_LOG" 2>&1 3>&- &
     SIM_PID=$!
-    SIM_URL=""
-    export SIM_PID SIM_URL SIM_LOG
+    SIM_URL="" SIM_CONTROL_URL=""
+    export SIM_PID SIM_URL SIM_LOG SIM_CONTROL_URL
     i=0
     while [ $i -lt 200 ]; do
-        line=""
-        read -r line <"$SIM_LOG" 2>/dev/null || true # (empty until it listens)
+        line="" control=""
+        # (empty until it listens; both lines come in one write)
+        { read -r line && read -r control; } <"$SIM_LOG" 2>/dev/null || true
         case "$line" in
-            "listening on "*) SIM_URL=${line#listening on }; return 0 ;;
+            "listening on "*)
+                SIM_URL=${line#listening on }
+                case "$control" in "control on "*) SIM_CONTROL_URL=${control#control on } ;; esac
+                return 0
+                ;;
         esac
         if ! kill -0 "$SIM_PID" 2>/dev/null; then
             echo "flinktop-sim exited: $(cat "$SIM_LOG")" >&2

@@ -34,14 +34,15 @@ sim_curl() { curl -skf -H "Authorization: Bearer $TOKEN" "$SIM_URL$1" "${@:2}"; 
 # requests JQ_FILTER: the filter (jq -r) over the list of mutating requests the simulator
 # recorded (jq: a python3 start costs ten times the CPU)
 requests() {
-    sim_curl /_sim/requests | jq -r "$1"
+    sim_http GET /_sim/requests && jq -r "$1" <<<"$HTTP_BODY"
 }
 
 # requests_count: how many there are, in one process (for poll loops): each request has
 # one "time_ms": key; a body is a JSON string, where that would read \"time_ms\":
 requests_count() {
     local r
-    r=$(sim_curl /_sim/requests) || return 1
+    sim_http GET /_sim/requests || return 1
+    r=$HTTP_BODY
     r=${r//\"time_ms\":/$'\x01'}
     r=${r//[^$'\x01']/}
     echo "${#r}"
@@ -60,7 +61,7 @@ expect_requests() {
         shift 2
     done
     local r out
-    r=$(sim_curl /_sim/requests) || { echo "expect_requests: /_sim/requests did not answer" >&2; return 1; }
+    sim_http GET /_sim/requests && r=$HTTP_BODY || { echo "expect_requests: /_sim/requests did not answer" >&2; return 1; }
     out=$(jq -r "${args[@]}" "${prog%,}" <<<"$r") || { echo "expect_requests: jq failed on: $r" >&2; return 1; }
     [ -z "$out" ] || { echo "$out" >&2; return 1; }
 }

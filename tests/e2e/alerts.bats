@@ -29,7 +29,7 @@ running_job() {
     [ -n "$jid" ]
     # staging's inventory-sync has failed from the start: one critical before ours
     wait_for "! 1 critical" 6
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    sim_http POST "/_sim/jobs/$jid/fail"
     # within two refreshes (1 s each), with room for a slow machine
     wait_for "2 critical" 4
     screen | tail -n 1 | grep -q "! 2 critical"

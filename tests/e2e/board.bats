@@ -180,6 +180,6 @@ k8s_sim() {
     # and comes back answering garbage
     fault '/api/v1/events*' garbage
     fault '/api/v1/namespaces/flink-prod/events*' garbage
-    curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    sim_http POST "/_sim/k8s/drop-watches"
     wait_for "events flink-prod: " 30
 }

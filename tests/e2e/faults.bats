@@ -55,7 +55,7 @@ setup() {
 }
 
 teardown() {
-    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null || true
+    sim_http DELETE "/_sim/faults" || true
 }
 
 ROWS="d-production d-staging d-development production staging development"
@@ -171,7 +171,7 @@ error_mode() {
     [ "$(echo "$r" | awk '{print $3, $4, $5}')" = "$prod" ] || { echo "production: $r, was $prod" >&2; return 1; }
     r=$(row d-staging)
     [ "$(echo "$r" | awk '{print $3, $4, $5, $6}')" = "$stag" ] || { echo "d-staging: $r, was $stag" >&2; return 1; }
-    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    sim_http DELETE "/_sim/faults"
     # recovery within one refresh and one timeout (1 s each; 2 s under the sanitizers),
     # with room for a slow machine
     until_rows_fresh 4
@@ -197,7 +197,7 @@ _until_two_refreshes() {
 content_mode() {
     fault_all "$@"
     # two refreshes with the fault in place (the simulator counts the faulted requests)
-    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+    sim_http DELETE "/_sim/stats"
     until_two_refreshes || return 1
     alive
     local title
@@ -208,7 +208,7 @@ content_mode() {
     for n in $ROWS; do
         [ -n "$(row "$n")" ] || { echo "row $n is gone" >&2; screen >&2; return 1; }
     done
-    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    sim_http DELETE "/_sim/faults"
     until_rows_fresh 4
 }
 
@@ -274,7 +274,7 @@ content_mode() {
 
 @test "console fault matrix: a failing pod watch's re-list is its rows' error, and recovers" {
     fault "/api/v1/pods" garbage
-    curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    sim_http POST "/_sim/k8s/drop-watches"
     pods_failed() {
         local n
         alive || return 2
@@ -286,8 +286,8 @@ content_mode() {
     }
     poll 20 pods_failed
     [[ "$(row d-development)" != *pods* ]]
-    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
-    curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    sim_http DELETE "/_sim/faults"
+    sim_http POST "/_sim/k8s/drop-watches"
     until_rows_fresh 6
 }
 
@@ -305,7 +305,7 @@ tab_fault() {
         screen >&2
         return 1
     }
-    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    sim_http DELETE "/_sim/faults"
     wait_gone "HTTP 500 from" 20
 }
 

@@ -127,13 +127,13 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
     sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
     jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
         jq -er '.jobs[0].jid')
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    sim_http POST "/_sim/jobs/$jid/fail"
     sim_advance 5000
     log="$SIM_URL/clusters/production/jobmanager/log"
     console 120 40 --refresh 1 $(sim_flink_args)
     wait_for "1.20.1"
     last=$(tail_of "$log")
-    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null # count flinktop's reads only
+    sim_http DELETE "/_sim/stats" # count flinktop's reads only
     keys l # the clusters screen's first row: production
     wait_for "JobManager log of production"
     wait_for "$last" # it opens at the end
@@ -147,7 +147,7 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
     [ "$(served /jobmanager/log)" = 1 ]
     last=$(tail_of "$log")
     off_screen "$last"
-    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+    sim_http DELETE "/_sim/stats"
     keys l
     wait_for "$last"
     [ "$(served /jobmanager/log)" = 1 ]
@@ -180,7 +180,7 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
         --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" --kubeconfig-out "$d/KC" || return 1
     api() { curl -sfk -H "Authorization: Bearer $token" "$SIM_URL$1"; }
     ns=$(api /apis/flink.apache.org/v1beta1/flinkdeployments | jq -er '[.items[] | select(.metadata.name == "production")][0].metadata.namespace')
-    curl -sfk -X POST "$SIM_URL/_sim/k8s/$ns/production/oom" >/dev/null
+    sim_http POST "/_sim/k8s/$ns/production/oom"
     # the pod whose container was OOMKilled
     pod=$(api "/api/v1/namespaces/$ns/pods" | jq -r '.items[] | .metadata.name as $n
         | .status.containerStatuses[]? | select(.lastState.terminated.reason? == "OOMKilled") | $n')

@@ -21,7 +21,7 @@ setup() {
 
 teardown() {
     # a test's faults must not outlive it on the file's shared simulator
-    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null || true
+    sim_http DELETE "/_sim/faults" || true
     e2e_teardown
 }
 
@@ -79,10 +79,10 @@ open_job() {
     # the screen shows the first job by name; make sure it is the one we break
     name=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid" | jq -er .name)
     wait_for "$name"
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/bottleneck" -d '{"vertex": 2}' >/dev/null
+    sim_http POST "/_sim/jobs/$jid/bottleneck" '{"vertex": 2}'
     wait_for "bottleneck" 4
     screen | grep -q "HIGH"
-    curl -sf -X DELETE "$SIM_URL/_sim/jobs/$jid/bottleneck" >/dev/null
+    sim_http DELETE "/_sim/jobs/$jid/bottleneck"
 }
 
 @test "a failing exceptions endpoint shows its error on tab 5, not loading forever" {
@@ -192,7 +192,7 @@ flat() {
     # every running job of production fails its next checkpoints
     for jid in $(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
         jq -r '.jobs[] | select(.state == "RUNNING") | .jid'); do
-        curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/checkpoint-failures" -d '{"count":5}' >/dev/null
+        sim_http POST "/_sim/jobs/$jid/checkpoint-failures" '{"count":5}'
     done
     console 80 40 --refresh 1 --flink production="$SIM_URL/clusters/production"
     wait_for "Clusters ("

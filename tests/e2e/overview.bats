@@ -110,7 +110,7 @@ wait_row() { poll "${3:-10}" row_has "$1" "$2"; }
     wait_for "restarts "
     before=$(curl -sf "$SIM_URL/clusters/production/jobs/$jid/metrics?get=numRestarts" |
         jq -er '.[0].value')
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/crash" >/dev/null
+    sim_http POST "/_sim/jobs/$jid/crash"
     # the failure as the exceptions endpoint gives it: its time, its root cause (the last
     # "Caused by", else the first line), its task
     read -r ts n task cause < <(curl -sf "$SIM_URL/clusters/production/jobs/$jid/exceptions" |
@@ -131,7 +131,7 @@ wait_row() { poll "${3:-10}" row_has "$1" "$2"; }
 @test "80x24: the watermark lag and the failures fit, nothing spills over the status line" {
     sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
     jid=$(first_job)
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/crash" >/dev/null
+    sim_http POST "/_sim/jobs/$jid/crash"
     open_first_job 80 24
     # the names keep their room first: the lag is in the line above the table (once the
     # job runs again after the crash)

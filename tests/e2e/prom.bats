@@ -33,7 +33,7 @@ setup() {
 teardown() {
     prom_stop # a test's own; the file's stays
     e2e_teardown
-    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null || true
+    sim_http DELETE "/_sim/faults" || true
 }
 
 # last_line_has TEXT: the screen's last line (the status bar) shows TEXT
@@ -136,8 +136,8 @@ YAML
     # wait until Prometheus has both jobs' metrics, so their change is seen
     both_scraped() { [ "$(promq_num "count(flink_jobmanager_job_uptime{job_id=~\"$failed|$restarted\"})")" -ge 2 ]; }
     poll 30 both_scraped
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$failed/fail" >/dev/null
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$restarted/restart" >/dev/null
+    sim_http POST "/_sim/jobs/$failed/fail"
+    sim_http POST "/_sim/jobs/$restarted/restart"
     console 220 30 --refresh 1 -c "$BATS_TEST_TMPDIR/c.yaml" $(sim_flink_args)
     wait_for "1.20.1"
     keys '!'

@@ -87,7 +87,7 @@ overviews_at_least() { [ "$(overviews)" -ge "$1" ]; }
     wait_for "prometheus ok" 15
     poll 20 prom_rows_at_least 6
     # a few refreshes (each asks each cluster's /jobs/overview once) with no per-job request
-    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+    sim_http DELETE "/_sim/stats"
     poll 20 overviews_at_least 12
     [ "$(per_job)" -eq 0 ] || { curl -sf "$SIM_URL/_sim/stats" >&2; return 1; }
     grab
@@ -114,7 +114,7 @@ overviews_at_least() { [ "$(overviews)" -ge "$1" ]; }
     keys C-r
     wait_for "reloaded"
     poll 20 prom_rows_at_least 6
-    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+    sim_http DELETE "/_sim/stats"
     poll 20 overviews_at_least 12
     [ "$(per_job)" -eq 0 ] || { curl -sf "$SIM_URL/_sim/stats" >&2; return 1; }
 }

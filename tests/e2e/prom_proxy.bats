@@ -46,7 +46,7 @@ EOF
 
 teardown() {
     e2e_teardown
-    curl -sf --cacert "$TEST_CERT" -X DELETE "$SIM_URL/_sim/faults" >/dev/null || true
+    sim_http DELETE "/_sim/faults" || true
 }
 
 sim_fault() { # PATTERN MODE

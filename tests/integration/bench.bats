@@ -41,7 +41,7 @@ setup() {
     local rv0 all ns
     rv0=$(curl -sf "$SIM_URL/api/v1/pods" | jq -r .metadata.resourceVersion) # the baseline
     curl -sf "$SIM_URL/api/v1/namespaces/flink-prod/pods" >/dev/null
-    curl -sf -X POST "$SIM_URL/_sim/k8s/flink-staging/staging/oom" >/dev/null
+    sim_http POST "/_sim/k8s/flink-staging/staging/oom"
     curl -sf "$SIM_URL/api/v1/namespaces/flink-prod/pods" >/dev/null # sees prod alone
     ns=$(curl -sf "$SIM_URL/api/v1/namespaces/flink-staging/pods" |
         jq -c '[.items[] | {n: .metadata.name, rv: .metadata.resourceVersion, r: .status.containerStatuses[0].restartCount}]')

@@ -55,7 +55,7 @@ BP='/clusters/{cluster}/jobs/{jid}/vertices/{vid}/backpressure'
     wait_for "1 Overview"
     keys 3 # the heatmap: per-subtask backpressure, asked for the job on screen only
     wait_for "ratio per subtask"
-    curl -sf -X DELETE "$SIM_URL/_sim/stats" >/dev/null
+    sim_http DELETE "/_sim/stats"
     local start=$(now_ms) end=$(($(now_ms) + 90000 * SCALE))
     # the job on screen refreshes: three rounds of its vertices' backpressure
     # (a turn: one curl, the numbers read by bash; a look every 0.5 s for the first two

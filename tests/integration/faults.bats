@@ -60,7 +60,7 @@ setup() {
 }
 
 teardown() {
-    curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+    sim_http DELETE "/_sim/faults"
 }
 
 fault() { # PATTERN MODE [ARG]

@@ -21,7 +21,6 @@ setup() {
         --token "$TOKEN" --tls-cert "$TEST_CERT" --tls-key "$TEST_KEY" \
         --kubeconfig-out "$T/kc" || return 1
     chmod 600 "$T/kc"
-    SIM_CACERT=$TEST_CERT
     TAB6_ALSO="Deployments (1)" # tab6 also waits for the Deployments section
 }
 
@@ -90,15 +89,15 @@ EOF
     watches=$(stat kubernetes_watch)
     lists=$(stat kubernetes_list)
     deploy_lists=$(by_path /apis/apps/v1/deployments)
-    ctl -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    sim_http POST /_sim/k8s/drop-watches
     until_stat kubernetes_watch $((watches + 6)) # every stream again, from where it was
     [ "$(stat kubernetes_list)" -eq "$lists" ]   # resumed: no re-list
     kc scale deployment production -n flink-prod --replicas=2
     until_advancing 1000 30 deploy_row "2/2"
     # etcd compacted past every stream's resourceVersion: each kind lists again (410)
     watches=$(stat kubernetes_watch)
-    ctl -X POST "$SIM_URL/_sim/k8s/compact" >/dev/null
-    ctl -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    sim_http POST /_sim/k8s/compact
+    sim_http POST /_sim/k8s/drop-watches
     until_stat kubernetes_list $((lists + 6))
     until_stat kubernetes_watch $((watches + 12)) # the refused watch, then the one after the list
     kc scale deployment production -n flink-prod --replicas=4
@@ -120,8 +119,8 @@ token_in() {
     watching_console
     wait_for "Clusters (3)"
     # the service account token is rotated: streams reconnect and are refused
-    ctl -X POST "$SIM_URL/_sim/k8s/token" -d '{"token":"deploy-token-rotated-77"}' >/dev/null
-    ctl -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    sim_http POST /_sim/k8s/token '{"token":"deploy-token-rotated-77"}'
+    sim_http POST /_sim/k8s/drop-watches
     wait_for "HTTP 401" 20
     # the SRE puts the new token in the kubeconfig and presses Ctrl-R
     token_in "$T/kc" deploy-token-rotated-77

@@ -52,7 +52,7 @@ teardown() {
     wait_for "Clusters (3)"
     lists=$(stat kubernetes_list)
     watches=$(stat kubernetes_watch)
-    curl -sf -X POST "$SIM_URL/_sim/k8s/drop-watches" >/dev/null
+    sim_http POST "/_sim/k8s/drop-watches"
     until_stat kubernetes_watch $((watches + 6)) # every stream again, from where it was
     kc patch flinkdeployment staging -n flink-staging --type merge \
         -p '{"spec":{"job":{"state":"suspended"}}}'
@@ -67,7 +67,7 @@ teardown() {
 
 @test "RBAC forbids watch: periodic lists, and tab 6 and --once say so" {
     need_kubectl
-    curl -sf -X POST "$SIM_URL/_sim/k8s/forbid-watch" >/dev/null
+    sim_http POST "/_sim/k8s/forbid-watch"
     # lists every 5 refreshes: every 2 s at WATCH_REFRESH 0.4 (every 10 s by default)
     console 160 50 --kubeconfig "$T/kc" "${FAST_POLL[@]}"
     wait_for "development" 15

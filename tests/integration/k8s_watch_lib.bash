@@ -1,23 +1,24 @@
 # What the Kubernetes watch tests share (k8s_watch.bats, k8s_deployments.bats): the
 # simulator's request counters, kubectl on its kubeconfig, a console with every stream
 # open, tab 6 of production's first job. Expects $T (the test's directory, with kc in it)
-# and $SIM_URL; $SIM_CACERT names the CA of a simulator serving TLS, and $TAB6_ALSO a
-# text tab6 waits for too.
+# and $SIM_URL (its /_sim endpoints asked on SIM_CONTROL_URL when it serves TLS), and
+# $TAB6_ALSO a text tab6 waits for too.
 
-ctl() { curl -sf ${SIM_CACERT:+--cacert "$SIM_CACERT"} "$@"; }
-
-# stats_json: the simulator's request counters now, in STATS (one process: curl)
-stats_json() { STATS=$(ctl "$SIM_URL/_sim/stats"); }
+# stats_json: the simulator's request counters now, in STATS (no process: its control
+# port, tests/sim-http.bash)
+stats_json() { sim_http GET /_sim/stats && STATS=$HTTP_BODY; }
 
 # stat_of KEY: the number after "KEY": in $STATS (0 when absent), read by bash: the
-# counters are polled for whole tests, and an interpreter a look cost more than the rest
-stat_of() {
+# counters are polled for whole tests, and an interpreter a look cost more than the rest.
+# _stat_val KEY: the same in STAT, printing nothing (no subshell)
+_stat_val() {
     local rest
     case "$STATS" in
-        *"\"$1\":"[0-9]*) rest=${STATS#*"\"$1\":"} && echo "${rest%%[!0-9]*}" ;;
-        *) echo 0 ;;
+        *"\"$1\":"[0-9]*) rest=${STATS#*"\"$1\":"} && STAT=${rest%%[!0-9]*} ;;
+        *) STAT=0 ;;
     esac
 }
+stat_of() { _stat_val "$1" && echo "$STAT"; }
 
 # stat NAME: the simulator's request counter NAME (kubernetes_list, kubernetes_watch, proxy)
 stat() { stats_json && stat_of "$1"; }
@@ -25,11 +26,12 @@ stat() { stats_json && stat_of "$1"; }
 # by_path TEMPLATE: how many requests the simulator counted for that path template
 by_path() { stats_json && stat_of "$1"; }
 
-# until_stat NAME MIN [SECONDS=15]: until counter NAME is at least MIN (a turn: one curl)
+# until_stat NAME MIN [SECONDS=15]: until counter NAME is at least MIN
 _until_stat() {
     local end=$(($(now_ms) + ${3:-15} * 1000 * SCALE)) v
     while :; do
-        v=$(stat "$1")
+        v=0
+        stats_json && _stat_val "$1" && v=$STAT
         [ "${v:-0}" -ge "$2" ] && return 0
         tick
         [ "$NOW_MS" -lt "$end" ] || break

@@ -48,7 +48,7 @@ setup() {
 
 teardown() {
     if [ -n "${SIM_URL:-}" ] && [ "$SIM_PID" = "${SIM_FILE_PID:-}" ]; then
-        curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+        sim_http DELETE "/_sim/faults"
     fi
     sim_stop
 }
@@ -343,7 +343,7 @@ assert any(v['backpressure']['subtasks'] for c in d['clusters'] for j in c['jobs
     sim_start --frozen --jobs 3
     jid=$(first_job production RUNNING)
     [ -n "$jid" ]
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    sim_http POST "/_sim/jobs/$jid/fail"
     run "$FLINKTOP" --once --output json $(sim_flink_args)
     printf '%s' "$output" >"$OUT"
     py "
@@ -360,7 +360,7 @@ assert root and root['message'] and root['time'] > 0, j['exceptions']
     [ -n "$jid" ]
     name=$(q "print(sim_get('/clusters/staging/jobs/$jid')['name'])")
     [ -n "$name" ]
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    sim_http POST "/_sim/jobs/$jid/fail"
     sed 's/for: 1m/for: 0s/' config/alerts.yaml >"$BATS_TEST_TMPDIR/alerts.yaml"
     printf 'alerts: %s\n' "$BATS_TEST_TMPDIR/alerts.yaml" >"$BATS_TEST_TMPDIR/config.yaml"
     run "$FLINKTOP" -c "$BATS_TEST_TMPDIR/config.yaml" --once --output json $(sim_flink_args)

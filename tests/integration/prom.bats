@@ -268,7 +268,7 @@ assert running and all(j['prometheus'] and j['prometheus']['records_in_per_s'] =
     read -r jid name <<<"$(curl -sf "$SIM_URL/clusters/staging/jobs/overview" |
         jq -r '[.jobs[] | select(.state == "RUNNING")][0] | "\(.jid) \(.name)"')"
     [ -n "$jid" ] && [ -n "$name" ]
-    curl -sf -X POST "$SIM_URL/_sim/jobs/$jid/fail" >/dev/null
+    sim_http POST "/_sim/jobs/$jid/fail"
     firing() {
         curl -sf "$PROM_URL/api/v1/alerts" | jq -e --arg jid "$jid" 'any(.data.alerts[];
             .labels.alertname == "FlinkJobFailed" and .labels.job_id == $jid and .state == "firing")'

@@ -215,7 +215,7 @@ for c in d['clusters']:
             assert j['records_in_per_s'] is not None, j   # from Flink REST
 "
     # no upstream at all: no Service, and the proxy says so
-    curl -sf --cacert "$TEST_CERT" -X DELETE "$SIM_URL/_sim/prometheus-upstream" >/dev/null
+    sim_http DELETE "/_sim/prometheus-upstream"
     [ "$(k8s_status /api/v1/namespaces/monitoring/services/prometheus:9090/proxy/api/v1/query)" = 404 ]
     k8s /api/v1/namespaces/monitoring/services | "$PY" -S -c 'import json,sys; assert json.load(sys.stdin)["items"] == []'
 }

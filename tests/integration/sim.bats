@@ -34,7 +34,7 @@ setup() {
 
 teardown() {
     if [ -n "${SIM_URL:-}" ] && [ "$SIM_PID" = "${SIM_FILE_PID:-}" ]; then
-        curl -sf -X DELETE "$SIM_URL/_sim/faults" >/dev/null
+        sim_http DELETE "/_sim/faults"
     fi
     sim_stop
 }
