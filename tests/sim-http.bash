@@ -40,8 +40,12 @@ _wait_until() {
 sim_http() {
     local method=$1 path=$2 body=${3:-} base=$SIM_URL hostport fd answer
     HTTP_CODE=000 HTTP_BODY=""
-    # an https simulator's /_sim endpoints: on its plain-http control port
-    case "$path" in /_sim/*) base=${SIM_CONTROL_URL:-$SIM_URL} ;; esac
+    # an https simulator's /_sim endpoints: on its plain-http control port (where SIM_URL is
+    # still the simulator that port is of: a test may point SIM_URL at another)
+    case "$path" in
+        /_sim/*) [ -n "${SIM_CONTROL_URL:-}" ] && [ "${SIM_CONTROL_OF:-}" = "$SIM_URL" ] &&
+            base=$SIM_CONTROL_URL ;;
+    esac
     case "$base" in
         http://*) ;;
         *)

@@ -1,7 +1,7 @@
 # Sourced by scripts and bats tests: start flinktop-sim on a free loopback port.
 #   sim_start [simulator args...]   sets SIM_PID, SIM_URL, SIM_LOG (exported), and for an
 #                                   https simulator SIM_CONTROL_URL: its /_sim endpoints
-#                                   over plain http
+#                                   over plain http (SIM_CONTROL_OF: the SIM_URL it is of)
 #   sim_stop                        stops what sim_start started (never the file's one)
 #   sim_start_file [args...]        in setup_file: one simulator for every test of the file
 #   sim_stop_file                   in teardown_file
@@ -18,8 +18,8 @@ sim_start() {
     # 3>&-: bats waits for whatever holds its fd 3 open; the simulator must not
     "$FLINKTOP_SIM" --port 0 "$@" >"$SIM_LOG" 2>&1 3>&- &
     SIM_PID=$!
-    SIM_URL="" SIM_CONTROL_URL=""
-    export SIM_PID SIM_URL SIM_LOG SIM_CONTROL_URL
+    SIM_URL="" SIM_CONTROL_URL="" SIM_CONTROL_OF=""
+    export SIM_PID SIM_URL SIM_LOG SIM_CONTROL_URL SIM_CONTROL_OF
     i=0
     while [ $i -lt 200 ]; do
         line="" control=""
@@ -28,7 +28,9 @@ sim_start() {
         case "$line" in
             "listening on "*)
                 SIM_URL=${line#listening on }
-                case "$control" in "control on "*) SIM_CONTROL_URL=${control#control on } ;; esac
+                case "$control" in
+                    "control on "*) SIM_CONTROL_URL=${control#control on } SIM_CONTROL_OF=$SIM_URL ;;
+                esac
                 return 0
                 ;;
         esac

@@ -90,7 +90,7 @@ kc() {
     # scripts that speak no TLS drive the simulator there; clients meet nothing else on it
     [ "$(sed -n 2p "$SIM_LOG")" = "control on $SIM_CONTROL_URL" ]
     [[ $SIM_CONTROL_URL == http://127.0.0.1:* ]]
-    sim_http GET /_sim/health
+    SIM_URL=$SIM_CONTROL_URL sim_http GET /_sim/health
     [ "$HTTP_CODE" = 200 ]
     SIM_URL=$SIM_CONTROL_URL sim_http GET /api/v1/pods || [ "$HTTP_CODE" = 404 ]
     [ "$HTTP_CODE" = 404 ]
