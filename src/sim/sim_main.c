@@ -416,6 +416,26 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
+/* A daemon on addr serving srv (both borrowed for its life), one thread a connection;
+ * https with cert and key (PEM, borrowed) when cert is not NULL. NULL when it cannot
+ * listen. */
+static struct MHD_Daemon *start_daemon(const struct sockaddr_in *addr, struct server *srv,
+                                       const char *cert, const char *key) {
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                         MHD_USE_POLL | MHD_USE_ITC;
+    if (cert != NULL)
+        return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, on_request, srv,
+                                MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_NOTIFY_COMPLETED,
+                                on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S,
+                                MHD_OPTION_THREAD_STACK_SIZE, (size_t)CONNECTION_STACK,
+                                MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+                                MHD_OPTION_END);
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, addr,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                            MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S,
+                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)CONNECTION_STACK, MHD_OPTION_END);
+}
+
 static void *cjson_malloc(size_t n) { return xmalloc(n); }
 
 /* Reads a whole (small) file; returns owned NUL-terminated contents and *len, or NULL
@@ -649,23 +669,7 @@ int main(int argc, char **argv) {
                             .token = token,
                             .control = {faults, model, k8s, requests, stats},
                             .tls = cert_pem != NULL};
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                         MHD_USE_POLL | MHD_USE_ITC;
-    if (cert_pem != NULL) {
-        flags |= MHD_USE_TLS;
-        httpd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &server,
-                                 MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED,
-                                 on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S,
-                                 MHD_OPTION_THREAD_STACK_SIZE, (size_t)CONNECTION_STACK,
-                                 MHD_OPTION_HTTPS_MEM_CERT, cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
-                                 key_pem, MHD_OPTION_END);
-    } else {
-        httpd =
-            MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &server,
-                             MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-                             NULL, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S,
-                             MHD_OPTION_THREAD_STACK_SIZE, (size_t)CONNECTION_STACK, MHD_OPTION_END);
-    }
+    httpd = start_daemon(&addr, &server, cert_pem, key_pem);
     if (httpd == NULL) {
         fprintf(stderr, "flinktop-sim: cannot listen on 127.0.0.1:%lld%s\n", port,
                 cert_pem != NULL ? " (or the TLS certificate and key do not load)" : "");
@@ -677,11 +681,7 @@ int main(int argc, char **argv) {
     control_server.control_only = true;
     if (cert_pem != NULL) {
         addr.sin_port = 0;
-        control_httpd = MHD_start_daemon(
-            flags & ~(unsigned int)MHD_USE_TLS, 0, NULL, NULL, on_request, &control_server,
-            MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-            MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, MHD_OPTION_THREAD_STACK_SIZE,
-            (size_t)CONNECTION_STACK, MHD_OPTION_END);
+        control_httpd = start_daemon(&addr, &control_server, NULL, NULL);
         if (control_httpd == NULL) {
             fprintf(stderr, "flinktop-sim: cannot listen on a control port of 127.0.0.1\n");
             rc = 1;
