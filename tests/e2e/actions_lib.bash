@@ -85,8 +85,6 @@ wait_all() {
 # 0.25 s instead of 0.1 (a look is a tmux process; the waits are most of a test's CPU)
 wait_slow() { POLL_S=0.25 wait_for "$@"; }
 
-type_text() { keys -l -- "$1"; }
-
 # operator: the console on the simulator's kubeconfig, production's row selected
 operator_console() {
     console 140 45 --refresh 0.5 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"

@@ -22,9 +22,6 @@ teardown() {
     e2e_teardown
 }
 
-# type TEXT: literal characters (UTF-8 as it is), no key names
-type_text() { keys -l -- "$1"; }
-
 start() {
     console 120 40 --refresh 1 "$@" $(sim_flink_args)
     wait_for "1.18.1"

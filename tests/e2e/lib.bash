@@ -269,6 +269,9 @@ keys() {
     t send-keys "$@"
 }
 
+# type_text TEXT: literal characters (UTF-8 as it is), no key names
+type_text() { keys -l -- "$1"; }
+
 # on_screen TEXT / off_screen TEXT: the screen shows TEXT now / does not (no waiting)
 on_screen() { grab; [[ "$SCREEN" == *"$1"* ]]; }
 # shows TEXT...: the screen shows every TEXT now (one capture); poll waits for it
