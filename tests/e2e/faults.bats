@@ -314,7 +314,7 @@ tab_fault() {
     wait_for "Tab complete"
     keys -l "cluster d-production"
     keys Enter
-    wait_for "Jobs: d-production"
+    wait_for "Jobs: d-production ("
     keys Enter
     wait_for "1 Overview"
     local rc=0

@@ -36,7 +36,7 @@ buffer() { t show-buffer 2>/dev/null; }
 @test "y on a job copies its id, and the id is the job on screen" {
     copy_console
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys y
@@ -52,7 +52,7 @@ buffer() { t show-buffer 2>/dev/null; }
 @test "y on a completed checkpoint copies its external path" {
     copy_console
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 2
@@ -72,7 +72,7 @@ buffer() { t show-buffer 2>/dev/null; }
 @test "y on the exceptions tab copies the whole stack trace" {
     copy_console
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 5
@@ -97,7 +97,7 @@ buffer() { t show-buffer 2>/dev/null; }
     console 80 24 --refresh 1 $(sim_flink_args)
     wait_for "1.20.1"
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 7
@@ -157,7 +157,7 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
     console 120 40 --refresh 1 $(sim_flink_args)
     wait_for "1.20.1"
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 4
@@ -189,7 +189,7 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
     console 160 40 --kubeconfig "$d/KC"
     wait_for "production" 15
     keys Home Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 4

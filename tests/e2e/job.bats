@@ -33,7 +33,7 @@ open_job() {
     console "$1" "$2" --refresh 1 $(sim_flink_args)
     wait_for "1.20.1"
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
 }
@@ -197,7 +197,7 @@ flat() {
     console 80 40 --refresh 1 --flink production="$SIM_URL/clusters/production"
     wait_for "Clusters ("
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 2

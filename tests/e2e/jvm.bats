@@ -172,7 +172,7 @@ k8s_jvm() {
     console 160 40 --kubeconfig "$BATS_TEST_TMPDIR/KC" "$@"
     wait_for "production" 15
     keys Home Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 4

@@ -76,7 +76,7 @@ wait_row() { (trap - DEBUG; _wait_row "$@"); }
     keys Home
     screen | grep -A1 " NAME " | grep -q "real-time-analytics"
     keys Enter
-    wait_for "Jobs: real-time-analytics"
+    wait_for "Jobs: real-time-analytics ("
     keys Enter
     wait_for "1 Overview"
     keys 6
@@ -93,7 +93,7 @@ wait_row() { (trap - DEBUG; _wait_row "$@"); }
     console 160 50 --kubeconfig "$BATS_TEST_TMPDIR/KC" "${REFRESH[@]}"
     wait_for "real-time-analytics" 15
     keys Home Enter
-    wait_for "Jobs: real-time-analytics"
+    wait_for "Jobs: real-time-analytics ("
     keys Enter
     wait_for "1 Overview"
     keys 6
@@ -133,7 +133,7 @@ wait_row() { (trap - DEBUG; _wait_row "$@"); }
     console 160 50 --kubeconfig "$d/KC" -n flink-production "${REFRESH[@]}"
     wait_for "real-time-analytics" 15
     keys Home Enter
-    wait_for "Jobs: real-time-analytics"
+    wait_for "Jobs: real-time-analytics ("
     keys Enter
     wait_for "1 Overview"
     keys 6

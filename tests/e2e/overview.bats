@@ -58,7 +58,7 @@ open_first_job() {
     console "$1" "$2" --refresh 1 $(sim_flink_args)
     wait_for "1.20.1"
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
 }
@@ -156,7 +156,7 @@ wait_row() { poll "${3:-10}" row_has "$1" "$2"; }
     console 200 50 --kubeconfig "$d/KC"
     wait_for "production" 15
     keys Home Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 6

@@ -72,7 +72,7 @@ long_axis() { grab; line_matches '-([45][0-9]s|[0-9]+m)( |$)'; }
     console 120 40 --refresh 1 --prometheus "$PROM_URL" $(sim_flink_args)
     wait_for "1.20.1"
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "records per second"
     # the console has run seconds, one point a second: a 40 s axis is Prometheus's history

@@ -97,7 +97,7 @@ proxied() { # the proxy's count of forwarded requests to PATH
     console 120 40 --refresh 1 -c "$BATS_TEST_TMPDIR/c.yaml" --kubeconfig "$BATS_FILE_TMPDIR/kc"
     wait_for "1.20.1" 20
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "records per second"
     # the console has run seconds, one point a second: a 40 s axis is Prometheus's history
