@@ -99,6 +99,18 @@ sim_advance() {
     sim_post /_sim/clock "{\"advance_ms\":$1}"
 }
 
+# sim_mid_hour: the simulator's log files roll on the hour, to a new current file a few
+# lines long. A manual clock that is not between 5 and 55 minutes past an hour moves on to
+# 5 past the next: a test that reads a current file then finds hundreds of lines in it,
+# and what it writes in the next minutes stays in the same file.
+sim_mid_hour() {
+    _now=$(curl -sfk "$SIM_URL/_sim/clock" | sed -n 's/.*"now_ms":\([0-9]*\).*/\1/p')
+    [ -n "$_now" ] || return 1
+    _m=$((_now % 3600000))
+    [ "$_m" -ge 300000 ] && [ "$_m" -le 3300000 ] && return 0
+    sim_advance $(((3600000 - _m + 300000) % 3600000))
+}
+
 # sim_post PATH BODY: POST to the simulator, nothing printed (tests/sim-http.bash puts a
 # process-free one in its place for bash)
 sim_post() {

@@ -125,6 +125,7 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
 
 @test "l reads the JobManager's log, E finds the cause of a failure, l again reads it again" {
     sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
+    sim_mid_hour # the failure below and the minute after it in one file
     jid=$(curl -sf "$SIM_URL/clusters/production/jobs/overview" |
         jq -er '.jobs[0].jid')
     sim_http POST "/_sim/jobs/$jid/fail"
@@ -154,6 +155,10 @@ tail_of() { curl -sf "$1" | tail -n 1 | cut -c1-60; }
 }
 
 @test "l on the task managers tab reads that task manager's log; / finds a line far above" {
+    # its own simulator, its clock well into an hour: the log file rolls on the hour, and
+    # just after one the current file is a few lines
+    sim_start --clusters 3 --jobs 3 --frozen --clock manual || return 1
+    sim_mid_hour
     console 120 40 --refresh 1 $(sim_flink_args)
     wait_for "1.20.1"
     keys Enter

@@ -32,6 +32,7 @@ LINE='^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO |WARN |ERROR|DEBUG) '
 
 @test "a task manager's log grows by the simulator's clock and what was written stays the same" {
     sim_start --clusters 3 --jobs 4 --frozen --clock manual
+    sim_mid_hour # not a current file just rolled, nor one about to
     py "
 tm = ok('/taskmanagers')['taskmanagers'][0]['id']
 s, h, first = text('/taskmanagers/%s/log' % tm)
