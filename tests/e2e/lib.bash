@@ -377,6 +377,24 @@ _poll() {
     done
 }
 
+# poll_before END_MS CMD...: poll's loop with a deadline that is not stretched: CMD must
+# succeed before the clock (tick's NOW_MS) reaches END_MS. For a check whose meaning is
+# its time: what the console cannot have drawn by itself before then.
+poll_before() { (trap - DEBUG; _poll_before "$@"); }
+_poll_before() {
+    local end=$1 turn=0
+    shift
+    until "$@"; do
+        tick
+        if [ "$NOW_MS" -ge "$end" ]; then
+            echo "not before $end ms: $*" >&2
+            screen >&2
+            return 1
+        fi
+        poll_nap $((turn++))
+    done
+}
+
 # line_matches REGEX...: a line of SCREEN (grab) matches every REGEX (bash's =~)
 line_matches() {
     local line re ok
