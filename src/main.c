@@ -459,6 +459,9 @@ static void reload(struct console *c) {
                                 fresh->audit_optional);
     /* a changed Prometheus URL (or service) from the next round on; added or removed */
     reload_prometheus(c, fresh);
+    /* what failed is asked again now: the reload may have fixed it */
+    poller_retry_failed(c->poller);
+    poller_round(c->poller, ui_focus_cluster(c->ui), ui_focus_job(c->ui));
     ui_flash(c->ui, kube_ok ? UI_FLASH_INFO : UI_FLASH_ERROR, "reloaded %s (theme %s)%s",
              fresh->path ? fresh->path : "defaults", colors_theme_name(), kube_note);
     c->dirty = true;

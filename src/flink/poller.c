@@ -33,6 +33,7 @@ struct cluster_sched {
     enum http_priority asked[EP_COUNT]; /* the priority those went with */
     int64_t summary_ms;       /* clock its summaries were last asked, 0 never */
     int64_t tm_ms;            /* clock its task managers' metrics were last asked */
+    bool retry; /* poller_retry_failed: its summaries go at HTTP_PRIO_VIEW, rare ones too */
     struct job_sched **jobs;  /* owned, each owned */
     size_t n_jobs;
     struct strmap job_index; /* id -> jobs[i] */
@@ -414,7 +415,7 @@ static void ask_summaries(struct poller *p, size_t ci, enum http_priority prio) 
         const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
         if (e->tier != TIER_SUMMARY && e->tier != TIER_RARE)
             continue;
-        enum http_priority pr = e->tier == TIER_RARE ? HTTP_PRIO_BACKGROUND : prio;
+        enum http_priority pr = e->tier == TIER_RARE && !cs->retry ? HTTP_PRIO_BACKGROUND : prio;
         if (cs->in_flight[k]) {
             /* still queued behind others, and now someone waits for it: the same GET
              * again joins it (http.c coalesces) and moves it up to pr */
@@ -434,6 +435,7 @@ static void ask_summaries(struct poller *p, size_t ci, enum http_priority prio) 
             cs->asked[k] = pr;
         }
     }
+    cs->retry = false;
 }
 
 /* The job's fill is over once nothing of it is out. */
@@ -778,6 +780,21 @@ static void metrics_complete(struct job_detail *d, int64_t now) {
         source_ok(part, now);
 }
 
+void poller_retry_failed(struct poller *p) {
+    for (size_t ci = 0; ci < p->app->n_clusters; ci++) {
+        struct cluster *c = &p->app->clusters[ci];
+        struct flink_target t = {.cluster = c};
+        for (int k = 0; k < EP_COUNT; k++) {
+            const struct flink_endpoint *e = flink_endpoint((enum flink_ep)k);
+            if ((e->tier == TIER_SUMMARY || e->tier == TIER_RARE) &&
+                e->source(&t) && e->source(&t)->state == SOURCE_ERROR) {
+                sched_of(p, ci)->retry = true;
+                break;
+            }
+        }
+    }
+}
+
 void poller_round(struct poller *p, int focus, const char *focus_job) {
     p->focus = focus;
     snprintf(p->focus_job, sizeof p->focus_job, "%s", focus_job ? focus_job : "");
@@ -787,7 +804,9 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
             continue; /* its resource vanished (the entry stays, its index is someone's), or
                          it lies outside the :ctx / :ns scope */
         /* the clusters on screen every round; the rest in the background */
-        if (p->all_details || on_screen(p, ci))
+        if (p->n_sched > ci && p->sched[ci].retry)
+            ask_summaries(p, ci, HTTP_PRIO_VIEW);
+        else if (p->all_details || on_screen(p, ci))
             ask_summaries(p, ci, summary_prio(p, ci));
         /* Details for the jobs and task managers we already know; new ones are scheduled
          * when their list arrives. */

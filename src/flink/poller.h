@@ -99,6 +99,10 @@ void poller_set_focus(struct poller *p, const struct poller_focus *f);
  * job on screen (NULL none), replacing those of poller_set_focus: that job's details
  * are refreshed every round, the rest round-robin within the budget. */
 void poller_round(struct poller *p, int focus, const char *focus_job);
+/* Every cluster with a failed summary or rare endpoint asks all of them again in the
+ * next round, at HTTP_PRIO_VIEW, once (a reload: a fixed credential or URL shows at
+ * once, where the budget's steady share would come round to each in up to a minute). */
+void poller_retry_failed(struct poller *p);
 /* Requests of this poller at HTTP_PRIO_BACKGROUND still out (at most about
  * POLLER_BACKGROUND_MAX). */
 int poller_background_in_flight(const struct poller *p);

@@ -114,9 +114,9 @@ token_in() {
 
 @test "Ctrl-R re-reads the kubeconfig: a rotated token recovers from 401" {
     need_kubectl
-    # no request budget (FAST_POLL): the refused rare endpoints are asked again at the next
-    # refresh, not when the budget's steady share comes round to them (up to 40 s)
-    watching_console
+    # the default request budget (5 a second): Ctrl-R asks every refused source again at
+    # once, where the budget's steady share would have come round to them in up to 80 s
+    watching_console --qps 5 --refresh 2
     wait_for "Clusters (3)"
     # the service account token is rotated: streams reconnect and are refused
     sim_http POST /_sim/k8s/token '{"token":"deploy-token-rotated-77"}'
@@ -127,8 +127,9 @@ token_in() {
     lists=$(stat kubernetes_list)
     keys C-r
     wait_for "kubeconfig: 1 context restarted" 10
-    # the cluster's error line goes with its last refused source, asked again
-    wait_gone "401" 60
+    # the cluster's error line goes with its last refused source, asked again at once:
+    # within a few refreshes
+    wait_gone "401" 5
     until_stat kubernetes_list $((lists + 1))
     # the streams work again: a change arrives
     tab6

@@ -427,6 +427,50 @@ static void requests_say_who_waits(void **state) {
     assert_int_equal(prio_of(w, "/jobs/overview"), HTTP_PRIO_BOARD);
 }
 
+/* Every request out answered with status (and those the answers make). */
+static void refuse_all(struct world *w, long status) {
+    while (answer_req(w, "/", true, status, NULL, NULL))
+        ;
+}
+
+/* A reload (poller_retry_failed): a cluster whose summaries or rare endpoints were refused
+ * asks them again in the next round as the screen in view, the rare ones too, once; the
+ * rounds after keep their usual priorities (the board's; the rare ones the background's). */
+static void a_reload_asks_what_failed_again_at_once(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, -1, NULL);
+    answer_summaries(w);
+    answer_all(w, "/jobmanager/config", "", "empty.json");
+    refuse_all(w, 500); /* the jobs' details: not what this is about */
+    /* a minute on, the token was rotated: every summary refused, the rare ones too */
+    clock_advance(&w->clock, 60000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/config"), 1);
+    refuse_all(w, 401);
+    assert_int_equal(w->app.clusters[0].sources[SRC_OVERVIEW].state, SOURCE_ERROR);
+    assert_int_equal(w->app.clusters[0].sources[SRC_CONFIG].state, SOURCE_ERROR);
+    /* without a reload: the board's turn, the rare ones in the background */
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BOARD);
+    assert_int_equal(prio_of(w, "/config"), HTTP_PRIO_BACKGROUND);
+    refuse_all(w, 401);
+    /* the reload */
+    poller_retry_failed(w->p);
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_VIEW);
+    assert_int_equal(prio_of(w, "/jobs/overview"), HTTP_PRIO_VIEW);
+    assert_int_equal(prio_of(w, "/config"), HTTP_PRIO_VIEW);
+    assert_int_equal(prio_of(w, "/jobmanager/config"), HTTP_PRIO_VIEW);
+    refuse_all(w, 401);
+    /* once */
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BOARD);
+    assert_int_equal(prio_of(w, "/config"), HTTP_PRIO_BACKGROUND);
+}
+
 /* A cluster whose summaries wait in the background comes on screen: they are asked
  * again at the board's priority (http.c joins the two and moves the queued one up). */
 static void summaries_move_up_when_their_cluster_comes_on_screen(void **state) {
@@ -1020,6 +1064,7 @@ int main(void) {
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(driven_through_its_source_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(requests_say_who_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_reload_asks_what_failed_again_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(summaries_move_up_when_their_cluster_comes_on_screen,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(selected_row_details_go_as_the_screen_in_view, setup, teardown),
