@@ -11,7 +11,9 @@
 # rule's `for`, e.g. 1s for tests; default: the rules' own); PROM_CA_FILE (CA of an https
 # simulator); PROM_HISTORY (seconds: Prometheus starts with that much history of every
 # target, one sample a second, written by promtool from what the simulator serves now:
-# tests need no minute of real scrapes for it; PROMTOOL, default promtool). Returns 2 with a message when prometheus is not installed, 1 when it did
+# tests need no minute of real scrapes for it; PROMTOOL, default promtool); PROM_QUERY_LOG
+# (a file: Prometheus writes every query it is asked there, a JSON line each).
+# Returns 2 with a message when prometheus is not installed, 1 when it did
 # not become ready within 30 s. Waits on GET /-/ready, never a fixed sleep.
 PROMETHEUS=${PROMETHEUS:-prometheus}
 PROMTOOL=${PROMTOOL:-promtool}
@@ -55,6 +57,10 @@ prom_start() {
         # https: the discovery request and every scrape verify the simulator's certificate
         sed -i -e "s#^\(        refresh_interval:.*\)#\1\n        tls_config:\n          ca_file: $PROM_CA_FILE#" \
             -e "s#^\(    honor_labels:.*\)#\1\n    tls_config:\n      ca_file: $PROM_CA_FILE#" \
+            "$PROM_DIR/prometheus.yml" || return 1
+    fi
+    if [ -n "${PROM_QUERY_LOG:-}" ]; then
+        sed -i -e "s#^global:#global:\n  query_log_file: $PROM_QUERY_LOG#" \
             "$PROM_DIR/prometheus.yml" || return 1
     fi
     if [ -n "${PROM_RULE_FOR:-}" ]; then

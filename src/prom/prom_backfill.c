@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "buf.h"
 #include "clock.h"
 #include "history.h"
 #include "job_detail.h"
@@ -342,6 +343,74 @@ static char *id_regex(const struct prom_backfill *b, enum id_kind k) {
     return s;
 }
 
+/* s as a literal inside a PromQL regex matcher's double-quoted string: a regex
+ * metacharacter gets a backslash (written "\\\\" in the string), a quote "\\\"", a
+ * control character becomes "." (any: the matcher stays a superset). Appended to out. */
+static void add_regex_literal(struct buf *out, const char *s) {
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            buf_append(out, ".", 1);
+        else if (c == '"')
+            buf_append(out, "\\\"", 2);
+        else {
+            if (strchr(".^$|?*+()[]{}\\", c))
+                buf_append(out, "\\\\", 2);
+            buf_append(out, s, 1);
+        }
+    }
+}
+
+/* The label matcher ("{...}", owned) that keeps the JobManagers of the clusters whose task
+ * managers this batch asks, as in_cluster (prom_source.c) matches them: by
+ * prometheus_cluster_label, else by namespace and the FlinkDeployment's pod prefix. ""
+ * when a cluster has neither (a --flink cluster: a "cluster" label or none at all says
+ * which), so the whole fleet's JobManagers are asked, as before. */
+static char *jm_matcher(const struct prom_backfill *b, const struct app *app) {
+    const char *label = prom_source_cluster_label(b->src);
+    struct strmap seen, seen_ns;
+    strmap_init(&seen);
+    strmap_init(&seen_ns);
+    struct buf names, nss;
+    buf_init(&names, 1 << 20); /* ids are bounded (PROM_BACKFILL_MAX_IDS): never reached */
+    buf_init(&nss, 1 << 20);
+    bool ok = true;
+    for (size_t i = 0; i < b->n_targets && ok; i++) {
+        const struct bf_target *t = &b->targets[i];
+        if (!t->tm || strmap_get(&seen, t->cluster))
+            continue;
+        strmap_put(&seen, t->cluster, &seen);
+        size_t ci = cluster_by_name(app, t->cluster);
+        const struct cluster_k8s *k = ci == SIZE_MAX ? NULL : &app->clusters[ci].k8s;
+        if (label == NULL && (k == NULL || k->namespace == NULL || k->name == NULL)) {
+            ok = false;
+            break;
+        }
+        if (names.len)
+            buf_append(&names, "|", 1);
+        add_regex_literal(&names, label ? t->cluster : k->name);
+        if (label == NULL && strmap_get(&seen_ns, k->namespace) == NULL) {
+            strmap_put(&seen_ns, k->namespace, &seen_ns);
+            if (nss.len)
+                buf_append(&nss, "|", 1);
+            add_regex_literal(&nss, k->namespace);
+        }
+    }
+    char *m;
+    if (!ok || names.len == 0)
+        m = xstrdup("");
+    else if (label)
+        m = xasprintf("{%s=~\"%.*s\"}", label, (int)names.len, names.data);
+    else
+        m = xasprintf("{namespace=~\"%.*s\",pod=~\"(%.*s)-.*\"}", (int)nss.len, nss.data,
+                      (int)names.len, names.data);
+    buf_free(&names);
+    buf_free(&nss);
+    strmap_free(&seen);
+    strmap_free(&seen_ns);
+    return m;
+}
+
 static struct bf_target *add_target(struct prom_backfill *b, const char *cluster, const char *id,
                                     bool tm) {
     b->targets = xrealloc(b->targets, (b->n_targets + 1) * sizeof *b->targets);
@@ -443,13 +512,15 @@ static void start_batch(struct prom_backfill *b, struct app *app) {
     }
     if (tms > 0) {
         char *re = id_regex(b, IDS_TM);
-        /* and every JobManager's: a new cluster comes with new task managers */
+        /* and their clusters' JobManagers': a new cluster comes with new task managers */
+        char *jm = jm_matcher(b, app);
         char *q = xasprintf("max by (__name__, tm_id, %s) (flink_taskmanager_Status_JVM_Memory_"
                             "Heap_Used{tm_id=~\"%s\"} or flink_jobmanager_Status_JVM_Memory_Heap_"
-                            "Used)",
-                            g, re);
+                            "Used%s)",
+                            g, re, jm);
         submit_family(b, F_HEAP, q);
         free(q);
+        free(jm);
         free(re);
     }
 }

@@ -395,6 +395,13 @@ _poll_before() {
     done
 }
 
+# heap_trend_is N: the JobManager heap's trend on the screen now is N points long
+heap_trend_is() {
+    local LC_ALL=C.UTF-8 re='jobmanager heap [0-9.]+[KMG]?/[0-9.]+[KMG]? ([▁▂▃▄▅▆▇█]+)'
+    grab
+    [[ $SCREEN =~ $re ]] && [ "${#BASH_REMATCH[1]}" -eq "$1" ]
+}
+
 # line_matches REGEX...: a line of SCREEN (grab) matches every REGEX (bash's =~)
 line_matches() {
     local line re ok

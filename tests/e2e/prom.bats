@@ -86,13 +86,6 @@ prom_has_seconds() { [ "$(promq_num 'min(count_over_time(flink_jobmanager_job_nu
     poll_before $((started + 42000)) heap_trend_is 10
 }
 
-# heap_trend_is N: the JobManager heap's trend on the screen now is N points long
-heap_trend_is() {
-    local LC_ALL=C.UTF-8 re='jobmanager heap [0-9.]+[KMG]?/[0-9.]+[KMG]? ([▁▂▃▄▅▆▇█]+)'
-    grab
-    [[ $SCREEN =~ $re ]] && [ "${#BASH_REMATCH[1]}" -eq "$1" ]
-}
-
 @test "board: jobs whose REST metrics never arrive show Prometheus's figures, marked P, and their source lag" {
     # every subtask-metrics request hangs: REST alone would leave IN/s and OUT/s at "-"
     # (teardown lifts the fault from the file's simulator)

@@ -20,6 +20,8 @@ setup_file() {
         --tls-key "$TEST_KEY" --kubeconfig-out "$BATS_FILE_TMPDIR/kc" || return 1
     # a minute of history from the start (prom-start.sh PROM_HISTORY): no test waits 45 s
     # of scrapes for it
+    # every query it is asked, logged: which JobManagers the backfill asks for
+    export PROM_QUERY_LOG="$BATS_FILE_TMPDIR/queries.log"
     PROM_CA_FILE=$TEST_CERT PROM_HISTORY=60 prom_start_file "$SIM_URL" 1s || return 1
     curl -sf --cacert "$TEST_CERT" -X PUT "$SIM_URL/_sim/prometheus-upstream" \
         -d "{\"url\":\"$PROM_FILE_URL\"}" >/dev/null
@@ -109,4 +111,34 @@ proxied() { # the proxy's count of forwarded requests to PATH
     grab
     [[ "$SCREEN" != *"no history yet"* ]]
     [ "$(proxied /api/v1/query_range)" -gt 0 ]
+}
+
+@test "through the service proxy: the JobManager heap's history is Prometheus's, asked for its own clusters' JobManagers" {
+    wait_prom_seconds 45
+    tick
+    local started=$NOW_MS
+    # a refresh every 5 s: ten points within 42 s are Prometheus's (prom.bats)
+    console 120 40 --refresh 5 -c "$BATS_TEST_TMPDIR/c.yaml" --kubeconfig "$BATS_FILE_TMPDIR/kc"
+    wait_for "1.20.1" 20
+    keys Enter
+    wait_for "Jobs: production ("
+    keys Enter
+    wait_for "records per second"
+    keys 4
+    wait_for "jobmanager heap"
+    poll_before $((started + 42000)) heap_trend_is 10
+    # the backfill's heap query (the one with the task managers' ids): the JobManagers of
+    # the clusters asked, by namespace and pod prefix, not the whole fleet's
+    local ns qs q
+    ns=$(curl -sf --cacert "$TEST_CERT" -H "Authorization: Bearer $TOKEN" \
+        "$SIM_URL/apis/flink.apache.org/v1beta1/flinkdeployments" |
+        jq -er '[.items[] | select(.metadata.name == "production")][0].metadata.namespace')
+    qs=$(jq -r '.params.query // empty | select(test("tm_id=~"))' "$PROM_QUERY_LOG")
+    [ -n "$qs" ]
+    while IFS= read -r q; do
+        [[ $q == *'flink_jobmanager_Status_JVM_Memory_Heap_Used{namespace=~"'* ]]
+        [[ $q == *'pod=~"('* ]]
+    done <<<"$qs"
+    [[ $qs == *"$ns"* ]]
+    [[ $qs == *"production"* ]]
 }
