@@ -803,7 +803,8 @@ void poller_round(struct poller *p, int focus, const char *focus_job) {
         if (!cluster_in_scope(c))
             continue; /* its resource vanished (the entry stays, its index is someone's), or
                          it lies outside the :ctx / :ns scope */
-        /* the clusters on screen every round; the rest in the background */
+        /* the clusters on screen every round; the rest in the background; one a reload
+         * asked to try again, at once */
         if (p->n_sched > ci && p->sched[ci].retry)
             ask_summaries(p, ci, HTTP_PRIO_VIEW);
         else if (p->all_details || on_screen(p, ci))

@@ -343,9 +343,9 @@ static char *id_regex(const struct prom_backfill *b, enum id_kind k) {
     return s;
 }
 
-/* s as a literal inside a PromQL regex matcher's double-quoted string: a regex
- * metacharacter gets a backslash (written "\\\\" in the string), a quote "\\\"", a
- * control character becomes "." (any: the matcher stays a superset). Appended to out. */
+/* s, appended to out as a literal inside a PromQL regex matcher's double-quoted string:
+ * a regex metacharacter gets a backslash (doubled, for the string), a quote the string's
+ * escape, and a control character becomes "." (any one: the matcher stays a superset). */
 static void add_regex_literal(struct buf *out, const char *s) {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -375,7 +375,7 @@ static char *jm_matcher(const struct prom_backfill *b, const struct app *app) {
     buf_init(&names, 1 << 20); /* ids are bounded (PROM_BACKFILL_MAX_IDS): never reached */
     buf_init(&nss, 1 << 20);
     bool ok = true;
-    for (size_t i = 0; i < b->n_targets && ok; i++) {
+    for (size_t i = 0; i < b->n_targets; i++) {
         const struct bf_target *t = &b->targets[i];
         if (!t->tm || strmap_get(&seen, t->cluster))
             continue;
