@@ -362,32 +362,25 @@ wait_sim_count() { (trap - DEBUG; _wait_sim_count "$@"); }
 # every POLL_S, without bats's DEBUG trap.
 poll() { (trap - DEBUG; _poll "$@"); }
 _poll() {
-    local secs=$1 end turn=0
+    local secs=$1
     shift
     tick
-    end=$((NOW_MS + secs * 1000 * SCALE))
-    until "$@"; do
-        tick
-        if [ "$NOW_MS" -ge "$end" ]; then
-            echo "timed out after ${secs}s: $*" >&2
-            screen >&2
-            return 1
-        fi
-        poll_nap $((turn++))
-    done
+    _poll_until $((NOW_MS + secs * 1000 * SCALE)) "timed out after ${secs}s" "$@"
 }
 
-# poll_before END_MS CMD...: poll's loop with a deadline that is not stretched: CMD must
-# succeed before the clock (tick's NOW_MS) reaches END_MS. For a check whose meaning is
-# its time: what the console cannot have drawn by itself before then.
-poll_before() { (trap - DEBUG; _poll_before "$@"); }
-_poll_before() {
-    local end=$1 turn=0
-    shift
+# poll_before END_MS CMD...: poll with a deadline that is not stretched: CMD must succeed
+# before the clock (tick's NOW_MS) reaches END_MS. For a check whose meaning is its time:
+# what the console cannot have drawn by itself before then.
+poll_before() { (trap - DEBUG; _poll_until "$1" "not before $1 ms" "${@:2}"); }
+
+# _poll_until END_MS WHY CMD...: the loop of both
+_poll_until() {
+    local end=$1 why=$2 turn=0
+    shift 2
     until "$@"; do
         tick
         if [ "$NOW_MS" -ge "$end" ]; then
-            echo "not before $end ms: $*" >&2
+            echo "$why: $*" >&2
             screen >&2
             return 1
         fi

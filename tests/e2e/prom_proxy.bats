@@ -94,39 +94,37 @@ proxied() { # the proxy's count of forwarded requests to PATH
     [[ "${SCREEN##*$'\n'}" != *"prometheus error"* ]]
 }
 
-@test "through the service proxy: a job opened right after start shows Prometheus's history" {
+# open_job_at_start REFRESH: once Prometheus holds 45 s, a console (refreshing every
+# REFRESH s) started at STARTED (ms) opens production's first job
+open_job_at_start() {
     wait_prom_seconds 45
     tick
-    local started=$NOW_MS
-    console 120 40 --refresh 1 -c "$BATS_TEST_TMPDIR/c.yaml" --kubeconfig "$BATS_FILE_TMPDIR/kc"
+    STARTED=$NOW_MS
+    console 120 40 --refresh "$1" -c "$BATS_TEST_TMPDIR/c.yaml" --kubeconfig "$BATS_FILE_TMPDIR/kc"
     wait_for "1.20.1" 20
     keys Enter
     wait_for "Jobs: production ("
     keys Enter
     wait_for "records per second"
+}
+
+@test "through the service proxy: a job opened right after start shows Prometheus's history" {
+    open_job_at_start 1
     # a 40 s axis before the console has run 35 s is Prometheus's history (not stretched
     # under the sanitizers: by 40 s the console's own points would span it)
     long_axis() { grab; line_matches '-([45][0-9]s|[0-9]+m)( |$)'; }
-    poll_before $((started + 35000)) long_axis || { echo "no 40 s of history on the chart" >&2; return 1; }
+    poll_before $((STARTED + 35000)) long_axis || { echo "no 40 s of history on the chart" >&2; return 1; }
     grab
     [[ "$SCREEN" != *"no history yet"* ]]
     [ "$(proxied /api/v1/query_range)" -gt 0 ]
 }
 
 @test "through the service proxy: the JobManager heap's history is Prometheus's, asked for its own clusters' JobManagers" {
-    wait_prom_seconds 45
-    tick
-    local started=$NOW_MS
     # a refresh every 5 s: ten points within 42 s are Prometheus's (prom.bats)
-    console 120 40 --refresh 5 -c "$BATS_TEST_TMPDIR/c.yaml" --kubeconfig "$BATS_FILE_TMPDIR/kc"
-    wait_for "1.20.1" 20
-    keys Enter
-    wait_for "Jobs: production ("
-    keys Enter
-    wait_for "records per second"
+    open_job_at_start 5
     keys 4
     wait_for "jobmanager heap"
-    poll_before $((started + 42000)) heap_trend_is 10
+    poll_before $((STARTED + 42000)) heap_trend_is 10
     # the backfill's heap query (the one with the task managers' ids): the JobManagers of
     # the clusters asked, by namespace and pod prefix, not the whole fleet's
     local ns qs q
