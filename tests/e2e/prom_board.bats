@@ -15,6 +15,7 @@ setup_file() {
     . tests/prom-start.sh
     command -v "$PROMETHEUS" >/dev/null 2>&1 || return 0 # every test skips
     e2e_setup_file --frozen --clusters 3 --jobs 2 || return 1
+    export PROM_QUERY_LOG="$BATS_FILE_TMPDIR/queries.log" # what the console asks
     prom_start_file "$SIM_URL" 1s || return 1
 }
 
@@ -109,6 +110,14 @@ overviews_at_least() { [ "$(overviews)" -ge "$1" ]; }
     poll 30 rest_rows_at_least 6
     grab
     [ "$(rows_on_prom)" -eq 0 ]
+    # the backfill's heap query keeps the JobManagers by the configured label: the clusters'
+    # names, not the whole fleet
+    heap_query_by_label() {
+        jq -r '.params.query // empty | select(test("tm_id=~"))' "$PROM_QUERY_LOG" |
+            grep -F 'flink_jobmanager_Status_JVM_Memory_Heap_Used{no_such_label=~"' |
+            grep -q 'production'
+    }
+    poll 20 heap_query_by_label
     # the simulator's targets carry the cluster's name in "cluster": every job matches
     sed -i 's/no_such_label/cluster/' "$BATS_TEST_TMPDIR/c.yaml"
     keys C-r
