@@ -395,6 +395,10 @@ heap_trend_is() {
     [[ $SCREEN =~ $re ]] && [ "${#BASH_REMATCH[1]}" -eq "$1" ]
 }
 
+# heap_queries: the backfill's heap queries (those with task manager ids) that the file's
+# Prometheus logged (PROM_QUERY_LOG, tests/prom-start.sh), one a line
+heap_queries() { jq -r '.params.query // empty | select(test("tm_id=~"))' "$PROM_QUERY_LOG"; }
+
 # line_matches REGEX...: a line of SCREEN (grab) matches every REGEX (bash's =~)
 line_matches() {
     local line re ok

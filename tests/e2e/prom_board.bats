@@ -113,7 +113,7 @@ overviews_at_least() { [ "$(overviews)" -ge "$1" ]; }
     # the backfill's heap query keeps the JobManagers by the configured label: the clusters'
     # names, not the whole fleet
     heap_query_by_label() {
-        jq -r '.params.query // empty | select(test("tm_id=~"))' "$PROM_QUERY_LOG" |
+        heap_queries |
             grep -F 'flink_jobmanager_Status_JVM_Memory_Heap_Used{no_such_label=~"' |
             grep -q 'production'
     }

@@ -131,7 +131,7 @@ open_job_at_start() {
     ns=$(curl -sf --cacert "$TEST_CERT" -H "Authorization: Bearer $TOKEN" \
         "$SIM_URL/apis/flink.apache.org/v1beta1/flinkdeployments" |
         jq -er '[.items[] | select(.metadata.name == "production")][0].metadata.namespace')
-    qs=$(jq -r '.params.query // empty | select(test("tm_id=~"))' "$PROM_QUERY_LOG")
+    qs=$(heap_queries)
     [ -n "$qs" ]
     while IFS= read -r q; do
         [[ $q == *'flink_jobmanager_Status_JVM_Memory_Heap_Used{namespace=~"'* ]]
