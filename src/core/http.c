@@ -357,6 +357,35 @@ static bool coalescable(const struct http_request *q) {
            q->on_chunk == NULL;
 }
 
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len) {
+    const unsigned char *b = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h ^ len; /* "ab"+"c" and "a"+"bc" differ */
+}
+
+static uint64_t fnv1a_str(uint64_t h, const char *s) {
+    return fnv1a(h, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* What a transfer is sent with, as one number: the same struct http_tls is refilled when
+ * a kubeconfig reload rotates a token, and a GET asked with the new one must not join a
+ * transfer still queued with the old one (its answer would be the old 401 again). */
+static uint64_t credentials_print(const struct http_tls *t) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    if (t == NULL)
+        return h;
+    h = fnv1a_str(h, t->bearer);
+    h = fnv1a_str(h, t->username);
+    h = fnv1a_str(h, t->password);
+    h = t->cert_data ? fnv1a(h, t->cert_data, t->cert_len) : fnv1a_str(h, t->cert_file);
+    h = t->key_data ? fnv1a(h, t->key_data, t->key_len) : fnv1a_str(h, t->key_file);
+    h = t->ca_data ? fnv1a(h, t->ca_data, t->ca_len) : fnv1a_str(h, t->ca_file);
+    h = fnv1a_str(h, t->server_name);
+    h = fnv1a_str(h, t->proxy);
+    return fnv1a(h, &t->insecure, sizeof t->insecure);
+}
+
 static struct req *create(struct http *h, const struct http_request *q) {
     struct req *r = xcalloc(1, sizeof *r);
     buf_init(&r->resp, h->max_body);
@@ -547,7 +576,8 @@ int http_submit(struct http *h, const struct http_request *q) {
     enum http_priority prio = resolve_priority(q);
     char *key = NULL;
     if (coalescable(q)) {
-        key = xasprintf("%p %s", (const void *)q->tls, q->url);
+        key = xasprintf("%p %016llx %s", (const void *)q->tls,
+                        (unsigned long long)credentials_print(q->tls), q->url);
         struct req *same = strmap_get(&h->coalesce, key);
         if (same) {
             /* the more urgent caller sets the pace (a first fill is not held to the

@@ -311,6 +311,37 @@ static void same_get_twice_is_one_transfer_with_two_answers(void **state) {
     waitpid(pid, NULL, 0);
 }
 
+/* The same URL with the same struct http_tls, its token rotated in between (a kubeconfig
+ * reload refills it in place): the second GET does not join the first, which carries the
+ * old token; with the token unchanged it does. */
+static void a_rotated_token_is_not_joined_to_the_old_ones_transfer(void **state) {
+    (void)state;
+    int port;
+    int lfd = listen_any(&port); /* never answers */
+    struct http *h = http_new(2000, 1024);
+    struct http_tls tls = {.insecure = true, .bearer = "token-before"};
+    struct result a = {0}, b = {0}, c = {0};
+    struct result *rs[] = {&a, &b, &c};
+    const char *tokens[] = {"token-before", "token-before", "token-after"};
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/jobs/overview", port);
+    for (int i = 0; i < 3; i++) {
+        char token[32];
+        snprintf(token, sizeof token, "%s", tokens[i]); /* a new string each time */
+        tls.bearer = token;
+        struct http_request q = {.url = url, .done = on_done, .arg = rs[i], .tls = &tls,
+                                 .priority = HTTP_PRIO_VIEW};
+        assert_int_equal(http_submit(h, &q), 0);
+    }
+    assert_int_equal(http_pending(h), 2);
+    struct http_host_stats st;
+    http_host_stats(h, 0, &st);
+    assert_int_equal(st.coalesced, 1);
+    http_free(h);
+    assert_true(a.done && b.done && c.done);
+    close(lfd);
+}
+
 /* A background GET waits for the budget; the same URL for the screen in view takes it
  * along at once: one transfer, sent now, both answered. A GET whose caller did not say
  * who waits is background: held by the budget like the rest. */
@@ -740,6 +771,7 @@ int main(void) {
         cmocka_unit_test(at_most_eight_in_flight_per_host),
         cmocka_unit_test(describe_error_lines),
         cmocka_unit_test(same_get_twice_is_one_transfer_with_two_answers),
+        cmocka_unit_test(a_rotated_token_is_not_joined_to_the_old_ones_transfer),
         cmocka_unit_test(retry_after_holds_requests_back),
         cmocka_unit_test(too_many_requests_holds_even_the_view),
         cmocka_unit_test(urgent_get_moves_the_queued_copy_up),
