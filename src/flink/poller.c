@@ -34,6 +34,11 @@ struct cluster_sched {
     int64_t summary_ms;       /* clock its summaries were last asked, 0 never */
     int64_t tm_ms;            /* clock its task managers' metrics were last asked */
     bool retry; /* poller_retry_failed: its summaries go at HTTP_PRIO_VIEW, rare ones too */
+    /* Bumped by poller_retry_failed: a request asked before it went with the settings of
+     * before (a rotated token's 401), and an answer older than the endpoint's last ask is
+     * dropped. */
+    unsigned epoch;
+    unsigned asked_epoch[EP_COUNT]; /* the epoch of in_flight[k]'s latest ask */
     struct job_sched **jobs;  /* owned, each owned */
     size_t n_jobs;
     struct strmap job_index; /* id -> jobs[i] */
@@ -48,6 +53,7 @@ struct fetch {
     enum flink_ep kind;
     enum http_priority prio;
     bool again; /* asked again to move a queued copy up: its answer leads to nothing more */
+    unsigned epoch; /* its cluster's struct cluster_sched.epoch when asked */
     char job_id[33];
     char vertex_id[33];
     char *tm_id; /* owned */
@@ -329,6 +335,7 @@ static bool ask(struct poller *p, size_t ci, enum flink_ep kind, const char *jid
     f->cluster = ci;
     f->kind = kind;
     f->prio = prio;
+    f->epoch = sched_of(p, ci)->epoch;
     snprintf(f->job_id, sizeof f->job_id, "%s", jid ? jid : "");
     snprintf(f->vertex_id, sizeof f->vertex_id, "%s", vid ? vid : "");
     f->tm_id = tmid ? xstrdup(tmid) : NULL;
@@ -416,14 +423,16 @@ static void ask_summaries(struct poller *p, size_t ci, enum http_priority prio) 
         if (e->tier != TIER_SUMMARY && e->tier != TIER_RARE)
             continue;
         enum http_priority pr = e->tier == TIER_RARE && !cs->retry ? HTTP_PRIO_BACKGROUND : prio;
-        if (cs->in_flight[k]) {
+        /* out since before a reload: asked anew, with what the reload brought */
+        bool stale = cs->in_flight[k] && cs->asked_epoch[k] != cs->epoch;
+        if (cs->in_flight[k] && !stale) {
             /* still queued behind others, and now someone waits for it: the same GET
              * again joins it (http.c coalesces) and moves it up to pr */
             if (pr > cs->asked[k] && ask(p, ci, e->kind, NULL, NULL, NULL, pr, false))
                 cs->asked[k] = pr;
             continue;
         }
-        if (e->tier == TIER_RARE && !rare_due(e->source(&t), now))
+        if (e->tier == TIER_RARE && !stale && !rare_due(e->source(&t), now))
             continue;
         /* the task managers change seldom: at the detail interval, unless their tab is
          * on screen (every round) or they never answered */
@@ -433,6 +442,7 @@ static void ask_summaries(struct poller *p, size_t ci, enum http_priority prio) 
         if (ask(p, ci, e->kind, NULL, NULL, NULL, pr, false)) {
             cs->in_flight[k] = true;
             cs->asked[k] = pr;
+            cs->asked_epoch[k] = cs->epoch;
         }
     }
     cs->retry = false;
@@ -789,6 +799,7 @@ void poller_retry_failed(struct poller *p) {
             if ((e->tier == TIER_SUMMARY || e->tier == TIER_RARE) &&
                 e->source(&t) && e->source(&t)->state == SOURCE_ERROR) {
                 sched_of(p, ci)->retry = true;
+                sched_of(p, ci)->epoch++;
                 break;
             }
         }
@@ -846,14 +857,21 @@ static void on_response(void *self, void *request, const struct http_response *r
         if (ts)
             ts->in_flight = false;
     }
-    if (e->tier == TIER_SUMMARY || e->tier == TIER_RARE)
-        sched_of(p, f->cluster)->in_flight[f->kind] = false;
+    /* a cluster endpoint asked again since a reload: this older answer (the old token's
+     * 401, say) is dropped; the newer one decides */
+    bool superseded = false;
+    if (e->tier == TIER_SUMMARY || e->tier == TIER_RARE) {
+        struct cluster_sched *cs = sched_of(p, f->cluster);
+        superseded = f->epoch != cs->asked_epoch[f->kind];
+        if (!superseded)
+            cs->in_flight[f->kind] = false;
+    }
 
     struct flink_target t;
     fetch_target(f, &t);
     bool about_gone = f->job_id[0] && (t.job == NULL || t.job->detail == NULL);
     /* an answer about a job that left the list while we asked is dropped */
-    bool applied = !about_gone && flink_endpoint_answer(e, &t, resp, f->path);
+    bool applied = !about_gone && !superseded && flink_endpoint_answer(e, &t, resp, f->path);
     if (applied && !f->again) {
         if (e->follow == FOLLOW_JOBS) {
             prune_jobs(p, f->cluster);

@@ -68,11 +68,13 @@ static bool matches(const struct world *w, size_t i, const char *path, bool like
     return strlen(path) == len && strncmp(p, path, len) == 0;
 }
 
-/* Answer the first request to path (see matches): status 200 with the fixture (subdir,
- * name), or the error status with Flink's error body. Returns false when none is out. */
-static bool answer_req(struct world *w, const char *path, bool like, long status,
-                       const char *subdir, const char *name) {
-    for (size_t i = 0; i < w->server.n; i++) {
+/* Answer the first request to path (see matches), the last one (asked most recently)
+ * when last: status 200 with the fixture (subdir, name), or the error status with Flink's
+ * error body. Returns false when none is out. */
+static bool answer_at(struct world *w, const char *path, bool like, bool last, long status,
+                      const char *subdir, const char *name) {
+    for (size_t k = 0; k < w->server.n; k++) {
+        size_t i = last ? w->server.n - 1 - k : k;
         if (!matches(w, i, path, like))
             continue;
         struct pending r = w->server.reqs[i];
@@ -106,6 +108,11 @@ static bool answer_req(struct world *w, const char *path, bool like, long status
         return true;
     }
     return false;
+}
+
+static bool answer_req(struct world *w, const char *path, bool like, long status,
+                       const char *subdir, const char *name) {
+    return answer_at(w, path, like, false, status, subdir, name);
 }
 
 /* Requests out to path (exact, before any query). */
@@ -469,6 +476,50 @@ static void a_reload_asks_what_failed_again_at_once(void **state) {
     poller_round(w->p, -1, NULL);
     assert_int_equal(prio_of(w, "/overview"), HTTP_PRIO_BOARD);
     assert_int_equal(prio_of(w, "/config"), HTTP_PRIO_BACKGROUND);
+}
+
+/* The token was rotated while requests were out with the old one: the reload asks those
+ * again rather than waiting for them (http.c sends the new ones apart), and the old
+ * token's 401, arriving after the new answer, is dropped: the cluster stays fine, and
+ * nothing is left marked out. */
+static void answers_asked_before_a_reload_do_not_undo_it(void **state) {
+    struct world *w = *state;
+    poller_round(w->p, -1, NULL);
+    answer_summaries(w);
+    answer_all(w, "/jobmanager/config", "", "empty.json");
+    refuse_all(w, 500);
+    /* a minute on: the token rotated; /config comes due, is out with the old token, and
+     * the summaries are refused */
+    clock_advance(&w->clock, 60000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/config"), 1);
+    assert_true(answer(w, "/overview", 401, "", NULL));
+    assert_true(answer(w, "/jobs/overview", 401, "", NULL));
+    assert_int_equal(w->app.clusters[0].sources[SRC_OVERVIEW].state, SOURCE_ERROR);
+    /* the next round's /overview goes out, with the old token still */
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/overview"), 1);
+    /* the reload: what was out is asked again, at once */
+    poller_retry_failed(w->p);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/config"), 2);
+    assert_int_equal(asked(w, "/overview"), 2);
+    assert_int_equal(prio_of(w, "/config"), HTTP_PRIO_BACKGROUND); /* the old one, first */
+    /* the new answers first, then the old token's refusals */
+    assert_true(answer_at(w, "/config", false, true, 200, "", "config.flink-2.1.json"));
+    assert_true(answer_at(w, "/overview", false, true, 200, "", "overview.flink-1.20.json"));
+    assert_true(answer(w, "/config", 401, "", NULL));
+    assert_true(answer(w, "/overview", 401, "", NULL));
+    assert_int_equal(w->app.clusters[0].sources[SRC_CONFIG].state, SOURCE_OK);
+    assert_int_equal(w->app.clusters[0].sources[SRC_OVERVIEW].state, SOURCE_OK);
+    /* nothing is still taken for out: the next round asks the summaries again, and
+     * /config, answered, not before its interval */
+    answer_all(w, "/", "", "empty.json");
+    clock_advance(&w->clock, 2000);
+    poller_round(w->p, -1, NULL);
+    assert_int_equal(asked(w, "/overview"), 1);
+    assert_int_equal(asked(w, "/config"), 0);
 }
 
 /* A cluster whose summaries wait in the background comes on screen: they are asked
@@ -1065,6 +1116,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(driven_through_its_source_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(requests_say_who_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(a_reload_asks_what_failed_again_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(answers_asked_before_a_reload_do_not_undo_it, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(summaries_move_up_when_their_cluster_comes_on_screen,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(selected_row_details_go_as_the_screen_in_view, setup, teardown),
