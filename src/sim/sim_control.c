@@ -350,7 +350,19 @@ static void k8s_control(const struct sim_control *ctl, const char *method, const
             not_allowed(r, method, path, "POST, DELETE");
             return;
         }
-        sim_k8s_auth_forbid_watch(strcmp(method, "POST") == 0);
+        /* {"resource": "deployments"}: that resource only (RBAC that leaves it out of the
+         * watch verbs); no body: every one */
+        cJSON *in = body != NULL && body_len > 0 ? cJSON_ParseWithLength(body, body_len) : NULL;
+        const cJSON *res = cJSON_GetObjectItemCaseSensitive(in, "resource");
+        if (in != NULL && !(cJSON_IsString(res) && res->valuestring[0] != '\0' &&
+                            strlen(res->valuestring) < 64 && !strchr(res->valuestring, '/'))) {
+            cJSON_Delete(in);
+            sim_reply_error(r, 400, "expected no body or {\"resource\": \"a plural name\"}");
+            return;
+        }
+        sim_k8s_auth_forbid_watch(strcmp(method, "POST") == 0,
+                                  cJSON_IsString(res) ? res->valuestring : NULL);
+        cJSON_Delete(in);
         reply_ok(r, 200, cJSON_CreateObject());
         return;
     }

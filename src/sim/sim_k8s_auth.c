@@ -88,30 +88,53 @@ bool sim_k8s_auth_token_ok(const char *configured, const char *presented) {
 }
 
 static atomic_bool watch_forbidden;
+/* the one resource whose watch is forbidden ("" every one); under watch_lock */
+static char forbidden_resource[64];
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void sim_k8s_auth_forbid_watch(bool on) { atomic_store(&watch_forbidden, on); }
+void sim_k8s_auth_forbid_watch(bool on, const char *resource) {
+    pthread_mutex_lock(&watch_lock);
+    snprintf(forbidden_resource, sizeof forbidden_resource, "%s", on && resource ? resource : "");
+    pthread_mutex_unlock(&watch_lock);
+    atomic_store(&watch_forbidden, on);
+}
 
-bool sim_k8s_auth_deny_watch(const char *path, struct sim_reply *r) {
+/* Whether RBAC forbids watching resource (a plural name, as in the path) */
+static bool watch_denied_for(const char *resource) {
     if (!atomic_load(&watch_forbidden))
         return false;
+    pthread_mutex_lock(&watch_lock);
+    bool denied = forbidden_resource[0] == '\0' || strcmp(forbidden_resource, resource) == 0;
+    pthread_mutex_unlock(&watch_lock);
+    return denied;
+}
+
+bool sim_k8s_auth_deny_watch(const char *path, struct sim_reply *r) {
     const char *res = strrchr(path, '/');
     res = res != NULL ? res + 1 : path;
+    if (!watch_denied_for(res))
+        return false;
+    /* the API group from /apis/GROUP/VERSION/...; the core group (/api/v1) is "" */
+    int glen = 0;
+    const char *group = "";
+    if (strncmp(path, "/apis/", 6) == 0) {
+        group = path + 6;
+        glen = (int)strcspn(group, "/");
+    }
     const char *ns = strstr(path, "/namespaces/");
-    bool flink = strncmp(path, "/apis/flink.apache.org/", 23) == 0;
+    const char *user = SIM_K8S_AUTH_DEFAULT_USER;
     if (ns != NULL) {
         ns += strlen("/namespaces/");
         int len = (int)strcspn(ns, "/");
         sim_k8s_status(r, 403, "Forbidden",
-                       "%s%s is forbidden: User \"%s\" cannot watch resource \"%s\" in API "
-                       "group \"%s\" in the namespace \"%.*s\"",
-                       res, flink ? ".flink.apache.org" : "", SIM_K8S_AUTH_DEFAULT_USER, res,
-                       flink ? "flink.apache.org" : "", len, ns);
+                       "%s%s%.*s is forbidden: User \"%s\" cannot watch resource \"%s\" in API "
+                       "group \"%.*s\" in the namespace \"%.*s\"",
+                       res, glen ? "." : "", glen, group, user, res, glen, group, len, ns);
     } else {
         sim_k8s_status(r, 403, "Forbidden",
-                       "%s%s is forbidden: User \"%s\" cannot watch resource \"%s\" in API "
-                       "group \"%s\" at the cluster scope",
-                       res, flink ? ".flink.apache.org" : "", SIM_K8S_AUTH_DEFAULT_USER, res,
-                       flink ? "flink.apache.org" : "");
+                       "%s%s%.*s is forbidden: User \"%s\" cannot watch resource \"%s\" in API "
+                       "group \"%.*s\" at the cluster scope",
+                       res, glen ? "." : "", glen, group, user, res, glen, group);
     }
     return true;
 }
@@ -119,7 +142,8 @@ bool sim_k8s_auth_deny_watch(const char *path, struct sim_reply *r) {
 /* What the simulator refuses while forbidden (sim_k8s_forbid), and watch while
  * sim_k8s_auth_forbid_watch holds. */
 static bool denied(const cJSON *attrs, const char *forbidden_user) {
-    if (attrs != NULL && atomic_load(&watch_forbidden) && strcmp(str(attrs, "verb"), "watch") == 0)
+    if (attrs != NULL && strcmp(str(attrs, "verb"), "watch") == 0 &&
+        watch_denied_for(str(attrs, "resource")))
         return true;
     if (forbidden_user == NULL || attrs == NULL)
         return false;

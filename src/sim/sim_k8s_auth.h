@@ -26,9 +26,10 @@ bool sim_k8s_auth_owns(const char *path);
 void sim_k8s_auth_handle(const char *method, const char *path, const char *body, size_t body_len,
                          const char *forbidden_user, int64_t now, struct sim_reply *r);
 
-/* RBAC that allows list but not watch (POST|DELETE /_sim/k8s/forbid-watch): every watch
- * request answers 403 Forbidden and access reviews deny the verb watch. Process-wide. */
-void sim_k8s_auth_forbid_watch(bool on);
+/* RBAC that allows list but not watch (POST|DELETE /_sim/k8s/forbid-watch, optionally
+ * {"resource": "deployments"}): every watch request of that resource (NULL: of every
+ * one) answers 403 Forbidden and access reviews deny it the verb watch. Process-wide. */
+void sim_k8s_auth_forbid_watch(bool on, const char *resource);
 /* When watch is forbidden: fills r with the 403 Status for a watch of path (borrowed)
  * and returns true; else false and r untouched. */
 bool sim_k8s_auth_deny_watch(const char *path, struct sim_reply *r);

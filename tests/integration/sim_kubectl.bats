@@ -442,6 +442,31 @@ EOF
     [ "$output" = yes ]
 }
 
+@test "forbid-watch of one resource: kubectl's watch of it is refused and can-i says so; other kinds watch" {
+    need_kubectl
+    ctl /_sim/k8s/forbid-watch -X POST -d '{"resource":"deployments"}' | grep -q '"ok":true'
+    run kc auth can-i watch deployments -n flink-prod
+    [ "$output" = no ]
+    run kc auth can-i list deployments -n flink-prod
+    [ "$output" = yes ]
+    run kc auth can-i watch pods -n flink-prod
+    [ "$output" = yes ]
+    run kc get deployments -n flink-prod --watch-only --request-timeout=10s
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ $output == *'Error from server (Forbidden)'* ]]
+    # the Status says it as the API server does: resource, group, namespace
+    ctl "/apis/apps/v1/namespaces/flink-prod/deployments?watch=1" -H "Authorization: Bearer $TOKEN" |
+        grep -qF 'deployments.apps is forbidden: User \"system:serviceaccount:flink-ops:flinktop\" cannot watch resource \"deployments\" in API group \"apps\" in the namespace \"flink-prod\"'
+    # not a resource name: refused, the setting as it was
+    ctl /_sim/k8s/forbid-watch -X POST -d '{"resource":7}' | grep -q 'expected no body'
+    run kc auth can-i watch pods -n flink-prod
+    [ "$output" = yes ]
+    ctl /_sim/k8s/forbid-watch -X DELETE | grep -q '"ok":true'
+    run kc auth can-i watch deployments -n flink-prod
+    [ "$output" = yes ]
+}
+
 # fleet_file: the file's default fleet (tests that only read it), its kubeconfig in
 # $T/kubeconfig: same certificate and token as setup's grid
 fleet_file() {
