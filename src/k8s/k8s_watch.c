@@ -129,6 +129,8 @@ struct k8s_watch {
     bool got_line;     /* the stream carried at least one event */
     bool reconnecting; /* the next watch follows a failure */
     bool watch_denied; /* the last FORBIDDEN came from a watch request */
+    bool list_only;    /* k8s_watch_list_again: after the list, FORBIDDEN again */
+    char denied[256];  /* the watch's 403 line, kept for that */
     long last_status;
     uint64_t rng;
     char error[256];
@@ -291,6 +293,7 @@ static void start_watch(struct k8s_watch *w) {
 void k8s_watch_start(struct k8s_watch *w) {
     stop_io(w);
     w->failures = 0;
+    w->list_only = false;
     start_list(w);
 }
 
@@ -333,7 +336,23 @@ void k8s_watch_on_list(struct k8s_watch *w, long status, const char *body, size_
     cJSON_Delete(empty);
     cJSON_Delete(root);
     w->failures = 0;
+    if (w->list_only) { /* the watch stays forbidden: no stream, as before the list */
+        w->list_only = false;
+        w->watch_denied = true;
+        set_state(w, K8S_WATCH_FORBIDDEN, w->denied);
+        return;
+    }
     start_watch(w);
+}
+
+void k8s_watch_list_again(struct k8s_watch *w) {
+    if (!k8s_watch_forbidden_watch(w))
+        return;
+    snprintf(w->denied, sizeof w->denied, "%s", w->error);
+    w->list_only = true;
+    stop_io(w);
+    w->failures = 0;
+    start_list(w);
 }
 
 static void on_event(void *arg, const struct k8s_watch_event *ev) {

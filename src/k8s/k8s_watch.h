@@ -150,6 +150,11 @@ long k8s_watch_last_status(const struct k8s_watch *w);
 /* FORBIDDEN came from the watch request (RBAC allows list, not watch): the caller lists
  * periodically instead. false when the list itself was forbidden. */
 bool k8s_watch_forbidden_watch(const struct k8s_watch *w);
+/* Where RBAC lists but forbids watch (k8s_watch_forbidden_watch): one list now
+ * (sink.reset), then FORBIDDEN again with the same line, and no watch; a failed list
+ * backs off and lists again. The caller's periodic list in place of the stream. No-op in
+ * any other state. */
+void k8s_watch_list_again(struct k8s_watch *w);
 /* The URLs it sends (exposed for tests): returns owned strings. rv may be NULL. */
 char *k8s_watch_list_url(const struct k8s_watch *w);
 char *k8s_watch_watch_url(const struct k8s_watch *w);

@@ -415,6 +415,42 @@ static void forbidden_says_which_request_and_why(void **state) {
     k8s_watch_free(w);
 }
 
+/* Where only the watch is forbidden the caller lists again now and then: a list, the
+ * items to the sink, then FORBIDDEN again with the same line, and no watch asked. In any
+ * other state it does nothing. */
+static void a_forbidden_watch_lists_again_without_watching(void **state) {
+    (void)state;
+    struct rec r = {0};
+    struct k8s_watch *w = new_watch(&r, NULL);
+    k8s_watch_list_again(w); /* not started: nothing */
+    assert_int_equal(r.gets, 0);
+    k8s_watch_start(w);
+    k8s_watch_on_list(w, 200, list_body, sizeof list_body - 1, NULL);
+    k8s_watch_list_again(w); /* watching: nothing */
+    assert_int_equal(r.gets, 2);
+    k8s_watch_on_stream_end(w, 403, "{}", 2, "HTTP 403 from /apis/apps/v1");
+    assert_true(k8s_watch_forbidden_watch(w));
+    char line[256];
+    snprintf(line, sizeof line, "%s", k8s_watch_error(w));
+    k8s_watch_list_again(w);
+    assert_int_equal(r.gets, 3);
+    assert_false(r.stream[2]);
+    assert_null(strstr(r.url[2], "watch=1"));
+    assert_int_equal(k8s_watch_state(w), K8S_WATCH_LISTING);
+    k8s_watch_on_list(w, 200, list_body, sizeof list_body - 1, NULL);
+    assert_int_equal(r.resets, 2);
+    assert_int_equal(r.gets, 3); /* no watch */
+    assert_true(k8s_watch_forbidden_watch(w));
+    assert_string_equal(k8s_watch_error(w), line);
+    assert_int_equal(r.health, K8S_WATCH_FORBIDDEN);
+    /* a start (the context begins again) watches as usual */
+    k8s_watch_start(w);
+    k8s_watch_on_list(w, 200, list_body, sizeof list_body - 1, NULL);
+    assert_int_equal(r.gets, 5);
+    assert_true(r.stream[4]);
+    k8s_watch_free(w);
+}
+
 /* A list that keeps failing: 1 s, 2 s, 4 s ... to 30 s, each with jitter. */
 static void failing_list_backs_off_to_thirty_seconds(void **state) {
     (void)state;
@@ -564,6 +600,7 @@ int main(void) {
         cmocka_unit_test(garbage_in_the_stream_reconnects_after_a_back_off),
         cmocka_unit_test(forbidden_stops_and_says_so),
         cmocka_unit_test(forbidden_says_which_request_and_why),
+        cmocka_unit_test(a_forbidden_watch_lists_again_without_watching),
         cmocka_unit_test(failing_list_backs_off_to_thirty_seconds),
         cmocka_unit_test(watch_over_http_lists_watches_and_goes_on),
     };
