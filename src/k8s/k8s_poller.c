@@ -73,6 +73,7 @@ struct k8s_ctx {
     bool per_ns[WK_COUNT]; /* the list across namespaces was forbidden: one per namespace */
     bool watch_forbidden;  /* RBAC forbids watch: lists every K8S_LIST_EVERY refreshes */
     int list_rounds;       /* refreshes since the last of those lists */
+    int apps_rounds;       /* the same for Deployments, where only their watch is forbidden */
     bool ns_grew;          /* a namespace with Flink resources appeared: list its kinds */
     bool want_restart;     /* the streams start again (scope, 401) */
     bool want_list_mode;   /* a watch was forbidden: stop the streams, list instead */
@@ -884,13 +885,14 @@ static void sink_health(void *arg, enum k8s_watch_state state, const char *error
     count_streams(c);
     if (state == K8S_WATCH_FORBIDDEN) {
         if (kw->kind == WK_APPS && k8s_watch_forbidden_watch(kw->w)) {
-            /* Deployments are extra: the other kinds keep their streams; tab 6 says what
-             * it shows is the list's */
+            /* Deployments are extra: the other kinds keep their streams, Deployments are
+             * listed again every K8S_LIST_EVERY refreshes (k8s_poller_round); tab 6 says so */
+            int every = K8S_LIST_EVERY * (p->app->refresh_ms > 0 ? p->app->refresh_ms : 2000);
             for (size_t i = 0; i < c->st.n_namespaces; i++) {
                 struct k8s_namespace_state *n = &c->st.namespaces[i];
                 if (kw->ns == NULL || strcmp(kw->ns, n->name) == 0)
                     snprintf(n->apps_forbidden, sizeof n->apps_forbidden,
-                             "deployments: RBAC forbids watch; as listed at start");
+                             "deployments: RBAC forbids watch; listing every %ds", every / 1000);
             }
             return;
         }
@@ -1489,6 +1491,13 @@ void k8s_poller_round(struct k8s_poller *p) {
         int every = p->app->detail_interval_ms > 0 ? p->app->detail_interval_ms : 30000;
         if (c->kc != NULL && c->st.in_scope && c->st.listed && !p->list_only)
             k8s_autoscaler_due(&c->st, clock_now(p->clock), every, fns, fname, ask_autoscaler, c);
+        if (c->kc != NULL && c->st.in_scope && !p->list_only && !c->watch_forbidden &&
+            ++c->apps_rounds >= K8S_LIST_EVERY) { /* streams, but not of Deployments */
+            c->apps_rounds = 0;
+            for (size_t k = 0; k < c->n_watches; k++)
+                if (c->watches[k]->kind == WK_APPS)
+                    k8s_watch_list_again(c->watches[k]->w);
+        }
         if (c->kc == NULL || c->in_flight > 0 || c->waiting_cred)
             continue; /* never pile up on a slow API server */
         if (!c->st.in_scope && !(c->access && c->exec))

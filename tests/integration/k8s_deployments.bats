@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The apps/v1 Deployments Flink runs on, listed once then watched (issue 10): kubectl scale
 # reaches tab 6 and --once through the stream, with no new LIST; a dropped stream and a
-# 410 (etcd compacted) lose nothing. And Ctrl-R reads the kubeconfig again: a rotated
+# 410 (etcd compacted) lose nothing; where RBAC forbids watching them (only them) they are
+# listed every few refreshes. And Ctrl-R reads the kubeconfig again: a rotated
 # token in it makes a console that showed 401 recover; an unchanged one restarts nothing;
 # one that no longer loads changes nothing and says file:line.
 # flinktop runs in tmux (the watches are the console's); each test has its own simulator
@@ -104,6 +105,31 @@ EOF
     until_advancing 1000 30 deploy_row "4/4"
     # one row, not two
     [ "$(screen | grep -cE '^ *production +[0-9-]+/[0-9-]+ ')" -eq 1 ]
+}
+
+@test "RBAC lists Deployments but forbids watching them: listed every 5 refreshes, tab 6 says so" {
+    need_kubectl
+    sim_http POST /_sim/k8s/forbid-watch '{"resource":"deployments"}'
+    console 160 50 --kubeconfig "$T/kc" "${FAST_POLL[@]}"
+    wait_for "development" 15
+    tab6
+    # every 5 refreshes: 2 s at WATCH_REFRESH 0.4
+    wait_for "deployments: RBAC forbids watch; listing every 2s"
+    deploy_row "1/1"
+    # kubectl scale reaches tab 6 by a later list
+    kc scale deployment production -n flink-prod --replicas=2
+    until_advancing 1000 30 deploy_row "2/2"
+    # the lists go on; the other kinds keep their streams (no list of theirs), and the
+    # forbidden watch is not asked again
+    stats_json
+    watches=$(stat_of kubernetes_watch)
+    others=$(($(stat_of kubernetes_list) - $(stat_of /apis/apps/v1/deployments)))
+    deploy=$(stat_of /apis/apps/v1/deployments)
+    until_stat /apis/apps/v1/deployments $((deploy + 2)) 30
+    stats_json
+    [ "$(stat_of kubernetes_watch)" -eq "$watches" ]
+    [ "$(($(stat_of kubernetes_list) - $(stat_of /apis/apps/v1/deployments)))" -eq "$others" ]
+    on_screen "deployments: RBAC forbids watch; listing every 2s"
 }
 
 # token_in FILE TOKEN: the kubeconfig's bearer token becomes TOKEN
