@@ -59,6 +59,7 @@ stop_console() {
     fi
     PID=""
     T kill-server 2>/dev/null
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$UID/$SOCK" # tmux 3.3 leaves its socket
 }
 cleanup() {
     stop_console

@@ -35,6 +35,7 @@ SOCK="flinktop-prom-bench-$$"
 T() { tmux -L "$SOCK" "$@"; }
 cleanup() {
     T kill-server 2>/dev/null
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$UID/$SOCK" # tmux 3.3 leaves its socket
     prom_stop
     sim_stop
     [ -n "${BENCH_TRACE_DIR:-}" ] && mkdir -p "$BENCH_TRACE_DIR" && cp "$D/trace" "$BENCH_TRACE_DIR/prom.trace" 2>/dev/null

@@ -14,7 +14,9 @@ FLINKTOP_SIM=${FLINKTOP_SIM:-./flinktop-sim}
 sim_nap() { sleep "$1"; }
 
 sim_start() {
-    SIM_LOG=$(mktemp "${TMPDIR:-/tmp}/flinktop-sim.XXXXXX")
+    # in bats, under its test's (or, in setup_file, its file's) directory, which bats
+    # removes: a log is left behind even where a test ends before its sim_stop
+    SIM_LOG=$(mktemp "${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}}/flinktop-sim.XXXXXX")
     # 3>&-: bats waits for whatever holds its fd 3 open; the simulator must not
     "$FLINKTOP_SIM" --port 0 "$@" >"$SIM_LOG" 2>&1 3>&- &
     SIM_PID=$!

@@ -15,6 +15,7 @@ pid=""
 
 cleanup() {
     tmux -L "$sock" kill-server 2>/dev/null
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock" # tmux 3.3 leaves its socket
     sim_stop
 }
 trap cleanup EXIT INT TERM

@@ -61,7 +61,12 @@ console_stop() {
     else
         tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
     fi
+    tmux_sock_rm "$TMUX_SOCK"
 }
+
+# tmux_sock_rm NAME: the socket file of `tmux -L NAME`, whose server is gone (tmux 3.3
+# leaves it: a run of the suite left a thousand)
+tmux_sock_rm() { rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$UID/$1"; }
 
 # console_pid: CONSOLE_PID, the console's flinktop: its pane's shell's child (from /proc),
 # the pane asked through the test's control client where there is one (no process); ""
