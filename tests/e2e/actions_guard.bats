@@ -24,7 +24,7 @@ refused_here() {
     wait_for "READ-ONLY"
     refused_here
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     refused_here
     keys Enter
     wait_for "1 Overview"

@@ -106,7 +106,7 @@ plain_job() { # CLUSTER JOB [flinktop args]
     wait_slow "1.18.1" 15
     type_text ":cluster $cluster"
     keys Enter
-    wait_for "Jobs: $cluster"
+    wait_for "Jobs: $cluster ("
     keys /
     type_text "$job"
     keys Enter

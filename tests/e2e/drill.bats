@@ -36,6 +36,7 @@ open_job() {
     wait_for "(1 of "
     keys Enter
     wait_for "Jobs: $3"
+    wait_for "UPTIME" # the list is there (at 80 columns the title drops its count)
     keys Enter
     wait_for "1 Overview"
 }

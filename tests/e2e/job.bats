@@ -108,7 +108,7 @@ open_job() {
     console 80 24 --refresh 1 $(sim_flink_args)
     wait_for "1.20.1"
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     # the first row of the jobs list (after its alert mark), up to where it gives way
     name=$(screen | sed -n 3p | cut -c4- | awk '{print $1}')
     name=${name%%…*}

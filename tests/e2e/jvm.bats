@@ -32,7 +32,7 @@ open_tms() {
         wait_for "filter: $3"
     fi
     keys Enter
-    wait_for "Jobs: ${3:-production}"
+    wait_for "Jobs: ${3:-production} ("
     keys Enter
     wait_for "1 Overview"
     keys 4

@@ -52,7 +52,7 @@ standalone_job() {
     wait_for "legacy-reports" 15
     keys -l -- ":cluster legacy-reports"
     keys Enter
-    wait_for "Jobs: legacy-reports"
+    wait_for "Jobs: legacy-reports ("
     keys /
     keys -l -- "audit-log-archiver"
     keys Enter

@@ -50,7 +50,7 @@ BP='/clusters/{cluster}/jobs/{jid}/vertices/{vid}/backpressure'
     wait_for "Clusters (100)"
     wait_for "1.20.1"
     keys Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "1 Overview"
     keys 3 # the heatmap: per-subtask backpressure, asked for the job on screen only

@@ -80,7 +80,7 @@ watching_console() {
 # tab 6 of production's first job (and $TAB6_ALSO)
 tab6() {
     keys Home Enter
-    wait_for "Jobs: production"
+    wait_for "Jobs: production ("
     keys Enter
     wait_for "6 Kubernetes"
     keys 6
