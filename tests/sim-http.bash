@@ -20,7 +20,15 @@ sim_nap() { nap "$1"; }
 # wait_until SECONDS CMD...: runs CMD (its output dropped) until it succeeds, or fails when
 # SECONDS (stretched by TEST_TIME_SCALE) have passed; looks every WAIT_NAP_S (0.2 s). It
 # runs without bats's DEBUG trap, which costs a test's shell about 160 us a command.
-wait_until() { (trap - DEBUG; _wait_until "$@"); }
+wait_until() { (trap - DEBUG; _wait_until "$@") || _ended $? "wait_until $*"; }
+
+# _ended RC WHAT: returns RC; where a wait's subshell was ended by a signal (a SIGPIPE from
+# the tmux control client it wrote to, say) it printed nothing itself: this says so, so
+# that no failure is silent
+_ended() {
+    [ "$1" -le 128 ] || echo "$2: ended by signal $(($1 - 128))" >&2
+    return "$1"
+}
 _wait_until() {
     local t=${EPOCHREALTIME/[.,]/} deadline
     deadline=$((${t:0:-3} + $1 * 1000 * ${TEST_TIME_SCALE:-1}))

@@ -356,16 +356,16 @@ _wait_sim_count() {
 # The waits run without bats's DEBUG trap (a subshell that drops it): bats calls it before
 # every command of a test, and over a poll loop's turns that came to as much CPU as the
 # loop itself (a 10 s wait_for: 2.5 s of CPU inside bats, 1.3 s outside).
-wait_for() { (trap - DEBUG; _wait_for "$@"); }
-wait_gone() { (trap - DEBUG; _wait_gone "$@"); }
-wait_exit() { (trap - DEBUG; _wait_exit "$@"); }
-until_advancing() { (trap - DEBUG; _until_advancing "$@"); }
-wait_sim_count() { (trap - DEBUG; _wait_sim_count "$@"); }
+wait_for() { (trap - DEBUG; _wait_for "$@") || _ended $? "wait_for $*"; }
+wait_gone() { (trap - DEBUG; _wait_gone "$@") || _ended $? "wait_gone $*"; }
+wait_exit() { (trap - DEBUG; _wait_exit "$@") || _ended $? "wait_exit $*"; }
+until_advancing() { (trap - DEBUG; _until_advancing "$@") || _ended $? "until_advancing $*"; }
+wait_sim_count() { (trap - DEBUG; _wait_sim_count "$@") || _ended $? "wait_sim_count $*"; }
 
 # poll SECONDS CMD...: until CMD (a check that does not wait, such as one grab and a
 # match) succeeds, or fail after SECONDS (stretched by SCALE) showing the screen. Looks
 # every POLL_S, without bats's DEBUG trap.
-poll() { (trap - DEBUG; _poll "$@"); }
+poll() { (trap - DEBUG; _poll "$@") || _ended $? "poll $*"; }
 _poll() {
     local secs=$1
     shift
@@ -376,7 +376,7 @@ _poll() {
 # poll_before END_MS CMD...: poll with a deadline that is not stretched: CMD must succeed
 # before the clock (tick's NOW_MS) reaches END_MS. For a check whose meaning is its time:
 # what the console cannot have drawn by itself before then.
-poll_before() { (trap - DEBUG; _poll_until "$1" "not before $1 ms" "${@:2}"); }
+poll_before() { (trap - DEBUG; _poll_until "$1" "not before $1 ms" "${@:2}") || _ended $? "poll_before $*"; }
 
 # _poll_until END_MS WHY CMD...: the loop of both
 _poll_until() {

@@ -40,7 +40,7 @@ _until_stat() {
     echo "timed out waiting for $1 >= $2 (it is $v)" >&2
     return 1
 }
-until_stat() { (trap - DEBUG; _until_stat "$@"); }
+until_stat() { (trap - DEBUG; _until_stat "$@") || _ended $? "until_stat $*"; }
 
 kc() { timeout 30 kubectl --kubeconfig "$T/kc" --cache-dir "$T/kube-cache" "$@"; }
 
