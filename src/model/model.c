@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "standalone.h"
 #include "xalloc.h"
 
 #define JOB_STATE_NAME(id, name) [id] = name,
@@ -171,6 +172,8 @@ void cluster_free(struct cluster *c) {
     free(c->k8s.name);
     free(c->k8s.kind);
     memset(&c->k8s, 0, sizeof c->k8s);
+    standalone_free(c->standalone);
+    c->standalone = NULL;
     c->tls = NULL;
     cluster_reset(c);
 }

@@ -142,6 +142,9 @@ struct cluster {
                                    through the API server's service proxy borrows its
                                    context's (owned by the k8s poller) */
     struct cluster_k8s k8s;
+    /* owned; NULL unless a plain cluster restarted through its standalone Deployment
+     * (standalone.h: its Deployments for tab 6) */
+    struct standalone_state *standalone;
     struct flink_auth *auth; /* owned, NULL: none; a --flink or config cluster's credentials
                                 and TLS (tls then points at auth->tls) */
     /* From /jobmanager/config, read with /config (the actions need them): */
