@@ -17,6 +17,7 @@
 #include "k8s_watch.h"
 #include "kubeconfig.h"
 #include "sanitize.h"
+#include "standalone.h"
 #include "xalloc.h"
 
 /* Where watch is forbidden, lists every this many refreshes. */
@@ -43,7 +44,8 @@ enum k8s_fetch_kind {
     /* an autoscaled deployment's ConfigMap (k8s_autoscaler.h) */
     KF_AUTOSCALER,
     KF_WHOAMI,   /* a SelfSubjectReview: who the API server says we are (for the audit) */
-    KF_CAN_WATCH /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
+    KF_CAN_WATCH, /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
+    KF_STANDALONE /* a standalone cluster's Deployments, for its tab 6 (standalone.h) */
 };
 
 struct k8s_ctx {
@@ -82,6 +84,14 @@ struct k8s_ctx {
                               (size, mtime, inode): a new file at the same path is a change */
 };
 
+/* A plain cluster restarted through its standalone Deployment: its Deployments are asked
+ * through the context a restart uses while the cluster's screens are in view. */
+struct standalone_link {
+    size_t cluster;   /* its index in app->clusters (whose standalone it fills) */
+    struct k8s_ctx *c; /* borrowed */
+    bool in_flight;
+};
+
 struct k8s_poller {
     struct app *app;
     struct http *http;
@@ -107,6 +117,8 @@ struct k8s_poller {
     const char ***old_names;
     size_t n_old;
     int focus; /* the cluster on screen (its autoscaler's priority), -1 none */
+    struct standalone_link *links; /* owned: the standalone clusters, each with its context */
+    size_t n_links;
 };
 
 /* The argument of one request: owned by the request, freed in its callback. */
@@ -116,6 +128,7 @@ struct k8s_fetch {
     char *ns;     /* owned; the namespace listed, NULL for all (KF_AUTOSCALER: "NS/NAME",
                      its deployment: neither part can hold a slash) */
     unsigned gen; /* the context's scope generation when asked */
+    size_t link;  /* KF_STANDALONE: its index in struct k8s_poller.links */
 };
 
 /* ---- pure helpers ------------------------------------------------------------------- */
@@ -258,8 +271,8 @@ static char *server_shown(const char *server) {
 
 static void on_done(void *arg, const struct http_response *resp);
 
-static void submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
-                        const char *path, const char *body, enum http_priority prio);
+static struct k8s_fetch *submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
+                                     const char *path, const char *body, enum http_priority prio);
 
 /* body NULL: a GET; else a POST of that JSON. A list is what the clusters screen, the
  * board's rows and tab 6 are made of, and there are only a few (one per kind, or every
@@ -271,9 +284,10 @@ static void submit_body(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char 
     submit_prio(c, kind, ns, path, body, body ? HTTP_PRIO_DEFAULT : HTTP_PRIO_BOARD);
 }
 
-/* The same for whoever waits (prio): the autoscaler's ConfigMap of the job on screen. */
-static void submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
-                        const char *path, const char *body, enum http_priority prio) {
+/* The same for whoever waits (prio): the autoscaler's ConfigMap of the job on screen.
+ * Returns the request's argument (borrowed: its answer frees it), NULL when not sent. */
+static struct k8s_fetch *submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns,
+                                     const char *path, const char *body, enum http_priority prio) {
     struct k8s_fetch *f = xcalloc(1, sizeof *f);
     f->c = c;
     f->kind = kind;
@@ -301,10 +315,12 @@ static void submit_prio(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char 
         set_error(c, line);
         free(f->ns);
         free(f);
+        f = NULL;
     } else {
         c->in_flight++;
     }
     free(url);
+    return f;
 }
 
 static void submit(struct k8s_ctx *c, enum k8s_fetch_kind kind, const char *ns, const char *path) {
@@ -652,6 +668,7 @@ static void on_success(struct k8s_fetch *f, const struct http_response *resp) {
         return;
     switch (f->kind) {
     case KF_AUTOSCALER: /* answered by autoscaler_answer */
+    case KF_STANDALONE: /* and by standalone_answer */
         return;
     case KF_WHOAMI: {
         cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
@@ -774,6 +791,45 @@ static void autoscaler_answer(struct k8s_ctx *c, const char *key,
     free(ns);
 }
 
+/* A standalone cluster's Deployments: the named one (a Deployment) or those with its app
+ * label (a DeploymentList); a failure is the cluster's tab 6's, not the context's. */
+static void standalone_answer(struct k8s_fetch *f, const struct http_response *resp) {
+    struct k8s_poller *p = f->c->p;
+    struct standalone_link *k = &p->links[f->link];
+    k->in_flight = false;
+    struct standalone_state *s = p->app->clusters[k->cluster].standalone;
+    if (s == NULL)
+        return;
+    int64_t now = clock_now(p->clock);
+    char line[192], err[200] = "";
+    if (resp->outcome != HTTP_OK || resp->status >= 400) {
+        describe_failure(f->c, resp, line, sizeof line);
+        source_fail(&s->src, now, "deployment %.40s/%.60s: %s", s->namespace, s->deployment,
+                    line);
+        return;
+    }
+    struct apps_deployment_list l = {NULL, 0};
+    cJSON *root = cJSON_ParseWithLength(resp->body, resp->len);
+    const char *kind = json_get_string_ref(root, "kind");
+    bool one = kind && strcmp(kind, "Deployment") == 0;
+    struct apps_deployment d;
+    if (one && k8s_apps_deployment_from(root, &d)) {
+        apps_deployment_list_put(&l, &d);
+    } else if (one) {
+        snprintf(err, sizeof err, "a Deployment without metadata.name");
+    } else if (k8s_apps_parse_deployments(resp->body, resp->len, &l, err, sizeof err) != FA_OK) {
+        l.items = NULL;
+        l.len = 0;
+    }
+    cJSON_Delete(root);
+    if (err[0]) {
+        source_fail(&s->src, now, "deployment %.40s/%.60s: %s", s->namespace, s->deployment, err);
+        apps_deployment_list_free(&l);
+        return;
+    }
+    standalone_take(s, &l, now);
+}
+
 /* Every answer goes through the source interface (k8s_poller_source_ops.on_response). */
 static void on_done(void *arg, const struct http_response *resp) {
     struct k8s_fetch *f = arg;
@@ -792,6 +848,8 @@ static void on_response(void *self, void *request, const struct http_response *r
         ; /* shutting down: touch nothing else */
     else if (f->kind == KF_AUTOSCALER)
         autoscaler_answer(c, f->ns, resp); /* its own state, its own errors */
+    else if (f->kind == KF_STANDALONE)
+        standalone_answer(f, resp); /* the same */
     else if (resp->outcome == HTTP_OK && resp->status < 400)
         on_success(f, resp);
     else
@@ -1312,6 +1370,58 @@ static bool is_standalone(const struct config_cluster *cc) {
     return cc->flink != NULL && cc->deployment != NULL;
 }
 
+/* The cluster of standalone entry cc gets its state (standalone.h), asked through c: in
+ * cc's namespace, else the context's, as a restart would patch it. */
+static void link_standalone(struct k8s_poller *p, const struct config_cluster *cc,
+                            struct k8s_ctx *c) {
+    for (size_t i = 0; cc->name && i < p->app->n_clusters; i++) {
+        struct cluster *cl = &p->app->clusters[i];
+        if (cl->standalone || cl->k8s.name || cl->name == NULL || strcmp(cl->name, cc->name) != 0)
+            continue;
+        const char *ns = cc->ns ? cc->ns : c->kc ? c->kc->namespace : NULL;
+        cl->standalone = standalone_new(c->st.name, ns, cc->deployment);
+        p->links = xrealloc(p->links, (p->n_links + 1) * sizeof *p->links);
+        p->links[p->n_links++] = (struct standalone_link){i, c, false};
+        return;
+    }
+}
+
+/* The standalone cluster on screen: its Deployments, once a round, as the screen in view.
+ * By its app label once the named one has shown it (the task managers' Deployment too),
+ * else the named one alone. */
+static void ask_standalones(struct k8s_poller *p) {
+    for (size_t i = 0; i < p->n_links; i++) {
+        struct standalone_link *k = &p->links[i];
+        struct k8s_ctx *c = k->c;
+        const struct standalone_state *s = p->app->clusters[k->cluster].standalone;
+        if ((int)k->cluster != p->focus || k->in_flight || s == NULL || c->kc == NULL ||
+            c->waiting_cred || (c->exec && !c->cred_applied))
+            continue;
+        char *ens = curl_easy_escape(NULL, s->namespace, 0);
+        char *path;
+        if (s->app) {
+            char *sel = xasprintf("app=%s", s->app);
+            char *esel = curl_easy_escape(NULL, sel, 0);
+            path = xasprintf(K8S_APPS_API "/namespaces/%s/deployments?labelSelector=%s",
+                             ens ? ens : "", esel ? esel : "");
+            curl_free(esel);
+            free(sel);
+        } else {
+            char *ename = curl_easy_escape(NULL, s->deployment, 0);
+            path = xasprintf(K8S_APPS_API "/namespaces/%s/deployments/%s", ens ? ens : "",
+                             ename ? ename : "");
+            curl_free(ename);
+        }
+        curl_free(ens);
+        struct k8s_fetch *f = submit_prio(c, KF_STANDALONE, NULL, path, NULL, HTTP_PRIO_VIEW);
+        free(path);
+        if (f) {
+            f->link = i;
+            k->in_flight = true;
+        }
+    }
+}
+
 struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loop *loop,
                                   const struct k8s_poller_options *o, char *err, size_t errlen) {
     struct kubeconfig *kc = kubeconfig_load(o->kubeconfig, err, errlen);
@@ -1375,9 +1485,13 @@ struct k8s_poller *k8s_poller_new(struct app *app, struct http *http, struct loo
     }
     /* the contexts of standalone Deployments: resolved and their credential kept ready
      * for k8s_poller_context_access, listed only when they are in use anyway */
-    for (size_t i = 0; i < o->n_pins; i++)
-        if (is_standalone(&o->pins[i]))
-            add_ctx_as(p, o->pins[i].context, false)->access = true;
+    for (size_t i = 0; i < o->n_pins; i++) {
+        if (!is_standalone(&o->pins[i]))
+            continue;
+        struct k8s_ctx *c = add_ctx_as(p, o->pins[i].context, false);
+        c->access = true;
+        link_standalone(p, &o->pins[i], c);
+    }
     return p;
 }
 
@@ -1405,6 +1519,7 @@ void k8s_poller_free(struct k8s_poller *p) {
         ctx_free(p->ctxs[i]);
     free(p->ctxs);
     free(p->states);
+    free(p->links);
     free(p->user_ns);
     free(p->ctx_names);
     for (size_t i = 0; i < p->n_pins; i++) {
@@ -1510,6 +1625,7 @@ void k8s_poller_round(struct k8s_poller *p) {
         c->restart = false;
         ctx_begin(c);
     }
+    ask_standalones(p); /* after ctx_begin: an exec plugin's credential is in place */
 }
 
 bool k8s_poller_busy(const struct k8s_poller *p) {
