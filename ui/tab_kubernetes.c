@@ -2,7 +2,9 @@
  * status fields of its FlinkDeployment, its apps/v1 Deployments (ready/desired, up to
  * date, available, a rollout in progress or stuck called out), its pods, the recent events about it
  * (newest first), its FlinkStateSnapshots (newest first, where the API server serves them) and its
- * flinkConfiguration. The whole tab is one list of lines, rebuilt at
+ * flinkConfiguration. A standalone cluster's (a plain cluster whose restart patches its
+ * Deployment) shows that Deployment and the others with its app label. The whole tab is
+ * one list of lines, rebuilt at
  * every draw from what the k8s poller last heard, and scrolled as one. A cursor sits on
  * one pod (Up/Down or k/j move it while it is on screen, else they scroll; Home puts it
  * on the first), and `l`
@@ -15,6 +17,7 @@
 #include "draw.h"
 #include "freshness.h"
 #include "k8s_model.h"
+#include "standalone.h"
 #include "text.h"
 #include "ui.h"
 #include "view_job.h"
@@ -293,6 +296,9 @@ static enum color_role rollout_role(enum deploy_rollout r) {
                                              : ROLE_DIM;
 }
 
+static void add_deployment_rows(struct klines *l, const struct app *app,
+                                const struct apps_deployment **v, size_t n);
+
 /* "Deployments (N)": one row each (the operator's JobManager Deployment, a standalone
  * cluster's task managers); a rollout under way or stuck gets a line saying why. */
 static void add_deployments(struct klines *l, const struct app *app, const struct cluster *c,
@@ -322,6 +328,53 @@ static void add_deployments(struct klines *l, const struct app *app, const struc
         free(v);
         return;
     }
+    add_deployment_rows(l, app, v, n);
+    free(v);
+}
+
+/* A standalone cluster's tab: the Deployment a restart patches and the others with its
+ * app label, as the API server of its context says while the tab is in view. */
+static void add_standalone(struct klines *l, const struct app *app,
+                           const struct standalone_state *s) {
+    char line[256];
+    snprintf(line, sizeof line, "Deployment %.63s/%.63s (standalone; context %.63s)",
+             s->namespace, s->deployment, s->context ? s->context : "-");
+    kline_text(l, line, ROLE_HEADER);
+    if (s->src.state == SOURCE_ERROR) {
+        char age[16];
+        if (s->src.last_ok_ms > 0) {
+            int64_t ms = app->now_ms - s->src.last_ok_ms;
+            snprintf(line, sizeof line, "stale %s: %.160s",
+                     text_age(ms < 0 ? 0 : ms, age, sizeof age), s->src.error);
+        } else {
+            snprintf(line, sizeof line, "%.200s", s->src.error);
+        }
+        kline_text(l, line, ROLE_ERROR);
+    }
+    if (!s->listed) {
+        if (s->src.state != SOURCE_ERROR)
+            kline_text(l, "loading the Deployment", ROLE_DIM);
+        return;
+    }
+    size_t n = 0;
+    const struct apps_deployment **v = standalone_deployments(s, &n);
+    char title[64];
+    snprintf(title, sizeof title, "Deployments (%zu)", n);
+    kline_add(l);
+    kline_text(l, title, ROLE_HEADER);
+    if (n == 0) {
+        snprintf(line, sizeof line, "no Deployment %.63s in namespace %.63s", s->deployment,
+                 s->namespace);
+        kline_text(l, line, ROLE_DIM);
+        return;
+    }
+    add_deployment_rows(l, app, v, n);
+    free(v);
+}
+
+/* The table of Deployments v (n > 0), and under it what each rollout under way waits for. */
+static void add_deployment_rows(struct klines *l, const struct app *app,
+                                const struct apps_deployment **v, size_t n) {
     size_t from = l->len;
     struct kline *h = kline_add(l);
     static const char *const heads[] = {"NAME",      "READY",   "UP-TO-DATE",
@@ -359,7 +412,6 @@ static void add_deployments(struct klines *l, const struct app *app, const struc
                  why ? why : "");
         kline_text(l, line, r == DEPLOY_ROLLOUT_STUCK ? ROLE_ERROR : ROLE_STATE_WARN);
     }
-    free(v);
 }
 
 static bool event_matches(const struct k8s_event *e, const char *filter) {
@@ -558,6 +610,12 @@ static bool build(struct job_view *jv, struct klines *l, int w, const char **msg
     if (c == NULL) {
         *msg = "no cluster";
         return false;
+    }
+    if (c->k8s.name == NULL && c->standalone) {
+        jv->k8s_n_pods = 0;
+        jv->k8s_pod_first = -1;
+        add_standalone(l, app, c->standalone);
+        return true;
     }
     if (c->k8s.name == NULL) {
         *msg = "not managed by the Flink Kubernetes Operator (plain Flink REST endpoint)";

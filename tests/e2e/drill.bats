@@ -23,10 +23,6 @@ teardown() {
     e2e_teardown
 }
 
-# screen_matches REGEX: a line of the screen now matches REGEX (bash's =~, one capture: no bash,
-# tmux and grep a poll turn)
-screen_matches() { grab; line_matches "$1"; }
-
 # open_job COLS ROWS NAME: the job screen of FlinkDeployment NAME in a COLSxROWS terminal
 open_job() {
     console "$1" "$2" --kubeconfig "$BATS_TEST_TMPDIR/KC" --refresh 0.2

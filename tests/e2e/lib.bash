@@ -404,6 +404,10 @@ heap_trend_is() {
 # Prometheus logged (PROM_QUERY_LOG, tests/prom-start.sh), one a line
 heap_queries() { jq -r '.params.query // empty | select(test("tm_id=~"))' "$PROM_QUERY_LOG"; }
 
+# screen_matches REGEX: a line of the screen now matches REGEX (bash's =~, one capture: no bash,
+# tmux and grep a poll turn)
+screen_matches() { grab; line_matches "$1"; }
+
 # line_matches REGEX...: a line of SCREEN (grab) matches every REGEX (bash's =~)
 line_matches() {
     local line re ok

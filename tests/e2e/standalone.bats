@@ -106,6 +106,63 @@ wait_audit() { # PHASE ACTION
     grep -q '"context":"flinktop-sim","namespace":"flink-development","cluster":"legacy-reports"' "$AUDIT"
 }
 
+# deploy_gets: the GETs of Deployments the simulator has had (by name or by label)
+deploy_gets() { sim_count '^/apis/apps/v1/namespaces/[{]ns[}]/deployments'; }
+# OVERVIEW: the path of a cluster's /overview, asked once a refresh
+OVERVIEW='^/clusters/[{]cluster[}]/overview$'
+
+@test "tab 6 of a standalone cluster: its Deployments through its context, a restart's rollout as it goes" {
+    sim_start --frozen --action-steps-ms 2500 --clock manual \
+        --kubeconfig-out "$BATS_TEST_TMPDIR/KC" || return 1
+    config "$SIM_URL"
+    # no --kubeconfig: the Deployment's context is used for it alone (nothing is watched)
+    export KUBECONFIG=$BATS_TEST_TMPDIR/KC
+    standalone_job
+    keys Enter
+    wait_for "1 Overview"
+    keys 6
+    wait_for "Deployment flink-development/legacy-reports-jobmanager (standalone; context flinktop-sim)"
+    wait_for "Deployments (2)"
+    # the one a restart patches first, then the task managers' (the same app label)
+    poll 10 screen_matches '^ *legacy-reports-jobmanager +1/1 +1 +1 +complete'
+    screen | grep -A1 -E '^ *legacy-reports-jobmanager ' | grep -qE '^ *legacy-reports-taskmanager +2/2 '
+    keys R
+    wait_for "Confirm: restart"
+    keys y
+    until_advancing 2500 30 on_screen "legacy-reports-jobmanager: rollout in progress"
+    until_advancing 2500 60 screen_matches '^ *legacy-reports-jobmanager +1/1 +1 +1 +complete'
+    off_screen "rollout in progress"
+    # (the restart follows its rollout with GETs of its own: over before the check below)
+    until_advancing 2500 30 on_screen "restart legacy-reports/audit-log-archiver: rolled out:"
+    # asked while the cluster is in view only: not from the clusters screen
+    keys Escape Escape Escape # the job, the filter, the jobs
+    wait_for "Clusters (1)"
+    local before overviews
+    overviews=$(sim_count "$OVERVIEW")
+    wait_sim_count "$OVERVIEW" $((overviews + 1)) # a refresh (one asked before may land)
+    before=$(deploy_gets)
+    wait_sim_count "$OVERVIEW" $((overviews + 6)) # five more
+    [ "$(deploy_gets)" -eq "$before" ]
+}
+
+@test "tab 6 of a standalone cluster whose Deployment is not there says so, and where" {
+    sim_start --frozen --kubeconfig-out "$BATS_TEST_TMPDIR/KC" || return 1
+    cat >"$XDG_CONFIG_HOME/flinktop/config.yaml" <<EOF
+clusters:
+  - name: legacy-reports
+    flink: $SIM_URL/clusters/legacy-reports
+    deployment: legacy-reports-gone
+    namespace: flink-development
+EOF
+    export KUBECONFIG=$BATS_TEST_TMPDIR/KC
+    standalone_job
+    keys Enter
+    wait_for "1 Overview"
+    keys 6
+    wait_for "Deployment flink-development/legacy-reports-gone (standalone; context flinktop-sim)"
+    wait_for "deployment flink-development/legacy-reports-gone: 404"
+}
+
 @test "the Deployment's API server wants a token over TLS: the context's credential is used, never logged" {
     # Flink REST from one simulator, the Kubernetes API from another (TLS and a token)
     sim_start --frozen || return 1
