@@ -376,7 +376,9 @@ _poll() {
 # poll_before END_MS CMD...: poll with a deadline that is not stretched: CMD must succeed
 # before the clock (tick's NOW_MS) reaches END_MS. For a check whose meaning is its time:
 # what the console cannot have drawn by itself before then.
-poll_before() { (trap - DEBUG; _poll_until "$1" "not before $1 ms" "${@:2}") || _ended $? "poll_before $*"; }
+poll_before() {
+    (trap - DEBUG; _poll_until "$1" "not before $1 ms" "${@:2}") || _ended $? "poll_before $*"
+}
 
 # _poll_until END_MS WHY CMD...: the loop of both
 _poll_until() {
