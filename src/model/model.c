@@ -144,6 +144,7 @@ void cluster_init(struct cluster *c, const char *name, const char *url) {
     c->url = xstrdup(url);
     c->tls = NULL;
     c->auth = NULL;
+    c->standalone = NULL;
     memset(&c->k8s, 0, sizeof c->k8s);
     cluster_reset(c);
 }

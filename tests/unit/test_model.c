@@ -135,6 +135,7 @@ static void cluster_init_is_pending_with_everything_unknown(void **state) {
     assert_int_equal(c.taskmanagers.len, 0);
     assert_int_equal(c.jm_config_source.state, SOURCE_PENDING);
     assert_int_equal(c.tm_metrics_source.state, SOURCE_PENDING);
+    assert_null(c.standalone); /* a plain cluster until the k8s poller says otherwise */
     assert_int_equal(cluster_state(&c), SOURCE_PENDING);
     assert_null(cluster_error(&c));
     assert_true(cluster_last_ok(&c) == 0);
