@@ -299,6 +299,19 @@ static enum color_role rollout_role(enum deploy_rollout r) {
 static void add_deployment_rows(struct klines *l, const struct app *app,
                                 const struct apps_deployment **v, size_t n);
 
+/* A failed source's line: its error, and how old the data above it is when it had some. */
+static void add_source_error(struct klines *l, const struct app *app, const struct source *s) {
+    char line[200], age[16];
+    if (s->last_ok_ms > 0) {
+        int64_t ms = app->now_ms - s->last_ok_ms;
+        snprintf(line, sizeof line, "stale %s: %.160s", text_age(ms < 0 ? 0 : ms, age, sizeof age),
+                 s->error);
+    } else {
+        snprintf(line, sizeof line, "%.160s", s->error);
+    }
+    kline_text(l, line, ROLE_ERROR);
+}
+
 /* "Deployments (N)": one row each (the operator's JobManager Deployment, a standalone
  * cluster's task managers); a rollout under way or stuck gets a line saying why. */
 static void add_deployments(struct klines *l, const struct app *app, const struct cluster *c,
@@ -340,17 +353,8 @@ static void add_standalone(struct klines *l, const struct app *app,
     snprintf(line, sizeof line, "Deployment %.63s/%.63s (standalone; context %.63s)",
              s->namespace, s->deployment, s->context ? s->context : "-");
     kline_text(l, line, ROLE_HEADER);
-    if (s->src.state == SOURCE_ERROR) {
-        char age[16];
-        if (s->src.last_ok_ms > 0) {
-            int64_t ms = app->now_ms - s->src.last_ok_ms;
-            snprintf(line, sizeof line, "stale %s: %.160s",
-                     text_age(ms < 0 ? 0 : ms, age, sizeof age), s->src.error);
-        } else {
-            snprintf(line, sizeof line, "%.200s", s->src.error);
-        }
-        kline_text(l, line, ROLE_ERROR);
-    }
+    if (s->src.state == SOURCE_ERROR)
+        add_source_error(l, app, &s->src);
     if (!s->listed) {
         if (s->src.state != SOURCE_ERROR)
             kline_text(l, "loading the Deployment", ROLE_DIM);
@@ -645,17 +649,8 @@ static bool build(struct job_view *jv, struct klines *l, int w, const char **msg
      * shows is (the Flink REST banner is not this tab's) */
     for (int k = 0; k < FRESH_K8S_LISTS; k++) {
         const struct source *s = freshness_k8s_list(c, (enum fresh_k8s_list)k);
-        if (s == NULL || s->state != SOURCE_ERROR)
-            continue;
-        char line[200], age[16];
-        if (s->last_ok_ms > 0) {
-            int64_t ms = app->now_ms - s->last_ok_ms;
-            snprintf(line, sizeof line, "stale %s: %.160s",
-                     text_age(ms < 0 ? 0 : ms, age, sizeof age), s->error);
-        } else {
-            snprintf(line, sizeof line, "%.160s", s->error);
-        }
-        kline_text(l, line, ROLE_ERROR);
+        if (s != NULL && s->state == SOURCE_ERROR)
+            add_source_error(l, app, s);
     }
     jv->k8s_n_pods = 0;
     jv->k8s_pod_first = -1;
