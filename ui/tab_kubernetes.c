@@ -296,9 +296,6 @@ static enum color_role rollout_role(enum deploy_rollout r) {
                                              : ROLE_DIM;
 }
 
-static void add_deployment_rows(struct klines *l, const struct app *app,
-                                const struct apps_deployment **v, size_t n);
-
 /* A failed source's line: its error, and how old the data above it is when it had some. */
 static void add_source_error(struct klines *l, const struct app *app, const struct source *s) {
     char line[200], age[16];
@@ -310,70 +307,6 @@ static void add_source_error(struct klines *l, const struct app *app, const stru
         snprintf(line, sizeof line, "%.160s", s->error);
     }
     kline_text(l, line, ROLE_ERROR);
-}
-
-/* "Deployments (N)": one row each (the operator's JobManager Deployment, a standalone
- * cluster's task managers); a rollout under way or stuck gets a line saying why. */
-static void add_deployments(struct klines *l, const struct app *app, const struct cluster *c,
-                            const struct k8s_namespace_state *ns) {
-    size_t n = 0;
-    bool listed = false;
-    const struct apps_deployment **v = k8s_cluster_deployments(c, &n, &listed);
-    char title[64];
-    snprintf(title, sizeof title, "Deployments (%zu)", n);
-    kline_add(l);
-    kline_text(l, title, ROLE_HEADER);
-    if (ns && ns->apps_forbidden[0]) /* RBAC: the rest works */
-        kline_text(l, ns->apps_forbidden, ROLE_STATE_WARN);
-    if (!listed && ns && ns->apps_forbidden[0]) {
-        free(v);
-        return;
-    }
-    if (!listed) {
-        const struct source *s = ns ? &ns->lists[FRESH_DEPLOYMENTS] : NULL;
-        kline_text(l, s && s->state == SOURCE_ERROR ? s->error : "deployments not listed yet",
-                   s && s->state == SOURCE_ERROR ? ROLE_ERROR : ROLE_DIM);
-        free(v);
-        return;
-    }
-    if (n == 0) {
-        kline_text(l, "no Deployment with app=NAME in its namespace", ROLE_DIM);
-        free(v);
-        return;
-    }
-    add_deployment_rows(l, app, v, n);
-    free(v);
-}
-
-/* A standalone cluster's tab: the Deployment a restart patches and the others with its
- * app label, as the API server of its context says while the tab is in view. */
-static void add_standalone(struct klines *l, const struct app *app,
-                           const struct standalone_state *s) {
-    char line[256];
-    snprintf(line, sizeof line, "Deployment %.63s/%.63s (standalone; context %.63s)",
-             s->namespace, s->deployment, s->context ? s->context : "-");
-    kline_text(l, line, ROLE_HEADER);
-    if (s->src.state == SOURCE_ERROR)
-        add_source_error(l, app, &s->src);
-    if (!s->listed) {
-        if (s->src.state != SOURCE_ERROR)
-            kline_text(l, "loading the Deployment", ROLE_DIM);
-        return;
-    }
-    size_t n = 0;
-    const struct apps_deployment **v = standalone_deployments(s, &n);
-    char title[64];
-    snprintf(title, sizeof title, "Deployments (%zu)", n);
-    kline_add(l);
-    kline_text(l, title, ROLE_HEADER);
-    if (n == 0) {
-        snprintf(line, sizeof line, "no Deployment %.63s in namespace %.63s", s->deployment,
-                 s->namespace);
-        kline_text(l, line, ROLE_DIM);
-        return;
-    }
-    add_deployment_rows(l, app, v, n);
-    free(v);
 }
 
 /* The table of Deployments v (n > 0), and under it what each rollout under way waits for. */
@@ -416,6 +349,70 @@ static void add_deployment_rows(struct klines *l, const struct app *app,
                  why ? why : "");
         kline_text(l, line, r == DEPLOY_ROLLOUT_STUCK ? ROLE_ERROR : ROLE_STATE_WARN);
     }
+}
+
+/* "Deployments (N)": one row each (the operator's JobManager Deployment, a standalone
+ * cluster's task managers); a rollout under way or stuck gets a line saying why. */
+static void add_deployments(struct klines *l, const struct app *app, const struct cluster *c,
+                            const struct k8s_namespace_state *ns) {
+    size_t n = 0;
+    bool listed = false;
+    const struct apps_deployment **v = k8s_cluster_deployments(c, &n, &listed);
+    char title[64];
+    snprintf(title, sizeof title, "Deployments (%zu)", n);
+    kline_add(l);
+    kline_text(l, title, ROLE_HEADER);
+    if (ns && ns->apps_forbidden[0]) /* RBAC: the rest works */
+        kline_text(l, ns->apps_forbidden, ROLE_STATE_WARN);
+    if (!listed && ns && ns->apps_forbidden[0]) {
+        free(v);
+        return;
+    }
+    if (!listed) {
+        const struct source *s = ns ? &ns->lists[FRESH_DEPLOYMENTS] : NULL;
+        kline_text(l, s && s->state == SOURCE_ERROR ? s->error : "deployments not listed yet",
+                   s && s->state == SOURCE_ERROR ? ROLE_ERROR : ROLE_DIM);
+        free(v);
+        return;
+    }
+    if (n == 0) {
+        kline_text(l, "no Deployment with app=NAME in its namespace", ROLE_DIM);
+        free(v);
+        return;
+    }
+    add_deployment_rows(l, app, v, n);
+    free(v);
+}
+
+/* A standalone cluster's tab: the Deployment a restart patches and the others with its
+ * app label, as the API server of its context says while the tab is in view. */
+static void add_standalone(struct klines *l, const struct app *app,
+                           const struct standalone_state *s) {
+    char line[256];
+    snprintf(line, sizeof line, "Deployment %.63s/%.63s (standalone; context %.63s)", s->namespace,
+             s->deployment, s->context ? s->context : "-");
+    kline_text(l, line, ROLE_HEADER);
+    if (s->src.state == SOURCE_ERROR)
+        add_source_error(l, app, &s->src);
+    if (!s->listed) {
+        if (s->src.state != SOURCE_ERROR)
+            kline_text(l, "loading the Deployment", ROLE_DIM);
+        return;
+    }
+    size_t n = 0;
+    const struct apps_deployment **v = standalone_deployments(s, &n);
+    char title[64];
+    snprintf(title, sizeof title, "Deployments (%zu)", n);
+    kline_add(l);
+    kline_text(l, title, ROLE_HEADER);
+    if (n == 0) {
+        snprintf(line, sizeof line, "no Deployment %.63s in namespace %.63s", s->deployment,
+                 s->namespace);
+        kline_text(l, line, ROLE_DIM);
+        return;
+    }
+    add_deployment_rows(l, app, v, n);
+    free(v);
 }
 
 static bool event_matches(const struct k8s_event *e, const char *filter) {

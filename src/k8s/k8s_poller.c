@@ -43,7 +43,7 @@ enum k8s_fetch_kind {
     KF_APPS, /* apps/v1 Deployments (k8s_apps.h); KF_PODS..KF_APPS follow lists[] order */
     /* an autoscaled deployment's ConfigMap (k8s_autoscaler.h) */
     KF_AUTOSCALER,
-    KF_WHOAMI,   /* a SelfSubjectReview: who the API server says we are (for the audit) */
+    KF_WHOAMI,    /* a SelfSubjectReview: who the API server says we are (for the audit) */
     KF_CAN_WATCH, /* --once: a SelfSubjectAccessReview, may we watch FlinkDeployments */
     KF_STANDALONE /* a standalone cluster's Deployments, for its tab 6 (standalone.h) */
 };
@@ -87,7 +87,7 @@ struct k8s_ctx {
 /* A plain cluster restarted through its standalone Deployment: its Deployments are asked
  * through the context a restart uses while the cluster's screens are in view. */
 struct standalone_link {
-    size_t cluster;   /* its index in app->clusters (whose standalone it fills) */
+    size_t cluster;    /* its index in app->clusters (whose standalone it fills) */
     struct k8s_ctx *c; /* borrowed */
     bool in_flight;
 };
@@ -116,7 +116,7 @@ struct k8s_poller {
     struct kubeconfig **old_kcs;
     const char ***old_names;
     size_t n_old;
-    int focus; /* the cluster on screen (its autoscaler's priority), -1 none */
+    int focus;                     /* the cluster on screen (its autoscaler's priority), -1 none */
     struct standalone_link *links; /* owned: the standalone clusters, each with its context */
     size_t n_links;
 };
@@ -804,8 +804,7 @@ static void standalone_answer(struct k8s_fetch *f, const struct http_response *r
     char line[192], err[200] = "";
     if (resp->outcome != HTTP_OK || resp->status >= 400) {
         describe_failure(f->c, resp, line, sizeof line);
-        source_fail(&s->src, now, "deployment %.40s/%.60s: %s", s->namespace, s->deployment,
-                    line);
+        source_fail(&s->src, now, "deployment %.40s/%.60s: %s", s->namespace, s->deployment, line);
         return;
     }
     struct apps_deployment_list l = {NULL, 0};

@@ -45,8 +45,7 @@ void standalone_take(struct standalone_state *s, struct apps_deployment_list *l,
     source_ok(&s->src, now);
 }
 
-const struct apps_deployment **standalone_deployments(const struct standalone_state *s,
-                                                      size_t *n) {
+const struct apps_deployment **standalone_deployments(const struct standalone_state *s, size_t *n) {
     *n = 0;
     if (s == NULL || s->apps.len == 0)
         return NULL;

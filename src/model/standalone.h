@@ -35,7 +35,6 @@ void standalone_take(struct standalone_state *s, struct apps_deployment_list *l,
 
 /* What tab 6 shows: the named Deployment first, then the others with its app label, in
  * list order: owned array of borrowed pointers (free the array only); NULL, *n 0, none. */
-const struct apps_deployment **standalone_deployments(const struct standalone_state *s,
-                                                      size_t *n);
+const struct apps_deployment **standalone_deployments(const struct standalone_state *s, size_t *n);
 
 #endif
